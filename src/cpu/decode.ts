@@ -1,0 +1,186 @@
+// Instruction decoding into the per-page decode cache.
+//
+// A decoded page has one slot per 2-byte parcel (C instructions may start on
+// any even address) plus a sentinel slot at offset 4096. A slot is SLOT_INTS
+// ints: [packed, imm, raw, spare]. packed = op | rd<<8 | rs1<<14 | rs2<<20 |
+// step<<26, where step is how far the slot index p advances (in ints) to the
+// next instruction: 8 for a 4-byte instruction, 4 for a compressed one. The
+// interpreter (and a later block compiler) read only these fields.
+//
+// Integer destinations x0 are rewritten to SINK (32) so the interpreter can
+// write rd unconditionally while x0 keeps reading as zero.
+import { expandCompressed } from './rvc.js';
+
+export const SLOT_INTS = 4;
+export const PAGE_SLOTS = 2048;
+export const CODE_PAGE_INTS = (PAGE_SLOTS + 1) * SLOT_INTS;
+export const SINK = 32;
+export const STEP_32 = 8;
+export const STEP_16 = 4;
+
+export const enum Op {
+  Undecoded = 0, PageEnd, Straddle, Illegal,
+  Li, Mv, Auipc, Jal, Jalr, Beq, Bne, Blt, Bge, Bltu, Bgeu,
+  Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu, Sb, Sh, Sw, Sd,
+  Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
+  Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
+  Addiw, Slliw, Srliw, Sraiw, Addw, Subw, Sllw, Srlw, Sraw,
+  Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
+  Mulw, Divw, Divuw, Remw, Remuw,
+  Fence, FenceI, Ecall, Ebreak, Csr, Amo,
+  Flw, Fld, Fsw, Fsd, Fp,
+}
+
+/** A fresh decoded page: every slot undecoded, the sentinel marks the page end. */
+export function newCodePage(): Int32Array {
+  const c = new Int32Array(CODE_PAGE_INTS);
+  c[PAGE_SLOTS * SLOT_INTS] = Op.PageEnd;
+  return c;
+}
+
+function put(out: Int32Array, p: number, op: number, rd: number, rs1: number, rs2: number,
+  step: number, imm: number, raw: number): void {
+  out[p] = op | (rd << 8) | (rs1 << 14) | (rs2 << 20) | (step << 26);
+  out[p + 1] = imm;
+  out[p + 2] = raw;
+}
+
+/** Mark slot p illegal; raw becomes tval. */
+export function putIllegal(out: Int32Array, p: number, raw: number, step: number): void {
+  put(out, p, Op.Illegal, 0, 0, 0, step, 0, raw);
+}
+
+const sink = (r: number): number => (r === 0 ? SINK : r);
+
+/**
+ * Decode the parcel(s) starting with 16-bit `lo16` (and `hi16` for a 32-bit
+ * instruction) into slot p.
+ */
+export function decodeSlot(out: Int32Array, p: number, lo16: number, hi16: number): void {
+  if ((lo16 & 3) !== 3) {
+    const x = expandCompressed(lo16);
+    if (x === 0) putIllegal(out, p, lo16, STEP_16);
+    else decode32(out, p, x, lo16, STEP_16);
+  } else {
+    const insn = lo16 | (hi16 << 16);
+    decode32(out, p, insn, insn, STEP_32);
+  }
+}
+
+/** Decode a 32-bit instruction `insn` (the expansion of `raw` if compressed). */
+export function decode32(out: Int32Array, p: number, insn: number, raw: number, step: number): void {
+  const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+  const f3 = (insn >>> 12) & 7, f7 = insn >>> 25;
+  const immI = insn >> 20;
+  const d = sink(rd);
+  const ill = (): void => putIllegal(out, p, raw, step);
+  switch (insn & 0x7f) {
+    case 0x37: // LUI: a constant load
+      put(out, p, Op.Li, d, 0, 0, step, insn & 0xfffff000, raw); return;
+    case 0x17:
+      put(out, p, Op.Auipc, d, 0, 0, step, insn & 0xfffff000, raw); return;
+    case 0x6f: {
+      const imm = ((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
+      put(out, p, Op.Jal, d, 0, 0, step, imm, raw); return;
+    }
+    case 0x67:
+      if (f3 !== 0) return ill();
+      put(out, p, Op.Jalr, d, rs1, 0, step, immI, raw); return;
+    case 0x63: {
+      const op = [Op.Beq, Op.Bne, -1, -1, Op.Blt, Op.Bge, Op.Bltu, Op.Bgeu][f3];
+      if (op < 0) return ill();
+      const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) | (((insn >>> 8) & 15) << 1);
+      put(out, p, op, 0, rs1, rs2, step, imm, raw); return;
+    }
+    case 0x03: {
+      const op = [Op.Lb, Op.Lh, Op.Lw, Op.Ld, Op.Lbu, Op.Lhu, Op.Lwu, -1][f3];
+      if (op < 0) return ill();
+      put(out, p, op, d, rs1, 0, step, immI, raw); return;
+    }
+    case 0x23: {
+      if (f3 > 3) return ill();
+      const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+      put(out, p, Op.Sb + f3, 0, rs1, rs2, step, imm, raw); return;
+    }
+    case 0x13: {
+      switch (f3) {
+        case 0:
+          if (rs1 === 0) put(out, p, Op.Li, d, 0, 0, step, immI, raw);
+          else if (immI === 0) put(out, p, Op.Mv, d, rs1, 0, step, 0, raw);
+          else put(out, p, Op.Addi, d, rs1, 0, step, immI, raw);
+          return;
+        case 1:
+          if ((insn >>> 26) !== 0) return ill();
+          put(out, p, Op.Slli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
+        case 5: {
+          const f6 = insn >>> 26;
+          if (f6 !== 0 && f6 !== 0x10) return ill();
+          put(out, p, f6 ? Op.Srai : Op.Srli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
+        }
+        default:
+          put(out, p, [0, 0, Op.Slti, Op.Sltiu, Op.Xori, 0, Op.Ori, Op.Andi][f3], d, rs1, 0, step, immI, raw);
+          return;
+      }
+    }
+    case 0x33: {
+      let op = -1;
+      if (f7 === 0) op = [Op.Add, Op.Sll, Op.Slt, Op.Sltu, Op.Xor, Op.Srl, Op.Or, Op.And][f3];
+      else if (f7 === 0x20) op = f3 === 0 ? Op.Sub : f3 === 5 ? Op.Sra : -1;
+      else if (f7 === 1) op = Op.Mul + f3;
+      if (op < 0) return ill();
+      if (op === Op.Add && (rs1 === 0 || rs2 === 0)) put(out, p, Op.Mv, d, rs1 | rs2, 0, step, 0, raw);
+      else put(out, p, op, d, rs1, rs2, step, 0, raw);
+      return;
+    }
+    case 0x1b: {
+      if (f3 === 0) { put(out, p, Op.Addiw, d, rs1, 0, step, immI, raw); return; }
+      if (f3 === 1 && f7 === 0) { put(out, p, Op.Slliw, d, rs1, 0, step, rs2, raw); return; }
+      if (f3 === 5 && (f7 === 0 || f7 === 0x20)) { put(out, p, f7 ? Op.Sraiw : Op.Srliw, d, rs1, 0, step, rs2, raw); return; }
+      return ill();
+    }
+    case 0x3b: {
+      let op = -1;
+      if (f7 === 0) op = f3 === 0 ? Op.Addw : f3 === 1 ? Op.Sllw : f3 === 5 ? Op.Srlw : -1;
+      else if (f7 === 0x20) op = f3 === 0 ? Op.Subw : f3 === 5 ? Op.Sraw : -1;
+      else if (f7 === 1) op = [Op.Mulw, -1, -1, -1, Op.Divw, Op.Divuw, Op.Remw, Op.Remuw][f3];
+      if (op < 0) return ill();
+      put(out, p, op, d, rs1, rs2, step, 0, raw); return;
+    }
+    case 0x0f:
+      if (f3 === 0) { put(out, p, Op.Fence, 0, 0, 0, step, 0, raw); return; }
+      if (f3 === 1) { put(out, p, Op.FenceI, 0, 0, 0, step, 0, raw); return; }
+      return ill();
+    case 0x73:
+      if (f3 === 0) {
+        if (insn === 0x00000073) { put(out, p, Op.Ecall, 0, 0, 0, step, 0, raw); return; }
+        if (insn === 0x00100073) { put(out, p, Op.Ebreak, 0, 0, 0, step, 0, raw); return; }
+        return ill(); // sret, mret, wfi, sfence.vma, ...: privileged
+      }
+      if (f3 === 4) return ill();
+      // CSR number in imm (unsigned), rs1 field is the register or the 5-bit immediate
+      put(out, p, Op.Csr, d, rs1, 0, step, insn >>> 20, raw); return;
+    case 0x2f: {
+      if (f3 !== 2 && f3 !== 3) return ill();
+      const f5 = insn >>> 27;
+      if (f5 === 2 && rs2 !== 0) return ill(); // LR has no rs2
+      if (![0, 1, 2, 3, 4, 8, 12, 16, 20, 24, 28].includes(f5)) return ill();
+      put(out, p, Op.Amo, d, rs1, rs2, step, 0, raw); return;
+    }
+    case 0x07:
+      if (f3 === 2) { put(out, p, Op.Flw, rd, rs1, 0, step, immI, raw); return; }
+      if (f3 === 3) { put(out, p, Op.Fld, rd, rs1, 0, step, immI, raw); return; }
+      return ill();
+    case 0x27: {
+      const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+      if (f3 === 2) { put(out, p, Op.Fsw, 0, rs1, rs2, step, imm, raw); return; }
+      if (f3 === 3) { put(out, p, Op.Fsd, 0, rs1, rs2, step, imm, raw); return; }
+      return ill();
+    }
+    case 0x53: case 0x43: case 0x47: case 0x4b: case 0x4f:
+      // The FPU validates the rest of the encoding itself; it needs the 32-bit
+      // form, which for FP arithmetic is always the raw instruction.
+      put(out, p, Op.Fp, 0, 0, 0, step, 0, raw); return;
+    default:
+      return ill();
+  }
+}

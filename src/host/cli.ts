@@ -1,0 +1,140 @@
+// The `tuxglass` command line.
+import { readFileSync, statSync } from 'node:fs';
+import { createKernel, startInit } from '../kernel/index.js';
+import { attachStrace } from '../kernel/trace/strace.js';
+import { DirImage } from './image-dir.js';
+import { nodeHost } from './services.js';
+import { ensureRootfs } from './guestpkg/index.js';
+import { fetchCommand } from './guestpkg/command.js';
+import { errnoMessage } from './errnames.js';
+
+const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
+
+Usage:
+  tuxglass run [options] [--] GUEST_PATH [ARGS...]
+      Run one program on a fresh kernel. Host stdin/stdout/stderr are the
+      guest's fds 0-2; the exit status is the program's (128+N if signal N
+      killed it).
+      --mem SIZE            simulated RAM (default 256M; K, M, G suffixes)
+      --strace              print every system call to stderr, in strace's format
+      --stats               print instructions, MIPS and syscall counts at exit
+      --rootfs DIR          use DIR (a riscv64 root tree) as the root file system
+                            (default: the fetched Debian image, see 'fetch')
+      --add HOST:GUEST      copy a host file into the guest root before start
+                            (repeatable)
+  tuxglass fetch [--force]
+      Download and assemble the default guest root file system (Debian
+      trixie riscv64 busybox-static) into the cache.
+  tuxglass --help | --version
+`;
+
+function parseSize(s: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
+  if (!m) throw new Error(`bad size: ${s}`);
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+interface RunOptions { mem: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; argv: string[] }
+
+function parseRun(args: string[]): RunOptions {
+  const o: RunOptions = { mem: 256 * 1024 * 1024, strace: false, stats: false, rootfs: null, add: [], argv: [] };
+  let i = 0;
+  const value = (name: string) => {
+    const eq = args[i].indexOf('=');
+    if (eq >= 0) return args[i].slice(eq + 1);
+    if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
+    return args[++i];
+  };
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { i++; break; }
+    if (!a.startsWith('--')) break;
+    const name = a.split('=')[0];
+    switch (name) {
+      case '--mem': o.mem = parseSize(value(name)); break;
+      case '--strace': o.strace = true; break;
+      case '--stats': o.stats = true; break;
+      case '--rootfs': o.rootfs = value(name); break;
+      case '--add': {
+        const v = value(name);
+        const c = v.lastIndexOf(':');
+        if (c <= 0 || !v.slice(c + 1).startsWith('/')) throw new Error(`--add wants HOST_PATH:/GUEST_PATH, got ${v}`);
+        o.add.push([v.slice(0, c), v.slice(c + 1)]);
+        break;
+      }
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  o.argv = args.slice(i);
+  if (o.argv.length === 0) throw new Error('no program given');
+  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
+  return o;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  let o: RunOptions;
+  try { o = parseRun(args); } catch (e) {
+    process.stderr.write(`tuxglass run: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
+    return 2;
+  }
+  const rootfs = o.rootfs ?? await ensureRootfs({ quiet: false });
+  try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
+    process.stderr.write(`tuxglass run: root file system ${rootfs} is not a directory\n`);
+    return 2;
+  }
+  const image = new DirImage(rootfs);
+  for (const [hostPath, guestPath] of o.add) {
+    try {
+      const data = readFileSync(hostPath);
+      image.overlay.set(guestPath.replace(/^\/+/, ''), { data: new Uint8Array(data), mode: statSync(hostPath).mode });
+    } catch (e) {
+      process.stderr.write(`tuxglass run: --add ${hostPath}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  const host = nodeHost(image);
+  const k = createKernel({ memBytes: o.mem, host, hostname: 'tuxglass' });
+  if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
+  const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
+  const start = performance.now();
+  const t = startInit(k, o.argv[0], o.argv, env);
+  if (typeof t === 'number') {
+    process.stderr.write(`tuxglass: ${o.argv[0]}: ${errnoMessage(-t)}\n`);
+    host.close();
+    return t === -2 ? 127 : 126;
+  }
+  const status = await k.run();
+  await host.flush();
+  host.close();
+  if (o.stats) {
+    const secs = (performance.now() - start) / 1000;
+    const insns = k.hart.instret;
+    process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
+  }
+  return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run': return runCommand(rest);
+    case 'fetch': return fetchCommand(rest);
+    case '--version': case '-V': {
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`tuxglass ${pkg.version}\n`);
+      return 0;
+    }
+    case undefined: case '--help': case '-h': case 'help':
+      process.stdout.write(HELP);
+      return cmd === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`tuxglass: unknown command '${cmd}'\nTry 'tuxglass --help'.\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; setImmediate(() => process.exit(code)); }, (e) => {
+  process.stderr.write(`tuxglass: internal error: ${(e as Error).stack ?? e}\n`);
+  process.exit(70);
+});

@@ -1,0 +1,71 @@
+// The small configuration files a Debian base system gets from base-files and
+// base-passwd, reduced to what a busybox root needs. Pure data.
+
+export const HOSTNAME = 'tuxglass';
+
+// Same names and ids as Debian's base-passwd.
+export const PASSWD = [
+  'root:x:0:0:root:/root:/bin/sh',
+  'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin',
+  'bin:x:2:2:bin:/bin:/usr/sbin/nologin',
+  'sys:x:3:3:sys:/dev:/usr/sbin/nologin',
+  'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin',
+].join('\n') + '\n';
+
+export const GROUP = [
+  'root:x:0:',
+  'daemon:x:1:',
+  'bin:x:2:',
+  'sys:x:3:',
+  'adm:x:4:',
+  'tty:x:5:',
+  'disk:x:6:',
+  'wheel:x:10:',
+  'kmem:x:15:',
+  'dialout:x:20:',
+  'cdrom:x:24:',
+  'audio:x:29:',
+  'video:x:44:',
+  'shadow:x:42:',
+  'utmp:x:43:',
+  'staff:x:50:',
+  'users:x:100:',
+  'nogroup:x:65534:',
+].join('\n') + '\n';
+
+export const SHADOW = [
+  'root:*:19000:0:99999:7:::',
+  'daemon:*:19000:0:99999:7:::',
+  'bin:*:19000:0:99999:7:::',
+  'sys:*:19000:0:99999:7:::',
+  'nobody:*:19000:0:99999:7:::',
+].join('\n') + '\n';
+
+export const PROFILE = `# /etc/profile: read by login shells (tuxglass default root)
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+if [ "$(id -u)" -eq 0 ]; then
+  PS1='\\u@\\h:\\w# '
+else
+  PS1='\\u@\\h:\\w\\$ '
+fi
+export PS1
+`;
+
+export const SHELLS = '# /etc/shells: valid login shells\n/bin/sh\n/bin/ash\n';
+
+export const HOSTS = `127.0.0.1\tlocalhost\n127.0.1.1\t${HOSTNAME}\n::1\t\tlocalhost ip6-localhost ip6-loopback\n`;
+
+export const NSSWITCH = 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n';
+
+/** Files written under /etc of the assembled root, with their modes. */
+export const ETC_FILES: ReadonlyArray<{ path: string; content: string; mode: number }> = [
+  { path: 'etc/passwd', content: PASSWD, mode: 0o644 },
+  { path: 'etc/group', content: GROUP, mode: 0o644 },
+  { path: 'etc/shadow', content: SHADOW, mode: 0o640 },
+  { path: 'etc/hostname', content: `${HOSTNAME}\n`, mode: 0o644 },
+  { path: 'etc/hosts', content: HOSTS, mode: 0o644 },
+  { path: 'etc/profile', content: PROFILE, mode: 0o644 },
+  { path: 'etc/shells', content: SHELLS, mode: 0o644 },
+  { path: 'etc/nsswitch.conf', content: NSSWITCH, mode: 0o644 },
+];

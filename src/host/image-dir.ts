@@ -1,0 +1,47 @@
+// A host directory as the guest's root image (read lazily, never written).
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageNode, ImageSource } from '../kernel/fs/image.js';
+
+export class DirImage implements ImageSource {
+  /** Extra files laid over the tree (--add), by guest path without the leading slash. */
+  readonly overlay = new Map<string, { data: Uint8Array; mode: number }>();
+
+  constructor(readonly root: string) {}
+
+  list(path: string): ImageNode[] {
+    const dir = join(this.root, path);
+    let names: string[];
+    try { names = readdirSync(dir); } catch { names = []; }
+    const out: ImageNode[] = [];
+    for (const name of names) {
+      const p = path ? `${path}/${name}` : name;
+      if (this.overlay.has(p)) continue;
+      try {
+        const st = lstatSync(join(dir, name), { bigint: false });
+        const n: ImageNode = {
+          name, mode: st.mode, uid: st.uid, gid: st.gid, size: st.size,
+          mtimeMs: st.mtimeMs, atimeMs: st.atimeMs, ctimeMs: st.ctimeMs, rdev: st.rdev,
+        };
+        if (st.isSymbolicLink()) n.target = new Uint8Array(readlinkSync(join(dir, name), { encoding: 'buffer' }));
+        out.push(n);
+      } catch { /* vanished: skip */ }
+    }
+    // Overlay entries that belong in this directory.
+    for (const [p, v] of this.overlay) {
+      const slash = p.lastIndexOf('/');
+      const parent = slash < 0 ? '' : p.slice(0, slash);
+      if (parent !== path) continue;
+      const now = Date.now();
+      out.push({ name: p.slice(slash + 1), mode: v.mode, uid: 0, gid: 0, size: v.data.length, mtimeMs: now, atimeMs: now, ctimeMs: now });
+    }
+    return out;
+  }
+
+  read(path: string): Uint8Array {
+    const o = this.overlay.get(path);
+    if (o) return o.data.slice();
+    const b = readFileSync(join(this.root, path));
+    return new Uint8Array(b.buffer, b.byteOffset, b.length).slice();
+  }
+}

@@ -1,0 +1,66 @@
+// Node implementations of the kernel's host services.
+import { randomFillSync } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
+import type { ImageSource } from '../kernel/fs/image.js';
+
+function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream {
+  return {
+    isTty: !!s.isTTY,
+    write(data) {
+      const p = new Promise<void>((resolve) => s.write(data, () => resolve()));
+      pending.add(p);
+      p.then(() => pending.delete(p));
+    },
+  };
+}
+
+export interface NodeHost extends HostServices {
+  /** Wait until everything written to stdout/stderr has been handed to the OS. */
+  flush(): Promise<void>;
+  close(): void;
+}
+
+export function nodeHost(image: ImageSource | null): NodeHost {
+  const pending = new Set<Promise<void>>();
+  let stdinListening = false;
+  let waiter: ((d: Uint8Array | null) => void) | null = null;
+  const queued: (Uint8Array | null)[] = [];
+  const onData = (d: Buffer) => {
+    const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
+    if (waiter) { const w = waiter; waiter = null; w(bytes); process.stdin.pause(); }
+    else queued.push(bytes);
+  };
+  const onEnd = () => {
+    if (waiter) { const w = waiter; waiter = null; w(null); }
+    else queued.push(null);
+  };
+  const console: HostConsole = {
+    stdout: stream(process.stdout, pending),
+    stderr: stream(process.stderr, pending),
+    stdinIsTty: !!process.stdin.isTTY,
+    winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
+    requestInput(deliver) {
+      if (queued.length) { deliver(queued.shift()!); return; }
+      waiter = deliver;
+      if (!stdinListening) {
+        stdinListening = true;
+        process.stdin.on('data', onData);
+        process.stdin.on('end', onEnd);
+        process.stdin.on('error', onEnd);
+      }
+      process.stdin.resume();
+    },
+  };
+  return {
+    console,
+    image,
+    wallClockMs: () => Date.now(),
+    monotonicMs: () => performance.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    yield: () => new Promise((r) => setImmediate(r)),
+    random: (buf) => { randomFillSync(buf); },
+    async flush() { await Promise.all([...pending]); },
+    close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
+  };
+}

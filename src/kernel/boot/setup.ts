@@ -1,0 +1,61 @@
+// Bring-up of a fresh kernel for one program (`tuxglass run`): devices,
+// /dev, the console on fds 0-2, and PID 1 executing the program.
+import type { Kernel } from '../kernel.js';
+import { registerMemDevices, MEM_NODES } from '../drivers/mem.js';
+import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
+import { registerChrdev, makedev } from '../fs/special.js';
+import { makeTmpfs } from '../fs/tmpfs.js';
+import { File, O_RDONLY, O_WRONLY, O_RDWR } from '../fs/file.js';
+import { S_IFCHR, S_IFLNK } from '../fs/inode.js';
+import { lookupChild } from '../fs/namei.js';
+import { execve } from '../exec/execve.js';
+import { makeProcfs } from '../fs/proc/index.js';
+import type { Task } from '../sched/task.js';
+
+const enc = new TextEncoder();
+const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
+
+export function setupDevices(k: Kernel): void {
+  registerMemDevices((b) => k.host.random(b));
+  const con = k.host.console;
+  const input = new HostInput(con);
+  let fgPgrp = 1;
+  const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
+  k.consoleOps = ops;
+  // /dev/console and /dev/tty reach the host terminal too.
+  registerChrdev(5, 1, () => ops[1]);
+  registerChrdev(5, 0, () => ops[1]);
+  registerChrdev(4, 64, () => ops[1]);
+  const dev = makeTmpfs('devtmpfs', 0o755);
+  const d = dev.root;
+  for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
+  d.inode.mknod(d, 'console', S_IFCHR | 0o600, makedev(5, 1), root);
+  d.inode.mknod(d, 'tty', S_IFCHR | 0o666, makedev(5, 0), root);
+  d.inode.mknod(d, 'ttyS0', S_IFCHR | 0o660, makedev(4, 64), root);
+  for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
+    d.inode.symlink(d, name, enc.encode(target), root);
+  }
+  d.inode.mkdir(d, 'shm', 0o1777, root);
+  d.inode.mkdir(d, 'pts', 0o755, root);
+  k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime']);
+  const proc = makeProcfs(k);
+  k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+  void S_IFLNK; void lookupChild;
+}
+
+/** PID 1 runs `path` with the console on fds 0, 1, 2. */
+export function startInit(k: Kernel, path: string, argv: string[], envp: string[]): Task | number {
+  const t = k.createInit();
+  const con = k.consoleOps!;
+  const devPath = k.vfs.root;
+  const flags = [O_RDONLY, O_WRONLY, O_WRONLY];
+  for (let fd = 0; fd < 3; fd++) {
+    const f = new File(devPath, devPath.dentry.inode, flags[fd] | (fd === 0 ? 0 : 0), con[fd]);
+    t.files.install(fd, f, false);
+  }
+  void O_RDWR;
+  k.current = t;
+  const r = execve(k, t, enc.encode(path), argv.map((a) => enc.encode(a)), envp.map((e) => enc.encode(e)));
+  if (r < 0) return r;
+  return t;
+}

@@ -1,0 +1,21 @@
+// The memory character devices (major 1): null, zero, full, random, urandom.
+import { ENOSPC } from '../errno.js';
+import { registerChrdev } from '../fs/special.js';
+import type { FileOps } from '../fs/file.js';
+
+export function registerMemDevices(random: (b: Uint8Array) => void): void {
+  const nullOps: FileOps = { read: () => 0, write: (_f, d) => d.length };
+  const zeroOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: (_f, d) => d.length };
+  const fullOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: () => -ENOSPC };
+  const randOps: FileOps = { read: (_f, b) => { random(b); return b.length; }, write: (_f, d) => d.length };
+  registerChrdev(1, 3, () => nullOps);
+  registerChrdev(1, 5, () => zeroOps);
+  registerChrdev(1, 7, () => fullOps);
+  registerChrdev(1, 8, () => randOps);
+  registerChrdev(1, 9, () => randOps);
+}
+
+/** Nodes devtmpfs creates for them: name, major, minor, mode. */
+export const MEM_NODES: [string, number, number, number][] = [
+  ['null', 1, 3, 0o666], ['zero', 1, 5, 0o666], ['full', 1, 7, 0o666], ['random', 1, 8, 0o666], ['urandom', 1, 9, 0o666],
+];

@@ -1,0 +1,204 @@
+// execve: replace a task's program. Scripts go through their #! interpreter;
+// ELF images are mapped the way Linux's binfmt_elf maps them (segments from
+// the file, bss as anonymous memory, the interpreter for dynamic programs),
+// then the stack gets argv, envp and the auxiliary vector.
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { Mm, pageDown, pageUp, PAGE_SIZE, STACK_TOP, TASK_SIZE } from '../mm/mm.js';
+import { PROT_READ, PROT_WRITE, PROT_EXEC, type MapSource } from '../mm/vma.js';
+import { EACCES, ENOEXEC, ENOMEM, ELOOP, EISDIR, E2BIG, ENOENT } from '../errno.js';
+import { isDir, isReg, type Inode } from '../fs/inode.js';
+import type { Path } from '../fs/mount.js';
+import { File } from '../fs/file.js';
+import { parseElf, isScript, parseShebang, type ElfImage } from './elf.js';
+import { buildInitialStack, AT, type AuxEntry } from './initstack.js';
+import { vdsoImage } from './vdso-map.js';
+import { dPath } from '../fs/namei.js';
+import { TmpfsFile } from '../fs/tmpfs.js';
+
+/** Linux's ELF_ET_DYN_BASE for sv39: two thirds of the address space. */
+export const ELF_ET_DYN_BASE = pageDown(Math.floor((TASK_SIZE / 3) * 2));
+/** rv64imafdc in AT_HWCAP: one bit per extension letter. */
+export const HWCAP_RV64GC = [..."IMAFDC"].reduce((a, c) => a | (1 << (c.charCodeAt(0) - 65)), 0);
+const STACK_INITIAL = 128 * 1024;
+const enc = new TextEncoder();
+const dec = new TextDecoder('latin1');
+
+interface Loaded { path: Path; inode: Inode; data: Uint8Array }
+
+function fileBytes(inode: Inode): Uint8Array {
+  if (inode instanceof TmpfsFile) return inode.data().subarray(0, inode.size);
+  const out = new Uint8Array(inode.size);
+  inode.readAt(0, out);
+  return out;
+}
+
+function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | number {
+  const p = k.vfs.resolve(t, -100, path, true);
+  if (typeof p === 'number') return p;
+  const inode = p.dentry.inode;
+  if (isDir(inode.mode)) return -EACCES;
+  if (!isReg(inode.mode)) return -EACCES;
+  if (p.mnt.flags.includes('noexec')) return -EACCES;
+  const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
+  if (perm < 0) return perm;
+  const r = inode.permission(4, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
+  void r;
+  return { path: p, inode, data: fileBytes(inode) };
+}
+
+function mapSource(inode: Inode, path: string): MapSource {
+  return { readAt: (off, dst) => inode.readAt(off, dst), dev: inode.sb.dev, ino: inode.ino, path };
+}
+
+/** Map the PT_LOAD segments of img at bias; returns the end of the highest segment. */
+function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): number | string {
+  let end = 0;
+  for (const s of img.loads) {
+    if (s.memsz === 0) continue;
+    const prot = (s.flags & 4 ? PROT_READ : 0) | (s.flags & 2 ? PROT_WRITE : 0) | (s.flags & 1 ? PROT_EXEC : 0);
+    const va = s.vaddr + bias;
+    const start = pageDown(va);
+    const fileEnd = va + s.filesz;
+    const mapEnd = pageUp(fileEnd);
+    if (s.filesz > 0) {
+      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start), zeroFrom: fileEnd } as never, 'fixed');
+      if (r < 0) return 'map';
+    }
+    const memEnd = pageUp(va + s.memsz);
+    const anonStart = s.filesz > 0 ? mapEnd : start;
+    if (memEnd > anonStart) {
+      const r = mm.map(anonStart, memEnd - anonStart, { prot, shared: false } as never, 'fixed');
+      if (r < 0) return 'map';
+    }
+    end = Math.max(end, va + s.memsz);
+  }
+  return end;
+}
+
+function totalSpan(img: ElfImage): number { return img.maxVaddr - img.minVaddr; }
+
+/** Count nested interpreters (#! of #!) as Linux does: at most 4 levels more. */
+export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
+  if (depth > 4) return -ELOOP;
+  const file = openExec(k, t, path);
+  if (typeof file === 'number') return file;
+  const data = file.data;
+  if (isScript(data)) {
+    const sb = parseShebang(data);
+    if ('errno' in sb) return -sb.errno;
+    const nargv: Uint8Array[] = [enc.encode(sb.interp)];
+    if (sb.arg !== null) nargv.push(enc.encode(sb.arg));
+    nargv.push(path, ...argv.slice(1));
+    const r = execve(k, t, enc.encode(sb.interp), nargv, envp, depth + 1);
+    return r === -ENOENT && depth === 0 ? -ENOENT : r;
+  }
+  const parsed = parseElf(data, data.length);
+  if (!parsed.ok) return -parsed.errno;
+  const img = parsed.image;
+  let interp: Loaded | null = null;
+  let interpImg: ElfImage | null = null;
+  if (img.interp) {
+    const li = openExec(k, t, img.interp);
+    if (typeof li === 'number') return li === -EACCES ? -EACCES : li;
+    const pi = parseElf(li.data, li.data.length);
+    if (!pi.ok) return -ELIBBAD;
+    if (pi.image.interp) return -ELIBBAD;
+    interp = li; interpImg = pi.image;
+  }
+  const argBytes = [...argv, ...envp].reduce((n, a) => n + a.length + 1, 0);
+  if (argBytes > 2 * 1024 * 1024) return -E2BIG;
+
+  // Build the new address space before the point of no return.
+  const mm = Mm.create(k.pages, k.tlb);
+  if (!mm) return -ENOMEM;
+  const exePath = dPath(file.path, k.vfs.root);
+  const src = mapSource(file.inode, exePath);
+  const bias = img.type === 3 ? ELF_ET_DYN_BASE - pageDown(img.minVaddr) : 0;
+  const end = mapSegments(mm, img, src, bias);
+  if (typeof end === 'string') { mm.release(); return -ENOMEM; }
+  mm.brkStart = mm.brk = pageUp(end);
+  let interpBase = 0;
+  let entry = img.entry + bias;
+  if (interp && interpImg) {
+    const span = pageUp(totalSpan(interpImg));
+    const base = mm.unmappedArea(span);
+    if (base < 0) { mm.release(); return -ENOMEM; }
+    interpBase = base - pageDown(interpImg.minVaddr);
+    const r = mapSegments(mm, interpImg, mapSource(interp.inode, dPath(interp.path, k.vfs.root)), interpBase);
+    if (typeof r === 'string') { mm.release(); return -ENOMEM; }
+    entry = interpImg.entry + interpBase;
+  }
+  // The stack, then the vDSO just below the mmap base.
+  const stackVma = mm.map(STACK_TOP - STACK_INITIAL, STACK_INITIAL,
+    { prot: PROT_READ | PROT_WRITE | ((img.gnuStack && (img.gnuStack.flags & 1)) ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true } as never, 'fixed');
+  if (stackVma < 0) { mm.release(); return -ENOMEM; }
+  const vdso = vdsoImage();
+  const vdsoBase = mm.map(0, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: { readAt: (off: number, dst: Uint8Array) => { dst.fill(0); dst.set(vdso.image.subarray(off, off + dst.length)); }, dev: 0, ino: 0, path: '[vdso]' }, offset: 0 } as never, 'hint');
+  if (vdsoBase < 0) { mm.release(); return -ENOMEM; }
+  mm.vdso = vdsoBase;
+
+  const phdr = phdrAddr(img) + bias;
+  const random = new Uint8Array(16);
+  k.host.random(random);
+  const cred = t.cred;
+  const auxv: AuxEntry[] = [
+    { type: AT.SYSINFO_EHDR, value: vdsoBase },
+    { type: AT.MINSIGSTKSZ, value: 2048 },
+    { type: AT.HWCAP, value: HWCAP_RV64GC },
+    { type: AT.PAGESZ, value: PAGE_SIZE },
+    { type: AT.CLKTCK, value: 100 },
+    { type: AT.PHDR, value: phdr },
+    { type: AT.PHENT, value: 56 },
+    { type: AT.PHNUM, value: img.phnum },
+    { type: AT.BASE, value: interp ? interpBase + pageDown(interpImg!.minVaddr) : 0 },
+    { type: AT.FLAGS, value: 0 },
+    { type: AT.ENTRY, value: img.entry + bias },
+    { type: AT.UID, value: cred.uid },
+    { type: AT.EUID, value: cred.euid },
+    { type: AT.GID, value: cred.gid },
+    { type: AT.EGID, value: cred.egid },
+    { type: AT.SECURE, value: 0 },
+  ];
+  const layout = buildInitialStack({ stackTop: STACK_TOP, argv, envp, execfn: path, platform: 'riscv64', random, auxv });
+  if (layout.base < STACK_TOP - STACK_INITIAL) { mm.release(); return -E2BIG; }
+  if (!mm.write(layout.base, layout.bytes)) { mm.release(); return -ENOMEM; }
+  mm.startStack = layout.sp;
+  mm.argStart = layout.argStart; mm.argEnd = layout.argEnd; mm.envStart = layout.envStart; mm.envEnd = layout.envEnd;
+
+  // Point of no return: the old image goes away.
+  const old = t.mm;
+  t.mm = mm;
+  k.switchMm(t);
+  if (--old.users === 0) { k.dropMm(old); old.release(); }
+  if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
+  if (t.files.users > 1) { t.files.users--; t.files = t.files.clone(); }
+  t.files.closeOnExec();
+  if (t.sighand.users > 1) { t.sighand.users--; t.sighand = t.sighand.clone(); }
+  t.sighand.resetForExec();
+  t.altStack = { sp: 0, flags: 2, size: 0 };
+  t.clearChildTid = 0;
+  t.robustList = 0;
+  const base = dec.decode(path).split('/').pop() ?? '';
+  t.comm = base.slice(0, 15);
+  t.exe?.put();
+  t.exe = new File(file.path, file.inode, 0, {});
+  const c = t.ctx;
+  c.xl.fill(0); c.xh.fill(0); c.fbits.fill(0); c.fflags = 0; c.frm = 0;
+  c.set(2, layout.sp);
+  c.pc = entry;
+  k.reloadRegs(t);
+  for (const h of k.execHooks) h(t);
+  return 0;
+}
+
+const ELIBBAD = 80;
+
+function phdrAddr(img: ElfImage): number {
+  const ph = img.segments.find((s) => s.type === 6 /* PT_PHDR */);
+  if (ph) return ph.vaddr;
+  for (const s of img.loads) if (img.phoff >= s.offset && img.phoff < s.offset + s.filesz) return s.vaddr + (img.phoff - s.offset);
+  return 0;
+}
+
+export { ENOEXEC, EISDIR };

@@ -1,0 +1,58 @@
+// The open file description: shared by dup'd descriptors and across fork.
+import type { Inode } from './inode.js';
+import type { Path } from './mount.js';
+import type { WaitQueue } from '../sched/waitqueue.js';
+
+export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
+  O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
+  O_ASYNC = 0o20000, O_DIRECT = 0o40000, O_LARGEFILE = 0o100000, O_DIRECTORY = 0o200000,
+  O_NOFOLLOW = 0o400000, O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000, O_PATH = 0o10000000,
+  O_TMPFILE = 0o20000000 | O_DIRECTORY;
+
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+export const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32,
+  POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+
+/** Who is doing the I/O: blocking operations park this waiter on a queue. */
+export interface IoWaiter {
+  /** Sleep on q; the operation then returns BLOCKED and is retried when woken. */
+  sleepOn(q: WaitQueue): void;
+  readonly pid: number;
+}
+
+export interface FileOps {
+  /** Read into buf at pos; returns bytes, -errno, or BLOCKED. */
+  read?(f: File, buf: Uint8Array, pos: number, w: IoWaiter): number;
+  write?(f: File, data: Uint8Array, pos: number, w: IoWaiter): number;
+  /** Seekable files update pos by themselves; streams leave it alone. */
+  readonly stream?: boolean;
+  ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
+  poll?(f: File): number;
+  release?(f: File): void;
+}
+
+/** User-memory access for ioctl arguments. */
+export interface IoctlIo {
+  read(addr: number, len: number): Uint8Array | null;
+  write(addr: number, data: Uint8Array): boolean;
+  readonly pid: number;
+  readonly pgrp: number;
+  readonly sid: number;
+}
+
+export class File {
+  pos = 0;
+  refs = 1;
+  /** Per-open state for directory iteration. */
+  dirCursor: string[] | null = null;
+  constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
+
+  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
+  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
+
+  get(): File { this.refs++; return this; }
+  put(): void {
+    if (--this.refs === 0) this.ops.release?.(this);
+  }
+}

@@ -1,0 +1,88 @@
+// The inode: one file system object (file, directory, symlink, device, fifo)
+// with its attributes. File systems subclass it and override the operations
+// they support; the defaults answer as Linux does for objects that lack them.
+import { EACCES, EINVAL, ENOTDIR, EPERM, EIO } from '../errno.js';
+import type { Dentry } from './dentry.js';
+import type { File, FileOps } from './file.js';
+import type { SuperBlock } from './superblock.js';
+import { now, type Timespec } from './clock.js';
+
+export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
+  S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
+export const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
+
+export const isDir = (m: number) => (m & S_IFMT) === S_IFDIR;
+export const isReg = (m: number) => (m & S_IFMT) === S_IFREG;
+export const isLnk = (m: number) => (m & S_IFMT) === S_IFLNK;
+
+/** Credentials as the VFS sees them (fsuid/fsgid decide access). */
+export interface FsCred { fsuid: number; fsgid: number; groups: number[] }
+
+/** d_type values of getdents64. */
+export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
+export function dtype(mode: number): number { return (mode & S_IFMT) >>> 12; }
+
+export interface DirEntry { name: string; ino: number; type: number }
+
+export abstract class Inode {
+  mode: number;
+  uid = 0;
+  gid = 0;
+  nlink = 1;
+  rdev = 0;
+  size = 0;
+  atime: Timespec;
+  mtime: Timespec;
+  ctime: Timespec;
+  readonly ino: number;
+
+  constructor(readonly sb: SuperBlock, mode: number, ino?: number) {
+    this.mode = mode;
+    this.ino = ino ?? sb.nextIno();
+    const t = now();
+    this.atime = t; this.mtime = t; this.ctime = t;
+  }
+
+  /** 512-byte blocks, for st_blocks. */
+  get blocks(): number { return Math.ceil(this.size / 4096) * 8; }
+
+  touchM(): void { const t = now(); this.mtime = t; this.ctime = t; }
+  touchC(): void { this.ctime = now(); }
+
+  // ---- directory operations (dir is the dentry of this inode) ----
+  /** Find a child not already in the dentry cache; null = does not exist. */
+  lookup(_dir: Dentry, _name: string): Inode | null { return null; }
+  /** Children for getdents, besides "." and "..". */
+  readdir(_dir: Dentry): DirEntry[] | number { return -ENOTDIR; }
+  create(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number { return -EPERM; }
+  mkdir(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number { return -EPERM; }
+  mknod(_dir: Dentry, _name: string, _mode: number, _rdev: number, _cred: FsCred): Inode | number { return -EPERM; }
+  symlink(_dir: Dentry, _name: string, _target: Uint8Array, _cred: FsCred): Inode | number { return -EPERM; }
+  link(_dir: Dentry, _name: string, _target: Inode): number { return -EPERM; }
+  unlink(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
+  rmdir(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
+  rename(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _newName: string): number { return -EPERM; }
+
+  // ---- other objects ----
+  readlink(): Uint8Array | number { return -EINVAL; }
+  /** Called at open: choose the file operations. */
+  open(_file: File): FileOps | number { return -EIO; }
+  truncate(_size: number): number { return -EINVAL; }
+  /** For mmap of this file: read file bytes at off into dst. */
+  readAt(_off: number, _dst: Uint8Array): void {}
+
+  /** Linux's generic_permission. mask: 4 read, 2 write, 1 exec/search. */
+  permission(mask: number, cred: FsCred): number {
+    const mode = this.mode;
+    if (cred.fsuid === 0) {
+      // CAP_DAC_OVERRIDE: everything but executing a file with no x bit at all.
+      if ((mask & 1) && !isDir(mode) && !(mode & 0o111)) return -EACCES;
+      return 0;
+    }
+    let bits: number;
+    if (cred.fsuid === this.uid) bits = mode >> 6;
+    else if (cred.fsgid === this.gid || cred.groups.includes(this.gid)) bits = mode >> 3;
+    else bits = mode;
+    return (bits & mask & 7) === (mask & 7) ? 0 : -EACCES;
+  }
+}

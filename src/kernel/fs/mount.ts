@@ -1,0 +1,21 @@
+// A mount: a file system's root dentry attached at a dentry of another mount.
+import type { Dentry } from './dentry.js';
+import type { SuperBlock } from './superblock.js';
+
+let nextMountId = 21;
+
+export class Mount {
+  readonly id = nextMountId++;
+  constructor(
+    readonly sb: SuperBlock,
+    readonly root: Dentry,
+    /** Where it is attached (null for the root mount). */
+    readonly mountpoint: Dentry | null,
+    readonly parent: Mount | null,
+    readonly source: string,
+    public flags: string[] = ['rw'],
+  ) {}
+}
+
+/** A location in the tree: which mount, which dentry (Linux's struct path). */
+export interface Path { mnt: Mount; dentry: Dentry }

@@ -1,0 +1,148 @@
+// Per-process directories (Linux's fs/proc/base.c): /proc/PID, its
+// task/TID subdirectories, and the files that read a task's state, memory
+// and links. A task's files are built on every lookup, so a directory of an
+// exited process simply stops answering.
+import { EACCES, EINVAL, ENOENT, ESRCH } from '../../errno.js';
+import type { Kernel } from '../../kernel.js';
+import type { Task } from '../../sched/task.js';
+import { RLIM_INFINITY } from '../../sched/threadgroup.js';
+import { S_IFDIR } from '../inode.js';
+import { dPath } from '../namei.js';
+import type { Path } from '../mount.js';
+import { taskStat, taskStatus } from './array.js';
+import { fdDirs } from './fd.js';
+import { mounts, mountinfo } from './namespace.js';
+import { maps, statm } from './task_mmu.js';
+import {
+  ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
+} from './generic.js';
+import { findTask, mayPtrace, ownerOf, readerRoot, reader, taskFs, taskMm, visibleThreads } from './pid.js';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * get_mm_cmdline: the argv strings; if the last one lost its NUL
+ * (setproctitle), the title runs on into the environment, up to a page.
+ */
+export function cmdline(t: Task): Uint8Array {
+  const mm = taskMm(t);
+  if (!mm || !mm.argEnd || mm.argEnd <= mm.argStart) return EMPTY;
+  let envStart = mm.envStart, envEnd = mm.envEnd;
+  if (envStart !== mm.argEnd || envEnd < envStart) envStart = envEnd = mm.argEnd;
+  const last = mm.read(mm.argEnd - 1, 1);
+  if (!last) return EMPTY;
+  if (last[0] !== 0) {
+    const page = mm.read(mm.argStart, Math.min(4096, envEnd - mm.argStart));
+    if (!page) return EMPTY;
+    const nul = page.indexOf(0);
+    return nul >= 0 ? page.subarray(0, nul + 1) : page;
+  }
+  return mm.read(mm.argStart, mm.argEnd - mm.argStart) ?? EMPTY;
+}
+
+export function environ(t: Task): Uint8Array {
+  const mm = taskMm(t);
+  if (!mm || mm.envEnd <= mm.envStart) return EMPTY;
+  return mm.read(mm.envStart, mm.envEnd - mm.envStart) ?? EMPTY;
+}
+
+/** Names and units of /proc/PID/limits, in RLIMIT_* order. */
+const LIMITS: [string, string | null][] = [
+  ['Max cpu time', 'seconds'], ['Max file size', 'bytes'], ['Max data size', 'bytes'],
+  ['Max stack size', 'bytes'], ['Max core file size', 'bytes'], ['Max resident set', 'bytes'],
+  ['Max processes', 'processes'], ['Max open files', 'files'], ['Max locked memory', 'bytes'],
+  ['Max address space', 'bytes'], ['Max file locks', 'locks'], ['Max pending signals', 'signals'],
+  ['Max msgqueue size', 'bytes'], ['Max nice priority', null], ['Max realtime priority', null],
+  ['Max realtime timeout', 'us'],
+];
+
+/** proc_pid_limits: "%-25s %-20s %-20s %-10s" columns. */
+export function limits(t: Task): string {
+  const v = (x: bigint) => (x === RLIM_INFINITY ? 'unlimited' : x.toString()).padEnd(20);
+  let s = `${'Limit'.padEnd(25)} ${'Soft Limit'.padEnd(20)} ${'Hard Limit'.padEnd(20)} ${'Units'.padEnd(10)}\n`;
+  LIMITS.forEach(([name, unit], i) => {
+    const [cur, max] = t.tg.rlimits[i] ?? [RLIM_INFINITY, RLIM_INFINITY];
+    s += `${name.padEnd(25)} ${v(cur)} ${v(max)} ${unit ? unit.padEnd(10) + '\n' : '\n'}`;
+  });
+  return s;
+}
+
+/** comm_write: only a thread of the same process may rename (else EINVAL). */
+function commStore(k: Kernel, t: Task) {
+  return (data: Uint8Array): number => {
+    const r = reader(k);
+    if (r && r.tg !== t.tg) return -EINVAL;
+    const n = Math.min(data.length, 15);
+    let s = '';
+    for (let i = 0; i < n && data[i] !== 0; i++) s += String.fromCharCode(data[i]);
+    t.comm = s;
+    return data.length;
+  };
+}
+
+/** The entries of /proc/PID (whole process) or /proc/PID/task/TID. */
+export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, scope: string, base: string): ProcEntry[] {
+  const owner = ownerOf(t);
+  const alive = (fn: () => ProcContent) => (): ProcContent => (t.state === 'X' ? -ESRCH : fn());
+  const ptrace = () => (mayPtrace(k, t) ? 0 : -EACCES);
+  const file = (name: string, mode: number, fn: () => ProcContent, opts: Parameters<typeof fileEntry>[5] = {}) =>
+    fileEntry(sb, scope, base + name, mode, alive(fn), { owner, ...opts });
+  const link = (name: string, target: () => Path | null | undefined) => {
+    const resolve = (): Path | number => {
+      if (t.state === 'X') return -ENOENT;
+      if (!mayPtrace(k, t)) return -EACCES;
+      return target() ?? -ENOENT;
+    };
+    return magicEntry(sb, scope, base + name, 0o777, resolve, () => {
+      const p = resolve();
+      return typeof p === 'number' ? p : dPath(p, readerRoot(k));
+    }, owner);
+  };
+  const list: ProcEntry[] = [];
+  if (whole) {
+    list.push(dirEntry(sb, scope, base + 'task', 0o555, () => (t.tg.reaped ? -ESRCH
+      : visibleThreads(t.tg).map((x) => threadEntry(k, sb, x, scope, `${base}task/${x.tid}`))), owner));
+  }
+  list.push(...fdDirs(k, sb, t, scope, base));
+  list.push(
+    file('environ', 0o400, () => environ(t), { openCheck: ptrace }),
+    file('status', 0o444, () => taskStatus(k, t)),
+    file('limits', 0o444, () => limits(t)),
+    file('comm', 0o644, () => `${t.comm}\n`, { store: commStore(k, t) }),
+    file('cmdline', 0o444, () => cmdline(t)),
+    file('stat', 0o444, () => taskStat(k, t, whole)),
+    file('statm', 0o444, () => statm(t, taskMm(t))),
+    file('maps', 0o444, () => maps(k, taskMm(t)), { openCheck: ptrace }),
+    link('cwd', () => taskFs(t)?.cwd),
+    link('root', () => taskFs(t)?.root),
+    link('exe', () => t.exe?.path),
+    file('mounts', 0o444, () => { const fs = taskFs(t); return fs ? mounts(k, fs.root) : -ENOENT; }),
+    file('mountinfo', 0o444, () => { const fs = taskFs(t); return fs ? mountinfo(k, fs.root) : -ENOENT; }),
+    // No kernel symbols to show: Linux prints "0" then too.
+    file('wchan', 0o444, () => '0'),
+    file('schedstat', 0o444, () => `${t.utime + t.stime} 0 ${t.nvcsw + t.nivcsw}\n`),
+  );
+  return list;
+}
+
+function threadEntry(k: Kernel, sb: ProcSuper, x: Task, scope: string, path: string): ProcEntry {
+  return dirEntry(sb, scope, path, 0o555, () => (x.state === 'X' ? -ESRCH : taskEntries(k, sb, x, false, scope, path + '/')), ownerOf(x));
+}
+
+/** Scope of the subtree /proc/N: its inode numbers live and die with it. */
+export const pidScope = (n: number) => `p${n}`;
+
+/** /proc/N for a process, or (looked up, never listed) for one of its threads. */
+export function pidEntry(k: Kernel, sb: ProcSuper, t: Task): ProcEntry {
+  const scope = pidScope(t.tid);
+  const key = { scope, name: '' };
+  const list = () => (t.state === 'X' ? -ESRCH : taskEntries(k, sb, t, true, scope, ''));
+  return { name: String(t.tid), key, mode: S_IFDIR | 0o555, make: () => new ProcDir(sb, key, 0o555, list, ownerOf(t)) };
+}
+
+/** Root lookups of a thread id that is not a process id. */
+export function hiddenPid(k: Kernel, sb: ProcSuper, name: string): ProcEntry | null {
+  if (!/^[1-9][0-9]*$/.test(name)) return null;
+  const t = findTask(k, Number(name));
+  return t ? pidEntry(k, sb, t) : null;
+}

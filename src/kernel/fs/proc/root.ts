@@ -1,0 +1,79 @@
+// The /proc directory itself (Linux's fs/proc/root.c) and its small
+// one-line files: uptime, loadavg, version, cmdline, filesystems.
+import { ENOENT } from '../../errno.js';
+import type { Kernel } from '../../kernel.js';
+import { LINUX_VERSION } from '../../version.js';
+import { pidEntry, hiddenPid, pidScope } from './base.js';
+import { cpuinfo } from './cpuinfo.js';
+import { fileEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
+import { meminfo } from './meminfo.js';
+import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
+import { stat } from './stat.js';
+import { sysEntry } from './sysctl.js';
+
+/** "%lu.%02lu": seconds with hundredths, truncated as Linux does. */
+const secs = (ns: number) => {
+  const cs = Math.floor(ns / 1e7);
+  return `${Math.floor(cs / 100)}.${String(cs % 100).padStart(2, '0')}`;
+};
+
+export function uptime(k: Kernel): string {
+  return `${secs(k.clock.monotonic())} ${secs(Math.min(k.clock.idleNs, k.clock.monotonic()))}\n`;
+}
+
+export function loadavg(k: Kernel): string {
+  const [a, b, c] = extras(k).loadavg ?? [0, 0, 0];
+  const f = (x: number) => (Math.floor(x * 100) / 100).toFixed(2);
+  let running = 0;
+  for (const t of k.tasks.values()) if (t.state === 'R') running++;
+  return `${f(a)} ${f(b)} ${f(c)} ${running}/${k.tasks.size} ${lastPid(k)}\n`;
+}
+
+/** Types with no backing device ("nodev"); the rest need a block device. */
+const BASE_FILESYSTEMS: [string, boolean][] = [
+  ['sysfs', true], ['tmpfs', true], ['proc', true], ['devtmpfs', true],
+  ['pipefs', true], ['ramfs', true], ['devpts', true], ['ext4', false],
+];
+
+export function filesystems(k: Kernel): string {
+  const list = [...BASE_FILESYSTEMS];
+  for (const m of k.vfs.mounts) {
+    const t = m.sb.fsType;
+    if (t !== 'rootfs' && !list.some(([n]) => n === t)) list.push([t, true]);
+  }
+  return list.map(([name, nodev]) => `${nodev ? 'nodev' : ''}\t${name}\n`).join('');
+}
+
+function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
+  const f = (name: string, show: () => string) => fileEntry(sb, '', name, 0o444, show);
+  return [
+    f('cmdline', () => k.cmdline + '\n'),
+    f('cpuinfo', () => cpuinfo(k)),
+    f('filesystems', () => filesystems(k)),
+    f('loadavg', () => loadavg(k)),
+    f('meminfo', () => meminfo(k)),
+    symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
+    f('stat', () => stat(k)),
+    sysEntry(k, sb),
+    f('uptime', () => uptime(k)),
+    f('version', () => LINUX_VERSION + '\n'),
+  ];
+}
+
+/** Everything /proc lists: fixed entries, self, thread-self, then PIDs. */
+export function rootEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
+  const list = globalEntries(k, sb);
+  list.push(
+    symlinkEntry(sb, '', 'self', () => { const r = reader(k); return r ? String(r.pid) : -ENOENT; }),
+    symlinkEntry(sb, '', 'thread-self', () => { const r = reader(k); return r ? `${r.pid}/task/${r.tid}` : -ENOENT; }),
+  );
+  for (const g of liveGroups(k)) list.push(pidEntry(k, sb, g.tasks[0]));
+  return list;
+}
+
+/** Listing /proc is the moment to forget inode numbers of tasks that are gone. */
+export function pruneDead(k: Kernel, sb: ProcSuper): void {
+  sb.prune((scope) => findTask(k, Number(scope.slice(1))) !== null);
+}
+
+export { hiddenPid, pidScope };

@@ -1,0 +1,40 @@
+// /proc/stat (Linux's fs/proc/stat.c): CPU time in USER_HZ ticks, interrupt
+// and context-switch counters, boot time and process counts. top and vmstat
+// take differences between reads, so every counter here only grows.
+import type { Kernel } from '../../kernel.js';
+import { ticks } from './pid.js';
+
+/** nr_irqs on a riscv64 virt machine; irq 5 is the INTC timer (riscv-timer). */
+const NR_IRQS = 64, TIMER_IRQ = 5;
+/** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
+const NR_SOFTIRQS = 10;
+/** What the kernel charges each system call (see Kernel.syscall). */
+const SYSCALL_NS = 200;
+
+export function cpuTimes(k: Kernel): number[] {
+  const mono = k.clock.monotonic();
+  const idle = Math.min(k.clock.idleNs, mono);
+  const system = Math.min(k.stats.syscalls * SYSCALL_NS, mono - idle);
+  const user = mono - idle - system;
+  // user nice system idle iowait irq softirq steal guest guest_nice
+  return [ticks(user), 0, ticks(system), ticks(idle), 0, 0, 0, 0, 0, 0];
+}
+
+export function stat(k: Kernel): string {
+  const cpu = cpuTimes(k).join(' ');
+  const irqs = new Array<number>(NR_IRQS).fill(0);
+  irqs[TIMER_IRQ] = k.stats.interrupts;
+  let running = 0, blocked = 0;
+  for (const t of k.tasks.values()) {
+    if (t.state === 'R') running++;
+    else if (t.state === 'D') blocked++;
+  }
+  return `cpu  ${cpu}\ncpu0 ${cpu}\n`
+    + `intr ${k.stats.interrupts} ${irqs.join(' ')}\n`
+    + `ctxt ${k.stats.contextSwitches}\n`
+    + `btime ${Math.floor(k.clock.bootRealtimeNs / 1e9)}\n`
+    + `processes ${k.stats.forks}\n`
+    + `procs_running ${running}\n`
+    + `procs_blocked ${blocked}\n`
+    + `softirq 0 ${new Array<number>(NR_SOFTIRQS).fill(0).join(' ')}\n`;
+}

@@ -1,0 +1,26 @@
+// Opening device nodes and FIFOs: the inode names a driver by (major, minor).
+import { ENXIO } from '../errno.js';
+import type { File, FileOps } from './file.js';
+import { S_IFCHR, S_IFIFO, S_IFMT, type Inode } from './inode.js';
+
+export type DeviceOpen = (inode: Inode, f: File) => FileOps | number;
+
+export const chrdevs = new Map<number, DeviceOpen>();
+let fifoOpener: DeviceOpen | null = null;
+
+export const makedev = (major: number, minor: number) => ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
+export const major = (dev: number) => (dev >>> 8) & 0xfff;
+export const minor = (dev: number) => (dev & 0xff) | ((dev >>> 12) & ~0xff);
+
+export function registerChrdev(maj: number, min: number, open: DeviceOpen): void { chrdevs.set(makedev(maj, min), open); }
+export function registerFifo(open: DeviceOpen): void { fifoOpener = open; }
+
+export function openSpecial(inode: Inode, f: File): FileOps | number {
+  const type = inode.mode & S_IFMT;
+  if (type === S_IFCHR) {
+    const open = chrdevs.get(inode.rdev);
+    return open ? open(inode, f) : -ENXIO;
+  }
+  if (type === S_IFIFO && fifoOpener) return fifoOpener(inode, f);
+  return -ENXIO;
+}

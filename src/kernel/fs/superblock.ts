@@ -1,0 +1,19 @@
+// A mounted file system instance: its type, device number and inode numbering.
+export interface StatFs { type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number; namelen: number; frsize: number; flags: number }
+
+let anonMinor = 1;
+
+export class SuperBlock {
+  private ino = 1;
+  /** Anonymous devices get major 0, as Linux gives tmpfs/proc/sysfs. */
+  readonly dev: number;
+  constructor(readonly fsType: string, readonly magic: number, dev?: number) {
+    this.dev = dev ?? anonMinor++;
+  }
+  nextIno(): number { return this.ino++; }
+  /** Dentries of this fs are not cached (procfs: the set of pids changes). */
+  volatile = false;
+  statfs(): StatFs {
+    return { type: this.magic, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, frsize: 4096, flags: 0 };
+  }
+}

@@ -1,0 +1,236 @@
+// tmpfs: files live in kernel memory, the directory tree lives in the dentry
+// cache. A directory can be filled lazily from a host tree (the root image).
+import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR } from '../errno.js';
+import { Dentry } from './dentry.js';
+import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
+import type { File, FileOps } from './file.js';
+import { SuperBlock } from './superblock.js';
+import { openSpecial } from './special.js';
+
+export const TMPFS_MAGIC = 0x01021994;
+const MAX_FILE = 1 << 30;
+
+export class TmpfsSuper extends SuperBlock {
+  constructor(name = 'tmpfs') { super(name, TMPFS_MAGIC); }
+  bytes = 0;
+  override statfs() {
+    const s = super.statfs();
+    const total = 65536;
+    const used = Math.ceil(this.bytes / 4096);
+    return { ...s, blocks: total, bfree: Math.max(0, total - used), bavail: Math.max(0, total - used), files: 32768, ffree: 32000 };
+  }
+}
+
+function initOwner(inode: Inode, dir: Dentry, cred: FsCred): void {
+  inode.uid = cred.fsuid;
+  // setgid directories hand their group (and the bit, for subdirectories) down.
+  if (dir.inode.mode & S_ISGID) {
+    inode.gid = dir.inode.gid;
+    if (isDir(inode.mode)) inode.mode |= S_ISGID;
+  } else inode.gid = cred.fsgid;
+}
+
+export class TmpfsDir extends Inode {
+  /** Fills the dentry's children on first use (lazy host-backed directories). */
+  populate: ((self: Dentry) => void) | null = null;
+
+  constructor(sb: SuperBlock, mode: number) {
+    super(sb, (mode & ~S_IFMT) | S_IFDIR);
+    this.nlink = 2;
+  }
+
+  override get blocks(): number { return 0; }
+
+  ensure(dir: Dentry): void {
+    const p = this.populate;
+    if (p) { this.populate = null; p(dir); }
+  }
+
+  override lookup(dir: Dentry, name: string): Inode | null {
+    this.ensure(dir);
+    return dir.children.get(name)?.inode ?? null;
+  }
+
+  override readdir(dir: Dentry): DirEntry[] {
+    this.ensure(dir);
+    const out: DirEntry[] = [];
+    for (const d of dir.children.values()) out.push({ name: d.name, ino: d.inode.ino, type: dtype(d.inode.mode) });
+    return out;
+  }
+
+  private add(dir: Dentry, name: string, inode: Inode, cred: FsCred): Inode | number {
+    this.ensure(dir);
+    if (dir.children.has(name)) return -EEXIST;
+    initOwner(inode, dir, cred);
+    dir.addChild(new Dentry(name, dir, inode));
+    this.size += 20; // Linux's BOGO_DIRENT_SIZE
+    this.touchM();
+    return inode;
+  }
+
+  override create(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
+    return this.add(dir, name, new TmpfsFile(this.sb, mode), cred);
+  }
+  override mkdir(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
+    const r = this.add(dir, name, new TmpfsDir(this.sb, mode), cred);
+    if (typeof r !== 'number') this.nlink++;
+    return r;
+  }
+  override mknod(dir: Dentry, name: string, mode: number, rdev: number, cred: FsCred): Inode | number {
+    const n = new TmpfsSpecial(this.sb, mode, rdev);
+    return this.add(dir, name, n, cred);
+  }
+  override symlink(dir: Dentry, name: string, target: Uint8Array, cred: FsCred): Inode | number {
+    return this.add(dir, name, new TmpfsSymlink(this.sb, target), cred);
+  }
+  override link(dir: Dentry, name: string, target: Inode): number {
+    this.ensure(dir);
+    if (dir.children.has(name)) return -EEXIST;
+    target.nlink++;
+    target.touchC();
+    dir.addChild(new Dentry(name, dir, target));
+    this.size += 20;
+    this.touchM();
+    return 0;
+  }
+  override unlink(dir: Dentry, name: string, victim: Dentry): number {
+    dir.children.delete(name);
+    victim.inode.nlink--;
+    victim.inode.touchC();
+    this.size -= 20;
+    this.touchM();
+    return 0;
+  }
+  override rmdir(dir: Dentry, name: string, victim: Dentry): number {
+    const v = victim.inode as TmpfsDir;
+    v.ensure(victim);
+    if (victim.children.size) return -ENOTEMPTY;
+    dir.children.delete(name);
+    v.nlink = 0;
+    this.nlink--;
+    this.size -= 20;
+    this.touchM();
+    return 0;
+  }
+  override rename(oldDir: Dentry, old: Dentry, newDir: Dentry, newName: string): number {
+    const target = newDir.children.get(newName);
+    const moving = old.inode;
+    if (target) {
+      if (isDir(target.inode.mode)) {
+        if (!isDir(moving.mode)) return -EISDIR;
+        (target.inode as TmpfsDir).ensure(target);
+        if (target.children.size) return -ENOTEMPTY;
+        newDir.inode.nlink--;
+        target.inode.nlink = 0;
+      } else {
+        target.inode.nlink--;
+      }
+      newDir.inode.size -= 20;
+    }
+    oldDir.children.delete(old.name);
+    oldDir.inode.size -= 20;
+    old.name = newName;
+    newDir.addChild(old);
+    newDir.inode.size += 20;
+    if (isDir(moving.mode) && oldDir !== newDir) { oldDir.inode.nlink--; newDir.inode.nlink++; }
+    oldDir.inode.touchM(); newDir.inode.touchM(); moving.touchC();
+    return 0;
+  }
+}
+
+const fileOps: FileOps = {
+  read(f, buf, pos) {
+    const ino = f.inode as TmpfsFile;
+    const data = ino.data();
+    if (pos >= ino.size) return 0;
+    const n = Math.min(buf.length, ino.size - pos);
+    buf.set(data.subarray(pos, pos + n));
+    return n;
+  },
+  write(f, src, pos) {
+    const ino = f.inode as TmpfsFile;
+    if (pos + src.length > MAX_FILE) return -EFBIG;
+    ino.ensureCapacity(pos + src.length);
+    ino.data().set(src, pos);
+    if (pos + src.length > ino.size) ino.setSize(pos + src.length);
+    ino.touchM();
+    return src.length;
+  },
+};
+
+export class TmpfsFile extends Inode {
+  private buf: Uint8Array = new Uint8Array(0);
+  /** Content fetched on first access (host-backed image files). */
+  loader: (() => Uint8Array) | null = null;
+
+  constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
+
+  data(): Uint8Array {
+    if (this.loader) {
+      const l = this.loader;
+      this.loader = null;
+      const d = l();
+      this.buf = d;
+      this.size = d.length;
+    }
+    return this.buf;
+  }
+
+  ensureCapacity(n: number): void {
+    const d = this.data();
+    if (n <= d.length) return;
+    const grown = new Uint8Array(Math.max(n, Math.min(d.length * 2, n + (1 << 24))));
+    grown.set(d.subarray(0, this.size));
+    this.buf = grown;
+  }
+
+  setSize(n: number): void {
+    (this.sb as TmpfsSuper).bytes += n - this.size;
+    this.size = n;
+  }
+
+  override open(_f: File): FileOps { return fileOps; }
+
+  override truncate(size: number): number {
+    if (size < 0) return -EINVAL;
+    if (size > MAX_FILE) return -EFBIG;
+    const d = this.data();
+    if (size < this.size) d.fill(0, size, this.size);
+    else this.ensureCapacity(size);
+    this.setSize(size);
+    this.touchM();
+    return 0;
+  }
+
+  override readAt(off: number, dst: Uint8Array): void {
+    const d = this.data();
+    dst.fill(0);
+    if (off < this.size) dst.set(d.subarray(off, Math.min(this.size, off + dst.length)));
+  }
+}
+
+export class TmpfsSymlink extends Inode {
+  constructor(sb: SuperBlock, readonly target: Uint8Array) {
+    super(sb, S_IFLNK | 0o777);
+    this.size = target.length;
+  }
+  override get blocks(): number { return 0; }
+  override readlink(): Uint8Array { return this.target; }
+}
+
+/** Device nodes, FIFOs and sockets: the inode only names the object. */
+export class TmpfsSpecial extends Inode {
+  constructor(sb: SuperBlock, mode: number, rdev: number) {
+    super(sb, mode);
+    this.rdev = rdev;
+  }
+  override get blocks(): number { return 0; }
+  override open(f: File): FileOps | number { return openSpecial(this, f); }
+}
+
+/** A fresh tmpfs: its superblock and root dentry. */
+export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root: Dentry } {
+  const sb = new TmpfsSuper(name);
+  const rootInode = new TmpfsDir(sb, mode);
+  return { sb, root: new Dentry('/', null, rootInode) };
+}

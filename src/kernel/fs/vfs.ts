@@ -1,0 +1,155 @@
+// The VFS: the mount tree and the operations the syscall layer builds on
+// (resolve a path relative to a task, open, create).
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { Dentry } from './dentry.js';
+import { Mount, type Path } from './mount.js';
+import { FsStruct, walk, walkParent, lookupChild, type WalkCtx, pathString } from './namei.js';
+import { FdTable } from './fdtable.js';
+import { makeTmpfs } from './tmpfs.js';
+import { attachImage } from './image.js';
+import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY } from './file.js';
+import { isDir, isLnk, isReg, S_IFREG, S_IFMT, type Inode } from './inode.js';
+import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EACCES, EROFS, ENXIO } from '../errno.js';
+import type { SuperBlock } from './superblock.js';
+
+export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
+  AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200;
+
+/** Directories: readable only through getdents. */
+const dirOps: FileOps = { read: () => -EISDIR, write: () => -EISDIR };
+/** O_PATH files: no I/O at all. */
+const pathOps: FileOps = { read: () => -EBADF, write: () => -EBADF };
+
+export class Vfs {
+  readonly rootMnt: Mount;
+  readonly mounts: Mount[] = [];
+
+  constructor(readonly k: Kernel) {
+    const { sb, root } = makeTmpfs('rootfs', 0o755);
+    if (k.host.image) attachImage(sb, root, k.host.image, '');
+    this.rootMnt = new Mount(sb, root, null, null, 'rootfs');
+    this.mounts.push(this.rootMnt);
+  }
+
+  get root(): Path { return { mnt: this.rootMnt, dentry: this.rootMnt.root }; }
+
+  newFdTable(): FdTable { return new FdTable(); }
+  newFsStruct(): FsStruct { return new FsStruct(this.root, this.root); }
+
+  /** Attach a file system's root at an absolute path (creating the directory if missing). */
+  mountAt(path: string, sb: SuperBlock, root: Dentry, source: string, flags: string[] = ['rw']): Mount | number {
+    const ctx: WalkCtx = { root: this.root, cred: { fsuid: 0, fsgid: 0, groups: [] }, depth: 0 };
+    let p = walk(ctx, this.root, path, true);
+    if (p === -ENOENT) {
+      const par = walkParent(ctx, this.root, path);
+      if (typeof par === 'number') return par;
+      const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, 0o755, { fsuid: 0, fsgid: 0, groups: [] });
+      if (typeof r === 'number') return r;
+      p = walk(ctx, this.root, path, true);
+    }
+    if (typeof p === 'number') return p;
+    const m = new Mount(sb, root, p.dentry, p.mnt, source, flags);
+    p.dentry.mounted = m;
+    this.mounts.push(m);
+    return m;
+  }
+
+  ctx(t: Task): WalkCtx {
+    return { root: t.fs.root, cred: { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups }, depth: 0 };
+  }
+
+  /** Starting point for *at() calls. */
+  startAt(t: Task, dirfd: number, path: string): Path | number {
+    if (path.startsWith('/')) return t.fs.root;
+    if (dirfd === AT_FDCWD) return t.fs.cwd;
+    const f = t.files.get(dirfd);
+    if (!f) return -EBADF;
+    if (path.length && !isDir(f.inode.mode)) return -ENOTDIR;
+    return f.path;
+  }
+
+  resolve(t: Task, dirfd: number, path: Uint8Array | string, follow: boolean, emptyOk = false): Path | number {
+    const s = pathString(path);
+    if (s.length === 0) {
+      if (!emptyOk) return -ENOENT;
+      if (dirfd === AT_FDCWD) return t.fs.cwd;
+      const f = t.files.get(dirfd);
+      return f ? f.path : -EBADF;
+    }
+    const start = this.startAt(t, dirfd, s);
+    if (typeof start === 'number') return start;
+    return walk(this.ctx(t), start, s, follow);
+  }
+
+  resolveParent(t: Task, dirfd: number, path: Uint8Array | string) {
+    const s = pathString(path);
+    const start = this.startAt(t, dirfd, s);
+    if (typeof start === 'number') return start;
+    return walkParent(this.ctx(t), start, s);
+  }
+
+  /** open(2)/openat(2) up to a File (not yet in the fd table). */
+  open(t: Task, dirfd: number, pathBytes: Uint8Array, flags: number, mode: number): File | number {
+    const path = pathString(pathBytes);
+    if (path.length === 0) return -ENOENT;
+    const ctx = this.ctx(t);
+    let p: Path | number;
+    let created = false;
+    if (flags & O_CREAT) {
+      const par = this.resolveParent(t, dirfd, path);
+      if (typeof par === 'number') return par;
+      if (par.trailingSlash) return -EISDIR;
+      const dir = par.dir;
+      const existing = par.name === '.' || par.name === '..' ? null : lookupChild(dir.dentry, par.name);
+      if (existing) {
+        if (flags & O_EXCL) return -EEXIST;
+        p = walk(ctx, dir, par.name, !(flags & O_NOFOLLOW));
+        if (typeof p === 'number') return p;
+      } else if (par.name === '.' || par.name === '..' || par.name === '/') {
+        return -EISDIR;
+      } else {
+        const di = dir.dentry.inode;
+        const perm = di.permission(3, ctx.cred);
+        if (perm < 0) return perm;
+        if (dir.mnt.flags.includes('ro')) return -EROFS;
+        const r = di.create(dir.dentry, par.name, S_IFREG | (mode & 0o7777 & ~t.fs.umask), ctx.cred);
+        if (typeof r === 'number') return r;
+        created = true;
+        const d = lookupChild(dir.dentry, par.name);
+        if (!d) return -ENOENT;
+        p = { mnt: dir.mnt, dentry: d };
+      }
+    } else {
+      p = this.resolve(t, dirfd, path, !(flags & O_NOFOLLOW));
+      if (typeof p === 'number') return p;
+    }
+    const inode = p.dentry.inode;
+    if (isLnk(inode.mode) && !(flags & O_PATH)) return -ELOOP;
+    if ((flags & O_DIRECTORY) && !isDir(inode.mode)) return -ENOTDIR;
+    const acc = flags & O_ACCMODE;
+    if (flags & O_PATH) return new File(p, inode, flags, pathOps);
+    if (isDir(inode.mode) && (acc !== O_RDONLY || (flags & O_CREAT && !created))) return -EISDIR;
+    if (!created) {
+      let mask = 0;
+      if (acc === O_RDONLY || acc === O_RDWR) mask |= 4;
+      if (acc === O_WRONLY || acc === O_RDWR || (flags & O_TRUNC)) mask |= 2;
+      const perm = inode.permission(mask, ctx.cred);
+      if (perm < 0) return perm;
+      if ((mask & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+    }
+    const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
+    if (isDir(inode.mode)) return f;
+    const ops = inode.open(f);
+    if (typeof ops === 'number') return ops;
+    f.ops = ops;
+    if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {
+      const r = inode.truncate(0);
+      if (r < 0) return r;
+    }
+    return f;
+  }
+}
+
+export { EACCES, ENXIO, S_IFMT };
+export type { Inode };

@@ -1,0 +1,340 @@
+// The kernel: owns the simulated RAM, the hart, the task table and the file
+// system tree, and runs the loop that executes user code and handles every
+// trap (system calls, page faults, illegal instructions) in TypeScript.
+import { PhysMem } from '../cpu/physmem.js';
+import { Hart, Cause } from '../cpu/hart.js';
+import { PageAllocator } from './mm/pagealloc.js';
+import { Mm, FAULT_OK } from './mm/mm.js';
+import { SigHand } from './signal/signals.js';
+import { Task, Cred } from './sched/task.js';
+import { ThreadGroup } from './sched/threadgroup.js';
+import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
+import { TimerQueue } from './time/timers.js';
+import type { HostServices } from './host.js';
+import { BLOCKED, ENOSYS } from './errno.js';
+import { syscallTable, NORETURN } from './syscalls/table.js';
+import { Tracepoints } from './trace/tracepoint.js';
+import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT } from './signal/signals.js';
+import { forceSignal, handleSignals, hasDeliverable } from './signal/deliver.js';
+import { doExit } from './sched/exit.js';
+import { Vfs } from './fs/vfs.js';
+import { setFsClock } from './fs/clock.js';
+import { KernelLog } from './printk.js';
+import { vdsoImage } from './exec/vdso-map.js';
+
+export interface KernelOptions {
+  memBytes: number;
+  host: HostServices;
+  cmdline?: string;
+  hostname?: string;
+}
+
+/** Instructions a task runs before the scheduler looks at others. */
+const SLICE = 4_000_000;
+/** Host event loop gets a turn at least this often (wall ms). */
+const YIELD_MS = 15;
+
+export class Kernel {
+  readonly mem: PhysMem;
+  readonly pages: PageAllocator;
+  readonly hart: Hart;
+  readonly clock: VirtualClock;
+  readonly timers = new TimerQueue();
+  readonly trace = new Tracepoints();
+  readonly host: HostServices;
+  readonly vfs: Vfs;
+  readonly log: KernelLog;
+  readonly tasks = new Map<number, Task>();
+  readonly groups = new Map<number, ThreadGroup>();
+  readonly cmdline: string;
+  hostname: string;
+  domainname = '(none)';
+  /** Runnable tasks, in order. */
+  private runqueue: Task[] = [];
+  current: Task | null = null;
+  /** Whose registers are live in the hart. */
+  private onHart: Task | null = null;
+  private hartMm: Mm | null = null;
+  private nextPid = 1;
+  init: Task | null = null;
+  /** Set when the machine should stop: the init task's wait status. */
+  halted: number | null = null;
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0 };
+  bootWallMs: number;
+  /** Exited tasks not yet reaped (shown as Z in /proc). */
+  readonly zombieTasks = new Map<number, Task>();
+  readonly forkHooks: ((parent: Task, child: Task) => void)[] = [];
+  readonly execHooks: ((t: Task) => void)[] = [];
+  /** Run when a sleeping syscall is interrupted by a signal (nanosleep's remaining time). */
+  readonly onInterrupt = new Map<Task, () => void>();
+  futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
+  onSetsid: ((t: Task) => void) | null = null;
+  loadavg: [number, number, number] = [0, 0, 0];
+  /** Tasks in poll/select: woken whenever host input arrives. */
+  readonly pollWaiters = new Set<Task>();
+  consoleOps: import('./fs/file.js').FileOps[] | null = null;
+
+  constructor(readonly opts: KernelOptions) {
+    this.host = opts.host;
+    this.cmdline = opts.cmdline ?? 'console=ttyS0';
+    this.hostname = opts.hostname ?? '(none)';
+    this.mem = new PhysMem(opts.memBytes);
+    this.pages = new PageAllocator(this.mem);
+    this.hart = new Hart(this.mem, 0);
+    this.clock = new VirtualClock(this.host.wallClockMs() * 1e6, () => this.hart.instret);
+    this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
+    this.bootWallMs = this.host.monotonicMs();
+    this.log = new KernelLog(() => this.clock.monotonic());
+    setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
+    this.vfs = new Vfs(this);
+  }
+
+  /** The TLB hook the address spaces call after changing page tables. */
+  readonly tlb = { flush: (mm: Mm) => { if (this.hartMm === mm) this.hart.flushTlb(); } };
+
+  allocPid(): number {
+    let pid = this.nextPid;
+    while (this.tasks.has(pid) || this.groups.has(pid)) pid++;
+    this.nextPid = pid + 1;
+    return pid;
+  }
+
+  /** Create PID 1 with an empty address space; execve fills it. */
+  createInit(): Task {
+    const pid = this.allocPid();
+    const tg = new ThreadGroup(pid);
+    const mm = Mm.create(this.pages, this.tlb)!;
+    const t = new Task(pid, tg, mm, this.vfs.newFdTable(), this.vfs.newFsStruct(), new SigHand(), new Cred());
+    t.comm = 'swapper';
+    tg.tasks.push(t);
+    this.tasks.set(pid, t);
+    this.groups.set(pid, tg);
+    this.init = t;
+    t.startTime = this.clock.monotonic();
+    this.makeRunnable(t);
+    return t;
+  }
+
+  makeRunnable(t: Task): void {
+    t.onWake = (w) => this.enqueue(w);
+    this.enqueue(t);
+  }
+
+  enqueue(t: Task): void {
+    if (t.state === 'R' && !this.runqueue.includes(t)) this.runqueue.push(t);
+    this.wakeIdle?.();
+  }
+
+  dequeue(t: Task): void {
+    const i = this.runqueue.indexOf(t);
+    if (i >= 0) this.runqueue.splice(i, 1);
+  }
+
+  private wakeIdle: (() => void) | null = null;
+
+  /** Switch the hart to task t (registers and address space). */
+  private switchTo(t: Task): void {
+    if (this.onHart === t) return;
+    if (this.onHart) {
+      this.onHart.ctx.saveFrom(this.hart);
+      this.stats.contextSwitches++;
+    }
+    t.ctx.loadInto(this.hart);
+    this.hart.clearReservation();
+    if (this.hartMm !== t.mm) {
+      this.hart.setPageTable(t.mm.root);
+      this.hartMm = t.mm;
+    }
+    this.onHart = t;
+  }
+
+  /**
+   * Registers of a task as the kernel sees them: the hart's while the task is
+   * on it, its saved context otherwise. Call `syncRegs` before reading ctx.
+   */
+  syncRegs(t: Task): void {
+    if (this.onHart === t) t.ctx.saveFrom(this.hart);
+  }
+  /** After editing t.ctx, push it back to the hart if t is live there. */
+  reloadRegs(t: Task): void {
+    if (this.onHart === t) t.ctx.loadInto(this.hart);
+  }
+  /** Drop a task's hart binding (exit): its context is not saved again. */
+  detach(t: Task): void {
+    if (this.onHart === t) this.onHart = null;
+  }
+  /** An address space is going away: never leave it installed in the hart. */
+  dropMm(mm: Mm): void {
+    if (this.hartMm === mm) { this.hartMm = null; this.hart.setPageTable(-1); }
+  }
+
+  /** Install a task's (new) address space in the hart if it is running. */
+  switchMm(t: Task): void {
+    if (this.onHart === t) { this.hart.setPageTable(t.mm.root); this.hartMm = t.mm; }
+  }
+
+  /** sched_yield: go to the back of the run queue. */
+  yieldTask(t: Task): void {
+    const i = this.runqueue.indexOf(t);
+    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.nvcsw++; }
+  }
+
+  /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
+  vdsoSigreturn(t: Task): number { return t.mm.vdso + (vdsoImage().symbols['__vdso_rt_sigreturn'] ?? 0); }
+
+  /** The main loop; resolves with init's wait status when the machine stops. */
+  async run(): Promise<number> {
+    let lastYield = this.host.monotonicMs();
+    while (this.halted === null) {
+      const now = this.clock.monotonic();
+      this.timers.expire(now);
+      const t = this.runqueue[0];
+      if (!t) {
+        await this.idle();
+        lastYield = this.host.monotonicMs();
+        continue;
+      }
+      this.current = t;
+      this.switchTo(t);
+      if (hasDeliverable(t)) {
+        handleSignals(this, t);
+        if (t.state !== 'R') { this.dequeue(t); continue; }
+      }
+      const until = this.timers.next() - now;
+      const budget = Math.max(1, Math.min(SLICE, until));
+      const before = this.hart.instret;
+      const cause = this.hart.run(budget);
+      t.utime += this.hart.instret - before;
+      if (cause >= 0) this.trap(t, cause);
+      else if (this.runqueue.length > 1 && this.runqueue[0] === t) {
+        // Slice used up: round robin.
+        this.runqueue.shift();
+        this.runqueue.push(t);
+        t.nivcsw++;
+      }
+      if (t.state !== 'R') this.dequeue(t);
+      const wall = this.host.monotonicMs();
+      if (wall - lastYield > YIELD_MS) {
+        await this.host.yield();
+        lastYield = this.host.monotonicMs();
+      }
+    }
+    return this.halted;
+  }
+
+  /** Nothing to run: jump to the next timer, holding virtual time to wall time. */
+  private async idle(): Promise<void> {
+    const next = this.timers.next();
+    const now = this.clock.monotonic();
+    if (next !== Infinity) {
+      const waitMs = (next - now) / 1e6;
+      if (waitMs > 0.5) {
+        const start = this.host.monotonicMs();
+        await new Promise<void>((resolve) => {
+          this.wakeIdle = resolve;
+          this.host.sleep(waitMs).then(resolve);
+        });
+        this.wakeIdle = null;
+        const slept = (this.host.monotonicMs() - start) * 1e6;
+        this.clock.advanceTo(Math.min(next, now + slept));
+        if (this.runqueue.length === 0) this.clock.advanceTo(next);
+      } else this.clock.advanceTo(next);
+      return;
+    }
+    // Nothing runnable and no timer: only the host (input) can wake us.
+    await new Promise<void>((resolve) => { this.wakeIdle = resolve; });
+    this.wakeIdle = null;
+  }
+
+  /** A trap left the hart: dispatch it. */
+  private trap(t: Task, cause: number): void {
+    const h = this.hart;
+    switch (cause) {
+      case Cause.EcallU:
+        this.syscall(t);
+        break;
+      case Cause.LoadPageFault: case Cause.StorePageFault: case Cause.InsnPageFault: {
+        const access = cause === Cause.StorePageFault ? 'w' : cause === Cause.LoadPageFault ? 'r' : 'x';
+        const addr = h.tval;
+        const r = t.mm.fault(addr, access);
+        if (r !== FAULT_OK) forceSignal(this, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
+        break;
+      }
+      case Cause.LoadAccess: case Cause.StoreAccess: case Cause.InsnAccess:
+        forceSignal(this, t, { signo: SIGSEGV, code: SEGV_ACCERR, addr: h.tval });
+        break;
+      case Cause.Illegal:
+        forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPC, addr: h.pc });
+        break;
+      case Cause.Breakpoint:
+        forceSignal(this, t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: h.pc });
+        break;
+      case Cause.LoadMisaligned: case Cause.StoreMisaligned: case Cause.InsnMisaligned:
+        forceSignal(this, t, { signo: SIGBUS, code: BUS_ADRALN, addr: h.tval });
+        break;
+      default:
+        forceSignal(this, t, { signo: SIGSEGV, code: SEGV_MAPERR, addr: h.tval });
+    }
+    if (t.state === 'R' && hasDeliverable(t)) handleSignals(this, t);
+  }
+
+  /** ecall from user mode: a7 is the number, a0-a5 the arguments. */
+  private syscall(t: Task): void {
+    const h = this.hart;
+    const nr = h.xl[17];
+    const fn = syscallTable[nr];
+    const restarting = t.sys !== null && t.sys.nr === nr;
+    if (!restarting) {
+      t.sys = null;
+      this.stats.syscalls++;
+      if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr);
+    }
+    const kstart = this.hart.instret;
+    let ret: number;
+    if (fn) ret = fn(this, t);
+    else {
+      ret = -ENOSYS;
+      this.stats.enosys++;
+      this.stats.enosysByNr.set(nr, (this.stats.enosysByNr.get(nr) ?? 0) + 1);
+    }
+    t.stime += 200; // a syscall's kernel work, charged in virtual time
+    void kstart;
+    if (ret === BLOCKED) {
+      if (!t.sys) t.sys = { nr };
+      if (t.state === 'R') return; // woken already: will re-run
+      return;
+    }
+    if (ret === NORETURN) {
+      t.sys = null;
+      return;
+    }
+    t.sys = null;
+    if (this.onInterrupt.size) this.onInterrupt.delete(t);
+    if (this.onHart === t) {
+      h.xl[10] = ret | 0;
+      h.xh[10] = Math.floor(ret / 4294967296) | 0;
+      h.pc += 4;
+    } else {
+      t.ctx.set(10, ret);
+      t.ctx.pc += 4;
+    }
+    if (this.trace.sysExit.length) this.trace.fireExit(t, nr, ret);
+  }
+
+  // ---- argument access for syscall handlers (the task is on the hart) ----
+  /** Argument i as an unsigned number (exact below 2^53). */
+  arg(i: number): number { return (this.hart.xh[10 + i] >>> 0) * 4294967296 + (this.hart.xl[10 + i] >>> 0); }
+  /** Argument i as a C int. */
+  argInt(i: number): number { return this.hart.xl[10 + i]; }
+  /** Argument i as a signed 64-bit number (exact within 2^53). */
+  argLong(i: number): number { return this.hart.xh[10 + i] * 4294967296 + (this.hart.xl[10 + i] >>> 0); }
+  argBig(i: number): bigint { return (BigInt(this.hart.xh[10 + i] >>> 0) << 32n) | BigInt(this.hart.xl[10 + i] >>> 0); }
+
+  /** The machine stops (init exited or reboot). */
+  halt(status: number): void {
+    if (this.halted === null) this.halted = status;
+    this.wakeIdle?.();
+  }
+
+  exitTask(t: Task, code: number, group: boolean): void { doExit(this, t, code, group); }
+}

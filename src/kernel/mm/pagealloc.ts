@@ -1,0 +1,43 @@
+// The physical page allocator: every page of simulated RAM, with a reference
+// count so that copy-on-write and shared mappings know when a page is free.
+import type { PhysMem } from '../../cpu/physmem.js';
+
+export class PageAllocator {
+  readonly total: number;
+  private freeList: Int32Array;
+  private freeTop = 0;
+  /** Mappings (or other holders) per page; 0 = free. */
+  readonly refs: Uint16Array;
+
+  constructor(readonly mem: PhysMem, reserved = 0) {
+    this.total = mem.pages;
+    this.refs = new Uint16Array(this.total);
+    this.freeList = new Int32Array(this.total);
+    // Low pages handed out first: push in reverse.
+    for (let p = this.total - 1; p >= reserved; p--) this.freeList[this.freeTop++] = p;
+  }
+
+  get free(): number { return this.freeTop; }
+
+  /** A zeroed page, or -1 when RAM is exhausted. */
+  alloc(): number {
+    if (this.freeTop === 0) return -1;
+    const p = this.freeList[--this.freeTop];
+    this.refs[p] = 1;
+    this.mem.zeroPage(p);
+    return p;
+  }
+
+  get(page: number): void { this.refs[page]++; }
+
+  /** Drop one reference; the page returns to the free list at zero. */
+  put(page: number): void {
+    const r = this.refs[page];
+    if (r === 0) throw new Error(`page ${page} freed twice`);
+    this.refs[page] = r - 1;
+    if (r === 1) {
+      this.mem.invalidateCode(page);
+      this.freeList[this.freeTop++] = page;
+    }
+  }
+}

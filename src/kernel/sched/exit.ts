@@ -1,0 +1,93 @@
+// Task exit: release what the task held, turn the process into a zombie for
+// its parent to reap, and hand its children to init.
+import type { Kernel } from '../kernel.js';
+import type { Task } from './task.js';
+import type { ThreadGroup } from './threadgroup.js';
+import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL, CLD_EXITED, CLD_KILLED, CLD_DUMPED } from '../signal/signals.js';
+import { sendSignal } from '../signal/deliver.js';
+
+/**
+ * `code` is a wait status word: (exit code << 8) for exit, signal | 0x80
+ * core for a kill. With `group`, every thread of the process dies.
+ */
+export function doExit(k: Kernel, t: Task, status: number, group: boolean): void {
+  const tg = t.tg;
+  if (group && !tg.groupExiting) {
+    tg.groupExiting = true;
+    tg.exitStatus = status;
+    for (const x of tg.tasks) if (x !== t && x.state !== 'Z' && x.state !== 'X') releaseTask(k, x);
+  }
+  if (!tg.groupExiting) tg.exitStatus = status;
+  releaseTask(k, t);
+  if (tg.tasks.every((x) => x.state === 'Z' || x.state === 'X')) exitGroup(k, tg);
+}
+
+function releaseTask(k: Kernel, t: Task): void {
+  for (const q of t.sleepingOn) q.remove(t);
+  t.sleepingOn = [];
+  t.state = 'Z';
+  k.dequeue(t);
+  k.detach(t);
+  if (t.clearChildTid && t.mm.users > 1) {
+    t.mm.writeU32(t.clearChildTid, 0);
+    k.futexWake?.(t, t.clearChildTid, 1);
+  }
+  if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
+  if (--t.mm.users === 0) { k.dropMm(t.mm); t.mm.release(); }
+  if (--t.files.users === 0) t.files.closeAll();
+  if (t.exe) { t.exe.put(); t.exe = null; }
+  t.sys = null;
+  k.tasks.delete(t.tid);
+  k.zombieTasks.set(t.tid, t);
+}
+
+function exitGroup(k: Kernel, tg: ThreadGroup): void {
+  tg.zombie = true;
+  const status = tg.exitStatus;
+  for (const h of k.trace.processExit) {
+    h(tg.leader, (status & 0x7f) ? { signal: status & 0x7f, core: (status & 0x80) !== 0 } : { code: (status >> 8) & 0xff });
+  }
+  // The machine's life is init's.
+  if (k.init && tg === k.init.tg) { k.halt(status); return; }
+  // Orphans go to the nearest subreaper or to init.
+  const reaper = findReaper(k, tg);
+  for (const c of tg.children) {
+    c.parent = reaper;
+    if (reaper) {
+      reaper.children.add(c);
+      if (c.zombie) reaper.childWait.wakeAll();
+    }
+  }
+  tg.children.clear();
+  const parent = tg.parent;
+  if (!parent) { reap(k, tg); return; }
+  const act = parent.leader?.sighand.actions[SIGCHLD];
+  const code = (status & 0x7f) === 0 ? CLD_EXITED : (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+  const ws = code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f;
+  const leader = tg.leader;
+  if (tg.exitSignal) sendSignal(k, parent, { signo: tg.exitSignal, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(leader.utime / 1e7), stime: Math.floor(leader.stime / 1e7) });
+  // A parent ignoring SIGCHLD (or with SA_NOCLDWAIT) never sees zombies.
+  if (act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
+    reap(k, tg);
+  }
+  parent.childWait.wakeAll();
+}
+
+function findReaper(k: Kernel, tg: ThreadGroup): ThreadGroup | null {
+  for (let p = tg.parent; p; p = p.parent) if (p.subreaper && !p.zombie) return p;
+  return k.init && !k.init.tg.zombie ? k.init.tg : null;
+}
+
+/** Remove a zombie for good (wait() collected it). */
+export function reap(k: Kernel, tg: ThreadGroup): void {
+  tg.reaped = true;
+  tg.parent?.children.delete(tg);
+  if (tg.parent) {
+    for (const x of tg.tasks) { tg.parent.cutime += x.utime; tg.parent.cstime += x.stime; }
+    tg.parent.cutime += tg.cutime; tg.parent.cstime += tg.cstime;
+  }
+  for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
+  k.groups.delete(tg.tgid);
+}
+
+export { SIGKILL };

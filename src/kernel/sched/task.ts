@@ -1,0 +1,89 @@
+// A task: one schedulable thread of execution (Linux's task_struct). Tasks of
+// one process share a ThreadGroup; address space, files, fs and signal
+// handlers are separate objects that clone() may share.
+import { CpuContext } from './context.js';
+import type { Mm } from '../mm/mm.js';
+import type { FdTable } from '../fs/fdtable.js';
+import type { FsStruct } from '../fs/namei.js';
+import { WaitQueue, type Sleeper } from './waitqueue.js';
+import type { SigHand, SigInfo } from '../signal/signals.js';
+import type { File, IoWaiter } from '../fs/file.js';
+import type { ThreadGroup } from './threadgroup.js';
+
+/** Linux task states as /proc shows them. */
+export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
+
+export class Cred {
+  constructor(
+    public uid = 0, public gid = 0, public euid = 0, public egid = 0,
+    public suid = 0, public sgid = 0, public fsuid = 0, public fsgid = 0,
+    public groups: number[] = [],
+  ) {}
+  clone(): Cred {
+    return new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
+  }
+}
+
+/** Scratch state of a syscall that sleeps and is re-run when woken. */
+export interface SyscallState { nr: number; deadline?: number; progress?: number; data?: unknown }
+
+export class Task implements Sleeper, IoWaiter {
+  state: TaskState = 'R';
+  ctx = new CpuContext();
+  comm = '';
+  /** Signals blocked by this thread. */
+  blocked = 0n;
+  /** Thread-directed pending signals. */
+  pending = 0n;
+  pendingInfo: SigInfo[] = [];
+  altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+  clearChildTid = 0;
+  robustList = 0;
+  /** The wait queues this task sleeps on (to leave them when woken another way). */
+  sleepingOn: WaitQueue[] = [];
+  sys: SyscallState | null = null;
+  /** A vfork parent waits here until this child execs or exits. */
+  vforkDone: WaitQueue | null = null;
+  /** Saved mask of rt_sigsuspend, restored after the handler runs. */
+  savedMask: bigint | null = null;
+  exitCode = 0;
+  startTime = 0;
+  /** CPU time in ns of virtual time, split by where it went. */
+  utime = 0;
+  stime = 0;
+  nvcsw = 0;
+  nivcsw = 0;
+  /** The kernel's run-queue hook: set by the scheduler. */
+  onWake: ((t: Task) => void) | null = null;
+
+  constructor(
+    readonly tid: number,
+    public tg: ThreadGroup,
+    public mm: Mm,
+    public files: FdTable,
+    public fs: FsStruct,
+    public sighand: SigHand,
+    public cred: Cred,
+  ) {}
+
+  get pid(): number { return this.tg.tgid; }
+
+  sleepOn(q: WaitQueue): void {
+    q.add(this);
+    this.sleepingOn.push(q);
+    this.state = 'S';
+  }
+
+  wake(): void {
+    if (this.state !== 'S' && this.state !== 'D') return;
+    for (const q of this.sleepingOn) q.remove(this);
+    this.sleepingOn = [];
+    this.state = 'R';
+    this.onWake?.(this);
+  }
+
+  /** Files the exe link of /proc points at. */
+  exe: File | null = null;
+}
+
+export { WaitQueue };

@@ -1,0 +1,64 @@
+// A thread group: what Linux users call a process. The tgid is the PID; the
+// group carries the parent/child links, process group, session, shared
+// pending signals, resource limits and the exit status its parent collects.
+import { WaitQueue } from './waitqueue.js';
+import type { Task } from './task.js';
+import type { SigInfo } from '../signal/signals.js';
+
+export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
+  RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
+  RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14,
+  RLIMIT_RTTIME = 15, RLIM_NLIMITS = 16;
+export const RLIM_INFINITY = (1n << 64n) - 1n;
+
+export function defaultRlimits(): [bigint, bigint][] {
+  const inf = RLIM_INFINITY;
+  const l: [bigint, bigint][] = [];
+  for (let i = 0; i < RLIM_NLIMITS; i++) l.push([inf, inf]);
+  l[RLIMIT_STACK] = [8n * 1024n * 1024n, inf];
+  l[RLIMIT_CORE] = [0n, inf];
+  l[RLIMIT_NPROC] = [7823n, 7823n];
+  l[RLIMIT_NOFILE] = [1024n, 1048576n];
+  l[RLIMIT_MEMLOCK] = [8n * 1024n * 1024n, 8n * 1024n * 1024n];
+  l[RLIMIT_SIGPENDING] = [7823n, 7823n];
+  l[RLIMIT_MSGQUEUE] = [819200n, 819200n];
+  l[RLIMIT_NICE] = [0n, 0n];
+  l[RLIMIT_RTPRIO] = [0n, 0n];
+  return l;
+}
+
+export class ThreadGroup {
+  tasks: Task[] = [];
+  parent: ThreadGroup | null = null;
+  children = new Set<ThreadGroup>();
+  pgid: number;
+  sid: number;
+  /** Zombie: exited, waiting for the parent's wait(). */
+  zombie = false;
+  reaped = false;
+  /** wait status word as wait4 returns it. */
+  exitStatus = 0;
+  exitSignal = 17; // SIGCHLD
+  /** Process-directed pending signals. */
+  pending = 0n;
+  pendingInfo: SigInfo[] = [];
+  /** The parent sleeps here in wait4. */
+  childWait = new WaitQueue();
+  rlimits = defaultRlimits();
+  /** Stop/continue reported to the parent once. */
+  stopReport: number | null = null;
+  contReport = false;
+  stopped = false;
+  /** Times of reaped children, for times() and RUSAGE_CHILDREN. */
+  cutime = 0;
+  cstime = 0;
+  subreaper = false;
+  groupExiting = false;
+
+  constructor(readonly tgid: number) {
+    this.pgid = tgid;
+    this.sid = tgid;
+  }
+
+  get leader(): Task { return this.tasks[0]; }
+}

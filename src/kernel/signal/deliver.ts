@@ -1,0 +1,223 @@
+// Sending and delivering signals: pending sets, default actions, and the
+// riscv64 rt_sigframe that a handler runs on (and rt_sigreturn undoes).
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import type { ThreadGroup } from '../sched/threadgroup.js';
+import {
+  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
+  SA_SIGINFO, SA_NOCLDSTOP, UNBLOCKABLE, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
+} from './signals.js';
+import { EINTR, ERESTARTSYS } from '../errno.js';
+import { NR } from '../syscalls/nr.js';
+import { writeSigInfo } from './siginfo.js';
+
+/** Syscalls that fail with EINTR after a handler even with SA_RESTART (signal(7)). */
+const NEVER_RESTART = new Set<number>([NR.nanosleep, NR.clock_nanosleep, NR.ppoll, NR.pselect6, NR.epoll_pwait,
+  NR.rt_sigsuspend, NR.rt_sigtimedwait, NR.semtimedop, NR.msgrcv, NR.msgsnd]);
+
+export function hasDeliverable(t: Task): boolean {
+  const p = t.pending | t.tg.pending;
+  return p !== 0n && (p & ~t.blocked) !== 0n;
+}
+
+function isIgnored(t: Task, sig: number): boolean {
+  const a = t.sighand.actions[sig];
+  if (a.handler === SIG_IGN) return sig !== SIGKILL && sig !== SIGSTOP;
+  return a.handler === SIG_DFL && defaultAction(sig) === 'ign';
+}
+
+/** Queue a signal for a process (thread = null) or one thread. */
+export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Task | null = null): void {
+  const sig = info.signo;
+  if (sig === 0 || tg.zombie) return;
+  const leader = thread ?? tg.tasks.find((x) => x.state !== 'Z' && x.state !== 'X');
+  if (!leader) return;
+  // SIGCONT resumes a stopped group at once; stop signals drop pending SIGCONT and vice versa.
+  if (sig === SIGCONT) {
+    for (const s of [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]) { tg.pending &= ~sigbit(s); for (const x of tg.tasks) x.pending &= ~sigbit(s); }
+    if (tg.stopped) {
+      tg.stopped = false;
+      tg.contReport = true;
+      for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+      notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
+    }
+  } else if (defaultAction(sig) === 'stop') {
+    tg.pending &= ~sigbit(SIGCONT);
+  }
+  if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return;
+  const bit = sigbit(sig);
+  if (thread) {
+    if (sig < 32 && (thread.pending & bit)) return;
+    thread.pending |= bit; thread.pendingInfo.push(info);
+  } else {
+    if (sig < 32 && (tg.pending & bit)) return;
+    tg.pending |= bit; tg.pendingInfo.push(info);
+  }
+  if (sig === SIGKILL) {
+    for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+  }
+  // Wake a thread that can take it.
+  for (const x of thread ? [thread] : tg.tasks) {
+    if (!(x.blocked & bit) || sig === SIGKILL) { x.wake(); break; }
+  }
+}
+
+/** A fault signal that cannot be ignored or blocked away (force_sig_info). */
+export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
+  const bit = sigbit(info.signo);
+  const a = t.sighand.actions[info.signo];
+  if ((t.blocked & bit) || a.handler === SIG_IGN) {
+    a.handler = SIG_DFL;
+    t.blocked &= ~bit;
+  }
+  t.pending |= bit;
+  t.pendingInfo.push(info);
+}
+
+function dequeue(t: Task): SigInfo | null {
+  const avail = (t.pending | t.tg.pending) & ~t.blocked;
+  if (avail === 0n) return null;
+  // Synchronous faults first, then the lowest number (Linux's order).
+  let sig = 0;
+  for (const s of [SIGSEGV, 7, 4, 5, 8]) if (avail & sigbit(s)) { sig = s; break; }
+  if (!sig) for (let s = 1; s <= 64; s++) if (avail & sigbit(s)) { sig = s; break; }
+  const bit = sigbit(sig);
+  const own = (t.pending & bit) !== 0n;
+  const list = own ? t.pendingInfo : t.tg.pendingInfo;
+  const i = list.findIndex((x) => x.signo === sig);
+  const info = i >= 0 ? list.splice(i, 1)[0] : { signo: sig, code: 0 };
+  if (!list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
+  return info;
+}
+
+/** Tell the parent about a stop or continue (SIGCHLD, and wait's WUNTRACED/WCONTINUED). */
+export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: number): void {
+  const parent = tg.parent;
+  if (!parent) return;
+  const pa = parent.leader?.sighand.actions[SIGCHLD];
+  if (!(code === CLD_STOPPED || code === CLD_CONTINUED) || !pa || !(pa.flags & SA_NOCLDSTOP)) {
+    sendSignal(k, parent, { signo: SIGCHLD, code, pid: tg.tgid, uid: tg.leader.cred.uid, status });
+  }
+  parent.childWait.wakeAll();
+}
+
+/**
+ * Deliver pending signals before t returns to user mode. A task sleeping in a
+ * syscall has its pc on the ecall: the call is restarted or fails with EINTR.
+ */
+export function handleSignals(k: Kernel, t: Task): void {
+  for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
+    const info = dequeue(t);
+    if (!info) return;
+    const sig = info.signo;
+    const act = t.sighand.actions[sig];
+    for (const h of k.trace.signalDeliver) h(t, sig, info);
+    if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
+    if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
+      const da = defaultAction(sig);
+      if (da === 'ign' || da === 'cont') continue;
+      if (da === 'stop') {
+        stopGroup(k, t.tg, sig);
+        return;
+      }
+      k.exitTask(t, sig | (da === 'core' ? 0x80 : 0), true);
+      return;
+    }
+    // A handler: finish an interrupted syscall first.
+    k.syncRegs(t);
+    if (t.sys) {
+      const restart = (act.flags & SA_RESTART) && !NEVER_RESTART.has(t.sys.nr);
+      if (!restart) {
+        k.onInterrupt.get(t)?.();
+        const ret = t.sys.progress ? t.sys.progress : -EINTR;
+        t.ctx.set(10, ret);
+        t.ctx.pc += 4;
+        if (k.trace.sysExit.length) k.trace.fireExit(t, t.sys.nr, ret === -EINTR ? -ERESTARTSYS : ret);
+      }
+      t.sys = null;
+      k.onInterrupt.delete(t);
+    }
+    if (!setupFrame(k, t, info, act)) {
+      k.exitTask(t, SIGSEGV, true);
+      return;
+    }
+    if (act.flags & SA_RESETHAND) { act.handler = SIG_DFL; act.flags &= ~SA_SIGINFO; }
+    k.reloadRegs(t);
+    return; // one frame at a time; the next signal is checked on the way back
+  }
+}
+
+function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
+  tg.stopped = true;
+  tg.stopReport = sig;
+  for (const x of tg.tasks) {
+    if (x.state === 'R' || x.state === 'S') {
+      for (const q of x.sleepingOn) q.remove(x);
+      x.sleepingOn = [];
+      x.state = 'T';
+      k.dequeue(x);
+    }
+  }
+  notifyParent(k, tg, CLD_STOPPED, sig);
+}
+
+// riscv64 rt_sigframe: siginfo (128) then ucontext; uc_mcontext at +176 in the
+// ucontext (16-byte aligned), sc_regs[32] (pc, x1..x31), then the D state.
+export const FRAME_SIZE = 1088;
+const UC = 128, UC_STACK = UC + 16, UC_SIGMASK = UC + 40, MCTX = UC + 176, FPREGS = MCTX + 256;
+
+function setupFrame(k: Kernel, t: Task, info: { signo: number; code: number }, act: { handler: number; flags: number; mask: bigint }): boolean {
+  const c = t.ctx;
+  let sp = c.get(2);
+  const alt = t.altStack;
+  const onAlt = alt.size > 0 && sp > alt.sp && sp <= alt.sp + alt.size;
+  if ((act.flags & SA_ONSTACK) && !(alt.flags & 2) && !onAlt) sp = alt.sp + alt.size;
+  const frame = Math.floor((sp - FRAME_SIZE) / 16) * 16;
+  const buf = new Uint8Array(FRAME_SIZE);
+  const dv = new DataView(buf.buffer);
+  writeSigInfo(dv, 0, info as SigInfo);
+  dv.setBigUint64(UC_STACK, BigInt(alt.sp), true);
+  dv.setInt32(UC_STACK + 8, onAlt ? 1 : alt.flags, true);
+  dv.setBigUint64(UC_STACK + 16, BigInt(alt.size), true);
+  const oldMask = t.savedMask ?? t.blocked;
+  t.savedMask = null;
+  dv.setBigUint64(UC_SIGMASK, oldMask, true);
+  dv.setBigUint64(MCTX, BigInt(c.pc), true);
+  for (let i = 1; i < 32; i++) { dv.setInt32(MCTX + i * 8, c.xl[i], true); dv.setInt32(MCTX + i * 8 + 4, c.xh[i], true); }
+  for (let i = 0; i < 64; i++) dv.setInt32(FPREGS + i * 4, c.fbits[i], true);
+  dv.setUint32(FPREGS + 256, (c.frm << 5) | c.fflags, true);
+  if (!t.mm.write(frame, buf)) return false;
+  const sig = info.signo;
+  c.set(1, k.vdsoSigreturn(t));
+  c.set(2, frame);
+  c.set(10, sig);
+  c.set(11, frame);
+  c.set(12, frame + UC);
+  c.pc = act.handler;
+  t.blocked |= act.mask;
+  if (!(act.flags & SA_NODEFER)) t.blocked |= sigbit(sig);
+  t.blocked &= ~UNBLOCKABLE;
+  return true;
+}
+
+/** rt_sigreturn: restore the registers and mask saved in the frame at sp. */
+export function sigreturn(k: Kernel, t: Task): boolean {
+  k.syncRegs(t);
+  const c = t.ctx;
+  const frame = c.get(2);
+  const buf = t.mm.read(frame, FRAME_SIZE);
+  if (!buf) return false;
+  const dv = new DataView(buf.buffer);
+  c.pc = Number(dv.getBigUint64(MCTX, true));
+  for (let i = 1; i < 32; i++) { c.xl[i] = dv.getInt32(MCTX + i * 8, true); c.xh[i] = dv.getInt32(MCTX + i * 8 + 4, true); }
+  for (let i = 0; i < 64; i++) c.fbits[i] = dv.getInt32(FPREGS + i * 4, true);
+  const fcsr = dv.getUint32(FPREGS + 256, true);
+  c.fflags = fcsr & 31; c.frm = (fcsr >> 5) & 7;
+  t.blocked = dv.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
+  const ssp = Number(dv.getBigUint64(UC_STACK, true));
+  const sflags = dv.getInt32(UC_STACK + 8, true);
+  const ssize = Number(dv.getBigUint64(UC_STACK + 16, true));
+  if (!(sflags & 1)) t.altStack = { sp: ssp, flags: sflags, size: ssize };
+  k.reloadRegs(t);
+  return true;
+}

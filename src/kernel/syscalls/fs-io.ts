@@ -1,0 +1,295 @@
+// File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EMFILE, EOVERFLOW, EISDIR } from '../errno.js';
+import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_ACCMODE, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
+import { createPipe } from '../fs/pipe.js';
+import { userPath } from './uaccess.js';
+import { sendSignal } from '../signal/deliver.js';
+import { SIGPIPE, SI_USER } from '../signal/signals.js';
+import { isReg, isDir } from '../fs/inode.js';
+import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
+
+const MAX_RW = 0x7ffff000;
+const CHUNK = 1 << 20;
+
+export function nofile(t: Task): number { return Number(t.tg.rlimits[RLIMIT_NOFILE][0]); }
+
+export function installFile(t: Task, f: File, cloexec: boolean, min = 0): number {
+  const fd = t.files.alloc(f, cloexec, min, nofile(t));
+  if (fd < 0) f.put();
+  return fd;
+}
+
+define(NR.openat, (k, t) => {
+  const path = userPath(t, k.arg(1));
+  if (typeof path === 'number') return path;
+  const flags = k.argInt(2);
+  const f = k.vfs.open(t, k.argInt(0), path, flags, k.argInt(3));
+  if (typeof f === 'number') return f;
+  return installFile(t, f, (flags & O_CLOEXEC) !== 0);
+});
+
+define(NR.close, (k, t) => t.files.close(k.argInt(0)));
+
+define(NR.close_range, (k, t) => {
+  const first = k.arg(0) >>> 0, last = Math.min(k.arg(1), 1 << 20), flags = k.argInt(2);
+  if (first > last) return -EINVAL;
+  for (let fd = first; fd <= last && fd < t.files.files.length; fd++) {
+    if (!t.files.files[fd]) continue;
+    if (flags & 4 /* CLOSE_RANGE_CLOEXEC */) t.files.cloexec[fd] = true;
+    else t.files.close(fd);
+  }
+  return 0;
+});
+
+/** Read into user memory at addr; pos undefined = the file position. */
+export function doRead(t: Task, f: File, addr: number, len: number, pos?: number): number {
+  if (!f.readable) return -EBADF;
+  const read = f.ops.read;
+  if (!read) return -EINVAL;
+  len = Math.min(len, MAX_RW);
+  if (len === 0) return 0;
+  let total = 0;
+  const seekable = !f.ops.stream;
+  for (;;) {
+    const want = Math.min(len - total, CHUNK);
+    const buf = new Uint8Array(want);
+    const n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t);
+    if (n === BLOCKED) return total > 0 ? total : BLOCKED;
+    if (n < 0) return total > 0 ? total : n;
+    if (n > 0 && !t.mm.write(addr + total, buf.subarray(0, n))) return total > 0 ? total : -EFAULT;
+    if (pos === undefined && seekable) f.pos += n;
+    total += n;
+    // Streams return what they have; files keep going to fill the buffer.
+    if (n < want || !seekable || total >= len) break;
+  }
+  return total;
+}
+
+export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, pos?: number): number {
+  if (!f.writable) return -EBADF;
+  const write = f.ops.write;
+  if (!write) return -EINVAL;
+  len = Math.min(len, MAX_RW);
+  if (len === 0) return 0;
+  let total = t.sys?.progress ?? 0;
+  const seekable = !f.ops.stream;
+  while (total < len) {
+    const want = Math.min(len - total, CHUNK);
+    const data = t.mm.read(addr + total, want);
+    if (!data) return total > 0 ? total : -EFAULT;
+    let at = pos !== undefined ? pos + total : f.pos;
+    if ((f.flags & O_APPEND) && pos === undefined) at = f.inode.size;
+    const n = write(f, data, at, t);
+    if (n === BLOCKED) {
+      t.sys = { nr: t.sys?.nr ?? k.hart.xl[17], progress: total };
+      return BLOCKED;
+    }
+    if (n < 0) {
+      if (n === -EPIPE) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
+      return total > 0 ? total : n;
+    }
+    if (pos === undefined && seekable) f.pos = at + n;
+    total += n;
+    if (n < want && seekable) break;
+  }
+  return total;
+}
+
+function fileOf(t: Task, fd: number): File | number {
+  return t.files.get(fd) ?? -EBADF;
+}
+
+define(NR.read, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  if (isDir(f.inode.mode) && f.readable) return -EISDIR;
+  return doRead(t, f, k.arg(1), k.arg(2));
+});
+
+define(NR.write, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  return doWrite(k, t, f, k.arg(1), k.arg(2));
+});
+
+define(NR.pread64, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  const pos = k.argLong(3);
+  if (pos < 0) return -EINVAL;
+  if (f.ops.stream) return -ESPIPE;
+  return doRead(t, f, k.arg(1), k.arg(2), pos);
+});
+
+define(NR.pwrite64, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  const pos = k.argLong(3);
+  if (pos < 0) return -EINVAL;
+  if (f.ops.stream) return -ESPIPE;
+  return doWrite(k, t, f, k.arg(1), k.arg(2), pos);
+});
+
+function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
+  if (cnt < 0 || cnt > 1024) return -EINVAL;
+  const raw = t.mm.read(addr, cnt * 16);
+  if (!raw) return -EFAULT;
+  const dv = new DataView(raw.buffer);
+  const out: [number, number][] = [];
+  let total = 0;
+  for (let i = 0; i < cnt; i++) {
+    const base = dv.getUint32(i * 16 + 4, true) * 4294967296 + dv.getUint32(i * 16, true);
+    const len = dv.getUint32(i * 16 + 12, true) * 4294967296 + dv.getUint32(i * 16 + 8, true);
+    if (len > 0x7fffffffffff) return -EINVAL;
+    total += len;
+    out.push([base, len]);
+  }
+  if (total > 0x7fffffffffff) return -EINVAL;
+  return out;
+}
+
+function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  const iov = iovecs(t, k.arg(1), k.argInt(2));
+  if (typeof iov === 'number') return iov;
+  let pos: number | undefined = withPos ? k.argLong(3) : undefined;
+  if (pos !== undefined && pos < 0) return -EINVAL;
+  let total = 0;
+  for (const [base, len] of iov) {
+    if (len === 0) continue;
+    const n = write ? doWrite(k, t, f, base, len, pos) : doRead(t, f, base, len, pos);
+    if (n < 0) return total > 0 && n !== BLOCKED ? total : total > 0 ? total : n;
+    total += n;
+    if (pos !== undefined) pos += n;
+    if (n < len) break;
+  }
+  return total;
+}
+
+define(NR.readv, (k, t) => vectored(k, t, false, false));
+define(NR.writev, (k, t) => vectored(k, t, true, false));
+define(NR.preadv, (k, t) => vectored(k, t, false, true));
+define(NR.pwritev, (k, t) => vectored(k, t, true, true));
+
+define(NR.lseek, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  if (f.ops.stream) return -ESPIPE;
+  const off = k.argLong(1), whence = k.argInt(2);
+  let base: number;
+  switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = f.pos; break;
+    case SEEK_END: base = f.inode.size; break;
+    case SEEK_DATA: if (off >= f.inode.size) return -6; /* ENXIO */ base = 0; break;
+    case SEEK_HOLE: if (off >= f.inode.size) return -6; f.pos = f.inode.size; return f.pos;
+    default: return -EINVAL;
+  }
+  const np = base + off;
+  if (np < 0) return -EINVAL;
+  if (np > Number.MAX_SAFE_INTEGER) return -EOVERFLOW;
+  f.pos = np;
+  if (isDir(f.inode.mode) && np === 0) f.dirCursor = null;
+  return np;
+});
+
+define(NR.dup, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  return installFile(t, f.get(), false);
+});
+
+define(NR.dup3, (k, t) => {
+  const oldfd = k.argInt(0), newfd = k.argInt(1), flags = k.argInt(2);
+  if (flags & ~O_CLOEXEC) return -EINVAL;
+  if (oldfd === newfd) return -EINVAL;
+  const f = fileOf(t, oldfd);
+  if (typeof f === 'number') return f;
+  if (newfd < 0 || newfd >= nofile(t)) return -EBADF;
+  t.files.install(newfd, f.get(), (flags & O_CLOEXEC) !== 0);
+  return newfd;
+});
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
+  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+
+define(NR.fcntl, (k, t) => {
+  const fd = k.argInt(0), cmd = k.argInt(1);
+  const f = fileOf(t, fd);
+  if (typeof f === 'number') return f;
+  switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+      const min = k.argInt(2);
+      if (min < 0 || min >= nofile(t)) return -EINVAL;
+      return installFile(t, f.get(), cmd === F_DUPFD_CLOEXEC, min);
+    }
+    case F_GETFD: return t.files.cloexec[fd] ? 1 : 0;
+    case F_SETFD: t.files.cloexec[fd] = (k.argInt(2) & 1) !== 0; return 0;
+    case F_GETFL: return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
+    case F_SETFL: {
+      const settable = O_APPEND | O_NONBLOCK | O_DIRECT | O_ASYNC | O_NOATIME;
+      f.flags = (f.flags & ~settable) | (k.argInt(2) & settable);
+      return 0;
+    }
+    case F_GETLK: {
+      // No other locker exists yet: report the range as unlocked (l_type = F_UNLCK).
+      const a = k.arg(2);
+      const b = t.mm.read(a, 2);
+      if (!b) return -EFAULT;
+      return t.mm.write(a, new Uint8Array([2, 0])) ? 0 : -EFAULT;
+    }
+    case F_SETLK: case F_SETLKW: return t.mm.read(k.arg(2), 32) ? 0 : -EFAULT;
+    case F_SETOWN: return 0;
+    case F_GETOWN: return 0;
+    case F_GETPIPE_SZ: {
+      const p = (f.inode as { pipe?: { capacity: number } }).pipe;
+      return p ? p.capacity : -EINVAL;
+    }
+    case F_GET_SEALS: return -EINVAL;
+    default: return -EINVAL;
+  }
+});
+
+define(NR.pipe2, (k, t) => {
+  const addr = k.arg(0), flags = k.argInt(1);
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
+  const [r, w] = createPipe(k.vfs.rootMnt, flags);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const rfd = installFile(t, r, cloexec);
+  if (rfd < 0) { w.put(); return rfd; }
+  const wfd = installFile(t, w, cloexec);
+  if (wfd < 0) { t.files.close(rfd); return wfd; }
+  const b = new Uint8Array(8);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, rfd, true); dv.setInt32(4, wfd, true);
+  if (!t.mm.write(addr, b)) { t.files.close(rfd); t.files.close(wfd); return -EFAULT; }
+  return 0;
+});
+
+define(NR.ioctl, (k, t) => {
+  const f = fileOf(t, k.argInt(0));
+  if (typeof f === 'number') return f;
+  if (f.flags & O_PATH) return -EBADF;
+  const cmd = k.arg(1) >>> 0, arg = k.arg(2);
+  if (cmd === 0x5421 /* FIONBIO */) {
+    const v = t.mm.readU32(arg);
+    if (v === null) return -EFAULT;
+    f.flags = v ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
+    return 0;
+  }
+  if (cmd === 0x5451 /* FIOCLEX */) { t.files.cloexec[k.argInt(0)] = true; return 0; }
+  if (cmd === 0x5450 /* FIONCLEX */) { t.files.cloexec[k.argInt(0)] = false; return 0; }
+  if (!f.ops.ioctl) return -ENOTTY;
+  return f.ops.ioctl(f, cmd, arg, {
+    read: (a, n) => t.mm.read(a, n),
+    write: (a, d) => t.mm.write(a, d),
+    pid: t.pid, pgrp: t.tg.pgid, sid: t.tg.sid,
+  });
+});
+
+export { EMFILE, O_ACCMODE };

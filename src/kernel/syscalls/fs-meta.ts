@@ -1,0 +1,437 @@
+// Names and attributes: the stat family, directories, links, permissions, times.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, ENAMETOOLONG, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
+import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS } from '../fs/vfs.js';
+import { lookupChild, dPath, pathString } from '../fs/namei.js';
+import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isLnk, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import type { Path } from '../fs/mount.js';
+import { userPath, StructWriter } from './uaccess.js';
+import { now } from '../fs/clock.js';
+
+export function statBuf(i: Inode): Uint8Array {
+  const w = new StructWriter(128);
+  w.u64(0, i.sb.dev).u64(8, i.ino).u32(16, i.mode).u32(20, i.nlink).u32(24, i.uid).u32(28, i.gid)
+    .u64(32, i.rdev).i64(48, i.size).i32(56, 4096).i64(64, i.blocks)
+    .i64(72, i.atime.sec).u64(80, i.atime.nsec).i64(88, i.mtime.sec).u64(96, i.mtime.nsec)
+    .i64(104, i.ctime.sec).u64(112, i.ctime.nsec);
+  return w.buf;
+}
+
+function cred(t: Task): FsCred { return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups }; }
+
+function lookupAt(k: Kernel, t: Task, dirfd: number, addr: number, flags: number): Path | number {
+  const p = userPath(t, addr);
+  if (typeof p === 'number') {
+    if (p === -EFAULT || !(flags & AT_EMPTY_PATH)) return p;
+  }
+  const bytes = typeof p === 'number' ? new Uint8Array(0) : p;
+  return k.vfs.resolve(t, dirfd, bytes, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+}
+
+define(NR.newfstatat, (k, t) => {
+  const flags = k.argInt(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
+  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+  if (typeof p === 'number') return p;
+  return t.mm.write(k.arg(2), statBuf(p.dentry.inode)) ? 0 : -EFAULT;
+});
+
+define(NR.fstat, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  if (!f) return -EBADF;
+  return t.mm.write(k.arg(1), statBuf(f.inode)) ? 0 : -EFAULT;
+});
+
+const STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
+define(NR.statx, (k, t) => {
+  const flags = k.argInt(2);
+  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+  if (typeof p === 'number') return p;
+  const i = p.dentry.inode;
+  const w = new StructWriter(256);
+  const ts = (off: number, x: { sec: number; nsec: number }) => { w.i64(off, x.sec); w.u32(off + 8, x.nsec); };
+  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID).u32(4, 4096).u64(8, 0).u32(16, i.nlink).u32(20, i.uid).u32(24, i.gid)
+    .dv.setUint16(28, i.mode, true);
+  w.u64(32, i.ino).u64(40, i.size).u64(48, i.blocks).u64(56, 0);
+  ts(64, i.atime); ts(80, i.ctime); ts(96, i.ctime); ts(112, i.mtime);
+  w.u32(128, (i.rdev >>> 8) & 0xfff).u32(132, (i.rdev & 0xff) | ((i.rdev >>> 12) & ~0xff));
+  w.u32(136, 0).u32(140, i.sb.dev);
+  w.u64(144, p.mnt.id);
+  return t.mm.write(k.arg(4), w.buf) ? 0 : -EFAULT;
+});
+
+function statfsBuf(i: Inode): Uint8Array {
+  const s = i.sb.statfs();
+  const w = new StructWriter(120);
+  w.i64(0, s.type).i64(8, s.bsize).u64(16, s.blocks).u64(24, s.bfree).u64(32, s.bavail).u64(40, s.files).u64(48, s.ffree)
+    .i32(56, i.sb.dev).i64(64, s.namelen).i64(72, s.frsize).i64(80, s.flags);
+  return w.buf;
+}
+
+define(NR.statfs, (k, t) => {
+  const p = lookupAt(k, t, -100, k.arg(0), 0);
+  if (typeof p === 'number') return p;
+  return t.mm.write(k.arg(1), statfsBuf(p.dentry.inode)) ? 0 : -EFAULT;
+});
+define(NR.fstatfs, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  if (!f) return -EBADF;
+  return t.mm.write(k.arg(1), statfsBuf(f.inode)) ? 0 : -EFAULT;
+});
+
+define(NR.readlinkat, (k, t) => {
+  const bufsiz = k.argInt(3);
+  if (bufsiz <= 0) return -EINVAL;
+  const p = lookupAt(k, t, k.argInt(0), k.arg(1), AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+  if (typeof p === 'number') return p;
+  const i = p.dentry.inode;
+  const target = i.readlink();
+  if (typeof target === 'number') return target;
+  const n = Math.min(target.length, bufsiz);
+  return t.mm.write(k.arg(2), target.subarray(0, n)) ? n : -EFAULT;
+});
+
+function access(k: Kernel, t: Task, flags: number): number {
+  const mode = k.argInt(2);
+  if (mode & ~7) return -EINVAL;
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  // access() checks with the real ids unless AT_EACCESS.
+  const saved = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid };
+  if (!(flags & AT_EACCESS)) { t.cred.fsuid = t.cred.uid; t.cred.fsgid = t.cred.gid; }
+  try {
+    const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+    if (typeof p === 'number') return p;
+    if (mode === 0) return 0;
+    if ((mode & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+    return p.dentry.inode.permission(mode, cred(t));
+  } finally {
+    t.cred.fsuid = saved.fsuid; t.cred.fsgid = saved.fsgid;
+  }
+}
+define(NR.faccessat, (k, t) => access(k, t, 0));
+define(NR.faccessat2, (k, t) => access(k, t, k.argInt(3)));
+
+// getdents64: d_ino u64, d_off i64, d_reclen u16, d_type u8, name NUL, 8-aligned.
+define(NR.getdents64, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  if (!f) return -EBADF;
+  const inode = f.inode;
+  if (!isDir(inode.mode)) return -ENOTDIR;
+  const count = k.arg(2);
+  const entries = inode.readdir(f.path.dentry);
+  if (typeof entries === 'number') return entries;
+  const parent = f.path.dentry === f.path.mnt.root && f.path.mnt.mountpoint ? f.path.mnt.mountpoint.parent : f.path.dentry.parent;
+  const all = [{ name: '.', ino: inode.ino, type: 4 }, { name: '..', ino: parent.inode.ino, type: 4 }, ...entries];
+  const out = new Uint8Array(Math.min(count, 65536));
+  const dv = new DataView(out.buffer);
+  let off = 0;
+  let idx = f.pos;
+  const enc = new TextEncoder();
+  while (idx < all.length) {
+    const e = all[idx];
+    const name = e.name.length && /^[\x00-\x7f]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
+    const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
+    if (off + reclen > out.length) { if (off === 0) return -EINVAL; break; }
+    dv.setBigUint64(off, BigInt(e.ino), true);
+    dv.setBigInt64(off + 8, BigInt(idx + 1), true);
+    dv.setUint16(off + 16, reclen, true);
+    out[off + 18] = e.type;
+    out.set(name, off + 19);
+    off += reclen;
+    idx++;
+  }
+  if (off && !t.mm.write(k.arg(1), out.subarray(0, off))) return -EFAULT;
+  f.pos = idx;
+  inode.atime = now();
+  return off;
+});
+
+/** Write + search permission on a directory, and the sticky-bit rule for removal. */
+function mayModifyDir(t: Task, dir: Path): number {
+  if (dir.mnt.flags.includes('ro')) return -EROFS;
+  return dir.dentry.inode.permission(3, cred(t));
+}
+function stickyOk(t: Task, dir: Inode, victim: Inode): boolean {
+  if (!(dir.mode & S_ISVTX) || t.cred.fsuid === 0) return true;
+  return victim.uid === t.cred.fsuid || dir.uid === t.cred.fsuid;
+}
+
+define(NR.mkdirat, (k, t) => {
+  const path = userPath(t, k.arg(1));
+  if (typeof path === 'number') return path;
+  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  if (typeof par === 'number') return par;
+  if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
+  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const perm = mayModifyDir(t, par.dir);
+  if (perm < 0) return perm;
+  const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, (k.argInt(2) & 0o1777) & ~t.fs.umask, cred(t));
+  return typeof r === 'number' ? r : 0;
+});
+
+define(NR.mknodat, (k, t) => {
+  const path = userPath(t, k.arg(1));
+  if (typeof path === 'number') return path;
+  let mode = k.argInt(2);
+  const type = mode & S_IFMT;
+  if (type === 0) mode |= S_IFREG;
+  if ((type === S_IFCHR || type === S_IFBLK) && t.cred.euid !== 0) return -EPERM;
+  if (type === S_IFDIR || type === S_IFLNK) return -EINVAL;
+  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  if (typeof par === 'number') return par;
+  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const perm = mayModifyDir(t, par.dir);
+  if (perm < 0) return perm;
+  const dir = par.dir.dentry;
+  const m = (mode & S_IFMT) | (mode & 0o7777 & ~t.fs.umask);
+  const r = (mode & S_IFMT) === S_IFREG ? dir.inode.create(dir, par.name, m, cred(t)) : dir.inode.mknod(dir, par.name, m, k.arg(3) >>> 0, cred(t));
+  return typeof r === 'number' ? r : 0;
+});
+
+define(NR.unlinkat, (k, t) => {
+  const path = userPath(t, k.arg(1));
+  if (typeof path === 'number') return path;
+  const flags = k.argInt(2);
+  if (flags & ~AT_REMOVEDIR) return -EINVAL;
+  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  if (typeof par === 'number') return par;
+  if (flags & AT_REMOVEDIR) {
+    if (par.name === '.') return -EINVAL;
+    if (par.name === '..') return -ENOTEMPTY;
+    if (par.name === '/') return -EBUSY;
+  } else if (par.name === '/' || par.name === '.' || par.name === '..') return -EISDIR;
+  const dir = par.dir.dentry;
+  const victim = lookupChild(dir, par.name);
+  if (!victim) return -ENOENT;
+  const perm = mayModifyDir(t, par.dir);
+  if (perm < 0) return perm;
+  if (!stickyOk(t, dir.inode, victim.inode)) return -EPERM;
+  if (victim.mounted) return -EBUSY;
+  if (flags & AT_REMOVEDIR) {
+    if (!isDir(victim.inode.mode)) return -ENOTDIR;
+    return dir.inode.rmdir(dir, par.name, victim);
+  }
+  if (isDir(victim.inode.mode)) return -EISDIR;
+  if (par.trailingSlash) return -ENOTDIR;
+  return dir.inode.unlink(dir, par.name, victim);
+});
+
+function isAncestor(a: Path, b: Path): boolean {
+  for (let d = b.dentry; ; d = d.parent) { if (d === a.dentry) return true; if (d.isRoot) return false; }
+}
+
+function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd: number, newAddr: number, flags: number): number {
+  const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | 4)) return -EINVAL;
+  if (flags & RENAME_EXCHANGE) return -EINVAL;
+  const op = userPath(t, oldAddr); if (typeof op === 'number') return op;
+  const np = userPath(t, newAddr); if (typeof np === 'number') return np;
+  const a = k.vfs.resolveParent(t, olddirfd, op); if (typeof a === 'number') return a;
+  const b = k.vfs.resolveParent(t, newdirfd, np); if (typeof b === 'number') return b;
+  for (const n of [a.name, b.name]) if (n === '.' || n === '..' || n === '/') return -EBUSY;
+  const old = lookupChild(a.dir.dentry, a.name);
+  if (!old) return -ENOENT;
+  if (a.dir.mnt !== b.dir.mnt) return -EXDEV;
+  let perm = mayModifyDir(t, a.dir); if (perm < 0) return perm;
+  perm = mayModifyDir(t, b.dir); if (perm < 0) return perm;
+  if (!stickyOk(t, a.dir.dentry.inode, old.inode)) return -EPERM;
+  if ((a.trailingSlash || b.trailingSlash) && !isDir(old.inode.mode)) return -ENOTDIR;
+  const target = lookupChild(b.dir.dentry, b.name);
+  if (target === old) return 0;
+  if (target) {
+    if (flags & RENAME_NOREPLACE) return -EEXIST;
+    if (isDir(target.inode.mode) && !isDir(old.inode.mode)) return -EISDIR;
+    if (!isDir(target.inode.mode) && isDir(old.inode.mode)) return -ENOTDIR;
+    if (!stickyOk(t, b.dir.dentry.inode, target.inode)) return -EPERM;
+    if (target.mounted) return -EBUSY;
+  }
+  if (old.mounted) return -EBUSY;
+  // A directory cannot move inside itself.
+  if (isDir(old.inode.mode) && isAncestor({ mnt: a.dir.mnt, dentry: old }, b.dir)) return -EINVAL;
+  return a.dir.dentry.inode.rename(a.dir.dentry, old, b.dir.dentry, b.name);
+}
+define(NR.renameat, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), 0));
+define(NR.renameat2, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), k.argInt(4)));
+
+define(NR.linkat, (k, t) => {
+  const flags = k.argInt(4);
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const src = lookupAt(k, t, k.argInt(0), k.arg(1), (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH));
+  if (typeof src === 'number') return src;
+  if (isDir(src.dentry.inode.mode)) return -EPERM;
+  const np = userPath(t, k.arg(3)); if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, k.argInt(2), np); if (typeof par === 'number') return par;
+  if (par.trailingSlash) return -ENOENT;
+  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  if (par.dir.mnt !== src.mnt) return -EXDEV;
+  const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
+  return par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
+});
+
+define(NR.symlinkat, (k, t) => {
+  const target = userPath(t, k.arg(0)); if (typeof target === 'number') return target;
+  if (target.length === 0) return -ENOENT;
+  const np = userPath(t, k.arg(2)); if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, k.argInt(1), np); if (typeof par === 'number') return par;
+  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  if (par.trailingSlash) return -ENOENT;
+  const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
+  const r = par.dir.dentry.inode.symlink(par.dir.dentry, par.name, target, cred(t));
+  return typeof r === 'number' ? r : 0;
+});
+
+function setCwd(t: Task, p: Path): number {
+  if (!isDir(p.dentry.inode.mode)) return -ENOTDIR;
+  const perm = p.dentry.inode.permission(1, cred(t));
+  if (perm < 0) return perm;
+  t.fs.cwd = p;
+  return 0;
+}
+define(NR.chdir, (k, t) => {
+  const p = lookupAt(k, t, -100, k.arg(0), 0);
+  return typeof p === 'number' ? p : setCwd(t, p);
+});
+define(NR.fchdir, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  return f ? setCwd(t, f.path) : -EBADF;
+});
+define(NR.chroot, (k, t) => {
+  if (t.cred.euid !== 0) return -EPERM;
+  const p = lookupAt(k, t, -100, k.arg(0), 0);
+  if (typeof p === 'number') return p;
+  if (!isDir(p.dentry.inode.mode)) return -ENOTDIR;
+  t.fs.root = p;
+  return 0;
+});
+
+define(NR.getcwd, (k, t) => {
+  const size = k.arg(1);
+  let s = dPath(t.fs.cwd, t.fs.root);
+  if (s.endsWith(' (deleted)')) return -ENOENT;
+  const b = new TextEncoder().encode(s + '\0');
+  if (b.length > size) return -ERANGE;
+  return t.mm.write(k.arg(0), b) ? b.length : -EFAULT;
+});
+
+function chmod(t: Task, i: Inode, p: Path, mode: number): number {
+  if (t.cred.fsuid !== 0 && t.cred.fsuid !== i.uid) return -EPERM;
+  if (p.mnt.flags.includes('ro')) return -EROFS;
+  mode &= 0o7777;
+  // A non-member may not set the group's setgid bit.
+  if (t.cred.fsuid !== 0 && (mode & S_ISGID) && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
+  i.mode = (i.mode & S_IFMT) | mode;
+  i.touchC();
+  return 0;
+}
+define(NR.fchmodat, (k, t) => {
+  const p = lookupAt(k, t, k.argInt(0), k.arg(1), 0);
+  return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, k.argInt(2));
+});
+define(NR.fchmod, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  return f ? chmod(t, f.inode, f.path, k.argInt(1)) : -EBADF;
+});
+
+function chown(t: Task, i: Inode, uid: number, gid: number): number {
+  const root = t.cred.fsuid === 0;
+  if (uid !== -1 && uid !== i.uid && !root) return -EPERM;
+  if (gid !== -1 && gid !== i.gid && !root && !(t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid)))) return -EPERM;
+  if (uid !== -1) i.uid = uid >>> 0;
+  if (gid !== -1) i.gid = gid >>> 0;
+  // Changing owners drops setuid/setgid on non-directories.
+  if ((uid !== -1 || gid !== -1) && !isDir(i.mode)) {
+    if (i.mode & 0o111 || !(i.mode & 0o010)) i.mode &= ~(S_ISUID | ((i.mode & 0o010) ? S_ISGID : 0));
+  }
+  i.touchC();
+  return 0;
+}
+define(NR.fchownat, (k, t) => {
+  const flags = k.argInt(4);
+  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+  return typeof p === 'number' ? p : chown(t, p.dentry.inode, k.argInt(2), k.argInt(3));
+});
+define(NR.fchown, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  return f ? chown(t, f.inode, k.argInt(1), k.argInt(2)) : -EBADF;
+});
+
+const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+define(NR.utimensat, (k, t) => {
+  const dirfd = k.argInt(0), pathAddr = k.arg(1), tsAddr = k.arg(2), flags = k.argInt(3);
+  let p: Path | number;
+  if (pathAddr === 0) {
+    const f = t.files.get(dirfd);
+    p = f ? f.path : -EBADF;
+  } else p = lookupAt(k, t, dirfd, pathAddr, flags);
+  if (typeof p === 'number') return p;
+  const i = p.dentry.inode;
+  const cur = now();
+  let times: ({ sec: number; nsec: number } | null)[] = [cur, cur];
+  const owner = t.cred.fsuid === 0 || t.cred.fsuid === i.uid;
+  if (tsAddr) {
+    const b = t.mm.read(tsAddr, 32);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    times = [0, 16].map((o) => {
+      const nsec = Number(dv.getBigInt64(o + 8, true));
+      if (nsec === UTIME_OMIT) return null;
+      if (nsec === UTIME_NOW) return cur;
+      if (nsec < 0 || nsec > 999999999) return undefined as unknown as null;
+      return { sec: Number(dv.getBigInt64(o, true)), nsec };
+    });
+    if (times.some((x) => x === undefined)) return -EINVAL;
+    const explicit = [0, 16].some((o) => { const n = Number(dv.getBigInt64(o + 8, true)); return n !== UTIME_NOW && n !== UTIME_OMIT; });
+    if (explicit && !owner) return -EPERM;
+    if (!explicit && !owner && i.permission(2, cred(t)) < 0) return -EACCES;
+  } else if (!owner && i.permission(2, cred(t)) < 0) return -EACCES;
+  if (times[0]) i.atime = times[0];
+  if (times[1]) i.mtime = times[1];
+  i.ctime = cur;
+  return 0;
+});
+
+define(NR.umask, (k, t) => { const old = t.fs.umask; t.fs.umask = k.argInt(0) & 0o777; return old; });
+
+define(NR.truncate, (k, t) => {
+  const p = lookupAt(k, t, -100, k.arg(0), 0);
+  if (typeof p === 'number') return p;
+  const i = p.dentry.inode;
+  if (isDir(i.mode)) return -EISDIR;
+  if (!isReg(i.mode)) return -EINVAL;
+  const perm = i.permission(2, cred(t)); if (perm < 0) return perm;
+  const len = k.argLong(1);
+  return len < 0 ? -EINVAL : i.truncate(len);
+});
+define(NR.ftruncate, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  if (!f) return -EBADF;
+  if (!isReg(f.inode.mode) || !f.writable) return -EINVAL;
+  const len = k.argLong(1);
+  return len < 0 ? -EINVAL : f.inode.truncate(len);
+});
+define(NR.fallocate, (k, t) => {
+  const f = t.files.get(k.argInt(0));
+  if (!f) return -EBADF;
+  if (!f.writable) return -EBADF;
+  const mode = k.argInt(1), off = k.argLong(2), len = k.argLong(3);
+  if (off < 0 || len <= 0) return -EINVAL;
+  if (mode & ~1) return -EOPNOTSUPP;
+  if (!isReg(f.inode.mode)) return -ENODATA;
+  if (!(mode & 1) && off + len > f.inode.size) return f.inode.truncate(off + len);
+  return 0;
+});
+
+for (const nr of [NR.fsync, NR.fdatasync, NR.syncfs]) define(nr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
+define(NR.sync, () => 0);
+define(NR.fadvise64, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
+
+// Extended attributes: none are stored yet, as on a file system without them.
+for (const nr of [NR.getxattr, NR.lgetxattr]) define(nr, () => -ENODATA);
+for (const nr of [NR.listxattr, NR.llistxattr]) define(nr, () => 0);
+define(NR.fgetxattr, (k, t) => (t.files.get(k.argInt(0)) ? -ENODATA : -EBADF));
+define(NR.flistxattr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
+
+export { pathString, S_IFIFO, S_IFSOCK, ENAMETOOLONG, isLnk };

@@ -1,0 +1,250 @@
+// Identity, limits, system information and other small calls.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { EFAULT, EINVAL, EPERM, ESRCH, ENAMETOOLONG, EAGAIN } from '../errno.js';
+import { StructWriter } from './uaccess.js';
+import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
+import { rusageBuf } from './process.js';
+import { UTS_RELEASE, UTS_VERSION, UTS_MACHINE } from '../version.js';
+
+define(NR.getuid, (_k, t) => t.cred.uid);
+define(NR.geteuid, (_k, t) => t.cred.euid);
+define(NR.getgid, (_k, t) => t.cred.gid);
+define(NR.getegid, (_k, t) => t.cred.egid);
+
+define(NR.getresuid, (k, t) => (t.mm.writeU32(k.arg(0), t.cred.uid) && t.mm.writeU32(k.arg(1), t.cred.euid) && t.mm.writeU32(k.arg(2), t.cred.suid)) ? 0 : -EFAULT);
+define(NR.getresgid, (k, t) => (t.mm.writeU32(k.arg(0), t.cred.gid) && t.mm.writeU32(k.arg(1), t.cred.egid) && t.mm.writeU32(k.arg(2), t.cred.sgid)) ? 0 : -EFAULT);
+
+const NOCHG = 0xffffffff;
+/** setresuid with Linux's rules: unprivileged tasks may only pick among their current ids. */
+function setres(t: Task, which: 'u' | 'g', r: number, e: number, s: number): number {
+  const c = t.cred;
+  const cur = which === 'u' ? [c.uid, c.euid, c.suid] : [c.gid, c.egid, c.sgid];
+  const priv = c.euid === 0;
+  for (const v of [r, e, s]) if (v !== NOCHG && !priv && !cur.includes(v)) return -EPERM;
+  const nr = r === NOCHG ? cur[0] : r, ne = e === NOCHG ? cur[1] : e, ns = s === NOCHG ? cur[2] : s;
+  if (which === 'u') { c.uid = nr; c.euid = ne; c.suid = ns; c.fsuid = ne; }
+  else { c.gid = nr; c.egid = ne; c.sgid = ns; c.fsgid = ne; }
+  return 0;
+}
+const u32 = (k: Kernel, i: number) => k.arg(i) >>> 0 === 0xffffffff ? NOCHG : k.argInt(i) >>> 0;
+define(NR.setresuid, (k, t) => setres(t, 'u', u32(k, 0), u32(k, 1), u32(k, 2)));
+define(NR.setresgid, (k, t) => setres(t, 'g', u32(k, 0), u32(k, 1), u32(k, 2)));
+define(NR.setuid, (k, t) => {
+  const id = k.argInt(0) >>> 0;
+  if (t.cred.euid === 0) return setres(t, 'u', id, id, id);
+  if (id !== t.cred.uid && id !== t.cred.suid) return -EPERM;
+  return setres(t, 'u', NOCHG, id, NOCHG);
+});
+define(NR.setgid, (k, t) => {
+  const id = k.argInt(0) >>> 0;
+  if (t.cred.euid === 0) return setres(t, 'g', id, id, id);
+  if (id !== t.cred.gid && id !== t.cred.sgid) return -EPERM;
+  return setres(t, 'g', NOCHG, id, NOCHG);
+});
+define(NR.setreuid, (k, t) => {
+  const r = u32(k, 0), e = u32(k, 1), c = t.cred;
+  if (c.euid !== 0) {
+    if (r !== NOCHG && r !== c.uid && r !== c.euid) return -EPERM;
+    if (e !== NOCHG && e !== c.uid && e !== c.euid && e !== c.suid) return -EPERM;
+  }
+  const ns = r !== NOCHG || (e !== NOCHG && e !== c.uid) ? (e !== NOCHG ? e : c.euid) : c.suid;
+  const save = c.euid; c.euid = 0;
+  const res = setres(t, 'u', r, e, ns);
+  if (res < 0) c.euid = save;
+  return res;
+});
+define(NR.setregid, (k, t) => {
+  const r = u32(k, 0), e = u32(k, 1), c = t.cred;
+  if (c.euid !== 0) {
+    if (r !== NOCHG && r !== c.gid && r !== c.egid) return -EPERM;
+    if (e !== NOCHG && e !== c.gid && e !== c.egid && e !== c.sgid) return -EPERM;
+  }
+  const ns = r !== NOCHG || (e !== NOCHG && e !== c.gid) ? (e !== NOCHG ? e : c.egid) : c.sgid;
+  if (r !== NOCHG) c.gid = r;
+  if (e !== NOCHG) { c.egid = e; c.fsgid = e; }
+  c.sgid = ns;
+  return 0;
+});
+define(NR.setfsuid, (k, t) => {
+  const old = t.cred.fsuid, id = k.argInt(0) >>> 0, c = t.cred;
+  if (c.euid === 0 || [c.uid, c.euid, c.suid, c.fsuid].includes(id)) c.fsuid = id;
+  return old;
+});
+define(NR.setfsgid, (k, t) => {
+  const old = t.cred.fsgid, id = k.argInt(0) >>> 0, c = t.cred;
+  if (c.euid === 0 || [c.gid, c.egid, c.sgid, c.fsgid].includes(id)) c.fsgid = id;
+  return old;
+});
+define(NR.getgroups, (k, t) => {
+  const n = k.argInt(0);
+  if (n < 0) return -EINVAL;
+  const g = t.cred.groups;
+  if (n === 0) return g.length;
+  if (n < g.length) return -EINVAL;
+  const w = new StructWriter(g.length * 4);
+  g.forEach((x, i) => w.u32(i * 4, x));
+  return t.mm.write(k.arg(1), w.buf) ? g.length : -EFAULT;
+});
+define(NR.setgroups, (k, t) => {
+  if (t.cred.euid !== 0) return -EPERM;
+  const n = k.argInt(0);
+  if (n < 0 || n > 65536) return -EINVAL;
+  const b = n ? t.mm.read(k.arg(1), n * 4) : new Uint8Array(0);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  t.cred.groups = Array.from({ length: n }, (_, i) => dv.getUint32(i * 4, true));
+  return 0;
+});
+
+define(NR.uname, (k, t) => {
+  const w = new StructWriter(390);
+  const f = [ 'Linux', k.hostname, UTS_RELEASE, UTS_VERSION, UTS_MACHINE, k.domainname ];
+  f.forEach((s, i) => w.str(i * 65, s, 65));
+  return t.mm.write(k.arg(0), w.buf) ? 0 : -EFAULT;
+});
+
+function setName(k: Kernel, t: Task, which: 'hostname' | 'domainname'): number {
+  if (t.cred.euid !== 0) return -EPERM;
+  const len = k.argInt(1);
+  if (len < 0 || len > 64) return -EINVAL;
+  const b = t.mm.read(k.arg(0), len);
+  if (!b) return -EFAULT;
+  k[which] = String.fromCharCode(...b);
+  return 0;
+}
+define(NR.sethostname, (k, t) => setName(k, t, 'hostname'));
+define(NR.setdomainname, (k, t) => setName(k, t, 'domainname'));
+
+function rlimitBuf(l: [bigint, bigint]): Uint8Array { return new StructWriter(16).u64(0, l[0]).u64(8, l[1]).buf; }
+
+define(NR.prlimit64, (k, t) => {
+  const pid = k.argInt(0), res = k.argInt(1), newAddr = k.arg(2), oldAddr = k.arg(3);
+  const tg = pid === 0 ? t.tg : k.groups.get(pid);
+  if (!tg) return -ESRCH;
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  let next: [bigint, bigint] | null = null;
+  if (newAddr) {
+    const b = t.mm.read(newAddr, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    next = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
+    if (next[0] > next[1]) return -EINVAL;
+    if (next[1] > tg.rlimits[res][1] && t.cred.euid !== 0) return -EPERM;
+    if (res === RLIMIT_NOFILE && next[1] > 1048576n && next[1] !== RLIM_INFINITY) return -EPERM;
+  }
+  if (oldAddr && !t.mm.write(oldAddr, rlimitBuf(tg.rlimits[res]))) return -EFAULT;
+  if (next) tg.rlimits[res] = next;
+  return 0;
+});
+
+define(NR.getrlimit, (k, t) => {
+  const res = k.argInt(0);
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  return t.mm.write(k.arg(1), rlimitBuf(t.tg.rlimits[res])) ? 0 : -EFAULT;
+});
+define(NR.setrlimit, (k, t) => {
+  const res = k.argInt(0);
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  const b = t.mm.read(k.arg(1), 16);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const next: [bigint, bigint] = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
+  if (next[0] > next[1]) return -EINVAL;
+  if (next[1] > t.tg.rlimits[res][1] && t.cred.euid !== 0) return -EPERM;
+  t.tg.rlimits[res] = next;
+  return 0;
+});
+
+define(NR.getrusage, (k, t) => {
+  const who = k.argInt(0);
+  let ut = 0, st = 0;
+  if (who === 0) for (const x of t.tg.tasks) { ut += x.utime; st += x.stime; }
+  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; }
+  else if (who === 1) { ut = t.utime; st = t.stime; }
+  else return -EINVAL;
+  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt: t.mm.faults.minor, majflt: t.mm.faults.major, nvcsw: t.nvcsw, nivcsw: t.nivcsw });
+  return t.mm.write(k.arg(1), ru) ? 0 : -EFAULT;
+});
+
+define(NR.sysinfo, (k, t) => {
+  const w = new StructWriter(112);
+  const total = k.pages.total * 4096, free = k.pages.free * 4096;
+  w.i64(0, Math.floor(k.clock.monotonic() / 1e9));
+  const [l1, l5, l15] = k.loadavg ?? [0, 0, 0];
+  w.u64(8, Math.round(l1 * 65536)).u64(16, Math.round(l5 * 65536)).u64(24, Math.round(l15 * 65536));
+  w.u64(32, total).u64(40, free).u64(48, 0).u64(56, 0).u64(64, 0).u64(72, 0);
+  w.dv.setUint16(80, k.groups.size, true);
+  w.u64(88, 0).u64(96, 0).u32(104, 1);
+  return t.mm.write(k.arg(0), w.buf) ? 0 : -EFAULT;
+});
+
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16,
+  PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
+  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41;
+define(NR.prctl, (k, t) => {
+  const op = k.argInt(0), a2 = k.arg(1);
+  switch (op) {
+    case PR_SET_NAME: {
+      const s = t.mm.readCString(a2, 4096) ?? t.mm.read(a2, 16);
+      if (!s) return -EFAULT;
+      t.comm = String.fromCharCode(...s.subarray(0, 15));
+      return 0;
+    }
+    case PR_GET_NAME: {
+      const b = new Uint8Array(16);
+      for (let i = 0; i < t.comm.length; i++) b[i] = t.comm.charCodeAt(i);
+      return t.mm.write(a2, b) ? 0 : -EFAULT;
+    }
+    case PR_SET_PDEATHSIG: return a2 > 64 ? -EINVAL : 0;
+    case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, 0) ? 0 : -EFAULT;
+    case PR_GET_DUMPABLE: return 1;
+    case PR_SET_DUMPABLE: return a2 > 1 ? -EINVAL : 0;
+    case PR_CAPBSET_READ: return a2 <= 40 ? 1 : -EINVAL;
+    case PR_GET_SECUREBITS: return 0;
+    case PR_SET_CHILD_SUBREAPER: t.tg.subreaper = a2 !== 0; return 0;
+    case PR_GET_CHILD_SUBREAPER: return t.mm.writeU32(a2, t.tg.subreaper ? 1 : 0) ? 0 : -EFAULT;
+    case PR_SET_NO_NEW_PRIVS: return a2 === 1 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS: return 0;
+    case PR_CAP_AMBIENT: return a2 === 3 ? 0 : a2 === 1 ? 0 : -EINVAL;
+    case PR_SET_VMA: return 0;
+    default: return -EINVAL;
+  }
+});
+
+define(NR.getrandom, (k, t) => {
+  const len = Math.min(k.arg(1), 33554431), flags = k.argInt(2);
+  if (flags & ~7) return -EINVAL;
+  const b = new Uint8Array(len);
+  k.host.random(b);
+  return t.mm.write(k.arg(0), b) ? len : -EFAULT;
+});
+
+define(NR.getcpu, (k, t) => {
+  if (k.arg(0) && !t.mm.writeU32(k.arg(0), 0)) return -EFAULT;
+  if (k.arg(1) && !t.mm.writeU32(k.arg(1), 0)) return -EFAULT;
+  return 0;
+});
+define(NR.sched_getaffinity, (k, t) => {
+  const len = k.arg(1);
+  if (len < 8 || len % 8) return -EINVAL;
+  const b = new Uint8Array(8); b[0] = 1;
+  return t.mm.write(k.arg(2), b) ? 8 : -EFAULT;
+});
+define(NR.sched_setaffinity, () => 0);
+define(NR.sched_yield, (k, t) => { k.yieldTask(t); return 0; });
+define(NR.set_robust_list, (k, t) => { if (k.arg(1) !== 24) return -EINVAL; t.robustList = k.arg(0); return 0; });
+define(NR.get_robust_list, (k, t) => (t.mm.writeU64(k.arg(1), t.robustList) && t.mm.writeU64(k.arg(2), 24) ? 0 : -EFAULT));
+define(NR.personality, (k) => (k.arg(0) >>> 0 === 0xffffffff ? 0 : 0));
+define(NR.capget, (k, t) => {
+  const data = k.arg(1);
+  if (!data) return 0;
+  const full = t.cred.euid === 0 ? 0xffffffff : 0;
+  const w = new StructWriter(24).u32(0, full).u32(4, full).u32(8, 0).u32(12, full ? 0x1ff : 0).u32(16, full ? 0x1ff : 0).u32(20, 0);
+  return t.mm.write(data, w.buf) ? 0 : -EFAULT;
+});
+define(NR.capset, (_k, t) => (t.cred.euid === 0 ? 0 : -EPERM));
+
+export { ENAMETOOLONG, EAGAIN };

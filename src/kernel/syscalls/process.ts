@@ -1,0 +1,244 @@
+// Processes: clone/fork/vfork, execve, exit, wait, and the process's identity.
+import { define, NORETURN } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import { Task } from '../sched/task.js';
+import { ThreadGroup } from '../sched/threadgroup.js';
+import { WaitQueue } from '../sched/waitqueue.js';
+import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN } from '../errno.js';
+import { reap } from '../sched/exit.js';
+import { execve } from '../exec/execve.js';
+import { userPath, userStringArray, StructWriter } from './uaccess.js';
+import { SIGCHLD } from '../signal/signals.js';
+import { writeSigInfo } from '../signal/siginfo.js';
+import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED } from '../signal/signals.js';
+
+export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
+  CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
+  CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+  CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000;
+
+interface CloneArgs { flags: number; exitSignal: number; stack: number; ptid: number; ctid: number; tls: number }
+
+export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
+  const f = a.flags;
+  if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
+  if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
+  // vfork: the parent sleeps until the child execs or exits, then returns its pid.
+  if (t.sys?.data !== undefined) {
+    const child = t.sys.data as Task;
+    if (child.vforkDone) { t.sleepOn(child.vforkDone); return BLOCKED; }
+    return child.tid;
+  }
+  k.syncRegs(t);
+  const mm = f & CLONE_VM ? t.mm : t.mm.fork();
+  if (!mm) return -ENOMEM;
+  if (f & CLONE_VM) mm.users++;
+  const files = f & CLONE_FILES ? t.files : t.files.clone();
+  if (f & CLONE_FILES) files.users++;
+  const fs = f & CLONE_FS ? t.fs : t.fs.clone();
+  if (f & CLONE_FS) fs.users++;
+  const sighand = f & CLONE_SIGHAND ? t.sighand : t.sighand.clone();
+  if (f & CLONE_SIGHAND) sighand.users++;
+  const tid = k.allocPid();
+  let tg: ThreadGroup;
+  if (f & CLONE_THREAD) tg = t.tg;
+  else {
+    tg = new ThreadGroup(tid);
+    tg.parent = f & CLONE_PARENT ? t.tg.parent : t.tg;
+    tg.parent?.children.add(tg);
+    tg.pgid = t.tg.pgid; tg.sid = t.tg.sid;
+    tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
+    tg.exitSignal = a.exitSignal;
+    k.groups.set(tid, tg);
+  }
+  const child = new Task(tid, tg, mm, files, fs, sighand, t.cred.clone());
+  tg.tasks.push(child);
+  child.ctx = t.ctx.copy();
+  child.ctx.pc += 4;
+  child.ctx.set(10, 0);
+  if (a.stack) child.ctx.set(2, a.stack);
+  if (f & CLONE_SETTLS) child.ctx.set(4, a.tls);
+  child.comm = t.comm;
+  child.blocked = t.blocked;
+  child.altStack = { ...t.altStack };
+  child.exe = t.exe?.get() ?? null;
+  child.startTime = k.clock.monotonic();
+  if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.ctid;
+  k.tasks.set(tid, child);
+  k.stats.forks++;
+  if (f & CLONE_PARENT_SETTID) t.mm.writeU32(a.ptid, tid);
+  if (f & CLONE_CHILD_SETTID) mm.writeU32(a.ctid, tid);
+  k.makeRunnable(child);
+  for (const h of k.forkHooks) h(t, child);
+  if (f & CLONE_VFORK) {
+    child.vforkDone = new WaitQueue();
+    t.sys = { nr: k.hart.xl[17], data: child };
+    t.sleepOn(child.vforkDone);
+    return BLOCKED;
+  }
+  return tid;
+}
+
+define(NR.clone, (k, t) => doClone(k, t, {
+  flags: k.arg(0) & ~0xff, exitSignal: k.arg(0) & 0xff, stack: k.arg(1), ptid: k.arg(2), tls: k.arg(3), ctid: k.arg(4),
+}));
+
+define(NR.clone3, (k, t) => {
+  const size = k.arg(1);
+  if (size < 64) return -EINVAL;
+  const b = t.mm.read(k.arg(0), 64);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const u = (o: number) => Number(dv.getBigUint64(o, true));
+  const stack = u(40), stackSize = u(48);
+  return doClone(k, t, { flags: u(0), exitSignal: u(32), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56) });
+});
+
+define(NR.execve, (k, t) => {
+  const path = userPath(t, k.arg(0));
+  if (typeof path === 'number') return path;
+  const argv = userStringArray(t, k.arg(1), 2 * 1024 * 1024);
+  if (typeof argv === 'number') return argv;
+  const envp = userStringArray(t, k.arg(2), 2 * 1024 * 1024);
+  if (typeof envp === 'number') return envp;
+  const r = execve(k, t, path, argv, envp);
+  return r < 0 ? r : NORETURN;
+});
+
+define(NR.exit, (k, t) => { k.exitTask(t, (k.argInt(0) & 0xff) << 8, false); return NORETURN; });
+define(NR.exit_group, (k, t) => { k.exitTask(t, (k.argInt(0) & 0xff) << 8, true); return NORETURN; });
+
+const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000,
+  __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
+
+type Found = { tg: ThreadGroup; kind: 'exit' | 'stop' | 'cont' };
+
+function findChild(t: Task, idtype: 'pid' | 'pgid' | 'all', id: number, options: number): { found: Found | null; any: boolean } {
+  let any = false;
+  for (const c of t.tg.children) {
+    if (idtype === 'pid' && c.tgid !== id) continue;
+    if (idtype === 'pgid' && c.pgid !== id) continue;
+    // Without __WALL, __WCLONE selects children whose exit signal is not SIGCHLD.
+    if (!(options & __WALL) && ((options & __WCLONE) !== 0) !== (c.exitSignal !== SIGCHLD)) continue;
+    any = true;
+    if (c.zombie && (options & WEXITED)) return { found: { tg: c, kind: 'exit' }, any };
+    if (c.stopReport !== null && (options & WSTOPPED)) return { found: { tg: c, kind: 'stop' }, any };
+    if (c.contReport && (options & WCONTINUED)) return { found: { tg: c, kind: 'cont' }, any };
+  }
+  return { found: null, any };
+}
+
+function waitStatus(f: Found): number {
+  if (f.kind === 'exit') return f.tg.exitStatus;
+  if (f.kind === 'stop') return ((f.tg.stopReport ?? 0) << 8) | 0x7f;
+  return 0xffff;
+}
+
+define(NR.wait4, (k, t) => {
+  const pid = k.argInt(0), statusAddr = k.arg(1), options = k.argInt(2), ruAddr = k.arg(3);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  const idtype = pid < -1 ? 'pgid' : pid === -1 ? 'all' : pid === 0 ? 'pgid' : 'pid';
+  const id = pid < -1 ? -pid : pid === 0 ? t.tg.pgid : pid;
+  const { found, any } = findChild(t, idtype, id, options | WEXITED);
+  if (!found) {
+    if (!any) return -ECHILD;
+    if (options & WNOHANG) return 0;
+    t.sleepOn(t.tg.childWait);
+    return BLOCKED;
+  }
+  const status = waitStatus(found);
+  if (statusAddr && !t.mm.writeU32(statusAddr, status)) return -EFAULT;
+  if (ruAddr) {
+    const ru = rusageBuf(found.tg.leader.utime + found.tg.cutime, found.tg.leader.stime + found.tg.cstime);
+    if (!t.mm.write(ruAddr, ru)) return -EFAULT;
+  }
+  const tgid = found.tg.tgid;
+  if (found.kind === 'exit') reap(k, found.tg);
+  else if (found.kind === 'stop') found.tg.stopReport = null;
+  else found.tg.contReport = false;
+  return tgid;
+});
+
+define(NR.waitid, (k, t) => {
+  const idtype = k.argInt(0), id = k.argInt(1), infoAddr = k.arg(2), options = k.argInt(3);
+  if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
+  const P_ALL = 0, P_PID = 1, P_PGID = 2;
+  let kind: 'pid' | 'pgid' | 'all';
+  if (idtype === P_ALL) kind = 'all'; else if (idtype === P_PID) kind = 'pid'; else if (idtype === P_PGID) kind = 'pgid'; else return -EINVAL;
+  const { found, any } = findChild(t, kind, kind === 'pgid' && id === 0 ? t.tg.pgid : id, options);
+  if (!found) {
+    if (!any) return -ECHILD;
+    if (options & WNOHANG) { if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128)); return 0; }
+    t.sleepOn(t.tg.childWait);
+    return BLOCKED;
+  }
+  const st = waitStatus(found);
+  const code = found.kind === 'exit' ? ((st & 0x7f) === 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED)
+    : found.kind === 'stop' ? CLD_STOPPED : CLD_CONTINUED;
+  const status = found.kind === 'exit' ? ((st & 0x7f) === 0 ? (st >> 8) & 0xff : st & 0x7f) : found.kind === 'stop' ? (st >> 8) & 0xff : 18;
+  if (infoAddr) {
+    const b = new Uint8Array(128);
+    writeSigInfo(new DataView(b.buffer), 0, { signo: SIGCHLD, code, pid: found.tg.tgid, uid: found.tg.leader.cred.uid, status });
+    if (!t.mm.write(infoAddr, b)) return -EFAULT;
+  }
+  if (!(options & WNOWAIT)) {
+    if (found.kind === 'exit') reap(k, found.tg);
+    else if (found.kind === 'stop') found.tg.stopReport = null;
+    else found.tg.contReport = false;
+  }
+  return 0;
+});
+
+export function rusageBuf(utimeNs: number, stimeNs: number, extra?: { maxrss?: number; minflt?: number; majflt?: number; nvcsw?: number; nivcsw?: number }): Uint8Array {
+  const w = new StructWriter(144);
+  const tv = (off: number, ns: number) => { w.i64(off, Math.floor(ns / 1e9)); w.i64(off + 8, Math.floor((ns % 1e9) / 1000)); };
+  tv(0, utimeNs); tv(16, stimeNs);
+  if (extra) {
+    w.i64(32, extra.maxrss ?? 0).i64(64, extra.minflt ?? 0).i64(72, extra.majflt ?? 0).i64(128, extra.nvcsw ?? 0).i64(136, extra.nivcsw ?? 0);
+  }
+  return w.buf;
+}
+
+define(NR.getpid, (_k, t) => t.pid);
+define(NR.gettid, (_k, t) => t.tid);
+define(NR.getppid, (_k, t) => t.tg.parent && !t.tg.parent.reaped ? t.tg.parent.tgid : 0);
+define(NR.set_tid_address, (k, t) => { t.clearChildTid = k.arg(0); return t.tid; });
+
+define(NR.setpgid, (k, t) => {
+  const pid = k.argInt(0) || t.pid;
+  let pgid = k.argInt(1);
+  if (pgid < 0) return -EINVAL;
+  const target = k.groups.get(pid);
+  if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
+  if (target.sid === target.tgid) return -EPERM; // a session leader
+  if (target.sid !== t.tg.sid) return -EPERM;
+  if (pgid === 0) pgid = target.tgid;
+  if (pgid !== target.tgid) {
+    let ok = false;
+    for (const g of k.groups.values()) if (g.pgid === pgid && g.sid === t.tg.sid) { ok = true; break; }
+    if (!ok) return -EPERM;
+  }
+  target.pgid = pgid;
+  return 0;
+});
+define(NR.getpgid, (k, t) => {
+  const pid = k.argInt(0);
+  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  return g ? g.pgid : -ESRCH;
+});
+define(NR.getsid, (k, t) => {
+  const pid = k.argInt(0);
+  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  return g ? g.sid : -ESRCH;
+});
+define(NR.setsid, (k, t) => {
+  for (const g of k.groups.values()) if (g.pgid === t.pid) return -EPERM;
+  t.tg.sid = t.pid;
+  t.tg.pgid = t.pid;
+  k.onSetsid?.(t);
+  return t.pid;
+});
+
+export { EAGAIN };

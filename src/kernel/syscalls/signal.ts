@@ -1,0 +1,151 @@
+// Signal system calls: sigaction, masks, kill, sigreturn, sigaltstack, sigsuspend.
+import { define, NORETURN } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EINTR } from '../errno.js';
+import { SIGKILL, SIGSTOP, UNBLOCKABLE, SI_USER, SI_TKILL, NSIG, SIGSEGV, SIGCHLD, SIG_IGN } from '../signal/signals.js';
+import { sendSignal, sigreturn } from '../signal/deliver.js';
+import { StructWriter } from './uaccess.js';
+import { reap } from '../sched/exit.js';
+
+define(NR.rt_sigaction, (k, t) => {
+  const sig = k.argInt(0), actAddr = k.arg(1), oldAddr = k.arg(2), size = k.arg(3);
+  if (size !== 8) return -EINVAL;
+  if (sig < 1 || sig > NSIG) return -EINVAL;
+  if (actAddr && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
+  const a = t.sighand.actions[sig];
+  // struct sigaction on riscv64: handler, flags, (restorer), mask.
+  let next = null;
+  if (actAddr) {
+    const b = t.mm.read(actAddr, 32);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    next = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), restorer: Number(dv.getBigUint64(16, true)), mask: dv.getBigUint64(24, true) & ~UNBLOCKABLE };
+  }
+  if (oldAddr) {
+    const w = new StructWriter(32);
+    w.u64(0, a.handler).u64(8, a.flags >>> 0).u64(16, a.restorer).u64(24, a.mask);
+    if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
+  }
+  if (next) {
+    Object.assign(a, next);
+    // Setting SIG_IGN discards pending instances (POSIX); SIGCHLD ignored reaps zombies.
+    if (next.handler === SIG_IGN) {
+      const bit = 1n << BigInt(sig - 1);
+      t.tg.pending &= ~bit;
+      for (const x of t.tg.tasks) x.pending &= ~bit;
+      if (sig === SIGCHLD) for (const c of [...t.tg.children]) if (c.zombie) reap(k, c);
+    }
+  }
+  return 0;
+});
+
+define(NR.rt_sigprocmask, (k, t) => {
+  const how = k.argInt(0), setAddr = k.arg(1), oldAddr = k.arg(2), size = k.arg(3);
+  if (size !== 8) return -EINVAL;
+  let set: bigint | null = null;
+  if (setAddr) {
+    set = t.mm.readU64(setAddr);
+    if (set === null) return -EFAULT;
+  }
+  const old = t.blocked;
+  if (set !== null) {
+    if (how === 0) t.blocked |= set;
+    else if (how === 1) t.blocked &= ~set;
+    else if (how === 2) t.blocked = set;
+    else return -EINVAL;
+    t.blocked &= ~UNBLOCKABLE;
+  }
+  if (oldAddr && !t.mm.writeU64(oldAddr, old)) return -EFAULT;
+  return 0;
+});
+
+define(NR.rt_sigpending, (k, t) => {
+  if (k.arg(1) !== 8) return -EINVAL;
+  return t.mm.writeU64(k.arg(0), (t.pending | t.tg.pending) & t.blocked) ? 0 : -EFAULT;
+});
+
+define(NR.rt_sigreturn, (k, t) => {
+  if (!sigreturn(k, t)) { k.exitTask(t, SIGSEGV, true); }
+  return NORETURN;
+});
+
+define(NR.rt_sigsuspend, (k, t) => {
+  if (k.arg(1) !== 8) return -EINVAL;
+  if (t.sys?.data === undefined) {
+    const m = t.mm.readU64(k.arg(0));
+    if (m === null) return -EFAULT;
+    t.savedMask = t.blocked;
+    t.blocked = m & ~UNBLOCKABLE;
+    t.sys = { nr: NR.rt_sigsuspend, data: true };
+  }
+  // Sleep until a signal is delivered: handleSignals makes the call fail with EINTR.
+  t.state = 'S';
+  return BLOCKED;
+});
+
+define(NR.sigaltstack, (k, t) => {
+  const ssAddr = k.arg(0), oldAddr = k.arg(1);
+  k.syncRegs(t);
+  const sp = t.ctx.get(2);
+  const onStack = t.altStack.size > 0 && sp > t.altStack.sp && sp <= t.altStack.sp + t.altStack.size;
+  if (oldAddr) {
+    const w = new StructWriter(24);
+    w.u64(0, t.altStack.sp).i32(8, onStack ? 1 : t.altStack.flags).u64(16, t.altStack.size);
+    if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
+  }
+  if (ssAddr) {
+    const b = t.mm.read(ssAddr, 24);
+    if (!b) return -EFAULT;
+    if (onStack) return -EPERM;
+    const dv = new DataView(b.buffer);
+    const nsp = Number(dv.getBigUint64(0, true)), flags = dv.getInt32(8, true), size = Number(dv.getBigUint64(16, true));
+    if (flags & ~(2 | (1 << 31))) return -EINVAL;
+    if (flags & 2) t.altStack = { sp: 0, flags: 2, size: 0 };
+    else {
+      if (size < 2048) return -ENOMEM;
+      t.altStack = { sp: nsp, flags: 0, size };
+    }
+  }
+  return 0;
+});
+
+function canSignal(sender: Task, target: Task, sig: number): boolean {
+  const c = sender.cred, tc = target.cred;
+  if (c.euid === 0) return true;
+  if (c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid) return true;
+  return sig === 18 && sender.tg.sid === target.tg.sid;
+}
+
+define(NR.kill, (k, t) => {
+  const pid = k.argInt(0), sig = k.argInt(1);
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  const info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
+  const targets = pid > 0 ? [k.groups.get(pid)].filter((g) => g && !g.zombie)
+    : [...k.groups.values()].filter((g) => !g.zombie && (pid === 0 ? g.pgid === t.tg.pgid : pid === -1 ? g.tgid !== 1 && g !== t.tg : g.pgid === -pid));
+  if (pid === -1) targets.push(t.tg);
+  if (targets.length === 0) return -ESRCH;
+  let sent = 0, denied = 0;
+  for (const g of targets) {
+    if (!g) continue;
+    if (!canSignal(t, g.leader, sig)) { denied++; continue; }
+    if (g.tgid === 1 && k.init && g === k.init.tg && (sig === SIGKILL || sig === SIGSTOP)) { sent++; continue; }
+    sendSignal(k, g, { ...info });
+    sent++;
+  }
+  return sent ? 0 : denied ? -EPERM : -ESRCH;
+});
+
+function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): number {
+  if (tid <= 0 || sig < 0 || sig > NSIG) return -EINVAL;
+  const target = k.tasks.get(tid);
+  if (!target || (tgid > 0 && target.tg.tgid !== tgid)) return -ESRCH;
+  if (!canSignal(t, target, sig)) return -EPERM;
+  if (sig) sendSignal(k, target.tg, { signo: sig, code: SI_TKILL, pid: t.pid, uid: t.cred.uid }, target);
+  return 0;
+}
+define(NR.tkill, (k, t) => tkill(k, t, -1, k.argInt(0), k.argInt(1)));
+define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL : tkill(k, t, tg, k.argInt(1), k.argInt(2)); });
+
+export { EINTR };

@@ -1,0 +1,111 @@
+// Clocks and sleeping, in virtual time.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { BLOCKED, EFAULT, EINVAL, EINTR } from '../errno.js';
+import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
+  CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM } from '../time/clock.js';
+import { StructWriter } from './uaccess.js';
+
+export function clockNs(k: Kernel, t: Task, id: number): number | null {
+  switch (id) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_REALTIME_ALARM: return k.clock.realtime();
+    case CLOCK_TAI: return k.clock.realtime() + 37e9;
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: case CLOCK_BOOTTIME_ALARM:
+      return k.clock.monotonic();
+    case CLOCK_PROCESS_CPUTIME_ID: return t.tg.tasks.reduce((n, x) => n + x.utime + x.stime, 0) + (k.current === t ? 0 : 0);
+    case CLOCK_THREAD_CPUTIME_ID: return t.utime + t.stime;
+    default: return null;
+  }
+}
+
+function timespec(ns: number): Uint8Array {
+  return new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor(ns % 1e9)).buf;
+}
+
+define(NR.clock_gettime, (k, t) => {
+  const ns = clockNs(k, t, k.argInt(0));
+  if (ns === null) return -EINVAL;
+  return t.mm.write(k.arg(1), timespec(ns)) ? 0 : -EFAULT;
+});
+
+define(NR.clock_getres, (k, t) => {
+  const id = k.argInt(0);
+  if (clockNs(k, t, id) === null) return -EINVAL;
+  const res = id === CLOCK_REALTIME_COARSE || id === CLOCK_MONOTONIC_COARSE ? 4e6 : 1;
+  if (k.arg(1) === 0) return 0;
+  return t.mm.write(k.arg(1), timespec(res)) ? 0 : -EFAULT;
+});
+
+define(NR.gettimeofday, (k, t) => {
+  const tv = k.arg(0), tz = k.arg(1);
+  const ns = k.clock.realtime();
+  if (tv && !t.mm.write(tv, new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor((ns % 1e9) / 1000)).buf)) return -EFAULT;
+  if (tz && !t.mm.write(tz, new Uint8Array(8))) return -EFAULT;
+  return 0;
+});
+
+function readTimespec(t: Task, addr: number): number | null | 'inval' {
+  const b = t.mm.read(addr, 16);
+  if (!b) return null;
+  const dv = new DataView(b.buffer);
+  const sec = Number(dv.getBigInt64(0, true)), nsec = Number(dv.getBigInt64(8, true));
+  if (sec < 0 || nsec < 0 || nsec > 999999999) return 'inval';
+  return sec * 1e9 + nsec;
+}
+
+/**
+ * Sleep until the absolute monotonic deadline; on interruption the remaining
+ * time goes to remAddr. The deadline lives in the task's syscall state.
+ */
+function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: number, clockId: number): number {
+  const now = clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
+  if (now >= deadline) return 0;
+  if (!t.sys || t.sys.deadline === undefined) {
+    t.sys = { nr, deadline, data: remAddr };
+    const delta = deadline - now;
+    const timer = k.timers.add(k.clock.monotonic() + delta, () => t.wake());
+    t.sys.progress = 0;
+    (t.sys as { timer?: unknown }).timer = timer;
+  }
+  t.state = 'S';
+  k.onInterrupt.set(t, () => {
+    const rem = Math.max(0, deadline - (clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic()));
+    if (remAddr) t.mm.write(remAddr, timespec(rem));
+  });
+  return BLOCKED;
+}
+
+define(NR.nanosleep, (k, t) => {
+  if (t.sys?.deadline !== undefined) return sleepUntil(k, t, NR.nanosleep, t.sys.deadline, k.arg(1), CLOCK_MONOTONIC);
+  const req = readTimespec(t, k.arg(0));
+  if (req === null) return -EFAULT;
+  if (req === 'inval') return -EINVAL;
+  return sleepUntil(k, t, NR.nanosleep, k.clock.monotonic() + req, k.arg(1), CLOCK_MONOTONIC);
+});
+
+define(NR.clock_nanosleep, (k, t) => {
+  const id = k.argInt(0), flags = k.argInt(1);
+  if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME && id !== CLOCK_TAI) return id === CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -95;
+  const cid = id === CLOCK_REALTIME || id === CLOCK_TAI ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  if (t.sys?.deadline !== undefined) return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : k.arg(3), cid);
+  const req = readTimespec(t, k.arg(2));
+  if (req === null) return -EFAULT;
+  if (req === 'inval') return -EINVAL;
+  const now = cid === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
+  const deadline = flags & 1 ? req : now + req;
+  return sleepUntil(k, t, NR.clock_nanosleep, deadline, flags & 1 ? 0 : k.arg(3), cid);
+});
+
+define(NR.times, (k, t) => {
+  const tick = (ns: number) => Math.floor(ns / 1e7);
+  const ut = t.tg.tasks.reduce((n, x) => n + x.utime, 0), st = t.tg.tasks.reduce((n, x) => n + x.stime, 0);
+  if (k.arg(0)) {
+    const w = new StructWriter(32).i64(0, tick(ut)).i64(8, tick(st)).i64(16, tick(t.tg.cutime)).i64(24, tick(t.tg.cstime));
+    if (!t.mm.write(k.arg(0), w.buf)) return -EFAULT;
+  }
+  return tick(k.clock.monotonic());
+});
+
+export { EINTR };

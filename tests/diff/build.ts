@@ -1,0 +1,64 @@
+// Builds the project's own guest programs (tests/guest/NAME.c) with Debian's
+// riscv64 cross compiler into tests/guest/bin/NAME, only when the binary is
+// missing or older than its source or the shared header.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO } from './harness.js';
+
+export const CC = 'riscv64-linux-gnu-gcc';
+export const GUEST_SRC = join(REPO, 'tests', 'guest');
+export const GUEST_BIN = join(GUEST_SRC, 'bin');
+const CFLAGS = ['-static', '-O2', '-Wall'];
+const LIBS = ['-lm', '-latomic']; // sub-word C11 atomics live in libatomic with GCC 12
+
+const run = promisify(execFile);
+
+export interface Built {
+  /** Why the programs could not be built; undefined when they were. */
+  skip?: string;
+  /** name -> host path of the binary */
+  paths: Record<string, string>;
+}
+
+function mtime(p: string): number {
+  return statSync(p).mtimeMs;
+}
+
+async function buildOne(name: string): Promise<string> {
+  const src = join(GUEST_SRC, `${name}.c`);
+  const out = join(GUEST_BIN, name);
+  const header = join(GUEST_SRC, 'tg.h');
+  const newest = Math.max(mtime(src), existsSync(header) ? mtime(header) : 0);
+  if (existsSync(out) && mtime(out) >= newest) return out;
+  // Compile to a private name, then rename: test files build concurrently.
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    await run(CC, [...CFLAGS, '-o', tmp, src, ...LIBS], { cwd: GUEST_SRC });
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${CC} ${name}.c failed:\n${err.stderr || err.message}`);
+  }
+  return out;
+}
+
+/**
+ * Builds the named programs, two at a time. A missing cross compiler is a
+ * reason to skip; a program that does not compile is an error.
+ */
+export async function buildGuest(names: string[]): Promise<Built> {
+  if (spawnSync(CC, ['--version'], { stdio: 'ignore' }).status !== 0) {
+    return { skip: `${CC} is not installed (apt-get install gcc-riscv64-linux-gnu)`, paths: {} };
+  }
+  mkdirSync(GUEST_BIN, { recursive: true });
+  const paths: Record<string, string> = {};
+  const queue = [...names];
+  const worker = async () => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) paths[n] = await buildOne(n);
+  };
+  await Promise.all([worker(), worker()]);
+  return { paths };
+}

@@ -1,0 +1,41 @@
+// Differential test of the hart: each program in tests/guest/cpu runs under
+// qemu-riscv64-static (real Linux answers its system calls) and under the
+// test harness; stdout and exit status must match exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { TestMachine } from './cpu-harness/machine.js';
+import { buildAll, have, CC, QEMU } from './cpu-harness/guest.js';
+
+function firstDifference(a: string, b: string): string {
+  const la = a.split('\n'), lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return `line ${i + 1}: qemu ${JSON.stringify(la[i])} vs hart ${JSON.stringify(lb[i])}`;
+  }
+  return 'no difference';
+}
+
+const missing = [CC, QEMU].filter((c) => !have(c));
+if (missing.length) {
+  test('guest CPU programs vs qemu', { skip: `${missing.join(' and ')} not installed` }, () => {});
+} else {
+  for (const bin of buildAll()) {
+    test(`guest ${bin.name} matches qemu`, () => {
+      const ref = QEMU && (await0(bin.path));
+      const m = new TestMachine(32 << 20);
+      m.hart.pc = m.loadElf(new Uint8Array(readFileSync(bin.path)));
+      m.setupStack();
+      const got = m.runProgram(2e9);
+      assert.equal(got.cause, -1, `unexpected trap ${got.cause} at pc ${got.pc.toString(16)} tval ${got.tval.toString(16)}`);
+      if (got.stdout !== ref.stdout) assert.fail(firstDifference(ref.stdout, got.stdout));
+      assert.equal(got.exitCode, ref.status, 'exit status');
+    });
+  }
+}
+
+import { runQemu } from './cpu-harness/guest.js';
+function await0(path: string): { stdout: string; status: number | null } {
+  const r = runQemu(path);
+  assert.equal(r.signal, null, `qemu run killed by ${r.signal}`);
+  return r;
+}
