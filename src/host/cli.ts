@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createKernel, startInit } from '../kernel/index.js';
 import { attachStrace } from '../kernel/trace/strace.js';
+import { EXEC_KILLED } from '../kernel/exec/execve.js';
 import { DirImage } from './image-dir.js';
 import { nodeHost } from './services.js';
 import { ensureRootfs } from './guestpkg/index.js';
@@ -99,6 +100,7 @@ async function runCommand(args: string[]): Promise<number> {
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
   const t = startInit(k, o.argv[0], o.argv, env);
+  if (t === EXEC_KILLED) { await host.flush(); host.close(); return 128 + 11; }
   if (typeof t === 'number') {
     process.stderr.write(`tuxglass: ${o.argv[0]}: ${errnoMessage(-t)}\n`);
     host.close();

@@ -47,7 +47,8 @@ export function setupDevices(k: Kernel): void {
 export function startInit(k: Kernel, path: string, argv: string[], envp: string[]): Task | number {
   const t = k.createInit();
   const con = k.consoleOps!;
-  const devPath = k.vfs.root;
+  const consolePath = k.vfs.resolve(t, -100, '/dev/console', true);
+  const devPath = typeof consolePath === 'number' ? k.vfs.root : consolePath;
   const flags = [O_RDONLY, O_WRONLY, O_WRONLY];
   for (let fd = 0; fd < 3; fd++) {
     const f = new File(devPath, devPath.dentry.inode, flags[fd] | (fd === 0 ? 0 : 0), con[fd]);

@@ -94,18 +94,19 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     return r === -ENOENT && depth === 0 ? -ENOENT : r;
   }
   const parsed = parseElf(data, data.length);
-  if (!parsed.ok) return -parsed.errno;
+  if (!parsed.ok) return parsed.late ? EXEC_KILLED : -parsed.errno;
   const img = parsed.image;
   let interp: Loaded | null = null;
   let interpImg: ElfImage | null = null;
   if (img.interp) {
     const li = openExec(k, t, img.interp);
     if (typeof li === 'number') return li === -EACCES ? -EACCES : li;
-    const pi = parseElf(li.data, li.data.length);
-    if (!pi.ok) return -ELIBBAD;
-    if (pi.image.interp) return -ELIBBAD;
+    const pi = parseElf(li.data, li.data.length, { interpreter: true });
+    if (!pi.ok) return pi.late ? EXEC_KILLED : -pi.errno;
     interp = li; interpImg = pi.image;
   }
+  // Linux gives a program started with an empty argv an argv[0] of "".
+  if (argv.length === 0) argv = [new Uint8Array(0)];
   const argBytes = [...argv, ...envp].reduce((n, a) => n + a.length + 1, 0);
   if (argBytes > 2 * 1024 * 1024) return -E2BIG;
 
@@ -116,7 +117,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   const src = mapSource(file.inode, exePath);
   const bias = img.type === 3 ? ELF_ET_DYN_BASE - pageDown(img.minVaddr) : 0;
   const end = mapSegments(mm, img, src, bias);
-  if (typeof end === 'string') { mm.release(); return -ENOMEM; }
+  if (typeof end === 'string') { mm.release(); return EXEC_KILLED; }
   mm.brkStart = mm.brk = pageUp(end);
   let interpBase = 0;
   let entry = img.entry + bias;
@@ -126,7 +127,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     if (base < 0) { mm.release(); return -ENOMEM; }
     interpBase = base - pageDown(interpImg.minVaddr);
     const r = mapSegments(mm, interpImg, mapSource(interp.inode, dPath(interp.path, k.vfs.root)), interpBase);
-    if (typeof r === 'string') { mm.release(); return -ENOMEM; }
+    if (typeof r === 'string') { mm.release(); return EXEC_KILLED; }
     entry = interpImg.entry + interpBase;
   }
   // The stack, then the vDSO just below the mmap base.
@@ -160,7 +161,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     { type: AT.EGID, value: cred.egid },
     { type: AT.SECURE, value: 0 },
   ];
-  const layout = buildInitialStack({ stackTop: STACK_TOP, argv, envp, execfn: path, platform: 'riscv64', random, auxv });
+  const layout = buildInitialStack({ stackTop: STACK_TOP, argv, envp, execfn: path, platform: null, random, auxv });
   if (layout.base < STACK_TOP - STACK_INITIAL) { mm.release(); return -E2BIG; }
   if (!mm.write(layout.base, layout.bytes)) { mm.release(); return -ENOMEM; }
   mm.startStack = layout.sp;
@@ -192,7 +193,11 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   return 0;
 }
 
-const ELIBBAD = 80;
+/**
+ * The image turned out unloadable after the point of no return: Linux kills
+ * the task with SIGSEGV instead of failing execve.
+ */
+export const EXEC_KILLED = -1_000_001;
 
 function phdrAddr(img: ElfImage): number {
   const ph = img.segments.find((s) => s.type === 6 /* PT_PHDR */);

@@ -57,6 +57,13 @@ const pipeSb = new SuperBlock('pipefs', 0x50495045);
 
 export class PipeInode extends Inode {
   constructor(readonly pipe: Pipe) { super(pipeSb, S_IFIFO | 0o600); }
+  /** Reopening through /proc/PID/fd/N attaches another reader or writer. */
+  override open(f: File): FileOps {
+    const acc = f.flags & O_ACCMODE;
+    if (acc === O_RDONLY || acc === O_RDWR) this.pipe.readers++;
+    if (acc === O_WRONLY || acc === O_RDWR) this.pipe.writers++;
+    return pipeOps;
+  }
 }
 
 export const pipeOps: FileOps = {

@@ -223,6 +223,7 @@ export class Mm {
       this.unmap(newEnd, oldEnd - newEnd);
     }
     this.brk = newBrk;
+    this.mergeAdjacent();
     return newBrk;
   }
 

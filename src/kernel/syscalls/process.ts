@@ -7,7 +7,7 @@ import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN } from '../errno.js';
 import { reap } from '../sched/exit.js';
-import { execve } from '../exec/execve.js';
+import { execve, EXEC_KILLED } from '../exec/execve.js';
 import { userPath, userStringArray, StructWriter } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
 import { writeSigInfo } from '../signal/siginfo.js';
@@ -103,6 +103,7 @@ define(NR.execve, (k, t) => {
   const envp = userStringArray(t, k.arg(2), 2 * 1024 * 1024);
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, argv, envp);
+  if (r === EXEC_KILLED) { k.exitTask(t, 11 /* SIGSEGV */, true); return NORETURN; }
   return r < 0 ? r : NORETURN;
 });
 

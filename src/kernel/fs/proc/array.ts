@@ -96,7 +96,7 @@ function maxFds(n: number): number {
   return size;
 }
 
-export function taskStatus(k: Kernel, t: Task): string {
+export function taskStatus(t: Task): string {
   const tg = t.tg;
   const mm = taskMm(t);
   const fs = taskFs(t);

@@ -106,7 +106,7 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
   list.push(...fdDirs(k, sb, t, scope, base));
   list.push(
     file('environ', 0o400, () => environ(t), { openCheck: ptrace }),
-    file('status', 0o444, () => taskStatus(k, t)),
+    file('status', 0o444, () => taskStatus(t)),
     file('limits', 0o444, () => limits(t)),
     file('comm', 0o644, () => `${t.comm}\n`, { store: commStore(k, t) }),
     file('cmdline', 0o444, () => cmdline(t)),
@@ -140,8 +140,8 @@ export function pidEntry(k: Kernel, sb: ProcSuper, t: Task): ProcEntry {
   return { name: String(t.tid), key, mode: S_IFDIR | 0o555, make: () => new ProcDir(sb, key, 0o555, list, ownerOf(t)) };
 }
 
-/** Root lookups of a thread id that is not a process id. */
-export function hiddenPid(k: Kernel, sb: ProcSuper, name: string): ProcEntry | null {
+/** /proc/N by number: a process, or a thread (found though never listed). */
+export function pidLookup(k: Kernel, sb: ProcSuper, name: string): ProcEntry | null {
   if (!/^[1-9][0-9]*$/.test(name)) return null;
   const t = findTask(k, Number(name));
   return t ? pidEntry(k, sb, t) : null;

@@ -66,7 +66,7 @@ export function fdinfo(t: Task, fd: number): string | number {
   return `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.path.mnt.id}\nino:\t${f.inode.ino}\n`;
 }
 
-function fdinfoList(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: string): ProcEntry[] | number {
+function fdinfoList(sb: ProcSuper, t: Task, scope: string, base: string): ProcEntry[] | number {
   if (t.state === 'X') return -ESRCH;
   const owner = ownerOf(t);
   return openFds(t).map(([fd]) => fileEntry(sb, scope, `${base}fdinfo/${fd}`, 0o444, () => fdinfo(t, fd), { owner }));
@@ -79,6 +79,6 @@ export function fdDirs(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: s
   const make = fd.make;
   // st_size of an fd directory is the number of open descriptors (Linux 6.2+).
   fd.make = () => { const i = make(); if (i && !isDead(t)) i.size = openFds(t).length; return i; };
-  const info = dirEntry(sb, scope, `${base}fdinfo`, 0o555, () => fdinfoList(k, sb, t, scope, base), owner);
+  const info = dirEntry(sb, scope, `${base}fdinfo`, 0o555, () => fdinfoList(sb, t, scope, base), owner);
   return [fd, info];
 }

@@ -68,8 +68,6 @@ export class ProcDir extends ProcInode {
     /** Children now, or -errno when the directory's object is gone. */
     private readonly list: () => ProcEntry[] | number,
     owner?: { uid: number; gid: number },
-    /** Names found by lookup but not listed (/proc/TID of non-leader threads). */
-    private readonly hidden?: (name: string) => ProcEntry | null,
   ) {
     super(sb, key, S_IFDIR | (mode & 0o7777), owner);
     const l = list();
@@ -87,7 +85,7 @@ export class ProcDir extends ProcInode {
   override lookup(_dir: Dentry, name: string): Inode | null {
     const l = this.list();
     if (typeof l === 'number') return null;
-    const e = l.find((x) => x.name === name) ?? this.hidden?.(name) ?? null;
+    const e = l.find((x) => x.name === name);
     return e ? e.make() : null;
   }
 
@@ -200,10 +198,10 @@ export function fileEntry(sb: ProcSuper, scope: string, path: string, mode: numb
 }
 
 export function dirEntry(sb: ProcSuper, scope: string, path: string, mode: number, list: () => ProcEntry[] | number,
-  owner?: { uid: number; gid: number }, hidden?: (name: string) => ProcEntry | null): ProcEntry {
+  owner?: { uid: number; gid: number }): ProcEntry {
   const key = { scope, name: path };
   return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFDIR | mode,
-    make: () => new ProcDir(sb, key, mode, list, owner, hidden) };
+    make: () => new ProcDir(sb, key, mode, list, owner) };
 }
 
 export function symlinkEntry(sb: ProcSuper, scope: string, path: string, target: () => string | number): ProcEntry {

@@ -2,13 +2,26 @@
 // open. The lead mounts the result at /proc.
 import type { Kernel } from '../../kernel.js';
 import { Dentry } from '../dentry.js';
-import type { DirEntry } from '../inode.js';
+import type { DirEntry, Inode } from '../inode.js';
 import { ProcDir, ProcSuper } from './generic.js';
-import { hiddenPid, pruneDead, rootEntries } from './root.js';
+import { pidLookup, pruneDead, rootEntries } from './root.js';
 
 class ProcRoot extends ProcDir {
+  private lookups = 0;
   constructor(private readonly k: Kernel, sb: ProcSuper) {
-    super(sb, { scope: '', name: '/' }, 0o555, () => rootEntries(k, sb), undefined, (name) => hiddenPid(k, sb, name));
+    super(sb, { scope: '', name: '/' }, 0o555, () => rootEntries(k, sb));
+  }
+  /**
+   * Numbers go straight to the task: faster than listing every PID, and it
+   * finds threads too, which Linux resolves as /proc/TID without listing.
+   */
+  override lookup(dir: Dentry, name: string): Inode | null {
+    if (/^[0-9]+$/.test(name)) {
+      // Tools that never list /proc still let dead PIDs' numbers go now and then.
+      if (++this.lookups % 256 === 0) pruneDead(this.k, this.sb as ProcSuper);
+      return pidLookup(this.k, this.sb as ProcSuper, name)?.make() ?? null;
+    }
+    return super.lookup(dir, name);
   }
   override readdir(dir: Dentry): DirEntry[] | number {
     pruneDead(this.k, this.sb as ProcSuper);

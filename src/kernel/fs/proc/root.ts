@@ -3,7 +3,7 @@
 import { ENOENT } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
-import { pidEntry, hiddenPid, pidScope } from './base.js';
+import { pidEntry, pidLookup } from './base.js';
 import { cpuinfo } from './cpuinfo.js';
 import { fileEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
 import { meminfo } from './meminfo.js';
@@ -76,4 +76,4 @@ export function pruneDead(k: Kernel, sb: ProcSuper): void {
   sb.prune((scope) => findTask(k, Number(scope.slice(1))) !== null);
 }
 
-export { hiddenPid, pidScope };
+export { pidLookup };
