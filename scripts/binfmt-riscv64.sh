@@ -1,7 +1,9 @@
 #!/bin/sh
-# Register qemu-riscv64-static with binfmt_misc, with the F (fix-binary) flag:
-# the kernel opens the interpreter at registration time, so riscv64 programs
-# also run inside a chroot that has no qemu of its own, e.g.
+# Register qemu-riscv64-static with binfmt_misc, with the P (preserve argv[0])
+# and F (fix-binary) flags. F: the kernel opens the interpreter at registration
+# time, so riscv64 programs also run inside a chroot that has no qemu of its
+# own. P: busybox runs applets by exec'ing /proc/self/exe with argv[0] set to
+# the applet name, which is lost without it. E.g.
 #   chroot ROOTFS /bin/busybox sh -c '...'
 # That is how the differential tests get a real Linux kernel as reference.
 # Idempotent. Exits 0 with a message when registration is not possible, so
@@ -37,17 +39,17 @@ for entry in "$BINFMT"/*; do
   case "${entry##*/}" in register|status) continue ;; esac
   [ -r "$entry" ] || continue
   if grep -q '^magic 7f454c460201010000000000000000000200f300' "$entry" 2>/dev/null; then
-    if grep -q '^enabled' "$entry" && grep -q '^flags:.*F' "$entry"; then
+    if grep -q '^enabled' "$entry" && grep -q '^flags:.*P' "$entry" && grep -q '^flags:.*F' "$entry"; then
       say "already registered: ${entry##*/} ($(sed -n 's/^interpreter //p' "$entry"))"
       exit 0
     fi
-    # Registered without F (or disabled): it would not work inside a chroot,
+    # Registered without P and F (or disabled): it would not work inside a chroot,
     # so replace it with a fix-binary entry.
     if ! echo -1 > "$entry" 2>/dev/null; then
-      say "${entry##*/} is registered without the F flag and cannot be replaced here; not registered"
+      say "${entry##*/} is registered without the P and F flags and cannot be replaced here; not registered"
       exit 0
     fi
-    say "removed ${entry##*/} (registered without the F flag)"
+    say "removed ${entry##*/} (registered without the P and F flags)"
   fi
 done
 
@@ -55,8 +57,8 @@ if [ "$(cat "$BINFMT/status" 2>/dev/null)" = "disabled" ]; then
   echo 1 > "$BINFMT/status" 2>/dev/null || true
 fi
 
-if printf '%s' ":$NAME:M::$MAGIC:$MASK:$QEMU:F" > "$BINFMT/register" 2>/dev/null; then
-  say "registered $NAME -> $QEMU (flags F)"
+if printf '%s' ":$NAME:M::$MAGIC:$MASK:$QEMU:PF" > "$BINFMT/register" 2>/dev/null; then
+  say "registered $NAME -> $QEMU (flags PF)"
 else
   say "could not write $BINFMT/register (needs root, or the container forbids it); not registered"
 fi

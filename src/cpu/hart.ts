@@ -15,21 +15,30 @@ import { Mmu, Access, TLB_MASK } from './mmu.js';
 import { Op, PAGE_SLOTS, SLOT_INTS, decodeSlot, newCodePage } from './decode.js';
 import { mul64, mulh64, div64, div32 } from './alu64.js';
 import { execCsr } from './csr.js';
-import { execFp } from './fpu-stub-DELETE.js';
+import { execFp } from './fpu.js';
+import { compileRegion, JIT_SLOT, JIT_PAGE, type RegionFn, type JitHart } from './jit.js';
 import { Cause, u64ToNumber } from './trap.js';
 
 export { Cause } from './trap.js';
 
 const TWO32 = 4294967296;
+/** Slot counter value for "cannot compile here" (also caps the counters). */
+const NEVER = 0x7fffffff;
 
-export class Hart {
+export class Hart implements JitHart {
   readonly mem: PhysMem;
   readonly hartId: number;
   readonly mmu: Mmu;
-  /** Integer registers, low and high halves. Slot 32 is a write sink for rd = x0. */
-  private readonly x = new Int32Array(128);
-  xl = this.x.subarray(0, 64);
-  xh = this.x.subarray(64, 128);
+  /**
+   * All integer registers in one array: x[i] low half, x[i + 64] high half
+   * (one base pointer in the hot loop). Slot 32 is a write sink for rd = x0.
+   * @internal
+   */
+  readonly x = new Int32Array(128);
+  /** Integer registers, low halves (a view of x). */
+  readonly xl = this.x.subarray(0, 64);
+  /** Integer registers, high halves (a view of x). */
+  readonly xh = this.x.subarray(64, 128);
   fregs = new Float64Array(32);
   /** The FP registers' bits: fbits[2i] low, fbits[2i+1] high (little-endian host). */
   fbits = new Int32Array(this.fregs.buffer);
@@ -39,15 +48,29 @@ export class Hart {
   instret = 0;
   tval = 0;
   timeSource: () => number = () => Math.floor(this.instret / 100);
+  /**
+   * Entries into a code address (page entry or taken branch) before the code
+   * there is compiled to JavaScript (jit.ts); Infinity: interpret only.
+   */
+  jitThreshold = 40;
 
   // LR/SC reservation: RAM offset (-1 none), width, and the value LR read
   private resvOff = -1;
   private resvSize = 0;
   private resvLo = 0;
   private resvHi = 0;
-  // value returned by loadSlow()
-  private ldLo = 0;
-  private ldHi = 0;
+  /** @internal value returned by loadSlow() */
+  ldLo = 0;
+  /** @internal */
+  ldHi = 0;
+  /** @internal exit state of a compiled region (see jit.ts) */
+  jn = 0;
+  /** @internal */
+  js = 0;
+  /** @internal */
+  jpcLo = 0;
+  /** @internal */
+  jpcHi = 0;
   /**
    * Decoded form of a 4-byte instruction that straddles two pages: slot 0
    * holds it and every other slot is a page end, so any in-"page" branch
@@ -88,7 +111,7 @@ export class Hart {
     const i32 = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
     const mmu = this.mmu;
     const tlb = mmu.tlb;
-    const start = this.instret;
+    const start = this.instret, hot = Math.min(this.jitThreshold, NEVER);
     let n = 0;
     let pcHi = Math.floor(this.pc / TWO32) | 0, pcLo = this.pc | 0;
     let cause = -1;
@@ -113,6 +136,28 @@ export class Hart {
 
       leave: {
         trap: {
+          blk: for (;;) {
+            // block entry: the page was just entered or a branch landed at p;
+            // hot entries run compiled regions (jit.ts)
+            entry: while (phys >= 0) {
+              const c = code[p + 3];
+              let fn: RegionFn | null;
+              if (c < 0) fn = (mem.compiled[phys] as RegionFn[])[~c];
+              else if (c < hot) { code[p + 3] = c + 1; break; }
+              else if (c === NEVER || !(fn = this.compileAt(code, phys, p))) break;
+              const r = fn(this, budget - n, base, pcHi, code, phys);
+              n += this.jn;
+              if (r === JIT_SLOT) {
+                p = this.js << 1;
+                if (memCode[phys] !== code) break leave;
+                // no progress (budget nearly used up): interpret from p
+                if (this.jn === 0) break;
+                continue entry;
+              }
+              if (r === JIT_PAGE) { pcLo = this.jpcLo; pcHi = this.jpcHi; continue outer; }
+              p = this.js << 1; cause = r; n++; // n-- below: the trapping instruction is not retired
+              break trap;
+            }
           for (;;) {
             if (n >= budget) break trap;
             const w = code[p];
@@ -143,72 +188,72 @@ export class Hart {
               // ---- constants, moves, pc-relative ----
               case Op.Li: {
                 const rd = (w >>> 8) & 63, imm = code[p + 1];
-                x[rd] = imm; x[(rd) + 64] = imm >> 31;
+                x[rd] = imm; x[rd + 64] = imm >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Mv: {
                 const rd = (w >>> 8) & 63, rs1 = (w >>> 14) & 63;
-                x[rd] = x[rs1]; x[(rd) + 64] = x[(rs1) + 64];
+                x[rd] = x[rs1]; x[rd + 64] = x[rs1 + 64];
                 p += w >>> 26; continue;
               }
               case Op.Auipc: {
                 const a = (base + (p >> 1)) | 0, imm = code[p + 1], lo = (a + imm) | 0;
                 const hi = pcHi + ((a >>> 0) < (base >>> 0) ? 1 : 0) + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0);
                 const rd = (w >>> 8) & 63;
-                x[rd] = lo; x[(rd) + 64] = hi | 0;
+                x[rd] = lo; x[rd + 64] = hi | 0;
                 p += w >>> 26; continue;
               }
 
               // ---- jumps and branches (taken ones fall out of the switch) ----
               case Op.Jal: {
                 const l = (base + (p >> 1) + (w >>> 27)) | 0, rd = (w >>> 8) & 63;
-                x[rd] = l; x[(rd) + 64] = (pcHi + ((l >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
+                x[rd] = l; x[rd + 64] = (pcHi + ((l >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
                 break;
               }
               case Op.Jalr: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1];
                 const lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const l = (base + (p >> 1) + (w >>> 27)) | 0, rd = (w >>> 8) & 63;
-                x[rd] = l; x[(rd) + 64] = (pcHi + ((l >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
+                x[rd] = l; x[rd + 64] = (pcHi + ((l >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
                 pcLo = lo & ~1; pcHi = hi;
                 continue outer;
               }
               case Op.Beq: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63;
-                if (x[a] !== x[b] || x[(a) + 64] !== x[(b) + 64]) { p += w >>> 26; continue; }
+                if (x[a] !== x[b] || x[a + 64] !== x[b + 64]) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
               case Op.Bne: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63;
-                if (x[a] === x[b] && x[(a) + 64] === x[(b) + 64]) { p += w >>> 26; continue; }
+                if (x[a] === x[b] && x[a + 64] === x[b + 64]) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
               case Op.Blt: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64], bh = x[(b) + 64];
-                if (!(ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)))) { p += w >>> 26; continue; }
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64], bh = x[b + 64];
+                if (!(ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)))) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
               case Op.Bge: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64], bh = x[(b) + 64];
-                if (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) { p += w >>> 26; continue; }
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64], bh = x[b + 64];
+                if (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
               case Op.Bltu: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64] >>> 0, bh = x[(b) + 64] >>> 0;
-                if (!(ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)))) { p += w >>> 26; continue; }
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64] >>> 0, bh = x[b + 64] >>> 0;
+                if (!(ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)))) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
               case Op.Bgeu: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64] >>> 0, bh = x[(b) + 64] >>> 0;
-                if (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) { p += w >>> 26; continue; }
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64] >>> 0, bh = x[b + 64] >>> 0;
+                if (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) { p += w >>> 26; if (code[p + 3] === 0) code[p + 3] = 1; continue; }
                 break;
               }
 
               // ---- loads: TLB hit and aligned, else the slow path ----
               case Op.Lb: case Op.Lbu: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3;
                 let v: number;
                 if ((hi >>> 6) === 0 && tlb[ti] === vpn) {
@@ -220,12 +265,12 @@ export class Hart {
                   v = (w & 255) === Op.Lb ? (this.ldLo << 24) >> 24 : this.ldLo;
                 }
                 const rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Lh: case Op.Lhu: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3;
                 let v: number;
                 if ((hi >>> 6) === 0 && tlb[ti] === vpn && (lo & 1) === 0) {
@@ -237,12 +282,12 @@ export class Hart {
                   v = (w & 255) === Op.Lh ? (this.ldLo << 16) >> 16 : this.ldLo;
                 }
                 const rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Lw: case Op.Lwu: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3;
                 let v: number;
                 if ((hi >>> 6) === 0 && tlb[ti] === vpn && (lo & 3) === 0) v = i32[(tlb[ti + 1] | (lo & 0xfff)) >> 2];
@@ -252,26 +297,26 @@ export class Hart {
                   v = this.ldLo;
                 }
                 const rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = (w & 255) === Op.Lw ? v >> 31 : 0;
+                x[rd] = v; x[rd + 64] = (w & 255) === Op.Lw ? v >> 31 : 0;
                 p += w >>> 26; continue;
               }
               case Op.Ld: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3, rd = (w >>> 8) & 63;
                 if ((hi >>> 6) === 0 && tlb[ti] === vpn && (lo & 7) === 0) {
                   const o = (tlb[ti + 1] | (lo & 0xfff)) >> 2;
-                  x[rd] = i32[o]; x[(rd) + 64] = i32[o + 1];
+                  x[rd] = i32[o]; x[rd + 64] = i32[o + 1];
                 } else {
                   const r = this.loadSlow(lo, hi, 8);
                   if (r >= 0) { cause = r; break trap; }
-                  x[rd] = this.ldLo; x[(rd) + 64] = this.ldHi;
+                  x[rd] = this.ldLo; x[rd + 64] = this.ldHi;
                 }
                 p += w >>> 26; continue;
               }
               case Op.Flw: case Op.Fld: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3, fd = ((w >>> 8) & 31) * 2;
                 const dbl = (w & 255) === Op.Fld;
                 if ((hi >>> 6) === 0 && tlb[ti] === vpn && (lo & (dbl ? 7 : 3)) === 0) {
@@ -288,7 +333,7 @@ export class Hart {
               // ---- stores: the write TLB never maps a page holding decoded code ----
               case Op.Sb: case Op.Sh: case Op.Sw: case Op.Sd: case Op.Fsw: case Op.Fsd: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0;
-                const hi = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                const hi = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 const vpn = (hi << 20) | (lo >>> 12), ti = (vpn & TLB_MASK) << 3, rs2 = (w >>> 20) & 63;
                 const op = w & 255;
                 // value and width
@@ -296,7 +341,7 @@ export class Hart {
                 if (op === Op.Fsw || op === Op.Fsd) {
                   vl = fbits[(rs2 & 31) * 2]; vh = fbits[(rs2 & 31) * 2 + 1]; size = op === Op.Fsw ? 4 : 8;
                 } else {
-                  vl = x[rs2]; vh = x[(rs2) + 64]; size = 1 << (op - Op.Sb);
+                  vl = x[rs2]; vh = x[rs2 + 64]; size = 1 << (op - Op.Sb);
                 }
                 if ((hi >>> 6) === 0 && tlb[ti + 2] === vpn && (lo & (size - 1)) === 0) {
                   const o = tlb[ti + 3] | (lo & 0xfff);
@@ -316,183 +361,183 @@ export class Hart {
               // ---- integer register-immediate ----
               case Op.Addi: {
                 const rs1 = (w >>> 14) & 63, a = x[rs1], imm = code[p + 1], lo = (a + imm) | 0, rd = (w >>> 8) & 63;
-                x[(rd) + 64] = (x[(rs1) + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+                x[rd + 64] = (x[rs1 + 64] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
                 x[rd] = lo;
                 p += w >>> 26; continue;
               }
               case Op.Slti: {
-                const rs1 = (w >>> 14) & 63, imm = code[p + 1], ah = x[(rs1) + 64], bh = imm >> 31, rd = (w >>> 8) & 63;
-                x[rd] = ah < bh || (ah === bh && (x[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; x[(rd) + 64] = 0;
+                const rs1 = (w >>> 14) & 63, imm = code[p + 1], ah = x[rs1 + 64], bh = imm >> 31, rd = (w >>> 8) & 63;
+                x[rd] = ah < bh || (ah === bh && (x[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 64] = 0;
                 p += w >>> 26; continue;
               }
               case Op.Sltiu: {
-                const rs1 = (w >>> 14) & 63, imm = code[p + 1], ah = x[(rs1) + 64] >>> 0, bh = (imm >> 31) >>> 0, rd = (w >>> 8) & 63;
-                x[rd] = ah < bh || (ah === bh && (x[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; x[(rd) + 64] = 0;
+                const rs1 = (w >>> 14) & 63, imm = code[p + 1], ah = x[rs1 + 64] >>> 0, bh = (imm >> 31) >>> 0, rd = (w >>> 8) & 63;
+                x[rd] = ah < bh || (ah === bh && (x[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 64] = 0;
                 p += w >>> 26; continue;
               }
               case Op.Xori: {
                 const rs1 = (w >>> 14) & 63, imm = code[p + 1], rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(rs1) + 64] ^ (imm >> 31); x[rd] = x[rs1] ^ imm;
+                x[rd + 64] = x[rs1 + 64] ^ (imm >> 31); x[rd] = x[rs1] ^ imm;
                 p += w >>> 26; continue;
               }
               case Op.Ori: {
                 const rs1 = (w >>> 14) & 63, imm = code[p + 1], rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(rs1) + 64] | (imm >> 31); x[rd] = x[rs1] | imm;
+                x[rd + 64] = x[rs1 + 64] | (imm >> 31); x[rd] = x[rs1] | imm;
                 p += w >>> 26; continue;
               }
               case Op.Andi: {
                 const rs1 = (w >>> 14) & 63, imm = code[p + 1], rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(rs1) + 64] & (imm >> 31); x[rd] = x[rs1] & imm;
+                x[rd + 64] = x[rs1 + 64] & (imm >> 31); x[rd] = x[rs1] & imm;
                 p += w >>> 26; continue;
               }
               case Op.Slli: {
-                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[(rs1) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[(rd) + 64] = (ah << sh) | (al >>> (32 - sh)); x[rd] = al << sh; }
-                else { x[(rd) + 64] = al << (sh - 32); x[rd] = 0; }
+                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[rs1 + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd + 64] = (ah << sh) | (al >>> (32 - sh)); x[rd] = al << sh; }
+                else { x[rd + 64] = al << (sh - 32); x[rd] = 0; }
                 p += w >>> 26; continue;
               }
               case Op.Srli: {
-                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[(rs1) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[(rd) + 64] = ah >>> sh; }
-                else { x[rd] = ah >>> (sh - 32); x[(rd) + 64] = 0; }
+                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[rs1 + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[rd + 64] = ah >>> sh; }
+                else { x[rd] = ah >>> (sh - 32); x[rd + 64] = 0; }
                 p += w >>> 26; continue;
               }
               case Op.Srai: {
-                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[(rs1) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[(rd) + 64] = ah >> sh; }
-                else { x[rd] = ah >> (sh - 32); x[(rd) + 64] = ah >> 31; }
+                const rs1 = (w >>> 14) & 63, sh = code[p + 1], al = x[rs1], ah = x[rs1 + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[rd + 64] = ah >> sh; }
+                else { x[rd] = ah >> (sh - 32); x[rd + 64] = ah >> 31; }
                 p += w >>> 26; continue;
               }
 
               // ---- integer register-register ----
               case Op.Add: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, al = x[a], lo = (al + x[b]) | 0, rd = (w >>> 8) & 63;
-                x[(rd) + 64] = (x[(a) + 64] + x[(b) + 64] + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+                x[rd + 64] = (x[a + 64] + x[b + 64] + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
                 x[rd] = lo;
                 p += w >>> 26; continue;
               }
               case Op.Sub: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, al = x[a], bl = x[b], rd = (w >>> 8) & 63;
-                x[(rd) + 64] = (x[(a) + 64] - x[(b) + 64] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+                x[rd + 64] = (x[a + 64] - x[b + 64] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
                 x[rd] = (al - bl) | 0;
                 p += w >>> 26; continue;
               }
               case Op.Sll: {
-                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[(a) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[(rd) + 64] = (ah << sh) | (al >>> (32 - sh)); x[rd] = al << sh; }
-                else { x[(rd) + 64] = al << (sh - 32); x[rd] = 0; }
+                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[a + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd + 64] = (ah << sh) | (al >>> (32 - sh)); x[rd] = al << sh; }
+                else { x[rd + 64] = al << (sh - 32); x[rd] = 0; }
                 p += w >>> 26; continue;
               }
               case Op.Srl: {
-                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[(a) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[(rd) + 64] = ah >>> sh; }
-                else { x[rd] = ah >>> (sh - 32); x[(rd) + 64] = 0; }
+                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[a + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[rd + 64] = ah >>> sh; }
+                else { x[rd] = ah >>> (sh - 32); x[rd + 64] = 0; }
                 p += w >>> 26; continue;
               }
               case Op.Sra: {
-                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[(a) + 64], rd = (w >>> 8) & 63;
-                if (sh === 0) { x[rd] = al; x[(rd) + 64] = ah; }
-                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[(rd) + 64] = ah >> sh; }
-                else { x[rd] = ah >> (sh - 32); x[(rd) + 64] = ah >> 31; }
+                const a = (w >>> 14) & 63, sh = x[(w >>> 20) & 63] & 63, al = x[a], ah = x[a + 64], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = ah; }
+                else if (sh < 32) { x[rd] = (al >>> sh) | (ah << (32 - sh)); x[rd + 64] = ah >> sh; }
+                else { x[rd] = ah >> (sh - 32); x[rd + 64] = ah >> 31; }
                 p += w >>> 26; continue;
               }
               case Op.Slt: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64], bh = x[(b) + 64], rd = (w >>> 8) & 63;
-                x[rd] = ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)) ? 1 : 0; x[(rd) + 64] = 0;
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64], bh = x[b + 64], rd = (w >>> 8) & 63;
+                x[rd] = ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)) ? 1 : 0; x[rd + 64] = 0;
                 p += w >>> 26; continue;
               }
               case Op.Sltu: {
-                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[(a) + 64] >>> 0, bh = x[(b) + 64] >>> 0, rd = (w >>> 8) & 63;
-                x[rd] = ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)) ? 1 : 0; x[(rd) + 64] = 0;
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, ah = x[a + 64] >>> 0, bh = x[b + 64] >>> 0, rd = (w >>> 8) & 63;
+                x[rd] = ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0)) ? 1 : 0; x[rd + 64] = 0;
                 p += w >>> 26; continue;
               }
               case Op.Xor: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(a) + 64] ^ x[(b) + 64]; x[rd] = x[a] ^ x[b];
+                x[rd + 64] = x[a + 64] ^ x[b + 64]; x[rd] = x[a] ^ x[b];
                 p += w >>> 26; continue;
               }
               case Op.Or: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(a) + 64] | x[(b) + 64]; x[rd] = x[a] | x[b];
+                x[rd + 64] = x[a + 64] | x[b + 64]; x[rd] = x[a] | x[b];
                 p += w >>> 26; continue;
               }
               case Op.And: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
-                x[(rd) + 64] = x[(a) + 64] & x[(b) + 64]; x[rd] = x[a] & x[b];
+                x[rd + 64] = x[a + 64] & x[b + 64]; x[rd] = x[a] & x[b];
                 p += w >>> 26; continue;
               }
 
               // ---- 32-bit ops, results sign-extended ----
               case Op.Addiw: {
                 const v = (x[(w >>> 14) & 63] + code[p + 1]) | 0, rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Slliw: {
                 const v = x[(w >>> 14) & 63] << code[p + 1], rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Srliw: {
                 const v = (x[(w >>> 14) & 63] >>> code[p + 1]) | 0, rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Sraiw: {
                 const v = x[(w >>> 14) & 63] >> code[p + 1], rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Addw: {
                 const v = (x[(w >>> 14) & 63] + x[(w >>> 20) & 63]) | 0, rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Subw: {
                 const v = (x[(w >>> 14) & 63] - x[(w >>> 20) & 63]) | 0, rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Sllw: {
                 const v = x[(w >>> 14) & 63] << (x[(w >>> 20) & 63] & 31), rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Srlw: {
                 const v = (x[(w >>> 14) & 63] >>> (x[(w >>> 20) & 63] & 31)) | 0, rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Sraw: {
                 const v = x[(w >>> 14) & 63] >> (x[(w >>> 20) & 63] & 31), rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
 
               // ---- M extension ----
               case Op.Mul: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63;
-                mul64(xl, xh, (w >>> 8) & 63, x[a], x[(a) + 64], x[b], x[(b) + 64]);
+                mul64(xl, xh, (w >>> 8) & 63, x[a], x[a + 64], x[b], x[b + 64]);
                 p += w >>> 26; continue;
               }
               case Op.Mulw: {
                 const v = Math.imul(x[(w >>> 14) & 63], x[(w >>> 20) & 63]), rd = (w >>> 8) & 63;
-                x[rd] = v; x[(rd) + 64] = v >> 31;
+                x[rd] = v; x[rd + 64] = v >> 31;
                 p += w >>> 26; continue;
               }
               case Op.Mulh: case Op.Mulhsu: case Op.Mulhu: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, op = w & 255;
-                mulh64(xl, xh, (w >>> 8) & 63, x[a], x[(a) + 64], x[b], x[(b) + 64], op !== Op.Mulhu, op === Op.Mulh);
+                mulh64(xl, xh, (w >>> 8) & 63, x[a], x[a + 64], x[b], x[b + 64], op !== Op.Mulhu, op === Op.Mulh);
                 p += w >>> 26; continue;
               }
               case Op.Div: case Op.Divu: case Op.Rem: case Op.Remu: {
                 const a = (w >>> 14) & 63, b = (w >>> 20) & 63, op = w & 255;
-                div64(xl, xh, (w >>> 8) & 63, x[a], x[(a) + 64], x[b], x[(b) + 64], op === Op.Div || op === Op.Rem, op >= Op.Rem);
+                div64(xl, xh, (w >>> 8) & 63, x[a], x[a + 64], x[b], x[b + 64], op === Op.Div || op === Op.Rem, op >= Op.Rem);
                 p += w >>> 26; continue;
               }
               case Op.Divw: case Op.Divuw: case Op.Remw: case Op.Remuw: {
@@ -546,11 +591,12 @@ export class Hart {
             }
             // taken branch or jal: pc-relative target, staying in the page if possible
             const t = (p >> 1) + code[p + 1];
-            if ((t >>> 0) < 4096) { p = t << 1; continue; }
+            if ((t >>> 0) < 4096) { p = t << 1; continue blk; }
             const lo = (base + t) | 0;
             pcHi = (pcHi + (t >> 31) + ((lo >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
             pcLo = lo;
             continue outer;
+          }
           }
         }
         // trapped (cause >= 0; the instruction is not retired) or budget used up, at slot p
@@ -571,6 +617,16 @@ export class Hart {
     return cause;
   }
 
+  /** Compile the region entered at slot p; marks the slot when impossible. */
+  private compileAt(code: Int32Array, phys: number, p: number): RegionFn | null {
+    const fn = compileRegion(code, this.mem.u16, phys, p >> 1);
+    const list = this.mem.compiled[phys];
+    if (!fn || !list) { code[p + 3] = NEVER; return null; }
+    code[p + 3] = ~list.length;
+    list.push(fn);
+    return fn;
+  }
+
   /**
    * Decode the 4-byte instruction at the last parcel of the page at
    * pcHi:base (RAM page phys) into the straddle buffer. Returns -1, or the
@@ -589,7 +645,8 @@ export class Hart {
    * Load `size` bytes at hi:lo through the full path (TLB miss, misaligned,
    * crossing a page). Result bits in ldLo/ldHi; returns -1 or the cause.
    */
-  private loadSlow(lo: number, hi: number, size: number): number {
+  /** @internal */
+  loadSlow(lo: number, hi: number, size: number): number {
     const mmu = this.mmu, u8 = this.mem.u8;
     const o1 = mmu.translate(lo, hi, Access.Read);
     if (o1 < 0) { this.tval = mmu.tval; return mmu.cause; }
@@ -611,7 +668,8 @@ export class Hart {
   }
 
   /** Store through the full path; both pages are translated before any byte is written. */
-  private storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number {
+  /** @internal */
+  storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number {
     const mmu = this.mmu, u8 = this.mem.u8;
     const o1 = mmu.translate(lo, hi, Access.Write);
     if (o1 < 0) { this.tval = mmu.tval; return mmu.cause; }
@@ -629,7 +687,8 @@ export class Hart {
   }
 
   /** LR, SC and the AMOs (.w and .d). Returns -1 or the trap cause. */
-  private amo(w: number, raw: number): number {
+  /** @internal */
+  amo(w: number, raw: number): number {
     const xl = this.xl, xh = this.xh, i32 = this.mem.i32, mmu = this.mmu;
     const rd = (w >>> 8) & 63, rs1 = (w >>> 14) & 63, rs2 = (w >>> 20) & 63;
     const f5 = raw >>> 27, dbl = ((raw >>> 12) & 7) === 3, size = dbl ? 8 : 4;

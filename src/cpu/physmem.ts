@@ -22,6 +22,8 @@ export class PhysMem {
   readonly i16: Int16Array;
   /** Decoded instructions per RAM page, null when not decoded. */
   readonly code: (Int32Array | null)[];
+  /** Compiled regions of each decoded page (see jit.ts); dropped with it. */
+  readonly compiled: (unknown[] | null)[];
   /** Pages that may have an entry in `code` (for a cheap flush of all of them). */
   private readonly codeListed: Uint8Array;
   private codeList: number[] = [];
@@ -41,6 +43,7 @@ export class PhysMem {
     this.i32 = new Int32Array(buf);
     this.dv = new DataView(buf);
     this.code = new Array<Int32Array | null>(this.pages).fill(null);
+    this.compiled = new Array<unknown[] | null>(this.pages).fill(null);
     this.codeListed = new Uint8Array(this.pages);
   }
 
@@ -55,6 +58,7 @@ export class PhysMem {
     if (c) return c;
     c = newCodePage();
     this.code[page] = c;
+    this.compiled[page] = [];
     if (!this.codeListed[page]) { this.codeListed[page] = 1; this.codeList.push(page); }
     for (const w of this.codeWatchers) w(page);
     return c;
@@ -62,10 +66,11 @@ export class PhysMem {
 
   invalidateCode(pageIndex: number): void {
     this.code[pageIndex] = null;
+    this.compiled[pageIndex] = null;
   }
 
   invalidateAllCode(): void {
-    for (const p of this.codeList) { this.code[p] = null; this.codeListed[p] = 0; }
+    for (const p of this.codeList) { this.code[p] = null; this.compiled[p] = null; this.codeListed[p] = 0; }
     this.codeList = [];
   }
 
@@ -73,7 +78,7 @@ export class PhysMem {
   private invalidateRange(offset: number, len: number): void {
     if (len <= 0) return;
     const last = (offset + len - 1) >>> 12;
-    for (let p = offset >>> 12; p <= last; p++) this.code[p] = null;
+    for (let p = offset >>> 12; p <= last; p++) this.invalidateCode(p);
   }
 
   write(offset: number, src: Uint8Array): void {
@@ -88,11 +93,11 @@ export class PhysMem {
 
   copyPage(dstPage: number, srcPage: number): void {
     this.u8.copyWithin(dstPage * PAGE_SIZE, srcPage * PAGE_SIZE, (srcPage + 1) * PAGE_SIZE);
-    this.code[dstPage] = null;
+    this.invalidateCode(dstPage);
   }
 
   zeroPage(page: number): void {
     this.i32.fill(0, page * 1024, (page + 1) * 1024);
-    this.code[page] = null;
+    this.invalidateCode(page);
   }
 }

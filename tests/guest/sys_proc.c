@@ -9,6 +9,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void describe(const char *what, int st) {
     if (WIFEXITED(st)) printf("%s: exited %d\n", what, WEXITSTATUS(st));
     else if (WIFSIGNALED(st)) printf("%s: killed by %d\n", what, WTERMSIG(st));
@@ -70,6 +74,10 @@ int main(int argc, char **argv, char **envp) {
     if (argc > 1 && strcmp(argv[1], "child") == 0) {
         printf("argc=%d\n", argc);
         for (int i = 1; i < argc; i++) printf("argv[%d]=[%s]\n", i, argv[i]);
+        /* Sorted: qemu-user hands a program its environment in reverse order. */
+        int n = 0;
+        while (envp[n]) n++;
+        qsort(envp, n, sizeof *envp, cmp_str);
         for (char **e = envp; *e; e++) printf("env [%s]\n", *e);
         printf("getenv TG=%s\n", getenv("TG"));
         return 11;

@@ -19,11 +19,15 @@ const missing = [CC, QEMU].filter((c) => !have(c));
 if (missing.length) {
   test('guest CPU programs match qemu', { skip: `${missing.join(' and ')} not installed` }, () => {});
 } else {
+  // each program runs interpreted only, with the default block compiler, and
+  // with code compiled as early as possible
+  const modes: [string, number][] = [['interpreter', Infinity], ['jit', 40], ['eager jit', 1]];
   for (const bin of buildAll()) {
-    test(`guest ${bin.name} matches qemu`, () => {
-      const ref = runQemu(bin.path);
+    const ref = runQemu(bin.path);
+    for (const [mode, threshold] of modes) test(`guest ${bin.name} matches qemu (${mode})`, () => {
       assert.equal(ref.signal, null, `qemu run killed by ${ref.signal}`);
       const m = new TestMachine(32 << 20);
+      m.hart.jitThreshold = threshold;
       m.hart.pc = m.loadElf(new Uint8Array(readFileSync(bin.path)));
       m.setupStack();
       const got = m.runProgram(2e9);

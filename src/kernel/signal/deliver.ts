@@ -120,7 +120,8 @@ export function handleSignals(k: Kernel, t: Task): void {
         stopGroup(k, t.tg, sig);
         return;
       }
-      k.exitTask(t, sig | (da === 'core' ? 0x80 : 0), true);
+      // The core flag means a core file was written; none is (RLIMIT_CORE is 0 by default).
+      k.exitTask(t, sig, true);
       return;
     }
     // A handler: finish an interrupted syscall first.

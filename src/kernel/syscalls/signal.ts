@@ -130,7 +130,6 @@ define(NR.kill, (k, t) => {
   for (const g of targets) {
     if (!g) continue;
     if (!canSignal(t, g.leader, sig)) { denied++; continue; }
-    if (g.tgid === 1 && k.init && g === k.init.tg && (sig === SIGKILL || sig === SIGSTOP)) { sent++; continue; }
     sendSignal(k, g, { ...info });
     sent++;
   }

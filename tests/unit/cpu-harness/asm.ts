@@ -10,6 +10,7 @@ export const addi = (rd: number, rs1: number, imm: number): number => i(imm, rs1
 export const addiw = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 0, rd, 0x1b);
 export const slli = (rd: number, rs1: number, sh: number): number => i(sh, rs1, 1, rd, 0x13);
 export const add = (rd: number, rs1: number, rs2: number): number => r(0, rs2, rs1, 0, rd, 0x33);
+export const sub = (rd: number, rs1: number, rs2: number): number => r(0x20, rs2, rs1, 0, rd, 0x33);
 export const lui = (rd: number, imm20: number): number => (((imm20 & 0xfffff) << 12) | (rd << 7) | 0x37) >>> 0;
 export const auipc = (rd: number, imm20: number): number => (((imm20 & 0xfffff) << 12) | (rd << 7) | 0x17) >>> 0;
 export const lb = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 0, rd, 0x03);

@@ -1,0 +1,380 @@
+// Block compiler: hot code of one decoded page becomes a JavaScript function.
+//
+// A region starts at a hot entry slot and takes in the basic blocks reachable
+// from it inside the page (following branches and in-page jumps). Each block
+// is a case of a `switch` in a loop, so loops within the page run entirely in
+// generated code, with immediates as constants and the guest registers the
+// region uses held in JS locals (loaded on entry, written back on every exit).
+// It reads only the decode cache (decode.ts), so it shares the interpreter's
+// fields; anything unusual (system instructions, page ends, straddling
+// instructions) stays with the interpreter, which the region exits to.
+//
+// Only blocks the interpreter has already run go in (a slot's counter field
+// is nonzero once the interpreter entered it), and a load or store that misses
+// the TLB fast path leaves the region for the interpreter. So generated code
+// holds no path V8 has never seen run, which would deoptimize it, and no call
+// on the memory path; regions stay small and quick to optimize.
+//
+// Contract of a region function (h, budget, base, pcHi, code, phys): it runs at
+// most `budget` instructions, sets h.jn to the number retired, and returns
+//   JIT_SLOT (-1): continue interpreting this page at byte offset h.js
+//   JIT_PAGE (-2): continue at the virtual address h.jpcHi:h.jpcLo
+//   a cause (>= 0): trap at byte offset h.js (tval set), not retired.
+// A region never stores to a page with decoded code (the write TLB has no
+// such pages, so those stores take the interpreter's slow path).
+import { Op, PAGE_SLOTS, SLOT_INTS, SINK, decodeSlot } from './decode.js';
+import { TLB_MASK } from './mmu.js';
+import { mulhu32, mulh64, div64, div32 } from './alu64.js';
+import { execFp } from './fpu.js';
+import { Cause } from './trap.js';
+
+/** The hart internals generated code touches (Hart implements it). */
+export interface JitHart {
+  readonly x: Int32Array;
+  readonly xl: Int32Array;
+  readonly xh: Int32Array;
+  readonly fbits: Int32Array;
+  jn: number;
+  js: number;
+  jpcLo: number;
+  jpcHi: number;
+  ldLo: number;
+  ldHi: number;
+  loadSlow(lo: number, hi: number, size: number): number;
+  storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number;
+  amo(w: number, raw: number): number;
+}
+
+export type RegionFn = (h: JitHart, budget: number, base: number, pcHi: number, code: Int32Array, phys: number) => number;
+
+export const JIT_SLOT = -1;
+export const JIT_PAGE = -2;
+
+const MAX_INSNS = 200;
+const MAX_BLOCK = 120;
+
+/** Instructions a region does not contain: the interpreter executes them. */
+function interpreterOnly(op: number): boolean {
+  return op === Op.PageEnd || op === Op.Straddle || op === Op.Illegal || op === Op.Ecall ||
+    op === Op.Ebreak || op === Op.FenceI || op === Op.Csr || op === Op.Undecoded;
+}
+
+const isBranch = (op: number): boolean => op >= Op.Beq && op <= Op.Bgeu;
+
+let jitUsable = true;
+
+/**
+ * Compile the region entered at byte offset `entry` of the decoded page
+ * `code` (RAM page `phys`, halfwords in `u16`). Null when nothing can be
+ * compiled there, or when the host forbids generated code.
+ */
+export function compileRegion(code: Int32Array, u16: Uint16Array, phys: number, entry: number): RegionFn | null {
+  if (!jitUsable) return null;
+  const decoded = (off: number): number => {
+    const p = (off >> 1) * SLOT_INTS;
+    if ((code[p] & 255) === Op.Undecoded) {
+      const s = off >> 1, hw = phys * 2048 + s;
+      if (s === PAGE_SLOTS - 1 && (u16[hw] & 3) === 3) code[p] = Op.Straddle;
+      else decodeSlot(code, p, u16[hw], u16[hw + 1]);
+    }
+    return code[p];
+  };
+  if (interpreterOnly(decoded(entry) & 255)) return null;
+  const g = new Gen();
+
+  // blocks are discovered as their first jump to them is generated
+  const blocks: number[] = [entry];
+  const index = new Map<number, number>([[entry, 0]]);
+  let room = MAX_INSNS;
+  /** Jump to byte offset t; `seen`: known to run (straight-line continuation). */
+  const goto = (t: number, seen = false): string => {
+    if (t >= 0 && t < 4096) {
+      let b = index.get(t);
+      if (b === undefined && room > 0 && !interpreterOnly(decoded(t) & 255) &&
+          (seen || code[(t >> 1) * SLOT_INTS + 3] !== 0)) {
+        b = blocks.length;
+        blocks.push(t);
+        index.set(t, b);
+      }
+      if (b !== undefined) return `{ b = ${b}; continue; }`;
+      return `{ es = ${t}; break out; }`;
+    }
+    // another page: the epilogue computes the address
+    return `{ es = ${t}; ret = -3; break out; }`;
+  };
+  const cases: string[] = [];
+  for (let bi = 0; bi < blocks.length; bi++) {
+    const lines: string[] = [];
+    let off = blocks[bi], k = 0, term = '';
+    for (;;) {
+      const w = decoded(off), op = w & 255;
+      if (k > 0 && (interpreterOnly(op) || k >= MAX_BLOCK || index.has(off))) {
+        lines.push(`n += ${k};`);
+        term = goto(off, true);
+        break;
+      }
+      const p = (off >> 1) * SLOT_INTS;
+      const c: Ctx = { w, imm: code[p + 1], raw: code[p + 2], off, k, next: off + ((w >>> 26) >> 1) };
+      room--;
+      k++;
+      if (isBranch(op)) {
+        lines.push(`n += ${k};`);
+        term = `if (${g.branchCond(op, w)}) ${goto(off + c.imm)}\n  ${goto(c.next)}`;
+        break;
+      }
+      if (op === Op.Jal) {
+        lines.push(`n += ${k};`, g.link(w, off));
+        term = goto(off + c.imm);
+        break;
+      }
+      if (op === Op.Jalr) {
+        lines.push(g.jalr(w, c), `n += ${k};`);
+        term = 'ret = -2; break out;';
+        break;
+      }
+      lines.push(g.emit(op, c));
+      off = c.next;
+    }
+    // the budget is checked once per block; a trap inside counts its own instructions
+    cases.push(`case ${bi}: {\n  if (n + ${k} > budget) { es = ${blocks[bi]}; break out; }\n  ` +
+      `${lines.filter((l) => l).join('\n  ')}\n  ${term}\n}`);
+  }
+  const regs = [...g.used].sort((a, b) => a - b);
+  const src = `
+const x = h.x, fb = h.fbits, tlb = h.mmu.tlb, m = h.mem, m32 = m.i32, m8 = m.u8, s8 = m.i8, m16 = m.u16, s16 = m.i16, mcode = m.code;
+${regs.length ? `let ${regs.map((r) => `l${r} = x[${r}], h${r} = x[${r + 64}]`).join(', ')};` : ''}
+// exits only assign locals (ret, es: byte offset, ek: retired in the block, jl/jh: jump target)
+let n = 0, b = 0, ret = -1, es = 0, ek = 0, jl = 0, jh = 0;
+out: for (;;) {
+switch (b) {
+${cases.join('\n')}
+}
+}
+${[...g.written].map((r) => `x[${r}] = l${r}; x[${r + 64}] = h${r};`).join(' ')}
+const el = (base + es) | 0, eh = (pcHi + (es >> 31) + ((el >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
+h.jn = n + ek; h.js = es;
+h.jpcLo = ret === -3 ? el : jl; h.jpcHi = ret === -3 ? eh : jh;
+return ret === -3 ? -2 : ret;`;
+  try {
+    const factory = new Function('mulhu32', 'mulh64', 'div64', 'div32', 'execFp',
+      `return function region(h, budget, base, pcHi, code, phys) {${src}\n};`);
+    return factory(mulhu32, mulh64, div64, div32, execFp) as RegionFn;
+  } catch {
+    // e.g. a Content-Security-Policy without 'unsafe-eval': interpret only
+    jitUsable = false;
+    return null;
+  }
+}
+
+interface Ctx { w: number; imm: number; raw: number; off: number; k: number; next: number }
+
+const rdOf = (w: number): number => (w >>> 8) & 63;
+const rs1Of = (w: number): number => (w >>> 14) & 63;
+const rs2Of = (w: number): number => (w >>> 20) & 63;
+
+/** Code generator for the instructions of one region; tracks the registers it touches. */
+class Gen {
+  /** registers held in locals l<r> (low half) and h<r> (high half) */
+  readonly used = new Set<number>();
+  /** registers to write back to the register file on exit */
+  readonly written = new Set<number>();
+
+  /** low / high half of a source register; x0 is the constant 0 */
+  L(r: number): string { if (r === 0) return '0'; this.used.add(r); return `l${r}`; }
+  H(r: number): string { if (r === 0) return '0'; this.used.add(r); return `h${r}`; }
+
+  /** Write rd; both halves are computed before either is written (rd may be a source). */
+  set(rd: number, lo: string, hi: string): string {
+    if (rd === SINK) return '';
+    this.used.add(rd); this.written.add(rd);
+    return `{ const t0 = (${lo}) | 0, t1 = (${hi}) | 0; l${rd} = t0; h${rd} = t1; }`;
+  }
+  /** Write rd from a 32-bit result, sign-extended. */
+  setW(rd: number, expr: string): string {
+    if (rd === SINK) return '';
+    this.used.add(rd); this.written.add(rd);
+    return `{ const t0 = (${expr}) | 0; l${rd} = t0; h${rd} = t0 >> 31; }`;
+  }
+  /** Store the locals of registers into the register file (before a helper reads it). */
+  flush(...rs: number[]): string {
+    return rs.filter((r) => r !== 0 && r !== SINK).map((r) => `x[${r}] = ${this.L(r)}; x[${r + 64}] = ${this.H(r)};`).join(' ');
+  }
+  /** Reload a register written by a helper. */
+  reload(rd: number): string {
+    if (rd === 0 || rd === SINK) return '';
+    this.used.add(rd); this.written.add(rd);
+    return `l${rd} = x[${rd}]; h${rd} = x[${rd + 64}];`;
+  }
+
+  /** trap at instruction k (0-based) of the block */
+  trap(c: Ctx, cause: string): string { return `{ ek = ${c.k}; es = ${c.off}; ret = ${cause}; break out; }`; }
+  /** leave for the interpreter at instruction k of the block (it is not executed here) */
+  bail(c: Ctx): string { return `{ ek = ${c.k}; es = ${c.off}; break out; }`; }
+
+  link(w: number, off: number): string {
+    const rd = rdOf(w);
+    return this.set(rd, `(base + ${off + ((w >>> 26) >> 1)}) | 0`, `pcHi + (((base + ${off + ((w >>> 26) >> 1)}) >>> 0) < (base >>> 0) ? 1 : 0)`);
+  }
+
+  jalr(w: number, c: Ctx): string {
+    const rs1 = rs1Of(w);
+    return `{ const a = ${this.L(rs1)}, l = (a + ${c.imm}) | 0; jh = (${this.H(rs1)} + ${c.imm >> 31} + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0; ` +
+      `jl = l & ~1; }\n  ${this.link(w, c.off)}`;
+  }
+
+  branchCond(op: number, w: number): string {
+    const al = this.L(rs1Of(w)), ah = this.H(rs1Of(w)), bl = this.L(rs2Of(w)), bh = this.H(rs2Of(w));
+    const ltS = `(${ah} < ${bh} || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
+    const ltU = `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
+    switch (op) {
+      case Op.Beq: return `${al} === ${bl} && ${ah} === ${bh}`;
+      case Op.Bne: return `${al} !== ${bl} || ${ah} !== ${bh}`;
+      case Op.Blt: return ltS;
+      case Op.Bge: return `!${ltS}`;
+      case Op.Bltu: return ltU;
+      default: return `!${ltU}`;
+    }
+  }
+
+  /** effective address rs1 + imm as consts l (low), hh (high); TLB tag v and index t */
+  addr(c: Ctx): string {
+    const rs1 = rs1Of(c.w);
+    return `const a = ${this.L(rs1)}, l = (a + ${c.imm}) | 0, hh = (${this.H(rs1)} + ${c.imm >> 31} + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0;\n  ` +
+      `const v = (hh << 20) | (l >>> 12), t = (v & ${TLB_MASK}) << 3;`;
+  }
+
+  /** TLB hit and aligned: `fast` reads RAM at byte offset o into r (and q); else the interpreter does it. */
+  load(c: Ctx, size: number, fast: string, write: string): string {
+    return `{ ${this.addr(c)}\n  let r = 0, q = 0;\n  ` +
+      `if ((hh >>> 6) === 0 && tlb[t] === v && (l & ${size - 1}) === 0) { const o = tlb[t + 1] | (l & 4095); ${fast} }\n  ` +
+      `else ${this.bail(c)}\n  ${write} }`;
+  }
+
+  store(c: Ctx, size: number, fast: string): string {
+    return `{ ${this.addr(c)}\n  ` +
+      `if ((hh >>> 6) === 0 && tlb[t + 2] === v && (l & ${size - 1}) === 0) { const o = tlb[t + 3] | (l & 4095); ${fast} }\n  ` +
+      `else ${this.bail(c)} }`;
+  }
+
+  shift(rd: number, rs1: number, amount: string, kind: 'l' | 'rl' | 'ra'): string {
+    if (rd === SINK) return '';
+    const al = this.L(rs1), ah = this.H(rs1);
+    const body = kind === 'l'
+      ? `if (s === 0) { lo = ${al}; hi = ${ah}; } else if (s < 32) { hi = (${ah} << s) | (${al} >>> (32 - s)); lo = ${al} << s; } else { hi = ${al} << (s - 32); lo = 0; }`
+      : kind === 'rl'
+        ? `if (s === 0) { lo = ${al}; hi = ${ah}; } else if (s < 32) { lo = (${al} >>> s) | (${ah} << (32 - s)); hi = ${ah} >>> s; } else { lo = ${ah} >>> (s - 32); hi = 0; }`
+        : `if (s === 0) { lo = ${al}; hi = ${ah}; } else if (s < 32) { lo = (${al} >>> s) | (${ah} << (32 - s)); hi = ${ah} >> s; } else { lo = ${ah} >> (s - 32); hi = ${ah} >> 31; }`;
+    return `{ const s = ${amount}; let lo = 0, hi = 0; ${body} ${this.set(rd, 'lo', 'hi')} }`;
+  }
+
+  /** Constant shift amount: resolved at compile time. */
+  shiftImm(rd: number, rs1: number, s: number, kind: 'l' | 'rl' | 'ra'): string {
+    const al = this.L(rs1), ah = this.H(rs1);
+    if (s === 0) return this.set(rd, al, ah);
+    if (kind === 'l') {
+      return s < 32 ? this.set(rd, `${al} << ${s}`, `(${ah} << ${s}) | (${al} >>> ${32 - s})`) : this.set(rd, '0', `${al} << ${s - 32}`);
+    }
+    if (kind === 'rl') {
+      return s < 32 ? this.set(rd, `(${al} >>> ${s}) | (${ah} << ${32 - s})`, `${ah} >>> ${s}`) : this.set(rd, `${ah} >>> ${s - 32}`, '0');
+    }
+    return s < 32 ? this.set(rd, `(${al} >>> ${s}) | (${ah} << ${32 - s})`, `${ah} >> ${s}`) : this.set(rd, `${ah} >> ${s - 32}`, `${ah} >> 31`);
+  }
+
+  /** A helper from alu64.ts writing its result to slot SINK of the register file. */
+  viaSink(rd: number, call: string): string {
+    if (rd === SINK) return '';
+    return `${call} ${this.set(rd, `x[${SINK}]`, `x[${SINK + 64}]`)}`;
+  }
+
+  emit(op: number, c: Ctx): string {
+    const w = c.w, rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w), imm = c.imm;
+    const a = this.L(rs1), ah = this.H(rs1), b = this.L(rs2), bh = this.H(rs2);
+    const lt = (xh: string, yh: string, xl: string, yl: string): string =>
+      `(${xh} < ${yh} || (${xh} === ${yh} && (${xl} >>> 0) < (${yl} >>> 0)))`;
+    const ltu = (xh: string, yh: string, xl: string, yl: string): string =>
+      `((${xh} >>> 0) < (${yh} >>> 0) || (${xh} === ${yh} && (${xl} >>> 0) < (${yl} >>> 0)))`;
+    switch (op) {
+      case Op.Li: return this.set(rd, `${imm}`, `${imm >> 31}`);
+      case Op.Mv: return this.set(rd, a, ah);
+      case Op.Auipc:
+        return this.set(rd, `(base + ${c.off} + ${imm}) | 0`,
+          `pcHi + ${imm >> 31} + (((base + ${c.off}) >>> 0) < (base >>> 0) ? 1 : 0) + ((((base + ${c.off} + ${imm}) | 0) >>> 0) < (((base + ${c.off}) | 0) >>> 0) ? 1 : 0)`);
+      case Op.Lb: return this.load(c, 1, 'r = s8[o];', this.setW(rd, 'r'));
+      case Op.Lbu: return this.load(c, 1, 'r = m8[o];', this.set(rd, 'r', '0'));
+      case Op.Lh: return this.load(c, 2, 'r = s16[o >> 1];', this.setW(rd, 'r'));
+      case Op.Lhu: return this.load(c, 2, 'r = m16[o >> 1];', this.set(rd, 'r', '0'));
+      case Op.Lw: return this.load(c, 4, 'r = m32[o >> 2];', this.setW(rd, 'r'));
+      case Op.Lwu: return this.load(c, 4, 'r = m32[o >> 2];', this.set(rd, 'r', '0'));
+      case Op.Ld: return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', this.set(rd, 'r', 'q'));
+      case Op.Flw: {
+        const f = (rd & 31) * 2;
+        return this.load(c, 4, 'r = m32[o >> 2];', `fb[${f}] = r; fb[${f + 1}] = -1;`);
+      }
+      case Op.Fld: {
+        const f = (rd & 31) * 2;
+        return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', `fb[${f}] = r; fb[${f + 1}] = q;`);
+      }
+      case Op.Sb: return this.store(c, 1, `m8[o] = ${b};`);
+      case Op.Sh: return this.store(c, 2, `m16[o >> 1] = ${b};`);
+      case Op.Sw: return this.store(c, 4, `m32[o >> 2] = ${b};`);
+      case Op.Sd: return this.store(c, 8, `m32[o >> 2] = ${b}; m32[(o >> 2) + 1] = ${bh};`);
+      case Op.Fsw: return this.store(c, 4, `m32[o >> 2] = fb[${(rs2 & 31) * 2}];`);
+      case Op.Fsd: {
+        const f = (rs2 & 31) * 2;
+        return this.store(c, 8, `m32[o >> 2] = fb[${f}]; m32[(o >> 2) + 1] = fb[${f + 1}];`);
+      }
+      case Op.Addi:
+        return rd === SINK ? '' : `{ const a = ${a}, l = (a + ${imm}) | 0; ${this.set(rd, 'l', `${ah} + ${imm >> 31} + ((l >>> 0) < (a >>> 0) ? 1 : 0)`)} }`;
+      case Op.Slti: return this.set(rd, `${lt(ah, `${imm >> 31}`, a, `${imm}`)} ? 1 : 0`, '0');
+      case Op.Sltiu: return this.set(rd, `${ltu(ah, `${imm >> 31}`, a, `${imm}`)} ? 1 : 0`, '0');
+      case Op.Xori: return this.set(rd, `${a} ^ ${imm}`, `${ah} ^ ${imm >> 31}`);
+      case Op.Ori: return this.set(rd, `${a} | ${imm}`, `${ah} | ${imm >> 31}`);
+      case Op.Andi: return this.set(rd, `${a} & ${imm}`, `${ah} & ${imm >> 31}`);
+      case Op.Slli: return this.shiftImm(rd, rs1, imm, 'l');
+      case Op.Srli: return this.shiftImm(rd, rs1, imm, 'rl');
+      case Op.Srai: return this.shiftImm(rd, rs1, imm, 'ra');
+      case Op.Add:
+        return rd === SINK ? '' : `{ const a = ${a}, l = (a + ${b}) | 0; ${this.set(rd, 'l', `${ah} + ${bh} + ((l >>> 0) < (a >>> 0) ? 1 : 0)`)} }`;
+      case Op.Sub:
+        return rd === SINK ? '' : `{ const a = ${a}, c = ${b}; ${this.set(rd, 'a - c', `${ah} - ${bh} - ((a >>> 0) < (c >>> 0) ? 1 : 0)`)} }`;
+      case Op.Sll: return this.shift(rd, rs1, `${b} & 63`, 'l');
+      case Op.Srl: return this.shift(rd, rs1, `${b} & 63`, 'rl');
+      case Op.Sra: return this.shift(rd, rs1, `${b} & 63`, 'ra');
+      case Op.Slt: return this.set(rd, `${lt(ah, bh, a, b)} ? 1 : 0`, '0');
+      case Op.Sltu: return this.set(rd, `${ltu(ah, bh, a, b)} ? 1 : 0`, '0');
+      case Op.Xor: return this.set(rd, `${a} ^ ${b}`, `${ah} ^ ${bh}`);
+      case Op.Or: return this.set(rd, `${a} | ${b}`, `${ah} | ${bh}`);
+      case Op.And: return this.set(rd, `${a} & ${b}`, `${ah} & ${bh}`);
+      case Op.Addiw: return this.setW(rd, `${a} + ${imm}`);
+      case Op.Slliw: return this.setW(rd, `${a} << ${imm}`);
+      case Op.Srliw: return this.setW(rd, `${a} >>> ${imm}`);
+      case Op.Sraiw: return this.setW(rd, `${a} >> ${imm}`);
+      case Op.Addw: return this.setW(rd, `${a} + ${b}`);
+      case Op.Subw: return this.setW(rd, `${a} - ${b}`);
+      case Op.Sllw: return this.setW(rd, `${a} << (${b} & 31)`);
+      case Op.Srlw: return this.setW(rd, `${a} >>> (${b} & 31)`);
+      case Op.Sraw: return this.setW(rd, `${a} >> (${b} & 31)`);
+      case Op.Mul:
+        return rd === SINK ? '' : `{ const a = ${a}, c = ${b}; ${this.set(rd, 'Math.imul(a, c)', `mulhu32(a, c) + Math.imul(a, ${bh}) + Math.imul(${ah}, c)`)} }`;
+      case Op.Mulw: return this.setW(rd, `Math.imul(${a}, ${b})`);
+      case Op.Mulh: case Op.Mulhsu: case Op.Mulhu:
+        return this.viaSink(rd, `mulh64(h.xl, h.xh, ${SINK}, ${a}, ${ah}, ${b}, ${bh}, ${op !== Op.Mulhu}, ${op === Op.Mulh});`);
+      case Op.Div: case Op.Divu: case Op.Rem: case Op.Remu:
+        return this.viaSink(rd, `div64(h.xl, h.xh, ${SINK}, ${a}, ${ah}, ${b}, ${bh}, ${op === Op.Div || op === Op.Rem}, ${op >= Op.Rem});`);
+      case Op.Divw: case Op.Divuw: case Op.Remw: case Op.Remuw:
+        return this.viaSink(rd, `div32(h.xl, h.xh, ${SINK}, ${a}, ${b}, ${op === Op.Divw || op === Op.Remw}, ${op >= Op.Remw});`);
+      case Op.Fence: return '';
+      case Op.Amo:
+        // the helper works on the register file
+        return `{ ${this.flush(rs1, rs2)} const e = h.amo(${w}, ${c.raw}); if (e >= 0) ${this.trap(c, 'e')}\n  ${this.reload(rd)}\n  ` +
+          `if (mcode[phys] !== code) { ek = ${c.k + 1}; es = ${c.next}; break out; } }`;
+      case Op.Fp: {
+        // integer operand rs1 and result rd (fmv, fcvt, compares) go through the register file
+        const r1 = (c.raw >>> 15) & 31, d = (c.raw >>> 7) & 31;
+        return `{ ${this.flush(r1, d)} if (execFp(h, ${c.raw}) >= 0) { h.tval = ${c.raw >>> 0}; ${this.trap(c, `${Cause.Illegal}`)} } ${this.reload(d)} }`;
+      }
+      default:
+        throw new Error(`jit: op ${op} is interpreter-only`);
+    }
+  }
+}
