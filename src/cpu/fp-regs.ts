@@ -11,7 +11,7 @@ export const CANON_NAN_D_HI = 0x7ff80000;
 
 // Scratch views for moving between float32 values and bits without allocation.
 const scratch = new ArrayBuffer(8);
-export const scratchF32 = new Float32Array(scratch, 0, 1);
+const scratchF32 = new Float32Array(scratch, 0, 1);
 export const scratchF64 = new Float64Array(scratch, 0, 1);
 export const scratchI32 = new Int32Array(scratch, 0, 2);
 
@@ -66,17 +66,4 @@ export function writeX(h: FpHart, r: number, lo: number, hi: number): void {
     h.xl[r] = lo;
     h.xh[r] = hi;
   }
-}
-
-/** Writes a 32-bit result sign-extended to 64 bits, as every RV64 *W result is. */
-export function writeXSext32(h: FpHart, r: number, v: number): void {
-  if (r !== 0) {
-    h.xl[r] = v;
-    h.xh[r] = v >> 31;
-  }
-}
-
-/** Writes a BigInt (any sign; taken modulo 2^64) to an integer register. */
-export function writeXBig(h: FpHart, r: number, v: bigint): void {
-  writeX(h, r, Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0);
 }

@@ -73,8 +73,20 @@ function signed(f: FloatFormat, sign: number, magnitude: bigint): bigint {
   return sign ? magnitude | f.signBit : magnitude;
 }
 
+const lenF64 = new Float64Array(1);
+const lenI32 = new Int32Array(lenF64.buffer);
+
 /** Number of significant bits of n > 0. */
 export function bitLength(n: bigint): number {
+  const x = Number(n);
+  if (x < 2 ** 1023) {
+    // The double's exponent gives the length, except when Number() rounded
+    // n up to the next power of two.
+    lenF64[0] = x;
+    let len = (lenI32[1] >>> 20) - 1022;
+    if (n >> BigInt(len - 1) === 0n) len -= 1;
+    return len;
+  }
   const s = n.toString(16);
   return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
 }

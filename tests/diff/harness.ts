@@ -185,7 +185,7 @@ export async function runTuxglass(env: DiffEnv, argv: string[], opts: RunOptions
  */
 export function spawnWithTimeout(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, TERM: 'linux' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -93,7 +93,7 @@ const pairD = (wide: boolean) => (): bigint[] => {
   return [a, b];
 };
 
-const N = 6000;
+const N = 4000;
 
 test('fadd.d / fsub.d fast path = exact rounding', () => {
   check('fadd.d', false, N, pairD(false), (rm, [a, b]) => sfAdd(F64, a, b, rm));

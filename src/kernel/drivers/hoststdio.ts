@@ -20,9 +20,9 @@ export class HostInput {
   get available(): number { return this.chunks.reduce((n, c) => n + c.length, 0); }
 
   read(buf: Uint8Array, nonblock: boolean, sleep: (q: WaitQueue) => void): number {
+    if (this.chunks.length === 0 && !this.eof) this.request(); // may deliver at once
     if (this.chunks.length === 0) {
       if (this.eof) return 0;
-      this.request();
       if (nonblock) return -EAGAIN;
       sleep(this.wait);
       return BLOCKED;

@@ -374,7 +374,7 @@ export class Mm {
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
     child.vmas = this.vmas.map((v) => v.clone());
-    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss'] as const) child[k] = this[k];
+    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'vdso'] as const) child[k] = this[k];
     const i32 = this.alloc.mem.i32;
     let ok = true;
     for (const v of this.vmas) {
