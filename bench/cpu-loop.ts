@@ -1,6 +1,12 @@
-// Interpreter speed on tiny hand-assembled loops: prints million guest
-// instructions per second (MIPS). A figure, not a pass/fail test.
+// Hart speed: million guest instructions per second (MIPS) on tiny
+// hand-assembled loops, interpreted and compiled, and the time of a CPU-bound
+// C program (bench/cpu-bench.c) against qemu-riscv64-static. Figures and a
+// ratio, never a pass/fail.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestMachine, USER, PTE_R, PTE_W } from '../tests/unit/cpu-harness/machine.js';
+import { compile, have, CC, QEMU, GUEST_BIN, ROOT } from '../tests/unit/cpu-harness/guest.js';
 import * as A from '../tests/unit/cpu-harness/asm.js';
 
 const T0 = 5, T1 = 6, T2 = 7, T3 = 28, A0 = 10, A1 = 11, A2 = 12, A7 = 17;
@@ -8,11 +14,11 @@ const DATA = 0x20000;
 
 /** li rd, v for |v| < 2^31 */
 function li(rd: number, v: number): number[] {
-  const lo = ((v << 20) >> 20), hi = ((v - lo) >>> 12) & 0xfffff;
+  const lo = (v << 20) >> 20, hi = ((v - lo) >>> 12) & 0xfffff;
   return [A.lui(rd, hi), A.addiw(rd, rd, lo)];
 }
 
-const programs: Record<string, number[]> = {
+const loops: Record<string, number[]> = {
   // pure ALU: 5 instructions per iteration
   alu: [
     ...li(T0, 20_000_000), A.addi(T1, 0, 0),
@@ -28,18 +34,42 @@ const programs: Record<string, number[]> = {
   ],
 };
 
-for (const [name, words] of Object.entries(programs)) {
-  const best: number[] = [];
-  for (let rep = 0; rep < 7; rep++) {
-    const m = new TestMachine(8 << 20);
-    m.loadWords(0x10000, words);
-    for (let a = DATA; a < DATA + 8192; a += 4096) m.map(a, USER | PTE_R | PTE_W);
-    // CPU time, not wall time: the figure should not depend on other load on the host
-    const t = process.cpuUsage();
-    const r = m.runProgram(1e12, 1 << 22);
-    const ms = process.cpuUsage(t).user / 1000;
-    if (r.exitCode < 0) throw new Error(`${name}: trap ${r.cause} at ${r.pc.toString(16)}`);
-    best.push(r.instret / ms / 1000);
+/** CPU time of the calling process in ms (includes V8's compiler threads). */
+const cpuMs = (since: NodeJS.CpuUsage): number => process.cpuUsage(since).user / 1000;
+
+for (const [name, words] of Object.entries(loops)) {
+  for (const [mode, threshold] of [['interpreted', Infinity], ['compiled', 40]] as const) {
+    const mips: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      const m = new TestMachine(8 << 20);
+      m.hart.jitThreshold = threshold;
+      m.loadWords(0x10000, words);
+      for (let a = DATA; a < DATA + 8192; a += 4096) m.map(a, USER | PTE_R | PTE_W);
+      const t = process.cpuUsage();
+      const r = m.runProgram(1e12, 1 << 22);
+      if (r.exitCode < 0) throw new Error(`${name}: trap ${r.cause} at ${r.pc.toString(16)}`);
+      mips.push(r.instret / cpuMs(t) / 1000);
+    }
+    console.log(`loop ${name} ${mode}: best ${Math.max(...mips).toFixed(0)} MIPS`);
   }
-  console.log(`${name}: ${Math.max(...best).toFixed(0)} MIPS (runs: ${best.map((x) => x.toFixed(0)).join(', ')})`);
+}
+
+if (!have(CC) || !have(QEMU)) {
+  console.log(`C benchmark skipped: ${CC} or ${QEMU} not installed`);
+} else {
+  const bin = join(GUEST_BIN, 'cpu-bench');
+  compile(join(ROOT, 'bench/cpu-bench.c'), 'rv64gc', bin);
+  const w0 = performance.now();
+  const q = spawnSync(QEMU, [bin], { encoding: 'utf8' });
+  const qemuMs = performance.now() - w0;
+  const m = new TestMachine(64 << 20);
+  m.hart.pc = m.loadElf(new Uint8Array(readFileSync(bin)));
+  m.setupStack();
+  const t = process.cpuUsage(), w1 = performance.now();
+  const r = m.runProgram(1e12, 1 << 22);
+  const wallMs = performance.now() - w1, userMs = cpuMs(t);
+  if (r.stdout !== q.stdout) throw new Error(`cpu-bench output differs: ${r.stdout} vs ${q.stdout}`);
+  console.log(`cpu-bench: ${(r.instret / 1e6).toFixed(0)}M instructions, tuxglass ${wallMs.toFixed(0)} ms wall ` +
+    `(${userMs.toFixed(0)} ms CPU), qemu ${qemuMs.toFixed(0)} ms wall: ${(wallMs / qemuMs).toFixed(1)}x qemu, ` +
+    `${(r.instret / wallMs / 1000).toFixed(0)} MIPS`);
 }

@@ -1,15 +1,14 @@
 // One RV64GC hart running in user mode. Every trap leaves run() and is handled
 // by the kernel (TypeScript); the hart itself knows nothing of Linux.
 //
-// Speed comes from three things: registers live as int32 halves in typed
-// arrays (no BigInt), instructions are decoded once per physical page (see
-// decode.ts), and run() stays inside a page until a jump leaves it, so the
-// fetch TLB is consulted once per page entry rather than per instruction.
-// Loads and stores hit a direct-mapped TLB with one tag compare; everything
-// unusual (TLB miss, misalignment, page crossing, faults) goes to slow paths.
-//
-// run() is the only executor. A block compiler can later take over by
-// consuming the same decoded slots and keeping the same exit contract.
+// Speed comes from four things: registers live as int32 halves in a typed
+// array (no BigInt), instructions are decoded once per physical page (see
+// decode.ts), run() stays inside a page until a jump leaves it, so the fetch
+// TLB is consulted once per page entry rather than per instruction, and hot
+// code is compiled to JavaScript (jit.ts) at block entries, where run() counts
+// how often each address is entered. Loads and stores hit a direct-mapped TLB
+// with one tag compare; everything unusual (TLB miss, misalignment, page
+// crossing, faults) goes to slow paths.
 import type { PhysMem } from './physmem.js';
 import { Mmu, Access, TLB_MASK } from './mmu.js';
 import { Op, PAGE_SLOTS, SLOT_INTS, decodeSlot, newCodePage } from './decode.js';
@@ -39,9 +38,9 @@ export class Hart implements JitHart {
   readonly xl = this.x.subarray(0, 64);
   /** Integer registers, high halves (a view of x). */
   readonly xh = this.x.subarray(64, 128);
-  fregs = new Float64Array(32);
+  readonly fregs = new Float64Array(32);
   /** The FP registers' bits: fbits[2i] low, fbits[2i+1] high (little-endian host). */
-  fbits = new Int32Array(this.fregs.buffer);
+  readonly fbits = new Int32Array(this.fregs.buffer);
   fflags = 0;
   frm = 0;
   pc = 0;

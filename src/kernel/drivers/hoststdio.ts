@@ -19,6 +19,14 @@ export class HostInput {
 
   get available(): number { return this.chunks.reduce((n, c) => n + c.length, 0); }
 
+  /** Readable now (data or end of file)? Asks the host for input if not. */
+  poll(wait?: (q: WaitQueue) => void): boolean {
+    if (this.chunks.length === 0 && !this.eof) this.request();
+    if (this.chunks.length || this.eof) return true;
+    wait?.(this.wait);
+    return false;
+  }
+
   read(buf: Uint8Array, nonblock: boolean, sleep: (q: WaitQueue) => void): number {
     if (this.chunks.length === 0 && !this.eof) this.request(); // may deliver at once
     if (this.chunks.length === 0) {
@@ -76,7 +84,7 @@ export function hostStdioOps(con: HostConsole, input: HostInput, which: 0 | 1 | 
       (which === 2 ? con.stderr : con.stdout).write(data.slice());
       return data.length;
     },
-    poll() { return (input.available > 0 ? POLLIN : 0) | POLLOUT; },
+    poll(_f, wait) { return (which === 0 && input.poll(wait) ? POLLIN : 0) | (which === 0 ? 0 : POLLOUT); },
     ioctl(_f, cmd, arg, io: IoctlIo) {
       if (!isTty) return -ENOTTY;
       switch (cmd) {

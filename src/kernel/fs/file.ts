@@ -28,7 +28,8 @@ export interface FileOps {
   /** Seekable files update pos by themselves; streams leave it alone. */
   readonly stream?: boolean;
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
-  poll?(f: File): number;
+  /** Ready events now; register on `wait` the queues that will announce a change (Linux's poll_wait). */
+  poll?(f: File, wait?: (q: WaitQueue) => void): number;
   release?(f: File): void;
 }
 

@@ -92,8 +92,9 @@ export const pipeOps: FileOps = {
     }
     return p.write(data);
   },
-  poll(f) {
+  poll(f, wait) {
     const p = pipeOf(f);
+    if (wait) { if (f.readable) wait(p.readWait); if (f.writable) wait(p.writeWait); }
     let m = 0;
     if (f.readable) { if (p.len > 0) m |= POLLIN; if (p.writers === 0) m |= POLLHUP; }
     if (f.writable) { if (p.capacity - p.len >= PIPE_BUF) m |= POLLOUT; if (p.readers === 0) m |= POLLERR; }

@@ -6,15 +6,17 @@ import type { Task } from '../sched/task.js';
 import { BLOCKED, EFAULT, EINVAL, EBADF } from '../errno.js';
 import { POLLIN, POLLOUT, POLLNVAL, POLLERR, POLLHUP } from '../fs/file.js';
 
+import type { WaitQueue } from '../sched/waitqueue.js';
+
 /** Readiness of an open file (files without a poll method are always ready). */
-function pollFile(t: Task, fd: number): number {
+function pollFile(t: Task, fd: number, queues: WaitQueue[]): number {
   const f = t.files.get(fd);
   if (!f) return POLLNVAL;
-  return f.ops.poll ? f.ops.poll(f) : POLLIN | POLLOUT;
+  return f.ops.poll ? f.ops.poll(f, (q) => queues.push(q)) : POLLIN | POLLOUT;
 }
 
 /** Sleep with an optional timeout (ns, -1 = forever) and wake on any change (re-polled). */
-function waitOrTimeout(k: Kernel, t: Task, nr: number, timeoutNs: number): number {
+function waitOrTimeout(k: Kernel, t: Task, nr: number, timeoutNs: number, queues: WaitQueue[]): number {
   if (timeoutNs === 0) return 0;
   if (t.sys?.deadline !== undefined) {
     if (k.clock.monotonic() >= t.sys.deadline) return 0;
@@ -23,10 +25,9 @@ function waitOrTimeout(k: Kernel, t: Task, nr: number, timeoutNs: number): numbe
     t.sys = { nr, deadline };
     if (deadline !== Infinity) k.timers.add(deadline, () => t.wake());
   }
-  // Woken by the timer or by input: re-poll. Poll every 10 ms of virtual time as a backstop.
-  k.timers.add(k.clock.monotonic() + 10_000_000, () => t.wake());
+  // Woken by the timer or by a queue of a polled file: poll again.
+  for (const q of queues) t.sleepOn(q);
   t.state = 'S';
-  k.pollWaiters.add(t);
   return BLOCKED;
 }
 
@@ -37,11 +38,12 @@ define(NR.ppoll, (k, t) => {
   if (!raw) return -EFAULT;
   const dv = new DataView(raw.buffer);
   let ready = 0;
+  const queues: WaitQueue[] = [];
   for (let i = 0; i < nfds; i++) {
     const fd = dv.getInt32(i * 8, true), events = dv.getInt16(i * 8 + 4, true);
     let rev = 0;
     if (fd >= 0) {
-      const m = pollFile(t, fd);
+      const m = pollFile(t, fd, queues);
       rev = m & (events | POLLERR | POLLHUP | POLLNVAL);
     }
     dv.setInt16(i * 8 + 6, rev, true);
@@ -56,7 +58,7 @@ define(NR.ppoll, (k, t) => {
     timeout = Number(tv.getBigInt64(0, true)) * 1e9 + Number(tv.getBigInt64(8, true));
     if (timeout < 0) return -EINVAL;
   }
-  const r = waitOrTimeout(k, t, NR.ppoll, timeout);
+  const r = waitOrTimeout(k, t, NR.ppoll, timeout, queues);
   if (r === 0) t.mm.write(fdsAddr, raw);
   return r;
 });
@@ -70,11 +72,12 @@ define(NR.pselect6, (k, t) => {
   if (!rs || !ws || !es) return -EFAULT;
   const ro = new Uint8Array(bytes), wo = new Uint8Array(bytes), eo = new Uint8Array(bytes);
   let ready = 0;
+  const queues: WaitQueue[] = [];
   for (let fd = 0; fd < n; fd++) {
     const bit = 1 << (fd & 7), byte = fd >> 3;
     const want = (rs[byte] & bit) || (ws[byte] & bit) || (es[byte] & bit);
     if (!want) continue;
-    const m = pollFile(t, fd);
+    const m = pollFile(t, fd, queues);
     if (m & POLLNVAL) return -EBADF;
     if ((rs[byte] & bit) && (m & (POLLIN | POLLHUP | POLLERR))) { ro[byte] |= bit; ready++; }
     if ((ws[byte] & bit) && (m & (POLLOUT | POLLERR))) { wo[byte] |= bit; ready++; }
@@ -89,7 +92,7 @@ define(NR.pselect6, (k, t) => {
     timeout = Number(tv.getBigInt64(0, true)) * 1e9 + Number(tv.getBigInt64(8, true));
     if (timeout < 0) return -EINVAL;
   }
-  const r = waitOrTimeout(k, t, NR.pselect6, timeout);
+  const r = waitOrTimeout(k, t, NR.pselect6, timeout, queues);
   if (r === 0) out();
   return r;
 });
