@@ -114,6 +114,8 @@ export class Hart implements JitHart {
     let n = 0;
     let pcHi = Math.floor(this.pc / TWO32) | 0, pcLo = this.pc | 0;
     let cause = -1;
+    // jumps clear bit 0 and branch offsets are even: only the kernel can set an odd pc
+    if (pcLo & 1) { this.tval = this.pc; return Cause.InsnMisaligned; }
     // current decoded page, the VA of its slot 0 (high half is pcHi), its RAM page, slot index
     let code = this.straddle, base = 0, phys = -1, p = 0;
 

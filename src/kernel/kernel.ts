@@ -4,7 +4,7 @@
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
-import { Mm, FAULT_OK } from './mm/mm.js';
+import { Mm, FAULT_OK, FAULT_SIGBUS } from './mm/mm.js';
 import { SigHand } from './signal/signals.js';
 import { Task, Cred } from './sched/task.js';
 import { ThreadGroup } from './sched/threadgroup.js';
@@ -257,7 +257,8 @@ export class Kernel {
         const access = cause === Cause.StorePageFault ? 'w' : cause === Cause.LoadPageFault ? 'r' : 'x';
         const addr = h.tval;
         const r = t.mm.fault(addr, access);
-        if (r !== FAULT_OK) forceSignal(this, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
+        if (r === FAULT_SIGBUS) forceSignal(this, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr });
+        else if (r !== FAULT_OK) forceSignal(this, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
         break;
       }
       case Cause.LoadAccess: case Cause.StoreAccess: case Cause.InsnAccess:

@@ -307,3 +307,10 @@ test('FP CSRs share state with fflags/frm', () => {
   assert.equal(m.hart.run(100), Cause.EcallU);
   assert.deepEqual([m.reg(A0), m.reg(A1), m.hart.frm, m.hart.fflags], [0x9f, 0x41, 2, 1]);
 });
+
+test('an odd pc set by the kernel is a misaligned fetch', () => {
+  const m = machine([A.NOP, A.ECALL]);
+  m.hart.pc = CODE + 1;
+  assert.equal(m.hart.run(10), Cause.InsnMisaligned);
+  assert.deepEqual([m.hart.pc, m.hart.tval, m.hart.instret], [CODE + 1, CODE + 1, 0]);
+});

@@ -48,7 +48,7 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
 }
 
 function mapSource(inode: Inode, path: string): MapSource {
-  return { readAt: (off, dst) => inode.readAt(off, dst), dev: inode.sb.dev, ino: inode.ino, path };
+  return { readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path };
 }
 
 /** Map the PT_LOAD segments of img at bias; returns the end of the highest segment. */

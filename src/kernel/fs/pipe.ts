@@ -1,7 +1,7 @@
 // Pipes: a ring buffer of 16 pages between a read end and a write end.
 // Writes of at most PIPE_BUF bytes are atomic; a write with no reader gets EPIPE
 // (the syscall layer raises SIGPIPE); a read with no writer sees end of file.
-import { EAGAIN, EPIPE, BLOCKED, ENXIO } from '../errno.js';
+import { EAGAIN, EPIPE, BLOCKED, ENXIO, ENOTTY, EFAULT } from '../errno.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { File, type FileOps, O_NONBLOCK, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, POLLIN, POLLOUT, POLLHUP, POLLERR } from './file.js';
 import { Inode, S_IFIFO } from './inode.js';
@@ -91,6 +91,12 @@ export const pipeOps: FileOps = {
       return BLOCKED;
     }
     return p.write(data);
+  },
+  ioctl(f, cmd, arg, io) {
+    if (cmd !== 0x541b /* FIONREAD */) return -ENOTTY;
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, pipeOf(f).len, true);
+    return io.write(arg, b) ? 0 : -EFAULT;
   },
   poll(f, wait) {
     const p = pipeOf(f);

@@ -93,23 +93,38 @@ export class Vfs {
   open(t: Task, dirfd: number, pathBytes: Uint8Array, flags: number, mode: number): File | number {
     const path = pathString(pathBytes);
     if (path.length === 0) return -ENOENT;
+    const start = this.startAt(t, dirfd, path);
+    if (typeof start === 'number') return start;
+    return this.openFrom(t, start, path, flags, mode, 0);
+  }
+
+  private openFrom(t: Task, start: Path, path: string, flags: number, mode: number, depth: number): File | number {
     const ctx = this.ctx(t);
     let p: Path | number;
     let created = false;
     if (flags & O_CREAT) {
-      const par = this.resolveParent(t, dirfd, path);
+      const par = walkParent(ctx, start, path);
       if (typeof par === 'number') return par;
       if (par.trailingSlash) return -EISDIR;
       const dir = par.dir;
       const existing = par.name === '.' || par.name === '..' ? null : lookupChild(dir.dentry, par.name);
       if (existing) {
         if (flags & O_EXCL) return -EEXIST;
+        // O_CREAT through a dangling symlink creates its target.
+        const li = existing.inode;
+        if (isLnk(li.mode) && !(flags & O_NOFOLLOW)) {
+          const target = li.readlink();
+          if (typeof target === 'number') return target;
+          if (depth >= 40) return -ELOOP;
+          return this.openFrom(t, dir, pathString(target), flags, mode, depth + 1);
+        }
         p = walk(ctx, dir, par.name, !(flags & O_NOFOLLOW));
         if (typeof p === 'number') return p;
       } else if (par.name === '.' || par.name === '..' || par.name === '/') {
         return -EISDIR;
       } else {
         const di = dir.dentry.inode;
+        if (di.nlink === 0) return -ENOENT; // the directory was removed
         const perm = di.permission(3, ctx.cred);
         if (perm < 0) return perm;
         if (dir.mnt.flags.includes('ro')) return -EROFS;
@@ -121,7 +136,7 @@ export class Vfs {
         p = { mnt: dir.mnt, dentry: d };
       }
     } else {
-      p = this.resolve(t, dirfd, path, !(flags & O_NOFOLLOW));
+      p = walk(ctx, start, path, !(flags & O_NOFOLLOW));
       if (typeof p === 'number') return p;
     }
     const inode = p.dentry.inode;

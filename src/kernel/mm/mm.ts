@@ -17,8 +17,8 @@ const STACK_LIMIT = 8 * 1024 * 1024;
 export const pageDown = (a: number) => a - (a % PAGE_SIZE);
 export const pageUp = (a: number) => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
-export type FaultResult = 0 | 1 | 2; // ok, SEGV_MAPERR, SEGV_ACCERR
-export const FAULT_OK = 0, FAULT_MAPERR = 1, FAULT_ACCERR = 2;
+export type FaultResult = 0 | 1 | 2 | 3; // ok, SEGV_MAPERR, SEGV_ACCERR, SIGBUS (file page beyond EOF)
+export const FAULT_OK = 0, FAULT_MAPERR = 1, FAULT_ACCERR = 2, FAULT_SIGBUS = 3;
 
 export interface TlbShootdown { flush(mm: Mm): void }
 
@@ -265,9 +265,10 @@ export class Mm {
       this.tlb.flush(this);
       return FAULT_OK;
     }
+    const pageVa = vpn * PAGE_SIZE;
+    if (v.file && pageVa < v.zeroFrom && v.file.size && v.offset + (pageVa - v.start) >= pageUp(v.file.size())) return FAULT_SIGBUS;
     const page = this.alloc.alloc();
     if (page < 0) return FAULT_MAPERR;
-    const pageVa = vpn * PAGE_SIZE;
     if (v.file && pageVa < v.zeroFrom) {
       const mem = this.alloc.mem;
       const n = Math.min(PAGE_SIZE, v.zeroFrom - pageVa);
@@ -438,6 +439,13 @@ export class Mm {
       mem.write(base + off, data.subarray(done, done + n));
       done += n;
     }
+    return true;
+  }
+
+  /** Can the kernel store into [addr, addr+len)? Faults the pages in as a store would. */
+  probeWritable(addr: number, len: number): boolean {
+    if (len <= 0) return true;
+    for (let a = pageDown(addr); a < addr + len; a += PAGE_SIZE) if (this.userPage(Math.max(a, addr), true) < 0) return false;
     return true;
   }
 

@@ -13,6 +13,8 @@ export interface MapSource {
   readAt(off: number, dst: Uint8Array): void;
   /** Write back bytes of a shared mapping. */
   writeAt?(off: number, src: Uint8Array): void;
+  /** Current file size: whole pages past EOF raise SIGBUS. */
+  size?(): number;
   /** For /proc/PID/maps: device, inode number, path. */
   dev: number; ino: number; path: string;
 }

@@ -44,6 +44,8 @@ export class Task implements Sleeper, IoWaiter {
   sys: SyscallState | null = null;
   /** A vfork parent waits here until this child execs or exits. */
   vforkDone: WaitQueue | null = null;
+  /** Signals rt_sigtimedwait is waiting for (woken even though blocked). */
+  sigwait = 0n;
   /** Saved mask of rt_sigsuspend, restored after the handler runs. */
   savedMask: bigint | null = null;
   exitCode = 0;

@@ -53,6 +53,8 @@ export class ThreadGroup {
   cutime = 0;
   cstime = 0;
   subreaper = false;
+  /** ITIMER_REAL: expiry (virtual ns), interval, and its kernel timer. */
+  itimerReal: { when: number; interval: number; timer: { cancelled?: boolean } } | null = null;
   groupExiting = false;
 
   constructor(readonly tgid: number) {

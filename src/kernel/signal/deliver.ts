@@ -58,7 +58,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   }
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
-    if (!(x.blocked & bit) || sig === SIGKILL) { x.wake(); break; }
+    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) { x.wake(); break; }
   }
 }
 
@@ -74,8 +74,8 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
   t.pendingInfo.push(info);
 }
 
-function dequeue(t: Task): SigInfo | null {
-  const avail = (t.pending | t.tg.pending) & ~t.blocked;
+export function dequeue(t: Task, mask = ~t.blocked): SigInfo | null {
+  const avail = (t.pending | t.tg.pending) & mask;
   if (avail === 0n) return null;
   // Synchronous faults first, then the lowest number (Linux's order).
   let sig = 0;
@@ -136,6 +136,7 @@ export function handleSignals(k: Kernel, t: Task): void {
         if (k.trace.sysExit.length) k.trace.fireExit(t, t.sys.nr, ret === -EINTR ? -ERESTARTSYS : ret);
       }
       t.sys = null;
+      t.sigwait = 0n;
       k.onInterrupt.delete(t);
     }
     if (!setupFrame(k, t, info, act)) {

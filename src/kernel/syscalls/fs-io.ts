@@ -54,6 +54,8 @@ export function doRead(t: Task, f: File, addr: number, len: number, pos?: number
   if (len === 0) return 0;
   let total = 0;
   const seekable = !f.ops.stream;
+  // A stream's data must not be consumed when it cannot be delivered (Linux copies straight into the buffer).
+  if (!seekable && !t.mm.probeWritable(addr, Math.min(len, CHUNK))) return -EFAULT;
   for (;;) {
     const want = Math.min(len - total, CHUNK);
     const buf = new Uint8Array(want);
@@ -82,7 +84,8 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     const data = t.mm.read(addr + total, want);
     if (!data) return total > 0 ? total : -EFAULT;
     let at = pos !== undefined ? pos + total : f.pos;
-    if ((f.flags & O_APPEND) && pos === undefined) at = f.inode.size;
+    // Linux appends even for pwrite on an O_APPEND file (pwrite(2), BUGS).
+    if (f.flags & O_APPEND) at = f.inode.size;
     const n = write(f, data, at, t);
     if (n === BLOCKED) {
       t.sys = { nr: t.sys?.nr ?? k.hart.xl[17], progress: total };

@@ -152,6 +152,7 @@ define(NR.getdents64, (k, t) => {
 /** Write + search permission on a directory, and the sticky-bit rule for removal. */
 function mayModifyDir(t: Task, dir: Path): number {
   if (dir.mnt.flags.includes('ro')) return -EROFS;
+  if (dir.dentry.inode.nlink === 0) return -ENOENT; // removed directory: nothing new goes in
   return dir.dentry.inode.permission(3, cred(t));
 }
 function stickyOk(t: Task, dir: Inode, victim: Inode): boolean {

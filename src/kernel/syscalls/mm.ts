@@ -34,7 +34,7 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
       if ((inode.mode & 0o170000) === 0o020000) return -ENODEV;
       return -ENODEV;
     }
-    file = { readAt: (o, dst) => inode.readAt(o, dst), writeAt: undefined, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    file = { readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, writeAt: undefined, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
   }
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;

@@ -3,9 +3,11 @@ import { define, NORETURN } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EINTR } from '../errno.js';
+import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EINTR, EAGAIN } from '../errno.js';
 import { SIGKILL, SIGSTOP, UNBLOCKABLE, SI_USER, SI_TKILL, NSIG, SIGSEGV, SIGCHLD, SIG_IGN } from '../signal/signals.js';
-import { sendSignal, sigreturn } from '../signal/deliver.js';
+import { sendSignal, sigreturn, dequeue } from '../signal/deliver.js';
+import { writeSigInfo } from '../signal/siginfo.js';
+import type { SigInfo } from '../signal/signals.js';
 import { StructWriter } from './uaccess.js';
 import { reap } from '../sched/exit.js';
 
@@ -148,3 +150,129 @@ define(NR.tkill, (k, t) => tkill(k, t, -1, k.argInt(0), k.argInt(1)));
 define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL : tkill(k, t, tg, k.argInt(1), k.argInt(2)); });
 
 export { EINTR };
+
+/** A siginfo from user space for rt_sigqueueinfo: only negative codes may be forged. */
+function userSigInfo(k: Kernel, t: Task, target: Task, sig: number, addr: number): SigInfo | number {
+  const b = t.mm.read(addr, 128);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const code = dv.getInt32(8, true);
+  if ((code >= 0 || code === SI_TKILL) && target.tg !== t.tg) return -EPERM;
+  return { signo: sig, code, errno: dv.getInt32(4, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) };
+}
+
+define(NR.rt_sigqueueinfo, (k, t) => {
+  const pid = k.argInt(0), sig = k.argInt(1);
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  const g = k.groups.get(pid);
+  if (!g || g.zombie) return -ESRCH;
+  const info = userSigInfo(k, t, g.leader, sig, k.arg(2));
+  if (typeof info === 'number') return info;
+  if (!canSignal(t, g.leader, sig)) return -EPERM;
+  if (sig) sendSignal(k, g, info);
+  return 0;
+});
+
+define(NR.rt_tgsigqueueinfo, (k, t) => {
+  const tgid = k.argInt(0), tid = k.argInt(1), sig = k.argInt(2);
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  const target = k.tasks.get(tid);
+  if (!target || target.tg.tgid !== tgid) return -ESRCH;
+  const info = userSigInfo(k, t, target, sig, k.arg(3));
+  if (typeof info === 'number') return info;
+  if (sig) sendSignal(k, target.tg, info, target);
+  return 0;
+});
+
+define(NR.rt_sigtimedwait, (k, t) => {
+  if (k.arg(3) !== 8) return -EINVAL;
+  const set = t.mm.readU64(k.arg(0));
+  if (set === null) return -EFAULT;
+  const want = set & ~UNBLOCKABLE;
+  const info = dequeue(t, want);
+  if (info) {
+    t.sigwait = 0n;
+    const infoAddr = k.arg(1);
+    if (infoAddr) {
+      const b = new Uint8Array(128);
+      writeSigInfo(new DataView(b.buffer), 0, info);
+      if (!t.mm.write(infoAddr, b)) return -EFAULT;
+    }
+    return info.signo;
+  }
+  if (t.sys?.deadline !== undefined && k.clock.monotonic() >= t.sys.deadline) { t.sigwait = 0n; return -EAGAIN; }
+  if (!t.sys || t.sys.deadline === undefined) {
+    let deadline = Infinity;
+    if (k.arg(2)) {
+      const b = t.mm.read(k.arg(2), 16);
+      if (!b) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const sec = Number(dv.getBigInt64(0, true)), nsec = Number(dv.getBigInt64(8, true));
+      if (sec < 0 || nsec < 0 || nsec > 999999999) return -EINVAL;
+      if (sec === 0 && nsec === 0) return -EAGAIN;
+      deadline = k.clock.monotonic() + sec * 1e9 + nsec;
+      k.timers.add(deadline, () => t.wake());
+    }
+    t.sys = { nr: NR.rt_sigtimedwait, deadline };
+  }
+  t.sigwait = want;
+  t.state = 'S';
+  return BLOCKED;
+});
+
+const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+
+function itimerBuf(interval: number, value: number): Uint8Array {
+  const w = new StructWriter(32);
+  w.i64(0, Math.floor(interval / 1e9)).i64(8, Math.floor((interval % 1e9) / 1000));
+  w.i64(16, Math.floor(value / 1e9)).i64(24, Math.floor((value % 1e9) / 1000));
+  return w.buf;
+}
+
+function itimerNow(k: Kernel, t: Task): Uint8Array {
+  const it = t.tg.itimerReal;
+  if (!it) return itimerBuf(0, 0);
+  // A running timer never reads as zero (Linux rounds up to 1 us).
+  return itimerBuf(it.interval, Math.max(1000, it.when - k.clock.monotonic()));
+}
+
+/** Arm ITIMER_REAL: SIGALRM at expiry, re-armed by the interval. */
+export function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: number): void {
+  const tg = t.tg;
+  if (tg.itimerReal) k.timers.cancel(tg.itimerReal.timer as never);
+  tg.itimerReal = null;
+  if (valueNs <= 0) return;
+  const fire = (when: number) => {
+    const timer = k.timers.add(when, () => {
+      if (tg.zombie) return;
+      sendSignal(k, tg, { signo: 14 /* SIGALRM */, code: 0x80 /* SI_KERNEL */ });
+      if (tg.itimerReal && tg.itimerReal.interval > 0) fire(when + tg.itimerReal.interval);
+      else tg.itimerReal = null;
+    });
+    tg.itimerReal = { when, interval: intervalNs, timer };
+  };
+  fire(k.clock.monotonic() + valueNs);
+}
+
+define(NR.setitimer, (k, t) => {
+  const which = k.argInt(0), newAddr = k.arg(1), oldAddr = k.arg(2);
+  if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
+  let next: [number, number] | null = null;
+  if (newAddr) {
+    const b = t.mm.read(newAddr, 32);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const f = (o: number) => Number(dv.getBigInt64(o, true));
+    if (f(8) < 0 || f(8) >= 1e6 || f(24) < 0 || f(24) >= 1e6 || f(0) < 0 || f(16) < 0) return -EINVAL;
+    next = [f(0) * 1e9 + f(8) * 1000, f(16) * 1e9 + f(24) * 1000];
+  }
+  if (oldAddr && !t.mm.write(oldAddr, which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0))) return -EFAULT;
+  if (next && which === ITIMER_REAL) armRealTimer(k, t, next[1], next[0]);
+  return 0;
+});
+
+define(NR.getitimer, (k, t) => {
+  const which = k.argInt(0);
+  if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
+  return t.mm.write(k.arg(1), which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0)) ? 0 : -EFAULT;
+});
