@@ -302,7 +302,8 @@ export class Kernel {
     void kstart;
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
-      if (t.state === 'R') return; // woken already: will re-run
+      // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
+      if (t.state === 'S' && hasDeliverable(t)) t.wake();
       return;
     }
     if (ret === NORETURN) {
