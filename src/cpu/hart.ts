@@ -17,6 +17,7 @@ import { execCsr } from './csr.js';
 import { execFp } from './fpu.js';
 import { compileRegion, JIT_SLOT, JIT_PAGE, type RegionFn, type JitHart } from './jit.js';
 import { Cause, u64ToNumber } from './trap.js';
+import { warmUp } from './warmup.js';
 
 export { Cause } from './trap.js';
 
@@ -77,7 +78,13 @@ export class Hart implements JitHart {
    */
   private readonly straddle: Int32Array;
 
+  private static warm = false;
+
   constructor(mem: PhysMem, hartId: number) {
+    if (!Hart.warm) {
+      Hart.warm = true;
+      warmUp((m) => new Hart(m, -1));
+    }
     this.mem = mem;
     this.hartId = hartId;
     this.mmu = new Mmu(mem);

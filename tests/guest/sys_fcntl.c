@@ -73,14 +73,14 @@ int main(int argc, char **argv) {
     /* With SIGPIPE at its default, the writer dies of it. */
     fflush(stdout);
     R(pipe(p));
+    /* The read end is closed before the fork so no reader exists at the write (no race). */
+    close(p[0]);
     pid_t c = fork();
     if (c == 0) {
         signal(SIGPIPE, SIG_DFL);
-        close(p[0]);
         write(p[1], "x", 1);
         _exit(0);
     }
-    close(p[0]);
     close(p[1]);
     int status;
     waitpid(c, &status, 0);

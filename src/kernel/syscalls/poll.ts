@@ -31,6 +31,17 @@ function waitOrTimeout(k: Kernel, t: Task, nr: number, timeoutNs: number, queues
   return BLOCKED;
 }
 
+/** A struct timespec timeout argument in ns; -1 for none (NULL); -EFAULT/-EINVAL when bad. */
+function timeoutArg(t: Task, addr: number): number {
+  if (!addr) return -1;
+  const b = t.mm.read(addr, 16);
+  if (!b) return -EFAULT;
+  const tv = new DataView(b.buffer);
+  const sec = Number(tv.getBigInt64(0, true)), nsec = Number(tv.getBigInt64(8, true));
+  if (sec < 0 || nsec < 0 || nsec > 999999999) return -EINVAL;
+  return sec * 1e9 + nsec;
+}
+
 define(NR.ppoll, (k, t) => {
   const fdsAddr = k.arg(0), nfds = k.arg(1), tsAddr = k.arg(2);
   if (nfds > 1024) return -EINVAL;
@@ -50,14 +61,8 @@ define(NR.ppoll, (k, t) => {
     if (rev) ready++;
   }
   if (ready) return t.mm.write(fdsAddr, raw) ? ready : -EFAULT;
-  let timeout = -1;
-  if (tsAddr) {
-    const b = t.mm.read(tsAddr, 16);
-    if (!b) return -EFAULT;
-    const tv = new DataView(b.buffer);
-    timeout = Number(tv.getBigInt64(0, true)) * 1e9 + Number(tv.getBigInt64(8, true));
-    if (timeout < 0) return -EINVAL;
-  }
+  const timeout = timeoutArg(t, tsAddr);
+  if (timeout === -EFAULT || timeout === -EINVAL) return timeout;
   const r = waitOrTimeout(k, t, NR.ppoll, timeout, queues);
   if (r === 0) t.mm.write(fdsAddr, raw);
   return r;
@@ -84,14 +89,8 @@ define(NR.pselect6, (k, t) => {
   }
   const out = () => (rAddr ? t.mm.write(rAddr, ro) : true) && (wAddr ? t.mm.write(wAddr, wo) : true) && (eAddr ? t.mm.write(eAddr, eo) : true);
   if (ready) return out() ? ready : -EFAULT;
-  let timeout = -1;
-  if (tsAddr) {
-    const b = t.mm.read(tsAddr, 16);
-    if (!b) return -EFAULT;
-    const tv = new DataView(b.buffer);
-    timeout = Number(tv.getBigInt64(0, true)) * 1e9 + Number(tv.getBigInt64(8, true));
-    if (timeout < 0) return -EINVAL;
-  }
+  const timeout = timeoutArg(t, tsAddr);
+  if (timeout === -EFAULT || timeout === -EINVAL) return timeout;
   const r = waitOrTimeout(k, t, NR.pselect6, timeout, queues);
   if (r === 0) out();
   return r;

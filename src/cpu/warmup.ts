@@ -1,0 +1,136 @@
+// Warm-up of the interpreter before real work. V8 optimizes Hart.run() once
+// it is hot, but throws the optimized code away ("insufficient type
+// feedback") each time a case it has never seen run is reached, and the
+// interpreter's big switch has a hundred such paths: a fresh process would
+// spend seconds recompiling. So once per process a tiny guest program that
+// reaches every opcode and every slow path runs first, on its own RAM.
+import { PhysMem, RAM_BASE } from './physmem.js';
+import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from './mmu.js';
+
+/** The part of the hart the warm-up drives. */
+interface WarmHart {
+  pc: number;
+  jitThreshold: number;
+  readonly x: Int32Array;
+  setPageTable(root: number): void;
+  run(budget: number): number;
+}
+
+// encoders (registers are numbers)
+const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
+  (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+const I = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
+  ((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+const S = (imm: number, rs2: number, rs1: number, f3: number): number =>
+  (((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23;
+const B = (f3: number, rs1: number, rs2: number, off: number): number =>
+  (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+  (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63;
+const J = (rd: number, off: number): number =>
+  (((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (off & 0xff000) | (rd << 7) | 0x6f;
+const LUI = (rd: number, v: number): number => (v & 0xfffff000) | (rd << 7) | 0x37;
+const ADDI = (rd: number, rs1: number, imm: number): number => I(imm, rs1, 0, rd, 0x13);
+
+const CODE = 0x1000, FUNC = 0x3000, DATA = 0x5000, STRADDLE = 0x7ffe;
+const ECALL = 0x73, FENCE_I = 0x100f;
+
+/** The program: every instruction kind, loads and stores fast and slow, all exits. */
+function program(): number[] {
+  const p: number[] = [
+    LUI(10, DATA), ADDI(11, 0, -5), LUI(12, 0x80000000), ADDI(13, 0, 5), ADDI(14, 0, 40), ADDI(15, 0, 0),
+    LUI(18, FUNC), LUI(19, 0x8000), ADDI(19, 19, -2), ADDI(17, 10, 2047), ADDI(17, 17, 2046),
+  ];
+  const loop = p.length;
+  // operand pairs: high halves less, equal and greater; shift amounts 0, 5, 40, 59
+  const pairs = [[12, 15], [11, 13], [11, 14], [13, 14], [14, 13], [13, 11], [13, 13], [11, 11]];
+  // register-immediate
+  for (const rs1 of [11, 13]) {
+    for (const f3 of [0, 2, 3, 4, 6, 7]) p.push(I(-3, rs1, f3, 16, 0x13), I(9, rs1, f3, 16, 0x13));
+    p.push(I(7, rs1, 0, 16, 0x1b), ADDI(16, rs1, 0));
+  }
+  for (const sh of [0, 5, 40]) p.push(I(sh, 11, 1, 16, 0x13), I(sh, 12, 5, 16, 0x13), I(sh | 0x400, 12, 5, 16, 0x13));
+  for (const sh of [0, 5]) p.push(I(sh, 11, 1, 16, 0x1b), I(sh, 12, 5, 16, 0x1b), I(sh | 0x400, 12, 5, 16, 0x1b));
+  // register-register (OP and OP-32)
+  const ops: [number, number, number][] = [[0, 0, 0x33], [0x20, 0, 0x33], [0, 1, 0x33], [0, 2, 0x33], [0, 3, 0x33],
+    [0, 4, 0x33], [0, 5, 0x33], [0x20, 5, 0x33], [0, 6, 0x33], [0, 7, 0x33],
+    [0, 0, 0x3b], [0x20, 0, 0x3b], [0, 1, 0x3b], [0, 5, 0x3b], [0x20, 5, 0x3b]];
+  for (const [f7, f3, op] of ops) for (const [a, b] of pairs) p.push(R(f7, b, a, f3, 16, op));
+  p.push(R(0, 0, 11, 0, 16, 0x33)); // add rd, rs1, x0: a move
+  // M extension, including division by zero and by large values
+  for (let f3 = 0; f3 < 8; f3++) {
+    for (const [a, b] of [...pairs, [11, 12], [12, 11], [12, 12]]) {
+      p.push(R(1, b, a, f3, 16, 0x33));
+      if (f3 === 0 || f3 >= 4) p.push(R(1, b, a, f3, 16, 0x3b));
+    }
+  }
+  // loads and stores: aligned, misaligned, crossing into the next page; FP forms
+  for (let f3 = 0; f3 < 4; f3++) p.push(S(8, 11, 10, f3), S(9, 11, 10, f3), S(0, 11, 17, f3));
+  for (const f3 of [0, 1, 2, 3, 4, 5, 6]) p.push(I(8, 10, f3, 16, 0x03), I(9, 10, f3, 16, 0x03), I(0, 17, f3, 16, 0x03));
+  p.push(I(8, 10, 3, 1, 0x07), I(8, 10, 2, 2, 0x07), I(1, 10, 3, 1, 0x07), S(16, 1, 10, 3) | 4, S(16, 2, 10, 2) | 4, S(3, 2, 10, 2) | 4);
+  // FP arithmetic (fadd.d, fmv.x.d), CSRs, fences, AMOs
+  p.push(R(1, 1, 1, 7, 3, 0x53), R(0x71, 0, 1, 0, 16, 0x53));
+  for (const csr of [1, 2, 3, 0xc00, 0xc01, 0xc02]) p.push(I(csr, 0, 2, 16, 0x73));
+  p.push(I(0, 15, 1, 16, 0x73) | (2 << 20), 0x0ff0000f);
+  for (const w of [2, 3]) {
+    p.push(R(2 << 2, 0, 10, w, 16, 0x2f), R(3 << 2, 11, 10, w, 16, 0x2f), R(3 << 2, 11, 10, w, 16, 0x2f));
+    for (const f5 of [0, 1, 4, 8, 12, 16, 20, 24, 28]) p.push(R(f5 << 2, 11, 10, w, 16, 0x2f));
+  }
+  // branches both ways (a taken one skips one instruction)
+  for (const f3 of [0, 1, 4, 5, 6, 7]) for (const [a, b] of [...pairs, [11, 12], [12, 11]]) p.push(B(f3, a, b, 8), ADDI(0, 0, 0));
+  p.push(I(0, 0, 0, 16, 0x17) | (1 << 12), J(1, 8), ADDI(0, 0, 0));
+  // a call to another page and to an instruction straddling two pages
+  p.push(I(0, 18, 0, 1, 0x67), I(0, 19, 0, 1, 0x67), FENCE_I);
+  // a store into this page's own code, then the loop
+  p.push(LUI(20, CODE + 4096), S(-4, 0, 20, 2), ADDI(21, 21, -1));
+  p.push(B(1, 21, 0, (loop - p.length) * 4), ECALL, 0x00000000);
+  return p;
+}
+
+/** Run the warm-up program on a private machine with a hart made by `make`. */
+export function warmUp(make: (mem: PhysMem) => WarmHart): void {
+  const mem = new PhysMem(64 * 4096);
+  const root = 0;
+  let next = 1;
+  const map = (va: number, flags: number): number => {
+    const i32 = mem.i32;
+    let table = root;
+    for (const shift of [30, 21]) {
+      const e = table * 1024 + ((va >>> shift) & 511) * 2;
+      if (!(i32[e] & PTE_V)) i32[e] = ((RAM_BASE / 4096 + next++) << 10) | PTE_V;
+      table = (i32[e] >>> 10) - RAM_BASE / 4096;
+    }
+    const page = next++;
+    i32[table * 1024 + ((va >>> 12) & 511) * 2] = ((RAM_BASE / 4096 + page) << 10) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
+    return page * 4096;
+  };
+  const put = (off: number, words: number[]): void => words.forEach((w, i) => { mem.i32[(off >> 2) + i] = w; });
+  const rwx = PTE_R | PTE_W | PTE_X;
+  const code = program();
+  if (code.length > 1000) throw new Error('warm-up program outgrew its page');
+  put(map(CODE, rwx), code);
+  put(map(FUNC, PTE_R | PTE_X), [ADDI(22, 22, 1), I(0, 1, 0, 0, 0x67)]);
+  map(DATA, PTE_R | PTE_W);
+  map(DATA + 4096, PTE_R | PTE_W);
+  const s1 = map(STRADDLE & ~0xfff, PTE_R | PTE_X), s2 = map((STRADDLE + 2) & ~0xfff, PTE_R | PTE_X);
+  const straddler = ADDI(22, 22, 2);
+  mem.u16[(s1 + 0xffe) >> 1] = straddler & 0xffff;
+  mem.u16[s2 >> 1] = straddler >>> 16;
+  put(s2 + 4, [0, 0]);
+  mem.u16[(s2 + 2) >> 1] = 0x8082; // c.jr ra
+
+  const h = make(mem);
+  h.setPageTable(root);
+  // interpreted, then with every hot spot compiled; small budgets exercise every exit
+  for (const [threshold, budgets] of [[Infinity, [1e6, 3, 17]], [2, [1e6, 5, 1e6]]] as const) {
+    h.jitThreshold = threshold;
+    for (const budget of budgets) {
+      h.pc = CODE;
+      h.x[21] = 4;
+      for (let i = 0; i < 2000; i++) {
+        const cause = h.run(budget);
+        if (cause === 8) h.pc += 4;      // ecall: on to the illegal instruction
+        else if (cause >= 0) break;      // the illegal instruction ends the program
+      }
+    }
+  }
+}
