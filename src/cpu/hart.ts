@@ -52,17 +52,16 @@ export class Hart implements JitHart {
    * Entries into a code address (page entry or taken branch) before the code
    * there is compiled to JavaScript (jit.ts); Infinity: interpret only.
    */
-  jitThreshold = 40;
+  jitThreshold = 2000;
 
   // LR/SC reservation: RAM offset (-1 none), width, and the value LR read
   private resvOff = -1;
   private resvSize = 0;
   private resvLo = 0;
   private resvHi = 0;
-  /** @internal value returned by loadSlow() */
-  ldLo = 0;
-  /** @internal */
-  ldHi = 0;
+  // value returned by loadSlow()
+  private ldLo = 0;
+  private ldHi = 0;
   /** @internal exit state of a compiled region (see jit.ts) */
   jn = 0;
   /** @internal */
@@ -632,6 +631,10 @@ export class Hart implements JitHart {
     if (!fn || !list) { code[p + 3] = NEVER; return null; }
     code[p + 3] = ~list.length;
     list.push(fn);
+    // dry runs with no budget go straight to the exit code, so V8 has seen it
+    // run before it optimizes the region (else the first real exit
+    // deoptimizes); V8 starts recording type feedback only after some calls
+    for (let i = 0; i < 128; i++) fn(this, 0, 0, 0, code, phys);
     return fn;
   }
 
@@ -653,8 +656,7 @@ export class Hart implements JitHart {
    * Load `size` bytes at hi:lo through the full path (TLB miss, misaligned,
    * crossing a page). Result bits in ldLo/ldHi; returns -1 or the cause.
    */
-  /** @internal */
-  loadSlow(lo: number, hi: number, size: number): number {
+  private loadSlow(lo: number, hi: number, size: number): number {
     const mmu = this.mmu, u8 = this.mem.u8;
     const o1 = mmu.translate(lo, hi, Access.Read);
     if (o1 < 0) { this.tval = mmu.tval; return mmu.cause; }
@@ -676,8 +678,7 @@ export class Hart implements JitHart {
   }
 
   /** Store through the full path; both pages are translated before any byte is written. */
-  /** @internal */
-  storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number {
+  private storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number {
     const mmu = this.mmu, u8 = this.mem.u8;
     const o1 = mmu.translate(lo, hi, Access.Write);
     if (o1 < 0) { this.tval = mmu.tval; return mmu.cause; }

@@ -12,8 +12,10 @@
 // Only blocks the interpreter has already run go in (a slot's counter field
 // is nonzero once the interpreter entered it), and a load or store that misses
 // the TLB fast path leaves the region for the interpreter. So generated code
-// holds no path V8 has never seen run, which would deoptimize it, and no call
-// on the memory path; regions stay small and quick to optimize.
+// holds few paths V8 has never seen run, which would deoptimize it, and no
+// call on the memory path; regions stay small and quick to optimize. Accesses
+// off one unchanged base register share a single translation (see Group),
+// and a return to a block of the region stays in it.
 //
 // Contract of a region function (h, budget, base, pcHi, code, phys): it runs at
 // most `budget` instructions, sets h.jn to the number retired, and returns
@@ -27,6 +29,7 @@ import { TLB_MASK } from './mmu.js';
 import { mulhu32, mulh64, div64, div32 } from './alu64.js';
 import { execFp } from './fpu.js';
 import { Cause } from './trap.js';
+import type { PhysMem } from './physmem.js';
 
 /** The hart internals generated code touches (Hart implements it). */
 export interface JitHart {
@@ -34,14 +37,14 @@ export interface JitHart {
   readonly xl: Int32Array;
   readonly xh: Int32Array;
   readonly fbits: Int32Array;
+  readonly mmu: { readonly tlb: Int32Array };
+  readonly mem: PhysMem;
+  tval: number;
+  /** exit state: retired count, byte offset in the page, jump target */
   jn: number;
   js: number;
   jpcLo: number;
   jpcHi: number;
-  ldLo: number;
-  ldHi: number;
-  loadSlow(lo: number, hi: number, size: number): number;
-  storeSlow(lo: number, hi: number, size: number, vl: number, vh: number): number;
   amo(w: number, raw: number): number;
 }
 
@@ -104,50 +107,68 @@ export function compileRegion(code: Int32Array, u16: Uint16Array, phys: number, 
   };
   const cases: string[] = [];
   for (let bi = 0; bi < blocks.length; bi++) {
-    const lines: string[] = [];
-    let off = blocks[bi], k = 0, term = '';
+    // the block's instructions: up to a jump, or to where another block starts
+    const list: { op: number; c: Ctx }[] = [];
+    let off = blocks[bi], k = 0;
     for (;;) {
       const w = decoded(off), op = w & 255;
-      if (k > 0 && (interpreterOnly(op) || k >= MAX_BLOCK || index.has(off))) {
-        lines.push(`n += ${k};`);
-        term = goto(off, true);
-        break;
-      }
+      if (k > 0 && (interpreterOnly(op) || k >= MAX_BLOCK || index.has(off))) break;
       const p = (off >> 1) * SLOT_INTS;
       const c: Ctx = { w, imm: code[p + 1], raw: code[p + 2], off, k, next: off + ((w >>> 26) >> 1) };
+      list.push({ op, c });
       room--;
       k++;
+      if (isBranch(op) || op === Op.Jal || op === Op.Jalr) break;
+      off = c.next;
+    }
+    const groups = planGroups(list);
+    const lines: string[] = [];
+    let term = '';
+    for (let i = 0; i < list.length; i++) {
+      const { op, c } = list[i], w = c.w;
+      const grp = groups.get(i);
+      if (grp?.header) lines.push(g.groupHeader(grp));
       if (isBranch(op)) {
         lines.push(`n += ${k};`);
-        term = `if (${g.branchCond(op, w)}) ${goto(off + c.imm)}\n  ${goto(c.next)}`;
-        break;
+        term = `if (${g.branchCond(op, w)}) ${goto(c.off + c.imm)}\n  ${goto(c.next)}`;
+      } else if (op === Op.Jal || op === Op.Jalr) {
+        // a call's return point becomes a block too (if it has run), for in-page returns
+        if (rdOf(w) !== SINK) goto(c.next);
+        if (op === Op.Jal) {
+          lines.push(`n += ${k};`, g.link(w, c.off));
+          term = goto(c.off + c.imm);
+        } else {
+          // a target in this page continues in the region if it is a block start
+          lines.push(g.jalr(w, c), `n += ${k};`);
+          term = 'if (jh === pcHi && ((jl ^ base) & -4096) === 0) switch (jl & 4095) { /*BLOCKS*/ }\n  ret = -2; break out;';
+        }
+      } else {
+        lines.push(g.emit(op, c, grp));
       }
-      if (op === Op.Jal) {
-        lines.push(`n += ${k};`, g.link(w, off));
-        term = goto(off + c.imm);
-        break;
-      }
-      if (op === Op.Jalr) {
-        lines.push(g.jalr(w, c), `n += ${k};`);
-        term = 'ret = -2; break out;';
-        break;
-      }
-      lines.push(g.emit(op, c));
-      off = c.next;
+    }
+    if (!term) {
+      lines.push(`n += ${k};`);
+      term = goto(off, true);
     }
     // the budget is checked once per block; a trap inside counts its own instructions
     cases.push(`case ${bi}: {\n  if (n + ${k} > budget) { es = ${blocks[bi]}; break out; }\n  ` +
       `${lines.filter((l) => l).join('\n  ')}\n  ${term}\n}`);
   }
   const regs = [...g.used].sort((a, b) => a - b);
+  const dispatch = blocks.map((off, i) => `case ${off}: b = ${i}; continue;`).join(' ');
+  const body = cases.join('\n').replaceAll('/*BLOCKS*/', dispatch);
+  // only the views this region uses
+  const views = ['x = h.x', 'fb = h.fbits', 'tlb = h.mmu.tlb', 'm32 = h.mem.i32', 'm8 = h.mem.u8', 's8 = h.mem.i8',
+    'm16 = h.mem.u16', 's16 = h.mem.i16', 'mcode = h.mem.code']
+    .filter((v) => v.startsWith('x ') || new RegExp(`\\b${v.split(' ')[0]}\\b`).test(body));
   const src = `
-const x = h.x, fb = h.fbits, tlb = h.mmu.tlb, m = h.mem, m32 = m.i32, m8 = m.u8, s8 = m.i8, m16 = m.u16, s16 = m.i16, mcode = m.code;
+const ${views.join(', ')};
 ${regs.length ? `let ${regs.map((r) => `l${r} = x[${r}], h${r} = x[${r + 64}]`).join(', ')};` : ''}
 // exits only assign locals (ret, es: byte offset, ek: retired in the block, jl/jh: jump target)
 let n = 0, b = 0, ret = -1, es = 0, ek = 0, jl = 0, jh = 0;
 out: for (;;) {
 switch (b) {
-${cases.join('\n')}
+${body}
 }
 }
 ${[...g.written].map((r) => `x[${r}] = l${r}; x[${r + 64}] = h${r};`).join(' ')}
@@ -167,6 +188,54 @@ return ret === -3 ? -2 : ret;`;
 }
 
 interface Ctx { w: number; imm: number; raw: number; off: number; k: number; next: number }
+
+/**
+ * Loads and stores of one block off the same unchanged base register (stack
+ * frames, structs) share one translation: a header checks once that they all
+ * fall in one page, aligned, with a TLB hit, and sets the group's RAM offset
+ * g<id> (-1 if not; then each access takes its own path).
+ */
+interface Group { id: number; header: boolean; base: number; minOff: number; maxEnd: number; align: number; store: boolean; delta: number }
+
+const MEM_SIZE = new Map<number, number>([
+  [Op.Lb, 1], [Op.Lbu, 1], [Op.Sb, 1], [Op.Lh, 2], [Op.Lhu, 2], [Op.Sh, 2],
+  [Op.Lw, 4], [Op.Lwu, 4], [Op.Sw, 4], [Op.Flw, 4], [Op.Fsw, 4], [Op.Ld, 8], [Op.Sd, 8], [Op.Fld, 8], [Op.Fsd, 8],
+]);
+const isStore = (op: number): boolean => (op >= Op.Sb && op <= Op.Sd) || op === Op.Fsw || op === Op.Fsd;
+/** the integer register an instruction writes (not x0), or 0 */
+function intDest(op: number, w: number): number {
+  if (isStore(op) || isBranch(op) || op === Op.Flw || op === Op.Fld || op === Op.Fence) return 0;
+  const rd = rdOf(w);
+  return rd === SINK ? 0 : rd;
+}
+
+let groupIds = 0;
+
+function planGroups(list: { op: number; c: Ctx }[]): Map<number, Group> {
+  const out = new Map<number, Group>();
+  for (let i = 0; i < list.length; i++) {
+    const first = list[i];
+    const base = rs1Of(first.c.w);
+    if (out.has(i) || !MEM_SIZE.has(first.op) || base === 0) continue;
+    const members: number[] = [];
+    for (let j = i; j < list.length; j++) {
+      const { op, c } = list[j];
+      if (op === Op.Amo || op === Op.Fp) break; // helpers: keep it simple
+      if (MEM_SIZE.has(op) && rs1Of(c.w) === base && !out.has(j)) members.push(j);
+      if (intDest(op, c.w) === base) break;    // later accesses see a new base
+    }
+    const minOff = Math.min(...members.map((j) => list[j].c.imm));
+    const inGroup = members.filter((j) => (list[j].c.imm - minOff) % MEM_SIZE.get(list[j].op)! === 0);
+    if (inGroup.length < 2) continue;
+    const maxEnd = Math.max(...inGroup.map((j) => list[j].c.imm + MEM_SIZE.get(list[j].op)! - 1));
+    if (maxEnd - minOff >= 4096) continue;
+    const id = groupIds++;
+    const align = Math.max(...inGroup.map((j) => MEM_SIZE.get(list[j].op)!)) - 1;
+    const store = inGroup.some((j) => isStore(list[j].op));
+    inGroup.forEach((j, n) => out.set(j, { id, header: n === 0, base, minOff, maxEnd, align, store, delta: list[j].c.imm - minOff }));
+  }
+  return out;
+}
 
 const rdOf = (w: number): number => (w >>> 8) & 63;
 const rs1Of = (w: number): number => (w >>> 14) & 63;
@@ -243,17 +312,32 @@ class Gen {
       `const v = (hh << 20) | (l >>> 12), t = (v & ${TLB_MASK}) << 3;`;
   }
 
-  /** TLB hit and aligned: `fast` reads RAM at byte offset o into r (and q); else the interpreter does it. */
-  load(c: Ctx, size: number, fast: string, write: string): string {
-    return `{ ${this.addr(c)}\n  let r = 0, q = 0;\n  ` +
-      `if ((hh >>> 6) === 0 && tlb[t] === v && (l & ${size - 1}) === 0) { const o = tlb[t + 1] | (l & 4095); ${fast} }\n  ` +
-      `else ${this.bail(c)}\n  ${write} }`;
+  /** The shared translation of a group of accesses (see Group). */
+  groupHeader(gr: Group): string {
+    const tag = gr.store ? 2 : 0;
+    return `let g${gr.id} = -1;\n  { const a = ${this.L(gr.base)}, la = (a + ${gr.minOff}) | 0, ` +
+      `hh = (${this.H(gr.base)} + ${gr.minOff >> 31} + ((la >>> 0) < (a >>> 0) ? 1 : 0)) | 0;\n  ` +
+      `if ((hh >>> 6) === 0 && (la & ${gr.align}) === 0 && ((la ^ ((a + ${gr.maxEnd}) | 0)) & -4096) === 0) {\n  ` +
+      `const v = (hh << 20) | (la >>> 12), t = (v & ${TLB_MASK}) << 3; if (tlb[t + ${tag}] === v) g${gr.id} = tlb[t + ${tag + 1}] | (la & 4095); } }`;
   }
 
-  store(c: Ctx, size: number, fast: string): string {
-    return `{ ${this.addr(c)}\n  ` +
-      `if ((hh >>> 6) === 0 && tlb[t + 2] === v && (l & ${size - 1}) === 0) { const o = tlb[t + 3] | (l & 4095); ${fast} }\n  ` +
+  /**
+   * TLB hit and aligned: `fast` accesses RAM at byte offset o (loads into r,
+   * and q); else the interpreter performs the instruction.
+   */
+  access(c: Ctx, size: number, tag: number, fast: string, grp?: Group): string {
+    const own = `{ ${this.addr(c)}\n  ` +
+      `if ((hh >>> 6) === 0 && tlb[t + ${tag}] === v && (l & ${size - 1}) === 0) { const o = tlb[t + ${tag + 1}] | (l & 4095); ${fast} }\n  ` +
       `else ${this.bail(c)} }`;
+    return grp ? `if (g${grp.id} >= 0) { const o = g${grp.id} + ${grp.delta}; ${fast} } else ${own}` : own;
+  }
+
+  load(c: Ctx, size: number, fast: string, write: string, grp?: Group): string {
+    return `{ let r = 0, q = 0;\n  ${this.access(c, size, 0, fast, grp)}\n  ${write} }`;
+  }
+
+  store(c: Ctx, size: number, fast: string, grp?: Group): string {
+    return this.access(c, size, 2, fast, grp);
   }
 
   shift(rd: number, rs1: number, amount: string, kind: 'l' | 'rl' | 'ra'): string {
@@ -286,7 +370,7 @@ class Gen {
     return `${call} ${this.set(rd, `x[${SINK}]`, `x[${SINK + 64}]`)}`;
   }
 
-  emit(op: number, c: Ctx): string {
+  emit(op: number, c: Ctx, grp?: Group): string {
     const w = c.w, rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w), imm = c.imm;
     const a = this.L(rs1), ah = this.H(rs1), b = this.L(rs2), bh = this.H(rs2);
     const lt = (xh: string, yh: string, xl: string, yl: string): string =>
@@ -299,29 +383,29 @@ class Gen {
       case Op.Auipc:
         return this.set(rd, `(base + ${c.off} + ${imm}) | 0`,
           `pcHi + ${imm >> 31} + (((base + ${c.off}) >>> 0) < (base >>> 0) ? 1 : 0) + ((((base + ${c.off} + ${imm}) | 0) >>> 0) < (((base + ${c.off}) | 0) >>> 0) ? 1 : 0)`);
-      case Op.Lb: return this.load(c, 1, 'r = s8[o];', this.setW(rd, 'r'));
-      case Op.Lbu: return this.load(c, 1, 'r = m8[o];', this.set(rd, 'r', '0'));
-      case Op.Lh: return this.load(c, 2, 'r = s16[o >> 1];', this.setW(rd, 'r'));
-      case Op.Lhu: return this.load(c, 2, 'r = m16[o >> 1];', this.set(rd, 'r', '0'));
-      case Op.Lw: return this.load(c, 4, 'r = m32[o >> 2];', this.setW(rd, 'r'));
-      case Op.Lwu: return this.load(c, 4, 'r = m32[o >> 2];', this.set(rd, 'r', '0'));
-      case Op.Ld: return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', this.set(rd, 'r', 'q'));
+      case Op.Lb: return this.load(c, 1, 'r = s8[o];', this.setW(rd, 'r'), grp);
+      case Op.Lbu: return this.load(c, 1, 'r = m8[o];', this.set(rd, 'r', '0'), grp);
+      case Op.Lh: return this.load(c, 2, 'r = s16[o >> 1];', this.setW(rd, 'r'), grp);
+      case Op.Lhu: return this.load(c, 2, 'r = m16[o >> 1];', this.set(rd, 'r', '0'), grp);
+      case Op.Lw: return this.load(c, 4, 'r = m32[o >> 2];', this.setW(rd, 'r'), grp);
+      case Op.Lwu: return this.load(c, 4, 'r = m32[o >> 2];', this.set(rd, 'r', '0'), grp);
+      case Op.Ld: return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', this.set(rd, 'r', 'q'), grp);
       case Op.Flw: {
         const f = (rd & 31) * 2;
-        return this.load(c, 4, 'r = m32[o >> 2];', `fb[${f}] = r; fb[${f + 1}] = -1;`);
+        return this.load(c, 4, 'r = m32[o >> 2];', `fb[${f}] = r; fb[${f + 1}] = -1;`, grp);
       }
       case Op.Fld: {
         const f = (rd & 31) * 2;
-        return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', `fb[${f}] = r; fb[${f + 1}] = q;`);
+        return this.load(c, 8, 'r = m32[o >> 2]; q = m32[(o >> 2) + 1];', `fb[${f}] = r; fb[${f + 1}] = q;`, grp);
       }
-      case Op.Sb: return this.store(c, 1, `m8[o] = ${b};`);
-      case Op.Sh: return this.store(c, 2, `m16[o >> 1] = ${b};`);
-      case Op.Sw: return this.store(c, 4, `m32[o >> 2] = ${b};`);
-      case Op.Sd: return this.store(c, 8, `m32[o >> 2] = ${b}; m32[(o >> 2) + 1] = ${bh};`);
-      case Op.Fsw: return this.store(c, 4, `m32[o >> 2] = fb[${(rs2 & 31) * 2}];`);
+      case Op.Sb: return this.store(c, 1, `m8[o] = ${b};`, grp);
+      case Op.Sh: return this.store(c, 2, `m16[o >> 1] = ${b};`, grp);
+      case Op.Sw: return this.store(c, 4, `m32[o >> 2] = ${b};`, grp);
+      case Op.Sd: return this.store(c, 8, `m32[o >> 2] = ${b}; m32[(o >> 2) + 1] = ${bh};`, grp);
+      case Op.Fsw: return this.store(c, 4, `m32[o >> 2] = fb[${(rs2 & 31) * 2}];`, grp);
       case Op.Fsd: {
         const f = (rs2 & 31) * 2;
-        return this.store(c, 8, `m32[o >> 2] = fb[${f}]; m32[(o >> 2) + 1] = fb[${f + 1}];`);
+        return this.store(c, 8, `m32[o >> 2] = fb[${f}]; m32[(o >> 2) + 1] = fb[${f + 1}];`, grp);
       }
       case Op.Addi:
         return rd === SINK ? '' : `{ const a = ${a}, l = (a + ${imm}) | 0; ${this.set(rd, 'l', `${ah} + ${imm >> 31} + ((l >>> 0) < (a >>> 0) ? 1 : 0)`)} }`;

@@ -31,7 +31,7 @@ const J = (rd: number, off: number): number =>
 const LUI = (rd: number, v: number): number => (v & 0xfffff000) | (rd << 7) | 0x37;
 const ADDI = (rd: number, rs1: number, imm: number): number => I(imm, rs1, 0, rd, 0x13);
 
-const CODE = 0x1000, FUNC = 0x3000, DATA = 0x5000, STRADDLE = 0x7ffe;
+const CODE = 0x1000, FUNC = 0x3000, DATA = 0x5000, STRADDLE = 0x7ffe, LOOP = 0x9000;
 const ECALL = 0x73, FENCE_I = 0x100f;
 
 /** The program: every instruction kind, loads and stores fast and slow, all exits. */
@@ -79,11 +79,18 @@ function program(): number[] {
   for (const f3 of [0, 1, 4, 5, 6, 7]) for (const [a, b] of [...pairs, [11, 12], [12, 11]]) p.push(B(f3, a, b, 8), ADDI(0, 0, 0));
   p.push(I(0, 0, 0, 16, 0x17) | (1 << 12), J(1, 8), ADDI(0, 0, 0));
   // a call to another page and to an instruction straddling two pages
-  p.push(I(0, 18, 0, 1, 0x67), I(0, 19, 0, 1, 0x67), FENCE_I);
-  // a store into this page's own code, then the loop
-  p.push(LUI(20, CODE + 4096), S(-4, 0, 20, 2), ADDI(21, 21, -1));
-  p.push(B(1, 21, 0, (loop - p.length) * 4), ECALL, 0x00000000);
+  p.push(I(0, 18, 0, 1, 0x67), I(0, 19, 0, 1, 0x67), ADDI(21, 21, -1));
+  p.push(B(1, 21, 0, (loop - p.length) * 4));
+  // after the loop (they drop decoded code): a store into this page's own code, fence.i
+  p.push(LUI(20, CODE + 4096), S(-4, 0, 20, 2), FENCE_I, ECALL, 0x00000000);
   return p;
+}
+
+/** A small hot loop calling another page: run with the block compiler on, for its entry and exit paths. */
+function hotLoop(): number[] {
+  return [LUI(18, FUNC), LUI(10, DATA), ADDI(21, 0, 8),
+    I(0, 18, 0, 1, 0x67), I(8, 10, 3, 16, 0x03), S(16, 16, 10, 3), ADDI(21, 21, -1), B(1, 21, 0, -16),
+    ECALL, 0x00000000];
 }
 
 /** Run the warm-up program on a private machine with a hart made by `make`. */
@@ -118,13 +125,15 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
   put(s2 + 4, [0, 0]);
   mem.u16[(s2 + 2) >> 1] = 0x8082; // c.jr ra
 
+  put(map(LOOP, PTE_R | PTE_X), hotLoop());
+
   const h = make(mem);
   h.setPageTable(root);
-  // interpreted, then with every hot spot compiled; small budgets exercise every exit
-  for (const [threshold, budgets] of [[Infinity, [1e6, 3, 17]], [2, [1e6, 5, 1e6]]] as const) {
+  // interpreted, then a loop compiled; small budgets exercise every exit
+  for (const [threshold, budgets, start] of [[Infinity, [1e6, 3, 17], CODE], [2, [1e6, 5, 1e6], LOOP]] as const) {
     h.jitThreshold = threshold;
     for (const budget of budgets) {
-      h.pc = CODE;
+      h.pc = start;
       h.x[21] = 4;
       for (let i = 0; i < 2000; i++) {
         const cause = h.run(budget);

@@ -102,10 +102,24 @@ test('misaligned and page-crossing accesses in a hot loop', () => {
 test('compiled regions are created for hot code and dropped with their page', () => {
   const m = new TestMachine(4 << 20);
   m.loadWords(CODE, [A.addi(T0, 0, 1000), A.addi(A0, A0, 1), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL]);
+  m.hart.jitThreshold = 100;
   assert.equal(m.hart.run(1e6), Cause.EcallU);
   const page = m.ramOffset(CODE) >>> 12;
   assert.ok((m.mem.compiled[page]?.length ?? 0) > 0, 'a region was compiled');
   assert.equal(m.reg(A0), 1000);
   m.mem.invalidateCode(page);
   assert.equal(m.mem.compiled[page], null);
+});
+
+test('grouped accesses off one base register: page-straddling groups and a fault inside a group', () => {
+  // a2 walks up by 24 bytes; each iteration stores/loads a 32-byte "frame" off a2,
+  // so some frames straddle the page end; the page after DATA+4096 is read-only
+  const prog = [
+    ...li(A2, DATA + 4096 - 200),
+    A.sd(T0, A2, 0), A.sd(A0, A2, 8), A.sw(T0, A2, 20), A.ld(T1, A2, 8), A.lw(T2, A2, 0), A.sd(T1, A2, 24),
+    A.add(A0, A0, T2), A.addi(T0, T0, 1), A.addi(A2, A2, 24), A.jal(0, -36),
+  ];
+  const r = same(prog, (m) => { m.map(DATA + 4096, USER | PTE_R | PTE_W); m.map(DATA + 8192, USER | PTE_R); });
+  assert.equal(r.cause, Cause.StorePageFault);
+  assert.ok(r.tval >= DATA + 8192 && r.tval < DATA + 8192 + 32, `tval ${r.tval.toString(16)}`);
 });

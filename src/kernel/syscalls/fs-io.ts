@@ -296,3 +296,40 @@ define(NR.ioctl, (k, t) => {
 });
 
 export { EMFILE, O_ACCMODE };
+
+// sendfile: copy between descriptors inside the kernel (busybox cat uses it).
+define(NR.sendfile, (k, t) => {
+  const out = t.files.get(k.argInt(0)), inp = t.files.get(k.argInt(1));
+  const offAddr = k.arg(2), count = Math.min(k.arg(3), MAX_RW);
+  if (!out || !inp) return -EBADF;
+  if (!inp.readable || !out.writable) return -EBADF;
+  if (!inp.ops.read || !out.ops.write) return -EINVAL;
+  if (out.flags & O_APPEND) return -EINVAL;
+  let pos = inp.pos;
+  if (offAddr) {
+    const o = t.mm.readU64(offAddr);
+    if (o === null) return -EFAULT;
+    if (o > BigInt(Number.MAX_SAFE_INTEGER)) return -EINVAL;
+    pos = Number(o);
+  }
+  if (count === 0) return 0;
+  // The destination is asked first so that a full pipe blocks before anything is consumed.
+  if (out.ops.poll && !(out.ops.poll(out) & 4 /* POLLOUT */)) {
+    if (out.flags & O_NONBLOCK) return -11;
+    out.ops.poll(out, (q) => t.sleepOn(q));
+    return BLOCKED;
+  }
+  const buf = new Uint8Array(Math.min(count, CHUNK));
+  const n = inp.ops.read(inp, buf, pos, t);
+  if (n <= 0) return n;
+  const w = out.ops.write(out, buf.subarray(0, n), out.pos, t);
+  if (w === BLOCKED) return BLOCKED;
+  if (w < 0) {
+    if (w === -EPIPE) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
+    return w;
+  }
+  if (!out.ops.stream) out.pos += w;
+  if (offAddr) t.mm.writeU64(offAddr, pos + w);
+  else if (!inp.ops.stream) inp.pos = pos + w;
+  return w;
+});

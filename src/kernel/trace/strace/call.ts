@@ -1,6 +1,7 @@
 // One traced system call on its way through the formatter: the raw registers,
 // the argument texts printed so far, and how the return value is to be shown.
 import type { UserMemory } from './types.js';
+import type { SyscallName } from '../../syscalls/nr.js';
 import { hex, ptr, s32, s64, u32, u64 } from './fmt.js';
 import { printPath } from './quote.js';
 
@@ -65,3 +66,6 @@ export interface Decoder {
   enter?(c: Call): void;
   exit?(c: Call): void;
 }
+
+/** Decoders by syscall name. */
+export type DecoderTable = Partial<Record<SyscallName, Decoder>>;

@@ -42,15 +42,30 @@ export function printBuffer(mem: UserMemory, addr: bigint, len: bigint | number,
   return total > BigInt(MAX_STRLEN) ? q + '...' : q;
 }
 
+const PAGE_SIZE = 4096;
+
+/**
+ * Up to `max` bytes of the C string at a, and whether it goes on past them.
+ * UserMemory.readCString may refuse (null) a string longer than asked for, so
+ * then look at the raw bytes, no further than the end of the page.
+ */
+function fetchCString(mem: UserMemory, a: number, max: number): { bytes: Uint8Array; long: boolean } | null {
+  const s = mem.readCString(a, max + 1);
+  if (s) return { bytes: s.subarray(0, Math.min(s.length, max)), long: s.length > max };
+  const raw = mem.read(a, max + 1) ?? mem.read(a, Math.min(max + 1, PAGE_SIZE - (a % PAGE_SIZE)));
+  if (!raw) return null;
+  const nul = raw.indexOf(0);
+  if (nul >= 0) return { bytes: raw.subarray(0, Math.min(nul, max)), long: nul > max };
+  return raw.length > max ? { bytes: raw.subarray(0, max), long: true } : null;
+}
+
 function cstring(mem: UserMemory, addr: bigint, limit: number): string {
   const a = addrOf(addr);
   if (a === null) return ptr(addr);
-  // One byte more than shown tells "exactly limit bytes long" from "longer".
-  const b = mem.readCString(a, limit + 1);
-  if (!b) return ptr(addr);
-  const shown = b.subarray(0, Math.min(b.length, limit));
-  const q = quoteBytes(shown, shown.length, true);
-  return b.length > limit ? q + '...' : q;
+  const s = fetchCString(mem, a, limit);
+  if (!s) return ptr(addr);
+  const q = quoteBytes(s.bytes, s.bytes.length, true);
+  return s.long ? q + '...' : q;
 }
 
 /** A NUL-terminated string argument (printstr): at most 32 bytes. */

@@ -32,7 +32,7 @@ export function flags(x: Xlat, value: bigint | number, dflt?: string): string {
   return out.join('|');
 }
 
-/** One value out of a set: its name, or hex with a "/* dflt */" comment. */
+/** One value out of a set: its name, or hex followed by a comment naming the default. */
 export function xval(x: Xlat, value: bigint | number, dflt: string): string {
   const v = BigInt(value);
   const hit = x.find((e) => BigInt(e[0]) === v);

@@ -1,0 +1,73 @@
+// The `tuxglass run` command as a user meets it: --strace output in strace's
+// format, --stats, exit statuses, --add, and errors for missing programs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = join(REPO, 'bin', 'tuxglass.js');
+const rootfs = defaultRootfsDir();
+const skip = existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`;
+
+function run(args: string[], input = '') {
+  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args], { input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TERM: 'linux' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('--strace prints each syscall in strace format', { skip }, () => {
+  const r = run(['--strace', '--', '/bin/busybox', 'cat', '/etc/hostname']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'tuxglass\n');
+  assert.match(r.stderr, /^openat\(AT_FDCWD, "\/etc\/hostname", O_RDONLY(\|O_LARGEFILE)?\) = 3$/m);
+  assert.match(r.stderr, /^read\(3, "tuxglass\\n", \d+\) += 9$/m);
+  assert.match(r.stderr, /^write\(1, "tuxglass\\n", 9\) += 9$/m);
+  assert.match(r.stderr, /^exit_group\(0\) += \?$/m);
+  assert.match(r.stderr, /^\+\+\+ exited with 0 \+\+\+$/m);
+});
+
+test('--strace shows errors with errno names', { skip }, () => {
+  const r = run(['--strace', '--', '/bin/busybox', 'cat', '/nope']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^openat\(AT_FDCWD, "\/nope", O_RDONLY(\|O_LARGEFILE)?\) += -1 ENOENT \(No such file or directory\)$/m);
+});
+
+test('--stats reports instructions and syscalls', { skip }, () => {
+  const r = run(['--stats', '--', '/bin/busybox', 'true']);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /^tuxglass: instructions=\d+ seconds=[\d.]+ mips=[\d.]+ syscalls=\d+ enosys=\d+$/m);
+});
+
+test('exit statuses pass through, 128+N for a signal', { skip }, () => {
+  assert.equal(run(['--', '/bin/busybox', 'sh', '-c', 'exit 7']).status, 7);
+  assert.equal(run(['--', '/bin/busybox', 'sh', '-c', 'kill -SEGV $$']).status, 139);
+  assert.equal(run(['--', '/bin/busybox', 'sh', '-c', 'kill -9 $$']).status, 137);
+});
+
+test('missing and non-executable programs', { skip }, () => {
+  const a = run(['--', '/no/such']);
+  assert.equal(a.status, 127);
+  assert.match(a.stderr, /No such file or directory/);
+  const b = run(['--', '/etc/passwd']);
+  assert.equal(b.status, 126);
+  assert.match(b.stderr, /Permission denied/);
+});
+
+test('--add puts a host file into the guest', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuxglass-add-'));
+  const f = join(dir, 'script');
+  writeFileSync(f, '#!/bin/sh\necho "added $1"\n');
+  chmodSync(f, 0o755);
+  const r = run(['--add', `${f}:/bin/added`, '--', '/bin/added', 'ok']);
+  assert.equal(r.stdout, 'added ok\n');
+  assert.equal(r.status, 0);
+});
+
+test('stdin reaches the guest', { skip }, () => {
+  const r = run(['--', '/bin/busybox', 'sh', '-c', 'while read a b; do echo "$b $a"; done'], 'x 1\ny 2\n');
+  assert.equal(r.stdout, '1 x\n2 y\n');
+});
