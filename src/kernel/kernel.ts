@@ -308,6 +308,11 @@ export class Kernel {
     }
     if (ret === NORETURN) {
       t.sys = null;
+      // execve and rt_sigreturn return into the new register state: a0 is their result.
+      if (this.trace.sysExit.length && t.state !== 'Z' && t.state !== 'X') {
+        this.syncRegs(t);
+        this.trace.fireExit(t, nr, t.ctx.get(10));
+      }
       return;
     }
     t.sys = null;

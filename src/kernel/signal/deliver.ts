@@ -111,6 +111,12 @@ export function handleSignals(k: Kernel, t: Task): void {
     if (!info) return;
     const sig = info.signo;
     const act = t.sighand.actions[sig];
+    const caught = act.handler !== SIG_DFL && act.handler !== SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP;
+    // A tracer sees the interrupted call end before the signal (strace's order).
+    if (caught && t.sys && k.trace.sysExit.length) {
+      const restart = (act.flags & SA_RESTART) && !NEVER_RESTART.has(t.sys.nr);
+      if (!restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
+    }
     for (const h of k.trace.signalDeliver) h(t, sig, info);
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
@@ -133,7 +139,7 @@ export function handleSignals(k: Kernel, t: Task): void {
         const ret = t.sys.progress ? t.sys.progress : -EINTR;
         t.ctx.set(10, ret);
         t.ctx.pc += 4;
-        if (k.trace.sysExit.length) k.trace.fireExit(t, t.sys.nr, ret === -EINTR ? -ERESTARTSYS : ret);
+        if (k.trace.sysExit.length && t.sys.progress) k.trace.fireExit(t, t.sys.nr, ret);
       }
       t.sys = null;
       t.sigwait = 0n;

@@ -17,17 +17,17 @@ define(NR.rt_sigaction, (k, t) => {
   if (sig < 1 || sig > NSIG) return -EINVAL;
   if (actAddr && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
   const a = t.sighand.actions[sig];
-  // struct sigaction on riscv64: handler, flags, (restorer), mask.
+  // struct sigaction on riscv64 has no sa_restorer (no SA_RESTORER): handler, flags, mask.
   let next = null;
   if (actAddr) {
-    const b = t.mm.read(actAddr, 32);
+    const b = t.mm.read(actAddr, 24);
     if (!b) return -EFAULT;
     const dv = new DataView(b.buffer);
-    next = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), restorer: Number(dv.getBigUint64(16, true)), mask: dv.getBigUint64(24, true) & ~UNBLOCKABLE };
+    next = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), restorer: 0, mask: dv.getBigUint64(16, true) & ~UNBLOCKABLE };
   }
   if (oldAddr) {
-    const w = new StructWriter(32);
-    w.u64(0, a.handler).u64(8, a.flags >>> 0).u64(16, a.restorer).u64(24, a.mask);
+    const w = new StructWriter(24);
+    w.u64(0, a.handler).u64(8, a.flags >>> 0).u64(16, a.mask);
     if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
   }
   if (next) {

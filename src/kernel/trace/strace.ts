@@ -21,15 +21,17 @@ export function attachStrace(k: Kernel, out: (line: string) => void): void {
     seen.add(t.tid);
     const args: bigint[] = [];
     for (let i = 0; i < 6; i++) args.push(k.argBig(i));
-    const rec = traceEnter({ nr, args }, memOf(t));
-    if (nr === NR.exit || nr === NR.exit_group) { out(prefix(t) + traceNoReturn(rec)); return; }
+    const sp = BigInt.asUintN(64, (BigInt(k.hart.xh[2]) << 32n) | BigInt(k.hart.xl[2] >>> 0));
+    const rec = traceEnter({ nr, args, sp }, memOf(t));
+    if (nr === NR.exit || nr === NR.exit_group) { const p = prefix(t); out(p + traceNoReturn(rec, p.length)); return; }
     pending.set(t, rec);
   });
   k.trace.sysExit.push((t, _nr, ret) => {
     const rec = pending.get(t);
     if (!rec) return;
     pending.delete(t);
-    out(prefix(t) + traceExit(rec, BigInt(ret), memOf(t)));
+    const p = prefix(t);
+    out(p + traceExit(rec, BigInt(ret), memOf(t), p.length));
   });
   k.trace.signalDeliver.push((t, sig, info) => { out(prefix(t) + formatSignalDelivery(sig, info)); });
   k.trace.processExit.push((t, st) => { out(prefix(t) + formatExit(st)); });

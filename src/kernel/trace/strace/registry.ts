@@ -3,6 +3,7 @@ import type { Decoder, DecoderTable } from './call.js';
 import { NR, SYSCALL_NAMES, type SyscallName } from '../../syscalls/nr.js';
 import { fsDecoders } from './dec-fs.js';
 import { ioDecoders } from './dec-io.js';
+import { pollDecoders } from './dec-poll.js';
 import { ioctlDecoders } from './dec-ioctl.js';
 import { mmDecoders } from './dec-mm.js';
 import { procDecoders } from './dec-proc.js';
@@ -12,7 +13,7 @@ import { futexDecoders } from './dec-futex.js';
 import { miscDecoders } from './dec-misc.js';
 import { SIGNATURES, signatureDecoder, unknownDecoder } from './generic.js';
 
-const TABLES: DecoderTable[] = [fsDecoders, ioDecoders, ioctlDecoders, mmDecoders, procDecoders, signalDecoders, timeDecoders, futexDecoders, miscDecoders];
+const TABLES: DecoderTable[] = [fsDecoders, ioDecoders, pollDecoders, ioctlDecoders, mmDecoders, procDecoders, signalDecoders, timeDecoders, futexDecoders, miscDecoders];
 
 const byNumber = new Map<number, Decoder>();
 for (const [name, sig] of Object.entries(SIGNATURES)) byNumber.set(NR[name as SyscallName], signatureDecoder(sig));
