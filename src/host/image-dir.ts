@@ -27,13 +27,18 @@ export class DirImage implements ImageSource {
         out.push(n);
       } catch { /* vanished: skip */ }
     }
-    // Overlay entries that belong in this directory.
+    // Overlay entries that belong in this directory, and directories leading
+    // to overlay files that the host tree lacks.
+    const now = Date.now();
+    const prefix = path ? `${path}/` : '';
     for (const [p, v] of this.overlay) {
-      const slash = p.lastIndexOf('/');
-      const parent = slash < 0 ? '' : p.slice(0, slash);
-      if (parent !== path) continue;
-      const now = Date.now();
-      out.push({ name: p.slice(slash + 1), mode: v.mode, uid: 0, gid: 0, size: v.data.length, mtimeMs: now, atimeMs: now, ctimeMs: now });
+      if (!p.startsWith(prefix)) continue;
+      const rest = p.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? rest : rest.slice(0, slash);
+      if (out.some((n) => n.name === name)) continue;
+      const isDir = slash >= 0;
+      out.push({ name, mode: isDir ? 0o40755 : v.mode, uid: 0, gid: 0, size: isDir ? 0 : v.data.length, mtimeMs: now, atimeMs: now, ctimeMs: now });
     }
     return out;
   }

@@ -74,6 +74,9 @@ test('--add puts a host file into the guest', { skip }, () => {
   const r = run(['--add', `${f}:/bin/added`, '--', '/bin/added', 'ok']);
   assert.equal(r.stdout, 'added ok\n');
   assert.equal(r.status, 0);
+  // Missing directories on the way are made.
+  const d = run(['--add', `${f}:/opt/new/bin/added`, '--', '/opt/new/bin/added', 'deep']);
+  assert.equal(d.stdout, 'added deep\n');
 });
 
 test('stdin reaches the guest', { skip }, () => {
