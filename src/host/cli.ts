@@ -7,7 +7,7 @@ import { DirImage } from './image-dir.js';
 import { nodeHost } from './services.js';
 import { ensureRootfs } from './guestpkg/index.js';
 import { fetchCommand } from './guestpkg/command.js';
-import { errnoMessage } from './errnames.js';
+import { ERRNO_NAMES } from '../kernel/trace/strace/errnames.js';
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -102,7 +102,7 @@ async function runCommand(args: string[]): Promise<number> {
   const t = startInit(k, o.argv[0], o.argv, env);
   if (t === EXEC_KILLED) { await host.flush(); host.close(); return 128 + 11; }
   if (typeof t === 'number') {
-    process.stderr.write(`tuxglass: ${o.argv[0]}: ${errnoMessage(-t)}\n`);
+    process.stderr.write(`tuxglass: ${o.argv[0]}: ${ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`}\n`);
     host.close();
     return t === -2 ? 127 : 126;
   }

@@ -70,8 +70,6 @@ export class Kernel {
   futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
   onSetsid: ((t: Task) => void) | null = null;
   loadavg: [number, number, number] = [0, 0, 0];
-  /** Tasks in poll/select: woken whenever host input arrives. */
-  readonly pollWaiters = new Set<Task>();
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
   constructor(readonly opts: KernelOptions) {
@@ -290,7 +288,6 @@ export class Kernel {
       this.stats.syscalls++;
       if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr);
     }
-    const kstart = this.hart.instret;
     let ret: number;
     if (fn) ret = fn(this, t);
     else {
@@ -299,7 +296,6 @@ export class Kernel {
       this.stats.enosysByNr.set(nr, (this.stats.enosysByNr.get(nr) ?? 0) + 1);
     }
     t.stime += 200; // a syscall's kernel work, charged in virtual time
-    void kstart;
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).

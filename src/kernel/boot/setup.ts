@@ -5,9 +5,8 @@ import { registerMemDevices, MEM_NODES } from '../drivers/mem.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
 import { registerChrdev, makedev } from '../fs/special.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
-import { File, O_RDONLY, O_WRONLY, O_RDWR } from '../fs/file.js';
-import { S_IFCHR, S_IFLNK } from '../fs/inode.js';
-import { lookupChild } from '../fs/namei.js';
+import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
+import { S_IFCHR } from '../fs/inode.js';
 import { execve } from '../exec/execve.js';
 import { makeProcfs } from '../fs/proc/index.js';
 import type { Task } from '../sched/task.js';
@@ -40,7 +39,6 @@ export function setupDevices(k: Kernel): void {
   k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime']);
   const proc = makeProcfs(k);
   k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
-  void S_IFLNK; void lookupChild;
 }
 
 /** PID 1 runs `path` with the console on fds 0, 1, 2. */
@@ -51,10 +49,9 @@ export function startInit(k: Kernel, path: string, argv: string[], envp: string[
   const devPath = typeof consolePath === 'number' ? k.vfs.root : consolePath;
   const flags = [O_RDONLY, O_WRONLY, O_WRONLY];
   for (let fd = 0; fd < 3; fd++) {
-    const f = new File(devPath, devPath.dentry.inode, flags[fd] | (fd === 0 ? 0 : 0), con[fd]);
+    const f = new File(devPath, devPath.dentry.inode, flags[fd], con[fd]);
     t.files.install(fd, f, false);
   }
-  void O_RDWR;
   k.current = t;
   const r = execve(k, t, enc.encode(path), argv.map((a) => enc.encode(a)), envp.map((e) => enc.encode(e)));
   if (r < 0) return r;

@@ -1,7 +1,7 @@
 // The console of `tuxglass run`: the host's stdin, stdout and stderr shown to
 // the guest as its first three descriptors (and as /dev/console and /dev/tty).
 // When the host stream is a terminal, the termios ioctls answer as a tty does.
-import { BLOCKED, EAGAIN, ENOTTY, EFAULT, EINVAL, EIO } from '../errno.js';
+import { BLOCKED, EAGAIN, ENOTTY, EFAULT, EINVAL } from '../errno.js';
 import type { HostConsole } from '../host.js';
 import { O_NONBLOCK, POLLIN, POLLOUT, type FileOps, type IoctlIo } from '../fs/file.js';
 import { WaitQueue } from '../sched/waitqueue.js';
@@ -130,4 +130,3 @@ export function hostStdioOps(con: HostConsole, input: HostInput, which: 0 | 1 | 
   };
 }
 
-export { EIO };

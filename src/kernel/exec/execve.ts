@@ -6,7 +6,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Mm, pageDown, pageUp, PAGE_SIZE, STACK_TOP, TASK_SIZE } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, type MapSource } from '../mm/vma.js';
-import { EACCES, ENOEXEC, ENOMEM, ELOOP, EISDIR, E2BIG, ENOENT } from '../errno.js';
+import { EACCES, ENOMEM, ELOOP, E2BIG, ENOENT } from '../errno.js';
 import { isDir, isReg, type Inode } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { File } from '../fs/file.js';
@@ -42,8 +42,6 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
   if (p.mnt.flags.includes('noexec')) return -EACCES;
   const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
   if (perm < 0) return perm;
-  const r = inode.permission(4, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
-  void r;
   return { path: p, inode, data: fileBytes(inode) };
 }
 
@@ -206,4 +204,3 @@ function phdrAddr(img: ElfImage): number {
   return 0;
 }
 
-export { ENOEXEC, EISDIR };

@@ -1,7 +1,7 @@
 // Path name resolution (Linux's namei): walk components from the root or a
 // starting directory, crossing mounts, following symlinks (at most 40), and
 // checking search permission on every directory passed through.
-import { EACCES, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
+import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { type FsCred, type Inode, isDir, isLnk } from './inode.js';
 import type { Path } from './mount.js';
@@ -130,7 +130,3 @@ export function dPath(p: Path, root: Path): string {
   return deleted ? s + ' (deleted)' : s;
 }
 
-export function mayAccess(inode: Inode, mask: number, cred: FsCred): number {
-  return mask ? inode.permission(mask, cred) : 0;
-}
-export { EACCES };

@@ -9,8 +9,8 @@ import { FdTable } from './fdtable.js';
 import { makeTmpfs } from './tmpfs.js';
 import { attachImage } from './image.js';
 import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY } from './file.js';
-import { isDir, isLnk, isReg, S_IFREG, S_IFMT, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EACCES, EROFS, ENXIO } from '../errno.js';
+import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
+import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno.js';
 import type { SuperBlock } from './superblock.js';
 
 export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
@@ -166,5 +166,4 @@ export class Vfs {
   }
 }
 
-export { EACCES, ENXIO, S_IFMT };
 export type { Inode };

@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import type { ThreadGroup } from './threadgroup.js';
-import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL, CLD_EXITED, CLD_KILLED, CLD_DUMPED } from '../signal/signals.js';
+import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED } from '../signal/signals.js';
 import { sendSignal } from '../signal/deliver.js';
 
 /**
@@ -90,4 +90,3 @@ export function reap(k: Kernel, tg: ThreadGroup): void {
   k.groups.delete(tg.tgid);
 }
 
-export { SIGKILL };

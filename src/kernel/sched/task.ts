@@ -88,4 +88,3 @@ export class Task implements Sleeper, IoWaiter {
   exe: File | null = null;
 }
 
-export { WaitQueue };

@@ -112,11 +112,10 @@ export function handleSignals(k: Kernel, t: Task): void {
     const sig = info.signo;
     const act = t.sighand.actions[sig];
     const caught = act.handler !== SIG_DFL && act.handler !== SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP;
+    // An interrupted syscall restarts after the handler only with SA_RESTART (signal(7)).
+    const restart = t.sys !== null && (act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr);
     // A tracer sees the interrupted call end before the signal (strace's order).
-    if (caught && t.sys && k.trace.sysExit.length) {
-      const restart = (act.flags & SA_RESTART) && !NEVER_RESTART.has(t.sys.nr);
-      if (!restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
-    }
+    if (caught && t.sys && k.trace.sysExit.length && !restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
     for (const h of k.trace.signalDeliver) h(t, sig, info);
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
@@ -133,7 +132,6 @@ export function handleSignals(k: Kernel, t: Task): void {
     // A handler: finish an interrupted syscall first.
     k.syncRegs(t);
     if (t.sys) {
-      const restart = (act.flags & SA_RESTART) && !NEVER_RESTART.has(t.sys.nr);
       if (!restart) {
         k.onInterrupt.get(t)?.();
         const ret = t.sys.progress ? t.sys.progress : -EINTR;

@@ -3,8 +3,8 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EMFILE, EOVERFLOW, EISDIR } from '../errno.js';
-import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_ACCMODE, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
+import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR } from '../errno.js';
+import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe } from '../fs/pipe.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -219,7 +219,7 @@ define(NR.dup3, (k, t) => {
 });
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
-  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_GET_SEALS = 1034;
 
 define(NR.fcntl, (k, t) => {
   const fd = k.argInt(0), cmd = k.argInt(1);
@@ -295,7 +295,6 @@ define(NR.ioctl, (k, t) => {
   });
 });
 
-export { EMFILE, O_ACCMODE };
 
 // sendfile: copy between descriptors inside the kernel (busybox cat uses it).
 define(NR.sendfile, (k, t) => {

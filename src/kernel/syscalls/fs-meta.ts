@@ -3,10 +3,10 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, ENAMETOOLONG, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
 import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS } from '../fs/vfs.js';
-import { lookupChild, dPath, pathString } from '../fs/namei.js';
-import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isLnk, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import { lookupChild, dPath } from '../fs/namei.js';
+import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { userPath, StructWriter } from './uaccess.js';
 import { now } from '../fs/clock.js';
@@ -435,4 +435,3 @@ for (const nr of [NR.listxattr, NR.llistxattr]) define(nr, () => 0);
 define(NR.fgetxattr, (k, t) => (t.files.get(k.argInt(0)) ? -ENODATA : -EBADF));
 define(NR.flistxattr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
 
-export { pathString, S_IFIFO, S_IFSOCK, ENAMETOOLONG, isLnk };

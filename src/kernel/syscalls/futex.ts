@@ -1,9 +1,8 @@
 // futex: sleep on a user address until another task wakes it.
 import { define } from './table.js';
 import { NR } from './nr.js';
-import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
+import { BLOCKED, EAGAIN, EFAULT, EINVAL, ENOSYS } from '../errno.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
@@ -48,4 +47,3 @@ define(NR.futex, (k, t) => {
   }
 });
 
-export { ETIMEDOUT };

@@ -3,7 +3,7 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL, EPERM, ESRCH, ENAMETOOLONG, EAGAIN } from '../errno.js';
+import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { StructWriter } from './uaccess.js';
 import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
 import { rusageBuf } from './process.js';
@@ -247,4 +247,3 @@ define(NR.capget, (k, t) => {
 });
 define(NR.capset, (_k, t) => (t.cred.euid === 0 ? 0 : -EPERM));
 
-export { ENAMETOOLONG, EAGAIN };

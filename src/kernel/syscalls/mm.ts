@@ -3,7 +3,7 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM, EEXIST } from '../errno.js';
+import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 import { PAGE_SIZE, TASK_SIZE, pageUp, FAULT_OK } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_FIXED, MAP_ANONYMOUS,
   MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource } from '../mm/vma.js';
@@ -97,4 +97,3 @@ define(NR.mremap, (k, t) => {
 
 for (const nr of [NR.mlock, NR.munlock, NR.mlockall, NR.munlockall, NR.mlock2]) define(nr, () => 0);
 
-export { EFAULT, EPERM, EEXIST };

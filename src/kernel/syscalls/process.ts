@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN } from '../errno.js';
+import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH } from '../errno.js';
 import { reap } from '../sched/exit.js';
 import { execve, EXEC_KILLED } from '../exec/execve.js';
 import { userPath, userStringArray, StructWriter } from './uaccess.js';
@@ -242,4 +242,3 @@ define(NR.setsid, (k, t) => {
   return t.pid;
 });
 
-export { EAGAIN };

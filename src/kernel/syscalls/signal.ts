@@ -3,7 +3,7 @@ import { define, NORETURN } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EINTR, EAGAIN } from '../errno.js';
+import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EAGAIN } from '../errno.js';
 import { SIGKILL, SIGSTOP, UNBLOCKABLE, SI_USER, SI_TKILL, NSIG, SIGSEGV, SIGCHLD, SIG_IGN } from '../signal/signals.js';
 import { sendSignal, sigreturn, dequeue } from '../signal/deliver.js';
 import { writeSigInfo } from '../signal/siginfo.js';
@@ -149,7 +149,6 @@ function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): numb
 define(NR.tkill, (k, t) => tkill(k, t, -1, k.argInt(0), k.argInt(1)));
 define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL : tkill(k, t, tg, k.argInt(1), k.argInt(2)); });
 
-export { EINTR };
 
 /** A siginfo from user space for rt_sigqueueinfo: only negative codes may be forged. */
 function userSigInfo(k: Kernel, t: Task, target: Task, sig: number, addr: number): SigInfo | number {

@@ -3,7 +3,7 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL, EINTR } from '../errno.js';
+import { BLOCKED, EFAULT, EINVAL } from '../errno.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
   CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM } from '../time/clock.js';
 import { StructWriter } from './uaccess.js';
@@ -63,11 +63,8 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
   const now = clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
   if (now >= deadline) return 0;
   if (!t.sys || t.sys.deadline === undefined) {
-    t.sys = { nr, deadline, data: remAddr };
-    const delta = deadline - now;
-    const timer = k.timers.add(k.clock.monotonic() + delta, () => t.wake());
-    t.sys.progress = 0;
-    (t.sys as { timer?: unknown }).timer = timer;
+    t.sys = { nr, deadline };
+    k.timers.add(k.clock.monotonic() + (deadline - now), () => t.wake());
   }
   t.state = 'S';
   k.onInterrupt.set(t, () => {
@@ -108,4 +105,3 @@ define(NR.times, (k, t) => {
   return tick(k.clock.monotonic());
 });
 
-export { EINTR };
