@@ -6,16 +6,20 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const env = await prepareDiff('busybox');
 
+// The applet links sit off PATH in the Debian root (the real tools win
+// there); putting their directory first makes every command busybox's own.
+const APPLETS = '/usr/libexec/busybox';
+
 function sh(name: string, script: string, expect: Expect = {}, extra: Partial<DiffCase> = {}): DiffCase {
-  return { name, argv: ['/bin/busybox', 'sh', '-c', script], expect, ...extra };
+  return { name, argv: ['/bin/busybox', 'sh', '-c', `PATH=${APPLETS}:$PATH; ${script}`], expect, ...extra };
 }
 
 const cases: DiffCase[] = [
   // The issue's acceptance command, exactly. The /bin entries' dates come from
   // the root copy (cp -a keeps them), so this needs the kernel to report the
   // host files' times, sizes and modes.
-  sh('acceptance: ls -l /bin | head -3; echo $((6*7)) | cat',
-    'ls -l /bin | head -3; echo $((6*7)) | cat', { stdout: /^total \d+\n.*\n.*\n42\n$/ }),
+  sh('acceptance: ls -l /bin/ | head -3; echo $((6*7)) | cat',
+    'ls -l /bin/ | head -3; echo $((6*7)) | cat', { stdout: /^total \d+\n.*\n.*\n42\n$/ }),
 
   // Text tools.
   sh('echo', 'echo hello world; echo -n no-newline; echo; echo -e "a\\tb\\nc"; echo "$HOME" \'$HOME\'',
@@ -98,7 +102,7 @@ const cases: DiffCase[] = [
     { stdout: /^tt\/\ntt\/a\ntt\/sub\/\ntt\/sub\/b\n\.\/tt\/a\n\.\/tt\/sub\/b\nb\n/ }),
   sh('truncate and sizes', 'truncate -s 10 /tmp/f; stat -c %s /tmp/f; truncate -s 3 /tmp/f; stat -c %s /tmp/f; od -An -c /tmp/f',
     { stdout: /^10\n3\n/ }),
-  sh('files of the guest root', 'ls -ln /etc/passwd /bin/busybox; cut -d: -f1 /etc/passwd | head -3; wc -c < /bin/busybox; md5sum /bin/busybox | wc -c; [ /bin/sh -ef /bin/busybox ] && echo same-inode',
+  sh('files of the guest root', 'ls -ln /etc/passwd /bin/busybox; cut -d: -f1 /etc/passwd | head -3; wc -c < /bin/busybox; md5sum /bin/busybox | wc -c; [ /usr/libexec/busybox/sh -ef /bin/busybox ] && echo same-inode',
     { stdout: /root\ndaemon\nbin\n\d+\n/ }),
 
   // The shell.
@@ -145,7 +149,7 @@ const cases: DiffCase[] = [
   sh('exit 3', 'exit 3', { status: 3 }),
   sh('false as the last command', 'echo before; false', { status: 1, stdout: 'before\n' }),
   { name: 'busybox false', argv: ['/bin/busybox', 'false'], expect: { status: 1 } },
-  { name: 'busybox true through an applet link', argv: ['/bin/true'], expect: { status: 0 } },
+  { name: 'busybox true through an applet link', argv: ['/usr/libexec/busybox/true'], expect: { status: 0 } },
   sh('missing command: 127', 'nosuchcommand; echo rc=$?; /no/such/path; echo rc=$?', { stdout: 'rc=127\nrc=127\n', stderr: /nosuchcommand: not found/ }),
   sh('missing command as the last one', 'nosuchcommand', { status: 127, stderr: /not found/ }),
   sh('not executable: 126', 'echo "echo hi" > /tmp/s; /tmp/s; echo rc=$?; chmod +x /tmp/s; /tmp/s; echo rc=$?; /tmp; echo rc=$?',
@@ -166,9 +170,9 @@ const cases: DiffCase[] = [
     { input: 'alpha\nbeta two\ngamma\n' }),
   sh('read fields, then cat the rest', 'read -r a b; echo "a=$a b=$b"; cat', { stdout: 'a=1 b=2 3\nrest\nof it\n' },
     { input: '1 2 3\nrest\nof it\n' }),
-  { name: 'cat from stdin', argv: ['/bin/cat'], input: 'some input\nwithout newline at the end', expect: { stdout: 'some input\nwithout newline at the end' } },
-  { name: 'sort from stdin', argv: ['/bin/sort', '-r'], input: 'b\nc\na\n', expect: { stdout: 'c\nb\na\n' } },
-  { name: 'wc of a large stdin', argv: ['/bin/wc'], input: 'x'.repeat(199_999) + '\n', expect: { stdout: /\s+1\s+1\s+200000\n/ } },
+  { name: 'cat from stdin', argv: ['/usr/libexec/busybox/cat'], input: 'some input\nwithout newline at the end', expect: { stdout: 'some input\nwithout newline at the end' } },
+  { name: 'sort from stdin', argv: ['/usr/libexec/busybox/sort', '-r'], input: 'b\nc\na\n', expect: { stdout: 'c\nb\na\n' } },
+  { name: 'wc of a large stdin', argv: ['/usr/libexec/busybox/wc'], input: 'x'.repeat(199_999) + '\n', expect: { stdout: /\s+1\s+1\s+200000\n/ } },
   sh('stdin at EOF', 'read x; echo rc=$? x=$x', { stdout: 'rc=1 x=\n' }),
 ];
 
