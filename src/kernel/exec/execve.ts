@@ -60,7 +60,9 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const fileEnd = va + s.filesz;
     const mapEnd = pageUp(fileEnd);
     if (s.filesz > 0) {
-      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start), zeroFrom: fileEnd } as never, 'fixed');
+      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start),
+        // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
+        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity } as never, 'fixed');
       if (r < 0) return 'map';
     }
     const memEnd = pageUp(va + s.memsz);
