@@ -4,6 +4,7 @@
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
+import { PageCache } from './mm/filemap.js';
 import { Mm, FAULT_OK, FAULT_SIGBUS } from './mm/mm.js';
 import { SigHand } from './signal/signals.js';
 import { Task, Cred } from './sched/task.js';
@@ -37,6 +38,8 @@ const YIELD_MS = 15;
 export class Kernel {
   readonly mem: PhysMem;
   readonly pages: PageAllocator;
+  /** File pages in RAM (Linux's page cache): /proc/meminfo's Cached, Shmem, Dirty, Mapped. */
+  readonly pageCache: PageCache;
   readonly hart: Hart;
   readonly clock: VirtualClock;
   readonly timers = new TimerQueue();
@@ -78,6 +81,7 @@ export class Kernel {
     this.hostname = opts.hostname ?? '(none)';
     this.mem = new PhysMem(opts.memBytes);
     this.pages = new PageAllocator(this.mem);
+    this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);
     this.clock = new VirtualClock(this.host.wallClockMs() * 1e6, () => this.hart.instret);
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));

@@ -27,7 +27,7 @@ const dec = new TextDecoder('latin1');
 interface Loaded { path: Path; inode: Inode; data: Uint8Array }
 
 function fileBytes(inode: Inode): Uint8Array {
-  if (inode instanceof TmpfsFile) return inode.data().subarray(0, inode.size);
+  if (inode instanceof TmpfsFile) return inode.contents();
   const out = new Uint8Array(inode.size);
   inode.readAt(0, out);
   return out;
@@ -46,7 +46,7 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
 }
 
 function mapSource(inode: Inode, path: string): MapSource {
-  return { readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path };
+  return { mapping: inode.mapping, readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path };
 }
 
 /** Map the PT_LOAD segments of img at bias; returns the end of the highest segment. */
@@ -60,7 +60,9 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const fileEnd = va + s.filesz;
     const mapEnd = pageUp(fileEnd);
     if (s.filesz > 0) {
-      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start), zeroFrom: fileEnd } as never, 'fixed');
+      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start),
+        // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
+        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity } as never, 'fixed');
       if (r < 0) return 'map';
     }
     const memEnd = pageUp(va + s.memsz);

@@ -6,6 +6,7 @@ import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
 import { now, type Timespec } from './clock.js';
+import type { AddressSpace } from '../mm/filemap.js';
 
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
   S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
@@ -70,6 +71,8 @@ export abstract class Inode {
   truncate(_size: number): number { return -EINVAL; }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}
+  /** The page cache of the file's data (i_mapping); null for files without one. */
+  get mapping(): AddressSpace | null { return null; }
 
   /** Linux's generic_permission. mask: 4 read, 2 write, 1 exec/search. */
   permission(mask: number, cred: FsCred): number {

@@ -6,12 +6,13 @@ import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtyp
 import type { File, FileOps } from './file.js';
 import { SuperBlock } from './superblock.js';
 import { openSpecial } from './special.js';
+import { AddressSpace, type PageBacking } from '../mm/filemap.js';
 
 export const TMPFS_MAGIC = 0x01021994;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(name = 'tmpfs') { super(name, TMPFS_MAGIC); }
+  constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); }
   bytes = 0;
   override statfs() {
     const s = super.statfs();
@@ -97,6 +98,7 @@ export class TmpfsDir extends Inode {
     dir.children.delete(name);
     victim.inode.nlink--;
     victim.inode.touchC();
+    if (victim.inode instanceof TmpfsFile) victim.inode.maybeFree();
     this.size -= 20;
     this.touchM();
     return 0;
@@ -124,6 +126,7 @@ export class TmpfsDir extends Inode {
         target.inode.nlink = 0;
       } else {
         target.inode.nlink--;
+        if (target.inode instanceof TmpfsFile) target.inode.maybeFree();
       }
       newDir.inode.size -= 20;
     }
@@ -141,40 +144,104 @@ export class TmpfsDir extends Inode {
 const fileOps: FileOps = {
   read(f, buf, pos) {
     const ino = f.inode as TmpfsFile;
-    const data = ino.data();
     if (pos >= ino.size) return 0;
     const n = Math.min(buf.length, ino.size - pos);
-    buf.set(data.subarray(pos, pos + n));
+    ino.readBytes(pos, buf.subarray(0, n));
     return n;
   },
   write(f, src, pos) {
     const ino = f.inode as TmpfsFile;
     if (pos + src.length > MAX_FILE) return -EFBIG;
-    ino.ensureCapacity(pos + src.length);
-    ino.data().set(src, pos);
     if (pos + src.length > ino.size) ino.setSize(pos + src.length);
+    ino.writeBytes(pos, src);
     ino.touchM();
     return src.length;
   },
+  release(f) {
+    const ino = f.inode as TmpfsFile;
+    ino.opens--;
+    ino.maybeFree();
+  },
 };
 
-export class TmpfsFile extends Inode {
+/**
+ * A regular file. Its data is its page cache (the file's AddressSpace, when
+ * the superblock has a page cache); `buf` is the store behind it, holding
+ * the pages not cached and the written-back ones, as swap or a disk would.
+ */
+export class TmpfsFile extends Inode implements PageBacking {
   private buf: Uint8Array = new Uint8Array(0);
   /** Content fetched on first access (host-backed image files). */
   loader: (() => Uint8Array) | null = null;
+  /** Guest-made files live in memory only (shmem); image files have the host image behind them. */
+  swapBacked = true;
+  /** Open file descriptions: an unlinked file's pages go when the last one and the last mapping do. */
+  opens = 0;
+  private cache: AddressSpace | null = null;
 
   constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
+
+  override get mapping(): AddressSpace | null {
+    if (!this.cache && this.sb.pageCache) this.cache = new AddressSpace(this.sb.pageCache, this, this.swapBacked);
+    return this.cache;
+  }
 
   data(): Uint8Array {
     if (this.loader) {
       const l = this.loader;
       this.loader = null;
-      const d = l();
-      this.buf = d;
-      this.size = d.length;
+      this.buf = l();
     }
     return this.buf;
   }
+
+  readPage(index: number, dst: Uint8Array): void {
+    const d = this.data();
+    const off = index * 4096;
+    if (off < this.size) dst.set(d.subarray(off, Math.min(this.size, off + 4096, d.length)));
+  }
+
+  writePage(index: number, src: Uint8Array): void {
+    const off = index * 4096;
+    const n = Math.min(4096, this.size - off);
+    if (n <= 0) return;
+    this.ensureCapacity(off + n);
+    this.buf.set(src.subarray(0, n), off);
+  }
+
+  /** File bytes [pos, pos+dst.length), within EOF. */
+  readBytes(pos: number, dst: Uint8Array): void {
+    const m = this.mapping;
+    if (m) { m.read(pos, dst); return; }
+    dst.set(this.data().subarray(pos, pos + dst.length));
+  }
+
+  writeBytes(pos: number, src: Uint8Array): void {
+    const m = this.mapping;
+    if (m) { m.write(pos, src); return; }
+    this.ensureCapacity(pos + src.length);
+    this.data().set(src, pos);
+  }
+
+  /** The whole file as one buffer (exec reads images this way): dirty pages are written back first. */
+  contents(): Uint8Array {
+    this.cache?.writeback();
+    this.ensureCapacity(this.size);
+    return this.data().subarray(0, this.size);
+  }
+
+  /** Free the pages of a file nobody can reach any more (unlinked, closed, unmapped). */
+  maybeFree(): void {
+    if (this.nlink > 0 || this.opens > 0 || (this.cache && this.cache.vmas.size > 0) || this.freed) return;
+    this.freed = true;
+    this.cache?.clear();
+    this.buf = new Uint8Array(0);
+    (this.sb as TmpfsSuper).bytes -= this.size;
+  }
+
+  private freed = false;
+
+  unmapped(): void { this.maybeFree(); }
 
   ensureCapacity(n: number): void {
     const d = this.data();
@@ -189,23 +256,25 @@ export class TmpfsFile extends Inode {
     this.size = n;
   }
 
-  override open(_f: File): FileOps { return fileOps; }
+  override open(_f: File): FileOps { this.opens++; return fileOps; }
 
   override truncate(size: number): number {
     if (size < 0) return -EINVAL;
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
-    if (size < this.size) d.fill(0, size, this.size);
-    else this.ensureCapacity(size);
+    if (size < this.size) {
+      // Pages past the new EOF leave every mapping (a later touch is SIGBUS) and the cache.
+      this.cache?.truncate(size);
+      d.fill(0, size, Math.min(this.size, d.length));
+    } else if (!this.cache) this.ensureCapacity(size);
     this.setSize(size);
     this.touchM();
     return 0;
   }
 
   override readAt(off: number, dst: Uint8Array): void {
-    const d = this.data();
     dst.fill(0);
-    if (off < this.size) dst.set(d.subarray(off, Math.min(this.size, off + dst.length)));
+    if (off < this.size) this.readBytes(off, dst.subarray(0, Math.min(dst.length, this.size - off)));
   }
 }
 

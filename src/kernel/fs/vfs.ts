@@ -27,6 +27,7 @@ export class Vfs {
 
   constructor(readonly k: Kernel) {
     const { sb, root } = makeTmpfs('rootfs', 0o755);
+    sb.pageCache = k.pageCache;
     if (k.host.image) attachImage(sb, root, k.host.image, '');
     this.rootMnt = new Mount(sb, root, null, null, 'rootfs');
     this.mounts.push(this.rootMnt);
@@ -49,6 +50,7 @@ export class Vfs {
       p = walk(ctx, this.root, path, true);
     }
     if (typeof p === 'number') return p;
+    sb.pageCache ??= this.k.pageCache;
     const m = new Mount(sb, root, p.dentry, p.mnt, source, flags);
     p.dentry.mounted = m;
     this.mounts.push(m);

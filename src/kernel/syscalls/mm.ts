@@ -3,12 +3,13 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../errno.js';
+import { EACCES, EBADF, EBUSY, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 import { PAGE_SIZE, TASK_SIZE, pageUp, FAULT_OK } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_FIXED, MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource } from '../mm/vma.js';
+  MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource, type Vma } from '../mm/vma.js';
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
+import { shmemZeroSetup } from '../mm/shmem.js';
 
 define(NR.brk, (k, t) => t.mm.setBrk(k.arg(0)));
 
@@ -24,6 +25,7 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   if (pageUp(len) > TASK_SIZE || len > TASK_SIZE) return -ENOMEM;
   const shared = type !== MAP_PRIVATE;
   let file: MapSource | null = null;
+  let mayWrite = true;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = t.files.get(fd);
     if (!f) return -EBADF;
@@ -34,11 +36,20 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
       if ((inode.mode & 0o170000) === 0o020000) return -ENODEV;
       return -ENODEV;
     }
-    file = { readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, writeAt: undefined, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    file = { mapping: inode.mapping, readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    // VM_MAYWRITE: a shared mapping of a read-only file can never become writable.
+    if (shared && !f.writable) mayWrite = false;
+  } else if (shared) {
+    // Linux ignores the offset of a shared anonymous mapping.
+    off = 0;
   }
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
-  const r = t.mm.map(addr, len, { prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0 } as never, mode);
+  if (!file && shared) file = shmemZeroSetup(k.pageCache, pageUp(len));
+  const r = t.mm.map(addr, len, {
+    prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0, mayWrite,
+    noReserve: (flags & MAP_NORESERVE) !== 0, locked: (flags & MAP_LOCKED) !== 0,
+  } as never, mode);
   if (r < 0) return r;
   if (flags & MAP_POPULATE) {
     for (let a = r; a < r + pageUp(len); a += PAGE_SIZE) if (t.mm.fault(a, prot & PROT_WRITE ? 'w' : 'r') !== FAULT_OK) break;
@@ -81,11 +92,44 @@ define(NR.madvise, (k, t) => {
   return 0;
 });
 
+/**
+ * msync walks the VMAs of the range as Linux's does: MS_SYNC writes a shared
+ * file mapping's dirty pages back to the file's store; holes in the range
+ * give ENOMEM at the end (at once for a plain MS_ASYNC).
+ */
 define(NR.msync, (k, t) => {
-  const addr = k.arg(0), flags = k.argInt(2);
-  if (addr % PAGE_SIZE || (flags & ~7) || ((flags & 1) && (flags & 4))) return -EINVAL;
-  return t.mm.find(addr) ? 0 : -ENOMEM;
+  const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+  let start = k.arg(0);
+  const len = k.arg(1), flags = k.argInt(2);
+  if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE) return -EINVAL;
+  if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
+  const end = start + pageUp(len);
+  if (end >= 2 ** 64) return -ENOMEM;
+  if (end === start) return 0;
+  let unmappedError = 0;
+  let v = firstVmaEndingAfter(t.mm.vmas, start);
+  for (;;) {
+    if (!v) return -ENOMEM;
+    if (start < v.start) {
+      if (flags === MS_ASYNC) return -ENOMEM;
+      start = v.start;
+      if (start >= end) return -ENOMEM;
+      unmappedError = -ENOMEM;
+    }
+    if ((flags & MS_INVALIDATE) && v.locked) return -EBUSY;
+    const from = v.pgoff(start), to = v.pgoff(Math.min(end, v.end));
+    start = v.end;
+    if ((flags & MS_SYNC) && v.shared) v.mapping?.writeback(from, to);
+    if (start >= end) return unmappedError;
+    v = firstVmaEndingAfter(t.mm.vmas, start);
+  }
 });
+
+/** find_vma: the first VMA that ends above addr. */
+function firstVmaEndingAfter(vmas: readonly Vma[], addr: number): Vma | null {
+  for (const v of vmas) if (v.end > addr) return v;
+  return null;
+}
 
 define(NR.mremap, (k, t) => {
   const old = k.arg(0), oldLen = pageUp(k.arg(1)), newLen = pageUp(k.arg(2)), flags = k.argInt(3);

@@ -13,6 +13,7 @@ import { taskStat, taskStatus } from './array.js';
 import { fdDirs } from './fd.js';
 import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
+import { smaps, smapsRollup } from './smaps.js';
 import {
   ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
 } from './generic.js';
@@ -113,6 +114,8 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     file('stat', 0o444, () => taskStat(k, t, whole)),
     file('statm', 0o444, () => statm(t, taskMm(t))),
     file('maps', 0o444, () => maps(k, taskMm(t)), { openCheck: ptrace }),
+    file('smaps', 0o444, () => smaps(taskMm(t)), { openCheck: ptrace }),
+    file('smaps_rollup', 0o444, () => smapsRollup(taskMm(t)), { openCheck: ptrace }),
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
     link('exe', () => t.exe?.path),

@@ -59,7 +59,7 @@ export function meminfo(k: Kernel): string {
   s += row('Dirty', p(cache?.dirty ?? 0));
   s += row('Writeback', p(cache?.writeback ?? 0));
   s += row('AnonPages', p(anon));
-  s += row('Mapped', 0);
+  s += row('Mapped', p(cache?.mapped ?? 0));
   s += row('Shmem', p(shmem));
   s += row('KReclaimable', 0);
   s += row('Slab', 0);

@@ -79,7 +79,7 @@ export const groupTty = (tg: ThreadGroup) => (tg as unknown as GroupExtras).tty 
 
 interface KernelExtras {
   /** Page-cache and swap counters in pages, once those subsystems exist. */
-  pageCache?: { pages: number; buffers?: number; dirty?: number; writeback?: number; shmem?: number };
+  pageCache?: { pages: number; buffers?: number; dirty?: number; writeback?: number; shmem?: number; mapped?: number };
   swap?: { totalPages: number; freePages: number; cachedPages?: number };
   /** 1, 5 and 15 minute load averages. */
   loadavg?: [number, number, number];
