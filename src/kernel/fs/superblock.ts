@@ -11,6 +11,9 @@ export class SuperBlock {
     this.dev = dev ?? anonMinor++;
   }
   nextIno(): number { return this.ino++; }
+  /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
+  xattr = false;
+  posixAcl = false;
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
   statfs(): StatFs {

@@ -11,7 +11,7 @@ export const TMPFS_MAGIC = 0x01021994;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(name = 'tmpfs') { super(name, TMPFS_MAGIC); }
+  constructor(name = 'tmpfs') { super(name, TMPFS_MAGIC); this.xattr = true; this.posixAcl = true; }
   bytes = 0;
   override statfs() {
     const s = super.statfs();
@@ -233,4 +233,33 @@ export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root
   const sb = new TmpfsSuper(name);
   const rootInode = new TmpfsDir(sb, mode);
   return { sb, root: new Dentry('/', null, rootInode) };
+}
+
+/**
+ * mount -t tmpfs: the options shmem_parse_one knows (mode, uid, gid, size,
+ * nr_inodes, ...); /proc/mounts shows those that differ from the defaults.
+ */
+export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
+  let mode = 0o1777, uid = 0, gid = 0;
+  const shown: string[] = [];
+  for (const opt of data.split(',').filter(Boolean)) {
+    const [key, val = ''] = opt.split('=', 2);
+    const num = (radix: number) => (/^[0-9a-fA-F]+$/.test(val) ? parseInt(val, radix) : NaN);
+    switch (key) {
+      case 'mode': mode = num(8) & 0o7777; if (Number.isNaN(mode)) return -EINVAL; break;
+      case 'uid': uid = num(10); if (Number.isNaN(uid)) return -EINVAL; break;
+      case 'gid': gid = num(10); if (Number.isNaN(gid)) return -EINVAL; break;
+      case 'size': case 'nr_blocks': case 'nr_inodes': case 'huge': case 'mpol': case 'inode32': case 'inode64':
+      case 'noswap': case 'quota': case 'usrquota': case 'grpquota':
+        break;
+      default: return -EINVAL;
+    }
+  }
+  const fs = makeTmpfs('tmpfs', mode);
+  fs.root.inode.uid = uid;
+  fs.root.inode.gid = gid;
+  if (mode !== 0o1777) shown.push(`mode=${mode.toString(8).padStart(3, '0')}`);
+  if (uid) shown.push(`uid=${uid}`);
+  if (gid) shown.push(`gid=${gid}`);
+  return { ...fs, options: shown };
 }

@@ -8,3 +8,5 @@ import './mm.js';
 import './info.js';
 import './poll.js';
 import './futex.js';
+import './xattr.js';
+import './mount.js';

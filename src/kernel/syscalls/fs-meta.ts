@@ -428,10 +428,3 @@ define(NR.fallocate, (k, t) => {
 for (const nr of [NR.fsync, NR.fdatasync, NR.syncfs]) define(nr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
 define(NR.sync, () => 0);
 define(NR.fadvise64, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
-
-// Extended attributes: none are stored yet, as on a file system without them.
-for (const nr of [NR.getxattr, NR.lgetxattr]) define(nr, () => -ENODATA);
-for (const nr of [NR.listxattr, NR.llistxattr]) define(nr, () => 0);
-define(NR.fgetxattr, (k, t) => (t.files.get(k.argInt(0)) ? -ENODATA : -EBADF));
-define(NR.flistxattr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
-
