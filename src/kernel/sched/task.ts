@@ -63,8 +63,11 @@ export class Task implements Sleeper, IoWaiter {
   resetOnFork = false;
   /** ioprio_set's value (class << 13 | data); 0 = none set (follows the nice level). */
   ioprio = 0;
-  /** The registered rseq area (rseq(2)), and whether the kernel owes it an update. */
+  /** The registered rseq area (rseq(2)). */
   rseq: { addr: number; len: number; sig: number } | null = null;
+  /** rseq work owed before the next return to user (TIF_NOTIFY_RESUME)... */
+  rseqPending = false;
+  /** ...and whether the task was preempted or signalled since (rseq_event_mask): a critical section restarts. */
   rseqEvent = false;
   /** PR_SET_PDEATHSIG: sent when the parent thread exits. */
   pdeathSig = 0;

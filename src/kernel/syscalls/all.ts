@@ -10,3 +10,5 @@ import './poll.js';
 import './futex.js';
 import './xattr.js';
 import './mount.js';
+import './rseq.js';
+import './hwprobe.js';
