@@ -170,6 +170,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
 
   // Point of no return: the old image goes away.
   const old = t.mm;
+  mm.thpDisable = old.thpDisable; // PR_SET_THP_DISABLE survives execve
   t.mm = mm;
   k.switchMm(t);
   if (--old.users === 0) { k.dropMm(old); old.release(); }

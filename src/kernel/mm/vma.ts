@@ -33,10 +33,13 @@ export class Vma {
   /** Bytes at or above this address read as zero even in a file mapping (ELF bss tail). */
   zeroFrom = Infinity;
   growsDown = false;
+  /** VM_LOCKED (mlock): counted in VmLck; VM_LOCKONFAULT: locked as pages fault in. */
+  locked = false;
+  lockOnFault = false;
 
   clone(): Vma {
     const v = new Vma(this.start, this.end, this.prot, this.shared, this.file, this.offset, this.name);
-    v.zeroFrom = this.zeroFrom; v.growsDown = this.growsDown;
+    v.zeroFrom = this.zeroFrom; v.growsDown = this.growsDown; v.locked = this.locked; v.lockOnFault = this.lockOnFault;
     return v;
   }
 

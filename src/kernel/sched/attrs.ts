@@ -28,3 +28,10 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
   child.defaultTimerSlack = parent.timerSlack;
   child.capAmbient = parent.capAmbient;
 }
+
+/** task_prio, the priority field of /proc/PID/stat: 20 + nice, -1 - rt_priority, or -101 (deadline). */
+export function taskPrio(t: Task): number {
+  if (t.policy === SCHED_DEADLINE) return -101;
+  if (t.policy === SCHED_FIFO || t.policy === SCHED_RR) return -1 - t.rtPriority;
+  return 20 + t.nice;
+}

@@ -12,3 +12,4 @@ import './xattr.js';
 import './mount.js';
 import './rseq.js';
 import './hwprobe.js';
+import './sched.js';
