@@ -75,8 +75,9 @@ const EXPECTED: Record<string, string> = {
     "hwprobe(w, 2, 0, &set, 1) = -1 EINVAL\n" +
     "hwprobe(w, 2, 8, NULL, 1) = -1 EINVAL\n" +
     "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n",
-  // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS and lacks
-  // mlock2; Linux counts lock-on-fault ranges in VmLck at once.
+  // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
+  // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
+  // VmLck at once and refuses a NULL syslog buffer with EINVAL.
   sys_noqemu:
     "prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 0\n" +
     "prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) = 0\n" +
@@ -96,7 +97,11 @@ const EXPECTED: Record<string, string> = {
     "mlock2(m + 2 * pg, pg, 0) = 0\n" +
     "VmLck:\t      12 kB\n" +
     "munlock(m, 4 * pg) = 0\n" +
-    "VmLck:\t       0 kB\n",
+    "VmLck:\t       0 kB\n" +
+    "klogctl(3 , NULL, 10) = -1 EINVAL\n" +
+    "klogctl(3, (char *)m, -1) = -1 EINVAL\n" +
+    "klogctl(2 , NULL, 10) = -1 EINVAL\n" +
+    "klogctl(4 , NULL, 0) = -1 EINVAL\n",
 };
 
 describe('guest programs against Linux\'s documented answers', { skip, concurrency: 2 }, () => {

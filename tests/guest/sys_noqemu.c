@@ -1,11 +1,12 @@
 /* Calls qemu-user refuses or lacks, checked against Linux's documented
  * answers (prctl(2), mlock2(2)): PR_{GET,SET}_THP_DISABLE, PR_GET_TID_ADDRESS,
- * mlock2 with MLOCK_ONFAULT and its VmLck accounting. */
+ * mlock2 with MLOCK_ONFAULT and its VmLck accounting, syslog's EINVAL cases. */
 #include "tg.h"
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/klog.h>
 
 static void vmlck(void) {
     char buf[4096];
@@ -44,5 +45,10 @@ int main(void) {
     vmlck();
     R(munlock(m, 4 * pg));
     vmlck();
+    /* syslog(2): a NULL buffer or a negative length is EINVAL before anything else. */
+    R(klogctl(3 /* READ_ALL */, NULL, 10));
+    R(klogctl(3, (char *)m, -1));
+    R(klogctl(2 /* READ */, NULL, 10));
+    R(klogctl(4 /* READ_CLEAR */, NULL, 0));
     return 0;
 }

@@ -37,6 +37,11 @@ function busy(k: Kernel, m: Mount, withChildren: boolean): boolean {
   return false;
 }
 
+function openForWrite(k: Kernel, m: Mount): boolean {
+  for (const t of k.tasks.values()) for (const f of t.files.files) if (f && f.writable && f.inode.sb === m.sb) return true;
+  return false;
+}
+
 const isMountRoot = (p: Path) => p.dentry === p.mnt.root;
 
 export interface MountRequest { source: string; type: string | null; flags: number; data: string }
@@ -55,6 +60,8 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
   }
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(target)) return -EINVAL;
+    // sb_prepare_remount_readonly: no file of the file system may be open for writing.
+    if ((flags & MS_RDONLY) && !target.mnt.flags.includes('ro') && openForWrite(k, target.mnt)) return -EBUSY;
     target.mnt.flags = [...mf, ...sbOptions(target.mnt)];
     return 0;
   }

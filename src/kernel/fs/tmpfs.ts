@@ -1,6 +1,6 @@
 // tmpfs: files live in kernel memory, the directory tree lives in the dentry
 // cache. A directory can be filled lazily from a host tree (the root image).
-import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR } from '../errno.js';
+import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
 import type { File, FileOps } from './file.js';
@@ -8,6 +8,7 @@ import { SuperBlock } from './superblock.js';
 import { openSpecial } from './special.js';
 
 export const TMPFS_MAGIC = 0x01021994;
+export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
@@ -149,6 +150,9 @@ const fileOps: FileOps = {
   },
   write(f, src, pos) {
     const ino = f.inode as TmpfsFile;
+    // shmem_write_begin: write seals refuse every write, the grow seal any that extends the file.
+    if (ino.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if ((ino.seals & F_SEAL_GROW) && pos + src.length > ino.size) return -EPERM;
     if (pos + src.length > MAX_FILE) return -EFBIG;
     ino.ensureCapacity(pos + src.length);
     ino.data().set(src, pos);
@@ -162,6 +166,8 @@ export class TmpfsFile extends Inode {
   private buf: Uint8Array = new Uint8Array(0);
   /** Content fetched on first access (host-backed image files). */
   loader: (() => Uint8Array) | null = null;
+  /** memfd seals (F_ADD_SEALS); every tmpfs file starts sealed against sealing. */
+  seals = F_SEAL_SEAL;
 
   constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
 
@@ -193,6 +199,7 @@ export class TmpfsFile extends Inode {
 
   override truncate(size: number): number {
     if (size < 0) return -EINVAL;
+    if ((size < this.size && (this.seals & F_SEAL_SHRINK)) || (size > this.size && (this.seals & F_SEAL_GROW))) return -EPERM;
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
     if (size < this.size) d.fill(0, size, this.size);

@@ -8,9 +8,10 @@ import { FsStruct, walk, walkParent, lookupChild, type WalkCtx, pathString } fro
 import { FdTable } from './fdtable.js';
 import { makeTmpfs, mountTmpfs } from './tmpfs.js';
 import { attachImage } from './image.js';
-import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY } from './file.js';
+import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY, O_APPEND } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno.js';
+import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
 import type { SuperBlock } from './superblock.js';
 import { FsRegistry } from './filesystems.js';
 
@@ -169,6 +170,9 @@ export class Vfs {
       const perm = inode.permission(mask, ctx.cred);
       if (perm < 0) return perm;
       if ((mask & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+      // may_open: immutable files take no writes; append-only ones only appends, never O_TRUNC.
+      if ((mask & 2) && (inode.iflags & FS_IMMUTABLE_FL)) return -EPERM;
+      if ((inode.iflags & FS_APPEND_FL) && (((acc !== O_RDONLY) && !(flags & O_APPEND)) || (flags & O_TRUNC))) return -EPERM;
     }
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
     if (isDir(inode.mode)) return f;

@@ -13,3 +13,6 @@ import './mount.js';
 import './rseq.js';
 import './hwprobe.js';
 import './sched.js';
+import './fsync.js';
+import './memfd.js';
+import './syslog.js';

@@ -413,18 +413,4 @@ define(NR.ftruncate, (k, t) => {
   const len = k.argLong(1);
   return len < 0 ? -EINVAL : f.inode.truncate(len);
 });
-define(NR.fallocate, (k, t) => {
-  const f = t.files.get(k.argInt(0));
-  if (!f) return -EBADF;
-  if (!f.writable) return -EBADF;
-  const mode = k.argInt(1), off = k.argLong(2), len = k.argLong(3);
-  if (off < 0 || len <= 0) return -EINVAL;
-  if (mode & ~1) return -EOPNOTSUPP;
-  if (!isReg(f.inode.mode)) return -ENODATA;
-  if (!(mode & 1) && off + len > f.inode.size) return f.inode.truncate(off + len);
-  return 0;
-});
-
-for (const nr of [NR.fsync, NR.fdatasync, NR.syncfs]) define(nr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
 define(NR.sync, () => 0);
-define(NR.fadvise64, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
