@@ -35,6 +35,8 @@ export abstract class Inode {
   atime: Timespec;
   mtime: Timespec;
   ctime: Timespec;
+  /** Birth time (statx's stx_btime where the file system keeps one). */
+  readonly btime: Timespec;
   readonly ino: number;
   /** Extended attributes by full name (Linux's simple_xattrs), for file systems that keep them. */
   xattrs: Map<string, Uint8Array> | null = null;
@@ -48,7 +50,7 @@ export abstract class Inode {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
     const t = now();
-    this.atime = t; this.mtime = t; this.ctime = t;
+    this.atime = t; this.mtime = t; this.ctime = t; this.btime = t;
   }
 
   /** 512-byte blocks, for st_blocks. */
