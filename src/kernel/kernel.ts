@@ -22,6 +22,7 @@ import { Vfs } from './fs/vfs.js';
 import { setFsClock } from './fs/clock.js';
 import { KernelLog } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
+import { rseqPreempt, rseqResume } from './sched/rseq.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -138,6 +139,7 @@ export class Kernel {
   private switchTo(t: Task): void {
     if (this.onHart === t) return;
     if (this.onHart) {
+      rseqPreempt(this.onHart);
       this.onHart.ctx.saveFrom(this.hart);
       this.stats.contextSwitches++;
     }
@@ -198,6 +200,7 @@ export class Kernel {
       }
       this.current = t;
       this.switchTo(t);
+      if (t.rseqPending) rseqResume(this, t);
       if (hasDeliverable(t)) {
         handleSignals(this, t);
         if (t.state !== 'R') { this.dequeue(t); continue; }

@@ -37,6 +37,9 @@ export function setupDevices(k: Kernel): void {
   d.inode.mkdir(d, 'shm', 0o1777, root);
   d.inode.mkdir(d, 'pts', 0o755, root);
   k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime']);
+  // devtmpfs is one instance however often it is mounted; each proc mount is a new one.
+  k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
+  k.vfs.fsTypes.register('proc', () => makeProcfs(k));
   const proc = makeProcfs(k);
   k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
 }

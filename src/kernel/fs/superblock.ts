@@ -14,6 +14,9 @@ export class SuperBlock {
   nextIno(): number { return this.ino++; }
   /** The machine's page cache, once the superblock belongs to a kernel. */
   pageCache: PageCache | null = null;
+  /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
+  xattr = false;
+  posixAcl = false;
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
   statfs(): StatFs {

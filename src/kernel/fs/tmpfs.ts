@@ -1,6 +1,6 @@
 // tmpfs: files live in kernel memory, the directory tree lives in the dentry
 // cache. A directory can be filled lazily from a host tree (the root image).
-import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR } from '../errno.js';
+import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
 import type { File, FileOps } from './file.js';
@@ -9,10 +9,11 @@ import { openSpecial } from './special.js';
 import { AddressSpace, type PageBacking } from '../mm/filemap.js';
 
 export const TMPFS_MAGIC = 0x01021994;
+export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); }
+  constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
   bytes = 0;
   override statfs() {
     const s = super.statfs();
@@ -151,6 +152,9 @@ const fileOps: FileOps = {
   },
   write(f, src, pos) {
     const ino = f.inode as TmpfsFile;
+    // shmem_write_begin: write seals refuse every write, the grow seal any that extends the file.
+    if (ino.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if ((ino.seals & F_SEAL_GROW) && pos + src.length > ino.size) return -EPERM;
     if (pos + src.length > MAX_FILE) return -EFBIG;
     if (pos + src.length > ino.size) ino.setSize(pos + src.length);
     ino.writeBytes(pos, src);
@@ -178,6 +182,8 @@ export class TmpfsFile extends Inode implements PageBacking {
   /** Open file descriptions: an unlinked file's pages go when the last one and the last mapping do. */
   opens = 0;
   private cache: AddressSpace | null = null;
+  /** memfd seals (F_ADD_SEALS); every tmpfs file starts sealed against sealing. */
+  seals = F_SEAL_SEAL;
 
   constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
 
@@ -260,6 +266,7 @@ export class TmpfsFile extends Inode implements PageBacking {
 
   override truncate(size: number): number {
     if (size < 0) return -EINVAL;
+    if ((size < this.size && (this.seals & F_SEAL_SHRINK)) || (size > this.size && (this.seals & F_SEAL_GROW))) return -EPERM;
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
     if (size < this.size) {
@@ -302,4 +309,33 @@ export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root
   const sb = new TmpfsSuper(name);
   const rootInode = new TmpfsDir(sb, mode);
   return { sb, root: new Dentry('/', null, rootInode) };
+}
+
+/**
+ * mount -t tmpfs: the options shmem_parse_one knows (mode, uid, gid, size,
+ * nr_inodes, ...); /proc/mounts shows those that differ from the defaults.
+ */
+export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
+  let mode = 0o1777, uid = 0, gid = 0;
+  const shown: string[] = [];
+  for (const opt of data.split(',').filter(Boolean)) {
+    const [key, val = ''] = opt.split('=', 2);
+    const num = (radix: number) => (/^[0-9a-fA-F]+$/.test(val) ? parseInt(val, radix) : NaN);
+    switch (key) {
+      case 'mode': mode = num(8) & 0o7777; if (Number.isNaN(mode)) return -EINVAL; break;
+      case 'uid': uid = num(10); if (Number.isNaN(uid)) return -EINVAL; break;
+      case 'gid': gid = num(10); if (Number.isNaN(gid)) return -EINVAL; break;
+      case 'size': case 'nr_blocks': case 'nr_inodes': case 'huge': case 'mpol': case 'inode32': case 'inode64':
+      case 'noswap': case 'quota': case 'usrquota': case 'grpquota':
+        break;
+      default: return -EINVAL;
+    }
+  }
+  const fs = makeTmpfs('tmpfs', mode);
+  fs.root.inode.uid = uid;
+  fs.root.inode.gid = gid;
+  if (mode !== 0o1777) shown.push(`mode=${mode.toString(8).padStart(3, '0')}`);
+  if (uid) shown.push(`uid=${uid}`);
+  if (gid) shown.push(`gid=${gid}`);
+  return { ...fs, options: shown };
 }

@@ -158,8 +158,39 @@ export class Mm implements VmaOwner {
     if (v.noReserve) vma.noReserve = true;
     if (v.locked) vma.locked = true;
     vma.accounted = !vma.shared && (vma.prot & PROT_WRITE) !== 0 && !vma.noReserve;
+    if (this.lockFuture) { vma.locked = true; vma.lockOnFault = this.lockOnFault; }
     this.insert(vma);
     return start;
+  }
+
+  /**
+   * mlock/munlock over [start, end): -ENOMEM if part of it is unmapped
+   * (nothing changes then). Locked pages are faulted in unless lock-on-fault.
+   */
+  setLocked(start: number, end: number, locked: boolean, onFault: boolean): number {
+    for (let a = start; a < end;) {
+      const v = this.find(a);
+      if (!v) return -ENOMEM;
+      a = v.end;
+    }
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) continue;
+      v.locked = locked;
+      v.lockOnFault = locked && onFault;
+      if (locked && !onFault && (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+        for (let a = v.start; a < v.end; a += PAGE_SIZE) this.fault(a, (v.prot & PROT_WRITE) && !v.shared ? 'w' : 'r');
+      }
+    }
+    this.mergeAdjacent();
+    return 0;
+  }
+
+  /** Is the page at addr present in the page table (mincore)? */
+  resident(addr: number): boolean {
+    const e = this.pt.pteIndex(Math.floor(addr / PAGE_SIZE), false);
+    return e >= 0 && (this.alloc.mem.i32[e] & PTE_V) !== 0;
   }
 
   /** Split VMAs so that addr is a boundary. */
@@ -268,7 +299,7 @@ export class Mm implements VmaOwner {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && !p.file && !v.file &&
           p.name === v.name && p.growsDown === v.growsDown && p.mayWrite === v.mayWrite &&
-          p.noReserve === v.noReserve && p.locked === v.locked && p.accounted === v.accounted) { p.end = v.end; this.unlink(v); }
+          p.noReserve === v.noReserve && p.locked === v.locked && p.lockOnFault === v.lockOnFault && p.accounted === v.accounted) { p.end = v.end; this.unlink(v); }
       else out.push(v);
     }
     this.vmas = out;
@@ -465,13 +496,30 @@ export class Mm implements VmaOwner {
   }
 
   vdso = 0;
+  /** mm->flags that prctl sets: dumpable (PR_SET_DUMPABLE), THP disabled (PR_SET_THP_DISABLE). */
+  dumpable = 1;
+  thpDisable = false;
+  /** mlockall(MCL_FUTURE): new mappings are locked (mm->def_flags VM_LOCKED). */
+  lockFuture = false;
+  lockOnFault = false;
+  /** membarrier registrations of this address space (MEMBARRIER_CMD_REGISTER_* bits). */
+  membarrier = 0;
+  /** Pages in locked VMAs (VmLck). */
+  get lockedVm(): number {
+    let n = 0;
+    for (const v of this.vmas) if (v.locked) n += (v.end - v.start) / PAGE_SIZE;
+    return n;
+  }
 
   /** Copy of this address space for fork: private pages become copy-on-write. */
   fork(): Mm | null {
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
-    child.vmas = this.vmas.map((v) => v.clone());
+    // Memory locks are not inherited; the dumpable and THP flags are (MMF_INIT_MASK).
+    child.vmas = this.vmas.map((v) => { const c = v.clone(); c.locked = false; c.lockOnFault = false; return c; });
     for (const v of child.vmas) child.link(v);
+    child.dumpable = this.dumpable;
+    child.thpDisable = this.thpDisable;
     for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'rssFile', 'rssShmem', 'vdso'] as const) child[k] = this[k];
     const i32 = this.alloc.mem.i32;
     let ok = true;

@@ -50,6 +50,8 @@ export class Vma {
   /** MAP_NORESERVE (VM_NORESERVE), MAP_LOCKED (VM_LOCKED): shown in smaps' VmFlags. */
   noReserve = false;
   locked = false;
+  /** VM_LOCKONFAULT: locked as pages fault in. */
+  lockOnFault = false;
   /** VM_ACCOUNT: private writable memory charged to the commit limit (stays after write is dropped). */
   accounted = false;
   /** The mm this VMA is linked into (set while it is). */
@@ -64,7 +66,7 @@ export class Vma {
   clone(): Vma {
     const v = new Vma(this.start, this.end, this.prot, this.shared, this.file, this.offset, this.name);
     v.zeroFrom = this.zeroFrom; v.growsDown = this.growsDown; v.mayWrite = this.mayWrite;
-    v.noReserve = this.noReserve; v.locked = this.locked; v.accounted = this.accounted;
+    v.noReserve = this.noReserve; v.locked = this.locked; v.lockOnFault = this.lockOnFault; v.accounted = this.accounted;
     return v;
   }
 

@@ -55,6 +55,29 @@ export class Task implements Sleeper, IoWaiter {
   stime = 0;
   nvcsw = 0;
   nivcsw = 0;
+  /** Scheduling attributes (sched_setattr, setpriority): the scheduler classes read them. */
+  policy = 0;
+  nice = 0;
+  rtPriority = 0;
+  /** SCHED_FLAG_RESET_ON_FORK: children start as SCHED_OTHER, nice >= 0. */
+  resetOnFork = false;
+  /** ioprio_set's value (class << 13 | data); 0 = none set (follows the nice level). */
+  ioprio = 0;
+  /** The registered rseq area (rseq(2)). */
+  rseq: { addr: number; len: number; sig: number } | null = null;
+  /** rseq work owed before the next return to user (TIF_NOTIFY_RESUME)... */
+  rseqPending = false;
+  /** ...and whether the task was preempted or signalled since (rseq_event_mask): a critical section restarts. */
+  rseqEvent = false;
+  /** PR_SET_PDEATHSIG: sent when the parent thread exits. */
+  pdeathSig = 0;
+  /** PR_SET_NO_NEW_PRIVS: sticky, inherited across fork and execve. */
+  noNewPrivs = false;
+  /** PR_SET_TIMERSLACK, in ns; the default is what a new task inherits. */
+  timerSlack = 50000;
+  defaultTimerSlack = 50000;
+  /** PR_CAP_AMBIENT's set (bit per capability). */
+  capAmbient = 0n;
   /** The kernel's run-queue hook: set by the scheduler. */
   onWake: ((t: Task) => void) | null = null;
 
