@@ -21,6 +21,7 @@ import { Vfs } from './fs/vfs.js';
 import { setFsClock } from './fs/clock.js';
 import { KernelLog } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
+import { LoadAvg } from './sched/loadavg.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -69,7 +70,9 @@ export class Kernel {
   readonly onInterrupt = new Map<Task, () => void>();
   futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
   onSetsid: ((t: Task) => void) | null = null;
-  loadavg: [number, number, number] = [0, 0, 0];
+  /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
+  readonly load = new LoadAvg();
+  get loadavg(): [number, number, number] { return this.load.averages(); }
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
   constructor(readonly opts: KernelOptions) {
@@ -119,7 +122,10 @@ export class Kernel {
   }
 
   enqueue(t: Task): void {
-    if (t.state === 'R' && !this.runqueue.includes(t)) this.runqueue.push(t);
+    if (t.state === 'R' && !this.runqueue.includes(t)) {
+      this.runqueue.push(t);
+      t.queuedAt = this.clock.monotonic();
+    }
     this.wakeIdle?.();
   }
 
@@ -174,7 +180,7 @@ export class Kernel {
   /** sched_yield: go to the back of the run queue. */
   yieldTask(t: Task): void {
     const i = this.runqueue.indexOf(t);
-    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.nvcsw++; }
+    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.queuedAt = this.clock.monotonic(); t.nvcsw++; }
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
@@ -186,6 +192,7 @@ export class Kernel {
     while (this.halted === null) {
       const now = this.clock.monotonic();
       this.timers.expire(now);
+      if (now >= this.load.next) this.load.sample(this, now);
       const t = this.runqueue[0];
       if (!t) {
         await this.idle();
@@ -194,6 +201,8 @@ export class Kernel {
       }
       this.current = t;
       this.switchTo(t);
+      if (t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+      const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
       if (hasDeliverable(t)) {
         handleSignals(this, t);
         if (t.state !== 'R') { this.dequeue(t); continue; }
@@ -204,12 +213,19 @@ export class Kernel {
       const cause = this.hart.run(budget);
       t.utime += this.hart.instret - before;
       if (cause >= 0) this.trap(t, cause);
-      else if (this.runqueue.length > 1 && this.runqueue[0] === t) {
-        // Slice used up: round robin.
-        this.runqueue.shift();
-        this.runqueue.push(t);
-        t.nivcsw++;
+      else {
+        // The budget ran out: the timer interrupt that ends a slice.
+        this.stats.interrupts++;
+        if (this.runqueue.length > 1 && this.runqueue[0] === t) {
+          // Slice used up: round robin.
+          this.runqueue.shift();
+          this.runqueue.push(t);
+          t.queuedAt = this.clock.monotonic();
+          t.nivcsw++;
+        }
       }
+      // Faults taken by the hart or by syscalls copying user memory count for the task.
+      if (t.mm === mm) { t.minFlt += mm.faults.minor - minor0; t.majFlt += mm.faults.major - major0; }
       if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
       if (wall - lastYield > YIELD_MS) {
@@ -225,6 +241,7 @@ export class Kernel {
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
+      this.stats.interrupts++; // the timer that ends the idle period
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         const start = this.host.monotonicMs();
@@ -298,6 +315,7 @@ export class Kernel {
     t.stime += 200; // a syscall's kernel work, charged in virtual time
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
+      if (t.state !== 'R') t.nvcsw++; // it sleeps: a voluntary switch
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' && hasDeliverable(t)) t.wake();
       return;
