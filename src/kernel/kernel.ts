@@ -60,7 +60,7 @@ export class Kernel {
   init: Task | null = null;
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
-  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0 };
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0 };
   bootWallMs: number;
   /** Exited tasks not yet reaped (shown as Z in /proc). */
   readonly zombieTasks = new Map<number, Task>();
@@ -212,6 +212,7 @@ export class Kernel {
       const before = this.hart.instret;
       const cause = this.hart.run(budget);
       t.utime += this.hart.instret - before;
+      t.execStart = this.clock.monotonic();
       if (cause >= 0) this.trap(t, cause);
       else {
         // The budget ran out: the timer interrupt that ends a slice.
@@ -225,7 +226,11 @@ export class Kernel {
         }
       }
       // Faults taken by the hart or by syscalls copying user memory count for the task.
-      if (t.mm === mm) { t.minFlt += mm.faults.minor - minor0; t.majFlt += mm.faults.major - major0; }
+      if (t.mm === mm) {
+        const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
+        t.minFlt += minor; t.majFlt += major;
+        this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
+      }
       if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
       if (wall - lastYield > YIELD_MS) {

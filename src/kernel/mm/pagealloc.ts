@@ -18,12 +18,16 @@ export class PageAllocator {
   }
 
   get free(): number { return this.freeTop; }
+  /** Pages handed out and given back since boot (vmstat's pgalloc, pgfree). */
+  allocated = 0;
+  freed = 0;
 
   /** A zeroed page, or -1 when RAM is exhausted. */
   alloc(): number {
     if (this.freeTop === 0) return -1;
     const p = this.freeList[--this.freeTop];
     this.refs[p] = 1;
+    this.allocated++;
     this.mem.zeroPage(p);
     return p;
   }
@@ -38,6 +42,7 @@ export class PageAllocator {
     if (r === 1) {
       this.mem.invalidateCode(page);
       this.freeList[this.freeTop++] = page;
+      this.freed++;
     }
   }
 }

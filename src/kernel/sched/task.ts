@@ -74,6 +74,8 @@ export class Task implements Sleeper, IoWaiter {
   readonly ioac = new TaskIoAccounting();
   /** Ticks of virtual time spent runnable but waiting for the hart (sched_info.run_delay, ns). */
   runDelay = 0;
+  /** Virtual time it last ran up to (se.exec_start). */
+  execStart = 0;
   /** Times this task was put on the hart (sched_info.pcount). */
   pcount = 0;
   /** When it last became runnable while off the hart (for runDelay), or -1. */

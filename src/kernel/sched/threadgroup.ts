@@ -57,6 +57,8 @@ export class ThreadGroup {
   cmajFlt = 0;
   /** oom_score_adj (-1000..1000), shared by the threads and inherited across fork. */
   oomScoreAdj = 0;
+  /** The floor an unprivileged writer may lower oom_score_adj to. */
+  oomScoreAdjMin = 0;
   /** Audit login uid (/proc/PID/loginuid): unset is (uid_t)-1. */
   loginuid = 0xffffffff;
   subreaper = false;

@@ -19,6 +19,9 @@ export const minFreeKbytes = new Knob('vm.min_free_kbytes', (k) =>
 export const vmSysctlEvents = new Knob('vm.events', () => ({ dropPagecache: 0, dropSlab: 0 }));
 
 const knob = (name: string, v: number) => new Knob(`vm.${name}`, () => v);
+const dirtyRatio = knob('dirty_ratio', 20), dirtyBackgroundRatio = knob('dirty_background_ratio', 10);
+/** The dirty limits as percentages, for vmstat's thresholds. */
+export const dirtyRatios = (k: Kernel) => ({ dirty: dirtyRatio.get(k), background: dirtyBackgroundRatio.get(k) });
 const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name, knob(name, v), range, mode);
 /** Free RAM in kB at boot, from which the reserves are sized. */
 const freeKb = (k: Kernel) => k.pages.free * KB_PER_PAGE;
@@ -29,10 +32,10 @@ const vmTable: CtlTable[] = [
   int('compact_unevictable_allowed', 1, { min: 0, max: 1 }),
   int('compaction_proactiveness', 20, { min: 0, max: 100 }),
   entry('dirty_background_bytes', 0o644, intKnob(knob('dirty_background_bytes', 0), {}, 64, true)),
-  int('dirty_background_ratio', 10, { min: 0, max: 100 }),
+  intEntry('dirty_background_ratio', dirtyBackgroundRatio, { min: 0, max: 100 }),
   entry('dirty_bytes', 0o644, intKnob(knob('dirty_bytes', 0), {}, 64, true)),
   int('dirty_expire_centisecs', 3000, { min: 0 }),
-  int('dirty_ratio', 20, { min: 0, max: 100 }),
+  intEntry('dirty_ratio', dirtyRatio, { min: 0, max: 100 }),
   int('dirty_writeback_centisecs', 500, { min: 0 }),
   int('dirtytime_expire_seconds', 43200, { min: 0 }),
   // Write-only: 1 frees the page cache, 2 slab objects, 3 both; 4 silences the message.
