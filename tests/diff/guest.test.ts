@@ -6,7 +6,7 @@ import { buildGuest } from './build.js';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
-  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'crash'];
+  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_procfs', 'crash'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -39,6 +39,8 @@ const cases: DiffCase[] = [
   prog('sys_signal', '/tmp/sys_signal', [], { status: 143, stdout: /sigwaitinfo sig=10 /, }),
   prog('sys_proc', '/tmp/sys_proc', [], { stdout: /exec sh: exited 5\n(.*\n)*after fork child saw 2, parent sees 1\n$/ }),
   prog('sys_fault', '/tmp/sys_fault', [], { stdout: /write\(1, BAD, 10\) = -1 EFAULT\n(.*\n)*jump to unmapped 0x1000: sig=11 code=1 addr_ok=1\n/ }),
+  // /proc and /proc/sys as procps parses them (the program filters what differs by kernel version).
+  prog('sys_procfs', '/tmp/sys_procfs', [], { stdout: /stat fields=52\n(.*\n)*write \/proc\/sys\/vm\/swappiness "abc" = EINVAL\n/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -10,6 +10,7 @@ import { meminfo } from './meminfo.js';
 import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
 import { vmstat } from './vmstat.js';
+import { interrupts, softirqs } from './interrupts.js';
 import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 
@@ -58,12 +59,14 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     // No block devices: Linux prints neither rows nor (for partitions) the header.
     f('diskstats', () => ''),
     f('filesystems', () => filesystems(k)),
+    f('interrupts', () => interrupts(k)),
     f('loadavg', () => loadavg(k)),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
     f('partitions', () => ''),
     f('stat', () => stat(k)),
     f('swaps', swaps),
+    f('softirqs', () => softirqs(k)),
     sysEntry(k, sb),
     f('uptime', () => uptime(k)),
     f('version', () => LINUX_VERSION + '\n'),
