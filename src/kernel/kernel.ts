@@ -191,8 +191,9 @@ export class Kernel {
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
       const now = this.clock.monotonic();
-      this.timers.expire(now);
+      // Before timers wake anyone: periods slept through count the machine as it was, idle.
       if (now >= this.load.next) this.load.sample(this, now);
+      this.timers.expire(now);
       const t = this.runqueue[0];
       if (!t) {
         await this.idle();
