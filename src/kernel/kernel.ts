@@ -22,6 +22,7 @@ import { setFsClock } from './fs/clock.js';
 import { KernelLog } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { LoadAvg } from './sched/loadavg.js';
+import { pidMax } from './sysctl/kernel.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -95,7 +96,14 @@ export class Kernel {
 
   allocPid(): number {
     let pid = this.nextPid;
-    while (this.tasks.has(pid) || this.groups.has(pid)) pid++;
+    // alloc_pid: past kernel.pid_max numbering wraps to RESERVED_PIDS (300).
+    const max = pidMax.get(this);
+    const taken = (p: number) => this.tasks.has(p) || this.groups.has(p);
+    for (let tries = 0; taken(pid) || pid >= max; tries++) {
+      pid = pid >= max ? 300 : pid + 1;
+      // Every number below pid_max in use (fork would fail with EAGAIN): go past it rather than loop.
+      if (tries > max) { pid = max; while (taken(pid)) pid++; break; }
+    }
     this.nextPid = pid + 1;
     return pid;
   }

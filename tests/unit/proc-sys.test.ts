@@ -283,3 +283,13 @@ test('/proc/mounts lists sysfs, and /dev has its links and a tmpfs /dev/shm', ()
   assert.equal(shm.dentry.inode.mode & 0o7777, 0o1777);
   assert.equal(shm.mnt.sb.fsType, 'tmpfs');
 });
+
+test('kernel.pid_max bounds the PIDs fork hands out', () => {
+  const fx = boot();
+  assert.equal(write(fx, '/proc/sys/kernel/pid_max', '1000\n'), 5);
+  (fx.k as unknown as { nextPid: number }).nextPid = 999;
+  assert.equal(fx.k.allocPid(), 999);
+  // Past the limit numbering wraps to RESERVED_PIDS, skipping numbers in use.
+  assert.equal(fx.k.allocPid(), 300);
+  assert.equal(read(fx, '/proc/loadavg').trim().split(' ')[4], '300');
+});
