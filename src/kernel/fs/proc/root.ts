@@ -1,5 +1,5 @@
 // The /proc directory itself (Linux's fs/proc/root.c) and its small
-// one-line files: uptime, loadavg, version, cmdline, filesystems.
+// global files: uptime, loadavg, version, cmdline, filesystems, swaps, vmstat...
 import { ENOENT } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
