@@ -23,6 +23,8 @@ import { setFsClock } from './fs/clock.js';
 import { KernelLog } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt, rseqResume } from './sched/rseq.js';
+import { LoadAvg } from './sched/loadavg.js';
+import { pidMax } from './sysctl/kernel.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -63,7 +65,7 @@ export class Kernel {
   init: Task | null = null;
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
-  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0 };
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0 };
   bootWallMs: number;
   /** Exited tasks not yet reaped (shown as Z in /proc). */
   readonly zombieTasks = new Map<number, Task>();
@@ -73,7 +75,9 @@ export class Kernel {
   readonly onInterrupt = new Map<Task, () => void>();
   futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
   onSetsid: ((t: Task) => void) | null = null;
-  loadavg: [number, number, number] = [0, 0, 0];
+  /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
+  readonly load = new LoadAvg();
+  get loadavg(): [number, number, number] { return this.load.averages(); }
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
   constructor(readonly opts: KernelOptions) {
@@ -97,7 +101,14 @@ export class Kernel {
 
   allocPid(): number {
     let pid = this.nextPid;
-    while (this.tasks.has(pid) || this.groups.has(pid)) pid++;
+    // alloc_pid: past kernel.pid_max numbering wraps to RESERVED_PIDS (300).
+    const max = pidMax.get(this);
+    const taken = (p: number) => this.tasks.has(p) || this.groups.has(p);
+    for (let tries = 0; taken(pid) || pid >= max; tries++) {
+      pid = pid >= max ? 300 : pid + 1;
+      // Every number below pid_max in use (fork would fail with EAGAIN): go past it rather than loop.
+      if (tries > max) { pid = max; while (taken(pid)) pid++; break; }
+    }
     this.nextPid = pid + 1;
     return pid;
   }
@@ -124,7 +135,10 @@ export class Kernel {
   }
 
   enqueue(t: Task): void {
-    if (t.state === 'R' && !this.runqueue.includes(t)) this.runqueue.push(t);
+    if (t.state === 'R' && !this.runqueue.includes(t)) {
+      this.runqueue.push(t);
+      t.queuedAt = this.clock.monotonic();
+    }
     this.wakeIdle?.();
   }
 
@@ -180,7 +194,7 @@ export class Kernel {
   /** sched_yield: go to the back of the run queue. */
   yieldTask(t: Task): void {
     const i = this.runqueue.indexOf(t);
-    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.nvcsw++; }
+    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.queuedAt = this.clock.monotonic(); t.nvcsw++; }
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
@@ -191,6 +205,8 @@ export class Kernel {
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
       const now = this.clock.monotonic();
+      // Before timers wake anyone: periods slept through count the machine as it was, idle.
+      if (now >= this.load.next) this.load.sample(this, now);
       this.timers.expire(now);
       const t = this.runqueue[0];
       if (!t) {
@@ -201,6 +217,8 @@ export class Kernel {
       this.current = t;
       this.switchTo(t);
       if (t.rseqPending) rseqResume(this, t);
+      if (t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+      const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
       if (hasDeliverable(t)) {
         handleSignals(this, t);
         if (t.state !== 'R') { this.dequeue(t); continue; }
@@ -210,12 +228,24 @@ export class Kernel {
       const before = this.hart.instret;
       const cause = this.hart.run(budget);
       t.utime += this.hart.instret - before;
+      t.execStart = this.clock.monotonic();
       if (cause >= 0) this.trap(t, cause);
-      else if (this.runqueue.length > 1 && this.runqueue[0] === t) {
-        // Slice used up: round robin.
-        this.runqueue.shift();
-        this.runqueue.push(t);
-        t.nivcsw++;
+      else {
+        // The budget ran out: the timer interrupt that ends a slice.
+        this.stats.interrupts++;
+        if (this.runqueue.length > 1 && this.runqueue[0] === t) {
+          // Slice used up: round robin.
+          this.runqueue.shift();
+          this.runqueue.push(t);
+          t.queuedAt = this.clock.monotonic();
+          t.nivcsw++;
+        }
+      }
+      // Faults taken by the hart or by syscalls copying user memory count for the task.
+      if (t.mm === mm) {
+        const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
+        t.minFlt += minor; t.majFlt += major;
+        this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
       }
       if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
@@ -232,6 +262,7 @@ export class Kernel {
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
+      this.stats.interrupts++; // the timer that ends the idle period
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         const start = this.host.monotonicMs();
@@ -305,6 +336,7 @@ export class Kernel {
     t.stime += 200; // a syscall's kernel work, charged in virtual time
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
+      if (t.state !== 'R') t.nvcsw++; // it sleeps: a voluntary switch
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' && hasDeliverable(t)) t.wake();
       return;

@@ -6,7 +6,7 @@ import { buildGuest } from './build.js';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
-  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops'];
+  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -46,6 +46,8 @@ const cases: DiffCase[] = [
   prog('sys_sched', '/tmp/sys_sched', [], { stdout: /middle exited 0; the orphan got signal 10\n(.*\n)*mincore = 1010\n(.*\n)*setpriority\(PRIO_PROCESS, 0, 1\) = -1 EACCES\n/ }),
   // Mounts its own tmpfs too.
   prog('sys_fsops', '/tmp/sys_fsops', [], { stdout: /memfd link: \/memfd:test \(deleted\)\n(.*\n)*statfs \/proc: f_type=0x9fa0 /}),
+  // /proc and /proc/sys as procps parses them (the program filters what differs by kernel version).
+  prog('sys_procfs', '/tmp/sys_procfs', [], { stdout: /stat fields=52\n(.*\n)*write \/proc\/sys\/vm\/swappiness "abc" = EINVAL\n/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -40,6 +40,9 @@ export class PageAllocator {
   }
 
   get free(): number { return this.freeTop; }
+  /** Pages handed out and given back since boot (vmstat's pgalloc, pgfree). */
+  allocated = 0;
+  freed = 0;
 
   /** A zeroed page, or -1 when RAM is exhausted. */
   alloc(): number {
@@ -49,6 +52,7 @@ export class PageAllocator {
     }
     const p = this.freeList[--this.freeTop];
     this.refs[p] = 1;
+    this.allocated++;
     this.mem.zeroPage(p);
     return p;
   }
@@ -65,6 +69,7 @@ export class PageAllocator {
       this.flags[page] = 0;
       this.mem.invalidateCode(page);
       this.freeList[this.freeTop++] = page;
+      this.freed++;
     }
   }
 }

@@ -91,6 +91,8 @@ export function reap(k: Kernel, tg: ThreadGroup): void {
   if (tg.parent) {
     for (const x of tg.tasks) { tg.parent.cutime += x.utime; tg.parent.cstime += x.stime; }
     tg.parent.cutime += tg.cutime; tg.parent.cstime += tg.cstime;
+    for (const x of tg.tasks) { tg.parent.cminFlt += x.minFlt; tg.parent.cmajFlt += x.majFlt; }
+    tg.parent.cminFlt += tg.cminFlt; tg.parent.cmajFlt += tg.cmajFlt;
   }
   for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
   k.groups.delete(tg.tgid);

@@ -27,6 +27,17 @@ export class Cred {
 /** Scratch state of a syscall that sleeps and is re-run when woken. */
 export interface SyscallState { nr: number; deadline?: number; progress?: number; data?: unknown }
 
+/** Bytes and calls of read/write-like system calls, and storage traffic. */
+export class TaskIoAccounting {
+  rchar = 0;
+  wchar = 0;
+  syscr = 0;
+  syscw = 0;
+  readBytes = 0;
+  writeBytes = 0;
+  cancelledWriteBytes = 0;
+}
+
 export class Task implements Sleeper, IoWaiter {
   state: TaskState = 'R';
   ctx = new CpuContext();
@@ -53,6 +64,7 @@ export class Task implements Sleeper, IoWaiter {
   /** CPU time in ns of virtual time, split by where it went. */
   utime = 0;
   stime = 0;
+  /** Context switches: voluntary (the task slept), involuntary (its slice ended). */
   nvcsw = 0;
   nivcsw = 0;
   /** Scheduling attributes (sched_setattr, setpriority): the scheduler classes read them. */
@@ -78,6 +90,19 @@ export class Task implements Sleeper, IoWaiter {
   defaultTimerSlack = 50000;
   /** PR_CAP_AMBIENT's set (bit per capability). */
   capAmbient = 0n;
+  /** Page faults this task took (min_flt, maj_flt). */
+  minFlt = 0;
+  majFlt = 0;
+  /** I/O accounting (Linux's task_io_accounting), shown in /proc/PID/io. */
+  readonly ioac = new TaskIoAccounting();
+  /** Ticks of virtual time spent runnable but waiting for the hart (sched_info.run_delay, ns). */
+  runDelay = 0;
+  /** Virtual time it last ran up to (se.exec_start). */
+  execStart = 0;
+  /** Times this task was put on the hart (sched_info.pcount). */
+  pcount = 0;
+  /** When it last became runnable while off the hart (for runDelay), or -1. */
+  queuedAt = -1;
   /** The kernel's run-queue hook: set by the scheduler. */
   onWake: ((t: Task) => void) | null = null;
 

@@ -104,6 +104,16 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
   return total;
 }
 
+/** add_rchar/inc_syscr: a read that reached its file counts once, when it completes. */
+function accountRead(t: Task, r: number): number {
+  if (r !== BLOCKED) { t.ioac.syscr++; if (r > 0) t.ioac.rchar += r; }
+  return r;
+}
+function accountWrite(t: Task, r: number): number {
+  if (r !== BLOCKED) { t.ioac.syscw++; if (r > 0) t.ioac.wchar += r; }
+  return r;
+}
+
 function fileOf(t: Task, fd: number): File | number {
   return t.files.get(fd) ?? -EBADF;
 }
@@ -112,13 +122,13 @@ define(NR.read, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
   if (isDir(f.inode.mode) && f.readable) return -EISDIR;
-  return doRead(t, f, k.arg(1), k.arg(2));
+  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2)));
 });
 
 define(NR.write, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
-  return doWrite(k, t, f, k.arg(1), k.arg(2));
+  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2)));
 });
 
 define(NR.pread64, (k, t) => {
@@ -127,7 +137,7 @@ define(NR.pread64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return doRead(t, f, k.arg(1), k.arg(2), pos);
+  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos));
 });
 
 define(NR.pwrite64, (k, t) => {
@@ -136,7 +146,7 @@ define(NR.pwrite64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return doWrite(k, t, f, k.arg(1), k.arg(2), pos);
+  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos));
 });
 
 function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
@@ -176,10 +186,10 @@ function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number 
   return total;
 }
 
-define(NR.readv, (k, t) => vectored(k, t, false, false));
-define(NR.writev, (k, t) => vectored(k, t, true, false));
-define(NR.preadv, (k, t) => vectored(k, t, false, true));
-define(NR.pwritev, (k, t) => vectored(k, t, true, true));
+define(NR.readv, (k, t) => accountRead(t, vectored(k, t, false, false)));
+define(NR.writev, (k, t) => accountWrite(t, vectored(k, t, true, false)));
+define(NR.preadv, (k, t) => accountRead(t, vectored(k, t, false, true)));
+define(NR.pwritev, (k, t) => accountWrite(t, vectored(k, t, true, true)));
 
 define(NR.lseek, (k, t) => {
   const f = fileOf(t, k.argInt(0));
@@ -327,6 +337,8 @@ define(NR.sendfile, (k, t) => {
   if (!out.ops.stream) out.pos += w;
   if (offAddr) t.mm.writeU64(offAddr, pos + w);
   else if (!inp.ops.stream) inp.pos = pos + w;
+  // do_sendfile: the bytes count as read and written, and the call as one of each.
+  t.ioac.rchar += w; t.ioac.wchar += w; t.ioac.syscr++; t.ioac.syscw++;
   return w;
 });
 

@@ -160,12 +160,13 @@ define(NR.setrlimit, (k, t) => {
 
 define(NR.getrusage, (k, t) => {
   const who = k.argInt(0);
-  let ut = 0, st = 0;
-  if (who === 0) for (const x of t.tg.tasks) { ut += x.utime; st += x.stime; }
-  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; }
-  else if (who === 1) { ut = t.utime; st = t.stime; }
+  let ut = 0, st = 0, minflt = 0, majflt = 0, nvcsw = 0, nivcsw = 0;
+  const add = (x: Task) => { ut += x.utime; st += x.stime; minflt += x.minFlt; majflt += x.majFlt; nvcsw += x.nvcsw; nivcsw += x.nivcsw; };
+  if (who === 0) for (const x of t.tg.tasks) add(x);
+  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; minflt = t.tg.cminFlt; majflt = t.tg.cmajFlt; }
+  else if (who === 1) add(t);
   else return -EINVAL;
-  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt: t.mm.faults.minor, majflt: t.mm.faults.major, nvcsw: t.nvcsw, nivcsw: t.nivcsw });
+  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt, majflt, nvcsw, nivcsw });
   return t.mm.write(k.arg(1), ru) ? 0 : -EFAULT;
 });
 

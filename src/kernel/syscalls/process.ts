@@ -50,6 +50,7 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
     tg.parent?.children.add(tg);
     tg.pgid = t.tg.pgid; tg.sid = t.tg.sid;
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
+    tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
     tg.exitSignal = a.exitSignal;
     k.groups.set(tid, tg);
   }

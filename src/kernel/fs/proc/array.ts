@@ -48,7 +48,9 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
   const tty = groupTty(tg);
   const { ign, catch: cat } = sigIgnCatch(t);
   const { utime, stime } = whole ? groupTimes(t) : { utime: t.utime, stime: t.stime };
-  const faults = t.mm.faults;
+  // Faults of this thread, or of every thread of the group (dead ones included).
+  let minFlt = 0, majFlt = 0;
+  for (const x of whole ? tg.tasks : [t]) { minFlt += x.minFlt; majFlt += x.majFlt; }
   const seg = mm ? segments(t, mm) : null;
   const leader = tg.tasks[0] === t;
   let exitCode = t.state === 'Z' ? tg.exitStatus : 0;
@@ -58,7 +60,7 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
     tg.parent ? tg.parent.tgid : 0, tg.pgid, tg.sid,
     tty ? tty.rdev : 0, tty ? tty.pgrp : -1,
     PF_RANDOMIZE | (isDead(t) ? PF_EXITING : 0),
-    faults.minor, 0, faults.major, 0,
+    minFlt, tg.cminFlt, majFlt, tg.cmajFlt,
     ticks(utime), ticks(stime), ticks(tg.cutime), ticks(tg.cstime),
     taskPrio(t), taskNice(t), nthreads, 0,
     ticks(t.startTime),
