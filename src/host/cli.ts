@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createKernel, startInit } from '../kernel/index.js';
 import { attachStrace } from '../kernel/trace/strace.js';
 import { EXEC_KILLED } from '../kernel/exec/execve.js';
-import { DirImage } from './image-dir.js';
+import { DirImage, resolveGuestDir } from './image-dir.js';
 import { nodeHost } from './services.js';
 import { ensureRootfs } from './guestpkg/index.js';
 import { fetchCommand } from './guestpkg/command.js';
@@ -88,7 +88,7 @@ async function runCommand(args: string[]): Promise<number> {
   for (const [hostPath, guestPath] of o.add) {
     try {
       const data = readFileSync(hostPath);
-      image.overlay.set(guestPath.replace(/^\/+/, ''), { data: new Uint8Array(data), mode: statSync(hostPath).mode });
+      image.overlay.set(resolveGuestDir(image.root, guestPath), { data: new Uint8Array(data), mode: statSync(hostPath).mode });
     } catch (e) {
       process.stderr.write(`tuxglass run: --add ${hostPath}: ${(e as Error).message}\n`);
       return 2;

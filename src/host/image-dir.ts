@@ -1,6 +1,6 @@
 // A host directory as the guest's root image (read lazily, never written).
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { ImageNode, ImageSource } from '../kernel/fs/image.js';
 
 export class DirImage implements ImageSource {
@@ -49,4 +49,28 @@ export class DirImage implements ImageSource {
     const b = readFileSync(join(this.root, path));
     return new Uint8Array(b.buffer, b.byteOffset, b.length).slice();
   }
+}
+
+/**
+ * A guest path with the symlinks among its directories resolved inside the
+ * root, as the kernel will resolve them (so --add HOST:/bin/x lands in
+ * usr/bin when /bin -> usr/bin). No leading slash in the result.
+ */
+export function resolveGuestDir(root: string, guestPath: string): string {
+  const parts = guestPath.split('/').filter((c) => c !== '' && c !== '.');
+  const name = parts.pop() ?? '';
+  const done: string[] = [];
+  let hops = 0;
+  while (parts.length > 0) {
+    const c = parts.shift() as string;
+    if (c === '..') { done.pop(); continue; }
+    const here = join(root, ...done, c);
+    let target: string | undefined;
+    try { if (lstatSync(here).isSymbolicLink()) target = readlinkSync(here); } catch { /* missing: made later */ }
+    if (target === undefined || ++hops > 40) { done.push(c); continue; }
+    const next = target.split('/').filter((x) => x !== '' && x !== '.');
+    if (target.startsWith('/')) done.length = 0;
+    parts.unshift(...next);
+  }
+  return posix.join(...done, name);
 }

@@ -120,24 +120,6 @@ export interface PackageRecord {
   filename: string;      // path in the pool
 }
 
-export async function showPackage(cfg: AptConfig, name: string): Promise<PackageRecord> {
-  const res = await run('apt-cache', [...cfg.options, 'show', '--no-all-versions', name]);
-  const stanza = parseControlStanzas(res.lines.join('\n')).find((s) => s.get('package') === name);
-  if (res.code !== 0 || stanza === undefined) {
-    throw new GuestPkgError(`Package ${name} (${GUEST_ARCH}) is not available from the ${GUEST_SUITE} index.`,
-      `It may have been renamed or removed from ${GUEST_SUITE}. ${ROOTFS_HINT}`);
-  }
-  return {
-    name,
-    version: stanza.get('version') ?? '',
-    architecture: stanza.get('architecture') ?? GUEST_ARCH,
-    size: Number(stanza.get('size') ?? 0),
-    installedSize: Number(stanza.get('installed-size') ?? 0),
-    sha256: stanza.get('sha256') ?? '',
-    filename: stanza.get('filename') ?? '',
-  };
-}
-
 /** The file name apt-get download gives a package (epoch colon escaped). */
 export function debFileName(rec: Pick<PackageRecord, 'name' | 'version' | 'architecture'>): string {
   return `${rec.name}_${rec.version.replace(/:/g, '%3a')}_${rec.architecture}.deb`;

@@ -54,11 +54,7 @@ export function vfsSetxattr(inode: Inode, name: string, value: Uint8Array, flags
     if (!inode.sb.posixAcl) return -EOPNOTSUPP;
     return setAcl(inode, type, acl, cred);
   }
-  let r = permission(inode, name, MAY_WRITE, cred);
-  if (r < 0) return r;
-  r = securityCheck(name, cred);
-  if (r < 0) return r;
-  r = resolve(inode, name);
+  const r = mayChange(inode, name, cred);
   if (r < 0) return r;
   const store = inode.xattrs ??= new Map();
   const exists = store.has(name);
@@ -79,6 +75,15 @@ export function vfsGetxattr(inode: Inode, name: string, cred: XattrCred): Uint8A
   return inode.xattrs?.get(name) ?? -ENODATA;
 }
 
+/** The checks both setting and removing a (non-ACL) attribute pass: namespace permission, security, handler. */
+function mayChange(inode: Inode, name: string, cred: XattrCred): number {
+  let r = permission(inode, name, MAY_WRITE, cred);
+  if (r < 0) return r;
+  r = securityCheck(name, cred);
+  if (r < 0) return r;
+  return resolve(inode, name);
+}
+
 export function vfsRemovexattr(inode: Inode, name: string, cred: XattrCred): number {
   const type = aclType(name);
   if (type) {
@@ -86,11 +91,7 @@ export function vfsRemovexattr(inode: Inode, name: string, cred: XattrCred): num
     if (!inode.sb.posixAcl) return -EOPNOTSUPP;
     return setAcl(inode, type, null, cred);
   }
-  let r = permission(inode, name, MAY_WRITE, cred);
-  if (r < 0) return r;
-  r = securityCheck(name, cred);
-  if (r < 0) return r;
-  r = resolve(inode, name);
+  const r = mayChange(inode, name, cred);
   if (r < 0) return r;
   if (!inode.xattrs?.delete(name)) return -ENODATA;
   inode.touchC();

@@ -345,7 +345,7 @@ define(NR.sendfile, (k, t) => {
 // copy_file_range: regular files on one file system (tmpfs has no cross-fs copy: EXDEV).
 define(NR.copy_file_range, (k, t) => {
   const inAddr = k.arg(1), outAddr = k.arg(3), flags = k.argInt(5);
-  let len = k.arg(4);
+  let len = Math.min(k.arg(4), MAX_RW);
   if (flags !== 0) return -EINVAL;
   const fin = t.files.get(k.argInt(0)), fout = t.files.get(k.argInt(2));
   if (!fin || (fin.flags & O_PATH) || !fout || (fout.flags & O_PATH)) return -EBADF;
@@ -362,7 +362,9 @@ define(NR.copy_file_range, (k, t) => {
   if (!isReg(iin.mode) || !isReg(iout.mode)) return -EINVAL;
   if (!fin.readable || !fout.writable || (fout.flags & O_APPEND)) return -EBADF;
   if (posIn < 0 || posOut < 0) return -EINVAL;
-  if (posIn + len > Number.MAX_SAFE_INTEGER || posOut + len > Number.MAX_SAFE_INTEGER) return -EOVERFLOW;
+  // generic_copy_file_checks: pos + count wrapping past 2^64 (size_t arithmetic) is EOVERFLOW.
+  const count = k.argBig(4), wrap = 1n << 64n;
+  if (BigInt(posIn) + count >= wrap || BigInt(posOut) + count >= wrap) return -EOVERFLOW;
   len = posIn >= iin.size ? 0 : Math.min(len, iin.size - posIn, MAX_RW);
   if (iin === iout && posOut + len > posIn && posOut < posIn + len) return -EINVAL;
   if (len === 0) return 0;
