@@ -8,3 +8,4 @@ import './mm.js';
 import './info.js';
 import './poll.js';
 import './futex.js';
+import './net.js';

@@ -1,0 +1,4 @@
+// The protocol families and netlink protocols built into the kernel; importing
+// this registers them all (Linux's initcalls for net/).
+import './netlink/af_netlink.js';
+import './netlink/rtnetlink.js';
