@@ -2,3 +2,4 @@
 // this registers them all (Linux's initcalls for net/).
 import './netlink/af_netlink.js';
 import './netlink/rtnetlink.js';
+import './af_inet.js';
