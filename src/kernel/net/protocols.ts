@@ -3,3 +3,5 @@
 import './netlink/af_netlink.js';
 import './netlink/rtnetlink.js';
 import './af_inet.js';
+import './af_unix.js';
+import './netlink/sock_diag.js';

@@ -4,6 +4,7 @@
 import { EINVAL, ENOPROTOOPT, EPERM } from '../errno.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { SkbQueue } from './skbuff.js';
+import type { Socket } from './socket.js';
 
 export const SOL_SOCKET = 1;
 export const SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 5, SO_BROADCAST = 6,
@@ -47,6 +48,8 @@ export class Sock {
   readonly cookie = cookies++;
   /** Owner for /proc/net (sock_i_uid). */
   uid = 0;
+  /** The socket this sock belongs to (sk_socket); kernel-internal socks may have none. */
+  socket: Socket | null = null;
   constructor(readonly family: number, readonly type: number, readonly protocol: number) {}
 
   /** Wake readers and writers (sk_data_ready / sk_write_space). */

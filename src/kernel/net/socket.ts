@@ -41,6 +41,14 @@ export interface SockCaller extends IoWaiter {
   readonly uid: number;
   readonly gid: number;
   readonly privileged: boolean;
+  /** Path names for AF_UNIX, resolved from the caller's root and cwd. */
+  readonly fs?: SockPathOps;
+}
+
+/** What AF_UNIX needs of the VFS: make a socket inode at a path, find the inode at a path. */
+export interface SockPathOps {
+  mknodSock(path: Uint8Array): Inode | number;
+  lookup(path: Uint8Array): Inode | number;
 }
 
 /** struct proto_ops: what a family does for each socket call. Missing ones answer EOPNOTSUPP. */
@@ -72,6 +80,7 @@ export class Socket {
     public ops: ProtoOps, public sk: Sock,
   ) {
     net.sockets.add(this);
+    sk.socket = this;
   }
   get ino(): number { return this.inode?.ino ?? 0; }
   /** The file is non-blocking, or this call says MSG_DONTWAIT. */

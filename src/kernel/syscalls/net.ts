@@ -4,7 +4,7 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE } from '../errno.js';
+import { BLOCKED, EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -16,6 +16,11 @@ import {
 } from '../net/socket.js';
 import { SOL_SOCKET, sockGetsockopt, sockSetsockopt, SO_ACCEPTCONN } from '../net/sock.js';
 import '../net/protocols.js';
+import type { WaitQueue } from '../sched/waitqueue.js';
+import type { SockPathOps } from '../net/socket.js';
+import { AT_FDCWD } from '../fs/vfs.js';
+import { lookupChild } from '../fs/namei.js';
+import { S_IFSOCK } from '../fs/inode.js';
 
 const SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
 /** sizeof(struct sockaddr_storage) */
@@ -23,8 +28,32 @@ const MAX_SOCK_ADDR = 128;
 /** A single send is gathered up to this many bytes (streams continue with the rest). */
 const MAX_SEND = 1 << 20;
 
-export function callerOf(t: Task): SockCaller {
-  return { sleepOn: (q) => t.sleepOn(q), pid: t.pid, uid: t.cred.euid, gid: t.cred.egid, privileged: t.cred.euid === 0 };
+export function callerOf(t: Task, k?: Kernel): SockCaller {
+  const c = { sleepOn: (q: WaitQueue) => t.sleepOn(q), pid: t.pid, uid: t.cred.euid, gid: t.cred.egid, privileged: t.cred.euid === 0 };
+  return k ? { ...c, fs: pathOps(k, t) } : c;
+}
+
+/** AF_UNIX path names: a socket inode made like mknod(S_IFSOCK), or found for connect (needs write access). */
+function pathOps(k: Kernel, t: Task): SockPathOps {
+  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+  return {
+    mknodSock(path) {
+      const par = k.vfs.resolveParent(t, AT_FDCWD, path);
+      if (typeof par === 'number') return par;
+      if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+      if (par.dir.mnt.flags.includes('ro')) return -EROFS;
+      const dir = par.dir.dentry;
+      const perm = dir.inode.permission(3, cred);
+      if (perm < 0) return perm;
+      return dir.inode.mknod(dir, par.name, S_IFSOCK | (0o777 & ~t.fs.umask), 0, cred);
+    },
+    lookup(path) {
+      const p = k.vfs.resolve(t, AT_FDCWD, path, true);
+      if (typeof p === 'number') return p;
+      const perm = p.dentry.inode.permission(2, cred);
+      return perm < 0 ? perm : p.dentry.inode;
+    },
+  };
 }
 
 function sockOf(t: Task, fd: number): Socket | number {
@@ -97,7 +126,7 @@ define(NR.bind, (k, t) => {
   if (typeof s === 'number') return s;
   const addr = userAddr(t, k.arg(1), k.argInt(2));
   if (typeof addr === 'number') return addr;
-  return s.ops.bind ? s.ops.bind(s, addr, callerOf(t)) : -EOPNOTSUPP;
+  return s.ops.bind ? s.ops.bind(s, addr, callerOf(t, k)) : -EOPNOTSUPP;
 });
 
 define(NR.listen, (k, t) => {
@@ -131,7 +160,7 @@ define(NR.connect, (k, t) => {
   if (typeof s === 'number') return s;
   const addr = userAddr(t, k.arg(1), k.argInt(2));
   if (typeof addr === 'number') return addr;
-  return s.ops.connect ? s.ops.connect(s, addr, s.file?.flags ?? 0, callerOf(t)) : -EOPNOTSUPP;
+  return s.ops.connect ? s.ops.connect(s, addr, s.file?.flags ?? 0, callerOf(t, k)) : -EOPNOTSUPP;
 });
 
 function getname(k: Kernel, t: Task, peer: boolean): number {
@@ -193,7 +222,7 @@ const iovLen = (iov: Iov) => iov.reduce((a, [, l]) => a + l, 0);
 
 function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array | null, flags: number): number {
   if (!s.ops.sendmsg) return -EOPNOTSUPP;
-  const r = s.ops.sendmsg(s, data, to, flags, callerOf(t));
+  const r = s.ops.sendmsg(s, data, to, flags, callerOf(t, k));
   if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
   return r;
 }

@@ -13,6 +13,7 @@ import { taskStat, taskStatus } from './array.js';
 import { fdDirs } from './fd.js';
 import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
+import { netDir } from './net.js';
 import {
   ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
 } from './generic.js';
@@ -120,6 +121,7 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     file('mountinfo', 0o444, () => { const fs = taskFs(t); return fs ? mountinfo(k, fs.root) : -ENOENT; }),
     // No kernel symbols to show: Linux prints "0" then too.
     file('wchan', 0o444, () => '0'),
+    netDir(k, sb, scope, base, owner),
     file('schedstat', 0o444, () => `${t.utime + t.stime} 0 ${t.nvcsw + t.nivcsw}\n`),
   );
   return list;

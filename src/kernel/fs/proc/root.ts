@@ -53,6 +53,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('loadavg', () => loadavg(k)),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
+    symlinkEntry(sb, '', 'net', () => 'self/net'),
     f('stat', () => stat(k)),
     sysEntry(k, sb),
     f('uptime', () => uptime(k)),
