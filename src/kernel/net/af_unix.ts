@@ -3,7 +3,7 @@
 // inode in the file system), by an abstract name (leading NUL), or unnamed
 // (socketpair). Data moves between the sockets' receive queues directly.
 // Ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not carried yet.
-import { EADDRINUSE, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOTCONN, EOPNOTSUPP, EPIPE, EPROTOTYPE,
+import { EADDRINUSE, ENOENT, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOTCONN, EOPNOTSUPP, EPIPE, EPROTOTYPE,
   ESOCKTNOSUPPORT, EPROTONOSUPPORT, BLOCKED, EMSGSIZE, EPERM } from '../errno.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import type { Inode } from '../fs/inode.js';
@@ -96,8 +96,8 @@ let autobindSeq = 0;
 function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
   const sk = usk(s);
   if (addr.length < UN_PATH_OFF || new DataView(addr.buffer, addr.byteOffset).getUint16(0, true) !== AF_UNIX) return -EINVAL;
-  if (sk.name) return -EINVAL;
   const table = abstractTable(s.net);
+  if (sk.name && addr.length === UN_PATH_OFF) return -EINVAL;
   if (addr.length === UN_PATH_OFF) {
     // Autobind: an abstract name of five hex digits.
     let bytes: Uint8Array;
@@ -112,12 +112,15 @@ function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
   const n = mkname(addr);
   if (typeof n === 'number') return n;
   if (n.abstract) {
+    if (sk.name) return -EINVAL;
     if (table.has(keyOf(n.bytes))) return -EADDRINUSE;
     table.set(keyOf(n.bytes), sk);
     sk.name = sockaddrUn(n.bytes, false);
     return 0;
   }
   if (!c.fs) return -EOPNOTSUPP;
+  // Linux makes the node before it looks at the socket: an existing path wins over "already bound".
+  if (sk.name) return c.fs.lookup(n.bytes) === -ENOENT ? -EINVAL : -EADDRINUSE;
   const inode = c.fs.mknodSock(n.bytes);
   if (typeof inode === 'number') return inode === -17 /* EEXIST */ ? -EADDRINUSE : inode;
   byInode.set(inode, sk);
