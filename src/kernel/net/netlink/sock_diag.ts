@@ -6,7 +6,7 @@ import { AF_INET, AF_INET6, AF_MAX, AF_NETLINK, AF_PACKET, AF_UNIX, SOCK_STREAM,
 import { InetSock, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_RAW, IPPROTO_UDPLITE, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from '../af_inet.js';
 import { UnixSock, unixSockets } from '../af_unix.js';
 import { netlinkKernelCreate, netlinkKernelSockets, netlinkUserSockets, NETLINK_SOCK_DIAG, type NetlinkRequest, type NetlinkSock } from './af_netlink.js';
-import { NLM_F_DUMP, NLM_F_MULTI, NlWriter, struct } from './message.js';
+import { NLM_F_DUMP, NLM_F_MULTI, NlWriter, attrU32, parseAttrs, struct } from './message.js';
 
 export const SOCK_DIAG_BY_FAMILY = 20, SOCK_DESTROY = 21;
 export const UDIAG_SHOW_NAME = 1, UDIAG_SHOW_VFS = 2, UDIAG_SHOW_PEER = 4, UDIAG_SHOW_ICONS = 8, UDIAG_SHOW_RQLEN = 16,
@@ -15,6 +15,7 @@ export const UNIX_DIAG_NAME = 0, UNIX_DIAG_VFS = 1, UNIX_DIAG_PEER = 2, UNIX_DIA
   UNIX_DIAG_MEMINFO = 5, UNIX_DIAG_SHUTDOWN = 6, UNIX_DIAG_UID = 7;
 export const NDIAG_SHOW_MEMINFO = 1, NDIAG_SHOW_GROUPS = 2, NDIAG_SHOW_FLAGS = 8, NDIAG_PROTO_ALL = 255;
 export const NETLINK_DIAG_MEMINFO = 0, NETLINK_DIAG_GROUPS = 1, NETLINK_DIAG_FLAGS = 4;
+export const INET_DIAG_REQ_PROTOCOL = 3;
 export const INET_DIAG_MEMINFO = 1, INET_DIAG_INFO = 2, INET_DIAG_SHUTDOWN = 8, INET_DIAG_SKMEMINFO = 7;
 
 /** sk_meminfo: SK_MEMINFO_VARS u32 counters. */
@@ -129,6 +130,9 @@ function sockDiagInput(req: NetlinkRequest): number | { dump: Uint8Array[] } {
     case AF_INET: case AF_INET6: {
       const proto = msg.payload[1];
       if (![IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPPROTO_RAW].includes(proto)) return -ENOENT;
+      // Protocols past 255 (MPTCP) are named by an attribute; none is built in.
+      const wide = attrU32(parseAttrs(msg.payload, 56).get(INET_DIAG_REQ_PROTOCOL));
+      if (wide !== undefined && wide !== proto) return -ENOENT;
       return dump ? { dump: inetDump(req, family) } : -ENOENT;
     }
     case AF_UNIX: return dump ? { dump: unixDump(req) } : -ENOENT;
