@@ -3,7 +3,7 @@
 import { EINVAL, ENODEV, EOPNOTSUPP, EPERM } from '../../errno.js';
 import type { Net } from '../net_namespace.js';
 import { STAT_NAMES, type NetDevice } from '../netdevice.js';
-import { fib4Routes, RT_TABLE_MAIN, type FibRoute } from '../ipv4/fib.js';
+import { fib4Routes, type FibRoute } from '../ipv4/fib.js';
 import { fib6Routes, ICMPV6_ROUTER_PREF_MEDIUM } from '../ipv6/route.js';
 import { netlinkKernelCreate, NETLINK_ROUTE, type NetlinkRequest } from './af_netlink.js';
 import { NLM_F_DUMP, NLM_F_MULTI, NlWriter, attrU32, parseAttrs, struct } from './message.js';
@@ -34,7 +34,7 @@ export const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PR
 const centis = (ns: number) => Math.floor(ns / 1e7);
 
 /** rtnl_fill_ifinfo: struct ifinfomsg and the attributes of one device. */
-export function fillIfinfo(net: Net, w: NlWriter, dev: NetDevice, extMask: number): void {
+export function fillIfinfo(w: NlWriter, dev: NetDevice, extMask: number): void {
   w.bytes(struct(16, (dv) => {
     dv.setUint16(2, dev.type, true);
     dv.setInt32(4, dev.ifindex, true);
@@ -64,7 +64,7 @@ export function fillIfinfo(net: Net, w: NlWriter, dev: NetDevice, extMask: numbe
   }
   w.nestStart(IFLA_XDP, false).u8(IFLA_XDP_ATTACHED, 0).nestEnd();
   w.str(IFLA_QDISC, dev.qdisc);
-  fillAfSpec(net, w, dev);
+  fillAfSpec(w, dev);
   w.attr(IFLA_MAP, new Uint8Array(32));
   w.nestStart(IFLA_DEVLINK_PORT).nestEnd().nestStart(IFLA_DPLL_PIN).nestEnd();
 }
@@ -74,7 +74,7 @@ const s32s = (vals: number[]) => struct(vals.length * 4, (dv) => vals.forEach((v
 const snmp64 = (vals: number[]) => struct(vals.length * 8, (dv) => vals.forEach((v, i) => dv.setBigUint64(i * 8, BigInt(i === 0 ? vals.length : v), true)));
 
 /** IFLA_AF_SPEC: the per-family device data (inet_fill_link_af, inet6_fill_link_af). */
-function fillAfSpec(net: Net, w: NlWriter, dev: NetDevice): void {
+function fillAfSpec(w: NlWriter, dev: NetDevice): void {
   w.nestStart(IFLA_AF_SPEC, false);
   if (dev.inDev) w.nestStart(2, false).attr(IFLA_INET_CONF, s32s(dev.inDev.devconf)).nestEnd();
   const i6 = dev.in6Dev;
@@ -91,7 +91,6 @@ function fillAfSpec(net: Net, w: NlWriter, dev: NetDevice): void {
       .u8(IFLA_INET6_ADDR_GEN_MODE, i6.addrGenMode).nestEnd();
   }
   w.nestEnd();
-  void net;
 }
 
 function cacheinfo(prefered: number, valid: number, cstamp: number, tstamp: number): Uint8Array {
@@ -143,9 +142,10 @@ function routeMessage(req: NetlinkRequest, r: FibRoute, flags: number): Uint8Arr
   if (r.gateway) w.attr(RTA_GATEWAY, r.gateway);
   w.u32(RTA_OIF, r.oif.ifindex);
   if (r.family === 10) {
+    // rta_cacheinfo: no use, expiry or error recorded for a local route.
     w.attr(RTA_CACHEINFO, new Uint8Array(32));
     w.u8(RTA_PREF, ICMPV6_ROUTER_PREF_MEDIUM);
-  } else if (r.priority) w.u32(RTA_PRIORITY, r.priority);
+  }
   return w.end().data();
 }
 
@@ -161,7 +161,7 @@ function getLink(req: NetlinkRequest): ReturnType<typeof rtnetlinkInput> {
   const extMask = attrU32(attrs.get(IFLA_EXT_MASK)) ?? 0;
   const fill = (dev: NetDevice, flags: number) => {
     const w = req.reply(new NlWriter(), RTM_NEWLINK, flags);
-    fillIfinfo(req.net, w, dev, extMask);
+    fillIfinfo(w, dev, extMask);
     return w.end().data();
   };
   if (msg.flags & NLM_F_DUMP) return { dump: req.net.devices.map((d) => fill(d, NLM_F_MULTI)) };
@@ -195,7 +195,6 @@ function getRoute(req: NetlinkRequest): ReturnType<typeof rtnetlinkInput> {
     const table = attrU32(parseAttrs(msg.payload, 12).get(RTA_TABLE)) ?? msg.payload[4];
     if (table) list = list.filter((r) => r.table === table);
   }
-  void RT_TABLE_MAIN;
   return { dump: list.map((r) => routeMessage(req, r, NLM_F_MULTI)) };
 }
 
