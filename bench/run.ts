@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest, GUEST_SRC } from '../tests/diff/build.js';
 import { REPO, spawnWithTimeout, type RunResult } from '../tests/diff/harness.js';
+import { benchStartup } from './startup.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   } else {
     console.log('guest MIPS         - (no --stats line from tuxglass)');
   }
+  problems.push(...await benchStartup());
   for (const p of problems) console.error(`bench: ${p}`);
   return problems.length ? 1 : 0;
 }

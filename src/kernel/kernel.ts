@@ -4,6 +4,7 @@
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
+import { PageCache } from './mm/filemap.js';
 import { Mm, FAULT_OK, FAULT_SIGBUS } from './mm/mm.js';
 import { SigHand } from './signal/signals.js';
 import { Task, Cred } from './sched/task.js';
@@ -21,6 +22,9 @@ import { Vfs } from './fs/vfs.js';
 import { setFsClock } from './fs/clock.js';
 import { KernelLog } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
+import { rseqPreempt, rseqResume } from './sched/rseq.js';
+import { LoadAvg } from './sched/loadavg.js';
+import { pidMax } from './sysctl/kernel.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -37,6 +41,8 @@ const YIELD_MS = 15;
 export class Kernel {
   readonly mem: PhysMem;
   readonly pages: PageAllocator;
+  /** File pages in RAM (Linux's page cache): /proc/meminfo's Cached, Shmem, Dirty, Mapped. */
+  readonly pageCache: PageCache;
   readonly hart: Hart;
   readonly clock: VirtualClock;
   readonly timers = new TimerQueue();
@@ -59,7 +65,7 @@ export class Kernel {
   init: Task | null = null;
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
-  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0 };
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0 };
   bootWallMs: number;
   /** Exited tasks not yet reaped (shown as Z in /proc). */
   readonly zombieTasks = new Map<number, Task>();
@@ -69,7 +75,9 @@ export class Kernel {
   readonly onInterrupt = new Map<Task, () => void>();
   futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
   onSetsid: ((t: Task) => void) | null = null;
-  loadavg: [number, number, number] = [0, 0, 0];
+  /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
+  readonly load = new LoadAvg();
+  get loadavg(): [number, number, number] { return this.load.averages(); }
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
   constructor(readonly opts: KernelOptions) {
@@ -78,6 +86,7 @@ export class Kernel {
     this.hostname = opts.hostname ?? '(none)';
     this.mem = new PhysMem(opts.memBytes);
     this.pages = new PageAllocator(this.mem);
+    this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);
     this.clock = new VirtualClock(this.host.wallClockMs() * 1e6, () => this.hart.instret);
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
@@ -92,7 +101,14 @@ export class Kernel {
 
   allocPid(): number {
     let pid = this.nextPid;
-    while (this.tasks.has(pid) || this.groups.has(pid)) pid++;
+    // alloc_pid: past kernel.pid_max numbering wraps to RESERVED_PIDS (300).
+    const max = pidMax.get(this);
+    const taken = (p: number) => this.tasks.has(p) || this.groups.has(p);
+    for (let tries = 0; taken(pid) || pid >= max; tries++) {
+      pid = pid >= max ? 300 : pid + 1;
+      // Every number below pid_max in use (fork would fail with EAGAIN): go past it rather than loop.
+      if (tries > max) { pid = max; while (taken(pid)) pid++; break; }
+    }
     this.nextPid = pid + 1;
     return pid;
   }
@@ -119,7 +135,10 @@ export class Kernel {
   }
 
   enqueue(t: Task): void {
-    if (t.state === 'R' && !this.runqueue.includes(t)) this.runqueue.push(t);
+    if (t.state === 'R' && !this.runqueue.includes(t)) {
+      this.runqueue.push(t);
+      t.queuedAt = this.clock.monotonic();
+    }
     this.wakeIdle?.();
   }
 
@@ -134,6 +153,7 @@ export class Kernel {
   private switchTo(t: Task): void {
     if (this.onHart === t) return;
     if (this.onHart) {
+      rseqPreempt(this.onHart);
       this.onHart.ctx.saveFrom(this.hart);
       this.stats.contextSwitches++;
     }
@@ -174,7 +194,7 @@ export class Kernel {
   /** sched_yield: go to the back of the run queue. */
   yieldTask(t: Task): void {
     const i = this.runqueue.indexOf(t);
-    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.nvcsw++; }
+    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.queuedAt = this.clock.monotonic(); t.nvcsw++; }
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
@@ -185,6 +205,8 @@ export class Kernel {
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
       const now = this.clock.monotonic();
+      // Before timers wake anyone: periods slept through count the machine as it was, idle.
+      if (now >= this.load.next) this.load.sample(this, now);
       this.timers.expire(now);
       const t = this.runqueue[0];
       if (!t) {
@@ -194,6 +216,9 @@ export class Kernel {
       }
       this.current = t;
       this.switchTo(t);
+      if (t.rseqPending) rseqResume(this, t);
+      if (t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+      const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
       if (hasDeliverable(t)) {
         handleSignals(this, t);
         if (t.state !== 'R') { this.dequeue(t); continue; }
@@ -203,12 +228,24 @@ export class Kernel {
       const before = this.hart.instret;
       const cause = this.hart.run(budget);
       t.utime += this.hart.instret - before;
+      t.execStart = this.clock.monotonic();
       if (cause >= 0) this.trap(t, cause);
-      else if (this.runqueue.length > 1 && this.runqueue[0] === t) {
-        // Slice used up: round robin.
-        this.runqueue.shift();
-        this.runqueue.push(t);
-        t.nivcsw++;
+      else {
+        // The budget ran out: the timer interrupt that ends a slice.
+        this.stats.interrupts++;
+        if (this.runqueue.length > 1 && this.runqueue[0] === t) {
+          // Slice used up: round robin.
+          this.runqueue.shift();
+          this.runqueue.push(t);
+          t.queuedAt = this.clock.monotonic();
+          t.nivcsw++;
+        }
+      }
+      // Faults taken by the hart or by syscalls copying user memory count for the task.
+      if (t.mm === mm) {
+        const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
+        t.minFlt += minor; t.majFlt += major;
+        this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
       }
       if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
@@ -225,6 +262,7 @@ export class Kernel {
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
+      this.stats.interrupts++; // the timer that ends the idle period
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         const start = this.host.monotonicMs();
@@ -298,6 +336,7 @@ export class Kernel {
     t.stime += 200; // a syscall's kernel work, charged in virtual time
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
+      if (t.state !== 'R') t.nvcsw++; // it sleeps: a voluntary switch
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' && hasDeliverable(t)) t.wake();
       return;

@@ -6,7 +6,7 @@ import { buildGuest } from './build.js';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
-  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'crash'];
+  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -39,6 +39,15 @@ const cases: DiffCase[] = [
   prog('sys_signal', '/tmp/sys_signal', [], { status: 143, stdout: /sigwaitinfo sig=10 /, }),
   prog('sys_proc', '/tmp/sys_proc', [], { stdout: /exec sh: exited 5\n(.*\n)*after fork child saw 2, parent sees 1\n$/ }),
   prog('sys_fault', '/tmp/sys_fault', [], { stdout: /write\(1, BAD, 10\) = -1 EFAULT\n(.*\n)*jump to unmapped 0x1000: sig=11 code=1 addr_ok=1\n/ }),
+  prog('sys_mmap', '/tmp/sys_mmap', [], { stdout: /parent sees child's store: \[child\]\n(.*\n)*private page after own write: \[zBCDE\]\n(.*\n)*shared anon after child: 42, private anon: 1\n(.*\n)*page 1 after shrinking: sig=7 code=2\n(.*\n)*done\n$/ }),
+  prog('sys_maps', '/tmp/sys_maps', [], { stdout: /file, split by mprotect:\n  \+0\.\.\+1 r--p off=1000 the-file mapsfile\n  \+1\.\.\+2 rw-p off=2000 the-file mapsfile\n(.*\n)*done\n$/ }),
+  // Mounts its own tmpfs (the reference runs as root in a private mount namespace).
+  prog('sys_xattr', '/tmp/sys_xattr', [], { stdout: /listxattr\(d\) = 32: \[system\.posix_acl_default\] \[user\.a\]\n/ }),
+  prog('sys_sched', '/tmp/sys_sched', [], { stdout: /middle exited 0; the orphan got signal 10\n(.*\n)*mincore = 1010\n(.*\n)*setpriority\(PRIO_PROCESS, 0, 1\) = -1 EACCES\n/ }),
+  // Mounts its own tmpfs too.
+  prog('sys_fsops', '/tmp/sys_fsops', [], { stdout: /memfd link: \/memfd:test \(deleted\)\n(.*\n)*statfs \/proc: f_type=0x9fa0 /}),
+  // /proc and /proc/sys as procps parses them (the program filters what differs by kernel version).
+  prog('sys_procfs', '/tmp/sys_procfs', [], { stdout: /stat fields=52\n(.*\n)*write \/proc\/sys\/vm\/swappiness "abc" = EINVAL\n/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDeb822Sources, parseOneLineSources, pickDebianMirror } from '../../src/host/guestpkg/sources.js';
 import { parseAppletTable } from '../../src/host/guestpkg/busybox-applets.js';
-import { EM_RISCV, isRiscv64Elf, readElfIdent } from '../../src/host/guestpkg/elf.js';
+import { EM_RISCV, isRiscv64Elf, readElfDynamic, readElfIdent } from '../../src/host/guestpkg/elf.js';
+import { LIBRARY_DIRS } from '../../src/host/guestpkg/closure.js';
+import { mergedPath } from '../../src/host/guestpkg/usrmerge.js';
+import { missingPackages } from '../../src/host/guestpkg/resolve.js';
 import { condenseAptLine, debFileName } from '../../src/host/guestpkg/fetch.js';
 import { readHostSources } from '../../src/host/guestpkg/aptconfig.js';
 import { withCacheLock } from '../../src/host/guestpkg/lock.js';
@@ -182,6 +185,26 @@ test('cache location: $TUXGLASS_CACHE, else <package root>/.cache', () => {
   }
 });
 
+test('usrmerge maps /bin, /sbin and /lib under /usr and leaves the rest', () => {
+  assert.equal(mergedPath('./bin/ls'), 'usr/bin/ls');
+  assert.equal(mergedPath('lib/riscv64-linux-gnu/libc.so.6'), 'usr/lib/riscv64-linux-gnu/libc.so.6');
+  assert.equal(mergedPath('sbin'), 'usr/sbin');
+  assert.equal(mergedPath('usr/bin/ls'), 'usr/bin/ls');
+  assert.equal(mergedPath('etc/passwd'), 'etc/passwd');
+  assert.equal(mergedPath('library/x'), 'library/x');
+});
+
+test("apt's unknown-package errors name the package", () => {
+  assert.deepEqual(missingPackages(['Reading package lists...', 'E: Unable to locate package frobnicate']), ['frobnicate']);
+  assert.deepEqual(missingPackages(["E: Package 'vim' has no installation candidate"]), ['vim']);
+  assert.deepEqual(missingPackages(['Inst bash (5.2 Debian:13 [riscv64])']), []);
+});
+
+test('readElfDynamic: a static binary has no dynamic section; garbage is not an ELF', () => {
+  assert.equal(readElfDynamic(new Uint8Array(100)), undefined);
+  assert.equal(readElfDynamic(new TextEncoder().encode('#!/bin/sh\necho hi\n')), undefined);
+});
+
 const haveApt = ['apt-get', 'apt-cache', 'dpkg-deb'].every((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).error === undefined);
 const aptSkip = haveApt ? false : 'apt-get/apt-cache/dpkg-deb not installed on this host (apt-get install apt dpkg)';
 
@@ -190,19 +213,56 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
   const root = await ensureRootfs({ log: (l) => lines.push(l) });
   assert.equal(root, defaultRootfsDir());
 
-  await t.test('busybox is a riscv64 ELF at /bin/busybox', () => {
-    const image = readFileSync(join(root, 'bin/busybox'));
-    assert.equal(image.readUInt32BE(0), 0x7f454c46);
-    assert.equal(image[4], 2, 'ELFCLASS64');
-    assert.equal(image.readUInt16LE(18), 243, 'e_machine EM_RISCV');
-    assert.ok((statSync(join(root, 'bin/busybox')).mode & 0o111) !== 0, 'executable');
+  await t.test('a merged /usr: /bin, /sbin and /lib are links into /usr', () => {
+    assert.equal(readlinkSync(join(root, 'bin')), 'usr/bin');
+    assert.equal(readlinkSync(join(root, 'sbin')), 'usr/sbin');
+    assert.equal(readlinkSync(join(root, 'lib')), 'usr/lib');
   });
 
-  await t.test('more than 200 applet links, each pointing at busybox', () => {
-    const links = readdirSync(join(root, 'bin')).filter((n) => lstatSync(join(root, 'bin', n)).isSymbolicLink());
+  await t.test('the named tools are riscv64 ELF executables', () => {
+    for (const tool of ['bin/bash', 'bin/ls', 'bin/ps', 'bin/free', 'sbin/ip', 'sbin/mke2fs', 'bin/strace', 'bin/busybox', 'bin/pidstat', 'bin/udevadm', 'bin/systemctl']) {
+      const image = readFileSync(join(root, tool));
+      assert.equal(image.readUInt32BE(0), 0x7f454c46, tool);
+      assert.equal(image.readUInt16LE(18), 243, `${tool}: e_machine EM_RISCV`);
+      assert.ok((statSync(join(root, tool)).mode & 0o111) !== 0, `${tool} executable`);
+    }
+  });
+
+  await t.test('every DT_NEEDED library of every executable is in the root', () => {
+    const missing: string[] = [];
+    for (const dir of ['usr/bin', 'usr/sbin']) {
+      for (const name of readdirSync(join(root, dir))) {
+        const p = join(root, dir, name);
+        if (!lstatSync(p).isFile()) continue;
+        const dyn = readElfDynamic(readFileSync(p));
+        for (const so of dyn?.needed ?? []) {
+          const found = [...dyn!.runpath.map((d) => d.replace(/^\//, '')), ...LIBRARY_DIRS].some((d) => existsSync(join(root, d, so)));
+          if (!found) missing.push(`${so} for /${dir}/${name}`);
+        }
+      }
+    }
+    assert.deepEqual(missing, []);
+    assert.ok(existsSync(join(root, 'lib/ld-linux-riscv64-lp64d.so.1')), 'the dynamic loader at its PT_INTERP path');
+  });
+
+  await t.test('alternatives as the postinst scripts set them', () => {
+    assert.equal(readlinkSync(join(root, 'usr/bin/awk')), '/etc/alternatives/awk');
+    assert.equal(readlinkSync(join(root, 'etc/alternatives/awk')), '/usr/bin/gawk');
+    assert.equal(readlinkSync(join(root, 'etc/alternatives/iptables')), '/usr/sbin/iptables-nft');
+    assert.equal(readlinkSync(join(root, 'etc/alternatives/sar')), '/usr/bin/sar.sysstat');
+    assert.equal(readlinkSync(join(root, 'usr/bin/sh')), 'dash');
+  });
+
+  await t.test('docs, manuals and translations are dropped', () => {
+    for (const d of ['usr/share/doc', 'usr/share/man', 'usr/share/locale']) assert.ok(!existsSync(join(root, d)), d);
+  });
+
+  await t.test('busybox applet links sit off PATH, each pointing at busybox', () => {
+    const dir = join(root, 'usr/libexec/busybox');
+    const links = readdirSync(dir);
     assert.ok(links.length > 200, `${links.length} applet links`);
-    for (const n of links) assert.equal(readlinkSync(join(root, 'bin', n)), 'busybox', n);
-    for (const n of ['sh', 'ls', 'cat', 'mount', 'ps', '[']) assert.ok(links.includes(n), `/bin/${n}`);
+    for (const n of links) assert.equal(readlinkSync(join(dir, n)), '../../bin/busybox', n);
+    for (const n of ['sh', 'ls', 'cat', 'mount', 'ps', '[']) assert.ok(links.includes(n), n);
   });
 
   await t.test('directories and their modes', () => {
@@ -215,14 +275,15 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
 
   await t.test('/etc files', () => {
     const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8').split('\n');
-    assert.equal(passwd[0], 'root:x:0:0:root:/root:/bin/sh');
+    assert.equal(passwd[0], 'root:x:0:0:root:/root:/bin/bash');
     for (const u of ['daemon', 'bin', 'sys', 'nobody']) assert.ok(passwd.some((l) => l.startsWith(`${u}:x:`)), u);
     assert.match(readFileSync(join(root, 'etc/group'), 'utf8'), /^root:x:0:$/m);
     assert.equal(readFileSync(join(root, 'etc/hostname'), 'utf8'), 'tuxglass\n');
-    const profile = readFileSync(join(root, 'etc/profile'), 'utf8');
-    assert.match(profile, /^PATH=.*\/bin/m);
-    assert.match(profile, /PS1=/);
-    assert.match(readFileSync(join(root, 'etc/shells'), 'utf8'), /^\/bin\/sh$/m);
+    assert.match(readFileSync(join(root, 'etc/profile'), 'utf8'), /PATH=/, "Debian's /etc/profile");
+    assert.match(readFileSync(join(root, 'etc/shells'), 'utf8'), /^\/bin\/bash$/m);
+    assert.match(readFileSync(join(root, 'etc/os-release'), 'utf8'), /^ID=debian$/m);
+    assert.match(readFileSync(join(root, 'etc/fstab'), 'utf8'), /^proc\s+\/proc\s+proc/m);
+    for (const f of ['shadow', 'nsswitch.conf', 'hosts']) assert.ok(existsSync(join(root, 'etc', f)), f);
   });
 
   await t.test('manifest records the package', () => {
@@ -245,7 +306,7 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
   const qemu = spawnSync('qemu-riscv64-static', [join(root, 'bin/busybox'), '--list'], { encoding: 'utf8' });
   await t.test('applets match what busybox itself lists', { skip: qemu.error ? 'qemu-riscv64-static not installed' : false }, () => {
     const listed = qemu.stdout.split('\n').filter((n) => n !== '' && n !== 'busybox').sort();
-    const links = readdirSync(join(root, 'bin')).filter((n) => n !== 'busybox').sort();
+    const links = readdirSync(join(root, 'usr/libexec/busybox')).sort();
     assert.deepEqual(links, listed);
   });
 });

@@ -1,11 +1,12 @@
 // The small configuration files a Debian base system gets from base-files and
-// base-passwd, reduced to what a busybox root needs. Pure data.
+// base-passwd and that postinst scripts leave, reduced to what the guest
+// needs. Pure data. /etc/profile and /etc/bash.bashrc are Debian's own.
 
 export const HOSTNAME = 'tuxglass';
 
 // Same names and ids as Debian's base-passwd.
 export const PASSWD = [
-  'root:x:0:0:root:/root:/bin/sh',
+  'root:x:0:0:root:/root:/bin/bash',
   'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin',
   'bin:x:2:2:bin:/bin:/usr/sbin/nologin',
   'sys:x:3:3:sys:/dev:/usr/sbin/nologin',
@@ -41,18 +42,10 @@ export const SHADOW = [
   'nobody:*:19000:0:99999:7:::',
 ].join('\n') + '\n';
 
-export const PROFILE = `# /etc/profile: read by login shells (tuxglass default root)
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
-if [ "$(id -u)" -eq 0 ]; then
-  PS1='\\u@\\h:\\w# '
-else
-  PS1='\\u@\\h:\\w\\$ '
-fi
-export PS1
-`;
+export const SHELLS = '# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n';
 
-export const SHELLS = '# /etc/shells: valid login shells\n/bin/sh\n/bin/ash\n';
+// No block devices yet: the root is the initial tmpfs, as in an initramfs.
+export const FSTAB = '# /etc/fstab: static file system information.\n#\n# <file system> <mount point>   <type>  <options>       <dump>  <pass>\nproc            /proc           proc    defaults        0       0\n';
 
 export const HOSTS = `127.0.0.1\tlocalhost\n127.0.1.1\t${HOSTNAME}\n::1\t\tlocalhost ip6-localhost ip6-loopback\n`;
 
@@ -65,7 +58,7 @@ export const ETC_FILES: ReadonlyArray<{ path: string; content: string; mode: num
   { path: 'etc/shadow', content: SHADOW, mode: 0o640 },
   { path: 'etc/hostname', content: `${HOSTNAME}\n`, mode: 0o644 },
   { path: 'etc/hosts', content: HOSTS, mode: 0o644 },
-  { path: 'etc/profile', content: PROFILE, mode: 0o644 },
+  { path: 'etc/fstab', content: FSTAB, mode: 0o644 },
   { path: 'etc/shells', content: SHELLS, mode: 0o644 },
   { path: 'etc/nsswitch.conf', content: NSSWITCH, mode: 0o644 },
 ];

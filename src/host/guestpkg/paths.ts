@@ -54,6 +54,7 @@ export interface CacheLayout {
   root: string;
   apt: string;       // private apt configuration and state
   debs: string;      // downloaded .deb files
+  unpacked: string;  // each .deb's data archive, unpacked once
   rootfs: string;
   manifest: string;  // what went into the rootfs
   stamp: string;     // present only once the rootfs is completely assembled
@@ -64,6 +65,7 @@ export function cacheLayout(root: string = cacheDir()): CacheLayout {
     root,
     apt: join(root, 'apt'),
     debs: join(root, 'debs'),
+    unpacked: join(root, 'unpacked'),
     rootfs: join(root, 'rootfs'),
     manifest: join(root, 'manifest.json'),
     stamp: join(root, 'rootfs.stamp'),

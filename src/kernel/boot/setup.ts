@@ -9,6 +9,10 @@ import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
 import { S_IFCHR } from '../fs/inode.js';
 import { execve } from '../exec/execve.js';
 import { makeProcfs } from '../fs/proc/index.js';
+import { makeSysfs } from '../fs/sysfs/index.js';
+import { classDeviceAdd, deviceModel } from '../device/core.js';
+import { registerCpus } from '../device/cpu.js';
+import { registerKernelKobj } from '../device/ksysfs.js';
 import type { Task } from '../sched/task.js';
 
 const enc = new TextEncoder();
@@ -36,9 +40,31 @@ export function setupDevices(k: Kernel): void {
   }
   d.inode.mkdir(d, 'shm', 0o1777, root);
   d.inode.mkdir(d, 'pts', 0o755, root);
-  k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime']);
+  setupDeviceModel(k);
+  // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
+  const sys = makeSysfs(k);
+  k.vfs.mountAt('/sys', sys.sb, sys.root, 'sysfs', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
   const proc = makeProcfs(k);
   k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+  k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
+  // POSIX shared memory (shm_open) lives in a tmpfs of its own.
+  const shm = makeTmpfs('tmpfs', 0o1777);
+  k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
+  // devtmpfs and sysfs are one instance however often they are mounted; each proc mount is a new one.
+  k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
+  k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));
+  k.vfs.fsTypes.register('proc', () => makeProcfs(k));
+}
+
+/** The /sys tree: CPUs, /sys/kernel, and the class devices behind the /dev nodes made here. */
+function setupDeviceModel(k: Kernel): void {
+  const m = deviceModel(k);
+  registerCpus(m, 1);
+  registerKernelKobj(m);
+  for (const [name, maj, min] of MEM_NODES) classDeviceAdd(k, 'mem', name, { devt: makedev(maj, min) });
+  classDeviceAdd(k, 'tty', 'tty', { devt: makedev(5, 0) });
+  classDeviceAdd(k, 'tty', 'console', { devt: makedev(5, 1) });
+  classDeviceAdd(k, 'tty', 'ttyS0', { devt: makedev(4, 64), parent: m.platform.dir('10000000.serial').dir('tty') });
 }
 
 /** PID 1 runs `path` with the console on fds 0, 1, 2. */

@@ -2,6 +2,7 @@
 // ELF images are mapped the way Linux's binfmt_elf maps them (segments from
 // the file, bss as anonymous memory, the interpreter for dynamic programs),
 // then the stack gets argv, envp and the auxiliary vector.
+import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Mm, pageDown, pageUp, PAGE_SIZE, STACK_TOP, TASK_SIZE } from '../mm/mm.js';
@@ -27,7 +28,7 @@ const dec = new TextDecoder('latin1');
 interface Loaded { path: Path; inode: Inode; data: Uint8Array }
 
 function fileBytes(inode: Inode): Uint8Array {
-  if (inode instanceof TmpfsFile) return inode.data().subarray(0, inode.size);
+  if (inode instanceof TmpfsFile) return inode.contents();
   const out = new Uint8Array(inode.size);
   inode.readAt(0, out);
   return out;
@@ -46,7 +47,7 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
 }
 
 function mapSource(inode: Inode, path: string): MapSource {
-  return { readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path };
+  return { mapping: inode.mapping, readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path };
 }
 
 /** Map the PT_LOAD segments of img at bias; returns the end of the highest segment. */
@@ -60,7 +61,9 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const fileEnd = va + s.filesz;
     const mapEnd = pageUp(fileEnd);
     if (s.filesz > 0) {
-      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start), zeroFrom: fileEnd } as never, 'fixed');
+      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start),
+        // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
+        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity } as never, 'fixed');
       if (r < 0) return 'map';
     }
     const memEnd = pageUp(va + s.memsz);
@@ -158,6 +161,8 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     { type: AT.GID, value: cred.gid },
     { type: AT.EGID, value: cred.egid },
     { type: AT.SECURE, value: 0 },
+    { type: AT.RSEQ_FEATURE_SIZE, value: RSEQ_FEATURE_SIZE },
+    { type: AT.RSEQ_ALIGN, value: RSEQ_ALIGN },
   ];
   const layout = buildInitialStack({ stackTop: STACK_TOP, argv, envp, execfn: path, platform: null, random, auxv });
   if (layout.base < STACK_TOP - STACK_INITIAL) { mm.release(); return -E2BIG; }
@@ -167,6 +172,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
 
   // Point of no return: the old image goes away.
   const old = t.mm;
+  mm.thpDisable = old.thpDisable; // PR_SET_THP_DISABLE survives execve
   t.mm = mm;
   k.switchMm(t);
   if (--old.users === 0) { k.dropMm(old); old.release(); }
@@ -178,6 +184,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.altStack = { sp: 0, flags: 2, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;
+  t.rseq = null; t.rseqPending = false; t.rseqEvent = false;
   const base = dec.decode(path).split('/').pop() ?? '';
   t.comm = base.slice(0, 15);
   t.exe?.put();

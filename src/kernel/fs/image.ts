@@ -47,6 +47,7 @@ export function attachImage(sb: SuperBlock, dir: Dentry, src: ImageSource, path:
       } else if (type === S_IFREG) {
         const f = new TmpfsFile(sb, n.mode);
         f.size = n.size;
+        f.swapBacked = false;
         f.loader = () => src.read(childPath);
         inode = f;
       } else if (type === S_IFLNK) {

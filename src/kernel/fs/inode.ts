@@ -6,6 +6,8 @@ import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
 import { now, type Timespec } from './clock.js';
+import type { AddressSpace } from '../mm/filemap.js';
+import type { AclEntry } from './posix_acl.js';
 
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
   S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
@@ -34,13 +36,22 @@ export abstract class Inode {
   atime: Timespec;
   mtime: Timespec;
   ctime: Timespec;
+  /** Birth time (statx's stx_btime where the file system keeps one). */
+  readonly btime: Timespec;
   readonly ino: number;
+  /** Extended attributes by full name (Linux's simple_xattrs), for file systems that keep them. */
+  xattrs: Map<string, Uint8Array> | null = null;
+  /** POSIX ACLs beyond what the mode says (null: the mode alone), see posix_acl.ts. */
+  aclAccess: AclEntry[] | null = null;
+  aclDefault: AclEntry[] | null = null;
+  /** FS_IOC_GETFLAGS bits (FS_IMMUTABLE_FL, FS_APPEND_FL, ...). */
+  iflags = 0;
 
   constructor(readonly sb: SuperBlock, mode: number, ino?: number) {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
     const t = now();
-    this.atime = t; this.mtime = t; this.ctime = t;
+    this.atime = t; this.mtime = t; this.ctime = t; this.btime = t;
   }
 
   /** 512-byte blocks, for st_blocks. */
@@ -70,6 +81,8 @@ export abstract class Inode {
   truncate(_size: number): number { return -EINVAL; }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}
+  /** The page cache of the file's data (i_mapping); null for files without one. */
+  get mapping(): AddressSpace | null { return null; }
 
   /** Linux's generic_permission. mask: 4 read, 2 write, 1 exec/search. */
   permission(mask: number, cred: FsCred): number {

@@ -15,6 +15,8 @@ export class Mount {
     readonly source: string,
     public flags: string[] = ['rw'],
   ) {}
+  /** The mount this one was stacked over at the same mount point, if any. */
+  covered: Mount | null = null;
 }
 
 /** A location in the tree: which mount, which dentry (Linux's struct path). */

@@ -1,4 +1,5 @@
 // A mounted file system instance: its type, device number and inode numbering.
+import type { PageCache } from '../mm/filemap.js';
 export interface StatFs { type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number; namelen: number; frsize: number; flags: number }
 
 let anonMinor = 1;
@@ -11,6 +12,11 @@ export class SuperBlock {
     this.dev = dev ?? anonMinor++;
   }
   nextIno(): number { return this.ino++; }
+  /** The machine's page cache, once the superblock belongs to a kernel. */
+  pageCache: PageCache | null = null;
+  /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
+  xattr = false;
+  posixAcl = false;
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
   statfs(): StatFs {

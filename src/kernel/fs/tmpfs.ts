@@ -1,17 +1,19 @@
 // tmpfs: files live in kernel memory, the directory tree lives in the dentry
 // cache. A directory can be filled lazily from a host tree (the root image).
-import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR } from '../errno.js';
+import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
 import type { File, FileOps } from './file.js';
 import { SuperBlock } from './superblock.js';
 import { openSpecial } from './special.js';
+import { AddressSpace, type PageBacking } from '../mm/filemap.js';
 
 export const TMPFS_MAGIC = 0x01021994;
+export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(name = 'tmpfs') { super(name, TMPFS_MAGIC); }
+  constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
   bytes = 0;
   override statfs() {
     const s = super.statfs();
@@ -97,6 +99,7 @@ export class TmpfsDir extends Inode {
     dir.children.delete(name);
     victim.inode.nlink--;
     victim.inode.touchC();
+    if (victim.inode instanceof TmpfsFile) victim.inode.maybeFree();
     this.size -= 20;
     this.touchM();
     return 0;
@@ -124,6 +127,7 @@ export class TmpfsDir extends Inode {
         target.inode.nlink = 0;
       } else {
         target.inode.nlink--;
+        if (target.inode instanceof TmpfsFile) target.inode.maybeFree();
       }
       newDir.inode.size -= 20;
     }
@@ -141,40 +145,109 @@ export class TmpfsDir extends Inode {
 const fileOps: FileOps = {
   read(f, buf, pos) {
     const ino = f.inode as TmpfsFile;
-    const data = ino.data();
     if (pos >= ino.size) return 0;
     const n = Math.min(buf.length, ino.size - pos);
-    buf.set(data.subarray(pos, pos + n));
+    ino.readBytes(pos, buf.subarray(0, n));
     return n;
   },
   write(f, src, pos) {
     const ino = f.inode as TmpfsFile;
+    // shmem_write_begin: write seals refuse every write, the grow seal any that extends the file.
+    if (ino.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if ((ino.seals & F_SEAL_GROW) && pos + src.length > ino.size) return -EPERM;
     if (pos + src.length > MAX_FILE) return -EFBIG;
-    ino.ensureCapacity(pos + src.length);
-    ino.data().set(src, pos);
     if (pos + src.length > ino.size) ino.setSize(pos + src.length);
+    ino.writeBytes(pos, src);
     ino.touchM();
     return src.length;
   },
+  release(f) {
+    const ino = f.inode as TmpfsFile;
+    ino.opens--;
+    ino.maybeFree();
+  },
 };
 
-export class TmpfsFile extends Inode {
+/**
+ * A regular file. Its data is its page cache (the file's AddressSpace, when
+ * the superblock has a page cache); `buf` is the store behind it, holding
+ * the pages not cached and the written-back ones, as swap or a disk would.
+ */
+export class TmpfsFile extends Inode implements PageBacking {
   private buf: Uint8Array = new Uint8Array(0);
   /** Content fetched on first access (host-backed image files). */
   loader: (() => Uint8Array) | null = null;
+  /** Guest-made files live in memory only (shmem); image files have the host image behind them. */
+  swapBacked = true;
+  /** Open file descriptions: an unlinked file's pages go when the last one and the last mapping do. */
+  opens = 0;
+  private cache: AddressSpace | null = null;
+  /** memfd seals (F_ADD_SEALS); every tmpfs file starts sealed against sealing. */
+  seals = F_SEAL_SEAL;
 
   constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
+
+  override get mapping(): AddressSpace | null {
+    if (!this.cache && this.sb.pageCache) this.cache = new AddressSpace(this.sb.pageCache, this, this.swapBacked);
+    return this.cache;
+  }
 
   data(): Uint8Array {
     if (this.loader) {
       const l = this.loader;
       this.loader = null;
-      const d = l();
-      this.buf = d;
-      this.size = d.length;
+      this.buf = l();
     }
     return this.buf;
   }
+
+  readPage(index: number, dst: Uint8Array): void {
+    const d = this.data();
+    const off = index * 4096;
+    if (off < this.size) dst.set(d.subarray(off, Math.min(this.size, off + 4096, d.length)));
+  }
+
+  writePage(index: number, src: Uint8Array): void {
+    const off = index * 4096;
+    const n = Math.min(4096, this.size - off);
+    if (n <= 0) return;
+    this.ensureCapacity(off + n);
+    this.buf.set(src.subarray(0, n), off);
+  }
+
+  /** File bytes [pos, pos+dst.length), within EOF. */
+  readBytes(pos: number, dst: Uint8Array): void {
+    const m = this.mapping;
+    if (m) { m.read(pos, dst); return; }
+    dst.set(this.data().subarray(pos, pos + dst.length));
+  }
+
+  writeBytes(pos: number, src: Uint8Array): void {
+    const m = this.mapping;
+    if (m) { m.write(pos, src); return; }
+    this.ensureCapacity(pos + src.length);
+    this.data().set(src, pos);
+  }
+
+  /** The whole file as one buffer (exec reads images this way): dirty pages are written back first. */
+  contents(): Uint8Array {
+    this.cache?.writeback();
+    this.ensureCapacity(this.size);
+    return this.data().subarray(0, this.size);
+  }
+
+  /** Free the pages of a file nobody can reach any more (unlinked, closed, unmapped). */
+  maybeFree(): void {
+    if (this.nlink > 0 || this.opens > 0 || (this.cache && this.cache.vmas.size > 0) || this.freed) return;
+    this.freed = true;
+    this.cache?.clear();
+    this.buf = new Uint8Array(0);
+    (this.sb as TmpfsSuper).bytes -= this.size;
+  }
+
+  private freed = false;
+
+  unmapped(): void { this.maybeFree(); }
 
   ensureCapacity(n: number): void {
     const d = this.data();
@@ -189,23 +262,26 @@ export class TmpfsFile extends Inode {
     this.size = n;
   }
 
-  override open(_f: File): FileOps { return fileOps; }
+  override open(_f: File): FileOps { this.opens++; return fileOps; }
 
   override truncate(size: number): number {
     if (size < 0) return -EINVAL;
+    if ((size < this.size && (this.seals & F_SEAL_SHRINK)) || (size > this.size && (this.seals & F_SEAL_GROW))) return -EPERM;
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
-    if (size < this.size) d.fill(0, size, this.size);
-    else this.ensureCapacity(size);
+    if (size < this.size) {
+      // Pages past the new EOF leave every mapping (a later touch is SIGBUS) and the cache.
+      this.cache?.truncate(size);
+      d.fill(0, size, Math.min(this.size, d.length));
+    } else if (!this.cache) this.ensureCapacity(size);
     this.setSize(size);
     this.touchM();
     return 0;
   }
 
   override readAt(off: number, dst: Uint8Array): void {
-    const d = this.data();
     dst.fill(0);
-    if (off < this.size) dst.set(d.subarray(off, Math.min(this.size, off + dst.length)));
+    if (off < this.size) this.readBytes(off, dst.subarray(0, Math.min(dst.length, this.size - off)));
   }
 }
 
@@ -233,4 +309,33 @@ export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root
   const sb = new TmpfsSuper(name);
   const rootInode = new TmpfsDir(sb, mode);
   return { sb, root: new Dentry('/', null, rootInode) };
+}
+
+/**
+ * mount -t tmpfs: the options shmem_parse_one knows (mode, uid, gid, size,
+ * nr_inodes, ...); /proc/mounts shows those that differ from the defaults.
+ */
+export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
+  let mode = 0o1777, uid = 0, gid = 0;
+  const shown: string[] = [];
+  for (const opt of data.split(',').filter(Boolean)) {
+    const [key, val = ''] = opt.split('=', 2);
+    const num = (radix: number) => (/^[0-9a-fA-F]+$/.test(val) ? parseInt(val, radix) : NaN);
+    switch (key) {
+      case 'mode': mode = num(8) & 0o7777; if (Number.isNaN(mode)) return -EINVAL; break;
+      case 'uid': uid = num(10); if (Number.isNaN(uid)) return -EINVAL; break;
+      case 'gid': gid = num(10); if (Number.isNaN(gid)) return -EINVAL; break;
+      case 'size': case 'nr_blocks': case 'nr_inodes': case 'huge': case 'mpol': case 'inode32': case 'inode64':
+      case 'noswap': case 'quota': case 'usrquota': case 'grpquota':
+        break;
+      default: return -EINVAL;
+    }
+  }
+  const fs = makeTmpfs('tmpfs', mode);
+  fs.root.inode.uid = uid;
+  fs.root.inode.gid = gid;
+  if (mode !== 0o1777) shown.push(`mode=${mode.toString(8).padStart(3, '0')}`);
+  if (uid) shown.push(`uid=${uid}`);
+  if (gid) shown.push(`gid=${gid}`);
+  return { ...fs, options: shown };
 }

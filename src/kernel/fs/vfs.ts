@@ -6,12 +6,14 @@ import { Dentry } from './dentry.js';
 import { Mount, type Path } from './mount.js';
 import { FsStruct, walk, walkParent, lookupChild, type WalkCtx, pathString } from './namei.js';
 import { FdTable } from './fdtable.js';
-import { makeTmpfs } from './tmpfs.js';
+import { makeTmpfs, mountTmpfs } from './tmpfs.js';
 import { attachImage } from './image.js';
-import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY } from './file.js';
+import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY, O_APPEND } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno.js';
+import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
 import type { SuperBlock } from './superblock.js';
+import { FsRegistry } from './filesystems.js';
 
 export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
   AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200;
@@ -24,12 +26,15 @@ const pathOps: FileOps = { read: () => -EBADF, write: () => -EBADF };
 export class Vfs {
   readonly rootMnt: Mount;
   readonly mounts: Mount[] = [];
+  readonly fsTypes = new FsRegistry();
 
   constructor(readonly k: Kernel) {
     const { sb, root } = makeTmpfs('rootfs', 0o755);
+    sb.pageCache = k.pageCache;
     if (k.host.image) attachImage(sb, root, k.host.image, '');
     this.rootMnt = new Mount(sb, root, null, null, 'rootfs');
     this.mounts.push(this.rootMnt);
+    this.fsTypes.register('tmpfs', mountTmpfs);
   }
 
   get root(): Path { return { mnt: this.rootMnt, dentry: this.rootMnt.root }; }
@@ -49,10 +54,25 @@ export class Vfs {
       p = walk(ctx, this.root, path, true);
     }
     if (typeof p === 'number') return p;
+    return this.attach(p, sb, root, source, flags);
+  }
+
+  /** Graft a new mount of (sb, root) over the location p. */
+  attach(p: Path, sb: SuperBlock, root: Dentry, source: string, flags: string[]): Mount {
+    sb.pageCache ??= this.k.pageCache;
     const m = new Mount(sb, root, p.dentry, p.mnt, source, flags);
+    m.covered = p.dentry.mounted;
     p.dentry.mounted = m;
     this.mounts.push(m);
     return m;
+  }
+
+  /** Take a mount (and the mounts below it) out of the tree. */
+  detach(m: Mount): void {
+    for (const c of this.mounts.filter((x) => x.parent === m)) this.detach(c);
+    const i = this.mounts.indexOf(m);
+    if (i >= 0) this.mounts.splice(i, 1);
+    if (m.mountpoint && m.mountpoint.mounted === m) m.mountpoint.mounted = m.covered;
   }
 
   ctx(t: Task): WalkCtx {
@@ -152,6 +172,9 @@ export class Vfs {
       const perm = inode.permission(mask, ctx.cred);
       if (perm < 0) return perm;
       if ((mask & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+      // may_open: immutable files take no writes; append-only ones only appends, never O_TRUNC.
+      if ((mask & 2) && (inode.iflags & FS_IMMUTABLE_FL)) return -EPERM;
+      if ((inode.iflags & FS_APPEND_FL) && (((acc !== O_RDONLY) && !(flags & O_APPEND)) || (flags & O_TRUNC))) return -EPERM;
     }
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
     if (isDir(inode.mode)) return f;

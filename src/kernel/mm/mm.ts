@@ -1,9 +1,9 @@
 // An address space (Linux's mm_struct): the VMAs, the Sv39 page table that the
 // hart walks, the heap break, and the page-fault handler that fills pages lazily.
-import { PageTable, PTE_A, PTE_D, PTE_R, PTE_W, PTE_X, PTE_V, ptePage } from './pagetable.js';
+import { PageTable, PTE_A, PTE_D, PTE_R, PTE_W, PTE_X, PTE_V, PTE_U, ptePage, makePte } from './pagetable.js';
 import type { PageAllocator } from './pagealloc.js';
-import { Vma, PROT_READ, PROT_WRITE, PROT_EXEC } from './vma.js';
-import { EEXIST, EINVAL, ENOMEM } from '../errno.js';
+import { Vma, PROT_READ, PROT_WRITE, PROT_EXEC, type VmaOwner } from './vma.js';
+import { EACCES, EEXIST, EINVAL, ENOMEM } from '../errno.js';
 
 export const PAGE_SIZE = 4096;
 /** sv39 user address space size (Linux TASK_SIZE on riscv64 with sv39). */
@@ -22,7 +22,7 @@ export const FAULT_OK = 0, FAULT_MAPERR = 1, FAULT_ACCERR = 2, FAULT_SIGBUS = 3;
 
 export interface TlbShootdown { flush(mm: Mm): void }
 
-export class Mm {
+export class Mm implements VmaOwner {
   vmas: Vma[] = [];
   brkStart = 0;
   brk = 0;
@@ -30,8 +30,10 @@ export class Mm {
   /** /proc/PID/cmdline and environ read these ranges. */
   argStart = 0; argEnd = 0; envStart = 0; envEnd = 0;
   users = 1;
-  /** Resident pages, for /proc (VmRSS). */
+  /** Resident pages, for /proc (VmRSS): all of them, and those of files and of shmem (RssFile, RssShmem). */
   rss = 0;
+  rssFile = 0;
+  rssShmem = 0;
   totalVm = 0;
   faults = { minor: 0, major: 0 };
 
@@ -61,7 +63,35 @@ export class Mm {
     let i = 0;
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
+    this.link(v);
     this.totalVm += (v.end - v.start) / PAGE_SIZE;
+  }
+
+  /** v belongs to this mm now; a file VMA joins its file's reverse map (i_mmap). */
+  private link(v: Vma): void {
+    v.owner = this;
+    v.mapping?.vmas.add(v);
+  }
+
+  private unlink(v: Vma): void {
+    const m = v.mapping;
+    v.owner = null;
+    if (m && m.vmas.delete(v) && m.vmas.size === 0) m.host.unmapped?.();
+  }
+
+  /** A PTE to `page` comes (+1) or goes (-1): the RSS counters by page kind. */
+  private account(page: number, delta: number): void {
+    this.rss += delta;
+    const owner = this.alloc.mapping[page];
+    if (owner) { if (owner.shmem) this.rssShmem += delta; else this.rssFile += delta; }
+  }
+
+  /** A PTE is gone: its dirty bit moves to the page (set_page_dirty), its reference is dropped. */
+  private dropPte(lo: number, hi: number): void {
+    const page = ptePage(lo, hi);
+    if (lo & PTE_D) this.alloc.mapping[page]?.setDirty(page);
+    this.account(page, -1);
+    this.alloc.put(page);
   }
 
   overlaps(start: number, end: number): boolean {
@@ -124,8 +154,43 @@ export class Mm {
     const vma = new Vma(start, start + len, v.prot, v.shared, v.file ?? null, v.offset ?? 0, v.name ?? '');
     if (v.zeroFrom !== undefined) vma.zeroFrom = v.zeroFrom;
     if (v.growsDown) vma.growsDown = true;
+    if (v.mayWrite === false) vma.mayWrite = false;
+    if (v.noReserve) vma.noReserve = true;
+    if (v.locked) vma.locked = true;
+    vma.accounted = !vma.shared && (vma.prot & PROT_WRITE) !== 0 && !vma.noReserve;
+    if (this.lockFuture) { vma.locked = true; vma.lockOnFault = this.lockOnFault; }
     this.insert(vma);
     return start;
+  }
+
+  /**
+   * mlock/munlock over [start, end): -ENOMEM if part of it is unmapped
+   * (nothing changes then). Locked pages are faulted in unless lock-on-fault.
+   */
+  setLocked(start: number, end: number, locked: boolean, onFault: boolean): number {
+    for (let a = start; a < end;) {
+      const v = this.find(a);
+      if (!v) return -ENOMEM;
+      a = v.end;
+    }
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) continue;
+      v.locked = locked;
+      v.lockOnFault = locked && onFault;
+      if (locked && !onFault && (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+        for (let a = v.start; a < v.end; a += PAGE_SIZE) this.fault(a, (v.prot & PROT_WRITE) && !v.shared ? 'w' : 'r');
+      }
+    }
+    this.mergeAdjacent();
+    return 0;
+  }
+
+  /** Is the page at addr present in the page table (mincore)? */
+  resident(addr: number): boolean {
+    const e = this.pt.pteIndex(Math.floor(addr / PAGE_SIZE), false);
+    return e >= 0 && (this.alloc.mem.i32[e] & PTE_V) !== 0;
   }
 
   /** Split VMAs so that addr is a boundary. */
@@ -134,6 +199,7 @@ export class Mm {
     if (v && v.start !== addr) {
       const tail = v.splitAt(addr);
       this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
+      this.link(tail);
     }
   }
 
@@ -142,13 +208,15 @@ export class Mm {
     const end = pageUp(start + len);
     if (end > TASK_SIZE) return -EINVAL;
     this.splitAt(start); this.splitAt(end);
-    const keep: Vma[] = [];
+    const keep: Vma[] = [], gone: Vma[] = [];
     for (const v of this.vmas) {
-      if (v.start >= start && v.end <= end) this.totalVm -= (v.end - v.start) / PAGE_SIZE;
+      if (v.start >= start && v.end <= end) { this.totalVm -= (v.end - v.start) / PAGE_SIZE; gone.push(v); }
       else keep.push(v);
     }
     this.vmas = keep;
     this.zap(start, end);
+    // After the PTEs: the last unmap of an unlinked file frees its pages.
+    for (const v of gone) this.unlink(v);
     return 0;
   }
 
@@ -157,26 +225,51 @@ export class Mm {
     const i32 = this.alloc.mem.i32;
     let any = false;
     this.pt.forEach(start / PAGE_SIZE, end / PAGE_SIZE, (e) => {
-      this.alloc.put(ptePage(i32[e], i32[e + 1]));
+      this.dropPte(i32[e], i32[e + 1]);
       i32[e] = 0; i32[e + 1] = 0;
-      this.rss--;
       any = true;
     });
     if (any) this.tlb.flush(this);
+  }
+
+  /** The part of v that maps file pages [from, to), as addresses (empty if none). */
+  private fileRange(v: Vma, from: number, to: number): [number, number] {
+    const base = v.start - v.offset;
+    return [Math.max(v.start, base + from * PAGE_SIZE), Math.min(v.end, base + Math.min(to, 2 ** 40) * PAGE_SIZE)];
+  }
+
+  zapFilePages(v: Vma, from: number, to: number): void {
+    const [s, e] = this.fileRange(v, from, to);
+    if (s < e) this.zap(s, e);
+  }
+
+  mkclean(v: Vma, index: number): void {
+    const [s, e] = this.fileRange(v, index, index + 1);
+    if (s >= e) return;
+    const pe = this.pt.pteIndex(s / PAGE_SIZE, false);
+    const i32 = this.alloc.mem.i32;
+    if (pe < 0 || !(i32[pe] & PTE_V) || !(i32[pe] & (PTE_W | PTE_D))) return;
+    i32[pe] &= ~(PTE_W | PTE_D);
+    this.tlb.flush(this);
   }
 
   protect(start: number, len: number, prot: number): number {
     if (start % PAGE_SIZE) return -EINVAL;
     const end = pageUp(start + len);
     if (end <= start) return len === 0 ? 0 : -EINVAL;
-    // Every page of the range must be mapped.
+    // Every page of the range must be mapped, and may take the new protection (VM_MAY*).
     for (let a = start; a < end;) {
       const v = this.find(a);
       if (!v) return -ENOMEM;
+      if ((prot & PROT_WRITE) && !v.mayWrite) return -EACCES;
       a = v.end;
     }
     this.splitAt(start); this.splitAt(end);
-    for (const v of this.vmas) if (v.start >= start && v.end <= end) v.prot = prot;
+    for (const v of this.vmas) {
+      if (v.start < start || v.end > end) continue;
+      v.prot = prot;
+      if ((prot & PROT_WRITE) && !v.shared) v.accounted = true;
+    }
     const i32 = this.alloc.mem.i32;
     this.pt.forEach(start / PAGE_SIZE, end / PAGE_SIZE, (e, vpn) => {
       const v = this.find(vpn * PAGE_SIZE)!;
@@ -195,7 +288,7 @@ export class Mm {
     let f = 0;
     if (v.prot & (PROT_READ | PROT_WRITE)) f |= PTE_R;
     if (v.prot & PROT_EXEC) f |= PTE_X;
-    if ((v.prot & PROT_WRITE) && (v.shared || this.alloc.refs[page] === 1) && dirty) f |= PTE_W;
+    if ((v.prot & PROT_WRITE) && (v.shared || (this.alloc.refs[page] === 1 && !this.alloc.mapping[page])) && dirty) f |= PTE_W;
     return f;
   }
 
@@ -205,7 +298,8 @@ export class Mm {
     for (const v of this.vmas) {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && !p.file && !v.file &&
-          p.name === v.name && p.growsDown === v.growsDown) p.end = v.end;
+          p.name === v.name && p.growsDown === v.growsDown && p.mayWrite === v.mayWrite &&
+          p.noReserve === v.noReserve && p.locked === v.locked && p.lockOnFault === v.lockOnFault && p.accounted === v.accounted) { p.end = v.end; this.unlink(v); }
       else out.push(v);
     }
     this.vmas = out;
@@ -250,12 +344,16 @@ export class Mm {
     if (lo & PTE_V) {
       let page = ptePage(lo, i32[e + 1]);
       if (access === 'w' && !(lo & PTE_W)) {
-        if (!v.shared && this.alloc.refs[page] > 1) {
+        if (v.shared) this.alloc.mapping[page]?.setDirty(page);
+        else if (this.alloc.refs[page] > 1 || this.alloc.mapping[page]) {
+          // Copy-on-write: of a page shared since fork, or of the file's own page.
           const copy = this.alloc.alloc();
           if (copy < 0) return FAULT_MAPERR;
           this.alloc.mem.copyPage(copy, page);
+          this.account(page, -1);
           this.alloc.put(page);
           page = copy;
+          this.account(page, 1);
         }
         this.pt.map(vpn, page, this.pteProt(v, page, true) | PTE_W | PTE_A | PTE_D);
       } else {
@@ -267,6 +365,8 @@ export class Mm {
     }
     const pageVa = vpn * PAGE_SIZE;
     if (v.file && pageVa < v.zeroFrom && v.file.size && v.offset + (pageVa - v.start) >= pageUp(v.file.size())) return FAULT_SIGBUS;
+    const mapping = v.mapping;
+    if (mapping && pageVa + PAGE_SIZE <= v.zeroFrom) return this.fileFault(v, vpn, e, access === 'w');
     const page = this.alloc.alloc();
     if (page < 0) return FAULT_MAPERR;
     if (v.file && pageVa < v.zeroFrom) {
@@ -280,6 +380,33 @@ export class Mm {
     const dirty = access === 'w';
     this.pt.map(vpn, page, this.pteProt(v, page, dirty) | PTE_A | (dirty ? PTE_D | PTE_W : 0));
     this.rss++;
+    this.tlb.flush(this);
+    return FAULT_OK;
+  }
+
+  /**
+   * A file page not yet mapped (filemap_fault): a shared mapping maps the
+   * page-cache page itself, writable only once written (so the page is
+   * known dirty); a private one maps it read-only, or a copy for a write.
+   */
+  private fileFault(v: Vma, vpn: number, e: number, write: boolean): FaultResult {
+    const got = v.mapping!.get(v.pgoff(vpn * PAGE_SIZE));
+    if (!got) return FAULT_MAPERR;
+    if (got.major) this.faults.major++; else this.faults.minor++;
+    let page = got.page;
+    this.alloc.get(page); // the PTE's reference, before anything else may reclaim
+    if (write && !v.shared) {
+      const copy = this.alloc.alloc();
+      if (copy < 0) { this.alloc.put(page); return FAULT_MAPERR; }
+      this.alloc.mem.copyPage(copy, page);
+      this.alloc.put(page);
+      page = copy;
+    } else if (write) v.mapping!.setDirty(page);
+    const lo = this.pteProt(v, page, write) | PTE_A | (write ? PTE_D | PTE_W : 0);
+    const [plo, phi] = makePte(page, lo | PTE_V | PTE_U);
+    const i32 = this.alloc.mem.i32;
+    i32[e] = plo; i32[e + 1] = phi;
+    this.account(page, 1);
     this.tlb.flush(this);
     return FAULT_OK;
   }
@@ -369,13 +496,31 @@ export class Mm {
   }
 
   vdso = 0;
+  /** mm->flags that prctl sets: dumpable (PR_SET_DUMPABLE), THP disabled (PR_SET_THP_DISABLE). */
+  dumpable = 1;
+  thpDisable = false;
+  /** mlockall(MCL_FUTURE): new mappings are locked (mm->def_flags VM_LOCKED). */
+  lockFuture = false;
+  lockOnFault = false;
+  /** membarrier registrations of this address space (MEMBARRIER_CMD_REGISTER_* bits). */
+  membarrier = 0;
+  /** Pages in locked VMAs (VmLck). */
+  get lockedVm(): number {
+    let n = 0;
+    for (const v of this.vmas) if (v.locked) n += (v.end - v.start) / PAGE_SIZE;
+    return n;
+  }
 
   /** Copy of this address space for fork: private pages become copy-on-write. */
   fork(): Mm | null {
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
-    child.vmas = this.vmas.map((v) => v.clone());
-    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'vdso'] as const) child[k] = this[k];
+    // Memory locks are not inherited; the dumpable and THP flags are (MMF_INIT_MASK).
+    child.vmas = this.vmas.map((v) => { const c = v.clone(); c.locked = false; c.lockOnFault = false; return c; });
+    for (const v of child.vmas) child.link(v);
+    child.dumpable = this.dumpable;
+    child.thpDisable = this.thpDisable;
+    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'rssFile', 'rssShmem', 'vdso'] as const) child[k] = this[k];
     const i32 = this.alloc.mem.i32;
     let ok = true;
     for (const v of this.vmas) {
@@ -397,10 +542,11 @@ export class Mm {
   /** Drop every mapping and the page table (exit or exec). */
   release(): void {
     const i32 = this.alloc.mem.i32;
-    this.pt.forEach(0, TASK_SIZE / PAGE_SIZE, (e) => this.alloc.put(ptePage(i32[e], i32[e + 1])));
+    this.pt.forEach(0, TASK_SIZE / PAGE_SIZE, (e) => this.dropPte(i32[e], i32[e + 1]));
     this.pt.destroy();
+    for (const v of this.vmas) this.unlink(v);
     this.vmas = [];
-    this.rss = 0;
+    this.rss = 0; this.rssFile = 0; this.rssShmem = 0;
   }
 
   // ---- user memory access (copy_from_user / copy_to_user) ----

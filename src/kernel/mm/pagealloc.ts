@@ -1,6 +1,18 @@
 // The physical page allocator: every page of simulated RAM, with a reference
-// count so that copy-on-write and shared mappings know when a page is free.
+// count so that copy-on-write and shared mappings know when a page is free,
+// and the struct page fields the page cache keeps (owner mapping, index, flags).
 import type { PhysMem } from '../../cpu/physmem.js';
+
+/** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
+export interface PageOwner {
+  /** tmpfs and shared anonymous memory (swap-backed; counted as Shmem). */
+  readonly shmem: boolean;
+  /** A PTE that maps the page was dirty when it went away (set_page_dirty from zap). */
+  setDirty(page: number): void;
+}
+
+/** Page flags (struct page's flags). */
+export const PG_dirty = 1;
 
 export class PageAllocator {
   readonly total: number;
@@ -8,22 +20,39 @@ export class PageAllocator {
   private freeTop = 0;
   /** Mappings (or other holders) per page; 0 = free. */
   readonly refs: Uint16Array;
+  /** page->mapping: the page cache owning the page, null for anonymous pages. */
+  readonly mapping: (PageOwner | null)[];
+  /** page->index: the page's offset in its file, in pages. */
+  readonly index: Int32Array;
+  readonly flags: Uint8Array;
+  /** Called when RAM runs out: frees up to n reclaimable pages (the page cache's shrinker). */
+  shrinker: ((n: number) => void) | null = null;
 
   constructor(readonly mem: PhysMem, reserved = 0) {
     this.total = mem.pages;
     this.refs = new Uint16Array(this.total);
+    this.mapping = new Array<PageOwner | null>(this.total).fill(null);
+    this.index = new Int32Array(this.total);
+    this.flags = new Uint8Array(this.total);
     this.freeList = new Int32Array(this.total);
     // Low pages handed out first: push in reverse.
     for (let p = this.total - 1; p >= reserved; p--) this.freeList[this.freeTop++] = p;
   }
 
   get free(): number { return this.freeTop; }
+  /** Pages handed out and given back since boot (vmstat's pgalloc, pgfree). */
+  allocated = 0;
+  freed = 0;
 
   /** A zeroed page, or -1 when RAM is exhausted. */
   alloc(): number {
-    if (this.freeTop === 0) return -1;
+    if (this.freeTop === 0) {
+      this.shrinker?.(32);
+      if (this.freeTop === 0) return -1;
+    }
     const p = this.freeList[--this.freeTop];
     this.refs[p] = 1;
+    this.allocated++;
     this.mem.zeroPage(p);
     return p;
   }
@@ -36,8 +65,11 @@ export class PageAllocator {
     if (r === 0) throw new Error(`page ${page} freed twice`);
     this.refs[page] = r - 1;
     if (r === 1) {
+      this.mapping[page] = null;
+      this.flags[page] = 0;
       this.mem.invalidateCode(page);
       this.freeList[this.freeTop++] = page;
+      this.freed++;
     }
   }
 }

@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import type { ThreadGroup } from './threadgroup.js';
-import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED } from '../signal/signals.js';
+import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_USER } from '../signal/signals.js';
 import { sendSignal } from '../signal/deliver.js';
 
 /**
@@ -49,6 +49,12 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
   }
   // The machine's life is init's.
   if (k.init && tg === k.init.tg) { k.halt(status); return; }
+  // Children that asked (PR_SET_PDEATHSIG) hear of their parent's death.
+  for (const c of tg.children) {
+    for (const x of c.tasks) {
+      if (x.pdeathSig && x.state !== 'Z' && x.state !== 'X') sendSignal(k, c, { signo: x.pdeathSig, code: SI_USER, pid: tg.tgid, uid: tg.leader.cred.uid });
+    }
+  }
   // Orphans go to the nearest subreaper or to init.
   const reaper = findReaper(k, tg);
   for (const c of tg.children) {
@@ -85,6 +91,8 @@ export function reap(k: Kernel, tg: ThreadGroup): void {
   if (tg.parent) {
     for (const x of tg.tasks) { tg.parent.cutime += x.utime; tg.parent.cstime += x.stime; }
     tg.parent.cutime += tg.cutime; tg.parent.cstime += tg.cstime;
+    for (const x of tg.tasks) { tg.parent.cminFlt += x.minFlt; tg.parent.cmajFlt += x.majFlt; }
+    tg.parent.cminFlt += tg.cminFlt; tg.parent.cmajFlt += tg.cmajFlt;
   }
   for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
   k.groups.delete(tg.tgid);

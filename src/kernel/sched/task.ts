@@ -27,6 +27,17 @@ export class Cred {
 /** Scratch state of a syscall that sleeps and is re-run when woken. */
 export interface SyscallState { nr: number; deadline?: number; progress?: number; data?: unknown }
 
+/** Bytes and calls of read/write-like system calls, and storage traffic. */
+export class TaskIoAccounting {
+  rchar = 0;
+  wchar = 0;
+  syscr = 0;
+  syscw = 0;
+  readBytes = 0;
+  writeBytes = 0;
+  cancelledWriteBytes = 0;
+}
+
 export class Task implements Sleeper, IoWaiter {
   state: TaskState = 'R';
   ctx = new CpuContext();
@@ -53,8 +64,45 @@ export class Task implements Sleeper, IoWaiter {
   /** CPU time in ns of virtual time, split by where it went. */
   utime = 0;
   stime = 0;
+  /** Context switches: voluntary (the task slept), involuntary (its slice ended). */
   nvcsw = 0;
   nivcsw = 0;
+  /** Scheduling attributes (sched_setattr, setpriority): the scheduler classes read them. */
+  policy = 0;
+  nice = 0;
+  rtPriority = 0;
+  /** SCHED_FLAG_RESET_ON_FORK: children start as SCHED_OTHER, nice >= 0. */
+  resetOnFork = false;
+  /** ioprio_set's value (class << 13 | data); 0 = none set (follows the nice level). */
+  ioprio = 0;
+  /** The registered rseq area (rseq(2)). */
+  rseq: { addr: number; len: number; sig: number } | null = null;
+  /** rseq work owed before the next return to user (TIF_NOTIFY_RESUME)... */
+  rseqPending = false;
+  /** ...and whether the task was preempted or signalled since (rseq_event_mask): a critical section restarts. */
+  rseqEvent = false;
+  /** PR_SET_PDEATHSIG: sent when the parent thread exits. */
+  pdeathSig = 0;
+  /** PR_SET_NO_NEW_PRIVS: sticky, inherited across fork and execve. */
+  noNewPrivs = false;
+  /** PR_SET_TIMERSLACK, in ns; the default is what a new task inherits. */
+  timerSlack = 50000;
+  defaultTimerSlack = 50000;
+  /** PR_CAP_AMBIENT's set (bit per capability). */
+  capAmbient = 0n;
+  /** Page faults this task took (min_flt, maj_flt). */
+  minFlt = 0;
+  majFlt = 0;
+  /** I/O accounting (Linux's task_io_accounting), shown in /proc/PID/io. */
+  readonly ioac = new TaskIoAccounting();
+  /** Ticks of virtual time spent runnable but waiting for the hart (sched_info.run_delay, ns). */
+  runDelay = 0;
+  /** Virtual time it last ran up to (se.exec_start). */
+  execStart = 0;
+  /** Times this task was put on the hart (sched_info.pcount). */
+  pcount = 0;
+  /** When it last became runnable while off the hart (for runDelay), or -1. */
+  queuedAt = -1;
   /** The kernel's run-queue hook: set by the scheduler. */
   onWake: ((t: Task) => void) | null = null;
 

@@ -52,6 +52,15 @@ export class ThreadGroup {
   /** Times of reaped children, for times() and RUSAGE_CHILDREN. */
   cutime = 0;
   cstime = 0;
+  /** Faults of reaped children (cmin_flt, cmaj_flt). */
+  cminFlt = 0;
+  cmajFlt = 0;
+  /** oom_score_adj (-1000..1000), shared by the threads and inherited across fork. */
+  oomScoreAdj = 0;
+  /** The floor an unprivileged writer may lower oom_score_adj to. */
+  oomScoreAdjMin = 0;
+  /** Audit login uid (/proc/PID/loginuid): unset is (uid_t)-1. */
+  loginuid = 0xffffffff;
   subreaper = false;
   /** ITIMER_REAL: expiry (virtual ns), interval, and its kernel timer. */
   itimerReal: { when: number; interval: number; timer: { cancelled?: boolean } } | null = null;

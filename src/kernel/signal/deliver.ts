@@ -10,6 +10,7 @@ import {
 import { EINTR, ERESTARTSYS } from '../errno.js';
 import { NR } from '../syscalls/nr.js';
 import { writeSigInfo } from './siginfo.js';
+import { rseqHandleResume } from '../sched/rseq.js';
 
 /** Syscalls that fail with EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTART = new Set<number>([NR.nanosleep, NR.clock_nanosleep, NR.ppoll, NR.pselect6, NR.epoll_pwait,
@@ -143,6 +144,8 @@ export function handleSignals(k: Kernel, t: Task): void {
       t.sigwait = 0n;
       k.onInterrupt.delete(t);
     }
+    // rseq_signal_deliver: a handler interrupting a critical section returns to its abort handler.
+    if (t.rseq) { t.rseqEvent = true; rseqHandleResume(k, t); }
     if (!setupFrame(k, t, info, act)) {
       k.exitTask(t, SIGSEGV, true);
       return;

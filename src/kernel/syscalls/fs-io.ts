@@ -3,7 +3,7 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR } from '../errno.js';
+import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe } from '../fs/pipe.js';
 import { userPath } from './uaccess.js';
@@ -11,6 +11,8 @@ import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { isReg, isDir } from '../fs/inode.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
+import { addSeals, getSeals } from '../fs/memfd.js';
+import { vfsIoctl } from '../fs/ioctl.js';
 
 const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;
@@ -102,6 +104,16 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
   return total;
 }
 
+/** add_rchar/inc_syscr: a read that reached its file counts once, when it completes. */
+function accountRead(t: Task, r: number): number {
+  if (r !== BLOCKED) { t.ioac.syscr++; if (r > 0) t.ioac.rchar += r; }
+  return r;
+}
+function accountWrite(t: Task, r: number): number {
+  if (r !== BLOCKED) { t.ioac.syscw++; if (r > 0) t.ioac.wchar += r; }
+  return r;
+}
+
 function fileOf(t: Task, fd: number): File | number {
   return t.files.get(fd) ?? -EBADF;
 }
@@ -110,13 +122,13 @@ define(NR.read, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
   if (isDir(f.inode.mode) && f.readable) return -EISDIR;
-  return doRead(t, f, k.arg(1), k.arg(2));
+  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2)));
 });
 
 define(NR.write, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
-  return doWrite(k, t, f, k.arg(1), k.arg(2));
+  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2)));
 });
 
 define(NR.pread64, (k, t) => {
@@ -125,7 +137,7 @@ define(NR.pread64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return doRead(t, f, k.arg(1), k.arg(2), pos);
+  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos));
 });
 
 define(NR.pwrite64, (k, t) => {
@@ -134,7 +146,7 @@ define(NR.pwrite64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return doWrite(k, t, f, k.arg(1), k.arg(2), pos);
+  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos));
 });
 
 function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
@@ -174,10 +186,10 @@ function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number 
   return total;
 }
 
-define(NR.readv, (k, t) => vectored(k, t, false, false));
-define(NR.writev, (k, t) => vectored(k, t, true, false));
-define(NR.preadv, (k, t) => vectored(k, t, false, true));
-define(NR.pwritev, (k, t) => vectored(k, t, true, true));
+define(NR.readv, (k, t) => accountRead(t, vectored(k, t, false, false)));
+define(NR.writev, (k, t) => accountWrite(t, vectored(k, t, true, false)));
+define(NR.preadv, (k, t) => accountRead(t, vectored(k, t, false, true)));
+define(NR.pwritev, (k, t) => accountWrite(t, vectored(k, t, true, true)));
 
 define(NR.lseek, (k, t) => {
   const f = fileOf(t, k.argInt(0));
@@ -219,7 +231,7 @@ define(NR.dup3, (k, t) => {
 });
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
-  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_GET_SEALS = 1034;
+  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
 define(NR.fcntl, (k, t) => {
   const fd = k.argInt(0), cmd = k.argInt(1);
@@ -253,7 +265,8 @@ define(NR.fcntl, (k, t) => {
       const p = (f.inode as { pipe?: { capacity: number } }).pipe;
       return p ? p.capacity : -EINVAL;
     }
-    case F_GET_SEALS: return -EINVAL;
+    case F_GET_SEALS: return getSeals(f);
+    case F_ADD_SEALS: return addSeals(f, k.argInt(2) >>> 0);
     default: return -EINVAL;
   }
 });
@@ -279,14 +292,8 @@ define(NR.ioctl, (k, t) => {
   if (typeof f === 'number') return f;
   if (f.flags & O_PATH) return -EBADF;
   const cmd = k.arg(1) >>> 0, arg = k.arg(2);
-  if (cmd === 0x5421 /* FIONBIO */) {
-    const v = t.mm.readU32(arg);
-    if (v === null) return -EFAULT;
-    f.flags = v ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
-    return 0;
-  }
-  if (cmd === 0x5451 /* FIOCLEX */) { t.files.cloexec[k.argInt(0)] = true; return 0; }
-  if (cmd === 0x5450 /* FIONCLEX */) { t.files.cloexec[k.argInt(0)] = false; return 0; }
+  const r = vfsIoctl(t, k.argInt(0), f, cmd, arg);
+  if (r !== null) return r;
   if (!f.ops.ioctl) return -ENOTTY;
   return f.ops.ioctl(f, cmd, arg, {
     read: (a, n) => t.mm.read(a, n),
@@ -330,5 +337,43 @@ define(NR.sendfile, (k, t) => {
   if (!out.ops.stream) out.pos += w;
   if (offAddr) t.mm.writeU64(offAddr, pos + w);
   else if (!inp.ops.stream) inp.pos = pos + w;
+  // do_sendfile: the bytes count as read and written, and the call as one of each.
+  t.ioac.rchar += w; t.ioac.wchar += w; t.ioac.syscr++; t.ioac.syscw++;
+  return w;
+});
+
+// copy_file_range: regular files on one file system (tmpfs has no cross-fs copy: EXDEV).
+define(NR.copy_file_range, (k, t) => {
+  const inAddr = k.arg(1), outAddr = k.arg(3), flags = k.argInt(5);
+  let len = k.arg(4);
+  if (flags !== 0) return -EINVAL;
+  const fin = t.files.get(k.argInt(0)), fout = t.files.get(k.argInt(2));
+  if (!fin || (fin.flags & O_PATH) || !fout || (fout.flags & O_PATH)) return -EBADF;
+  const readPos = (addr: number, f: File): number | null => {
+    if (!addr) return f.pos;
+    const v = t.mm.readU64(addr);
+    return v === null ? null : Number(BigInt.asIntN(64, v));
+  };
+  const posIn = readPos(inAddr, fin), posOut = readPos(outAddr, fout);
+  if (posIn === null || posOut === null) return -EFAULT;
+  const iin = fin.inode, iout = fout.inode;
+  if (iout.iflags & 0x10 /* FS_IMMUTABLE_FL */) return -EPERM;
+  if (isDir(iin.mode) || isDir(iout.mode)) return -EISDIR;
+  if (!isReg(iin.mode) || !isReg(iout.mode)) return -EINVAL;
+  if (!fin.readable || !fout.writable || (fout.flags & O_APPEND)) return -EBADF;
+  if (posIn < 0 || posOut < 0) return -EINVAL;
+  if (posIn + len > Number.MAX_SAFE_INTEGER || posOut + len > Number.MAX_SAFE_INTEGER) return -EOVERFLOW;
+  len = posIn >= iin.size ? 0 : Math.min(len, iin.size - posIn, MAX_RW);
+  if (iin === iout && posOut + len > posIn && posOut < posIn + len) return -EINVAL;
+  if (len === 0) return 0;
+  if (iin.sb !== iout.sb) return -EXDEV;
+  if (!fin.ops.read || !fout.ops.write) return -EINVAL;
+  const buf = new Uint8Array(len);
+  const n = fin.ops.read(fin, buf, posIn, t);
+  if (n <= 0) return n;
+  const w = fout.ops.write(fout, buf.subarray(0, n), posOut, t);
+  if (w < 0) return w;
+  if (inAddr) t.mm.writeU64(inAddr, posIn + w); else fin.pos = posIn + w;
+  if (outAddr) t.mm.writeU64(outAddr, posOut + w); else fout.pos = posOut + w;
   return w;
 });

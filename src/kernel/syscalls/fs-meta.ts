@@ -4,7 +4,8 @@ import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
-import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS } from '../fs/vfs.js';
+import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
+import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
 import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
@@ -45,18 +46,33 @@ define(NR.fstat, (k, t) => {
   return t.mm.write(k.arg(1), statBuf(f.inode)) ? 0 : -EFAULT;
 });
 
-const STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
+const STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_MNT_ID = 0x1000, STATX__RESERVED = 0x80000000;
+const AT_STATX_SYNC_TYPE = 0x6000;
+const STATX_ATTR_IMMUTABLE = 0x10, STATX_ATTR_APPEND = 0x20, STATX_ATTR_NODUMP = 0x40, STATX_ATTR_AUTOMOUNT = 0x1000,
+  STATX_ATTR_MOUNT_ROOT = 0x2000, STATX_ATTR_DAX = 0x200000;
 define(NR.statx, (k, t) => {
-  const flags = k.argInt(2);
+  const flags = k.argInt(2), mask = k.argInt(3) >>> 0;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
+  if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
+  if (mask & STATX__RESERVED) return -EINVAL;
   const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
   const w = new StructWriter(256);
   const ts = (off: number, x: { sec: number; nsec: number }) => { w.i64(off, x.sec); w.u32(off + 8, x.nsec); };
-  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID).u32(4, 4096).u64(8, 0).u32(16, i.nlink).u32(20, i.uid).u32(24, i.gid)
+  // tmpfs keeps a birth time and the chattr flags (shmem_getattr); the VFS adds the mount-root bit.
+  const tmpfs = i.sb.magic === TMPFS_MAGIC;
+  const btime = tmpfs && (mask & STATX_BTIME) !== 0;
+  let attrs = p.dentry === p.mnt.root ? STATX_ATTR_MOUNT_ROOT : 0;
+  let attrMask = STATX_ATTR_AUTOMOUNT | STATX_ATTR_MOUNT_ROOT | STATX_ATTR_DAX;
+  if (tmpfs) {
+    attrMask |= STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND | STATX_ATTR_NODUMP;
+    attrs |= i.iflags & (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND | STATX_ATTR_NODUMP);
+  }
+  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID | (btime ? STATX_BTIME : 0)).u32(4, 4096).u64(8, attrs).u32(16, i.nlink).u32(20, i.uid).u32(24, i.gid)
     .dv.setUint16(28, i.mode, true);
-  w.u64(32, i.ino).u64(40, i.size).u64(48, i.blocks).u64(56, 0);
-  ts(64, i.atime); ts(80, i.ctime); ts(96, i.ctime); ts(112, i.mtime);
+  w.u64(32, i.ino).u64(40, i.size).u64(48, i.blocks).u64(56, attrMask);
+  ts(64, i.atime); if (btime) ts(80, i.btime); ts(96, i.ctime); ts(112, i.mtime);
   w.u32(128, (i.rdev >>> 8) & 0xfff).u32(132, (i.rdev & 0xff) | ((i.rdev >>> 12) & ~0xff));
   w.u32(136, 0).u32(140, i.sb.dev);
   w.u64(144, p.mnt.id);
@@ -413,25 +429,4 @@ define(NR.ftruncate, (k, t) => {
   const len = k.argLong(1);
   return len < 0 ? -EINVAL : f.inode.truncate(len);
 });
-define(NR.fallocate, (k, t) => {
-  const f = t.files.get(k.argInt(0));
-  if (!f) return -EBADF;
-  if (!f.writable) return -EBADF;
-  const mode = k.argInt(1), off = k.argLong(2), len = k.argLong(3);
-  if (off < 0 || len <= 0) return -EINVAL;
-  if (mode & ~1) return -EOPNOTSUPP;
-  if (!isReg(f.inode.mode)) return -ENODATA;
-  if (!(mode & 1) && off + len > f.inode.size) return f.inode.truncate(off + len);
-  return 0;
-});
-
-for (const nr of [NR.fsync, NR.fdatasync, NR.syncfs]) define(nr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
 define(NR.sync, () => 0);
-define(NR.fadvise64, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
-
-// Extended attributes: none are stored yet, as on a file system without them.
-for (const nr of [NR.getxattr, NR.lgetxattr]) define(nr, () => -ENODATA);
-for (const nr of [NR.listxattr, NR.llistxattr]) define(nr, () => 0);
-define(NR.fgetxattr, (k, t) => (t.files.get(k.argInt(0)) ? -ENODATA : -EBADF));
-define(NR.flistxattr, (k, t) => (t.files.get(k.argInt(0)) ? 0 : -EBADF));
-

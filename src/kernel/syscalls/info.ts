@@ -160,12 +160,13 @@ define(NR.setrlimit, (k, t) => {
 
 define(NR.getrusage, (k, t) => {
   const who = k.argInt(0);
-  let ut = 0, st = 0;
-  if (who === 0) for (const x of t.tg.tasks) { ut += x.utime; st += x.stime; }
-  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; }
-  else if (who === 1) { ut = t.utime; st = t.stime; }
+  let ut = 0, st = 0, minflt = 0, majflt = 0, nvcsw = 0, nivcsw = 0;
+  const add = (x: Task) => { ut += x.utime; st += x.stime; minflt += x.minFlt; majflt += x.majFlt; nvcsw += x.nvcsw; nivcsw += x.nivcsw; };
+  if (who === 0) for (const x of t.tg.tasks) add(x);
+  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; minflt = t.tg.cminFlt; majflt = t.tg.cmajFlt; }
+  else if (who === 1) add(t);
   else return -EINVAL;
-  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt: t.mm.faults.minor, majflt: t.mm.faults.major, nvcsw: t.nvcsw, nivcsw: t.nivcsw });
+  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt, majflt, nvcsw, nivcsw });
   return t.mm.write(k.arg(1), ru) ? 0 : -EFAULT;
 });
 
@@ -181,16 +182,29 @@ define(NR.sysinfo, (k, t) => {
   return t.mm.write(k.arg(0), w.buf) ? 0 : -EFAULT;
 });
 
-const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16,
-  PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
-  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41;
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_GET_KEEPCAPS = 7,
+  PR_SET_KEEPCAPS = 8, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27,
+  PR_SET_TIMERSLACK = 29, PR_GET_TIMERSLACK = 30, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
+  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40, PR_SET_THP_DISABLE = 41,
+  PR_GET_THP_DISABLE = 42, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41;
+const PR_CAP_AMBIENT_IS_SET = 1, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_LOWER = 3, PR_CAP_AMBIENT_CLEAR_ALL = 4;
+/** CAP_LAST_CAP in 6.12 (CAP_CHECKPOINT_RESTORE). */
+const CAP_LAST_CAP = 40;
+const keepCaps = new WeakSet<Task>();
+
 define(NR.prctl, (k, t) => {
-  const op = k.argInt(0), a2 = k.arg(1);
+  const op = k.argInt(0), a2 = k.arg(1), a3 = k.arg(2), a4 = k.arg(3), a5 = k.arg(4);
   switch (op) {
     case PR_SET_NAME: {
-      const s = t.mm.readCString(a2, 4096) ?? t.mm.read(a2, 16);
-      if (!s) return -EFAULT;
-      t.comm = String.fromCharCode(...s.subarray(0, 15));
+      // strncpy_from_user of at most 15 bytes: no NUL is needed within them.
+      const b: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const c = t.mm.read(a2 + i, 1);
+        if (!c) return -EFAULT;
+        if (c[0] === 0) break;
+        b.push(c[0]);
+      }
+      t.comm = String.fromCharCode(...b);
       return 0;
     }
     case PR_GET_NAME: {
@@ -198,17 +212,46 @@ define(NR.prctl, (k, t) => {
       for (let i = 0; i < t.comm.length; i++) b[i] = t.comm.charCodeAt(i);
       return t.mm.write(a2, b) ? 0 : -EFAULT;
     }
-    case PR_SET_PDEATHSIG: return a2 > 64 ? -EINVAL : 0;
-    case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, 0) ? 0 : -EFAULT;
-    case PR_GET_DUMPABLE: return 1;
-    case PR_SET_DUMPABLE: return a2 > 1 ? -EINVAL : 0;
-    case PR_CAPBSET_READ: return a2 <= 40 ? 1 : -EINVAL;
+    case PR_SET_PDEATHSIG: if (a2 > 64) return -EINVAL; t.pdeathSig = a2; return 0;
+    case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, t.pdeathSig) ? 0 : -EFAULT;
+    case PR_GET_DUMPABLE: return t.mm.dumpable;
+    case PR_SET_DUMPABLE: if (a2 !== 0 && a2 !== 1) return -EINVAL; t.mm.dumpable = a2; return 0;
+    case PR_GET_KEEPCAPS: return keepCaps.has(t) ? 1 : 0;
+    case PR_SET_KEEPCAPS: if (a2 > 1) return -EINVAL; if (a2) keepCaps.add(t); else keepCaps.delete(t); return 0;
+    case PR_CAPBSET_READ: return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
     case PR_GET_SECUREBITS: return 0;
+    case PR_SET_TIMERSLACK:
+      // Real-time tasks keep a zero slack: the call is accepted and changes nothing.
+      if (t.policy === 1 || t.policy === 2 || t.policy === 6) return 0;
+      t.timerSlack = a2 === 0 ? t.defaultTimerSlack : a2;
+      return 0;
+    case PR_GET_TIMERSLACK: return t.timerSlack;
     case PR_SET_CHILD_SUBREAPER: t.tg.subreaper = a2 !== 0; return 0;
     case PR_GET_CHILD_SUBREAPER: return t.mm.writeU32(a2, t.tg.subreaper ? 1 : 0) ? 0 : -EFAULT;
-    case PR_SET_NO_NEW_PRIVS: return a2 === 1 ? 0 : -EINVAL;
-    case PR_GET_NO_NEW_PRIVS: return 0;
-    case PR_CAP_AMBIENT: return a2 === 3 ? 0 : a2 === 1 ? 0 : -EINVAL;
+    case PR_SET_NO_NEW_PRIVS:
+      if (a2 !== 1 || a3 || a4 || a5) return -EINVAL;
+      t.noNewPrivs = true;
+      return 0;
+    case PR_GET_NO_NEW_PRIVS:
+      if (a2 || a3 || a4 || a5) return -EINVAL;
+      return t.noNewPrivs ? 1 : 0;
+    case PR_GET_TID_ADDRESS: return t.mm.writeU64(a2, t.clearChildTid) ? 0 : -EFAULT;
+    case PR_SET_THP_DISABLE: if (a3 || a4 || a5) return -EINVAL; t.mm.thpDisable = a2 !== 0; return 0;
+    case PR_GET_THP_DISABLE: if (a2 || a3 || a4 || a5) return -EINVAL; return t.mm.thpDisable ? 1 : 0;
+    case PR_CAP_AMBIENT: {
+      if (a2 === PR_CAP_AMBIENT_CLEAR_ALL) {
+        if (a3 || a4 || a5) return -EINVAL;
+        t.capAmbient = 0n;
+        return 0;
+      }
+      if (a3 > CAP_LAST_CAP || a4 || a5) return -EINVAL;
+      const bit = 1n << BigInt(a3);
+      if (a2 === PR_CAP_AMBIENT_IS_SET) return (t.capAmbient & bit) ? 1 : 0;
+      if (a2 === PR_CAP_AMBIENT_LOWER) { t.capAmbient &= ~bit; return 0; }
+      // Raising needs the capability permitted and inheritable; nothing is inheritable here (CapInh 0).
+      if (a2 === PR_CAP_AMBIENT_RAISE) return -EPERM;
+      return -EINVAL;
+    }
     case PR_SET_VMA: return 0;
     default: return -EINVAL;
   }

@@ -3,12 +3,14 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../errno.js';
+import { EACCES, EBADF, EBUSY, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../errno.js';
+import { RLIMIT_MEMLOCK } from '../sched/threadgroup.js';
 import { PAGE_SIZE, TASK_SIZE, pageUp, FAULT_OK } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_FIXED, MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource } from '../mm/vma.js';
+  MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource, type Vma } from '../mm/vma.js';
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
+import { shmemZeroSetup } from '../mm/shmem.js';
 
 define(NR.brk, (k, t) => t.mm.setBrk(k.arg(0)));
 
@@ -24,6 +26,7 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   if (pageUp(len) > TASK_SIZE || len > TASK_SIZE) return -ENOMEM;
   const shared = type !== MAP_PRIVATE;
   let file: MapSource | null = null;
+  let mayWrite = true;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = t.files.get(fd);
     if (!f) return -EBADF;
@@ -34,12 +37,22 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
       if ((inode.mode & 0o170000) === 0o020000) return -ENODEV;
       return -ENODEV;
     }
-    file = { readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, writeAt: undefined, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    file = { mapping: inode.mapping, readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    // VM_MAYWRITE: a shared mapping of a read-only file can never become writable.
+    if (shared && !f.writable) mayWrite = false;
+  } else if (shared) {
+    // Linux ignores the offset of a shared anonymous mapping.
+    off = 0;
   }
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
-  const r = t.mm.map(addr, len, { prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0 } as never, mode);
+  if (!file && shared) file = shmemZeroSetup(k.pageCache, pageUp(len));
+  const r = t.mm.map(addr, len, {
+    prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0, mayWrite,
+    noReserve: (flags & MAP_NORESERVE) !== 0, locked: (flags & MAP_LOCKED) !== 0,
+  } as never, mode);
   if (r < 0) return r;
+  if (flags & MAP_LOCKED) t.mm.setLocked(r, r + pageUp(len), true, false);
   if (flags & MAP_POPULATE) {
     for (let a = r; a < r + pageUp(len); a += PAGE_SIZE) if (t.mm.fault(a, prot & PROT_WRITE ? 'w' : 'r') !== FAULT_OK) break;
   }
@@ -81,11 +94,44 @@ define(NR.madvise, (k, t) => {
   return 0;
 });
 
+/**
+ * msync walks the VMAs of the range as Linux's does: MS_SYNC writes a shared
+ * file mapping's dirty pages back to the file's store; holes in the range
+ * give ENOMEM at the end (at once for a plain MS_ASYNC).
+ */
 define(NR.msync, (k, t) => {
-  const addr = k.arg(0), flags = k.argInt(2);
-  if (addr % PAGE_SIZE || (flags & ~7) || ((flags & 1) && (flags & 4))) return -EINVAL;
-  return t.mm.find(addr) ? 0 : -ENOMEM;
+  const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+  let start = k.arg(0);
+  const len = k.arg(1), flags = k.argInt(2);
+  if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE) return -EINVAL;
+  if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
+  const end = start + pageUp(len);
+  if (end >= 2 ** 64) return -ENOMEM;
+  if (end === start) return 0;
+  let unmappedError = 0;
+  let v = firstVmaEndingAfter(t.mm.vmas, start);
+  for (;;) {
+    if (!v) return -ENOMEM;
+    if (start < v.start) {
+      if (flags === MS_ASYNC) return -ENOMEM;
+      start = v.start;
+      if (start >= end) return -ENOMEM;
+      unmappedError = -ENOMEM;
+    }
+    if ((flags & MS_INVALIDATE) && v.locked) return -EBUSY;
+    const from = v.pgoff(start), to = v.pgoff(Math.min(end, v.end));
+    start = v.end;
+    if ((flags & MS_SYNC) && v.shared) v.mapping?.writeback(from, to);
+    if (start >= end) return unmappedError;
+    v = firstVmaEndingAfter(t.mm.vmas, start);
+  }
 });
+
+/** find_vma: the first VMA that ends above addr. */
+function firstVmaEndingAfter(vmas: readonly Vma[], addr: number): Vma | null {
+  for (const v of vmas) if (v.end > addr) return v;
+  return null;
+}
 
 define(NR.mremap, (k, t) => {
   const old = k.arg(0), oldLen = pageUp(k.arg(1)), newLen = pageUp(k.arg(2)), flags = k.argInt(3);
@@ -95,5 +141,104 @@ define(NR.mremap, (k, t) => {
   return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? k.arg(4) : -1);
 });
 
-for (const nr of [NR.mlock, NR.munlock, NR.mlockall, NR.munlockall, NR.mlock2]) define(nr, () => 0);
+// ---- memory locking (mm/mlock.c): VM_LOCKED on VMAs, counted in VmLck ----
+const MLOCK_ONFAULT = 1, MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+
+/** CAP_IPC_LOCK (root) or a nonzero RLIMIT_MEMLOCK (can_do_mlock). */
+const capIpcLock = (t: Task) => t.cred.euid === 0;
+const memlockPages = (t: Task) => Number(t.tg.rlimits[RLIMIT_MEMLOCK][0] / 4096n);
+
+function doMlock(t: Task, addr: number, len: number, onFault: boolean): number {
+  if (!capIpcLock(t) && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;
+  const start = addr - (addr % PAGE_SIZE);
+  len = pageUp(len + (addr % PAGE_SIZE));
+  if (start + len > 2 ** 53) return -EINVAL;
+  if (len === 0) return 0;
+  if (!capIpcLock(t)) {
+    let locked = len / PAGE_SIZE + t.mm.lockedVm;
+    // Pages already locked in the range do not count twice.
+    if (locked > memlockPages(t)) {
+      for (const v of t.mm.vmas) if (v.locked) locked -= Math.max(0, Math.min(v.end, start + len) - Math.max(v.start, start)) / PAGE_SIZE;
+    }
+    if (locked > memlockPages(t)) return -ENOMEM;
+  }
+  return t.mm.setLocked(start, start + len, true, onFault);
+}
+
+define(NR.mlock, (k, t) => doMlock(t, k.arg(0), k.arg(1), false));
+define(NR.mlock2, (k, t) => {
+  const flags = k.argInt(2);
+  if (flags & ~MLOCK_ONFAULT) return -EINVAL;
+  return doMlock(t, k.arg(0), k.arg(1), (flags & MLOCK_ONFAULT) !== 0);
+});
+define(NR.munlock, (k, t) => {
+  const addr = k.arg(0), start = addr - (addr % PAGE_SIZE), len = pageUp(k.arg(1) + (addr % PAGE_SIZE));
+  if (len === 0) return 0;
+  return t.mm.setLocked(start, start + len, false, false);
+});
+define(NR.mlockall, (k, t) => {
+  const flags = k.argInt(0);
+  if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags === MCL_ONFAULT) return -EINVAL;
+  if (!capIpcLock(t) && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;
+  if ((flags & MCL_CURRENT) && !capIpcLock(t) && t.mm.totalVm > memlockPages(t)) return -ENOMEM;
+  const mm = t.mm;
+  mm.lockFuture = (flags & MCL_FUTURE) !== 0;
+  mm.lockOnFault = mm.lockFuture && (flags & MCL_ONFAULT) !== 0;
+  if (flags & MCL_CURRENT) for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, true, (flags & MCL_ONFAULT) !== 0);
+  return 0;
+});
+define(NR.munlockall, (_k, t) => {
+  const mm = t.mm;
+  mm.lockFuture = false; mm.lockOnFault = false;
+  for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, false, false);
+  return 0;
+});
+
+// mincore: one byte per page, 1 if present in memory (tmpfs file pages always are).
+define(NR.mincore, (k, t) => {
+  const start = k.arg(0), len = k.arg(1), vec = k.arg(2);
+  if (start % PAGE_SIZE) return -EINVAL;
+  if (start + len > TASK_SIZE) return -ENOMEM;
+  const pages = Math.ceil(len / PAGE_SIZE);
+  if (vec + pages > TASK_SIZE) return -EFAULT;
+  const out = new Uint8Array(pages);
+  for (let i = 0; i < pages; i++) {
+    const a = start + i * PAGE_SIZE;
+    const v = t.mm.find(a);
+    if (!v) return -ENOMEM;
+    const fileOff = v.file ? v.offset + (a - v.start) : -1;
+    out[i] = t.mm.resident(a) || (v.file && fileOff < (v.file.size?.() ?? 0)) ? 1 : 0;
+  }
+  return pages === 0 || t.mm.write(vec, out) ? 0 : -EFAULT;
+});
+
+// membarrier: one hart, so every barrier is already satisfied; registrations are per address space.
+const MEMBARRIER_CMD_QUERY = 0, MEMBARRIER_CMD_GLOBAL = 1, MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2,
+  MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 4, MEMBARRIER_CMD_PRIVATE_EXPEDITED = 8,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 16, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 32,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 128,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256, MEMBARRIER_CMD_GET_REGISTRATIONS = 512,
+  MEMBARRIER_CMD_FLAG_CPU = 1;
+const MEMBARRIER_CMD_BITMASK = 0x3ff;
+define(NR.membarrier, (k, t) => {
+  const cmd = k.argInt(0), flags = k.argInt(1);
+  if (cmd === MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) { if (flags && flags !== MEMBARRIER_CMD_FLAG_CPU) return -EINVAL; }
+  else if (flags) return -EINVAL;
+  const mm = t.mm;
+  const needs = (reg: number) => ((mm.membarrier & reg) ? 0 : -EPERM);
+  switch (cmd) {
+    case MEMBARRIER_CMD_QUERY: return MEMBARRIER_CMD_BITMASK;
+    case MEMBARRIER_CMD_GLOBAL: return 0;
+    case MEMBARRIER_CMD_GLOBAL_EXPEDITED: return 0;
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
+    case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED: case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
+      mm.membarrier |= cmd;
+      return 0;
+    case MEMBARRIER_CMD_GET_REGISTRATIONS: return mm.membarrier;
+    default: return -EINVAL;
+  }
+});
 

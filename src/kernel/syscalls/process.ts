@@ -11,6 +11,7 @@ import { execve, EXEC_KILLED } from '../exec/execve.js';
 import { userPath, userStringArray, StructWriter } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
 import { writeSigInfo } from '../signal/siginfo.js';
+import { inheritTaskAttrs } from '../sched/attrs.js';
 import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED } from '../signal/signals.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -49,6 +50,7 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
     tg.parent?.children.add(tg);
     tg.pgid = t.tg.pgid; tg.sid = t.tg.sid;
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
+    tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
     tg.exitSignal = a.exitSignal;
     k.groups.set(tid, tg);
   }
@@ -65,6 +67,7 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   child.exe = t.exe?.get() ?? null;
   child.startTime = k.clock.monotonic();
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.ctid;
+  inheritTaskAttrs(t, child, f);
   k.tasks.set(tid, child);
   k.stats.forks++;
   if (f & CLONE_PARENT_SETTID) t.mm.writeU32(a.ptid, tid);

@@ -9,6 +9,7 @@ import {
   groupTty, isDead, mayPtrace, taskFiles, taskFs, taskMm, taskNice, ticks, tracerPid, visibleThreads,
 } from './pid.js';
 import { segments, taskMem } from './task_mmu.js';
+import { taskPrio } from '../../sched/attrs.js';
 
 const PF_EXITING = 0x4, PF_RANDOMIZE = 0x400000;
 
@@ -47,7 +48,9 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
   const tty = groupTty(tg);
   const { ign, catch: cat } = sigIgnCatch(t);
   const { utime, stime } = whole ? groupTimes(t) : { utime: t.utime, stime: t.stime };
-  const faults = t.mm.faults;
+  // Faults of this thread, or of every thread of the group (dead ones included).
+  let minFlt = 0, majFlt = 0;
+  for (const x of whole ? tg.tasks : [t]) { minFlt += x.minFlt; majFlt += x.majFlt; }
   const seg = mm ? segments(t, mm) : null;
   const leader = tg.tasks[0] === t;
   let exitCode = t.state === 'Z' ? tg.exitStatus : 0;
@@ -57,9 +60,9 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
     tg.parent ? tg.parent.tgid : 0, tg.pgid, tg.sid,
     tty ? tty.rdev : 0, tty ? tty.pgrp : -1,
     PF_RANDOMIZE | (isDead(t) ? PF_EXITING : 0),
-    faults.minor, 0, faults.major, 0,
+    minFlt, tg.cminFlt, majFlt, tg.cmajFlt,
     ticks(utime), ticks(stime), ticks(tg.cutime), ticks(tg.cstime),
-    20 + taskNice(t), taskNice(t), nthreads, 0,
+    taskPrio(t), taskNice(t), nthreads, 0,
     ticks(t.startTime),
     mm ? mm.totalVm * 4096 : 0,
     mm ? mm.rss : 0,
@@ -71,7 +74,7 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
     low31(t.pending), low31(t.blocked), low31(ign), low31(cat),
     wchan, 0, 0,
     leader ? tg.exitSignal : -1, // threads have no exit signal
-    0, 0, 0, // cpu, rt_priority, policy (SCHED_OTHER)
+    0, t.rtPriority, t.policy, // cpu, rt_priority, policy
     0, 0, 0, // delayacct_blkio_ticks, guest_time, cguest_time
   ];
   if (mm && permitted) f.push(seg!.startData, seg!.endData, mm.brkStart, mm.argStart, mm.argEnd, mm.envStart, mm.envEnd);
@@ -128,8 +131,8 @@ export function taskStatus(t: Task): string {
     + `SigPnd:\t${sigset(t.pending)}\nShdPnd:\t${sigset(tg.pending)}\nSigBlk:\t${sigset(t.blocked)}\n`
     + `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cat)}\n`
     + `CapInh:\t${CAP_NONE}\nCapPrm:\t${root ? CAP_FULL : CAP_NONE}\nCapEff:\t${root ? CAP_FULL : CAP_NONE}\n`
-    + `CapBnd:\t${CAP_FULL}\nCapAmb:\t${CAP_NONE}\n`
-    + `NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n`
+    + `CapBnd:\t${CAP_FULL}\nCapAmb:\t${t.capAmbient.toString(16).padStart(16, '0')}\n`
+    + `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}\nSeccomp:\t0\nSeccomp_filters:\t0\n`
     // riscv's arch_prctl_spec_ctrl_get is the generic -EINVAL one.
     + `Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n`
     + `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n`

@@ -2,7 +2,7 @@
 // task/TID subdirectories, and the files that read a task's state, memory
 // and links. A task's files are built on every lookup, so a directory of an
 // exited process simply stops answering.
-import { EACCES, EINVAL, ENOENT, ESRCH } from '../../errno.js';
+import { EACCES, EINVAL, ENOENT, EPERM, ESRCH } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { RLIM_INFINITY } from '../../sched/threadgroup.js';
@@ -10,10 +10,14 @@ import { S_IFDIR } from '../inode.js';
 import { dPath } from '../namei.js';
 import type { Path } from '../mount.js';
 import { taskStat, taskStatus } from './array.js';
+import { NAMESPACES, nsPath } from '../nsfs.js';
+import { oomAdjShow, oomAdjStore, oomScore, oomScoreAdjStore } from './oom.js';
+import { procSched, schedstat, wchan } from './sched.js';
 import { fdDirs } from './fd.js';
 import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
 import { netDir } from './net.js';
+import { smaps, smapsRollup } from './smaps.js';
 import {
   ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
 } from './generic.js';
@@ -68,6 +72,47 @@ export function limits(t: Task): string {
   return s;
 }
 
+const AUDIT_SID_UNSET = 0xffffffff;
+
+/** proc_loginuid_write: a number (or -1 to unset), by a privileged writer. */
+function loginuidStore(k: Kernel, t: Task) {
+  return (data: Uint8Array): number => {
+    if ((reader(k)?.cred.euid ?? 0) !== 0) return -EPERM;
+    const s = String.fromCharCode(...data.subarray(0, 23)).trim();
+    if (!/^-?[0-9]+$/.test(s)) return -EINVAL;
+    const v = Number(s);
+    if (v < -1 || v > 0xffffffff) return -EINVAL;
+    t.tg.loginuid = v === -1 ? 0xffffffff : v;
+    return data.length;
+  };
+}
+
+/** do_io_accounting: one thread's counters, or the whole group's (exited threads included). */
+export function ioAccounting(t: Task, whole: boolean): string {
+  const a = { rchar: 0, wchar: 0, syscr: 0, syscw: 0, readBytes: 0, writeBytes: 0, cancelledWriteBytes: 0 };
+  for (const x of whole ? t.tg.tasks : [t]) {
+    const i = x.ioac;
+    a.rchar += i.rchar; a.wchar += i.wchar; a.syscr += i.syscr; a.syscw += i.syscw;
+    a.readBytes += i.readBytes; a.writeBytes += i.writeBytes; a.cancelledWriteBytes += i.cancelledWriteBytes;
+  }
+  return `rchar: ${a.rchar}\nwchar: ${a.wchar}\nsyscr: ${a.syscr}\nsyscw: ${a.syscw}\n`
+    + `read_bytes: ${a.readBytes}\nwrite_bytes: ${a.writeBytes}\ncancelled_write_bytes: ${a.cancelledWriteBytes}\n`;
+}
+
+/** /proc/PID/ns: one magic link per namespace, to its nsfs inode. */
+function nsEntries(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: string): ProcEntry[] {
+  return NAMESPACES.map(([name, type, ino]) => {
+    const resolve = (): Path | number => {
+      if (t.state === 'X') return -ENOENT;
+      return mayPtrace(k, t) ? nsPath(type, ino) : -EACCES;
+    };
+    return magicEntry(sb, scope, base + name, 0o777, resolve, () => {
+      const p = resolve();
+      return typeof p === 'number' ? p : `${type}:[${ino}]`;
+    }, ownerOf(t));
+  });
+}
+
 /** comm_write: only a thread of the same process may rename (else EINVAL). */
 function commStore(k: Kernel, t: Task) {
   return (data: Uint8Array): number => {
@@ -106,23 +151,35 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
   }
   list.push(...fdDirs(k, sb, t, scope, base));
   list.push(
+    dirEntry(sb, scope, base + 'ns', 0o511, () => nsEntries(k, sb, t, scope, base + 'ns/'), owner),
     file('environ', 0o400, () => environ(t), { openCheck: ptrace }),
     file('status', 0o444, () => taskStatus(t)),
     file('limits', 0o444, () => limits(t)),
+    file('sched', 0o644, () => procSched(k, t), { store: (d) => d.length }),
     file('comm', 0o644, () => `${t.comm}\n`, { store: commStore(k, t) }),
     file('cmdline', 0o444, () => cmdline(t)),
     file('stat', 0o444, () => taskStat(k, t, whole)),
     file('statm', 0o444, () => statm(t, taskMm(t))),
     file('maps', 0o444, () => maps(k, taskMm(t)), { openCheck: ptrace }),
+    file('smaps', 0o444, () => smaps(taskMm(t)), { openCheck: ptrace }),
+    file('smaps_rollup', 0o444, () => smapsRollup(taskMm(t)), { openCheck: ptrace }),
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
     link('exe', () => t.exe?.path),
     file('mounts', 0o444, () => { const fs = taskFs(t); return fs ? mounts(k, fs.root) : -ENOENT; }),
     file('mountinfo', 0o444, () => { const fs = taskFs(t); return fs ? mountinfo(k, fs.root) : -ENOENT; }),
-    // No kernel symbols to show: Linux prints "0" then too.
-    file('wchan', 0o444, () => '0'),
+    file('wchan', 0o444, () => wchan(k, t)),
     netDir(k, sb, scope, base, owner),
-    file('schedstat', 0o444, () => `${t.utime + t.stime} 0 ${t.nvcsw + t.nivcsw}\n`),
+    file('schedstat', 0o444, () => schedstat(t)),
+    // Only the unified hierarchy, and every process in its root.
+    file('cgroup', 0o444, () => '0::/\n'),
+    file('oom_score', 0o444, () => oomScore(k, t)),
+    file('oom_adj', 0o644, () => oomAdjShow(t), { store: oomAdjStore(k, t) }),
+    file('oom_score_adj', 0o644, () => `${t.tg.oomScoreAdj}\n`, { store: oomScoreAdjStore(k, t) }),
+    // "%u" with no newline; (uid_t)-1 until a login sets it.
+    file('loginuid', 0o644, () => String(t.tg.loginuid >>> 0), { store: loginuidStore(k, t) }),
+    file('sessionid', 0o444, () => String(AUDIT_SID_UNSET)),
+    file('io', 0o400, () => (mayPtrace(k, t) ? ioAccounting(t, whole) : -EACCES)),
   );
   return list;
 }

@@ -16,8 +16,8 @@ export class ProcSuper extends SuperBlock {
   /** Inode numbers per (scope, name): a scope is one task's subtree, '' the rest. */
   private scopes = new Map<string, Map<string, Identity>>();
 
-  constructor() {
-    super('proc', PROC_SUPER_MAGIC);
+  constructor(fsType = 'proc', magic = PROC_SUPER_MAGIC) {
+    super(fsType, magic);
     // PIDs come and go: every walk asks the directory again.
     this.volatile = true;
     this.identity('', '/'); // the root is inode 1, as PROC_ROOT_INO

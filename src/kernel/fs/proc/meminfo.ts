@@ -5,6 +5,7 @@ import type { Kernel } from '../../kernel.js';
 import type { Mm } from '../../mm/mm.js';
 import { extras, taskMm } from './pid.js';
 import { mmUsage } from './task_mmu.js';
+import { overcommitKbytes, overcommitRatio } from '../../sysctl/vm.js';
 
 const KB_PER_PAGE = 4;
 /** THREAD_SIZE on riscv64: each task's kernel stack. */
@@ -21,13 +22,19 @@ function distinctMms(k: Kernel): Mm[] {
   return [...s];
 }
 
-export function meminfo(k: Kernel): string {
+/** The node counters meminfo and vmstat share, in pages. */
+export interface MemState {
+  total: number; free: number; cached: number; buffers: number; shmem: number;
+  dirty: number; writeback: number; swapTotal: number; swapFree: number; swapCached: number;
+  anon: number; pt: number; committed: number; mapped: number;
+}
+
+export function memState(k: Kernel): MemState {
   const total = k.pages.total, free = k.pages.free;
   const used = total - free;
   const x = extras(k);
   const cache = x.pageCache;
   const cached = cache?.pages ?? 0, buffers = cache?.buffers ?? 0, shmem = cache?.shmem ?? 0;
-  const swapTotal = x.swap?.totalPages ?? 0, swapFree = x.swap?.freePages ?? 0;
   let anon = 0, pt = 0, committed = 0;
   for (const mm of distinctMms(k)) {
     const u = mmUsage(mm);
@@ -36,6 +43,25 @@ export function meminfo(k: Kernel): string {
   // Pages shared copy-on-write are counted once per mm above; RAM is the cap.
   anon = Math.min(anon, Math.max(0, used - cached - buffers));
   pt = Math.min(pt, used);
+  return {
+    total, free, cached, buffers, shmem, dirty: cache?.dirty ?? 0, writeback: cache?.writeback ?? 0,
+    swapTotal: x.swap?.totalPages ?? 0, swapFree: x.swap?.freePages ?? 0, swapCached: x.swap?.cachedPages ?? 0,
+    anon, pt, committed, mapped: cache?.mapped ?? 0,
+  };
+}
+
+/** vm_commit_limit: overcommit_kbytes if set, else overcommit_ratio% of RAM, plus swap. */
+export function commitLimit(k: Kernel, m: MemState): number {
+  const kbytes = overcommitKbytes.get(k);
+  const ram = kbytes ? Math.floor(kbytes / KB_PER_PAGE) : Math.floor((m.total * overcommitRatio.get(k)) / 100);
+  return ram + m.swapTotal;
+}
+
+export function meminfo(k: Kernel): string {
+  const m = memState(k);
+  const { total, free, cached, buffers, shmem, anon, pt, committed } = m;
+  const swapTotal = m.swapTotal, swapFree = m.swapFree;
+  const cache = { dirty: m.dirty, writeback: m.writeback };
   const p = (n: number) => n * KB_PER_PAGE;
   let s = '';
   s += row('MemTotal', p(total));
@@ -43,7 +69,7 @@ export function meminfo(k: Kernel): string {
   s += row('MemAvailable', p(free + cached - shmem + buffers));
   s += row('Buffers', p(buffers));
   s += row('Cached', p(cached));
-  s += row('SwapCached', p(x.swap?.cachedPages ?? 0));
+  s += row('SwapCached', p(m.swapCached));
   s += row('Active', p(anon));
   s += row('Inactive', p(cached + buffers));
   s += row('Active(anon)', p(anon));
@@ -56,10 +82,10 @@ export function meminfo(k: Kernel): string {
   s += row('SwapFree', p(swapFree));
   s += row('Zswap', 0);
   s += row('Zswapped', 0);
-  s += row('Dirty', p(cache?.dirty ?? 0));
-  s += row('Writeback', p(cache?.writeback ?? 0));
+  s += row('Dirty', p(cache.dirty));
+  s += row('Writeback', p(cache.writeback));
   s += row('AnonPages', p(anon));
-  s += row('Mapped', 0);
+  s += row('Mapped', p(m.mapped));
   s += row('Shmem', p(shmem));
   s += row('KReclaimable', 0);
   s += row('Slab', 0);
@@ -71,8 +97,7 @@ export function meminfo(k: Kernel): string {
   s += row('NFS_Unstable', 0);
   s += row('Bounce', 0);
   s += row('WritebackTmp', 0);
-  // Overcommit heuristic's limit: half of RAM (vm.overcommit_ratio 50) plus swap.
-  s += row('CommitLimit', p(Math.floor(total / 2) + swapTotal));
+  s += row('CommitLimit', p(commitLimit(k, m)));
   s += row('Committed_AS', p(committed));
   s += row('VmallocTotal', VMALLOC_TOTAL_KB);
   s += row('VmallocUsed', 0);

@@ -79,16 +79,16 @@ export const groupTty = (tg: ThreadGroup) => (tg as unknown as GroupExtras).tty 
 
 interface KernelExtras {
   /** Page-cache and swap counters in pages, once those subsystems exist. */
-  pageCache?: { pages: number; buffers?: number; dirty?: number; writeback?: number; shmem?: number };
+  pageCache?: { pages: number; buffers?: number; dirty?: number; writeback?: number; shmem?: number; mapped?: number };
   swap?: { totalPages: number; freePages: number; cachedPages?: number };
-  /** 1, 5 and 15 minute load averages. */
-  loadavg?: [number, number, number];
   zombieTasks?: Map<number, Task>;
 }
 export const extras = (k: Kernel): KernelExtras => k as unknown as KernelExtras;
 
 /** The most recently handed out PID (the last field of /proc/loadavg). */
 export function lastPid(k: Kernel): number {
+  const next = (k as unknown as { nextPid?: number }).nextPid;
+  if (next !== undefined) return next - 1;
   let max = 0;
   for (const tid of k.tasks.keys()) if (tid > max) max = tid;
   for (const tid of extras(k).zombieTasks?.keys() ?? []) if (tid > max) max = tid;

@@ -1,5 +1,5 @@
 // The /proc directory itself (Linux's fs/proc/root.c) and its small
-// one-line files: uptime, loadavg, version, cmdline, filesystems.
+// global files: uptime, loadavg, version, cmdline, filesystems, swaps, vmstat...
 import { ENOENT } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
@@ -9,6 +9,9 @@ import { fileEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './gener
 import { meminfo } from './meminfo.js';
 import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
+import { vmstat } from './vmstat.js';
+import { interrupts, softirqs } from './interrupts.js';
+import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 
 /** "%lu.%02lu": seconds with hundredths, truncated as Linux does. */
@@ -21,13 +24,17 @@ export function uptime(k: Kernel): string {
   return `${secs(k.clock.monotonic())} ${secs(Math.min(k.clock.idleNs, k.clock.monotonic()))}\n`;
 }
 
+/** "%lu.%02lu %lu.%02lu %lu.%02lu %u/%d %d": averages, running/threads, last PID. */
 export function loadavg(k: Kernel): string {
-  const [a, b, c] = extras(k).loadavg ?? [0, 0, 0];
-  const f = (x: number) => (Math.floor(x * 100) / 100).toFixed(2);
+  const a = k.load?.avenrun ?? [0, 0, 0];
   let running = 0;
   for (const t of k.tasks.values()) if (t.state === 'R') running++;
-  return `${f(a)} ${f(b)} ${f(c)} ${running}/${k.tasks.size} ${lastPid(k)}\n`;
+  const threads = k.tasks.size + (extras(k).zombieTasks?.size ?? 0);
+  return `${loadText(a[0])} ${loadText(a[1])} ${loadText(a[2])} ${running}/${threads} ${lastPid(k)}\n`;
 }
+
+/** swap_show's header, with no swap areas under it yet. */
+export const swaps = () => 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n';
 
 /** Types with no backing device ("nodev"); the rest need a block device. */
 const BASE_FILESYSTEMS: [string, boolean][] = [
@@ -49,15 +56,22 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
   return [
     f('cmdline', () => k.cmdline + '\n'),
     f('cpuinfo', () => cpuinfo(k)),
+    // No block devices: Linux prints neither rows nor (for partitions) the header.
+    f('diskstats', () => ''),
     f('filesystems', () => filesystems(k)),
+    f('interrupts', () => interrupts(k)),
     f('loadavg', () => loadavg(k)),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
     symlinkEntry(sb, '', 'net', () => 'self/net'),
+    f('partitions', () => ''),
     f('stat', () => stat(k)),
+    f('swaps', swaps),
+    f('softirqs', () => softirqs(k)),
     sysEntry(k, sb),
     f('uptime', () => uptime(k)),
     f('version', () => LINUX_VERSION + '\n'),
+    f('vmstat', () => vmstat(k)),
   ];
 }
 

@@ -3,9 +3,10 @@
 // take differences between reads, so every counter here only grows.
 import type { Kernel } from '../../kernel.js';
 import { ticks } from './pid.js';
+import { TIMER_IRQ } from './interrupts.js';
 
-/** nr_irqs on a riscv64 virt machine; irq 5 is the INTC timer (riscv-timer). */
-const NR_IRQS = 64, TIMER_IRQ = 5;
+/** nr_irqs on a riscv64 virt machine; the timer's number is shared with /proc/interrupts. */
+const NR_IRQS = 64;
 /** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
 const NR_SOFTIRQS = 10;
 /** What the kernel charges each system call (see Kernel.syscall). */

@@ -1,39 +1,52 @@
-// /proc/sys (Linux's proc_sysctl.c): kernel tunables as one-value files.
-// Strings follow proc_dostring: a write stops at the first newline.
-import { EINVAL } from '../../errno.js';
+// /proc/sys (Linux's fs/proc/proc_sysctl.c): the registered ctl tables as a
+// directory tree, one file per entry. Entries are listed in name order (the
+// kernel keeps them in an rbtree) and access follows sysctl_perm: root gets
+// the owner bits, the root group the group bits, everyone else the rest,
+// with no override for root, so write-only files such as vm.drop_caches
+// refuse to be read even by root.
+import { EACCES } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
-import { UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../../version.js';
-import { dirEntry, fileEntry, type ProcEntry, type ProcSuper, type ProcStore } from './generic.js';
+import type { FsCred } from '../inode.js';
+import { S_IFREG } from '../inode.js';
+import { registerSysctlTables, sysctlRoot, type CtlTable } from '../../sysctl/index.js';
+import { ProcFile, dirEntry, type ProcEntry, type ProcKey, type ProcStore, type ProcSuper } from './generic.js';
 
-/** __NEW_UTS_LEN */
-const UTS_LEN = 64;
-/** PID_MAX_DEFAULT: 32768 for a machine with few CPUs. */
-export const PID_MAX = 32768;
+const latin1 = new TextDecoder('latin1');
 
-function stringStore(set: (s: string) => void, max: number): ProcStore {
-  return (data) => {
-    let s = '';
-    for (let i = 0; i < data.length && data[i] !== 0x0a && data[i] !== 0; i++) s += String.fromCharCode(data[i]);
-    if (s.length > max) return -EINVAL;
-    set(s);
-    return data.length;
+class SysctlFile extends ProcFile {
+  override permission(mask: number, cred: FsCred): number {
+    let mode = this.mode;
+    if (cred.fsuid === 0) mode >>= 6;
+    else if (cred.fsgid === 0 || cred.groups.includes(0)) mode >>= 3;
+    return (mask & 7 & ~mode) === 0 ? 0 : -EACCES;
+  }
+}
+
+function fileEntryFor(k: Kernel, sb: ProcSuper, path: string, e: CtlTable): ProcEntry {
+  const key: ProcKey = { scope: '', name: path };
+  const h = e.handler!;
+  const store: ProcStore | undefined = h.store && ((data) => {
+    const r = h.store!(k, latin1.decode(data));
+    return r < 0 ? r : data.length;
+  });
+  return {
+    name: e.procname, key, mode: S_IFREG | e.mode,
+    make: () => new SysctlFile(sb, key, e.mode, () => h.show(k), store),
   };
 }
 
-function kernelDir(k: Kernel, sb: ProcSuper): ProcEntry[] {
-  const ro = (name: string, show: () => string) => fileEntry(sb, '', `sys/kernel/${name}`, 0o444, () => show() + '\n');
-  return [
-    fileEntry(sb, '', 'sys/kernel/domainname', 0o644, () => k.domainname + '\n',
-      { store: stringStore((s) => { k.domainname = s; }, UTS_LEN) }),
-    fileEntry(sb, '', 'sys/kernel/hostname', 0o644, () => k.hostname + '\n',
-      { store: stringStore((s) => { k.hostname = s; }, UTS_LEN) }),
-    ro('osrelease', () => UTS_RELEASE),
-    ro('ostype', () => UTS_SYSNAME),
-    ro('pid_max', () => String(PID_MAX)),
-    ro('version', () => UTS_VERSION),
-  ];
+function entriesOf(k: Kernel, sb: ProcSuper, path: string, table: CtlTable[]): ProcEntry[] {
+  const sorted = [...table].sort((a, b) => (a.procname < b.procname ? -1 : a.procname > b.procname ? 1 : 0));
+  return sorted.map((e) => {
+    const p = `${path}/${e.procname}`;
+    if (e.child) return dirEntry(sb, '', p, e.mode, () => entriesOf(k, sb, p, e.child!));
+    return fileEntryFor(k, sb, p, e);
+  });
 }
 
 export function sysEntry(k: Kernel, sb: ProcSuper): ProcEntry {
-  return dirEntry(sb, '', 'sys', 0o555, () => [dirEntry(sb, '', 'sys/kernel', 0o555, () => kernelDir(k, sb))]);
+  registerSysctlTables();
+  return dirEntry(sb, '', 'sys', 0o555, () => entriesOf(k, sb, 'sys', sysctlRoot.child!));
 }
+
+

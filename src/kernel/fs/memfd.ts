@@ -1,0 +1,53 @@
+// memfd (Linux's mm/memfd.c): anonymous tmpfs files on the kernel's
+// internal shm mount, named "memfd:NAME", and the seals that restrict them.
+import { Dentry } from './dentry.js';
+import { Mount } from './mount.js';
+import { File, O_LARGEFILE, O_RDWR } from './file.js';
+import { makeTmpfs, TmpfsFile, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_EXEC } from './tmpfs.js';
+import type { FsCred } from './inode.js';
+import { EINVAL, EPERM } from '../errno.js';
+
+const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
+
+/** shm_mnt: never attached to the tree, so its files' paths read "/memfd:x (deleted)". */
+let shm: { mnt: Mount; root: Dentry } | null = null;
+function shmMount(): { mnt: Mount; root: Dentry } {
+  if (!shm) {
+    const fs = makeTmpfs('tmpfs');
+    shm = { mnt: new Mount(fs.sb, fs.root, null, null, 'tmpfs'), root: fs.root };
+  }
+  return shm;
+}
+
+/** A new memfd file; `sealable` lifts the initial F_SEAL_SEAL, `noexec` seals exec and drops x bits. */
+export function createMemfd(name: string, cred: FsCred, sealable: boolean, noexec: boolean): File {
+  const { mnt, root } = shmMount();
+  const inode = new TmpfsFile(root.inode.sb, 0o777);
+  inode.uid = cred.fsuid;
+  inode.gid = cred.fsgid;
+  inode.nlink = 0; // never linked into a directory
+  if (noexec) { inode.mode &= ~0o111; inode.seals = (inode.seals & ~F_SEAL_SEAL) | F_SEAL_EXEC; }
+  else if (sealable) inode.seals &= ~F_SEAL_SEAL;
+  const d = new Dentry(`memfd:${name}`, root, inode); // not linked in: already "deleted"
+  const f = new File({ mnt, dentry: d }, inode, O_RDWR | O_LARGEFILE, {});
+  f.ops = inode.open(f);
+  return f;
+}
+
+/** F_GET_SEALS: every tmpfs file has seals; other files have none (EINVAL). */
+export function getSeals(f: File): number {
+  return f.inode instanceof TmpfsFile ? f.inode.seals : -EINVAL;
+}
+
+/** memfd_add_seals. */
+export function addSeals(f: File, seals: number): number {
+  if (!f.writable) return -EPERM;
+  if (seals & ~F_ALL_SEALS) return -EINVAL;
+  if (!(f.inode instanceof TmpfsFile)) return -EINVAL;
+  const ino = f.inode;
+  if (ino.seals & F_SEAL_SEAL) return -EPERM;
+  // Sealing exec on an executable file seals writes too (W^X from the start).
+  if ((seals & F_SEAL_EXEC) && (ino.mode & 0o111)) seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+  ino.seals |= seals;
+  return 0;
+}

@@ -1,0 +1,31 @@
+// Shared anonymous memory (Linux's shmem_zero_setup): a MAP_SHARED|MAP_ANONYMOUS
+// mapping is backed by an unlinked file of an internal tmpfs, so it lives in
+// the page cache and parent and child of a fork see the same pages.
+import { TmpfsFile, TmpfsSuper } from '../fs/tmpfs.js';
+import type { PageCache } from './filemap.js';
+import type { MapSource } from './vma.js';
+
+/** Linux's shm_mnt is the first anonymous device: "00:01" in /proc/PID/maps. */
+const SHM_DEV = 1;
+const shmMounts = new WeakMap<PageCache, TmpfsSuper>();
+
+function shmSuper(cache: PageCache): TmpfsSuper {
+  let sb = shmMounts.get(cache);
+  if (!sb) {
+    sb = new TmpfsSuper('tmpfs', SHM_DEV);
+    sb.pageCache = cache;
+    shmMounts.set(cache, sb);
+  }
+  return sb;
+}
+
+/** The backing of a new shared anonymous mapping of `size` bytes. */
+export function shmemZeroSetup(cache: PageCache, size: number): MapSource {
+  const inode = new TmpfsFile(shmSuper(cache), 0o600);
+  inode.nlink = 0;
+  inode.setSize(size);
+  return {
+    mapping: inode.mapping, readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size,
+    dev: SHM_DEV, ino: inode.ino, path: '/dev/zero (deleted)',
+  };
+}

@@ -1,0 +1,102 @@
+// Data integrity and space calls: fsync, fdatasync, syncfs, sync_file_range,
+// fadvise64 and fallocate, with Linux's checks in Linux's order. Everything
+// lives in memory (tmpfs), so there is nothing to write back: what matters
+// is which files support the call.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { File } from '../fs/file.js';
+import type { Task } from '../sched/task.js';
+import { EBADF, EFBIG, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, EPERM, ESPIPE } from '../errno.js';
+import { isDir, isReg, S_IFMT, S_IFIFO, S_IFBLK, S_IFLNK } from '../fs/inode.js';
+import { TMPFS_MAGIC, TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_GROW } from '../fs/tmpfs.js';
+import { FS_APPEND_FL, FS_IMMUTABLE_FL } from '../fs/xattr.js';
+import { O_PATH } from '../fs/file.js';
+
+/** fdget: O_PATH descriptors are not usable for I/O calls. */
+function fdget(t: Task, fd: number): File | null {
+  const f = t.files.get(fd);
+  return f && !(f.flags & O_PATH) ? f : null;
+}
+
+/** Files with an fsync method: tmpfs files and directories (noop_fsync); pipes, devices, procfs have none. */
+function doFsync(f: File): number {
+  const m = f.inode.mode;
+  return f.inode.sb.magic === TMPFS_MAGIC && (isReg(m) || isDir(m)) ? 0 : -EINVAL;
+}
+
+for (const nr of [NR.fsync, NR.fdatasync]) {
+  define(nr, (k, t) => {
+    const f = fdget(t, k.argInt(0));
+    return f ? doFsync(f) : -EBADF;
+  });
+}
+define(NR.syncfs, (k, t) => (fdget(t, k.argInt(0)) ? 0 : -EBADF));
+
+const SYNC_FILE_RANGE_VALID = 1 | 2 | 4;
+define(NR.sync_file_range, (k, t) => {
+  const f = fdget(t, k.argInt(0));
+  if (!f) return -EBADF;
+  const off = k.argBig(1), n = k.argBig(2), flags = k.argInt(3) >>> 0;
+  if (flags & ~SYNC_FILE_RANGE_VALID) return -EINVAL;
+  const s64 = (x: bigint) => BigInt.asIntN(64, x);
+  const end = s64(off + n);
+  if (s64(off) < 0n || end < 0n || end < s64(off)) return -EINVAL;
+  const type = f.inode.mode & S_IFMT;
+  if (!isReg(type) && type !== S_IFBLK && !isDir(type) && type !== S_IFLNK) return -ESPIPE;
+  return 0;
+});
+
+const POSIX_FADV_NOREUSE = 5;
+define(NR.fadvise64, (k, t) => {
+  const f = fdget(t, k.argInt(0));
+  if (!f) return -EBADF;
+  const len = k.argLong(2), advice = k.argInt(3);
+  if ((f.inode.mode & S_IFMT) === S_IFIFO) return -ESPIPE;
+  if (len < 0) return -EINVAL;
+  return advice >= 0 && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
+});
+
+const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, FALLOC_FL_COLLAPSE_RANGE = 8,
+  FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
+const FALLOC_SUPPORTED = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |
+  FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
+/** tmpfs's s_maxbytes (MAX_LFS_FILESIZE). */
+const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+
+/** vfs_fallocate's checks, then shmem_fallocate (keep-size and punch-hole only). */
+define(NR.fallocate, (k, t) => {
+  const f = fdget(t, k.argInt(0));
+  if (!f) return -EBADF;
+  const mode = k.argInt(1), off = k.argLong(2), len = k.argLong(3);
+  if (off < 0 || len <= 0) return -EINVAL;
+  if (mode & ~FALLOC_SUPPORTED) return -EOPNOTSUPP;
+  if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) === (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) return -EOPNOTSUPP;
+  if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)) return -EOPNOTSUPP;
+  if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) return -EINVAL;
+  if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)) return -EINVAL;
+  if ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))) return -EINVAL;
+  if (!f.writable) return -EBADF;
+  const i = f.inode;
+  if ((mode & ~FALLOC_FL_KEEP_SIZE) && (i.iflags & FS_APPEND_FL)) return -EPERM;
+  if (i.iflags & FS_IMMUTABLE_FL) return -EPERM;
+  const type = i.mode & S_IFMT;
+  if (type === S_IFIFO) return -ESPIPE;
+  if (isDir(type)) return -EISDIR;
+  if (!isReg(type) && type !== S_IFBLK) return -ENODEV;
+  if (off + len > MAX_LFS_FILESIZE) return -EFBIG;
+  if (!(i instanceof TmpfsFile)) return -EOPNOTSUPP;
+  if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) return -EOPNOTSUPP;
+  if (mode & FALLOC_FL_PUNCH_HOLE) {
+    if (i.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    const end = Math.min(off + len, i.size);
+    // Through the page cache, so mappings and later reads see the hole.
+    for (let p = off; p < end; p += 1 << 20) i.writeBytes(p, new Uint8Array(Math.min(1 << 20, end - p)));
+    i.touchM();
+    return 0;
+  }
+  if (off + len > i.size && !(mode & FALLOC_FL_KEEP_SIZE)) {
+    if (i.seals & F_SEAL_GROW) return -EPERM;
+    return i.truncate(off + len);
+  }
+  return 0;
+});

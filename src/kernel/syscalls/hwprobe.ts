@@ -1,0 +1,101 @@
+// riscv_hwprobe(2) (arch/riscv/kernel/sys_hwprobe.c, 6.12): what the hart
+// offers user space, as keys and values, for a set of cpus. Our hart is
+// RV64IMAFDC with Zicsr/Zifencei and the Zca/Zcd parts of C; no V, no
+// bit-manipulation, no Zicboz. It does misaligned loads and stores itself,
+// more slowly than aligned ones (the hart's slow path).
+import { define } from './table.js';
+import { NR } from './nr.js';
+import { EFAULT, EINVAL } from '../errno.js';
+import { TASK_SIZE } from '../mm/mm.js';
+import { TIMEBASE_HZ } from '../time/clock.js';
+
+export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RISCV_HWPROBE_KEY_MIMPID = 2,
+  RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3, RISCV_HWPROBE_KEY_IMA_EXT_0 = 4, RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
+  RISCV_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE = 6, RISCV_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS = 7, RISCV_HWPROBE_KEY_TIME_CSR_FREQ = 8,
+  RISCV_HWPROBE_KEY_MISALIGNED_SCALAR_PERF = 9;
+const BASE_BEHAVIOR_IMA = 1n;
+const IMA_FD = 1n << 0n, IMA_C = 1n << 1n, EXT_ZCA = 1n << 43n, EXT_ZCD = 1n << 45n;
+const MISALIGNED_SCALAR_SLOW = 2n;
+const RISCV_HWPROBE_WHICH_CPUS = 1;
+/** Online cpus: only cpu 0; a cpumask is NR_CPUS bits (Debian: 512), 64 bytes. */
+const ONLINE = 1n, CPUMASK_SIZE = 64;
+
+/** hwprobe_one_pair for the hart (every cpu is the same one); null = unknown key. */
+function probe(key: bigint): bigint | null {
+  switch (key) {
+    case 0n: case 1n: case 2n: return 0n; // mvendorid, marchid, mimpid: what /proc/cpuinfo shows
+    case 3n: return BASE_BEHAVIOR_IMA;
+    case 4n: return IMA_FD | IMA_C | EXT_ZCA | EXT_ZCD;
+    case 5n: case 9n: return MISALIGNED_SCALAR_SLOW;
+    case 6n: return 0n; // no Zicboz
+    case 7n: return BigInt(TASK_SIZE);
+    case 8n: return BigInt(TIMEBASE_HZ);
+    default: return null;
+  }
+}
+
+/** Value-like keys match exactly; the ISA bitmask keys match when the CPU has every asked-for bit. */
+function matches(key: bigint, want: bigint, have: bigint): boolean {
+  return key === 3n || key === 4n ? (want & have) === want : want === have;
+}
+
+define(NR.riscv_hwprobe, (k, t) => {
+  const pairs = k.arg(0), count = k.arg(1), flags = k.argInt(4) >>> 0;
+  let setsize = k.arg(2);
+  const cpusAddr = k.arg(3);
+  const readMask = (): bigint | null => {
+    const b = t.mm.read(cpusAddr, setsize);
+    if (!b) return null;
+    let m = 0n;
+    for (let i = Math.min(b.length, 8) - 1; i >= 0; i--) m = (m << 8n) | BigInt(b[i]);
+    return m;
+  };
+  if (flags & RISCV_HWPROBE_WHICH_CPUS) {
+    if (flags !== RISCV_HWPROBE_WHICH_CPUS) return -EINVAL;
+    if (!setsize || !cpusAddr) return -EINVAL;
+    setsize = Math.min(setsize, CPUMASK_SIZE);
+    let cpus = readMask();
+    if (cpus === null) return -EFAULT;
+    if (cpus === 0n) cpus = ONLINE;
+    cpus &= ONLINE;
+    let clearAll = false;
+    for (let i = 0; i < count; i++) {
+      const b = t.mm.read(pairs + i * 16, 16);
+      if (!b) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const key = dv.getBigInt64(0, true), want = dv.getBigUint64(8, true);
+      const have = probe(key);
+      if (have === null) {
+        clearAll = true;
+        const out = new Uint8Array(16);
+        new DataView(out.buffer).setBigInt64(0, -1n, true);
+        if (!t.mm.write(pairs + i * 16, out)) return -EFAULT;
+      }
+      if (clearAll) continue;
+      if (!matches(key, want, have!)) cpus &= ~1n;
+    }
+    if (clearAll) cpus = 0n;
+    const out = new Uint8Array(setsize);
+    out[0] = Number(cpus & 0xffn);
+    return t.mm.write(cpusAddr, out) ? 0 : -EFAULT;
+  }
+  if (flags !== 0) return -EINVAL;
+  if (setsize || cpusAddr) {
+    setsize = Math.min(setsize, CPUMASK_SIZE);
+    const cpus = readMask();
+    if (cpus === null) return -EFAULT;
+    if ((cpus & ONLINE) === 0n) return -EINVAL;
+  }
+  for (let i = 0; i < count; i++) {
+    const kb = t.mm.read(pairs + i * 16, 8);
+    if (!kb) return -EFAULT;
+    const key = new DataView(kb.buffer).getBigInt64(0, true);
+    const v = probe(key);
+    const out = new Uint8Array(16);
+    const dv = new DataView(out.buffer);
+    dv.setBigInt64(0, v === null ? -1n : key, true);
+    dv.setBigUint64(8, v ?? 0n, true);
+    if (!t.mm.write(pairs + i * 16, out)) return -EFAULT;
+  }
+  return 0;
+});

@@ -1,0 +1,78 @@
+// syslog(2) (kernel/printk/printk.c do_syslog): reading and clearing the
+// kernel log ring and setting the console level. Records read back as
+// "<prio>[    s.us] text\n", which util-linux dmesg parses.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import { BLOCKED, EFAULT, EINVAL, EPERM } from '../errno.js';
+import type { KernelLog, LogRecord } from '../printk.js';
+import { TASK_SIZE } from '../mm/mm.js';
+
+const SYSLOG_ACTION_CLOSE = 0, SYSLOG_ACTION_OPEN = 1, SYSLOG_ACTION_READ = 2, SYSLOG_ACTION_READ_ALL = 3,
+  SYSLOG_ACTION_READ_CLEAR = 4, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_CONSOLE_OFF = 6, SYSLOG_ACTION_CONSOLE_ON = 7,
+  SYSLOG_ACTION_CONSOLE_LEVEL = 8, SYSLOG_ACTION_SIZE_UNREAD = 9, SYSLOG_ACTION_SIZE_BUFFER = 10;
+const MINIMUM_CONSOLE_LOGLEVEL = 1;
+let savedConsoleLevel = -1;
+
+const enc = new TextEncoder();
+const textOf = (log: KernelLog, rs: LogRecord[]) => rs.map((r) => enc.encode(log.syslogText(r)));
+
+define(NR.syslog, (k, t) => {
+  const type = k.argInt(0), buf = k.arg(1), len = k.argInt(2);
+  const log = k.log;
+  // kernel.dmesg_restrict=1 (Debian's default): every action needs CAP_SYSLOG.
+  if (t.cred.euid !== 0 && type !== SYSLOG_ACTION_CLOSE && type !== SYSLOG_ACTION_OPEN) return -EPERM;
+  switch (type) {
+    case SYSLOG_ACTION_CLOSE: case SYSLOG_ACTION_OPEN: return 0;
+    case SYSLOG_ACTION_READ: {
+      if (!buf || len < 0) return -EINVAL;
+      if (!len) return 0;
+      if (buf + len > TASK_SIZE) return -EFAULT;
+      const rs = log.since(log.syslogSeq);
+      if (!rs.length) { t.sleepOn(log.wait); return BLOCKED; }
+      // Whole records, oldest first, as many as fit.
+      const parts: Uint8Array[] = [];
+      let n = 0;
+      for (const [i, p] of textOf(log, rs).entries()) {
+        if (n + p.length > len && parts.length) break;
+        parts.push(p.subarray(0, Math.min(p.length, len - n)));
+        n += parts[parts.length - 1].length;
+        log.syslogSeq = rs[i].seq + 1;
+      }
+      const out = new Uint8Array(n);
+      let o = 0;
+      for (const p of parts) { out.set(p, o); o += p.length; }
+      return t.mm.write(buf, out) ? n : -EFAULT;
+    }
+    case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {
+      if (!buf || len < 0) return -EINVAL;
+      if (!len) return 0;
+      if (buf + len > TASK_SIZE) return -EFAULT;
+      // The newest records that fit, in order.
+      const texts = textOf(log, log.since(log.clearSeq));
+      let start = texts.length, n = 0;
+      while (start > 0 && n + texts[start - 1].length <= len) n += texts[--start].length;
+      const out = new Uint8Array(n);
+      let o = 0;
+      for (const p of texts.slice(start)) { out.set(p, o); o += p.length; }
+      if (type === SYSLOG_ACTION_READ_CLEAR) log.clearSeq = log.nextSeq;
+      return !n || t.mm.write(buf, out) ? n : -EFAULT;
+    }
+    case SYSLOG_ACTION_CLEAR: log.clearSeq = log.nextSeq; return 0;
+    case SYSLOG_ACTION_CONSOLE_OFF:
+      if (savedConsoleLevel === -1) savedConsoleLevel = log.consoleLevel;
+      log.consoleLevel = MINIMUM_CONSOLE_LOGLEVEL;
+      return 0;
+    case SYSLOG_ACTION_CONSOLE_ON:
+      if (savedConsoleLevel !== -1) { log.consoleLevel = savedConsoleLevel; savedConsoleLevel = -1; }
+      return 0;
+    case SYSLOG_ACTION_CONSOLE_LEVEL:
+      if (len < 1 || len > 8) return -EINVAL;
+      log.consoleLevel = Math.max(len, MINIMUM_CONSOLE_LOGLEVEL);
+      savedConsoleLevel = -1;
+      return 0;
+    case SYSLOG_ACTION_SIZE_UNREAD:
+      return textOf(log, log.since(log.syslogSeq)).reduce((n, p) => n + p.length, 0);
+    case SYSLOG_ACTION_SIZE_BUFFER: return log.capacity;
+    default: return -EINVAL;
+  }
+});

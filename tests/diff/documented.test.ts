@@ -1,0 +1,116 @@
+// Guest programs whose syscalls qemu-user cannot judge: it has no rseq
+// (ENOSYS), answers riscv_hwprobe for its own emulated CPU, and filters
+// some prctl options and mlock2. These run
+// under tuxglass only, and their output must be what Linux documents
+// (rseq(2) and kernel/rseq.c; Documentation/arch/riscv/hwprobe.rst and
+// arch/riscv/kernel/sys_hwprobe.c, 6.12) for our RV64IMAFDC hart.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGuest } from './build.js';
+import { prepareDiff, runTuxglass, text } from './harness.js';
+
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu'];
+const built = await buildGuest(PROGRAMS);
+const env = built.skip ? undefined : await prepareDiff('documented');
+const skip = built.skip ?? env?.skip ?? false;
+
+const EXPECTED: Record<string, string> = {
+  // Registration rules, the ids written for cpu 0, inheritance by fork, and
+  // the restart of a critical section after a preemption and after a signal.
+  sys_rseq:
+    "sched_getcpu = 0\n" +
+    "__rseq_size == 0 || ((struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset))->cpu_id == 0: yes\n" +
+    "after exec with the tunable: __rseq_size = 0\n" +
+    "sys_rseq(&area, 31, 0, SIG) = -1 EINVAL\n" +
+    "sys_rseq(misaligned_buf + 8, 32, 0, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&area, 32, 2, SIG) = -1 EINVAL\n" +
+    "sys_rseq((void *)0x3fffffffe0, 64, 0, SIG) = -1 EFAULT\n" +
+    "sys_rseq(&area, 32, 0, SIG) = 0\n" +
+    "ids: cpu_id_start=0 cpu_id=0 node_id=0 mm_cid=0\n" +
+    "sys_rseq(&area, 32, 0, SIG) = -1 EBUSY\n" +
+    "sys_rseq(&area, 32, 0, SIG + 1) = -1 EPERM\n" +
+    "sys_rseq(&other, 32, 0, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&area, 64, 0, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&area, 32, 1 | 2, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&other, 32, 1, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&area, 64, 1, SIG) = -1 EINVAL\n" +
+    "sys_rseq(&area, 32, 1, SIG + 1) = -1 EPERM\n" +
+    "child: cpu_id=0, registering again: sys_rseq(&area, 32, 0, SIG) = -1 EBUSY\n" +
+    "preempted in the critical section: aborted after some turns, rseq_cs cleared: yes\n" +
+    "signalled in the critical section: alarms=1 aborted=yes cleared=yes\n" +
+    "bad descriptor: killed by signal 11\n" +
+    "sys_rseq(&area, 32, 1, SIG) = 0\n" +
+    "after unregister: cpu_id_start=0 cpu_id=-1\n" +
+    "sys_rseq(&area, 32, 1, SIG) = -1 EINVAL\n",
+  // FD|C|Zca|Zcd in IMA_EXT_0, misaligned scalar access SLOW, sv39's top,
+  // the 10 MHz timebase; unknown keys come back as -1.
+  sys_hwprobe:
+    "hwprobe(p, 12, 0, NULL, 0) = 0\n" +
+    "key 0 = 0\n" +
+    "key 1 = 0\n" +
+    "key 2 = 0\n" +
+    "key 3 = 0x1\n" +
+    "key 4 = 0x280000000003\n" +
+    "key 5 = 0x2\n" +
+    "key 6 = 0\n" +
+    "key 7 = 0x4000000000\n" +
+    "key 8 = 0x989680\n" +
+    "key 9 = 0x2\n" +
+    "key -1 = 0\n" +
+    "key -1 = 0\n" +
+    "hwprobe(&q, 1, sizeof set, &set, 0) = 0\n" +
+    "cpu0 IMA_EXT_0 = 0x280000000003\n" +
+    "hwprobe(&q, 1, sizeof set, &set, 0) = -1 EINVAL\n" +
+    "hwprobe(&q, 1, 0, &set, 0) = -1 EINVAL\n" +
+    "hwprobe(&q, 1, 8, NULL, 0) = -1 EFAULT\n" +
+    "hwprobe(&q, 1, 0, NULL, 2) = -1 EINVAL\n" +
+    "hwprobe((void *)8, 1, 0, NULL, 0) = -1 EFAULT\n" +
+    "hwprobe(NULL, 0, 0, NULL, 0) = 0\n" +
+    "hwprobe(w, 2, sizeof set, &set, 1) = 0\n" +
+    "cpus with FD|C and IMA: 0x1\n" +
+    "hwprobe(&v, 1, sizeof set, &set, 1) = 0\n" +
+    "cpus with V: 0\n" +
+    "hwprobe(u, 2, sizeof set, &set, 1) = 0\n" +
+    "unknown key: cpus 0, key -1\n" +
+    "hwprobe(w, 2, 0, &set, 1) = -1 EINVAL\n" +
+    "hwprobe(w, 2, 8, NULL, 1) = -1 EINVAL\n" +
+    "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n",
+  // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
+  // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
+  // VmLck at once and refuses a NULL syslog buffer with EINVAL.
+  sys_noqemu:
+    "prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 0\n" +
+    "prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) = 0\n" +
+    "prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 1\n" +
+    "prctl(PR_GET_THP_DISABLE, 1, 0, 0, 0) = -1 EINVAL\n" +
+    "prctl(PR_SET_THP_DISABLE, 1, 1, 0, 0) = -1 EINVAL\n" +
+    "child: THP disabled = 1\n" +
+    "prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) = 0\n" +
+    "prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 0\n" +
+    "prctl(PR_GET_TID_ADDRESS, &tidaddr) = 0\n" +
+    "tidaddr != (int *)1 && tidaddr != NULL: yes\n" +
+    "prctl(PR_GET_TID_ADDRESS, (void *)8) = -1 EFAULT\n" +
+    "VmLck:\t       0 kB\n" +
+    "mlock2(m, 2 * pg, MLOCK_ONFAULT) = 0\n" +
+    "VmLck:\t       8 kB\n" +
+    "mlock2(m, pg, 2) = -1 EINVAL\n" +
+    "mlock2(m + 2 * pg, pg, 0) = 0\n" +
+    "VmLck:\t      12 kB\n" +
+    "munlock(m, 4 * pg) = 0\n" +
+    "VmLck:\t       0 kB\n" +
+    "klogctl(3 , NULL, 10) = -1 EINVAL\n" +
+    "klogctl(3, (char *)m, -1) = -1 EINVAL\n" +
+    "klogctl(2 , NULL, 10) = -1 EINVAL\n" +
+    "klogctl(4 , NULL, 0) = -1 EINVAL\n",
+};
+
+describe('guest programs against Linux\'s documented answers', { skip, concurrency: 2 }, () => {
+  after(() => env?.cleanup());
+  for (const name of PROGRAMS) {
+    test(name, async () => {
+      const r = await runTuxglass(env!, [`/tmp/${name}`], { add: [{ host: built.paths[name]!, guest: `/tmp/${name}` }] });
+      assert.ok(!r.timedOut, 'tuxglass timed out');
+      assert.deepEqual({ status: r.status, stdout: text(r.stdout), stderr: text(r.stderr) }, { status: 0, stdout: EXPECTED[name], stderr: '' });
+    });
+  }
+});

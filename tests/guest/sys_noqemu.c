@@ -1,0 +1,54 @@
+/* Calls qemu-user refuses or lacks, checked against Linux's documented
+ * answers (prctl(2), mlock2(2)): PR_{GET,SET}_THP_DISABLE, PR_GET_TID_ADDRESS,
+ * mlock2 with MLOCK_ONFAULT and its VmLck accounting, syslog's EINVAL cases. */
+#include "tg.h"
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <sys/klog.h>
+
+static void vmlck(void) {
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    char *l = strstr(buf, "VmLck:"), *e = strchr(l, '\n');
+    printf("%.*s\n", (int)(e - l), l);
+}
+
+int main(void) {
+    R(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+    R(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+    R(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+    R(prctl(PR_GET_THP_DISABLE, 1, 0, 0, 0));
+    R(prctl(PR_SET_THP_DISABLE, 1, 1, 0, 0));
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) { printf("child: THP disabled = %d\n", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0)); _exit(0); }
+    int st;
+    waitpid(pid, &st, 0);
+    R(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0));
+    R(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+    int *tidaddr = (int *)1;
+    R(prctl(PR_GET_TID_ADDRESS, &tidaddr));
+    CHECK(tidaddr != (int *)1 && tidaddr != NULL);
+    R(prctl(PR_GET_TID_ADDRESS, (void *)8));
+    long pg = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    vmlck();
+    R(mlock2(m, 2 * pg, MLOCK_ONFAULT));
+    vmlck();
+    R(mlock2(m, pg, 2));
+    R(mlock2(m + 2 * pg, pg, 0));
+    vmlck();
+    R(munlock(m, 4 * pg));
+    vmlck();
+    /* syslog(2): a NULL buffer or a negative length is EINVAL before anything else. */
+    R(klogctl(3 /* READ_ALL */, NULL, 10));
+    R(klogctl(3, (char *)m, -1));
+    R(klogctl(2 /* READ */, NULL, 10));
+    R(klogctl(4 /* READ_CLEAR */, NULL, 0));
+    return 0;
+}
