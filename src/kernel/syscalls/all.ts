@@ -16,3 +16,4 @@ import './sched.js';
 import './fsync.js';
 import './memfd.js';
 import './syslog.js';
+import './net.js';

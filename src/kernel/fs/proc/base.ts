@@ -16,6 +16,7 @@ import { procSched, schedstat, wchan } from './sched.js';
 import { fdDirs } from './fd.js';
 import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
+import { netDir } from './net.js';
 import { smaps, smapsRollup } from './smaps.js';
 import {
   ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
@@ -168,6 +169,7 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     file('mounts', 0o444, () => { const fs = taskFs(t); return fs ? mounts(k, fs.root) : -ENOENT; }),
     file('mountinfo', 0o444, () => { const fs = taskFs(t); return fs ? mountinfo(k, fs.root) : -ENOENT; }),
     file('wchan', 0o444, () => wchan(k, t)),
+    netDir(k, sb, scope, base, owner),
     file('schedstat', 0o444, () => schedstat(t)),
     // Only the unified hierarchy, and every process in its root.
     file('cgroup', 0o444, () => '0::/\n'),

@@ -63,6 +63,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('loadavg', () => loadavg(k)),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
+    symlinkEntry(sb, '', 'net', () => 'self/net'),
     f('partitions', () => ''),
     f('stat', () => stat(k)),
     f('swaps', swaps),
