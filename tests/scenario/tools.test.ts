@@ -111,3 +111,16 @@ test('uname -a and /proc/version agree', { skip }, () => {
   assert.equal(ostype, 'Linux');
   assert.equal(hostname, node);
 });
+
+test('strace -V and iptables --version print their versions', { skip }, () => {
+  const out = bash('strace -V | head -1; iptables --version; ip6tables --version; sar -V | head -1');
+  assert.match(out, /^strace -- version 6\.\d+/m);
+  assert.match(out, /^iptables v1\.8\.\d+ \(nf_tables\)$/m, 'iptables-nft opens a NETLINK_NETFILTER socket first');
+  assert.match(out, /^ip6tables v1\.8\.\d+ \(nf_tables\)$/m);
+  assert.match(out, /^sysstat version 12\./m);
+});
+
+test('/sys/class/net/lo and /sys/devices/system/cpu describe the machine', { skip }, () => {
+  const out = bash('cd /sys/class/net/lo && cat flags mtu type operstate address ifindex tx_queue_len statistics/rx_packets; readlink /sys/class/net/lo; ip -o link show lo | cut -d" " -f2-5; cat /sys/devices/system/cpu/{online,possible,present}; nproc; ls /sys/devices/system/cpu | grep -c "^cpu[0-9]"');
+  assert.equal(out, '0x9\n65536\n772\nunknown\n00:00:00:00:00:00\n1\n1000\n0\n../../devices/virtual/net/lo\nlo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n0\n0\n0\n1\n1\n');
+});

@@ -13,6 +13,8 @@ import { makeSysfs } from '../fs/sysfs/index.js';
 import { classDeviceAdd, deviceModel } from '../device/core.js';
 import { registerCpus } from '../device/cpu.js';
 import { registerKernelKobj } from '../device/ksysfs.js';
+import { netdevSysfsAttrs } from '../net/netdevice.js';
+import { netDevices } from '../net/net_namespace.js';
 import type { Task } from '../sched/task.js';
 
 const enc = new TextEncoder();
@@ -65,6 +67,15 @@ function setupDeviceModel(k: Kernel): void {
   classDeviceAdd(k, 'tty', 'tty', { devt: makedev(5, 0) });
   classDeviceAdd(k, 'tty', 'console', { devt: makedev(5, 1) });
   classDeviceAdd(k, 'tty', 'ttyS0', { devt: makedev(4, 64), parent: m.platform.dir('10000000.serial').dir('tty') });
+  // Network devices: /sys/class/net/<name> -> /sys/devices/virtual/net/<name>.
+  for (const dev of netDevices(k)) {
+    const kobj = classDeviceAdd(k, 'net', dev.name, { uevent: () => [`INTERFACE=${dev.name}`, `IFINDEX=${dev.ifindex}`] });
+    for (const [name, show] of netdevSysfsAttrs(dev)) {
+      const slash = name.indexOf('/');
+      if (slash < 0) kobj.attr(name, show);
+      else kobj.dir(name.slice(0, slash)).attr(name.slice(slash + 1), show);
+    }
+  }
 }
 
 /** PID 1 runs `path` with the console on fds 0, 1, 2. */

@@ -5,3 +5,4 @@ import './netlink/rtnetlink.js';
 import './af_inet.js';
 import './af_unix.js';
 import './netlink/sock_diag.js';
+import './netlink/nfnetlink.js';
