@@ -64,6 +64,7 @@ test('ss -a lists the netlink sockets and nothing else on an idle machine', { sk
   assert.deepEqual(lines.slice(1).map((l) => l.split(/ +/).slice(0, 5).join(' ')), [
     'nl UNCONN 0 0 rtnl:kernel',
     'nl UNCONN 0 0 tcpdiag:kernel',
+    'nl UNCONN 0 0 nft:kernel', // nfnetlink's kernel socket (netlink protocol 12)
     'nl UNCONN 0 0 tcpdiag:ss/1',
   ]);
 });
