@@ -90,6 +90,17 @@ export class Hart implements JitHart {
     const s = newCodePage();
     for (let i = 0; i < PAGE_SLOTS; i++) s[i * SLOT_INTS] = Op.PageEnd;
     this.straddle = s;
+    // Numeric fields start out as small integers but later hold any double
+    // (addresses, counters, int32 bits beyond V8's 31-bit small integers).
+    // Widening a field changes the object's hidden class, which throws away
+    // optimized code of run() compiled meanwhile: widen them all now.
+    const self = this as unknown as Record<string, number>;
+    for (const f of ['pc', 'instret', 'tval', 'fflags', 'frm', 'jitThreshold', 'resvOff', 'resvSize', 'resvLo', 'resvHi',
+      'ldLo', 'ldHi', 'jn', 'js', 'jpcLo', 'jpcHi']) {
+      const v = self[f];
+      self[f] = 0.5;
+      self[f] = v;
+    }
   }
 
   get satpRoot(): number { return this.mmu.root; }

@@ -33,6 +33,8 @@ export class Mmu {
   tval = 0;
 
   constructor(readonly mem: PhysMem) {
+    // widen to doubles now (tval is any address), not while run() is being optimized
+    this.tval = 0.5; this.tval = 0;
     mem.watchCode((page) => this.dropStorePage(page));
   }
 
