@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SI_USER, type SigInfo } from '../signal/signals.js';
-import { ENOSYS } from '../errno.js';
+import { ENOSYS, ERESTARTSYS } from '../errno.js';
 
 export const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_TRACEVFORK = 4, PTRACE_O_TRACECLONE = 8,
   PTRACE_O_TRACEEXEC = 0x10, PTRACE_O_TRACEVFORKDONE = 0x20, PTRACE_O_TRACEEXIT = 0x40, PTRACE_O_TRACESECCOMP = 0x80,
@@ -47,6 +47,8 @@ export class PtraceLink {
   entryDone = false;
   /** a0 as the syscall saw it (riscv's orig_a0); a0 shows -ENOSYS while stopped at entry. */
   origA0 = [0, 0];
+  /** a0 hidden behind -ERESTARTSYS while an interrupted call's exit stop shows it. */
+  restartA0: [number, number] | null = null;
   /** a0 as the tracer left it at entry: the result of a call it skipped (nr = -1). */
   skipA0 = [0, 0];
   /** PTRACE_EVENT_EXIT was reported: the exit goes ahead when the tracer resumes. */
@@ -184,6 +186,7 @@ export function ptraceResume(k: Kernel, t: Task, syscallStops: boolean, sig: num
     // ptrace_report_syscall: a signal given at a syscall stop is sent to the tracee.
     sendSignal(k, t.tg, { signo: sig, code: SI_USER, pid: p.tracer.pid, uid: p.tracer.cred.uid }, t);
   }
+  if (p.restartA0) { t.ctx.xl[10] = p.restartA0[0]; t.ctx.xh[10] = p.restartA0[1]; p.restartA0 = null; }
   if (kind === 'sysenter') {
     // Undo the entry view: the ecall runs again with its own a0.
     const c = t.ctx;
@@ -198,6 +201,25 @@ export function ptraceResume(k: Kernel, t: Task, syscallStops: boolean, sig: num
   // A group stop resumed by the tracer: the tracee runs though the group is stopped (as Linux allows).
   t.state = 'R';
   k.enqueue(t);
+}
+
+/**
+ * A signal interrupts a sleeping call the tracer saw enter: like Linux, the
+ * call first leaves with -ERESTARTSYS (its exit stop), and a restart is a new
+ * call with its own entry stop. True when the task stopped.
+ */
+export function ptraceInterruptedCall(k: Kernel, t: Task): boolean {
+  const p = t.ptrace;
+  if (!p || !t.sys || !p.syscallStops || p.resyscall) return false;
+  p.resyscall = true;
+  k.syncRegs(t);
+  k.detach(t);
+  const c = t.ctx;
+  p.restartA0 = [c.xl[10], c.xh[10]];
+  c.set(10, -ERESTARTSYS);
+  p.message = 2;
+  trapStop(k, t, 'sysexit', sysgood(p));
+  return true;
 }
 
 /** Signal delivery for a traced task: a signal-delivery-stop, unless the tracer already chose it. */

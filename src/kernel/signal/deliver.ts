@@ -11,7 +11,7 @@ import { EINTR, ERESTARTSYS } from '../errno.js';
 import { NR } from '../syscalls/nr.js';
 import { writeSigInfo } from './siginfo.js';
 import { rseqHandleResume } from '../sched/rseq.js';
-import { ptraceExitEvent, ptraceGroupContinued, ptraceGroupStop, ptraceSignal } from '../ptrace/ptrace.js';
+import { ptraceInterruptedCall, ptraceExitEvent, ptraceGroupContinued, ptraceGroupStop, ptraceSignal } from '../ptrace/ptrace.js';
 
 /** Syscalls that fail with EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTART = new Set<number>([NR.nanosleep, NR.clock_nanosleep, NR.ppoll, NR.pselect6, NR.epoll_pwait,
@@ -114,6 +114,7 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
  */
 export function handleSignals(k: Kernel, t: Task): void {
   for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
+    if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
     const injected = t.ptrace?.inject ?? null;
     if (injected && t.ptrace) t.ptrace.inject = null;
     const info = injected ?? dequeue(t);
