@@ -25,6 +25,7 @@ import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt, rseqResume } from './sched/rseq.js';
 import { LoadAvg } from './sched/loadavg.js';
 import { pidMax } from './sysctl/kernel.js';
+import { ptraceSyscallEntry, ptraceSyscallExit, ptraceSkipResult, SYSCALL_STOPPED, SYSCALL_SKIP } from './ptrace/ptrace.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -321,13 +322,23 @@ export class Kernel {
     const nr = h.xl[17];
     const fn = syscallTable[nr];
     const restarting = t.sys !== null && t.sys.nr === nr;
+    let skip = false;
+    // A tracer attached during a sleeping call sees it begin again when it restarts.
+    if (t.ptrace && (!restarting || t.ptrace.entryDone || t.ptrace.resyscall)) {
+      t.ptrace.resyscall = false;
+      if (!restarting) t.sys = null;
+      const e = ptraceSyscallEntry(this, t);
+      if (e === SYSCALL_STOPPED) return;
+      skip = e === SYSCALL_SKIP;
+    }
     if (!restarting) {
       t.sys = null;
       this.stats.syscalls++;
       if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr);
     }
     let ret: number;
-    if (fn) ret = fn(this, t);
+    if (skip) ret = ptraceSkipResult(t);
+    else if (fn) ret = fn(this, t);
     else {
       ret = -ENOSYS;
       this.stats.enosys++;
@@ -339,6 +350,7 @@ export class Kernel {
       if (t.state !== 'R') t.nvcsw++; // it sleeps: a voluntary switch
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' && hasDeliverable(t)) t.wake();
+      if (t.ptrace?.queued.length) ptraceSyscallExit(this, t, false);
       return;
     }
     if (ret === NORETURN) {
@@ -348,6 +360,7 @@ export class Kernel {
         this.syncRegs(t);
         this.trace.fireExit(t, nr, t.ctx.get(10));
       }
+      if (t.ptrace && t.state === 'R') ptraceSyscallExit(this, t, true);
       return;
     }
     t.sys = null;
@@ -361,6 +374,7 @@ export class Kernel {
       t.ctx.pc += 4;
     }
     if (this.trace.sysExit.length) this.trace.fireExit(t, nr, ret);
+    if (t.ptrace && t.state === 'R') ptraceSyscallExit(this, t, true);
   }
 
   // ---- argument access for syscall handlers (the task is on the hart) ----

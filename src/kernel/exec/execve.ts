@@ -2,6 +2,7 @@
 // ELF images are mapped the way Linux's binfmt_elf maps them (segments from
 // the file, bss as anonymous memory, the interpreter for dynamic programs),
 // then the stack gets argv, envp and the auxiliary vector.
+import { ptraceExec } from '../ptrace/ptrace.js';
 import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -195,6 +196,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   c.pc = entry;
   k.reloadRegs(t);
   for (const h of k.execHooks) h(t);
+  ptraceExec(k, t, t.tid);
   return 0;
 }
 

@@ -5,6 +5,7 @@ import type { Task } from './task.js';
 import type { ThreadGroup } from './threadgroup.js';
 import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_USER } from '../signal/signals.js';
 import { sendSignal } from '../signal/deliver.js';
+import { ptraceExitNotify } from '../ptrace/ptrace.js';
 
 /**
  * `code` is a wait status word: (exit code << 8) for exit, signal | 0x80
@@ -15,14 +16,14 @@ export function doExit(k: Kernel, t: Task, status: number, group: boolean): void
   if (group && !tg.groupExiting) {
     tg.groupExiting = true;
     tg.exitStatus = status;
-    for (const x of tg.tasks) if (x !== t && x.state !== 'Z' && x.state !== 'X') releaseTask(k, x);
+    for (const x of tg.tasks) if (x !== t && x.state !== 'Z' && x.state !== 'X') releaseTask(k, x, status);
   }
   if (!tg.groupExiting) tg.exitStatus = status;
-  releaseTask(k, t);
+  releaseTask(k, t, tg.groupExiting ? tg.exitStatus : status);
   if (tg.tasks.every((x) => x.state === 'Z' || x.state === 'X')) exitGroup(k, tg);
 }
 
-function releaseTask(k: Kernel, t: Task): void {
+function releaseTask(k: Kernel, t: Task, status: number): void {
   for (const q of t.sleepingOn) q.remove(t);
   t.sleepingOn = [];
   t.state = 'Z';
@@ -37,6 +38,7 @@ function releaseTask(k: Kernel, t: Task): void {
   if (--t.files.users === 0) t.files.closeAll();
   if (t.exe) { t.exe.put(); t.exe = null; }
   t.sys = null;
+  ptraceExitNotify(k, t, status);
   k.tasks.delete(t.tid);
   k.zombieTasks.set(t.tid, t);
 }

@@ -9,6 +9,7 @@ import { WaitQueue, type Sleeper } from './waitqueue.js';
 import type { SigHand, SigInfo } from '../signal/signals.js';
 import type { File, IoWaiter } from '../fs/file.js';
 import type { ThreadGroup } from './threadgroup.js';
+import type { PtraceLink } from '../ptrace/ptrace.js';
 
 /** Linux task states as /proc shows them. */
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
@@ -131,6 +132,11 @@ export class Task implements Sleeper, IoWaiter {
     this.state = 'R';
     this.onWake?.(this);
   }
+
+  /** Set while a tracer traces this task (Linux's task->ptrace and ->parent). */
+  ptrace: PtraceLink | null = null;
+  /** The tasks this one traces (Linux's ->ptraced list). */
+  readonly tracees = new Set<Task>();
 
   /** Files the exe link of /proc points at. */
   exe: File | null = null;

@@ -65,6 +65,8 @@ export class ThreadGroup {
   /** ITIMER_REAL: expiry (virtual ns), interval, and its kernel timer. */
   itimerReal: { when: number; interval: number; timer: { cancelled?: boolean } } | null = null;
   groupExiting = false;
+  /** Yama's PR_SET_PTRACER: the pid allowed to attach, -1 for any (PR_SET_PTRACER_ANY), 0 none. */
+  yamaPtracer = 0;
 
   constructor(readonly tgid: number) {
     this.pgid = tgid;

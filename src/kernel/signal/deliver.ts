@@ -11,17 +11,21 @@ import { EINTR, ERESTARTSYS } from '../errno.js';
 import { NR } from '../syscalls/nr.js';
 import { writeSigInfo } from './siginfo.js';
 import { rseqHandleResume } from '../sched/rseq.js';
+import { ptraceInterruptedCall, ptraceExitEvent, ptraceGroupContinued, ptraceGroupStop, ptraceSignal } from '../ptrace/ptrace.js';
 
 /** Syscalls that fail with EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTART = new Set<number>([NR.nanosleep, NR.clock_nanosleep, NR.ppoll, NR.pselect6, NR.epoll_pwait,
   NR.rt_sigsuspend, NR.rt_sigtimedwait, NR.semtimedop, NR.msgrcv, NR.msgsnd]);
 
 export function hasDeliverable(t: Task): boolean {
+  if (t.ptrace?.inject) return true;
   const p = t.pending | t.tg.pending;
   return p !== 0n && (p & ~t.blocked) !== 0n;
 }
 
 function isIgnored(t: Task, sig: number): boolean {
+  // A tracer sees every signal, ignored ones too (sig_ignored).
+  if (t.ptrace) return false;
   const a = t.sighand.actions[sig];
   if (a.handler === SIG_IGN) return sig !== SIGKILL && sig !== SIGSTOP;
   return a.handler === SIG_DFL && defaultAction(sig) === 'ign';
@@ -40,6 +44,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
       tg.stopped = false;
       tg.contReport = true;
       for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+      for (const x of tg.tasks) ptraceGroupContinued(k, x);
       notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
     }
   } else if (defaultAction(sig) === 'stop') {
@@ -55,7 +60,8 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     tg.pending |= bit; tg.pendingInfo.push(info);
   }
   if (sig === SIGKILL) {
-    for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+    // SIGKILL ends job-control and ptrace stops alike.
+    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
   }
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
@@ -108,8 +114,18 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
  */
 export function handleSignals(k: Kernel, t: Task): void {
   for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
-    const info = dequeue(t);
+    if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
+    const injected = t.ptrace?.inject ?? null;
+    if (injected && t.ptrace) t.ptrace.inject = null;
+    const info = injected ?? dequeue(t);
     if (!info) return;
+    // A traced task stops for each signal; the tracer's choice comes back as `inject`.
+    if (!injected && t.ptrace && ptraceSignal(k, t, info)) return;
+    if (injected && (t.blocked & sigbit(info.signo)) && info.signo !== SIGKILL) {
+      // Blocked by now: queued again, as ptrace_signal does.
+      t.pending |= sigbit(info.signo); t.pendingInfo.push(info);
+      continue;
+    }
     const sig = info.signo;
     const act = t.sighand.actions[sig];
     const caught = act.handler !== SIG_DFL && act.handler !== SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP;
@@ -126,6 +142,8 @@ export function handleSignals(k: Kernel, t: Task): void {
         stopGroup(k, t.tg, sig);
         return;
       }
+      // PTRACE_EVENT_EXIT first (not for SIGKILL): the signal comes back when the tracer resumes.
+      if (sig !== SIGKILL && ptraceExitEvent(k, t, sig)) { t.ptrace!.inject = info; return; }
       // The core flag means a core file was written; none is (RLIMIT_CORE is 0 by default).
       k.exitTask(t, sig, true);
       return;
@@ -160,6 +178,7 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
   tg.stopped = true;
   tg.stopReport = sig;
   for (const x of tg.tasks) {
+    if (x.ptrace && (x.state === 'R' || x.state === 'S')) { ptraceGroupStop(k, x, sig); continue; }
     if (x.state === 'R' || x.state === 'S') {
       for (const q of x.sleepingOn) q.remove(x);
       x.sleepingOn = [];

@@ -17,3 +17,4 @@ import './fsync.js';
 import './memfd.js';
 import './syslog.js';
 import './net.js';
+import './ptrace.js';

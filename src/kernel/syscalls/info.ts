@@ -186,7 +186,7 @@ const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DU
   PR_SET_KEEPCAPS = 8, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27,
   PR_SET_TIMERSLACK = 29, PR_GET_TIMERSLACK = 30, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
   PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40, PR_SET_THP_DISABLE = 41,
-  PR_GET_THP_DISABLE = 42, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41;
+  PR_GET_THP_DISABLE = 42, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41, PR_SET_PTRACER = 0x59616d61;
 const PR_CAP_AMBIENT_IS_SET = 1, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_LOWER = 3, PR_CAP_AMBIENT_CLEAR_ALL = 4;
 /** CAP_LAST_CAP in 6.12 (CAP_CHECKPOINT_RESTORE). */
 const CAP_LAST_CAP = 40;
@@ -213,6 +213,13 @@ define(NR.prctl, (k, t) => {
       return t.mm.write(a2, b) ? 0 : -EFAULT;
     }
     case PR_SET_PDEATHSIG: if (a2 > 64) return -EINVAL; t.pdeathSig = a2; return 0;
+    case PR_SET_PTRACER: {
+      // Yama: 0 clears, PR_SET_PTRACER_ANY (-1) lets anyone attach, else one existing process.
+      const who = k.argLong(1);
+      if (who !== 0 && who !== -1 && !k.groups.has(who)) return -EINVAL;
+      t.tg.yamaPtracer = who;
+      return 0;
+    }
     case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, t.pdeathSig) ? 0 : -EFAULT;
     case PR_GET_DUMPABLE: return t.mm.dumpable;
     case PR_SET_DUMPABLE: if (a2 !== 0 && a2 !== 1) return -EINVAL; t.mm.dumpable = a2; return 0;

@@ -12,7 +12,8 @@ import { userPath, userStringArray, StructWriter } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
 import { writeSigInfo } from '../signal/siginfo.js';
 import { inheritTaskAttrs } from '../sched/attrs.js';
-import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED } from '../signal/signals.js';
+import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, CLD_TRAPPED } from '../signal/signals.js';
+import { ptraceCollect, ptraceExitEvent, ptraceFork, ptraceWaitable } from '../ptrace/ptrace.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
   CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
@@ -74,6 +75,7 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   if (f & CLONE_CHILD_SETTID) mm.writeU32(a.ctid, tid);
   k.makeRunnable(child);
   for (const h of k.forkHooks) h(t, child);
+  ptraceFork(k, t, child, f, a.exitSignal);
   if (f & CLONE_VFORK) {
     child.vforkDone = new WaitQueue();
     t.sys = { nr: k.hart.xl[17], data: child };
@@ -110,16 +112,36 @@ define(NR.execve, (k, t) => {
   return r < 0 ? r : NORETURN;
 });
 
-define(NR.exit, (k, t) => { k.exitTask(t, (k.argInt(0) & 0xff) << 8, false); return NORETURN; });
-define(NR.exit_group, (k, t) => { k.exitTask(t, (k.argInt(0) & 0xff) << 8, true); return NORETURN; });
+// A tracer asking for PTRACE_EVENT_EXIT sees the task stop first; the call runs again when resumed.
+define(NR.exit, (k, t) => {
+  if (ptraceExitEvent(k, t, (k.argInt(0) & 0xff) << 8)) return BLOCKED;
+  k.exitTask(t, (k.argInt(0) & 0xff) << 8, false);
+  return NORETURN;
+});
+define(NR.exit_group, (k, t) => {
+  if (ptraceExitEvent(k, t, (k.argInt(0) & 0xff) << 8)) return BLOCKED;
+  k.exitTask(t, (k.argInt(0) & 0xff) << 8, true);
+  return NORETURN;
+});
 
 const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000,
   __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
 
-type Found = { tg: ThreadGroup; kind: 'exit' | 'stop' | 'cont' };
+type Found = { tg: ThreadGroup; kind: 'exit' | 'stop' | 'cont' } | { tg: ThreadGroup; kind: 'ptrace'; task: Task };
 
 function findChild(t: Task, idtype: 'pid' | 'pgid' | 'all', id: number, options: number): { found: Found | null; any: boolean } {
   let any = false;
+  // Tracees first: their ptrace-stops and deaths go to the tracer, without WUNTRACED.
+  for (const w of options & __WNOTHREAD ? [t] : t.tg.tasks) {
+    for (const x of w.tracees) {
+      if (idtype === 'pid' && x.tid !== id) continue;
+      if (idtype === 'pgid' && x.tg.pgid !== id) continue;
+      any = true;
+      const r = ptraceWaitable(x);
+      if (r === 'exit' && !(options & WEXITED)) continue;
+      if (r) return { found: { tg: x.tg, kind: 'ptrace', task: x }, any };
+    }
+  }
   for (const c of t.tg.children) {
     if (idtype === 'pid' && c.tgid !== id) continue;
     if (idtype === 'pgid' && c.pgid !== id) continue;
@@ -127,13 +149,15 @@ function findChild(t: Task, idtype: 'pid' | 'pgid' | 'all', id: number, options:
     if (!(options & __WALL) && ((options & __WCLONE) !== 0) !== (c.exitSignal !== SIGCHLD)) continue;
     any = true;
     if (c.zombie && (options & WEXITED)) return { found: { tg: c, kind: 'exit' }, any };
-    if (c.stopReport !== null && (options & WSTOPPED)) return { found: { tg: c, kind: 'stop' }, any };
+    // A traced child's stops reach its tracer as ptrace-stops only.
+    if (c.stopReport !== null && (options & WSTOPPED) && !c.tasks.some((x) => x.ptrace)) return { found: { tg: c, kind: 'stop' }, any };
     if (c.contReport && (options & WCONTINUED)) return { found: { tg: c, kind: 'cont' }, any };
   }
   return { found: null, any };
 }
 
-function waitStatus(f: Found): number {
+function waitStatus(k: Kernel, f: Found, consume: boolean): number {
+  if (f.kind === 'ptrace') return ptraceCollect(k, f.task, consume);
   if (f.kind === 'exit') return f.tg.exitStatus;
   if (f.kind === 'stop') return ((f.tg.stopReport ?? 0) << 8) | 0x7f;
   return 0xffff;
@@ -151,16 +175,17 @@ define(NR.wait4, (k, t) => {
     t.sleepOn(t.tg.childWait);
     return BLOCKED;
   }
-  const status = waitStatus(found);
+  if (statusAddr && !t.mm.probeWritable(statusAddr, 4)) return -EFAULT;
+  const status = waitStatus(k, found, true);
   if (statusAddr && !t.mm.writeU32(statusAddr, status)) return -EFAULT;
   if (ruAddr) {
     const ru = rusageBuf(found.tg.leader.utime + found.tg.cutime, found.tg.leader.stime + found.tg.cstime);
     if (!t.mm.write(ruAddr, ru)) return -EFAULT;
   }
-  const tgid = found.tg.tgid;
+  const tgid = found.kind === 'ptrace' ? found.task.tid : found.tg.tgid;
   if (found.kind === 'exit') reap(k, found.tg);
   else if (found.kind === 'stop') found.tg.stopReport = null;
-  else found.tg.contReport = false;
+  else if (found.kind === 'cont') found.tg.contReport = false;
   return tgid;
 });
 
@@ -178,19 +203,22 @@ define(NR.waitid, (k, t) => {
     t.sleepOn(t.tg.childWait);
     return BLOCKED;
   }
-  const st = waitStatus(found);
-  const code = found.kind === 'exit' ? ((st & 0x7f) === 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED)
-    : found.kind === 'stop' ? CLD_STOPPED : CLD_CONTINUED;
-  const status = found.kind === 'exit' ? ((st & 0x7f) === 0 ? (st >> 8) & 0xff : st & 0x7f) : found.kind === 'stop' ? (st >> 8) & 0xff : 18;
+  const st = waitStatus(k, found, !(options & WNOWAIT));
+  const died = found.kind === 'exit' || (found.kind === 'ptrace' && (st & 0xff) !== 0x7f);
+  const code = died ? ((st & 0x7f) === 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED)
+    : found.kind === 'ptrace' ? CLD_TRAPPED : found.kind === 'stop' ? CLD_STOPPED : CLD_CONTINUED;
+  // A ptrace-stop's si_status is the whole stop code (signal | event << 8).
+  const status = died ? ((st & 0x7f) === 0 ? (st >> 8) & 0xff : st & 0x7f) : found.kind === 'ptrace' ? st >> 8 : found.kind === 'stop' ? (st >> 8) & 0xff : 18;
+  const pid = found.kind === 'ptrace' ? found.task.tid : found.tg.tgid;
   if (infoAddr) {
     const b = new Uint8Array(128);
-    writeSigInfo(new DataView(b.buffer), 0, { signo: SIGCHLD, code, pid: found.tg.tgid, uid: found.tg.leader.cred.uid, status });
+    writeSigInfo(new DataView(b.buffer), 0, { signo: SIGCHLD, code, pid, uid: found.tg.leader.cred.uid, status });
     if (!t.mm.write(infoAddr, b)) return -EFAULT;
   }
   if (!(options & WNOWAIT)) {
     if (found.kind === 'exit') reap(k, found.tg);
     else if (found.kind === 'stop') found.tg.stopReport = null;
-    else found.tg.contReport = false;
+    else if (found.kind === 'cont') found.tg.contReport = false;
   }
   return 0;
 });

@@ -24,7 +24,8 @@ export const threadsMax = new Knob('kernel.threads-max', (k) =>
   Math.min(MAX_THREADS, Math.max(20, Math.floor((k.pages.total * 4096) / (THREAD_SIZE * 8)))));
 export const randomizeVaSpace = new Knob('kernel.randomize_va_space', () => 2);
 export const corePattern = new Knob('kernel.core_pattern', () => 'core');
-export const ptraceScope = new Knob('kernel.yama.ptrace_scope', () => 0);
+// Yama's default, YAMA_SCOPE_RELATIONAL: unprivileged tracers reach only their descendants.
+export const ptraceScope = new Knob('kernel.yama.ptrace_scope', () => 1);
 export const panicTimeout = new Knob('kernel.panic', () => 0);
 const knob = (name: string, v: number) => new Knob(`kernel.${name}`, () => v);
 const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name, knob(name, v), range, mode);

@@ -1,0 +1,45 @@
+// Who may trace whom: __ptrace_may_access (PTRACE_MODE_ATTACH_REALCREDS) and
+// Yama's ptrace_scope (security/yama/yama_lsm.c). Root holds CAP_SYS_PTRACE.
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import type { ThreadGroup } from '../sched/threadgroup.js';
+import { ptraceScope } from '../sysctl/kernel.js';
+
+const capable = (t: Task) => t.cred.euid === 0;
+
+function isDescendant(ancestor: ThreadGroup, tg: ThreadGroup): boolean {
+  for (let g: ThreadGroup | null = tg; g; g = g.parent) if (g === ancestor) return true;
+  return false;
+}
+
+/** Real ids of the tracer match all of the target's (uid and gid alike). */
+function sameCreds(tracer: Task, target: Task): boolean {
+  const c = tracer.cred, tc = target.cred;
+  return c.uid === tc.uid && c.uid === tc.euid && c.uid === tc.suid && c.gid === tc.gid && c.gid === tc.egid && c.gid === tc.sgid;
+}
+
+/** PTRACE_ATTACH/SEIZE and process_vm_*: may `tracer` reach `target`? */
+export function ptraceMayAccess(k: Kernel, tracer: Task, target: Task): boolean {
+  if (tracer.tg === target.tg) return true;
+  if (!capable(tracer) && !sameCreds(tracer, target)) return false;
+  if (capable(tracer)) return ptraceScope.get(k) < 3;
+  switch (ptraceScope.get(k)) {
+    case 0: return true;
+    case 1: {
+      if (isDescendant(tracer.tg, target.tg)) return true;
+      const allowed = target.tg.yamaPtracer;
+      if (allowed === -1) return true;
+      const declared = allowed > 0 ? k.groups.get(allowed) : undefined;
+      return declared !== undefined && isDescendant(declared, tracer.tg);
+    }
+    default: return false;
+  }
+}
+
+/** PTRACE_TRACEME: Yama refuses it only in its stricter scopes. */
+export function ptraceMayTraceme(k: Kernel, parent: Task | undefined): boolean {
+  const scope = ptraceScope.get(k);
+  if (scope === 3) return false;
+  if (scope === 2) return parent !== undefined && capable(parent);
+  return true;
+}
