@@ -27,7 +27,8 @@ export const GUEST_ENV = [
   'TERM=linux',
 ];
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+// A hang detector, not a speed limit: generous, since a loaded 2-core machine runs these slowly.
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** A host file to place in the guest root before the run. */
 export interface AddFile { host: string; guest: string }
