@@ -40,7 +40,9 @@ export async function benchStartup(): Promise<string[]> {
   for (const c of COMMANDS) {
     const q: number[] = [], t: number[] = [], g: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const qr = await wall('chroot', [root, '/usr/bin/env', '-i', 'PATH=/usr/bin:/usr/sbin', ...c.argv]);
+      // A private mount namespace with /proc mounted, as the tools expect (ps reads it).
+      const qr = await wall('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
+        'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/usr/sbin "$@"', root, ...c.argv]);
       if (qr.status !== 0) problems.push(`startup: ${c.label} failed under qemu: ${qr.stderr.trim()}`);
       q.push(qr.seconds);
       const tr = await wall(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'run', '--stats', '--', ...c.argv]);
