@@ -5,6 +5,9 @@ import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
 
 function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream {
+  // A reader that went away (`tuxglass run ... | head`) must not crash the
+  // host: later output is dropped, as a closed pipe drops it.
+  s.on('error', () => { /* EPIPE and the like */ });
   return {
     isTty: !!s.isTTY,
     write(data) {
