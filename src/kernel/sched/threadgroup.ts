@@ -65,6 +65,10 @@ export class ThreadGroup {
   /** ITIMER_REAL: expiry (virtual ns), interval, and its kernel timer. */
   itimerReal: { when: number; interval: number; timer: { cancelled?: boolean } } | null = null;
   groupExiting = false;
+  /** signalfd readers sleep here; every signal sent to the process wakes them. */
+  signalfdWait = new WaitQueue();
+  /** pidfd pollers: woken when the process exits and when it is reaped. */
+  exitWait = new WaitQueue();
 
   constructor(readonly tgid: number) {
     this.pgid = tgid;
