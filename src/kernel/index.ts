@@ -1,6 +1,5 @@
 // The kernel's public face for hosts: build a machine and run a program.
 import './syscalls/all.js';
-import { futexWake } from './syscalls/futex.js';
 import { Kernel, type KernelOptions } from './kernel.js';
 import { setupDevices, startInit } from './boot/setup.js';
 
@@ -10,7 +9,6 @@ export type { ImageSource, ImageNode } from './fs/image.js';
 
 export function createKernel(opts: KernelOptions): Kernel {
   const k = new Kernel(opts);
-  k.futexWake = futexWake;
   setupDevices(k);
   return k;
 }

@@ -73,8 +73,7 @@ export class Kernel {
   readonly forkHooks: ((parent: Task, child: Task) => void)[] = [];
   readonly execHooks: ((t: Task) => void)[] = [];
   /** Run when a sleeping syscall is interrupted by a signal (nanosleep's remaining time). */
-  readonly onInterrupt = new Map<Task, () => void>();
-  futexWake: ((t: Task, addr: number, n: number) => number) | null = null;
+  readonly onInterrupt = new Map<Task, () => number | void>();
   onSetsid: ((t: Task) => void) | null = null;
   /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
   readonly load = new LoadAvg();

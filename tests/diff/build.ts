@@ -10,7 +10,9 @@ import { REPO } from './harness.js';
 export const CC = 'riscv64-linux-gnu-gcc';
 export const GUEST_SRC = join(REPO, 'tests', 'guest');
 export const GUEST_BIN = join(GUEST_SRC, 'bin');
-const CFLAGS = ['-static', '-O2', '-Wall'];
+const CFLAGS = ['-O2', '-Wall', '-pthread'];
+/** NAME.dyn builds NAME.c linked dynamically (through the guest's ld.so and libc.so); NAME is static. */
+const DYN = '.dyn';
 const LIBS = ['-lm', '-latomic']; // sub-word C11 atomics live in libatomic with GCC 12
 
 const run = promisify(execFile);
@@ -27,7 +29,8 @@ function mtime(p: string): number {
 }
 
 async function buildOne(name: string): Promise<string> {
-  const src = join(GUEST_SRC, `${name}.c`);
+  const dynamic = name.endsWith(DYN);
+  const src = join(GUEST_SRC, `${dynamic ? name.slice(0, -DYN.length) : name}.c`);
   const out = join(GUEST_BIN, name);
   const header = join(GUEST_SRC, 'tg.h');
   const newest = Math.max(mtime(src), existsSync(header) ? mtime(header) : 0);
@@ -35,7 +38,7 @@ async function buildOne(name: string): Promise<string> {
   // Compile to a private name, then rename: test files build concurrently.
   const tmp = `${out}.tmp-${process.pid}`;
   try {
-    await run(CC, [...CFLAGS, '-o', tmp, src, ...LIBS], { cwd: GUEST_SRC });
+    await run(CC, [...(dynamic ? [] : ['-static']), ...CFLAGS, '-o', tmp, src, ...LIBS], { cwd: GUEST_SRC });
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { force: true });

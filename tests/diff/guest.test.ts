@@ -6,7 +6,8 @@ import { buildGuest } from './build.js';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
-  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops'];
+  'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -48,6 +49,15 @@ const cases: DiffCase[] = [
   prog('sys_fsops', '/tmp/sys_fsops', [], { stdout: /memfd link: \/memfd:test \(deleted\)\n(.*\n)*statfs \/proc: f_type=0x9fa0 /}),
   // /proc and /proc/sys as procps parses them (the program filters what differs by kernel version).
   prog('sys_procfs', '/tmp/sys_procfs', [], { stdout: /stat fields=52\n(.*\n)*write \/proc\/sys\/vm\/swappiness "abc" = EINVAL\n/ }),
+  // glibc's pthreads on our clone/futex/signals: mutexes of every kind (PI and robust through
+  // FUTEX_LOCK_PI and the robust list), condvars, barriers, rwlocks, TLS, cancel, pthread_kill.
+  prog('sys_pthread', '/tmp/sys_pthread', [], { stdout: /pi contended count=900\n(.*\n)*robust lock after owner died: EOWNERDEAD\n(.*\n)*cancel async: canceled=1\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
+  prog('sys_pthread.dyn', '/tmp/sys_pthread_dyn', [], { stdout: /kill with main blocking: handled in other thread=1\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
+  // Raw futex ops: counts, requeue, wake-op, bitsets, timeouts, shared keys across fork.
+  prog('sys_futex', '/tmp/sys_futex', [], { stdout: /cmp_requeue 1 wake 2 move -> 3\n(.*\n)*shared futex across fork: woke 1, child exit 7\nprivate wake of another process: woke 0, child exit 8\ndone\n$/ }),
+  // Wait statuses and options, zombies and orphans, SIGCHLD codes, groups, exec from a thread,
+  // signalfd, pidfd, real-time queueing order, a signal storm, EINTR and SA_RESTART.
+  prog('sys_wait', '/tmp/sys_wait', [], { stdout: /zombie state stat=Z status=Z\n(.*\n)*exec from a non-leader thread: exited 3\n(.*\n)*waitid P_PIDFD: 0 code=2 status=15\n(.*\n)*rt order: 101 102 103 1 2 3\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -6,6 +6,8 @@ import { ptraceExec } from '../ptrace/ptrace.js';
 import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
+import { deThread } from '../sched/exit.js';
+import { mmRelease } from '../futex/robust.js';
 import { Mm, pageDown, pageUp, PAGE_SIZE, STACK_TOP, TASK_SIZE } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, type MapSource } from '../mm/vma.js';
 import { EACCES, ENOMEM, ELOOP, E2BIG, ENOENT } from '../errno.js';
@@ -171,7 +173,9 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   mm.startStack = layout.sp;
   mm.argStart = layout.argStart; mm.argEnd = layout.argEnd; mm.envStart = layout.envStart; mm.envEnd = layout.envEnd;
 
-  // Point of no return: the old image goes away.
+  // Point of no return: the other threads die, the old image goes away.
+  deThread(k, t);
+  mmRelease(k, t);
   const old = t.mm;
   mm.thpDisable = old.thpDisable; // PR_SET_THP_DISABLE survives execve
   t.mm = mm;

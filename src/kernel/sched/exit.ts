@@ -6,6 +6,7 @@ import type { ThreadGroup } from './threadgroup.js';
 import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_USER } from '../signal/signals.js';
 import { sendSignal } from '../signal/deliver.js';
 import { ptraceExitNotify } from '../ptrace/ptrace.js';
+import { mmRelease } from '../futex/robust.js';
 
 /**
  * `code` is a wait status word: (exit code << 8) for exit, signal | 0x80
@@ -29,10 +30,8 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   t.state = 'Z';
   k.dequeue(t);
   k.detach(t);
-  if (t.clearChildTid && t.mm.users > 1) {
-    t.mm.writeU32(t.clearChildTid, 0);
-    k.futexWake?.(t, t.clearChildTid, 1);
-  }
+  k.onInterrupt.delete(t);
+  mmRelease(k, t);
   if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
   if (--t.mm.users === 0) { k.dropMm(t.mm); t.mm.release(); }
   if (--t.files.users === 0) t.files.closeAll();
@@ -43,8 +42,29 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   k.zombieTasks.set(t.tid, t);
 }
 
+/**
+ * de_thread (execve): every other thread of the process dies at once, and a
+ * non-leader that execs takes the leader's place and its PID.
+ */
+export function deThread(k: Kernel, t: Task): void {
+  const tg = t.tg;
+  for (const x of [...tg.tasks]) {
+    if (x === t) continue;
+    if (x.state !== 'Z' && x.state !== 'X') releaseTask(k, x, 9); // SIGKILLed, as zap_other_threads does
+    x.state = 'X';
+    k.zombieTasks.delete(x.tid);
+  }
+  tg.tasks = [t];
+  if (t.tid !== tg.tgid) {
+    k.tasks.delete(t.tid);
+    t.tid = tg.tgid;
+    k.tasks.set(t.tid, t);
+  }
+}
+
 function exitGroup(k: Kernel, tg: ThreadGroup): void {
   tg.zombie = true;
+  tg.exitWait.wakeAll();
   const status = tg.exitStatus;
   for (const h of k.trace.processExit) {
     h(tg.leader, (status & 0x7f) ? { signal: status & 0x7f, core: (status & 0x80) !== 0 } : { code: (status >> 8) & 0xff });
@@ -89,6 +109,7 @@ function findReaper(k: Kernel, tg: ThreadGroup): ThreadGroup | null {
 /** Remove a zombie for good (wait() collected it). */
 export function reap(k: Kernel, tg: ThreadGroup): void {
   tg.reaped = true;
+  tg.exitWait.wakeAll();
   tg.parent?.children.delete(tg);
   if (tg.parent) {
     for (const x of tg.tasks) { tg.parent.cutime += x.utime; tg.parent.cstime += x.stime; }

@@ -26,7 +26,15 @@ export class Cred {
 }
 
 /** Scratch state of a syscall that sleeps and is re-run when woken. */
-export interface SyscallState { nr: number; deadline?: number; progress?: number; data?: unknown }
+export interface SyscallState {
+  nr: number; deadline?: number; progress?: number; data?: unknown;
+  /**
+   * How a signal handler ends the sleep: by default restarted with SA_RESTART
+   * (ERESTARTSYS); 'never' fails with EINTR (ERESTART_RESTARTBLOCK, ERESTARTNOHAND);
+   * 'nointr' always restarts (ERESTARTNOINTR).
+   */
+  restart?: 'never' | 'nointr';
+}
 
 /** Bytes and calls of read/write-like system calls, and storage traffic. */
 export class TaskIoAccounting {
@@ -108,7 +116,8 @@ export class Task implements Sleeper, IoWaiter {
   onWake: ((t: Task) => void) | null = null;
 
   constructor(
-    readonly tid: number,
+    /** Changes once: a non-leader thread that execs takes over the PID (de_thread). */
+    public tid: number,
     public tg: ThreadGroup,
     public mm: Mm,
     public files: FdTable,

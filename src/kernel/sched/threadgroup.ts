@@ -67,6 +67,10 @@ export class ThreadGroup {
   groupExiting = false;
   /** Yama's PR_SET_PTRACER: the pid allowed to attach, -1 for any (PR_SET_PTRACER_ANY), 0 none. */
   yamaPtracer = 0;
+  /** signalfd readers sleep here; every signal sent to the process wakes them. */
+  signalfdWait = new WaitQueue();
+  /** pidfd pollers: woken when the process exits and when it is reaped. */
+  exitWait = new WaitQueue();
 
   constructor(readonly tgid: number) {
     this.pgid = tgid;

@@ -63,6 +63,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     // SIGKILL ends job-control and ptrace stops alike.
     for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
   }
+  tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
     if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) { x.wake(); break; }
@@ -130,7 +131,8 @@ export function handleSignals(k: Kernel, t: Task): void {
     const act = t.sighand.actions[sig];
     const caught = act.handler !== SIG_DFL && act.handler !== SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP;
     // An interrupted syscall restarts after the handler only with SA_RESTART (signal(7)).
-    const restart = t.sys !== null && (act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr);
+    const restart = t.sys !== null && t.sys.restart !== 'never' &&
+      (t.sys.restart === 'nointr' || ((act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr)));
     // A tracer sees the interrupted call end before the signal (strace's order).
     if (caught && t.sys && k.trace.sysExit.length && !restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
     for (const h of k.trace.signalDeliver) h(t, sig, info);
@@ -151,9 +153,10 @@ export function handleSignals(k: Kernel, t: Task): void {
     // A handler: finish an interrupted syscall first.
     k.syncRegs(t);
     if (t.sys) {
-      if (!restart) {
-        k.onInterrupt.get(t)?.();
-        const ret = t.sys.progress ? t.sys.progress : -EINTR;
+      // The sleeping call leaves its queues; it may have completed meanwhile (a futex wake).
+      const done = k.onInterrupt.get(t)?.();
+      if (!restart || typeof done === 'number') {
+        const ret = typeof done === 'number' ? done : t.sys.progress ? t.sys.progress : -EINTR;
         t.ctx.set(10, ret);
         t.ctx.pc += 4;
         if (k.trace.sysExit.length && t.sys.progress) k.trace.fireExit(t, t.sys.nr, ret);

@@ -8,6 +8,7 @@ import './mm.js';
 import './info.js';
 import './poll.js';
 import './futex.js';
+import './pidfd.js';
 import './xattr.js';
 import './mount.js';
 import './rseq.js';

@@ -1,49 +1,238 @@
-// futex: sleep on a user address until another task wakes it.
+// futex(2) and futex_waitv(2): sleep on a user word until another task wakes
+// it; requeue, wake-op, bitsets, PI locks, timeouts. The queues live in futex/.
 import { define } from './table.js';
 import { NR } from './nr.js';
+import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EAGAIN, EFAULT, EINVAL, ENOSYS } from '../errno.js';
-import { WaitQueue } from '../sched/waitqueue.js';
+import { BLOCKED, EAGAIN, EFAULT, EINVAL, ENOSYS, EPERM, ETIMEDOUT } from '../errno.js';
+import { futexKey, type FutexKey } from '../futex/key.js';
+import { futexTable, FutexWaiter, FUTEX_BITSET_MATCH_ANY, type WaitGroup } from '../futex/core.js';
+import { lockPi, unlockPi } from '../futex/pi.js';
 
-const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
+  FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
+  FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
+const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
 
-/** Wait queues keyed by (address space, address); private futexes are per mm. */
-const queues = new WeakMap<object, Map<number, WaitQueue>>();
-function queue(t: Task, addr: number, create: boolean): WaitQueue | null {
-  let m = queues.get(t.mm);
-  if (!m) { if (!create) return null; m = new Map(); queues.set(t.mm, m); }
-  let q = m.get(addr);
-  if (!q && create) { q = new WaitQueue(); m.set(addr, q); }
-  return q ?? null;
+/** A timespec at addr in ns, or -errno. */
+function readTimeout(t: Task, addr: number): number {
+  const b = t.mm.read(addr, 16);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec > 999999999n) return -EINVAL;
+  return Number(sec) * 1e9 + Number(nsec);
 }
 
-export function futexWake(t: Task, addr: number, n: number): number {
-  const q = queue(t, addr, false);
-  if (!q) return 0;
-  const woken = Math.min(n, q.size);
-  // WaitQueue wakes everyone; woken waiters re-check their value and sleep again if needed.
-  if (woken) q.wakeAll();
-  return woken;
+/** Monotonic deadline of a timeout: relative, or absolute on the given clock. */
+function deadlineOf(k: Kernel, ns: number, absolute: boolean, clock: number): number {
+  if (!absolute) return k.clock.monotonic() + ns;
+  return clock === CLOCK_REALTIME ? k.clock.monotonic() + (ns - k.clock.realtime()) : ns;
+}
+
+function armTimeout(k: Kernel, ws: FutexWaiter[], deadline: number): void {
+  if (deadline === Infinity) return;
+  const timer = k.timers.add(Math.max(deadline, k.clock.monotonic()), () => {
+    if (ws.some((w) => w.woken)) return;
+    for (const w of ws) { w.timedOut = true; futexTable(k).unqueue(w); }
+    ws[0].task.wake();
+  });
+  for (const w of ws) w.timer = timer;
+}
+
+/** Sleep with waiters queued; a later re-run of the call collects the outcome. */
+function sleep(k: Kernel, t: Task, nr: number, ws: FutexWaiter[], restart: 'never' | 'nointr' | undefined): number {
+  t.sys = { nr, data: ws, restart };
+  t.state = 'S';
+  // A wake that came first wins over the signal (unqueue_me finds it woken).
+  k.onInterrupt.set(t, () => {
+    const won = ws.find((w) => w.woken);
+    futexTable(k).abandon(k, t);
+    return won ? (ws.length > 1 ? won.index : 0) : undefined;
+  });
+  return BLOCKED;
+}
+
+/** A re-run after a wake-up: the result, or null to sleep on. */
+function outcome(k: Kernel, t: Task, ws: FutexWaiter[]): number | null {
+  const won = ws.find((w) => w.woken);
+  if (won) { futexTable(k).abandon(k, t); return ws.length > 1 || won.group ? won.index : 0; }
+  if (ws.some((w) => w.timedOut)) { futexTable(k).abandon(k, t); return -ETIMEDOUT; }
+  t.state = 'S';
+  return null;
+}
+
+function pending(t: Task, nr: number): FutexWaiter[] | null {
+  const d = t.sys?.nr === nr ? t.sys.data : undefined;
+  return Array.isArray(d) && d[0] instanceof FutexWaiter ? d as FutexWaiter[] : null;
+}
+
+/** FUTEX_OP_*: the operation and comparison of FUTEX_WAKE_OP, packed in val3. */
+function wakeOp(oldval: number, encoded: number): { newval: number; cond: boolean } | number {
+  let op = (encoded >>> 28) & 0xf;
+  const cmp = (encoded >>> 24) & 0xf;
+  let oparg = (encoded << 8) >> 20; // sign-extended 12 bits
+  const cmparg = (encoded << 20) >> 20;
+  if (op & 8) { op &= 7; oparg = oparg < 0 || oparg > 31 ? 0 : 1 << oparg; }
+  let newval: number;
+  switch (op) {
+    case 0: newval = oparg; break;
+    case 1: newval = oldval + oparg; break;
+    case 2: newval = oldval | oparg; break;
+    case 3: newval = oldval & ~oparg; break;
+    case 4: newval = oldval ^ oparg; break;
+    default: return -ENOSYS;
+  }
+  const o = oldval | 0;
+  let cond: boolean;
+  switch (cmp) {
+    case 0: cond = o === cmparg; break;
+    case 1: cond = o !== cmparg; break;
+    case 2: cond = o < cmparg; break;
+    case 3: cond = o <= cmparg; break;
+    case 4: cond = o > cmparg; break;
+    case 5: cond = o >= cmparg; break;
+    default: return -ENOSYS;
+  }
+  return { newval: newval >>> 0, cond };
 }
 
 define(NR.futex, (k, t) => {
-  const addr = k.arg(0), op = k.argInt(1) & 0x7f, val = k.argInt(2) >>> 0;
-  if (addr % 4) return -EINVAL;
+  const addr = k.arg(0), opFull = k.argInt(1), val = k.argInt(2) >>> 0, timeoutAddr = k.arg(3), addr2 = k.arg(4), val3 = k.argInt(5) >>> 0;
+  const op = opFull & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  const shared = !(opFull & FUTEX_PRIVATE_FLAG);
+  const ft = futexTable(k);
+  // A wait re-run after a wake-up, a timeout or a spurious wake.
+  const ws = pending(t, NR.futex);
+  if (ws) {
+    const r = outcome(k, t, ws);
+    return r === null ? BLOCKED : r;
+  }
+  if ((opFull & FUTEX_CLOCK_REALTIME) && op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET && op !== FUTEX_WAIT_REQUEUE_PI && op !== FUTEX_LOCK_PI2) return -ENOSYS;
+  const key = futexKey(t, addr, shared);
+  if (typeof key === 'number') return key;
   switch (op) {
     case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
-      if (t.sys?.data === 'woken') return 0;
+      const bitset = op === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
+      if (!bitset) return -EINVAL;
+      let deadline = Infinity;
+      if (timeoutAddr) {
+        const ns = readTimeout(t, timeoutAddr);
+        if (ns < 0) return ns;
+        // FUTEX_WAIT's timeout is relative; WAIT_BITSET's absolute, on CLOCK_REALTIME if asked.
+        deadline = deadlineOf(k, ns, op === FUTEX_WAIT_BITSET, opFull & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC);
+      }
       const cur = t.mm.readU32(addr);
       if (cur === null) return -EFAULT;
-      if (t.sys?.data === 'waiting') return 0; // woken: report success, the caller re-checks
       if (cur !== val) return -EAGAIN;
-      const q = queue(t, addr, true)!;
-      t.sys = { nr: NR.futex, data: 'waiting' };
-      t.sleepOn(q);
-      return BLOCKED;
+      if (deadline <= k.clock.monotonic()) return -ETIMEDOUT;
+      const w = new FutexWaiter(t, key, bitset);
+      ft.queue(w);
+      armTimeout(k, [w], deadline);
+      // Interrupted: ERESTART_RESTARTBLOCK with a timeout (EINTR after a handler), else ERESTARTSYS.
+      return sleep(k, t, NR.futex, [w], deadline === Infinity ? undefined : 'never');
     }
-    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: return futexWake(t, addr, val);
-    case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: return futexWake(t, addr, val);
+    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
+      const bitset = op === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
+      if (!bitset) return -EINVAL;
+      return ft.wake(k, key, val, bitset);
+    }
+    case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
+      const nRequeue = k.argInt(3);
+      if (nRequeue < 0 || (val | 0) < 0) return -EINVAL;
+      const key2 = futexKey(t, addr2, shared);
+      if (typeof key2 === 'number') return key2;
+      if (op === FUTEX_CMP_REQUEUE) {
+        const cur = t.mm.readU32(addr);
+        if (cur === null) return -EFAULT;
+        if (cur !== val3) return -EAGAIN;
+      }
+      return ft.requeue(k, key, key2, val, nRequeue);
+    }
+    case FUTEX_WAKE_OP: {
+      const key2 = futexKey(t, addr2, shared);
+      if (typeof key2 === 'number') return key2;
+      const old = t.mm.readU32(addr2);
+      if (old === null) return -EFAULT;
+      const r = wakeOp(old, val3);
+      if (typeof r === 'number') return r;
+      if (!t.mm.writeU32(addr2, r.newval)) return -EFAULT;
+      let n = ft.wake(k, key, val);
+      if (r.cond) n += ft.wake(k, key2, k.argInt(3));
+      return n;
+    }
+    case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI: {
+      let deadline = Infinity;
+      if (timeoutAddr && op !== FUTEX_TRYLOCK_PI) {
+        const ns = readTimeout(t, timeoutAddr);
+        if (ns < 0) return ns;
+        // LOCK_PI's timeout is absolute CLOCK_REALTIME; LOCK_PI2 follows the flag.
+        const clock = op === FUTEX_LOCK_PI || (opFull & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+        deadline = deadlineOf(k, ns, true, clock);
+      }
+      const r = lockPi(k, t, addr, key, op === FUTEX_TRYLOCK_PI);
+      if (typeof r === 'number') return r;
+      if (deadline <= k.clock.monotonic()) { ft.unqueue(r); return -ETIMEDOUT; }
+      armTimeout(k, [r], deadline);
+      // A signal never ends the wait for a PI lock (ERESTARTNOINTR).
+      return sleep(k, t, NR.futex, [r], 'nointr');
+    }
+    case FUTEX_UNLOCK_PI: {
+      const r = unlockPi(k, t, addr, key);
+      return r === -1 ? -EPERM : r;
+    }
+    case FUTEX_FD: case FUTEX_WAIT_REQUEUE_PI: case FUTEX_CMP_REQUEUE_PI: return -ENOSYS;
     default: return -ENOSYS;
   }
 });
 
+const FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128, FUTEX_WAITV_MAX = 128;
+
+/** futex_waitv: wait on several words at once; returns the index of the one woken. */
+define(NR.futex_waitv, (k, t) => {
+  const vec = k.arg(0), nr = k.arg(1), flags = k.arg(2), timeoutAddr = k.arg(3), clockid = k.argInt(4);
+  const ws = pending(t, NR.futex_waitv);
+  if (ws) {
+    const r = outcome(k, t, ws);
+    return r === null ? BLOCKED : r;
+  }
+  if (flags || !vec || nr === 0 || nr > FUTEX_WAITV_MAX) return -EINVAL;
+  let deadline = Infinity;
+  if (timeoutAddr) {
+    if (clockid !== CLOCK_REALTIME && clockid !== CLOCK_MONOTONIC) return -EINVAL;
+    const ns = readTimeout(t, timeoutAddr);
+    if (ns < 0) return ns;
+    deadline = deadlineOf(k, ns, true, clockid);
+  }
+  const b = t.mm.read(vec, nr * 24);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const items: { key: FutexKey; addr: number; val: bigint }[] = [];
+  for (let i = 0; i < nr; i++) {
+    const o = i * 24;
+    const val = dv.getBigUint64(o, true), addr = Number(dv.getBigUint64(o + 8, true));
+    const f = dv.getUint32(o + 16, true), reserved = dv.getUint32(o + 20, true);
+    if (reserved || (f & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)) || (f & 3) !== FUTEX2_SIZE_U32) return -EINVAL;
+    if (val > 0xffffffffn) return -EINVAL;
+    const key = futexKey(t, addr, !(f & FUTEX2_PRIVATE));
+    if (typeof key === 'number') return key;
+    items.push({ key, addr, val });
+  }
+  for (const it of items) {
+    const cur = t.mm.readU32(it.addr);
+    if (cur === null) return -EFAULT;
+    if (BigInt(cur) !== it.val) return -EAGAIN;
+  }
+  if (deadline <= k.clock.monotonic()) return -ETIMEDOUT;
+  const group: WaitGroup = { woken: -1, waiters: [] };
+  const ft = futexTable(k);
+  items.forEach((it, i) => {
+    const w = new FutexWaiter(t, it.key, FUTEX_BITSET_MATCH_ANY);
+    w.group = group; w.index = i;
+    group.waiters.push(w);
+    ft.queue(w);
+  });
+  armTimeout(k, group.waiters, deadline);
+  return sleep(k, t, NR.futex_waitv, group.waiters, 'never');
+});

@@ -5,7 +5,11 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH } from '../errno.js';
+import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
+import { RLIMIT_NPROC } from '../sched/threadgroup.js';
+import { installFile } from './fs-io.js';
+import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
+import { SIG_IGN } from '../signal/signals.js';
 import { reap } from '../sched/exit.js';
 import { execve, EXEC_KILLED } from '../exec/execve.js';
 import { userPath, userStringArray, StructWriter } from './uaccess.js';
@@ -15,17 +19,39 @@ import { inheritTaskAttrs } from '../sched/attrs.js';
 import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, CLD_TRAPPED } from '../signal/signals.js';
 import { ptraceCollect, ptraceExitEvent, ptraceFork, ptraceWaitable } from '../ptrace/ptrace.js';
 
+/** clone3-only flags, in the high word of clone_args.flags. */
+const CLONE_CLEAR_SIGHAND_HI = 0x1n, CLONE_INTO_CGROUP_HI = 0x2n;
+
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
   CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
   CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
   CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000;
 
-interface CloneArgs { flags: number; exitSignal: number; stack: number; ptid: number; ctid: number; tls: number }
+interface CloneArgs { flags: number; exitSignal: number; stack: number; ptid: number; ctid: number; tls: number; pidfd: number }
+
+/** Tasks (threads included) whose real uid is uid: what RLIMIT_NPROC counts. */
+function userTasks(k: Kernel, uid: number): number {
+  let n = 0;
+  for (const x of k.tasks.values()) if (x.cred.uid === uid) n++;
+  return n;
+}
 
 export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   const f = a.flags;
-  if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
-  if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
+  if (t.sys?.data === undefined) {
+    if ((f & (CLONE_NEWNS | CLONE_FS)) === (CLONE_NEWNS | CLONE_FS)) return -EINVAL;
+    if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
+    if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
+    if ((f & CLONE_PIDFD) && (f & CLONE_THREAD)) return -EINVAL;
+    // fork: RLIMIT_NPROC caps the user's tasks; root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt.
+    const lim = t.tg.rlimits[RLIMIT_NPROC][0];
+    if (t.cred.uid !== 0 && t.cred.euid !== 0 && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
+  }
+  return doCloneChecked(k, t, a);
+}
+
+function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
+  const f = a.flags;
   // vfork: the parent sleeps until the child execs or exits, then returns its pid.
   if (t.sys?.data !== undefined) {
     const child = t.sys.data as Task;
@@ -73,6 +99,10 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   k.stats.forks++;
   if (f & CLONE_PARENT_SETTID) t.mm.writeU32(a.ptid, tid);
   if (f & CLONE_CHILD_SETTID) mm.writeU32(a.ctid, tid);
+  if (f & CLONE_PIDFD) {
+    const fd = installFile(t, createPidfd(k, tg, 0), true);
+    if (fd >= 0) t.mm.writeU32(a.pidfd, fd);
+  }
   k.makeRunnable(child);
   for (const h of k.forkHooks) h(t, child);
   ptraceFork(k, t, child, f, a.exitSignal);
@@ -85,19 +115,50 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   return tid;
 }
 
-define(NR.clone, (k, t) => doClone(k, t, {
-  flags: k.arg(0) & ~0xff, exitSignal: k.arg(0) & 0xff, stack: k.arg(1), ptid: k.arg(2), tls: k.arg(3), ctid: k.arg(4),
-}));
+define(NR.clone, (k, t) => {
+  const flags = k.arg(0) & ~0xff;
+  // clone() returns the pidfd through the parent_tid slot, so the two exclude each other.
+  if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
+  return doClone(k, t, { flags, exitSignal: k.arg(0) & 0xff, stack: k.arg(1), ptid: k.arg(2), tls: k.arg(3), ctid: k.arg(4), pidfd: k.arg(2) });
+});
 
 define(NR.clone3, (k, t) => {
+  // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+  // set_tid, set_tid_size (v1, 80 bytes), cgroup (v2, 88 bytes).
   const size = k.arg(1);
-  if (size < 64) return -EINVAL;
-  const b = t.mm.read(k.arg(0), 64);
+  // A vfork parent woken by its child: doClone's resume path ignores the arguments.
+  if (t.sys?.data !== undefined) return doClone(k, t, { flags: 0, exitSignal: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, pidfd: 0 });
+  if (size < 64 || size > 4096) return -EINVAL;
+  const b = t.mm.read(k.arg(0), size);
   if (!b) return -EFAULT;
+  // Bytes past the fields this kernel knows must be zero (copy_struct_from_user).
+  for (let i = 88; i < size; i++) if (b[i]) return -E2BIG;
   const dv = new DataView(b.buffer);
-  const u = (o: number) => Number(dv.getBigUint64(o, true));
-  const stack = u(40), stackSize = u(48);
-  return doClone(k, t, { flags: u(0), exitSignal: u(32), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56) });
+  const big = (o: number) => (o + 8 <= size ? dv.getBigUint64(o, true) : 0n);
+  const u = (o: number) => Number(big(o));
+  const flags = big(0), exitSignal = big(32), stack = u(40), stackSize = u(48), setTidSize = big(72);
+  if (flags >> 32n & ~(CLONE_INTO_CGROUP_HI | CLONE_CLEAR_SIGHAND_HI)) return -EINVAL;
+  if (exitSignal & ~0xffn || Number(exitSignal) > 64) return -EINVAL;
+  if ((Number(flags & 0xffffffffn) & (CLONE_THREAD | CLONE_PARENT)) && exitSignal) return -EINVAL;
+  if ((stack === 0) !== (stackSize === 0)) return -EINVAL;
+  if (setTidSize > 32n || (setTidSize && !big(64))) return -EINVAL;
+  if (setTidSize) {
+    // Choosing the new pid (set_tid) needs CAP_SYS_ADMIN; a pid in use is EEXIST.
+    if (t.cred.euid !== 0) return -EPERM;
+    const want = Number(t.mm.readU32(u(64)) ?? 0);
+    if (want <= 0) return -EINVAL;
+    if (k.tasks.has(want) || k.groups.has(want)) return -EEXIST;
+  }
+  if ((flags >> 32n) & CLONE_INTO_CGROUP_HI) return -EINVAL;
+  if ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI) {
+    if (Number(flags & 0xffffffffn) & CLONE_SIGHAND) return -EINVAL;
+  }
+  const r = doClone(k, t, { flags: Number(flags & 0xffffffffn), exitSignal: Number(exitSignal), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56), pidfd: u(8) });
+  if (r > 0 && ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI)) {
+    const c = k.tasks.get(r);
+    if (c) for (const a of c.sighand.actions) if (a.handler !== SIG_IGN) { a.handler = 0; a.flags = 0; a.mask = 0n; }
+  }
+  return r;
 });
 
 define(NR.execve, (k, t) => {
@@ -193,10 +254,19 @@ define(NR.waitid, (k, t) => {
   const idtype = k.argInt(0), id = k.argInt(1), infoAddr = k.arg(2), options = k.argInt(3);
   if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
-  const P_ALL = 0, P_PID = 1, P_PGID = 2;
+  const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
   let kind: 'pid' | 'pgid' | 'all';
-  if (idtype === P_ALL) kind = 'all'; else if (idtype === P_PID) kind = 'pid'; else if (idtype === P_PGID) kind = 'pgid'; else return -EINVAL;
-  const { found, any } = findChild(t, kind, kind === 'pgid' && id === 0 ? t.tg.pgid : id, options);
+  let wid = id;
+  if (idtype === P_ALL) kind = 'all';
+  else if (idtype === P_PID) { kind = 'pid'; if (id <= 0) return -EINVAL; }
+  else if (idtype === P_PGID) { kind = 'pgid'; if (id < 0) return -EINVAL; if (id === 0) wid = t.tg.pgid; }
+  else if (idtype === P_PIDFD) {
+    const f = t.files.get(id);
+    const target = f ? pidfdTarget(f) : null;
+    if (!f || !target) return -EBADF;
+    kind = 'pid'; wid = target.tgid;
+  } else return -EINVAL;
+  const { found, any } = findChild(t, kind, wid, options);
   if (!found) {
     if (!any) return -ECHILD;
     if (options & WNOHANG) { if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128)); return 0; }

@@ -113,7 +113,7 @@ define(NR.sigaltstack, (k, t) => {
   return 0;
 });
 
-function canSignal(sender: Task, target: Task, sig: number): boolean {
+export function canSignal(sender: Task, target: Task, sig: number): boolean {
   const c = sender.cred, tc = target.cred;
   if (c.euid === 0) return true;
   if (c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid) return true;
@@ -151,7 +151,7 @@ define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL :
 
 
 /** A siginfo from user space for rt_sigqueueinfo: only negative codes may be forged. */
-function userSigInfo(k: Kernel, t: Task, target: Task, sig: number, addr: number): SigInfo | number {
+export function userSigInfo(t: Task, target: Task, sig: number, addr: number): SigInfo | number {
   const b = t.mm.read(addr, 128);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
@@ -165,7 +165,7 @@ define(NR.rt_sigqueueinfo, (k, t) => {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const g = k.groups.get(pid);
   if (!g || g.zombie) return -ESRCH;
-  const info = userSigInfo(k, t, g.leader, sig, k.arg(2));
+  const info = userSigInfo(t, g.leader, sig, k.arg(2));
   if (typeof info === 'number') return info;
   if (!canSignal(t, g.leader, sig)) return -EPERM;
   if (sig) sendSignal(k, g, info);
@@ -177,7 +177,7 @@ define(NR.rt_tgsigqueueinfo, (k, t) => {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const target = k.tasks.get(tid);
   if (!target || target.tg.tgid !== tgid) return -ESRCH;
-  const info = userSigInfo(k, t, target, sig, k.arg(3));
+  const info = userSigInfo(t, target, sig, k.arg(3));
   if (typeof info === 'number') return info;
   if (sig) sendSignal(k, target.tg, info, target);
   return 0;

@@ -1,0 +1,30 @@
+// Futex keys (get_futex_key): a private futex, or any futex in a private
+// mapping, is named by (address space, address); a shared one by what backs
+// the page, so tasks mapping it at different addresses meet on one key: the
+// file's page cache and offset, or else the physical page.
+import type { Task } from '../sched/task.js';
+import { EFAULT, EINVAL } from '../errno.js';
+
+export type FutexKey = string;
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) { id = nextId++; ids.set(o, id); }
+  return id;
+}
+
+/** The key of the u32 at addr, or -errno. */
+export function futexKey(t: Task, addr: number, shared: boolean): FutexKey | number {
+  if (addr % 4) return -EINVAL;
+  if (!shared) return `m${idOf(t.mm)}:${addr}`;
+  const v = t.mm.find(addr);
+  if (!v) return -EFAULT;
+  if (!v.shared) return `m${idOf(t.mm)}:${addr}`;
+  const mapping = v.mapping;
+  if (mapping) return `i${idOf(mapping)}:${v.offset + (addr - v.start)}`;
+  const page = t.mm.userPage(addr, false);
+  if (page < 0) return -EFAULT;
+  return `p${page + (addr % 4096)}`;
+}
