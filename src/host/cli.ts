@@ -23,6 +23,8 @@ Usage:
                             (default: the fetched Debian image, see 'fetch')
       --add HOST:GUEST      copy a host file into the guest root before start
                             (repeatable)
+      --append ARGS         add to the kernel command line, e.g. "sched=cfs"
+                            (the fair scheduler before 6.6; EEVDF is the default)
   tuxglass fetch [--force]
       Download and assemble the default guest root file system (Debian
       trixie riscv64 busybox-static) into the cache.
@@ -36,10 +38,10 @@ function parseSize(s: string): number {
   return Number(m[1]) * mult;
 }
 
-interface RunOptions { mem: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; argv: string[] }
+interface RunOptions { mem: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; argv: string[] }
 
 function parseRun(args: string[]): RunOptions {
-  const o: RunOptions = { mem: 256 * 1024 * 1024, strace: false, stats: false, rootfs: null, add: [], argv: [] };
+  const o: RunOptions = { mem: 256 * 1024 * 1024, strace: false, stats: false, rootfs: null, add: [], append: [], argv: [] };
   let i = 0;
   const value = (name: string) => {
     const eq = args[i].indexOf('=');
@@ -57,6 +59,7 @@ function parseRun(args: string[]): RunOptions {
       case '--strace': o.strace = true; break;
       case '--stats': o.stats = true; break;
       case '--rootfs': o.rootfs = value(name); break;
+      case '--append': o.append.push(value(name)); break;
       case '--add': {
         const v = value(name);
         const c = v.lastIndexOf(':');
@@ -95,7 +98,8 @@ async function runCommand(args: string[]): Promise<number> {
     }
   }
   const host = nodeHost(image);
-  const k = createKernel({ memBytes: o.mem, host, hostname: 'tuxglass' });
+  const cmdline = ['console=ttyS0', ...o.append].join(' ');
+  const k = createKernel({ memBytes: o.mem, host, hostname: 'tuxglass', cmdline });
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
@@ -113,6 +117,7 @@ async function runCommand(args: string[]): Promise<number> {
     const secs = (performance.now() - start) / 1000;
     const insns = k.hart.instret;
     process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
+    process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.rq.nrSwitches} interrupts=${k.stats.interrupts}\n`);
   }
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }

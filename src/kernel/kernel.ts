@@ -26,6 +26,10 @@ import { rseqPreempt, rseqResume } from './sched/rseq.js';
 import { LoadAvg } from './sched/loadavg.js';
 import { pidMax } from './sysctl/kernel.js';
 import { ptraceSyscallEntry, ptraceSyscallExit, ptraceSkipResult, SYSCALL_STOPPED, SYSCALL_SKIP } from './ptrace/ptrace.js';
+import { Runqueue, fairFromCmdline } from './sched/core.js';
+import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP } from './sched/sched_class.js';
+import { SCHED_DEADLINE } from './sched/attrs.js';
+import { SYSCALL_NS, COPY_NS_PER_BYTE, FAULT_NS, MAJOR_FAULT_NS } from './sched/cputime.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -34,8 +38,6 @@ export interface KernelOptions {
   hostname?: string;
 }
 
-/** Instructions a task runs before the scheduler looks at others. */
-const SLICE = 4_000_000;
 /** Host event loop gets a turn at least this often (wall ms). */
 const YIELD_MS = 15;
 
@@ -56,8 +58,9 @@ export class Kernel {
   readonly cmdline: string;
   hostname: string;
   domainname = '(none)';
-  /** Runnable tasks, in order. */
-  private runqueue: Task[] = [];
+  /** The run queue of each CPU (one today: one hart). */
+  readonly rq: Runqueue;
+  readonly runqueues: Runqueue[];
   current: Task | null = null;
   /** Whose registers are live in the hart. */
   private onHart: Task | null = null;
@@ -66,7 +69,8 @@ export class Kernel {
   init: Task | null = null;
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
-  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), contextSwitches: 0, forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0 };
+  /** modeSwitches: user->kernel entries (traps and timer interrupts). */
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0, modeSwitches: 0 };
   bootWallMs: number;
   /** Exited tasks not yet reaped (shown as Z in /proc). */
   readonly zombieTasks = new Map<number, Task>();
@@ -94,6 +98,8 @@ export class Kernel {
     this.log = new KernelLog(() => this.clock.monotonic());
     setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
+    this.rq = new Runqueue(this, 0, fairFromCmdline(this.cmdline));
+    this.runqueues = [this.rq];
   }
 
   /** The TLB hook the address spaces call after changing page tables. */
@@ -129,22 +135,37 @@ export class Kernel {
     return t;
   }
 
+  /** wake_up_new_task: a new task joins the run queue. */
   makeRunnable(t: Task): void {
-    t.onWake = (w) => this.enqueue(w);
-    this.enqueue(t);
+    t.onWake = (w) => this.enqueue(w, ENQUEUE_WAKEUP);
+    this.enqueue(t, ENQUEUE_INITIAL);
   }
 
-  enqueue(t: Task): void {
-    if (t.state === 'R' && !this.runqueue.includes(t)) {
-      this.runqueue.push(t);
-      t.queuedAt = this.clock.monotonic();
+  enqueue(t: Task, flags = ENQUEUE_WAKEUP): void {
+    if (t.state === 'R' && !t.se.onRq) {
+      this.rq.enqueue(t, flags);
+      if (t !== this.rq.curr) t.queuedAt = this.clock.monotonic();
     }
     this.wakeIdle?.();
   }
 
   dequeue(t: Task): void {
-    const i = this.runqueue.indexOf(t);
-    if (i >= 0) this.runqueue.splice(i, 1);
+    if (t.se.onRq) {
+      if (t === this.rq.curr) this.rq.account(t, 0);
+      this.rq.dequeue(t, DEQUEUE_SLEEP);
+    }
+    // task_dead_dl: a dead deadline task's bandwidth is free again.
+    if ((t.state === 'Z' || t.state === 'X') && t.policy === SCHED_DEADLINE && t.se.dlBw) this.rq.dl.releaseBw(t);
+  }
+
+  /** Wake the idle loop (a timer or the host made work). */
+  kickIdle(): void { this.wakeIdle?.(); }
+
+  /** Kernel work done for t in virtual time: stime, and the clock moves on. */
+  chargeSystem(t: Task, ns: number): void {
+    t.stime += ns;
+    this.clock.sysNs += ns;
+    this.rq.account(t, ns);
   }
 
   private wakeIdle: (() => void) | null = null;
@@ -155,7 +176,6 @@ export class Kernel {
     if (this.onHart) {
       rseqPreempt(this.onHart);
       this.onHart.ctx.saveFrom(this.hart);
-      this.stats.contextSwitches++;
     }
     t.ctx.loadInto(this.hart);
     this.hart.clearReservation();
@@ -191,10 +211,9 @@ export class Kernel {
     if (this.onHart === t) { this.hart.setPageTable(t.mm.root); this.hartMm = t.mm; }
   }
 
-  /** sched_yield: go to the back of the run queue. */
+  /** sched_yield: the task's class moves it back; the scheduler picks again. */
   yieldTask(t: Task): void {
-    const i = this.runqueue.indexOf(t);
-    if (i >= 0 && this.runqueue.length > 1) { this.runqueue.splice(i, 1); this.runqueue.push(t); t.queuedAt = this.clock.monotonic(); t.nvcsw++; }
+    this.rq.yieldTask(t);
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
@@ -208,8 +227,16 @@ export class Kernel {
       // Before timers wake anyone: periods slept through count the machine as it was, idle.
       if (now >= this.load.next) this.load.sample(this, now);
       this.timers.expire(now);
-      const t = this.runqueue[0];
+      const rq = this.rq;
+      let t = rq.curr;
+      if (!t || rq.needResched || !t.se.onRq) {
+        const prev = t;
+        t = rq.schedule();
+        if (prev && prev !== t && prev.se.onRq) prev.queuedAt = now;
+        if (t && t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+      }
       if (!t) {
+        this.current = null;
         await this.idle();
         lastYield = this.host.monotonicMs();
         continue;
@@ -217,35 +244,41 @@ export class Kernel {
       this.current = t;
       this.switchTo(t);
       if (t.rseqPending) rseqResume(this, t);
-      if (t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
       const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
       if (hasDeliverable(t)) {
         handleSignals(this, t);
         if (t.state !== 'R') { this.dequeue(t); continue; }
       }
-      const until = this.timers.next() - now;
-      const budget = Math.max(1, Math.min(SLICE, until));
+      // Run to the next tick or timer, whichever is first (the timer interrupt ends the budget).
+      if (rq.nextTick <= now) rq.nextTick = (Math.floor(now / rq.tickNs) + 1) * rq.tickNs;
+      let budget = Math.max(1, Math.min(rq.nextTick, this.timers.next()) - now);
+      // A deadline task stops exactly when its runtime is used up (as with HRTICK_DL).
+      if (t.policy === SCHED_DEADLINE && t.se.runtime > 0 && t.se.runtime < budget) budget = Math.ceil(t.se.runtime);
       const before = this.hart.instret;
       const cause = this.hart.run(budget);
-      t.utime += this.hart.instret - before;
-      t.execStart = this.clock.monotonic();
-      if (cause >= 0) this.trap(t, cause);
-      else {
-        // The budget ran out: the timer interrupt that ends a slice.
-        this.stats.interrupts++;
-        if (this.runqueue.length > 1 && this.runqueue[0] === t) {
-          // Slice used up: round robin.
-          this.runqueue.shift();
-          this.runqueue.push(t);
-          t.queuedAt = this.clock.monotonic();
-          t.nivcsw++;
-        }
+      const ran = this.hart.instret - before;
+      t.utime += ran;
+      rq.account(t, ran);
+      if (cause >= 0) {
+        this.stats.modeSwitches++;
+        this.trap(t, cause);
       }
       // Faults taken by the hart or by syscalls copying user memory count for the task.
       if (t.mm === mm) {
         const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
-        t.minFlt += minor; t.majFlt += major;
-        this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
+        if (minor + major) {
+          t.minFlt += minor; t.majFlt += major;
+          this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
+          this.chargeSystem(t, minor * FAULT_NS + major * MAJOR_FAULT_NS);
+        }
+      }
+      t.execStart = this.clock.monotonic();
+      if (t.execStart >= rq.nextTick) {
+        // The timer interrupt: scheduler_tick for whoever holds the CPU.
+        this.stats.interrupts++;
+        this.stats.modeSwitches++;
+        rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
+        rq.tick();
       }
       if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
@@ -273,7 +306,7 @@ export class Kernel {
         this.wakeIdle = null;
         const slept = (this.host.monotonicMs() - start) * 1e6;
         this.clock.advanceTo(Math.min(next, now + slept));
-        if (this.runqueue.length === 0) this.clock.advanceTo(next);
+        if (!this.rq.needResched) this.clock.advanceTo(next); // nothing woke meanwhile
       } else this.clock.advanceTo(next);
       return;
     }
@@ -336,6 +369,7 @@ export class Kernel {
       if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr);
     }
     let ret: number;
+    const io0 = t.ioac.rchar + t.ioac.wchar;
     if (skip) ret = ptraceSkipResult(t);
     else if (fn) ret = fn(this, t);
     else {
@@ -343,10 +377,11 @@ export class Kernel {
       this.stats.enosys++;
       this.stats.enosysByNr.set(nr, (this.stats.enosysByNr.get(nr) ?? 0) + 1);
     }
-    t.stime += 200; // a syscall's kernel work, charged in virtual time
+    // The kernel work, charged in virtual time (see sched/cputime.ts).
+    const copied = t.ioac.rchar + t.ioac.wchar - io0;
+    this.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
-      if (t.state !== 'R') t.nvcsw++; // it sleeps: a voluntary switch
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' && hasDeliverable(t)) t.wake();
       if (t.ptrace?.queued.length) ptraceSyscallExit(this, t, false);

@@ -45,6 +45,9 @@ const cases: DiffCase[] = [
   // Mounts its own tmpfs (the reference runs as root in a private mount namespace).
   prog('sys_xattr', '/tmp/sys_xattr', [], { stdout: /listxattr\(d\) = 32: \[system\.posix_acl_default\] \[user\.a\]\n/ }),
   prog('sys_sched', '/tmp/sys_sched', [], { stdout: /middle exited 0; the orphan got signal 10\n(.*\n)*mincore = 1010\n(.*\n)*setpriority\(PRIO_PROCESS, 0, 1\) = -1 EACCES\n/ }),
+  // The same calls and errors with the pre-6.6 fair scheduler selected on the kernel command line.
+  { ...prog('sys_sched', '/tmp/sys_sched', [], { stdout: /setpriority\(PRIO_PROCESS, 0, 1\) = -1 EACCES\n/ }),
+    name: 'sys_sched (sched=cfs)', extraArgs: ['--append', 'sched=cfs'] } as DiffCase,
   // Mounts its own tmpfs too.
   prog('sys_fsops', '/tmp/sys_fsops', [], { stdout: /memfd link: \/memfd:test \(deleted\)\n(.*\n)*statfs \/proc: f_type=0x9fa0 /}),
   // /proc and /proc/sys as procps parses them (the program filters what differs by kernel version).

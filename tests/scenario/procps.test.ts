@@ -72,7 +72,11 @@ test('free and vmstat agree with /proc/meminfo', { skip }, () => {
   const vm = out('vmstat').trim().split('\n');
   assert.match(vm[1], /^ r +b +swpd +free +buff +cache +si +so +bi +bo +in +cs +us +sy +id +wa +st +gu$/);
   const row = vm[2].trim().split(/\s+/).map(Number);
-  assert.ok(row[0] >= 1, 'vmstat itself is running');
+  // r is procs_running without vmstat itself (procps); whether the shell is still runnable
+  // depends on wake-up preemption. The cpu columns share out the time since boot.
+  assert.ok(row[0] >= 0, 'runnable count');
+  const cpu = row.slice(12, 18).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(cpu - 100) <= 2, `us+sy+id+wa+st+gu = ${cpu}`);
   assert.ok(Math.abs(row[3] - mi.MemFree) < 2048, `free ${row[3]} vs MemFree ${mi.MemFree}`);
 });
 

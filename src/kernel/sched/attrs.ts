@@ -16,6 +16,8 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
       child.policy = SCHED_NORMAL; child.nice = 0; child.rtPriority = 0;
     } else if (child.nice < 0) child.nice = 0;
   }
+  // task_fork_fair: the child starts from its parent's virtual time (placement then adds a slice).
+  child.se.vruntime = parent.se.vruntime;
   child.ioprio = parent.ioprio;
   if (!(cloneFlags & CLONE_VM) && parent.rseq) {
     child.rseq = { ...parent.rseq };

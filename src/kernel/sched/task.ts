@@ -10,6 +10,7 @@ import type { SigHand, SigInfo } from '../signal/signals.js';
 import type { File, IoWaiter } from '../fs/file.js';
 import type { ThreadGroup } from './threadgroup.js';
 import type { PtraceLink } from '../ptrace/ptrace.js';
+import { SchedEntity } from './entity.js';
 
 /** Linux task states as /proc shows them. */
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
@@ -80,6 +81,8 @@ export class Task implements Sleeper, IoWaiter {
   policy = 0;
   nice = 0;
   rtPriority = 0;
+  /** The scheduling classes' per-task state (sched_entity, rt and dl entities). */
+  readonly se = new SchedEntity();
   /** SCHED_FLAG_RESET_ON_FORK: children start as SCHED_OTHER, nice >= 0. */
   resetOnFork = false;
   /** ioprio_set's value (class << 13 | data); 0 = none set (follows the nice level). */

@@ -1,22 +1,23 @@
 // Scheduling attributes: nice values (getpriority/setpriority), policies and
 // real-time priorities (sched_*), and I/O priorities (ioprio_*), stored per
 // task with Linux's validation and permission rules (kernel/sys.c,
-// kernel/sched/syscalls.c, block/ioprio.c). The scheduler classes that act
-// on them are not here.
+// kernel/sched/syscalls.c, block/ioprio.c). Changes go through the run
+// queue (sched/core.ts) so the task moves class or re-weights at once.
 import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { E2BIG, EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
+import { E2BIG, EACCES, EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { RLIMIT_NICE, RLIMIT_RTPRIO } from '../sched/threadgroup.js';
 import { SCHED_NORMAL, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE } from '../sched/attrs.js';
 import { StructWriter } from './uaccess.js';
+import { toRatio } from '../sched/deadline.js';
+import { rrTimeslice } from '../sched/rt.js';
+import { schedDlPeriodMaxUs, schedDlPeriodMinUs } from '../sysctl/kernel.js';
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
 const SCHED_RESET_ON_FORK = 0x40000000;
 const MAX_RT_PRIO = 100;
-/** CONFIG_HZ=250: an RR slice is 100 ms (RR_TIMESLICE), a fair slice rounds to 0 jiffies. */
-const RR_TIMESLICE_NS = 100_000_000;
 
 /** CAP_SYS_NICE: root has every capability in this kernel. */
 const capNice = (t: Task) => t.cred.euid === 0;
@@ -59,7 +60,7 @@ define(NR.setpriority, (k, t) => {
     if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) { err = -EPERM; continue; }
     if (nice < p.nice && !canNice(t, p, nice)) { err = -EACCES; continue; }
     if (err === -ESRCH) err = 0;
-    p.nice = nice;
+    k.rq.change(p, () => { p.nice = nice; });
   }
   return err;
 });
@@ -74,23 +75,25 @@ const SCHED_FLAG_RESET_ON_FORK = 1, SCHED_FLAG_KEEP_POLICY = 8, SCHED_FLAG_KEEP_
   SCHED_FLAG_UTIL_CLAMP = 0x60, SCHED_FLAG_ALL = 0x7f, SCHED_FLAG_SUGOV = 0x10000000;
 const SETPARAM_POLICY = -1;
 
-/** __checkparam_dl: runtime at least 1 us-ish (2^10 ns), runtime <= deadline <= period. */
-function dlValid(a: SchedAttr): boolean {
+/** __checkparam_dl: runtime at least 2^10 ns, runtime <= deadline <= period, period within the sysctl bounds. */
+function dlValid(k: Kernel, a: SchedAttr): boolean {
   if (a.deadline === 0n || a.runtime < 1024n) return false;
   if ((a.deadline | a.period) & (1n << 63n)) return false;
   const period = a.period || a.deadline;
+  const min = BigInt(schedDlPeriodMinUs.get(k)) * 1000n, max = BigInt(schedDlPeriodMaxUs.get(k)) * 1000n;
+  if (period < min || period > max) return false;
   return a.runtime <= a.deadline && a.deadline <= period;
 }
 
 /** __sched_setscheduler: validate, check permission, store. */
-function setScheduler(t: Task, p: Task, a: SchedAttr, user: boolean): number {
+function setScheduler(k: Kernel, t: Task, p: Task, a: SchedAttr, user: boolean): number {
   let policy = a.policy;
   const reset = (a.flags & SCHED_FLAG_RESET_ON_FORK) !== 0;
   if (policy === SETPARAM_POLICY) policy = p.policy;
   else if (!isFair(policy) && !isRt(policy) && policy !== SCHED_DEADLINE) return -EINVAL;
   if (a.flags & ~(SCHED_FLAG_ALL | SCHED_FLAG_SUGOV)) return -EINVAL;
   if (a.priority > MAX_RT_PRIO - 1) return -EINVAL;
-  if ((policy === SCHED_DEADLINE && !dlValid(a)) || isRt(policy) !== (a.priority !== 0)) return -EINVAL;
+  if ((policy === SCHED_DEADLINE && !dlValid(k, a)) || isRt(policy) !== (a.priority !== 0)) return -EINVAL;
   if (user && !capNice(t)) {
     if (isFair(policy) && a.nice < p.nice && !canNice(t, p, a.nice)) return -EPERM;
     if (isRt(policy)) {
@@ -104,9 +107,26 @@ function setScheduler(t: Task, p: Task, a: SchedAttr, user: boolean): number {
     if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid) return -EPERM;
     if (p.resetOnFork && !reset) return -EPERM;
   }
-  p.policy = policy;
-  p.rtPriority = isRt(policy) ? a.priority : 0;
-  if (isFair(policy)) p.nice = a.nice;
+  // sched_dl_overflow: admission control of the deadline bandwidth.
+  const dl = k.rq.dl;
+  let newBw = 0, period = 0;
+  if (policy === SCHED_DEADLINE) {
+    period = Number(a.period || a.deadline);
+    newBw = toRatio(period, Number(a.runtime));
+    if (newBw !== p.se.dlBw && dl.overflow(k.rq, p.se.dlBw, newBw)) return -EBUSY;
+  }
+  k.rq.change(p, () => {
+    if (p.policy === SCHED_DEADLINE) dl.releaseBw(p);
+    p.policy = policy;
+    p.rtPriority = isRt(policy) ? a.priority : 0;
+    if (isFair(policy)) p.nice = a.nice;
+    if (policy === SCHED_DEADLINE) {
+      const se = p.se;
+      se.dlRuntime = Number(a.runtime); se.dlDeadline = Number(a.deadline); se.dlPeriod = period;
+      se.dlBw = newBw; dl.totalBw += newBw;
+      se.absDeadline = 0; se.runtime = 0; // a new period starts when it is queued
+    }
+  });
   p.resetOnFork = reset;
   return 0;
 }
@@ -126,7 +146,7 @@ function setSchedulerCall(k: Kernel, t: Task, pid: number, policy: number, param
   } else if (p.resetOnFork) flags |= SCHED_FLAG_RESET_ON_FORK;
   const a: SchedAttr = { policy, flags, nice: p.nice, priority: prio | 0, runtime: 0n, deadline: 0n, period: 0n };
   if (a.priority < 0) return -EINVAL;
-  return setScheduler(t, p, a, true);
+  return setScheduler(k, t, p, a, true);
 }
 
 define(NR.sched_setscheduler, (k, t) => setSchedulerCall(k, t, k.argInt(0), k.argInt(1), k.arg(2)));
@@ -162,7 +182,7 @@ define(NR.sched_rr_get_interval, (k, t) => {
   if (pid < 0) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
-  const ns = p.policy === SCHED_RR ? RR_TIMESLICE_NS : 0;
+  const ns = p.policy === SCHED_RR ? rrTimeslice(k.rq) : 0;
   return t.mm.write(k.arg(1), new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, ns % 1e9).buf) ? 0 : -EFAULT;
 });
 
@@ -195,7 +215,7 @@ define(NR.sched_setattr, (k, t) => {
   if (!p) return -ESRCH;
   if (a.flags & SCHED_FLAG_KEEP_PARAMS) { a.nice = p.nice; a.priority = p.rtPriority; }
   if (a.flags > 0xffffffff) return -EINVAL;
-  return setScheduler(t, p, a, true);
+  return setScheduler(k, t, p, a, true);
 });
 
 define(NR.sched_getattr, (k, t) => {
@@ -207,6 +227,7 @@ define(NR.sched_getattr, (k, t) => {
   const w = new StructWriter(SCHED_ATTR_SIZE).u32(0, n).u32(4, p.policy).u64(8, p.resetOnFork ? SCHED_FLAG_RESET_ON_FORK : 0);
   if (isFair(p.policy)) w.i32(16, p.nice);
   if (isRt(p.policy)) w.u32(20, p.rtPriority);
+  if (p.policy === SCHED_DEADLINE) w.u64(24, p.se.dlRuntime).u64(32, p.se.dlDeadline).u64(40, p.se.dlPeriod);
   return t.mm.write(addr, w.buf.subarray(0, n)) ? 0 : -EFAULT;
 });
 

@@ -27,6 +27,12 @@ export const corePattern = new Knob('kernel.core_pattern', () => 'core');
 // Yama's default, YAMA_SCOPE_RELATIONAL: unprivileged tracers reach only their descendants.
 export const ptraceScope = new Knob('kernel.yama.ptrace_scope', () => 1);
 export const panicTimeout = new Knob('kernel.panic', () => 0);
+/** The scheduler's tunables: RR timeslice and RT throttling (sched/rt.ts), deadline period bounds. */
+export const schedRrTimesliceMs = new Knob('kernel.sched_rr_timeslice_ms', () => 100);
+export const schedRtPeriodUs = new Knob('kernel.sched_rt_period_us', () => 1000000);
+export const schedRtRuntimeUs = new Knob('kernel.sched_rt_runtime_us', () => 950000);
+export const schedDlPeriodMaxUs = new Knob('kernel.sched_deadline_period_max_us', () => 4194304);
+export const schedDlPeriodMinUs = new Knob('kernel.sched_deadline_period_min_us', () => 100);
 const knob = (name: string, v: number) => new Knob(`kernel.${name}`, () => v);
 const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name, knob(name, v), range, mode);
 
@@ -118,12 +124,12 @@ const kernTable: CtlTable[] = [
   int('sched_autogroup_enabled', 1, { min: 0, max: 1 }),
   int('sched_cfs_bandwidth_slice_us', 5000, { min: 1 }),
   int('sched_child_runs_first', 0, { min: 0, max: 1 }),
-  int('sched_deadline_period_max_us', 4194304),
-  int('sched_deadline_period_min_us', 100),
+  intEntry('sched_deadline_period_max_us', schedDlPeriodMaxUs),
+  intEntry('sched_deadline_period_min_us', schedDlPeriodMinUs),
   // RR_TIMESLICE is 100 ms at any HZ.
-  int('sched_rr_timeslice_ms', 100),
-  int('sched_rt_period_us', 1000000, { min: 1 }),
-  int('sched_rt_runtime_us', 950000, { min: -1 }),
+  intEntry('sched_rr_timeslice_ms', schedRrTimesliceMs, { min: 1 }),
+  intEntry('sched_rt_period_us', schedRtPeriodUs, { min: 1 }),
+  intEntry('sched_rt_runtime_us', schedRtRuntimeUs, { min: -1 }),
   int('sched_schedstats', 0, { min: 0, max: 1 }),
   int('sched_util_clamp_max', 1024, { min: 0, max: 1024 }),
   int('sched_util_clamp_min', 1024, { min: 0, max: 1024 }),

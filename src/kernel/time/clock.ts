@@ -12,11 +12,13 @@ export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID =
 export class VirtualClock {
   /** ns added while idle (time that passed with no instruction retired). */
   idleNs = 0;
+  /** ns of kernel work charged to tasks (sched/cputime.ts): the clock runs on through it. */
+  sysNs = 0;
   /** Realtime at boot, ns since the epoch. */
   constructor(public bootRealtimeNs: number, private instret: () => number) {}
 
   /** ns since boot. */
-  monotonic(): number { return this.instret() + this.idleNs; }
+  monotonic(): number { return this.instret() + this.idleNs + this.sysNs; }
   realtime(): number { return this.bootRealtimeNs + this.monotonic(); }
   advanceTo(ns: number): void {
     const now = this.monotonic();

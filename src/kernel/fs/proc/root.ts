@@ -11,6 +11,7 @@ import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
 import { vmstat } from './vmstat.js';
 import { interrupts, softirqs } from './interrupts.js';
+import { schedDebug } from './sched_debug.js';
 import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 
@@ -65,6 +66,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
     symlinkEntry(sb, '', 'net', () => 'self/net'),
     f('partitions', () => ''),
+    f('sched_debug', () => schedDebug(k)),
     f('stat', () => stat(k)),
     f('swaps', swaps),
     f('softirqs', () => softirqs(k)),

@@ -6,6 +6,15 @@ import type { Task } from '../../sched/task.js';
 import { NR } from '../../syscalls/nr.js';
 import { S_IFIFO, S_IFMT } from '../inode.js';
 import { mayPtrace, taskNice, visibleThreads } from './pid.js';
+import { SCHED_DEADLINE, SCHED_FIFO, SCHED_IDLE, SCHED_RR } from '../../sched/attrs.js';
+import { WEIGHT_IDLEPRIO } from '../../sched/fair.js';
+
+/** p->prio: 120 + nice for fair tasks, 99 - rt_priority for rt, -1 for deadline. */
+export function kernelPrio(t: Task): number {
+  if (t.policy === SCHED_DEADLINE) return -1;
+  if (t.policy === SCHED_FIFO || t.policy === SCHED_RR) return 99 - t.rtPriority;
+  return 120 + t.nice;
+}
 
 /** sched_prio_to_weight for nice -20..19. */
 const PRIO_TO_WEIGHT = [
@@ -25,7 +34,7 @@ export function schedstat(t: Task): string {
 }
 
 /** SPLIT_NS: milliseconds and the remaining nanoseconds. */
-const splitNs = (ns: number) => {
+export const splitNs = (ns: number) => {
   const neg = ns < 0, a = Math.abs(Math.floor(ns));
   return `${neg ? '-' : ''}${Math.floor(a / 1e6)}.${String(a % 1e6).padStart(6, '0')}`;
 };
@@ -41,14 +50,13 @@ const psn = (name: string, ns: number) => {
  */
 export function procSched(k: Kernel, t: Task): string {
   const nice = taskNice(t);
-  const weight = niceWeight(nice);
+  const weight = t.policy === SCHED_IDLE ? WEIGHT_IDLEPRIO : niceWeight(nice);
   const sum = sumExecRuntime(t);
   const nvcsw = t.nvcsw, nivcsw = t.nivcsw;
   let s = `${t.comm} (${t.tid}, #threads: ${visibleThreads(t.tg).length})\n`;
   s += '-'.repeat(67) + '\n';
   s += psn('se.exec_start', t.execStart);
-  // vruntime advances by run time scaled by NICE_0 / weight.
-  s += psn('se.vruntime', Math.floor((sum * 1024) / weight));
+  s += psn('se.vruntime', Math.floor(t.se.vruntime));
   s += psn('se.sum_exec_runtime', sum);
   s += ps('se.nr_migrations', 0);
   s += ps('nr_switches', nvcsw + nivcsw);
@@ -70,8 +78,9 @@ export function procSched(k: Kernel, t: Task): string {
   s += ps('uclamp.max', 1024);
   s += ps('effective uclamp.min', 0);
   s += ps('effective uclamp.max', 1024);
-  s += ps('policy', 0);
-  s += ps('prio', 120 + nice);
+  s += ps('policy', t.policy);
+  s += ps('prio', kernelPrio(t));
+  if (t.policy === SCHED_DEADLINE) { s += ps('dl.runtime', Math.max(0, Math.floor(t.se.runtime))); s += ps('dl.deadline', t.se.absDeadline); }
   s += ps('ext.enabled', 0);
   // Two reads of the clock back to back: no time passes between them here.
   s += ps('clock-delta', 0);

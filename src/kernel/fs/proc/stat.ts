@@ -9,14 +9,9 @@ import { TIMER_IRQ } from './interrupts.js';
 const NR_IRQS = 64;
 /** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
 const NR_SOFTIRQS = 10;
-/** What the kernel charges each system call (see Kernel.syscall). */
-const SYSCALL_NS = 200;
-
+/** User instructions, charged kernel work and idle time: together the whole uptime. */
 export function cpuTimes(k: Kernel): number[] {
-  const mono = k.clock.monotonic();
-  const idle = Math.min(k.clock.idleNs, mono);
-  const system = Math.min(k.stats.syscalls * SYSCALL_NS, mono - idle);
-  const user = mono - idle - system;
+  const user = k.hart.instret, system = k.clock.sysNs, idle = k.clock.idleNs;
   // user nice system idle iowait irq softirq steal guest guest_nice
   return [ticks(user), 0, ticks(system), ticks(idle), 0, 0, 0, 0, 0, 0];
 }
@@ -32,7 +27,7 @@ export function stat(k: Kernel): string {
   }
   return `cpu  ${cpu}\ncpu0 ${cpu}\n`
     + `intr ${k.stats.interrupts} ${irqs.join(' ')}\n`
-    + `ctxt ${k.stats.contextSwitches}\n`
+    + `ctxt ${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)}\n`
     + `btime ${Math.floor(k.clock.bootRealtimeNs / 1e9)}\n`
     + `processes ${k.stats.forks}\n`
     + `procs_running ${running}\n`

@@ -1,0 +1,220 @@
+// The fair class (kernel/sched/fair.c) for SCHED_NORMAL, SCHED_BATCH and
+// SCHED_IDLE, in its two Linux forms: EEVDF (the default since 6.6: the
+// eligible entity with the earliest virtual deadline runs; lag carries over a
+// sleep) and CFS (before 6.6: the smallest vruntime runs, slices from
+// sched_latency). Both keep the waiting tasks in a red-black tree; the running
+// task is out of the tree, as Linux's cfs_rq->curr is.
+import type { Task } from './task.js';
+import type { Runqueue } from './core.js';
+import { RbTree } from './rbtree.js';
+import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP, type SchedClass } from './sched_class.js';
+import { SCHED_IDLE, SCHED_NORMAL } from './attrs.js';
+
+/** sched_prio_to_weight for nice -20..19: each step is about 10% of CPU. */
+export const SCHED_PRIO_TO_WEIGHT = [
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+  9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+  110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+];
+export const NICE_0_LOAD = 1024;
+/** WEIGHT_IDLEPRIO: SCHED_IDLE tasks. */
+export const WEIGHT_IDLEPRIO = 3;
+
+// Tunables scaled as Linux's SCHED_TUNABLESCALING_LOG does: factor 1 + ilog2(ncpus) = 1 on one CPU.
+export const SYSCTL_SCHED_LATENCY = 6_000_000;
+export const SYSCTL_SCHED_MIN_GRANULARITY = 750_000;
+export const SYSCTL_SCHED_WAKEUP_GRANULARITY = 1_000_000;
+export const SYSCTL_SCHED_BASE_SLICE = 750_000;
+/** sched_nr_latency = latency / min_granularity. */
+const SCHED_NR_LATENCY = 8;
+/** TICK_NSEC at HZ=250. */
+const TICK_NSEC = 4_000_000;
+
+export function taskWeight(t: Task): number {
+  if (t.policy === SCHED_IDLE) return WEIGHT_IDLEPRIO;
+  return SCHED_PRIO_TO_WEIGHT[Math.max(-20, Math.min(19, t.nice)) + 20];
+}
+
+/** calc_delta_fair: real time to virtual time at this weight. */
+export const calcDeltaFair = (delta: number, weight: number) => (weight === NICE_0_LOAD ? delta : (delta * NICE_0_LOAD) / weight);
+
+export class FairClass implements SchedClass {
+  readonly name = 'fair';
+  readonly tree: RbTree<Task>;
+  /** The running task of this class (cfs_rq->curr), out of the tree. */
+  curr: Task | null = null;
+  /** The task that ran last, for EEVDF's RUN_TO_PARITY while picking. */
+  private last: Task | null = null;
+  nrRunning = 0;
+  /** Sum of the weights of queued tasks, curr included (cfs_rq->load). */
+  load = 0;
+  minVruntime = 0;
+
+  constructor(readonly eevdf: boolean) {
+    this.tree = eevdf
+      ? new RbTree<Task>((a, b) => a.se.deadline < b.se.deadline)
+      : new RbTree<Task>((a, b) => a.se.vruntime < b.se.vruntime);
+  }
+
+  private insert(t: Task): void { if (!t.se.node) t.se.node = this.tree.insert(t); }
+  private remove(t: Task): void { if (t.se.node) { this.tree.remove(t.se.node); t.se.node = null; } }
+
+  /** avg_vruntime: the load-weighted mean vruntime of everything queued (the zero-lag point V). */
+  avgVruntime(): number {
+    let sum = 0, load = 0;
+    const base = this.minVruntime;
+    const add = (t: Task) => { sum += (t.se.vruntime - base) * t.se.weight; load += t.se.weight; };
+    if (this.curr && this.curr.se.onRq) add(this.curr);
+    for (const t of this.tree) add(t);
+    return load ? base + sum / load : base;
+  }
+
+  /** entity_eligible: lag >= 0, i.e. vruntime not past the average. */
+  eligible(t: Task, avg = this.avgVruntime()): boolean { return t.se.vruntime <= avg; }
+
+  private updateMinVruntime(): void {
+    let m = Infinity;
+    if (this.curr && this.curr.se.onRq) m = this.curr.se.vruntime;
+    if (this.eevdf) { for (const t of this.tree) if (t.se.vruntime < m) m = t.se.vruntime; }
+    else { const l = this.tree.first(); if (l && l.se.vruntime < m) m = l.se.vruntime; }
+    if (m !== Infinity && m > this.minVruntime) this.minVruntime = m;
+  }
+
+  /** CFS's __sched_period and sched_slice: a share of the latency period by weight. */
+  schedSlice(t: Task, queued: boolean): number {
+    const nr = this.nrRunning + (queued ? 0 : 1);
+    const period = nr > SCHED_NR_LATENCY ? nr * SYSCTL_SCHED_MIN_GRANULARITY : SYSCTL_SCHED_LATENCY;
+    const load = this.load + (queued ? 0 : t.se.weight);
+    return (period * t.se.weight) / Math.max(1, load);
+  }
+
+  /** place_entity: where a new or waking task enters virtual time. */
+  private place(t: Task, flags: number): void {
+    const se = t.se;
+    if (this.eevdf) {
+      se.slice = SYSCTL_SCHED_BASE_SLICE;
+      let vslice = calcDeltaFair(se.slice, se.weight);
+      const v = this.avgVruntime();
+      let lag = 0;
+      if (this.nrRunning > 0) {
+        // PLACE_LAG: keep the lag it left with, inflated for the weight it adds back.
+        lag = (se.vlag * (this.load + se.weight)) / this.load;
+      }
+      se.vruntime = v - lag;
+      if (flags & ENQUEUE_INITIAL) vslice /= 2; // PLACE_DEADLINE_INITIAL
+      se.deadline = se.vruntime + vslice;
+      return;
+    }
+    let vruntime = this.minVruntime;
+    if (flags & ENQUEUE_INITIAL) vruntime += calcDeltaFair(this.schedSlice(t, false), se.weight); // START_DEBIT
+    else vruntime -= SYSCTL_SCHED_LATENCY / 2; // GENTLE_FAIR_SLEEPERS
+    se.vruntime = Math.max(se.vruntime, vruntime);
+  }
+
+  enqueue(_rq: Runqueue, t: Task, flags: number): void {
+    t.se.weight = taskWeight(t);
+    if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL)) this.place(t, flags);
+    else if (!this.eevdf) t.se.vruntime += this.minVruntime; // renormalise (it left with min subtracted)
+    else this.place(t, 0);
+    this.nrRunning++;
+    this.load += t.se.weight;
+    if (t !== this.curr) this.insert(t);
+  }
+
+  dequeue(_rq: Runqueue, t: Task, flags: number): void {
+    const se = t.se;
+    if (this.eevdf) {
+      // update_entity_lag, clamped to what a slice or a tick could owe.
+      const limit = calcDeltaFair(Math.max(2 * se.slice, TICK_NSEC), se.weight);
+      se.vlag = Math.max(-limit, Math.min(limit, this.avgVruntime() - se.vruntime));
+    }
+    this.remove(t);
+    if (this.last === t) this.last = null;
+    this.nrRunning--;
+    this.load -= se.weight;
+    if (!this.eevdf && !(flags & DEQUEUE_SLEEP)) se.vruntime -= this.minVruntime;
+    this.updateMinVruntime();
+  }
+
+  /** pick_eevdf: the earliest virtual deadline among the eligible; the running one keeps its slice (RUN_TO_PARITY). */
+  private pickEevdf(curr: Task | null): Task | null {
+    const avg = this.avgVruntime();
+    if (curr && (!curr.se.onRq || !this.eligible(curr, avg))) curr = null;
+    if (curr && curr.se.vlag === curr.se.deadline) return curr;
+    let best: Task | null = null;
+    for (const t of this.tree) if (this.eligible(t, avg)) { best = t; break; }
+    if (!best || (curr && curr.se.deadline < best.se.deadline)) best = curr;
+    return best ?? this.tree.first();
+  }
+
+  pick(_rq: Runqueue): Task | null {
+    if (!this.nrRunning) return null;
+    if (this.eevdf) {
+      // In schedule() the task just put back is still "current" for RUN_TO_PARITY.
+      const last = this.last && this.last.se.onRq ? this.last : null;
+      return this.pickEevdf(this.curr ?? last);
+    }
+    return this.tree.first();
+  }
+
+  setNext(_rq: Runqueue, t: Task): void {
+    this.remove(t);
+    this.curr = t;
+    this.last = null;
+    t.se.prevSumExec = t.se.sumExec;
+    if (this.eevdf) t.se.vlag = t.se.deadline; // RUN_TO_PARITY: protected until this deadline moves
+  }
+
+  putPrev(_rq: Runqueue, t: Task): void {
+    if (t.se.onRq) this.insert(t);
+    if (this.curr === t) this.curr = null;
+    this.last = t.se.onRq ? t : null;
+  }
+
+  updateCurr(rq: Runqueue, t: Task, delta: number): void {
+    const se = t.se;
+    se.vruntime += calcDeltaFair(delta, se.weight);
+    if (this.eevdf && se.vruntime >= se.deadline) {
+      // update_deadline: the request is used up; ask for a new slice and let the scheduler choose.
+      se.slice = SYSCTL_SCHED_BASE_SLICE;
+      se.deadline = se.vruntime + calcDeltaFair(se.slice, se.weight);
+      if (this.nrRunning > 1) rq.resched();
+    }
+    this.updateMinVruntime();
+  }
+
+  tick(rq: Runqueue, t: Task): void {
+    if (this.eevdf || this.nrRunning < 2) return; // EEVDF preempts from update_deadline
+    // check_preempt_tick: slice used up, or far ahead of the leftmost task.
+    const ideal = this.schedSlice(t, true);
+    const ran = t.se.sumExec - t.se.prevSumExec;
+    if (ran > ideal) { rq.resched(); return; }
+    if (ran < SYSCTL_SCHED_MIN_GRANULARITY) return;
+    const left = this.tree.first();
+    if (left && t.se.vruntime - left.se.vruntime > ideal) rq.resched();
+  }
+
+  checkPreempt(rq: Runqueue, curr: Task, p: Task): void {
+    // An idle-policy task yields to any other; batch and idle wakers never preempt.
+    if (curr.policy === SCHED_IDLE && p.policy !== SCHED_IDLE) { rq.resched(); return; }
+    if (p.policy !== SCHED_NORMAL) return;
+    if (this.eevdf) {
+      if (this.pickEevdf(curr) === p) rq.resched();
+      return;
+    }
+    // wakeup_preempt_entity: ahead by more than the wakeup granularity, in p's virtual time.
+    const vdiff = curr.se.vruntime - p.se.vruntime;
+    if (vdiff > calcDeltaFair(SYSCTL_SCHED_WAKEUP_GRANULARITY, p.se.weight)) rq.resched();
+  }
+
+  yieldTask(_rq: Runqueue, t: Task): void {
+    if (this.nrRunning < 2) return;
+    if (this.eevdf) t.se.deadline += calcDeltaFair(t.se.slice, t.se.weight);
+    else {
+      // The skip buddy: go behind everything queued now.
+      const right = this.tree.lastNode();
+      if (right) t.se.vruntime = Math.max(t.se.vruntime, right.value.se.vruntime + 1);
+    }
+  }
+}
