@@ -52,6 +52,16 @@ export function putIllegal(out: Int32Array, p: number, raw: number, step: number
 
 const sink = (r: number): number => (r === 0 ? SINK : r);
 
+// opcode tables by funct3 (-1: reserved), built once: decoding runs cold, so
+// it allocates nothing
+const BRANCH_OPS = [Op.Beq, Op.Bne, -1, -1, Op.Blt, Op.Bge, Op.Bltu, Op.Bgeu];
+const LOAD_OPS = [Op.Lb, Op.Lh, Op.Lw, Op.Ld, Op.Lbu, Op.Lhu, Op.Lwu, -1];
+const OPIMM_OPS = [0, 0, Op.Slti, Op.Sltiu, Op.Xori, 0, Op.Ori, Op.Andi];
+const OP_OPS = [Op.Add, Op.Sll, Op.Slt, Op.Sltu, Op.Xor, Op.Srl, Op.Or, Op.And];
+const MULW_OPS = [Op.Mulw, -1, -1, -1, Op.Divw, Op.Divuw, Op.Remw, Op.Remuw];
+/** AMO funct5 values that exist (bit i set: funct5 i). */
+const AMO_F5 = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 8) | (1 << 12) | (1 << 16) | (1 << 20) | (1 << 24) | (1 << 28);
+
 /**
  * Decode the parcel(s) starting with 16-bit `lo16` (and `hi16` for a 32-bit
  * instruction) into slot p.
@@ -73,7 +83,6 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
   const f3 = (insn >>> 12) & 7, f7 = insn >>> 25;
   const immI = insn >> 20;
   const d = sink(rd);
-  const ill = (): void => putIllegal(out, p, raw, step);
   switch (insn & 0x7f) {
     case 0x37: // LUI: a constant load
       put(out, p, Op.Li, d, 0, 0, step, insn & 0xfffff000, raw); return;
@@ -84,21 +93,21 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
       put(out, p, Op.Jal, d, 0, 0, step, imm, raw); return;
     }
     case 0x67:
-      if (f3 !== 0) return ill();
+      if (f3 !== 0) return putIllegal(out, p, raw, step);
       put(out, p, Op.Jalr, d, rs1, 0, step, immI, raw); return;
     case 0x63: {
-      const op = [Op.Beq, Op.Bne, -1, -1, Op.Blt, Op.Bge, Op.Bltu, Op.Bgeu][f3];
-      if (op < 0) return ill();
+      const op = BRANCH_OPS[f3];
+      if (op < 0) return putIllegal(out, p, raw, step);
       const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) | (((insn >>> 8) & 15) << 1);
       put(out, p, op, 0, rs1, rs2, step, imm, raw); return;
     }
     case 0x03: {
-      const op = [Op.Lb, Op.Lh, Op.Lw, Op.Ld, Op.Lbu, Op.Lhu, Op.Lwu, -1][f3];
-      if (op < 0) return ill();
+      const op = LOAD_OPS[f3];
+      if (op < 0) return putIllegal(out, p, raw, step);
       put(out, p, op, d, rs1, 0, step, immI, raw); return;
     }
     case 0x23: {
-      if (f3 > 3) return ill();
+      if (f3 > 3) return putIllegal(out, p, raw, step);
       const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
       put(out, p, Op.Sb + f3, 0, rs1, rs2, step, imm, raw); return;
     }
@@ -110,24 +119,24 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
           else put(out, p, Op.Addi, d, rs1, 0, step, immI, raw);
           return;
         case 1:
-          if ((insn >>> 26) !== 0) return ill();
+          if ((insn >>> 26) !== 0) return putIllegal(out, p, raw, step);
           put(out, p, Op.Slli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
         case 5: {
           const f6 = insn >>> 26;
-          if (f6 !== 0 && f6 !== 0x10) return ill();
+          if (f6 !== 0 && f6 !== 0x10) return putIllegal(out, p, raw, step);
           put(out, p, f6 ? Op.Srai : Op.Srli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
         }
         default:
-          put(out, p, [0, 0, Op.Slti, Op.Sltiu, Op.Xori, 0, Op.Ori, Op.Andi][f3], d, rs1, 0, step, immI, raw);
+          put(out, p, OPIMM_OPS[f3], d, rs1, 0, step, immI, raw);
           return;
       }
     }
     case 0x33: {
       let op = -1;
-      if (f7 === 0) op = [Op.Add, Op.Sll, Op.Slt, Op.Sltu, Op.Xor, Op.Srl, Op.Or, Op.And][f3];
+      if (f7 === 0) op = OP_OPS[f3];
       else if (f7 === 0x20) op = f3 === 0 ? Op.Sub : f3 === 5 ? Op.Sra : -1;
       else if (f7 === 1) op = Op.Mul + f3;
-      if (op < 0) return ill();
+      if (op < 0) return putIllegal(out, p, raw, step);
       if (op === Op.Add && (rs1 === 0 || rs2 === 0)) put(out, p, Op.Mv, d, rs1 | rs2, 0, step, 0, raw);
       else put(out, p, op, d, rs1, rs2, step, 0, raw);
       return;
@@ -136,51 +145,51 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
       if (f3 === 0) { put(out, p, Op.Addiw, d, rs1, 0, step, immI, raw); return; }
       if (f3 === 1 && f7 === 0) { put(out, p, Op.Slliw, d, rs1, 0, step, rs2, raw); return; }
       if (f3 === 5 && (f7 === 0 || f7 === 0x20)) { put(out, p, f7 ? Op.Sraiw : Op.Srliw, d, rs1, 0, step, rs2, raw); return; }
-      return ill();
+      return putIllegal(out, p, raw, step);
     }
     case 0x3b: {
       let op = -1;
       if (f7 === 0) op = f3 === 0 ? Op.Addw : f3 === 1 ? Op.Sllw : f3 === 5 ? Op.Srlw : -1;
       else if (f7 === 0x20) op = f3 === 0 ? Op.Subw : f3 === 5 ? Op.Sraw : -1;
-      else if (f7 === 1) op = [Op.Mulw, -1, -1, -1, Op.Divw, Op.Divuw, Op.Remw, Op.Remuw][f3];
-      if (op < 0) return ill();
+      else if (f7 === 1) op = MULW_OPS[f3];
+      if (op < 0) return putIllegal(out, p, raw, step);
       put(out, p, op, d, rs1, rs2, step, 0, raw); return;
     }
     case 0x0f:
       if (f3 === 0) { put(out, p, Op.Fence, 0, 0, 0, step, 0, raw); return; }
       if (f3 === 1) { put(out, p, Op.FenceI, 0, 0, 0, step, 0, raw); return; }
-      return ill();
+      return putIllegal(out, p, raw, step);
     case 0x73:
       if (f3 === 0) {
         if (insn === 0x00000073) { put(out, p, Op.Ecall, 0, 0, 0, step, 0, raw); return; }
         if (insn === 0x00100073) { put(out, p, Op.Ebreak, 0, 0, 0, step, 0, raw); return; }
-        return ill(); // sret, mret, wfi, sfence.vma, ...: privileged
+        return putIllegal(out, p, raw, step); // sret, mret, wfi, sfence.vma, ...: privileged
       }
-      if (f3 === 4) return ill();
+      if (f3 === 4) return putIllegal(out, p, raw, step);
       // CSR number in imm (unsigned), rs1 field is the register or the 5-bit immediate
       put(out, p, Op.Csr, d, rs1, 0, step, insn >>> 20, raw); return;
     case 0x2f: {
-      if (f3 !== 2 && f3 !== 3) return ill();
+      if (f3 !== 2 && f3 !== 3) return putIllegal(out, p, raw, step);
       const f5 = insn >>> 27;
-      if (f5 === 2 && rs2 !== 0) return ill(); // LR has no rs2
-      if (![0, 1, 2, 3, 4, 8, 12, 16, 20, 24, 28].includes(f5)) return ill();
+      if (f5 === 2 && rs2 !== 0) return putIllegal(out, p, raw, step); // LR has no rs2
+      if (!((AMO_F5 >>> f5) & 1)) return putIllegal(out, p, raw, step);
       put(out, p, Op.Amo, d, rs1, rs2, step, 0, raw); return;
     }
     case 0x07:
       if (f3 === 2) { put(out, p, Op.Flw, rd, rs1, 0, step, immI, raw); return; }
       if (f3 === 3) { put(out, p, Op.Fld, rd, rs1, 0, step, immI, raw); return; }
-      return ill();
+      return putIllegal(out, p, raw, step);
     case 0x27: {
       const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
       if (f3 === 2) { put(out, p, Op.Fsw, 0, rs1, rs2, step, imm, raw); return; }
       if (f3 === 3) { put(out, p, Op.Fsd, 0, rs1, rs2, step, imm, raw); return; }
-      return ill();
+      return putIllegal(out, p, raw, step);
     }
     case 0x53: case 0x43: case 0x47: case 0x4b: case 0x4f:
       // The FPU validates the rest of the encoding itself; it needs the 32-bit
       // form, which for FP arithmetic is always the raw instruction.
       put(out, p, Op.Fp, 0, 0, 0, step, 0, raw); return;
     default:
-      return ill();
+      return putIllegal(out, p, raw, step);
   }
 }

@@ -79,11 +79,20 @@ export class Hart implements JitHart {
 
   private static warm = false;
 
-  constructor(mem: PhysMem, hartId: number) {
+  /**
+   * Warm the interpreter up (once per process; the first hart does it
+   * anyway). A host calls this as early as it can: V8 then optimizes run()
+   * on a helper thread while the host goes on loading and booting.
+   */
+  static prepare(): void {
     if (!Hart.warm) {
       Hart.warm = true;
       warmUp((m) => new Hart(m, -1));
     }
+  }
+
+  constructor(mem: PhysMem, hartId: number) {
+    Hart.prepare();
     this.mem = mem;
     this.hartId = hartId;
     this.mmu = new Mmu(mem);

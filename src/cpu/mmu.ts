@@ -32,7 +32,14 @@ export class Mmu {
   cause = 0;
   tval = 0;
 
+  /**
+   * How many store entries of the TLB point at each RAM page: a page turning
+   * into code (see dropStorePage) needs a scan of the TLB only if some do.
+   */
+  private readonly storeRefs: Uint16Array;
+
   constructor(readonly mem: PhysMem) {
+    this.storeRefs = new Uint16Array(mem.pages);
     // widen to doubles now (tval is any address), not while run() is being optimized
     this.tval = 0.5; this.tval = 0;
     mem.watchCode((page) => this.dropStorePage(page));
@@ -40,12 +47,15 @@ export class Mmu {
 
   flush(): void {
     this.tlb.fill(-1);
+    this.storeRefs.fill(0);
   }
 
   /** Forget store mappings of a RAM page (it now holds decoded code). */
   dropStorePage(page: number): void {
+    if (this.storeRefs[page] === 0) return;
+    this.storeRefs[page] = 0;
     const off = page * 4096, tlb = this.tlb;
-    for (let i = TLB_W; i < TLB_SIZE * 8; i += 8) if (tlb[i + 1] === off) tlb[i] = -1;
+    for (let i = TLB_W; i < TLB_SIZE * 8; i += 8) if (tlb[i + 1] === off) { tlb[i] = -1; tlb[i + 1] = -1; }
   }
 
   private fail(cause: number, lo: number, hi: number): number {
@@ -96,7 +106,12 @@ export class Mmu {
       if (plo & PTE_R) { tlb[i + TLB_R] = vpn; tlb[i + TLB_R + 1] = off; }
       if (acc === Access.Fetch) { tlb[i + TLB_X] = vpn; tlb[i + TLB_X + 1] = off; }
       // a store mapping only for pages without decoded code (see physmem.ts)
-      if ((plo & (PTE_W | PTE_D)) === (PTE_W | PTE_D) && !mem.code[page]) { tlb[i + TLB_W] = vpn; tlb[i + TLB_W + 1] = off; }
+      if ((plo & (PTE_W | PTE_D)) === (PTE_W | PTE_D) && !mem.code[page]) {
+        const old = tlb[i + TLB_W + 1];
+        if (old >= 0) this.storeRefs[old >>> 12]--;
+        tlb[i + TLB_W] = vpn; tlb[i + TLB_W + 1] = off;
+        this.storeRefs[page]++;
+      }
     }
     return off + (lo & 0xfff);
   }

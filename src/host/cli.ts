@@ -1,13 +1,11 @@
 // The `tuxglass` command line.
+//
+// Start-up matters (a run of `true` should not take long): only the CPU is
+// loaded up front, its warm-up runs first so that V8 optimizes the
+// interpreter on a helper thread meanwhile, and the kernel and the rest are
+// imported after it.
 import { readFileSync, statSync } from 'node:fs';
-import { createKernel, startInit } from '../kernel/index.js';
-import { attachStrace } from '../kernel/trace/strace.js';
-import { EXEC_KILLED } from '../kernel/exec/execve.js';
-import { DirImage, resolveGuestDir } from './image-dir.js';
-import { nodeHost } from './services.js';
-import { ensureRootfs } from './guestpkg/index.js';
-import { fetchCommand } from './guestpkg/command.js';
-import { ERRNO_NAMES } from '../kernel/trace/strace/errnames.js';
+import { Hart } from '../cpu/hart.js';
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -82,7 +80,11 @@ async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`tuxglass run: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
     return 2;
   }
-  const rootfs = o.rootfs ?? await ensureRootfs({ quiet: false });
+  Hart.prepare();
+  const [{ createKernel, startInit }, { attachStrace }, { EXEC_KILLED }, { DirImage, resolveGuestDir }, { nodeHost }, { ERRNO_NAMES }] = await Promise.all([
+    import('../kernel/index.js'), import('../kernel/trace/strace.js'), import('../kernel/exec/execve.js'),
+    import('./image-dir.js'), import('./services.js'), import('../kernel/trace/strace/errnames.js')]);
+  const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
   try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
     process.stderr.write(`tuxglass run: root file system ${rootfs} is not a directory\n`);
     return 2;
@@ -126,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'run': return runCommand(rest);
-    case 'fetch': return fetchCommand(rest);
+    case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
     case '--version': case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
       process.stdout.write(`tuxglass ${pkg.version}\n`);

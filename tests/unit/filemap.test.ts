@@ -162,6 +162,33 @@ test('shared anonymous memory stays shared across fork', () => {
   assert.equal(cache.pages, 0, 'the last unmap frees shared anonymous memory');
 });
 
+test('fault-around: a read fault maps the file pages of its aligned 64 KiB window, within the VMA and below EOF', () => {
+  const { io, src, newMm, inode } = setup();
+  io.write(new Uint8Array(20 * PG).fill(7), 0); // 20 pages: window 16..31 ends at EOF
+  io.write(new Uint8Array(10), 20 * PG - 10);
+  const mm = newMm();
+  // a private mapping of file pages 2..27, at an address so that VMA pages 14.. are file pages 16..
+  const a = mm.map(0x100000, 26 * PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 2 * PG } as never, 'fixed');
+  assert.equal(mm.fault(a + 15 * PG, 'r'), FAULT_OK); // VMA page 15 = vpn 0x10f: window vpns 0x100..0x10f
+  assert.deepEqual([mm.faults.major + mm.faults.minor], [1], 'one fault counted');
+  for (let i = 0; i < 16; i++) {
+    assert.equal(pageOf(mm, a + i * PG), inode.mapping!.find(i + 2), `page ${i} maps the cached file page`);
+  }
+  const present = (addr: number) => { const e = mm.pt.pteIndex(addr / PG, false); return e >= 0 && (mm.alloc.mem.i32[e] & 1) === 1; };
+  assert.ok(!present(a + 16 * PG), 'the next window is left alone');
+  assert.equal(mm.fault(a + 16 * PG, 'r'), FAULT_OK); // window 0x110..: file pages 18, 19, then EOF
+  assert.equal(pageOf(mm, a + 17 * PG), inode.mapping!.find(19));
+  assert.ok(!present(a + 18 * PG), 'nothing past EOF (that page raises SIGBUS)');
+  assert.equal(mm.fault(a + 18 * PG, 'r'), FAULT_SIGBUS);
+  // mapped read-only: a write copies the page, the file keeps its data
+  const e = mm.pt.pteIndex((a + 3 * PG) / PG, false);
+  assert.equal(mm.alloc.mem.i32[e] & PTE_W, 0);
+  assert.ok(mm.write(a + 3 * PG, new Uint8Array([1])));
+  assert.notEqual(pageOf(mm, a + 3 * PG), inode.mapping!.find(5));
+  assert.equal(io.read(1, 5 * PG), '\x07');
+  mm.release();
+});
+
 const SMAPS_FIELDS = ['Size', 'KernelPageSize', 'MMUPageSize', 'Rss', 'Pss', 'Pss_Dirty', 'Shared_Clean', 'Shared_Dirty',
   'Private_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'KSM', 'LazyFree', 'AnonHugePages', 'ShmemPmdMapped',
   'FilePmdMapped', 'Shared_Hugetlb', 'Private_Hugetlb', 'Swap', 'SwapPss', 'Locked', 'THPeligible', 'VmFlags'];
@@ -178,7 +205,7 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   const mm = newMm();
   const a = mm.map(0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 } as never, 'fixed');
   const p = mm.map(0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false } as never, 'fixed');
-  mm.read(a, 1); mm.read(a + PG, 1);           // two clean shared file pages
+  mm.read(a, 1); mm.read(a + PG, 1);           // clean shared file pages: the first read maps all four (fault-around)
   mm.write(a + 2 * PG, new Uint8Array([1]));   // one dirty
   mm.write(p, new Uint8Array([1]));            // anonymous, private then shared with the child
   mm.write(p + PG, new Uint8Array([1]));
@@ -189,9 +216,9 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   assert.equal(head.indexOf('/f'), 73);
   assert.deepEqual(fields.map(([k]) => k), SMAPS_FIELDS);
   const kb = Object.fromEntries(fields.map(([k, v]) => [k, v]));
-  // Three resident pages, each mapped by parent and child: shared, Pss halved.
-  assert.equal(kb.Size, '32 kB'); assert.equal(kb.Rss, '12 kB'); assert.equal(kb.Pss, '6 kB');
-  assert.equal(kb.Shared_Clean, '8 kB'); assert.equal(kb.Shared_Dirty, '4 kB');
+  // The file's four pages resident, each mapped by parent and child: shared, Pss halved.
+  assert.equal(kb.Size, '32 kB'); assert.equal(kb.Rss, '16 kB'); assert.equal(kb.Pss, '8 kB');
+  assert.equal(kb.Shared_Clean, '12 kB'); assert.equal(kb.Shared_Dirty, '4 kB');
   assert.equal(kb.Private_Clean, '0 kB'); assert.equal(kb.Private_Dirty, '0 kB');
   assert.equal(kb.Pss_Dirty, '2 kB'); assert.equal(kb.Anonymous, '0 kB');
   assert.equal(kb.VmFlags, 'rd wr sh mr mw me ms');
@@ -210,6 +237,6 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   assert.equal(rk.Rss, rk.Shared_Clean + rk.Shared_Dirty + rk.Private_Clean + rk.Private_Dirty);
   assert.ok(rk.Pss <= rk.Rss);
   assert.equal(rk.Pss, rk.Pss_Anon + rk.Pss_File + rk.Pss_Shmem);
-  assert.equal(rk.Pss_Shmem, 6); assert.equal(rk.Pss_Anon, 6);
+  assert.equal(rk.Pss_Shmem, 8); assert.equal(rk.Pss_Anon, 6);
   child.release(); mm.release();
 });

@@ -13,6 +13,8 @@ export const STACK_TOP = TASK_SIZE;
 export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
 export const MMAP_MIN_ADDR = 0x10000;
 const STACK_LIMIT = 8 * 1024 * 1024;
+/** Pages a file read fault maps around itself (fault_around_bytes / PAGE_SIZE). */
+const FAULT_AROUND = 16;
 
 export const pageDown = (a: number) => a - (a % PAGE_SIZE);
 export const pageUp = (a: number) => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
@@ -380,8 +382,7 @@ export class Mm implements VmaOwner {
     const dirty = access === 'w';
     this.pt.map(vpn, page, this.pteProt(v, page, dirty) | PTE_A | (dirty ? PTE_D | PTE_W : 0));
     this.rss++;
-    this.tlb.flush(this);
-    return FAULT_OK;
+    return FAULT_OK; // a new PTE: the TLB holds nothing for it
   }
 
   /**
@@ -407,8 +408,36 @@ export class Mm implements VmaOwner {
     const i32 = this.alloc.mem.i32;
     i32[e] = plo; i32[e + 1] = phi;
     this.account(page, 1);
-    this.tlb.flush(this);
+    if (!write) this.faultAround(v, vpn);
+    // the PTE was invalid, and the TLB caches no invalid entry: nothing to flush
     return FAULT_OK;
+  }
+
+  /**
+   * A read fault on a file maps the file's other pages in the same aligned
+   * FAULT_AROUND window too (Linux's do_fault_around with fault_around_bytes
+   * 64 KiB), reading them into the page cache as mmap's read-around would:
+   * a program then takes one fault per 64 KiB of library it runs, not one
+   * per page. Only pages inside the VMA, below EOF and the zero-filled tail,
+   * and not mapped yet; they are mapped read-only (a write still faults).
+   */
+  private faultAround(v: Vma, vpn: number): void {
+    const mapping = v.mapping!, file = v.file!, i32 = this.alloc.mem.i32;
+    const window = vpn - (vpn % FAULT_AROUND);
+    const eof = file.size ? v.start + pageUp(file.size()) - v.offset : Infinity;
+    const first = Math.max(window, v.start / PAGE_SIZE);
+    const end = Math.min(window + FAULT_AROUND, v.end / PAGE_SIZE, Math.floor(v.zeroFrom / PAGE_SIZE), Math.ceil(eof / PAGE_SIZE));
+    for (let n = first; n < end; n++) {
+      if (n === vpn) continue;
+      const e = this.pt.pteIndex(n, false);
+      if (e < 0 || i32[e] & PTE_V) continue;
+      const got = mapping.get(v.pgoff(n * PAGE_SIZE));
+      if (!got) return;
+      this.alloc.get(got.page);
+      const [plo, phi] = makePte(got.page, this.pteProt(v, got.page, false) | PTE_A | PTE_V | PTE_U);
+      i32[e] = plo; i32[e + 1] = phi;
+      this.account(got.page, 1);
+    }
   }
 
   private growStack(addr: number): Vma | null {
