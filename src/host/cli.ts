@@ -15,6 +15,7 @@ Usage:
       guest's fds 0-2; the exit status is the program's (128+N if signal N
       killed it).
       --mem SIZE            simulated RAM (default 256M; K, M, G suffixes)
+      --cpus N              harts (CPUs), 1 to 32 (default 1)
       --strace              print every system call to stderr, in strace's format
       --stats               print instructions, MIPS and syscall counts at exit
       --rootfs DIR          use DIR (a riscv64 root tree) as the root file system
@@ -36,10 +37,10 @@ function parseSize(s: string): number {
   return Number(m[1]) * mult;
 }
 
-interface RunOptions { mem: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; argv: string[] }
+interface RunOptions { mem: number; cpus: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; argv: string[] }
 
 function parseRun(args: string[]): RunOptions {
-  const o: RunOptions = { mem: 256 * 1024 * 1024, strace: false, stats: false, rootfs: null, add: [], append: [], argv: [] };
+  const o: RunOptions = { mem: 256 * 1024 * 1024, cpus: 1, strace: false, stats: false, rootfs: null, add: [], append: [], argv: [] };
   let i = 0;
   const value = (name: string) => {
     const eq = args[i].indexOf('=');
@@ -54,6 +55,7 @@ function parseRun(args: string[]): RunOptions {
     const name = a.split('=')[0];
     switch (name) {
       case '--mem': o.mem = parseSize(value(name)); break;
+      case '--cpus': o.cpus = Number(value(name)); break;
       case '--strace': o.strace = true; break;
       case '--stats': o.stats = true; break;
       case '--rootfs': o.rootfs = value(name); break;
@@ -70,6 +72,7 @@ function parseRun(args: string[]): RunOptions {
   }
   o.argv = args.slice(i);
   if (o.argv.length === 0) throw new Error('no program given');
+  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
   if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
   return o;
 }
@@ -101,7 +104,7 @@ async function runCommand(args: string[]): Promise<number> {
   }
   const host = nodeHost(image);
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
-  const k = createKernel({ memBytes: o.mem, host, hostname: 'tuxglass', cmdline });
+  const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline });
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
@@ -119,7 +122,7 @@ async function runCommand(args: string[]): Promise<number> {
     const secs = (performance.now() - start) / 1000;
     const insns = k.hart.instret;
     process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
-    process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.rq.nrSwitches} interrupts=${k.stats.interrupts}\n`);
+    process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`);
   }
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }

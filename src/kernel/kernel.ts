@@ -26,7 +26,8 @@ import { rseqPreempt, rseqResume } from './sched/rseq.js';
 import { LoadAvg } from './sched/loadavg.js';
 import { pidMax } from './sysctl/kernel.js';
 import { ptraceSyscallEntry, ptraceSyscallExit, ptraceSkipResult, SYSCALL_STOPPED, SYSCALL_SKIP } from './ptrace/ptrace.js';
-import { Runqueue, fairFromCmdline } from './sched/core.js';
+import { Runqueue, RootDomain, fairFromCmdline } from './sched/core.js';
+import { placeTask, loadBalance } from './sched/smp.js';
 import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP } from './sched/sched_class.js';
 import { SCHED_DEADLINE } from './sched/attrs.js';
 import { SYSCALL_NS, COPY_NS_PER_BYTE, FAULT_NS, MAJOR_FAULT_NS } from './sched/cputime.js';
@@ -36,7 +37,12 @@ export interface KernelOptions {
   host: HostServices;
   cmdline?: string;
   hostname?: string;
+  /** Number of harts (CPUs), 1 to 32; default 1. */
+  cpus?: number;
 }
+
+/** SMP: each CPU runs this much virtual time per turn (a cross-CPU wake-up waits at most this long). */
+const SMP_QUANTUM_NS = 100_000;
 
 /** Host event loop gets a turn at least this often (wall ms). */
 const YIELD_MS = 15;
@@ -58,9 +64,15 @@ export class Kernel {
   readonly cmdline: string;
   hostname: string;
   domainname = '(none)';
-  /** The run queue of each CPU (one today: one hart). */
-  readonly rq: Runqueue;
+  /** The run queue of each CPU. One hart engine runs them in turn, each on its own clock. */
   readonly runqueues: Runqueue[];
+  /** The CPU whose turn it is (this_rq()). */
+  private cpuNow: Runqueue;
+  get rq(): Runqueue { return this.cpuNow; }
+  /** The run queue a task is on, or was on last (task_rq). */
+  rqOf(t: Task): Runqueue { return this.runqueues[t.cpu]; }
+  /** SMP: the start of the current round of CPU turns. */
+  private roundStart = 0;
   current: Task | null = null;
   /** Whose registers are live in the hart. */
   private onHart: Task | null = null;
@@ -98,8 +110,11 @@ export class Kernel {
     this.log = new KernelLog(() => this.clock.monotonic());
     setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
-    this.rq = new Runqueue(this, 0, fairFromCmdline(this.cmdline));
-    this.runqueues = [this.rq];
+    const ncpus = Math.max(1, Math.min(32, Math.floor(opts.cpus ?? 1)));
+    const rd = new RootDomain(), fair = fairFromCmdline(this.cmdline);
+    this.runqueues = Array.from({ length: ncpus }, (_, cpu) => new Runqueue(this, cpu, fair, rd));
+    for (const rq of this.runqueues) rq.cpus = ncpus;
+    this.cpuNow = this.runqueues[0];
   }
 
   /** The TLB hook the address spaces call after changing page tables. */
@@ -143,19 +158,27 @@ export class Kernel {
 
   enqueue(t: Task, flags = ENQUEUE_WAKEUP): void {
     if (t.state === 'R' && !t.se.onRq) {
-      this.rq.enqueue(t, flags);
-      if (t !== this.rq.curr) t.queuedAt = this.clock.monotonic();
+      const rq = placeTask(this, t, flags);
+      const now = this.clock.monotonic();
+      // An idle CPU woken from another one idles until the wake-up (its clock may be behind).
+      const remote = rq !== this.cpuNow, wasIdle = rq.nrRunning === 0, resched = rq.needResched;
+      if (remote && wasIdle) rq.wakeAt = Math.max(rq.wakeAt, now);
+      rq.enqueue(t, flags);
+      // Another CPU must reschedule: it is sent an IPI (smp_send_reschedule).
+      if (remote && rq.needResched && !resched) rq.irqs.resched++;
+      if (t !== rq.curr) t.queuedAt = now;
     }
     this.wakeIdle?.();
   }
 
   dequeue(t: Task): void {
+    const rq = this.rqOf(t);
     if (t.se.onRq) {
-      if (t === this.rq.curr) this.rq.account(t, 0);
-      this.rq.dequeue(t, DEQUEUE_SLEEP);
+      if (t === rq.curr) rq.account(t, 0);
+      rq.dequeue(t, DEQUEUE_SLEEP);
     }
     // task_dead_dl: a dead deadline task's bandwidth is free again.
-    if ((t.state === 'Z' || t.state === 'X') && t.policy === SCHED_DEADLINE && t.se.dlBw) this.rq.dl.releaseBw(t);
+    if ((t.state === 'Z' || t.state === 'X') && t.policy === SCHED_DEADLINE && t.se.dlBw) rq.dl.releaseBw(t);
   }
 
   /** Wake the idle loop (a timer or the host made work). */
@@ -164,8 +187,14 @@ export class Kernel {
   /** Kernel work done for t in virtual time: stime, and the clock moves on. */
   chargeSystem(t: Task, ns: number): void {
     t.stime += ns;
-    this.clock.sysNs += ns;
-    this.rq.account(t, ns);
+    this.clock.chargeSystem(ns);
+    this.cpuNow.cpustat.system += ns;
+    this.rqOf(t).account(t, ns);
+  }
+
+  /** The CPU whose turn it is idles until ns. */
+  private idleTo(ns: number): void {
+    this.cpuNow.cpustat.idle += this.clock.advanceTo(ns);
   }
 
   private wakeIdle: (() => void) | null = null;
@@ -213,7 +242,7 @@ export class Kernel {
 
   /** sched_yield: the task's class moves it back; the scheduler picks again. */
   yieldTask(t: Task): void {
-    this.rq.yieldTask(t);
+    this.rqOf(t).yieldTask(t);
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
@@ -221,66 +250,15 @@ export class Kernel {
 
   /** The main loop; resolves with init's wait status when the machine stops. */
   async run(): Promise<number> {
+    if (this.runqueues.length > 1) return this.runSmp();
+    const rq = this.cpuNow;
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
-      const now = this.clock.monotonic();
-      // Before timers wake anyone: periods slept through count the machine as it was, idle.
-      if (now >= this.load.next) this.load.sample(this, now);
-      this.timers.expire(now);
-      const rq = this.rq;
-      let t = rq.curr;
-      if (!t || rq.needResched || !t.se.onRq) {
-        const prev = t;
-        t = rq.schedule();
-        if (prev && prev !== t && prev.se.onRq) prev.queuedAt = now;
-        if (t && t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
-      }
-      if (!t) {
-        this.current = null;
+      if (!this.step(rq, Infinity)) {
         await this.idle();
         lastYield = this.host.monotonicMs();
         continue;
       }
-      this.current = t;
-      this.switchTo(t);
-      if (t.rseqPending) rseqResume(this, t);
-      const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
-      if (hasDeliverable(t)) {
-        handleSignals(this, t);
-        if (t.state !== 'R') { this.dequeue(t); continue; }
-      }
-      // Run to the next tick or timer, whichever is first (the timer interrupt ends the budget).
-      if (rq.nextTick <= now) rq.nextTick = (Math.floor(now / rq.tickNs) + 1) * rq.tickNs;
-      let budget = Math.max(1, Math.min(rq.nextTick, this.timers.next()) - now);
-      // A deadline task stops exactly when its runtime is used up (as with HRTICK_DL).
-      if (t.policy === SCHED_DEADLINE && t.se.runtime > 0 && t.se.runtime < budget) budget = Math.ceil(t.se.runtime);
-      const before = this.hart.instret;
-      const cause = this.hart.run(budget);
-      const ran = this.hart.instret - before;
-      t.utime += ran;
-      rq.account(t, ran);
-      if (cause >= 0) {
-        this.stats.modeSwitches++;
-        this.trap(t, cause);
-      }
-      // Faults taken by the hart or by syscalls copying user memory count for the task.
-      if (t.mm === mm) {
-        const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
-        if (minor + major) {
-          t.minFlt += minor; t.majFlt += major;
-          this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
-          this.chargeSystem(t, minor * FAULT_NS + major * MAJOR_FAULT_NS);
-        }
-      }
-      t.execStart = this.clock.monotonic();
-      if (t.execStart >= rq.nextTick) {
-        // The timer interrupt: scheduler_tick for whoever holds the CPU.
-        this.stats.interrupts++;
-        this.stats.modeSwitches++;
-        rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
-        rq.tick();
-      }
-      if (t.state !== 'R') this.dequeue(t);
       const wall = this.host.monotonicMs();
       if (wall - lastYield > YIELD_MS) {
         await this.host.yield();
@@ -290,12 +268,139 @@ export class Kernel {
     return this.halted;
   }
 
+  /**
+   * SMP: rounds of SMP_QUANTUM_NS of virtual time; in each, every CPU in
+   * turn runs its tasks on its own clock up to the round's end (or idles to
+   * it). A CPU with nothing to do first tries to pull work from a busier one.
+   * When no CPU had anything to run, the machine idles as one does.
+   */
+  private async runSmp(): Promise<number> {
+    let lastYield = this.host.monotonicMs();
+    while (this.halted === null) {
+      const end = this.roundStart + SMP_QUANTUM_NS;
+      let busy = false;
+      for (const rq of this.runqueues) {
+        this.enterCpu(rq);
+        // Woken while idle by a CPU further ahead in time: it was idle until then.
+        if (rq.curr === null && rq.wakeAt > rq.localNs) this.idleTo(rq.wakeAt);
+        rq.wakeAt = 0;
+        while (this.halted === null) {
+          const now = this.clock.monotonic();
+          if (now >= end) break;
+          if (this.step(rq, end)) { busy = true; } else if (!loadBalance(this, rq)) {
+            // Idle to the round's end, or to a timer before it (which may wake something here).
+            this.idleTo(Math.min(end, Math.max(this.timers.next(), now + 1)));
+          }
+          const wall = this.host.monotonicMs();
+          if (wall - lastYield > YIELD_MS) {
+            await this.host.yield();
+            lastYield = this.host.monotonicMs();
+          }
+        }
+        rq.localNs = this.clock.monotonic();
+      }
+      this.roundStart = end;
+      if (!busy && this.halted === null && !this.anyRunnable()) {
+        // Every CPU idled the whole round: sleep to the next timer (or input) on CPU 0's clock, then bring all CPUs there.
+        this.enterCpu(this.runqueues[0]);
+        await this.idle();
+        lastYield = this.host.monotonicMs();
+        const now = this.clock.monotonic();
+        this.runqueues[0].localNs = now;
+        for (const rq of this.runqueues) if (rq.localNs < now) { rq.cpustat.idle += now - rq.localNs; this.clock.idleNs += now - rq.localNs; rq.localNs = now; }
+        this.roundStart = Math.max(this.roundStart, now);
+      }
+    }
+    return this.halted;
+  }
+
+  /** A CPU's clock: the running one's is the clock; the others stopped where their turn ended. */
+  cpuClock(rq: Runqueue): number { return rq === this.cpuNow ? this.clock.monotonic() : rq.localNs; }
+
+  private anyRunnable(): boolean { return this.runqueues.some((rq) => rq.nrRunning > 0); }
+
+  /** Make rq the CPU whose turn it is: the clock reads its time. */
+  private enterCpu(rq: Runqueue): void {
+    this.cpuNow = rq;
+    this.clock.switchTo(rq.localNs);
+  }
+
+  /**
+   * One scheduling step on rq: expire timers, pick a task, run it to the
+   * next tick, timer or `end`, and handle the trap it stopped on. False when
+   * the CPU had nothing to run.
+   */
+  private step(rq: Runqueue, end: number): boolean {
+    let now = this.clock.monotonic();
+    // Before timers wake anyone: periods slept through count the machine as it was, idle.
+    if (now >= this.load.next) this.load.sample(this, now);
+    this.timers.expire(now);
+    let t = rq.curr;
+    if (!t || rq.needResched || !t.se.onRq) {
+      const prev = t;
+      t = rq.schedule();
+      if (prev && prev !== t && prev.se.onRq) prev.queuedAt = now;
+      if (t && t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+    }
+    if (!t) {
+      this.current = null;
+      return false;
+    }
+    // A task that last ran on a CPU further ahead in time cannot start before it stopped.
+    if (t.execStart > now) { this.idleTo(t.execStart); now = this.clock.monotonic(); }
+    this.current = t;
+    this.switchTo(t);
+    if (t.rseqPending) rseqResume(this, t);
+    const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
+    if (hasDeliverable(t)) {
+      handleSignals(this, t);
+      if (t.state !== 'R') { this.dequeue(t); return true; }
+    }
+    // Run to the next tick or timer, whichever is first (the timer interrupt ends the budget).
+    if (rq.nextTick <= now) rq.nextTick = (Math.floor(now / rq.tickNs) + 1) * rq.tickNs;
+    let budget = Math.max(1, Math.min(rq.nextTick, this.timers.next(), end) - now);
+    // A deadline task stops exactly when its runtime is used up (as with HRTICK_DL).
+    if (t.policy === SCHED_DEADLINE && t.se.runtime > 0 && t.se.runtime < budget) budget = Math.ceil(t.se.runtime);
+    const before = this.hart.instret;
+    const cause = this.hart.run(budget);
+    const ran = this.hart.instret - before;
+    t.utime += ran;
+    if (t.nice > 0) rq.cpustat.nice += ran; else rq.cpustat.user += ran;
+    rq.account(t, ran);
+    if (cause >= 0) {
+      this.stats.modeSwitches++;
+      this.trap(t, cause);
+    }
+    // Faults taken by the hart or by syscalls copying user memory count for the task.
+    if (t.mm === mm) {
+      const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
+      if (minor + major) {
+        t.minFlt += minor; t.majFlt += major;
+        this.stats.pgfault += minor + major; this.stats.pgmajfault += major;
+        this.chargeSystem(t, minor * FAULT_NS + major * MAJOR_FAULT_NS);
+      }
+    }
+    t.execStart = this.clock.monotonic();
+    if (t.execStart >= rq.nextTick) {
+      // The timer interrupt: scheduler_tick for whoever holds the CPU, and (SMP) periodic balancing.
+      this.stats.interrupts++;
+      rq.irqs.timer++;
+      this.stats.modeSwitches++;
+      rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
+      rq.tick();
+      if (this.runqueues.length > 1) loadBalance(this, rq);
+    }
+    if (t.state !== 'R') this.dequeue(t);
+    return true;
+  }
+
   /** Nothing to run: jump to the next timer, holding virtual time to wall time. */
   private async idle(): Promise<void> {
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
       this.stats.interrupts++; // the timer that ends the idle period
+      this.cpuNow.irqs.timer++;
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         const start = this.host.monotonicMs();
@@ -305,9 +410,9 @@ export class Kernel {
         });
         this.wakeIdle = null;
         const slept = (this.host.monotonicMs() - start) * 1e6;
-        this.clock.advanceTo(Math.min(next, now + slept));
-        if (!this.rq.needResched) this.clock.advanceTo(next); // nothing woke meanwhile
-      } else this.clock.advanceTo(next);
+        this.idleTo(Math.min(next, now + slept));
+        if (!this.anyRunnable()) this.idleTo(next); // nothing woke meanwhile
+      } else this.idleTo(next);
       return;
     }
     // Nothing runnable and no timer: only the host (input) can wake us.

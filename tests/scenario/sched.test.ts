@@ -17,11 +17,11 @@ import { buildGuest } from '../diff/build.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const built = await buildGuest(['sched_share', 'sched_rt']);
+const built = await buildGuest(['sched_share', 'sched_rt', 'sched_smp']);
 const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/sh')) ? false : `no guest root at ${rootfs}`);
 
-function run(fair: string, prog: string, args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--append', `sched=${fair}`,
+function run(fair: string, prog: string, args: string[], cpus = 1): string {
+  const r = spawnSync(process.execPath, [CLI, 'run', '--cpus', String(cpus), '--rootfs', rootfs, '--append', `sched=${fair}`,
     '--add', `${built.paths[prog]}:/tmp/${prog}`, '--', `/tmp/${prog}`, ...args], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
@@ -79,3 +79,49 @@ for (const fair of ['eevdf', 'cfs']) {
     });
   });
 }
+
+// Two harts. Each CPU runs on its own virtual clock, so "each had a CPU of its
+// own" shows as each spinner running for the whole 200 ms the parent slept.
+// The affinity calls' errors are the ones qemu-riscv64-static gets from Linux
+// (sched_getaffinity returns cpumask_size(), 8 bytes for NR_CPUS 64).
+describe('SMP (--cpus 2)', { skip }, () => {
+  test('two busy tasks land on different harts; pinned to one, they share it', () => {
+    const out = run('eevdf', 'sched_smp', [], 2);
+    const lines = out.split('\n');
+    assert.equal(lines[0], 'online cpus: 2');
+    assert.equal(lines[1], 'spinners on different cpus: yes');
+    const near = (v: string, want: number) => Math.abs(Number(v) - want) < want * 0.02;
+    const ran = /^ran (\d+) (\d+)$/.exec(lines[2]);
+    assert.ok(ran && near(ran[1], 200e6) && near(ran[2], 200e6), lines[2]);
+    assert.equal(lines[3], 'pinned cpus 1 1');
+    const pinned = /^ran pinned (\d+) (\d+)$/.exec(lines[4]);
+    assert.ok(pinned && near(pinned[1], 100e6) && near(pinned[2], 100e6), lines[4]);
+    assert.deepEqual(lines.slice(5), [
+      'child pinned to 1 runs on 1, sched_getcpu 1',
+      'child mask count 1 has1 1',
+      'sched_setaffinity(0, sizeof set, &set) = -1 EINVAL',
+      'sched_setaffinity(0, sizeof set, &set) = -1 EINVAL',
+      'syscall(SYS_sched_getaffinity, 0, 4, &set) = -1 EINVAL',
+      'syscall(SYS_sched_getaffinity, 0, 12, &set) = -1 EINVAL',
+      'syscall(SYS_sched_getaffinity, 0, 128, &set) = 8',
+      'syscall(SYS_sched_getaffinity, 999999, 128, &set) = -1 ESRCH',
+      '',
+    ]);
+  });
+
+  test('one spinner on one CPU: the other CPU idles, /proc/stat and ps say where', () => {
+    const r = spawnSync(process.execPath, [CLI, 'run', '--cpus', '2', '--rootfs', rootfs, '--', '/bin/bash', '-c',
+      'taskset -c 1 bash -c "while :; do :; done" & sleep 0.3; ps -o psr= -p $!; grep "^cpu" /proc/stat; kill $!'],
+    { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const [psr, all, cpu0, cpu1] = r.stdout.trim().split('\n');
+    assert.equal(psr.trim(), '1');
+    const f = (l: string) => l.split(/\s+/).slice(1).map(Number);
+    const [u0, , s0, i0] = f(cpu0), [u1, , s1, i1] = f(cpu1), [ua, , sa, ia] = f(all);
+    // CPU 1 ran the spinner the whole time, CPU 0 mostly idled; both cover the same uptime.
+    assert.ok(u1 >= 28 && i1 <= 2, cpu1);
+    assert.ok(i0 >= 25 && u0 <= 5, cpu0);
+    assert.ok(Math.abs(u0 + s0 + i0 - (u1 + s1 + i1)) <= 2, `${cpu0} / ${cpu1}`);
+    assert.ok(Math.abs(ua - u0 - u1) <= 1 && Math.abs(sa - s0 - s1) <= 1 && Math.abs(ia - i0 - i1) <= 1, all);
+  });
+});

@@ -33,12 +33,13 @@ function fixture() {
     pages: new PageAllocator(mem),
     clock: new VirtualClock(1_700_000_000e9, () => instret),
     stats: { syscalls: 1000, forks: 3, interrupts: 7 },
-    hart: { instret }, runqueues: [{ nrSwitches: 42 }],
+    hart: { instret },
+    runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9 }, irqs: { timer: 7, resched: 0 } }],
     cmdline: 'console=ttyS0', hostname: 'tux', domainname: '(none)',
     host: { image: null },
   } as unknown as Kernel & { vfs: Vfs };
   (k as { vfs: Vfs }).vfs = new Vfs(k);
-  k.clock.idleNs = 2_000_000_000;
+  k.clock.advanceTo(5_000_000_000);
   const r = k.vfs.root;
   const ri = r.dentry.inode;
   ri.mkdir(r.dentry, 'bin', 0o755, root);

@@ -61,7 +61,7 @@ export function setupDevices(k: Kernel): void {
 /** The /sys tree: CPUs, /sys/kernel, and the class devices behind the /dev nodes made here. */
 function setupDeviceModel(k: Kernel): void {
   const m = deviceModel(k);
-  registerCpus(m, 1);
+  registerCpus(m, k.runqueues.length);
   registerKernelKobj(m);
   for (const [name, maj, min] of MEM_NODES) classDeviceAdd(k, 'mem', name, { devt: makedev(maj, min) });
   classDeviceAdd(k, 'tty', 'tty', { devt: makedev(5, 0) });

@@ -19,6 +19,9 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
   // task_fork_fair: the child starts from its parent's virtual time (placement then adds a slice).
   child.se.vruntime = parent.se.vruntime;
   child.ioprio = parent.ioprio;
+  // The affinity mask is inherited (sched_setaffinity(2)); the CPU is chosen when the child is woken.
+  child.cpusAllowed = parent.cpusAllowed;
+  child.cpu = parent.cpu;
   if (!(cloneFlags & CLONE_VM) && parent.rseq) {
     child.rseq = { ...parent.rseq };
     // wake_up_new_task's rseq_migrate: the child refreshes its ids when it first runs.

@@ -5,8 +5,10 @@
 // running task must yield (wakeup_preempt), runs the class's tick at HZ, and
 // schedule() puts the previous task back and picks the next.
 //
-// SMP hooks: a Runqueue is per CPU (`cpu`); the kernel owns an array of them
-// (today of one) and `cpus` is what admission control scales by.
+// A Runqueue is per CPU (`cpu`); the kernel owns an array of them, runs
+// each CPU in turn on its own virtual clock (`localNs`), and balances tasks
+// between them (smp.ts). Deadline bandwidth is admitted per root domain:
+// all CPUs together (`rd`, scaled by `cpus`).
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import { DlClass } from './deadline.js';
@@ -24,8 +26,13 @@ export function fairFromCmdline(cmdline: string): FairPolicy {
   return m && m[1] === 'cfs' ? 'cfs' : 'eevdf';
 }
 
+/** The CPUs that balance and admit deadline bandwidth together (struct root_domain). */
+export class RootDomain {
+  /** dl_bw->total_bw: deadline reservations admitted. */
+  dlTotalBw = 0;
+}
+
 export class Runqueue {
-  readonly dl = new DlClass();
   readonly rt = new RtClass();
   readonly fair: FairClass;
   /** Classes in pick order. */
@@ -41,8 +48,18 @@ export class Runqueue {
   nextTick = 0;
   /** CPUs in the root domain (admission control). */
   cpus = 1;
+  /** This CPU's virtual time while another CPU's turn runs (SMP). */
+  localNs = 0;
+  /** A task was woken here while the CPU idled: the CPU is idle until then (SMP). */
+  wakeAt = 0;
+  /** kernel_cpustat in ns: user (nice > 0 apart), system and idle time of this CPU. */
+  readonly cpustat = { user: 0, nice: 0, system: 0, idle: 0 };
+  /** Interrupts taken by this CPU: its timer, and reschedule IPIs from other CPUs. */
+  readonly irqs = { timer: 0, resched: 0 };
+  readonly dl: DlClass;
 
-  constructor(readonly k: Kernel, readonly cpu: number, readonly policy: FairPolicy) {
+  constructor(readonly k: Kernel, readonly cpu: number, readonly policy: FairPolicy, rd = new RootDomain()) {
+    this.dl = new DlClass(rd);
     this.fair = new FairClass(policy === 'eevdf');
     this.classes = [this.dl, this.rt, this.fair];
   }
@@ -112,6 +129,15 @@ export class Runqueue {
       if (prev) { if (prev.se.onRq) prev.nivcsw++; else prev.nvcsw++; }
     }
     return next;
+  }
+
+  /** The running task is taken off this CPU (to move it): the CPU picks again. */
+  preemptCurrForMove(t: Task): void {
+    this.classOf(t).putPrev(this, t);
+    this.curr = null;
+    this.needResched = true;
+    this.nrSwitches++;
+    t.nivcsw++;
   }
 
   yieldTask(t: Task): void {

@@ -6,7 +6,7 @@
 // period of all deadline tasks within the rt limit (sched_rt_runtime_us /
 // sched_rt_period_us, 95%), or sched_setattr fails with EBUSY.
 import type { Task } from './task.js';
-import type { Runqueue } from './core.js';
+import type { Runqueue, RootDomain } from './core.js';
 import { RbTree } from './rbtree.js';
 import { ENQUEUE_INITIAL, ENQUEUE_RESTORE, ENQUEUE_WAKEUP, type SchedClass } from './sched_class.js';
 import { schedRtPeriodUs, schedRtRuntimeUs } from '../sysctl/kernel.js';
@@ -25,8 +25,10 @@ export class DlClass implements SchedClass {
   readonly name = 'dl';
   readonly tree = new RbTree<Task>((a, b) => a.se.absDeadline < b.se.absDeadline);
   nrRunning = 0;
-  /** dl_bw->total_bw: reservations admitted on this root domain. */
-  totalBw = 0;
+  constructor(private readonly rd: RootDomain) {}
+  /** dl_bw->total_bw: reservations admitted on this root domain (shared by its CPUs). */
+  get totalBw(): number { return this.rd.dlTotalBw; }
+  set totalBw(v: number) { this.rd.dlTotalBw = v; }
 
   /** dl_bw->bw: the cap, -1 when RT runtime is unlimited. */
   capBw(rq: Runqueue): number {

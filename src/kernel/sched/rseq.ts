@@ -18,12 +18,14 @@ export const ORIG_RSEQ_SIZE = 32, RSEQ_FEATURE_SIZE = 28, RSEQ_ALIGN = 32;
 export const RSEQ_CPU_ID_UNINITIALIZED = 0xffffffff;
 const OFF_CPU_ID_START = 0, OFF_RSEQ_CS = 8, OFF_FLAGS = 16, OFF_NODE_ID = 20, OFF_MM_CID = 24;
 
-/** The single hart is cpu 0 on node 0; every process's mm_cid is 0 on it. */
-const CPU = 0, NODE = 0, MM_CID = 0;
+/** One NUMA node. */
+const NODE = 0;
 
 /** Write the ids (rseq_update_cpu_node_id / rseq_reset_rseq_cpu_node_id). */
 export function writeIds(t: Task, reset: boolean): boolean {
   const r = t.rseq!;
+  // mm_cid: a CPU runs one thread at a time, so its number is a compact id unique among an mm's running threads.
+  const CPU = t.cpu, MM_CID = t.cpu;
   const b = new Uint8Array(r.len >= OFF_MM_CID + 4 ? 28 : 8);
   const dv = new DataView(b.buffer);
   dv.setUint32(OFF_CPU_ID_START, reset ? 0 : CPU, true);

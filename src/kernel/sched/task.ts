@@ -115,6 +115,12 @@ export class Task implements Sleeper, IoWaiter {
   pcount = 0;
   /** When it last became runnable while off the hart (for runDelay), or -1. */
   queuedAt = -1;
+  /** The CPU whose run queue holds it, or held it last (task_cpu). */
+  cpu = 0;
+  /** CPUs it may run on (cpus_mask), one bit per CPU. */
+  cpusAllowed = 0xffffffff;
+  /** Moves between CPUs (se.nr_migrations). */
+  nrMigrations = 0;
   /** The kernel's run-queue hook: set by the scheduler. */
   onWake: ((t: Task) => void) | null = null;
 

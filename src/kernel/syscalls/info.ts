@@ -273,17 +273,10 @@ define(NR.getrandom, (k, t) => {
 });
 
 define(NR.getcpu, (k, t) => {
-  if (k.arg(0) && !t.mm.writeU32(k.arg(0), 0)) return -EFAULT;
+  if (k.arg(0) && !t.mm.writeU32(k.arg(0), t.cpu)) return -EFAULT;
   if (k.arg(1) && !t.mm.writeU32(k.arg(1), 0)) return -EFAULT;
   return 0;
 });
-define(NR.sched_getaffinity, (k, t) => {
-  const len = k.arg(1);
-  if (len < 8 || len % 8) return -EINVAL;
-  const b = new Uint8Array(8); b[0] = 1;
-  return t.mm.write(k.arg(2), b) ? 8 : -EFAULT;
-});
-define(NR.sched_setaffinity, () => 0);
 define(NR.sched_yield, (k, t) => { k.yieldTask(t); return 0; });
 define(NR.set_robust_list, (k, t) => { if (k.arg(1) !== 24) return -EINVAL; t.robustList = k.arg(0); return 0; });
 define(NR.get_robust_list, (k, t) => (t.mm.writeU64(k.arg(1), t.robustList) && t.mm.writeU64(k.arg(2), 24) ? 0 : -EFAULT));

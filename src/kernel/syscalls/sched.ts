@@ -14,6 +14,7 @@ import { StructWriter } from './uaccess.js';
 import { toRatio } from '../sched/deadline.js';
 import { rrTimeslice } from '../sched/rt.js';
 import { schedDlPeriodMaxUs, schedDlPeriodMinUs } from '../sysctl/kernel.js';
+import { setAffinity } from '../sched/smp.js';
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
 const SCHED_RESET_ON_FORK = 0x40000000;
@@ -60,7 +61,7 @@ define(NR.setpriority, (k, t) => {
     if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) { err = -EPERM; continue; }
     if (nice < p.nice && !canNice(t, p, nice)) { err = -EACCES; continue; }
     if (err === -ESRCH) err = 0;
-    k.rq.change(p, () => { p.nice = nice; });
+    k.rqOf(p).change(p, () => { p.nice = nice; });
   }
   return err;
 });
@@ -108,14 +109,17 @@ function setScheduler(k: Kernel, t: Task, p: Task, a: SchedAttr, user: boolean):
     if (p.resetOnFork && !reset) return -EPERM;
   }
   // sched_dl_overflow: admission control of the deadline bandwidth.
-  const dl = k.rq.dl;
+  const rq = k.rqOf(p), dl = rq.dl;
   let newBw = 0, period = 0;
   if (policy === SCHED_DEADLINE) {
+    // A deadline task must be free to run on every CPU of its root domain.
+    const all = k.runqueues.length >= 32 ? 0xffffffff : (2 ** k.runqueues.length - 1);
+    if ((p.cpusAllowed & all) >>> 0 !== all >>> 0) return -EPERM;
     period = Number(a.period || a.deadline);
     newBw = toRatio(period, Number(a.runtime));
-    if (newBw !== p.se.dlBw && dl.overflow(k.rq, p.se.dlBw, newBw)) return -EBUSY;
+    if (newBw !== p.se.dlBw && dl.overflow(rq, p.se.dlBw, newBw)) return -EBUSY;
   }
-  k.rq.change(p, () => {
+  rq.change(p, () => {
     if (p.policy === SCHED_DEADLINE) dl.releaseBw(p);
     p.policy = policy;
     p.rtPriority = isRt(policy) ? a.priority : 0;
@@ -182,7 +186,7 @@ define(NR.sched_rr_get_interval, (k, t) => {
   if (pid < 0) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
-  const ns = p.policy === SCHED_RR ? rrTimeslice(k.rq) : 0;
+  const ns = p.policy === SCHED_RR ? rrTimeslice(k.rqOf(p)) : 0;
   return t.mm.write(k.arg(1), new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, ns % 1e9).buf) ? 0 : -EFAULT;
 });
 
@@ -277,4 +281,39 @@ define(NR.ioprio_get, (k, t) => {
   if (!ts) return -EINVAL;
   if (!ts.length) return -ESRCH;
   return Math.min(...ts.map((x) => x.ioprio));
+});
+
+/** cpumask_size(): the kernel's mask is whole longs, 8 bytes for up to 64 CPUs. */
+const CPUMASK_SIZE = 8;
+const onlineMask = (k: Kernel) => (k.runqueues.length >= 32 ? 0xffffffff : 2 ** k.runqueues.length - 1);
+
+define(NR.sched_setaffinity, (k, t) => {
+  const len = k.arg(1);
+  // get_user_cpu_mask: a short mask is zero-extended, a long one cut to cpumask_size().
+  const b = new Uint8Array(CPUMASK_SIZE);
+  const n = Math.min(len, CPUMASK_SIZE);
+  if (n > 0) {
+    const src = t.mm.read(k.arg(2), n);
+    if (!src) return -EFAULT;
+    b.set(src);
+  }
+  const p = findTask(k, t, k.argInt(0));
+  if (!p) return -ESRCH;
+  if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) return -EPERM;
+  const mask = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) & onlineMask(k);
+  if (!mask) return -EINVAL;
+  // A deadline task keeps the whole root domain (dl_task_check_affinity).
+  if (p.policy === SCHED_DEADLINE && mask >>> 0 !== onlineMask(k) >>> 0) return -EBUSY;
+  setAffinity(k, p, mask);
+  return 0;
+});
+
+define(NR.sched_getaffinity, (k, t) => {
+  const len = k.arg(1);
+  if (len * 8 < k.runqueues.length || len & 7) return -EINVAL;
+  const p = findTask(k, t, k.argInt(0));
+  if (!p) return -ESRCH;
+  const mask = (p.cpusAllowed & onlineMask(k)) >>> 0;
+  const b = new StructWriter(CPUMASK_SIZE).u32(0, mask).buf;
+  return t.mm.write(k.arg(2), b) ? CPUMASK_SIZE : -EFAULT;
 });

@@ -10,18 +10,35 @@ export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID =
   CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
 
 export class VirtualClock {
-  /** ns added while idle (time that passed with no instruction retired). */
+  /** ns added while idle (time that passed with no instruction retired), summed over all CPUs. */
   idleNs = 0;
-  /** ns of kernel work charged to tasks (sched/cputime.ts): the clock runs on through it. */
+  /** ns of kernel work charged to tasks (sched/cputime.ts), summed over all CPUs. */
   sysNs = 0;
+  /**
+   * What the running CPU's time is ahead of the retired-instruction count:
+   * its idle periods and kernel work, and (SMP) the instructions the other
+   * CPUs retired, which are not its own time.
+   */
+  private offset = 0;
   /** Realtime at boot, ns since the epoch. */
   constructor(public bootRealtimeNs: number, private instret: () => number) {}
 
-  /** ns since boot. */
-  monotonic(): number { return this.instret() + this.idleNs + this.sysNs; }
+  /** ns since boot, as the CPU that runs now sees it. */
+  monotonic(): number { return this.instret() + this.offset; }
   realtime(): number { return this.bootRealtimeNs + this.monotonic(); }
-  advanceTo(ns: number): void {
-    const now = this.monotonic();
-    if (ns > now) this.idleNs += ns - now;
+  /** Idle until ns; returns the idle time added. */
+  advanceTo(ns: number): number {
+    const d = ns - this.monotonic();
+    if (d <= 0) return 0;
+    this.idleNs += d;
+    this.offset += d;
+    return d;
   }
+  /** Kernel work done: the clock runs on through it. */
+  chargeSystem(ns: number): void {
+    this.sysNs += ns;
+    this.offset += ns;
+  }
+  /** SMP: continue with another CPU's local time. */
+  switchTo(ns: number): void { this.offset = ns - this.instret(); }
 }

@@ -10,6 +10,7 @@ import {
 } from './pid.js';
 import { segments, taskMem } from './task_mmu.js';
 import { taskPrio } from '../../sched/attrs.js';
+import { cpumaskHex, cpumaskList } from '../../device/cpu.js';
 
 const PF_EXITING = 0x4, PF_RANDOMIZE = 0x400000;
 
@@ -74,7 +75,7 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
     low31(t.pending), low31(t.blocked), low31(ign), low31(cat),
     wchan, 0, 0,
     leader ? tg.exitSignal : -1, // threads have no exit signal
-    0, t.rtPriority, t.policy, // cpu, rt_priority, policy
+    t.cpu, t.rtPriority, t.policy, // processor, rt_priority, policy
     0, 0, 0, // delayacct_blkio_ticks, guest_time, cguest_time
   ];
   if (mm && permitted) f.push(seg!.startData, seg!.endData, mm.brkStart, mm.argStart, mm.argEnd, mm.envStart, mm.envEnd);
@@ -99,8 +100,9 @@ function maxFds(n: number): number {
   return size;
 }
 
-export function taskStatus(t: Task): string {
+export function taskStatus(t: Task, ncpus: number): string {
   const tg = t.tg;
+  const allowed = Array.from({ length: ncpus }, (_, c) => c).filter((c) => (t.cpusAllowed >>> c) & 1);
   const mm = taskMm(t);
   const fs = taskFs(t);
   const files = taskFiles(t);
@@ -135,7 +137,8 @@ export function taskStatus(t: Task): string {
     + `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}\nSeccomp:\t0\nSeccomp_filters:\t0\n`
     // riscv's arch_prctl_spec_ctrl_get is the generic -EINVAL one.
     + `Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n`
-    + `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n`
+    + `Cpus_allowed:\t${cpumaskHex(allowed, ncpus)}\nCpus_allowed_list:\t${cpumaskList(allowed)}\n`
+    + `Mems_allowed:\t${cpumaskHex([0], 1)}\nMems_allowed_list:\t0\n`
     + `voluntary_ctxt_switches:\t${t.nvcsw}\nnonvoluntary_ctxt_switches:\t${t.nivcsw}\n`;
   return s;
 }

@@ -153,7 +153,7 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
   list.push(
     dirEntry(sb, scope, base + 'ns', 0o511, () => nsEntries(k, sb, t, scope, base + 'ns/'), owner),
     file('environ', 0o400, () => environ(t), { openCheck: ptrace }),
-    file('status', 0o444, () => taskStatus(t)),
+    file('status', 0o444, () => taskStatus(t, k.runqueues.length)),
     file('limits', 0o444, () => limits(t)),
     file('sched', 0o644, () => procSched(k, t), { store: (d) => d.length }),
     file('comm', 0o644, () => `${t.comm}\n`, { store: commStore(k, t) }),

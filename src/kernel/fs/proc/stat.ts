@@ -1,7 +1,9 @@
-// /proc/stat (Linux's fs/proc/stat.c): CPU time in USER_HZ ticks, interrupt
-// and context-switch counters, boot time and process counts. top and vmstat
-// take differences between reads, so every counter here only grows.
+// /proc/stat (Linux's fs/proc/stat.c): CPU time in USER_HZ ticks, in total
+// and per CPU, interrupt and context-switch counters, boot time and process
+// counts. top and vmstat take differences between reads, so every counter
+// here only grows.
 import type { Kernel } from '../../kernel.js';
+import type { Runqueue } from '../../sched/core.js';
 import { ticks } from './pid.js';
 import { TIMER_IRQ } from './interrupts.js';
 
@@ -9,15 +11,27 @@ import { TIMER_IRQ } from './interrupts.js';
 const NR_IRQS = 64;
 /** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
 const NR_SOFTIRQS = 10;
-/** User instructions, charged kernel work and idle time: together the whole uptime. */
+
+/** One CPU's user, nice, system and idle ns: together its whole uptime. */
+function cpuNs(rq: Runqueue): number[] {
+  const c = rq.cpustat;
+  return [c.user, c.nice, c.system, c.idle];
+}
+
+/** user nice system idle iowait irq softirq steal guest guest_nice, in USER_HZ ticks. */
+function line(ns: number[]): string {
+  return [...ns.map(ticks), 0, 0, 0, 0, 0, 0].join(' ');
+}
+
 export function cpuTimes(k: Kernel): number[] {
-  const user = k.hart.instret, system = k.clock.sysNs, idle = k.clock.idleNs;
-  // user nice system idle iowait irq softirq steal guest guest_nice
-  return [ticks(user), 0, ticks(system), ticks(idle), 0, 0, 0, 0, 0, 0];
+  const sum = [0, 0, 0, 0];
+  for (const rq of k.runqueues) cpuNs(rq).forEach((v, i) => { sum[i] += v; });
+  return sum;
 }
 
 export function stat(k: Kernel): string {
-  const cpu = cpuTimes(k).join(' ');
+  let s = `cpu  ${line(cpuTimes(k))}\n`;
+  for (const rq of k.runqueues) s += `cpu${rq.cpu} ${line(cpuNs(rq))}\n`;
   const irqs = new Array<number>(NR_IRQS).fill(0);
   irqs[TIMER_IRQ] = k.stats.interrupts;
   let running = 0, blocked = 0;
@@ -25,7 +39,7 @@ export function stat(k: Kernel): string {
     if (t.state === 'R') running++;
     else if (t.state === 'D') blocked++;
   }
-  return `cpu  ${cpu}\ncpu0 ${cpu}\n`
+  return s
     + `intr ${k.stats.interrupts} ${irqs.join(' ')}\n`
     + `ctxt ${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)}\n`
     + `btime ${Math.floor(k.clock.bootRealtimeNs / 1e9)}\n`
