@@ -1,6 +1,7 @@
-// Builds the project's own guest programs (tests/guest/NAME.c) with Debian's
-// riscv64 cross compiler into tests/guest/bin/NAME, only when the binary is
-// missing or older than its source or the shared header.
+// Builds the project's own guest programs (tests/guest/NAME.c, or a path
+// from the repository root such as examples/forkwait) with Debian's riscv64
+// cross compiler into tests/guest/bin/NAME, only when the binary is missing
+// or older than its source or the shared header.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,8 +31,10 @@ function mtime(p: string): number {
 
 async function buildOne(name: string): Promise<string> {
   const dynamic = name.endsWith(DYN);
-  const src = join(GUEST_SRC, `${dynamic ? name.slice(0, -DYN.length) : name}.c`);
-  const out = join(GUEST_BIN, name);
+  const base = dynamic ? name.slice(0, -DYN.length) : name;
+  // A name with a slash is a path from the repository root (examples/forkwait).
+  const src = base.includes('/') ? join(REPO, `${base}.c`) : join(GUEST_SRC, `${base}.c`);
+  const out = join(GUEST_BIN, name.replaceAll('/', '_'));
   const header = join(GUEST_SRC, 'tg.h');
   const newest = Math.max(mtime(src), existsSync(header) ? mtime(header) : 0);
   if (existsSync(out) && mtime(out) >= newest) return out;

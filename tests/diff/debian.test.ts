@@ -93,7 +93,7 @@ const cases: DiffCase[] = [
     'cd /tmp; dd if=/dev/zero of=z bs=1k count=3 status=none; stat -c %s z; truncate -s 10 z; stat -c %s z; printf abc > a; printf abd > b; cmp a b; echo rc=$?; cmp -l a b; dd if=/etc/passwd bs=4 count=2 skip=1 status=none | wc -c; head -c 100000 /dev/zero | tr "\\0" x | wc -c',
     { stdout: /^3072\n10\na b differ: (byte|char) 3, line 1\nrc=1\n\s*3 143 144\n8\n100000\n$/ }),
   bash('find: names, types, depth, -exec and -printf',
-    "cd /tmp; mkdir -p t/x/y; touch t/a.txt t/x/b.txt t/x/y/c.log; find t -name '*.txt' | sort; find t -type d | sort; find t -mindepth 2 -type f | sort; find t -name '*.log' -exec basename {} \\; ; find t -type f -printf '%f %d\\n' | sort; find t -newer t/a.txt -type f | wc -l; find t -empty -type f | wc -l",
+    "cd /tmp; mkdir -p t/x/y; touch t/a.txt t/x/b.txt t/x/y/c.log; touch -d 2020-01-01 t/a.txt; find t -name '*.txt' | sort; find t -type d | sort; find t -mindepth 2 -type f | sort; find t -name '*.log' -exec basename {} \\; ; find t -type f -printf '%f %d\\n' | sort; find t -newer t/a.txt -type f | wc -l; find t -empty -type f | wc -l",
     { stdout: /^t\/a\.txt\nt\/x\/b\.txt\nt\nt\/x\nt\/x\/y\nt\/x\/b\.txt\nt\/x\/y\/c\.log\nc\.log\na\.txt 1\nb\.txt 2\nc\.log 3\n/ }),
   bash('xargs',
     "seq 5 | xargs echo; seq 5 | xargs -n 2 echo; printf 'a b\\0c\\0' | xargs -0 -I{} echo '[{}]'; echo 1 2 3 | xargs -n1 expr 10 +; seq 3 | xargs -P1 -I% sh -c 'echo item %'",
