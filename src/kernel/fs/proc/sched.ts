@@ -58,7 +58,7 @@ export function procSched(k: Kernel, t: Task): string {
   s += psn('se.exec_start', t.execStart);
   s += psn('se.vruntime', Math.floor(t.se.vruntime));
   s += psn('se.sum_exec_runtime', sum);
-  s += ps('se.nr_migrations', 0);
+  s += ps('se.nr_migrations', t.nrMigrations);
   s += ps('nr_switches', nvcsw + nivcsw);
   s += ps('nr_voluntary_switches', nvcsw);
   s += ps('nr_involuntary_switches', nivcsw);
