@@ -20,7 +20,7 @@ import { forceSignal, handleSignals, hasDeliverable } from './signal/deliver.js'
 import { doExit } from './sched/exit.js';
 import { Vfs } from './fs/vfs.js';
 import { setFsClock } from './fs/clock.js';
-import { KernelLog } from './printk.js';
+import { KernelLog, consoleLevelFromCmdline } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt, rseqResume } from './sched/rseq.js';
 import { LoadAvg } from './sched/loadavg.js';
@@ -108,6 +108,7 @@ export class Kernel {
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
+    this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
     setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
     const ncpus = Math.max(1, Math.min(32, Math.floor(opts.cpus ?? 1)));

@@ -2,6 +2,8 @@
 // /dev, the console on fds 0-2, and PID 1 executing the program.
 import type { Kernel } from '../kernel.js';
 import { registerMemDevices, MEM_NODES } from '../drivers/mem.js';
+import { registerKmsg } from '../drivers/kmsg.js';
+import { bootDevices, bootRunInit } from './messages.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
 import { registerChrdev, makedev } from '../fs/special.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
@@ -22,6 +24,7 @@ const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 
 export function setupDevices(k: Kernel): void {
   registerMemDevices((b) => k.host.random(b));
+  registerKmsg(k);
   const con = k.host.console;
   const input = new HostInput(con);
   let fgPgrp = 1;
@@ -56,6 +59,7 @@ export function setupDevices(k: Kernel): void {
   k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));
   k.vfs.fsTypes.register('proc', () => makeProcfs(k));
+  bootDevices(k);
 }
 
 /** The /sys tree: CPUs, /sys/kernel, and the class devices behind the /dev nodes made here. */
@@ -90,6 +94,7 @@ export function startInit(k: Kernel, path: string, argv: string[], envp: string[
     t.files.install(fd, f, false);
   }
   k.current = t;
+  bootRunInit(k, path);
   const r = execve(k, t, enc.encode(path), argv.map((a) => enc.encode(a)), envp.map((e) => enc.encode(e)));
   if (r < 0) return r;
   return t;

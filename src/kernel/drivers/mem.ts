@@ -18,4 +18,5 @@ export function registerMemDevices(random: (b: Uint8Array) => void): void {
 /** Nodes devtmpfs creates for them: name, major, minor, mode. */
 export const MEM_NODES: [string, number, number, number][] = [
   ['null', 1, 3, 0o666], ['zero', 1, 5, 0o666], ['full', 1, 7, 0o666], ['random', 1, 8, 0o666], ['urandom', 1, 9, 0o666],
+  ['kmsg', 1, 11, 0o644],
 ];

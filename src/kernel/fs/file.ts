@@ -30,6 +30,8 @@ export interface FileOps {
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
   /** Ready events now; register on `wait` the queues that will announce a change (Linux's poll_wait). */
   poll?(f: File, wait?: (q: WaitQueue) => void): number;
+  /** A file with its own idea of position (/dev/kmsg): the new offset or -errno. */
+  llseek?(f: File, offset: number, whence: number): number;
   release?(f: File): void;
 }
 

@@ -91,6 +91,8 @@ export class Socket {
 export type FamilyCreate = (net: Net, type: number, protocol: number, c: SockCaller) => { ops: ProtoOps; sk: Sock } | number;
 const families = new Map<number, FamilyCreate>();
 export function sockRegister(family: number, create: FamilyCreate): void { families.set(family, create); }
+/** The protocol families registered, in registration order (boot prints them). */
+export const registeredFamilies = (): number[] => [...families.keys()];
 
 /** __sock_create: the checks socket(2) and socketpair(2) share. */
 export function sockCreate(net: Net, family: number, type: number, protocol: number, c: SockCaller): Socket | number {

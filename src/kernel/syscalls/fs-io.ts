@@ -194,6 +194,7 @@ define(NR.pwritev, (k, t) => accountWrite(t, vectored(k, t, true, true)));
 define(NR.lseek, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
+  if (f.ops.llseek) return f.ops.llseek(f, k.argLong(1), k.argInt(2));
   if (f.ops.stream) return -ESPIPE;
   const off = k.argLong(1), whence = k.argInt(2);
   let base: number;

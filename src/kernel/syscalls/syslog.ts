@@ -27,21 +27,9 @@ define(NR.syslog, (k, t) => {
       if (!buf || len < 0) return -EINVAL;
       if (!len) return 0;
       if (buf + len > TASK_SIZE) return -EFAULT;
-      const rs = log.since(log.syslogSeq);
-      if (!rs.length) { t.sleepOn(log.wait); return BLOCKED; }
-      // Whole records, oldest first, as many as fit.
-      const parts: Uint8Array[] = [];
-      let n = 0;
-      for (const [i, p] of textOf(log, rs).entries()) {
-        if (n + p.length > len && parts.length) break;
-        parts.push(p.subarray(0, Math.min(p.length, len - n)));
-        n += parts[parts.length - 1].length;
-        log.syslogSeq = rs[i].seq + 1;
-      }
-      const out = new Uint8Array(n);
-      let o = 0;
-      for (const p of parts) { out.set(p, o); o += p.length; }
-      return t.mm.write(buf, out) ? n : -EFAULT;
+      if (!log.unread) { t.sleepOn(log.wait); return BLOCKED; }
+      const out = log.readUnread(len);
+      return t.mm.write(buf, out) ? out.length : -EFAULT;
     }
     case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {
       if (!buf || len < 0) return -EINVAL;

@@ -158,6 +158,20 @@ export class ProcFile extends ProcInode {
   }
 }
 
+/** A proc file with file operations of its own rather than a seq_file (/proc/kmsg). */
+export class ProcOpsFile extends ProcInode {
+  constructor(sb: ProcSuper, key: ProcKey, mode: number, private readonly openOps: (f: File) => FileOps | number) {
+    super(sb, key, S_IFREG | (mode & 0o7777));
+  }
+  override open(f: File): FileOps | number { return this.openOps(f); }
+}
+
+export function opsEntry(sb: ProcSuper, scope: string, path: string, mode: number, open: (f: File) => FileOps | number): ProcEntry {
+  const key = { scope, name: path };
+  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFREG | mode,
+    make: () => new ProcOpsFile(sb, key, mode, open) };
+}
+
 /** An ordinary symlink whose target is computed (self, thread-self, mounts). */
 export class ProcSymlink extends ProcInode {
   constructor(sb: ProcSuper, key: ProcKey, private readonly target: () => string | number) {

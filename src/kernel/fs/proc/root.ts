@@ -5,7 +5,8 @@ import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
 import { pidEntry, pidLookup } from './base.js';
 import { cpuinfo } from './cpuinfo.js';
-import { fileEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
+import { fileEntry, opsEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
+import { procKmsgOps } from '../../drivers/kmsg.js';
 import { meminfo } from './meminfo.js';
 import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
@@ -61,6 +62,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('diskstats', () => ''),
     f('filesystems', () => filesystems(k)),
     f('interrupts', () => interrupts(k)),
+    opsEntry(sb, '', 'kmsg', 0o400, () => procKmsgOps(k)),
     f('loadavg', () => loadavg(k)),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
