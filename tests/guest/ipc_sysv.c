@@ -372,7 +372,37 @@ static void test_shm(void) {
     R(shmctl(0, 99, &ds));
 }
 
-int main(void) {
+/* Objects that outlive the program, for ipcs and ipcrm to list and remove;
+ * then /proc/sysvipc as the reader sees it, without the times. */
+static void make_objects(void) {
+    int q = msgget(0x1111, IPC_CREAT | 0644);
+    snd(q, 1, "hello", 0);
+    snd(q, 2, "world!", 0);
+    semget(0x2222, 4, IPC_CREAT | 0600);
+    semget(IPC_PRIVATE, 1, 0640);
+    int m = shmget(0x3333, 8192, IPC_CREAT | 0660);
+    char *a = shmat(m, NULL, 0);
+    a[0] = 1;
+    shmdt(a);
+    const char *files[] = { "/proc/sysvipc/msg", "/proc/sysvipc/sem", "/proc/sysvipc/shm" };
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(files[i], "r");
+        char line[512];
+        int n = 0;
+        while (f && fgets(line, sizeof line, f)) {
+            if (n++ == 0) { printf("%s", line); continue; }
+            /* key, id, perms and the sizes; pids and times differ between runs. */
+            long key, id, perms, a1, a2;
+            sscanf(line, "%ld %ld %lo %ld %ld", &key, &id, &perms, &a1, &a2);
+            if (i == 2) a2 = 0; /* shm: the column after the size is the creator's pid */
+            printf("%s: key=%ld id=%ld perms=%lo %ld %ld\n", files[i], key, id, perms, a1, a2);
+        }
+        if (f) fclose(f);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "make")) { make_objects(); return 0; }
     test_msg();
     test_sem();
     test_shm();
