@@ -22,3 +22,4 @@ import './ptrace.js';
 import '../ipc/msg.js';
 import '../ipc/sem.js';
 import '../ipc/shm.js';
+import '../ipc/mqueue.js';
