@@ -401,11 +401,73 @@ static void make_objects(void) {
     }
 }
 
+static void put(const char *path, const char *v) {
+    int fd = open(path, O_WRONLY);
+    errno = 0;
+    long r = write(fd, v, strlen(v));
+    printf("write %s %s= %ld%s%s\n", path, v, r, r < 0 ? " " : "", r < 0 ? strerrorname_np(errno) : "");
+    close(fd);
+}
+
+/* The limits under /proc/sys/kernel are enforced on new objects and calls. */
+static void test_limits(void) {
+    printf("--- limits\n");
+    put("/proc/sys/kernel/msgmnb", "100\n");
+    int q = msgget(IPC_PRIVATE, 0600);
+    struct msqid_ds ds;
+    msgctl(q, IPC_STAT, &ds);
+    printf("new queue qbytes=%lu\n", ds.msg_qbytes);
+    put("/proc/sys/kernel/msgmni", "1\n");
+    R(msgget(IPC_PRIVATE, 0600));
+    put("/proc/sys/kernel/msgmni", "32000\n");
+    put("/proc/sys/kernel/msgmnb", "16384\n");
+    msgctl(q, IPC_RMID, NULL);
+    put("/proc/sys/kernel/sem", "250 32000 32 128\n");
+    R(semget(IPC_PRIVATE, 251, 0600));
+    int s = semget(IPC_PRIVATE, 250, 0600);
+    struct sembuf ops[33];
+    for (int i = 0; i < 33; i++) ops[i] = (struct sembuf){ i, 1, 0 };
+    R(semop(s, ops, 33));
+    R(semop(s, ops, 32));
+    semctl(s, 0, IPC_RMID);
+    put("/proc/sys/kernel/sem", "32000 1024000000 500 32000\n");
+    put("/proc/sys/kernel/shmmax", "8192\n");
+    R(shmget(IPC_PRIVATE, 8193, 0600));
+    put("/proc/sys/kernel/shmmax", "18446744073692774399\n");
+    /* shm_rmid_forced: a segment goes when its last user detaches, or its unattached creator exits. */
+    put("/proc/sys/kernel/shm_rmid_forced", "1\n");
+    pid_t c = fork();
+    if (c == 0) { shmget(0x7777, 4096, IPC_CREAT | 0600); _exit(0); }
+    printf("creator exit %d\n", child_status(c));
+    R(shmget(0x7777, 4096, 0));
+    int m = shmget(0x7778, 4096, IPC_CREAT | 0600);
+    char *a = shmat(m, NULL, 0);
+    R(shmdt(a));
+    R(shmget(0x7778, 4096, 0));
+    put("/proc/sys/kernel/shm_rmid_forced", "0\n");
+    /* Without it an unattached segment outlives its creator. */
+    c = fork();
+    if (c == 0) { shmget(0x7779, 4096, IPC_CREAT | 0600); _exit(0); }
+    child_status(c);
+    R(shmget(0x7779, 4096, 0) >= 0);
+    shmctl(shmget(0x7779, 4096, 0), IPC_RMID, NULL);
+    /* /proc/PID/maps names an attached segment after its key. */
+    m = shmget(0xabcd, 4096, IPC_CREAT | 0600);
+    a = shmat(m, NULL, 0);
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    while (fgets(line, sizeof line, f)) if (strstr(line, "SYSV")) printf("maps: %s", strchr(line, '/'));
+    fclose(f);
+    shmdt(a);
+    shmctl(m, IPC_RMID, NULL);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "make")) { make_objects(); return 0; }
     test_msg();
     test_sem();
     test_shm();
+    test_limits();
     printf("done\n");
     return 0;
 }
