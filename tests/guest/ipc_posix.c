@@ -20,6 +20,21 @@ static int child_status(pid_t p) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Wait until child p sleeps (in the call the test means it to block in). */
+static void wait_blocked(pid_t p) {
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "r");
+        char st = 0;
+        if (f && fgets(buf, sizeof buf, f)) { char *e = strrchr(buf, ')'); if (e) st = e[2]; }
+        if (f) fclose(f);
+        if (st == 'S') break;
+        usleep(10000);
+    }
+    usleep(20000);
+}
+
 static void getattr(mqd_t q, const char *what) {
     struct mq_attr a;
     if (mq_getattr(q, &a)) { printf("%s: mq_getattr -1 %s\n", what, strerrorname_np(errno)); return; }
@@ -124,13 +139,13 @@ static void test_mq_full(mqd_t q) {
         ssize_t n = mq_receive(q, b, 64, &pr);
         _exit(n == 4 && pr == 7 ? 0 : 1);
     }
-    usleep(100000);
+    wait_blocked(c);
     R(mq_send(q, "wake", 4, 7));
     printf("receiver exit %d\n", child_status(c));
     for (int i = 0; i < 4; i++) mq_send(q, "fill", 4, 0);
     c = fork();
     if (c == 0) _exit(mq_send(q, "last", 4, 9) == 0 ? 0 : 1);
-    usleep(100000);
+    wait_blocked(c);
     getattr(q, "while sender blocked");
     rcv(q, 64);
     printf("sender exit %d\n", child_status(c));

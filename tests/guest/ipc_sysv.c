@@ -1,5 +1,6 @@
 /* System V IPC: message queues, semaphores and shared memory, their limits
- * and errors. The reference runs in a fresh IPC namespace (as tuxglass boots
+ * and errors (modes are printed as 16 bits: qemu-user copies only those of
+ * ipc_perm.mode back). The reference runs in a fresh IPC namespace (as tuxglass boots
  * with an empty one), so ids are deterministic on both sides; times and pids
  * are not and are only compared, never printed. */
 #include "tg.h"
@@ -20,6 +21,21 @@ static int child_status(pid_t p) {
     int st;
     if (waitpid(p, &st, 0) < 0) return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Wait until child p sleeps (in the call the test means it to block in). */
+static void wait_blocked(pid_t p) {
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "r");
+        char st = 0;
+        if (f && fgets(buf, sizeof buf, f)) { char *e = strrchr(buf, ')'); if (e) st = e[2]; }
+        if (f) fclose(f);
+        if (st == 'S') break;
+        usleep(10000);
+    }
+    usleep(20000);
 }
 
 static void on_alarm(int s) { (void)s; }
@@ -57,7 +73,7 @@ static void test_msg(void) {
     struct msqid_ds ds;
     R(msgctl(q, IPC_STAT, &ds));
     printf("qnum=%lu cbytes=%lu qbytes=%lu mode=%o key=%x stime_set=%d rtime=%ld lspid_ok=%d\n",
-           ds.msg_qnum, ds.__msg_cbytes, ds.msg_qbytes, ds.msg_perm.mode, ds.msg_perm.__key,
+           ds.msg_qnum, ds.__msg_cbytes, ds.msg_qbytes, ds.msg_perm.mode & 0xffff, ds.msg_perm.__key,
            ds.msg_stime != 0, (long)ds.msg_rtime, ds.msg_lspid == getpid());
     rcv(q, 2, 0, 64);
     rcv(q, 2, IPC_NOWAIT, 64);
@@ -85,7 +101,7 @@ static void test_msg(void) {
         int r = snd(q, 8, "late", 0);
         _exit(r == 0 ? 0 : 1);
     }
-    usleep(100000);
+    wait_blocked(c);
     R(msgctl(q, IPC_STAT, &ds));
     printf("while sender blocked: qnum=%lu\n", ds.msg_qnum);
     rcv(q, 0, 0, 64);
@@ -100,7 +116,7 @@ static void test_msg(void) {
         long n = msgrcv(q, &m, 64, 9, 0);
         _exit(n == 4 && m.mtype == 9 ? 0 : 1);
     }
-    usleep(100000);
+    wait_blocked(c);
     R(snd(q, 9, "wake", 0));
     printf("receiver exit %d\n", child_status(c));
     c = fork();
@@ -109,7 +125,7 @@ static void test_msg(void) {
         long n = msgrcv(p, &m, 64, 0, 0);
         _exit(n < 0 && errno == EIDRM ? 0 : 1);
     }
-    usleep(100000);
+    wait_blocked(c);
     R(msgctl(p, IPC_RMID, NULL));
     printf("receiver on removed queue exit %d\n", child_status(c));
     /* A signal with a handler ends the sleep with EINTR even with SA_RESTART. */
@@ -209,7 +225,7 @@ static void test_sem(void) {
     /* A sleeper counted by GETNCNT, woken by a post. */
     pid_t c = fork();
     if (c == 0) _exit(semop(s, &wait0, 1) == 0 ? 0 : 1);
-    usleep(100000);
+    wait_blocked(c);
     R(semctl(s, 0, GETNCNT));
     R(semctl(s, 2, GETZCNT));
     struct sembuf post = { 0, 1, 0 };
@@ -218,7 +234,7 @@ static void test_sem(void) {
     R(semctl(s, 0, GETNCNT));
     c = fork();
     if (c == 0) { struct sembuf z = { 2, 0, 0 }; _exit(semop(s, &z, 1) == 0 ? 0 : 1); }
-    usleep(100000);
+    wait_blocked(c);
     R(semctl(s, 2, GETZCNT));
     R(semctl(s, 2, SETVAL, (union semun){ .val = 0 }));
     printf("zero waiter exit %d\n", child_status(c));
@@ -237,11 +253,11 @@ static void test_sem(void) {
 
     struct semid_ds ds;
     R(semctl(s, 0, IPC_STAT, (union semun){ .buf = &ds }));
-    printf("nsems=%lu mode=%o otime_set=%d\n", ds.sem_nsems, ds.sem_perm.mode, ds.sem_otime != 0);
+    printf("nsems=%lu mode=%o otime_set=%d\n", ds.sem_nsems, ds.sem_perm.mode & 0xffff, ds.sem_otime != 0);
     ds.sem_perm.mode = 0604;
     R(semctl(s, 0, IPC_SET, (union semun){ .buf = &ds }));
     R(semctl(s, 0, IPC_STAT, (union semun){ .buf = &ds }));
-    printf("mode now %o\n", ds.sem_perm.mode);
+    printf("mode now %o\n", ds.sem_perm.mode & 0xffff);
     c = fork();
     if (c == 0) {
         if (setgid(1000) || setuid(1000)) _exit(99);
@@ -266,7 +282,7 @@ static void test_sem(void) {
     /* A sleeper sees EIDRM when the array goes. */
     c = fork();
     if (c == 0) _exit(semop(s, &wait0, 1) < 0 && errno == EIDRM ? 0 : 1);
-    usleep(100000);
+    wait_blocked(c);
     R(semctl(s, 0, IPC_RMID));
     printf("sleeper on removed array exit %d\n", child_status(c));
     R(semctl(s, 0, GETVAL));
@@ -284,7 +300,7 @@ static void test_shm(void) {
     strcpy(a, "parent wrote");
     struct shmid_ds ds;
     R(shmctl(m, IPC_STAT, &ds));
-    printf("segsz=%zu nattch=%lu mode=%o cpid_ok=%d\n", ds.shm_segsz, ds.shm_nattch, ds.shm_perm.mode, ds.shm_cpid == getpid());
+    printf("segsz=%zu nattch=%lu mode=%o cpid_ok=%d\n", ds.shm_segsz, ds.shm_nattch, ds.shm_perm.mode & 0xffff, ds.shm_cpid == getpid());
     pid_t c = fork();
     if (c == 0) {
         /* The attachment is inherited; a second one sees the same pages. */
@@ -325,12 +341,12 @@ static void test_shm(void) {
     /* Removal while attached: the segment stays until the last detach, keyed private and marked SHM_DEST. */
     R(shmctl(m, IPC_RMID, NULL));
     R(shmctl(m, IPC_STAT, &ds));
-    printf("after RMID: key=%d mode=%o nattch=%lu\n", ds.shm_perm.__key, ds.shm_perm.mode, ds.shm_nattch);
+    printf("after RMID: key=%d mode=%o nattch=%lu\n", ds.shm_perm.__key, ds.shm_perm.mode & 0xffff, ds.shm_nattch);
     R(shmget(0x9abc, 100, 0));
     printf("still readable [%s]\n", a);
     R(shmctl(m, SHM_LOCK, NULL));
     R(shmctl(m, IPC_STAT, &ds));
-    printf("locked mode=%o\n", ds.shm_perm.mode);
+    printf("locked mode=%o\n", ds.shm_perm.mode & 0xffff);
     R(shmctl(m, SHM_UNLOCK, NULL));
     R(shmdt(a));
     R(shmctl(m, IPC_STAT, &ds));
