@@ -158,14 +158,16 @@ const EXPECTED: Record<string, string> = {
     "SA_NOCLDSTOP: signals for stop=0\n",
   // qemu-user lacks mq_notify (ENOSYS). mq_notify(3): one registration per
   // queue (EBUSY for any other), fired once by a message into an empty queue
-  // with si_code SI_MESGQ and the sigev_value; NULL unregisters. The queue
-  // file shows NOTIFY (sigev_notify), SIGNO (for SIGEV_SIGNAL) and the owner
-  // as ipc/mqueue.c's mqueue_read_file prints them.
+  // with si_code SI_MESGQ and the sigev_value; NULL unregisters, and so does
+  // any close of the queue by the registered process (mqueue_flush_file).
+  // SIGEV_THREAD goes through glibc's netlink helper socket. The queue file
+  // shows NOTIFY (sigev_notify), SIGNO (for SIGEV_SIGNAL) and the owner as
+  // ipc/mqueue.c's mqueue_read_file prints them.
   ipc_posix:
     "mq_notify(q, &ev) = 0\n" +
     "mq_notify(q, &ev) = -1 EBUSY\n" +
     "mount(\"none\", \"/tmp/mq\", \"mqueue\", 0, NULL) = 0\n" +
-    "read /tmp/mq/nq (60 bytes): QSIZE:0          NOTIFY:0     SIGNO:10    NOTIFY_PID:self\n" +
+    "read /tmp/mq/nq (60 bytes): QSIZE:0          NOTIFY:0     SIGNO:10    NOTIFY_PID:parent\n" +
     "other process registering: exit 0\n" +
     "mq_send(q, \"a\", 1, 0) = 0\n" +
     "signal 10 code=-3 (SI_MESGQ=-3) value=42\n" +
@@ -176,7 +178,15 @@ const EXPECTED: Record<string, string> = {
     "mq_notify(q, NULL) = 0\n" +
     "read /tmp/mq/nq (60 bytes): QSIZE:2          NOTIFY:0     SIGNO:0     NOTIFY_PID:0\n" +
     "mq_notify(q, &none) = 0\n" +
-    "read /tmp/mq/nq (60 bytes): QSIZE:2          NOTIFY:1     SIGNO:0     NOTIFY_PID:self\n" +
+    "read /tmp/mq/nq (60 bytes): QSIZE:2          NOTIFY:1     SIGNO:0     NOTIFY_PID:parent\n" +
+    "mq_notify(q2, &ev) = -1 EBUSY\n" +
+    "read /tmp/mq/nq (60 bytes): QSIZE:2          NOTIFY:1     SIGNO:0     NOTIFY_PID:parent\n" +
+    "read /tmp/mq/nq (60 bytes): QSIZE:2          NOTIFY:0     SIGNO:0     NOTIFY_PID:0\n" +
+    "mq_notify(q, NULL) = 0\n" +
+    "mq_notify(q, &tev) = 0\n" +
+    "read /tmp/mq/nq (60 bytes): QSIZE:0          NOTIFY:2     SIGNO:0     NOTIFY_PID:parent\n" +
+    "mq_send(q, \"t\", 1, 0) = 0\n" +
+    "thread notified: 1 value=7\n" +
     "mq_notify(q, &badev) = -1 EINVAL\n" +
     "mq_notify(99, NULL) = -1 EBADF\n" +
     "done\n",

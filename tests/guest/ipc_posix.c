@@ -62,6 +62,24 @@ static void file_line(const char *path) {
     printf("read %s (%zd bytes): %s", path, n, buf);
 }
 
+/* The status line as another process reads it: a close by the registered
+ * process itself would drop its registration (mqueue_flush_file). */
+static void status_from_child(const char *path) {
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0) {
+        char buf[256] = {0};
+        int fd = open(path, O_RDONLY);
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        char *p = strstr(buf, "NOTIFY_PID:");
+        if (p) { int pid = atoi(p + 11); sprintf(p, "NOTIFY_PID:%s\n", pid == 0 ? "0" : pid == getppid() ? "parent" : "other"); }
+        printf("read %s (%zd bytes): %s", path, n, buf);
+        _exit(0);
+    }
+    child_status(c);
+}
+
 static void sysctl_write(const char *path, const char *v) {
     int fd = open(path, O_WRONLY);
     errno = 0;
@@ -284,6 +302,9 @@ static void test_shm(void) {
 static volatile sig_atomic_t got_sig, got_code, got_val;
 static void on_usr1(int s, siginfo_t *si, void *u) { (void)u; got_sig = s; got_code = si->si_code; got_val = si->si_value.sival_int; }
 
+static int thread_pipe[2];
+static void notify_thread(union sigval v) { char c = (char)v.sival_int; write(thread_pipe[1], &c, 1); }
+
 static void test_notify(void) {
     struct mq_attr at = { .mq_maxmsg = 4, .mq_msgsize = 16 };
     mqd_t q = mq_open("/nq", O_CREAT | O_RDWR, 0600, &at);
@@ -294,23 +315,45 @@ static void test_notify(void) {
     R(mq_notify(q, &ev));
     mkdir("/tmp/mq", 0755);
     R(mount("none", "/tmp/mq", "mqueue", 0, NULL));
-    file_line("/tmp/mq/nq");
+    status_from_child("/tmp/mq/nq");
     pid_t c = fork();
     if (c == 0) { _exit(mq_notify(q, &ev) < 0 && errno == EBUSY ? 0 : 1); }
     printf("other process registering: exit %d\n", child_status(c));
     R(mq_send(q, "a", 1, 0));
     printf("signal %d code=%d (SI_MESGQ=%d) value=%d\n", got_sig, got_code, SI_MESGQ, got_val);
-    file_line("/tmp/mq/nq");
+    status_from_child("/tmp/mq/nq");
     /* Once fired the registration is gone; a send to a non-empty queue notifies no one. */
     got_sig = 0;
     R(mq_notify(q, &ev));
     R(mq_send(q, "b", 1, 0));
     printf("non-empty queue: signal %d\n", got_sig);
     R(mq_notify(q, NULL));
-    file_line("/tmp/mq/nq");
+    status_from_child("/tmp/mq/nq");
     struct sigevent none = { .sigev_notify = SIGEV_NONE };
     R(mq_notify(q, &none));
-    file_line("/tmp/mq/nq");
+    status_from_child("/tmp/mq/nq");
+    /* Closing any descriptor of the queue drops the closer's registration. */
+    mqd_t q2 = mq_open("/nq", O_RDWR);
+    R(mq_notify(q2, &ev));
+    status_from_child("/tmp/mq/nq");
+    mq_close(q2);
+    status_from_child("/tmp/mq/nq");
+    R(mq_notify(q, NULL));
+    /* SIGEV_THREAD: glibc's helper thread hears of the message on a netlink socket and starts the function. */
+    struct mq_attr drain;
+    char b[16];
+    mq_getattr(q, &drain);
+    for (long i = 0; i < drain.mq_curmsgs; i++) mq_receive(q, b, 16, NULL);
+    if (pipe(thread_pipe)) return;
+    struct sigevent tev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = notify_thread, .sigev_value.sival_int = 7 };
+    R(mq_notify(q, &tev));
+    status_from_child("/tmp/mq/nq");
+    R(mq_send(q, "t", 1, 0));
+    struct pollfd pfd = { .fd = thread_pipe[0], .events = POLLIN };
+    int ready = poll(&pfd, 1, 10000);
+    char tv = 0;
+    if (ready == 1) read(thread_pipe[0], &tv, 1);
+    printf("thread notified: %d value=%d\n", ready, tv);
     struct sigevent badev = { .sigev_notify = 77 };
     R(mq_notify(q, &badev));
     R(mq_notify(99, NULL));

@@ -11,7 +11,7 @@ import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import {
-  BLOCKED, EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOSYS, EPERM, ETIMEDOUT,
+  BLOCKED, EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT,
 } from '../errno.js';
 import { Dentry } from '../fs/dentry.js';
 import { Mount } from '../fs/mount.js';
@@ -24,6 +24,8 @@ import { installFile } from '../syscalls/fs-io.js';
 import { mqMsgDefault, mqMsgMax, mqMsgsizeDefault, mqMsgsizeMax, mqQueuesMax } from '../sysctl/fs.js';
 import { sendSignal } from '../signal/deliver.js';
 import { nsState } from './util.js';
+import { socketOf } from '../net/socket.js';
+import { NetlinkSock, netlinkSendSkb } from '../net/netlink/af_netlink.js';
 
 export const MQUEUE_MAGIC = 0x19800202;
 /** MQ_PRIO_MAX, the hard ceilings with CAP_SYS_RESOURCE, and the size a queue file shows. */
@@ -35,7 +37,21 @@ const SI_MESGQ = -3;
 const MQ_ATTR_SIZE = 64, SIGEVENT_SIZE = 64;
 
 interface MqMsg { prio: number; text: Uint8Array }
-interface Notify { owner: ThreadGroup; notify: number; signo: number; value: bigint }
+interface Notify {
+  owner: ThreadGroup; notify: number; signo: number; value: bigint;
+  /** SIGEV_THREAD: glibc's netlink socket and the cookie its helper thread reads back. */
+  sock?: NetlinkSock; cookie?: Uint8Array;
+}
+/** NOTIFY_COOKIE_LEN and the last cookie byte: the message came, or the registration went. */
+const NOTIFY_COOKIE_LEN = 32, NOTIFY_WOKENUP = 1, NOTIFY_REMOVED = 2;
+
+/** Hand the cookie to the netlink socket with its verdict in the last byte (set_cookie + netlink_sendskb). */
+function sendCookie(n: Notify, verdict: number): void {
+  if (!n.sock || !n.cookie) return;
+  const c = n.cookie.slice();
+  c[NOTIFY_COOKIE_LEN - 1] = verdict;
+  netlinkSendSkb(n.sock, c);
+}
 
 export class MqueueInode extends Inode {
   readonly msgs: MqMsg[] = [];
@@ -46,7 +62,8 @@ export class MqueueInode extends Inode {
   readonly writers = new WaitQueue();
   /** Open descriptions: an unlinked queue counts against queues_max until the last one closes. */
   opens = 0;
-  constructor(sb: SuperBlock, mode: number, readonly maxmsg: number, readonly msgsize: number, private readonly evicted: () => void) {
+  constructor(readonly k: Kernel, sb: SuperBlock, mode: number, readonly maxmsg: number, readonly msgsize: number,
+    private readonly evicted: () => void) {
     super(sb, S_IFREG | (mode & 0o7777));
     this.size = FILENT_SIZE;
   }
@@ -82,6 +99,8 @@ const mqFileOps: FileOps = {
   },
   release(f) {
     const q = f.inode as MqueueInode;
+    // mqueue_flush_file: the registering process closing the queue drops its registration.
+    if (q.notify && q.notify.owner === q.k.current?.tg) removeNotification(q);
     q.opens--;
     q.maybeEvict();
   },
@@ -115,7 +134,7 @@ class MqueueDir extends TmpfsDir {
     const a = attr ?? {
       maxmsg: Math.min(mqMsgDefault.get(k), mqMsgMax.get(k)), msgsize: Math.min(mqMsgsizeDefault.get(k), mqMsgsizeMax.get(k)),
     };
-    const q = new MqueueInode(this.sb, mode, a.maxmsg, a.msgsize, () => { this.queues--; });
+    const q = new MqueueInode(k, this.sb, mode, a.maxmsg, a.msgsize, () => { this.queues--; });
     const r = this.add(dir, name, q, cred);
     if (typeof r !== 'number') this.queues++;
     return r;
@@ -239,6 +258,13 @@ define(NR.mq_unlink, (k, t) => {
   return dir.unlink(ns.root, name, victim);
 });
 
+/** remove_notification: a SIGEV_THREAD registration tells its helper thread it is gone. */
+function removeNotification(q: MqueueInode): void {
+  const n = q.notify;
+  q.notify = null;
+  if (n?.notify === SIGEV_THREAD) sendCookie(n, NOTIFY_REMOVED);
+}
+
 /** __do_notify: the first message into an empty queue nobody waits on fires the registration, once. */
 function doNotify(k: Kernel, t: Task, q: MqueueInode): void {
   const n = q.notify;
@@ -246,7 +272,7 @@ function doNotify(k: Kernel, t: Task, q: MqueueInode): void {
   q.notify = null;
   if (n.notify === SIGEV_SIGNAL && n.signo) {
     sendSignal(k, n.owner, { signo: n.signo, code: SI_MESGQ, pid: t.tg.tgid, uid: t.cred.uid, value: n.value });
-  }
+  } else if (n.notify === SIGEV_THREAD) sendCookie(n, NOTIFY_WOKENUP);
 }
 
 define(NR.mq_timedsend, (k, t) => {
@@ -318,18 +344,29 @@ define(NR.mq_notify, (k, t) => {
     ev = { value: dv.getBigUint64(0, true), signo: dv.getInt32(8, true), notify: dv.getInt32(12, true) };
     if (ev.notify !== SIGEV_NONE && ev.notify !== SIGEV_SIGNAL && ev.notify !== SIGEV_THREAD) return -EINVAL;
     if (ev.notify === SIGEV_SIGNAL && (ev.signo < 0 || ev.signo > 64)) return -EINVAL;
-    // SIGEV_THREAD hands a cookie to a netlink socket glibc's helper thread reads; no such socket here.
-    if (ev.notify === SIGEV_THREAD) return -ENOSYS;
+  }
+  // SIGEV_THREAD: sigev_signo is a netlink socket, sigev_value points at the cookie to send it.
+  let sock: NetlinkSock | undefined, cookie: Uint8Array | undefined;
+  if (ev?.notify === SIGEV_THREAD) {
+    const c = t.mm.read(Number(ev.value), NOTIFY_COOKIE_LEN);
+    if (!c) return -EFAULT;
+    cookie = c;
+    const sf = t.files.get(ev.signo);
+    if (!sf) return -EBADF;
+    const so = socketOf(sf);
+    if (!so) return -ENOTSOCK;
+    if (!(so.sk instanceof NetlinkSock)) return -EINVAL;
+    sock = so.sk;
   }
   const f = mqFile(t, fd);
   if (typeof f === 'number') return f;
   const q = f.inode as MqueueInode;
   if (!ev) {
-    if (q.notify?.owner === t.tg) q.notify = null;
+    if (q.notify?.owner === t.tg) removeNotification(q);
     return 0;
   }
   if (q.notify) return -EBUSY;
-  q.notify = { owner: t.tg, notify: ev.notify, signo: ev.signo, value: ev.value };
+  q.notify = { owner: t.tg, notify: ev.notify, signo: ev.signo, value: ev.value, sock, cookie };
   return 0;
 });
 
