@@ -467,6 +467,19 @@ static void test_limits(void) {
     child_status(c);
     R(shmget(0x7779, 4096, 0) >= 0);
     shmctl(shmget(0x7779, 4096, 0), IPC_RMID, NULL);
+    /* kernel.msg_next_id chooses the next id once (sequence and index; a taken index moves up). */
+    put("/proc/sys/kernel/msg_next_id", "65541\n");
+    int n1 = msgget(IPC_PRIVATE, 0600);
+    put("/proc/sys/kernel/msg_next_id", "65541\n");
+    int n2 = msgget(IPC_PRIVATE, 0600);
+    int n3 = msgget(IPC_PRIVATE, 0600);
+    printf("next_id: %d %d then %d\n", n1, n2, n3 >= 0);
+    int fd = open("/proc/sys/kernel/msg_next_id", O_RDONLY);
+    char nb[16] = {0};
+    read(fd, nb, sizeof nb - 1);
+    close(fd);
+    printf("msg_next_id now %s", nb);
+    msgctl(n1, IPC_RMID, NULL); msgctl(n2, IPC_RMID, NULL); msgctl(n3, IPC_RMID, NULL);
     /* /proc/PID/maps names an attached segment after its key. */
     m = shmget(0xabcd, 4096, IPC_CREAT | 0600);
     a = shmat(m, NULL, 0);

@@ -7,10 +7,10 @@ import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMSG, EPERM } from '../errno.js';
-import { msgMax, msgMnb, msgMni } from '../sysctl/kernel.js';
+import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMEM, ENOMSG, EPERM } from '../errno.js';
+import { msgMax, msgMnb, msgMni, msgNextId } from '../sysctl/kernel.js';
 import {
-  IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
+  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
   capable, copyOut, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
 
@@ -50,7 +50,7 @@ define(NR.msgget, (k, t) => {
   const key = k.argInt(0), flg = k.argInt(1);
   const ids = msgIds(k);
   return ipcget(t, ids, key, flg, {
-    create: () => ids.add(new MsgQueue(k, t, key, flg), msgMni.get(k)),
+    create: () => ids.add(new MsgQueue(k, t, key, flg), msgMni.get(k), msgNextId, k),
   });
 });
 
@@ -63,6 +63,7 @@ define(NR.msgsnd, (k, t) => {
   const type = Number(new DataView(head.buffer).getBigInt64(0, true));
   if (msgsz > msgMax.get(k) || msgsz < 0 || msqid < 0) return -EINVAL;
   if (type < 1) return -EINVAL;
+  if (msgsz > MAX_KERNEL_ALLOC) return -ENOMEM;
   const text = msgsz ? t.mm.read(msgp + 8, msgsz) : new Uint8Array(0);
   if (!text) return -EFAULT;
   const q = msgIds(k).obtain(msqid);

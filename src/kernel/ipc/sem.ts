@@ -7,10 +7,10 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINVAL, ENOSPC, ERANGE } from '../errno.js';
-import { knobSem } from '../sysctl/kernel.js';
+import { E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINVAL, ENOMEM, ENOSPC, ERANGE } from '../errno.js';
+import { knobSem, semNextId } from '../sysctl/kernel.js';
 import {
-  IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
+  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
   copyOut, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
 
@@ -83,7 +83,8 @@ define(NR.semget, (k, t) => {
     create: () => {
       if (!nsems) return -EINVAL;
       if (ns.usedSems + nsems > lim.mns) return -ENOSPC;
-      const id = ns.ids.add(new SemArray(k, t, key, flg, nsems), lim.mni);
+      if (nsems * 8 > MAX_KERNEL_ALLOC) return -ENOMEM;
+      const id = ns.ids.add(new SemArray(k, t, key, flg, nsems), lim.mni, semNextId, k);
       if (id >= 0) ns.usedSems += nsems;
       return id;
     },
@@ -121,6 +122,7 @@ function semtimedop(k: Kernel, t: Task, nr: number, semid: number, sopsAddr: num
   }
   if (nsops < 1 || semid < 0) return -EINVAL;
   if (nsops > limits(k).opm) return -E2BIG;
+  if (nsops * 6 > MAX_KERNEL_ALLOC) return -ENOMEM;
   const raw = t.mm.read(sopsAddr, nsops * 6);
   if (!raw) return -EFAULT;
   let deadline: number | undefined;

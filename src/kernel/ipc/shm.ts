@@ -11,7 +11,7 @@ import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import type { TmpfsFile } from '../fs/tmpfs.js';
 import { EACCES, EFAULT, EIDRM, EINVAL, ENOSPC, EPERM } from '../errno.js';
-import { shmAll, shmMax, shmMni, shmRmidForced } from '../sysctl/kernel.js';
+import { shmAll, shmMax, shmMni, shmNextId, shmRmidForced } from '../sysctl/kernel.js';
 import { RLIMIT_MEMLOCK } from '../sched/threadgroup.js';
 import { PAGE_SIZE, pageUp } from '../mm/mm.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MapSource } from '../mm/vma.js';
@@ -107,7 +107,7 @@ define(NR.shmget, (k, t) => {
       const pages = pageUp(size) / PAGE_SIZE;
       if (BigInt(ns.totPages + pages) > shmAll.get(k)) return -ENOSPC;
       const s = new ShmSegment(k, t, key, flg, size);
-      const id = ns.ids.add(s, shmMni.get(k));
+      const id = ns.ids.add(s, shmMni.get(k), shmNextId, k);
       if (id < 0) { s.file.nlink = 0; s.file.maybeFree(); return id; }
       ns.bySource.set(s.source, s);
       ns.totPages += pages;

@@ -5,6 +5,7 @@
 // object does not reach its successor.
 import { BLOCKED, EACCES, EFAULT, EINVAL, ENOENT, ENOSPC, EPERM, EEXIST } from '../errno.js';
 import type { Kernel } from '../kernel.js';
+import type { Knob } from '../sysctl/ctl_table.js';
 import type { Task } from '../sched/task.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 
@@ -41,9 +42,24 @@ export class IpcIds<T extends KernIpcPerm> {
 
   get inUse(): number { return this.byIdx.size; }
 
-  /** ipc_addid: an index and id for obj, or -ENOSPC past the limit. */
-  add(obj: T, limit: number): number {
+  /**
+   * ipc_addid: an index and id for obj, or -ENOSPC past the limit. A
+   * requested id (kernel.*_next_id) is used once.
+   */
+  add(obj: T, limit: number, nextId?: Knob<number>, k?: Kernel): number {
     if (this.byIdx.size >= Math.min(limit, IPCMNI)) return -ENOSPC;
+    const want = nextId && k ? nextId.get(k) : -1;
+    if (want >= 0) {
+      nextId!.set(k!, -1);
+      // The first free index from the requested one (idr_alloc), with the requested sequence number.
+      let idx = want % SEQ_MULTIPLIER;
+      while (idx < IPCMNI && this.byIdx.has(idx)) idx++;
+      if (idx >= IPCMNI) return -ENOSPC;
+      obj.seq = Math.floor(want / SEQ_MULTIPLIER);
+      obj.id = obj.seq * SEQ_MULTIPLIER + idx;
+      this.byIdx.set(idx, obj);
+      return obj.id;
+    }
     const maxIdx = Math.min(Math.max(Math.floor((this.byIdx.size * 3) / 2), IPC_MIN_CYCLE), IPCMNI);
     let idx = -1;
     for (let i = this.next; i < maxIdx; i++) if (!this.byIdx.has(i)) { idx = i; break; }
@@ -149,6 +165,9 @@ export function updatePerm(dv: DataView, off: number, p: KernIpcPerm): number {
   p.mode = (p.mode & ~S_IRWXUGO) | (dv.getUint32(off + 20, true) & S_IRWXUGO);
   return 0;
 }
+
+/** Kernel buffers a caller may ask for are bounded: beyond this an allocation fails (ENOMEM), as kvmalloc would. */
+export const MAX_KERNEL_ALLOC = 64 << 20;
 
 /** Copy a struct to user memory: 0 or -EFAULT. */
 export function copyOut(t: Task, addr: number, b: Uint8Array): number {

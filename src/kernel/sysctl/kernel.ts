@@ -76,6 +76,10 @@ export const shmRmidForced = new Knob('kernel.shm_rmid_forced', () => 0);
 /** SHMMAX and SHMALL: ULONG_MAX - 2^24, i.e. no limit. */
 export const shmMax = new Knob<bigint>('kernel.shmmax', () => ULONG_MAX - (1n << 24n));
 export const shmAll = new Knob<bigint>('kernel.shmall', () => ULONG_MAX - (1n << 24n));
+/** The id the next new object gets (checkpoint/restore), -1 for the usual allocation. */
+export const msgNextId = new Knob('kernel.msg_next_id', () => -1);
+export const semNextId = new Knob('kernel.sem_next_id', () => -1);
+export const shmNextId = new Knob('kernel.shm_next_id', () => -1);
 const panicPrint = knob('panic_print', 0);
 
 const kernTable: CtlTable[] = [
@@ -93,7 +97,7 @@ const kernTable: CtlTable[] = [
   int('max_lock_depth', 1024),
   entry('modprobe', 0o644, stringKnob(new Knob('kernel.modprobe', () => '/sbin/modprobe'), 256)),
   int('modules_disabled', 0, { min: 0, max: 1 }),
-  int('msg_next_id', -1, { min: -1 }),
+  intEntry('msg_next_id', msgNextId, { min: -1 }),
   intEntry('msgmax', msgMax, { min: 0 }),
   intEntry('msgmnb', msgMnb, { min: 0 }),
   intEntry('msgmni', msgMni, { min: 0, max: 32768 }),
@@ -144,8 +148,8 @@ const kernTable: CtlTable[] = [
   int('sched_util_clamp_min', 1024, { min: 0, max: 1024 }),
   int('sched_util_clamp_min_rt_default', 1024, { min: 0, max: 1024 }),
   entry('sem', 0o644, intvec((k) => knobSem.get(k), (k, v) => knobSem.set(k, v.map(Number)), { min: 0 })),
-  int('sem_next_id', -1, { min: -1 }),
-  entry('shm_next_id', 0o644, intKnob(knob('shm_next_id', -1), { min: -1 })),
+  intEntry('sem_next_id', semNextId, { min: -1 }),
+  intEntry('shm_next_id', shmNextId, { min: -1 }),
   intEntry('shm_rmid_forced', shmRmidForced, { min: 0, max: 1 }),
   entry('shmall', 0o644, ulong(shmAll)),
   entry('shmmax', 0o644, ulong(shmMax)),
