@@ -88,6 +88,8 @@ export class Kernel {
   readonly zombieTasks = new Map<number, Task>();
   readonly forkHooks: ((parent: Task, child: Task) => void)[] = [];
   readonly execHooks: ((t: Task) => void)[] = [];
+  /** Run when the last thread of a process exits, before the parent hears of it (exit_sem, exit_shm). */
+  readonly exitHooks: ((tg: import('./sched/threadgroup.js').ThreadGroup) => void)[] = [];
   /** Run when a sleeping syscall is interrupted by a signal (nanosleep's remaining time). */
   readonly onInterrupt = new Map<Task, () => number | void>();
   onSetsid: ((t: Task) => void) | null = null;

@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -61,6 +61,10 @@ const cases: DiffCase[] = [
   // Wait statuses and options, zombies and orphans, SIGCHLD codes, groups, exec from a thread,
   // signalfd, pidfd, real-time queueing order, a signal storm, EINTR and SA_RESTART.
   prog('sys_wait', '/tmp/sys_wait', [], { stdout: /zombie state stat=Z status=Z\n(.*\n)*exec from a non-leader thread: exited 3\n(.*\n)*waitid P_PIDFD: 0 code=2 status=15\n(.*\n)*rt order: 101 102 103 1 2 3\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
+  // System V IPC: queues, semaphores (SEM_UNDO, timeouts), shared memory across fork/exec, errors, limits.
+  prog('ipc_sysv', '/tmp/ipc_sysv', [], { stdout: /while sender blocked: qnum=2\n(.*\n)*receiver on removed queue exit 0\n(.*\n)*after undo 3 0\n(.*\n)*parent sees \[child wrote\] nattch=1\n(.*\n)*after RMID: key=0 mode=1600 nattch=1\n(.*\n)*done\n$/ }),
+  // POSIX message queues (priorities, O_NONBLOCK, timeouts, the mqueue fs and its limits) and shm_open + MAP_SHARED across fork.
+  prog('ipc_posix', '/tmp/ipc_posix', [], { stdout: /mq_receive = 4 prio=5 \[high\]\n(.*\n)*read \/tmp\/mq\/tgq \(60 bytes\): QSIZE:12 +NOTIFY:0 +SIGNO:0 +NOTIFY_PID:0\n(.*\n)*mq_open\("\/user2", O_CREAT \| O_RDWR, 0600, &six\) = -1 ENOSPC\n(.*\n)*parent sees \[child\] \[child two\]\n(.*\n)*done\n$/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -123,7 +123,8 @@ function copyInto(host: string, dest: string): void {
   chmodSync(dest, statSync(host).mode & 0o7777);
 }
 
-// Runs inside the private mount namespace, before chroot. Inherited fds above
+// Runs inside the private mount namespace, before chroot (in a fresh IPC
+// namespace too: System V ids start empty, as on a booted tuxglass). Inherited fds above
 // 2 are closed so the guest starts with 0-2 only, as under tuxglass; no core
 // files; Linux's usual umask.
 const REF_WRAPPER = `
@@ -151,7 +152,7 @@ export async function runReference(env: DiffEnv, argv: string[], opts: RunOption
     copyInto(a.host, dest);
   }
   try {
-    const r = await spawnWithTimeout('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', REF_WRAPPER,
+    const r = await spawnWithTimeout('unshare', ['--mount', '--ipc', '--propagation', 'private', 'bash', '-c', REF_WRAPPER,
       'ref-wrapper', env.refRoot, caseTmp, ...argv], opts);
     // qemu-user announces a guest's core dump on stderr; Linux does not (and
     // with RLIMIT_CORE 0 there should be none).

@@ -11,6 +11,7 @@ import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
 import { S_IFCHR } from '../fs/inode.js';
 import { execve } from '../exec/execve.js';
 import { makeProcfs } from '../fs/proc/index.js';
+import { mountMqueue } from '../ipc/mqueue.js';
 import { makeSysfs } from '../fs/sysfs/index.js';
 import { classDeviceAdd, deviceModel } from '../device/core.js';
 import { registerCpus } from '../device/cpu.js';
@@ -59,6 +60,7 @@ export function setupDevices(k: Kernel): void {
   k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));
   k.vfs.fsTypes.register('proc', () => makeProcfs(k));
+  k.vfs.fsTypes.register('mqueue', () => mountMqueue(k));
   bootDevices(k);
 }
 

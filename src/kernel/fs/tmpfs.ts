@@ -60,7 +60,7 @@ export class TmpfsDir extends Inode {
     return out;
   }
 
-  private add(dir: Dentry, name: string, inode: Inode, cred: FsCred): Inode | number {
+  protected add(dir: Dentry, name: string, inode: Inode, cred: FsCred): Inode | number {
     this.ensure(dir);
     if (dir.children.has(name)) return -EEXIST;
     initOwner(inode, dir, cred);

@@ -71,14 +71,17 @@ export class Mm implements VmaOwner {
 
   /** v belongs to this mm now; a file VMA joins its file's reverse map (i_mmap). */
   private link(v: Vma): void {
+    const fresh = v.owner !== this;
     v.owner = this;
     v.mapping?.vmas.add(v);
+    if (fresh) v.file?.open?.();
   }
 
   private unlink(v: Vma): void {
     const m = v.mapping;
     v.owner = null;
     if (m && m.vmas.delete(v) && m.vmas.size === 0) m.host.unmapped?.();
+    v.file?.close?.();
   }
 
   /** A PTE to `page` comes (+1) or goes (-1): the RSS counters by page kind. */

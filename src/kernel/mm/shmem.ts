@@ -29,3 +29,15 @@ export function shmemZeroSetup(cache: PageCache, size: number): MapSource {
     dev: SHM_DEV, ino: inode.ino, path: '/dev/zero (deleted)',
   };
 }
+
+/**
+ * shmem_kernel_file_setup: an internal tmpfs file of `size` bytes that lives
+ * as long as its owner keeps a link on it (System V shared memory segments).
+ */
+export function shmemKernelFile(cache: PageCache, size: number, mode: number): TmpfsFile {
+  const inode = new TmpfsFile(shmSuper(cache), mode);
+  inode.setSize(size);
+  return inode;
+}
+
+export { SHM_DEV };

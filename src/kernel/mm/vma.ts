@@ -21,6 +21,9 @@ export interface MapSource {
   size?(): number;
   /** For /proc/PID/maps: device, inode number, path. */
   dev: number; ino: number; path: string;
+  /** vm_ops open/close: a VMA of this source joins an address space (map, fork, split) or leaves it. */
+  open?(): void;
+  close?(): void;
 }
 
 /** The address space a VMA belongs to, as the page cache's reverse map reaches it. */

@@ -63,6 +63,7 @@ export function deThread(k: Kernel, t: Task): void {
 }
 
 function exitGroup(k: Kernel, tg: ThreadGroup): void {
+  for (const h of k.exitHooks) h(tg);
   tg.zombie = true;
   tg.exitWait.wakeAll();
   const status = tg.exitStatus;

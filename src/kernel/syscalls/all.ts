@@ -19,3 +19,7 @@ import './memfd.js';
 import './syslog.js';
 import './net.js';
 import './ptrace.js';
+import '../ipc/msg.js';
+import '../ipc/sem.js';
+import '../ipc/shm.js';
+import '../ipc/mqueue.js';

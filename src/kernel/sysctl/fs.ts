@@ -13,6 +13,12 @@ export const nrOpen = new Knob('fs.nr_open', () => NR_OPEN_DEFAULT);
 /** files_maxfiles_init: about 10% of RAM's kB, at least NR_FILE. */
 export const fileMax = new Knob('fs.file-max', (k) => Math.max(NR_FILE, Math.floor((k.pages.total * 4) / 10)));
 export const pipeMaxSize = new Knob('fs.pipe-max-size', () => 1048576);
+/** POSIX message queue limits (ipc/mqueue.c): defaults for new queues and ceilings for mq_open. */
+export const mqMsgDefault = new Knob('fs.mqueue.msg_default', () => 10);
+export const mqMsgMax = new Knob('fs.mqueue.msg_max', () => 10);
+export const mqMsgsizeDefault = new Knob('fs.mqueue.msgsize_default', () => 8192);
+export const mqMsgsizeMax = new Knob('fs.mqueue.msgsize_max', () => 8192);
+export const mqQueuesMax = new Knob('fs.mqueue.queues_max', () => 256);
 
 /** Open file descriptions now held by any task (nr_files). */
 export function openFiles(k: Kernel): number {
@@ -64,11 +70,11 @@ const fsTable: CtlTable[] = [
   int('leases-enable', 1),
   int('mount-max', 100000, { min: 1 }),
   dir('mqueue', [
-    int('msg_default', 10, { min: 1, max: 65536 }),
-    int('msg_max', 10, { min: 1, max: 65536 }),
-    int('msgsize_default', 8192, { min: 128, max: 16777216 }),
-    int('msgsize_max', 8192, { min: 128, max: 16777216 }),
-    int('queues_max', 256, { min: 0 }),
+    intEntry('msg_default', mqMsgDefault, { min: 1, max: 65536 }),
+    intEntry('msg_max', mqMsgMax, { min: 1, max: 65536 }),
+    intEntry('msgsize_default', mqMsgsizeDefault, { min: 128, max: 16777216 }),
+    intEntry('msgsize_max', mqMsgsizeMax, { min: 128, max: 16777216 }),
+    intEntry('queues_max', mqQueuesMax, { min: 0 }),
   ]),
   entry('nr_open', 0o644, intKnob(nrOpen, { min: 64, max: 2147483584 })),
   int('overflowgid', 65534, { min: 0, max: 65535 }),

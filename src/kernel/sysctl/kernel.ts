@@ -65,8 +65,21 @@ const random: CtlTable[] = [
   int('write_wakeup_threshold', 256),
 ];
 
-/** SEMMSL, SEMMNS, SEMOPM, SEMMNI. */
-const knobSem = new Knob('kernel.sem', () => [32000, 1024000000, 500, 32000]);
+/** SEMMSL, SEMMNS, SEMOPM, SEMMNI (ipc/sem.c enforces them). */
+export const knobSem = new Knob('kernel.sem', () => [32000, 1024000000, 500, 32000]);
+/** System V IPC limits (ipc/msg.c, ipc/shm.c read them per namespace). */
+export const msgMax = new Knob('kernel.msgmax', () => 8192);
+export const msgMnb = new Knob('kernel.msgmnb', () => 16384);
+export const msgMni = new Knob('kernel.msgmni', () => 32000);
+export const shmMni = new Knob('kernel.shmmni', () => 4096);
+export const shmRmidForced = new Knob('kernel.shm_rmid_forced', () => 0);
+/** SHMMAX and SHMALL: ULONG_MAX - 2^24, i.e. no limit. */
+export const shmMax = new Knob<bigint>('kernel.shmmax', () => ULONG_MAX - (1n << 24n));
+export const shmAll = new Knob<bigint>('kernel.shmall', () => ULONG_MAX - (1n << 24n));
+/** The id the next new object gets (checkpoint/restore), -1 for the usual allocation. */
+export const msgNextId = new Knob('kernel.msg_next_id', () => -1);
+export const semNextId = new Knob('kernel.sem_next_id', () => -1);
+export const shmNextId = new Knob('kernel.shm_next_id', () => -1);
 const panicPrint = knob('panic_print', 0);
 
 const kernTable: CtlTable[] = [
@@ -84,10 +97,10 @@ const kernTable: CtlTable[] = [
   int('max_lock_depth', 1024),
   entry('modprobe', 0o644, stringKnob(new Knob('kernel.modprobe', () => '/sbin/modprobe'), 256)),
   int('modules_disabled', 0, { min: 0, max: 1 }),
-  int('msg_next_id', -1, { min: -1 }),
-  int('msgmax', 8192, { min: 0 }),
-  int('msgmnb', 16384, { min: 0 }),
-  int('msgmni', 32000, { min: 0, max: 32768 }),
+  intEntry('msg_next_id', msgNextId, { min: -1 }),
+  intEntry('msgmax', msgMax, { min: 0 }),
+  intEntry('msgmnb', msgMnb, { min: 0 }),
+  intEntry('msgmni', msgMni, { min: 0, max: 32768 }),
   entry('ngroups_max', 0o444, computed(() => 65536)),
   entry('osrelease', 0o444, { show: () => UTS_RELEASE + '\n' }),
   entry('ostype', 0o444, { show: () => UTS_SYSNAME + '\n' }),
@@ -135,13 +148,12 @@ const kernTable: CtlTable[] = [
   int('sched_util_clamp_min', 1024, { min: 0, max: 1024 }),
   int('sched_util_clamp_min_rt_default', 1024, { min: 0, max: 1024 }),
   entry('sem', 0o644, intvec((k) => knobSem.get(k), (k, v) => knobSem.set(k, v.map(Number)), { min: 0 })),
-  int('sem_next_id', -1, { min: -1 }),
-  // SHMMAX and SHMALL: ULONG_MAX - 2^24, i.e. no limit.
-  entry('shm_next_id', 0o644, intKnob(knob('shm_next_id', -1), { min: -1 })),
-  int('shm_rmid_forced', 0, { min: 0, max: 1 }),
-  entry('shmall', 0o644, ulong('shmall', ULONG_MAX - (1n << 24n))),
-  entry('shmmax', 0o644, ulong('shmmax', ULONG_MAX - (1n << 24n))),
-  int('shmmni', 4096, { min: 0, max: 32768 }),
+  intEntry('sem_next_id', semNextId, { min: -1 }),
+  intEntry('shm_next_id', shmNextId, { min: -1 }),
+  intEntry('shm_rmid_forced', shmRmidForced, { min: 0, max: 1 }),
+  entry('shmall', 0o644, ulong(shmAll)),
+  entry('shmmax', 0o644, ulong(shmMax)),
+  intEntry('shmmni', shmMni, { min: 0, max: 32768 }),
   // Debian's CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x01b6.
   int('sysrq', 438),
   entry('tainted', 0o644, intvec(() => [0], () => 0, {}, 64, true)),
@@ -151,8 +163,7 @@ const kernTable: CtlTable[] = [
   dir('yama', [entry('ptrace_scope', 0o644, intKnob(ptraceScope, { min: 0, max: 3 }))]),
 ];
 
-function ulong(name: string, initial: bigint) {
-  const kb = new Knob<bigint>(`kernel.${name}`, () => initial);
+function ulong(kb: Knob<bigint>) {
   return intvec((k) => [kb.get(k)], (k, v) => kb.set(k, v[0]), {}, 64, true);
 }
 

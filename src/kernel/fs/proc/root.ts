@@ -15,6 +15,8 @@ import { interrupts, softirqs } from './interrupts.js';
 import { schedDebug } from './sched_debug.js';
 import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
+import { dirEntry } from './generic.js';
+import { sysvipcMsg, sysvipcSem, sysvipcShm } from '../../ipc/procfs.js';
 
 /** "%lu.%02lu": seconds with hundredths, truncated as Linux does. */
 const secs = (ns: number) => {
@@ -73,6 +75,11 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('swaps', swaps),
     f('softirqs', () => softirqs(k)),
     sysEntry(k, sb),
+    dirEntry(sb, '', 'sysvipc', 0o555, () => [
+      fileEntry(sb, '', 'sysvipc/msg', 0o444, () => sysvipcMsg(k)),
+      fileEntry(sb, '', 'sysvipc/sem', 0o444, () => sysvipcSem(k)),
+      fileEntry(sb, '', 'sysvipc/shm', 0o444, () => sysvipcShm(k)),
+    ]),
     f('uptime', () => uptime(k)),
     f('version', () => LINUX_VERSION + '\n'),
     f('vmstat', () => vmstat(k)),

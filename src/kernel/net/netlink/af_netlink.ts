@@ -135,6 +135,9 @@ function deliver(sk: NetlinkSock, data: Uint8Array, fromPortid: number, group = 
   sk.wakeAll();
 }
 
+/** netlink_sendskb: a datagram from the kernel (portid 0) onto a user socket, e.g. mq_notify's cookie. */
+export function netlinkSendSkb(sk: NetlinkSock, data: Uint8Array): void { deliver(sk, data, 0); }
+
 /** netlink_ack: NLMSG_ERROR with the error and the request (only its header when capped or on success). */
 function ack(sk: NetlinkSock, msg: NlMsg, err: number): void {
   const capped = err === 0 || sk.nlFlags.has(NETLINK_CAP_ACK);

@@ -1,0 +1,207 @@
+// System V message queues (Linux's ipc/msg.c): msgget, msgsnd, msgrcv, msgctl.
+// A queue holds typed messages up to msg_qbytes bytes; senders sleep while it
+// is full, receivers while nothing matches, and both wake with EIDRM when the
+// queue is removed under them.
+import { define } from '../syscalls/table.js';
+import { NR } from '../syscalls/nr.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { WaitQueue } from '../sched/waitqueue.js';
+import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMEM, ENOMSG, EPERM } from '../errno.js';
+import { msgMax, msgMnb, msgMni, msgNextId } from '../sysctl/kernel.js';
+import {
+  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
+  capable, copyOut, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
+} from './util.js';
+
+export const MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
+const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13;
+/** MSGSSZ, MSGSEG (clipped to a short), and the pool figures IPC_INFO reports. */
+const MSGSSZ = 16, MSGSEG = 0xffff, MSGMAP = 16384, MSGPOOL = (32000 * 16384) / 1024, MSGTQL = 16384;
+const MSQID_DS_SIZE = 120, MSGINFO_SIZE = 32;
+
+interface Msg { type: number; text: Uint8Array }
+
+export class MsgQueue extends KernIpcPerm {
+  messages: Msg[] = [];
+  cbytes = 0;
+  qbytes: number;
+  stime = 0; rtime = 0; ctime: number;
+  lspid = 0; lrpid = 0;
+  readonly receivers = new WaitQueue();
+  readonly senders = new WaitQueue();
+  constructor(k: Kernel, t: Task, key: number, flg: number) {
+    super(key, flg & S_IRWXUGO, t);
+    this.qbytes = msgMnb.get(k);
+    this.ctime = nowSec(k);
+  }
+}
+
+export const msgIds = (k: Kernel) => nsState(k, 'msg', () => new IpcIds<MsgQueue>());
+
+function freeQueue(k: Kernel, q: MsgQueue): void {
+  msgIds(k).remove(q);
+  q.messages = [];
+  q.receivers.wakeAll();
+  q.senders.wakeAll();
+}
+
+define(NR.msgget, (k, t) => {
+  const key = k.argInt(0), flg = k.argInt(1);
+  const ids = msgIds(k);
+  return ipcget(t, ids, key, flg, {
+    create: () => ids.add(new MsgQueue(k, t, key, flg), msgMni.get(k), msgNextId, k),
+  });
+});
+
+define(NR.msgsnd, (k, t) => {
+  const msqid = k.argInt(0), msgp = k.arg(1), msgsz = k.argLong(2), flg = k.argInt(3);
+  const slept = sleptOn<MsgQueue>(t, NR.msgsnd);
+  if (slept?.deleted) return -EIDRM;
+  const head = t.mm.read(msgp, 8);
+  if (!head) return -EFAULT;
+  const type = Number(new DataView(head.buffer).getBigInt64(0, true));
+  if (msgsz > msgMax.get(k) || msgsz < 0 || msqid < 0) return -EINVAL;
+  if (type < 1) return -EINVAL;
+  if (msgsz > MAX_KERNEL_ALLOC) return -ENOMEM;
+  const text = msgsz ? t.mm.read(msgp + 8, msgsz) : new Uint8Array(0);
+  if (!text) return -EFAULT;
+  const q = msgIds(k).obtain(msqid);
+  if (!q) return -EINVAL;
+  if (!ipcperms(t, q, S_IWUGO)) return -EACCES;
+  // msg_fits_inqueue: the bytes and the message count are both bounded by msg_qbytes.
+  if (msgsz + q.cbytes > q.qbytes || 1 + q.messages.length > q.qbytes) {
+    if (flg & IPC_NOWAIT) return -EAGAIN;
+    return ipcSleep(k, t, NR.msgsnd, q, q.senders);
+  }
+  q.messages.push({ type, text });
+  q.cbytes += msgsz;
+  q.lspid = tgidOf(k);
+  q.stime = nowSec(k);
+  q.receivers.wakeAll();
+  return 0;
+});
+
+/** find_msg: the first message msgtyp selects (the lowest type <= |msgtyp| when negative). */
+function findMsg(q: MsgQueue, msgtyp: number, flg: number): number {
+  if (msgtyp === 0) return q.messages.length ? 0 : -1;
+  if (msgtyp > 0) {
+    const except = (flg & MSG_EXCEPT) !== 0;
+    return q.messages.findIndex((m) => (except ? m.type !== msgtyp : m.type === msgtyp));
+  }
+  const limit = -msgtyp;
+  let best = -1;
+  q.messages.forEach((m, i) => { if (m.type <= limit && (best < 0 || m.type < q.messages[best].type)) best = i; });
+  return best;
+}
+
+define(NR.msgrcv, (k, t) => {
+  const msqid = k.argInt(0), msgp = k.arg(1), bufsz = k.argLong(2), msgtyp = k.argLong(3), flg = k.argInt(4);
+  const slept = sleptOn<MsgQueue>(t, NR.msgrcv);
+  if (slept?.deleted) return -EIDRM;
+  if (msqid < 0 || bufsz < 0) return -EINVAL;
+  // MSG_COPY belongs to checkpoint/restore: it needs IPC_NOWAIT and excludes MSG_EXCEPT.
+  if (flg & MSG_COPY) {
+    if ((flg & MSG_EXCEPT) || !(flg & IPC_NOWAIT)) return -EINVAL;
+  }
+  const q = msgIds(k).obtain(msqid);
+  if (!q) return -EINVAL;
+  if (!ipcperms(t, q, S_IRUGO)) return -EACCES;
+  let i: number;
+  if (flg & MSG_COPY) i = msgtyp >= 0 && msgtyp < q.messages.length ? msgtyp : -1;
+  else i = findMsg(q, msgtyp, flg);
+  if (i < 0) {
+    if (flg & IPC_NOWAIT) return -ENOMSG;
+    return ipcSleep(k, t, NR.msgrcv, q, q.receivers);
+  }
+  const m = q.messages[i];
+  if (bufsz < m.text.length && !(flg & MSG_NOERROR)) return -E2BIG;
+  if (!(flg & MSG_COPY)) {
+    q.messages.splice(i, 1);
+    q.cbytes -= m.text.length;
+    q.lrpid = tgidOf(k);
+    q.rtime = nowSec(k);
+    q.senders.wakeAll();
+  }
+  const n = Math.min(bufsz, m.text.length);
+  const out = new Uint8Array(8 + n);
+  new DataView(out.buffer).setBigInt64(0, BigInt(m.type), true);
+  out.set(m.text.subarray(0, n), 8);
+  return t.mm.write(msgp, out) ? n : -EFAULT;
+});
+
+function putMsqid(k: Kernel, q: MsgQueue): Uint8Array {
+  const b = new Uint8Array(MSQID_DS_SIZE);
+  const dv = new DataView(b.buffer);
+  putIpc64Perm(dv, 0, q);
+  const o = IPC64_PERM_SIZE;
+  dv.setBigInt64(o, BigInt(q.stime), true);
+  dv.setBigInt64(o + 8, BigInt(q.rtime), true);
+  dv.setBigInt64(o + 16, BigInt(q.ctime), true);
+  dv.setBigUint64(o + 24, BigInt(q.cbytes), true);
+  dv.setBigUint64(o + 32, BigInt(q.messages.length), true);
+  dv.setBigUint64(o + 40, BigInt(q.qbytes), true);
+  dv.setInt32(o + 48, q.lspid, true);
+  dv.setInt32(o + 52, q.lrpid, true);
+  void k;
+  return b;
+}
+
+define(NR.msgctl, (k, t) => {
+  const msqid = k.argInt(0), cmd = k.argInt(1), buf = k.arg(2);
+  const ids = msgIds(k);
+  if (msqid < 0 || cmd < 0) return -EINVAL;
+  switch (cmd) {
+    case IPC_INFO: case MSG_INFO: {
+      const b = new Uint8Array(MSGINFO_SIZE);
+      const dv = new DataView(b.buffer);
+      let msgs = 0, bytes = 0;
+      for (const q of ids.all()) { msgs += q.messages.length; bytes += q.cbytes; }
+      dv.setInt32(0, cmd === MSG_INFO ? ids.inUse : MSGPOOL, true);
+      dv.setInt32(4, cmd === MSG_INFO ? msgs : MSGMAP, true);
+      dv.setInt32(8, msgMax.get(k), true);
+      dv.setInt32(12, msgMnb.get(k), true);
+      dv.setInt32(16, msgMni.get(k), true);
+      dv.setInt32(20, MSGSSZ, true);
+      dv.setInt32(24, cmd === MSG_INFO ? bytes : MSGTQL, true);
+      dv.setUint16(28, MSGSEG, true);
+      const e = copyOut(t, buf, b);
+      return e || Math.max(ids.maxIdx(), 0);
+    }
+    case IPC_STAT: case MSG_STAT: case MSG_STAT_ANY: {
+      const q = cmd === IPC_STAT ? ids.obtain(msqid) : ids.atIndex(msqid);
+      if (!q) return -EINVAL;
+      if (cmd !== MSG_STAT_ANY && !ipcperms(t, q, S_IRUGO)) return -EACCES;
+      const e = copyOut(t, buf, putMsqid(k, q));
+      return e || (cmd === IPC_STAT ? 0 : q.id);
+    }
+    case IPC_SET: {
+      const b = t.mm.read(buf, MSQID_DS_SIZE);
+      if (!b) return -EFAULT;
+      const q = ids.obtain(msqid);
+      if (!q) return -EINVAL;
+      const e = ownerOrCapable(t, q);
+      if (e) return e;
+      const dv = new DataView(b.buffer);
+      const qbytes = Number(dv.getBigUint64(IPC64_PERM_SIZE + 40, true));
+      // Raising msg_qbytes past msgmnb takes CAP_SYS_RESOURCE.
+      if (qbytes > msgMnb.get(k) && !capable(t)) return -EPERM;
+      const u = updatePerm(dv, 0, q);
+      if (u) return u;
+      q.qbytes = qbytes;
+      q.ctime = nowSec(k);
+      // More room may let a sender in.
+      q.senders.wakeAll();
+      return 0;
+    }
+    case IPC_RMID: {
+      const q = ids.obtain(msqid);
+      if (!q) return -EINVAL;
+      const e = ownerOrCapable(t, q);
+      if (e) return e;
+      freeQueue(k, q);
+      return 0;
+    }
+    default: return -EINVAL;
+  }
+});
