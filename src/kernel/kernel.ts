@@ -69,8 +69,8 @@ export class Kernel {
   init: Task | null = null;
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
-  /** modeSwitches: user->kernel entries (traps and timer interrupts). */
-  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0, modeSwitches: 0 };
+  /** modeSwitches: user->kernel entries (traps and timer interrupts); niceNs: user time of tasks at nice > 0. */
+  stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0, modeSwitches: 0, niceNs: 0 };
   bootWallMs: number;
   /** Exited tasks not yet reaped (shown as Z in /proc). */
   readonly zombieTasks = new Map<number, Task>();
@@ -258,6 +258,7 @@ export class Kernel {
       const cause = this.hart.run(budget);
       const ran = this.hart.instret - before;
       t.utime += ran;
+      if (t.nice > 0) this.stats.niceNs += ran; // /proc/stat's nice column (account_user_time)
       rq.account(t, ran);
       if (cause >= 0) {
         this.stats.modeSwitches++;

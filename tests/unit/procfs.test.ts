@@ -32,7 +32,7 @@ function fixture() {
     current: null as Task | null,
     pages: new PageAllocator(mem),
     clock: new VirtualClock(1_700_000_000e9, () => instret),
-    stats: { syscalls: 1000, forks: 3, interrupts: 7 },
+    stats: { syscalls: 1000, forks: 3, interrupts: 7, niceNs: 0 },
     hart: { instret }, runqueues: [{ nrSwitches: 42 }],
     cmdline: 'console=ttyS0', hostname: 'tux', domainname: '(none)',
     host: { image: null },

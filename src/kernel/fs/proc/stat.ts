@@ -9,11 +9,11 @@ import { TIMER_IRQ } from './interrupts.js';
 const NR_IRQS = 64;
 /** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
 const NR_SOFTIRQS = 10;
-/** User instructions, charged kernel work and idle time: together the whole uptime. */
+/** User instructions (of niced tasks apart), charged kernel work and idle time: together the whole uptime. */
 export function cpuTimes(k: Kernel): number[] {
-  const user = k.hart.instret, system = k.clock.sysNs, idle = k.clock.idleNs;
+  const nice = k.stats.niceNs, user = k.hart.instret - nice, system = k.clock.sysNs, idle = k.clock.idleNs;
   // user nice system idle iowait irq softirq steal guest guest_nice
-  return [ticks(user), 0, ticks(system), ticks(idle), 0, 0, 0, 0, 0, 0];
+  return [ticks(user), ticks(nice), ticks(system), ticks(idle), 0, 0, 0, 0, 0, 0];
 }
 
 export function stat(k: Kernel): string {
