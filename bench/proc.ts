@@ -70,7 +70,7 @@ export async function benchProc(): Promise<string[]> {
       const q = await perOp((n) => once('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
         'mount --bind "$1" "$0/tmp" && shift && exec chroot "$0" /usr/bin/env -i /tmp/bench_proc "$@"', root, dir, b.name, String(n)],
       b.name, n, problems, 'qemu'), b.qemu);
-      const t = await perOp((n) => once(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'run',
+      const t = await perOp((n) => once(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'run', '--rootfs', root,
         '--add', `${join(dir, 'bench_proc')}:/tmp/bench_proc`, '--', '/tmp/bench_proc', b.name, String(n)],
       b.name, n, problems, 'tuxglass'), b.tg);
       console.log(`${b.label.padEnd(26)} ${(q * 1e6).toFixed(2).padStart(10)} ${(t * 1e6).toFixed(2).padStart(12)} ${(t / q).toFixed(2).padStart(7)}x   ${b.qemu}/${b.tg}`);
