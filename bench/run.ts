@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildGuest, GUEST_SRC } from '../tests/diff/build.js';
 import { REPO, spawnWithTimeout, type RunResult } from '../tests/diff/harness.js';
 import { benchStartup } from './startup.js';
+import { benchProc } from './proc.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
@@ -50,6 +51,12 @@ async function native(): Promise<Timed | undefined> {
 }
 
 async function main(): Promise<number> {
+  // `node dist/bench/run.js proc` runs only the process/thread table.
+  if (process.argv[2] === 'proc') {
+    const problems = await benchProc();
+    for (const p of problems) console.error(`bench: ${p}`);
+    return problems.length ? 1 : 0;
+  }
   const built = await buildGuest(['bench']);
   if (built.skip) { console.error(`bench: ${built.skip}`); return 1; }
   const bin = built.paths.bench!;
@@ -85,6 +92,7 @@ async function main(): Promise<number> {
     console.log('guest MIPS         - (no --stats line from tuxglass)');
   }
   problems.push(...await benchStartup());
+  problems.push(...await benchProc());
   for (const p of problems) console.error(`bench: ${p}`);
   return problems.length ? 1 : 0;
 }

@@ -10,8 +10,10 @@ export class CpuContext {
   frm = 0;
 
   saveFrom(h: Hart): void {
-    this.xl.set(h.xl.subarray(0, 32)); this.xh.set(h.xh.subarray(0, 32));
-    this.fbits.set(h.fbits.subarray(0, 64));
+    // Plain loops: subarray() views would allocate on every context switch.
+    const xl = this.xl, xh = this.xh, hl = h.xl, hh = h.xh, f = this.fbits, hf = h.fbits;
+    for (let i = 0; i < 32; i++) { xl[i] = hl[i]; xh[i] = hh[i]; }
+    for (let i = 0; i < 64; i++) f[i] = hf[i];
     this.pc = h.pc; this.fflags = h.fflags; this.frm = h.frm;
   }
   loadInto(h: Hart): void {

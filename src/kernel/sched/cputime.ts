@@ -14,3 +14,26 @@ export const COPY_NS_PER_BYTE = 0.25;
 export const FAULT_NS = 500;
 /** ...and a major one (the page came from a file or swap). */
 export const MAJOR_FAULT_NS = 5000;
+
+/** What a task accumulates while it runs, in ns and counts (task_struct's utime, stime, nvcsw, nivcsw, min_flt, maj_flt). */
+export interface Usage { utime: number; stime: number; nvcsw: number; nivcsw: number; minFlt: number; majFlt: number }
+
+export function emptyUsage(): Usage {
+  return { utime: 0, stime: 0, nvcsw: 0, nivcsw: 0, minFlt: 0, majFlt: 0 };
+}
+
+export function addUsage(acc: Usage, x: Usage): Usage {
+  acc.utime += x.utime; acc.stime += x.stime; acc.nvcsw += x.nvcsw; acc.nivcsw += x.nivcsw;
+  acc.minFlt += x.minFlt; acc.majFlt += x.majFlt;
+  return acc;
+}
+
+/**
+ * thread_group_cputime and getrusage(RUSAGE_SELF): the threads still in the
+ * group and those already gone, whose counters the group keeps (signal_struct).
+ */
+export function groupUsage(tg: { tasks: Usage[]; exited: Usage }): Usage {
+  const u = addUsage(emptyUsage(), tg.exited);
+  for (const x of tg.tasks) addUsage(u, x);
+  return u;
+}

@@ -7,6 +7,7 @@ import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_
 import { sendSignal } from '../signal/deliver.js';
 import { ptraceExitNotify } from '../ptrace/ptrace.js';
 import { mmRelease } from '../futex/robust.js';
+import { addUsage, groupUsage } from './cputime.js';
 
 /**
  * `code` is a wait status word: (exit code << 8) for exit, signal | 0x80
@@ -21,13 +22,29 @@ export function doExit(k: Kernel, t: Task, status: number, group: boolean): void
   }
   if (!tg.groupExiting) tg.exitStatus = status;
   releaseTask(k, t, tg.groupExiting ? tg.exitStatus : status);
+  // A thread other than the leader is gone at once, unless a tracer has yet to collect it.
+  for (const x of [...tg.tasks]) if (x !== tg.leader && x.state === 'Z' && !x.ptrace) detachThread(k, tg, x);
   if (tg.tasks.every((x) => x.state === 'Z' || x.state === 'X')) exitGroup(k, tg);
+}
+
+/** __exit_signal + __unhash_process: the process keeps a dead thread's counters, not the thread. */
+function detachThread(k: Kernel, tg: ThreadGroup, x: Task): void {
+  addUsage(tg.exited, x);
+  const io = tg.exitedIo, i = x.ioac;
+  io.rchar += i.rchar; io.wchar += i.wchar; io.syscr += i.syscr; io.syscw += i.syscw;
+  io.readBytes += i.readBytes; io.writeBytes += i.writeBytes; io.cancelledWriteBytes += i.cancelledWriteBytes;
+  x.state = 'X';
+  k.zombieTasks.delete(x.tid);
+  const at = tg.tasks.indexOf(x);
+  if (at > 0) tg.tasks.splice(at, 1);
 }
 
 function releaseTask(k: Kernel, t: Task, status: number): void {
   for (const q of t.sleepingOn) q.remove(t);
   t.sleepingOn = [];
   t.state = 'Z';
+  // setmax_mm_hiwater_rss: the largest the address space was while the process used it (ru_maxrss).
+  t.tg.maxrss = Math.max(t.tg.maxrss, t.mm.rss * 4);
   k.dequeue(t);
   k.detach(t);
   k.onInterrupt.delete(t);
@@ -51,8 +68,7 @@ export function deThread(k: Kernel, t: Task): void {
   for (const x of [...tg.tasks]) {
     if (x === t) continue;
     if (x.state !== 'Z' && x.state !== 'X') releaseTask(k, x, 9); // SIGKILLed, as zap_other_threads does
-    x.state = 'X';
-    k.zombieTasks.delete(x.tid);
+    detachThread(k, tg, x);
   }
   tg.tasks = [t];
   if (t.tid !== tg.tgid) {
@@ -94,10 +110,12 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
   const code = (status & 0x7f) === 0 ? CLD_EXITED : (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
   const ws = code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f;
   const leader = tg.leader;
-  if (tg.exitSignal) sendSignal(k, parent, { signo: tg.exitSignal, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(leader.utime / 1e7), stime: Math.floor(leader.stime / 1e7) });
+  // si_utime/si_stime: the whole process's CPU time, in clock ticks.
+  const used = groupUsage(tg);
+  if (tg.exitSignal) sendSignal(k, parent, { signo: tg.exitSignal, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(used.utime / 1e7), stime: Math.floor(used.stime / 1e7) });
   // A parent ignoring SIGCHLD (or with SA_NOCLDWAIT) never sees zombies.
   if (act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
-    reap(k, tg);
+    reap(k, tg, false);
   }
   parent.childWait.wakeAll();
 }
@@ -107,16 +125,22 @@ function findReaper(k: Kernel, tg: ThreadGroup): ThreadGroup | null {
   return k.init && !k.init.tg.zombie ? k.init.tg : null;
 }
 
-/** Remove a zombie for good (wait() collected it). */
-export function reap(k: Kernel, tg: ThreadGroup): void {
+/**
+ * Remove a zombie for good. `collected`: a wait() took it, so its times join
+ * the parent's children's times; an auto-reaped child's (SIGCHLD ignored) do not.
+ */
+export function reap(k: Kernel, tg: ThreadGroup, collected = true): void {
   tg.reaped = true;
   tg.exitWait.wakeAll();
   tg.parent?.children.delete(tg);
-  if (tg.parent) {
-    for (const x of tg.tasks) { tg.parent.cutime += x.utime; tg.parent.cstime += x.stime; }
-    tg.parent.cutime += tg.cutime; tg.parent.cstime += tg.cstime;
-    for (const x of tg.tasks) { tg.parent.cminFlt += x.minFlt; tg.parent.cmajFlt += x.majFlt; }
-    tg.parent.cminFlt += tg.cminFlt; tg.parent.cmajFlt += tg.cmajFlt;
+  const p = tg.parent;
+  if (p && collected) {
+    // wait_task_zombie: the child's own figures and those of the children it reaped.
+    const u = groupUsage(tg);
+    p.cutime += u.utime + tg.cutime; p.cstime += u.stime + tg.cstime;
+    p.cminFlt += u.minFlt + tg.cminFlt; p.cmajFlt += u.majFlt + tg.cmajFlt;
+    p.cnvcsw += u.nvcsw + tg.cnvcsw; p.cnivcsw += u.nivcsw + tg.cnivcsw;
+    p.cmaxrss = Math.max(p.cmaxrss, tg.maxrss, tg.cmaxrss);
   }
   for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
   k.groups.delete(tg.tgid);

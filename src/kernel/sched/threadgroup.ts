@@ -2,7 +2,8 @@
 // group carries the parent/child links, process group, session, shared
 // pending signals, resource limits and the exit status its parent collects.
 import { WaitQueue } from './waitqueue.js';
-import type { Task } from './task.js';
+import { TaskIoAccounting, type Task } from './task.js';
+import { emptyUsage, type Usage } from './cputime.js';
 import type { SigInfo } from '../signal/signals.js';
 
 export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
@@ -52,9 +53,18 @@ export class ThreadGroup {
   /** Times of reaped children, for times() and RUSAGE_CHILDREN. */
   cutime = 0;
   cstime = 0;
-  /** Faults of reaped children (cmin_flt, cmaj_flt). */
+  /** Faults and context switches of reaped children (cmin_flt, cmaj_flt, cnvcsw, cnivcsw). */
   cminFlt = 0;
   cmajFlt = 0;
+  cnvcsw = 0;
+  cnivcsw = 0;
+  /** Largest resident set of a reaped child or its descendants, in KiB (cmaxrss)... */
+  cmaxrss = 0;
+  /** ...and of this process's address space when its threads left it (maxrss). */
+  maxrss = 0;
+  /** Counters of threads that have exited and left the group (signal_struct's utime, stime, ...). */
+  exited: Usage = emptyUsage();
+  exitedIo = new TaskIoAccounting();
   /** oom_score_adj (-1000..1000), shared by the threads and inherited across fork. */
   oomScoreAdj = 0;
   /** The floor an unprivileged writer may lower oom_score_adj to. */

@@ -6,7 +6,7 @@ import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { StructWriter } from './uaccess.js';
 import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
-import { rusageBuf } from './process.js';
+import { rusage } from '../sched/rusage.js';
 import { UTS_RELEASE, UTS_VERSION, UTS_MACHINE } from '../version.js';
 
 define(NR.getuid, (_k, t) => t.cred.uid);
@@ -160,13 +160,8 @@ define(NR.setrlimit, (k, t) => {
 
 define(NR.getrusage, (k, t) => {
   const who = k.argInt(0);
-  let ut = 0, st = 0, minflt = 0, majflt = 0, nvcsw = 0, nivcsw = 0;
-  const add = (x: Task) => { ut += x.utime; st += x.stime; minflt += x.minFlt; majflt += x.majFlt; nvcsw += x.nvcsw; nivcsw += x.nivcsw; };
-  if (who === 0) for (const x of t.tg.tasks) add(x);
-  else if (who === -1) { ut = t.tg.cutime; st = t.tg.cstime; minflt = t.tg.cminFlt; majflt = t.tg.cmajFlt; }
-  else if (who === 1) add(t);
-  else return -EINVAL;
-  const ru = rusageBuf(ut, st, { maxrss: t.mm.rss * 4, minflt, majflt, nvcsw, nivcsw });
+  const ru = rusage(t, who);
+  if (!ru) return -EINVAL;
   return t.mm.write(k.arg(1), ru) ? 0 : -EFAULT;
 });
 

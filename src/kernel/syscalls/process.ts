@@ -11,6 +11,7 @@ import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
 import { SIG_IGN } from '../signal/signals.js';
 import { reap } from '../sched/exit.js';
+import { rusage, RUSAGE_BOTH } from '../sched/rusage.js';
 import { execve, EXEC_KILLED } from '../exec/execve.js';
 import { userPath, userStringArray, StructWriter } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
@@ -240,7 +241,7 @@ define(NR.wait4, (k, t) => {
   const status = waitStatus(k, found, true);
   if (statusAddr && !t.mm.writeU32(statusAddr, status)) return -EFAULT;
   if (ruAddr) {
-    const ru = rusageBuf(found.tg.leader.utime + found.tg.cutime, found.tg.leader.stime + found.tg.cstime);
+    const ru = rusage(found.tg.leader, RUSAGE_BOTH)!;
     if (!t.mm.write(ruAddr, ru)) return -EFAULT;
   }
   const tgid = found.kind === 'ptrace' ? found.task.tid : found.tg.tgid;
@@ -293,15 +294,6 @@ define(NR.waitid, (k, t) => {
   return 0;
 });
 
-export function rusageBuf(utimeNs: number, stimeNs: number, extra?: { maxrss?: number; minflt?: number; majflt?: number; nvcsw?: number; nivcsw?: number }): Uint8Array {
-  const w = new StructWriter(144);
-  const tv = (off: number, ns: number) => { w.i64(off, Math.floor(ns / 1e9)); w.i64(off + 8, Math.floor((ns % 1e9) / 1000)); };
-  tv(0, utimeNs); tv(16, stimeNs);
-  if (extra) {
-    w.i64(32, extra.maxrss ?? 0).i64(64, extra.minflt ?? 0).i64(72, extra.majflt ?? 0).i64(128, extra.nvcsw ?? 0).i64(136, extra.nivcsw ?? 0);
-  }
-  return w.buf;
-}
 
 define(NR.getpid, (_k, t) => t.pid);
 define(NR.gettid, (_k, t) => t.tid);

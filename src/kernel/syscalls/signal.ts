@@ -37,7 +37,7 @@ define(NR.rt_sigaction, (k, t) => {
       const bit = 1n << BigInt(sig - 1);
       t.tg.pending &= ~bit;
       for (const x of t.tg.tasks) x.pending &= ~bit;
-      if (sig === SIGCHLD) for (const c of [...t.tg.children]) if (c.zombie) reap(k, c);
+      if (sig === SIGCHLD) for (const c of [...t.tg.children]) if (c.zombie) reap(k, c, false);
     }
   }
   return 0;

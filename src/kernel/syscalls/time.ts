@@ -1,4 +1,5 @@
 // Clocks and sleeping, in virtual time.
+import { groupUsage } from '../sched/cputime.js';
 import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
@@ -14,7 +15,7 @@ export function clockNs(k: Kernel, t: Task, id: number): number | null {
     case CLOCK_TAI: return k.clock.realtime() + 37e9;
     case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: case CLOCK_BOOTTIME_ALARM:
       return k.clock.monotonic();
-    case CLOCK_PROCESS_CPUTIME_ID: return t.tg.tasks.reduce((n, x) => n + x.utime + x.stime, 0) + (k.current === t ? 0 : 0);
+    case CLOCK_PROCESS_CPUTIME_ID: { const u = groupUsage(t.tg); return u.utime + u.stime; }
     case CLOCK_THREAD_CPUTIME_ID: return t.utime + t.stime;
     default: return null;
   }
@@ -97,9 +98,9 @@ define(NR.clock_nanosleep, (k, t) => {
 
 define(NR.times, (k, t) => {
   const tick = (ns: number) => Math.floor(ns / 1e7);
-  const ut = t.tg.tasks.reduce((n, x) => n + x.utime, 0), st = t.tg.tasks.reduce((n, x) => n + x.stime, 0);
+  const u = groupUsage(t.tg);
   if (k.arg(0)) {
-    const w = new StructWriter(32).i64(0, tick(ut)).i64(8, tick(st)).i64(16, tick(t.tg.cutime)).i64(24, tick(t.tg.cstime));
+    const w = new StructWriter(32).i64(0, tick(u.utime)).i64(8, tick(u.stime)).i64(16, tick(t.tg.cutime)).i64(24, tick(t.tg.cstime));
     if (!t.mm.write(k.arg(0), w.buf)) return -EFAULT;
   }
   return tick(k.clock.monotonic());

@@ -1,6 +1,7 @@
 // /proc/PID/stat and /proc/PID/status in the text Linux 6.12's
 // fs/proc/array.c prints (do_task_stat, proc_pid_status): ps, top and pgrep
 // parse these field by field.
+import { groupUsage } from '../../sched/cputime.js';
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { RLIMIT_RSS, RLIMIT_SIGPENDING } from '../../sched/threadgroup.js';
@@ -33,9 +34,7 @@ function sigIgnCatch(t: Task): { ign: bigint; catch: bigint } {
 
 /** Times of the whole group, dead threads included (thread_group_cputime). */
 function groupTimes(t: Task): { utime: number; stime: number } {
-  let utime = 0, stime = 0;
-  for (const x of t.tg.tasks) { utime += x.utime; stime += x.stime; }
-  return { utime, stime };
+  return groupUsage(t.tg);
 }
 
 const low31 = (s: bigint) => Number(s & 0x7fffffffn);
@@ -50,8 +49,7 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
   const { ign, catch: cat } = sigIgnCatch(t);
   const { utime, stime } = whole ? groupTimes(t) : { utime: t.utime, stime: t.stime };
   // Faults of this thread, or of every thread of the group (dead ones included).
-  let minFlt = 0, majFlt = 0;
-  for (const x of whole ? tg.tasks : [t]) { minFlt += x.minFlt; majFlt += x.majFlt; }
+  const { minFlt, majFlt } = whole ? groupUsage(tg) : t;
   const seg = mm ? segments(t, mm) : null;
   const leader = tg.tasks[0] === t;
   let exitCode = t.state === 'Z' ? tg.exitStatus : 0;

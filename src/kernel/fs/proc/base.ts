@@ -90,8 +90,7 @@ function loginuidStore(k: Kernel, t: Task) {
 /** do_io_accounting: one thread's counters, or the whole group's (exited threads included). */
 export function ioAccounting(t: Task, whole: boolean): string {
   const a = { rchar: 0, wchar: 0, syscr: 0, syscw: 0, readBytes: 0, writeBytes: 0, cancelledWriteBytes: 0 };
-  for (const x of whole ? t.tg.tasks : [t]) {
-    const i = x.ioac;
+  for (const i of whole ? [t.tg.exitedIo, ...t.tg.tasks.map((x) => x.ioac)] : [t.ioac]) {
     a.rchar += i.rchar; a.wchar += i.wchar; a.syscr += i.syscr; a.syscw += i.syscw;
     a.readBytes += i.readBytes; a.writeBytes += i.writeBytes; a.cancelledWriteBytes += i.cancelledWriteBytes;
   }
