@@ -49,7 +49,17 @@ export class FairClass implements SchedClass {
   nrRunning = 0;
   /** Sum of the weights of queued tasks, curr included (cfs_rq->load). */
   load = 0;
-  minVruntime = 0;
+  /**
+   * min_vruntime, brought up to date when read: update_curr runs on every
+   * slice and syscall, and finding the minimum walks the tree (EEVDF's is
+   * sorted by deadline), so the walk waits until someone needs the value.
+   */
+  private minV = 0;
+  private minStale = false;
+  get minVruntime(): number {
+    if (this.minStale) { this.minStale = false; this.updateMinVruntime(); }
+    return this.minV;
+  }
 
   constructor(readonly eevdf: boolean) {
     this.tree = eevdf
@@ -78,7 +88,7 @@ export class FairClass implements SchedClass {
     if (this.curr && this.curr.se.onRq) m = this.curr.se.vruntime;
     if (this.eevdf) { for (const t of this.tree) if (t.se.vruntime < m) m = t.se.vruntime; }
     else { const l = this.tree.first(); if (l && l.se.vruntime < m) m = l.se.vruntime; }
-    if (m !== Infinity && m > this.minVruntime) this.minVruntime = m;
+    if (m !== Infinity && m > this.minV) this.minV = m;
   }
 
   /** CFS's __sched_period and sched_slice: a share of the latency period by weight. */
@@ -134,7 +144,7 @@ export class FairClass implements SchedClass {
     this.nrRunning--;
     this.load -= se.weight;
     if (!this.eevdf && !(flags & DEQUEUE_SLEEP)) se.vruntime -= this.minVruntime;
-    this.updateMinVruntime();
+    this.minStale = true;
   }
 
   /** pick_eevdf: the earliest virtual deadline among the eligible; the running one keeps its slice (RUN_TO_PARITY). */
@@ -181,7 +191,7 @@ export class FairClass implements SchedClass {
       se.deadline = se.vruntime + calcDeltaFair(se.slice, se.weight);
       if (this.nrRunning > 1) rq.resched();
     }
-    this.updateMinVruntime();
+    this.minStale = true;
   }
 
   tick(rq: Runqueue, t: Task): void {
