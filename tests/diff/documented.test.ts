@@ -74,7 +74,28 @@ const EXPECTED: Record<string, string> = {
     "unknown key: cpus 0, key -1\n" +
     "hwprobe(w, 2, 0, &set, 1) = -1 EINVAL\n" +
     "hwprobe(w, 2, 8, NULL, 1) = -1 EINVAL\n" +
-    "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n",
+    "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n" +
+    // The same answers through __vdso_riscv_hwprobe (arch/riscv/kernel/vdso/hwprobe.c):
+    // from [vvar], for any cpu set as the cpus are all the same; flags go to the kernel.
+    "vdso hwprobe found: 1\n" +
+    "vp(p, 12, 0, NULL, 0) = 0\n" +
+    "vdso key 0 = 0\n" +
+    "vdso key 1 = 0\n" +
+    "vdso key 2 = 0\n" +
+    "vdso key 3 = 0x1\n" +
+    "vdso key 4 = 0x280000000003\n" +
+    "vdso key 5 = 0x2\n" +
+    "vdso key 6 = 0\n" +
+    "vdso key 7 = 0x4000000000\n" +
+    "vdso key 8 = 0x989680\n" +
+    "vdso key 9 = 0x2\n" +
+    "vdso key -1 = 0\n" +
+    "vdso key -1 = 0\n" +
+    "vp(&q, 1, sizeof set, &set, 0) = 0\n" +
+    "vdso any set IMA_EXT_0 = 0x280000000003\n" +
+    "vp(&q, 1, 0, NULL, 2) = -22\n" +
+    "vp(w, 2, sizeof set, &set, 1) = 0\n" +
+    "vdso cpus with FD|C and IMA: 0x1\n",
   // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
   // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
   // VmLck at once and refuses a NULL syslog buffer with EINVAL.
