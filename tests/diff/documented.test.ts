@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'sys_states'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
@@ -177,6 +177,34 @@ const EXPECTED: Record<string, string> = {
     "fork bomb as nobody stopped by EAGAIN after some forks\n" +
     "after reaping, fork works again: 1\n" +
     "SA_NOCLDSTOP: signals for stop=0\n",
+  // Task states as fs/proc/array.c names them: S, T (job control) and back,
+  // Z, t (a ptrace stop), D (the vfork parent: TASK_KILLABLE, which a caught
+  // signal does not end), and a group stop reaching every thread.
+  sys_states:
+    "sleeping child: stat S, status \"S (sleeping)\"\n" +
+    "waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP = 1\n" +
+    "stopped child: stat T, status \"T (stopped)\"\n" +
+    "waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st) = 1\n" +
+    "continued child: stat S, status \"S (sleeping)\"\n" +
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "zombie child: stat Z, status \"Z (zombie)\"\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) = 1\n" +
+    "waitpid(c, &st, 0) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGUSR1 = 1\n" +
+    "ptrace-stopped child: stat t, status \"t (tracing stop)\"\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = 0\n" +
+    "waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 7 = 1\n" +
+    "vfork parent: stat D, status \"D (disk sleep)\"\n" +
+    "vfork parent after SIGUSR1: stat D\n" +
+    "waitpid(c, &st, 0) == c = 1\n" +
+    "handler ran after vfork returned: 1\n" +
+    "pipe(pfd) = 0\n" +
+    "read(pfd[0], &x, 1) = 1\n" +
+    "threaded child: 3 threads, states SSS\n" +
+    "waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) = 1\n" +
+    "after SIGSTOP: 3 threads, states TTT\n" +
+    "waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st) = 1\n" +
+    "after SIGCONT: 3 threads, states SSS\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n",
 };
 
 /** Arguments that select the part of a program qemu-user cannot judge. */

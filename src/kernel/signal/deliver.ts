@@ -23,6 +23,19 @@ export function hasDeliverable(t: Task): boolean {
   return p !== 0n && (p & ~t.blocked) !== 0n;
 }
 
+/** Whether a pending signal will kill t's group (Linux's fatal_signal_pending after complete_signal): wakes a killable sleep. */
+export function fatalSignalPending(t: Task): boolean {
+  const p = (t.pending | t.tg.pending) & ~t.blocked;
+  if (p & sigbit(SIGKILL)) return true;
+  if (t.ptrace) return false; // a tracer sees the signal first
+  for (let sig = 1; sig <= 64; sig++) {
+    if (!(p & sigbit(sig))) continue;
+    const da = defaultAction(sig);
+    if (t.sighand.actions[sig].handler === SIG_DFL && (da === 'term' || da === 'core')) return true;
+  }
+  return false;
+}
+
 function isIgnored(t: Task, sig: number): boolean {
   // A tracer sees every signal, ignored ones too (sig_ignored).
   if (t.ptrace) return false;
@@ -66,7 +79,10 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
-    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) { x.wake(); break; }
+    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) {
+      if (x.state !== 'D' || fatalSignalPending(x)) x.wake();
+      break;
+    }
   }
 }
 
