@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'sys_sigqueue'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -61,6 +61,9 @@ const cases: DiffCase[] = [
   // Wait statuses and options, zombies and orphans, SIGCHLD codes, groups, exec from a thread,
   // signalfd, pidfd, real-time queueing order, a signal storm, EINTR and SA_RESTART.
   prog('sys_wait', '/tmp/sys_wait', [], { stdout: /zombie state stat=Z status=Z\n(.*\n)*exec from a non-leader thread: exited 3\n(.*\n)*waitid P_PIDFD: 0 code=2 status=15\n(.*\n)*rt order: 101 102 103 1 2 3\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
+  // siginfo (si_code, si_pid, si_value) per sender, tkill/tgkill and rt_sigqueueinfo rules,
+  // the alternate signal stack, pending sets per thread and process, RT queueing, sigtimedwait.
+  prog('sys_sigqueue', '/tmp/sys_sigqueue', [], { stdout: /SA_ONSTACK: on alt stack 1, ss_flags 1\n(.*\n)*other thread: pending usr1=0 usr2=1 rtmin=0\nmain thread: pending usr1=1 usr2=1 rtmin=0\n(.*\n)*delivery order: RTMIN\+2\/1 RTMIN\+2\/2 RTMIN\+2\/3 RTMIN\+0\/1 RTMIN\+0\/2 RTMIN\+0\/3 12\/0 10\/0\n/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

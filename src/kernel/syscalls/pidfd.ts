@@ -34,7 +34,7 @@ define(NR.pidfd_send_signal, (k, t) => {
   if (tg.zombie || tg.reaped) return -ESRCH;
   let info;
   if (infoAddr) {
-    const i = userSigInfo(t, tg.leader, sig, infoAddr);
+    const i = userSigInfo(t, tg === t.tg, sig, infoAddr);
     if (typeof i === 'number') return i;
     if (i.signo !== sig) return -EINVAL;
     info = i;
