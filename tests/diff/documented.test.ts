@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'sys_states'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'sys_states', 'sys_sigstorm'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
@@ -156,7 +156,26 @@ const EXPECTED: Record<string, string> = {
     "grand_first_sigstop && grand_exit7: yes\n" +
     "sigchld_seen: yes\n" +
     "exec_event && exec_msg_ok: yes\n" +
-    "ptrace(PTRACE_PEEKDATA, child, secret, 0) = -1 ESRCH\n",
+    "ptrace(PTRACE_PEEKDATA, child, secret, 0) = -1 ESRCH\n" +
+    // A pid that vanishes: a zombie cannot be attached (EPERM), a reaped pid or a
+    // killed tracee is gone (ESRCH); no request touches what is left of it.
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = -1 EPERM\n" +
+    "ptrace(PTRACE_SEIZE, c, 0, 0) = -1 EPERM\n" +
+    "waitpid(c, &st, 0) == c = 1\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_SEIZE, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_DETACH, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = 0\n" +
+    "waitpid(c, &st, 0) == c && WIFSTOPPED(st) = 1\n" +
+    "kill(c, SIGKILL) = 0\n" +
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "getregs(c, &r, NULL) = -1 ESRCH\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_DETACH, c, 0, 0) = -1 ESRCH\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n" +
+    "ptrace(PTRACE_INTERRUPT, c, 0, 0) = -1 ESRCH\n",
   // qemu-user has neither futex_waitv nor set_robust_list (ENOSYS). futex_waitv(2)
   // returns the woken index; kernel/futex/core.c handle_futex_death leaves
   // FUTEX_WAITERS | FUTEX_OWNER_DIED with no owner TID; the head is 24 bytes.
@@ -205,6 +224,20 @@ const EXPECTED: Record<string, string> = {
     "waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st) = 1\n" +
     "after SIGCONT: 3 threads, states SSS\n" +
     "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n",
+  // A signal storm against RLIMIT_SIGPENDING (sigqueue(3): EAGAIN for a real-time
+  // signal; a standard one loses its siginfo; kill() is never refused).
+  sys_sigstorm:
+    "queued until EAGAIN: count == RLIMIT_SIGPENDING: 1\n" +
+    "sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 5}) = 0\n" +
+    "sigwaitinfo(&u2, &si) = 12\n" +
+    "its siginfo: code=0 pid=0 value=0\n" +
+    "kill(getpid(), SIGUSR1) = 0\n" +
+    "kill with a full queue handled: 1\n" +
+    "parent sent 100000 signals, failures 0\n" +
+    "read(done, &c, 1) = 1\n" +
+    "drained EAGAIN: all 1, in order 1\n" +
+    "storm handled at least once, at most 100001 times: 1\n" +
+    "waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0 = 1\n",
 };
 
 /** Arguments that select the part of a program qemu-user cannot judge. */

@@ -40,8 +40,7 @@ define(NR.pidfd_send_signal, (k, t) => {
     info = i;
   } else info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   if (!canSignal(t, tg.leader, sig)) return -EPERM;
-  if (sig) sendSignal(k, tg, info);
-  return 0;
+  return sig ? sendSignal(k, tg, info) : 0;
 });
 
 define(NR.pidfd_getfd, (k, t) => {

@@ -172,8 +172,7 @@ define(NR.rt_sigqueueinfo, (k, t) => {
   if (!g || g.zombie) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (!canSignal(t, g.leader, sig)) return -EPERM;
-  if (sig) sendSignal(k, g, info);
-  return 0;
+  return sig ? sendSignal(k, g, info) : 0;
 });
 
 define(NR.rt_tgsigqueueinfo, (k, t) => {
@@ -184,8 +183,7 @@ define(NR.rt_tgsigqueueinfo, (k, t) => {
   const target = k.tasks.get(tid);
   if (!target || target.tg.tgid !== tgid) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
-  if (sig) sendSignal(k, target.tg, info, target);
-  return 0;
+  return sig ? sendSignal(k, target.tg, info, target) : 0;
 });
 
 define(NR.rt_sigtimedwait, (k, t) => {
