@@ -168,8 +168,13 @@ export function handleSignals(k: Kernel, t: Task): void {
     // An interrupted syscall restarts after the handler only with SA_RESTART (signal(7)).
     const restart = t.sys !== null && t.sys.restart !== 'never' &&
       (t.sys.restart === 'nointr' || ((act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr)));
+    // A caught signal ends a sleeping call; the call leaves its queues, and may
+    // have completed meanwhile (a futex wake, a vfork child that let go).
+    const done = caught && t.sys ? k.onInterrupt.get(t)?.() : undefined;
     // A tracer sees the interrupted call end before the signal (strace's order).
-    if (caught && t.sys && k.trace.sysExit.length && !restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
+    if (caught && t.sys && k.trace.sysExit.length && !t.sys.progress && (typeof done === 'number' || !restart)) {
+      k.trace.fireExit(t, t.sys.nr, typeof done === 'number' ? done : -ERESTARTSYS);
+    }
     for (const h of k.trace.signalDeliver) h(t, sig, info);
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
@@ -188,8 +193,6 @@ export function handleSignals(k: Kernel, t: Task): void {
     // A handler: finish an interrupted syscall first.
     k.syncRegs(t);
     if (t.sys) {
-      // The sleeping call leaves its queues; it may have completed meanwhile (a futex wake).
-      const done = k.onInterrupt.get(t)?.();
       if (!restart || typeof done === 'number') {
         const ret = typeof done === 'number' ? done : t.sys.progress ? t.sys.progress : -EINTR;
         t.ctx.set(10, ret);
