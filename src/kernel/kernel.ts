@@ -16,7 +16,7 @@ import { BLOCKED, ENOSYS } from './errno.js';
 import { syscallTable, NORETURN } from './syscalls/table.js';
 import { Tracepoints } from './trace/tracepoint.js';
 import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT } from './signal/signals.js';
-import { forceSignal, handleSignals, hasDeliverable } from './signal/deliver.js';
+import { forceSignal, handleSignals, hasDeliverable, fatalSignalPending } from './signal/deliver.js';
 import { doExit } from './sched/exit.js';
 import { Vfs } from './fs/vfs.js';
 import { setFsClock } from './fs/clock.js';
@@ -491,7 +491,7 @@ export class Kernel {
     if (ret === BLOCKED) {
       if (!t.sys) t.sys = { nr };
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
-      if (t.state === 'S' && hasDeliverable(t)) t.wake();
+      if (t.state === 'S' ? hasDeliverable(t) : t.state === 'D' && fatalSignalPending(t)) t.wake();
       if (t.ptrace?.queued.length) ptraceSyscallExit(this, t, false);
       return;
     }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
@@ -74,7 +74,28 @@ const EXPECTED: Record<string, string> = {
     "unknown key: cpus 0, key -1\n" +
     "hwprobe(w, 2, 0, &set, 1) = -1 EINVAL\n" +
     "hwprobe(w, 2, 8, NULL, 1) = -1 EINVAL\n" +
-    "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n",
+    "hwprobe(w, 2, 8, &set, 3) = -1 EINVAL\n" +
+    // The same answers through __vdso_riscv_hwprobe (arch/riscv/kernel/vdso/hwprobe.c):
+    // from [vvar], for any cpu set as the cpus are all the same; flags go to the kernel.
+    "vdso hwprobe found: 1\n" +
+    "vp(p, 12, 0, NULL, 0) = 0\n" +
+    "vdso key 0 = 0\n" +
+    "vdso key 1 = 0\n" +
+    "vdso key 2 = 0\n" +
+    "vdso key 3 = 0x1\n" +
+    "vdso key 4 = 0x280000000003\n" +
+    "vdso key 5 = 0x2\n" +
+    "vdso key 6 = 0\n" +
+    "vdso key 7 = 0x4000000000\n" +
+    "vdso key 8 = 0x989680\n" +
+    "vdso key 9 = 0x2\n" +
+    "vdso key -1 = 0\n" +
+    "vdso key -1 = 0\n" +
+    "vp(&q, 1, sizeof set, &set, 0) = 0\n" +
+    "vdso any set IMA_EXT_0 = 0x280000000003\n" +
+    "vp(&q, 1, 0, NULL, 2) = -22\n" +
+    "vp(w, 2, sizeof set, &set, 1) = 0\n" +
+    "vdso cpus with FD|C and IMA: 0x1\n",
   // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
   // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
   // VmLck at once and refuses a NULL syslog buffer with EINVAL.
@@ -135,7 +156,26 @@ const EXPECTED: Record<string, string> = {
     "grand_first_sigstop && grand_exit7: yes\n" +
     "sigchld_seen: yes\n" +
     "exec_event && exec_msg_ok: yes\n" +
-    "ptrace(PTRACE_PEEKDATA, child, secret, 0) = -1 ESRCH\n",
+    "ptrace(PTRACE_PEEKDATA, child, secret, 0) = -1 ESRCH\n" +
+    // A pid that vanishes: a zombie cannot be attached (EPERM), a reaped pid or a
+    // killed tracee is gone (ESRCH); no request touches what is left of it.
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = -1 EPERM\n" +
+    "ptrace(PTRACE_SEIZE, c, 0, 0) = -1 EPERM\n" +
+    "waitpid(c, &st, 0) == c = 1\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_SEIZE, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_DETACH, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_ATTACH, c, 0, 0) = 0\n" +
+    "waitpid(c, &st, 0) == c && WIFSTOPPED(st) = 1\n" +
+    "kill(c, SIGKILL) = 0\n" +
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "getregs(c, &r, NULL) = -1 ESRCH\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = -1 ESRCH\n" +
+    "ptrace(PTRACE_DETACH, c, 0, 0) = -1 ESRCH\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n" +
+    "ptrace(PTRACE_INTERRUPT, c, 0, 0) = -1 ESRCH\n",
   // qemu-user has neither futex_waitv nor set_robust_list (ENOSYS). futex_waitv(2)
   // returns the woken index; kernel/futex/core.c handle_futex_death leaves
   // FUTEX_WAITERS | FUTEX_OWNER_DIED with no owner TID; the head is 24 bytes.
@@ -190,6 +230,48 @@ const EXPECTED: Record<string, string> = {
     "mq_notify(q, &badev) = -1 EINVAL\n" +
     "mq_notify(99, NULL) = -1 EBADF\n" +
     "done\n",
+  // Task states as fs/proc/array.c names them: S, T (job control) and back,
+  // Z, t (a ptrace stop), D (the vfork parent: TASK_KILLABLE, which a caught
+  // signal does not end), and a group stop reaching every thread.
+  sys_states:
+    "sleeping child: stat S, status \"S (sleeping)\"\n" +
+    "waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP = 1\n" +
+    "stopped child: stat T, status \"T (stopped)\"\n" +
+    "waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st) = 1\n" +
+    "continued child: stat S, status \"S (sleeping)\"\n" +
+    "waitid(P_PID, c, &si, WEXITED | WNOWAIT) = 0\n" +
+    "zombie child: stat Z, status \"Z (zombie)\"\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) = 1\n" +
+    "waitpid(c, &st, 0) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGUSR1 = 1\n" +
+    "ptrace-stopped child: stat t, status \"t (tracing stop)\"\n" +
+    "ptrace(PTRACE_CONT, c, 0, 0) = 0\n" +
+    "waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 7 = 1\n" +
+    "vfork parent: stat D, status \"D (disk sleep)\"\n" +
+    "vfork parent after SIGUSR1: stat D\n" +
+    "waitpid(c, &st, 0) == c = 1\n" +
+    "handler ran after vfork returned: 1\n" +
+    "pipe(pfd) = 0\n" +
+    "read(pfd[0], &x, 1) = 1\n" +
+    "threaded child: 3 threads, states SSS\n" +
+    "waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) = 1\n" +
+    "after SIGSTOP: 3 threads, states TTT\n" +
+    "waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st) = 1\n" +
+    "after SIGCONT: 3 threads, states SSS\n" +
+    "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n",
+  // A signal storm against RLIMIT_SIGPENDING (sigqueue(3): EAGAIN for a real-time
+  // signal; a standard one loses its siginfo; kill() is never refused).
+  sys_sigstorm:
+    "queued until EAGAIN: count == RLIMIT_SIGPENDING: 1\n" +
+    "sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 5}) = 0\n" +
+    "sigwaitinfo(&u2, &si) = 12\n" +
+    "its siginfo: code=0 pid=0 value=0\n" +
+    "kill(getpid(), SIGUSR1) = 0\n" +
+    "kill with a full queue handled: 1\n" +
+    "parent sent 100000 signals, failures 0\n" +
+    "read(done, &c, 1) = 1\n" +
+    "drained EAGAIN: all 1, in order 1\n" +
+    "storm handled at least once, at most 100001 times: 1\n" +
+    "waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0 = 1\n",
 };
 
 /** Arguments that select the part of a program qemu-user cannot judge. */

@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -65,6 +65,9 @@ const cases: DiffCase[] = [
   prog('ipc_sysv', '/tmp/ipc_sysv', [], { stdout: /while sender blocked: qnum=2\n(.*\n)*receiver on removed queue exit 0\n(.*\n)*after undo 3 0\n(.*\n)*parent sees \[child wrote\] nattch=1\n(.*\n)*after RMID: key=0 mode=1600 nattch=1\n(.*\n)*done\n$/ }),
   // POSIX message queues (priorities, O_NONBLOCK, timeouts, the mqueue fs and its limits) and shm_open + MAP_SHARED across fork.
   prog('ipc_posix', '/tmp/ipc_posix', [], { stdout: /mq_receive = 4 prio=5 \[high\]\n(.*\n)*read \/tmp\/mq\/tgq \(60 bytes\): QSIZE:12 +NOTIFY:0 +SIGNO:0 +NOTIFY_PID:0\n(.*\n)*mq_open\("\/user2", O_CREAT \| O_RDWR, 0600, &six\) = -1 ENOSPC\n(.*\n)*parent sees \[child\] \[child two\]\n(.*\n)*done\n$/ }),
+  // siginfo (si_code, si_pid, si_value) per sender, tkill/tgkill and rt_sigqueueinfo rules,
+  // the alternate signal stack, pending sets per thread and process, RT queueing, sigtimedwait.
+  prog('sys_sigqueue', '/tmp/sys_sigqueue', [], { stdout: /SA_ONSTACK: on alt stack 1, ss_flags 1\n(.*\n)*other thread: pending usr1=0 usr2=1 rtmin=0\nmain thread: pending usr1=1 usr2=1 rtmin=0\n(.*\n)*delivery order: RTMIN\+2\/1 RTMIN\+2\/2 RTMIN\+2\/3 RTMIN\+0\/1 RTMIN\+0\/2 RTMIN\+0\/3 12\/0 10\/0\n/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

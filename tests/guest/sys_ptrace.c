@@ -19,6 +19,38 @@ static char secret[16] = "ptrace-secret";
 
 struct regs { uint64_t pc, ra, sp, gp, tp, t0, t1, t2, s0, s1, a0, a1, a2, a3, a4, a5, a6, a7, rest[14]; };
 
+/* Bad input: a pid that vanishes. Attaching to a zombie is EPERM
+ * (ptrace_attach refuses an exit_state), to a reaped pid ESRCH; a tracee
+ * killed while stopped is gone for every request (ESRCH) and its death is
+ * still reported to the tracer's wait. */
+static int getregs(pid_t pid, struct regs *r, size_t *len);
+static void vanishing(void) {
+    pid_t c = fork();
+    if (c == 0) _exit(3);
+    siginfo_t si;
+    R(waitid(P_PID, c, &si, WEXITED | WNOWAIT));
+    R(ptrace(PTRACE_ATTACH, c, 0, 0));
+    R(ptrace(PTRACE_SEIZE, c, 0, 0));
+    int st;
+    R(waitpid(c, &st, 0) == c);
+    R(ptrace(PTRACE_ATTACH, c, 0, 0));
+    R(ptrace(PTRACE_SEIZE, c, 0, 0));
+    R(ptrace(PTRACE_CONT, c, 0, 0));
+    R(ptrace(PTRACE_DETACH, c, 0, 0));
+    c = fork();
+    if (c == 0) { for (;;) pause(); }
+    R(ptrace(PTRACE_ATTACH, c, 0, 0));
+    R(waitpid(c, &st, 0) == c && WIFSTOPPED(st));
+    R(kill(c, SIGKILL));
+    R(waitid(P_PID, c, &si, WEXITED | WNOWAIT));
+    struct regs r;
+    R(getregs(c, &r, NULL));
+    R(ptrace(PTRACE_CONT, c, 0, 0));
+    R(ptrace(PTRACE_DETACH, c, 0, 0));
+    R(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    R(ptrace(PTRACE_INTERRUPT, c, 0, 0));
+}
+
 static int getregs(pid_t pid, struct regs *r, size_t *len) {
     struct iovec iov = { r, sizeof *r };
     int ret = ptrace(PTRACE_GETREGSET, pid, (void *)NT_PRSTATUS, &iov);
@@ -144,5 +176,6 @@ int main(int argc, char **argv) {
     CHECK(exec_event && exec_msg_ok);
     errno = 0;
     R(ptrace(PTRACE_PEEKDATA, child, secret, 0));
+    vanishing();
     return 0;
 }

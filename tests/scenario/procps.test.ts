@@ -123,3 +123,14 @@ test('sysctl lists the tree and writes reach uname', { skip }, () => {
   assert.ok(!all.some((l) => l.startsWith('vm.drop_caches')));
   assert.ok(all.includes('kernel.hostname = deepthought'));
 });
+
+test('ps shows job-control stops as T and zombies as Z <defunct>', { skip }, () => {
+  // A stopped sleep (T), and a zombie: the sh whose subshell runs `true` execs sleep, which never reaps it.
+  const script = 'sleep 5 & s=$!; kill -STOP $s; sh -c \'true & exec sleep 2\' & z=$!; sleep 1; '
+    + 'ps -o stat=,comm= -p $s; ps -o stat=,args= --ppid $z; top -bn1 | grep -E "^(Tasks|%Cpu)" | head -1; kill -KILL $s; wait';
+  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^T\s+sleep$/m);
+  assert.match(r.stdout, /^Z\s+\[sh\] <defunct>$/m); // the subshell running the builtin true
+  assert.match(r.stdout, /^Tasks: +\d+ total, +\d+ running, +\d+ sleeping, +1 stopped, +1 zombie$/m);
+});

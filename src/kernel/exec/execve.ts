@@ -17,6 +17,7 @@ import { File } from '../fs/file.js';
 import { parseElf, isScript, parseShebang, type ElfImage } from './elf.js';
 import { buildInitialStack, AT, type AuxEntry } from './initstack.js';
 import { vdsoImage } from './vdso-map.js';
+import { vvarImage, VVAR_SIZE } from './vvar.js';
 import { dPath } from '../fs/namei.js';
 import { TmpfsFile } from '../fs/tmpfs.js';
 
@@ -138,9 +139,14 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   const stackVma = mm.map(STACK_TOP - STACK_INITIAL, STACK_INITIAL,
     { prot: PROT_READ | PROT_WRITE | ((img.gnuStack && (img.gnuStack.flags & 1)) ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true } as never, 'fixed');
   if (stackVma < 0) { mm.release(); return -ENOMEM; }
+  // [vvar] then [vdso] right above it: the vDSO's code finds its data at a fixed distance.
   const vdso = vdsoImage();
-  const vdsoBase = mm.map(0, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: { readAt: (off: number, dst: Uint8Array) => { dst.fill(0); dst.set(vdso.image.subarray(off, off + dst.length)); }, dev: 0, ino: 0, path: '[vdso]' }, offset: 0 } as never, 'hint');
-  if (vdsoBase < 0) { mm.release(); return -ENOMEM; }
+  const special = (name: string, bytes: Uint8Array) => ({ readAt: (off: number, dst: Uint8Array) => { dst.fill(0); dst.set(bytes.subarray(off, off + dst.length)); }, dev: 0, ino: 0, path: name });
+  const vvarBase = mm.unmappedArea(VVAR_SIZE + vdso.image.length);
+  if (vvarBase < 0) { mm.release(); return -ENOMEM; }
+  const vvar = mm.map(vvarBase, VVAR_SIZE, { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 } as never, 'fixed');
+  const vdsoBase = mm.map(vvarBase + VVAR_SIZE, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 } as never, 'fixed');
+  if (vvar < 0 || vdsoBase < 0) { mm.release(); return -ENOMEM; }
   mm.vdso = vdsoBase;
 
   const phdr = phdrAddr(img) + bias;

@@ -1,12 +1,18 @@
 // The vDSO: a tiny ELF shared object mapped into every process (AT_SYSINFO_EHDR).
 // It exports what riscv64 Linux's vDSO exports, with version LINUX_4.15, so
 // glibc's vDSO setup (dynamic section, hash tables, version check) accepts it.
-// Each function is the fallback Linux's own vDSO uses: make the system call
-// and return. __vdso_rt_sigreturn is the signal return trampoline, "li a7, 139;
+// Most functions are the fallback Linux's own vDSO uses: make the system call
+// and return. __vdso_riscv_hwprobe answers from the [vvar] data page like
+// arch/riscv/kernel/vdso/hwprobe.c, so glibc's start-up probe never enters
+// the kernel; it falls back to the system call for requests with flags or,
+// were the cpus not all the same, for a cpu set. __vdso_rt_sigreturn is the signal return trampoline, "li a7, 139;
 // ecall" at the symbol exactly, which unwinders recognise by its bytes.
 import { NR } from '../syscalls/nr.js';
 import { UTS_RELEASE } from '../version.js';
 import { elfHash, gnuHash } from './elfhash.js';
+import { Asm, REG } from './rvasm.js';
+import { VVAR_SIZE, VVAR_HWPROBE_VALUES, VVAR_HWPROBE_HOMOGENEOUS } from './vvar.js';
+import { RISCV_HWPROBE_MAX_KEY } from '../syscalls/hwprobe.js';
 
 export interface Vdso { image: Uint8Array /* whole pages */; symbols: Record<string, number> /* offsets */; }
 
@@ -20,15 +26,40 @@ const li = (rd: number, imm: number) => addi(rd, 0, imm);
 const ECALL = 0x00000073;
 const RET = (0 << 20 | RA << 15 | 0 << 12 | 0 << 7 | 0x67) >>> 0; // jalr x0, 0(ra)
 
-/** Exported functions in the order they sit in .text. */
-const FUNCS: [string, number[]][] = [
-  ['__vdso_rt_sigreturn', [li(A7, NR.rt_sigreturn), ECALL]],
-  ['__vdso_gettimeofday', [li(A7, NR.gettimeofday), ECALL, RET]],
-  ['__vdso_clock_gettime', [li(A7, NR.clock_gettime), ECALL, RET]],
-  ['__vdso_clock_getres', [li(A7, NR.clock_getres), ECALL, RET]],
-  ['__vdso_getcpu', [li(A7, NR.getcpu), ECALL, RET]],
-  ['__vdso_flush_icache', [li(A7, NR.riscv_flush_icache), ECALL, RET]],
-  ['__vdso_riscv_hwprobe', [li(A7, NR.riscv_hwprobe), ECALL, RET]],
+/**
+ * riscv_hwprobe(pairs a0, count a1, cpusetsize a2, cpus a3, flags a4) at image
+ * offset `at`; the [vvar] pages sit VVAR_SIZE below the image.
+ */
+function hwprobeCode(at: number): number[] {
+  const { zero, a0, a1, a2, a3, a4, a7, t0, t1, t2, t3, t4, t5 } = REG;
+  const a = new Asm(at);
+  a.branch('bne', a4, zero, 'syscall')
+    .la(t0, -VVAR_SIZE)
+    .or(t1, a2, a3).branch('beq', t1, zero, 'fill')              // all cpus
+    .lbu(t2, t0, VVAR_HWPROBE_HOMOGENEOUS)
+    .branch('beq', t2, zero, 'syscall')
+    .label('fill').addi(t0, t0, VVAR_HWPROBE_VALUES).slli(t3, a1, 4).add(t3, a0, t3).li(t5, RISCV_HWPROBE_MAX_KEY)
+    .label('loop').branch('bgeu', a0, t3, 'done')
+    .ld(t4, a0, 0).branch('bltu', t5, t4, 'unknown')             // unsigned: negative keys too
+    .slli(t4, t4, 3).add(t4, t0, t4).ld(t4, t4, 0).sd(t4, a0, 8)
+    .addi(a0, a0, 16).j('loop')
+    .label('unknown').li(t4, -1).sd(t4, a0, 0).sd(zero, a0, 8)
+    .addi(a0, a0, 16).j('loop')
+    .label('done').li(a0, 0).ret()
+    .label('syscall').li(a7, NR.riscv_hwprobe).ecall().ret();
+  return a.done();
+}
+
+const sys = (nr: number) => () => [li(A7, nr), ECALL, RET];
+/** Exported functions in the order they sit in .text; each gets its image offset. */
+const FUNCS: [string, (at: number) => number[]][] = [
+  ['__vdso_rt_sigreturn', () => [li(A7, NR.rt_sigreturn), ECALL]],
+  ['__vdso_gettimeofday', sys(NR.gettimeofday)],
+  ['__vdso_clock_gettime', sys(NR.clock_gettime)],
+  ['__vdso_clock_getres', sys(NR.clock_getres)],
+  ['__vdso_getcpu', sys(NR.getcpu)],
+  ['__vdso_flush_icache', sys(NR.riscv_flush_icache)],
+  ['__vdso_riscv_hwprobe', hwprobeCode],
 ];
 
 /** LINUX_VERSION_CODE of our release string ("6.12.0-..." -> 0x060c00). */
@@ -94,14 +125,20 @@ export function buildVdso(): Vdso {
   const sonameOff = dynstr.add(VDSO_SONAME);
   const versionOff = dynstr.add(VDSO_VERSION);
 
-  // Text first (its layout fixes symbol values); it is placed after the tables.
-  const code: number[] = [];
-  const textRel: { name: string; at: number; size: number }[] = [];
-  for (const [name, insns] of FUNCS) {
-    while (code.length % 4) code.push(0);  // 16-byte aligned entry points
-    textRel.push({ name, at: code.length * 4, size: insns.length * 4 });
-    code.push(...insns);
-  }
+  // Text layout first (it fixes symbol values); the code is placed after the
+  // tables and encoded there, once its image offset is known.
+  const textCode = (textOff: number) => {
+    const code: number[] = [];
+    const rel: { name: string; at: number; size: number }[] = [];
+    for (const [name, gen] of FUNCS) {
+      while (code.length % 4) code.push(0);  // 16-byte aligned entry points
+      const insns = gen(textOff + code.length * 4);
+      rel.push({ name, at: code.length * 4, size: insns.length * 4 });
+      code.push(...insns);
+    }
+    return { code, rel };
+  };
+  const textRel = textCode(0).rel;
   const nSyms = 1 + 1 + FUNCS.length; // null, the version symbol, functions
 
   // GNU hash: symbols after symoffset must be grouped by bucket.
@@ -202,7 +239,7 @@ export function buildVdso(): Vdso {
   end('.note');
 
   begin('.text', 16);
-  for (const w of code) img.u32(w);
+  for (const w of textCode(sec['.text']!.off).code) img.u32(w);
   end('.text');
   const textOff = sec['.text']!.off;
   const symbols: Record<string, number> = {};

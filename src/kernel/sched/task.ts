@@ -137,10 +137,14 @@ export class Task implements Sleeper, IoWaiter {
 
   get pid(): number { return this.tg.tgid; }
 
-  sleepOn(q: WaitQueue): void {
+  /**
+   * Sleep on q: 'S' (TASK_INTERRUPTIBLE) any signal interrupts; 'D' is
+   * TASK_KILLABLE (shown as D, like TASK_UNINTERRUPTIBLE): only a fatal signal does.
+   */
+  sleepOn(q: WaitQueue, state: 'S' | 'D' = 'S'): void {
     q.add(this);
     this.sleepingOn.push(q);
-    this.state = 'S';
+    this.state = state;
   }
 
   wake(): void {

@@ -7,7 +7,8 @@ import {
   SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
   SA_SIGINFO, SA_NOCLDSTOP, UNBLOCKABLE, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
 } from './signals.js';
-import { EINTR, ERESTARTSYS } from '../errno.js';
+import { EAGAIN, EINTR, ERESTARTSYS } from '../errno.js';
+import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
 import { NR } from '../syscalls/nr.js';
 import { writeSigInfo } from './siginfo.js';
 import { rseqHandleResume } from '../sched/rseq.js';
@@ -23,6 +24,19 @@ export function hasDeliverable(t: Task): boolean {
   return p !== 0n && (p & ~t.blocked) !== 0n;
 }
 
+/** Whether a pending signal will kill t's group (Linux's fatal_signal_pending after complete_signal): wakes a killable sleep. */
+export function fatalSignalPending(t: Task): boolean {
+  const p = (t.pending | t.tg.pending) & ~t.blocked;
+  if (p & sigbit(SIGKILL)) return true;
+  if (t.ptrace) return false; // a tracer sees the signal first
+  for (let sig = 1; sig <= 64; sig++) {
+    if (!(p & sigbit(sig))) continue;
+    const da = defaultAction(sig);
+    if (t.sighand.actions[sig].handler === SIG_DFL && (da === 'term' || da === 'core')) return true;
+  }
+  return false;
+}
+
 function isIgnored(t: Task, sig: number): boolean {
   // A tracer sees every signal, ignored ones too (sig_ignored).
   if (t.ptrace) return false;
@@ -31,12 +45,23 @@ function isIgnored(t: Task, sig: number): boolean {
   return a.handler === SIG_DFL && defaultAction(sig) === 'ign';
 }
 
-/** Queue a signal for a process (thread = null) or one thread. */
-export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Task | null = null): void {
+/** Siginfos queued for a user's tasks (Linux counts them per user in ucounts). */
+function queuedSignals(k: Kernel, uid: number): number {
+  let n = 0;
+  for (const t of k.tasks.values()) {
+    if (t.cred.uid !== uid) continue;
+    n += t.pendingInfo.length;
+    if (t.tg.leader === t) n += t.tg.pendingInfo.length;
+  }
+  return n;
+}
+
+/** Queue a signal for a process (thread = null) or one thread; 0 or -EAGAIN (RLIMIT_SIGPENDING). */
+export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Task | null = null): number {
   const sig = info.signo;
-  if (sig === 0 || tg.zombie) return;
+  if (sig === 0 || tg.zombie) return 0;
   const leader = thread ?? tg.tasks.find((x) => x.state !== 'Z' && x.state !== 'X');
-  if (!leader) return;
+  if (!leader) return 0;
   // SIGCONT resumes a stopped group at once; stop signals drop pending SIGCONT and vice versa.
   if (sig === SIGCONT) {
     for (const s of [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]) { tg.pending &= ~sigbit(s); for (const x of tg.tasks) x.pending &= ~sigbit(s); }
@@ -50,15 +75,17 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   } else if (defaultAction(sig) === 'stop') {
     tg.pending &= ~sigbit(SIGCONT);
   }
-  if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return;
+  if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return 0;
   const bit = sigbit(sig);
-  if (thread) {
-    if (sig < 32 && (thread.pending & bit)) return;
-    thread.pending |= bit; thread.pendingInfo.push(info);
-  } else {
-    if (sig < 32 && (tg.pending & bit)) return;
-    tg.pending |= bit; tg.pendingInfo.push(info);
-  }
+  if (sig < 32 && ((thread ?? tg).pending & bit)) return 0;
+  // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos queued.
+  // Only a user's sigqueue (si_code < 0) is held to it: a real-time one fails
+  // with EAGAIN, another is sent without its siginfo.
+  const queue = info.code >= 0 || queuedSignals(k, leader.cred.uid) < Number(leader.tg.rlimits[RLIMIT_SIGPENDING]![0]);
+  if (!queue && sig >= 32) return -EAGAIN;
+  const to = thread ?? tg;
+  to.pending |= bit;
+  if (queue) to.pendingInfo.push(info);
   if (sig === SIGKILL) {
     // SIGKILL ends job-control and ptrace stops alike.
     for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
@@ -66,8 +93,12 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
-    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) { x.wake(); break; }
+    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) {
+      if (x.state !== 'D' || fatalSignalPending(x)) x.wake();
+      break;
+    }
   }
+  return 0;
 }
 
 /** A fault signal that cannot be ignored or blocked away (force_sig_info). */
@@ -92,9 +123,13 @@ export function dequeue(t: Task, mask = ~t.blocked): SigInfo | null {
   const bit = sigbit(sig);
   const own = (t.pending & bit) !== 0n;
   const list = own ? t.pendingInfo : t.tg.pendingInfo;
-  const i = list.findIndex((x) => x.signo === sig);
-  const info = i >= 0 ? list.splice(i, 1)[0] : { signo: sig, code: 0 };
-  if (!list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
+  // A standard signal has at most one siginfo, usually a recent one (a long
+  // real-time queue sits before it); real-time ones leave in FIFO order.
+  let i = -1;
+  if (sig < 32) { for (let j = list.length - 1; j >= 0; j--) if (list[j]!.signo === sig) { i = j; break; } }
+  else i = list.findIndex((x) => x.signo === sig);
+  const info = i >= 0 ? list.splice(i, 1)[0]! : { signo: sig, code: 0 };
+  if (sig < 32 || !list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
   return info;
 }
 
@@ -133,8 +168,13 @@ export function handleSignals(k: Kernel, t: Task): void {
     // An interrupted syscall restarts after the handler only with SA_RESTART (signal(7)).
     const restart = t.sys !== null && t.sys.restart !== 'never' &&
       (t.sys.restart === 'nointr' || ((act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr)));
+    // A caught signal ends a sleeping call; the call leaves its queues, and may
+    // have completed meanwhile (a futex wake, a vfork child that let go).
+    const done = caught && t.sys ? k.onInterrupt.get(t)?.() : undefined;
     // A tracer sees the interrupted call end before the signal (strace's order).
-    if (caught && t.sys && k.trace.sysExit.length && !restart && !t.sys.progress) k.trace.fireExit(t, t.sys.nr, -ERESTARTSYS);
+    if (caught && t.sys && k.trace.sysExit.length && !t.sys.progress && (typeof done === 'number' || !restart)) {
+      k.trace.fireExit(t, t.sys.nr, typeof done === 'number' ? done : -ERESTARTSYS);
+    }
     for (const h of k.trace.signalDeliver) h(t, sig, info);
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
@@ -153,8 +193,6 @@ export function handleSignals(k: Kernel, t: Task): void {
     // A handler: finish an interrupted syscall first.
     k.syncRegs(t);
     if (t.sys) {
-      // The sleeping call leaves its queues; it may have completed meanwhile (a futex wake).
-      const done = k.onInterrupt.get(t)?.();
       if (!restart || typeof done === 'number') {
         const ret = typeof done === 'number' ? done : t.sys.progress ? t.sys.progress : -EINTR;
         t.ctx.set(10, ret);

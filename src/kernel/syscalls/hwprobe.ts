@@ -13,6 +13,8 @@ export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RIS
   RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3, RISCV_HWPROBE_KEY_IMA_EXT_0 = 4, RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
   RISCV_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE = 6, RISCV_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS = 7, RISCV_HWPROBE_KEY_TIME_CSR_FREQ = 8,
   RISCV_HWPROBE_KEY_MISALIGNED_SCALAR_PERF = 9;
+/** The highest key this kernel knows (6.12); the vDSO answers keys 0..MAX from its data page. */
+export const RISCV_HWPROBE_MAX_KEY = 9;
 const BASE_BEHAVIOR_IMA = 1n;
 const IMA_FD = 1n << 0n, IMA_C = 1n << 1n, EXT_ZCA = 1n << 43n, EXT_ZCD = 1n << 45n;
 const MISALIGNED_SCALAR_SLOW = 2n;
@@ -21,7 +23,7 @@ const RISCV_HWPROBE_WHICH_CPUS = 1;
 const ONLINE = 1n, CPUMASK_SIZE = 64;
 
 /** hwprobe_one_pair for the hart (every cpu is the same one); null = unknown key. */
-function probe(key: bigint): bigint | null {
+export function hwprobeValue(key: bigint): bigint | null {
   switch (key) {
     case 0n: case 1n: case 2n: return 0n; // mvendorid, marchid, mimpid: what /proc/cpuinfo shows
     case 3n: return BASE_BEHAVIOR_IMA;
@@ -64,7 +66,7 @@ define(NR.riscv_hwprobe, (k, t) => {
       if (!b) return -EFAULT;
       const dv = new DataView(b.buffer);
       const key = dv.getBigInt64(0, true), want = dv.getBigUint64(8, true);
-      const have = probe(key);
+      const have = hwprobeValue(key);
       if (have === null) {
         clearAll = true;
         const out = new Uint8Array(16);
@@ -90,7 +92,7 @@ define(NR.riscv_hwprobe, (k, t) => {
     const kb = t.mm.read(pairs + i * 16, 8);
     if (!kb) return -EFAULT;
     const key = new DataView(kb.buffer).getBigInt64(0, true);
-    const v = probe(key);
+    const v = hwprobeValue(key);
     const out = new Uint8Array(16);
     const dv = new DataView(out.buffer);
     dv.setBigInt64(0, v === null ? -1n : key, true);

@@ -34,14 +34,13 @@ define(NR.pidfd_send_signal, (k, t) => {
   if (tg.zombie || tg.reaped) return -ESRCH;
   let info;
   if (infoAddr) {
-    const i = userSigInfo(t, tg.leader, sig, infoAddr);
+    const i = userSigInfo(t, tg === t.tg, sig, infoAddr);
     if (typeof i === 'number') return i;
     if (i.signo !== sig) return -EINVAL;
     info = i;
   } else info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   if (!canSignal(t, tg.leader, sig)) return -EPERM;
-  if (sig) sendSignal(k, tg, info);
-  return 0;
+  return sig ? sendSignal(k, tg, info) : 0;
 });
 
 define(NR.pidfd_getfd, (k, t) => {

@@ -51,12 +51,22 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
   return doCloneChecked(k, t, a);
 }
 
+/**
+ * wait_for_vfork_done sleeps TASK_KILLABLE: D in ps, and only a fatal signal
+ * ends it. Once the child has let go, vfork returns its pid before any signal
+ * is handled (a caught one runs its handler after, not instead).
+ */
+function vforkWait(k: Kernel, t: Task, child: Task): void {
+  t.sleepOn(child.vforkDone!, 'D');
+  k.onInterrupt.set(t, () => (child.vforkDone ? undefined : child.tid));
+}
+
 function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
   const f = a.flags;
   // vfork: the parent sleeps until the child execs or exits, then returns its pid.
   if (t.sys?.data !== undefined) {
     const child = t.sys.data as Task;
-    if (child.vforkDone) { t.sleepOn(child.vforkDone); return BLOCKED; }
+    if (child.vforkDone) { vforkWait(k, t, child); return BLOCKED; }
     return child.tid;
   }
   k.syncRegs(t);
@@ -110,7 +120,7 @@ function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
   if (f & CLONE_VFORK) {
     child.vforkDone = new WaitQueue();
     t.sys = { nr: k.hart.xl[17], data: child };
-    t.sleepOn(child.vforkDone);
+    vforkWait(k, t, child);
     return BLOCKED;
   }
   return tid;

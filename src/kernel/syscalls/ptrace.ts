@@ -56,7 +56,8 @@ define(NR.ptrace, (k, t) => {
     ptraceLink(t, parent, false, 0);
     return 0;
   }
-  const target = k.tasks.get(pid);
+  // A zombie is still found by its pid (find_get_task_by_vpid): attaching to it is EPERM.
+  const target = k.tasks.get(pid) ?? k.groups.get(pid)?.leader;
   if (!target) return -ESRCH;
   if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) return attach(k, t, target, req === PTRACE_SEIZE, addr, data);
   const p = target.ptrace;

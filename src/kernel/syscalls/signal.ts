@@ -150,37 +150,40 @@ define(NR.tkill, (k, t) => tkill(k, t, -1, k.argInt(0), k.argInt(1)));
 define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL : tkill(k, t, tg, k.argInt(1), k.argInt(2)); });
 
 
-/** A siginfo from user space for rt_sigqueueinfo: only negative codes may be forged. */
-export function userSigInfo(t: Task, target: Task, sig: number, addr: number): SigInfo | number {
+/**
+ * A siginfo from user space for rt_sigqueueinfo: only negative codes other
+ * than SI_TKILL may be forged, unless the caller signals itself (`self`).
+ */
+export function userSigInfo(t: Task, self: boolean, sig: number, addr: number): SigInfo | number {
   const b = t.mm.read(addr, 128);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
   const code = dv.getInt32(8, true);
-  if ((code >= 0 || code === SI_TKILL) && target.tg !== t.tg) return -EPERM;
+  if ((code >= 0 || code === SI_TKILL) && !self) return -EPERM;
   return { signo: sig, code, errno: dv.getInt32(4, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) };
 }
 
+// do_rt_sigqueueinfo: the siginfo is judged before the target is looked up, the signal number last.
 define(NR.rt_sigqueueinfo, (k, t) => {
   const pid = k.argInt(0), sig = k.argInt(1);
-  if (sig < 0 || sig > NSIG) return -EINVAL;
+  const info = userSigInfo(t, pid === t.pid, sig, k.arg(2));
+  if (typeof info === 'number') return info;
   const g = k.groups.get(pid);
   if (!g || g.zombie) return -ESRCH;
-  const info = userSigInfo(t, g.leader, sig, k.arg(2));
-  if (typeof info === 'number') return info;
+  if (sig < 0 || sig > NSIG) return -EINVAL;
   if (!canSignal(t, g.leader, sig)) return -EPERM;
-  if (sig) sendSignal(k, g, info);
-  return 0;
+  return sig ? sendSignal(k, g, info) : 0;
 });
 
 define(NR.rt_tgsigqueueinfo, (k, t) => {
   const tgid = k.argInt(0), tid = k.argInt(1), sig = k.argInt(2);
-  if (sig < 0 || sig > NSIG) return -EINVAL;
+  if (tgid <= 0 || tid <= 0) return -EINVAL;
+  const info = userSigInfo(t, tid === t.tid, sig, k.arg(3));
+  if (typeof info === 'number') return info;
   const target = k.tasks.get(tid);
   if (!target || target.tg.tgid !== tgid) return -ESRCH;
-  const info = userSigInfo(t, target, sig, k.arg(3));
-  if (typeof info === 'number') return info;
-  if (sig) sendSignal(k, target.tg, info, target);
-  return 0;
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  return sig ? sendSignal(k, target.tg, info, target) : 0;
 });
 
 define(NR.rt_sigtimedwait, (k, t) => {

@@ -87,7 +87,7 @@ function showSmap(m: MemSizeStats, rollup: boolean): string {
 
 /** show_smap_vma_flags: the VM_* flags of v as two-letter mnemonics, in bit order. */
 export function vmFlags(v: Vma): string {
-  const special = v.name === '[vdso]';
+  const special = v.name === '[vdso]' || v.name === '[vvar]';
   // A shared mapping of a file opened read-only is VM_MAYSHARE without VM_SHARED or VM_MAYWRITE.
   const flags: [boolean, string][] = [
     [(v.prot & 1) !== 0, 'rd'], [(v.prot & 2) !== 0, 'wr'], [(v.prot & 4) !== 0, 'ex'],
