@@ -28,6 +28,8 @@ import { pidMax } from './sysctl/kernel.js';
 import { ptraceSyscallEntry, ptraceSyscallExit, ptraceSkipResult, SYSCALL_STOPPED, SYSCALL_SKIP } from './ptrace/ptrace.js';
 import { Runqueue, RootDomain, fairFromCmdline } from './sched/core.js';
 import { placeTask, loadBalance } from './sched/smp.js';
+import { Workqueue } from './sched/workqueue.js';
+import type { WaitQueue } from './sched/waitqueue.js';
 import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP } from './sched/sched_class.js';
 import { SCHED_DEADLINE } from './sched/attrs.js';
 import { SYSCALL_NS, COPY_NS_PER_BYTE, FAULT_NS, MAJOR_FAULT_NS } from './sched/cputime.js';
@@ -40,6 +42,9 @@ export interface KernelOptions {
   /** Number of harts (CPUs), 1 to 32; default 1. */
   cpus?: number;
 }
+
+/** The cost of switching to a kernel thread and back, beyond the work it reports (ns). */
+const KTHREAD_RUN_NS = 500;
 
 /** SMP: each CPU runs this much virtual time per turn (a cross-CPU wake-up waits at most this long). */
 const SMP_QUANTUM_NS = 100_000;
@@ -79,6 +84,8 @@ export class Kernel {
   private hartMm: Mm | null = null;
   private nextPid = 1;
   init: Task | null = null;
+  /** events_unbound (system_unbound_wq): deferred work such as pushing console input to its readers. */
+  readonly unboundWq = new Workqueue('events_unbound');
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
   /** modeSwitches: user->kernel entries (traps and timer interrupts). */
@@ -157,6 +164,12 @@ export class Kernel {
   makeRunnable(t: Task): void {
     t.onWake = (w) => this.enqueue(w, ENQUEUE_WAKEUP);
     this.enqueue(t, ENQUEUE_INITIAL);
+  }
+
+  /** A new task that starts asleep on q (a kernel thread waiting for work): it joins a run queue when woken. */
+  makeSleeping(t: Task, q: WaitQueue, state: 'S' | 'I'): void {
+    t.onWake = (w) => this.enqueue(w, ENQUEUE_WAKEUP);
+    t.sleepOn(q, state);
   }
 
   enqueue(t: Task, flags = ENQUEUE_WAKEUP): void {
@@ -352,6 +365,13 @@ export class Kernel {
     // A task that last ran on a CPU further ahead in time cannot start before it stopped.
     if (t.execStart > now) { this.idleTo(t.execStart); now = this.clock.monotonic(); }
     this.current = t;
+    if (t.kthread) {
+      // A kernel thread: its body runs here, with the hart and its address space left as they are.
+      this.chargeSystem(t, KTHREAD_RUN_NS + t.kthread(t));
+      t.execStart = this.clock.monotonic();
+      if (t.state !== 'R') this.dequeue(t);
+      return true;
+    }
     this.switchTo(t);
     if (t.rseqPending) rseqResume(this, t);
     const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;

@@ -61,13 +61,15 @@ test('ps lists exactly the running tasks, with their PIDs, parents, states and n
   assert.deepEqual(ps.trim().split('\n').map((l) => l.trim().split(/\s+/)), [
     ['PID', 'PPID', 'NI', 'STAT', 'COMMAND'],
     ['1', '0', '0', 'Ss', 'bash'],
-    ['2', '1', '0', 'S', 'sleep'],
-    ['3', '1', '0', 'S', 'sleep'],
-    ['4', '1', '5', 'SN', 'sleep'],
-    ['6', '1', '0', 'R', 'ps'],
+    ['2', '0', '0', 'S', 'kthreadd'],
+    ['3', '2', '0', 'I', 'kworker/u2:0'],
+    ['4', '1', '0', 'S', 'sleep'],
+    ['5', '1', '0', 'S', 'sleep'],
+    ['6', '1', '5', 'SN', 'sleep'],
+    ['8', '1', '0', 'R', 'ps'],
   ]);
-  // PID 5 was `sleep 0.2`; ps (6) had gone and ls | sort (7, 8) had come when /proc was listed.
-  assert.equal(proc, '/proc/1\n/proc/2\n/proc/3\n/proc/4\n/proc/7\n/proc/8\n');
+  // PID 7 was `sleep 0.2`; ps (8) had gone and ls | sort (9, 10) had come when /proc was listed.
+  assert.equal(proc, '/proc/1\n/proc/2\n/proc/3\n/proc/4\n/proc/5\n/proc/6\n/proc/9\n/proc/10\n');
 });
 
 test('vmstat -s agrees with /proc/meminfo and /proc/stat', { skip }, () => {
@@ -85,7 +87,7 @@ test('vmstat -s agrees with /proc/meminfo and /proc/stat', { skip }, () => {
 
 test('pidstat reports the tasks /proc has', { skip }, () => {
   const out = bash('sleep 30 & pidstat -p $! | tail -n +3; pidstat -w -p 1 | tail -n +3; kill %1');
-  assert.match(out, /^\S+\s+UID\s+PID\s+%usr\s+%system\s+%guest\s+%wait\s+%CPU\s+CPU\s+Command\n\S+\s+0\s+2\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+0\s+sleep$/m);
+  assert.match(out, /^\S+\s+UID\s+PID\s+%usr\s+%system\s+%guest\s+%wait\s+%CPU\s+CPU\s+Command\n\S+\s+0\s+4\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+0\s+sleep$/m);
   assert.match(out, /^\S+\s+UID\s+PID\s+cswch\/s\s+nvcswch\/s\s+Command\n\S+\s+0\s+1\s+[\d.]+\s+[\d.]+\s+bash$/m);
 });
 

@@ -4,6 +4,9 @@ import type { Kernel } from '../kernel.js';
 import { registerMemDevices, MEM_NODES } from '../drivers/mem.js';
 import { registerKmsg } from '../drivers/kmsg.js';
 import { bootDevices, bootRunInit } from './messages.js';
+import { startKthreadd } from '../sched/kthread.js';
+import { startWorker, queueWork } from '../sched/workqueue.js';
+import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
 import { registerChrdev, makedev } from '../fs/special.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
@@ -27,7 +30,8 @@ export function setupDevices(k: Kernel): void {
   registerMemDevices((b) => k.host.random(b));
   registerKmsg(k);
   const con = k.host.console;
-  const input = new HostInput(con);
+  // Console input reaches its readers from a kworker, as tty_flip_buffer_push defers flush_to_ldisc.
+  const input = new HostInput(con, (deliver, bytes) => queueWork(k.unboundWq, () => { deliver(); return SYSCALL_NS + Math.floor(bytes * COPY_NS_PER_BYTE); }));
   let fgPgrp = 1;
   const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
   k.consoleOps = ops;
@@ -87,6 +91,9 @@ function setupDeviceModel(k: Kernel): void {
 /** PID 1 runs `path` with the console on fds 0, 1, 2. */
 export function startInit(k: Kernel, path: string, argv: string[], envp: string[]): Task | number {
   const t = k.createInit();
+  // rest_init: kthreadd is PID 2, then the kernel threads it parents.
+  const kthreadd = startKthreadd(k);
+  startWorker(k, k.unboundWq, kthreadd);
   const con = k.consoleOps!;
   const consolePath = k.vfs.resolve(t, -100, '/dev/console', true);
   const devPath = typeof consolePath === 'number' ? k.vfs.root : consolePath;

@@ -15,7 +15,8 @@ export class HostInput {
   private eof = false;
   private requested = false;
   readonly wait = new WaitQueue();
-  constructor(private con: HostConsole) {}
+  /** `defer` runs the hand-over of arrived input later, in kernel-thread context (or at once without it). */
+  constructor(private con: HostConsole, private defer: (deliver: () => void, bytes: number) => void = (d) => d()) {}
 
   get available(): number { return this.chunks.reduce((n, c) => n + c.length, 0); }
 
@@ -51,12 +52,12 @@ export class HostInput {
   private request(): void {
     if (this.requested) return;
     this.requested = true;
-    this.con.requestInput((data) => {
+    this.con.requestInput((data) => this.defer(() => {
       this.requested = false;
       if (data === null || data.length === 0) this.eof = true;
       else this.chunks.push(data);
       this.wait.wakeAll();
-    });
+    }, data?.length ?? 0));
   }
 }
 

@@ -115,6 +115,10 @@ export class Task implements Sleeper, IoWaiter {
   pcount = 0;
   /** When it last became runnable while off the hart (for runDelay), or -1. */
   queuedAt = -1;
+  /** A kernel thread's body (kthread.ts): runs when the thread is scheduled, returns the ns of work done. */
+  kthread: ((t: Task) => number) | null = null;
+  /** PF_WQ_WORKER: a workqueue's worker thread. */
+  wqWorker = false;
   /** The CPU whose run queue holds it, or held it last (task_cpu). */
   cpu = 0;
   /** CPUs it may run on (cpus_mask), one bit per CPU. */
@@ -141,14 +145,14 @@ export class Task implements Sleeper, IoWaiter {
    * Sleep on q: 'S' (TASK_INTERRUPTIBLE) any signal interrupts; 'D' is
    * TASK_KILLABLE (shown as D, like TASK_UNINTERRUPTIBLE): only a fatal signal does.
    */
-  sleepOn(q: WaitQueue, state: 'S' | 'D' = 'S'): void {
+  sleepOn(q: WaitQueue, state: 'S' | 'D' | 'I' = 'S'): void {
     q.add(this);
     this.sleepingOn.push(q);
     this.state = state;
   }
 
   wake(): void {
-    if (this.state !== 'S' && this.state !== 'D') return;
+    if (this.state !== 'S' && this.state !== 'D' && this.state !== 'I') return;
     for (const q of this.sleepingOn) q.remove(this);
     this.sleepingOn = [];
     this.state = 'R';

@@ -59,7 +59,8 @@ function queuedSignals(k: Kernel, uid: number): number {
 /** Queue a signal for a process (thread = null) or one thread; 0 or -EAGAIN (RLIMIT_SIGPENDING). */
 export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Task | null = null): number {
   const sig = info.signo;
-  if (sig === 0 || tg.zombie) return 0;
+  // Kernel threads take no signals (they ignore all, and kill(2) still succeeds).
+  if (sig === 0 || tg.zombie || tg.tasks[0]?.kthread) return 0;
   const leader = thread ?? tg.tasks.find((x) => x.state !== 'Z' && x.state !== 'X');
   if (!leader) return 0;
   // SIGCONT resumes a stopped group at once; stop signals drop pending SIGCONT and vice versa.

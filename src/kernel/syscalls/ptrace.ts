@@ -25,7 +25,8 @@ const alive = (x: Task) => x.state !== 'Z' && x.state !== 'X';
 /** ptrace_attach: PTRACE_ATTACH sends SIGSTOP; PTRACE_SEIZE stops nothing. */
 function attach(k: Kernel, t: Task, target: Task, seize: boolean, addr: number, options: number): number {
   if (seize && (addr !== 0 || options & ~PTRACE_O_MASK)) return -EIO;
-  if (target.tg === t.tg || target.ptrace || target.tg.groupExiting || !alive(target)) return -EPERM;
+  // Kernel threads cannot be traced (PF_KTHREAD).
+  if (target.kthread || target.tg === t.tg || target.ptrace || target.tg.groupExiting || !alive(target)) return -EPERM;
   if (!ptraceMayAccess(k, t, target)) return -EPERM;
   ptraceLink(target, t, seize, seize ? options : 0);
   // A task already in a group stop is re-trapped into a ptrace-stop for its new tracer.

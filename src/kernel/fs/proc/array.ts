@@ -13,7 +13,7 @@ import { segments, taskMem } from './task_mmu.js';
 import { taskPrio } from '../../sched/attrs.js';
 import { cpumaskHex, cpumaskList } from '../../device/cpu.js';
 
-const PF_EXITING = 0x4, PF_RANDOMIZE = 0x400000;
+const PF_EXITING = 0x4, PF_WQ_WORKER = 0x20, PF_NOFREEZE = 0x8000, PF_KTHREAD = 0x200000, PF_RANDOMIZE = 0x400000;
 
 const STATE_NAMES: Record<string, string> = {
   R: 'R (running)', S: 'S (sleeping)', D: 'D (disk sleep)', T: 'T (stopped)', t: 't (tracing stop)',
@@ -58,7 +58,7 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
   const f: (number | string)[] = [
     tg.parent ? tg.parent.tgid : 0, tg.pgid, tg.sid,
     tty ? tty.rdev : 0, tty ? tty.pgrp : -1,
-    PF_RANDOMIZE | (isDead(t) ? PF_EXITING : 0),
+    (t.kthread ? PF_KTHREAD | PF_NOFREEZE | (t.wqWorker ? PF_WQ_WORKER : 0) : PF_RANDOMIZE) | (isDead(t) ? PF_EXITING : 0),
     minFlt, tg.cminFlt, majFlt, tg.cmajFlt,
     ticks(utime), ticks(stime), ticks(tg.cutime), ticks(tg.cstime),
     taskPrio(t), taskNice(t), nthreads, 0,
@@ -117,7 +117,7 @@ export function taskStatus(t: Task, ncpus: number): string {
     // The trailing space is Linux's too ("shouldn't have been added in the first place").
     + `Groups:\t${c.groups.join(' ')} \n`
     + `NStgid:\t${tg.tgid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pgid}\nNSsid:\t${tg.sid}\n`
-    + `Kthread:\t0\n`;
+    + `Kthread:\t${t.kthread ? 1 : 0}\n`;
   if (mm) {
     s += taskMem(t, mm);
     s += `CoreDumping:\t0\n`;

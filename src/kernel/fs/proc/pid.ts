@@ -14,7 +14,7 @@ export const ticks = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
 
 /** Exited tasks (zombie or reaped) have no address space, files or fs. */
 export const isDead = (t: Task): boolean => t.state === 'Z' || t.state === 'X';
-export const taskMm = (t: Task): Mm | null => (isDead(t) ? null : t.mm);
+export const taskMm = (t: Task): Mm | null => (isDead(t) || t.kthread ? null : t.mm);
 export const taskFiles = (t: Task): FdTable | null => (isDead(t) ? null : t.files);
 export const taskFs = (t: Task): FsStruct | null => (isDead(t) ? null : t.fs);
 
