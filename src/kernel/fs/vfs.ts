@@ -178,7 +178,7 @@ export class Vfs {
     }
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
     if (isDir(inode.mode)) return f;
-    const ops = inode.open(f);
+    const ops = inode.open(f, t);
     if (typeof ops === 'number') return ops;
     f.ops = ops;
     if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {

@@ -23,3 +23,4 @@ import '../ipc/msg.js';
 import '../ipc/sem.js';
 import '../ipc/shm.js';
 import '../ipc/mqueue.js';
+import './splice.js';
