@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'ipc_pipe', 'ipc_fdevents'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -65,6 +65,17 @@ const cases: DiffCase[] = [
   prog('ipc_sysv', '/tmp/ipc_sysv', [], { stdout: /while sender blocked: qnum=2\n(.*\n)*receiver on removed queue exit 0\n(.*\n)*after undo 3 0\n(.*\n)*parent sees \[child wrote\] nattch=1\n(.*\n)*after RMID: key=0 mode=1600 nattch=1\n(.*\n)*done\n$/ }),
   // POSIX message queues (priorities, O_NONBLOCK, timeouts, the mqueue fs and its limits) and shm_open + MAP_SHARED across fork.
   prog('ipc_posix', '/tmp/ipc_posix', [], { stdout: /mq_receive = 4 prio=5 \[high\]\n(.*\n)*read \/tmp\/mq\/tgq \(60 bytes\): QSIZE:12 +NOTIFY:0 +SIGNO:0 +NOTIFY_PID:0\n(.*\n)*mq_open\("\/user2", O_CREAT \| O_RDWR, 0600, &six\) = -1 ENOSPC\n(.*\n)*parent sees \[child\] \[child two\]\n(.*\n)*done\n$/ }),
+  // Pipes: capacity in page slots, F_SETPIPE_SZ, PIPE_BUF atomicity, EPIPE/SIGPIPE, packets, splice/tee/vmsplice, FIFO open rules.
+  prog('ipc_pipe', '/tmp/ipc_pipe', [], { stdout: /fill with 100-byte writes: 64000 bytes\n(.*\n)*fcntl\(p\[0\], F_SETPIPE_SZ, 8192\) = -1 EBUSY\n(.*\n)*atomic 4096-byte records: 80 whole, 0 mixed\nwriter with no reader: killed by 13\nwrite\(p\[1\], "x", 1\) = -1 EPIPE\n(.*\n)*tee\(p\[0\], q\[1\], 3000, 0\) = 3000\n(.*\n)*open\(f, O_WRONLY \| O_NONBLOCK\) = -1 ENXIO\n(.*\n)*reader got \[through the fifo\]\nwriter waited\n(.*\n)*open\(f, O_RDONLY\) = -1 EINTR\ndone\n$/ }),
+  // eventfd counters, timerfd expiration counts in virtual time, inotify event sequences.
+  prog('ipc_fdevents', '/tmp/ipc_fdevents', [], { stdout: /eventfd semaphore reads: 1 1 1\n(.*\n)*timerfd interval count >= 3: yes\n(.*\n)*IN_MOVED_FROM and IN_MOVED_TO share a cookie: yes\n(.*\n)*done\n$/ }),
+  // mkfifo from coreutils and bash's redirections: a reader and a writer meet in open.
+  {
+    ...prog('ipc_pipe', '/tmp/ipc_pipe', [], {}),
+    name: 'mkfifo and a shell pipeline through it',
+    argv: ['/bin/bash', '-c', 'mkfifo /tmp/f; cat /tmp/f & echo hi > /tmp/f; wait; rm /tmp/f'],
+    expect: { stdout: 'hi\n' },
+  },
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

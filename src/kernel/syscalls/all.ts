@@ -24,3 +24,6 @@ import '../ipc/sem.js';
 import '../ipc/shm.js';
 import '../ipc/mqueue.js';
 import './splice.js';
+import '../fs/eventfd.js';
+import '../time/timerfd.js';
+import '../fs/inotify.js';

@@ -7,6 +7,7 @@ import { BLOCKED, ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLO
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
 import '../fs/fifo.js';
+import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
 import { pipeMaxSize, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -35,7 +36,9 @@ define(NR.openat, (k, t) => {
   t.sys ??= { nr: NR.openat };
   const f = k.vfs.open(t, k.argInt(0), path, flags, k.argInt(3));
   if (typeof f === 'number') return f;
-  return installFile(t, f, (flags & O_CLOEXEC) !== 0);
+  const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
+  if (fd >= 0) fsnotifyOpen(f);
+  return fd;
 });
 
 define(NR.close, (k, t) => t.files.close(k.argInt(0)));
@@ -103,7 +106,7 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     }
     if (pos === undefined && seekable) f.pos = at + n;
     total += n;
-    if (n < want && seekable) break;
+    if (n < want && (seekable || f.ops.oneShotWrite)) break;
   }
   return total;
 }
@@ -126,13 +129,17 @@ define(NR.read, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
   if (isDir(f.inode.mode) && f.readable) return -EISDIR;
-  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2)));
+  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2))));
 });
+
+/** fsnotify_access / fsnotify_modify after a transfer that moved bytes. */
+function accessed(f: File, r: number): number { if (r > 0) fsnotifyAccess(f); return r; }
+function modified(f: File, r: number): number { if (r > 0) fsnotifyModify(f); return r; }
 
 define(NR.write, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
-  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2)));
+  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2))));
 });
 
 define(NR.pread64, (k, t) => {
@@ -141,7 +148,7 @@ define(NR.pread64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos));
+  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos)));
 });
 
 define(NR.pwrite64, (k, t) => {
@@ -150,7 +157,7 @@ define(NR.pwrite64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos));
+  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos)));
 });
 
 export function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
@@ -179,15 +186,16 @@ function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number 
   let pos: number | undefined = withPos ? k.argLong(3) : undefined;
   if (pos !== undefined && pos < 0) return -EINVAL;
   let total = 0;
+  const notify = (r: number) => (write ? modified(f, r) : accessed(f, r));
   for (const [base, len] of iov) {
     if (len === 0) continue;
     const n = write ? doWrite(k, t, f, base, len, pos) : doRead(t, f, base, len, pos);
-    if (n < 0) return total > 0 && n !== BLOCKED ? total : total > 0 ? total : n;
+    if (n < 0) return notify(total > 0 ? total : n);
     total += n;
     if (pos !== undefined) pos += n;
     if (n < len) break;
   }
-  return total;
+  return notify(total);
 }
 
 define(NR.readv, (k, t) => accountRead(t, vectored(k, t, false, false)));
@@ -269,7 +277,7 @@ define(NR.fcntl, (k, t) => {
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: {
       const p = pipeOf(f);
       if (!p) return -EBADF;
-      return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, k.arg(2), pipeLimits(k), pipeOwner(t));
+      return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, k.argInt(2) >>> 0, pipeLimits(k), pipeOwner(t));
     }
     case F_GET_SEALS: return getSeals(f);
     case F_ADD_SEALS: return addSeals(f, k.argInt(2) >>> 0);
