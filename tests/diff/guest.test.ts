@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -68,6 +68,17 @@ const cases: DiffCase[] = [
   // siginfo (si_code, si_pid, si_value) per sender, tkill/tgkill and rt_sigqueueinfo rules,
   // the alternate signal stack, pending sets per thread and process, RT queueing, sigtimedwait.
   prog('sys_sigqueue', '/tmp/sys_sigqueue', [], { stdout: /SA_ONSTACK: on alt stack 1, ss_flags 1\n(.*\n)*other thread: pending usr1=0 usr2=1 rtmin=0\nmain thread: pending usr1=1 usr2=1 rtmin=0\n(.*\n)*delivery order: RTMIN\+2\/1 RTMIN\+2\/2 RTMIN\+2\/3 RTMIN\+0\/1 RTMIN\+0\/2 RTMIN\+0\/3 12\/0 10\/0\n/ }),
+  // Pipes: capacity in page slots, F_SETPIPE_SZ, PIPE_BUF atomicity, EPIPE/SIGPIPE, packets, splice/tee/vmsplice, FIFO open rules.
+  prog('ipc_pipe', '/tmp/ipc_pipe', [], { stdout: /fill with 100-byte writes: 64000 bytes\n(.*\n)*fcntl\(p\[0\], F_SETPIPE_SZ, 8192\) = -1 EBUSY\n(.*\n)*atomic 4096-byte records: 80 whole, 0 mixed\nwriter with no reader: killed by 13\nwrite\(p\[1\], "x", 1\) = -1 EPIPE\n(.*\n)*tee\(p\[0\], q\[1\], 3000, 0\) = 3000\n(.*\n)*open\(f, O_WRONLY \| O_NONBLOCK\) = -1 ENXIO\n(.*\n)*reader got \[through the fifo\]\nwriter waited\n(.*\n)*open\(f, O_RDONLY\) = -1 EINTR\ndone\n$/ }),
+  // eventfd counters, timerfd expiration counts in virtual time, inotify event sequences.
+  prog('ipc_fdevents', '/tmp/ipc_fdevents', [], { stdout: /eventfd semaphore reads: 1 1 1\n(.*\n)*timerfd interval count >= 3: yes\n(.*\n)*IN_MOVED_FROM and IN_MOVED_TO share a cookie: yes\n(.*\n)*done\n$/ }),
+  // mkfifo from coreutils and bash's redirections: a reader and a writer meet in open.
+  {
+    ...prog('ipc_pipe', '/tmp/ipc_pipe', [], {}),
+    name: 'mkfifo and a shell pipeline through it',
+    argv: ['/bin/bash', '-c', 'mkfifo /tmp/f; cat /tmp/f & echo hi > /tmp/f; wait; rm /tmp/f'],
+    expect: { stdout: 'hi\n' },
+  },
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

@@ -27,6 +27,8 @@ export interface FileOps {
   write?(f: File, data: Uint8Array, pos: number, w: IoWaiter): number;
   /** Seekable files update pos by themselves; streams leave it alone. */
   readonly stream?: boolean;
+  /** One write call is one message (eventfd): a short count ends the write(2). */
+  readonly oneShotWrite?: boolean;
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
   /** Ready events now; register on `wait` the queues that will announce a change (Linux's poll_wait). */
   poll?(f: File, wait?: (q: WaitQueue) => void): number;
@@ -44,6 +46,10 @@ export interface IoctlIo {
   readonly sid: number;
 }
 
+/** __fput's fsnotify_close, set by fs/fsnotify.ts. */
+let closeHook: ((f: File) => void) | null = null;
+export function setCloseHook(fn: (f: File) => void): void { closeHook = fn; }
+
 export class File {
   pos = 0;
   refs = 1;
@@ -56,6 +62,9 @@ export class File {
 
   get(): File { this.refs++; return this; }
   put(): void {
-    if (--this.refs === 0) this.ops.release?.(this);
+    if (--this.refs === 0) {
+      closeHook?.(this);
+      this.ops.release?.(this);
+    }
   }
 }

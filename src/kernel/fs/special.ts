@@ -1,9 +1,10 @@
 // Opening device nodes and FIFOs: the inode names a driver by (major, minor).
 import { ENXIO } from '../errno.js';
 import type { File, FileOps } from './file.js';
+import type { Task } from '../sched/task.js';
 import { S_IFCHR, S_IFIFO, S_IFMT, type Inode } from './inode.js';
 
-export type DeviceOpen = (inode: Inode, f: File) => FileOps | number;
+export type DeviceOpen = (inode: Inode, f: File, opener?: Task) => FileOps | number;
 
 export const chrdevs = new Map<number, DeviceOpen>();
 let fifoOpener: DeviceOpen | null = null;
@@ -15,12 +16,12 @@ export const minor = (dev: number) => (dev & 0xff) | ((dev >>> 12) & ~0xff);
 export function registerChrdev(maj: number, min: number, open: DeviceOpen): void { chrdevs.set(makedev(maj, min), open); }
 export function registerFifo(open: DeviceOpen): void { fifoOpener = open; }
 
-export function openSpecial(inode: Inode, f: File): FileOps | number {
+export function openSpecial(inode: Inode, f: File, opener?: Task): FileOps | number {
   const type = inode.mode & S_IFMT;
   if (type === S_IFCHR) {
     const open = chrdevs.get(inode.rdev);
     return open ? open(inode, f) : -ENXIO;
   }
-  if (type === S_IFIFO && fifoOpener) return fifoOpener(inode, f);
+  if (type === S_IFIFO && fifoOpener) return fifoOpener(inode, f, opener);
   return -ENXIO;
 }

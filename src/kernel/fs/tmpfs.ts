@@ -4,6 +4,7 @@ import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
 import type { File, FileOps } from './file.js';
+import type { Task } from '../sched/task.js';
 import { SuperBlock } from './superblock.js';
 import { openSpecial } from './special.js';
 import { AddressSpace, type PageBacking } from '../mm/filemap.js';
@@ -301,7 +302,7 @@ export class TmpfsSpecial extends Inode {
     this.rdev = rdev;
   }
   override get blocks(): number { return 0; }
-  override open(f: File): FileOps | number { return openSpecial(this, f); }
+  override open(f: File, opener?: Task): FileOps | number { return openSpecial(this, f, opener); }
 }
 
 /** A fresh tmpfs: its superblock and root dentry. */

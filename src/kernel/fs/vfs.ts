@@ -1,5 +1,6 @@
 // The VFS: the mount tree and the operations the syscall layer builds on
 // (resolve a path relative to a task, open, create).
+import { fsnotifyChange, fsnotifyCreate, IN_MODIFY } from './fsnotify.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Dentry } from './dentry.js';
@@ -153,6 +154,7 @@ export class Vfs {
         created = true;
         const d = lookupChild(dir.dentry, par.name);
         if (!d) return -ENOENT;
+        fsnotifyCreate(dir.dentry, par.name, d.inode);
         p = { mnt: dir.mnt, dentry: d };
       }
     } else {
@@ -178,12 +180,13 @@ export class Vfs {
     }
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
     if (isDir(inode.mode)) return f;
-    const ops = inode.open(f);
+    const ops = inode.open(f, t);
     if (typeof ops === 'number') return ops;
     f.ops = ops;
     if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {
       const r = inode.truncate(0);
       if (r < 0) return r;
+      fsnotifyChange(p.dentry, IN_MODIFY);
     }
     return f;
   }

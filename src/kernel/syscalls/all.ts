@@ -23,3 +23,7 @@ import '../ipc/msg.js';
 import '../ipc/sem.js';
 import '../ipc/shm.js';
 import '../ipc/mqueue.js';
+import './splice.js';
+import '../fs/eventfd.js';
+import '../time/timerfd.js';
+import '../fs/inotify.js';

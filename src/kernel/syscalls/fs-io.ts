@@ -3,9 +3,12 @@ import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
+import { BLOCKED, ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
-import { createPipe } from '../fs/pipe.js';
+import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
+import '../fs/fifo.js';
+import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
+import { pipeMaxSize, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
@@ -29,9 +32,13 @@ define(NR.openat, (k, t) => {
   const path = userPath(t, k.arg(1));
   if (typeof path === 'number') return path;
   const flags = k.argInt(2);
+  // Opening a FIFO may sleep for a partner: its state lives in t.sys across the restart.
+  t.sys ??= { nr: NR.openat };
   const f = k.vfs.open(t, k.argInt(0), path, flags, k.argInt(3));
   if (typeof f === 'number') return f;
-  return installFile(t, f, (flags & O_CLOEXEC) !== 0);
+  const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
+  if (fd >= 0) fsnotifyOpen(f);
+  return fd;
 });
 
 define(NR.close, (k, t) => t.files.close(k.argInt(0)));
@@ -99,7 +106,7 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     }
     if (pos === undefined && seekable) f.pos = at + n;
     total += n;
-    if (n < want && seekable) break;
+    if (n < want && (seekable || f.ops.oneShotWrite)) break;
   }
   return total;
 }
@@ -122,13 +129,17 @@ define(NR.read, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
   if (isDir(f.inode.mode) && f.readable) return -EISDIR;
-  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2)));
+  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2))));
 });
+
+/** fsnotify_access / fsnotify_modify after a transfer that moved bytes. */
+function accessed(f: File, r: number): number { if (r > 0) fsnotifyAccess(f); return r; }
+function modified(f: File, r: number): number { if (r > 0) fsnotifyModify(f); return r; }
 
 define(NR.write, (k, t) => {
   const f = fileOf(t, k.argInt(0));
   if (typeof f === 'number') return f;
-  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2)));
+  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2))));
 });
 
 define(NR.pread64, (k, t) => {
@@ -137,7 +148,7 @@ define(NR.pread64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos));
+  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos)));
 });
 
 define(NR.pwrite64, (k, t) => {
@@ -146,10 +157,10 @@ define(NR.pwrite64, (k, t) => {
   const pos = k.argLong(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos));
+  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos)));
 });
 
-function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
+export function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > 1024) return -EINVAL;
   const raw = t.mm.read(addr, cnt * 16);
   if (!raw) return -EFAULT;
@@ -175,15 +186,16 @@ function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number 
   let pos: number | undefined = withPos ? k.argLong(3) : undefined;
   if (pos !== undefined && pos < 0) return -EINVAL;
   let total = 0;
+  const notify = (r: number) => (write ? modified(f, r) : accessed(f, r));
   for (const [base, len] of iov) {
     if (len === 0) continue;
     const n = write ? doWrite(k, t, f, base, len, pos) : doRead(t, f, base, len, pos);
-    if (n < 0) return total > 0 && n !== BLOCKED ? total : total > 0 ? total : n;
+    if (n < 0) return notify(total > 0 ? total : n);
     total += n;
     if (pos !== undefined) pos += n;
     if (n < len) break;
   }
-  return total;
+  return notify(total);
 }
 
 define(NR.readv, (k, t) => accountRead(t, vectored(k, t, false, false)));
@@ -232,7 +244,7 @@ define(NR.dup3, (k, t) => {
 });
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
-  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
 define(NR.fcntl, (k, t) => {
   const fd = k.argInt(0), cmd = k.argInt(1);
@@ -262,9 +274,10 @@ define(NR.fcntl, (k, t) => {
     case F_SETLK: case F_SETLKW: return t.mm.read(k.arg(2), 32) ? 0 : -EFAULT;
     case F_SETOWN: return 0;
     case F_GETOWN: return 0;
-    case F_GETPIPE_SZ: {
-      const p = (f.inode as { pipe?: { capacity: number } }).pipe;
-      return p ? p.capacity : -EINVAL;
+    case F_GETPIPE_SZ: case F_SETPIPE_SZ: {
+      const p = pipeOf(f);
+      if (!p) return -EBADF;
+      return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, k.argInt(2) >>> 0, pipeLimits(k), pipeOwner(t));
     }
     case F_GET_SEALS: return getSeals(f);
     case F_ADD_SEALS: return addSeals(f, k.argInt(2) >>> 0);
@@ -272,10 +285,22 @@ define(NR.fcntl, (k, t) => {
   }
 });
 
+const pipeBooks = new WeakMap<Kernel, PipeAccounting>();
+/** /proc/sys/fs/pipe-max-size and the per-user page limits, with this kernel's page book. */
+export function pipeLimits(k: Kernel): PipeLimits {
+  let book = pipeBooks.get(k);
+  if (!book) { book = new PipeAccounting(); pipeBooks.set(k, book); }
+  return { maxSize: pipeMaxSize.get(k), userPagesSoft: pipeUserPagesSoft.get(k), userPagesHard: pipeUserPagesHard.get(k), book };
+}
+/** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
+export function pipeOwner(t: Task) { return { uid: t.cred.uid, privileged: t.cred.euid === 0 }; }
+
 define(NR.pipe2, (k, t) => {
   const addr = k.arg(0), flags = k.argInt(1);
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
-  const [r, w] = createPipe(k.vfs.rootMnt, flags);
+  const pipe = allocPipe(pipeLimits(k), pipeOwner(t));
+  if (!pipe) return -ENFILE;
+  const [r, w] = createPipe(k.vfs.rootMnt, flags, pipe);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const rfd = installFile(t, r, cloexec);
   if (rfd < 0) { w.put(); return rfd; }

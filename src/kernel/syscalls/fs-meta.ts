@@ -9,6 +9,7 @@ import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
 import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
+import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
 import { now } from '../fs/clock.js';
 
@@ -160,6 +161,7 @@ define(NR.getdents64, (k, t) => {
     idx++;
   }
   if (off && !t.mm.write(k.arg(1), out.subarray(0, off))) return -EFAULT;
+  fsnotifyAccess(f);
   f.pos = idx;
   inode.atime = now();
   return off;
@@ -186,7 +188,9 @@ define(NR.mkdirat, (k, t) => {
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
   const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, (k.argInt(2) & 0o1777) & ~t.fs.umask, cred(t));
-  return typeof r === 'number' ? r : 0;
+  if (typeof r === 'number') return r;
+  fsnotifyCreate(par.dir.dentry, par.name, r);
+  return 0;
 });
 
 define(NR.mknodat, (k, t) => {
@@ -205,7 +209,9 @@ define(NR.mknodat, (k, t) => {
   const dir = par.dir.dentry;
   const m = (mode & S_IFMT) | (mode & 0o7777 & ~t.fs.umask);
   const r = (mode & S_IFMT) === S_IFREG ? dir.inode.create(dir, par.name, m, cred(t)) : dir.inode.mknod(dir, par.name, m, k.arg(3) >>> 0, cred(t));
-  return typeof r === 'number' ? r : 0;
+  if (typeof r === 'number') return r;
+  fsnotifyCreate(dir, par.name, r);
+  return 0;
 });
 
 define(NR.unlinkat, (k, t) => {
@@ -229,11 +235,15 @@ define(NR.unlinkat, (k, t) => {
   if (victim.mounted) return -EBUSY;
   if (flags & AT_REMOVEDIR) {
     if (!isDir(victim.inode.mode)) return -ENOTDIR;
-    return dir.inode.rmdir(dir, par.name, victim);
+    const r = dir.inode.rmdir(dir, par.name, victim);
+    if (r === 0) fsnotifyDelete(dir, par.name, victim.inode);
+    return r;
   }
   if (isDir(victim.inode.mode)) return -EISDIR;
   if (par.trailingSlash) return -ENOTDIR;
-  return dir.inode.unlink(dir, par.name, victim);
+  const r = dir.inode.unlink(dir, par.name, victim);
+  if (r === 0) fsnotifyDelete(dir, par.name, victim.inode);
+  return r;
 });
 
 function isAncestor(a: Path, b: Path): boolean {
@@ -268,7 +278,10 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
   if (old.mounted) return -EBUSY;
   // A directory cannot move inside itself.
   if (isDir(old.inode.mode) && isAncestor({ mnt: a.dir.mnt, dentry: old }, b.dir)) return -EINVAL;
-  return a.dir.dentry.inode.rename(a.dir.dentry, old, b.dir.dentry, b.name);
+  const oldName = old.name, moved = old.inode;
+  const r = a.dir.dentry.inode.rename(a.dir.dentry, old, b.dir.dentry, b.name);
+  if (r === 0) fsnotifyMove(a.dir.dentry, oldName, b.dir.dentry, b.name, moved, target?.inode ?? null);
+  return r;
 }
 define(NR.renameat, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), 0));
 define(NR.renameat2, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), k.argInt(4)));
@@ -285,7 +298,9 @@ define(NR.linkat, (k, t) => {
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   if (par.dir.mnt !== src.mnt) return -EXDEV;
   const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
-  return par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
+  const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
+  if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
+  return r;
 });
 
 define(NR.symlinkat, (k, t) => {
@@ -297,7 +312,9 @@ define(NR.symlinkat, (k, t) => {
   if (par.trailingSlash) return -ENOENT;
   const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
   const r = par.dir.dentry.inode.symlink(par.dir.dentry, par.name, target, cred(t));
-  return typeof r === 'number' ? r : 0;
+  if (typeof r === 'number') return r;
+  fsnotifyCreate(par.dir.dentry, par.name, r);
+  return 0;
 });
 
 function setCwd(t: Task, p: Path): number {
@@ -341,6 +358,7 @@ function chmod(t: Task, i: Inode, p: Path, mode: number): number {
   if (t.cred.fsuid !== 0 && (mode & S_ISGID) && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
   i.mode = (i.mode & S_IFMT) | mode;
   i.touchC();
+  fsnotifyChange(p.dentry, IN_ATTRIB);
   return 0;
 }
 define(NR.fchmodat, (k, t) => {
@@ -368,11 +386,11 @@ function chown(t: Task, i: Inode, uid: number, gid: number): number {
 define(NR.fchownat, (k, t) => {
   const flags = k.argInt(4);
   const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
-  return typeof p === 'number' ? p : chown(t, p.dentry.inode, k.argInt(2), k.argInt(3));
+  return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, k.argInt(2), k.argInt(3)), p, IN_ATTRIB);
 });
 define(NR.fchown, (k, t) => {
   const f = t.files.get(k.argInt(0));
-  return f ? chown(t, f.inode, k.argInt(1), k.argInt(2)) : -EBADF;
+  return f ? notified(chown(t, f.inode, k.argInt(1), k.argInt(2)), f.path, IN_ATTRIB) : -EBADF;
 });
 
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
@@ -407,6 +425,8 @@ define(NR.utimensat, (k, t) => {
   if (times[0]) i.atime = times[0];
   if (times[1]) i.mtime = times[1];
   i.ctime = cur;
+  // Both times set is a utime(s) call: IN_ATTRIB; one alone reads as an access or a modification.
+  fsnotifyChange(p.dentry, times[0] && times[1] ? IN_ATTRIB : times[0] ? IN_ACCESS : IN_MODIFY);
   return 0;
 });
 
@@ -420,13 +440,19 @@ define(NR.truncate, (k, t) => {
   if (!isReg(i.mode)) return -EINVAL;
   const perm = i.permission(2, cred(t)); if (perm < 0) return perm;
   const len = k.argLong(1);
-  return len < 0 ? -EINVAL : i.truncate(len);
+  return len < 0 ? -EINVAL : notified(i.truncate(len), p, IN_MODIFY);
 });
 define(NR.ftruncate, (k, t) => {
   const f = t.files.get(k.argInt(0));
   if (!f) return -EBADF;
   if (!isReg(f.inode.mode) || !f.writable) return -EINVAL;
   const len = k.argLong(1);
-  return len < 0 ? -EINVAL : f.inode.truncate(len);
+  return len < 0 ? -EINVAL : notified(f.inode.truncate(len), f.path, IN_MODIFY);
 });
+
+/** notify_change's fsnotify_change after a successful change. */
+function notified(r: number, p: Path, mask: number): number {
+  if (r === 0) fsnotifyChange(p.dentry, mask);
+  return r;
+}
 define(NR.sync, () => 0);

@@ -13,6 +13,11 @@ export const nrOpen = new Knob('fs.nr_open', () => NR_OPEN_DEFAULT);
 /** files_maxfiles_init: about 10% of RAM's kB, at least NR_FILE. */
 export const fileMax = new Knob('fs.file-max', (k) => Math.max(NR_FILE, Math.floor((k.pages.total * 4) / 10)));
 export const pipeMaxSize = new Knob('fs.pipe-max-size', () => 1048576);
+export const inotifyMaxQueuedEvents = new Knob('fs.inotify.max_queued_events', () => 16384);
+export const inotifyMaxUserInstances = new Knob('fs.inotify.max_user_instances', () => 128);
+export const inotifyMaxUserWatches = new Knob('fs.inotify.max_user_watches', () => 8192 * 4);
+export const pipeUserPagesHard = new Knob('fs.pipe-user-pages-hard', () => 0);
+export const pipeUserPagesSoft = new Knob('fs.pipe-user-pages-soft', () => 16384);
 /** POSIX message queue limits (ipc/mqueue.c): defaults for new queues and ceilings for mq_open. */
 export const mqMsgDefault = new Knob('fs.mqueue.msg_default', () => 10);
 export const mqMsgMax = new Knob('fs.mqueue.msg_max', () => 10);
@@ -60,9 +65,9 @@ const fsTable: CtlTable[] = [
   // Allocated, free (always 0 since 2.6), maximum.
   entry('file-nr', 0o444, computed((k) => [openFiles(k), 0, fileMax.get(k)])),
   dir('inotify', [
-    int('max_queued_events', 16384, { min: 0 }),
-    int('max_user_instances', 128, { min: 0 }),
-    int('max_user_watches', 8192 * 4, { min: 0 }),
+    intEntry('max_queued_events', inotifyMaxQueuedEvents, { min: 0 }),
+    intEntry('max_user_instances', inotifyMaxUserInstances, { min: 0 }),
+    intEntry('max_user_watches', inotifyMaxUserWatches, { min: 0 }),
   ]),
   entry('inode-nr', 0o444, computed((k) => [dcacheCounts(k).inodes, 0])),
   entry('inode-state', 0o444, computed((k) => [dcacheCounts(k).inodes, 0, 0, 0, 0, 0, 0])),
@@ -80,8 +85,8 @@ const fsTable: CtlTable[] = [
   int('overflowgid', 65534, { min: 0, max: 65535 }),
   int('overflowuid', 65534, { min: 0, max: 65535 }),
   entry('pipe-max-size', 0o644, intKnob(pipeMaxSize, { min: 4096 }, 32, true)),
-  entry('pipe-user-pages-hard', 0o644, intKnob(knob('pipe-user-pages-hard', 0), {}, 64, true)),
-  entry('pipe-user-pages-soft', 0o644, intKnob(knob('pipe-user-pages-soft', 16384), {}, 64, true)),
+  entry('pipe-user-pages-hard', 0o644, intKnob(pipeUserPagesHard, {}, 64, true)),
+  entry('pipe-user-pages-soft', 0o644, intKnob(pipeUserPagesSoft, {}, 64, true)),
   int('protected_fifos', 0, { min: 0, max: 2 }),
   int('protected_hardlinks', 0, { min: 0, max: 1 }),
   int('protected_regular', 0, { min: 0, max: 2 }),

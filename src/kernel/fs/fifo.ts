@@ -1,0 +1,91 @@
+// FIFOs (fifo_open in fs/pipe.c): a named inode gets a pipe while anyone has
+// it open. Opening for reading waits for a writer and opening for writing
+// waits for a reader, unless O_NONBLOCK (a writer then fails with ENXIO, a
+// reader succeeds at once); O_RDWR never waits. A waiting opener already
+// counts as a reader or writer, so its partner does not wait for it; it
+// wakes when the partner's open counter moves, even if that partner has
+// closed again meanwhile.
+import { BLOCKED, ENXIO } from '../errno.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from './file.js';
+import type { Inode } from './inode.js';
+import { Pipe, pipeOps, fifoSeenWriters, setFifoLookup, setFifoRelease } from './pipe.js';
+import { registerFifo } from './special.js';
+import type { Task } from '../sched/task.js';
+
+const fifos = new WeakMap<Inode, Pipe>();
+setFifoLookup((inode) => fifos.get(inode) ?? null);
+setFifoRelease((inode, p) => { if (fifos.get(inode) === p) fifos.delete(inode); });
+
+/** A sleeping open, kept in the opener's syscall state across restarts. */
+interface FifoWait {
+  inode: Inode;
+  pipe: Pipe;
+  reader: boolean;
+  /** The partner's open counter when the wait began. */
+  partner: number;
+  entry: { reader: boolean; writer: boolean; live(): boolean };
+}
+
+function waitFor(t: Task, inode: Inode, p: Pipe, reader: boolean): number {
+  const st: FifoWait = {
+    inode, pipe: p, reader, partner: reader ? p.wCounter : p.rCounter,
+    // Live while this very open is still asleep: a signal or exit ends t.sys.
+    entry: { reader, writer: !reader, live: () => t.sys?.data === st && t.state !== 'Z' && t.state !== 'X' },
+  };
+  p.pending.add(st.entry);
+  t.sys!.data = st;
+  t.sleepOn(p.openWait);
+  return BLOCKED;
+}
+
+function finish(p: Pipe, reader: boolean): typeof pipeOps {
+  if (reader) p.readers++; else p.writers++;
+  return pipeOps;
+}
+
+registerFifo((inode, f, t) => {
+  const acc = f.flags & O_ACCMODE;
+  const nonblock = (f.flags & O_NONBLOCK) !== 0;
+  // Woken in a sleeping open: done once the partner's counter has moved.
+  const st = t?.sys?.data as FifoWait | undefined;
+  if (st && st.inode === inode) {
+    const p = st.pipe;
+    if (!fifos.has(inode)) fifos.set(inode, p);
+    const moved = (st.reader ? p.wCounter : p.rCounter) !== st.partner;
+    if (!moved) { t!.sleepOn(p.openWait); return BLOCKED; }
+    p.pending.delete(st.entry);
+    t!.sys!.data = undefined;
+    return finish(p, st.reader);
+  }
+  let p = fifos.get(inode);
+  if (!p) { p = new Pipe(); fifos.set(inode, p); }
+  const canWait = !!t?.sys;
+  if (acc === O_RDONLY) {
+    p.rCounter++;
+    p.openWait.wakeAll();
+    if (!p.hasWriters()) {
+      // Suppress POLLHUP until a writer has come (f_pipe).
+      if (nonblock || !canWait) { fifoSeenWriters.set(f, p.wCounter); return finish(p, true); }
+      return waitFor(t!, inode, p, true);
+    }
+    return finish(p, true);
+  }
+  if (acc === O_WRONLY) {
+    if (nonblock && !p.hasReaders()) {
+      if (!p.hasWriters() && !p.readers) fifos.delete(inode);
+      return -ENXIO;
+    }
+    p.wCounter++;
+    p.openWait.wakeAll();
+    p.readWait.wakeAll();
+    if (!p.hasReaders() && canWait) return waitFor(t!, inode, p, false);
+    return finish(p, false);
+  }
+  if (acc === O_RDWR) {
+    p.rCounter++; p.wCounter++;
+    p.readers++; p.writers++;
+    p.openWait.wakeAll();
+    return pipeOps;
+  }
+  return pipeOps;
+});

@@ -1,0 +1,93 @@
+// fsnotify: the VFS reports what happened to an inode, and to its directory
+// with the child's name; watchers (inotify) queue what they asked for. The
+// calls sit where Linux's fsnotify_* helpers do (include/linux/fsnotify.h).
+import type { Dentry } from './dentry.js';
+import type { Inode } from './inode.js';
+import { isDir } from './inode.js';
+import { O_PATH, setCloseHook, type File } from './file.js';
+
+export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
+  IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_CREATE = 0x100, IN_DELETE = 0x200,
+  IN_DELETE_SELF = 0x400, IN_MOVE_SELF = 0x800, IN_UNMOUNT = 0x2000, IN_Q_OVERFLOW = 0x4000, IN_IGNORED = 0x8000,
+  IN_ONLYDIR = 0x1000000, IN_DONT_FOLLOW = 0x2000000, IN_EXCL_UNLINK = 0x4000000, IN_MASK_CREATE = 0x10000000,
+  IN_MASK_ADD = 0x20000000, IN_ISDIR = 0x40000000, IN_ONESHOT = 0x80000000;
+export const IN_ALL_EVENTS = 0xfff;
+/** Events a directory hears about its children (FS_EVENTS_POSS_ON_CHILD). */
+const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
+
+/** A mark on an inode: `handle` gets the event, with the child's name when it came through a directory. */
+export interface FsnotifyMark { mask: number; handle(mask: number, name: string | null, cookie: number, inode: Inode): void }
+
+const marks = new WeakMap<Inode, Set<FsnotifyMark>>();
+
+export function addMark(inode: Inode, m: FsnotifyMark): void {
+  let s = marks.get(inode);
+  if (!s) { s = new Set(); marks.set(inode, s); }
+  s.add(m);
+}
+export function removeMark(inode: Inode, m: FsnotifyMark): void { marks.get(inode)?.delete(m); }
+
+function send(inode: Inode, mask: number, name: string | null, cookie = 0): void {
+  const s = marks.get(inode);
+  if (!s || s.size === 0) return;
+  for (const m of [...s]) if (m.mask & mask & IN_ALL_EVENTS) m.handle(mask, name, cookie, inode);
+}
+
+/** fsnotify_parent + the inode itself: the directory's watchers first, with the name. */
+function dentryEvent(d: Dentry, mask: number): void {
+  if (isDir(d.inode.mode)) mask |= IN_ISDIR;
+  if (!d.isRoot && (mask & ON_CHILD)) send(d.parent.inode, mask, d.name);
+  send(d.inode, mask, null);
+}
+
+function fileEvent(f: File, mask: number): void {
+  if (f.flags & O_PATH) return;
+  dentryEvent(f.path.dentry, mask);
+}
+
+export const fsnotifyOpen = (f: File) => fileEvent(f, IN_OPEN);
+export const fsnotifyClose = (f: File) => fileEvent(f, f.writable ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
+setCloseHook(fsnotifyClose);
+export const fsnotifyAccess = (f: File) => fileEvent(f, IN_ACCESS);
+export const fsnotifyModify = (f: File) => fileEvent(f, IN_MODIFY);
+/** notify_change: attributes (IN_ATTRIB) or size (IN_MODIFY) of a named file changed. */
+export const fsnotifyChange = (d: Dentry, mask: number) => dentryEvent(d, mask);
+
+/** A name appeared in dir (create, mkdir, mknod, symlink; link counts the target's new link first). */
+export function fsnotifyCreate(dir: Dentry, name: string, inode: Inode | null, linked = false): void {
+  if (linked && inode) send(inode, IN_ATTRIB, null);
+  send(dir.inode, IN_CREATE | (inode && isDir(inode.mode) ? IN_ISDIR : 0), name);
+}
+
+/** unlink/rmdir: the link count drop, the inode's own death if that was the last link, then the name. */
+export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
+  const d = isDir(inode.mode);
+  if (!d) send(inode, IN_ATTRIB, null);
+  // The last link: the inode's own watchers hear of its death, and their watches end, before the name goes.
+  if (inode.nlink === 0 || d) { inodeRemoved(inode); dropMarks(inode); }
+  send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
+}
+
+let cookies = 0;
+/** rename: MOVED_FROM and MOVED_TO share a cookie; an overwritten target loses a link; the inode moved. */
+export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, newName: string, moved: Inode, target: Inode | null): void {
+  const cookie = (cookies = (cookies + 1) >>> 0) || (cookies = 1);
+  const dirFlag = isDir(moved.mode) ? IN_ISDIR : 0;
+  send(oldDir.inode, IN_MOVED_FROM | dirFlag, oldName, cookie);
+  send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
+  if (target) {
+    send(target, IN_ATTRIB, null);
+    if (target.nlink === 0 || isDir(target.mode)) { inodeRemoved(target); dropMarks(target); }
+  }
+  send(moved, IN_MOVE_SELF, null);
+}
+
+function inodeRemoved(inode: Inode): void { send(inode, IN_DELETE_SELF, null); }
+
+/** The inode is gone: every mark on it ends (inotify queues IN_IGNORED). */
+function dropMarks(inode: Inode): void {
+  const s = marks.get(inode);
+  if (!s) return;
+  marks.delete(inode);
+  for (const m of s) m.handle(IN_IGNORED, null, 0, inode);
+}

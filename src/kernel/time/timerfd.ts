@@ -1,0 +1,181 @@
+// timerfd (fs/timerfd.c): a timer whose expirations are read as a u64 count.
+// Like Linux, an expired periodic timer is not re-armed until it is read or
+// queried: the missed periods are then counted in one step (hrtimer_forward).
+// Timers run in virtual time on the kernel's timer queue.
+import { define } from '../syscalls/table.js';
+import { NR } from '../syscalls/nr.js';
+import { installFile } from '../syscalls/fs-io.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { BLOCKED, EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
+import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type File, type FileOps } from '../fs/file.js';
+import { anonInodeFile } from '../fs/anon_inodes.js';
+import { WaitQueue } from '../sched/waitqueue.js';
+import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
+import type { Timer } from './timers.js';
+
+export const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2, TFD_NONBLOCK = O_NONBLOCK, TFD_CLOEXEC = O_CLOEXEC;
+/** Beyond this (about 292 years of ns) a timer never fires. */
+const NEVER = 2 ** 63;
+
+class TimerFd {
+  ticks = 0n;
+  expired = false;
+  /** Next expiry in monotonic ns; Infinity when disarmed. */
+  expires = Infinity;
+  interval = 0;
+  timer: Timer | null = null;
+  readonly wait = new WaitQueue();
+  constructor(readonly k: Kernel, readonly clockid: number) {}
+
+  private arm(): void {
+    if (this.timer) { this.k.timers.cancel(this.timer); this.timer = null; }
+    if (this.expires >= NEVER) return;
+    // Already due (an absolute time in the past): it expires at once.
+    if (this.expires <= this.k.clock.monotonic()) { this.fire(); return; }
+    this.timer = this.k.timers.add(this.expires, () => { this.timer = null; this.fire(); });
+  }
+
+  private fire(): void {
+    this.ticks++;
+    this.expired = true;
+    this.wait.wakeAll();
+  }
+
+  /** hrtimer_forward_now + restart: count the periods that passed, minus the one already counted. */
+  private forward(): void {
+    if (!this.expired || !this.interval) return;
+    const now = this.k.clock.monotonic();
+    const n = now < this.expires ? 0 : Math.floor((now - this.expires) / this.interval) + 1;
+    this.expires += n * this.interval;
+    if (n) this.ticks += BigInt(n - 1);
+    this.expired = false;
+    this.arm();
+  }
+
+  /** Remaining time and interval (timerfd_gettime). */
+  get(): [number, number] {
+    this.forward();
+    const rem = this.expires === Infinity ? 0 : Math.max(0, this.expires - this.k.clock.monotonic());
+    return [rem, this.interval];
+  }
+
+  set(value: number, interval: number, abs: boolean): void {
+    this.forward();
+    this.ticks = 0n;
+    this.expired = false;
+    this.interval = interval;
+    if (value === 0) this.expires = Infinity;
+    else {
+      const now = this.k.clock.monotonic();
+      // An absolute CLOCK_REALTIME expiry is a moment of wall time: convert it once.
+      const offset = this.clockid === CLOCK_REALTIME || this.clockid === CLOCK_REALTIME_ALARM ? this.k.clock.realtime() - now : 0;
+      this.expires = abs ? Math.max(0, value - offset) : now + value;
+    }
+    this.arm();
+  }
+
+  read(): bigint {
+    const t = this.ticks;
+    if (t) {
+      if (this.expired && this.interval) this.forward();
+      const all = this.ticks;
+      this.ticks = 0n;
+      this.expired = false;
+      return all;
+    }
+    return 0n;
+  }
+
+  release(): void {
+    if (this.timer) this.k.timers.cancel(this.timer);
+    this.timer = null;
+  }
+}
+
+const ctxs = new WeakMap<File, TimerFd>();
+
+function timerfdOps(ctx: TimerFd): FileOps {
+  return {
+    stream: true,
+    read(f, buf, _pos, w) {
+      if (buf.length < 8) return -EINVAL;
+      const n = ctx.read();
+      if (n === 0n) {
+        if (f.flags & O_NONBLOCK) return -EAGAIN;
+        w.sleepOn(ctx.wait);
+        return BLOCKED;
+      }
+      new DataView(buf.buffer, buf.byteOffset).setBigUint64(0, n, true);
+      return 8;
+    },
+    poll(_f, wait) {
+      wait?.(ctx.wait);
+      return ctx.ticks > 0n ? POLLIN : 0;
+    },
+    release() { ctx.release(); },
+  };
+}
+
+define(NR.timerfd_create, (k, t) => {
+  const clockid = k.argInt(0), flags = k.argInt(1);
+  if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL;
+  if (![CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM].includes(clockid)) return -EINVAL;
+  // Alarm clocks need CAP_WAKE_ALARM.
+  if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && t.cred.euid !== 0) return -EPERM;
+  const ctx = new TimerFd(k, clockid);
+  const f = anonInodeFile(k.vfs.rootMnt, 'timerfd', O_RDWR | (flags & O_NONBLOCK), timerfdOps(ctx));
+  ctxs.set(f, ctx);
+  return installFile(t, f, (flags & TFD_CLOEXEC) !== 0);
+});
+
+function timerOf(t: Task, fd: number): TimerFd | number {
+  const f = t.files.get(fd);
+  if (!f) return -EBADF;
+  return ctxs.get(f) ?? -EINVAL;
+}
+
+/** struct itimerspec: interval then value, each a timespec; -EINVAL for a bad one. */
+function readItimerspec(t: Task, addr: number): [number, number] | number {
+  const b = t.mm.read(addr, 32);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const ts = (off: number) => {
+    const sec = dv.getBigInt64(off, true), nsec = dv.getBigInt64(off + 8, true);
+    if (sec < 0n || nsec < 0n || nsec > 999999999n) return -1;
+    return Math.min(Number(sec) * 1e9 + Number(nsec), NEVER);
+  };
+  const interval = ts(0), value = ts(16);
+  if (interval < 0 || value < 0) return -EINVAL;
+  return [value, interval];
+}
+
+function writeItimerspec(t: Task, addr: number, [value, interval]: [number, number]): boolean {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  const put = (off: number, ns: number) => {
+    dv.setBigInt64(off, BigInt(Math.floor(ns / 1e9)), true);
+    dv.setBigInt64(off + 8, BigInt(Math.floor(ns % 1e9)), true);
+  };
+  put(0, interval); put(16, value);
+  return t.mm.write(addr, b);
+}
+
+define(NR.timerfd_settime, (k, t) => {
+  const flags = k.argInt(1), newAddr = k.arg(2), oldAddr = k.arg(3);
+  if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) return -EINVAL;
+  const spec = readItimerspec(t, newAddr);
+  if (typeof spec === 'number') return spec;
+  const ctx = timerOf(t, k.argInt(0));
+  if (typeof ctx === 'number') return ctx;
+  const old = ctx.get();
+  ctx.set(spec[0], spec[1], (flags & TFD_TIMER_ABSTIME) !== 0);
+  if (oldAddr && !writeItimerspec(t, oldAddr, old)) return -EFAULT;
+  return 0;
+});
+
+define(NR.timerfd_gettime, (k, t) => {
+  const ctx = timerOf(t, k.argInt(0));
+  if (typeof ctx === 'number') return ctx;
+  return writeItimerspec(t, k.arg(1), ctx.get()) ? 0 : -EFAULT;
+});
