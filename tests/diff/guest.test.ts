@@ -7,7 +7,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'ipc_epoll'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -65,6 +65,9 @@ const cases: DiffCase[] = [
   prog('ipc_sysv', '/tmp/ipc_sysv', [], { stdout: /while sender blocked: qnum=2\n(.*\n)*receiver on removed queue exit 0\n(.*\n)*after undo 3 0\n(.*\n)*parent sees \[child wrote\] nattch=1\n(.*\n)*after RMID: key=0 mode=1600 nattch=1\n(.*\n)*done\n$/ }),
   // POSIX message queues (priorities, O_NONBLOCK, timeouts, the mqueue fs and its limits) and shm_open + MAP_SHARED across fork.
   prog('ipc_posix', '/tmp/ipc_posix', [], { stdout: /mq_receive = 4 prio=5 \[high\]\n(.*\n)*read \/tmp\/mq\/tgq \(60 bytes\): QSIZE:12 +NOTIFY:0 +SIGNO:0 +NOTIFY_PID:0\n(.*\n)*mq_open\("\/user2", O_CREAT \| O_RDWR, 0600, &six\) = -1 ENOSPC\n(.*\n)*parent sees \[child\] \[child two\]\n(.*\n)*done\n$/ }),
+  // epoll (LT, ET, ONESHOT, EXCLUSIVE with blocked waiters, nesting, epoll_ctl errors), poll, ppoll and
+  // pselect6 (POLLNVAL, RLIMIT_NOFILE, select's EBADF, the time left written back, the mask swap and EINTR).
+  prog('ipc_epoll', '/tmp/ipc_epoll', [], { stdout: /ET again: 0\n(.*\n)*oneshot disabled: 0\n(.*\n)*chain 5 in 4: -1 ELOOP\n(.*\n)*fdinfo: tfd=1 events=19 data=1\nshared: woken 2\nexclusive: woken 1\n(.*\n)*  still pending 1\n(.*\n)*done\n$/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),
