@@ -7,7 +7,8 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
-  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents'];
+  'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents',
+  'ipc_epoll', 'ipc_unix'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -79,6 +80,13 @@ const cases: DiffCase[] = [
     argv: ['/bin/bash', '-c', 'mkfifo /tmp/f; cat /tmp/f & echo hi > /tmp/f; wait; rm /tmp/f'],
     expect: { stdout: 'hi\n' },
   },
+  // epoll (LT, ET, ONESHOT, EXCLUSIVE with blocked waiters, nesting, epoll_ctl errors), poll, ppoll and
+  // pselect6 (POLLNVAL, RLIMIT_NOFILE, select's EBADF, the time left written back, the mask swap and EINTR).
+  prog('ipc_epoll', '/tmp/ipc_epoll', [], { stdout: /ET again: 0\n(.*\n)*oneshot disabled: 0\n(.*\n)*chain 5 in 4: -1 ELOOP\n(.*\n)*fdinfo: tfd=1 events=19 data=1\nshared: woken 2\nexclusive: woken 1\n(.*\n)*  still pending 1\n(.*\n)*done\n$/ }),
+  // AF_UNIX: SCM_RIGHTS (a file read through a passed fd, several fds, peeks, errors, fds closed in flight),
+  // SCM_CREDENTIALS and SO_PASSCRED (EPERM for others' ids when unprivileged), MSG_WAITALL, EPIPE/SIGPIPE,
+  // SEQPACKET, abstract names with NULs in /proc/net/unix.
+  prog('ipc_unix', '/tmp/ipc_unix', [], { stdout: /read through passed fd: 20 \[contents of the file\]\n(.*\n)*reader after in-flight writer dropped: 0\n(.*\n)*child: uid 0: -1 EPERM\n(.*\n)*sigpipes 2\n(.*\n)*proc\/net\/unix: queued flags 00000 type 0001 state 02 path @tg@unix\ndone\n$/ }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

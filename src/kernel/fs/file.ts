@@ -35,7 +35,12 @@ export interface FileOps {
   /** A file with its own idea of position (/dev/kmsg): the new offset or -errno. */
   llseek?(f: File, offset: number, whence: number): number;
   release?(f: File): void;
+  /** Extra lines of /proc/PID/fdinfo/N after the common ones (epoll's "tfd:" lines). */
+  showFdinfo?(f: File): string;
 }
+
+/** What ties an open file to the epoll instances watching it (the file's f_ep list). */
+export interface EpollLink { unlink(): void }
 
 /** User-memory access for ioctl arguments. */
 export interface IoctlIo {
@@ -55,6 +60,8 @@ export class File {
   refs = 1;
   /** Per-open state for directory iteration. */
   dirCursor: string[] | null = null;
+  /** Epoll interest-list items watching this file: removed when it is released (eventpoll_release). */
+  epollLinks: Set<EpollLink> | null = null;
   constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
@@ -62,9 +69,9 @@ export class File {
 
   get(): File { this.refs++; return this; }
   put(): void {
-    if (--this.refs === 0) {
-      closeHook?.(this);
-      this.ops.release?.(this);
-    }
+    if (--this.refs !== 0) return;
+    if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
+    closeHook?.(this);
+    this.ops.release?.(this);
   }
 }

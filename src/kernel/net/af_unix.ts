@@ -2,17 +2,22 @@
 // sockets between processes of this machine, named by a path (a socket
 // inode in the file system), by an abstract name (leading NUL), or unnamed
 // (socketpair). Data moves between the sockets' receive queues directly.
-// Ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not carried yet.
+// Each skb carries its sender's credentials (SCM_CREDENTIALS, shown to a
+// receiver with SO_PASSCRED) and may carry descriptors (SCM_RIGHTS), held
+// by reference while in flight.
 import { EADDRINUSE, ENOENT, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOTCONN, EOPNOTSUPP, EPIPE, EPROTOTYPE,
   ESOCKTNOSUPPORT, EPROTONOSUPPORT, BLOCKED, EMSGSIZE, EPERM } from '../errno.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import type { Inode } from '../fs/inode.js';
 import { S_IFSOCK } from '../fs/inode.js';
-import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN } from './sock.js';
+import type { SkBuff } from './skbuff.js';
+import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SO_PASSCRED } from './sock.js';
+import type { File } from '../fs/file.js';
 import type { Net } from './net_namespace.js';
 import {
   AF_UNIX, MSG_PEEK, MSG_TRUNC, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SS_CONNECTED, SS_UNCONNECTED, SS_CONNECTING,
-  SIOCINQ, SIOCOUTQ, ENOIOCTLCMD, Socket, sockRegister, i32bytes, type ProtoOps, type SockCaller,
+  SIOCINQ, SIOCOUTQ, ENOIOCTLCMD, Socket, sockRegister, i32bytes, type ProtoOps, type SockCaller, MSG_WAITALL,
+  type UCred,
 } from './socket.js';
 
 /** offsetof(struct sockaddr_un, sun_path) and its size. */
@@ -37,13 +42,14 @@ export class UnixSock extends Sock {
   /** The path as /proc/net/unix shows it: abstract names start with "@". */
   displayName(): string {
     const n = this.name!.subarray(UN_PATH_OFF);
-    if (n[0] === 0) return '@' + new TextDecoder().decode(n.subarray(1));
-    const z = n.indexOf(0);
-    return new TextDecoder().decode(z >= 0 ? n.subarray(0, z) : n);
+    // Paths end before their NUL; NULs inside an abstract name show as "@" too.
+    const bytes = n[0] === 0 ? n : n.subarray(0, n.length - 1);
+    return [...bytes].map((c) => (c === 0 ? '@' : String.fromCharCode(c))).join('');
   }
 }
 
 const usk = (s: Socket) => s.sk as UnixSock;
+const sameCred = (a?: UCred, b?: UCred) => a?.pid === b?.pid && a?.uid === b?.uid && a?.gid === b?.gid;
 
 /** Abstract names of the namespace (the path ones live in the file system). */
 const abstract = new WeakMap<Net, Map<string, UnixSock>>();
@@ -93,22 +99,33 @@ function lookup(net: Net, addr: Uint8Array, c: SockCaller): UnixSock | number {
 
 let autobindSeq = 0;
 
+/** unix_autobind: an abstract name of five hex digits. */
+function autobind(s: Socket): void {
+  const sk = usk(s), table = abstractTable(s.net);
+  let bytes: Uint8Array;
+  do {
+    const id = (autobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
+    bytes = new Uint8Array([0, ...new TextEncoder().encode(id)]);
+  } while (table.has(keyOf(bytes)));
+  table.set(keyOf(bytes), sk);
+  sk.name = sockaddrUn(bytes, false);
+}
+
+/** A sender that asks for credentials gets a name first, so the receiver can answer it. */
+const passcred = (sk: Sock) => sk.opts.get(SO_PASSCRED) === 1;
+function autobindForCred(s: Socket): void {
+  if (passcred(s.sk) && !usk(s).name) autobind(s);
+}
+
 function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
   const sk = usk(s);
   if (addr.length < UN_PATH_OFF || new DataView(addr.buffer, addr.byteOffset).getUint16(0, true) !== AF_UNIX) return -EINVAL;
-  const table = abstractTable(s.net);
   if (sk.name && addr.length === UN_PATH_OFF) return -EINVAL;
   if (addr.length === UN_PATH_OFF) {
-    // Autobind: an abstract name of five hex digits.
-    let bytes: Uint8Array;
-    do {
-      const id = (autobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
-      bytes = new Uint8Array([0, ...new TextEncoder().encode(id)]);
-    } while (table.has(keyOf(bytes)));
-    table.set(keyOf(bytes), sk);
-    sk.name = sockaddrUn(bytes, false);
+    autobind(s);
     return 0;
   }
+  const table = abstractTable(s.net);
   const n = mkname(addr);
   if (typeof n === 'number') return n;
   if (n.abstract) {
@@ -172,6 +189,7 @@ const unixOps: ProtoOps = {
       sk.peer = null; s.state = SS_UNCONNECTED;
       return 0;
     }
+    autobindForCred(s);
     const other = lookup(s.net, addr, c);
     if (typeof other === 'number') return other;
     if (other.type !== s.type) return -EPROTOTYPE;
@@ -229,7 +247,7 @@ const unixOps: ProtoOps = {
     }
     return sk.name ?? sockaddrUn(null, false);
   },
-  sendmsg(s, data, to, flags, c) {
+  sendmsg(s, data, to, flags, c, scm) {
     const sk = usk(s);
     if (sk.shutdown & SEND_SHUTDOWN) return -EPIPE;
     let peer = sk.peer;
@@ -248,6 +266,7 @@ const unixOps: ProtoOps = {
       // A datagram socket connected elsewhere takes no datagrams from others.
       if (peer.peer && peer.peer !== sk) return -EPERM;
       if (data.length > sk.sndbuf - 32) return -EMSGSIZE;
+      autobindForCred(s);
     }
     // Flow control: the receiver holds at most its buffer (datagrams: a whole one must fit).
     const room = Math.max(0, Math.max(sk.sndbuf, peer.rcvbuf) - peer.receiveQueue.bytes);
@@ -259,41 +278,66 @@ const unixOps: ProtoOps = {
     }
     const n = s.type === SOCK_STREAM ? Math.min(room, data.length) : data.length;
     if (n === 0 && s.type === SOCK_STREAM) return 0;
-    peer.receiveQueue.push({ data: data.slice(0, n), from: sk.name, cred: { pid: c.pid, uid: c.uid, gid: c.gid } });
-    peer.wakeAll();
+    // The queue takes the references of the descriptors in flight (unix_attach_fds).
+    const files = scm?.files.length ? scm.files.map((f) => f.get()) : undefined;
+    // Credentials travel when given, or when either end asks for them (unix_maybe_add_creds).
+    const cred = scm?.cred ?? (passcred(sk) || passcred(peer) ? { pid: c.pid, uid: c.uid, gid: c.gid } : undefined);
+    peer.receiveQueue.push({ data: data.slice(0, n), from: sk.name, cred, files });
+    peer.wakeAll(POLLIN | POLLRDNORM);
     return n;
   },
   recvmsg(s, len, flags, c) {
     const sk = usk(s);
     const q = sk.receiveQueue;
+    const eof = () => (sk.shutdown & RCV_SHUTDOWN) !== 0 || (isStreamLike(s) && (!sk.peer || sk.peer.dead));
     if (q.empty) {
       if (isStreamLike(s) && s.state !== SS_CONNECTED && !sk.listening && !sk.peer) return -EINVAL;
-      if ((sk.shutdown & RCV_SHUTDOWN) || (isStreamLike(s) && (!sk.peer || sk.peer.dead))) return { data: new Uint8Array(0), full: 0, from: null, flags: 0 };
+      if (eof()) return { data: new Uint8Array(0), full: 0, from: null, flags: 0 };
       if (s.nonblock(flags)) return -EAGAIN;
       c.sleepOn(sk.wait);
       return BLOCKED;
     }
+    const wantCred = passcred(sk);
+    /** The skb's descriptors for the caller: moved out of the queue, or new references for a peek. */
+    const takeFiles = (skb: SkBuff): File[] | undefined => {
+      const fl = skb.files;
+      if (!fl?.length) return undefined;
+      if (flags & MSG_PEEK) return fl.map((f) => f.get());
+      skb.files = undefined;
+      return fl;
+    };
     if (s.type !== SOCK_STREAM) {
       const skb = flags & MSG_PEEK ? q.peek()! : q.shift()!;
-      if (!(flags & MSG_PEEK)) sk.peer?.wakeAll();
+      if (!(flags & MSG_PEEK)) sk.peer?.wakeAll(POLLOUT);
       const full = skb.data.length;
-      return { data: skb.data.subarray(0, Math.min(len, full)), full, from: skb.from, flags: full > len ? MSG_TRUNC : 0 };
+      return { data: skb.data.subarray(0, Math.min(len, full)), full, from: skb.from, flags: full > len ? MSG_TRUNC : 0,
+        files: takeFiles(skb), cred: wantCred ? skb.cred ?? null : undefined };
     }
-    // Stream: gather across skbs up to len.
+    // MSG_WAITALL: wait until the whole length is there (or the queue is full, or the stream ends).
+    if ((flags & MSG_WAITALL) && !(flags & MSG_PEEK) && q.bytes < len && !eof() && !s.nonblock(flags)
+      && q.bytes < Math.max(sk.rcvbuf, sk.peer?.sndbuf ?? 0) && !q.list.some((x) => x.files)) {
+      c.sleepOn(sk.wait);
+      return BLOCKED;
+    }
+    // Stream: gather across skbs up to len, but never past passed descriptors, nor across writers when
+    // credentials are asked for.
     const out = new Uint8Array(Math.min(len, q.bytes));
     let o = 0, i = 0;
-    const from = q.peek()!.from;
-    while (o < out.length && i < q.list.length) {
+    const first = q.peek()!, firstCred = first.cred;
+    let files: File[] | undefined;
+    while (o < out.length && i < q.list.length && !files) {
       const skb = q.list[i];
+      if (wantCred && o > 0 && !sameCred(skb.cred, firstCred)) break;
       const off = skb.off ?? 0;
       const n = Math.min(out.length - o, skb.data.length - off);
       out.set(skb.data.subarray(off, off + n), o);
       o += n;
+      files = takeFiles(skb);
       if (flags & MSG_PEEK) i++;
       else q.consume(n);
     }
-    if (!(flags & MSG_PEEK)) sk.peer?.wakeAll();
-    return { data: out, full: out.length, from, flags: 0 };
+    if (!(flags & MSG_PEEK)) sk.peer?.wakeAll(POLLOUT);
+    return { data: out.subarray(0, o), full: o, from: first.from, flags: 0, files, cred: wantCred ? first.cred ?? null : undefined };
   },
   poll(s, wait) {
     const sk = usk(s);
@@ -336,6 +380,7 @@ const unixOps: ProtoOps = {
   socketpair(a, b) {
     if (a.type === SOCK_DGRAM) {
       usk(a).peer = usk(b); usk(b).peer = usk(a);
+      usk(a).peerCredBytes = credBytes(usk(b).cred); usk(b).peerCredBytes = credBytes(usk(a).cred);
       a.state = SS_CONNECTED; b.state = SS_CONNECTED;
       return 0;
     }

@@ -9,6 +9,7 @@ import { AF_INET, AF_INET6, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from './socket.j
 import { InetSock, TCP_LISTEN } from './af_inet.js';
 import { netlinkKernelSockets, netlinkUserSockets, type NetlinkSock } from './netlink/af_netlink.js';
 import { unixSockets } from './af_unix.js';
+import { SS_CONNECTED, SS_CONNECTING, SS_DISCONNECTING, SS_UNCONNECTED } from './socket.js';
 
 const hex = (v: number, w: number) => (v >>> 0).toString(16).toUpperCase().padStart(w, '0');
 /** %pK of a socket: a stable stand-in for the hashed kernel pointer. */
@@ -132,7 +133,10 @@ export function procUnix(net: Net): string {
   let s = 'Num       RefCount Protocol Flags    Type St Inode Path\n';
   for (const { sock, sk } of unixSockets(net)) {
     const flags = sk.listening ? 0x10000 : 0;
-    s += `${kptr(sk.cookie)}: ${hex(2, 8)} ${hex(0, 8)} ${hex(flags, 8)} ${hex(sock.type, 4)} ${hex(sock.state, 2)} ${String(sock.ino).padStart(5)}${sk.name ? ' ' + sk.displayName() : ''}\n`;
+    // A connection still waiting in an accept queue has no file yet: "connecting" (02).
+    const established = sock.state === SS_CONNECTED;
+    const st = sock.file ? (established ? SS_CONNECTED : SS_UNCONNECTED) : (established ? SS_CONNECTING : SS_DISCONNECTING);
+    s += `${kptr(sk.cookie)}: ${hex(2, 8)} ${hex(0, 8)} ${hex(flags, 8)} ${hex(sock.type, 4)} ${hex(st, 2)} ${String(sock.ino).padStart(5)}${sk.name ? ' ' + sk.displayName() : ''}\n`;
   }
   return s;
 }

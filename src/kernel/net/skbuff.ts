@@ -1,13 +1,14 @@
 // struct sk_buff, reduced to what the socket layer needs so far: the bytes of
 // one datagram (or a piece of a stream), who sent it, and its credentials.
+import type { File } from '../fs/file.js';
 export interface SkBuff {
   data: Uint8Array;
   /** The sender's address as a sockaddr (recvmsg's msg_name), or null. */
   from: Uint8Array | null;
   /** Bytes of a stream skb already consumed. */
   off?: number;
-  /** Descriptors passed with SCM_RIGHTS (AF_UNIX). */
-  files?: unknown[];
+  /** Descriptors passed with SCM_RIGHTS (AF_UNIX): references held while in flight. */
+  files?: File[];
   cred?: { pid: number; uid: number; gid: number };
 }
 
@@ -31,5 +32,9 @@ export class SkbQueue {
     this.bytes -= n;
     if (skb.off >= skb.data.length) { this.list.shift(); }
   }
-  clear(): void { this.list.length = 0; this.bytes = 0; }
+  /** Drop everything; descriptors in flight lose the queue's reference (they close if it was the last). */
+  clear(): void {
+    for (const skb of this.list) for (const f of skb.files ?? []) f.put();
+    this.list.length = 0; this.bytes = 0;
+  }
 }

@@ -53,7 +53,7 @@ export class Sock {
   constructor(readonly family: number, readonly type: number, readonly protocol: number) {}
 
   /** Wake readers and writers (sk_data_ready / sk_write_space). */
-  wakeAll(): void { this.wait.wakeAll(); }
+  wakeAll(key = 0): void { this.wait.wakeAll(key); }
 
   /** Take the pending error, as SO_ERROR and a failing call do. */
   takeError(): number { const e = this.err; this.err = 0; return e; }

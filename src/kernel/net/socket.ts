@@ -31,10 +31,16 @@ export interface RecvResult {
   from: Uint8Array | null;
   /** MSG_TRUNC / MSG_CTRUNC / MSG_EOR for msg_flags. */
   flags: number;
-  /** Ancillary data already encoded as cmsghdrs (SCM_RIGHTS needs the task: done by the caller). */
-  files?: unknown[];
-  cred?: { pid: number; uid: number; gid: number };
+  /** SCM_RIGHTS: references now owned by the caller, who installs them or puts them. */
+  files?: File[];
+  /** The sender's credentials when the receiver asked for them (SO_PASSCRED). */
+  cred?: UCred | null;
 }
+
+export interface UCred { pid: number; uid: number; gid: number }
+
+/** Ancillary data of a send (struct scm_cookie): descriptors and credentials from the control buffer. */
+export interface Scm { files: File[]; cred?: UCred }
 
 /** Who is calling: for blocking, credentials and the pid that netlink and unix sockets record. */
 export interface SockCaller extends IoWaiter {
@@ -60,7 +66,7 @@ export interface ProtoOps {
   accept?(sock: Socket, flags: number, c: SockCaller): Socket | number;
   /** The local (or, with peer, remote) address as a sockaddr. */
   getname(sock: Socket, peer: boolean): Uint8Array | number;
-  sendmsg?(sock: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, c: SockCaller, files?: unknown[]): number;
+  sendmsg?(sock: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, c: SockCaller, scm?: Scm): number;
   recvmsg?(sock: Socket, len: number, flags: number, c: SockCaller): RecvResult | number;
   poll(sock: Socket, wait?: (q: WaitQueue) => void): number;
   ioctl?(sock: Socket, cmd: number, arg: number, io: IoctlIo): number;
@@ -134,6 +140,8 @@ export const socketFileOps: FileOps = {
     if (!s.ops.recvmsg) return -EOPNOTSUPP;
     const r = s.ops.recvmsg(s, buf.length, 0, fileCaller(w));
     if (typeof r === 'number') return r;
+    // read(2) has no control buffer: passed descriptors are closed.
+    for (const x of r.files ?? []) x.put();
     buf.set(r.data);
     return r.data.length;
   },

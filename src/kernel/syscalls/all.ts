@@ -7,6 +7,7 @@ import './time.js';
 import './mm.js';
 import './info.js';
 import './poll.js';
+import './epoll.js';
 import './futex.js';
 import './pidfd.js';
 import './xattr.js';

@@ -17,7 +17,9 @@ import {
 import { SOL_SOCKET, sockGetsockopt, sockSetsockopt, SO_ACCEPTCONN } from '../net/sock.js';
 import '../net/protocols.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
-import type { SockPathOps } from '../net/socket.js';
+import type { SockPathOps, Scm, UCred } from '../net/socket.js';
+import type { File } from '../fs/file.js';
+import { scmRecv, scmSend } from '../net/scm.js';
 import { AT_FDCWD } from '../fs/vfs.js';
 import { lookupChild } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
@@ -220,32 +222,33 @@ function scatter(t: Task, iov: Iov, data: Uint8Array): boolean {
 
 const iovLen = (iov: Iov) => iov.reduce((a, [, l]) => a + l, 0);
 
-function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array | null, flags: number): number {
+function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, scm?: Scm): number {
   if (!s.ops.sendmsg) return -EOPNOTSUPP;
-  const r = s.ops.sendmsg(s, data, to, flags, callerOf(t, k));
+  const r = s.ops.sendmsg(s, data, to, flags, callerOf(t, k), scm);
   if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
   return r;
 }
 
 const isStream = (s: Socket) => s.type === SOCK_STREAM;
 
-function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, nameLenPtr: number): { ret: number; msgFlags: number } {
+function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, nameLenPtr: number): { ret: number; msgFlags: number; files?: File[]; cred?: UCred | null } {
   if (!s.ops.recvmsg) return { ret: -EOPNOTSUPP, msgFlags: 0 };
   const want = iovLen(iov);
   if (want < 0) return { ret: -EINVAL, msgFlags: 0 };
   const r = s.ops.recvmsg(s, Math.min(want, MAX_SEND), flags & ~MSG_CMSG_CLOEXEC, callerOf(t));
   if (typeof r === 'number') return { ret: r, msgFlags: 0 };
-  if (!scatter(t, iov, r.data)) return { ret: -EFAULT, msgFlags: 0 };
+  const drop = () => { for (const f of r.files ?? []) f.put(); };
+  if (!scatter(t, iov, r.data)) { drop(); return { ret: -EFAULT, msgFlags: 0 }; }
   if (nameAddr && r.from) {
     const e = putAddr(t, nameAddr, nameLenPtr, r.from);
-    if (e < 0) return { ret: e, msgFlags: 0 };
+    if (e < 0) { drop(); return { ret: e, msgFlags: 0 }; }
   } else if (nameLenPtr) {
     const z = new Uint8Array(4);
-    if (!t.mm.write(nameLenPtr, z)) return { ret: -EFAULT, msgFlags: 0 };
+    if (!t.mm.write(nameLenPtr, z)) { drop(); return { ret: -EFAULT, msgFlags: 0 }; }
   }
   // With MSG_TRUNC a datagram's real length is returned even if it did not fit.
   const ret = (flags & MSG_TRUNC) && !isStream(s) ? r.full : r.data.length;
-  return { ret, msgFlags: r.flags };
+  return { ret, msgFlags: r.flags, files: r.files, cred: r.cred };
 }
 
 define(NR.sendto, (k, t) => {
@@ -269,7 +272,10 @@ define(NR.recvfrom, (k, t) => {
   const buf = k.arg(1), len = k.arg(2);
   if (len && !t.mm.probeWritable(buf, Math.min(len, 4096))) return -EFAULT;
   const addr = k.arg(4);
-  return doRecv(t, s, [[buf, Math.min(len, 0x7fffffff)]], k.argInt(3), addr, addr ? k.arg(5) : 0).ret;
+  const r = doRecv(t, s, [[buf, Math.min(len, 0x7fffffff)]], k.argInt(3), addr, addr ? k.arg(5) : 0);
+  // No control buffer: passed descriptors are closed.
+  for (const f of r.files ?? []) f.put();
+  return r.ret;
 });
 
 /** struct user_msghdr on riscv64: name, namelen, iov, iovlen, control, controllen, flags (56 bytes). */
@@ -297,7 +303,13 @@ function sendmsg(k: Kernel, t: Task, fd: number, msgAddr: number, flags: number)
   }
   const data = gather(t, m.iov);
   if (typeof data === 'number') return data;
-  return doSend(k, t, s, data, to, flags);
+  let scm: Scm | undefined;
+  if (m.controllen) {
+    const r = scmSend(k, t, s, m.control, m.controllen);
+    if (typeof r === 'number') return r;
+    scm = r;
+  }
+  return doSend(k, t, s, data, to, flags, scm);
 }
 
 function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number {
@@ -306,11 +318,14 @@ function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number {
   const m = readMsghdr(t, msgAddr);
   if (typeof m === 'number') return m;
   const r = doRecv(t, s, m.iov, flags, m.name, m.name ? msgAddr + 8 : 0);
-  if (r.ret < 0) return r.ret;
-  // No ancillary data yet: msg_controllen 0; msg_flags reports truncation.
+  if (r.ret < 0) { for (const f of r.files ?? []) f.put(); return r.ret; }
+  // Ancillary data: credentials, then descriptors (scm_recv), as much as the control buffer holds.
+  const ctl = scmRecv((f) => installFile(t, f, (flags & MSG_CMSG_CLOEXEC) !== 0), r.cred, r.files, m.controllen);
+  if (ctl.bytes.length && !t.mm.write(m.control, ctl.bytes)) return -EFAULT;
   const tail = new Uint8Array(16);
   const dv = new DataView(tail.buffer);
-  dv.setInt32(8, r.msgFlags, true);
+  dv.setBigUint64(0, BigInt(ctl.bytes.length), true);
+  dv.setInt32(8, r.msgFlags | ctl.flags, true);
   if (!t.mm.write(msgAddr + 40, tail.subarray(0, 12))) return -EFAULT;
   if (!m.name && !t.mm.write(msgAddr + 8, new Uint8Array(4))) return -EFAULT;
   return r.ret;

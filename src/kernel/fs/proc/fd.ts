@@ -63,7 +63,7 @@ export function fdinfo(t: Task, fd: number): string | number {
   if (!files || !f) return -ENOENT;
   let flags = f.flags;
   if (files.cloexec[fd]) flags |= O_CLOEXEC;
-  return `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.path.mnt.id}\nino:\t${f.inode.ino}\n`;
+  return `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.path.mnt.id}\nino:\t${f.inode.ino}\n${f.ops.showFdinfo?.(f) ?? ''}`;
 }
 
 function fdinfoList(sb: ProcSuper, t: Task, scope: string, base: string): ProcEntry[] | number {
