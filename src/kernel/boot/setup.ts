@@ -50,7 +50,6 @@ export function setupDevices(k: Kernel): void {
   }
   d.inode.mkdir(d, 'shm', 0o1777, root);
   d.inode.mkdir(d, 'pts', 0o755, root);
-  d.inode.mkdir(d, 'mqueue', 0o755, root);
   setupDeviceModel(k);
   // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
   const sys = makeSysfs(k);
@@ -66,9 +65,6 @@ export function setupDevices(k: Kernel): void {
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));
   k.vfs.fsTypes.register('proc', () => makeProcfs(k));
   k.vfs.fsTypes.register('mqueue', () => mountMqueue(k));
-  // POSIX message queues at /dev/mqueue, where systemd mounts them (ipcs and ipcrm look there).
-  const mq = mountMqueue(k);
-  k.vfs.mountAt('/dev/mqueue', mq.sb, mq.root, 'mqueue', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
   bootDevices(k);
 }
 
