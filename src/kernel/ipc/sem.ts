@@ -11,7 +11,7 @@ import { E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINVAL, ENOMEM, ENOSPC, ER
 import { knobSem, semNextId } from '../sysctl/kernel.js';
 import {
   IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
-  copyOut, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
+  copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
 
 export const SEM_UNDO = 0x1000;
@@ -202,6 +202,9 @@ define(NR.semctl, (k, t) => {
   const semid = k.argInt(0), semnum = k.argInt(1), cmd = k.argInt(2), arg = k.arg(3);
   const ns = semNs(k);
   if (semid < 0) return -EINVAL;
+  const common = ipcctlCommon(k, t, ns.ids, semid, cmd, arg,
+    { stat: SEM_STAT, statAny: SEM_STAT_ANY, size: SEMID_DS_SIZE, put: putSemid, remove: (s) => freeArray(k, s) });
+  if (common !== undefined) return common;
   switch (cmd) {
     case IPC_INFO: case SEM_INFO: {
       const lim = limits(k);
@@ -214,31 +217,6 @@ define(NR.semctl, (k, t) => {
       v.forEach((x, i) => dv.setInt32(i * 4, x, true));
       const e = copyOut(t, arg, b);
       return e || Math.max(ns.ids.maxIdx(), 0);
-    }
-    case IPC_STAT: case SEM_STAT: case SEM_STAT_ANY: {
-      const s = cmd === IPC_STAT ? ns.ids.obtain(semid) : ns.ids.atIndex(semid);
-      if (!s) return -EINVAL;
-      if (cmd !== SEM_STAT_ANY && !ipcperms(t, s, S_IRUGO)) return -EACCES;
-      const e = copyOut(t, arg, putSemid(s));
-      return e || (cmd === IPC_STAT ? 0 : s.id);
-    }
-    case IPC_SET: {
-      const b = t.mm.read(arg, SEMID_DS_SIZE);
-      if (!b) return -EFAULT;
-      const s = ns.ids.obtain(semid);
-      if (!s) return -EINVAL;
-      const e = ownerOrCapable(t, s) || updatePerm(new DataView(b.buffer), 0, s);
-      if (e) return e;
-      s.ctime = nowSec(k);
-      return 0;
-    }
-    case IPC_RMID: {
-      const s = ns.ids.obtain(semid);
-      if (!s) return -EINVAL;
-      const e = ownerOrCapable(t, s);
-      if (e) return e;
-      freeArray(k, s);
-      return 0;
     }
     case SETVAL: {
       const val = k.argInt(3);

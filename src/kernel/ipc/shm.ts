@@ -18,7 +18,7 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE, type MapSource } from '../mm/vma.js';
 import { SHM_DEV, shmemKernelFile } from '../mm/shmem.js';
 import {
   IPC_INFO, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO, S_IXUGO,
-  capable, copyOut, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, tgidOf, updatePerm,
+  capable, copyOut, ipcctlCommon, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, tgidOf, updatePerm,
 } from './util.js';
 
 export const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000;
@@ -181,6 +181,9 @@ define(NR.shmctl, (k, t) => {
   const shmid = k.argInt(0), cmd = k.argInt(1), buf = k.arg(2);
   const ns = shmNs(k);
   if (cmd < 0 || shmid < 0) return -EINVAL;
+  const common = ipcctlCommon(k, t, ns.ids, shmid, cmd, buf,
+    { stat: SHM_STAT, statAny: SHM_STAT_ANY, size: SHMID_DS_SIZE, put: putShmid, remove: (s) => rmid(k, s) });
+  if (common !== undefined) return common;
   switch (cmd) {
     case IPC_INFO: {
       const b = new Uint8Array(SHMINFO_SIZE);
@@ -204,31 +207,6 @@ define(NR.shmctl, (k, t) => {
       dv.setBigUint64(16, BigInt(rss), true);
       const e = copyOut(t, buf, b);
       return e || Math.max(ns.ids.maxIdx(), 0);
-    }
-    case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY: {
-      const s = cmd === IPC_STAT ? ns.ids.obtain(shmid) : ns.ids.atIndex(shmid);
-      if (!s) return -EINVAL;
-      if (cmd !== SHM_STAT_ANY && !ipcperms(t, s, S_IRUGO)) return -EACCES;
-      const e = copyOut(t, buf, putShmid(s));
-      return e || (cmd === IPC_STAT ? 0 : s.id);
-    }
-    case IPC_SET: {
-      const b = t.mm.read(buf, SHMID_DS_SIZE);
-      if (!b) return -EFAULT;
-      const s = ns.ids.obtain(shmid);
-      if (!s) return -EINVAL;
-      const e = ownerOrCapable(t, s) || updatePerm(new DataView(b.buffer), 0, s);
-      if (e) return e;
-      s.ctime = nowSec(k);
-      return 0;
-    }
-    case IPC_RMID: {
-      const s = ns.ids.obtain(shmid);
-      if (!s) return -EINVAL;
-      const e = ownerOrCapable(t, s);
-      if (e) return e;
-      rmid(k, s);
-      return 0;
     }
     case SHM_LOCK: case SHM_UNLOCK: {
       const s = ns.ids.obtain(shmid);

@@ -166,6 +166,43 @@ export function updatePerm(dv: DataView, off: number, p: KernIpcPerm): number {
   return 0;
 }
 
+/**
+ * The commands every kind shares: IPC_STAT and its by-index forms (*_STAT,
+ * and *_STAT_ANY without the read check) copy `put(obj)` out; IPC_SET takes
+ * owner and mode from a user struct of `size` bytes; IPC_RMID calls `remove`.
+ * Returns undefined for any other command.
+ */
+export function ipcctlCommon<T extends KernIpcPerm & { ctime: number }>(k: Kernel, t: Task, ids: IpcIds<T>, id: number, cmd: number, arg: number,
+  c: { stat: number; statAny: number; size: number; put: (obj: T) => Uint8Array; remove: (obj: T) => void }): number | undefined {
+  switch (cmd) {
+    case IPC_STAT: case c.stat: case c.statAny: {
+      const s = cmd === IPC_STAT ? ids.obtain(id) : ids.atIndex(id);
+      if (!s) return -EINVAL;
+      if (cmd !== c.statAny && !ipcperms(t, s, S_IRUGO)) return -EACCES;
+      return copyOut(t, arg, c.put(s)) || (cmd === IPC_STAT ? 0 : s.id);
+    }
+    case IPC_SET: {
+      const b = t.mm.read(arg, c.size);
+      if (!b) return -EFAULT;
+      const s = ids.obtain(id);
+      if (!s) return -EINVAL;
+      const e = ownerOrCapable(t, s) || updatePerm(new DataView(b.buffer), 0, s);
+      if (e) return e;
+      s.ctime = nowSec(k);
+      return 0;
+    }
+    case IPC_RMID: {
+      const s = ids.obtain(id);
+      if (!s) return -EINVAL;
+      const e = ownerOrCapable(t, s);
+      if (e) return e;
+      c.remove(s);
+      return 0;
+    }
+    default: return undefined;
+  }
+}
+
 /** Kernel buffers a caller may ask for are bounded: beyond this an allocation fails (ENOMEM), as kvmalloc would. */
 export const MAX_KERNEL_ALLOC = 64 << 20;
 
