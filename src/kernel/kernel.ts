@@ -438,8 +438,12 @@ export class Kernel {
       } else this.idleTo(next);
       return;
     }
-    // Nothing runnable and no timer: only the host (input) can wake us.
-    await new Promise<void>((resolve) => { this.wakeIdle = resolve; });
+    // Nothing runnable and no timer: only the host (input) can wake us. A
+    // periodic host sleep keeps the host alive meanwhile, so a guest whose
+    // tasks all wait forever hangs as it would on Linux instead of ending.
+    let woken = false;
+    const wake = new Promise<void>((resolve) => { this.wakeIdle = () => { woken = true; resolve(); }; });
+    while (!woken) await Promise.race([wake, this.host.sleep(1000)]);
     this.wakeIdle = null;
   }
 
