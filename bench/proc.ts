@@ -14,7 +14,7 @@ import { buildGuest } from '../tests/diff/build.js';
 import { REPO, spawnWithTimeout } from '../tests/diff/harness.js';
 
 const RUNS = 3;
-interface ProcBench { name: string; label: string; tg: number; qemu: number }
+interface ProcBench { name: string; label: string; tg: number; qemu: number; prog?: 'bench_proc' | 'bench_ipc' }
 const BENCHES: ReadonlyArray<ProcBench> = [
   { name: 'getppid', label: 'syscall (getppid)', tg: 200_000, qemu: 2_000_000 },
   { name: 'fork', label: 'fork+exit+wait', tg: 2000, qemu: 1000 },
@@ -22,6 +22,11 @@ const BENCHES: ReadonlyArray<ProcBench> = [
   { name: 'thread', label: 'pthread create+join', tg: 2000, qemu: 500 },
   { name: 'futex', label: 'futex ping-pong', tg: 20_000, qemu: 100_000 },
   { name: 'signal', label: 'signal round trip', tg: 20_000, qemu: 100_000 },
+  // IPC (tests/guest/bench_ipc.c): a pipe's throughput per 4 KiB, and round trips between two processes.
+  { name: 'pipe', label: 'pipe, 4 KiB through', tg: 20_000, qemu: 100_000, prog: 'bench_ipc' },
+  { name: 'pingpong', label: 'pipe ping-pong (2 switches)', tg: 10_000, qemu: 50_000, prog: 'bench_ipc' },
+  { name: 'unix', label: 'Unix socket round trip', tg: 10_000, qemu: 50_000, prog: 'bench_ipc' },
+  { name: 'msg', label: 'System V message round trip', tg: 10_000, qemu: 50_000, prog: 'bench_ipc' },
 ];
 
 function median(xs: number[]): number {
@@ -56,24 +61,26 @@ export async function benchProc(): Promise<string[]> {
   if (process.getuid?.() !== 0 || spawnSync('chroot', [root, '/bin/true']).status !== 0) {
     return ['proc: the qemu reference needs root and qemu-riscv64-static registered with binfmt_misc (scripts/binfmt-riscv64.sh)'];
   }
-  const built = await buildGuest(['bench_proc']);
+  const built = await buildGuest(['bench_proc', 'bench_ipc']);
   if (built.skip) return [`proc: ${built.skip}`];
-  // The reference sees the binary in /tmp of the chroot: a private directory bound over it.
+  // The reference sees the binaries in /tmp of the chroot: a private directory bound over it.
   const dir = mkdtempSync(join(tmpdir(), 'tuxglass-bench-proc-'));
-  copyFileSync(built.paths.bench_proc!, join(dir, 'bench_proc'));
+  for (const p of ['bench_proc', 'bench_ipc']) copyFileSync(built.paths[p]!, join(dir, p));
   const problems: string[] = [];
   try {
     console.log('');
-    console.log(`process/thread, per operation (median of ${RUNS}, start-up subtracted)`);
-    console.log(`${'operation'.padEnd(26)} ${'qemu µs'.padStart(10)} ${'tuxglass µs'.padStart(12)} ${'ratio'.padStart(8)}   iterations qemu/tuxglass`);
+    console.log(`process/thread and IPC, per operation (median of ${RUNS}, start-up subtracted)`);
+    console.log(`${'operation'.padEnd(30)} ${'qemu µs'.padStart(10)} ${'tuxglass µs'.padStart(12)} ${'ratio'.padStart(8)}   iterations qemu/tuxglass`);
     for (const b of BENCHES) {
-      const q = await perOp((n) => once('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
-        'mount --bind "$1" "$0/tmp" && shift && exec chroot "$0" /usr/bin/env -i /tmp/bench_proc "$@"', root, dir, b.name, String(n)],
+      const prog = b.prog ?? 'bench_proc';
+      // A private IPC namespace too, so the reference's message queue is its own.
+      const q = await perOp((n) => once('unshare', ['--mount', '--ipc', '--propagation', 'private', 'sh', '-c',
+        'mount --bind "$1" "$0/tmp" && shift && exec chroot "$0" /usr/bin/env -i "$@"', root, dir, `/tmp/${prog}`, b.name, String(n)],
       b.name, n, problems, 'qemu'), b.qemu);
       const t = await perOp((n) => once(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'run', '--rootfs', root,
-        '--add', `${join(dir, 'bench_proc')}:/tmp/bench_proc`, '--', '/tmp/bench_proc', b.name, String(n)],
+        '--add', `${join(dir, prog)}:/tmp/${prog}`, '--', `/tmp/${prog}`, b.name, String(n)],
       b.name, n, problems, 'tuxglass'), b.tg);
-      console.log(`${b.label.padEnd(26)} ${(q * 1e6).toFixed(2).padStart(10)} ${(t * 1e6).toFixed(2).padStart(12)} ${(t / q).toFixed(2).padStart(7)}x   ${b.qemu}/${b.tg}`);
+      console.log(`${b.label.padEnd(30)} ${(q * 1e6).toFixed(2).padStart(10)} ${(t * 1e6).toFixed(2).padStart(12)} ${(t / q).toFixed(2).padStart(7)}x   ${b.qemu}/${b.tg}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
