@@ -173,5 +173,15 @@ int main(void) {
     sigprocmask(SIG_BLOCK, NULL, &now);
     printf("sigsuspend: handled %d, usr1 blocked again %d\n", got_sig, sigismember(&now, SIGUSR1));
     R(syscall(SYS_rt_sigsuspend, &none, 4));
+    /* A zombie keeps its pid until reaped: kill succeeds on it and does nothing; after, ESRCH. */
+    pid_t z = fork();
+    if (z == 0) _exit(3);
+    siginfo_t zi;
+    R(waitid(P_PID, z, &zi, WEXITED | WNOWAIT));
+    R(kill(z, SIGTERM));
+    R(kill(z, 0));
+    int zst = 0;
+    R(waitpid(z, &zst, 0) == z && WIFEXITED(zst) && WEXITSTATUS(zst) == 3);
+    R(kill(z, 0));
     return 0;
 }
