@@ -5,6 +5,8 @@
 // own. Records at or above the console level's importance go to the console.
 import { WaitQueue } from './sched/waitqueue.js';
 
+const enc = new TextEncoder();
+
 export interface LogRecord { level: number; facility: number; seq: number; tsNs: number; text: string }
 
 export const KERN_EMERG = 0, KERN_ALERT = 1, KERN_CRIT = 2, KERN_ERR = 3, KERN_WARNING = 4, KERN_NOTICE = 5, KERN_INFO = 6, KERN_DEBUG = 7;
@@ -79,7 +81,6 @@ export class KernelLog {
    * whole buffer is read in pieces, the next read going on where this stopped.
    */
   readUnread(len: number): Uint8Array {
-    const enc = new TextEncoder();
     const parts: Uint8Array[] = [];
     let n = 0;
     if (this.syslogSeq < this.firstSeq) { this.syslogSeq = this.firstSeq; this.syslogPartial = 0; }

@@ -5,7 +5,7 @@
 //   pingpong  one byte there and back over two pipes (two context switches)
 //   unix      one byte there and back over a Unix stream socketpair
 //   msg       a System V message there and back (msgsnd/msgrcv)
-#define _GNU_SOURCE
+#include "tg.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,22 +105,10 @@ static long b_msg(void) {
   return good ? ok : -1;
 }
 
-static const struct { const char *name; long (*fn)(void); } benches[] = {
+static const struct tg_bench benches[] = {
   {"pipe", b_pipe}, {"pingpong", b_pingpong}, {"unix", b_unix}, {"msg", b_msg},
 };
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: bench_ipc NAME N\n");
-    return 2;
-  }
-  n = atol(argv[2]);
-  for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++) {
-    if (strcmp(argv[1], benches[i].name) == 0) {
-      printf("%s %ld %ld\n", argv[1], n, benches[i].fn());
-      return 0;
-    }
-  }
-  fprintf(stderr, "bench_ipc: unknown benchmark %s\n", argv[1]);
-  return 2;
+  return tg_bench_main("bench_ipc", benches, sizeof benches / sizeof benches[0], &n, argc, argv);
 }

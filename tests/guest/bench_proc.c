@@ -3,7 +3,7 @@
 // derived from what each operation returned, so a run that skipped the work
 // shows. The bench times the program with N and with 0 and divides the
 // difference by N. Names: getppid fork exec thread futex signal.
-#define _GNU_SOURCE
+#include "tg.h"
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
@@ -105,23 +105,11 @@ static long b_signal(void) {
   return caught;
 }
 
-static const struct { const char *name; long (*fn)(void); } benches[] = {
+static const struct tg_bench benches[] = {
   {"getppid", b_getppid}, {"fork", b_fork}, {"exec", b_exec},
   {"thread", b_thread},   {"futex", b_futex}, {"signal", b_signal},
 };
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: bench_proc NAME N\n");
-    return 2;
-  }
-  n = atol(argv[2]);
-  for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++) {
-    if (strcmp(argv[1], benches[i].name) == 0) {
-      printf("%s %ld %ld\n", argv[1], n, benches[i].fn());
-      return 0;
-    }
-  }
-  fprintf(stderr, "bench_proc: unknown benchmark %s\n", argv[1]);
-  return 2;
+  return tg_bench_main("bench_proc", benches, sizeof benches / sizeof benches[0], &n, argc, argv);
 }

@@ -14,27 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static int child_status(pid_t p) {
-    int st;
-    if (waitpid(p, &st, 0) < 0) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Wait until child p sleeps (in the call the test means it to block in). */
-static void wait_blocked(pid_t p) {
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
-    for (int i = 0; i < 500; i++) {
-        FILE *f = fopen(path, "r");
-        char st = 0;
-        if (f && fgets(buf, sizeof buf, f)) { char *e = strrchr(buf, ')'); if (e) st = e[2]; }
-        if (f) fclose(f);
-        if (st == 'S') break;
-        usleep(10000);
-    }
-    usleep(20000);
-}
-
 static void getattr(mqd_t q, const char *what) {
     struct mq_attr a;
     if (mq_getattr(q, &a)) { printf("%s: mq_getattr -1 %s\n", what, strerrorname_np(errno)); return; }

@@ -100,16 +100,6 @@ static void dl_spin(int unused) {
     for (;;) { }
 }
 
-static long long schedstat(pid_t p) {
-    char path[64];
-    long long run = -1;
-    snprintf(path, sizeof path, "/proc/%d/schedstat", p);
-    FILE *f = fopen(path, "r");
-    if (!f || fscanf(f, "%lld", &run) != 1) run = -1;
-    if (f) fclose(f);
-    return run;
-}
-
 static void reap(pid_t p) { kill(p, SIGKILL); waitpid(p, NULL, 0); }
 
 int main(int argc, char **argv) {

@@ -20,16 +20,6 @@ static pid_t spin(int nice) {
     return p;
 }
 
-static long long schedstat(pid_t p) {
-    char path[64];
-    long long run = -1;
-    snprintf(path, sizeof path, "/proc/%d/schedstat", p);
-    FILE *f = fopen(path, "r");
-    if (!f || fscanf(f, "%lld", &run) != 1) run = -1;
-    if (f) fclose(f);
-    return run;
-}
-
 static void stat_times(pid_t p, long *ut, long *st) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", p);

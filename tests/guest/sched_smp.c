@@ -19,16 +19,6 @@ static pid_t spin(void) {
     return p;
 }
 
-static long long schedstat(pid_t p) {
-    char path[64];
-    long long run = -1;
-    snprintf(path, sizeof path, "/proc/%d/schedstat", p);
-    FILE *f = fopen(path, "r");
-    if (!f || fscanf(f, "%lld", &run) != 1) run = -1;
-    if (f) fclose(f);
-    return run;
-}
-
 /* Field 39 of /proc/PID/stat: the CPU it last ran on. */
 static int processor(pid_t p) {
     char path[64], buf[1024];

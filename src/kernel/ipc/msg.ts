@@ -11,7 +11,7 @@ import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMEM, ENOMSG, EPERM } f
 import { msgMax, msgMnb, msgMni, msgNextId } from '../sysctl/kernel.js';
 import {
   IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
-  capable, copyOut, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
+  capable, copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
 
 export const MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
@@ -151,6 +151,12 @@ define(NR.msgctl, (k, t) => {
   const msqid = k.argInt(0), cmd = k.argInt(1), buf = k.arg(2);
   const ids = msgIds(k);
   if (msqid < 0 || cmd < 0) return -EINVAL;
+  // IPC_SET is msg's own (msg_qbytes); the other shared commands are the common ones.
+  if (cmd !== IPC_SET) {
+    const common = ipcctlCommon(k, t, ids, msqid, cmd, buf,
+      { stat: MSG_STAT, statAny: MSG_STAT_ANY, size: MSQID_DS_SIZE, put: (q) => putMsqid(k, q), remove: (q) => freeQueue(k, q) });
+    if (common !== undefined) return common;
+  }
   switch (cmd) {
     case IPC_INFO: case MSG_INFO: {
       const b = new Uint8Array(MSGINFO_SIZE);
@@ -167,13 +173,6 @@ define(NR.msgctl, (k, t) => {
       dv.setUint16(28, MSGSEG, true);
       const e = copyOut(t, buf, b);
       return e || Math.max(ids.maxIdx(), 0);
-    }
-    case IPC_STAT: case MSG_STAT: case MSG_STAT_ANY: {
-      const q = cmd === IPC_STAT ? ids.obtain(msqid) : ids.atIndex(msqid);
-      if (!q) return -EINVAL;
-      if (cmd !== MSG_STAT_ANY && !ipcperms(t, q, S_IRUGO)) return -EACCES;
-      const e = copyOut(t, buf, putMsqid(k, q));
-      return e || (cmd === IPC_STAT ? 0 : q.id);
     }
     case IPC_SET: {
       const b = t.mm.read(buf, MSQID_DS_SIZE);
@@ -192,14 +191,6 @@ define(NR.msgctl, (k, t) => {
       q.ctime = nowSec(k);
       // More room may let a sender in.
       q.senders.wakeAll();
-      return 0;
-    }
-    case IPC_RMID: {
-      const q = ids.obtain(msqid);
-      if (!q) return -EINVAL;
-      const e = ownerOrCapable(t, q);
-      if (e) return e;
-      freeQueue(k, q);
       return 0;
     }
     default: return -EINVAL;

@@ -11,9 +11,6 @@ import { SigHand } from '../signal/signals.js';
 import { Mm } from '../mm/mm.js';
 import { WaitQueue } from './waitqueue.js';
 
-/** kthreadd's queue: it has nothing to do but wait for creation requests. */
-const kthreadCreateList = new WaitQueue();
-
 /**
  * Make a kernel thread named `comm`, asleep on `wait` in `state` (as it is
  * once its setup has run); each wake-up runs `body`, which goes back to sleep.
@@ -42,5 +39,7 @@ export function kthreadCreate(k: Kernel, comm: string, body: (t: Task) => number
 
 /** kthreadd (PID 2, made right after init): it sleeps waiting for creation requests. */
 export function startKthreadd(k: Kernel): Task {
-  return kthreadCreate(k, 'kthreadd', (t) => { t.sleepOn(kthreadCreateList); return 0; }, null, kthreadCreateList, 'S');
+  // kthread_create_list's wait: kthreadd has nothing to do but wait for creation requests.
+  const requests = new WaitQueue();
+  return kthreadCreate(k, 'kthreadd', (t) => { t.sleepOn(requests); return 0; }, null, requests, 'S');
 }

@@ -116,7 +116,7 @@ export function loadBalance(k: Kernel, here: Runqueue): boolean {
 export function setAffinity(k: Kernel, t: Task, mask: number): void {
   t.cpusAllowed = mask >>> 0;
   if (allowedOn(t, t.cpu)) return;
-  const dst = k.runqueues.find((rq) => allowedOn(t, rq.cpu))!;
-  if (t.se.onRq) migrateTask(k, t, selectTaskRq(k, t, 0) ?? dst);
+  const dst = selectTaskRq(k, t, 0);
+  if (t.se.onRq) migrateTask(k, t, dst);
   else setTaskCpu(t, dst);
 }
