@@ -14,6 +14,8 @@ export interface HostConsole {
   requestInput(deliver: (data: Uint8Array | null) => void): void;
   readonly stdinIsTty: boolean;
   winsize(): { rows: number; cols: number } | null;
+  /** Call `cb` whenever the host terminal changes size (the console tty then sends SIGWINCH). */
+  onResize?(cb: () => void): void;
 }
 
 export interface HostServices {
