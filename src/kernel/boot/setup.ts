@@ -8,7 +8,8 @@ import { startKthreadd } from '../sched/kthread.js';
 import { startWorker, queueWork } from '../sched/workqueue.js';
 import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
-import { registerChrdev, makedev } from '../fs/special.js';
+import { makedev } from '../fs/special.js';
+import { registerTtys, mountDevpts } from '../drivers/tty/console.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
 import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
 import { S_IFCHR } from '../fs/inode.js';
@@ -35,21 +36,15 @@ export function setupDevices(k: Kernel): void {
   let fgPgrp = 1;
   const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
   k.consoleOps = ops;
-  // /dev/console and /dev/tty reach the host terminal too.
-  registerChrdev(5, 1, () => ops[1]);
-  registerChrdev(5, 0, () => ops[1]);
-  registerChrdev(4, 64, () => ops[1]);
   const dev = makeTmpfs('devtmpfs', 0o755);
   const d = dev.root;
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
-  d.inode.mknod(d, 'console', S_IFCHR | 0o600, makedev(5, 1), root);
-  d.inode.mknod(d, 'tty', S_IFCHR | 0o666, makedev(5, 0), root);
-  d.inode.mknod(d, 'ttyS0', S_IFCHR | 0o660, makedev(4, 64), root);
+  // The tty layer: /dev/tty, /dev/console and /dev/ttyS0 over the host console, /dev/ptmx and devpts.
+  registerTtys(k, d);
   for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
     d.inode.symlink(d, name, enc.encode(target), root);
   }
   d.inode.mkdir(d, 'shm', 0o1777, root);
-  d.inode.mkdir(d, 'pts', 0o755, root);
   setupDeviceModel(k);
   // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
   const sys = makeSysfs(k);
@@ -60,6 +55,7 @@ export function setupDevices(k: Kernel): void {
   // POSIX shared memory (shm_open) lives in a tmpfs of its own.
   const shm = makeTmpfs('tmpfs', 0o1777);
   k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
+  mountDevpts(k);
   // devtmpfs and sysfs are one instance however often they are mounted; each proc mount is a new one.
   k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));
@@ -76,6 +72,7 @@ function setupDeviceModel(k: Kernel): void {
   for (const [name, maj, min] of MEM_NODES) classDeviceAdd(k, 'mem', name, { devt: makedev(maj, min) });
   classDeviceAdd(k, 'tty', 'tty', { devt: makedev(5, 0) });
   classDeviceAdd(k, 'tty', 'console', { devt: makedev(5, 1) });
+  classDeviceAdd(k, 'tty', 'ptmx', { devt: makedev(5, 2) });
   classDeviceAdd(k, 'tty', 'ttyS0', { devt: makedev(4, 64), parent: m.platform.dir('10000000.serial').dir('tty') });
   // Network devices: /sys/class/net/<name> -> /sys/devices/virtual/net/<name>.
   for (const dev of netDevices(k)) {
@@ -88,7 +85,7 @@ function setupDeviceModel(k: Kernel): void {
   }
 }
 
-/** PID 1 runs `path` with the console on fds 0, 1, 2. */
+/** PID 1 runs `path` with the host's stdio (the run-mode console) on fds 0, 1, 2. */
 export function startInit(k: Kernel, path: string, argv: string[], envp: string[]): Task | number {
   const t = k.createInit();
   // rest_init: kthreadd is PID 2, then the kernel threads it parents.

@@ -20,7 +20,7 @@ export function openSpecial(inode: Inode, f: File, opener?: Task): FileOps | num
   const type = inode.mode & S_IFMT;
   if (type === S_IFCHR) {
     const open = chrdevs.get(inode.rdev);
-    return open ? open(inode, f) : -ENXIO;
+    return open ? open(inode, f, opener) : -ENXIO;
   }
   if (type === S_IFIFO && fifoOpener) return fifoOpener(inode, f, opener);
   return -ENXIO;

@@ -178,9 +178,11 @@ export class Vfs {
       if ((mask & 2) && (inode.iflags & FS_IMMUTABLE_FL)) return -EPERM;
       if ((inode.iflags & FS_APPEND_FL) && (((acc !== O_RDONLY) && !(flags & O_APPEND)) || (flags & O_TRUNC))) return -EPERM;
     }
-    const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC), dirOps);
-    if (isDir(inode.mode)) return f;
+    // O_NOCTTY is seen by the device's open (tty_open), then dropped as do_dentry_open does.
+    const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
+    if (isDir(inode.mode)) { f.flags &= ~O_NOCTTY; return f; }
     const ops = inode.open(f, t);
+    f.flags &= ~O_NOCTTY;
     if (typeof ops === 'number') return ops;
     f.ops = ops;
     if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {

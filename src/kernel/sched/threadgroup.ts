@@ -5,6 +5,7 @@ import { WaitQueue } from './waitqueue.js';
 import { TaskIoAccounting, type Task } from './task.js';
 import { emptyUsage, type Usage } from './cputime.js';
 import type { SigInfo } from '../signal/signals.js';
+import type { TtyStruct } from '../drivers/tty/tty_struct.js';
 
 export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
   RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
@@ -81,6 +82,10 @@ export class ThreadGroup {
   signalfdWait = new WaitQueue();
   /** pidfd pollers: woken when the process exits and when it is reaped. */
   exitWait = new WaitQueue();
+  /** The controlling terminal (signal->tty), shared by the whole session that has it. */
+  tty: TtyStruct | null = null;
+  /** The foreground group of a terminal hung up under this session leader, to hear SIGHUP at its exit (tty_old_pgrp). */
+  ttyOldPgrp = 0;
 
   constructor(readonly tgid: number) {
     this.pgid = tgid;

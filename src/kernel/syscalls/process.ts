@@ -86,7 +86,7 @@ function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
     tg = new ThreadGroup(tid);
     tg.parent = f & CLONE_PARENT ? t.tg.parent : t.tg;
     tg.parent?.children.add(tg);
-    tg.pgid = t.tg.pgid; tg.sid = t.tg.sid;
+    tg.pgid = t.tg.pgid; tg.sid = t.tg.sid; tg.tty = t.tg.tty;
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
     tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
     tg.exitSignal = a.exitSignal;

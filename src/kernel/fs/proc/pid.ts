@@ -72,10 +72,9 @@ export const ownerOf = (t: Task) => ({ uid: t.cred.euid, gid: t.cred.egid });
  * defensively so procfs shows them as soon as they exist.
  */
 interface TaskExtras { nice?: number }
-interface GroupExtras { tty?: { rdev: number; pgrp: number } | null }
 export const taskNice = (t: Task): number => (t as unknown as TaskExtras).nice ?? 0;
 export const tracerPid = (t: Task): number => t.ptrace?.tracer.tid ?? 0;
-export const groupTty = (tg: ThreadGroup) => (tg as unknown as GroupExtras).tty ?? null;
+export const groupTty = (tg: ThreadGroup) => tg.tty;
 
 interface KernelExtras {
   /** Page-cache and swap counters in pages, once those subsystems exist. */

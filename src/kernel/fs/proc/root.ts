@@ -16,6 +16,7 @@ import { schedDebug } from './sched_debug.js';
 import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 import { dirEntry } from './generic.js';
+import { procTtyDrivers } from '../../drivers/tty/console.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm } from '../../ipc/procfs.js';
 
 /** "%lu.%02lu": seconds with hundredths, truncated as Linux does. */
@@ -80,6 +81,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
       fileEntry(sb, '', 'sysvipc/sem', 0o444, () => sysvipcSem(k)),
       fileEntry(sb, '', 'sysvipc/shm', 0o444, () => sysvipcShm(k)),
     ]),
+    dirEntry(sb, '', 'tty', 0o555, () => [fileEntry(sb, '', 'tty/drivers', 0o444, procTtyDrivers)]),
     f('uptime', () => uptime(k)),
     f('version', () => LINUX_VERSION + '\n'),
     f('vmstat', () => vmstat(k)),
