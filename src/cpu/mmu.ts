@@ -46,8 +46,10 @@ export class Mmu {
   }
 
   flush(): void {
-    this.tlb.fill(-1);
-    this.storeRefs.fill(0);
+    // Only pages with a store entry have a count: clearing those beats clearing one per RAM page.
+    const tlb = this.tlb, refs = this.storeRefs;
+    for (let i = TLB_W + 1; i < TLB_SIZE * 8; i += 8) if (tlb[i] >= 0) refs[tlb[i] >>> 12] = 0;
+    tlb.fill(-1);
   }
 
   /** Forget store mappings of a RAM page (it now holds decoded code). */
