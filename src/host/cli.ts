@@ -216,7 +216,7 @@ async function bootCommand(args: string[]): Promise<number> {
     host.close();
   }
   if (o.stats) process.stderr.write((ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n');
-  if (quit !== null) { process.stderr.write(`\r\ntuxglass: ${quit}\r\n`); return 0; }
+  if (quit !== null) { process.stderr.write(`\r\ntuxglass: ${quit}\r\n`); return (quit as string).includes('SIGINT') ? 130 : 0; }
   return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
 }
 

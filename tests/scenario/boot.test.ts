@@ -67,3 +67,9 @@ test('init exiting: "Attempted to kill init!" with its exit code', { skip }, asy
   assert.match(r.out, /Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000300\n/);
   assert.equal(r.status, 1);
 });
+
+test('Ctrl-A x on the console ends the run', { skip }, async () => {
+  const r = await boot('init=/bin/sh', 'echo ready\n\x01x');
+  assert.match(r.err, /tuxglass: Terminated/);
+  assert.equal(r.status, 0);
+});

@@ -186,3 +186,14 @@ test('the cached archive is reused until the tree changes', async () => {
     assert.ok(existsSync(c.path));
   } finally { rmSync(dir, { recursive: true, force: true }); rmSync(cache, { recursive: true, force: true }); }
 });
+
+test('console= naming no console of this machine: init starts without one', async () => {
+  const log: string[] = [];
+  const k = createKernel({ memBytes: 32 << 20, host: fakeHost(log), cmdline: 'console=tty0', initrd: new Uint8Array(gzipSync(newcTrailer())) });
+  kernelInit(k);
+  const texts = k.log.records.map((r) => r.text);
+  assert.ok(texts.includes('Warning: unable to open an initial console.'), texts.join('\n'));
+  assert.equal(k.init!.files.get(0) ?? null, null);
+  // Nothing reached the serial console: it was not selected.
+  assert.equal(log.join(''), '');
+});
