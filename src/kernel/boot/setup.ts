@@ -9,7 +9,7 @@ import { startWorker, queueWork } from '../sched/workqueue.js';
 import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
 import { makedev } from '../fs/special.js';
-import { registerTtys, mountDevpts } from '../drivers/tty/console.js';
+import { registerTtys, mountDevpts, registerDevpts } from '../drivers/tty/console.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
 import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
 import { S_IFCHR } from '../fs/inode.js';
@@ -27,7 +27,11 @@ import type { Task } from '../sched/task.js';
 const enc = new TextEncoder();
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 
-export function setupDevices(k: Kernel): void {
+/**
+ * mountPseudo: mount /sys, /proc, /dev and /dev/shm as a started system has
+ * them (`tuxglass run`); a booted machine leaves that to its init.
+ */
+export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mountPseudo: true }): void {
   registerMemDevices((b) => k.host.random(b));
   registerKmsg(k);
   const con = k.host.console;
@@ -48,14 +52,17 @@ export function setupDevices(k: Kernel): void {
   setupDeviceModel(k);
   // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
   const sys = makeSysfs(k);
-  k.vfs.mountAt('/sys', sys.sb, sys.root, 'sysfs', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
-  const proc = makeProcfs(k);
-  k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
-  k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
-  // POSIX shared memory (shm_open) lives in a tmpfs of its own.
-  const shm = makeTmpfs('tmpfs', 0o1777);
-  k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
-  mountDevpts(k);
+  if (opts.mountPseudo) {
+    k.vfs.mountAt('/sys', sys.sb, sys.root, 'sysfs', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+    const proc = makeProcfs(k);
+    k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+    k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
+    // POSIX shared memory (shm_open) lives in a tmpfs of its own.
+    const shm = makeTmpfs('tmpfs', 0o1777);
+    k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
+    mountDevpts(k);
+  }
+  registerDevpts(k);
   // devtmpfs and sysfs are one instance however often they are mounted; each proc mount is a new one.
   k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));

@@ -52,6 +52,7 @@ export function registerTtys(k: Kernel, dev: Dentry): TtyLayer {
   for (const [name, min, mode] of [['tty', 0, 0o666], ['console', 1, 0o600], ['ptmx', 2, 0o666]] as const) {
     d.inode.mknod(d, name, S_IFCHR | mode, makedev(5, min), root);
   }
+  d.inode.mkdir(d, 'pts', 0o755, root);
   const ttyS0 = d.inode.mknod(d, 'ttyS0', S_IFCHR | 0o660, makedev(4, 64), root);
   if (typeof ttyS0 !== 'number') ttyS0.gid = 5; // group tty, as udev leaves it
   installJobctrlHooks(k, (tty) => ttyHangup(k, tty));
@@ -64,7 +65,12 @@ export function mountDevpts(k: Kernel): void {
   if (!l) return;
   const m = k.vfs.mountAt('/dev/pts', l.devpts.sb, l.devpts.root, 'devpts', ['rw', 'nosuid', 'noexec', 'relatime', ...l.devpts.options]);
   if (typeof m !== 'number') l.devpts.mnt = m;
-  k.vfs.fsTypes.register('devpts', () => ({ sb: l.devpts.sb, root: l.devpts.root, options: l.devpts.options }));
+}
+
+/** mount -t devpts: the one instance (what a booted system's init mounts on /dev/pts). */
+export function registerDevpts(k: Kernel): void {
+  const l = ttyLayer(k);
+  if (l) k.vfs.fsTypes.register('devpts', () => ({ sb: l.devpts.sb, root: l.devpts.root, options: l.devpts.options }));
 }
 
 /** /proc/tty/drivers (show_tty_driver): the pseudo-drivers first, then the registered ones. */

@@ -117,7 +117,7 @@ export class PtyDevices {
   /** TIOCGPTPEER: the slave opened from its devpts node, as a new descriptor. */
   private openPeer(t: Task, s: TtyStruct, flags: number): number {
     const d = this.devpts.lookup(s.index);
-    const mnt = this.devpts.mnt;
+    const mnt = this.devpts.mnt ?? this.k.vfs.mounts.find((x) => x.sb === this.devpts.sb);
     if (!d || !mnt) return -EIO;
     const f = new File({ mnt, dentry: d }, d.inode, flags & ~O_CLOEXEC, null as unknown as FileOps);
     const ops = d.inode.open(f, t);
