@@ -8,7 +8,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
   'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents',
-  'ipc_epoll', 'ipc_unix'];
+  'ipc_epoll', 'ipc_unix', 'tty_ldisc', 'tty_job'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -87,6 +87,13 @@ const cases: DiffCase[] = [
   // SCM_CREDENTIALS and SO_PASSCRED (EPERM for others' ids when unprivileged), MSG_WAITALL, EPIPE/SIGPIPE,
   // SEQPACKET, abstract names with NULs in /proc/net/unix.
   prog('ipc_unix', '/tmp/ipc_unix', [], { stdout: /read through passed fd: 20 \[contents of the file\]\n(.*\n)*reader after in-flight writer dropped: 0\n(.*\n)*child: uid 0: -1 EPERM\n(.*\n)*sigpipes 2\n(.*\n)*proc\/net\/unix: queued flags 00000 type 0001 state 02 path @tg@unix\ndone\n$/ }),
+  // The tty layer through a pty (qemu-user passes the calls to the host's own ptys): canonical
+  // editing and its echo, input and output processing, VMIN/VTIME, the 4095-byte line limit
+  // (10,000 bytes into one line), flow control, packet mode, each end closing.
+  prog('tty_ldisc', '/tmp/tty_ldisc', [], { stdout: /master echo \(9\): "abc\\b \\bd\\r\\n"\n(.*\n)*read 4096: 4095 a, last 0xa\n(.*\n)*MIN=3 TIME=1, two bytes then quiet \(2\): "pq"\n(.*\n)*master read \(slave gone\): -1 EIO\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
+  // Sessions and job control on a pty: controlling tty, TIOCSPGRP's errors, ^C/^\\/^Z to the foreground
+  // group, SIGTTIN/SIGTTOU, SIGWINCH, hang-ups when the leader exits or the master closes.
+  prog('tty_job', '/tmp/tty_job', [], { stdout: /tcsetpgrp\(s, 0\) = -1 ESRCH\n(.*\n)*\^Z: stopped by TSTP\n(.*\n)*background write with TOSTOP: stopped by TTOU\n(.*\n)*got WINCH, size 40x132 \(800x600 px\)\n(.*\n)*leader: read = -1 EIO, got HUP\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),
   prog('crash', '/tmp/crash', ['ill-handled'], { stdout: 'mode ill-handled\ncaught sig=4 code=1 addr_is_pc=1\n' }),

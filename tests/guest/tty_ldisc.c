@@ -216,6 +216,7 @@ int main(void) {
     show_drain("master", m);
 
     printf("-- flushing and packet mode\n");
+    drain(m, b, sizeof b, 100);
     wr(m, "flushed\n"); usleep(100000);
     R(tcflush(s, TCIFLUSH));
     q = -1; ioctl(s, FIONREAD, &q); printf("FIONREAD after TCIFLUSH %d\n", q);
@@ -223,7 +224,7 @@ int main(void) {
     int one = 1; R(ioctl(m, TIOCPKT, &one));
     R(tcflush(s, TCIFLUSH));
     r = read(m, b, sizeof b); show("packet status", b, r);
-    wr(s, "hi");
+    wr(s, "hi"); usleep(100000);
     r = read(m, b, sizeof b); show("packet data", b, r);
     R(tcflow(s, TCOOFF));
     r = read(m, b, sizeof b); show("packet stop", b, r);

@@ -62,10 +62,12 @@ function readTimespec(t: Task, addr: number): number | null | 'inval' {
  */
 function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: number, clockId: number): number {
   const now = clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
-  if (now >= deadline) return 0;
+  // The timer's firing ends the sleep: a realtime deadline (~1.8e18 ns) is not exact in a double,
+  // and re-checking it could find it a few ns short with no timer left to wake the task.
+  if (now >= deadline || (t.sys?.data as { fired?: boolean } | undefined)?.fired) return 0;
   if (!t.sys || t.sys.deadline === undefined) {
-    t.sys = { nr, deadline };
-    k.timers.add(k.clock.monotonic() + (deadline - now), () => t.wake());
+    const sys = t.sys = { nr, deadline, data: { fired: false } };
+    k.timers.add(k.clock.monotonic() + (deadline - now), () => { sys.data.fired = true; t.wake(); });
   }
   t.state = 'S';
   k.onInterrupt.set(t, () => {

@@ -139,6 +139,8 @@ function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): 
   if (r !== null) return r;
   if (f.flags & O_NONBLOCK) return -EAGAIN;
   t.sleepOn(tty.readWait);
+  // A hang-up wakes the reader before its SIGHUP is handled: the read ends with EIO (or EOF), not EINTR.
+  k.onInterrupt.set(t, () => (tty.otherClosed ? -EIO : hungUp.has(f) ? 0 : undefined));
   if (st && deadline !== Infinity && st.timer !== deadline) {
     st.timer = deadline;
     const sys = t.sys;

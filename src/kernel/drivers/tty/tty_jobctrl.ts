@@ -155,6 +155,7 @@ export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct
       if (!t.tg.tty || t.tg.tty !== real || real.session !== t.tg.sid) return -ENOTTY;
       // find_vpid: any pid; session_of_pgrp: a group member's session, else that process's.
       let sid = -1;
+      if (nr === 0) return -ESRCH;
       for (const g of k.groups.values()) if (g.pgid === nr && !g.reaped) { sid = g.sid; break; }
       if (sid < 0) { const g = k.groups.get(nr); if (g && !g.reaped) sid = g.sid; }
       if (sid < 0) return -ESRCH;
