@@ -9,12 +9,47 @@ import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix', 'sys_reboot'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix', 'sys_reboot', 'tty_noqemu'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
 
 const EXPECTED: Record<string, string> = {
+  // The tty calls qemu-user lacks (TIOCGPTLCK, TCGETS2/TCSETS2 with BOTHER, TIOCGDEV) or fakes (/proc/self/stat's
+  // tty_nr and tpgid): termios2 speeds as tty_termios_baud_rate computes them, TIOCSTI and TIOCVHANGUP
+  // privileges (tty_ioctl), and a hung-up file (hung_up_tty_fops: read 0, write EIO, ioctl EIO, TIOCSPGRP ENOTTY).
+  tty_noqemu:
+    "ioctl(m, TIOCGPTLCK, &lock) = 0\n" +
+    "locked before unlockpt: 1\n" +
+    "ioctl(m, TIOCGPTLCK, &lock) = 0\n" +
+    "locked after: 0\n" +
+    "ioctl(s, TIOCGDEV, &dev) = 0\n" +
+    "dev == makedev(136, n): yes\n" +
+    "ioctl(m, TIOCGDEV, &dev) = 0\n" +
+    "dev == makedev(136, n): yes\n" +
+    "ioctl(s, TCGETS2, &t2) = 0\n" +
+    "speeds 38400 38400 cbaud 0xf\n" +
+    "ioctl(s, TCSETS2, &t2) = 0\n" +
+    "ioctl(s, TCGETS2, &t2) = 0\n" +
+    "after BOTHER: speeds 12345 12345 cbaud 0x1000\n" +
+    "ioctl(s, TCGETS, &t) = 0\n" +
+    "TCGETS cbaud 0x1000\n" +
+    "ioctl(s, TCSETS, &t) = 0\n" +
+    "ioctl(s, TCGETS2, &t2) = 0\n" +
+    "B115200: speeds 115200 115200\n" +
+    "ioctl(cs, TIOCGSID, &sid) = 0\n" +
+    "sid == getpid(): yes\n" +
+    "nr == (int)makedev(136, n) && tpgid == getpid(): yes\n" +
+    "tpgid == getpid(): yes\n" +
+    "tpgid == gc: yes\n" +
+    "ioctl(s, TIOCSTI, &ch) = -1 EPERM\n" +
+    "ioctl(s, TIOCVHANGUP) = -1 EPERM\n" +
+    "ioctl(s, TIOCVHANGUP) = 0\n" +
+    "read(s, b, 4) = 0\n" +
+    'write(s, "x", 1) = -1 EIO\n' +
+    "ioctl(s, TCGETS, &t) = -1 EIO\n" +
+    "ioctl(s, TIOCSPGRP, &c) = -1 ENOTTY\n" +
+    "done\n",
   // SCM_RIGHTS into a short control buffer (unix(7), scm_detach_fds): what fits is installed, the rest
   // closed, MSG_CTRUNC set; qemu-user passes the host a doubled buffer and aborts on a short cmsg_len.
   ipc_unix:
