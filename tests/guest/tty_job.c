@@ -153,6 +153,8 @@ static void step_isig(const char *what, const char *ch, int handle) {
         if (gc == 0) {
             setpgid(0, 0);
             if (handle) { struct sigaction sa = { .sa_handler = on_sig }; sigaction(SIGINT, &sa, 0); }
+            /* Read only once in the foreground (else SIGTTIN). */
+            while (tcgetpgrp(s) != getpid()) usleep(10000);
             char b[16];
             long r = read(s, b, sizeof b);
             printf("reader: read = %ld %s got %s\n", r, r < 0 ? strerrorname_np(errno) : "", got ? sigabbrev_np(got) : "-");

@@ -100,7 +100,9 @@ test('lsblk, lscpu, nproc and findmnt see the machine', { skip }, () => {
   assert.match(fm, /^\/ +rootfs +rootfs$/m);
   assert.match(fm, /^[|`]-\/sys +sysfs +sysfs$/m);
   assert.match(fm, /^[|`]-\/proc +proc +proc$/m);
-  assert.match(fm, /^ +`-\/dev\/shm +tmpfs +tmpfs$/m);
+  // /dev/shm, then devpts on /dev/pts, as systemd's mount-setup orders them.
+  assert.match(fm, /^ +\|-\/dev\/shm +tmpfs +tmpfs$/m);
+  assert.match(fm, /^ +`-\/dev\/pts +devpts +devpts$/m);
 });
 
 test('pidstat and mpstat read per-task switches and CPU times', { skip }, () => {
