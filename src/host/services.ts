@@ -31,7 +31,8 @@ export function nodeHost(image: ImageSource | null): NodeHost {
   const queued: (Uint8Array | null)[] = [];
   const onData = (d: Buffer) => {
     const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
-    if (waiter) { const w = waiter; waiter = null; w(bytes); process.stdin.pause(); }
+    // Pause before handing over: the receiver may ask again at once (seed mode reads ahead).
+    if (waiter) { const w = waiter; waiter = null; process.stdin.pause(); w(bytes); }
     else queued.push(bytes);
   };
   const onEnd = () => {
@@ -66,4 +67,15 @@ export function nodeHost(image: ImageSource | null): NodeHost {
     async flush() { await Promise.all([...pending]); },
     close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
   };
+}
+
+/**
+ * The kernel options of seed mode (`--seed N`): the seed, and the realtime
+ * clock's start from SOURCE_DATE_EPOCH (seconds, the reproducible-builds
+ * convention) when it is set, else the kernel's fixed default.
+ */
+export function seedOptions(seed: number | undefined, env: Record<string, string | undefined> = process.env): { seed?: number; epochMs?: number } {
+  if (seed === undefined) return {};
+  const sde = env.SOURCE_DATE_EPOCH;
+  return /^\d{1,12}$/.test(sde ?? '') ? { seed, epochMs: Number(sde) * 1000 } : { seed };
 }
