@@ -10,6 +10,7 @@ import { buildGuest, GUEST_SRC } from '../tests/diff/build.js';
 import { REPO, spawnWithTimeout, type RunResult } from '../tests/diff/harness.js';
 import { benchStartup } from './startup.js';
 import { benchProc } from './proc.js';
+import { benchBoot } from './boot.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
@@ -52,6 +53,12 @@ async function native(): Promise<Timed | undefined> {
 
 async function main(): Promise<number> {
   // `node dist/bench/run.js proc` runs only the process/thread table.
+  // `node dist/bench/run.js boot` runs only the boot figures.
+  if (process.argv[2] === 'boot') {
+    const problems = await benchBoot();
+    for (const p of problems) console.error(`bench: ${p}`);
+    return problems.length ? 1 : 0;
+  }
   if (process.argv[2] === 'proc') {
     const problems = await benchProc();
     for (const p of problems) console.error(`bench: ${p}`);
@@ -93,6 +100,7 @@ async function main(): Promise<number> {
   }
   problems.push(...await benchStartup());
   problems.push(...await benchProc());
+  problems.push(...await benchBoot());
   for (const p of problems) console.error(`bench: ${p}`);
   return problems.length ? 1 : 0;
 }

@@ -45,9 +45,27 @@ export class Mmu {
     mem.watchCode((page) => this.dropStorePage(page));
   }
 
+  /**
+   * Entries filled since the last flush (entry offsets, with repeats), so a
+   * flush after a short time slice clears a few entries, not the whole TLB and
+   * a count per RAM page. Past TLB_SIZE fills the flush clears everything.
+   */
+  private readonly filled = new Int32Array(TLB_SIZE);
+  private nFilled = 0;
+
   flush(): void {
-    this.tlb.fill(-1);
-    this.storeRefs.fill(0);
+    const tlb = this.tlb, refs = this.storeRefs;
+    if (this.nFilled >= TLB_SIZE) {
+      for (let i = TLB_W + 1; i < TLB_SIZE * 8; i += 8) if (tlb[i] >= 0) refs[tlb[i] >>> 12] = 0;
+      tlb.fill(-1);
+    } else {
+      for (let k = 0; k < this.nFilled; k++) {
+        const i = this.filled[k];
+        if (tlb[i + TLB_W + 1] >= 0) refs[tlb[i + TLB_W + 1] >>> 12] = 0;
+        tlb.fill(-1, i, i + 8);
+      }
+    }
+    this.nFilled = 0;
   }
 
   /** Forget store mappings of a RAM page (it now holds decoded code). */
@@ -103,6 +121,7 @@ export class Mmu {
     if (acc === Access.Write && mem.code[page]) mem.invalidateCode(page);
     if ((hi >>> 6) === 0) {
       const vpn = (hi << 20) | (lo >>> 12), i = (vpn & TLB_MASK) * 8, tlb = this.tlb;
+      if (this.nFilled < TLB_SIZE) this.filled[this.nFilled++] = i;
       if (plo & PTE_R) { tlb[i + TLB_R] = vpn; tlb[i + TLB_R + 1] = off; }
       if (acc === Access.Fetch) { tlb[i + TLB_X] = vpn; tlb[i + TLB_X + 1] = off; }
       // a store mapping only for pages without decoded code (see physmem.ts)

@@ -28,6 +28,22 @@ Usage:
                             with N, the clock from SOURCE_DATE_EPOCH (else
                             2025-01-01), stdin read ahead and fed in at fixed
                             virtual times; virtual time never waits for the host
+  tuxglass boot [options]
+      Boot a machine as Linux boots: the root tree is packed into a gzip'd
+      cpio newc initramfs (cached under .cache/initramfs), the kernel
+      unpacks it into its rootfs and starts init (rdinit=/init, else
+      /sbin/init: busybox init with /etc/inittab). The host terminal is the
+      serial console ttyS0, in raw mode; Ctrl-A x ends the run, Ctrl-A
+      Ctrl-A sends Ctrl-A. Exit status 0 after poweroff or halt, 1 after a
+      kernel panic; reboot boots the machine again.
+      --mem SIZE            simulated RAM (default 256M; K, M, G suffixes)
+      --cpus N              harts (CPUs), 1 to 32 (default 1)
+      --append ARGS         add to the kernel command line: init=, rdinit=,
+                            console=, mem=, quiet, loglevel=N; other words
+                            go to init (name=value in its environment)
+      --seed N              deterministic mode with this seed
+      --rootfs DIR          pack DIR instead of the fetched Debian image
+      --stats               print packing, boot and run figures at exit
   tuxglass fetch [--force]
       Download and assemble the default guest root file system (Debian
       trixie riscv64 busybox-static) into the cache.
@@ -137,10 +153,88 @@ async function runCommand(args: string[]): Promise<number> {
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
 
+interface BootOptions { mem: number; cpus: number; append: string[]; seed: number | undefined; rootfs: string | null; stats: boolean }
+
+function parseBoot(args: string[]): BootOptions {
+  const o: BootOptions = { mem: 256 * 1024 * 1024, cpus: 1, append: [], seed: undefined, rootfs: null, stats: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], name = a.split('=')[0];
+    const value = () => {
+      const eq = a.indexOf('=');
+      if (eq >= 0) return a.slice(eq + 1);
+      if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
+      return args[++i];
+    };
+    switch (name) {
+      case '--mem': o.mem = parseSize(value()); break;
+      case '--cpus': o.cpus = Number(value()); break;
+      case '--append': o.append.push(value()); break;
+      case '--rootfs': o.rootfs = value(); break;
+      case '--stats': o.stats = true; break;
+      case '--seed': {
+        const v = value();
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got ${v}`);
+        o.seed = Number(v);
+        break;
+      }
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
+  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
+  return o;
+}
+
+async function bootCommand(args: string[]): Promise<number> {
+  let o: BootOptions;
+  try { o = parseBoot(args); } catch (e) {
+    process.stderr.write(`tuxglass boot: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
+    return 2;
+  }
+  Hart.prepare();
+  const [{ createKernel, kernelInit }, { nodeHost, seedOptions }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
+    import('../kernel/index.js'), import('./services.js'), import('./initramfs.js'), import('./terminal.js')]);
+  const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
+  try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
+    process.stderr.write(`tuxglass boot: root file system ${rootfs} is not a directory\n`);
+    return 2;
+  }
+  const ir = await ensureInitramfs(rootfs);
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  if (ir.packed) process.stderr.write(`tuxglass: packed ${rootfs} as initramfs: ${ir.files} entries, ${mb(ir.bytes!)} MB, ${mb(ir.compressed!)} MB gzip'd, in ${(ir.ms / 1000).toFixed(2)} s\n`);
+  let quit: string | null = null;
+  let k: import('../kernel/index.js').Kernel | null = null;
+  let term: import('./terminal.js').HostTerminal | null = null;
+  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed });
+  term = takeTerminal((why) => { quit = why; k?.halt(0); }, (d) => host.inject(d));
+  const cmdline = ['console=ttyS0', ...o.append].join(' ');
+  const stats: string[] = [];
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const file = readFileSync(ir.path);
+      k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, cmdline, initrd: new Uint8Array(file.buffer, file.byteOffset, file.length), ...seedOptions(o.seed) });
+      const t1 = performance.now();
+      kernelInit(k);
+      await k.run();
+      stats.push(`tuxglass: initramfs read+unpacked in ${((t1 - t0) / 1000).toFixed(3)} s, ran ${((performance.now() - t1) / 1000).toFixed(3)} s, shutdown=${k.shutdown ?? 'none'}`);
+      if (k.shutdown !== 'restart' || quit !== null) break;
+    }
+  } finally {
+    await host.flush();
+    term.restore();
+    host.close();
+  }
+  if (o.stats) process.stderr.write((ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n');
+  if (quit !== null) { process.stderr.write(`\r\ntuxglass: ${quit}\r\n`); return (quit as string).includes('SIGINT') ? 130 : 0; }
+  return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'run': return runCommand(rest);
+    case 'boot': return bootCommand(rest);
     case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
     case '--version': case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -18,19 +18,33 @@ function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream 
   };
 }
 
+export interface NodeHostOptions {
+  /** Host input passes through this first (the console escape keys); it returns what reaches the guest. */
+  inputFilter?: (d: Uint8Array) => Uint8Array;
+  /** Deterministic mode's seed (--seed). */
+  seed?: number;
+}
+
 export interface NodeHost extends HostServices {
+  /** Bytes for the guest console as if typed (a SIGINT becomes ^C). */
+  inject(d: Uint8Array): void;
+  readonly seed?: number;
   /** Wait until everything written to stdout/stderr has been handed to the OS. */
   flush(): Promise<void>;
   close(): void;
 }
 
-export function nodeHost(image: ImageSource | null): NodeHost {
+export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}): NodeHost {
   const pending = new Set<Promise<void>>();
   let stdinListening = false;
   let waiter: ((d: Uint8Array | null) => void) | null = null;
   const queued: (Uint8Array | null)[] = [];
   const onData = (d: Buffer) => {
-    const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
+    let bytes: Uint8Array = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
+    if (opts.inputFilter) { bytes = opts.inputFilter(bytes); if (!bytes.length) return; }
+    deliverBytes(bytes);
+  };
+  const deliverBytes = (bytes: Uint8Array) => {
     // Pause before handing over: the receiver may ask again at once (seed mode reads ahead).
     if (waiter) { const w = waiter; waiter = null; process.stdin.pause(); w(bytes); }
     else queued.push(bytes);
@@ -44,6 +58,7 @@ export function nodeHost(image: ImageSource | null): NodeHost {
     stderr: stream(process.stderr, pending),
     stdinIsTty: !!process.stdin.isTTY,
     winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
+    onResize(cb) { if (process.stdout.isTTY) process.stdout.on('resize', cb); },
     requestInput(deliver) {
       if (queued.length) { deliver(queued.shift()!); return; }
       waiter = deliver;
@@ -59,6 +74,8 @@ export function nodeHost(image: ImageSource | null): NodeHost {
   return {
     console,
     image,
+    seed: opts.seed,
+    inject: (d) => deliverBytes(d),
     wallClockMs: () => Date.now(),
     monotonicMs: () => performance.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

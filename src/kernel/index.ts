@@ -3,16 +3,37 @@ import './syscalls/all.js';
 import { Kernel, type KernelOptions } from './kernel.js';
 import { setupDevices, startInit } from './boot/setup.js';
 import { bootBanner } from './boot/messages.js';
+import { populateRootfs } from './boot/initramfs.js';
+import { kernelInit, consoleSelected } from './boot/init.js';
+import { parseBootParams } from './boot/params.js';
 
 export { Kernel } from './kernel.js';
+export type { Shutdown } from './kernel.js';
 export type { HostServices, HostConsole, HostStream } from './host.js';
 export type { ImageSource, ImageNode } from './fs/image.js';
 
+/**
+ * A machine. With `initrd` it boots as Linux does: the kernel log goes to
+ * the console (ttyS0), the initramfs is unpacked into the rootfs, and
+ * `kernelInit` then starts init from it; without, `startInit` runs one
+ * program on the host image.
+ */
 export function createKernel(opts: KernelOptions): Kernel {
   const k = new Kernel(opts);
+  const initrd = opts.initrd;
+  if (initrd) {
+    // The image is the kernel's until unpacked, then freed.
+    opts.initrd = undefined;
+    k.bootedInitramfs = true;
+    if (consoleSelected(parseBootParams(k.cmdline))) {
+      const enc = new TextEncoder();
+      k.log.onConsole = (line) => opts.host.console.stdout.write(enc.encode(line));
+    }
+  }
   bootBanner(k);
-  setupDevices(k);
+  setupDevices(k, { mountPseudo: !initrd });
+  if (initrd) populateRootfs(k, initrd);
   return k;
 }
 
-export { startInit };
+export { startInit, kernelInit };

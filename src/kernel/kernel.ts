@@ -34,6 +34,7 @@ import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP } from './sched/sched_cl
 import { SCHED_DEADLINE } from './sched/attrs.js';
 import { SYSCALL_NS, COPY_NS_PER_BYTE, FAULT_NS, MAJOR_FAULT_NS } from './sched/cputime.js';
 import { seededHost, SEED_EPOCH_MS } from './seed/host.js';
+import { parseBootParams } from './boot/params.js';
 
 export interface KernelOptions {
   memBytes: number;
@@ -42,6 +43,8 @@ export interface KernelOptions {
   hostname?: string;
   /** Number of harts (CPUs), 1 to 32; default 1. */
   cpus?: number;
+  /** Boot mode: the initramfs image (gzip'd cpio newc) to unpack into the rootfs; init comes from it. */
+  initrd?: Uint8Array;
   /**
    * Seed mode: a reproducible machine (seed/host.ts). Entropy comes from a
    * generator seeded with this, console input arrives at fixed virtual times,
@@ -51,6 +54,9 @@ export interface KernelOptions {
   /** Seed mode: realtime at boot, ms since the epoch (default SEED_EPOCH_MS). */
   epochMs?: number;
 }
+
+/** How the machine stopped, when it did not just lose init (`tuxglass run`). */
+export type Shutdown = 'power_off' | 'halt' | 'restart' | 'panic';
 
 /** The cost of switching to a kernel thread and back, beyond the work it reports (ns). */
 const KTHREAD_RUN_NS = 500;
@@ -97,6 +103,12 @@ export class Kernel {
   readonly unboundWq = new Workqueue('events_unbound');
   /** Set when the machine should stop: the init task's wait status. */
   halted: number | null = null;
+  /** Why it stopped: reboot(2)'s command or a panic. */
+  shutdown: Shutdown | null = null;
+  /** Booted from an initramfs: init exiting is a panic, as on Linux. */
+  bootedInitramfs = false;
+  /** C_A_D: Ctrl-Alt-Del reboots at once (reboot(2) CAD_ON, the default) or signals init (CAD_OFF). */
+  cadEnabled = true;
   /** modeSwitches: user->kernel entries (traps and timer interrupts). */
   stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0, modeSwitches: 0 };
   bootWallMs: number;
@@ -122,7 +134,9 @@ export class Kernel {
     this.host = opts.host;
     this.cmdline = opts.cmdline ?? 'console=ttyS0';
     this.hostname = opts.hostname ?? '(none)';
-    this.mem = new PhysMem(opts.memBytes);
+    // mem= caps the RAM the kernel uses.
+    const memCap = parseBootParams(this.cmdline).mem;
+    this.mem = new PhysMem(memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes);
     this.pages = new PageAllocator(this.mem);
     this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix', 'sys_reboot'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
@@ -273,6 +273,17 @@ const EXPECTED: Record<string, string> = {
     "waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL = 1\n",
   // A signal storm against RLIMIT_SIGPENDING (sigqueue(3): EAGAIN for a real-time
   // signal; a standard one loses its siginfo; kill() is never refused).
+  // reboot(2) and kernel/reboot.c: CAP_SYS_BOOT before the magic numbers, EINVAL for an
+  // unknown command; POWER_OFF stops the machine (the run ends with status 0, nothing more printed).
+  sys_reboot:
+    'syscall(SYS_reboot, 0x12345678, MAGIC2, LINUX_REBOOT_CMD_CAD_OFF, 0) = -1 EINVAL\n' +
+    'syscall(SYS_reboot, MAGIC1, 0x12345678, LINUX_REBOOT_CMD_CAD_OFF, 0) = -1 EINVAL\n' +
+    'syscall(SYS_reboot, MAGIC1, LINUX_REBOOT_MAGIC2C, 0x11111111, 0) = -1 EINVAL\n' +
+    'syscall(SYS_reboot, MAGIC1, LINUX_REBOOT_MAGIC2A, LINUX_REBOOT_CMD_CAD_OFF, 0) = 0\n' +
+    'syscall(SYS_reboot, MAGIC1, LINUX_REBOOT_MAGIC2B, LINUX_REBOOT_CMD_CAD_ON, 0) = 0\n' +
+    'syscall(SYS_reboot, MAGIC1, MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, 0) = -1 EPERM\n' +
+    'syscall(SYS_reboot, 0x12345678, 0, LINUX_REBOOT_CMD_POWER_OFF, 0) = -1 EPERM\n' +
+    'child status 0\n',
   sys_sigstorm:
     "queued until EAGAIN: count == RLIMIT_SIGPENDING: 1\n" +
     "sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 5}) = 0\n" +

@@ -51,6 +51,30 @@ export const HOSTS = `127.0.0.1\tlocalhost\n127.0.1.1\t${HOSTNAME}\n::1\t\tlocal
 
 export const NSSWITCH = 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n';
 
+/** Busybox's applets, by full path (they live off PATH, see packages.ts). */
+const BB = '/usr/libexec/busybox';
+
+/**
+ * Busybox init's configuration (`id:runlevels:action:process`; busybox's
+ * examples/inittab): at sysinit the pseudo file systems that a booted
+ * kernel leaves to userspace and the hostname, then a login shell with job
+ * control on the serial console (init gives it its own session and the
+ * console as controlling tty), and on shutdown every file system read-only.
+ */
+export const INITTAB = [
+  '# /etc/inittab: busybox init',
+  `::sysinit:${BB}/mount -t proc proc /proc`,
+  `::sysinit:${BB}/mount -t sysfs sysfs /sys`,
+  `::sysinit:${BB}/mount -t devtmpfs devtmpfs /dev`,
+  `::sysinit:${BB}/mkdir -p /dev/pts /dev/shm /dev/mqueue`,
+  `::sysinit:${BB}/mount -t tmpfs -o nosuid,nodev tmpfs /dev/shm`,
+  `::sysinit:${BB}/mount -t mqueue mqueue /dev/mqueue`,
+  `::sysinit:${BB}/hostname -F /etc/hostname`,
+  'ttyS0::respawn:-/bin/bash',
+  '::ctrlaltdel:/sbin/reboot',
+  `::shutdown:${BB}/umount -a -r`,
+].join('\n') + '\n';
+
 /** Files written under /etc of the assembled root, with their modes. */
 export const ETC_FILES: ReadonlyArray<{ path: string; content: string; mode: number }> = [
   { path: 'etc/passwd', content: PASSWD, mode: 0o644 },
@@ -61,4 +85,5 @@ export const ETC_FILES: ReadonlyArray<{ path: string; content: string; mode: num
   { path: 'etc/fstab', content: FSTAB, mode: 0o644 },
   { path: 'etc/shells', content: SHELLS, mode: 0o644 },
   { path: 'etc/nsswitch.conf', content: NSSWITCH, mode: 0o644 },
+  { path: 'etc/inittab', content: INITTAB, mode: 0o644 },
 ];

@@ -153,6 +153,13 @@ function installBusyboxApplets(root: string): string[] {
     if (name === 'busybox' || name.includes('/')) continue;
     symlinkSync(target, join(dir, name));
   }
+  // The system's init is busybox's (its init applet, configured by /etc/inittab),
+  // with the commands that ask it to stop the machine, as an init package ships them.
+  mkdirSync(join(root, 'usr/sbin'), { recursive: true });
+  for (const name of ['init', 'poweroff', 'reboot', 'halt']) {
+    rmSync(join(root, 'usr/sbin', name), { force: true });
+    symlinkSync('../bin/busybox', join(root, 'usr/sbin', name));
+  }
   return applets.filter((n) => n !== 'busybox');
 }
 

@@ -10,7 +10,7 @@ import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
 import { registerChrdev, makedev } from '../fs/special.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
-import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
+import { File, O_RDONLY, O_WRONLY, type FileOps } from '../fs/file.js';
 import { S_IFCHR } from '../fs/inode.js';
 import { execve } from '../exec/execve.js';
 import { makeProcfs } from '../fs/proc/index.js';
@@ -26,7 +26,11 @@ import type { Task } from '../sched/task.js';
 const enc = new TextEncoder();
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 
-export function setupDevices(k: Kernel): void {
+/**
+ * mountPseudo: mount /sys, /proc, /dev and /dev/shm as a started system has
+ * them (`tuxglass run`); a booted machine leaves that to its init.
+ */
+export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mountPseudo: true }): void {
   registerMemDevices((b) => k.host.random(b));
   registerKmsg(k);
   const con = k.host.console;
@@ -35,10 +39,12 @@ export function setupDevices(k: Kernel): void {
   let fgPgrp = 1;
   const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
   k.consoleOps = ops;
-  // /dev/console and /dev/tty reach the host terminal too.
-  registerChrdev(5, 1, () => ops[1]);
-  registerChrdev(5, 0, () => ops[1]);
-  registerChrdev(4, 64, () => ops[1]);
+  // /dev/console and /dev/tty reach the host terminal too; an open of the
+  // console reads the host's input and writes its output (console_on_rootfs).
+  const consoleOps: FileOps = { ...ops[1], read: ops[0].read, poll: (f, w) => (ops[0].poll?.(f, w) ?? 0) | (ops[1].poll?.(f, w) ?? 0) };
+  registerChrdev(5, 1, () => consoleOps);
+  registerChrdev(5, 0, () => consoleOps);
+  registerChrdev(4, 64, () => consoleOps);
   const dev = makeTmpfs('devtmpfs', 0o755);
   const d = dev.root;
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
@@ -53,13 +59,15 @@ export function setupDevices(k: Kernel): void {
   setupDeviceModel(k);
   // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
   const sys = makeSysfs(k);
-  k.vfs.mountAt('/sys', sys.sb, sys.root, 'sysfs', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
-  const proc = makeProcfs(k);
-  k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
-  k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
-  // POSIX shared memory (shm_open) lives in a tmpfs of its own.
-  const shm = makeTmpfs('tmpfs', 0o1777);
-  k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
+  if (opts.mountPseudo) {
+    k.vfs.mountAt('/sys', sys.sb, sys.root, 'sysfs', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+    const proc = makeProcfs(k);
+    k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
+    k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
+    // POSIX shared memory (shm_open) lives in a tmpfs of its own.
+    const shm = makeTmpfs('tmpfs', 0o1777);
+    k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
+  }
   // devtmpfs and sysfs are one instance however often they are mounted; each proc mount is a new one.
   k.vfs.fsTypes.register('devtmpfs', () => ({ sb: dev.sb, root: dev.root }));
   k.vfs.fsTypes.register('sysfs', () => ({ sb: sys.sb, root: sys.root }));

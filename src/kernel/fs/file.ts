@@ -29,6 +29,8 @@ export interface FileOps {
   readonly stream?: boolean;
   /** One write call is one message (eventfd): a short count ends the write(2). */
   readonly oneShotWrite?: boolean;
+  /** write() copies what it keeps before returning, so its data may be a reused buffer. */
+  readonly copiesWrite?: boolean;
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
   /** Ready events now; register on `wait` the queues that will announce a change (Linux's poll_wait). */
   poll?(f: File, wait?: (q: WaitQueue) => void): number;

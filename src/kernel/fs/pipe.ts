@@ -56,6 +56,11 @@ export class Pipe {
   openWait = new WaitQueue();
   /** Openers of a FIFO sleeping for a partner count as readers/writers while they wait. */
   pending = new Set<{ reader: boolean; writer: boolean; live(): boolean }>();
+  /**
+   * Pages readers emptied, kept for the next writes (Linux keeps one, tmp_page,
+   * next to a fast page allocator; a fresh typed array costs more here).
+   */
+  private freePages: Uint8Array[] = [];
   constructor(slots = PIPE_DEF_BUFFERS, readonly acct: { uid: number; book: PipeAccounting } | null = null) {
     this.maxUsage = slots;
   }
@@ -90,7 +95,10 @@ export class Pipe {
       b.len -= chars;
       // A packet is read whole: the rest of it is dropped.
       if (b.packet) b.len = 0;
-      if (b.len === 0) this.bufs.shift();
+      if (b.len === 0) {
+        this.bufs.shift();
+        if (b.canMerge && b.page.length === PAGE_SIZE && this.freePages.length < this.maxUsage) this.freePages.push(b.page);
+      }
       if (b.packet) break;
     }
     if (n && wasFull) this.writeWait.wakeAll();
@@ -127,7 +135,8 @@ export class Pipe {
     }
     while (n < src.length && !this.full) {
       const take = Math.min(PAGE_SIZE, src.length - n);
-      const page = new Uint8Array(PAGE_SIZE);
+      // Only [offset, offset+len) of a page is ever read, so a reused page needs no clearing.
+      const page = this.freePages.pop() ?? new Uint8Array(PAGE_SIZE);
       page.set(src.subarray(n, n + take));
       this.bufs.push({ page, offset: 0, len: take, canMerge: merge, packet: !!opts.packet });
       n += take;
@@ -176,6 +185,7 @@ export function pipeOf(f: File): Pipe | null {
 
 export const pipeOps: FileOps = {
   stream: true,
+  copiesWrite: true,
   read(f, buf, _pos, w) {
     const p = pipeOf(f)!;
     if (buf.length === 0) return 0;

@@ -144,6 +144,7 @@ export class TmpfsDir extends Inode {
 }
 
 const fileOps: FileOps = {
+  copiesWrite: true,
   read(f, buf, pos) {
     const ino = f.inode as TmpfsFile;
     if (pos >= ino.size) return 0;

@@ -1,5 +1,6 @@
 // Task exit: release what the task held, turn the process into a zombie for
 // its parent to reap, and hand its children to init.
+import { panic } from '../boot/panic.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import type { ThreadGroup } from './threadgroup.js';
@@ -87,7 +88,12 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
     h(tg.leader, (status & 0x7f) ? { signal: status & 0x7f, core: (status & 0x80) !== 0 } : { code: (status >> 8) & 0xff });
   }
   // The machine's life is init's.
-  if (k.init && tg === k.init.tg) { k.halt(status); return; }
+  if (k.init && tg === k.init.tg) {
+    // A booted machine cannot lose init (do_exit: is_global_init).
+    if (k.bootedInitramfs) panic(k, `Attempted to kill init! exitcode=0x${(status >>> 0).toString(16).padStart(8, '0')}`);
+    else k.halt(status);
+    return;
+  }
   // Children that asked (PR_SET_PDEATHSIG) hear of their parent's death.
   for (const c of tg.children) {
     for (const x of c.tasks) {

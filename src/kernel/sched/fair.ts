@@ -74,9 +74,14 @@ export class FairClass implements SchedClass {
   avgVruntime(): number {
     let sum = 0, load = 0;
     const base = this.minVruntime;
-    const add = (t: Task) => { sum += (t.se.vruntime - base) * t.se.weight; load += t.se.weight; };
-    if (this.curr && this.curr.se.onRq) add(this.curr);
-    for (const t of this.tree) add(t);
+    const c = this.curr;
+    if (c && c.se.onRq) { sum += (c.se.vruntime - base) * c.se.weight; load += c.se.weight; }
+    // A node walk, not the tree's iterator: this runs at every pick and wake-up.
+    for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) {
+      const se = n.value.se;
+      sum += (se.vruntime - base) * se.weight;
+      load += se.weight;
+    }
     return load ? base + sum / load : base;
   }
 
@@ -86,7 +91,7 @@ export class FairClass implements SchedClass {
   private updateMinVruntime(): void {
     let m = Infinity;
     if (this.curr && this.curr.se.onRq) m = this.curr.se.vruntime;
-    if (this.eevdf) { for (const t of this.tree) if (t.se.vruntime < m) m = t.se.vruntime; }
+    if (this.eevdf) { for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (n.value.se.vruntime < m) m = n.value.se.vruntime; }
     else { const l = this.tree.first(); if (l && l.se.vruntime < m) m = l.se.vruntime; }
     if (m !== Infinity && m > this.minV) this.minV = m;
   }
@@ -153,7 +158,7 @@ export class FairClass implements SchedClass {
     if (curr && (!curr.se.onRq || !this.eligible(curr, avg))) curr = null;
     if (curr && curr.se.vlag === curr.se.deadline) return curr;
     let best: Task | null = null;
-    for (const t of this.tree) if (this.eligible(t, avg)) { best = t; break; }
+    for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (this.eligible(n.value, avg)) { best = n.value; break; }
     if (!best || (curr && curr.se.deadline < best.se.deadline)) best = curr;
     return best ?? this.tree.first();
   }

@@ -77,6 +77,10 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     tg.pending &= ~sigbit(SIGCONT);
   }
   if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return 0;
+  // SIGNAL_UNKILLABLE: a booted machine's init takes from userspace only the signals it handles
+  // (`tuxglass run`'s program is PID 1 too, but dies of signals as any program does).
+  // A blocked signal is never ignored (busybox init waits for its signals with sigtimedwait).
+  if (k.bootedInitramfs && tg === k.init?.tg && info.code <= 0 && leader.sighand.actions[sig].handler === SIG_DFL && !(leader.blocked & sigbit(sig))) return 0;
   const bit = sigbit(sig);
   if (sig < 32 && ((thread ?? tg).pending & bit)) return 0;
   // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos queued.

@@ -28,3 +28,4 @@ import './splice.js';
 import '../fs/eventfd.js';
 import '../time/timerfd.js';
 import '../fs/inotify.js';
+import './reboot.js';

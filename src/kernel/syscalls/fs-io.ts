@@ -54,6 +54,18 @@ define(NR.close_range, (k, t) => {
   return 0;
 });
 
+/**
+ * One buffer for the common small read, filled by the file and copied out at
+ * once (allocating a fresh buffer per read(2) cost more than the copy). A read op
+ * never keeps the buffer it is given; `scratchBusy` covers a read that nests.
+ */
+const SCRATCH = 1 << 16;
+const scratch = new Uint8Array(SCRATCH);
+let scratchBusy = false;
+/** The same for writes to files that copy their data (FileOps.copiesWrite). */
+const wscratch = new Uint8Array(SCRATCH);
+let wscratchBusy = false;
+
 /** Read into user memory at addr; pos undefined = the file position. */
 export function doRead(t: Task, f: File, addr: number, len: number, pos?: number): number {
   if (!f.readable) return -EBADF;
@@ -67,8 +79,12 @@ export function doRead(t: Task, f: File, addr: number, len: number, pos?: number
   if (!seekable && !t.mm.probeWritable(addr, Math.min(len, CHUNK))) return -EFAULT;
   for (;;) {
     const want = Math.min(len - total, CHUNK);
-    const buf = new Uint8Array(want);
-    const n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t);
+    const useScratch = want <= SCRATCH && !scratchBusy;
+    // Zeroed as a fresh buffer would be: some files (/dev/zero, padded records) rely on it.
+    const buf = useScratch ? scratch.subarray(0, want).fill(0) : new Uint8Array(want);
+    if (useScratch) scratchBusy = true;
+    let n: number;
+    try { n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t); } finally { if (useScratch) scratchBusy = false; }
     if (n === BLOCKED) return total > 0 ? total : BLOCKED;
     if (n < 0) return total > 0 ? total : n;
     if (n > 0 && !t.mm.write(addr + total, buf.subarray(0, n))) return total > 0 ? total : -EFAULT;
@@ -90,12 +106,15 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
   const seekable = !f.ops.stream;
   while (total < len) {
     const want = Math.min(len - total, CHUNK);
-    const data = t.mm.read(addr + total, want);
-    if (!data) return total > 0 ? total : -EFAULT;
+    const useScratch = f.ops.copiesWrite === true && want <= SCRATCH && !wscratchBusy;
+    const data = useScratch ? wscratch.subarray(0, want) : t.mm.read(addr + total, want);
+    if (!data || (useScratch && !t.mm.readInto(addr + total, data))) return total > 0 ? total : -EFAULT;
     let at = pos !== undefined ? pos + total : f.pos;
     // Linux appends even for pwrite on an O_APPEND file (pwrite(2), BUGS).
     if (f.flags & O_APPEND) at = f.inode.size;
-    const n = write(f, data, at, t);
+    if (useScratch) wscratchBusy = true;
+    let n: number;
+    try { n = write(f, data, at, t); } finally { if (useScratch) wscratchBusy = false; }
     if (n === BLOCKED) {
       t.sys = { nr: t.sys?.nr ?? k.hart.xl[17], progress: total };
       return BLOCKED;

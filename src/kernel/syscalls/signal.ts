@@ -125,9 +125,9 @@ define(NR.kill, (k, t) => {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   // A zombie keeps its pid until reaped: signalling it succeeds and does nothing (kill_pid_info finds it).
+  // kill(-1): every process but init and the caller (kill_something_info).
   const targets = pid > 0 ? [k.groups.get(pid)].filter((g) => g && !g.reaped)
     : [...k.groups.values()].filter((g) => !g.reaped && (pid === 0 ? g.pgid === t.tg.pgid : pid === -1 ? g.tgid !== 1 && g !== t.tg : g.pgid === -pid));
-  if (pid === -1) targets.push(t.tg);
   if (targets.length === 0) return -ESRCH;
   let sent = 0, denied = 0;
   for (const g of targets) {

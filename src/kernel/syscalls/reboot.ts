@@ -1,0 +1,47 @@
+// reboot(2) (kernel/reboot.c): CAP_SYS_BOOT first, then the magic numbers,
+// then the command. Power-off, halt and restart stop the machine (the host
+// decides what a restart means: `tuxglass boot` boots a fresh machine from
+// the same initramfs); CAD_ON/CAD_OFF set what Ctrl-Alt-Del does.
+import { define } from './table.js';
+import { NR } from './nr.js';
+import type { Kernel, Shutdown } from '../kernel.js';
+import { EFAULT, EINVAL, EPERM } from '../errno.js';
+import { KERN_EMERG } from '../printk.js';
+
+export const LINUX_REBOOT_MAGIC1 = 0xfee1dead;
+/** Torvalds' birthday and his daughters' (LINUX_REBOOT_MAGIC2, 2A, 2B, 2C). */
+const MAGIC2 = [672274793, 85072278, 369367448, 537993216];
+
+export const LINUX_REBOOT_CMD_RESTART = 0x01234567, LINUX_REBOOT_CMD_HALT = 0xcdef0123, LINUX_REBOOT_CMD_CAD_ON = 0x89abcdef,
+  LINUX_REBOOT_CMD_CAD_OFF = 0x00000000, LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedc, LINUX_REBOOT_CMD_RESTART2 = 0xa1b2c3d4;
+
+/** kernel_restart / kernel_halt / kernel_power_off: the last line, and the machine stops. */
+export function machineShutdown(k: Kernel, how: Shutdown, restartCmd?: string): void {
+  const msg = how === 'power_off' ? 'Power down' : how === 'halt' ? 'System halted'
+    : restartCmd ? `Restarting system with command '${restartCmd}'` : 'Restarting system';
+  k.log.printk(KERN_EMERG, `reboot: ${msg}`);
+  k.shutdown = how;
+  k.halt(0);
+}
+
+define(NR.reboot, (k, t) => {
+  if (t.cred.euid !== 0) return -EPERM;
+  const magic1 = k.argInt(0) >>> 0, magic2 = k.argInt(1) >>> 0, cmd = k.argInt(2) >>> 0;
+  if (magic1 !== LINUX_REBOOT_MAGIC1 || !MAGIC2.includes(magic2)) return -EINVAL;
+  switch (cmd) {
+    case LINUX_REBOOT_CMD_RESTART: machineShutdown(k, 'restart'); return 0;
+    case LINUX_REBOOT_CMD_CAD_ON: k.cadEnabled = true; return 0;
+    case LINUX_REBOOT_CMD_CAD_OFF: k.cadEnabled = false; return 0;
+    case LINUX_REBOOT_CMD_HALT: machineShutdown(k, 'halt'); return 0;
+    case LINUX_REBOOT_CMD_POWER_OFF: machineShutdown(k, 'power_off'); return 0;
+    case LINUX_REBOOT_CMD_RESTART2: {
+      // The command string: at most 256 bytes with its NUL.
+      const s = t.mm.readCString(k.arg(3), 256);
+      if (!s) return -EFAULT;
+      machineShutdown(k, 'restart', new TextDecoder().decode(s));
+      return 0;
+    }
+    // No kexec, no hibernation in this kernel.
+    default: return -EINVAL;
+  }
+});
