@@ -1,5 +1,6 @@
 // Node implementations of the kernel's host services.
 import { randomFillSync } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
@@ -81,6 +82,7 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
     random: (buf) => { randomFillSync(buf); },
+    gunzip: (data) => { const b = gunzipSync(data); return new Uint8Array(b.buffer, b.byteOffset, b.length); },
     async flush() { await Promise.all([...pending]); },
     close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
   };

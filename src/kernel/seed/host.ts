@@ -21,5 +21,6 @@ export function seededHost(host: HostServices, seed: number, epochMs: number, m:
     sleep: (ms) => host.sleep(ms),
     yield: () => host.yield(),
     random: (buf) => rng.fill(buf),
+    gunzip: host.gunzip?.bind(host),
   };
 }
