@@ -24,6 +24,10 @@ Usage:
                             (repeatable)
       --append ARGS         add to the kernel command line, e.g. "sched=cfs"
                             (the fair scheduler before 6.6; EEVDF is the default)
+      --seed N              reproducible run: entropy from a generator seeded
+                            with N, the clock from SOURCE_DATE_EPOCH (else
+                            2025-01-01), stdin read ahead and fed in at fixed
+                            virtual times; virtual time never waits for the host
   tuxglass boot [options]
       Boot a machine as Linux boots: the root tree is packed into a gzip'd
       cpio newc initramfs (cached under .cache/initramfs), the kernel
@@ -53,7 +57,7 @@ function parseSize(s: string): number {
   return Number(m[1]) * mult;
 }
 
-interface RunOptions { mem: number; cpus: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; argv: string[] }
+interface RunOptions { mem: number; cpus: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; seed?: number; argv: string[] }
 
 function parseRun(args: string[]): RunOptions {
   const o: RunOptions = { mem: 256 * 1024 * 1024, cpus: 1, strace: false, stats: false, rootfs: null, add: [], append: [], argv: [] };
@@ -76,6 +80,12 @@ function parseRun(args: string[]): RunOptions {
       case '--stats': o.stats = true; break;
       case '--rootfs': o.rootfs = value(name); break;
       case '--append': o.append.push(value(name)); break;
+      case '--seed': {
+        const v = value(name);
+        if (!/^\d{1,15}$/.test(v)) throw new Error(`--seed wants a whole number, got ${v}`);
+        o.seed = Number(v);
+        break;
+      }
       case '--add': {
         const v = value(name);
         const c = v.lastIndexOf(':');
@@ -100,7 +110,7 @@ async function runCommand(args: string[]): Promise<number> {
     return 2;
   }
   Hart.prepare();
-  const [{ createKernel, startInit }, { attachStrace }, { EXEC_KILLED }, { DirImage, resolveGuestDir }, { nodeHost }, { ERRNO_NAMES }] = await Promise.all([
+  const [{ createKernel, startInit }, { attachStrace }, { EXEC_KILLED }, { DirImage, resolveGuestDir }, { nodeHost, seedOptions }, { ERRNO_NAMES }] = await Promise.all([
     import('../kernel/index.js'), import('../kernel/trace/strace.js'), import('../kernel/exec/execve.js'),
     import('./image-dir.js'), import('./services.js'), import('../kernel/trace/strace/errnames.js')]);
   const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
@@ -120,7 +130,7 @@ async function runCommand(args: string[]): Promise<number> {
   }
   const host = nodeHost(image);
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
-  const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline });
+  const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
@@ -182,7 +192,7 @@ async function bootCommand(args: string[]): Promise<number> {
     return 2;
   }
   Hart.prepare();
-  const [{ createKernel, kernelInit }, { nodeHost }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
+  const [{ createKernel, kernelInit }, { nodeHost, seedOptions }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
     import('../kernel/index.js'), import('./services.js'), import('./initramfs.js'), import('./terminal.js')]);
   const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
   try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
@@ -203,7 +213,7 @@ async function bootCommand(args: string[]): Promise<number> {
     for (;;) {
       const t0 = performance.now();
       const file = readFileSync(ir.path);
-      k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, cmdline, initrd: new Uint8Array(file.buffer, file.byteOffset, file.length), seed: o.seed });
+      k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, cmdline, initrd: new Uint8Array(file.buffer, file.byteOffset, file.length), ...seedOptions(o.seed) });
       const t1 = performance.now();
       kernelInit(k);
       await k.run();

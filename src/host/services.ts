@@ -1,5 +1,6 @@
 // Node implementations of the kernel's host services.
 import { randomFillSync } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
@@ -45,7 +46,8 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     deliverBytes(bytes);
   };
   const deliverBytes = (bytes: Uint8Array) => {
-    if (waiter) { const w = waiter; waiter = null; w(bytes); process.stdin.pause(); }
+    // Pause before handing over: the receiver may ask again at once (seed mode reads ahead).
+    if (waiter) { const w = waiter; waiter = null; process.stdin.pause(); w(bytes); }
     else queued.push(bytes);
   };
   const onEnd = () => {
@@ -80,7 +82,19 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
     random: (buf) => { randomFillSync(buf); },
+    gunzip: (data) => { const b = gunzipSync(data); return new Uint8Array(b.buffer, b.byteOffset, b.length); },
     async flush() { await Promise.all([...pending]); },
     close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
   };
+}
+
+/**
+ * The kernel options of seed mode (`--seed N`): the seed, and the realtime
+ * clock's start from SOURCE_DATE_EPOCH (seconds, the reproducible-builds
+ * convention) when it is set, else the kernel's fixed default.
+ */
+export function seedOptions(seed: number | undefined, env: Record<string, string | undefined> = process.env): { seed?: number; epochMs?: number } {
+  if (seed === undefined) return {};
+  const sde = env.SOURCE_DATE_EPOCH;
+  return /^\d{1,12}$/.test(sde ?? '') ? { seed, epochMs: Number(sde) * 1000 } : { seed };
 }

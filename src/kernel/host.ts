@@ -30,6 +30,8 @@ export interface HostServices {
   yield(): Promise<void>;
   /** Fill with random bytes (the entropy source). */
   random(buf: Uint8Array): void;
+  /** The host's own gzip decompressor, when it has a faster one than the kernel's (throws on bad data). */
+  gunzip?(data: Uint8Array): Uint8Array;
   /** Root file system image, read lazily. */
   image: ImageSource | null;
 }

@@ -33,6 +33,7 @@ import type { WaitQueue } from './sched/waitqueue.js';
 import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP } from './sched/sched_class.js';
 import { SCHED_DEADLINE } from './sched/attrs.js';
 import { SYSCALL_NS, COPY_NS_PER_BYTE, FAULT_NS, MAJOR_FAULT_NS } from './sched/cputime.js';
+import { seededHost, SEED_EPOCH_MS } from './seed/host.js';
 import { parseBootParams } from './boot/params.js';
 
 export interface KernelOptions {
@@ -44,8 +45,14 @@ export interface KernelOptions {
   cpus?: number;
   /** Boot mode: the initramfs image (gzip'd cpio newc) to unpack into the rootfs; init comes from it. */
   initrd?: Uint8Array;
-  /** Deterministic mode's seed (--seed). */
+  /**
+   * Seed mode: a reproducible machine (seed/host.ts). Entropy comes from a
+   * generator seeded with this, console input arrives at fixed virtual times,
+   * and virtual time never waits for the wall clock.
+   */
   seed?: number;
+  /** Seed mode: realtime at boot, ms since the epoch (default SEED_EPOCH_MS). */
+  epochMs?: number;
 }
 
 /** How the machine stopped, when it did not just lose init (`tuxglass run`). */
@@ -119,7 +126,11 @@ export class Kernel {
   get loadavg(): [number, number, number] { return this.load.averages(); }
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
+  /** Seed mode: nothing the guest sees depends on the host's time (see seed/). */
+  readonly seeded: boolean;
+
   constructor(readonly opts: KernelOptions) {
+    this.seeded = opts.seed !== undefined;
     this.host = opts.host;
     this.cmdline = opts.cmdline ?? 'console=ttyS0';
     this.hostname = opts.hostname ?? '(none)';
@@ -129,7 +140,14 @@ export class Kernel {
     this.pages = new PageAllocator(this.mem);
     this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);
-    this.clock = new VirtualClock(this.host.wallClockMs() * 1e6, () => this.hart.instret);
+    const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.host.wallClockMs();
+    this.clock = new VirtualClock(Math.round(bootMs * 1e6), () => this.hart.instret);
+    if (opts.seed !== undefined) {
+      this.host = seededHost(opts.host, opts.seed, bootMs, {
+        now: () => this.clock.monotonic(), timers: this.timers, idle: () => !this.anyRunnable(),
+        onIdle: (fn) => this.idleHooks.push(fn), stall: (p) => this.waitForHost(p), kick: () => this.kickIdle(),
+      });
+    }
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
@@ -286,8 +304,9 @@ export class Kernel {
     const rq = this.cpuNow;
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
+      if (this.hostWait) { await this.hostWait; lastYield = this.host.monotonicMs(); continue; }
       if (!this.step(rq, Infinity)) {
-        await this.idle();
+        if (this.goingIdle()) await this.idle();
         lastYield = this.host.monotonicMs();
         continue;
       }
@@ -319,6 +338,7 @@ export class Kernel {
         while (this.halted === null) {
           const now = this.clock.monotonic();
           if (now >= end) break;
+          if (this.hostWait) { await this.hostWait; lastYield = this.host.monotonicMs(); continue; }
           if (this.step(rq, end)) { busy = true; } else if (!loadBalance(this, rq)) {
             // Idle to the round's end, or to a timer before it (which may wake something here).
             this.idleTo(Math.min(end, Math.max(this.timers.next(), now + 1)));
@@ -335,6 +355,7 @@ export class Kernel {
       if (!busy && this.halted === null && !this.anyRunnable()) {
         // Every CPU idled the whole round: sleep to the next timer (or input) on CPU 0's clock, then bring all CPUs there.
         this.enterCpu(this.runqueues[0]);
+        if (!this.goingIdle()) { this.runqueues[0].localNs = this.clock.monotonic(); continue; }
         await this.idle();
         lastYield = this.host.monotonicMs();
         const now = this.clock.monotonic();
@@ -350,6 +371,22 @@ export class Kernel {
   cpuClock(rq: Runqueue): number { return rq === this.cpuNow ? this.clock.monotonic() : rq.localNs; }
 
   private anyRunnable(): boolean { return this.runqueues.some((rq) => rq.nrRunning > 0); }
+
+  /** Run before the machine idles (seed mode's input schedule); they may make work. */
+  private readonly idleHooks: (() => void)[] = [];
+  /** Seed mode: virtual time stands still until the host gives what the guest is owed. */
+  private hostWait: Promise<void> | null = null;
+
+  private waitForHost(p: Promise<void>): void {
+    const w: Promise<void> = p.then(() => { if (this.hostWait === w) this.hostWait = null; });
+    this.hostWait = w;
+  }
+
+  /** Nothing to run: true if the machine really idles now (the idle hooks made no work and nobody waits for the host). */
+  private goingIdle(): boolean {
+    for (const fn of this.idleHooks) fn();
+    return this.hostWait === null && !this.anyRunnable() && this.halted === null;
+  }
 
   /** Make rq the CPU whose turn it is: the clock reads its time. */
   private enterCpu(rq: Runqueue): void {
@@ -367,6 +404,8 @@ export class Kernel {
     // Before timers wake anyone: periods slept through count the machine as it was, idle.
     if (now >= this.load.next) this.load.sample(this, now);
     this.timers.expire(now);
+    // A timer made the machine wait for the host (seed mode's input): nothing runs on meanwhile.
+    if (this.hostWait) return true;
     let t = rq.curr;
     if (!t || rq.needResched || !t.se.onRq) {
       const prev = t;
@@ -433,13 +472,14 @@ export class Kernel {
     return true;
   }
 
-  /** Nothing to run: jump to the next timer, holding virtual time to wall time. */
+  /** Nothing to run: jump to the next timer, holding virtual time to wall time (seed mode: not). */
   private async idle(): Promise<void> {
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
       this.stats.interrupts++; // the timer that ends the idle period
       this.cpuNow.irqs.timer++;
+      if (this.seeded) { this.idleTo(next); return; }
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         const start = this.host.monotonicMs();

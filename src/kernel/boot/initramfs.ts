@@ -33,7 +33,7 @@ export function populateRootfs(k: Kernel, image: Uint8Array): string | null {
 function unpackToRootfs(k: Kernel, image: Uint8Array): void {
   let buf: Uint8Array;
   if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) {
-    try { buf = gunzipSync(image); } catch { throw new CpioError('decompressor failed'); }
+    try { buf = k.host.gunzip ? k.host.gunzip(image) : gunzipSync(image); } catch { throw new CpioError('decompressor failed'); }
   } else if (image.length >= 4 && image[0] === 0x30 && image[1] === 0x37 && image[2] === 0x30 && image[3] === 0x37) {
     buf = image;
   } else throw new CpioError('invalid magic at start of compressed archive');
