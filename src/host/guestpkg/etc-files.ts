@@ -67,6 +67,7 @@ export const INITTAB = [
   `::sysinit:${BB}/mount -t sysfs sysfs /sys`,
   `::sysinit:${BB}/mount -t devtmpfs devtmpfs /dev`,
   `::sysinit:${BB}/mkdir -p /dev/pts /dev/shm /dev/mqueue`,
+  `::sysinit:${BB}/mount -t devpts -o gid=5,mode=620,ptmxmode=000 devpts /dev/pts`,
   `::sysinit:${BB}/mount -t tmpfs -o nosuid,nodev tmpfs /dev/shm`,
   `::sysinit:${BB}/mount -t mqueue mqueue /dev/mqueue`,
   `::sysinit:${BB}/hostname -F /etc/hostname`,

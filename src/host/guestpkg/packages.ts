@@ -72,4 +72,4 @@ export const BUSYBOX_APPLET_DIR = 'usr/libexec/busybox';
  * Bumped whenever the assembled layout changes, so existing caches are
  * rebuilt instead of silently kept.
  */
-export const ROOTFS_LAYOUT_VERSION = 4;
+export const ROOTFS_LAYOUT_VERSION = 5;
