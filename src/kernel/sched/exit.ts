@@ -1,5 +1,6 @@
 // Task exit: release what the task held, turn the process into a zombie for
 // its parent to reap, and hand its children to init.
+import { killOrphanedPgrp } from './pgrp.js';
 import { panic } from '../boot/panic.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
@@ -109,7 +110,10 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
       if (c.zombie) reaper.childWait.wakeAll();
     }
   }
+  // forget_original_parent, then exit_notify: groups that lost their last link to the session get SIGHUP+SIGCONT.
+  for (const c of tg.children) killOrphanedPgrp(k, c, tg);
   tg.children.clear();
+  killOrphanedPgrp(k, tg, null);
   const parent = tg.parent;
   if (!parent) { reap(k, tg); return; }
   const act = parent.leader?.sighand.actions[SIGCHLD];

@@ -1,5 +1,6 @@
 // Sending and delivering signals: pending sets, default actions, and the
 // riscv64 rt_sigframe that a handler runs on (and rt_sigreturn undoes).
+import { pgrpOrphaned } from '../sched/pgrp.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
@@ -186,6 +187,8 @@ export function handleSignals(k: Kernel, t: Task): void {
       const da = defaultAction(sig);
       if (da === 'ign' || da === 'cont') continue;
       if (da === 'stop') {
+        // is_current_pgrp_orphaned: nobody is left to continue the job, so only SIGSTOP stops it.
+        if (sig !== SIGSTOP && pgrpOrphaned(k, t.tg.pgid)) continue;
         stopGroup(k, t.tg, sig);
         return;
       }

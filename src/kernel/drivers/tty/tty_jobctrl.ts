@@ -6,6 +6,7 @@ import type { Task } from '../../sched/task.js';
 import type { ThreadGroup } from '../../sched/threadgroup.js';
 import type { File, IoctlIo } from '../../fs/file.js';
 import { WaitQueue } from '../../sched/waitqueue.js';
+import { killPgrp, pgrpOrphaned } from '../../sched/pgrp.js';
 import { sendSignal } from '../../signal/deliver.js';
 import { SIGCONT, SIGHUP, SIGTTIN, SIG_IGN, SI_KERNEL, sigbit } from '../../signal/signals.js';
 import { BLOCKED, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../../errno.js';
@@ -13,28 +14,9 @@ import type { TtyStruct } from './tty_struct.js';
 
 export const TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
 
-/** kill_pgrp with SEND_SIG_PRIV: every live process of the group. */
-export function killPgrp(k: Kernel, pgid: number, sig: number): void {
-  for (const g of [...k.groups.values()]) {
-    if (g.pgid === pgid && !g.zombie) sendSignal(k, g, { signo: sig, code: SI_KERNEL });
-  }
-}
+export { killPgrp, pgrpOrphaned };
 
 export const isSessionLeader = (tg: ThreadGroup) => tg.sid === tg.tgid;
-
-/**
- * will_become_orphaned_pgrp: no member has a parent in another group of the
- * same session (a parent that is init does not count).
- */
-export function pgrpOrphaned(k: Kernel, pgid: number, ignored: ThreadGroup | null = null): boolean {
-  for (const g of k.groups.values()) {
-    if (g.pgid !== pgid || g === ignored || g.zombie) continue;
-    const p = g.parent;
-    if (!p || p.zombie || (k.init && p === k.init.tg)) continue;
-    if (p.pgid !== pgid && p.sid === g.sid) return false;
-  }
-  return true;
-}
 
 /** A sleep that ends at once: the signal just sent to the caller's group interrupts it (-ERESTARTSYS). */
 const restartQueue = new WaitQueue();
