@@ -57,10 +57,38 @@ function parseSize(s: string): number {
   return Number(m[1]) * mult;
 }
 
-interface RunOptions { mem: number; cpus: number; strace: boolean; stats: boolean; rootfs: string | null; add: [string, string][]; append: string[]; seed?: number; argv: string[] }
+/** What `run` and `boot` both take: the machine and its command line. */
+interface MachineOptions { mem: number; cpus: number; append: string[]; seed?: number; rootfs: string | null; stats: boolean }
+
+const machineDefaults = (): MachineOptions => ({ mem: 256 * 1024 * 1024, cpus: 1, append: [], rootfs: null, stats: false });
+
+/** One of the shared options; false when `name` is not one. */
+function machineOption(o: MachineOptions, name: string, value: () => string): boolean {
+  switch (name) {
+    case '--mem': o.mem = parseSize(value()); return true;
+    case '--cpus': o.cpus = Number(value()); return true;
+    case '--append': o.append.push(value()); return true;
+    case '--rootfs': o.rootfs = value(); return true;
+    case '--stats': o.stats = true; return true;
+    case '--seed': {
+      const v = value();
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got ${v}`);
+      o.seed = Number(v);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+function checkMachine(o: MachineOptions): void {
+  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
+  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
+}
+
+interface RunOptions extends MachineOptions { strace: boolean; add: [string, string][]; argv: string[] }
 
 function parseRun(args: string[]): RunOptions {
-  const o: RunOptions = { mem: 256 * 1024 * 1024, cpus: 1, strace: false, stats: false, rootfs: null, add: [], append: [], argv: [] };
+  const o: RunOptions = { ...machineDefaults(), strace: false, add: [], argv: [] };
   let i = 0;
   const value = (name: string) => {
     const eq = args[i].indexOf('=');
@@ -73,19 +101,9 @@ function parseRun(args: string[]): RunOptions {
     if (a === '--') { i++; break; }
     if (!a.startsWith('--')) break;
     const name = a.split('=')[0];
+    if (machineOption(o, name, () => value(name))) continue;
     switch (name) {
-      case '--mem': o.mem = parseSize(value(name)); break;
-      case '--cpus': o.cpus = Number(value(name)); break;
       case '--strace': o.strace = true; break;
-      case '--stats': o.stats = true; break;
-      case '--rootfs': o.rootfs = value(name); break;
-      case '--append': o.append.push(value(name)); break;
-      case '--seed': {
-        const v = value(name);
-        if (!/^\d{1,15}$/.test(v)) throw new Error(`--seed wants a whole number, got ${v}`);
-        o.seed = Number(v);
-        break;
-      }
       case '--add': {
         const v = value(name);
         const c = v.lastIndexOf(':');
@@ -98,8 +116,7 @@ function parseRun(args: string[]): RunOptions {
   }
   o.argv = args.slice(i);
   if (o.argv.length === 0) throw new Error('no program given');
-  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
-  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
+  checkMachine(o);
   return o;
 }
 
@@ -153,10 +170,10 @@ async function runCommand(args: string[]): Promise<number> {
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
 
-interface BootOptions { mem: number; cpus: number; append: string[]; seed: number | undefined; rootfs: string | null; stats: boolean }
+type BootOptions = MachineOptions;
 
 function parseBoot(args: string[]): BootOptions {
-  const o: BootOptions = { mem: 256 * 1024 * 1024, cpus: 1, append: [], seed: undefined, rootfs: null, stats: false };
+  const o = machineDefaults();
   for (let i = 0; i < args.length; i++) {
     const a = args[i], name = a.split('=')[0];
     const value = () => {
@@ -165,23 +182,9 @@ function parseBoot(args: string[]): BootOptions {
       if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
       return args[++i];
     };
-    switch (name) {
-      case '--mem': o.mem = parseSize(value()); break;
-      case '--cpus': o.cpus = Number(value()); break;
-      case '--append': o.append.push(value()); break;
-      case '--rootfs': o.rootfs = value(); break;
-      case '--stats': o.stats = true; break;
-      case '--seed': {
-        const v = value();
-        if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got ${v}`);
-        o.seed = Number(v);
-        break;
-      }
-      default: throw new Error(`unknown option ${a}`);
-    }
+    if (!machineOption(o, name, value)) throw new Error(`unknown option ${a}`);
   }
-  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
-  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
+  checkMachine(o);
   return o;
 }
 

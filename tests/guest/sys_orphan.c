@@ -11,8 +11,10 @@
 static int out = -1;
 static void on_hup(int s) { (void)s; if (write(out, "hup ", 4) < 0) _exit(3); }
 
-/* A leads a new group; B joins it and stops (or sleeps); A exits when B is ready. */
-static void scenario(const char *name, int stop) {
+enum { SLEEP, STOP, TSTP };
+
+/* A leads a new group; B joins it and stops, sleeps, or (once A is gone) raises SIGTSTP; A exits when B is ready. */
+static void scenario(const char *name, int mode) {
   int p[2];
   if (pipe(p)) { perror("pipe"); return; }
   pid_t m = fork();
@@ -25,14 +27,17 @@ static void scenario(const char *name, int stop) {
         out = p[1];
         close(p[0]);
         signal(SIGHUP, on_hup);
-        if (stop) raise(SIGSTOP);
-        else { struct timespec ts = {0, 300 * 1000 * 1000}; nanosleep(&ts, 0); }
+        struct timespec ts = {0, 300 * 1000 * 1000};
+        if (mode == STOP) raise(SIGSTOP);
+        else nanosleep(&ts, 0);
+        /* By now A has exited and the group is orphaned: SIGTSTP's default stop is dropped. */
+        if (mode == TSTP) raise(SIGTSTP);
         if (write(out, "after", 5) < 0) _exit(3);
         _exit(0);
       }
       close(p[0]); close(p[1]);
       int st;
-      if (stop) waitpid(b, &st, WUNTRACED);
+      if (mode == STOP) waitpid(b, &st, WUNTRACED);
       _exit(0);
     }
     close(p[1]);
@@ -50,29 +55,8 @@ static void scenario(const char *name, int stop) {
 
 int main(void) {
   setvbuf(stdout, 0, _IONBF, 0);
-  scenario("stopped member", 1);
-  scenario("nothing stopped", 0);
-  /* SIGTSTP in an orphaned group: not stopped (the default action is dropped). */
-  pid_t m = fork();
-  if (m == 0) {
-    pid_t a = fork();
-    if (a == 0) {
-      setpgid(0, 0);
-      pid_t b = fork();
-      if (b == 0) {
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, 0); /* A has exited: the group is orphaned */
-        raise(SIGTSTP);
-        printf("SIGTSTP in an orphaned group: still running\n");
-        _exit(0);
-      }
-      _exit(0);
-    }
-    waitpid(a, 0, 0);
-    struct timespec ts = {0, 400 * 1000 * 1000};
-    nanosleep(&ts, 0);
-    _exit(0);
-  }
-  waitpid(m, 0, 0);
+  scenario("stopped member", STOP);
+  scenario("nothing stopped", SLEEP);
+  scenario("SIGTSTP in an orphaned group", TSTP);
   return 0;
 }
