@@ -82,7 +82,12 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
     random: (buf) => { randomFillSync(buf); },
-    gunzip: (data) => { const b = gunzipSync(data); return new Uint8Array(b.buffer, b.byteOffset, b.length); },
+    gunzip: (data) => {
+      // One output chunk of the size the gzip trailer gives (ISIZE): no doubling, no copy to join chunks.
+      const isize = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4).getUint32(0, true) : 0;
+      const b = gunzipSync(data, { chunkSize: Math.max(64 * 1024, isize + 1) });
+      return new Uint8Array(b.buffer, b.byteOffset, b.length);
+    },
     async flush() { await Promise.all([...pending]); },
     close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
   };
