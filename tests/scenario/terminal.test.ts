@@ -3,11 +3,12 @@
 // run and gets its exact settings back afterwards (compared with `stty -g`),
 // the guest console has the host terminal's size and follows a resize
 // (SIGWINCH reaches tuxglass as it would from a terminal emulator), and
-// Ctrl-A x ends the run, as QEMU's -serial mon:stdio does.
+// Ctrl-A x ends the run, as QEMU's -serial mon:stdio does, and so do two
+// SIGINTs in a row (one is passed to the guest as ^C).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,33 +23,46 @@ const skip = !haveScript ? 'no script(1) on the host (util-linux bsdutils) to ma
 
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** What the host side does for a step whose keys start with '!': resize the terminal, or signal tuxglass. */
+const HOST_ACTIONS: Record<string, (dir: string) => string> = {
+  // Resize the terminal as a terminal emulator does: new size, then SIGWINCH to the program on it.
+  '!RESIZE': (dir) => `stty -a <&3 > ${dir}/during; stty rows 40 cols 120 <&3; kill -WINCH $pid`,
+  '!INT': () => 'kill -INT $pid',
+  '!INT2': () => 'kill -INT $pid; kill -INT $pid',
+};
+
 /**
  * Run `tuxglass boot` on a fresh host pty of 33x99. `steps` are [wait-for-text, keys] pairs:
- * the keys are typed once the console showed the text. A step's keys may be the word
- * RESIZE, which resizes the host terminal to 40x120 and signals tuxglass as a terminal would.
+ * the keys are typed once the console showed the text; keys naming a HOST_ACTIONS entry
+ * run that on the host instead.
  */
 function onTerminal(steps: [string, string][]): Promise<{ out: string; before: string; during: string; after: string; status: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-term-'));
-  const flag = join(dir, 'resize');
   const inner = [
     'stty rows 33 cols 99',
     `stty -g > ${dir}/before`,
     'exec 3<&0',
     `node ${sh(CLI)} boot --rootfs ${sh(rootfs)} <&3 & pid=$!`,
-    `(while [ ! -e ${flag} ]; do sleep 0.05; done; stty -a <&3 > ${dir}/during; stty rows 40 cols 120 <&3; kill -WINCH $pid) &`,
+    // Host actions arrive as files act.1, act.2, ... and run in order.
+    `(n=1; while :; do while [ ! -e ${dir}/act.$n ]; do sleep 0.05; done; . ${dir}/act.$n; n=$((n+1)); done) & w=$!`,
     'wait $pid; echo "status=$?" > ' + `${dir}/status`,
+    'kill $w',
     `stty -g > ${dir}/after`,
   ].join('\n');
   return new Promise((resolve) => {
     const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
     let out = '';
-    let step = 0;
+    let step = 0, acts = 0;
     const advance = () => {
       const screen = out.replace(/\r/g, '');
       while (step < steps.length && screen.includes(steps[step][0])) {
         const keys = steps[step++][1];
-        if (keys === 'RESIZE') writeFileSync(flag, '');
-        else c.stdin.write(keys);
+        const action = HOST_ACTIONS[keys];
+        if (action) {
+          const f = join(dir, `act.${++acts}`);
+          writeFileSync(`${f}.tmp`, action(dir) + '\n');
+          renameSync(`${f}.tmp`, f);
+        } else c.stdin.write(keys);
       }
     };
     c.stdout.on('data', (d) => { out += d; advance(); });
@@ -69,7 +83,7 @@ const PROMPT = 'root@tuxglass:/# ';
 test('the host terminal: raw for the run, restored after poweroff; the console follows its size', { skip }, async () => {
   const r = await onTerminal([
     [PROMPT, 'stty size\r'],
-    ['33 99\n', 'RESIZE'],
+    ['33 99\n', '!RESIZE'],
     // Waits in the guest until the size changes (a lost SIGWINCH would end the test at its timeout).
     ['33 99\n', 'while [ "$(stty size)" = "33 99" ]; do sleep 0.1; done; stty size\r'],
     ['40 120\n', 'poweroff\r'],
@@ -93,5 +107,15 @@ test('Ctrl-A x ends a run at the terminal, and the terminal is restored', { skip
   assert.doesNotMatch(r.out, /reboot: Power down/);
   assert.match(r.status, /^status=\d+$/);
   assert.ok(r.before.length > 0);
+  assert.equal(r.after, r.before);
+});
+
+test('a SIGINT to tuxglass reaches the guest as ^C; a second within 2 s ends the run', { skip }, async () => {
+  const r = await onTerminal([
+    [PROMPT, 'sleep 1000\r'], ['sleep 1000\n', '!INT'],
+    ['^C\n', 'echo rc=$?\r'], ['rc=130\n', 'sleep 1000\r'], ['rc=130\n', '!INT2'],
+  ]);
+  assert.match(r.out, /sleep 1000\n(\x1b\[\?2004l)?\^C\n(\x1b\[\?2004h)?root@tuxglass:\/# echo rc=\$\?\n(\x1b\[\?2004l)?rc=130\n/);
+  assert.equal(r.status, 'status=130');
   assert.equal(r.after, r.before);
 });
