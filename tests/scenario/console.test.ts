@@ -75,13 +75,18 @@ test('job control at the console: ^C, ^Z, jobs, bg, fg, ^\\, a pipeline, /proc',
   assert.equal(r.status, 0);
 });
 
-test('vi at the console: insert, escape, :wq, the file is written', { skip }, async () => {
+test('full-screen programs at the console: vi writes a file, top draws and quits', { skip }, async () => {
   const r = await session([
     'stty rows 24 cols 80\n',
     'vi /tmp/note\n', 'ihello from vi', '\x1b', ':wq\n',
     'cat /tmp/note\n',
-    'poweroff -f\n',
+    // One line: top reads keys while it runs (and flushes typeahead as it starts, TCSAFLUSH), so nothing more is typed.
+    'top -d 1 -n 2; echo top-done; poweroff -f\n',
   ].join(''));
+  // top cleared the screen and drew its summary and task list, twice, then the shell went on.
+  assert.match(r.raw, /\x1b\[H\x1b\[2?J[^]*top - \d\d:\d\d:\d\d up[^]*load average: [^]*PID USER +PR +NI/);
+  assert.equal(r.raw.match(/top - \d\d:\d\d:\d\d up/g)?.length, 2);
+  assert.match(r.screen, /top-done\n/);
   // vim switched to the alternate keypad mode and set its scroll region to the 24 rows stty gave the tty.
   assert.ok(r.raw.includes('\x1b[1;24r'), r.raw);
   assert.ok(r.screen.includes('"/tmp/note" [New File] 1 line, 14 bytes written'), r.screen);
