@@ -89,8 +89,9 @@ test('the host terminal: raw for the run, restored after poweroff; the console f
     ['40 120\n', 'poweroff\r'],
   ]);
   // The guest's console starts with the host terminal's size, and after the resize has the new one.
-  assert.match(r.out, /\n(\x1b\[\?2004l)?33 99\n/);
-  assert.match(r.out, /\n(\x1b\[\?2004l)?40 120\n/);
+  // (Only stty prints these with a newline after; readline may redraw the line around them on SIGWINCH.)
+  assert.match(r.out, /33 99\n/);
+  assert.match(r.out, /40 120\n/);
   assert.match(r.out, /reboot: Power down\n/);
   assert.equal(r.status, 'status=0');
   // While the guest runs, the host terminal is raw: no line editing, echo or signal keys of its own.
