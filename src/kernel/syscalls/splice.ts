@@ -61,14 +61,17 @@ function readOff(t: Task, addr: number): number | null {
   return o < 0 ? -EINVAL : o;
 }
 
+/** The file side's position: *offAddr when given (not for a stream), else the file's own. */
+function filePos(t: Task, f: File, offAddr: number): number {
+  if (!offAddr) return f.pos;
+  if (f.ops.stream) return -EINVAL;
+  const o = readOff(t, offAddr);
+  return o ?? f.pos;
+}
+
 function spliceToFile(k: Kernel, t: Task, ip: Pipe, out: File, offAddr: number, len: number, nonblock: boolean): number {
-  let pos = out.pos;
-  if (offAddr) {
-    if (out.ops.stream) return -EINVAL;
-    const o = readOff(t, offAddr);
-    if (o !== null && o < 0) return o;
-    pos = o ?? pos;
-  }
+  const pos = filePos(t, out, offAddr);
+  if (pos < 0) return pos;
   if (out.flags & O_APPEND) return -EINVAL;
   if (!out.ops.write) return -EINVAL;
   const r = waitForData(t, ip, nonblock);
@@ -86,13 +89,8 @@ function spliceToFile(k: Kernel, t: Task, ip: Pipe, out: File, offAddr: number, 
 }
 
 function spliceFromFile(k: Kernel, t: Task, inp: File, offAddr: number, op: Pipe, len: number, nonblock: boolean): number {
-  let pos = inp.pos;
-  if (offAddr) {
-    if (inp.ops.stream) return -EINVAL;
-    const o = readOff(t, offAddr);
-    if (o !== null && o < 0) return o;
-    pos = o ?? pos;
-  }
+  const pos = filePos(t, inp, offAddr);
+  if (pos < 0) return pos;
   if (!inp.ops.read) return -EINVAL;
   const r = waitForSpace(k, t, op, nonblock);
   if (r <= 0) return r;
