@@ -102,7 +102,7 @@ function readAll(f: File, chunk = 4096): Uint8Array {
   for (;;) {
     const buf = new Uint8Array(chunk);
     const n = f.ops.read!(f, buf, f.pos, noWait);
-    assert.ok(n >= 0, `read: ${n}`);
+    assert.ok(typeof n === 'number' && n >= 0, `read: ${String(n)}`);
     if (n === 0) break;
     f.pos += n;
     parts.push(...buf.subarray(0, n));

@@ -3,11 +3,14 @@
 // RV64IMAFDC with Zicsr/Zifencei and the Zca/Zcd parts of C; no V, no
 // bit-manipulation, no Zicboz. It does misaligned loads and stores itself,
 // more slowly than aligned ones (the hart's slow path).
-import { define } from './table.js';
 import { NR } from './nr.js';
 import { EFAULT, EINVAL } from '../errno.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import { TIMEBASE_HZ } from '../time/clock.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RISCV_HWPROBE_KEY_MIMPID = 2,
   RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3, RISCV_HWPROBE_KEY_IMA_EXT_0 = 4, RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
@@ -41,10 +44,10 @@ function matches(key: bigint, want: bigint, have: bigint): boolean {
   return key === 3n || key === 4n ? (want & have) === want : want === have;
 }
 
-define(NR.riscv_hwprobe, (k, t) => {
-  const pairs = k.arg(0), count = k.arg(1), flags = k.argInt(4) >>> 0;
-  let setsize = k.arg(2);
-  const cpusAddr = k.arg(3);
+export function sys_riscv_hwprobe(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pairs = a.ulong(0), count = a.ulong(1), flags = a.int(4) >>> 0;
+  let setsize = a.ulong(2);
+  const cpusAddr = a.ulong(3);
   const readMask = (): bigint | null => {
     const b = t.mm.read(cpusAddr, setsize);
     if (!b) return null;
@@ -100,4 +103,4 @@ define(NR.riscv_hwprobe, (k, t) => {
     if (!t.mm.write(pairs + i * 16, out)) return -EFAULT;
   }
   return 0;
-});
+}
