@@ -12,10 +12,9 @@ import { ThreadGroup } from './sched/threadgroup.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
 import type { HostServices } from './host.js';
-import { ENOSYS } from './errno.js';
 import { BLOCKED, NORETURN, type SyscallResult } from './syscalls/result.js';
 import { SyscallArgs } from './syscalls/args.js';
-import { syscallHandlers } from './syscalls/table.js';
+import { invokeSyscall } from './syscalls/table.js';
 import { Tracepoints } from './trace/tracepoint.js';
 import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT } from './signal/signals.js';
 import { forceSignal, handleSignals, hasDeliverable, fatalSignalPending } from './signal/deliver.js';
@@ -547,7 +546,6 @@ export class Kernel {
     const a = this.sysArgs;
     a.load(h.xl, h.xh);
     const nr = a.nr;
-    const fn = syscallHandlers[nr];
     const restarting = t.sys !== null && t.sys.nr === nr;
     let skip = false;
     // A tracer attached during a sleeping call sees it begin again when it restarts.
@@ -566,12 +564,7 @@ export class Kernel {
     let ret: SyscallResult;
     const io0 = t.ioac.rchar + t.ioac.wchar;
     if (skip) ret = ptraceSkipResult(t);
-    else if (fn !== undefined) ret = fn(this, t, a);
-    else {
-      ret = -ENOSYS;
-      this.stats.enosys++;
-      this.stats.enosysByNr.set(nr, (this.stats.enosysByNr.get(nr) ?? 0) + 1);
-    }
+    else ret = invokeSyscall(this, t, a);
     // The kernel work, charged in virtual time (see sched/cputime.ts).
     const copied = t.ioac.rchar + t.ioac.wchar - io0;
     this.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));

@@ -1,7 +1,6 @@
 // eventfd (fs/eventfd.c): a 64-bit counter as a file. write(2) adds 8 bytes'
 // worth, read(2) takes the whole count (or 1 with EFD_SEMAPHORE); a read of
 // zero and a write that would pass 0xfffffffffffffffe sleep, or EAGAIN.
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
 import { EAGAIN, EINVAL } from '../errno.js';
 import { BLOCKED } from '../syscalls/result.js';

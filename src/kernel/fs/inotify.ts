@@ -3,7 +3,6 @@
 // queue of struct inotify_event records read from it. An event equal to the
 // last one queued is dropped (inotify_merge); past max_queued_events one
 // IN_Q_OVERFLOW stands for the rest.
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
 import { userPath } from '../syscalls/uaccess.js';
 import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';

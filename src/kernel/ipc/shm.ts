@@ -4,7 +4,6 @@
 // Linux's shm_vm_ops), so fork adds them and exit, exec and shmdt drop them.
 // A removed segment lives on, keyed IPC_PRIVATE and marked SHM_DEST, until
 // the last detach.
-import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';

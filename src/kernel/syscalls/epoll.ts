@@ -1,6 +1,5 @@
 // epoll_create1, epoll_ctl, epoll_pwait and epoll_pwait2 (fs/eventpoll.c).
 // struct epoll_event is 16 bytes on riscv64 (not packed): events, pad, data.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';

@@ -3,7 +3,6 @@
 // RV64IMAFDC with Zicsr/Zifencei and the Zca/Zcd parts of C; no V, no
 // bit-manipulation, no Zicboz. It does misaligned loads and stores itself,
 // more slowly than aligned ones (the hart's slow path).
-import { NR } from './nr.js';
 import { EFAULT, EINVAL } from '../errno.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import { TIMEBASE_HZ } from '../time/clock.js';

@@ -1,5 +1,4 @@
 // Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise, msync.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EACCES, EBADF, EBUSY, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../errno.js';

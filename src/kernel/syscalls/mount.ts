@@ -1,5 +1,4 @@
 // mount(2), umount2(2) and pivot_root(2).
-import { NR } from './nr.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { userPath } from './uaccess.js';

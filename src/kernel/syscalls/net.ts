@@ -1,6 +1,5 @@
 // The socket system calls (net/socket.c): descriptors to sockets, user
 // memory to sockaddrs, iovecs and option values, then the family's proto_ops.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';

@@ -1,11 +1,10 @@
 // pidfd_open, pidfd_send_signal, pidfd_getfd: processes as file descriptors.
-import { NR } from './nr.js';
 import { EBADF, EINVAL, ESRCH, EPERM } from '../errno.js';
-import { O_NONBLOCK, O_CLOEXEC } from '../fs/file.js';
+import { O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
 import { sendSignal } from '../signal/deliver.js';
-import { NSIG, SI_USER, UNBLOCKABLE } from '../signal/signals.js';
+import { NSIG, SI_USER } from '../signal/signals.js';
 import { canSignal, userSigInfo } from './signal.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';

@@ -1,11 +1,10 @@
 // Processes: clone/fork/vfork, execve, exit, wait, and the process's identity.
 import { NORETURN } from './result.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
+import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
 import { BLOCKED, type Blocked } from './result.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';

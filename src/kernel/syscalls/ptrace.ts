@@ -1,5 +1,4 @@
 // ptrace(2) and process_vm_readv/writev(2).
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EIO, EPERM, ESRCH } from '../errno.js';

@@ -2,7 +2,6 @@
 // then the command. Power-off, halt and restart stop the machine (the host
 // decides what a restart means: `tuxglass boot` boots a fresh machine from
 // the same initramfs); CAD_ON/CAD_OFF set what Ctrl-Alt-Del does.
-import { NR } from './nr.js';
 import type { Kernel, Shutdown } from '../kernel.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { KERN_EMERG } from '../printk.js';

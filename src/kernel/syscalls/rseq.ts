@@ -1,6 +1,5 @@
 // rseq(2): register or unregister a thread's restartable-sequences area,
 // with Linux's checks (kernel/rseq.c). The mechanism is in sched/rseq.ts.
-import { NR } from './nr.js';
 import { EBUSY, EFAULT, EINVAL, EPERM } from '../errno.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import { ORIG_RSEQ_SIZE, RSEQ_ALIGN, RSEQ_FEATURE_SIZE, writeIds } from '../sched/rseq.js';

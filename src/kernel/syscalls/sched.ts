@@ -3,7 +3,6 @@
 // task with Linux's validation and permission rules (kernel/sys.c,
 // kernel/sched/syscalls.c, block/ioprio.c). Changes go through the run
 // queue (sched/core.ts) so the task moves class or re-weights at once.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { E2BIG, EACCES, EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';

@@ -2,7 +2,6 @@
 // file, between two pipes, or between a pipe and user memory, a pipe_buffer
 // at a time. Spliced data keeps its page boundaries (a file's pages, the
 // user's pages), so a spliced buffer never takes merged writes afterwards.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../errno.js';

@@ -1,7 +1,6 @@
 // syslog(2) (kernel/printk/printk.c do_syslog): reading and clearing the
 // kernel log ring and setting the console level. Records read back as
 // "<prio>[    s.us] text\n", which util-linux dmesg parses.
-import { NR } from './nr.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { BLOCKED } from './result.js';
 import type { KernelLog, LogRecord } from '../printk.js';

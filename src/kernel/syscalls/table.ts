@@ -7,13 +7,14 @@
 //   ENOSYS       there is no handler, the dispatcher answers -ENOSYS, and the
 //                note says why.
 // Handlers are imported by name: nothing registers itself. The dispatcher
-// (the ecall path in kernel.ts) indexes `syscallHandlers` by a7; `tuxglass
-// syscalls` prints this table.
+// (the ecall path in kernel.ts) calls `invokeSyscall`; `tuxglass syscalls`
+// prints this table.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import { NR, type SyscallName } from './nr.js';
+import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
 import { sys_name_to_handle_at } from './fhandle.js';
@@ -126,7 +127,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   15: implemented('lremovexattr', sys_lremovexattr),
   16: implemented('fremovexattr', sys_fremovexattr),
   17: implemented('getcwd', sys_getcwd),
-  18: enosys('lookup_dcookie', 'removed from Linux in 6.10 (it served oprofile); ENOSYS there too'),
+  18: enosys('lookup_dcookie', 'served oprofile, and Linux has since removed it too'),
   19: implemented('eventfd2', sys_eventfd2),
   20: implemented('epoll_create1', sys_epoll_create1),
   21: implemented('epoll_ctl', sys_epoll_ctl),
@@ -467,7 +468,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
 export const SYSCALL_NUMBERS: readonly number[] = Object.keys(SYSCALL_TABLE).map(Number).sort((x, y) => x - y);
 
 /** The dispatcher's array: a handler per number, undefined where the answer is -ENOSYS. */
-export const syscallHandlers: readonly (SyscallFn | undefined)[] = (() => {
+const syscallHandlers: readonly (SyscallFn | undefined)[] = (() => {
   const h: (SyscallFn | undefined)[] = new Array(SYSCALL_NUMBERS[SYSCALL_NUMBERS.length - 1] + 1).fill(undefined);
   for (const nr of SYSCALL_NUMBERS) {
     const e = SYSCALL_TABLE[nr];
@@ -476,3 +477,15 @@ export const syscallHandlers: readonly (SyscallFn | undefined)[] = (() => {
   }
   return h;
 })();
+
+/**
+ * Run the handler of call a.nr, or answer -ENOSYS (counted, per number, for
+ * --stats). The ecall path in kernel.ts calls this once the arguments are read.
+ */
+export function invokeSyscall(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fn = syscallHandlers[a.nr];
+  if (fn !== undefined) return fn(k, t, a);
+  k.stats.enosys++;
+  k.stats.enosysByNr.set(a.nr, (k.stats.enosysByNr.get(a.nr) ?? 0) + 1);
+  return -ENOSYS;
+}

@@ -2,7 +2,6 @@
 // checks come in Linux's order (fs/xattr.c, 6.12): setxattr and removexattr
 // copy the name and value before the lookup, getxattr after it; the f* calls
 // find the descriptor first.
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { Inode } from '../fs/inode.js';

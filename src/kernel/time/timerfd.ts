@@ -2,7 +2,6 @@
 // Like Linux, an expired periodic timer is not re-armed until it is read or
 // queried: the missed periods are then counted in one step (hrtimer_forward).
 // Timers run in virtual time on the kernel's timer queue.
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
