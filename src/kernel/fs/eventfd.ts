@@ -3,12 +3,11 @@
 // zero and a write that would pass 0xfffffffffffffffe sleep, or EAGAIN.
 import { installFile } from '../syscalls/fs-io.js';
 import { EAGAIN, EINVAL } from '../errno.js';
-import { BLOCKED } from '../syscalls/result.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLERR, POLLIN, POLLOUT, type FileOps } from './file.js';
 import { anonInodeFile } from './anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import type { SyscallArgs } from '../syscalls/args.js';
-import type { SyscallResult } from '../syscalls/result.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 

@@ -6,7 +6,7 @@
 import { installFile } from '../syscalls/fs-io.js';
 import { userPath } from '../syscalls/uaccess.js';
 import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
-import { BLOCKED } from '../syscalls/result.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, POLLIN, type File, type FileOps } from './file.js';
 import { anonInodeFile } from './anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
@@ -16,7 +16,6 @@ import { addMark, removeMark, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_EXCL_UNLINK, IN_
 import { inotifyMaxQueuedEvents as maxQueued, inotifyMaxUserInstances as maxInstances, inotifyMaxUserWatches as maxWatches } from '../sysctl/fs.js';
 import type { Kernel } from '../kernel.js';
 import type { SyscallArgs } from '../syscalls/args.js';
-import type { SyscallResult } from '../syscalls/result.js';
 import type { Task } from '../sched/task.js';
 
 const IN_CLOEXEC = O_CLOEXEC, IN_NONBLOCK = O_NONBLOCK;

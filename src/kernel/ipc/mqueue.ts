@@ -12,7 +12,7 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import {
   EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT,
 } from '../errno.js';
-import { BLOCKED, type Blocked } from '../syscalls/result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from '../syscalls/result.js';
 import { Dentry } from '../fs/dentry.js';
 import { Mount } from '../fs/mount.js';
 import { File, O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type FileOps } from '../fs/file.js';
@@ -27,7 +27,6 @@ import { nsState } from './util.js';
 import { socketOf } from '../net/socket.js';
 import { NetlinkSock, netlinkSendSkb } from '../net/netlink/af_netlink.js';
 import type { SyscallArgs } from '../syscalls/args.js';
-import type { SyscallResult } from '../syscalls/result.js';
 
 export const MQUEUE_MAGIC = 0x19800202;
 /** MQ_PRIO_MAX, the hard ceilings with CAP_SYS_RESOURCE, and the size a queue file shows. */

@@ -16,5 +16,5 @@ export function sys_capget(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_capset(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  return (t.cred.euid === 0 ? 0 : -EPERM);
+  return t.cred.euid === 0 ? 0 : -EPERM;
 }

@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { EpollState } from './restart.js';
 import { O_CLOEXEC } from '../fs/file.js';
 import { installFile } from './fs-io.js';
@@ -13,7 +13,6 @@ import {
 } from '../fs/eventpoll.js';
 import { restoreSigmask, setUserSigmask, timeoutArg } from './poll.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 

@@ -3,7 +3,7 @@ import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
 import '../fs/fifo.js';
@@ -17,7 +17,6 @@ import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
 import { vfsIoctl } from '../fs/ioctl.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;

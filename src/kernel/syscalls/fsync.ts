@@ -37,7 +37,7 @@ export function sys_fdatasync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_syncfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return (fdget(t, a.int(0)) ? 0 : -EBADF);
+  return fdget(t, a.int(0)) ? 0 : -EBADF;
 }
 
 const SYNC_FILE_RANGE_VALID = 1 | 2 | 4;

@@ -4,13 +4,12 @@ import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, EPERM, ETIMEDOUT } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { Restart } from './restart.js';
 import { futexKey, type FutexKey } from '../futex/key.js';
 import { futexTable, FutexWaiter, FUTEX_BITSET_MATCH_ANY, type WaitGroup } from '../futex/core.js';
 import { lockPi, unlockPi } from '../futex/pi.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
   FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
@@ -239,6 +238,7 @@ export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   return sleep(k, t, NR.futex_waitv, group.waiters, 'never');
 }
 
+/** The robust futex list (struct robust_list_head, 24 bytes): walked when the thread exits (futex/robust.ts). */
 export function sys_set_robust_list(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (a.ulong(1) !== 24) return -EINVAL;
   t.robustList = a.ulong(0);
@@ -246,5 +246,5 @@ export function sys_set_robust_list(_k: Kernel, t: Task, a: SyscallArgs): Syscal
 }
 
 export function sys_get_robust_list(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return (t.mm.writeU64(a.ulong(1), t.robustList) && t.mm.writeU64(a.ulong(2), 24) ? 0 : -EFAULT);
+  return t.mm.writeU64(a.ulong(1), t.robustList) && t.mm.writeU64(a.ulong(2), 24) ? 0 : -EFAULT;
 }

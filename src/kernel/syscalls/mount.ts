@@ -42,5 +42,5 @@ export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 // Not supported yet: a root switch answers as for a new root that is not a mount point.
 export function sys_pivot_root(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  return (t.cred.euid === 0 ? -EINVAL : -EPERM);
+  return t.cred.euid === 0 ? -EINVAL : -EPERM;
 }

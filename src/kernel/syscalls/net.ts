@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -23,7 +23,6 @@ import { AT_FDCWD } from '../fs/vfs.js';
 import { lookupChild } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 const SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
 /** sizeof(struct sockaddr_storage) */

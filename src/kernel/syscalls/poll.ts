@@ -5,7 +5,7 @@ import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EBADF } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { PollState } from './restart.js';
 import { POLLIN, POLLOUT, POLLNVAL, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM, type File } from '../fs/file.js';
 import { UNBLOCKABLE } from '../signal/signals.js';
@@ -13,7 +13,6 @@ import { hasDeliverable } from '../signal/deliver.js';
 import { nofile } from './fs-io.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 /** DEFAULT_POLLMASK: what a file without a poll method reports. */
 export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;

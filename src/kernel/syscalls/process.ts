@@ -1,11 +1,10 @@
-// Processes: clone/fork/vfork, execve, exit, wait, and the process's identity.
-import { NORETURN } from './result.js';
+// Processes: clone/fork/vfork, execve, exit, wait, set_tid_address and personality.
+import { BLOCKED, NORETURN, type Blocked, type SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
@@ -20,7 +19,6 @@ import { inheritTaskAttrs } from '../sched/attrs.js';
 import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, CLD_TRAPPED } from '../signal/signals.js';
 import { ptraceCollect, ptraceExitEvent, ptraceFork, ptraceWaitable } from '../ptrace/ptrace.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 /** clone3-only flags, in the high word of clone_args.flags. */
 const CLONE_CLEAR_SIGHAND_HI = 0x1n, CLONE_INTO_CGROUP_HI = 0x2n;
@@ -312,6 +310,7 @@ export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   return t.tid;
 }
 
-export function sys_personality(_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
-  return (a.ulong(0) >>> 0 === 0xffffffff ? 0 : 0);
+/** kernel/exec_domain.c: always PER_LINUX (0); a query (0xffffffff) and any change both answer it. */
+export function sys_personality(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
+  return 0;
 }

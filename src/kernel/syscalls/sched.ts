@@ -322,6 +322,7 @@ export function sys_sched_getaffinity(k: Kernel, t: Task, a: SyscallArgs): Sysca
   return t.mm.write(a.ulong(2), b) ? CPUMASK_SIZE : -EFAULT;
 }
 
+/** The running task goes to the back of its class's queue (the class's yield_task). */
 export function sys_sched_yield(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
   k.yieldTask(t);
   return 0;

@@ -1,10 +1,9 @@
 // Signal system calls: sigaction, masks, kill, sigreturn, sigaltstack, sigsuspend.
-import { NORETURN } from './result.js';
+import { BLOCKED, NORETURN, type SyscallResult } from './result.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EAGAIN } from '../errno.js';
-import { BLOCKED } from './result.js';
 import { SIGKILL, SIGSTOP, UNBLOCKABLE, SI_USER, SI_TKILL, NSIG, SIGSEGV, SIGCHLD, SIG_IGN } from '../signal/signals.js';
 import { sendSignal, sigreturn, dequeue } from '../signal/deliver.js';
 import { writeSigInfo } from '../signal/siginfo.js';
@@ -12,7 +11,6 @@ import type { SigInfo } from '../signal/signals.js';
 import { StructWriter } from './uaccess.js';
 import { reap } from '../sched/exit.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 export function sys_rt_sigaction(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const sig = a.int(0), actAddr = a.ulong(1), oldAddr = a.ulong(2), size = a.ulong(3);

@@ -5,14 +5,13 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_APPEND, O_NONBLOCK, type File } from '../fs/file.js';
 import { PAGE_SIZE, pipeOf, type Pipe } from '../fs/pipe.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { iovecs } from './fs-io.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 const SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;

@@ -2,11 +2,10 @@
 // kernel log ring and setting the console level. Records read back as
 // "<prio>[    s.us] text\n", which util-linux dmesg parses.
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
-import { BLOCKED } from './result.js';
+import { BLOCKED, type SyscallResult } from './result.js';
 import type { KernelLog, LogRecord } from '../printk.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 

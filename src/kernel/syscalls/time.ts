@@ -4,13 +4,12 @@ import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL } from '../errno.js';
-import { BLOCKED, type Blocked } from './result.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { NanosleepState } from './restart.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
   CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM } from '../time/clock.js';
 import { StructWriter } from './uaccess.js';
 import type { SyscallArgs } from './args.js';
-import type { SyscallResult } from './result.js';
 
 export function clockNs(k: Kernel, t: Task, id: number): number | null {
   switch (id) {

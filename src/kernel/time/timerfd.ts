@@ -6,14 +6,13 @@ import { installFile } from '../syscalls/fs-io.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
-import { BLOCKED } from '../syscalls/result.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type File, type FileOps } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
 import type { Timer } from './timers.js';
 import type { SyscallArgs } from '../syscalls/args.js';
-import type { SyscallResult } from '../syscalls/result.js';
 
 export const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2, TFD_NONBLOCK = O_NONBLOCK, TFD_CLOEXEC = O_CLOEXEC;
 /** Beyond this (about 292 years of ns) a timer never fires. */
