@@ -21,6 +21,7 @@ const HELP = `usage: npm run suites -- [options]
   --side SIDE        qemu or tuxglass only (no comparison)
   --json FILE        write every outcome as JSON
   --logs DIR         keep the output of every unit that did not pass
+  --results FILE     append each unit's outcomes to FILE (JSON lines) as it ends
 environment: TUXGLASS_SUITES (folder of the .tar.zst files; default: shared/suites
   beside the repo or an ancestor), TUXGLASS_SUITES_CACHE (unpacked copies; default
   .cache/suites), TUXGLASS_LTP_ROOT, TUXGLASS_PJDFSTEST_ROOT, TUXGLASS_RISCV_TESTS_ROOT,
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   let full = process.env['TUXGLASS_SUITES_FULL'] === '1';
   const names: string[] = [];
   let only: RegExp | undefined, jobs: number | undefined, timeout: number | undefined, mem: string | undefined;
-  let sides: Side[] | undefined, json: string | undefined, logs: string | undefined;
+  let sides: Side[] | undefined, json: string | undefined, logs: string | undefined, results: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => { const v = argv[++i]; if (v === undefined) throw new Error(`${a} needs a value`); return v; };
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       case '--side': { const s = val(); if (s !== 'qemu' && s !== 'tuxglass') throw new Error(`--side qemu or tuxglass, got ${s}`); sides = [s]; break; }
       case '--json': json = val(); break;
       case '--logs': logs = val(); break;
+      case '--results': results = val(); break;
       case '-h': case '--help': console.log(HELP); return 0;
       default: throw new Error(`unknown option ${a}\n${HELP}`);
     }
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     return s;
   }) : SUITES;
   const start = performance.now();
-  const report = await runSuites({ suites, full, only, jobs, timeoutSeconds: timeout, mem, sides, knownFile: join(REPO, KNOWN_FAILURES), logDir: logs });
+  const report = await runSuites({ suites, full, only, jobs, timeoutSeconds: timeout, mem, sides, knownFile: join(REPO, KNOWN_FAILURES), logDir: logs, resultsFile: results });
   for (const l of formatReport(report)) console.log(l);
   console.log(`suites: ${full ? 'full run' : 'slice'} took ${((performance.now() - start) / 1000).toFixed(0)} s`);
   if (json) writeFileSync(json, reportJson(report));

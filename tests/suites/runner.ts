@@ -5,7 +5,7 @@
 // own). A test that passes under qemu-user and not under tuxglass must be on
 // the known-failures list; one that is not fails the run, and so does a
 // tuxglass host crash anywhere.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRootfsDir, ensureRootfs } from '../../src/host/guestpkg/index.js';
@@ -28,6 +28,8 @@ export interface RunnerOptions {
   knownFile: string;
   /** Where to keep the whole output of every unit that did not pass. */
   logDir?: string;
+  /** A JSON-lines file that gets each unit's outcomes as soon as it ends (a long run that is stopped keeps what it did). */
+  resultsFile?: string;
   print?: (line: string) => void;
 }
 
@@ -133,6 +135,9 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
           const outs = spec.outcomes(u, run);
           for (const out of outs) { res.outcomes.set(out.id, out); res.unitOf.set(out.id, u.id); }
           doneCount++;
+          if (o.resultsFile) {
+            appendFileSync(o.resultsFile, JSON.stringify({ suite: spec.name, side: s, unit: u.id, status: run.status, timedOut: run.timedOut, seconds: run.seconds, outcomes: outs }) + '\n');
+          }
           const bad = outs.filter((x) => x.status !== 'PASS' && x.status !== 'CONF');
           if (o.logDir && (bad.length > 0 || run.status !== 0)) {
             writeFileSync(join(o.logDir, `${spec.name}.${s}.${safeName(u.id)}.log`),

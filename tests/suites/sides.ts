@@ -7,7 +7,10 @@
 // that sets the hostname, kills -1, binds a port or writes /etc changes only
 // its own copy, and killing the namespace's first process ends every process
 // of the test. /proc, /sys, /dev (with a private /dev/shm and devpts) and a
-// tmpfs /tmp are mounted as on a booted system.
+// tmpfs /tmp are mounted as on a booted system. No core files by default,
+// as under tuxglass, but only the soft limit is lowered: tests such as
+// abort01 raise RLIMIT_CORE themselves, and a host without
+// CAP_SYS_RESOURCE could not raise a lowered hard limit again.
 //
 // tuxglass: `tuxglass run --rootfs ROOT`, a fresh kernel per unit. The root
 // tree is read lazily and never written, so the same hard-linked tree serves
@@ -36,7 +39,7 @@ mount --bind "$r/dev/pts/ptmx" "$r/dev/ptmx"
 mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
 ip link set lo up 2>/dev/null || true
 for f in /proc/$$/fd/*; do n=\${f##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done
-ulimit -c 0
+ulimit -S -c 0
 umask 022
 exec chroot "$r" /usr/bin/env -i ${GUEST_ENV.join(' ')} "$@"
 `;
