@@ -12,7 +12,7 @@ import { cut, lastLines, wholeRunProblem, type Outcome, type SuiteSpec, type Uni
 const DONE = 'RUNTEST-DONE';
 const RUN = 'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' +
   'rm -rf /tmp/bb && cp -a /opt/busybox /tmp/bb && cd /tmp/bb/testsuite || exit 1; ' +
-  `/tmp/bb/busybox sh ./runtest "$0" 2>&1; echo "${DONE} $?"`;
+  `./runtest "$0" 2>&1; echo "${DONE} $?"`;
 
 export const busybox: SuiteSpec = {
   name: 'busybox',

@@ -7,6 +7,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cut, lastLines, wholeRunProblem, type Outcome, type SuiteSpec, type Unit, type UnitRun } from './suite.js';
 
+// The tests name their files with \`openssl md5\` of random bytes, and the
+// guest root has no openssl; this prints what \`openssl md5\` prints for
+// stdin, from md5sum. Without it, namegen_len() in misc.sh loops forever.
+const OPENSSL = `#!/bin/sh
+[ "$1" = md5 ] || { echo "openssl stand-in: only 'md5' (from md5sum)" >&2; exit 1; }
+echo "(stdin)= $(md5sum | cut -d' ' -f1)"
+`;
+
 const RUN = 'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' +
   'w=$(mktemp -d /tmp/pjd.XXXXXX) && cd "$w" && exec /bin/sh "/opt/pjdfstest/tests/$0"';
 
@@ -17,6 +25,7 @@ export const pjdfstest: SuiteSpec = {
   to: 'opt/pjdfstest',
   treeEnv: 'TUXGLASS_PJDFSTEST_ROOT',
   timeoutSeconds: 600,
+  extraFiles: [{ path: 'usr/local/bin/openssl', text: OPENSSL, mode: 0o755 }],
   units(tree: string): Unit[] {
     const units: Unit[] = [];
     const tests = join(tree, 'tests');

@@ -7,11 +7,11 @@
 // tuxglass host crash anywhere.
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultRootfsDir, ensureRootfs } from '../../src/host/guestpkg/index.js';
 import { knownKey, LOAD_DEPENDENT, readKnown, type KnownFailure } from './known.js';
 import { linkTree, suitesDir, unpacked } from './locate.js';
-import { referenceProblem, runUnit, type Side, type SideOptions } from './sides.js';
+import { referenceProblem, runUnit, stopAll, type Side, type SideOptions } from './sides.js';
 import type { Outcome, SuiteSpec, Unit, UnitRun } from './suite.js';
 
 export interface RunnerOptions {
@@ -109,11 +109,24 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
     try { rootfs = await ensureRootfs({ quiet: true }); } catch (e) { report.skip = `no guest root: ${(e as Error).message.split('\n')[0]}`; return report; }
   }
   const work = mkdtempSync(join(tmpdir(), 'tuxglass-suites-'));
+  // Stopped from outside: end the units still running and remove the scratch tree, then die of the signal.
+  const onSignal = (sig: NodeJS.Signals) => { stopAll(); rmSync(work, { recursive: true, force: true }); process.kill(process.pid, sig); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const side: SideOptions = { root: join(work, 'root'), scratch: join(work, 'scratch'), mem: o.mem };
   try {
     // One guest root for every side and suite: the Debian root plus each suite where it belongs, as hard links.
     linkTree(rootfs, side.root);
-    for (const [spec, tree] of trees) linkTree(tree, join(side.root, spec.to));
+    for (const [spec, tree] of trees) {
+      linkTree(tree, join(side.root, spec.to));
+      // New files only (unlinked first): the tree is hard links to the cache, never to be written through.
+      for (const f of spec.extraFiles ?? []) {
+        const p = join(side.root, f.path);
+        mkdirSync(dirname(p), { recursive: true });
+        rmSync(p, { force: true });
+        writeFileSync(p, f.text, { mode: f.mode });
+      }
+    }
     mkdirSync(side.scratch, { recursive: true });
     if (sides.includes('qemu')) {
       const why = await referenceProblem(side);
@@ -158,6 +171,8 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
       compare(spec, result, known, report);
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     rmSync(work, { recursive: true, force: true });
   }
   return report;

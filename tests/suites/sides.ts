@@ -72,6 +72,15 @@ export async function runUnit(side: Side, o: SideOptions, argv: string[], timeou
   }
 }
 
+/** Process groups still running, so that a runner that is stopped can end them (see stopAll). */
+const live = new Set<number>();
+
+/** Kills every unit still running: for a runner stopped by SIGINT or SIGTERM. */
+export function stopAll(): void {
+  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  live.clear();
+}
+
 /** Spawns in a new process group; output in arrival order; the whole group killed at the timeout. */
 function capture(cmd: string, args: string[], timeoutSeconds: number): Promise<UnitRun> {
   return new Promise((resolve) => {
@@ -80,12 +89,14 @@ function capture(cmd: string, args: string[], timeoutSeconds: number): Promise<U
     let timedOut = false;
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TERM: 'linux' } });
     const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
+    if (child.pid !== undefined) live.add(child.pid);
     const timer = setTimeout(() => { timedOut = true; killGroup(); }, timeoutSeconds * 1000);
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
     const finish = (status: number, extra = '') => {
       clearTimeout(timer);
       killGroup();
+      if (child.pid !== undefined) live.delete(child.pid);
       resolve({ output: Buffer.concat(chunks).toString('latin1') + extra, status, timedOut, seconds: (performance.now() - start) / 1000, timeoutSeconds });
     };
     child.on('error', (e) => finish(127, `\nspawn ${cmd} failed: ${e.message}\n`));

@@ -63,6 +63,8 @@ export interface SuiteSpec {
    * under either kernel.
    */
   timeoutSeconds: number;
+  /** Files of the runner's own that the suite needs in the guest root (both sides), by guest path. */
+  extraFiles?: readonly { path: string; text: string; mode: number }[];
   /** Every unit, given the unpacked tree on the host. */
   units(tree: string): Unit[];
   /** The representative slice that `npm test` runs: unit ids. */
