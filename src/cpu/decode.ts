@@ -9,6 +9,20 @@
 //
 // Integer destinations x0 are rewritten to SINK (32) so the interpreter can
 // write rd unconditionally while x0 keeps reading as zero.
+//
+// The ISA decoded here: RV64IMAFD, C (Zca, Zcd) and Zcb, B (Zba, Zbb, Zbs),
+// Zicond, Zicsr/Zicntr (csr.ts), Zifencei, and the Zihintntl/Zihintpause
+// hints (which execute as the no-ops they are). /proc/cpuinfo and
+// riscv_hwprobe say exactly this. What RVA23U64 still lacks: Zfa and Zfhmin
+// (FPU work), Zicbom/Zicboz (cbo.* through the store path; prefetches are
+// already ORI hints), Zimop/Zcmop (decoder entries writing 0 / doing
+// nothing), Zawrs (wrs.* may simply complete), Supm (pointer masking: an
+// address mask on the load/store path, per task), and V with Zvfhmin, Zvbb
+// and Zvkt: 32 vector registers of VLEN bits beside x[], vtype/vl/vstart
+// and vxrm/vxsat, some 400 instructions over SEW 8..64 and LMUL 1/8..8 with
+// precise traps that restart at vstart, and on the kernel side V state in
+// context switches, signal frames (__riscv_v_ext_state) and ptrace regsets,
+// prctl(PR_RISCV_V_*) and the hwprobe/hwcap bits.
 import { expandCompressed } from './rvc.js';
 
 export const SLOT_INTS = 4;
