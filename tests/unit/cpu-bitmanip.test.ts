@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_R, PTE_W, PTE_X } from './cpu-harness/machine.js';
-import { HART_TIERS } from './cpu-harness/tiers.js';
+import { TIERS, setTier } from './cpu-harness/tiers.js';
 import { Cause } from '../../src/cpu/hart.js';
 import * as A from './cpu-harness/asm.js';
 
@@ -137,9 +137,9 @@ test('random B and Zicond programs match the specification model, in every tier'
     const start = randomRegs(next);
     const want = [...start];
     model(want, steps);
-    for (const tier of HART_TIERS) {
+    for (const tier of TIERS) {
       const m = new TestMachine(4 << 20);
-      tier.setup(m.hart);
+      setTier(m.hart, tier);
       m.loadWords(CODE, [...steps.map((s) => s.insn.enc(s.rd, s.rs1, s.x)), A.ECALL]);
       setRegs(m, start);
       m.hart.pc = CODE;
@@ -165,9 +165,9 @@ test('a hot loop of B and Zicond instructions matches the model once compiled', 
   want[T0] = 0n;
   const body = steps.map((s) => s.insn.enc(s.rd, s.rs1, s.x));
   const words = [...body, A.addi(T0, T0, -1), A.bne(T0, 0, -(body.length + 1) * 4), A.ECALL];
-  for (const tier of HART_TIERS) {
+  for (const tier of TIERS) {
     const m = new TestMachine(4 << 20);
-    tier.setup(m.hart);
+    setTier(m.hart, tier);
     m.loadWords(CODE, words);
     setRegs(m, start);
     m.setReg(T0, LOOPS);
@@ -196,9 +196,9 @@ test('encodings beside B and Zicond that the hart does not implement are illegal
     ['rolw-space funct7 0x31', R(0x31, 2, 1, 1, 3, 0x3b)], ['bseti with funct6 0x0b', I(0x2c0, 1, 1, 3, 0x13)],
   ];
   for (const [name, insn] of cases) {
-    for (const tier of HART_TIERS) {
+    for (const tier of TIERS) {
       const m = new TestMachine(4 << 20);
-      tier.setup(m.hart);
+      setTier(m.hart, tier);
       m.map(CODE, USER | PTE_R | PTE_W | PTE_X);
       m.loadWords(CODE, [A.addi(1, 0, 1), insn, A.ECALL]);
       m.hart.pc = CODE;

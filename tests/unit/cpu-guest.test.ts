@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TestMachine } from './cpu-harness/machine.js';
 import { buildAll, have, runQemu, CC, QEMU } from './cpu-harness/guest.js';
-import { HART_TIERS, type HartTier } from './cpu-harness/tiers.js';
+import { TIERS, setTier } from './cpu-harness/tiers.js';
 
 function firstDifference(a: string, b: string): string {
   const la = a.split('\n'), lb = b.split('\n');
@@ -37,16 +37,14 @@ const missing = [CC, QEMU].filter((c) => !have(c));
 if (missing.length) {
   test('guest CPU programs match qemu', { skip: `${missing.join(' and ')} not installed` }, () => {});
 } else {
-  // each program runs in every tier, and once more with code compiled after
-  // a few entries (interpreted and compiled code taking turns)
-  const modes: HartTier[] = [...HART_TIERS, { name: 'jit after 40 entries', setup: (h) => { h.jitThreshold = 40; } }];
+  // each program runs in every tier (cpu-harness/tiers.ts)
   for (const bin of buildAll()) {
     const ref = runQemu(bin.refPath ?? bin.path);
     const expected = specOutput(bin.name, ref.stdout);
-    for (const mode of modes) test(`guest ${bin.name} matches qemu (${mode.name})`, () => {
+    for (const tier of TIERS) test(`guest ${bin.name} matches qemu (${tier.name})`, () => {
       assert.equal(ref.signal, null, `qemu run killed by ${ref.signal}`);
       const m = new TestMachine(32 << 20);
-      mode.setup(m.hart);
+      setTier(m.hart, tier);
       m.hart.pc = m.loadElf(new Uint8Array(readFileSync(bin.path)));
       m.setupStack();
       const got = m.runProgram(2e9);
