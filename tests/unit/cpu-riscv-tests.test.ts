@@ -6,40 +6,26 @@
 // in every execution tier (tiers.ts). They use only exit, so the small test
 // machine runs them without the kernel.
 //
-// The suite is prebuilt for riscv64 in the shared suites folder
-// (../shared/suites beside the checkout, or TUXGLASS_SUITES); it is unpacked
-// with zstd into a temporary folder.
+// The suite is prebuilt for riscv64 in the shared suites folder and unpacked
+// into the cache (tests/suites/locate.ts, as the suites runner does, which
+// also runs these programs under the whole kernel against qemu-user).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestMachine } from './cpu-harness/machine.js';
 import { TIERS, setTier } from './cpu-harness/tiers.js';
-import { ROOT } from './cpu-harness/guest.js';
+import { suitesDir, unpacked } from '../suites/locate.js';
 
 const TARBALL = 'riscv-tests-riscv64.tar.zst';
 
-/** The suites folder: TUXGLASS_SUITES, else shared/suites beside the checkout or one of its ancestors. */
-function suitesDir(): string | undefined {
-  const env = process.env['TUXGLASS_SUITES'];
-  if (env) return resolve(env);
-  for (let d = ROOT; dirname(d) !== d; d = dirname(d)) {
-    const c = join(dirname(d), 'shared', 'suites');
-    if (existsSync(join(c, TARBALL))) return c;
-  }
-  return undefined;
-}
-
 function unpack(): { dir?: string; skip?: string } {
   const suites = suitesDir();
-  if (!suites || !existsSync(join(suites, TARBALL))) return { skip: `no ${TARBALL} (set TUXGLASS_SUITES to the prebuilt suites folder)` };
+  if (!suites.dir) return { skip: suites.why };
+  if (!existsSync(join(suites.dir, TARBALL))) return { skip: `no ${TARBALL} in ${suites.dir}` };
   if (spawnSync('zstd', ['--version'], { stdio: 'ignore' }).status !== 0) return { skip: 'zstd is not installed (apt-get install zstd)' };
-  const dir = mkdtempSync(join(tmpdir(), 'tuxglass-riscv-tests-'));
-  const r = spawnSync('sh', ['-c', 'zstd -dc "$0" | tar -x -C "$1"', join(suites, TARBALL), dir], { encoding: 'utf8' });
-  if (r.status !== 0) { rmSync(dir, { recursive: true, force: true }); throw new Error(`unpacking ${TARBALL}: ${r.stderr}`); }
-  return { dir };
+  return { dir: unpacked(join(suites.dir, TARBALL)) };
 }
 
 const got = unpack();
@@ -47,7 +33,6 @@ if (got.skip) {
   test('riscv-tests pass in every tier', { skip: got.skip }, () => {});
 } else {
   const dir = got.dir!;
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const names = readFileSync(join(dir, 'list'), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s);
   test('the suite holds every extension set', () => {
     for (const set of ['rv64ui', 'rv64um', 'rv64ua', 'rv64uf', 'rv64ud', 'rv64uc', 'rv64uzba', 'rv64uzbb', 'rv64uzbs']) {
