@@ -158,6 +158,10 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
 export function handleSignals(k: Kernel, t: Task): void {
   for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
     if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
+    // A signal that sigtimedwait waits for is the call's to take, handler or
+    // not (do_sigtimedwait dequeues it before the return to user mode): the
+    // woken call re-runs from the ecall and dequeues it.
+    if (t.sys?.kind === 'sigtimedwait' && !t.ptrace?.inject && ((t.pending | t.tg.pending) & t.sigwait)) return;
     const injected = t.ptrace?.inject ?? null;
     if (injected && t.ptrace) t.ptrace.inject = null;
     const info = injected ?? dequeue(t);

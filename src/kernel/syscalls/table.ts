@@ -21,7 +21,7 @@ import { sys_name_to_handle_at } from './fhandle.js';
 import {
   sys_dup, sys_dup3, sys_fcntl, sys_ioctl, sys_openat, sys_close, sys_pipe2, sys_lseek, sys_read, sys_write,
   sys_readv, sys_writev, sys_pread64, sys_pwrite64, sys_preadv, sys_pwritev, sys_sendfile, sys_copy_file_range,
-  sys_close_range
+  sys_close_range, sys_preadv2, sys_pwritev2
 } from './fs-io.js';
 import {
   sys_getcwd, sys_mknodat, sys_mkdirat, sys_unlinkat, sys_symlinkat, sys_linkat, sys_renameat, sys_statfs,
@@ -414,8 +414,8 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   283: implemented('membarrier', sys_membarrier),
   284: implemented('mlock2', sys_mlock2),
   285: implemented('copy_file_range', sys_copy_file_range),
-  286: enosys('preadv2', 'not implemented yet: glibc falls back to preadv only when flags are 0'),
-  287: enosys('pwritev2', 'not implemented yet (see preadv2)'),
+  286: implemented('preadv2', sys_preadv2),
+  287: implemented('pwritev2', sys_pwritev2),
   288: enosys('pkey_mprotect', 'no memory protection keys (riscv64 has none)'),
   289: enosys('pkey_alloc', 'no memory protection keys (riscv64 has none)'),
   290: enosys('pkey_free', 'no memory protection keys (riscv64 has none)'),
