@@ -1,6 +1,7 @@
 // The kernel: owns the simulated RAM, the hart, the task table and the file
 // system tree, and runs the loop that executes user code and handles every
 // trap (system calls, page faults, illegal instructions) in TypeScript.
+import { FileLockRegistry } from './fs/locks.js';
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
@@ -76,6 +77,8 @@ export class Kernel {
   readonly hart: Hart;
   readonly clock: VirtualClock;
   readonly timers = new TimerQueue();
+  /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
+  readonly fileLocks = new FileLockRegistry();
   readonly trace = new Tracepoints();
   readonly host: HostServices;
   readonly vfs: Vfs;

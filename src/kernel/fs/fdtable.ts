@@ -2,6 +2,7 @@
 // with the close-on-exec flag per descriptor. Shared between CLONE_FILES tasks.
 import { EBADF, EMFILE } from '../errno.js';
 import type { File } from './file.js';
+import { locksRemovePosix } from './locks.js';
 
 export class FdTable {
   files: (File | null)[] = [];
@@ -26,7 +27,7 @@ export class FdTable {
     const old = this.files[fd];
     this.files[fd] = file;
     this.cloexec[fd] = cloexec;
-    old?.put();
+    if (old) { if (old.inode.flctx) locksRemovePosix(old, this); old.put(); }
   }
 
   close(fd: number): number {
@@ -34,6 +35,8 @@ export class FdTable {
     if (!f) return -EBADF;
     this.files[fd] = null;
     this.cloexec[fd] = false;
+    // filp_close: any close by this process drops its POSIX locks on the file.
+    if (f.inode.flctx) locksRemovePosix(f, this);
     f.put();
     return 0;
   }

@@ -3,6 +3,7 @@ import type { Inode } from './inode.js';
 import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { Blocked } from '../syscalls/result.js';
+import { locksRemoveFile } from './locks.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -65,6 +66,8 @@ export class File {
   dirCursor: string[] | null = null;
   /** Epoll interest-list items watching this file: removed when it is released (eventpoll_release). */
   epollLinks: Set<EpollLink> | null = null;
+  /** F_SETOWN/F_SETOWN_EX: who hears SIGIO and lease breaks (f_owner); pid 0 is nobody. */
+  fown: { type: number; pid: number; signum: number } | null = null;
   constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
@@ -74,6 +77,7 @@ export class File {
   put(): void {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
+    if (this.inode.flctx) locksRemoveFile(this);
     closeHook?.(this);
     this.ops.release?.(this);
   }

@@ -1,6 +1,7 @@
 // The inode: one file system object (file, directory, symlink, device, fifo)
 // with its attributes. File systems subclass it and override the operations
 // they support; the defaults answer as Linux does for objects that lack them.
+import type { FileLockContext } from './locks.js';
 import { EACCES, EINVAL, ENOTDIR, EPERM, EIO } from '../errno.js';
 import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
@@ -48,6 +49,8 @@ export abstract class Inode {
   aclDefault: AclEntry[] | null = null;
   /** FS_IOC_GETFLAGS bits (FS_IMMUTABLE_FL, FS_APPEND_FL, ...). */
   iflags = 0;
+  /** The inode's file locks (i_flctx), made on first lock. */
+  flctx: FileLockContext | null = null;
 
   constructor(readonly sb: SuperBlock, mode: number, ino?: number) {
     this.mode = mode;

@@ -18,6 +18,10 @@ import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
 import { vfsIoctl } from '../fs/ioctl.js';
 import type { SyscallArgs } from './args.js';
+import {
+  fcntlLock, fcntlOwner, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+  F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX, F_SETSIG, F_GETSIG,
+} from './locks.js';
 
 const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;
@@ -317,8 +321,7 @@ export function sys_dup3(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return newfd;
 }
 
-const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
-  F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
 export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const fd = a.int(0), cmd = a.int(1);
@@ -338,16 +341,10 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
-    case F_GETLK: {
-      // No other locker exists yet: report the range as unlocked (l_type = F_UNLCK).
-      const lock = a.ulong(2);
-      const b = t.mm.read(lock, 2);
-      if (!b) return -EFAULT;
-      return t.mm.write(lock, new Uint8Array([2, 0])) ? 0 : -EFAULT;
-    }
-    case F_SETLK: case F_SETLKW: return t.mm.read(a.ulong(2), 32) ? 0 : -EFAULT;
-    case F_SETOWN: return 0;
-    case F_GETOWN: return 0;
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+      return fcntlLock(k, t, f, cmd, a.ulong(2));
+    case F_SETOWN: case F_GETOWN: case F_SETOWN_EX: case F_GETOWN_EX: case F_SETSIG: case F_GETSIG:
+      return fcntlOwner(k, t, f, cmd, a);
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: {
       const p = pipeOf(f);
       if (!p) return -EBADF;

@@ -8,6 +8,7 @@ import type { Task } from '../sched/task.js';
 import type { FutexWaiter } from '../futex/core.js';
 import type { KernIpcPerm } from '../ipc/util.js';
 import type { FifoWait } from '../fs/fifo.js';
+import type { FileLock } from '../fs/locks.js';
 
 /**
  * How a caught signal ends the sleep (signal(7)):
@@ -65,7 +66,10 @@ export interface IpcState extends Sleeping { kind: 'ipc'; obj: KernIpcPerm; dead
 /** mq_timedsend, mq_timedreceive: when the wait times out (Infinity without a timeout). */
 export interface MqState extends Sleeping { kind: 'mq'; deadline: number }
 
-export type SyscallState = WaitState | NanosleepState | SigsuspendState | SigtimedwaitState | PollState | EpollState |
+/** flock, fcntl(F_SETLKW/F_OFD_SETLKW): the lock waited behind (deadlock detection follows it; null for flock). */
+export interface FileLockState extends Sleeping { kind: 'filelock'; blocker: FileLock | null }
+
+export type SyscallState = FileLockState | WaitState | NanosleepState | SigsuspendState | SigtimedwaitState | PollState | EpollState |
   FutexState | VforkState | WriteState | TtyReadState | FifoOpenState | IpcState | MqState;
 
 /** Bytes a sleeping write had moved before it slept (returned if a signal ends it). */

@@ -16,6 +16,7 @@ import type { SyscallResult } from './result.js';
 import { NR, type SyscallName } from './nr.js';
 import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
+import { sys_flock } from './locks.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
 import { sys_name_to_handle_at } from './fhandle.js';
 import {
@@ -135,15 +136,14 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   23: implemented('dup', sys_dup),
   24: implemented('dup3', sys_dup3),
   25: partial('fcntl', sys_fcntl,
-    'record locks are not kept: F_SETLK/F_SETLKW always succeed and F_GETLK reports F_UNLCK; OFD locks, ' +
-    'leases, F_NOTIFY and F_SETSIG answer EINVAL; F_SETOWN is accepted and F_GETOWN reads 0 (no SIGIO)'),
+    'F_NOTIFY (dnotify) answers EINVAL; O_ASYNC sends no SIGIO (the owner is kept for leases only)'),
   26: implemented('inotify_init1', sys_inotify_init1),
   27: implemented('inotify_add_watch', sys_inotify_add_watch),
   28: implemented('inotify_rm_watch', sys_inotify_rm_watch),
   29: implemented('ioctl', sys_ioctl),
   30: implemented('ioprio_set', sys_ioprio_set),
   31: implemented('ioprio_get', sys_ioprio_get),
-  32: enosys('flock', 'not implemented yet: no BSD file locks (iptables-legacy and other Debian tools fail to lock)'),
+  32: implemented('flock', sys_flock),
   33: implemented('mknodat', sys_mknodat),
   34: implemented('mkdirat', sys_mkdirat),
   35: implemented('unlinkat', sys_unlinkat),

@@ -18,6 +18,8 @@ import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 import { dirEntry } from './generic.js';
 import { procTtyDrivers } from '../../drivers/tty/console.js';
+import { procLocks } from '../locks.js';
+import { major, minor } from '../special.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm } from '../../ipc/procfs.js';
 
 /** "%lu.%02lu": seconds with hundredths, truncated as Linux does. */
@@ -69,6 +71,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('interrupts', () => interrupts(k)),
     opsEntry(sb, '', 'kmsg', 0o400, () => procKmsgOps(k)),
     f('loadavg', () => loadavg(k)),
+    f('locks', () => procLocks(k.fileLocks, (i) => [major(i.sb.dev), minor(i.sb.dev)])),
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
     symlinkEntry(sb, '', 'net', () => 'self/net'),
