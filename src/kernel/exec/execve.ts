@@ -2,6 +2,8 @@
 // ELF images are mapped the way Linux's binfmt_elf maps them (segments from
 // the file, bss as anonymous memory, the interpreter for dynamic programs),
 // then the stack gets argv, envp and the auxiliary vector.
+import { bprmCaps, parseFileCaps, XATTR_NAME_CAPS } from '../security/commoncap.js';
+import type { Cred } from '../sched/task.js';
 import { ptraceExec } from '../ptrace/ptrace.js';
 import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
@@ -48,6 +50,26 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
   const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
   if (perm < 0) return perm;
   return { path: p, inode, data: fileBytes(inode) };
+}
+
+/**
+ * The credential after exec (bprm_fill_uid, then cap_bprm_creds_from_file): a
+ * set-user-ID or set-group-ID file takes its owner's ids unless no_new_privs,
+ * a nosuid mount or a tracer forbids it; the capability sets follow capabilities(7).
+ */
+const S_ISUID = 0o4000, S_ISGID = 0o2000;
+
+function execCred(t: Task, file: Loaded): { cred: Cred; secure: boolean } {
+  const c = t.cred.clone();
+  const inode = file.inode;
+  if (!t.noNewPrivs && !t.ptrace && !file.path.mnt.flags.includes('nosuid')) {
+    if (inode.mode & S_ISUID) c.euid = inode.uid;
+    // Set-group-ID without group execute marks mandatory locking, never a group change.
+    if ((inode.mode & S_ISGID) && (inode.mode & 0o010)) c.egid = inode.gid;
+  }
+  const fcaps = t.noNewPrivs ? null : parseFileCaps(inode.xattrs?.get(XATTR_NAME_CAPS));
+  const secure = bprmCaps(c, fcaps);
+  return { cred: c, secure };
 }
 
 function mapSource(inode: Inode, path: string): MapSource {
@@ -152,7 +174,8 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   const phdr = phdrAddr(img) + bias;
   const random = new Uint8Array(16);
   k.host.random(random);
-  const cred = t.cred;
+  const { cred: nc, secure } = execCred(t, file);
+  const cred = { cred: nc, secure, uid: nc.uid, euid: nc.euid, gid: nc.gid, egid: nc.egid };
   const auxv: AuxEntry[] = [
     { type: AT.SYSINFO_EHDR, value: vdsoBase },
     { type: AT.MINSIGSTKSZ, value: 2048 },
@@ -169,7 +192,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     { type: AT.EUID, value: cred.euid },
     { type: AT.GID, value: cred.gid },
     { type: AT.EGID, value: cred.egid },
-    { type: AT.SECURE, value: 0 },
+    { type: AT.SECURE, value: cred.secure ? 1 : 0 },
     { type: AT.RSEQ_FEATURE_SIZE, value: RSEQ_FEATURE_SIZE },
     { type: AT.RSEQ_ALIGN, value: RSEQ_ALIGN },
   ];
@@ -180,6 +203,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   mm.argStart = layout.argStart; mm.argEnd = layout.argEnd; mm.envStart = layout.envStart; mm.envEnd = layout.envEnd;
 
   // Point of no return: the other threads die, the old image goes away.
+  t.cred = cred.cred;
   deThread(k, t);
   mmRelease(k, t);
   const old = t.mm;

@@ -21,7 +21,13 @@ export const isReg = (m: number) => (m & S_IFMT) === S_IFREG;
 export const isLnk = (m: number) => (m & S_IFMT) === S_IFLNK;
 
 /** Credentials as the VFS sees them (fsuid/fsgid decide access). */
-export interface FsCred { fsuid: number; fsgid: number; groups: number[] }
+/** Who asks, for permission checks; capEff is the effective capability set (absent: fsuid 0 has them all). */
+export interface FsCred { fsuid: number; fsgid: number; groups: number[]; capEff?: bigint }
+
+/** Whether an FsCred holds a capability (capable(), for callers that pass ids alone). */
+export function fsCapable(cred: FsCred, cap: number): boolean {
+  return cred.capEff === undefined ? cred.fsuid === 0 : (cred.capEff & (1n << BigInt(cap))) !== 0n;
+}
 
 /** d_type values of getdents64. */
 export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
@@ -92,15 +98,17 @@ export abstract class Inode {
   /** Linux's generic_permission. mask: 4 read, 2 write, 1 exec/search. */
   permission(mask: number, cred: FsCred): number {
     const mode = this.mode;
-    if (cred.fsuid === 0) {
-      // CAP_DAC_OVERRIDE: everything but executing a file with no x bit at all.
-      if ((mask & 1) && !isDir(mode) && !(mode & 0o111)) return -EACCES;
-      return 0;
-    }
     let bits: number;
     if (cred.fsuid === this.uid) bits = mode >> 6;
     else if (cred.fsgid === this.gid || cred.groups.includes(this.gid)) bits = mode >> 3;
     else bits = mode;
-    return (bits & mask & 7) === (mask & 7) ? 0 : -EACCES;
+    const want = mask & 7;
+    if ((bits & want) === want) return 0;
+    // CAP_DAC_OVERRIDE: everything on a directory; on a file, all but executing one with no x bit at all.
+    if (fsCapable(cred, 1 /* CAP_DAC_OVERRIDE */) && (isDir(mode) || !(mask & 1) || (mode & 0o111))) return 0;
+    // CAP_DAC_READ_SEARCH: reading files, reading and searching directories.
+    if (fsCapable(cred, 2 /* CAP_DAC_READ_SEARCH */) && (want === 4 || (isDir(mode) && !(mask & 2)))) return 0;
+    return -EACCES;
   }
+
 }

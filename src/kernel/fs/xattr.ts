@@ -2,7 +2,7 @@
 // handlers): the namespace permission rules, handler lookup by prefix, and
 // the in-memory store of file systems that keep xattrs (simple_xattrs).
 import { EEXIST, EINVAL, ENODATA, EOPNOTSUPP, EPERM } from '../errno.js';
-import { isDir, isReg, S_ISVTX, type FsCred, type Inode } from './inode.js';
+import { isDir, isReg, S_ISVTX, type FsCred, type Inode, fsCapable } from './inode.js';
 import { aclType, aclFromXattr, getAcl, setAcl, XATTR_NAME_POSIX_ACL_ACCESS, XATTR_NAME_POSIX_ACL_DEFAULT } from './posix_acl.js';
 
 export const XATTR_CREATE = 1, XATTR_REPLACE = 2;
@@ -26,7 +26,7 @@ function permission(inode: Inode, name: string, mask: number, cred: XattrCred): 
   if (name.startsWith('user.')) {
     if (!isReg(inode.mode) && !isDir(inode.mode)) return (mask & MAY_WRITE) ? -EPERM : -ENODATA;
     // In a sticky directory only the owner writes attributes.
-    if (isDir(inode.mode) && (inode.mode & S_ISVTX) && (mask & MAY_WRITE) && cred.fsuid !== 0 && cred.fsuid !== inode.uid) return -EPERM;
+    if (isDir(inode.mode) && (inode.mode & S_ISVTX) && (mask & MAY_WRITE) && !fsCapable(cred, 3 /* CAP_FOWNER */) && cred.fsuid !== inode.uid) return -EPERM;
   }
   return inode.permission(mask === MAY_READ ? 4 : 2, cred);
 }

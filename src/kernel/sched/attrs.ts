@@ -31,7 +31,6 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
   child.noNewPrivs = parent.noNewPrivs;
   child.timerSlack = parent.timerSlack;
   child.defaultTimerSlack = parent.timerSlack;
-  child.capAmbient = parent.capAmbient;
 }
 
 /** task_prio, the priority field of /proc/PID/stat: 20 + nice, -1 - rt_priority, or -101 (deadline). */

@@ -1,6 +1,7 @@
 // A task: one schedulable thread of execution (Linux's task_struct). Tasks of
 // one process share a ThreadGroup; address space, files, fs and signal
 // handlers are separate objects that clone() may share.
+import { CAP_FULL_SET } from '../security/commoncap.js';
 import { CpuContext } from './context.js';
 import type { Mm } from '../mm/mm.js';
 import type { FdTable } from '../fs/fdtable.js';
@@ -17,13 +18,24 @@ import type { SyscallState } from '../syscalls/restart.js';
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
 
 export class Cred {
+  /** The capability sets (capabilities(7)); a new credential is root's: all but the inheritable and ambient. */
+  capInh = 0n;
+  capPrm = CAP_FULL_SET;
+  capEff = CAP_FULL_SET;
+  capBnd = CAP_FULL_SET;
+  capAmb = 0n;
+  /** SECBIT_* flags and their locks (prctl PR_SET_SECUREBITS, PR_SET_KEEPCAPS). */
+  securebits = 0;
   constructor(
     public uid = 0, public gid = 0, public euid = 0, public egid = 0,
     public suid = 0, public sgid = 0, public fsuid = 0, public fsgid = 0,
     public groups: number[] = [],
   ) {}
   clone(): Cred {
-    return new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
+    const c = new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
+    c.capInh = this.capInh; c.capPrm = this.capPrm; c.capEff = this.capEff; c.capBnd = this.capBnd; c.capAmb = this.capAmb;
+    c.securebits = this.securebits;
+    return c;
   }
 }
 
@@ -91,8 +103,6 @@ export class Task implements Sleeper, IoWaiter {
   /** PR_SET_TIMERSLACK, in ns; the default is what a new task inherits. */
   timerSlack = 50000;
   defaultTimerSlack = 50000;
-  /** PR_CAP_AMBIENT's set (bit per capability). */
-  capAmbient = 0n;
   /** Page faults this task took (min_flt, maj_flt). */
   minFlt = 0;
   majFlt = 0;

@@ -1,4 +1,5 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
+import { capable, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -364,7 +365,7 @@ export function pipeLimits(k: Kernel): PipeLimits {
   return { maxSize: pipeMaxSize.get(k), userPagesSoft: pipeUserPagesSoft.get(k), userPagesHard: pipeUserPagesHard.get(k), book };
 }
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
-export function pipeOwner(t: Task) { return { uid: t.cred.uid, privileged: t.cred.euid === 0 }; }
+export function pipeOwner(t: Task) { return { uid: t.cred.uid, privileged: capable(t.cred, CAP_SYS_RESOURCE) || capable(t.cred, CAP_SYS_ADMIN) }; }
 
 export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const addr = a.ulong(0), flags = a.int(1);

@@ -1,4 +1,5 @@
 // Names and attributes: the stat family, directories, links, permissions, times.
+import { capable, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
@@ -178,7 +179,7 @@ function mayModifyDir(t: Task, dir: Path): number {
   return dir.dentry.inode.permission(3, cred(t));
 }
 function stickyOk(t: Task, dir: Inode, victim: Inode): boolean {
-  if (!(dir.mode & S_ISVTX) || t.cred.fsuid === 0) return true;
+  if (!(dir.mode & S_ISVTX) || capable(t.cred, CAP_FOWNER)) return true;
   return victim.uid === t.cred.fsuid || dir.uid === t.cred.fsuid;
 }
 
@@ -203,7 +204,7 @@ export function sys_mknodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let mode = a.int(2);
   const type = mode & S_IFMT;
   if (type === 0) mode |= S_IFREG;
-  if ((type === S_IFCHR || type === S_IFBLK) && t.cred.euid !== 0) return -EPERM;
+  if ((type === S_IFCHR || type === S_IFBLK) && !capable(t.cred, CAP_MKNOD)) return -EPERM;
   if (type === S_IFDIR || type === S_IFLNK) return -EINVAL;
   const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
@@ -341,10 +342,13 @@ export function sys_fchdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return f ? setCwd(t, f.path) : -EBADF;
 }
 export function sys_chroot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (t.cred.euid !== 0) return -EPERM;
   const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
   if (!isDir(p.dentry.inode.mode)) return -ENOTDIR;
+  // Search permission on the new root first (EACCES), then the capability (EPERM), as Linux's chroot.
+  const perm = p.dentry.inode.permission(1, t.cred);
+  if (perm < 0) return perm;
+  if (!capable(t.cred, CAP_SYS_CHROOT)) return -EPERM;
   t.fs.root = p;
   return 0;
 }
@@ -359,11 +363,11 @@ export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 function chmod(t: Task, i: Inode, p: Path, mode: number): number {
-  if (t.cred.fsuid !== 0 && t.cred.fsuid !== i.uid) return -EPERM;
   if (p.mnt.flags.includes('ro')) return -EROFS;
+  if (!capable(t.cred, CAP_FOWNER) && t.cred.fsuid !== i.uid) return -EPERM;
   mode &= 0o7777;
   // A non-member may not set the group's setgid bit.
-  if (t.cred.fsuid !== 0 && (mode & S_ISGID) && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
+  if (!capable(t.cred, CAP_FSETID) && (mode & S_ISGID) && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
   i.mode = (i.mode & S_IFMT) | mode;
   i.touchC();
   fsnotifyChange(p.dentry, IN_ATTRIB);
@@ -378,10 +382,12 @@ export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return f ? chmod(t, f.inode, f.path, a.int(1)) : -EBADF;
 }
 
-function chown(t: Task, i: Inode, uid: number, gid: number): number {
-  const root = t.cred.fsuid === 0;
+function chown(t: Task, i: Inode, uid: number, gid: number, ro = false): number {
+  if (ro) return -EROFS;
+  const root = capable(t.cred, CAP_CHOWN);
   if (uid !== -1 && uid !== i.uid && !root) return -EPERM;
-  if (gid !== -1 && gid !== i.gid && !root && !(t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid)))) return -EPERM;
+  // Without CAP_CHOWN, the owner may only change the group to one of its own (uid unchanged).
+  if (gid !== -1 && gid !== i.gid && !root && !((uid === -1 || uid === i.uid) && (t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid))))) return -EPERM;
   if (uid !== -1) i.uid = uid >>> 0;
   if (gid !== -1) i.gid = gid >>> 0;
   // Changing owners drops setuid/setgid on non-directories.
@@ -394,11 +400,11 @@ function chown(t: Task, i: Inode, uid: number, gid: number): number {
 export function sys_fchownat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(4);
   const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
-  return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3)), p, IN_ATTRIB);
+  return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3), p.mnt.flags.includes('ro')), p, IN_ATTRIB);
 }
 export function sys_fchown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = t.files.get(a.int(0));
-  return f ? notified(chown(t, f.inode, a.int(1), a.int(2)), f.path, IN_ATTRIB) : -EBADF;
+  return f ? notified(chown(t, f.inode, a.int(1), a.int(2), f.path.mnt.flags.includes('ro')), f.path, IN_ATTRIB) : -EBADF;
 }
 
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
@@ -413,7 +419,7 @@ export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   const i = p.dentry.inode;
   const cur = now();
   let times: ({ sec: number; nsec: number } | null)[] = [cur, cur];
-  const owner = t.cred.fsuid === 0 || t.cred.fsuid === i.uid;
+  const owner = capable(t.cred, CAP_FOWNER) || t.cred.fsuid === i.uid;
   if (tsAddr) {
     const b = t.mm.read(tsAddr, 32);
     if (!b) return -EFAULT;

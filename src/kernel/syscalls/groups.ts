@@ -1,4 +1,5 @@
 // Supplementary group IDs: getgroups(2), setgroups(2) (kernel/groups.c).
+import { capable, CAP_SETGID } from '../security/commoncap.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { StructWriter } from './uaccess.js';
 import type { Kernel } from '../kernel.js';
@@ -18,7 +19,7 @@ export function sys_getgroups(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_setgroups(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (t.cred.euid !== 0) return -EPERM;
+  if (!capable(t.cred, CAP_SETGID)) return -EPERM;
   const n = a.int(0);
   if (n < 0 || n > 65536) return -EINVAL;
   const b = n ? t.mm.read(a.ulong(1), n * 4) : new Uint8Array(0);

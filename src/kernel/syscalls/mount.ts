@@ -1,4 +1,5 @@
 // mount(2), umount2(2) and pivot_root(2).
+import { capable, CAP_SYS_ADMIN } from '../security/commoncap.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { userPath } from './uaccess.js';
@@ -26,7 +27,7 @@ export function sys_mount(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const target = k.vfs.resolve(t, -100, dir, true);
   if (typeof target === 'number') return target;
   const flags = a.ulong(3) >>> 0;
-  return pathMount(k, t.cred.euid === 0, target, { source: source ?? 'none', type, flags, data: data ?? '' },
+  return pathMount(k, capable(t.cred, CAP_SYS_ADMIN), target, { source: source ?? 'none', type, flags, data: data ?? '' },
     () => (source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true)));
 }
 
@@ -37,10 +38,10 @@ export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (typeof dir === 'number') return dir;
   const target = k.vfs.resolve(t, -100, dir, !(flags & UMOUNT_NOFOLLOW));
   if (typeof target === 'number') return target;
-  return pathUmount(k, t.cred.euid === 0, target, flags, t.fs.root);
+  return pathUmount(k, capable(t.cred, CAP_SYS_ADMIN), target, flags, t.fs.root);
 }
 
 // Not supported yet: a root switch answers as for a new root that is not a mount point.
 export function sys_pivot_root(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  return t.cred.euid === 0 ? -EINVAL : -EPERM;
+  return capable(t.cred, CAP_SYS_ADMIN) ? -EINVAL : -EPERM;
 }

@@ -1,4 +1,5 @@
 // Processes: clone/fork/vfork, execve, exit, wait, set_tid_address and personality.
+import { capable, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { BLOCKED, NORETURN, type Blocked, type SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
@@ -46,7 +47,7 @@ export function doClone(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
     if ((f & CLONE_PIDFD) && (f & CLONE_THREAD)) return -EINVAL;
     // fork: RLIMIT_NPROC caps the user's tasks; root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt.
     const lim = t.tg.rlimits[RLIMIT_NPROC][0];
-    if (t.cred.uid !== 0 && t.cred.euid !== 0 && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
+    if (!capable(t.cred, CAP_SYS_RESOURCE) && !capable(t.cred, CAP_SYS_ADMIN) && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
   }
   return doCloneChecked(k, t, ca);
 }
@@ -155,7 +156,7 @@ export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (setTidSize > 32n || (setTidSize && !big(64))) return -EINVAL;
   if (setTidSize) {
     // Choosing the new pid (set_tid) needs CAP_SYS_ADMIN; a pid in use is EEXIST.
-    if (t.cred.euid !== 0) return -EPERM;
+    if (!capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
     const want = Number(t.mm.readU32(u(64)) ?? 0);
     if (want <= 0) return -EINVAL;
     if (k.tasks.has(want) || k.groups.has(want)) return -EEXIST;

@@ -2,6 +2,7 @@
 // then the command. Power-off, halt and restart stop the machine (the host
 // decides what a restart means: `tuxglass boot` boots a fresh machine from
 // the same initramfs); CAD_ON/CAD_OFF set what Ctrl-Alt-Del does.
+import { capable, CAP_SYS_BOOT } from '../security/commoncap.js';
 import type { Kernel, Shutdown } from '../kernel.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { KERN_EMERG } from '../printk.js';
@@ -26,7 +27,7 @@ export function machineShutdown(k: Kernel, how: Shutdown, restartCmd?: string): 
 }
 
 export function sys_reboot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (t.cred.euid !== 0) return -EPERM;
+  if (!capable(t.cred, CAP_SYS_BOOT)) return -EPERM;
   const magic1 = a.int(0) >>> 0, magic2 = a.int(1) >>> 0, cmd = a.int(2) >>> 0;
   if (magic1 !== LINUX_REBOOT_MAGIC1 || !MAGIC2.includes(magic2)) return -EINVAL;
   switch (cmd) {

@@ -3,6 +3,7 @@
 // task with Linux's validation and permission rules (kernel/sys.c,
 // kernel/sched/syscalls.c, block/ioprio.c). Changes go through the run
 // queue (sched/core.ts) so the task moves class or re-weights at once.
+import { capable, CAP_SYS_NICE } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { E2BIG, EACCES, EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
@@ -21,7 +22,7 @@ const SCHED_RESET_ON_FORK = 0x40000000;
 const MAX_RT_PRIO = 100;
 
 /** CAP_SYS_NICE: root has every capability in this kernel. */
-const capNice = (t: Task) => t.cred.euid === 0;
+const capNice = (t: Task) => capable(t.cred, CAP_SYS_NICE);
 
 const isRt = (p: number) => p === SCHED_FIFO || p === SCHED_RR;
 const isFair = (p: number) => p === SCHED_NORMAL || p === SCHED_BATCH || p === SCHED_IDLE;

@@ -1,4 +1,5 @@
 // Signal system calls: sigaction, masks, kill, sigreturn, sigaltstack, sigsuspend.
+import { capable, CAP_KILL } from '../security/commoncap.js';
 import { BLOCKED, NORETURN, type SyscallResult } from './result.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
@@ -116,7 +117,7 @@ export function sys_sigaltstack(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
 
 export function canSignal(sender: Task, target: Task, sig: number): boolean {
   const c = sender.cred, tc = target.cred;
-  if (c.euid === 0) return true;
+  if (capable(c, CAP_KILL)) return true;
   if (c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid) return true;
   return sig === 18 && sender.tg.sid === target.tg.sid;
 }

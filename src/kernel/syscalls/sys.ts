@@ -12,6 +12,10 @@ import { rusage } from '../sched/rusage.js';
 import { UTS_RELEASE, UTS_VERSION, UTS_MACHINE } from '../version.js';
 import { groupUsage } from '../sched/cputime.js';
 import type { SyscallArgs } from './args.js';
+import {
+  CAP_SETGID, CAP_SETPCAP, CAP_SETUID, SECBIT_KEEP_CAPS, SECURE_ALL_BITS, SECURE_ALL_LOCKS, SECURE_KEEP_CAPS,
+  SECURE_NO_CAP_AMBIENT_RAISE, capBit, issecure, capValid, capable, fixSetfsuid, fixSetuid,
+} from '../security/commoncap.js';
 import type { SyscallResult } from './result.js';
 
 export function sys_getuid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
@@ -35,15 +39,32 @@ export function sys_getresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 const NOCHG = 0xffffffff;
-/** setresuid with Linux's rules: unprivileged tasks may only pick among their current ids. */
+const capId = (t: Task, which: 'u' | 'g') => capable(t.cred, which === 'u' ? CAP_SETUID : CAP_SETGID);
+
+/** Set the real, effective and saved ids (fsid follows the effective one), with the capability fix-ups of a uid change. */
+function apply(t: Task, which: 'u' | 'g', r: number, e: number, s: number): void {
+  const c = t.cred;
+  if (which === 'u') {
+    const old = { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid };
+    if (r !== NOCHG) c.uid = r;
+    if (e !== NOCHG) c.euid = e;
+    if (s !== NOCHG) c.suid = s;
+    c.fsuid = c.euid;
+    fixSetuid(c, old);
+  } else {
+    if (r !== NOCHG) c.gid = r;
+    if (e !== NOCHG) c.egid = e;
+    if (s !== NOCHG) c.sgid = s;
+    c.fsgid = c.egid;
+  }
+}
+
+/** setresuid with Linux's rules: without CAP_SETUID (CAP_SETGID) a task may only pick among its current ids. */
 function setres(t: Task, which: 'u' | 'g', r: number, e: number, s: number): number {
   const c = t.cred;
   const cur = which === 'u' ? [c.uid, c.euid, c.suid] : [c.gid, c.egid, c.sgid];
-  const priv = c.euid === 0;
-  for (const v of [r, e, s]) if (v !== NOCHG && !priv && !cur.includes(v)) return -EPERM;
-  const nr = r === NOCHG ? cur[0] : r, ne = e === NOCHG ? cur[1] : e, ns = s === NOCHG ? cur[2] : s;
-  if (which === 'u') { c.uid = nr; c.euid = ne; c.suid = ns; c.fsuid = ne; }
-  else { c.gid = nr; c.egid = ne; c.sgid = ns; c.fsgid = ne; }
+  if (!capId(t, which)) for (const v of [r, e, s]) if (v !== NOCHG && !cur.includes(v)) return -EPERM;
+  apply(t, which, r, e, s);
   return 0;
 }
 const u32 = (a: SyscallArgs, i: number) => a.ulong(i) >>> 0 === 0xffffffff ? NOCHG : a.int(i) >>> 0;
@@ -53,50 +74,43 @@ export function sys_setresuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 export function sys_setresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return setres(t, 'g', u32(a, 0), u32(a, 1), u32(a, 2));
 }
-export function sys_setuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const id = a.int(0) >>> 0;
-  if (t.cred.euid === 0) return setres(t, 'u', id, id, id);
-  if (id !== t.cred.uid && id !== t.cred.suid) return -EPERM;
-  return setres(t, 'u', NOCHG, id, NOCHG);
-}
-export function sys_setgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const id = a.int(0) >>> 0;
-  if (t.cred.euid === 0) return setres(t, 'g', id, id, id);
-  if (id !== t.cred.gid && id !== t.cred.sgid) return -EPERM;
-  return setres(t, 'g', NOCHG, id, NOCHG);
-}
-export function sys_setreuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const r = u32(a, 0), e = u32(a, 1), c = t.cred;
-  if (c.euid !== 0) {
-    if (r !== NOCHG && r !== c.uid && r !== c.euid) return -EPERM;
-    if (e !== NOCHG && e !== c.uid && e !== c.euid && e !== c.suid) return -EPERM;
-  }
-  const ns = r !== NOCHG || (e !== NOCHG && e !== c.uid) ? (e !== NOCHG ? e : c.euid) : c.suid;
-  const save = c.euid; c.euid = 0;
-  const res = setres(t, 'u', r, e, ns);
-  if (res < 0) c.euid = save;
-  return res;
-}
-export function sys_setregid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const r = u32(a, 0), e = u32(a, 1), c = t.cred;
-  if (c.euid !== 0) {
-    if (r !== NOCHG && r !== c.gid && r !== c.egid) return -EPERM;
-    if (e !== NOCHG && e !== c.gid && e !== c.egid && e !== c.sgid) return -EPERM;
-  }
-  const ns = r !== NOCHG || (e !== NOCHG && e !== c.gid) ? (e !== NOCHG ? e : c.egid) : c.sgid;
-  if (r !== NOCHG) c.gid = r;
-  if (e !== NOCHG) { c.egid = e; c.fsgid = e; }
-  c.sgid = ns;
+/** setuid/setgid: with the capability, all three ids; without, the effective one, to the real or saved id. */
+function setOne(t: Task, which: 'u' | 'g', id: number): number {
+  const c = t.cred;
+  if (capId(t, which)) { apply(t, which, id, id, id); return 0; }
+  if (id !== (which === 'u' ? c.uid : c.gid) && id !== (which === 'u' ? c.suid : c.sgid)) return -EPERM;
+  apply(t, which, NOCHG, id, NOCHG);
   return 0;
 }
+export function sys_setuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setOne(t, 'u', a.int(0) >>> 0); }
+export function sys_setgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setOne(t, 'g', a.int(0) >>> 0); }
+
+/** setreuid/setregid: the saved id follows the new effective one when the real id is set or the effective one leaves it. */
+function setre(t: Task, which: 'u' | 'g', r: number, e: number): number {
+  const c = t.cred;
+  const [ru, eu, su] = which === 'u' ? [c.uid, c.euid, c.suid] : [c.gid, c.egid, c.sgid];
+  if (!capId(t, which)) {
+    if (r !== NOCHG && r !== ru && r !== eu) return -EPERM;
+    if (e !== NOCHG && e !== ru && e !== eu && e !== su) return -EPERM;
+  }
+  const ns = r !== NOCHG || (e !== NOCHG && e !== ru) ? (e !== NOCHG ? e : eu) : NOCHG;
+  apply(t, which, r, e, ns);
+  return 0;
+}
+export function sys_setreuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setre(t, 'u', u32(a, 0), u32(a, 1)); }
+export function sys_setregid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setre(t, 'g', u32(a, 0), u32(a, 1)); }
+
 export function sys_setfsuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const old = t.cred.fsuid, id = a.int(0) >>> 0, c = t.cred;
-  if (c.euid === 0 || [c.uid, c.euid, c.suid, c.fsuid].includes(id)) c.fsuid = id;
+  const c = t.cred, old = c.fsuid, id = a.int(0) >>> 0;
+  if (id !== NOCHG && (capable(c, CAP_SETUID) || [c.uid, c.euid, c.suid, c.fsuid].includes(id))) {
+    c.fsuid = id;
+    fixSetfsuid(c, old);
+  }
   return old;
 }
 export function sys_setfsgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const old = t.cred.fsgid, id = a.int(0) >>> 0, c = t.cred;
-  if (c.euid === 0 || [c.gid, c.egid, c.sgid, c.fsgid].includes(id)) c.fsgid = id;
+  const c = t.cred, old = c.fsgid, id = a.int(0) >>> 0;
+  if (id !== NOCHG && (capable(c, CAP_SETGID) || [c.gid, c.egid, c.sgid, c.fsgid].includes(id))) c.fsgid = id;
   return old;
 }
 
@@ -188,9 +202,7 @@ const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DU
   PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40, PR_SET_THP_DISABLE = 41,
   PR_GET_THP_DISABLE = 42, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41, PR_SET_PTRACER = 0x59616d61;
 const PR_CAP_AMBIENT_IS_SET = 1, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_LOWER = 3, PR_CAP_AMBIENT_CLEAR_ALL = 4;
-/** CAP_LAST_CAP in 6.12 (CAP_CHECKPOINT_RESTORE). */
-const CAP_LAST_CAP = 40;
-const keepCaps = new WeakSet<Task>();
+const PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
 
 export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const op = a.int(0), a2 = a.ulong(1), a3 = a.ulong(2), a4 = a.ulong(3), a5 = a.ulong(4);
@@ -223,10 +235,27 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, t.pdeathSig) ? 0 : -EFAULT;
     case PR_GET_DUMPABLE: return t.mm.dumpable;
     case PR_SET_DUMPABLE: if (a2 !== 0 && a2 !== 1) return -EINVAL; t.mm.dumpable = a2; return 0;
-    case PR_GET_KEEPCAPS: return keepCaps.has(t) ? 1 : 0;
-    case PR_SET_KEEPCAPS: if (a2 > 1) return -EINVAL; if (a2) keepCaps.add(t); else keepCaps.delete(t); return 0;
-    case PR_CAPBSET_READ: return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
-    case PR_GET_SECUREBITS: return 0;
+    case PR_GET_KEEPCAPS: return issecure(t.cred, SECURE_KEEP_CAPS) ? 1 : 0;
+    case PR_SET_KEEPCAPS:
+      if (a2 > 1) return -EINVAL;
+      if (issecure(t.cred, SECURE_KEEP_CAPS + 1)) return -EPERM;
+      t.cred.securebits = a2 ? t.cred.securebits | SECBIT_KEEP_CAPS : t.cred.securebits & ~SECBIT_KEEP_CAPS;
+      return 0;
+    case PR_CAPBSET_READ: return capValid(a2) ? ((t.cred.capBnd & capBit(a2)) ? 1 : 0) : -EINVAL;
+    case PR_CAPBSET_DROP:
+      if (!capable(t.cred, CAP_SETPCAP)) return -EPERM;
+      if (!capValid(a2)) return -EINVAL;
+      t.cred.capBnd &= ~capBit(a2);
+      return 0;
+    case PR_GET_SECUREBITS: return t.cred.securebits;
+    case PR_SET_SECUREBITS: {
+      const old = t.cred.securebits;
+      // A locked bit may not change, a lock may not be released, unknown bits and the lack of CAP_SETPCAP are EPERM.
+      if ((((old & SECURE_ALL_LOCKS) >> 1) & (old ^ a2)) || (old & SECURE_ALL_LOCKS & ~a2)
+        || (a2 > 0xffffffff || (a2 & ~(SECURE_ALL_LOCKS | SECURE_ALL_BITS))) || !capable(t.cred, CAP_SETPCAP)) return -EPERM;
+      t.cred.securebits = a2;
+      return 0;
+    }
     case PR_SET_TIMERSLACK:
       // Real-time tasks keep a zero slack: the call is accepted and changes nothing.
       if (t.policy === 1 || t.policy === 2 || t.policy === 6) return 0;
@@ -246,18 +275,21 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case PR_SET_THP_DISABLE: if (a3 || a4 || a5) return -EINVAL; t.mm.thpDisable = a2 !== 0; return 0;
     case PR_GET_THP_DISABLE: if (a2 || a3 || a4 || a5) return -EINVAL; return t.mm.thpDisable ? 1 : 0;
     case PR_CAP_AMBIENT: {
+      const c = t.cred;
       if (a2 === PR_CAP_AMBIENT_CLEAR_ALL) {
         if (a3 || a4 || a5) return -EINVAL;
-        t.capAmbient = 0n;
+        c.capAmb = 0n;
         return 0;
       }
-      if (a3 > CAP_LAST_CAP || a4 || a5) return -EINVAL;
-      const bit = 1n << BigInt(a3);
-      if (a2 === PR_CAP_AMBIENT_IS_SET) return (t.capAmbient & bit) ? 1 : 0;
-      if (a2 === PR_CAP_AMBIENT_LOWER) { t.capAmbient &= ~bit; return 0; }
-      // Raising needs the capability permitted and inheritable; nothing is inheritable here (CapInh 0).
-      if (a2 === PR_CAP_AMBIENT_RAISE) return -EPERM;
-      return -EINVAL;
+      if (!capValid(a3) || a4 || a5) return -EINVAL;
+      const bit = capBit(a3);
+      if (a2 === PR_CAP_AMBIENT_IS_SET) return (c.capAmb & bit) ? 1 : 0;
+      if (a2 === PR_CAP_AMBIENT_LOWER) { c.capAmb &= ~bit; return 0; }
+      if (a2 !== PR_CAP_AMBIENT_RAISE) return -EINVAL;
+      // Only what is both permitted and inheritable may become ambient, and SECBIT_NO_CAP_AMBIENT_RAISE forbids it.
+      if (!(c.capPrm & bit) || !(c.capInh & bit) || issecure(c, SECURE_NO_CAP_AMBIENT_RAISE)) return -EPERM;
+      c.capAmb |= bit;
+      return 0;
     }
     case PR_SET_VMA: return 0;
     default: return -EINVAL;

@@ -1,6 +1,7 @@
 // /proc/PID/stat and /proc/PID/status in the text Linux 6.12's
 // fs/proc/array.c prints (do_task_stat, proc_pid_status): ps, top and pgrep
 // parse these field by field.
+import { capHex } from '../../security/commoncap.js';
 import { groupUsage } from '../../sched/cputime.js';
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
@@ -89,7 +90,6 @@ const escapeComm = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
 const sigset = (s: bigint) => (s & 0xffffffffffffffffn).toString(16).padStart(16, '0');
 
 /** Capabilities: all of 6.12's 41 (CAP_LAST_CAP 40) for root, none otherwise. */
-const CAP_FULL = '000001ffffffffff', CAP_NONE = '0000000000000000';
 
 /** Linux starts an fd table at 64 slots (BITS_PER_LONG) and doubles it. */
 function maxFds(n: number): number {
@@ -125,13 +125,12 @@ export function taskStatus(t: Task, ncpus: number): string {
     // riscv has no pointer tagging in 6.12: mm_untag_mask is all ones.
     s += `untag_mask:\t0xffffffffffffffff\n`;
   }
-  const root = c.euid === 0;
   s += `Threads:\t${visibleThreads(tg).length}\n`
     + `SigQ:\t${t.pendingInfo.length + tg.pendingInfo.length}/${tg.rlimits[RLIMIT_SIGPENDING][0]}\n`
     + `SigPnd:\t${sigset(t.pending)}\nShdPnd:\t${sigset(tg.pending)}\nSigBlk:\t${sigset(t.blocked)}\n`
     + `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cat)}\n`
-    + `CapInh:\t${CAP_NONE}\nCapPrm:\t${root ? CAP_FULL : CAP_NONE}\nCapEff:\t${root ? CAP_FULL : CAP_NONE}\n`
-    + `CapBnd:\t${CAP_FULL}\nCapAmb:\t${t.capAmbient.toString(16).padStart(16, '0')}\n`
+    + `CapInh:\t${capHex(c.capInh)}\nCapPrm:\t${capHex(c.capPrm)}\nCapEff:\t${capHex(c.capEff)}\n`
+    + `CapBnd:\t${capHex(c.capBnd)}\nCapAmb:\t${capHex(c.capAmb)}\n`
     + `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}\nSeccomp:\t0\nSeccomp_filters:\t0\n`
     // riscv's arch_prctl_spec_ctrl_get is the generic -EINVAL one.
     + `Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n`
