@@ -1,5 +1,5 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
-import { capable, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
+import { capable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -28,6 +28,20 @@ const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;
 
 export function nofile(t: Task): number { return Number(t.tg.rlimits[RLIMIT_NOFILE][0]); }
+
+/**
+ * file_remove_privs: a write by a task without CAP_FSETID clears the
+ * set-user-ID bit, and the set-group-ID bit where group execute is set.
+ */
+function fileRemovePrivs(t: Task, f: File): void {
+  const mode = f.inode.mode;
+  if (!(mode & 0o6000) || !isReg(mode)) return;
+  let kill = mode & 0o4000;
+  if ((mode & 0o2000) && (mode & 0o010)) kill |= 0o2000;
+  if (!kill || capable(t.cred, CAP_FSETID)) return;
+  f.inode.mode &= ~kill;
+  f.inode.touchC();
+}
 
 export function installFile(t: Task, f: File, cloexec: boolean, min = 0): number {
   const fd = t.files.alloc(f, cloexec, min, nofile(t));
@@ -112,6 +126,7 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
   len = Math.min(len, MAX_RW);
   if (len === 0) return 0;
   let total = t.sys?.kind === 'write' ? t.sys.progress : 0;
+  if (total === 0) fileRemovePrivs(t, f);
   const seekable = !f.ops.stream;
   while (total < len) {
     const want = Math.min(len - total, CHUNK);
