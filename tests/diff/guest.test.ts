@@ -8,7 +8,7 @@ import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js'
 const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'isa_bitmanip', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
   'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents',
-  'ipc_epoll', 'ipc_unix', 'tty_ldisc', 'tty_job', 'sys_orphan'];
+  'ipc_epoll', 'ipc_unix', 'tty_ldisc', 'tty_job', 'sys_orphan', 'sys_locks'];
 
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('guest');
@@ -37,6 +37,8 @@ const cases: DiffCase[] = [
   prog('sys_dirs', '/tmp/sys_dirs', [], { stdout: /rmdir\("sub"\) = -1 ENOTEMPTY\n/ }),
   prog('sys_stat', '/tmp/sys_stat', [], { stdout: /stat \/dev\/null: mode=020666 size=0 nlink=1 uid=0 gid=0 rdev=1:3\n/ }),
   prog('sys_fcntl', '/tmp/sys_fcntl', [], { stdout: /after exec fd 10: open\nafter exec fd 22: closed\n/ }),
+  // flock, POSIX and OFD locks between processes: F_GETLK's answers, split and merge, EDEADLK, EINTR.
+  prog('sys_locks', '/tmp/sys_locks', [], { stdout: /setlk\(fd, F_SETLKW, F_WRLCK, 3, 1\) = -1 EDEADLK\n(.*\n)*child GETLK merged: F_WRLCK start=0 len=8 pid=parent\n(.*\n)*done\n$/ }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   prog('sys_misc', '/tmp/sys_misc', [], { stdout: /sysname=Linux machine=riscv64\n/ }),
   // It ends by killing itself with SIGTERM.
