@@ -1,6 +1,7 @@
 // The kernel: owns the simulated RAM, the hart, the task table and the file
 // system tree, and runs the loop that executes user code and handles every
 // trap (system calls, page faults, illegal instructions) in TypeScript.
+import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
@@ -467,6 +468,7 @@ export class Kernel {
       this.stats.modeSwitches++;
       rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
       rq.tick();
+      runPosixCpuTimers(this, t);
       if (this.runqueues.length > 1) loadBalance(this, rq);
     }
     if (t.state !== 'R') this.dequeue(t);

@@ -137,6 +137,8 @@ export function dequeue(t: Task, mask = ~t.blocked): SigInfo | null {
   else i = list.findIndex((x) => x.signo === sig);
   const info = i >= 0 ? list.splice(i, 1)[0]! : { signo: sig, code: 0 };
   if (sig < 32 || !list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
+  // A POSIX timer's signal, taken: the timer re-arms and counts its overrun (posixtimer_rearm).
+  info.rearm?.();
   return info;
 }
 

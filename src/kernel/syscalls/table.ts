@@ -87,6 +87,9 @@ import { sys_msgget, sys_msgctl, sys_msgrcv, sys_msgsnd } from '../ipc/msg.js';
 import { sys_semget, sys_semctl, sys_semtimedop, sys_semop } from '../ipc/sem.js';
 import { sys_shmget, sys_shmctl, sys_shmat, sys_shmdt } from '../ipc/shm.js';
 import { sys_signalfd4 } from '../signal/signalfd.js';
+import {
+  sys_timer_create, sys_timer_settime, sys_timer_gettime, sys_timer_getoverrun, sys_timer_delete
+} from '../time/posix-timers.js';
 import { sys_timerfd_create, sys_timerfd_settime, sys_timerfd_gettime } from '../time/timerfd.js';
 
 /** A handler: the kernel, the calling task, and its arguments read once at the ecall. */
@@ -219,17 +222,16 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   99: implemented('set_robust_list', sys_set_robust_list),
   100: partial('get_robust_list', sys_get_robust_list, "reports the caller's own list whatever pid is asked for"),
   101: implemented('nanosleep', sys_nanosleep),
-  102: partial('getitimer', sys_getitimer, 'ITIMER_VIRTUAL and ITIMER_PROF always read as disarmed'),
-  103: partial('setitimer', sys_setitimer, 'ITIMER_VIRTUAL and ITIMER_PROF are accepted and never fire'),
+  102: implemented('getitimer', sys_getitimer),
+  103: implemented('setitimer', sys_setitimer),
   104: enosys('kexec_load', 'no kexec: reboot(2) cannot load a new kernel'),
   105: enosys('init_module', 'no loadable modules: every driver is built in'),
   106: enosys('delete_module', 'no loadable modules: every driver is built in'),
-  107: enosys('timer_create', 'not implemented yet: no POSIX per-process timers (timer_create and friends); setitimer and ' +
-    'timerfd work'),
-  108: enosys('timer_gettime', 'no POSIX per-process timers (see timer_create)'),
-  109: enosys('timer_getoverrun', 'no POSIX per-process timers (see timer_create)'),
-  110: enosys('timer_settime', 'no POSIX per-process timers (see timer_create)'),
-  111: enosys('timer_delete', 'no POSIX per-process timers (see timer_create)'),
+  107: implemented('timer_create', sys_timer_create),
+  108: implemented('timer_gettime', sys_timer_gettime),
+  109: implemented('timer_getoverrun', sys_timer_getoverrun),
+  110: implemented('timer_settime', sys_timer_settime),
+  111: implemented('timer_delete', sys_timer_delete),
   112: enosys('clock_settime', "the clocks cannot be set: they follow the host's clock or, with --seed, virtual time"),
   113: partial('clock_gettime', sys_clock_gettime,
     'the CPU clocks of a given process or thread (clock_getcpuclockid, pthread_getcpuclockid) answer EINVAL'),
@@ -288,8 +290,8 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   162: implemented('setdomainname', sys_setdomainname),
   163: implemented('getrlimit', sys_getrlimit),
   164: partial('setrlimit', sys_setrlimit,
-    'limits are kept and reported; RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO and SIGPENDING are ' +
-    'enforced, CPU, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not'),
+    'limits are kept and reported; RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are ' +
+    'enforced, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not'),
   165: implemented('getrusage', sys_getrusage),
   166: implemented('umask', sys_umask),
   167: partial('prctl', sys_prctl,
@@ -386,7 +388,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
     "not implemented yet: __riscv_flush_icache (through the vDSO's __vdso_flush_icache) gets ENOSYS"),
   260: implemented('wait4', sys_wait4),
   261: partial('prlimit64', sys_prlimit64,
-    'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO and SIGPENDING are enforced'),
+    'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are enforced'),
   262: enosys('fanotify_init', 'no fanotify (inotify is implemented)'),
   263: enosys('fanotify_mark', 'no fanotify (see fanotify_init)'),
   264: partial('name_to_handle_at', sys_name_to_handle_at,
