@@ -226,7 +226,8 @@ export function handleSignals(k: Kernel, t: Task): void {
       k.exitTask(t, SIGSEGV, true);
       return;
     }
-    if (act.flags & SA_RESETHAND) { act.handler = SIG_DFL; act.flags &= ~SA_SIGINFO; }
+    // SA_RESETHAND (SA_ONESHOT): only the handler goes back to SIG_DFL; the flags stay as they were.
+    if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
     k.reloadRegs(t);
     return; // one frame at a time; the next signal is checked on the way back
   }

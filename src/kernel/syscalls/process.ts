@@ -4,7 +4,7 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
+import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF, ESRCH } from '../errno.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
@@ -238,6 +238,8 @@ function waitStatus(k: Kernel, f: Found, consume: boolean): number {
 export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0), statusAddr = a.ulong(1), options = a.int(2), ruAddr = a.ulong(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  // kernel_wait4: -INT_MIN is no process group (it does not fit in a pid_t).
+  if (pid === -2147483648) return -ESRCH;
   const idtype = pid < -1 ? 'pgid' : pid === -1 ? 'all' : pid === 0 ? 'pgid' : 'pid';
   const id = pid < -1 ? -pid : pid === 0 ? t.tg.pgid : pid;
   const { found, any } = findChild(t, idtype, id, options | WEXITED);

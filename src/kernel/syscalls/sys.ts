@@ -165,6 +165,8 @@ export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 
 export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const who = a.int(0);
+  // RUSAGE_BOTH (-2) is the kernel's own (times, wait): getrusage(2) takes SELF, CHILDREN and THREAD only.
+  if (who !== 0 && who !== -1 && who !== 1) return -EINVAL;
   const ru = rusage(t, who);
   if (!ru) return -EINVAL;
   return t.mm.write(a.ulong(1), ru) ? 0 : -EFAULT;

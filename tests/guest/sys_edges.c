@@ -1,0 +1,77 @@
+/* Argument checks and limits where tuxglass once departed from Linux (each
+ * found by LTP): O_PATH descriptors refused by calls that act on the file,
+ * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
+ * SA_SIGINFO, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
+#include "tg.h"
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static volatile sig_atomic_t xfsz;
+static void on_xfsz(int s) { (void)s; xfsz++; }
+static void on_usr1(int s, siginfo_t *si, void *u) { (void)s; (void)si; (void)u; }
+
+int main(void) {
+    int fd = open("/tmp/edges", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int pf = open("/tmp/edges", O_PATH);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { EPOLLIN, { 0 } };
+    struct rusage ru;
+    char buf[64];
+    R(fchmod(pf, 0600));
+    R(fchown(pf, 0, 0));
+    R(accept(pf, NULL, NULL));
+    R(epoll_ctl(ep, EPOLL_CTL_ADD, pf, &ev));
+    R(ftruncate(pf, 0));
+    R(fsync(pf));
+    R(syscall(SYS_getrusage, -2, &ru));
+    R(syscall(SYS_getrusage, 2, &ru));
+    R(mknod("/tmp/edges-n", S_IFMT, 0));
+    R(mknod("/tmp/edges-n", S_IFDIR | 0755, 0));
+    R(mknod("/tmp/edges-n", S_IFLNK | 0755, 0));
+    R(syscall(SYS_wait4, INT_MIN, NULL, 0, NULL));
+    R(waitpid(INT_MIN + 1, NULL, WNOHANG));
+
+    struct sigaction sa = {0}, old;
+    sa.sa_sigaction = on_usr1; sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigaction(SIGUSR1, &sa, NULL);
+    raise(SIGUSR1);
+    sigaction(SIGUSR1, NULL, &old);
+    printf("after SA_RESETHAND: default %d siginfo kept %d\n", old.sa_handler == SIG_DFL, (old.sa_flags & SA_SIGINFO) != 0);
+
+    char longp[PATH_MAX + 10];
+    memset(longp, 'a', sizeof longp - 1); longp[sizeof longp - 1] = 0;
+    R(readlink("", buf, sizeof buf));
+    R(readlink(longp, buf, sizeof buf));
+    R(readlink("/tmp/edges", buf, sizeof buf));
+    R(readlink("/tmp/edges", buf, 0));
+
+    signal(SIGXFSZ, on_xfsz);
+    struct rlimit rl = { 100, RLIM_INFINITY };
+    setrlimit(RLIMIT_FSIZE, &rl);
+    memset(buf, 'x', sizeof buf);
+    R(pwrite(fd, buf, 64, 60));
+    R(write(fd, buf, 64));
+    printf("SIGXFSZ so far %d\n", (int)xfsz);
+    R(pwrite(fd, buf, 10, 100));
+    printf("SIGXFSZ so far %d\n", (int)xfsz);
+    R(ftruncate(fd, 101));
+    R(ftruncate(fd, 50));
+    R(truncate("/tmp/edges", 200));
+    printf("SIGXFSZ so far %d\n", (int)xfsz);
+    rl.rlim_cur = RLIM_INFINITY;
+    setrlimit(RLIMIT_FSIZE, &rl);
+    R(fallocate(fd, 0, 0x7ffffffffffffc00LL, 1024));
+    R(fallocate(fd, 0, 1024, 0x7ffffffffffffc00LL));
+    close(fd); close(pf);
+    unlink("/tmp/edges");
+    puts("done");
+    return 0;
+}
