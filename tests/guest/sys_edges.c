@@ -1,7 +1,7 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 
+#define TCP_NODELAY_ 1
 static volatile sig_atomic_t xfsz;
 static void on_xfsz(int s) { (void)s; xfsz++; }
 static void on_usr1(int s, siginfo_t *si, void *u) { (void)s; (void)si; (void)u; }
@@ -70,6 +72,17 @@ int main(void) {
     setrlimit(RLIMIT_FSIZE, &rl);
     R(fallocate(fd, 0, 0x7ffffffffffffc00LL, 1024));
     R(fallocate(fd, 0, 1024, 0x7ffffffffffffc00LL));
+    /* Socket option levels: an unknown level falls through to ip_getsockopt (EOPNOTSUPP)
+     * but ip_setsockopt says ENOPROTOOPT; unknown option numbers are ENOPROTOOPT. */
+    int tcp = socket(AF_INET, SOCK_STREAM, 0), v = 1;
+    socklen_t vl = sizeof v;
+    R(getsockopt(tcp, 500, 1, &v, &vl));
+    R(getsockopt(tcp, IPPROTO_UDP, 1, &v, &vl));
+    R(setsockopt(tcp, 500, 1, &v, sizeof v));
+    R(setsockopt(tcp, IPPROTO_IP, 500, &v, sizeof v));
+    R(setsockopt(tcp, IPPROTO_TCP, 500, &v, sizeof v));
+    R(setsockopt(tcp, IPPROTO_TCP, TCP_NODELAY_, &v, sizeof v));
+    close(tcp);
     close(fd); close(pf);
     unlink("/tmp/edges");
     puts("done");
