@@ -1,7 +1,7 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, socket option levels, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, kcmp, readahead, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
@@ -83,6 +83,33 @@ int main(void) {
     R(setsockopt(tcp, IPPROTO_TCP, 500, &v, sizeof v));
     R(setsockopt(tcp, IPPROTO_TCP, TCP_NODELAY_, &v, sizeof v));
     close(tcp);
+    /* kcmp: the same object is 0, different ones an order (1 or 2). */
+    pid_t me = getpid(), kid = fork();
+    if (kid == 0) { pause(); _exit(0); }
+    int d = dup(1);
+    R(syscall(SYS_kcmp, me, me, 0 /* KCMP_FILE */, 1, d));
+    R(syscall(SYS_kcmp, me, me, 0, 1, 99));
+    long r = syscall(SYS_kcmp, me, me, 0, 0, fd);
+    printf("kcmp different files: %s\n", r == 1 || r == 2 ? "ordered" : "?");
+    R(syscall(SYS_kcmp, me, kid, 0 /* KCMP_FILE */, 1, 1));
+    r = syscall(SYS_kcmp, me, kid, 2 /* KCMP_FILES */, 0, 0);
+    printf("kcmp files after fork: %s\n", r == 1 || r == 2 ? "ordered" : "?");
+    r = syscall(SYS_kcmp, me, kid, 1 /* KCMP_VM */, 0, 0);
+    printf("kcmp vm after fork: %s\n", r == 1 || r == 2 ? "ordered" : "?");
+    R(syscall(SYS_kcmp, me, me, 4 /* KCMP_SIGHAND */, 0, 0));
+    R(syscall(SYS_kcmp, me, me, 99, 0, 0));
+    R(syscall(SYS_kcmp, me, 0x3fffffff, 1, 0, 0));
+    kill(kid, SIGKILL);
+    child_status(kid);
+    close(d);
+    /* readahead: regular files open for reading only. */
+    int pp[2]; pipe(pp);
+    int wo = open("/tmp/edges", O_WRONLY);
+    R(readahead(fd, 0, 4096));
+    R(readahead(pp[0], 0, 4096));
+    R(readahead(wo, 0, 4096));
+    R(readahead(pf, 0, 4096));
+    close(pp[0]); close(pp[1]); close(wo);
     close(fd); close(pf);
     unlink("/tmp/edges");
     puts("done");

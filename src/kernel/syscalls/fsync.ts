@@ -62,6 +62,18 @@ export function sys_fadvise64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return advice >= 0 && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
 }
 
+/**
+ * readahead(2) (mm/readahead.c): a regular file open for reading may ask for
+ * its pages ahead of use; anything else is refused. The files here have their
+ * pages in memory already (tmpfs, the initramfs), so nothing more is done.
+ */
+export function sys_readahead(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
+  if (!f || !f.readable) return -EBADF;
+  if (!isReg(f.inode.mode)) return -EINVAL;
+  return 0;
+}
+
 const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, FALLOC_FL_COLLAPSE_RANGE = 8,
   FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
 const FALLOC_SUPPORTED = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |

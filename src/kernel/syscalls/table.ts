@@ -18,6 +18,7 @@ import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
 import { sys_name_to_handle_at } from './fhandle.js';
+import { sys_kcmp } from './kcmp.js';
 import {
   sys_dup, sys_dup3, sys_fcntl, sys_ioctl, sys_openat, sys_close, sys_pipe2, sys_lseek, sys_read, sys_write,
   sys_readv, sys_writev, sys_pread64, sys_pwrite64, sys_preadv, sys_pwritev, sys_sendfile, sys_copy_file_range,
@@ -29,7 +30,7 @@ import {
   sys_fchmodat, sys_fchownat, sys_fchown, sys_getdents64, sys_readlinkat, sys_newfstatat, sys_fstat, sys_utimensat,
   sys_renameat2, sys_statx, sys_faccessat2
 } from './fs-meta.js';
-import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range, sys_fadvise64, sys_syncfs } from './fsync.js';
+import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range, sys_fadvise64, sys_syncfs, sys_readahead } from './fsync.js';
 import { sys_futex, sys_set_robust_list, sys_get_robust_list, sys_futex_waitv } from './futex.js';
 import { sys_getgroups, sys_setgroups } from './groups.js';
 import { sys_riscv_hwprobe } from './hwprobe.js';
@@ -345,7 +346,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   210: implemented('shutdown', sys_shutdown),
   211: implemented('sendmsg', sys_sendmsg),
   212: implemented('recvmsg', sys_recvmsg),
-  213: enosys('readahead', 'not implemented yet: there is no readahead into the page cache'),
+  213: implemented('readahead', sys_readahead),
   214: implemented('brk', sys_brk),
   215: implemented('munmap', sys_munmap),
   216: partial('mremap', sys_mremap,
@@ -401,7 +402,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   269: implemented('sendmmsg', sys_sendmmsg),
   270: implemented('process_vm_readv', sys_process_vm_readv),
   271: implemented('process_vm_writev', sys_process_vm_writev),
-  272: enosys('kcmp', 'not implemented yet: no comparison of kernel objects between processes'),
+  272: implemented('kcmp', sys_kcmp),
   273: enosys('finit_module', 'no loadable modules: every driver is built in'),
   274: implemented('sched_setattr', sys_sched_setattr),
   275: implemented('sched_getattr', sys_sched_getattr),
