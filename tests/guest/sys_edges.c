@@ -1,7 +1,7 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, socket option levels, kcmp, readahead, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
@@ -110,6 +110,15 @@ int main(void) {
     R(readahead(wo, 0, 4096));
     R(readahead(pf, 0, 4096));
     close(pp[0]); close(pp[1]); close(wo);
+    /* vhangup: CAP_SYS_ADMIN; with no controlling terminal there is nothing to hang up. */
+    pid_t vh = fork();
+    if (vh == 0) {
+        setsid();
+        R(vhangup());
+        if (setuid(65534) == 0) R(vhangup());
+        _exit(0);
+    }
+    child_status(vh);
     close(fd); close(pf);
     unlink("/tmp/edges");
     puts("done");

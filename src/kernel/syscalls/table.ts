@@ -19,6 +19,7 @@ import { sys_capget, sys_capset } from './capability.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
 import { sys_name_to_handle_at } from './fhandle.js';
 import { sys_kcmp } from './kcmp.js';
+import { sys_vhangup } from '../drivers/tty/vhangup.js';
 import {
   sys_dup, sys_dup3, sys_fcntl, sys_ioctl, sys_openat, sys_close, sys_pipe2, sys_lseek, sys_read, sys_write,
   sys_readv, sys_writev, sys_pread64, sys_pwrite64, sys_preadv, sys_pwritev, sys_sendfile, sys_copy_file_range,
@@ -176,7 +177,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   55: implemented('fchown', sys_fchown),
   56: partial('openat', sys_openat, 'O_TMPFILE makes no unnamed file (it opens the directory and fails)'),
   57: implemented('close', sys_close),
-  58: enosys('vhangup', 'not implemented yet: no virtual hangup of the controlling terminal'),
+  58: implemented('vhangup', sys_vhangup),
   59: implemented('pipe2', sys_pipe2),
   60: enosys('quotactl', 'no disk quotas (no quota-capable filesystem yet)'),
   61: implemented('getdents64', sys_getdents64),
