@@ -1,13 +1,14 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, RNDGETENTCNT, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -119,6 +120,11 @@ int main(void) {
         _exit(0);
     }
     child_status(vh);
+    /* /dev/random's entropy count: a seeded CRNG reads as 256 bits. */
+    int rnd = open("/dev/random", O_RDONLY), ent = -1;
+    R(ioctl(rnd, 0x80045200 /* RNDGETENTCNT */, &ent));
+    printf("entropy %d\n", ent);
+    close(rnd);
     close(fd); close(pf);
     unlink("/tmp/edges");
     puts("done");
