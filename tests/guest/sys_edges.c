@@ -1,7 +1,7 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, RNDGETENTCNT, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, RNDGETENTCNT, setpgid after exec, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
@@ -21,7 +21,8 @@ static volatile sig_atomic_t xfsz;
 static void on_xfsz(int s) { (void)s; xfsz++; }
 static void on_usr1(int s, siginfo_t *si, void *u) { (void)s; (void)si; (void)u; }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "exec") == 0) { write(atoi(argv[2]), "x", 1); pause(); return 0; }
     int fd = open("/tmp/edges", O_RDWR | O_CREAT | O_TRUNC, 0644);
     int pf = open("/tmp/edges", O_PATH);
     int ep = epoll_create1(0);
@@ -120,6 +121,20 @@ int main(void) {
         _exit(0);
     }
     child_status(vh);
+    /* setpgid on a child that has exec'd: EACCES; before it has, it works. */
+    int sync[2]; pipe(sync);
+    pid_t ex = fork();
+    if (ex == 0) {
+        char num[16]; snprintf(num, sizeof num, "%d", sync[1]);
+        execl("/tmp/sys_edges", "sys_edges", "exec", num, (char *)NULL);
+        _exit(127);
+    }
+    char c; read(sync[0], &c, 1);
+    R(setpgid(ex, ex));
+    pid_t nx = fork();
+    if (nx == 0) { pause(); _exit(0); }
+    R(setpgid(nx, nx) == 0 && getpgid(nx) == nx);
+    kill(ex, SIGKILL); kill(nx, SIGKILL); child_status(ex); child_status(nx);
     /* /dev/random's entropy count: a seeded CRNG reads as 256 bits. */
     int rnd = open("/dev/random", O_RDONLY), ent = -1;
     R(ioctl(rnd, 0x80045200 /* RNDGETENTCNT */, &ent));

@@ -195,6 +195,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.sighand.resetForExec();
   // exit_itimers: POSIX timers do not survive exec (interval timers do).
   exitItimers(t.tg);
+  t.tg.execed = true;
   t.altStack = { sp: 0, flags: 2, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;

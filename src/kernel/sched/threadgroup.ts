@@ -83,6 +83,8 @@ export class ThreadGroup {
   /** POSIX timers (timer_create), by id, and the next id to try (posix-timers.ts). */
   posixTimers: Map<number, PosixTimer> | null = null;
   nextTimerId = 0;
+  /** Has run execve since fork (PF_FORKNOEXEC cleared): its parent may no longer move it to another group. */
+  execed = false;
   /** Armed POSIX timers on this process's CPU clocks (its own or its threads'), checked at its ticks. */
   cpuTimers = new Set<PosixTimer>();
   groupExiting = false;

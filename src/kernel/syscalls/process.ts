@@ -44,6 +44,8 @@ export function doClone(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
     if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
     if ((f & CLONE_PIDFD) && (f & CLONE_THREAD)) return -EINVAL;
+    // copy_process stores the pidfd before the child exists: an unwritable slot fails the clone.
+    if ((f & CLONE_PIDFD) && !t.mm.probeWritable(ca.pidfd, 4)) return -EFAULT;
     // fork: RLIMIT_NPROC caps the user's tasks; root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt.
     const lim = t.tg.rlimits[RLIMIT_NPROC][0];
     if (t.cred.uid !== 0 && t.cred.euid !== 0 && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;

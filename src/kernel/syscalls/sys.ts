@@ -5,7 +5,7 @@
 // attributes in sched.ts.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
+import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { StructWriter } from './uaccess.js';
 import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
 import { rusage } from '../sched/rusage.js';
@@ -306,6 +306,11 @@ export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (pgid < 0) return -EINVAL;
   const target = k.groups.get(pid);
   if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
+  // A child: in another session EPERM, and once it has exec'd EACCES (PF_FORKNOEXEC cleared).
+  if (target !== t.tg) {
+    if (target.sid !== t.tg.sid) return -EPERM;
+    if (target.execed) return -EACCES;
+  }
   if (target.sid === target.tgid) return -EPERM; // a session leader
   if (target.sid !== t.tg.sid) return -EPERM;
   if (pgid === 0) pgid = target.tgid;
