@@ -1,7 +1,7 @@
 /* Argument checks and limits where tuxglass once departed from Linux (each
  * found by LTP): O_PATH descriptors refused by calls that act on the file,
  * getrusage's who, mknod's file types, wait4(INT_MIN), SA_RESETHAND keeping
- * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, RNDGETENTCNT, setpgid after exec, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
+ * SA_SIGINFO, socket option levels, kcmp, readahead, vhangup, RNDGETENTCNT, setpgid after exec, shared futex keys, readlink of "" and of an over-long name, RLIMIT_FSIZE on write
  * and truncate (SIGXFSZ, EFBIG, short writes), fallocate past 2^63. */
 #include "tg.h"
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -135,6 +136,11 @@ int main(int argc, char **argv) {
     if (nx == 0) { pause(); _exit(0); }
     R(setpgid(nx, nx) == 0 && getpgid(nx) == nx);
     kill(ex, SIGKILL); kill(nx, SIGKILL); child_status(ex); child_status(nx);
+    /* A shared futex needs its page: PROT_NONE or unmapped is EFAULT, even to wake. */
+    void *pn = mmap(NULL, 4096, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    R(syscall(SYS_futex, pn, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0));
+    munmap(pn, 4096);
+    R(syscall(SYS_futex, pn, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0));
     /* /dev/random's entropy count: a seeded CRNG reads as 256 bits. */
     int rnd = open("/dev/random", O_RDONLY), ent = -1;
     R(ioctl(rnd, 0x80045200 /* RNDGETENTCNT */, &ent));
