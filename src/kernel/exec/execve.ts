@@ -4,6 +4,7 @@
 // then the stack gets argv, envp and the auxiliary vector.
 import { bprmCaps, parseFileCaps, XATTR_NAME_CAPS } from '../security/commoncap.js';
 import type { Cred } from '../sched/task.js';
+import { exitItimers } from '../time/posix-timers.js';
 import { ptraceExec } from '../ptrace/ptrace.js';
 import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
@@ -216,6 +217,9 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.files.closeOnExec();
   if (t.sighand.users > 1) { t.sighand.users--; t.sighand = t.sighand.clone(); }
   t.sighand.resetForExec();
+  // exit_itimers: POSIX timers do not survive exec (interval timers do).
+  exitItimers(t.tg);
+  t.tg.execed = true;
   t.altStack = { sp: 0, flags: 2, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;

@@ -14,6 +14,7 @@ import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { isReg, isDir } from '../fs/inode.js';
+import { writeLimit } from '../fs/limits.js';
 import { FS_APPEND_FL } from '../fs/xattr.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
@@ -136,9 +137,16 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     let at = pos !== undefined ? pos + total : f.pos;
     // Linux appends even for pwrite on an O_APPEND file (pwrite(2), BUGS).
     if (f.flags & O_APPEND) at = f.inode.size;
+    // RLIMIT_FSIZE holds for regular files: cut the write at the limit, EFBIG and SIGXFSZ beyond it.
+    let data2 = data;
+    if (seekable && isReg(f.inode.mode)) {
+      const room = writeLimit(k, t, at, data.length);
+      if (room < 0) return total > 0 ? total : room;
+      if (room < data.length) data2 = data.subarray(0, room);
+    }
     if (useScratch) wscratchBusy = true;
     let n: number | Blocked;
-    try { n = write(f, data, at, t); } finally { if (useScratch) wscratchBusy = false; }
+    try { n = write(f, data2, at, t); } finally { if (useScratch) wscratchBusy = false; }
     if (n === BLOCKED) {
       t.sys = { kind: 'write', nr: t.sys?.nr ?? k.sysArgs.nr, restart: 'sys', progress: total };
       return BLOCKED;
