@@ -18,7 +18,7 @@ import type { SyscallState } from '../syscalls/restart.js';
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
 
 export class Cred {
-  /** The capability sets (capabilities(7)); a new credential is root's: all but the inheritable and ambient. */
+  /** The capability sets (capabilities(7)); root's credential has all but the inheritable and ambient. */
   capInh = 0n;
   capPrm = CAP_FULL_SET;
   capEff = CAP_FULL_SET;
@@ -30,7 +30,10 @@ export class Cred {
     public uid = 0, public gid = 0, public euid = 0, public egid = 0,
     public suid = 0, public sgid = 0, public fsuid = 0, public fsgid = 0,
     public groups: number[] = [],
-  ) {}
+  ) {
+    // A credential built for a user other than root starts with no capabilities (as after setuid).
+    if (euid !== 0) { this.capPrm = 0n; this.capEff = 0n; }
+  }
   clone(): Cred {
     const c = new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
     c.capInh = this.capInh; c.capPrm = this.capPrm; c.capEff = this.capEff; c.capBnd = this.capBnd; c.capAmb = this.capAmb;
