@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TestMachine } from './cpu-harness/machine.js';
+import { TIERS, setTier } from './cpu-harness/tiers.js';
 import { buildAll, have, runQemu, CC, QEMU } from './cpu-harness/guest.js';
 
 function firstDifference(a: string, b: string): string {
@@ -19,15 +20,13 @@ const missing = [CC, QEMU].filter((c) => !have(c));
 if (missing.length) {
   test('guest CPU programs match qemu', { skip: `${missing.join(' and ')} not installed` }, () => {});
 } else {
-  // each program runs interpreted only, with the default block compiler, and
-  // with code compiled as early as possible
-  const modes: [string, number][] = [['interpreter', Infinity], ['jit', 40], ['eager jit', 1]];
+  // each program runs in every tier (cpu-harness/tiers.ts)
   for (const bin of buildAll()) {
     const ref = runQemu(bin.path);
-    for (const [mode, threshold] of modes) test(`guest ${bin.name} matches qemu (${mode})`, () => {
+    for (const tier of TIERS) test(`guest ${bin.name} matches qemu (${tier.name})`, () => {
       assert.equal(ref.signal, null, `qemu run killed by ${ref.signal}`);
       const m = new TestMachine(32 << 20);
-      m.hart.jitThreshold = threshold;
+      setTier(m.hart, tier);
       m.hart.pc = m.loadElf(new Uint8Array(readFileSync(bin.path)));
       m.setupStack();
       const got = m.runProgram(2e9);
