@@ -26,7 +26,8 @@ import { mul64, mulh64, div64, div32 } from './alu64.js';
 import { execCsr } from './csr.js';
 import { execFp } from './fpu.js';
 import { compileRegion, JIT_SLOT, JIT_PAGE, type RegionFn, type JitHart } from './jit.js';
-import { WasmJit, IN_WASM, NEVER, type WasmHart } from './wasm/runtime.js';
+import { WasmJit, IN_WASM, NEVER, OPT_BACK_EDGES, type WasmHart } from './wasm/runtime.js';
+import { OPTIMIZE } from './wasm/emit.js';
 import { Cause, u64ToNumber } from './trap.js';
 import { warmUp } from './warmup.js';
 
@@ -89,6 +90,8 @@ export class Hart implements JitHart, WasmHart {
   /** Instructions retired by compiled code: JavaScript regions, WebAssembly (the rest was interpreted). */
   jsInsns = 0;
   wasmInsns = 0;
+  /** Hand-offs from the interpreter to compiled WebAssembly. */
+  wasmEnters = 0;
 
   // LR/SC reservation: RAM offset (-1 none), width, and the value LR read
   private resvOff = -1;
@@ -157,7 +160,7 @@ export class Hart implements JitHart, WasmHart {
     // Widening a field changes the object's hidden class, which throws away
     // optimized code of run() compiled meanwhile: widen them all now.
     const self = this as unknown as Record<string, number>;
-    for (const f of ['pc', 'instret', 'tval', 'jitThreshold', 'jsInsns', 'wasmInsns', 'resvOff', 'resvSize', 'resvLo', 'resvHi',
+    for (const f of ['pc', 'instret', 'tval', 'jitThreshold', 'jsInsns', 'wasmInsns', 'wasmEnters', 'resvOff', 'resvSize', 'resvLo', 'resvHi',
       'ldLo', 'ldHi', 'jn', 'js', 'jpcLo', 'jpcHi']) {
       const v = self[f];
       self[f] = 0.5;
@@ -171,6 +174,7 @@ export class Hart implements JitHart, WasmHart {
     if (wasm && (this.slot < 0 || !this.mem.wasmJit)) return false;
     this.jitBackend = wasm ? 'wasm' : 'js';
     this.jitThreshold = t === 'interp' ? Infinity : t === 'js' ? JS_THRESHOLD : t === 'wasm' ? WASM_THRESHOLD : 1;
+    if (wasm) this.mem.wasmJit!.optBackEdges = t === 'wasm' ? OPT_BACK_EDGES : 1;
     return true;
   }
 
@@ -247,8 +251,10 @@ export class Hart implements JitHart, WasmHart {
                 const done = words[Word.ExitN];
                 n += done;
                 this.wasmInsns += done;
+                this.wasmEnters++;
                 pcLo = words[Word.ExitPcLo]; pcHi = words[Word.ExitPcHi];
                 if (r >= 0) { cause = r; break outer; }
+                if (r === OPTIMIZE) { this.optimiseAt(pcLo, pcHi); continue outer; }
                 skip = done === 0;
                 continue outer;
               }
@@ -729,6 +735,12 @@ export class Hart implements JitHart, WasmHart {
     if (cause === Cause.Breakpoint) this.tval = this.pc;
     this.instret = start + n;
     return cause;
+  }
+
+  /** A quick-tier WebAssembly function ran a loop hot: recompile its page at the optimised tier. */
+  private optimiseAt(lo: number, hi: number): void {
+    const off = this.mmu.translate(lo, hi, Access.Fetch);
+    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12);
   }
 
   /** Compile the region entered at slot p; marks the slot when impossible. */

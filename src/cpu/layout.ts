@@ -8,6 +8,7 @@
 //
 //   0            hart state slots (HART_SLOTS of HART_SLOT_BYTES)
 //   ENTRY_OFF    compiled-code entry table (see wasm/entries.ts)
+//   COUNTER_OFF  a hotness counter per compiled function (see wasm/tiers.ts)
 //   RAM_OFF      guest RAM, RAM byte offset 0 = physical address RAM_BASE
 //
 // The interpreter's RAM views start at RAM_OFF, so a RAM byte offset (what
@@ -43,10 +44,16 @@ export const enum Word {
   /** value of a load done by the JS slow path for compiled code (low, high) */
   LdLo = 5,
   LdHi = 6,
+  /** counters for --stats: transfers between compiled pages, and those that found no compiled code */
+  Chains = 7,
+  ChainMisses = 8,
   Count = 64,
 }
 
 export const ENTRY_OFF = HART_SLOTS * HART_SLOT_BYTES;
 /** Entries of the compiled-code entry table (power of two), 8 bytes each. */
 export const ENTRY_SLOTS = 1 << 18;
+/** One int32 per function-table index: the back-edge countdown that promotes a page to the optimised tier. */
+export const COUNTER_OFF = ENTRY_OFF + ENTRY_SLOTS * 8;
+export const COUNTER_SLOTS = 1 << 18;
 export const RAM_OFF = 4 << 20;

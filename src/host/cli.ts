@@ -6,6 +6,7 @@
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
 import { Hart, TIER_NAMES, type TierName } from '../cpu/hart.js';
+import { Word } from '../cpu/layout.js';
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -187,7 +188,8 @@ async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`);
     const h = k.hart, w = k.mem.wasmJit?.stats;
     process.stderr.write(`tuxglass: tiers interp=${insns - h.jsInsns - h.wasmInsns} js=${h.jsInsns} wasm=${h.wasmInsns}` +
-      (w ? ` wasm_compiles=${w.compiles} compile_ms=${w.compileMs.toFixed(0)} compiled_insns=${w.compiledInsns} cache_hits=${w.cacheHits} cache_misses=${w.cacheMisses} drops=${w.drops}` : '') + '\n');
+      (w ? ` enters=${h.wasmEnters} chains=${h.words[Word.Chains] >>> 0} chain_misses=${h.words[Word.ChainMisses] >>> 0}` +
+        ` wasm_compiles=${w.compiles} optimised=${w.optimised} compile_ms=${w.compileMs.toFixed(0)} compiled_insns=${w.compiledInsns} cache_hits=${w.cacheHits} cache_misses=${w.cacheMisses} drops=${w.drops}` : '') + '\n');
   }
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }

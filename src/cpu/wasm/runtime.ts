@@ -18,7 +18,8 @@ import { Cause } from '../trap.js';
 import { execFp } from '../fpu.js';
 import type { PhysMem } from '../physmem.js';
 import { EntryTable } from './entries.js';
-import { compilePage } from './page.js';
+import { compilePage, type CompiledPage } from './page.js';
+import { COUNTER_OFF, COUNTER_SLOTS } from '../layout.js';
 import { STORE_HIT_CODE, SUPPORT_EXPORTS, supportModule } from './support.js';
 
 /** Decode-cache counter value of a slot where compiled WebAssembly starts a block. */
@@ -39,6 +40,8 @@ export interface WasmHart {
 /** Figures for --stats. */
 export interface WasmStats {
   compiles: number;
+  /** of which at the optimised tier */
+  optimised: number;
   compileMs: number;
   compiledInsns: number;
   /** pages given code compiled for the same contents elsewhere, and those that found none */
@@ -56,19 +59,27 @@ interface CompiledFn {
   content: Int32Array;
   users: number;
   insns: number;
+  /** optimised tier (loop regions), else quick */
+  opt: boolean;
 }
 
 const CACHE_LIMIT = 8192;
+/** Default backward jumps inside a quick-tier function before its page is recompiled at the optimised tier. */
+export const OPT_BACK_EDGES = 2000;
 
 export class WasmJit {
   readonly table: WebAssembly.Table;
   readonly entries: EntryTable;
   readonly enter: (st: number, pcLo: number, pcHi: number, n: number, budget: number) => number;
-  readonly stats: WasmStats = { compiles: 0, compileMs: 0, compiledInsns: 0, cacheHits: 0, cacheMisses: 0, drops: 0 };
+  readonly stats: WasmStats = { compiles: 0, optimised: 0, compileMs: 0, compiledInsns: 0, cacheHits: 0, cacheMisses: 0, drops: 0 };
+  /** Backward jumps a quick-tier function takes before its page goes to the optimised tier. */
+  optBackEdges = OPT_BACK_EDGES;
   private readonly imports: WebAssembly.Imports;
   private readonly stale: WebAssembly.ExportValue;
   private readonly harts: (WasmHart | undefined)[] = [];
   private readonly memPages: number;
+  /** the quick tier's back-edge countdowns, by function-table index (layout.ts COUNTER_OFF) */
+  private readonly counters: Int32Array;
   /** the function each decoded RAM page runs (by page index) */
   private readonly fnOf: (CompiledFn | undefined)[] = [];
   /** content hash -> the latest function compiled for it */
@@ -82,6 +93,7 @@ export class WasmJit {
     this.memPages = memory.buffer.byteLength / 65536;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 256 });
     this.entries = new EntryTable(memory.buffer);
+    this.counters = new Int32Array(memory.buffer, COUNTER_OFF, COUNTER_SLOTS);
     const support = new WebAssembly.Instance(new WebAssembly.Module(supportModule(this.memPages)), {
       env: { mem: memory, table: this.table },
     });
@@ -125,30 +137,33 @@ export class WasmJit {
    * with a nonzero counter, and those already compiled) into one function,
    * replacing the page's previous one. False if nothing could be compiled.
    */
-  compile(code: Int32Array, phys: number): boolean {
+  compile(code: Int32Array, phys: number, opt = this.fnOf[phys]?.opt ?? false): boolean {
     const t0 = performance.now();
     const leaders: number[] = [];
     for (let s = 0; s < 2048; s++) {
       const c = code[s * 4 + 3];
       if (c !== 0 && c !== NEVER) leaders.push(s * 2);
     }
-    const cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages);
-    for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
-    if (!cp) return false;
-    let fn: CompiledFn | undefined;
+    const idx = this.allocIdx();
+    let cp: CompiledPage | null = null, fn: CompiledFn | undefined;
     try {
+      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4);
+      for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
+      if (!cp) { this.freeIdx.push(idx); return false; }
       const inst = new WebAssembly.Instance(new WebAssembly.Module(cp.bytes), this.imports);
-      const idx = this.allocIdx();
       this.table.set(idx, inst.exports.page as never);
+      this.counters[idx] = this.optBackEdges;
       const content = this.mem.i32.slice(phys * 1024, phys * 1024 + 1024);
-      fn = { idx, leaders: cp.leaders, never: cp.never, hash: hashPage(content), content, users: 0, insns: cp.insns };
+      fn = { idx, leaders: cp.leaders, never: cp.never, hash: hashPage(content), content, users: 0, insns: cp.insns, opt };
     } catch (e) {
       // a bug in the compiler: leave this page to the interpreter
       console.error(`tuxglass: wasm compile of page ${phys} failed: ${(e as Error).message}`);
       for (const off of leaders) code[(off >> 1) * 4 + 3] = NEVER;
+      this.freeIdx.push(idx);
       return false;
     }
     this.stats.compiles++;
+    if (opt) this.stats.optimised++;
     this.stats.compiledInsns += cp.insns;
     this.remember(fn);
     this.install(code, phys, fn);
@@ -170,6 +185,13 @@ export class WasmJit {
     this.stats.cacheHits++;
     this.install(code, phys, fn);
     for (const off of fn.never) code[(off >> 1) * 4 + 3] = NEVER;
+  }
+
+  /** A quick-tier function asked for the optimised tier (a hot loop); false if the page has no function now. */
+  optimise(phys: number): boolean {
+    const fn = this.fnOf[phys], code = this.mem.code[phys];
+    if (!fn || fn.opt || !code) return false;
+    return this.compile(code, phys, true);
   }
 
   /** RAM page `phys` lost its decoded code (a write, a free, fence.i). */
@@ -224,6 +246,7 @@ export class WasmJit {
     const i = this.freeIdx.pop();
     if (i !== undefined) return i;
     const idx = this.nextIdx++;
+    if (idx >= COUNTER_SLOTS) throw new Error('wasm: function table full');
     if (idx >= this.table.length) this.table.grow(this.table.length);
     return idx;
   }

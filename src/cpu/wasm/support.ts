@@ -64,6 +64,8 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
 
   // dispatch: 0 st, 1 pc, 2 n, 3 budget; locals 4 vpn (i64), 5 entry addr, 6 key, 7 slot, 8 k
   const d = new Body();
+  const count = (b: Body, w: Word) => b.get(0).get(0).mem(Op.I32Load, W_OFF + w * 4).i32(1).op(Op.I32Add).mem(Op.I32Store, W_OFF + w * 4);
+  count(d, Word.Chains);
   d.block()
     // fetch TLB: tag = vpn of a lower-half address (see mmu.ts), value = RAM offset of the page
     .get(1).i64(12).op(Op.I64ShrU).tee(4)
@@ -85,8 +87,9 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
       .get(7).i32(1).op(Op.I32Add).i32(ENTRY_SLOTS - 1).op(Op.I32And).set(7)
       .br(0)
     .end()
-  .end()
-  .get(0).get(1).get(2).i32(-1).returnCall(fExit).end();
+  .end();
+  count(d, Word.ChainMisses);
+  d.get(0).get(1).get(2).i32(-1).returnCall(fExit).end();
   const fDispatch = m.func(tDispatch, [T.I64, T.I32, T.I32, T.I32, T.I32], d.view());
 
   // enter: 0 st, 1 pcLo, 2 pcHi, 3 n, 4 budget
