@@ -34,10 +34,12 @@ import { warmUp } from './warmup.js';
 export { Cause } from './trap.js';
 
 const TWO32 = 4294967296;
+/** The decode-cache word counting block entries the interpreter made in the page (the sentinel slot's counter). */
+const PAGE_COUNT = PAGE_SLOTS * SLOT_INTS + 3;
 /** Largest budget handed to compiled WebAssembly at once (its counters are int32). */
 const WASM_BUDGET = 0x3fffffff;
 /** Default compile thresholds (block entries) of the two compilers. */
-export const WASM_THRESHOLD = 50;
+export const WASM_THRESHOLD = 1000;
 export const JS_THRESHOLD = 2000;
 
 /** Which compiler turns hot code into functions: WebAssembly (wasm/), or JavaScript (jit.ts) where wasm is missing. */
@@ -213,6 +215,11 @@ export class Hart implements JitHart, WasmHart {
     const wasm = this.jitBackend === 'wasm' ? this.mem.wasmJit : null, words = this.words, slot = this.slot;
     // a compiled block gave the slice back without progress (budget): interpret the next block
     let skip = false;
+    // The first block entry resumes where the last slice stopped: after a
+    // trap, or at any instruction where a timer ended it. It may use compiled
+    // code but never makes a block start there, or interrupts landing at
+    // random would cut hot blocks into single instructions.
+    let resume = true;
     let n = 0;
     let pcHi = Math.floor(this.pc / TWO32) | 0, pcLo = this.pc | 0;
     let cause = -1;
@@ -245,6 +252,7 @@ export class Hart implements JitHart, WasmHart {
             entry: while (phys >= 0) {
               if (skip) { skip = false; break; }
               const c = code[p + 3];
+              if (resume) { resume = false; if (c >= 0 && c < NEVER && (c === 0 || wasm || c < hot)) { if (c > 0 && c < hot) code[p + 3] = c + 1; break; } }
               if (c === IN_WASM) {
                 // the hand-off to WebAssembly (wasm/runtime.ts): it runs and chains until it exits
                 const r = wasm!.enter(slot, (base + (p >> 1)) | 0, pcHi, 0, Math.min(budget - n, WASM_BUDGET));
@@ -258,11 +266,19 @@ export class Hart implements JitHart, WasmHart {
                 skip = done === 0;
                 continue outer;
               }
+              if (wasm) {
+                // WebAssembly compiles whole pages: a page is hot when its blocks were entered `hot` times
+                if (c === NEVER || c < 0) break;
+                if (c < hot) code[p + 3] = c + 1;
+                if (++code[PAGE_COUNT] < hot) break;
+                code[PAGE_COUNT] = 0;
+                if (!wasm.compile(code, phys, u64ToNumber(base, pcHi))) break;
+                continue;
+              }
               let fn: RegionFn | null;
               if (c < 0) fn = (mem.compiled[phys] as RegionFn[])[~c];
               else if (c < hot) { code[p + 3] = c + 1; break; }
               else if (c === NEVER) break;
-              else if (wasm) { if (!wasm.compile(code, phys)) break; continue; }
               else if (!(fn = this.compileAt(code, phys, p))) break;
               const r = fn(this, budget - n, base, pcHi, code, phys);
               n += this.jn;
@@ -674,13 +690,20 @@ export class Hart implements JitHart, WasmHart {
                 mem.invalidateAllCode();
                 p += w >>> 26;
                 break leave;
-              case Op.Ecall:
+              case Op.Ecall: {
+                // the kernel resumes after it: a block starts there
+                const q = p + (w >>> 26);
+                if (code[q + 3] === 0) code[q + 3] = 1;
                 this.tval = 0;
                 cause = Cause.EcallU;
                 break trap;
-              case Op.Ebreak:
+              }
+              case Op.Ebreak: {
+                const q = p + (w >>> 26);
+                if (code[q + 3] === 0) code[q + 3] = 1;
                 cause = Cause.Breakpoint; // tval = pc, set on exit
                 break trap;
+              }
               case Op.Csr: {
                 const raw = code[p + 2];
                 this.instret = start + n - 1;
@@ -689,7 +712,10 @@ export class Hart implements JitHart, WasmHart {
                   cause = Cause.Illegal;
                   break trap;
                 }
-                p += w >>> 26; continue;
+                // compiled blocks stop before a CSR access: one starts after it
+                p += w >>> 26;
+                if (code[p + 3] === 0) code[p + 3] = 1;
+                continue blk;
               }
               case Op.Amo: {
                 const r = this.amo(w, code[p + 2]);
@@ -740,7 +766,7 @@ export class Hart implements JitHart, WasmHart {
   /** A quick-tier WebAssembly function ran a loop hot: recompile its page at the optimised tier. */
   private optimiseAt(lo: number, hi: number): void {
     const off = this.mmu.translate(lo, hi, Access.Fetch);
-    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12);
+    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12, u64ToNumber(lo & ~0xfff, hi));
   }
 
   /** Compile the region entered at slot p; marks the slot when impossible. */

@@ -7,20 +7,23 @@
 // a forward jump to another unit is a plain `br`, a backward one goes round
 // the loop.
 //
-// Guest registers live in i64 locals, in two ways:
-//   lazy (a single block): loaded from the register file on first use,
-//     written back at the block's end and before any exit;
-//   resident (a loop region): every register the region uses is loaded when
-//     the region is entered and those it writes are stored when it is left,
-//     so iterations touch the register file not at all. A loop region has
-//     its own `loop` and `br_table`, so a jump inside it stays inside.
-// Either way the register file is up to date whenever control leaves the
-// unit, which is all a block entered from elsewhere relies on.
+// Compiled code keeps guest registers in its own register file, 32 i64 at
+// XW_OFF in the hart's slot (the interpreter's file is int32 halves; the
+// support module copies one to the other when control enters and leaves
+// compiled code). Within a unit they live in i64 locals: every register the
+// unit uses is loaded when it is entered, and those it writes are stored
+// when control leaves it, so a loop region's iterations touch memory only
+// for the guest's own loads and stores. A loop region has its own `loop`
+// and `br_table`, so a jump inside it stays inside. Every way out of a unit
+// other than a jump (a trap, the budget, a stop before an interpreter-only
+// instruction) goes through the unit's one exit tail, which stores the
+// registers and returns through exit().
 import { Body, Op as W, T } from './encoder.js';
 import { Op, SINK } from '../decode.js';
-import { COUNTER_OFF, F_OFF, RAM_OFF, TLB_OFF, W_OFF, Word, X_OFF } from '../layout.js';
+import { COUNTER_OFF, F_OFF, RAM_OFF, TLB_OFF, W_OFF, Word, X_OFF, XW_OFF } from '../layout.js';
 import { TLB_MASK, TLB_R, TLB_W } from '../mmu.js';
 import { Imp, STORE_HIT_CODE } from './support.js';
+import { FP_LOCALS, emitFp, type FpCtx } from './fp.js';
 
 export interface Insn { op: number; w: number; imm: number; raw: number; off: number; len: number }
 export interface Block {
@@ -44,12 +47,12 @@ const rs2Of = (w: number): number => (w >>> 20) & 63;
 
 // parameters and fixed locals
 const ST = 0, PC = 1, BLK = 2, N = 3, BUDGET = 4;
-const VPAGE = 5, NEXT = 6, ADDR = 7, VPN = 8, ENT = 9, STATUS = 10, A = 11, B = 12;
-export const FIXED_LOCALS = [T.I64, T.I32, T.I64, T.I64, T.I32, T.I32, T.I64, T.I64];
-const FIRST_REG_LOCAL = 13;
+const VPAGE = 5, NEXT = 6, ADDR = 7, VPN = 8, ENT = 9, STATUS = 10, A = 11, B = 12, EXOFF = 13, EXBACK = 14, FP0 = 15;
+export const FIXED_LOCALS = [T.I64, T.I32, T.I64, T.I64, T.I32, T.I32, T.I64, T.I64, T.I32, T.I32, ...FP_LOCALS];
+const FIRST_REG_LOCAL = FP0 + FP_LOCALS.length;
 
-const EXIT_PC = W_OFF + Word.ExitPcLo * 4;
 const LD_VALUE = W_OFF + Word.LdLo * 4;
+const xw = (r: number): number => XW_OFF + r * 8;
 const xLo = (r: number): number => X_OFF + r * 4;
 const xHi = (r: number): number => X_OFF + (r + 64) * 4;
 const fReg = (r: number): number => F_OFF + r * 8;
@@ -90,25 +93,21 @@ export function regsOf(ins: Insn): { reads: number; writes: number } {
 }
 
 /** The code generator of one page function. */
-export class PageGen {
+export class PageGen implements FpCtx {
   readonly b = new Body();
   /** guest register -> its local (0: none yet) */
   private readonly local = new Int32Array(33);
-  /** the locals' registers, in local order */
-  readonly regLocals: number[] = [];
+  /** types of the locals after the fixed ones, in order */
+  readonly extraLocals: T[] = [];
   /** unit of each block, and the block's position in its unit */
   private readonly unitOf: Int32Array;
   private readonly posOf: Int32Array;
 
-  // state while generating a block
+  // the unit being generated: registers it uses and writes (bit masks)
   private unit = 0;
   private pos = 0;
-  /** resident registers of the current unit (loop region), written ones; 0 for a lazy unit */
-  private resident = 0;
-  private residentWrites = 0;
-  /** lazy units: registers whose local is valid / differs from memory */
-  private cached = 0;
-  private dirty = 0;
+  private used = 0;
+  private written = 0;
   /** extra nesting of structured control inside the block */
   private depth = 0;
   /** instructions in the current block, and the index of the one being generated */
@@ -119,9 +118,11 @@ export class PageGen {
    * `blocks` in emission order (block number = index), grouped into `units`
    * (consecutive). `counter`: byte offset of this function's back-edge
    * countdown (quick tier), or -1 (optimised tier: no countdown).
+   * `returnSites`: return points of calls made in this page.
    */
   constructor(private readonly blocks: Block[], private readonly units: Unit[],
-    private readonly index: Map<number, number>, private readonly counter: number) {
+    private readonly index: Map<number, number>, private readonly counter: number,
+    private readonly returnSites: number[] = []) {
     this.unitOf = new Int32Array(blocks.length);
     this.posOf = new Int32Array(blocks.length);
     units.forEach((u, ui) => u.blocks.forEach((bi, p) => { this.unitOf[bi] = ui; this.posOf[bi] = p; }));
@@ -145,13 +146,6 @@ export class PageGen {
   private emitUnit(u: number): void {
     const unit = this.units[u], b = this.b;
     this.unit = u;
-    if (!unit.loop) {
-      this.resident = 0; this.residentWrites = 0;
-      this.pos = 0;
-      this.block(unit.blocks[0]);
-      return;
-    }
-    // a loop region: load what it uses, then its own loop + switch
     let used = 0, written = 0;
     for (const bi of unit.blocks) {
       for (const ins of this.blocks[bi].insns) {
@@ -160,96 +154,88 @@ export class PageGen {
         written |= r.writes;
       }
     }
-    this.resident = used; this.residentWrites = written;
+    this.used = used; this.written = written;
     for (let r = 1; r < 32; r++) if (used & bit(r)) this.load(r);
-    const s = unit.blocks.length, first = unit.blocks[0];
-    b.loop();
-    for (let p = s - 1; p >= 0; p--) b.block();
-    b.get(NEXT);
-    if (first !== 0) b.i32(first).op(W.I32Sub);
-    b.brTable(Array.from({ length: s }, (_, p) => p), 0).end();
-    for (let p = 0; p < s; p++) {
-      this.pos = p;
-      this.block(unit.blocks[p]);
-      if (p < s - 1) b.end();
+    b.block(); // the exit tail's label
+    if (!unit.loop) {
+      this.pos = 0;
+      this.block(unit.blocks[0]);
+    } else {
+      const s = unit.blocks.length, first = unit.blocks[0];
+      b.loop();
+      if (s > 1) {
+        for (let p = s - 1; p >= 0; p--) b.block();
+        b.get(NEXT);
+        if (first !== 0) b.i32(first).op(W.I32Sub);
+        b.brTable(Array.from({ length: s }, (_, p) => p), 0).end();
+      }
+      for (let p = 0; p < s; p++) {
+        this.pos = p;
+        this.block(unit.blocks[p]);
+        if (p < s - 1) b.end();
+      }
+      b.end(); // the region's loop: every block ends in a jump
     }
-    b.end(); // the region's loop: every block ends in a jump
+    b.end();
+    // the exit tail: store the unit's registers, leave at vpage + EXOFF with EXBACK not retired
+    this.flush();
+    b.get(ST).get(VPAGE).get(EXOFF).op(W.I64ExtendI32U).op(W.I64Add).get(N).get(EXBACK).op(W.I32Sub).get(STATUS)
+      .returnCall(Imp.Exit);
   }
 
   // ---- registers ----
 
+  private newLocal(t: T): number {
+    this.extraLocals.push(t);
+    return FIRST_REG_LOCAL + this.extraLocals.length - 1;
+  }
+
   private regLocal(r: number): number {
     let l = this.local[r];
     if (l === 0) {
-      l = FIRST_REG_LOCAL + this.regLocals.length;
+      l = this.newLocal(T.I64);
       this.local[r] = l;
-      this.regLocals.push(r);
     }
     return l;
   }
 
-  /** load x[r] from the register file into its local */
+  /** load x[r] from compiled code's register file into its local */
   private load(r: number): void {
-    this.b.get(ST).mem(W.I64Load32U, xLo(r)).get(ST).mem(W.I64Load32U, xHi(r)).i64(32).op(W.I64Shl).op(W.I64Or)
-      .set(this.regLocal(r));
-  }
-
-  private storeReg(r: number): void {
-    const l = this.local[r];
-    this.b.get(ST).get(l).mem(W.I64Store32, xLo(r)).get(ST).get(l).i64(32).op(W.I64ShrU).mem(W.I64Store32, xHi(r));
+    this.b.get(ST).mem(W.I64Load, xw(r)).set(this.regLocal(r));
   }
 
   /** push the value of x[r] */
   read(r: number): void {
-    const b = this.b;
-    if (r === 0 || r === SINK) { b.i64(0); return; }
-    if (this.resident & bit(r)) { b.get(this.local[r]); return; }
-    if (this.units[this.unit].loop) throw new Error(`wasm: x${r} read outside its region's set`);
-    const l = this.regLocal(r);
-    if (this.cached & bit(r)) { b.get(l); return; }
-    b.get(ST).mem(W.I64Load32U, xLo(r)).get(ST).mem(W.I64Load32U, xHi(r)).i64(32).op(W.I64Shl).op(W.I64Or).tee(l);
-    this.cached |= bit(r);
+    if (r === 0 || r === SINK) { this.b.i64(0); return; }
+    if (!(this.used & bit(r))) throw new Error(`wasm: x${r} read outside its unit's set`);
+    this.b.get(this.local[r]);
   }
 
   /** pop a value into x[r] */
   write(r: number): void {
     if (r === 0 || r === SINK) { this.b.op(W.Drop); return; }
-    this.b.set(this.regLocal(r));
-    if (this.resident & bit(r)) return;
-    if (this.units[this.unit].loop) throw new Error(`wasm: x${r} written outside its region's set`);
-    this.cached |= bit(r);
-    this.dirty |= bit(r);
+    if (!(this.written & bit(r))) throw new Error(`wasm: x${r} written outside its unit's set`);
+    this.b.set(this.local[r]);
   }
 
-  /** The registers that may differ from the register file now. */
-  private pending(): number {
-    return this.resident ? this.residentWrites : this.dirty;
+  /** Store the registers the unit writes (control leaves it). */
+  flush(): void {
+    const b = this.b;
+    for (let r = 1; r < 32; r++) if (this.written & bit(r)) b.get(ST).get(this.local[r]).mem(W.I64Store, xw(r));
   }
 
-  /**
-   * Store what differs from the register file. `leaving`: control leaves the
-   * unit on every path from here (a lazy unit forgets its dirty set); else
-   * this is a side path (a slow path about to exit) and nothing is forgotten.
-   */
-  flush(leaving: boolean): void {
-    const p = this.pending();
-    for (let r = 1; r < 32; r++) if (p & bit(r)) this.storeReg(r);
-    if (leaving && !this.resident) this.dirty = 0;
+  /** A helper is about to read x[r] from the interpreter's register file (int32 halves). */
+  private syncOut(r: number): void {
+    if (r <= 0 || r >= 32) return;
+    const b = this.b, l = this.local[r];
+    b.get(ST).get(l).mem(W.I64Store32, xLo(r)).get(ST).get(l).i64(32).op(W.I64ShrU).mem(W.I64Store32, xHi(r));
   }
 
-  /** A helper is about to read registers `rs` from the register file. */
-  private syncOut(rs: number): void {
-    const p = this.pending() & rs;
-    for (let r = 1; r < 32; r++) if (p & bit(r)) this.storeReg(r);
-    if (!this.resident) this.dirty &= ~rs;
-  }
-
-  /** A helper changed x[r] in the register file. */
+  /** A helper changed x[r] in the interpreter's register file. */
   private syncIn(r: number): void {
     if (r <= 0 || r >= 32) return;
-    if (this.resident & bit(r)) { this.load(r); return; }
-    this.cached &= ~bit(r);
-    this.dirty &= ~bit(r);
+    this.b.get(ST).mem(W.I64Load32U, xLo(r)).get(ST).mem(W.I64Load32U, xHi(r)).i64(32).op(W.I64Shl).op(W.I64Or)
+      .set(this.local[r]);
   }
 
   // ---- control ----
@@ -260,38 +246,49 @@ export class PageGen {
     if (off !== 0) this.b.i64(off | 0, Math.floor(off / 4294967296) | 0).op(W.I64Add);
   }
 
-  /** return through exit(st, vpage + off, n - back, status); registers already stored */
-  private exit(off: number, back: number, status: () => void): void {
+  /** return through exit(st, vpage + off, n, status); registers already stored */
+  private exitNow(off: number, status: number): void {
     const b = this.b;
     b.get(ST);
     this.pcOf(off);
-    b.get(N);
-    if (back !== 0) b.i32(back).op(W.I32Sub);
-    status();
-    b.returnCall(Imp.Exit);
+    b.get(N).i32(status).returnCall(Imp.Exit);
   }
 
-  /** Labels between the current code and the end of its unit (a loop region's inner blocks and loop). */
+  /** Labels between the current code and the end of its unit (inner blocks, loop, the tail's block). */
   private unitInner(): number {
     const unit = this.units[this.unit];
-    return unit.loop ? unit.blocks.length - this.pos : 0;
+    return (unit.loop ? (unit.blocks.length > 1 ? unit.blocks.length - this.pos : 1) : 0) + 1;
+  }
+
+  /** Leave through the unit's exit tail: at byte offset off, `back` instructions not retired, STATUS set or `status`. */
+  private toTail(off: number, back: number, status?: number): void {
+    const b = this.b;
+    b.i32(off).set(EXOFF).i32(back).set(EXBACK);
+    if (status !== undefined) b.i32(status).set(STATUS);
+    b.br(this.unitInner() - 1 + this.depth);
+  }
+
+  /** True when a jump to byte offset t stays inside the current unit (a loop region). */
+  private staysIn(t: number): boolean {
+    const j = t >= 0 && t < 4096 ? this.index.get(t) : undefined;
+    return j !== undefined && this.unitOf[j] === this.unit && this.units[this.unit].loop;
   }
 
   /**
    * Continue at byte offset t of the page (any value: other pages too).
-   * Leaving the unit stores its registers first.
+   * Leaving the unit stores its registers first, unless `stored`.
    */
-  goto(t: number): void {
+  goto(t: number, stored = false): void {
     const b = this.b;
     const j = t >= 0 && t < 4096 ? this.index.get(t) : undefined;
-    if (j !== undefined && this.unitOf[j] === this.unit && this.units[this.unit].loop) {
-      // inside the loop region: registers stay in locals
-      const pj = this.posOf[j];
+    if (this.staysIn(t)) {
+      const unit = this.units[this.unit], s = unit.blocks.length, pj = this.posOf[j!];
+      if (s === 1) { b.br(this.depth); return; } // the region's loop
       if (pj > this.pos) b.br(pj - this.pos - 1 + this.depth);
-      else b.i32(j).set(NEXT).br(this.units[this.unit].blocks.length - 1 - this.pos + this.depth);
+      else b.i32(j!).set(NEXT).br(s - 1 - this.pos + this.depth);
       return;
     }
-    this.flush(true);
+    if (!stored) this.flush();
     if (j !== undefined) {
       const v = this.unitOf[j], inner = this.unitInner() + this.depth;
       if (v > this.unit) {
@@ -303,7 +300,7 @@ export class PageGen {
       b.i32(j).set(NEXT).br(inner + this.units.length - 1 - this.unit);
       return;
     }
-    if (t >= 0 && t < 4096) { this.exit(t, 0, () => b.i32(-1)); return; } // not compiled: the interpreter
+    if (t >= 0 && t < 4096) { this.exitNow(t, -1); return; } // not compiled: the interpreter
     b.get(ST);
     this.pcOf(t);
     b.get(N).get(BUDGET).returnCall(Imp.Dispatch);
@@ -315,15 +312,8 @@ export class PageGen {
     b.i32(0).i32(0).mem(W.I32Load, COUNTER_OFF + this.counter).i32(1).op(W.I32Sub).tee(STATUS)
       .mem(W.I32Store, COUNTER_OFF + this.counter)
       .get(STATUS).op(W.I32Eqz).if_();
-    this.depth++;
-    this.exit(t, 0, () => b.i32(OPTIMIZE));
+    this.exitNow(t, OPTIMIZE);
     b.end();
-    this.depth--;
-  }
-
-  /** Continue at the pc in local A (registers stored). */
-  private gotoDynamic(): void {
-    this.b.get(ST).get(A).get(N).get(BUDGET).returnCall(Imp.Dispatch);
   }
 
   // ---- blocks ----
@@ -331,31 +321,27 @@ export class PageGen {
   private block(i: number): void {
     const blk = this.blocks[i], b = this.b;
     this.depth = 0;
-    this.cached = 0; this.dirty = 0;
     this.k = blk.insns.length;
     // the budget: n += k, or leave before the block for the interpreter to step
     b.get(N).i32(this.k).op(W.I32Add).tee(N).get(BUDGET).op(W.I32GtS).if_();
     this.depth++;
-    this.flush(false);
-    this.exit(blk.start, this.k, () => b.i32(-1));
+    this.toTail(blk.start, this.k, -1);
     b.end();
     this.depth--;
+    this.groups = planGroups(blk.insns);
     for (this.j = 0; this.j < blk.insns.length; this.j++) {
       const ins = blk.insns[this.j];
+      const grp = this.groups.get(this.j);
+      if (grp?.header) this.groupHeader(grp);
       if (isBranch(ins.op)) { this.branch(ins); return; }
       if (ins.op === Op.Jal) { this.jal(ins); return; }
       if (ins.op === Op.Jalr) { this.jalr(ins); return; }
       this.insn(ins);
     }
-    if (blk.stop) { this.flush(true); this.exit(blk.next, 0, () => b.i32(-1)); return; }
-    // fall through: into the next block's code when it comes right after in the same unit
+    if (blk.stop) { this.toTail(blk.next, 0, -1); return; }
+    // fall through: into the next block's code when it comes right after in the same loop region
     const j = this.index.get(blk.next);
-    const unit = this.units[this.unit];
-    if (j !== undefined && !unit.loop && this.unitOf[j] === this.unit + 1 && !this.units[this.unit + 1].loop) {
-      this.flush(true);
-      return;
-    }
-    if (j !== undefined && unit.loop && this.unitOf[j] === this.unit && this.posOf[j] === this.pos + 1) return;
+    if (j !== undefined && this.units[this.unit].loop && this.unitOf[j] === this.unit && this.posOf[j] === this.pos + 1) return;
     this.goto(blk.next);
   }
 
@@ -368,7 +354,7 @@ export class PageGen {
   }
 
   private branch(ins: Insn): void {
-    const b = this.b, w = ins.w;
+    const b = this.b, w = ins.w, taken = ins.off + ins.imm, next = ins.off + ins.len;
     this.read(rs1Of(w));
     this.read(rs2Of(w));
     switch (ins.op) {
@@ -379,15 +365,15 @@ export class PageGen {
       case Op.Bltu: b.op(W.I64LtU); break;
       default: b.op(W.I64GeU); break;
     }
-    // a block's own registers are stored once, before the test; a loop
-    // region stores its registers only on the paths that leave it
-    if (!this.resident) this.flush(true);
+    // registers are stored once when both ways leave the unit
+    const stored = !this.staysIn(taken) && !this.staysIn(next);
+    if (stored) this.flush();
     b.if_();
     this.depth++;
-    this.goto(ins.off + ins.imm);
+    this.goto(taken, stored);
     b.end();
     this.depth--;
-    this.goto(ins.off + ins.len);
+    this.goto(next, stored);
   }
 
   private jal(ins: Insn): void {
@@ -400,8 +386,23 @@ export class PageGen {
     this.read(rs1Of(ins.w));
     b.i64(ins.imm).op(W.I64Add).i64(-2).op(W.I64And).set(A);
     this.link(ins);
-    this.flush(true);
-    this.gotoDynamic();
+    if (this.returnSites.length) {
+      // a return to a call made in this page stays in this function (and in its loop region)
+      b.get(A).i64(-4096).op(W.I64And).get(VPAGE).op(W.I64Eq).if_();
+      this.depth++;
+      b.get(A).op(W.I32WrapI64).i32(4095).op(W.I32And).set(STATUS);
+      for (const t of this.returnSites) {
+        b.get(STATUS).i32(t).op(W.I32Eq).if_();
+        this.depth++;
+        this.goto(t);
+        b.end();
+        this.depth--;
+      }
+      b.end();
+      this.depth--;
+    }
+    this.flush();
+    b.get(ST).get(A).get(N).get(BUDGET).returnCall(Imp.Dispatch);
   }
 
   // ---- memory ----
@@ -431,13 +432,56 @@ export class PageGen {
     this.depth--;
   }
 
-  /** After a helper left its status in STATUS: a trap exit when it is a cause. */
+  /** Memory groups of the current block (by instruction index), see planGroups. */
+  private groups = new Map<number, Group>();
+  /** i32 locals holding group addresses, reused from block to block */
+  private readonly groupLocals: number[] = [];
+
+  /**
+   * The one translation of a group: G = RAM offset of base + minOff if the
+   * whole span is in one page with a TLB hit (W tag if the group stores),
+   * else -1 (each member then translates on its own).
+   */
+  private groupHeader(g: Group): void {
+    const b = this.b, tag = g.store ? TLB_W : TLB_R, span = g.maxEnd - g.minOff + 1;
+    while (this.groupLocals.length <= g.slot) this.groupLocals.push(this.newLocal(T.I32));
+    const G = this.groupLocals[g.slot];
+    this.read(g.base);
+    if (g.minOff !== 0) b.i64(g.minOff).op(W.I64Add);
+    b.tee(ADDR).i64(12).op(W.I64ShrU).tee(VPN)
+      .op(W.I32WrapI64).i32(TLB_MASK).op(W.I32And).i32(5).op(W.I32Shl).get(ST).op(W.I32Add).tee(ENT)
+      .mem(W.I64Load32S, TLB_OFF + tag * 4).get(VPN).op(W.I64Eq)
+      .get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).i32(4096 - span).op(W.I32LeU).op(W.I32And)
+      .if_(T.I32)
+      .get(ENT).mem(W.I32Load, TLB_OFF + tag * 4 + 4).get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).op(W.I32Or)
+      .else_().i32(-1).end().set(G);
+  }
+
+  /**
+   * A member of a translated group: `fast` with the group's RAM address
+   * when its translation held (G >= 0), else `own` (its own translation).
+   * False when the instruction is in no group.
+   */
+  private viaGroup(type: number, fast: (delta: number, G: number) => void, own: () => void): boolean {
+    const g = this.groups.get(this.j);
+    if (!g) return false;
+    const b = this.b, G = this.groupLocals[g.slot];
+    b.get(G).i32(0).op(W.I32GeS).if_(type);
+    this.depth++;
+    fast(g.delta, G);
+    b.else_();
+    own();
+    b.end();
+    this.depth--;
+    return true;
+  }
+
+  /** After a helper left its status in STATUS: leave through the tail when it is a trap cause. */
   private trapIfCause(ins: Insn): void {
     const b = this.b;
     b.get(STATUS).i32(0).op(W.I32GeS).if_();
     this.depth++;
-    this.flush(false);
-    this.exit(ins.off, this.k - this.j, () => b.get(STATUS));
+    this.toTail(ins.off, this.k - this.j);
     b.end();
     this.depth--;
   }
@@ -447,8 +491,7 @@ export class PageGen {
     const b = this.b;
     b.get(STATUS).i32(STORE_HIT_CODE).op(W.I32Eq).if_();
     this.depth++;
-    this.flush(false);
-    this.exit(ins.off + ins.len, this.k - this.j - 1, () => b.i32(-1));
+    this.toTail(ins.off + ins.len, this.k - this.j - 1, -1);
     b.end();
     this.depth--;
   }
@@ -459,6 +502,13 @@ export class PageGen {
 
   /** Load `size` bytes; leaves the value (i64, extended as `ramOp` does) on the stack. */
   private loadMem(ins: Insn, size: number, ramOp: W, extend: (b: Body) => void): void {
+    const b = this.b;
+    if (this.viaGroup(T.I64, (delta, G) => { b.get(G).mem(ramOp, RAM_OFF + delta); },
+      () => this.loadOwn(ins, size, ramOp, extend))) return;
+    this.loadOwn(ins, size, ramOp, extend);
+  }
+
+  private loadOwn(ins: Insn, size: number, ramOp: W, extend: (b: Body) => void): void {
     const b = this.b;
     this.translate(ins, size, TLB_R, T.I64, () => {
       this.pushAddrHalves();
@@ -472,12 +522,34 @@ export class PageGen {
   /** Store the low `size` bytes of the i64 in local B. */
   private storeMem(ins: Insn, size: number, ramOp: W): void {
     const b = this.b;
+    if (this.viaGroup(0x40, (delta, G) => { b.get(G).get(B).mem(ramOp, RAM_OFF + delta); },
+      () => this.storeOwn(ins, size, ramOp))) return;
+    this.storeOwn(ins, size, ramOp);
+  }
+
+  private storeOwn(ins: Insn, size: number, ramOp: W): void {
+    const b = this.b;
     this.translate(ins, size, TLB_W, 0x40, () => {
       this.pushAddrHalves();
       b.i32(size).get(B).op(W.I32WrapI64).get(B).i64(32).op(W.I64ShrU).op(W.I32WrapI64).call(Imp.Store).set(STATUS);
       this.trapIfCause(ins);
       this.leaveIfCodeHit(ins);
     }, () => { b.get(B).mem(ramOp, RAM_OFF); });
+  }
+
+  // ---- floating point (fp.ts) ----
+
+  private fpIns: Insn | null = null;
+  readInt(r: number): void { this.read(r); }
+  writeInt(r: number): void { this.write(r); }
+
+  /** The JS FPU for the current FP instruction (the interpreter's register file carries integer operands). */
+  slow(): void {
+    const ins = this.fpIns!, raw = ins.raw, b = this.b;
+    if (fpReadsInt(raw)) this.syncOut((raw >>> 15) & 31);
+    b.get(ST).i32(raw).call(Imp.Fp).set(STATUS);
+    if (fpWritesInt(raw)) this.syncIn((raw >>> 7) & 31);
+    this.trapIfCause(ins);
   }
 
   // ---- instructions ----
@@ -527,22 +599,18 @@ export class PageGen {
       case Op.Fsw: b.get(ST).mem(W.I64Load, fReg(rs2 & 31)).set(B); this.storeMem(ins, 4, W.I64Store32); return;
       case Op.Fsd: b.get(ST).mem(W.I64Load, fReg(rs2 & 31)).set(B); this.storeMem(ins, 8, W.I64Store); return;
       case Op.Fence: return;
-      case Op.Amo: {
-        this.syncOut(bit(rs1) | bit(rs2));
+      case Op.Amo:
+        this.syncOut(rs1);
+        this.syncOut(rs2);
         b.get(ST).i32(w).i32(ins.raw).call(Imp.Amo).set(STATUS);
         this.syncIn(rd);
         this.trapIfCause(ins);
         this.leaveIfCodeHit(ins);
         return;
-      }
-      case Op.Fp: {
-        const raw = ins.raw;
-        if (fpReadsInt(raw)) this.syncOut(bit((raw >>> 15) & 31));
-        b.get(ST).i32(raw).call(Imp.Fp).set(STATUS);
-        if (fpWritesInt(raw)) this.syncIn((raw >>> 7) & 31);
-        this.trapIfCause(ins);
+      case Op.Fp:
+        this.fpIns = ins;
+        if (!emitFp(this, ins.raw, FP0)) this.slow();
         return;
-      }
     }
     if (rd === SINK) return; // the rest only compute a result
     switch (ins.op) {
@@ -591,4 +659,53 @@ export class PageGen {
         throw new Error(`wasm: op ${ins.op} cannot be compiled`);
     }
   }
+}
+
+/** A memory access sharing one translation with others of its block (see planGroups). */
+interface Group {
+  /** the group's number in its block, picks its address local */
+  slot: number;
+  header: boolean;
+  base: number;
+  minOff: number;
+  maxEnd: number;
+  store: boolean;
+  /** this member's offset from minOff */
+  delta: number;
+}
+
+const ACCESS_SIZE: Partial<Record<number, number>> = {
+  [Op.Lb]: 1, [Op.Lbu]: 1, [Op.Sb]: 1, [Op.Lh]: 2, [Op.Lhu]: 2, [Op.Sh]: 2, [Op.Lw]: 4, [Op.Lwu]: 4, [Op.Sw]: 4,
+  [Op.Flw]: 4, [Op.Fsw]: 4, [Op.Ld]: 8, [Op.Sd]: 8, [Op.Fld]: 8, [Op.Fsd]: 8,
+};
+const isStoreOp = (op: number): boolean => (op >= Op.Sb && op <= Op.Sd) || op === Op.Fsw || op === Op.Fsd;
+
+/**
+ * Loads and stores of one block off the same unchanged base register
+ * (stack frames, structs) share one translation: the first member checks
+ * that the group's whole span is in one page with a TLB hit, and the others
+ * only test its result.
+ */
+function planGroups(insns: Insn[]): Map<number, Group> {
+  const out = new Map<number, Group>();
+  let slot = 0;
+  for (let i = 0; i < insns.length; i++) {
+    const first = insns[i], base = rs1Of(first.w);
+    if (out.has(i) || ACCESS_SIZE[first.op] === undefined || base === 0) continue;
+    const members: number[] = [];
+    for (let j = i; j < insns.length; j++) {
+      const ins = insns[j];
+      if (ins.op === Op.Amo) break;
+      if (ACCESS_SIZE[ins.op] !== undefined && rs1Of(ins.w) === base && !out.has(j)) members.push(j);
+      if (regsOf(ins).writes & bit(base)) break; // later accesses see a new base
+    }
+    if (members.length < 2) continue;
+    const minOff = Math.min(...members.map((j) => insns[j].imm));
+    const maxEnd = Math.max(...members.map((j) => insns[j].imm + ACCESS_SIZE[insns[j].op]! - 1));
+    if (maxEnd - minOff >= 4096) continue;
+    const store = members.some((j) => isStoreOp(insns[j].op));
+    members.forEach((j, n) => out.set(j, { slot, header: n === 0, base, minOff, maxEnd, store, delta: insns[j].imm - minOff }));
+    slot++;
+  }
+  return out;
 }

@@ -33,9 +33,12 @@ export const enum Op {
   I64DivS = 0x7f, I64DivU = 0x80, I64RemS = 0x81, I64RemU = 0x82, I64And = 0x83, I64Or = 0x84, I64Xor = 0x85,
   I64Shl = 0x86, I64ShrS = 0x87, I64ShrU = 0x88, I64Rotl = 0x89, I64Rotr = 0x8a,
   F32Abs = 0x8b, F32Neg = 0x8c, F32Sqrt = 0x91, F32Add = 0x92, F32Sub = 0x93, F32Mul = 0x94, F32Div = 0x95,
-  F64Abs = 0x99, F64Neg = 0x9a, F64Sqrt = 0x9f, F64Add = 0xa0, F64Sub = 0xa1, F64Mul = 0xa2, F64Div = 0xa3,
-  I32WrapI64 = 0xa7, I64ExtendI32S = 0xac, I64ExtendI32U = 0xad,
-  F32DemoteF64 = 0xb6, F64PromoteF32 = 0xbb,
+  F64Abs = 0x99, F64Neg = 0x9a, F64Ceil = 0x9b, F64Floor = 0x9c, F64Trunc = 0x9d, F64Nearest = 0x9e, F64Sqrt = 0x9f,
+  F64Add = 0xa0, F64Sub = 0xa1, F64Mul = 0xa2, F64Div = 0xa3, F64Min = 0xa4, F64Max = 0xa5, F64Copysign = 0xa6,
+  I32WrapI64 = 0xa7, I32TruncF64S = 0xaa, I32TruncF64U = 0xab, I64ExtendI32S = 0xac, I64ExtendI32U = 0xad,
+  I64TruncF64S = 0xb0, I64TruncF64U = 0xb1,
+  F32DemoteF64 = 0xb6, F64ConvertI32S = 0xb7, F64ConvertI32U = 0xb8, F64ConvertI64S = 0xb9, F64ConvertI64U = 0xba,
+  F64PromoteF32 = 0xbb,
   I32ReinterpretF32 = 0xbc, I64ReinterpretF64 = 0xbd, F32ReinterpretI32 = 0xbe, F64ReinterpretI64 = 0xbf,
   I32Extend8S = 0xc0, I32Extend16S = 0xc1, I64Extend8S = 0xc2, I64Extend16S = 0xc3, I64Extend32S = 0xc4,
 }
@@ -181,6 +184,12 @@ export class ModuleBuilder {
     this.exports.push({ name, index });
   }
 
+  /** Function names for profilers and stack traces (the "name" custom section). */
+  private readonly names: { index: number; name: string }[] = [];
+  name(index: number, name: string): void {
+    this.names.push({ index, name });
+  }
+
   bytes(): Uint8Array<ArrayBuffer> {
     const out = new Bytes();
     out.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
@@ -229,6 +238,13 @@ export class ModuleBuilder {
       s.u32(head.len + f.body.length).bytes(head.view()).bytes(f.body);
     }
     section(10, s);
+
+    if (this.names.length) {
+      const sub = new Bytes().u32(this.names.length);
+      for (const n of this.names) sub.u32(n.index).name(n.name);
+      s = new Bytes().name('name').byte(1).u32(sub.len).bytes(sub.view());
+      section(0, s);
+    }
     return out.view().slice() as Uint8Array<ArrayBuffer>;
   }
 }

@@ -17,8 +17,10 @@
 //       exit(cause >= 0): a trap at Word.ExitPc (not retired), tval set,
 //       exit(OPTIMIZE): the quick tier found a hot loop; recompile, then
 //       continue at Word.ExitPc.
-//   - Only blocks the interpreter has run go in (their decode-cache counter
-//     is nonzero), so branches to code never run exit to the interpreter.
+//   - It holds the blocks the interpreter has entered (their decode-cache
+//     counter is nonzero) and, at the optimised tier, every block reachable
+//     from them inside the page by static control flow; other targets exit
+//     to the interpreter.
 //   - It never stores to a page holding decoded code: the write TLB has no
 //     such pages (physmem.ts), so those stores take the JS slow path, which
 //     drops the page's code and makes the function exit right after.
@@ -33,13 +35,15 @@
 // long as control stays in the loop. V8 compiles both with its baseline
 // compiler first and re-optimises the functions that stay hot.
 import { ModuleBuilder, T } from './encoder.js';
-import { Op, PAGE_SLOTS, SLOT_INTS, decodeSlot } from '../decode.js';
+import { Op, PAGE_SLOTS, SLOT_INTS, SINK, decodeSlot } from '../decode.js';
 import { Imp, REGION_SIG, SUPPORT_EXPORTS } from './support.js';
 import { FIXED_LOCALS, PageGen, isBranch, type Block, type Insn, type Unit } from './emit.js';
 
 /** Blocks per function: the entry table's value has 12 bits for the block number. */
 export const MAX_BLOCKS = 4095;
 const MAX_BLOCK_INSNS = 200;
+/** Return points a jump through a register compares its target with before going to dispatch. */
+const MAX_RETURN_SITES = 16;
 
 /** Instructions compiled code leaves to the interpreter. */
 export function interpreterOnly(op: number): boolean {
@@ -69,7 +73,7 @@ export interface CompiledPage {
  * Null if none can be compiled.
  */
 export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, leaders: number[], memPages: number,
-  counter: number): CompiledPage | null {
+  counter: number, name = ''): CompiledPage | null {
   const decoded = (off: number): number => {
     const p = (off >> 1) * SLOT_INTS;
     if ((code[p] & 255) === Op.Undecoded) {
@@ -79,9 +83,12 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
     }
     return code[p];
   };
-  const starts = [...new Set(leaders)].filter((o) => o >= 0 && o < 4096 && (o & 1) === 0).sort((a, b) => a - b);
-  const never = starts.filter((o) => interpreterOnly(decoded(o) & 255));
-  const ok = starts.filter((o) => !interpreterOnly(decoded(o) & 255)).slice(0, MAX_BLOCKS);
+  const entries = [...new Set(leaders)].filter((o) => o >= 0 && o < 4096 && (o & 1) === 0);
+  const never = entries.filter((o) => interpreterOnly(decoded(o) & 255));
+  // the quick tier compiles what ran; the optimised one all that can run from there
+  const runnable = entries.filter((o) => !interpreterOnly(decoded(o) & 255)).sort((a, b) => a - b);
+  const starts = counter >= 0 ? runnable : discover(runnable, decoded, code);
+  const ok = starts.slice(0, MAX_BLOCKS);
   if (ok.length === 0) return null;
   const isLeader = new Set(ok);
   const byOffset: Block[] = [];
@@ -111,7 +118,12 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
   const emitted: Unit[] = units.map((u) => ({ blocks: u.blocks.map((i) => renum[i]), loop: u.loop }));
   const index = new Map<number, number>(blocks.map((bl, i) => [bl.start, i]));
 
-  const g = new PageGen(blocks, emitted, index, counter);
+  // return points of calls made in this page: where an in-page return lands
+  const returns = blocks.flatMap((bl) => {
+    const last = bl.insns[bl.insns.length - 1];
+    return last && (last.op === Op.Jal || last.op === Op.Jalr) && ((last.w >>> 8) & 63) !== SINK && index.has(bl.next) ? [bl.next] : [];
+  });
+  const g = new PageGen(blocks, emitted, index, counter, [...new Set(returns)].slice(0, MAX_RETURN_SITES));
   const body = g.function();
   const m = new ModuleBuilder();
   m.importMemory('env', 'mem', memPages);
@@ -131,9 +143,46 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
   JS_HELPERS.forEach((name, i) => {
     if (m.importFunc('js', name, helperTypes[i]) !== Imp.Load + i) throw new Error('wasm: import order');
   });
-  const f = m.func(region, [...FIXED_LOCALS, ...g.regLocals.map(() => T.I64)], body);
+  const f = m.func(region, [...FIXED_LOCALS, ...g.extraLocals], body);
   m.export('page', f);
+  if (name) m.name(f, name);
   return { bytes: m.bytes(), leaders: blocks.map((bl) => bl.start), never, insns: total, loops: emitted.filter((u) => u.loop).length };
+}
+
+/**
+ * Block starts: the entries, and every start reachable from them by static
+ * control flow inside the page (branch targets and fall-throughs, jal
+ * targets, the return point after a call, the instruction after a stop). So
+ * a function's paths not run yet are compiled along with the hot ones and
+ * need no recompile when they turn hot. Sorted.
+ */
+function discover(entries: number[], decoded: (off: number) => number, code: Int32Array): number[] {
+  const seen = new Set<number>();
+  const work = [...entries];
+  const add = (t: number) => { if (t >= 0 && t < 4096 && !seen.has(t)) work.push(t); };
+  while (work.length) {
+    const start = work.pop()!;
+    if (seen.has(start)) continue;
+    if (interpreterOnly(decoded(start) & 255)) continue;
+    seen.add(start);
+    for (let off = start, n = 0; off < 4096 && n < MAX_BLOCK_INSNS; n++) {
+      const w = decoded(off), op = w & 255;
+      if (interpreterOnly(op)) {
+        // the interpreter runs it, then compiled code can go on after it
+        if (op !== Op.PageEnd && op !== Op.Straddle && op !== Op.Illegal) add(off + ((w >>> 26) >> 1));
+        break;
+      }
+      const len = (w >>> 26) >> 1, imm = code[(off >> 1) * SLOT_INTS + 1];
+      if (isBranch(op)) { add(off + imm); add(off + len); break; }
+      if (op === Op.Jal || op === Op.Jalr) {
+        if (op === Op.Jal) add(off + imm);
+        if (((w >>> 8) & 63) !== SINK) add(off + len); // a call returns there
+        break;
+      }
+      off += len;
+    }
+  }
+  return [...seen].sort((a, b) => a - b);
 }
 
 /**
@@ -148,9 +197,11 @@ function loopRegions(blocks: Block[]): Unit[] {
   const succ: number[][] = blocks.map((bl) => {
     const out: number[] = [];
     const add = (t: number) => { const j = at.get(t); if (j !== undefined && !out.includes(j)) out.push(j); };
+    // a call (a jump that links) is not a loop edge: the callee runs, then the return point
     const last = bl.insns[bl.insns.length - 1];
-    if (last && isBranch(last.op)) { add(last.off + last.imm); add(bl.next); } else if (last && last.op === Op.Jal) add(last.off + last.imm);
-    else if (!last || last.op !== Op.Jalr) { if (!bl.stop) add(bl.next); }
+    if (last && isBranch(last.op)) { add(last.off + last.imm); add(bl.next); } else if (last && last.op === Op.Jal) {
+      if (((last.w >>> 8) & 63) === SINK) add(last.off + last.imm);
+    } else if (!last || last.op !== Op.Jalr) { if (!bl.stop) add(bl.next); }
     return out;
   });
   // Tarjan's algorithm, iterative

@@ -61,11 +61,13 @@ interface CompiledFn {
   insns: number;
   /** optimised tier (loop regions), else quick */
   opt: boolean;
+  /** the virtual address of the page it was compiled for (for names in profiles and --stats) */
+  va: number;
 }
 
 const CACHE_LIMIT = 8192;
 /** Default backward jumps inside a quick-tier function before its page is recompiled at the optimised tier. */
-export const OPT_BACK_EDGES = 2000;
+export const OPT_BACK_EDGES = 10000;
 
 export class WasmJit {
   readonly table: WebAssembly.Table;
@@ -137,7 +139,7 @@ export class WasmJit {
    * with a nonzero counter, and those already compiled) into one function,
    * replacing the page's previous one. False if nothing could be compiled.
    */
-  compile(code: Int32Array, phys: number, opt = this.fnOf[phys]?.opt ?? false): boolean {
+  compile(code: Int32Array, phys: number, va: number, opt = this.fnOf[phys]?.opt ?? false): boolean {
     const t0 = performance.now();
     const leaders: number[] = [];
     for (let s = 0; s < 2048; s++) {
@@ -147,14 +149,17 @@ export class WasmJit {
     const idx = this.allocIdx();
     let cp: CompiledPage | null = null, fn: CompiledFn | undefined;
     try {
-      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4);
+      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4,
+        `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);
       for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
       if (!cp) { this.freeIdx.push(idx); return false; }
+      (globalThis as { __tgDump?: (n: string, b: Uint8Array) => void }).__tgDump?.(`${opt ? "opt" : "quick"}_${va.toString(16)}`, cp.bytes); // DEBUG
+      if ((globalThis as { __tgLog?: boolean }).__tgLog) { const old = new Set(this.fnOf[phys]?.leaders ?? []); console.error("compile", va.toString(16), opt, cp.leaders.length, cp.leaders.filter((x) => !old.has(x)).map((x) => x.toString(16)).join(",")); } // DEBUG
       const inst = new WebAssembly.Instance(new WebAssembly.Module(cp.bytes), this.imports);
       this.table.set(idx, inst.exports.page as never);
       this.counters[idx] = this.optBackEdges;
       const content = this.mem.i32.slice(phys * 1024, phys * 1024 + 1024);
-      fn = { idx, leaders: cp.leaders, never: cp.never, hash: hashPage(content), content, users: 0, insns: cp.insns, opt };
+      fn = { idx, leaders: cp.leaders, never: cp.never, hash: hashPage(content), content, users: 0, insns: cp.insns, opt, va };
     } catch (e) {
       // a bug in the compiler: leave this page to the interpreter
       console.error(`tuxglass: wasm compile of page ${phys} failed: ${(e as Error).message}`);
@@ -188,10 +193,10 @@ export class WasmJit {
   }
 
   /** A quick-tier function asked for the optimised tier (a hot loop); false if the page has no function now. */
-  optimise(phys: number): boolean {
+  optimise(phys: number, va: number): boolean {
     const fn = this.fnOf[phys], code = this.mem.code[phys];
     if (!fn || fn.opt || !code) return false;
-    return this.compile(code, phys, true);
+    return this.compile(code, phys, va, true);
   }
 
   /** RAM page `phys` lost its decoded code (a write, a free, fence.i). */

@@ -1,5 +1,8 @@
 // The support module: WebAssembly functions every compiled page imports.
 //
+//   Registers: compiled code has its own file of 32 i64 (XW_OFF); enter
+//   copies the interpreter's int32 halves into it, exit copies them back.
+//
 //   dispatch(st, pc, n, budget)    continue at guest pc: fetch TLB, then the
 //                                  entry table (entries.ts), then a tail call
 //                                  into the compiled block; on any miss, exit
@@ -16,7 +19,7 @@
 //
 // `st` is the byte offset of the hart's state slot (layout.ts).
 import { Body, ModuleBuilder, Op, T } from './encoder.js';
-import { ENTRY_OFF, ENTRY_SLOTS, TLB_OFF, W_OFF, Word } from '../layout.js';
+import { ENTRY_OFF, ENTRY_SLOTS, TLB_OFF, W_OFF, Word, X_OFF, XW_OFF } from '../layout.js';
 import { TLB_MASK, TLB_X } from '../mmu.js';
 import { HASH_MUL, HASH_SHIFT } from './entries.js';
 
@@ -55,8 +58,12 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
   const tEnter = m.type([T.I32, T.I32, T.I32, T.I32, T.I32], [T.I32]);
   const tBin = m.type([T.I64, T.I64], [T.I64]);
 
-  // exit: 0 st, 1 pc, 2 n, 3 status
+  // exit: 0 st, 1 pc, 2 n, 3 status; compiled code's registers go back to the interpreter's halves
   const exit = new Body();
+  for (let r = 1; r < 32; r++) {
+    exit.get(0).get(0).mem(Op.I64Load, XW_OFF + r * 8).mem(Op.I64Store32, X_OFF + r * 4)
+      .get(0).get(0).mem(Op.I64Load, XW_OFF + r * 8).i64(32).op(Op.I64ShrU).mem(Op.I64Store32, X_OFF + (r + 64) * 4);
+  }
   exit.get(0).get(2).mem(Op.I32Store, EXIT_N)
     .get(0).get(1).mem(Op.I64Store, EXIT_PC)
     .get(3).end();
@@ -92,8 +99,12 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
   d.get(0).get(1).get(2).i32(-1).returnCall(fExit).end();
   const fDispatch = m.func(tDispatch, [T.I64, T.I32, T.I32, T.I32, T.I32], d.view());
 
-  // enter: 0 st, 1 pcLo, 2 pcHi, 3 n, 4 budget
+  // enter: 0 st, 1 pcLo, 2 pcHi, 3 n, 4 budget; the interpreter's registers become compiled code's
   const e = new Body();
+  for (let r = 1; r < 32; r++) {
+    e.get(0).get(0).mem(Op.I64Load32U, X_OFF + r * 4).get(0).mem(Op.I64Load32U, X_OFF + (r + 64) * 4).i64(32).op(Op.I64Shl)
+      .op(Op.I64Or).mem(Op.I64Store, XW_OFF + r * 8);
+  }
   e.get(0)
     .get(1).op(Op.I64ExtendI32U).get(2).op(Op.I64ExtendI32U).i64(32).op(Op.I64Shl).op(Op.I64Or)
     .get(3).get(4).returnCall(fDispatch).end();
