@@ -5,8 +5,16 @@
 // interpreter on a helper thread meanwhile, and the kernel and the rest are
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Hart, TIER_NAMES, type TierName } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
+
+// Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
+// WebAssembly compiler, Liftoff, as after its optimising one (measured on
+// the CPU benchmark and a bash loop: equal or faster), while optimising
+// the large page functions in the background costs more CPU than it ever
+// saves. So guest code stays baseline; our own optimised tier does the rest.
+setFlagsFromString('--liftoff-only');
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
