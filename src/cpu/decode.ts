@@ -9,6 +9,20 @@
 //
 // Integer destinations x0 are rewritten to SINK (32) so the interpreter can
 // write rd unconditionally while x0 keeps reading as zero.
+//
+// The ISA decoded here: RV64IMAFD, C (Zca, Zcd) and Zcb, B (Zba, Zbb, Zbs),
+// Zicond, Zicsr/Zicntr (csr.ts), Zifencei, and the Zihintntl/Zihintpause
+// hints (which execute as the no-ops they are). /proc/cpuinfo and
+// riscv_hwprobe say exactly this. What RVA23U64 still lacks: Zfa and Zfhmin
+// (FPU work), Zicbom/Zicboz (cbo.* through the store path; prefetches are
+// already ORI hints), Zimop/Zcmop (decoder entries writing 0 / doing
+// nothing), Zawrs (wrs.* may simply complete), Supm (pointer masking: an
+// address mask on the load/store path, per task), and V with Zvfhmin, Zvbb
+// and Zvkt: 32 vector registers of VLEN bits beside x[], vtype/vl/vstart
+// and vxrm/vxsat, some 400 instructions over SEW 8..64 and LMUL 1/8..8 with
+// precise traps that restart at vstart, and on the kernel side V state in
+// context switches, signal frames (__riscv_v_ext_state) and ptrace regsets,
+// prctl(PR_RISCV_V_*) and the hwprobe/hwcap bits.
 import { expandCompressed } from './rvc.js';
 
 export const SLOT_INTS = 4;
@@ -29,6 +43,14 @@ export const enum Op {
   Mulw, Divw, Divuw, Remw, Remuw,
   Fence, FenceI, Ecall, Ebreak, Csr, Amo,
   Flw, Fld, Fsw, Fsd, Fp,
+  // B = Zba + Zbb + Zbs (bitmanip 1.0.0), and Zicond. sh<N>add(.uw) carry N
+  // in imm (add.uw is ShAddUw with N = 0); immediate shift and bit-index
+  // forms carry the amount in imm.
+  ShAdd, ShAddUw, SlliUw,
+  Andn, Orn, Xnor, Clz, Ctz, Cpop, Clzw, Ctzw, Cpopw, Max, Maxu, Min, Minu,
+  SextB, SextH, ZextH, Rol, Ror, Rori, Rolw, Rorw, Roriw, OrcB, Rev8,
+  Bclr, Bclri, Bext, Bexti, Binv, Binvi, Bset, Bseti,
+  CzeroEqz, CzeroNez,
 }
 
 /** A fresh decoded page: every slot undecoded, the sentinel marks the page end. */
@@ -59,6 +81,46 @@ const LOAD_OPS = [Op.Lb, Op.Lh, Op.Lw, Op.Ld, Op.Lbu, Op.Lhu, Op.Lwu, -1];
 const OPIMM_OPS = [0, 0, Op.Slti, Op.Sltiu, Op.Xori, 0, Op.Ori, Op.Andi];
 const OP_OPS = [Op.Add, Op.Sll, Op.Slt, Op.Sltu, Op.Xor, Op.Srl, Op.Or, Op.And];
 const MULW_OPS = [Op.Mulw, -1, -1, -1, Op.Divw, Op.Divuw, Op.Remw, Op.Remuw];
+/** OP-IMM (0x13) funct3 1 and 5: shifts, Zbs single-bit ops, Zbb unary ops and rotates; -1 reserved. */
+function opImmShift(f3: number, insn: number): number {
+  const f6 = insn >>> 26, imm12 = insn >>> 20;
+  if (f3 === 1) {
+    switch (f6) {
+      case 0x00: return Op.Slli;
+      case 0x0a: return Op.Bseti;
+      case 0x12: return Op.Bclri;
+      case 0x1a: return Op.Binvi;
+      default: // clz 0x600, ctz 0x601, cpop 0x602, sext.b 0x604, sext.h 0x605
+        if (imm12 >= 0x600 && imm12 <= 0x602) return Op.Clz + (imm12 - 0x600);
+        if (imm12 === 0x604) return Op.SextB;
+        if (imm12 === 0x605) return Op.SextH;
+        return -1;
+    }
+  }
+  switch (f6) {
+    case 0x00: return Op.Srli;
+    case 0x10: return Op.Srai;
+    case 0x12: return Op.Bexti;
+    case 0x18: return Op.Rori;
+    default: return imm12 === 0x287 ? Op.OrcB : imm12 === 0x6b8 ? Op.Rev8 : -1;
+  }
+}
+
+/** OP (0x33) with funct7 other than 0 and 1: B extension and Zicond (Zbc's clmul is not implemented). */
+function opB(f7: number, f3: number): number {
+  switch (f7) {
+    case 0x20: return f3 === 0 ? Op.Sub : f3 === 5 ? Op.Sra : f3 === 4 ? Op.Xnor : f3 === 6 ? Op.Orn : f3 === 7 ? Op.Andn : -1;
+    case 0x05: return f3 === 4 ? Op.Min : f3 === 5 ? Op.Minu : f3 === 6 ? Op.Max : f3 === 7 ? Op.Maxu : -1;
+    case 0x07: return f3 === 5 ? Op.CzeroEqz : f3 === 7 ? Op.CzeroNez : -1;
+    case 0x10: return f3 === 2 || f3 === 4 || f3 === 6 ? Op.ShAdd : -1;
+    case 0x14: return f3 === 1 ? Op.Bset : -1;
+    case 0x24: return f3 === 1 ? Op.Bclr : f3 === 5 ? Op.Bext : -1;
+    case 0x30: return f3 === 1 ? Op.Rol : f3 === 5 ? Op.Ror : -1;
+    case 0x34: return f3 === 1 ? Op.Binv : -1;
+    default: return -1;
+  }
+}
+
 /** AMO funct5 values that exist (bit i set: funct5 i). */
 const AMO_F5 = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 8) | (1 << 12) | (1 << 16) | (1 << 20) | (1 << 24) | (1 << 28);
 
@@ -118,13 +180,10 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
           else if (immI === 0) put(out, p, Op.Mv, d, rs1, 0, step, 0, raw);
           else put(out, p, Op.Addi, d, rs1, 0, step, immI, raw);
           return;
-        case 1:
-          if ((insn >>> 26) !== 0) return putIllegal(out, p, raw, step);
-          put(out, p, Op.Slli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
-        case 5: {
-          const f6 = insn >>> 26;
-          if (f6 !== 0 && f6 !== 0x10) return putIllegal(out, p, raw, step);
-          put(out, p, f6 ? Op.Srai : Op.Srli, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
+        case 1: case 5: {
+          const op = opImmShift(f3, insn);
+          if (op < 0) return putIllegal(out, p, raw, step);
+          put(out, p, op, d, rs1, 0, step, (insn >>> 20) & 63, raw); return;
         }
         default:
           put(out, p, OPIMM_OPS[f3], d, rs1, 0, step, immI, raw);
@@ -134,17 +193,21 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
     case 0x33: {
       let op = -1;
       if (f7 === 0) op = OP_OPS[f3];
-      else if (f7 === 0x20) op = f3 === 0 ? Op.Sub : f3 === 5 ? Op.Sra : -1;
       else if (f7 === 1) op = Op.Mul + f3;
+      else op = opB(f7, f3);
       if (op < 0) return putIllegal(out, p, raw, step);
       if (op === Op.Add && (rs1 === 0 || rs2 === 0)) put(out, p, Op.Mv, d, rs1 | rs2, 0, step, 0, raw);
-      else put(out, p, op, d, rs1, rs2, step, 0, raw);
+      else put(out, p, op, d, rs1, rs2, step, op === Op.ShAdd ? f3 >> 1 : 0, raw);
       return;
     }
     case 0x1b: {
       if (f3 === 0) { put(out, p, Op.Addiw, d, rs1, 0, step, immI, raw); return; }
       if (f3 === 1 && f7 === 0) { put(out, p, Op.Slliw, d, rs1, 0, step, rs2, raw); return; }
       if (f3 === 5 && (f7 === 0 || f7 === 0x20)) { put(out, p, f7 ? Op.Sraiw : Op.Srliw, d, rs1, 0, step, rs2, raw); return; }
+      // Zba's slli.uw has a 6-bit shift amount; Zbb's W forms a 5-bit one
+      if (f3 === 1 && (insn >>> 26) === 0x02) { put(out, p, Op.SlliUw, d, rs1, 0, step, (insn >>> 20) & 63, raw); return; }
+      if (f3 === 1 && f7 === 0x30 && rs2 <= 2) { put(out, p, Op.Clzw + rs2, d, rs1, 0, step, 0, raw); return; }
+      if (f3 === 5 && f7 === 0x30) { put(out, p, Op.Roriw, d, rs1, 0, step, rs2, raw); return; }
       return putIllegal(out, p, raw, step);
     }
     case 0x3b: {
@@ -152,8 +215,11 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
       if (f7 === 0) op = f3 === 0 ? Op.Addw : f3 === 1 ? Op.Sllw : f3 === 5 ? Op.Srlw : -1;
       else if (f7 === 0x20) op = f3 === 0 ? Op.Subw : f3 === 5 ? Op.Sraw : -1;
       else if (f7 === 1) op = MULW_OPS[f3];
+      else if (f7 === 0x04) op = f3 === 0 ? Op.ShAddUw : f3 === 4 && rs2 === 0 ? Op.ZextH : -1; // add.uw, zext.h
+      else if (f7 === 0x10) op = f3 === 2 || f3 === 4 || f3 === 6 ? Op.ShAddUw : -1;
+      else if (f7 === 0x30) op = f3 === 1 ? Op.Rolw : f3 === 5 ? Op.Rorw : -1;
       if (op < 0) return putIllegal(out, p, raw, step);
-      put(out, p, op, d, rs1, rs2, step, 0, raw); return;
+      put(out, p, op, d, rs1, rs2, step, op === Op.ShAddUw ? f3 >> 1 : 0, raw); return;
     }
     case 0x0f:
       if (f3 === 0) { put(out, p, Op.Fence, 0, 0, 0, step, 0, raw); return; }

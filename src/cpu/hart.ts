@@ -23,6 +23,7 @@ function newWasmJit(mem: PhysMem, memory: WebAssembly.Memory): WasmJit | null {
 }
 import { Op, PAGE_SLOTS, SLOT_INTS, decodeSlot, newCodePage } from './decode.js';
 import { mul64, mulh64, div64, div32 } from './alu64.js';
+import { ctz32, cpop32, orcb32, bswap32 } from './bitmanip.js';
 import { execCsr } from './csr.js';
 import { execFp } from './fpu.js';
 import { compileRegion, JIT_SLOT, JIT_PAGE, type RegionFn, type JitHart } from './jit.js';
@@ -680,6 +681,138 @@ export class Hart implements JitHart, WasmHart {
                 const op = w & 255;
                 div32(xl, xh, (w >>> 8) & 63, x[(w >>> 14) & 63], x[(w >>> 20) & 63],
                   op === Op.Divw || op === Op.Remw, op >= Op.Remw);
+                p += w >>> 26; continue;
+              }
+
+              // ---- B extension (Zba, Zbb, Zbs) and Zicond ----
+              case Op.ShAdd: { // rs2 + (rs1 << N), N = 1..3 in imm
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, sh = code[p + 1], al = x[a], rd = (w >>> 8) & 63;
+                const sl = al << sh, sh2 = (x[a + 64] << sh) | (al >>> (32 - sh)), lo = (sl + x[b]) | 0;
+                x[rd + 64] = (sh2 + x[b + 64] + ((lo >>> 0) < (sl >>> 0) ? 1 : 0)) | 0;
+                x[rd] = lo;
+                p += w >>> 26; continue;
+              }
+              case Op.ShAddUw: { // rs2 + (zext32(rs1) << N), N = 0..3 in imm (add.uw: N = 0)
+                const al = x[(w >>> 14) & 63], b = (w >>> 20) & 63, sh = code[p + 1], rd = (w >>> 8) & 63;
+                const sl = al << sh, sh2 = sh === 0 ? 0 : al >>> (32 - sh), lo = (sl + x[b]) | 0;
+                x[rd + 64] = (sh2 + x[b + 64] + ((lo >>> 0) < (sl >>> 0) ? 1 : 0)) | 0;
+                x[rd] = lo;
+                p += w >>> 26; continue;
+              }
+              case Op.SlliUw: {
+                const al = x[(w >>> 14) & 63], sh = code[p + 1], rd = (w >>> 8) & 63;
+                if (sh === 0) { x[rd] = al; x[rd + 64] = 0; }
+                else if (sh < 32) { x[rd + 64] = al >>> (32 - sh); x[rd] = al << sh; }
+                else { x[rd + 64] = al << (sh - 32); x[rd] = 0; }
+                p += w >>> 26; continue;
+              }
+              case Op.Andn: {
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
+                x[rd + 64] = x[a + 64] & ~x[b + 64]; x[rd] = x[a] & ~x[b];
+                p += w >>> 26; continue;
+              }
+              case Op.Orn: {
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
+                x[rd + 64] = x[a + 64] | ~x[b + 64]; x[rd] = x[a] | ~x[b];
+                p += w >>> 26; continue;
+              }
+              case Op.Xnor: {
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
+                x[rd + 64] = ~(x[a + 64] ^ x[b + 64]); x[rd] = ~(x[a] ^ x[b]);
+                p += w >>> 26; continue;
+              }
+              case Op.Clz: case Op.Ctz: case Op.Cpop: {
+                const a = (w >>> 14) & 63, lo = x[a], hi = x[a + 64], op = w & 255, rd = (w >>> 8) & 63;
+                x[rd] = op === Op.Clz ? (hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo))
+                  : op === Op.Ctz ? (lo !== 0 ? ctz32(lo) : 32 + ctz32(hi)) : cpop32(lo) + cpop32(hi);
+                x[rd + 64] = 0;
+                p += w >>> 26; continue;
+              }
+              case Op.Clzw: case Op.Ctzw: case Op.Cpopw: {
+                const v = x[(w >>> 14) & 63], op = w & 255, rd = (w >>> 8) & 63;
+                x[rd] = op === Op.Clzw ? Math.clz32(v) : op === Op.Ctzw ? ctz32(v) : cpop32(v);
+                x[rd + 64] = 0;
+                p += w >>> 26; continue;
+              }
+              case Op.Max: case Op.Maxu: case Op.Min: case Op.Minu: {
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, op = w & 255, rd = (w >>> 8) & 63;
+                const ah = x[a + 64], bh = x[b + 64];
+                const less = op === Op.Max || op === Op.Min
+                  ? ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))
+                  : (ah >>> 0) < (bh >>> 0) || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0));
+                // max takes rs2 when rs1 < rs2, min takes rs1 then
+                const r = less === (op === Op.Max || op === Op.Maxu) ? b : a;
+                x[rd] = x[r]; x[rd + 64] = x[r + 64];
+                p += w >>> 26; continue;
+              }
+              case Op.SextB: {
+                const v = (x[(w >>> 14) & 63] << 24) >> 24, rd = (w >>> 8) & 63;
+                x[rd] = v; x[rd + 64] = v >> 31;
+                p += w >>> 26; continue;
+              }
+              case Op.SextH: {
+                const v = (x[(w >>> 14) & 63] << 16) >> 16, rd = (w >>> 8) & 63;
+                x[rd] = v; x[rd + 64] = v >> 31;
+                p += w >>> 26; continue;
+              }
+              case Op.ZextH: {
+                const rd = (w >>> 8) & 63;
+                x[rd] = x[(w >>> 14) & 63] & 0xffff; x[rd + 64] = 0;
+                p += w >>> 26; continue;
+              }
+              case Op.Rol: case Op.Ror: case Op.Rori: {
+                // rotate right by s: swap the halves for s & 32, then rotate by s & 31
+                const a = (w >>> 14) & 63, op = w & 255, rd = (w >>> 8) & 63;
+                let s = op === Op.Rori ? code[p + 1] : x[(w >>> 20) & 63] & 63;
+                if (op === Op.Rol) s = (64 - s) & 63;
+                let lo = x[a], hi = x[a + 64];
+                if (s & 32) { const t = lo; lo = hi; hi = t; }
+                s &= 31;
+                if (s === 0) { x[rd] = lo; x[rd + 64] = hi; }
+                else { x[rd] = (lo >>> s) | (hi << (32 - s)); x[rd + 64] = (hi >>> s) | (lo << (32 - s)); }
+                p += w >>> 26; continue;
+              }
+              case Op.Rolw: case Op.Rorw: case Op.Roriw: {
+                const v = x[(w >>> 14) & 63], op = w & 255, rd = (w >>> 8) & 63;
+                let s = op === Op.Roriw ? code[p + 1] : x[(w >>> 20) & 63] & 31;
+                if (op === Op.Rolw) s = (32 - s) & 31;
+                const r = s === 0 ? v : (v >>> s) | (v << (32 - s));
+                x[rd] = r; x[rd + 64] = r >> 31;
+                p += w >>> 26; continue;
+              }
+              case Op.OrcB: {
+                const a = (w >>> 14) & 63, rd = (w >>> 8) & 63;
+                x[rd + 64] = orcb32(x[a + 64]); x[rd] = orcb32(x[a]);
+                p += w >>> 26; continue;
+              }
+              case Op.Rev8: {
+                const a = (w >>> 14) & 63, lo = x[a], rd = (w >>> 8) & 63;
+                x[rd] = bswap32(x[a + 64]); x[rd + 64] = bswap32(lo);
+                p += w >>> 26; continue;
+              }
+              case Op.Bclr: case Op.Bclri: case Op.Binv: case Op.Binvi: case Op.Bset: case Op.Bseti: {
+                // the immediate forms are the odd ones (Bclri = Bclr + 1, ...)
+                const a = (w >>> 14) & 63, op = w & 255, rd = (w >>> 8) & 63;
+                const s = (op - Op.Bclr) & 1 ? code[p + 1] : x[(w >>> 20) & 63] & 63;
+                const ml = s < 32 ? 1 << s : 0, mh = s < 32 ? 0 : 1 << (s - 32);
+                let lo = x[a], hi = x[a + 64];
+                if (op <= Op.Bclri) { lo &= ~ml; hi &= ~mh; }
+                else if (op <= Op.Binvi) { lo ^= ml; hi ^= mh; }
+                else { lo |= ml; hi |= mh; }
+                x[rd] = lo; x[rd + 64] = hi;
+                p += w >>> 26; continue;
+              }
+              case Op.Bext: case Op.Bexti: {
+                const a = (w >>> 14) & 63, rd = (w >>> 8) & 63;
+                const s = (w & 255) === Op.Bexti ? code[p + 1] : x[(w >>> 20) & 63] & 63;
+                x[rd] = ((s < 32 ? x[a] : x[a + 64]) >>> (s & 31)) & 1; x[rd + 64] = 0;
+                p += w >>> 26; continue;
+              }
+              case Op.CzeroEqz: case Op.CzeroNez: {
+                // czero.eqz: rs2 == 0 gives 0, else rs1; czero.nez: rs2 != 0 gives 0, else rs1
+                const a = (w >>> 14) & 63, b = (w >>> 20) & 63, rd = (w >>> 8) & 63;
+                if (((x[b] | x[b + 64]) === 0) === ((w & 255) === Op.CzeroEqz)) { x[rd] = 0; x[rd + 64] = 0; }
+                else { x[rd] = x[a]; x[rd + 64] = x[a + 64]; }
                 p += w >>> 26; continue;
               }
 

@@ -27,6 +27,7 @@
 import { Op, PAGE_SLOTS, SLOT_INTS, SINK, decodeSlot } from './decode.js';
 import { TLB_MASK } from './mmu.js';
 import { mulhu32, mulh64, div64, div32 } from './alu64.js';
+import { ctz32, cpop32, orcb32, bswap32 } from './bitmanip.js';
 import { execFp } from './fpu.js';
 import { Cause } from './trap.js';
 import type { PhysMem } from './physmem.js';
@@ -177,9 +178,9 @@ h.jn = n + ek; h.js = es;
 h.jpcLo = ret === -3 ? el : jl; h.jpcHi = ret === -3 ? eh : jh;
 return ret === -3 ? -2 : ret;`;
   try {
-    const factory = new Function('mulhu32', 'mulh64', 'div64', 'div32', 'execFp',
+    const factory = new Function('mulhu32', 'mulh64', 'div64', 'div32', 'execFp', 'ctz32', 'cpop32', 'orcb32', 'bswap32',
       `return function region(h, budget, base, pcHi, code, phys) {${src}\n};`);
-    return factory(mulhu32, mulh64, div64, div32, execFp) as RegionFn;
+    return factory(mulhu32, mulh64, div64, div32, execFp, ctz32, cpop32, orcb32, bswap32) as RegionFn;
   } catch {
     // e.g. a Content-Security-Policy without 'unsafe-eval': interpret only
     jitUsable = false;
@@ -458,7 +459,85 @@ class Gen {
         return `{ ${this.flush(r1, d)} if (execFp(h, ${c.raw}) >= 0) { h.tval = ${c.raw >>> 0}; ${this.trap(c, `${Cause.Illegal}`)} } ${this.reload(d)} }`;
       }
       default:
+        if (op >= Op.ShAdd && op <= Op.CzeroNez) return this.emitB(op, c);
         throw new Error(`jit: op ${op} is interpreter-only`);
+    }
+  }
+
+  /**
+   * The B extension (Zba, Zbb, Zbs) and Zicond: pure register operations.
+   * Constant shift amounts and bit indexes are resolved here.
+   */
+  emitB(op: number, c: Ctx): string {
+    const w = c.w, rd = rdOf(w), rs2 = rs2Of(w), imm = c.imm;
+    if (rd === SINK) return '';
+    const a = this.L(rs1Of(w)), ah = this.H(rs1Of(w));
+    // immediate and one-operand forms were decoded with rs2 = 0: b reads as constant 0
+    const b = this.L(rs2), bh = this.H(rs2);
+    switch (op) {
+      case Op.ShAdd:
+        return `{ const s = ${a} << ${imm}, l = (s + ${b}) | 0; ` +
+          `${this.set(rd, 'l', `((${ah} << ${imm}) | (${a} >>> ${32 - imm})) + ${bh} + ((l >>> 0) < (s >>> 0) ? 1 : 0)`)} }`;
+      case Op.ShAddUw:
+        return `{ const s = ${a} << ${imm}, l = (s + ${b}) | 0; ` +
+          `${this.set(rd, 'l', `${imm === 0 ? '0' : `(${a} >>> ${32 - imm})`} + ${bh} + ((l >>> 0) < (s >>> 0) ? 1 : 0)`)} }`;
+      case Op.SlliUw:
+        if (imm === 0) return this.set(rd, a, '0');
+        return imm < 32 ? this.set(rd, `${a} << ${imm}`, `${a} >>> ${32 - imm}`) : this.set(rd, '0', `${a} << ${imm - 32}`);
+      case Op.Andn: return this.set(rd, `${a} & ~${b}`, `${ah} & ~${bh}`);
+      case Op.Orn: return this.set(rd, `${a} | ~${b}`, `${ah} | ~${bh}`);
+      case Op.Xnor: return this.set(rd, `~(${a} ^ ${b})`, `~(${ah} ^ ${bh})`);
+      case Op.Clz: return this.set(rd, `${ah} !== 0 ? Math.clz32(${ah}) : 32 + Math.clz32(${a})`, '0');
+      case Op.Ctz: return this.set(rd, `${a} !== 0 ? ctz32(${a}) : 32 + ctz32(${ah})`, '0');
+      case Op.Cpop: return this.set(rd, `cpop32(${a}) + cpop32(${ah})`, '0');
+      case Op.Clzw: return this.set(rd, `Math.clz32(${a})`, '0');
+      case Op.Ctzw: return this.set(rd, `ctz32(${a})`, '0');
+      case Op.Cpopw: return this.set(rd, `cpop32(${a})`, '0');
+      case Op.Max: case Op.Maxu: case Op.Min: case Op.Minu: {
+        const signed = op === Op.Max || op === Op.Min;
+        const less = signed ? `${ah} < ${bh}` : `(${ah} >>> 0) < (${bh} >>> 0)`;
+        // k0: rs1 < rs2; max then takes rs2, min takes rs1
+        const [x, xh, y, yh] = op === Op.Max || op === Op.Maxu ? [b, bh, a, ah] : [a, ah, b, bh];
+        return `{ const k0 = ${less} || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)); ` +
+          `${this.set(rd, `k0 ? ${x} : ${y}`, `k0 ? ${xh} : ${yh}`)} }`;
+      }
+      case Op.SextB: return this.setW(rd, `(${a} << 24) >> 24`);
+      case Op.SextH: return this.setW(rd, `(${a} << 16) >> 16`);
+      case Op.ZextH: return this.set(rd, `${a} & 65535`, '0');
+      case Op.Rori: {
+        // rotate right: swap the halves for s & 32, then rotate by s & 31
+        const [lo, hi] = imm & 32 ? [ah, a] : [a, ah], s = imm & 31;
+        if (s === 0) return this.set(rd, lo, hi);
+        return this.set(rd, `(${lo} >>> ${s}) | (${hi} << ${32 - s})`, `(${hi} >>> ${s}) | (${lo} << ${32 - s})`);
+      }
+      case Op.Rol: case Op.Ror:
+        return `{ let s = ${op === Op.Rol ? `(64 - (${b} & 63)) & 63` : `${b} & 63`}, lo = ${a}, hi = ${ah};\n  ` +
+          'if (s & 32) { const t = lo; lo = hi; hi = t; }\n  s &= 31;\n  ' +
+          `if (s !== 0) { const t = lo; lo = (lo >>> s) | (hi << (32 - s)); hi = (hi >>> s) | (t << (32 - s)); }\n  ${this.set(rd, 'lo', 'hi')} }`;
+      case Op.Roriw: return this.setW(rd, imm === 0 ? a : `(${a} >>> ${imm}) | (${a} << ${32 - imm})`);
+      // JavaScript takes shift counts mod 32, which is what a 32-bit rotate wants
+      case Op.Rorw: return `{ const s = ${b} & 31; ${this.setW(rd, `(${a} >>> s) | (${a} << (32 - s))`)} }`;
+      case Op.Rolw: return `{ const s = ${b} & 31; ${this.setW(rd, `(${a} << s) | (${a} >>> (32 - s))`)} }`;
+      case Op.OrcB: return this.set(rd, `orcb32(${a})`, `orcb32(${ah})`);
+      case Op.Rev8: return this.set(rd, `bswap32(${ah})`, `bswap32(${a})`);
+      case Op.Bclri: case Op.Binvi: case Op.Bseti: {
+        const m = (1 << (imm & 31)) | 0, high = imm >= 32;
+        const f = (v: string): string => op === Op.Bclri ? `${v} & ${~m}` : op === Op.Binvi ? `${v} ^ ${m}` : `${v} | ${m}`;
+        return high ? this.set(rd, a, f(ah)) : this.set(rd, f(a), ah);
+      }
+      case Op.Bclr: case Op.Binv: case Op.Bset: {
+        const f = (v: string, m: string): string => op === Op.Bclr ? `${v} & ~${m}` : op === Op.Binv ? `${v} ^ ${m}` : `${v} | ${m}`;
+        // 1 << s takes s mod 32: the bit within its half
+        return `{ const s = ${b} & 63, ml = s < 32 ? 1 << s : 0, mh = s < 32 ? 0 : 1 << s; ${this.set(rd, f(a, 'ml'), f(ah, 'mh'))} }`;
+      }
+      case Op.Bexti: return this.set(rd, imm < 32 ? `(${a} >>> ${imm}) & 1` : `(${ah} >>> ${imm - 32}) & 1`, '0');
+      case Op.Bext: return `{ const s = ${b} & 63; ${this.set(rd, `((s < 32 ? ${a} : ${ah}) >>> s) & 1`, '0')} }`;
+      case Op.CzeroEqz: case Op.CzeroNez: {
+        const [x, xh, y, yh] = op === Op.CzeroEqz ? ['0', '0', a, ah] : [a, ah, '0', '0'];
+        return `{ const z = (${b} | ${bh}) === 0; ${this.set(rd, `z ? ${x} : ${y}`, `z ? ${xh} : ${yh}`)} }`;
+      }
+      default:
+        throw new Error(`jit: op ${op} is not a B or Zicond operation`);
     }
   }
 }

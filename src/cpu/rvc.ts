@@ -1,7 +1,7 @@
-// The C extension: each 16-bit RV64C instruction is rewritten once, at decode
-// time, into the 32-bit instruction it stands for, so the interpreter has a
-// single execution path. Reserved encodings return 0 (illegal); HINTs expand to
-// their architectural no-op (a write to x0).
+// The C extension (Zca, Zcd) and Zcb: each 16-bit instruction is rewritten
+// once, at decode time, into the 32-bit instruction it stands for, so the
+// interpreter has a single execution path. Reserved encodings return 0
+// (illegal); HINTs expand to their architectural no-op (a write to x0).
 
 const iType = (imm: number, rs1: number, f3: number, rd: number, opc: number): number =>
   ((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | opc;
@@ -26,6 +26,36 @@ const bit = (c: number, i: number): number => (c >>> i) & 1;
 /** Sign-extended 6-bit immediate imm[5]=bit 12, imm[4:0]=bits 6:2 (CI format). */
 const ciImm = (c: number): number => (((c >>> 2) & 31) | (bit(c, 12) << 5)) << 26 >> 26;
 
+/**
+ * Zcb's byte and halfword loads and stores (quadrant 0, funct3 100): c.lbu
+ * and c.sb take uimm[0] from bit 6 and uimm[1] from bit 5; c.lhu, c.lh and
+ * c.sh take uimm[1] from bit 5, with bit 6 telling c.lh from c.lhu (and
+ * reserved for c.sh).
+ */
+function zcbLoadStore(c: number, rs1: number, r: number): number {
+  const f = (c >>> 10) & 7, b6 = bit(c, 6), uimm1 = bit(c, 5) << 1;
+  switch (f) {
+    case 0: return iType(uimm1 | b6, rs1, 4, r, 0x03);             // C.LBU
+    case 1: return iType(uimm1, rs1, b6 ? 1 : 5, r, 0x03);         // C.LH / C.LHU
+    case 2: return sType(uimm1 | b6, r, rs1, 0, 0x23);             // C.SB
+    case 3: return b6 ? 0 : sType(uimm1, r, rs1, 1, 0x23);         // C.SH
+    default: return 0;
+  }
+}
+
+/** Zcb's one-register ops (quadrant 1, funct6 100111, bits 6:5 = 11), by bits 4:2; rd' is also the source. */
+function zcbUnary(sel: number, r: number): number {
+  switch (sel) {
+    case 0: return iType(0xff, r, 7, r, 0x13);           // C.ZEXT.B = andi rd, rd, 255
+    case 1: return iType(0x604, r, 1, r, 0x13);          // C.SEXT.B = sext.b
+    case 2: return rType(0x04, 0, r, 4, r, 0x3b);        // C.ZEXT.H = zext.h
+    case 3: return iType(0x605, r, 1, r, 0x13);          // C.SEXT.H = sext.h
+    case 4: return rType(0x04, 0, r, 0, r, 0x3b);        // C.ZEXT.W = add.uw rd, rd, zero
+    case 5: return iType(-1, r, 4, r, 0x13);             // C.NOT = xori rd, rd, -1
+    default: return 0;
+  }
+}
+
 /** Expand a 16-bit compressed instruction; 0 if reserved or unknown. */
 export function expandCompressed(c: number): number {
   const f3 = (c >>> 13) & 7;
@@ -44,6 +74,7 @@ export function expandCompressed(c: number): number {
           return imm === 0 ? 0 : iType(imm, 2, 0, rdP, 0x13);
         }
         case 1: return iType(offD, rs1P, 3, rdP, 0x07);  // C.FLD
+        case 4: return zcbLoadStore(c, rs1P, rdP);
         case 2: return iType(offW, rs1P, 2, rdP, 0x03);  // C.LW
         case 3: return iType(offD, rs1P, 3, rdP, 0x03);  // C.LD
         case 5: return sType(offD, rdP, rs1P, 3, 0x27);  // C.FSD
@@ -85,7 +116,8 @@ export function expandCompressed(c: number): number {
               }
               if (sel === 0) return rType(0x20, rs2, rs1P, 0, rs1P, 0x3b); // C.SUBW
               if (sel === 1) return rType(0, rs2, rs1P, 0, rs1P, 0x3b);    // C.ADDW
-              return 0;
+              if (sel === 2) return rType(1, rs2, rs1P, 0, rs1P, 0x33);    // C.MUL (Zcb)
+              return zcbUnary((c >>> 2) & 7, rs1P);
             }
           }
         }

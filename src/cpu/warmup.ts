@@ -78,6 +78,27 @@ function program(): number[] {
       if (f3 === 0 || f3 >= 4) p.push(R(1, b, a, f3, 16, 0x3b));
     }
   }
+  // B extension and Zicond: register forms on the same pairs (shift amounts
+  // and bit indexes 0, 5 and 40 included), then the one-operand and
+  // immediate forms
+  const bops: [number, number, number][] = [
+    [0x05, 4, 0x33], [0x05, 5, 0x33], [0x05, 6, 0x33], [0x05, 7, 0x33], [0x07, 5, 0x33], [0x07, 7, 0x33],
+    [0x10, 2, 0x33], [0x10, 4, 0x33], [0x10, 6, 0x33], [0x14, 1, 0x33], [0x24, 1, 0x33], [0x24, 5, 0x33],
+    [0x34, 1, 0x33], [0x20, 4, 0x33], [0x20, 6, 0x33], [0x20, 7, 0x33], [0x30, 1, 0x33], [0x30, 5, 0x33],
+    [0x04, 0, 0x3b], [0x10, 2, 0x3b], [0x10, 4, 0x3b], [0x10, 6, 0x3b], [0x30, 1, 0x3b], [0x30, 5, 0x3b]];
+  for (const [f7, f3, op] of bops) for (const [a, b] of pairs) p.push(R(f7, b, a, f3, 16, op));
+  for (const rs1 of [11, 12, 13, 15]) {
+    // clz ctz cpop sext.b sext.h; clzw ctzw cpopw; zext.h orc.b rev8
+    for (const imm of [0x600, 0x601, 0x602, 0x604, 0x605]) p.push(I(imm, rs1, 1, 16, 0x13));
+    for (const imm of [0x600, 0x601, 0x602]) p.push(I(imm, rs1, 1, 16, 0x1b));
+    p.push(R(0x04, 0, rs1, 4, 16, 0x3b), I(0x287, rs1, 5, 16, 0x13), I(0x6b8, rs1, 5, 16, 0x13));
+    // bseti bclri binvi, bexti rori, slli.uw (6-bit amounts), roriw (5-bit)
+    for (const sh of [0, 5, 40]) {
+      p.push(I(0x280 | sh, rs1, 1, 16, 0x13), I(0x480 | sh, rs1, 1, 16, 0x13), I(0x680 | sh, rs1, 1, 16, 0x13),
+        I(0x480 | sh, rs1, 5, 16, 0x13), I(0x600 | sh, rs1, 5, 16, 0x13), I(0x080 | sh, rs1, 1, 16, 0x1b),
+        I(0x600 | (sh & 31), rs1, 5, 16, 0x1b));
+    }
+  }
   // loads and stores: aligned, misaligned, crossing into the next page; FP forms
   for (let f3 = 0; f3 < 4; f3++) p.push(S(8, 11, 10, f3), S(9, 11, 10, f3), S(0, 11, 17, f3));
   for (const f3 of [0, 1, 2, 3, 4, 5, 6]) p.push(I(8, 10, f3, 16, 0x03), I(9, 10, f3, 16, 0x03), I(0, 17, f3, 16, 0x03));
@@ -178,7 +199,7 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
   const put = (off: number, words: number[]): void => words.forEach((w, i) => { mem.i32[(off >> 2) + i] = w; });
   const rwx = PTE_R | PTE_W | PTE_X;
   const code = program();
-  if (code.length > 1000) throw new Error('warm-up program outgrew its page');
+  if (code.length > 1000) throw new Error(`warm-up program outgrew its page (${code.length} words)`);
   for (const [hi, lo] of BASES) {
     const map = (va: number, flags: number): number => mapAt(hi, lo + va, flags);
     put(map(CODE, rwx), code);

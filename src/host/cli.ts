@@ -61,6 +61,10 @@ Usage:
   tuxglass fetch [--force]
       Download and assemble the default guest root file system (Debian
       trixie riscv64 busybox-static) into the cache.
+  tuxglass syscalls
+      Print the kernel's system call coverage: how many riscv64 syscalls are
+      implemented, partial or ENOSYS, then each number with its name, status
+      and what is missing (or why there is no handler).
   tuxglass --help | --version
 `;
 
@@ -272,6 +276,11 @@ async function main(argv: string[]): Promise<number> {
     case 'run': return runCommand(rest);
     case 'boot': return bootCommand(rest);
     case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
+    case 'syscalls': {
+      if (rest.length) { process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`); return 2; }
+      process.stdout.write((await import('../kernel/syscalls/coverage.js')).formatCoverage());
+      return 0;
+    }
     case '--version': case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
       process.stdout.write(`tuxglass ${pkg.version}\n`);

@@ -19,9 +19,3 @@ export const ERESTARTNOINTR = 513;
 /** Kernel-internal: restart via restart_syscall (nanosleep's remaining time). */
 export const ERESTART_RESTARTBLOCK = 516;
 
-/**
- * Kernel-internal return of a syscall handler: the task was put to sleep on a wait
- * queue and the syscall is executed again from the start when it is woken
- * (the ecall is re-run, as Linux's wait loops re-check their condition).
- */
-export const BLOCKED = -100000;

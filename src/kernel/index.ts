@@ -1,5 +1,4 @@
 // The kernel's public face for hosts: build a machine and run a program.
-import './syscalls/all.js';
 import { Kernel, type KernelOptions } from './kernel.js';
 import { setupDevices, startInit } from './boot/setup.js';
 import { bootBanner } from './boot/messages.js';

@@ -12,8 +12,9 @@ import { ThreadGroup } from './sched/threadgroup.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
 import type { HostServices } from './host.js';
-import { BLOCKED, ENOSYS } from './errno.js';
-import { syscallTable, NORETURN } from './syscalls/table.js';
+import { BLOCKED, NORETURN, type SyscallResult } from './syscalls/result.js';
+import { SyscallArgs } from './syscalls/args.js';
+import { invokeSyscall } from './syscalls/table.js';
 import { Tracepoints } from './trace/tracepoint.js';
 import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT } from './signal/signals.js';
 import { forceSignal, handleSignals, hasDeliverable, fatalSignalPending } from './signal/deliver.js';
@@ -536,11 +537,15 @@ export class Kernel {
     if (t.state === 'R' && hasDeliverable(t)) handleSignals(this, t);
   }
 
+  /** The arguments of the syscall being dispatched: read from a7 and a0-a5 once per ecall. */
+  readonly sysArgs = new SyscallArgs();
+
   /** ecall from user mode: a7 is the number, a0-a5 the arguments. */
   private syscall(t: Task): void {
     const h = this.hart;
-    const nr = h.xl[17];
-    const fn = syscallTable[nr];
+    const a = this.sysArgs;
+    a.load(h.xl, h.xh);
+    const nr = a.nr;
     const restarting = t.sys !== null && t.sys.nr === nr;
     let skip = false;
     // A tracer attached during a sleeping call sees it begin again when it restarts.
@@ -554,22 +559,17 @@ export class Kernel {
     if (!restarting) {
       t.sys = null;
       this.stats.syscalls++;
-      if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr);
+      if (this.trace.sysEnter.length) this.trace.fireEnter(t, nr, a);
     }
-    let ret: number;
+    let ret: SyscallResult;
     const io0 = t.ioac.rchar + t.ioac.wchar;
     if (skip) ret = ptraceSkipResult(t);
-    else if (fn) ret = fn(this, t);
-    else {
-      ret = -ENOSYS;
-      this.stats.enosys++;
-      this.stats.enosysByNr.set(nr, (this.stats.enosysByNr.get(nr) ?? 0) + 1);
-    }
+    else ret = invokeSyscall(this, t, a);
     // The kernel work, charged in virtual time (see sched/cputime.ts).
     const copied = t.ioac.rchar + t.ioac.wchar - io0;
     this.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));
     if (ret === BLOCKED) {
-      if (!t.sys) t.sys = { nr };
+      if (!t.sys) t.sys = { kind: 'wait', nr, restart: 'sys' };
       // A signal already waiting interrupts the sleep at once (signal_pending in Linux's wait loops).
       if (t.state === 'S' ? hasDeliverable(t) : t.state === 'D' && fatalSignalPending(t)) t.wake();
       if (t.ptrace?.queued.length) ptraceSyscallExit(this, t, false);
@@ -598,15 +598,6 @@ export class Kernel {
     if (this.trace.sysExit.length) this.trace.fireExit(t, nr, ret);
     if (t.ptrace && t.state === 'R') ptraceSyscallExit(this, t, true);
   }
-
-  // ---- argument access for syscall handlers (the task is on the hart) ----
-  /** Argument i as an unsigned number (exact below 2^53). */
-  arg(i: number): number { return (this.hart.xh[10 + i] >>> 0) * 4294967296 + (this.hart.xl[10 + i] >>> 0); }
-  /** Argument i as a C int. */
-  argInt(i: number): number { return this.hart.xl[10 + i]; }
-  /** Argument i as a signed 64-bit number (exact within 2^53). */
-  argLong(i: number): number { return this.hart.xh[10 + i] * 4294967296 + (this.hart.xl[10 + i] >>> 0); }
-  argBig(i: number): bigint { return (BigInt(this.hart.xh[10 + i] >>> 0) << 32n) | BigInt(this.hart.xl[10 + i] >>> 0); }
 
   /** The machine stops (init exited or reboot). */
   halt(status: number): void {

@@ -1,9 +1,10 @@
 // Builds the project's own guest programs (tests/guest/NAME.c, or a path
 // from the repository root such as examples/forkwait) with Debian's riscv64
 // cross compiler into tests/guest/bin/NAME, only when the binary is missing
-// or older than its source or the shared header.
+// or older than its source or the shared header. A "cflags:" line near the
+// top of a source adds its own flags (e.g. -march=rv64gc_zba_zbb_zbs).
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO } from './harness.js';
@@ -41,7 +42,9 @@ async function buildOne(name: string): Promise<string> {
   // Compile to a private name, then rename: test files build concurrently.
   const tmp = `${out}.tmp-${process.pid}`;
   try {
-    await run(CC, [...(dynamic ? [] : ['-static']), ...CFLAGS, '-o', tmp, src, ...LIBS], { cwd: GUEST_SRC });
+    const own = /cflags:\s*([-\w=,. ]+)/.exec(readFileSync(src, 'utf8').slice(0, 400));
+    const flags = own ? own[1].trim().split(/\s+/) : [];
+    await run(CC, [...(dynamic ? [] : ['-static']), ...CFLAGS, ...flags, '-o', tmp, src, ...LIBS], { cwd: GUEST_SRC });
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -3,13 +3,13 @@
 // some prctl options and mlock2. These run
 // under tuxglass only, and their output must be what Linux documents
 // (rseq(2) and kernel/rseq.c; Documentation/arch/riscv/hwprobe.rst and
-// arch/riscv/kernel/sys_hwprobe.c, 6.12) for our RV64IMAFDC hart.
+// arch/riscv/kernel/sys_hwprobe.c, 6.12) for our RV64GC hart with B and Zicond.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGuest } from './build.js';
 import { prepareDiff, runTuxglass, text } from './harness.js';
 
-const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix', 'sys_reboot', 'tty_noqemu'];
+const PROGRAMS = ['sys_rseq', 'sys_hwprobe', 'isa_probe', 'sys_noqemu', 'sys_ptrace', 'sys_futex', 'sys_wait', 'ipc_posix', 'sys_states', 'sys_sigstorm', 'ipc_unix', 'sys_reboot', 'tty_noqemu'];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
@@ -90,15 +90,15 @@ const EXPECTED: Record<string, string> = {
     "sys_rseq(&area, 32, 1, SIG) = 0\n" +
     "after unregister: cpu_id_start=0 cpu_id=-1\n" +
     "sys_rseq(&area, 32, 1, SIG) = -1 EINVAL\n",
-  // FD|C|Zca|Zcd in IMA_EXT_0, misaligned scalar access SLOW, sv39's top,
-  // the 10 MHz timebase; unknown keys come back as -1.
+  // FD|C, Zba|Zbb|Zbs, Zihintntl, Zicond, Zihintpause and Zca|Zcb|Zcd in IMA_EXT_0, misaligned
+  // scalar access SLOW, sv39's top, the 10 MHz timebase; unknown keys come back as -1.
   sys_hwprobe:
     "hwprobe(p, 12, 0, NULL, 0) = 0\n" +
     "key 0 = 0\n" +
     "key 1 = 0\n" +
     "key 2 = 0\n" +
     "key 3 = 0x1\n" +
-    "key 4 = 0x280000000003\n" +
+    "key 4 = 0x38182000003b\n" +
     "key 5 = 0x2\n" +
     "key 6 = 0\n" +
     "key 7 = 0x4000000000\n" +
@@ -107,7 +107,7 @@ const EXPECTED: Record<string, string> = {
     "key -1 = 0\n" +
     "key -1 = 0\n" +
     "hwprobe(&q, 1, sizeof set, &set, 0) = 0\n" +
-    "cpu0 IMA_EXT_0 = 0x280000000003\n" +
+    "cpu0 IMA_EXT_0 = 0x38182000003b\n" +
     "hwprobe(&q, 1, sizeof set, &set, 0) = -1 EINVAL\n" +
     "hwprobe(&q, 1, 0, &set, 0) = -1 EINVAL\n" +
     "hwprobe(&q, 1, 8, NULL, 0) = -1 EFAULT\n" +
@@ -131,7 +131,7 @@ const EXPECTED: Record<string, string> = {
     "vdso key 1 = 0\n" +
     "vdso key 2 = 0\n" +
     "vdso key 3 = 0x1\n" +
-    "vdso key 4 = 0x280000000003\n" +
+    "vdso key 4 = 0x38182000003b\n" +
     "vdso key 5 = 0x2\n" +
     "vdso key 6 = 0\n" +
     "vdso key 7 = 0x4000000000\n" +
@@ -140,10 +140,39 @@ const EXPECTED: Record<string, string> = {
     "vdso key -1 = 0\n" +
     "vdso key -1 = 0\n" +
     "vp(&q, 1, sizeof set, &set, 0) = 0\n" +
-    "vdso any set IMA_EXT_0 = 0x280000000003\n" +
+    "vdso any set IMA_EXT_0 = 0x38182000003b\n" +
     "vp(&q, 1, 0, NULL, 2) = -22\n" +
     "vp(w, 2, sizeof set, &set, 1) = 0\n" +
     "vdso cpus with FD|C and IMA: 0x1\n",
+  // Each extension three ways, agreeing: its RISCV_HWPROBE_KEY_IMA_EXT_0 bit (uapi/asm/hwprobe.h, 6.12),
+  // its name on cpuinfo's isa line (cpu.c, in cpufeature.c's riscv_isa_ext[] order), and whether one of
+  // its instructions executes or raises SIGILL. The hart is RV64GC with B, Zicond, Zcb and the two hints.
+  isa_probe:
+    "syscall(258, &pair, 1, 0, NULL, 0) = 0\n" +
+    "isa: rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs\n" +
+    "!strcmp(isa, hart_isa): yes\n" +
+    "c            hwprobe 1 cpuinfo 1 executes 1\n" +
+    "v            hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zba          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zbb          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zbs          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zicboz       hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zbc          hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zbkb         hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zbkx         hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zknd         hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zfh          hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zihintntl    hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zfa          hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zacas        hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zicond       hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zihintpause  hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zimop        hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zca          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zcb          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zcd          hwprobe 1 cpuinfo 1 executes 1\n" +
+    "zcmop        hwprobe 0 cpuinfo 0 executes 0\n" +
+    "zawrs        hwprobe 0 cpuinfo 0 executes 0\n",
   // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
   // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
   // VmLck at once and refuses a NULL syslog buffer with EINVAL.

@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import { buildGuest } from './build.js';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
 
-const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'sys_files', 'sys_dirs', 'sys_stat',
+const PROGRAMS = ['isa_int', 'isa_atomic', 'isa_float', 'isa_fenv', 'isa_bitmanip', 'sys_files', 'sys_dirs', 'sys_stat',
   'sys_fcntl', 'sys_perm', 'sys_misc', 'sys_signal', 'sys_proc', 'sys_fault', 'sys_mmap', 'sys_maps', 'sys_procfs', 'crash', 'sys_xattr', 'sys_sched', 'sys_fsops',
   'sys_pthread', 'sys_pthread.dyn', 'sys_futex', 'sys_wait', 'ipc_sysv', 'ipc_posix', 'sys_sigqueue', 'ipc_pipe', 'ipc_fdevents',
   'ipc_epoll', 'ipc_unix', 'tty_ldisc', 'tty_job', 'sys_orphan'];
@@ -31,6 +31,8 @@ const cases: DiffCase[] = [
   prog('isa_atomic', '/isa_atomic', [], { stdout: /sc\.w ok=1 sc\.w again fails=1 a0=9\n(.*\n)*lr\/sc loop c=3000\n/ }),
   prog('isa_float', '/isa_float', [], { stdout: /0\/0 = nan nan \[7ff8000000000000\]\n/ }),
   prog('isa_fenv', '/isa_fenv', [], { stdout: /1\/3 flags: inexact\n/ }),
+  // Built with -march=rv64gc_zba_zbb_zbs: compiled B code, hot, with a timer signal arriving meanwhile.
+  prog('isa_bitmanip', '/isa_bitmanip', [], { stdout: /\n6: clz 7 ctzw 0 cpopw 20 (.*\n)sieve \d+ table [0-9a-f]+\n$/ }),
   prog('sys_files', '/tmp/sys_files', [], { stdout: /with hole: size=21 \[Jello WORLD\.{9}X\]\n/ }),
   prog('sys_dirs', '/tmp/sys_dirs', [], { stdout: /rmdir\("sub"\) = -1 ENOTEMPTY\n/ }),
   prog('sys_stat', '/tmp/sys_stat', [], { stdout: /stat \/dev\/null: mode=020666 size=0 nlink=1 uid=0 gid=0 rdev=1:3\n/ }),

@@ -34,7 +34,12 @@ function setup(ramBytes = 4 * 1024 * 1024) {
   f.ops = inode.open(f);
   const io = {
     write: (s: string | Uint8Array, pos: number) => f.ops.write!(f, typeof s === 'string' ? enc.encode(s) : s, pos, noWait),
-    read: (n: number, pos: number) => { const b = new Uint8Array(n); const r = f.ops.read!(f, b, pos, noWait); return dec.decode(b.subarray(0, r)); },
+    read: (n: number, pos: number) => {
+      const b = new Uint8Array(n);
+      const r = f.ops.read!(f, b, pos, noWait);
+      assert.ok(typeof r === 'number', 'a tmpfs read never sleeps');
+      return dec.decode(b.subarray(0, r));
+    },
   };
   const src: MapSource = { mapping: inode.mapping, readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, dev: 1, ino: inode.ino, path: '/f' };
   const newMm = () => Mm.create(pages, { flush() {} })!;

@@ -4,7 +4,6 @@
 // API, and the load-average arithmetic against Linux's fixed-point figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../src/kernel/syscalls/all.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { setupDevices } from '../../src/kernel/boot/setup.js';
 import type { HostServices } from '../../src/kernel/host.js';
@@ -18,6 +17,7 @@ import { parseLongs } from '../../src/kernel/sysctl/ctl_table.js';
 import { CAP_LAST_CAP } from '../../src/kernel/sysctl/kernel.js';
 import { FIXED_1, EXP_1, EXP_5, EXP_15, LOAD_FREQ_NS, calcLoad, calcLoadN, loadText } from '../../src/kernel/sched/loadavg.js';
 import { VMSTAT_NAMES } from '../../src/kernel/fs/proc/vmstat.js';
+import { BLOCKED } from '../../src/kernel/syscalls/result.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');
@@ -45,7 +45,9 @@ function boot() {
 type Fx = ReturnType<typeof boot>;
 
 function open(fx: Fx, path: string, flags = O_RDONLY): File | number {
-  return fx.k.vfs.open(fx.t, AT_FDCWD, enc.encode(path), flags, 0);
+  const f = fx.k.vfs.open(fx.t, AT_FDCWD, enc.encode(path), flags, 0);
+  assert.ok(f !== BLOCKED, `open ${path} slept`);
+  return f;
 }
 function read(fx: Fx, path: string): string {
   const f = open(fx, path);
@@ -54,7 +56,7 @@ function read(fx: Fx, path: string): string {
   let s = '';
   for (let pos = 0; ;) {
     const n = file.ops.read!(file, buf, pos, noWait);
-    assert.ok(n >= 0, `read ${path}: ${n}`);
+    assert.ok(typeof n === 'number' && n >= 0, `read ${path}: ${String(n)}`);
     if (n === 0) return s;
     s += dec.decode(buf.subarray(0, n));
     pos += n;
@@ -63,7 +65,9 @@ function read(fx: Fx, path: string): string {
 function write(fx: Fx, path: string, text: string): number {
   const f = open(fx, path, O_WRONLY);
   if (typeof f === 'number') return f;
-  return f.ops.write!(f, enc.encode(text), 0, noWait);
+  const r = f.ops.write!(f, enc.encode(text), 0, noWait);
+  assert.ok(typeof r === 'number', `write ${path} slept`);
+  return r;
 }
 function readlink(fx: Fx, path: string): string | number {
   const p = fx.k.vfs.resolve(fx.t, AT_FDCWD, path, false);

@@ -656,8 +656,90 @@ export class PageGen implements FpCtx {
       case Op.Remw: call2(Imp.Remw); return;
       case Op.Remuw: call2(Imp.Remuw); return;
       default:
+        if (this.bitmanip(ins)) return;
         throw new Error(`wasm: op ${ins.op} cannot be compiled`);
     }
+  }
+
+  /**
+   * B (Zba, Zbb, Zbs) and Zicond: WebAssembly has clz, ctz, popcnt, rotates
+   * and sign extensions on i64, so these become a few operators each. False
+   * for an op that is not one of them. rd is not the sink.
+   */
+  private bitmanip(ins: Insn): boolean {
+    const b = this.b, w = ins.w, rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w), imm = ins.imm;
+    const r1 = (): void => { this.read(rs1); };
+    const r2 = (): void => { this.read(rs2); };
+    const low = (): void => { this.read(rs1); b.op(W.I32WrapI64); };
+    const zext32 = (): void => { this.read(rs1); b.op(W.I32WrapI64).op(W.I64ExtendI32U); };
+    /** 1 << (shift amount), the amount on the stack as i64 (WebAssembly takes it modulo 64, as RISC-V does) */
+    const bitOf = (amount: () => void): void => { b.i64(1); amount(); b.op(W.I64Shl); };
+    const rs2v = (): void => { this.read(rs2); };
+    const immv = (): void => { b.i64(imm); };
+    /** min/max: A = rs1, B = rs2; keep A when cmp(A, B) holds */
+    const pick = (cmp: W): void => {
+      this.read(rs1); b.set(A); this.read(rs2); b.set(B);
+      b.get(A).get(B).get(A).get(B).op(cmp).op(W.Select);
+    };
+    switch (ins.op) {
+      case Op.ShAdd: r1(); b.i64(imm).op(W.I64Shl); r2(); b.op(W.I64Add); break;
+      case Op.ShAddUw: zext32(); b.i64(imm).op(W.I64Shl); r2(); b.op(W.I64Add); break;
+      case Op.SlliUw: zext32(); b.i64(imm).op(W.I64Shl); break;
+      case Op.Andn: r1(); r2(); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
+      case Op.Orn: r1(); r2(); b.i64(-1).op(W.I64Xor).op(W.I64Or); break;
+      case Op.Xnor: r1(); r2(); b.op(W.I64Xor).i64(-1).op(W.I64Xor); break;
+      case Op.Clz: r1(); b.op(W.I64Clz); break;
+      case Op.Ctz: r1(); b.op(W.I64Ctz); break;
+      case Op.Cpop: r1(); b.op(W.I64Popcnt); break;
+      case Op.Clzw: low(); b.op(W.I32Clz).op(W.I64ExtendI32U); break;
+      case Op.Ctzw: low(); b.op(W.I32Ctz).op(W.I64ExtendI32U); break;
+      case Op.Cpopw: low(); b.op(W.I32Popcnt).op(W.I64ExtendI32U); break;
+      case Op.Max: pick(W.I64GtS); break;
+      case Op.Maxu: pick(W.I64GtU); break;
+      case Op.Min: pick(W.I64LtS); break;
+      case Op.Minu: pick(W.I64LtU); break;
+      case Op.SextB: r1(); b.op(W.I64Extend8S); break;
+      case Op.SextH: r1(); b.op(W.I64Extend16S); break;
+      case Op.ZextH: r1(); b.i64(0xffff).op(W.I64And); break;
+      case Op.Rol: r1(); r2(); b.op(W.I64Rotl); break;
+      case Op.Ror: r1(); r2(); b.op(W.I64Rotr); break;
+      case Op.Rori: r1(); b.i64(imm).op(W.I64Rotr); break;
+      case Op.Rolw: low(); r2(); b.op(W.I32WrapI64).op(W.I32Rotl).op(W.I64ExtendI32S); break;
+      case Op.Rorw: low(); r2(); b.op(W.I32WrapI64).op(W.I32Rotr).op(W.I64ExtendI32S); break;
+      case Op.Roriw: low(); b.i32(imm).op(W.I32Rotr).op(W.I64ExtendI32S); break;
+      case Op.OrcB:
+        // bit 7 of each byte of z is set exactly when that byte of rs1 is zero
+        // (the add cannot carry across bytes); those bytes become 0, the rest 0xff
+        r1(); b.set(A);
+        b.get(A).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64And).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64Add)
+          .get(A).op(W.I64Or).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64Or).i64(-1).op(W.I64Xor)
+          .i64(7).op(W.I64ShrU).i64(0x01010101, 0x01010101).op(W.I64And).i64(0xff).op(W.I64Mul)
+          .i64(-1).op(W.I64Xor);
+        break;
+      case Op.Rev8:
+        // swap bytes within halfwords, halfwords within words, then the words
+        r1(); b.set(A);
+        b.get(A).i64(8).op(W.I64ShrU).i64(0x00ff00ff, 0x00ff00ff).op(W.I64And)
+          .get(A).i64(0x00ff00ff, 0x00ff00ff).op(W.I64And).i64(8).op(W.I64Shl).op(W.I64Or).set(A);
+        b.get(A).i64(16).op(W.I64ShrU).i64(0x0000ffff, 0x0000ffff).op(W.I64And)
+          .get(A).i64(0x0000ffff, 0x0000ffff).op(W.I64And).i64(16).op(W.I64Shl).op(W.I64Or)
+          .i64(32).op(W.I64Rotl);
+        break;
+      case Op.Bclr: r1(); bitOf(rs2v); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
+      case Op.Bclri: r1(); bitOf(immv); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
+      case Op.Bset: r1(); bitOf(rs2v); b.op(W.I64Or); break;
+      case Op.Bseti: r1(); bitOf(immv); b.op(W.I64Or); break;
+      case Op.Binv: r1(); bitOf(rs2v); b.op(W.I64Xor); break;
+      case Op.Binvi: r1(); bitOf(immv); b.op(W.I64Xor); break;
+      case Op.Bext: r1(); r2(); b.op(W.I64ShrU).i64(1).op(W.I64And); break;
+      case Op.Bexti: r1(); b.i64(imm).op(W.I64ShrU).i64(1).op(W.I64And); break;
+      // select(a, b, c) is a when c is nonzero
+      case Op.CzeroEqz: b.i64(0); r1(); r2(); b.op(W.I64Eqz).op(W.Select); break;
+      case Op.CzeroNez: r1(); b.i64(0); r2(); b.op(W.I64Eqz).op(W.Select); break;
+      default: return false;
+    }
+    this.write(rd);
+    return true;
   }
 }
 

@@ -48,6 +48,8 @@ export interface WasmStats {
   cacheHits: number;
   cacheMisses: number;
   drops: number;
+  /** pages the compiler failed on (a compiler bug; the interpreter runs them) */
+  failures: number;
 }
 
 /** One compiled function: the blocks it has, the pages running it. */
@@ -73,7 +75,7 @@ export class WasmJit {
   readonly table: WebAssembly.Table;
   readonly entries: EntryTable;
   readonly enter: (st: number, pcLo: number, pcHi: number, n: number, budget: number) => number;
-  readonly stats: WasmStats = { compiles: 0, optimised: 0, compileMs: 0, compiledInsns: 0, cacheHits: 0, cacheMisses: 0, drops: 0 };
+  readonly stats: WasmStats = { compiles: 0, optimised: 0, compileMs: 0, compiledInsns: 0, cacheHits: 0, cacheMisses: 0, drops: 0, failures: 0 };
   /** Backward jumps a quick-tier function takes before its page goes to the optimised tier. */
   optBackEdges = OPT_BACK_EDGES;
   private readonly imports: WebAssembly.Imports;
@@ -153,8 +155,6 @@ export class WasmJit {
         `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);
       for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
       if (!cp) { this.freeIdx.push(idx); return false; }
-      (globalThis as { __tgDump?: (n: string, b: Uint8Array) => void }).__tgDump?.(`${opt ? "opt" : "quick"}_${va.toString(16)}`, cp.bytes); // DEBUG
-      if ((globalThis as { __tgLog?: boolean }).__tgLog) { const old = new Set(this.fnOf[phys]?.leaders ?? []); console.error("compile", va.toString(16), opt, cp.leaders.length, cp.leaders.filter((x) => !old.has(x)).map((x) => x.toString(16)).join(",")); } // DEBUG
       const inst = new WebAssembly.Instance(new WebAssembly.Module(cp.bytes), this.imports);
       this.table.set(idx, inst.exports.page as never);
       this.counters[idx] = this.optBackEdges;
@@ -163,6 +163,7 @@ export class WasmJit {
     } catch (e) {
       // a bug in the compiler: leave this page to the interpreter
       console.error(`tuxglass: wasm compile of page ${phys} failed: ${(e as Error).message}`);
+      this.stats.failures++;
       for (const off of leaders) code[(off >> 1) * 4 + 3] = NEVER;
       this.freeIdx.push(idx);
       return false;

@@ -63,7 +63,8 @@ export function kernelInit(k: Kernel): Task | null {
 /** console_on_rootfs: one open of /dev/console, dup'd to fds 0, 1 and 2. */
 function consoleOnRootfs(k: Kernel, t: Task, p: BootParams): void {
   const f = consoleSelected(p) ? k.vfs.open(t, -100, enc.encode('/dev/console'), O_RDWR, 0) : -1;
-  if (typeof f === 'number') {
+  // A console never waits in open: BLOCKED (a FIFO's) would be as much a failure as -errno.
+  if (typeof f !== 'object') {
     k.log.printk(KERN_ERR, 'Warning: unable to open an initial console.');
     return;
   }

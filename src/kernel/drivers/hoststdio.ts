@@ -1,7 +1,8 @@
 // The console of `tuxglass run`: the host's stdin, stdout and stderr shown to
 // the guest as its first three descriptors (and as /dev/console and /dev/tty).
 // When the host stream is a terminal, the termios ioctls answer as a tty does.
-import { BLOCKED, EAGAIN, ENOTTY, EFAULT, EINVAL } from '../errno.js';
+import { EAGAIN, ENOTTY, EFAULT, EINVAL } from '../errno.js';
+import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import type { HostConsole } from '../host.js';
 import { O_NONBLOCK, POLLIN, POLLOUT, type FileOps, type IoctlIo } from '../fs/file.js';
 import { WaitQueue } from '../sched/waitqueue.js';
@@ -28,7 +29,7 @@ export class HostInput {
     return false;
   }
 
-  read(buf: Uint8Array, nonblock: boolean, sleep: (q: WaitQueue) => void): number {
+  read(buf: Uint8Array, nonblock: boolean, sleep: (q: WaitQueue) => void): number | Blocked {
     if (this.chunks.length === 0 && !this.eof) this.request(); // may deliver at once
     if (this.chunks.length === 0) {
       if (this.eof) return 0;

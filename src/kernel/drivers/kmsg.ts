@@ -13,7 +13,8 @@
 import type { Kernel } from '../kernel.js';
 import type { File, FileOps } from '../fs/file.js';
 import { O_ACCMODE, O_NONBLOCK, O_WRONLY, POLLERR, POLLIN, POLLPRI, POLLRDNORM } from '../fs/file.js';
-import { BLOCKED, EAGAIN, EINVAL, EPERM, EPIPE, ESPIPE } from '../errno.js';
+import { EAGAIN, EINVAL, EPERM, EPIPE, ESPIPE } from '../errno.js';
+import { BLOCKED } from '../syscalls/result.js';
 import { registerChrdev } from '../fs/special.js';
 import { LOG_USER, MESSAGE_LOGLEVEL_DEFAULT } from '../printk.js';
 

@@ -1,13 +1,15 @@
 // eventfd (fs/eventfd.c): a 64-bit counter as a file. write(2) adds 8 bytes'
 // worth, read(2) takes the whole count (or 1 with EFD_SEMAPHORE); a read of
 // zero and a write that would pass 0xfffffffffffffffe sleep, or EAGAIN.
-import { define } from '../syscalls/table.js';
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
-import { BLOCKED, EAGAIN, EINVAL } from '../errno.js';
+import { EAGAIN, EINVAL } from '../errno.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLERR, POLLIN, POLLOUT, type FileOps } from './file.js';
 import { anonInodeFile } from './anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 export const EFD_SEMAPHORE = 1, EFD_NONBLOCK = O_NONBLOCK, EFD_CLOEXEC = O_CLOEXEC;
 const ULLONG_MAX = (1n << 64n) - 1n;
@@ -59,10 +61,10 @@ function eventfdOps(ctx: EventFd): FileOps {
   };
 }
 
-define(NR.eventfd2, (k, t) => {
-  const init = BigInt(k.argInt(0) >>> 0), flags = k.argInt(1);
+export function sys_eventfd2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const init = BigInt(a.int(0) >>> 0), flags = a.int(1);
   if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC)) return -EINVAL;
   const ctx = new EventFd(init, (flags & EFD_SEMAPHORE) !== 0);
   const f = anonInodeFile(k.vfs.rootMnt, 'eventfd', O_RDWR | (flags & O_NONBLOCK), eventfdOps(ctx));
   return installFile(t, f, (flags & EFD_CLOEXEC) !== 0);
-});
+}

@@ -5,19 +5,21 @@
 // counts as a reader or writer, so its partner does not wait for it; it
 // wakes when the partner's open counter moves, even if that partner has
 // closed again meanwhile.
-import { BLOCKED, ENXIO } from '../errno.js';
+import { ENXIO } from '../errno.js';
+import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from './file.js';
 import type { Inode } from './inode.js';
 import { Pipe, pipeOps, fifoSeenWriters, setFifoLookup, setFifoRelease } from './pipe.js';
 import { registerFifo } from './special.js';
 import type { Task } from '../sched/task.js';
+import type { FifoOpenState } from '../syscalls/restart.js';
 
 const fifos = new WeakMap<Inode, Pipe>();
 setFifoLookup((inode) => fifos.get(inode) ?? null);
 setFifoRelease((inode, p) => { if (fifos.get(inode) === p) fifos.delete(inode); });
 
-/** A sleeping open, kept in the opener's syscall state across restarts. */
-interface FifoWait {
+/** A sleeping open, kept in the opener's syscall state (FifoOpenState) across restarts. */
+export interface FifoWait {
   inode: Inode;
   pipe: Pipe;
   reader: boolean;
@@ -26,14 +28,14 @@ interface FifoWait {
   entry: { reader: boolean; writer: boolean; live(): boolean };
 }
 
-function waitFor(t: Task, inode: Inode, p: Pipe, reader: boolean): number {
+function waitFor(t: Task, open: FifoOpenState, inode: Inode, p: Pipe, reader: boolean): Blocked {
   const st: FifoWait = {
     inode, pipe: p, reader, partner: reader ? p.wCounter : p.rCounter,
     // Live while this very open is still asleep: a signal or exit ends t.sys.
-    entry: { reader, writer: !reader, live: () => t.sys?.data === st && t.state !== 'Z' && t.state !== 'X' },
+    entry: { reader, writer: !reader, live: () => t.sys === open && open.wait === st && t.state !== 'Z' && t.state !== 'X' },
   };
   p.pending.add(st.entry);
-  t.sys!.data = st;
+  open.wait = st;
   t.sleepOn(p.openWait);
   return BLOCKED;
 }
@@ -46,27 +48,28 @@ function finish(p: Pipe, reader: boolean): typeof pipeOps {
 registerFifo((inode, f, t) => {
   const acc = f.flags & O_ACCMODE;
   const nonblock = (f.flags & O_NONBLOCK) !== 0;
+  // Only openat can wait: it keeps the open's state in the task's syscall state.
+  const open = t?.sys?.kind === 'fifo_open' ? t.sys : null;
   // Woken in a sleeping open: done once the partner's counter has moved.
-  const st = t?.sys?.data as FifoWait | undefined;
-  if (st && st.inode === inode) {
+  const st = open?.wait;
+  if (t && open && st && st.inode === inode) {
     const p = st.pipe;
     if (!fifos.has(inode)) fifos.set(inode, p);
     const moved = (st.reader ? p.wCounter : p.rCounter) !== st.partner;
-    if (!moved) { t!.sleepOn(p.openWait); return BLOCKED; }
+    if (!moved) { t.sleepOn(p.openWait); return BLOCKED; }
     p.pending.delete(st.entry);
-    t!.sys!.data = undefined;
+    open.wait = null;
     return finish(p, st.reader);
   }
   let p = fifos.get(inode);
   if (!p) { p = new Pipe(); fifos.set(inode, p); }
-  const canWait = !!t?.sys;
   if (acc === O_RDONLY) {
     p.rCounter++;
     p.openWait.wakeAll();
     if (!p.hasWriters()) {
       // Suppress POLLHUP until a writer has come (f_pipe).
-      if (nonblock || !canWait) { fifoSeenWriters.set(f, p.wCounter); return finish(p, true); }
-      return waitFor(t!, inode, p, true);
+      if (nonblock || !t || !open) { fifoSeenWriters.set(f, p.wCounter); return finish(p, true); }
+      return waitFor(t, open, inode, p, true);
     }
     return finish(p, true);
   }
@@ -78,7 +81,7 @@ registerFifo((inode, f, t) => {
     p.wCounter++;
     p.openWait.wakeAll();
     p.readWait.wakeAll();
-    if (!p.hasReaders() && canWait) return waitFor(t!, inode, p, false);
+    if (!p.hasReaders() && t && open) return waitFor(t, open, inode, p, false);
     return finish(p, false);
   }
   if (acc === O_RDWR) {

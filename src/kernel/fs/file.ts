@@ -2,6 +2,7 @@
 import type { Inode } from './inode.js';
 import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
+import type { Blocked } from '../syscalls/result.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -22,16 +23,16 @@ export interface IoWaiter {
 }
 
 export interface FileOps {
-  /** Read into buf at pos; returns bytes, -errno, or BLOCKED. */
-  read?(f: File, buf: Uint8Array, pos: number, w: IoWaiter): number;
-  write?(f: File, data: Uint8Array, pos: number, w: IoWaiter): number;
+  /** Read into buf at pos; returns bytes, -errno, or BLOCKED (after w.sleepOn). */
+  read?(f: File, buf: Uint8Array, pos: number, w: IoWaiter): number | Blocked;
+  write?(f: File, data: Uint8Array, pos: number, w: IoWaiter): number | Blocked;
   /** Seekable files update pos by themselves; streams leave it alone. */
   readonly stream?: boolean;
   /** One write call is one message (eventfd): a short count ends the write(2). */
   readonly oneShotWrite?: boolean;
   /** write() copies what it keeps before returning, so its data may be a reused buffer. */
   readonly copiesWrite?: boolean;
-  ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number;
+  ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number | Blocked;
   /** Ready events now; register on `wait` the queues that will announce a change (Linux's poll_wait). */
   poll?(f: File, wait?: (q: WaitQueue) => void): number;
   /** A file with its own idea of position (/dev/kmsg): the new offset or -errno. */

@@ -9,6 +9,7 @@ import { now, type Timespec } from './clock.js';
 import type { AddressSpace } from '../mm/filemap.js';
 import type { AclEntry } from './posix_acl.js';
 import type { Task } from '../sched/task.js';
+import type { Blocked } from '../syscalls/result.js';
 
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
   S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
@@ -77,8 +78,8 @@ export abstract class Inode {
 
   // ---- other objects ----
   readlink(): Uint8Array | number { return -EINVAL; }
-  /** Called at open: choose the file operations. `opener` is the task, for opens that sleep (FIFOs). */
-  open(_file: File, _opener?: Task): FileOps | number { return -EIO; }
+  /** Called at open: choose the file operations. `opener` is the task, for opens that sleep (FIFOs: BLOCKED). */
+  open(_file: File, _opener?: Task): FileOps | number | Blocked { return -EIO; }
   truncate(_size: number): number { return -EINVAL; }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}

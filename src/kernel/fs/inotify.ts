@@ -3,11 +3,10 @@
 // queue of struct inotify_event records read from it. An event equal to the
 // last one queued is dropped (inotify_merge); past max_queued_events one
 // IN_Q_OVERFLOW stands for the rest.
-import { define } from '../syscalls/table.js';
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
 import { userPath } from '../syscalls/uaccess.js';
-import { BLOCKED, EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
+import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, POLLIN, type File, type FileOps } from './file.js';
 import { anonInodeFile } from './anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
@@ -16,6 +15,8 @@ import { addMark, removeMark, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_EXCL_UNLINK, IN_
   IN_MASK_CREATE, IN_ONESHOT, IN_ONLYDIR, IN_Q_OVERFLOW, type FsnotifyMark } from './fsnotify.js';
 import { inotifyMaxQueuedEvents as maxQueued, inotifyMaxUserInstances as maxInstances, inotifyMaxUserWatches as maxWatches } from '../sysctl/fs.js';
 import type { Kernel } from '../kernel.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import type { Task } from '../sched/task.js';
 
 const IN_CLOEXEC = O_CLOEXEC, IN_NONBLOCK = O_NONBLOCK;
 const EVENT_SIZE = 16;
@@ -125,8 +126,8 @@ function inotifyOps(g: InotifyGroup): FileOps {
 
 const instances = new WeakMap<Kernel, number>();
 
-define(NR.inotify_init1, (k, t) => {
-  const flags = k.argInt(0);
+export function sys_inotify_init1(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(0);
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
   const n = instances.get(k) ?? 0;
   if (n >= maxInstances.get(k)) return -EMFILE;
@@ -135,18 +136,18 @@ define(NR.inotify_init1, (k, t) => {
   const f = anonInodeFile(k.vfs.rootMnt, 'inotify', O_RDONLY | (flags & O_NONBLOCK), inotifyOps(g));
   groups.set(f, g);
   return installFile(t, f, (flags & IN_CLOEXEC) !== 0);
-});
+}
 
-define(NR.inotify_add_watch, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  const mask = k.argInt(2) >>> 0;
+  const mask = a.int(2) >>> 0;
   if (!(mask & IN_ALL_EVENTS)) return -EINVAL;
   if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE)) return -EINVAL;
   if (mask & ~VALID) return -EINVAL;
   const g = groups.get(f);
   if (!g) return -EINVAL;
-  const path = userPath(t, k.arg(1));
+  const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
   const p = k.vfs.resolve(t, -100 /* AT_FDCWD */, path, !(mask & IN_DONT_FOLLOW));
   if (typeof p === 'number') return p;
@@ -167,15 +168,15 @@ define(NR.inotify_add_watch, (k, t) => {
   g.byInode.set(inode, w);
   addMark(inode, w);
   return w.wd;
-});
+}
 
-define(NR.inotify_rm_watch, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+export function sys_inotify_rm_watch(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
   const g = groups.get(f);
   if (!g) return -EINVAL;
-  const w = g.watches.get(k.argInt(1));
+  const w = g.watches.get(a.int(1));
   if (!w) return -EINVAL;
   g.dropWatch(w, true);
   return 0;
-});
+}

@@ -4,7 +4,8 @@
 // slot each; capacity is counted in slots (16 by default), so a pipe written
 // in small pieces holds less than 64 KiB. A write of at most PIPE_BUF bytes
 // either merges whole or takes a fresh page whole, which makes it atomic.
-import { EAGAIN, EPIPE, BLOCKED, ENOTTY, EFAULT, EBUSY, EINVAL, EPERM } from '../errno.js';
+import { EAGAIN, EPIPE, ENOTTY, EFAULT, EBUSY, EINVAL, EPERM } from '../errno.js';
+import { BLOCKED } from '../syscalls/result.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { File, type FileOps, O_NONBLOCK, O_DIRECT, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR,
   POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDNORM, POLLWRNORM } from './file.js';

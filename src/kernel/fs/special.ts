@@ -2,9 +2,11 @@
 import { ENXIO } from '../errno.js';
 import type { File, FileOps } from './file.js';
 import type { Task } from '../sched/task.js';
+import type { Blocked } from '../syscalls/result.js';
 import { S_IFCHR, S_IFIFO, S_IFMT, type Inode } from './inode.js';
 
-export type DeviceOpen = (inode: Inode, f: File, opener?: Task) => FileOps | number;
+/** A driver's open: its file operations, -errno, or BLOCKED when the opener sleeps (a FIFO waiting for its partner). */
+export type DeviceOpen = (inode: Inode, f: File, opener?: Task) => FileOps | number | Blocked;
 
 export const chrdevs = new Map<number, DeviceOpen>();
 let fifoOpener: DeviceOpen | null = null;
@@ -16,7 +18,7 @@ export const minor = (dev: number) => (dev & 0xff) | ((dev >>> 12) & ~0xff);
 export function registerChrdev(maj: number, min: number, open: DeviceOpen): void { chrdevs.set(makedev(maj, min), open); }
 export function registerFifo(open: DeviceOpen): void { fifoOpener = open; }
 
-export function openSpecial(inode: Inode, f: File, opener?: Task): FileOps | number {
+export function openSpecial(inode: Inode, f: File, opener?: Task): FileOps | number | Blocked {
   const type = inode.mode & S_IFMT;
   if (type === S_IFCHR) {
     const open = chrdevs.get(inode.rdev);

@@ -7,6 +7,7 @@ import type { File, FileOps } from './file.js';
 import type { Task } from '../sched/task.js';
 import { SuperBlock } from './superblock.js';
 import { openSpecial } from './special.js';
+import type { Blocked } from '../syscalls/result.js';
 import { AddressSpace, type PageBacking } from '../mm/filemap.js';
 
 export const TMPFS_MAGIC = 0x01021994;
@@ -303,7 +304,7 @@ export class TmpfsSpecial extends Inode {
     this.rdev = rdev;
   }
   override get blocks(): number { return 0; }
-  override open(f: File, opener?: Task): FileOps | number { return openSpecial(this, f, opener); }
+  override open(f: File, opener?: Task): FileOps | number | Blocked { return openSpecial(this, f, opener); }
 }
 
 /** A fresh tmpfs: its superblock and root dentry. */

@@ -14,6 +14,7 @@ import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
 import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
 import type { SuperBlock } from './superblock.js';
+import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
 
 export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
@@ -110,8 +111,8 @@ export class Vfs {
     return walkParent(this.ctx(t), start, s);
   }
 
-  /** open(2)/openat(2) up to a File (not yet in the fd table). */
-  open(t: Task, dirfd: number, pathBytes: Uint8Array, flags: number, mode: number): File | number {
+  /** open(2)/openat(2) up to a File (not yet in the fd table); BLOCKED while a FIFO's open waits. */
+  open(t: Task, dirfd: number, pathBytes: Uint8Array, flags: number, mode: number): File | number | Blocked {
     const path = pathString(pathBytes);
     if (path.length === 0) return -ENOENT;
     const start = this.startAt(t, dirfd, path);
@@ -119,7 +120,7 @@ export class Vfs {
     return this.openFrom(t, start, path, flags, mode, 0);
   }
 
-  private openFrom(t: Task, start: Path, path: string, flags: number, mode: number, depth: number): File | number {
+  private openFrom(t: Task, start: Path, path: string, flags: number, mode: number, depth: number): File | number | Blocked {
     const ctx = this.ctx(t);
     let p: Path | number;
     let created = false;
@@ -183,7 +184,7 @@ export class Vfs {
     if (isDir(inode.mode)) { f.flags &= ~O_NOCTTY; return f; }
     const ops = inode.open(f, t);
     f.flags &= ~O_NOCTTY;
-    if (typeof ops === 'number') return ops;
+    if (typeof ops !== 'object') return ops;
     f.ops = ops;
     if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {
       const r = inode.truncate(0);

@@ -4,15 +4,15 @@
 // root. Messages leave in priority order, FIFO within a priority; a reader of
 // the file sees the queue's status line; mq_notify sends a signal when a
 // message arrives in an empty queue nobody is waiting on.
-import { define } from '../syscalls/table.js';
 import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import {
-  BLOCKED, EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT,
+  EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT,
 } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from '../syscalls/result.js';
 import { Dentry } from '../fs/dentry.js';
 import { Mount } from '../fs/mount.js';
 import { File, O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type FileOps } from '../fs/file.js';
@@ -26,6 +26,7 @@ import { sendSignal } from '../signal/deliver.js';
 import { nsState } from './util.js';
 import { socketOf } from '../net/socket.js';
 import { NetlinkSock, netlinkSendSkb } from '../net/netlink/af_netlink.js';
+import type { SyscallArgs } from '../syscalls/args.js';
 
 export const MQUEUE_MAGIC = 0x19800202;
 /** MQ_PRIO_MAX, the hard ceilings with CAP_SYS_RESOURCE, and the size a queue file shows. */
@@ -185,20 +186,20 @@ function absTimeout(k: Kernel, t: Task, addr: number): { deadline: number | null
 }
 
 /** Sleep until woken or the deadline; restarted after a handler with SA_RESTART (wq_sleep's -ERESTARTSYS). */
-function mqSleep(k: Kernel, t: Task, nr: number, q: WaitQueue, deadline: number | null): number {
-  if (t.sys?.nr !== nr || t.sys.deadline === undefined) {
+function mqSleep(k: Kernel, t: Task, nr: number, q: WaitQueue, deadline: number | null): Blocked {
+  if (t.sys?.kind !== 'mq' || t.sys.nr !== nr) {
     const d = deadline ?? Infinity;
-    t.sys = { nr, deadline: d };
+    t.sys = { kind: 'mq', nr, restart: 'sys', deadline: d };
     if (d !== Infinity) k.timers.add(d, () => { if (t.sys?.nr === nr) t.wake(); });
   }
   t.sleepOn(q);
   return BLOCKED;
 }
 
-const timedOut = (k: Kernel, t: Task, nr: number) => t.sys?.nr === nr && t.sys.deadline !== undefined && k.clock.monotonic() >= t.sys.deadline;
+const timedOut = (k: Kernel, t: Task, nr: number) => t.sys?.kind === 'mq' && t.sys.nr === nr && k.clock.monotonic() >= t.sys.deadline;
 
-define(NR.mq_open, (k, t) => {
-  const nameAddr = k.arg(0), oflag = k.argInt(1), mode = k.argInt(2), attrAddr = k.arg(3);
+export function sys_mq_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const nameAddr = a.ulong(0), oflag = a.int(1), mode = a.int(2), attrAddr = a.ulong(3);
   const raw = t.mm.readCString(nameAddr, PATH_MAX);
   if (!raw) return t.mm.read(nameAddr, 1) ? -ENAMETOOLONG : -EFAULT;
   const name = new TextDecoder().decode(raw);
@@ -236,10 +237,10 @@ define(NR.mq_open, (k, t) => {
   f.ops = inode.open(f) as FileOps;
   // The descriptor is always close-on-exec (get_unused_fd_flags(O_CLOEXEC)).
   return installFile(t, f, true);
-});
+}
 
-define(NR.mq_unlink, (k, t) => {
-  const nameAddr = k.arg(0);
+export function sys_mq_unlink(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const nameAddr = a.ulong(0);
   const raw = t.mm.readCString(nameAddr, PATH_MAX);
   if (!raw) return t.mm.read(nameAddr, 1) ? -ENAMETOOLONG : -EFAULT;
   const name = new TextDecoder().decode(raw);
@@ -256,7 +257,7 @@ define(NR.mq_unlink, (k, t) => {
   // The sticky root: only the queue's owner (or the directory's, or root) removes it.
   if (cred.fsuid !== 0 && cred.fsuid !== victim.inode.uid && cred.fsuid !== dir.uid) return -EPERM;
   return dir.unlink(ns.root, name, victim);
-});
+}
 
 /** remove_notification: a SIGEV_THREAD registration tells its helper thread it is gone. */
 function removeNotification(q: MqueueInode): void {
@@ -275,8 +276,8 @@ function doNotify(k: Kernel, t: Task, q: MqueueInode): void {
   } else if (n.notify === SIGEV_THREAD) sendCookie(n, NOTIFY_WOKENUP);
 }
 
-define(NR.mq_timedsend, (k, t) => {
-  const fd = k.argInt(0), ptr = k.arg(1), len = k.arg(2), prio = k.arg(3), tsAddr = k.arg(4);
+export function sys_mq_timedsend(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), ptr = a.ulong(1), len = a.ulong(2), prio = a.ulong(3), tsAddr = a.ulong(4);
   const to = absTimeout(k, t, tsAddr);
   if ('err' in to) return to.err;
   const deadline = to.deadline;
@@ -303,10 +304,10 @@ define(NR.mq_timedsend, (k, t) => {
   q.readers.wakeAll();
   if (!waiting) doNotify(k, t, q);
   return 0;
-});
+}
 
-define(NR.mq_timedreceive, (k, t) => {
-  const fd = k.argInt(0), ptr = k.arg(1), len = k.arg(2), prioAddr = k.arg(3), tsAddr = k.arg(4);
+export function sys_mq_timedreceive(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), ptr = a.ulong(1), len = a.ulong(2), prioAddr = a.ulong(3), tsAddr = a.ulong(4);
   const to = absTimeout(k, t, tsAddr);
   if ('err' in to) return to.err;
   const deadline = to.deadline;
@@ -332,10 +333,10 @@ define(NR.mq_timedreceive, (k, t) => {
   }
   if (m.text.length && !t.mm.write(ptr, m.text)) return -EFAULT;
   return m.text.length;
-});
+}
 
-define(NR.mq_notify, (k, t) => {
-  const fd = k.argInt(0), evAddr = k.arg(1);
+export function sys_mq_notify(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), evAddr = a.ulong(1);
   let ev: { value: bigint; signo: number; notify: number } | null = null;
   if (evAddr) {
     const b = t.mm.read(evAddr, SIGEVENT_SIZE);
@@ -368,10 +369,10 @@ define(NR.mq_notify, (k, t) => {
   if (q.notify) return -EBUSY;
   q.notify = { owner: t.tg, notify: ev.notify, signo: ev.signo, value: ev.value, sock, cookie };
   return 0;
-});
+}
 
-define(NR.mq_getsetattr, (k, t) => {
-  const fd = k.argInt(0), newAddr = k.arg(1), oldAddr = k.arg(2);
+export function sys_mq_getsetattr(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), newAddr = a.ulong(1), oldAddr = a.ulong(2);
   let flags: number | null = null;
   if (newAddr) {
     const b = t.mm.read(newAddr, MQ_ATTR_SIZE);
@@ -392,5 +393,5 @@ define(NR.mq_getsetattr, (k, t) => {
   if (flags !== null) f.flags = (f.flags & ~O_NONBLOCK) | flags;
   if (oldAddr && !t.mm.write(oldAddr, old)) return -EFAULT;
   return 0;
-});
+}
 

@@ -2,7 +2,6 @@
 // A queue holds typed messages up to msg_qbytes bytes; senders sleep while it
 // is full, receivers while nothing matches, and both wake with EIDRM when the
 // queue is removed under them.
-import { define } from '../syscalls/table.js';
 import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -13,6 +12,8 @@ import {
   IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
   capable, copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import type { SyscallResult } from '../syscalls/result.js';
 
 export const MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
 const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13;
@@ -46,16 +47,16 @@ function freeQueue(k: Kernel, q: MsgQueue): void {
   q.senders.wakeAll();
 }
 
-define(NR.msgget, (k, t) => {
-  const key = k.argInt(0), flg = k.argInt(1);
+export function sys_msgget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const key = a.int(0), flg = a.int(1);
   const ids = msgIds(k);
   return ipcget(t, ids, key, flg, {
     create: () => ids.add(new MsgQueue(k, t, key, flg), msgMni.get(k), msgNextId, k),
   });
-});
+}
 
-define(NR.msgsnd, (k, t) => {
-  const msqid = k.argInt(0), msgp = k.arg(1), msgsz = k.argLong(2), flg = k.argInt(3);
+export function sys_msgsnd(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const msqid = a.int(0), msgp = a.ulong(1), msgsz = a.long(2), flg = a.int(3);
   const slept = sleptOn<MsgQueue>(t, NR.msgsnd);
   if (slept?.deleted) return -EIDRM;
   const head = t.mm.read(msgp, 8);
@@ -80,7 +81,7 @@ define(NR.msgsnd, (k, t) => {
   q.stime = nowSec(k);
   q.receivers.wakeAll();
   return 0;
-});
+}
 
 /** find_msg: the first message msgtyp selects (the lowest type <= |msgtyp| when negative). */
 function findMsg(q: MsgQueue, msgtyp: number, flg: number): number {
@@ -95,8 +96,8 @@ function findMsg(q: MsgQueue, msgtyp: number, flg: number): number {
   return best;
 }
 
-define(NR.msgrcv, (k, t) => {
-  const msqid = k.argInt(0), msgp = k.arg(1), bufsz = k.argLong(2), msgtyp = k.argLong(3), flg = k.argInt(4);
+export function sys_msgrcv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const msqid = a.int(0), msgp = a.ulong(1), bufsz = a.long(2), msgtyp = a.long(3), flg = a.int(4);
   const slept = sleptOn<MsgQueue>(t, NR.msgrcv);
   if (slept?.deleted) return -EIDRM;
   if (msqid < 0 || bufsz < 0) return -EINVAL;
@@ -128,7 +129,7 @@ define(NR.msgrcv, (k, t) => {
   new DataView(out.buffer).setBigInt64(0, BigInt(m.type), true);
   out.set(m.text.subarray(0, n), 8);
   return t.mm.write(msgp, out) ? n : -EFAULT;
-});
+}
 
 function putMsqid(k: Kernel, q: MsgQueue): Uint8Array {
   const b = new Uint8Array(MSQID_DS_SIZE);
@@ -147,8 +148,8 @@ function putMsqid(k: Kernel, q: MsgQueue): Uint8Array {
   return b;
 }
 
-define(NR.msgctl, (k, t) => {
-  const msqid = k.argInt(0), cmd = k.argInt(1), buf = k.arg(2);
+export function sys_msgctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const msqid = a.int(0), cmd = a.int(1), buf = a.ulong(2);
   const ids = msgIds(k);
   if (msqid < 0 || cmd < 0) return -EINVAL;
   // IPC_SET is msg's own (msg_qbytes); the other shared commands are the common ones.
@@ -195,4 +196,4 @@ define(NR.msgctl, (k, t) => {
     }
     default: return -EINVAL;
   }
-});
+}

@@ -1,7 +1,6 @@
 // System V semaphores (Linux's ipc/sem.c): arrays of counters changed by
 // atomic operation vectors (semop, semtimedop), with SEM_UNDO adjustments a
 // process gives back when it exits, and semctl's commands.
-import { define } from '../syscalls/table.js';
 import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -13,6 +12,8 @@ import {
   IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
   copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import type { SyscallResult } from '../syscalls/result.js';
 
 export const SEM_UNDO = 0x1000;
 const GETPID = 11, GETVAL = 12, GETALL = 13, GETNCNT = 14, GETZCNT = 15, SETVAL = 16, SETALL = 17;
@@ -74,8 +75,8 @@ function freeArray(k: Kernel, s: SemArray): void {
   s.waiters.wakeAll();
 }
 
-define(NR.semget, (k, t) => {
-  const key = k.argInt(0), nsems = k.argInt(1), flg = k.argInt(2);
+export function sys_semget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const key = a.int(0), nsems = a.int(1), flg = a.int(2);
   const ns = semNs(k);
   const lim = limits(k);
   if (nsems < 0 || nsems > lim.msl) return -EINVAL;
@@ -90,7 +91,7 @@ define(NR.semget, (k, t) => {
     },
     moreChecks: (s) => (nsems > s.nsems ? -EINVAL : 0),
   });
-});
+}
 
 /** perform_atomic_semop: all operations or none. 0 done, 1 would block (blocking op in `at`), or -ERANGE. */
 function tryOps(s: SemArray, ops: SemOp[], adj: Int32Array | null, pid: number, at: { op?: SemOp }): number {
@@ -114,7 +115,7 @@ function tryOps(s: SemArray, ops: SemOp[], adj: Int32Array | null, pid: number, 
   return 0;
 }
 
-function semtimedop(k: Kernel, t: Task, nr: number, semid: number, sopsAddr: number, nsops: number, tsAddr: number): number {
+function semtimedop(k: Kernel, t: Task, nr: number, semid: number, sopsAddr: number, nsops: number, tsAddr: number): SyscallResult {
   const slept = sleptOn<SemArray>(t, nr);
   if (slept) {
     slept.blocking.delete(t);
@@ -163,21 +164,25 @@ function semtimedop(k: Kernel, t: Task, nr: number, semid: number, sopsAddr: num
   if (r < 0) return r;
   if (at.op!.flg & IPC_NOWAIT) return -EAGAIN;
   // semtimedop's timeout ends the wait with EAGAIN.
-  const until = t.sys?.nr === nr && t.sys.deadline !== undefined ? t.sys.deadline : deadline;
+  const until = t.sys?.kind === 'ipc' && t.sys.nr === nr && t.sys.deadline !== undefined ? t.sys.deadline : deadline;
   if (until !== undefined && k.clock.monotonic() >= until) return -EAGAIN;
   s.blocking.set(t, at.op!);
   k.onInterrupt.set(t, () => { s.blocking.delete(t); });
   return ipcSleep(k, t, nr, s, s.waiters, deadline);
 }
 
-define(NR.semop, (k, t) => semtimedop(k, t, NR.semop, k.argInt(0), k.arg(1), k.arg(2), 0));
-define(NR.semtimedop, (k, t) => semtimedop(k, t, NR.semtimedop, k.argInt(0), k.arg(1), k.arg(2), k.arg(3)));
+export function sys_semop(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return semtimedop(k, t, NR.semop, a.int(0), a.ulong(1), a.ulong(2), 0);
+}
+export function sys_semtimedop(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return semtimedop(k, t, NR.semtimedop, a.int(0), a.ulong(1), a.ulong(2), a.ulong(3));
+}
 
 /** GETNCNT/GETZCNT: sleepers whose blocking operation waits on semnum (an increase, or zero). */
 function countWaiters(s: SemArray, num: number, zero: boolean): number {
   let n = 0;
   for (const [w, o] of s.blocking) {
-    if (w.state !== 'S' || w.sys?.data !== s) continue;
+    if (w.state !== 'S' || w.sys?.kind !== 'ipc' || w.sys.obj !== s) continue;
     if (o.num === num && (zero ? o.op === 0 : o.op < 0)) n++;
   }
   return n;
@@ -198,8 +203,8 @@ function clearUndo(s: SemArray, num: number | null): void {
   for (const adj of s.undo.values()) { if (num === null) adj.fill(0); else adj[num] = 0; }
 }
 
-define(NR.semctl, (k, t) => {
-  const semid = k.argInt(0), semnum = k.argInt(1), cmd = k.argInt(2), arg = k.arg(3);
+export function sys_semctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const semid = a.int(0), semnum = a.int(1), cmd = a.int(2), arg = a.ulong(3);
   const ns = semNs(k);
   if (semid < 0) return -EINVAL;
   const common = ipcctlCommon(k, t, ns.ids, semid, cmd, arg,
@@ -219,7 +224,7 @@ define(NR.semctl, (k, t) => {
       return e || Math.max(ns.ids.maxIdx(), 0);
     }
     case SETVAL: {
-      const val = k.argInt(3);
+      const val = a.int(3);
       if (val > SEMVMX || val < 0) return -ERANGE;
       const s = ns.ids.obtain(semid);
       if (!s) return -EINVAL;
@@ -261,4 +266,4 @@ define(NR.semctl, (k, t) => {
     }
     default: return -EINVAL;
   }
-});
+}

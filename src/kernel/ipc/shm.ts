@@ -4,8 +4,6 @@
 // Linux's shm_vm_ops), so fork adds them and exit, exec and shmdt drop them.
 // A removed segment lives on, keyed IPC_PRIVATE and marked SHM_DEST, until
 // the last detach.
-import { define } from '../syscalls/table.js';
-import { NR } from '../syscalls/nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
@@ -20,6 +18,8 @@ import {
   IPC_INFO, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO, S_IXUGO,
   capable, copyOut, ipcctlCommon, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, tgidOf, updatePerm,
 } from './util.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import type { SyscallResult } from '../syscalls/result.js';
 
 export const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000;
 /** Mode bits: removed while attached, locked in memory. */
@@ -96,8 +96,8 @@ function exitShm(k: Kernel, tg: ThreadGroup): void {
   }
 }
 
-define(NR.shmget, (k, t) => {
-  const key = k.argInt(0), size = k.arg(1), flg = k.argInt(2);
+export function sys_shmget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const key = a.int(0), size = a.ulong(1), flg = a.int(2);
   const ns = shmNs(k);
   return ipcget(t, ns.ids, key, flg, {
     create: () => {
@@ -115,11 +115,11 @@ define(NR.shmget, (k, t) => {
     },
     moreChecks: (s) => (s.segsz < size ? -EINVAL : 0),
   });
-});
+}
 
-define(NR.shmat, (k, t) => {
-  const shmid = k.argInt(0), flg = k.argInt(2);
-  let addr = k.arg(1);
+export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const shmid = a.int(0), flg = a.int(2);
+  let addr = a.ulong(1);
   if (shmid < 0) return -EINVAL;
   let fixed = false;
   if (addr) {
@@ -141,10 +141,10 @@ define(NR.shmat, (k, t) => {
   // Without SHM_REMAP an attach never replaces what is mapped there.
   if (fixed && !(flg & SHM_REMAP) && t.mm.overlaps(addr, addr + len)) return -EINVAL;
   return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) } as never, fixed ? 'fixed' : 'hint');
-});
+}
 
-define(NR.shmdt, (k, t) => {
-  const addr = k.arg(0);
+export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0);
   if (addr % PAGE_SIZE) return -EINVAL;
   const ns = shmNs(k);
   // The first shm VMA at or after addr whose offset puts the segment's start at addr.
@@ -160,7 +160,7 @@ define(NR.shmdt, (k, t) => {
     if (v.file === seg.source && v.start >= addr && v.end <= end) t.mm.unmap(v.start, v.end - v.start);
   }
   return 0;
-});
+}
 
 function putShmid(s: ShmSegment): Uint8Array {
   const b = new Uint8Array(SHMID_DS_SIZE);
@@ -177,8 +177,8 @@ function putShmid(s: ShmSegment): Uint8Array {
   return b;
 }
 
-define(NR.shmctl, (k, t) => {
-  const shmid = k.argInt(0), cmd = k.argInt(1), buf = k.arg(2);
+export function sys_shmctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const shmid = a.int(0), cmd = a.int(1), buf = a.ulong(2);
   const ns = shmNs(k);
   if (cmd < 0 || shmid < 0) return -EINVAL;
   const common = ipcctlCommon(k, t, ns.ids, shmid, cmd, buf,
@@ -222,4 +222,4 @@ define(NR.shmctl, (k, t) => {
     }
     default: return -EINVAL;
   }
-});
+}

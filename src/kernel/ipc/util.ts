@@ -3,11 +3,13 @@
 // An id is seq * SEQ_MULTIPLIER + index: the index is allocated cyclically and
 // the sequence number grows when the index wraps, so a stale id of a removed
 // object does not reach its successor.
-import { BLOCKED, EACCES, EFAULT, EINVAL, ENOENT, ENOSPC, EPERM, EEXIST } from '../errno.js';
+import { EACCES, EFAULT, EINVAL, ENOENT, ENOSPC, EPERM, EEXIST } from '../errno.js';
+import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import type { Kernel } from '../kernel.js';
 import type { Knob } from '../sysctl/ctl_table.js';
 import type { Task } from '../sched/task.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
+import type { IpcState } from '../syscalls/restart.js';
 
 export const IPC_PRIVATE = 0;
 export const IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
@@ -233,15 +235,16 @@ export function nsState<S>(k: Kernel, kind: string, make: () => S): S {
  * object is kept so the re-run can tell EIDRM; IPC sleeps end in EINTR on a
  * handled signal, never restarted (as msgrcv, msgsnd, semop are in signal(7)).
  */
-export function ipcSleep(k: Kernel, t: Task, nr: number, obj: KernIpcPerm, q: WaitQueue, deadline?: number): number {
-  const prev = t.sys?.nr === nr ? t.sys.deadline : undefined;
-  t.sys = { nr, data: obj, restart: 'never', deadline: deadline ?? prev };
-  if (deadline !== undefined && prev === undefined && deadline !== Infinity) k.timers.add(deadline, () => { if (t.sys?.data === obj) t.wake(); });
+export function ipcSleep(k: Kernel, t: Task, nr: number, obj: KernIpcPerm, q: WaitQueue, deadline?: number): Blocked {
+  const prev = t.sys?.kind === 'ipc' && t.sys.nr === nr ? t.sys.deadline : undefined;
+  const st: IpcState = { kind: 'ipc', nr, restart: 'never', obj, deadline: deadline ?? prev };
+  t.sys = st;
+  if (deadline !== undefined && prev === undefined && deadline !== Infinity) k.timers.add(deadline, () => { if (t.sys?.kind === 'ipc' && t.sys.obj === obj) t.wake(); });
   t.sleepOn(q);
   return BLOCKED;
 }
 
 /** The object a re-run call slept on, if this is a re-run. */
 export function sleptOn<T extends KernIpcPerm>(t: Task, nr: number): T | null {
-  return t.sys?.nr === nr && t.sys.data instanceof KernIpcPerm ? t.sys.data as T : null;
+  return t.sys?.kind === 'ipc' && t.sys.nr === nr ? t.sys.obj as T : null;
 }

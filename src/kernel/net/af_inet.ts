@@ -4,7 +4,8 @@
 // between local UDP sockets go through lo; anything else finds no route.
 // TCP connections wait for the TCP implementation.
 import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EDESTADDRREQ, EINVAL, EISCONN, ENETUNREACH,
-  ENOTCONN, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ECONNREFUSED, BLOCKED, EMSGSIZE, ENOPROTOOPT, EPIPE } from '../errno.js';
+  ENOTCONN, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ECONNREFUSED, EMSGSIZE, ENOPROTOOPT, EPIPE } from '../errno.js';
+import { BLOCKED } from '../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN } from './sock.js';
 import type { Net } from './net_namespace.js';

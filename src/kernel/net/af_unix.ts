@@ -6,7 +6,8 @@
 // receiver with SO_PASSCRED) and may carry descriptors (SCM_RIGHTS), held
 // by reference while in flight.
 import { EADDRINUSE, ENOENT, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOTCONN, EOPNOTSUPP, EPIPE, EPROTOTYPE,
-  ESOCKTNOSUPPORT, EPROTONOSUPPORT, BLOCKED, EMSGSIZE, EPERM } from '../errno.js';
+  ESOCKTNOSUPPORT, EPROTONOSUPPORT, EMSGSIZE, EPERM } from '../errno.js';
+import { BLOCKED } from '../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import type { Inode } from '../fs/inode.js';
 import { S_IFSOCK } from '../fs/inode.js';

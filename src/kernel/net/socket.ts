@@ -10,6 +10,7 @@ import type { Mount } from '../fs/mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { Net } from './net_namespace.js';
 import type { Sock } from './sock.js';
+import type { Blocked } from '../syscalls/result.js';
 import { devIoctl } from './dev_ioctl.js';
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_MAX = 46;
@@ -57,19 +58,22 @@ export interface SockPathOps {
   lookup(path: Uint8Array): Inode | number;
 }
 
-/** struct proto_ops: what a family does for each socket call. Missing ones answer EOPNOTSUPP. */
+/**
+ * struct proto_ops: what a family does for each socket call. Missing ones answer EOPNOTSUPP.
+ * The calls that can wait return BLOCKED after c.sleepOn, and are run again when woken.
+ */
 export interface ProtoOps {
   release(sock: Socket): void;
   bind?(sock: Socket, addr: Uint8Array, c: SockCaller): number;
-  connect?(sock: Socket, addr: Uint8Array, flags: number, c: SockCaller): number;
+  connect?(sock: Socket, addr: Uint8Array, flags: number, c: SockCaller): number | Blocked;
   listen?(sock: Socket, backlog: number): number;
-  accept?(sock: Socket, flags: number, c: SockCaller): Socket | number;
+  accept?(sock: Socket, flags: number, c: SockCaller): Socket | number | Blocked;
   /** The local (or, with peer, remote) address as a sockaddr. */
   getname(sock: Socket, peer: boolean): Uint8Array | number;
-  sendmsg?(sock: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, c: SockCaller, scm?: Scm): number;
-  recvmsg?(sock: Socket, len: number, flags: number, c: SockCaller): RecvResult | number;
+  sendmsg?(sock: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, c: SockCaller, scm?: Scm): number | Blocked;
+  recvmsg?(sock: Socket, len: number, flags: number, c: SockCaller): RecvResult | number | Blocked;
   poll(sock: Socket, wait?: (q: WaitQueue) => void): number;
-  ioctl?(sock: Socket, cmd: number, arg: number, io: IoctlIo): number;
+  ioctl?(sock: Socket, cmd: number, arg: number, io: IoctlIo): number | Blocked;
   setsockopt?(sock: Socket, level: number, name: number, val: Uint8Array, c: SockCaller): number;
   getsockopt?(sock: Socket, level: number, name: number): Uint8Array | number;
   shutdown?(sock: Socket, how: number): number;
@@ -139,7 +143,7 @@ export const socketFileOps: FileOps = {
     const s = socketOf(f)!;
     if (!s.ops.recvmsg) return -EOPNOTSUPP;
     const r = s.ops.recvmsg(s, buf.length, 0, fileCaller(w));
-    if (typeof r === 'number') return r;
+    if (typeof r !== 'object') return r;
     // read(2) has no control buffer: passed descriptors are closed.
     for (const x of r.files ?? []) x.put();
     buf.set(r.data);

@@ -11,6 +11,7 @@ import type { File, IoWaiter } from '../fs/file.js';
 import type { ThreadGroup } from './threadgroup.js';
 import type { PtraceLink } from '../ptrace/ptrace.js';
 import { SchedEntity } from './entity.js';
+import type { SyscallState } from '../syscalls/restart.js';
 
 /** Linux task states as /proc shows them. */
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I';
@@ -24,17 +25,6 @@ export class Cred {
   clone(): Cred {
     return new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
   }
-}
-
-/** Scratch state of a syscall that sleeps and is re-run when woken. */
-export interface SyscallState {
-  nr: number; deadline?: number; progress?: number; data?: unknown;
-  /**
-   * How a signal handler ends the sleep: by default restarted with SA_RESTART
-   * (ERESTARTSYS); 'never' fails with EINTR (ERESTART_RESTARTBLOCK, ERESTARTNOHAND);
-   * 'nointr' always restarts (ERESTARTNOINTR).
-   */
-  restart?: 'never' | 'nointr';
 }
 
 /** Bytes and calls of read/write-like system calls, and storage traffic. */
@@ -62,6 +52,7 @@ export class Task implements Sleeper, IoWaiter {
   robustList = 0;
   /** The wait queues this task sleeps on (to leave them when woken another way). */
   sleepingOn: WaitQueue[] = [];
+  /** The syscall this task sleeps in, and what it keeps across the sleep (restart_block); null when none. */
   sys: SyscallState | null = null;
   /** A vfork parent waits here until this child execs or exits. */
   vforkDone: WaitQueue | null = null;

@@ -11,6 +11,7 @@ import {
 import { EAGAIN, EINTR, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
 import { NR } from '../syscalls/nr.js';
+import { progressOf } from '../syscalls/restart.js';
 import { writeSigInfo } from './siginfo.js';
 import { rseqHandleResume } from '../sched/rseq.js';
 import { ptraceInterruptedCall, ptraceExitEvent, ptraceGroupContinued, ptraceGroupStop, ptraceSignal } from '../ptrace/ptrace.js';
@@ -178,7 +179,7 @@ export function handleSignals(k: Kernel, t: Task): void {
     // have completed meanwhile (a futex wake, a vfork child that let go).
     const done = caught && t.sys ? k.onInterrupt.get(t)?.() : undefined;
     // A tracer sees the interrupted call end before the signal (strace's order).
-    if (caught && t.sys && k.trace.sysExit.length && !t.sys.progress && (typeof done === 'number' || !restart)) {
+    if (caught && t.sys && k.trace.sysExit.length && !progressOf(t.sys) && (typeof done === 'number' || !restart)) {
       k.trace.fireExit(t, t.sys.nr, typeof done === 'number' ? done : -ERESTARTSYS);
     }
     for (const h of k.trace.signalDeliver) h(t, sig, info);
@@ -202,10 +203,12 @@ export function handleSignals(k: Kernel, t: Task): void {
     k.syncRegs(t);
     if (t.sys) {
       if (!restart || typeof done === 'number') {
-        const ret = typeof done === 'number' ? done : t.sys.progress ? t.sys.progress : -EINTR;
+        // A write that moved bytes before it slept returns them; anything else fails with EINTR.
+        const progress = progressOf(t.sys);
+        const ret = typeof done === 'number' ? done : progress ? progress : -EINTR;
         t.ctx.set(10, ret);
         t.ctx.pc += 4;
-        if (k.trace.sysExit.length && t.sys.progress) k.trace.fireExit(t, t.sys.nr, ret);
+        if (k.trace.sysExit.length && progress) k.trace.fireExit(t, t.sys.nr, ret);
       }
       t.sys = null;
       t.sigwait = 0n;

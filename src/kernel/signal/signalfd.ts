@@ -1,11 +1,15 @@
 // signalfd: signals of a mask read as struct signalfd_siginfo records from a
 // file instead of running a handler. The reader dequeues from its own pending
-// sets; poll reports POLLIN while one is pending.
+// sets; poll reports POLLIN while one is pending. signalfd4(2) is here too, as
+// in Linux's fs/signalfd.c.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { File, type FileOps, O_NONBLOCK, POLLIN } from '../fs/file.js';
+import { File, type FileOps, O_CLOEXEC, O_NONBLOCK, POLLIN } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
-import { BLOCKED, EAGAIN, EINVAL } from '../errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL } from '../errno.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
+import type { SyscallArgs } from '../syscalls/args.js';
+import { installFile } from '../syscalls/fs-io.js';
 import { dequeue } from './deliver.js';
 import { SIGCHLD, UNBLOCKABLE, type SigInfo } from './signals.js';
 
@@ -66,4 +70,22 @@ export function createSignalfd(k: Kernel, mask: bigint, flags: number): File {
   const f = anonInodeFile(k.vfs.rootMnt, 'signalfd', 2 /* O_RDWR */ | (flags & O_NONBLOCK), ops);
   ctxs.set(f, ctx);
   return f;
+}
+
+const SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
+
+export function sys_signalfd4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), maskAddr = a.ulong(1), size = a.ulong(2), flags = a.int(3);
+  if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)) return -EINVAL;
+  if (size !== 8) return -EINVAL;
+  const mask = t.mm.readU64(maskAddr);
+  if (mask === null) return -EFAULT;
+  if (fd === -1) return installFile(t, createSignalfd(k, mask, flags), (flags & SFD_CLOEXEC) !== 0);
+  const f = t.files.get(fd);
+  if (!f) return -EBADF;
+  const ctx = signalfdCtx(f);
+  if (!ctx) return -EINVAL;
+  ctx.mask = mask & ~UNBLOCKABLE;
+  t.tg.signalfdWait.wakeAll();
+  return fd;
 }

@@ -1,10 +1,10 @@
 // epoll_create1, epoll_ctl, epoll_pwait and epoll_pwait2 (fs/eventpoll.c).
 // struct epoll_event is 16 bytes on riscv64 (not packed): events, pad, data.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
+import type { EpollState } from './restart.js';
 import { O_CLOEXEC } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import {
@@ -12,17 +12,18 @@ import {
   EP_MAX_EVENTS,
 } from '../fs/eventpoll.js';
 import { restoreSigmask, setUserSigmask, timeoutArg } from './poll.js';
+import type { SyscallArgs } from './args.js';
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 
-define(NR.epoll_create1, (k, t) => {
-  const flags = k.argInt(0);
+export function sys_epoll_create1(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(0);
   if (flags & ~O_CLOEXEC) return -EINVAL;
   return installFile(t, createEventPoll(k.vfs.rootMnt), (flags & O_CLOEXEC) !== 0);
-});
+}
 
-define(NR.epoll_ctl, (k, t) => {
-  const epfd = k.argInt(0), op = k.argInt(1), fd = k.argInt(2), evAddr = k.arg(3);
+export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const epfd = a.int(0), op = a.int(1), fd = a.int(2), evAddr = a.ulong(3);
   let events = 0, data = 0n;
   if (op !== EPOLL_CTL_DEL) {
     const b = t.mm.read(evAddr, 16);
@@ -62,29 +63,30 @@ define(NR.epoll_ctl, (k, t) => {
       return 0;
   }
   return -EINVAL;
-});
+}
 
 /**
  * ep_poll with the mask swap of epoll_pwait: timeoutNs -1 waits for ever.
  * The sleeping state keeps the deadline; the mask is swapped at the first entry.
  */
-function epollWait(k: Kernel, t: Task, nr: number, timeout: () => number, sigAddr: number, sigSize: number): number {
-  const epfd = k.argInt(0), evAddr = k.arg(1), maxevents = k.argInt(2);
-  let st = t.sys?.nr === nr ? (t.sys.data as { deadline: number } | undefined) : undefined;
+function epollWait(k: Kernel, t: Task, a: SyscallArgs, timeout: () => number, sigAddr: number, sigSize: number): number | Blocked {
+  const epfd = a.int(0), evAddr = a.ulong(1), maxevents = a.int(2);
+  let st = t.sys?.kind === 'epoll' && t.sys.nr === a.nr ? t.sys : null;
   if (!st) {
     const ns = timeout();
     if (ns < -1) return ns;
     const e = setUserSigmask(t, sigAddr, sigSize);
     if (e < 0) return e;
-    st = { deadline: ns < 0 ? Infinity : k.clock.monotonic() + ns };
-    t.sys = { nr, data: st, restart: 'never' };
+    st = { kind: 'epoll', nr: a.nr, restart: 'never', deadline: ns < 0 ? Infinity : k.clock.monotonic() + ns, armed: false };
+    t.sys = st;
   }
-  const r = doWait(k, t, st.deadline, epfd, evAddr, maxevents);
+  const r = doWait(k, t, st, epfd, evAddr, maxevents);
   if (r !== BLOCKED) restoreSigmask(t);
   return r;
 }
 
-function doWait(k: Kernel, t: Task, deadline: number, epfd: number, evAddr: number, maxevents: number): number {
+function doWait(k: Kernel, t: Task, st: EpollState, epfd: number, evAddr: number, maxevents: number): number | Blocked {
+  const deadline = st.deadline;
   if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
   const f = t.files.get(epfd);
   if (!f) return -EBADF;
@@ -101,21 +103,20 @@ function doWait(k: Kernel, t: Task, deadline: number, epfd: number, evAddr: numb
     }
   }
   if (k.clock.monotonic() >= deadline) return 0;
-  const sys = t.sys!;
-  if (deadline !== Infinity && sys.deadline === undefined) {
-    sys.deadline = deadline;
-    k.timers.add(deadline, () => { if (t.sys === sys) t.wake(); });
+  if (deadline !== Infinity && !st.armed) {
+    st.armed = true;
+    k.timers.add(deadline, () => { if (t.sys === st) t.wake(); });
   }
   t.sleepOn(ep.wq);
   return BLOCKED;
 }
 
-define(NR.epoll_pwait, (k, t) => {
-  const ms = k.argInt(3);
-  return epollWait(k, t, NR.epoll_pwait, () => (ms < 0 ? -1 : ms * 1e6), k.arg(4), k.arg(5));
-});
+export function sys_epoll_pwait(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const ms = a.int(3);
+  return epollWait(k, t, a, () => (ms < 0 ? -1 : ms * 1e6), a.ulong(4), a.ulong(5));
+}
 
-define(NR.epoll_pwait2, (k, t) => {
-  const tsAddr = k.arg(3);
-  return epollWait(k, t, NR.epoll_pwait2, () => timeoutArg(t, tsAddr), k.arg(4), k.arg(5));
-});
+export function sys_epoll_pwait2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tsAddr = a.ulong(3);
+  return epollWait(k, t, a, () => timeoutArg(t, tsAddr), a.ulong(4), a.ulong(5));
+}

@@ -1,9 +1,9 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
-import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
+import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
 import '../fs/fifo.js';
@@ -16,6 +16,7 @@ import { isReg, isDir } from '../fs/inode.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
 import { vfsIoctl } from '../fs/ioctl.js';
+import type { SyscallArgs } from './args.js';
 
 const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;
@@ -28,23 +29,25 @@ export function installFile(t: Task, f: File, cloexec: boolean, min = 0): number
   return fd;
 }
 
-define(NR.openat, (k, t) => {
-  const path = userPath(t, k.arg(1));
+export function sys_openat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
-  const flags = k.argInt(2);
+  const flags = a.int(2);
   // Opening a FIFO may sleep for a partner: its state lives in t.sys across the restart.
-  t.sys ??= { nr: NR.openat };
-  const f = k.vfs.open(t, k.argInt(0), path, flags, k.argInt(3));
-  if (typeof f === 'number') return f;
+  t.sys ??= { kind: 'fifo_open', nr: NR.openat, restart: 'sys', wait: null };
+  const f = k.vfs.open(t, a.int(0), path, flags, a.int(3));
+  if (typeof f !== 'object') return f;
   const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
   if (fd >= 0) fsnotifyOpen(f);
   return fd;
-});
+}
 
-define(NR.close, (k, t) => t.files.close(k.argInt(0)));
+export function sys_close(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return t.files.close(a.int(0));
+}
 
-define(NR.close_range, (k, t) => {
-  const first = k.arg(0) >>> 0, last = Math.min(k.arg(1), 1 << 20), flags = k.argInt(2);
+export function sys_close_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const first = a.ulong(0) >>> 0, last = Math.min(a.ulong(1), 1 << 20), flags = a.int(2);
   if (first > last) return -EINVAL;
   for (let fd = first; fd <= last && fd < t.files.files.length; fd++) {
     if (!t.files.files[fd]) continue;
@@ -52,7 +55,7 @@ define(NR.close_range, (k, t) => {
     else t.files.close(fd);
   }
   return 0;
-});
+}
 
 /**
  * One buffer for the common small read, filled by the file and copied out at
@@ -67,7 +70,7 @@ const wscratch = new Uint8Array(SCRATCH);
 let wscratchBusy = false;
 
 /** Read into user memory at addr; pos undefined = the file position. */
-export function doRead(t: Task, f: File, addr: number, len: number, pos?: number): number {
+export function doRead(t: Task, f: File, addr: number, len: number, pos?: number): number | Blocked {
   if (!f.readable) return -EBADF;
   const read = f.ops.read;
   if (!read) return -EINVAL;
@@ -83,7 +86,7 @@ export function doRead(t: Task, f: File, addr: number, len: number, pos?: number
     // Zeroed as a fresh buffer would be: some files (/dev/zero, padded records) rely on it.
     const buf = useScratch ? scratch.subarray(0, want).fill(0) : new Uint8Array(want);
     if (useScratch) scratchBusy = true;
-    let n: number;
+    let n: number | Blocked;
     try { n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t); } finally { if (useScratch) scratchBusy = false; }
     if (n === BLOCKED) return total > 0 ? total : BLOCKED;
     if (n < 0) return total > 0 ? total : n;
@@ -96,13 +99,13 @@ export function doRead(t: Task, f: File, addr: number, len: number, pos?: number
   return total;
 }
 
-export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, pos?: number): number {
+export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, pos?: number): number | Blocked {
   if (!f.writable) return -EBADF;
   const write = f.ops.write;
   if (!write) return -EINVAL;
   len = Math.min(len, MAX_RW);
   if (len === 0) return 0;
-  let total = t.sys?.progress ?? 0;
+  let total = t.sys?.kind === 'write' ? t.sys.progress : 0;
   const seekable = !f.ops.stream;
   while (total < len) {
     const want = Math.min(len - total, CHUNK);
@@ -113,10 +116,10 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     // Linux appends even for pwrite on an O_APPEND file (pwrite(2), BUGS).
     if (f.flags & O_APPEND) at = f.inode.size;
     if (useScratch) wscratchBusy = true;
-    let n: number;
+    let n: number | Blocked;
     try { n = write(f, data, at, t); } finally { if (useScratch) wscratchBusy = false; }
     if (n === BLOCKED) {
-      t.sys = { nr: t.sys?.nr ?? k.hart.xl[17], progress: total };
+      t.sys = { kind: 'write', nr: t.sys?.nr ?? k.sysArgs.nr, restart: 'sys', progress: total };
       return BLOCKED;
     }
     if (n < 0) {
@@ -131,11 +134,11 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
 }
 
 /** add_rchar/inc_syscr: a read that reached its file counts once, when it completes. */
-function accountRead(t: Task, r: number): number {
+function accountRead(t: Task, r: number | Blocked): number | Blocked {
   if (r !== BLOCKED) { t.ioac.syscr++; if (r > 0) t.ioac.rchar += r; }
   return r;
 }
-function accountWrite(t: Task, r: number): number {
+function accountWrite(t: Task, r: number | Blocked): number | Blocked {
   if (r !== BLOCKED) { t.ioac.syscw++; if (r > 0) t.ioac.wchar += r; }
   return r;
 }
@@ -144,40 +147,40 @@ function fileOf(t: Task, fd: number): File | number {
   return t.files.get(fd) ?? -EBADF;
 }
 
-define(NR.read, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_read(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   if (isDir(f.inode.mode) && f.readable) return -EISDIR;
-  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2))));
-});
+  return accessed(f, accountRead(t, doRead(t, f, a.ulong(1), a.ulong(2))));
+}
 
 /** fsnotify_access / fsnotify_modify after a transfer that moved bytes. */
-function accessed(f: File, r: number): number { if (r > 0) fsnotifyAccess(f); return r; }
-function modified(f: File, r: number): number { if (r > 0) fsnotifyModify(f); return r; }
+function accessed(f: File, r: number | Blocked): number | Blocked { if (r !== BLOCKED && r > 0) fsnotifyAccess(f); return r; }
+function modified(f: File, r: number | Blocked): number | Blocked { if (r !== BLOCKED && r > 0) fsnotifyModify(f); return r; }
 
-define(NR.write, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_write(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
-  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2))));
-});
+  return modified(f, accountWrite(t, doWrite(k, t, f, a.ulong(1), a.ulong(2))));
+}
 
-define(NR.pread64, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_pread64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
-  const pos = k.argLong(3);
+  const pos = a.long(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return accessed(f, accountRead(t, doRead(t, f, k.arg(1), k.arg(2), pos)));
-});
+  return accessed(f, accountRead(t, doRead(t, f, a.ulong(1), a.ulong(2), pos)));
+}
 
-define(NR.pwrite64, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_pwrite64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
-  const pos = k.argLong(3);
+  const pos = a.long(3);
   if (pos < 0) return -EINVAL;
   if (f.ops.stream) return -ESPIPE;
-  return modified(f, accountWrite(t, doWrite(k, t, f, k.arg(1), k.arg(2), pos)));
-});
+  return modified(f, accountWrite(t, doWrite(k, t, f, a.ulong(1), a.ulong(2), pos)));
+}
 
 export function iovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > 1024) return -EINVAL;
@@ -197,19 +200,19 @@ export function iovecs(t: Task, addr: number, cnt: number): [number, number][] |
   return out;
 }
 
-function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number {
-  const f = fileOf(t, k.argInt(0));
+function vectored(k: Kernel, t: Task, a: SyscallArgs, write: boolean, withPos: boolean): number | Blocked {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
-  const iov = iovecs(t, k.arg(1), k.argInt(2));
+  const iov = iovecs(t, a.ulong(1), a.int(2));
   if (typeof iov === 'number') return iov;
-  let pos: number | undefined = withPos ? k.argLong(3) : undefined;
+  let pos: number | undefined = withPos ? a.long(3) : undefined;
   if (pos !== undefined && pos < 0) return -EINVAL;
   let total = 0;
-  const notify = (r: number) => (write ? modified(f, r) : accessed(f, r));
+  const notify = (r: number | Blocked) => (write ? modified(f, r) : accessed(f, r));
   for (const [base, len] of iov) {
     if (len === 0) continue;
     const n = write ? doWrite(k, t, f, base, len, pos) : doRead(t, f, base, len, pos);
-    if (n < 0) return notify(total > 0 ? total : n);
+    if (n === BLOCKED || n < 0) return notify(total > 0 ? total : n);
     total += n;
     if (pos !== undefined) pos += n;
     if (n < len) break;
@@ -217,17 +220,25 @@ function vectored(k: Kernel, t: Task, write: boolean, withPos: boolean): number 
   return notify(total);
 }
 
-define(NR.readv, (k, t) => accountRead(t, vectored(k, t, false, false)));
-define(NR.writev, (k, t) => accountWrite(t, vectored(k, t, true, false)));
-define(NR.preadv, (k, t) => accountRead(t, vectored(k, t, false, true)));
-define(NR.pwritev, (k, t) => accountWrite(t, vectored(k, t, true, true)));
+export function sys_readv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountRead(t, vectored(k, t, a, false, false));
+}
+export function sys_writev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountWrite(t, vectored(k, t, a, true, false));
+}
+export function sys_preadv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountRead(t, vectored(k, t, a, false, true));
+}
+export function sys_pwritev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountWrite(t, vectored(k, t, a, true, true));
+}
 
-define(NR.lseek, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
-  if (f.ops.llseek) return f.ops.llseek(f, k.argLong(1), k.argInt(2));
+  if (f.ops.llseek) return f.ops.llseek(f, a.long(1), a.int(2));
   if (f.ops.stream) return -ESPIPE;
-  const off = k.argLong(1), whence = k.argInt(2);
+  const off = a.long(1), whence = a.int(2);
   let base: number;
   switch (whence) {
     case SEEK_SET: base = 0; break;
@@ -243,16 +254,16 @@ define(NR.lseek, (k, t) => {
   f.pos = np;
   if (isDir(f.inode.mode) && np === 0) f.dirCursor = null;
   return np;
-});
+}
 
-define(NR.dup, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_dup(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   return installFile(t, f.get(), false);
-});
+}
 
-define(NR.dup3, (k, t) => {
-  const oldfd = k.argInt(0), newfd = k.argInt(1), flags = k.argInt(2);
+export function sys_dup3(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const oldfd = a.int(0), newfd = a.int(1), flags = a.int(2);
   if (flags & ~O_CLOEXEC) return -EINVAL;
   if (oldfd === newfd) return -EINVAL;
   const f = fileOf(t, oldfd);
@@ -260,49 +271,49 @@ define(NR.dup3, (k, t) => {
   if (newfd < 0 || newfd >= nofile(t)) return -EBADF;
   t.files.install(newfd, f.get(), (flags & O_CLOEXEC) !== 0);
   return newfd;
-});
+}
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
-define(NR.fcntl, (k, t) => {
-  const fd = k.argInt(0), cmd = k.argInt(1);
+export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), cmd = a.int(1);
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   switch (cmd) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {
-      const min = k.argInt(2);
+      const min = a.int(2);
       if (min < 0 || min >= nofile(t)) return -EINVAL;
       return installFile(t, f.get(), cmd === F_DUPFD_CLOEXEC, min);
     }
     case F_GETFD: return t.files.cloexec[fd] ? 1 : 0;
-    case F_SETFD: t.files.cloexec[fd] = (k.argInt(2) & 1) !== 0; return 0;
+    case F_SETFD: t.files.cloexec[fd] = (a.int(2) & 1) !== 0; return 0;
     case F_GETFL: return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
     case F_SETFL: {
       const settable = O_APPEND | O_NONBLOCK | O_DIRECT | O_ASYNC | O_NOATIME;
-      f.flags = (f.flags & ~settable) | (k.argInt(2) & settable);
+      f.flags = (f.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
     case F_GETLK: {
       // No other locker exists yet: report the range as unlocked (l_type = F_UNLCK).
-      const a = k.arg(2);
-      const b = t.mm.read(a, 2);
+      const lock = a.ulong(2);
+      const b = t.mm.read(lock, 2);
       if (!b) return -EFAULT;
-      return t.mm.write(a, new Uint8Array([2, 0])) ? 0 : -EFAULT;
+      return t.mm.write(lock, new Uint8Array([2, 0])) ? 0 : -EFAULT;
     }
-    case F_SETLK: case F_SETLKW: return t.mm.read(k.arg(2), 32) ? 0 : -EFAULT;
+    case F_SETLK: case F_SETLKW: return t.mm.read(a.ulong(2), 32) ? 0 : -EFAULT;
     case F_SETOWN: return 0;
     case F_GETOWN: return 0;
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: {
       const p = pipeOf(f);
       if (!p) return -EBADF;
-      return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, k.argInt(2) >>> 0, pipeLimits(k), pipeOwner(t));
+      return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, a.int(2) >>> 0, pipeLimits(k), pipeOwner(t));
     }
     case F_GET_SEALS: return getSeals(f);
-    case F_ADD_SEALS: return addSeals(f, k.argInt(2) >>> 0);
+    case F_ADD_SEALS: return addSeals(f, a.int(2) >>> 0);
     default: return -EINVAL;
   }
-});
+}
 
 const pipeBooks = new WeakMap<Kernel, PipeAccounting>();
 /** /proc/sys/fs/pipe-max-size and the per-user page limits, with this kernel's page book. */
@@ -314,8 +325,8 @@ export function pipeLimits(k: Kernel): PipeLimits {
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
 export function pipeOwner(t: Task) { return { uid: t.cred.uid, privileged: t.cred.euid === 0 }; }
 
-define(NR.pipe2, (k, t) => {
-  const addr = k.arg(0), flags = k.argInt(1);
+export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), flags = a.int(1);
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
   const pipe = allocPipe(pipeLimits(k), pipeOwner(t));
   if (!pipe) return -ENFILE;
@@ -330,28 +341,28 @@ define(NR.pipe2, (k, t) => {
   dv.setInt32(0, rfd, true); dv.setInt32(4, wfd, true);
   if (!t.mm.write(addr, b)) { t.files.close(rfd); t.files.close(wfd); return -EFAULT; }
   return 0;
-});
+}
 
-define(NR.ioctl, (k, t) => {
-  const f = fileOf(t, k.argInt(0));
+export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   if (f.flags & O_PATH) return -EBADF;
-  const cmd = k.arg(1) >>> 0, arg = k.arg(2);
-  const r = vfsIoctl(t, k.argInt(0), f, cmd, arg);
+  const cmd = a.ulong(1) >>> 0, arg = a.ulong(2);
+  const r = vfsIoctl(t, a.int(0), f, cmd, arg);
   if (r !== null) return r;
   if (!f.ops.ioctl) return -ENOTTY;
   return f.ops.ioctl(f, cmd, arg, {
-    read: (a, n) => t.mm.read(a, n),
-    write: (a, d) => t.mm.write(a, d),
+    read: (addr, n) => t.mm.read(addr, n),
+    write: (addr, d) => t.mm.write(addr, d),
     pid: t.pid, pgrp: t.tg.pgid, sid: t.tg.sid,
   });
-});
+}
 
 
 // sendfile: copy between descriptors inside the kernel (busybox cat uses it).
-define(NR.sendfile, (k, t) => {
-  const out = t.files.get(k.argInt(0)), inp = t.files.get(k.argInt(1));
-  const offAddr = k.arg(2), count = Math.min(k.arg(3), MAX_RW);
+export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const out = t.files.get(a.int(0)), inp = t.files.get(a.int(1));
+  const offAddr = a.ulong(2), count = Math.min(a.ulong(3), MAX_RW);
   if (!out || !inp) return -EBADF;
   if (!inp.readable || !out.writable) return -EBADF;
   if (!inp.ops.read || !out.ops.write) return -EINVAL;
@@ -372,7 +383,7 @@ define(NR.sendfile, (k, t) => {
   }
   const buf = new Uint8Array(Math.min(count, CHUNK));
   const n = inp.ops.read(inp, buf, pos, t);
-  if (n <= 0) return n;
+  if (n === BLOCKED || n <= 0) return n;
   const w = out.ops.write(out, buf.subarray(0, n), out.pos, t);
   if (w === BLOCKED) return BLOCKED;
   if (w < 0) {
@@ -385,14 +396,14 @@ define(NR.sendfile, (k, t) => {
   // do_sendfile: the bytes count as read and written, and the call as one of each.
   t.ioac.rchar += w; t.ioac.wchar += w; t.ioac.syscr++; t.ioac.syscw++;
   return w;
-});
+}
 
 // copy_file_range: regular files on one file system (tmpfs has no cross-fs copy: EXDEV).
-define(NR.copy_file_range, (k, t) => {
-  const inAddr = k.arg(1), outAddr = k.arg(3), flags = k.argInt(5);
-  let len = Math.min(k.arg(4), MAX_RW);
+export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const inAddr = a.ulong(1), outAddr = a.ulong(3), flags = a.int(5);
+  let len = Math.min(a.ulong(4), MAX_RW);
   if (flags !== 0) return -EINVAL;
-  const fin = t.files.get(k.argInt(0)), fout = t.files.get(k.argInt(2));
+  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(2));
   if (!fin || (fin.flags & O_PATH) || !fout || (fout.flags & O_PATH)) return -EBADF;
   const readPos = (addr: number, f: File): number | null => {
     if (!addr) return f.pos;
@@ -408,7 +419,7 @@ define(NR.copy_file_range, (k, t) => {
   if (!fin.readable || !fout.writable || (fout.flags & O_APPEND)) return -EBADF;
   if (posIn < 0 || posOut < 0) return -EINVAL;
   // generic_copy_file_checks: pos + count wrapping past 2^64 (size_t arithmetic) is EOVERFLOW.
-  const count = k.argBig(4), wrap = 1n << 64n;
+  const count = a.big(4), wrap = 1n << 64n;
   if (BigInt(posIn) + count >= wrap || BigInt(posOut) + count >= wrap) return -EOVERFLOW;
   len = posIn >= iin.size ? 0 : Math.min(len, iin.size - posIn, MAX_RW);
   if (iin === iout && posOut + len > posIn && posOut < posIn + len) return -EINVAL;
@@ -417,10 +428,10 @@ define(NR.copy_file_range, (k, t) => {
   if (!fin.ops.read || !fout.ops.write) return -EINVAL;
   const buf = new Uint8Array(len);
   const n = fin.ops.read(fin, buf, posIn, t);
-  if (n <= 0) return n;
+  if (n === BLOCKED || n <= 0) return n;
   const w = fout.ops.write(fout, buf.subarray(0, n), posOut, t);
-  if (w < 0) return w;
+  if (w === BLOCKED || w < 0) return w;
   if (inAddr) t.mm.writeU64(inAddr, posIn + w); else fin.pos = posIn + w;
   if (outAddr) t.mm.writeU64(outAddr, posOut + w); else fout.pos = posOut + w;
   return w;
-});
+}

@@ -1,6 +1,4 @@
 // Names and attributes: the stat family, directories, links, permissions, times.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
@@ -12,6 +10,8 @@ import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
 import { now } from '../fs/clock.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
 
 export function statBuf(i: Inode): Uint8Array {
   const w = new StructWriter(128);
@@ -33,30 +33,30 @@ function lookupAt(k: Kernel, t: Task, dirfd: number, addr: number, flags: number
   return k.vfs.resolve(t, dirfd, bytes, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
 }
 
-define(NR.newfstatat, (k, t) => {
-  const flags = k.argInt(3);
+export function sys_newfstatat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(3);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
-  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
   if (typeof p === 'number') return p;
-  return t.mm.write(k.arg(2), statBuf(p.dentry.inode)) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(2), statBuf(p.dentry.inode)) ? 0 : -EFAULT;
+}
 
-define(NR.fstat, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+export function sys_fstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return t.mm.write(k.arg(1), statBuf(f.inode)) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), statBuf(f.inode)) ? 0 : -EFAULT;
+}
 
 const STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_MNT_ID = 0x1000, STATX__RESERVED = 0x80000000;
 const AT_STATX_SYNC_TYPE = 0x6000;
 const STATX_ATTR_IMMUTABLE = 0x10, STATX_ATTR_APPEND = 0x20, STATX_ATTR_NODUMP = 0x40, STATX_ATTR_AUTOMOUNT = 0x1000,
   STATX_ATTR_MOUNT_ROOT = 0x2000, STATX_ATTR_DAX = 0x200000;
-define(NR.statx, (k, t) => {
-  const flags = k.argInt(2), mask = k.argInt(3) >>> 0;
+export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(2), mask = a.int(3) >>> 0;
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
   if (mask & STATX__RESERVED) return -EINVAL;
-  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
   const w = new StructWriter(256);
@@ -77,8 +77,8 @@ define(NR.statx, (k, t) => {
   w.u32(128, (i.rdev >>> 8) & 0xfff).u32(132, (i.rdev & 0xff) | ((i.rdev >>> 12) & ~0xff));
   w.u32(136, 0).u32(140, i.sb.dev);
   w.u64(144, p.mnt.id);
-  return t.mm.write(k.arg(4), w.buf) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(4), w.buf) ? 0 : -EFAULT;
+}
 
 function statfsBuf(i: Inode): Uint8Array {
   const s = i.sb.statfs();
@@ -88,38 +88,38 @@ function statfsBuf(i: Inode): Uint8Array {
   return w.buf;
 }
 
-define(NR.statfs, (k, t) => {
-  const p = lookupAt(k, t, -100, k.arg(0), 0);
+export function sys_statfs(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
-  return t.mm.write(k.arg(1), statfsBuf(p.dentry.inode)) ? 0 : -EFAULT;
-});
-define(NR.fstatfs, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+  return t.mm.write(a.ulong(1), statfsBuf(p.dentry.inode)) ? 0 : -EFAULT;
+}
+export function sys_fstatfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return t.mm.write(k.arg(1), statfsBuf(f.inode)) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), statfsBuf(f.inode)) ? 0 : -EFAULT;
+}
 
-define(NR.readlinkat, (k, t) => {
-  const bufsiz = k.argInt(3);
+export function sys_readlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const bufsiz = a.int(3);
   if (bufsiz <= 0) return -EINVAL;
-  const p = lookupAt(k, t, k.argInt(0), k.arg(1), AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
   const target = i.readlink();
   if (typeof target === 'number') return target;
   const n = Math.min(target.length, bufsiz);
-  return t.mm.write(k.arg(2), target.subarray(0, n)) ? n : -EFAULT;
-});
+  return t.mm.write(a.ulong(2), target.subarray(0, n)) ? n : -EFAULT;
+}
 
-function access(k: Kernel, t: Task, flags: number): number {
-  const mode = k.argInt(2);
+function access(k: Kernel, t: Task, a: SyscallArgs, flags: number): number {
+  const mode = a.int(2);
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   // access() checks with the real ids unless AT_EACCESS.
   const saved = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid };
   if (!(flags & AT_EACCESS)) { t.cred.fsuid = t.cred.uid; t.cred.fsgid = t.cred.gid; }
   try {
-    const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
+    const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
     if (typeof p === 'number') return p;
     if (mode === 0) return 0;
     if ((mode & 2) && p.mnt.flags.includes('ro')) return -EROFS;
@@ -128,16 +128,20 @@ function access(k: Kernel, t: Task, flags: number): number {
     t.cred.fsuid = saved.fsuid; t.cred.fsgid = saved.fsgid;
   }
 }
-define(NR.faccessat, (k, t) => access(k, t, 0));
-define(NR.faccessat2, (k, t) => access(k, t, k.argInt(3)));
+export function sys_faccessat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return access(k, t, a, 0);
+}
+export function sys_faccessat2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return access(k, t, a, a.int(3));
+}
 
 // getdents64: d_ino u64, d_off i64, d_reclen u16, d_type u8, name NUL, 8-aligned.
-define(NR.getdents64, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+export function sys_getdents64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
   const inode = f.inode;
   if (!isDir(inode.mode)) return -ENOTDIR;
-  const count = k.arg(2);
+  const count = a.ulong(2);
   const entries = inode.readdir(f.path.dentry);
   if (typeof entries === 'number') return entries;
   const parent = f.path.dentry === f.path.mnt.root && f.path.mnt.mountpoint ? f.path.mnt.mountpoint.parent : f.path.dentry.parent;
@@ -160,12 +164,12 @@ define(NR.getdents64, (k, t) => {
     off += reclen;
     idx++;
   }
-  if (off && !t.mm.write(k.arg(1), out.subarray(0, off))) return -EFAULT;
+  if (off && !t.mm.write(a.ulong(1), out.subarray(0, off))) return -EFAULT;
   fsnotifyAccess(f);
   f.pos = idx;
   inode.atime = now();
   return off;
-});
+}
 
 /** Write + search permission on a directory, and the sticky-bit rule for removal. */
 function mayModifyDir(t: Task, dir: Path): number {
@@ -178,48 +182,48 @@ function stickyOk(t: Task, dir: Inode, victim: Inode): boolean {
   return victim.uid === t.cred.fsuid || dir.uid === t.cred.fsuid;
 }
 
-define(NR.mkdirat, (k, t) => {
-  const path = userPath(t, k.arg(1));
+export function sys_mkdirat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
-  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
   if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
-  const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, (k.argInt(2) & 0o1777) & ~t.fs.umask, cred(t));
+  const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, (a.int(2) & 0o1777) & ~t.fs.umask, cred(t));
   if (typeof r === 'number') return r;
   fsnotifyCreate(par.dir.dentry, par.name, r);
   return 0;
-});
+}
 
-define(NR.mknodat, (k, t) => {
-  const path = userPath(t, k.arg(1));
+export function sys_mknodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
-  let mode = k.argInt(2);
+  let mode = a.int(2);
   const type = mode & S_IFMT;
   if (type === 0) mode |= S_IFREG;
   if ((type === S_IFCHR || type === S_IFBLK) && t.cred.euid !== 0) return -EPERM;
   if (type === S_IFDIR || type === S_IFLNK) return -EINVAL;
-  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
   const dir = par.dir.dentry;
   const m = (mode & S_IFMT) | (mode & 0o7777 & ~t.fs.umask);
-  const r = (mode & S_IFMT) === S_IFREG ? dir.inode.create(dir, par.name, m, cred(t)) : dir.inode.mknod(dir, par.name, m, k.arg(3) >>> 0, cred(t));
+  const r = (mode & S_IFMT) === S_IFREG ? dir.inode.create(dir, par.name, m, cred(t)) : dir.inode.mknod(dir, par.name, m, a.ulong(3) >>> 0, cred(t));
   if (typeof r === 'number') return r;
   fsnotifyCreate(dir, par.name, r);
   return 0;
-});
+}
 
-define(NR.unlinkat, (k, t) => {
-  const path = userPath(t, k.arg(1));
+export function sys_unlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
-  const flags = k.argInt(2);
+  const flags = a.int(2);
   if (flags & ~AT_REMOVEDIR) return -EINVAL;
-  const par = k.vfs.resolveParent(t, k.argInt(0), path);
+  const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
   if (flags & AT_REMOVEDIR) {
     if (par.name === '.') return -EINVAL;
@@ -244,7 +248,7 @@ define(NR.unlinkat, (k, t) => {
   const r = dir.inode.unlink(dir, par.name, victim);
   if (r === 0) fsnotifyDelete(dir, par.name, victim.inode);
   return r;
-});
+}
 
 function isAncestor(a: Path, b: Path): boolean {
   for (let d = b.dentry; ; d = d.parent) { if (d === a.dentry) return true; if (d.isRoot) return false; }
@@ -283,17 +287,21 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
   if (r === 0) fsnotifyMove(a.dir.dentry, oldName, b.dir.dentry, b.name, moved, target?.inode ?? null);
   return r;
 }
-define(NR.renameat, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), 0));
-define(NR.renameat2, (k, t) => rename(k, t, k.argInt(0), k.arg(1), k.argInt(2), k.arg(3), k.argInt(4)));
+export function sys_renameat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return rename(k, t, a.int(0), a.ulong(1), a.int(2), a.ulong(3), 0);
+}
+export function sys_renameat2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return rename(k, t, a.int(0), a.ulong(1), a.int(2), a.ulong(3), a.int(4));
+}
 
-define(NR.linkat, (k, t) => {
-  const flags = k.argInt(4);
+export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(4);
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const src = lookupAt(k, t, k.argInt(0), k.arg(1), (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH));
+  const src = lookupAt(k, t, a.int(0), a.ulong(1), (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH));
   if (typeof src === 'number') return src;
   if (isDir(src.dentry.inode.mode)) return -EPERM;
-  const np = userPath(t, k.arg(3)); if (typeof np === 'number') return np;
-  const par = k.vfs.resolveParent(t, k.argInt(2), np); if (typeof par === 'number') return par;
+  const np = userPath(t, a.ulong(3)); if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, a.int(2), np); if (typeof par === 'number') return par;
   if (par.trailingSlash) return -ENOENT;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   if (par.dir.mnt !== src.mnt) return -EXDEV;
@@ -301,13 +309,13 @@ define(NR.linkat, (k, t) => {
   const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
   if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
   return r;
-});
+}
 
-define(NR.symlinkat, (k, t) => {
-  const target = userPath(t, k.arg(0)); if (typeof target === 'number') return target;
+export function sys_symlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const target = userPath(t, a.ulong(0)); if (typeof target === 'number') return target;
   if (target.length === 0) return -ENOENT;
-  const np = userPath(t, k.arg(2)); if (typeof np === 'number') return np;
-  const par = k.vfs.resolveParent(t, k.argInt(1), np); if (typeof par === 'number') return par;
+  const np = userPath(t, a.ulong(2)); if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, a.int(1), np); if (typeof par === 'number') return par;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   if (par.trailingSlash) return -ENOENT;
   const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
@@ -315,7 +323,7 @@ define(NR.symlinkat, (k, t) => {
   if (typeof r === 'number') return r;
   fsnotifyCreate(par.dir.dentry, par.name, r);
   return 0;
-});
+}
 
 function setCwd(t: Task, p: Path): number {
   if (!isDir(p.dentry.inode.mode)) return -ENOTDIR;
@@ -324,31 +332,31 @@ function setCwd(t: Task, p: Path): number {
   t.fs.cwd = p;
   return 0;
 }
-define(NR.chdir, (k, t) => {
-  const p = lookupAt(k, t, -100, k.arg(0), 0);
+export function sys_chdir(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookupAt(k, t, -100, a.ulong(0), 0);
   return typeof p === 'number' ? p : setCwd(t, p);
-});
-define(NR.fchdir, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+}
+export function sys_fchdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   return f ? setCwd(t, f.path) : -EBADF;
-});
-define(NR.chroot, (k, t) => {
+}
+export function sys_chroot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (t.cred.euid !== 0) return -EPERM;
-  const p = lookupAt(k, t, -100, k.arg(0), 0);
+  const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
   if (!isDir(p.dentry.inode.mode)) return -ENOTDIR;
   t.fs.root = p;
   return 0;
-});
+}
 
-define(NR.getcwd, (k, t) => {
-  const size = k.arg(1);
+export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const size = a.ulong(1);
   let s = dPath(t.fs.cwd, t.fs.root);
   if (s.endsWith(' (deleted)')) return -ENOENT;
   const b = new TextEncoder().encode(s + '\0');
   if (b.length > size) return -ERANGE;
-  return t.mm.write(k.arg(0), b) ? b.length : -EFAULT;
-});
+  return t.mm.write(a.ulong(0), b) ? b.length : -EFAULT;
+}
 
 function chmod(t: Task, i: Inode, p: Path, mode: number): number {
   if (t.cred.fsuid !== 0 && t.cred.fsuid !== i.uid) return -EPERM;
@@ -361,14 +369,14 @@ function chmod(t: Task, i: Inode, p: Path, mode: number): number {
   fsnotifyChange(p.dentry, IN_ATTRIB);
   return 0;
 }
-define(NR.fchmodat, (k, t) => {
-  const p = lookupAt(k, t, k.argInt(0), k.arg(1), 0);
-  return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, k.argInt(2));
-});
-define(NR.fchmod, (k, t) => {
-  const f = t.files.get(k.argInt(0));
-  return f ? chmod(t, f.inode, f.path, k.argInt(1)) : -EBADF;
-});
+export function sys_fchmodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), 0);
+  return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, a.int(2));
+}
+export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
+  return f ? chmod(t, f.inode, f.path, a.int(1)) : -EBADF;
+}
 
 function chown(t: Task, i: Inode, uid: number, gid: number): number {
   const root = t.cred.fsuid === 0;
@@ -383,19 +391,19 @@ function chown(t: Task, i: Inode, uid: number, gid: number): number {
   i.touchC();
   return 0;
 }
-define(NR.fchownat, (k, t) => {
-  const flags = k.argInt(4);
-  const p = lookupAt(k, t, k.argInt(0), k.arg(1), flags);
-  return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, k.argInt(2), k.argInt(3)), p, IN_ATTRIB);
-});
-define(NR.fchown, (k, t) => {
-  const f = t.files.get(k.argInt(0));
-  return f ? notified(chown(t, f.inode, k.argInt(1), k.argInt(2)), f.path, IN_ATTRIB) : -EBADF;
-});
+export function sys_fchownat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(4);
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
+  return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3)), p, IN_ATTRIB);
+}
+export function sys_fchown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
+  return f ? notified(chown(t, f.inode, a.int(1), a.int(2)), f.path, IN_ATTRIB) : -EBADF;
+}
 
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
-define(NR.utimensat, (k, t) => {
-  const dirfd = k.argInt(0), pathAddr = k.arg(1), tsAddr = k.arg(2), flags = k.argInt(3);
+export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const dirfd = a.int(0), pathAddr = a.ulong(1), tsAddr = a.ulong(2), flags = a.int(3);
   let p: Path | number;
   if (pathAddr === 0) {
     const f = t.files.get(dirfd);
@@ -428,31 +436,28 @@ define(NR.utimensat, (k, t) => {
   // Both times set is a utime(s) call: IN_ATTRIB; one alone reads as an access or a modification.
   fsnotifyChange(p.dentry, times[0] && times[1] ? IN_ATTRIB : times[0] ? IN_ACCESS : IN_MODIFY);
   return 0;
-});
+}
 
-define(NR.umask, (k, t) => { const old = t.fs.umask; t.fs.umask = k.argInt(0) & 0o777; return old; });
-
-define(NR.truncate, (k, t) => {
-  const p = lookupAt(k, t, -100, k.arg(0), 0);
+export function sys_truncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
   if (isDir(i.mode)) return -EISDIR;
   if (!isReg(i.mode)) return -EINVAL;
   const perm = i.permission(2, cred(t)); if (perm < 0) return perm;
-  const len = k.argLong(1);
+  const len = a.long(1);
   return len < 0 ? -EINVAL : notified(i.truncate(len), p, IN_MODIFY);
-});
-define(NR.ftruncate, (k, t) => {
-  const f = t.files.get(k.argInt(0));
+}
+export function sys_ftruncate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
   if (!isReg(f.inode.mode) || !f.writable) return -EINVAL;
-  const len = k.argLong(1);
+  const len = a.long(1);
   return len < 0 ? -EINVAL : notified(f.inode.truncate(len), f.path, IN_MODIFY);
-});
+}
 
 /** notify_change's fsnotify_change after a successful change. */
 function notified(r: number, p: Path, mask: number): number {
   if (r === 0) fsnotifyChange(p.dentry, mask);
   return r;
 }
-define(NR.sync, () => 0);

@@ -1,9 +1,7 @@
-// Data integrity and space calls: fsync, fdatasync, syncfs, sync_file_range,
+// Data integrity and space calls: sync, fsync, fdatasync, syncfs, sync_file_range,
 // fadvise64 and fallocate, with Linux's checks in Linux's order. Everything
 // lives in memory (tmpfs), so there is nothing to write back: what matters
 // is which files support the call.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { File } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EFBIG, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, EPERM, ESPIPE } from '../errno.js';
@@ -11,6 +9,9 @@ import { isDir, isReg, S_IFMT, S_IFIFO, S_IFBLK, S_IFLNK } from '../fs/inode.js'
 import { TMPFS_MAGIC, TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_GROW } from '../fs/tmpfs.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from '../fs/xattr.js';
 import { O_PATH } from '../fs/file.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
 
 /** fdget: O_PATH descriptors are not usable for I/O calls. */
 function fdget(t: Task, fd: number): File | null {
@@ -24,19 +25,26 @@ function doFsync(f: File): number {
   return f.inode.sb.magic === TMPFS_MAGIC && (isReg(m) || isDir(m)) ? 0 : -EINVAL;
 }
 
-for (const nr of [NR.fsync, NR.fdatasync]) {
-  define(nr, (k, t) => {
-    const f = fdget(t, k.argInt(0));
-    return f ? doFsync(f) : -EBADF;
-  });
+export function sys_fsync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
+  return f ? doFsync(f) : -EBADF;
 }
-define(NR.syncfs, (k, t) => (fdget(t, k.argInt(0)) ? 0 : -EBADF));
+
+/** No metadata is ever written back, so fdatasync is fsync. */
+export function sys_fdatasync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
+  return f ? doFsync(f) : -EBADF;
+}
+
+export function sys_syncfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return fdget(t, a.int(0)) ? 0 : -EBADF;
+}
 
 const SYNC_FILE_RANGE_VALID = 1 | 2 | 4;
-define(NR.sync_file_range, (k, t) => {
-  const f = fdget(t, k.argInt(0));
+export function sys_sync_file_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const off = k.argBig(1), n = k.argBig(2), flags = k.argInt(3) >>> 0;
+  const off = a.big(1), n = a.big(2), flags = a.int(3) >>> 0;
   if (flags & ~SYNC_FILE_RANGE_VALID) return -EINVAL;
   const s64 = (x: bigint) => BigInt.asIntN(64, x);
   const end = s64(off + n);
@@ -44,17 +52,17 @@ define(NR.sync_file_range, (k, t) => {
   const type = f.inode.mode & S_IFMT;
   if (!isReg(type) && type !== S_IFBLK && !isDir(type) && type !== S_IFLNK) return -ESPIPE;
   return 0;
-});
+}
 
 const POSIX_FADV_NOREUSE = 5;
-define(NR.fadvise64, (k, t) => {
-  const f = fdget(t, k.argInt(0));
+export function sys_fadvise64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const len = k.argLong(2), advice = k.argInt(3);
+  const len = a.long(2), advice = a.int(3);
   if ((f.inode.mode & S_IFMT) === S_IFIFO) return -ESPIPE;
   if (len < 0) return -EINVAL;
   return advice >= 0 && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
-});
+}
 
 const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, FALLOC_FL_COLLAPSE_RANGE = 8,
   FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
@@ -64,10 +72,10 @@ const FALLOC_SUPPORTED = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_
 const MAX_LFS_FILESIZE = 2 ** 63 - 1;
 
 /** vfs_fallocate's checks, then shmem_fallocate (keep-size and punch-hole only). */
-define(NR.fallocate, (k, t) => {
-  const f = fdget(t, k.argInt(0));
+export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const mode = k.argInt(1), off = k.argLong(2), len = k.argLong(3);
+  const mode = a.int(1), off = a.long(2), len = a.long(3);
   if (off < 0 || len <= 0) return -EINVAL;
   if (mode & ~FALLOC_SUPPORTED) return -EOPNOTSUPP;
   if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) === (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) return -EOPNOTSUPP;
@@ -99,4 +107,9 @@ define(NR.fallocate, (k, t) => {
     return i.truncate(off + len);
   }
   return 0;
-});
+}
+
+/** Nothing is ever dirty on a disk. */
+export function sys_sync(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
+  return 0;
+}

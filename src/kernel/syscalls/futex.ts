@@ -1,13 +1,15 @@
 // futex(2) and futex_waitv(2): sleep on a user word until another task wakes
 // it; requeue, wake-op, bitsets, PI locks, timeouts. The queues live in futex/.
-import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EAGAIN, EFAULT, EINVAL, ENOSYS, EPERM, ETIMEDOUT } from '../errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, EPERM, ETIMEDOUT } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
+import type { Restart } from './restart.js';
 import { futexKey, type FutexKey } from '../futex/key.js';
 import { futexTable, FutexWaiter, FUTEX_BITSET_MATCH_ANY, type WaitGroup } from '../futex/core.js';
 import { lockPi, unlockPi } from '../futex/pi.js';
+import type { SyscallArgs } from './args.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
   FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
@@ -42,8 +44,8 @@ function armTimeout(k: Kernel, ws: FutexWaiter[], deadline: number): void {
 }
 
 /** Sleep with waiters queued; a later re-run of the call collects the outcome. */
-function sleep(k: Kernel, t: Task, nr: number, ws: FutexWaiter[], restart: 'never' | 'nointr' | undefined): number {
-  t.sys = { nr, data: ws, restart };
+function sleep(k: Kernel, t: Task, nr: number, ws: FutexWaiter[], restart: Restart): Blocked {
+  t.sys = { kind: 'futex', nr, restart, waiters: ws };
   t.state = 'S';
   // A wake that came first wins over the signal (unqueue_me finds it woken).
   k.onInterrupt.set(t, () => {
@@ -64,8 +66,7 @@ function outcome(k: Kernel, t: Task, ws: FutexWaiter[]): number | null {
 }
 
 function pending(t: Task, nr: number): FutexWaiter[] | null {
-  const d = t.sys?.nr === nr ? t.sys.data : undefined;
-  return Array.isArray(d) && d[0] instanceof FutexWaiter ? d as FutexWaiter[] : null;
+  return t.sys?.kind === 'futex' && t.sys.nr === nr ? t.sys.waiters : null;
 }
 
 /** FUTEX_OP_*: the operation and comparison of FUTEX_WAKE_OP, packed in val3. */
@@ -98,8 +99,8 @@ function wakeOp(oldval: number, encoded: number): { newval: number; cond: boolea
   return { newval: newval >>> 0, cond };
 }
 
-define(NR.futex, (k, t) => {
-  const addr = k.arg(0), opFull = k.argInt(1), val = k.argInt(2) >>> 0, timeoutAddr = k.arg(3), addr2 = k.arg(4), val3 = k.argInt(5) >>> 0;
+export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), opFull = a.int(1), val = a.int(2) >>> 0, timeoutAddr = a.ulong(3), addr2 = a.ulong(4), val3 = a.int(5) >>> 0;
   const op = opFull & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
   const shared = !(opFull & FUTEX_PRIVATE_FLAG);
   const ft = futexTable(k);
@@ -131,7 +132,7 @@ define(NR.futex, (k, t) => {
       ft.queue(w);
       armTimeout(k, [w], deadline);
       // Interrupted: ERESTART_RESTARTBLOCK with a timeout (EINTR after a handler), else ERESTARTSYS.
-      return sleep(k, t, NR.futex, [w], deadline === Infinity ? undefined : 'never');
+      return sleep(k, t, NR.futex, [w], deadline === Infinity ? 'sys' : 'never');
     }
     case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
       const bitset = op === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
@@ -139,7 +140,7 @@ define(NR.futex, (k, t) => {
       return ft.wake(k, key, val, bitset);
     }
     case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
-      const nRequeue = k.argInt(3);
+      const nRequeue = a.int(3);
       if (nRequeue < 0 || (val | 0) < 0) return -EINVAL;
       const key2 = futexKey(t, addr2, shared);
       if (typeof key2 === 'number') return key2;
@@ -159,7 +160,7 @@ define(NR.futex, (k, t) => {
       if (typeof r === 'number') return r;
       if (!t.mm.writeU32(addr2, r.newval)) return -EFAULT;
       let n = ft.wake(k, key, val);
-      if (r.cond) n += ft.wake(k, key2, k.argInt(3));
+      if (r.cond) n += ft.wake(k, key2, a.int(3));
       return n;
     }
     case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI: {
@@ -185,13 +186,13 @@ define(NR.futex, (k, t) => {
     case FUTEX_FD: case FUTEX_WAIT_REQUEUE_PI: case FUTEX_CMP_REQUEUE_PI: return -ENOSYS;
     default: return -ENOSYS;
   }
-});
+}
 
 const FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128, FUTEX_WAITV_MAX = 128;
 
 /** futex_waitv: wait on several words at once; returns the index of the one woken. */
-define(NR.futex_waitv, (k, t) => {
-  const vec = k.arg(0), nr = k.arg(1), flags = k.arg(2), timeoutAddr = k.arg(3), clockid = k.argInt(4);
+export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const vec = a.ulong(0), nr = a.ulong(1), flags = a.ulong(2), timeoutAddr = a.ulong(3), clockid = a.int(4);
   const ws = pending(t, NR.futex_waitv);
   if (ws) {
     const r = outcome(k, t, ws);
@@ -235,4 +236,15 @@ define(NR.futex_waitv, (k, t) => {
   });
   armTimeout(k, group.waiters, deadline);
   return sleep(k, t, NR.futex_waitv, group.waiters, 'never');
-});
+}
+
+/** The robust futex list (struct robust_list_head, 24 bytes): walked when the thread exits (futex/robust.ts). */
+export function sys_set_robust_list(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a.ulong(1) !== 24) return -EINVAL;
+  t.robustList = a.ulong(0);
+  return 0;
+}
+
+export function sys_get_robust_list(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return t.mm.writeU64(a.ulong(1), t.robustList) && t.mm.writeU64(a.ulong(2), 24) ? 0 : -EFAULT;
+}

@@ -1,13 +1,16 @@
 // riscv_hwprobe(2) (arch/riscv/kernel/sys_hwprobe.c, 6.12): what the hart
 // offers user space, as keys and values, for a set of cpus. Our hart is
-// RV64IMAFDC with Zicsr/Zifencei and the Zca/Zcd parts of C; no V, no
-// bit-manipulation, no Zicboz. It does misaligned loads and stores itself,
-// more slowly than aligned ones (the hart's slow path).
-import { define } from './table.js';
-import { NR } from './nr.js';
+// RV64IMAFDC (C as Zca/Zcd) with B (Zba, Zbb, Zbs), Zicond, Zcb and the
+// Zihintntl/Zihintpause hints, as /proc/cpuinfo's isa line says; no V, no
+// Zicboz. It does misaligned loads and stores itself, more slowly than
+// aligned ones (the hart's slow path).
 import { EFAULT, EINVAL } from '../errno.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import { TIMEBASE_HZ } from '../time/clock.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RISCV_HWPROBE_KEY_MIMPID = 2,
   RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3, RISCV_HWPROBE_KEY_IMA_EXT_0 = 4, RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
@@ -16,7 +19,12 @@ export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RIS
 /** The highest key this kernel knows (6.12); the vDSO answers keys 0..MAX from its data page. */
 export const RISCV_HWPROBE_MAX_KEY = 9;
 const BASE_BEHAVIOR_IMA = 1n;
-const IMA_FD = 1n << 0n, IMA_C = 1n << 1n, EXT_ZCA = 1n << 43n, EXT_ZCD = 1n << 45n;
+const IMA_FD = 1n << 0n, IMA_C = 1n << 1n, EXT_ZBA = 1n << 3n, EXT_ZBB = 1n << 4n, EXT_ZBS = 1n << 5n,
+  EXT_ZIHINTNTL = 1n << 29n, EXT_ZICOND = 1n << 35n, EXT_ZIHINTPAUSE = 1n << 36n, EXT_ZCA = 1n << 43n,
+  EXT_ZCB = 1n << 44n, EXT_ZCD = 1n << 45n;
+/** RISCV_HWPROBE_KEY_IMA_EXT_0: the extensions of the isa line Linux 6.12 has bits for. */
+const IMA_EXT_0 = IMA_FD | IMA_C | EXT_ZBA | EXT_ZBB | EXT_ZBS | EXT_ZIHINTNTL | EXT_ZICOND | EXT_ZIHINTPAUSE |
+  EXT_ZCA | EXT_ZCB | EXT_ZCD;
 const MISALIGNED_SCALAR_SLOW = 2n;
 const RISCV_HWPROBE_WHICH_CPUS = 1;
 /** Online cpus: only cpu 0; a cpumask is NR_CPUS bits (Debian: 512), 64 bytes. */
@@ -27,7 +35,7 @@ export function hwprobeValue(key: bigint): bigint | null {
   switch (key) {
     case 0n: case 1n: case 2n: return 0n; // mvendorid, marchid, mimpid: what /proc/cpuinfo shows
     case 3n: return BASE_BEHAVIOR_IMA;
-    case 4n: return IMA_FD | IMA_C | EXT_ZCA | EXT_ZCD;
+    case 4n: return IMA_EXT_0;
     case 5n: case 9n: return MISALIGNED_SCALAR_SLOW;
     case 6n: return 0n; // no Zicboz
     case 7n: return BigInt(TASK_SIZE);
@@ -41,10 +49,10 @@ function matches(key: bigint, want: bigint, have: bigint): boolean {
   return key === 3n || key === 4n ? (want & have) === want : want === have;
 }
 
-define(NR.riscv_hwprobe, (k, t) => {
-  const pairs = k.arg(0), count = k.arg(1), flags = k.argInt(4) >>> 0;
-  let setsize = k.arg(2);
-  const cpusAddr = k.arg(3);
+export function sys_riscv_hwprobe(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pairs = a.ulong(0), count = a.ulong(1), flags = a.int(4) >>> 0;
+  let setsize = a.ulong(2);
+  const cpusAddr = a.ulong(3);
   const readMask = (): bigint | null => {
     const b = t.mm.read(cpusAddr, setsize);
     if (!b) return null;
@@ -100,4 +108,4 @@ define(NR.riscv_hwprobe, (k, t) => {
     if (!t.mm.write(pairs + i * 16, out)) return -EFAULT;
   }
   return 0;
-});
+}

@@ -1,6 +1,4 @@
 // Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise, msync.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EACCES, EBADF, EBUSY, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../errno.js';
@@ -11,8 +9,12 @@ import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_V
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
 
-define(NR.brk, (k, t) => t.mm.setBrk(k.arg(0)));
+export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return t.mm.setBrk(a.ulong(0));
+}
 
 export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   if (len === 0) return -EINVAL;
@@ -59,50 +61,52 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   return r;
 }
 
-define(NR.mmap, (k, t) => doMmap(k, t, k.arg(0), k.arg(1), k.argInt(2), k.argInt(3), k.argInt(4), k.arg(5)));
+export function sys_mmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return doMmap(k, t, a.ulong(0), a.ulong(1), a.int(2), a.int(3), a.int(4), a.ulong(5));
+}
 
-define(NR.munmap, (k, t) => {
-  const addr = k.arg(0), len = k.arg(1);
+export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), len = a.ulong(1);
   if (addr % PAGE_SIZE || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
   return t.mm.unmap(addr, len);
-});
+}
 
-define(NR.mprotect, (k, t) => {
-  const addr = k.arg(0), len = k.arg(1), prot = k.argInt(2);
+export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), len = a.ulong(1), prot = a.int(2);
   if (addr % PAGE_SIZE) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
   return t.mm.protect(addr, len, prot & 7);
-});
+}
 
-define(NR.madvise, (k, t) => {
-  const addr = k.arg(0), len = k.arg(1), advice = k.argInt(2);
+export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), len = a.ulong(1), advice = a.int(2);
   if (addr % PAGE_SIZE) return -EINVAL;
   const MADV_DONTNEED = 4, MADV_FREE = 8;
   if (advice === MADV_DONTNEED || advice === MADV_FREE) {
     // Dropping private anonymous pages: they read back as zero (Linux semantics).
     const end = pageUp(addr + len);
-    for (let a = addr; a < end;) {
-      const v = t.mm.find(a);
+    for (let va = addr; va < end;) {
+      const v = t.mm.find(va);
       if (!v) return -ENOMEM;
-      a = v.end;
+      va = v.end;
     }
     t.mm.discard(addr, end);
     return 0;
   }
   if (advice < 0 || (advice > 25 && advice !== 100 && advice !== 101)) return -EINVAL;
   return 0;
-});
+}
 
 /**
  * msync walks the VMAs of the range as Linux's does: MS_SYNC writes a shared
  * file mapping's dirty pages back to the file's store; holes in the range
  * give ENOMEM at the end (at once for a plain MS_ASYNC).
  */
-define(NR.msync, (k, t) => {
+export function sys_msync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
-  let start = k.arg(0);
-  const len = k.arg(1), flags = k.argInt(2);
+  let start = a.ulong(0);
+  const len = a.ulong(1), flags = a.int(2);
   if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE) return -EINVAL;
   if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
   const end = start + pageUp(len);
@@ -125,7 +129,7 @@ define(NR.msync, (k, t) => {
     if (start >= end) return unmappedError;
     v = firstVmaEndingAfter(t.mm.vmas, start);
   }
-});
+}
 
 /** find_vma: the first VMA that ends above addr. */
 function firstVmaEndingAfter(vmas: readonly Vma[], addr: number): Vma | null {
@@ -133,13 +137,13 @@ function firstVmaEndingAfter(vmas: readonly Vma[], addr: number): Vma | null {
   return null;
 }
 
-define(NR.mremap, (k, t) => {
-  const old = k.arg(0), oldLen = pageUp(k.arg(1)), newLen = pageUp(k.arg(2)), flags = k.argInt(3);
+export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = a.ulong(0), oldLen = pageUp(a.ulong(1)), newLen = pageUp(a.ulong(2)), flags = a.int(3);
   const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
   if (old % PAGE_SIZE || newLen === 0 || (flags & ~7)) return -EINVAL;
   if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
-  return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? k.arg(4) : -1);
-});
+  return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
+}
 
 // ---- memory locking (mm/mlock.c): VM_LOCKED on VMAs, counted in VmLck ----
 const MLOCK_ONFAULT = 1, MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
@@ -165,19 +169,21 @@ function doMlock(t: Task, addr: number, len: number, onFault: boolean): number {
   return t.mm.setLocked(start, start + len, true, onFault);
 }
 
-define(NR.mlock, (k, t) => doMlock(t, k.arg(0), k.arg(1), false));
-define(NR.mlock2, (k, t) => {
-  const flags = k.argInt(2);
+export function sys_mlock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return doMlock(t, a.ulong(0), a.ulong(1), false);
+}
+export function sys_mlock2(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(2);
   if (flags & ~MLOCK_ONFAULT) return -EINVAL;
-  return doMlock(t, k.arg(0), k.arg(1), (flags & MLOCK_ONFAULT) !== 0);
-});
-define(NR.munlock, (k, t) => {
-  const addr = k.arg(0), start = addr - (addr % PAGE_SIZE), len = pageUp(k.arg(1) + (addr % PAGE_SIZE));
+  return doMlock(t, a.ulong(0), a.ulong(1), (flags & MLOCK_ONFAULT) !== 0);
+}
+export function sys_munlock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), start = addr - (addr % PAGE_SIZE), len = pageUp(a.ulong(1) + (addr % PAGE_SIZE));
   if (len === 0) return 0;
   return t.mm.setLocked(start, start + len, false, false);
-});
-define(NR.mlockall, (k, t) => {
-  const flags = k.argInt(0);
+}
+export function sys_mlockall(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(0);
   if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags === MCL_ONFAULT) return -EINVAL;
   if (!capIpcLock(t) && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;
   if ((flags & MCL_CURRENT) && !capIpcLock(t) && t.mm.totalVm > memlockPages(t)) return -ENOMEM;
@@ -186,31 +192,31 @@ define(NR.mlockall, (k, t) => {
   mm.lockOnFault = mm.lockFuture && (flags & MCL_ONFAULT) !== 0;
   if (flags & MCL_CURRENT) for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, true, (flags & MCL_ONFAULT) !== 0);
   return 0;
-});
-define(NR.munlockall, (_k, t) => {
+}
+export function sys_munlockall(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
   const mm = t.mm;
   mm.lockFuture = false; mm.lockOnFault = false;
   for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, false, false);
   return 0;
-});
+}
 
 // mincore: one byte per page, 1 if present in memory (tmpfs file pages always are).
-define(NR.mincore, (k, t) => {
-  const start = k.arg(0), len = k.arg(1), vec = k.arg(2);
+export function sys_mincore(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const start = a.ulong(0), len = a.ulong(1), vec = a.ulong(2);
   if (start % PAGE_SIZE) return -EINVAL;
   if (start + len > TASK_SIZE) return -ENOMEM;
   const pages = Math.ceil(len / PAGE_SIZE);
   if (vec + pages > TASK_SIZE) return -EFAULT;
   const out = new Uint8Array(pages);
   for (let i = 0; i < pages; i++) {
-    const a = start + i * PAGE_SIZE;
-    const v = t.mm.find(a);
+    const va = start + i * PAGE_SIZE;
+    const v = t.mm.find(va);
     if (!v) return -ENOMEM;
-    const fileOff = v.file ? v.offset + (a - v.start) : -1;
-    out[i] = t.mm.resident(a) || (v.file && fileOff < (v.file.size?.() ?? 0)) ? 1 : 0;
+    const fileOff = v.file ? v.offset + (va - v.start) : -1;
+    out[i] = t.mm.resident(va) || (v.file && fileOff < (v.file.size?.() ?? 0)) ? 1 : 0;
   }
   return pages === 0 || t.mm.write(vec, out) ? 0 : -EFAULT;
-});
+}
 
 // membarrier: one hart, so every barrier is already satisfied; registrations are per address space.
 const MEMBARRIER_CMD_QUERY = 0, MEMBARRIER_CMD_GLOBAL = 1, MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2,
@@ -220,8 +226,8 @@ const MEMBARRIER_CMD_QUERY = 0, MEMBARRIER_CMD_GLOBAL = 1, MEMBARRIER_CMD_GLOBAL
   MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256, MEMBARRIER_CMD_GET_REGISTRATIONS = 512,
   MEMBARRIER_CMD_FLAG_CPU = 1;
 const MEMBARRIER_CMD_BITMASK = 0x3ff;
-define(NR.membarrier, (k, t) => {
-  const cmd = k.argInt(0), flags = k.argInt(1);
+export function sys_membarrier(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const cmd = a.int(0), flags = a.int(1);
   if (cmd === MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) { if (flags && flags !== MEMBARRIER_CMD_FLAG_CPU) return -EINVAL; }
   else if (flags) return -EINVAL;
   const mm = t.mm;
@@ -240,5 +246,5 @@ define(NR.membarrier, (k, t) => {
     case MEMBARRIER_CMD_GET_REGISTRATIONS: return mm.membarrier;
     default: return -EINVAL;
   }
-});
+}
 

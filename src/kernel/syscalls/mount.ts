@@ -1,10 +1,11 @@
 // mount(2), umount2(2) and pivot_root(2).
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { userPath } from './uaccess.js';
 import { pathMount, pathUmount, MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW } from '../fs/namespace.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
 
 /** copy_mount_string: NULL stays null. */
 function mountString(t: Task, addr: number): string | null | number {
@@ -13,31 +14,33 @@ function mountString(t: Task, addr: number): string | null | number {
   return s ? new TextDecoder().decode(s) : -EFAULT;
 }
 
-define(NR.mount, (k, t) => {
-  const type = mountString(t, k.arg(2));
+export function sys_mount(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const type = mountString(t, a.ulong(2));
   if (typeof type === 'number') return type;
-  const source = mountString(t, k.arg(0));
+  const source = mountString(t, a.ulong(0));
   if (typeof source === 'number') return source;
-  const data = mountString(t, k.arg(4));
+  const data = mountString(t, a.ulong(4));
   if (typeof data === 'number') return data;
-  const dir = userPath(t, k.arg(1));
+  const dir = userPath(t, a.ulong(1));
   if (typeof dir === 'number') return dir;
   const target = k.vfs.resolve(t, -100, dir, true);
   if (typeof target === 'number') return target;
-  const flags = k.arg(3) >>> 0;
+  const flags = a.ulong(3) >>> 0;
   return pathMount(k, t.cred.euid === 0, target, { source: source ?? 'none', type, flags, data: data ?? '' },
     () => (source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true)));
-});
+}
 
-define(NR.umount2, (k, t) => {
-  const flags = k.argInt(1);
+export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(1);
   if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return -EINVAL;
-  const dir = userPath(t, k.arg(0));
+  const dir = userPath(t, a.ulong(0));
   if (typeof dir === 'number') return dir;
   const target = k.vfs.resolve(t, -100, dir, !(flags & UMOUNT_NOFOLLOW));
   if (typeof target === 'number') return target;
   return pathUmount(k, t.cred.euid === 0, target, flags, t.fs.root);
-});
+}
 
 // Not supported yet: a root switch answers as for a new root that is not a mount point.
-define(NR.pivot_root, (_k, t) => (t.cred.euid === 0 ? -EINVAL : -EPERM));
+export function sys_pivot_root(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.cred.euid === 0 ? -EINVAL : -EPERM;
+}

@@ -1,10 +1,9 @@
 // The socket system calls (net/socket.c): descriptors to sockets, user
 // memory to sockaddrs, iovecs and option values, then the family's proto_ops.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';
+import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -23,6 +22,7 @@ import { scmRecv, scmSend } from '../net/scm.js';
 import { AT_FDCWD } from '../fs/vfs.js';
 import { lookupChild } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
+import type { SyscallArgs } from './args.js';
 
 const SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
 /** sizeof(struct sockaddr_storage) */
@@ -90,61 +90,61 @@ function newSocketFd(k: Kernel, t: Task, s: Socket, flags: number): number {
   return installFile(t, f, (flags & SOCK_CLOEXEC) !== 0);
 }
 
-define(NR.socket, (k, t) => {
-  const family = k.argInt(0), rawType = k.argInt(1), protocol = k.argInt(2);
+export function sys_socket(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const family = a.int(0), rawType = a.int(1), protocol = a.int(2);
   const flags = rawType & ~0xf;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const s = sockCreate(initNet(k), family, rawType & 0xf, protocol, callerOf(t));
   if (typeof s === 'number') return s;
   return newSocketFd(k, t, s, flags);
-});
+}
 
-define(NR.socketpair, (k, t) => {
-  const family = k.argInt(0), rawType = k.argInt(1), protocol = k.argInt(2), sv = k.arg(3);
+export function sys_socketpair(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const family = a.int(0), rawType = a.int(1), protocol = a.int(2), sv = a.ulong(3);
   const flags = rawType & ~0xf;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const net = initNet(k), c = callerOf(t);
-  const a = sockCreate(net, family, rawType & 0xf, protocol, c);
-  if (typeof a === 'number') return a;
-  const b = sockCreate(net, family, rawType & 0xf, protocol, c);
-  if (typeof b === 'number') { a.ops.release(a); net.sockets.delete(a); return b; }
-  const release = () => { for (const s of [a, b]) { s.ops.release(s); net.sockets.delete(s); } };
-  if (!a.ops.socketpair) { release(); return -EOPNOTSUPP; }
-  const r = a.ops.socketpair(a, b);
+  const sa = sockCreate(net, family, rawType & 0xf, protocol, c);
+  if (typeof sa === 'number') return sa;
+  const sb = sockCreate(net, family, rawType & 0xf, protocol, c);
+  if (typeof sb === 'number') { sa.ops.release(sa); net.sockets.delete(sa); return sb; }
+  const release = () => { for (const s of [sa, sb]) { s.ops.release(s); net.sockets.delete(s); } };
+  if (!sa.ops.socketpair) { release(); return -EOPNOTSUPP; }
+  const r = sa.ops.socketpair(sa, sb);
   if (r < 0) { release(); return r; }
-  const fa = newSocketFd(k, t, a, flags);
-  if (fa < 0) { b.ops.release(b); net.sockets.delete(b); return fa; }
-  const fb = newSocketFd(k, t, b, flags);
+  const fa = newSocketFd(k, t, sa, flags);
+  if (fa < 0) { sb.ops.release(sb); net.sockets.delete(sb); return fa; }
+  const fb = newSocketFd(k, t, sb, flags);
   if (fb < 0) { t.files.close(fa); return fb; }
   const out = new Uint8Array(8);
   new DataView(out.buffer).setInt32(0, fa, true);
   new DataView(out.buffer).setInt32(4, fb, true);
   if (!t.mm.write(sv, out)) { t.files.close(fa); t.files.close(fb); return -EFAULT; }
   return 0;
-});
+}
 
-define(NR.bind, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_bind(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const addr = userAddr(t, k.arg(1), k.argInt(2));
+  const addr = userAddr(t, a.ulong(1), a.int(2));
   if (typeof addr === 'number') return addr;
   return s.ops.bind ? s.ops.bind(s, addr, callerOf(t, k)) : -EOPNOTSUPP;
-});
+}
 
-define(NR.listen, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_listen(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  return s.ops.listen ? s.ops.listen(s, Math.min(k.argInt(1) >>> 0, 4096)) : -EOPNOTSUPP;
-});
+  return s.ops.listen ? s.ops.listen(s, Math.min(a.int(1) >>> 0, 4096)) : -EOPNOTSUPP;
+}
 
-function doAccept(k: Kernel, t: Task, flags: number): number {
+function doAccept(k: Kernel, t: Task, a: SyscallArgs, flags: number): number | Blocked {
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
-  const s = sockOf(t, k.argInt(0));
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
   if (!s.ops.accept) return -EOPNOTSUPP;
   const n = s.ops.accept(s, flags, callerOf(t));
-  if (typeof n === 'number') return n;
-  const addr = k.arg(1), lenPtr = k.arg(2);
+  if (typeof n !== 'object') return n;
+  const addr = a.ulong(1), lenPtr = a.ulong(2);
   const fd = newSocketFd(k, t, n, flags);
   if (fd < 0) return fd;
   if (addr) {
@@ -154,26 +154,34 @@ function doAccept(k: Kernel, t: Task, flags: number): number {
   }
   return fd;
 }
-define(NR.accept, (k, t) => doAccept(k, t, 0));
-define(NR.accept4, (k, t) => doAccept(k, t, k.argInt(3)));
+export function sys_accept(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return doAccept(k, t, a, 0);
+}
+export function sys_accept4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return doAccept(k, t, a, a.int(3));
+}
 
-define(NR.connect, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_connect(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const addr = userAddr(t, k.arg(1), k.argInt(2));
+  const addr = userAddr(t, a.ulong(1), a.int(2));
   if (typeof addr === 'number') return addr;
   return s.ops.connect ? s.ops.connect(s, addr, s.file?.flags ?? 0, callerOf(t, k)) : -EOPNOTSUPP;
-});
+}
 
-function getname(k: Kernel, t: Task, peer: boolean): number {
-  const s = sockOf(t, k.argInt(0));
+function getname(t: Task, a: SyscallArgs, peer: boolean): number {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
   const name = s.ops.getname(s, peer);
   if (typeof name === 'number') return name;
-  return putAddr(t, k.arg(1), k.arg(2), name);
+  return putAddr(t, a.ulong(1), a.ulong(2), name);
 }
-define(NR.getsockname, (k, t) => getname(k, t, false));
-define(NR.getpeername, (k, t) => getname(k, t, true));
+export function sys_getsockname(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return getname(t, a, false);
+}
+export function sys_getpeername(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return getname(t, a, true);
+}
 
 type Iov = [number, number][];
 
@@ -222,7 +230,7 @@ function scatter(t: Task, iov: Iov, data: Uint8Array): boolean {
 
 const iovLen = (iov: Iov) => iov.reduce((a, [, l]) => a + l, 0);
 
-function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, scm?: Scm): number {
+function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array | null, flags: number, scm?: Scm): number | Blocked {
   if (!s.ops.sendmsg) return -EOPNOTSUPP;
   const r = s.ops.sendmsg(s, data, to, flags, callerOf(t, k), scm);
   if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
@@ -231,12 +239,12 @@ function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array 
 
 const isStream = (s: Socket) => s.type === SOCK_STREAM;
 
-function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, nameLenPtr: number): { ret: number; msgFlags: number; files?: File[]; cred?: UCred | null } {
+function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, nameLenPtr: number): { ret: number | Blocked; msgFlags: number; files?: File[]; cred?: UCred | null } {
   if (!s.ops.recvmsg) return { ret: -EOPNOTSUPP, msgFlags: 0 };
   const want = iovLen(iov);
   if (want < 0) return { ret: -EINVAL, msgFlags: 0 };
   const r = s.ops.recvmsg(s, Math.min(want, MAX_SEND), flags & ~MSG_CMSG_CLOEXEC, callerOf(t));
-  if (typeof r === 'number') return { ret: r, msgFlags: 0 };
+  if (typeof r !== 'object') return { ret: r, msgFlags: 0 };
   const drop = () => { for (const f of r.files ?? []) f.put(); };
   if (!scatter(t, iov, r.data)) { drop(); return { ret: -EFAULT, msgFlags: 0 }; }
   if (nameAddr && r.from) {
@@ -251,32 +259,32 @@ function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, n
   return { ret, msgFlags: r.flags, files: r.files, cred: r.cred };
 }
 
-define(NR.sendto, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_sendto(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const len = Math.min(k.arg(2), MAX_SEND);
-  const data = len ? t.mm.read(k.arg(1), len) : new Uint8Array(0);
+  const len = Math.min(a.ulong(2), MAX_SEND);
+  const data = len ? t.mm.read(a.ulong(1), len) : new Uint8Array(0);
   if (!data) return -EFAULT;
   let to: Uint8Array | null = null;
-  if (k.arg(4)) {
-    const a = userAddr(t, k.arg(4), k.argInt(5));
-    if (typeof a === 'number') return a;
-    to = a;
+  if (a.ulong(4)) {
+    const addr = userAddr(t, a.ulong(4), a.int(5));
+    if (typeof addr === 'number') return addr;
+    to = addr;
   }
-  return doSend(k, t, s, data, to, k.argInt(3));
-});
+  return doSend(k, t, s, data, to, a.int(3));
+}
 
-define(NR.recvfrom, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_recvfrom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const buf = k.arg(1), len = k.arg(2);
+  const buf = a.ulong(1), len = a.ulong(2);
   if (len && !t.mm.probeWritable(buf, Math.min(len, 4096))) return -EFAULT;
-  const addr = k.arg(4);
-  const r = doRecv(t, s, [[buf, Math.min(len, 0x7fffffff)]], k.argInt(3), addr, addr ? k.arg(5) : 0);
+  const addr = a.ulong(4);
+  const r = doRecv(t, s, [[buf, Math.min(len, 0x7fffffff)]], a.int(3), addr, addr ? a.ulong(5) : 0);
   // No control buffer: passed descriptors are closed.
   for (const f of r.files ?? []) f.put();
   return r.ret;
-});
+}
 
 /** struct user_msghdr on riscv64: name, namelen, iov, iovlen, control, controllen, flags (56 bytes). */
 interface MsgHdr { name: number; namelen: number; iov: Iov; control: number; controllen: number }
@@ -290,16 +298,16 @@ function readMsghdr(t: Task, addr: number): MsgHdr | number {
   return { name: u64(0), namelen: dv.getInt32(8, true), iov, control: u64(32), controllen: u64(40) };
 }
 
-function sendmsg(k: Kernel, t: Task, fd: number, msgAddr: number, flags: number): number {
+function sendmsg(k: Kernel, t: Task, fd: number, msgAddr: number, flags: number): number | Blocked {
   const s = sockOf(t, fd);
   if (typeof s === 'number') return s;
   const m = readMsghdr(t, msgAddr);
   if (typeof m === 'number') return m;
   let to: Uint8Array | null = null;
   if (m.name) {
-    const a = userAddr(t, m.name, m.namelen);
-    if (typeof a === 'number') return a;
-    to = a;
+    const addr = userAddr(t, m.name, m.namelen);
+    if (typeof addr === 'number') return addr;
+    to = addr;
   }
   const data = gather(t, m.iov);
   if (typeof data === 'number') return data;
@@ -312,13 +320,13 @@ function sendmsg(k: Kernel, t: Task, fd: number, msgAddr: number, flags: number)
   return doSend(k, t, s, data, to, flags, scm);
 }
 
-function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number {
+function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number | Blocked {
   const s = sockOf(t, fd);
   if (typeof s === 'number') return s;
   const m = readMsghdr(t, msgAddr);
   if (typeof m === 'number') return m;
   const r = doRecv(t, s, m.iov, flags, m.name, m.name ? msgAddr + 8 : 0);
-  if (r.ret < 0) { for (const f of r.files ?? []) f.put(); return r.ret; }
+  if (r.ret === BLOCKED || r.ret < 0) { for (const f of r.files ?? []) f.put(); return r.ret; }
   // Ancillary data: credentials, then descriptors (scm_recv), as much as the control buffer holds.
   const ctl = scmRecv((f) => installFile(t, f, (flags & MSG_CMSG_CLOEXEC) !== 0), r.cred, r.files, m.controllen);
   if (ctl.bytes.length && !t.mm.write(m.control, ctl.bytes)) return -EFAULT;
@@ -331,39 +339,44 @@ function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number {
   return r.ret;
 }
 
-define(NR.sendmsg, (k, t) => sendmsg(k, t, k.argInt(0), k.arg(1), k.argInt(2)));
-define(NR.recvmsg, (k, t) => recvmsg(t, k.argInt(0), k.arg(1), k.argInt(2)));
+export function sys_sendmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return sendmsg(k, t, a.int(0), a.ulong(1), a.int(2));
+}
+export function sys_recvmsg(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return recvmsg(t, a.int(0), a.ulong(1), a.int(2));
+}
 
 /** sendmmsg: each struct mmsghdr is a msghdr plus the count sent (64 bytes). */
-define(NR.sendmmsg, (k, t) => {
-  const fd = k.argInt(0), vec = k.arg(1), n = Math.min(k.arg(2) >>> 0, 1024), flags = k.argInt(3);
+export function sys_sendmmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), vec = a.ulong(1), n = Math.min(a.ulong(2) >>> 0, 1024), flags = a.int(3);
   let done = 0;
   for (; done < n; done++) {
     const r = sendmsg(k, t, fd, vec + done * 64, flags);
-    if (r < 0) return done > 0 && r !== BLOCKED ? done : done > 0 ? done : r;
+    // A call that fails or would sleep after some messages went returns their count.
+    if (r === BLOCKED || r < 0) return done > 0 ? done : r;
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, r, true);
     if (!t.mm.write(vec + done * 64 + 56, b)) return done || -EFAULT;
   }
   return done;
-});
+}
 
-define(NR.setsockopt, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_setsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const level = k.argInt(1), name = k.argInt(2), len = k.argInt(4);
+  const level = a.int(1), name = a.int(2), len = a.int(4);
   if (len < 0) return -EINVAL;
-  const val = len ? t.mm.read(k.arg(3), Math.min(len, 4096)) : new Uint8Array(0);
+  const val = len ? t.mm.read(a.ulong(3), Math.min(len, 4096)) : new Uint8Array(0);
   if (!val) return -EFAULT;
   const c = callerOf(t);
   if (level === SOL_SOCKET) return sockSetsockopt(s.sk, name, val, c.privileged);
   return s.ops.setsockopt ? s.ops.setsockopt(s, level, name, val, c) : -EOPNOTSUPP;
-});
+}
 
-define(NR.getsockopt, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_getsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const level = k.argInt(1), name = k.argInt(2), val = k.arg(3), lenPtr = k.arg(4);
+  const level = a.int(1), name = a.int(2), val = a.ulong(3), lenPtr = a.ulong(4);
   const raw = t.mm.read(lenPtr, 4);
   if (!raw) return -EFAULT;
   const len = new DataView(raw.buffer).getInt32(0, true);
@@ -381,12 +394,12 @@ define(NR.getsockopt, (k, t) => {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setInt32(0, n, true);
   return t.mm.write(lenPtr, out) ? 0 : -EFAULT;
-});
+}
 
-define(NR.shutdown, (k, t) => {
-  const s = sockOf(t, k.argInt(0));
+export function sys_shutdown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const how = k.argInt(1);
+  const how = a.int(1);
   if (how < 0 || how > 2) return -EINVAL;
   return s.ops.shutdown ? s.ops.shutdown(s, how) : -ENOTCONN;
-});
+}

@@ -1,5 +1,7 @@
-// riscv64 Linux system call numbers (the asm-generic table plus riscv's own).
-// One source of truth for the dispatcher and for the tracer.
+// riscv64 Linux system call numbers as of Linux 6.12 (the asm-generic table,
+// with riscv's own riscv_hwprobe and riscv_flush_icache in the arch-specific
+// range). One source of truth for the dispatch table (table.ts), the tracer
+// and everything else that names a syscall.
 export const NR = {
   io_setup: 0,
   io_destroy: 1,
@@ -43,6 +45,7 @@ export const NR = {
   umount2: 39,
   mount: 40,
   pivot_root: 41,
+  nfsservctl: 42,
   statfs: 43,
   fstatfs: 44,
   truncate: 45,
@@ -310,6 +313,16 @@ export const NR = {
   set_mempolicy_home_node: 450,
   cachestat: 451,
   fchmodat2: 452,
+  map_shadow_stack: 453,
+  futex_wake: 454,
+  futex_wait: 455,
+  futex_requeue: 456,
+  statmount: 457,
+  listmount: 458,
+  lsm_get_self_attr: 459,
+  lsm_set_self_attr: 460,
+  lsm_list_modules: 461,
+  mseal: 462,
 } as const;
 
 export type SyscallName = keyof typeof NR;

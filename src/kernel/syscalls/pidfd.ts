@@ -1,30 +1,30 @@
-// pidfd_open, pidfd_send_signal, pidfd_getfd, and signalfd4: processes and
-// signals as file descriptors.
-import { define } from './table.js';
-import { NR } from './nr.js';
+// pidfd_open, pidfd_send_signal, pidfd_getfd: processes as file descriptors.
 import { EBADF, EINVAL, ESRCH, EPERM } from '../errno.js';
-import { O_NONBLOCK, O_CLOEXEC } from '../fs/file.js';
+import { O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
-import { createSignalfd, signalfdCtx } from '../signal/signalfd.js';
 import { sendSignal } from '../signal/deliver.js';
-import { NSIG, SI_USER, UNBLOCKABLE } from '../signal/signals.js';
+import { NSIG, SI_USER } from '../signal/signals.js';
 import { canSignal, userSigInfo } from './signal.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
 
-define(NR.pidfd_open, (k, t) => {
-  const pid = k.argInt(0), flags = k.argInt(1) >>> 0;
+export function sys_pidfd_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), flags = a.int(1) >>> 0;
   if (flags & ~PIDFD_NONBLOCK) return -EINVAL;
   if (pid <= 0) return -EINVAL;
   const tg = k.groups.get(pid);
   // Only a thread-group leader names a process; a reaped one is gone.
   if (!tg || tg.reaped) return -ESRCH;
   return installFile(t, createPidfd(k, tg, flags), true);
-});
+}
 
-define(NR.pidfd_send_signal, (k, t) => {
-  const fd = k.argInt(0), sig = k.argInt(1), infoAddr = k.arg(2), flags = k.argInt(3);
+export function sys_pidfd_send_signal(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), sig = a.int(1), infoAddr = a.ulong(2), flags = a.int(3);
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;
@@ -41,10 +41,10 @@ define(NR.pidfd_send_signal, (k, t) => {
   } else info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   if (!canSignal(t, tg.leader, sig)) return -EPERM;
   return sig ? sendSignal(k, tg, info) : 0;
-});
+}
 
-define(NR.pidfd_getfd, (k, t) => {
-  const fd = k.argInt(0), target = k.argInt(1), flags = k.argInt(2);
+export function sys_pidfd_getfd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0), target = a.int(1), flags = a.int(2);
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;
@@ -56,22 +56,4 @@ define(NR.pidfd_getfd, (k, t) => {
   const file = tg.leader.files.get(target);
   if (!file) return -EBADF;
   return installFile(t, file.get(), true);
-});
-
-const SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
-
-define(NR.signalfd4, (k, t) => {
-  const fd = k.argInt(0), maskAddr = k.arg(1), size = k.arg(2), flags = k.argInt(3);
-  if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)) return -EINVAL;
-  if (size !== 8) return -EINVAL;
-  const mask = t.mm.readU64(maskAddr);
-  if (mask === null) return -14;
-  if (fd === -1) return installFile(t, createSignalfd(k, mask, flags), (flags & SFD_CLOEXEC) !== 0);
-  const f = t.files.get(fd);
-  if (!f) return -EBADF;
-  const ctx = signalfdCtx(f);
-  if (!ctx) return -EINVAL;
-  ctx.mask = mask & ~UNBLOCKABLE;
-  t.tg.signalfdWait.wakeAll();
-  return fd;
-});
+}

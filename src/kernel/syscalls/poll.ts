@@ -1,16 +1,18 @@
 // ppoll and pselect6 (fs/select.c): wait for readiness on several
 // descriptors, with a timeout in virtual time (the time left is written back,
 // as Linux does) and a signal mask in force only while the call waits.
-import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL, EBADF } from '../errno.js';
+import { EFAULT, EINVAL, EBADF } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
+import type { PollState } from './restart.js';
 import { POLLIN, POLLOUT, POLLNVAL, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM, type File } from '../fs/file.js';
 import { UNBLOCKABLE } from '../signal/signals.js';
 import { hasDeliverable } from '../signal/deliver.js';
 import { nofile } from './fs-io.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
+import type { SyscallArgs } from './args.js';
 
 /** DEFAULT_POLLMASK: what a file without a poll method reports. */
 export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
@@ -62,23 +64,19 @@ function timespecBytes(ns: number): Uint8Array {
   return b;
 }
 
-/** What a sleeping poll call keeps across its re-runs. */
-interface PollState { deadline: number; tsAddr: number; zero: boolean }
-
 /**
  * The first entry of a call: read the timeout and swap the mask, once.
  * Returns the state, or -errno.
  */
 function enter(k: Kernel, t: Task, nr: number, tsAddr: number, mask: () => number): PollState | number {
-  const st = t.sys?.nr === nr ? (t.sys.data as PollState | undefined) : undefined;
-  if (st) return st;
+  if (t.sys?.kind === 'poll' && t.sys.nr === nr) return t.sys;
   const timeout = timeoutArg(t, tsAddr);
   if (timeout === -EFAULT || timeout === -EINVAL) return timeout;
   const e = mask();
   if (e < 0) return e;
   const deadline = timeout < 0 ? Infinity : k.clock.monotonic() + timeout;
-  const s: PollState = { deadline, tsAddr, zero: timeout === 0 };
-  t.sys = { nr, data: s, restart: 'never' };
+  const s: PollState = { kind: 'poll', nr, restart: 'never', deadline, tsAddr, zero: timeout === 0, armed: false };
+  t.sys = s;
   return s;
 }
 
@@ -93,13 +91,12 @@ function finish(k: Kernel, t: Task, st: PollState): void {
  * a timer) and be run again. An interruption writes the time left, and
  * `onEintr` any other result, before the call fails with EINTR.
  */
-function sleep(k: Kernel, t: Task, st: PollState, queues: WaitQueue[], onEintr: () => void): number {
+function sleep(k: Kernel, t: Task, st: PollState, queues: WaitQueue[], onEintr: () => void): number | Blocked {
   const now = k.clock.monotonic();
   if (now >= st.deadline && !(st.zero && hasDeliverable(t))) return 0;
-  const sys = t.sys!;
-  if (st.deadline !== Infinity && sys.deadline === undefined) {
-    sys.deadline = st.deadline;
-    k.timers.add(st.deadline, () => { if (t.sys === sys) t.wake(); });
+  if (st.deadline !== Infinity && !st.armed) {
+    st.armed = true;
+    k.timers.add(st.deadline, () => { if (t.sys === st) t.wake(); });
   }
   for (const q of queues) t.sleepOn(q);
   t.state = 'S';
@@ -114,9 +111,9 @@ function done(k: Kernel, t: Task, st: PollState, ret: number): number {
   return ret;
 }
 
-define(NR.ppoll, (k, t) => {
-  const fdsAddr = k.arg(0), nfds = k.arg(1), tsAddr = k.arg(2);
-  const st = enter(k, t, NR.ppoll, tsAddr, () => setUserSigmask(t, k.arg(3), k.arg(4)));
+export function sys_ppoll(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fdsAddr = a.ulong(0), nfds = a.ulong(1), tsAddr = a.ulong(2);
+  const st = enter(k, t, NR.ppoll, tsAddr, () => setUserSigmask(t, a.ulong(3), a.ulong(4)));
   if (typeof st === 'number') return st;
   if (nfds > nofile(t)) return done(k, t, st, -EINVAL);
   const raw = nfds ? t.mm.read(fdsAddr, nfds * 8) : new Uint8Array(0);
@@ -138,7 +135,7 @@ define(NR.ppoll, (k, t) => {
   if (r === BLOCKED) return r;
   if (!t.mm.write(fdsAddr, raw)) return done(k, t, st, -EFAULT);
   return done(k, t, st, r);
-});
+}
 
 /** The descriptor table's size as select sees it (fdt->max_fds: 64, then powers of two times 128). */
 function maxFds(t: Task): number {
@@ -149,8 +146,8 @@ function maxFds(t: Task): number {
   return m;
 }
 
-define(NR.pselect6, (k, t) => {
-  const n0 = k.argInt(0), rAddr = k.arg(1), wAddr = k.arg(2), eAddr = k.arg(3), tsAddr = k.arg(4), sigAddr = k.arg(5);
+export function sys_pselect6(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const n0 = a.int(0), rAddr = a.ulong(1), wAddr = a.ulong(2), eAddr = a.ulong(3), tsAddr = a.ulong(4), sigAddr = a.ulong(5);
   const st = enter(k, t, NR.pselect6, tsAddr, () => {
     if (!sigAddr) return 0;
     const pack = t.mm.read(sigAddr, 16);
@@ -162,7 +159,7 @@ define(NR.pselect6, (k, t) => {
   if (n0 < 0) return done(k, t, st, -EINVAL);
   const n = Math.min(n0, maxFds(t));
   const bytes = Math.ceil(n / 64) * 8;
-  const read = (a: number) => (a ? t.mm.read(a, bytes) : new Uint8Array(bytes));
+  const read = (addr: number) => (addr ? t.mm.read(addr, bytes) : new Uint8Array(bytes));
   const rs = read(rAddr), ws = read(wAddr), es = read(eAddr);
   if (!rs || !ws || !es) return done(k, t, st, -EFAULT);
   // max_select_fd: every descriptor named in a set must be open.
@@ -186,4 +183,4 @@ define(NR.pselect6, (k, t) => {
   if (r === BLOCKED) return r;
   if (!out()) return done(k, t, st, -EFAULT);
   return done(k, t, st, r);
-});
+}

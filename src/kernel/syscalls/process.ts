@@ -1,11 +1,10 @@
-// Processes: clone/fork/vfork, execve, exit, wait, and the process's identity.
-import { define, NORETURN } from './table.js';
-import { NR } from './nr.js';
+// Processes: clone/fork/vfork, execve, exit, wait, set_tid_address and personality.
+import { BLOCKED, NORETURN, type Blocked, type SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { BLOCKED, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
+import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
@@ -19,6 +18,7 @@ import { writeSigInfo } from '../signal/siginfo.js';
 import { inheritTaskAttrs } from '../sched/attrs.js';
 import { CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, CLD_TRAPPED } from '../signal/signals.js';
 import { ptraceCollect, ptraceExitEvent, ptraceFork, ptraceWaitable } from '../ptrace/ptrace.js';
+import type { SyscallArgs } from './args.js';
 
 /** clone3-only flags, in the high word of clone_args.flags. */
 const CLONE_CLEAR_SIGHAND_HI = 0x1n, CLONE_INTO_CGROUP_HI = 0x2n;
@@ -37,9 +37,9 @@ function userTasks(k: Kernel, uid: number): number {
   return n;
 }
 
-export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
-  const f = a.flags;
-  if (t.sys?.data === undefined) {
+export function doClone(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
+  const f = ca.flags;
+  if (t.sys?.kind !== 'vfork') {
     if ((f & (CLONE_NEWNS | CLONE_FS)) === (CLONE_NEWNS | CLONE_FS)) return -EINVAL;
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
     if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
@@ -48,7 +48,7 @@ export function doClone(k: Kernel, t: Task, a: CloneArgs): number {
     const lim = t.tg.rlimits[RLIMIT_NPROC][0];
     if (t.cred.uid !== 0 && t.cred.euid !== 0 && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
   }
-  return doCloneChecked(k, t, a);
+  return doCloneChecked(k, t, ca);
 }
 
 /**
@@ -61,11 +61,11 @@ function vforkWait(k: Kernel, t: Task, child: Task): void {
   k.onInterrupt.set(t, () => (child.vforkDone ? undefined : child.tid));
 }
 
-function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
-  const f = a.flags;
+function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
+  const f = ca.flags;
   // vfork: the parent sleeps until the child execs or exits, then returns its pid.
-  if (t.sys?.data !== undefined) {
-    const child = t.sys.data as Task;
+  if (t.sys?.kind === 'vfork') {
+    const child = t.sys.child;
     if (child.vforkDone) { vforkWait(k, t, child); return BLOCKED; }
     return child.tid;
   }
@@ -89,7 +89,7 @@ function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
     tg.pgid = t.tg.pgid; tg.sid = t.tg.sid; tg.tty = t.tg.tty;
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
     tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
-    tg.exitSignal = a.exitSignal;
+    tg.exitSignal = ca.exitSignal;
     k.groups.set(tid, tg);
   }
   const child = new Task(tid, tg, mm, files, fs, sighand, t.cred.clone());
@@ -97,50 +97,50 @@ function doCloneChecked(k: Kernel, t: Task, a: CloneArgs): number {
   child.ctx = t.ctx.copy();
   child.ctx.pc += 4;
   child.ctx.set(10, 0);
-  if (a.stack) child.ctx.set(2, a.stack);
-  if (f & CLONE_SETTLS) child.ctx.set(4, a.tls);
+  if (ca.stack) child.ctx.set(2, ca.stack);
+  if (f & CLONE_SETTLS) child.ctx.set(4, ca.tls);
   child.comm = t.comm;
   child.blocked = t.blocked;
   child.altStack = { ...t.altStack };
   child.exe = t.exe?.get() ?? null;
   child.startTime = k.clock.monotonic();
-  if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.ctid;
+  if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = ca.ctid;
   inheritTaskAttrs(t, child, f);
   k.tasks.set(tid, child);
   k.stats.forks++;
-  if (f & CLONE_PARENT_SETTID) t.mm.writeU32(a.ptid, tid);
-  if (f & CLONE_CHILD_SETTID) mm.writeU32(a.ctid, tid);
+  if (f & CLONE_PARENT_SETTID) t.mm.writeU32(ca.ptid, tid);
+  if (f & CLONE_CHILD_SETTID) mm.writeU32(ca.ctid, tid);
   if (f & CLONE_PIDFD) {
     const fd = installFile(t, createPidfd(k, tg, 0), true);
-    if (fd >= 0) t.mm.writeU32(a.pidfd, fd);
+    if (fd >= 0) t.mm.writeU32(ca.pidfd, fd);
   }
   k.makeRunnable(child);
   for (const h of k.forkHooks) h(t, child);
-  ptraceFork(k, t, child, f, a.exitSignal);
+  ptraceFork(k, t, child, f, ca.exitSignal);
   if (f & CLONE_VFORK) {
     child.vforkDone = new WaitQueue();
-    t.sys = { nr: k.hart.xl[17], data: child };
+    t.sys = { kind: 'vfork', nr: k.sysArgs.nr, restart: 'sys', child };
     vforkWait(k, t, child);
     return BLOCKED;
   }
   return tid;
 }
 
-define(NR.clone, (k, t) => {
-  const flags = k.arg(0) & ~0xff;
+export function sys_clone(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.ulong(0) & ~0xff;
   // clone() returns the pidfd through the parent_tid slot, so the two exclude each other.
   if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
-  return doClone(k, t, { flags, exitSignal: k.arg(0) & 0xff, stack: k.arg(1), ptid: k.arg(2), tls: k.arg(3), ctid: k.arg(4), pidfd: k.arg(2) });
-});
+  return doClone(k, t, { flags, exitSignal: a.ulong(0) & 0xff, stack: a.ulong(1), ptid: a.ulong(2), tls: a.ulong(3), ctid: a.ulong(4), pidfd: a.ulong(2) });
+}
 
-define(NR.clone3, (k, t) => {
+export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
   // set_tid, set_tid_size (v1, 80 bytes), cgroup (v2, 88 bytes).
-  const size = k.arg(1);
+  const size = a.ulong(1);
   // A vfork parent woken by its child: doClone's resume path ignores the arguments.
-  if (t.sys?.data !== undefined) return doClone(k, t, { flags: 0, exitSignal: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, pidfd: 0 });
+  if (t.sys?.kind === 'vfork') return doClone(k, t, { flags: 0, exitSignal: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, pidfd: 0 });
   if (size < 64 || size > 4096) return -EINVAL;
-  const b = t.mm.read(k.arg(0), size);
+  const b = t.mm.read(a.ulong(0), size);
   if (!b) return -EFAULT;
   // Bytes past the fields this kernel knows must be zero (copy_struct_from_user).
   for (let i = 88; i < size; i++) if (b[i]) return -E2BIG;
@@ -165,36 +165,36 @@ define(NR.clone3, (k, t) => {
     if (Number(flags & 0xffffffffn) & CLONE_SIGHAND) return -EINVAL;
   }
   const r = doClone(k, t, { flags: Number(flags & 0xffffffffn), exitSignal: Number(exitSignal), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56), pidfd: u(8) });
-  if (r > 0 && ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI)) {
+  if (r !== BLOCKED && r > 0 && ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI)) {
     const c = k.tasks.get(r);
-    if (c) for (const a of c.sighand.actions) if (a.handler !== SIG_IGN) { a.handler = 0; a.flags = 0; a.mask = 0n; }
+    if (c) for (const act of c.sighand.actions) if (act.handler !== SIG_IGN) { act.handler = 0; act.flags = 0; act.mask = 0n; }
   }
   return r;
-});
+}
 
-define(NR.execve, (k, t) => {
-  const path = userPath(t, k.arg(0));
+export function sys_execve(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const path = userPath(t, a.ulong(0));
   if (typeof path === 'number') return path;
-  const argv = userStringArray(t, k.arg(1), 2 * 1024 * 1024);
+  const argv = userStringArray(t, a.ulong(1), 2 * 1024 * 1024);
   if (typeof argv === 'number') return argv;
-  const envp = userStringArray(t, k.arg(2), 2 * 1024 * 1024);
+  const envp = userStringArray(t, a.ulong(2), 2 * 1024 * 1024);
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, argv, envp);
   if (r === EXEC_KILLED) { k.exitTask(t, 11 /* SIGSEGV */, true); return NORETURN; }
   return r < 0 ? r : NORETURN;
-});
+}
 
 // A tracer asking for PTRACE_EVENT_EXIT sees the task stop first; the call runs again when resumed.
-define(NR.exit, (k, t) => {
-  if (ptraceExitEvent(k, t, (k.argInt(0) & 0xff) << 8)) return BLOCKED;
-  k.exitTask(t, (k.argInt(0) & 0xff) << 8, false);
+export function sys_exit(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (ptraceExitEvent(k, t, (a.int(0) & 0xff) << 8)) return BLOCKED;
+  k.exitTask(t, (a.int(0) & 0xff) << 8, false);
   return NORETURN;
-});
-define(NR.exit_group, (k, t) => {
-  if (ptraceExitEvent(k, t, (k.argInt(0) & 0xff) << 8)) return BLOCKED;
-  k.exitTask(t, (k.argInt(0) & 0xff) << 8, true);
+}
+export function sys_exit_group(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (ptraceExitEvent(k, t, (a.int(0) & 0xff) << 8)) return BLOCKED;
+  k.exitTask(t, (a.int(0) & 0xff) << 8, true);
   return NORETURN;
-});
+}
 
 const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000,
   __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
@@ -235,8 +235,8 @@ function waitStatus(k: Kernel, f: Found, consume: boolean): number {
   return 0xffff;
 }
 
-define(NR.wait4, (k, t) => {
-  const pid = k.argInt(0), statusAddr = k.arg(1), options = k.argInt(2), ruAddr = k.arg(3);
+export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), statusAddr = a.ulong(1), options = a.int(2), ruAddr = a.ulong(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   const idtype = pid < -1 ? 'pgid' : pid === -1 ? 'all' : pid === 0 ? 'pgid' : 'pid';
   const id = pid < -1 ? -pid : pid === 0 ? t.tg.pgid : pid;
@@ -259,10 +259,10 @@ define(NR.wait4, (k, t) => {
   else if (found.kind === 'stop') found.tg.stopReport = null;
   else if (found.kind === 'cont') found.tg.contReport = false;
   return tgid;
-});
+}
 
-define(NR.waitid, (k, t) => {
-  const idtype = k.argInt(0), id = k.argInt(1), infoAddr = k.arg(2), options = k.argInt(3);
+export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const idtype = a.int(0), id = a.int(1), infoAddr = a.ulong(2), options = a.int(3);
   if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
   const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
@@ -302,46 +302,15 @@ define(NR.waitid, (k, t) => {
     else if (found.kind === 'cont') found.tg.contReport = false;
   }
   return 0;
-});
+}
 
 
-define(NR.getpid, (_k, t) => t.pid);
-define(NR.gettid, (_k, t) => t.tid);
-define(NR.getppid, (_k, t) => t.tg.parent && !t.tg.parent.reaped ? t.tg.parent.tgid : 0);
-define(NR.set_tid_address, (k, t) => { t.clearChildTid = k.arg(0); return t.tid; });
+export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  t.clearChildTid = a.ulong(0);
+  return t.tid;
+}
 
-define(NR.setpgid, (k, t) => {
-  const pid = k.argInt(0) || t.pid;
-  let pgid = k.argInt(1);
-  if (pgid < 0) return -EINVAL;
-  const target = k.groups.get(pid);
-  if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
-  if (target.sid === target.tgid) return -EPERM; // a session leader
-  if (target.sid !== t.tg.sid) return -EPERM;
-  if (pgid === 0) pgid = target.tgid;
-  if (pgid !== target.tgid) {
-    let ok = false;
-    for (const g of k.groups.values()) if (g.pgid === pgid && g.sid === t.tg.sid) { ok = true; break; }
-    if (!ok) return -EPERM;
-  }
-  target.pgid = pgid;
+/** kernel/exec_domain.c: always PER_LINUX (0); a query (0xffffffff) and any change both answer it. */
+export function sys_personality(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
   return 0;
-});
-define(NR.getpgid, (k, t) => {
-  const pid = k.argInt(0);
-  const g = pid === 0 ? t.tg : k.groups.get(pid);
-  return g ? g.pgid : -ESRCH;
-});
-define(NR.getsid, (k, t) => {
-  const pid = k.argInt(0);
-  const g = pid === 0 ? t.tg : k.groups.get(pid);
-  return g ? g.sid : -ESRCH;
-});
-define(NR.setsid, (k, t) => {
-  for (const g of k.groups.values()) if (g.pgid === t.pid) return -EPERM;
-  t.tg.sid = t.pid;
-  t.tg.pgid = t.pid;
-  k.onSetsid?.(t);
-  return t.pid;
-});
-
+}

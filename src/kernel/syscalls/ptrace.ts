@@ -1,6 +1,4 @@
 // ptrace(2) and process_vm_readv/writev(2).
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EIO, EPERM, ESRCH } from '../errno.js';
@@ -13,6 +11,8 @@ import {
 import { ptraceMayAccess, ptraceMayTraceme } from '../ptrace/access.js';
 import { regsetGet, regsetSet, regsetSize } from '../ptrace/regset.js';
 import { syscallInfo } from '../ptrace/syscall_info.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
 
 const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_POKETEXT = 4, PTRACE_POKEDATA = 5,
   PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_ATTACH = 16, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24,
@@ -49,8 +49,8 @@ function sigInfoBytes(info: SigInfo, t: Task): Uint8Array {
   return b;
 }
 
-define(NR.ptrace, (k, t) => {
-  const req = k.argLong(0), pid = k.argInt(1), addr = k.arg(2), data = k.arg(3);
+export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const req = a.long(0), pid = a.int(1), addr = a.ulong(2), data = a.ulong(3);
   if (req === PTRACE_TRACEME) {
     const parent = t.tg.parent?.leader;
     if (t.ptrace || !parent || !alive(parent) || !ptraceMayTraceme(k, parent)) return -EPERM;
@@ -89,7 +89,7 @@ define(NR.ptrace, (k, t) => {
     }
     case PTRACE_POKETEXT: case PTRACE_POKEDATA: {
       const b = new Uint8Array(8);
-      new DataView(b.buffer).setBigUint64(0, k.argBig(3), true);
+      new DataView(b.buffer).setBigUint64(0, a.big(3), true);
       return target.mm.write(addr, b) ? 0 : -EIO;
     }
     case PTRACE_CONT: case PTRACE_SYSCALL: case PTRACE_DETACH: {
@@ -164,11 +164,11 @@ define(NR.ptrace, (k, t) => {
       // PEEKUSR, POKEUSR, SINGLESTEP and GETREGS do not exist on riscv64: ptrace_request's EIO.
       return -EIO;
   }
-});
+}
 
 /** process_vm_readv/writev: copy between local and remote iovecs of another process. */
-function processVm(k: Kernel, t: Task, write: boolean): number {
-  const pid = k.argInt(0), lvec = k.arg(1), liovcnt = k.arg(2), rvec = k.arg(3), riovcnt = k.arg(4), flags = k.arg(5);
+function processVm(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number {
+  const pid = a.int(0), lvec = a.ulong(1), liovcnt = a.ulong(2), rvec = a.ulong(3), riovcnt = a.ulong(4), flags = a.ulong(5);
   if (flags !== 0) return -EINVAL;
   if (liovcnt > 1024 || riovcnt > 1024) return -EINVAL;
   const readIov = (addr: number, n: number): [number, number][] | null => {
@@ -210,5 +210,9 @@ function processVm(k: Kernel, t: Task, write: boolean): number {
   return done;
 }
 
-define(NR.process_vm_readv, (k, t) => processVm(k, t, false));
-define(NR.process_vm_writev, (k, t) => processVm(k, t, true));
+export function sys_process_vm_readv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return processVm(k, t, a, false);
+}
+export function sys_process_vm_writev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return processVm(k, t, a, true);
+}

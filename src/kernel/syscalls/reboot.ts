@@ -2,11 +2,12 @@
 // then the command. Power-off, halt and restart stop the machine (the host
 // decides what a restart means: `tuxglass boot` boots a fresh machine from
 // the same initramfs); CAD_ON/CAD_OFF set what Ctrl-Alt-Del does.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel, Shutdown } from '../kernel.js';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { KERN_EMERG } from '../printk.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Task } from '../sched/task.js';
 
 export const LINUX_REBOOT_MAGIC1 = 0xfee1dead;
 /** Torvalds' birthday and his daughters' (LINUX_REBOOT_MAGIC2, 2A, 2B, 2C). */
@@ -24,9 +25,9 @@ export function machineShutdown(k: Kernel, how: Shutdown, restartCmd?: string): 
   k.halt(0);
 }
 
-define(NR.reboot, (k, t) => {
+export function sys_reboot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (t.cred.euid !== 0) return -EPERM;
-  const magic1 = k.argInt(0) >>> 0, magic2 = k.argInt(1) >>> 0, cmd = k.argInt(2) >>> 0;
+  const magic1 = a.int(0) >>> 0, magic2 = a.int(1) >>> 0, cmd = a.int(2) >>> 0;
   if (magic1 !== LINUX_REBOOT_MAGIC1 || !MAGIC2.includes(magic2)) return -EINVAL;
   switch (cmd) {
     case LINUX_REBOOT_CMD_RESTART: machineShutdown(k, 'restart'); return 0;
@@ -36,7 +37,7 @@ define(NR.reboot, (k, t) => {
     case LINUX_REBOOT_CMD_POWER_OFF: machineShutdown(k, 'power_off'); return 0;
     case LINUX_REBOOT_CMD_RESTART2: {
       // The command string: at most 256 bytes with its NUL.
-      const s = t.mm.readCString(k.arg(3), 256);
+      const s = t.mm.readCString(a.ulong(3), 256);
       if (!s) return -EFAULT;
       machineShutdown(k, 'restart', new TextDecoder().decode(s));
       return 0;
@@ -44,4 +45,4 @@ define(NR.reboot, (k, t) => {
     // No kexec, no hibernation in this kernel.
     default: return -EINVAL;
   }
-});
+}

@@ -1,15 +1,17 @@
 // rseq(2): register or unregister a thread's restartable-sequences area,
 // with Linux's checks (kernel/rseq.c). The mechanism is in sched/rseq.ts.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import { EBUSY, EFAULT, EINVAL, EPERM } from '../errno.js';
 import { TASK_SIZE } from '../mm/mm.js';
 import { ORIG_RSEQ_SIZE, RSEQ_ALIGN, RSEQ_FEATURE_SIZE, writeIds } from '../sched/rseq.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 const RSEQ_FLAG_UNREGISTER = 1;
 
-define(NR.rseq, (k, t) => {
-  const addr = k.arg(0), len = k.argInt(1) >>> 0, flags = k.argInt(2), sig = k.argInt(3) >>> 0;
+export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = a.ulong(0), len = a.int(1) >>> 0, flags = a.int(2), sig = a.int(3) >>> 0;
   const cur = t.rseq;
   if (flags & RSEQ_FLAG_UNREGISTER) {
     if (flags & ~RSEQ_FLAG_UNREGISTER) return -EINVAL;
@@ -34,4 +36,4 @@ define(NR.rseq, (k, t) => {
   // The ids are written on the way back to user mode.
   t.rseqPending = true;
   return 0;
-});
+}

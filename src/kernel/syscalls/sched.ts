@@ -3,8 +3,6 @@
 // task with Linux's validation and permission rules (kernel/sys.c,
 // kernel/sched/syscalls.c, block/ioprio.c). Changes go through the run
 // queue (sched/core.ts) so the task moves class or re-weights at once.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { E2BIG, EACCES, EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
@@ -15,6 +13,8 @@ import { toRatio } from '../sched/deadline.js';
 import { rrTimeslice } from '../sched/rt.js';
 import { schedDlPeriodMaxUs, schedDlPeriodMinUs } from '../sysctl/kernel.js';
 import { setAffinity } from '../sched/smp.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
 const SCHED_RESET_ON_FORK = 0x40000000;
@@ -43,17 +43,17 @@ function tasksFor(k: Kernel, t: Task, which: number, who: number): Task[] | null
 }
 
 /** The raw syscall returns 20 - nice (1..40) so that no success looks like an error. */
-define(NR.getpriority, (k, t) => {
-  const which = k.argInt(0), who = k.argInt(1);
+export function sys_getpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0), who = a.int(1);
   const ts = tasksFor(k, t, which, who);
   if (!ts) return -EINVAL;
   if (!ts.length) return -ESRCH;
   return Math.max(...ts.map((x) => 20 - x.nice));
-});
+}
 
-define(NR.setpriority, (k, t) => {
-  const which = k.argInt(0), who = k.argInt(1);
-  const nice = Math.max(-20, Math.min(19, k.argInt(2)));
+export function sys_setpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0), who = a.int(1);
+  const nice = Math.max(-20, Math.min(19, a.int(2)));
   const ts = tasksFor(k, t, which, who);
   if (!ts) return -EINVAL;
   let err = -ESRCH;
@@ -64,7 +64,7 @@ define(NR.setpriority, (k, t) => {
     k.rqOf(p).change(p, () => { p.nice = nice; });
   }
   return err;
-});
+}
 
 function findTask(k: Kernel, t: Task, pid: number): Task | null {
   return pid === 0 ? t : k.tasks.get(pid) ?? null;
@@ -153,48 +153,52 @@ function setSchedulerCall(k: Kernel, t: Task, pid: number, policy: number, param
   return setScheduler(k, t, p, a, true);
 }
 
-define(NR.sched_setscheduler, (k, t) => setSchedulerCall(k, t, k.argInt(0), k.argInt(1), k.arg(2)));
-define(NR.sched_setparam, (k, t) => setSchedulerCall(k, t, k.argInt(0), SETPARAM_POLICY, k.arg(1)));
+export function sys_sched_setscheduler(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setSchedulerCall(k, t, a.int(0), a.int(1), a.ulong(2));
+}
+export function sys_sched_setparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setSchedulerCall(k, t, a.int(0), SETPARAM_POLICY, a.ulong(1));
+}
 
-define(NR.sched_getscheduler, (k, t) => {
-  const pid = k.argInt(0);
+export function sys_sched_getscheduler(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0);
   if (pid < 0) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
   return p.policy | (p.resetOnFork ? SCHED_RESET_ON_FORK : 0);
-});
+}
 
-define(NR.sched_getparam, (k, t) => {
-  const pid = k.argInt(0), addr = k.arg(1);
+export function sys_sched_getparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), addr = a.ulong(1);
   if (!addr || pid < 0) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
   return t.mm.writeU32(addr, isRt(p.policy) ? p.rtPriority : 0) ? 0 : -EFAULT;
-});
+}
 
-define(NR.sched_get_priority_max, (k) => {
-  const p = k.argInt(0);
+export function sys_sched_get_priority_max(_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
+  const p = a.int(0);
   return isRt(p) ? MAX_RT_PRIO - 1 : isFair(p) || p === SCHED_DEADLINE ? 0 : -EINVAL;
-});
-define(NR.sched_get_priority_min, (k) => {
-  const p = k.argInt(0);
+}
+export function sys_sched_get_priority_min(_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
+  const p = a.int(0);
   return isRt(p) ? 1 : isFair(p) || p === SCHED_DEADLINE ? 0 : -EINVAL;
-});
+}
 
-define(NR.sched_rr_get_interval, (k, t) => {
-  const pid = k.argInt(0);
+export function sys_sched_rr_get_interval(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0);
   if (pid < 0) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
   const ns = p.policy === SCHED_RR ? rrTimeslice(k.rqOf(p)) : 0;
-  return t.mm.write(k.arg(1), new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, ns % 1e9).buf) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, ns % 1e9).buf) ? 0 : -EFAULT;
+}
 
 /** struct sched_attr: VER0 is 48 bytes, VER1 (utilization clamps) 56. */
 const SCHED_ATTR_SIZE_VER0 = 48, SCHED_ATTR_SIZE = 56;
 
-define(NR.sched_setattr, (k, t) => {
-  const pid = k.argInt(0), addr = k.arg(1), flags = k.argInt(2);
+export function sys_sched_setattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), addr = a.ulong(1), flags = a.int(2);
   if (!addr || pid < 0 || flags) return -EINVAL;
   const sizeRaw = t.mm.readU32(addr);
   if (sizeRaw === null) return -EFAULT;
@@ -207,23 +211,23 @@ define(NR.sched_setattr, (k, t) => {
   // A newer, larger struct is fine only if the fields we do not know are zero.
   if (b.subarray(SCHED_ATTR_SIZE).some((x) => x !== 0)) return t.mm.writeU32(addr, SCHED_ATTR_SIZE) ? -E2BIG : -EFAULT;
   const dv = new DataView(b.buffer);
-  const a: SchedAttr = {
+  const attr: SchedAttr = {
     policy: dv.getInt32(4, true), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn) + (dv.getUint32(12, true) ? 2 ** 32 : 0),
     nice: Math.max(-20, Math.min(19, dv.getInt32(16, true))), priority: dv.getUint32(20, true),
     runtime: dv.getBigUint64(24, true), deadline: dv.getBigUint64(32, true), period: dv.getBigUint64(40, true),
   };
-  if ((a.flags & SCHED_FLAG_UTIL_CLAMP) && size < SCHED_ATTR_SIZE) return -EINVAL;
-  if (a.policy < 0) return -EINVAL;
-  if (a.flags & SCHED_FLAG_KEEP_POLICY) a.policy = SETPARAM_POLICY;
+  if ((attr.flags & SCHED_FLAG_UTIL_CLAMP) && size < SCHED_ATTR_SIZE) return -EINVAL;
+  if (attr.policy < 0) return -EINVAL;
+  if (attr.flags & SCHED_FLAG_KEEP_POLICY) attr.policy = SETPARAM_POLICY;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
-  if (a.flags & SCHED_FLAG_KEEP_PARAMS) { a.nice = p.nice; a.priority = p.rtPriority; }
-  if (a.flags > 0xffffffff) return -EINVAL;
-  return setScheduler(k, t, p, a, true);
-});
+  if (attr.flags & SCHED_FLAG_KEEP_PARAMS) { attr.nice = p.nice; attr.priority = p.rtPriority; }
+  if (attr.flags > 0xffffffff) return -EINVAL;
+  return setScheduler(k, t, p, attr, true);
+}
 
-define(NR.sched_getattr, (k, t) => {
-  const pid = k.argInt(0), addr = k.arg(1), usize = k.argInt(2) >>> 0, flags = k.argInt(3);
+export function sys_sched_getattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), addr = a.ulong(1), usize = a.int(2) >>> 0, flags = a.int(3);
   if (!addr || pid < 0 || usize > 4096 || usize < SCHED_ATTR_SIZE_VER0 || flags) return -EINVAL;
   const p = findTask(k, t, pid);
   if (!p) return -ESRCH;
@@ -233,7 +237,7 @@ define(NR.sched_getattr, (k, t) => {
   if (isRt(p.policy)) w.u32(20, p.rtPriority);
   if (p.policy === SCHED_DEADLINE) w.u64(24, p.se.dlRuntime).u64(32, p.se.dlDeadline).u64(40, p.se.dlPeriod);
   return t.mm.write(addr, w.buf.subarray(0, n)) ? 0 : -EFAULT;
-});
+}
 
 // ---- I/O priorities: class << 13 | level ----
 const IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3;
@@ -260,8 +264,8 @@ function ioTasks(k: Kernel, t: Task, which: number, who: number): Task[] | null 
   }
 }
 
-define(NR.ioprio_set, (k, t) => {
-  const which = k.argInt(0), who = k.argInt(1), ioprio = k.argInt(2);
+export function sys_ioprio_set(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0), who = a.int(1), ioprio = a.int(2);
   const c = ioprioCheck(t, ioprio);
   if (c < 0) return c;
   const ts = ioTasks(k, t, which, who);
@@ -273,31 +277,31 @@ define(NR.ioprio_set, (k, t) => {
     if (err === -ESRCH) err = 0;
   }
   return err;
-});
+}
 
-define(NR.ioprio_get, (k, t) => {
-  const which = k.argInt(0), who = k.argInt(1);
+export function sys_ioprio_get(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0), who = a.int(1);
   const ts = ioTasks(k, t, which, who);
   if (!ts) return -EINVAL;
   if (!ts.length) return -ESRCH;
   return Math.min(...ts.map((x) => x.ioprio));
-});
+}
 
 /** cpumask_size(): the kernel's mask is whole longs, 8 bytes for up to 64 CPUs. */
 const CPUMASK_SIZE = 8;
 const onlineMask = (k: Kernel) => (k.runqueues.length >= 32 ? 0xffffffff : 2 ** k.runqueues.length - 1);
 
-define(NR.sched_setaffinity, (k, t) => {
-  const len = k.arg(1);
+export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const len = a.ulong(1);
   // get_user_cpu_mask: a short mask is zero-extended, a long one cut to cpumask_size().
   const b = new Uint8Array(CPUMASK_SIZE);
   const n = Math.min(len, CPUMASK_SIZE);
   if (n > 0) {
-    const src = t.mm.read(k.arg(2), n);
+    const src = t.mm.read(a.ulong(2), n);
     if (!src) return -EFAULT;
     b.set(src);
   }
-  const p = findTask(k, t, k.argInt(0));
+  const p = findTask(k, t, a.int(0));
   if (!p) return -ESRCH;
   if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) return -EPERM;
   const mask = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) & onlineMask(k);
@@ -306,14 +310,20 @@ define(NR.sched_setaffinity, (k, t) => {
   if (p.policy === SCHED_DEADLINE && mask >>> 0 !== onlineMask(k) >>> 0) return -EBUSY;
   setAffinity(k, p, mask);
   return 0;
-});
+}
 
-define(NR.sched_getaffinity, (k, t) => {
-  const len = k.arg(1);
+export function sys_sched_getaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const len = a.ulong(1);
   if (len * 8 < k.runqueues.length || len & 7) return -EINVAL;
-  const p = findTask(k, t, k.argInt(0));
+  const p = findTask(k, t, a.int(0));
   if (!p) return -ESRCH;
   const mask = (p.cpusAllowed & onlineMask(k)) >>> 0;
   const b = new StructWriter(CPUMASK_SIZE).u32(0, mask).buf;
-  return t.mm.write(k.arg(2), b) ? CPUMASK_SIZE : -EFAULT;
-});
+  return t.mm.write(a.ulong(2), b) ? CPUMASK_SIZE : -EFAULT;
+}
+
+/** The running task goes to the back of its class's queue (the class's yield_task). */
+export function sys_sched_yield(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  k.yieldTask(t);
+  return 0;
+}

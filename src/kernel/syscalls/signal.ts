@@ -1,22 +1,23 @@
 // Signal system calls: sigaction, masks, kill, sigreturn, sigaltstack, sigsuspend.
-import { define, NORETURN } from './table.js';
+import { BLOCKED, NORETURN, type SyscallResult } from './result.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EAGAIN } from '../errno.js';
+import { EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, EAGAIN } from '../errno.js';
 import { SIGKILL, SIGSTOP, UNBLOCKABLE, SI_USER, SI_TKILL, NSIG, SIGSEGV, SIGCHLD, SIG_IGN } from '../signal/signals.js';
 import { sendSignal, sigreturn, dequeue } from '../signal/deliver.js';
 import { writeSigInfo } from '../signal/siginfo.js';
 import type { SigInfo } from '../signal/signals.js';
 import { StructWriter } from './uaccess.js';
 import { reap } from '../sched/exit.js';
+import type { SyscallArgs } from './args.js';
 
-define(NR.rt_sigaction, (k, t) => {
-  const sig = k.argInt(0), actAddr = k.arg(1), oldAddr = k.arg(2), size = k.arg(3);
+export function sys_rt_sigaction(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const sig = a.int(0), actAddr = a.ulong(1), oldAddr = a.ulong(2), size = a.ulong(3);
   if (size !== 8) return -EINVAL;
   if (sig < 1 || sig > NSIG) return -EINVAL;
   if (actAddr && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
-  const a = t.sighand.actions[sig];
+  const act = t.sighand.actions[sig];
   // struct sigaction on riscv64 has no sa_restorer (no SA_RESTORER): handler, flags, mask.
   let next = null;
   if (actAddr) {
@@ -27,11 +28,11 @@ define(NR.rt_sigaction, (k, t) => {
   }
   if (oldAddr) {
     const w = new StructWriter(24);
-    w.u64(0, a.handler).u64(8, a.flags >>> 0).u64(16, a.mask);
+    w.u64(0, act.handler).u64(8, act.flags >>> 0).u64(16, act.mask);
     if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
   }
   if (next) {
-    Object.assign(a, next);
+    Object.assign(act, next);
     // Setting SIG_IGN discards pending instances (POSIX); SIGCHLD ignored reaps zombies.
     if (next.handler === SIG_IGN) {
       const bit = 1n << BigInt(sig - 1);
@@ -41,10 +42,10 @@ define(NR.rt_sigaction, (k, t) => {
     }
   }
   return 0;
-});
+}
 
-define(NR.rt_sigprocmask, (k, t) => {
-  const how = k.argInt(0), setAddr = k.arg(1), oldAddr = k.arg(2), size = k.arg(3);
+export function sys_rt_sigprocmask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const how = a.int(0), setAddr = a.ulong(1), oldAddr = a.ulong(2), size = a.ulong(3);
   if (size !== 8) return -EINVAL;
   let set: bigint | null = null;
   if (setAddr) {
@@ -61,34 +62,34 @@ define(NR.rt_sigprocmask, (k, t) => {
   }
   if (oldAddr && !t.mm.writeU64(oldAddr, old)) return -EFAULT;
   return 0;
-});
+}
 
-define(NR.rt_sigpending, (k, t) => {
-  if (k.arg(1) !== 8) return -EINVAL;
-  return t.mm.writeU64(k.arg(0), (t.pending | t.tg.pending) & t.blocked) ? 0 : -EFAULT;
-});
+export function sys_rt_sigpending(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a.ulong(1) !== 8) return -EINVAL;
+  return t.mm.writeU64(a.ulong(0), (t.pending | t.tg.pending) & t.blocked) ? 0 : -EFAULT;
+}
 
-define(NR.rt_sigreturn, (k, t) => {
+export function sys_rt_sigreturn(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
   if (!sigreturn(k, t)) { k.exitTask(t, SIGSEGV, true); }
   return NORETURN;
-});
+}
 
-define(NR.rt_sigsuspend, (k, t) => {
-  if (k.arg(1) !== 8) return -EINVAL;
-  if (t.sys?.data === undefined) {
-    const m = t.mm.readU64(k.arg(0));
+export function sys_rt_sigsuspend(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a.ulong(1) !== 8) return -EINVAL;
+  if (t.sys?.kind !== 'sigsuspend') {
+    const m = t.mm.readU64(a.ulong(0));
     if (m === null) return -EFAULT;
     t.savedMask = t.blocked;
     t.blocked = m & ~UNBLOCKABLE;
-    t.sys = { nr: NR.rt_sigsuspend, data: true };
+    t.sys = { kind: 'sigsuspend', nr: NR.rt_sigsuspend, restart: 'never' };
   }
   // Sleep until a signal is delivered: handleSignals makes the call fail with EINTR.
   t.state = 'S';
   return BLOCKED;
-});
+}
 
-define(NR.sigaltstack, (k, t) => {
-  const ssAddr = k.arg(0), oldAddr = k.arg(1);
+export function sys_sigaltstack(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const ssAddr = a.ulong(0), oldAddr = a.ulong(1);
   k.syncRegs(t);
   const sp = t.ctx.get(2);
   const onStack = t.altStack.size > 0 && sp > t.altStack.sp && sp <= t.altStack.sp + t.altStack.size;
@@ -111,7 +112,7 @@ define(NR.sigaltstack, (k, t) => {
     }
   }
   return 0;
-});
+}
 
 export function canSignal(sender: Task, target: Task, sig: number): boolean {
   const c = sender.cred, tc = target.cred;
@@ -120,8 +121,8 @@ export function canSignal(sender: Task, target: Task, sig: number): boolean {
   return sig === 18 && sender.tg.sid === target.tg.sid;
 }
 
-define(NR.kill, (k, t) => {
-  const pid = k.argInt(0), sig = k.argInt(1);
+export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), sig = a.int(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   // A zombie keeps its pid until reaped: signalling it succeeds and does nothing (kill_pid_info finds it).
@@ -137,7 +138,7 @@ define(NR.kill, (k, t) => {
     sent++;
   }
   return sent ? 0 : denied ? -EPERM : -ESRCH;
-});
+}
 
 function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): number {
   if (tid <= 0 || sig < 0 || sig > NSIG) return -EINVAL;
@@ -147,8 +148,13 @@ function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): numb
   if (sig) sendSignal(k, target.tg, { signo: sig, code: SI_TKILL, pid: t.pid, uid: t.cred.uid }, target);
   return 0;
 }
-define(NR.tkill, (k, t) => tkill(k, t, -1, k.argInt(0), k.argInt(1)));
-define(NR.tgkill, (k, t) => { const tg = k.argInt(0); return tg <= 0 ? -EINVAL : tkill(k, t, tg, k.argInt(1), k.argInt(2)); });
+export function sys_tkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return tkill(k, t, -1, a.int(0), a.int(1));
+}
+export function sys_tgkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tg = a.int(0);
+  return tg <= 0 ? -EINVAL : tkill(k, t, tg, a.int(1), a.int(2));
+}
 
 
 /**
@@ -165,37 +171,37 @@ export function userSigInfo(t: Task, self: boolean, sig: number, addr: number): 
 }
 
 // do_rt_sigqueueinfo: the siginfo is judged before the target is looked up, the signal number last.
-define(NR.rt_sigqueueinfo, (k, t) => {
-  const pid = k.argInt(0), sig = k.argInt(1);
-  const info = userSigInfo(t, pid === t.pid, sig, k.arg(2));
+export function sys_rt_sigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), sig = a.int(1);
+  const info = userSigInfo(t, pid === t.pid, sig, a.ulong(2));
   if (typeof info === 'number') return info;
   const g = k.groups.get(pid);
   if (!g || g.zombie) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (!canSignal(t, g.leader, sig)) return -EPERM;
   return sig ? sendSignal(k, g, info) : 0;
-});
+}
 
-define(NR.rt_tgsigqueueinfo, (k, t) => {
-  const tgid = k.argInt(0), tid = k.argInt(1), sig = k.argInt(2);
+export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tgid = a.int(0), tid = a.int(1), sig = a.int(2);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
-  const info = userSigInfo(t, tid === t.tid, sig, k.arg(3));
+  const info = userSigInfo(t, tid === t.tid, sig, a.ulong(3));
   if (typeof info === 'number') return info;
   const target = k.tasks.get(tid);
   if (!target || target.tg.tgid !== tgid) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   return sig ? sendSignal(k, target.tg, info, target) : 0;
-});
+}
 
-define(NR.rt_sigtimedwait, (k, t) => {
-  if (k.arg(3) !== 8) return -EINVAL;
-  const set = t.mm.readU64(k.arg(0));
+export function sys_rt_sigtimedwait(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a.ulong(3) !== 8) return -EINVAL;
+  const set = t.mm.readU64(a.ulong(0));
   if (set === null) return -EFAULT;
   const want = set & ~UNBLOCKABLE;
   const info = dequeue(t, want);
   if (info) {
     t.sigwait = 0n;
-    const infoAddr = k.arg(1);
+    const infoAddr = a.ulong(1);
     if (infoAddr) {
       const b = new Uint8Array(128);
       writeSigInfo(new DataView(b.buffer), 0, info);
@@ -203,11 +209,12 @@ define(NR.rt_sigtimedwait, (k, t) => {
     }
     return info.signo;
   }
-  if (t.sys?.deadline !== undefined && k.clock.monotonic() >= t.sys.deadline) { t.sigwait = 0n; return -EAGAIN; }
-  if (!t.sys || t.sys.deadline === undefined) {
+  const st = t.sys?.kind === 'sigtimedwait' ? t.sys : null;
+  if (st && k.clock.monotonic() >= st.deadline) { t.sigwait = 0n; return -EAGAIN; }
+  if (!st) {
     let deadline = Infinity;
-    if (k.arg(2)) {
-      const b = t.mm.read(k.arg(2), 16);
+    if (a.ulong(2)) {
+      const b = t.mm.read(a.ulong(2), 16);
       if (!b) return -EFAULT;
       const dv = new DataView(b.buffer);
       const sec = Number(dv.getBigInt64(0, true)), nsec = Number(dv.getBigInt64(8, true));
@@ -216,12 +223,12 @@ define(NR.rt_sigtimedwait, (k, t) => {
       deadline = k.clock.monotonic() + sec * 1e9 + nsec;
       k.timers.add(deadline, () => t.wake());
     }
-    t.sys = { nr: NR.rt_sigtimedwait, deadline };
+    t.sys = { kind: 'sigtimedwait', nr: NR.rt_sigtimedwait, restart: 'never', deadline };
   }
   t.sigwait = want;
   t.state = 'S';
   return BLOCKED;
-});
+}
 
 const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 
@@ -257,8 +264,8 @@ export function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: nu
   fire(k.clock.monotonic() + valueNs);
 }
 
-define(NR.setitimer, (k, t) => {
-  const which = k.argInt(0), newAddr = k.arg(1), oldAddr = k.arg(2);
+export function sys_setitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0), newAddr = a.ulong(1), oldAddr = a.ulong(2);
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
   let next: [number, number] | null = null;
   if (newAddr) {
@@ -272,10 +279,10 @@ define(NR.setitimer, (k, t) => {
   if (oldAddr && !t.mm.write(oldAddr, which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0))) return -EFAULT;
   if (next && which === ITIMER_REAL) armRealTimer(k, t, next[1], next[0]);
   return 0;
-});
+}
 
-define(NR.getitimer, (k, t) => {
-  const which = k.argInt(0);
+export function sys_getitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const which = a.int(0);
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
-  return t.mm.write(k.arg(1), which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0)) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0)) ? 0 : -EFAULT;
+}

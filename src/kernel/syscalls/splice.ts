@@ -2,16 +2,16 @@
 // file, between two pipes, or between a pipe and user memory, a pipe_buffer
 // at a time. Spliced data keeps its page boundaries (a file's pages, the
 // user's pages), so a spliced buffer never takes merged writes afterwards.
-import { define } from './table.js';
-import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_APPEND, O_NONBLOCK, type File } from '../fs/file.js';
 import { PAGE_SIZE, pipeOf, type Pipe } from '../fs/pipe.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { iovecs } from './fs-io.js';
+import type { SyscallArgs } from './args.js';
 
 const SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
@@ -23,7 +23,7 @@ function sigpipe(k: Kernel, t: Task): number {
 }
 
 /** ipipe_prep / splice_from_pipe_next: data to take, 0 at end of file, or why not. */
-function waitForData(t: Task, p: Pipe, nonblock: boolean): number {
+function waitForData(t: Task, p: Pipe, nonblock: boolean): number | Blocked {
   if (!p.empty) return 1;
   if (!p.hasWriters()) return 0;
   if (nonblock) return -EAGAIN;
@@ -32,7 +32,7 @@ function waitForData(t: Task, p: Pipe, nonblock: boolean): number {
 }
 
 /** opipe_prep / wait_for_space: a free slot, or why not (no reader: SIGPIPE and EPIPE). */
-function waitForSpace(k: Kernel, t: Task, p: Pipe, nonblock: boolean): number {
+function waitForSpace(k: Kernel, t: Task, p: Pipe, nonblock: boolean): number | Blocked {
   if (!p.hasReaders()) return sigpipe(k, t);
   if (!p.full) return 1;
   if (nonblock) return -EAGAIN;
@@ -69,13 +69,13 @@ function filePos(t: Task, f: File, offAddr: number): number {
   return o ?? f.pos;
 }
 
-function spliceToFile(k: Kernel, t: Task, ip: Pipe, out: File, offAddr: number, len: number, nonblock: boolean): number {
+function spliceToFile(k: Kernel, t: Task, ip: Pipe, out: File, offAddr: number, len: number, nonblock: boolean): number | Blocked {
   const pos = filePos(t, out, offAddr);
   if (pos < 0) return pos;
   if (out.flags & O_APPEND) return -EINVAL;
   if (!out.ops.write) return -EINVAL;
   const r = waitForData(t, ip, nonblock);
-  if (r <= 0) return r;
+  if (r === BLOCKED || r <= 0) return r;
   const buf = new Uint8Array(Math.min(len, ip.len));
   ip.peek(buf);
   const w = out.ops.write(out, buf, pos, t);
@@ -88,19 +88,19 @@ function spliceToFile(k: Kernel, t: Task, ip: Pipe, out: File, offAddr: number, 
   return w;
 }
 
-function spliceFromFile(k: Kernel, t: Task, inp: File, offAddr: number, op: Pipe, len: number, nonblock: boolean): number {
+function spliceFromFile(k: Kernel, t: Task, inp: File, offAddr: number, op: Pipe, len: number, nonblock: boolean): number | Blocked {
   const pos = filePos(t, inp, offAddr);
   if (pos < 0) return pos;
   if (!inp.ops.read) return -EINVAL;
   const r = waitForSpace(k, t, op, nonblock);
-  if (r <= 0) return r;
+  if (r === BLOCKED || r <= 0) return r;
   const free = op.maxUsage - op.bufs.length;
   const seekable = !inp.ops.stream;
   // A file's pages keep their alignment; other sources fill whole fresh pages.
   const room = seekable ? free * PAGE_SIZE - (pos % PAGE_SIZE) : free * PAGE_SIZE;
   const buf = new Uint8Array(Math.min(len, room));
   const n = inp.ops.read(inp, buf, pos, t);
-  if (n <= 0) return n;
+  if (n === BLOCKED || n <= 0) return n;
   const w = pushPages(op, buf.subarray(0, n), seekable ? pos : 0);
   if (offAddr) t.mm.writeU64(offAddr, pos + w);
   else if (seekable) inp.pos = pos + w;
@@ -108,11 +108,11 @@ function spliceFromFile(k: Kernel, t: Task, inp: File, offAddr: number, op: Pipe
 }
 
 /** splice_pipe_to_pipe: whole buffers move; the last one may be split. */
-function pipeToPipe(k: Kernel, t: Task, ip: Pipe, op: Pipe, len: number, nonblock: boolean): number {
+function pipeToPipe(k: Kernel, t: Task, ip: Pipe, op: Pipe, len: number, nonblock: boolean): number | Blocked {
   const r1 = waitForData(t, ip, nonblock);
-  if (r1 <= 0) return r1;
+  if (r1 === BLOCKED || r1 <= 0) return r1;
   const r2 = waitForSpace(k, t, op, nonblock);
-  if (r2 <= 0) return r2;
+  if (r2 === BLOCKED || r2 <= 0) return r2;
   let moved = 0;
   while (len > moved && !ip.empty && !op.full) {
     const b = ip.bufs[0];
@@ -126,10 +126,10 @@ function pipeToPipe(k: Kernel, t: Task, ip: Pipe, op: Pipe, len: number, nonbloc
   return moved;
 }
 
-define(NR.splice, (k, t) => {
-  const fin = t.files.get(k.argInt(0)), fout = t.files.get(k.argInt(2));
-  const offIn = k.arg(1), offOut = k.arg(3), flags = k.argInt(5);
-  const len = Math.min(k.arg(4), MAX_RW);
+export function sys_splice(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(2));
+  const offIn = a.ulong(1), offOut = a.ulong(3), flags = a.int(5);
+  const len = Math.min(a.ulong(4), MAX_RW);
   if (!fin || !fout) return -EBADF;
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   if (!fin.readable || !fout.writable) return -EBADF;
@@ -152,13 +152,13 @@ define(NR.splice, (k, t) => {
     return len ? spliceFromFile(k, t, fin, offIn, op, len, nonblock) : 0;
   }
   return -EINVAL;
-});
+}
 
 // tee: the input's buffers are copied, not consumed.
-define(NR.tee, (k, t) => {
-  const fin = t.files.get(k.argInt(0)), fout = t.files.get(k.argInt(1));
-  const flags = k.argInt(3);
-  const len = Math.min(k.arg(2), MAX_RW);
+export function sys_tee(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(1));
+  const flags = a.int(3);
+  const len = Math.min(a.ulong(2), MAX_RW);
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   if (!fin || !fout) return -EBADF;
   if (!fin.readable || !fout.writable) return -EBADF;
@@ -167,9 +167,9 @@ define(NR.tee, (k, t) => {
   if (len === 0) return 0;
   const nonblock = (flags & SPLICE_F_NONBLOCK) !== 0 || ((fin.flags | fout.flags) & O_NONBLOCK) !== 0;
   const r1 = waitForData(t, ip, nonblock);
-  if (r1 <= 0) return r1;
+  if (r1 === BLOCKED || r1 <= 0) return r1;
   const r2 = waitForSpace(k, t, op, nonblock);
-  if (r2 <= 0) return r2;
+  if (r2 === BLOCKED || r2 <= 0) return r2;
   let n = 0;
   for (const b of ip.bufs) {
     if (n >= len || op.full) break;
@@ -179,15 +179,15 @@ define(NR.tee, (k, t) => {
   }
   if (n) op.readWait.wakeAll();
   return n;
-});
+}
 
 // vmsplice: a write end takes the user's pages; a read end gives its data to user memory.
-define(NR.vmsplice, (k, t) => {
-  const f = t.files.get(k.argInt(0));
-  const flags = k.argInt(3);
+export function sys_vmsplice(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(a.int(0));
+  const flags = a.int(3);
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   if (!f) return -EBADF;
-  const iov = iovecs(t, k.arg(1), k.argInt(2));
+  const iov = iovecs(t, a.ulong(1), a.int(2));
   if (typeof iov === 'number') return iov;
   const p = pipeOf(f);
   const total = iov.reduce((n, [, l]) => n + l, 0);
@@ -196,7 +196,7 @@ define(NR.vmsplice, (k, t) => {
     if (!p) return -EBADF;
     if (total === 0) return 0;
     const r = waitForSpace(k, t, p, nonblock);
-    if (r <= 0) return r;
+    if (r === BLOCKED || r <= 0) return r;
     let n = 0;
     for (const [base, l] of iov) {
       if (p.full) break;
@@ -212,7 +212,7 @@ define(NR.vmsplice, (k, t) => {
   if (!p) return -EBADF;
   if (total === 0) return 0;
   const r = waitForData(t, p, nonblock);
-  if (r <= 0) return r;
+  if (r === BLOCKED || r <= 0) return r;
   let n = 0;
   for (const [base, l] of iov) {
     if (p.empty || !l) { if (p.empty) break; continue; }
@@ -225,4 +225,4 @@ define(NR.vmsplice, (k, t) => {
     if (got < l) break;
   }
   return n;
-});
+}

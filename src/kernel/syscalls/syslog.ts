@@ -1,11 +1,13 @@
 // syslog(2) (kernel/printk/printk.c do_syslog): reading and clearing the
 // kernel log ring and setting the console level. Records read back as
 // "<prio>[    s.us] text\n", which util-linux dmesg parses.
-import { define } from './table.js';
-import { NR } from './nr.js';
-import { BLOCKED, EFAULT, EINVAL, EPERM } from '../errno.js';
+import { EFAULT, EINVAL, EPERM } from '../errno.js';
+import { BLOCKED, type SyscallResult } from './result.js';
 import type { KernelLog, LogRecord } from '../printk.js';
 import { TASK_SIZE } from '../mm/mm.js';
+import type { SyscallArgs } from './args.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
 
 const SYSLOG_ACTION_CLOSE = 0, SYSLOG_ACTION_OPEN = 1, SYSLOG_ACTION_READ = 2, SYSLOG_ACTION_READ_ALL = 3,
   SYSLOG_ACTION_READ_CLEAR = 4, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_CONSOLE_OFF = 6, SYSLOG_ACTION_CONSOLE_ON = 7,
@@ -16,8 +18,8 @@ let savedConsoleLevel = -1;
 const enc = new TextEncoder();
 const textOf = (log: KernelLog, rs: LogRecord[]) => rs.map((r) => enc.encode(log.syslogText(r)));
 
-define(NR.syslog, (k, t) => {
-  const type = k.argInt(0), buf = k.arg(1), len = k.argInt(2);
+export function sys_syslog(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const type = a.int(0), buf = a.ulong(1), len = a.int(2);
   const log = k.log;
   // kernel.dmesg_restrict=1 (Debian's default): every action needs CAP_SYSLOG.
   if (t.cred.euid !== 0 && type !== SYSLOG_ACTION_CLOSE && type !== SYSLOG_ACTION_OPEN) return -EPERM;
@@ -63,4 +65,4 @@ define(NR.syslog, (k, t) => {
     case SYSLOG_ACTION_SIZE_BUFFER: return log.capacity;
     default: return -EINVAL;
   }
-});
+}

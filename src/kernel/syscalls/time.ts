@@ -1,13 +1,15 @@
 // Clocks and sleeping, in virtual time.
 import { groupUsage } from '../sched/cputime.js';
-import { define } from './table.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EFAULT, EINVAL } from '../errno.js';
+import { EFAULT, EINVAL } from '../errno.js';
+import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
+import type { NanosleepState } from './restart.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
   CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM } from '../time/clock.js';
 import { StructWriter } from './uaccess.js';
+import type { SyscallArgs } from './args.js';
 
 export function clockNs(k: Kernel, t: Task, id: number): number | null {
   switch (id) {
@@ -25,27 +27,27 @@ function timespec(ns: number): Uint8Array {
   return new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor(ns % 1e9)).buf;
 }
 
-define(NR.clock_gettime, (k, t) => {
-  const ns = clockNs(k, t, k.argInt(0));
+export function sys_clock_gettime(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const ns = clockNs(k, t, a.int(0));
   if (ns === null) return -EINVAL;
-  return t.mm.write(k.arg(1), timespec(ns)) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), timespec(ns)) ? 0 : -EFAULT;
+}
 
-define(NR.clock_getres, (k, t) => {
-  const id = k.argInt(0);
+export function sys_clock_getres(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const id = a.int(0);
   if (clockNs(k, t, id) === null) return -EINVAL;
   const res = id === CLOCK_REALTIME_COARSE || id === CLOCK_MONOTONIC_COARSE ? 4e6 : 1;
-  if (k.arg(1) === 0) return 0;
-  return t.mm.write(k.arg(1), timespec(res)) ? 0 : -EFAULT;
-});
+  if (a.ulong(1) === 0) return 0;
+  return t.mm.write(a.ulong(1), timespec(res)) ? 0 : -EFAULT;
+}
 
-define(NR.gettimeofday, (k, t) => {
-  const tv = k.arg(0), tz = k.arg(1);
+export function sys_gettimeofday(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tv = a.ulong(0), tz = a.ulong(1);
   const ns = k.clock.realtime();
   if (tv && !t.mm.write(tv, new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor((ns % 1e9) / 1000)).buf)) return -EFAULT;
   if (tz && !t.mm.write(tz, new Uint8Array(8))) return -EFAULT;
   return 0;
-});
+}
 
 function readTimespec(t: Task, addr: number): number | null | 'inval' {
   const b = t.mm.read(addr, 16);
@@ -60,14 +62,16 @@ function readTimespec(t: Task, addr: number): number | null | 'inval' {
  * Sleep until the absolute monotonic deadline; on interruption the remaining
  * time goes to remAddr. The deadline lives in the task's syscall state.
  */
-function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: number, clockId: number): number {
+function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: number, clockId: number): number | Blocked {
   const now = clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
+  const st = t.sys?.kind === 'nanosleep' ? t.sys : null;
   // The timer's firing ends the sleep: a realtime deadline (~1.8e18 ns) is not exact in a double,
   // and re-checking it could find it a few ns short with no timer left to wake the task.
-  if (now >= deadline || (t.sys?.data as { fired?: boolean } | undefined)?.fired) return 0;
-  if (!t.sys || t.sys.deadline === undefined) {
-    const sys = t.sys = { nr, deadline, data: { fired: false } };
-    k.timers.add(k.clock.monotonic() + (deadline - now), () => { sys.data.fired = true; t.wake(); });
+  if (now >= deadline || st?.fired) return 0;
+  if (!st) {
+    const sys: NanosleepState = { kind: 'nanosleep', nr, restart: 'sys', deadline, fired: false };
+    t.sys = sys;
+    k.timers.add(k.clock.monotonic() + (deadline - now), () => { sys.fired = true; t.wake(); });
   }
   t.state = 'S';
   k.onInterrupt.set(t, () => {
@@ -77,34 +81,24 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
   return BLOCKED;
 }
 
-define(NR.nanosleep, (k, t) => {
-  if (t.sys?.deadline !== undefined) return sleepUntil(k, t, NR.nanosleep, t.sys.deadline, k.arg(1), CLOCK_MONOTONIC);
-  const req = readTimespec(t, k.arg(0));
+export function sys_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.nanosleep, t.sys.deadline, a.ulong(1), CLOCK_MONOTONIC);
+  const req = readTimespec(t, a.ulong(0));
   if (req === null) return -EFAULT;
   if (req === 'inval') return -EINVAL;
-  return sleepUntil(k, t, NR.nanosleep, k.clock.monotonic() + req, k.arg(1), CLOCK_MONOTONIC);
-});
+  return sleepUntil(k, t, NR.nanosleep, k.clock.monotonic() + req, a.ulong(1), CLOCK_MONOTONIC);
+}
 
-define(NR.clock_nanosleep, (k, t) => {
-  const id = k.argInt(0), flags = k.argInt(1);
+export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const id = a.int(0), flags = a.int(1);
   if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME && id !== CLOCK_TAI) return id === CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -95;
   const cid = id === CLOCK_REALTIME || id === CLOCK_TAI ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-  if (t.sys?.deadline !== undefined) return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : k.arg(3), cid);
-  const req = readTimespec(t, k.arg(2));
+  if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : a.ulong(3), cid);
+  const req = readTimespec(t, a.ulong(2));
   if (req === null) return -EFAULT;
   if (req === 'inval') return -EINVAL;
   const now = cid === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
   const deadline = flags & 1 ? req : now + req;
-  return sleepUntil(k, t, NR.clock_nanosleep, deadline, flags & 1 ? 0 : k.arg(3), cid);
-});
-
-define(NR.times, (k, t) => {
-  const tick = (ns: number) => Math.floor(ns / 1e7);
-  const u = groupUsage(t.tg);
-  if (k.arg(0)) {
-    const w = new StructWriter(32).i64(0, tick(u.utime)).i64(8, tick(u.stime)).i64(16, tick(t.tg.cutime)).i64(24, tick(t.tg.cstime));
-    if (!t.mm.write(k.arg(0), w.buf)) return -EFAULT;
-  }
-  return tick(k.clock.monotonic());
-});
+  return sleepUntil(k, t, NR.clock_nanosleep, deadline, flags & 1 ? 0 : a.ulong(3), cid);
+}
 

@@ -2,17 +2,17 @@
 // Like Linux, an expired periodic timer is not re-armed until it is read or
 // queried: the missed periods are then counted in one step (hrtimer_forward).
 // Timers run in virtual time on the kernel's timer queue.
-import { define } from '../syscalls/table.js';
-import { NR } from '../syscalls/nr.js';
 import { installFile } from '../syscalls/fs-io.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { BLOCKED, EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
+import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type File, type FileOps } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
 import type { Timer } from './timers.js';
+import type { SyscallArgs } from '../syscalls/args.js';
 
 export const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2, TFD_NONBLOCK = O_NONBLOCK, TFD_CLOEXEC = O_CLOEXEC;
 /** Beyond this (about 292 years of ns) a timer never fires. */
@@ -117,8 +117,8 @@ function timerfdOps(ctx: TimerFd): FileOps {
   };
 }
 
-define(NR.timerfd_create, (k, t) => {
-  const clockid = k.argInt(0), flags = k.argInt(1);
+export function sys_timerfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const clockid = a.int(0), flags = a.int(1);
   if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL;
   if (![CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM].includes(clockid)) return -EINVAL;
   // Alarm clocks need CAP_WAKE_ALARM.
@@ -127,7 +127,7 @@ define(NR.timerfd_create, (k, t) => {
   const f = anonInodeFile(k.vfs.rootMnt, 'timerfd', O_RDWR | (flags & O_NONBLOCK), timerfdOps(ctx));
   ctxs.set(f, ctx);
   return installFile(t, f, (flags & TFD_CLOEXEC) !== 0);
-});
+}
 
 function timerOf(t: Task, fd: number): TimerFd | number {
   const f = t.files.get(fd);
@@ -161,21 +161,21 @@ function writeItimerspec(t: Task, addr: number, [value, interval]: [number, numb
   return t.mm.write(addr, b);
 }
 
-define(NR.timerfd_settime, (k, t) => {
-  const flags = k.argInt(1), newAddr = k.arg(2), oldAddr = k.arg(3);
+export function sys_timerfd_settime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
   if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) return -EINVAL;
   const spec = readItimerspec(t, newAddr);
   if (typeof spec === 'number') return spec;
-  const ctx = timerOf(t, k.argInt(0));
+  const ctx = timerOf(t, a.int(0));
   if (typeof ctx === 'number') return ctx;
   const old = ctx.get();
   ctx.set(spec[0], spec[1], (flags & TFD_TIMER_ABSTIME) !== 0);
   if (oldAddr && !writeItimerspec(t, oldAddr, old)) return -EFAULT;
   return 0;
-});
+}
 
-define(NR.timerfd_gettime, (k, t) => {
-  const ctx = timerOf(t, k.argInt(0));
+export function sys_timerfd_gettime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const ctx = timerOf(t, a.int(0));
   if (typeof ctx === 'number') return ctx;
-  return writeItimerspec(t, k.arg(1), ctx.get()) ? 0 : -EFAULT;
-});
+  return writeItimerspec(t, a.ulong(1), ctx.get()) ? 0 : -EFAULT;
+}

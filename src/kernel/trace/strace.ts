@@ -17,10 +17,10 @@ export function attachStrace(k: Kernel, out: (line: string) => void): void {
   const seen = new Set<number>();
   const prefix = (t: Task) => (seen.size > 1 ? `[pid ${String(t.tid).padStart(5)}] ` : '');
   k.forkHooks.push((_p, c) => { seen.add(c.tid); });
-  k.trace.sysEnter.push((t, nr) => {
+  k.trace.sysEnter.push((t, nr, a) => {
     seen.add(t.tid);
     const args: bigint[] = [];
-    for (let i = 0; i < 6; i++) args.push(k.argBig(i));
+    for (let i = 0; i < 6; i++) args.push(a.big(i));
     const sp = BigInt.asUintN(64, (BigInt(k.hart.xh[2]) << 32n) | BigInt(k.hart.xl[2] >>> 0));
     const rec = traceEnter({ nr, args, sp }, memOf(t));
     if (nr === NR.exit || nr === NR.exit_group) { const p = prefix(t); out(p + traceNoReturn(rec, p.length)); return; }

@@ -18,12 +18,24 @@ export function have(cmd: string): boolean {
   return r.status === 0;
 }
 
-export interface GuestBinary { name: string; path: string }
+/**
+ * A test program. `refPath`, when set, is the build qemu runs instead: the
+ * program uses instructions qemu-riscv64-static (7.2) does not know, and that
+ * build replaces each with the sequence of base instructions the
+ * specification defines it by.
+ */
+export interface GuestBinary { name: string; path: string; refPath?: string }
 
 /** Marches named on a "variants:" line in the source, default both. */
 function variants(src: string): string[] {
   const m = /variants:\s*([\w ]+)/.exec(readFileSync(src, 'utf8').slice(0, 400));
   return m ? m[1].trim().split(/\s+/) : ['rv64g', 'rv64gc'];
+}
+
+/** Compiler flags of the reference build, from a "reference:" line (e.g. -DREF); undefined without one. */
+function referenceFlags(src: string): string[] | undefined {
+  const m = /reference:\s*([-\w= ]+)/.exec(readFileSync(src, 'utf8').slice(0, 400));
+  return m ? m[1].trim().split(/\s+/) : undefined;
 }
 
 const mtime = (p: string): number => statSync(p).mtimeMs;
@@ -48,7 +60,9 @@ export function buildAll(): GuestBinary[] {
       const name = `${f.slice(0, -2)}.${march}`;
       const path = join(GUEST_BIN, name);
       compile(src, march, path);
-      out.push({ name, path });
+      const ref = referenceFlags(src);
+      if (ref) compile(src, march, `${path}.ref`, ref);
+      out.push({ name, path, refPath: ref ? `${path}.ref` : undefined });
     }
   }
   return out;

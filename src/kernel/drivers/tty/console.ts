@@ -5,7 +5,7 @@
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { File, O_RDWR, type FileOps } from '../../fs/file.js';
-import { ENXIO } from '../../errno.js';
+import { EIO, ENXIO } from '../../errno.js';
 import { registerChrdev, makedev } from '../../fs/special.js';
 import { S_IFCHR } from '../../fs/inode.js';
 import type { Dentry } from '../../fs/dentry.js';
@@ -94,7 +94,8 @@ export function openConsole(k: Kernel, t: Task): number {
   if (typeof p === 'number') return p;
   const f = new File(p, p.dentry.inode, O_RDWR, null as unknown as FileOps);
   const ops = p.dentry.inode.open(f, t);
-  if (typeof ops === 'number') return ops;
+  // A console never waits in open (only a FIFO's does).
+  if (typeof ops !== 'object') return typeof ops === 'number' ? ops : -EIO;
   f.ops = ops;
   t.files.install(0, f, false);
   t.files.install(1, f.get(), false);

@@ -5,6 +5,7 @@ import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { File, O_CLOEXEC, type FileOps, type IoctlIo } from '../../fs/file.js';
 import { EFAULT, EINVAL, EIO } from '../../errno.js';
+import type { Blocked } from '../../syscalls/result.js';
 import { B38400, CREAD, CS8, stdTermios } from './termbits.js';
 import { TtyStruct, type TtyDriver } from './tty_struct.js';
 import { ttyHangup, ttyOpen } from './tty_io.js';
@@ -86,7 +87,7 @@ export class PtyDevices {
   }
 
   /** pty_unix98_ioctl, and TIOCGPTPEER (ptm_open_peer). */
-  private masterIoctl(k: Kernel, t: Task, m: TtyStruct, cmd: number, arg: number, io: IoctlIo): number | null {
+  private masterIoctl(k: Kernel, t: Task, m: TtyStruct, cmd: number, arg: number, io: IoctlIo): number | Blocked | null {
     const s = m.link!;
     switch (cmd) {
       case TIOCSPTLCK: {
@@ -115,13 +116,13 @@ export class PtyDevices {
   }
 
   /** TIOCGPTPEER: the slave opened from its devpts node, as a new descriptor. */
-  private openPeer(t: Task, s: TtyStruct, flags: number): number {
+  private openPeer(t: Task, s: TtyStruct, flags: number): number | Blocked {
     const d = this.devpts.lookup(s.index);
     const mnt = this.devpts.mnt ?? this.k.vfs.mounts.find((x) => x.sb === this.devpts.sb);
     if (!d || !mnt) return -EIO;
     const f = new File({ mnt, dentry: d }, d.inode, flags & ~O_CLOEXEC, null as unknown as FileOps);
     const ops = d.inode.open(f, t);
-    if (typeof ops === 'number') return ops;
+    if (typeof ops !== 'object') return ops;
     f.ops = ops;
     const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0);
     if (fd < 0) f.put();

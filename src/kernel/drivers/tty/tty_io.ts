@@ -3,11 +3,13 @@
 // open (taking a controlling tty) and close, and hang-up.
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
+import type { TtyReadState } from '../../syscalls/restart.js';
 import {
   O_NOCTTY, O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM,
   type File, type FileOps, type IoctlIo, type IoWaiter,
 } from '../../fs/file.js';
-import { BLOCKED, EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from '../../errno.js';
+import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from '../../errno.js';
+import { BLOCKED, type Blocked } from '../../syscalls/result.js';
 import { SIGTTIN, SIGTTOU } from '../../signal/signals.js';
 import { TOSTOP } from './termbits.js';
 import type { TtyStruct } from './tty_struct.js';
@@ -22,9 +24,7 @@ const hungUp = new WeakSet<File>();
 const redirected = new WeakSet<File>();
 
 /** Ioctls only one kind of driver answers (the pty master's TIOCGPTN, ...); null when not its command. */
-export type DriverIoctl = (k: Kernel, t: Task, f: File, cmd: number, arg: number, io: IoctlIo) => number | null;
-
-interface ReadState { deadline: number; seen: number; timer: number }
+export type DriverIoctl = (k: Kernel, t: Task, f: File, cmd: number, arg: number, io: IoctlIo) => number | Blocked | null;
 
 const u32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); return b; };
 
@@ -86,7 +86,7 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
   };
 }
 
-function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): number {
+function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): number | Blocked {
   if (hungUp.has(f)) return 0;
   // job_control: a background reader of its controlling tty gets SIGTTIN.
   if (tty.driver.kind !== 'pty_master' && !redirected.has(f)) {
@@ -109,16 +109,15 @@ function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): 
   };
   const now = k.clock.monotonic();
   let deadline = Infinity;
-  let st: ReadState | null = null;
+  let st: TtyReadState | null = null;
   if (ld.canonical) {
     const n = take();
     if (n >= 0) return n;
   } else {
     const min = ld.vmin, time = ld.vtime * 1e8, avail = ld.pending;
     // The state of this read across its sleeps: VTIME's deadline.
-    if (!t.sys) t.sys = { nr: k.hart.xl[17] };
-    st = (t.sys.data as ReadState | undefined) ?? null;
-    if (!st) { st = { deadline: Infinity, seen: 0, timer: Infinity }; t.sys.data = st; }
+    if (t.sys?.kind === 'tty_read') st = t.sys;
+    else t.sys = st = { kind: 'tty_read', nr: k.sysArgs.nr, restart: 'sys', deadline: Infinity, seen: 0, timer: Infinity };
     if (min === 0) {
       if (avail > 0) return take();
       if (time === 0) return noInput(tty, f) ?? 0;
@@ -156,7 +155,7 @@ function noInput(tty: TtyStruct, _f: File): number | null {
   return null;
 }
 
-function ttyWrite(k: Kernel, tty: TtyStruct, f: File, data: Uint8Array, w: IoWaiter): number {
+function ttyWrite(k: Kernel, tty: TtyStruct, f: File, data: Uint8Array, w: IoWaiter): number | Blocked {
   if (hungUp.has(f)) return -EIO;
   const t = k.current!;
   if (tty.driver.kind !== 'pty_master' && !redirected.has(f) && (tty.termios.lflag & TOSTOP)) {

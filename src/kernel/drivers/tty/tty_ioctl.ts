@@ -3,7 +3,8 @@
 import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import type { IoctlIo } from '../../fs/file.js';
-import { BLOCKED, EFAULT, EINVAL } from '../../errno.js';
+import { EFAULT, EINVAL } from '../../errno.js';
+import { BLOCKED, type Blocked } from '../../syscalls/result.js';
 import { SIGTTOU, SIGWINCH } from '../../signal/signals.js';
 import { Termios, TERMIOS_SIZE, TERMIOS2_SIZE, VSTART, VSTOP } from './termbits.js';
 import { TIOCPKT_FLUSHREAD, TIOCPKT_FLUSHWRITE, type TtyStruct, type WinSize } from './tty_struct.js';
@@ -78,7 +79,7 @@ function flushOutput(tty: TtyStruct): void {
  * The termios and n_tty commands on `real` (the slave when asked on a pty
  * master: tcgetattr on a master reads the slave's termios). null: not one of them.
  */
-export function modeIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct, cmd: number, arg: number, io: IoctlIo): number | null {
+export function modeIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct, cmd: number, arg: number, io: IoctlIo): number | Blocked | null {
   switch (cmd) {
     case TCGETS: return io.write(arg, real.termios.encode(false)) ? 0 : -EFAULT;
     case TCGETS2: return io.write(arg, real.termios.encode(true)) ? 0 : -EFAULT;

@@ -9,7 +9,8 @@ import { WaitQueue } from '../../sched/waitqueue.js';
 import { killPgrp, pgrpOrphaned } from '../../sched/pgrp.js';
 import { sendSignal } from '../../signal/deliver.js';
 import { SIGCONT, SIGHUP, SIGTTIN, SIG_IGN, SI_KERNEL, sigbit } from '../../signal/signals.js';
-import { BLOCKED, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../../errno.js';
+import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../../errno.js';
+import { BLOCKED, type Blocked } from '../../syscalls/result.js';
 import type { TtyStruct } from './tty_struct.js';
 
 export const TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
@@ -20,7 +21,7 @@ export const isSessionLeader = (tg: ThreadGroup) => tg.sid === tg.tgid;
 
 /** A sleep that ends at once: the signal just sent to the caller's group interrupts it (-ERESTARTSYS). */
 const restartQueue = new WaitQueue();
-function restartAfterSignal(t: Task): number {
+function restartAfterSignal(t: Task): number | Blocked {
   t.sleepOn(restartQueue);
   return BLOCKED;
 }
@@ -30,7 +31,7 @@ function restartAfterSignal(t: Task): number {
  * gets `sig` for its group (and the call restarts after the stop), or EIO
  * when it cannot be stopped (SIGTTIN ignored or blocked, orphaned group).
  */
-export function ttyCheckChange(k: Kernel, t: Task, tty: TtyStruct, sig: number): number {
+export function ttyCheckChange(k: Kernel, t: Task, tty: TtyStruct, sig: number): number | Blocked {
   if (t.tg.tty !== tty || !tty.fgPgrp || t.tg.pgid === tty.fgPgrp) return 0;
   const ignored = (t.blocked & sigbit(sig)) !== 0n || t.sighand.actions[sig].handler === SIG_IGN;
   if (ignored) return sig === SIGTTIN ? -EIO : 0;
@@ -104,7 +105,7 @@ const i32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer)
  * The job-control ioctls (tty_jobctrl_ioctl). `tty` is the file's end,
  * `real` the slave for a pty master. null: not one of them.
  */
-export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct, f: File, cmd: number, arg: number, io: IoctlIo): number | null {
+export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct, f: File, cmd: number, arg: number, io: IoctlIo): number | Blocked | null {
   switch (cmd) {
     case TIOCNOTTY:
       if (t.tg.tty !== tty) return -ENOTTY;

@@ -1,9 +1,13 @@
 // /proc/cpuinfo as arch/riscv/kernel/cpu.c (6.12) prints it, one block per hart.
-// The isa line spells out every extension, implied ones included (C gives
-// Zca, and with D also Zcd); a generic "riscv" compatible prints no uarch.
+// The isa line spells out every extension the hart implements, implied ones
+// included (C gives Zca, and with D also Zcd), in the order of Linux's
+// riscv_isa_ext[] table (cpufeature.c); a generic "riscv" compatible prints
+// no uarch. The hints Zihintntl and Zihintpause are there because the hart
+// executes them as the specification asks (as no-ops). riscv_hwprobe
+// (syscalls/hwprobe.ts) reports the same set.
 import type { Kernel } from '../../kernel.js';
 
-export const RISCV_ISA = 'rv64imafdc_zicntr_zicsr_zifencei_zihpm_zca_zcd';
+export const RISCV_ISA = 'rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs';
 
 export function cpuinfo(k: Kernel): string {
   return k.runqueues.map((rq) => hart(rq.cpu)).join('');

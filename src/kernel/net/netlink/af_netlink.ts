@@ -3,7 +3,8 @@
 // is handled at once; its replies (and whole dumps) are queued on the
 // sender's receive queue as datagrams, ended by NLMSG_DONE or an ack.
 import { EADDRINUSE, EAGAIN, EINVAL, ECONNREFUSED, ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT,
-  ESOCKTNOSUPPORT, BLOCKED } from '../../errno.js';
+  ESOCKTNOSUPPORT } from '../../errno.js';
+import { BLOCKED } from '../../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../../fs/file.js';
 import { Sock } from '../sock.js';
 import type { Net } from '../net_namespace.js';

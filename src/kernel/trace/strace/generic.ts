@@ -52,6 +52,9 @@ export const SIGNATURES: Partial<Record<SyscallName, string>> = {
   landlock_restrict_self: 'fx', memfd_secret: 'x', process_mrelease: 'fx', futex_waitv: 'puxpd',
   set_mempolicy_home_node: 'UUUx', cachestat: 'fppx', sendfile: 'ffpU', signalfd4: 'fpUx',
   vmsplice: 'fpUx', splice: 'fpfpUx', tee: 'ffUx', munlockall: '',
+  nfsservctl: 'dpp', map_shadow_stack: 'xUx', futex_wake: 'pxdx', futex_wait: 'pxxxpc', futex_requeue: 'pxdd',
+  statmount: 'ppUx', listmount: 'ppUx', lsm_get_self_attr: 'uppx', lsm_set_self_attr: 'upux', lsm_list_modules: 'ppx',
+  mseal: 'xUx',
 };
 
 function printArg(c: Call, kind: string, i: number): void {

@@ -1,6 +1,8 @@
-// Identity, limits, system information and other small calls.
-import { define } from './table.js';
-import { NR } from './nr.js';
+// What Linux's kernel/sys.c holds: the process's ids (pid, tid, parent,
+// process group, session), the user and group ids, uname and the host and
+// domain names, resource limits and usage, umask, prctl, getcpu, sysinfo and
+// times. Scheduling priorities (also in sys.c) live with the other scheduling
+// attributes in sched.ts.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
@@ -8,14 +10,29 @@ import { StructWriter } from './uaccess.js';
 import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
 import { rusage } from '../sched/rusage.js';
 import { UTS_RELEASE, UTS_VERSION, UTS_MACHINE } from '../version.js';
+import { groupUsage } from '../sched/cputime.js';
+import type { SyscallArgs } from './args.js';
+import type { SyscallResult } from './result.js';
 
-define(NR.getuid, (_k, t) => t.cred.uid);
-define(NR.geteuid, (_k, t) => t.cred.euid);
-define(NR.getgid, (_k, t) => t.cred.gid);
-define(NR.getegid, (_k, t) => t.cred.egid);
+export function sys_getuid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.cred.uid;
+}
+export function sys_geteuid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.cred.euid;
+}
+export function sys_getgid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.cred.gid;
+}
+export function sys_getegid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.cred.egid;
+}
 
-define(NR.getresuid, (k, t) => (t.mm.writeU32(k.arg(0), t.cred.uid) && t.mm.writeU32(k.arg(1), t.cred.euid) && t.mm.writeU32(k.arg(2), t.cred.suid)) ? 0 : -EFAULT);
-define(NR.getresgid, (k, t) => (t.mm.writeU32(k.arg(0), t.cred.gid) && t.mm.writeU32(k.arg(1), t.cred.egid) && t.mm.writeU32(k.arg(2), t.cred.sgid)) ? 0 : -EFAULT);
+export function sys_getresuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return (t.mm.writeU32(a.ulong(0), t.cred.uid) && t.mm.writeU32(a.ulong(1), t.cred.euid) && t.mm.writeU32(a.ulong(2), t.cred.suid)) ? 0 : -EFAULT;
+}
+export function sys_getresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return (t.mm.writeU32(a.ulong(0), t.cred.gid) && t.mm.writeU32(a.ulong(1), t.cred.egid) && t.mm.writeU32(a.ulong(2), t.cred.sgid)) ? 0 : -EFAULT;
+}
 
 const NOCHG = 0xffffffff;
 /** setresuid with Linux's rules: unprivileged tasks may only pick among their current ids. */
@@ -29,23 +46,27 @@ function setres(t: Task, which: 'u' | 'g', r: number, e: number, s: number): num
   else { c.gid = nr; c.egid = ne; c.sgid = ns; c.fsgid = ne; }
   return 0;
 }
-const u32 = (k: Kernel, i: number) => k.arg(i) >>> 0 === 0xffffffff ? NOCHG : k.argInt(i) >>> 0;
-define(NR.setresuid, (k, t) => setres(t, 'u', u32(k, 0), u32(k, 1), u32(k, 2)));
-define(NR.setresgid, (k, t) => setres(t, 'g', u32(k, 0), u32(k, 1), u32(k, 2)));
-define(NR.setuid, (k, t) => {
-  const id = k.argInt(0) >>> 0;
+const u32 = (a: SyscallArgs, i: number) => a.ulong(i) >>> 0 === 0xffffffff ? NOCHG : a.int(i) >>> 0;
+export function sys_setresuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setres(t, 'u', u32(a, 0), u32(a, 1), u32(a, 2));
+}
+export function sys_setresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setres(t, 'g', u32(a, 0), u32(a, 1), u32(a, 2));
+}
+export function sys_setuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const id = a.int(0) >>> 0;
   if (t.cred.euid === 0) return setres(t, 'u', id, id, id);
   if (id !== t.cred.uid && id !== t.cred.suid) return -EPERM;
   return setres(t, 'u', NOCHG, id, NOCHG);
-});
-define(NR.setgid, (k, t) => {
-  const id = k.argInt(0) >>> 0;
+}
+export function sys_setgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const id = a.int(0) >>> 0;
   if (t.cred.euid === 0) return setres(t, 'g', id, id, id);
   if (id !== t.cred.gid && id !== t.cred.sgid) return -EPERM;
   return setres(t, 'g', NOCHG, id, NOCHG);
-});
-define(NR.setreuid, (k, t) => {
-  const r = u32(k, 0), e = u32(k, 1), c = t.cred;
+}
+export function sys_setreuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const r = u32(a, 0), e = u32(a, 1), c = t.cred;
   if (c.euid !== 0) {
     if (r !== NOCHG && r !== c.uid && r !== c.euid) return -EPERM;
     if (e !== NOCHG && e !== c.uid && e !== c.euid && e !== c.suid) return -EPERM;
@@ -55,9 +76,9 @@ define(NR.setreuid, (k, t) => {
   const res = setres(t, 'u', r, e, ns);
   if (res < 0) c.euid = save;
   return res;
-});
-define(NR.setregid, (k, t) => {
-  const r = u32(k, 0), e = u32(k, 1), c = t.cred;
+}
+export function sys_setregid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const r = u32(a, 0), e = u32(a, 1), c = t.cred;
   if (c.euid !== 0) {
     if (r !== NOCHG && r !== c.gid && r !== c.egid) return -EPERM;
     if (e !== NOCHG && e !== c.gid && e !== c.egid && e !== c.sgid) return -EPERM;
@@ -67,61 +88,45 @@ define(NR.setregid, (k, t) => {
   if (e !== NOCHG) { c.egid = e; c.fsgid = e; }
   c.sgid = ns;
   return 0;
-});
-define(NR.setfsuid, (k, t) => {
-  const old = t.cred.fsuid, id = k.argInt(0) >>> 0, c = t.cred;
+}
+export function sys_setfsuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.cred.fsuid, id = a.int(0) >>> 0, c = t.cred;
   if (c.euid === 0 || [c.uid, c.euid, c.suid, c.fsuid].includes(id)) c.fsuid = id;
   return old;
-});
-define(NR.setfsgid, (k, t) => {
-  const old = t.cred.fsgid, id = k.argInt(0) >>> 0, c = t.cred;
+}
+export function sys_setfsgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.cred.fsgid, id = a.int(0) >>> 0, c = t.cred;
   if (c.euid === 0 || [c.gid, c.egid, c.sgid, c.fsgid].includes(id)) c.fsgid = id;
   return old;
-});
-define(NR.getgroups, (k, t) => {
-  const n = k.argInt(0);
-  if (n < 0) return -EINVAL;
-  const g = t.cred.groups;
-  if (n === 0) return g.length;
-  if (n < g.length) return -EINVAL;
-  const w = new StructWriter(g.length * 4);
-  g.forEach((x, i) => w.u32(i * 4, x));
-  return t.mm.write(k.arg(1), w.buf) ? g.length : -EFAULT;
-});
-define(NR.setgroups, (k, t) => {
-  if (t.cred.euid !== 0) return -EPERM;
-  const n = k.argInt(0);
-  if (n < 0 || n > 65536) return -EINVAL;
-  const b = n ? t.mm.read(k.arg(1), n * 4) : new Uint8Array(0);
-  if (!b) return -EFAULT;
-  const dv = new DataView(b.buffer);
-  t.cred.groups = Array.from({ length: n }, (_, i) => dv.getUint32(i * 4, true));
-  return 0;
-});
+}
 
-define(NR.uname, (k, t) => {
+export function sys_uname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const w = new StructWriter(390);
   const f = [ 'Linux', k.hostname, UTS_RELEASE, UTS_VERSION, UTS_MACHINE, k.domainname ];
   f.forEach((s, i) => w.str(i * 65, s, 65));
-  return t.mm.write(k.arg(0), w.buf) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(0), w.buf) ? 0 : -EFAULT;
+}
 
-function setName(k: Kernel, t: Task, which: 'hostname' | 'domainname'): number {
+function setName(k: Kernel, t: Task, a: SyscallArgs, which: 'hostname' | 'domainname'): number {
   if (t.cred.euid !== 0) return -EPERM;
-  const len = k.argInt(1);
+  const len = a.int(1);
   if (len < 0 || len > 64) return -EINVAL;
-  const b = t.mm.read(k.arg(0), len);
+  const b = t.mm.read(a.ulong(0), len);
   if (!b) return -EFAULT;
   k[which] = String.fromCharCode(...b);
   return 0;
 }
-define(NR.sethostname, (k, t) => setName(k, t, 'hostname'));
-define(NR.setdomainname, (k, t) => setName(k, t, 'domainname'));
+export function sys_sethostname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setName(k, t, a, 'hostname');
+}
+export function sys_setdomainname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setName(k, t, a, 'domainname');
+}
 
 function rlimitBuf(l: [bigint, bigint]): Uint8Array { return new StructWriter(16).u64(0, l[0]).u64(8, l[1]).buf; }
 
-define(NR.prlimit64, (k, t) => {
-  const pid = k.argInt(0), res = k.argInt(1), newAddr = k.arg(2), oldAddr = k.arg(3);
+export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0), res = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
   const tg = pid === 0 ? t.tg : k.groups.get(pid);
   if (!tg) return -ESRCH;
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
@@ -138,17 +143,17 @@ define(NR.prlimit64, (k, t) => {
   if (oldAddr && !t.mm.write(oldAddr, rlimitBuf(tg.rlimits[res]))) return -EFAULT;
   if (next) tg.rlimits[res] = next;
   return 0;
-});
+}
 
-define(NR.getrlimit, (k, t) => {
-  const res = k.argInt(0);
+export function sys_getrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const res = a.int(0);
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
-  return t.mm.write(k.arg(1), rlimitBuf(t.tg.rlimits[res])) ? 0 : -EFAULT;
-});
-define(NR.setrlimit, (k, t) => {
-  const res = k.argInt(0);
+  return t.mm.write(a.ulong(1), rlimitBuf(t.tg.rlimits[res])) ? 0 : -EFAULT;
+}
+export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const res = a.int(0);
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
-  const b = t.mm.read(k.arg(1), 16);
+  const b = t.mm.read(a.ulong(1), 16);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
   const next: [bigint, bigint] = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
@@ -156,16 +161,16 @@ define(NR.setrlimit, (k, t) => {
   if (next[1] > t.tg.rlimits[res][1] && t.cred.euid !== 0) return -EPERM;
   t.tg.rlimits[res] = next;
   return 0;
-});
+}
 
-define(NR.getrusage, (k, t) => {
-  const who = k.argInt(0);
+export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const who = a.int(0);
   const ru = rusage(t, who);
   if (!ru) return -EINVAL;
-  return t.mm.write(k.arg(1), ru) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(1), ru) ? 0 : -EFAULT;
+}
 
-define(NR.sysinfo, (k, t) => {
+export function sys_sysinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const w = new StructWriter(112);
   const total = k.pages.total * 4096, free = k.pages.free * 4096;
   w.i64(0, Math.floor(k.clock.monotonic() / 1e9));
@@ -174,8 +179,8 @@ define(NR.sysinfo, (k, t) => {
   w.u64(32, total).u64(40, free).u64(48, 0).u64(56, 0).u64(64, 0).u64(72, 0);
   w.dv.setUint16(80, k.groups.size, true);
   w.u64(88, 0).u64(96, 0).u32(104, 1);
-  return t.mm.write(k.arg(0), w.buf) ? 0 : -EFAULT;
-});
+  return t.mm.write(a.ulong(0), w.buf) ? 0 : -EFAULT;
+}
 
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_GET_KEEPCAPS = 7,
   PR_SET_KEEPCAPS = 8, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27,
@@ -187,8 +192,8 @@ const PR_CAP_AMBIENT_IS_SET = 1, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_LOWER 
 const CAP_LAST_CAP = 40;
 const keepCaps = new WeakSet<Task>();
 
-define(NR.prctl, (k, t) => {
-  const op = k.argInt(0), a2 = k.arg(1), a3 = k.arg(2), a4 = k.arg(3), a5 = k.arg(4);
+export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const op = a.int(0), a2 = a.ulong(1), a3 = a.ulong(2), a4 = a.ulong(3), a5 = a.ulong(4);
   switch (op) {
     case PR_SET_NAME: {
       // strncpy_from_user of at most 15 bytes: no NUL is needed within them.
@@ -210,7 +215,7 @@ define(NR.prctl, (k, t) => {
     case PR_SET_PDEATHSIG: if (a2 > 64) return -EINVAL; t.pdeathSig = a2; return 0;
     case PR_SET_PTRACER: {
       // Yama: 0 clears, PR_SET_PTRACER_ANY (-1) lets anyone attach, else one existing process.
-      const who = k.argLong(1);
+      const who = a.long(1);
       if (who !== 0 && who !== -1 && !k.groups.has(who)) return -EINVAL;
       t.tg.yamaPtracer = who;
       return 0;
@@ -257,31 +262,76 @@ define(NR.prctl, (k, t) => {
     case PR_SET_VMA: return 0;
     default: return -EINVAL;
   }
-});
+}
 
-define(NR.getrandom, (k, t) => {
-  const len = Math.min(k.arg(1), 33554431), flags = k.argInt(2);
-  if (flags & ~7) return -EINVAL;
-  const b = new Uint8Array(len);
-  k.host.random(b);
-  return t.mm.write(k.arg(0), b) ? len : -EFAULT;
-});
-
-define(NR.getcpu, (k, t) => {
-  if (k.arg(0) && !t.mm.writeU32(k.arg(0), t.cpu)) return -EFAULT;
-  if (k.arg(1) && !t.mm.writeU32(k.arg(1), 0)) return -EFAULT;
+export function sys_getcpu(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a.ulong(0) && !t.mm.writeU32(a.ulong(0), t.cpu)) return -EFAULT;
+  if (a.ulong(1) && !t.mm.writeU32(a.ulong(1), 0)) return -EFAULT;
   return 0;
-});
-define(NR.sched_yield, (k, t) => { k.yieldTask(t); return 0; });
-define(NR.set_robust_list, (k, t) => { if (k.arg(1) !== 24) return -EINVAL; t.robustList = k.arg(0); return 0; });
-define(NR.get_robust_list, (k, t) => (t.mm.writeU64(k.arg(1), t.robustList) && t.mm.writeU64(k.arg(2), 24) ? 0 : -EFAULT));
-define(NR.personality, (k) => (k.arg(0) >>> 0 === 0xffffffff ? 0 : 0));
-define(NR.capget, (k, t) => {
-  const data = k.arg(1);
-  if (!data) return 0;
-  const full = t.cred.euid === 0 ? 0xffffffff : 0;
-  const w = new StructWriter(24).u32(0, full).u32(4, full).u32(8, 0).u32(12, full ? 0x1ff : 0).u32(16, full ? 0x1ff : 0).u32(20, 0);
-  return t.mm.write(data, w.buf) ? 0 : -EFAULT;
-});
-define(NR.capset, (_k, t) => (t.cred.euid === 0 ? 0 : -EPERM));
+}
 
+export function sys_umask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.fs.umask;
+  t.fs.umask = a.int(0) & 0o777;
+  return old;
+}
+
+export function sys_times(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tick = (ns: number) => Math.floor(ns / 1e7);
+  const u = groupUsage(t.tg);
+  if (a.ulong(0)) {
+    const w = new StructWriter(32).i64(0, tick(u.utime)).i64(8, tick(u.stime)).i64(16, tick(t.tg.cutime)).i64(24, tick(t.tg.cstime));
+    if (!t.mm.write(a.ulong(0), w.buf)) return -EFAULT;
+  }
+  return tick(k.clock.monotonic());
+}
+
+export function sys_getpid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.pid;
+}
+
+export function sys_gettid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.tid;
+}
+
+export function sys_getppid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  return t.tg.parent && !t.tg.parent.reaped ? t.tg.parent.tgid : 0;
+}
+
+export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0) || t.pid;
+  let pgid = a.int(1);
+  if (pgid < 0) return -EINVAL;
+  const target = k.groups.get(pid);
+  if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
+  if (target.sid === target.tgid) return -EPERM; // a session leader
+  if (target.sid !== t.tg.sid) return -EPERM;
+  if (pgid === 0) pgid = target.tgid;
+  if (pgid !== target.tgid) {
+    let ok = false;
+    for (const g of k.groups.values()) if (g.pgid === pgid && g.sid === t.tg.sid) { ok = true; break; }
+    if (!ok) return -EPERM;
+  }
+  target.pgid = pgid;
+  return 0;
+}
+
+export function sys_getpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0);
+  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  return g ? g.pgid : -ESRCH;
+}
+
+export function sys_getsid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = a.int(0);
+  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  return g ? g.sid : -ESRCH;
+}
+
+export function sys_setsid(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
+  for (const g of k.groups.values()) if (g.pgid === t.pid) return -EPERM;
+  t.tg.sid = t.pid;
+  t.tg.pgid = t.pid;
+  k.onSetsid?.(t);
+  return t.pid;
+}
