@@ -1,6 +1,8 @@
 // The kernel: owns the simulated RAM, the hart, the task table and the file
 // system tree, and runs the loop that executes user code and handles every
 // trap (system calls, page faults, illegal instructions) in TypeScript.
+import { KcmpIds } from './syscalls/kcmp.js';
+import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
 import { PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
@@ -121,6 +123,8 @@ export class Kernel {
   readonly exitHooks: ((tg: import('./sched/threadgroup.js').ThreadGroup) => void)[] = [];
   /** Run when a sleeping syscall is interrupted by a signal (nanosleep's remaining time). */
   readonly onInterrupt = new Map<Task, () => number | void>();
+  /** The order kcmp(2) gives kernel objects (syscalls/kcmp.ts). */
+  readonly kcmpIds = new KcmpIds();
   onSetsid: ((t: Task) => void) | null = null;
   /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
   readonly load = new LoadAvg();
@@ -467,6 +471,7 @@ export class Kernel {
       this.stats.modeSwitches++;
       rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
       rq.tick();
+      runPosixCpuTimers(this, t);
       if (this.runqueues.length > 1) loadBalance(this, rq);
     }
     if (t.state !== 'R') this.dequeue(t);

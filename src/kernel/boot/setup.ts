@@ -32,7 +32,7 @@ const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
  * them (`tuxglass run`); a booted machine leaves that to its init.
  */
 export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mountPseudo: true }): void {
-  registerMemDevices((b) => k.host.random(b));
+  registerMemDevices((b) => k.host.random(b), () => k.current);
   registerKmsg(k);
   const con = k.host.console;
   // Console input reaches its readers from a kworker, as tty_flip_buffer_push defers flush_to_ldisc.

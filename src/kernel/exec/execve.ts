@@ -2,6 +2,7 @@
 // ELF images are mapped the way Linux's binfmt_elf maps them (segments from
 // the file, bss as anonymous memory, the interpreter for dynamic programs),
 // then the stack gets argv, envp and the auxiliary vector.
+import { exitItimers } from '../time/posix-timers.js';
 import { ptraceExec } from '../ptrace/ptrace.js';
 import { RSEQ_FEATURE_SIZE, RSEQ_ALIGN } from '../sched/rseq.js';
 import type { Kernel } from '../kernel.js';
@@ -192,6 +193,9 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.files.closeOnExec();
   if (t.sighand.users > 1) { t.sighand.users--; t.sighand = t.sighand.clone(); }
   t.sighand.resetForExec();
+  // exit_itimers: POSIX timers do not survive exec (interval timers do).
+  exitItimers(t.tg);
+  t.tg.execed = true;
   t.altStack = { sp: 0, flags: 2, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;

@@ -1,15 +1,22 @@
 // The file descriptor table: descriptor numbers -> open file descriptions,
 // with the close-on-exec flag per descriptor. Shared between CLONE_FILES tasks.
 import { EBADF, EMFILE } from '../errno.js';
-import type { File } from './file.js';
+import { O_PATH, type File } from './file.js';
 
 export class FdTable {
   files: (File | null)[] = [];
   cloexec: boolean[] = [];
   users = 1;
 
+  /** fdget_raw: any open descriptor, O_PATH ones included (fstat, fchdir, *at dirfds, dup, close). */
   get(fd: number): File | null {
     return fd >= 0 && fd < this.files.length ? this.files[fd] : null;
+  }
+
+  /** fdget: an O_PATH descriptor names a place, not a file to act on; calls that act on one see EBADF. */
+  getUsable(fd: number): File | null {
+    const f = this.get(fd);
+    return f && !(f.flags & O_PATH) ? f : null;
   }
 
   /** Lowest free descriptor >= min, or -EMFILE beyond the limit. */

@@ -21,10 +21,12 @@ export function futexKey(t: Task, addr: number, shared: boolean): FutexKey | num
   if (!shared) return `m${idOf(t.mm)}:${addr}`;
   const v = t.mm.find(addr);
   if (!v) return -EFAULT;
+  // get_user_pages_fast: a shared key needs the page itself, so a PROT_NONE page or one past the
+  // end of its file is EFAULT even for a wake.
+  const page = t.mm.userPage(addr, false);
+  if (page < 0) return -EFAULT;
   if (!v.shared) return `m${idOf(t.mm)}:${addr}`;
   const mapping = v.mapping;
   if (mapping) return `i${idOf(mapping)}:${v.offset + (addr - v.start)}`;
-  const page = t.mm.userPage(addr, false);
-  if (page < 0) return -EFAULT;
   return `p${page + (addr % 4096)}`;
 }

@@ -20,6 +20,11 @@ export const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17
 /** TCP states as /proc/net/tcp and inet_diag number them. */
 export const TCP_ESTABLISHED = 1, TCP_CLOSE = 7, TCP_LISTEN = 10;
 /** ip_local_port_range defaults. */
+/** The IPPROTO_IP option numbers of <linux/in.h> (IP_TOS 1 .. IP_RECVERR_RFC4884 26, IP_MULTICAST_IF 32 .. IP_PROTOCOL 52). */
+/** The TCP option numbers of <linux/tcp.h>: TCP_NODELAY 1 .. TCP_IS_MPTCP 43. */
+const TCP_OPTION_MAX = 43;
+const IP_OPTION_NAMES: ReadonlySet<number> = new Set([...Array.from({ length: 26 }, (_, i) => i + 1), ...Array.from({ length: 21 }, (_, i) => i + 32)]);
+
 const EPHEMERAL_LOW = 32768, EPHEMERAL_HIGH = 60999;
 const PROT_SOCK = 1024;
 
@@ -253,6 +258,9 @@ const inetOps: ProtoOps = {
     if (val.length < 4 && level !== IPPROTO_TCP) return -EINVAL;
     const v = val.length >= 4 ? new DataView(val.buffer, val.byteOffset).getInt32(0, true) : 0;
     if (level === IPPROTO_IPV6 && sk.family === AF_INET6 && name === 26 /* IPV6_V6ONLY */) { sk.v6only = v !== 0; return 0; }
+    // ip_setsockopt: an option number <linux/in.h> does not define is ENOPROTOOPT.
+    if (level === IPPROTO_IP && !IP_OPTION_NAMES.has(name)) return -ENOPROTOOPT;
+    if (level === IPPROTO_TCP && (name < 1 || name > TCP_OPTION_MAX)) return -ENOPROTOOPT;
     if (level === IPPROTO_IP || level === IPPROTO_IPV6 || (level === IPPROTO_TCP && s.type === SOCK_STREAM) || (level === IPPROTO_UDP && s.type === SOCK_DGRAM)) {
       sk.opts6.set(level * 1000 + name, v);
       return 0;
@@ -264,11 +272,13 @@ const inetOps: ProtoOps = {
     if (level === IPPROTO_IPV6 && name === 26) return i32bytes(sk.v6only ? 1 : 0);
     if (level === IPPROTO_IP && name === 2 /* IP_TTL */) return i32bytes(sk.opts6.get(name) ?? 64);
     if (level === IPPROTO_TCP && s.type === SOCK_STREAM && name === 2 /* TCP_MAXSEG */) return i32bytes(536);
-    if (level === IPPROTO_IP || level === IPPROTO_IPV6 || level === IPPROTO_TCP || level === IPPROTO_UDP) {
-      const v = sk.opts6.get(level * 1000 + name);
-      return v === undefined ? -ENOPROTOOPT : i32bytes(v);
-    }
-    return -ENOPROTOOPT;
+    // The transport's own level, then the network layer's: a level neither knows falls through
+    // tcp/udp_getsockopt to ip_getsockopt (ipv6_getsockopt), which answers EOPNOTSUPP.
+    const own = s.type === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    const net = sk.family === AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    if (level !== own && level !== net && level !== IPPROTO_IP) return -EOPNOTSUPP;
+    const v = sk.opts6.get(level * 1000 + name);
+    return v === undefined ? -ENOPROTOOPT : i32bytes(v);
   },
   shutdown(s, how) {
     const sk = isk(s);

@@ -18,6 +18,15 @@ function sameCreds(tracer: Task, target: Task): boolean {
   return c.uid === tc.uid && c.uid === tc.euid && c.uid === tc.suid && c.gid === tc.gid && c.gid === tc.egid && c.gid === tc.sgid;
 }
 
+/**
+ * PTRACE_MODE_READ_REALCREDS (kcmp, /proc/PID/stat's wchan...): the same
+ * process, a capable caller, or one whose real ids match all the target's.
+ * Yama restricts attaching only, not reading.
+ */
+export function ptraceMayRead(tracer: Task, target: Task): boolean {
+  return tracer.tg === target.tg || capable(tracer) || sameCreds(tracer, target);
+}
+
 /** PTRACE_ATTACH/SEIZE and process_vm_*: may `tracer` reach `target`? */
 export function ptraceMayAccess(k: Kernel, tracer: Task, target: Task): boolean {
   if (tracer.tg === target.tg) return true;

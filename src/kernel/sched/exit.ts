@@ -1,5 +1,6 @@
 // Task exit: release what the task held, turn the process into a zombie for
 // its parent to reap, and hand its children to init.
+import { exitItimers } from '../time/posix-timers.js';
 import { killOrphanedPgrp } from './pgrp.js';
 import { panic } from '../boot/panic.js';
 import type { Kernel } from '../kernel.js';
@@ -82,6 +83,8 @@ export function deThread(k: Kernel, t: Task): void {
 
 function exitGroup(k: Kernel, tg: ThreadGroup): void {
   for (const h of k.exitHooks) h(tg);
+  exitItimers(tg);
+  tg.itimerVirt = tg.itimerProf = null;
   tg.zombie = true;
   tg.exitWait.wakeAll();
   const status = tg.exitStatus;

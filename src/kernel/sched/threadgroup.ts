@@ -7,6 +7,8 @@ import { emptyUsage, type Usage } from './cputime.js';
 import type { SigInfo } from '../signal/signals.js';
 import type { TtyStruct } from '../drivers/tty/tty_struct.js';
 
+import type { CpuItimer } from '../time/posix-cpu-timers.js';
+import type { PosixTimer } from '../time/posix-timers.js';
 export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
   RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
   RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14,
@@ -75,6 +77,16 @@ export class ThreadGroup {
   subreaper = false;
   /** ITIMER_REAL: expiry (virtual ns), interval, and its kernel timer. */
   itimerReal: { when: number; interval: number; timer: { cancelled?: boolean } } | null = null;
+  /** ITIMER_VIRTUAL and ITIMER_PROF: expiry in the process's CPU time, and interval (posix-cpu-timers.ts). */
+  itimerVirt: CpuItimer | null = null;
+  itimerProf: CpuItimer | null = null;
+  /** POSIX timers (timer_create), by id, and the next id to try (posix-timers.ts). */
+  posixTimers: Map<number, PosixTimer> | null = null;
+  nextTimerId = 0;
+  /** Has run execve since fork (PF_FORKNOEXEC cleared): its parent may no longer move it to another group. */
+  execed = false;
+  /** Armed POSIX timers on this process's CPU clocks (its own or its threads'), checked at its ticks. */
+  cpuTimers = new Set<PosixTimer>();
   groupExiting = false;
   /** Yama's PR_SET_PTRACER: the pid allowed to attach, -1 for any (PR_SET_PTRACER_ANY), 0 none. */
   yamaPtracer = 0;

@@ -137,6 +137,8 @@ export function dequeue(t: Task, mask = ~t.blocked): SigInfo | null {
   else i = list.findIndex((x) => x.signo === sig);
   const info = i >= 0 ? list.splice(i, 1)[0]! : { signo: sig, code: 0 };
   if (sig < 32 || !list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
+  // A POSIX timer's signal, taken: the timer re-arms and counts its overrun (posixtimer_rearm).
+  info.rearm?.();
   return info;
 }
 
@@ -158,6 +160,10 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
 export function handleSignals(k: Kernel, t: Task): void {
   for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
     if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
+    // A signal that sigtimedwait waits for is the call's to take, handler or
+    // not (do_sigtimedwait dequeues it before the return to user mode): the
+    // woken call re-runs from the ecall and dequeues it.
+    if (t.sys?.kind === 'sigtimedwait' && !t.ptrace?.inject && ((t.pending | t.tg.pending) & t.sigwait)) return;
     const injected = t.ptrace?.inject ?? null;
     if (injected && t.ptrace) t.ptrace.inject = null;
     const info = injected ?? dequeue(t);
@@ -220,7 +226,8 @@ export function handleSignals(k: Kernel, t: Task): void {
       k.exitTask(t, SIGSEGV, true);
       return;
     }
-    if (act.flags & SA_RESETHAND) { act.handler = SIG_DFL; act.flags &= ~SA_SIGINFO; }
+    // SA_RESETHAND (SA_ONESHOT): only the handler goes back to SIG_DFL; the flags stay as they were.
+    if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
     k.reloadRegs(t);
     return; // one frame at a time; the next signal is checked on the way back
   }

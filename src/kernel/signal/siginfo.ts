@@ -11,6 +11,13 @@ export function writeSigInfo(dv: DataView, off: number, info: SigInfo): void {
     if (info.addr !== undefined && info.code > 0) dv.setBigUint64(off + 16, BigInt(info.addr), true);
     return;
   }
+  if (info.code === -2 /* SI_TIMER */ && info.timerId !== undefined) {
+    // _timer: si_tid, si_overrun, si_value (the overrun is the one known when the signal was taken).
+    dv.setInt32(off + 16, info.timerId, true);
+    dv.setInt32(off + 20, info.overrun ?? 0, true);
+    dv.setBigUint64(off + 24, info.value ?? 0n, true);
+    return;
+  }
   dv.setInt32(off + 16, info.pid ?? 0, true);
   dv.setInt32(off + 20, info.uid ?? 0, true);
   if (s === SIGCHLD) {

@@ -53,7 +53,12 @@ export class SigHand {
 }
 
 /** What the kernel knows about one pending signal (for siginfo). */
-export interface SigInfo { signo: number; code: number; errno?: number; pid?: number; uid?: number; addr?: number; status?: number; utime?: number; stime?: number; value?: bigint }
+export interface SigInfo {
+  signo: number; code: number; errno?: number; pid?: number; uid?: number; addr?: number; status?: number;
+  utime?: number; stime?: number; value?: bigint;
+  /** A POSIX timer's signal: its id and overrun, and how taking it re-arms the timer (posix-timers.ts). */
+  timerId?: number; overrun?: number; rearm?: () => void;
+}
 
 export const SIGNAL_NAMES = ['', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2',
   'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM',

@@ -32,7 +32,7 @@ export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
     events = dv.getUint32(0, true);
     data = dv.getBigUint64(8, true);
   }
-  const f = t.files.get(epfd), tf = t.files.get(fd);
+  const f = t.files.getUsable(epfd), tf = t.files.getUsable(fd);
   if (!f || !tf) return -EBADF;
   // Only files with a poll method can be watched: regular files and directories cannot.
   if (!tf.ops.poll) return -EPERM;

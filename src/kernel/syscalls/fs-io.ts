@@ -2,9 +2,9 @@
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV } from '../errno.js';
+import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
-import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
+import { O_APPEND, O_DSYNC, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
 import '../fs/fifo.js';
 import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
@@ -13,6 +13,8 @@ import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { isReg, isDir } from '../fs/inode.js';
+import { writeLimit } from '../fs/limits.js';
+import { FS_APPEND_FL } from '../fs/xattr.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
 import { vfsIoctl } from '../fs/ioctl.js';
@@ -115,9 +117,16 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     let at = pos !== undefined ? pos + total : f.pos;
     // Linux appends even for pwrite on an O_APPEND file (pwrite(2), BUGS).
     if (f.flags & O_APPEND) at = f.inode.size;
+    // RLIMIT_FSIZE holds for regular files: cut the write at the limit, EFBIG and SIGXFSZ beyond it.
+    let data2 = data;
+    if (seekable && isReg(f.inode.mode)) {
+      const room = writeLimit(k, t, at, data.length);
+      if (room < 0) return total > 0 ? total : room;
+      if (room < data.length) data2 = data.subarray(0, room);
+    }
     if (useScratch) wscratchBusy = true;
     let n: number | Blocked;
-    try { n = write(f, data, at, t); } finally { if (useScratch) wscratchBusy = false; }
+    try { n = write(f, data2, at, t); } finally { if (useScratch) wscratchBusy = false; }
     if (n === BLOCKED) {
       t.sys = { kind: 'write', nr: t.sys?.nr ?? k.sysArgs.nr, restart: 'sys', progress: total };
       return BLOCKED;
@@ -165,19 +174,19 @@ export function sys_write(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_pread64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fileOf(t, a.int(0));
-  if (typeof f === 'number') return f;
   const pos = a.long(3);
   if (pos < 0) return -EINVAL;
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
   if (f.ops.stream) return -ESPIPE;
   return accessed(f, accountRead(t, doRead(t, f, a.ulong(1), a.ulong(2), pos)));
 }
 
 export function sys_pwrite64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fileOf(t, a.int(0));
-  if (typeof f === 'number') return f;
   const pos = a.long(3);
   if (pos < 0) return -EINVAL;
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
   if (f.ops.stream) return -ESPIPE;
   return modified(f, accountWrite(t, doWrite(k, t, f, a.ulong(1), a.ulong(2), pos)));
 }
@@ -200,13 +209,20 @@ export function iovecs(t: Task, addr: number, cnt: number): [number, number][] |
   return out;
 }
 
-function vectored(k: Kernel, t: Task, a: SyscallArgs, write: boolean, withPos: boolean): number | Blocked {
+/**
+ * readv/writev and the positioned forms. `pos` undefined: the file position
+ * (readv, and preadv2 with offset -1); otherwise that offset, which a stream
+ * refuses with ESPIPE before anything is read (do_preadv checks FMODE_PREAD
+ * first, so a pipe never blocks here).
+ */
+function vectored(k: Kernel, t: Task, a: SyscallArgs, write: boolean, pos: number | undefined): number | Blocked {
+  if (pos !== undefined && pos < 0) return -EINVAL;
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
+  if (pos !== undefined && f.ops.stream) return -ESPIPE;
+  if (write ? !f.writable : !f.readable) return -EBADF;
   const iov = iovecs(t, a.ulong(1), a.int(2));
   if (typeof iov === 'number') return iov;
-  let pos: number | undefined = withPos ? a.long(3) : undefined;
-  if (pos !== undefined && pos < 0) return -EINVAL;
   let total = 0;
   const notify = (r: number | Blocked) => (write ? modified(f, r) : accessed(f, r));
   for (const [base, len] of iov) {
@@ -221,16 +237,52 @@ function vectored(k: Kernel, t: Task, a: SyscallArgs, write: boolean, withPos: b
 }
 
 export function sys_readv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return accountRead(t, vectored(k, t, a, false, false));
+  return accountRead(t, vectored(k, t, a, false, undefined));
 }
 export function sys_writev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return accountWrite(t, vectored(k, t, a, true, false));
+  return accountWrite(t, vectored(k, t, a, true, undefined));
 }
 export function sys_preadv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return accountRead(t, vectored(k, t, a, false, true));
+  return accountRead(t, vectored(k, t, a, false, a.long(3)));
 }
 export function sys_pwritev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return accountWrite(t, vectored(k, t, a, true, true));
+  return accountWrite(t, vectored(k, t, a, true, a.long(3)));
+}
+
+/** preadv2/pwritev2 flags (include/uapi/linux/fs.h). */
+const RWF_HIPRI = 0x1, RWF_DSYNC = 0x2, RWF_SYNC = 0x4, RWF_NOWAIT = 0x8, RWF_APPEND = 0x10, RWF_NOAPPEND = 0x20;
+const RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND;
+
+/**
+ * The per-call flags act as the matching open flags for this one call
+ * (kiocb_set_rw_flags): NOWAIT as O_NONBLOCK, APPEND/NOAPPEND as O_APPEND,
+ * DSYNC/SYNC as O_DSYNC; HIPRI (polled I/O) changes nothing here. The file's
+ * own flags are put back afterwards; a call that blocks is re-run from the
+ * ecall and sets them again.
+ */
+function vectored2(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number | Blocked {
+  const off = a.long(3), flags = a.int(5);
+  if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
+  // An append-only inode (chattr +a) cannot be written elsewhere.
+  if ((flags & RWF_NOAPPEND) && write && (f.inode.iflags & FS_APPEND_FL)) return -EPERM;
+  const saved = f.flags;
+  if (flags & RWF_NOWAIT) f.flags |= O_NONBLOCK;
+  if (flags & RWF_APPEND) f.flags |= O_APPEND;
+  if (flags & RWF_NOAPPEND) f.flags &= ~O_APPEND;
+  if (flags & (RWF_DSYNC | RWF_SYNC)) f.flags |= O_DSYNC;
+  try {
+    return vectored(k, t, a, write, off === -1 ? undefined : off);
+  } finally {
+    f.flags = saved;
+  }
+}
+export function sys_preadv2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountRead(t, vectored2(k, t, a, false));
+}
+export function sys_pwritev2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return accountWrite(t, vectored2(k, t, a, true));
 }
 
 export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {

@@ -2,10 +2,11 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
-import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
+import { newsizeOk } from '../fs/limits.js';
+import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
-import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
@@ -25,12 +26,10 @@ export function statBuf(i: Inode): Uint8Array {
 function cred(t: Task): FsCred { return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups }; }
 
 function lookupAt(k: Kernel, t: Task, dirfd: number, addr: number, flags: number): Path | number {
+  // A name that cannot be read (EFAULT) or is too long (ENAMETOOLONG) fails even with AT_EMPTY_PATH.
   const p = userPath(t, addr);
-  if (typeof p === 'number') {
-    if (p === -EFAULT || !(flags & AT_EMPTY_PATH)) return p;
-  }
-  const bytes = typeof p === 'number' ? new Uint8Array(0) : p;
-  return k.vfs.resolve(t, dirfd, bytes, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof p === 'number') return p;
+  return k.vfs.resolve(t, dirfd, p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
 }
 
 export function sys_newfstatat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -102,6 +101,9 @@ export function sys_fstatfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 export function sys_readlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const bufsiz = a.int(3);
   if (bufsiz <= 0) return -EINVAL;
+  // An empty name reads the link a descriptor (O_PATH|O_NOFOLLOW) holds; there is none at AT_FDCWD.
+  const name = userPath(t, a.ulong(1));
+  if (typeof name !== 'number' && name.length === 0 && a.int(0) === AT_FDCWD) return -ENOENT;
   const p = lookupAt(k, t, a.int(0), a.ulong(1), AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
@@ -202,9 +204,11 @@ export function sys_mknodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (typeof path === 'number') return path;
   let mode = a.int(2);
   const type = mode & S_IFMT;
+  // may_mknod: the types mknod makes; a directory is EPERM, anything else (S_IFLNK, S_IFMT...) EINVAL.
+  if (type === S_IFDIR) return -EPERM;
+  if (type !== 0 && type !== S_IFREG && type !== S_IFCHR && type !== S_IFBLK && type !== S_IFIFO && type !== S_IFSOCK) return -EINVAL;
   if (type === 0) mode |= S_IFREG;
   if ((type === S_IFCHR || type === S_IFBLK) && t.cred.euid !== 0) return -EPERM;
-  if (type === S_IFDIR || type === S_IFLNK) return -EINVAL;
   const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
@@ -374,7 +378,7 @@ export function sys_fchmodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, a.int(2));
 }
 export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(a.int(0));
+  const f = t.files.getUsable(a.int(0));
   return f ? chmod(t, f.inode, f.path, a.int(1)) : -EBADF;
 }
 
@@ -397,7 +401,7 @@ export function sys_fchownat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3)), p, IN_ATTRIB);
 }
 export function sys_fchown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(a.int(0));
+  const f = t.files.getUsable(a.int(0));
   return f ? notified(chown(t, f.inode, a.int(1), a.int(2)), f.path, IN_ATTRIB) : -EBADF;
 }
 
@@ -446,14 +450,18 @@ export function sys_truncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (!isReg(i.mode)) return -EINVAL;
   const perm = i.permission(2, cred(t)); if (perm < 0) return perm;
   const len = a.long(1);
-  return len < 0 ? -EINVAL : notified(i.truncate(len), p, IN_MODIFY);
+  if (len < 0) return -EINVAL;
+  const ok = len > i.size ? newsizeOk(k, t, len) : 0;
+  return ok < 0 ? ok : notified(i.truncate(len), p, IN_MODIFY);
 }
-export function sys_ftruncate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(a.int(0));
+export function sys_ftruncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.getUsable(a.int(0));
   if (!f) return -EBADF;
   if (!isReg(f.inode.mode) || !f.writable) return -EINVAL;
   const len = a.long(1);
-  return len < 0 ? -EINVAL : notified(f.inode.truncate(len), f.path, IN_MODIFY);
+  if (len < 0) return -EINVAL;
+  const ok = len > f.inode.size ? newsizeOk(k, t, len) : 0;
+  return ok < 0 ? ok : notified(f.inode.truncate(len), f.path, IN_MODIFY);
 }
 
 /** notify_change's fsnotify_change after a successful change. */

@@ -2,6 +2,7 @@
 // fadvise64 and fallocate, with Linux's checks in Linux's order. Everything
 // lives in memory (tmpfs), so there is nothing to write back: what matters
 // is which files support the call.
+import { MAX_LFS_FILESIZE } from '../fs/limits.js';
 import type { File } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EFBIG, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, EPERM, ESPIPE } from '../errno.js';
@@ -14,10 +15,7 @@ import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 
 /** fdget: O_PATH descriptors are not usable for I/O calls. */
-function fdget(t: Task, fd: number): File | null {
-  const f = t.files.get(fd);
-  return f && !(f.flags & O_PATH) ? f : null;
-}
+const fdget = (t: Task, fd: number): File | null => t.files.getUsable(fd);
 
 /** Files with an fsync method: tmpfs files and directories (noop_fsync); pipes, devices, procfs have none. */
 function doFsync(f: File): number {
@@ -64,12 +62,22 @@ export function sys_fadvise64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return advice >= 0 && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
 }
 
+/**
+ * readahead(2) (mm/readahead.c): a regular file open for reading may ask for
+ * its pages ahead of use; anything else is refused. The files here have their
+ * pages in memory already (tmpfs, the initramfs), so nothing more is done.
+ */
+export function sys_readahead(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = fdget(t, a.int(0));
+  if (!f || !f.readable) return -EBADF;
+  if (!isReg(f.inode.mode)) return -EINVAL;
+  return 0;
+}
+
 const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, FALLOC_FL_COLLAPSE_RANGE = 8,
   FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
 const FALLOC_SUPPORTED = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |
   FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
-/** tmpfs's s_maxbytes (MAX_LFS_FILESIZE). */
-const MAX_LFS_FILESIZE = 2 ** 63 - 1;
 
 /** vfs_fallocate's checks, then shmem_fallocate (keep-size and punch-hole only). */
 export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -91,7 +99,8 @@ export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   if (type === S_IFIFO) return -ESPIPE;
   if (isDir(type)) return -EISDIR;
   if (!isReg(type) && type !== S_IFBLK) return -ENODEV;
-  if (off + len > MAX_LFS_FILESIZE) return -EFBIG;
+  // Summed exactly: near 2^63 a double cannot tell LLONG_MAX from LLONG_MAX + 1.
+  if (BigInt(off) + BigInt(len) > MAX_LFS_FILESIZE) return -EFBIG;
   if (!(i instanceof TmpfsFile)) return -EOPNOTSUPP;
   if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) return -EOPNOTSUPP;
   if (mode & FALLOC_FL_PUNCH_HOLE) {

@@ -59,7 +59,7 @@ function pathOps(k: Kernel, t: Task): SockPathOps {
 }
 
 function sockOf(t: Task, fd: number): Socket | number {
-  const f = t.files.get(fd);
+  const f = t.files.getUsable(fd);
   if (!f) return -EBADF;
   return socketOf(f) ?? -ENOTSOCK;
 }

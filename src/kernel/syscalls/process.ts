@@ -4,7 +4,7 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF } from '../errno.js';
+import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF, ESRCH } from '../errno.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
@@ -44,6 +44,8 @@ export function doClone(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
     if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
     if ((f & CLONE_PIDFD) && (f & CLONE_THREAD)) return -EINVAL;
+    // copy_process stores the pidfd before the child exists: an unwritable slot fails the clone.
+    if ((f & CLONE_PIDFD) && !t.mm.probeWritable(ca.pidfd, 4)) return -EFAULT;
     // fork: RLIMIT_NPROC caps the user's tasks; root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt.
     const lim = t.tg.rlimits[RLIMIT_NPROC][0];
     if (t.cred.uid !== 0 && t.cred.euid !== 0 && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
@@ -238,6 +240,8 @@ function waitStatus(k: Kernel, f: Found, consume: boolean): number {
 export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0), statusAddr = a.ulong(1), options = a.int(2), ruAddr = a.ulong(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  // kernel_wait4: -INT_MIN is no process group (it does not fit in a pid_t).
+  if (pid === -2147483648) return -ESRCH;
   const idtype = pid < -1 ? 'pgid' : pid === -1 ? 'all' : pid === 0 ? 'pgid' : 'pid';
   const id = pid < -1 ? -pid : pid === 0 ? t.tg.pgid : pid;
   const { found, any } = findChild(t, idtype, id, options | WEXITED);

@@ -1,4 +1,5 @@
 // Signal system calls: sigaction, masks, kill, sigreturn, sigaltstack, sigsuspend.
+import { getCpuItimer, setCpuItimer } from '../time/posix-cpu-timers.js';
 import { BLOCKED, NORETURN, type SyscallResult } from './result.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
@@ -276,13 +277,23 @@ export function sys_setitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
     if (f(8) < 0 || f(8) >= 1e6 || f(24) < 0 || f(24) >= 1e6 || f(0) < 0 || f(16) < 0) return -EINVAL;
     next = [f(0) * 1e9 + f(8) * 1000, f(16) * 1e9 + f(24) * 1000];
   }
-  if (oldAddr && !t.mm.write(oldAddr, which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0))) return -EFAULT;
-  if (next && which === ITIMER_REAL) armRealTimer(k, t, next[1], next[0]);
+  if (which !== ITIMER_REAL) {
+    const kind = which === ITIMER_VIRTUAL ? 'virt' : 'prof';
+    const old = next ? setCpuItimer(t.tg, kind, next[1], next[0]) : getCpuItimer(t.tg, kind);
+    if (oldAddr && !t.mm.write(oldAddr, itimerBuf(old[1], old[0]))) return -EFAULT;
+    return 0;
+  }
+  if (oldAddr && !t.mm.write(oldAddr, itimerNow(k, t))) return -EFAULT;
+  if (next) armRealTimer(k, t, next[1], next[0]);
   return 0;
 }
 
 export function sys_getitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const which = a.int(0);
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
-  return t.mm.write(a.ulong(1), which === ITIMER_REAL ? itimerNow(k, t) : itimerBuf(0, 0)) ? 0 : -EFAULT;
+  if (which !== ITIMER_REAL) {
+    const [value, interval] = getCpuItimer(t.tg, which === ITIMER_VIRTUAL ? 'virt' : 'prof');
+    return t.mm.write(a.ulong(1), itimerBuf(interval, value)) ? 0 : -EFAULT;
+  }
+  return t.mm.write(a.ulong(1), itimerNow(k, t)) ? 0 : -EFAULT;
 }

@@ -5,7 +5,7 @@
 // attributes in sched.ts.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
+import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { StructWriter } from './uaccess.js';
 import { RLIM_NLIMITS, RLIMIT_NOFILE, RLIM_INFINITY } from '../sched/threadgroup.js';
 import { rusage } from '../sched/rusage.js';
@@ -165,6 +165,8 @@ export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 
 export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const who = a.int(0);
+  // RUSAGE_BOTH (-2) is the kernel's own (times, wait): getrusage(2) takes SELF, CHILDREN and THREAD only.
+  if (who !== 0 && who !== -1 && who !== 1) return -EINVAL;
   const ru = rusage(t, who);
   if (!ru) return -EINVAL;
   return t.mm.write(a.ulong(1), ru) ? 0 : -EFAULT;
@@ -304,6 +306,11 @@ export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (pgid < 0) return -EINVAL;
   const target = k.groups.get(pid);
   if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
+  // A child: in another session EPERM, and once it has exec'd EACCES (PF_FORKNOEXEC cleared).
+  if (target !== t.tg) {
+    if (target.sid !== t.tg.sid) return -EPERM;
+    if (target.execed) return -EACCES;
+  }
   if (target.sid === target.tgid) return -EPERM; // a session leader
   if (target.sid !== t.tg.sid) return -EPERM;
   if (pgid === 0) pgid = target.tgid;

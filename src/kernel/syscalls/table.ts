@@ -18,10 +18,12 @@ import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
 import { sys_name_to_handle_at } from './fhandle.js';
+import { sys_kcmp } from './kcmp.js';
+import { sys_vhangup } from '../drivers/tty/vhangup.js';
 import {
   sys_dup, sys_dup3, sys_fcntl, sys_ioctl, sys_openat, sys_close, sys_pipe2, sys_lseek, sys_read, sys_write,
   sys_readv, sys_writev, sys_pread64, sys_pwrite64, sys_preadv, sys_pwritev, sys_sendfile, sys_copy_file_range,
-  sys_close_range
+  sys_close_range, sys_preadv2, sys_pwritev2
 } from './fs-io.js';
 import {
   sys_getcwd, sys_mknodat, sys_mkdirat, sys_unlinkat, sys_symlinkat, sys_linkat, sys_renameat, sys_statfs,
@@ -29,7 +31,7 @@ import {
   sys_fchmodat, sys_fchownat, sys_fchown, sys_getdents64, sys_readlinkat, sys_newfstatat, sys_fstat, sys_utimensat,
   sys_renameat2, sys_statx, sys_faccessat2
 } from './fs-meta.js';
-import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range, sys_fadvise64, sys_syncfs } from './fsync.js';
+import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range, sys_fadvise64, sys_syncfs, sys_readahead } from './fsync.js';
 import { sys_futex, sys_set_robust_list, sys_get_robust_list, sys_futex_waitv } from './futex.js';
 import { sys_getgroups, sys_setgroups } from './groups.js';
 import { sys_riscv_hwprobe } from './hwprobe.js';
@@ -88,6 +90,9 @@ import { sys_msgget, sys_msgctl, sys_msgrcv, sys_msgsnd } from '../ipc/msg.js';
 import { sys_semget, sys_semctl, sys_semtimedop, sys_semop } from '../ipc/sem.js';
 import { sys_shmget, sys_shmctl, sys_shmat, sys_shmdt } from '../ipc/shm.js';
 import { sys_signalfd4 } from '../signal/signalfd.js';
+import {
+  sys_timer_create, sys_timer_settime, sys_timer_gettime, sys_timer_getoverrun, sys_timer_delete
+} from '../time/posix-timers.js';
 import { sys_timerfd_create, sys_timerfd_settime, sys_timerfd_gettime } from '../time/timerfd.js';
 
 /** A handler: the kernel, the calling task, and its arguments read once at the ecall. */
@@ -173,7 +178,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   55: implemented('fchown', sys_fchown),
   56: partial('openat', sys_openat, 'O_TMPFILE makes no unnamed file (it opens the directory and fails)'),
   57: implemented('close', sys_close),
-  58: enosys('vhangup', 'not implemented yet: no virtual hangup of the controlling terminal'),
+  58: implemented('vhangup', sys_vhangup),
   59: implemented('pipe2', sys_pipe2),
   60: enosys('quotactl', 'no disk quotas (no quota-capable filesystem yet)'),
   61: implemented('getdents64', sys_getdents64),
@@ -220,17 +225,16 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   99: implemented('set_robust_list', sys_set_robust_list),
   100: partial('get_robust_list', sys_get_robust_list, "reports the caller's own list whatever pid is asked for"),
   101: implemented('nanosleep', sys_nanosleep),
-  102: partial('getitimer', sys_getitimer, 'ITIMER_VIRTUAL and ITIMER_PROF always read as disarmed'),
-  103: partial('setitimer', sys_setitimer, 'ITIMER_VIRTUAL and ITIMER_PROF are accepted and never fire'),
+  102: implemented('getitimer', sys_getitimer),
+  103: implemented('setitimer', sys_setitimer),
   104: enosys('kexec_load', 'no kexec: reboot(2) cannot load a new kernel'),
   105: enosys('init_module', 'no loadable modules: every driver is built in'),
   106: enosys('delete_module', 'no loadable modules: every driver is built in'),
-  107: enosys('timer_create', 'not implemented yet: no POSIX per-process timers (timer_create and friends); setitimer and ' +
-    'timerfd work'),
-  108: enosys('timer_gettime', 'no POSIX per-process timers (see timer_create)'),
-  109: enosys('timer_getoverrun', 'no POSIX per-process timers (see timer_create)'),
-  110: enosys('timer_settime', 'no POSIX per-process timers (see timer_create)'),
-  111: enosys('timer_delete', 'no POSIX per-process timers (see timer_create)'),
+  107: implemented('timer_create', sys_timer_create),
+  108: implemented('timer_gettime', sys_timer_gettime),
+  109: implemented('timer_getoverrun', sys_timer_getoverrun),
+  110: implemented('timer_settime', sys_timer_settime),
+  111: implemented('timer_delete', sys_timer_delete),
   112: enosys('clock_settime', "the clocks cannot be set: they follow the host's clock or, with --seed, virtual time"),
   113: partial('clock_gettime', sys_clock_gettime,
     'the CPU clocks of a given process or thread (clock_getcpuclockid, pthread_getcpuclockid) answer EINVAL'),
@@ -289,8 +293,8 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   162: implemented('setdomainname', sys_setdomainname),
   163: implemented('getrlimit', sys_getrlimit),
   164: partial('setrlimit', sys_setrlimit,
-    'limits are kept and reported; RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO and SIGPENDING are ' +
-    'enforced, CPU, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not'),
+    'limits are kept and reported; RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are ' +
+    'enforced, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not'),
   165: implemented('getrusage', sys_getrusage),
   166: implemented('umask', sys_umask),
   167: partial('prctl', sys_prctl,
@@ -344,7 +348,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   210: implemented('shutdown', sys_shutdown),
   211: implemented('sendmsg', sys_sendmsg),
   212: implemented('recvmsg', sys_recvmsg),
-  213: enosys('readahead', 'not implemented yet: there is no readahead into the page cache'),
+  213: implemented('readahead', sys_readahead),
   214: implemented('brk', sys_brk),
   215: implemented('munmap', sys_munmap),
   216: partial('mremap', sys_mremap,
@@ -386,7 +390,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   259: implemented('riscv_flush_icache', sys_riscv_flush_icache),
   260: implemented('wait4', sys_wait4),
   261: partial('prlimit64', sys_prlimit64,
-    'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO and SIGPENDING are enforced'),
+    'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are enforced'),
   262: enosys('fanotify_init', 'no fanotify (inotify is implemented)'),
   263: enosys('fanotify_mark', 'no fanotify (see fanotify_init)'),
   264: partial('name_to_handle_at', sys_name_to_handle_at,
@@ -399,7 +403,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   269: implemented('sendmmsg', sys_sendmmsg),
   270: implemented('process_vm_readv', sys_process_vm_readv),
   271: implemented('process_vm_writev', sys_process_vm_writev),
-  272: enosys('kcmp', 'not implemented yet: no comparison of kernel objects between processes'),
+  272: implemented('kcmp', sys_kcmp),
   273: enosys('finit_module', 'no loadable modules: every driver is built in'),
   274: implemented('sched_setattr', sys_sched_setattr),
   275: implemented('sched_getattr', sys_sched_getattr),
@@ -414,8 +418,8 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   283: implemented('membarrier', sys_membarrier),
   284: implemented('mlock2', sys_mlock2),
   285: implemented('copy_file_range', sys_copy_file_range),
-  286: enosys('preadv2', 'not implemented yet: glibc falls back to preadv only when flags are 0'),
-  287: enosys('pwritev2', 'not implemented yet (see preadv2)'),
+  286: implemented('preadv2', sys_preadv2),
+  287: implemented('pwritev2', sys_pwritev2),
   288: enosys('pkey_mprotect', 'no memory protection keys (riscv64 has none)'),
   289: enosys('pkey_alloc', 'no memory protection keys (riscv64 has none)'),
   290: enosys('pkey_free', 'no memory protection keys (riscv64 has none)'),

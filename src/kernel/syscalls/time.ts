@@ -1,9 +1,10 @@
 // Clocks and sleeping, in virtual time.
 import { groupUsage } from '../sched/cputime.js';
+import { cpuClockOf } from '../time/posix-cpu-timers.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL } from '../errno.js';
+import { EFAULT, EINVAL, EOPNOTSUPP } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { NanosleepState } from './restart.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
@@ -19,7 +20,12 @@ export function clockNs(k: Kernel, t: Task, id: number): number | null {
       return k.clock.monotonic();
     case CLOCK_PROCESS_CPUTIME_ID: { const u = groupUsage(t.tg); return u.utime + u.stime; }
     case CLOCK_THREAD_CPUTIME_ID: return t.utime + t.stime;
-    default: return null;
+    default: {
+      // clock_getcpuclockid/pthread_getcpuclockid's encoding of another task's CPU clock.
+      if (id >= 0) return null;
+      const c = cpuClockOf(k, t, id);
+      return typeof c === 'number' ? null : c.now();
+    }
   }
 }
 
@@ -76,7 +82,9 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
   t.state = 'S';
   k.onInterrupt.set(t, () => {
     const rem = Math.max(0, deadline - (clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic()));
-    if (remAddr) t.mm.write(remAddr, timespec(rem));
+    // nanosleep_copyout: a remainder that cannot be stored makes the call fail with EFAULT.
+    if (remAddr && !t.mm.write(remAddr, timespec(rem))) return -EFAULT;
+    return undefined;
   });
   return BLOCKED;
 }
@@ -91,8 +99,13 @@ export function sys_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
 
 export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const id = a.int(0), flags = a.int(1);
-  if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME && id !== CLOCK_TAI) return id === CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -95;
-  const cid = id === CLOCK_REALTIME || id === CLOCK_TAI ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  // sys_clock_nanosleep: a clock that does not exist is EINVAL, one that cannot be slept on EOPNOTSUPP
+  // (MONOTONIC_RAW, the coarse clocks, THREAD_CPUTIME_ID). A CPU-time sleep (PROCESS_CPUTIME_ID and
+  // the encoded CPU clocks) is not implemented: EOPNOTSUPP too, where Linux would sleep.
+  if (clockNs(k, t, id) === null) return -EINVAL;
+  if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME && id !== CLOCK_TAI &&
+    id !== CLOCK_REALTIME_ALARM && id !== CLOCK_BOOTTIME_ALARM) return -EOPNOTSUPP;
+  const cid = id === CLOCK_REALTIME || id === CLOCK_TAI || id === CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
   if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : a.ulong(3), cid);
   const req = readTimespec(t, a.ulong(2));
   if (req === null) return -EFAULT;

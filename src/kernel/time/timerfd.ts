@@ -136,7 +136,7 @@ function timerOf(t: Task, fd: number): TimerFd | number {
 }
 
 /** struct itimerspec: interval then value, each a timespec; -EINVAL for a bad one. */
-function readItimerspec(t: Task, addr: number): [number, number] | number {
+export function readItimerspec(t: Task, addr: number): [number, number] | number {
   const b = t.mm.read(addr, 32);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
@@ -150,7 +150,7 @@ function readItimerspec(t: Task, addr: number): [number, number] | number {
   return [value, interval];
 }
 
-function writeItimerspec(t: Task, addr: number, [value, interval]: [number, number]): boolean {
+export function writeItimerspec(t: Task, addr: number, [value, interval]: [number, number]): boolean {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
   const put = (off: number, ns: number) => {

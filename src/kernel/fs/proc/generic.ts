@@ -205,10 +205,18 @@ export class ProcMagicLink extends ProcInode {
 
 /** Entry helpers; `path` names the entry within its scope (e.g. "fd/3"). */
 export function fileEntry(sb: ProcSuper, scope: string, path: string, mode: number, show: () => ProcContent,
-  opts: { store?: ProcStore; owner?: { uid: number; gid: number }; openCheck?: () => number } = {}): ProcEntry {
+  opts: {
+    store?: ProcStore; owner?: { uid: number; gid: number }; openCheck?: () => number;
+    /** st_size, for the few proc files Linux gives one (proc_set_size: config.gz, kcore). */
+    size?: () => number;
+  } = {}): ProcEntry {
   const key = { scope, name: path };
   return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFREG | mode,
-    make: () => new ProcFile(sb, key, mode, show, opts.store, opts.owner, opts.openCheck) };
+    make: () => {
+      const i = new ProcFile(sb, key, mode, show, opts.store, opts.owner, opts.openCheck);
+      if (opts.size) i.size = opts.size();
+      return i;
+    } };
 }
 
 export function dirEntry(sb: ProcSuper, scope: string, path: string, mode: number, list: () => ProcEntry[] | number,

@@ -5,6 +5,7 @@ import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
 import { pidEntry, pidLookup } from './base.js';
 import { cpuinfo } from './cpuinfo.js';
+import { configGz } from '../../configs.js';
 import { fileEntry, opsEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
 import { procKmsgOps } from '../../drivers/kmsg.js';
 import { meminfo } from './meminfo.js';
@@ -60,6 +61,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
   const f = (name: string, show: () => string) => fileEntry(sb, '', name, 0o444, show);
   return [
     f('cmdline', () => k.cmdline + '\n'),
+    fileEntry(sb, '', 'config.gz', 0o444, () => configGz(k), { size: () => configGz(k).length }),
     f('cpuinfo', () => cpuinfo(k)),
     // No block devices: Linux prints neither rows nor (for partitions) the header.
     f('diskstats', () => ''),
