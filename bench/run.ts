@@ -11,6 +11,7 @@ import { REPO, spawnWithTimeout, type RunResult } from '../tests/diff/harness.js
 import { benchStartup } from './startup.js';
 import { benchProc } from './proc.js';
 import { benchBoot } from './boot.js';
+import { benchBashLoop, benchTiers } from './tiers.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
@@ -53,7 +54,12 @@ async function native(): Promise<Timed | undefined> {
 
 async function main(): Promise<number> {
   // `node dist/bench/run.js proc` runs only the process/thread table.
-  // `node dist/bench/run.js boot` runs only the boot figures.
+  // `node dist/bench/run.js boot` runs only the boot figures; `loop` only the bash loop.
+  if (process.argv[2] === 'loop') {
+    const problems = await benchBashLoop();
+    for (const p of problems) console.error(`bench: ${p}`);
+    return problems.length ? 1 : 0;
+  }
   if (process.argv[2] === 'boot') {
     const problems = await benchBoot();
     for (const p of problems) console.error(`bench: ${p}`);
@@ -98,6 +104,8 @@ async function main(): Promise<number> {
   } else {
     console.log('guest MIPS         - (no --stats line from tuxglass)');
   }
+  if (problems.length === 0) problems.push(...await benchTiers(bin, qemu.seconds));
+  problems.push(...await benchBashLoop());
   problems.push(...await benchStartup());
   problems.push(...await benchProc());
   problems.push(...await benchBoot());

@@ -10,23 +10,51 @@
 // with one tag compare; everything unusual (TLB miss, misalignment, page
 // crossing, faults) goes to slow paths.
 import type { PhysMem } from './physmem.js';
-import { Mmu, Access, TLB_MASK } from './mmu.js';
+import { Mmu, Access, TLB_MASK, TLB_SIZE } from './mmu.js';
+import { X_OFF, F_OFF, W_OFF, TLB_OFF, Word } from './layout.js';
+
+/** The memory's WebAssembly tier, or null where the host forbids compiling WebAssembly (CSP). */
+function newWasmJit(mem: PhysMem, memory: WebAssembly.Memory): WasmJit | null {
+  try {
+    return new WasmJit(mem, memory);
+  } catch {
+    return null;
+  }
+}
 import { Op, PAGE_SLOTS, SLOT_INTS, decodeSlot, newCodePage } from './decode.js';
 import { mul64, mulh64, div64, div32 } from './alu64.js';
 import { ctz32, cpop32, orcb32, bswap32 } from './bitmanip.js';
 import { execCsr } from './csr.js';
 import { execFp } from './fpu.js';
 import { compileRegion, JIT_SLOT, JIT_PAGE, type RegionFn, type JitHart } from './jit.js';
+import { WasmJit, IN_WASM, NEVER, OPT_BACK_EDGES, type WasmHart } from './wasm/runtime.js';
+import { OPTIMIZE } from './wasm/emit.js';
 import { Cause, u64ToNumber } from './trap.js';
 import { warmUp } from './warmup.js';
 
 export { Cause } from './trap.js';
 
 const TWO32 = 4294967296;
-/** Slot counter value for "cannot compile here" (also caps the counters). */
-const NEVER = 0x7fffffff;
+/** The decode-cache word counting block entries the interpreter made in the page (the sentinel slot's counter). */
+const PAGE_COUNT = PAGE_SLOTS * SLOT_INTS + 3;
+/** Largest budget handed to compiled WebAssembly at once (its counters are int32). */
+const WASM_BUDGET = 0x3fffffff;
+/** Default compile thresholds (block entries) of the two compilers. */
+export const WASM_THRESHOLD = 1000;
+export const JS_THRESHOLD = 2000;
 
-export class Hart implements JitHart {
+/** Which compiler turns hot code into functions: WebAssembly (wasm/), or JavaScript (jit.ts) where wasm is missing. */
+export type JitBackend = 'wasm' | 'js';
+
+/**
+ * Ways to run code a hart can be held to (tests, `tuxglass run --jit`): the
+ * interpreter alone, the JavaScript compiler, WebAssembly (the default where
+ * the host has it), and WebAssembly compiling each block on its first run.
+ */
+export const TIER_NAMES = ['interp', 'js', 'wasm', 'wasm-eager'] as const;
+export type TierName = (typeof TIER_NAMES)[number];
+
+export class Hart implements JitHart, WasmHart {
   readonly mem: PhysMem;
   readonly hartId: number;
   readonly mmu: Mmu;
@@ -35,16 +63,22 @@ export class Hart implements JitHart {
    * (one base pointer in the hot loop). Slot 32 is a write sink for rd = x0.
    * @internal
    */
-  readonly x = new Int32Array(128);
+  readonly x: Int32Array;
   /** Integer registers, low halves (a view of x). */
-  readonly xl = this.x.subarray(0, 64);
+  readonly xl: Int32Array;
   /** Integer registers, high halves (a view of x). */
-  readonly xh = this.x.subarray(64, 128);
-  readonly fregs = new Float64Array(32);
+  readonly xh: Int32Array;
+  readonly fregs: Float64Array;
   /** The FP registers' bits: fbits[2i] low, fbits[2i+1] high (little-endian host). */
-  readonly fbits = new Int32Array(this.fregs.buffer);
-  fflags = 0;
-  frm = 0;
+  readonly fbits: Int32Array;
+  /**
+   * The hart's words in linear memory (layout.ts Word): fflags, frm and the
+   * exit state of compiled WebAssembly live there so compiled code reaches them.
+   * @internal
+   */
+  readonly words: Int32Array;
+  /** Byte offset of this hart's state slot in the linear memory; -1: not in it (no WebAssembly). */
+  readonly slot: number;
   pc = 0;
   instret = 0;
   tval = 0;
@@ -53,7 +87,14 @@ export class Hart implements JitHart {
    * Entries into a code address (page entry or taken branch) before the code
    * there is compiled to JavaScript (jit.ts); Infinity: interpret only.
    */
-  jitThreshold = 2000;
+  jitThreshold = JS_THRESHOLD;
+  /** The compiler hot code goes to; 'wasm' only where the hart's state is in linear memory. */
+  jitBackend: JitBackend = 'js';
+  /** Instructions retired by compiled code: JavaScript regions, WebAssembly (the rest was interpreted). */
+  jsInsns = 0;
+  wasmInsns = 0;
+  /** Hand-offs from the interpreter to compiled WebAssembly. */
+  wasmEnters = 0;
 
   // LR/SC reservation: RAM offset (-1 none), width, and the value LR read
   private resvOff = -1;
@@ -96,7 +137,24 @@ export class Hart implements JitHart {
     Hart.prepare();
     this.mem = mem;
     this.hartId = hartId;
-    this.mmu = new Mmu(mem);
+    // registers, TLB and exit words in the hart's slot of the linear memory (layout.ts)
+    const st = mem.allocHartState(), buf = st.buffer, at = st.offset;
+    this.slot = st.wasm ? at : -1;
+    this.x = new Int32Array(buf, at + X_OFF, 128);
+    this.xl = this.x.subarray(0, 64);
+    this.xh = this.x.subarray(64, 128);
+    this.fregs = new Float64Array(buf, at + F_OFF, 32);
+    this.fbits = new Int32Array(buf, at + F_OFF, 64);
+    this.words = new Int32Array(buf, at + W_OFF, Word.Count);
+    this.mmu = new Mmu(mem, new Int32Array(buf, at + TLB_OFF, TLB_SIZE * 8));
+    if (this.slot >= 0 && mem.wasm) {
+      mem.wasmJit ??= newWasmJit(mem, mem.wasm);
+      if (mem.wasmJit) {
+        mem.wasmJit.attach(this);
+        this.jitBackend = 'wasm';
+        this.jitThreshold = WASM_THRESHOLD;
+      }
+    }
     const s = newCodePage();
     for (let i = 0; i < PAGE_SLOTS; i++) s[i * SLOT_INTS] = Op.PageEnd;
     this.straddle = s;
@@ -105,13 +163,30 @@ export class Hart implements JitHart {
     // Widening a field changes the object's hidden class, which throws away
     // optimized code of run() compiled meanwhile: widen them all now.
     const self = this as unknown as Record<string, number>;
-    for (const f of ['pc', 'instret', 'tval', 'fflags', 'frm', 'jitThreshold', 'resvOff', 'resvSize', 'resvLo', 'resvHi',
+    for (const f of ['pc', 'instret', 'tval', 'jitThreshold', 'jsInsns', 'wasmInsns', 'wasmEnters', 'resvOff', 'resvSize', 'resvLo', 'resvHi',
       'ldLo', 'ldHi', 'jn', 'js', 'jpcLo', 'jpcHi']) {
       const v = self[f];
       self[f] = 0.5;
       self[f] = v;
     }
   }
+
+  /** Hold the hart to one way of running code; false when this host has no WebAssembly for it. */
+  setTier(t: TierName): boolean {
+    const wasm = t === 'wasm' || t === 'wasm-eager';
+    if (wasm && (this.slot < 0 || !this.mem.wasmJit)) return false;
+    this.jitBackend = wasm ? 'wasm' : 'js';
+    this.jitThreshold = t === 'interp' ? Infinity : t === 'js' ? JS_THRESHOLD : t === 'wasm' ? WASM_THRESHOLD : 1;
+    if (wasm) this.mem.wasmJit!.optBackEdges = t === 'wasm' ? OPT_BACK_EDGES : 1;
+    return true;
+  }
+
+  /** Accrued FP exception flags (NV=16, DZ=8, OF=4, UF=2, NX=1). */
+  get fflags(): number { return this.words[Word.Fflags]; }
+  set fflags(v: number) { this.words[Word.Fflags] = v; }
+  /** Dynamic rounding mode. */
+  get frm(): number { return this.words[Word.Frm]; }
+  set frm(v: number) { this.words[Word.Frm] = v; }
 
   get satpRoot(): number { return this.mmu.root; }
   set satpRoot(root: number) { this.setPageTable(root); }
@@ -138,6 +213,14 @@ export class Hart implements JitHart {
     const mmu = this.mmu;
     const tlb = mmu.tlb;
     const start = this.instret, hot = Math.min(this.jitThreshold, NEVER);
+    const wasm = this.jitBackend === 'wasm' ? this.mem.wasmJit : null, words = this.words, slot = this.slot;
+    // a compiled block gave the slice back without progress (budget): interpret the next block
+    let skip = false;
+    // The first block entry resumes where the last slice stopped: after a
+    // trap, or at any instruction where a timer ended it. It may use compiled
+    // code but never makes a block start there, or interrupts landing at
+    // random would cut hot blocks into single instructions.
+    let resume = true;
     let n = 0;
     let pcHi = Math.floor(this.pc / TWO32) | 0, pcLo = this.pc | 0;
     let cause = -1;
@@ -168,13 +251,39 @@ export class Hart implements JitHart {
             // block entry: the page was just entered or a branch landed at p;
             // hot entries run compiled regions (jit.ts)
             entry: while (phys >= 0) {
+              if (skip) { skip = false; break; }
               const c = code[p + 3];
+              if (resume) { resume = false; if (c >= 0 && c < NEVER && (c === 0 || wasm || c < hot)) { if (c > 0 && c < hot) code[p + 3] = c + 1; break; } }
+              if (c === IN_WASM) {
+                // the hand-off to WebAssembly (wasm/runtime.ts): it runs and chains until it exits
+                const r = wasm!.enter(slot, (base + (p >> 1)) | 0, pcHi, 0, Math.min(budget - n, WASM_BUDGET));
+                const done = words[Word.ExitN];
+                n += done;
+                this.wasmInsns += done;
+                this.wasmEnters++;
+                pcLo = words[Word.ExitPcLo]; pcHi = words[Word.ExitPcHi];
+                if (r >= 0) { cause = r; break outer; }
+                if (r === OPTIMIZE) { this.optimiseAt(pcLo, pcHi); continue outer; }
+                skip = done === 0;
+                continue outer;
+              }
+              if (wasm) {
+                // WebAssembly compiles whole pages: a page is hot when its blocks were entered `hot` times
+                if (c === NEVER || c < 0) break;
+                if (c < hot) code[p + 3] = c + 1;
+                if (++code[PAGE_COUNT] < hot) break;
+                code[PAGE_COUNT] = 0;
+                if (!wasm.compile(code, phys, u64ToNumber(base, pcHi))) break;
+                continue;
+              }
               let fn: RegionFn | null;
               if (c < 0) fn = (mem.compiled[phys] as RegionFn[])[~c];
               else if (c < hot) { code[p + 3] = c + 1; break; }
-              else if (c === NEVER || !(fn = this.compileAt(code, phys, p))) break;
+              else if (c === NEVER) break;
+              else if (!(fn = this.compileAt(code, phys, p))) break;
               const r = fn(this, budget - n, base, pcHi, code, phys);
               n += this.jn;
+              this.jsInsns += this.jn;
               if (r === JIT_SLOT) {
                 p = this.js << 1;
                 if (memCode[phys] !== code) break leave;
@@ -714,13 +823,20 @@ export class Hart implements JitHart {
                 mem.invalidateAllCode();
                 p += w >>> 26;
                 break leave;
-              case Op.Ecall:
+              case Op.Ecall: {
+                // the kernel resumes after it: a block starts there
+                const q = p + (w >>> 26);
+                if (code[q + 3] === 0) code[q + 3] = 1;
                 this.tval = 0;
                 cause = Cause.EcallU;
                 break trap;
-              case Op.Ebreak:
+              }
+              case Op.Ebreak: {
+                const q = p + (w >>> 26);
+                if (code[q + 3] === 0) code[q + 3] = 1;
                 cause = Cause.Breakpoint; // tval = pc, set on exit
                 break trap;
+              }
               case Op.Csr: {
                 const raw = code[p + 2];
                 this.instret = start + n - 1;
@@ -729,7 +845,10 @@ export class Hart implements JitHart {
                   cause = Cause.Illegal;
                   break trap;
                 }
-                p += w >>> 26; continue;
+                // compiled blocks stop before a CSR access: one starts after it
+                p += w >>> 26;
+                if (code[p + 3] === 0) code[p + 3] = 1;
+                continue blk;
               }
               case Op.Amo: {
                 const r = this.amo(w, code[p + 2]);
@@ -777,6 +896,12 @@ export class Hart implements JitHart {
     return cause;
   }
 
+  /** A quick-tier WebAssembly function ran a loop hot: recompile its page at the optimised tier. */
+  private optimiseAt(lo: number, hi: number): void {
+    const off = this.mmu.translate(lo, hi, Access.Fetch);
+    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12, u64ToNumber(lo & ~0xfff, hi));
+  }
+
   /** Compile the region entered at slot p; marks the slot when impossible. */
   private compileAt(code: Int32Array, phys: number, p: number): RegionFn | null {
     const fn = compileRegion(code, this.mem.u16, phys, p >> 1);
@@ -803,6 +928,18 @@ export class Hart implements JitHart {
     const u16 = this.mem.u16;
     decodeSlot(this.straddle, 0, u16[phys * 2048 + PAGE_SLOTS - 1], u16[off >> 1]);
     return -1;
+  }
+
+  /** @internal The slow path of a compiled load: the value goes to Word.LdLo/LdHi. */
+  loadForWasm(lo: number, hi: number, size: number): number {
+    const r = this.loadSlow(lo, hi, size);
+    if (r < 0) { this.words[Word.LdLo] = this.ldLo; this.words[Word.LdHi] = this.ldHi; }
+    return r;
+  }
+
+  /** @internal The slow path of a compiled store. */
+  storeForWasm(lo: number, hi: number, size: number, vl: number, vh: number): number {
+    return this.storeSlow(lo, hi, size, vl, vh);
   }
 
   /**

@@ -25,7 +25,8 @@ const ACCESS_FAULT = [Cause.LoadAccess, Cause.StoreAccess, Cause.InsnAccess];
 const NEED = [PTE_R, PTE_W, PTE_X];
 
 export class Mmu {
-  readonly tlb = new Int32Array(TLB_SIZE * 8).fill(-1);
+  /** TLB_SIZE entries of 8 int32 (in the hart's slot of the linear memory, see layout.ts). */
+  readonly tlb: Int32Array;
   /** RAM page index of the root table; -1: nothing is mapped. */
   root = -1;
   /** Set when translate() fails. */
@@ -38,7 +39,8 @@ export class Mmu {
    */
   private readonly storeRefs: Uint16Array;
 
-  constructor(readonly mem: PhysMem) {
+  constructor(readonly mem: PhysMem, tlb = new Int32Array(TLB_SIZE * 8)) {
+    this.tlb = tlb.fill(-1);
     this.storeRefs = new Uint16Array(mem.pages);
     // widen to doubles now (tval is any address), not while run() is being optimized
     this.tval = 0.5; this.tval = 0;

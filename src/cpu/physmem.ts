@@ -6,6 +6,8 @@
 // decoded page tells every hart to drop such mappings, so a store that hits
 // the write TLB needs no code check at all.
 import { newCodePage } from './decode.js';
+import { HART_SLOTS, HART_SLOT_BYTES, RAM_OFF } from './layout.js';
+import type { WasmJit } from './wasm/runtime.js';
 
 export const RAM_BASE = 0x8000_0000;
 export const PAGE_SIZE = 4096;
@@ -28,23 +30,49 @@ export class PhysMem {
   private readonly codeListed: Uint8Array;
   private codeList: number[] = [];
   private readonly codeWatchers: ((page: number) => void)[] = [];
+  /**
+   * The linear memory holding RAM and hart state (see layout.ts), or null
+   * where WebAssembly is missing: then RAM and each hart's state are plain
+   * ArrayBuffers and only the interpreter and the JS compiler run.
+   */
+  readonly wasm: WebAssembly.Memory | null;
+  /** The buffer RAM lives in (at RAM_OFF when `wasm` is set, else at 0). */
+  readonly buffer: ArrayBuffer;
+  private hartSlots = 0;
+  /** The WebAssembly tier of this memory's harts (created by the first hart that uses it). */
+  wasmJit: WasmJit | null = null;
 
   constructor(sizeBytes: number) {
     if (sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0 || sizeBytes > 0x7fff_f000) {
       throw new RangeError(`RAM size must be a positive multiple of 4096 below 2 GiB: ${sizeBytes}`);
     }
-    const buf = new ArrayBuffer(sizeBytes);
+    this.wasm = linearMemory(RAM_OFF + sizeBytes);
+    const buf = this.wasm ? this.wasm.buffer : new ArrayBuffer(sizeBytes);
+    const at = this.wasm ? RAM_OFF : 0;
+    this.buffer = buf;
     this.size = sizeBytes;
     this.pages = sizeBytes / PAGE_SIZE;
-    this.u8 = new Uint8Array(buf);
-    this.i8 = new Int8Array(buf);
-    this.u16 = new Uint16Array(buf);
-    this.i16 = new Int16Array(buf);
-    this.i32 = new Int32Array(buf);
-    this.dv = new DataView(buf);
+    this.u8 = new Uint8Array(buf, at, sizeBytes);
+    this.i8 = new Int8Array(buf, at, sizeBytes);
+    this.u16 = new Uint16Array(buf, at, sizeBytes / 2);
+    this.i16 = new Int16Array(buf, at, sizeBytes / 2);
+    this.i32 = new Int32Array(buf, at, sizeBytes / 4);
+    this.dv = new DataView(buf, at, sizeBytes);
     this.code = new Array<Int32Array | null>(this.pages).fill(null);
     this.compiled = new Array<unknown[] | null>(this.pages).fill(null);
     this.codeListed = new Uint8Array(this.pages);
+  }
+
+  /**
+   * State for a new hart: a slot of the linear memory (wasm: true), so
+   * compiled code can reach it, or a private buffer once the slots are used
+   * up or without WebAssembly.
+   */
+  allocHartState(): { buffer: ArrayBuffer; offset: number; wasm: boolean } {
+    if (this.wasm && this.hartSlots < HART_SLOTS) {
+      return { buffer: this.buffer, offset: this.hartSlots++ * HART_SLOT_BYTES, wasm: true };
+    }
+    return { buffer: new ArrayBuffer(HART_SLOT_BYTES), offset: 0, wasm: false };
   }
 
   /** A hart registers to hear when a page starts holding decoded code. */
@@ -61,16 +89,22 @@ export class PhysMem {
     this.compiled[page] = [];
     if (!this.codeListed[page]) { this.codeListed[page] = 1; this.codeList.push(page); }
     for (const w of this.codeWatchers) w(page);
+    this.wasmJit?.adopt(c, page);
     return c;
   }
 
   invalidateCode(pageIndex: number): void {
+    if (this.code[pageIndex] === null) return;
     this.code[pageIndex] = null;
     this.compiled[pageIndex] = null;
+    this.wasmJit?.drop(pageIndex);
   }
 
   invalidateAllCode(): void {
-    for (const p of this.codeList) { this.code[p] = null; this.compiled[p] = null; this.codeListed[p] = 0; }
+    for (const p of this.codeList) {
+      if (this.code[p]) this.wasmJit?.drop(p);
+      this.code[p] = null; this.compiled[p] = null; this.codeListed[p] = 0;
+    }
     this.codeList = [];
   }
 
@@ -99,5 +133,20 @@ export class PhysMem {
   zeroPage(page: number): void {
     this.i32.fill(0, page * 1024, (page + 1) * 1024);
     this.invalidateCode(page);
+  }
+}
+
+/**
+ * A fixed-size WebAssembly.Memory of `bytes` (never grown: growing would
+ * detach every view of it), or null when the host has no WebAssembly. The
+ * host commits pages only as they are touched, as for an ArrayBuffer.
+ */
+function linearMemory(bytes: number): WebAssembly.Memory | null {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Memory !== 'function') return null;
+  const pages = Math.ceil(bytes / 65536);
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // no room for it (32-bit host, address-space limits): plain buffers
   }
 }

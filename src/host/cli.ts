@@ -5,7 +5,16 @@
 // interpreter on a helper thread meanwhile, and the kernel and the rest are
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
-import { Hart } from '../cpu/hart.js';
+import { setFlagsFromString } from 'node:v8';
+import { Hart, TIER_NAMES, type TierName } from '../cpu/hart.js';
+import { Word } from '../cpu/layout.js';
+
+// Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
+// WebAssembly compiler, Liftoff, as after its optimising one (measured on
+// the CPU benchmark and a bash loop: equal or faster), while optimising
+// the large page functions in the background costs more CPU than it ever
+// saves. So guest code stays baseline; our own optimised tier does the rest.
+setFlagsFromString('--liftoff-only');
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -24,6 +33,10 @@ Usage:
                             (repeatable)
       --append ARGS         add to the kernel command line, e.g. "sched=cfs"
                             (the fair scheduler before 6.6; EEVDF is the default)
+      --jit MODE            how the CPU runs code: wasm (default: hot code
+                            compiled to WebAssembly), js (compiled to
+                            JavaScript), interp (interpreted only), wasm-eager
+                            (compiled on first run); for tests and comparisons
       --seed N              reproducible run: entropy from a generator seeded
                             with N, the clock from SOURCE_DATE_EPOCH (else
                             2025-01-01), stdin read ahead and fed in at fixed
@@ -42,6 +55,7 @@ Usage:
                             console=, mem=, quiet, loglevel=N; other words
                             go to init (name=value in its environment)
       --seed N              deterministic mode with this seed
+      --jit MODE            wasm, js, interp or wasm-eager (see run)
       --rootfs DIR          pack DIR instead of the fetched Debian image
       --stats               print packing, boot and run figures at exit
   tuxglass fetch [--force]
@@ -62,7 +76,7 @@ function parseSize(s: string): number {
 }
 
 /** What `run` and `boot` both take: the machine and its command line. */
-interface MachineOptions { mem: number; cpus: number; append: string[]; seed?: number; rootfs: string | null; stats: boolean }
+interface MachineOptions { mem: number; cpus: number; append: string[]; seed?: number; rootfs: string | null; stats: boolean; jit?: TierName }
 
 const machineDefaults = (): MachineOptions => ({ mem: 256 * 1024 * 1024, cpus: 1, append: [], rootfs: null, stats: false });
 
@@ -74,6 +88,12 @@ function machineOption(o: MachineOptions, name: string, value: () => string): bo
     case '--append': o.append.push(value()); return true;
     case '--rootfs': o.rootfs = value(); return true;
     case '--stats': o.stats = true; return true;
+    case '--jit': {
+      const v = value();
+      if (!(TIER_NAMES as readonly string[]).includes(v)) throw new Error(`--jit wants one of ${TIER_NAMES.join(', ')}, got ${v}`);
+      o.jit = v as TierName;
+      return true;
+    }
     case '--seed': {
       const v = value();
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got ${v}`);
@@ -82,6 +102,13 @@ function machineOption(o: MachineOptions, name: string, value: () => string): bo
     }
     default: return false;
   }
+}
+
+/** --jit: hold the hart to the chosen tier; false (after saying why) when this host cannot. */
+function applyJit(h: Hart, o: MachineOptions): boolean {
+  if (!o.jit || h.setTier(o.jit)) return true;
+  process.stderr.write(`tuxglass: --jit ${o.jit}: this host has no WebAssembly\n`);
+  return false;
 }
 
 function checkMachine(o: MachineOptions): void {
@@ -152,6 +179,7 @@ async function runCommand(args: string[]): Promise<number> {
   const host = nodeHost(image);
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
+  if (!applyJit(k.hart, o)) { host.close(); return 2; }
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
@@ -170,6 +198,10 @@ async function runCommand(args: string[]): Promise<number> {
     const insns = k.hart.instret;
     process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
     process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`);
+    const h = k.hart, w = k.mem.wasmJit?.stats;
+    process.stderr.write(`tuxglass: tiers interp=${insns - h.jsInsns - h.wasmInsns} js=${h.jsInsns} wasm=${h.wasmInsns}` +
+      (w ? ` enters=${h.wasmEnters} chains=${h.words[Word.Chains] >>> 0} chain_misses=${h.words[Word.ChainMisses] >>> 0}` +
+        ` wasm_compiles=${w.compiles} optimised=${w.optimised} compile_ms=${w.compileMs.toFixed(0)} compiled_insns=${w.compiledInsns} cache_hits=${w.cacheHits} cache_misses=${w.cacheMisses} drops=${w.drops}` : '') + '\n');
   }
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
@@ -222,6 +254,7 @@ async function bootCommand(args: string[]): Promise<number> {
       const file = readFileSync(ir.path);
       k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, cmdline, initrd: new Uint8Array(file.buffer, file.byteOffset, file.length), ...seedOptions(o.seed) });
       const t1 = performance.now();
+      if (!applyJit(k.hart, o)) return 2;
       kernelInit(k);
       await k.run();
       stats.push(`tuxglass: initramfs read+unpacked in ${((t1 - t0) / 1000).toFixed(3)} s, ran ${((performance.now() - t1) / 1000).toFixed(3)} s, shutdown=${k.shutdown ?? 'none'}`);

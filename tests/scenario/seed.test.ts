@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
+import { TIER_NAMES } from '../../src/cpu/hart.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
@@ -108,4 +109,19 @@ test('SMP: two CPUs with the same seed give the same output', { skip, timeout: 1
   assert.match(a.out, /^in\ncpu /);
   assert.match(a.out, /^cpu1 /m);
   assert.equal(b.out, a.out);
+});
+
+test('the same seed gives the same output whether code is interpreted or compiled (every --jit tier)', { skip, timeout: 300_000 }, async () => {
+  // Virtual time is counted in retired instructions in every tier: the clock's nanoseconds, uptime, CPU
+  // times and loadavg come out the same only if each tier retires exactly the same instructions.
+  const s = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; cat /proc/uptime; head -2 /proc/stat; date +%s.%N; ' +
+    'awk "BEGIN{s=0; for(i=0;i<20000;i++) s+=i*i; print s}"; cat /proc/uptime; ps -o pid,time,comm; cat /proc/loadavg';
+  const outs: Record<string, string> = {};
+  for (const tier of TIER_NAMES) {
+    const r = await run(['--seed', '9', '--jit', tier, '--', '/bin/sh', '-c', s], '');
+    assert.equal(r.status, 0, `${tier}: ${r.out}`);
+    outs[tier] = r.out;
+  }
+  assert.match(outs.interp, /^2666466670000$/m);
+  for (const tier of TIER_NAMES) assert.equal(outs[tier], outs.interp, `--jit ${tier} against --jit interp`);
 });

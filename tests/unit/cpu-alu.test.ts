@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mul64, mulh64, div64, div32, mulhu32 } from '../../src/cpu/alu64.js';
+import { Cause } from '../../src/cpu/hart.js';
+import { TestMachine } from './cpu-harness/machine.js';
+import { tiered } from './cpu-harness/tiers.js';
+import * as A from './cpu-harness/asm.js';
 
 const M64 = (1n << 64n) - 1n;
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -74,5 +78,44 @@ test('DIVW, DIVUW, REMW, REMUW sign-extend 32-bit results', () => {
     assert.equal(run((xl, xh) => div32(xl, xh, 5, a, b, true, true)), remw, `remw ${a} ${b}`);
     assert.equal(run((xl, xh) => div32(xl, xh, 5, a, b, false, false)), b === 0 ? M64 : ext(ua / ub), `divuw ${a} ${b}`);
     assert.equal(run((xl, xh) => div32(xl, xh, 5, a, b, false, true)), b === 0 ? ext(sa) : ext(ua % ub), `remuw ${a} ${b}`);
+  }
+});
+
+// The same operations as instructions, in every tier: compiled code has its
+// own multiply and divide (native i64 in WebAssembly).
+tiered('M extension instructions against BigInt', () => {
+  const names = ['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu',
+    'mulw', 'divw', 'divuw', 'remw', 'remuw'] as const;
+  const f3 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 4, 5, 6, 7];
+  const A0 = 10, A1 = 11, FIRST = 12; // results in x12..x24
+  const prog = [...names.map((_, i) => (i < 8 ? A.op : A.op32)(1, f3[i], FIRST + i, A0, A1)), A.ECALL];
+  const m = new TestMachine(4 << 20);
+  m.loadWords(0x10000, prog);
+  const ext = (v: bigint): bigint => u64(BigInt.asIntN(32, v));
+  const MIN = -(1n << 63n);
+  const want = (a: bigint, b: bigint): bigint[] => {
+    const sa = s64(a), sb = s64(b), wa = BigInt.asIntN(32, a), wb = BigInt.asIntN(32, b);
+    const ua = BigInt.asUintN(32, a), ub = BigInt.asUintN(32, b);
+    return [
+      u64(a * b), u64((sa * sb) >> 64n), u64((sa * b) >> 64n), u64((a * b) >> 64n),
+      b === 0n ? M64 : sa === MIN && sb === -1n ? a : u64(sa / sb),
+      b === 0n ? M64 : a / b,
+      b === 0n ? a : sa === MIN && sb === -1n ? 0n : u64(sa % sb),
+      b === 0n ? a : a % b,
+      ext(wa * wb),
+      wb === 0n ? M64 : wa === -(1n << 31n) && wb === -1n ? ext(wa) : ext(wa / wb),
+      ub === 0n ? M64 : ext(ua / ub),
+      wb === 0n ? ext(wa) : wa === -(1n << 31n) && wb === -1n ? 0n : ext(wa % wb),
+      ub === 0n ? ext(wa) : ext(ua % ub),
+    ];
+  };
+  for (const a of VALUES) for (const b of VALUES) {
+    m.setReg(A0, 0); m.setReg(A1, 0);
+    m.hart.xl[A0] = lo(a); m.hart.xh[A0] = hi(a); m.hart.xl[A1] = lo(b); m.hart.xh[A1] = hi(b);
+    m.hart.pc = 0x10000;
+    assert.equal(m.hart.run(100), Cause.EcallU);
+    const got = names.map((_, i) => u64(m.regBig(FIRST + i)));
+    const exp = want(a, b);
+    names.forEach((n, i) => assert.equal(got[i], exp[i], `${n} ${a.toString(16)} ${b.toString(16)}`));
   }
 });

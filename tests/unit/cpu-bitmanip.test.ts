@@ -176,6 +176,11 @@ test('a hot loop of B and Zicond instructions matches the model once compiled', 
     for (let i = 0; i < 100 && cause < 0; i++) cause = m.hart.run(1 << 16);
     assert.equal(cause, Cause.EcallU, tier.name);
     assert.deepEqual(regsOf(m).map((v) => v.toString(16)), want.map((v) => v.toString(16)), tier.name);
+    // the compiled tiers really compiled the loop (no fallback to the interpreter)
+    if (tier.backend === 'wasm') {
+      assert.ok(m.hart.wasmInsns > LOOPS * steps.length / 2, `${tier.name}: ${m.hart.wasmInsns} instructions in WebAssembly`);
+      assert.equal(m.mem.wasmJit!.stats.failures, 0, tier.name);
+    } else if (tier.threshold < LOOPS) assert.ok(m.hart.jsInsns > LOOPS * steps.length / 2, tier.name);
   }
 });
 

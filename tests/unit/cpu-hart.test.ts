@@ -1,7 +1,7 @@
 // The hart's trap contract and the corners of execution the differential
 // tests cannot reach: illegal instructions, budgets, misaligned and
 // page-straddling accesses and fetches, decode-cache coherence, LR/SC.
-import { test } from 'node:test';
+import { tiered } from './cpu-harness/tiers.js';
 import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_R, PTE_W, PTE_X } from './cpu-harness/machine.js';
 import { Cause, Hart } from '../../src/cpu/hart.js';
@@ -26,7 +26,7 @@ function loadHalves(m: TestMachine, va: number, halves: number[]): void {
   m.hart.pc = va;
 }
 
-test('illegal instructions trap with the instruction bits in tval', () => {
+tiered('illegal instructions trap with the instruction bits in tval', () => {
   const cases: [string, number[], number][] = [
     ['all-zero 16-bit', [0x0000], 0],
     ['sret', [A.SRET & 0xffff, A.SRET >>> 16], A.SRET],
@@ -52,7 +52,7 @@ test('illegal instructions trap with the instruction bits in tval', () => {
   }
 });
 
-test('reading the counters is allowed; time comes from timeSource', () => {
+tiered('reading the counters is allowed; time comes from timeSource', () => {
   const m = machine([0xc0002573 /* csrr a0, cycle */, 0xc01025f3 /* csrr a1, time */, 0xc0202673 /* csrr a2, instret */, A.ECALL]);
   m.hart.timeSource = () => 0x1_2345_6789;
   m.hart.instret = 1000;
@@ -62,7 +62,7 @@ test('reading the counters is allowed; time comes from timeSource', () => {
   assert.equal(m.reg(A2), 1002);
 });
 
-test('ecall and ebreak: pc at the instruction, not retired', () => {
+tiered('ecall and ebreak: pc at the instruction, not retired', () => {
   const m = machine([A.addi(A0, 0, 1), A.ECALL, A.addi(A0, A0, 1), A.EBREAK]);
   assert.equal(m.hart.run(100), Cause.EcallU);
   assert.deepEqual([m.hart.pc, m.hart.instret], [CODE + 4, 1]);
@@ -75,7 +75,7 @@ test('ecall and ebreak: pc at the instruction, not retired', () => {
   assert.equal(c.hart.pc, CODE);
 });
 
-test('budget: exactly `budget` instructions retire, and slicing does not change the result', () => {
+tiered('budget: exactly `budget` instructions retire, and slicing does not change the result', () => {
   // a0 = sum of 1..100 with a loop
   const prog = [A.addi(T0, 0, 100), A.addi(A0, 0, 0), A.add(A0, A0, T0), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL];
   const whole = machine(prog);
@@ -99,14 +99,14 @@ test('budget: exactly `budget` instructions retire, and slicing does not change 
   assert.equal(z.hart.instret, 0);
 });
 
-test('x0 stays zero and rd=x0 results are dropped', () => {
+tiered('x0 stays zero and rd=x0 results are dropped', () => {
   const m = machine([A.addi(0, 0, 5), A.lui(0, 0x12345), A.jal(0, 8), A.addi(A0, 0, 1), A.add(A1, 0, 0), A.ld(0, 2, -8), A.ECALL]);
   m.setupStack();
   assert.equal(m.hart.run(100), Cause.EcallU);
   assert.deepEqual([m.hart.xl[0], m.hart.xh[0], m.reg(A0), m.reg(A1)], [0, 0, 0, 0]);
 });
 
-test('misaligned loads and stores are performed, also across pages', () => {
+tiered('misaligned loads and stores are performed, also across pages', () => {
   const m = machine([
     A.ld(A0, A1, 0), A.lw(T0, A1, 2), A.lhu(T1, A1, 4), A.sd(A2, A1, 1), A.lwu(A2, A1, 3), A.ECALL]);
   m.map(DATA, RW); m.map(DATA + 4096, RW);
@@ -122,7 +122,7 @@ test('misaligned loads and stores are performed, also across pages', () => {
   assert.equal(m.reg(A2), 0x03040506);
 });
 
-test('a straddling access faults with the address of the missing page, and stores nothing', () => {
+tiered('a straddling access faults with the address of the missing page, and stores nothing', () => {
   const m = machine([A.sd(A2, A1, 0), A.ECALL]);
   m.map(DATA, RW); m.map(DATA + 4096, USER | PTE_R); // second page read-only
   m.setReg(A1, DATA + 4092);
@@ -141,7 +141,7 @@ test('a straddling access faults with the address of the missing page, and store
   assert.equal(l.hart.tval, DATA - 2);
 });
 
-test('a 4-byte instruction straddling two pages executes, or faults on the second page', () => {
+tiered('a 4-byte instruction straddling two pages executes, or faults on the second page', () => {
   const addi = A.addi(A0, A0, 7);
   const m = new TestMachine(4 << 20);
   // c.nop at 0x10ffc, a 4-byte addi at 0x10ffe, c.addi a0,1 at 0x11002, ecall
@@ -168,7 +168,7 @@ test('a 4-byte instruction straddling two pages executes, or faults on the secon
   assert.deepEqual([c.hart.pc, c.reg(A0)], [CODE + 0x1000, 1]);
 });
 
-test('execution falls through page ends and jumps between pages', () => {
+tiered('execution falls through page ends and jumps between pages', () => {
   const m = new TestMachine(4 << 20);
   m.loadWords(CODE + 4088, [A.addi(A0, 0, 1), A.addi(A0, A0, 2), A.jal(0, 4096), A.ECALL]);
   m.loadWords(CODE + 8192, [A.addi(A0, A0, 4), A.jal(0, -4096)]);
@@ -177,7 +177,7 @@ test('execution falls through page ends and jumps between pages', () => {
   assert.deepEqual([m.reg(A0), m.hart.pc], [7, CODE + 4100]);
 });
 
-test('a store to a decoded page drops its decoded instructions', () => {
+tiered('a store to a decoded page drops its decoded instructions', () => {
   // func at FUNC: addi a0, zero, 1; ret. Called, patched by a store, called again.
   const FUNC = CODE + 0x2000;
   const m = machine([
@@ -200,7 +200,7 @@ test('a store to a decoded page drops its decoded instructions', () => {
   assert.equal(m.reg(A0), 2);
 });
 
-test('a store into the page being executed takes effect on the next instruction', () => {
+tiered('a store into the page being executed takes effect on the next instruction', () => {
   // sw patches the instruction right after it
   const m = machine([A.auipc(T0, 0), A.sw(A2, T0, 8), A.addi(A0, 0, 1), A.ECALL]);
   m.setReg(A2, A.addi(A0, 0, 9));
@@ -208,7 +208,7 @@ test('a store into the page being executed takes effect on the next instruction'
   assert.equal(m.reg(A0), 9);
 });
 
-test('kernel-side writes through PhysMem keep the decode cache coherent', () => {
+tiered('kernel-side writes through PhysMem keep the decode cache coherent', () => {
   const m = machine([A.addi(A0, 0, 1), A.ECALL]);
   assert.equal(m.hart.run(10), Cause.EcallU);
   const off = m.ramOffset(CODE);
@@ -227,7 +227,7 @@ test('kernel-side writes through PhysMem keep the decode cache coherent', () => 
   m.mem.invalidateAllCode();
 });
 
-test('fence.i makes code written to another page visible', () => {
+tiered('fence.i makes code written to another page visible', () => {
   const FUNC = CODE + 0x3000;
   const m = machine([A.jalr(1, A1, 0), A.add(T1, A0, 0), A.sw(A2, A1, 0), A.FENCE_I, A.jalr(1, A1, 0), A.ECALL]);
   m.loadWords(FUNC, [A.addi(A0, 0, 5), A.jalr(0, 1, 0)]);
@@ -238,7 +238,7 @@ test('fence.i makes code written to another page visible', () => {
   assert.deepEqual([m.reg(T1), m.reg(A0)], [5, 6]);
 });
 
-test('LR/SC: success, failure without or after losing the reservation', () => {
+tiered('LR/SC: success, failure without or after losing the reservation', () => {
   const prog = [A.lrD(A0, A1), A.addi(A0, A0, 1), A.scD(T0, A1, A0), A.scD(T1, A1, A0), A.ECALL];
   const m = machine(prog);
   m.map(DATA, RW);
@@ -268,7 +268,7 @@ test('LR/SC: success, failure without or after losing the reservation', () => {
   assert.deepEqual([w.reg(T0), w.reg(T1), w.regBig(A0)], [0, 1, -5n]);
 });
 
-test('misaligned LR/SC/AMO trap; AMOs need write permission', () => {
+tiered('misaligned LR/SC/AMO trap; AMOs need write permission', () => {
   const run = (insn: number, addr: number, flags = RW): [number, number] => {
     const m = machine([insn, A.ECALL]);
     m.map(DATA, flags);
@@ -284,7 +284,7 @@ test('misaligned LR/SC/AMO trap; AMOs need write permission', () => {
   assert.deepEqual(run(A.lrD(A0, A1), DATA + 8, USER | PTE_R), [Cause.EcallU, 0]);
 });
 
-test('FP loads NaN-box singles, FP stores move raw bits', () => {
+tiered('FP loads NaN-box singles, FP stores move raw bits', () => {
   const m = machine([A.flw(3, A1, 0), A.fld(4, A1, 8), A.fsd(3, A1, 16), A.fsw(4, A1, 24), A.ECALL]);
   m.map(DATA, RW);
   const dv = new DataView(new ArrayBuffer(16));
@@ -300,7 +300,7 @@ test('FP loads NaN-box singles, FP stores move raw bits', () => {
   assert.equal(out.getUint32(8, true), 1);
 });
 
-test('FP CSRs share state with fflags/frm', () => {
+tiered('FP CSRs share state with fflags/frm', () => {
   const m = machine([0x00305573 /* csrrwi a0, fcsr, 0 */, 0x00215073 /* csrwi frm, 2 */, 0x0010d073 /* csrwi fflags, 1 */,
     0x003025f3 /* csrr a1, fcsr */, A.ECALL]);
   m.hart.fflags = 0x1f; m.hart.frm = 4;
@@ -308,7 +308,7 @@ test('FP CSRs share state with fflags/frm', () => {
   assert.deepEqual([m.reg(A0), m.reg(A1), m.hart.frm, m.hart.fflags], [0x9f, 0x41, 2, 1]);
 });
 
-test('an odd pc set by the kernel is a misaligned fetch', () => {
+tiered('an odd pc set by the kernel is a misaligned fetch', () => {
   const m = machine([A.NOP, A.ECALL]);
   m.hart.pc = CODE + 1;
   assert.equal(m.hart.run(10), Cause.InsnMisaligned);

@@ -6,18 +6,20 @@ import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_R, PTE_W } from './cpu-harness/machine.js';
 import { Cause } from '../../src/cpu/hart.js';
 import * as A from './cpu-harness/asm.js';
+import type { JitBackend } from '../../src/cpu/hart.js';
 
 const CODE = 0x10000, DATA = 0x200000, FUNC = 0x30000;
 const T0 = 5, T1 = 6, T2 = 7, A0 = 10, A1 = 11, A2 = 12, A3 = 13, RA = 1;
 
 interface Final { cause: number; pc: number; tval: number; instret: number; regs: string; data: string }
 
-function runMode(words: number[], setup: (m: TestMachine) => void, threshold: number, slice: number): Final {
+function runMode(words: number[], setup: (m: TestMachine) => void, backend: JitBackend, threshold: number, slice: number): Final {
   const m = new TestMachine(8 << 20);
   m.loadWords(CODE, words);
   m.map(DATA, USER | PTE_R | PTE_W);
   setup(m);
   m.hart.pc = CODE;
+  m.hart.jitBackend = backend;
   m.hart.jitThreshold = threshold;
   let cause = -1;
   for (let i = 0; i < 1e6 && cause === -1; i++) cause = m.hart.run(slice);
@@ -30,10 +32,12 @@ function runMode(words: number[], setup: (m: TestMachine) => void, threshold: nu
 }
 
 function same(words: number[], setup: (m: TestMachine) => void = () => {}): Final {
-  const ref = runMode(words, setup, Infinity, 1 << 20);
-  for (const threshold of [1, 3, 40]) {
-    for (const slice of [1 << 20, 1, 7, 50]) {
-      assert.deepEqual(runMode(words, setup, threshold, slice), ref, `threshold ${threshold}, slice ${slice}`);
+  const ref = runMode(words, setup, 'js', Infinity, 1 << 20);
+  for (const backend of ['js', 'wasm'] as const) {
+    for (const threshold of [1, 3, 40]) {
+      for (const slice of [1 << 20, 1, 7, 50]) {
+        assert.deepEqual(runMode(words, setup, backend, threshold, slice), ref, `${backend} threshold ${threshold}, slice ${slice}`);
+      }
     }
   }
   return ref;
@@ -102,6 +106,7 @@ test('misaligned and page-crossing accesses in a hot loop', () => {
 test('compiled regions are created for hot code and dropped with their page', () => {
   const m = new TestMachine(4 << 20);
   m.loadWords(CODE, [A.addi(T0, 0, 1000), A.addi(A0, A0, 1), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL]);
+  m.hart.jitBackend = 'js';
   m.hart.jitThreshold = 100;
   assert.equal(m.hart.run(1e6), Cause.EcallU);
   const page = m.ramOffset(CODE) >>> 12;
@@ -109,6 +114,35 @@ test('compiled regions are created for hot code and dropped with their page', ()
   assert.equal(m.reg(A0), 1000);
   m.mem.invalidateCode(page);
   assert.equal(m.mem.compiled[page], null);
+});
+
+test('WebAssembly code is compiled for hot code, dropped with its page and adopted by a page with the same bytes', () => {
+  const m = new TestMachine(4 << 20);
+  const prog = [A.addi(T0, 0, 1000), A.addi(A0, A0, 1), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL];
+  m.loadWords(CODE, prog);
+  m.hart.jitBackend = 'wasm';
+  m.hart.jitThreshold = 100;
+  const jit = m.mem.wasmJit!;
+  jit.optBackEdges = 10;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  assert.ok(m.hart.wasmInsns > 1000, 'the loop ran compiled');
+  // quick tier first, then the loop made the page go to the optimised tier
+  assert.deepEqual([jit.stats.compiles, jit.stats.optimised], [2, 1]);
+  // the same bytes at another address, in another RAM page: no compile, compiled from the first entry
+  const OTHER = CODE + 0x5000;
+  m.loadWords(OTHER, prog);
+  const before = m.hart.wasmInsns;
+  m.setReg(A0, 0);
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  assert.equal(jit.stats.compiles, 2);
+  assert.ok(jit.stats.cacheHits >= 1);
+  assert.ok(m.hart.wasmInsns - before >= 2900, 'the copy ran compiled');
+  // dropped: its entries go; the code runs interpreted until compiled again
+  const page = m.ramOffset(OTHER) >>> 12;
+  m.mem.invalidateCode(page);
+  assert.equal(jit.entries.get(page * 4096 + 4), undefined);
 });
 
 test('grouped accesses off one base register: page-straddling groups and a fault inside a group', () => {

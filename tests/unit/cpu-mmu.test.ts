@@ -1,6 +1,6 @@
 // Sv39 translation from user mode: the fault cause and tval of every failure
 // the kernel must tell apart, superpages, and TLB behaviour.
-import { test } from 'node:test';
+import { tiered } from './cpu-harness/tiers.js';
 import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from './cpu-harness/machine.js';
 import { Cause } from '../../src/cpu/hart.js';
@@ -25,7 +25,7 @@ function probe(insn: number, addr: number, setup: (m: TestMachine) => void = () 
 
 const LOAD = A.ld(A0, A1, 0), STORE = A.sd(A0, A1, 0), JUMP = A.jalr(0, A1, 0);
 
-test('unmapped addresses fault with the access type and the VA', () => {
+tiered('unmapped addresses fault with the access type and the VA', () => {
   const ld = probe(LOAD, DATA + 8);
   assert.deepEqual([ld.cause, ld.tval, ld.pc], [Cause.LoadPageFault, DATA + 8, CODE]);
   const st = probe(STORE, DATA + 16);
@@ -35,7 +35,7 @@ test('unmapped addresses fault with the access type and the VA', () => {
   assert.equal(x.m.hart.instret, 1, 'the jump retired, the fetch did not');
 });
 
-test('permission bits: U, R, W, X', () => {
+tiered('permission bits: U, R, W, X', () => {
   const page = (flags: number) => (m: TestMachine) => { m.map(DATA, flags); };
   // supervisor-only page
   assert.equal(probe(LOAD, DATA, page(PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)).cause, Cause.LoadPageFault);
@@ -52,7 +52,7 @@ test('permission bits: U, R, W, X', () => {
   assert.deepEqual([xo.cause, xo.pc], [Cause.EcallU, DATA]);
 });
 
-test('Svade: A=0 faults every access, D=0 faults stores only', () => {
+tiered('Svade: A=0 faults every access, D=0 faults stores only', () => {
   const noA = (m: TestMachine) => { m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_D); };
   const noD = (m: TestMachine) => { m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_A); };
   assert.equal(probe(LOAD, DATA, noA).cause, Cause.LoadPageFault);
@@ -69,7 +69,7 @@ test('Svade: A=0 faults every access, D=0 faults stores only', () => {
   assert.equal(m.mem.i32[m.ramOffset(DATA + 24) >> 2], 0x55);
 });
 
-test('a loaded value lands in the register and comes from the mapped RAM page', () => {
+tiered('a loaded value lands in the register and comes from the mapped RAM page', () => {
   const r = probe(LOAD, DATA + 8, (m) => {
     const page = m.map(DATA, USER | PTE_R);
     m.mem.i32[(page * 4096 + 8) >> 2] = 0x12345678;
@@ -79,7 +79,7 @@ test('a loaded value lands in the register and comes from the mapped RAM page', 
   assert.equal(r.m.regBig(A0), -0x1edcba988n);
 });
 
-test('superpages: aligned ones translate, misaligned ones fault', () => {
+tiered('superpages: aligned ones translate, misaligned ones fault', () => {
   // 2 MiB leaf at level 1 mapping VA 0x400000 to RAM page 512 (aligned)
   const mega = probe(LOAD, 0x400000 + 0x3008, (m) => {
     const [lo, hi] = TestMachine.pte(512, USER | PTE_R);
@@ -107,7 +107,7 @@ test('superpages: aligned ones translate, misaligned ones fault', () => {
   assert.equal(gigaBad.cause, Cause.LoadPageFault);
 });
 
-test('a PPN outside RAM is an access fault', () => {
+tiered('a PPN outside RAM is an access fault', () => {
   const outside = (flags: number) => (m: TestMachine) => {
     const [lo, hi] = TestMachine.pte(0, flags | PTE_V, 0x1000); // physical 0x1000000, below RAM
     m.setPte(DATA, lo, hi);
@@ -131,7 +131,7 @@ test('a PPN outside RAM is an access fault', () => {
   assert.equal(ptr.cause, Cause.LoadAccess);
 });
 
-test('malformed entries and addresses are page faults', () => {
+tiered('malformed entries and addresses are page faults', () => {
   // reserved PTE bits 63:54
   const rsv = probe(LOAD, DATA, (m) => {
     const page = m.allocPage();
@@ -156,7 +156,7 @@ test('malformed entries and addresses are page faults', () => {
   assert.equal(m.hart.tval, 0xffffffc000000000);
 });
 
-test('no page table: every access faults', () => {
+tiered('no page table: every access faults', () => {
   const m = new TestMachine();
   m.loadWords(CODE, [A.NOP]);
   m.hart.setPageTable(-1);
@@ -165,7 +165,7 @@ test('no page table: every access faults', () => {
   assert.equal(m.hart.tval, CODE);
 });
 
-test('the TLB is flushed by flushTlb and setPageTable', () => {
+tiered('the TLB is flushed by flushTlb and setPageTable', () => {
   const m = new TestMachine();
   m.loadWords(CODE, [LOAD, A.ECALL]);
   const page = m.map(DATA, USER | PTE_R);

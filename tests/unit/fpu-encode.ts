@@ -1,6 +1,10 @@
 // Shared by the FPU tests: a bare hart with only the registers execFp uses,
 // instruction encoders, and a table of every F/D instruction by mnemonic.
 import type { FpHart } from '../../src/cpu/fpu.js';
+import { Cause } from '../../src/cpu/hart.js';
+import { TestMachine } from './cpu-harness/machine.js';
+import { setTier, type Tier } from './cpu-harness/tiers.js';
+import * as A from './cpu-harness/asm.js';
 
 export function makeHart(): FpHart {
   const buf = new ArrayBuffer(32 * 8);
@@ -107,4 +111,31 @@ export function runInsn(
     ? hex64(h.fbits[2 * F_RD], h.fbits[2 * F_RD + 1])
     : hex64(h.xl[X_RD], h.xh[X_RD]);
   return { result, flags: h.fflags, ret };
+}
+
+/**
+ * A hart of a test machine held to `tier`, and an executor that runs one
+ * instruction on it as guest code (each distinct word on its own code page,
+ * followed by ecall): FP_DONE after it retired, FP_ILLEGAL if it trapped.
+ */
+export function tierHart(tier: Tier): { h: FpHart; exec: (h: FpHart, insn: number) => number } {
+  const m = new TestMachine(8 << 20);
+  setTier(m.hart, tier);
+  const pages = new Map<number, number>();
+  let next = 0x10000;
+  const exec = (_h: FpHart, insn: number): number => {
+    let va = pages.get(insn);
+    if (va === undefined) {
+      va = next;
+      next += 0x1000;
+      m.loadWords(va, [insn, A.ECALL]);
+      pages.set(insn, va);
+    }
+    m.hart.pc = va;
+    const cause = m.hart.run(10);
+    if (cause === Cause.EcallU && m.hart.pc === va + 4) return -1;
+    if (cause === Cause.Illegal && m.hart.pc === va && m.hart.tval === insn) return 2;
+    throw new Error(`${insn.toString(16)}: trap ${cause} at ${m.hart.pc.toString(16)}`);
+  };
+  return { h: m.hart, exec };
 }

@@ -9,7 +9,18 @@ import { execFp } from '../../src/cpu/fpu.js';
 import {
   F32, F64, sfAdd, sfDiv, sfFma, sfFromInt, sfMul, sfSqrt, sfState, sfSub, sfConvert,
 } from '../../src/cpu/softfloat.js';
-import { FP_INSNS, makeHart, runInsn } from './fpu-encode.js';
+import type { FpHart } from '../../src/cpu/fpu.js';
+import { FP_INSNS, makeHart, runInsn, tierHart } from './fpu-encode.js';
+import { TIERS } from './cpu-harness/tiers.js';
+
+type Exec = { h: FpHart; exec: (h: FpHart, insn: number) => number };
+/** execFp itself (what the interpreter calls), then guest code in each compiling tier */
+const EXECUTORS: [string, () => Exec][] = [
+  ['execFp', () => ({ h: makeHart(), exec: execFp })],
+  ...TIERS.filter((t) => t.threshold !== Infinity).map((t) => [t.name, () => tierHart(t)] as [string, () => Exec]),
+];
+/** The executor the tests below use (set per registered copy of the test). */
+let ex: Exec;
 
 // Deterministic 32-bit generator (xorshift32).
 let seed = 0x2545f491;
@@ -68,7 +79,7 @@ type Ref = (rm: number, ops: bigint[]) => bigint;
 /** Runs `count` cases of one instruction; each case is checked in all five rounding modes. */
 function check(op: string, single: boolean, count: number, gen: () => bigint[], ref: Ref, srcSingle = single): void {
   const insn = FP_INSNS.get(op)!;
-  const h = makeHart();
+  const { h, exec } = ex;
   const failures: string[] = [];
   for (let i = 0; i < count && failures.length < 10; i++) {
     const ops = gen();
@@ -76,7 +87,7 @@ function check(op: string, single: boolean, count: number, gen: () => bigint[], 
     for (let rm = 0; rm < 5; rm++) {
       sfState.flags = 0;
       const want = hex(ref(rm, ops), single);
-      const got = runInsn(execFp, h, insn, rm, 0, hexOps);
+      const got = runInsn(exec, h, insn, rm, 0, hexOps);
       if (got.result !== want || got.flags !== sfState.flags) {
         failures.push(`${op} rm=${rm} ${hexOps.join(' ')}: want ${want} ${sfState.flags} got ${got.result} ${got.flags}`);
       }
@@ -95,17 +106,17 @@ const pairD = (wide: boolean) => (): bigint[] => {
 
 const N = 4000;
 
-test('fadd.d / fsub.d fast path = exact rounding', () => {
+tieredTest('fadd.d / fsub.d fast path = exact rounding', () => {
   check('fadd.d', false, N, pairD(false), (rm, [a, b]) => sfAdd(F64, a, b, rm));
   check('fsub.d', false, N, pairD(true), (rm, [a, b]) => sfSub(F64, a, b, rm));
 });
 
-test('fmul.d fast path = exact rounding', () => {
+tieredTest('fmul.d fast path = exact rounding', () => {
   check('fmul.d', false, N, pairD(false), (rm, [a, b]) => sfMul(F64, a, b, rm));
   check('fmul.d', false, N / 4, pairD(true), (rm, [a, b]) => sfMul(F64, a, b, rm));
 });
 
-test('fdiv.d fast path = exact rounding', () => {
+tieredTest('fdiv.d fast path = exact rounding', () => {
   const exactQuotients = (): bigint[] => {
     const b = genD(false);
     const q = dBits(Math.trunc(dValue(genD(false)) * 2 ** 20) || 1);
@@ -116,7 +127,7 @@ test('fdiv.d fast path = exact rounding', () => {
   check('fdiv.d', false, N / 4, pairD(true), (rm, [a, b]) => sfDiv(F64, a, b, rm));
 });
 
-test('fsqrt.d fast path = exact rounding', () => {
+tieredTest('fsqrt.d fast path = exact rounding', () => {
   const squares = (): bigint[] => {
     const x = dValue(genD(false));
     return [dBits(Math.abs(Math.trunc(x * 2 ** 20) * x))];
@@ -125,7 +136,7 @@ test('fsqrt.d fast path = exact rounding', () => {
   check('fsqrt.d', false, N / 2, squares, (rm, [a]) => sfSqrt(F64, a, rm));
 });
 
-test('fmadd.d / fnmsub.d fast path = single rounding', () => {
+tieredTest('fmadd.d / fnmsub.d fast path = single rounding', () => {
   const triple = (): bigint[] => {
     const a = genD(false), b = genD(false);
     const k = pick(5);
@@ -140,7 +151,7 @@ test('fmadd.d / fnmsub.d fast path = single rounding', () => {
   check('fnmsub.d', false, N, triple, (rm, [a, b, c]) => sfFma(F64, a ^ (1n << 63n), b, c, rm));
 });
 
-test('single-precision fast paths = exact rounding', () => {
+tieredTest('single-precision fast paths = exact rounding', () => {
   const pairS = (): bigint[] => {
     const a = genS();
     return [a, pick(3) === 0 ? nudge(a ^ (1n << 31n), 32) : genS()];
@@ -164,7 +175,7 @@ function f32ValueProduct(a: bigint, b: bigint): number {
   return x * f32[0];
 }
 
-test('conversion fast paths = exact rounding', () => {
+tieredTest('conversion fast paths = exact rounding', () => {
   const int64 = (): bigint[] => {
     const bits = 1 + pick(64);
     const v = ((BigInt(rnd32()) << 32n) | BigInt(rnd32())) >> BigInt(64 - bits);
@@ -177,3 +188,7 @@ test('conversion fast paths = exact rounding', () => {
   check('fcvt.s.d', true, N, () => [genD(false)], (rm, [a]) => sfConvert(F64, F32, a, rm), false);
 });
 
+
+function tieredTest(name: string, body: () => void): void {
+  for (const [tier, make] of EXECUTORS) test(`${name} [${tier}]`, () => { ex = make(); body(); });
+}

@@ -12,7 +12,9 @@ import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { execFp } from '../../src/cpu/fpu.js';
-import { FP_INSNS, makeHart, runInsn } from './fpu-encode.js';
+import type { FpHart } from '../../src/cpu/fpu.js';
+import { FP_INSNS, makeHart, runInsn, tierHart } from './fpu-encode.js';
+import { TIERS } from './cpu-harness/tiers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const source = join(root, 'tests/guest/fpu-vectors.c');
@@ -67,18 +69,24 @@ if (skip !== null) {
     assert.deepEqual([...byOp.keys()].sort(), [...FP_INSNS.keys()].sort());
   });
 
-  for (const [op, group] of byOp) {
-    test(`${op} matches qemu (${group.length} vectors)`, () => {
+  // execFp itself (what the interpreter calls), then the instruction run as
+  // guest code in each compiling tier
+  const executors: [string, () => { h: FpHart; exec: (h: FpHart, insn: number) => number }][] = [
+    ['execFp', () => ({ h: makeHart(), exec: execFp })],
+    ...TIERS.filter((t) => t.threshold !== Infinity).map((t) => [t.name, () => tierHart(t)] as [string, () => ReturnType<typeof tierHart>]),
+  ];
+  for (const [op, group] of byOp) for (const [tier, make] of executors) {
+    test(`${op} matches qemu (${group.length} vectors) [${tier}]`, () => {
       const insn = FP_INSNS.get(op);
       assert.ok(insn, `unknown instruction ${op}`);
-      const h = makeHart();
+      const { h, exec } = make();
       const failures: string[] = [];
       for (const line of group) {
         // <op> <rm> <frm> <a> <b> <c> -> <result> <flags>
         const w = line.split(' ');
         const rm = Number(w[1]), frm = Number(w[2]);
         const want = w[7], wantFlags = parseInt(w[8], 16);
-        const got = runInsn(execFp, h, insn, rm, frm, [w[3], w[4], w[5]]);
+        const got = runInsn(exec, h, insn, rm, frm, [w[3], w[4], w[5]]);
         if (got.ret !== -1 || got.result !== want || got.flags !== wantFlags) {
           failures.push(`${line}  GOT ${got.result} ${got.flags.toString(16).padStart(2, '0')} ret=${got.ret}`);
         }

@@ -12,7 +12,7 @@ const MFD_ALL_FLAGS = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC
 /** NAME_MAX minus "memfd:". */
 const MFD_NAME_MAX_LEN = 249;
 
-export function sys_memfd_create(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_memfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(1) >>> 0;
   if (flags & ~MFD_ALL_FLAGS) return -EINVAL;
   // No hugetlbfs here: huge-page memfds are refused as an unknown flag would be.
@@ -20,7 +20,7 @@ export function sys_memfd_create(_k: Kernel, t: Task, a: SyscallArgs): SyscallRe
   if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL)) return -EINVAL;
   const name = t.mm.readCString(a.ulong(0), MFD_NAME_MAX_LEN);
   if (!name) return t.mm.read(a.ulong(0), 1) ? -EINVAL : -EFAULT;
-  const f = createMemfd(String.fromCharCode(...name), { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups },
+  const f = createMemfd(k.pageCache, String.fromCharCode(...name), { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups },
     (flags & MFD_ALLOW_SEALING) !== 0, (flags & MFD_NOEXEC_SEAL) !== 0);
   return installFile(t, f, (flags & MFD_CLOEXEC) !== 0);
 }

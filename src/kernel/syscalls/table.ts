@@ -36,6 +36,7 @@ import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range,
 import { sys_futex, sys_set_robust_list, sys_get_robust_list, sys_futex_waitv } from './futex.js';
 import { sys_getgroups, sys_setgroups } from './groups.js';
 import { sys_riscv_hwprobe } from './hwprobe.js';
+import { sys_riscv_flush_icache } from './cacheflush.js';
 import { sys_memfd_create } from './memfd.js';
 import {
   sys_brk, sys_munmap, sys_mremap, sys_mmap, sys_mprotect, sys_msync, sys_mlock, sys_munlock, sys_mlockall,
@@ -386,8 +387,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   242: implemented('accept4', sys_accept4),
   243: enosys('recvmmsg', 'not implemented yet (sendmmsg is)'),
   258: implemented('riscv_hwprobe', sys_riscv_hwprobe),
-  259: enosys('riscv_flush_icache',
-    "not implemented yet: __riscv_flush_icache (through the vDSO's __vdso_flush_icache) gets ENOSYS"),
+  259: implemented('riscv_flush_icache', sys_riscv_flush_icache),
   260: implemented('wait4', sys_wait4),
   261: partial('prlimit64', sys_prlimit64,
     'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are enforced'),

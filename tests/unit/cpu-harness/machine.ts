@@ -5,6 +5,7 @@
 import { PhysMem, RAM_BASE } from '../../../src/cpu/physmem.js';
 import { Hart, Cause } from '../../../src/cpu/hart.js';
 import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from '../../../src/cpu/mmu.js';
+import { current, setTier } from './tiers.js';
 
 export { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D };
 export const PTE_RWX = PTE_R | PTE_W | PTE_X;
@@ -36,6 +37,7 @@ export class TestMachine {
   constructor(ramBytes = 32 << 20) {
     this.mem = new PhysMem(ramBytes);
     this.hart = new Hart(this.mem, 0);
+    if (current.tier) setTier(this.hart, current.tier);
     this.root = this.allocPage();
     this.hart.setPageTable(this.root);
   }
