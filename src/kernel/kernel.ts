@@ -14,6 +14,7 @@ import { Task, Cred } from './sched/task.js';
 import { ThreadGroup } from './sched/threadgroup.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
+import { virtualTime, wallTime, type TimeSource } from './time/timesource.js';
 import type { HostServices } from './host.js';
 import { BLOCKED, NORETURN, type SyscallResult } from './syscalls/result.js';
 import { SyscallArgs } from './syscalls/args.js';
@@ -78,6 +79,8 @@ export class Kernel {
   readonly pageCache: PageCache;
   readonly hart: Hart;
   readonly clock: VirtualClock;
+  /** Wall or virtual time (time/timesource.ts): what the clock must keep up with, and the budgets' unit. */
+  readonly time: TimeSource;
   readonly timers = new TimerQueue();
   /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
   readonly fileLocks = new FileLockRegistry();
@@ -149,6 +152,7 @@ export class Kernel {
     this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);
     const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.host.wallClockMs();
+    this.time = this.seeded ? virtualTime() : wallTime(() => opts.host.monotonicMs());
     this.clock = new VirtualClock(Math.round(bootMs * 1e6), () => this.hart.instret);
     if (opts.seed !== undefined) {
       this.host = seededHost(opts.host, opts.seed, bootMs, {
@@ -313,14 +317,16 @@ export class Kernel {
     let lastYield = this.host.monotonicMs();
     while (this.halted === null) {
       if (this.hostWait) { await this.hostWait; lastYield = this.host.monotonicMs(); continue; }
-      if (!this.step(rq, Infinity)) {
-        if (this.goingIdle()) await this.idle();
+      // Nothing picked but something runnable (say, every task throttled) is no idle: it still passes the yield check below.
+      if (!this.step(rq, Infinity) && this.goingIdle()) {
+        await this.idle();
         lastYield = this.host.monotonicMs();
         continue;
       }
-      const wall = this.host.monotonicMs();
+      const wall = this.hostNow();
       if (wall - lastYield > YIELD_MS) {
         await this.host.yield();
+        this.time.pause();
         lastYield = this.host.monotonicMs();
       }
     }
@@ -351,15 +357,17 @@ export class Kernel {
             // Idle to the round's end, or to a timer before it (which may wake something here).
             this.idleTo(Math.min(end, Math.max(this.timers.next(), now + 1)));
           }
-          const wall = this.host.monotonicMs();
+          const wall = this.hostNow();
           if (wall - lastYield > YIELD_MS) {
             await this.host.yield();
+            this.time.pause();
             lastYield = this.host.monotonicMs();
           }
         }
         rq.localNs = this.clock.monotonic();
       }
-      this.roundStart = end;
+      // Wall mode: the CPUs' clocks kept up with the host; the next round starts no earlier than the host's time.
+      this.roundStart = this.time.mode === 'wall' ? Math.max(end, this.time.floorNs()) : end;
       if (!busy && this.halted === null && !this.anyRunnable()) {
         // Every CPU idled the whole round: sleep to the next timer (or input) on CPU 0's clock, then bring all CPUs there.
         this.enterCpu(this.runqueues[0]);
@@ -448,7 +456,7 @@ export class Kernel {
     // A deadline task stops exactly when its runtime is used up (as with HRTICK_DL).
     if (t.policy === SCHED_DEADLINE && t.se.runtime > 0 && t.se.runtime < budget) budget = Math.ceil(t.se.runtime);
     const before = this.hart.instret;
-    const cause = this.hart.run(budget);
+    const cause = this.hart.run(this.time.insnsFor(budget));
     const ran = this.hart.instret - before;
     t.utime += ran;
     if (t.nice > 0) rq.cpustat.nice += ran; else rq.cpustat.user += ran;
@@ -466,6 +474,7 @@ export class Kernel {
         this.chargeSystem(t, minor * FAULT_NS + major * MAJOR_FAULT_NS);
       }
     }
+    if (this.time.mode === 'wall') this.keepUp(rq, t, now, ran);
     t.execStart = this.clock.monotonic();
     if (t.execStart >= rq.nextTick) {
       // The timer interrupt: scheduler_tick for whoever holds the CPU, and (SMP) periodic balancing.
@@ -481,8 +490,42 @@ export class Kernel {
     return true;
   }
 
+  /** Host time (ms) after the last step: the one keepUp read, else read now. */
+  private hostNow(): number {
+    const ms = this.keptUpAt;
+    this.keptUpAt = -1;
+    return ms >= 0 ? ms : this.host.monotonicMs();
+  }
+  private keptUpAt = -1;
+
+  /**
+   * Wall mode, after a step: the clock moves up to the host's time. The step
+   * ran on the CPU for all of that host time, so it is t's, split between
+   * user and system as the step's own instructions and modelled kernel work
+   * were (docs/time.md).
+   */
+  private keepUp(rq: Runqueue, t: Task, from: number, ran: number): void {
+    const floor = this.time.floorNs();
+    this.keptUpAt = this.time.lastHostMs;
+    this.time.observe(ran);
+    const now = this.clock.monotonic();
+    const gap = floor - now;
+    if (gap <= 0) return;
+    const stepNs = now - from;
+    const user = stepNs > 0 ? Math.round(gap * Math.min(1, ran / stepNs)) : gap;
+    if (user > 0) {
+      t.utime += user;
+      if (t.nice > 0) rq.cpustat.nice += user; else rq.cpustat.user += user;
+      rq.account(t, user);
+      this.clock.keepUp(user);
+    }
+    if (gap > user) this.chargeSystem(t, gap - user);
+  }
+
   /** Nothing to run: jump to the next timer, holding virtual time to wall time (seed mode: not). */
   private async idle(): Promise<void> {
+    // Wall mode: the time since the last step was idle; then wait for the timer by the host's clock.
+    if (this.time.mode === 'wall') { this.idleTo(this.time.floorNs()); this.time.pause(); }
     const next = this.timers.next();
     const now = this.clock.monotonic();
     if (next !== Infinity) {
@@ -491,14 +534,13 @@ export class Kernel {
       if (this.seeded) { this.idleTo(next); return; }
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
-        const start = this.host.monotonicMs();
         await new Promise<void>((resolve) => {
           this.wakeIdle = resolve;
           this.host.sleep(waitMs).then(resolve);
         });
         this.wakeIdle = null;
-        const slept = (this.host.monotonicMs() - start) * 1e6;
-        this.idleTo(Math.min(next, now + slept));
+        // Woken early (input) or late (a busy host): the clock reads the host's time, in whole ns.
+        this.idleTo(Math.min(next, this.time.floorNs()));
         if (!this.anyRunnable()) this.idleTo(next); // nothing woke meanwhile
       } else this.idleTo(next);
       return;
@@ -510,6 +552,7 @@ export class Kernel {
     const wake = new Promise<void>((resolve) => { this.wakeIdle = () => { woken = true; resolve(); }; });
     while (!woken) await Promise.race([wake, this.host.sleep(1000)]);
     this.wakeIdle = null;
+    if (this.time.mode === 'wall') this.idleTo(this.time.floorNs());
   }
 
   /** A trap left the hart: dispatch it. */

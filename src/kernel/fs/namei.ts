@@ -31,9 +31,19 @@ export function lookupChild(dir: Dentry, name: string): Dentry | null {
   return d;
 }
 
+/**
+ * Step down through the mounts on p, as Linux's lookup of (vfsmount, dentry)
+ * in the mount hash does: a mount covers a dentry only in its parent mount.
+ * A directory bind-mounted on itself (systemd does this) has the same dentry
+ * as mountpoint and root; without the parent check that is an endless loop.
+ */
 function crossMounts(p: Path): Path {
-  while (p.dentry.mounted) { const m = p.dentry.mounted; p = { mnt: m, dentry: m.root }; }
-  return p;
+  for (;;) {
+    let m = p.dentry.mounted;
+    while (m && m.parent !== p.mnt) m = m.covered;
+    if (!m) return p;
+    p = { mnt: m, dentry: m.root };
+  }
 }
 
 function parentOf(p: Path, root: Path): Path {

@@ -39,6 +39,13 @@ export class VirtualClock {
     this.sysNs += ns;
     this.offset += ns;
   }
+  /**
+   * Wall mode: the clock moves up to the host's time (time/timesource.ts).
+   * The caller says whose time it was (a task's or idle).
+   */
+  keepUp(ns: number): void {
+    this.offset += ns;
+  }
   /** SMP: continue with another CPU's local time. */
   switchTo(ns: number): void { this.offset = ns - this.instret(); }
 }
