@@ -18,7 +18,7 @@ const rootfs = defaultRootfsDir();
 const skip = existsSync(join(rootfs, 'usr/bin/dmesg')) ? false : `no dmesg in ${rootfs}`;
 
 function sh(script: string, opts: string[] = []): string {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...opts, '--', '/bin/bash', '-c', script],
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...opts, '--', '/bin/bash', '-c', script],
     { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;

@@ -28,7 +28,7 @@ let sections: Map<string, string> | null = null;
 let stderr = '';
 function out(cmd: string): string {
   if (!sections) {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/sh', '-c', SCRIPT],
+    const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--', '/bin/sh', '-c', SCRIPT],
       { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'linux', COLUMNS: '200' } });
     assert.equal(r.status, 0, r.stderr);
     stderr = r.stderr;
@@ -130,7 +130,7 @@ test('ps shows job-control stops as T and zombies as Z <defunct>', { skip }, () 
   // A stopped sleep (T), and a zombie: the sh whose subshell runs `true` execs sleep, which never reaps it.
   const script = 'sleep 5 & s=$!; kill -STOP $s; sh -c \'true & exec sleep 2\' & z=$!; sleep 1; '
     + 'ps -o stat=,comm= -p $s; ps -o stat=,args= --ppid $z; top -bn1 | grep -E "^(Tasks|%Cpu)" | head -1; kill -KILL $s; wait';
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--', '/bin/sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^T\s+sleep$/m);
   assert.match(r.stdout, /^Z\s+\[sh\] <defunct>$/m); // the subshell running the builtin true

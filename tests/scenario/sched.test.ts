@@ -21,7 +21,7 @@ const built = await buildGuest(['sched_share', 'sched_rt', 'sched_smp']);
 const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/sh')) ? false : `no guest root at ${rootfs}`);
 
 function run(fair: string, prog: string, args: string[], cpus = 1): string {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--cpus', String(cpus), '--rootfs', rootfs, '--append', `sched=${fair}`,
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', String(cpus), '--rootfs', rootfs, '--append', `sched=${fair}`,
     '--add', `${built.paths[prog]}:/tmp/${prog}`, '--', `/tmp/${prog}`, ...args], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
@@ -110,7 +110,7 @@ describe('SMP (--cpus 2)', { skip }, () => {
   });
 
   test('one spinner on one CPU: the other CPU idles, /proc/stat and ps say where', () => {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--cpus', '2', '--rootfs', rootfs, '--', '/bin/bash', '-c',
+    const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', '2', '--rootfs', rootfs, '--', '/bin/bash', '-c',
       'taskset -c 1 bash -c "while :; do :; done" & sleep 0.3; ps -o psr= -p $!; grep "^cpu" /proc/stat; kill $!'],
     { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);

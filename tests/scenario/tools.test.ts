@@ -15,7 +15,7 @@ const rootfs = defaultRootfsDir();
 const skip = existsSync(join(rootfs, 'usr/bin/ps')) ? false : `no procps in the guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`;
 
 function bash(script: string, args: string[] = []) {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args, '--', '/bin/bash', '-c', script],
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...args, '--', '/bin/bash', '-c', script],
     { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'linux' } });
   assert.equal(r.status, 0, `status ${r.status}: ${r.stderr}`);
   return r.stdout;
