@@ -4,7 +4,7 @@
 import { FileLockRegistry } from './fs/locks.js';
 import { KcmpIds } from './syscalls/kcmp.js';
 import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
-import { PhysMem } from '../cpu/physmem.js';
+import { MAX_BACKED_BYTES, PhysMem } from '../cpu/physmem.js';
 import { Hart, Cause } from '../cpu/hart.js';
 import { PageAllocator } from './mm/pagealloc.js';
 import { PageCache } from './mm/filemap.js';
@@ -147,8 +147,10 @@ export class Kernel {
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
     const memCap = parseBootParams(this.cmdline).mem;
-    this.mem = new PhysMem(memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes);
-    this.pages = new PageAllocator(this.mem);
+    const ramBytes = memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes;
+    // Sparse RAM: the host backs up to MAX_BACKED_BYTES of it, committed as touched (pagealloc.ts).
+    this.mem = new PhysMem(Math.min(ramBytes, MAX_BACKED_BYTES));
+    this.pages = new PageAllocator(this.mem, 0, Math.floor(ramBytes / 4096));
     this.pageCache = new PageCache(this.pages);
     this.hart = new Hart(this.mem, 0);
     const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.host.wallClockMs();
