@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
+import { startWatchdog } from './watchdog.js';
 import { optionHelp, parseBoot, parseRun, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
 
 // Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
@@ -55,7 +56,7 @@ function applyJit(h: Hart, o: MachineOptions): boolean {
   return false;
 }
 
-async function runCommand(args: string[]): Promise<number> {
+async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: RunOptions;
   try { o = parseRun(args); } catch (e) {
     process.stderr.write(`tuxglass run: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
@@ -80,7 +81,7 @@ async function runCommand(args: string[]): Promise<number> {
       return 2;
     }
   }
-  const host = nodeHost(image);
+  const host = nodeHost(image, { watch });
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
   if (!applyJit(k.hart, o)) { host.close(); return 2; }
@@ -113,7 +114,7 @@ async function runCommand(args: string[]): Promise<number> {
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
 
-async function bootCommand(args: string[]): Promise<number> {
+async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: BootOptions;
   try { o = parseBoot(args); } catch (e) {
     process.stderr.write(`tuxglass boot: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
@@ -133,7 +134,7 @@ async function bootCommand(args: string[]): Promise<number> {
   let quit: string | null = null;
   let k: import('../kernel/index.js').Kernel | null = null;
   let term: import('./terminal.js').HostTerminal | null = null;
-  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed });
+  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed, watch });
   term = takeTerminal((why) => { quit = why; k?.halt(0); }, (d) => host.inject(d));
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const stats: string[] = [];
@@ -162,8 +163,9 @@ async function bootCommand(args: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
-    case 'run': return runCommand(rest);
-    case 'boot': return bootCommand(rest);
+    // The watchdog (parent death, soft lockups) runs from the start: fetching the root can take a while too.
+    case 'run': return runCommand(rest, startWatchdog().words);
+    case 'boot': return bootCommand(rest, startWatchdog().words);
     case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
     case 'syscalls': {
       if (rest.length) { process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`); return 2; }

@@ -121,7 +121,27 @@ export function optionHelp(cmd: Command): string {
   return lines.join('\n') + '\n';
 }
 
-function parse(cmd: Command, args: string[]): { o: Parsed; rest: string[] } {
+/**
+ * As getopt_long takes a required argument: `--name VALUE` takes the next
+ * word whatever it starts with (`--append '-- single'`), which parseArgs
+ * refuses; so such pairs become `--name=VALUE` first, up to the first word
+ * that is no option.
+ */
+function joinValues(cmd: Command, args: string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--' || !a.startsWith('-')) break;
+    const spec = a.startsWith('--') && !a.includes('=') ? OPTIONS[a.slice(2)] : undefined;
+    if (spec?.type === 'string' && spec.for.includes(cmd) && i + 1 < args.length) out.push(`${a}=${args[++i]}`);
+    else out.push(a);
+  }
+  return [...out, ...args.slice(i)];
+}
+
+function parse(cmd: Command, argsIn: string[]): { o: Parsed; rest: string[] } {
+  const args = joinValues(cmd, argsIn);
   const options = Object.fromEntries(Object.entries(OPTIONS).filter(([, s]) => s.for.includes(cmd))
     .map(([n, s]) => [n, { type: s.type, multiple: s.multiple ?? false }]));
   // `run` stops at the program name (or `--`): what follows is the guest's argv, options or not.

@@ -140,9 +140,13 @@ export class Kernel {
   /** Seed mode: nothing the guest sees depends on the host's time (see seed/). */
   readonly seeded: boolean;
 
+  /** The host watchdog's words (HostServices.watch), if it has one. */
+  private readonly watch: Int32Array | null;
+
   constructor(readonly opts: KernelOptions) {
     this.seeded = opts.seed !== undefined;
     this.host = opts.host;
+    this.watch = opts.host.watch ?? null;
     this.cmdline = opts.cmdline ?? 'console=ttyS0';
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
@@ -446,6 +450,7 @@ export class Kernel {
       return true;
     }
     this.switchTo(t);
+    if (this.watch) this.watch[0] = t.tid;
     if (t.rseqPending) rseqResume(this, t);
     const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
     if (hasDeliverable(t)) {
@@ -616,8 +621,11 @@ export class Kernel {
     }
     let ret: SyscallResult;
     const io0 = t.ioac.rchar + t.ioac.wchar;
+    const watch = this.watch;
+    if (watch) watch[1] = nr;
     if (skip) ret = ptraceSkipResult(t);
     else ret = invokeSyscall(this, t, a);
+    if (watch) watch[1] = -1;
     // The kernel work, charged in virtual time (see sched/cputime.ts).
     const copied = t.ioac.rchar + t.ioac.wchar - io0;
     this.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));
