@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-// npm's "prepare" step (run by `npm ci` and `npm install` in a clone, and by
-// npx when it installs the package into its cache):
+// npm's "prepare" step: build (tsc, then the CLI bundle) only when
+// something the build reads is newer than the last build, so nothing already
+// built is built again; a build says what it is doing, since it takes a while.
 //
-// 1. Build (tsc, then the CLI bundle) only when something the build reads is
-//    newer than the last build: nothing already built is built again. A
-//    build says what it is doing, since it takes a while.
-// 2. Link node_modules/.bin/tuxglass to bin/tuxglass.js. `npx tuxglass` looks
-//    for the command in node_modules/.bin first; without the link it would
-//    install the project into npx's own cache as a file: dependency, which
-//    runs this step there and, before (1), rebuilt everything each time.
+// It matters for npx: `npx tuxglass` in the checkout finds the bin in the
+// project's own package.json and installs the project into npx's cache as a
+// linked directory dependency, which runs this step again (npm's libnpmexec
+// does this on purpose, before it looks in node_modules/.bin). That used to
+// rebuild everything behind npm's spinner; now it finds the build current.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, dirname, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,24 +52,11 @@ function build() {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   step('compiling TypeScript into dist/ (tsc, about a minute the first time)', process.execPath, [tsc, '-p', 'tsconfig.json']);
   step('bundling the command line into one file', process.execPath, [join(root, 'scripts', 'bundle.js')]);
-  // The stamp is written after the build, so an input changed while it ran counts as newer next time.
+  // The stamp carries the time the build started: an input changed while it ran is newer, and builds next time.
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, '');
+  utimesSync(STAMP, new Date(t0), new Date(t0));
   process.stderr.write(`tuxglass: built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
-function linkBin() {
-  const binDir = join(root, 'node_modules', '.bin');
-  const link = join(binDir, 'tuxglass');
-  const target = relative(binDir, join(root, 'bin', 'tuxglass.js'));
-  try {
-    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return;
-    rmSync(link, { force: true });
-  } catch { /* not there yet */ }
-  mkdirSync(binDir, { recursive: true });
-  try { symlinkSync(target, link); } catch (e) { process.stderr.write(`tuxglass: could not link ${link}: ${e.message}\n`); }
-}
-
 if (process.argv.includes('--force') || !upToDate()) build();
-// Only in a checkout (where node_modules belongs to this project), not when installed as a dependency.
-if (existsSync(join(root, '.git')) || existsSync(join(root, 'node_modules', 'typescript'))) linkBin();
