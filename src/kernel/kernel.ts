@@ -1,11 +1,18 @@
-// The kernel: owns the simulated RAM, the hart, the task table and the file
-// system tree, and runs the loop that executes user code and handles every
-// trap (system calls, page faults, illegal instructions) in TypeScript.
+// The kernel: a value the machine (src/machine) boots. It takes the board's
+// RAM and hart engine, owns the task table and the file system tree, and
+// runs the loop that executes user code and handles every trap (system
+// calls, page faults, illegal instructions) and interrupt in TypeScript.
 import { FileLockRegistry } from './fs/locks.js';
 import { KcmpIds } from './syscalls/kcmp.js';
 import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
-import { PhysMem } from '../cpu/physmem.js';
-import { Hart, Cause } from '../cpu/hart.js';
+import type { PhysMem } from '../cpu/physmem.js';
+import { type Hart, Cause } from '../cpu/hart.js';
+import { Machine } from '../machine/machine.js';
+import { IRQ_S_EXT } from '../machine/irq.js';
+import { VIRT_PLIC } from '../machine/memmap.js';
+import { IrqTable } from './irq/irqdesc.js';
+import { PlicDriver } from './drivers/irqchip/irq-sifive-plic.js';
+import { ioremap } from './lib/iomem.js';
 import { PageAllocator } from './mm/pagealloc.js';
 import { PageCache } from './mm/filemap.js';
 import { Mm, FAULT_OK, FAULT_SIGBUS } from './mm/mm.js';
@@ -44,6 +51,8 @@ import { parseBootParams } from './boot/params.js';
 export interface KernelOptions {
   memBytes: number;
   host: HostServices;
+  /** The board to boot on; by default one is built from memBytes, cpus and host. */
+  machine?: Machine;
   cmdline?: string;
   hostname?: string;
   /** Number of harts (CPUs), 1 to 32; default 1. */
@@ -73,6 +82,8 @@ const SMP_QUANTUM_NS = 100_000;
 const YIELD_MS = 15;
 
 export class Kernel {
+  /** The board this kernel runs on: RAM, the hart engine, the bus and its devices. */
+  readonly machine: Machine;
   readonly mem: PhysMem;
   readonly pages: PageAllocator;
   /** File pages in RAM (Linux's page cache): /proc/meminfo's Cached, Shmem, Dirty, Mapped. */
@@ -86,6 +97,9 @@ export class Kernel {
   readonly fileLocks = new FileLockRegistry();
   readonly trace = new Tracepoints();
   readonly host: HostServices;
+  /** Interrupt descriptors (/proc/interrupts) and the PLIC driver that feeds them. */
+  readonly irqs: IrqTable;
+  readonly plic: PlicDriver;
   readonly vfs: Vfs;
   readonly log: KernelLog;
   readonly tasks = new Map<number, Task>();
@@ -147,11 +161,17 @@ export class Kernel {
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
     const memCap = parseBootParams(this.cmdline).mem;
-    this.mem = new PhysMem(memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes);
+    this.machine = opts.machine ?? new Machine({
+      memBytes: memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes,
+      cpus: opts.cpus,
+      backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
+    });
+    this.mem = this.machine.ram;
     this.pages = new PageAllocator(this.mem);
     this.pageCache = new PageCache(this.pages);
-    this.hart = new Hart(this.mem, 0);
-    const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.host.wallClockMs();
+    this.hart = this.machine.harts[0];
+    // The realtime clock starts from the RTC (rtc_hctosys); seed mode starts it at its fixed epoch.
+    const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.machine.rtc.time / 1e6;
     this.time = this.seeded ? virtualTime() : wallTime(() => opts.host.monotonicMs());
     this.clock = new VirtualClock(Math.round(bootMs * 1e6), () => this.hart.instret);
     if (opts.seed !== undefined) {
@@ -161,12 +181,22 @@ export class Kernel {
       });
     }
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
+    // The board's time base is the one the harts' time CSR reads; seed mode's backends replace the host's.
+    const m = this.machine;
+    m.clint.timeSource = this.hart.timeSource;
+    m.connect({ console: this.host.console, clock: this.host, entropy: this.host });
+    // An interrupt raised while the machine idles ends the idle period (as WFI ends).
+    for (const hi of m.hartIrqs) hi.onRaise = () => this.kickIdle();
+    // The power controller stops the board: the run loop ends.
+    m.power.onPower = (e) => this.halt(e.kind === 'fail' ? e.code : 0);
+    this.irqs = new IrqTable(m.cpus);
+    this.plic = new PlicDriver(ioremap(m.bus, VIRT_PLIC.base), this.irqs, m.cpus);
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
     this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
     setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
-    const ncpus = Math.max(1, Math.min(32, Math.floor(opts.cpus ?? 1)));
+    const ncpus = m.cpus;
     const rd = new RootDomain(), fair = fairFromCmdline(this.cmdline);
     this.runqueues = Array.from({ length: ncpus }, (_, cpu) => new Runqueue(this, cpu, fair, rd));
     for (const rq of this.runqueues) rq.cpus = ncpus;
@@ -401,6 +431,7 @@ export class Kernel {
   /** Nothing to run: true if the machine really idles now (the idle hooks made no work and nobody waits for the host). */
   private goingIdle(): boolean {
     for (const fn of this.idleHooks) fn();
+    this.serviceIrqs();
     return this.hostWait === null && !this.anyRunnable() && this.halted === null;
   }
 
@@ -420,6 +451,7 @@ export class Kernel {
     // Before timers wake anyone: periods slept through count the machine as it was, idle.
     if (now >= this.load.next) this.load.sample(this, now);
     this.timers.expire(now);
+    this.serviceIrqs();
     // A timer made the machine wait for the host (seed mode's input): nothing runs on meanwhile.
     if (this.hostWait) return true;
     let t = rq.curr;
@@ -541,6 +573,7 @@ export class Kernel {
         this.wakeIdle = null;
         // Woken early (input) or late (a busy host): the clock reads the host's time, in whole ns.
         this.idleTo(Math.min(next, this.time.floorNs()));
+        this.serviceIrqs();
         if (!this.anyRunnable()) this.idleTo(next); // nothing woke meanwhile
       } else this.idleTo(next);
       return;
@@ -553,6 +586,23 @@ export class Kernel {
     while (!woken) await Promise.race([wake, this.host.sleep(1000)]);
     this.wakeIdle = null;
     if (this.time.mode === 'wall') this.idleTo(this.time.floorNs());
+  }
+
+  /**
+   * Take the external interrupts the PLIC has raised at the harts: its
+   * driver claims each source, runs its handler (which may queue work or
+   * wake tasks) and completes it. The hart engine runs user code only, so
+   * interrupts are taken between slices, where the kernel looks (a step,
+   * before idling, after an idle period ends).
+   */
+  private serviceIrqs(): void {
+    const his = this.machine.hartIrqs;
+    for (let h = 0; h < his.length; h++) {
+      if (his[h].pending & (1 << IRQ_S_EXT)) {
+        const n = this.plic.handle(h);
+        this.stats.interrupts += n;
+      }
+    }
   }
 
   /** A trap left the hart: dispatch it. */
