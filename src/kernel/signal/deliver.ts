@@ -6,7 +6,7 @@ import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import {
   SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
-  SA_SIGINFO, SA_NOCLDSTOP, UNBLOCKABLE, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
+  SA_NOCLDSTOP, UNBLOCKABLE, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
 } from './signals.js';
 import { EAGAIN, EINTR, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';

@@ -13,7 +13,7 @@ import { SIG_IGN } from '../signal/signals.js';
 import { reap } from '../sched/exit.js';
 import { rusage, RUSAGE_BOTH } from '../sched/rusage.js';
 import { execve, EXEC_KILLED } from '../exec/execve.js';
-import { userPath, userStringArray, StructWriter } from './uaccess.js';
+import { userPath, userStringArray } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
 import { writeSigInfo } from '../signal/siginfo.js';
 import { inheritTaskAttrs } from '../sched/attrs.js';
