@@ -291,7 +291,7 @@ test('/proc/mounts lists sysfs, and /dev has its links and a tmpfs /dev/shm', ()
 test('kernel.pid_max bounds the PIDs fork hands out', () => {
   const fx = boot();
   assert.equal(write(fx, '/proc/sys/kernel/pid_max', '1000\n'), 5);
-  (fx.k as unknown as { nextPid: number }).nextPid = 999;
+  fx.k.pids.setNext(999);
   assert.equal(fx.k.allocPid(), 999);
   // Past the limit numbering wraps to RESERVED_PIDS, skipping numbers in use.
   assert.equal(fx.k.allocPid(), 300);

@@ -37,7 +37,7 @@ function detachThread(k: Kernel, tg: ThreadGroup, x: Task): void {
   io.rchar += i.rchar; io.wchar += i.wchar; io.syscr += i.syscr; io.syscw += i.syscw;
   io.readBytes += i.readBytes; io.writeBytes += i.writeBytes; io.cancelledWriteBytes += i.cancelledWriteBytes;
   x.state = 'X';
-  k.zombieTasks.delete(x.tid);
+  k.pids.releaseTask(x);
   const at = tg.tasks.indexOf(x);
   if (at > 0) tg.tasks.splice(at, 1);
 }
@@ -58,8 +58,7 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   if (t.exe) { t.exe.put(); t.exe = null; }
   t.sys = null;
   ptraceExitNotify(k, t, status);
-  k.tasks.delete(t.tid);
-  k.zombieTasks.set(t.tid, t);
+  k.pids.exitTask(t);
 }
 
 /**
@@ -75,9 +74,7 @@ export function deThread(k: Kernel, t: Task): void {
   }
   tg.tasks = [t];
   if (t.tid !== tg.tgid) {
-    k.tasks.delete(t.tid);
-    t.tid = tg.tgid;
-    k.tasks.set(t.tid, t);
+    k.pids.changeTid(t, tg.tgid);
   }
 }
 
@@ -155,7 +152,7 @@ export function reap(k: Kernel, tg: ThreadGroup, collected = true): void {
     p.cnvcsw += u.nvcsw + tg.cnvcsw; p.cnivcsw += u.nivcsw + tg.cnivcsw;
     p.cmaxrss = Math.max(p.cmaxrss, tg.maxrss, tg.cmaxrss);
   }
-  for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
-  k.groups.delete(tg.tgid);
+  for (const x of tg.tasks) { x.state = 'X'; k.pids.releaseTask(x); }
+  k.pids.detachGroup(tg);
 }
 

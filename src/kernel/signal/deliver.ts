@@ -50,7 +50,7 @@ function isIgnored(t: Task, sig: number): boolean {
 /** Siginfos queued for a user's tasks (Linux counts them per user in ucounts). */
 function queuedSignals(k: Kernel, uid: number): number {
   let n = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.cred.uid !== uid) continue;
     n += t.pendingInfo.length;
     if (t.tg.leader === t) n += t.tg.pendingInfo.length;

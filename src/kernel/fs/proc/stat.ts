@@ -35,7 +35,7 @@ export function stat(k: Kernel): string {
   const irqs = new Array<number>(NR_IRQS).fill(0);
   irqs[TIMER_IRQ] = k.stats.interrupts;
   let running = 0, blocked = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.state === 'R') running++;
     else if (t.state === 'D') blocked++;
   }
