@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { PhysMem } from '../../src/cpu/physmem.js';
 import { PageAllocator } from '../../src/kernel/mm/pagealloc.js';
-import { Mm } from '../../src/kernel/mm/mm.js';
+import { Mm, type MapRequest } from '../../src/kernel/mm/mm.js';
 import { VirtualClock } from '../../src/kernel/time/clock.js';
 import { Vfs, AT_FDCWD } from '../../src/kernel/fs/vfs.js';
 import { Task, Cred } from '../../src/kernel/sched/task.js';
@@ -53,7 +53,7 @@ function fixture() {
   const bbPath: Path = { mnt: r.mnt, dentry: lookupChild(bin, 'busybox')! };
   const bb = bbPath.dentry.inode;
   const src = { readAt: (_o: number, d: Uint8Array) => d.fill(0), dev: bb.sb.dev, ino: bb.ino, path: '/bin/busybox' };
-  const map = (addr: number, len: number, v: object) => assert.equal(mm.map(addr, len, v as never, 'fixed'), addr);
+  const map = (addr: number, len: number, v: MapRequest) => assert.equal(mm.map(addr, len, v, 'fixed'), addr);
   map(0x10000, 0x20000, { prot: 5, shared: false, file: src, offset: 0 });
   map(0x30000, 0x2000, { prot: 3, shared: false, file: src, offset: 0x20000 });
   map(0x32000, 0x3000, { prot: 3, shared: false, name: '[heap]' });

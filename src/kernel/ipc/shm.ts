@@ -140,7 +140,7 @@ export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const len = pageUp(s.segsz);
   // Without SHM_REMAP an attach never replaces what is mapped there.
   if (fixed && !(flg & SHM_REMAP) && t.mm.overlaps(addr, addr + len)) return -EINVAL;
-  return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) } as never, fixed ? 'fixed' : 'hint');
+  return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) }, fixed ? 'fixed' : 'hint');
 }
 
 export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
