@@ -184,7 +184,7 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   const child = new ThreadGroup(7);
   child.parent = fx.tg;
   const z = new Task(7, child, fx.mm, fx.t.files, fx.t.fs, new SigHand(), new Cred(1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000));
-  z.comm = 'false'; z.state = 'Z';
+  z.comm = 'false'; z.becomeZombie();
   child.tasks.push(z); child.zombie = true; child.exitStatus = 1 << 8;
   fx.k.pids.attachGroup(child);
   const s = read(fx, '/proc/7/status');
@@ -199,7 +199,7 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   assert.deepEqual(names(fx, '/proc/7/fd'), []);
   assert.equal(readlink(fx, '/proc/7/cwd'), -ENOENT);
   // Reaped: the directory is gone.
-  child.reaped = true; z.state = 'X'; fx.k.pids.detachGroup(child);
+  child.reaped = true; z.markDead(); fx.k.pids.detachGroup(child);
   assert.equal(resolve(fx, '/proc/7'), -ENOENT);
 });
 
@@ -269,7 +269,7 @@ test('self, thread-self, exe and fd links', () => {
 test('the /proc listing, stable inode numbers and thread directories', () => {
   const fx = fixture();
   const th = new Task(3, fx.tg, fx.mm, fx.t.files, fx.t.fs, fx.t.sighand, fx.t.cred);
-  th.comm = 'worker'; th.state = 'S';
+  th.comm = 'worker'; th.sleep();
   fx.tg.tasks.push(th); fx.k.pids.attachTask(th);
   const top = names(fx, '/proc');
   for (const n of ['cpuinfo', 'meminfo', 'stat', 'uptime', 'version', 'self', 'thread-self', 'mounts', 'sys', '1']) assert.ok(top.includes(n), n);

@@ -71,7 +71,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     if (tg.stopped) {
       tg.stopped = false;
       tg.contReport = true;
-      for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+      for (const x of tg.tasks) if (x.state === 'T') { x.resumeFromStop(); k.enqueue(x); }
       for (const x of tg.tasks) ptraceGroupContinued(k, x);
       notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
     }
@@ -95,7 +95,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (queue) to.pendingInfo.push(info);
   if (sig === SIGKILL) {
     // SIGKILL ends job-control and ptrace stops alike.
-    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
+    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.resumeFromStop(); k.enqueue(x); }
   }
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
@@ -239,9 +239,7 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
   for (const x of tg.tasks) {
     if (x.ptrace && (x.state === 'R' || x.state === 'S')) { ptraceGroupStop(k, x, sig); continue; }
     if (x.state === 'R' || x.state === 'S') {
-      for (const q of x.sleepingOn) q.remove(x);
-      x.sleepingOn = [];
-      x.state = 'T';
+      x.stop('T');
       k.dequeue(x);
     }
   }

@@ -86,7 +86,7 @@ export function sys_rt_sigsuspend(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
     t.sys = { kind: 'sigsuspend', nr: NR.rt_sigsuspend, restart: 'never' };
   }
   // Sleep until a signal is delivered: handleSignals makes the call fail with EINTR.
-  t.state = 'S';
+  t.sleep();
   return BLOCKED;
 }
 
@@ -229,7 +229,7 @@ export function sys_rt_sigtimedwait(k: Kernel, t: Task, a: SyscallArgs): Syscall
     t.sys = { kind: 'sigtimedwait', nr: NR.rt_sigtimedwait, restart: 'never', deadline };
   }
   t.sigwait = want;
-  t.state = 'S';
+  t.sleep();
   return BLOCKED;
 }
 
