@@ -135,9 +135,13 @@ export class Kernel {
   /** Seed mode: nothing the guest sees depends on the host's time (see seed/). */
   readonly seeded: boolean;
 
+  /** The host watchdog's words (HostServices.watch), if it has one: sched/run.ts and entry.ts keep them current. */
+  readonly watch: Int32Array | null;
+
   constructor(readonly opts: KernelOptions) {
     this.seeded = opts.seed !== undefined;
     this.host = opts.host;
+    this.watch = opts.host.watch ?? null;
     this.cmdline = opts.cmdline ?? 'console=ttyS0';
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
@@ -148,7 +152,8 @@ export class Kernel {
       backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
     });
     this.mem = this.machine.ram;
-    this.pages = new PageAllocator(this.mem);
+    // Sparse RAM: the machine may back less than it has (machine.ts); the allocator counts it all.
+    this.pages = new PageAllocator(this.mem, 0, Math.floor(this.machine.ramBytes / 4096));
     this.pageCache = new PageCache(this.pages);
     this.hart = this.machine.harts[0];
     // The realtime clock starts from the RTC (rtc_hctosys); seed mode starts it at its fixed epoch.
