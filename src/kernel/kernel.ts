@@ -201,6 +201,7 @@ export class Kernel {
     this.tasks.set(pid, t);
     this.groups.set(pid, tg);
     this.init = t;
+    tg.unkillable = true; // is_global_init: SIGNAL_UNKILLABLE from the start (kernel_init)
     t.startTime = this.clock.monotonic();
     this.makeRunnable(t);
     return t;
