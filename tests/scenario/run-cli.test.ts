@@ -61,6 +61,18 @@ test('exit statuses pass through, 128+N for a signal', { skip }, () => {
   assert.deepEqual([trapped.status, trapped.stdout], [3, 'got TERM\n']);
 });
 
+// exec_binprm allows five rewrites: five #! scripts ending in an ELF run, a sixth is ELOOP (checked
+// natively on Linux 6.18 with the same chain ending in /bin/echo).
+test('#! chains: five scripts run, six are ELOOP', { skip }, () => {
+  const r = run(['--', '/bin/bash', '-c', [
+    'cd /tmp', "printf '#!/bin/echo\\n' > s0",
+    'for i in 1 2 3 4 5; do printf "#!/tmp/s$((i-1))\\n" > s$i; done', 'chmod +x s0 s1 s2 s3 s4 s5',
+    './s4 arg; echo "rc=$?"', './s5 arg; echo "rc=$?"',
+  ].join('; ')]);
+  assert.equal(r.stdout, '/tmp/s0 /tmp/s1 /tmp/s2 /tmp/s3 ./s4 arg\nrc=0\nrc=126\n', r.stderr);
+  assert.match(r.stderr, /\.\/s5: \/tmp\/s4: bad interpreter: Too many levels of symbolic links/);
+});
+
 test('missing and non-executable programs', { skip }, () => {
   const a = run(['--', '/no/such']);
   assert.equal(a.status, 127);

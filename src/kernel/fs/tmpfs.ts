@@ -41,6 +41,7 @@ export class TmpfsDir extends Inode {
   constructor(sb: SuperBlock, mode: number) {
     super(sb, (mode & ~S_IFMT) | S_IFDIR);
     this.nlink = 2;
+    this.size = 40; // BOGO_DIRENT_SIZE for . and .. (shmem_get_inode)
   }
 
   override get blocks(): number { return 0; }
@@ -140,6 +141,21 @@ export class TmpfsDir extends Inode {
     newDir.inode.size += 20;
     if (isDir(moving.mode) && oldDir !== newDir) { oldDir.inode.nlink--; newDir.inode.nlink++; }
     oldDir.inode.touchM(); newDir.inode.touchM(); moving.touchC();
+    return 0;
+  }
+  /** shmem_exchange: each dentry takes the other's place; a directory changing parent moves a link with it. */
+  override exchange(oldDir: Dentry, old: Dentry, newDir: Dentry, target: Dentry): number {
+    const oldName = old.name, newName = target.name;
+    oldDir.children.delete(oldName);
+    newDir.children.delete(newName);
+    old.name = newName; target.name = oldName;
+    newDir.addChild(old);
+    oldDir.addChild(target);
+    if (oldDir !== newDir) {
+      const d = (isDir(old.inode.mode) ? 1 : 0) - (isDir(target.inode.mode) ? 1 : 0);
+      oldDir.inode.nlink -= d; newDir.inode.nlink += d;
+    }
+    oldDir.inode.touchM(); newDir.inode.touchM(); old.inode.touchC(); target.inode.touchC();
     return 0;
   }
 }
