@@ -105,8 +105,9 @@ const cases: DiffCase[] = [
   // Argument checks and file-size limits LTP found departing: O_PATH, getrusage, mknod, wait4(INT_MIN), SA_RESETHAND, readlink, RLIMIT_FSIZE.
   prog('sys_edges', '/tmp/sys_edges', [], { stdout: /fchmod\(pf, 0600\) = -1 EBADF\n(.*\n)*pwrite\(fd, buf, 64, 60\) = 40\n(.*\n)*SIGXFSZ so far 3\n(.*\n)*done\n$/ }),
   // rename/renameat2/link departures a fuzzer found: hard links of one file, RENAME_EXCHANGE, RENAME_NOREPLACE,
-  // the ancestor traps, link of a directory, read on a directory, tmpfs directory sizes. Mounts its own tmpfs.
-  prog('sys_rename', '/tmp/sys_rename', [], { stdout: /rename\("f", "g"\) = 0\nf links 2 g links 2\n(.*\n)*a: \[banana\]\n(.*\n)*rename\("d\/sub", "d"\) = -1 ENOTEMPTY\n(.*\n)*link\("d", "loop\/x"\) = -1 ELOOP\n(.*\n)*pread\(dfd, buf, sizeof buf, 0\) = -1 EISDIR\nread\(dfd, buf, 0\) = -1 EISDIR\nsizes: \. 160 d 60 d\/sub 60\n(.*\n)*done\n$/ }),
+  // the ancestor traps, link of a directory, read on a directory, tmpfs directory sizes, statfs of a tmpfs with
+  // size= and nr_inodes= (df's figures). Mounts its own tmpfs.
+  prog('sys_rename', '/tmp/sys_rename', [], { stdout: /rename\("f", "g"\) = 0\nf links 2 g links 2\n(.*\n)*a: \[banana\]\n(.*\n)*rename\("d\/sub", "d"\) = -1 ENOTEMPTY\n(.*\n)*link\("d", "loop\/x"\) = -1 ELOOP\n(.*\n)*pread\(dfd, buf, sizeof buf, 0\) = -1 EISDIR\nread\(dfd, buf, 0\) = -1 EISDIR\nsizes: \. 160 d 60 d\/sub 60\n(.*\n)*fresh: blocks 256 bfree 256 files 100 ffree 99\n(.*\n)*used: blocks 256 bfree 254 files 100 ffree 96\n(.*\n)*done\n$/ }),
   prog('tty_job', '/tmp/tty_job', [], { stdout: /tcsetpgrp\(s, 0\) = -1 ESRCH\n(.*\n)*\^Z: stopped by TSTP\n(.*\n)*background write with TOSTOP: stopped by TTOU\n(.*\n)*got WINCH, size 40x132 \(800x600 px\)\n(.*\n)*leader: read = -1 EIO, got HUP\n(.*\n)*done\n$/ }, { timeoutMs: 60_000 }),
   prog('crash', '/tmp/crash', ['segv'], { status: 139, stdout: 'mode segv\n' }),
   prog('crash', '/tmp/crash', ['ill'], { status: 132, stdout: 'mode ill\n' }),

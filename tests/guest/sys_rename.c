@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 static long size_of(const char *p) { struct stat st; return stat(p, &st) ? -1 : (long)st.st_size; }
@@ -83,6 +84,27 @@ int main(void) {
     R(read(dfd, buf, 0));
     close(dfd);
     printf("sizes: . %ld d %ld d/sub %ld\n", size_of("."), size_of("d"), size_of("d/sub"));
+
+    /* statfs of a tmpfs with limits (shmem_statfs): pages and inodes of this instance. */
+    mkdir("lim", 0755);
+    R(mount("none", "lim", "tmpfs", 0, "size=1m,nr_inodes=100"));
+    struct statfs sf;
+    R(statfs("lim", &sf));
+    printf("fresh: blocks %ld bfree %ld files %ld ffree %ld\n", (long)sf.f_blocks, (long)sf.f_bfree, (long)sf.f_files, (long)sf.f_ffree);
+    char big[5000];
+    memset(big, 'z', sizeof big);
+    int fd = open("lim/f", O_WRONLY | O_CREAT, 0644);
+    R(write(fd, big, sizeof big));
+    close(fd);
+    mkdir("lim/d", 0755);
+    R(link("lim/f", "lim/g"));
+    R(statfs("lim", &sf));
+    printf("used: blocks %ld bfree %ld files %ld ffree %ld\n", (long)sf.f_blocks, (long)sf.f_bfree, (long)sf.f_files, (long)sf.f_ffree);
+    unlink("lim/g");
+    unlink("lim/f");
+    R(statfs("lim", &sf));
+    printf("freed: bfree %ld ffree %ld\n", (long)sf.f_bfree, (long)sf.f_ffree);
+    R(umount("lim"));
     R(chdir("/"));
     R(umount("/tmp/rn"));
     printf("done\n");

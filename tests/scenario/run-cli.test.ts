@@ -73,6 +73,17 @@ test('#! chains: five scripts run, six are ELOOP', { skip }, () => {
   assert.match(r.stderr, /\.\/s5: \/tmp\/s4: bad interpreter: Too many levels of symbolic links/);
 });
 
+// df and free agree: the root is a tmpfs whose default limits are half of RAM, in blocks and in
+// inodes (shmem_default_max_blocks/_inodes), and each instance counts its own inodes.
+test('df and free: the root tmpfs is half of RAM; df -i counts per file system', { skip }, () => {
+  const r = run(['--mem', '512M', '--', '/bin/sh', '-c', [
+    "free | awk '/^Mem:/ { print $2 }'", "df / | awk 'NR == 2 { print $2 }'",
+    'mkdir /tmp/t', 'mount -t tmpfs -o nr_inodes=50 none /tmp/t', 'touch /tmp/t/a /tmp/t/b',
+    "df -i /tmp/t /dev/shm | awk 'NR > 1 { print $2, $3 }'",
+  ].join('; ')]);
+  assert.equal(r.stdout, '524288\n262144\n50 3\n65536 1\n', r.stderr);
+});
+
 test('missing and non-executable programs', { skip }, () => {
   const a = run(['--', '/no/such']);
   assert.equal(a.status, 127);

@@ -80,8 +80,8 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.write(a.ulong(4), w.buf) ? 0 : -EFAULT;
 }
 
-function statfsBuf(i: Inode): Uint8Array {
-  const s = i.sb.statfs();
+function statfsBuf(k: Kernel, i: Inode): Uint8Array {
+  const s = i.sb.statfs(k.pages.total);
   const w = new StructWriter(120);
   w.i64(0, s.type).i64(8, s.bsize).u64(16, s.blocks).u64(24, s.bfree).u64(32, s.bavail).u64(40, s.files).u64(48, s.ffree)
     .i32(56, i.sb.dev).i64(64, s.namelen).i64(72, s.frsize).i64(80, s.flags);
@@ -91,12 +91,12 @@ function statfsBuf(i: Inode): Uint8Array {
 export function sys_statfs(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
-  return t.mm.write(a.ulong(1), statfsBuf(p.dentry.inode)) ? 0 : -EFAULT;
+  return t.mm.write(a.ulong(1), statfsBuf(k, p.dentry.inode)) ? 0 : -EFAULT;
 }
-export function sys_fstatfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_fstatfs(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return t.mm.write(a.ulong(1), statfsBuf(f.inode)) ? 0 : -EFAULT;
+  return t.mm.write(a.ulong(1), statfsBuf(k, f.inode)) ? 0 : -EFAULT;
 }
 
 export function sys_readlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
