@@ -449,6 +449,7 @@ describe('guest programs against Linux\'s documented answers', { skip, concurren
   // do_exit cancels ITIMER_REAL (and every other timer, wait and link a task holds): dead processes
   // leave nothing behind. Each once stayed reachable through its alarm's closure, with its mm and
   // files (about 11 KB of host heap per iteration): 5,000 of them did not fit in a 32 MB heap.
+  // Each child also holds a POSIX timer, an armed timerfd, an epoll set and an inotify watch when it dies.
   test('fork, alarm(100000), _exit, waitpid: the host heap stays flat', async () => {
     const loops = process.env.TUXGLASS_FUZZ_LONG ? 100_000 : 5_000;
     const r = await spawnWithTimeout(process.execPath, ['--max-old-space-size=32', join(REPO, 'bin', 'tuxglass.js'), 'run', '--seed', '1',

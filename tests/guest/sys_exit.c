@@ -10,6 +10,10 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/timerfd.h>
+#include <time.h>
 
 /* fork with a chosen exit signal (clone(2) without CLONE_VM: the child returns 0 on a copied stack). */
 static pid_t fork_sig(int sig) { return (pid_t)syscall(SYS_clone, (long)sig, 0L, 0L, 0L, 0L); }
@@ -18,7 +22,24 @@ static int loop(int n) {
     for (int i = 0; i < n; i++) {
         pid_t p = fork();
         if (p < 0) { printf("fork failed at %d: %s\n", i, strerrorname_np(errno)); return 1; }
-        if (p == 0) { alarm(100000); _exit(0); }
+        if (p == 0) {
+            /* What a task holds when it dies: timers, a timerfd, an epoll and an inotify watch, a futex waiter. */
+            alarm(100000);
+            timer_t tm;
+            struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
+            struct itimerspec its = { { 0, 0 }, { 100000, 0 } };
+            if (timer_create(CLOCK_MONOTONIC, &ev, &tm) == 0) timer_settime(tm, 0, &its, NULL);
+            int tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+            timerfd_settime(tfd, 0, &its, NULL);
+            int ep = epoll_create1(0), pp[2];
+            pipe(pp);
+            struct epoll_event ee = { EPOLLIN, { 0 } };
+            epoll_ctl(ep, EPOLL_CTL_ADD, pp[0], &ee);
+            epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ee);
+            int in = inotify_init1(0);
+            inotify_add_watch(in, "/tmp", IN_ALL_EVENTS);
+            _exit(0);
+        }
         int st;
         if (waitpid(p, &st, 0) != p || st != 0) { printf("wait failed at %d\n", i); return 1; }
     }
