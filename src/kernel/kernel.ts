@@ -208,6 +208,7 @@ export class Kernel {
     this.pids.attachTask(t);
     this.pids.attachGroup(tg);
     this.init = t;
+    tg.unkillable = true; // is_global_init: SIGNAL_UNKILLABLE from the start (kernel_init)
     t.startTime = this.clock.monotonic();
     this.makeRunnable(t);
     return t;

@@ -154,8 +154,9 @@ const cases: DiffCase[] = [
   sh('missing command as the last one', 'nosuchcommand', { status: 127, stderr: /not found/ }),
   sh('not executable: 126', 'echo "echo hi" > /tmp/s; /tmp/s; echo rc=$?; chmod +x /tmp/s; /tmp/s; echo rc=$?; /tmp; echo rc=$?',
     { stdout: 'rc=126\nhi\nrc=0\nrc=126\n', stderr: /Permission denied/ }),
-  sh('shell killed by SIGTERM', 'echo before; kill -TERM $$; echo after', { status: 143, stdout: 'before\n' }),
-  sh('shell killed by SIGKILL', 'kill -KILL $$', { status: 137 }),
+  // In an inner shell: under tuxglass the outer one is PID 1, which takes no signal it has no handler for.
+  sh('shell killed by SIGTERM', 'sh -c "echo before; kill -TERM \\$\\$; echo after"; exit $?', { status: 143, stdout: 'before\n' }),
+  sh('shell killed by SIGKILL', 'sh -c "kill -KILL \\$\\$"; exit $?', { status: 137 }),
   sh('child killed by a signal, seen by the parent', 'sh -c "kill -9 \\$\\$"; echo rc=$?; sh -c "kill -SEGV \\$\\$"; echo rc=$?; (sleep 5 & p=$!; kill $p; wait $p; echo rc=$?) 2>/dev/null',
     // Whether busybox sh also reports the killed job ("Terminated") races on Linux
     // itself, so that stderr line is left out of the comparison.

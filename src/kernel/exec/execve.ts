@@ -108,7 +108,8 @@ function totalSpan(img: ElfImage): number { return img.maxVaddr - img.minVaddr; 
 
 /** Count nested interpreters (#! of #!) as Linux does: at most 4 levels more. */
 export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
-  if (depth > 4) return -ELOOP;
+  // exec_binprm: at most five interpreter rewrites (#! chains of five scripts end in their ELF; six are ELOOP).
+  if (depth > 5) return -ELOOP;
   const file = openExec(k, t, path);
   if (typeof file === 'number') return file;
   const data = file.data;
