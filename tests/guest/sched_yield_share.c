@@ -6,11 +6,9 @@
  * steps until argv[3] ms (default 500) of CLOCK_MONOTONIC have passed, stops
  * both children and prints:
  *   share A B     the counts of work each child did after the flag
- *   run A B       their run times in ns from /proc/PID/schedstat
+ *   ran A B       their run times in ns after the flag (/proc/PID/schedstat)
  *   waited NS     how long the parent's usleep loop took, CLOCK_MONOTONIC ns
- *   sleeps N      how many usleep(50000) calls it made
- * The run times are measured over the whole life of each child, yield phase
- * included; the yield phase lasts until the parent sets the flag. */
+ *   sleeps N      how many usleep(50000) calls it made */
 #include "tg.h"
 #include <sched.h>
 #include <signal.h>
@@ -62,6 +60,8 @@ int main(int argc, char **argv) {
     /* Both children are up (and spinning on sched_yield) before the flag. */
     while (!sh->ready[0] || !sh->ready[1]) usleep(1000);
     usleep(20000);
+    /* The children wait (the parent runs): their run times so far. */
+    long long ra0 = schedstat(a), rb0 = schedstat(b);
     long long t0 = now_ns();
     sh->start = 1;
     int sleeps = 0;
@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
     unsigned long wa = sh->work[0], wb = sh->work[1];
     long long ra = schedstat(a), rb = schedstat(b);
     printf("share %lu %lu\n", wa, wb);
-    printf("run %lld %lld\n", ra, rb);
+    printf("ran %lld %lld\n", ra - ra0, rb - rb0);
     printf("waited %lld\n", waited);
     printf("sleeps %d\n", sleeps);
     kill(a, SIGKILL);
