@@ -18,6 +18,7 @@ import type { Path } from '../../src/kernel/fs/mount.js';
 import { createPipe } from '../../src/kernel/fs/pipe.js';
 import { makeProcfs } from '../../src/kernel/fs/proc/index.js';
 import { ENOENT } from '../../src/kernel/errno.js';
+import { IrqTable } from '../../src/kernel/irq/irqdesc.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');
@@ -33,6 +34,7 @@ function fixture() {
     pages: new PageAllocator(mem),
     clock: new VirtualClock(1_700_000_000e9, () => instret),
     stats: { syscalls: 1000, forks: 3, interrupts: 7 },
+    irqs: new IrqTable(1),
     hart: { instret },
     runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9 }, irqs: { timer: 7, resched: 0 } }],
     cmdline: 'console=ttyS0', hostname: 'tux', domainname: '(none)',

@@ -8,7 +8,9 @@ import { startKthreadd } from '../sched/kthread.js';
 import { startWorker, queueWork } from '../sched/workqueue.js';
 import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
-import { makedev } from '../fs/special.js';
+import { makedev, registerChrdev } from '../fs/special.js';
+import { GoldfishRtcDriver, RTC_MAJOR, RTC_DEVICE } from '../drivers/rtc/rtc-goldfish.js';
+import { hwrngOps, HWRNG_MAJOR, HWRNG_MINOR } from '../drivers/char/hw_random/timeriomem-rng.js';
 import { registerTtys, mountDevpts, registerDevpts } from '../drivers/tty/console.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
 import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
@@ -45,6 +47,13 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
   // The tty layer: /dev/tty, /dev/console and /dev/ttyS0 over the host console, /dev/ptmx and devpts.
   registerTtys(k, d);
+  // The board's RTC (/dev/rtc0) and entropy source (/dev/hwrng).
+  const rtc = new GoldfishRtcDriver(k);
+  registerChrdev(RTC_MAJOR, 0, () => rtc.fileOps());
+  d.inode.mknod(d, 'rtc0', S_IFCHR | 0o600, makedev(RTC_MAJOR, 0), root);
+  const hwrng = hwrngOps(k);
+  registerChrdev(HWRNG_MAJOR, HWRNG_MINOR, () => hwrng);
+  d.inode.mknod(d, 'hwrng', S_IFCHR | 0o600, makedev(HWRNG_MAJOR, HWRNG_MINOR), root);
   for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
     d.inode.symlink(d, name, enc.encode(target), root);
   }
@@ -81,6 +90,8 @@ function setupDeviceModel(k: Kernel): void {
   classDeviceAdd(k, 'tty', 'console', { devt: makedev(5, 1) });
   classDeviceAdd(k, 'tty', 'ptmx', { devt: makedev(5, 2) });
   classDeviceAdd(k, 'tty', 'ttyS0', { devt: makedev(4, 64), parent: m.platform.dir('10000000.serial').dir('tty') });
+  classDeviceAdd(k, 'rtc', 'rtc0', { devt: makedev(RTC_MAJOR, 0), parent: m.platform.dir(RTC_DEVICE).dir('rtc') });
+  classDeviceAdd(k, 'misc', 'hw_random', { devt: makedev(HWRNG_MAJOR, HWRNG_MINOR) });
   // Network devices: /sys/class/net/<name> -> /sys/devices/virtual/net/<name>.
   for (const dev of netDevices(k)) {
     const kobj = classDeviceAdd(k, 'net', dev.name, { uevent: () => [`INTERFACE=${dev.name}`, `IFINDEX=${dev.ifindex}`] });
