@@ -170,9 +170,15 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
 /**
  * Deliver pending signals before t returns to user mode. A task sleeping in a
  * syscall has its pc on the ecall: the call is restarted or fails with EINTR.
+ *
+ * As Linux's exit_to_user_mode_loop, delivery goes on while a signal is
+ * deliverable under the mask the last handler set: one frame per signal, each
+ * on top of the last, so the last one's handler runs first and none starts in
+ * the middle of another's body. Each turn takes one pending signal away, so
+ * the loop ends.
  */
 export function handleSignals(k: Kernel, t: Task): void {
-  for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
+  while (t.state === 'R') {
     if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
     // A signal that sigtimedwait waits for is the call's to take, handler or
     // not (do_sigtimedwait dequeues it before the return to user mode): the
@@ -246,7 +252,7 @@ export function handleSignals(k: Kernel, t: Task): void {
     // SA_RESETHAND (SA_ONESHOT): only the handler goes back to SIG_DFL; the flags stay as they were.
     if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
     k.reloadRegs(t);
-    return; // one frame at a time; the next signal is checked on the way back
+    // The next deliverable signal (under the mask this handler set) gets its frame on top.
   }
 }
 
