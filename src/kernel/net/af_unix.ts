@@ -37,7 +37,7 @@ export class UnixSock extends Sock {
   cred: { pid: number; uid: number; gid: number } = { pid: 0, uid: 0, gid: 0 };
   peerCredBytes: Uint8Array | null = null;
   dead = false;
-  constructor(readonly net: Net, type: number) { super(AF_UNIX, type, 0); }
+  constructor(readonly net: Net, type: number) { super(net, AF_UNIX, type, 0); }
 
   peerCred(): Uint8Array | null { return this.peerCredBytes; }
   /** The path as /proc/net/unix shows it: abstract names start with "@". */
@@ -53,13 +53,8 @@ const usk = (s: Socket) => s.sk as UnixSock;
 const sameCred = (a?: UCred, b?: UCred) => a?.pid === b?.pid && a?.uid === b?.uid && a?.gid === b?.gid;
 
 /** Abstract names of the namespace (the path ones live in the file system). */
-const abstract = new WeakMap<Net, Map<string, UnixSock>>();
 const byInode = new WeakMap<Inode, UnixSock>();
-function abstractTable(net: Net): Map<string, UnixSock> {
-  let m = abstract.get(net);
-  if (!m) { m = new Map(); abstract.set(net, m); }
-  return m;
-}
+const abstractTable = (net: Net): Map<string, UnixSock> => net.unixAbstract;
 const keyOf = (b: Uint8Array) => [...b].join(',');
 
 /** All unix sockets, for /proc/net/unix and unix_diag. */
@@ -98,14 +93,12 @@ function lookup(net: Net, addr: Uint8Array, c: SockCaller): UnixSock | number {
   return byInode.get(inode) ?? -ECONNREFUSED;
 }
 
-let autobindSeq = 0;
-
 /** unix_autobind: an abstract name of five hex digits. */
 function autobind(s: Socket): void {
   const sk = usk(s), table = abstractTable(s.net);
   let bytes: Uint8Array;
   do {
-    const id = (autobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
+    const id = (s.net.unixAutobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
     bytes = new Uint8Array([0, ...new TextEncoder().encode(id)]);
   } while (table.has(keyOf(bytes)));
   table.set(keyOf(bytes), sk);

@@ -7,12 +7,18 @@ import { loopbackDevice } from './loopback.js';
 import { addLoopbackInet } from './ipv4/devinet.js';
 import { addLoopbackInet6 } from './ipv6/addrconf.js';
 import type { Socket } from './socket.js';
+import type { UnixSock } from './af_unix.js';
 
 export class Net {
   readonly devices: NetDevice[] = [];
   /** Every open socket, by family, in creation order (for /proc/net and sock_diag). */
   readonly sockets = new Set<Socket>();
   private nextIfindex = 1;
+  /** AF_UNIX: the namespace's abstract names, and where unix_autobind counts from (af_unix.ts). */
+  readonly unixAbstract = new Map<string, UnixSock>();
+  unixAutobindSeq = 0;
+  private sockCookies = 1;
+  nextSockCookie(): number { return this.sockCookies++; }
   constructor(readonly kernel: Kernel) {}
 
   /** register_netdevice: give the device the next free index. */

@@ -42,7 +42,7 @@ export class NetlinkSock extends Sock {
   drops = 0;
   /** Kernel sockets (portid 0) receive through their protocol's input. */
   kernel = false;
-  constructor(readonly net: Net, type: number, protocol: number) { super(AF_NETLINK, type, protocol); }
+  constructor(readonly net: Net, type: number, protocol: number) { super(net, AF_NETLINK, type, protocol); }
   get strict(): boolean { return this.nlFlags.has(NETLINK_GET_STRICT_CHK); }
 }
 
