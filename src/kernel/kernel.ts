@@ -2,6 +2,7 @@
 // system tree, and runs the loop that executes user code and handles every
 // trap (system calls, page faults, illegal instructions) in TypeScript.
 import { FileLockRegistry } from './fs/locks.js';
+import { FutexTable } from './futex/core.js';
 import { KcmpIds } from './syscalls/kcmp.js';
 import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
 import { PhysMem } from '../cpu/physmem.js';
@@ -24,7 +25,6 @@ import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC,
 import { forceSignal, handleSignals, hasDeliverable, fatalSignalPending } from './signal/deliver.js';
 import { doExit } from './sched/exit.js';
 import { Vfs } from './fs/vfs.js';
-import { setFsClock } from './fs/clock.js';
 import { KernelLog, consoleLevelFromCmdline } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt, rseqResume } from './sched/rseq.js';
@@ -84,6 +84,8 @@ export class Kernel {
   readonly timers = new TimerQueue();
   /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
   readonly fileLocks = new FileLockRegistry();
+  /** The futex hash table (futex/core.ts). */
+  readonly futexes = new FutexTable();
   readonly trace = new Tracepoints();
   readonly host: HostServices;
   readonly vfs: Vfs;
@@ -164,7 +166,6 @@ export class Kernel {
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
     this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
-    setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
     const ncpus = Math.max(1, Math.min(32, Math.floor(opts.cpus ?? 1)));
     const rd = new RootDomain(), fair = fairFromCmdline(this.cmdline);

@@ -68,10 +68,9 @@ export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
   send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
 }
 
-let cookies = 0;
 /** rename: MOVED_FROM and MOVED_TO share a cookie; an overwritten target loses a link; the inode moved. */
 export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, newName: string, moved: Inode, target: Inode | null): void {
-  const cookie = (cookies = (cookies + 1) >>> 0) || (cookies = 1);
+  const cookie = oldDir.inode.sb.fs.fsnotifyCookie();
   const dirFlag = isDir(moved.mode) ? IN_ISDIR : 0;
   send(oldDir.inode, IN_MOVED_FROM | dirFlag, oldName, cookie);
   send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
