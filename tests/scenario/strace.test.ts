@@ -16,7 +16,7 @@ const rootfs = defaultRootfsDir();
 const skip = existsSync(join(rootfs, 'usr/bin/strace')) ? false : `no strace in the guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`;
 
 function run(args: string[], argv: string[]) {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args, '--', ...argv], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...args, '--', ...argv], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `status ${r.status}: ${r.stderr}`);
   return r;
 }

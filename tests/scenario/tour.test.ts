@@ -21,7 +21,7 @@ const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/bash')) ? false : `
 
 function tuxglass(script: string): string {
   const adds = EXAMPLES.flatMap((e) => ['--add', `${built.paths[e]}:/root/${e.split('/')[1]}`]);
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...adds, '--', '/bin/bash', '-c', script],
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...adds, '--', '/bin/bash', '-c', script],
     { encoding: 'utf8', timeout: 180_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
