@@ -3,6 +3,10 @@
 // trap (system calls, page faults, illegal instructions) in TypeScript.
 import { FileLockRegistry } from './fs/locks.js';
 import { FutexTable } from './futex/core.js';
+import { PipeAccounting } from './fs/pipe.js';
+import type { DeviceModel } from './device/core.js';
+import type { Net } from './net/net_namespace.js';
+import type { TtyLayer } from './drivers/tty/console.js';
 import { KcmpIds } from './syscalls/kcmp.js';
 import { runPosixCpuTimers } from './time/posix-cpu-timers.js';
 import { PhysMem } from '../cpu/physmem.js';
@@ -86,6 +90,20 @@ export class Kernel {
   readonly fileLocks = new FileLockRegistry();
   /** The futex hash table (futex/core.ts). */
   readonly futexes = new FutexTable();
+  /** sysctl values as Linux keeps them in globals, by name (sysctl/ctl_table.ts Knob). */
+  readonly sysctlValues = new Map<string, unknown>();
+  /** The IPC namespace's state of each kind: msg, sem, shm, mqueue (ipc/util.ts nsState). */
+  readonly ipcNs = new Map<string, unknown>();
+  /** The device model behind /sys (device/core.ts), made on first use. */
+  devices: DeviceModel | null = null;
+  /** init_net (net/net_namespace.ts), made on first use. */
+  net: Net | null = null;
+  /** The tty layer: serial console, devpts, ptys (drivers/tty/console.ts). */
+  tty: TtyLayer | null = null;
+  /** Open inotify instances, against fs.inotify.max_user_instances (fs/inotify.ts). */
+  inotifyInstances = 0;
+  /** Pipe pages charged per user, against fs.pipe-user-pages-* (fs/pipe.ts). */
+  readonly pipeBook = new PipeAccounting();
   readonly trace = new Tracepoints();
   readonly host: HostServices;
   readonly vfs: Vfs;

@@ -68,6 +68,8 @@ export class File {
   epollLinks: Set<EpollLink> | null = null;
   /** F_SETOWN/F_SETOWN_EX: who hears SIGIO and lease breaks (f_owner); pid 0 is nobody. */
   fown: { type: number; pid: number; signum: number } | null = null;
+  /** The object behind an anon-inode file (private_data): an epoll instance, a timerfd, a pidfd's process... */
+  privateData: unknown = null;
   constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }

@@ -21,8 +21,8 @@ export interface TtyLayer {
   ptys: PtyDevices;
 }
 
-const layers = new WeakMap<Kernel, TtyLayer>();
-export const ttyLayer = (k: Kernel) => layers.get(k) ?? null;
+/** The machine's tty layer (Kernel.tty), once registerTtys made it. */
+export const ttyLayer = (k: Kernel) => k.tty;
 
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 
@@ -33,7 +33,7 @@ export function registerTtys(k: Kernel, dev: Dentry): TtyLayer {
   const devpts = new Devpts(k.vfs.fs, (f, o) => ptys!.openMaster(f, o));
   ptys = new PtyDevices(k, devpts);
   const layer: TtyLayer = { serial, devpts, ptys };
-  layers.set(k, layer);
+  k.tty = layer;
   const openSerial = (f: File, opener: Task | undefined, consoleFile: boolean): FileOps | number => {
     serial.startInput();
     return ttyOpen(k, serial.tty, f, opener, { noctty: consoleFile, console: consoleFile });
