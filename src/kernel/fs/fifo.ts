@@ -9,7 +9,7 @@ import { ENXIO } from '../errno.js';
 import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from './file.js';
 import type { Inode } from './inode.js';
-import { Pipe, pipeOps, fifoSeenWriters } from './pipe.js';
+import { Pipe, pipeOps } from './pipe.js';
 import type { DeviceOpen } from './special.js';
 import type { Task } from '../sched/task.js';
 import type { FifoOpenState } from '../syscalls/restart.js';
@@ -68,7 +68,7 @@ export const fifoOpen: DeviceOpen = (inode, f, t) => {
     p.openWait.wakeAll();
     if (!p.hasWriters()) {
       // Suppress POLLHUP until a writer has come (f_pipe).
-      if (nonblock || !t || !open) { fifoSeenWriters.set(f, p.wCounter); return finish(p, true); }
+      if (nonblock || !t || !open) { f.fifoSeenWriters = p.wCounter; return finish(p, true); }
       return waitFor(t, open, inode, p, true);
     }
     return finish(p, true);

@@ -4,7 +4,7 @@
 import type { Dentry } from './dentry.js';
 import type { Inode } from './inode.js';
 import { isDir } from './inode.js';
-import { O_PATH, setCloseHook, type File } from './file.js';
+import { O_PATH, type File } from './file.js';
 
 export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
   IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_CREATE = 0x100, IN_DELETE = 0x200,
@@ -47,7 +47,6 @@ function fileEvent(f: File, mask: number): void {
 
 export const fsnotifyOpen = (f: File) => fileEvent(f, IN_OPEN);
 export const fsnotifyClose = (f: File) => fileEvent(f, f.writable ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
-setCloseHook(fsnotifyClose);
 export const fsnotifyAccess = (f: File) => fileEvent(f, IN_ACCESS);
 export const fsnotifyModify = (f: File) => fileEvent(f, IN_MODIFY);
 /** notify_change: attributes (IN_ATTRIB) or size (IN_MODIFY) of a named file changed. */

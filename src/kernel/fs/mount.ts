@@ -15,6 +15,8 @@ export class Mount {
   ) { this.id = sb.fs.mountId(); }
   /** The mount this one was stacked over at the same mount point, if any. */
   covered: Mount | null = null;
+  /** mnt_expiry_mark: umount(MNT_EXPIRE) marked it once; a second call, still unused, unmounts it. */
+  expiryMark = false;
 }
 
 /** A location in the tree: which mount, which dentry (Linux's struct path). */

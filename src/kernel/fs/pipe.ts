@@ -166,8 +166,6 @@ export class PipeInode extends Inode {
   }
 }
 
-/** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
-export const fifoSeenWriters = new WeakMap<File, number>();
 
 /** Which pipe a file is an end of: an anonymous pipe's inode, or a FIFO's current pipe (i_pipe). */
 export function pipeOf(f: File): Pipe | null {
@@ -212,7 +210,7 @@ export const pipeOps: FileOps = {
     let m = 0;
     if (f.readable) {
       if (!p.empty) m |= POLLIN | POLLRDNORM;
-      if (!p.hasWriters() && (fifoSeenWriters.get(f) ?? 0) !== p.wCounter) m |= POLLHUP;
+      if (!p.hasWriters() && f.fifoSeenWriters !== p.wCounter) m |= POLLHUP;
     }
     if (f.writable) {
       if (!p.full) m |= POLLOUT | POLLWRNORM;
