@@ -18,17 +18,13 @@ const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_N
 /** A mark on an inode: `handle` gets the event, with the child's name when it came through a directory. */
 export interface FsnotifyMark { mask: number; handle(mask: number, name: string | null, cookie: number, inode: Inode): void }
 
-const marks = new WeakMap<Inode, Set<FsnotifyMark>>();
-
 export function addMark(inode: Inode, m: FsnotifyMark): void {
-  let s = marks.get(inode);
-  if (!s) { s = new Set(); marks.set(inode, s); }
-  s.add(m);
+  (inode.fsnotifyMarks ??= new Set()).add(m);
 }
-export function removeMark(inode: Inode, m: FsnotifyMark): void { marks.get(inode)?.delete(m); }
+export function removeMark(inode: Inode, m: FsnotifyMark): void { inode.fsnotifyMarks?.delete(m); }
 
 function send(inode: Inode, mask: number, name: string | null, cookie = 0): void {
-  const s = marks.get(inode);
+  const s = inode.fsnotifyMarks;
   if (!s || s.size === 0) return;
   for (const m of [...s]) if (m.mask & mask & IN_ALL_EVENTS) m.handle(mask, name, cookie, inode);
 }
@@ -84,8 +80,8 @@ function inodeRemoved(inode: Inode): void { send(inode, IN_DELETE_SELF, null); }
 
 /** The inode is gone: every mark on it ends (inotify queues IN_IGNORED). */
 function dropMarks(inode: Inode): void {
-  const s = marks.get(inode);
+  const s = inode.fsnotifyMarks;
   if (!s) return;
-  marks.delete(inode);
+  inode.fsnotifyMarks = null;
   for (const m of s) m.handle(IN_IGNORED, null, 0, inode);
 }

@@ -7,6 +7,7 @@ import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
 import type { Timespec } from './fs_state.js';
+import type { FsnotifyMark } from './fsnotify.js';
 import type { AddressSpace } from '../mm/filemap.js';
 import type { AclEntry } from './posix_acl.js';
 import type { Task } from '../sched/task.js';
@@ -57,6 +58,10 @@ export abstract class Inode {
   iflags = 0;
   /** A FIFO's pipe while anyone has it open (i_pipe; fs/fifo.ts). */
   iPipe: unknown = null;
+  /** i_fsnotify_marks: the inotify watches on this inode (fs/fsnotify.ts). */
+  fsnotifyMarks: Set<FsnotifyMark> | null = null;
+  /** A socket inode's bound AF_UNIX socket, for connect by path (net/af_unix.ts). */
+  unixSock: unknown = null;
   /** The inode's file locks (i_flctx), made on first lock. */
   flctx: FileLockContext | null = null;
 

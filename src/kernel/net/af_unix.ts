@@ -53,7 +53,8 @@ const usk = (s: Socket) => s.sk as UnixSock;
 const sameCred = (a?: UCred, b?: UCred) => a?.pid === b?.pid && a?.uid === b?.uid && a?.gid === b?.gid;
 
 /** Abstract names of the namespace (the path ones live in the file system). */
-const byInode = new WeakMap<Inode, UnixSock>();
+/** The AF_UNIX socket bound at a socket inode (Inode.unixSock). */
+const boundAt = (inode: Inode): UnixSock | null => (inode.unixSock instanceof UnixSock ? inode.unixSock : null);
 const abstractTable = (net: Net): Map<string, UnixSock> => net.unixAbstract;
 const keyOf = (b: Uint8Array) => [...b].join(',');
 
@@ -90,7 +91,7 @@ function lookup(net: Net, addr: Uint8Array, c: SockCaller): UnixSock | number {
   const inode = c.fs.lookup(n.bytes);
   if (typeof inode === 'number') return inode;
   if ((inode.mode & 0o170000) !== S_IFSOCK) return -ECONNREFUSED;
-  return byInode.get(inode) ?? -ECONNREFUSED;
+  return boundAt(inode) ?? -ECONNREFUSED;
 }
 
 /** unix_autobind: an abstract name of five hex digits. */
@@ -134,7 +135,7 @@ function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
   if (sk.name) return c.fs.lookup(n.bytes) === -ENOENT ? -EINVAL : -EADDRINUSE;
   const inode = c.fs.mknodSock(n.bytes);
   if (typeof inode === 'number') return inode === -17 /* EEXIST */ ? -EADDRINUSE : inode;
-  byInode.set(inode, sk);
+  inode.unixSock = sk;
   sk.inode = inode;
   sk.name = sockaddrUn(n.bytes, true);
   return 0;
@@ -165,7 +166,7 @@ const unixOps: ProtoOps = {
       const k = keyOf(sk.name.subarray(UN_PATH_OFF));
       if (table.get(k) === sk) table.delete(k);
     }
-    if (sk.inode && byInode.get(sk.inode) === sk) byInode.delete(sk.inode);
+    if (sk.inode && sk.inode.unixSock === sk) sk.inode.unixSock = null;
     for (const e of sk.acceptQueue) { e.ops.release(e); s.net.sockets.delete(e); }
     sk.acceptQueue.length = 0;
     const peer = sk.peer;
