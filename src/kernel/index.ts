@@ -5,8 +5,13 @@ import { bootBanner } from './boot/messages.js';
 import { populateRootfs } from './boot/initramfs.js';
 import { kernelInit, consoleSelected } from './boot/init.js';
 import { parseBootParams } from './boot/params.js';
+import { serial8250ConsoleWrite } from './drivers/tty/serial/8250_port.js';
+import { ioremap } from './lib/iomem.js';
+import { VIRT_UART0 } from '../machine/memmap.js';
 
 export { Kernel } from './kernel.js';
+export { Machine } from '../machine/machine.js';
+export type { MachineBackends, MachineOptions } from '../machine/machine.js';
 export type { Shutdown } from './kernel.js';
 export type { HostServices, HostConsole, HostStream } from './host.js';
 export type { ImageSource, ImageNode } from './fs/image.js';
@@ -25,8 +30,9 @@ export function createKernel(opts: KernelOptions): Kernel {
     opts.initrd = undefined;
     k.bootedInitramfs = true;
     if (consoleSelected(parseBootParams(k.cmdline))) {
-      const enc = new TextEncoder();
-      k.log.onConsole = (line) => opts.host.console.stdout.write(enc.encode(line));
+      // The kernel log's console is the UART (console=ttyS0): printk writes through THR.
+      const enc = new TextEncoder(), io = ioremap(k.machine.bus, VIRT_UART0.base);
+      k.log.onConsole = (line) => serial8250ConsoleWrite(io, enc.encode(line));
     }
   }
   bootBanner(k);

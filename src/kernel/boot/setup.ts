@@ -8,7 +8,9 @@ import { startKthreadd } from '../sched/kthread.js';
 import { startWorker, queueWork } from '../sched/workqueue.js';
 import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
 import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
-import { makedev } from '../fs/special.js';
+import { makedev, registerChrdev } from '../fs/special.js';
+import { GoldfishRtcDriver, RTC_MAJOR, RTC_DEVICE } from '../drivers/rtc/rtc-goldfish.js';
+import { hwrngOps, HWRNG_MAJOR, HWRNG_MINOR } from '../drivers/char/hw_random/timeriomem-rng.js';
 import { registerTtys, mountDevpts, registerDevpts } from '../drivers/tty/console.js';
 import { makeTmpfs } from '../fs/tmpfs.js';
 import { File, O_RDONLY, O_WRONLY } from '../fs/file.js';
@@ -23,6 +25,7 @@ import { registerKernelKobj } from '../device/ksysfs.js';
 import { netdevSysfsAttrs } from '../net/netdevice.js';
 import { netDevices } from '../net/net_namespace.js';
 import type { Task } from '../sched/task.js';
+import { EACCES, ENOENT, ENOEXEC, ENOTDIR } from '../errno.js';
 
 const enc = new TextEncoder();
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
@@ -45,6 +48,13 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
   // The tty layer: /dev/tty, /dev/console and /dev/ttyS0 over the host console, /dev/ptmx and devpts.
   registerTtys(k, d);
+  // The board's RTC (/dev/rtc0) and entropy source (/dev/hwrng).
+  const rtc = new GoldfishRtcDriver(k);
+  registerChrdev(k.vfs.fs, RTC_MAJOR, 0, () => rtc.fileOps());
+  d.inode.mknod(d, 'rtc0', S_IFCHR | 0o600, makedev(RTC_MAJOR, 0), root);
+  const hwrng = hwrngOps(k);
+  registerChrdev(k.vfs.fs, HWRNG_MAJOR, HWRNG_MINOR, () => hwrng);
+  d.inode.mknod(d, 'hwrng', S_IFCHR | 0o600, makedev(HWRNG_MAJOR, HWRNG_MINOR), root);
   for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
     d.inode.symlink(d, name, enc.encode(target), root);
   }
@@ -81,6 +91,8 @@ function setupDeviceModel(k: Kernel): void {
   classDeviceAdd(k, 'tty', 'console', { devt: makedev(5, 1) });
   classDeviceAdd(k, 'tty', 'ptmx', { devt: makedev(5, 2) });
   classDeviceAdd(k, 'tty', 'ttyS0', { devt: makedev(4, 64), parent: m.platform.dir('10000000.serial').dir('tty') });
+  classDeviceAdd(k, 'rtc', 'rtc0', { devt: makedev(RTC_MAJOR, 0), parent: m.platform.dir(RTC_DEVICE).dir('rtc') });
+  classDeviceAdd(k, 'misc', 'hw_random', { devt: makedev(HWRNG_MAJOR, HWRNG_MINOR) });
   // Network devices: /sys/class/net/<name> -> /sys/devices/virtual/net/<name>.
   for (const dev of netDevices(k)) {
     const kobj = classDeviceAdd(k, 'net', dev.name, { uevent: () => [`INTERFACE=${dev.name}`, `IFINDEX=${dev.ifindex}`] });
@@ -107,8 +119,36 @@ export function startInit(k: Kernel, path: string, argv: string[], envp: string[
     t.files.install(fd, f, false);
   }
   k.current = t;
-  bootRunInit(k, path);
-  const r = execve(k, t, enc.encode(path), argv.map((a) => enc.encode(a)), envp.map((e) => enc.encode(e)));
+  const r = execvp(k, t, path, argv, envp);
   if (r < 0) return r;
   return t;
+}
+
+/**
+ * Start `name` in t as execvp(3) would: a name with a slash is run as it is;
+ * otherwise each directory of PATH (from envp, else glibc's default) is
+ * tried in turn, past those where it is missing or not permitted, and
+ * EACCES wins over ENOENT at the end. A file the kernel cannot execute
+ * (ENOEXEC: a script without #!) runs under /bin/sh. Returns execve's result.
+ */
+function execvp(k: Kernel, t: Task, name: string, argv: string[], envp: string[]): number {
+  const envb = envp.map((e) => enc.encode(e));
+  const exec = (path: string, args: string[]): number => {
+    bootRunInit(k, path);
+    const r = execve(k, t, enc.encode(path), args.map((a) => enc.encode(a)), envb);
+    return r === -ENOEXEC ? execve(k, t, enc.encode('/bin/sh'), ['/bin/sh', path, ...args.slice(1)].map((a) => enc.encode(a)), envb) : r;
+  };
+  if (name.includes('/') || name === '') return exec(name, argv);
+  const pathVar = envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
+  let denied = false;
+  for (const dir of pathVar.split(':')) {
+    const path = dir === '' ? name : `${dir.replace(/\/+$/, '')}/${name}`;
+    // Only names that exist are tried (and logged): the kernel's "Run ... as init process" line names the one run.
+    if (typeof k.vfs.resolve(t, -100, path, true) === 'number') continue;
+    const r = exec(path, argv);
+    if (r === -EACCES) { denied = true; continue; }
+    if (r === -ENOENT || r === -ENOTDIR) continue;
+    return r;
+  }
+  return denied ? -EACCES : -ENOENT;
 }

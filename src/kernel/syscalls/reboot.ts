@@ -9,6 +9,7 @@ import { KERN_EMERG } from '../printk.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import type { Task } from '../sched/task.js';
+import { sysconPoweroff, sysconReboot } from '../drivers/power/syscon.js';
 
 export const LINUX_REBOOT_MAGIC1 = 0xfee1dead;
 /** Torvalds' birthday and his daughters' (LINUX_REBOOT_MAGIC2, 2A, 2B, 2C). */
@@ -23,6 +24,9 @@ export function machineShutdown(k: Kernel, how: Shutdown, restartCmd?: string): 
     : restartCmd ? `Restarting system with command '${restartCmd}'` : 'Restarting system';
   k.log.printk(KERN_EMERG, `reboot: ${msg}`);
   k.shutdown = how;
+  // Power-off and restart end at the power controller; halt only stops the CPUs.
+  if (how === 'power_off') sysconPoweroff(k);
+  else if (how === 'restart') sysconReboot(k);
   k.halt(0);
 }
 

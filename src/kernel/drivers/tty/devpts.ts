@@ -38,6 +38,7 @@ export class Devpts {
   constructor(fs: FsState, ptmxOpen: Opener) {
     this.sb = new DevptsSuper(fs);
     this.root = new Dentry('/', null, new TmpfsDir(this.sb, 0o755));
+    this.root.inode.size = 0; // devpts is not tmpfs: its directory has no size
     const ptmx = new PtsInode(this.sb, S_IFCHR | this.ptmxmode, makedev(5, 2), ptmxOpen);
     this.root.addChild(new Dentry('ptmx', this.root, ptmx));
   }

@@ -33,9 +33,12 @@ export function stat(k: Kernel): string {
   let s = `cpu  ${line(cpuTimes(k))}\n`;
   for (const rq of k.runqueues) s += `cpu${rq.cpu} ${line(cpuNs(rq))}\n`;
   const irqs = new Array<number>(NR_IRQS).fill(0);
-  irqs[TIMER_IRQ] = k.stats.interrupts;
+  // kstat_irqs per Linux IRQ: the devices' lines, the rest (the timer's) on the timer line.
+  let devices = 0;
+  for (const d of k.irqs.all()) if (d.irq < NR_IRQS) { irqs[d.irq] += d.total; devices += d.total; }
+  irqs[TIMER_IRQ] += k.stats.interrupts - devices;
   let running = 0, blocked = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.state === 'R') running++;
     else if (t.state === 'D') blocked++;
   }
