@@ -7,18 +7,19 @@
 //   reparented), it sends tuxglass a SIGHUP, as a terminal hang-up would, and
 //   a SIGKILL if that has not ended it a few seconds later.
 // - Soft lockup: the run loop gives the host's event loop a turn every few
-//   ms (kernel.ts). A slice that does not return is a kernel bug; like
+//   ms (sched/run.ts). A slice that does not return is a kernel bug; like
 //   Linux's soft-lockup detector, the watchdog then says so on stderr, with
 //   the PID on the CPU and the syscall being handled (the kernel keeps both
-//   in the words it shares, see HostServices.watch), and goes on.
+//   in the words it shares, see HostServices.watch), and goes on. The
+//   kernel's start-up before the first task runs is not watched.
 import { Worker } from 'node:worker_threads';
 
 /** Words shared with the watchdog thread: [PID, SYSCALL] written by the kernel, [BEAT] by the main thread's event loop. */
 export const WATCH_PID = 0, WATCH_SYSCALL = 1, WATCH_BEAT = 2, WATCH_WORDS = 4;
 /** How often the main thread proves it still turns (ms). */
 const BEAT_MS = 250;
-/** A beat missing this long is a soft lockup (s). */
-export const LOCKUP_S = 10;
+/** A beat missing this long is a soft lockup (s): Linux's default, twice watchdog_thresh. */
+export const LOCKUP_S = 20;
 
 export interface Watchdog {
   /** The words the kernel keeps current (KernelOptions' host.watch). */
@@ -42,7 +43,8 @@ setInterval(() => {
     else if (now - hungUp > 3000) process.kill(process.pid, 'SIGKILL');
   }
   const b = Atomics.load(w, ${WATCH_BEAT});
-  if (b !== beat) {
+  // Only slices of the run loop count: before a task first ran, the kernel is starting (unpacking the initramfs, say).
+  if (b !== beat || Atomics.load(w, ${WATCH_PID}) === 0) {
     if (reported) say('watchdog: the run loop came back after ' + ((now - beatAt) / 1000).toFixed(1) + ' s');
     beat = b; beatAt = now; reported = false;
   } else if (!reported && now - beatAt > lockupMs) {
