@@ -3,6 +3,11 @@
 // runs the loop that executes user code and handles every trap (system
 // calls, page faults, illegal instructions) and interrupt in TypeScript.
 import { FileLockRegistry } from './fs/locks.js';
+import { FutexTable } from './futex/core.js';
+import { PipeAccounting } from './fs/pipe.js';
+import type { DeviceModel } from './device/core.js';
+import type { Net } from './net/net_namespace.js';
+import type { TtyLayer } from './drivers/tty/console.js';
 import { KcmpIds } from './syscalls/kcmp.js';
 import type { PhysMem } from '../cpu/physmem.js';
 import type { Hart } from '../cpu/hart.js';
@@ -26,7 +31,6 @@ import { SyscallArgs } from './syscalls/args.js';
 import { Tracepoints } from './trace/tracepoint.js';
 import { doExit } from './sched/exit.js';
 import { Vfs } from './fs/vfs.js';
-import { setFsClock } from './fs/clock.js';
 import { KernelLog, consoleLevelFromCmdline } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt } from './sched/rseq.js';
@@ -80,6 +84,22 @@ export class Kernel {
   readonly timers = new TimerQueue();
   /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
   readonly fileLocks = new FileLockRegistry();
+  /** The futex hash table (futex/core.ts). */
+  readonly futexes = new FutexTable();
+  /** sysctl values as Linux keeps them in globals, by name (sysctl/ctl_table.ts Knob). */
+  readonly sysctlValues = new Map<string, unknown>();
+  /** The IPC namespace's state of each kind: msg, sem, shm, mqueue (ipc/util.ts nsState). */
+  readonly ipcNs = new Map<string, unknown>();
+  /** The device model behind /sys (device/core.ts), made on first use. */
+  devices: DeviceModel | null = null;
+  /** init_net (net/net_namespace.ts), made on first use. */
+  net: Net | null = null;
+  /** The tty layer: serial console, devpts, ptys (drivers/tty/console.ts). */
+  tty: TtyLayer | null = null;
+  /** Open inotify instances, against fs.inotify.max_user_instances (fs/inotify.ts). */
+  inotifyInstances = 0;
+  /** Pipe pages charged per user, against fs.pipe-user-pages-* (fs/pipe.ts). */
+  readonly pipeBook = new PipeAccounting();
   readonly trace = new Tracepoints();
   readonly host: HostServices;
   /** Interrupt descriptors (/proc/interrupts) and the PLIC driver that feeds them. */
@@ -180,7 +200,6 @@ export class Kernel {
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
     this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
-    setFsClock(() => { const ns = this.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
     this.vfs = new Vfs(this);
     const ncpus = m.cpus;
     const rd = new RootDomain(), fair = fairFromCmdline(this.cmdline);

@@ -40,6 +40,8 @@ export class KernelLog {
   readonly capacity = 1 << 17;
   private bytes = 0;
   consoleLevel = CONSOLE_LOGLEVEL_DEFAULT;
+  /** saved_console_loglevel: the level SYSLOG_ACTION_CONSOLE_OFF put aside for CONSOLE_ON (-1: none). */
+  savedConsoleLevel = -1;
   /** Where console output goes; null when the machine has no console attached. */
   onConsole: ((line: string) => void) | null = null;
 

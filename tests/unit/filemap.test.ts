@@ -13,7 +13,8 @@ import { makeTmpfs, TmpfsFile } from '../../src/kernel/fs/tmpfs.js';
 import { File, O_RDWR, type FileOps } from '../../src/kernel/fs/file.js';
 import { lookupChild } from '../../src/kernel/fs/namei.js';
 import { smapsEntry, smapsRollup } from '../../src/kernel/fs/proc/smaps.js';
-import { shmemZeroSetup } from '../../src/kernel/mm/shmem.js';
+import { shmemZeroSetup, makeShmSuper } from '../../src/kernel/mm/shmem.js';
+import { FsState } from '../../src/kernel/fs/fs_state.js';
 
 const PG = 4096;
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
@@ -25,7 +26,7 @@ function setup(ramBytes = 4 * 1024 * 1024) {
   const mem = new PhysMem(ramBytes);
   const pages = new PageAllocator(mem);
   const cache = new PageCache(pages);
-  const fs = makeTmpfs();
+  const fs = makeTmpfs(new FsState());
   fs.sb.pageCache = cache;
   fs.root.inode.create(fs.root, 'f', 0o644, root);
   const d = lookupChild(fs.root, 'f')!;
@@ -156,7 +157,7 @@ test('an unlinked file loses its pages with its last descriptor and mapping', ()
 test('shared anonymous memory stays shared across fork', () => {
   const { cache, newMm } = setup();
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(cache, PG), offset: 0 }, 'hint');
+  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(makeShmSuper(new FsState(), cache), PG), offset: 0 }, 'hint');
   assert.ok(mm.write(a, new Uint8Array([1])));
   const child = mm.fork()!;
   assert.ok(child.write(a, new Uint8Array([42])));

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { initNet } from '../../src/kernel/net/net_namespace.js';
+import { FsState } from '../../src/kernel/fs/fs_state.js';
 import '../../src/kernel/net/protocols.js';
 import { sockCreate, AF_NETLINK, AF_UNIX, AF_INET, SOCK_RAW, SOCK_STREAM, SOCK_DGRAM, type Socket, type SockCaller, type RecvResult } from '../../src/kernel/net/socket.js';
 import { NlWriter, parseMessages, parseAttrs, NLM_F_REQUEST, NLM_F_DUMP, NLM_F_ACK, NLMSG_ERROR, NLMSG_DONE, NLM_F_MULTI } from '../../src/kernel/net/netlink/message.js';
@@ -15,7 +16,7 @@ import { fib4Routes } from '../../src/kernel/net/ipv4/fib.js';
 import { EOPNOTSUPP, EPERM, EAFNOSUPPORT, EPROTONOSUPPORT, ENETUNREACH } from '../../src/kernel/errno.js';
 
 function machine() {
-  const k = { clock: { monotonic: () => 5e9 }, host: { random: (b: Uint8Array) => b.fill(7) } } as unknown as Kernel;
+  const k = { clock: { monotonic: () => 5e9 }, host: { random: (b: Uint8Array) => b.fill(7) }, vfs: { fs: new FsState() } } as unknown as Kernel;
   return { k, net: initNet(k) };
 }
 const caller = (uid = 0): SockCaller => ({ sleepOn() {}, pid: 42, uid, gid: uid, privileged: uid === 0 });

@@ -40,6 +40,7 @@ function fixture() {
     runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9 }, irqs: { timer: 7, resched: 0 } }],
     cmdline: 'console=ttyS0', hostname: 'tux', domainname: '(none)',
     host: { image: null },
+    sysctlValues: new Map<string, unknown>(), ipcNs: new Map<string, unknown>(), devices: null, net: null, tty: null, inotifyInstances: 0,
   } as unknown as Kernel & { vfs: Vfs };
   (k as { vfs: Vfs }).vfs = new Vfs(k);
   k.clock.advanceTo(5_000_000_000);

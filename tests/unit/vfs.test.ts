@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTmpfs } from '../../src/kernel/fs/tmpfs.js';
+import { FsState } from '../../src/kernel/fs/fs_state.js';
 import { Mount, type Path } from '../../src/kernel/fs/mount.js';
 import { walk, walkParent, dPath, lookupChild } from '../../src/kernel/fs/namei.js';
 import { S_IFREG } from '../../src/kernel/fs/inode.js';
@@ -12,7 +13,7 @@ const user = { fsuid: 1000, fsgid: 1000, groups: [] as number[] };
 const enc = new TextEncoder();
 
 function fixture() {
-  const { sb, root: r } = makeTmpfs('tmpfs', 0o755);
+  const { sb, root: r } = makeTmpfs(new FsState(), 'tmpfs', 0o755);
   const mnt = new Mount(sb, r, null, null, 'tmpfs');
   const top: Path = { mnt, dentry: r };
   const d = r.inode;

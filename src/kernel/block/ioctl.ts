@@ -2,6 +2,8 @@
 // blkid, mkfs and lsblk ask for. A block device driver registers its queue
 // limits here by device number; none exists yet, so every other file answers
 // ENOTTY, as Linux does for these commands on a regular file.
+import type { FsState } from '../fs/fs_state.js';
+
 export interface BlockQueue {
   /** Capacity in bytes. */
   readonly size: number;
@@ -13,9 +15,9 @@ export interface BlockQueue {
   readOnly: boolean;
 }
 
-const queues = new Map<number, BlockQueue>();
-export function registerBlockQueue(rdev: number, q: BlockQueue): void { queues.set(rdev, q); }
-export function blockQueue(rdev: number): BlockQueue | undefined { return queues.get(rdev); }
+/** A machine's block queues by device number (FsState.blkdevs, as bdev_map). */
+export function registerBlockQueue(fs: FsState, rdev: number, q: BlockQueue): void { fs.blkdevs.set(rdev, q); }
+export function blockQueue(fs: FsState, rdev: number): BlockQueue | undefined { return fs.blkdevs.get(rdev); }
 
 export const BLKROSET = 0x125d, BLKROGET = 0x125e, BLKGETSIZE = 0x1260, BLKSSZGET = 0x1268, BLKBSZGET = 0x80081270,
   BLKGETSIZE64 = 0x80081272, BLKIOMIN = 0x1278, BLKIOOPT = 0x1279, BLKALIGNOFF = 0x127a, BLKPBSZGET = 0x127b,

@@ -35,7 +35,7 @@ const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
  * them (`tuxglass run`); a booted machine leaves that to its init.
  */
 export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mountPseudo: true }): void {
-  registerMemDevices((b) => k.host.random(b), () => k.current);
+  registerMemDevices(k.vfs.fs, (b) => k.host.random(b), () => k.current);
   registerKmsg(k);
   const con = k.host.console;
   // Console input reaches its readers from a kworker, as tty_flip_buffer_push defers flush_to_ldisc.
@@ -43,17 +43,17 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   let fgPgrp = 1;
   const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
   k.consoleOps = ops;
-  const dev = makeTmpfs('devtmpfs', 0o755);
+  const dev = makeTmpfs(k.vfs.fs, 'devtmpfs', 0o755);
   const d = dev.root;
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);
   // The tty layer: /dev/tty, /dev/console and /dev/ttyS0 over the host console, /dev/ptmx and devpts.
   registerTtys(k, d);
   // The board's RTC (/dev/rtc0) and entropy source (/dev/hwrng).
   const rtc = new GoldfishRtcDriver(k);
-  registerChrdev(RTC_MAJOR, 0, () => rtc.fileOps());
+  registerChrdev(k.vfs.fs, RTC_MAJOR, 0, () => rtc.fileOps());
   d.inode.mknod(d, 'rtc0', S_IFCHR | 0o600, makedev(RTC_MAJOR, 0), root);
   const hwrng = hwrngOps(k);
-  registerChrdev(HWRNG_MAJOR, HWRNG_MINOR, () => hwrng);
+  registerChrdev(k.vfs.fs, HWRNG_MAJOR, HWRNG_MINOR, () => hwrng);
   d.inode.mknod(d, 'hwrng', S_IFCHR | 0o600, makedev(HWRNG_MAJOR, HWRNG_MINOR), root);
   for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
     d.inode.symlink(d, name, enc.encode(target), root);
@@ -68,7 +68,7 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
     k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
     k.vfs.mountAt('/dev', dev.sb, dev.root, 'devtmpfs', ['rw', 'nosuid', 'relatime', 'mode=755']);
     // POSIX shared memory (shm_open) lives in a tmpfs of its own.
-    const shm = makeTmpfs('tmpfs', 0o1777);
+    const shm = makeTmpfs(k.vfs.fs, 'tmpfs', 0o1777);
     k.vfs.mountAt('/dev/shm', shm.sb, shm.root, 'tmpfs', ['rw', 'nosuid', 'nodev']);
     mountDevpts(k);
   }

@@ -77,13 +77,9 @@ export class DeviceModel {
   }
 }
 
-const models = new WeakMap<Kernel, DeviceModel>();
-
-/** The kernel's device model (created empty on first use). */
+/** The kernel's device model (Kernel.devices, created empty on first use). */
 export function deviceModel(k: Kernel): DeviceModel {
-  let m = models.get(k);
-  if (!m) { m = new DeviceModel(); models.set(k, m); }
-  return m;
+  return k.devices ??= new DeviceModel();
 }
 
 /** Add attributes given as plain show functions or full specs. */

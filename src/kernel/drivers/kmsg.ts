@@ -32,7 +32,7 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 const mayRead = (k: Kernel) => (k.current?.cred.euid ?? 0) === 0;
 
 export function registerKmsg(k: Kernel): void {
-  registerChrdev(1, 11, (_inode, f) => {
+  registerChrdev(k.vfs.fs, 1, 11, (_inode, f) => {
     if ((f.flags & O_ACCMODE) !== O_WRONLY && !mayRead(k)) return -EPERM;
     return devkmsgOps(k, { seq: k.log.firstSeq, rlBegin: -1, rlPrinted: 0, rlMissed: 0 });
   });

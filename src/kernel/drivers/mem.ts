@@ -3,9 +3,10 @@ import { ENOSPC } from '../errno.js';
 import { registerChrdev } from '../fs/special.js';
 import type { FileOps } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
+import type { FsState } from '../fs/fs_state.js';
 import { randomIoctl } from './random.js';
 
-export function registerMemDevices(random: (b: Uint8Array) => void, current: () => Task | null): void {
+export function registerMemDevices(fs: FsState, random: (b: Uint8Array) => void, current: () => Task | null): void {
   const nullOps: FileOps = { read: () => 0, write: (_f, d) => d.length };
   const zeroOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: (_f, d) => d.length };
   const fullOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: () => -ENOSPC };
@@ -13,11 +14,11 @@ export function registerMemDevices(random: (b: Uint8Array) => void, current: () 
     read: (_f, b) => { random(b); return b.length; }, write: (_f, d) => d.length,
     ioctl: (_f, cmd, arg, io) => randomIoctl(current(), cmd, arg, io),
   };
-  registerChrdev(1, 3, () => nullOps);
-  registerChrdev(1, 5, () => zeroOps);
-  registerChrdev(1, 7, () => fullOps);
-  registerChrdev(1, 8, () => randOps);
-  registerChrdev(1, 9, () => randOps);
+  registerChrdev(fs, 1, 3, () => nullOps);
+  registerChrdev(fs, 1, 5, () => zeroOps);
+  registerChrdev(fs, 1, 7, () => fullOps);
+  registerChrdev(fs, 1, 8, () => randOps);
+  registerChrdev(fs, 1, 9, () => randOps);
 }
 
 /** Nodes devtmpfs creates for them: name, major, minor, mode. */

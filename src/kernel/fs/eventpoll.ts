@@ -214,17 +214,16 @@ export function loopCheck(ep: EventPoll, to: EventPoll): boolean {
   return d + 1 + up(ep) <= EP_MAX_NESTS;
 }
 
-const instances = new WeakMap<File, EventPoll>();
-export function eventPollOf(f: File): EventPoll | null { return instances.get(f) ?? null; }
+export function eventPollOf(f: File): EventPoll | null { return f.privateData instanceof EventPoll ? f.privateData : null; }
 
 const hex = (v: bigint) => v.toString(16);
 
 const eventpollOps: FileOps = {
-  poll(f, wait) { return instances.get(f)?.pollSelf(wait) ?? 0; },
-  release(f) { instances.get(f)?.release(); },
+  poll(f, wait) { return eventPollOf(f)?.pollSelf(wait) ?? 0; },
+  release(f) { eventPollOf(f)?.release(); },
   // ep_show_fdinfo: one line per watched item.
   showFdinfo(f) {
-    const ep = instances.get(f);
+    const ep = eventPollOf(f);
     if (!ep) return '';
     let s = '';
     for (const e of ep.items) {
@@ -240,6 +239,6 @@ export function createEventPoll(mnt: Mount): File {
   const ep = new EventPoll();
   const f = anonInodeFile(mnt, 'eventpoll', O_RDWR, eventpollOps);
   ep.file = f;
-  instances.set(f, ep);
+  f.privateData = ep;
   return f;
 }

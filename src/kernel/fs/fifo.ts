@@ -9,14 +9,13 @@ import { ENXIO } from '../errno.js';
 import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from './file.js';
 import type { Inode } from './inode.js';
-import { Pipe, pipeOps, fifoSeenWriters, setFifoLookup, setFifoRelease } from './pipe.js';
-import { registerFifo } from './special.js';
+import { Pipe, pipeOps } from './pipe.js';
+import type { DeviceOpen } from './special.js';
 import type { Task } from '../sched/task.js';
 import type { FifoOpenState } from '../syscalls/restart.js';
 
-const fifos = new WeakMap<Inode, Pipe>();
-setFifoLookup((inode) => fifos.get(inode) ?? null);
-setFifoRelease((inode, p) => { if (fifos.get(inode) === p) fifos.delete(inode); });
+/** The inode's pipe (i_pipe), while anyone has the FIFO open. */
+const fifoPipe = (inode: Inode) => inode.iPipe as Pipe | null;
 
 /** A sleeping open, kept in the opener's syscall state (FifoOpenState) across restarts. */
 export interface FifoWait {
@@ -45,7 +44,8 @@ function finish(p: Pipe, reader: boolean): typeof pipeOps {
   return pipeOps;
 }
 
-registerFifo((inode, f, t) => {
+/** fifo_open: what openSpecial calls for a FIFO inode. */
+export const fifoOpen: DeviceOpen = (inode, f, t) => {
   const acc = f.flags & O_ACCMODE;
   const nonblock = (f.flags & O_NONBLOCK) !== 0;
   // Only openat can wait: it keeps the open's state in the task's syscall state.
@@ -54,28 +54,28 @@ registerFifo((inode, f, t) => {
   const st = open?.wait;
   if (t && open && st && st.inode === inode) {
     const p = st.pipe;
-    if (!fifos.has(inode)) fifos.set(inode, p);
+    if (!fifoPipe(inode)) inode.iPipe = p;
     const moved = (st.reader ? p.wCounter : p.rCounter) !== st.partner;
     if (!moved) { t.sleepOn(p.openWait); return BLOCKED; }
     p.pending.delete(st.entry);
     open.wait = null;
     return finish(p, st.reader);
   }
-  let p = fifos.get(inode);
-  if (!p) { p = new Pipe(); fifos.set(inode, p); }
+  let p = fifoPipe(inode);
+  if (!p) { p = new Pipe(); inode.iPipe = p; }
   if (acc === O_RDONLY) {
     p.rCounter++;
     p.openWait.wakeAll();
     if (!p.hasWriters()) {
       // Suppress POLLHUP until a writer has come (f_pipe).
-      if (nonblock || !t || !open) { fifoSeenWriters.set(f, p.wCounter); return finish(p, true); }
+      if (nonblock || !t || !open) { f.fifoSeenWriters = p.wCounter; return finish(p, true); }
       return waitFor(t, open, inode, p, true);
     }
     return finish(p, true);
   }
   if (acc === O_WRONLY) {
     if (nonblock && !p.hasReaders()) {
-      if (!p.hasWriters() && !p.readers) fifos.delete(inode);
+      if (!p.hasWriters() && !p.readers && inode.iPipe === p) inode.iPipe = null;
       return -ENXIO;
     }
     p.wCounter++;
@@ -91,4 +91,4 @@ registerFifo((inode, f, t) => {
     return pipeOps;
   }
   return pipeOps;
-});
+};

@@ -4,6 +4,7 @@ import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { Blocked } from '../syscalls/result.js';
 import { locksRemoveFile } from './locks.js';
+import { fsnotifyClose } from './fsnotify.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -55,9 +56,6 @@ export interface IoctlIo {
   readonly sid: number;
 }
 
-/** __fput's fsnotify_close, set by fs/fsnotify.ts. */
-let closeHook: ((f: File) => void) | null = null;
-export function setCloseHook(fn: (f: File) => void): void { closeHook = fn; }
 
 export class File {
   pos = 0;
@@ -68,6 +66,10 @@ export class File {
   epollLinks: Set<EpollLink> | null = null;
   /** F_SETOWN/F_SETOWN_EX: who hears SIGIO and lease breaks (f_owner); pid 0 is nobody. */
   fown: { type: number; pid: number; signum: number } | null = null;
+  /** The object behind an anon-inode file (private_data): an epoll instance, a timerfd, a pidfd's process... */
+  privateData: unknown = null;
+  /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
+  fifoSeenWriters = 0;
   constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
@@ -78,7 +80,7 @@ export class File {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
     if (this.inode.flctx) locksRemoveFile(this);
-    closeHook?.(this);
+    fsnotifyClose(this); // __fput's fsnotify_close
     this.ops.release?.(this);
   }
 }

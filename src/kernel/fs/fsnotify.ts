@@ -4,7 +4,7 @@
 import type { Dentry } from './dentry.js';
 import type { Inode } from './inode.js';
 import { isDir } from './inode.js';
-import { O_PATH, setCloseHook, type File } from './file.js';
+import { O_PATH, type File } from './file.js';
 
 export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
   IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_CREATE = 0x100, IN_DELETE = 0x200,
@@ -18,17 +18,13 @@ const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_N
 /** A mark on an inode: `handle` gets the event, with the child's name when it came through a directory. */
 export interface FsnotifyMark { mask: number; handle(mask: number, name: string | null, cookie: number, inode: Inode): void }
 
-const marks = new WeakMap<Inode, Set<FsnotifyMark>>();
-
 export function addMark(inode: Inode, m: FsnotifyMark): void {
-  let s = marks.get(inode);
-  if (!s) { s = new Set(); marks.set(inode, s); }
-  s.add(m);
+  (inode.fsnotifyMarks ??= new Set()).add(m);
 }
-export function removeMark(inode: Inode, m: FsnotifyMark): void { marks.get(inode)?.delete(m); }
+export function removeMark(inode: Inode, m: FsnotifyMark): void { inode.fsnotifyMarks?.delete(m); }
 
 function send(inode: Inode, mask: number, name: string | null, cookie = 0): void {
-  const s = marks.get(inode);
+  const s = inode.fsnotifyMarks;
   if (!s || s.size === 0) return;
   for (const m of [...s]) if (m.mask & mask & IN_ALL_EVENTS) m.handle(mask, name, cookie, inode);
 }
@@ -47,7 +43,6 @@ function fileEvent(f: File, mask: number): void {
 
 export const fsnotifyOpen = (f: File) => fileEvent(f, IN_OPEN);
 export const fsnotifyClose = (f: File) => fileEvent(f, f.writable ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
-setCloseHook(fsnotifyClose);
 export const fsnotifyAccess = (f: File) => fileEvent(f, IN_ACCESS);
 export const fsnotifyModify = (f: File) => fileEvent(f, IN_MODIFY);
 /** notify_change: attributes (IN_ATTRIB) or size (IN_MODIFY) of a named file changed. */
@@ -68,10 +63,9 @@ export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
   send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
 }
 
-let cookies = 0;
 /** rename: MOVED_FROM and MOVED_TO share a cookie; an overwritten target loses a link; the inode moved. */
 export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, newName: string, moved: Inode, target: Inode | null): void {
-  const cookie = (cookies = (cookies + 1) >>> 0) || (cookies = 1);
+  const cookie = oldDir.inode.sb.fs.fsnotifyCookie();
   const dirFlag = isDir(moved.mode) ? IN_ISDIR : 0;
   send(oldDir.inode, IN_MOVED_FROM | dirFlag, oldName, cookie);
   send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
@@ -86,8 +80,8 @@ function inodeRemoved(inode: Inode): void { send(inode, IN_DELETE_SELF, null); }
 
 /** The inode is gone: every mark on it ends (inotify queues IN_IGNORED). */
 function dropMarks(inode: Inode): void {
-  const s = marks.get(inode);
+  const s = inode.fsnotifyMarks;
   if (!s) return;
-  marks.delete(inode);
+  inode.fsnotifyMarks = null;
   for (const m of s) m.handle(IN_IGNORED, null, 0, inode);
 }

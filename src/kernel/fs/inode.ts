@@ -6,7 +6,8 @@ import { EACCES, EINVAL, ENOTDIR, EPERM, EIO } from '../errno.js';
 import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
-import { now, type Timespec } from './clock.js';
+import type { Timespec } from './fs_state.js';
+import type { FsnotifyMark } from './fsnotify.js';
 import type { AddressSpace } from '../mm/filemap.js';
 import type { AclEntry } from './posix_acl.js';
 import type { Task } from '../sched/task.js';
@@ -55,21 +56,27 @@ export abstract class Inode {
   aclDefault: AclEntry[] | null = null;
   /** FS_IOC_GETFLAGS bits (FS_IMMUTABLE_FL, FS_APPEND_FL, ...). */
   iflags = 0;
+  /** A FIFO's pipe while anyone has it open (i_pipe; fs/fifo.ts). */
+  iPipe: unknown = null;
+  /** i_fsnotify_marks: the inotify watches on this inode (fs/fsnotify.ts). */
+  fsnotifyMarks: Set<FsnotifyMark> | null = null;
+  /** A socket inode's bound AF_UNIX socket, for connect by path (net/af_unix.ts). */
+  unixSock: unknown = null;
   /** The inode's file locks (i_flctx), made on first lock. */
   flctx: FileLockContext | null = null;
 
   constructor(readonly sb: SuperBlock, mode: number, ino?: number) {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
-    const t = now();
+    const t = sb.fs.now();
     this.atime = t; this.mtime = t; this.ctime = t; this.btime = t;
   }
 
   /** 512-byte blocks, for st_blocks. */
   get blocks(): number { return Math.ceil(this.size / 4096) * 8; }
 
-  touchM(): void { const t = now(); this.mtime = t; this.ctime = t; }
-  touchC(): void { this.ctime = now(); }
+  touchM(): void { const t = this.sb.fs.now(); this.mtime = t; this.ctime = t; }
+  touchC(): void { this.ctime = this.sb.fs.now(); }
 
   // ---- directory operations (dir is the dentry of this inode) ----
   /** Find a child not already in the dentry cache; null = does not exist. */

@@ -79,7 +79,7 @@ class InotifyGroup {
 const enc = new TextEncoder();
 const utf8 = (s: string) => enc.encode(s);
 
-const groups = new WeakMap<File, InotifyGroup>();
+const groupOf = (f: File): InotifyGroup | null => (f.privateData instanceof InotifyGroup ? f.privateData : null);
 
 function inotifyOps(g: InotifyGroup): FileOps {
   return {
@@ -119,22 +119,19 @@ function inotifyOps(g: InotifyGroup): FileOps {
     release() {
       for (const w of [...g.watches.values()]) removeMark(w.inode, w);
       g.watches.clear(); g.byInode.clear();
-      instances.set(g.kernel, (instances.get(g.kernel) ?? 1) - 1);
+      g.kernel.inotifyInstances--;
     },
   };
 }
 
-const instances = new WeakMap<Kernel, number>();
-
 export function sys_inotify_init1(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(0);
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
-  const n = instances.get(k) ?? 0;
-  if (n >= maxInstances.get(k)) return -EMFILE;
+  if (k.inotifyInstances >= maxInstances.get(k)) return -EMFILE;
   const g = new InotifyGroup(k, maxQueued.get(k));
-  instances.set(k, n + 1);
+  k.inotifyInstances++;
   const f = anonInodeFile(k.vfs.rootMnt, 'inotify', O_RDONLY | (flags & O_NONBLOCK), inotifyOps(g));
-  groups.set(f, g);
+  f.privateData = g;
   return installFile(t, f, (flags & IN_CLOEXEC) !== 0);
 }
 
@@ -145,7 +142,7 @@ export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (!(mask & IN_ALL_EVENTS)) return -EINVAL;
   if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE)) return -EINVAL;
   if (mask & ~VALID) return -EINVAL;
-  const g = groups.get(f);
+  const g = groupOf(f);
   if (!g) return -EINVAL;
   const path = userPath(t, a.ulong(1));
   if (typeof path === 'number') return path;
@@ -173,7 +170,7 @@ export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): Sysca
 export function sys_inotify_rm_watch(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  const g = groups.get(f);
+  const g = groupOf(f);
   if (!g) return -EINVAL;
   const w = g.watches.get(a.int(1));
   if (!w) return -EINVAL;

@@ -50,7 +50,7 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
     }
   }
   if ((i.mode & S_IFMT) === S_IFBLK) {
-    const q = blockQueue(i.rdev);
+    const q = blockQueue(i.sb.fs, i.rdev);
     if (!q) return null;
     if (cmd === BLKROSET) {
       if (t.cred.euid !== 0) return -EACCES;

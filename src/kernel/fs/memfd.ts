@@ -6,32 +6,27 @@ import { File, O_LARGEFILE, O_RDWR } from './file.js';
 import { makeTmpfs, TmpfsFile, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_EXEC } from './tmpfs.js';
 import type { FsCred } from './inode.js';
 import type { PageCache } from '../mm/filemap.js';
+import type { FsState } from './fs_state.js';
 import { EINVAL, EPERM } from '../errno.js';
 
 const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
 
 /**
- * shm_mnt, one per kernel (keyed by its page cache, as mm/shmem.ts keys its
- * own): never attached to the tree, so its files' paths read
- * "/memfd:x (deleted)". Its superblock has the page cache, so every shared
- * mapping of a memfd maps the same pages (a JIT's writable and executable
- * views of one file).
+ * The memfd mount, one per kernel (the Vfs keeps it: Vfs.memfdMount): never
+ * attached to the tree, so its files' paths read "/memfd:x (deleted)". Its
+ * superblock has the page cache, so every shared mapping of a memfd maps the
+ * same pages (a JIT's writable and executable views of one file).
  */
-const shmMounts = new WeakMap<PageCache, { mnt: Mount; root: Dentry }>();
-function shmMount(cache: PageCache): { mnt: Mount; root: Dentry } {
-  let shm = shmMounts.get(cache);
-  if (!shm) {
-    const fs = makeTmpfs('tmpfs');
-    fs.sb.pageCache = cache;
-    shm = { mnt: new Mount(fs.sb, fs.root, null, null, 'tmpfs'), root: fs.root };
-    shmMounts.set(cache, shm);
-  }
-  return shm;
+export interface MemfdMount { mnt: Mount; root: Dentry }
+export function makeMemfdMount(fs: FsState, cache: PageCache): MemfdMount {
+  const made = makeTmpfs(fs, 'tmpfs');
+  made.sb.pageCache = cache;
+  return { mnt: new Mount(made.sb, made.root, null, null, 'tmpfs'), root: made.root };
 }
 
 /** A new memfd file; `sealable` lifts the initial F_SEAL_SEAL, `noexec` seals exec and drops x bits. */
-export function createMemfd(cache: PageCache, name: string, cred: FsCred, sealable: boolean, noexec: boolean): File {
-  const { mnt, root } = shmMount(cache);
+export function createMemfd(shm: MemfdMount, name: string, cred: FsCred, sealable: boolean, noexec: boolean): File {
+  const { mnt, root } = shm;
   const inode = new TmpfsFile(root.inode.sb, 0o777);
   inode.uid = cred.fsuid;
   inode.gid = cred.fsgid;

@@ -2,10 +2,8 @@
 import type { Dentry } from './dentry.js';
 import type { SuperBlock } from './superblock.js';
 
-let nextMountId = 21;
-
 export class Mount {
-  readonly id = nextMountId++;
+  readonly id: number;
   constructor(
     readonly sb: SuperBlock,
     readonly root: Dentry,
@@ -14,9 +12,11 @@ export class Mount {
     readonly parent: Mount | null,
     readonly source: string,
     public flags: string[] = ['rw'],
-  ) {}
+  ) { this.id = sb.fs.mountId(); }
   /** The mount this one was stacked over at the same mount point, if any. */
   covered: Mount | null = null;
+  /** mnt_expiry_mark: umount(MNT_EXPIRE) marked it once; a second call, still unused, unmounts it. */
+  expiryMark = false;
 }
 
 /** A location in the tree: which mount, which dentry (Linux's struct path). */

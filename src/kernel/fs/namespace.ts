@@ -103,7 +103,7 @@ export function pathUmount(k: Kernel, admin: boolean, target: Path, flags: numbe
   // MNT_EXPIRE: the first call only marks an unused mount; a second one, still unused, unmounts it.
   if (flags & MNT_EXPIRE) {
     if (busy(k, m, true)) return -EBUSY;
-    if (!expiring.has(m)) { expiring.add(m); return -EAGAIN; }
+    if (!m.expiryMark) { m.expiryMark = true; return -EAGAIN; }
   }
   // Unmounting the caller's root only happens lazily.
   if (m === callerRoot.mnt && !(flags & MNT_DETACH)) return -EBUSY;
@@ -112,4 +112,3 @@ export function pathUmount(k: Kernel, admin: boolean, target: Path, flags: numbe
   return 0;
 }
 
-const expiring = new WeakSet<Mount>();

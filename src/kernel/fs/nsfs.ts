@@ -7,6 +7,7 @@ import { Inode, S_IFREG } from './inode.js';
 import type { File, FileOps } from './file.js';
 import { Mount, type Path } from './mount.js';
 import { SuperBlock } from './superblock.js';
+import type { FsState } from './fs_state.js';
 
 export const NSFS_MAGIC = 0x6e736673;
 
@@ -32,17 +33,19 @@ class NsInode extends Inode {
 }
 
 class NsfsSuper extends SuperBlock {
-  constructor() { super('nsfs', NSFS_MAGIC); }
+  constructor(fs: FsState) { super(fs, 'nsfs', NSFS_MAGIC); }
 }
 
-let nsfs: { mnt: Mount; paths: Map<number, Path> } | null = null;
+/** nsfs_mnt of one machine: made on first use, never in the tree. */
+export interface Nsfs { mnt: Mount; paths: Map<number, Path> }
 
 /** The nsfs path of a namespace: the dentry is named "type:[inode]" as readlink shows. */
-export function nsPath(type: string, ino: number): Path {
+export function nsPath(vfs: { fs: FsState; nsfs: Nsfs | null }, type: string, ino: number): Path {
+  let nsfs = vfs.nsfs;
   if (!nsfs) {
-    const sb = new NsfsSuper();
+    const sb = new NsfsSuper(vfs.fs);
     const root = new Dentry('/', null, new NsInode(sb, sb.nextIno()));
-    nsfs = { mnt: new Mount(sb, root, null, null, 'nsfs'), paths: new Map() };
+    nsfs = vfs.nsfs = { mnt: new Mount(sb, root, null, null, 'nsfs'), paths: new Map() };
   }
   let p = nsfs.paths.get(ino);
   if (!p) {

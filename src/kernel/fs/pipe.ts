@@ -10,7 +10,7 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import { File, type FileOps, O_NONBLOCK, O_DIRECT, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR,
   POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDNORM, POLLWRNORM } from './file.js';
 import { Inode, S_IFIFO } from './inode.js';
-import { SuperBlock } from './superblock.js';
+import type { SuperBlock } from './superblock.js';
 import { Dentry } from './dentry.js';
 import type { Mount } from './mount.js';
 
@@ -155,10 +155,8 @@ export class Pipe {
   }
 }
 
-const pipeSb = new SuperBlock('pipefs', 0x50495045);
-
 export class PipeInode extends Inode {
-  constructor(readonly pipe: Pipe) { super(pipeSb, S_IFIFO | 0o600); }
+  constructor(sb: SuperBlock, readonly pipe: Pipe) { super(sb, S_IFIFO | 0o600); }
   /** Reopening through /proc/PID/fd/N attaches another reader or writer. */
   override open(f: File): FileOps {
     const acc = f.flags & O_ACCMODE;
@@ -168,20 +166,12 @@ export class PipeInode extends Inode {
   }
 }
 
-/** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
-export const fifoSeenWriters = new WeakMap<File, number>();
 
-/** Which pipe a file is an end of: an anonymous pipe's inode, or a FIFO's current pipe. */
-let fifoLookup: (inode: Inode) => Pipe | null = () => null;
-export function setFifoLookup(fn: (inode: Inode) => Pipe | null): void { fifoLookup = fn; }
-/** A FIFO lost its last reader and writer: its pipe (and any data in it) goes. */
-let fifoRelease: (inode: Inode, p: Pipe) => void = () => {};
-export function setFifoRelease(fn: (inode: Inode, p: Pipe) => void): void { fifoRelease = fn; }
-
+/** Which pipe a file is an end of: an anonymous pipe's inode, or a FIFO's current pipe (i_pipe). */
 export function pipeOf(f: File): Pipe | null {
   if (f.ops !== pipeOps) return null;
   const i = f.inode as Inode & { pipe?: Pipe };
-  return i.pipe ?? fifoLookup(f.inode);
+  return i.pipe ?? (f.inode.iPipe as Pipe | null);
 }
 
 export const pipeOps: FileOps = {
@@ -220,7 +210,7 @@ export const pipeOps: FileOps = {
     let m = 0;
     if (f.readable) {
       if (!p.empty) m |= POLLIN | POLLRDNORM;
-      if (!p.hasWriters() && (fifoSeenWriters.get(f) ?? 0) !== p.wCounter) m |= POLLHUP;
+      if (!p.hasWriters() && f.fifoSeenWriters !== p.wCounter) m |= POLLHUP;
     }
     if (f.writable) {
       if (!p.full) m |= POLLOUT | POLLWRNORM;
@@ -237,7 +227,8 @@ export const pipeOps: FileOps = {
     p.writeWait.wakeAll();
     // free_pipe_info: the last end is gone (a FIFO opener still waiting keeps it).
     if (!p.hasReaders() && !p.hasWriters()) {
-      if (!(f.inode instanceof PipeInode)) fifoRelease(f.inode, p);
+      // A FIFO lost its last reader and writer: its pipe (and any data in it) goes.
+      if (!(f.inode instanceof PipeInode) && f.inode.iPipe === p) f.inode.iPipe = null;
       p.acct?.book.charge(p.acct.uid, -p.maxUsage);
     }
   },
@@ -300,7 +291,7 @@ export function setPipeSize(p: Pipe, arg: number, lim: PipeLimits, owner: PipeOw
 
 /** pipe2(): two open files sharing one pipe. */
 export function createPipe(mnt: Mount, flags: number, pipe: Pipe = new Pipe()): [File, File] {
-  const inode = new PipeInode(pipe);
+  const inode = new PipeInode(mnt.sb.fs.pipeSb, pipe);
   const dentry = new Dentry(`pipe:[${inode.ino}]`, null, inode);
   const path = { mnt, dentry };
   pipe.readers = 1; pipe.writers = 1;

@@ -1,15 +1,15 @@
 // A mounted file system instance: its type, device number and inode numbering.
 import type { PageCache } from '../mm/filemap.js';
+import type { FsState } from './fs_state.js';
 export interface StatFs { type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number; namelen: number; frsize: number; flags: number }
-
-let anonMinor = 1;
 
 export class SuperBlock {
   private ino = 1;
   /** Anonymous devices get major 0, as Linux gives tmpfs/proc/sysfs. */
   readonly dev: number;
-  constructor(readonly fsType: string, readonly magic: number, dev?: number) {
-    this.dev = dev ?? anonMinor++;
+  /** fs: the machine's file-system state (clock, device numbers) this superblock belongs to. */
+  constructor(readonly fs: FsState, readonly fsType: string, readonly magic: number, dev?: number) {
+    this.dev = dev ?? fs.anonDev();
   }
   nextIno(): number { return this.ino++; }
   /** The machine's page cache, once the superblock belongs to a kernel. */

@@ -6,6 +6,7 @@ import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtyp
 import type { File, FileOps } from './file.js';
 import type { Task } from '../sched/task.js';
 import { SuperBlock } from './superblock.js';
+import type { FsState } from './fs_state.js';
 import { openSpecial } from './special.js';
 import type { Blocked } from '../syscalls/result.js';
 import { AddressSpace, type PageBacking } from '../mm/filemap.js';
@@ -15,7 +16,7 @@ export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE =
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
+  constructor(fs: FsState, name = 'tmpfs', dev?: number) { super(fs, name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
   bytes = 0;
   /** Names in use (shmem_reserve_inode: every inode and every extra hard link takes one), the root's included. */
   inodes = 1;
@@ -352,8 +353,8 @@ export class TmpfsSpecial extends Inode {
 }
 
 /** A fresh tmpfs: its superblock and root dentry. */
-export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root: Dentry } {
-  const sb = new TmpfsSuper(name);
+export function makeTmpfs(fs: FsState, name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root: Dentry } {
+  const sb = new TmpfsSuper(fs, name);
   const rootInode = new TmpfsDir(sb, mode);
   return { sb, root: new Dentry('/', null, rootInode) };
 }
@@ -362,7 +363,7 @@ export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root
  * mount -t tmpfs: the options shmem_parse_one knows (mode, uid, gid, size,
  * nr_inodes, ...); /proc/mounts shows those that differ from the defaults.
  */
-export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
+export function mountTmpfs(fs: FsState, data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
   let mode = 0o1777, uid = 0, gid = 0;
   const shown: string[] = [];
   const limits: { blocks: TmpfsSuper['maxBlocks']; inodes: number | null } = { blocks: null, inodes: null };
@@ -400,13 +401,13 @@ export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; option
       default: return -EINVAL;
     }
   }
-  const fs = makeTmpfs('tmpfs', mode);
-  fs.sb.maxBlocks = limits.blocks;
-  fs.sb.maxInodes = limits.inodes;
-  fs.root.inode.uid = uid;
-  fs.root.inode.gid = gid;
+  const made = makeTmpfs(fs, 'tmpfs', mode);
+  made.sb.maxBlocks = limits.blocks;
+  made.sb.maxInodes = limits.inodes;
+  made.root.inode.uid = uid;
+  made.root.inode.gid = gid;
   if (mode !== 0o1777) shown.push(`mode=${mode.toString(8).padStart(3, '0')}`);
   if (uid) shown.push(`uid=${uid}`);
   if (gid) shown.push(`gid=${gid}`);
-  return { ...fs, options: shown };
+  return { ...made, options: shown };
 }

@@ -7,7 +7,11 @@ import { Dentry } from './dentry.js';
 import { Mount, type Path } from './mount.js';
 import { FsStruct, walk, walkParent, lookupChild, type WalkCtx, pathString } from './namei.js';
 import { FdTable } from './fdtable.js';
-import { makeTmpfs, mountTmpfs } from './tmpfs.js';
+import { makeTmpfs, mountTmpfs, type TmpfsSuper } from './tmpfs.js';
+import { FsState } from './fs_state.js';
+import type { Nsfs } from './nsfs.js';
+import { makeMemfdMount, type MemfdMount } from './memfd.js';
+import { makeShmSuper } from '../mm/shmem.js';
 import { attachImage } from './image.js';
 import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY, O_APPEND } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
@@ -29,15 +33,27 @@ export class Vfs {
   readonly rootMnt: Mount;
   readonly mounts: Mount[] = [];
   readonly fsTypes = new FsRegistry();
+  /** What this machine's file systems share: the file clock, device numbers, mount ids, char devices. */
+  readonly fs: FsState;
+  /** nsfs_mnt, made on first use (fs/nsfs.ts). */
+  nsfs: Nsfs | null = null;
+  private shm: TmpfsSuper | null = null;
+  private memfd: MemfdMount | null = null;
 
   constructor(readonly k: Kernel) {
-    const { sb, root } = makeTmpfs('rootfs', 0o755);
+    this.fs = new FsState(() => { const ns = k.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
+    const { sb, root } = makeTmpfs(this.fs, 'rootfs', 0o755);
     sb.pageCache = k.pageCache;
     if (k.host.image) attachImage(sb, root, k.host.image, '');
     this.rootMnt = new Mount(sb, root, null, null, 'rootfs');
     this.mounts.push(this.rootMnt);
-    this.fsTypes.register('tmpfs', mountTmpfs);
+    this.fsTypes.register('tmpfs', (data) => mountTmpfs(this.fs, data));
   }
+
+  /** shm_mnt's superblock: shared anonymous mappings (mm/shmem.ts). */
+  get shmSuper(): TmpfsSuper { return this.shm ??= makeShmSuper(this.fs, this.k.pageCache); }
+  /** The internal mount memfd_create's files live on (fs/memfd.ts). */
+  get memfdMount(): MemfdMount { return this.memfd ??= makeMemfdMount(this.fs, this.k.pageCache); }
 
   get root(): Path { return { mnt: this.rootMnt, dentry: this.rootMnt.root }; }
 

@@ -3,7 +3,7 @@
 // syscall, which finds its waiter marked and returns.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { futexKey, type FutexKey } from './key.js';
+import { futexKey, FutexKeyIds, type FutexKey } from './key.js';
 
 export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 
@@ -25,6 +25,8 @@ export class FutexTable {
   readonly buckets = new Map<FutexKey, FutexWaiter[]>();
   /** The waiter(s) a task sleeps with, to unqueue them on exit or interruption. */
   readonly byTask = new Map<Task, FutexWaiter[]>();
+  /** Numbers for the objects keys name (futex/key.ts). */
+  readonly keyIds = new FutexKeyIds();
 
   queue(w: FutexWaiter): void {
     let b = this.buckets.get(w.key);
@@ -99,16 +101,12 @@ export class FutexTable {
   }
 }
 
-const tables = new WeakMap<Kernel, FutexTable>();
-export function futexTable(k: Kernel): FutexTable {
-  let f = tables.get(k);
-  if (!f) { f = new FutexTable(); tables.set(k, f); }
-  return f;
-}
+/** The machine's futex hash table (Kernel.futexes). */
+export const futexTable = (k: Kernel): FutexTable => k.futexes;
 
 /** Wake up to n waiters of the word at addr, keyed as a shared futex (CLONE_CHILD_CLEARTID). */
 export function futexWakeAddr(k: Kernel, t: Task, addr: number, n: number): number {
-  const key = futexKey(t, addr, true);
+  const key = futexKey(k.futexes.keyIds, t, addr, true);
   return typeof key === 'number' ? 0 : futexTable(k).wake(k, key, n);
 }
 

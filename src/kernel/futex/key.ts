@@ -7,16 +7,20 @@ import { EFAULT, EINVAL } from '../errno.js';
 
 export type FutexKey = string;
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(o: object): number {
-  let id = ids.get(o);
-  if (id === undefined) { id = nextId++; ids.set(o, id); }
-  return id;
+/** A machine's numbers for the objects futex keys name (address spaces, page caches); its FutexTable keeps them. */
+export class FutexKeyIds {
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+  idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) { id = this.nextId++; this.ids.set(o, id); }
+    return id;
+  }
 }
 
 /** The key of the u32 at addr, or -errno. */
-export function futexKey(t: Task, addr: number, shared: boolean): FutexKey | number {
+export function futexKey(ids: FutexKeyIds, t: Task, addr: number, shared: boolean): FutexKey | number {
+  const idOf = (o: object) => ids.idOf(o);
   if (addr % 4) return -EINVAL;
   if (!shared) return `m${idOf(t.mm)}:${addr}`;
   const v = t.mm.find(addr);

@@ -14,7 +14,7 @@ function futexDeath(k: Kernel, t: Task, uaddr: number, pi: boolean): void {
   if (uaddr % 4) return;
   const val = t.mm.readU32(uaddr);
   if (val === null || (val & FUTEX_TID_MASK) !== t.tid) return;
-  const key = futexKey(t, uaddr, true);
+  const key = futexKey(k.futexes.keyIds, t, uaddr, true);
   if (typeof key === 'number') return;
   if (pi) {
     // The PI lock goes to the first waiter, still flagged as having lost its owner.

@@ -158,7 +158,7 @@ class MqueueDir extends TmpfsDir {
 interface MqNs { sb: SuperBlock; root: Dentry; mnt: Mount }
 /** The namespace's mqueue instance (its kern_mount); every `mount -t mqueue` shows the same one. */
 export const mqNs = (k: Kernel): MqNs => nsState(k, 'mqueue', () => {
-  const sb = new SuperBlock('mqueue', MQUEUE_MAGIC);
+  const sb = new SuperBlock(k.vfs.fs, 'mqueue', MQUEUE_MAGIC);
   const root = new Dentry('/', null, new MqueueDir(k, sb));
   return { sb, root, mnt: new Mount(sb, root, null, null, 'mqueue') };
 });

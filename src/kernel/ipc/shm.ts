@@ -43,7 +43,7 @@ export class ShmSegment extends KernIpcPerm {
     this.ctime = nowSec(k);
     this.cpid = t.tg.tgid;
     this.creator = t.tg;
-    const f = shmemKernelFile(k.pageCache, segsz, flg & S_IRWXUGO);
+    const f = shmemKernelFile(k.vfs.shmSuper, segsz, flg & S_IRWXUGO);
     this.file = f;
     const name = `/SYSV${(key >>> 0).toString(16).padStart(8, '0')} (deleted)`;
     this.source = {

@@ -219,12 +219,9 @@ export const nowSec = (k: Kernel) => Math.floor(k.clock.realtime() / 1e9);
 /** The pid IPC objects record: the caller's process (task_tgid_vnr). */
 export const tgidOf = (k: Kernel): number => k.current?.tg.tgid ?? 0;
 
-const spaces = new WeakMap<Kernel, Map<string, unknown>>();
-
-/** Per-namespace state of one IPC kind, made on first use (one IPC namespace per machine). */
+/** Per-namespace state of one IPC kind, made on first use (one IPC namespace per machine: Kernel.ipcNs). */
 export function nsState<S>(k: Kernel, kind: string, make: () => S): S {
-  let m = spaces.get(k);
-  if (!m) { m = new Map(); spaces.set(k, m); }
+  const m = k.ipcNs;
   let s = m.get(kind) as S | undefined;
   if (s === undefined) { s = make(); m.set(kind, s); }
   return s;

@@ -3,25 +3,22 @@
 // the page cache and parent and child of a fork see the same pages.
 import { TmpfsFile, TmpfsSuper } from '../fs/tmpfs.js';
 import type { PageCache } from './filemap.js';
+import type { FsState } from '../fs/fs_state.js';
 import type { MapSource } from './vma.js';
 
 /** Linux's shm_mnt is the first anonymous device: "00:01" in /proc/PID/maps. */
-const SHM_DEV = 1;
-const shmMounts = new WeakMap<PageCache, TmpfsSuper>();
+export const SHM_DEV = 1;
 
-function shmSuper(cache: PageCache): TmpfsSuper {
-  let sb = shmMounts.get(cache);
-  if (!sb) {
-    sb = new TmpfsSuper('tmpfs', SHM_DEV);
-    sb.pageCache = cache;
-    shmMounts.set(cache, sb);
-  }
+/** The superblock of a machine's shared anonymous memory (the Vfs keeps it: Vfs.shmSuper). */
+export function makeShmSuper(fs: FsState, cache: PageCache): TmpfsSuper {
+  const sb = new TmpfsSuper(fs, 'tmpfs', SHM_DEV);
+  sb.pageCache = cache;
   return sb;
 }
 
-/** The backing of a new shared anonymous mapping of `size` bytes. */
-export function shmemZeroSetup(cache: PageCache, size: number): MapSource {
-  const inode = new TmpfsFile(shmSuper(cache), 0o600);
+/** The backing of a new shared anonymous mapping of `size` bytes, on the machine's shm superblock. */
+export function shmemZeroSetup(shm: TmpfsSuper, size: number): MapSource {
+  const inode = new TmpfsFile(shm, 0o600);
   inode.nlink = 0;
   inode.setSize(size);
   return {
@@ -34,10 +31,8 @@ export function shmemZeroSetup(cache: PageCache, size: number): MapSource {
  * shmem_kernel_file_setup: an internal tmpfs file of `size` bytes that lives
  * as long as its owner keeps a link on it (System V shared memory segments).
  */
-export function shmemKernelFile(cache: PageCache, size: number, mode: number): TmpfsFile {
-  const inode = new TmpfsFile(shmSuper(cache), mode);
+export function shmemKernelFile(shm: TmpfsSuper, size: number, mode: number): TmpfsFile {
+  const inode = new TmpfsFile(shm, mode);
   inode.setSize(size);
   return inode;
 }
-
-export { SHM_DEV };

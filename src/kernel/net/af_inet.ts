@@ -39,7 +39,7 @@ export class InetSock extends Sock {
   v6only = false;
   readonly opts6 = new Map<number, number>();
   constructor(readonly net: Net, family: number, type: number, protocol: number) {
-    super(family, type, protocol);
+    super(net, family, type, protocol);
     this.saddr = new Uint8Array(family === AF_INET6 ? 16 : 4);
     this.daddr = new Uint8Array(family === AF_INET6 ? 16 : 4);
   }

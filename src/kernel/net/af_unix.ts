@@ -37,7 +37,7 @@ export class UnixSock extends Sock {
   cred: { pid: number; uid: number; gid: number } = { pid: 0, uid: 0, gid: 0 };
   peerCredBytes: Uint8Array | null = null;
   dead = false;
-  constructor(readonly net: Net, type: number) { super(AF_UNIX, type, 0); }
+  constructor(readonly net: Net, type: number) { super(net, AF_UNIX, type, 0); }
 
   peerCred(): Uint8Array | null { return this.peerCredBytes; }
   /** The path as /proc/net/unix shows it: abstract names start with "@". */
@@ -53,13 +53,9 @@ const usk = (s: Socket) => s.sk as UnixSock;
 const sameCred = (a?: UCred, b?: UCred) => a?.pid === b?.pid && a?.uid === b?.uid && a?.gid === b?.gid;
 
 /** Abstract names of the namespace (the path ones live in the file system). */
-const abstract = new WeakMap<Net, Map<string, UnixSock>>();
-const byInode = new WeakMap<Inode, UnixSock>();
-function abstractTable(net: Net): Map<string, UnixSock> {
-  let m = abstract.get(net);
-  if (!m) { m = new Map(); abstract.set(net, m); }
-  return m;
-}
+/** The AF_UNIX socket bound at a socket inode (Inode.unixSock). */
+const boundAt = (inode: Inode): UnixSock | null => (inode.unixSock instanceof UnixSock ? inode.unixSock : null);
+const abstractTable = (net: Net): Map<string, UnixSock> => net.unixAbstract;
 const keyOf = (b: Uint8Array) => [...b].join(',');
 
 /** All unix sockets, for /proc/net/unix and unix_diag. */
@@ -95,17 +91,15 @@ function lookup(net: Net, addr: Uint8Array, c: SockCaller): UnixSock | number {
   const inode = c.fs.lookup(n.bytes);
   if (typeof inode === 'number') return inode;
   if ((inode.mode & 0o170000) !== S_IFSOCK) return -ECONNREFUSED;
-  return byInode.get(inode) ?? -ECONNREFUSED;
+  return boundAt(inode) ?? -ECONNREFUSED;
 }
-
-let autobindSeq = 0;
 
 /** unix_autobind: an abstract name of five hex digits. */
 function autobind(s: Socket): void {
   const sk = usk(s), table = abstractTable(s.net);
   let bytes: Uint8Array;
   do {
-    const id = (autobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
+    const id = (s.net.unixAutobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
     bytes = new Uint8Array([0, ...new TextEncoder().encode(id)]);
   } while (table.has(keyOf(bytes)));
   table.set(keyOf(bytes), sk);
@@ -141,7 +135,7 @@ function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
   if (sk.name) return c.fs.lookup(n.bytes) === -ENOENT ? -EINVAL : -EADDRINUSE;
   const inode = c.fs.mknodSock(n.bytes);
   if (typeof inode === 'number') return inode === -17 /* EEXIST */ ? -EADDRINUSE : inode;
-  byInode.set(inode, sk);
+  inode.unixSock = sk;
   sk.inode = inode;
   sk.name = sockaddrUn(n.bytes, true);
   return 0;
@@ -172,7 +166,7 @@ const unixOps: ProtoOps = {
       const k = keyOf(sk.name.subarray(UN_PATH_OFF));
       if (table.get(k) === sk) table.delete(k);
     }
-    if (sk.inode && byInode.get(sk.inode) === sk) byInode.delete(sk.inode);
+    if (sk.inode && sk.inode.unixSock === sk) sk.inode.unixSock = null;
     for (const e of sk.acceptQueue) { e.ops.release(e); s.net.sockets.delete(e); }
     sk.acceptQueue.length = 0;
     const peer = sk.peer;

@@ -7,12 +7,21 @@ import { loopbackDevice } from './loopback.js';
 import { addLoopbackInet } from './ipv4/devinet.js';
 import { addLoopbackInet6 } from './ipv6/addrconf.js';
 import type { Socket } from './socket.js';
+import type { UnixSock } from './af_unix.js';
+import type { NlTable } from './netlink/af_netlink.js';
 
 export class Net {
   readonly devices: NetDevice[] = [];
   /** Every open socket, by family, in creation order (for /proc/net and sock_diag). */
   readonly sockets = new Set<Socket>();
   private nextIfindex = 1;
+  /** AF_UNIX: the namespace's abstract names, and where unix_autobind counts from (af_unix.ts). */
+  readonly unixAbstract = new Map<string, UnixSock>();
+  unixAutobindSeq = 0;
+  /** Netlink's bound sockets and kernel sockets (af_netlink.ts), made on first use. */
+  netlink: NlTable | null = null;
+  private sockCookies = 1;
+  nextSockCookie(): number { return this.sockCookies++; }
   constructor(readonly kernel: Kernel) {}
 
   /** register_netdevice: give the device the next free index. */
@@ -27,14 +36,11 @@ export class Net {
   now(): number { return this.kernel.clock.monotonic(); }
 }
 
-const nets = new WeakMap<Kernel, Net>();
-
-/** init_net of a machine. */
+/** init_net of a machine (Kernel.net), made on first use. */
 export function initNet(k: Kernel): Net {
-  let net = nets.get(k);
+  let net = k.net;
   if (!net) {
-    net = new Net(k);
-    nets.set(k, net);
+    net = k.net = new Net(k);
     const lo = loopbackDevice();
     net.register(lo);
     const now = net.now();

@@ -1,6 +1,7 @@
 // struct sock: the protocol side of a socket, with the state every family
 // shares (buffer sizes, receive queue, wait queue, pending error, shutdown)
 // and the SOL_SOCKET options (net/core/sock.c's sk_setsockopt/sk_getsockopt).
+import type { Net } from './net_namespace.js';
 import { EINVAL, ENOPROTOOPT, EPERM } from '../errno.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { SkbQueue } from './skbuff.js';
@@ -28,7 +29,6 @@ const BOOL_OPTS = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, S
   SO_NO_CHECK, SO_REUSEPORT, SO_PASSCRED, SO_PASSSEC, SO_RXQ_OVFL, SO_TIMESTAMP_OLD, SO_TIMESTAMPNS_OLD, SO_ZEROCOPY]);
 const INT_OPTS = new Set([SO_PRIORITY, SO_MARK, SO_BUSY_POLL, SO_INCOMING_CPU]);
 
-let cookies = 1;
 
 export class Sock {
   rcvbuf = SYSCTL_RMEM_DEFAULT;
@@ -45,12 +45,13 @@ export class Sock {
   rcvtimeo = [0, 0];
   sndtimeo = [0, 0];
   readonly opts = new Map<number, number>();
-  readonly cookie = cookies++;
+  /** sock_gen_cookie's number, from the namespace's sequence; /proc/net shows it as the sock's address. */
+  readonly cookie: number;
   /** Owner for /proc/net (sock_i_uid). */
   uid = 0;
   /** The socket this sock belongs to (sk_socket); kernel-internal socks may have none. */
   socket: Socket | null = null;
-  constructor(readonly family: number, readonly type: number, readonly protocol: number) {}
+  constructor(net: Net, readonly family: number, readonly type: number, readonly protocol: number) { this.cookie = net.nextSockCookie(); }
 
   /** Wake readers and writers (sk_data_ready / sk_write_space). */
   wakeAll(key = 0): void { this.wait.wakeAll(key); }

@@ -4,7 +4,6 @@
 import { EAFNOSUPPORT, EINVAL, EOPNOTSUPP } from '../errno.js';
 import { File, type FileOps, type IoWaiter, type IoctlIo, O_RDWR, O_NONBLOCK } from '../fs/file.js';
 import { Inode, S_IFSOCK } from '../fs/inode.js';
-import { SuperBlock } from '../fs/superblock.js';
 import { Dentry } from '../fs/dentry.js';
 import type { Mount } from '../fs/mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
@@ -118,10 +117,9 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
 
 
 export const SOCKFS_MAGIC = 0x534f434b;
-const sockfs = new SuperBlock('sockfs', SOCKFS_MAGIC);
 
 export class SocketInode extends Inode {
-  constructor(readonly sock: Socket) { super(sockfs, S_IFSOCK | 0o777); }
+  constructor(readonly sock: Socket) { super(sock.net.kernel.vfs.fs.sockSb, S_IFSOCK | 0o777); }
   override get blocks(): number { return 0; }
 }
 

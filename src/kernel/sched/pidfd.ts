@@ -5,14 +5,12 @@ import type { ThreadGroup } from './threadgroup.js';
 import { File, type FileOps, O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, POLLHUP } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
 
-const targets = new WeakMap<File, ThreadGroup>();
-
-/** The process a pidfd refers to, or null if f is not a pidfd. */
-export function pidfdTarget(f: File): ThreadGroup | null { return targets.get(f) ?? null; }
+/** The process a pidfd refers to (its private_data), or null if f is not a pidfd. */
+export function pidfdTarget(f: File): ThreadGroup | null { return f.ops === pidfdOps ? f.privateData as ThreadGroup : null; }
 
 const pidfdOps: FileOps = {
   poll(f, wait) {
-    const tg = targets.get(f);
+    const tg = pidfdTarget(f);
     if (!tg) return 0;
     wait?.(tg.exitWait);
     if (tg.reaped) return POLLIN | POLLRDNORM | POLLHUP;
@@ -22,6 +20,6 @@ const pidfdOps: FileOps = {
 
 export function createPidfd(k: Kernel, tg: ThreadGroup, flags: number): File {
   const f = anonInodeFile(k.vfs.rootMnt, 'pidfd', O_RDWR | (flags & O_NONBLOCK), pidfdOps);
-  targets.set(f, tg);
+  f.privateData = tg;
   return f;
 }

@@ -15,10 +15,9 @@ import { SIGCHLD, UNBLOCKABLE, type SigInfo } from './signals.js';
 
 export const SIGNALFD_SIGINFO_SIZE = 128;
 
-export interface SignalFdCtx { mask: bigint }
-const ctxs = new WeakMap<File, SignalFdCtx>();
+export class SignalFdCtx { constructor(public mask: bigint) {} }
 
-export function signalfdCtx(f: File): SignalFdCtx | null { return ctxs.get(f) ?? null; }
+export function signalfdCtx(f: File): SignalFdCtx | null { return f.privateData instanceof SignalFdCtx ? f.privateData : null; }
 
 function encode(info: SigInfo): Uint8Array {
   const b = new Uint8Array(SIGNALFD_SIGINFO_SIZE);
@@ -41,7 +40,7 @@ function encode(info: SigInfo): Uint8Array {
 }
 
 export function createSignalfd(k: Kernel, mask: bigint, flags: number): File {
-  const ctx: SignalFdCtx = { mask: mask & ~UNBLOCKABLE };
+  const ctx = new SignalFdCtx(mask & ~UNBLOCKABLE);
   const reader = (): Task | null => k.current;
   const ops: FileOps = {
     stream: true,
@@ -68,7 +67,7 @@ export function createSignalfd(k: Kernel, mask: bigint, flags: number): File {
     },
   };
   const f = anonInodeFile(k.vfs.rootMnt, 'signalfd', 2 /* O_RDWR */ | (flags & O_NONBLOCK), ops);
-  ctxs.set(f, ctx);
+  f.privateData = ctx;
   return f;
 }
 

@@ -382,11 +382,9 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   }
 }
 
-const pipeBooks = new WeakMap<Kernel, PipeAccounting>();
-/** /proc/sys/fs/pipe-max-size and the per-user page limits, with this kernel's page book. */
+/** /proc/sys/fs/pipe-max-size and the per-user page limits, with this kernel's page book (Kernel.pipeBook). */
 export function pipeLimits(k: Kernel): PipeLimits {
-  let book = pipeBooks.get(k);
-  if (!book) { book = new PipeAccounting(); pipeBooks.set(k, book); }
+  const book = k.pipeBook;
   return { maxSize: pipeMaxSize.get(k), userPagesSoft: pipeUserPagesSoft.get(k), userPagesHard: pipeUserPagesHard.get(k), book };
 }
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */

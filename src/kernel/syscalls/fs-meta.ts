@@ -11,7 +11,6 @@ import { S_IFMT, S_IFDIR, S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID,
 import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
-import { now } from '../fs/clock.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
@@ -170,7 +169,7 @@ export function sys_getdents64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   if (off && !t.mm.write(a.ulong(1), out.subarray(0, off))) return -EFAULT;
   fsnotifyAccess(f);
   f.pos = idx;
-  inode.atime = now();
+  inode.atime = inode.sb.fs.now();
   return off;
 }
 
@@ -450,7 +449,7 @@ export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   } else p = lookupAt(k, t, dirfd, pathAddr, flags);
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
-  const cur = now();
+  const cur = i.sb.fs.now();
   let times: ({ sec: number; nsec: number } | null)[] = [cur, cur];
   const owner = capable(t.cred, CAP_FOWNER) || t.cred.fsuid === i.uid;
   if (tsAddr) {

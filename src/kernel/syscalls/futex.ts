@@ -111,7 +111,7 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     return r === null ? BLOCKED : r;
   }
   if ((opFull & FUTEX_CLOCK_REALTIME) && op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET && op !== FUTEX_WAIT_REQUEUE_PI && op !== FUTEX_LOCK_PI2) return -ENOSYS;
-  const key = futexKey(t, addr, shared);
+  const key = futexKey(k.futexes.keyIds, t, addr, shared);
   if (typeof key === 'number') return key;
   switch (op) {
     case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
@@ -142,7 +142,7 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
       const nRequeue = a.int(3);
       if (nRequeue < 0 || (val | 0) < 0) return -EINVAL;
-      const key2 = futexKey(t, addr2, shared);
+      const key2 = futexKey(k.futexes.keyIds, t, addr2, shared);
       if (typeof key2 === 'number') return key2;
       if (op === FUTEX_CMP_REQUEUE) {
         const cur = t.mm.readU32(addr);
@@ -152,7 +152,7 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       return ft.requeue(k, key, key2, val, nRequeue);
     }
     case FUTEX_WAKE_OP: {
-      const key2 = futexKey(t, addr2, shared);
+      const key2 = futexKey(k.futexes.keyIds, t, addr2, shared);
       if (typeof key2 === 'number') return key2;
       const old = t.mm.readU32(addr2);
       if (old === null) return -EFAULT;
@@ -216,7 +216,7 @@ export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
     const f = dv.getUint32(o + 16, true), reserved = dv.getUint32(o + 20, true);
     if (reserved || (f & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)) || (f & 3) !== FUTEX2_SIZE_U32) return -EINVAL;
     if (val > 0xffffffffn) return -EINVAL;
-    const key = futexKey(t, addr, !(f & FUTEX2_PRIVATE));
+    const key = futexKey(k.futexes.keyIds, t, addr, !(f & FUTEX2_PRIVATE));
     if (typeof key === 'number') return key;
     items.push({ key, addr, val });
   }

@@ -20,7 +20,7 @@ export function sys_memfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL)) return -EINVAL;
   const name = t.mm.readCString(a.ulong(0), MFD_NAME_MAX_LEN);
   if (!name) return t.mm.read(a.ulong(0), 1) ? -EINVAL : -EFAULT;
-  const f = createMemfd(k.pageCache, String.fromCharCode(...name), { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups },
+  const f = createMemfd(k.vfs.memfdMount, String.fromCharCode(...name), { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups },
     (flags & MFD_ALLOW_SEALING) !== 0, (flags & MFD_NOEXEC_SEAL) !== 0);
   return installFile(t, f, (flags & MFD_CLOEXEC) !== 0);
 }

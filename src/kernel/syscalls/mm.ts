@@ -48,7 +48,7 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   }
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
-  if (!file && shared) file = shmemZeroSetup(k.pageCache, pageUp(len));
+  if (!file && shared) file = shmemZeroSetup(k.vfs.shmSuper, pageUp(len));
   const r = t.mm.map(addr, len, {
     prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0, mayWrite,
     noReserve: (flags & MAP_NORESERVE) !== 0, locked: (flags & MAP_LOCKED) !== 0,

@@ -13,7 +13,6 @@ const SYSLOG_ACTION_CLOSE = 0, SYSLOG_ACTION_OPEN = 1, SYSLOG_ACTION_READ = 2, S
   SYSLOG_ACTION_READ_CLEAR = 4, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_CONSOLE_OFF = 6, SYSLOG_ACTION_CONSOLE_ON = 7,
   SYSLOG_ACTION_CONSOLE_LEVEL = 8, SYSLOG_ACTION_SIZE_UNREAD = 9, SYSLOG_ACTION_SIZE_BUFFER = 10;
 const MINIMUM_CONSOLE_LOGLEVEL = 1;
-let savedConsoleLevel = -1;
 
 const enc = new TextEncoder();
 const textOf = (log: KernelLog, rs: LogRecord[]) => rs.map((r) => enc.encode(log.syslogText(r)));
@@ -49,16 +48,16 @@ export function sys_syslog(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     }
     case SYSLOG_ACTION_CLEAR: log.clearSeq = log.nextSeq; return 0;
     case SYSLOG_ACTION_CONSOLE_OFF:
-      if (savedConsoleLevel === -1) savedConsoleLevel = log.consoleLevel;
+      if (log.savedConsoleLevel === -1) log.savedConsoleLevel = log.consoleLevel;
       log.consoleLevel = MINIMUM_CONSOLE_LOGLEVEL;
       return 0;
     case SYSLOG_ACTION_CONSOLE_ON:
-      if (savedConsoleLevel !== -1) { log.consoleLevel = savedConsoleLevel; savedConsoleLevel = -1; }
+      if (log.savedConsoleLevel !== -1) { log.consoleLevel = log.savedConsoleLevel; log.savedConsoleLevel = -1; }
       return 0;
     case SYSLOG_ACTION_CONSOLE_LEVEL:
       if (len < 1 || len > 8) return -EINVAL;
       log.consoleLevel = Math.max(len, MINIMUM_CONSOLE_LOGLEVEL);
-      savedConsoleLevel = -1;
+      log.savedConsoleLevel = -1;
       return 0;
     case SYSLOG_ACTION_SIZE_UNREAD:
       return textOf(log, log.since(log.syslogSeq)).reduce((n, p) => n + p.length, 0);

@@ -51,22 +51,19 @@ export function findSysctl(name: string): CtlTable | null {
   return e ?? null;
 }
 
-// ---- per-kernel storage of plain values (Linux keeps them in globals) ----
-
-const values = new WeakMap<Kernel, Map<string, unknown>>();
+// ---- per-kernel storage of plain values (Linux keeps them in globals): Kernel.sysctlValues ----
 
 /** A named per-kernel value with a default; other subsystems read it with get. */
 export class Knob<T> {
   constructor(readonly key: string, readonly initial: (k: Kernel) => T) {}
   get(k: Kernel): T {
-    let m = values.get(k);
-    if (!m) { m = new Map(); values.set(k, m); }
+    const m = k.sysctlValues;
     if (!m.has(this.key)) m.set(this.key, this.initial(k));
     return m.get(this.key) as T;
   }
   set(k: Kernel, v: T): void {
     this.get(k);
-    values.get(k)!.set(this.key, v);
+    k.sysctlValues.set(this.key, v);
   }
 }
 

@@ -93,8 +93,6 @@ class TimerFd {
   }
 }
 
-const ctxs = new WeakMap<File, TimerFd>();
-
 function timerfdOps(ctx: TimerFd): FileOps {
   return {
     stream: true,
@@ -125,14 +123,14 @@ export function sys_timerfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallR
   if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && t.cred.euid !== 0) return -EPERM;
   const ctx = new TimerFd(k, clockid);
   const f = anonInodeFile(k.vfs.rootMnt, 'timerfd', O_RDWR | (flags & O_NONBLOCK), timerfdOps(ctx));
-  ctxs.set(f, ctx);
+  f.privateData = ctx;
   return installFile(t, f, (flags & TFD_CLOEXEC) !== 0);
 }
 
 function timerOf(t: Task, fd: number): TimerFd | number {
   const f = t.files.get(fd);
   if (!f) return -EBADF;
-  return ctxs.get(f) ?? -EINVAL;
+  return f.privateData instanceof TimerFd ? f.privateData : -EINVAL;
 }
 
 /** struct itimerspec: interval then value, each a timespec; -EINVAL for a bad one. */

@@ -21,8 +21,8 @@ export interface TtyLayer {
   ptys: PtyDevices;
 }
 
-const layers = new WeakMap<Kernel, TtyLayer>();
-export const ttyLayer = (k: Kernel) => layers.get(k) ?? null;
+/** The machine's tty layer (Kernel.tty), once registerTtys made it. */
+export const ttyLayer = (k: Kernel) => k.tty;
 
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 
@@ -30,19 +30,19 @@ const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
 export function registerTtys(k: Kernel, dev: Dentry): TtyLayer {
   const serial = new SerialPort(k, k.host.console);
   let ptys: PtyDevices | null = null;
-  const devpts = new Devpts((f, o) => ptys!.openMaster(f, o));
+  const devpts = new Devpts(k.vfs.fs, (f, o) => ptys!.openMaster(f, o));
   ptys = new PtyDevices(k, devpts);
   const layer: TtyLayer = { serial, devpts, ptys };
-  layers.set(k, layer);
+  k.tty = layer;
   const openSerial = (f: File, opener: Task | undefined, consoleFile: boolean): FileOps | number => {
     serial.startInput();
     return ttyOpen(k, serial.tty, f, opener, { noctty: consoleFile, console: consoleFile });
   };
-  registerChrdev(4, 64, (_i, f, o) => openSerial(f, o, false));
-  registerChrdev(5, 1, (_i, f, o) => openSerial(f, o, true));
-  registerChrdev(5, 2, (_i, f, o) => ptys!.openMaster(f, o));
+  registerChrdev(k.vfs.fs, 4, 64, (_i, f, o) => openSerial(f, o, false));
+  registerChrdev(k.vfs.fs, 5, 1, (_i, f, o) => openSerial(f, o, true));
+  registerChrdev(k.vfs.fs, 5, 2, (_i, f, o) => ptys!.openMaster(f, o));
   // /dev/tty: the opener's controlling terminal, ENXIO without one.
-  registerChrdev(5, 0, (_i, f, o) => {
+  registerChrdev(k.vfs.fs, 5, 0, (_i, f, o) => {
     const tty = o?.tg.tty;
     if (!tty) return -ENXIO;
     if (tty === serial.tty) serial.startInput();

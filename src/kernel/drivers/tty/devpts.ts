@@ -1,5 +1,6 @@
 // devpts (fs/devpts): the file system at /dev/pts where each pty slave
 // appears as pts/N while its master is open, plus the ptmx node.
+import type { FsState } from '../../fs/fs_state.js';
 import type { Task } from '../../sched/task.js';
 import type { File, FileOps } from '../../fs/file.js';
 import { Dentry } from '../../fs/dentry.js';
@@ -13,7 +14,7 @@ export const DEVPTS_SUPER_MAGIC = 0x1cd1;
 export const UNIX98_PTY_SLAVE_MAJOR = 136;
 
 class DevptsSuper extends SuperBlock {
-  constructor() { super('devpts', DEVPTS_SUPER_MAGIC); }
+  constructor(fs: FsState) { super(fs, 'devpts', DEVPTS_SUPER_MAGIC); }
 }
 
 type Opener = (f: File, opener?: Task) => FileOps | number;
@@ -25,7 +26,7 @@ class PtsInode extends TmpfsSpecial {
 }
 
 export class Devpts {
-  readonly sb = new DevptsSuper();
+  readonly sb: DevptsSuper;
   readonly root: Dentry;
   /** The mount options Debian's systemd uses: group tty, mode 620, ptmx node closed. */
   gid: number | null = 5;
@@ -34,7 +35,8 @@ export class Devpts {
   mnt: Mount | null = null;
   private used = new Set<number>();
 
-  constructor(ptmxOpen: Opener) {
+  constructor(fs: FsState, ptmxOpen: Opener) {
+    this.sb = new DevptsSuper(fs);
     this.root = new Dentry('/', null, new TmpfsDir(this.sb, 0o755));
     this.root.inode.size = 0; // devpts is not tmpfs: its directory has no size
     const ptmx = new PtsInode(this.sb, S_IFCHR | this.ptmxmode, makedev(5, 2), ptmxOpen);

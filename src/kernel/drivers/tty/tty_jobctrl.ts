@@ -20,9 +20,9 @@ export { killPgrp, pgrpOrphaned };
 export const isSessionLeader = (tg: ThreadGroup) => tg.sid === tg.tgid;
 
 /** A sleep that ends at once: the signal just sent to the caller's group interrupts it (-ERESTARTSYS). */
-const restartQueue = new WaitQueue();
 function restartAfterSignal(t: Task): number | Blocked {
-  t.sleepOn(restartQueue);
+  // A queue of its own that nobody wakes: only the signal ends the sleep.
+  t.sleepOn(new WaitQueue());
   return BLOCKED;
 }
 

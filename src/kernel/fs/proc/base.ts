@@ -103,7 +103,7 @@ function nsEntries(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: strin
   return NAMESPACES.map(([name, type, ino]) => {
     const resolve = (): Path | number => {
       if (t.state === 'X') return -ENOENT;
-      return mayPtrace(k, t) ? nsPath(type, ino) : -EACCES;
+      return mayPtrace(k, t) ? nsPath(k.vfs, type, ino) : -EACCES;
     };
     return magicEntry(sb, scope, base + name, 0o777, resolve, () => {
       const p = resolve();

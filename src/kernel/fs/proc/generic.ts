@@ -6,7 +6,7 @@ import { SuperBlock } from '../superblock.js';
 import type { Dentry } from '../dentry.js';
 import type { File, FileOps } from '../file.js';
 import type { Path } from '../mount.js';
-import { now, type Timespec } from '../clock.js';
+import type { Timespec, FsState } from '../fs_state.js';
 
 export const PROC_SUPER_MAGIC = 0x9fa0;
 
@@ -16,8 +16,8 @@ export class ProcSuper extends SuperBlock {
   /** Inode numbers per (scope, name): a scope is one task's subtree, '' the rest. */
   private scopes = new Map<string, Map<string, Identity>>();
 
-  constructor(fsType = 'proc', magic = PROC_SUPER_MAGIC) {
-    super(fsType, magic);
+  constructor(fs: FsState, fsType = 'proc', magic = PROC_SUPER_MAGIC) {
+    super(fs, fsType, magic);
     // PIDs come and go: every walk asks the directory again.
     this.volatile = true;
     this.identity('', '/'); // the root is inode 1, as PROC_ROOT_INO
@@ -31,7 +31,7 @@ export class ProcSuper extends SuperBlock {
     let s = this.scopes.get(scope);
     if (!s) { s = new Map(); this.scopes.set(scope, s); }
     let id = s.get(name);
-    if (!id) { id = { ino: this.nextIno(), time: now() }; s.set(name, id); }
+    if (!id) { id = { ino: this.nextIno(), time: this.fs.now() }; s.set(name, id); }
     return id;
   }
 

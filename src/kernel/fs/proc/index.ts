@@ -30,7 +30,7 @@ class ProcRoot extends ProcDir {
 }
 
 export function makeProcfs(k: Kernel): { sb: ProcSuper; root: Dentry } {
-  const sb = new ProcSuper();
+  const sb = new ProcSuper(k.vfs.fs);
   return { sb, root: new Dentry('/', null, new ProcRoot(k, sb)) };
 }
 

@@ -48,7 +48,7 @@ function entries(sb: ProcSuper, kobj: Kobject): ProcEntry[] {
 }
 
 export function makeSysfs(k: Kernel): { sb: ProcSuper; root: Dentry } {
-  const sb = new ProcSuper('sysfs', SYSFS_MAGIC);
+  const sb = new ProcSuper(k.vfs.fs, 'sysfs', SYSFS_MAGIC);
   const m = deviceModel(k);
   const rootInode = new ProcDir(sb, { scope: '', name: '/' }, 0o555, () => entries(sb, m.root));
   return { sb, root: new Dentry('/', null, rootInode) };

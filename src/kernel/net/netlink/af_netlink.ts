@@ -42,7 +42,7 @@ export class NetlinkSock extends Sock {
   drops = 0;
   /** Kernel sockets (portid 0) receive through their protocol's input. */
   kernel = false;
-  constructor(readonly net: Net, type: number, protocol: number) { super(AF_NETLINK, type, protocol); }
+  constructor(readonly net: Net, type: number, protocol: number) { super(net, AF_NETLINK, type, protocol); }
   get strict(): boolean { return this.nlFlags.has(NETLINK_GET_STRICT_CHK); }
 }
 
@@ -71,13 +71,11 @@ export function netlinkKernelCreate(p: NetlinkProtocol): void { protocols.set(p.
 export const netlinkProtocolName = (proto: number) => protocols.get(proto)?.name;
 
 /** Per-namespace state: bound sockets by (protocol, portid), the kernel sockets, the autobind rover. */
-interface NlTable { bound: Map<string, NetlinkSock>; kernel: Map<number, Socket>; rover: number }
-const tables = new WeakMap<Net, NlTable>();
+export interface NlTable { bound: Map<string, NetlinkSock>; kernel: Map<number, Socket>; rover: number }
 function table(net: Net): NlTable {
-  let t = tables.get(net);
+  let t = net.netlink;
   if (!t) {
-    t = { bound: new Map(), kernel: new Map(), rover: -4096 };
-    tables.set(net, t);
+    t = net.netlink = { bound: new Map(), kernel: new Map(), rover: -4096 };
     for (const p of protocols.values()) {
       const sk = new NetlinkSock(net, SOCK_DGRAM, p.protocol);
       sk.kernel = true;
