@@ -6,7 +6,7 @@ import type { Task } from '../sched/task.js';
 import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_APPEND, O_DSYNC, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
-import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits, PipeAccounting } from '../fs/pipe.js';
+import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits } from '../fs/pipe.js';
 import '../fs/fifo.js';
 import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
 import { pipeMaxSize, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';

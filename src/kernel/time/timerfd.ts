@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
 import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
-import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type File, type FileOps } from '../fs/file.js';
+import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type FileOps } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
