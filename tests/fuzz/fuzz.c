@@ -168,6 +168,12 @@ static void batch(int calls) {
             for (int j = 0; j < 6; j++) a[j] = arg();
             /* kill-like calls aim at this batch only, not at the watchdog */
             if (nr == 129 || nr == 130 || nr == 131 || nr == 138 || nr == 240) a[0] = below(2) ? 0 : me;
+            /* signal numbers around the table's edges: where sig is the second argument, and clone's
+             * exit signal (a fork, no new stack, with any byte as its exit signal) */
+            if ((nr == 129 || nr == 130 || nr == 138 || nr == 240) && below(2)) a[1] = below(70);
+            if (nr == 131 && below(2)) a[2] = below(70);
+            if ((nr == 134 || nr == 167) && below(2)) a[nr == 134 ? 0 : 1] = below(70); /* rt_sigaction, prctl(PR_SET_PDEATHSIG) */
+            if (nr == 220 && below(2)) { a[0] = below(256); a[1] = 0; }
             syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         }
         }
