@@ -7,6 +7,7 @@
 //   sys_cputime threads N   4 threads run loop N each and are joined
 //   sys_cputime spin MS     burn user time for MS ms of CPU time (for top/pidstat)
 //   sys_cputime yield N     N times sched_yield and a 1 ms sleep (voluntary switches)
+//   sys_cputime sleep N     N 1 ms sleeps
 // Lines printed (times in µs unless named ticks):
 //   rusage UTIME STIME MINFLT NVCSW NIVCSW   getrusage(RUSAGE_SELF or _CHILDREN)
 //   stat UTIME STIME CUTIME CSTIME           /proc/self/stat fields 14-17 (ticks)
@@ -80,7 +81,7 @@ static long cputime_ns(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) { fprintf(stderr, "usage: sys_cputime loop|sys|child|threads|spin|yield N\n"); return 2; }
+  if (argc != 3) { fprintf(stderr, "usage: sys_cputime loop|sys|child|threads|spin|yield|sleep N\n"); return 2; }
   const char *mode = argv[1];
   long n = atol(argv[2]);
   if (!strcmp(mode, "loop")) loop(n);
@@ -93,6 +94,9 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "yield")) {
     struct timespec ts = {0, 1000000};
     for (long i = 0; i < n; i++) { sched_yield(); nanosleep(&ts, 0); }
+  } else if (!strcmp(mode, "sleep")) {
+    struct timespec ts = {0, 1000000};
+    for (long i = 0; i < n; i++) nanosleep(&ts, 0);
   } else if (!strcmp(mode, "child")) {
     pid_t p = fork();
     if (p == 0) { loop(n); _exit(0); }

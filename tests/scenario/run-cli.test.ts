@@ -110,3 +110,47 @@ test('stdin reaches the guest', { skip }, () => {
   const r = run(['--', '/bin/busybox', 'sh', '-c', 'while read a b; do echo "$b $a"; done'], 'x 1\ny 2\n');
   assert.equal(r.stdout, '1 x\n2 y\n');
 });
+
+test('a program name without a slash is looked for in the guest PATH, as execvp does', { skip }, () => {
+  const r = run(['--', 'busybox', 'echo', 'found']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'found\n');
+  // argv[0] stays as given; the program is the file PATH found (sh is dash in Debian).
+  const w = run(['--', 'sh', '-c', 'echo $0; readlink /proc/$$/exe']);
+  assert.equal(w.stdout, 'sh\n/usr/bin/dash\n');
+  const n = run(['--', 'no-such-command']);
+  assert.equal(n.status, 127);
+  assert.equal(n.stderr, 'tuxglass: no-such-command: command not found\n');
+});
+
+test('--mem 8G: the guest sees 8 GiB while the host holds only what it touched', { skip }, () => {
+  const r = run(['--mem', '8G', '--stats', '--', '/bin/busybox', 'sh', '-c',
+    'head -1 /proc/meminfo; /bin/busybox dd if=/dev/zero of=/dev/shm/f bs=1M count=64 2>/dev/null; grep Shmem: /proc/meminfo']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^MemTotal: +8388608 kB\n/);
+  assert.match(r.stdout, /^Shmem: +65536 kB$/m);
+  const rss = Number(/host_max_rss_kb=(\d+)/.exec(r.stderr)?.[1]);
+  // Node and the kernel take a few hundred MB at most; a RAM backed in full would be 2 GiB or more.
+  assert.ok(rss > 0 && rss < 1024 * 1024, `host peak RSS ${rss} kB`);
+});
+
+test('--mem: sizes outside 16M..64G or not in whole pages are usage errors', { skip }, () => {
+  for (const bad of ['8X', '100G', '1000', '15M', '-1G', '4097K']) {
+    const r = run([`--mem=${bad}`, '--', '/bin/true']);
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, /^tuxglass run: --mem .*\nTry 'tuxglass --help'\.\n$/, bad);
+  }
+  const ok = run(['--mem', '64G', '--', '/bin/busybox', 'head', '-1', '/proc/meminfo']);
+  assert.match(ok.stdout, /^MemTotal: +67108864 kB\n/);
+});
+
+test('options are parsed strictly up to the program name; what follows is the guest\'s', { skip }, () => {
+  const u = run(['--nope', '/bin/true']);
+  assert.equal(u.status, 2);
+  assert.match(u.stderr, /Unknown option '--nope'/);
+  const m = run(['--strace=yes', '/bin/true']);
+  assert.equal(m.status, 2);
+  // Options after the program name go to it, with or without --.
+  assert.equal(run(['/bin/busybox', 'echo', '--mem', '-n']).stdout, '--mem -n\n');
+  assert.equal(run(['--cpus=2', '--', 'busybox', 'nproc']).stdout, '2\n');
+});

@@ -2,7 +2,8 @@
 // fair schedulers (EEVDF, the default, and CFS via "sched=cfs"). The oracle is
 // Linux's documented behaviour: CPU shares follow sched_prio_to_weight, a
 // SCHED_FIFO task preempts fair tasks at once, SCHED_RR tasks alternate every
-// sched_rr_timeslice_ms, SCHED_DEADLINE admission stops at 95% of the CPU.
+// sched_rr_timeslice_ms, SCHED_DEADLINE admission stops at 95% of the CPU, a
+// woken fair task runs within the class's latency bound (kernel/sched/fair.c).
 // (qemu-user cannot be the oracle here: the host has several CPUs, so every
 // spinner gets one of its own.) Run times come from /proc/PID/schedstat.
 import { describe, test } from 'node:test';
@@ -17,7 +18,7 @@ import { buildGuest } from '../diff/build.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const built = await buildGuest(['sched_share', 'sched_rt', 'sched_smp']);
+const built = await buildGuest(['sched_share', 'sched_rt', 'sched_smp', 'sched_yield_share', 'sched_wakeup']);
 const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/sh')) ? false : `no guest root at ${rootfs}`);
 
 function run(fair: string, prog: string, args: string[], cpus = 1): string {
@@ -28,7 +29,19 @@ function run(fair: string, prog: string, args: string[], cpus = 1): string {
 }
 
 /** sched_prio_to_weight[20 + nice] for the nice levels used here. */
-const WEIGHT: Record<number, number> = { 0: 1024, 5: 335, 10: 110 };
+const WEIGHT: Record<number, number> = { 0: 1024, 5: 335, 10: 110, 19: 15 };
+
+// Linux's fair-class constants on one CPU at HZ=250, Debian's (kernel/sched/fair.c).
+const TICK_NS = 4_000_000, BASE_SLICE_NS = 750_000, SCHED_LATENCY_NS = 6_000_000;
+/**
+ * How late a woken task may run. EEVDF: it is eligible with the earliest
+ * deadline, so it runs once the running task's protected slice (base_slice)
+ * is over, which the scheduler notices at the next tick (no HRTICK). CFS:
+ * sched_latency, the targeted preemption latency.
+ */
+const WAKE_BOUND_NS: Record<string, number> = { eevdf: BASE_SLICE_NS + TICK_NS, cfs: SCHED_LATENCY_NS };
+/** The yield-share runs: long enough that one tick is a small part of the nice-N child's time. */
+const YIELD_SHARE_MS: Record<number, number> = { 5: 500, 10: 1000, 19: 2000 };
 
 for (const fair of ['eevdf', 'cfs']) {
   describe(`scheduler (sched=${fair})`, { skip, concurrency: 2 }, () => {
@@ -49,6 +62,44 @@ for (const fair of ['eevdf', 'cfs']) {
         assert.ok(st, out);
         assert.ok(Math.abs(Number(st[1]) - Math.floor(a / 1e7)) <= 1 && Number(st[2]) === 0, out);
       });
+    }
+
+    // Issue 11 §1.1: after a phase of sched_yield() spinning, EEVDF let one
+    // child starve the other and the parent (0.5 s of usleep took 89 s).
+    for (const nice of [5, 10, 19]) {
+      for (const phase of ['yield', 'noyield']) {
+        const what = phase === 'yield' ? ', after a sched_yield phase,' : '';
+        test(`nice 0 and nice ${nice} pinned to one CPU${what} share it 1024:${WEIGHT[nice]}; the parent's usleep loop ends on time`, () => {
+          const ms = YIELD_SHARE_MS[nice];
+          const out = run(fair, 'sched_yield_share', [String(nice), phase, String(ms)]);
+          const num = (re: RegExp) => { const m = re.exec(out); assert.ok(m, out); return m.slice(1).map(Number); };
+          const [wa, wb] = num(/^share (\d+) (\d+)$/m), [a, b] = num(/^ran (\d+) (\d+)$/m);
+          const [waited] = num(/^waited (\d+)$/m), [sleeps] = num(/^sleeps (\d+)$/m);
+          // usleep(50000) steps to ms: each wakes within the class's bound.
+          assert.equal(sleeps, ms / 50, out);
+          assert.ok(waited >= ms * 1e6 && waited <= ms * 1e6 + sleeps * WAKE_BOUND_NS[fair], `waited ${waited} ns for ${ms} ms`);
+          // Between them the children ran the whole time the parent waited.
+          assert.ok(Math.abs(a + b - waited) < waited * 0.02, `children ran ${a + b} of ${waited} ns`);
+          // The nice-N child gets its weight's share, to a tick (when the scheduler looks again) and 2%.
+          const wantB = ((a + b) * WEIGHT[nice]) / (WEIGHT[0] + WEIGHT[nice]);
+          assert.ok(Math.abs(b - wantB) <= TICK_NS + wantB * 0.02,
+            `nice-${nice} child ran ${b} ns, want ${Math.round(wantB)}; work ratio ${(wa / wb).toFixed(2)}, weights ${(WEIGHT[0] / WEIGHT[nice]).toFixed(2)}`);
+          // The work each counted (the same loop) follows its run time.
+          assert.ok(wb > 0 && Math.abs(wa / wb / (a / b) - 1) < 0.03, `work ${wa}:${wb}, run time ${a}:${b}`);
+        });
+      }
+    }
+
+    for (const spinners of [1, 3]) {
+      for (const phase of ['', 'yield']) {
+        const what = phase ? ' that spun on sched_yield first' : '';
+        test(`a sleeper woken beside ${spinners} CPU-bound task${spinners > 1 ? 's' : ''}${what} runs within ${WAKE_BOUND_NS[fair] / 1e6} ms`, () => {
+          const out = run(fair, 'sched_wakeup', [String(spinners), '100', ...(phase ? [phase] : [])]);
+          assert.match(out, /^wakeups 100\nlatency max \d+ mean \d+\nspinners ran: yes\n$/, out);
+          const max = Number(/latency max (\d+)/.exec(out)![1]);
+          assert.ok(max <= WAKE_BOUND_NS[fair], `woken ${max} ns late`);
+        });
+      }
     }
 
     test('a SCHED_FIFO task runs at once when it wakes, and alone', () => {

@@ -14,9 +14,16 @@ export class SchedEntity {
   weight = 1024;
   // ---- fair ----
   vruntime = 0;
-  /** EEVDF's virtual deadline and lag. */
+  /** EEVDF's virtual deadline, and the lag it left the run queue with (read when it comes back). */
   deadline = 0;
   vlag = 0;
+  /**
+   * EEVDF's RUN_TO_PARITY: the vruntime up to which the running task is not
+   * preempted by another pick (vprot; Linux shares the field with vlag).
+   */
+  vprot = 0;
+  /** The deadline is kept relative to vruntime while off the queue for a move (PLACE_REL_DEADLINE). */
+  relDeadline = false;
   /** The request size in ns (sysctl_sched_base_slice). */
   slice = 750_000;
   /** sum_exec_runtime when it was last put on the CPU. */

@@ -37,16 +37,14 @@ function detachThread(k: Kernel, tg: ThreadGroup, x: Task): void {
   const io = tg.exitedIo, i = x.ioac;
   io.rchar += i.rchar; io.wchar += i.wchar; io.syscr += i.syscr; io.syscw += i.syscw;
   io.readBytes += i.readBytes; io.writeBytes += i.writeBytes; io.cancelledWriteBytes += i.cancelledWriteBytes;
-  x.state = 'X';
-  k.zombieTasks.delete(x.tid);
+  x.markDead();
+  k.pids.releaseTask(x);
   const at = tg.tasks.indexOf(x);
   if (at > 0) tg.tasks.splice(at, 1);
 }
 
 function releaseTask(k: Kernel, t: Task, status: number): void {
-  for (const q of t.sleepingOn) q.remove(t);
-  t.sleepingOn = [];
-  t.state = 'Z';
+  t.becomeZombie();
   // setmax_mm_hiwater_rss: the largest the address space was while the process used it (ru_maxrss).
   t.tg.maxrss = Math.max(t.tg.maxrss, t.mm.rss * 4);
   k.dequeue(t);
@@ -59,8 +57,7 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   if (t.exe) { t.exe.put(); t.exe = null; }
   t.sys = null;
   ptraceExitNotify(k, t, status);
-  k.tasks.delete(t.tid);
-  k.zombieTasks.set(t.tid, t);
+  k.pids.exitTask(t);
 }
 
 /**
@@ -76,9 +73,7 @@ export function deThread(k: Kernel, t: Task): void {
   }
   tg.tasks = [t];
   if (t.tid !== tg.tgid) {
-    k.tasks.delete(t.tid);
-    t.tid = tg.tgid;
-    k.tasks.set(t.tid, t);
+    k.pids.changeTid(t, tg.tgid);
   }
 }
 
@@ -178,7 +173,7 @@ export function reap(k: Kernel, tg: ThreadGroup, collected = true): void {
     p.cnvcsw += u.nvcsw + tg.cnvcsw; p.cnivcsw += u.nivcsw + tg.cnivcsw;
     p.cmaxrss = Math.max(p.cmaxrss, tg.maxrss, tg.cmaxrss);
   }
-  for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
-  k.groups.delete(tg.tgid);
+  for (const x of tg.tasks) { x.markDead(); k.pids.releaseTask(x); }
+  k.pids.detachGroup(tg);
 }
 

@@ -4,9 +4,17 @@
 // sleep) and CFS (before 6.6: the smallest vruntime runs, slices from
 // sched_latency). Both keep the waiting tasks in a red-black tree; the running
 // task is out of the tree, as Linux's cfs_rq->curr is.
+//
+// EEVDF follows 6.18: the picked task is protected from other picks up to
+// vprot (RUN_TO_PARITY, its deadline here: every task has the base slice);
+// past that, update_curr reschedules as soon as it is no longer eligible
+// (resched_next_slice), so a task whose deadline lies far ahead still shares
+// the CPU by eligibility; sched_yield forfeits the rest of the request
+// (vruntime moves to the deadline) instead of only pushing the deadline on.
 import type { Task } from './task.js';
 import type { Runqueue } from './core.js';
 import { RbTree } from './rbtree.js';
+import type { SchedEntity } from './entity.js';
 import { DEQUEUE_SLEEP, ENQUEUE_INITIAL, ENQUEUE_WAKEUP, type SchedClass } from './sched_class.js';
 import { SCHED_IDLE, SCHED_NORMAL } from './attrs.js';
 
@@ -117,6 +125,8 @@ export class FairClass implements SchedClass {
         lag = (se.vlag * (this.load + se.weight)) / this.load;
       }
       se.vruntime = v - lag;
+      // PLACE_REL_DEADLINE: a task moved (not woken) keeps what was left of its request.
+      if (se.relDeadline) { se.deadline += se.vruntime; se.relDeadline = false; return; }
       if (flags & ENQUEUE_INITIAL) vslice /= 2; // PLACE_DEADLINE_INITIAL
       se.deadline = se.vruntime + vslice;
       return;
@@ -143,6 +153,7 @@ export class FairClass implements SchedClass {
       // update_entity_lag, clamped to what a slice or a tick could owe.
       const limit = calcDeltaFair(Math.max(2 * se.slice, TICK_NSEC), se.weight);
       se.vlag = Math.max(-limit, Math.min(limit, this.avgVruntime() - se.vruntime));
+      if (!(flags & DEQUEUE_SLEEP)) { se.deadline -= se.vruntime; se.relDeadline = true; }
     }
     this.remove(t);
     if (this.last === t) this.last = null;
@@ -152,11 +163,27 @@ export class FairClass implements SchedClass {
     this.minStale = true;
   }
 
-  /** pick_eevdf: the earliest virtual deadline among the eligible; the running one keeps its slice (RUN_TO_PARITY). */
-  private pickEevdf(curr: Task | null): Task | null {
+  /**
+   * set_protect_slice: the picked task runs undisturbed up to vruntime vprot.
+   * RUN_TO_PARITY bounds that by the shortest slice queued; with no custom
+   * slices (sched_attr's sched_runtime for fair tasks) every slice is the base
+   * slice, so the bound is the task's own deadline.
+   */
+  private setProtectSlice(se: SchedEntity): void { se.vprot = se.deadline; }
+  /** protect_slice */
+  private protectSlice(se: SchedEntity): boolean { return se.vruntime < se.vprot; }
+  /** cancel_protect_slice */
+  private cancelProtectSlice(se: SchedEntity): void { if (this.protectSlice(se)) se.vprot = se.vruntime; }
+
+  /**
+   * pick_eevdf: the earliest virtual deadline among the eligible; the running
+   * task, while eligible, keeps the CPU inside its protected slice (`protect`).
+   */
+  private pickEevdf(curr: Task | null, protect = true): Task | null {
+    if (this.nrRunning === 1) return curr && curr.se.onRq ? curr : this.tree.first();
     const avg = this.avgVruntime();
     if (curr && (!curr.se.onRq || !this.eligible(curr, avg))) curr = null;
-    if (curr && curr.se.vlag === curr.se.deadline) return curr;
+    if (curr && protect && this.protectSlice(curr.se)) return curr;
     let best: Task | null = null;
     for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (this.eligible(n.value, avg)) { best = n.value; break; }
     if (!best || (curr && curr.se.deadline < best.se.deadline)) best = curr;
@@ -178,7 +205,7 @@ export class FairClass implements SchedClass {
     this.curr = t;
     this.last = null;
     t.se.prevSumExec = t.se.sumExec;
-    if (this.eevdf) t.se.vlag = t.se.deadline; // RUN_TO_PARITY: protected until this deadline moves
+    if (this.eevdf) this.setProtectSlice(t.se);
   }
 
   putPrev(_rq: Runqueue, t: Task): void {
@@ -188,15 +215,21 @@ export class FairClass implements SchedClass {
   }
 
   updateCurr(rq: Runqueue, t: Task, delta: number): void {
+    if (delta <= 0) return;
     const se = t.se;
     se.vruntime += calcDeltaFair(delta, se.weight);
-    if (this.eevdf && se.vruntime >= se.deadline) {
+    this.minStale = true;
+    if (!this.eevdf) return; // CFS preempts from the tick
+    let resched = false;
+    if (se.vruntime >= se.deadline) {
       // update_deadline: the request is used up; ask for a new slice and let the scheduler choose.
       se.slice = SYSCTL_SCHED_BASE_SLICE;
       se.deadline = se.vruntime + calcDeltaFair(se.slice, se.weight);
-      if (this.nrRunning > 1) rq.resched();
+      resched = true;
     }
-    this.minStale = true;
+    if (this.nrRunning === 1) return;
+    // resched_next_slice: out of its protected slice and no longer owed service, it lets another run.
+    if (resched || (!this.protectSlice(se) && !this.eligible(t))) rq.resched();
   }
 
   tick(rq: Runqueue, t: Task): void {
@@ -211,11 +244,23 @@ export class FairClass implements SchedClass {
   }
 
   checkPreempt(rq: Runqueue, curr: Task, p: Task): void {
-    // An idle-policy task yields to any other; batch and idle wakers never preempt.
-    if (curr.policy === SCHED_IDLE && p.policy !== SCHED_IDLE) { rq.resched(); return; }
+    if (rq.needResched) return; // already going to pick
+    // An idle-policy task yields to any other (without slice protection); batch and idle wakers never preempt.
+    if (curr.policy === SCHED_IDLE && p.policy !== SCHED_IDLE) {
+      if (this.eevdf) this.cancelProtectSlice(curr.se);
+      rq.resched();
+      return;
+    }
     if (p.policy !== SCHED_NORMAL) return;
     if (this.eevdf) {
-      if (this.pickEevdf(curr) === p) rq.resched();
+      // check_preempt_wakeup_fair: p preempts if it is now the pick. PREEMPT_SHORT
+      // (p asks for a shorter slice) overrides curr's protection; never so here,
+      // where every slice is the base slice.
+      const short = p.se.slice < curr.se.slice;
+      if (this.pickEevdf(curr, !short) === p) {
+        if (short) this.cancelProtectSlice(curr.se);
+        rq.resched();
+      }
       return;
     }
     // wakeup_preempt_entity: ahead by more than the wakeup granularity, in p's virtual time.
@@ -223,10 +268,19 @@ export class FairClass implements SchedClass {
     if (vdiff > calcDeltaFair(SYSCTL_SCHED_WAKEUP_GRANULARITY, p.se.weight)) rq.resched();
   }
 
-  yieldTask(_rq: Runqueue, t: Task): void {
-    if (this.nrRunning < 2) return;
-    if (this.eevdf) t.se.deadline += calcDeltaFair(t.se.slice, t.se.weight);
-    else {
+  yieldTask(rq: Runqueue, t: Task): void {
+    if (rq.nrRunning < 2) return;
+    if (this.eevdf) {
+      // yield_task_fair (6.18): forfeit the rest of the request and ask for a
+      // new one. Only while eligible: pushing an ineligible task's deadline on
+      // and on would let it run away from the others' (and starve it later).
+      const se = t.se;
+      if (this.eligible(t)) {
+        se.vruntime = se.deadline;
+        se.deadline += calcDeltaFair(se.slice, se.weight);
+        this.minStale = true;
+      }
+    } else {
       // The skip buddy: go behind everything queued now.
       const right = this.tree.lastNode();
       if (right) t.se.vruntime = Math.max(t.se.vruntime, right.value.se.vruntime + 1);

@@ -6,7 +6,7 @@ import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import {
   SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
-  SA_SIGINFO, SA_NOCLDSTOP, UNBLOCKABLE, NSIG, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
+  SA_NOCLDSTOP, UNBLOCKABLE, NSIG, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
 } from './signals.js';
 import { EAGAIN, EINTR, EINVAL, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
@@ -63,7 +63,7 @@ function isIgnored(t: Task, sig: number): boolean {
 /** Siginfos queued for a user's tasks (Linux counts them per user in ucounts). */
 function queuedSignals(k: Kernel, uid: number): number {
   let n = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.cred.uid !== uid) continue;
     n += t.pendingInfo.length;
     if (t.tg.leader === t) n += t.tg.pendingInfo.length;
@@ -86,7 +86,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     if (tg.stopped) {
       tg.stopped = false;
       tg.contReport = true;
-      for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+      for (const x of tg.tasks) if (x.state === 'T') { x.resumeFromStop(); k.enqueue(x); }
       for (const x of tg.tasks) ptraceGroupContinued(k, x);
       notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
     }
@@ -107,7 +107,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (queue) to.pendingInfo.push(info);
   if (sig === SIGKILL) {
     // SIGKILL ends job-control and ptrace stops alike.
-    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
+    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.resumeFromStop(); k.enqueue(x); }
   }
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
@@ -170,9 +170,15 @@ export function notifyParent(k: Kernel, tg: ThreadGroup, code: number, status: n
 /**
  * Deliver pending signals before t returns to user mode. A task sleeping in a
  * syscall has its pc on the ecall: the call is restarted or fails with EINTR.
+ *
+ * As Linux's exit_to_user_mode_loop, delivery goes on while a signal is
+ * deliverable under the mask the last handler set: one frame per signal, each
+ * on top of the last, so the last one's handler runs first and none starts in
+ * the middle of another's body. Each turn takes one pending signal away, so
+ * the loop ends.
  */
 export function handleSignals(k: Kernel, t: Task): void {
-  for (let guard = 0; guard < 70 && t.state === 'R'; guard++) {
+  while (t.state === 'R') {
     if (t.ptrace && !t.ptrace.inject && ptraceInterruptedCall(k, t)) return;
     // A signal that sigtimedwait waits for is the call's to take, handler or
     // not (do_sigtimedwait dequeues it before the return to user mode): the
@@ -246,7 +252,7 @@ export function handleSignals(k: Kernel, t: Task): void {
     // SA_RESETHAND (SA_ONESHOT): only the handler goes back to SIG_DFL; the flags stay as they were.
     if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
     k.reloadRegs(t);
-    return; // one frame at a time; the next signal is checked on the way back
+    // The next deliverable signal (under the mask this handler set) gets its frame on top.
   }
 }
 
@@ -256,9 +262,7 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
   for (const x of tg.tasks) {
     if (x.ptrace && (x.state === 'R' || x.state === 'S')) { ptraceGroupStop(k, x, sig); continue; }
     if (x.state === 'R' || x.state === 'S') {
-      for (const q of x.sleepingOn) q.remove(x);
-      x.sleepingOn = [];
-      x.state = 'T';
+      x.stop('T');
       k.dequeue(x);
     }
   }

@@ -2,12 +2,12 @@
 import { capable, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES } from '../errno.js';
 import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
-import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import { S_IFMT, S_IFDIR, S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
@@ -156,7 +156,7 @@ export function sys_getdents64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   const enc = new TextEncoder();
   while (idx < all.length) {
     const e = all[idx];
-    const name = e.name.length && /^[\x00-\x7f]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
+    const name = e.name.length && /^[^\u0080-\uffff]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
     const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
     if (off + reclen > out.length) { if (off === 0) return -EINVAL; break; }
     dv.setBigUint64(off, BigInt(e.ino), true);
@@ -388,7 +388,7 @@ export function sys_chroot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const size = a.ulong(1);
-  let s = dPath(t.fs.cwd, t.fs.root);
+  const s = dPath(t.fs.cwd, t.fs.root);
   if (s.endsWith(' (deleted)')) return -ENOENT;
   const b = new TextEncoder().encode(s + '\0');
   if (b.length > size) return -ERANGE;
