@@ -16,7 +16,7 @@ import { rseqResume } from './rseq.js';
 import { loadBalance } from './smp.js';
 import { SCHED_DEADLINE } from './attrs.js';
 import { FAULT_NS, MAJOR_FAULT_NS } from './cputime.js';
-import { IRQ_S_EXT, IRQ_S_TIMER } from '../../machine/irq.js';
+import { IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from '../../machine/irq.js';
 import { CPU_HZ, TIMEBASE_HZ } from '../time/clock.js';
 
 /** Nanoseconds per CLINT mtime tick (the 10 MHz timebase). Ticks fall on whole multiples of it. */
@@ -152,6 +152,9 @@ export class RunLoop {
     if (now >= this.k.load.next) this.k.load.sample(this.k, now);
     this.k.timers.expire(now);
     this.serviceIrqs();
+    // A reschedule IPI rang this hart's doorbell (msip): take it, clear it, count it.
+    const hi = this.k.machine.hartIrqs[rq.cpu];
+    if (hi.pending & (1 << IRQ_S_SOFT)) { this.k.machine.clint.setMsip(rq.cpu, false); rq.irqs.resched++; }
     // A timer made the machine wait for the host (seed mode's input): nothing runs on meanwhile.
     if (this.hostWait) return true;
     let t = rq.curr;
