@@ -191,7 +191,7 @@ export function decode32(out: Int32Array, p: number, insn: number, raw: number, 
       }
     }
     case 0x33: {
-      let op = -1;
+      let op: number;
       if (f7 === 0) op = OP_OPS[f3];
       else if (f7 === 1) op = Op.Mul + f3;
       else op = opB(f7, f3);

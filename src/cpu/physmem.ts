@@ -11,6 +11,13 @@ import type { WasmJit } from './wasm/runtime.js';
 
 export const RAM_BASE = 0x8000_0000;
 export const PAGE_SIZE = 4096;
+/**
+ * The most RAM one PhysMem backs. A TLB entry holds a RAM byte offset in an
+ * int32 (mmu.ts), so offsets stay below 2 GiB. A machine may have more RAM
+ * than this (the kernel's page allocator counts the rest, see pagealloc.ts);
+ * the buffer is committed by the host only as it is touched either way.
+ */
+export const MAX_BACKED_BYTES = 0x7fff_f000;
 
 export class PhysMem {
   readonly size: number;
@@ -43,7 +50,7 @@ export class PhysMem {
   wasmJit: WasmJit | null = null;
 
   constructor(sizeBytes: number) {
-    if (sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0 || sizeBytes > 0x7fff_f000) {
+    if (sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0 || sizeBytes > MAX_BACKED_BYTES) {
       throw new RangeError(`RAM size must be a positive multiple of 4096 below 2 GiB: ${sizeBytes}`);
     }
     this.wasm = linearMemory(RAM_OFF + sizeBytes);

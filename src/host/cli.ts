@@ -6,8 +6,10 @@
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { Hart, TIER_NAMES, type TierName } from '../cpu/hart.js';
+import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
+import { startWatchdog } from './watchdog.js';
+import { optionHelp, parseBoot, parseRun, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
 
 // Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
 // WebAssembly compiler, Liftoff, as after its optimising one (measured on
@@ -19,46 +21,21 @@ setFlagsFromString('--liftoff-only');
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
 Usage:
-  tuxglass run [options] [--] GUEST_PATH [ARGS...]
-      Run one program on a fresh kernel. Host stdin/stdout/stderr are the
-      guest's fds 0-2; the exit status is the program's (128+N if signal N
-      killed it).
-      --mem SIZE            simulated RAM (default 256M; K, M, G suffixes)
-      --cpus N              harts (CPUs), 1 to 32 (default 1)
-      --strace              print every system call to stderr, in strace's format
-      --stats               print instructions, MIPS and syscall counts at exit
-      --rootfs DIR          use DIR (a riscv64 root tree) as the root file system
-                            (default: the fetched Debian image, see 'fetch')
-      --add HOST:GUEST      copy a host file into the guest root before start
-                            (repeatable)
-      --append ARGS         add to the kernel command line, e.g. "sched=cfs"
-                            (the fair scheduler before 6.6; EEVDF is the default)
-      --jit MODE            how the CPU runs code: wasm (default: hot code
-                            compiled to WebAssembly), js (compiled to
-                            JavaScript), interp (interpreted only), wasm-eager
-                            (compiled on first run); for tests and comparisons
-      --seed N              reproducible run: entropy from a generator seeded
-                            with N, the clock from SOURCE_DATE_EPOCH (else
-                            2025-01-01), stdin read ahead and fed in at fixed
-                            virtual times; virtual time never waits for the host
-  tuxglass boot [options]
+  tuxglass run [options] [--] PROGRAM [ARGS...]
+      Run one program on a fresh kernel. A PROGRAM without a slash is looked
+      for in the guest's PATH, as execvp does. Host stdin/stdout/stderr are
+      the guest's fds 0-2; the exit status is the program's (128+N if signal
+      N killed it; 127 if it was not found, 126 if it could not run).
+${optionHelp('run')}  tuxglass boot [options]
       Boot a machine as Linux boots: the root tree is packed into a gzip'd
       cpio newc initramfs (cached under .cache/initramfs), the kernel
       unpacks it into its rootfs and starts init (rdinit=/init, else
       /sbin/init: busybox init with /etc/inittab). The host terminal is the
-      serial console ttyS0, in raw mode; Ctrl-A x ends the run, Ctrl-A
-      Ctrl-A sends Ctrl-A. Exit status 0 after poweroff or halt, 1 after a
-      kernel panic; reboot boots the machine again.
-      --mem SIZE            simulated RAM (default 256M; K, M, G suffixes)
-      --cpus N              harts (CPUs), 1 to 32 (default 1)
-      --append ARGS         add to the kernel command line: init=, rdinit=,
-                            console=, mem=, quiet, loglevel=N; other words
-                            go to init (name=value in its environment)
-      --seed N              deterministic mode with this seed
-      --jit MODE            wasm, js, interp or wasm-eager (see run)
-      --rootfs DIR          pack DIR instead of the fetched Debian image
-      --stats               print packing, boot and run figures at exit
-  tuxglass fetch [--force]
+      serial console ttyS0, in raw mode. Ctrl-A is an escape, as in QEMU:
+      Ctrl-A x ends the run, Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends
+      Ctrl-A. Exit status 0 after poweroff or halt, 1 after a kernel panic;
+      reboot boots the machine again.
+${optionHelp('boot')}  tuxglass fetch [--force]
       Download and assemble the default guest root file system (Debian
       trixie riscv64 busybox-static) into the cache.
   tuxglass syscalls
@@ -66,43 +43,11 @@ Usage:
       implemented, partial or ENOSYS, then each number with its name, status
       and what is missing (or why there is no handler).
   tuxglass --help | --version
+
+Whatever the guest runs, SIGINT, SIGTERM and SIGHUP end tuxglass (boot
+passes one SIGINT to the guest as ^C; a second within 2 s ends the run), and
+tuxglass ends when its parent process dies.
 `;
-
-function parseSize(s: string): number {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
-  if (!m) throw new Error(`bad size: ${s}`);
-  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
-  return Number(m[1]) * mult;
-}
-
-/** What `run` and `boot` both take: the machine and its command line. */
-interface MachineOptions { mem: number; cpus: number; append: string[]; seed?: number; rootfs: string | null; stats: boolean; jit?: TierName }
-
-const machineDefaults = (): MachineOptions => ({ mem: 256 * 1024 * 1024, cpus: 1, append: [], rootfs: null, stats: false });
-
-/** One of the shared options; false when `name` is not one. */
-function machineOption(o: MachineOptions, name: string, value: () => string): boolean {
-  switch (name) {
-    case '--mem': o.mem = parseSize(value()); return true;
-    case '--cpus': o.cpus = Number(value()); return true;
-    case '--append': o.append.push(value()); return true;
-    case '--rootfs': o.rootfs = value(); return true;
-    case '--stats': o.stats = true; return true;
-    case '--jit': {
-      const v = value();
-      if (!(TIER_NAMES as readonly string[]).includes(v)) throw new Error(`--jit wants one of ${TIER_NAMES.join(', ')}, got ${v}`);
-      o.jit = v as TierName;
-      return true;
-    }
-    case '--seed': {
-      const v = value();
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got ${v}`);
-      o.seed = Number(v);
-      return true;
-    }
-    default: return false;
-  }
-}
 
 /** --jit: hold the hart to the chosen tier; false (after saying why) when this host cannot. */
 function applyJit(h: Hart, o: MachineOptions): boolean {
@@ -111,47 +56,7 @@ function applyJit(h: Hart, o: MachineOptions): boolean {
   return false;
 }
 
-function checkMachine(o: MachineOptions): void {
-  if (!Number.isInteger(o.cpus) || o.cpus < 1 || o.cpus > 32) throw new Error('--cpus must be a whole number from 1 to 32');
-  if (o.mem < 16 * 1024 * 1024 || o.mem % 4096) throw new Error('--mem must be at least 16M and a multiple of 4K');
-}
-
-interface RunOptions extends MachineOptions { strace: boolean; add: [string, string][]; argv: string[] }
-
-function parseRun(args: string[]): RunOptions {
-  const o: RunOptions = { ...machineDefaults(), strace: false, add: [], argv: [] };
-  let i = 0;
-  const value = (name: string) => {
-    const eq = args[i].indexOf('=');
-    if (eq >= 0) return args[i].slice(eq + 1);
-    if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
-    return args[++i];
-  };
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') { i++; break; }
-    if (!a.startsWith('--')) break;
-    const name = a.split('=')[0];
-    if (machineOption(o, name, () => value(name))) continue;
-    switch (name) {
-      case '--strace': o.strace = true; break;
-      case '--add': {
-        const v = value(name);
-        const c = v.lastIndexOf(':');
-        if (c <= 0 || !v.slice(c + 1).startsWith('/')) throw new Error(`--add wants HOST_PATH:/GUEST_PATH, got ${v}`);
-        o.add.push([v.slice(0, c), v.slice(c + 1)]);
-        break;
-      }
-      default: throw new Error(`unknown option ${a}`);
-    }
-  }
-  o.argv = args.slice(i);
-  if (o.argv.length === 0) throw new Error('no program given');
-  checkMachine(o);
-  return o;
-}
-
-async function runCommand(args: string[]): Promise<number> {
+async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: RunOptions;
   try { o = parseRun(args); } catch (e) {
     process.stderr.write(`tuxglass run: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
@@ -176,7 +81,7 @@ async function runCommand(args: string[]): Promise<number> {
       return 2;
     }
   }
-  const host = nodeHost(image);
+  const host = nodeHost(image, { watch });
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
   if (!applyJit(k.hart, o)) { host.close(); return 2; }
@@ -186,7 +91,9 @@ async function runCommand(args: string[]): Promise<number> {
   const t = startInit(k, o.argv[0], o.argv, env);
   if (t === EXEC_KILLED) { await host.flush(); host.close(); return 128 + 11; }
   if (typeof t === 'number') {
-    process.stderr.write(`tuxglass: ${o.argv[0]}: ${ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`}\n`);
+    // As a shell says it: a bare name not found in PATH is "command not found".
+    const why = t === -2 && !o.argv[0].includes('/') ? 'command not found' : ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`;
+    process.stderr.write(`tuxglass: ${o.argv[0]}: ${why}\n`);
     host.close();
     return t === -2 ? 127 : 126;
   }
@@ -197,6 +104,7 @@ async function runCommand(args: string[]): Promise<number> {
     const secs = (performance.now() - start) / 1000;
     const insns = k.hart.instret;
     process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
+    process.stderr.write(`tuxglass: host_max_rss_kb=${process.resourceUsage().maxRSS} guest_ram_kb=${k.pages.total * 4} backed_kb=${k.mem.size / 1024}\n`);
     process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`);
     const h = k.hart, w = k.mem.wasmJit?.stats;
     process.stderr.write(`tuxglass: tiers interp=${insns - h.jsInsns - h.wasmInsns} js=${h.jsInsns} wasm=${h.wasmInsns}` +
@@ -206,25 +114,7 @@ async function runCommand(args: string[]): Promise<number> {
   return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
 
-type BootOptions = MachineOptions;
-
-function parseBoot(args: string[]): BootOptions {
-  const o = machineDefaults();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i], name = a.split('=')[0];
-    const value = () => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
-      return args[++i];
-    };
-    if (!machineOption(o, name, value)) throw new Error(`unknown option ${a}`);
-  }
-  checkMachine(o);
-  return o;
-}
-
-async function bootCommand(args: string[]): Promise<number> {
+async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: BootOptions;
   try { o = parseBoot(args); } catch (e) {
     process.stderr.write(`tuxglass boot: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
@@ -244,7 +134,7 @@ async function bootCommand(args: string[]): Promise<number> {
   let quit: string | null = null;
   let k: import('../kernel/index.js').Kernel | null = null;
   let term: import('./terminal.js').HostTerminal | null = null;
-  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed });
+  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed, watch });
   term = takeTerminal((why) => { quit = why; k?.halt(0); }, (d) => host.inject(d));
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const stats: string[] = [];
@@ -273,8 +163,9 @@ async function bootCommand(args: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
-    case 'run': return runCommand(rest);
-    case 'boot': return bootCommand(rest);
+    // The watchdog (parent death, soft lockups) runs from the start: fetching the root can take a while too.
+    case 'run': return runCommand(rest, startWatchdog().words);
+    case 'boot': return bootCommand(rest, startWatchdog().words);
     case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
     case 'syscalls': {
       if (rest.length) { process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`); return 2; }

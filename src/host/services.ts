@@ -24,6 +24,8 @@ export interface NodeHostOptions {
   inputFilter?: (d: Uint8Array) => Uint8Array;
   /** Deterministic mode's seed (--seed). */
   seed?: number;
+  /** The watchdog's shared words (watchdog.ts), kept current by the kernel. */
+  watch?: Int32Array;
 }
 
 export interface NodeHost extends HostServices {
@@ -76,6 +78,7 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     console,
     image,
     seed: opts.seed,
+    watch: opts.watch,
     inject: (d) => deliverBytes(d),
     wallClockMs: () => Date.now(),
     monotonicMs: () => performance.now(),

@@ -1,11 +1,13 @@
 // The host terminal while a machine is booted: in raw mode, so every key
 // (^C, ^Z, arrows) reaches the guest's console as the serial line would
 // carry it, and put back however the run ends. As with QEMU's
-// `-serial mon:stdio`, Ctrl-A is an escape: Ctrl-A x ends the run, Ctrl-A
-// Ctrl-A sends one Ctrl-A. A SIGINT sent to tuxglass itself is passed on
+// `-serial mon:stdio`, Ctrl-A is an escape: Ctrl-A x ends the run, Ctrl-A h
+// lists the escapes, Ctrl-A Ctrl-A sends one Ctrl-A. A SIGINT sent to tuxglass itself is passed on
 // as ^C; a second one soon after ends the run.
 
 const CTRL_A = 0x01, CTRL_C = 0x03;
+/** Ctrl-A h: the escapes, in QEMU's words where they mean the same (the terminal is raw: \r\n). */
+const ESCAPE_HELP = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  sends C-a\r\n';
 /** A second SIGINT within this many ms ends the run. */
 const SIGINT_WINDOW_MS = 2000;
 
@@ -56,7 +58,8 @@ export function takeTerminal(quit: (why: string) => void, inject: (d: Uint8Array
         escape = false;
         if (b === 0x78 /* x */) { quit('Terminated'); break; }
         if (b === CTRL_A) out.push(CTRL_A);
-        // Other keys after the escape do nothing.
+        else if (b === 0x68 /* h */) process.stdout.write(ESCAPE_HELP);
+        // Other keys after the escape do nothing, as in QEMU.
       } else if (b === CTRL_A) escape = true;
       else out.push(b);
     }

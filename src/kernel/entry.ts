@@ -72,8 +72,11 @@ function doSyscall(k: Kernel, t: Task): void {
   }
   let ret: SyscallResult;
   const io0 = t.ioac.rchar + t.ioac.wchar;
+  const watch = k.watch;
+  if (watch) watch[1] = nr;
   if (skip) ret = ptraceSkipResult(t);
   else ret = invokeSyscall(k, t, a);
+  if (watch) watch[1] = -1;
   // The kernel work, charged in virtual time (see sched/cputime.ts).
   const copied = t.ioac.rchar + t.ioac.wchar - io0;
   k.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));

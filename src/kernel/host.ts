@@ -21,4 +21,10 @@ export interface HostServices extends ClockBackend, EntropyBackend {
   gunzip?(data: Uint8Array): Uint8Array;
   /** Root file system image, read lazily. */
   image: ImageSource | null;
+  /**
+   * Words a host watchdog reads from another thread (src/host/watchdog.ts):
+   * [0] the PID on the CPU, [1] the syscall being handled or -1. The kernel
+   * keeps them current so that a slice that never returns can be named.
+   */
+  watch?: Int32Array;
 }

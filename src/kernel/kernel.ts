@@ -17,6 +17,7 @@ import { Mm } from './mm/mm.js';
 import { SigHand } from './signal/signals.js';
 import { Task, Cred } from './sched/task.js';
 import { ThreadGroup } from './sched/threadgroup.js';
+import { PidTable } from './pid.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
 import { virtualTime, wallTime, type TimeSource } from './time/timesource.js';
@@ -86,8 +87,8 @@ export class Kernel {
   readonly plic: PlicDriver;
   readonly vfs: Vfs;
   readonly log: KernelLog;
-  readonly tasks = new Map<number, Task>();
-  readonly groups = new Map<number, ThreadGroup>();
+  /** Which task and thread group each PID names (pid.ts). */
+  readonly pids = new PidTable();
   readonly cmdline: string;
   hostname: string;
   domainname = '(none)';
@@ -103,7 +104,6 @@ export class Kernel {
   /** Whose registers are live in the hart. */
   onHart: Task | null = null;
   private hartMm: Mm | null = null;
-  private nextPid = 1;
   init: Task | null = null;
   /** events_unbound (system_unbound_wq): deferred work such as pushing console input to its readers. */
   readonly unboundWq = new Workqueue('events_unbound');
@@ -118,8 +118,6 @@ export class Kernel {
   /** modeSwitches: user->kernel entries (traps and timer interrupts). */
   stats = { syscalls: 0, enosys: 0, enosysByNr: new Map<number, number>(), forks: 0, interrupts: 0, pgfault: 0, pgmajfault: 0, modeSwitches: 0 };
   bootWallMs: number;
-  /** Exited tasks not yet reaped (shown as Z in /proc). */
-  readonly zombieTasks = new Map<number, Task>();
   readonly forkHooks: ((parent: Task, child: Task) => void)[] = [];
   readonly execHooks: ((t: Task) => void)[] = [];
   /** Run when the last thread of a process exits, before the parent hears of it (exit_sem, exit_shm). */
@@ -137,9 +135,13 @@ export class Kernel {
   /** Seed mode: nothing the guest sees depends on the host's time (see seed/). */
   readonly seeded: boolean;
 
+  /** The host watchdog's words (HostServices.watch), if it has one: sched/run.ts and entry.ts keep them current. */
+  readonly watch: Int32Array | null;
+
   constructor(readonly opts: KernelOptions) {
     this.seeded = opts.seed !== undefined;
     this.host = opts.host;
+    this.watch = opts.host.watch ?? null;
     this.cmdline = opts.cmdline ?? 'console=ttyS0';
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
@@ -150,7 +152,8 @@ export class Kernel {
       backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
     });
     this.mem = this.machine.ram;
-    this.pages = new PageAllocator(this.mem);
+    // Sparse RAM: the machine may back less than it has (machine.ts); the allocator counts it all.
+    this.pages = new PageAllocator(this.mem, 0, Math.floor(this.machine.ramBytes / 4096));
     this.pageCache = new PageCache(this.pages);
     this.hart = this.machine.harts[0];
     // The realtime clock starts from the RTC (rtc_hctosys); seed mode starts it at its fixed epoch.
@@ -189,18 +192,9 @@ export class Kernel {
   /** The TLB hook the address spaces call after changing page tables. */
   readonly tlb = { flush: (mm: Mm) => { if (this.hartMm === mm) this.hart.flushTlb(); } };
 
+  /** alloc_pid, bounded by kernel.pid_max. */
   allocPid(): number {
-    let pid = this.nextPid;
-    // alloc_pid: past kernel.pid_max numbering wraps to RESERVED_PIDS (300).
-    const max = pidMax.get(this);
-    const taken = (p: number) => this.tasks.has(p) || this.groups.has(p);
-    for (let tries = 0; taken(pid) || pid >= max; tries++) {
-      pid = pid >= max ? 300 : pid + 1;
-      // Every number below pid_max in use (fork would fail with EAGAIN): go past it rather than loop.
-      if (tries > max) { pid = max; while (taken(pid)) pid++; break; }
-    }
-    this.nextPid = pid + 1;
-    return pid;
+    return this.pids.alloc(pidMax.get(this));
   }
 
   /** Create PID 1 with an empty address space; execve fills it. */
@@ -211,9 +205,10 @@ export class Kernel {
     const t = new Task(pid, tg, mm, this.vfs.newFdTable(), this.vfs.newFsStruct(), new SigHand(), new Cred());
     t.comm = 'swapper';
     tg.tasks.push(t);
-    this.tasks.set(pid, t);
-    this.groups.set(pid, tg);
+    this.pids.attachTask(t);
+    this.pids.attachGroup(tg);
     this.init = t;
+    tg.unkillable = true; // is_global_init: SIGNAL_UNKILLABLE from the start (kernel_init)
     t.startTime = this.clock.monotonic();
     this.makeRunnable(t);
     return t;

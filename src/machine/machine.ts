@@ -5,7 +5,7 @@
 // Devices raise lines into the PLIC (or the CLINT's into the harts); the
 // kernel's drivers reach the devices through the bus by physical address.
 // The world outside (console, clock, entropy) plugs in as backends.
-import { PhysMem } from '../cpu/physmem.js';
+import { MAX_BACKED_BYTES, PhysMem } from '../cpu/physmem.js';
 import { Hart } from '../cpu/hart.js';
 import type { ClockBackend, ConsoleSink, ConsoleSource, EntropyBackend } from './backends.js';
 import { Bus } from './bus.js';
@@ -40,7 +40,14 @@ export interface MachineOptions {
 export const plicContext = (hart: number, mode: 'M' | 'S') => 2 * hart + (mode === 'S' ? 1 : 0);
 
 export class Machine {
+  /**
+   * The RAM the host backs: all of the board's up to MAX_BACKED_BYTES, the
+   * first MAX_BACKED_BYTES of a larger one. Sparse either way: the host
+   * commits a page when it is first touched (see physmem.ts, pagealloc.ts).
+   */
   readonly ram: PhysMem;
+  /** The board's RAM size in bytes (what the kernel counts), at least ram.size. */
+  readonly ramBytes: number;
   /**
    * The hart engine. One engine runs every hart in turn (the kernel loads
    * each CPU's registers into it), so there is one, whatever `cpus` says.
@@ -61,7 +68,8 @@ export class Machine {
   constructor(opts: MachineOptions) {
     this.cpus = Math.max(1, Math.min(32, Math.floor(opts.cpus ?? 1)));
     this.backendsNow = opts.backends;
-    this.ram = new PhysMem(opts.memBytes);
+    this.ramBytes = opts.memBytes;
+    this.ram = new PhysMem(Math.min(opts.memBytes, MAX_BACKED_BYTES));
     this.harts = [new Hart(this.ram, 0)];
     this.hartIrqs = Array.from({ length: this.cpus }, (_, h) => new HartIrqs(h));
     this.clint = new Aclint(this.cpus);

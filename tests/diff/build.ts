@@ -49,7 +49,7 @@ async function buildOne(name: string): Promise<string> {
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = e as { stderr?: string; message: string };
-    throw new Error(`${CC} ${name}.c failed:\n${err.stderr || err.message}`);
+    throw new Error(`${CC} ${name}.c failed:\n${err.stderr || err.message}`, { cause: e });
   }
   return out;
 }

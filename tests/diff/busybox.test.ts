@@ -25,7 +25,7 @@ const cases: DiffCase[] = [
   sh('echo', 'echo hello world; echo -n no-newline; echo; echo -e "a\\tb\\nc"; echo "$HOME" \'$HOME\'',
     { stdout: 'hello world\nno-newline\na\tb\nc\n/root $HOME\n' }),
   sh('printf', "printf '%s|%5d|%-5s|%x|%o|%c|%%\\n' str 42 ab 255 8 xyz; printf '%.3f %e %g\\n' 3.14159 12345.678 0.0001; printf '%s\\n' a b c",
-    { stdout: /^str\|   42\|ab   \|ff\|10\|x\|%\n3\.142 / }),
+    { stdout: /^str\| {3}42\|ab {3}\|ff\|10\|x\|%\n3\.142 / }),
   sh('cat and cat -n', "cd /tmp && printf 'a\\nb\\n' > f1 && printf 'c\\n' > f2 && cat f1 f2 && cat -n f1 f2 && cat - f2 < f1",
     { stdout: /^a\nb\nc\n/ }),
   sh('head and tail', 'seq 1 20 > /tmp/n; head -3 /tmp/n; tail -2 /tmp/n; head -c 5 /tmp/n | od -c; tail -n +18 /tmp/n; tail -c 6 /tmp/n',
@@ -53,7 +53,7 @@ const cases: DiffCase[] = [
   sh('od', "printf 'AB\\001\\377' | od -An -tx1; printf hello | od -c; printf '\\001\\002\\003\\004' | od -An -tu4; printf 'abcdefgh' | od -An -tx8",
     { stdout: /41 42 01 ff/ }),
   sh('md5sum sha1sum sha256sum sha512sum', 'printf abc | md5sum; printf abc | sha256sum; echo data > /tmp/f; md5sum /tmp/f; sha1sum /tmp/f; sha512sum /tmp/f | cut -c1-32; cd /tmp && md5sum f > f.md5 && md5sum -c f.md5',
-    { stdout: /^900150983cd24fb0d6963f7d28e17f72  -\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  -\n/ }),
+    { stdout: /^900150983cd24fb0d6963f7d28e17f72 {2}-\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad {2}-\n/ }),
   sh('expr', "expr 3 + 4; expr 10 / 3; expr 10 % 3; expr length hello; expr substr hello 2 3; expr 5 \\> 3; expr abc : 'a\\(.\\)'; expr 1 - 1; echo rc=$?",
     { stdout: '7\n3\n1\n5\nell\n1\nb\n0\nrc=1\n' }),
   sh('seq', 'seq 3; seq 2 2 10; seq -s, 5; seq 5 -1 1 | tr "\\n" " "; echo; seq -w 8 11',
@@ -67,7 +67,7 @@ const cases: DiffCase[] = [
   sh('base64, rev, nl, paste, fold', "printf hello | base64; echo aGVsbG8= | base64 -d; echo; echo abcdef | rev; printf 'a\\nb\\n' > /tmp/1; printf '1\\n2\\n' > /tmp/2; paste /tmp/1 /tmp/2; paste -d, -s /tmp/1; nl /tmp/1; echo 'aaaa bbbb cccc' | fold -w 5; printf 'c\\nb\\na\\n' | tac",
     { stdout: /^aGVsbG8=\nhello\nfedcba\na\t1\nb\t2\na,b\n/ }),
   sh('hexdump and xxd', "printf 'hello, world\\n' | hexdump -C; printf 'AB' | xxd; printf '\\x00\\x01' | xxd -p",
-    { stdout: /^00000000  68 65 6c 6c 6f 2c 20 77/ }),
+    { stdout: /^00000000 {2}68 65 6c 6c 6f 2c 20 77/ }),
   sh('dc and bc', "echo '2 3 + p' | dc; echo '10 3 / p' | dc; echo '2^20' | bc; echo 'scale=5; 1/3' | bc",
     { stdout: /^5\n3\n1048576\n/ }),
 
@@ -77,7 +77,7 @@ const cases: DiffCase[] = [
   sh('ls of a made directory', 'mkdir -p /tmp/l/d1 /tmp/l/d2; touch /tmp/l/f1 /tmp/l/.hidden /tmp/l/Zed; ln -s f1 /tmp/l/lnk; ls /tmp/l; ls -a /tmp/l; ls -1 /tmp/l; ls -F /tmp/l; ls -d /tmp/l; ls -r /tmp/l; cd /tmp/l && ls -A',
     { stdout: /^Zed\s+d1\s+d2\s+f1\s+lnk\n/ }),
   sh('ls -l after touch -d', "cd /tmp && echo abc > a && printf 12345 > b && chmod 640 b && ln -s a link && mkfifo p && touch -d '2020-01-02 03:04:05' a b p && touch -h -d '2021-06-07 08:09:10' link && ls -l a b link p && ls -ln b && ls -lt a b link && ls -l --full-time a 2>/dev/null | cut -c1-20; ls -lS a b",
-    { stdout: /-rw-r--r--\s+1 root\s+root\s+4 Jan  2  2020 a\n/ }),
+    { stdout: /-rw-r--r--\s+1 root\s+root\s+4 Jan {2}2 {2}2020 a\n/ }),
   sh('mkdir -p, rm -r, rmdir', 'mkdir -p /tmp/p/q/r; ls -R /tmp/p; rm -r /tmp/p/q; ls /tmp/p; rmdir /tmp/p; ls /tmp/p; echo rc=$?; mkdir /tmp/p/x/y; echo rc=$?; rm /tmp/nothing; echo rc=$?; rm -f /tmp/nothing; echo rc=$?',
     { stdout: /^\/tmp\/p:\nq\n\n\/tmp\/p\/q:\nr\n\n\/tmp\/p\/q\/r:\nrc=1\nrc=1\nrc=1\nrc=0\n$/, stderr: /No such file or directory/ }),
   sh('cp and mv', 'cd /tmp && echo one > a && cp a b && mv b c && cat c && ls && mkdir d && cp a c d/ && cp -r d e && mv e f && ls f && mv c d/c2 && ls d && cp -p a g && cmp a g && echo same; mv nothere x; echo rc=$?',
@@ -154,8 +154,9 @@ const cases: DiffCase[] = [
   sh('missing command as the last one', 'nosuchcommand', { status: 127, stderr: /not found/ }),
   sh('not executable: 126', 'echo "echo hi" > /tmp/s; /tmp/s; echo rc=$?; chmod +x /tmp/s; /tmp/s; echo rc=$?; /tmp; echo rc=$?',
     { stdout: 'rc=126\nhi\nrc=0\nrc=126\n', stderr: /Permission denied/ }),
-  sh('shell killed by SIGTERM', 'echo before; kill -TERM $$; echo after', { status: 143, stdout: 'before\n' }),
-  sh('shell killed by SIGKILL', 'kill -KILL $$', { status: 137 }),
+  // In an inner shell: under tuxglass the outer one is PID 1, which takes no signal it has no handler for.
+  sh('shell killed by SIGTERM', 'sh -c "echo before; kill -TERM \\$\\$; echo after"; exit $?', { status: 143, stdout: 'before\n' }),
+  sh('shell killed by SIGKILL', 'sh -c "kill -KILL \\$\\$"; exit $?', { status: 137 }),
   sh('child killed by a signal, seen by the parent', 'sh -c "kill -9 \\$\\$"; echo rc=$?; sh -c "kill -SEGV \\$\\$"; echo rc=$?; (sleep 5 & p=$!; kill $p; wait $p; echo rc=$?) 2>/dev/null',
     // Whether busybox sh also reports the killed job ("Terminated") races on Linux
     // itself, so that stderr line is left out of the comparison.

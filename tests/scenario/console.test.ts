@@ -30,6 +30,7 @@ function session(input: string): Promise<{ status: number | null; screen: string
     const timer = setTimeout(() => c.kill('SIGKILL'), 120_000);
     c.on('close', (status) => {
       clearTimeout(timer);
+      // eslint-disable-next-line no-control-regex -- the terminal's escape sequences start with ESC
       resolve({ status, raw, screen: raw.replace(/\x1b\[\?2004[hl]/g, '').replace(/\r/g, '') });
     });
   });
@@ -84,6 +85,7 @@ test('full-screen programs at the console: vi writes a file, top draws and quits
     'top -d 1 -n 2; echo top-done; poweroff -f\n',
   ].join(''));
   // top cleared the screen and drew its summary and task list, twice, then the shell went on.
+  // eslint-disable-next-line no-control-regex -- the terminal's escape sequences start with ESC
   assert.match(r.raw, /\x1b\[H\x1b\[2?J[^]*top - \d\d:\d\d:\d\d up[^]*load average: [^]*PID USER +PR +NI/);
   assert.equal(r.raw.match(/top - \d\d:\d\d:\d\d up/g)?.length, 2);
   assert.match(r.screen, /top-done\n/);

@@ -40,7 +40,7 @@ test('ip link and ip -s link', { skip: skipIp }, () => {
   const s = run([`/${ip}`, '-s', 'link', 'show', 'lo']);
   assert.equal(s.status, 0, s.stderr);
   // No traffic yet: every counter is zero.
-  assert.match(s.stdout, /\n    RX: +bytes packets errors dropped +missed +mcast +\n +0 +0 +0 +0 +0 +0 \n    TX: +bytes packets errors dropped carrier collsns +\n +0 +0 +0 +0 +0 +0 \n$/);
+  assert.match(s.stdout, /\n {4}RX: +bytes packets errors dropped +missed +mcast +\n +0 +0 +0 +0 +0 +0 \n {4}TX: +bytes packets errors dropped carrier collsns +\n +0 +0 +0 +0 +0 +0 \n$/);
 });
 
 test('ip route: an empty main table; the local table has lo\'s routes', { skip: skipIp }, () => {

@@ -119,6 +119,7 @@ test('a SIGINT to tuxglass reaches the guest as ^C; a second within 2 s ends the
     [`^C\n\x1b[?2004h${PROMPT}`, 'echo rc=$?\r'], ['rc=130\n', 'sleep 1000\r'], ['rc=130\n', '!INT2'],
   ]);
   assert.match(r.out, /fg-ready\n\^C\n/);
+  // eslint-disable-next-line no-control-regex -- the terminal's escape sequences start with ESC
   assert.match(r.out, /\n(\x1b\[\?2004l)?rc=130\n/);
   assert.equal(r.status, 'status=130');
   assert.equal(r.after, r.before);

@@ -85,7 +85,7 @@ tiered('budget: exactly `budget` instructions retire, and slicing does not chang
   assert.equal(total, 2 + 300);
   for (const slice of [1, 2, 3, 7]) {
     const m = machine(prog);
-    let cause = -1, calls = 0;
+    let cause: number, calls = 0;
     while ((cause = m.hart.run(slice)) === -1) {
       calls++;
       assert.equal(m.hart.instret, calls * slice, `slice ${slice}`);

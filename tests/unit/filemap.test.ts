@@ -58,7 +58,7 @@ test('read() and write() go through the cache; a shared mapping maps the same pa
   assert.equal(cache.dirty, 1);
   assert.equal(cache.shmem, 1, 'a tmpfs page is shmem');
   const mm = newMm();
-  const a = mm.map(0, 2 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 } as never, 'hint');
+  const a = mm.map(0, 2 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
   assert.equal(dec.decode(mm.read(a, 5)!), 'hello');
   assert.equal(pageOf(mm, a), inode.mapping!.find(0), 'the PTE points at the cache page');
   assert.ok(mm.write(a + 1, enc.encode('EL')));
@@ -75,7 +75,7 @@ test('a private mapping shares the cache page until its first write', () => {
   const { io, src, newMm, pages, inode } = setup();
   io.write('abcdef', 0);
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 0 } as never, 'hint');
+  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 0 }, 'hint');
   assert.equal(mm.read(a, 1)![0], 'a'.charCodeAt(0));
   const cached = inode.mapping!.find(0);
   assert.equal(pageOf(mm, a), cached);
@@ -98,7 +98,7 @@ test('truncate unmaps pages past EOF and frees them; writeback cleans and write-
   const { io, src, newMm, cache, inode, pages } = setup();
   io.write(new Uint8Array(3 * PG).fill(7), 0);
   const mm = newMm();
-  const a = mm.map(0, 3 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 } as never, 'hint');
+  const a = mm.map(0, 3 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
   for (let i = 0; i < 3; i++) assert.ok(mm.write(a + i * PG, new Uint8Array([i])));
   assert.equal(cache.pages, 3);
   const free = pages.free;
@@ -130,7 +130,7 @@ test('reclaim evicts unmapped pages, writing dirty ones back', () => {
   assert.equal(io.read(1, 5 * PG), String.fromCharCode(5), 'evicted data comes back from the store');
   assert.equal(io.read(1, 299 * PG), String.fromCharCode(299 & 255));
   // Mapped pages are never reclaimed.
-  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 } as never, 'hint');
+  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
   assert.equal(mm.fault(a, 'r'), FAULT_OK);
   const p = pageOf(mm, a);
   io.write(new Uint8Array(280 * PG), PG);
@@ -143,7 +143,7 @@ test('an unlinked file loses its pages with its last descriptor and mapping', ()
   const { io, f, src, newMm, cache, inode } = setup();
   io.write('data', 0);
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 } as never, 'hint');
+  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
   mm.read(a, 1);
   inode.nlink = 0;
   f.put();
@@ -156,7 +156,7 @@ test('an unlinked file loses its pages with its last descriptor and mapping', ()
 test('shared anonymous memory stays shared across fork', () => {
   const { cache, newMm } = setup();
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(cache, PG), offset: 0 } as never, 'hint');
+  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(cache, PG), offset: 0 }, 'hint');
   assert.ok(mm.write(a, new Uint8Array([1])));
   const child = mm.fork()!;
   assert.ok(child.write(a, new Uint8Array([42])));
@@ -173,7 +173,7 @@ test('fault-around: a read fault maps the file pages of its aligned 64 KiB windo
   io.write(new Uint8Array(10), 20 * PG - 10);
   const mm = newMm();
   // a private mapping of file pages 2..27, at an address so that VMA pages 14.. are file pages 16..
-  const a = mm.map(0x100000, 26 * PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 2 * PG } as never, 'fixed');
+  const a = mm.map(0x100000, 26 * PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 2 * PG }, 'fixed');
   assert.equal(mm.fault(a + 15 * PG, 'r'), FAULT_OK); // VMA page 15 = vpn 0x10f: window vpns 0x100..0x10f
   assert.deepEqual([mm.faults.major + mm.faults.minor], [1], 'one fault counted');
   for (let i = 0; i < 16; i++) {
@@ -208,8 +208,8 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   io.write(new Uint8Array(4 * PG), 0);
   inode.mapping!.writeback(); // clean, as after fsync
   const mm = newMm();
-  const a = mm.map(0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 } as never, 'fixed');
-  const p = mm.map(0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false } as never, 'fixed');
+  const a = mm.map(0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'fixed');
+  const p = mm.map(0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false }, 'fixed');
   mm.read(a, 1); mm.read(a + PG, 1);           // clean shared file pages: the first read maps all four (fault-around)
   mm.write(a + 2 * PG, new Uint8Array([1]));   // one dirty
   mm.write(p, new Uint8Array([1]));            // anonymous, private then shared with the child
@@ -228,7 +228,7 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   assert.equal(kb.Pss_Dirty, '2 kB'); assert.equal(kb.Anonymous, '0 kB');
   assert.equal(kb.VmFlags, 'rd wr sh mr mw me ms');
   for (const line of smapsEntry(mm, mm.vmas[0]).split('\n').slice(1, -3)) assert.match(line, /^[A-Za-z_]+: +\d+ kB$/);
-  assert.match(smapsEntry(mm, mm.vmas[0]), /\nPrivate_Hugetlb:       0 kB\n/);
+  assert.match(smapsEntry(mm, mm.vmas[0]), /\nPrivate_Hugetlb: {7}0 kB\n/);
   const anon = Object.fromEntries(parseSmaps(smapsEntry(mm, mm.vmas[1])).fields);
   assert.equal(anon.Rss, '8 kB'); assert.equal(anon.Anonymous, '8 kB');
   assert.equal(anon.Pss, '6 kB', 'page 0 shared with the child (2 kB), page 1 private (4 kB)');

@@ -18,7 +18,7 @@ function setup() {
 test('pages are allocated on first touch only', () => {
   const { pages, mm } = setup();
   const free0 = pages.free;
-  const a = mm.map(0, 64 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false } as never, 'hint');
+  const a = mm.map(0, 64 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   assert.ok(a > 0);
   const afterMap = pages.free;
   assert.ok(free0 - afterMap <= 0, 'mmap alone allocates nothing');
@@ -31,7 +31,7 @@ test('pages are allocated on first touch only', () => {
 
 test('protection faults say ACCERR', () => {
   const { mm } = setup();
-  const a = mm.map(0, 4096, { prot: PROT_READ, shared: false } as never, 'hint');
+  const a = mm.map(0, 4096, { prot: PROT_READ, shared: false }, 'hint');
   assert.equal(mm.fault(a, 'w'), FAULT_ACCERR);
   assert.equal(mm.fault(a, 'x'), FAULT_ACCERR);
   assert.equal(mm.fault(a, 'r'), FAULT_OK);
@@ -40,7 +40,7 @@ test('protection faults say ACCERR', () => {
 
 test('fork shares pages copy-on-write', () => {
   const { mm, pages } = setup();
-  const a = mm.map(0, 4096, { prot: PROT_READ | PROT_WRITE, shared: false } as never, 'hint');
+  const a = mm.map(0, 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   mm.write(a, new Uint8Array([7]));
   const child = mm.fork()!;
   const i32 = pages.mem.i32;
@@ -62,7 +62,7 @@ test('fork shares pages copy-on-write', () => {
 test('munmap frees pages and mprotect splits VMAs', () => {
   const { mm, pages } = setup();
   const free0 = pages.free;
-  const a = mm.map(0, 8 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false } as never, 'hint');
+  const a = mm.map(0, 8 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   for (let i = 0; i < 8; i++) mm.write(a + i * 4096, new Uint8Array([i]));
   assert.equal(mm.protect(a + 2 * 4096, 2 * 4096, PROT_READ), 0);
   assert.equal(mm.vmas.length, 3);

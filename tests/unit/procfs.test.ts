@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { PhysMem } from '../../src/cpu/physmem.js';
 import { PageAllocator } from '../../src/kernel/mm/pagealloc.js';
-import { Mm } from '../../src/kernel/mm/mm.js';
+import { Mm, type MapRequest } from '../../src/kernel/mm/mm.js';
 import { VirtualClock } from '../../src/kernel/time/clock.js';
 import { Vfs, AT_FDCWD } from '../../src/kernel/fs/vfs.js';
 import { Task, Cred } from '../../src/kernel/sched/task.js';
 import { ThreadGroup } from '../../src/kernel/sched/threadgroup.js';
+import { PidTable } from '../../src/kernel/pid.js';
 import { SigHand, SIG_IGN } from '../../src/kernel/signal/signals.js';
 import { File, O_RDONLY, O_WRONLY, O_RDWR, type FileOps } from '../../src/kernel/fs/file.js';
 import { S_IFREG, S_IFLNK, S_IFMT, isDir, type Inode } from '../../src/kernel/fs/inode.js';
@@ -29,7 +30,7 @@ function fixture() {
   const instret = 3_000_000_000; // with 2 s idle: 5 s since boot
   const mem = new PhysMem(8 * 1024 * 1024);
   const k = {
-    tasks: new Map<number, Task>(), groups: new Map<number, ThreadGroup>(), zombieTasks: new Map<number, Task>(),
+    pids: new PidTable(),
     current: null as Task | null,
     pages: new PageAllocator(mem),
     clock: new VirtualClock(1_700_000_000e9, () => instret),
@@ -54,7 +55,7 @@ function fixture() {
   const bbPath: Path = { mnt: r.mnt, dentry: lookupChild(bin, 'busybox')! };
   const bb = bbPath.dentry.inode;
   const src = { readAt: (_o: number, d: Uint8Array) => d.fill(0), dev: bb.sb.dev, ino: bb.ino, path: '/bin/busybox' };
-  const map = (addr: number, len: number, v: object) => assert.equal(mm.map(addr, len, v as never, 'fixed'), addr);
+  const map = (addr: number, len: number, v: MapRequest) => assert.equal(mm.map(addr, len, v, 'fixed'), addr);
   map(0x10000, 0x20000, { prot: 5, shared: false, file: src, offset: 0 });
   map(0x30000, 0x2000, { prot: 3, shared: false, file: src, offset: 0x20000 });
   map(0x32000, 0x3000, { prot: 3, shared: false, name: '[heap]' });
@@ -67,6 +68,7 @@ function fixture() {
   assert.ok(mm.write(mm.argStart, args) && mm.write(mm.envStart, env));
   mm.startStack = 0x3fffffe000;
 
+  assert.equal(k.pids.alloc(32768), 1);
   const tg = new ThreadGroup(1);
   const t = new Task(1, tg, mm, k.vfs.newFdTable(), k.vfs.newFsStruct(), new SigHand(), new Cred());
   t.comm = 'sh';
@@ -74,7 +76,7 @@ function fixture() {
   t.utime = 250_000_000; t.stime = 30_000_000;
   t.nvcsw = 5; t.nivcsw = 2;
   tg.tasks.push(t);
-  k.tasks.set(1, t); k.groups.set(1, tg);
+  k.pids.attachTask(t); k.pids.attachGroup(tg);
   t.exe = new File(bbPath, bb, O_RDONLY, {});
   t.files.install(0, new File(bbPath, bb, O_RDONLY, {}), false);
   const [rd, wr] = createPipe(r.mnt, 0);
@@ -184,9 +186,9 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   const child = new ThreadGroup(7);
   child.parent = fx.tg;
   const z = new Task(7, child, fx.mm, fx.t.files, fx.t.fs, new SigHand(), new Cred(1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000));
-  z.comm = 'false'; z.state = 'Z';
+  z.comm = 'false'; z.becomeZombie();
   child.tasks.push(z); child.zombie = true; child.exitStatus = 1 << 8;
-  fx.k.groups.set(7, child);
+  fx.k.pids.attachGroup(child);
   const s = read(fx, '/proc/7/status');
   assert.match(s, /State:\tZ \(zombie\)\n/);
   assert.doesNotMatch(s, /Umask|VmSize|THP_enabled/);
@@ -199,7 +201,7 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   assert.deepEqual(names(fx, '/proc/7/fd'), []);
   assert.equal(readlink(fx, '/proc/7/cwd'), -ENOENT);
   // Reaped: the directory is gone.
-  child.reaped = true; z.state = 'X'; fx.k.groups.delete(7);
+  child.reaped = true; z.markDead(); fx.k.pids.detachGroup(child);
   assert.equal(resolve(fx, '/proc/7'), -ENOENT);
 });
 
@@ -269,8 +271,8 @@ test('self, thread-self, exe and fd links', () => {
 test('the /proc listing, stable inode numbers and thread directories', () => {
   const fx = fixture();
   const th = new Task(3, fx.tg, fx.mm, fx.t.files, fx.t.fs, fx.t.sighand, fx.t.cred);
-  th.comm = 'worker'; th.state = 'S';
-  fx.tg.tasks.push(th); fx.k.tasks.set(3, th);
+  th.comm = 'worker'; th.sleep();
+  fx.tg.tasks.push(th); fx.k.pids.attachTask(th);
   const top = names(fx, '/proc');
   for (const n of ['cpuinfo', 'meminfo', 'stat', 'uptime', 'version', 'self', 'thread-self', 'mounts', 'sys', '1']) assert.ok(top.includes(n), n);
   assert.ok(!top.includes('3'), 'threads are not listed');

@@ -134,7 +134,7 @@ test('`tuxglass syscalls` prints the counts and one line per number from the tab
   assert.equal(rows.length, SYSCALL_NUMBERS.length);
   rows.forEach((row, i) => {
     const e = SYSCALL_TABLE[SYSCALL_NUMBERS[i]];
-    const m = /^ *(\d+)  (\S+) +(\S+) *(.*)$/.exec(row);
+    const m = /^ *(\d+) {2}(\S+) +(\S+) *(.*)$/.exec(row);
     assert.ok(m, row);
     assert.equal(Number(m[1]), SYSCALL_NUMBERS[i]);
     assert.equal(m[2], e.name);

@@ -149,7 +149,7 @@ export class WasmJit {
       if (c !== 0 && c !== NEVER) leaders.push(s * 2);
     }
     const idx = this.allocIdx();
-    let cp: CompiledPage | null = null, fn: CompiledFn | undefined;
+    let cp: CompiledPage | null, fn: CompiledFn | undefined;
     try {
       cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4,
         `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);

@@ -4,7 +4,7 @@
 // binary-searches it at run time); that table is the longest strictly sorted
 // run of name-like strings in the file. Pure: works on any byte array.
 
-const NAME = /^[a-z[][a-z0-9_.[\-]*$/;
+const NAME = /^[a-z[][a-z0-9_.[-]*$/;
 const MAX_NAME = 32;
 
 function validName(s: string): boolean {

@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AptConfig, findDebianMirror, keyringCandidates, writeAptConfig } from './aptconfig.js';
-import { parseControlStanzas } from './control.js';
 import { GuestPkgError, ROOTFS_HINT } from './errors.js';
 import { GUEST_ARCH, GUEST_SUITE } from './packages.js';
 import { formatBytes, type Progress } from './progress.js';

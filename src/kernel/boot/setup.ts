@@ -25,6 +25,7 @@ import { registerKernelKobj } from '../device/ksysfs.js';
 import { netdevSysfsAttrs } from '../net/netdevice.js';
 import { netDevices } from '../net/net_namespace.js';
 import type { Task } from '../sched/task.js';
+import { EACCES, ENOENT, ENOEXEC, ENOTDIR } from '../errno.js';
 
 const enc = new TextEncoder();
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
@@ -118,8 +119,36 @@ export function startInit(k: Kernel, path: string, argv: string[], envp: string[
     t.files.install(fd, f, false);
   }
   k.current = t;
-  bootRunInit(k, path);
-  const r = execve(k, t, enc.encode(path), argv.map((a) => enc.encode(a)), envp.map((e) => enc.encode(e)));
+  const r = execvp(k, t, path, argv, envp);
   if (r < 0) return r;
   return t;
+}
+
+/**
+ * Start `name` in t as execvp(3) would: a name with a slash is run as it is;
+ * otherwise each directory of PATH (from envp, else glibc's default) is
+ * tried in turn, past those where it is missing or not permitted, and
+ * EACCES wins over ENOENT at the end. A file the kernel cannot execute
+ * (ENOEXEC: a script without #!) runs under /bin/sh. Returns execve's result.
+ */
+function execvp(k: Kernel, t: Task, name: string, argv: string[], envp: string[]): number {
+  const envb = envp.map((e) => enc.encode(e));
+  const exec = (path: string, args: string[]): number => {
+    bootRunInit(k, path);
+    const r = execve(k, t, enc.encode(path), args.map((a) => enc.encode(a)), envb);
+    return r === -ENOEXEC ? execve(k, t, enc.encode('/bin/sh'), ['/bin/sh', path, ...args.slice(1)].map((a) => enc.encode(a)), envb) : r;
+  };
+  if (name.includes('/') || name === '') return exec(name, argv);
+  const pathVar = envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
+  let denied = false;
+  for (const dir of pathVar.split(':')) {
+    const path = dir === '' ? name : `${dir.replace(/\/+$/, '')}/${name}`;
+    // Only names that exist are tried (and logged): the kernel's "Run ... as init process" line names the one run.
+    if (typeof k.vfs.resolve(t, -100, path, true) === 'number') continue;
+    const r = exec(path, argv);
+    if (r === -EACCES) { denied = true; continue; }
+    if (r === -ENOENT || r === -ENOTDIR) continue;
+    return r;
+  }
+  return denied ? -EACCES : -ENOENT;
 }

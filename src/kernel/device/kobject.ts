@@ -26,6 +26,7 @@ export class Kobject {
   /** Path below /sys ("" for the root), as kobject_get_path gives it. */
   path(): string {
     const parts: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up the tree from this node
     for (let k: Kobject | null = this; k && k.parent; k = k.parent) parts.push(k.name);
     return parts.reverse().join('/');
   }
@@ -50,6 +51,7 @@ export class Kobject {
 
   /** A nested directory by slash-separated path. */
   at(path: string): Kobject {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks down the tree from this node
     let k: Kobject = this;
     for (const part of path.split('/').filter(Boolean)) k = k.dir(part);
     return k;

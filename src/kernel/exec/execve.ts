@@ -90,13 +90,13 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     if (s.filesz > 0) {
       const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start),
         // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
-        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity } as never, 'fixed');
+        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity }, 'fixed');
       if (r < 0) return 'map';
     }
     const memEnd = pageUp(va + s.memsz);
     const anonStart = s.filesz > 0 ? mapEnd : start;
     if (memEnd > anonStart) {
-      const r = mm.map(anonStart, memEnd - anonStart, { prot, shared: false } as never, 'fixed');
+      const r = mm.map(anonStart, memEnd - anonStart, { prot, shared: false }, 'fixed');
       if (r < 0) return 'map';
     }
     end = Math.max(end, va + s.memsz);
@@ -108,7 +108,8 @@ function totalSpan(img: ElfImage): number { return img.maxVaddr - img.minVaddr; 
 
 /** Count nested interpreters (#! of #!) as Linux does: at most 4 levels more. */
 export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
-  if (depth > 4) return -ELOOP;
+  // exec_binprm: at most five interpreter rewrites (#! chains of five scripts end in their ELF; six are ELOOP).
+  if (depth > 5) return -ELOOP;
   const file = openExec(k, t, path);
   if (typeof file === 'number') return file;
   const data = file.data;
@@ -160,15 +161,15 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   }
   // The stack, then the vDSO just below the mmap base.
   const stackVma = mm.map(STACK_TOP - STACK_INITIAL, STACK_INITIAL,
-    { prot: PROT_READ | PROT_WRITE | ((img.gnuStack && (img.gnuStack.flags & 1)) ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true } as never, 'fixed');
+    { prot: PROT_READ | PROT_WRITE | ((img.gnuStack && (img.gnuStack.flags & 1)) ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true }, 'fixed');
   if (stackVma < 0) { mm.release(); return -ENOMEM; }
   // [vvar] then [vdso] right above it: the vDSO's code finds its data at a fixed distance.
   const vdso = vdsoImage();
   const special = (name: string, bytes: Uint8Array) => ({ readAt: (off: number, dst: Uint8Array) => { dst.fill(0); dst.set(bytes.subarray(off, off + dst.length)); }, dev: 0, ino: 0, path: name });
   const vvarBase = mm.unmappedArea(VVAR_SIZE + vdso.image.length);
   if (vvarBase < 0) { mm.release(); return -ENOMEM; }
-  const vvar = mm.map(vvarBase, VVAR_SIZE, { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 } as never, 'fixed');
-  const vdsoBase = mm.map(vvarBase + VVAR_SIZE, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 } as never, 'fixed');
+  const vvar = mm.map(vvarBase, VVAR_SIZE, { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 }, 'fixed');
+  const vdsoBase = mm.map(vvarBase + VVAR_SIZE, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 }, 'fixed');
   if (vvar < 0 || vdsoBase < 0) { mm.release(); return -ENOMEM; }
   mm.vdso = vdsoBase;
 

@@ -84,6 +84,8 @@ export abstract class Inode {
   unlink(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
   rmdir(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
   rename(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _newName: string): number { return -EPERM; }
+  /** RENAME_EXCHANGE: the two names swap their inodes; a filesystem without it refuses with EINVAL. */
+  exchange(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _target: Dentry): number { return -EINVAL; }
 
   // ---- other objects ----
   readlink(): Uint8Array | number { return -EINVAL; }

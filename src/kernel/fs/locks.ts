@@ -13,6 +13,7 @@
 import { WaitQueue } from '../sched/waitqueue.js';
 import type { File } from './file.js';
 import type { Inode } from './inode.js';
+import type { Task } from '../sched/task.js';
 
 export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 export type LockType = typeof F_RDLCK | typeof F_WRLCK | typeof F_UNLCK;
@@ -49,7 +50,7 @@ export class FileLock {
 export class FileLockRegistry {
   readonly contexts = new Set<FileLockContext>();
   /** POSIX owners sleeping in F_SETLKW, and the lock each waits behind (blocked_hash). */
-  readonly blocked = new Map<LockOwner, { sleeper: { sys: unknown }; blocker: FileLock }>();
+  readonly blocked = new Map<LockOwner, { sleeper: Task; blocker: FileLock }>();
   /** /proc/sys/fs/lease-break-time, in seconds. */
   leaseBreakTime = 45;
   /** /proc/sys/fs/leases-enable. */
@@ -179,7 +180,9 @@ export function posixDeadlock(reg: FileLockRegistry, req: FileLock, blocker: Fil
   for (let i = 0; b && i <= MAX_DEADLK_ITERATIONS; i++) {
     if (b.kind !== 'posix') return false;
     const w = reg.blocked.get(b.owner);
-    if (!w || !w.blocker.live || (w.sleeper.sys as { blocker?: FileLock } | null)?.blocker !== w.blocker) return false;
+    // The owner still sleeps in that very lock call (its restart state names the blocker).
+    const sleeping = w?.sleeper.sys;
+    if (!w || !w.blocker.live || sleeping?.kind !== 'filelock' || sleeping.blocker !== w.blocker) return false;
     b = w.blocker;
     if (b.owner === req.owner) return true;
   }

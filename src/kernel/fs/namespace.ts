@@ -30,7 +30,7 @@ function mntFlags(flags: number): string[] {
 /** Is anything using this mount or a mount below it: open files, cwd/root, child mounts? */
 function busy(k: Kernel, m: Mount, withChildren: boolean): boolean {
   if (withChildren && k.vfs.mounts.some((x) => x.parent === m)) return true;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.fs.cwd.mnt === m || t.fs.root.mnt === m) return true;
     for (const f of t.files.files) if (f && f.path.mnt === m) return true;
   }
@@ -38,7 +38,7 @@ function busy(k: Kernel, m: Mount, withChildren: boolean): boolean {
 }
 
 function openForWrite(k: Kernel, m: Mount): boolean {
-  for (const t of k.tasks.values()) for (const f of t.files.files) if (f && f.writable && f.inode.sb === m.sb) return true;
+  for (const t of k.pids.tasks()) for (const f of t.files.files) if (f && f.writable && f.inode.sb === m.sb) return true;
   return false;
 }
 

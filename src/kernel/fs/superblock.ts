@@ -19,7 +19,8 @@ export class SuperBlock {
   posixAcl = false;
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
-  statfs(): StatFs {
+  /** `ramPages`: the machine's RAM in pages, which tmpfs's default limits are a half of. */
+  statfs(_ramPages = 0): StatFs {
     return { type: this.magic, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, frsize: 4096, flags: 0 };
   }
 }

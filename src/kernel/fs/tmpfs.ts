@@ -17,12 +17,31 @@ const MAX_FILE = 1 << 30;
 export class TmpfsSuper extends SuperBlock {
   constructor(name = 'tmpfs', dev?: number) { super(name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
   bytes = 0;
-  override statfs() {
+  /** Names in use (shmem_reserve_inode: every inode and every extra hard link takes one), the root's included. */
+  inodes = 1;
+  /** size= and nr_inodes=: a page or inode count, a share of RAM (size=N%), or unset for Linux's default, half of RAM. */
+  maxBlocks: number | { percent: number } | null = null;
+  maxInodes: number | null = null;
+
+  /** shmem_statfs: limits from the mount options or half of RAM (shmem_default_max_blocks/_inodes). */
+  override statfs(ramPages = 0) {
     const s = super.statfs();
-    const total = 65536;
+    const half = Math.floor(ramPages / 2);
+    const mb = this.maxBlocks;
+    const blocks = mb === null ? half : typeof mb === 'number' ? mb : Math.floor((ramPages * mb.percent) / 100);
+    const files = this.maxInodes ?? half;
     const used = Math.ceil(this.bytes / 4096);
-    return { ...s, blocks: total, bfree: Math.max(0, total - used), bavail: Math.max(0, total - used), files: 32768, ffree: 32000 };
+    const bfree = Math.max(0, blocks - used);
+    return { ...s, blocks, bfree, bavail: bfree, files, ffree: Math.max(0, files - this.inodes) };
   }
+}
+
+/** memparse: a number with an optional k/m/g/t/p/e suffix (powers of 1024); NaN if malformed. */
+function memparse(v: string): number {
+  const m = /^(0x[0-9a-fA-F]+|[0-9]+)([kKmMgGtTpPeE]?)$/.exec(v);
+  if (!m) return NaN;
+  const shift = { '': 0, k: 10, m: 20, g: 30, t: 40, p: 50, e: 60 }[m[2]!.toLowerCase()]!;
+  return Number(m[1]) * 2 ** shift;
 }
 
 function initOwner(inode: Inode, dir: Dentry, cred: FsCred): void {
@@ -34,6 +53,10 @@ function initOwner(inode: Inode, dir: Dentry, cred: FsCred): void {
   } else inode.gid = cred.fsgid;
 }
 
+function countNames(sb: SuperBlock, n: number): void {
+  if (sb instanceof TmpfsSuper) sb.inodes += n;
+}
+
 export class TmpfsDir extends Inode {
   /** Fills the dentry's children on first use (lazy host-backed directories). */
   populate: ((self: Dentry) => void) | null = null;
@@ -41,6 +64,7 @@ export class TmpfsDir extends Inode {
   constructor(sb: SuperBlock, mode: number) {
     super(sb, (mode & ~S_IFMT) | S_IFDIR);
     this.nlink = 2;
+    this.size = 40; // BOGO_DIRENT_SIZE for . and .. (shmem_get_inode)
   }
 
   override get blocks(): number { return 0; }
@@ -67,6 +91,7 @@ export class TmpfsDir extends Inode {
     if (dir.children.has(name)) return -EEXIST;
     initOwner(inode, dir, cred);
     dir.addChild(new Dentry(name, dir, inode));
+    countNames(this.sb, 1);
     this.size += 20; // Linux's BOGO_DIRENT_SIZE
     this.touchM();
     return inode;
@@ -93,12 +118,14 @@ export class TmpfsDir extends Inode {
     target.nlink++;
     target.touchC();
     dir.addChild(new Dentry(name, dir, target));
+    countNames(this.sb, 1);
     this.size += 20;
     this.touchM();
     return 0;
   }
   override unlink(dir: Dentry, name: string, victim: Dentry): number {
     dir.children.delete(name);
+    countNames(this.sb, -1);
     victim.inode.nlink--;
     victim.inode.touchC();
     if (victim.inode instanceof TmpfsFile) victim.inode.maybeFree();
@@ -111,6 +138,7 @@ export class TmpfsDir extends Inode {
     v.ensure(victim);
     if (victim.children.size) return -ENOTEMPTY;
     dir.children.delete(name);
+    countNames(this.sb, -1);
     v.nlink = 0;
     this.nlink--;
     this.size -= 20;
@@ -132,6 +160,7 @@ export class TmpfsDir extends Inode {
         if (target.inode instanceof TmpfsFile) target.inode.maybeFree();
       }
       newDir.inode.size -= 20;
+      countNames(this.sb, -1);
     }
     oldDir.children.delete(old.name);
     oldDir.inode.size -= 20;
@@ -140,6 +169,21 @@ export class TmpfsDir extends Inode {
     newDir.inode.size += 20;
     if (isDir(moving.mode) && oldDir !== newDir) { oldDir.inode.nlink--; newDir.inode.nlink++; }
     oldDir.inode.touchM(); newDir.inode.touchM(); moving.touchC();
+    return 0;
+  }
+  /** shmem_exchange: each dentry takes the other's place; a directory changing parent moves a link with it. */
+  override exchange(oldDir: Dentry, old: Dentry, newDir: Dentry, target: Dentry): number {
+    const oldName = old.name, newName = target.name;
+    oldDir.children.delete(oldName);
+    newDir.children.delete(newName);
+    old.name = newName; target.name = oldName;
+    newDir.addChild(old);
+    oldDir.addChild(target);
+    if (oldDir !== newDir) {
+      const d = (isDir(old.inode.mode) ? 1 : 0) - (isDir(target.inode.mode) ? 1 : 0);
+      oldDir.inode.nlink -= d; newDir.inode.nlink += d;
+    }
+    oldDir.inode.touchM(); newDir.inode.touchM(); old.inode.touchC(); target.inode.touchC();
     return 0;
   }
 }
@@ -321,6 +365,7 @@ export function makeTmpfs(name = 'tmpfs', mode = 0o1777): { sb: TmpfsSuper; root
 export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
   let mode = 0o1777, uid = 0, gid = 0;
   const shown: string[] = [];
+  const limits: { blocks: TmpfsSuper['maxBlocks']; inodes: number | null } = { blocks: null, inodes: null };
   for (const opt of data.split(',').filter(Boolean)) {
     const [key, val = ''] = opt.split('=', 2);
     const num = (radix: number) => (/^[0-9a-fA-F]+$/.test(val) ? parseInt(val, radix) : NaN);
@@ -328,13 +373,36 @@ export function mountTmpfs(data: string): { sb: TmpfsSuper; root: Dentry; option
       case 'mode': mode = num(8) & 0o7777; if (Number.isNaN(mode)) return -EINVAL; break;
       case 'uid': uid = num(10); if (Number.isNaN(uid)) return -EINVAL; break;
       case 'gid': gid = num(10); if (Number.isNaN(gid)) return -EINVAL; break;
-      case 'size': case 'nr_blocks': case 'nr_inodes': case 'huge': case 'mpol': case 'inode32': case 'inode64':
+      case 'size': case 'nr_blocks': {
+        // size= in bytes (rounded up to pages) or a percentage of RAM; nr_blocks= in pages.
+        if (key === 'size' && val.endsWith('%')) {
+          const pc = Number(val.slice(0, -1));
+          if (!/^[0-9]+%$/.test(val)) return -EINVAL;
+          limits.blocks = { percent: pc };
+        } else {
+          const n = memparse(val);
+          if (Number.isNaN(n)) return -EINVAL;
+          limits.blocks = key === 'size' ? Math.ceil(n / 4096) : n;
+        }
+        if (typeof limits.blocks === 'number') shown.push(`size=${limits.blocks * 4}k`);
+        break;
+      }
+      case 'nr_inodes': {
+        const n = memparse(val);
+        if (Number.isNaN(n)) return -EINVAL;
+        limits.inodes = n;
+        shown.push(`nr_inodes=${n}`);
+        break;
+      }
+      case 'huge': case 'mpol': case 'inode32': case 'inode64':
       case 'noswap': case 'quota': case 'usrquota': case 'grpquota':
         break;
       default: return -EINVAL;
     }
   }
   const fs = makeTmpfs('tmpfs', mode);
+  fs.sb.maxBlocks = limits.blocks;
+  fs.sb.maxInodes = limits.inodes;
   fs.root.inode.uid = uid;
   fs.root.inode.gid = gid;
   if (mode !== 0o1777) shown.push(`mode=${mode.toString(8).padStart(3, '0')}`);

@@ -25,7 +25,7 @@ export function lockPi(k: Kernel, t: Task, addr: number, key: FutexKey, trylock:
     return t.mm.writeU32(addr, (t.tid | (val & FUTEX_OWNER_DIED) | (more ? FUTEX_WAITERS : 0)) >>> 0) ? 0 : -EFAULT;
   }
   if (owner === t.tid) return -EDEADLK;
-  const ot = k.tasks.get(owner);
+  const ot = k.pids.findTask(owner);
   if (!ot || ot.tg !== t.tg && ot.mm !== t.mm && !key.startsWith('p') && !key.startsWith('i')) return -ESRCH;
   if (trylock) return -EAGAIN;
   if (!(val & FUTEX_WAITERS) && !t.mm.writeU32(addr, (val | FUTEX_WAITERS) >>> 0)) return -EFAULT;

@@ -9,7 +9,7 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMEM, ENOMSG, EPERM } from '../errno.js';
 import { msgMax, msgMnb, msgMni, msgNextId } from '../sysctl/kernel.js';
 import {
-  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
+  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_SET, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
   capable, copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';

@@ -9,8 +9,8 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import { E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINVAL, ENOMEM, ENOSPC, ERANGE } from '../errno.js';
 import { knobSem, semNextId } from '../sysctl/kernel.js';
 import {
-  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
-  copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
+  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
+  copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, putIpc64Perm, sleptOn, tgidOf,
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';

@@ -8,15 +8,15 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import type { TmpfsFile } from '../fs/tmpfs.js';
-import { EACCES, EFAULT, EIDRM, EINVAL, ENOSPC, EPERM } from '../errno.js';
+import { EACCES, EIDRM, EINVAL, ENOSPC, EPERM } from '../errno.js';
 import { shmAll, shmMax, shmMni, shmNextId, shmRmidForced } from '../sysctl/kernel.js';
 import { RLIMIT_MEMLOCK } from '../sched/threadgroup.js';
 import { PAGE_SIZE, pageUp } from '../mm/mm.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MapSource } from '../mm/vma.js';
 import { SHM_DEV, shmemKernelFile } from '../mm/shmem.js';
 import {
-  IPC_INFO, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO, S_IXUGO,
-  capable, copyOut, ipcctlCommon, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, tgidOf, updatePerm,
+  IPC_INFO, IPC_PRIVATE, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO, S_IXUGO,
+  capable, copyOut, ipcctlCommon, ipcget, ipcperms, nowSec, nsState, putIpc64Perm, tgidOf,
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
@@ -140,7 +140,7 @@ export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const len = pageUp(s.segsz);
   // Without SHM_REMAP an attach never replaces what is mapped there.
   if (fixed && !(flg & SHM_REMAP) && t.mm.overlaps(addr, addr + len)) return -EINVAL;
-  return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) } as never, fixed ? 'fixed' : 'hint');
+  return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) }, fixed ? 'fixed' : 'hint');
 }
 
 export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {

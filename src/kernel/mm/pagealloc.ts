@@ -1,6 +1,14 @@
 // The physical page allocator: every page of simulated RAM, with a reference
 // count so that copy-on-write and shared mappings know when a page is free,
 // and the struct page fields the page cache keeps (owner mapping, index, flags).
+//
+// Sparse RAM: the machine may have more RAM (`total`) than the host backs
+// (PhysMem, at most MAX_BACKED_BYTES). The pages past the backing are free
+// pages nobody can get: they count in MemTotal and MemFree, but alloc() finds
+// RAM exhausted once the backed ones are in use. The host commits a backed
+// page only when it is first written (the buffer is lazily zero-filled), and
+// the free list is a stack handing out low pages first, so the host holds
+// about the peak of what the guest used.
 import type { PhysMem } from '../../cpu/physmem.js';
 
 /** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
@@ -28,18 +36,24 @@ export class PageAllocator {
   /** Called when RAM runs out: frees up to n reclaimable pages (the page cache's shrinker). */
   shrinker: ((n: number) => void) | null = null;
 
-  constructor(readonly mem: PhysMem, reserved = 0) {
-    this.total = mem.pages;
-    this.refs = new Uint16Array(this.total);
-    this.mapping = new Array<PageOwner | null>(this.total).fill(null);
-    this.index = new Int32Array(this.total);
-    this.flags = new Uint8Array(this.total);
-    this.freeList = new Int32Array(this.total);
+  /** Pages of RAM past the host's backing (see above): free in the counts, never handed out. */
+  readonly unbacked: number;
+
+  /** `totalPages`: the machine's RAM in pages, at least the backed ones (mem.pages). */
+  constructor(readonly mem: PhysMem, reserved = 0, totalPages = mem.pages) {
+    const backed = mem.pages;
+    this.total = Math.max(totalPages, backed);
+    this.unbacked = this.total - backed;
+    this.refs = new Uint16Array(backed);
+    this.mapping = new Array<PageOwner | null>(backed).fill(null);
+    this.index = new Int32Array(backed);
+    this.flags = new Uint8Array(backed);
+    this.freeList = new Int32Array(backed);
     // Low pages handed out first: push in reverse.
-    for (let p = this.total - 1; p >= reserved; p--) this.freeList[this.freeTop++] = p;
+    for (let p = backed - 1; p >= reserved; p--) this.freeList[this.freeTop++] = p;
   }
 
-  get free(): number { return this.freeTop; }
+  get free(): number { return this.freeTop + this.unbacked; }
   /** Pages handed out and given back since boot (vmstat's pgalloc, pgfree). */
   allocated = 0;
   freed = 0;

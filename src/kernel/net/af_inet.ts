@@ -48,7 +48,6 @@ export class InetSock extends Sock {
 
 const isk = (s: Socket) => s.sk as InetSock;
 const isZero = (a: Uint8Array) => a.every((b) => b === 0);
-const isLoopback = (a: Uint8Array) => (a.length === 4 ? a[0] === 127 : a.every((b, i) => b === (i === 15 ? 1 : 0)));
 const sameAddr = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** v4-mapped ::ffff:a.b.c.d to its IPv4 address. */

@@ -56,7 +56,7 @@ export function scmSend(k: Kernel, t: Task, s: Socket, addr: number, len: number
         const c = { pid: dv.getInt32(off + 16, true), uid: dv.getUint32(off + 20, true), gid: dv.getUint32(off + 24, true) };
         const e = checkCreds(t, c);
         if (e < 0) return e;
-        if (!k.groups.has(c.pid)) return -ESRCH;
+        if (!k.pids.findThreadGroup(c.pid)) return -ESRCH;
         scm.cred = c;
       } else return -EINVAL;
     }

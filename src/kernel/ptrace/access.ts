@@ -38,7 +38,7 @@ export function ptraceMayAccess(k: Kernel, tracer: Task, target: Task): boolean 
       if (isDescendant(tracer.tg, target.tg)) return true;
       const allowed = target.tg.yamaPtracer;
       if (allowed === -1) return true;
-      const declared = allowed > 0 ? k.groups.get(allowed) : undefined;
+      const declared = allowed > 0 ? k.pids.findThreadGroup(allowed) : undefined;
       return declared !== undefined && isDescendant(declared, tracer.tg);
     }
     default: return false;

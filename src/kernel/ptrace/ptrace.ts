@@ -77,8 +77,8 @@ export function ptraceUnlink(k: Kernel, t: Task, sig = 0): void {
   if (t.state === 't') {
     if (sig) sendSignal(k, t.tg, { signo: sig, code: SI_USER, pid: p.tracer.pid, uid: p.tracer.cred.uid }, t);
     // A group stop still in force keeps the task stopped, now as a plain job-control stop.
-    if (t.tg.stopped && p.kind === 'group') { t.state = 'T'; return; }
-    t.state = 'R';
+    if (t.tg.stopped && p.kind === 'group') { t.stop('T'); return; }
+    t.resumeFromStop();
     k.enqueue(t);
   }
 }
@@ -94,9 +94,7 @@ export function ptraceStop(k: Kernel, t: Task, kind: StopKind, code: number, sig
   const p = t.ptrace!;
   k.syncRegs(t);
   k.detach(t);
-  for (const q of t.sleepingOn) q.remove(t);
-  t.sleepingOn = [];
-  t.state = 't';
+  t.stop('t');
   k.dequeue(t);
   p.kind = kind;
   p.stopCode = code;
@@ -199,7 +197,7 @@ export function ptraceResume(k: Kernel, t: Task, syscallStops: boolean, sig: num
   p.listening = false;
   if (nextQueuedStop(k, t)) return;
   // A group stop resumed by the tracer: the tracee runs though the group is stopped (as Linux allows).
-  t.state = 'R';
+  t.resumeFromStop();
   k.enqueue(t);
 }
 

@@ -1,12 +1,13 @@
 // Task exit: release what the task held, turn the process into a zombie for
 // its parent to reap, and hand its children to init.
 import { exitItimers } from '../time/posix-timers.js';
+import type { Timer } from '../time/timers.js';
 import { killOrphanedPgrp } from './pgrp.js';
 import { panic } from '../boot/panic.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import type { ThreadGroup } from './threadgroup.js';
-import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_USER } from '../signal/signals.js';
+import { NSIG, SIGCHLD, SIG_IGN, SA_NOCLDWAIT, CLD_EXITED, CLD_KILLED, CLD_DUMPED, SI_USER } from '../signal/signals.js';
 import { sendSignal } from '../signal/deliver.js';
 import { ptraceExitNotify } from '../ptrace/ptrace.js';
 import { mmRelease } from '../futex/robust.js';
@@ -36,16 +37,14 @@ function detachThread(k: Kernel, tg: ThreadGroup, x: Task): void {
   const io = tg.exitedIo, i = x.ioac;
   io.rchar += i.rchar; io.wchar += i.wchar; io.syscr += i.syscr; io.syscw += i.syscw;
   io.readBytes += i.readBytes; io.writeBytes += i.writeBytes; io.cancelledWriteBytes += i.cancelledWriteBytes;
-  x.state = 'X';
-  k.zombieTasks.delete(x.tid);
+  x.markDead();
+  k.pids.releaseTask(x);
   const at = tg.tasks.indexOf(x);
   if (at > 0) tg.tasks.splice(at, 1);
 }
 
 function releaseTask(k: Kernel, t: Task, status: number): void {
-  for (const q of t.sleepingOn) q.remove(t);
-  t.sleepingOn = [];
-  t.state = 'Z';
+  t.becomeZombie();
   // setmax_mm_hiwater_rss: the largest the address space was while the process used it (ru_maxrss).
   t.tg.maxrss = Math.max(t.tg.maxrss, t.mm.rss * 4);
   k.dequeue(t);
@@ -58,8 +57,7 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   if (t.exe) { t.exe.put(); t.exe = null; }
   t.sys = null;
   ptraceExitNotify(k, t, status);
-  k.tasks.delete(t.tid);
-  k.zombieTasks.set(t.tid, t);
+  k.pids.exitTask(t);
 }
 
 /**
@@ -75,14 +73,15 @@ export function deThread(k: Kernel, t: Task): void {
   }
   tg.tasks = [t];
   if (t.tid !== tg.tgid) {
-    k.tasks.delete(t.tid);
-    t.tid = tg.tgid;
-    k.tasks.set(t.tid, t);
+    k.pids.changeTid(t, tg.tgid);
   }
 }
 
 function exitGroup(k: Kernel, tg: ThreadGroup): void {
   for (const h of k.exitHooks) h(tg);
+  // do_exit, group_dead: ITIMER_REAL and the POSIX timers are cancelled (a timer left armed
+  // would hold the dead process, its mm and files, until it fired).
+  if (tg.itimerReal) { k.timers.cancel(tg.itimerReal.timer as Timer); tg.itimerReal = null; }
   exitItimers(tg);
   tg.itimerVirt = tg.itimerProf = null;
   tg.zombie = true;
@@ -104,32 +103,51 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
       if (x.pdeathSig && x.state !== 'Z' && x.state !== 'X') sendSignal(k, c, { signo: x.pdeathSig, code: SI_USER, pid: tg.tgid, uid: tg.leader.cred.uid });
     }
   }
-  // Orphans go to the nearest subreaper or to init.
+  // Orphans go to the nearest subreaper or to init (forget_original_parent).
   const reaper = findReaper(k, tg);
-  for (const c of tg.children) {
+  const orphans = [...tg.children];
+  tg.children.clear();
+  for (const c of orphans) {
     c.parent = reaper;
-    if (reaper) {
-      reaper.children.add(c);
-      if (c.zombie) reaper.childWait.wakeAll();
-    }
+    if (!reaper) continue;
+    reaper.children.add(c);
+    // reparent_leader: "we don't want people slaying init" — an adopted child's
+    // exit signal becomes SIGCHLD; one that is already a zombie tells its new
+    // parent at once, or stays unreaped until another child of it exits.
+    c.exitSignal = SIGCHLD;
+    if (c.zombie && !c.reaped && !c.leader.ptrace) doNotifyParent(k, c);
   }
   // forget_original_parent, then exit_notify: groups that lost their last link to the session get SIGHUP+SIGCONT.
-  for (const c of tg.children) killOrphanedPgrp(k, c, tg);
-  tg.children.clear();
+  for (const c of orphans) killOrphanedPgrp(k, c, tg);
   killOrphanedPgrp(k, tg, null);
-  const parent = tg.parent;
-  if (!parent) { reap(k, tg); return; }
+  if (!tg.parent) { reap(k, tg); return; }
+  doNotifyParent(k, tg);
+}
+
+/**
+ * do_notify_parent for a dead process: its exit signal (only a valid one: clone
+ * takes any number in CSIGNAL, and one above 64 is never sent), a wake-up for
+ * wait(), and the reap at once of a SIGCHLD child whose parent ignores SIGCHLD
+ * or set SA_NOCLDWAIT.
+ */
+function doNotifyParent(k: Kernel, tg: ThreadGroup): void {
+  const parent = tg.parent!;
+  const status = tg.exitStatus;
+  let sig = tg.exitSignal;
   const act = parent.leader?.sighand.actions[SIGCHLD];
   const code = (status & 0x7f) === 0 ? CLD_EXITED : (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
   const ws = code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f;
   const leader = tg.leader;
+  let autoreap = false;
+  if (!leader.ptrace && sig === SIGCHLD && act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
+    autoreap = true;
+    if (act.handler === SIG_IGN) sig = 0;
+  }
   // si_utime/si_stime: the whole process's CPU time, in clock ticks.
   const used = groupUsage(tg);
-  if (tg.exitSignal) sendSignal(k, parent, { signo: tg.exitSignal, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(used.utime / 1e7), stime: Math.floor(used.stime / 1e7) });
+  if (sig > 0 && sig <= NSIG) sendSignal(k, parent, { signo: sig, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(used.utime / 1e7), stime: Math.floor(used.stime / 1e7) });
   // A parent ignoring SIGCHLD (or with SA_NOCLDWAIT) never sees zombies.
-  if (act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
-    reap(k, tg, false);
-  }
+  if (autoreap) reap(k, tg, false);
   parent.childWait.wakeAll();
 }
 
@@ -155,7 +173,7 @@ export function reap(k: Kernel, tg: ThreadGroup, collected = true): void {
     p.cnvcsw += u.nvcsw + tg.cnvcsw; p.cnivcsw += u.nivcsw + tg.cnivcsw;
     p.cmaxrss = Math.max(p.cmaxrss, tg.maxrss, tg.cmaxrss);
   }
-  for (const x of tg.tasks) { x.state = 'X'; k.zombieTasks.delete(x.tid); }
-  k.groups.delete(tg.tgid);
+  for (const x of tg.tasks) { x.markDead(); k.pids.releaseTask(x); }
+  k.pids.detachGroup(tg);
 }
 

@@ -31,8 +31,8 @@ export function kthreadCreate(k: Kernel, comm: string, body: (t: Task) => number
   t.kthread = body;
   t.startTime = k.clock.monotonic();
   tg.tasks.push(t);
-  k.tasks.set(pid, t);
-  k.groups.set(pid, tg);
+  k.pids.attachTask(t);
+  k.pids.attachGroup(tg);
   k.makeSleeping(t, wait, state);
   return t;
 }

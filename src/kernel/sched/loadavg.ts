@@ -44,7 +44,7 @@ export function calcLoadN(load: number, exp: number, active: number, n: number):
 /** Runnable and uninterruptible tasks: calc_load_fold_active's count. */
 export function nrActive(k: Kernel): number {
   let n = 0;
-  for (const t of k.tasks.values()) if (t.state === 'R' || t.state === 'D') n++;
+  for (const t of k.pids.tasks()) if (t.state === 'R' || t.state === 'D') n++;
   return n;
 }
 

@@ -10,8 +10,8 @@ import { SIGCONT, SIGHUP, SI_KERNEL } from '../signal/signals.js';
 
 /** kill_pgrp with SEND_SIG_PRIV: every live process of the group. */
 export function killPgrp(k: Kernel, pgid: number, sig: number): void {
-  for (const g of [...k.groups.values()]) {
-    if (g.pgid === pgid && !g.zombie) sendSignal(k, g, { signo: sig, code: SI_KERNEL });
+  for (const g of k.pids.processGroup(pgid)) {
+    if (!g.zombie) sendSignal(k, g, { signo: sig, code: SI_KERNEL });
   }
 }
 
@@ -20,8 +20,8 @@ export function killPgrp(k: Kernel, pgid: number, sig: number): void {
  * another group of the same session; a parent that is init does not count.
  */
 export function pgrpOrphaned(k: Kernel, pgid: number, ignored: ThreadGroup | null = null): boolean {
-  for (const g of k.groups.values()) {
-    if (g.pgid !== pgid || g === ignored || g.zombie) continue;
+  for (const g of k.pids.processGroup(pgid)) {
+    if (g === ignored || g.zombie) continue;
     const p = g.parent;
     if (!p || p.zombie || (k.init && p === k.init.tg)) continue;
     if (p.pgid !== pgid && p.sid === g.sid) return false;
@@ -30,8 +30,7 @@ export function pgrpOrphaned(k: Kernel, pgid: number, ignored: ThreadGroup | nul
 }
 
 function hasStoppedJobs(k: Kernel, pgid: number): boolean {
-  for (const g of k.groups.values()) if (g.pgid === pgid && !g.zombie && g.stopped) return true;
-  return false;
+  return k.pids.processGroup(pgid).some((g) => !g.zombie && g.stopped);
 }
 
 /**

@@ -179,6 +179,7 @@ export class RunLoop {
       return true;
     }
     this.k.switchTo(t);
+    if (this.k.watch) this.k.watch[0] = t.tid;
     if (t.rseqPending) rseqResume(this.k, t);
     const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
     if (hasDeliverable(t)) {

@@ -88,7 +88,7 @@ export function migrateTask(k: Kernel, t: Task, dst: Runqueue): void {
 
 /** Tasks waiting on rq (queued, not running) that may move to cpu: fair and rt ones. */
 function movable(k: Kernel, rq: Runqueue, cpu: number): Task | null {
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.cpu !== rq.cpu || !t.se.onRq || t === rq.curr || t.policy === SCHED_DEADLINE) continue;
     if (allowedOn(t, cpu)) return t;
   }

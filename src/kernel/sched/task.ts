@@ -54,7 +54,9 @@ export class TaskIoAccounting {
 }
 
 export class Task implements Sleeper, IoWaiter {
-  state: TaskState = 'R';
+  /** Changed only by the methods below (sleepOn, wake, sleep, stop, resumeFromStop, becomeZombie, markDead). */
+  private taskState: TaskState = 'R';
+  get state(): TaskState { return this.taskState; }
   ctx = new CpuContext();
   comm = '';
   /** Signals blocked by this thread. */
@@ -66,7 +68,7 @@ export class Task implements Sleeper, IoWaiter {
   clearChildTid = 0;
   robustList = 0;
   /** The wait queues this task sleeps on (to leave them when woken another way). */
-  sleepingOn: WaitQueue[] = [];
+  private sleepingOn: WaitQueue[] = [];
   /** The syscall this task sleeps in, and what it keeps across the sleep (restart_block); null when none. */
   sys: SyscallState | null = null;
   /** A vfork parent waits here until this child execs or exits. */
@@ -152,15 +154,53 @@ export class Task implements Sleeper, IoWaiter {
   sleepOn(q: WaitQueue, state: 'S' | 'D' | 'I' = 'S'): void {
     q.add(this);
     this.sleepingOn.push(q);
-    this.state = state;
+    this.taskState = state;
   }
 
   wake(): void {
     if (this.state !== 'S' && this.state !== 'D' && this.state !== 'I') return;
+    this.leaveWaitQueues();
+    this.taskState = 'R';
+    this.onWake?.(this);
+  }
+
+  /**
+   * Sleep with no wait queue (set_current_state before schedule): a timer,
+   * a futex wake or a signal ends it through wake().
+   */
+  sleep(state: 'S' | 'D' = 'S'): void {
+    this.taskState = state;
+  }
+
+  /**
+   * Stop: 'T' a job-control stop (do_signal_stop), 't' a ptrace stop. A stopped
+   * task is on no wait queue, so no wake-up can end the stop; the caller
+   * takes it off its run queue.
+   */
+  stop(state: 'T' | 't'): void {
+    this.leaveWaitQueues();
+    this.taskState = state;
+  }
+
+  /** Out of a stop (SIGCONT, SIGKILL, the tracer resumes it): runnable again; the caller enqueues it. */
+  resumeFromStop(): void {
+    this.taskState = 'R';
+  }
+
+  /** exit_notify: the task has exited and is a zombie until its group is reaped. */
+  becomeZombie(): void {
+    this.leaveWaitQueues();
+    this.taskState = 'Z';
+  }
+
+  /** EXIT_DEAD: released (reaped, or a thread detached); nothing of it is left to collect. */
+  markDead(): void {
+    this.taskState = 'X';
+  }
+
+  private leaveWaitQueues(): void {
     for (const q of this.sleepingOn) q.remove(this);
     this.sleepingOn = [];
-    this.state = 'R';
-    this.onWake?.(this);
   }
 
   /** Set while a tracer traces this task (Linux's task->ptrace and ->parent). */

@@ -43,6 +43,8 @@ export class ThreadGroup {
   /** wait status word as wait4 returns it. */
   exitStatus = 0;
   exitSignal = 17; // SIGCHLD
+  /** SIGNAL_UNKILLABLE: init, which takes only the signals it handles (signal/deliver.ts). */
+  unkillable = false;
   /** Process-directed pending signals. */
   pending = 0n;
   pendingInfo: SigInfo[] = [];

@@ -6,9 +6,9 @@ import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import {
   SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
-  SA_SIGINFO, SA_NOCLDSTOP, UNBLOCKABLE, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
+  SA_NOCLDSTOP, UNBLOCKABLE, NSIG, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
 } from './signals.js';
-import { EAGAIN, EINTR, ERESTARTSYS } from '../errno.js';
+import { EAGAIN, EINTR, EINVAL, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
 import { NR } from '../syscalls/nr.js';
 import { progressOf } from '../syscalls/restart.js';
@@ -30,13 +30,26 @@ export function hasDeliverable(t: Task): boolean {
 export function fatalSignalPending(t: Task): boolean {
   const p = (t.pending | t.tg.pending) & ~t.blocked;
   if (p & sigbit(SIGKILL)) return true;
-  if (t.ptrace) return false; // a tracer sees the signal first
+  if (t.ptrace || t.tg.unkillable) return false; // a tracer sees the signal first; init dies of none but SIGKILL
   for (let sig = 1; sig <= 64; sig++) {
     if (!(p & sigbit(sig))) continue;
     const da = defaultAction(sig);
     if (t.sighand.actions[sig].handler === SIG_DFL && (da === 'term' || da === 'core')) return true;
   }
   return false;
+}
+
+/**
+ * sig_task_ignored for init (SIGNAL_UNKILLABLE): PID 1 never takes SIGKILL or
+ * SIGSTOP from its own namespace (this kernel has one), nor a signal it has no
+ * handler for, from a process or from the kernel alike. A blocked signal is
+ * not ignored (the handler may change before it is unblocked; busybox init
+ * waits for its signals with sigtimedwait), and a tracer sees all but SIGKILL.
+ */
+function initIgnores(tg: ThreadGroup, t: Task, sig: number): boolean {
+  if (!tg.unkillable || (t.blocked & sigbit(sig))) return false;
+  if (t.ptrace && sig !== SIGKILL) return false;
+  return sig === SIGKILL || sig === SIGSTOP || t.sighand.actions[sig].handler === SIG_DFL;
 }
 
 function isIgnored(t: Task, sig: number): boolean {
@@ -50,7 +63,7 @@ function isIgnored(t: Task, sig: number): boolean {
 /** Siginfos queued for a user's tasks (Linux counts them per user in ucounts). */
 function queuedSignals(k: Kernel, uid: number): number {
   let n = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.cred.uid !== uid) continue;
     n += t.pendingInfo.length;
     if (t.tg.leader === t) n += t.tg.pendingInfo.length;
@@ -61,6 +74,8 @@ function queuedSignals(k: Kernel, uid: number): number {
 /** Queue a signal for a process (thread = null) or one thread; 0 or -EAGAIN (RLIMIT_SIGPENDING). */
 export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Task | null = null): number {
   const sig = info.signo;
+  // Every path validates the number it was given; one that did not must not index past the tables.
+  if (!(sig >= 0 && sig <= NSIG)) return -EINVAL;
   // Kernel threads take no signals (they ignore all, and kill(2) still succeeds).
   if (sig === 0 || tg.zombie || tg.tasks[0]?.kthread) return 0;
   const leader = thread ?? tg.tasks.find((x) => x.state !== 'Z' && x.state !== 'X');
@@ -71,7 +86,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     if (tg.stopped) {
       tg.stopped = false;
       tg.contReport = true;
-      for (const x of tg.tasks) if (x.state === 'T') { x.state = 'R'; k.enqueue(x); }
+      for (const x of tg.tasks) if (x.state === 'T') { x.resumeFromStop(); k.enqueue(x); }
       for (const x of tg.tasks) ptraceGroupContinued(k, x);
       notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
     }
@@ -79,10 +94,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
     tg.pending &= ~sigbit(SIGCONT);
   }
   if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return 0;
-  // SIGNAL_UNKILLABLE: a booted machine's init takes from userspace only the signals it handles
-  // (`tuxglass run`'s program is PID 1 too, but dies of signals as any program does).
-  // A blocked signal is never ignored (busybox init waits for its signals with sigtimedwait).
-  if (k.bootedInitramfs && tg === k.init?.tg && info.code <= 0 && leader.sighand.actions[sig].handler === SIG_DFL && !(leader.blocked & sigbit(sig))) return 0;
+  if (initIgnores(tg, leader, sig)) return 0;
   const bit = sigbit(sig);
   if (sig < 32 && ((thread ?? tg).pending & bit)) return 0;
   // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos queued.
@@ -95,7 +107,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (queue) to.pendingInfo.push(info);
   if (sig === SIGKILL) {
     // SIGKILL ends job-control and ptrace stops alike.
-    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.state = 'R'; k.enqueue(x); }
+    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.resumeFromStop(); k.enqueue(x); }
   }
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
@@ -116,6 +128,8 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
     a.handler = SIG_DFL;
     t.blocked &= ~bit;
   }
+  // A fault init cannot handle kills it (force_sig_info_to_task clears SIGNAL_UNKILLABLE).
+  if (a.handler === SIG_DFL) t.tg.unkillable = false;
   t.pending |= bit;
   t.pendingInfo.push(info);
 }
@@ -191,6 +205,9 @@ export function handleSignals(k: Kernel, t: Task): void {
     for (const h of k.trace.signalDeliver) h(t, sig, info);
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
+      // get_signal: init takes the default action only of SIGKILL and SIGSTOP (one that was
+      // blocked when sent, then unblocked with no handler, is dropped here).
+      if (t.tg.unkillable && sig !== SIGKILL && sig !== SIGSTOP) continue;
       const da = defaultAction(sig);
       if (da === 'ign' || da === 'cont') continue;
       if (da === 'stop') {
@@ -239,9 +256,7 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
   for (const x of tg.tasks) {
     if (x.ptrace && (x.state === 'R' || x.state === 'S')) { ptraceGroupStop(k, x, sig); continue; }
     if (x.state === 'R' || x.state === 'S') {
-      for (const q of x.sleepingOn) q.remove(x);
-      x.sleepingOn = [];
-      x.state = 'T';
+      x.stop('T');
       k.dequeue(x);
     }
   }

@@ -93,6 +93,8 @@ let wscratchBusy = false;
 /** Read into user memory at addr; pos undefined = the file position. */
 export function doRead(t: Task, f: File, addr: number, len: number, pos?: number): number | Blocked {
   if (!f.readable) return -EBADF;
+  // generic_read_dir: read, pread and readv on any directory.
+  if (isDir(f.inode.mode)) return -EISDIR;
   const read = f.ops.read;
   if (!read) return -EINVAL;
   len = Math.min(len, MAX_RW);

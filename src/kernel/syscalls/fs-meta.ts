@@ -2,12 +2,12 @@
 import { capable, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, ENODATA, EOPNOTSUPP } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES } from '../errno.js';
 import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
-import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import { S_IFMT, S_IFDIR, S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
@@ -80,8 +80,8 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.write(a.ulong(4), w.buf) ? 0 : -EFAULT;
 }
 
-function statfsBuf(i: Inode): Uint8Array {
-  const s = i.sb.statfs();
+function statfsBuf(k: Kernel, i: Inode): Uint8Array {
+  const s = i.sb.statfs(k.pages.total);
   const w = new StructWriter(120);
   w.i64(0, s.type).i64(8, s.bsize).u64(16, s.blocks).u64(24, s.bfree).u64(32, s.bavail).u64(40, s.files).u64(48, s.ffree)
     .i32(56, i.sb.dev).i64(64, s.namelen).i64(72, s.frsize).i64(80, s.flags);
@@ -91,12 +91,12 @@ function statfsBuf(i: Inode): Uint8Array {
 export function sys_statfs(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const p = lookupAt(k, t, -100, a.ulong(0), 0);
   if (typeof p === 'number') return p;
-  return t.mm.write(a.ulong(1), statfsBuf(p.dentry.inode)) ? 0 : -EFAULT;
+  return t.mm.write(a.ulong(1), statfsBuf(k, p.dentry.inode)) ? 0 : -EFAULT;
 }
-export function sys_fstatfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_fstatfs(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return t.mm.write(a.ulong(1), statfsBuf(f.inode)) ? 0 : -EFAULT;
+  return t.mm.write(a.ulong(1), statfsBuf(k, f.inode)) ? 0 : -EFAULT;
 }
 
 export function sys_readlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -156,7 +156,7 @@ export function sys_getdents64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   const enc = new TextEncoder();
   while (idx < all.length) {
     const e = all[idx];
-    const name = e.name.length && /^[\x00-\x7f]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
+    const name = e.name.length && /^[^\u0080-\uffff]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
     const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
     if (off + reclen > out.length) { if (off === 0) return -EINVAL; break; }
     dv.setBigUint64(off, BigInt(e.ino), true);
@@ -259,35 +259,62 @@ function isAncestor(a: Path, b: Path): boolean {
   for (let d = b.dentry; ; d = d.parent) { if (d === a.dentry) return true; if (d.isRoot) return false; }
 }
 
+/**
+ * do_renameat2 and vfs_rename, in Linux's order: the flags, the mount, the
+ * names, the source, RENAME_NOREPLACE (EEXIST even for the file itself) and
+ * RENAME_EXCHANGE (ENOENT without a target), trailing slashes, the two
+ * ancestor traps (the source above the new place: EINVAL; the target above
+ * the source: ENOTEMPTY), then two names of one inode (0, nothing done),
+ * then may_delete's checks on each side.
+ */
 function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd: number, newAddr: number, flags: number): number {
-  const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
-  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | 4)) return -EINVAL;
-  if (flags & RENAME_EXCHANGE) return -EINVAL;
+  const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
+  if ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) && (flags & RENAME_EXCHANGE)) return -EINVAL;
+  const exchange = (flags & RENAME_EXCHANGE) !== 0;
   const op = userPath(t, oldAddr); if (typeof op === 'number') return op;
   const np = userPath(t, newAddr); if (typeof np === 'number') return np;
   const a = k.vfs.resolveParent(t, olddirfd, op); if (typeof a === 'number') return a;
   const b = k.vfs.resolveParent(t, newdirfd, np); if (typeof b === 'number') return b;
-  for (const n of [a.name, b.name]) if (n === '.' || n === '..' || n === '/') return -EBUSY;
+  if (a.dir.mnt !== b.dir.mnt) return -EXDEV;
+  const special = (n: string) => n === '.' || n === '..' || n === '/';
+  if (special(a.name)) return -EBUSY;
+  if (special(b.name)) return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
   const old = lookupChild(a.dir.dentry, a.name);
   if (!old) return -ENOENT;
-  if (a.dir.mnt !== b.dir.mnt) return -EXDEV;
-  let perm = mayModifyDir(t, a.dir); if (perm < 0) return perm;
-  perm = mayModifyDir(t, b.dir); if (perm < 0) return perm;
-  if (!stickyOk(t, a.dir.dentry.inode, old.inode)) return -EPERM;
-  if ((a.trailingSlash || b.trailingSlash) && !isDir(old.inode.mode)) return -ENOTDIR;
   const target = lookupChild(b.dir.dentry, b.name);
-  if (target === old) return 0;
+  if ((flags & RENAME_NOREPLACE) && target) return -EEXIST;
+  if (exchange) {
+    if (!target) return -ENOENT;
+    if (!isDir(target.inode.mode) && b.trailingSlash) return -ENOTDIR;
+  }
+  if (!isDir(old.inode.mode) && (a.trailingSlash || (!exchange && b.trailingSlash))) return -ENOTDIR;
+  // lock_rename's trap: the source may not be an ancestor of the new place, nor the target one of the old.
+  if (isAncestor({ mnt: a.dir.mnt, dentry: old }, b.dir)) return -EINVAL;
+  if (target && isAncestor({ mnt: b.dir.mnt, dentry: target }, a.dir)) return exchange ? -EINVAL : -ENOTEMPTY;
+  // vfs_rename: two names of the same inode (hard links, or the name itself): done, nothing changes.
+  if (target && target.inode === old.inode) return 0;
+  let perm = mayModifyDir(t, a.dir); if (perm < 0) return perm;
+  if (!stickyOk(t, a.dir.dentry.inode, old.inode)) return -EPERM;
+  perm = mayModifyDir(t, b.dir); if (perm < 0) return perm;
   if (target) {
-    if (flags & RENAME_NOREPLACE) return -EEXIST;
-    if (isDir(target.inode.mode) && !isDir(old.inode.mode)) return -EISDIR;
-    if (!isDir(target.inode.mode) && isDir(old.inode.mode)) return -ENOTDIR;
     if (!stickyOk(t, b.dir.dentry.inode, target.inode)) return -EPERM;
+    if (!exchange) {
+      if (isDir(target.inode.mode) && !isDir(old.inode.mode)) return -EISDIR;
+      if (!isDir(target.inode.mode) && isDir(old.inode.mode)) return -ENOTDIR;
+    }
     if (target.mounted) return -EBUSY;
   }
   if (old.mounted) return -EBUSY;
-  // A directory cannot move inside itself.
-  if (isDir(old.inode.mode) && isAncestor({ mnt: a.dir.mnt, dentry: old }, b.dir)) return -EINVAL;
   const oldName = old.name, moved = old.inode;
+  if (exchange) {
+    const r = a.dir.dentry.inode.exchange(a.dir.dentry, old, b.dir.dentry, target!);
+    if (r === 0) {
+      fsnotifyMove(a.dir.dentry, oldName, b.dir.dentry, b.name, moved, null);
+      fsnotifyMove(b.dir.dentry, b.name, a.dir.dentry, oldName, target!.inode, null);
+    }
+    return r;
+  }
   const r = a.dir.dentry.inode.rename(a.dir.dentry, old, b.dir.dentry, b.name);
   if (r === 0) fsnotifyMove(a.dir.dentry, oldName, b.dir.dentry, b.name, moved, target?.inode ?? null);
   return r;
@@ -304,13 +331,15 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const src = lookupAt(k, t, a.int(0), a.ulong(1), (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH));
   if (typeof src === 'number') return src;
-  if (isDir(src.dentry.inode.mode)) return -EPERM;
+  // do_linkat: the new name is resolved (filename_create) before vfs_link refuses a directory.
   const np = userPath(t, a.ulong(3)); if (typeof np === 'number') return np;
   const par = k.vfs.resolveParent(t, a.int(2), np); if (typeof par === 'number') return par;
-  if (par.trailingSlash) return -ENOENT;
+  if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  if (par.trailingSlash) return -ENOENT;
   if (par.dir.mnt !== src.mnt) return -EXDEV;
   const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
+  if (isDir(src.dentry.inode.mode)) return -EPERM;
   const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
   if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
   return r;
@@ -359,7 +388,7 @@ export function sys_chroot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const size = a.ulong(1);
-  let s = dPath(t.fs.cwd, t.fs.root);
+  const s = dPath(t.fs.cwd, t.fs.root);
   if (s.endsWith(' (deleted)')) return -ENOENT;
   const b = new TextEncoder().encode(s + '\0');
   if (b.length > size) return -ERANGE;

@@ -9,7 +9,6 @@ import { EBADF, EFBIG, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, EPERM, ESPIPE } from 
 import { isDir, isReg, S_IFMT, S_IFIFO, S_IFBLK, S_IFLNK } from '../fs/inode.js';
 import { TMPFS_MAGIC, TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_GROW } from '../fs/tmpfs.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from '../fs/xattr.js';
-import { O_PATH } from '../fs/file.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';

@@ -46,7 +46,7 @@ function armTimeout(k: Kernel, ws: FutexWaiter[], deadline: number): void {
 /** Sleep with waiters queued; a later re-run of the call collects the outcome. */
 function sleep(k: Kernel, t: Task, nr: number, ws: FutexWaiter[], restart: Restart): Blocked {
   t.sys = { kind: 'futex', nr, restart, waiters: ws };
-  t.state = 'S';
+  t.sleep();
   // A wake that came first wins over the signal (unqueue_me finds it woken).
   k.onInterrupt.set(t, () => {
     const won = ws.find((w) => w.woken);
@@ -61,7 +61,7 @@ function outcome(k: Kernel, t: Task, ws: FutexWaiter[]): number | null {
   const won = ws.find((w) => w.woken);
   if (won) { futexTable(k).abandon(k, t); return ws.length > 1 || won.group ? won.index : 0; }
   if (ws.some((w) => w.timedOut)) { futexTable(k).abandon(k, t); return -ETIMEDOUT; }
-  t.state = 'S';
+  t.sleep();
   return null;
 }
 

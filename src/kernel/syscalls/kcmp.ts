@@ -52,7 +52,7 @@ function epollTarget(k: Kernel, t: Task, owner: Task, addr: number): object | nu
 
 export function sys_kcmp(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid1 = a.int(0), pid2 = a.int(1), type = a.int(2), idx1 = a.ulong(3), idx2 = a.ulong(4);
-  const t1 = k.tasks.get(pid1), t2 = k.tasks.get(pid2);
+  const t1 = k.pids.findTask(pid1), t2 = k.pids.findTask(pid2);
   if (!t1 || !t2 || t1.state === 'X' || t2.state === 'X') return -ESRCH;
   // PTRACE_MODE_READ_REALCREDS on both.
   if (!ptraceMayRead(t, t1) || !ptraceMayRead(t, t2)) return -EPERM;

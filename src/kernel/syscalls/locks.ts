@@ -133,7 +133,7 @@ const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
 
 function pidExists(k: Kernel, type: number, id: number): boolean {
   if (type === F_OWNER_PGRP) {
-    for (const g of k.groups.values()) if (g.pgid === id && !g.zombie) return true;
+    return k.pids.processGroup(id).some((g) => !g.zombie);
     return false;
   }
   return findTask(k, id) !== null;

@@ -52,7 +52,7 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   const r = t.mm.map(addr, len, {
     prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0, mayWrite,
     noReserve: (flags & MAP_NORESERVE) !== 0, locked: (flags & MAP_LOCKED) !== 0,
-  } as never, mode);
+  }, mode);
   if (r < 0) return r;
   if (flags & MAP_LOCKED) t.mm.setLocked(r, r + pageUp(len), true, false);
   if (flags & MAP_POPULATE) {

@@ -17,7 +17,7 @@ export function sys_pidfd_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   const pid = a.int(0), flags = a.int(1) >>> 0;
   if (flags & ~PIDFD_NONBLOCK) return -EINVAL;
   if (pid <= 0) return -EINVAL;
-  const tg = k.groups.get(pid);
+  const tg = k.pids.findThreadGroup(pid);
   // Only a thread-group leader names a process; a reaped one is gone.
   if (!tg || tg.reaped) return -ESRCH;
   return installFile(t, createPidfd(k, tg, flags), true);

@@ -99,7 +99,7 @@ function sleep(k: Kernel, t: Task, st: PollState, queues: WaitQueue[], onEintr: 
     k.timers.add(st.deadline, () => { if (t.sys === st) t.wake(); });
   }
   for (const q of queues) t.sleepOn(q);
-  t.state = 'S';
+  t.sleep();
   k.onInterrupt.set(t, () => { finish(k, t, st); onEintr(); });
   return BLOCKED;
 }

@@ -13,7 +13,7 @@ import { SIG_IGN } from '../signal/signals.js';
 import { reap } from '../sched/exit.js';
 import { rusage, RUSAGE_BOTH } from '../sched/rusage.js';
 import { execve, EXEC_KILLED } from '../exec/execve.js';
-import { userPath, userStringArray, StructWriter } from './uaccess.js';
+import { userPath, userStringArray } from './uaccess.js';
 import { SIGCHLD } from '../signal/signals.js';
 import { writeSigInfo } from '../signal/siginfo.js';
 import { inheritTaskAttrs } from '../sched/attrs.js';
@@ -34,7 +34,7 @@ interface CloneArgs { flags: number; exitSignal: number; stack: number; ptid: nu
 /** Tasks (threads included) whose real uid is uid: what RLIMIT_NPROC counts. */
 function userTasks(k: Kernel, uid: number): number {
   let n = 0;
-  for (const x of k.tasks.values()) if (x.cred.uid === uid) n++;
+  for (const x of k.pids.tasks()) if (x.cred.uid === uid) n++;
   return n;
 }
 
@@ -93,7 +93,7 @@ function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
     tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
     tg.exitSignal = ca.exitSignal;
-    k.groups.set(tid, tg);
+    k.pids.attachGroup(tg);
   }
   const child = new Task(tid, tg, mm, files, fs, sighand, t.cred.clone());
   tg.tasks.push(child);
@@ -109,7 +109,7 @@ function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
   child.startTime = k.clock.monotonic();
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = ca.ctid;
   inheritTaskAttrs(t, child, f);
-  k.tasks.set(tid, child);
+  k.pids.attachTask(child);
   k.stats.forks++;
   if (f & CLONE_PARENT_SETTID) t.mm.writeU32(ca.ptid, tid);
   if (f & CLONE_CHILD_SETTID) mm.writeU32(ca.ctid, tid);
@@ -161,7 +161,7 @@ export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     if (!capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
     const want = Number(t.mm.readU32(u(64)) ?? 0);
     if (want <= 0) return -EINVAL;
-    if (k.tasks.has(want) || k.groups.has(want)) return -EEXIST;
+    if (k.pids.inUse(want)) return -EEXIST;
   }
   if ((flags >> 32n) & CLONE_INTO_CGROUP_HI) return -EINVAL;
   if ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI) {
@@ -169,7 +169,7 @@ export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   }
   const r = doClone(k, t, { flags: Number(flags & 0xffffffffn), exitSignal: Number(exitSignal), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56), pidfd: u(8) });
   if (r !== BLOCKED && r > 0 && ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI)) {
-    const c = k.tasks.get(r);
+    const c = k.pids.findTask(r);
     if (c) for (const act of c.sighand.actions) if (act.handler !== SIG_IGN) { act.handler = 0; act.flags = 0; act.mask = 0n; }
   }
   return r;

@@ -58,7 +58,7 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     return 0;
   }
   // A zombie is still found by its pid (find_get_task_by_vpid): attaching to it is EPERM.
-  const target = k.tasks.get(pid) ?? k.groups.get(pid)?.leader;
+  const target = k.pids.findTask(pid) ?? k.pids.findThreadGroup(pid)?.leader;
   if (!target) return -ESRCH;
   if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) return attach(k, t, target, req === PTRACE_SEIZE, addr, data);
   const p = target.ptrace;
@@ -186,7 +186,7 @@ function processVm(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number {
   let total = 0;
   for (const [, len] of [...local, ...remote]) { if (len < 0 || len > 0x7fffffff) return -EINVAL; total += len; }
   if (total > 0x7ffff000 * 2) return -EINVAL;
-  const target = k.tasks.get(pid);
+  const target = k.pids.findTask(pid);
   if (!target || !alive(target)) return -ESRCH;
   if (!ptraceMayAccess(k, t, target)) return -EPERM;
   if (liovcnt === 0 || riovcnt === 0) return 0;

@@ -34,9 +34,9 @@ function canNice(caller: Task, target: Task, nice: number): boolean {
 
 /** The live tasks a (which, who) pair names; null for a bad `which`. */
 function tasksFor(k: Kernel, t: Task, which: number, who: number): Task[] | null {
-  const live = [...k.tasks.values()];
+  const live = [...k.pids.tasks()];
   switch (which) {
-    case PRIO_PROCESS: { const x = who === 0 ? t : k.tasks.get(who); return x ? [x] : []; }
+    case PRIO_PROCESS: { const x = who === 0 ? t : k.pids.findTask(who); return x ? [x] : []; }
     case PRIO_PGRP: { const g = who === 0 ? t.tg.pgid : who; return live.filter((x) => x.tg.pgid === g); }
     case PRIO_USER: { const u = who === 0 ? t.cred.uid : who >>> 0; return live.filter((x) => x.cred.uid === u); }
     default: return null;
@@ -67,8 +67,8 @@ export function sys_setpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   return err;
 }
 
-function findTask(k: Kernel, t: Task, pid: number): Task | null {
-  return pid === 0 ? t : k.tasks.get(pid) ?? null;
+function taskOrSelf(k: Kernel, t: Task, pid: number): Task | null {
+  return pid === 0 ? t : k.pids.findTask(pid) ?? null;
 }
 
 interface SchedAttr { policy: number; flags: number; nice: number; priority: number; runtime: bigint; deadline: bigint; period: bigint }
@@ -141,7 +141,7 @@ function setSchedulerCall(k: Kernel, t: Task, pid: number, policy: number, param
   if (!paramAddr || pid < 0) return -EINVAL;
   const prio = t.mm.readU32(paramAddr);
   if (prio === null) return -EFAULT;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   let flags = 0;
   if (policy !== SETPARAM_POLICY) {
@@ -164,7 +164,7 @@ export function sys_sched_setparam(k: Kernel, t: Task, a: SyscallArgs): SyscallR
 export function sys_sched_getscheduler(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0);
   if (pid < 0) return -EINVAL;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   return p.policy | (p.resetOnFork ? SCHED_RESET_ON_FORK : 0);
 }
@@ -172,7 +172,7 @@ export function sys_sched_getscheduler(k: Kernel, t: Task, a: SyscallArgs): Sysc
 export function sys_sched_getparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0), addr = a.ulong(1);
   if (!addr || pid < 0) return -EINVAL;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   return t.mm.writeU32(addr, isRt(p.policy) ? p.rtPriority : 0) ? 0 : -EFAULT;
 }
@@ -189,7 +189,7 @@ export function sys_sched_get_priority_min(_k: Kernel, _t: Task, a: SyscallArgs)
 export function sys_sched_rr_get_interval(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0);
   if (pid < 0) return -EINVAL;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   const ns = p.policy === SCHED_RR ? rrTimeslice(k.rqOf(p)) : 0;
   return t.mm.write(a.ulong(1), new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, ns % 1e9).buf) ? 0 : -EFAULT;
@@ -220,7 +220,7 @@ export function sys_sched_setattr(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
   if ((attr.flags & SCHED_FLAG_UTIL_CLAMP) && size < SCHED_ATTR_SIZE) return -EINVAL;
   if (attr.policy < 0) return -EINVAL;
   if (attr.flags & SCHED_FLAG_KEEP_POLICY) attr.policy = SETPARAM_POLICY;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   if (attr.flags & SCHED_FLAG_KEEP_PARAMS) { attr.nice = p.nice; attr.priority = p.rtPriority; }
   if (attr.flags > 0xffffffff) return -EINVAL;
@@ -230,7 +230,7 @@ export function sys_sched_setattr(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
 export function sys_sched_getattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0), addr = a.ulong(1), usize = a.int(2) >>> 0, flags = a.int(3);
   if (!addr || pid < 0 || usize > 4096 || usize < SCHED_ATTR_SIZE_VER0 || flags) return -EINVAL;
-  const p = findTask(k, t, pid);
+  const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   const n = Math.min(usize, SCHED_ATTR_SIZE);
   const w = new StructWriter(SCHED_ATTR_SIZE).u32(0, n).u32(4, p.policy).u64(8, p.resetOnFork ? SCHED_FLAG_RESET_ON_FORK : 0);
@@ -302,7 +302,7 @@ export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): Sysca
     if (!src) return -EFAULT;
     b.set(src);
   }
-  const p = findTask(k, t, a.int(0));
+  const p = taskOrSelf(k, t, a.int(0));
   if (!p) return -ESRCH;
   if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) return -EPERM;
   const mask = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) & onlineMask(k);
@@ -316,7 +316,7 @@ export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): Sysca
 export function sys_sched_getaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const len = a.ulong(1);
   if (len * 8 < k.runqueues.length || len & 7) return -EINVAL;
-  const p = findTask(k, t, a.int(0));
+  const p = taskOrSelf(k, t, a.int(0));
   if (!p) return -ESRCH;
   const mask = (p.cpusAllowed & onlineMask(k)) >>> 0;
   const b = new StructWriter(CPUMASK_SIZE).u32(0, mask).buf;

@@ -86,7 +86,7 @@ export function sys_rt_sigsuspend(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
     t.sys = { kind: 'sigsuspend', nr: NR.rt_sigsuspend, restart: 'never' };
   }
   // Sleep until a signal is delivered: handleSignals makes the call fail with EINTR.
-  t.state = 'S';
+  t.sleep();
   return BLOCKED;
 }
 
@@ -129,8 +129,9 @@ export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   // A zombie keeps its pid until reaped: signalling it succeeds and does nothing (kill_pid_info finds it).
   // kill(-1): every process but init and the caller (kill_something_info).
-  const targets = pid > 0 ? [k.groups.get(pid)].filter((g) => g && !g.reaped)
-    : [...k.groups.values()].filter((g) => !g.reaped && (pid === 0 ? g.pgid === t.tg.pgid : pid === -1 ? g.tgid !== 1 && g !== t.tg : g.pgid === -pid));
+  const targets = (pid > 0 ? [k.pids.findThreadGroup(pid)]
+    : pid === -1 ? [...k.pids.threadGroups()].filter((g) => g.tgid !== 1 && g !== t.tg)
+    : k.pids.processGroup(pid === 0 ? t.tg.pgid : -pid)).filter((g) => g && !g.reaped);
   if (targets.length === 0) return -ESRCH;
   let sent = 0, denied = 0;
   for (const g of targets) {
@@ -144,7 +145,7 @@ export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): number {
   if (tid <= 0 || sig < 0 || sig > NSIG) return -EINVAL;
-  const target = k.tasks.get(tid);
+  const target = k.pids.findTask(tid);
   if (!target || (tgid > 0 && target.tg.tgid !== tgid)) return -ESRCH;
   if (!canSignal(t, target, sig)) return -EPERM;
   if (sig) sendSignal(k, target.tg, { signo: sig, code: SI_TKILL, pid: t.pid, uid: t.cred.uid }, target);
@@ -177,7 +178,7 @@ export function sys_rt_sigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Syscall
   const pid = a.int(0), sig = a.int(1);
   const info = userSigInfo(t, pid === t.pid, sig, a.ulong(2));
   if (typeof info === 'number') return info;
-  const g = k.groups.get(pid);
+  const g = k.pids.findThreadGroup(pid);
   if (!g || g.zombie) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (!canSignal(t, g.leader, sig)) return -EPERM;
@@ -189,7 +190,7 @@ export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   const info = userSigInfo(t, tid === t.tid, sig, a.ulong(3));
   if (typeof info === 'number') return info;
-  const target = k.tasks.get(tid);
+  const target = k.pids.findTask(tid);
   if (!target || target.tg.tgid !== tgid) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   return sig ? sendSignal(k, target.tg, info, target) : 0;
@@ -228,7 +229,7 @@ export function sys_rt_sigtimedwait(k: Kernel, t: Task, a: SyscallArgs): Syscall
     t.sys = { kind: 'sigtimedwait', nr: NR.rt_sigtimedwait, restart: 'never', deadline };
   }
   t.sigwait = want;
-  t.state = 'S';
+  t.sleep();
   return BLOCKED;
 }
 

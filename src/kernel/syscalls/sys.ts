@@ -141,7 +141,7 @@ function rlimitBuf(l: [bigint, bigint]): Uint8Array { return new StructWriter(16
 
 export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0), res = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
-  const tg = pid === 0 ? t.tg : k.groups.get(pid);
+  const tg = pid === 0 ? t.tg : k.pids.findThreadGroup(pid);
   if (!tg) return -ESRCH;
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
   let next: [bigint, bigint] | null = null;
@@ -193,7 +193,7 @@ export function sys_sysinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const [l1, l5, l15] = k.loadavg ?? [0, 0, 0];
   w.u64(8, Math.round(l1 * 65536)).u64(16, Math.round(l5 * 65536)).u64(24, Math.round(l15 * 65536));
   w.u64(32, total).u64(40, free).u64(48, 0).u64(56, 0).u64(64, 0).u64(72, 0);
-  w.dv.setUint16(80, k.groups.size, true);
+  w.dv.setUint16(80, k.pids.groupCount, true);
   w.u64(88, 0).u64(96, 0).u32(104, 1);
   return t.mm.write(a.ulong(0), w.buf) ? 0 : -EFAULT;
 }
@@ -230,7 +230,7 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case PR_SET_PTRACER: {
       // Yama: 0 clears, PR_SET_PTRACER_ANY (-1) lets anyone attach, else one existing process.
       const who = a.long(1);
-      if (who !== 0 && who !== -1 && !k.groups.has(who)) return -EINVAL;
+      if (who !== 0 && who !== -1 && !k.pids.findThreadGroup(who)) return -EINVAL;
       t.tg.yamaPtracer = who;
       return 0;
     }
@@ -336,7 +336,7 @@ export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0) || t.pid;
   let pgid = a.int(1);
   if (pgid < 0) return -EINVAL;
-  const target = k.groups.get(pid);
+  const target = k.pids.findThreadGroup(pid);
   if (!target || (target !== t.tg && target.parent !== t.tg)) return -ESRCH;
   // A child: in another session EPERM, and once it has exec'd EACCES (PF_FORKNOEXEC cleared).
   if (target !== t.tg) {
@@ -347,9 +347,7 @@ export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (target.sid !== t.tg.sid) return -EPERM;
   if (pgid === 0) pgid = target.tgid;
   if (pgid !== target.tgid) {
-    let ok = false;
-    for (const g of k.groups.values()) if (g.pgid === pgid && g.sid === t.tg.sid) { ok = true; break; }
-    if (!ok) return -EPERM;
+    if (!k.pids.processGroup(pgid).some((g) => g.sid === t.tg.sid)) return -EPERM;
   }
   target.pgid = pgid;
   return 0;
@@ -357,18 +355,18 @@ export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 export function sys_getpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0);
-  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  const g = pid === 0 ? t.tg : k.pids.findThreadGroup(pid);
   return g ? g.pgid : -ESRCH;
 }
 
 export function sys_getsid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = a.int(0);
-  const g = pid === 0 ? t.tg : k.groups.get(pid);
+  const g = pid === 0 ? t.tg : k.pids.findThreadGroup(pid);
   return g ? g.sid : -ESRCH;
 }
 
 export function sys_setsid(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  for (const g of k.groups.values()) if (g.pgid === t.pid) return -EPERM;
+  if (k.pids.processGroup(t.pid).length) return -EPERM;
   t.tg.sid = t.pid;
   t.tg.pgid = t.pid;
   k.onSetsid?.(t);

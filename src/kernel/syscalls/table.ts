@@ -7,7 +7,7 @@
 //   ENOSYS       there is no handler, the dispatcher answers -ENOSYS, and the
 //                note says why.
 // Handlers are imported by name: nothing registers itself. The dispatcher
-// (the ecall path in kernel.ts) calls `invokeSyscall`; `tuxglass syscalls`
+// (the ecall path in entry.ts) calls `invokeSyscall`; `tuxglass syscalls`
 // prints this table.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';

@@ -79,7 +79,7 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
     t.sys = sys;
     k.timers.add(k.clock.monotonic() + (deadline - now), () => { sys.fired = true; t.wake(); });
   }
-  t.state = 'S';
+  t.sleep();
   k.onInterrupt.set(t, () => {
     const rem = Math.max(0, deadline - (clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic()));
     // nanosleep_copyout: a remainder that cannot be stored makes the call fail with EFAULT.

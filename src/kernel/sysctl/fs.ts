@@ -29,7 +29,7 @@ export const mqQueuesMax = new Knob('fs.mqueue.queues_max', () => 256);
 export function openFiles(k: Kernel): number {
   const seen = new Set<File>();
   const tables = new Set<unknown>();
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.state === 'Z' || t.state === 'X' || tables.has(t.files)) continue;
     tables.add(t.files);
     for (const f of t.files.files) if (f) seen.add(f);

@@ -48,12 +48,12 @@ export function cpuClockOf(k: Kernel, t: Task, clockid: number): CpuClock | numb
   const pid = ~(clockid >> 3);
   if (clockid & CPUCLOCK_PERTHREAD) {
     if (pid === 0) return threadClock(t, kind);
-    const x = k.tasks.get(pid);
+    const x = k.pids.findTask(pid);
     if (!x || x.tg !== t.tg) return -EINVAL;
     return threadClock(x, kind);
   }
   if (pid === 0) return processClock(t.tg, kind);
-  const g = k.groups.get(pid);
+  const g = k.pids.findThreadGroup(pid);
   if (!g || g.zombie || g.tgid !== pid) return -EINVAL;
   return processClock(g, kind);
 }

@@ -180,7 +180,7 @@ function readSigevent(k: Kernel, t: Task, addr: number):
     case SIGEV_NONE: return { notify: SIGEV_NONE, signo: 0, value, thread: null };
     case SIGEV_SIGNAL: case SIGEV_THREAD: break;
     case SIGEV_SIGNAL | SIGEV_THREAD_ID:
-      thread = k.tasks.get(tid) ?? null;
+      thread = k.pids.findTask(tid) ?? null;
       if (!thread || thread.tg !== t.tg || thread.state === 'Z' || thread.state === 'X') return -EINVAL;
       break;
     default: return -EINVAL;

@@ -36,6 +36,7 @@ export class Devpts {
 
   constructor(ptmxOpen: Opener) {
     this.root = new Dentry('/', null, new TmpfsDir(this.sb, 0o755));
+    this.root.inode.size = 0; // devpts is not tmpfs: its directory has no size
     const ptmx = new PtsInode(this.sb, S_IFCHR | this.ptmxmode, makedev(5, 2), ptmxOpen);
     this.root.addChild(new Dentry('ptmx', this.root, ptmx));
   }

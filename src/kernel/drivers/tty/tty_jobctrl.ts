@@ -44,12 +44,12 @@ export function ttyCheckChange(k: Kernel, t: Task, tty: TtyStruct, sig: number):
 export function procSetTty(k: Kernel, tg: ThreadGroup, tty: TtyStruct): void {
   tty.session = tg.sid;
   tty.fgPgrp = tg.pgid;
-  for (const g of k.groups.values()) if (g.sid === tg.sid && !g.zombie) g.tty = tty;
+  for (const g of k.pids.session(tg.sid)) if (!g.zombie) g.tty = tty;
 }
 
 /** session_clear_tty: no process of the session has a controlling tty any more. */
 export function sessionClearTty(k: Kernel, sid: number): void {
-  for (const g of k.groups.values()) if (g.sid === sid) g.tty = null;
+  for (const g of k.pids.session(sid)) g.tty = null;
 }
 
 /**
@@ -87,8 +87,8 @@ export function disassociateCtty(k: Kernel, tg: ThreadGroup, onExit: boolean, ha
  */
 export function signalSessionLeader(k: Kernel, tty: TtyStruct): void {
   if (!tty.session) return;
-  for (const g of [...k.groups.values()]) {
-    if (g.sid !== tty.session || g.zombie) continue;
+  for (const g of k.pids.session(tty.session)) {
+    if (g.zombie) continue;
     if (g.tty === tty) g.tty = null;
     if (!isSessionLeader(g)) continue;
     sendSignal(k, g, { signo: SIGHUP, code: SI_KERNEL });
@@ -139,8 +139,8 @@ export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct
       // find_vpid: any pid; session_of_pgrp: a group member's session, else that process's.
       let sid = -1;
       if (nr === 0) return -ESRCH;
-      for (const g of k.groups.values()) if (g.pgid === nr && !g.reaped) { sid = g.sid; break; }
-      if (sid < 0) { const g = k.groups.get(nr); if (g && !g.reaped) sid = g.sid; }
+      for (const g of k.pids.processGroup(nr)) if (!g.reaped) { sid = g.sid; break; }
+      if (sid < 0) { const g = k.pids.findThreadGroup(nr); if (g && !g.reaped) sid = g.sid; }
       if (sid < 0) return -ESRCH;
       if (sid !== t.tg.sid) return -EPERM;
       real.fgPgrp = nr;

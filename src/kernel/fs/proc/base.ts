@@ -32,8 +32,8 @@ const EMPTY = new Uint8Array(0);
 export function cmdline(t: Task): Uint8Array {
   const mm = taskMm(t);
   if (!mm || !mm.argEnd || mm.argEnd <= mm.argStart) return EMPTY;
-  let envStart = mm.envStart, envEnd = mm.envEnd;
-  if (envStart !== mm.argEnd || envEnd < envStart) envStart = envEnd = mm.argEnd;
+  // Linux reads on into the environment only when it follows the arguments.
+  const envEnd = mm.envStart !== mm.argEnd || mm.envEnd < mm.envStart ? mm.argEnd : mm.envEnd;
   const last = mm.read(mm.argEnd - 1, 1);
   if (!last) return EMPTY;
   if (last[0] !== 0) {

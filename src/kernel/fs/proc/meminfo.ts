@@ -18,7 +18,7 @@ const row = (label: string, kb: number) => `${(label + ':').padEnd(16)}${String(
 
 function distinctMms(k: Kernel): Mm[] {
   const s = new Set<Mm>();
-  for (const t of k.tasks.values()) { const mm = taskMm(t); if (mm) s.add(mm); }
+  for (const t of k.pids.tasks()) { const mm = taskMm(t); if (mm) s.add(mm); }
   return [...s];
 }
 
@@ -91,7 +91,7 @@ export function meminfo(k: Kernel): string {
   s += row('Slab', 0);
   s += row('SReclaimable', 0);
   s += row('SUnreclaim', 0);
-  s += row('KernelStack', k.tasks.size * KERNEL_STACK_KB);
+  s += row('KernelStack', k.pids.taskCount * KERNEL_STACK_KB);
   s += row('PageTables', p(pt));
   s += row('SecPageTables', 0);
   s += row('NFS_Unstable', 0);

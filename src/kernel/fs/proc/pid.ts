@@ -29,16 +29,12 @@ export function visibleThreads(tg: ThreadGroup): Task[] {
 
 /** Thread groups in PID order, as getdents on /proc lists them. */
 export function liveGroups(k: Kernel): ThreadGroup[] {
-  return [...k.groups.values()].filter((g) => !g.reaped && g.tasks.length > 0).sort((a, b) => a.tgid - b.tgid);
+  return [...k.pids.threadGroups()].filter((g) => !g.reaped && g.tasks.length > 0).sort((a, b) => a.tgid - b.tgid);
 }
 
-/** Any visible task by thread id (what /proc/TID resolves). */
+/** Any visible task by thread id (what /proc/TID resolves): zombie leaders too. */
 export function findTask(k: Kernel, tid: number): Task | null {
-  const t = k.tasks.get(tid);
-  if (t) return t;
-  const tg = k.groups.get(tid);
-  if (tg && !tg.reaped && tg.tasks[0]?.tid === tid && tg.tasks[0].state !== 'X') return tg.tasks[0];
-  return null;
+  return k.pids.findTaskOrZombieLeader(tid) ?? null;
 }
 
 /** The task doing the current syscall; null outside one (tests, boot). */
@@ -80,17 +76,8 @@ interface KernelExtras {
   /** Page-cache and swap counters in pages, once those subsystems exist. */
   pageCache?: { pages: number; buffers?: number; dirty?: number; writeback?: number; shmem?: number; mapped?: number };
   swap?: { totalPages: number; freePages: number; cachedPages?: number };
-  zombieTasks?: Map<number, Task>;
 }
 export const extras = (k: Kernel): KernelExtras => k as unknown as KernelExtras;
 
 /** The most recently handed out PID (the last field of /proc/loadavg). */
-export function lastPid(k: Kernel): number {
-  const next = (k as unknown as { nextPid?: number }).nextPid;
-  if (next !== undefined) return next - 1;
-  let max = 0;
-  for (const tid of k.tasks.keys()) if (tid > max) max = tid;
-  for (const tid of extras(k).zombieTasks?.keys() ?? []) if (tid > max) max = tid;
-  for (const g of k.groups.keys()) if (g > max) max = g;
-  return max;
-}
+export const lastPid = (k: Kernel): number => k.pids.last;

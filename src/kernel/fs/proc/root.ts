@@ -9,7 +9,7 @@ import { configGz } from '../../configs.js';
 import { fileEntry, opsEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
 import { procKmsgOps } from '../../drivers/kmsg.js';
 import { meminfo } from './meminfo.js';
-import { extras, findTask, lastPid, liveGroups, reader } from './pid.js';
+import { findTask, lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
 import { vmstat } from './vmstat.js';
 import { interrupts, softirqs } from './interrupts.js';
@@ -36,8 +36,8 @@ export function uptime(k: Kernel): string {
 export function loadavg(k: Kernel): string {
   const a = k.load?.avenrun ?? [0, 0, 0];
   let running = 0;
-  for (const t of k.tasks.values()) if (t.state === 'R') running++;
-  const threads = k.tasks.size + (extras(k).zombieTasks?.size ?? 0);
+  for (const t of k.pids.tasks()) if (t.state === 'R') running++;
+  const threads = k.pids.taskCount + k.pids.zombieCount;
   return `${loadText(a[0])} ${loadText(a[1])} ${loadText(a[2])} ${running}/${threads} ${lastPid(k)}\n`;
 }
 

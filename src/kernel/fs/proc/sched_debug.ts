@@ -33,7 +33,7 @@ function cpuSection(k: Kernel, rq: Runqueue): string {
   let s = `\ncpu#${rq.cpu}\n`;
   s += line('nr_running', rq.nrRunning);
   s += line('nr_switches', rq.nrSwitches);
-  s += line('nr_uninterruptible', [...k.tasks.values()].filter((t) => t.state === 'D' && t.cpu === rq.cpu).length);
+  s += line('nr_uninterruptible', [...k.pids.tasks()].filter((t) => t.state === 'D' && t.cpu === rq.cpu).length);
   s += line('next_balance', INITIAL_JIFFIES + Math.floor((now * HZ) / 1e9));
   s += line('curr->pid', rq.curr?.tid ?? 0);
   s += line('clock', ns(now).trim());
@@ -70,7 +70,7 @@ function cpuSection(k: Kernel, rq: Runqueue): string {
   s += '\nrunnable tasks:\n';
   s += ' S            task   PID       vruntime   eligible    deadline             slice          sum-exec      switches  prio         wait-time        sum-sleep       sum-block  group-path\n';
   s += '-'.repeat(163) + '\n';
-  for (const t of k.tasks.values()) if (t.state === 'R' && t.cpu === rq.cpu) s += taskLine(rq, t, avg);
+  for (const t of k.pids.tasks()) if (t.state === 'R' && t.cpu === rq.cpu) s += taskLine(rq, t, avg);
   return s;
 }
 

@@ -38,7 +38,7 @@ export function stat(k: Kernel): string {
   for (const d of k.irqs.all()) if (d.irq < NR_IRQS) { irqs[d.irq] += d.total; devices += d.total; }
   irqs[TIMER_IRQ] += k.stats.interrupts - devices;
   let running = 0, blocked = 0;
-  for (const t of k.tasks.values()) {
+  for (const t of k.pids.tasks()) {
     if (t.state === 'R') running++;
     else if (t.state === 'D') blocked++;
   }

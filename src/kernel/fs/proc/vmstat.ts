@@ -70,7 +70,7 @@ export function vmstatValues(k: Kernel): Map<string, number> {
     ['nr_anon_pages', m.anon], ['nr_mapped', m.mapped], ['nr_file_pages', m.cached + m.buffers + m.swapCached],
     ['nr_dirty', m.dirty], ['nr_writeback', m.writeback], ['nr_shmem', m.shmem],
     // NR_KERNEL_STACK_KB: the kernel stacks of live tasks, in kB.
-    ['nr_kernel_stack', k.tasks.size * (THREAD_SIZE / 1024)],
+    ['nr_kernel_stack', k.pids.taskCount * (THREAD_SIZE / 1024)],
     ['nr_page_table_pages', m.pt], ['nr_swapcached', m.swapCached],
     ['nr_dirty_threshold', Math.floor((available * dirty) / 100)],
     ['nr_dirty_background_threshold', Math.floor((available * background) / 100)],

@@ -168,7 +168,7 @@ function getLink(req: NetlinkRequest): ReturnType<typeof rtnetlinkInput> {
   if (msg.payload.length < 16) return -EINVAL;
   const index = new DataView(msg.payload.buffer, msg.payload.byteOffset).getInt32(4, true);
   const nameAttr = attrs.get(IFLA_IFNAME);
-  let dev: NetDevice | null = null;
+  let dev: NetDevice | null;
   if (index > 0) dev = req.net.byIndex(index);
   else if (nameAttr) dev = req.net.byName(new TextDecoder().decode(nameAttr).replace(/\0.*$/s, ''));
   else return -EINVAL;

@@ -1,0 +1,125 @@
+// The host keeps control whatever the guest runs (issue 11 §1b.2). The guest
+// (tests/guest/hostctl_spin.c) says it has started and then spins forever
+// without reading its console, in user mode or in a tight loop of system
+// calls; as a `run` program and as the init of `boot`. Each way a user stops
+// a program must still end tuxglass, with the status the README gives:
+// SIGTERM, SIGINT and SIGHUP kill `run` as they kill any process; at a
+// `boot` terminal, Ctrl-A x ends the run with 0, two SIGINTs with 130,
+// SIGTERM with 143 and SIGHUP with 129; and a tuxglass whose parent dies
+// ends. The oracle is the exit itself: before the fix (a run loop that never
+// gave the host's event loop a turn) each of these hung until the test's
+// timeout. No duration is asserted.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
+import { buildGuest } from '../diff/build.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = join(REPO, 'bin', 'tuxglass.js');
+const rootfs = defaultRootfsDir();
+const built = await buildGuest(['hostctl_spin']);
+const haveScript = spawnSync('script', ['--version']).status === 0;
+const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
+const skipPty = skip || (haveScript ? false : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
+/** Generous: the guest must start first (a boot packs its initramfs); the stop itself takes well under a second. */
+const TIMEOUT = 90_000;
+
+const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const MODES = ['user', 'syscall'] as const;
+
+/** Resolves with the child's exit once `text` has appeared on its output, after `act` ran. */
+function untilExit(c: ChildProcess, text: string, act: (out: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+  return new Promise((resolve) => {
+    let out = '', acted = false;
+    const see = (d: Buffer) => {
+      out += d.toString();
+      if (!acted && out.includes(text)) { acted = true; act(out); }
+    };
+    c.stdout!.on('data', see);
+    c.stderr?.on('data', see);
+    c.on('close', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+describe('tuxglass run: a spinning program is stopped by a signal to tuxglass', { skip, concurrency: 1, timeout: TIMEOUT * 6 }, () => {
+  for (const mode of MODES) {
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      test(`${mode} spin, ${sig}`, { timeout: TIMEOUT }, async () => {
+        const c = spawn(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', mode],
+          { stdio: ['pipe', 'pipe', 'pipe'] });
+        const r = await untilExit(c, 'spinning', () => c.kill(sig));
+        assert.match(r.out, new RegExp(`spinning in ${mode === 'user' ? 'user mode' : 'syscalls'}`));
+        // Killed by the signal, as any process without a handler: a shell reports 128+N.
+        assert.equal(r.signal, sig, r.out);
+      });
+    }
+  }
+  test('--seed 1 --cpus 2, syscall spin, SIGTERM', { timeout: TIMEOUT }, async () => {
+    const c = spawn(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', '2', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', 'syscall'],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    const r = await untilExit(c, 'spinning', () => c.kill('SIGTERM'));
+    assert.equal(r.signal, 'SIGTERM', r.out);
+  });
+});
+
+/** What the host does to a booted machine whose init spins. */
+const BOOT_STOPS: [string, (pid: number, typeIn: (s: string) => void) => void, number][] = [
+  ['Ctrl-A x', (_pid, typeIn) => typeIn('\x01x'), 0],
+  ['SIGTERM', (pid) => process.kill(pid, 'SIGTERM'), 143],
+  ['SIGHUP', (pid) => process.kill(pid, 'SIGHUP'), 129],
+  ['two SIGINTs', (pid) => { process.kill(pid, 'SIGINT'); setTimeout(() => process.kill(pid, 'SIGINT'), 200); }, 130],
+];
+
+describe('tuxglass boot at a terminal: a spinning init is stopped', { skip: skipPty, concurrency: 1, timeout: TIMEOUT * 9 }, () => {
+  // A root with nothing but the spinner as /init (the initramfs is packed from it).
+  const root = mkdtempSync(join(tmpdir(), 'tg-spinroot-'));
+  if (built.paths.hostctl_spin) copyFileSync(built.paths.hostctl_spin, join(root, 'init'));
+  for (const mode of MODES) {
+    for (const [name, stop, status] of BOOT_STOPS) {
+      test(`${mode} spin, ${name}: exit status ${status}`, { timeout: TIMEOUT }, async () => {
+        const inner = [
+          'exec 3<&0',
+          `node ${sh(CLI)} boot --rootfs ${sh(root)} --append ${sh(`-- ${mode}`)} <&3 & pid=$!`,
+          'echo "tuxglass-pid=$pid"',
+          'wait $pid; echo "status=$?"',
+        ].join('\n');
+        const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+        c.stdin.on('error', () => {});
+        const r = await untilExit(c, 'spinning', (out) => {
+          const pid = Number(/tuxglass-pid=(\d+)/.exec(out)?.[1]);
+          stop(pid, (s) => c.stdin.write(s));
+        });
+        assert.match(r.out, new RegExp(`spinning in ${mode === 'user' ? 'user mode' : 'syscalls'}`));
+        assert.match(r.out.replace(/\r/g, ''), new RegExp(`\nstatus=${status}\n`));
+      });
+    }
+  }
+  test('clean up', () => rmSync(root, { recursive: true, force: true }));
+});
+
+describe('tuxglass ends when its parent dies', { skip, timeout: TIMEOUT }, () => {
+  test('the parent is killed while the guest spins: tuxglass exits', { timeout: TIMEOUT }, async () => {
+    // sh starts tuxglass in the background, says its PID, then becomes a sleep: killing that kills tuxglass's parent.
+    const c = spawn('sh', ['-c', `${sh(process.execPath)} ${sh(CLI)} run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_spin}:/spin`)} -- /spin user & echo "tuxglass-pid=$!"; exec sleep 1000`],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stderr.on('data', (d) => { out += d; });
+    const pid = await new Promise<number>((resolve) => {
+      c.stdout.on('data', (d) => {
+        out += d;
+        const m = /tuxglass-pid=(\d+)/.exec(out);
+        if (m && out.includes('spinning')) resolve(Number(m[1]));
+      });
+    });
+    c.kill('SIGKILL');
+    // Gone, or a zombie of whoever adopted it (a container's init may not reap).
+    const state = () => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } };
+    while (state() !== 'gone' && state() !== 'Z') await new Promise((r) => setTimeout(r, 100));
+    assert.ok(['gone', 'Z'].includes(state()));
+  });
+});
