@@ -253,8 +253,8 @@ export class Kernel {
       const remote = rq !== this.cpuNow, wasIdle = rq.nrRunning === 0, resched = rq.needResched;
       if (remote && wasIdle) rq.wakeAt = Math.max(rq.wakeAt, now);
       rq.enqueue(t, flags);
-      // Another CPU must reschedule: it is sent an IPI (smp_send_reschedule).
-      if (remote && rq.needResched && !resched) rq.irqs.resched++;
+      // Another CPU must reschedule: it is sent an IPI (smp_send_reschedule), the CLINT's msip doorbell.
+      if (remote && rq.needResched && !resched) this.machine.clint.setMsip(rq.cpu, true);
       if (t !== rq.curr) t.queuedAt = now;
     }
     this.loop.kick();

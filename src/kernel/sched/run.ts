@@ -16,7 +16,11 @@ import { rseqResume } from './rseq.js';
 import { loadBalance } from './smp.js';
 import { SCHED_DEADLINE } from './attrs.js';
 import { FAULT_NS, MAJOR_FAULT_NS } from './cputime.js';
-import { IRQ_S_EXT } from '../../machine/irq.js';
+import { IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from '../../machine/irq.js';
+import { CPU_HZ, TIMEBASE_HZ } from '../time/clock.js';
+
+/** Nanoseconds per CLINT mtime tick (the 10 MHz timebase). Ticks fall on whole multiples of it. */
+const NS_PER_MTIME = CPU_HZ / TIMEBASE_HZ;
 
 /** The cost of switching to a kernel thread and back, beyond the work it reports (ns). */
 const KTHREAD_RUN_NS = 500;
@@ -148,6 +152,9 @@ export class RunLoop {
     if (now >= this.k.load.next) this.k.load.sample(this.k, now);
     this.k.timers.expire(now);
     this.serviceIrqs();
+    // A reschedule IPI rang this hart's doorbell (msip): take it, clear it, count it.
+    const hi = this.k.machine.hartIrqs[rq.cpu];
+    if (hi.pending & (1 << IRQ_S_SOFT)) { this.k.machine.clint.setMsip(rq.cpu, false); rq.irqs.resched++; }
     // A timer made the machine wait for the host (seed mode's input): nothing runs on meanwhile.
     if (this.hostWait) return true;
     let t = rq.curr;
@@ -205,12 +212,18 @@ export class RunLoop {
     }
     if (this.k.time.mode === 'wall') this.keepUp(rq, t, now, ran);
     t.execStart = this.k.clock.monotonic();
-    if (t.execStart >= rq.nextTick) {
+    // The riscv-timer's next event is the tick, programmed into this hart's
+    // mtimecmp (sbi_set_timer); the CLINT's timer line says when it is due.
+    const clint = this.k.machine.clint;
+    clint.setTimecmp(rq.cpu, rq.nextTick / NS_PER_MTIME);
+    if (this.k.machine.hartIrqs[rq.cpu].has(IRQ_S_TIMER)) {
       // The timer interrupt: scheduler_tick for whoever holds the CPU, and (SMP) periodic balancing.
       this.k.stats.interrupts++;
       rq.irqs.timer++;
       this.k.stats.modeSwitches++;
       rq.nextTick = (Math.floor(t.execStart / rq.tickNs) + 1) * rq.tickNs;
+      // The handler programs the next event, which lowers the line.
+      clint.setTimecmp(rq.cpu, rq.nextTick / NS_PER_MTIME);
       rq.tick();
       runPosixCpuTimers(this.k, t);
       if (this.k.runqueues.length > 1) loadBalance(this.k, rq);
