@@ -19,7 +19,7 @@ import { buildGuest } from '../diff/build.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const built = await buildGuest(['time_wall']);
+const built = await buildGuest(['time_wall', 'time_ns']);
 const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
 
 interface Report { r0: number; m0: number; r1: number; m1: number; utime: number; stime: number; spins: number }
@@ -65,5 +65,12 @@ describe('guest time', { skip, concurrency: 1 }, () => {
     const guest = a.rep.m1 - a.rep.m0;
     assert.ok(guest >= 520e6 && guest < 530e6, `monotonic ${guest} ns`);
     assert.ok(a.rep.utime >= 19e6 && a.rep.utime <= 21e6, `utime ${a.rep.utime} ns`);
+  });
+
+  test('without --seed, timeouts written back and /proc/PID/sched are whole nanoseconds (vi crashed the host on a fractional one)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.time_ns}:/tmp/ns`, '--', '/tmp/ns'],
+      { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'bad=0\n');
   });
 });
