@@ -227,8 +227,9 @@ export class Hart implements JitHart, WasmHart {
     // jumps clear bit 0 and branch offsets are even: only the kernel can set an odd pc
     if (pcLo & 1) { this.tval = this.pc; return Cause.InsnMisaligned; }
     // current decoded page, the VA of its slot 0 (high half is pcHi), its RAM page, slot index
-    // eslint-disable-next-line no-useless-assignment -- hot loop: numbers from the start keep V8's representation of these small integers stable
+    /* eslint-disable no-useless-assignment -- hot loop: numbers from the start keep V8's representation of these small integers stable */
     let code = this.straddle, base = 0, phys = -1, p = 0;
+    /* eslint-enable no-useless-assignment */
 
     outer: for (;;) {
       // enter the page holding pcHi:pcLo

@@ -94,8 +94,9 @@ export class Mmu {
     if (((hi + 64) >>> 0) > 127 || this.root < 0) return this.fail(PAGE_FAULT[acc], lo, hi);
     const mem = this.mem, i32 = mem.i32;
     const vpn2 = ((hi & 0x7f) << 2) | (lo >>> 30), vpn1 = (lo >>> 21) & 511, vpn0 = (lo >>> 12) & 511;
-    // eslint-disable-next-line no-useless-assignment -- hot path: numbers from the start keep V8's representation stable
+    /* eslint-disable no-useless-assignment -- hot path: numbers from the start keep V8's representation stable */
     let table = this.root, level = 2, plo = 0, ppn = 0;
+    /* eslint-enable no-useless-assignment */
     for (;;) {
       const e = table * 1024 + (level === 2 ? vpn2 : level === 1 ? vpn1 : vpn0) * 2;
       plo = i32[e];

@@ -100,8 +100,8 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
       "TIMEFORMAT='time %3U %3S'; { time /tmp/c loop 100000000; } 2>&1; { time /tmp/c sys 100000; } 2>&1"]);
     const lines = out.trim().split('\n');
     const pairs = [0, 1].map((i) => {
-      const ru = lines.filter((l) => l.startsWith('rusage '))[i].split(' ').map(Number);
-      const tm = lines.filter((l) => l.startsWith('time '))[i].split(' ').map(Number);
+      const ru = lines.filter((l) => l.startsWith('rusage ')).at(i)!.split(' ').map(Number);
+      const tm = lines.filter((l) => l.startsWith('time ')).at(i)!.split(' ').map(Number);
       return { ru, tm };
     });
     for (const { ru, tm } of pairs) {
