@@ -23,9 +23,16 @@ function median(xs: number[]): number {
 function bootToShell(root: string, append: string[], idleMs = 0): Promise<{ seconds: number; hwmKb: number } | string> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const c = spawn(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'boot', '--mem', '256M', '--rootfs', root, ...append.flatMap((a) => ['--append', a])], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', done = false;
-    const timer = setTimeout(() => { finish(`timed out; output: ${out.slice(-500)}`); }, 180_000);
+    const c = spawn(
+      process.execPath,
+      [join(REPO, 'bin', 'tuxglass.js'), 'boot', '--mem', '256M', '--rootfs', root, ...append.flatMap((a) => ['--append', a])],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '',
+      done = false;
+    const timer = setTimeout(() => {
+      finish(`timed out; output: ${out.slice(-500)}`);
+    }, 180_000);
     const finish = (r: { seconds: number; hwmKb: number } | string) => {
       if (done) return;
       done = true;
@@ -57,16 +64,26 @@ export async function benchBoot(): Promise<string[]> {
   try {
     const p = await ensureInitramfs(root, dir);
     console.log('');
-    console.log(`initramfs pack      ${(p.ms / 1000).toFixed(2)} s (${p.files} entries, ${(p.bytes! / 1048576).toFixed(1)} MB cpio, ${(p.compressed! / 1048576).toFixed(1)} MB gzip'd)`);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+    console.log(
+      `initramfs pack      ${(p.ms / 1000).toFixed(2)} s (${p.files} entries, ${(p.bytes! / 1048576).toFixed(1)} MB cpio, ${(p.compressed! / 1048576).toFixed(1)} MB gzip'd)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   // A first boot fills the initramfs cache; it is not counted.
   const warm = await bootToShell(root, ['init=/bin/sh']);
   if (typeof warm === 'string') return [`boot: ${warm}`];
-  for (const [label, append] of [['init=/bin/sh', ['init=/bin/sh']], ['busybox init', []]] as const) {
+  for (const [label, append] of [
+    ['init=/bin/sh', ['init=/bin/sh']],
+    ['busybox init', []],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await bootToShell(root, [...append]);
-      if (typeof r === 'string') { problems.push(`boot (${label}): ${r}`); break; }
+      if (typeof r === 'string') {
+        problems.push(`boot (${label}): ${r}`);
+        break;
+      }
       times.push(r.seconds);
     }
     if (times.length) console.log(`boot to shell, ${label.padEnd(13)} ${median(times).toFixed(2)} s wall (median of ${times.length})`);

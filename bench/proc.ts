@@ -14,7 +14,13 @@ import { buildGuest } from '../tests/diff/build.js';
 import { REPO, spawnWithTimeout } from '../tests/diff/harness.js';
 
 const RUNS = 3;
-interface ProcBench { name: string; label: string; tg: number; qemu: number; prog?: 'bench_proc' | 'bench_ipc' }
+interface ProcBench {
+  name: string;
+  label: string;
+  tg: number;
+  qemu: number;
+  prog?: 'bench_proc' | 'bench_ipc';
+}
 const BENCHES: ReadonlyArray<ProcBench> = [
   { name: 'getppid', label: 'syscall (getppid)', tg: 200_000, qemu: 2_000_000 },
   { name: 'fork', label: 'fork+exit+wait', tg: 2000, qemu: 1000 },
@@ -49,8 +55,12 @@ async function once(cmd: string, args: string[], name: string, n: number, proble
 
 /** Per-operation seconds: (median T(n) - median T(0)) / n. */
 async function perOp(run: (n: number) => Promise<number>, n: number): Promise<number> {
-  const full: number[] = [], empty: number[] = [];
-  for (let i = 0; i < RUNS; i++) { empty.push(await run(0)); full.push(await run(n)); }
+  const full: number[] = [],
+    empty: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    empty.push(await run(0));
+    full.push(await run(n));
+  }
   return (median(full) - median(empty)) / n;
 }
 
@@ -74,13 +84,46 @@ export async function benchProc(): Promise<string[]> {
     for (const b of BENCHES) {
       const prog = b.prog ?? 'bench_proc';
       // A private IPC namespace too, so the reference's message queue is its own.
-      const q = await perOp((n) => once('unshare', ['--mount', '--ipc', '--propagation', 'private', 'sh', '-c',
-        'mount --bind "$1" "$0/tmp" && shift && exec chroot "$0" /usr/bin/env -i "$@"', root, dir, `/tmp/${prog}`, b.name, String(n)],
-      b.name, n, problems, 'qemu'), b.qemu);
-      const t = await perOp((n) => once(process.execPath, [join(REPO, 'bin', 'tuxglass.js'), 'run', '--rootfs', root,
-        '--add', `${join(dir, prog)}:/tmp/${prog}`, '--', `/tmp/${prog}`, b.name, String(n)],
-      b.name, n, problems, 'tuxglass'), b.tg);
-      console.log(`${b.label.padEnd(30)} ${(q * 1e6).toFixed(2).padStart(10)} ${(t * 1e6).toFixed(2).padStart(12)} ${(t / q).toFixed(2).padStart(7)}x   ${b.qemu}/${b.tg}`);
+      const q = await perOp(
+        (n) =>
+          once(
+            'unshare',
+            [
+              '--mount',
+              '--ipc',
+              '--propagation',
+              'private',
+              'sh',
+              '-c',
+              'mount --bind "$1" "$0/tmp" && shift && exec chroot "$0" /usr/bin/env -i "$@"',
+              root,
+              dir,
+              `/tmp/${prog}`,
+              b.name,
+              String(n),
+            ],
+            b.name,
+            n,
+            problems,
+            'qemu',
+          ),
+        b.qemu,
+      );
+      const t = await perOp(
+        (n) =>
+          once(
+            process.execPath,
+            [join(REPO, 'bin', 'tuxglass.js'), 'run', '--rootfs', root, '--add', `${join(dir, prog)}:/tmp/${prog}`, '--', `/tmp/${prog}`, b.name, String(n)],
+            b.name,
+            n,
+            problems,
+            'tuxglass',
+          ),
+        b.tg,
+      );
+      console.log(
+        `${b.label.padEnd(30)} ${(q * 1e6).toFixed(2).padStart(10)} ${(t * 1e6).toFixed(2).padStart(12)} ${(t / q).toFixed(2).padStart(7)}x   ${b.qemu}/${b.tg}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,10 @@ import { benchBashLoop, benchTiers } from './tiers.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
-interface Timed { seconds: number; result: RunResult }
+interface Timed {
+  seconds: number;
+  result: RunResult;
+}
 
 async function timed(cmd: string, args: string[]): Promise<Timed> {
   const start = performance.now();
@@ -71,7 +74,10 @@ async function main(): Promise<number> {
     return problems.length ? 1 : 0;
   }
   const built = await buildGuest(['bench']);
-  if (built.skip) { console.error(`bench: ${built.skip}`); return 1; }
+  if (built.skip) {
+    console.error(`bench: ${built.skip}`);
+    return 1;
+  }
   const bin = built.paths.bench!;
   if (spawnSync('qemu-riscv64-static', ['--version'], { stdio: 'ignore' }).status !== 0) {
     console.error('bench: qemu-riscv64-static is not installed (apt-get install qemu-user-static)');
@@ -87,15 +93,12 @@ async function main(): Promise<number> {
   const sums = [checksum(qemu.result), checksum(tg.result), nat && checksum(nat.result)].filter((s) => s);
   if (problems.length === 0 && new Set(sums).size !== 1) problems.push(`checksums differ: ${sums.join(' ')}`);
 
-  const stats = /tuxglass: instructions=(\d+) seconds=([\d.]+) mips=([\d.]+) syscalls=(\d+) enosys=(\d+)/
-    .exec(tg.result.stderr.toString());
+  const stats = /tuxglass: instructions=(\d+) seconds=([\d.]+) mips=([\d.]+) syscalls=(\d+) enosys=(\d+)/.exec(tg.result.stderr.toString());
   console.log(`checksum           ${checksum(qemu.result) ?? '-'}`);
   if (nat) console.log(`native seconds     ${fmt(nat.seconds)}`);
   console.log(`qemu seconds       ${fmt(qemu.seconds)}`);
-  console.log(`tuxglass seconds   ${fmt(tg.seconds)} (wall, with startup)` +
-    (stats ? `, ${stats[2]} (guest run, from --stats)` : ''));
-  console.log(`tuxglass/qemu      ${fmt(tg.seconds / qemu.seconds)}` +
-    (stats ? ` (guest run only: ${fmt(Number(stats[2]) / qemu.seconds)})` : ''));
+  console.log(`tuxglass seconds   ${fmt(tg.seconds)} (wall, with startup)` + (stats ? `, ${stats[2]} (guest run, from --stats)` : ''));
+  console.log(`tuxglass/qemu      ${fmt(tg.seconds / qemu.seconds)}` + (stats ? ` (guest run only: ${fmt(Number(stats[2]) / qemu.seconds)})` : ''));
   if (nat) console.log(`qemu/native        ${fmt(qemu.seconds / nat.seconds)}`);
   if (nat) console.log(`tuxglass/native    ${fmt(tg.seconds / nat.seconds)}`);
   if (stats) {
@@ -104,16 +107,21 @@ async function main(): Promise<number> {
   } else {
     console.log('guest MIPS         - (no --stats line from tuxglass)');
   }
-  if (problems.length === 0) problems.push(...await benchTiers(bin, qemu.seconds));
-  problems.push(...await benchBashLoop());
-  problems.push(...await benchStartup());
-  problems.push(...await benchProc());
-  problems.push(...await benchBoot());
+  if (problems.length === 0) problems.push(...(await benchTiers(bin, qemu.seconds)));
+  problems.push(...(await benchBashLoop()));
+  problems.push(...(await benchStartup()));
+  problems.push(...(await benchProc()));
+  problems.push(...(await benchBoot()));
   for (const p of problems) console.error(`bench: ${p}`);
   return problems.length ? 1 : 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
-  console.error(`bench: ${(e as Error).stack ?? e}`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(`bench: ${(e as Error).stack ?? e}`);
+    process.exitCode = 1;
+  },
+);

@@ -29,8 +29,20 @@ export async function wall(cmd: string, args: string[], timeoutMs = 120_000): Pr
 
 /** argv in a chroot of the guest root under qemu-user: a private mount namespace with /proc mounted, as the tools expect (ps reads it). */
 export function qemuChroot(root: string, argv: string[], timeoutMs = 120_000): ReturnType<typeof wall> {
-  return wall('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
-    'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/usr/sbin "$@"', root, ...argv], timeoutMs);
+  return wall(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/usr/sbin "$@"',
+      root,
+      ...argv,
+    ],
+    timeoutMs,
+  );
 }
 
 /** Whether the qemu chroot reference can run here; the reason when not. */
@@ -51,7 +63,9 @@ export async function benchStartup(): Promise<string[]> {
   console.log('');
   console.log(`start-up, median of ${RUNS}   qemu chroot   tuxglass wall   tuxglass guest   wall ratio   guest ratio`);
   for (const c of COMMANDS) {
-    const q: number[] = [], t: number[] = [], g: number[] = [];
+    const q: number[] = [],
+      t: number[] = [],
+      g: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const qr = await qemuChroot(root, c.argv);
       if (qr.status !== 0) problems.push(`startup: ${c.label} failed under qemu: ${qr.stderr.trim()}`);
@@ -62,8 +76,12 @@ export async function benchStartup(): Promise<string[]> {
       const s = /tuxglass: instructions=\d+ seconds=([\d.]+)/.exec(tr.stderr);
       if (s) g.push(Number(s[1]));
     }
-    const qm = median(q), tm = median(t), gm = g.length ? median(g) : NaN;
-    console.log(`${c.label.padEnd(24)} ${qm.toFixed(3).padStart(9)} s ${tm.toFixed(3).padStart(13)} s ${gm.toFixed(3).padStart(14)} s ${(tm / qm).toFixed(2).padStart(11)}x ${(gm / qm).toFixed(2).padStart(12)}x`);
+    const qm = median(q),
+      tm = median(t),
+      gm = g.length ? median(g) : NaN;
+    console.log(
+      `${c.label.padEnd(24)} ${qm.toFixed(3).padStart(9)} s ${tm.toFixed(3).padStart(13)} s ${gm.toFixed(3).padStart(14)} s ${(tm / qm).toFixed(2).padStart(11)}x ${(gm / qm).toFixed(2).padStart(12)}x`,
+    );
   }
   return problems;
 }

@@ -4,6 +4,12 @@
 import { statSync } from 'node:fs';
 
 const dist = new URL('../dist/src/host/', import.meta.url);
-const mtime = (name) => { try { return statSync(new URL(name, dist)).mtimeMs; } catch { return -1; } };
+const mtime = (name) => {
+  try {
+    return statSync(new URL(name, dist)).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
 const bundled = mtime('cli.bundle.js') >= mtime('cli.js') && mtime('cli.js') >= 0;
 await import(bundled ? '../dist/src/host/cli.bundle.js' : '../dist/src/host/cli.js');

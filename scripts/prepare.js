@@ -23,21 +23,38 @@ const INPUT_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'scri
 function newestTs(dir) {
   let newest = 0;
   let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return 0; }
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== 'bin') newest = Math.max(newest, newestTs(p)); }
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && e.name !== 'bin') newest = Math.max(newest, newestTs(p));
+    } else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
 
 function upToDate() {
   let built;
-  try { built = statSync(STAMP).mtimeMs; } catch { return false; }
+  try {
+    built = statSync(STAMP).mtimeMs;
+  } catch {
+    return false;
+  }
   if (!existsSync(join(root, 'dist', 'src', 'host', 'cli.js'))) return false;
-  const inputs = Math.max(...INPUT_DIRS.map((d) => newestTs(join(root, d))),
-    ...INPUT_FILES.map((f) => { try { return statSync(join(root, f)).mtimeMs; } catch { return 0; } }));
+  const inputs = Math.max(
+    ...INPUT_DIRS.map((d) => newestTs(join(root, d))),
+    ...INPUT_FILES.map((f) => {
+      try {
+        return statSync(join(root, f)).mtimeMs;
+      } catch {
+        return 0;
+      }
+    }),
+  );
   return inputs <= built;
 }
 

@@ -15,7 +15,9 @@ function collect(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = collect('dist/tests').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = collect('dist/tests')
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found under dist/tests');
   process.exit(1);

@@ -10,15 +10,9 @@
 // and a double-rounded +,-,*,/,sqrt of floats is correctly rounded (53 >= 2*24+2).
 
 import type { FpHart } from './fpu.js';
-import {
-  readDBig, readSBig, readSBits, sValue, writeDBig, writeSBig, writeSValue,
-} from './fp-regs.js';
-import {
-  MIN_NORMAL_D, MIN_NORMAL_S, PRODUCT_SAFE_MIN, addError, mulError, toOdd,
-} from './fp-exact.js';
-import {
-  F32, F64, NX, RDN, RNE, sfAdd, sfDiv, sfFma, sfMul, sfSqrt, sfState, sfSub,
-} from './softfloat.js';
+import { readDBig, readSBig, readSBits, sValue, writeDBig, writeSBig, writeSValue } from './fp-regs.js';
+import { MIN_NORMAL_D, MIN_NORMAL_S, PRODUCT_SAFE_MIN, addError, mulError, toOdd } from './fp-exact.js';
+import { F32, F64, NX, RDN, RNE, sfAdd, sfDiv, sfFma, sfMul, sfSqrt, sfState, sfSub } from './softfloat.js';
 
 /** Quotients and roots whose operand is at least this big pass mulError's test. */
 const DIVIDEND_SAFE_MIN = 2 ** -958;
@@ -57,12 +51,14 @@ export function faddD(h: FpHart, rd: number, rs1: number, rs2: number, rm: numbe
     }
   }
   sfState.flags = 0;
-  const x = readDBig(h, rs1), y = readDBig(h, rs2);
+  const x = readDBig(h, rs1),
+    y = readDBig(h, rs2);
   slowD(h, rd, sub ? sfSub(F64, x, y, rm) : sfAdd(F64, x, y, rm));
 }
 
 export function fmulD(h: FpHart, rd: number, rs1: number, rs2: number, rm: number): void {
-  const a = h.fregs[rs1], b = h.fregs[rs2];
+  const a = h.fregs[rs1],
+    b = h.fregs[rs2];
   const p = a * b;
   const ap = Math.abs(p);
   if (ap >= PRODUCT_SAFE_MIN && ap !== Infinity && Math.abs(a) >= MIN_NORMAL_D && Math.abs(b) >= MIN_NORMAL_D) {
@@ -85,7 +81,8 @@ export function fmulD(h: FpHart, rd: number, rs1: number, rs2: number, rm: numbe
 }
 
 export function fdivD(h: FpHart, rd: number, rs1: number, rs2: number, rm: number): void {
-  const a = h.fregs[rs1], b = h.fregs[rs2];
+  const a = h.fregs[rs1],
+    b = h.fregs[rs2];
   const q = a / b;
   const aq = Math.abs(q);
   if (aq >= PRODUCT_SAFE_MIN && aq !== Infinity && Math.abs(b) >= MIN_NORMAL_D && Math.abs(a) >= DIVIDEND_SAFE_MIN) {
@@ -137,9 +134,7 @@ export function fsqrtD(h: FpHart, rd: number, rs1: number, rm: number): void {
  * Boldo and Melquiond's emulation: the exact product (uh + ul) and the exact
  * sum c + uh = th + tl, then RN(th + RO(tl + ul)) where RO rounds to odd.
  */
-export function fmaD(
-  h: FpHart, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negProd: boolean, negAdd: boolean,
-): void {
+export function fmaD(h: FpHart, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negProd: boolean, negAdd: boolean): void {
   const a = negProd ? -h.fregs[rs1] : h.fregs[rs1];
   const b = h.fregs[rs2];
   const c = negAdd ? -h.fregs[rs3] : h.fregs[rs3];
@@ -175,7 +170,8 @@ export function fmaD(
     }
   }
   sfState.flags = 0;
-  const x = readDBig(h, rs1), z = readDBig(h, rs3);
+  const x = readDBig(h, rs1),
+    z = readDBig(h, rs3);
   slowD(h, rd, sfFma(F64, negProd ? x ^ SIGN_D : x, readDBig(h, rs2), negAdd ? z ^ SIGN_D : z, rm));
 }
 
@@ -198,12 +194,14 @@ export function faddS(h: FpHart, rd: number, rs1: number, rs2: number, rm: numbe
     }
   }
   sfState.flags = 0;
-  const x = readSBig(h, rs1), y = readSBig(h, rs2);
+  const x = readSBig(h, rs1),
+    y = readSBig(h, rs2);
   slowS(h, rd, sub ? sfSub(F32, x, y, rm) : sfAdd(F32, x, y, rm));
 }
 
 export function fmulS(h: FpHart, rd: number, rs1: number, rs2: number, rm: number): void {
-  const a = sValue(readSBits(h, rs1)), b = sValue(readSBits(h, rs2));
+  const a = sValue(readSBits(h, rs1)),
+    b = sValue(readSBits(h, rs2));
   const p = a * b; // exact in double
   const r = Math.fround(p);
   if (r === p) {
@@ -220,7 +218,8 @@ export function fmulS(h: FpHart, rd: number, rs1: number, rs2: number, rm: numbe
 }
 
 export function fdivS(h: FpHart, rd: number, rs1: number, rs2: number, rm: number): void {
-  const a = sValue(readSBits(h, rs1)), b = sValue(readSBits(h, rs2));
+  const a = sValue(readSBits(h, rs1)),
+    b = sValue(readSBits(h, rs2));
   const r = Math.fround(a / b);
   // r*b is exact in double, so it reproduces a iff r is the exact quotient.
   if (r * b === a) {
@@ -253,9 +252,7 @@ export function fsqrtS(h: FpHart, rd: number, rs1: number, rm: number): void {
 }
 
 /** Single-precision fused multiply-add: exact product in double, sum rounded to odd, then to float. */
-export function fmaS(
-  h: FpHart, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negProd: boolean, negAdd: boolean,
-): void {
+export function fmaS(h: FpHart, rd: number, rs1: number, rs2: number, rs3: number, rm: number, negProd: boolean, negAdd: boolean): void {
   const a0 = sValue(readSBits(h, rs1));
   const a = negProd ? -a0 : a0;
   const b = sValue(readSBits(h, rs2));
@@ -278,6 +275,7 @@ export function fmaS(
     }
   }
   sfState.flags = 0;
-  const x = readSBig(h, rs1), z = readSBig(h, rs3);
+  const x = readSBig(h, rs1),
+    z = readSBig(h, rs3);
   slowS(h, rd, sfFma(F32, negProd ? x ^ SIGN_S : x, readSBig(h, rs2), negAdd ? z ^ SIGN_S : z, rm));
 }

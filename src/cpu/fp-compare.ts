@@ -8,7 +8,9 @@ import type { FpHart } from './fpu.js';
 import { readSBits, sValue, writeDCanonicalNaN, writeSBits, writeX, CANON_NAN_S } from './fp-regs.js';
 import { NV } from './softfloat.js';
 
-export const CMP_LE = 0, CMP_LT = 1, CMP_EQ = 2;
+export const CMP_LE = 0,
+  CMP_LT = 1,
+  CMP_EQ = 2;
 
 function isSNaNS(bits: number): boolean {
   return (bits & 0x7fc00000) === 0x7f800000 && (bits & 0x3fffff) !== 0;
@@ -31,12 +33,14 @@ function compare(h: FpHart, rd: number, a: number, b: number, op: number, snan: 
 }
 
 export function fcmpD(h: FpHart, rd: number, rs1: number, rs2: number, op: number): void {
-  const a = h.fregs[rs1], b = h.fregs[rs2];
+  const a = h.fregs[rs1],
+    b = h.fregs[rs2];
   compare(h, rd, a, b, op, (a !== a || b !== b) && (isSNaND(h, rs1) || isSNaND(h, rs2)));
 }
 
 export function fcmpS(h: FpHart, rd: number, rs1: number, rs2: number, op: number): void {
-  const x = readSBits(h, rs1), y = readSBits(h, rs2);
+  const x = readSBits(h, rs1),
+    y = readSBits(h, rs2);
   compare(h, rd, sValue(x), sValue(y), op, isSNaNS(x) || isSNaNS(y));
 }
 
@@ -49,7 +53,8 @@ function pick(a: number, b: number, aNegative: boolean, max: boolean): number {
 }
 
 export function fminmaxD(h: FpHart, rd: number, rs1: number, rs2: number, max: boolean): void {
-  const a = h.fregs[rs1], b = h.fregs[rs2];
+  const a = h.fregs[rs1],
+    b = h.fregs[rs2];
   let src: number;
   if (a !== a || b !== b) {
     if (isSNaND(h, rs1) || isSNaND(h, rs2)) h.fflags |= NV;
@@ -61,14 +66,17 @@ export function fminmaxD(h: FpHart, rd: number, rs1: number, rs2: number, max: b
   } else {
     src = pick(a, b, h.fbits[2 * rs1 + 1] < 0, max) === 1 ? rs1 : rs2;
   }
-  const lo = h.fbits[2 * src], hi = h.fbits[2 * src + 1];
+  const lo = h.fbits[2 * src],
+    hi = h.fbits[2 * src + 1];
   h.fbits[2 * rd] = lo;
   h.fbits[2 * rd + 1] = hi;
 }
 
 export function fminmaxS(h: FpHart, rd: number, rs1: number, rs2: number, max: boolean): void {
-  const x = readSBits(h, rs1), y = readSBits(h, rs2);
-  const a = sValue(x), b = sValue(y);
+  const x = readSBits(h, rs1),
+    y = readSBits(h, rs2);
+  const a = sValue(x),
+    b = sValue(y);
   let r: number;
   if (a !== a || b !== b) {
     if (isSNaNS(x) || isSNaNS(y)) h.fflags |= NV;
@@ -93,7 +101,8 @@ function classify(negative: boolean, exp: number, expMax: number, fracZero: bool
 }
 
 export function fclassD(h: FpHart, rd: number, rs1: number): void {
-  const hi = h.fbits[2 * rs1 + 1], lo = h.fbits[2 * rs1];
+  const hi = h.fbits[2 * rs1 + 1],
+    lo = h.fbits[2 * rs1];
   const m = classify(hi < 0, (hi >>> 20) & 0x7ff, 0x7ff, ((hi & 0xfffff) | lo) === 0, (hi & 0x80000) !== 0);
   writeX(h, rd, m, 0);
 }

@@ -4,16 +4,15 @@
 // is provably right and the exact slow path otherwise.
 
 import type { FpHart } from './fpu.js';
-import {
-  readDBig, readSBits, sValue, writeDBig, writeDCanonicalNaN, writeSBig, writeSValue, writeX,
-} from './fp-regs.js';
+import { readDBig, readSBits, sValue, writeDBig, writeDCanonicalNaN, writeSBig, writeSValue, writeX } from './fp-regs.js';
 import { MIN_NORMAL_S, toOdd } from './fp-exact.js';
-import {
-  F32, F64, NV, NX, RDN, RMM, RNE, RUP, sfConvert, sfFromInt, sfState,
-} from './softfloat.js';
+import { F32, F64, NV, NX, RDN, RMM, RNE, RUP, sfConvert, sfFromInt, sfState } from './softfloat.js';
 
 /** Integer kinds, numbered as the rs2 field of FCVT encodes them. */
-export const CVT_W = 0, CVT_WU = 1, CVT_L = 2, CVT_LU = 3;
+export const CVT_W = 0,
+  CVT_WU = 1,
+  CVT_L = 2,
+  CVT_LU = 3;
 
 const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;
@@ -29,11 +28,19 @@ function writeXNumber(h: FpHart, rd: number, r: number): void {
 function saturate(h: FpHart, rd: number, kind: number, negative: boolean): void {
   h.fflags |= NV;
   switch (kind) {
-    case CVT_W: writeX(h, rd, negative ? -0x80000000 : 0x7fffffff, negative ? -1 : 0); break;
+    case CVT_W:
+      writeX(h, rd, negative ? -0x80000000 : 0x7fffffff, negative ? -1 : 0);
+      break;
     // WU's 32-bit result is sign-extended, so its maximum reads as all ones.
-    case CVT_WU: writeX(h, rd, negative ? 0 : -1, negative ? 0 : -1); break;
-    case CVT_L: writeX(h, rd, negative ? 0 : -1, negative ? -0x80000000 : 0x7fffffff); break;
-    default: writeX(h, rd, negative ? 0 : -1, negative ? 0 : -1); break;
+    case CVT_WU:
+      writeX(h, rd, negative ? 0 : -1, negative ? 0 : -1);
+      break;
+    case CVT_L:
+      writeX(h, rd, negative ? 0 : -1, negative ? -0x80000000 : 0x7fffffff);
+      break;
+    default:
+      writeX(h, rd, negative ? 0 : -1, negative ? 0 : -1);
+      break;
   }
 }
 
@@ -49,19 +56,36 @@ export function fcvtToInt(h: FpHart, rd: number, x: number, rm: number, kind: nu
     const af = Math.abs(f);
     const away = x < 0 ? -1 : 1;
     switch (rm) {
-      case RNE: if (af > 0.5 || (af === 0.5 && t % 2 !== 0)) t += away; break;
-      case RDN: if (f < 0) t -= 1; break;
-      case RUP: if (f > 0) t += 1; break;
-      case RMM: if (af >= 0.5) t += away; break;
-      default: break; // RTZ
+      case RNE:
+        if (af > 0.5 || (af === 0.5 && t % 2 !== 0)) t += away;
+        break;
+      case RDN:
+        if (f < 0) t -= 1;
+        break;
+      case RUP:
+        if (f > 0) t += 1;
+        break;
+      case RMM:
+        if (af >= 0.5) t += away;
+        break;
+      default:
+        break; // RTZ
     }
   }
   let inRange: boolean;
   switch (kind) {
-    case CVT_W: inRange = t >= -2147483648 && t <= 2147483647; break;
-    case CVT_WU: inRange = t >= 0 && t <= 4294967295; break;
-    case CVT_L: inRange = t >= -TWO63 && t < TWO63; break;
-    default: inRange = t >= 0 && t < TWO64; break;
+    case CVT_W:
+      inRange = t >= -2147483648 && t <= 2147483647;
+      break;
+    case CVT_WU:
+      inRange = t >= 0 && t <= 4294967295;
+      break;
+    case CVT_L:
+      inRange = t >= -TWO63 && t < TWO63;
+      break;
+    default:
+      inRange = t >= 0 && t < TWO64;
+      break;
   }
   if (!inRange) {
     saturate(h, rd, kind, x < 0);
@@ -80,10 +104,14 @@ export function fcvtToInt(h: FpHart, rd: number, x: number, rm: number, kind: nu
 function intBig(h: FpHart, rs1: number, kind: number): bigint {
   const lo = BigInt(h.xl[rs1] >>> 0);
   switch (kind) {
-    case CVT_W: return BigInt(h.xl[rs1]);
-    case CVT_WU: return lo;
-    case CVT_L: return (BigInt(h.xh[rs1]) << 32n) | lo;
-    default: return (BigInt(h.xh[rs1] >>> 0) << 32n) | lo;
+    case CVT_W:
+      return BigInt(h.xl[rs1]);
+    case CVT_WU:
+      return lo;
+    case CVT_L:
+      return (BigInt(h.xh[rs1]) << 32n) | lo;
+    default:
+      return (BigInt(h.xh[rs1] >>> 0) << 32n) | lo;
   }
 }
 
@@ -93,8 +121,12 @@ let intErr = 0;
 function intValue(h: FpHart, rs1: number, kind: number): number {
   const lo = h.xl[rs1];
   switch (kind) {
-    case CVT_W: intErr = 0; return lo;
-    case CVT_WU: intErr = 0; return lo >>> 0;
+    case CVT_W:
+      intErr = 0;
+      return lo;
+    case CVT_WU:
+      intErr = 0;
+      return lo >>> 0;
   }
   const a = (kind === CVT_L ? h.xh[rs1] : h.xh[rs1] >>> 0) * TWO32;
   const b = lo >>> 0;

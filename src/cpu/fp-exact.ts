@@ -21,7 +21,7 @@ export const PRODUCT_SAFE_MIN = 2 ** -960;
  */
 export function addError(a: number, b: number, s: number): number {
   const bb = s - a;
-  return (a - (s - bb)) + (b - bb);
+  return a - (s - bb) + (b - bb);
 }
 
 const SPLITTER = 134217729; // 2^27 + 1: Veltkamp splits a double into 26 + 27 bits
@@ -37,7 +37,7 @@ export function mulError(a: number, b: number, p: number): number {
   t = SPLITTER * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
 /**
@@ -51,7 +51,7 @@ export function toOdd(v: number, err: number): number {
   const lo = scratchI32[0];
   if ((lo & 1) !== 0) return v;
   // v's magnitude grows if the error points away from zero.
-  if ((err > 0) === (v > 0)) {
+  if (err > 0 === v > 0) {
     scratchI32[0] = lo + 1;
   } else {
     scratchI32[0] = lo - 1;

@@ -6,7 +6,9 @@
 import type { FpHart } from './fpu.js';
 import { readSBits, writeSBits, writeX } from './fp-regs.js';
 
-export const SGNJ = 0, SGNJN = 1, SGNJX = 2;
+export const SGNJ = 0,
+  SGNJN = 1,
+  SGNJX = 2;
 
 function inject(magnitude: number, signSource: number, op: number): number {
   let s: number;

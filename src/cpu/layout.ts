@@ -28,11 +28,11 @@ export const HART_SLOT_BYTES = 0x10000;
 export const HART_SLOTS = 16;
 
 /** Offsets inside a hart slot. */
-export const X_OFF = 0;        // 128 int32: x[i] low half, x[i + 64] high half
-export const F_OFF = 512;      // 32 doubles (fbits: 64 int32)
-export const W_OFF = 768;      // int32 words, indexed by Word
-export const XW_OFF = 1024;    // 32 i64: compiled code's own copy of x[], synced at hand-offs (wasm/support.ts)
-export const TLB_OFF = 4096;   // TLB_SIZE * 8 int32 (see mmu.ts)
+export const X_OFF = 0; // 128 int32: x[i] low half, x[i + 64] high half
+export const F_OFF = 512; // 32 doubles (fbits: 64 int32)
+export const W_OFF = 768; // int32 words, indexed by Word
+export const XW_OFF = 1024; // 32 i64: compiled code's own copy of x[], synced at hand-offs (wasm/support.ts)
+export const TLB_OFF = 4096; // TLB_SIZE * 8 int32 (see mmu.ts)
 
 /** Int32 words of a hart slot, from W_OFF (see hart.ts and wasm/). */
 export const enum Word {

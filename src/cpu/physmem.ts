@@ -94,7 +94,10 @@ export class PhysMem {
     c = newCodePage();
     this.code[page] = c;
     this.compiled[page] = [];
-    if (!this.codeListed[page]) { this.codeListed[page] = 1; this.codeList.push(page); }
+    if (!this.codeListed[page]) {
+      this.codeListed[page] = 1;
+      this.codeList.push(page);
+    }
     for (const w of this.codeWatchers) w(page);
     this.wasmJit?.adopt(c, page);
     return c;
@@ -110,7 +113,9 @@ export class PhysMem {
   invalidateAllCode(): void {
     for (const p of this.codeList) {
       if (this.code[p]) this.wasmJit?.drop(p);
-      this.code[p] = null; this.compiled[p] = null; this.codeListed[p] = 0;
+      this.code[p] = null;
+      this.compiled[p] = null;
+      this.codeListed[p] = 0;
     }
     this.codeList = [];
   }

@@ -5,24 +5,32 @@
 // fp-arith.ts / fp-convert.ts fall back here whenever they cannot prove that
 // the host's round-to-nearest-even answer and their flags are right.
 
-export const NV = 16, DZ = 8, OF = 4, UF = 2, NX = 1;
-export const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
+export const NV = 16,
+  DZ = 8,
+  OF = 4,
+  UF = 2,
+  NX = 1;
+export const RNE = 0,
+  RTZ = 1,
+  RDN = 2,
+  RUP = 3,
+  RMM = 4;
 
 /** Exception flags raised since the caller last cleared them. */
 export const sfState = { flags: 0 };
 
 export interface FloatFormat {
-  readonly width: number;      // 32 or 64
-  readonly p: number;          // precision, hidden bit included
-  readonly emin: number;       // exponent of the smallest normal
+  readonly width: number; // 32 or 64
+  readonly p: number; // precision, hidden bit included
+  readonly emin: number; // exponent of the smallest normal
   readonly emax: number;
   readonly bias: number;
-  readonly expField: number;   // all-ones exponent field (inf/NaN)
-  readonly hidden: bigint;     // 2^(p-1)
+  readonly expField: number; // all-ones exponent field (inf/NaN)
+  readonly hidden: bigint; // 2^(p-1)
   readonly fracMask: bigint;
   readonly signBit: bigint;
   readonly quietBit: bigint;
-  readonly inf: bigint;        // +infinity
+  readonly inf: bigint; // +infinity
   readonly maxFinite: bigint;
   readonly canonicalNaN: bigint;
 }
@@ -33,7 +41,13 @@ function makeFormat(width: number, p: number, emax: number): FloatFormat {
   const expField = (1 << expBits) - 1;
   const inf = BigInt(expField) << BigInt(p - 1);
   return {
-    width, p, emin: 1 - emax, emax, bias: emax, expField, hidden,
+    width,
+    p,
+    emin: 1 - emax,
+    emax,
+    bias: emax,
+    expField,
+    hidden,
     fracMask: hidden - 1n,
     signBit: 1n << BigInt(width - 1),
     quietBit: hidden >> 1n,
@@ -47,10 +61,19 @@ export const F32 = makeFormat(32, 24, 127);
 export const F64 = makeFormat(64, 53, 1023);
 
 // Operand kinds after unpacking.
-const ZERO = 0, FINITE = 1, INF = 2, QNAN = 3, SNAN = 4;
+const ZERO = 0,
+  FINITE = 1,
+  INF = 2,
+  QNAN = 3,
+  SNAN = 4;
 
 /** A value (-1)^sign * sig * 2^exp, or a special kind. */
-interface Unpacked { kind: number; sign: number; sig: bigint; exp: number }
+interface Unpacked {
+  kind: number;
+  sign: number;
+  sig: bigint;
+  exp: number;
+}
 
 function unpack(f: FloatFormat, bits: bigint): Unpacked {
   const sign = (bits & f.signBit) !== 0n ? 1 : 0;
@@ -67,7 +90,9 @@ function unpack(f: FloatFormat, bits: bigint): Unpacked {
   return { kind: FINITE, sign, sig: frac | f.hidden, exp: e - f.bias - (f.p - 1) };
 }
 
-function isNaNKind(u: Unpacked): boolean { return u.kind >= QNAN; }
+function isNaNKind(u: Unpacked): boolean {
+  return u.kind >= QNAN;
+}
 
 function signed(f: FloatFormat, sign: number, magnitude: bigint): bigint {
   return sign ? magnitude | f.signBit : magnitude;
@@ -110,11 +135,21 @@ function shiftRound(sig: bigint, shift: number, sign: number, rm: number): bigin
   const half = 1n << (s - 1n);
   let up: boolean;
   switch (rm) {
-    case RNE: up = rem > half || (rem === half && (q & 1n) === 1n); break;
-    case RTZ: up = false; break;
-    case RDN: up = sign === 1; break;
-    case RUP: up = sign === 0; break;
-    default: up = rem >= half; break; // RMM: ties away from zero
+    case RNE:
+      up = rem > half || (rem === half && (q & 1n) === 1n);
+      break;
+    case RTZ:
+      up = false;
+      break;
+    case RDN:
+      up = sign === 1;
+      break;
+    case RUP:
+      up = sign === 0;
+      break;
+    default:
+      up = rem >= half;
+      break; // RMM: ties away from zero
   }
   return up ? q + 1n : q;
 }
@@ -122,10 +157,18 @@ function shiftRound(sig: bigint, shift: number, sign: number, rm: number): bigin
 function overflowResult(f: FloatFormat, sign: number, rm: number): bigint {
   let toInf: boolean;
   switch (rm) {
-    case RTZ: toInf = false; break;
-    case RDN: toInf = sign === 1; break;
-    case RUP: toInf = sign === 0; break;
-    default: toInf = true; break;
+    case RTZ:
+      toInf = false;
+      break;
+    case RDN:
+      toInf = sign === 1;
+      break;
+    case RUP:
+      toInf = sign === 0;
+      break;
+    default:
+      toInf = true;
+      break;
   }
   return signed(f, sign, toInf ? f.inf : f.maxFinite);
 }
@@ -184,7 +227,8 @@ function addFinite(f: FloatFormat, x: Unpacked, y: Unpacked, rm: number): bigint
 }
 
 export function sfAdd(f: FloatFormat, a: bigint, b: bigint, rm: number): bigint {
-  const x = unpack(f, a), y = unpack(f, b);
+  const x = unpack(f, a),
+    y = unpack(f, b);
   if (isNaNKind(x) || isNaNKind(y)) return nanResult(f, x, y);
   if (x.kind === INF) {
     if (y.kind === INF && x.sign !== y.sign) return invalid(f);
@@ -202,7 +246,8 @@ export function sfSub(f: FloatFormat, a: bigint, b: bigint, rm: number): bigint 
 }
 
 export function sfMul(f: FloatFormat, a: bigint, b: bigint, rm: number): bigint {
-  const x = unpack(f, a), y = unpack(f, b);
+  const x = unpack(f, a),
+    y = unpack(f, b);
   if (isNaNKind(x) || isNaNKind(y)) return nanResult(f, x, y);
   const sign = x.sign ^ y.sign;
   if (x.kind === INF || y.kind === INF) {
@@ -214,7 +259,8 @@ export function sfMul(f: FloatFormat, a: bigint, b: bigint, rm: number): bigint 
 }
 
 export function sfDiv(f: FloatFormat, a: bigint, b: bigint, rm: number): bigint {
-  const x = unpack(f, a), y = unpack(f, b);
+  const x = unpack(f, a),
+    y = unpack(f, b);
   if (isNaNKind(x) || isNaNKind(y)) return nanResult(f, x, y);
   const sign = x.sign ^ y.sign;
   if (x.kind === INF) return y.kind === INF ? invalid(f) : signed(f, sign, f.inf);
@@ -251,7 +297,8 @@ export function sfSqrt(f: FloatFormat, a: bigint, rm: number): bigint {
   if (x.kind === ZERO) return a;
   if (x.sign) return invalid(f);
   if (x.kind === INF) return a;
-  let sig = x.sig, exp = x.exp;
+  let sig = x.sig,
+    exp = x.exp;
   if (exp & 1) {
     sig <<= 1n;
     exp -= 1;
@@ -265,7 +312,9 @@ export function sfSqrt(f: FloatFormat, a: bigint, rm: number): bigint {
 
 /** a*b + c with a single rounding. Callers negate operands for the other three. */
 export function sfFma(f: FloatFormat, a: bigint, b: bigint, c: bigint, rm: number): bigint {
-  const x = unpack(f, a), y = unpack(f, b), z = unpack(f, c);
+  const x = unpack(f, a),
+    y = unpack(f, b),
+    z = unpack(f, c);
   const infTimesZero = (x.kind === INF && y.kind === ZERO) || (x.kind === ZERO && y.kind === INF);
   if (isNaNKind(x) || isNaNKind(y) || isNaNKind(z)) {
     // RISC-V: inf*0 is invalid even when the addend is a quiet NaN.

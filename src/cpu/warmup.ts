@@ -21,13 +21,11 @@ interface WarmHart {
 // encoders (registers are numbers)
 const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
   (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
-const I = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
-  ((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+const I = (imm: number, rs1: number, f3: number, rd: number, op: number): number => ((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
 const S = (imm: number, rs2: number, rs1: number, f3: number): number =>
   (((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23;
 const B = (f3: number, rs1: number, rs2: number, off: number): number =>
-  (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-  (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63;
+  (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63;
 const J = (rd: number, off: number): number =>
   (((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (off & 0xff000) | (rd << 7) | 0x6f;
 const LUI = (rd: number, v: number): number => (v & 0xfffff000) | (rd << 7) | 0x37;
@@ -35,9 +33,14 @@ const ADDI = (rd: number, rs1: number, imm: number): number => I(imm, rs1, 0, rd
 /** x9 holds the base of the program's addresses (see BASES) */
 const ADDBASE = (rd: number): number => R(0, 9, rd, 0, rd, 0x33);
 
-const CODE = 0x1000, FUNC = 0x3000, DATA = 0x5000, STRADDLE = 0x7ffe, LOOP = 0x9000;
+const CODE = 0x1000,
+  FUNC = 0x3000,
+  DATA = 0x5000,
+  STRADDLE = 0x7ffe,
+  LOOP = 0x9000;
 /** Nothing is mapped there; a page whose last instruction straddles into NOWHERE. */
-const NOWHERE = 0xb000, STRADDLE_FAULT = 0xaffe;
+const NOWHERE = 0xb000,
+  STRADDLE_FAULT = 0xaffe;
 /** A data page sharing DATA's TLB entry: accesses alternating between them all miss the TLB. */
 const DATA_ALIAS = DATA + 0x400000;
 /**
@@ -46,18 +49,43 @@ const DATA_ALIAS = DATA + 0x400000;
  * stack use, so V8 sees in every path addresses beyond 32 bits and low
  * halves beyond its 31-bit small integers.
  */
-const BASES = [[0x3f, 0xa000_0000], [0, 0]] as const;
-const ECALL = 0x73, FENCE_I = 0x100f;
+const BASES = [
+  [0x3f, 0xa000_0000],
+  [0, 0],
+] as const;
+const ECALL = 0x73,
+  FENCE_I = 0x100f;
 
 /** The program: every instruction kind, loads and stores fast and slow, all exits. */
 function program(): number[] {
   const p: number[] = [
-    LUI(10, DATA), ADDBASE(10), ADDI(11, 0, -5), LUI(12, 0x80000000), ADDI(13, 0, 5), ADDI(14, 0, 40), ADDI(15, 0, 0),
-    LUI(18, FUNC), ADDBASE(18), LUI(19, 0x8000), ADDI(19, 19, -2), ADDBASE(19), ADDI(17, 10, 2047), ADDI(17, 17, 2046),
+    LUI(10, DATA),
+    ADDBASE(10),
+    ADDI(11, 0, -5),
+    LUI(12, 0x80000000),
+    ADDI(13, 0, 5),
+    ADDI(14, 0, 40),
+    ADDI(15, 0, 0),
+    LUI(18, FUNC),
+    ADDBASE(18),
+    LUI(19, 0x8000),
+    ADDI(19, 19, -2),
+    ADDBASE(19),
+    ADDI(17, 10, 2047),
+    ADDI(17, 17, 2046),
   ];
   const loop = p.length;
   // operand pairs: high halves less, equal and greater; shift amounts 0, 5, 40, 59
-  const pairs = [[12, 15], [11, 13], [11, 14], [13, 14], [14, 13], [13, 11], [13, 13], [11, 11]];
+  const pairs = [
+    [12, 15],
+    [11, 13],
+    [11, 14],
+    [13, 14],
+    [14, 13],
+    [13, 11],
+    [13, 13],
+    [11, 11],
+  ];
   // register-immediate
   for (const rs1 of [11, 13]) {
     for (const f3 of [0, 2, 3, 4, 6, 7]) p.push(I(-3, rs1, f3, 16, 0x13), I(9, rs1, f3, 16, 0x13));
@@ -66,9 +94,23 @@ function program(): number[] {
   for (const sh of [0, 5, 40]) p.push(I(sh, 11, 1, 16, 0x13), I(sh, 12, 5, 16, 0x13), I(sh | 0x400, 12, 5, 16, 0x13));
   for (const sh of [0, 5]) p.push(I(sh, 11, 1, 16, 0x1b), I(sh, 12, 5, 16, 0x1b), I(sh | 0x400, 12, 5, 16, 0x1b));
   // register-register (OP and OP-32)
-  const ops: [number, number, number][] = [[0, 0, 0x33], [0x20, 0, 0x33], [0, 1, 0x33], [0, 2, 0x33], [0, 3, 0x33],
-    [0, 4, 0x33], [0, 5, 0x33], [0x20, 5, 0x33], [0, 6, 0x33], [0, 7, 0x33],
-    [0, 0, 0x3b], [0x20, 0, 0x3b], [0, 1, 0x3b], [0, 5, 0x3b], [0x20, 5, 0x3b]];
+  const ops: [number, number, number][] = [
+    [0, 0, 0x33],
+    [0x20, 0, 0x33],
+    [0, 1, 0x33],
+    [0, 2, 0x33],
+    [0, 3, 0x33],
+    [0, 4, 0x33],
+    [0, 5, 0x33],
+    [0x20, 5, 0x33],
+    [0, 6, 0x33],
+    [0, 7, 0x33],
+    [0, 0, 0x3b],
+    [0x20, 0, 0x3b],
+    [0, 1, 0x3b],
+    [0, 5, 0x3b],
+    [0x20, 5, 0x3b],
+  ];
   for (const [f7, f3, op] of ops) for (const [a, b] of pairs) p.push(R(f7, b, a, f3, 16, op));
   p.push(R(0, 0, 11, 0, 16, 0x33)); // add rd, rs1, x0: a move
   // M extension, including division by zero and by large values
@@ -82,10 +124,31 @@ function program(): number[] {
   // and bit indexes 0, 5 and 40 included), then the one-operand and
   // immediate forms
   const bops: [number, number, number][] = [
-    [0x05, 4, 0x33], [0x05, 5, 0x33], [0x05, 6, 0x33], [0x05, 7, 0x33], [0x07, 5, 0x33], [0x07, 7, 0x33],
-    [0x10, 2, 0x33], [0x10, 4, 0x33], [0x10, 6, 0x33], [0x14, 1, 0x33], [0x24, 1, 0x33], [0x24, 5, 0x33],
-    [0x34, 1, 0x33], [0x20, 4, 0x33], [0x20, 6, 0x33], [0x20, 7, 0x33], [0x30, 1, 0x33], [0x30, 5, 0x33],
-    [0x04, 0, 0x3b], [0x10, 2, 0x3b], [0x10, 4, 0x3b], [0x10, 6, 0x3b], [0x30, 1, 0x3b], [0x30, 5, 0x3b]];
+    [0x05, 4, 0x33],
+    [0x05, 5, 0x33],
+    [0x05, 6, 0x33],
+    [0x05, 7, 0x33],
+    [0x07, 5, 0x33],
+    [0x07, 7, 0x33],
+    [0x10, 2, 0x33],
+    [0x10, 4, 0x33],
+    [0x10, 6, 0x33],
+    [0x14, 1, 0x33],
+    [0x24, 1, 0x33],
+    [0x24, 5, 0x33],
+    [0x34, 1, 0x33],
+    [0x20, 4, 0x33],
+    [0x20, 6, 0x33],
+    [0x20, 7, 0x33],
+    [0x30, 1, 0x33],
+    [0x30, 5, 0x33],
+    [0x04, 0, 0x3b],
+    [0x10, 2, 0x3b],
+    [0x10, 4, 0x3b],
+    [0x10, 6, 0x3b],
+    [0x30, 1, 0x3b],
+    [0x30, 5, 0x3b],
+  ];
   for (const [f7, f3, op] of bops) for (const [a, b] of pairs) p.push(R(f7, b, a, f3, 16, op));
   for (const rs1 of [11, 12, 13, 15]) {
     // clz ctz cpop sext.b sext.h; clzw ctzw cpopw; zext.h orc.b rev8
@@ -94,9 +157,15 @@ function program(): number[] {
     p.push(R(0x04, 0, rs1, 4, 16, 0x3b), I(0x287, rs1, 5, 16, 0x13), I(0x6b8, rs1, 5, 16, 0x13));
     // bseti bclri binvi, bexti rori, slli.uw (6-bit amounts), roriw (5-bit)
     for (const sh of [0, 5, 40]) {
-      p.push(I(0x280 | sh, rs1, 1, 16, 0x13), I(0x480 | sh, rs1, 1, 16, 0x13), I(0x680 | sh, rs1, 1, 16, 0x13),
-        I(0x480 | sh, rs1, 5, 16, 0x13), I(0x600 | sh, rs1, 5, 16, 0x13), I(0x080 | sh, rs1, 1, 16, 0x1b),
-        I(0x600 | (sh & 31), rs1, 5, 16, 0x1b));
+      p.push(
+        I(0x280 | sh, rs1, 1, 16, 0x13),
+        I(0x480 | sh, rs1, 1, 16, 0x13),
+        I(0x680 | sh, rs1, 1, 16, 0x13),
+        I(0x480 | sh, rs1, 5, 16, 0x13),
+        I(0x600 | sh, rs1, 5, 16, 0x13),
+        I(0x080 | sh, rs1, 1, 16, 0x1b),
+        I(0x600 | (sh & 31), rs1, 5, 16, 0x1b),
+      );
     }
   }
   // loads and stores: aligned, misaligned, crossing into the next page; FP forms
@@ -143,9 +212,20 @@ function program(): number[] {
 
 /** A small hot loop calling another page: run with the block compiler on, for its entry and exit paths. */
 function hotLoop(): number[] {
-  return [LUI(18, FUNC), ADDBASE(18), LUI(10, DATA), ADDBASE(10), ADDI(21, 0, 8),
-    I(0, 18, 0, 1, 0x67), I(8, 10, 3, 16, 0x03), S(16, 16, 10, 3), ADDI(21, 21, -1), B(1, 21, 0, -16),
-    ECALL, 0x00000000];
+  return [
+    LUI(18, FUNC),
+    ADDBASE(18),
+    LUI(10, DATA),
+    ADDBASE(10),
+    ADDI(21, 0, 8),
+    I(0, 18, 0, 1, 0x67),
+    I(8, 10, 3, 16, 0x03),
+    S(16, 16, 10, 3),
+    ADDI(21, 21, -1),
+    B(1, 21, 0, -16),
+    ECALL,
+    0x00000000,
+  ];
 }
 
 /**
@@ -196,7 +276,10 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
     i32[table * 1024 + ((va >>> 12) & 511) * 2] = ((RAM_BASE / 4096 + page) << 10) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
     return page * 4096;
   };
-  const put = (off: number, words: number[]): void => words.forEach((w, i) => { mem.i32[(off >> 2) + i] = w; });
+  const put = (off: number, words: number[]): void =>
+    words.forEach((w, i) => {
+      mem.i32[(off >> 2) + i] = w;
+    });
   const rwx = PTE_R | PTE_W | PTE_X;
   const code = program();
   if (code.length > 1000) throw new Error(`warm-up program outgrew its page (${code.length} words)`);
@@ -207,7 +290,8 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
     map(DATA, PTE_R | PTE_W);
     map(DATA + 4096, PTE_R | PTE_W);
     map(DATA_ALIAS, PTE_R | PTE_W);
-    const s1 = map(STRADDLE & ~0xfff, PTE_R | PTE_X), s2 = map((STRADDLE + 2) & ~0xfff, PTE_R | PTE_X);
+    const s1 = map(STRADDLE & ~0xfff, PTE_R | PTE_X),
+      s2 = map((STRADDLE + 2) & ~0xfff, PTE_R | PTE_X);
     const straddler = ADDI(22, 22, 2);
     mem.u16[(s1 + 0xffe) >> 1] = straddler & 0xffff;
     mem.u16[s2 >> 1] = straddler >>> 16;
@@ -225,23 +309,34 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
   // every path must be seen early, so each round covers all of them (both
   // bases, interpreted and a compiled loop) and later rounds use small
   // budgets (one not an integer: the kernel's need not be) to exercise every exit.
-  const progs = [[Infinity, CODE, code.length], [2, LOOP, hotLoop().length]] as const;
-  for (const [budget, which] of [[1e6, 3], [17.5, 1], [5, 2]]) for (const [hi, lo] of BASES) for (const [k, [threshold, start, words]] of progs.entries()) {
-    if (!(which & (1 << k))) continue;
-    const end = hi * 2 ** 32 + lo + start + (words - 1) * 4; // the final illegal instruction
-    h.jitThreshold = threshold;
-    // a long-running machine's counter is past the small integers
-    h.instret = hi ? 2 ** 40 : 0;
-    h.pc = hi * 2 ** 32 + lo + start;
-    h.x[9] = lo; h.x[9 + 64] = hi;
-    h.x[21] = 2;
-    for (let i = 0; i < 2000; i++) {
-      // every other run starts with an empty TLB: the slow paths of every access kind run too
-      if (i & 1) h.setPageTable(root);
-      const cause = h.run(budget);
-      if (cause === 12) h.pc = h.x[65] * 2 ** 32 + (h.x[1] >>> 0); // fetch fault: back to ra
-      else if (cause === 2 && h.pc === end) break;
-      else if (cause >= 0) h.pc += 4;
-    }
-  }
+  const progs = [
+    [Infinity, CODE, code.length],
+    [2, LOOP, hotLoop().length],
+  ] as const;
+  for (const [budget, which] of [
+    [1e6, 3],
+    [17.5, 1],
+    [5, 2],
+  ])
+    for (const [hi, lo] of BASES)
+      for (const [k, [threshold, start, words]] of progs.entries()) {
+        if (!(which & (1 << k))) continue;
+        const end = hi * 2 ** 32 + lo + start + (words - 1) * 4; // the final illegal instruction
+        h.jitThreshold = threshold;
+        // a long-running machine's counter is past the small integers
+        h.instret = hi ? 2 ** 40 : 0;
+        h.pc = hi * 2 ** 32 + lo + start;
+        h.x[9] = lo;
+        h.x[9 + 64] = hi;
+        h.x[21] = 2;
+        for (let i = 0; i < 2000; i++) {
+          // every other run starts with an empty TLB: the slow paths of every access kind run too
+          if (i & 1) h.setPageTable(root);
+          const cause = h.run(budget);
+          if (cause === 12)
+            h.pc = h.x[65] * 2 ** 32 + (h.x[1] >>> 0); // fetch fault: back to ra
+          else if (cause === 2 && h.pc === end) break;
+          else if (cause >= 0) h.pc += 4;
+        }
+      }
 }

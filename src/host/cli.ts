@@ -58,16 +58,26 @@ function applyJit(h: Hart, o: MachineOptions): boolean {
 
 async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: RunOptions;
-  try { o = parseRun(args); } catch (e) {
+  try {
+    o = parseRun(args);
+  } catch (e) {
     process.stderr.write(`tuxglass run: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
     return 2;
   }
   Hart.prepare();
-  const [{ createKernel, startInit }, { attachStrace }, { EXEC_KILLED }, { DirImage, resolveGuestDir }, { nodeHost, seedOptions }, { ERRNO_NAMES }] = await Promise.all([
-    import('../kernel/index.js'), import('../kernel/trace/strace.js'), import('../kernel/exec/execve.js'),
-    import('./image-dir.js'), import('./services.js'), import('../kernel/trace/strace/errnames.js')]);
-  const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
-  try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
+  const [{ createKernel, startInit }, { attachStrace }, { EXEC_KILLED }, { DirImage, resolveGuestDir }, { nodeHost, seedOptions }, { ERRNO_NAMES }] =
+    await Promise.all([
+      import('../kernel/index.js'),
+      import('../kernel/trace/strace.js'),
+      import('../kernel/exec/execve.js'),
+      import('./image-dir.js'),
+      import('./services.js'),
+      import('../kernel/trace/strace/errnames.js'),
+    ]);
+  const rootfs = o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
+  try {
+    if (!statSync(rootfs).isDirectory()) throw new Error();
+  } catch {
     process.stderr.write(`tuxglass run: root file system ${rootfs} is not a directory\n`);
     return 2;
   }
@@ -84,15 +94,22 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   const host = nodeHost(image, { watch });
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
-  if (!applyJit(k.hart, o)) { host.close(); return 2; }
+  if (!applyJit(k.hart, o)) {
+    host.close();
+    return 2;
+  }
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
   const t = startInit(k, o.argv[0], o.argv, env);
-  if (t === EXEC_KILLED) { await host.flush(); host.close(); return 128 + 11; }
+  if (t === EXEC_KILLED) {
+    await host.flush();
+    host.close();
+    return 128 + 11;
+  }
   if (typeof t === 'number') {
     // As a shell says it: a bare name not found in PATH is "command not found".
-    const why = t === -2 && !o.argv[0].includes('/') ? 'command not found' : ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`;
+    const why = t === -2 && !o.argv[0].includes('/') ? 'command not found' : (ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`);
     process.stderr.write(`tuxglass: ${o.argv[0]}: ${why}\n`);
     host.close();
     return t === -2 ? 127 : 126;
@@ -103,51 +120,87 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   if (o.stats) {
     const secs = (performance.now() - start) / 1000;
     const insns = k.hart.instret;
-    process.stderr.write(`tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`);
+    process.stderr.write(
+      `tuxglass: instructions=${insns} seconds=${secs.toFixed(3)} mips=${(insns / secs / 1e6).toFixed(1)} syscalls=${k.stats.syscalls} enosys=${k.stats.enosys}\n`,
+    );
     process.stderr.write(`tuxglass: host_max_rss_kb=${process.resourceUsage().maxRSS} guest_ram_kb=${k.pages.total * 4} backed_kb=${k.mem.size / 1024}\n`);
-    process.stderr.write(`tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`);
-    const h = k.hart, w = k.mem.wasmJit?.stats;
-    process.stderr.write(`tuxglass: tiers interp=${insns - h.jsInsns - h.wasmInsns} js=${h.jsInsns} wasm=${h.wasmInsns}` +
-      (w ? ` enters=${h.wasmEnters} chains=${h.words[Word.Chains] >>> 0} chain_misses=${h.words[Word.ChainMisses] >>> 0}` +
-        ` wasm_compiles=${w.compiles} optimised=${w.optimised} compile_ms=${w.compileMs.toFixed(0)} compiled_insns=${w.compiledInsns} cache_hits=${w.cacheHits} cache_misses=${w.cacheMisses} drops=${w.drops}` : '') + '\n');
+    process.stderr.write(
+      `tuxglass: mode_switches=${k.stats.modeSwitches} context_switches=${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)} interrupts=${k.stats.interrupts}\n`,
+    );
+    const h = k.hart,
+      w = k.mem.wasmJit?.stats;
+    process.stderr.write(
+      `tuxglass: tiers interp=${insns - h.jsInsns - h.wasmInsns} js=${h.jsInsns} wasm=${h.wasmInsns}` +
+        (w
+          ? ` enters=${h.wasmEnters} chains=${h.words[Word.Chains] >>> 0} chain_misses=${h.words[Word.ChainMisses] >>> 0}` +
+            ` wasm_compiles=${w.compiles} optimised=${w.optimised} compile_ms=${w.compileMs.toFixed(0)} compiled_insns=${w.compiledInsns} cache_hits=${w.cacheHits} cache_misses=${w.cacheMisses} drops=${w.drops}`
+          : '') +
+        '\n',
+    );
   }
-  return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+  return status & 0x7f ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
 
 async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   let o: BootOptions;
-  try { o = parseBoot(args); } catch (e) {
+  try {
+    o = parseBoot(args);
+  } catch (e) {
     process.stderr.write(`tuxglass boot: ${(e as Error).message}\nTry 'tuxglass --help'.\n`);
     return 2;
   }
   Hart.prepare();
   const [{ createKernel, kernelInit }, { nodeHost, seedOptions }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
-    import('../kernel/index.js'), import('./services.js'), import('./initramfs.js'), import('./terminal.js')]);
-  const rootfs = o.rootfs ?? await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false });
-  try { if (!statSync(rootfs).isDirectory()) throw new Error(); } catch {
+    import('../kernel/index.js'),
+    import('./services.js'),
+    import('./initramfs.js'),
+    import('./terminal.js'),
+  ]);
+  const rootfs = o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
+  try {
+    if (!statSync(rootfs).isDirectory()) throw new Error();
+  } catch {
     process.stderr.write(`tuxglass boot: root file system ${rootfs} is not a directory\n`);
     return 2;
   }
   const ir = await ensureInitramfs(rootfs);
   const mb = (n: number) => (n / 1048576).toFixed(1);
-  if (ir.packed) process.stderr.write(`tuxglass: packed ${rootfs} as initramfs: ${ir.files} entries, ${mb(ir.bytes!)} MB, ${mb(ir.compressed!)} MB gzip'd, in ${(ir.ms / 1000).toFixed(2)} s\n`);
+  if (ir.packed)
+    process.stderr.write(
+      `tuxglass: packed ${rootfs} as initramfs: ${ir.files} entries, ${mb(ir.bytes!)} MB, ${mb(ir.compressed!)} MB gzip'd, in ${(ir.ms / 1000).toFixed(2)} s\n`,
+    );
   let quit: string | null = null;
   let k: import('../kernel/index.js').Kernel | null = null;
   let term: import('./terminal.js').HostTerminal | null = null;
-  const host = nodeHost(null, { inputFilter: (d) => term ? term.filter(d) : d, seed: o.seed, watch });
-  term = takeTerminal((why) => { quit = why; k?.halt(0); }, (d) => host.inject(d));
+  const host = nodeHost(null, { inputFilter: (d) => (term ? term.filter(d) : d), seed: o.seed, watch });
+  term = takeTerminal(
+    (why) => {
+      quit = why;
+      k?.halt(0);
+    },
+    (d) => host.inject(d),
+  );
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const stats: string[] = [];
   try {
     for (;;) {
       const t0 = performance.now();
       const file = readFileSync(ir.path);
-      k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, cmdline, initrd: new Uint8Array(file.buffer, file.byteOffset, file.length), ...seedOptions(o.seed) });
+      k = createKernel({
+        memBytes: o.mem,
+        cpus: o.cpus,
+        host,
+        cmdline,
+        initrd: new Uint8Array(file.buffer, file.byteOffset, file.length),
+        ...seedOptions(o.seed),
+      });
       const t1 = performance.now();
       if (!applyJit(k.hart, o)) return 2;
       kernelInit(k);
       await k.run();
-      stats.push(`tuxglass: initramfs read+unpacked in ${((t1 - t0) / 1000).toFixed(3)} s, ran ${((performance.now() - t1) / 1000).toFixed(3)} s, shutdown=${k.shutdown ?? 'none'}`);
+      stats.push(
+        `tuxglass: initramfs read+unpacked in ${((t1 - t0) / 1000).toFixed(3)} s, ran ${((performance.now() - t1) / 1000).toFixed(3)} s, shutdown=${k.shutdown ?? 'none'}`,
+      );
       if (k.shutdown !== 'restart' || quit !== null) break;
     }
   } finally {
@@ -155,8 +208,14 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     term.restore();
     host.close();
   }
-  if (o.stats) process.stderr.write((ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n');
-  if (quit !== null) { process.stderr.write(`\r\ntuxglass: ${quit}\r\n`); return (quit as string).includes('SIGINT') ? 130 : 0; }
+  if (o.stats)
+    process.stderr.write(
+      (ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n',
+    );
+  if (quit !== null) {
+    process.stderr.write(`\r\ntuxglass: ${quit}\r\n`);
+    return (quit as string).includes('SIGINT') ? 130 : 0;
+  }
   return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
 }
 
@@ -164,20 +223,30 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     // The watchdog (parent death, soft lockups) runs from the start: fetching the root can take a while too.
-    case 'run': return runCommand(rest, startWatchdog().words);
-    case 'boot': return bootCommand(rest, startWatchdog().words);
-    case 'fetch': return (await import('./guestpkg/command.js')).fetchCommand(rest);
+    case 'run':
+      return runCommand(rest, startWatchdog().words);
+    case 'boot':
+      return bootCommand(rest, startWatchdog().words);
+    case 'fetch':
+      return (await import('./guestpkg/command.js')).fetchCommand(rest);
     case 'syscalls': {
-      if (rest.length) { process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`); return 2; }
+      if (rest.length) {
+        process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`);
+        return 2;
+      }
       process.stdout.write((await import('../kernel/syscalls/coverage.js')).formatCoverage());
       return 0;
     }
-    case '--version': case '-V': {
+    case '--version':
+    case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
       process.stdout.write(`tuxglass ${pkg.version}\n`);
       return 0;
     }
-    case undefined: case '--help': case '-h': case 'help':
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
       process.stdout.write(HELP);
       return cmd === undefined ? 2 : 0;
     default:
@@ -186,7 +255,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; setImmediate(() => process.exit(code)); }, (e) => {
-  process.stderr.write(`tuxglass: internal error: ${(e as Error).stack ?? e}\n`);
-  process.exit(70);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+  (e) => {
+    process.stderr.write(`tuxglass: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exit(70);
+  },
+);

@@ -12,7 +12,11 @@ export class DirImage implements ImageSource {
   list(path: string): ImageNode[] {
     const dir = join(this.root, path);
     let names: string[];
-    try { names = readdirSync(dir); } catch { names = []; }
+    try {
+      names = readdirSync(dir);
+    } catch {
+      names = [];
+    }
     const out: ImageNode[] = [];
     for (const name of names) {
       const p = path ? `${path}/${name}` : name;
@@ -20,12 +24,21 @@ export class DirImage implements ImageSource {
       try {
         const st = lstatSync(join(dir, name), { bigint: false });
         const n: ImageNode = {
-          name, mode: st.mode, uid: st.uid, gid: st.gid, size: st.size,
-          mtimeMs: st.mtimeMs, atimeMs: st.atimeMs, ctimeMs: st.ctimeMs, rdev: st.rdev,
+          name,
+          mode: st.mode,
+          uid: st.uid,
+          gid: st.gid,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          atimeMs: st.atimeMs,
+          ctimeMs: st.ctimeMs,
+          rdev: st.rdev,
         };
         if (st.isSymbolicLink()) n.target = new Uint8Array(readlinkSync(join(dir, name), { encoding: 'buffer' }));
         out.push(n);
-      } catch { /* vanished: skip */ }
+      } catch {
+        /* vanished: skip */
+      }
     }
     // Overlay entries that belong in this directory, and directories leading
     // to overlay files that the host tree lacks.
@@ -63,11 +76,21 @@ export function resolveGuestDir(root: string, guestPath: string): string {
   let hops = 0;
   while (parts.length > 0) {
     const c = parts.shift() as string;
-    if (c === '..') { done.pop(); continue; }
+    if (c === '..') {
+      done.pop();
+      continue;
+    }
     const here = join(root, ...done, c);
     let target: string | undefined;
-    try { if (lstatSync(here).isSymbolicLink()) target = readlinkSync(here); } catch { /* missing: made later */ }
-    if (target === undefined || ++hops > 40) { done.push(c); continue; }
+    try {
+      if (lstatSync(here).isSymbolicLink()) target = readlinkSync(here);
+    } catch {
+      /* missing: made later */
+    }
+    if (target === undefined || ++hops > 40) {
+      done.push(c);
+      continue;
+    }
     const next = target.split('/').filter((x) => x !== '' && x !== '.');
     if (target.startsWith('/')) done.length = 0;
     parts.unshift(...next);

@@ -3,7 +3,19 @@
 // makes), cached under .cache/initramfs keyed by the tree's listing so that
 // a changed root is packed again and an unchanged one is not.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { once } from 'node:events';
@@ -13,10 +25,14 @@ import { cacheDir } from './guestpkg/paths.js';
 /** Bumped when the archive's layout changes, so old caches are not reused. */
 const FORMAT = 1;
 
-interface Item { name: string; st: Stats; extra?: CpioEntry }
+interface Item {
+  name: string;
+  st: Stats;
+  extra?: CpioEntry;
+}
 
 /** Linux's device numbers from a dev_t as Node reports it (new_encode_dev's inverse). */
-const major = (d: number) => Math.floor(d / 256) & 0xfff | (Math.floor(d / 2 ** 32) & ~0xfff);
+const major = (d: number) => (Math.floor(d / 256) & 0xfff) | (Math.floor(d / 2 ** 32) & ~0xfff);
 const minor = (d: number) => (d & 0xff) | (Math.floor(d / 4096) & ~0xff);
 
 /**
@@ -38,9 +54,26 @@ export function listTree(root: string): Item[] {
   walk('');
   if (!out.some((i) => i.name === 'dev/console')) {
     const now = Math.floor(Date.now() / 1000);
-    const console: CpioEntry = { name: 'dev/console', ino: 0, mode: 0o20600, uid: 0, gid: 0, nlink: 1, mtime: 0, filesize: 0, devMajor: 0, devMinor: 0, rdevMajor: 5, rdevMinor: 1 };
+    const console: CpioEntry = {
+      name: 'dev/console',
+      ino: 0,
+      mode: 0o20600,
+      uid: 0,
+      gid: 0,
+      nlink: 1,
+      mtime: 0,
+      filesize: 0,
+      devMajor: 0,
+      devMinor: 0,
+      rdevMajor: 5,
+      rdevMinor: 1,
+    };
     const dev = out.findIndex((i) => i.name === 'dev');
-    if (dev < 0) out.unshift({ name: 'dev', st: null as unknown as Stats, extra: { ...console, name: 'dev', mode: 0o40755, nlink: 2, rdevMajor: 0, rdevMinor: 0, mtime: now } }, { name: 'dev/console', st: null as unknown as Stats, extra: console });
+    if (dev < 0)
+      out.unshift(
+        { name: 'dev', st: null as unknown as Stats, extra: { ...console, name: 'dev', mode: 0o40755, nlink: 2, rdevMajor: 0, rdevMinor: 0, mtime: now } },
+        { name: 'dev/console', st: null as unknown as Stats, extra: console },
+      );
     else out.splice(dev + 1, 0, { name: 'dev/console', st: null as unknown as Stats, extra: console });
   }
   return out;
@@ -51,7 +84,10 @@ export function treeKey(root: string, items: Item[]): string {
   const h = createHash('sha256');
   h.update(`tuxglass-initramfs ${FORMAT}\n`);
   for (const { name, st } of items) {
-    if (!st) { h.update(`${name} extra\n`); continue; }
+    if (!st) {
+      h.update(`${name} extra\n`);
+      continue;
+    }
     h.update(`${name} ${st.mode} ${st.uid} ${st.gid} ${st.size} ${st.mtimeMs} ${st.nlink} ${st.rdev}`);
     if (st.isSymbolicLink()) h.update(` -> ${readlinkSync(join(root, name))}`);
     h.update('\n');
@@ -59,7 +95,11 @@ export function treeKey(root: string, items: Item[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export interface PackResult { files: number; bytes: number; compressed: number }
+export interface PackResult {
+  files: number;
+  bytes: number;
+  compressed: number;
+}
 
 /** Write the archive of `root` to `dest` (gzip'd cpio newc). */
 export async function packInitramfs(root: string, dest: string, items = listTree(root)): Promise<PackResult> {
@@ -80,11 +120,18 @@ export async function packInitramfs(root: string, dest: string, items = listTree
   let files = 0;
   const zero = new Uint8Array(4);
   for (const { name, st, extra } of items) {
-    if (extra) { await write(newcHeader({ ...extra, ino: nextIno++ })); files++; continue; }
+    if (extra) {
+      await write(newcHeader({ ...extra, ino: nextIno++ }));
+      files++;
+      continue;
+    }
     const key = `${st.dev}:${st.ino}`;
     const linked = total.has(key);
     let ino = linked ? inos.get(key) : undefined;
-    if (ino === undefined) { ino = nextIno++; if (linked) inos.set(key, ino); }
+    if (ino === undefined) {
+      ino = nextIno++;
+      if (linked) inos.set(key, ino);
+    }
     let data: Uint8Array = new Uint8Array(0);
     if (st.isSymbolicLink()) data = readlinkSync(join(root, name), { encoding: 'buffer' });
     else if (st.isFile()) {
@@ -93,12 +140,26 @@ export async function packInitramfs(root: string, dest: string, items = listTree
       if (!linked || n === total.get(key)) data = readFileSync(join(root, name));
     }
     const isDev = st.isCharacterDevice() || st.isBlockDevice();
-    await write(newcHeader({
-      name, ino, mode: st.mode, uid: st.uid, gid: st.gid, nlink: linked ? total.get(key)! : st.nlink,
-      mtime: Math.floor(st.mtimeMs / 1000), filesize: data.length, devMajor: 0, devMinor: 0,
-      rdevMajor: isDev ? major(st.rdev) : 0, rdevMinor: isDev ? minor(st.rdev) : 0,
-    }));
-    if (data.length) { await write(data); if (pad4(data.length) !== data.length) await write(zero.subarray(0, pad4(data.length) - data.length)); }
+    await write(
+      newcHeader({
+        name,
+        ino,
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        nlink: linked ? total.get(key)! : st.nlink,
+        mtime: Math.floor(st.mtimeMs / 1000),
+        filesize: data.length,
+        devMajor: 0,
+        devMinor: 0,
+        rdevMajor: isDev ? major(st.rdev) : 0,
+        rdevMinor: isDev ? minor(st.rdev) : 0,
+      }),
+    );
+    if (data.length) {
+      await write(data);
+      if (pad4(data.length) !== data.length) await write(zero.subarray(0, pad4(data.length) - data.length));
+    }
     files++;
   }
   await write(newcTrailer());
@@ -107,7 +168,11 @@ export async function packInitramfs(root: string, dest: string, items = listTree
   return { files, bytes, compressed: lstatSync(dest).size };
 }
 
-export interface CachedInitramfs extends Partial<PackResult> { path: string; packed: boolean; ms: number }
+export interface CachedInitramfs extends Partial<PackResult> {
+  path: string;
+  packed: boolean;
+  ms: number;
+}
 
 /** The archive of `root`, packed now or taken from the cache. */
 export async function ensureInitramfs(root: string, dir = join(cacheDir(), 'initramfs')): Promise<CachedInitramfs> {
@@ -127,5 +192,7 @@ export async function ensureInitramfs(root: string, dir = join(cacheDir(), 'init
       if (p !== path && f.endsWith('.cpio.gz') && statSync(p).atimeMs < stale && statSync(p).mtimeMs < stale) rmSync(p, { force: true });
     }
     return { path, packed: true, ms: performance.now() - start, ...r };
-  } finally { rmSync(tmp, { force: true }); }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

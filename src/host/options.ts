@@ -8,8 +8,20 @@ import { TIER_NAMES, type TierName } from '../cpu/hart.js';
 export type Command = 'run' | 'boot';
 
 /** What `run` and `boot` both take: the machine and its command line. */
-export interface MachineOptions { mem: number; cpus: number; append: string[]; seed?: number; rootfs: string | null; stats: boolean; jit?: TierName }
-export interface RunOptions extends MachineOptions { strace: boolean; add: [string, string][]; argv: string[] }
+export interface MachineOptions {
+  mem: number;
+  cpus: number;
+  append: string[];
+  seed?: number;
+  rootfs: string | null;
+  stats: boolean;
+  jit?: TierName;
+}
+export interface RunOptions extends MachineOptions {
+  strace: boolean;
+  add: [string, string][];
+  argv: string[];
+}
 export type BootOptions = MachineOptions;
 
 /** RAM a machine may be given (bytes): Linux's smallest useful size, and this machine model's most. */
@@ -41,11 +53,14 @@ interface OptionSpec {
   set(o: Parsed, v: string): void;
 }
 
-const BOTH = ['run', 'boot'] as const, RUN = ['run'] as const;
+const BOTH = ['run', 'boot'] as const,
+  RUN = ['run'] as const;
 
 export const OPTIONS: Record<string, OptionSpec> = {
   mem: {
-    type: 'string', for: BOTH, arg: 'SIZE',
+    type: 'string',
+    for: BOTH,
+    arg: 'SIZE',
     help: `simulated RAM, ${human(MEM_MIN)} to ${human(MEM_MAX)} in whole 4K pages (default ${human(MEM_DEFAULT)}; K, M, G suffixes); the host holds only the pages the guest touches, at most 2G`,
     set(o, v) {
       const n = parseSize(v);
@@ -55,24 +70,45 @@ export const OPTIONS: Record<string, OptionSpec> = {
     },
   },
   cpus: {
-    type: 'string', for: BOTH, arg: 'N', help: 'harts (CPUs), 1 to 32 (default 1)',
+    type: 'string',
+    for: BOTH,
+    arg: 'N',
+    help: 'harts (CPUs), 1 to 32 (default 1)',
     set(o, v) {
       if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 32) throw new Error(`--cpus must be a whole number from 1 to 32, got '${v}'`);
       o.cpus = Number(v);
     },
   },
-  strace: { type: 'boolean', for: RUN, help: 'print every system call to stderr, in strace\'s format', set(o) { o.strace = true; } },
+  strace: {
+    type: 'boolean',
+    for: RUN,
+    help: "print every system call to stderr, in strace's format",
+    set(o) {
+      o.strace = true;
+    },
+  },
   stats: {
-    type: 'boolean', for: BOTH, help: 'print instructions, MIPS and syscall counts (boot: packing, boot and run figures) at exit',
-    set(o) { o.stats = true; },
+    type: 'boolean',
+    for: BOTH,
+    help: 'print instructions, MIPS and syscall counts (boot: packing, boot and run figures) at exit',
+    set(o) {
+      o.stats = true;
+    },
   },
   rootfs: {
-    type: 'string', for: BOTH, arg: 'DIR',
-    help: 'use DIR (a riscv64 root tree) as the root file system (default: the fetched Debian image, see \'fetch\'); boot packs it as the initramfs',
-    set(o, v) { o.rootfs = v; },
+    type: 'string',
+    for: BOTH,
+    arg: 'DIR',
+    help: "use DIR (a riscv64 root tree) as the root file system (default: the fetched Debian image, see 'fetch'); boot packs it as the initramfs",
+    set(o, v) {
+      o.rootfs = v;
+    },
   },
   add: {
-    type: 'string', multiple: true, for: RUN, arg: 'HOST:GUEST',
+    type: 'string',
+    multiple: true,
+    for: RUN,
+    arg: 'HOST:GUEST',
     help: 'copy a host file into the guest root before start (repeatable)',
     set(o, v) {
       const c = v.lastIndexOf(':');
@@ -81,12 +117,19 @@ export const OPTIONS: Record<string, OptionSpec> = {
     },
   },
   append: {
-    type: 'string', multiple: true, for: BOTH, arg: 'ARGS',
+    type: 'string',
+    multiple: true,
+    for: BOTH,
+    arg: 'ARGS',
     help: 'add to the kernel command line, e.g. "sched=cfs" (the fair scheduler before 6.6; EEVDF is the default); boot: init=, rdinit=, console=, mem=, quiet, loglevel=N, other words go to init',
-    set(o, v) { o.append.push(v); },
+    set(o, v) {
+      o.append.push(v);
+    },
   },
   jit: {
-    type: 'string', for: BOTH, arg: 'MODE',
+    type: 'string',
+    for: BOTH,
+    arg: 'MODE',
     help: 'how the CPU runs code: wasm (default: hot code compiled to WebAssembly), js (compiled to JavaScript), interp (interpreted only), wasm-eager (compiled on first run); for tests and comparisons',
     set(o, v) {
       if (!(TIER_NAMES as readonly string[]).includes(v)) throw new Error(`--jit wants one of ${TIER_NAMES.join(', ')}, got '${v}'`);
@@ -94,7 +137,9 @@ export const OPTIONS: Record<string, OptionSpec> = {
     },
   },
   seed: {
-    type: 'string', for: BOTH, arg: 'N',
+    type: 'string',
+    for: BOTH,
+    arg: 'N',
     help: 'reproducible run: entropy from a generator seeded with N, the clock from SOURCE_DATE_EPOCH (else 2025-01-01), stdin read ahead and fed in at fixed virtual times; virtual time never waits for the host',
     set(o, v) {
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--seed wants a whole number, got '${v}'`);
@@ -111,9 +156,15 @@ export function optionHelp(cmd: Command): string {
     const head = `      --${name}${spec.arg ? ' ' + spec.arg : ''}`;
     const words = spec.help.split(' ');
     let line = head.padEnd(28);
-    if (head.length >= 28) { lines.push(head); line = ' '.repeat(28); }
+    if (head.length >= 28) {
+      lines.push(head);
+      line = ' '.repeat(28);
+    }
     for (const w of words) {
-      if (line.length + w.length > 78 && line.trim() !== '' && line.length > 28) { lines.push(line.trimEnd()); line = ' '.repeat(28); }
+      if (line.length + w.length > 78 && line.trim() !== '' && line.length > 28) {
+        lines.push(line.trimEnd());
+        line = ' '.repeat(28);
+      }
       line += w + ' ';
     }
     lines.push(line.trimEnd());
@@ -142,8 +193,11 @@ function joinValues(cmd: Command, args: string[]): string[] {
 
 function parse(cmd: Command, argsIn: string[]): { o: Parsed; rest: string[] } {
   const args = joinValues(cmd, argsIn);
-  const options = Object.fromEntries(Object.entries(OPTIONS).filter(([, s]) => s.for.includes(cmd))
-    .map(([n, s]) => [n, { type: s.type, multiple: s.multiple ?? false }]));
+  const options = Object.fromEntries(
+    Object.entries(OPTIONS)
+      .filter(([, s]) => s.for.includes(cmd))
+      .map(([n, s]) => [n, { type: s.type, multiple: s.multiple ?? false }]),
+  );
   // `run` stops at the program name (or `--`): what follows is the guest's argv, options or not.
   let end = args.length;
   if (cmd === 'run') {

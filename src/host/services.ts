@@ -8,7 +8,9 @@ import type { ImageSource } from '../kernel/fs/image.js';
 function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream {
   // A reader that went away (`tuxglass run ... | head`) must not crash the
   // host: later output is dropped, as a closed pipe drops it.
-  s.on('error', () => { /* EPIPE and the like */ });
+  s.on('error', () => {
+    /* EPIPE and the like */
+  });
   return {
     isTty: !!s.isTTY,
     write(data) {
@@ -44,26 +46,41 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
   const queued: (Uint8Array | null)[] = [];
   const onData = (d: Buffer) => {
     let bytes: Uint8Array = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
-    if (opts.inputFilter) { bytes = opts.inputFilter(bytes); if (!bytes.length) return; }
+    if (opts.inputFilter) {
+      bytes = opts.inputFilter(bytes);
+      if (!bytes.length) return;
+    }
     deliverBytes(bytes);
   };
   const deliverBytes = (bytes: Uint8Array) => {
     // Pause before handing over: the receiver may ask again at once (seed mode reads ahead).
-    if (waiter) { const w = waiter; waiter = null; process.stdin.pause(); w(bytes); }
-    else queued.push(bytes);
+    if (waiter) {
+      const w = waiter;
+      waiter = null;
+      process.stdin.pause();
+      w(bytes);
+    } else queued.push(bytes);
   };
   const onEnd = () => {
-    if (waiter) { const w = waiter; waiter = null; w(null); }
-    else queued.push(null);
+    if (waiter) {
+      const w = waiter;
+      waiter = null;
+      w(null);
+    } else queued.push(null);
   };
   const console: HostConsole = {
     stdout: stream(process.stdout, pending),
     stderr: stream(process.stderr, pending),
     stdinIsTty: !!process.stdin.isTTY,
     winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
-    onResize(cb) { if (process.stdout.isTTY) process.stdout.on('resize', cb); },
+    onResize(cb) {
+      if (process.stdout.isTTY) process.stdout.on('resize', cb);
+    },
     requestInput(deliver) {
-      if (queued.length) { deliver(queued.shift()!); return; }
+      if (queued.length) {
+        deliver(queued.shift()!);
+        return;
+      }
       waiter = deliver;
       if (!stdinListening) {
         stdinListening = true;
@@ -84,15 +101,25 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     monotonicMs: () => performance.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
-    random: (buf) => { randomFillSync(buf); },
+    random: (buf) => {
+      randomFillSync(buf);
+    },
     gunzip: (data) => {
       // One output chunk of the size the gzip trailer gives (ISIZE): no doubling, no copy to join chunks.
       const isize = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4).getUint32(0, true) : 0;
       const b = gunzipSync(data, { chunkSize: Math.max(64 * 1024, isize + 1) });
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
-    async flush() { await Promise.all([...pending]); },
-    close() { if (stdinListening) { process.stdin.pause(); process.stdin.removeListener('data', onData); } process.stdin.unref?.(); },
+    async flush() {
+      await Promise.all([...pending]);
+    },
+    close() {
+      if (stdinListening) {
+        process.stdin.pause();
+        process.stdin.removeListener('data', onData);
+      }
+      process.stdin.unref?.();
+    },
   };
 }
 

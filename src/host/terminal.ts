@@ -5,7 +5,8 @@
 // lists the escapes, Ctrl-A Ctrl-A sends one Ctrl-A. A SIGINT sent to tuxglass itself is passed on
 // as ^C; a second one soon after ends the run.
 
-const CTRL_A = 0x01, CTRL_C = 0x03;
+const CTRL_A = 0x01,
+  CTRL_C = 0x03;
 /** Ctrl-A h: the escapes, in QEMU's words where they mean the same (the terminal is raw: \r\n). */
 const ESCAPE_HELP = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  sends C-a\r\n';
 /** A second SIGINT within this many ms ends the run. */
@@ -29,7 +30,13 @@ export function takeTerminal(quit: (why: string) => void, inject: (d: Uint8Array
   const restore = () => {
     if (restored) return;
     restored = true;
-    if (raw) { try { process.stdin.setRawMode(false); } catch { /* stdin already gone */ } }
+    if (raw) {
+      try {
+        process.stdin.setRawMode(false);
+      } catch {
+        /* stdin already gone */
+      }
+    }
     process.removeListener('exit', restore);
     process.removeListener('SIGINT', onInt);
     for (const s of ['SIGTERM', 'SIGHUP'] as const) process.removeListener(s, onFatal);
@@ -42,7 +49,10 @@ export function takeTerminal(quit: (why: string) => void, inject: (d: Uint8Array
   let lastInt = 0;
   const onInt = () => {
     const now = Date.now();
-    if (now - lastInt < SIGINT_WINDOW_MS) { quit('terminated by a second SIGINT'); return; }
+    if (now - lastInt < SIGINT_WINDOW_MS) {
+      quit('terminated by a second SIGINT');
+      return;
+    }
     lastInt = now;
     inject(Uint8Array.of(CTRL_C));
   };
@@ -56,7 +66,10 @@ export function takeTerminal(quit: (why: string) => void, inject: (d: Uint8Array
     for (const b of d) {
       if (escape) {
         escape = false;
-        if (b === 0x78 /* x */) { quit('Terminated'); break; }
+        if (b === 0x78 /* x */) {
+          quit('Terminated');
+          break;
+        }
         if (b === CTRL_A) out.push(CTRL_A);
         else if (b === 0x68 /* h */) process.stdout.write(ESCAPE_HELP);
         // Other keys after the escape do nothing, as in QEMU.

@@ -15,7 +15,10 @@
 import { Worker } from 'node:worker_threads';
 
 /** Words shared with the watchdog thread: [PID, SYSCALL] written by the kernel, [BEAT] by the main thread's event loop. */
-export const WATCH_PID = 0, WATCH_SYSCALL = 1, WATCH_BEAT = 2, WATCH_WORDS = 4;
+export const WATCH_PID = 0,
+  WATCH_SYSCALL = 1,
+  WATCH_BEAT = 2,
+  WATCH_WORDS = 4;
 /** How often the main thread proves it still turns (ms). */
 const BEAT_MS = 250;
 /** A beat missing this long is a soft lockup (s): Linux's default, twice watchdog_thresh. */
@@ -65,10 +68,15 @@ export function startWatchdog(lockupS = LOCKUP_S): Watchdog {
   worker.unref();
   // A watchdog that cannot start (no threads on this host) leaves the run as it was.
   worker.on('error', () => {});
-  const beat = setInterval(() => { Atomics.add(words, WATCH_BEAT, 1); }, BEAT_MS);
+  const beat = setInterval(() => {
+    Atomics.add(words, WATCH_BEAT, 1);
+  }, BEAT_MS);
   beat.unref();
   return {
     words,
-    stop() { clearInterval(beat); void worker.terminate(); },
+    stop() {
+      clearInterval(beat);
+      void worker.terminate();
+    },
   };
 }

@@ -18,14 +18,22 @@ import { gzipStored } from './lib/gzip.js';
 type Value = 'y' | 'n' | number | { text: string };
 type Rule = Value | ((k: Kernel) => boolean);
 
-interface Menu { title: string; options: [name: string, rule: Rule][] }
+interface Menu {
+  title: string;
+  options: [name: string, rule: Rule][];
+}
 
 /** Set when every one of these syscalls has a handler (even a partial one). */
-const syscalls = (...names: SyscallName[]) => (): boolean =>
-  names.every((n) => SYSCALL_TABLE[NR[n]]?.status !== 'enosys');
+const syscalls =
+  (...names: SyscallName[]) =>
+  (): boolean =>
+    names.every((n) => SYSCALL_TABLE[NR[n]]?.status !== 'enosys');
 
 /** Set when mount(2) can make a file system of this type. */
-const fs = (type: string) => (k: Kernel): boolean => k.vfs.fsTypes.get(type) !== undefined;
+const fs =
+  (type: string) =>
+  (k: Kernel): boolean =>
+    k.vfs.fsTypes.get(type) !== undefined;
 
 const RELEASE = UTS_RELEASE.replace(/-.*/, '');
 const LOCALVERSION = UTS_RELEASE.slice(RELEASE.length);
@@ -167,9 +175,7 @@ function line(name: string, v: Value): string {
 
 /** The .config text, in Linux's layout: a banner, then one commented heading per menu. */
 export function kernelConfig(k: Kernel): string {
-  const out = [
-    '#', '# Automatically generated file; DO NOT EDIT.', `# Linux/riscv ${RELEASE} Kernel Configuration`, '#',
-  ];
+  const out = ['#', '# Automatically generated file; DO NOT EDIT.', `# Linux/riscv ${RELEASE} Kernel Configuration`, '#'];
   for (const m of MENUS) {
     out.push('', '#', `# ${m.title}`, '#');
     for (const [name, rule] of m.options) {

@@ -22,7 +22,9 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
     case Cause.EcallU:
       doSyscall(k, t);
       break;
-    case Cause.LoadPageFault: case Cause.StorePageFault: case Cause.InsnPageFault: {
+    case Cause.LoadPageFault:
+    case Cause.StorePageFault:
+    case Cause.InsnPageFault: {
       const access = cause === Cause.StorePageFault ? 'w' : cause === Cause.LoadPageFault ? 'r' : 'x';
       const addr = h.tval;
       const r = t.mm.fault(addr, access);
@@ -30,7 +32,9 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
       else if (r !== FAULT_OK) forceSignal(k, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
       break;
     }
-    case Cause.LoadAccess: case Cause.StoreAccess: case Cause.InsnAccess:
+    case Cause.LoadAccess:
+    case Cause.StoreAccess:
+    case Cause.InsnAccess:
       forceSignal(k, t, { signo: SIGSEGV, code: SEGV_ACCERR, addr: h.tval });
       break;
     case Cause.Illegal:
@@ -39,7 +43,9 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
     case Cause.Breakpoint:
       forceSignal(k, t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: h.pc });
       break;
-    case Cause.LoadMisaligned: case Cause.StoreMisaligned: case Cause.InsnMisaligned:
+    case Cause.LoadMisaligned:
+    case Cause.StoreMisaligned:
+    case Cause.InsnMisaligned:
       forceSignal(k, t, { signo: SIGBUS, code: BUS_ADRALN, addr: h.tval });
       break;
     default:
@@ -47,7 +53,6 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
   }
   if (t.state === 'R' && hasDeliverable(t)) handleSignals(k, t);
 }
-
 
 /** ecall from user mode: a7 is the number, a0-a5 the arguments. */
 function doSyscall(k: Kernel, t: Task): void {

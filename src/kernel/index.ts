@@ -31,7 +31,8 @@ export function createKernel(opts: KernelOptions): Kernel {
     k.bootedInitramfs = true;
     if (consoleSelected(parseBootParams(k.cmdline))) {
       // The kernel log's console is the UART (console=ttyS0): printk writes through THR.
-      const enc = new TextEncoder(), io = ioremap(k.machine.bus, VIRT_UART0.base);
+      const enc = new TextEncoder(),
+        io = ioremap(k.machine.bus, VIRT_UART0.base);
       k.log.onConsole = (line) => serial8250ConsoleWrite(io, enc.encode(line));
     }
   }

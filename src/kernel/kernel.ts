@@ -117,9 +117,13 @@ export class Kernel {
   /** The CPU whose turn it is (this_rq()). */
   /** The CPU whose turn it is (the run loop moves it, sched/run.ts). */
   cpuNow: Runqueue;
-  get rq(): Runqueue { return this.cpuNow; }
+  get rq(): Runqueue {
+    return this.cpuNow;
+  }
   /** The run queue a task is on, or was on last (task_rq). */
-  rqOf(t: Task): Runqueue { return this.runqueues[t.cpu]; }
+  rqOf(t: Task): Runqueue {
+    return this.runqueues[t.cpu];
+  }
   current: Task | null = null;
   /** Whose registers are live in the hart. */
   onHart: Task | null = null;
@@ -149,7 +153,9 @@ export class Kernel {
   onSetsid: ((t: Task) => void) | null = null;
   /** The 1, 5 and 15 minute load averages (calc_global_load every 5 s). */
   readonly load = new LoadAvg();
-  get loadavg(): [number, number, number] { return this.load.averages(); }
+  get loadavg(): [number, number, number] {
+    return this.load.averages();
+  }
   consoleOps: import('./fs/file.js').FileOps[] | null = null;
 
   /** Seed mode: nothing the guest sees depends on the host's time (see seed/). */
@@ -166,11 +172,13 @@ export class Kernel {
     this.hostname = opts.hostname ?? '(none)';
     // mem= caps the RAM the kernel uses.
     const memCap = parseBootParams(this.cmdline).mem;
-    this.machine = opts.machine ?? new Machine({
-      memBytes: memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes,
-      cpus: opts.cpus,
-      backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
-    });
+    this.machine =
+      opts.machine ??
+      new Machine({
+        memBytes: memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes,
+        cpus: opts.cpus,
+        backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
+      });
     this.mem = this.machine.ram;
     // Sparse RAM: the machine may back less than it has (machine.ts); the allocator counts it all.
     this.pages = new PageAllocator(this.mem, 0, Math.floor(this.machine.ramBytes / 4096));
@@ -182,8 +190,12 @@ export class Kernel {
     this.clock = new VirtualClock(Math.round(bootMs * 1e6), () => this.hart.instret);
     if (opts.seed !== undefined) {
       this.host = seededHost(opts.host, opts.seed, bootMs, {
-        now: () => this.clock.monotonic(), timers: this.timers, idle: () => !this.loop.anyRunnable(),
-        onIdle: (fn) => this.loop.idleHooks.push(fn), stall: (p) => this.loop.waitForHost(p), kick: () => this.kickIdle(),
+        now: () => this.clock.monotonic(),
+        timers: this.timers,
+        idle: () => !this.loop.anyRunnable(),
+        onIdle: (fn) => this.loop.idleHooks.push(fn),
+        stall: (p) => this.loop.waitForHost(p),
+        kick: () => this.kickIdle(),
       });
     }
     this.hart.timeSource = () => Math.floor(this.clock.monotonic() / (CPU_HZ / TIMEBASE_HZ));
@@ -202,14 +214,19 @@ export class Kernel {
     this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
     this.vfs = new Vfs(this);
     const ncpus = m.cpus;
-    const rd = new RootDomain(), fair = fairFromCmdline(this.cmdline);
+    const rd = new RootDomain(),
+      fair = fairFromCmdline(this.cmdline);
     this.runqueues = Array.from({ length: ncpus }, (_, cpu) => new Runqueue(this, cpu, fair, rd));
     for (const rq of this.runqueues) rq.cpus = ncpus;
     this.cpuNow = this.runqueues[0];
   }
 
   /** The TLB hook the address spaces call after changing page tables. */
-  readonly tlb = { flush: (mm: Mm) => { if (this.hartMm === mm) this.hart.flushTlb(); } };
+  readonly tlb = {
+    flush: (mm: Mm) => {
+      if (this.hartMm === mm) this.hart.flushTlb();
+    },
+  };
 
   /** alloc_pid, bounded by kernel.pid_max. */
   allocPid(): number {
@@ -250,7 +267,9 @@ export class Kernel {
       const rq = placeTask(this, t, flags);
       const now = this.clock.monotonic();
       // An idle CPU woken from another one idles until the wake-up (its clock may be behind).
-      const remote = rq !== this.cpuNow, wasIdle = rq.nrRunning === 0, resched = rq.needResched;
+      const remote = rq !== this.cpuNow,
+        wasIdle = rq.nrRunning === 0,
+        resched = rq.needResched;
       if (remote && wasIdle) rq.wakeAt = Math.max(rq.wakeAt, now);
       rq.enqueue(t, flags);
       // Another CPU must reschedule: it is sent an IPI (smp_send_reschedule), the CLINT's msip doorbell.
@@ -271,7 +290,9 @@ export class Kernel {
   }
 
   /** Wake the idle loop (a timer or the host made work). */
-  kickIdle(): void { this.loop.kick(); }
+  kickIdle(): void {
+    this.loop.kick();
+  }
 
   /** Kernel work done for t in virtual time: stime, and the clock moves on. */
   chargeSystem(t: Task, ns: number): void {
@@ -319,12 +340,18 @@ export class Kernel {
   }
   /** An address space is going away: never leave it installed in the hart. */
   dropMm(mm: Mm): void {
-    if (this.hartMm === mm) { this.hartMm = null; this.hart.setPageTable(-1); }
+    if (this.hartMm === mm) {
+      this.hartMm = null;
+      this.hart.setPageTable(-1);
+    }
   }
 
   /** Install a task's (new) address space in the hart if it is running. */
   switchMm(t: Task): void {
-    if (this.onHart === t) { this.hart.setPageTable(t.mm.root); this.hartMm = t.mm; }
+    if (this.onHart === t) {
+      this.hart.setPageTable(t.mm.root);
+      this.hartMm = t.mm;
+    }
   }
 
   /** sched_yield: the task's class moves it back; the scheduler picks again. */
@@ -333,16 +360,22 @@ export class Kernel {
   }
 
   /** Address of the vDSO's rt_sigreturn trampoline in t's address space. */
-  vdsoSigreturn(t: Task): number { return t.mm.vdso + (vdsoImage().symbols['__vdso_rt_sigreturn'] ?? 0); }
+  vdsoSigreturn(t: Task): number {
+    return t.mm.vdso + (vdsoImage().symbols['__vdso_rt_sigreturn'] ?? 0);
+  }
 
   /** A CPU's clock: the running one's is the clock; the others stopped where their turn ended. */
-  cpuClock(rq: Runqueue): number { return rq === this.cpuNow ? this.clock.monotonic() : rq.localNs; }
+  cpuClock(rq: Runqueue): number {
+    return rq === this.cpuNow ? this.clock.monotonic() : rq.localNs;
+  }
 
   /** The run loop (sched/run.ts): steps, idling, interrupts. */
   readonly loop: RunLoop = new RunLoop(this);
 
   /** The main loop; resolves with init's wait status when the machine stops. */
-  run(): Promise<number> { return this.loop.run(); }
+  run(): Promise<number> {
+    return this.loop.run();
+  }
 
   /** The arguments of the syscall being dispatched: read from a7 and a0-a5 once per ecall (entry.ts). */
   readonly sysArgs = new SyscallArgs();
@@ -353,5 +386,7 @@ export class Kernel {
     this.loop.kick();
   }
 
-  exitTask(t: Task, code: number, group: boolean): void { doExit(this, t, code, group); }
+  exitTask(t: Task, code: number, group: boolean): void {
+    doExit(this, t, code, group);
+  }
 }

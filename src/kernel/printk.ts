@@ -7,13 +7,29 @@ import { WaitQueue } from './sched/waitqueue.js';
 
 const enc = new TextEncoder();
 
-export interface LogRecord { level: number; facility: number; seq: number; tsNs: number; text: string }
+export interface LogRecord {
+  level: number;
+  facility: number;
+  seq: number;
+  tsNs: number;
+  text: string;
+}
 
-export const KERN_EMERG = 0, KERN_ALERT = 1, KERN_CRIT = 2, KERN_ERR = 3, KERN_WARNING = 4, KERN_NOTICE = 5, KERN_INFO = 6, KERN_DEBUG = 7;
+export const KERN_EMERG = 0,
+  KERN_ALERT = 1,
+  KERN_CRIT = 2,
+  KERN_ERR = 3,
+  KERN_WARNING = 4,
+  KERN_NOTICE = 5,
+  KERN_INFO = 6,
+  KERN_DEBUG = 7;
 /** LOG_KERN and LOG_USER, the facilities of kernel and /dev/kmsg-written records. */
-export const LOG_KERN = 0, LOG_USER = 1;
+export const LOG_KERN = 0,
+  LOG_USER = 1;
 /** CONSOLE_LOGLEVEL_DEFAULT, _QUIET (the "quiet" parameter) and _DEBUG ("debug"). */
-export const CONSOLE_LOGLEVEL_DEFAULT = 7, CONSOLE_LOGLEVEL_QUIET = 4, CONSOLE_LOGLEVEL_DEBUG = 10;
+export const CONSOLE_LOGLEVEL_DEFAULT = 7,
+  CONSOLE_LOGLEVEL_QUIET = 4,
+  CONSOLE_LOGLEVEL_DEBUG = 10;
 /** MESSAGE_LOGLEVEL_DEFAULT: the level of a printk without one. */
 export const MESSAGE_LOGLEVEL_DEFAULT = KERN_WARNING;
 
@@ -68,11 +84,17 @@ export class KernelLog {
   }
 
   /** The record with this sequence number, if still in the ring. */
-  at(seq: number): LogRecord | undefined { return this.records[seq - this.firstSeq]; }
+  at(seq: number): LogRecord | undefined {
+    return this.records[seq - this.firstSeq];
+  }
 
   /** The oldest record still kept, and the number the next one will get. */
-  get firstSeq(): number { return this.records.length ? this.records[0].seq : this.seq; }
-  get nextSeq(): number { return this.seq; }
+  get firstSeq(): number {
+    return this.records.length ? this.records[0].seq : this.seq;
+  }
+  get nextSeq(): number {
+    return this.seq;
+  }
 
   /** Bytes of the record at syslogSeq already read by a read too small for it (syslog_partial). */
   private syslogPartial = 0;
@@ -85,7 +107,10 @@ export class KernelLog {
   readUnread(len: number): Uint8Array {
     const parts: Uint8Array[] = [];
     let n = 0;
-    if (this.syslogSeq < this.firstSeq) { this.syslogSeq = this.firstSeq; this.syslogPartial = 0; }
+    if (this.syslogSeq < this.firstSeq) {
+      this.syslogSeq = this.firstSeq;
+      this.syslogPartial = 0;
+    }
     for (const r of this.since(this.syslogSeq)) {
       const p = enc.encode(this.syslogText(r)).subarray(this.syslogPartial);
       if (n + p.length <= len) {
@@ -94,21 +119,32 @@ export class KernelLog {
         this.syslogSeq = r.seq + 1;
         this.syslogPartial = 0;
       } else {
-        if (n === 0) { parts.push(p.subarray(0, len)); n = len; this.syslogPartial += len; }
+        if (n === 0) {
+          parts.push(p.subarray(0, len));
+          n = len;
+          this.syslogPartial += len;
+        }
         break;
       }
     }
     const out = new Uint8Array(n);
     let o = 0;
-    for (const p of parts) { out.set(p, o); o += p.length; }
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   }
 
   /** Records syslog(2) and /proc/kmsg have not read yet. */
-  get unread(): boolean { return this.syslogSeq < this.seq; }
+  get unread(): boolean {
+    return this.syslogSeq < this.seq;
+  }
 
   /** A record as syslog(2) returns it: "<prio>[    s.us] text\n", prio = facility << 3 | level. */
-  syslogText(r: LogRecord): string { return `<${(r.facility << 3) | r.level}>${this.format(r)}\n`; }
+  syslogText(r: LogRecord): string {
+    return `<${(r.facility << 3) | r.level}>${this.format(r)}\n`;
+  }
 
   /** "[    0.000000] text" as the console and dmesg print it. */
   format(r: LogRecord): string {

@@ -5,7 +5,9 @@
 import type { MmioDevice } from './bus.js';
 import { IrqLine } from './irq.js';
 
-export const MSIP_BASE = 0x0000, MTIMECMP_BASE = 0x4000, MTIME = 0xbff8;
+export const MSIP_BASE = 0x0000,
+  MTIMECMP_BASE = 0x4000,
+  MTIME = 0xbff8;
 const TWO32 = 4294967296;
 
 export class Aclint implements MmioDevice {
@@ -28,10 +30,14 @@ export class Aclint implements MmioDevice {
     this.softLines = Array.from({ length: harts }, () => new IrqLine());
   }
 
-  get mtime(): number { return this.timeSource() + this.offset; }
+  get mtime(): number {
+    return this.timeSource() + this.offset;
+  }
 
   /** The compare value of hart h, in ticks. */
-  timecmp(h: number): number { return this.mtimecmp[h]; }
+  timecmp(h: number): number {
+    return this.mtimecmp[h];
+  }
 
   /** Program hart h's compare register (what SBI set_timer does). */
   setTimecmp(h: number, ticks: number): void {
@@ -51,7 +57,9 @@ export class Aclint implements MmioDevice {
   }
 
   /** Re-evaluate every hart's timer line. */
-  tick(): void { for (let h = 0; h < this.harts; h++) this.update(h); }
+  tick(): void {
+    for (let h = 0; h < this.harts; h++) this.update(h);
+  }
 
   read(off: number, size: number): number {
     if (off >= MSIP_BASE && off < MSIP_BASE + 4 * this.harts) return (off & 3) === 0 ? this.msip[off >> 2] : 0;
@@ -80,12 +88,13 @@ export class Aclint implements MmioDevice {
   /** A 4-byte half or the 8-byte whole of a 64-bit register. */
   private read64(v: number, at: number, size: number): number {
     if (size === 8) return v;
-    return at === 4 ? Math.floor(v / TWO32) >>> 0 : v % TWO32 >>> 0;
+    return at === 4 ? Math.floor(v / TWO32) >>> 0 : (v % TWO32) >>> 0;
   }
 
   private write64(old: number, at: number, size: number, value: number): number {
     if (size === 8) return value;
-    const lo = old % TWO32, hi = Math.floor(old / TWO32);
+    const lo = old % TWO32,
+      hi = Math.floor(old / TWO32);
     return at === 4 ? (value >>> 0) * TWO32 + lo : hi * TWO32 + (value >>> 0);
   }
 }

@@ -47,5 +47,7 @@ export class Bus {
   }
 
   /** The map, lowest address first (/proc/iomem's device lines). */
-  get entries(): readonly MmioRange[] { return this.ranges; }
+  get entries(): readonly MmioRange[] {
+    return this.ranges;
+  }
 }

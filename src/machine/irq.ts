@@ -6,22 +6,35 @@ export class IrqLine {
   private high = false;
   private readonly listeners: ((level: boolean) => void)[] = [];
 
-  get level(): boolean { return this.high; }
+  get level(): boolean {
+    return this.high;
+  }
 
   set(level: boolean): void {
     if (level === this.high) return;
     this.high = level;
     for (const fn of this.listeners) fn(level);
   }
-  raise(): void { this.set(true); }
-  lower(): void { this.set(false); }
+  raise(): void {
+    this.set(true);
+  }
+  lower(): void {
+    this.set(false);
+  }
 
   /** Connect the line to an input (a PLIC source, a hart's mip bit). */
-  connect(fn: (level: boolean) => void): void { this.listeners.push(fn); }
+  connect(fn: (level: boolean) => void): void {
+    this.listeners.push(fn);
+  }
 }
 
 /** mip bits (the privileged spec's interrupt numbers). */
-export const IRQ_S_SOFT = 1, IRQ_M_SOFT = 3, IRQ_S_TIMER = 5, IRQ_M_TIMER = 7, IRQ_S_EXT = 9, IRQ_M_EXT = 11;
+export const IRQ_S_SOFT = 1,
+  IRQ_M_SOFT = 3,
+  IRQ_S_TIMER = 5,
+  IRQ_M_TIMER = 7,
+  IRQ_S_EXT = 9,
+  IRQ_M_EXT = 11;
 
 /**
  * A hart's interrupt inputs as its mip register shows them. The hart
@@ -41,10 +54,13 @@ export class HartIrqs {
     const mask = 1 << bit;
     return (level) => {
       const was = this.pending & mask;
-      if (level) this.pending |= mask; else this.pending &= ~mask;
+      if (level) this.pending |= mask;
+      else this.pending &= ~mask;
       if (level && !was) this.onRaise?.(bit);
     };
   }
 
-  has(bit: number): boolean { return (this.pending & (1 << bit)) !== 0; }
+  has(bit: number): boolean {
+    return (this.pending & (1 << bit)) !== 0;
+  }
 }

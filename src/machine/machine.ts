@@ -98,7 +98,9 @@ export class Machine {
     this.connect(opts.backends);
   }
 
-  get backends(): MachineBackends { return this.backendsNow; }
+  get backends(): MachineBackends {
+    return this.backendsNow;
+  }
 
   /** Plug (other) backends in: seed mode puts its reproducible ones between the board and the host. */
   connect(b: MachineBackends): void {

@@ -10,8 +10,14 @@
 import type { MmioDevice } from './bus.js';
 import { IrqLine } from './irq.js';
 
-export const PRIORITY_BASE = 0x0, PENDING_BASE = 0x1000, ENABLE_BASE = 0x2000, ENABLE_STRIDE = 0x80,
-  CONTEXT_BASE = 0x20_0000, CONTEXT_STRIDE = 0x1000, CONTEXT_THRESHOLD = 0, CONTEXT_CLAIM = 4;
+export const PRIORITY_BASE = 0x0,
+  PENDING_BASE = 0x1000,
+  ENABLE_BASE = 0x2000,
+  ENABLE_STRIDE = 0x80,
+  CONTEXT_BASE = 0x20_0000,
+  CONTEXT_STRIDE = 0x1000,
+  CONTEXT_THRESHOLD = 0,
+  CONTEXT_CLAIM = 4;
 
 export class Plic implements MmioDevice {
   readonly name = 'plic';
@@ -26,7 +32,11 @@ export class Plic implements MmioDevice {
   /** Each context's output: the hart's external interrupt line (MEIP for even contexts, SEIP for odd). */
   readonly outputs: IrqLine[];
 
-  constructor(readonly sources: number, readonly contexts: number, readonly maxPriority = 7) {
+  constructor(
+    readonly sources: number,
+    readonly contexts: number,
+    readonly maxPriority = 7,
+  ) {
     this.priority = new Uint32Array(sources);
     this.pending = new Uint8Array(sources);
     this.claimed = new Uint8Array(sources);
@@ -48,17 +58,33 @@ export class Plic implements MmioDevice {
     };
   }
 
-  setPriority(src: number, p: number): void { this.priority[src] = Math.min(p >>> 0, this.maxPriority); this.update(); }
-  setEnabled(ctx: number, src: number, on: boolean): void { this.enable[ctx][src] = on ? 1 : 0; this.update(); }
-  setThreshold(ctx: number, t: number): void { this.threshold[ctx] = Math.min(t >>> 0, this.maxPriority); this.update(); }
-  isPending(src: number): boolean { return this.pending[src] === 1; }
+  setPriority(src: number, p: number): void {
+    this.priority[src] = Math.min(p >>> 0, this.maxPriority);
+    this.update();
+  }
+  setEnabled(ctx: number, src: number, on: boolean): void {
+    this.enable[ctx][src] = on ? 1 : 0;
+    this.update();
+  }
+  setThreshold(ctx: number, t: number): void {
+    this.threshold[ctx] = Math.min(t >>> 0, this.maxPriority);
+    this.update();
+  }
+  isPending(src: number): boolean {
+    return this.pending[src] === 1;
+  }
 
   /** The best source for ctx, or 0. */
   private best(ctx: number): number {
-    const en = this.enable[ctx], th = this.threshold[ctx];
-    let best = 0, bestPrio = th;
+    const en = this.enable[ctx],
+      th = this.threshold[ctx];
+    let best = 0,
+      bestPrio = th;
     for (let s = 1; s < this.sources; s++) {
-      if (this.pending[s] && en[s] && this.priority[s] > bestPrio) { best = s; bestPrio = this.priority[s]; }
+      if (this.pending[s] && en[s] && this.priority[s] > bestPrio) {
+        best = s;
+        bestPrio = this.priority[s];
+      }
     }
     return best;
   }
@@ -66,7 +92,11 @@ export class Plic implements MmioDevice {
   /** Read of ctx's claim register: the best source, now in service (0 if none). */
   claim(ctx: number): number {
     const s = this.best(ctx);
-    if (s) { this.pending[s] = 0; this.claimed[s] = 1; this.update(); }
+    if (s) {
+      this.pending[s] = 0;
+      this.claimed[s] = 1;
+      this.update();
+    }
     return s;
   }
 
@@ -83,13 +113,17 @@ export class Plic implements MmioDevice {
   }
 
   read(off: number, _size: number): number {
-    if (off < PENDING_BASE) { const s = off >> 2; return s < this.sources ? this.priority[s] : 0; }
+    if (off < PENDING_BASE) {
+      const s = off >> 2;
+      return s < this.sources ? this.priority[s] : 0;
+    }
     if (off < ENABLE_BASE) return this.bits(this.pending, (off - PENDING_BASE) >> 2);
     if (off < CONTEXT_BASE) {
       const ctx = Math.floor((off - ENABLE_BASE) / ENABLE_STRIDE);
       return ctx < this.contexts ? this.bits(this.enable[ctx], ((off - ENABLE_BASE) % ENABLE_STRIDE) >> 2) : 0;
     }
-    const ctx = Math.floor((off - CONTEXT_BASE) / CONTEXT_STRIDE), reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+    const ctx = Math.floor((off - CONTEXT_BASE) / CONTEXT_STRIDE),
+      reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
     if (ctx >= this.contexts) return 0;
     if (reg === CONTEXT_THRESHOLD) return this.threshold[ctx];
     if (reg === CONTEXT_CLAIM) return this.claim(ctx);
@@ -97,7 +131,11 @@ export class Plic implements MmioDevice {
   }
 
   write(off: number, _size: number, value: number): void {
-    if (off < PENDING_BASE) { const s = off >> 2; if (s > 0 && s < this.sources) this.setPriority(s, value); return; }
+    if (off < PENDING_BASE) {
+      const s = off >> 2;
+      if (s > 0 && s < this.sources) this.setPriority(s, value);
+      return;
+    }
     if (off < ENABLE_BASE) return; // pending bits are read-only
     if (off < CONTEXT_BASE) {
       const ctx = Math.floor((off - ENABLE_BASE) / ENABLE_STRIDE);
@@ -111,7 +149,8 @@ export class Plic implements MmioDevice {
       this.update();
       return;
     }
-    const ctx = Math.floor((off - CONTEXT_BASE) / CONTEXT_STRIDE), reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+    const ctx = Math.floor((off - CONTEXT_BASE) / CONTEXT_STRIDE),
+      reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
     if (ctx >= this.contexts) return;
     if (reg === CONTEXT_THRESHOLD) this.setThreshold(ctx, value);
     else if (reg === CONTEXT_CLAIM) this.complete(ctx, value >>> 0);
@@ -120,7 +159,10 @@ export class Plic implements MmioDevice {
   /** 32 sources' bits of a per-source array, as one register word. */
   private bits(a: Uint8Array, word: number): number {
     let v = 0;
-    for (let b = 0; b < 32; b++) { const s = word * 32 + b; if (s < this.sources && a[s]) v |= 1 << b; }
+    for (let b = 0; b < 32; b++) {
+      const s = word * 32 + b;
+      if (s < this.sources && a[s]) v |= 1 << b;
+    }
     return v >>> 0;
   }
 }

@@ -22,5 +22,7 @@ export class EntropySource implements MmioDevice {
     return (w[0] | (w[1] << 8) | (w[2] << 16) | (w[3] << 24)) >>> 0;
   }
 
-  write(): void { /* read-only */ }
+  write(): void {
+    /* read-only */
+  }
 }

@@ -17,16 +17,47 @@ import type { MmioDevice } from './bus.js';
 import type { ConsoleSink, ConsoleSource } from './backends.js';
 import { IrqLine } from './irq.js';
 
-export const UART_RX = 0, UART_TX = 0, UART_DLL = 0, UART_IER = 1, UART_DLM = 1, UART_IIR = 2, UART_FCR = 2,
-  UART_LCR = 3, UART_MCR = 4, UART_LSR = 5, UART_MSR = 6, UART_SCR = 7;
-export const UART_IER_RDI = 0x01, UART_IER_THRI = 0x02, UART_IER_RLSI = 0x04, UART_IER_MSI = 0x08;
-export const UART_IIR_NO_INT = 0x01, UART_IIR_MSI = 0x00, UART_IIR_THRI = 0x02, UART_IIR_RDI = 0x04, UART_IIR_RLSI = 0x06,
-  UART_IIR_RX_TIMEOUT = 0x0c, UART_IIR_FIFO_ENABLED = 0xc0;
-export const UART_FCR_ENABLE_FIFO = 0x01, UART_FCR_CLEAR_RCVR = 0x02, UART_FCR_CLEAR_XMIT = 0x04;
-export const UART_LCR_DLAB = 0x80, UART_LCR_WLEN8 = 0x03;
-export const UART_MCR_DTR = 0x01, UART_MCR_RTS = 0x02, UART_MCR_OUT2 = 0x08, UART_MCR_LOOP = 0x10;
-export const UART_LSR_DR = 0x01, UART_LSR_OE = 0x02, UART_LSR_BI = 0x10, UART_LSR_THRE = 0x20, UART_LSR_TEMT = 0x40;
-export const UART_MSR_DDCD = 0x08, UART_MSR_CTS = 0x10, UART_MSR_DSR = 0x20, UART_MSR_DCD = 0x80;
+export const UART_RX = 0,
+  UART_TX = 0,
+  UART_DLL = 0,
+  UART_IER = 1,
+  UART_DLM = 1,
+  UART_IIR = 2,
+  UART_FCR = 2,
+  UART_LCR = 3,
+  UART_MCR = 4,
+  UART_LSR = 5,
+  UART_MSR = 6,
+  UART_SCR = 7;
+export const UART_IER_RDI = 0x01,
+  UART_IER_THRI = 0x02,
+  UART_IER_RLSI = 0x04,
+  UART_IER_MSI = 0x08;
+export const UART_IIR_NO_INT = 0x01,
+  UART_IIR_MSI = 0x00,
+  UART_IIR_THRI = 0x02,
+  UART_IIR_RDI = 0x04,
+  UART_IIR_RLSI = 0x06,
+  UART_IIR_RX_TIMEOUT = 0x0c,
+  UART_IIR_FIFO_ENABLED = 0xc0;
+export const UART_FCR_ENABLE_FIFO = 0x01,
+  UART_FCR_CLEAR_RCVR = 0x02,
+  UART_FCR_CLEAR_XMIT = 0x04;
+export const UART_LCR_DLAB = 0x80,
+  UART_LCR_WLEN8 = 0x03;
+export const UART_MCR_DTR = 0x01,
+  UART_MCR_RTS = 0x02,
+  UART_MCR_OUT2 = 0x08,
+  UART_MCR_LOOP = 0x10;
+export const UART_LSR_DR = 0x01,
+  UART_LSR_OE = 0x02,
+  UART_LSR_BI = 0x10,
+  UART_LSR_THRE = 0x20,
+  UART_LSR_TEMT = 0x40;
+export const UART_MSR_DDCD = 0x08,
+  UART_MSR_CTS = 0x10,
+  UART_MSR_DSR = 0x20,
+  UART_MSR_DCD = 0x80;
 
 export const UART_FIFO_SIZE = 16;
 const TRIGGER = [1, 4, 8, 14];
@@ -57,7 +88,10 @@ export class Uart16550 implements MmioDevice {
   /** Counters of what crossed the line (/proc/tty/driver/serial's tx and rx). */
   readonly stats = { tx: 0, rx: 0 };
 
-  constructor(private sink: ConsoleSink | null = null, private source: ConsoleSource | null = null) {}
+  constructor(
+    private sink: ConsoleSink | null = null,
+    private source: ConsoleSource | null = null,
+  ) {}
 
   /** Plug the far end of the line in (or swap it). */
   connect(sink: ConsoleSink | null, source: ConsoleSource | null): void {
@@ -66,8 +100,12 @@ export class Uart16550 implements MmioDevice {
     this.pull();
   }
 
-  private get fifoOn(): boolean { return (this.fcr & UART_FCR_ENABLE_FIFO) !== 0; }
-  private get rxCapacity(): number { return this.fifoOn ? UART_FIFO_SIZE : 1; }
+  private get fifoOn(): boolean {
+    return (this.fcr & UART_FCR_ENABLE_FIFO) !== 0;
+  }
+  private get rxCapacity(): number {
+    return this.fifoOn ? UART_FIFO_SIZE : 1;
+  }
 
   read(off: number, _size: number): number {
     switch (off) {
@@ -84,15 +122,21 @@ export class Uart16550 implements MmioDevice {
         this.update();
         return c;
       }
-      case UART_IER: return this.lcr & UART_LCR_DLAB ? (this.divisor >> 8) & 0xff : this.ier;
+      case UART_IER:
+        return this.lcr & UART_LCR_DLAB ? (this.divisor >> 8) & 0xff : this.ier;
       case UART_IIR: {
         const id = this.iir();
         // Reading IIR acknowledges a THR-empty interrupt.
-        if (id === UART_IIR_THRI) { this.thrPending = false; this.update(); }
+        if (id === UART_IIR_THRI) {
+          this.thrPending = false;
+          this.update();
+        }
         return id | (this.fifoOn ? UART_IIR_FIFO_ENABLED : 0);
       }
-      case UART_LCR: return this.lcr;
-      case UART_MCR: return this.mcr;
+      case UART_LCR:
+        return this.lcr;
+      case UART_MCR:
+        return this.mcr;
       case UART_LSR: {
         this.flush();
         const v = this.lsr;
@@ -107,7 +151,8 @@ export class Uart16550 implements MmioDevice {
         this.update();
         return v;
       }
-      case UART_SCR: return this.scr;
+      case UART_SCR:
+        return this.scr;
     }
     return 0;
   }
@@ -116,31 +161,45 @@ export class Uart16550 implements MmioDevice {
     const v = value & 0xff;
     switch (off) {
       case UART_TX:
-        if (this.lcr & UART_LCR_DLAB) { this.divisor = (this.divisor & 0xff00) | v; return; }
+        if (this.lcr & UART_LCR_DLAB) {
+          this.divisor = (this.divisor & 0xff00) | v;
+          return;
+        }
         this.transmit(v);
         return;
       case UART_IER: {
-        if (this.lcr & UART_LCR_DLAB) { this.divisor = (this.divisor & 0xff) | (v << 8); return; }
+        if (this.lcr & UART_LCR_DLAB) {
+          this.divisor = (this.divisor & 0xff) | (v << 8);
+          return;
+        }
         const was = this.ier;
         this.ier = v & 0x0f;
         // Enabling the THR-empty interrupt with THR empty raises it at once.
-        if (!(was & UART_IER_THRI) && (this.ier & UART_IER_THRI) && (this.lsr & UART_LSR_THRE)) this.thrPending = true;
+        if (!(was & UART_IER_THRI) && this.ier & UART_IER_THRI && this.lsr & UART_LSR_THRE) this.thrPending = true;
         this.update();
         return;
       }
       case UART_FCR:
-        if (v & UART_FCR_CLEAR_RCVR) { this.rxCount = 0; this.rxHead = 0; this.lsr &= ~UART_LSR_DR; }
+        if (v & UART_FCR_CLEAR_RCVR) {
+          this.rxCount = 0;
+          this.rxHead = 0;
+          this.lsr &= ~UART_LSR_DR;
+        }
         this.fcr = v & 0xc9;
         this.fill();
         this.update();
         return;
-      case UART_LCR: this.lcr = v; return;
+      case UART_LCR:
+        this.lcr = v;
+        return;
       case UART_MCR: {
         this.mcr = v & 0x1f;
         this.pull();
         return;
       }
-      case UART_SCR: this.scr = v; return;
+      case UART_SCR:
+        this.scr = v;
+        return;
     }
   }
 
@@ -162,8 +221,10 @@ export class Uart16550 implements MmioDevice {
 
   private transmit(c: number): void {
     this.stats.tx++;
-    if (this.mcr & UART_MCR_LOOP) { this.wire.push(Uint8Array.of(c)); this.fill(); }
-    else {
+    if (this.mcr & UART_MCR_LOOP) {
+      this.wire.push(Uint8Array.of(c));
+      this.fill();
+    } else {
       this.tx.push(c);
       if (this.tx.length >= TX_BURST) this.flush();
     }
@@ -180,9 +241,12 @@ export class Uart16550 implements MmioDevice {
       this.rxCount++;
       this.stats.rx++;
       this.lsr |= UART_LSR_DR;
-      if (this.wireOff >= chunk.length) { this.wire.shift(); this.wireOff = 0; }
+      if (this.wireOff >= chunk.length) {
+        this.wire.shift();
+        this.wireOff = 0;
+      }
     }
-    if (!this.wire.length && !this.rxCount && this.ended && (this.msr & UART_MSR_DCD)) {
+    if (!this.wire.length && !this.rxCount && this.ended && this.msr & UART_MSR_DCD) {
       // The far end is gone and everything it sent has been read: carrier lost.
       this.msr = (this.msr & ~UART_MSR_DCD) | UART_MSR_DDCD;
     }
@@ -193,21 +257,26 @@ export class Uart16550 implements MmioDevice {
   private pull(): void {
     if (this.asking || this.ended || !this.source || !(this.mcr & UART_MCR_RTS) || this.wire.length || this.rxCount) return;
     this.asking = true;
-    this.source.requestInput((data) => { this.asking = false; this.receive(data); });
+    this.source.requestInput((data) => {
+      this.asking = false;
+      this.receive(data);
+    });
   }
 
   /** What IIR reports: the highest-priority pending condition that IER enables. */
   private iir(): number {
-    if ((this.ier & UART_IER_RLSI) && (this.lsr & (UART_LSR_OE | UART_LSR_BI))) return UART_IIR_RLSI;
-    if ((this.ier & UART_IER_RDI) && this.rxCount) {
+    if (this.ier & UART_IER_RLSI && this.lsr & (UART_LSR_OE | UART_LSR_BI)) return UART_IIR_RLSI;
+    if (this.ier & UART_IER_RDI && this.rxCount) {
       // Below the trigger level with nothing more on the wire: the character timeout.
       const trigger = this.fifoOn ? TRIGGER[this.fcr >> 6] : 1;
       return this.rxCount >= trigger ? UART_IIR_RDI : UART_IIR_RX_TIMEOUT;
     }
-    if ((this.ier & UART_IER_THRI) && this.thrPending) return UART_IIR_THRI;
-    if ((this.ier & UART_IER_MSI) && (this.msr & 0x0f)) return UART_IIR_MSI;
+    if (this.ier & UART_IER_THRI && this.thrPending) return UART_IIR_THRI;
+    if (this.ier & UART_IER_MSI && this.msr & 0x0f) return UART_IIR_MSI;
     return UART_IIR_NO_INT;
   }
 
-  private update(): void { this.irq.set(this.iir() !== UART_IIR_NO_INT); }
+  private update(): void {
+    this.irq.set(this.iir() !== UART_IIR_NO_INT);
+  }
 }

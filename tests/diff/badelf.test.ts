@@ -13,10 +13,7 @@ import { after, describe, test } from 'node:test';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffCase, prepareDiff, type DiffCase, type Expect } from './harness.js';
-import {
-  buildElf, EHDR_SIZE, EM_AARCH64, EM_RISCV, EM_X86_64, PHDR_SIZE, PT_INTERP, PT_LOAD, randomBytes, textSegment,
-  type Segment,
-} from './elfcraft.js';
+import { buildElf, EHDR_SIZE, EM_AARCH64, EM_RISCV, EM_X86_64, PHDR_SIZE, PT_INTERP, PT_LOAD, randomBytes, textSegment, type Segment } from './elfcraft.js';
 
 const env = await prepareDiff('badelf');
 
@@ -58,14 +55,34 @@ const variants: Variant[] = [
   { name: 'control: a well-formed ELF that exits 7', make: (m) => exe(m), expect: { stdout: 'rc=7\n' } },
   { name: 'random bytes', make: () => randomBytes(512, 1), same: true },
   { name: 'an empty file', make: () => new Uint8Array(0), same: true, expect: { stdout: 'rc=0\n' } },
-  { name: 'a script without #!', make: () => new TextEncoder().encode('echo from a script without a shebang line\nexit 3\n'), same: true,
-    expect: { stdout: 'from a script without a shebang line\nrc=3\n' } },
+  {
+    name: 'a script without #!',
+    make: () => new TextEncoder().encode('echo from a script without a shebang line\nexit 3\n'),
+    same: true,
+    expect: { stdout: 'from a script without a shebang line\nrc=3\n' },
+  },
   { name: 'e_ident only (16 bytes)', make: () => exe(EM_RISCV).slice(0, 16), same: true, expect: ENOEXEC },
   { name: 'ELF header cut at 40 bytes', make: (m) => exe(m).slice(0, 40), expect: ENOEXEC },
   { name: 'ELF header cut at 63 bytes', make: (m) => exe(m).slice(0, 63), expect: ENOEXEC },
   { name: 'program headers past the end of the file', make: (m) => exe(m).slice(0, EHDR_SIZE + 20), expect: ENOEXEC },
-  { name: 'no program headers', make: (m) => { const f = exe(m); f[56] = 0; return f; }, expect: ENOEXEC },
-  { name: 'wrong e_phentsize', make: (m) => { const f = exe(m); f[54] = 32; return f; }, expect: ENOEXEC },
+  {
+    name: 'no program headers',
+    make: (m) => {
+      const f = exe(m);
+      f[56] = 0;
+      return f;
+    },
+    expect: ENOEXEC,
+  },
+  {
+    name: 'wrong e_phentsize',
+    make: (m) => {
+      const f = exe(m);
+      f[54] = 32;
+      return f;
+    },
+    expect: ENOEXEC,
+  },
   { name: 'p_filesz > p_memsz', make: (m) => exe(m, (s) => ({ memsz: s.filesz - 100n })), expect: SEGV },
   { name: 'a segment at a kernel address', make: (m) => exe(m, () => ({ vaddr: 0xffff800000000000n }), 0xffff800000000000n + CODE_AT), expect: SEGV },
   { name: 'a segment wrapping past 2^64', make: (m) => exe(m, () => ({ vaddr: 0xfffffffffffff000n, memsz: 0x3000n })), expect: SEGV },
@@ -78,7 +95,15 @@ const variants: Variant[] = [
       const path = new TextEncoder().encode('/lib/no-such-ld.so.1\0');
       const interpAt = BigInt(EHDR_SIZE + 2 * PHDR_SIZE);
       const size = interpAt + BigInt(path.length);
-      const interp: Segment = { type: PT_INTERP, flags: 4, offset: interpAt, vaddr: BASE + interpAt, filesz: BigInt(path.length), memsz: BigInt(path.length), align: 1n };
+      const interp: Segment = {
+        type: PT_INTERP,
+        flags: 4,
+        offset: interpAt,
+        vaddr: BASE + interpAt,
+        filesz: BigInt(path.length),
+        memsz: BigInt(path.length),
+        align: 1n,
+      };
       return buildElf({ machine: m, entry: BASE, segments: [interp, { ...textSegment(BASE, size), type: PT_LOAD }], payload: path });
     },
     expect: { stdout: 'rc=127\n', stderr: 'sh: ./bad: not found\n' }, // ENOENT from execve

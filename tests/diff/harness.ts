@@ -21,17 +21,16 @@ import type { TestContext } from 'node:test';
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The environment the CLI promises its guest, and the reference gets via env -i. */
-export const GUEST_ENV = [
-  'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  'HOME=/root',
-  'TERM=linux',
-];
+export const GUEST_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'TERM=linux'];
 
 // A hang detector, not a speed limit: generous, since a loaded 2-core machine runs these slowly.
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** A host file to place in the guest root before the run. */
-export interface AddFile { host: string; guest: string }
+export interface AddFile {
+  host: string;
+  guest: string;
+}
 
 export interface RunOptions {
   input?: string | Buffer;
@@ -76,7 +75,11 @@ async function findRootfs(): Promise<string> {
  */
 export async function prepareDiff(label: string): Promise<DiffEnv> {
   const env: DiffEnv = { rootfs: '', refRoot: '', tgRoot: '', scratch: '', cleanup() {} };
-  const skip = (why: string): DiffEnv => { env.cleanup(); env.skip = why; return env; };
+  const skip = (why: string): DiffEnv => {
+    env.cleanup();
+    env.skip = why;
+    return env;
+  };
   if (process.platform !== 'linux') return skip('the reference needs a Linux host');
   if (process.getuid?.() !== 0) return skip('the reference needs root (chroot, mount namespaces)');
   for (const cmd of ['chroot', 'unshare', 'bash', 'cp', 'qemu-riscv64-static']) {
@@ -88,7 +91,9 @@ export async function prepareDiff(label: string): Promise<DiffEnv> {
     return skip(`no guest root filesystem: ${(e as Error).message.split('\n')[0]}`);
   }
   env.scratch = mkdtempSync(join(tmpdir(), `tuxglass-diff-${label}-`));
-  env.cleanup = () => { if (env.scratch) rmSync(env.scratch, { recursive: true, force: true }); };
+  env.cleanup = () => {
+    if (env.scratch) rmSync(env.scratch, { recursive: true, force: true });
+  };
   env.refRoot = join(env.scratch, 'ref');
   env.tgRoot = join(env.scratch, 'tg');
   for (const dest of [env.refRoot, env.tgRoot]) {
@@ -101,16 +106,14 @@ export async function prepareDiff(label: string): Promise<DiffEnv> {
   const probe = await runReference(env, ['/bin/busybox', 'true'], { timeoutMs: 30_000 });
   if (probe.status !== 0) {
     const msg = probe.stderr.toString().trim() || 'no message';
-    const hint = /exec format error/i.test(msg)
-      ? '; register qemu-riscv64-static with binfmt_misc, flags PF: sh scripts/binfmt-riscv64.sh' : '';
+    const hint = /exec format error/i.test(msg) ? '; register qemu-riscv64-static with binfmt_misc, flags PF: sh scripts/binfmt-riscv64.sh' : '';
     return skip(`the reference chroot does not work here (status ${probe.status}: ${msg})${hint}`);
   }
   // Busybox's shell runs applets by exec'ing /proc/self/exe with argv[0] set
   // to the applet name; binfmt_misc keeps that argv[0] only with the P flag.
   const argv0 = await runReference(env, ['/bin/busybox', 'sh', '-c', 'echo ok | cat'], { timeoutMs: 30_000 });
   if (argv0.stdout.toString() !== 'ok\n') {
-    return skip('the reference loses argv[0] on exec: register qemu-riscv64-static with binfmt_misc ' +
-      'flags PF (preserve-argv0, fix-binary), not F alone');
+    return skip('the reference loses argv[0] on exec: register qemu-riscv64-static with binfmt_misc ' + 'flags PF (preserve-argv0, fix-binary), not F alone');
   }
   return env;
 }
@@ -152,12 +155,14 @@ export async function runReference(env: DiffEnv, argv: string[], opts: RunOption
     copyInto(a.host, dest);
   }
   try {
-    const r = await spawnWithTimeout('unshare', ['--mount', '--ipc', '--propagation', 'private', 'bash', '-c', REF_WRAPPER,
-      'ref-wrapper', env.refRoot, caseTmp, ...argv], opts);
+    const r = await spawnWithTimeout(
+      'unshare',
+      ['--mount', '--ipc', '--propagation', 'private', 'bash', '-c', REF_WRAPPER, 'ref-wrapper', env.refRoot, caseTmp, ...argv],
+      opts,
+    );
     // qemu-user announces a guest's core dump on stderr; Linux does not (and
     // with RLIMIT_CORE 0 there should be none).
-    r.stderr = Buffer.from(r.stderr.toString('latin1')
-      .replace(/^qemu: uncaught target signal \d+ \([^)]*\) - core dumped\n/gm, ''), 'latin1');
+    r.stderr = Buffer.from(r.stderr.toString('latin1').replace(/^qemu: uncaught target signal \d+ \([^)]*\) - core dumped\n/gm, ''), 'latin1');
     return r;
   } finally {
     rmSync(caseTmp, { recursive: true, force: true });
@@ -191,13 +196,27 @@ export function spawnWithTimeout(cmd: string, args: string[], opts: RunOptions =
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
-    const timer = setTimeout(() => { timedOut = true; killGroup(); }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.stdin.on('error', () => { /* the program did not read all its input */ });
+    child.stdin.on('error', () => {
+      /* the program did not read all its input */
+    });
     child.stdin.end(opts.input ?? '');
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) killGroup();
@@ -256,10 +275,15 @@ export async function diffCase(t: TestContext, env: DiffEnv, c: DiffCase): Promi
     ref = r;
   });
   await t.test('tuxglass matches', async (tt) => {
-    if (!ref) { tt.skip('no comparison: the reference run failed, and its own subtest reports that failure'); return; }
+    if (!ref) {
+      tt.skip('no comparison: the reference run failed, and its own subtest reports that failure');
+      return;
+    }
     const r = await runTuxglass(env, c.argv, c);
-    assert.ok(!r.timedOut, 'tuxglass timed out ' +
-      `(stdout so far: ${JSON.stringify(text(r.stdout).slice(-300))}, stderr: ${JSON.stringify(text(r.stderr).slice(-300))})`);
+    assert.ok(
+      !r.timedOut,
+      'tuxglass timed out ' + `(stdout so far: ${JSON.stringify(text(r.stdout).slice(-300))}, stderr: ${JSON.stringify(text(r.stderr).slice(-300))})`,
+    );
     assert.deepEqual(view(r), view(ref));
   });
 }

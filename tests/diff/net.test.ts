@@ -21,7 +21,10 @@ const prog = (name: string, stdout: RegExp): DiffCase => ({
 
 const cases: DiffCase[] = [
   // The link record of lo, its two addresses and its three IPv4 and one IPv6 local routes.
-  prog('net_rtnl', /link: family 0 type 772 index 1 flags 0x10049 change 0\n(.*\n)* {2}addr: family 10 prefixlen 128 flags 0x80 scope 254 index 1\n(.*\n)* {2}route: family 2 dst_len 32 src_len 0 tos 0 table 255 protocol 2 scope 253 type 3 flags 0\n/),
+  prog(
+    'net_rtnl',
+    /link: family 0 type 772 index 1 flags 0x10049 change 0\n(.*\n)* {2}addr: family 10 prefixlen 128 flags 0x80 scope 254 index 1\n(.*\n)* {2}route: family 2 dst_len 32 src_len 0 tos 0 table 255 protocol 2 scope 253 type 3 flags 0\n/,
+  ),
   prog('net_ioctl', /\nflags 0x49\n.*\nindex 1\n(.*\n)*addr: family 2 addr 127\.0\.0\.1 port 0\n(.*\n)*got 5 \[hello\] from 127\.0\.0\.1/),
   prog('net_unix', /stream read 10 \[helloworld\]\n(.*\n)*child sent \[from child\]\n/),
 ];

@@ -26,14 +26,34 @@ describe('the syscall fuzzer', { skip, concurrency: 1 }, () => {
   after(() => env?.cleanup());
   for (let seed = 1; seed <= SEEDS; seed++) {
     test(`seed ${seed}: ${BATCHES} batches of ${CALLS} calls`, async () => {
-      const r = await spawnWithTimeout(process.execPath, [`--max-old-space-size=${HEAP_MB}`, join(REPO, 'bin', 'tuxglass.js'), 'run',
-        '--seed', '1', '--rootfs', env!.tgRoot, '--add', `${built.paths['tests/fuzz/fuzz']!}:/tmp/fuzz`,
-        '--', '/tmp/fuzz', String(seed), String(BATCHES), String(CALLS)], { timeoutMs: LONG ? 3_600_000 : 240_000 });
+      const r = await spawnWithTimeout(
+        process.execPath,
+        [
+          `--max-old-space-size=${HEAP_MB}`,
+          join(REPO, 'bin', 'tuxglass.js'),
+          'run',
+          '--seed',
+          '1',
+          '--rootfs',
+          env!.tgRoot,
+          '--add',
+          `${built.paths['tests/fuzz/fuzz']!}:/tmp/fuzz`,
+          '--',
+          '/tmp/fuzz',
+          String(seed),
+          String(BATCHES),
+          String(CALLS),
+        ],
+        { timeoutMs: LONG ? 3_600_000 : 240_000 },
+      );
       const err = text(r.stderr);
       assert.ok(!r.timedOut, `the host hung (seed ${seed})`);
       assert.doesNotMatch(err, /internal error|heap out of memory/, err.slice(0, 3000));
       assert.equal(r.status, 0, err.slice(0, 3000));
-      assert.match(text(r.stdout), new RegExp(`^fuzz done: seed ${seed}, ${BATCHES} batches of ${CALLS} calls, \\d+ killed by the watchdog, \\d+ calls made\n$`));
+      assert.match(
+        text(r.stdout),
+        new RegExp(`^fuzz done: seed ${seed}, ${BATCHES} batches of ${CALLS} calls, \\d+ killed by the watchdog, \\d+ calls made\n$`),
+      );
     });
   }
 });

@@ -14,20 +14,31 @@ import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const skip = !existsSync(join(rootfs, 'bin', 'busybox')) ? `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`
-  : !existsSync(join(rootfs, 'etc', 'inittab')) ? `the guest root at ${rootfs} predates busybox init (run: node bin/tuxglass.js fetch)` : false;
+const skip = !existsSync(join(rootfs, 'bin', 'busybox'))
+  ? `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`
+  : !existsSync(join(rootfs, 'etc', 'inittab'))
+    ? `the guest root at ${rootfs} predates busybox init (run: node bin/tuxglass.js fetch)`
+    : false;
 
 /** Boot with `input` on the console; stdin stays open (as a terminal would) until the run ends. */
 function boot(append: string, input: string, timeoutMs = 90_000): Promise<{ status: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [CLI, 'boot', '--rootfs', rootfs, '--append', append], { env: { ...process.env, TERM: 'linux' } });
-    let out = '', err = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { err += d; });
+    let out = '',
+      err = '';
+    c.stdout.on('data', (d) => {
+      out += d;
+    });
+    c.stderr.on('data', (d) => {
+      err += d;
+    });
     c.stdin.on('error', () => {});
     c.stdin.write(input);
     const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (status) => { clearTimeout(timer); resolve({ status, out, err }); });
+    c.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, out, err });
+    });
   });
 }
 

@@ -23,8 +23,12 @@ function session(input: string): Promise<{ status: number | null; screen: string
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [CLI, 'boot', '--seed', '1', '--rootfs', rootfs], { env: { ...process.env, TERM: 'linux' } });
     let raw = '';
-    c.stdout.on('data', (d) => { raw += d; });
-    c.stderr.on('data', (d) => { raw += d; });
+    c.stdout.on('data', (d) => {
+      raw += d;
+    });
+    c.stderr.on('data', (d) => {
+      raw += d;
+    });
     c.stdin.on('error', () => {});
     c.stdin.end(input);
     const timer = setTimeout(() => c.kill('SIGKILL'), 120_000);
@@ -39,20 +43,30 @@ function session(input: string): Promise<{ status: number | null; screen: string
 const PROMPT = 'root@tuxglass:/# ';
 
 test('job control at the console: ^C, ^Z, jobs, bg, fg, ^\\, a pipeline, /proc', { skip }, async () => {
-  const r = await session([
-    'echo start-$((6*7))\n',
-    'sleep 100\n', '\x03', 'echo status=$?\n',
-    'sleep 200\n', '\x1a', 'jobs\n',
-    'grep State /proc/$(pgrep -x sleep)/status\n',
-    'bg\n', 'jobs\n',
-    'fg\n', '\x03',
-    'sleep 300\n', '\x1c', 'echo status=$?\n',
-    'echo one two three | wc -w\n',
-    'ps -o tty=,stat=,comm= -p $$\n',
-    // A builtin: the shell itself is the foreground group while it reads its stat.
-    'read -a f < /proc/$$/stat; echo pgid=${f[4]} tty_nr=${f[6]} tpgid=${f[7]}\n',
-    'poweroff\n',
-  ].join(''));
+  const r = await session(
+    [
+      'echo start-$((6*7))\n',
+      'sleep 100\n',
+      '\x03',
+      'echo status=$?\n',
+      'sleep 200\n',
+      '\x1a',
+      'jobs\n',
+      'grep State /proc/$(pgrep -x sleep)/status\n',
+      'bg\n',
+      'jobs\n',
+      'fg\n',
+      '\x03',
+      'sleep 300\n',
+      '\x1c',
+      'echo status=$?\n',
+      'echo one two three | wc -w\n',
+      'ps -o tty=,stat=,comm= -p $$\n',
+      // A builtin: the shell itself is the foreground group while it reads its stat.
+      'read -a f < /proc/$$/stat; echo pgid=${f[4]} tty_nr=${f[6]} tpgid=${f[7]}\n',
+      'poweroff\n',
+    ].join(''),
+  );
   const s = r.screen;
   // Echo of the typed line, then its output.
   assert.ok(s.includes(`${PROMPT}echo start-$((6*7))\nstart-42\n`), s);
@@ -77,13 +91,18 @@ test('job control at the console: ^C, ^Z, jobs, bg, fg, ^\\, a pipeline, /proc',
 });
 
 test('full-screen programs at the console: vi writes a file, top draws and quits', { skip }, async () => {
-  const r = await session([
-    'stty rows 24 cols 80\n',
-    'vi /tmp/note\n', 'ihello from vi', '\x1b', ':wq\n',
-    'cat /tmp/note\n',
-    // One line: top reads keys while it runs (and flushes typeahead as it starts, TCSAFLUSH), so nothing more is typed.
-    'top -d 1 -n 2; echo top-done; poweroff -f\n',
-  ].join(''));
+  const r = await session(
+    [
+      'stty rows 24 cols 80\n',
+      'vi /tmp/note\n',
+      'ihello from vi',
+      '\x1b',
+      ':wq\n',
+      'cat /tmp/note\n',
+      // One line: top reads keys while it runs (and flushes typeahead as it starts, TCSAFLUSH), so nothing more is typed.
+      'top -d 1 -n 2; echo top-done; poweroff -f\n',
+    ].join(''),
+  );
   // top cleared the screen and drew its summary and task list, twice, then the shell went on.
   // eslint-disable-next-line no-control-regex -- the terminal's escape sequences start with ESC
   assert.match(r.raw, /\x1b\[H\x1b\[2?J[^]*top - \d\d:\d\d:\d\d up[^]*load average: [^]*PID USER +PR +NI/);
@@ -106,19 +125,21 @@ test('the same input and seed give the same console, byte for byte', { skip }, a
 });
 
 test('IPC and the kernel log at the console: ipcmk, ipcs, ipcrm, mkfifo, dmesg', { skip }, async () => {
-  const r = await session([
-    // A serial console has no size (0x0); give readline a wide one so no command line wraps.
-    'stty rows 50 cols 200\n',
-    'ipcmk -Q; ipcmk -M 4096; ipcmk -S 2\n',
-    'ipcs -q -m -s | grep -c 0x\n',
-    'ipcrm -a; ipcs -q -m -s | grep -c 0x\n',
-    'mkfifo /tmp/f; echo through-the-fifo > /tmp/f & cat /tmp/f; wait\n',
-    'dmesg | head -2\n',
-    'dmesg -l info | grep -c "Run /sbin/init as init process"\n',
-    'grep -c " /dev/mqueue mqueue " /proc/mounts\n',
-    'grep -c " /dev/pts devpts rw,.*,gid=5,mode=620,ptmxmode=000" /proc/mounts\n',
-    'poweroff -f\n',
-  ].join(''));
+  const r = await session(
+    [
+      // A serial console has no size (0x0); give readline a wide one so no command line wraps.
+      'stty rows 50 cols 200\n',
+      'ipcmk -Q; ipcmk -M 4096; ipcmk -S 2\n',
+      'ipcs -q -m -s | grep -c 0x\n',
+      'ipcrm -a; ipcs -q -m -s | grep -c 0x\n',
+      'mkfifo /tmp/f; echo through-the-fifo > /tmp/f & cat /tmp/f; wait\n',
+      'dmesg | head -2\n',
+      'dmesg -l info | grep -c "Run /sbin/init as init process"\n',
+      'grep -c " /dev/mqueue mqueue " /proc/mounts\n',
+      'grep -c " /dev/pts devpts rw,.*,gid=5,mode=620,ptmxmode=000" /proc/mounts\n',
+      'poweroff -f\n',
+    ].join(''),
+  );
   const s = r.screen;
   assert.match(s, /\nMessage queue id: \d+\nShared memory id: \d+\nSemaphore id: \d+\n/);
   assert.ok(s.includes('| grep -c 0x\n3\n'), s);

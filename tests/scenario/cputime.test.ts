@@ -26,8 +26,11 @@ const skip = built.skip ?? (tools.length ? `the guest root at ${rootfs} lacks ${
 
 function run(argv: string[], add: string[] = []): string {
   // Virtual time (--seed): the model under test counts instructions; without --seed CPU time follows the wall clock (docs/time.md).
-  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--add', `${built.paths.sys_cputime}:/tmp/c`,
-    ...add.flatMap((a) => ['--add', a]), '--', ...argv], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, COLUMNS: '200' } });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--add', `${built.paths.sys_cputime}:/tmp/c`, ...add.flatMap((a) => ['--add', a]), '--', ...argv],
+    { encoding: 'utf8', timeout: 180_000, env: { ...process.env, COLUMNS: '200' } },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -39,8 +42,7 @@ function nums(out: string, tag: string): number[] {
   return m[1].trim().split(/\s+/).map(Number);
 }
 
-const near = (got: number, want: number, tol: number, what: string) =>
-  assert.ok(Math.abs(got - want) <= tol, `${what}: ${got}, want ${want} ± ${tol}`);
+const near = (got: number, want: number, tol: number, what: string) => assert.ok(Math.abs(got - want) <= tol, `${what}: ${got}, want ${want} ± ${tol}`);
 const tick = (us: number) => Math.floor(us / 10_000);
 
 describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
@@ -49,27 +51,29 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
     const out = run(['/tmp/c', 'loop', String(iters)]);
     const [ut, st] = nums(out, 'rusage');
     // The loop, plus the few thousand instructions of start-up and exit.
-    near(ut, 2 * iters / 1000, 2 * iters / 1000 * 0.01, 'ru_utime µs');
+    near(ut, (2 * iters) / 1000, ((2 * iters) / 1000) * 0.01, 'ru_utime µs');
     assert.ok(st < ut / 100, `ru_stime ${st} µs`);
     // /proc/self/stat fields 14-15 and times(2) say the same in clock ticks.
-    const [su, ss] = nums(out, 'stat'), [tu, ts] = nums(out, 'times');
-    near(su, tick(ut), 1, 'stat utime'); near(ss, tick(st), 1, 'stat stime');
+    const [su, ss] = nums(out, 'stat'),
+      [tu, ts] = nums(out, 'times');
+    near(su, tick(ut), 1, 'stat utime');
+    near(ss, tick(st), 1, 'stat stime');
     assert.deepEqual([tu, ts], [su, ss]);
   });
 
-  test('threads that have exited still count in their process\'s times', () => {
+  test("threads that have exited still count in their process's times", () => {
     const iters = 25_000_000;
     const out = run(['/tmp/c', 'threads', String(iters)]);
     const [ut] = nums(out, 'rusage');
-    near(ut, 4 * 2 * iters / 1000, 4 * 2 * iters / 1000 * 0.01, 'ru_utime µs of four joined threads');
+    near(ut, (4 * 2 * iters) / 1000, ((4 * 2 * iters) / 1000) * 0.01, 'ru_utime µs of four joined threads');
     near(nums(out, 'stat')[0], tick(ut), 1, 'stat utime');
     assert.equal(nums(out, 'times')[0], nums(out, 'stat')[0]);
   });
 
-  test('a system-call loop is mostly stime: one syscall\'s cost model each', () => {
+  test("a system-call loop is mostly stime: one syscall's cost model each", () => {
     const n = 200_000;
     const [ut, st] = nums(run(['/tmp/c', 'sys', String(n)]), 'rusage');
-    near(st, n * SYSCALL_NS / 1000, n * SYSCALL_NS / 1000 * 0.05, 'ru_stime µs');
+    near(st, (n * SYSCALL_NS) / 1000, ((n * SYSCALL_NS) / 1000) * 0.05, 'ru_stime µs');
     assert.ok(ut < st / 2, `ru_utime ${ut} µs against ru_stime ${st} µs`);
   });
 
@@ -82,26 +86,34 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
     assert.ok(ut + st < 5000, `${ut} + ${st} µs over 100 sleeps`);
   });
 
-  test('a reaped child\'s time: wait4, RUSAGE_CHILDREN, times() and /proc/self/stat agree', () => {
+  test("a reaped child's time: wait4, RUSAGE_CHILDREN, times() and /proc/self/stat agree", () => {
     const iters = 100_000_000;
     const out = run(['/tmp/c', 'child', String(iters)]);
     const [wu, ws] = nums(out, 'wait4');
     const [cu, cs, minflt] = nums(out, 'rusage');
-    near(wu, 2 * iters / 1000, 2 * iters / 1000 * 0.01, 'wait4 ru_utime µs');
+    near(wu, (2 * iters) / 1000, ((2 * iters) / 1000) * 0.01, 'wait4 ru_utime µs');
     assert.deepEqual([cu, cs], [wu, ws]);
-    assert.ok(minflt > 0, 'the child\'s page faults count in ru_minflt');
-    const [, , tcu, tcs] = nums(out, 'times'), [, , scu, scs] = nums(out, 'stat');
+    assert.ok(minflt > 0, "the child's page faults count in ru_minflt");
+    const [, , tcu, tcs] = nums(out, 'times'),
+      [, , scu, scs] = nums(out, 'stat');
     assert.deepEqual([tcu, tcs], [tick(cu), tick(cs)]);
     assert.deepEqual([scu, scs], [tcu, tcs]);
   });
 
-  test('bash\'s time of a command agrees with the command\'s own getrusage', () => {
-    const out = run(['/bin/bash', '-c',
-      "TIMEFORMAT='time %3U %3S'; { time /tmp/c loop 100000000; } 2>&1; { time /tmp/c sys 100000; } 2>&1"]);
+  test("bash's time of a command agrees with the command's own getrusage", () => {
+    const out = run(['/bin/bash', '-c', "TIMEFORMAT='time %3U %3S'; { time /tmp/c loop 100000000; } 2>&1; { time /tmp/c sys 100000; } 2>&1"]);
     const lines = out.trim().split('\n');
     const pairs = [0, 1].map((i) => {
-      const ru = lines.filter((l) => l.startsWith('rusage ')).at(i)!.split(' ').map(Number);
-      const tm = lines.filter((l) => l.startsWith('time ')).at(i)!.split(' ').map(Number);
+      const ru = lines
+        .filter((l) => l.startsWith('rusage '))
+        .at(i)!
+        .split(' ')
+        .map(Number);
+      const tm = lines
+        .filter((l) => l.startsWith('time '))
+        .at(i)!
+        .split(' ')
+        .map(Number);
       return { ru, tm };
     });
     for (const { ru, tm } of pairs) {
@@ -136,7 +148,12 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
       try {
         writeFileSync(join(dir, 's.sh'), script);
         const out = run(['/bin/bash', '/tmp/s.sh'], [`${join(dir, 's.sh')}:/tmp/s.sh`]);
-        tools = new Map(out.split(/^@@ /m).slice(1).map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]));
+        tools = new Map(
+          out
+            .split(/^@@ /m)
+            .slice(1)
+            .map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]),
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -155,7 +172,8 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
       assert.ok(m, `no top line for ${pid}:\n${last}`);
       return { pr: Number(m[1]), ni: Number(m[2]), cpu: Number(m[3]) };
     };
-    const x = cpu(a), y = cpu(b);
+    const x = cpu(a),
+      y = cpu(b);
     assert.deepEqual([x.pr, x.ni, y.pr, y.ni], [20, 0, 30, 10]);
     // Between them they had nearly all of it (top itself ran briefly)...
     assert.ok(x.cpu + y.cpu > 95, out);
@@ -171,7 +189,12 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
   test('pidstat -w: the rates /proc/PID/status counters imply', () => {
     const lines = section('pidstat').split('\n');
     const [, a, c] = lines[0].split(' ');
-    const before = lines[1].split(' ').map(Number), after = lines.filter((l) => /^[\d.]+ \d+ \d+ \d+ \d+ ?$/.test(l)).at(-1)!.split(' ').map(Number);
+    const before = lines[1].split(' ').map(Number),
+      after = lines
+        .filter((l) => /^[\d.]+ \d+ \d+ \d+ \d+ ?$/.test(l))
+        .at(-1)!
+        .split(' ')
+        .map(Number);
     const secs = after[0] - before[0];
     const rate = (i: number) => (after[i] - before[i]) / secs;
     const avg = (pid: string) => {
@@ -179,7 +202,8 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
       assert.ok(m, lines.join('\n'));
       return [Number(m[1]), Number(m[2])];
     };
-    const [acs, ancs] = avg(a), [ccs, cncs] = avg(c);
+    const [acs, ancs] = avg(a),
+      [ccs, cncs] = avg(c);
     // The spinner never sleeps; the sleeper wakes about 1000 times a second and preempts it each time.
     assert.equal(acs, 0);
     assert.ok(ccs > 800 && ccs <= 1000, `sleeper cswch/s ${ccs}`);
@@ -188,7 +212,7 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
     near(cncs, rate(4), rate(4) * 0.05 + 2, 'sleeper nvcswch/s');
   });
 
-  test('vmstat: the second line\'s us, sy, id, in and cs are /proc/stat\'s rates', () => {
+  test("vmstat: the second line's us, sy, id, in and cs are /proc/stat's rates", () => {
     const lines = section('vmstat').split('\n');
     const snap = lines.filter((l) => /^[\d.]+ +\d+ /.test(l)).map((l) => l.trim().split(/ +/).map(Number));
     assert.equal(snap.length, 2, lines.join('\n'));
@@ -201,11 +225,12 @@ describe('CPU-time accounting', { skip, concurrency: 2 }, () => {
     const cols = lines[head].trim().split(/\s+/);
     const row = lines[head + 2].trim().split(/\s+/).map(Number);
     const v = (name: string) => row[cols.indexOf(name)];
-    near(v('us'), 100 * (d(1) + d(2)) / total, 3, 'us');
-    near(v('sy'), 100 * d(3) / total, 3, 'sy');
-    near(v('id'), 100 * d(4) / total, 3, 'id');
-    const intr = 11, ctxt = e.length - 1;
-    near(v('in'), d(intr) / secs, d(intr) / secs * 0.05 + 2, 'in');
-    near(v('cs'), d(ctxt) / secs, d(ctxt) / secs * 0.05 + 2, 'cs');
+    near(v('us'), (100 * (d(1) + d(2))) / total, 3, 'us');
+    near(v('sy'), (100 * d(3)) / total, 3, 'sy');
+    near(v('id'), (100 * d(4)) / total, 3, 'id');
+    const intr = 11,
+      ctxt = e.length - 1;
+    near(v('in'), d(intr) / secs, (d(intr) / secs) * 0.05 + 2, 'in');
+    near(v('cs'), d(ctxt) / secs, (d(ctxt) / secs) * 0.05 + 2, 'cs');
   });
 });

@@ -15,8 +15,11 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
 const hostTools = ['e2fsck', 'debugfs'].every((c) => spawnSync(c, ['-V'], { stdio: 'ignore' }).error === undefined);
-const skip = !existsSync(join(rootfs, 'usr/sbin/mke2fs')) ? `no e2fsprogs in the guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`
-  : !hostTools ? 'the host lacks e2fsprogs (apt-get install e2fsprogs)' : false;
+const skip = !existsSync(join(rootfs, 'usr/sbin/mke2fs'))
+  ? `no e2fsprogs in the guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`
+  : !hostTools
+    ? 'the host lacks e2fsprogs (apt-get install e2fsprogs)'
+    : false;
 
 const MAKE = [
   'set -e',
@@ -27,8 +30,11 @@ const MAKE = [
 ].join('\n');
 
 function guest(script: string) {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/bash', '-c', script],
-    { timeout: 180_000, maxBuffer: 64 << 20, env: { ...process.env, TERM: 'linux' } });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/bash', '-c', script], {
+    timeout: 180_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, TERM: 'linux' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 

@@ -35,10 +35,14 @@ const MODES = ['user', 'syscall'] as const;
 /** Resolves with the child's exit once `text` has appeared on its output, after `act` ran. */
 function untilExit(c: ChildProcess, text: string, act: (out: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve) => {
-    let out = '', acted = false;
+    let out = '',
+      acted = false;
     const see = (d: Buffer) => {
       out += d.toString();
-      if (!acted && out.includes(text)) { acted = true; act(out); }
+      if (!acted && out.includes(text)) {
+        acted = true;
+        act(out);
+      }
     };
     c.stdout!.on('data', see);
     c.stderr?.on('data', see);
@@ -50,8 +54,9 @@ describe('tuxglass run: a spinning program is stopped by a signal to tuxglass', 
   for (const mode of MODES) {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       test(`${mode} spin, ${sig}`, { timeout: TIMEOUT }, async () => {
-        const c = spawn(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', mode],
-          { stdio: ['pipe', 'pipe', 'pipe'] });
+        const c = spawn(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', mode], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         const r = await untilExit(c, 'spinning', () => c.kill(sig));
         assert.match(r.out, new RegExp(`spinning in ${mode === 'user' ? 'user mode' : 'syscalls'}`));
         // Killed by the signal, as any process without a handler: a shell reports 128+N.
@@ -60,8 +65,11 @@ describe('tuxglass run: a spinning program is stopped by a signal to tuxglass', 
     }
   }
   test('--seed 1 --cpus 2, syscall spin, SIGTERM', { timeout: TIMEOUT }, async () => {
-    const c = spawn(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', '2', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', 'syscall'],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn(
+      process.execPath,
+      [CLI, 'run', '--seed', '1', '--cpus', '2', '--rootfs', rootfs, '--add', `${built.paths.hostctl_spin}:/spin`, '--', '/spin', 'syscall'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     const r = await untilExit(c, 'spinning', () => c.kill('SIGTERM'));
     assert.equal(r.signal, 'SIGTERM', r.out);
   });
@@ -72,7 +80,14 @@ const BOOT_STOPS: [string, (pid: number, typeIn: (s: string) => void) => void, n
   ['Ctrl-A x', (_pid, typeIn) => typeIn('\x01x'), 0],
   ['SIGTERM', (pid) => process.kill(pid, 'SIGTERM'), 143],
   ['SIGHUP', (pid) => process.kill(pid, 'SIGHUP'), 129],
-  ['two SIGINTs', (pid) => { process.kill(pid, 'SIGINT'); setTimeout(() => process.kill(pid, 'SIGINT'), 200); }, 130],
+  [
+    'two SIGINTs',
+    (pid) => {
+      process.kill(pid, 'SIGINT');
+      setTimeout(() => process.kill(pid, 'SIGINT'), 200);
+    },
+    130,
+  ],
 ];
 
 describe('tuxglass boot at a terminal: a spinning init is stopped', { skip: skipPty, concurrency: 1, timeout: TIMEOUT * 9 }, () => {
@@ -105,10 +120,18 @@ describe('tuxglass boot at a terminal: a spinning init is stopped', { skip: skip
 describe('tuxglass ends when its parent dies', { skip, timeout: TIMEOUT }, () => {
   test('the parent is killed while the guest spins: tuxglass exits', { timeout: TIMEOUT }, async () => {
     // sh starts tuxglass in the background, says its PID, then becomes a sleep: killing that kills tuxglass's parent.
-    const c = spawn('sh', ['-c', `${sh(process.execPath)} ${sh(CLI)} run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_spin}:/spin`)} -- /spin user & echo "tuxglass-pid=$!"; exec sleep 1000`],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(
+      'sh',
+      [
+        '-c',
+        `${sh(process.execPath)} ${sh(CLI)} run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_spin}:/spin`)} -- /spin user & echo "tuxglass-pid=$!"; exec sleep 1000`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    c.stderr.on('data', (d) => { out += d; });
+    c.stderr.on('data', (d) => {
+      out += d;
+    });
     const pid = await new Promise<number>((resolve) => {
       c.stdout.on('data', (d) => {
         out += d;
@@ -118,7 +141,13 @@ describe('tuxglass ends when its parent dies', { skip, timeout: TIMEOUT }, () =>
     });
     c.kill('SIGKILL');
     // Gone, or a zombie of whoever adopted it (a container's init may not reap).
-    const state = () => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } };
+    const state = () => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+      } catch {
+        return 'gone';
+      }
+    };
     while (state() !== 'gone' && state() !== 'Z') await new Promise((r) => setTimeout(r, 100));
     assert.ok(['gone', 'Z'].includes(state()));
   });

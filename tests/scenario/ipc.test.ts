@@ -27,37 +27,67 @@ const SCRIPT = [
   'echo "== ipcrm -a"; ipcrm -a; ipcs; echo "rc=$?"',
 ].join('\n');
 
-const cases: DiffCase[] = [{
-  name: 'ipcs, ipcs -l and ipcrm on objects a program left',
-  argv: ['/bin/sh', '-c', SCRIPT],
-  add,
-  // With no /dev/mqueue mounted, ipcrm -a says so on both.
-  expect: { stdout: /0x00001111 0 +root +644 +11 +2 +\n(.*\n)*max queues system wide = 1000\n(.*\n)*max ops per semop call = 32\n(.*\n)*== ipcrm -a\n(.*\n)*rc=0\n$/ },
-}];
+const cases: DiffCase[] = [
+  {
+    name: 'ipcs, ipcs -l and ipcrm on objects a program left',
+    argv: ['/bin/sh', '-c', SCRIPT],
+    add,
+    // With no /dev/mqueue mounted, ipcrm -a says so on both.
+    expect: {
+      stdout: /0x00001111 0 +root +644 +11 +2 +\n(.*\n)*max queues system wide = 1000\n(.*\n)*max ops per semop call = 32\n(.*\n)*== ipcrm -a\n(.*\n)*rc=0\n$/,
+    },
+  },
+];
 
 describe('ipcs and ipcrm: tuxglass against Linux', { skip, concurrency: 1 }, () => {
   after(() => env?.cleanup());
   for (const c of cases) test(c.name, (t) => diffCase(t, env!, c));
 
   test('ipcs agrees with /proc/sysvipc and ipcs -l with /proc/sys/kernel', async () => {
-    const r = await runTuxglass(env!, ['/bin/sh', '-c', [
-      '/tmp/ipc_sysv make >/dev/null', 'echo 777 > /proc/sys/kernel/msgmni',
-      'ipcs', 'echo ==', 'cat /proc/sysvipc/msg /proc/sysvipc/sem /proc/sysvipc/shm', 'echo ==', 'ipcs -l',
-      'echo ==', 'cat /proc/sys/kernel/msgmni /proc/sys/kernel/sem'].join('\n')], { add });
+    const r = await runTuxglass(
+      env!,
+      [
+        '/bin/sh',
+        '-c',
+        [
+          '/tmp/ipc_sysv make >/dev/null',
+          'echo 777 > /proc/sys/kernel/msgmni',
+          'ipcs',
+          'echo ==',
+          'cat /proc/sysvipc/msg /proc/sysvipc/sem /proc/sysvipc/shm',
+          'echo ==',
+          'ipcs -l',
+          'echo ==',
+          'cat /proc/sys/kernel/msgmni /proc/sys/kernel/sem',
+        ].join('\n'),
+      ],
+      { add },
+    );
     const [ipcs, proc, limits, sysctl] = text(r.stdout).split('==\n');
     // Every object /proc lists (key in hex, id) is a row of ipcs, and nothing else is.
-    const objects = proc.split('\n').filter((l) => /^ *-?\d/.test(l)).map((l) => {
-      const [key, id] = l.trim().split(/ +/).map(Number);
-      return `0x${(key >>> 0).toString(16).padStart(8, '0')} ${id}`;
-    });
-    const rows = ipcs.split('\n').filter((l) => l.startsWith('0x')).map((l) => l.split(/ +/).slice(0, 2).join(' '));
+    const objects = proc
+      .split('\n')
+      .filter((l) => /^ *-?\d/.test(l))
+      .map((l) => {
+        const [key, id] = l.trim().split(/ +/).map(Number);
+        return `0x${(key >>> 0).toString(16).padStart(8, '0')} ${id}`;
+      });
+    const rows = ipcs
+      .split('\n')
+      .filter((l) => l.startsWith('0x'))
+      .map((l) => l.split(/ +/).slice(0, 2).join(' '));
     assert.deepEqual(rows.sort(), objects.sort());
     assert.equal(rows.length, 4);
     const [msgmni, sem] = sysctl.trim().split('\n');
     assert.equal(msgmni, '777');
     assert.match(limits, new RegExp(`max queues system wide = ${msgmni}\n`));
     const [semmsl, semmns, semopm, semmni] = sem.split('\t');
-    assert.match(limits, new RegExp(`max number of arrays = ${semmni}\nmax semaphores per array = ${semmsl}\n` +
-      `max semaphores system wide = ${semmns}\nmax ops per semop call = ${semopm}\n`));
+    assert.match(
+      limits,
+      new RegExp(
+        `max number of arrays = ${semmni}\nmax semaphores per array = ${semmsl}\n` +
+          `max semaphores system wide = ${semmns}\nmax ops per semop call = ${semopm}\n`,
+      ),
+    );
   });
 });

@@ -14,31 +14,42 @@ import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const skip = !existsSync(join(rootfs, 'usr', 'libexec', 'busybox', 'hwclock')) ? `no guest root with busybox applets at ${rootfs} (run: node bin/tuxglass.js fetch)` : false;
+const skip = !existsSync(join(rootfs, 'usr', 'libexec', 'busybox', 'hwclock'))
+  ? `no guest root with busybox applets at ${rootfs} (run: node bin/tuxglass.js fetch)`
+  : false;
 
 function boot(args: string[], input: string, timeoutMs = 120_000): Promise<{ status: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [CLI, 'boot', '--rootfs', rootfs, ...args], { env: { ...process.env, TERM: 'dumb' } });
-    let out = '', err = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { err += d; });
+    let out = '',
+      err = '';
+    c.stdout.on('data', (d) => {
+      out += d;
+    });
+    c.stderr.on('data', (d) => {
+      err += d;
+    });
     c.stdin.on('error', () => {});
     c.stdin.write(input);
     const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (status) => { clearTimeout(timer); resolve({ status, out, err }); });
+    c.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, out, err });
+    });
   });
 }
 
-const SCRIPT = [
-  'mount -t proc proc /proc; mount -t devtmpfs dev /dev',
-  'H=/usr/libexec/busybox/hwclock',
-  'echo "rtc: $($H -u -r | cut -c1-24)"; echo "sys: $(date -u "+%a %b %e %H:%M:%S %Y")"',
-  '$H -u -w && echo wrote-rtc',
-  'a=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); b=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); echo "hwrng ${#a} $([ "$a" != "$b" ] && echo fresh)"',
-  'cat /proc/interrupts',
-  'grep "^intr" /proc/stat | cut -d" " -f1-13',
-  'poweroff -f',
-].join('\n') + '\n';
+const SCRIPT =
+  [
+    'mount -t proc proc /proc; mount -t devtmpfs dev /dev',
+    'H=/usr/libexec/busybox/hwclock',
+    'echo "rtc: $($H -u -r | cut -c1-24)"; echo "sys: $(date -u "+%a %b %e %H:%M:%S %Y")"',
+    '$H -u -w && echo wrote-rtc',
+    'a=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); b=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); echo "hwrng ${#a} $([ "$a" != "$b" ] && echo fresh)"',
+    'cat /proc/interrupts',
+    'grep "^intr" /proc/stat | cut -d" " -f1-13',
+    'poweroff -f',
+  ].join('\n') + '\n';
 
 test('ttyS0 interrupts, the RTC through hwclock, /dev/hwrng, power-off at the power controller', { skip, timeout: 180_000 }, async () => {
   const r = await boot(['--seed', '1', '--append', 'init=/bin/sh'], SCRIPT);

@@ -19,17 +19,34 @@ const missing = TOOLS.filter((t) => !['usr/bin', 'usr/sbin', 'sbin', 'bin'].some
 const skip = missing.length ? `the guest root at ${rootfs} lacks ${missing.join(', ')} (run: node bin/tuxglass.js fetch)` : false;
 
 const SCRIPT = [
-  'ps -eo pid,ni,pri,stat,cmd', 'ps aux', 'free -k', 'cat /proc/meminfo', 'vmstat', 'uptime', 'top -bn1',
-  'lsblk; echo "rc=$?"', 'lscpu', 'nproc', 'findmnt -n -o TARGET,SOURCE,FSTYPE', 'pidstat -w', 'mpstat -P ALL',
-  'sysctl -w kernel.hostname=deepthought; uname -n', 'sysctl -a',
-].map((c) => `echo '@@ ${c}'; ${c}`).join('; ');
+  'ps -eo pid,ni,pri,stat,cmd',
+  'ps aux',
+  'free -k',
+  'cat /proc/meminfo',
+  'vmstat',
+  'uptime',
+  'top -bn1',
+  'lsblk; echo "rc=$?"',
+  'lscpu',
+  'nproc',
+  'findmnt -n -o TARGET,SOURCE,FSTYPE',
+  'pidstat -w',
+  'mpstat -P ALL',
+  'sysctl -w kernel.hostname=deepthought; uname -n',
+  'sysctl -a',
+]
+  .map((c) => `echo '@@ ${c}'; ${c}`)
+  .join('; ');
 
 let sections: Map<string, string> | null = null;
 let stderr = '';
 function out(cmd: string): string {
   if (!sections) {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--', '/bin/sh', '-c', SCRIPT],
-      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'linux', COLUMNS: '200' } });
+    const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--', '/bin/sh', '-c', SCRIPT], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, TERM: 'linux', COLUMNS: '200' },
+    });
     assert.equal(r.status, 0, r.stderr);
     stderr = r.stderr;
     sections = new Map();
@@ -48,21 +65,30 @@ test('the tools print without errors', { skip }, () => {
   assert.equal(stderr, '');
 });
 
-test('ps shows the task table with Linux\'s priorities', { skip }, () => {
+test("ps shows the task table with Linux's priorities", { skip }, () => {
   const ps = out('ps -eo pid,ni,pri,stat,cmd').split('\n');
   assert.match(ps[0], /^ +PID +NI PRI STAT CMD$/);
   // PID 1 is the shell, a session leader; nice 0 is PRI 19 in ps's scale.
   assert.match(ps[1], /^ +1 +0 +19 [RS]s +\/bin\/sh -c /);
-  assert.ok(ps.some((l) => /^ +\d+ +0 +19 R +ps -eo pid,ni,pri,stat,cmd$/.test(l)), ps.join('\n'));
+  assert.ok(
+    ps.some((l) => /^ +\d+ +0 +19 R +ps -eo pid,ni,pri,stat,cmd$/.test(l)),
+    ps.join('\n'),
+  );
   const aux = out('ps aux').split('\n');
   assert.match(aux[0], /^USER +PID %CPU %MEM +VSZ +RSS TTY +STAT START +TIME COMMAND$/);
   assert.match(aux.find((l) => / ps aux$/.test(l)) ?? '', /^root +\d+ +\d+\.\d +\d+\.\d +[1-9]\d* +[1-9]\d* \? +R /);
 });
 
 test('free and vmstat agree with /proc/meminfo', { skip }, () => {
-  const mi = Object.fromEntries(out('cat /proc/meminfo').trim().split('\n').map((l) => {
-    const [k, v] = l.split(/:\s+/); return [k, parseInt(v, 10)];
-  }));
+  const mi = Object.fromEntries(
+    out('cat /proc/meminfo')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [k, v] = l.split(/:\s+/);
+        return [k, parseInt(v, 10)];
+      }),
+  );
   const mem = out('free -k').split('\n')[1].trim().split(/\s+/);
   assert.equal(mem[0], 'Mem:');
   assert.equal(Number(mem[1]), mi.MemTotal);
@@ -88,7 +114,10 @@ test('uptime and top read load averages and task counts', { skip }, () => {
   assert.ok(tasks, top[1]);
   assert.equal(Number(tasks[1]), Number(tasks[2]) + Number(tasks[3]));
   assert.match(top[3], /^MiB Mem : +256\.0 total,/);
-  assert.ok(top.some((l) => /^ +\d+ root +20 +0 .* R .* top$/.test(l)), top.join('\n'));
+  assert.ok(
+    top.some((l) => /^ +\d+ root +20 +0 .* R .* top$/.test(l)),
+    top.join('\n'),
+  );
 });
 
 test('lsblk, lscpu, nproc and findmnt see the machine', { skip }, () => {
@@ -119,7 +148,10 @@ test('sysctl lists the tree and writes reach uname', { skip }, () => {
   assert.ok(all.length > 150, `${all.length} keys`);
   for (const l of all) assert.match(l, /^[a-z0-9_.-]+ = /, l);
   for (const key of ['kernel.osrelease', 'kernel.pid_max', 'vm.swappiness', 'fs.file-nr', 'net.core.somaxconn', 'kernel.random.boot_id']) {
-    assert.ok(all.some((l) => l.startsWith(key + ' = ')), key);
+    assert.ok(
+      all.some((l) => l.startsWith(key + ' = ')),
+      key,
+    );
   }
   // Write-only entries are left out, as on Linux.
   assert.ok(!all.some((l) => l.startsWith('vm.drop_caches')));
@@ -128,8 +160,9 @@ test('sysctl lists the tree and writes reach uname', { skip }, () => {
 
 test('ps shows job-control stops as T and zombies as Z <defunct>', { skip }, () => {
   // A stopped sleep (T), and a zombie: the sh whose subshell runs `true` execs sleep, which never reaps it.
-  const script = 'sleep 5 & s=$!; kill -STOP $s; sh -c \'true & exec sleep 2\' & z=$!; sleep 1; '
-    + 'ps -o stat=,comm= -p $s; ps -o stat=,args= --ppid $z; top -bn1 | grep -E "^(Tasks|%Cpu)" | head -1; kill -KILL $s; wait';
+  const script =
+    "sleep 5 & s=$!; kill -STOP $s; sh -c 'true & exec sleep 2' & z=$!; sleep 1; " +
+    'ps -o stat=,comm= -p $s; ps -o stat=,args= --ppid $z; top -bn1 | grep -E "^(Tasks|%Cpu)" | head -1; kill -KILL $s; wait';
   const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, '--', '/bin/sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^T\s+sleep$/m);

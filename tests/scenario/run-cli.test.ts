@@ -15,7 +15,12 @@ const rootfs = defaultRootfsDir();
 const skip = existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`;
 
 function run(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args], { input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TERM: 'linux' } });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, TERM: 'linux' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,11 +69,19 @@ test('exit statuses pass through, 128+N for a signal', { skip }, () => {
 // exec_binprm allows five rewrites: five #! scripts ending in an ELF run, a sixth is ELOOP (checked
 // natively on Linux 6.18 with the same chain ending in /bin/echo).
 test('#! chains: five scripts run, six are ELOOP', { skip }, () => {
-  const r = run(['--', '/bin/bash', '-c', [
-    'cd /tmp', "printf '#!/bin/echo\\n' > s0",
-    'for i in 1 2 3 4 5; do printf "#!/tmp/s$((i-1))\\n" > s$i; done', 'chmod +x s0 s1 s2 s3 s4 s5',
-    './s4 arg; echo "rc=$?"', './s5 arg; echo "rc=$?"',
-  ].join('; ')]);
+  const r = run([
+    '--',
+    '/bin/bash',
+    '-c',
+    [
+      'cd /tmp',
+      "printf '#!/bin/echo\\n' > s0",
+      'for i in 1 2 3 4 5; do printf "#!/tmp/s$((i-1))\\n" > s$i; done',
+      'chmod +x s0 s1 s2 s3 s4 s5',
+      './s4 arg; echo "rc=$?"',
+      './s5 arg; echo "rc=$?"',
+    ].join('; '),
+  ]);
   assert.equal(r.stdout, '/tmp/s0 /tmp/s1 /tmp/s2 /tmp/s3 ./s4 arg\nrc=0\nrc=126\n', r.stderr);
   assert.match(r.stderr, /\.\/s5: \/tmp\/s4: bad interpreter: Too many levels of symbolic links/);
 });
@@ -76,11 +89,21 @@ test('#! chains: five scripts run, six are ELOOP', { skip }, () => {
 // df and free agree: the root is a tmpfs whose default limits are half of RAM, in blocks and in
 // inodes (shmem_default_max_blocks/_inodes), and each instance counts its own inodes.
 test('df and free: the root tmpfs is half of RAM; df -i counts per file system', { skip }, () => {
-  const r = run(['--mem', '512M', '--', '/bin/sh', '-c', [
-    "free | awk '/^Mem:/ { print $2 }'", "df / | awk 'NR == 2 { print $2 }'",
-    'mkdir /tmp/t', 'mount -t tmpfs -o nr_inodes=50 none /tmp/t', 'touch /tmp/t/a /tmp/t/b',
-    "df -i /tmp/t /dev/shm | awk 'NR > 1 { print $2, $3 }'",
-  ].join('; ')]);
+  const r = run([
+    '--mem',
+    '512M',
+    '--',
+    '/bin/sh',
+    '-c',
+    [
+      "free | awk '/^Mem:/ { print $2 }'",
+      "df / | awk 'NR == 2 { print $2 }'",
+      'mkdir /tmp/t',
+      'mount -t tmpfs -o nr_inodes=50 none /tmp/t',
+      'touch /tmp/t/a /tmp/t/b',
+      "df -i /tmp/t /dev/shm | awk 'NR > 1 { print $2, $3 }'",
+    ].join('; '),
+  ]);
   assert.equal(r.stdout, '524288\n262144\n50 3\n65536 1\n', r.stderr);
 });
 
@@ -124,8 +147,16 @@ test('a program name without a slash is looked for in the guest PATH, as execvp 
 });
 
 test('--mem 8G: the guest sees 8 GiB while the host holds only what it touched', { skip }, () => {
-  const r = run(['--mem', '8G', '--stats', '--', '/bin/busybox', 'sh', '-c',
-    'head -1 /proc/meminfo; /bin/busybox dd if=/dev/zero of=/dev/shm/f bs=1M count=64 2>/dev/null; grep Shmem: /proc/meminfo']);
+  const r = run([
+    '--mem',
+    '8G',
+    '--stats',
+    '--',
+    '/bin/busybox',
+    'sh',
+    '-c',
+    'head -1 /proc/meminfo; /bin/busybox dd if=/dev/zero of=/dev/shm/f bs=1M count=64 2>/dev/null; grep Shmem: /proc/meminfo',
+  ]);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^MemTotal: +8388608 kB\n/);
   assert.match(r.stdout, /^Shmem: +65536 kB$/m);
@@ -144,7 +175,7 @@ test('--mem: sizes outside 16M..64G or not in whole pages are usage errors', { s
   assert.match(ok.stdout, /^MemTotal: +67108864 kB\n/);
 });
 
-test('options are parsed strictly up to the program name; what follows is the guest\'s', { skip }, () => {
+test("options are parsed strictly up to the program name; what follows is the guest's", { skip }, () => {
   const u = run(['--nope', '/bin/true']);
   assert.equal(u.status, 2);
   assert.match(u.stderr, /Unknown option '--nope'/);

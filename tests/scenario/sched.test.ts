@@ -22,8 +22,27 @@ const built = await buildGuest(['sched_share', 'sched_rt', 'sched_smp', 'sched_y
 const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/sh')) ? false : `no guest root at ${rootfs}`);
 
 function run(fair: string, prog: string, args: string[], cpus = 1): string {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', String(cpus), '--rootfs', rootfs, '--append', `sched=${fair}`,
-    '--add', `${built.paths[prog]}:/tmp/${prog}`, '--', `/tmp/${prog}`, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'run',
+      '--seed',
+      '1',
+      '--cpus',
+      String(cpus),
+      '--rootfs',
+      rootfs,
+      '--append',
+      `sched=${fair}`,
+      '--add',
+      `${built.paths[prog]}:/tmp/${prog}`,
+      '--',
+      `/tmp/${prog}`,
+      ...args,
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -32,7 +51,9 @@ function run(fair: string, prog: string, args: string[], cpus = 1): string {
 const WEIGHT: Record<number, number> = { 0: 1024, 5: 335, 10: 110, 19: 15 };
 
 // Linux's fair-class constants on one CPU at HZ=250, Debian's (kernel/sched/fair.c).
-const TICK_NS = 4_000_000, BASE_SLICE_NS = 750_000, SCHED_LATENCY_NS = 6_000_000;
+const TICK_NS = 4_000_000,
+  BASE_SLICE_NS = 750_000,
+  SCHED_LATENCY_NS = 6_000_000;
 /**
  * How late a woken task may run. EEVDF: it is eligible with the earliest
  * deadline, so it runs once the running task's protected slice (base_slice)
@@ -51,7 +72,8 @@ for (const fair of ['eevdf', 'cfs']) {
         const out = run(fair, 'sched_share', [String(nice), String(ms)]);
         const m = /^share (\d+) (\d+)$/m.exec(out);
         assert.ok(m, out);
-        const a = Number(m[1]), b = Number(m[2]);
+        const a = Number(m[1]),
+          b = Number(m[2]);
         // Between them they ran for (almost) the whole time the parent slept.
         assert.ok(Math.abs(a + b - ms * 1e6) < ms * 1e6 * 0.02, `total ${a + b}`);
         const want = WEIGHT[0] / (WEIGHT[0] + WEIGHT[nice]);
@@ -72,9 +94,15 @@ for (const fair of ['eevdf', 'cfs']) {
         test(`nice 0 and nice ${nice} pinned to one CPU${what} share it 1024:${WEIGHT[nice]}; the parent's usleep loop ends on time`, () => {
           const ms = YIELD_SHARE_MS[nice];
           const out = run(fair, 'sched_yield_share', [String(nice), phase, String(ms)]);
-          const num = (re: RegExp) => { const m = re.exec(out); assert.ok(m, out); return m.slice(1).map(Number); };
-          const [wa, wb] = num(/^share (\d+) (\d+)$/m), [a, b] = num(/^ran (\d+) (\d+)$/m);
-          const [waited] = num(/^waited (\d+)$/m), [sleeps] = num(/^sleeps (\d+)$/m);
+          const num = (re: RegExp) => {
+            const m = re.exec(out);
+            assert.ok(m, out);
+            return m.slice(1).map(Number);
+          };
+          const [wa, wb] = num(/^share (\d+) (\d+)$/m),
+            [a, b] = num(/^ran (\d+) (\d+)$/m);
+          const [waited] = num(/^waited (\d+)$/m),
+            [sleeps] = num(/^sleeps (\d+)$/m);
           // usleep(50000) steps to ms: each wakes within the class's bound.
           assert.equal(sleeps, ms / 50, out);
           assert.ok(waited >= ms * 1e6 && waited <= ms * 1e6 + sleeps * WAKE_BOUND_NS[fair], `waited ${waited} ns for ${ms} ms`);
@@ -82,8 +110,10 @@ for (const fair of ['eevdf', 'cfs']) {
           assert.ok(Math.abs(a + b - waited) < waited * 0.02, `children ran ${a + b} of ${waited} ns`);
           // The nice-N child gets its weight's share, to a tick (when the scheduler looks again) and 2%.
           const wantB = ((a + b) * WEIGHT[nice]) / (WEIGHT[0] + WEIGHT[nice]);
-          assert.ok(Math.abs(b - wantB) <= TICK_NS + wantB * 0.02,
-            `nice-${nice} child ran ${b} ns, want ${Math.round(wantB)}; work ratio ${(wa / wb).toFixed(2)}, weights ${(WEIGHT[0] / WEIGHT[nice]).toFixed(2)}`);
+          assert.ok(
+            Math.abs(b - wantB) <= TICK_NS + wantB * 0.02,
+            `nice-${nice} child ran ${b} ns, want ${Math.round(wantB)}; work ratio ${(wa / wb).toFixed(2)}, weights ${(WEIGHT[0] / WEIGHT[nice]).toFixed(2)}`,
+          );
           // The work each counted (the same loop) follows its run time.
           assert.ok(wb > 0 && Math.abs(wa / wb / (a / b) - 1) < 0.03, `work ${wa}:${wb}, run time ${a}:${b}`);
         });
@@ -114,16 +144,27 @@ for (const fair of ['eevdf', 'cfs']) {
     });
 
     test('SCHED_DEADLINE admission control: EBUSY past 95%, freed when a task dies', () => {
-      assert.equal(run(fair, 'sched_rt', ['dl-admit']), [
-        'set_dl(p[0], 10, 20) = 0', 'set_dl(p[1], 10, 20) = -1 EBUSY', 'set_dl(p[1], 8, 20) = 0',
-        'set_dl(p[2], 2, 20) = -1 EBUSY', 'set_dl(p[2], 1, 20) = 0', 'set_dl(p[0], 11, 20) = -1 EBUSY',
-        'set_dl(p[0], 9, 20) = 0', 'set_dl(p[3], 8, 20) = 0', ''].join('\n'));
+      assert.equal(
+        run(fair, 'sched_rt', ['dl-admit']),
+        [
+          'set_dl(p[0], 10, 20) = 0',
+          'set_dl(p[1], 10, 20) = -1 EBUSY',
+          'set_dl(p[1], 8, 20) = 0',
+          'set_dl(p[2], 2, 20) = -1 EBUSY',
+          'set_dl(p[2], 1, 20) = 0',
+          'set_dl(p[0], 11, 20) = -1 EBUSY',
+          'set_dl(p[0], 9, 20) = 0',
+          'set_dl(p[3], 8, 20) = 0',
+          '',
+        ].join('\n'),
+      );
     });
 
     test('a SCHED_DEADLINE task gets its runtime each period, no more', () => {
       const m = /^dl (\d+) other (\d+)$/m.exec(run(fair, 'sched_rt', ['dl-share']));
       assert.ok(m);
-      const dl = Number(m[1]), other = Number(m[2]);
+      const dl = Number(m[1]),
+        other = Number(m[2]);
       // 8 ms of every 20 ms over 400 ms: 160 ms (CBS enforcement is exact here).
       assert.ok(Math.abs(dl - 160e6) < 2e6, `deadline task ran ${dl} ns`);
       assert.ok(other > 200e6, `the fair task ran ${other} ns`);
@@ -161,14 +202,31 @@ describe('SMP (--cpus 2)', { skip }, () => {
   });
 
   test('one spinner on one CPU: the other CPU idles, /proc/stat and ps say where', () => {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--cpus', '2', '--rootfs', rootfs, '--', '/bin/bash', '-c',
-      'taskset -c 1 bash -c "while :; do :; done" & sleep 0.3; ps -o psr= -p $!; grep "^cpu" /proc/stat; kill $!'],
-    { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--seed',
+        '1',
+        '--cpus',
+        '2',
+        '--rootfs',
+        rootfs,
+        '--',
+        '/bin/bash',
+        '-c',
+        'taskset -c 1 bash -c "while :; do :; done" & sleep 0.3; ps -o psr= -p $!; grep "^cpu" /proc/stat; kill $!',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     const [psr, all, cpu0, cpu1] = r.stdout.trim().split('\n');
     assert.equal(psr.trim(), '1');
     const f = (l: string) => l.split(/\s+/).slice(1).map(Number);
-    const [u0, , s0, i0] = f(cpu0), [u1, , s1, i1] = f(cpu1), [ua, , sa, ia] = f(all);
+    const [u0, , s0, i0] = f(cpu0),
+      [u1, , s1, i1] = f(cpu1),
+      [ua, , sa, ia] = f(all);
     // CPU 1 ran the spinner the whole time, CPU 0 mostly idled; both cover the same uptime.
     assert.ok(u1 >= 28 && i1 <= 2, cpu1);
     assert.ok(i0 >= 25 && u0 <= 5, cpu0);

@@ -24,15 +24,24 @@ function run(args: string[], input: string | string[], env: Record<string, strin
     if (!('SOURCE_DATE_EPOCH' in env)) delete env0.SOURCE_DATE_EPOCH;
     const p = spawn(process.execPath, [CLI, 'run', '--rootfs', rootfs, ...args], { env: env0 });
     let out = '';
-    p.stdout.setEncoding('latin1').on('data', (d: string) => { out += d; });
-    p.stderr.setEncoding('latin1').on('data', (d: string) => { out += d; });
+    p.stdout.setEncoding('latin1').on('data', (d: string) => {
+      out += d;
+    });
+    p.stderr.setEncoding('latin1').on('data', (d: string) => {
+      out += d;
+    });
     p.on('error', reject);
     p.on('close', (status) => resolve({ status, out }));
     p.stdin.on('error', () => {});
     if (typeof input === 'string') p.stdin.end(input);
     else {
       const pieces = [...input];
-      const next = () => { if (pieces.length) { p.stdin.write(pieces.shift()!); setTimeout(next, 150); } else p.stdin.end(); };
+      const next = () => {
+        if (pieces.length) {
+          p.stdin.write(pieces.shift()!);
+          setTimeout(next, 150);
+        } else p.stdin.end();
+      };
       next();
     }
   });
@@ -73,7 +82,10 @@ test('the same seed and input give the same output, alone or on a loaded host', 
 test('input that trickles in gives the same output as input there at once', { skip, timeout: 120_000 }, async () => {
   const s = 'while read l; do echo "$l $(cut -d" " -f1 /proc/uptime)"; done; cat /proc/uptime';
   const lines = ['a\n', 'b\n', 'c', 'd\n', 'e\n'];
-  const [atOnce, trickled] = await Promise.all([run(['--seed', '1', '--', '/bin/sh', '-c', s], lines.join('')), run(['--seed', '1', '--', '/bin/sh', '-c', s], lines)]);
+  const [atOnce, trickled] = await Promise.all([
+    run(['--seed', '1', '--', '/bin/sh', '-c', s], lines.join('')),
+    run(['--seed', '1', '--', '/bin/sh', '-c', s], lines),
+  ]);
   assert.equal(atOnce.status, 0, atOnce.out);
   assert.match(atOnce.out, /^a [\d.]+\nb [\d.]+\ncd [\d.]+\ne [\d.]+\n/);
   assert.equal(trickled.out, atOnce.out);
@@ -81,10 +93,15 @@ test('input that trickles in gives the same output as input there at once', { sk
 
 test('another seed gives other random bytes and boot id', { skip, timeout: 120_000 }, async () => {
   const s = 'head -c 16 /dev/urandom | od -An -x; cat /proc/sys/kernel/random/boot_id';
-  const [a, a2, b] = await Promise.all([run(['--seed', '7', '--', '/bin/sh', '-c', s], ''), run(['--seed', '7', '--', '/bin/sh', '-c', s], ''), run(['--seed', '8', '--', '/bin/sh', '-c', s], '')]);
+  const [a, a2, b] = await Promise.all([
+    run(['--seed', '7', '--', '/bin/sh', '-c', s], ''),
+    run(['--seed', '7', '--', '/bin/sh', '-c', s], ''),
+    run(['--seed', '8', '--', '/bin/sh', '-c', s], ''),
+  ]);
   assert.equal(a.status, 0, a.out);
   assert.equal(a2.out, a.out);
-  const [bytesA, idA] = a.out.trim().split('\n'), [bytesB, idB] = b.out.trim().split('\n');
+  const [bytesA, idA] = a.out.trim().split('\n'),
+    [bytesB, idB] = b.out.trim().split('\n');
   assert.notEqual(bytesA, bytesB);
   assert.notEqual(idA, idB);
   assert.match(idA, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -103,8 +120,12 @@ test('virtual time does not wait for the wall clock: sleep 5 passes 5 s of uptim
 });
 
 test('SMP: two CPUs with the same seed give the same output', { skip, timeout: 120_000 }, async () => {
-  const s = 'for i in 1 2 3; do (i=0; while [ $i -lt 300 ]; do i=$((i+1)); done) & done; wait; read x; echo $x; cat /proc/stat /proc/uptime /proc/loadavg /proc/interrupts; head -c 8 /dev/urandom | od -An -x';
-  const [a, b] = await Promise.all([run(['--cpus', '2', '--seed', '1', '--', '/bin/sh', '-c', s], 'in\n'), run(['--cpus', '2', '--seed', '1', '--', '/bin/sh', '-c', s], 'in\n')]);
+  const s =
+    'for i in 1 2 3; do (i=0; while [ $i -lt 300 ]; do i=$((i+1)); done) & done; wait; read x; echo $x; cat /proc/stat /proc/uptime /proc/loadavg /proc/interrupts; head -c 8 /dev/urandom | od -An -x';
+  const [a, b] = await Promise.all([
+    run(['--cpus', '2', '--seed', '1', '--', '/bin/sh', '-c', s], 'in\n'),
+    run(['--cpus', '2', '--seed', '1', '--', '/bin/sh', '-c', s], 'in\n'),
+  ]);
   assert.equal(a.status, 0, a.out);
   assert.match(a.out, /^in\ncpu /);
   assert.match(a.out, /^cpu1 /m);
@@ -114,7 +135,8 @@ test('SMP: two CPUs with the same seed give the same output', { skip, timeout: 1
 test('the same seed gives the same output whether code is interpreted or compiled (every --jit tier)', { skip, timeout: 300_000 }, async () => {
   // Virtual time is counted in retired instructions in every tier: the clock's nanoseconds, uptime, CPU
   // times and loadavg come out the same only if each tier retires exactly the same instructions.
-  const s = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; cat /proc/uptime; head -2 /proc/stat; date +%s.%N; ' +
+  const s =
+    'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; cat /proc/uptime; head -2 /proc/stat; date +%s.%N; ' +
     'awk "BEGIN{s=0; for(i=0;i<20000;i++) s+=i*i; print s}"; cat /proc/uptime; ps -o pid,time,comm; cat /proc/loadavg';
   const outs: Record<string, string> = {};
   for (const tier of TIER_NAMES) {

@@ -42,7 +42,7 @@ function perProcess(lines: string[], rx: RegExp, firstPid: string): string[][] {
 
 const CMD = ['/usr/bin/env', '-i', '/bin/sh', '-c', 'ls / | wc -l'];
 
-test('strace -f names the calls of a pipeline as the kernel\'s own tracer does', { skip }, () => {
+test("strace -f names the calls of a pipeline as the kernel's own tracer does", { skip }, () => {
   const viaPtrace = run([], ['/bin/sh', '-c', `/usr/bin/strace -f -o /tmp/st ${CMD.slice(0, 4).join(' ')} '${CMD[4]}' >/dev/null; cat /tmp/st`]).stdout;
   const builtin = run(['--strace'], CMD);
   const a = perProcess(viaPtrace.split('\n'), /^(\d+)\s+([a-z_0-9]+)\(/, '');
@@ -70,8 +70,15 @@ test('strace -p attaches to a sleeping process and sees it finish', { skip }, ()
   assert.match(r.stdout, /^\+\+\+ exited with 0 \+\+\+$/m);
 });
 
-test('a tracee shows its tracer\'s pid in /proc/PID/status', { skip }, () => {
-  const r = run([], ['/bin/sh', '-c', '/usr/bin/strace -o /dev/null /bin/sleep 2 & s=$!; sleep 1; echo strace=$s; for p in /proc/[0-9]*; do grep -q "^Name:.sleep$" $p/status && [ $p != /proc/$$ ] && grep -E "^(State|TracerPid)" $p/status; done; wait']);
+test("a tracee shows its tracer's pid in /proc/PID/status", { skip }, () => {
+  const r = run(
+    [],
+    [
+      '/bin/sh',
+      '-c',
+      '/usr/bin/strace -o /dev/null /bin/sleep 2 & s=$!; sleep 1; echo strace=$s; for p in /proc/[0-9]*; do grep -q "^Name:.sleep$" $p/status && [ $p != /proc/$$ ] && grep -E "^(State|TracerPid)" $p/status; done; wait',
+    ],
+  );
   const strace = /^strace=(\d+)$/m.exec(r.stdout)?.[1];
   assert.ok(strace, r.stdout);
   // Only the traced sleep has a tracer; it sleeps in clock_nanosleep (S), as on Linux.
@@ -100,7 +107,10 @@ function counted(out: string): Map<string, [number, number]> {
   return rows;
 }
 
-for (const [argv, f] of [[['/bin/ls', '/'], false], [['/bin/sh', '-c', 'ls / | wc -l'], true]] as const) {
+for (const [argv, f] of [
+  [['/bin/ls', '/'], false],
+  [['/bin/sh', '-c', 'ls / | wc -l'], true],
+] as const) {
   test(`strace -c${f ? ' -f' : ''} ${argv.join(' ')} counts the calls and errors the kernel's tracer sees`, { skip }, () => {
     const r = run([], ['/usr/bin/strace', '-c', ...(f ? ['-f'] : []), ...argv]);
     const table = summary(r.stderr);
@@ -112,7 +122,10 @@ for (const [argv, f] of [[['/bin/ls', '/'], false], [['/bin/sh', '-c', 'ls / | w
     const ex = want.get('execve') ?? [0, 0];
     want.set('execve', [ex[0] + 1, ex[1]]);
     // wait4's interruptions by SIGCHLD (and the handler's return) depend on scheduling, which a tracer changes.
-    for (const n of ['wait4', 'rt_sigreturn', 'total']) { table.delete(n); want.delete(n); }
+    for (const n of ['wait4', 'rt_sigreturn', 'total']) {
+      table.delete(n);
+      want.delete(n);
+    }
     assert.deepEqual(new Map([...table].sort()), new Map([...want].sort()), r.stderr);
     const total = /^100\.00\s+[\d.]+\s+\d+\s+(\d+)\s+(\d+)? total$/m.exec(r.stderr)!;
     assert.ok(Number(total[1]) > 50);

@@ -18,8 +18,11 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
 const haveScript = spawnSync('script', ['--version']).status === 0;
-const skip = !haveScript ? 'no script(1) on the host (util-linux bsdutils) to make a terminal'
-  : !existsSync(join(rootfs, 'etc', 'inittab')) ? `no guest root with busybox init at ${rootfs} (run: node bin/tuxglass.js fetch)` : false;
+const skip = !haveScript
+  ? 'no script(1) on the host (util-linux bsdutils) to make a terminal'
+  : !existsSync(join(rootfs, 'etc', 'inittab'))
+    ? `no guest root with busybox init at ${rootfs} (run: node bin/tuxglass.js fetch)`
+    : false;
 
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -52,7 +55,8 @@ function onTerminal(steps: [string, string][]): Promise<{ out: string; before: s
   return new Promise((resolve) => {
     const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
     let out = '';
-    let step = 0, acts = 0;
+    let step = 0,
+      acts = 0;
     const advance = () => {
       const screen = out.replace(/\r/g, '');
       while (step < steps.length && screen.includes(steps[step][0])) {
@@ -65,12 +69,21 @@ function onTerminal(steps: [string, string][]): Promise<{ out: string; before: s
         } else c.stdin.write(keys);
       }
     };
-    c.stdout.on('data', (d) => { out += d; advance(); });
+    c.stdout.on('data', (d) => {
+      out += d;
+      advance();
+    });
     c.stdin.on('error', () => {});
     const timer = setTimeout(() => c.kill('SIGKILL'), 40_000);
     c.on('close', () => {
       clearTimeout(timer);
-      const read = (f: string) => { try { return readFileSync(join(dir, f), 'utf8').trim(); } catch { return ''; } };
+      const read = (f: string) => {
+        try {
+          return readFileSync(join(dir, f), 'utf8').trim();
+        } catch {
+          return '';
+        }
+      };
       const r = { out: out.replace(/\r/g, ''), before: read('before'), during: read('during'), after: read('after'), status: read('status') };
       rmSync(dir, { recursive: true, force: true });
       resolve(r);
@@ -104,7 +117,10 @@ test('the host terminal: raw for the run, restored after poweroff; the console f
 });
 
 test('Ctrl-A x ends a run at the terminal, and the terminal is restored', { skip }, async () => {
-  const r = await onTerminal([[PROMPT, 'sleep 1000\r'], ['sleep 1000\n', '\x01x']]);
+  const r = await onTerminal([
+    [PROMPT, 'sleep 1000\r'],
+    ['sleep 1000\n', '\x01x'],
+  ]);
   assert.doesNotMatch(r.out, /reboot: Power down/);
   assert.match(r.status, /^status=\d+$/);
   assert.ok(r.before.length > 0);
@@ -114,9 +130,12 @@ test('Ctrl-A x ends a run at the terminal, and the terminal is restored', { skip
 test('a SIGINT to tuxglass reaches the guest as ^C; a second within 2 s ends the run', { skip }, async () => {
   const r = await onTerminal([
     // The job says when it runs in the foreground, so the SIGINT cannot land while bash is still starting it.
-    [PROMPT, '(sleep 0.3; echo fg-ready; exec sleep 1000)\r'], ['fg-ready\n', '!INT'],
+    [PROMPT, '(sleep 0.3; echo fg-ready; exec sleep 1000)\r'],
+    ['fg-ready\n', '!INT'],
     // Typed only once the prompt is back: earlier, the tty would echo it ahead of the prompt (typeahead).
-    [`^C\n\x1b[?2004h${PROMPT}`, 'echo rc=$?\r'], ['rc=130\n', 'sleep 1000\r'], ['rc=130\n', '!INT2'],
+    [`^C\n\x1b[?2004h${PROMPT}`, 'echo rc=$?\r'],
+    ['rc=130\n', 'sleep 1000\r'],
+    ['rc=130\n', '!INT2'],
   ]);
   assert.match(r.out, /fg-ready\n\^C\n/);
   // eslint-disable-next-line no-control-regex -- the terminal's escape sequences start with ESC

@@ -22,31 +22,46 @@ const rootfs = defaultRootfsDir();
 const built = await buildGuest(['time_wall', 'time_ns']);
 const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
 
-interface Report { r0: number; m0: number; r1: number; m1: number; utime: number; stime: number; spins: number }
+interface Report {
+  r0: number;
+  m0: number;
+  r1: number;
+  m1: number;
+  utime: number;
+  stime: number;
+  spins: number;
+}
 
 function run(opts: string[], spinMs: number, sleepMs: number, env: Record<string, string> = {}): { out: string; rep: Report } {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.time_wall}:/tmp/t`, ...opts,
-    '--', '/tmp/t', String(spinMs), String(sleepMs)], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.time_wall}:/tmp/t`, ...opts, '--', '/tmp/t', String(spinMs), String(sleepMs)],
+    { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } },
+  );
   assert.equal(r.status, 0, r.stderr);
   const line = (tag: string) => {
     const m = new RegExp(`^${tag} (.*)$`, 'm').exec(r.stdout);
     assert.ok(m, `no ${tag} line in:\n${r.stdout}`);
     return m[1].split(' ').map(Number);
   };
-  const [r0, m0] = line('start'), [r1, m1] = line('end'), [utime, stime] = line('rusage'), [spins] = line('spins');
+  const [r0, m0] = line('start'),
+    [r1, m1] = line('end'),
+    [utime, stime] = line('rusage'),
+    [spins] = line('spins');
   return { out: r.stdout, rep: { r0, m0, r1, m1, utime, stime, spins } };
 }
 
 describe('guest time', { skip, concurrency: 1 }, () => {
-  test('without --seed the clocks follow the host\'s wall clock, however slow the emulation', () => {
+  test("without --seed the clocks follow the host's wall clock, however slow the emulation", () => {
     const h0 = Date.now() * 1e6;
     const { rep } = run([], 1500, 500);
     const h1 = Date.now() * 1e6;
-    const guest = rep.m1 - rep.m0, host = h1 - h0;
+    const guest = rep.m1 - rep.m0,
+      host = h1 - h0;
     // The guest's dates are the host's: inside the run (a second of slack for the clocks' granularity).
     assert.ok(rep.r0 >= h0 - 1e9 && rep.r1 <= h1 + 1e9, `guest dates ${rep.r0}..${rep.r1}, host ${h0}..${h1}`);
     // REALTIME and MONOTONIC agree on what passed.
-    assert.ok(Math.abs((rep.r1 - rep.r0) - guest) <= guest / 100 + 20e6, `realtime ${rep.r1 - rep.r0} ns, monotonic ${guest} ns`);
+    assert.ok(Math.abs(rep.r1 - rep.r0 - guest) <= guest / 100 + 20e6, `realtime ${rep.r1 - rep.r0} ns, monotonic ${guest} ns`);
     // The spin and the sleep the guest measured took about as long for the host (start-up is the rest).
     assert.ok(guest >= 2000e6, `monotonic ${guest} ns`);
     assert.ok(guest <= host && guest / host >= 0.2, `guest saw ${guest} ns of a ${host} ns run`);
@@ -57,7 +72,8 @@ describe('guest time', { skip, concurrency: 1 }, () => {
 
   test('with --seed time is virtual: the clock starts at SOURCE_DATE_EPOCH and a run is reproducible', () => {
     const env = { SOURCE_DATE_EPOCH: '1700000000' };
-    const a = run(['--seed', '5'], 20, 500, env), b = run(['--seed', '5'], 20, 500, env);
+    const a = run(['--seed', '5'], 20, 500, env),
+      b = run(['--seed', '5'], 20, 500, env);
     assert.equal(a.out, b.out);
     const epoch = 1700000000e9;
     assert.ok(a.rep.r0 >= epoch && a.rep.r0 < epoch + 1e9, `start ${a.rep.r0}`);
@@ -68,8 +84,10 @@ describe('guest time', { skip, concurrency: 1 }, () => {
   });
 
   test('without --seed, timeouts written back and /proc/PID/sched are whole nanoseconds (vi crashed the host on a fractional one)', () => {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.time_ns}:/tmp/ns`, '--', '/tmp/ns'],
-      { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--add', `${built.paths.time_ns}:/tmp/ns`, '--', '/tmp/ns'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'bad=0\n');
   });

@@ -21,8 +21,10 @@ const skip = built.skip ?? (existsSync(join(rootfs, 'usr/bin/bash')) ? false : `
 
 function tuxglass(script: string): string {
   const adds = EXAMPLES.flatMap((e) => ['--add', `${built.paths[e]}:/root/${e.split('/')[1]}`]);
-  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...adds, '--', '/bin/bash', '-c', script],
-    { encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--rootfs', rootfs, ...adds, '--', '/bin/bash', '-c', script], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -57,9 +59,14 @@ test('a zombie shows as Z <defunct> until reaped; an orphan is adopted by PID 1'
 });
 
 test('chrt -f 50: the real-time spinner takes the CPU from the fair one', { skip }, () => {
-  const out = tuxglass('/root/spin & a=$!; chrt -f 50 /root/spin & b=$!; sleep 1; ps -o cls=,rtprio= -p $a,$b; '
-    + 'cut -d" " -f1 /proc/$a/schedstat /proc/$b/schedstat; kill $a $b');
-  const [fair, fifo, fairNs, fifoNs] = out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const out = tuxglass(
+    '/root/spin & a=$!; chrt -f 50 /root/spin & b=$!; sleep 1; ps -o cls=,rtprio= -p $a,$b; ' +
+      'cut -d" " -f1 /proc/$a/schedstat /proc/$b/schedstat; kill $a $b',
+  );
+  const [fair, fifo, fairNs, fifoNs] = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
   assert.deepEqual(fair, ['TS', '-'], out);
   assert.deepEqual(fifo, ['FF', '50'], out);
   // RT throttling (sched_rt_runtime_us 950000 of 1000000) leaves fair tasks 5% of each second.

@@ -18,8 +18,12 @@ const missing = ['script', 'setsid', 'ps'].filter((t) => !existsSync(join(rootfs
 const skip = missing.length ? `the guest root at ${rootfs} lacks ${missing.join(', ')} (run: node bin/tuxglass.js fetch)` : false;
 
 function run(script: string, input = ''): string {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/sh', '-c', script],
-    { input, encoding: 'latin1', timeout: 60_000, env: { ...process.env, TERM: 'linux' } });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', rootfs, '--', '/bin/sh', '-c', script], {
+    input,
+    encoding: 'latin1',
+    timeout: 60_000,
+    env: { ...process.env, TERM: 'linux' },
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   return r.stdout;
@@ -31,7 +35,7 @@ test('the console tty edits and echoes what the host types', { skip }, () => {
   assert.equal(out, 'abc\b \bd\r\nsecond' + '\b \b'.repeat(6) + 'line\r\ngot [abd]\ngot [line]\n');
 });
 
-test('^C at the console interrupts the foreground job of the console\'s session', { skip }, () => {
+test("^C at the console interrupts the foreground job of the console's session", { skip }, () => {
   // The session leader takes /dev/ttyS0 as its controlling tty by opening it; ^C (ISIG) kills it, echoed as ^C.
   const out = run('setsid -w sh -c "exec 0</dev/ttyS0; sleep 5; echo survived"; echo "rc=$?"', '\x03');
   assert.equal(out, '^Crc=130\n');

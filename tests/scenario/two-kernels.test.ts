@@ -22,7 +22,7 @@ import { buildGuest } from '../diff/build.js';
 
 const rootfs = defaultRootfsDir();
 const built = await buildGuest(['two_kernels']);
-const skip = !existsSync(join(rootfs, 'usr/bin/ipcmk')) ? `no guest root with util-linux in ${rootfs}` : built.skip ?? false;
+const skip = !existsSync(join(rootfs, 'usr/bin/ipcmk')) ? `no guest root with util-linux in ${rootfs}` : (built.skip ?? false);
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
@@ -40,22 +40,38 @@ class Machine {
   /** A command got no answer: later ones fail at once. */
   hung = false;
 
-  constructor(readonly name: string, seed: number, epochS: number) {
+  constructor(
+    readonly name: string,
+    seed: number,
+    epochS: number,
+  ) {
     const image = new DirImage(rootfs);
     image.overlay.set(resolveGuestDir(rootfs, '/tmp/two_kernels'), { data: new Uint8Array(readFileSync(built.paths.two_kernels)), mode: 0o100755 });
-    const sink = { write: (d: Uint8Array) => { this.out += dec.decode(d); }, isTty: false };
+    const sink = {
+      write: (d: Uint8Array) => {
+        this.out += dec.decode(d);
+      },
+      isTty: false,
+    };
     const host: HostServices = {
       console: {
-        stdout: sink, stderr: sink, stdinIsTty: false, winsize: () => null,
+        stdout: sink,
+        stderr: sink,
+        stdinIsTty: false,
+        winsize: () => null,
         requestInput: (deliver) => {
           const d = this.pending.shift();
-          if (d) deliver(d); else this.deliver = deliver;
+          if (d) deliver(d);
+          else this.deliver = deliver;
         },
       },
-      wallClockMs: () => Date.now(), monotonicMs: () => performance.now(),
+      wallClockMs: () => Date.now(),
+      monotonicMs: () => performance.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       yield: () => new Promise((r) => setImmediate(r)),
-      random: (b) => { for (let i = 0; i < b.length; i++) b[i] = (i * 31 + seed) & 0xff; },
+      random: (b) => {
+        for (let i = 0; i < b.length; i++) b[i] = (i * 31 + seed) & 0xff;
+      },
       image,
     };
     this.k = createKernel({ memBytes: 64 << 20, host, hostname: name, cmdline: 'console=ttyS0', seed, epochMs: epochS * 1000 });
@@ -69,7 +85,11 @@ class Machine {
 
   private type(s: string): void {
     const d = enc.encode(s);
-    if (this.deliver) { const f = this.deliver; this.deliver = null; f(d); } else this.pending.push(d);
+    if (this.deliver) {
+      const f = this.deliver;
+      this.deliver = null;
+      f(d);
+    } else this.pending.push(d);
   }
 
   /** Run one shell command line; resolves with what it printed (console output since it was typed). */
@@ -105,14 +125,16 @@ describe('two kernels in one process share nothing', { skip, concurrency: 1 }, (
     a.start();
     b.start();
   });
-  after(async () => { await Promise.all([a.stop(), b.stop()]); });
+  after(async () => {
+    await Promise.all([a.stop(), b.stop()]);
+  });
 
   test('PIDs: both shells are PID 1, and children count per machine', async () => {
     assert.equal((await a.sh('echo $$')).trim(), '1');
     assert.equal((await b.sh('echo $$')).trim(), '1');
     await a.sh('/bin/true; /bin/true; /bin/true');
-    const pa = Number((await a.sh('sh -c \'echo $$\'')).trim());
-    const pb = Number((await b.sh('/bin/true; /bin/true; /bin/true; sh -c \'echo $$\'')).trim());
+    const pa = Number((await a.sh("sh -c 'echo $$'")).trim());
+    const pb = Number((await b.sh("/bin/true; /bin/true; /bin/true; sh -c 'echo $$'")).trim());
     assert.ok(pa > 1);
     assert.equal(pb, pa, 'the same commands give the same PIDs on each machine');
   });
@@ -135,7 +157,10 @@ describe('two kernels in one process share nothing', { skip, concurrency: 1 }, (
   });
 
   test("clocks: each machine's file times follow its own realtime clock", async () => {
-    const near = (s: string, epoch: number) => { const v = Number(s.trim()); assert.ok(v >= epoch && v < epoch + 3600, `${v} is not near ${epoch}`); };
+    const near = (s: string, epoch: number) => {
+      const v = Number(s.trim());
+      assert.ok(v >= epoch && v < epoch + 3600, `${v} is not near ${epoch}`);
+    };
     near(await a.sh('date +%s'), A_EPOCH_S);
     near(await b.sh('date +%s'), B_EPOCH_S);
     near(await a.sh('touch /tmp/stamp-a; stat -c %Y /tmp/stamp-a'), A_EPOCH_S);
@@ -172,7 +197,10 @@ describe('two kernels in one process share nothing', { skip, concurrency: 1 }, (
     // B has no such name; binding it there works.
     assert.equal(await b.sh('/tmp/two_kernels connect tg-two'), 'connect(s, (struct sockaddr *)&a, l) = -1 ECONNREFUSED\n');
     assert.match(await b.sh('/tmp/two_kernels listen tg-two & sleep 0.1; kill $!'), /^bind\(s, \(struct sockaddr \*\)&a, l\) = 0\n/);
-    assert.equal(await a.sh('/tmp/two_kernels connect tg-two; wait; cat /tmp/listen.out | tail -1'), 'connect(s, (struct sockaddr *)&a, l) = 0\naccepted yes\n');
+    assert.equal(
+      await a.sh('/tmp/two_kernels connect tg-two; wait; cat /tmp/listen.out | tail -1'),
+      'connect(s, (struct sockaddr *)&a, l) = 0\naccepted yes\n',
+    );
     // The first autobind and cookie on each machine are alike when the machines did alike.
     const ab = await a.sh('/tmp/two_kernels autobind');
     const bb = await b.sh('/tmp/two_kernels autobind');

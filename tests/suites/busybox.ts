@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { cut, lastLines, wholeRunProblem, type Outcome, type SuiteSpec, type Unit, type UnitRun } from './suite.js';
 
 const DONE = 'RUNTEST-DONE';
-const RUN = 'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' +
+const RUN =
+  'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' +
   'rm -rf /tmp/bb && cp -a /opt/busybox /tmp/bb && cd /tmp/bb/testsuite || exit 1; ' +
   `./runtest "$0" 2>&1; echo "${DONE} $?"`;
 
@@ -38,7 +39,10 @@ export const busybox: SuiteSpec = {
     let done = false;
     for (const raw of run.output.split('\n')) {
       const l = raw.trimEnd();
-      if (l.startsWith(`${DONE} `)) { done = true; continue; }
+      if (l.startsWith(`${DONE} `)) {
+        done = true;
+        continue;
+      }
       const m = /^(PASS|FAIL|SKIPPED|UNTESTED): (.*)$/.exec(l);
       if (!m) continue;
       // Test names repeat now and then within an applet: number the repeats.
@@ -51,7 +55,8 @@ export const busybox: SuiteSpec = {
     }
     const whole = wholeRunProblem(unit.id, run);
     if (whole) out.push(whole);
-    else if (!done) out.push({ id: unit.id, status: 'BROK', unit: true, line: cut(`runtest did not finish (status ${run.status}): ${lastLines(run.output, 1)}`) });
+    else if (!done)
+      out.push({ id: unit.id, status: 'BROK', unit: true, line: cut(`runtest did not finish (status ${run.status}): ${lastLines(run.output, 1)}`) });
     else out.push({ id: unit.id, status: 'PASS', unit: true });
     return out;
   },

@@ -12,7 +12,13 @@
 // loaded the host is (a warning there).
 import { readFileSync } from 'node:fs';
 
-export interface KnownFailure { suite: string; id: string; category: string; why: string; line: number }
+export interface KnownFailure {
+  suite: string;
+  id: string;
+  category: string;
+  why: string;
+  line: number;
+}
 
 /** Categories whose tests may pass or fail with the host's load: stale entries only warn. */
 export const LOAD_DEPENDENT = new Set(['speed', 'flaky']);
@@ -25,7 +31,9 @@ export function readKnown(file: string): Map<string, KnownFailure> {
     if (l === '' || l.startsWith('#')) return;
     const f = l.split(' | ');
     if (f.length < 4) throw new Error(`${file}:${i + 1}: want SUITE | TEST | CATEGORY | why, got: ${l}`);
-    const suite = f[0]!.trim(), why = f[f.length - 1]!.trim(), category = f[f.length - 2]!.trim();
+    const suite = f[0]!.trim(),
+      why = f[f.length - 1]!.trim(),
+      category = f[f.length - 2]!.trim();
     const id = f.slice(1, -2).join(' | ').trim();
     const key = `${suite}|${id}`;
     if (known.has(key)) throw new Error(`${file}:${i + 1}: ${suite} ${id} is listed twice`);

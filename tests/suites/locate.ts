@@ -57,9 +57,14 @@ export function unpacked(tarball: string): string {
     throw new Error(`unpacking ${tarball} failed (needs zstd: apt-get install zstd): ${r.stderr.trim()}`);
   }
   writeFileSync(join(tmp, '.tuxglass-stamp'), stamp);
-  if (fresh()) { rmSync(tmp, { recursive: true, force: true }); return dir; }
+  if (fresh()) {
+    rmSync(tmp, { recursive: true, force: true });
+    return dir;
+  }
   rmSync(dir, { recursive: true, force: true });
-  try { renameSync(tmp, dir); } catch (e) {
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (!fresh()) throw e;
   }

@@ -8,9 +8,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cut, firstLine, lastLines, wholeRunProblem, type Outcome, type SuiteSpec, type Unit, type UnitRun } from './suite.js';
 
-const TFAIL = 1, TBROK = 2, TWARN = 4, TCONF = 32;
+const TFAIL = 1,
+  TBROK = 2,
+  TWARN = 4,
+  TCONF = 32;
 
-const SIGNALS: Record<number, string> = { 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM' };
+const SIGNALS: Record<number, string> = {
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+};
 
 export function signalName(n: number): string {
   return SIGNALS[n] ?? `signal ${n}`;
@@ -48,18 +62,50 @@ export const ltp: SuiteSpec = {
   },
   // Cheap lines across the syscall families, passing ones and known failures alike.
   slice: [
-    'abort01', 'access01', 'brk01', 'chdir04', 'chmod01', 'clone01', 'close01', 'dup01', 'execve01', 'exit01',
-    'fcntl01', 'flock01', 'fork01', 'fstat02', 'getpid01', 'gettimeofday01', 'kill02', 'mmap01', 'open01',
-    'pipe01', 'read01', 'rename01', 'sigaction01', 'socket01', 'stat01', 'uname01', 'wait401', 'write01',
-    'capget01', 'epoll_create01', 'futex_wait01', 'mkdir02', 'readlink01', 'select01', 'unlink05',
+    'abort01',
+    'access01',
+    'brk01',
+    'chdir04',
+    'chmod01',
+    'clone01',
+    'close01',
+    'dup01',
+    'execve01',
+    'exit01',
+    'fcntl01',
+    'flock01',
+    'fork01',
+    'fstat02',
+    'getpid01',
+    'gettimeofday01',
+    'kill02',
+    'mmap01',
+    'open01',
+    'pipe01',
+    'read01',
+    'rename01',
+    'sigaction01',
+    'socket01',
+    'stat01',
+    'uname01',
+    'wait401',
+    'write01',
+    'capget01',
+    'epoll_create01',
+    'futex_wait01',
+    'mkdir02',
+    'readlink01',
+    'select01',
+    'unlink05',
   ],
   outcomes(unit: Unit, run: UnitRun): Outcome[] {
     const whole = wholeRunProblem(unit.id, run);
     if (whole) return [{ ...whole, unit: false }];
     const status = verdict(run.status);
     if (status === 'PASS' || status === 'CONF') return [{ id: unit.id, status }];
-    const line = firstLine(run.output, /\bT(FAIL|BROK|WARN)\b/)
-      ?? (run.status >= 128 ? `killed by ${signalName(run.status - 128)}` : cut(`exit status ${run.status}: ${lastLines(run.output, 1)}`));
+    const line =
+      firstLine(run.output, /\bT(FAIL|BROK|WARN)\b/) ??
+      (run.status >= 128 ? `killed by ${signalName(run.status - 128)}` : cut(`exit status ${run.status}: ${lastLines(run.output, 1)}`));
     return [{ id: unit.id, status, line }];
   },
 };

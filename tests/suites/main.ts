@@ -34,29 +34,73 @@ async function main(argv: string[]): Promise<number> {
   let sides: Side[] | undefined, json: string | undefined, logs: string | undefined, results: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const val = () => { const v = argv[++i]; if (v === undefined) throw new Error(`${a} needs a value`); return v; };
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
     switch (a) {
-      case '--full': full = true; break;
-      case '--suite': names.push(val()); break;
-      case '--only': only = new RegExp(val()); break;
-      case '--jobs': jobs = Number(val()); break;
-      case '--timeout': timeout = Number(val()); break;
-      case '--mem': mem = val(); break;
-      case '--side': { const s = val(); if (s !== 'qemu' && s !== 'tuxglass') throw new Error(`--side qemu or tuxglass, got ${s}`); sides = [s]; break; }
-      case '--json': json = val(); break;
-      case '--logs': logs = val(); break;
-      case '--results': results = val(); break;
-      case '-h': case '--help': console.log(HELP); return 0;
-      default: throw new Error(`unknown option ${a}\n${HELP}`);
+      case '--full':
+        full = true;
+        break;
+      case '--suite':
+        names.push(val());
+        break;
+      case '--only':
+        only = new RegExp(val());
+        break;
+      case '--jobs':
+        jobs = Number(val());
+        break;
+      case '--timeout':
+        timeout = Number(val());
+        break;
+      case '--mem':
+        mem = val();
+        break;
+      case '--side': {
+        const s = val();
+        if (s !== 'qemu' && s !== 'tuxglass') throw new Error(`--side qemu or tuxglass, got ${s}`);
+        sides = [s];
+        break;
+      }
+      case '--json':
+        json = val();
+        break;
+      case '--logs':
+        logs = val();
+        break;
+      case '--results':
+        results = val();
+        break;
+      case '-h':
+      case '--help':
+        console.log(HELP);
+        return 0;
+      default:
+        throw new Error(`unknown option ${a}\n${HELP}`);
     }
   }
-  const suites = names.length ? names.map((n) => {
-    const s = SUITES.find((x) => x.name === n);
-    if (!s) throw new Error(`no suite ${n} (${SUITES.map((x) => x.name).join(', ')})`);
-    return s;
-  }) : SUITES;
+  const suites = names.length
+    ? names.map((n) => {
+        const s = SUITES.find((x) => x.name === n);
+        if (!s) throw new Error(`no suite ${n} (${SUITES.map((x) => x.name).join(', ')})`);
+        return s;
+      })
+    : SUITES;
   const start = performance.now();
-  const report = await runSuites({ suites, full, only, jobs, timeoutSeconds: timeout, mem, sides, knownFile: join(REPO, KNOWN_FAILURES), logDir: logs, resultsFile: results });
+  const report = await runSuites({
+    suites,
+    full,
+    only,
+    jobs,
+    timeoutSeconds: timeout,
+    mem,
+    sides,
+    knownFile: join(REPO, KNOWN_FAILURES),
+    logDir: logs,
+    resultsFile: results,
+  });
   for (const l of formatReport(report)) console.log(l);
   console.log(`suites: ${full ? 'full run' : 'slice'} took ${((performance.now() - start) / 1000).toFixed(0)} s`);
   if (json) writeFileSync(json, reportJson(report));
@@ -64,4 +108,12 @@ async function main(argv: string[]): Promise<number> {
   return reportFailed(report) ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((c) => { process.exitCode = c; }, (e) => { console.error(`suites: ${(e as Error).message}`); process.exitCode = 2; });
+main(process.argv.slice(2)).then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e) => {
+    console.error(`suites: ${(e as Error).message}`);
+    process.exitCode = 2;
+  },
+);

@@ -15,8 +15,8 @@ const OPENSSL = `#!/bin/sh
 echo "(stdin)= $(md5sum | cut -d' ' -f1)"
 `;
 
-const RUN = 'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' +
-  'w=$(mktemp -d /tmp/pjd.XXXXXX) && cd "$w" && exec /bin/sh "/opt/pjdfstest/tests/$0"';
+const RUN =
+  'mountpoint -q /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp; ' + 'w=$(mktemp -d /tmp/pjd.XXXXXX) && cd "$w" && exec /bin/sh "/opt/pjdfstest/tests/$0"';
 
 export const pjdfstest: SuiteSpec = {
   name: 'pjdfstest',
@@ -40,8 +40,7 @@ export const pjdfstest: SuiteSpec = {
     return units;
   },
   // Small files (3 to 14 checks) from each system call's folder.
-  slice: ['chmod/12.t', 'chown/02.t', 'ftruncate/01.t', 'link/04.t', 'mkdir/02.t', 'open/02.t',
-    'symlink/01.t', 'truncate/01.t', 'unlink/02.t'],
+  slice: ['chmod/12.t', 'chown/02.t', 'ftruncate/01.t', 'link/04.t', 'mkdir/02.t', 'open/02.t', 'symlink/01.t', 'truncate/01.t', 'unlink/02.t'],
   outcomes(unit: Unit, run: UnitRun): Outcome[] {
     const out: Outcome[] = [];
     let plan: number | undefined;
@@ -49,7 +48,10 @@ export const pjdfstest: SuiteSpec = {
     for (const raw of run.output.split('\n')) {
       const l = raw.trim();
       const p = /^1\.\.(\d+)$/.exec(l);
-      if (p) { plan ??= Number(p[1]); continue; }
+      if (p) {
+        plan ??= Number(p[1]);
+        continue;
+      }
       const m = /^(not )?ok (\d+)\b(.*)$/.exec(l);
       if (!m) continue;
       ran++;
@@ -60,7 +62,12 @@ export const pjdfstest: SuiteSpec = {
     const whole = wholeRunProblem(unit.id, run);
     if (whole) out.push(whole);
     else if (plan === undefined || ran < plan) {
-      out.push({ id: unit.id, status: 'BROK', unit: true, line: cut(`ran ${ran} of ${plan ?? '?'} checks, status ${run.status}: ${lastLines(run.output, 1)}`) });
+      out.push({
+        id: unit.id,
+        status: 'BROK',
+        unit: true,
+        line: cut(`ran ${ran} of ${plan ?? '?'} checks, status ${run.status}: ${lastLines(run.output, 1)}`),
+      });
     } else out.push({ id: unit.id, status: 'PASS', unit: true });
     return out;
   },

@@ -21,7 +21,10 @@ export const riscv: SuiteSpec = {
   treeEnv: 'TUXGLASS_RISCV_TESTS_ROOT',
   timeoutSeconds: 120,
   units(tree: string): Unit[] {
-    const names = readFileSync(join(tree, 'list'), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s !== '');
+    const names = readFileSync(join(tree, 'list'), 'utf8')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const units: Unit[] = [];
     for (let i = 0; i < names.length; i += BATCH) {
       const batch = names.slice(i, i + BATCH);

@@ -43,7 +43,13 @@ export interface SideResult {
   unitSeconds: Map<string, number>;
 }
 
-export interface Comparison { suite: string; id: string; qemu: Outcome; tuxglass: Outcome; known?: KnownFailure }
+export interface Comparison {
+  suite: string;
+  id: string;
+  qemu: Outcome;
+  tuxglass: Outcome;
+  known?: KnownFailure;
+}
 
 export interface SuiteResult {
   name: string;
@@ -68,7 +74,9 @@ export interface Report {
 /** Runs fn over items, at most `jobs` at once, in order of items. */
 async function pool<T>(items: readonly T[], jobs: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => { for (let i = next++; i < items.length; i = next++) await fn(items[i]!, i); };
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i]!, i);
+  };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
 }
 
@@ -97,20 +105,38 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
   const trees = new Map<SuiteSpec, string>();
   for (const spec of o.suites) {
     const env = process.env[spec.treeEnv];
-    if (env) { trees.set(spec, env); continue; }
-    if (!found.dir) { report.skip = found.why; return report; }
+    if (env) {
+      trees.set(spec, env);
+      continue;
+    }
+    if (!found.dir) {
+      report.skip = found.why;
+      return report;
+    }
     const tarball = join(found.dir, spec.tarball);
-    if (!existsSync(tarball)) { report.skip = `${tarball} is missing`; return report; }
+    if (!existsSync(tarball)) {
+      report.skip = `${tarball} is missing`;
+      return report;
+    }
     trees.set(spec, join(unpacked(tarball), spec.from));
   }
 
   let rootfs = defaultRootfsDir();
   if (!existsSync(join(rootfs, 'bin', 'sh'))) {
-    try { rootfs = await ensureRootfs({ quiet: true }); } catch (e) { report.skip = `no guest root: ${(e as Error).message.split('\n')[0]}`; return report; }
+    try {
+      rootfs = await ensureRootfs({ quiet: true });
+    } catch (e) {
+      report.skip = `no guest root: ${(e as Error).message.split('\n')[0]}`;
+      return report;
+    }
   }
   const work = mkdtempSync(join(tmpdir(), 'tuxglass-suites-'));
   // Stopped from outside: end the units still running and remove the scratch tree, then die of the signal.
-  const onSignal = (sig: NodeJS.Signals) => { stopAll(); rmSync(work, { recursive: true, force: true }); process.kill(process.pid, sig); };
+  const onSignal = (sig: NodeJS.Signals) => {
+    stopAll();
+    rmSync(work, { recursive: true, force: true });
+    process.kill(process.pid, sig);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const side: SideOptions = { root: join(work, 'root'), scratch: join(work, 'scratch'), mem: o.mem };
@@ -130,7 +156,10 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
     mkdirSync(side.scratch, { recursive: true });
     if (sides.includes('qemu')) {
       const why = await referenceProblem(side);
-      if (why) { report.skip = why; return report; }
+      if (why) {
+        report.skip = why;
+        return report;
+      }
     }
     if (o.logDir) mkdirSync(o.logDir, { recursive: true });
 
@@ -146,15 +175,24 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
           const run: UnitRun = await runUnit(s, side, u.argv, o.timeoutSeconds ?? u.timeoutSeconds ?? spec.timeoutSeconds);
           res.unitSeconds.set(u.id, run.seconds);
           const outs = spec.outcomes(u, run);
-          for (const out of outs) { res.outcomes.set(out.id, out); res.unitOf.set(out.id, u.id); }
+          for (const out of outs) {
+            res.outcomes.set(out.id, out);
+            res.unitOf.set(out.id, u.id);
+          }
           doneCount++;
           if (o.resultsFile) {
-            appendFileSync(o.resultsFile, JSON.stringify({ suite: spec.name, side: s, unit: u.id, status: run.status, timedOut: run.timedOut, seconds: run.seconds, outcomes: outs }) + '\n');
+            appendFileSync(
+              o.resultsFile,
+              JSON.stringify({ suite: spec.name, side: s, unit: u.id, status: run.status, timedOut: run.timedOut, seconds: run.seconds, outcomes: outs }) +
+                '\n',
+            );
           }
           const bad = outs.filter((x) => x.status !== 'PASS' && x.status !== 'CONF');
           if (o.logDir && (bad.length > 0 || run.status !== 0)) {
-            writeFileSync(join(o.logDir, `${spec.name}.${s}.${safeName(u.id)}.log`),
-              `# ${u.argv.join(' ')}\n# status ${run.status}${run.timedOut ? ' (timed out)' : ''}, ${run.seconds.toFixed(1)} s\n${run.output}`);
+            writeFileSync(
+              join(o.logDir, `${spec.name}.${s}.${safeName(u.id)}.log`),
+              `# ${u.argv.join(' ')}\n# status ${run.status}${run.timedOut ? ' (timed out)' : ''}, ${run.seconds.toFixed(1)} s\n${run.output}`,
+            );
           }
           if (s === 'tuxglass') {
             for (const b of bad) {
@@ -179,7 +217,8 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
 }
 
 function compare(spec: SuiteSpec, result: SuiteResult, known: Map<string, KnownFailure>, report: Report): void {
-  const ref = result.sides.qemu, tg = result.sides.tuxglass;
+  const ref = result.sides.qemu,
+    tg = result.sides.tuxglass;
   if (!ref || !tg) return;
   for (const [id, q] of ref.outcomes) {
     const k = known.get(knownKey(spec.name, id));
@@ -206,18 +245,29 @@ function compare(spec: SuiteSpec, result: SuiteResult, known: Map<string, KnownF
 /** The issue's table, and what the run found. */
 export function formatReport(r: Report): string[] {
   const out: string[] = [];
-  if (r.skip) { out.push(`suites: not run: ${r.skip}`); return out; }
+  if (r.skip) {
+    out.push(`suites: not run: ${r.skip}`);
+    return out;
+  }
   const head = ['suite', 'tests', 'qemu-user PASS', 'tuxglass PASS', 'Linux-only fails (new)', 'qemu wall s', 'tuxglass wall s'];
   const rows: string[][] = [head];
   for (const s of r.suites) {
-    const q = s.sides.qemu, t = s.sides.tuxglass;
+    const q = s.sides.qemu,
+      t = s.sides.tuxglass;
     const ids = new Set<string>();
     const unitLevel = (side: SideResult | undefined, id: string) => side?.unitOf.get(id) === id && side.outcomes.get(id)?.unit === true;
     for (const side of [q, t]) for (const id of side?.outcomes.keys() ?? []) if (!unitLevel(side, id)) ids.add(id);
-    const pass = (side: SideResult | undefined) => side ? [...side.outcomes.values()].filter((x) => !x.unit && x.status === 'PASS').length : 0;
+    const pass = (side: SideResult | undefined) => (side ? [...side.outcomes.values()].filter((x) => !x.unit && x.status === 'PASS').length : 0);
     const fresh = s.linuxOnly.filter((c) => !c.known).length;
-    rows.push([s.name, String(ids.size), q ? String(pass(q)) : '-', t ? String(pass(t)) : '-',
-      q && t ? `${s.linuxOnly.length} (${fresh})` : '-', q ? q.wallSeconds.toFixed(0) : '-', t ? t.wallSeconds.toFixed(0) : '-']);
+    rows.push([
+      s.name,
+      String(ids.size),
+      q ? String(pass(q)) : '-',
+      t ? String(pass(t)) : '-',
+      q && t ? `${s.linuxOnly.length} (${fresh})` : '-',
+      q ? q.wallSeconds.toFixed(0) : '-',
+      t ? t.wallSeconds.toFixed(0) : '-',
+    ]);
   }
   const widths = head.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
@@ -229,7 +279,8 @@ export function formatReport(r: Report): string[] {
     out.push('', `pass under qemu-user, fail under tuxglass, and not in the known-failures list (${r.newFailures.length}):`);
     for (const c of r.newFailures) out.push(`  ${c.suite} | ${c.id} | ${c.tuxglass.status} | ${c.tuxglass.line ?? ''}`);
   }
-  const staleErr = r.stale.filter((s) => s.error), staleWarn = r.stale.filter((s) => !s.error);
+  const staleErr = r.stale.filter((s) => s.error),
+    staleWarn = r.stale.filter((s) => !s.error);
   if (staleErr.length) {
     out.push('', `listed as known failures but passing now: trim the list (${staleErr.length}):`);
     for (const s of staleErr) out.push(`  ${s.entry.suite} | ${s.entry.id} (line ${s.entry.line}): ${s.now}`);
@@ -239,7 +290,10 @@ export function formatReport(r: Report): string[] {
     for (const s of staleWarn) out.push(`  ${s.entry.suite} | ${s.entry.id} [${s.entry.category}] (line ${s.entry.line}): ${s.now}`);
   }
   const verdict = reportFailed(r) ? 'FAILED' : 'ok';
-  out.push('', `suites: ${verdict}: ${r.newFailures.length} new failure(s), ${r.crashes.length} host crash(es), ${staleErr.length} stale known-failure entr${staleErr.length === 1 ? 'y' : 'ies'}`);
+  out.push(
+    '',
+    `suites: ${verdict}: ${r.newFailures.length} new failure(s), ${r.crashes.length} host crash(es), ${staleErr.length} stale known-failure entr${staleErr.length === 1 ? 'y' : 'ies'}`,
+  );
   return out;
 }
 
@@ -249,17 +303,27 @@ export function reportFailed(r: Report): boolean {
 
 /** The full results as JSON (for triage scripts). */
 export function reportJson(r: Report): string {
-  return JSON.stringify({
-    skip: r.skip,
-    crashes: r.crashes,
-    suites: r.suites.map((s) => ({
-      name: s.name, units: s.units,
-      sides: Object.fromEntries(Object.entries(s.sides).map(([k, v]) => [k, {
-        wallSeconds: v.wallSeconds,
-        unitSeconds: Object.fromEntries(v.unitSeconds),
-        outcomes: [...v.outcomes.values()],
-      }])),
-      linuxOnly: s.linuxOnly.map((c) => ({ id: c.id, qemu: c.qemu.status, tuxglass: c.tuxglass.status, line: c.tuxglass.line, known: c.known?.category })),
-    })),
-  }, null, 1);
+  return JSON.stringify(
+    {
+      skip: r.skip,
+      crashes: r.crashes,
+      suites: r.suites.map((s) => ({
+        name: s.name,
+        units: s.units,
+        sides: Object.fromEntries(
+          Object.entries(s.sides).map(([k, v]) => [
+            k,
+            {
+              wallSeconds: v.wallSeconds,
+              unitSeconds: Object.fromEntries(v.unitSeconds),
+              outcomes: [...v.outcomes.values()],
+            },
+          ]),
+        ),
+        linuxOnly: s.linuxOnly.map((c) => ({ id: c.id, qemu: c.qemu.status, tuxglass: c.tuxglass.status, line: c.tuxglass.line, known: c.known?.category })),
+      })),
+    },
+    null,
+    1,
+  );
 }

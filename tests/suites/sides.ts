@@ -65,8 +65,28 @@ export async function runUnit(side: Side, o: SideOptions, argv: string[], timeou
   const work = mkdtempSync(join(o.scratch, 'ref-'));
   try {
     // --kill-child: when the runner kills unshare at the timeout, the namespace's first process gets SIGKILL, and with it every process in the namespace.
-    return await capture('unshare', ['--mount', '--uts', '--ipc', '--net', '--pid', '--fork', '--kill-child=SIGKILL', '--propagation', 'private',
-      'bash', '-c', REF_WRAPPER, 'ref-wrapper', o.root, work, ...argv], timeoutSeconds);
+    return await capture(
+      'unshare',
+      [
+        '--mount',
+        '--uts',
+        '--ipc',
+        '--net',
+        '--pid',
+        '--fork',
+        '--kill-child=SIGKILL',
+        '--propagation',
+        'private',
+        'bash',
+        '-c',
+        REF_WRAPPER,
+        'ref-wrapper',
+        o.root,
+        work,
+        ...argv,
+      ],
+      timeoutSeconds,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -77,7 +97,13 @@ const live = new Set<number>();
 
 /** Kills every unit still running: for a runner stopped by SIGINT or SIGTERM. */
 export function stopAll(): void {
-  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   live.clear();
 }
 
@@ -88,9 +114,18 @@ function capture(cmd: string, args: string[], timeoutSeconds: number): Promise<U
     const chunks: Buffer[] = [];
     let timedOut = false;
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TERM: 'linux' } });
-    const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
     if (child.pid !== undefined) live.add(child.pid);
-    const timer = setTimeout(() => { timedOut = true; killGroup(); }, timeoutSeconds * 1000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutSeconds * 1000);
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
     const finish = (status: number, extra = '') => {

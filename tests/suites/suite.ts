@@ -11,12 +11,12 @@
 /** The verdict on one test, under one kernel. */
 export type Status =
   | 'PASS'
-  | 'FAIL'    // the test said so (TFAIL, not ok, FAIL:, a non-zero status)
-  | 'BROK'    // the test could not set itself up (LTP's TBROK)
-  | 'WARN'    // passed with warnings (LTP's TWARN)
-  | 'CONF'    // skipped: the system lacks what it needs (LTP's TCONF, busybox UNTESTED/SKIPPED)
+  | 'FAIL' // the test said so (TFAIL, not ok, FAIL:, a non-zero status)
+  | 'BROK' // the test could not set itself up (LTP's TBROK)
+  | 'WARN' // passed with warnings (LTP's TWARN)
+  | 'CONF' // skipped: the system lacks what it needs (LTP's TCONF, busybox UNTESTED/SKIPPED)
   | 'TIMEOUT' // killed by the runner's per-unit timeout
-  | 'CRASH';  // the host side failed: tuxglass exited 70 or reported an internal error
+  | 'CRASH'; // the host side failed: tuxglass exited 70 or reported an internal error
 
 export interface Outcome {
   id: string;
@@ -80,7 +80,12 @@ export function firstLine(output: string, re: RegExp): string | undefined {
 }
 
 export function lastLines(output: string, n: number): string {
-  return output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-n).join(' / ');
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(-n)
+    .join(' / ');
 }
 
 export function cut(s: string, n = 240): string {

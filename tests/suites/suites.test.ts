@@ -19,13 +19,22 @@ const full = process.env['TUXGLASS_SUITES_FULL'] === '1';
 for (const spec of SUITES) {
   test(`${spec.name}: ${full ? 'every test' : 'the representative slice'} under qemu-user and tuxglass`, async (t) => {
     const report = await runSuites({ suites: [spec], full, knownFile: join(REPO, KNOWN_FAILURES), print: (l) => t.diagnostic(l) });
-    if (report.skip) { t.skip(report.skip); return; }
+    if (report.skip) {
+      t.skip(report.skip);
+      return;
+    }
     for (const l of formatReport(report)) t.diagnostic(l);
     assert.deepEqual(report.crashes, [], 'tuxglass failed on the host side');
-    assert.deepEqual(report.newFailures.map((c) => `${c.id}: ${c.tuxglass.status} ${c.tuxglass.line ?? ''}`), [],
-      `pass under qemu-user, fail under tuxglass, and not in ${KNOWN_FAILURES}`);
-    assert.deepEqual(report.stale.filter((s) => s.error).map((s) => `${s.entry.id} (line ${s.entry.line}): ${s.now}`), [],
-      `listed in ${KNOWN_FAILURES} but passing now: remove the line`);
+    assert.deepEqual(
+      report.newFailures.map((c) => `${c.id}: ${c.tuxglass.status} ${c.tuxglass.line ?? ''}`),
+      [],
+      `pass under qemu-user, fail under tuxglass, and not in ${KNOWN_FAILURES}`,
+    );
+    assert.deepEqual(
+      report.stale.filter((s) => s.error).map((s) => `${s.entry.id} (line ${s.entry.line}): ${s.now}`),
+      [],
+      `listed in ${KNOWN_FAILURES} but passing now: remove the line`,
+    );
     const ran = report.suites[0]?.sides.tuxglass?.outcomes.size ?? 0;
     assert.ok(ran > 0, 'the slice ran no test');
   });

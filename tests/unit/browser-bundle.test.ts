@@ -36,10 +36,10 @@ const marker = (g: string): string => `__tuxglass_node_global_${g}__`;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 export interface BundleReport {
-  nodeImports: string[];  // "specifier (imported by file)"
-  nodeGlobals: string[];  // "name (in file)"
-  errors: string[];       // other build errors
-  unresolved: string[];   // imports of files that do not exist (yet): tsc's business, not this test's
+  nodeImports: string[]; // "specifier (imported by file)"
+  nodeGlobals: string[]; // "name (in file)"
+  errors: string[]; // other build errors
+  unresolved: string[]; // imports of files that do not exist (yet): tsc's business, not this test's
 }
 
 /** Bundles `entry` (source text resolved from `root`) for the browser and reports Node dependencies. */
@@ -104,12 +104,15 @@ export async function bundleReport(root: string, entry: string): Promise<BundleR
 
 test('the guard itself catches Node imports and globals', async () => {
   const root = projectRoot();
-  const r = await bundleReport(root, [
-    "import { readFileSync } from 'fs';",
-    "import { join } from 'node:path';",
-    "import { promises } from 'fs/promises';",
-    'export const x = [readFileSync, join, promises, process.env, Buffer.from([1])];',
-  ].join('\n'));
+  const r = await bundleReport(
+    root,
+    [
+      "import { readFileSync } from 'fs';",
+      "import { join } from 'node:path';",
+      "import { promises } from 'fs/promises';",
+      'export const x = [readFileSync, join, promises, process.env, Buffer.from([1])];',
+    ].join('\n'),
+  );
   assert.deepEqual(r.nodeImports.map((s) => s.split(' ')[0]).sort(), ['fs', 'fs/promises', 'node:path']);
   assert.deepEqual(r.nodeGlobals.map((s) => s.split(' ')[0]).sort(), ['Buffer', 'process']);
 });

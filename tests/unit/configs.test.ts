@@ -22,7 +22,10 @@ function options(text: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const l of text.split('\n')) {
     let r = /^(CONFIG_[A-Z0-9_]+)=(.*)$/.exec(l);
-    if (r) { m.set(r[1], r[2]); continue; }
+    if (r) {
+      m.set(r[1], r[2]);
+      continue;
+    }
     r = /^# (CONFIG_[A-Z0-9_]+) is not set$/.exec(l);
     if (r) m.set(r[1], 'n');
   }
@@ -53,7 +56,10 @@ test('every line is in the .config grammar, and no option appears twice', () => 
   for (const l of text.trimEnd().split('\n')) {
     assert.match(l, /^(|#|# .+|CONFIG_[A-Z0-9_]+=(y|-?\d+|"[^"\\]*")|# CONFIG_[A-Z0-9_]+ is not set)$/, l);
     const name = /CONFIG_[A-Z0-9_]+/.exec(l)?.[0];
-    if (name && /^(CONFIG_|# CONFIG_)/.test(l)) { assert.ok(!seen.has(name), `${name} twice`); seen.add(name); }
+    if (name && /^(CONFIG_|# CONFIG_)/.test(l)) {
+      assert.ok(!seen.has(name), `${name} twice`);
+      seen.add(name);
+    }
   }
   assert.equal(options(text).get('CONFIG_IKCONFIG_PROC'), 'y');
 });
@@ -63,9 +69,15 @@ test('options for system calls follow the syscall table', () => {
   const status = (name: string) => Object.values(SYSCALL_TABLE).find((e) => e.name === name)?.status;
   // Pairs checked against the table at run time, so the test follows the kernel as syscalls land.
   const pairs: [string, string][] = [
-    ['CONFIG_EVENTFD', 'eventfd2'], ['CONFIG_BSD_PROCESS_ACCT', 'acct'], ['CONFIG_POSIX_TIMERS', 'timer_create'],
-    ['CONFIG_FILE_LOCKING', 'flock'], ['CONFIG_TIME_NS', 'unshare'], ['CONFIG_KCMP', 'kcmp'],
-    ['CONFIG_SECCOMP', 'seccomp'], ['CONFIG_IO_URING', 'io_uring_setup'], ['CONFIG_SIGNALFD', 'signalfd4'],
+    ['CONFIG_EVENTFD', 'eventfd2'],
+    ['CONFIG_BSD_PROCESS_ACCT', 'acct'],
+    ['CONFIG_POSIX_TIMERS', 'timer_create'],
+    ['CONFIG_FILE_LOCKING', 'flock'],
+    ['CONFIG_TIME_NS', 'unshare'],
+    ['CONFIG_KCMP', 'kcmp'],
+    ['CONFIG_SECCOMP', 'seccomp'],
+    ['CONFIG_IO_URING', 'io_uring_setup'],
+    ['CONFIG_SIGNALFD', 'signalfd4'],
   ];
   for (const [opt, sc] of pairs) assert.equal(o.get(opt), status(sc) === 'enosys' ? 'n' : 'y', `${opt} vs ${sc}`);
   // Facts of today's kernel, which the table says too: a change here is a change of behaviour.

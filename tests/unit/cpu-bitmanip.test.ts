@@ -14,34 +14,64 @@ import * as A from './cpu-harness/asm.js';
 const CODE = 0x10000;
 const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
   ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const I = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const I = (imm: number, rs1: number, f3: number, rd: number, op: number): number => (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
 
 const MASK = (1n << 64n) - 1n;
 const u64 = (v: bigint): bigint => v & MASK;
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 const zext32 = (v: bigint): bigint => v & 0xffffffffn;
 const sext32 = (v: bigint): bigint => u64(BigInt.asIntN(32, v));
-function clz(v: bigint, n: number): bigint { let c = 0; for (let i = n - 1; i >= 0 && !((v >> BigInt(i)) & 1n); i--) c++; return BigInt(c); }
-function ctz(v: bigint, n: number): bigint { let c = 0; for (let i = 0; i < n && !((v >> BigInt(i)) & 1n); i++) c++; return BigInt(c); }
-function cpop(v: bigint): bigint { let c = 0n; for (; v; v >>= 1n) c += v & 1n; return c; }
+function clz(v: bigint, n: number): bigint {
+  let c = 0;
+  for (let i = n - 1; i >= 0 && !((v >> BigInt(i)) & 1n); i--) c++;
+  return BigInt(c);
+}
+function ctz(v: bigint, n: number): bigint {
+  let c = 0;
+  for (let i = 0; i < n && !((v >> BigInt(i)) & 1n); i++) c++;
+  return BigInt(c);
+}
+function cpop(v: bigint): bigint {
+  let c = 0n;
+  for (; v; v >>= 1n) c += v & 1n;
+  return c;
+}
 const rotr = (v: bigint, s: bigint, n: bigint): bigint => ((v >> s) | (v << ((n - s) % n))) & ((1n << n) - 1n);
 function bytes(v: bigint, f: (b: bigint, i: number) => [number, bigint]): bigint {
   let r = 0n;
-  for (let i = 0; i < 8; i++) { const [at, b] = f((v >> BigInt(8 * i)) & 0xffn, i); r |= b << BigInt(8 * at); }
+  for (let i = 0; i < 8; i++) {
+    const [at, b] = f((v >> BigInt(8 * i)) & 0xffn, i);
+    r |= b << BigInt(8 * at);
+  }
   return r;
 }
 
 /** An instruction: its encoding from (rd, rs1, rs2 or the immediate), and its result from the operands. */
-interface Insn { name: string; imm?: number[]; enc(rd: number, rs1: number, x: number): number; op(a: bigint, b: bigint, imm: number): bigint }
-const rr = (name: string, f7: number, f3: number, opc: number, op: (a: bigint, b: bigint) => bigint): Insn =>
-  ({ name, enc: (rd, rs1, rs2) => R(f7, rs2, rs1, f3, rd, opc), op: (a, b) => u64(op(a, b)) });
-const un = (name: string, imm12: number, f3: number, opc: number, op: (a: bigint) => bigint): Insn =>
-  ({ name, enc: (rd, rs1) => I(imm12, rs1, f3, rd, opc), op: (a) => u64(op(a)) });
-const ri = (name: string, hi: number, f3: number, opc: number, imm: number[], op: (a: bigint, s: bigint) => bigint): Insn =>
-  ({ name, imm, enc: (rd, rs1, s) => I(hi | s, rs1, f3, rd, opc), op: (a, _b, s) => u64(op(a, BigInt(s))) });
+interface Insn {
+  name: string;
+  imm?: number[];
+  enc(rd: number, rs1: number, x: number): number;
+  op(a: bigint, b: bigint, imm: number): bigint;
+}
+const rr = (name: string, f7: number, f3: number, opc: number, op: (a: bigint, b: bigint) => bigint): Insn => ({
+  name,
+  enc: (rd, rs1, rs2) => R(f7, rs2, rs1, f3, rd, opc),
+  op: (a, b) => u64(op(a, b)),
+});
+const un = (name: string, imm12: number, f3: number, opc: number, op: (a: bigint) => bigint): Insn => ({
+  name,
+  enc: (rd, rs1) => I(imm12, rs1, f3, rd, opc),
+  op: (a) => u64(op(a)),
+});
+const ri = (name: string, hi: number, f3: number, opc: number, imm: number[], op: (a: bigint, s: bigint) => bigint): Insn => ({
+  name,
+  imm,
+  enc: (rd, rs1, s) => I(hi | s, rs1, f3, rd, opc),
+  op: (a, _b, s) => u64(op(a, BigInt(s))),
+});
 const bit = (b: bigint): bigint => 1n << (b & 63n);
-const SH6 = [0, 1, 5, 31, 32, 33, 40, 63], SH5 = [0, 1, 7, 16, 31];
+const SH6 = [0, 1, 5, 31, 32, 33, 40, 63],
+  SH5 = [0, 1, 7, 16, 31];
 
 const INSNS: Insn[] = [
   // Zba
@@ -95,13 +125,43 @@ const INSNS: Insn[] = [
 /** A small deterministic generator (xorshift64*), so a failure reproduces. */
 function rng(seed: bigint): () => bigint {
   let s = seed;
-  return () => { s ^= s >> 12n; s ^= (s << 25n) & MASK; s ^= s >> 27n; return (s * 0x2545f4914f6cdd1dn) & MASK; };
+  return () => {
+    s ^= s >> 12n;
+    s ^= (s << 25n) & MASK;
+    s ^= s >> 27n;
+    return (s * 0x2545f4914f6cdd1dn) & MASK;
+  };
 }
-const EDGE = [0n, 1n, 2n, 31n, 32n, 33n, 63n, 64n, 0x80n, 0xffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n,
-  0x7fffffffffffffffn, 0x8000000000000000n, MASK, MASK - 1n, 0xffffffff00000000n, 0x00ff00ff00ff0000n];
+const EDGE = [
+  0n,
+  1n,
+  2n,
+  31n,
+  32n,
+  33n,
+  63n,
+  64n,
+  0x80n,
+  0xffn,
+  0x7fffffffn,
+  0x80000000n,
+  0xffffffffn,
+  0x100000000n,
+  0x7fffffffffffffffn,
+  0x8000000000000000n,
+  MASK,
+  MASK - 1n,
+  0xffffffff00000000n,
+  0x00ff00ff00ff0000n,
+];
 const REGS = [0, 10, 11, 12, 13, 14, 15, 16, 17];
 
-interface Step { insn: Insn; rd: number; rs1: number; x: number }
+interface Step {
+  insn: Insn;
+  rd: number;
+  rs1: number;
+  x: number;
+}
 
 function randomSteps(next: () => bigint, n: number): Step[] {
   const pick = <T>(a: T[]): T => a[Number(next() % BigInt(a.length))];
@@ -123,7 +183,10 @@ function randomRegs(next: () => bigint): bigint[] {
 }
 
 function setRegs(m: TestMachine, regs: bigint[]): void {
-  for (let i = 1; i < 32; i++) { m.hart.xl[i] = Number(regs[i] & 0xffffffffn) | 0; m.hart.xh[i] = Number(regs[i] >> 32n) | 0; }
+  for (let i = 1; i < 32; i++) {
+    m.hart.xl[i] = Number(regs[i] & 0xffffffffn) | 0;
+    m.hart.xh[i] = Number(regs[i] >> 32n) | 0;
+  }
 }
 
 function regsOf(m: TestMachine): bigint[] {
@@ -159,7 +222,8 @@ test('a hot loop of B and Zicond instructions matches the model once compiled', 
   const next = rng(77n);
   const steps = randomSteps(next, 60);
   const start = randomRegs(next);
-  const LOOPS = 3000, T0 = 5;
+  const LOOPS = 3000,
+    T0 = 5;
   const want = [...start];
   for (let i = 0; i < LOOPS; i++) model(want, steps);
   want[T0] = 0n;
@@ -175,30 +239,47 @@ test('a hot loop of B and Zicond instructions matches the model once compiled', 
     let cause = -1;
     for (let i = 0; i < 100 && cause < 0; i++) cause = m.hart.run(1 << 16);
     assert.equal(cause, Cause.EcallU, tier.name);
-    assert.deepEqual(regsOf(m).map((v) => v.toString(16)), want.map((v) => v.toString(16)), tier.name);
+    assert.deepEqual(
+      regsOf(m).map((v) => v.toString(16)),
+      want.map((v) => v.toString(16)),
+      tier.name,
+    );
     // the compiled tiers really compiled the loop (no fallback to the interpreter)
     if (tier.backend === 'wasm') {
-      assert.ok(m.hart.wasmInsns > LOOPS * steps.length / 2, `${tier.name}: ${m.hart.wasmInsns} instructions in WebAssembly`);
+      assert.ok(m.hart.wasmInsns > (LOOPS * steps.length) / 2, `${tier.name}: ${m.hart.wasmInsns} instructions in WebAssembly`);
       assert.equal(m.mem.wasmJit!.stats.failures, 0, tier.name);
-    } else if (tier.threshold < LOOPS) assert.ok(m.hart.jsInsns > LOOPS * steps.length / 2, tier.name);
+    } else if (tier.threshold < LOOPS) assert.ok(m.hart.jsInsns > (LOOPS * steps.length) / 2, tier.name);
   }
 });
 
 test('encodings beside B and Zicond that the hart does not implement are illegal', () => {
   const cases: [string, number][] = [
-    ['clmul (Zbc)', R(0x05, 2, 1, 1, 3, 0x33)], ['clmulr (Zbc)', R(0x05, 2, 1, 2, 3, 0x33)],
-    ['clmulh (Zbc)', R(0x05, 2, 1, 3, 3, 0x33)], ['pack (Zbkb)', R(0x04, 2, 1, 4, 3, 0x33)],
-    ['packh (Zbkb)', R(0x04, 2, 1, 7, 3, 0x33)], ['packw (Zbkb)', R(0x04, 2, 1, 4, 3, 0x3b)],
-    ['brev8 (Zbkb)', I(0x687, 1, 5, 3, 0x13)], ['rev8 RV32 encoding', I(0x698, 1, 5, 3, 0x13)],
-    ['zip (RV32 Zbkb)', I(0x08f, 1, 1, 3, 0x13)], ['unzip (RV32 Zbkb)', I(0x08f, 1, 5, 3, 0x13)],
-    ['xperm4 (Zbkx)', R(0x14, 2, 1, 2, 3, 0x33)], ['xperm8 (Zbkx)', R(0x14, 2, 1, 4, 3, 0x33)],
-    ['clz-space 0x603', I(0x603, 1, 1, 3, 0x13)], ['clz-space 0x606', I(0x606, 1, 1, 3, 0x13)],
-    ['clzw-space 0x603', I(0x603, 1, 1, 3, 0x1b)], ['clzw-space 0x604', I(0x604, 1, 1, 3, 0x1b)],
-    ['orc.b with another shamt', I(0x286, 1, 5, 3, 0x13)], ['rori funct6 0x19', I(0x640, 1, 5, 3, 0x13)],
-    ['roriw with imm bit 5', R(0x31, 2, 1, 5, 3, 0x1b)], ['slli.uw funct6 0x03', I(0x0c0, 1, 1, 3, 0x1b)],
-    ['add.uw-space funct3 1', R(0x04, 2, 1, 1, 3, 0x3b)], ['sh1add.uw-space funct3 3', R(0x10, 2, 1, 3, 3, 0x3b)],
-    ['czero funct3 6', R(0x07, 2, 1, 6, 3, 0x33)], ['bset funct3 5', R(0x14, 2, 1, 5, 3, 0x33)],
-    ['rolw-space funct7 0x31', R(0x31, 2, 1, 1, 3, 0x3b)], ['bseti with funct6 0x0b', I(0x2c0, 1, 1, 3, 0x13)],
+    ['clmul (Zbc)', R(0x05, 2, 1, 1, 3, 0x33)],
+    ['clmulr (Zbc)', R(0x05, 2, 1, 2, 3, 0x33)],
+    ['clmulh (Zbc)', R(0x05, 2, 1, 3, 3, 0x33)],
+    ['pack (Zbkb)', R(0x04, 2, 1, 4, 3, 0x33)],
+    ['packh (Zbkb)', R(0x04, 2, 1, 7, 3, 0x33)],
+    ['packw (Zbkb)', R(0x04, 2, 1, 4, 3, 0x3b)],
+    ['brev8 (Zbkb)', I(0x687, 1, 5, 3, 0x13)],
+    ['rev8 RV32 encoding', I(0x698, 1, 5, 3, 0x13)],
+    ['zip (RV32 Zbkb)', I(0x08f, 1, 1, 3, 0x13)],
+    ['unzip (RV32 Zbkb)', I(0x08f, 1, 5, 3, 0x13)],
+    ['xperm4 (Zbkx)', R(0x14, 2, 1, 2, 3, 0x33)],
+    ['xperm8 (Zbkx)', R(0x14, 2, 1, 4, 3, 0x33)],
+    ['clz-space 0x603', I(0x603, 1, 1, 3, 0x13)],
+    ['clz-space 0x606', I(0x606, 1, 1, 3, 0x13)],
+    ['clzw-space 0x603', I(0x603, 1, 1, 3, 0x1b)],
+    ['clzw-space 0x604', I(0x604, 1, 1, 3, 0x1b)],
+    ['orc.b with another shamt', I(0x286, 1, 5, 3, 0x13)],
+    ['rori funct6 0x19', I(0x640, 1, 5, 3, 0x13)],
+    ['roriw with imm bit 5', R(0x31, 2, 1, 5, 3, 0x1b)],
+    ['slli.uw funct6 0x03', I(0x0c0, 1, 1, 3, 0x1b)],
+    ['add.uw-space funct3 1', R(0x04, 2, 1, 1, 3, 0x3b)],
+    ['sh1add.uw-space funct3 3', R(0x10, 2, 1, 3, 3, 0x3b)],
+    ['czero funct3 6', R(0x07, 2, 1, 6, 3, 0x33)],
+    ['bset funct3 5', R(0x14, 2, 1, 5, 3, 0x33)],
+    ['rolw-space funct7 0x31', R(0x31, 2, 1, 1, 3, 0x3b)],
+    ['bseti with funct6 0x0b', I(0x2c0, 1, 1, 3, 0x13)],
   ];
   for (const [name, insn] of cases) {
     for (const tier of TIERS) {

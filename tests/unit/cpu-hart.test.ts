@@ -7,8 +7,13 @@ import { TestMachine, USER, PTE_R, PTE_W, PTE_X } from './cpu-harness/machine.js
 import { Cause, Hart } from '../../src/cpu/hart.js';
 import * as A from './cpu-harness/asm.js';
 
-const CODE = 0x10000, DATA = 0x200000;
-const T0 = 5, T1 = 6, A0 = 10, A1 = 11, A2 = 12;
+const CODE = 0x10000,
+  DATA = 0x200000;
+const T0 = 5,
+  T1 = 6,
+  A0 = 10,
+  A1 = 11,
+  A2 = 12;
 const RW = USER | PTE_R | PTE_W;
 
 function machine(words: number[]): TestMachine {
@@ -21,7 +26,10 @@ function machine(words: number[]): TestMachine {
 function loadHalves(m: TestMachine, va: number, halves: number[]): void {
   for (let a = Math.floor(va / 4096) * 4096; a < va + halves.length * 2; a += 4096) m.map(a, USER | PTE_R | PTE_W | PTE_X);
   const bytes = new Uint8Array(halves.length * 2);
-  halves.forEach((h, i) => { bytes[2 * i] = h & 255; bytes[2 * i + 1] = h >>> 8; });
+  halves.forEach((h, i) => {
+    bytes[2 * i] = h & 255;
+    bytes[2 * i + 1] = h >>> 8;
+  });
   m.writeVirt(va, bytes);
   m.hart.pc = va;
 }
@@ -85,7 +93,8 @@ tiered('budget: exactly `budget` instructions retire, and slicing does not chang
   assert.equal(total, 2 + 300);
   for (const slice of [1, 2, 3, 7]) {
     const m = machine(prog);
-    let cause: number, calls = 0;
+    let cause: number,
+      calls = 0;
     while ((cause = m.hart.run(slice)) === -1) {
       calls++;
       assert.equal(m.hart.instret, calls * slice, `slice ${slice}`);
@@ -107,13 +116,14 @@ tiered('x0 stays zero and rd=x0 results are dropped', () => {
 });
 
 tiered('misaligned loads and stores are performed, also across pages', () => {
-  const m = machine([
-    A.ld(A0, A1, 0), A.lw(T0, A1, 2), A.lhu(T1, A1, 4), A.sd(A2, A1, 1), A.lwu(A2, A1, 3), A.ECALL]);
-  m.map(DATA, RW); m.map(DATA + 4096, RW);
+  const m = machine([A.ld(A0, A1, 0), A.lw(T0, A1, 2), A.lhu(T1, A1, 4), A.sd(A2, A1, 1), A.lwu(A2, A1, 3), A.ECALL]);
+  m.map(DATA, RW);
+  m.map(DATA + 4096, RW);
   const bytes = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 + i);
   m.writeVirt(DATA + 4093, bytes);
   m.setReg(A1, DATA + 4093);
-  m.hart.xl[A2] = 0x05060708; m.hart.xh[A2] = 0x01020304;
+  m.hart.xl[A2] = 0x05060708;
+  m.hart.xh[A2] = 0x01020304;
   assert.equal(m.hart.run(100), Cause.EcallU);
   assert.equal(m.regBig(A0), BigInt.asIntN(64, 0xf7f6f5f4f3f2f1f0n));
   assert.equal(m.regBig(T0), BigInt.asIntN(64, 0xfffffffff5f4f3f2n));
@@ -124,7 +134,8 @@ tiered('misaligned loads and stores are performed, also across pages', () => {
 
 tiered('a straddling access faults with the address of the missing page, and stores nothing', () => {
   const m = machine([A.sd(A2, A1, 0), A.ECALL]);
-  m.map(DATA, RW); m.map(DATA + 4096, USER | PTE_R); // second page read-only
+  m.map(DATA, RW);
+  m.map(DATA + 4096, USER | PTE_R); // second page read-only
   m.setReg(A1, DATA + 4092);
   m.setReg(A2, -1);
   assert.equal(m.hart.run(10), Cause.StorePageFault);
@@ -181,13 +192,14 @@ tiered('a store to a decoded page drops its decoded instructions', () => {
   // func at FUNC: addi a0, zero, 1; ret. Called, patched by a store, called again.
   const FUNC = CODE + 0x2000;
   const m = machine([
-    A.jalr(1, A1, 0),                // call func
-    A.add(T1, A0, 0),                // t1 = first result
-    A.sw(A2, A1, 0),                 // patch the first instruction
-    A.jalr(1, A1, 0),                // call again: no fence.i, our hart stays coherent anyway
+    A.jalr(1, A1, 0), // call func
+    A.add(T1, A0, 0), // t1 = first result
+    A.sw(A2, A1, 0), // patch the first instruction
+    A.jalr(1, A1, 0), // call again: no fence.i, our hart stays coherent anyway
     A.FENCE_I,
     A.jalr(1, A1, 0),
-    A.ECALL]);
+    A.ECALL,
+  ]);
   m.loadWords(FUNC, [A.addi(A0, 0, 1), A.jalr(0, 1, 0)]);
   m.hart.pc = CODE;
   m.setReg(A1, FUNC);
@@ -301,9 +313,15 @@ tiered('FP loads NaN-box singles, FP stores move raw bits', () => {
 });
 
 tiered('FP CSRs share state with fflags/frm', () => {
-  const m = machine([0x00305573 /* csrrwi a0, fcsr, 0 */, 0x00215073 /* csrwi frm, 2 */, 0x0010d073 /* csrwi fflags, 1 */,
-    0x003025f3 /* csrr a1, fcsr */, A.ECALL]);
-  m.hart.fflags = 0x1f; m.hart.frm = 4;
+  const m = machine([
+    0x00305573 /* csrrwi a0, fcsr, 0 */,
+    0x00215073 /* csrwi frm, 2 */,
+    0x0010d073 /* csrwi fflags, 1 */,
+    0x003025f3 /* csrr a1, fcsr */,
+    A.ECALL,
+  ]);
+  m.hart.fflags = 0x1f;
+  m.hart.frm = 4;
   assert.equal(m.hart.run(100), Cause.EcallU);
   assert.deepEqual([m.reg(A0), m.reg(A1), m.hart.frm, m.hart.fflags], [0x9f, 0x41, 2, 1]);
 });

@@ -8,10 +8,26 @@ import { Cause } from '../../src/cpu/hart.js';
 import * as A from './cpu-harness/asm.js';
 import type { JitBackend } from '../../src/cpu/hart.js';
 
-const CODE = 0x10000, DATA = 0x200000, FUNC = 0x30000;
-const T0 = 5, T1 = 6, T2 = 7, A0 = 10, A1 = 11, A2 = 12, A3 = 13, RA = 1;
+const CODE = 0x10000,
+  DATA = 0x200000,
+  FUNC = 0x30000;
+const T0 = 5,
+  T1 = 6,
+  T2 = 7,
+  A0 = 10,
+  A1 = 11,
+  A2 = 12,
+  A3 = 13,
+  RA = 1;
 
-interface Final { cause: number; pc: number; tval: number; instret: number; regs: string; data: string }
+interface Final {
+  cause: number;
+  pc: number;
+  tval: number;
+  instret: number;
+  regs: string;
+  data: string;
+}
 
 function runMode(words: number[], setup: (m: TestMachine) => void, backend: JitBackend, threshold: number, slice: number): Final {
   const m = new TestMachine(8 << 20);
@@ -25,7 +41,10 @@ function runMode(words: number[], setup: (m: TestMachine) => void, backend: JitB
   for (let i = 0; i < 1e6 && cause === -1; i++) cause = m.hart.run(slice);
   const h = m.hart;
   return {
-    cause, pc: h.pc, tval: h.tval, instret: h.instret,
+    cause,
+    pc: h.pc,
+    tval: h.tval,
+    instret: h.instret,
     regs: Array.from({ length: 32 }, (_, i) => m.regBig(i).toString(16)).join(' '),
     data: Buffer.from(m.readVirt(DATA, 256)).toString('hex'),
   };
@@ -52,13 +71,24 @@ function li(rd: number, v: number): number[] {
 test('a hot loop gives the same state compiled or interpreted, at every slice size', () => {
   // for t0 = 300..1: a0 += t0 * 3; mem[(t0 & 31) * 8] += a0; a1 = a1 * 5 ^ t0
   const prog = [
-    ...li(A2, DATA), A.addi(T0, 0, 300),
-    A.add(T1, T0, T0), A.add(T1, T1, T0), A.add(A0, A0, T1),          // loop:
-    A.andi(T2, T0, 31), A.slli(T2, T2, 3), A.add(T2, T2, A2),
-    A.ld(A3, T2, 0), A.add(A3, A3, A0), A.sd(A3, T2, 0),
-    A.slli(T1, A1, 2), A.add(A1, A1, T1), 0x0055c5b3 /* xor a1, a1, t0 */,
-    A.addi(T0, T0, -1), A.bne(T0, 0, -52),
-    A.ECALL];
+    ...li(A2, DATA),
+    A.addi(T0, 0, 300),
+    A.add(T1, T0, T0),
+    A.add(T1, T1, T0),
+    A.add(A0, A0, T1), // loop:
+    A.andi(T2, T0, 31),
+    A.slli(T2, T2, 3),
+    A.add(T2, T2, A2),
+    A.ld(A3, T2, 0),
+    A.add(A3, A3, A0),
+    A.sd(A3, T2, 0),
+    A.slli(T1, A1, 2),
+    A.add(A1, A1, T1),
+    0x0055c5b3 /* xor a1, a1, t0 */,
+    A.addi(T0, T0, -1),
+    A.bne(T0, 0, -52),
+    A.ECALL,
+  ];
   const r = same(prog);
   assert.equal(r.cause, Cause.EcallU);
 });
@@ -66,40 +96,64 @@ test('a hot loop gives the same state compiled or interpreted, at every slice si
 test('a trap inside compiled code reports the exact pc, tval and count', () => {
   // walks a pointer up by 8 until it leaves the mapped page
   const prog = [...li(A2, DATA), A.ld(A0, A2, 0), A.addi(A0, A0, 1), A.sd(A0, A2, 0), A.addi(A2, A2, 8), A.jal(0, -16)];
-  const r = same(prog, (m) => { m.map(DATA + 4096, USER | PTE_R); }); // the next page is read-only
+  const r = same(prog, (m) => {
+    m.map(DATA + 4096, USER | PTE_R);
+  }); // the next page is read-only
   assert.equal(r.cause, Cause.StorePageFault);
   assert.equal(r.tval, DATA + 4096);
   assert.equal(r.pc, CODE + 16);
 });
 
 test('calls across pages and returns leave and re-enter compiled code', () => {
-  const prog = [
-    A.addi(T0, 0, 100), ...li(A2, FUNC),
-    A.jalr(RA, A2, 0), A.add(A0, A0, A1), A.addi(T0, T0, -1), A.bne(T0, 0, -12),
-    A.ECALL];
-  const r = same(prog, (m) => { m.loadWords(FUNC, [A.addi(A1, A1, 3), A.jalr(0, RA, 0)]); });
+  const prog = [A.addi(T0, 0, 100), ...li(A2, FUNC), A.jalr(RA, A2, 0), A.add(A0, A0, A1), A.addi(T0, T0, -1), A.bne(T0, 0, -12), A.ECALL];
+  const r = same(prog, (m) => {
+    m.loadWords(FUNC, [A.addi(A1, A1, 3), A.jalr(0, RA, 0)]);
+  });
   assert.equal(r.cause, Cause.EcallU);
 });
 
 test('code patched by a hot loop (fence.i) runs the new instruction', () => {
   // each iteration writes "addi a1, zero, t0" (as data) into FUNC, fence.i, calls it
   const prog = [
-    A.addi(T0, 0, 60), ...li(A2, FUNC), ...li(A3, A.addi(A1, 0, 0)),
-    A.slli(T1, T0, 20), A.add(T1, T1, A3), A.sw(T1, A2, 0), A.FENCE_I,  // loop:
-    A.jalr(RA, A2, 0), A.add(A0, A0, A1), A.addi(T0, T0, -1), A.bne(T0, 0, -28),
-    A.ECALL];
-  const r = same(prog, (m) => { m.loadWords(FUNC, [A.NOP, A.jalr(0, RA, 0)]); });
+    A.addi(T0, 0, 60),
+    ...li(A2, FUNC),
+    ...li(A3, A.addi(A1, 0, 0)),
+    A.slli(T1, T0, 20),
+    A.add(T1, T1, A3),
+    A.sw(T1, A2, 0),
+    A.FENCE_I, // loop:
+    A.jalr(RA, A2, 0),
+    A.add(A0, A0, A1),
+    A.addi(T0, T0, -1),
+    A.bne(T0, 0, -28),
+    A.ECALL,
+  ];
+  const r = same(prog, (m) => {
+    m.loadWords(FUNC, [A.NOP, A.jalr(0, RA, 0)]);
+  });
   assert.equal(r.cause, Cause.EcallU);
-  assert.ok(r.regs.split(' ')[A0] === (60 * 61 / 2).toString(16));
+  assert.ok(r.regs.split(' ')[A0] === ((60 * 61) / 2).toString(16));
 });
 
 test('misaligned and page-crossing accesses in a hot loop', () => {
   const prog = [
-    ...li(A2, DATA + 4096 - 12), A.addi(T0, 0, 40),
-    A.ld(A0, A2, 0), A.addi(A0, A0, 7), A.sd(A0, A2, 0), A.lw(A1, A2, 5), A.sw(A1, A2, 9),
-    A.addi(A2, A2, 1), A.andi(T1, T0, 7), A.sub(A2, A2, T1), 0x00000000 | A.addi(T0, T0, -1), A.bne(T0, 0, -36),
-    A.ECALL];
-  const r = same(prog, (m) => { m.map(DATA + 4096, USER | PTE_R | PTE_W); });
+    ...li(A2, DATA + 4096 - 12),
+    A.addi(T0, 0, 40),
+    A.ld(A0, A2, 0),
+    A.addi(A0, A0, 7),
+    A.sd(A0, A2, 0),
+    A.lw(A1, A2, 5),
+    A.sw(A1, A2, 9),
+    A.addi(A2, A2, 1),
+    A.andi(T1, T0, 7),
+    A.sub(A2, A2, T1),
+    0x00000000 | A.addi(T0, T0, -1),
+    A.bne(T0, 0, -36),
+    A.ECALL,
+  ];
+  const r = same(prog, (m) => {
+    m.map(DATA + 4096, USER | PTE_R | PTE_W);
+  });
   assert.equal(r.cause, Cause.EcallU);
 });
 
@@ -150,10 +204,21 @@ test('grouped accesses off one base register: page-straddling groups and a fault
   // so some frames straddle the page end; the page after DATA+4096 is read-only
   const prog = [
     ...li(A2, DATA + 4096 - 200),
-    A.sd(T0, A2, 0), A.sd(A0, A2, 8), A.sw(T0, A2, 20), A.ld(T1, A2, 8), A.lw(T2, A2, 0), A.sd(T1, A2, 24),
-    A.add(A0, A0, T2), A.addi(T0, T0, 1), A.addi(A2, A2, 24), A.jal(0, -36),
+    A.sd(T0, A2, 0),
+    A.sd(A0, A2, 8),
+    A.sw(T0, A2, 20),
+    A.ld(T1, A2, 8),
+    A.lw(T2, A2, 0),
+    A.sd(T1, A2, 24),
+    A.add(A0, A0, T2),
+    A.addi(T0, T0, 1),
+    A.addi(A2, A2, 24),
+    A.jal(0, -36),
   ];
-  const r = same(prog, (m) => { m.map(DATA + 4096, USER | PTE_R | PTE_W); m.map(DATA + 8192, USER | PTE_R); });
+  const r = same(prog, (m) => {
+    m.map(DATA + 4096, USER | PTE_R | PTE_W);
+    m.map(DATA + 8192, USER | PTE_R);
+  });
   assert.equal(r.cause, Cause.StorePageFault);
   assert.ok(r.tval >= DATA + 8192 && r.tval < DATA + 8192 + 32, `tval ${r.tval.toString(16)}`);
 });

@@ -7,10 +7,18 @@ import { Cause } from '../../src/cpu/hart.js';
 import { RAM_BASE } from '../../src/cpu/physmem.js';
 import * as A from './cpu-harness/asm.js';
 
-const CODE = 0x10000, DATA = 0x200000;
-const A0 = 10, A1 = 11;
+const CODE = 0x10000,
+  DATA = 0x200000;
+const A0 = 10,
+  A1 = 11;
 
-interface Probe { cause: number; tval: number; pc: number; a0: number; m: TestMachine }
+interface Probe {
+  cause: number;
+  tval: number;
+  pc: number;
+  a0: number;
+  m: TestMachine;
+}
 
 /** Run `insn` (with a1 = addr, a0 = 0x55) followed by ecall on a fresh machine prepared by `setup`. */
 function probe(insn: number, addr: number, setup: (m: TestMachine) => void = () => {}): Probe {
@@ -23,7 +31,9 @@ function probe(insn: number, addr: number, setup: (m: TestMachine) => void = () 
   return { cause, tval: m.hart.tval, pc: m.hart.pc, a0: m.reg(A0), m };
 }
 
-const LOAD = A.ld(A0, A1, 0), STORE = A.sd(A0, A1, 0), JUMP = A.jalr(0, A1, 0);
+const LOAD = A.ld(A0, A1, 0),
+  STORE = A.sd(A0, A1, 0),
+  JUMP = A.jalr(0, A1, 0);
 
 tiered('unmapped addresses fault with the access type and the VA', () => {
   const ld = probe(LOAD, DATA + 8);
@@ -36,7 +46,9 @@ tiered('unmapped addresses fault with the access type and the VA', () => {
 });
 
 tiered('permission bits: U, R, W, X', () => {
-  const page = (flags: number) => (m: TestMachine) => { m.map(DATA, flags); };
+  const page = (flags: number) => (m: TestMachine) => {
+    m.map(DATA, flags);
+  };
   // supervisor-only page
   assert.equal(probe(LOAD, DATA, page(PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)).cause, Cause.LoadPageFault);
   // W without R is a reserved encoding, for loads and stores alike
@@ -48,13 +60,20 @@ tiered('permission bits: U, R, W, X', () => {
   assert.equal(probe(JUMP, DATA, page(USER | PTE_R)).cause, Cause.InsnPageFault);
   // execute-only: fetch works (it reaches the ecall there), loads fault (MXR is off)
   assert.equal(probe(LOAD, DATA, page(USER | PTE_X)).cause, Cause.LoadPageFault);
-  const xo = probe(JUMP, DATA, (m) => { m.loadWords(DATA, [A.ECALL], USER | PTE_X); m.hart.pc = CODE; });
+  const xo = probe(JUMP, DATA, (m) => {
+    m.loadWords(DATA, [A.ECALL], USER | PTE_X);
+    m.hart.pc = CODE;
+  });
   assert.deepEqual([xo.cause, xo.pc], [Cause.EcallU, DATA]);
 });
 
 tiered('Svade: A=0 faults every access, D=0 faults stores only', () => {
-  const noA = (m: TestMachine) => { m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_D); };
-  const noD = (m: TestMachine) => { m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_A); };
+  const noA = (m: TestMachine) => {
+    m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_D);
+  };
+  const noD = (m: TestMachine) => {
+    m.map(DATA, PTE_V | PTE_U | PTE_R | PTE_W | PTE_A);
+  };
   assert.equal(probe(LOAD, DATA, noA).cause, Cause.LoadPageFault);
   assert.equal(probe(STORE, DATA, noA).cause, Cause.StorePageFault);
   assert.equal(probe(LOAD, DATA, noD).cause, Cause.EcallU);
@@ -151,7 +170,8 @@ tiered('malformed entries and addresses are page faults', () => {
   // canonical upper half: nothing is mapped there for users
   const m = new TestMachine();
   m.loadWords(CODE, [A.ld(A0, A1, 0), A.ECALL]);
-  m.hart.xl[A1] = 0; m.hart.xh[A1] = -64; // 0xffffffc000000000
+  m.hart.xl[A1] = 0;
+  m.hart.xh[A1] = -64; // 0xffffffc000000000
   assert.equal(m.hart.run(10), Cause.LoadPageFault);
   assert.equal(m.hart.tval, 0xffffffc000000000);
 });

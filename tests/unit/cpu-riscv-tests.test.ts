@@ -33,10 +33,16 @@ if (got.skip) {
   test('riscv-tests pass in every tier', { skip: got.skip }, () => {});
 } else {
   const dir = got.dir!;
-  const names = readFileSync(join(dir, 'list'), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s);
+  const names = readFileSync(join(dir, 'list'), 'utf8')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s);
   test('the suite holds every extension set', () => {
     for (const set of ['rv64ui', 'rv64um', 'rv64ua', 'rv64uf', 'rv64ud', 'rv64uc', 'rv64uzba', 'rv64uzbb', 'rv64uzbs']) {
-      assert.ok(names.some((n) => n.startsWith(`${set}-`)), `${set} tests in the list`);
+      assert.ok(
+        names.some((n) => n.startsWith(`${set}-`)),
+        `${set} tests in the list`,
+      );
     }
   });
   for (const tier of TIERS) {

@@ -7,31 +7,61 @@ import { parseElf, PT_LOAD, PT_TLS, PT_GNU_STACK, type ElfResult, type ElfImage 
 import { guestBinary, hasTool, run, READELF, CC } from './exec-guest.js';
 
 const PT_NAMES: Record<string, number> = {
-  NULL: 0, LOAD: 1, DYNAMIC: 2, INTERP: 3, NOTE: 4, SHLIB: 5, PHDR: 6, TLS: 7,
-  GNU_EH_FRAME: 0x6474e550, GNU_STACK: 0x6474e551, GNU_RELRO: 0x6474e552, GNU_PROPERTY: 0x6474e553,
-  RISCV_ATTRIBUT: 0x70000003, RISCV_ATTRIBUTES: 0x70000003,
+  NULL: 0,
+  LOAD: 1,
+  DYNAMIC: 2,
+  INTERP: 3,
+  NOTE: 4,
+  SHLIB: 5,
+  PHDR: 6,
+  TLS: 7,
+  GNU_EH_FRAME: 0x6474e550,
+  GNU_STACK: 0x6474e551,
+  GNU_RELRO: 0x6474e552,
+  GNU_PROPERTY: 0x6474e553,
+  RISCV_ATTRIBUT: 0x70000003,
+  RISCV_ATTRIBUTES: 0x70000003,
 };
 
-interface ReadelfView { type: number; entry: number; phoff: number; phnum: number; flags: number; interp: string | null; segs: { type: number; offset: number; vaddr: number; filesz: number; memsz: number; flags: number; align: number }[] }
+interface ReadelfView {
+  type: number;
+  entry: number;
+  phoff: number;
+  phnum: number;
+  flags: number;
+  interp: string | null;
+  segs: { type: number; offset: number; vaddr: number; filesz: number; memsz: number; flags: number; align: number }[];
+}
 
 function readelf(path: string): ReadelfView {
   const r = run(READELF, ['-lhW', path]);
   assert.equal(r.status, 0, r.stderr);
-  const num = (re: RegExp) => { const m = re.exec(r.stdout); assert.ok(m, `readelf: no ${re}`); return Number(m[1]); };
+  const num = (re: RegExp) => {
+    const m = re.exec(r.stdout);
+    assert.ok(m, `readelf: no ${re}`);
+    return Number(m[1]);
+  };
   const typeName = /Type:\s+(\w+)/.exec(r.stdout)![1];
-  const segs = [...r.stdout.matchAll(/^\s+(\w+)\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x[0-9a-f]+ 0x([0-9a-f]+) 0x([0-9a-f]+) ([RWE ]{3}) 0x([0-9a-f]+)$/gm)]
-    .map((m) => ({
-      type: PT_NAMES[m[1]!] ?? -1, offset: parseInt(m[2]!, 16), vaddr: parseInt(m[3]!, 16),
-      filesz: parseInt(m[4]!, 16), memsz: parseInt(m[5]!, 16),
+  const segs = [...r.stdout.matchAll(/^\s+(\w+)\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x[0-9a-f]+ 0x([0-9a-f]+) 0x([0-9a-f]+) ([RWE ]{3}) 0x([0-9a-f]+)$/gm)].map(
+    (m) => ({
+      type: PT_NAMES[m[1]!] ?? -1,
+      offset: parseInt(m[2]!, 16),
+      vaddr: parseInt(m[3]!, 16),
+      filesz: parseInt(m[4]!, 16),
+      memsz: parseInt(m[5]!, 16),
       flags: (m[6]!.includes('R') ? 4 : 0) | (m[6]!.includes('W') ? 2 : 0) | (m[6]!.includes('E') ? 1 : 0),
       align: parseInt(m[7]!, 16),
-    }));
+    }),
+  );
   const interp = /Requesting program interpreter: ([^\]]+)\]/.exec(r.stdout);
   return {
     type: typeName === 'EXEC' ? 2 : typeName === 'DYN' ? 3 : -1,
-    entry: num(/Entry point address:\s+(0x[0-9a-f]+)/), phoff: num(/Start of program headers:\s+(\d+)/),
-    phnum: num(/Number of program headers:\s+(\d+)/), flags: num(/Flags:\s+(0x[0-9a-f]+)/),
-    interp: interp ? interp[1]! : null, segs,
+    entry: num(/Entry point address:\s+(0x[0-9a-f]+)/),
+    phoff: num(/Start of program headers:\s+(\d+)/),
+    phnum: num(/Number of program headers:\s+(\d+)/),
+    flags: num(/Flags:\s+(0x[0-9a-f]+)/),
+    interp: interp ? interp[1]! : null,
+    segs,
   };
 }
 
@@ -99,10 +129,29 @@ test('dynamic binary (PT_INTERP) matches readelf', { skip: noCompiler }, () => {
 
 // ---- crafted headers -------------------------------------------------------
 
-interface Ph { type: number; flags?: number; offset?: bigint | number; vaddr?: bigint | number; filesz?: bigint | number; memsz?: bigint | number; align?: bigint | number }
+interface Ph {
+  type: number;
+  flags?: number;
+  offset?: bigint | number;
+  vaddr?: bigint | number;
+  filesz?: bigint | number;
+  memsz?: bigint | number;
+  align?: bigint | number;
+}
 
 /** A minimal ELF64 riscv file: header, program headers at 64, then `tail`, padded to `size`. */
-function makeElf(o: { type?: number; phs: Ph[]; entry?: bigint | number; tail?: Uint8Array; size?: number; phentsize?: number; phnum?: number; phoff?: bigint | number; ident?: number[]; machine?: number }): Uint8Array {
+function makeElf(o: {
+  type?: number;
+  phs: Ph[];
+  entry?: bigint | number;
+  tail?: Uint8Array;
+  size?: number;
+  phentsize?: number;
+  phnum?: number;
+  phoff?: bigint | number;
+  ident?: number[];
+  machine?: number;
+}): Uint8Array {
   const phEnd = 64 + o.phs.length * 56;
   const tail = o.tail ?? new Uint8Array(0);
   const buf = new Uint8Array(Math.max(o.size ?? 0, phEnd + tail.length));
@@ -119,10 +168,14 @@ function makeElf(o: { type?: number; phs: Ph[]; entry?: bigint | number; tail?: 
   dv.setUint16(56, o.phnum ?? o.phs.length, true);
   o.phs.forEach((p, i) => {
     const b = 64 + i * 56;
-    dv.setUint32(b, p.type, true); dv.setUint32(b + 4, p.flags ?? 5, true);
-    dv.setBigUint64(b + 8, BigInt(p.offset ?? 0), true); dv.setBigUint64(b + 16, BigInt(p.vaddr ?? 0), true);
-    dv.setBigUint64(b + 24, BigInt(p.vaddr ?? 0), true); dv.setBigUint64(b + 32, BigInt(p.filesz ?? 0), true);
-    dv.setBigUint64(b + 40, BigInt(p.memsz ?? p.filesz ?? 0), true); dv.setBigUint64(b + 48, BigInt(p.align ?? 4096), true);
+    dv.setUint32(b, p.type, true);
+    dv.setUint32(b + 4, p.flags ?? 5, true);
+    dv.setBigUint64(b + 8, BigInt(p.offset ?? 0), true);
+    dv.setBigUint64(b + 16, BigInt(p.vaddr ?? 0), true);
+    dv.setBigUint64(b + 24, BigInt(p.vaddr ?? 0), true);
+    dv.setBigUint64(b + 32, BigInt(p.filesz ?? 0), true);
+    dv.setBigUint64(b + 40, BigInt(p.memsz ?? p.filesz ?? 0), true);
+    dv.setBigUint64(b + 48, BigInt(p.align ?? 4096), true);
   });
   buf.set(tail, phEnd);
   return buf;
@@ -158,8 +211,8 @@ test('header checks return ENOEXEC before the point of no return', () => {
   fails(parse(makeElf({ phs: [text], phoff: 0xffffffffffffffc0n })), 8);
   fails(parse(makeElf({ phs: [text], phnum: 2 })), 8); // second header runs past the end of the file
   const good = makeElf({ phs: [text], size: 0x200 });
-  fails(parseElf(good, 100), 8);            // only fileSize bytes count
-  assert.ok(parseElf(good, NaN).ok);        // a nonsense size falls back to the array's length
+  fails(parseElf(good, 100), 8); // only fileSize bytes count
+  assert.ok(parseElf(good, NaN).ok); // a nonsense size falls back to the array's length
   fails(parseElf(good, -1), 8);
 });
 
@@ -170,13 +223,21 @@ test('EI_DATA, EI_VERSION and e_version are not checked, as in Linux', () => {
 
 test('PT_INTERP rules', () => {
   const withInterp = (path: Uint8Array, filesz = path.length, offset = 64 + 2 * 56) =>
-    makeElf({ type: 3, phs: [{ ...text, vaddr: 0 }, { type: 3, offset, filesz }], tail: path, size: 0x200 });
+    makeElf({
+      type: 3,
+      phs: [
+        { ...text, vaddr: 0 },
+        { type: 3, offset, filesz },
+      ],
+      tail: path,
+      size: 0x200,
+    });
   const enc = (s: string) => new TextEncoder().encode(s);
   const img = image(parse(withInterp(enc('/lib/ld.so\0'))));
   assert.equal(img.interp, '/lib/ld.so');
-  fails(parse(withInterp(enc('/\0'), 1)), 8, false);              // shorter than 2
-  fails(parse(withInterp(enc('/lib/ld.so!'))), 8, false);         // not NUL-terminated
-  fails(parse(withInterp(new Uint8Array(4097).fill(0x61))), 8);   // longer than PATH_MAX
+  fails(parse(withInterp(enc('/\0'), 1)), 8, false); // shorter than 2
+  fails(parse(withInterp(enc('/lib/ld.so!'))), 8, false); // not NUL-terminated
+  fails(parse(withInterp(new Uint8Array(4097).fill(0x61))), 8); // longer than PATH_MAX
   assert.ok(parse(withInterp(Uint8Array.from([...new Uint8Array(4095).fill(0x61), 0]))).ok); // exactly PATH_MAX
   fails(parse(withInterp(enc('/lib/ld.so\0'), 11, 0x1f8)), 5, false); // read past EOF: EIO
   assert.equal(image(parse(withInterp(enc('/a\0b\0')))).interp, '/a'); // a C string
@@ -184,19 +245,33 @@ test('PT_INTERP rules', () => {
 
 test('PT_LOAD rules, checked after the point of no return', () => {
   const one = (p: Ph, type = 2) => parse(makeElf({ type, phs: [p], size: 0x200 }));
-  fails(one({ ...text, filesz: 0x300, memsz: 0x200 }), 22, true);            // p_filesz > p_memsz
-  fails(one({ ...text, offset: 0x10 }), 22, true);                           // not congruent
+  fails(one({ ...text, filesz: 0x300, memsz: 0x200 }), 22, true); // p_filesz > p_memsz
+  fails(one({ ...text, offset: 0x10 }), 22, true); // not congruent
   fails(one({ ...text, offset: 0x10 }, 3), 22, true);
-  assert.ok(one({ ...text, offset: 0x10, filesz: 0, memsz: 0x100 }).ok);     // no file part: never mmap()ed
+  assert.ok(one({ ...text, offset: 0x10, filesz: 0, memsz: 0x100 }).ok); // no file part: never mmap()ed
   assert.ok(one({ ...text, offset: 0x1000, filesz: 0x5000, memsz: 0x5000 }).ok); // past EOF: Linux maps it (SIGBUS on touch)
   fails(one({ ...text, vaddr: 0x4000000000 - 0x100, offset: 0xf00, filesz: 0x200 }), 12, true); // ET_EXEC beyond TASK_SIZE: mmap ENOMEM
-  fails(one({ ...text, memsz: 0x4000000000 }), 12, true);                     // bss beyond TASK_SIZE: vm_brk ENOMEM
+  fails(one({ ...text, memsz: 0x4000000000 }), 12, true); // bss beyond TASK_SIZE: vm_brk ENOMEM
   fails(one({ ...text, vaddr: 0x4000000000, filesz: 0, memsz: 0 }), 22, true); // BAD_ADDR
   fails(one({ ...text, vaddr: 0xfffffffffffff000n }), 12, true);
   assert.ok(one({ ...text, vaddr: 0x4000000000 - 0x1000, filesz: 0x200, memsz: 0x1000 }).ok); // the last page fits
   fails(one({ ...text, vaddr: 0, filesz: 0x200, memsz: 0x4000000001 }, 3), 22, true); // ET_DYN: p_memsz > TASK_SIZE
-  fails(parse(makeElf({ type: 3, phs: [{ ...text, vaddr: 0 }, { ...text, vaddr: 0x3000000000, offset: 0 }, { ...text, vaddr: 0x5000000000, offset: 0 }], size: 0x200 })), 12, true);
-  fails(one({ ...text, vaddr: 0, filesz: 0, memsz: 0 }, 3), 22, true);       // total_mapping_size 0
+  fails(
+    parse(
+      makeElf({
+        type: 3,
+        phs: [
+          { ...text, vaddr: 0 },
+          { ...text, vaddr: 0x3000000000, offset: 0 },
+          { ...text, vaddr: 0x5000000000, offset: 0 },
+        ],
+        size: 0x200,
+      }),
+    ),
+    12,
+    true,
+  );
+  fails(one({ ...text, vaddr: 0, filesz: 0, memsz: 0 }, 3), 22, true); // total_mapping_size 0
   fails(one({ ...text, vaddr: 0xfffffffffffff000n, offset: 0, filesz: 0x200, memsz: 0x2000 }, 3), 12, true); // wraps 2^64: refused
   fails(parse(makeElf({ phs: [text], entry: 0x4000000000, size: 0x200 })), 22, true); // entry beyond TASK_SIZE
 });
@@ -207,7 +282,14 @@ test('fields Linux ignores may hold any 64-bit value', () => {
 });
 
 test('the last PT_GNU_STACK wins; PT_TLS is reported', () => {
-  const img = image(parse(makeElf({ phs: [text, { type: PT_GNU_STACK, flags: 7 }, { type: PT_TLS, offset: 0x100, vaddr: 0x10100, filesz: 8, memsz: 16 }, { type: PT_GNU_STACK, flags: 6 }], size: 0x200 })));
+  const img = image(
+    parse(
+      makeElf({
+        phs: [text, { type: PT_GNU_STACK, flags: 7 }, { type: PT_TLS, offset: 0x100, vaddr: 0x10100, filesz: 8, memsz: 16 }, { type: PT_GNU_STACK, flags: 6 }],
+        size: 0x200,
+      }),
+    ),
+  );
   assert.deepEqual(img.gnuStack, { flags: 6 });
   assert.equal(img.tls?.memsz, 16);
 });
@@ -217,7 +299,14 @@ test('interpreter mode: ELIBBAD for a bad header, EIO when too short, PT_INTERP 
   fails(parseElf(new Uint8Array(10), 10, opt), 5, false);
   const bad = makeElf({ phs: [text], machine: 62 });
   fails(parseElf(bad, bad.length, opt), 80, false);
-  const loop = makeElf({ type: 3, phs: [{ ...text, vaddr: 0 }, { type: 3, offset: 0, filesz: 1 }], size: 0x200 });
+  const loop = makeElf({
+    type: 3,
+    phs: [
+      { ...text, vaddr: 0 },
+      { type: 3, offset: 0, filesz: 1 },
+    ],
+    size: 0x200,
+  });
   const img = image(parseElf(loop, loop.length, opt));
   assert.equal(img.interp, null);
   const big = makeElf({ type: 3, phs: [{ ...text, vaddr: 0, filesz: 0x300, memsz: 0x200 }], size: 0x300 });
@@ -228,12 +317,22 @@ test('interpreter mode: ELIBBAD for a bad header, EIO when too short, PT_INTERP 
 
 function xorshift(seed: number) {
   let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
 }
 
 function checkResult(r: ElfResult) {
   assert.equal(typeof r.ok, 'boolean');
-  if (!r.ok) { assert.ok(Number.isInteger(r.errno) && r.errno > 0); return; }
+  if (!r.ok) {
+    assert.ok(Number.isInteger(r.errno) && r.errno > 0);
+    return;
+  }
   const img = r.image;
   assert.ok(img.type === 2 || img.type === 3);
   assert.ok(img.minVaddr <= img.maxVaddr && img.minVaddr % 4096 === 0 && img.maxVaddr % 4096 === 0);
@@ -241,14 +340,15 @@ function checkResult(r: ElfResult) {
   for (const s of img.loads) {
     assert.equal(s.type, PT_LOAD);
     assert.ok(s.filesz <= s.memsz);
-    if (s.filesz > 0) assert.ok((s.offset - s.vaddr) % 4096 === 0, "congruent");
+    if (s.filesz > 0) assert.ok((s.offset - s.vaddr) % 4096 === 0, 'congruent');
     if (img.type === 2) assert.ok(s.vaddr + s.memsz <= 0x4000000000);
   }
 }
 
 test('fuzz: random and mutated headers never throw and return quickly', () => {
   const rnd = xorshift(12345);
-  let worst = 0, accepted = 0;
+  let worst = 0,
+    accepted = 0;
   const time = (f: () => ElfResult) => {
     const t0 = performance.now();
     const r = f();
@@ -260,7 +360,13 @@ test('fuzz: random and mutated headers never throw and return quickly', () => {
   for (let i = 0; i < 3000; i++) {
     const b = new Uint8Array(rnd() % 700);
     for (let j = 0; j < b.length; j++) b[j] = rnd() & 0xff;
-    if (i % 2 && b.length >= 20) { b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0); b[18] = 243; b[19] = 0; b[16] = 2 + (i & 1); b[17] = 0; }
+    if (i % 2 && b.length >= 20) {
+      b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0);
+      b[18] = 243;
+      b[19] = 0;
+      b[16] = 2 + (i & 1);
+      b[17] = 0;
+    }
     time(() => parseElf(b, rnd() % 2 ? b.length : rnd() % 1000));
   }
   // Mutations of a valid file: a real binary if there is one, else a crafted one.
@@ -274,8 +380,8 @@ test('fuzz: random and mutated headers never throw and return quickly', () => {
     for (let k = 0; k < n; k++) {
       const at = rnd() % phEnd;
       if (rnd() % 3 === 0 && at + 8 <= phEnd) {
-        const specials = [0n, 1n, 0xfffn, 0x1000n, 0x3fffffffffn, 0x4000000000n, 1n << 53n, (1n << 64n) - 1n, (1n << 63n)];
-        dv.setBigUint64(at, specials[rnd() % specials.length]! + BigInt(rnd() % 3) - 1n & ((1n << 64n) - 1n), true);
+        const specials = [0n, 1n, 0xfffn, 0x1000n, 0x3fffffffffn, 0x4000000000n, 1n << 53n, (1n << 64n) - 1n, 1n << 63n];
+        dv.setBigUint64(at, (specials[rnd() % specials.length]! + BigInt(rnd() % 3) - 1n) & ((1n << 64n) - 1n), true);
       } else base[at] = rnd() & 0xff;
     }
     time(() => parseElf(base, base.length));

@@ -30,8 +30,8 @@ test('interpreter and one optional argument', () => {
   ok('#!/usr/bin/env python3 -u -W x\n', '/usr/bin/env', 'python3 -u -W x');
   ok('#!\t/bin/sh\targ  with  spaces\t \n', '/bin/sh', 'arg  with  spaces');
   ok('#!/bin/sh   \n', '/bin/sh', null);
-  ok('#!/bin/sh', '/bin/sh', null);            // no newline, short file: NUL padding ends the path
-  ok('#!/bin/sh\r\n', '/bin/sh\r', null);      // CR is part of the name, as on Linux
+  ok('#!/bin/sh', '/bin/sh', null); // no newline, short file: NUL padding ends the path
+  ok('#!/bin/sh\r\n', '/bin/sh\r', null); // CR is part of the name, as on Linux
   ok('#!/bin/sh -e\r\n', '/bin/sh', '-e\r');
 });
 
@@ -47,17 +47,17 @@ test('no interpreter name', () => {
 test('first line limited to 256 bytes (BINPRM_BUF_SIZE)', () => {
   const longArg = 'a'.repeat(300);
   ok(`#!/bin/sh ${longArg}\n`, '/bin/sh', 'a'.repeat(256 - 1 - 10)); // the argument may be truncated
-  noexec(`#!/${'x'.repeat(300)}\n`);                                   // the interpreter may not
-  noexec(`#!${'x'.repeat(254)}\n`);                                    // newline just past the buffer
+  noexec(`#!/${'x'.repeat(300)}\n`); // the interpreter may not
+  noexec(`#!${'x'.repeat(254)}\n`); // newline just past the buffer
   noexec(`#!     ${'x'.repeat(260)}`);
-  ok(`#!${'x'.repeat(253)} more`, 'x'.repeat(253), null);              // terminator is the buffer's last byte
-  ok(`#!${'x'.repeat(251)} yz`, 'x'.repeat(251), 'y');                 // byte 255 is overwritten by the terminator
-  ok(`#!${'x'.repeat(252)} yz`, 'x'.repeat(252), null);                // ... and trailing blanks before it trimmed
+  ok(`#!${'x'.repeat(253)} more`, 'x'.repeat(253), null); // terminator is the buffer's last byte
+  ok(`#!${'x'.repeat(251)} yz`, 'x'.repeat(251), 'y'); // byte 255 is overwritten by the terminator
+  ok(`#!${'x'.repeat(252)} yz`, 'x'.repeat(252), null); // ... and trailing blanks before it trimmed
 });
 
 test('NUL bytes end strings as in C', () => {
   ok('#!/bin/sh\0 -x\n', '/bin/sh', null);
-  ok('#!/bin/sh  \0x\n', '/bin/sh', '');       // an empty argument, exactly as Linux passes it
+  ok('#!/bin/sh  \0x\n', '/bin/sh', ''); // an empty argument, exactly as Linux passes it
   const r = parseShebang(Uint8Array.from([0x23, 0x21, 0x2f, 0xff, 0x0a]));
   assert.ok(!('errno' in r));
   assert.deepEqual([...r.interpBytes], [0x2f, 0xff]); // raw bytes survive non-UTF-8 names

@@ -66,7 +66,9 @@ test('read() and write() go through the cache; a shared mapping maps the same pa
   assert.equal(io.read(5, 0), 'hELlo');
   io.write('world', 3);
   assert.equal(dec.decode(mm.read(a, 8)!), 'hELworld');
-  assert.equal(mm.rss, 1); assert.equal(mm.rssShmem, 1); assert.equal(mm.rssFile, 0);
+  assert.equal(mm.rss, 1);
+  assert.equal(mm.rssShmem, 1);
+  assert.equal(mm.rssFile, 0);
   assert.equal(mm.fault(a + PG, 'r'), FAULT_SIGBUS, 'a whole page past EOF');
   mm.release();
   assert.equal(cache.pages, 1, 'the cache keeps the page after the last unmap');
@@ -164,7 +166,8 @@ test('shared anonymous memory stays shared across fork', () => {
   assert.equal(mm.read(a, 1)![0], 42);
   assert.equal(cache.shmem, 1);
   assert.equal(child.rssShmem, 1);
-  child.release(); mm.release();
+  child.release();
+  mm.release();
   assert.equal(cache.pages, 0, 'the last unmap frees shared anonymous memory');
 });
 
@@ -180,7 +183,10 @@ test('fault-around: a read fault maps the file pages of its aligned 64 KiB windo
   for (let i = 0; i < 16; i++) {
     assert.equal(pageOf(mm, a + i * PG), inode.mapping!.find(i + 2), `page ${i} maps the cached file page`);
   }
-  const present = (addr: number) => { const e = mm.pt.pteIndex(addr / PG, false); return e >= 0 && (mm.alloc.mem.i32[e] & 1) === 1; };
+  const present = (addr: number) => {
+    const e = mm.pt.pteIndex(addr / PG, false);
+    return e >= 0 && (mm.alloc.mem.i32[e] & 1) === 1;
+  };
   assert.ok(!present(a + 16 * PG), 'the next window is left alone');
   assert.equal(mm.fault(a + 16 * PG, 'r'), FAULT_OK); // window 0x110..: file pages 18, 19, then EOF
   assert.equal(pageOf(mm, a + 17 * PG), inode.mapping!.find(19));
@@ -195,13 +201,42 @@ test('fault-around: a read fault maps the file pages of its aligned 64 KiB windo
   mm.release();
 });
 
-const SMAPS_FIELDS = ['Size', 'KernelPageSize', 'MMUPageSize', 'Rss', 'Pss', 'Pss_Dirty', 'Shared_Clean', 'Shared_Dirty',
-  'Private_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'KSM', 'LazyFree', 'AnonHugePages', 'ShmemPmdMapped',
-  'FilePmdMapped', 'Shared_Hugetlb', 'Private_Hugetlb', 'Swap', 'SwapPss', 'Locked', 'THPeligible', 'VmFlags'];
+const SMAPS_FIELDS = [
+  'Size',
+  'KernelPageSize',
+  'MMUPageSize',
+  'Rss',
+  'Pss',
+  'Pss_Dirty',
+  'Shared_Clean',
+  'Shared_Dirty',
+  'Private_Clean',
+  'Private_Dirty',
+  'Referenced',
+  'Anonymous',
+  'KSM',
+  'LazyFree',
+  'AnonHugePages',
+  'ShmemPmdMapped',
+  'FilePmdMapped',
+  'Shared_Hugetlb',
+  'Private_Hugetlb',
+  'Swap',
+  'SwapPss',
+  'Locked',
+  'THPeligible',
+  'VmFlags',
+];
 
 function parseSmaps(text: string): { head: string; fields: [string, string][] } {
   const [head, ...rest] = text.trimEnd().split('\n');
-  return { head, fields: rest.map((l) => { const m = /^(\w+):\s*(.*)$/.exec(l)!; return [m[1], m[2]]; }) };
+  return {
+    head,
+    fields: rest.map((l) => {
+      const m = /^(\w+):\s*(.*)$/.exec(l)!;
+      return [m[1], m[2]];
+    }),
+  };
 }
 
 test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () => {
@@ -211,29 +246,40 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   const mm = newMm();
   const a = mm.map(0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'fixed');
   const p = mm.map(0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false }, 'fixed');
-  mm.read(a, 1); mm.read(a + PG, 1);           // clean shared file pages: the first read maps all four (fault-around)
-  mm.write(a + 2 * PG, new Uint8Array([1]));   // one dirty
-  mm.write(p, new Uint8Array([1]));            // anonymous, private then shared with the child
+  mm.read(a, 1);
+  mm.read(a + PG, 1); // clean shared file pages: the first read maps all four (fault-around)
+  mm.write(a + 2 * PG, new Uint8Array([1])); // one dirty
+  mm.write(p, new Uint8Array([1])); // anonymous, private then shared with the child
   mm.write(p + PG, new Uint8Array([1]));
   const child = mm.fork()!;
-  child.write(p + PG, new Uint8Array([2]));    // the child's own copy: parent's page is private again
+  child.write(p + PG, new Uint8Array([2])); // the child's own copy: parent's page is private again
   const { head, fields } = parseSmaps(smapsEntry(mm, mm.vmas[0]));
   assert.match(head, /^00100000-00108000 rw-s 00000000 00:01 \d+ +\/f$/);
   assert.equal(head.indexOf('/f'), 73);
-  assert.deepEqual(fields.map(([k]) => k), SMAPS_FIELDS);
+  assert.deepEqual(
+    fields.map(([k]) => k),
+    SMAPS_FIELDS,
+  );
   const kb = Object.fromEntries(fields.map(([k, v]) => [k, v]));
   // The file's four pages resident, each mapped by parent and child: shared, Pss halved.
-  assert.equal(kb.Size, '32 kB'); assert.equal(kb.Rss, '16 kB'); assert.equal(kb.Pss, '8 kB');
-  assert.equal(kb.Shared_Clean, '12 kB'); assert.equal(kb.Shared_Dirty, '4 kB');
-  assert.equal(kb.Private_Clean, '0 kB'); assert.equal(kb.Private_Dirty, '0 kB');
-  assert.equal(kb.Pss_Dirty, '2 kB'); assert.equal(kb.Anonymous, '0 kB');
+  assert.equal(kb.Size, '32 kB');
+  assert.equal(kb.Rss, '16 kB');
+  assert.equal(kb.Pss, '8 kB');
+  assert.equal(kb.Shared_Clean, '12 kB');
+  assert.equal(kb.Shared_Dirty, '4 kB');
+  assert.equal(kb.Private_Clean, '0 kB');
+  assert.equal(kb.Private_Dirty, '0 kB');
+  assert.equal(kb.Pss_Dirty, '2 kB');
+  assert.equal(kb.Anonymous, '0 kB');
   assert.equal(kb.VmFlags, 'rd wr sh mr mw me ms');
   for (const line of smapsEntry(mm, mm.vmas[0]).split('\n').slice(1, -3)) assert.match(line, /^[A-Za-z_]+: +\d+ kB$/);
   assert.match(smapsEntry(mm, mm.vmas[0]), /\nPrivate_Hugetlb: {7}0 kB\n/);
   const anon = Object.fromEntries(parseSmaps(smapsEntry(mm, mm.vmas[1])).fields);
-  assert.equal(anon.Rss, '8 kB'); assert.equal(anon.Anonymous, '8 kB');
+  assert.equal(anon.Rss, '8 kB');
+  assert.equal(anon.Anonymous, '8 kB');
   assert.equal(anon.Pss, '6 kB', 'page 0 shared with the child (2 kB), page 1 private (4 kB)');
-  assert.equal(anon.Shared_Dirty, '4 kB'); assert.equal(anon.Private_Dirty, '4 kB');
+  assert.equal(anon.Shared_Dirty, '4 kB');
+  assert.equal(anon.Private_Dirty, '4 kB');
   assert.equal(anon.VmFlags, 'rd wr mr mw me ac');
   const roll = smapsRollup(mm) as string;
   const r = parseSmaps(roll);
@@ -243,6 +289,8 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   assert.equal(rk.Rss, rk.Shared_Clean + rk.Shared_Dirty + rk.Private_Clean + rk.Private_Dirty);
   assert.ok(rk.Pss <= rk.Rss);
   assert.equal(rk.Pss, rk.Pss_Anon + rk.Pss_File + rk.Pss_Shmem);
-  assert.equal(rk.Pss_Shmem, 8); assert.equal(rk.Pss_Anon, 6);
-  child.release(); mm.release();
+  assert.equal(rk.Pss_Shmem, 8);
+  assert.equal(rk.Pss_Anon, 6);
+  child.release();
+  mm.release();
 });

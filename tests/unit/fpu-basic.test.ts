@@ -8,8 +8,16 @@ import type { FpHart } from '../../src/cpu/fpu.js';
 import { FP_INSNS, makeHart, opFp, runInsn, tierHart } from './fpu-encode.js';
 import { TIERS } from './cpu-harness/tiers.js';
 
-const NV = 16, DZ = 8, OF = 4, UF = 2, NX = 1;
-const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, DYN = 7;
+const NV = 16,
+  DZ = 8,
+  OF = 4,
+  UF = 2,
+  NX = 1;
+const RNE = 0,
+  RTZ = 1,
+  RDN = 2,
+  RUP = 3,
+  DYN = 7;
 
 type Exec = { h: FpHart; exec: (h: FpHart, insn: number) => number };
 
@@ -28,10 +36,15 @@ function suite(tier: string, make: () => Exec): void {
     return `${r.result} ${r.flags}`;
   }
 
-  const ONE = '3ff0000000000000', TWO = '4000000000000000', THREE = '4008000000000000';
-  const NEG_ZERO = '8000000000000000', POS_ZERO = '0000000000000000';
-  const CANON_D = '7ff8000000000000', CANON_S = 'ffffffff7fc00000';
-  const SNAN_D = '7ff0000000000001', SNAN_S = 'ffffffff7f800001';
+  const ONE = '3ff0000000000000',
+    TWO = '4000000000000000',
+    THREE = '4008000000000000';
+  const NEG_ZERO = '8000000000000000',
+    POS_ZERO = '0000000000000000';
+  const CANON_D = '7ff8000000000000',
+    CANON_S = 'ffffffff7fc00000';
+  const SNAN_D = '7ff0000000000001',
+    SNAN_S = 'ffffffff7f800001';
   const box = (s: string): string => 'ffffffff' + s;
 
   test(`exact and inexact double arithmetic [${tier}]`, () => {

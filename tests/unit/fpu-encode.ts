@@ -29,33 +29,64 @@ export interface FpInsn {
   encode(rm: number): number;
 }
 
-export const F_RS1 = 1, F_RS2 = 2, F_RS3 = 3, F_RD = 4, X_RD = 5, X_RS1 = 6;
+export const F_RS1 = 1,
+  F_RS2 = 2,
+  F_RS3 = 3,
+  F_RD = 4,
+  X_RD = 5,
+  X_RS1 = 6;
 
 function table(): Map<string, FpInsn> {
   const t = new Map<string, FpInsn>();
-  const fmts: [string, number][] = [['s', 0], ['d', 1]];
+  const fmts: [string, number][] = [
+    ['s', 0],
+    ['d', 1],
+  ];
   for (const [sfx, fmt] of fmts) {
-    const arith: [string, number][] = [['fadd', 0x00], ['fsub', 0x01], ['fmul', 0x02], ['fdiv', 0x03]];
+    const arith: [string, number][] = [
+      ['fadd', 0x00],
+      ['fsub', 0x01],
+      ['fmul', 0x02],
+      ['fdiv', 0x03],
+    ];
     for (const [name, f5] of arith) {
       t.set(`${name}.${sfx}`, { src: 'f', dst: 'f', encode: (rm) => opFp((f5 << 2) | fmt, F_RS2, F_RS1, rm, F_RD) });
     }
     t.set(`fsqrt.${sfx}`, { src: 'f', dst: 'f', encode: (rm) => opFp((0x0b << 2) | fmt, 0, F_RS1, rm, F_RD) });
-    const fused: [string, number][] = [['fmadd', 0x43], ['fmsub', 0x47], ['fnmsub', 0x4b], ['fnmadd', 0x4f]];
+    const fused: [string, number][] = [
+      ['fmadd', 0x43],
+      ['fmsub', 0x47],
+      ['fnmsub', 0x4b],
+      ['fnmadd', 0x4f],
+    ];
     for (const [name, opcode] of fused) {
       t.set(`${name}.${sfx}`, { src: 'f', dst: 'f', encode: (rm) => r4(opcode, fmt, F_RS3, F_RS2, F_RS1, rm, F_RD) });
     }
     const noRm: [string, number, number][] = [
-      ['fsgnj', 0x04, 0], ['fsgnjn', 0x04, 1], ['fsgnjx', 0x04, 2], ['fmin', 0x05, 0], ['fmax', 0x05, 1],
+      ['fsgnj', 0x04, 0],
+      ['fsgnjn', 0x04, 1],
+      ['fsgnjx', 0x04, 2],
+      ['fmin', 0x05, 0],
+      ['fmax', 0x05, 1],
     ];
     for (const [name, f5, f3] of noRm) {
       t.set(`${name}.${sfx}`, { src: 'f', dst: 'f', encode: () => opFp((f5 << 2) | fmt, F_RS2, F_RS1, f3, F_RD) });
     }
-    const cmp: [string, number][] = [['fle', 0], ['flt', 1], ['feq', 2]];
+    const cmp: [string, number][] = [
+      ['fle', 0],
+      ['flt', 1],
+      ['feq', 2],
+    ];
     for (const [name, f3] of cmp) {
       t.set(`${name}.${sfx}`, { src: 'f', dst: 'x', encode: () => opFp((0x14 << 2) | fmt, F_RS2, F_RS1, f3, X_RD) });
     }
     t.set(`fclass.${sfx}`, { src: 'f', dst: 'x', encode: () => opFp((0x1c << 2) | fmt, 0, F_RS1, 1, X_RD) });
-    const ints: [string, number][] = [['w', 0], ['wu', 1], ['l', 2], ['lu', 3]];
+    const ints: [string, number][] = [
+      ['w', 0],
+      ['wu', 1],
+      ['l', 2],
+      ['lu', 3],
+    ];
     for (const [it, sel] of ints) {
       t.set(`fcvt.${it}.${sfx}`, { src: 'f', dst: 'x', encode: (rm) => opFp((0x18 << 2) | fmt, sel, F_RS1, rm, X_RD) });
       t.set(`fcvt.${sfx}.${it}`, { src: 'x', dst: 'f', encode: (rm) => opFp((0x1a << 2) | fmt, sel, X_RS1, rm, F_RD) });
@@ -88,7 +119,12 @@ export function hex64(lo: number, hi: number): string {
  * execFp's return value.
  */
 export function runInsn(
-  exec: (h: FpHart, insn: number) => number, h: FpHart, insn: FpInsn, rm: number, frm: number, ops: string[],
+  exec: (h: FpHart, insn: number) => number,
+  h: FpHart,
+  insn: FpInsn,
+  rm: number,
+  frm: number,
+  ops: string[],
 ): { result: string; flags: number; ret: number } {
   h.fflags = 0;
   h.frm = frm;
@@ -107,9 +143,7 @@ export function runInsn(
     h.xh[X_RS1] = hi;
   }
   const ret = exec(h, insn.encode(rm));
-  const result = insn.dst === 'f'
-    ? hex64(h.fbits[2 * F_RD], h.fbits[2 * F_RD + 1])
-    : hex64(h.xl[X_RD], h.xh[X_RD]);
+  const result = insn.dst === 'f' ? hex64(h.fbits[2 * F_RD], h.fbits[2 * F_RD + 1]) : hex64(h.xl[X_RD], h.xh[X_RD]);
   return { result, flags: h.fflags, ret };
 }
 

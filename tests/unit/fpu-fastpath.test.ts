@@ -6,9 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFp } from '../../src/cpu/fpu.js';
-import {
-  F32, F64, sfAdd, sfDiv, sfFma, sfFromInt, sfMul, sfSqrt, sfState, sfSub, sfConvert,
-} from '../../src/cpu/softfloat.js';
+import { F32, F64, sfAdd, sfDiv, sfFma, sfFromInt, sfMul, sfSqrt, sfState, sfSub, sfConvert } from '../../src/cpu/softfloat.js';
 import type { FpHart } from '../../src/cpu/fpu.js';
 import { FP_INSNS, makeHart, runInsn, tierHart } from './fpu-encode.js';
 import { TIERS } from './cpu-harness/tiers.js';
@@ -30,7 +28,9 @@ function rnd32(): number {
   seed ^= seed << 5;
   return seed >>> 0;
 }
-function pick(n: number): number { return rnd32() % n; }
+function pick(n: number): number {
+  return rnd32() % n;
+}
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -132,16 +132,24 @@ tieredTest('fsqrt.d fast path = exact rounding', () => {
     const x = dValue(genD(false));
     return [dBits(Math.abs(Math.trunc(x * 2 ** 20) * x))];
   };
-  check('fsqrt.d', false, N, () => [genD(pick(2) === 0) & ~(1n << 63n)], (rm, [a]) => sfSqrt(F64, a, rm));
+  check(
+    'fsqrt.d',
+    false,
+    N,
+    () => [genD(pick(2) === 0) & ~(1n << 63n)],
+    (rm, [a]) => sfSqrt(F64, a, rm),
+  );
   check('fsqrt.d', false, N / 2, squares, (rm, [a]) => sfSqrt(F64, a, rm));
 });
 
 tieredTest('fmadd.d / fnmsub.d fast path = single rounding', () => {
   const triple = (): bigint[] => {
-    const a = genD(false), b = genD(false);
+    const a = genD(false),
+      b = genD(false);
     const k = pick(5);
     let c: bigint;
-    if (k === 0) c = nudge(dBits(-dValue(a) * dValue(b)), 64); // near-total cancellation
+    if (k === 0)
+      c = nudge(dBits(-dValue(a) * dValue(b)), 64); // near-total cancellation
     else if (k === 1) c = dBits(-dValue(a) * dValue(b) * 2 ** (pick(120) - 60));
     else if (k === 2) c = 0n;
     else c = genD(false);
@@ -159,9 +167,16 @@ tieredTest('single-precision fast paths = exact rounding', () => {
   check('fadd.s', true, N, pairS, (rm, [a, b]) => sfAdd(F32, a, b, rm));
   check('fmul.s', true, N, pairS, (rm, [a, b]) => sfMul(F32, a, b, rm));
   check('fdiv.s', true, N, pairS, (rm, [a, b]) => sfDiv(F32, a, b, rm));
-  check('fsqrt.s', true, N, () => [genS() & 0x7fffffffn], (rm, [a]) => sfSqrt(F32, a, rm));
+  check(
+    'fsqrt.s',
+    true,
+    N,
+    () => [genS() & 0x7fffffffn],
+    (rm, [a]) => sfSqrt(F32, a, rm),
+  );
   const tripleS = (): bigint[] => {
-    const a = genS(), b = genS();
+    const a = genS(),
+      b = genS();
     const c = pick(2) === 0 ? nudge(sBits(-f32ValueProduct(a, b)), 32) : genS();
     return [a, b, c];
   };
@@ -185,10 +200,20 @@ tieredTest('conversion fast paths = exact rounding', () => {
   check('fcvt.d.lu', false, N, int64, (rm, [v]) => sfFromInt(F64, v, rm));
   check('fcvt.s.l', true, N, int64, (rm, [v]) => sfFromInt(F32, BigInt.asIntN(64, v), rm));
   check('fcvt.s.wu', true, N, int64, (rm, [v]) => sfFromInt(F32, v & 0xffffffffn, rm));
-  check('fcvt.s.d', true, N, () => [genD(false)], (rm, [a]) => sfConvert(F64, F32, a, rm), false);
+  check(
+    'fcvt.s.d',
+    true,
+    N,
+    () => [genD(false)],
+    (rm, [a]) => sfConvert(F64, F32, a, rm),
+    false,
+  );
 });
 
-
 function tieredTest(name: string, body: () => void): void {
-  for (const [tier, make] of EXECUTORS) test(`${name} [${tier}]`, () => { ex = make(); body(); });
+  for (const [tier, make] of EXECUTORS)
+    test(`${name} [${tier}]`, () => {
+      ex = make();
+      body();
+    });
 }

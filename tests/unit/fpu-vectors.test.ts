@@ -75,26 +75,28 @@ if (skip !== null) {
     ['execFp', () => ({ h: makeHart(), exec: execFp })],
     ...TIERS.filter((t) => t.threshold !== Infinity).map((t) => [t.name, () => tierHart(t)] as [string, () => ReturnType<typeof tierHart>]),
   ];
-  for (const [op, group] of byOp) for (const [tier, make] of executors) {
-    test(`${op} matches qemu (${group.length} vectors) [${tier}]`, () => {
-      const insn = FP_INSNS.get(op);
-      assert.ok(insn, `unknown instruction ${op}`);
-      const { h, exec } = make();
-      const failures: string[] = [];
-      for (const line of group) {
-        // <op> <rm> <frm> <a> <b> <c> -> <result> <flags>
-        const w = line.split(' ');
-        const rm = Number(w[1]), frm = Number(w[2]);
-        const want = w[7], wantFlags = parseInt(w[8], 16);
-        const got = runInsn(exec, h, insn, rm, frm, [w[3], w[4], w[5]]);
-        if (got.ret !== -1 || got.result !== want || got.flags !== wantFlags) {
-          failures.push(`${line}  GOT ${got.result} ${got.flags.toString(16).padStart(2, '0')} ret=${got.ret}`);
+  for (const [op, group] of byOp)
+    for (const [tier, make] of executors) {
+      test(`${op} matches qemu (${group.length} vectors) [${tier}]`, () => {
+        const insn = FP_INSNS.get(op);
+        assert.ok(insn, `unknown instruction ${op}`);
+        const { h, exec } = make();
+        const failures: string[] = [];
+        for (const line of group) {
+          // <op> <rm> <frm> <a> <b> <c> -> <result> <flags>
+          const w = line.split(' ');
+          const rm = Number(w[1]),
+            frm = Number(w[2]);
+          const want = w[7],
+            wantFlags = parseInt(w[8], 16);
+          const got = runInsn(exec, h, insn, rm, frm, [w[3], w[4], w[5]]);
+          if (got.ret !== -1 || got.result !== want || got.flags !== wantFlags) {
+            failures.push(`${line}  GOT ${got.result} ${got.flags.toString(16).padStart(2, '0')} ret=${got.ret}`);
+          }
         }
-      }
-      assert.equal(failures.length, 0,
-        `${failures.length} of ${group.length} differ:\n${failures.slice(0, MAX_REPORTED).join('\n')}`);
-    });
-  }
+        assert.equal(failures.length, 0, `${failures.length} of ${group.length} differ:\n${failures.slice(0, MAX_REPORTED).join('\n')}`);
+      });
+    }
 
   test(`legal and illegal encodings match qemu (${probes.length} probes)`, () => {
     const h = makeHart();

@@ -80,8 +80,10 @@ deb http://other.example/debian bookworm-updates main
   assert.deepEqual(s[2], { types: ['deb'], uris: ['http://mirror.example/debian'], suites: ['bookworm'], components: ['main', 'contrib'], enabled: true });
   assert.equal(pickDebianMirror(s), 'http://mirror.example/debian');
   assert.equal(pickDebianMirror(parseOneLineSources('deb http://x.example/ubuntu noble main\n')), undefined);
-  assert.equal(pickDebianMirror(parseOneLineSources('deb file:/srv/repo bookworm main\ndeb mirror+file:///etc/apt/mirrors/debian.list bookworm main\n')),
-    'mirror+file:///etc/apt/mirrors/debian.list');
+  assert.equal(
+    pickDebianMirror(parseOneLineSources('deb file:/srv/repo bookworm main\ndeb mirror+file:///etc/apt/mirrors/debian.list bookworm main\n')),
+    'mirror+file:///etc/apt/mirrors/debian.list',
+  );
 });
 
 test('host sources are read in apt order: sources.list, then sources.list.d sorted', () => {
@@ -92,7 +94,10 @@ test('host sources are read in apt order: sources.list, then sources.list.d sort
     writeFileSync(join(etc, 'sources.list.d', 'a.list'), 'deb http://a.example/debian trixie main\n');
     assert.equal(pickDebianMirror(readHostSources(etc)), 'http://a.example/debian');
     writeFileSync(join(etc, 'sources.list'), 'deb http://first.example/debian trixie main\n');
-    assert.deepEqual(readHostSources(etc).map((s) => s.uris[0]), ['http://first.example/debian', 'http://a.example/debian', 'http://b.example/debian']);
+    assert.deepEqual(
+      readHostSources(etc).map((s) => s.uris[0]),
+      ['http://first.example/debian', 'http://a.example/debian', 'http://b.example/debian'],
+    );
   } finally {
     rmSync(etc, { recursive: true, force: true });
   }
@@ -114,7 +119,8 @@ test('applet table: the longest sorted NUL-separated run, first name glued to a 
     [0x7f, 0x45, 0x4c, 0x46, 0, 0],
     'usage\0bbb\0ccc\0ddd\0', // a shorter sorted run: a decoy
     [0x12, 0xae, 0x20], // the table is not NUL-preceded
-    NAMES.join('\0'), [0, 0],
+    NAMES.join('\0'),
+    [0, 0],
     'some other string\0%s: %m\0',
   );
   assert.deepEqual(parseAppletTable(buf), NAMES);
@@ -156,13 +162,21 @@ test('cache lock serializes concurrent holders', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-lock-'));
   try {
     const order: string[] = [];
-    const hold = (name: string) => withCacheLock(dir, () => order.push(`${name}:wait`), async () => {
-      order.push(`${name}:in`);
-      await new Promise((r) => setTimeout(r, 50));
-      order.push(`${name}:out`);
-    });
+    const hold = (name: string) =>
+      withCacheLock(
+        dir,
+        () => order.push(`${name}:wait`),
+        async () => {
+          order.push(`${name}:in`);
+          await new Promise((r) => setTimeout(r, 50));
+          order.push(`${name}:out`);
+        },
+      );
     await Promise.all([hold('a'), hold('b')]);
-    assert.deepEqual(order.filter((s) => !s.endsWith(':wait')), ['a:in', 'a:out', 'b:in', 'b:out']);
+    assert.deepEqual(
+      order.filter((s) => !s.endsWith(':wait')),
+      ['a:in', 'a:out', 'b:in', 'b:out'],
+    );
     assert.equal(existsSync(join(dir, '.lock')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -220,7 +234,19 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
   });
 
   await t.test('the named tools are riscv64 ELF executables', () => {
-    for (const tool of ['bin/bash', 'bin/ls', 'bin/ps', 'bin/free', 'sbin/ip', 'sbin/mke2fs', 'bin/strace', 'bin/busybox', 'bin/pidstat', 'bin/udevadm', 'bin/systemctl']) {
+    for (const tool of [
+      'bin/bash',
+      'bin/ls',
+      'bin/ps',
+      'bin/free',
+      'sbin/ip',
+      'sbin/mke2fs',
+      'bin/strace',
+      'bin/busybox',
+      'bin/pidstat',
+      'bin/udevadm',
+      'bin/systemctl',
+    ]) {
       const image = readFileSync(join(root, tool));
       assert.equal(image.readUInt32BE(0), 0x7f454c46, tool);
       assert.equal(image.readUInt16LE(18), 243, `${tool}: e_machine EM_RISCV`);
@@ -276,7 +302,11 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
   await t.test('/etc files', () => {
     const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8').split('\n');
     assert.equal(passwd[0], 'root:x:0:0:root:/root:/bin/bash');
-    for (const u of ['daemon', 'bin', 'sys', 'nobody']) assert.ok(passwd.some((l) => l.startsWith(`${u}:x:`)), u);
+    for (const u of ['daemon', 'bin', 'sys', 'nobody'])
+      assert.ok(
+        passwd.some((l) => l.startsWith(`${u}:x:`)),
+        u,
+      );
     assert.match(readFileSync(join(root, 'etc/group'), 'utf8'), /^root:x:0:$/m);
     assert.equal(readFileSync(join(root, 'etc/hostname'), 'utf8'), 'tuxglass\n');
     assert.match(readFileSync(join(root, 'etc/profile'), 'utf8'), /PATH=/, "Debian's /etc/profile");
@@ -305,7 +335,10 @@ test('ensureRootfs assembles the default root', { skip: aptSkip, timeout: 600_00
 
   const qemu = spawnSync('qemu-riscv64-static', [join(root, 'bin/busybox'), '--list'], { encoding: 'utf8' });
   await t.test('applets match what busybox itself lists', { skip: qemu.error ? 'qemu-riscv64-static not installed' : false }, () => {
-    const listed = qemu.stdout.split('\n').filter((n) => n !== '' && n !== 'busybox').sort();
+    const listed = qemu.stdout
+      .split('\n')
+      .filter((n) => n !== '' && n !== 'busybox')
+      .sort();
     const links = readdirSync(join(root, 'usr/libexec/busybox')).sort();
     assert.deepEqual(links, listed);
   });

@@ -7,7 +7,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync, readlinkSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+  readlinkSync,
+  statSync,
+} from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,11 +35,18 @@ import { TmpfsFile } from '../../src/kernel/fs/tmpfs.js';
 const dec = new TextDecoder();
 
 function fakeHost(out: string[]): HostServices {
-  const sink = { write(d: Uint8Array) { out.push(dec.decode(d)); }, isTty: false };
+  const sink = {
+    write(d: Uint8Array) {
+      out.push(dec.decode(d));
+    },
+    isTty: false,
+  };
   return {
     console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000, monotonicMs: () => 0,
-    sleep: async () => {}, yield: async () => {},
+    wallClockMs: () => 1_700_000_000_000,
+    monotonicMs: () => 0,
+    sleep: async () => {},
+    yield: async () => {},
     random: (b: Uint8Array) => b.fill(7),
     image: null,
   };
@@ -57,39 +78,49 @@ test('cpio newc headers round trip', () => {
   assert.equal(h.length % 4, 0);
   assert.equal(dec.decode(h.subarray(0, 6)), '070701');
   const buf = new Uint8Array(h.length + 8 + newcTrailer().length);
-  buf.set(h); buf.set(new TextEncoder().encode('hello'), h.length); buf.set(newcTrailer(), h.length + 8);
+  buf.set(h);
+  buf.set(new TextEncoder().encode('hello'), h.length);
+  buf.set(newcTrailer(), h.length + 8);
   const p = parseNewc(buf, 0);
   assert.deepEqual({ ...p, dataOffset: undefined, next: undefined }, { ...e, dataOffset: undefined, next: undefined });
   assert.equal(p.next, h.length + 8);
   assert.equal(parseNewc(buf, p.next).name, TRAILER);
 });
 
-test('the packed tree is what GNU cpio lists and extracts', { skip: spawnSync('cpio', ['--version']).error ? 'cpio is not installed (apt-get install cpio)' : false }, async () => {
-  const dir = makeTree();
-  const out = mkdtempSync(join(tmpdir(), 'tg-initramfs-out-'));
-  try {
-    const archive = join(out, 'a.cpio.gz');
-    await packInitramfs(dir, archive);
-    const raw = gunzipSync(readFileSync(archive));
-    const list = spawnSync('cpio', ['-t', '--quiet'], { input: raw, encoding: 'utf8' });
-    assert.equal(list.status, 0, list.stderr);
-    const names = list.stdout.trim().split('\n');
-    const want = ['dev', 'dev/console', 'empty', 'etc', 'etc/hello', 'etc/hello-again', 'etc/odd', 'link'];
-    if (isRoot) want.push('null');
-    assert.deepEqual(names.sort(), want.sort());
-    const x = spawnSync('cpio', ['-i', '-d', '--quiet', '--preserve-modification-time', '-D', join(out, 'x')], { input: raw, encoding: 'utf8' });
-    mkdirSync(join(out, 'x'), { recursive: true });
-    const x2 = x.status === 0 ? x : spawnSync('cpio', ['-i', '-d', '--quiet', '--preserve-modification-time'], { input: raw, encoding: 'utf8', cwd: join(out, 'x') });
-    assert.equal(x2.status, 0, x2.stderr);
-    assert.equal(readFileSync(join(out, 'x/etc/hello'), 'utf8'), 'hello, initramfs\n');
-    assert.equal(readFileSync(join(out, 'x/etc/hello-again'), 'utf8'), 'hello, initramfs\n');
-    assert.equal(statSync(join(out, 'x/etc/hello')).ino, statSync(join(out, 'x/etc/hello-again')).ino);
-    assert.equal(readFileSync(join(out, 'x/etc/odd'), 'utf8'), 'abcde');
-    assert.equal(statSync(join(out, 'x/etc/odd')).mtimeMs, 1_600_000_000_000);
-    assert.equal(readlinkSync(join(out, 'x/link')), 'etc/hello');
-    assert.equal(statSync(join(out, 'x/etc/hello')).mode & 0o7777, 0o640);
-  } finally { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); }
-});
+test(
+  'the packed tree is what GNU cpio lists and extracts',
+  { skip: spawnSync('cpio', ['--version']).error ? 'cpio is not installed (apt-get install cpio)' : false },
+  async () => {
+    const dir = makeTree();
+    const out = mkdtempSync(join(tmpdir(), 'tg-initramfs-out-'));
+    try {
+      const archive = join(out, 'a.cpio.gz');
+      await packInitramfs(dir, archive);
+      const raw = gunzipSync(readFileSync(archive));
+      const list = spawnSync('cpio', ['-t', '--quiet'], { input: raw, encoding: 'utf8' });
+      assert.equal(list.status, 0, list.stderr);
+      const names = list.stdout.trim().split('\n');
+      const want = ['dev', 'dev/console', 'empty', 'etc', 'etc/hello', 'etc/hello-again', 'etc/odd', 'link'];
+      if (isRoot) want.push('null');
+      assert.deepEqual(names.sort(), want.sort());
+      const x = spawnSync('cpio', ['-i', '-d', '--quiet', '--preserve-modification-time', '-D', join(out, 'x')], { input: raw, encoding: 'utf8' });
+      mkdirSync(join(out, 'x'), { recursive: true });
+      const x2 =
+        x.status === 0 ? x : spawnSync('cpio', ['-i', '-d', '--quiet', '--preserve-modification-time'], { input: raw, encoding: 'utf8', cwd: join(out, 'x') });
+      assert.equal(x2.status, 0, x2.stderr);
+      assert.equal(readFileSync(join(out, 'x/etc/hello'), 'utf8'), 'hello, initramfs\n');
+      assert.equal(readFileSync(join(out, 'x/etc/hello-again'), 'utf8'), 'hello, initramfs\n');
+      assert.equal(statSync(join(out, 'x/etc/hello')).ino, statSync(join(out, 'x/etc/hello-again')).ino);
+      assert.equal(readFileSync(join(out, 'x/etc/odd'), 'utf8'), 'abcde');
+      assert.equal(statSync(join(out, 'x/etc/odd')).mtimeMs, 1_600_000_000_000);
+      assert.equal(readlinkSync(join(out, 'x/link')), 'etc/hello');
+      assert.equal(statSync(join(out, 'x/etc/hello')).mode & 0o7777, 0o640);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+);
 
 test('the kernel unpacks the archive into its rootfs', async () => {
   const dir = makeTree();
@@ -114,7 +145,11 @@ test('the kernel unpacks the archive into its rootfs', async () => {
     const odd = look('/etc/odd') as TmpfsFile;
     assert.equal(dec.decode(odd.contents()), 'abcde');
     assert.equal(odd.mtime.sec, 1_600_000_000);
-    if (isRoot) { assert.equal(odd.uid, 1000); assert.equal(odd.gid, 100); assert.equal(look('/null').rdev, (1 << 8) | 3); }
+    if (isRoot) {
+      assert.equal(odd.uid, 1000);
+      assert.equal(odd.gid, 100);
+      assert.equal(look('/null').rdev, (1 << 8) | 3);
+    }
     assert.equal(look('/link', true), hello);
     assert.equal(look('/empty').mode & 0o7777, 0o700);
     assert.equal(look('/dev/console').rdev, (5 << 8) | 1);
@@ -122,7 +157,10 @@ test('the kernel unpacks the archive into its rootfs', async () => {
     assert.match(text, /Trying to unpack rootfs image as initramfs\.\.\.\n/);
     assert.match(text, /Freeing initrd memory: \d+K\n/);
     assert.doesNotMatch(text, /unpacking failed/);
-  } finally { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 async function bootCorrupt(image: Uint8Array) {
@@ -133,11 +171,17 @@ async function bootCorrupt(image: Uint8Array) {
   return { text: log.join(''), status, shutdown: k.shutdown };
 }
 
-test('a corrupt archive: Linux\'s message, then a panic for want of init', async () => {
+test("a corrupt archive: Linux's message, then a panic for want of init", async () => {
   // A valid archive of one file, then broken three ways.
-  const good = new Uint8Array(Buffer.concat([newcHeader({ name: 'x', ino: 1, mode: 0o100644, uid: 0, gid: 0, nlink: 1, mtime: 0, filesize: 0, devMajor: 0, devMinor: 0, rdevMajor: 0, rdevMinor: 0 }), newcTrailer()]));
+  const good = new Uint8Array(
+    Buffer.concat([
+      newcHeader({ name: 'x', ino: 1, mode: 0o100644, uid: 0, gid: 0, nlink: 1, mtime: 0, filesize: 0, devMajor: 0, devMinor: 0, rdevMajor: 0, rdevMinor: 0 }),
+      newcTrailer(),
+    ]),
+  );
   const gz = new Uint8Array(gzipSync(good));
-  const garbled = gz.slice(); garbled.fill(0x55, 10, 30);
+  const garbled = gz.slice();
+  garbled.fill(0x55, 10, 30);
   const cases: [Uint8Array, string][] = [
     [gz.subarray(0, gz.length - 12), 'decompressor failed'],
     [garbled, 'decompressor failed'],
@@ -154,7 +198,7 @@ test('a corrupt archive: Linux\'s message, then a panic for want of init', async
   }
 });
 
-test('the command line: kernel parameters, init\'s argv and environment', () => {
+test("the command line: kernel parameters, init's argv and environment", () => {
   const p = parseBootParams('console=ttyS0,115200 quiet init=/bin/sh rdinit=/x mem=64M foo=bar single mod.param=1 foo=baz -- -a b=c');
   assert.equal(p.init, '/bin/sh');
   assert.equal(p.rdinit, '/x');
@@ -184,7 +228,10 @@ test('the cached archive is reused until the tree changes', async () => {
     assert.equal(c.packed, true);
     assert.notEqual(c.path, a.path);
     assert.ok(existsSync(c.path));
-  } finally { rmSync(dir, { recursive: true, force: true }); rmSync(cache, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('console= naming no console of this machine: init starts without one', async () => {

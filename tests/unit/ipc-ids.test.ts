@@ -18,8 +18,15 @@ test('ids are allocated cyclically and the sequence grows on wrap-around', () =>
   assert.ok(first.deleted);
   // The freed index 0 is not reused until the cursor wraps past the 64-slot cycle.
   const ids1 = [];
-  for (let i = 1; i < 64; i++) { const o = new KernIpcPerm(0, 0o600, root); ids1.push(ids.add(o, 100)); ids.remove(o); }
-  assert.deepEqual(ids1, Array.from({ length: 63 }, (_, i) => i + 1));
+  for (let i = 1; i < 64; i++) {
+    const o = new KernIpcPerm(0, 0o600, root);
+    ids1.push(ids.add(o, 100));
+    ids.remove(o);
+  }
+  assert.deepEqual(
+    ids1,
+    Array.from({ length: 63 }, (_, i) => i + 1),
+  );
   const wrapped = new KernIpcPerm(0, 0o600, root);
   assert.equal(ids.add(wrapped, 100), SEQ_MULTIPLIER);
   assert.equal(wrapped.seq, 1);

@@ -9,7 +9,13 @@ function clint(harts = 2) {
   const c = new Aclint(harts);
   let now = 1000;
   c.timeSource = () => now;
-  return { c, set: (t: number) => { now = t; c.tick(); } };
+  return {
+    c,
+    set: (t: number) => {
+      now = t;
+      c.tick();
+    },
+  };
 }
 
 test('mtime reads the time base, in halves or whole', () => {

@@ -3,7 +3,16 @@
 // supervisor external interrupt through the PLIC, claim/complete included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GoldfishRtc, RTC_TIME_LOW, RTC_TIME_HIGH, RTC_ALARM_LOW, RTC_ALARM_HIGH, RTC_IRQ_ENABLED, RTC_ALARM_STATUS, RTC_CLEAR_INTERRUPT } from '../../src/machine/goldfish-rtc.js';
+import {
+  GoldfishRtc,
+  RTC_TIME_LOW,
+  RTC_TIME_HIGH,
+  RTC_ALARM_LOW,
+  RTC_ALARM_HIGH,
+  RTC_IRQ_ENABLED,
+  RTC_ALARM_STATUS,
+  RTC_CLEAR_INTERRUPT,
+} from '../../src/machine/goldfish-rtc.js';
 import { EntropySource } from '../../src/machine/rng.js';
 import { SifiveTest, type PowerEvent } from '../../src/machine/sifive-test.js';
 import { Bus } from '../../src/machine/bus.js';
@@ -35,7 +44,8 @@ test('RTC: the alarm raises the line when due and enabled, until the interrupt i
   rtc.write(RTC_ALARM_LOW, 4, 2000);
   assert.equal(rtc.read(RTC_ALARM_STATUS, 4), 1);
   assert.equal(rtc.irq.level, false);
-  now = 2000; rtc.tick();
+  now = 2000;
+  rtc.tick();
   assert.equal(rtc.irq.level, true);
   assert.equal(rtc.read(RTC_ALARM_STATUS, 4), 0, 'fired: no longer armed');
   rtc.write(RTC_CLEAR_INTERRUPT, 4, 1);
@@ -44,14 +54,19 @@ test('RTC: the alarm raises the line when due and enabled, until the interrupt i
 
 test('entropy source: each read is 32 fresh bits from the backend, little-endian', () => {
   let n = 0;
-  const rng = new EntropySource({ random: (b) => { for (let i = 0; i < b.length; i++) b[i] = n++; } });
+  const rng = new EntropySource({
+    random: (b) => {
+      for (let i = 0; i < b.length; i++) b[i] = n++;
+    },
+  });
   assert.equal(rng.read(0, 4), 0x03020100);
   assert.equal(rng.read(0, 4), 0x07060504);
   assert.equal(rng.reads, 2);
 });
 
 test('power controller: 0x5555 powers off, 0x7777 resets, 0x3333 fails with a code, others are ignored', () => {
-  const t = new SifiveTest(), seen: PowerEvent[] = [];
+  const t = new SifiveTest(),
+    seen: PowerEvent[] = [];
   t.onPower = (e) => seen.push(e);
   t.write(0, 4, 0x1234);
   t.write(0, 4, 0x5555);
@@ -80,7 +95,10 @@ test('the virt board: a received byte becomes hart 0 S-mode external interrupt 1
       entropy: { random: (b) => b.fill(7) },
     },
   });
-  assert.deepEqual(m.bus.entries.map((r) => r.dev.name), ['test', 'rtc', 'clint', 'rng', 'plic', 'uart']);
+  assert.deepEqual(
+    m.bus.entries.map((r) => r.dev.name),
+    ['test', 'rtc', 'clint', 'rng', 'plic', 'uart'],
+  );
   assert.equal(m.bus.read(VIRT_RNG.base), 0x07070707);
   const ctx = plicContext(0, 'S');
   m.bus.write(VIRT_PLIC.base + UART0_IRQ * 4, 1);

@@ -8,7 +8,8 @@ import { IrqLine } from '../../src/machine/irq.js';
 
 function board() {
   const plic = new Plic(96, 2);
-  const a = new IrqLine(), b = new IrqLine();
+  const a = new IrqLine(),
+    b = new IrqLine();
   a.connect(plic.input(10));
   b.connect(plic.input(11));
   return { plic, a, b };
@@ -32,7 +33,8 @@ test('claim returns the highest priority source, then complete lets a still-high
   plic.write(10 * 4, 4, 1);
   plic.write(11 * 4, 4, 3);
   plic.write(ENABLE_BASE + ENABLE_STRIDE, 4, (1 << 10) | (1 << 11));
-  a.raise(); b.raise();
+  a.raise();
+  b.raise();
   assert.equal(plic.read(claimReg(1), 4), 11);
   assert.equal(plic.read(claimReg(1), 4), 10);
   assert.equal(plic.read(claimReg(1), 4), 0, 'nothing left');
@@ -51,7 +53,8 @@ test('equal priorities go to the lowest source number; the threshold masks prior
   plic.write(10 * 4, 4, 2);
   plic.write(11 * 4, 4, 2);
   plic.write(ENABLE_BASE, 4, (1 << 10) | (1 << 11));
-  b.raise(); a.raise();
+  b.raise();
+  a.raise();
   plic.write(threshReg(0), 4, 2);
   assert.equal(plic.outputs[0].level, false);
   assert.equal(plic.read(claimReg(0), 4), 0);
@@ -64,7 +67,8 @@ test('a line that drops before the claim is no longer pending; completion by a c
   const { plic, a } = board();
   plic.write(10 * 4, 4, 1);
   plic.write(ENABLE_BASE, 4, 1 << 10);
-  a.raise(); a.lower();
+  a.raise();
+  a.lower();
   assert.equal(plic.read(claimReg(0), 4), 0);
   a.raise();
   assert.equal(plic.read(claimReg(0), 4), 10);

@@ -5,12 +5,38 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Uart16550, UART_IER, UART_IIR, UART_FCR, UART_LCR, UART_MCR, UART_LSR, UART_MSR, UART_SCR, UART_RX, UART_TX,
-  UART_IER_RDI, UART_IER_THRI, UART_IER_MSI, UART_IIR_NO_INT, UART_IIR_THRI, UART_IIR_RDI, UART_IIR_RX_TIMEOUT, UART_IIR_MSI,
-  UART_LSR_DR, UART_LSR_THRE, UART_LSR_TEMT, UART_MCR_RTS, UART_MCR_DTR, UART_MCR_LOOP, UART_MSR_DCD, UART_MSR_DDCD, UART_LCR_DLAB,
+  Uart16550,
+  UART_IER,
+  UART_IIR,
+  UART_FCR,
+  UART_LCR,
+  UART_MCR,
+  UART_LSR,
+  UART_MSR,
+  UART_SCR,
+  UART_RX,
+  UART_TX,
+  UART_IER_RDI,
+  UART_IER_THRI,
+  UART_IER_MSI,
+  UART_IIR_NO_INT,
+  UART_IIR_THRI,
+  UART_IIR_RDI,
+  UART_IIR_RX_TIMEOUT,
+  UART_IIR_MSI,
+  UART_LSR_DR,
+  UART_LSR_THRE,
+  UART_LSR_TEMT,
+  UART_MCR_RTS,
+  UART_MCR_DTR,
+  UART_MCR_LOOP,
+  UART_MSR_DCD,
+  UART_MSR_DDCD,
+  UART_LCR_DLAB,
 } from '../../src/machine/uart16550.js';
 
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder(),
+  dec = new TextDecoder();
 
 function uart() {
   const out: string[] = [];
@@ -18,7 +44,11 @@ function uart() {
   const u = new Uart16550({ isTty: false, write: (d) => out.push(dec.decode(d)) }, { requestInput: (deliver) => requests.push(deliver) });
   return { u, out, requests };
 }
-const rxAll = (u: Uart16550) => { let s = ''; while (u.read(UART_LSR, 1) & UART_LSR_DR) s += String.fromCharCode(u.read(UART_RX, 1)); return s; };
+const rxAll = (u: Uart16550) => {
+  let s = '';
+  while (u.read(UART_LSR, 1) & UART_LSR_DR) s += String.fromCharCode(u.read(UART_RX, 1));
+  return s;
+};
 
 test('THR bytes reach the sink by the time LSR says the transmitter is empty', () => {
   const { u, out } = uart();

@@ -11,7 +11,11 @@ function setup() {
   const mem = new PhysMem(16 * 1024 * 1024);
   const pages = new PageAllocator(mem);
   let flushes = 0;
-  const mm = Mm.create(pages, { flush: () => { flushes++; } })!;
+  const mm = Mm.create(pages, {
+    flush: () => {
+      flushes++;
+    },
+  })!;
   return { mem, pages, mm, flushes: () => flushes };
 }
 

@@ -62,10 +62,16 @@ export function moduleState(path: string, text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\n')) {
     let m = /^(?:export )?(?:let|var) ([A-Za-z_$][\w$]*)/.exec(line);
-    if (m) { out.push(`${path}:${m[1]}`); continue; }
+    if (m) {
+      out.push(`${path}:${m[1]}`);
+      continue;
+    }
     // A static field that is not readonly is module state too.
     m = /^\s+(?:private |protected |public )?static (?!readonly )([A-Za-z_$][\w$]*)\s*[:=]/.exec(line);
-    if (m) { out.push(`${path}:${m[1]}`); continue; }
+    if (m) {
+      out.push(`${path}:${m[1]}`);
+      continue;
+    }
     m = /^(?:export )?const ([A-Za-z_$][\w$]*)(?::[^=]+)? = new ([A-Za-z_$][\w$]*)(<[^(]*>)?\((.?)/.exec(line);
     if (!m || CONSTANT_CLASSES.has(m[2])) continue;
     // A Set or Map built from its contents is a constant table.
@@ -83,10 +89,18 @@ test('no new mutable state at module level in the core', () => {
   const unexpected = found.filter((k) => !(k in ALLOWED));
   assert.deepEqual(unexpected, [], 'module-level mutable state: make it a field of the Kernel (or of an object it owns), or list it with a reason');
   // The list stays honest: every entry still names something.
-  assert.deepEqual(Object.keys(ALLOWED).filter((k) => !found.includes(k)), []);
+  assert.deepEqual(
+    Object.keys(ALLOWED).filter((k) => !found.includes(k)),
+    [],
+  );
 });
 
 test('the scan sees what it must', () => {
-  assert.deepEqual(moduleState('x.ts', 'let a = 1;\nexport const b = new Map<number, string>();\nconst c = new Set([1]);\nconst d = new TextEncoder();\nconst e = new WaitQueue();\n  let inner = 0;\n  static count = 0;\n  static readonly MAX = 1;'),
-    ['x.ts:a', 'x.ts:b', 'x.ts:e', 'x.ts:count']);
+  assert.deepEqual(
+    moduleState(
+      'x.ts',
+      'let a = 1;\nexport const b = new Map<number, string>();\nconst c = new Set([1]);\nconst d = new TextEncoder();\nconst e = new WaitQueue();\n  let inner = 0;\n  static count = 0;\n  static readonly MAX = 1;',
+    ),
+    ['x.ts:a', 'x.ts:b', 'x.ts:e', 'x.ts:count'],
+  );
 });

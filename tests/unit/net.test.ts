@@ -7,8 +7,29 @@ import type { Kernel } from '../../src/kernel/kernel.js';
 import { initNet } from '../../src/kernel/net/net_namespace.js';
 import { FsState } from '../../src/kernel/fs/fs_state.js';
 import '../../src/kernel/net/protocols.js';
-import { sockCreate, AF_NETLINK, AF_UNIX, AF_INET, SOCK_RAW, SOCK_STREAM, SOCK_DGRAM, type Socket, type SockCaller, type RecvResult } from '../../src/kernel/net/socket.js';
-import { NlWriter, parseMessages, parseAttrs, NLM_F_REQUEST, NLM_F_DUMP, NLM_F_ACK, NLMSG_ERROR, NLMSG_DONE, NLM_F_MULTI } from '../../src/kernel/net/netlink/message.js';
+import {
+  sockCreate,
+  AF_NETLINK,
+  AF_UNIX,
+  AF_INET,
+  SOCK_RAW,
+  SOCK_STREAM,
+  SOCK_DGRAM,
+  type Socket,
+  type SockCaller,
+  type RecvResult,
+} from '../../src/kernel/net/socket.js';
+import {
+  NlWriter,
+  parseMessages,
+  parseAttrs,
+  NLM_F_REQUEST,
+  NLM_F_DUMP,
+  NLM_F_ACK,
+  NLMSG_ERROR,
+  NLMSG_DONE,
+  NLM_F_MULTI,
+} from '../../src/kernel/net/netlink/message.js';
 import { RTM_GETLINK, RTM_NEWLINK, RTM_NEWADDR, RTM_GETADDR, IFLA_IFNAME, IFLA_MTU, IFLA_QDISC, IFLA_STATS64 } from '../../src/kernel/net/netlink/rtnetlink.js';
 import { procNetDev, procIfInet6, procRoute, procTcp, procUdp, procNetlink } from '../../src/kernel/net/procfs.js';
 import { netdevSysfsAttrs } from '../../src/kernel/net/netdevice.js';
@@ -61,7 +82,8 @@ test('a malformed message ends the batch', () => {
   const bad = new Uint8Array(20);
   new DataView(bad.buffer).setUint32(0, 999, true);
   const both = new Uint8Array(good.length + bad.length);
-  both.set(good); both.set(bad, good.length);
+  both.set(good);
+  both.set(bad, good.length);
   assert.equal(parseMessages(both).length, 1);
 });
 
@@ -72,8 +94,11 @@ test('RTM_GETLINK dump: one record for lo, then NLMSG_DONE in the same datagram'
   const dgrams = recvAll(s);
   assert.equal(dgrams.length, 1);
   const msgs = parseMessages(dgrams[0]);
-  assert.deepEqual(msgs.map((m) => m.type), [RTM_NEWLINK, NLMSG_DONE]);
-  assert.ok(msgs.every((m) => m.seq === 5 && m.pid === 42 && (m.flags & NLM_F_MULTI)));
+  assert.deepEqual(
+    msgs.map((m) => m.type),
+    [RTM_NEWLINK, NLMSG_DONE],
+  );
+  assert.ok(msgs.every((m) => m.seq === 5 && m.pid === 42 && m.flags & NLM_F_MULTI));
   const a = parseAttrs(msgs[0].payload, 16);
   assert.equal(new TextDecoder().decode(a.get(IFLA_IFNAME)), 'lo\0');
   assert.equal(new DataView(a.get(IFLA_MTU)!.buffer, a.get(IFLA_MTU)!.byteOffset).getUint32(0, true), 65536);
@@ -86,7 +111,13 @@ test('RTM_GETADDR dump lists 127.0.0.1/8 then ::1/128', () => {
   const s = netlinkSocket(net);
   s.ops.sendmsg!(s, request(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, new Uint8Array(8)), null, 0, caller());
   const msgs = parseMessages(recvAll(s)[0]).filter((m) => m.type === RTM_NEWADDR);
-  assert.deepEqual(msgs.map((m) => [m.payload[0], m.payload[1], m.payload[3]]), [[2, 8, 254], [10, 128, 254]]);
+  assert.deepEqual(
+    msgs.map((m) => [m.payload[0], m.payload[1], m.payload[3]]),
+    [
+      [2, 8, 254],
+      [10, 128, 254],
+    ],
+  );
 });
 
 test('errors and acks: unknown types, unprivileged changes, NLM_F_ACK', () => {
@@ -103,7 +134,17 @@ test('errors and acks: unknown types, unprivileged changes, NLM_F_ACK', () => {
   const d = recvAll(s)[0];
   assert.equal(errorOf(d), -EPERM);
   assert.equal(d.length, 16 + 4 + 32, 'an error echoes the whole request');
-  s.ops.sendmsg!(s, request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, new Uint8Array(16).fill(0).map((_, i) => (i === 4 ? 1 : 0))), null, 0, caller());
+  s.ops.sendmsg!(
+    s,
+    request(
+      RTM_GETLINK,
+      NLM_F_REQUEST | NLM_F_ACK,
+      new Uint8Array(16).fill(0).map((_, i) => (i === 4 ? 1 : 0)),
+    ),
+    null,
+    0,
+    caller(),
+  );
   const replies = recvAll(s);
   assert.equal(parseMessages(replies[0])[0].type, RTM_NEWLINK);
   assert.equal(errorOf(replies[1]), 0);
@@ -136,8 +177,10 @@ test('socket() errors follow Linux', () => {
 
 test('/proc/net text for a machine with only lo', () => {
   const { net } = machine();
-  assert.equal(procNetDev(net).split('\n')[2],
-    '    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0');
+  assert.equal(
+    procNetDev(net).split('\n')[2],
+    '    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0',
+  );
   assert.equal(procIfInet6(net), '00000000000000000000000000000001 01 80 10 80       lo\n');
   const route = procRoute(net);
   assert.equal(route.length, 128, 'only the header, padded to 127 columns');
@@ -145,8 +188,14 @@ test('/proc/net text for a machine with only lo', () => {
   assert.equal(procTcp(net, AF_INET).length, 150);
   assert.equal(procUdp(net, AF_INET).length, 128);
   assert.match(procNetlink(net), /^sk +Eth Pid +Groups +Rmem +Wmem +Dump +Locks +Drops +Inode\n[0-9a-f]{16} 0 {3}0 +00000000 /);
-  assert.deepEqual(fib4Routes(net.devices).map((r) => [r.type, [...r.dst].join('.'), r.dstLen]),
-    [[2, '127.0.0.0', 8], [2, '127.0.0.1', 32], [3, '127.255.255.255', 32]]);
+  assert.deepEqual(
+    fib4Routes(net.devices).map((r) => [r.type, [...r.dst].join('.'), r.dstLen]),
+    [
+      [2, '127.0.0.0', 8],
+      [2, '127.0.0.1', 32],
+      [3, '127.255.255.255', 32],
+    ],
+  );
 });
 
 test('the sysfs view of lo', () => {

@@ -47,21 +47,29 @@ test('an exited process keeps its PID until reaped; only its leader stays visibl
   assert.equal(pids.findThreadGroup(leader.tid), leader.tg);
 
   // The thread exits and is released at once, as a non-leader thread is.
-  pids.exitTask(thread); thread.becomeZombie(); thread.markDead(); pids.releaseTask(thread);
+  pids.exitTask(thread);
+  thread.becomeZombie();
+  thread.markDead();
+  pids.releaseTask(thread);
   assert.equal(pids.findTask(thread.tid), undefined);
   assert.equal(pids.findTaskOrZombieLeader(thread.tid), undefined);
 
   // The leader exits: a zombie, found by /proc and holding its number.
-  pids.exitTask(leader); leader.becomeZombie(); leader.tg.zombie = true;
+  pids.exitTask(leader);
+  leader.becomeZombie();
+  leader.tg.zombie = true;
   assert.equal(pids.findTask(leader.tid), undefined, 'findTask finds only tasks that have not exited');
   assert.equal(pids.findTaskOrZombieLeader(leader.tid), leader);
   assert.equal(pids.zombieCount, 1);
   assert.ok(pids.inUse(leader.tid));
   pids.setNext(leader.tid);
-  assert.notEqual(spawn(pids, 100).tid, leader.tid, 'a zombie\'s PID is not reused');
+  assert.notEqual(spawn(pids, 100).tid, leader.tid, "a zombie's PID is not reused");
 
   // Reaped: the number is free again.
-  leader.markDead(); pids.releaseTask(leader); leader.tg.reaped = true; pids.detachGroup(leader.tg);
+  leader.markDead();
+  pids.releaseTask(leader);
+  leader.tg.reaped = true;
+  pids.detachGroup(leader.tg);
   assert.equal(pids.findTaskOrZombieLeader(leader.tid), undefined);
   assert.ok(!pids.inUse(leader.tid));
   pids.setNext(leader.tid);
@@ -70,13 +78,26 @@ test('an exited process keeps its PID until reaped; only its leader stays visibl
 
 test('process groups and sessions list their thread groups, zombies too', () => {
   const pids = new PidTable();
-  const a = spawn(pids, 100), b = spawn(pids, 100), c = spawn(pids, 100);
-  a.tg.pgid = 1; b.tg.pgid = 1; c.tg.pgid = 3;
+  const a = spawn(pids, 100),
+    b = spawn(pids, 100),
+    c = spawn(pids, 100);
+  a.tg.pgid = 1;
+  b.tg.pgid = 1;
+  c.tg.pgid = 3;
   a.tg.sid = b.tg.sid = c.tg.sid = 1;
   b.tg.zombie = true;
-  assert.deepEqual(pids.processGroup(1).map((g) => g.tgid), [1, 2]);
-  assert.deepEqual(pids.processGroup(3).map((g) => g.tgid), [3]);
-  assert.deepEqual(pids.session(1).map((g) => g.tgid), [1, 2, 3]);
+  assert.deepEqual(
+    pids.processGroup(1).map((g) => g.tgid),
+    [1, 2],
+  );
+  assert.deepEqual(
+    pids.processGroup(3).map((g) => g.tgid),
+    [3],
+  );
+  assert.deepEqual(
+    pids.session(1).map((g) => g.tgid),
+    [1, 2, 3],
+  );
   assert.deepEqual(pids.processGroup(7), []);
   assert.equal(pids.groupCount, 3);
   assert.equal(pids.taskCount, 3);

@@ -17,5 +17,8 @@ test('records read back in syslog format, with the read and clear cursors', () =
   log.clearSeq = log.nextSeq;
   assert.equal(log.since(log.clearSeq).length, 0);
   log.printk(KERN_INFO, 'later');
-  assert.deepEqual(log.since(log.clearSeq).map((r) => r.text), ['later']);
+  assert.deepEqual(
+    log.since(log.clearSeq).map((r) => r.text),
+    ['later'],
+  );
 });

@@ -27,9 +27,13 @@ function fakeHost(): HostServices {
   const sink = { write() {}, isTty: false };
   return {
     console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000, monotonicMs: () => 0,
-    sleep: async () => {}, yield: async () => {},
-    random: (b: Uint8Array) => { for (let i = 0; i < b.length; i++) b[i] = (i * 37 + 11) & 0xff; },
+    wallClockMs: () => 1_700_000_000_000,
+    monotonicMs: () => 0,
+    sleep: async () => {},
+    yield: async () => {},
+    random: (b: Uint8Array) => {
+      for (let i = 0; i < b.length; i++) b[i] = (i * 37 + 11) & 0xff;
+    },
     image: null,
   };
 }
@@ -52,7 +56,8 @@ function open(fx: Fx, path: string, flags = O_RDONLY): File | number {
 function read(fx: Fx, path: string): string {
   const f = open(fx, path);
   assert.notEqual(typeof f, 'number', `open ${path}: ${String(f)}`);
-  const file = f as File, buf = new Uint8Array(65536);
+  const file = f as File,
+    buf = new Uint8Array(65536);
   let s = '';
   for (let pos = 0; ;) {
     const n = file.ops.read!(file, buf, pos, noWait);
@@ -122,7 +127,8 @@ test('sysctl_perm: write-only files refuse root, and others may not write', () =
   assert.equal(write(fx, '/proc/sys/vm/drop_caches', '5'), -EINVAL);
   assert.equal(write(fx, '/proc/sys/vm/drop_caches', '3\n'), 2);
   assert.match(read(fx, '/proc/vmstat'), /^drop_pagecache 1\ndrop_slab 1\n/m);
-  fx.t.cred.fsuid = 1000; fx.t.cred.euid = 1000;
+  fx.t.cred.fsuid = 1000;
+  fx.t.cred.euid = 1000;
   assert.equal(open(fx, '/proc/sys/vm/swappiness', O_WRONLY), -EACCES);
   assert.equal(read(fx, '/proc/sys/vm/swappiness'), '60\n');
   // Directories list in name order, as the kernel's rbtree does.
@@ -166,7 +172,7 @@ test('the kernel samples its runqueue every LOAD_FREQ', () => {
   assert.match(read(fx, '/proc/loadavg'), /^\d+\.\d\d \d+\.\d\d \d+\.\d\d 1\/1 1\n$/);
 });
 
-test('/proc/vmstat lists 6.12\'s counters in order, with real ones filled', () => {
+test("/proc/vmstat lists 6.12's counters in order, with real ones filled", () => {
   const fx = boot();
   const lines = read(fx, '/proc/vmstat').trimEnd().split('\n');
   assert.equal(lines.length, VMSTAT_NAMES.length);
@@ -181,9 +187,9 @@ test('/proc/vmstat lists 6.12\'s counters in order, with real ones filled', () =
 
 test('per-process io, oom, loginuid, cgroup and ns files', () => {
   const fx = boot();
-  fx.t.ioac.rchar = 1234; fx.t.ioac.syscw = 3;
-  assert.equal(read(fx, '/proc/1/io'),
-    'rchar: 1234\nwchar: 0\nsyscr: 0\nsyscw: 3\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n');
+  fx.t.ioac.rchar = 1234;
+  fx.t.ioac.syscw = 3;
+  assert.equal(read(fx, '/proc/1/io'), 'rchar: 1234\nwchar: 0\nsyscr: 0\nsyscw: 3\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n');
   // The global init is never chosen by the OOM killer.
   assert.equal(read(fx, '/proc/1/oom_score'), '0\n');
   assert.equal(write(fx, '/proc/1/oom_score_adj', '-1001'), -EINVAL);
@@ -192,8 +198,7 @@ test('per-process io, oom, loginuid, cgroup and ns files', () => {
   assert.equal(read(fx, '/proc/1/oom_adj'), '-8\n');
   assert.equal(read(fx, '/proc/1/loginuid'), '4294967295'); // no newline, as Linux
   assert.equal(read(fx, '/proc/1/cgroup'), '0::/\n');
-  assert.deepEqual(names(fx, '/proc/1/ns').sort(),
-    ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts']);
+  assert.deepEqual(names(fx, '/proc/1/ns').sort(), ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts']);
   assert.equal(readlink(fx, '/proc/1/ns/uts'), 'uts:[4026531838]');
   const p = fx.k.vfs.resolve(fx.t, AT_FDCWD, '/proc/1/ns/uts', true) as Path;
   assert.equal(p.dentry.inode.ino, 4026531838);
@@ -249,7 +254,15 @@ test('sysfs: a class device registers, shows, stores and goes away', () => {
   const dev = classDeviceAdd(fx.k, 'net', 'eth0', {
     attrs: {
       address: () => '52:54:00:12:34:56\n',
-      mtu: { show: () => `${mtu}\n`, store: (s) => { const v = Number(s); if (!(v >= 68)) return -EINVAL; mtu = v; return 0; } },
+      mtu: {
+        show: () => `${mtu}\n`,
+        store: (s) => {
+          const v = Number(s);
+          if (!(v >= 68)) return -EINVAL;
+          mtu = v;
+          return 0;
+        },
+      },
     },
     uevent: () => ['INTERFACE=eth0', 'IFINDEX=2'],
   });

@@ -38,9 +38,16 @@ function fixture() {
     irqs: new IrqTable(1),
     hart: { instret },
     runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9 }, irqs: { timer: 7, resched: 0 } }],
-    cmdline: 'console=ttyS0', hostname: 'tux', domainname: '(none)',
+    cmdline: 'console=ttyS0',
+    hostname: 'tux',
+    domainname: '(none)',
     host: { image: null },
-    sysctlValues: new Map<string, unknown>(), ipcNs: new Map<string, unknown>(), devices: null, net: null, tty: null, inotifyInstances: 0,
+    sysctlValues: new Map<string, unknown>(),
+    ipcNs: new Map<string, unknown>(),
+    devices: null,
+    net: null,
+    tty: null,
+    inotifyInstances: 0,
   } as unknown as Kernel & { vfs: Vfs };
   (k as { vfs: Vfs }).vfs = new Vfs(k);
   k.clock.advanceTo(5_000_000_000);
@@ -60,12 +67,16 @@ function fixture() {
   map(0x10000, 0x20000, { prot: 5, shared: false, file: src, offset: 0 });
   map(0x30000, 0x2000, { prot: 3, shared: false, file: src, offset: 0x20000 });
   map(0x32000, 0x3000, { prot: 3, shared: false, name: '[heap]' });
-  mm.brkStart = 0x32000; mm.brk = 0x35000;
+  mm.brkStart = 0x32000;
+  mm.brk = 0x35000;
   map(0x3fffff0000, 0x10000, { prot: 3, shared: false, name: '[stack]', growsDown: true });
   map(0x3fffe00000, 0x2000, { prot: 5, shared: false, name: '[vdso]', file: { ...src, dev: 0, ino: 0, path: '[vdso]' } });
-  const args = enc.encode('sh\0-c\0echo hi\0'), env = enc.encode('HOME=/\0TERM=vt100\0');
-  mm.argStart = 0x3ffffff000; mm.argEnd = mm.argStart + args.length;
-  mm.envStart = mm.argEnd; mm.envEnd = mm.envStart + env.length;
+  const args = enc.encode('sh\0-c\0echo hi\0'),
+    env = enc.encode('HOME=/\0TERM=vt100\0');
+  mm.argStart = 0x3ffffff000;
+  mm.argEnd = mm.argStart + args.length;
+  mm.envStart = mm.argEnd;
+  mm.envEnd = mm.envStart + env.length;
   assert.ok(mm.write(mm.argStart, args) && mm.write(mm.envStart, env));
   mm.startStack = 0x3fffffe000;
 
@@ -74,10 +85,13 @@ function fixture() {
   const t = new Task(1, tg, mm, k.vfs.newFdTable(), k.vfs.newFsStruct(), new SigHand(), new Cred());
   t.comm = 'sh';
   t.startTime = 1_230_000_000; // 1.23 s after boot
-  t.utime = 250_000_000; t.stime = 30_000_000;
-  t.nvcsw = 5; t.nivcsw = 2;
+  t.utime = 250_000_000;
+  t.stime = 30_000_000;
+  t.nvcsw = 5;
+  t.nivcsw = 2;
   tg.tasks.push(t);
-  k.pids.attachTask(t); k.pids.attachGroup(tg);
+  k.pids.attachTask(t);
+  k.pids.attachGroup(tg);
   t.exe = new File(bbPath, bb, O_RDONLY, {});
   t.files.install(0, new File(bbPath, bb, O_RDONLY, {}), false);
   const [rd, wr] = createPipe(r.mnt, 0);
@@ -139,16 +153,23 @@ test('/proc/PID/stat has the 52 fields of do_task_stat', () => {
   assert.ok(m, s);
   const f = [m[1], m[2], m[3], ...m[4].split(' ')];
   assert.equal(f.length, 52);
-  assert.equal(f[0], '1'); assert.equal(f[1], 'sh'); assert.equal(f[2], 'R');
+  assert.equal(f[0], '1');
+  assert.equal(f[1], 'sh');
+  assert.equal(f[2], 'R');
   assert.equal(f[3], '0'); // no parent
-  assert.equal(f[6], '0'); assert.equal(f[7], '-1'); // no tty, tpgid -1
-  assert.equal(f[13], '25'); assert.equal(f[14], '3'); // utime/stime in ticks
-  assert.equal(f[17], '20'); assert.equal(f[18], '0'); assert.equal(f[19], '1');
+  assert.equal(f[6], '0');
+  assert.equal(f[7], '-1'); // no tty, tpgid -1
+  assert.equal(f[13], '25');
+  assert.equal(f[14], '3'); // utime/stime in ticks
+  assert.equal(f[17], '20');
+  assert.equal(f[18], '0');
+  assert.equal(f[19], '1');
   assert.equal(f[21], '123'); // starttime ticks since boot
   assert.equal(Number(f[22]), fx.mm.totalVm * 4096);
   assert.equal(Number(f[23]), fx.mm.rss);
   assert.equal(f[24], '18446744073709551615');
-  assert.equal(Number(f[25]), 0x10000); assert.equal(Number(f[26]), 0x30000);
+  assert.equal(Number(f[25]), 0x10000);
+  assert.equal(Number(f[26]), 0x30000);
   assert.equal(Number(f[27]), 0x3fffffe000);
   assert.equal(f[32], String(1 << 12)); // sigignore: SIGPIPE
   assert.equal(f[33], String(1 << 1)); // sigcatch: SIGINT
@@ -162,14 +183,71 @@ test('/proc/PID/status follows 6.12 field order and formats', () => {
   const fx = fixture();
   fx.t.cred.groups = [4, 24];
   const s = read(fx, '/proc/self/status');
-  const keys = s.trimEnd().split('\n').map((l) => l.slice(0, l.indexOf(':')));
-  assert.deepEqual(keys, ['Name', 'Umask', 'State', 'Tgid', 'Ngid', 'Pid', 'PPid', 'TracerPid', 'Uid', 'Gid', 'FDSize',
-    'Groups', 'NStgid', 'NSpid', 'NSpgid', 'NSsid', 'Kthread', 'VmPeak', 'VmSize', 'VmLck', 'VmPin', 'VmHWM', 'VmRSS',
-    'RssAnon', 'RssFile', 'RssShmem', 'VmData', 'VmStk', 'VmExe', 'VmLib', 'VmPTE', 'VmSwap', 'HugetlbPages',
-    'CoreDumping', 'THP_enabled', 'untag_mask', 'Threads', 'SigQ', 'SigPnd', 'ShdPnd', 'SigBlk', 'SigIgn', 'SigCgt',
-    'CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp', 'Seccomp_filters',
-    'Speculation_Store_Bypass', 'SpeculationIndirectBranch', 'Cpus_allowed', 'Cpus_allowed_list', 'Mems_allowed',
-    'Mems_allowed_list', 'voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches']);
+  const keys = s
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.slice(0, l.indexOf(':')));
+  assert.deepEqual(keys, [
+    'Name',
+    'Umask',
+    'State',
+    'Tgid',
+    'Ngid',
+    'Pid',
+    'PPid',
+    'TracerPid',
+    'Uid',
+    'Gid',
+    'FDSize',
+    'Groups',
+    'NStgid',
+    'NSpid',
+    'NSpgid',
+    'NSsid',
+    'Kthread',
+    'VmPeak',
+    'VmSize',
+    'VmLck',
+    'VmPin',
+    'VmHWM',
+    'VmRSS',
+    'RssAnon',
+    'RssFile',
+    'RssShmem',
+    'VmData',
+    'VmStk',
+    'VmExe',
+    'VmLib',
+    'VmPTE',
+    'VmSwap',
+    'HugetlbPages',
+    'CoreDumping',
+    'THP_enabled',
+    'untag_mask',
+    'Threads',
+    'SigQ',
+    'SigPnd',
+    'ShdPnd',
+    'SigBlk',
+    'SigIgn',
+    'SigCgt',
+    'CapInh',
+    'CapPrm',
+    'CapEff',
+    'CapBnd',
+    'CapAmb',
+    'NoNewPrivs',
+    'Seccomp',
+    'Seccomp_filters',
+    'Speculation_Store_Bypass',
+    'SpeculationIndirectBranch',
+    'Cpus_allowed',
+    'Cpus_allowed_list',
+    'Mems_allowed',
+    'Mems_allowed_list',
+    'voluntary_ctxt_switches',
+    'nonvoluntary_ctxt_switches',
+  ]);
   assert.match(s, /^Name:\tsh\nUmask:\t0022\nState:\tR \(running\)\n/);
   assert.match(s, /\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t4 24 \n/);
   for (const l of s.split('\n').filter((x) => /^(Vm|Rss|Hugetlb)/.test(x))) assert.match(l, /^\w+:\t[ \d]{8} kB$/);
@@ -187,8 +265,11 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   const child = new ThreadGroup(7);
   child.parent = fx.tg;
   const z = new Task(7, child, fx.mm, fx.t.files, fx.t.fs, new SigHand(), new Cred(1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000));
-  z.comm = 'false'; z.becomeZombie();
-  child.tasks.push(z); child.zombie = true; child.exitStatus = 1 << 8;
+  z.comm = 'false';
+  z.becomeZombie();
+  child.tasks.push(z);
+  child.zombie = true;
+  child.exitStatus = 1 << 8;
   fx.k.pids.attachGroup(child);
   const s = read(fx, '/proc/7/status');
   assert.match(s, /State:\tZ \(zombie\)\n/);
@@ -198,11 +279,15 @@ test('zombies lose mm, fs and files, as in Linux', () => {
   assert.equal(read(fx, '/proc/7/statm'), '0 0 0 0 0 0 0\n');
   assert.equal(read(fx, '/proc/7/cmdline'), '');
   const st = read(fx, '/proc/7/stat').trimEnd().split(' ');
-  assert.equal(st[2], 'Z'); assert.equal(st[22], '0'); assert.equal(st[51], '256');
+  assert.equal(st[2], 'Z');
+  assert.equal(st[22], '0');
+  assert.equal(st[51], '256');
   assert.deepEqual(names(fx, '/proc/7/fd'), []);
   assert.equal(readlink(fx, '/proc/7/cwd'), -ENOENT);
   // Reaped: the directory is gone.
-  child.reaped = true; z.markDead(); fx.k.pids.detachGroup(child);
+  child.reaped = true;
+  z.markDead();
+  fx.k.pids.detachGroup(child);
   assert.equal(resolve(fx, '/proc/7'), -ENOENT);
 });
 
@@ -212,7 +297,10 @@ test('/proc/meminfo: every line is "%-16s%8lu kB" from the page allocator', () =
   const lines = s.trimEnd().split('\n');
   for (const l of lines) assert.match(l, /^[A-Za-z0-9_()]+:\s+\d+( kB)?$/);
   for (const l of lines.filter((x) => x.endsWith(' kB'))) assert.equal(l.length, 27, l);
-  assert.deepEqual(lines.slice(0, 6).map((l) => l.split(':')[0]), ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SwapCached']);
+  assert.deepEqual(
+    lines.slice(0, 6).map((l) => l.split(':')[0]),
+    ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SwapCached'],
+  );
   assert.equal(lines[0], `MemTotal:       ${String(fx.k.pages.total * 4).padStart(8)} kB`);
   assert.equal(lines[1], `MemFree:        ${String(fx.k.pages.free * 4).padStart(8)} kB`);
   assert.ok(lines.includes('HugePages_Total:       0'));
@@ -272,8 +360,10 @@ test('self, thread-self, exe and fd links', () => {
 test('the /proc listing, stable inode numbers and thread directories', () => {
   const fx = fixture();
   const th = new Task(3, fx.tg, fx.mm, fx.t.files, fx.t.fs, fx.t.sighand, fx.t.cred);
-  th.comm = 'worker'; th.sleep();
-  fx.tg.tasks.push(th); fx.k.pids.attachTask(th);
+  th.comm = 'worker';
+  th.sleep();
+  fx.tg.tasks.push(th);
+  fx.k.pids.attachTask(th);
   const top = names(fx, '/proc');
   for (const n of ['cpuinfo', 'meminfo', 'stat', 'uptime', 'version', 'self', 'thread-self', 'mounts', 'sys', '1']) assert.ok(top.includes(n), n);
   assert.ok(!top.includes('3'), 'threads are not listed');
@@ -286,7 +376,9 @@ test('the /proc listing, stable inode numbers and thread directories', () => {
   assert.notEqual(ino('/proc/1/status'), ino('/proc/1/task/1/status'));
   assert.equal(ino('/proc'), 1);
   const st = (resolve(fx, '/proc/1') as Path).dentry.inode;
-  assert.ok(isDir(st.mode)); assert.equal(st.mode & 0o7777, 0o555); assert.equal(st.size, 0);
+  assert.ok(isDir(st.mode));
+  assert.equal(st.mode & 0o7777, 0o555);
+  assert.equal(st.size, 0);
   assert.equal((resolve(fx, '/proc/1/environ') as Path).dentry.inode.mode & 0o777, 0o400);
 });
 
@@ -319,8 +411,11 @@ test('limits, loadavg, stat, cpuinfo, version, sysctl', () => {
   assert.match(st[2], /^intr 7( \d+){64}$/);
   assert.deepEqual(st.slice(3, 8), ['ctxt 42', 'btime 1700000000', 'processes 3', 'procs_running 1', 'procs_blocked 0']);
   assert.match(st[8], /^softirq 0( 0){10}$/);
-  assert.equal(read(fx, '/proc/cpuinfo'), 'processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs\n'
-    + 'mmu\t\t: sv39\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\nhart isa\t: rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs\n\n');
+  assert.equal(
+    read(fx, '/proc/cpuinfo'),
+    'processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs\n' +
+      'mmu\t\t: sv39\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\nhart isa\t: rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zca_zcb_zcd_zba_zbb_zbs\n\n',
+  );
   assert.match(read(fx, '/proc/version'), /^Linux version 6\.12\.\S+ .*\n$/);
   assert.equal(read(fx, '/proc/cmdline'), 'console=ttyS0\n');
   assert.equal(read(fx, '/proc/sys/kernel/ostype'), 'Linux\n');

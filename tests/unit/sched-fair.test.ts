@@ -23,9 +23,15 @@ class Cpu {
   readonly fair = new FairClass(true);
   needResched = false;
   curr: Task | null = null;
-  private get rq(): Runqueue { return this as unknown as Runqueue; }
-  get nrRunning(): number { return this.fair.nrRunning; }
-  resched(): void { this.needResched = true; }
+  private get rq(): Runqueue {
+    return this as unknown as Runqueue;
+  }
+  get nrRunning(): number {
+    return this.fair.nrRunning;
+  }
+  resched(): void {
+    this.needResched = true;
+  }
   enqueue(t: Task, flags: number): void {
     t.se.onRq = true;
     this.fair.enqueue(this.rq, t, flags);
@@ -61,7 +67,8 @@ class Cpu {
 
 test('sched_yield forfeits the rest of the request; deadlines never run ahead of vruntime', () => {
   const cpu = new Cpu();
-  const a = task(1), b = task(2);
+  const a = task(1),
+    b = task(2);
   cpu.enqueue(a, ENQUEUE_INITIAL);
   cpu.enqueue(b, ENQUEUE_INITIAL);
   cpu.schedule();
@@ -82,24 +89,32 @@ test('sched_yield forfeits the rest of the request; deadlines never run ahead of
 for (const nice of [5, 10, 19]) {
   test(`after a sched_yield phase, nice 0 and nice ${nice} share the CPU by weight`, () => {
     const cpu = new Cpu();
-    const a = task(1), b = task(2, nice);
+    const a = task(1),
+      b = task(2, nice);
     cpu.enqueue(a, ENQUEUE_INITIAL);
     cpu.enqueue(b, ENQUEUE_INITIAL);
     cpu.schedule();
-    for (let i = 0; i < 20000; i++) { cpu.run(1500); cpu.yield(); }
-    const a0 = a.se.sumExec, b0 = b.se.sumExec;
+    for (let i = 0; i < 20000; i++) {
+      cpu.run(1500);
+      cpu.yield();
+    }
+    const a0 = a.se.sumExec,
+      b0 = b.se.sumExec;
     // Then both spin for 4 s; the scheduler looks again at each tick.
     for (let t = 0; t < 4e9; t += TICK) cpu.run(TICK);
-    const ra = a.se.sumExec - a0, rb = b.se.sumExec - b0;
+    const ra = a.se.sumExec - a0,
+      rb = b.se.sumExec - b0;
     const wb = SCHED_PRIO_TO_WEIGHT[20 + nice];
     const want = ((ra + rb) * wb) / (1024 + wb);
     assert.ok(Math.abs(rb - want) <= TICK + want * 0.02, `nice ${nice} ran ${rb}, want ${want}`);
   });
 }
 
-test('a woken task runs once the spinner\'s protected slice is over (base_slice, seen at the next tick)', () => {
+test("a woken task runs once the spinner's protected slice is over (base_slice, seen at the next tick)", () => {
   const cpu = new Cpu();
-  const spinner = task(1), sleeper = task(2), other = task(3);
+  const spinner = task(1),
+    sleeper = task(2),
+    other = task(3);
   cpu.enqueue(spinner, ENQUEUE_INITIAL);
   cpu.enqueue(other, ENQUEUE_INITIAL);
   cpu.enqueue(sleeper, ENQUEUE_INITIAL);
@@ -107,7 +122,10 @@ test('a woken task runs once the spinner\'s protected slice is over (base_slice,
   for (let round = 0; round < 200; round++) {
     // The sleeper runs a little and sleeps 10 ms; meanwhile the two spinners share the CPU.
     let waited = 0;
-    while (cpu.curr !== sleeper) { cpu.run(TICK / 4); waited += TICK / 4; }
+    while (cpu.curr !== sleeper) {
+      cpu.run(TICK / 4);
+      waited += TICK / 4;
+    }
     if (round > 0) assert.ok(waited <= SYSCTL_SCHED_BASE_SLICE + TICK, `round ${round}: woken task waited ${waited} ns`);
     cpu.run(20_000);
     cpu.sleep(sleeper);

@@ -4,20 +4,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RbTree, type RbNode } from '../../src/kernel/sched/rbtree.js';
 
-interface Item { key: number; id: number }
+interface Item {
+  key: number;
+  id: number;
+}
 
 /** Black height of a subtree; throws if the red-black rules are broken. */
 function check<T>(n: RbNode<T> | null, parent: RbNode<T> | null): number {
   if (!n) return 1;
   assert.equal(n.parent, parent, 'parent link');
-  if (n.red) assert.ok(!(n.left?.red) && !(n.right?.red), 'red node with a red child');
-  const l = check(n.left, n), r = check(n.right, n);
+  if (n.red) assert.ok(!n.left?.red && !n.right?.red, 'red node with a red child');
+  const l = check(n.left, n),
+    r = check(n.right, n);
   assert.equal(l, r, 'black heights differ');
   return l + (n.red ? 0 : 1);
 }
 
 // A small deterministic generator (no Math.random in tests).
-function lcg(seed: number) { let s = seed >>> 0; return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32; }
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
 
 test('rbtree keeps order, leftmost and balance through random inserts and removals', () => {
   const rnd = lcg(42);

@@ -13,13 +13,23 @@ const dec = new TextDecoder();
 
 test('xoshiro128** gives the reference outputs', () => {
   const a = Xoshiro128.fromState([1, 2, 3, 4]);
-  assert.deepEqual(Array.from({ length: 6 }, () => a.next()), [11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => a.next()),
+    [11520, 0, 5927040, 70819200, 2031721883, 1637235492],
+  );
   const b = Xoshiro128.fromState([0, 1, 2, 3]);
-  assert.deepEqual(Array.from({ length: 6 }, () => b.next()), [5760, 17280, 2966400, 32451840, 2604340873, 3891234569]);
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => b.next()),
+    [5760, 17280, 2966400, 32451840, 2604340873, 3891234569],
+  );
 });
 
 test('the same seed gives the same bytes, another seed others', () => {
-  const bytes = (seed: number, n: number) => { const b = new Uint8Array(n); new Xoshiro128(seed).fill(b); return b; };
+  const bytes = (seed: number, n: number) => {
+    const b = new Uint8Array(n);
+    new Xoshiro128(seed).fill(b);
+    return b;
+  };
   assert.deepEqual(bytes(42, 37), bytes(42, 37));
   assert.notDeepEqual(bytes(42, 16), bytes(43, 16));
   // Bytes come four per output, so reads of any length see one stream.
@@ -48,46 +58,90 @@ function rig(input: string | null, opts: { busy?: boolean } = {}) {
   const idleFns: (() => void)[] = [];
   const state = { busy: opts.busy ?? false, stalled: null as Promise<void> | null };
   const m: SeedMachine = {
-    now: () => now, timers, idle: () => !state.busy, onIdle: (fn) => idleFns.push(fn),
-    stall: (p) => { state.stalled = p; p.then(() => { state.stalled = null; }); }, kick() {},
+    now: () => now,
+    timers,
+    idle: () => !state.busy,
+    onIdle: (fn) => idleFns.push(fn),
+    stall: (p) => {
+      state.stalled = p;
+      p.then(() => {
+        state.stalled = null;
+      });
+    },
+    kick() {},
   };
   // The host: all of `input` at once then its end, or (null) whatever feed() gives later.
   const hostQueue: (Uint8Array | null)[] = input === null ? [] : [enc.encode(input), null];
   let hostWaiter: ((d: Uint8Array | null) => void) | null = null;
   const host: HostConsole = {
-    stdout: { write() {}, isTty: false }, stderr: { write() {}, isTty: false }, stdinIsTty: false, winsize: () => null,
-    requestInput(d) { if (hostQueue.length) d(hostQueue.shift()!); else hostWaiter = d; },
+    stdout: { write() {}, isTty: false },
+    stderr: { write() {}, isTty: false },
+    stdinIsTty: false,
+    winsize: () => null,
+    requestInput(d) {
+      if (hostQueue.length) d(hostQueue.shift()!);
+      else hostWaiter = d;
+    },
   };
   const con = new SeededConsole(host, m);
   const got: [number, string | null][] = [];
   const read = () => con.requestInput((d) => got.push([now, d && dec.decode(d)]));
   return {
-    con, got, read, state, now: () => now,
+    con,
+    got,
+    read,
+    state,
+    now: () => now,
     /** Run virtual time to t, firing timers on the way. */
     advance(t: number) {
-      while (timers.next() <= t) { now = timers.next(); timers.expire(now); }
+      while (timers.next() <= t) {
+        now = timers.next();
+        timers.expire(now);
+      }
       now = t;
     },
     /** The machine is about to idle. */
-    idle() { for (const fn of idleFns) fn(); },
-    feed(d: string | null) { const w = hostWaiter!; hostWaiter = null; w(d === null ? null : enc.encode(d)); },
+    idle() {
+      for (const fn of idleFns) fn();
+    },
+    feed(d: string | null) {
+      const w = hostWaiter!;
+      hostWaiter = null;
+      w(d === null ? null : enc.encode(d));
+    },
   };
 }
 
 test('an idle machine gets one chunk per gap, then the end of input, then nothing', () => {
   // A reader that asks again at once (as a console driver keeps one request open).
   const r = rig('one\n\x03two\n');
-  const again = () => r.con.requestInput((d) => { r.got.push([r.now(), d && dec.decode(d)]); again(); });
+  const again = () =>
+    r.con.requestInput((d) => {
+      r.got.push([r.now(), d && dec.decode(d)]);
+      again();
+    });
   again();
   r.advance(1_000_000_000);
   const G = INPUT_GAP_NS;
-  assert.deepEqual(r.got, [[G, 'one\n'], [2 * G, '\x03'], [3 * G, 'two\n'], [4 * G, null]]);
+  assert.deepEqual(r.got, [
+    [G, 'one\n'],
+    [2 * G, '\x03'],
+    [3 * G, 'two\n'],
+    [4 * G, null],
+  ]);
 });
 
 test('a reader that asks late gets a chunk that is due at once', () => {
   const r = rig('one\ntwo\n');
-  for (let i = 0; i < 4; i++) { r.read(); r.advance((i + 1) * 50_000_000); }
-  assert.deepEqual(r.got, [[INPUT_GAP_NS, 'one\n'], [50_000_000, 'two\n'], [100_000_000, null]]);
+  for (let i = 0; i < 4; i++) {
+    r.read();
+    r.advance((i + 1) * 50_000_000);
+  }
+  assert.deepEqual(r.got, [
+    [INPUT_GAP_NS, 'one\n'],
+    [50_000_000, 'two\n'],
+    [100_000_000, null],
+  ]);
 });
 
 test('a chunk waits for a reader, then goes when asked', () => {

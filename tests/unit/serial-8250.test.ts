@@ -12,7 +12,8 @@ import { PlicDriver } from '../../src/kernel/drivers/irqchip/irq-sifive-plic.js'
 import { Uart8250Port } from '../../src/kernel/drivers/tty/serial/8250_port.js';
 import { ioremap } from '../../src/kernel/lib/iomem.js';
 
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder(),
+  dec = new TextDecoder();
 
 function setup() {
   const out: string[] = [];
@@ -31,7 +32,9 @@ function setup() {
   let hangups = 0;
   const port = new Uart8250Port(ioremap(m.bus, VIRT_UART0.base), { receive: (d) => got.push(dec.decode(d)), hangup: () => hangups++ });
   plic.map(UART0_IRQ, 10);
-  irqs.request(10, 'ttyS0', () => { port.handleIrq(); });
+  irqs.request(10, 'ttyS0', () => {
+    port.handleIrq();
+  });
   plic.enable(UART0_IRQ);
   return { m, irqs, plic, port, out, requests, got, hangups: () => hangups };
 }

@@ -28,8 +28,10 @@ function fakeHost(): HostServices {
   const sink = { write() {}, isTty: false };
   return {
     console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000, monotonicMs: () => 0,
-    sleep: async () => {}, yield: async () => {},
+    wallClockMs: () => 1_700_000_000_000,
+    monotonicMs: () => 0,
+    sleep: async () => {},
+    yield: async () => {},
     random: (b: Uint8Array) => b.fill(7),
     image: null,
   };
@@ -104,15 +106,24 @@ test('SyscallArgs reads the registers as the C types', () => {
 
 test('a guest ecall of each ENOSYS number fails with ENOSYS', async (t) => {
   const built = await buildGuest(['sys_enosys']);
-  if (built.skip) { t.skip(built.skip); return; }
+  if (built.skip) {
+    t.skip(built.skip);
+    return;
+  }
   // A static program needs no root file system beyond itself.
   const root = mkdtempSync(join(tmpdir(), 'tuxglass-enosys-'));
   try {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--rootfs', root, '--add', `${built.paths.sys_enosys}:/enosys`, '--', '/enosys',
-      ...enosysNumbers.map(String)], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'run', '--rootfs', root, '--add', `${built.paths.sys_enosys}:/enosys`, '--', '/enosys', ...enosysNumbers.map(String)],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.deepEqual(lines, enosysNumbers.map((nr) => `${nr} -1 ${ENOSYS}`));
+    assert.deepEqual(
+      lines,
+      enosysNumbers.map((nr) => `${nr} -1 ${ENOSYS}`),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

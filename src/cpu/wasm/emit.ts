@@ -25,7 +25,14 @@ import { TLB_MASK, TLB_R, TLB_W } from '../mmu.js';
 import { Imp, STORE_HIT_CODE } from './support.js';
 import { FP_LOCALS, emitFp, type FpCtx } from './fp.js';
 
-export interface Insn { op: number; w: number; imm: number; raw: number; off: number; len: number }
+export interface Insn {
+  op: number;
+  w: number;
+  imm: number;
+  raw: number;
+  off: number;
+  len: number;
+}
 export interface Block {
   start: number;
   insns: Insn[];
@@ -35,7 +42,10 @@ export interface Block {
   stop: boolean;
 }
 /** Blocks emitted together: one block, or a loop region (resident registers). */
-export interface Unit { blocks: number[]; loop: boolean }
+export interface Unit {
+  blocks: number[];
+  loop: boolean;
+}
 
 /** Exit status asking the runtime to recompile the page at the optimised tier (then continue at the exit pc). */
 export const OPTIMIZE = -3;
@@ -46,8 +56,22 @@ const rs1Of = (w: number): number => (w >>> 14) & 63;
 const rs2Of = (w: number): number => (w >>> 20) & 63;
 
 // parameters and fixed locals
-const ST = 0, PC = 1, BLK = 2, N = 3, BUDGET = 4;
-const VPAGE = 5, NEXT = 6, ADDR = 7, VPN = 8, ENT = 9, STATUS = 10, A = 11, B = 12, EXOFF = 13, EXBACK = 14, FP0 = 15;
+const ST = 0,
+  PC = 1,
+  BLK = 2,
+  N = 3,
+  BUDGET = 4;
+const VPAGE = 5,
+  NEXT = 6,
+  ADDR = 7,
+  VPN = 8,
+  ENT = 9,
+  STATUS = 10,
+  A = 11,
+  B = 12,
+  EXOFF = 13,
+  EXBACK = 14,
+  FP0 = 15;
 export const FIXED_LOCALS = [T.I64, T.I32, T.I64, T.I64, T.I32, T.I32, T.I64, T.I64, T.I32, T.I32, ...FP_LOCALS];
 const FIRST_REG_LOCAL = FP0 + FP_LOCALS.length;
 
@@ -73,15 +97,26 @@ export function fpReadsInt(raw: number): boolean {
 
 /** Integer registers an instruction reads and writes (bit masks; x0 and the sink excluded). */
 export function regsOf(ins: Insn): { reads: number; writes: number } {
-  const w = ins.w, op = ins.op;
+  const w = ins.w,
+    op = ins.op;
   const m = (r: number): number => (r > 0 && r < 32 ? bit(r) : 0);
-  const rd = m(rdOf(w)), rs1 = m(rs1Of(w)), rs2 = m(rs2Of(w));
+  const rd = m(rdOf(w)),
+    rs1 = m(rs1Of(w)),
+    rs2 = m(rs2Of(w));
   switch (op) {
-    case Op.Li: case Op.Auipc: return { reads: 0, writes: rd };
-    case Op.Jal: return { reads: 0, writes: rd };
-    case Op.Fence: return { reads: 0, writes: 0 };
-    case Op.Flw: case Op.Fld: return { reads: rs1, writes: 0 };
-    case Op.Fsw: case Op.Fsd: return { reads: rs1, writes: 0 };
+    case Op.Li:
+    case Op.Auipc:
+      return { reads: 0, writes: rd };
+    case Op.Jal:
+      return { reads: 0, writes: rd };
+    case Op.Fence:
+      return { reads: 0, writes: 0 };
+    case Op.Flw:
+    case Op.Fld:
+      return { reads: rs1, writes: 0 };
+    case Op.Fsw:
+    case Op.Fsd:
+      return { reads: rs1, writes: 0 };
     case Op.Fp: {
       const raw = ins.raw;
       return { reads: fpReadsInt(raw) ? m((raw >>> 15) & 31) : 0, writes: fpWritesInt(raw) ? m((raw >>> 7) & 31) : 0 };
@@ -120,16 +155,26 @@ export class PageGen implements FpCtx {
    * countdown (quick tier), or -1 (optimised tier: no countdown).
    * `returnSites`: return points of calls made in this page.
    */
-  constructor(private readonly blocks: Block[], private readonly units: Unit[],
-    private readonly index: Map<number, number>, private readonly counter: number,
-    private readonly returnSites: number[] = []) {
+  constructor(
+    private readonly blocks: Block[],
+    private readonly units: Unit[],
+    private readonly index: Map<number, number>,
+    private readonly counter: number,
+    private readonly returnSites: number[] = [],
+  ) {
     this.unitOf = new Int32Array(blocks.length);
     this.posOf = new Int32Array(blocks.length);
-    units.forEach((u, ui) => u.blocks.forEach((bi, p) => { this.unitOf[bi] = ui; this.posOf[bi] = p; }));
+    units.forEach((u, ui) =>
+      u.blocks.forEach((bi, p) => {
+        this.unitOf[bi] = ui;
+        this.posOf[bi] = p;
+      }),
+    );
   }
 
   function(): Uint8Array {
-    const b = this.b, nu = this.units.length;
+    const b = this.b,
+      nu = this.units.length;
     b.get(PC).i64(-4096).op(W.I64And).set(VPAGE);
     b.get(BLK).set(NEXT);
     b.loop();
@@ -144,9 +189,11 @@ export class PageGen implements FpCtx {
   }
 
   private emitUnit(u: number): void {
-    const unit = this.units[u], b = this.b;
+    const unit = this.units[u],
+      b = this.b;
     this.unit = u;
-    let used = 0, written = 0;
+    let used = 0,
+      written = 0;
     for (const bi of unit.blocks) {
       for (const ins of this.blocks[bi].insns) {
         const r = regsOf(ins);
@@ -154,20 +201,25 @@ export class PageGen implements FpCtx {
         written |= r.writes;
       }
     }
-    this.used = used; this.written = written;
+    this.used = used;
+    this.written = written;
     for (let r = 1; r < 32; r++) if (used & bit(r)) this.load(r);
     b.block(); // the exit tail's label
     if (!unit.loop) {
       this.pos = 0;
       this.block(unit.blocks[0]);
     } else {
-      const s = unit.blocks.length, first = unit.blocks[0];
+      const s = unit.blocks.length,
+        first = unit.blocks[0];
       b.loop();
       if (s > 1) {
         for (let p = s - 1; p >= 0; p--) b.block();
         b.get(NEXT);
         if (first !== 0) b.i32(first).op(W.I32Sub);
-        b.brTable(Array.from({ length: s }, (_, p) => p), 0).end();
+        b.brTable(
+          Array.from({ length: s }, (_, p) => p),
+          0,
+        ).end();
       }
       for (let p = 0; p < s; p++) {
         this.pos = p;
@@ -179,8 +231,7 @@ export class PageGen implements FpCtx {
     b.end();
     // the exit tail: store the unit's registers, leave at vpage + EXOFF with EXBACK not retired
     this.flush();
-    b.get(ST).get(VPAGE).get(EXOFF).op(W.I64ExtendI32U).op(W.I64Add).get(N).get(EXBACK).op(W.I32Sub).get(STATUS)
-      .returnCall(Imp.Exit);
+    b.get(ST).get(VPAGE).get(EXOFF).op(W.I64ExtendI32U).op(W.I64Add).get(N).get(EXBACK).op(W.I32Sub).get(STATUS).returnCall(Imp.Exit);
   }
 
   // ---- registers ----
@@ -206,14 +257,20 @@ export class PageGen implements FpCtx {
 
   /** push the value of x[r] */
   read(r: number): void {
-    if (r === 0 || r === SINK) { this.b.i64(0); return; }
+    if (r === 0 || r === SINK) {
+      this.b.i64(0);
+      return;
+    }
     if (!(this.used & bit(r))) throw new Error(`wasm: x${r} read outside its unit's set`);
     this.b.get(this.local[r]);
   }
 
   /** pop a value into x[r] */
   write(r: number): void {
-    if (r === 0 || r === SINK) { this.b.op(W.Drop); return; }
+    if (r === 0 || r === SINK) {
+      this.b.op(W.Drop);
+      return;
+    }
     if (!(this.written & bit(r))) throw new Error(`wasm: x${r} written outside its unit's set`);
     this.b.set(this.local[r]);
   }
@@ -227,15 +284,15 @@ export class PageGen implements FpCtx {
   /** A helper is about to read x[r] from the interpreter's register file (int32 halves). */
   private syncOut(r: number): void {
     if (r <= 0 || r >= 32) return;
-    const b = this.b, l = this.local[r];
+    const b = this.b,
+      l = this.local[r];
     b.get(ST).get(l).mem(W.I64Store32, xLo(r)).get(ST).get(l).i64(32).op(W.I64ShrU).mem(W.I64Store32, xHi(r));
   }
 
   /** A helper changed x[r] in the interpreter's register file. */
   private syncIn(r: number): void {
     if (r <= 0 || r >= 32) return;
-    this.b.get(ST).mem(W.I64Load32U, xLo(r)).get(ST).mem(W.I64Load32U, xHi(r)).i64(32).op(W.I64Shl).op(W.I64Or)
-      .set(this.local[r]);
+    this.b.get(ST).mem(W.I64Load32U, xLo(r)).get(ST).mem(W.I64Load32U, xHi(r)).i64(32).op(W.I64Shl).op(W.I64Or).set(this.local[r]);
   }
 
   // ---- control ----
@@ -282,25 +339,39 @@ export class PageGen implements FpCtx {
     const b = this.b;
     const j = t >= 0 && t < 4096 ? this.index.get(t) : undefined;
     if (this.staysIn(t)) {
-      const unit = this.units[this.unit], s = unit.blocks.length, pj = this.posOf[j!];
-      if (s === 1) { b.br(this.depth); return; } // the region's loop
+      const unit = this.units[this.unit],
+        s = unit.blocks.length,
+        pj = this.posOf[j!];
+      if (s === 1) {
+        b.br(this.depth);
+        return;
+      } // the region's loop
       if (pj > this.pos) b.br(pj - this.pos - 1 + this.depth);
-      else b.i32(j!).set(NEXT).br(s - 1 - this.pos + this.depth);
+      else
+        b.i32(j!)
+          .set(NEXT)
+          .br(s - 1 - this.pos + this.depth);
       return;
     }
     if (!stored) this.flush();
     if (j !== undefined) {
-      const v = this.unitOf[j], inner = this.unitInner() + this.depth;
+      const v = this.unitOf[j],
+        inner = this.unitInner() + this.depth;
       if (v > this.unit) {
         if (this.units[v].loop) b.i32(j).set(NEXT);
         b.br(inner + v - this.unit - 1);
         return;
       }
       if (this.counter >= 0) this.countBackEdge(t);
-      b.i32(j).set(NEXT).br(inner + this.units.length - 1 - this.unit);
+      b.i32(j)
+        .set(NEXT)
+        .br(inner + this.units.length - 1 - this.unit);
       return;
     }
-    if (t >= 0 && t < 4096) { this.exitNow(t, -1); return; } // not compiled: the interpreter
+    if (t >= 0 && t < 4096) {
+      this.exitNow(t, -1);
+      return;
+    } // not compiled: the interpreter
     b.get(ST);
     this.pcOf(t);
     b.get(N).get(BUDGET).returnCall(Imp.Dispatch);
@@ -309,9 +380,16 @@ export class PageGen implements FpCtx {
   /** Quick tier: a backward jump counts down the function's counter; at zero, ask for the optimised tier. */
   private countBackEdge(t: number): void {
     const b = this.b;
-    b.i32(0).i32(0).mem(W.I32Load, COUNTER_OFF + this.counter).i32(1).op(W.I32Sub).tee(STATUS)
+    b.i32(0)
+      .i32(0)
+      .mem(W.I32Load, COUNTER_OFF + this.counter)
+      .i32(1)
+      .op(W.I32Sub)
+      .tee(STATUS)
       .mem(W.I32Store, COUNTER_OFF + this.counter)
-      .get(STATUS).op(W.I32Eqz).if_();
+      .get(STATUS)
+      .op(W.I32Eqz)
+      .if_();
     this.exitNow(t, OPTIMIZE);
     b.end();
   }
@@ -319,7 +397,8 @@ export class PageGen implements FpCtx {
   // ---- blocks ----
 
   private block(i: number): void {
-    const blk = this.blocks[i], b = this.b;
+    const blk = this.blocks[i],
+      b = this.b;
     this.depth = 0;
     this.k = blk.insns.length;
     // the budget: n += k, or leave before the block for the interpreter to step
@@ -333,12 +412,24 @@ export class PageGen implements FpCtx {
       const ins = blk.insns[this.j];
       const grp = this.groups.get(this.j);
       if (grp?.header) this.groupHeader(grp);
-      if (isBranch(ins.op)) { this.branch(ins); return; }
-      if (ins.op === Op.Jal) { this.jal(ins); return; }
-      if (ins.op === Op.Jalr) { this.jalr(ins); return; }
+      if (isBranch(ins.op)) {
+        this.branch(ins);
+        return;
+      }
+      if (ins.op === Op.Jal) {
+        this.jal(ins);
+        return;
+      }
+      if (ins.op === Op.Jalr) {
+        this.jalr(ins);
+        return;
+      }
       this.insn(ins);
     }
-    if (blk.stop) { this.toTail(blk.next, 0, -1); return; }
+    if (blk.stop) {
+      this.toTail(blk.next, 0, -1);
+      return;
+    }
     // fall through: into the next block's code when it comes right after in the same loop region
     const j = this.index.get(blk.next);
     if (j !== undefined && this.units[this.unit].loop && this.unitOf[j] === this.unit && this.posOf[j] === this.pos + 1) return;
@@ -354,16 +445,31 @@ export class PageGen implements FpCtx {
   }
 
   private branch(ins: Insn): void {
-    const b = this.b, w = ins.w, taken = ins.off + ins.imm, next = ins.off + ins.len;
+    const b = this.b,
+      w = ins.w,
+      taken = ins.off + ins.imm,
+      next = ins.off + ins.len;
     this.read(rs1Of(w));
     this.read(rs2Of(w));
     switch (ins.op) {
-      case Op.Beq: b.op(W.I64Eq); break;
-      case Op.Bne: b.op(W.I64Ne); break;
-      case Op.Blt: b.op(W.I64LtS); break;
-      case Op.Bge: b.op(W.I64GeS); break;
-      case Op.Bltu: b.op(W.I64LtU); break;
-      default: b.op(W.I64GeU); break;
+      case Op.Beq:
+        b.op(W.I64Eq);
+        break;
+      case Op.Bne:
+        b.op(W.I64Ne);
+        break;
+      case Op.Blt:
+        b.op(W.I64LtS);
+        break;
+      case Op.Bge:
+        b.op(W.I64GeS);
+        break;
+      case Op.Bltu:
+        b.op(W.I64LtU);
+        break;
+      default:
+        b.op(W.I64GeU);
+        break;
     }
     // registers are stored once when both ways leave the unit
     const stored = !this.staysIn(taken) && !this.staysIn(next);
@@ -418,15 +524,40 @@ export class PageGen implements FpCtx {
     const b = this.b;
     this.read(rs1Of(ins.w));
     if (ins.imm !== 0) b.i64(ins.imm).op(W.I64Add);
-    b.tee(ADDR).i64(12).op(W.I64ShrU).tee(VPN)
-      .op(W.I32WrapI64).i32(TLB_MASK).op(W.I32And).i32(5).op(W.I32Shl).get(ST).op(W.I32Add).tee(ENT)
-      .mem(W.I64Load32S, TLB_OFF + tag * 4).get(VPN).op(W.I64Ne);
-    if (size > 1) b.get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).i32(4096 - size).op(W.I32GtU).op(W.I32Or);
+    b.tee(ADDR)
+      .i64(12)
+      .op(W.I64ShrU)
+      .tee(VPN)
+      .op(W.I32WrapI64)
+      .i32(TLB_MASK)
+      .op(W.I32And)
+      .i32(5)
+      .op(W.I32Shl)
+      .get(ST)
+      .op(W.I32Add)
+      .tee(ENT)
+      .mem(W.I64Load32S, TLB_OFF + tag * 4)
+      .get(VPN)
+      .op(W.I64Ne);
+    if (size > 1)
+      b.get(ADDR)
+        .op(W.I32WrapI64)
+        .i32(4095)
+        .op(W.I32And)
+        .i32(4096 - size)
+        .op(W.I32GtU)
+        .op(W.I32Or);
     b.if_(type);
     this.depth++;
     slow();
     b.else_();
-    b.get(ENT).mem(W.I32Load, TLB_OFF + tag * 4 + 4).get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).op(W.I32Or);
+    b.get(ENT)
+      .mem(W.I32Load, TLB_OFF + tag * 4 + 4)
+      .get(ADDR)
+      .op(W.I32WrapI64)
+      .i32(4095)
+      .op(W.I32And)
+      .op(W.I32Or);
     fast();
     b.end();
     this.depth--;
@@ -443,18 +574,47 @@ export class PageGen implements FpCtx {
    * else -1 (each member then translates on its own).
    */
   private groupHeader(g: Group): void {
-    const b = this.b, tag = g.store ? TLB_W : TLB_R, span = g.maxEnd - g.minOff + 1;
+    const b = this.b,
+      tag = g.store ? TLB_W : TLB_R,
+      span = g.maxEnd - g.minOff + 1;
     while (this.groupLocals.length <= g.slot) this.groupLocals.push(this.newLocal(T.I32));
     const G = this.groupLocals[g.slot];
     this.read(g.base);
     if (g.minOff !== 0) b.i64(g.minOff).op(W.I64Add);
-    b.tee(ADDR).i64(12).op(W.I64ShrU).tee(VPN)
-      .op(W.I32WrapI64).i32(TLB_MASK).op(W.I32And).i32(5).op(W.I32Shl).get(ST).op(W.I32Add).tee(ENT)
-      .mem(W.I64Load32S, TLB_OFF + tag * 4).get(VPN).op(W.I64Eq)
-      .get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).i32(4096 - span).op(W.I32LeU).op(W.I32And)
+    b.tee(ADDR)
+      .i64(12)
+      .op(W.I64ShrU)
+      .tee(VPN)
+      .op(W.I32WrapI64)
+      .i32(TLB_MASK)
+      .op(W.I32And)
+      .i32(5)
+      .op(W.I32Shl)
+      .get(ST)
+      .op(W.I32Add)
+      .tee(ENT)
+      .mem(W.I64Load32S, TLB_OFF + tag * 4)
+      .get(VPN)
+      .op(W.I64Eq)
+      .get(ADDR)
+      .op(W.I32WrapI64)
+      .i32(4095)
+      .op(W.I32And)
+      .i32(4096 - span)
+      .op(W.I32LeU)
+      .op(W.I32And)
       .if_(T.I32)
-      .get(ENT).mem(W.I32Load, TLB_OFF + tag * 4 + 4).get(ADDR).op(W.I32WrapI64).i32(4095).op(W.I32And).op(W.I32Or)
-      .else_().i32(-1).end().set(G);
+      .get(ENT)
+      .mem(W.I32Load, TLB_OFF + tag * 4 + 4)
+      .get(ADDR)
+      .op(W.I32WrapI64)
+      .i32(4095)
+      .op(W.I32And)
+      .op(W.I32Or)
+      .else_()
+      .i32(-1)
+      .end()
+      .set(G);
   }
 
   /**
@@ -465,7 +625,8 @@ export class PageGen implements FpCtx {
   private viaGroup(type: number, fast: (delta: number, G: number) => void, own: () => void): boolean {
     const g = this.groups.get(this.j);
     if (!g) return false;
-    const b = this.b, G = this.groupLocals[g.slot];
+    const b = this.b,
+      G = this.groupLocals[g.slot];
     b.get(G).i32(0).op(W.I32GeS).if_(type);
     this.depth++;
     fast(g.delta, G);
@@ -503,49 +664,91 @@ export class PageGen implements FpCtx {
   /** Load `size` bytes; leaves the value (i64, extended as `ramOp` does) on the stack. */
   private loadMem(ins: Insn, size: number, ramOp: W, extend: (b: Body) => void): void {
     const b = this.b;
-    if (this.viaGroup(T.I64, (delta, G) => { b.get(G).mem(ramOp, RAM_OFF + delta); },
-      () => this.loadOwn(ins, size, ramOp, extend))) return;
+    if (
+      this.viaGroup(
+        T.I64,
+        (delta, G) => {
+          b.get(G).mem(ramOp, RAM_OFF + delta);
+        },
+        () => this.loadOwn(ins, size, ramOp, extend),
+      )
+    )
+      return;
     this.loadOwn(ins, size, ramOp, extend);
   }
 
   private loadOwn(ins: Insn, size: number, ramOp: W, extend: (b: Body) => void): void {
     const b = this.b;
-    this.translate(ins, size, TLB_R, T.I64, () => {
-      this.pushAddrHalves();
-      b.i32(size).call(Imp.Load).set(STATUS);
-      this.trapIfCause(ins);
-      b.get(ST).mem(W.I64Load, LD_VALUE);
-      extend(b);
-    }, () => { b.mem(ramOp, RAM_OFF); });
+    this.translate(
+      ins,
+      size,
+      TLB_R,
+      T.I64,
+      () => {
+        this.pushAddrHalves();
+        b.i32(size).call(Imp.Load).set(STATUS);
+        this.trapIfCause(ins);
+        b.get(ST).mem(W.I64Load, LD_VALUE);
+        extend(b);
+      },
+      () => {
+        b.mem(ramOp, RAM_OFF);
+      },
+    );
   }
 
   /** Store the low `size` bytes of the i64 in local B. */
   private storeMem(ins: Insn, size: number, ramOp: W): void {
     const b = this.b;
-    if (this.viaGroup(0x40, (delta, G) => { b.get(G).get(B).mem(ramOp, RAM_OFF + delta); },
-      () => this.storeOwn(ins, size, ramOp))) return;
+    if (
+      this.viaGroup(
+        0x40,
+        (delta, G) => {
+          b.get(G)
+            .get(B)
+            .mem(ramOp, RAM_OFF + delta);
+        },
+        () => this.storeOwn(ins, size, ramOp),
+      )
+    )
+      return;
     this.storeOwn(ins, size, ramOp);
   }
 
   private storeOwn(ins: Insn, size: number, ramOp: W): void {
     const b = this.b;
-    this.translate(ins, size, TLB_W, 0x40, () => {
-      this.pushAddrHalves();
-      b.i32(size).get(B).op(W.I32WrapI64).get(B).i64(32).op(W.I64ShrU).op(W.I32WrapI64).call(Imp.Store).set(STATUS);
-      this.trapIfCause(ins);
-      this.leaveIfCodeHit(ins);
-    }, () => { b.get(B).mem(ramOp, RAM_OFF); });
+    this.translate(
+      ins,
+      size,
+      TLB_W,
+      0x40,
+      () => {
+        this.pushAddrHalves();
+        b.i32(size).get(B).op(W.I32WrapI64).get(B).i64(32).op(W.I64ShrU).op(W.I32WrapI64).call(Imp.Store).set(STATUS);
+        this.trapIfCause(ins);
+        this.leaveIfCodeHit(ins);
+      },
+      () => {
+        b.get(B).mem(ramOp, RAM_OFF);
+      },
+    );
   }
 
   // ---- floating point (fp.ts) ----
 
   private fpIns: Insn | null = null;
-  readInt(r: number): void { this.read(r); }
-  writeInt(r: number): void { this.write(r); }
+  readInt(r: number): void {
+    this.read(r);
+  }
+  writeInt(r: number): void {
+    this.write(r);
+  }
 
   /** The JS FPU for the current FP instruction (the interpreter's register file carries integer operands). */
   slow(): void {
-    const ins = this.fpIns!, raw = ins.raw, b = this.b;
+    const ins = this.fpIns!,
+      raw = ins.raw,
+      b = this.b;
     if (fpReadsInt(raw)) this.syncOut((raw >>> 15) & 31);
     b.get(ST).i32(raw).call(Imp.Fp).set(STATUS);
     if (fpWritesInt(raw)) this.syncIn((raw >>> 7) & 31);
@@ -555,50 +758,131 @@ export class PageGen implements FpCtx {
   // ---- instructions ----
 
   private insn(ins: Insn): void {
-    const b = this.b, w = ins.w, rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w), imm = ins.imm;
-    const rr = (op: W): void => { this.read(rs1); this.read(rs2); b.op(op); this.write(rd); };
-    const ri = (op: W): void => { this.read(rs1); b.i64(imm); b.op(op); this.write(rd); };
+    const b = this.b,
+      w = ins.w,
+      rd = rdOf(w),
+      rs1 = rs1Of(w),
+      rs2 = rs2Of(w),
+      imm = ins.imm;
+    const rr = (op: W): void => {
+      this.read(rs1);
+      this.read(rs2);
+      b.op(op);
+      this.write(rd);
+    };
+    const ri = (op: W): void => {
+      this.read(rs1);
+      b.i64(imm);
+      b.op(op);
+      this.write(rd);
+    };
     /** 32-bit operation on the low halves, result sign-extended */
     const rrW = (op: W): void => {
-      this.read(rs1); b.op(W.I32WrapI64); this.read(rs2); b.op(W.I32WrapI64); b.op(op).op(W.I64ExtendI32S); this.write(rd);
+      this.read(rs1);
+      b.op(W.I32WrapI64);
+      this.read(rs2);
+      b.op(W.I32WrapI64);
+      b.op(op).op(W.I64ExtendI32S);
+      this.write(rd);
     };
-    const riW = (op: W): void => { this.read(rs1); b.op(W.I32WrapI64).i32(imm).op(op).op(W.I64ExtendI32S); this.write(rd); };
-    const call2 = (f: number): void => { this.read(rs1); this.read(rs2); b.call(f); this.write(rd); };
+    const riW = (op: W): void => {
+      this.read(rs1);
+      b.op(W.I32WrapI64).i32(imm).op(op).op(W.I64ExtendI32S);
+      this.write(rd);
+    };
+    const call2 = (f: number): void => {
+      this.read(rs1);
+      this.read(rs2);
+      b.call(f);
+      this.write(rd);
+    };
     const none = (): void => {};
     switch (ins.op) {
-      case Op.Li: if (rd !== SINK) { b.i64(imm); this.write(rd); } return;
-      case Op.Mv: if (rd !== SINK) { this.read(rs1); this.write(rd); } return;
-      case Op.Auipc: if (rd !== SINK) { this.pcOf(ins.off + imm); this.write(rd); } return;
+      case Op.Li:
+        if (rd !== SINK) {
+          b.i64(imm);
+          this.write(rd);
+        }
+        return;
+      case Op.Mv:
+        if (rd !== SINK) {
+          this.read(rs1);
+          this.write(rd);
+        }
+        return;
+      case Op.Auipc:
+        if (rd !== SINK) {
+          this.pcOf(ins.off + imm);
+          this.write(rd);
+        }
+        return;
 
       // loads fault even when their result goes nowhere
-      case Op.Lb: this.loadMem(ins, 1, W.I64Load8S, (x) => x.op(W.I64Extend8S)); this.write(rd); return;
-      case Op.Lbu: this.loadMem(ins, 1, W.I64Load8U, none); this.write(rd); return;
-      case Op.Lh: this.loadMem(ins, 2, W.I64Load16S, (x) => x.op(W.I64Extend16S)); this.write(rd); return;
-      case Op.Lhu: this.loadMem(ins, 2, W.I64Load16U, none); this.write(rd); return;
-      case Op.Lw: this.loadMem(ins, 4, W.I64Load32S, (x) => x.op(W.I64Extend32S)); this.write(rd); return;
-      case Op.Lwu: this.loadMem(ins, 4, W.I64Load32U, none); this.write(rd); return;
-      case Op.Ld: this.loadMem(ins, 8, W.I64Load, none); this.write(rd); return;
+      case Op.Lb:
+        this.loadMem(ins, 1, W.I64Load8S, (x) => x.op(W.I64Extend8S));
+        this.write(rd);
+        return;
+      case Op.Lbu:
+        this.loadMem(ins, 1, W.I64Load8U, none);
+        this.write(rd);
+        return;
+      case Op.Lh:
+        this.loadMem(ins, 2, W.I64Load16S, (x) => x.op(W.I64Extend16S));
+        this.write(rd);
+        return;
+      case Op.Lhu:
+        this.loadMem(ins, 2, W.I64Load16U, none);
+        this.write(rd);
+        return;
+      case Op.Lw:
+        this.loadMem(ins, 4, W.I64Load32S, (x) => x.op(W.I64Extend32S));
+        this.write(rd);
+        return;
+      case Op.Lwu:
+        this.loadMem(ins, 4, W.I64Load32U, none);
+        this.write(rd);
+        return;
+      case Op.Ld:
+        this.loadMem(ins, 8, W.I64Load, none);
+        this.write(rd);
+        return;
       case Op.Flw:
         // NaN-boxed: the high word all ones
         b.get(ST);
         this.loadMem(ins, 4, W.I64Load32U, (x) => x.i64(-1, 0).op(W.I64And));
-        b.i64(0, -1).op(W.I64Or).mem(W.I64Store, fReg(rd & 31));
+        b.i64(0, -1)
+          .op(W.I64Or)
+          .mem(W.I64Store, fReg(rd & 31));
         return;
       case Op.Fld:
         b.get(ST);
         this.loadMem(ins, 8, W.I64Load, none);
         b.mem(W.I64Store, fReg(rd & 31));
         return;
-      case Op.Sb: case Op.Sh: case Op.Sw: case Op.Sd: {
+      case Op.Sb:
+      case Op.Sh:
+      case Op.Sw:
+      case Op.Sd: {
         this.read(rs2);
         b.set(B);
         const size = 1 << (ins.op - Op.Sb);
         this.storeMem(ins, size, size === 1 ? W.I64Store8 : size === 2 ? W.I64Store16 : size === 4 ? W.I64Store32 : W.I64Store);
         return;
       }
-      case Op.Fsw: b.get(ST).mem(W.I64Load, fReg(rs2 & 31)).set(B); this.storeMem(ins, 4, W.I64Store32); return;
-      case Op.Fsd: b.get(ST).mem(W.I64Load, fReg(rs2 & 31)).set(B); this.storeMem(ins, 8, W.I64Store); return;
-      case Op.Fence: return;
+      case Op.Fsw:
+        b.get(ST)
+          .mem(W.I64Load, fReg(rs2 & 31))
+          .set(B);
+        this.storeMem(ins, 4, W.I64Store32);
+        return;
+      case Op.Fsd:
+        b.get(ST)
+          .mem(W.I64Load, fReg(rs2 & 31))
+          .set(B);
+        this.storeMem(ins, 8, W.I64Store);
+        return;
+      case Op.Fence:
+        return;
       case Op.Amo:
         this.syncOut(rs1);
         this.syncOut(rs2);
@@ -614,47 +898,139 @@ export class PageGen implements FpCtx {
     }
     if (rd === SINK) return; // the rest only compute a result
     switch (ins.op) {
-      case Op.Addi: ri(W.I64Add); return;
-      case Op.Slti: this.read(rs1); b.i64(imm).op(W.I64LtS).op(W.I64ExtendI32U); this.write(rd); return;
-      case Op.Sltiu: this.read(rs1); b.i64(imm).op(W.I64LtU).op(W.I64ExtendI32U); this.write(rd); return;
-      case Op.Xori: ri(W.I64Xor); return;
-      case Op.Ori: ri(W.I64Or); return;
-      case Op.Andi: ri(W.I64And); return;
-      case Op.Slli: ri(W.I64Shl); return;
-      case Op.Srli: ri(W.I64ShrU); return;
-      case Op.Srai: ri(W.I64ShrS); return;
-      case Op.Add: rr(W.I64Add); return;
-      case Op.Sub: rr(W.I64Sub); return;
-      case Op.Sll: rr(W.I64Shl); return;
-      case Op.Srl: rr(W.I64ShrU); return;
-      case Op.Sra: rr(W.I64ShrS); return;
-      case Op.Slt: this.read(rs1); this.read(rs2); b.op(W.I64LtS).op(W.I64ExtendI32U); this.write(rd); return;
-      case Op.Sltu: this.read(rs1); this.read(rs2); b.op(W.I64LtU).op(W.I64ExtendI32U); this.write(rd); return;
-      case Op.Xor: rr(W.I64Xor); return;
-      case Op.Or: rr(W.I64Or); return;
-      case Op.And: rr(W.I64And); return;
-      case Op.Addiw: riW(W.I32Add); return;
-      case Op.Slliw: riW(W.I32Shl); return;
-      case Op.Srliw: riW(W.I32ShrU); return;
-      case Op.Sraiw: riW(W.I32ShrS); return;
-      case Op.Addw: rrW(W.I32Add); return;
-      case Op.Subw: rrW(W.I32Sub); return;
-      case Op.Sllw: rrW(W.I32Shl); return;
-      case Op.Srlw: rrW(W.I32ShrU); return;
-      case Op.Sraw: rrW(W.I32ShrS); return;
-      case Op.Mul: rr(W.I64Mul); return;
-      case Op.Mulw: rrW(W.I32Mul); return;
-      case Op.Mulh: call2(Imp.Mulh); return;
-      case Op.Mulhsu: call2(Imp.Mulhsu); return;
-      case Op.Mulhu: call2(Imp.Mulhu); return;
-      case Op.Div: call2(Imp.Div); return;
-      case Op.Divu: call2(Imp.Divu); return;
-      case Op.Rem: call2(Imp.Rem); return;
-      case Op.Remu: call2(Imp.Remu); return;
-      case Op.Divw: call2(Imp.Divw); return;
-      case Op.Divuw: call2(Imp.Divuw); return;
-      case Op.Remw: call2(Imp.Remw); return;
-      case Op.Remuw: call2(Imp.Remuw); return;
+      case Op.Addi:
+        ri(W.I64Add);
+        return;
+      case Op.Slti:
+        this.read(rs1);
+        b.i64(imm).op(W.I64LtS).op(W.I64ExtendI32U);
+        this.write(rd);
+        return;
+      case Op.Sltiu:
+        this.read(rs1);
+        b.i64(imm).op(W.I64LtU).op(W.I64ExtendI32U);
+        this.write(rd);
+        return;
+      case Op.Xori:
+        ri(W.I64Xor);
+        return;
+      case Op.Ori:
+        ri(W.I64Or);
+        return;
+      case Op.Andi:
+        ri(W.I64And);
+        return;
+      case Op.Slli:
+        ri(W.I64Shl);
+        return;
+      case Op.Srli:
+        ri(W.I64ShrU);
+        return;
+      case Op.Srai:
+        ri(W.I64ShrS);
+        return;
+      case Op.Add:
+        rr(W.I64Add);
+        return;
+      case Op.Sub:
+        rr(W.I64Sub);
+        return;
+      case Op.Sll:
+        rr(W.I64Shl);
+        return;
+      case Op.Srl:
+        rr(W.I64ShrU);
+        return;
+      case Op.Sra:
+        rr(W.I64ShrS);
+        return;
+      case Op.Slt:
+        this.read(rs1);
+        this.read(rs2);
+        b.op(W.I64LtS).op(W.I64ExtendI32U);
+        this.write(rd);
+        return;
+      case Op.Sltu:
+        this.read(rs1);
+        this.read(rs2);
+        b.op(W.I64LtU).op(W.I64ExtendI32U);
+        this.write(rd);
+        return;
+      case Op.Xor:
+        rr(W.I64Xor);
+        return;
+      case Op.Or:
+        rr(W.I64Or);
+        return;
+      case Op.And:
+        rr(W.I64And);
+        return;
+      case Op.Addiw:
+        riW(W.I32Add);
+        return;
+      case Op.Slliw:
+        riW(W.I32Shl);
+        return;
+      case Op.Srliw:
+        riW(W.I32ShrU);
+        return;
+      case Op.Sraiw:
+        riW(W.I32ShrS);
+        return;
+      case Op.Addw:
+        rrW(W.I32Add);
+        return;
+      case Op.Subw:
+        rrW(W.I32Sub);
+        return;
+      case Op.Sllw:
+        rrW(W.I32Shl);
+        return;
+      case Op.Srlw:
+        rrW(W.I32ShrU);
+        return;
+      case Op.Sraw:
+        rrW(W.I32ShrS);
+        return;
+      case Op.Mul:
+        rr(W.I64Mul);
+        return;
+      case Op.Mulw:
+        rrW(W.I32Mul);
+        return;
+      case Op.Mulh:
+        call2(Imp.Mulh);
+        return;
+      case Op.Mulhsu:
+        call2(Imp.Mulhsu);
+        return;
+      case Op.Mulhu:
+        call2(Imp.Mulhu);
+        return;
+      case Op.Div:
+        call2(Imp.Div);
+        return;
+      case Op.Divu:
+        call2(Imp.Divu);
+        return;
+      case Op.Rem:
+        call2(Imp.Rem);
+        return;
+      case Op.Remu:
+        call2(Imp.Remu);
+        return;
+      case Op.Divw:
+        call2(Imp.Divw);
+        return;
+      case Op.Divuw:
+        call2(Imp.Divuw);
+        return;
+      case Op.Remw:
+        call2(Imp.Remw);
+        return;
+      case Op.Remuw:
+        call2(Imp.Remuw);
+        return;
       default:
         if (this.bitmanip(ins)) return;
         throw new Error(`wasm: op ${ins.op} cannot be compiled`);
@@ -667,76 +1043,263 @@ export class PageGen implements FpCtx {
    * for an op that is not one of them. rd is not the sink.
    */
   private bitmanip(ins: Insn): boolean {
-    const b = this.b, w = ins.w, rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w), imm = ins.imm;
-    const r1 = (): void => { this.read(rs1); };
-    const r2 = (): void => { this.read(rs2); };
-    const low = (): void => { this.read(rs1); b.op(W.I32WrapI64); };
-    const zext32 = (): void => { this.read(rs1); b.op(W.I32WrapI64).op(W.I64ExtendI32U); };
+    const b = this.b,
+      w = ins.w,
+      rd = rdOf(w),
+      rs1 = rs1Of(w),
+      rs2 = rs2Of(w),
+      imm = ins.imm;
+    const r1 = (): void => {
+      this.read(rs1);
+    };
+    const r2 = (): void => {
+      this.read(rs2);
+    };
+    const low = (): void => {
+      this.read(rs1);
+      b.op(W.I32WrapI64);
+    };
+    const zext32 = (): void => {
+      this.read(rs1);
+      b.op(W.I32WrapI64).op(W.I64ExtendI32U);
+    };
     /** 1 << (shift amount), the amount on the stack as i64 (WebAssembly takes it modulo 64, as RISC-V does) */
-    const bitOf = (amount: () => void): void => { b.i64(1); amount(); b.op(W.I64Shl); };
-    const rs2v = (): void => { this.read(rs2); };
-    const immv = (): void => { b.i64(imm); };
+    const bitOf = (amount: () => void): void => {
+      b.i64(1);
+      amount();
+      b.op(W.I64Shl);
+    };
+    const rs2v = (): void => {
+      this.read(rs2);
+    };
+    const immv = (): void => {
+      b.i64(imm);
+    };
     /** min/max: A = rs1, B = rs2; keep A when cmp(A, B) holds */
     const pick = (cmp: W): void => {
-      this.read(rs1); b.set(A); this.read(rs2); b.set(B);
+      this.read(rs1);
+      b.set(A);
+      this.read(rs2);
+      b.set(B);
       b.get(A).get(B).get(A).get(B).op(cmp).op(W.Select);
     };
     switch (ins.op) {
-      case Op.ShAdd: r1(); b.i64(imm).op(W.I64Shl); r2(); b.op(W.I64Add); break;
-      case Op.ShAddUw: zext32(); b.i64(imm).op(W.I64Shl); r2(); b.op(W.I64Add); break;
-      case Op.SlliUw: zext32(); b.i64(imm).op(W.I64Shl); break;
-      case Op.Andn: r1(); r2(); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
-      case Op.Orn: r1(); r2(); b.i64(-1).op(W.I64Xor).op(W.I64Or); break;
-      case Op.Xnor: r1(); r2(); b.op(W.I64Xor).i64(-1).op(W.I64Xor); break;
-      case Op.Clz: r1(); b.op(W.I64Clz); break;
-      case Op.Ctz: r1(); b.op(W.I64Ctz); break;
-      case Op.Cpop: r1(); b.op(W.I64Popcnt); break;
-      case Op.Clzw: low(); b.op(W.I32Clz).op(W.I64ExtendI32U); break;
-      case Op.Ctzw: low(); b.op(W.I32Ctz).op(W.I64ExtendI32U); break;
-      case Op.Cpopw: low(); b.op(W.I32Popcnt).op(W.I64ExtendI32U); break;
-      case Op.Max: pick(W.I64GtS); break;
-      case Op.Maxu: pick(W.I64GtU); break;
-      case Op.Min: pick(W.I64LtS); break;
-      case Op.Minu: pick(W.I64LtU); break;
-      case Op.SextB: r1(); b.op(W.I64Extend8S); break;
-      case Op.SextH: r1(); b.op(W.I64Extend16S); break;
-      case Op.ZextH: r1(); b.i64(0xffff).op(W.I64And); break;
-      case Op.Rol: r1(); r2(); b.op(W.I64Rotl); break;
-      case Op.Ror: r1(); r2(); b.op(W.I64Rotr); break;
-      case Op.Rori: r1(); b.i64(imm).op(W.I64Rotr); break;
-      case Op.Rolw: low(); r2(); b.op(W.I32WrapI64).op(W.I32Rotl).op(W.I64ExtendI32S); break;
-      case Op.Rorw: low(); r2(); b.op(W.I32WrapI64).op(W.I32Rotr).op(W.I64ExtendI32S); break;
-      case Op.Roriw: low(); b.i32(imm).op(W.I32Rotr).op(W.I64ExtendI32S); break;
+      case Op.ShAdd:
+        r1();
+        b.i64(imm).op(W.I64Shl);
+        r2();
+        b.op(W.I64Add);
+        break;
+      case Op.ShAddUw:
+        zext32();
+        b.i64(imm).op(W.I64Shl);
+        r2();
+        b.op(W.I64Add);
+        break;
+      case Op.SlliUw:
+        zext32();
+        b.i64(imm).op(W.I64Shl);
+        break;
+      case Op.Andn:
+        r1();
+        r2();
+        b.i64(-1).op(W.I64Xor).op(W.I64And);
+        break;
+      case Op.Orn:
+        r1();
+        r2();
+        b.i64(-1).op(W.I64Xor).op(W.I64Or);
+        break;
+      case Op.Xnor:
+        r1();
+        r2();
+        b.op(W.I64Xor).i64(-1).op(W.I64Xor);
+        break;
+      case Op.Clz:
+        r1();
+        b.op(W.I64Clz);
+        break;
+      case Op.Ctz:
+        r1();
+        b.op(W.I64Ctz);
+        break;
+      case Op.Cpop:
+        r1();
+        b.op(W.I64Popcnt);
+        break;
+      case Op.Clzw:
+        low();
+        b.op(W.I32Clz).op(W.I64ExtendI32U);
+        break;
+      case Op.Ctzw:
+        low();
+        b.op(W.I32Ctz).op(W.I64ExtendI32U);
+        break;
+      case Op.Cpopw:
+        low();
+        b.op(W.I32Popcnt).op(W.I64ExtendI32U);
+        break;
+      case Op.Max:
+        pick(W.I64GtS);
+        break;
+      case Op.Maxu:
+        pick(W.I64GtU);
+        break;
+      case Op.Min:
+        pick(W.I64LtS);
+        break;
+      case Op.Minu:
+        pick(W.I64LtU);
+        break;
+      case Op.SextB:
+        r1();
+        b.op(W.I64Extend8S);
+        break;
+      case Op.SextH:
+        r1();
+        b.op(W.I64Extend16S);
+        break;
+      case Op.ZextH:
+        r1();
+        b.i64(0xffff).op(W.I64And);
+        break;
+      case Op.Rol:
+        r1();
+        r2();
+        b.op(W.I64Rotl);
+        break;
+      case Op.Ror:
+        r1();
+        r2();
+        b.op(W.I64Rotr);
+        break;
+      case Op.Rori:
+        r1();
+        b.i64(imm).op(W.I64Rotr);
+        break;
+      case Op.Rolw:
+        low();
+        r2();
+        b.op(W.I32WrapI64).op(W.I32Rotl).op(W.I64ExtendI32S);
+        break;
+      case Op.Rorw:
+        low();
+        r2();
+        b.op(W.I32WrapI64).op(W.I32Rotr).op(W.I64ExtendI32S);
+        break;
+      case Op.Roriw:
+        low();
+        b.i32(imm).op(W.I32Rotr).op(W.I64ExtendI32S);
+        break;
       case Op.OrcB:
         // bit 7 of each byte of z is set exactly when that byte of rs1 is zero
         // (the add cannot carry across bytes); those bytes become 0, the rest 0xff
-        r1(); b.set(A);
-        b.get(A).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64And).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64Add)
-          .get(A).op(W.I64Or).i64(0x7f7f7f7f, 0x7f7f7f7f).op(W.I64Or).i64(-1).op(W.I64Xor)
-          .i64(7).op(W.I64ShrU).i64(0x01010101, 0x01010101).op(W.I64And).i64(0xff).op(W.I64Mul)
-          .i64(-1).op(W.I64Xor);
+        r1();
+        b.set(A);
+        b.get(A)
+          .i64(0x7f7f7f7f, 0x7f7f7f7f)
+          .op(W.I64And)
+          .i64(0x7f7f7f7f, 0x7f7f7f7f)
+          .op(W.I64Add)
+          .get(A)
+          .op(W.I64Or)
+          .i64(0x7f7f7f7f, 0x7f7f7f7f)
+          .op(W.I64Or)
+          .i64(-1)
+          .op(W.I64Xor)
+          .i64(7)
+          .op(W.I64ShrU)
+          .i64(0x01010101, 0x01010101)
+          .op(W.I64And)
+          .i64(0xff)
+          .op(W.I64Mul)
+          .i64(-1)
+          .op(W.I64Xor);
         break;
       case Op.Rev8:
         // swap bytes within halfwords, halfwords within words, then the words
-        r1(); b.set(A);
-        b.get(A).i64(8).op(W.I64ShrU).i64(0x00ff00ff, 0x00ff00ff).op(W.I64And)
-          .get(A).i64(0x00ff00ff, 0x00ff00ff).op(W.I64And).i64(8).op(W.I64Shl).op(W.I64Or).set(A);
-        b.get(A).i64(16).op(W.I64ShrU).i64(0x0000ffff, 0x0000ffff).op(W.I64And)
-          .get(A).i64(0x0000ffff, 0x0000ffff).op(W.I64And).i64(16).op(W.I64Shl).op(W.I64Or)
-          .i64(32).op(W.I64Rotl);
+        r1();
+        b.set(A);
+        b.get(A)
+          .i64(8)
+          .op(W.I64ShrU)
+          .i64(0x00ff00ff, 0x00ff00ff)
+          .op(W.I64And)
+          .get(A)
+          .i64(0x00ff00ff, 0x00ff00ff)
+          .op(W.I64And)
+          .i64(8)
+          .op(W.I64Shl)
+          .op(W.I64Or)
+          .set(A);
+        b.get(A)
+          .i64(16)
+          .op(W.I64ShrU)
+          .i64(0x0000ffff, 0x0000ffff)
+          .op(W.I64And)
+          .get(A)
+          .i64(0x0000ffff, 0x0000ffff)
+          .op(W.I64And)
+          .i64(16)
+          .op(W.I64Shl)
+          .op(W.I64Or)
+          .i64(32)
+          .op(W.I64Rotl);
         break;
-      case Op.Bclr: r1(); bitOf(rs2v); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
-      case Op.Bclri: r1(); bitOf(immv); b.i64(-1).op(W.I64Xor).op(W.I64And); break;
-      case Op.Bset: r1(); bitOf(rs2v); b.op(W.I64Or); break;
-      case Op.Bseti: r1(); bitOf(immv); b.op(W.I64Or); break;
-      case Op.Binv: r1(); bitOf(rs2v); b.op(W.I64Xor); break;
-      case Op.Binvi: r1(); bitOf(immv); b.op(W.I64Xor); break;
-      case Op.Bext: r1(); r2(); b.op(W.I64ShrU).i64(1).op(W.I64And); break;
-      case Op.Bexti: r1(); b.i64(imm).op(W.I64ShrU).i64(1).op(W.I64And); break;
+      case Op.Bclr:
+        r1();
+        bitOf(rs2v);
+        b.i64(-1).op(W.I64Xor).op(W.I64And);
+        break;
+      case Op.Bclri:
+        r1();
+        bitOf(immv);
+        b.i64(-1).op(W.I64Xor).op(W.I64And);
+        break;
+      case Op.Bset:
+        r1();
+        bitOf(rs2v);
+        b.op(W.I64Or);
+        break;
+      case Op.Bseti:
+        r1();
+        bitOf(immv);
+        b.op(W.I64Or);
+        break;
+      case Op.Binv:
+        r1();
+        bitOf(rs2v);
+        b.op(W.I64Xor);
+        break;
+      case Op.Binvi:
+        r1();
+        bitOf(immv);
+        b.op(W.I64Xor);
+        break;
+      case Op.Bext:
+        r1();
+        r2();
+        b.op(W.I64ShrU).i64(1).op(W.I64And);
+        break;
+      case Op.Bexti:
+        r1();
+        b.i64(imm).op(W.I64ShrU).i64(1).op(W.I64And);
+        break;
       // select(a, b, c) is a when c is nonzero
-      case Op.CzeroEqz: b.i64(0); r1(); r2(); b.op(W.I64Eqz).op(W.Select); break;
-      case Op.CzeroNez: r1(); b.i64(0); r2(); b.op(W.I64Eqz).op(W.Select); break;
-      default: return false;
+      case Op.CzeroEqz:
+        b.i64(0);
+        r1();
+        r2();
+        b.op(W.I64Eqz).op(W.Select);
+        break;
+      case Op.CzeroNez:
+        r1();
+        b.i64(0);
+        r2();
+        b.op(W.I64Eqz).op(W.Select);
+        break;
+      default:
+        return false;
     }
     this.write(rd);
     return true;
@@ -757,8 +1320,21 @@ interface Group {
 }
 
 const ACCESS_SIZE: Partial<Record<number, number>> = {
-  [Op.Lb]: 1, [Op.Lbu]: 1, [Op.Sb]: 1, [Op.Lh]: 2, [Op.Lhu]: 2, [Op.Sh]: 2, [Op.Lw]: 4, [Op.Lwu]: 4, [Op.Sw]: 4,
-  [Op.Flw]: 4, [Op.Fsw]: 4, [Op.Ld]: 8, [Op.Sd]: 8, [Op.Fld]: 8, [Op.Fsd]: 8,
+  [Op.Lb]: 1,
+  [Op.Lbu]: 1,
+  [Op.Sb]: 1,
+  [Op.Lh]: 2,
+  [Op.Lhu]: 2,
+  [Op.Sh]: 2,
+  [Op.Lw]: 4,
+  [Op.Lwu]: 4,
+  [Op.Sw]: 4,
+  [Op.Flw]: 4,
+  [Op.Fsw]: 4,
+  [Op.Ld]: 8,
+  [Op.Sd]: 8,
+  [Op.Fld]: 8,
+  [Op.Fsd]: 8,
 };
 const isStoreOp = (op: number): boolean => (op >= Op.Sb && op <= Op.Sd) || op === Op.Fsw || op === Op.Fsd;
 
@@ -772,7 +1348,8 @@ function planGroups(insns: Insn[]): Map<number, Group> {
   const out = new Map<number, Group>();
   let slot = 0;
   for (let i = 0; i < insns.length; i++) {
-    const first = insns[i], base = rs1Of(first.w);
+    const first = insns[i],
+      base = rs1Of(first.w);
     if (out.has(i) || ACCESS_SIZE[first.op] === undefined || base === 0) continue;
     const members: number[] = [];
     for (let j = i; j < insns.length; j++) {

@@ -28,7 +28,9 @@ export class EntryTable {
     this.t.fill(EMPTY);
   }
 
-  get size(): number { return this.map.size; }
+  get size(): number {
+    return this.map.size;
+  }
 
   /** False when the table is full (the caller then compiles nothing more). */
   set(key: number, value: number): boolean {
@@ -44,18 +46,26 @@ export class EntryTable {
 
   delete(key: number): void {
     if (!this.map.delete(key)) return;
-    const t = this.t, mask = ENTRY_SLOTS - 1;
+    const t = this.t,
+      mask = ENTRY_SLOTS - 1;
     for (let s = entrySlot(key); ; s = (s + 1) & mask) {
       const k = t[s * 2];
-      if (k === key) { t[s * 2] = DELETED; this.deleted++; return; }
+      if (k === key) {
+        t[s * 2] = DELETED;
+        this.deleted++;
+        return;
+      }
       if (k === EMPTY) return;
     }
   }
 
-  get(key: number): number | undefined { return this.map.get(key); }
+  get(key: number): number | undefined {
+    return this.map.get(key);
+  }
 
   private put(key: number, value: number): void {
-    const t = this.t, mask = ENTRY_SLOTS - 1;
+    const t = this.t,
+      mask = ENTRY_SLOTS - 1;
     let s = entrySlot(key);
     while (t[s * 2] >= 0) s = (s + 1) & mask;
     if (t[s * 2] === DELETED) this.deleted--;

@@ -47,8 +47,16 @@ const MAX_RETURN_SITES = 16;
 
 /** Instructions compiled code leaves to the interpreter. */
 export function interpreterOnly(op: number): boolean {
-  return op === Op.PageEnd || op === Op.Straddle || op === Op.Illegal || op === Op.Ecall ||
-    op === Op.Ebreak || op === Op.FenceI || op === Op.Csr || op === Op.Undecoded;
+  return (
+    op === Op.PageEnd ||
+    op === Op.Straddle ||
+    op === Op.Illegal ||
+    op === Op.Ecall ||
+    op === Op.Ebreak ||
+    op === Op.FenceI ||
+    op === Op.Csr ||
+    op === Op.Undecoded
+  );
 }
 
 export const JS_HELPERS = ['load', 'store', 'amo', 'fp'] as const;
@@ -72,12 +80,20 @@ export interface CompiledPage {
  * back-edge countdown for the quick tier, or -1 for the optimised tier.
  * Null if none can be compiled.
  */
-export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, leaders: number[], memPages: number,
-  counter: number, name = ''): CompiledPage | null {
+export function compilePage(
+  code: Int32Array,
+  u16: Uint16Array,
+  phys: number,
+  leaders: number[],
+  memPages: number,
+  counter: number,
+  name = '',
+): CompiledPage | null {
   const decoded = (off: number): number => {
     const p = (off >> 1) * SLOT_INTS;
     if ((code[p] & 255) === Op.Undecoded) {
-      const s = off >> 1, hw = phys * 2048 + s;
+      const s = off >> 1,
+        hw = phys * 2048 + s;
       if (s === PAGE_SLOTS - 1 && (u16[hw] & 3) === 3) code[p] = Op.Straddle;
       else decodeSlot(code, p, u16[hw], u16[hw + 1]);
     }
@@ -95,13 +111,19 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
   let total = 0;
   for (const start of ok) {
     const insns: Insn[] = [];
-    let off = start, stop = false;
+    let off = start,
+      stop = false;
     for (;;) {
-      const w = decoded(off), op = w & 255;
+      const w = decoded(off),
+        op = w & 255;
       if (insns.length > 0 && (isLeader.has(off) || insns.length >= MAX_BLOCK_INSNS)) break;
       if (op === Op.PageEnd) break; // falls into the next page
-      if (interpreterOnly(op)) { stop = true; break; }
-      const p = (off >> 1) * SLOT_INTS, len = (w >>> 26) >> 1;
+      if (interpreterOnly(op)) {
+        stop = true;
+        break;
+      }
+      const p = (off >> 1) * SLOT_INTS,
+        len = (w >>> 26) >> 1;
       insns.push({ op, w, imm: code[p + 1], raw: code[p + 2], off, len });
       off += len;
       if (isBranch(op) || op === Op.Jal || op === Op.Jalr) break;
@@ -114,7 +136,9 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
   const order = units.flatMap((u) => u.blocks);
   const blocks = order.map((i) => byOffset[i]);
   const renum = new Int32Array(byOffset.length);
-  order.forEach((old, i) => { renum[old] = i; });
+  order.forEach((old, i) => {
+    renum[old] = i;
+  });
   const emitted: Unit[] = units.map((u) => ({ blocks: u.blocks.map((i) => renum[i]), loop: u.loop }));
   const index = new Map<number, number>(blocks.map((bl, i) => [bl.start, i]));
 
@@ -135,10 +159,10 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
     m.importFunc('rt', name, name === 'dispatch' || name === 'exit' ? tDispatch : tBin);
   }
   const helperTypes = [
-    m.type([T.I32, T.I32, T.I32, T.I32], [T.I32]),               // load
+    m.type([T.I32, T.I32, T.I32, T.I32], [T.I32]), // load
     m.type([T.I32, T.I32, T.I32, T.I32, T.I32, T.I32], [T.I32]), // store
-    m.type([T.I32, T.I32, T.I32], [T.I32]),                      // amo
-    m.type([T.I32, T.I32], [T.I32]),                             // fp
+    m.type([T.I32, T.I32, T.I32], [T.I32]), // amo
+    m.type([T.I32, T.I32], [T.I32]), // fp
   ];
   JS_HELPERS.forEach((name, i) => {
     if (m.importFunc('js', name, helperTypes[i]) !== Imp.Load + i) throw new Error('wasm: import order');
@@ -159,21 +183,29 @@ export function compilePage(code: Int32Array, u16: Uint16Array, phys: number, le
 function discover(entries: number[], decoded: (off: number) => number, code: Int32Array): number[] {
   const seen = new Set<number>();
   const work = [...entries];
-  const add = (t: number) => { if (t >= 0 && t < 4096 && !seen.has(t)) work.push(t); };
+  const add = (t: number) => {
+    if (t >= 0 && t < 4096 && !seen.has(t)) work.push(t);
+  };
   while (work.length) {
     const start = work.pop()!;
     if (seen.has(start)) continue;
     if (interpreterOnly(decoded(start) & 255)) continue;
     seen.add(start);
     for (let off = start, n = 0; off < 4096 && n < MAX_BLOCK_INSNS; n++) {
-      const w = decoded(off), op = w & 255;
+      const w = decoded(off),
+        op = w & 255;
       if (interpreterOnly(op)) {
         // the interpreter runs it, then compiled code can go on after it
         if (op !== Op.PageEnd && op !== Op.Straddle && op !== Op.Illegal) add(off + ((w >>> 26) >> 1));
         break;
       }
-      const len = (w >>> 26) >> 1, imm = code[(off >> 1) * SLOT_INTS + 1];
-      if (isBranch(op)) { add(off + imm); add(off + len); break; }
+      const len = (w >>> 26) >> 1,
+        imm = code[(off >> 1) * SLOT_INTS + 1];
+      if (isBranch(op)) {
+        add(off + imm);
+        add(off + len);
+        break;
+      }
       if (op === Op.Jal || op === Op.Jalr) {
         if (op === Op.Jal) add(off + imm);
         if (((w >>> 8) & 63) !== SINK) add(off + len); // a call returns there
@@ -196,36 +228,61 @@ function loopRegions(blocks: Block[]): Unit[] {
   const at = new Map<number, number>(blocks.map((bl, i) => [bl.start, i]));
   const succ: number[][] = blocks.map((bl) => {
     const out: number[] = [];
-    const add = (t: number) => { const j = at.get(t); if (j !== undefined && !out.includes(j)) out.push(j); };
+    const add = (t: number) => {
+      const j = at.get(t);
+      if (j !== undefined && !out.includes(j)) out.push(j);
+    };
     // a call (a jump that links) is not a loop edge: the callee runs, then the return point
     const last = bl.insns[bl.insns.length - 1];
-    if (last && isBranch(last.op)) { add(last.off + last.imm); add(bl.next); } else if (last && last.op === Op.Jal) {
+    if (last && isBranch(last.op)) {
+      add(last.off + last.imm);
+      add(bl.next);
+    } else if (last && last.op === Op.Jal) {
       if (((last.w >>> 8) & 63) === SINK) add(last.off + last.imm);
-    } else if (!last || last.op !== Op.Jalr) { if (!bl.stop) add(bl.next); }
+    } else if (!last || last.op !== Op.Jalr) {
+      if (!bl.stop) add(bl.next);
+    }
     return out;
   });
   // Tarjan's algorithm, iterative
-  const index = new Int32Array(n).fill(-1), low = new Int32Array(n), onStack = new Uint8Array(n);
-  const stack: number[] = [], comp = new Int32Array(n).fill(-1);
-  let next = 0, comps = 0;
+  const index = new Int32Array(n).fill(-1),
+    low = new Int32Array(n),
+    onStack = new Uint8Array(n);
+  const stack: number[] = [],
+    comp = new Int32Array(n).fill(-1);
+  let next = 0,
+    comps = 0;
   for (let root = 0; root < n; root++) {
     if (index[root] >= 0) continue;
     const work: [number, number][] = [[root, 0]];
-    index[root] = low[root] = next++; stack.push(root); onStack[root] = 1;
+    index[root] = low[root] = next++;
+    stack.push(root);
+    onStack[root] = 1;
     while (work.length) {
-      const top = work[work.length - 1], v = top[0];
+      const top = work[work.length - 1],
+        v = top[0];
       if (top[1] < succ[v].length) {
         const w = succ[v][top[1]++];
         if (index[w] < 0) {
-          index[w] = low[w] = next++; stack.push(w); onStack[w] = 1;
+          index[w] = low[w] = next++;
+          stack.push(w);
+          onStack[w] = 1;
           work.push([w, 0]);
         } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
         continue;
       }
       work.pop();
-      if (work.length) { const u = work[work.length - 1][0]; low[u] = Math.min(low[u], low[v]); }
+      if (work.length) {
+        const u = work[work.length - 1][0];
+        low[u] = Math.min(low[u], low[v]);
+      }
       if (low[v] === index[v]) {
-        for (;;) { const w = stack.pop()!; onStack[w] = 0; comp[w] = comps; if (w === v) break; }
+        for (;;) {
+          const w = stack.pop()!;
+          onStack[w] = 0;
+          comp[w] = comps;
+          if (w === v) break;
+        }
         comps++;
       }
     }

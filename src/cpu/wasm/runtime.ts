@@ -93,7 +93,10 @@ export class WasmJit {
   /** bumped whenever decoded code is dropped (a helper's store tells compiled code) */
   private drops = 0;
 
-  constructor(private readonly mem: PhysMem, memory: WebAssembly.Memory) {
+  constructor(
+    private readonly mem: PhysMem,
+    memory: WebAssembly.Memory,
+  ) {
     this.memPages = memory.buffer.byteLength / 65536;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 256 });
     this.entries = new EntryTable(memory.buffer);
@@ -124,7 +127,10 @@ export class WasmJit {
         },
         fp: (st: number, raw: number): number => {
           const h = hartOf(st);
-          if (execFp(h as never, raw) >= 0) { h.tval = raw >>> 0; return Cause.Illegal; }
+          if (execFp(h as never, raw) >= 0) {
+            h.tval = raw >>> 0;
+            return Cause.Illegal;
+          }
           return -1;
         },
       },
@@ -151,10 +157,12 @@ export class WasmJit {
     const idx = this.allocIdx();
     let cp: CompiledPage | null, fn: CompiledFn | undefined;
     try {
-      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4,
-        `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);
+      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4, `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);
       for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
-      if (!cp) { this.freeIdx.push(idx); return false; }
+      if (!cp) {
+        this.freeIdx.push(idx);
+        return false;
+      }
       const inst = new WebAssembly.Instance(new WebAssembly.Module(cp.bytes), this.imports);
       this.table.set(idx, inst.exports.page as never);
       this.counters[idx] = this.optBackEdges;
@@ -183,11 +191,19 @@ export class WasmJit {
    */
   adopt(code: Int32Array, phys: number): void {
     if (this.byContent.size === 0) return;
-    const i32 = this.mem.i32, at = phys * 1024;
+    const i32 = this.mem.i32,
+      at = phys * 1024;
     const fn = this.byContent.get(hashPage(i32.subarray(at, at + 1024)));
-    if (!fn) { this.stats.cacheMisses++; return; }
+    if (!fn) {
+      this.stats.cacheMisses++;
+      return;
+    }
     const c = fn.content;
-    for (let i = 0; i < 1024; i++) if (c[i] !== i32[at + i]) { this.stats.cacheMisses++; return; }
+    for (let i = 0; i < 1024; i++)
+      if (c[i] !== i32[at + i]) {
+        this.stats.cacheMisses++;
+        return;
+      }
     this.stats.cacheHits++;
     this.install(code, phys, fn);
     for (const off of fn.never) code[(off >> 1) * 4 + 3] = NEVER;
@@ -195,7 +211,8 @@ export class WasmJit {
 
   /** A quick-tier function asked for the optimised tier (a hot loop); false if the page has no function now. */
   optimise(phys: number, va: number): boolean {
-    const fn = this.fnOf[phys], code = this.mem.code[phys];
+    const fn = this.fnOf[phys],
+      code = this.mem.code[phys];
     if (!fn || fn.opt || !code) return false;
     return this.compile(code, phys, va, true);
   }
@@ -262,7 +279,8 @@ export class WasmJit {
 function hashPage(w: Int32Array): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < 1024; i++) h = Math.imul(h ^ w[i], 0x01000193);
-  h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d); h ^= h >>> 12;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
   return h;
 }
-

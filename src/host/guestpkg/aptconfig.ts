@@ -54,10 +54,18 @@ export function findDebianMirror(): string {
  */
 export function keyringCandidates(): string[] {
   const out: string[] = [];
-  const add = (f: string): void => { if (!out.includes(f) && existsSync(f)) out.push(f); };
+  const add = (f: string): void => {
+    if (!out.includes(f) && existsSync(f)) out.push(f);
+  };
   add(DEFAULT_KEYRING);
   const dirs = ['/usr/share/keyrings', '/etc/apt/trusted.gpg.d'];
-  const files = dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).sort().map((n) => join(d, n)) : []));
+  const files = dirs.flatMap((d) =>
+    existsSync(d)
+      ? readdirSync(d)
+          .sort()
+          .map((n) => join(d, n))
+      : [],
+  );
   const keyFile = /\.(gpg|asc)$/;
   for (const f of files) if (keyFile.test(f) && f.includes(`debian-archive-${GUEST_SUITE}`) && !f.includes('security')) add(f);
   for (const f of files) if (keyFile.test(f) && /debian-archive-/.test(f) && !f.includes('removed')) add(f);

@@ -29,11 +29,15 @@ function tokenize(buf: Uint8Array): Token[] {
       if (i > start) {
         let text: string | undefined = '';
         if (i - start > MAX_NAME * 4) text = undefined;
-        else for (let j = start; j < i; j++) {
-          const c = buf[j] as number;
-          if (c < 0x20 || c > 0x7e) { text = undefined; break; }
-          text += String.fromCharCode(c);
-        }
+        else
+          for (let j = start; j < i; j++) {
+            const c = buf[j] as number;
+            if (c < 0x20 || c > 0x7e) {
+              text = undefined;
+              break;
+            }
+            text += String.fromCharCode(c);
+          }
         tokens.push({ start, text });
       } else {
         tokens.push({ start, text: '' });
@@ -56,7 +60,10 @@ export function parseAppletTable(buf: Uint8Array, minApplets = 8): string[] {
   let runLen = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]?.text;
-    if (t === undefined || !validName(t)) { runLen = 0; continue; }
+    if (t === undefined || !validName(t)) {
+      runLen = 0;
+      continue;
+    }
     const prev = runLen > 0 ? tokens[i - 1]?.text : undefined;
     if (runLen > 0 && prev !== undefined && before(prev, t)) {
       runLen++;
@@ -64,7 +71,10 @@ export function parseAppletTable(buf: Uint8Array, minApplets = 8): string[] {
       runStart = i;
       runLen = 1;
     }
-    if (runLen > bestLen) { bestStart = runStart; bestLen = runLen; }
+    if (runLen > bestLen) {
+      bestStart = runStart;
+      bestLen = runLen;
+    }
   }
   if (bestLen < minApplets) return [];
   const names = tokens.slice(bestStart, bestStart + bestLen).map((t) => t.text as string);
@@ -79,7 +89,10 @@ export function parseAppletTable(buf: Uint8Array, minApplets = 8): string[] {
       const c = buf[j] as number;
       if (!isNameByte(c)) break;
       tail = String.fromCharCode(c) + tail;
-      if (validName(tail) && before(tail, first)) { names.unshift(tail); break; }
+      if (validName(tail) && before(tail, first)) {
+        names.unshift(tail);
+        break;
+      }
     }
   }
   return names;

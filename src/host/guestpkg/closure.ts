@@ -9,7 +9,10 @@ import { readElfDynamic } from './elf.js';
 import { mergedPath } from './usrmerge.js';
 
 /** One unpacked package: its name and the directory its data archive went to. */
-export interface UnpackedPackage { name: string; dir: string }
+export interface UnpackedPackage {
+  name: string;
+  dir: string;
+}
 
 /** The loader's default search directories on riscv64 (after DT_RUNPATH). */
 export const LIBRARY_DIRS: readonly string[] = ['usr/lib/riscv64-linux-gnu', 'usr/lib/riscv64-linux-gnu/lp64d', 'usr/lib', 'usr/local/lib'];
@@ -81,8 +84,13 @@ export function libraryClosure(named: readonly UnpackedPackage[], candidates: re
         const key = `${dirs.join(':')}|${soname}`;
         if (seenSoname.has(key)) continue;
         seenSoname.add(key);
-        const provider = soname.includes('/') ? owner.get(mergedPath(soname)) : (dirs.map((d) => owner.get(`${d}/${soname}`)).find((o) => o !== undefined) ?? bySoname.get(soname));
-        if (provider === undefined) { unresolved.push(`${soname} (needed by /${f.path})`); continue; }
+        const provider = soname.includes('/')
+          ? owner.get(mergedPath(soname))
+          : (dirs.map((d) => owner.get(`${d}/${soname}`)).find((o) => o !== undefined) ?? bySoname.get(soname));
+        if (provider === undefined) {
+          unresolved.push(`${soname} (needed by /${f.path})`);
+          continue;
+        }
         if (!chosen.has(provider)) {
           chosen.add(provider);
           order.push(provider);

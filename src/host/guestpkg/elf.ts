@@ -31,8 +31,14 @@ export interface ElfDynamic {
   soname?: string;
 }
 
-const PT_LOAD = 1, PT_DYNAMIC = 2;
-const DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_SONAME = 14, DT_RPATH = 15, DT_RUNPATH = 29;
+const PT_LOAD = 1,
+  PT_DYNAMIC = 2;
+const DT_NULL = 0,
+  DT_NEEDED = 1,
+  DT_STRTAB = 5,
+  DT_SONAME = 14,
+  DT_RPATH = 15,
+  DT_RUNPATH = 29;
 
 /**
  * The dynamic-linking facts of a riscv64 ELF (what the loader reads), or
@@ -47,13 +53,17 @@ export function readElfDynamic(buf: Uint8Array): ElfDynamic | undefined {
   const phentsize = dv.getUint16(54, true);
   const phnum = dv.getUint16(56, true);
   const loads: Array<{ vaddr: number; off: number; filesz: number }> = [];
-  let dynOff = -1, dynSize = 0;
+  let dynOff = -1,
+    dynSize = 0;
   for (let i = 0; i < phnum; i++) {
     const p = phoff + i * phentsize;
     if (p < 0 || p + 56 > buf.length) return undefined;
     const type = dv.getUint32(p, true);
     if (type === PT_LOAD) loads.push({ off: u64(p + 8), vaddr: u64(p + 16), filesz: u64(p + 32) });
-    if (type === PT_DYNAMIC) { dynOff = u64(p + 8); dynSize = u64(p + 32); }
+    if (type === PT_DYNAMIC) {
+      dynOff = u64(p + 8);
+      dynSize = u64(p + 32);
+    }
   }
   if (dynOff < 0) return undefined;
   const entries: Array<[number, number]> = [];
@@ -75,7 +85,12 @@ export function readElfDynamic(buf: Uint8Array): ElfDynamic | undefined {
   for (const [tag, val] of entries) {
     if (tag === DT_NEEDED) out.needed.push(str(val));
     else if (tag === DT_SONAME) out.soname = str(val);
-    else if (tag === DT_RUNPATH || tag === DT_RPATH) out.runpath.push(...str(val).split(':').filter((s) => s !== ''));
+    else if (tag === DT_RUNPATH || tag === DT_RPATH)
+      out.runpath.push(
+        ...str(val)
+          .split(':')
+          .filter((s) => s !== ''),
+      );
   }
   return out;
 }

@@ -77,8 +77,17 @@ export async function aptUpdate(aptDir: string, progress: Progress, offlineOk = 
   for (const keyring of keyrings) {
     const cfg = writeAptConfig(aptDir, mirror, keyring);
     progress.line(`tuxglass: updating the ${GUEST_SUITE} ${GUEST_ARCH} package index from ${mirror} (keyring ${keyring})`);
-    const res = await watchBytes(progress, 'package index', [join(aptDir, 'lists')],
-      run('apt-get', [...cfg.options, 'update'], { onLine: (l) => { const c = condenseAptLine(l); if (c) progress.line(c); } }));
+    const res = await watchBytes(
+      progress,
+      'package index',
+      [join(aptDir, 'lists')],
+      run('apt-get', [...cfg.options, 'update'], {
+        onLine: (l) => {
+          const c = condenseAptLine(l);
+          if (c) progress.line(c);
+        },
+      }),
+    );
     const badSig = res.lines.some((l) => SIGNATURE_TROUBLE.test(l));
     // apt-get update exits 0 when an index could not be fetched; its messages tell.
     const failed = res.code !== 0 || res.lines.some((l) => /^(E:|Err:|W: Failed to fetch|W: Some index files failed)/.test(l));
@@ -92,11 +101,15 @@ export async function aptUpdate(aptDir: string, progress: Progress, offlineOk = 
       progress.line('tuxglass: could not refresh the package index; using the one already cached');
       return cfg;
     }
-    throw new GuestPkgError(`apt-get update failed for ${mirror} ${GUEST_SUITE}:\n${tail(res.lines)}`,
-      `Check the network connection to the Debian mirror. ${ROOTFS_HINT}`);
+    throw new GuestPkgError(
+      `apt-get update failed for ${mirror} ${GUEST_SUITE}:\n${tail(res.lines)}`,
+      `Check the network connection to the Debian mirror. ${ROOTFS_HINT}`,
+    );
   }
-  throw new GuestPkgError(`The ${GUEST_SUITE} Release file could not be verified with any Debian keyring on this host:\n${tail(lastLines)}`,
-    `Install a newer keyring: apt-get install debian-archive-keyring. ${ROOTFS_HINT}`);
+  throw new GuestPkgError(
+    `The ${GUEST_SUITE} Release file could not be verified with any Debian keyring on this host:\n${tail(lastLines)}`,
+    `Install a newer keyring: apt-get install debian-archive-keyring. ${ROOTFS_HINT}`,
+  );
 }
 
 function hasIndex(aptDir: string): boolean {
@@ -105,7 +118,11 @@ function hasIndex(aptDir: string): boolean {
 }
 
 function tail(lines: string[], n = 6): string {
-  return lines.filter((l) => /^(E:|W:|Err:|\s+\S)/.test(l)).slice(-n).map((l) => `  ${l}`).join('\n');
+  return lines
+    .filter((l) => /^(E:|W:|Err:|\s+\S)/.test(l))
+    .slice(-n)
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 /** The index record of one package (candidate version). */
@@ -116,7 +133,7 @@ export interface PackageRecord {
   size: number;
   installedSize: number; // kB, as in the control file
   sha256: string;
-  filename: string;      // path in the pool
+  filename: string; // path in the pool
 }
 
 /** The file name apt-get download gives a package (epoch colon escaped). */
@@ -128,12 +145,21 @@ export function debFileName(rec: Pick<PackageRecord, 'name' | 'version' | 'archi
 export async function aptDownload(cfg: AptConfig, records: PackageRecord[], debsDir: string, progress: Progress): Promise<string[]> {
   mkdirSync(debsDir, { recursive: true });
   const total = records.reduce((n, r) => n + r.size, 0);
-  progress.line(`tuxglass: downloading ${records.length} package${records.length === 1 ? '' : 's'} (${formatBytes(total)}): ${records.map((r) => r.name).join(' ')}`);
-  const res = await watchBytes(progress, 'packages', [debsDir],
+  progress.line(
+    `tuxglass: downloading ${records.length} package${records.length === 1 ? '' : 's'} (${formatBytes(total)}): ${records.map((r) => r.name).join(' ')}`,
+  );
+  const res = await watchBytes(
+    progress,
+    'packages',
+    [debsDir],
     run('apt-get', [...cfg.options, 'download', ...records.map((r) => r.name)], {
       cwd: debsDir,
-      onLine: (l) => { const c = condenseAptLine(l); if (c) progress.line(c); },
-    }));
+      onLine: (l) => {
+        const c = condenseAptLine(l);
+        if (c) progress.line(c);
+      },
+    }),
+  );
   const paths = records.map((r) => join(debsDir, debFileName(r)));
   const missing = records.filter((_, i) => !existsSync(paths[i] as string));
   if (res.code !== 0 || missing.length > 0) {

@@ -40,55 +40,66 @@ export async function ensureRootfs(opts: EnsureRootfsOptions = {}): Promise<stri
   const progress = new Progress(opts);
   const c = cacheLayout(cacheDir());
   mkdirSync(c.root, { recursive: true });
-  return withCacheLock(c.root, () => progress.line(`tuxglass: waiting for another process assembling ${c.rootfs}`), async () => {
-    // Another process may have finished while we waited for the lock.
-    if (!opts.force && rootfsReady()) return c.rootfs;
-    checkHostTools();
-    const started = Date.now();
-    rmSync(c.stamp, { force: true });
-    const cfg = await aptUpdate(c.apt, progress, !opts.force);
+  return withCacheLock(
+    c.root,
+    () => progress.line(`tuxglass: waiting for another process assembling ${c.rootfs}`),
+    async () => {
+      // Another process may have finished while we waited for the lock.
+      if (!opts.force && rootfsReady()) return c.rootfs;
+      checkHostTools();
+      const started = Date.now();
+      rmSync(c.stamp, { force: true });
+      const cfg = await aptUpdate(c.apt, progress, !opts.force);
 
-    progress.line(`tuxglass: resolving ${GUEST_PACKAGES.length} packages and their dependencies`);
-    const universe = await simulateInstall(cfg, GUEST_PACKAGES);
-    // Every dependency is a candidate; only those providing a needed library stay.
-    const libs = [...universe.keys()].filter((n) => !GUEST_PACKAGES.includes(n));
-    const records = await showPackages(cfg, [...GUEST_PACKAGES, ...libs], universe);
-    if (opts.force) rmSync(c.debs, { recursive: true, force: true }); // re-fetch, not just re-verify
-    const debs = await aptDownload(cfg, records, c.debs, progress);
+      progress.line(`tuxglass: resolving ${GUEST_PACKAGES.length} packages and their dependencies`);
+      const universe = await simulateInstall(cfg, GUEST_PACKAGES);
+      // Every dependency is a candidate; only those providing a needed library stay.
+      const libs = [...universe.keys()].filter((n) => !GUEST_PACKAGES.includes(n));
+      const records = await showPackages(cfg, [...GUEST_PACKAGES, ...libs], universe);
+      if (opts.force) rmSync(c.debs, { recursive: true, force: true }); // re-fetch, not just re-verify
+      const debs = await aptDownload(cfg, records, c.debs, progress);
 
-    progress.line(`tuxglass: unpacking ${debs.length} packages`);
-    const trees = new Map<string, string>();
-    for (let i = 0; i < debs.length; i++) {
-      progress.status(`  unpacking ${records[i]?.name ?? ''} (${i + 1}/${debs.length})`);
-      trees.set(records[i]?.name ?? '', await unpackOnce(debs[i] as string, c.unpacked));
-    }
-    progress.clearStatus();
-    const pkg = (name: string): UnpackedPackage => ({ name, dir: trees.get(name) as string });
-    const closure = libraryClosure(GUEST_PACKAGES.map(pkg), libs.map(pkg));
-    if (closure.unresolved.length > 0) {
-      throw new GuestPkgError(`No package in the dependency closure provides ${closure.unresolved.slice(0, 5).join(', ')}.`,
-        `The ${GUEST_SUITE} package set may have changed. ${ROOTFS_HINT}`);
-    }
-    const chosen = records.filter((r) => closure.packages.includes(r.name));
-    progress.line(`tuxglass: ${GUEST_PACKAGES.length} named packages need ${chosen.length - GUEST_PACKAGES.length} library packages (DT_NEEDED closure)`);
+      progress.line(`tuxglass: unpacking ${debs.length} packages`);
+      const trees = new Map<string, string>();
+      for (let i = 0; i < debs.length; i++) {
+        progress.status(`  unpacking ${records[i]?.name ?? ''} (${i + 1}/${debs.length})`);
+        trees.set(records[i]?.name ?? '', await unpackOnce(debs[i] as string, c.unpacked));
+      }
+      progress.clearStatus();
+      const pkg = (name: string): UnpackedPackage => ({ name, dir: trees.get(name) as string });
+      const closure = libraryClosure(GUEST_PACKAGES.map(pkg), libs.map(pkg));
+      if (closure.unresolved.length > 0) {
+        throw new GuestPkgError(
+          `No package in the dependency closure provides ${closure.unresolved.slice(0, 5).join(', ')}.`,
+          `The ${GUEST_SUITE} package set may have changed. ${ROOTFS_HINT}`,
+        );
+      }
+      const chosen = records.filter((r) => closure.packages.includes(r.name));
+      progress.line(`tuxglass: ${GUEST_PACKAGES.length} named packages need ${chosen.length - GUEST_PACKAGES.length} library packages (DT_NEEDED closure)`);
 
-    progress.line(`tuxglass: assembling ${c.rootfs}`);
-    const { applets, bytes } = await assembleRootfs(chosen.map((r) => trees.get(r.name) as string), c.rootfs);
-    writeManifest(c.manifest, {
-      suite: GUEST_SUITE,
-      architecture: GUEST_ARCH,
-      mirror: cfg.mirror,
-      created: new Date().toISOString(),
-      rootfsBytes: bytes,
-      applets: applets.length,
-      packages: manifestPackages(chosen),
-    });
-    writeStamp(c.stamp, packageVersion());
-    const debBytes = chosen.reduce((n, r) => n + r.size, 0);
-    progress.line(`tuxglass: root filesystem ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.rootfs}`);
-    progress.line(`tuxglass: ${chosen.length} packages, ${formatBytes(debBytes)} of .debs, ${formatBytes(bytes)} unpacked; busybox applets in /${BUSYBOX_APPLET_DIR}`);
-    return c.rootfs;
-  });
+      progress.line(`tuxglass: assembling ${c.rootfs}`);
+      const { applets, bytes } = await assembleRootfs(
+        chosen.map((r) => trees.get(r.name) as string),
+        c.rootfs,
+      );
+      writeManifest(c.manifest, {
+        suite: GUEST_SUITE,
+        architecture: GUEST_ARCH,
+        mirror: cfg.mirror,
+        created: new Date().toISOString(),
+        rootfsBytes: bytes,
+        applets: applets.length,
+        packages: manifestPackages(chosen),
+      });
+      writeStamp(c.stamp, packageVersion());
+      const debBytes = chosen.reduce((n, r) => n + r.size, 0);
+      progress.line(`tuxglass: root filesystem ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.rootfs}`);
+      progress.line(
+        `tuxglass: ${chosen.length} packages, ${formatBytes(debBytes)} of .debs, ${formatBytes(bytes)} unpacked; busybox applets in /${BUSYBOX_APPLET_DIR}`,
+      );
+      return c.rootfs;
+    },
+  );
 }
 
 /** A readable one-paragraph explanation of a fetch failure. */

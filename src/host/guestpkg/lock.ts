@@ -24,9 +24,19 @@ export async function withCacheLock<T>(dir: string, onWait: () => void, work: ()
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let pid = 0;
-      try { pid = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
-      if (pid > 0 && !alive(pid)) { rmSync(lock, { recursive: true, force: true }); continue; }
-      if (!waited) { onWait(); waited = true; }
+      try {
+        pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being created */
+      }
+      if (pid > 0 && !alive(pid)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) {
+        onWait();
+        waited = true;
+      }
       await new Promise((r) => setTimeout(r, 300));
     }
   }

@@ -11,22 +11,56 @@ export const GUEST_ARCH = 'riscv64';
 /** Packages installed into the default root filesystem, by name. */
 export const GUEST_PACKAGES: readonly string[] = [
   // The base: files a Debian root has, the shells, and busybox for its applets.
-  'base-files', 'dash', 'bash', 'busybox-static', 'ncurses-base',
+  'base-files',
+  'dash',
+  'bash',
+  'busybox-static',
+  'ncurses-base',
   // Text and file tools.
-  'coreutils', 'grep', 'sed', 'gawk', 'findutils', 'tar', 'gzip', 'diffutils',
-  'less', 'vim-tiny', 'ncurses-bin', 'hostname', 'debianutils',
+  'coreutils',
+  'grep',
+  'sed',
+  'gawk',
+  'findutils',
+  'tar',
+  'gzip',
+  'diffutils',
+  'less',
+  'vim-tiny',
+  'ncurses-bin',
+  'hostname',
+  'debianutils',
   // Logging in: login(1) with its PAM modules (dlopen'd, so named here).
-  'login', 'login.defs', 'libpam-modules', 'libpam-runtime',
+  'login',
+  'login.defs',
+  'libpam-modules',
+  'libpam-runtime',
   // Looking at the kernel.
-  'procps', 'util-linux', 'bsdutils', 'mount', 'sysstat', 'iproute2',
-  'e2fsprogs', 'xfsprogs', 'btrfs-progs', 'iptables', 'strace',
-  'udev', 'systemd',
+  'procps',
+  'util-linux',
+  'bsdutils',
+  'mount',
+  'sysstat',
+  'iproute2',
+  'e2fsprogs',
+  'xfsprogs',
+  'btrfs-progs',
+  'iptables',
+  'strace',
+  'udev',
+  'systemd',
 ];
 
 /** Trees not wanted in the guest: documentation, manuals, translations. */
 export const DROPPED_PATHS: readonly string[] = [
-  'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale',
-  'usr/share/lintian', 'usr/share/bug', 'usr/share/bash-completion', 'usr/share/zsh',
+  'usr/share/doc',
+  'usr/share/man',
+  'usr/share/info',
+  'usr/share/locale',
+  'usr/share/lintian',
+  'usr/share/bug',
+  'usr/share/bash-completion',
+  'usr/share/zsh',
   'usr/share/fish',
 ];
 

@@ -52,12 +52,12 @@ export function defaultRootfsDir(): string {
 /** Fixed layout of the cache; one place so every step agrees. */
 export interface CacheLayout {
   root: string;
-  apt: string;       // private apt configuration and state
-  debs: string;      // downloaded .deb files
-  unpacked: string;  // each .deb's data archive, unpacked once
+  apt: string; // private apt configuration and state
+  debs: string; // downloaded .deb files
+  unpacked: string; // each .deb's data archive, unpacked once
   rootfs: string;
-  manifest: string;  // what went into the rootfs
-  stamp: string;     // present only once the rootfs is completely assembled
+  manifest: string; // what went into the rootfs
+  stamp: string; // present only once the rootfs is completely assembled
 }
 
 export function cacheLayout(root: string = cacheDir()): CacheLayout {

@@ -20,7 +20,10 @@ export class Progress {
 
   /** A lasting line: what is being done, or what was done. */
   line(text: string): void {
-    if (this.log) { this.log(text); return; }
+    if (this.log) {
+      this.log(text);
+      return;
+    }
     if (this.quiet) return;
     this.clearStatus();
     process.stderr.write(`${text}\n`);

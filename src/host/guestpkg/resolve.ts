@@ -23,11 +23,16 @@ export async function simulateInstall(cfg: AptConfig, names: readonly string[]):
   const res = await run('apt-get', [...cfg.options, '-s', '--no-install-recommends', 'install', ...names]);
   const missing = missingPackages(res.lines);
   if (missing.length > 0) {
-    throw new GuestPkgError(`Package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${GUEST_ARCH}) not available from the ${GUEST_SUITE} index.`,
-      `It may have been renamed or removed from ${GUEST_SUITE}. ${ROOTFS_HINT}`);
+    throw new GuestPkgError(
+      `Package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${GUEST_ARCH}) not available from the ${GUEST_SUITE} index.`,
+      `It may have been renamed or removed from ${GUEST_SUITE}. ${ROOTFS_HINT}`,
+    );
   }
   if (res.code !== 0) {
-    const why = res.lines.filter((l) => /^(E:| )/.test(l)).slice(-8).join('\n');
+    const why = res.lines
+      .filter((l) => /^(E:| )/.test(l))
+      .slice(-8)
+      .join('\n');
     throw new GuestPkgError(`apt could not resolve the guest package set:\n${why}`, ROOTFS_HINT);
   }
   const out = new Map<string, string>();
@@ -51,8 +56,10 @@ export async function showPackages(cfg: AptConfig, names: readonly string[], ver
   }
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length > 0) {
-    throw new GuestPkgError(`Package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${GUEST_ARCH}) not in the ${GUEST_SUITE} index.`,
-      `It may have been renamed or removed from ${GUEST_SUITE}. ${ROOTFS_HINT}`);
+    throw new GuestPkgError(
+      `Package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${GUEST_ARCH}) not in the ${GUEST_SUITE} index.`,
+      `It may have been renamed or removed from ${GUEST_SUITE}. ${ROOTFS_HINT}`,
+    );
   }
   return names.map((name) => {
     const s = byName.get(name) as Map<string, string>;

@@ -2,7 +2,20 @@
 // the postinst scripts would leave it: a merged /usr, the alternatives set,
 // the directories a Linux root has, and a small /etc. Built in a scratch
 // directory and renamed into place, so a reader never sees half a root.
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAppletTable } from './busybox-applets.js';
 import { extractDeb } from './deb.js';

@@ -29,10 +29,17 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         pending += chunk;
         const parts = pending.split(/\r?\n|\r/);
         pending = parts.pop() ?? '';
-        for (const l of parts) { lines.push(l); opts.onLine?.(l); }
+        for (const l of parts) {
+          lines.push(l);
+          opts.onLine?.(l);
+        }
       });
       stream.on('end', () => {
-        if (pending !== '') { lines.push(pending); opts.onLine?.(pending); pending = ''; }
+        if (pending !== '') {
+          lines.push(pending);
+          opts.onLine?.(pending);
+          pending = '';
+        }
       });
     };
     feed(child.stdout);

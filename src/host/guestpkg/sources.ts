@@ -4,7 +4,7 @@ import { parseControlStanzas } from './control.js';
 
 /** One repository entry from either sources format. */
 export interface AptSource {
-  types: string[];     // deb, deb-src
+  types: string[]; // deb, deb-src
   uris: string[];
   suites: string[];
   components: string[];
@@ -44,7 +44,8 @@ export function parseOneLineSources(text: string): AptSource[] {
   return out;
 }
 
-const DEBIAN_SUITE = /^(stable|testing|unstable|sid|experimental|oldstable|oldoldstable|buster|bullseye|bookworm|trixie|forky|duke)(-updates|-backports|-proposed-updates)?$/;
+const DEBIAN_SUITE =
+  /^(stable|testing|unstable|sid|experimental|oldstable|oldoldstable|buster|bullseye|bookworm|trixie|forky|duke)(-updates|-backports|-proposed-updates)?$/;
 
 /**
  * The first URI that serves the main Debian archive: a binary (`deb`) source

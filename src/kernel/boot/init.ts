@@ -82,7 +82,13 @@ function executable(k: Kernel, t: Task, path: string): boolean {
 function runInitProcess(k: Kernel, t: Task, path: string, p: BootParams): number | typeof EXEC_KILLED {
   bootRunInit(k, path);
   const argv = [path, ...p.argv].map((a) => enc.encode(a));
-  const r = execve(k, t, enc.encode(path), argv, p.envp.map((e) => enc.encode(e)));
+  const r = execve(
+    k,
+    t,
+    enc.encode(path),
+    argv,
+    p.envp.map((e) => enc.encode(e)),
+  );
   if (r === EXEC_KILLED) return EXEC_KILLED;
   return r < 0 ? r : 0;
 }

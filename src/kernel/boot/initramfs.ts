@@ -19,7 +19,9 @@ const PAGE = 4096;
 export function populateRootfs(k: Kernel, image: Uint8Array): string | null {
   k.log.printk(KERN_INFO, 'Trying to unpack rootfs image as initramfs...');
   let err: string | null = null;
-  try { unpackToRootfs(k, image); } catch (e) {
+  try {
+    unpackToRootfs(k, image);
+  } catch (e) {
     if (!(e instanceof CpioError)) throw e;
     err = e.message;
     k.log.printk(KERN_EMERG, `Initramfs unpacking failed: ${err}`);
@@ -33,7 +35,11 @@ export function populateRootfs(k: Kernel, image: Uint8Array): string | null {
 function unpackToRootfs(k: Kernel, image: Uint8Array): void {
   let buf: Uint8Array;
   if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) {
-    try { buf = k.host.gunzip ? k.host.gunzip(image) : gunzipSync(image); } catch { throw new CpioError('decompressor failed'); }
+    try {
+      buf = k.host.gunzip ? k.host.gunzip(image) : gunzipSync(image);
+    } catch {
+      throw new CpioError('decompressor failed');
+    }
   } else if (image.length >= 4 && image[0] === 0x30 && image[1] === 0x37 && image[2] === 0x30 && image[3] === 0x37) {
     buf = image;
   } else throw new CpioError('invalid magic at start of compressed archive');
@@ -41,10 +47,16 @@ function unpackToRootfs(k: Kernel, image: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     // Archives may be concatenated, with zero padding between them.
-    if (buf[off] === 0) { off++; continue; }
+    if (buf[off] === 0) {
+      off++;
+      continue;
+    }
     const e = parseNewc(buf, off);
     off = e.next;
-    if (e.name === TRAILER) { u.links.clear(); continue; }
+    if (e.name === TRAILER) {
+      u.links.clear();
+      continue;
+    }
     u.entry(e);
   }
   u.finish();
@@ -57,7 +69,10 @@ class Unpacker {
   private dirTimes: [Inode, number][] = [];
   private ctx: WalkCtx;
 
-  constructor(private k: Kernel, private buf: Uint8Array) {
+  constructor(
+    private k: Kernel,
+    private buf: Uint8Array,
+  ) {
     this.ctx = { root: k.vfs.root, cred: root, depth: 0 };
   }
 
@@ -104,7 +119,10 @@ class Unpacker {
       case S_IFLNK:
         inode = dir.inode.symlink(dir, par.name, data.slice(), root);
         break;
-      case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+      case S_IFCHR:
+      case S_IFBLK:
+      case S_IFIFO:
+      case S_IFSOCK:
         inode = dir.inode.mknod(dir, par.name, e.mode, makedev(e.rdevMajor, e.rdevMinor), root);
         break;
       default:
@@ -114,13 +132,19 @@ class Unpacker {
   }
 
   private stamp(inode: Inode, e: ParsedEntry): void {
-    inode.uid = e.uid; inode.gid = e.gid;
+    inode.uid = e.uid;
+    inode.gid = e.gid;
     inode.mode = (inode.mode & S_IFMT) | (e.mode & 0o7777);
     const t = { sec: e.mtime, nsec: 0 };
-    inode.mtime = t; inode.atime = t;
+    inode.mtime = t;
+    inode.atime = t;
   }
 
   finish(): void {
-    for (const [inode, mtime] of this.dirTimes) { const t = { sec: mtime, nsec: 0 }; inode.mtime = t; inode.atime = t; }
+    for (const [inode, mtime] of this.dirTimes) {
+      const t = { sec: mtime, nsec: 0 };
+      inode.mtime = t;
+      inode.atime = t;
+    }
   }
 }

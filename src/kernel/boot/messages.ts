@@ -18,10 +18,12 @@ export function bootBanner(k: Kernel): void {
   log.printk(KERN_INFO, 'Booting Linux on hartid 0');
   log.printk(KERN_NOTICE, LINUX_VERSION);
   log.printk(KERN_INFO, 'Machine model: tuxglass,riscv64');
-  const bytes = k.pages.total * 4096, kb = bytes / 1024;
+  const bytes = k.pages.total * 4096,
+    kb = bytes / 1024;
   const hex = (n: number) => '0x' + n.toString(16).padStart(16, '0');
   // RAM starts at 2 GiB; ZONE_DMA32 ends at 4 GiB and ZONE_NORMAL holds the rest.
-  const end = 0x80000000 + bytes, dma32End = Math.min(end, 2 ** 32);
+  const end = 0x80000000 + bytes,
+    dma32End = Math.min(end, 2 ** 32);
   log.printk(KERN_INFO, 'Zone ranges:');
   log.printk(KERN_INFO, `  DMA32    [mem ${hex(0x80000000)}-${hex(dma32End - 1)}]`);
   log.printk(KERN_INFO, end > dma32End ? `  Normal   [mem ${hex(dma32End)}-${hex(end - 1)}]` : '  Normal   empty');

@@ -21,8 +21,28 @@ export interface BootParams {
 }
 
 /** Parameters this kernel (or the Linux it models) consumes itself. */
-const KNOWN = new Set(['quiet', 'debug', 'loglevel', 'console', 'init', 'rdinit', 'mem', 'root', 'rootfstype', 'rootflags',
-  'rootwait', 'rw', 'ro', 'panic', 'earlycon', 'ignore_loglevel', 'nokaslr', 'sched', 'initcall_debug', 'printk.time']);
+const KNOWN = new Set([
+  'quiet',
+  'debug',
+  'loglevel',
+  'console',
+  'init',
+  'rdinit',
+  'mem',
+  'root',
+  'rootfstype',
+  'rootflags',
+  'rootwait',
+  'rw',
+  'ro',
+  'panic',
+  'earlycon',
+  'ignore_loglevel',
+  'nokaslr',
+  'sched',
+  'initcall_debug',
+  'printk.time',
+]);
 
 /** memparse: a number with an optional K, M, G, T suffix. */
 export function memparse(s: string): number | null {
@@ -37,22 +57,40 @@ export function parseBootParams(cmdline: string): BootParams {
   const words = cmdline.split(/\s+/).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (w === '--') { p.argv.push(...words.slice(i + 1)); break; }
+    if (w === '--') {
+      p.argv.push(...words.slice(i + 1));
+      break;
+    }
     const eq = w.indexOf('=');
-    const name = eq < 0 ? w : w.slice(0, eq), val = eq < 0 ? null : w.slice(eq + 1);
+    const name = eq < 0 ? w : w.slice(0, eq),
+      val = eq < 0 ? null : w.slice(eq + 1);
     switch (name) {
-      case 'init': if (val) p.init = val; continue;
-      case 'rdinit': if (val) p.rdinit = val; continue;
-      case 'console': if (val) p.consoles.push(val.split(',')[0]); continue;
-      case 'mem': { const m = val === null ? null : memparse(val); if (m) p.mem = m; continue; }
+      case 'init':
+        if (val) p.init = val;
+        continue;
+      case 'rdinit':
+        if (val) p.rdinit = val;
+        continue;
+      case 'console':
+        if (val) p.consoles.push(val.split(',')[0]);
+        continue;
+      case 'mem': {
+        const m = val === null ? null : memparse(val);
+        if (m) p.mem = m;
+        continue;
+      }
     }
     if (KNOWN.has(name)) continue;
     if (name.includes('.')) continue;
     p.unknown.push(w);
-    if (val === null) { p.argv.push(w); continue; }
+    if (val === null) {
+      p.argv.push(w);
+      continue;
+    }
     // A later value of the same variable replaces the earlier one.
     const at = p.envp.findIndex((e) => e.startsWith(name + '='));
-    if (at >= 0) p.envp[at] = w; else p.envp.push(w);
+    if (at >= 0) p.envp[at] = w;
+    else p.envp.push(w);
   }
   return p;
 }

@@ -35,13 +35,32 @@ const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
  * them (`tuxglass run`); a booted machine leaves that to its init.
  */
 export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mountPseudo: true }): void {
-  registerMemDevices(k.vfs.fs, (b) => k.host.random(b), () => k.current);
+  registerMemDevices(
+    k.vfs.fs,
+    (b) => k.host.random(b),
+    () => k.current,
+  );
   registerKmsg(k);
   const con = k.host.console;
   // Console input reaches its readers from a kworker, as tty_flip_buffer_push defers flush_to_ldisc.
-  const input = new HostInput(con, (deliver, bytes) => queueWork(k.unboundWq, () => { deliver(); return SYSCALL_NS + Math.floor(bytes * COPY_NS_PER_BYTE); }));
+  const input = new HostInput(con, (deliver, bytes) =>
+    queueWork(k.unboundWq, () => {
+      deliver();
+      return SYSCALL_NS + Math.floor(bytes * COPY_NS_PER_BYTE);
+    }),
+  );
   let fgPgrp = 1;
-  const ops = [0, 1, 2].map((w) => hostStdioOps(con, input, w as 0 | 1 | 2, () => fgPgrp, (p) => { fgPgrp = p; }));
+  const ops = [0, 1, 2].map((w) =>
+    hostStdioOps(
+      con,
+      input,
+      w as 0 | 1 | 2,
+      () => fgPgrp,
+      (p) => {
+        fgPgrp = p;
+      },
+    ),
+  );
   k.consoleOps = ops;
   const dev = makeTmpfs(k.vfs.fs, 'devtmpfs', 0o755);
   const d = dev.root;
@@ -55,7 +74,12 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   const hwrng = hwrngOps(k);
   registerChrdev(k.vfs.fs, HWRNG_MAJOR, HWRNG_MINOR, () => hwrng);
   d.inode.mknod(d, 'hwrng', S_IFCHR | 0o600, makedev(HWRNG_MAJOR, HWRNG_MINOR), root);
-  for (const [name, target] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
+  for (const [name, target] of [
+    ['fd', '/proc/self/fd'],
+    ['stdin', '/proc/self/fd/0'],
+    ['stdout', '/proc/self/fd/1'],
+    ['stderr', '/proc/self/fd/2'],
+  ]) {
     d.inode.symlink(d, name, enc.encode(target), root);
   }
   d.inode.mkdir(d, 'shm', 0o1777, root);
@@ -135,8 +159,22 @@ function execvp(k: Kernel, t: Task, name: string, argv: string[], envp: string[]
   const envb = envp.map((e) => enc.encode(e));
   const exec = (path: string, args: string[]): number => {
     bootRunInit(k, path);
-    const r = execve(k, t, enc.encode(path), args.map((a) => enc.encode(a)), envb);
-    return r === -ENOEXEC ? execve(k, t, enc.encode('/bin/sh'), ['/bin/sh', path, ...args.slice(1)].map((a) => enc.encode(a)), envb) : r;
+    const r = execve(
+      k,
+      t,
+      enc.encode(path),
+      args.map((a) => enc.encode(a)),
+      envb,
+    );
+    return r === -ENOEXEC
+      ? execve(
+          k,
+          t,
+          enc.encode('/bin/sh'),
+          ['/bin/sh', path, ...args.slice(1)].map((a) => enc.encode(a)),
+          envb,
+        )
+      : r;
   };
   if (name.includes('/') || name === '') return exec(name, argv);
   const pathVar = envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
@@ -146,7 +184,10 @@ function execvp(k: Kernel, t: Task, name: string, argv: string[], envp: string[]
     // Only names that exist are tried (and logged): the kernel's "Run ... as init process" line names the one run.
     if (typeof k.vfs.resolve(t, -100, path, true) === 'number') continue;
     const r = exec(path, argv);
-    if (r === -EACCES) { denied = true; continue; }
+    if (r === -EACCES) {
+      denied = true;
+      continue;
+    }
     if (r === -ENOENT || r === -ENOTDIR) continue;
     return r;
   }

@@ -17,7 +17,11 @@
 import type { Kernel } from '../kernel.js';
 import { Kobject, Kset } from './kobject.js';
 
-export interface AttrSpec { show: () => string; store?: (text: string) => number; mode?: number }
+export interface AttrSpec {
+  show: () => string;
+  store?: (text: string) => number;
+  mode?: number;
+}
 export type AttrMap = Record<string, (() => string) | AttrSpec>;
 
 export interface ClassDeviceOptions {
@@ -79,7 +83,7 @@ export class DeviceModel {
 
 /** The kernel's device model (Kernel.devices, created empty on first use). */
 export function deviceModel(k: Kernel): DeviceModel {
-  return k.devices ??= new DeviceModel();
+  return (k.devices ??= new DeviceModel());
 }
 
 /** Add attributes given as plain show functions or full specs. */
@@ -104,15 +108,20 @@ export function classDeviceAdd(k: Kernel, cls: string, name: string, opts: Class
     dev.attr('dev', () => text + '\n');
     (opts.block ? m.devBlock : m.devChar).link(text, dev);
   }
-  dev.attr('uevent', () => {
-    const lines: string[] = [];
-    if (opts.devt !== undefined) {
-      const [maj, min] = devText(opts.devt).split(':');
-      lines.push(`MAJOR=${maj}`, `MINOR=${min}`, `DEVNAME=${name}`);
-    }
-    lines.push(...(opts.uevent?.() ?? []));
-    return lines.map((l) => l + '\n').join('');
-  }, () => 0, 0o644);
+  dev.attr(
+    'uevent',
+    () => {
+      const lines: string[] = [];
+      if (opts.devt !== undefined) {
+        const [maj, min] = devText(opts.devt).split(':');
+        lines.push(`MAJOR=${maj}`, `MINOR=${min}`, `DEVNAME=${name}`);
+      }
+      lines.push(...(opts.uevent?.() ?? []));
+      return lines.map((l) => l + '\n').join('');
+    },
+    () => 0,
+    0o644,
+  );
   if (opts.attrs) addAttrs(dev, opts.attrs);
   kset.link(name, dev);
   m.ueventSeqnum++; // the "add" uevent

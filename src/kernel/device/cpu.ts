@@ -13,7 +13,10 @@ export function cpumaskHex(cpus: number[], nrCpuIds: number): string {
   const w = new Array<number>(words).fill(0);
   for (const c of cpus) w[c >> 5] |= 1 << (c & 31);
   const digitsTop = Math.ceil((nrCpuIds - (words - 1) * 32) / 4);
-  return w.reverse().map((x, i) => (x >>> 0).toString(16).padStart(i === 0 ? digitsTop : 8, '0')).join(',');
+  return w
+    .reverse()
+    .map((x, i) => (x >>> 0).toString(16).padStart(i === 0 ? digitsTop : 8, '0'))
+    .join(',');
 }
 
 /** "%*pbl": ranges such as 0-3,5. */
@@ -37,7 +40,8 @@ export function registerCpus(m: DeviceModel, harts: number): void {
   const bus = m.bus.dir('cpu');
   bus.dir('drivers');
   const busDevices = bus.dir('devices');
-  root.attr('online', nl(cpumaskList(all)))
+  root
+    .attr('online', nl(cpumaskList(all)))
     .attr('possible', nl(cpumaskList(all)))
     .attr('present', nl(cpumaskList(all)))
     .attr('offline', nl(''))
@@ -54,14 +58,19 @@ export function registerCpus(m: DeviceModel, harts: number): void {
     c.attr('uevent', nl(''), () => 0, 0o644);
     c.link('subsystem', bus);
     c.dir('power');
-    const one = cpumaskHex([cpu], harts), list = String(cpu);
+    const one = cpumaskHex([cpu], harts),
+      list = String(cpu);
     c.dir('topology')
       .attr('physical_package_id', nl('0'))
       .attr('core_id', nl(String(cpu)))
-      .attr('core_cpus', nl(one)).attr('core_cpus_list', nl(list))
-      .attr('thread_siblings', nl(one)).attr('thread_siblings_list', nl(list))
-      .attr('core_siblings', nl(cpumaskHex(all, harts))).attr('core_siblings_list', nl(cpumaskList(all)))
-      .attr('package_cpus', nl(cpumaskHex(all, harts))).attr('package_cpus_list', nl(cpumaskList(all)));
+      .attr('core_cpus', nl(one))
+      .attr('core_cpus_list', nl(list))
+      .attr('thread_siblings', nl(one))
+      .attr('thread_siblings_list', nl(list))
+      .attr('core_siblings', nl(cpumaskHex(all, harts)))
+      .attr('core_siblings_list', nl(cpumaskList(all)))
+      .attr('package_cpus', nl(cpumaskHex(all, harts)))
+      .attr('package_cpus_list', nl(cpumaskList(all)));
     busDevices.link(`cpu${cpu}`, c);
   }
 }

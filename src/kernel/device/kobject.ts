@@ -75,7 +75,8 @@ export class Kset extends Kobject {}
 
 /** The relative link text from directory `from` to `to` ("../../devices/..."). */
 export function relativePath(from: Kobject, to: Kobject): string {
-  const a = from.path().split('/').filter(Boolean), b = to.path().split('/').filter(Boolean);
+  const a = from.path().split('/').filter(Boolean),
+    b = to.path().split('/').filter(Boolean);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/') || '.';

@@ -18,15 +18,24 @@ import { BLOCKED } from '../syscalls/result.js';
 import { registerChrdev } from '../fs/special.js';
 import { LOG_USER, MESSAGE_LOGLEVEL_DEFAULT } from '../printk.js';
 
-const SEEK_SET = 0, SEEK_END = 2, SEEK_DATA = 3;
+const SEEK_SET = 0,
+  SEEK_END = 2,
+  SEEK_DATA = 3;
 /** PRINTK_MESSAGE_MAX - PRINTK_PREFIX_MAX: the longest record a write may make. */
 const LOG_LINE_MAX = 1024 - 32;
 /** DEFAULT_RATELIMIT_INTERVAL (5 s) and DEFAULT_RATELIMIT_BURST. */
-const RATELIMIT_NS = 5e9, RATELIMIT_BURST = 10;
+const RATELIMIT_NS = 5e9,
+  RATELIMIT_BURST = 10;
 
-interface KmsgUser { seq: number; rlBegin: number; rlPrinted: number; rlMissed: number }
+interface KmsgUser {
+  seq: number;
+  rlBegin: number;
+  rlPrinted: number;
+  rlMissed: number;
+}
 
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder(),
+  dec = new TextDecoder();
 
 /** kernel.dmesg_restrict=1 (Debian's default): reading the log needs CAP_SYSLOG. */
 const mayRead = (k: Kernel) => (k.current?.cred.euid ?? 0) === 0;
@@ -43,7 +52,10 @@ function devkmsgOps(k: Kernel, u: KmsgUser): FileOps {
   return {
     stream: true,
     read(f: File, buf, _pos, w) {
-      if (u.seq < log.firstSeq) { u.seq = log.firstSeq; return -EPIPE; }
+      if (u.seq < log.firstSeq) {
+        u.seq = log.firstSeq;
+        return -EPIPE;
+      }
       const r = log.at(u.seq);
       if (!r) {
         if (f.flags & O_NONBLOCK) return -EAGAIN;
@@ -60,7 +72,8 @@ function devkmsgOps(k: Kernel, u: KmsgUser): FileOps {
       if (data.length > LOG_LINE_MAX) return -EINVAL;
       if (!ratelimit(k, u)) return data.length;
       let text = dec.decode(data);
-      let level = MESSAGE_LOGLEVEL_DEFAULT, facility = LOG_USER;
+      let level = MESSAGE_LOGLEVEL_DEFAULT,
+        facility = LOG_USER;
       const m = /^<(\d+)>/.exec(text);
       if (m) {
         const v = Number(m[1]) >>> 0;
@@ -74,10 +87,17 @@ function devkmsgOps(k: Kernel, u: KmsgUser): FileOps {
     llseek(_f, offset, whence) {
       if (offset) return -ESPIPE;
       switch (whence) {
-        case SEEK_SET: u.seq = log.firstSeq; return 0;
-        case SEEK_DATA: u.seq = Math.max(log.clearSeq, log.firstSeq); return 0;
-        case SEEK_END: u.seq = log.nextSeq; return 0;
-        default: return -EINVAL;
+        case SEEK_SET:
+          u.seq = log.firstSeq;
+          return 0;
+        case SEEK_DATA:
+          u.seq = Math.max(log.clearSeq, log.firstSeq);
+          return 0;
+        case SEEK_END:
+          u.seq = log.nextSeq;
+          return 0;
+        default:
+          return -EINVAL;
       }
     },
     poll(_f, wait) {
@@ -94,8 +114,14 @@ function devkmsgOps(k: Kernel, u: KmsgUser): FileOps {
 /** ___ratelimit: at most RATELIMIT_BURST records per interval, the rest counted as missed. */
 function ratelimit(k: Kernel, u: KmsgUser): boolean {
   const now = k.clock.monotonic();
-  if (u.rlBegin < 0 || now - u.rlBegin >= RATELIMIT_NS) { u.rlBegin = now; u.rlPrinted = 0; }
-  if (u.rlPrinted < RATELIMIT_BURST) { u.rlPrinted++; return true; }
+  if (u.rlBegin < 0 || now - u.rlBegin >= RATELIMIT_NS) {
+    u.rlBegin = now;
+    u.rlPrinted = 0;
+  }
+  if (u.rlPrinted < RATELIMIT_BURST) {
+    u.rlPrinted++;
+    return true;
+  }
   u.rlMissed++;
   return false;
 }

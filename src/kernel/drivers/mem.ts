@@ -8,10 +8,26 @@ import { randomIoctl } from './random.js';
 
 export function registerMemDevices(fs: FsState, random: (b: Uint8Array) => void, current: () => Task | null): void {
   const nullOps: FileOps = { read: () => 0, write: (_f, d) => d.length };
-  const zeroOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: (_f, d) => d.length };
-  const fullOps: FileOps = { read: (_f, b) => { b.fill(0); return b.length; }, write: () => -ENOSPC };
+  const zeroOps: FileOps = {
+    read: (_f, b) => {
+      b.fill(0);
+      return b.length;
+    },
+    write: (_f, d) => d.length,
+  };
+  const fullOps: FileOps = {
+    read: (_f, b) => {
+      b.fill(0);
+      return b.length;
+    },
+    write: () => -ENOSPC,
+  };
   const randOps: FileOps = {
-    read: (_f, b) => { random(b); return b.length; }, write: (_f, d) => d.length,
+    read: (_f, b) => {
+      random(b);
+      return b.length;
+    },
+    write: (_f, d) => d.length,
     ioctl: (_f, cmd, arg, io) => randomIoctl(current(), cmd, arg, io),
   };
   registerChrdev(fs, 1, 3, () => nullOps);
@@ -23,6 +39,10 @@ export function registerMemDevices(fs: FsState, random: (b: Uint8Array) => void,
 
 /** Nodes devtmpfs creates for them: name, major, minor, mode. */
 export const MEM_NODES: [string, number, number, number][] = [
-  ['null', 1, 3, 0o666], ['zero', 1, 5, 0o666], ['full', 1, 7, 0o666], ['random', 1, 8, 0o666], ['urandom', 1, 9, 0o666],
+  ['null', 1, 3, 0o666],
+  ['zero', 1, 5, 0o666],
+  ['full', 1, 7, 0o666],
+  ['random', 1, 8, 0o666],
+  ['urandom', 1, 9, 0o666],
   ['kmsg', 1, 11, 0o644],
 ];

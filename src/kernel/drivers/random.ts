@@ -7,8 +7,13 @@ import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import type { IoctlIo } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
 
-const RNDGETENTCNT = 0x80045200, RNDADDTOENTCNT = 0x40045201, RNDGETPOOL = 0x80085202, RNDADDENTROPY = 0x40085203,
-  RNDZAPENTCNT = 0x5204, RNDCLEARPOOL = 0x5206, RNDRESEEDCRNG = 0x5207;
+const RNDGETENTCNT = 0x80045200,
+  RNDADDTOENTCNT = 0x40045201,
+  RNDGETPOOL = 0x80085202,
+  RNDADDENTROPY = 0x40085203,
+  RNDZAPENTCNT = 0x5204,
+  RNDCLEARPOOL = 0x5206,
+  RNDRESEEDCRNG = 0x5207;
 const POOL_BITS = 256;
 
 export function randomIoctl(current: Task | null, cmd: number, arg: number, io: IoctlIo): number {
@@ -27,11 +32,14 @@ export function randomIoctl(current: Task | null, cmd: number, arg: number, io: 
       const h = io.read(arg, 8);
       if (!h) return -EFAULT;
       const dv = new DataView(h.buffer, h.byteOffset);
-      const count = dv.getInt32(0, true), size = dv.getInt32(4, true);
+      const count = dv.getInt32(0, true),
+        size = dv.getInt32(4, true);
       if (count < 0 || size < 0) return -EINVAL;
       return size === 0 || io.read(arg + 8, size) ? 0 : -EFAULT;
     }
-    case RNDZAPENTCNT: case RNDCLEARPOOL: case RNDRESEEDCRNG:
+    case RNDZAPENTCNT:
+    case RNDCLEARPOOL:
+    case RNDRESEEDCRNG:
       return admin ? 0 : -EPERM;
     case RNDGETPOOL: // removed in 2.6.9
     default:

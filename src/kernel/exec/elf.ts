@@ -6,14 +6,27 @@
 export { parseShebang, BINPRM_BUF_SIZE } from './shebang.js';
 
 export const EM_RISCV = 243;
-export const ET_EXEC = 2, ET_DYN = 3;
-export const PT_NULL = 0, PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_PHDR = 6, PT_TLS = 7;
+export const ET_EXEC = 2,
+  ET_DYN = 3;
+export const PT_NULL = 0,
+  PT_LOAD = 1,
+  PT_DYNAMIC = 2,
+  PT_INTERP = 3,
+  PT_NOTE = 4,
+  PT_PHDR = 6,
+  PT_TLS = 7;
 export const PT_GNU_STACK = 0x6474e551;
-export const PF_X = 1, PF_W = 2, PF_R = 4;
+export const PF_X = 1,
+  PF_W = 2,
+  PF_R = 4;
 /** sizeof(Elf64_Phdr): Linux refuses any other e_phentsize. */
 export const ELF64_PHENT = 56;
 
-const ENOEXEC = 8, EIO = 5, ENOMEM = 12, EINVAL = 22, ELIBBAD = 80;
+const ENOEXEC = 8,
+  EIO = 5,
+  ENOMEM = 12,
+  EINVAL = 22,
+  ELIBBAD = 80;
 const PAGE = 4096n;
 /** sv39 TASK_SIZE; kept local so this file stands alone. */
 const TASK_SIZE = 0x40_0000_0000n;
@@ -21,24 +34,35 @@ const PATH_MAX = 4096;
 const U64 = (1n << 64n) - 1n;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-export interface ElfSegment { type: number; flags: number /* PF_R=4 PF_W=2 PF_X=1 */; offset: number; vaddr: number; filesz: number; memsz: number; align: number; }
+export interface ElfSegment {
+  type: number;
+  flags: number /* PF_R=4 PF_W=2 PF_X=1 */;
+  offset: number;
+  vaddr: number;
+  filesz: number;
+  memsz: number;
+  align: number;
+}
 export interface ElfImage {
-  type: number;            // ET_EXEC=2 or ET_DYN=3
-  entry: number; phoff: number; phentsize: number; phnum: number; flags: number; // e_flags
-  segments: ElfSegment[];  // all program headers
-  loads: ElfSegment[];     // PT_LOAD ones in file order
-  interp: string | null;   // PT_INTERP path if present
+  type: number; // ET_EXEC=2 or ET_DYN=3
+  entry: number;
+  phoff: number;
+  phentsize: number;
+  phnum: number;
+  flags: number; // e_flags
+  segments: ElfSegment[]; // all program headers
+  loads: ElfSegment[]; // PT_LOAD ones in file order
+  interp: string | null; // PT_INTERP path if present
   /** The PT_INTERP path's raw bytes (up to its first NUL), as open_exec sees them. */
   interpBytes: Uint8Array | null;
   gnuStack: { flags: number } | null;
   tls: ElfSegment | null;
-  minVaddr: number; maxVaddr: number; // page-rounded extent of the PT_LOAD segments
+  minVaddr: number;
+  maxVaddr: number; // page-rounded extent of the PT_LOAD segments
   /** Linux's maximum_alignment(): largest power-of-two PT_LOAD p_align, at least a page. ET_DYN bases are aligned to it. */
   loadAlign: number;
 }
-export type ElfResult =
-  | { ok: true; image: ElfImage }
-  | { ok: false; errno: number; reason: string; late?: boolean };
+export type ElfResult = { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string; late?: boolean };
 
 export interface ParseOptions {
   /** Parse as the PT_INTERP program: Linux answers ELIBBAD for a bad header and ignores the interpreter's own PT_INTERP. */
@@ -51,11 +75,27 @@ const pageOff = (v: bigint) => v & (PAGE - 1n);
 const pageAlign = (v: bigint) => (v + PAGE - 1n) & ~(PAGE - 1n) & U64;
 const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 
-interface RawPhdr { type: number; flags: number; offset: bigint; vaddr: bigint; filesz: bigint; memsz: bigint; align: bigint }
+interface RawPhdr {
+  type: number;
+  flags: number;
+  offset: bigint;
+  vaddr: bigint;
+  filesz: bigint;
+  memsz: bigint;
+  align: bigint;
+}
 
 function toSegment(p: RawPhdr): ElfSegment {
   // Fields of segments Linux ignores may exceed 2^53; they are kept approximately.
-  return { type: p.type, flags: p.flags, offset: Number(p.offset), vaddr: Number(p.vaddr), filesz: Number(p.filesz), memsz: Number(p.memsz), align: Number(p.align) };
+  return {
+    type: p.type,
+    flags: p.flags,
+    offset: Number(p.offset),
+    vaddr: Number(p.vaddr),
+    filesz: Number(p.filesz),
+    memsz: Number(p.memsz),
+    align: Number(p.align),
+  };
 }
 
 export function parseElf(file: Uint8Array, fileSize: number, opts: ParseOptions = {}): ElfResult {
@@ -89,9 +129,12 @@ export function parseElf(file: Uint8Array, fileSize: number, opts: ParseOptions 
   for (let i = 0; i < phnum; i++) {
     const o = i * ELF64_PHENT;
     raw.push({
-      type: ph.getUint32(o, true), flags: ph.getUint32(o + 4, true),
-      offset: ph.getBigUint64(o + 8, true), vaddr: ph.getBigUint64(o + 16, true),
-      filesz: ph.getBigUint64(o + 32, true), memsz: ph.getBigUint64(o + 40, true),
+      type: ph.getUint32(o, true),
+      flags: ph.getUint32(o + 4, true),
+      offset: ph.getBigUint64(o + 8, true),
+      vaddr: ph.getBigUint64(o + 16, true),
+      filesz: ph.getBigUint64(o + 32, true),
+      memsz: ph.getBigUint64(o + 40, true),
       align: ph.getBigUint64(o + 48, true),
     });
   }
@@ -135,13 +178,14 @@ export function parseElf(file: Uint8Array, fileSize: number, opts: ParseOptions 
       // The bss part is vm_brk()ed: beyond TASK_SIZE is ENOMEM.
       const zeroStart = pageAlign(p.vaddr + p.filesz);
       const zeroEnd = pageAlign(p.vaddr + p.memsz);
-      if (zeroEnd < zeroStart || (p.vaddr + p.memsz) > U64 || zeroEnd > TASK_SIZE) return fail(ENOMEM, 'bss beyond TASK_SIZE', late);
+      if (zeroEnd < zeroStart || p.vaddr + p.memsz > U64 || zeroEnd > TASK_SIZE) return fail(ENOMEM, 'bss beyond TASK_SIZE', late);
     }
     if (p.filesz > p.memsz) return fail(mainLoadErr, 'p_filesz > p_memsz', late);
     if (p.memsz > TASK_SIZE) return fail(mainLoadErr, 'p_memsz larger than TASK_SIZE', late);
     if (type === ET_EXEC && (p.vaddr >= TASK_SIZE || TASK_SIZE - p.memsz < p.vaddr)) return fail(mainLoadErr, 'segment beyond TASK_SIZE', late);
   }
-  let minV = 0n, maxV = 0n;
+  let minV = 0n,
+    maxV = 0n;
   if (interpreter && loadsRaw.length === 0) return fail(EINVAL, 'interpreter has no PT_LOAD', late);
   if (loadsRaw.length > 0) {
     minV = loadsRaw.reduce((m, p) => (p.vaddr < m ? p.vaddr : m), U64);
@@ -151,7 +195,8 @@ export function parseElf(file: Uint8Array, fileSize: number, opts: ParseOptions 
     minV = pageStart(minV);
     maxV = pageAlign(maxV);
     // total_mapping_size() of an ET_DYN must be non-zero and fit the address space.
-    const first = loadsRaw[0]!, last = loadsRaw[loadsRaw.length - 1]!;
+    const first = loadsRaw[0]!,
+      last = loadsRaw[loadsRaw.length - 1]!;
     const total = (last.vaddr + last.memsz - pageStart(first.vaddr)) & U64;
     if ((type === ET_DYN || interpreter) && total === 0n) return fail(EINVAL, 'PT_LOAD segments have no size', late);
     if (type === ET_DYN && (total > TASK_SIZE || maxV - minV > TASK_SIZE)) return fail(ENOMEM, 'image larger than the address space', late);
@@ -170,12 +215,21 @@ export function parseElf(file: Uint8Array, fileSize: number, opts: ParseOptions 
   return {
     ok: true,
     image: {
-      type, entry: Number(entry), phoff: Number(phoff), phentsize, phnum, flags: eflags,
+      type,
+      entry: Number(entry),
+      phoff: Number(phoff),
+      phentsize,
+      phnum,
+      flags: eflags,
       segments,
       loads: segments.filter((s) => s.type === PT_LOAD),
-      interp, interpBytes, gnuStack,
+      interp,
+      interpBytes,
+      gnuStack,
       tls: tlsIdx >= 0 ? segments[tlsIdx]! : null,
-      minVaddr: Number(minV), maxVaddr: Number(maxV), loadAlign: Number(loadAlign),
+      minVaddr: Number(minV),
+      maxVaddr: Number(maxV),
+      loadAlign: Number(loadAlign),
     },
   };
 }

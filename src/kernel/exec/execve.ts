@@ -27,12 +27,16 @@ import { TmpfsFile } from '../fs/tmpfs.js';
 /** Linux's ELF_ET_DYN_BASE for sv39: two thirds of the address space. */
 export const ELF_ET_DYN_BASE = pageDown(Math.floor((TASK_SIZE / 3) * 2));
 /** rv64imafdc in AT_HWCAP: one bit per extension letter. */
-export const HWCAP_RV64GC = [..."IMAFDC"].reduce((a, c) => a | (1 << (c.charCodeAt(0) - 65)), 0);
+export const HWCAP_RV64GC = [...'IMAFDC'].reduce((a, c) => a | (1 << (c.charCodeAt(0) - 65)), 0);
 const STACK_INITIAL = 128 * 1024;
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');
 
-interface Loaded { path: Path; inode: Inode; data: Uint8Array }
+interface Loaded {
+  path: Path;
+  inode: Inode;
+  data: Uint8Array;
+}
 
 function fileBytes(inode: Inode): Uint8Array {
   if (inode instanceof TmpfsFile) return inode.contents();
@@ -58,7 +62,8 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
  * set-user-ID or set-group-ID file takes its owner's ids unless no_new_privs,
  * a nosuid mount or a tracer forbids it; the capability sets follow capabilities(7).
  */
-const S_ISUID = 0o4000, S_ISGID = 0o2000;
+const S_ISUID = 0o4000,
+  S_ISGID = 0o2000;
 
 function execCred(t: Task, file: Loaded): { cred: Cred; secure: boolean } {
   const c = t.cred.clone();
@@ -66,7 +71,7 @@ function execCred(t: Task, file: Loaded): { cred: Cred; secure: boolean } {
   if (!t.noNewPrivs && !t.ptrace && !file.path.mnt.flags.includes('nosuid')) {
     if (inode.mode & S_ISUID) c.euid = inode.uid;
     // Set-group-ID without group execute marks mandatory locking, never a group change.
-    if ((inode.mode & S_ISGID) && (inode.mode & 0o010)) c.egid = inode.gid;
+    if (inode.mode & S_ISGID && inode.mode & 0o010) c.egid = inode.gid;
   }
   const fcaps = t.noNewPrivs ? null : parseFileCaps(inode.xattrs?.get(XATTR_NAME_CAPS));
   const secure = bprmCaps(c, fcaps);
@@ -88,9 +93,19 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const fileEnd = va + s.filesz;
     const mapEnd = pageUp(fileEnd);
     if (s.filesz > 0) {
-      const r = mm.map(start, mapEnd - start, { prot, shared: false, file: src, offset: s.offset - (va - start),
-        // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
-        zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity }, 'fixed');
+      const r = mm.map(
+        start,
+        mapEnd - start,
+        {
+          prot,
+          shared: false,
+          file: src,
+          offset: s.offset - (va - start),
+          // Only a segment with bss zeroes the rest of its last file page (binfmt_elf's padzero).
+          zeroFrom: s.memsz > s.filesz ? fileEnd : Infinity,
+        },
+        'fixed',
+      );
       if (r < 0) return 'map';
     }
     const memEnd = pageUp(va + s.memsz);
@@ -104,7 +119,9 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
   return end;
 }
 
-function totalSpan(img: ElfImage): number { return img.maxVaddr - img.minVaddr; }
+function totalSpan(img: ElfImage): number {
+  return img.maxVaddr - img.minVaddr;
+}
 
 /** Count nested interpreters (#! of #!) as Linux does: at most 4 levels more. */
 export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
@@ -132,7 +149,8 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     if (typeof li === 'number') return li === -EACCES ? -EACCES : li;
     const pi = parseElf(li.data, li.data.length, { interpreter: true });
     if (!pi.ok) return pi.late ? EXEC_KILLED : -pi.errno;
-    interp = li; interpImg = pi.image;
+    interp = li;
+    interpImg = pi.image;
   }
   // Linux gives a program started with an empty argv an argv[0] of "".
   if (argv.length === 0) argv = [new Uint8Array(0)];
@@ -146,31 +164,71 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   const src = mapSource(file.inode, exePath);
   const bias = img.type === 3 ? ELF_ET_DYN_BASE - pageDown(img.minVaddr) : 0;
   const end = mapSegments(mm, img, src, bias);
-  if (typeof end === 'string') { mm.release(); return EXEC_KILLED; }
+  if (typeof end === 'string') {
+    mm.release();
+    return EXEC_KILLED;
+  }
   mm.brkStart = mm.brk = pageUp(end);
   let interpBase = 0;
   let entry = img.entry + bias;
   if (interp && interpImg) {
     const span = pageUp(totalSpan(interpImg));
     const base = mm.unmappedArea(span);
-    if (base < 0) { mm.release(); return -ENOMEM; }
+    if (base < 0) {
+      mm.release();
+      return -ENOMEM;
+    }
     interpBase = base - pageDown(interpImg.minVaddr);
     const r = mapSegments(mm, interpImg, mapSource(interp.inode, dPath(interp.path, k.vfs.root)), interpBase);
-    if (typeof r === 'string') { mm.release(); return EXEC_KILLED; }
+    if (typeof r === 'string') {
+      mm.release();
+      return EXEC_KILLED;
+    }
     entry = interpImg.entry + interpBase;
   }
   // The stack, then the vDSO just below the mmap base.
-  const stackVma = mm.map(STACK_TOP - STACK_INITIAL, STACK_INITIAL,
-    { prot: PROT_READ | PROT_WRITE | ((img.gnuStack && (img.gnuStack.flags & 1)) ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true }, 'fixed');
-  if (stackVma < 0) { mm.release(); return -ENOMEM; }
+  const stackVma = mm.map(
+    STACK_TOP - STACK_INITIAL,
+    STACK_INITIAL,
+    { prot: PROT_READ | PROT_WRITE | (img.gnuStack && img.gnuStack.flags & 1 ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true },
+    'fixed',
+  );
+  if (stackVma < 0) {
+    mm.release();
+    return -ENOMEM;
+  }
   // [vvar] then [vdso] right above it: the vDSO's code finds its data at a fixed distance.
   const vdso = vdsoImage();
-  const special = (name: string, bytes: Uint8Array) => ({ readAt: (off: number, dst: Uint8Array) => { dst.fill(0); dst.set(bytes.subarray(off, off + dst.length)); }, dev: 0, ino: 0, path: name });
+  const special = (name: string, bytes: Uint8Array) => ({
+    readAt: (off: number, dst: Uint8Array) => {
+      dst.fill(0);
+      dst.set(bytes.subarray(off, off + dst.length));
+    },
+    dev: 0,
+    ino: 0,
+    path: name,
+  });
   const vvarBase = mm.unmappedArea(VVAR_SIZE + vdso.image.length);
-  if (vvarBase < 0) { mm.release(); return -ENOMEM; }
-  const vvar = mm.map(vvarBase, VVAR_SIZE, { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 }, 'fixed');
-  const vdsoBase = mm.map(vvarBase + VVAR_SIZE, vdso.image.length, { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 }, 'fixed');
-  if (vvar < 0 || vdsoBase < 0) { mm.release(); return -ENOMEM; }
+  if (vvarBase < 0) {
+    mm.release();
+    return -ENOMEM;
+  }
+  const vvar = mm.map(
+    vvarBase,
+    VVAR_SIZE,
+    { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 },
+    'fixed',
+  );
+  const vdsoBase = mm.map(
+    vvarBase + VVAR_SIZE,
+    vdso.image.length,
+    { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 },
+    'fixed',
+  );
+  if (vvar < 0 || vdsoBase < 0) {
+    mm.release();
+    return -ENOMEM;
+  }
   mm.vdso = vdsoBase;
 
   const phdr = phdrAddr(img) + bias;
@@ -199,10 +257,19 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     { type: AT.RSEQ_ALIGN, value: RSEQ_ALIGN },
   ];
   const layout = buildInitialStack({ stackTop: STACK_TOP, argv, envp, execfn: path, platform: null, random, auxv });
-  if (layout.base < STACK_TOP - STACK_INITIAL) { mm.release(); return -E2BIG; }
-  if (!mm.write(layout.base, layout.bytes)) { mm.release(); return -ENOMEM; }
+  if (layout.base < STACK_TOP - STACK_INITIAL) {
+    mm.release();
+    return -E2BIG;
+  }
+  if (!mm.write(layout.base, layout.bytes)) {
+    mm.release();
+    return -ENOMEM;
+  }
   mm.startStack = layout.sp;
-  mm.argStart = layout.argStart; mm.argEnd = layout.argEnd; mm.envStart = layout.envStart; mm.envEnd = layout.envEnd;
+  mm.argStart = layout.argStart;
+  mm.argEnd = layout.argEnd;
+  mm.envStart = layout.envStart;
+  mm.envEnd = layout.envEnd;
 
   // Point of no return: the other threads die, the old image goes away.
   t.cred = cred.cred;
@@ -212,11 +279,23 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   mm.thpDisable = old.thpDisable; // PR_SET_THP_DISABLE survives execve
   t.mm = mm;
   k.switchMm(t);
-  if (--old.users === 0) { k.dropMm(old); old.release(); }
-  if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
-  if (t.files.users > 1) { t.files.users--; t.files = t.files.clone(); }
+  if (--old.users === 0) {
+    k.dropMm(old);
+    old.release();
+  }
+  if (t.vforkDone) {
+    t.vforkDone.wakeAll();
+    t.vforkDone = null;
+  }
+  if (t.files.users > 1) {
+    t.files.users--;
+    t.files = t.files.clone();
+  }
   t.files.closeOnExec();
-  if (t.sighand.users > 1) { t.sighand.users--; t.sighand = t.sighand.clone(); }
+  if (t.sighand.users > 1) {
+    t.sighand.users--;
+    t.sighand = t.sighand.clone();
+  }
   t.sighand.resetForExec();
   // exit_itimers: POSIX timers do not survive exec (interval timers do).
   exitItimers(t.tg);
@@ -224,13 +303,19 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.altStack = { sp: 0, flags: 2, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;
-  t.rseq = null; t.rseqPending = false; t.rseqEvent = false;
+  t.rseq = null;
+  t.rseqPending = false;
+  t.rseqEvent = false;
   const base = dec.decode(path).split('/').pop() ?? '';
   t.comm = base.slice(0, 15);
   t.exe?.put();
   t.exe = new File(file.path, file.inode, 0, {});
   const c = t.ctx;
-  c.xl.fill(0); c.xh.fill(0); c.fbits.fill(0); c.fflags = 0; c.frm = 0;
+  c.xl.fill(0);
+  c.xh.fill(0);
+  c.fbits.fill(0);
+  c.fflags = 0;
+  c.frm = 0;
   c.set(2, layout.sp);
   c.pc = entry;
   k.reloadRegs(t);
@@ -251,4 +336,3 @@ function phdrAddr(img: ElfImage): number {
   for (const s of img.loads) if (img.phoff >= s.offset && img.phoff < s.offset + s.filesz) return s.vaddr + (img.phoff - s.offset);
   return 0;
 }
-

@@ -7,9 +7,11 @@ export const BINPRM_BUF_SIZE = 256;
 const ENOEXEC = 8;
 
 export interface Shebang {
-  interp: string; arg: string | null;
+  interp: string;
+  arg: string | null;
   /** Exact bytes of the interpreter path and argument (strings above are their UTF-8 decoding). */
-  interpBytes: Uint8Array; argBytes: Uint8Array | null;
+  interpBytes: Uint8Array;
+  argBytes: Uint8Array | null;
 }
 
 const isBlank = (c: number) => c === 0x20 || c === 0x09;
@@ -40,7 +42,11 @@ export function parseShebang(file: Uint8Array): Shebang | { errno: number } {
   const bufEnd = BINPRM_BUF_SIZE - 1;
   // strnchr stops at a NUL as well as at the end of the buffer.
   let end = -1;
-  for (let i = 0; i < BINPRM_BUF_SIZE && buf[i] !== 0; i++) if (buf[i] === 0x0a) { end = i; break; }
+  for (let i = 0; i < BINPRM_BUF_SIZE && buf[i] !== 0; i++)
+    if (buf[i] === 0x0a) {
+      end = i;
+      break;
+    }
   if (end < 0) {
     // No newline: accept only if the interpreter path visibly ends inside the buffer.
     const first = nextNonBlank(buf, 2, bufEnd);

@@ -14,17 +14,21 @@ import { Asm, REG } from './rvasm.js';
 import { VVAR_SIZE, VVAR_HWPROBE_VALUES, VVAR_HWPROBE_HOMOGENEOUS } from './vvar.js';
 import { RISCV_HWPROBE_MAX_KEY } from '../syscalls/hwprobe.js';
 
-export interface Vdso { image: Uint8Array /* whole pages */; symbols: Record<string, number> /* offsets */; }
+export interface Vdso {
+  image: Uint8Array /* whole pages */;
+  symbols: Record<string, number> /* offsets */;
+}
 
 export const VDSO_SONAME = 'linux-vdso.so.1';
 export const VDSO_VERSION = 'LINUX_4.15';
 
 const PAGE = 4096;
-const A7 = 17, RA = 1;
+const A7 = 17,
+  RA = 1;
 const addi = (rd: number, rs1: number, imm: number) => (((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x13) >>> 0;
 const li = (rd: number, imm: number) => addi(rd, 0, imm);
 const ECALL = 0x00000073;
-const RET = (0 << 20 | RA << 15 | 0 << 12 | 0 << 7 | 0x67) >>> 0; // jalr x0, 0(ra)
+const RET = ((0 << 20) | (RA << 15) | (0 << 12) | (0 << 7) | 0x67) >>> 0; // jalr x0, 0(ra)
 
 /**
  * riscv_hwprobe(pairs a0, count a1, cpusetsize a2, cpus a3, flags a4) at image
@@ -35,18 +39,38 @@ function hwprobeCode(at: number): number[] {
   const a = new Asm(at);
   a.branch('bne', a4, zero, 'syscall')
     .la(t0, -VVAR_SIZE)
-    .or(t1, a2, a3).branch('beq', t1, zero, 'fill')              // all cpus
+    .or(t1, a2, a3)
+    .branch('beq', t1, zero, 'fill') // all cpus
     .lbu(t2, t0, VVAR_HWPROBE_HOMOGENEOUS)
     .branch('beq', t2, zero, 'syscall')
-    .label('fill').addi(t0, t0, VVAR_HWPROBE_VALUES).slli(t3, a1, 4).add(t3, a0, t3).li(t5, RISCV_HWPROBE_MAX_KEY)
-    .label('loop').branch('bgeu', a0, t3, 'done')
-    .ld(t4, a0, 0).branch('bltu', t5, t4, 'unknown')             // unsigned: negative keys too
-    .slli(t4, t4, 3).add(t4, t0, t4).ld(t4, t4, 0).sd(t4, a0, 8)
-    .addi(a0, a0, 16).j('loop')
-    .label('unknown').li(t4, -1).sd(t4, a0, 0).sd(zero, a0, 8)
-    .addi(a0, a0, 16).j('loop')
-    .label('done').li(a0, 0).ret()
-    .label('syscall').li(a7, NR.riscv_hwprobe).ecall().ret();
+    .label('fill')
+    .addi(t0, t0, VVAR_HWPROBE_VALUES)
+    .slli(t3, a1, 4)
+    .add(t3, a0, t3)
+    .li(t5, RISCV_HWPROBE_MAX_KEY)
+    .label('loop')
+    .branch('bgeu', a0, t3, 'done')
+    .ld(t4, a0, 0)
+    .branch('bltu', t5, t4, 'unknown') // unsigned: negative keys too
+    .slli(t4, t4, 3)
+    .add(t4, t0, t4)
+    .ld(t4, t4, 0)
+    .sd(t4, a0, 8)
+    .addi(a0, a0, 16)
+    .j('loop')
+    .label('unknown')
+    .li(t4, -1)
+    .sd(t4, a0, 0)
+    .sd(zero, a0, 8)
+    .addi(a0, a0, 16)
+    .j('loop')
+    .label('done')
+    .li(a0, 0)
+    .ret()
+    .label('syscall')
+    .li(a7, NR.riscv_hwprobe)
+    .ecall()
+    .ret();
   return a.done();
 }
 
@@ -70,13 +94,35 @@ export function linuxVersionCode(release = UTS_RELEASE): number {
 }
 
 // ELF constants used below.
-const SHT_PROGBITS = 1, SHT_STRTAB = 3, SHT_HASH = 5, SHT_DYNAMIC = 6, SHT_NOTE = 7, SHT_DYNSYM = 11;
-const SHT_GNU_HASH = 0x6ffffff6, SHT_GNU_VERDEF = 0x6ffffffd, SHT_GNU_VERSYM = 0x6fffffff;
-const SHF_ALLOC = 2, SHF_EXECINSTR = 4;
-const DT_NULL = 0, DT_HASH = 4, DT_STRTAB = 5, DT_SYMTAB = 6, DT_STRSZ = 10, DT_SYMENT = 11, DT_SONAME = 14;
-const DT_GNU_HASH = 0x6ffffef5, DT_VERSYM = 0x6ffffff0, DT_VERDEF = 0x6ffffffc, DT_VERDEFNUM = 0x6ffffffd;
-const STB_GLOBAL = 1, STT_OBJECT = 1, STT_FUNC = 2, SHN_ABS = 0xfff1;
-const PT_LOAD = 1, PT_DYNAMIC = 2, PT_NOTE = 4;
+const SHT_PROGBITS = 1,
+  SHT_STRTAB = 3,
+  SHT_HASH = 5,
+  SHT_DYNAMIC = 6,
+  SHT_NOTE = 7,
+  SHT_DYNSYM = 11;
+const SHT_GNU_HASH = 0x6ffffff6,
+  SHT_GNU_VERDEF = 0x6ffffffd,
+  SHT_GNU_VERSYM = 0x6fffffff;
+const SHF_ALLOC = 2,
+  SHF_EXECINSTR = 4;
+const DT_NULL = 0,
+  DT_HASH = 4,
+  DT_STRTAB = 5,
+  DT_SYMTAB = 6,
+  DT_STRSZ = 10,
+  DT_SYMENT = 11,
+  DT_SONAME = 14;
+const DT_GNU_HASH = 0x6ffffef5,
+  DT_VERSYM = 0x6ffffff0,
+  DT_VERDEF = 0x6ffffffc,
+  DT_VERDEFNUM = 0x6ffffffd;
+const STB_GLOBAL = 1,
+  STT_OBJECT = 1,
+  STT_FUNC = 2,
+  SHN_ABS = 0xfff1;
+const PT_LOAD = 1,
+  PT_DYNAMIC = 2,
+  PT_NOTE = 4;
 const EF_RISCV_FLOAT_ABI_DOUBLE = 4;
 
 /** A growing little-endian byte image. */
@@ -84,20 +130,50 @@ class Image {
   buf = new Uint8Array(2 * PAGE);
   dv = new DataView(this.buf.buffer);
   len = 0;
-  align(a: number): number { this.len = Math.ceil(this.len / a) * a; return this.len; }
+  align(a: number): number {
+    this.len = Math.ceil(this.len / a) * a;
+    return this.len;
+  }
   ensure(n: number) {
     if (this.len + n <= this.buf.length) return;
     const nb = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    nb.set(this.buf); this.buf = nb; this.dv = new DataView(nb.buffer);
+    nb.set(this.buf);
+    this.buf = nb;
+    this.dv = new DataView(nb.buffer);
   }
-  u8(v: number) { this.ensure(1); this.buf[this.len++] = v; }
-  u16(v: number) { this.ensure(2); this.dv.setUint16(this.len, v, true); this.len += 2; }
-  u32(v: number) { this.ensure(4); this.dv.setUint32(this.len, v >>> 0, true); this.len += 4; }
-  u64(v: number) { this.u32(v % 0x1_0000_0000); this.u32(Math.floor(v / 0x1_0000_0000)); }
-  bytes(b: Uint8Array) { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; }
-  set32(at: number, v: number) { this.dv.setUint32(at, v >>> 0, true); }
-  set64(at: number, v: number) { this.set32(at, v % 0x1_0000_0000); this.set32(at + 4, Math.floor(v / 0x1_0000_0000)); }
-  set16(at: number, v: number) { this.dv.setUint16(at, v, true); }
+  u8(v: number) {
+    this.ensure(1);
+    this.buf[this.len++] = v;
+  }
+  u16(v: number) {
+    this.ensure(2);
+    this.dv.setUint16(this.len, v, true);
+    this.len += 2;
+  }
+  u32(v: number) {
+    this.ensure(4);
+    this.dv.setUint32(this.len, v >>> 0, true);
+    this.len += 4;
+  }
+  u64(v: number) {
+    this.u32(v % 0x1_0000_0000);
+    this.u32(Math.floor(v / 0x1_0000_0000));
+  }
+  bytes(b: Uint8Array) {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  set32(at: number, v: number) {
+    this.dv.setUint32(at, v >>> 0, true);
+  }
+  set64(at: number, v: number) {
+    this.set32(at, v % 0x1_0000_0000);
+    this.set32(at + 4, Math.floor(v / 0x1_0000_0000));
+  }
+  set16(at: number, v: number) {
+    this.dv.setUint16(at, v, true);
+  }
 }
 
 /** A string table: offsets of NUL-terminated names, offset 0 is the empty string. */
@@ -114,10 +190,18 @@ class StrTab {
     }
     return o;
   }
-  get bytes() { return Uint8Array.from(this.parts); }
+  get bytes() {
+    return Uint8Array.from(this.parts);
+  }
 }
 
-interface Sym { name: string; value: number; size: number; info: number; shndx: number }
+interface Sym {
+  name: string;
+  value: number;
+  size: number;
+  info: number;
+  shndx: number;
+}
 
 export function buildVdso(): Vdso {
   const TEXT_SHNDX = 9;
@@ -131,7 +215,7 @@ export function buildVdso(): Vdso {
     const code: number[] = [];
     const rel: { name: string; at: number; size: number }[] = [];
     for (const [name, gen] of FUNCS) {
-      while (code.length % 4) code.push(0);  // 16-byte aligned entry points
+      while (code.length % 4) code.push(0); // 16-byte aligned entry points
       const insns = gen(textOff + code.length * 4);
       rel.push({ name, at: code.length * 4, size: insns.length * 4 });
       code.push(...insns);
@@ -142,7 +226,10 @@ export function buildVdso(): Vdso {
   const nSyms = 1 + 1 + FUNCS.length; // null, the version symbol, functions
 
   // GNU hash: symbols after symoffset must be grouped by bucket.
-  const NBUCKET = 3, SYMOFFSET = 1, BLOOM_WORDS = 1, BLOOM_SHIFT = 6;
+  const NBUCKET = 3,
+    SYMOFFSET = 1,
+    BLOOM_WORDS = 1,
+    BLOOM_SHIFT = 6;
   const pending: Sym[] = [
     { name: VDSO_VERSION, value: 0, size: 0, info: (STB_GLOBAL << 4) | STT_OBJECT, shndx: SHN_ABS },
     ...textRel.map((t) => ({ name: t.name, value: t.at /* fixed up below */, size: t.size, info: (STB_GLOBAL << 4) | STT_FUNC, shndx: TEXT_SHNDX })),
@@ -157,26 +244,37 @@ export function buildVdso(): Vdso {
   img.len = 64 + PHNUM * 56; // headers written last
 
   const sec: Record<string, { off: number; size: number }> = {};
-  const begin = (name: string, align: number) => { sec[name] = { off: img.align(align), size: 0 }; };
-  const end = (name: string) => { sec[name]!.size = img.len - sec[name]!.off; };
+  const begin = (name: string, align: number) => {
+    sec[name] = { off: img.align(align), size: 0 };
+  };
+  const end = (name: string) => {
+    sec[name]!.size = img.len - sec[name]!.off;
+  };
 
   // .hash (SysV): nbucket, nchain, buckets, chains.
   begin('.hash', 8);
   {
-    const buckets = new Array<number>(NBUCKET).fill(0), chain = new Array<number>(nSyms).fill(0);
+    const buckets = new Array<number>(NBUCKET).fill(0),
+      chain = new Array<number>(nSyms).fill(0);
     for (let i = 1; i < nSyms; i++) {
       const b = elfHash(syms[i]!.name) % NBUCKET;
-      chain[i] = buckets[b]!; buckets[b] = i;
+      chain[i] = buckets[b]!;
+      buckets[b] = i;
     }
-    img.u32(NBUCKET); img.u32(nSyms);
-    buckets.forEach((v) => img.u32(v)); chain.forEach((v) => img.u32(v));
+    img.u32(NBUCKET);
+    img.u32(nSyms);
+    buckets.forEach((v) => img.u32(v));
+    chain.forEach((v) => img.u32(v));
   }
   end('.hash');
 
   // .gnu.hash: header, bloom filter, buckets, hash chain with end-of-chain bit.
   begin('.gnu.hash', 8);
   {
-    img.u32(NBUCKET); img.u32(SYMOFFSET); img.u32(BLOOM_WORDS); img.u32(BLOOM_SHIFT);
+    img.u32(NBUCKET);
+    img.u32(SYMOFFSET);
+    img.u32(BLOOM_WORDS);
+    img.u32(BLOOM_SHIFT);
     const bloom = new Array<bigint>(BLOOM_WORDS).fill(0n);
     const buckets = new Array<number>(NBUCKET).fill(0);
     const chain: number[] = [];
@@ -189,8 +287,12 @@ export function buildVdso(): Vdso {
       const last = i === nSyms - 1 || gnuHash(syms[i + 1]!.name) % NBUCKET !== b;
       chain.push(((h & ~1) | (last ? 1 : 0)) >>> 0);
     }
-    for (const w of bloom) { img.u32(Number(w & 0xffffffffn)); img.u32(Number(w >> 32n)); }
-    buckets.forEach((v) => img.u32(v)); chain.forEach((v) => img.u32(v));
+    for (const w of bloom) {
+      img.u32(Number(w & 0xffffffffn));
+      img.u32(Number(w >> 32n));
+    }
+    buckets.forEach((v) => img.u32(v));
+    chain.forEach((v) => img.u32(v));
   }
   end('.gnu.hash');
 
@@ -199,11 +301,18 @@ export function buildVdso(): Vdso {
   const symAt: number[] = [];
   for (const s of syms) {
     symAt.push(img.len);
-    img.u32(dynstr.add(s.name)); img.u8(s.info); img.u8(0); img.u16(s.shndx); img.u64(0); img.u64(s.size);
+    img.u32(dynstr.add(s.name));
+    img.u8(s.info);
+    img.u8(0);
+    img.u16(s.shndx);
+    img.u64(0);
+    img.u64(s.size);
   }
   end('.dynsym');
 
-  begin('.dynstr', 1); img.bytes(strBytes); end('.dynstr');
+  begin('.dynstr', 1);
+  img.bytes(strBytes);
+  end('.dynstr');
 
   // .gnu.version: every exported symbol is LINUX_4.15 (index 2).
   begin('.gnu.version', 2);
@@ -214,28 +323,51 @@ export function buildVdso(): Vdso {
   begin('.gnu.version_d', 8);
   {
     const VER_FLG_BASE = 1;
-    const defs: [number, number, string, number][] = [[VER_FLG_BASE, 1, VDSO_SONAME, sonameOff], [0, 2, VDSO_VERSION, versionOff]];
+    const defs: [number, number, string, number][] = [
+      [VER_FLG_BASE, 1, VDSO_SONAME, sonameOff],
+      [0, 2, VDSO_VERSION, versionOff],
+    ];
     defs.forEach(([flags, ndx, name, nameOff], i) => {
-      img.u16(1); img.u16(flags); img.u16(ndx); img.u16(1); img.u32(elfHash(name));
-      img.u32(20); img.u32(i === defs.length - 1 ? 0 : 28); // vd_aux, vd_next
-      img.u32(nameOff); img.u32(0);                         // vda_name, vda_next
+      img.u16(1);
+      img.u16(flags);
+      img.u16(ndx);
+      img.u16(1);
+      img.u32(elfHash(name));
+      img.u32(20);
+      img.u32(i === defs.length - 1 ? 0 : 28); // vd_aux, vd_next
+      img.u32(nameOff);
+      img.u32(0); // vda_name, vda_next
     });
   }
   end('.gnu.version_d');
 
   begin('.dynamic', 8);
   const dyn: [number, number][] = [
-    [DT_SONAME, sonameOff], [DT_HASH, sec['.hash']!.off], [DT_GNU_HASH, sec['.gnu.hash']!.off],
-    [DT_STRTAB, sec['.dynstr']!.off], [DT_SYMTAB, sec['.dynsym']!.off], [DT_STRSZ, strBytes.length],
-    [DT_SYMENT, 24], [DT_VERDEF, sec['.gnu.version_d']!.off], [DT_VERDEFNUM, 2],
-    [DT_VERSYM, sec['.gnu.version']!.off], [DT_NULL, 0],
+    [DT_SONAME, sonameOff],
+    [DT_HASH, sec['.hash']!.off],
+    [DT_GNU_HASH, sec['.gnu.hash']!.off],
+    [DT_STRTAB, sec['.dynstr']!.off],
+    [DT_SYMTAB, sec['.dynsym']!.off],
+    [DT_STRSZ, strBytes.length],
+    [DT_SYMENT, 24],
+    [DT_VERDEF, sec['.gnu.version_d']!.off],
+    [DT_VERDEFNUM, 2],
+    [DT_VERSYM, sec['.gnu.version']!.off],
+    [DT_NULL, 0],
   ];
-  for (const [t, v] of dyn) { img.u64(t); img.u64(v); }
+  for (const [t, v] of dyn) {
+    img.u64(t);
+    img.u64(v);
+  }
   end('.dynamic');
 
   // .note: the "Linux" note carrying LINUX_VERSION_CODE (type 0), as Linux's vDSO has.
   begin('.note', 4);
-  img.u32(6); img.u32(4); img.u32(0); img.bytes(new TextEncoder().encode('Linux\0\0\0')); img.u32(linuxVersionCode());
+  img.u32(6);
+  img.u32(4);
+  img.u32(0);
+  img.bytes(new TextEncoder().encode('Linux\0\0\0'));
+  img.u32(linuxVersionCode());
   end('.note');
 
   begin('.text', 16);
@@ -254,13 +386,24 @@ export function buildVdso(): Vdso {
   const order = ['.hash', '.gnu.hash', '.dynsym', '.dynstr', '.gnu.version', '.gnu.version_d', '.dynamic', '.note', '.text'];
   order.forEach((n) => shstr.add(n));
   shstr.add('.shstrtab');
-  begin('.shstrtab', 1); img.bytes(shstr.bytes); end('.shstrtab');
+  begin('.shstrtab', 1);
+  img.bytes(shstr.bytes);
+  end('.shstrtab');
   const shoff = img.align(8);
-  const DYNSYM = 3, DYNSTR = 4;
+  const DYNSYM = 3,
+    DYNSTR = 4;
   const shdr = (name: string, type: number, flags: number, link: number, info: number, align: number, entsize: number, alloc = true) => {
     const s = sec[name]!;
-    img.u32(shstr.add(name)); img.u32(type); img.u64(flags); img.u64(alloc ? s.off : 0); img.u64(s.off); img.u64(s.size);
-    img.u32(link); img.u32(info); img.u64(align); img.u64(entsize);
+    img.u32(shstr.add(name));
+    img.u32(type);
+    img.u64(flags);
+    img.u64(alloc ? s.off : 0);
+    img.u64(s.off);
+    img.u64(s.size);
+    img.u32(link);
+    img.u32(info);
+    img.u64(align);
+    img.u64(entsize);
   };
   for (let i = 0; i < 64; i++) img.u8(0); // SHN_UNDEF
   shdr('.hash', SHT_HASH, SHF_ALLOC, DYNSYM, 0, 8, 4);
@@ -280,15 +423,30 @@ export function buildVdso(): Vdso {
   // ELF header.
   const e = img;
   e.buf.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], 0);
-  e.set16(16, 3); e.set16(18, 243); e.set32(20, 1);
-  e.set64(24, textOff); e.set64(32, 64); e.set64(40, shoff);
+  e.set16(16, 3);
+  e.set16(18, 243);
+  e.set32(20, 1);
+  e.set64(24, textOff);
+  e.set64(32, 64);
+  e.set64(40, shoff);
   e.set32(48, EF_RISCV_FLOAT_ABI_DOUBLE);
-  e.set16(52, 64); e.set16(54, 56); e.set16(56, PHNUM); e.set16(58, 64); e.set16(60, shnum); e.set16(62, shnum - 1);
+  e.set16(52, 64);
+  e.set16(54, 56);
+  e.set16(56, PHNUM);
+  e.set16(58, 64);
+  e.set16(60, shnum);
+  e.set16(62, shnum - 1);
   // Program headers: one R+X PT_LOAD over the whole image, PT_DYNAMIC and PT_NOTE read-only.
   const phdr = (i: number, type: number, flags: number, off: number, size: number, align: number) => {
     const o = 64 + i * 56;
-    e.set32(o, type); e.set32(o + 4, flags); e.set64(o + 8, off); e.set64(o + 16, off); e.set64(o + 24, off);
-    e.set64(o + 32, size); e.set64(o + 40, size); e.set64(o + 48, align);
+    e.set32(o, type);
+    e.set32(o + 4, flags);
+    e.set64(o + 8, off);
+    e.set64(o + 16, off);
+    e.set64(o + 24, off);
+    e.set64(o + 32, size);
+    e.set64(o + 40, size);
+    e.set64(o + 48, align);
   };
   phdr(0, PT_LOAD, 5, 0, total, PAGE);
   phdr(1, PT_DYNAMIC, 4, sec['.dynamic']!.off, sec['.dynamic']!.size, 8);

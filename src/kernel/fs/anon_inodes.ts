@@ -8,8 +8,15 @@ import { Dentry } from './dentry.js';
 import type { Mount } from './mount.js';
 
 class AnonInode extends Inode {
-  constructor(sb: SuperBlock, readonly ops: FileOps) { super(sb, 0o600); }
-  override open(_f: File): FileOps { return this.ops; }
+  constructor(
+    sb: SuperBlock,
+    readonly ops: FileOps,
+  ) {
+    super(sb, 0o600);
+  }
+  override open(_f: File): FileOps {
+    return this.ops;
+  }
 }
 
 export function anonInodeFile(mnt: Mount, kind: string, flags: number, ops: FileOps): File {

@@ -9,11 +9,20 @@ export class Dentry {
   mounted: Mount | null = null;
   parent: Dentry;
 
-  constructor(public name: string, parent: Dentry | null, public inode: Inode) {
+  constructor(
+    public name: string,
+    parent: Dentry | null,
+    public inode: Inode,
+  ) {
     this.parent = parent ?? this;
   }
 
-  get isRoot(): boolean { return this.parent === this; }
+  get isRoot(): boolean {
+    return this.parent === this;
+  }
 
-  addChild(d: Dentry): void { d.parent = this; this.children.set(d.name, d); }
+  addChild(d: Dentry): void {
+    d.parent = this;
+    this.children.set(d.name, d);
+  }
 }

@@ -11,13 +11,20 @@ import type { SyscallArgs } from '../syscalls/args.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 
-export const EFD_SEMAPHORE = 1, EFD_NONBLOCK = O_NONBLOCK, EFD_CLOEXEC = O_CLOEXEC;
+export const EFD_SEMAPHORE = 1,
+  EFD_NONBLOCK = O_NONBLOCK,
+  EFD_CLOEXEC = O_CLOEXEC;
 const ULLONG_MAX = (1n << 64n) - 1n;
 
 export class EventFd {
   count: bigint;
   readonly wait = new WaitQueue();
-  constructor(init: bigint, readonly semaphore: boolean) { this.count = init; }
+  constructor(
+    init: bigint,
+    readonly semaphore: boolean,
+  ) {
+    this.count = init;
+  }
 }
 
 function eventfdOps(ctx: EventFd): FileOps {
@@ -62,7 +69,8 @@ function eventfdOps(ctx: EventFd): FileOps {
 }
 
 export function sys_eventfd2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const init = BigInt(a.int(0) >>> 0), flags = a.int(1);
+  const init = BigInt(a.int(0) >>> 0),
+    flags = a.int(1);
   if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC)) return -EINVAL;
   const ctx = new EventFd(init, (flags & EFD_SEMAPHORE) !== 0);
   const f = anonInodeFile(k.vfs.rootMnt, 'eventfd', O_RDWR | (flags & O_NONBLOCK), eventfdOps(ctx));

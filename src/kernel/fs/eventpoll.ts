@@ -9,8 +9,16 @@ import { anonInodeFile } from './anon_inodes.js';
 import type { Mount } from './mount.js';
 import { WaitQueue, type WaitEntry } from '../sched/waitqueue.js';
 
-export const EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDNORM = 0x40,
-  EPOLLRDHUP = 0x2000, EPOLLEXCLUSIVE = 0x10000000, EPOLLWAKEUP = 0x20000000, EPOLLONESHOT = 0x40000000,
+export const EPOLLIN = 0x1,
+  EPOLLPRI = 0x2,
+  EPOLLOUT = 0x4,
+  EPOLLERR = 0x8,
+  EPOLLHUP = 0x10,
+  EPOLLRDNORM = 0x40,
+  EPOLLRDHUP = 0x2000,
+  EPOLLEXCLUSIVE = 0x10000000,
+  EPOLLWAKEUP = 0x20000000,
+  EPOLLONESHOT = 0x40000000,
   EPOLLET = 0x80000000;
 /** Flags that steer epoll itself rather than name events. */
 export const EP_PRIVATE_BITS = (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE) >>> 0;
@@ -27,8 +35,16 @@ export class Epitem implements WaitEntry, EpollLink {
   readonly queues = new Set<WaitQueue>();
   /** On the ready list (rdllink linked). */
   ready = false;
-  constructor(readonly ep: EventPoll, readonly file: File, readonly fd: number, public events: number, public data: bigint) {}
-  get exclusive(): boolean { return (this.events & EPOLLEXCLUSIVE) !== 0; }
+  constructor(
+    readonly ep: EventPoll,
+    readonly file: File,
+    readonly fd: number,
+    public events: number,
+    public data: bigint,
+  ) {}
+  get exclusive(): boolean {
+    return (this.events & EPOLLEXCLUSIVE) !== 0;
+  }
 
   /** ep_poll_callback: a queue the file named was woken with `key` (0 = any event). */
   func(key: number): boolean {
@@ -156,7 +172,11 @@ export class EventPoll {
       if (depth > EP_MAX_NESTS) return 0;
       depth++;
       let m: number;
-      try { m = e.poll(); } finally { depth--; }
+      try {
+        m = e.poll();
+      } finally {
+        depth--;
+      }
       if (m) return POLLIN | POLLRDNORM;
       this.dequeueReady(e);
     }
@@ -178,7 +198,10 @@ export class EventPoll {
   /** The epoll instances this one watches. */
   children(): EventPoll[] {
     const out: EventPoll[] = [];
-    for (const e of this.items) { const c = eventPollOf(e.file); if (c) out.push(c); }
+    for (const e of this.items) {
+      const c = eventPollOf(e.file);
+      if (c) out.push(c);
+    }
     return out;
   }
 }
@@ -214,20 +237,27 @@ export function loopCheck(ep: EventPoll, to: EventPoll): boolean {
   return d + 1 + up(ep) <= EP_MAX_NESTS;
 }
 
-export function eventPollOf(f: File): EventPoll | null { return f.privateData instanceof EventPoll ? f.privateData : null; }
+export function eventPollOf(f: File): EventPoll | null {
+  return f.privateData instanceof EventPoll ? f.privateData : null;
+}
 
 const hex = (v: bigint) => v.toString(16);
 
 const eventpollOps: FileOps = {
-  poll(f, wait) { return eventPollOf(f)?.pollSelf(wait) ?? 0; },
-  release(f) { eventPollOf(f)?.release(); },
+  poll(f, wait) {
+    return eventPollOf(f)?.pollSelf(wait) ?? 0;
+  },
+  release(f) {
+    eventPollOf(f)?.release();
+  },
   // ep_show_fdinfo: one line per watched item.
   showFdinfo(f) {
     const ep = eventPollOf(f);
     if (!ep) return '';
     let s = '';
     for (const e of ep.items) {
-      const ino = e.file.inode.ino, sdev = e.file.inode.sb.dev;
+      const ino = e.file.inode.ino,
+        sdev = e.file.inode.sb.dev;
       s += `tfd: ${String(e.fd).padStart(8)} events: ${(e.events >>> 0).toString(16).padStart(8)} data: ${hex(BigInt.asUintN(64, e.data)).padStart(16)}  pos:${e.file.pos} ino:${ino.toString(16)} sdev:${sdev.toString(16)}\n`;
     }
     return s;

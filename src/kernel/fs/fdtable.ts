@@ -30,11 +30,17 @@ export class FdTable {
   }
 
   install(fd: number, file: File, cloexec: boolean): void {
-    while (this.files.length <= fd) { this.files.push(null); this.cloexec.push(false); }
+    while (this.files.length <= fd) {
+      this.files.push(null);
+      this.cloexec.push(false);
+    }
     const old = this.files[fd];
     this.files[fd] = file;
     this.cloexec[fd] = cloexec;
-    if (old) { if (old.inode.flctx) locksRemovePosix(old, this); old.put(); }
+    if (old) {
+      if (old.inode.flctx) locksRemovePosix(old, this);
+      old.put();
+    }
   }
 
   close(fd: number): number {

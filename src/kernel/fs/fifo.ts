@@ -29,7 +29,10 @@ export interface FifoWait {
 
 function waitFor(t: Task, open: FifoOpenState, inode: Inode, p: Pipe, reader: boolean): Blocked {
   const st: FifoWait = {
-    inode, pipe: p, reader, partner: reader ? p.wCounter : p.rCounter,
+    inode,
+    pipe: p,
+    reader,
+    partner: reader ? p.wCounter : p.rCounter,
     // Live while this very open is still asleep: a signal or exit ends t.sys.
     entry: { reader, writer: !reader, live: () => t.sys === open && open.wait === st && t.state !== 'Z' && t.state !== 'X' },
   };
@@ -40,7 +43,8 @@ function waitFor(t: Task, open: FifoOpenState, inode: Inode, p: Pipe, reader: bo
 }
 
 function finish(p: Pipe, reader: boolean): typeof pipeOps {
-  if (reader) p.readers++; else p.writers++;
+  if (reader) p.readers++;
+  else p.writers++;
   return pipeOps;
 }
 
@@ -56,19 +60,28 @@ export const fifoOpen: DeviceOpen = (inode, f, t) => {
     const p = st.pipe;
     if (!fifoPipe(inode)) inode.iPipe = p;
     const moved = (st.reader ? p.wCounter : p.rCounter) !== st.partner;
-    if (!moved) { t.sleepOn(p.openWait); return BLOCKED; }
+    if (!moved) {
+      t.sleepOn(p.openWait);
+      return BLOCKED;
+    }
     p.pending.delete(st.entry);
     open.wait = null;
     return finish(p, st.reader);
   }
   let p = fifoPipe(inode);
-  if (!p) { p = new Pipe(); inode.iPipe = p; }
+  if (!p) {
+    p = new Pipe();
+    inode.iPipe = p;
+  }
   if (acc === O_RDONLY) {
     p.rCounter++;
     p.openWait.wakeAll();
     if (!p.hasWriters()) {
       // Suppress POLLHUP until a writer has come (f_pipe).
-      if (nonblock || !t || !open) { f.fifoSeenWriters = p.wCounter; return finish(p, true); }
+      if (nonblock || !t || !open) {
+        f.fifoSeenWriters = p.wCounter;
+        return finish(p, true);
+      }
       return waitFor(t, open, inode, p, true);
     }
     return finish(p, true);
@@ -85,8 +98,10 @@ export const fifoOpen: DeviceOpen = (inode, f, t) => {
     return finish(p, false);
   }
   if (acc === O_RDWR) {
-    p.rCounter++; p.wCounter++;
-    p.readers++; p.writers++;
+    p.rCounter++;
+    p.wCounter++;
+    p.readers++;
+    p.writers++;
     p.openWait.wakeAll();
     return pipeOps;
   }

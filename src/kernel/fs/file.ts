@@ -6,16 +6,41 @@ import type { Blocked } from '../syscalls/result.js';
 import { locksRemoveFile } from './locks.js';
 import { fsnotifyClose } from './fsnotify.js';
 
-export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
-  O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
-  O_ASYNC = 0o20000, O_DIRECT = 0o40000, O_LARGEFILE = 0o100000, O_DIRECTORY = 0o200000,
-  O_NOFOLLOW = 0o400000, O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000, O_PATH = 0o10000000,
+export const O_RDONLY = 0,
+  O_WRONLY = 1,
+  O_RDWR = 2,
+  O_ACCMODE = 3,
+  O_CREAT = 0o100,
+  O_EXCL = 0o200,
+  O_NOCTTY = 0o400,
+  O_TRUNC = 0o1000,
+  O_APPEND = 0o2000,
+  O_NONBLOCK = 0o4000,
+  O_DSYNC = 0o10000,
+  O_ASYNC = 0o20000,
+  O_DIRECT = 0o40000,
+  O_LARGEFILE = 0o100000,
+  O_DIRECTORY = 0o200000,
+  O_NOFOLLOW = 0o400000,
+  O_NOATIME = 0o1000000,
+  O_CLOEXEC = 0o2000000,
+  O_PATH = 0o10000000,
   O_TMPFILE = 0o20000000 | O_DIRECTORY;
 
-export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+export const SEEK_SET = 0,
+  SEEK_CUR = 1,
+  SEEK_END = 2,
+  SEEK_DATA = 3,
+  SEEK_HOLE = 4;
 
-export const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32,
-  POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+export const POLLIN = 1,
+  POLLPRI = 2,
+  POLLOUT = 4,
+  POLLERR = 8,
+  POLLHUP = 16,
+  POLLNVAL = 32,
+  POLLRDNORM = 0x40,
+  POLLWRNORM = 0x100;
 
 /** Who is doing the I/O: blocking operations park this waiter on a queue. */
 export interface IoWaiter {
@@ -45,7 +70,9 @@ export interface FileOps {
 }
 
 /** What ties an open file to the epoll instances watching it (the file's f_ep list). */
-export interface EpollLink { unlink(): void }
+export interface EpollLink {
+  unlink(): void;
+}
 
 /** User-memory access for ioctl arguments. */
 export interface IoctlIo {
@@ -55,7 +82,6 @@ export interface IoctlIo {
   readonly pgrp: number;
   readonly sid: number;
 }
-
 
 export class File {
   pos = 0;
@@ -70,12 +96,24 @@ export class File {
   privateData: unknown = null;
   /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
   fifoSeenWriters = 0;
-  constructor(public path: Path, public inode: Inode, public flags: number, public ops: FileOps) {}
+  constructor(
+    public path: Path,
+    public inode: Inode,
+    public flags: number,
+    public ops: FileOps,
+  ) {}
 
-  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
-  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
+  get readable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH);
+  }
+  get writable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH);
+  }
 
-  get(): File { this.refs++; return this; }
+  get(): File {
+    this.refs++;
+    return this;
+  }
   put(): void {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();

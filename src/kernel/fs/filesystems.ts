@@ -4,12 +4,20 @@
 import type { Dentry } from './dentry.js';
 import type { SuperBlock } from './superblock.js';
 
-export interface FsInstance { sb: SuperBlock; root: Dentry; /** Options /proc/mounts shows after the flags. */ options?: string[] }
+export interface FsInstance {
+  sb: SuperBlock;
+  root: Dentry;
+  /** Options /proc/mounts shows after the flags. */ options?: string[];
+}
 
 export type FsType = (data: string) => FsInstance | number;
 
 export class FsRegistry {
   private readonly types = new Map<string, FsType>();
-  register(name: string, make: FsType): void { this.types.set(name, make); }
-  get(name: string): FsType | undefined { return this.types.get(name); }
+  register(name: string, make: FsType): void {
+    this.types.set(name, make);
+  }
+  get(name: string): FsType | undefined {
+    return this.types.get(name);
+  }
 }

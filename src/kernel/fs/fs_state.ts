@@ -9,7 +9,10 @@ import type { DeviceOpen } from './special.js';
 import type { BlockQueue } from '../block/ioctl.js';
 import { SuperBlock } from './superblock.js';
 
-export interface Timespec { sec: number; nsec: number }
+export interface Timespec {
+  sec: number;
+  nsec: number;
+}
 
 const TICK_NS = 1_000_000_000 / HZ;
 
@@ -44,11 +47,17 @@ export class FsState {
   }
 
   /** Anonymous devices get major 0, as Linux gives tmpfs/proc/sysfs. */
-  anonDev(): number { return this.anonMinor++; }
+  anonDev(): number {
+    return this.anonMinor++;
+  }
 
-  mountId(): number { return this.nextMountId++; }
+  mountId(): number {
+    return this.nextMountId++;
+  }
 
   private cookies = 0;
   /** fsnotify_get_cookie: what ties IN_MOVED_FROM to its IN_MOVED_TO; never 0. */
-  fsnotifyCookie(): number { return (this.cookies = (this.cookies + 1) >>> 0) || (this.cookies = 1); }
+  fsnotifyCookie(): number {
+    return (this.cookies = (this.cookies + 1) >>> 0) || (this.cookies = 1);
+  }
 }

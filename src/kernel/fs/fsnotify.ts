@@ -6,22 +6,44 @@ import type { Inode } from './inode.js';
 import { isDir } from './inode.js';
 import { O_PATH, type File } from './file.js';
 
-export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
-  IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_CREATE = 0x100, IN_DELETE = 0x200,
-  IN_DELETE_SELF = 0x400, IN_MOVE_SELF = 0x800, IN_UNMOUNT = 0x2000, IN_Q_OVERFLOW = 0x4000, IN_IGNORED = 0x8000,
-  IN_ONLYDIR = 0x1000000, IN_DONT_FOLLOW = 0x2000000, IN_EXCL_UNLINK = 0x4000000, IN_MASK_CREATE = 0x10000000,
-  IN_MASK_ADD = 0x20000000, IN_ISDIR = 0x40000000, IN_ONESHOT = 0x80000000;
+export const IN_ACCESS = 0x1,
+  IN_MODIFY = 0x2,
+  IN_ATTRIB = 0x4,
+  IN_CLOSE_WRITE = 0x8,
+  IN_CLOSE_NOWRITE = 0x10,
+  IN_OPEN = 0x20,
+  IN_MOVED_FROM = 0x40,
+  IN_MOVED_TO = 0x80,
+  IN_CREATE = 0x100,
+  IN_DELETE = 0x200,
+  IN_DELETE_SELF = 0x400,
+  IN_MOVE_SELF = 0x800,
+  IN_UNMOUNT = 0x2000,
+  IN_Q_OVERFLOW = 0x4000,
+  IN_IGNORED = 0x8000,
+  IN_ONLYDIR = 0x1000000,
+  IN_DONT_FOLLOW = 0x2000000,
+  IN_EXCL_UNLINK = 0x4000000,
+  IN_MASK_CREATE = 0x10000000,
+  IN_MASK_ADD = 0x20000000,
+  IN_ISDIR = 0x40000000,
+  IN_ONESHOT = 0x80000000;
 export const IN_ALL_EVENTS = 0xfff;
 /** Events a directory hears about its children (FS_EVENTS_POSS_ON_CHILD). */
 const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
 
 /** A mark on an inode: `handle` gets the event, with the child's name when it came through a directory. */
-export interface FsnotifyMark { mask: number; handle(mask: number, name: string | null, cookie: number, inode: Inode): void }
+export interface FsnotifyMark {
+  mask: number;
+  handle(mask: number, name: string | null, cookie: number, inode: Inode): void;
+}
 
 export function addMark(inode: Inode, m: FsnotifyMark): void {
   (inode.fsnotifyMarks ??= new Set()).add(m);
 }
-export function removeMark(inode: Inode, m: FsnotifyMark): void { inode.fsnotifyMarks?.delete(m); }
+export function removeMark(inode: Inode, m: FsnotifyMark): void {
+  inode.fsnotifyMarks?.delete(m);
+}
 
 function send(inode: Inode, mask: number, name: string | null, cookie = 0): void {
   const s = inode.fsnotifyMarks;
@@ -32,7 +54,7 @@ function send(inode: Inode, mask: number, name: string | null, cookie = 0): void
 /** fsnotify_parent + the inode itself: the directory's watchers first, with the name. */
 function dentryEvent(d: Dentry, mask: number): void {
   if (isDir(d.inode.mode)) mask |= IN_ISDIR;
-  if (!d.isRoot && (mask & ON_CHILD)) send(d.parent.inode, mask, d.name);
+  if (!d.isRoot && mask & ON_CHILD) send(d.parent.inode, mask, d.name);
   send(d.inode, mask, null);
 }
 
@@ -59,7 +81,10 @@ export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
   const d = isDir(inode.mode);
   if (!d) send(inode, IN_ATTRIB, null);
   // The last link: the inode's own watchers hear of its death, and their watches end, before the name goes.
-  if (inode.nlink === 0 || d) { inodeRemoved(inode); dropMarks(inode); }
+  if (inode.nlink === 0 || d) {
+    inodeRemoved(inode);
+    dropMarks(inode);
+  }
   send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
 }
 
@@ -71,12 +96,17 @@ export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, ne
   send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
   if (target) {
     send(target, IN_ATTRIB, null);
-    if (target.nlink === 0 || isDir(target.mode)) { inodeRemoved(target); dropMarks(target); }
+    if (target.nlink === 0 || isDir(target.mode)) {
+      inodeRemoved(target);
+      dropMarks(target);
+    }
   }
   send(moved, IN_MOVE_SELF, null);
 }
 
-function inodeRemoved(inode: Inode): void { send(inode, IN_DELETE_SELF, null); }
+function inodeRemoved(inode: Inode): void {
+  send(inode, IN_DELETE_SELF, null);
+}
 
 /** The inode is gone: every mark on it ends (inotify queues IN_IGNORED). */
 function dropMarks(inode: Inode): void {

@@ -29,9 +29,12 @@ export interface ImageSource {
 const ts = (ms: number) => ({ sec: Math.floor(ms / 1000), nsec: Math.round((ms % 1000) * 1e6) });
 
 function stamp(inode: Inode, n: ImageNode): void {
-  inode.uid = n.uid; inode.gid = n.gid;
+  inode.uid = n.uid;
+  inode.gid = n.gid;
   inode.mode = (inode.mode & S_IFMT) | (n.mode & 0o7777);
-  inode.atime = ts(n.atimeMs); inode.mtime = ts(n.mtimeMs); inode.ctime = ts(n.ctimeMs);
+  inode.atime = ts(n.atimeMs);
+  inode.mtime = ts(n.mtimeMs);
+  inode.ctime = ts(n.ctimeMs);
 }
 
 /** Make `dir` (a tmpfs directory) fill itself from `path` of the image on first use. */

@@ -13,9 +13,17 @@ import type { AclEntry } from './posix_acl.js';
 import type { Task } from '../sched/task.js';
 import type { Blocked } from '../syscalls/result.js';
 
-export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
-  S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
-export const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
+export const S_IFMT = 0o170000,
+  S_IFSOCK = 0o140000,
+  S_IFLNK = 0o120000,
+  S_IFREG = 0o100000,
+  S_IFBLK = 0o060000,
+  S_IFDIR = 0o040000,
+  S_IFCHR = 0o020000,
+  S_IFIFO = 0o010000;
+export const S_ISUID = 0o4000,
+  S_ISGID = 0o2000,
+  S_ISVTX = 0o1000;
 
 export const isDir = (m: number) => (m & S_IFMT) === S_IFDIR;
 export const isReg = (m: number) => (m & S_IFMT) === S_IFREG;
@@ -23,7 +31,12 @@ export const isLnk = (m: number) => (m & S_IFMT) === S_IFLNK;
 
 /** Credentials as the VFS sees them (fsuid/fsgid decide access). */
 /** Who asks, for permission checks; capEff is the effective capability set (absent: fsuid 0 has them all). */
-export interface FsCred { fsuid: number; fsgid: number; groups: number[]; capEff?: bigint }
+export interface FsCred {
+  fsuid: number;
+  fsgid: number;
+  groups: number[];
+  capEff?: bigint;
+}
 
 /** Whether an FsCred holds a capability (capable(), for callers that pass ids alone). */
 export function fsCapable(cred: FsCred, cap: number): boolean {
@@ -31,10 +44,23 @@ export function fsCapable(cred: FsCred, cap: number): boolean {
 }
 
 /** d_type values of getdents64. */
-export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
-export function dtype(mode: number): number { return (mode & S_IFMT) >>> 12; }
+export const DT_UNKNOWN = 0,
+  DT_FIFO = 1,
+  DT_CHR = 2,
+  DT_DIR = 4,
+  DT_BLK = 6,
+  DT_REG = 8,
+  DT_LNK = 10,
+  DT_SOCK = 12;
+export function dtype(mode: number): number {
+  return (mode & S_IFMT) >>> 12;
+}
 
-export interface DirEntry { name: string; ino: number; type: number }
+export interface DirEntry {
+  name: string;
+  ino: number;
+  type: number;
+}
 
 export abstract class Inode {
   mode: number;
@@ -65,44 +91,89 @@ export abstract class Inode {
   /** The inode's file locks (i_flctx), made on first lock. */
   flctx: FileLockContext | null = null;
 
-  constructor(readonly sb: SuperBlock, mode: number, ino?: number) {
+  constructor(
+    readonly sb: SuperBlock,
+    mode: number,
+    ino?: number,
+  ) {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
     const t = sb.fs.now();
-    this.atime = t; this.mtime = t; this.ctime = t; this.btime = t;
+    this.atime = t;
+    this.mtime = t;
+    this.ctime = t;
+    this.btime = t;
   }
 
   /** 512-byte blocks, for st_blocks. */
-  get blocks(): number { return Math.ceil(this.size / 4096) * 8; }
+  get blocks(): number {
+    return Math.ceil(this.size / 4096) * 8;
+  }
 
-  touchM(): void { const t = this.sb.fs.now(); this.mtime = t; this.ctime = t; }
-  touchC(): void { this.ctime = this.sb.fs.now(); }
+  touchM(): void {
+    const t = this.sb.fs.now();
+    this.mtime = t;
+    this.ctime = t;
+  }
+  touchC(): void {
+    this.ctime = this.sb.fs.now();
+  }
 
   // ---- directory operations (dir is the dentry of this inode) ----
   /** Find a child not already in the dentry cache; null = does not exist. */
-  lookup(_dir: Dentry, _name: string): Inode | null { return null; }
+  lookup(_dir: Dentry, _name: string): Inode | null {
+    return null;
+  }
   /** Children for getdents, besides "." and "..". */
-  readdir(_dir: Dentry): DirEntry[] | number { return -ENOTDIR; }
-  create(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number { return -EPERM; }
-  mkdir(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number { return -EPERM; }
-  mknod(_dir: Dentry, _name: string, _mode: number, _rdev: number, _cred: FsCred): Inode | number { return -EPERM; }
-  symlink(_dir: Dentry, _name: string, _target: Uint8Array, _cred: FsCred): Inode | number { return -EPERM; }
-  link(_dir: Dentry, _name: string, _target: Inode): number { return -EPERM; }
-  unlink(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
-  rmdir(_dir: Dentry, _name: string, _victim: Dentry): number { return -EPERM; }
-  rename(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _newName: string): number { return -EPERM; }
+  readdir(_dir: Dentry): DirEntry[] | number {
+    return -ENOTDIR;
+  }
+  create(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number {
+    return -EPERM;
+  }
+  mkdir(_dir: Dentry, _name: string, _mode: number, _cred: FsCred): Inode | number {
+    return -EPERM;
+  }
+  mknod(_dir: Dentry, _name: string, _mode: number, _rdev: number, _cred: FsCred): Inode | number {
+    return -EPERM;
+  }
+  symlink(_dir: Dentry, _name: string, _target: Uint8Array, _cred: FsCred): Inode | number {
+    return -EPERM;
+  }
+  link(_dir: Dentry, _name: string, _target: Inode): number {
+    return -EPERM;
+  }
+  unlink(_dir: Dentry, _name: string, _victim: Dentry): number {
+    return -EPERM;
+  }
+  rmdir(_dir: Dentry, _name: string, _victim: Dentry): number {
+    return -EPERM;
+  }
+  rename(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _newName: string): number {
+    return -EPERM;
+  }
   /** RENAME_EXCHANGE: the two names swap their inodes; a filesystem without it refuses with EINVAL. */
-  exchange(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _target: Dentry): number { return -EINVAL; }
+  exchange(_oldDir: Dentry, _old: Dentry, _newDir: Dentry, _target: Dentry): number {
+    return -EINVAL;
+  }
 
   // ---- other objects ----
-  readlink(): Uint8Array | number { return -EINVAL; }
+  readlink(): Uint8Array | number {
+    return -EINVAL;
+  }
   /** Called at open: choose the file operations. `opener` is the task, for opens that sleep (FIFOs: BLOCKED). */
-  open(_file: File, _opener?: Task): FileOps | number | Blocked { return -EIO; }
-  truncate(_size: number): number { return -EINVAL; }
+  open(_file: File, _opener?: Task): FileOps | number | Blocked {
+    return -EIO;
+  }
+  truncate(_size: number): number {
+    return -EINVAL;
+  }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}
   /** The page cache of the file's data (i_mapping); null for files without one. */
-  get mapping(): AddressSpace | null { return null; }
+  get mapping(): AddressSpace | null {
+    return null;
+  }
 
   /** Linux's generic_permission. mask: 4 read, 2 write, 1 exec/search. */
   permission(mask: number, cred: FsCred): number {
@@ -114,10 +185,9 @@ export abstract class Inode {
     const want = mask & 7;
     if ((bits & want) === want) return 0;
     // CAP_DAC_OVERRIDE: everything on a directory; on a file, all but executing one with no x bit at all.
-    if (fsCapable(cred, 1 /* CAP_DAC_OVERRIDE */) && (isDir(mode) || !(mask & 1) || (mode & 0o111))) return 0;
+    if (fsCapable(cred, 1 /* CAP_DAC_OVERRIDE */) && (isDir(mode) || !(mask & 1) || mode & 0o111)) return 0;
     // CAP_DAC_READ_SEARCH: reading files, reading and searching directories.
     if (fsCapable(cred, 2 /* CAP_DAC_READ_SEARCH */) && (want === 4 || (isDir(mode) && !(mask & 2)))) return 0;
     return -EACCES;
   }
-
 }

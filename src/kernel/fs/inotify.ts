@@ -11,23 +11,50 @@ import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, POLLIN, type File, type FileOps } from
 import { anonInodeFile } from './anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { isDir, type Inode } from './inode.js';
-import { addMark, removeMark, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_EXCL_UNLINK, IN_IGNORED, IN_ISDIR, IN_MASK_ADD,
-  IN_MASK_CREATE, IN_ONESHOT, IN_ONLYDIR, IN_Q_OVERFLOW, type FsnotifyMark } from './fsnotify.js';
+import {
+  addMark,
+  removeMark,
+  IN_ALL_EVENTS,
+  IN_DONT_FOLLOW,
+  IN_EXCL_UNLINK,
+  IN_IGNORED,
+  IN_ISDIR,
+  IN_MASK_ADD,
+  IN_MASK_CREATE,
+  IN_ONESHOT,
+  IN_ONLYDIR,
+  IN_Q_OVERFLOW,
+  type FsnotifyMark,
+} from './fsnotify.js';
 import { inotifyMaxQueuedEvents as maxQueued, inotifyMaxUserInstances as maxInstances, inotifyMaxUserWatches as maxWatches } from '../sysctl/fs.js';
 import type { Kernel } from '../kernel.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { Task } from '../sched/task.js';
 
-const IN_CLOEXEC = O_CLOEXEC, IN_NONBLOCK = O_NONBLOCK;
+const IN_CLOEXEC = O_CLOEXEC,
+  IN_NONBLOCK = O_NONBLOCK;
 const EVENT_SIZE = 16;
 const VALID = IN_ALL_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_MASK_CREATE | IN_ONESHOT;
 
-interface InotifyEvent { wd: number; mask: number; cookie: number; name: string | null }
+interface InotifyEvent {
+  wd: number;
+  mask: number;
+  cookie: number;
+  name: string | null;
+}
 
 class Watch implements FsnotifyMark {
-  constructor(readonly group: InotifyGroup, readonly wd: number, readonly inode: Inode, public mask: number) {}
+  constructor(
+    readonly group: InotifyGroup,
+    readonly wd: number,
+    readonly inode: Inode,
+    public mask: number,
+  ) {}
   handle(mask: number, name: string | null, cookie: number): void {
-    if (mask === IN_IGNORED) { this.group.dropWatch(this, false); return; }
+    if (mask === IN_IGNORED) {
+      this.group.dropWatch(this, false);
+      return;
+    }
     this.group.queue({ wd: this.wd, mask: mask & (IN_ALL_EVENTS | IN_ISDIR), cookie, name });
     if (this.mask & IN_ONESHOT) this.group.dropWatch(this, true);
   }
@@ -40,7 +67,10 @@ class InotifyGroup {
   readonly wait = new WaitQueue();
   private lastWd = 0;
   overflowed = false;
-  constructor(readonly kernel: Kernel, readonly maxEvents: number) {}
+  constructor(
+    readonly kernel: Kernel,
+    readonly maxEvents: number,
+  ) {}
 
   queue(e: InotifyEvent): void {
     const last = this.events[this.events.length - 1];
@@ -113,12 +143,17 @@ function inotifyOps(g: InotifyGroup): FileOps {
     ioctl(_f, cmd, arg, io) {
       if (cmd !== 0x541b /* FIONREAD */) return -ENOTTY;
       const b = new Uint8Array(4);
-      new DataView(b.buffer).setInt32(0, g.events.reduce((n, e) => n + InotifyGroup.size(e), 0), true);
+      new DataView(b.buffer).setInt32(
+        0,
+        g.events.reduce((n, e) => n + InotifyGroup.size(e), 0),
+        true,
+      );
       return io.write(arg, b) ? 0 : -EFAULT;
     },
     release() {
       for (const w of [...g.watches.values()]) removeMark(w.inode, w);
-      g.watches.clear(); g.byInode.clear();
+      g.watches.clear();
+      g.byInode.clear();
       g.kernel.inotifyInstances--;
     },
   };
@@ -140,7 +175,7 @@ export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (!f) return -EBADF;
   const mask = a.int(2) >>> 0;
   if (!(mask & IN_ALL_EVENTS)) return -EINVAL;
-  if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE)) return -EINVAL;
+  if (mask & IN_MASK_ADD && mask & IN_MASK_CREATE) return -EINVAL;
   if (mask & ~VALID) return -EINVAL;
   const g = groupOf(f);
   if (!g) return -EINVAL;
@@ -149,14 +184,14 @@ export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): Sysca
   const p = k.vfs.resolve(t, -100 /* AT_FDCWD */, path, !(mask & IN_DONT_FOLLOW));
   if (typeof p === 'number') return p;
   const inode = p.dentry.inode;
-  if ((mask & IN_ONLYDIR) && !isDir(inode.mode)) return -ENOTDIR;
+  if (mask & IN_ONLYDIR && !isDir(inode.mode)) return -ENOTDIR;
   const perm = inode.permission(4, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
   if (perm < 0) return perm;
   const keep = mask & ~(IN_MASK_ADD | IN_MASK_CREATE | IN_DONT_FOLLOW | IN_ONLYDIR);
   const old = g.byInode.get(inode);
   if (old) {
     if (mask & IN_MASK_CREATE) return -EEXIST;
-    old.mask = (mask & IN_MASK_ADD) ? old.mask | keep : keep;
+    old.mask = mask & IN_MASK_ADD ? old.mask | keep : keep;
     return old.wd;
   }
   if (g.watches.size >= maxWatches.get(k)) return -ENOSPC;

@@ -10,20 +10,33 @@ import { isDir, isReg, S_IFBLK, S_IFMT } from './inode.js';
 import { TMPFS_MAGIC } from './tmpfs.js';
 import { blockIoctl, blockQueue, BLKROSET } from '../block/ioctl.js';
 
-const FIONREAD = 0x541b, FIONBIO = 0x5421, FIOASYNC = 0x5452, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
-export const FS_IOC_GETFLAGS = 0x80086601, FS_IOC_SETFLAGS = 0x40086602;
+const FIONREAD = 0x541b,
+  FIONBIO = 0x5421,
+  FIOASYNC = 0x5452,
+  FIOCLEX = 0x5451,
+  FIONCLEX = 0x5450;
+export const FS_IOC_GETFLAGS = 0x80086601,
+  FS_IOC_SETFLAGS = 0x40086602;
 /** What tmpfs shows and lets chattr change (SHMEM_FL_USER_VISIBLE / _MODIFIABLE). */
 const FS_FL_USER_VISIBLE = 0x0003dfff;
-const FS_IMMUTABLE_FL = 0x10, FS_APPEND_FL = 0x20, FS_NODUMP_FL = 0x40, FS_NOATIME_FL = 0x80;
+const FS_IMMUTABLE_FL = 0x10,
+  FS_APPEND_FL = 0x20,
+  FS_NODUMP_FL = 0x40,
+  FS_NOATIME_FL = 0x80;
 const SHMEM_FL_USER_MODIFIABLE = FS_IMMUTABLE_FL | FS_APPEND_FL | FS_NODUMP_FL | FS_NOATIME_FL;
 
 /** A result, or null when the file's own ioctl should handle the command. */
 export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number): number | null {
   const i = f.inode;
   switch (cmd) {
-    case FIOCLEX: t.files.cloexec[fd] = true; return 0;
-    case FIONCLEX: t.files.cloexec[fd] = false; return 0;
-    case FIONBIO: case FIOASYNC: {
+    case FIOCLEX:
+      t.files.cloexec[fd] = true;
+      return 0;
+    case FIONCLEX:
+      t.files.cloexec[fd] = false;
+      return 0;
+    case FIONBIO:
+    case FIOASYNC: {
       const v = t.mm.readU32(arg);
       if (v === null) return -EFAULT;
       const bit = cmd === FIONBIO ? O_NONBLOCK : O_ASYNC;
@@ -33,7 +46,8 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
     case FIONREAD:
       if (!isReg(i.mode)) return null;
       return t.mm.writeU32(arg, Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, i.size - f.pos))) ? 0 : -EFAULT;
-    case FS_IOC_GETFLAGS: case FS_IOC_SETFLAGS: {
+    case FS_IOC_GETFLAGS:
+    case FS_IOC_SETFLAGS: {
       // tmpfs files and directories have inode flags (shmem_fileattr_get/set); nothing else does.
       if (i.sb.magic !== TMPFS_MAGIC || !(isReg(i.mode) || isDir(i.mode))) return -ENOTTY;
       if (cmd === FS_IOC_GETFLAGS) return t.mm.writeU32(arg, i.iflags & FS_FL_USER_VISIBLE) ? 0 : -EFAULT;
@@ -42,7 +56,7 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
       if (f.path.mnt.flags.includes('ro')) return -EROFS;
       if (t.cred.fsuid !== 0 && t.cred.fsuid !== i.uid) return -EPERM;
       // Changing immutable or append-only needs CAP_LINUX_IMMUTABLE.
-      if (((v ^ i.iflags) & (FS_IMMUTABLE_FL | FS_APPEND_FL)) && t.cred.euid !== 0) return -EPERM;
+      if ((v ^ i.iflags) & (FS_IMMUTABLE_FL | FS_APPEND_FL) && t.cred.euid !== 0) return -EPERM;
       if (v & ~SHMEM_FL_USER_MODIFIABLE) return -EOPNOTSUPP;
       i.iflags = v;
       i.touchC();

@@ -15,7 +15,9 @@ import type { File } from './file.js';
 import type { Inode } from './inode.js';
 import type { Task } from '../sched/task.js';
 
-export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+export const F_RDLCK = 0,
+  F_WRLCK = 1,
+  F_UNLCK = 2;
 export type LockType = typeof F_RDLCK | typeof F_WRLCK | typeof F_UNLCK;
 
 /** The lock's personality (FL_POSIX, FL_POSIX|FL_OFDLCK, FL_FLOCK, FL_LEASE). */
@@ -63,9 +65,14 @@ export class FileLockContext {
   readonly posix: FileLock[] = [];
   readonly lease: FileLock[] = [];
   readonly wq = new WaitQueue();
-  constructor(readonly inode: Inode, readonly registry: FileLockRegistry) {}
+  constructor(
+    readonly inode: Inode,
+    readonly registry: FileLockRegistry,
+  ) {}
 
-  get empty(): boolean { return !this.flock.length && !this.posix.length && !this.lease.length; }
+  get empty(): boolean {
+    return !this.flock.length && !this.posix.length && !this.lease.length;
+  }
 
   /** Keep the registry's view in step, and wake every waiter to re-check. */
   changed(): void {
@@ -77,7 +84,7 @@ export class FileLockContext {
 
 /** The inode's lock context, made on first use (locks_get_lock_context). */
 export function lockContext(inode: Inode, registry: FileLockRegistry): FileLockContext {
-  return inode.flctx ??= new FileLockContext(inode, registry);
+  return (inode.flctx ??= new FileLockContext(inode, registry));
 }
 
 function drop(list: FileLock[], keep: (l: FileLock) => boolean): boolean {
@@ -102,7 +109,10 @@ const flockConflict = (a: FileLock, b: FileLock) => a.owner !== b.owner && (a.ty
 export function flockLock(ctx: FileLockContext, f: File, type: LockType, pid: number): FileLock | 0 {
   const mine = ctx.flock.find((l) => l.owner === f);
   if (mine && mine.type === type) return 0;
-  if (mine) { drop(ctx.flock, (l) => l !== mine); ctx.changed(); }
+  if (mine) {
+    drop(ctx.flock, (l) => l !== mine);
+    ctx.changed();
+  }
   if (type === F_UNLCK) return 0;
   const req = new FileLock('flock', type, f, pid, 0, OFFSET_MAX, f);
   const c = ctx.flock.find((l) => flockConflict(l, req));
@@ -138,28 +148,33 @@ export function posixLock(ctx: FileLockContext, req: FileLock): FileLock | null 
     if (c) return c;
   }
   const { start, end } = req;
-  let lo = start, hi = end;
+  let lo = start,
+    hi = end;
   const pieces: FileLock[] = [];
   let touched = false;
   for (const l of ctx.posix) {
     if (l.owner !== req.owner) continue;
-    const adjacent = l.end !== OFFSET_MAX && l.end + 1 === start || end !== OFFSET_MAX && end + 1 === l.start;
+    const adjacent = (l.end !== OFFSET_MAX && l.end + 1 === start) || (end !== OFFSET_MAX && end + 1 === l.start);
     if (req.type !== F_UNLCK && l.type === req.type && (overlap(l, start, end) || adjacent)) {
       // Same type, touching: absorbed into one lock.
-      lo = Math.min(lo, l.start); hi = Math.max(hi, l.end);
-      l.live = false; touched = true;
+      lo = Math.min(lo, l.start);
+      hi = Math.max(hi, l.end);
+      l.live = false;
+      touched = true;
       continue;
     }
     if (!overlap(l, start, end)) continue;
     // Another type (or an unlock) over part of it: keep what lies outside the range.
-    l.live = false; touched = true;
+    l.live = false;
+    touched = true;
     if (l.start < start) pieces.push(new FileLock(l.kind, l.type, l.owner, l.pid, l.start, start - 1, l.file));
     if (l.end > end) pieces.push(new FileLock(l.kind, l.type, l.owner, l.pid, end + 1, l.end, l.file));
   }
   if (touched) drop(ctx.posix, (l) => l.live);
   ctx.posix.push(...pieces);
   if (req.type !== F_UNLCK) {
-    req.start = lo; req.end = hi;
+    req.start = lo;
+    req.end = hi;
     ctx.posix.push(req);
   }
   ctx.posix.sort((a, b) => a.start - b.start);
@@ -230,9 +245,7 @@ function procLine(l: FileLock, id: number, inode: Inode, major: number, minor: n
   }
   const t = type === F_WRLCK ? 'WRITE' : type === F_RDLCK ? 'READ ' : 'UNLCK';
   const hex = (n: number) => n.toString(16).padStart(2, '0');
-  const range = l.kind === 'posix' || l.kind === 'ofd'
-    ? (l.end === OFFSET_MAX ? `${l.start} EOF` : `${l.start} ${l.end}`)
-    : '0 EOF';
+  const range = l.kind === 'posix' || l.kind === 'ofd' ? (l.end === OFFSET_MAX ? `${l.start} EOF` : `${l.start} ${l.end}`) : '0 EOF';
   return `${id}: ${head}${t} ${l.pid} ${hex(major)}:${hex(minor)}:${inode.ino} ${range}\n`;
 }
 

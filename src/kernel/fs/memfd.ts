@@ -17,7 +17,10 @@ const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F
  * superblock has the page cache, so every shared mapping of a memfd maps the
  * same pages (a JIT's writable and executable views of one file).
  */
-export interface MemfdMount { mnt: Mount; root: Dentry }
+export interface MemfdMount {
+  mnt: Mount;
+  root: Dentry;
+}
 export function makeMemfdMount(fs: FsState, cache: PageCache): MemfdMount {
   const made = makeTmpfs(fs, 'tmpfs');
   made.sb.pageCache = cache;
@@ -31,8 +34,10 @@ export function createMemfd(shm: MemfdMount, name: string, cred: FsCred, sealabl
   inode.uid = cred.fsuid;
   inode.gid = cred.fsgid;
   inode.nlink = 0; // never linked into a directory
-  if (noexec) { inode.mode &= ~0o111; inode.seals = (inode.seals & ~F_SEAL_SEAL) | F_SEAL_EXEC; }
-  else if (sealable) inode.seals &= ~F_SEAL_SEAL;
+  if (noexec) {
+    inode.mode &= ~0o111;
+    inode.seals = (inode.seals & ~F_SEAL_SEAL) | F_SEAL_EXEC;
+  } else if (sealable) inode.seals &= ~F_SEAL_SEAL;
   const d = new Dentry(`memfd:${name}`, root, inode); // not linked in: already "deleted"
   const f = new File({ mnt, dentry: d }, inode, O_RDWR | O_LARGEFILE, {});
   f.ops = inode.open(f);
@@ -52,7 +57,7 @@ export function addSeals(f: File, seals: number): number {
   const ino = f.inode;
   if (ino.seals & F_SEAL_SEAL) return -EPERM;
   // Sealing exec on an executable file seals writes too (W^X from the start).
-  if ((seals & F_SEAL_EXEC) && (ino.mode & 0o111)) seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+  if (seals & F_SEAL_EXEC && ino.mode & 0o111) seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
   ino.seals |= seals;
   return 0;
 }

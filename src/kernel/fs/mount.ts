@@ -12,7 +12,9 @@ export class Mount {
     readonly parent: Mount | null,
     readonly source: string,
     public flags: string[] = ['rw'],
-  ) { this.id = sb.fs.mountId(); }
+  ) {
+    this.id = sb.fs.mountId();
+  }
   /** The mount this one was stacked over at the same mount point, if any. */
   covered: Mount | null = null;
   /** mnt_expiry_mark: umount(MNT_EXPIRE) marked it once; a second call, still unused, unmounts it. */
@@ -20,4 +22,7 @@ export class Mount {
 }
 
 /** A location in the tree: which mount, which dentry (Linux's struct path). */
-export interface Path { mnt: Mount; dentry: Dentry }
+export interface Path {
+  mnt: Mount;
+  dentry: Dentry;
+}

@@ -6,18 +6,30 @@ import { Dentry } from './dentry.js';
 import { type FsCred, type Inode, isDir, isLnk } from './inode.js';
 import type { Path } from './mount.js';
 
-export const PATH_MAX = 4096, NAME_MAX = 255, MAXSYMLINKS = 40;
+export const PATH_MAX = 4096,
+  NAME_MAX = 255,
+  MAXSYMLINKS = 40;
 
 /** Per-task root, cwd and umask (Linux's fs_struct); shared by CLONE_FS. */
 export class FsStruct {
   users = 1;
-  constructor(public root: Path, public cwd: Path, public umask = 0o022) {}
-  clone(): FsStruct { return new FsStruct(this.root, this.cwd, this.umask); }
+  constructor(
+    public root: Path,
+    public cwd: Path,
+    public umask = 0o022,
+  ) {}
+  clone(): FsStruct {
+    return new FsStruct(this.root, this.cwd, this.umask);
+  }
 }
 
 /** Inodes whose link target is an object rather than a string (/proc/PID/exe, fd/N). */
-export interface MagicLink { followLink(): Path | number }
-function isMagic(i: Inode): i is Inode & MagicLink { return typeof (i as unknown as MagicLink).followLink === 'function'; }
+export interface MagicLink {
+  followLink(): Path | number;
+}
+function isMagic(i: Inode): i is Inode & MagicLink {
+  return typeof (i as unknown as MagicLink).followLink === 'function';
+}
 
 export function lookupChild(dir: Dentry, name: string): Dentry | null {
   const hit = dir.children.get(name);
@@ -55,7 +67,11 @@ function parentOf(p: Path, root: Path): Path {
   return { mnt: p.mnt, dentry: p.dentry.parent };
 }
 
-export interface WalkCtx { root: Path; cred: FsCred; depth: number }
+export interface WalkCtx {
+  root: Path;
+  cred: FsCred;
+  depth: number;
+}
 
 const decoder = new TextDecoder('latin1');
 export const pathString = (b: Uint8Array | string) => (typeof b === 'string' ? b : decoder.decode(b));
@@ -77,7 +93,10 @@ export function walk(ctx: WalkCtx, start: Path, path: string, follow: boolean): 
     const perm = cur.dentry.inode.permission(1, ctx.cred);
     if (perm < 0) return perm;
     if (comp === '.') continue;
-    if (comp === '..') { cur = parentOf(cur, ctx.root); continue; }
+    if (comp === '..') {
+      cur = parentOf(cur, ctx.root);
+      continue;
+    }
     if (comp.length > NAME_MAX) return -ENAMETOOLONG;
     const child = lookupChild(cur.dentry, comp);
     if (!child) return -ENOENT;
@@ -139,4 +158,3 @@ export function dPath(p: Path, root: Path): string {
   const s = '/' + parts.reverse().join('/');
   return deleted ? s + ' (deleted)' : s;
 }
-

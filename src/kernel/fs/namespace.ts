@@ -7,11 +7,33 @@ import type { Mount, Path } from './mount.js';
 import { EAGAIN, EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM } from '../errno.js';
 import { isDir } from './inode.js';
 
-export const MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16, MS_REMOUNT = 32,
-  MS_MANDLOCK = 64, MS_DIRSYNC = 128, MS_NOSYMFOLLOW = 256, MS_NOATIME = 1024, MS_NODIRATIME = 2048, MS_BIND = 4096,
-  MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768, MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19,
-  MS_SHARED = 1 << 20, MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24, MS_LAZYTIME = 1 << 25, MS_NOUSER = 1 << 31;
-export const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
+export const MS_RDONLY = 1,
+  MS_NOSUID = 2,
+  MS_NODEV = 4,
+  MS_NOEXEC = 8,
+  MS_SYNCHRONOUS = 16,
+  MS_REMOUNT = 32,
+  MS_MANDLOCK = 64,
+  MS_DIRSYNC = 128,
+  MS_NOSYMFOLLOW = 256,
+  MS_NOATIME = 1024,
+  MS_NODIRATIME = 2048,
+  MS_BIND = 4096,
+  MS_MOVE = 8192,
+  MS_REC = 16384,
+  MS_SILENT = 32768,
+  MS_UNBINDABLE = 1 << 17,
+  MS_PRIVATE = 1 << 18,
+  MS_SLAVE = 1 << 19,
+  MS_SHARED = 1 << 20,
+  MS_RELATIME = 1 << 21,
+  MS_STRICTATIME = 1 << 24,
+  MS_LAZYTIME = 1 << 25,
+  MS_NOUSER = 1 << 31;
+export const MNT_FORCE = 1,
+  MNT_DETACH = 2,
+  MNT_EXPIRE = 4,
+  UMOUNT_NOFOLLOW = 8;
 
 /** The per-mount flags (mnt_flags) a mount(2) flag word asks for, in /proc/mounts order. */
 function mntFlags(flags: number): string[] {
@@ -44,7 +66,12 @@ function openForWrite(k: Kernel, m: Mount): boolean {
 
 const isMountRoot = (p: Path) => p.dentry === p.mnt.root;
 
-export interface MountRequest { source: string; type: string | null; flags: number; data: string }
+export interface MountRequest {
+  source: string;
+  type: string | null;
+  flags: number;
+  data: string;
+}
 
 /** path_mount: dispatch on the flags, after the privilege check. */
 export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountRequest, resolveSource: () => Path | number): number {
@@ -61,7 +88,7 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(target)) return -EINVAL;
     // sb_prepare_remount_readonly: no file of the file system may be open for writing.
-    if ((flags & MS_RDONLY) && !target.mnt.flags.includes('ro') && openForWrite(k, target.mnt)) return -EBUSY;
+    if (flags & MS_RDONLY && !target.mnt.flags.includes('ro') && openForWrite(k, target.mnt)) return -EBUSY;
     target.mnt.flags = [...mf, ...sbOptions(target.mnt)];
     return 0;
   }
@@ -99,11 +126,14 @@ export function pathUmount(k: Kernel, admin: boolean, target: Path, flags: numbe
   const m = target.mnt;
   if (!isMountRoot(target)) return -EINVAL;
   if (!m.parent || !k.vfs.mounts.includes(m)) return -EINVAL;
-  if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH))) return -EINVAL;
+  if (flags & MNT_EXPIRE && flags & (MNT_FORCE | MNT_DETACH)) return -EINVAL;
   // MNT_EXPIRE: the first call only marks an unused mount; a second one, still unused, unmounts it.
   if (flags & MNT_EXPIRE) {
     if (busy(k, m, true)) return -EBUSY;
-    if (!m.expiryMark) { m.expiryMark = true; return -EAGAIN; }
+    if (!m.expiryMark) {
+      m.expiryMark = true;
+      return -EAGAIN;
+    }
   }
   // Unmounting the caller's root only happens lazily.
   if (m === callerRoot.mnt && !(flags & MNT_DETACH)) return -EBUSY;
@@ -111,4 +141,3 @@ export function pathUmount(k: Kernel, admin: boolean, target: Path, flags: numbe
   k.vfs.detach(m);
   return 0;
 }
-

@@ -13,31 +13,42 @@ export const NSFS_MAGIC = 0x6e736673;
 
 /** proc_ns_operations names, in /proc/PID/ns order, and init namespaces' inode numbers. */
 export const NAMESPACES: [string, string, number][] = [
-  ['net', 'net', 0xf0000000],                // the first dynamic number (PROC_DYNAMIC_FIRST)
-  ['uts', 'uts', 0xeffffffe],                // PROC_UTS_INIT_INO
-  ['ipc', 'ipc', 0xefffffff],                // PROC_IPC_INIT_INO
-  ['pid', 'pid', 0xeffffffc],                // PROC_PID_INIT_INO
+  ['net', 'net', 0xf0000000], // the first dynamic number (PROC_DYNAMIC_FIRST)
+  ['uts', 'uts', 0xeffffffe], // PROC_UTS_INIT_INO
+  ['ipc', 'ipc', 0xefffffff], // PROC_IPC_INIT_INO
+  ['pid', 'pid', 0xeffffffc], // PROC_PID_INIT_INO
   ['pid_for_children', 'pid', 0xeffffffc],
-  ['user', 'user', 0xeffffffd],              // PROC_USER_INIT_INO
-  ['mnt', 'mnt', 0xf0000001],                // allocated right after init_net's
-  ['cgroup', 'cgroup', 0xeffffffb],          // PROC_CGROUP_INIT_INO
-  ['time', 'time', 0xeffffffa],              // PROC_TIME_INIT_INO
+  ['user', 'user', 0xeffffffd], // PROC_USER_INIT_INO
+  ['mnt', 'mnt', 0xf0000001], // allocated right after init_net's
+  ['cgroup', 'cgroup', 0xeffffffb], // PROC_CGROUP_INIT_INO
+  ['time', 'time', 0xeffffffa], // PROC_TIME_INIT_INO
   ['time_for_children', 'time', 0xeffffffa],
 ];
 
 class NsInode extends Inode {
-  constructor(sb: SuperBlock, ino: number) { super(sb, S_IFREG | 0o444, ino); }
-  override get blocks(): number { return 0; }
+  constructor(sb: SuperBlock, ino: number) {
+    super(sb, S_IFREG | 0o444, ino);
+  }
+  override get blocks(): number {
+    return 0;
+  }
   /** Opened for setns(2) or to hold the namespace: no data to read. */
-  override open(_f: File): FileOps { return {}; }
+  override open(_f: File): FileOps {
+    return {};
+  }
 }
 
 class NsfsSuper extends SuperBlock {
-  constructor(fs: FsState) { super(fs, 'nsfs', NSFS_MAGIC); }
+  constructor(fs: FsState) {
+    super(fs, 'nsfs', NSFS_MAGIC);
+  }
 }
 
 /** nsfs_mnt of one machine: made on first use, never in the tree. */
-export interface Nsfs { mnt: Mount; paths: Map<number, Path> }
+export interface Nsfs {
+  mnt: Mount;
+  paths: Map<number, Path>;
+}
 
 /** The nsfs path of a namespace: the dentry is named "type:[inode]" as readlink shows. */
 export function nsPath(vfs: { fs: FsState; nsfs: Nsfs | null }, type: string, ino: number): Path {

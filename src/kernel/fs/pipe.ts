@@ -7,8 +7,22 @@
 import { EAGAIN, EPIPE, ENOTTY, EFAULT, EBUSY, EINVAL, EPERM } from '../errno.js';
 import { BLOCKED } from '../syscalls/result.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import { File, type FileOps, O_NONBLOCK, O_DIRECT, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR,
-  POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDNORM, POLLWRNORM } from './file.js';
+import {
+  File,
+  type FileOps,
+  O_NONBLOCK,
+  O_DIRECT,
+  O_ACCMODE,
+  O_RDONLY,
+  O_WRONLY,
+  O_RDWR,
+  POLLIN,
+  POLLOUT,
+  POLLHUP,
+  POLLERR,
+  POLLRDNORM,
+  POLLWRNORM,
+} from './file.js';
 import { Inode, S_IFIFO } from './inode.js';
 import type { SuperBlock } from './superblock.js';
 import { Dentry } from './dentry.js';
@@ -36,7 +50,8 @@ export class PipeAccounting {
   readonly pages = new Map<number, number>();
   charge(uid: number, n: number): number {
     const v = (this.pages.get(uid) ?? 0) + n;
-    if (v) this.pages.set(uid, v); else this.pages.delete(uid);
+    if (v) this.pages.set(uid, v);
+    else this.pages.delete(uid);
     return v;
   }
 }
@@ -62,26 +77,46 @@ export class Pipe {
    * next to a fast page allocator; a fresh typed array costs more here).
    */
   private freePages: Uint8Array[] = [];
-  constructor(slots = PIPE_DEF_BUFFERS, readonly acct: { uid: number; book: PipeAccounting } | null = null) {
+  constructor(
+    slots = PIPE_DEF_BUFFERS,
+    readonly acct: { uid: number; book: PipeAccounting } | null = null,
+  ) {
     this.maxUsage = slots;
   }
 
-  get capacity(): number { return this.maxUsage * PAGE_SIZE; }
+  get capacity(): number {
+    return this.maxUsage * PAGE_SIZE;
+  }
   /** Bytes queued (FIONREAD). */
-  get len(): number { let n = 0; for (const b of this.bufs) n += b.len; return n; }
-  get full(): boolean { return this.bufs.length >= this.maxUsage; }
-  get empty(): boolean { return this.bufs.length === 0; }
+  get len(): number {
+    let n = 0;
+    for (const b of this.bufs) n += b.len;
+    return n;
+  }
+  get full(): boolean {
+    return this.bufs.length >= this.maxUsage;
+  }
+  get empty(): boolean {
+    return this.bufs.length === 0;
+  }
 
   private pendingCount(reader: boolean): number {
     let n = 0;
     for (const p of this.pending) {
-      if (!p.live()) { this.pending.delete(p); continue; }
+      if (!p.live()) {
+        this.pending.delete(p);
+        continue;
+      }
       if (reader ? p.reader : p.writer) n++;
     }
     return n;
   }
-  hasReaders(): boolean { return this.readers > 0 || this.pendingCount(true) > 0; }
-  hasWriters(): boolean { return this.writers > 0 || this.pendingCount(false) > 0; }
+  hasReaders(): boolean {
+    return this.readers > 0 || this.pendingCount(true) > 0;
+  }
+  hasWriters(): boolean {
+    return this.writers > 0 || this.pendingCount(false) > 0;
+  }
 
   /** Consume up to dst.length bytes (pipe_read's copy loop). */
   read(dst: Uint8Array): number {
@@ -156,16 +191,26 @@ export class Pipe {
 }
 
 export class PipeInode extends Inode {
-  constructor(sb: SuperBlock, readonly pipe: Pipe) { super(sb, S_IFIFO | 0o600); }
+  constructor(
+    sb: SuperBlock,
+    readonly pipe: Pipe,
+  ) {
+    super(sb, S_IFIFO | 0o600);
+  }
   /** Reopening through /proc/PID/fd/N attaches another reader or writer. */
   override open(f: File): FileOps {
     const acc = f.flags & O_ACCMODE;
-    if (acc === O_RDONLY || acc === O_RDWR) { this.pipe.readers++; this.pipe.rCounter++; }
-    if (acc === O_WRONLY || acc === O_RDWR) { this.pipe.writers++; this.pipe.wCounter++; }
+    if (acc === O_RDONLY || acc === O_RDWR) {
+      this.pipe.readers++;
+      this.pipe.rCounter++;
+    }
+    if (acc === O_WRONLY || acc === O_RDWR) {
+      this.pipe.writers++;
+      this.pipe.wCounter++;
+    }
     return pipeOps;
   }
 }
-
 
 /** Which pipe a file is an end of: an anonymous pipe's inode, or a FIFO's current pipe (i_pipe). */
 export function pipeOf(f: File): Pipe | null {
@@ -206,7 +251,10 @@ export const pipeOps: FileOps = {
   },
   poll(f, wait) {
     const p = pipeOf(f)!;
-    if (wait) { if (f.readable) wait(p.readWait); if (f.writable) wait(p.writeWait); }
+    if (wait) {
+      if (f.readable) wait(p.readWait);
+      if (f.writable) wait(p.writeWait);
+    }
     let m = 0;
     if (f.readable) {
       if (!p.empty) m |= POLLIN | POLLRDNORM;
@@ -235,7 +283,10 @@ export const pipeOps: FileOps = {
 };
 
 /** Who creates a pipe: its pages are charged to this user, and root is exempt from the limits. */
-export interface PipeOwner { uid: number; privileged: boolean }
+export interface PipeOwner {
+  uid: number;
+  privileged: boolean;
+}
 
 export interface PipeLimits {
   maxSize: number;
@@ -284,7 +335,10 @@ export function setPipeSize(p: Pipe, arg: number, lim: PipeLimits, owner: PipeOw
     return -EPERM;
   }
   const r = p.resize(slots);
-  if (r < 0) { revert(); return r; }
+  if (r < 0) {
+    revert();
+    return r;
+  }
   if (!p.acct) lim.book.charge(uid, -slots);
   return p.maxUsage * PAGE_SIZE;
 }
@@ -294,8 +348,10 @@ export function createPipe(mnt: Mount, flags: number, pipe: Pipe = new Pipe()): 
   const inode = new PipeInode(mnt.sb.fs.pipeSb, pipe);
   const dentry = new Dentry(`pipe:[${inode.ino}]`, null, inode);
   const path = { mnt, dentry };
-  pipe.readers = 1; pipe.writers = 1;
-  pipe.rCounter = 1; pipe.wCounter = 1;
+  pipe.readers = 1;
+  pipe.writers = 1;
+  pipe.rCounter = 1;
+  pipe.wCounter = 1;
   const extra = flags & (O_NONBLOCK | O_DIRECT);
   return [new File(path, inode, O_RDONLY | (flags & O_NONBLOCK), pipeOps), new File(path, inode, O_WRONLY | extra, pipeOps)];
 }

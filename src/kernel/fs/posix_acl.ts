@@ -7,12 +7,22 @@
 import { EACCES, EINVAL, ENODATA, EOPNOTSUPP, EPERM } from '../errno.js';
 import { isDir, isLnk, S_ISGID, type FsCred, type Inode } from './inode.js';
 
-export const ACL_USER_OBJ = 0x01, ACL_USER = 0x02, ACL_GROUP_OBJ = 0x04, ACL_GROUP = 0x08, ACL_MASK = 0x10, ACL_OTHER = 0x20;
-export const XATTR_NAME_POSIX_ACL_ACCESS = 'system.posix_acl_access', XATTR_NAME_POSIX_ACL_DEFAULT = 'system.posix_acl_default';
+export const ACL_USER_OBJ = 0x01,
+  ACL_USER = 0x02,
+  ACL_GROUP_OBJ = 0x04,
+  ACL_GROUP = 0x08,
+  ACL_MASK = 0x10,
+  ACL_OTHER = 0x20;
+export const XATTR_NAME_POSIX_ACL_ACCESS = 'system.posix_acl_access',
+  XATTR_NAME_POSIX_ACL_DEFAULT = 'system.posix_acl_default';
 const POSIX_ACL_XATTR_VERSION = 2;
 const ACL_UNDEFINED_ID = 0xffffffff;
 
-export interface AclEntry { tag: number; perm: number; id: number }
+export interface AclEntry {
+  tag: number;
+  perm: number;
+  id: number;
+}
 export type AclType = 'access' | 'default';
 
 export function aclType(name: string): AclType | null {
@@ -30,7 +40,8 @@ export function aclFromXattr(b: Uint8Array): AclEntry[] | null | number {
   const out: AclEntry[] = [];
   for (let i = 0; i < n; i++) {
     const o = 4 + i * 8;
-    const tag = dv.getUint16(o, true), perm = dv.getUint16(o + 2, true);
+    const tag = dv.getUint16(o, true),
+      perm = dv.getUint16(o + 2, true);
     if (![ACL_USER_OBJ, ACL_USER, ACL_GROUP_OBJ, ACL_GROUP, ACL_MASK, ACL_OTHER].includes(tag)) return -EINVAL;
     const named = tag === ACL_USER || tag === ACL_GROUP;
     out.push({ tag, perm, id: named ? dv.getUint32(o + 4, true) : ACL_UNDEFINED_ID });
@@ -41,17 +52,39 @@ export function aclFromXattr(b: Uint8Array): AclEntry[] | null | number {
 /** posix_acl_valid: entries in tag order, each base entry once, a mask when named entries exist. */
 export function aclValid(acl: AclEntry[]): number {
   // States: 1 expect USER_OBJ, 2 users, 3 groups, 4 expect OTHER, 0 done.
-  let state = 1, needsMask = false;
+  let state = 1,
+    needsMask = false;
   for (const e of acl) {
     if (e.perm & ~7) return -EINVAL;
     switch (e.tag) {
-      case ACL_USER_OBJ: if (state !== 1) return -EINVAL; state = 2; break;
-      case ACL_USER: if (state !== 2 || e.id === ACL_UNDEFINED_ID) return -EINVAL; needsMask = true; break;
-      case ACL_GROUP_OBJ: if (state !== 2) return -EINVAL; state = 3; break;
-      case ACL_GROUP: if (state !== 3 || e.id === ACL_UNDEFINED_ID) return -EINVAL; needsMask = true; break;
-      case ACL_MASK: if (state !== 3) return -EINVAL; state = 4; break;
-      case ACL_OTHER: if (state === 4 || (state === 3 && !needsMask)) { state = 0; break; } return -EINVAL;
-      default: return -EINVAL;
+      case ACL_USER_OBJ:
+        if (state !== 1) return -EINVAL;
+        state = 2;
+        break;
+      case ACL_USER:
+        if (state !== 2 || e.id === ACL_UNDEFINED_ID) return -EINVAL;
+        needsMask = true;
+        break;
+      case ACL_GROUP_OBJ:
+        if (state !== 2) return -EINVAL;
+        state = 3;
+        break;
+      case ACL_GROUP:
+        if (state !== 3 || e.id === ACL_UNDEFINED_ID) return -EINVAL;
+        needsMask = true;
+        break;
+      case ACL_MASK:
+        if (state !== 3) return -EINVAL;
+        state = 4;
+        break;
+      case ACL_OTHER:
+        if (state === 4 || (state === 3 && !needsMask)) {
+          state = 0;
+          break;
+        }
+        return -EINVAL;
+      default:
+        return -EINVAL;
     }
   }
   return state === 0 ? 0 : -EINVAL;
@@ -59,14 +92,25 @@ export function aclValid(acl: AclEntry[]): number {
 
 /** posix_acl_equiv_mode: the permission bits the ACL implies, and whether it says more. */
 function equivMode(acl: AclEntry[]): { mode: number; equiv: boolean } {
-  let mode = 0, equiv = true;
+  let mode = 0,
+    equiv = true;
   for (const e of acl) {
     switch (e.tag) {
-      case ACL_USER_OBJ: mode |= (e.perm & 7) << 6; break;
-      case ACL_GROUP_OBJ: mode |= (e.perm & 7) << 3; break;
-      case ACL_OTHER: mode |= e.perm & 7; break;
-      case ACL_MASK: mode = (mode & ~0o070) | ((e.perm & 7) << 3); equiv = false; break;
-      default: equiv = false;
+      case ACL_USER_OBJ:
+        mode |= (e.perm & 7) << 6;
+        break;
+      case ACL_GROUP_OBJ:
+        mode |= (e.perm & 7) << 3;
+        break;
+      case ACL_OTHER:
+        mode |= e.perm & 7;
+        break;
+      case ACL_MASK:
+        mode = (mode & ~0o070) | ((e.perm & 7) << 3);
+        equiv = false;
+        break;
+      default:
+        equiv = false;
     }
   }
   return { mode, equiv };
@@ -75,7 +119,10 @@ function equivMode(acl: AclEntry[]): { mode: number; equiv: boolean } {
 /** Set (or with null remove) an ACL: vfs_set_acl then simple_set_acl. */
 export function setAcl(inode: Inode, type: AclType, acl: AclEntry[] | null, cred: FsCred): number {
   if (isLnk(inode.mode)) return -EOPNOTSUPP;
-  if (acl) { const v = aclValid(acl); if (v < 0) return v; }
+  if (acl) {
+    const v = aclValid(acl);
+    if (v < 0) return v;
+  }
   if (type === 'default' && !isDir(inode.mode)) return acl ? -EACCES : 0;
   if (cred.fsuid !== 0 && cred.fsuid !== inode.uid) return -EPERM;
   if (type === 'access') {

@@ -1,17 +1,35 @@
 // A mounted file system instance: its type, device number and inode numbering.
 import type { PageCache } from '../mm/filemap.js';
 import type { FsState } from './fs_state.js';
-export interface StatFs { type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number; namelen: number; frsize: number; flags: number }
+export interface StatFs {
+  type: number;
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+  namelen: number;
+  frsize: number;
+  flags: number;
+}
 
 export class SuperBlock {
   private ino = 1;
   /** Anonymous devices get major 0, as Linux gives tmpfs/proc/sysfs. */
   readonly dev: number;
   /** fs: the machine's file-system state (clock, device numbers) this superblock belongs to. */
-  constructor(readonly fs: FsState, readonly fsType: string, readonly magic: number, dev?: number) {
+  constructor(
+    readonly fs: FsState,
+    readonly fsType: string,
+    readonly magic: number,
+    dev?: number,
+  ) {
     this.dev = dev ?? fs.anonDev();
   }
-  nextIno(): number { return this.ino++; }
+  nextIno(): number {
+    return this.ino++;
+  }
   /** The machine's page cache, once the superblock belongs to a kernel. */
   pageCache: PageCache | null = null;
   /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */

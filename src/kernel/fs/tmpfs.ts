@@ -12,11 +12,20 @@ import type { Blocked } from '../syscalls/result.js';
 import { AddressSpace, type PageBacking } from '../mm/filemap.js';
 
 export const TMPFS_MAGIC = 0x01021994;
-export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20;
+export const F_SEAL_SEAL = 1,
+  F_SEAL_SHRINK = 2,
+  F_SEAL_GROW = 4,
+  F_SEAL_WRITE = 8,
+  F_SEAL_FUTURE_WRITE = 0x10,
+  F_SEAL_EXEC = 0x20;
 const MAX_FILE = 1 << 30;
 
 export class TmpfsSuper extends SuperBlock {
-  constructor(fs: FsState, name = 'tmpfs', dev?: number) { super(fs, name, TMPFS_MAGIC, dev); this.xattr = true; this.posixAcl = true; }
+  constructor(fs: FsState, name = 'tmpfs', dev?: number) {
+    super(fs, name, TMPFS_MAGIC, dev);
+    this.xattr = true;
+    this.posixAcl = true;
+  }
   bytes = 0;
   /** Names in use (shmem_reserve_inode: every inode and every extra hard link takes one), the root's included. */
   inodes = 1;
@@ -68,11 +77,16 @@ export class TmpfsDir extends Inode {
     this.size = 40; // BOGO_DIRENT_SIZE for . and .. (shmem_get_inode)
   }
 
-  override get blocks(): number { return 0; }
+  override get blocks(): number {
+    return 0;
+  }
 
   ensure(dir: Dentry): void {
     const p = this.populate;
-    if (p) { this.populate = null; p(dir); }
+    if (p) {
+      this.populate = null;
+      p(dir);
+    }
   }
 
   override lookup(dir: Dentry, name: string): Inode | null {
@@ -168,23 +182,34 @@ export class TmpfsDir extends Inode {
     old.name = newName;
     newDir.addChild(old);
     newDir.inode.size += 20;
-    if (isDir(moving.mode) && oldDir !== newDir) { oldDir.inode.nlink--; newDir.inode.nlink++; }
-    oldDir.inode.touchM(); newDir.inode.touchM(); moving.touchC();
+    if (isDir(moving.mode) && oldDir !== newDir) {
+      oldDir.inode.nlink--;
+      newDir.inode.nlink++;
+    }
+    oldDir.inode.touchM();
+    newDir.inode.touchM();
+    moving.touchC();
     return 0;
   }
   /** shmem_exchange: each dentry takes the other's place; a directory changing parent moves a link with it. */
   override exchange(oldDir: Dentry, old: Dentry, newDir: Dentry, target: Dentry): number {
-    const oldName = old.name, newName = target.name;
+    const oldName = old.name,
+      newName = target.name;
     oldDir.children.delete(oldName);
     newDir.children.delete(newName);
-    old.name = newName; target.name = oldName;
+    old.name = newName;
+    target.name = oldName;
     newDir.addChild(old);
     oldDir.addChild(target);
     if (oldDir !== newDir) {
       const d = (isDir(old.inode.mode) ? 1 : 0) - (isDir(target.inode.mode) ? 1 : 0);
-      oldDir.inode.nlink -= d; newDir.inode.nlink += d;
+      oldDir.inode.nlink -= d;
+      newDir.inode.nlink += d;
     }
-    oldDir.inode.touchM(); newDir.inode.touchM(); old.inode.touchC(); target.inode.touchC();
+    oldDir.inode.touchM();
+    newDir.inode.touchM();
+    old.inode.touchC();
+    target.inode.touchC();
     return 0;
   }
 }
@@ -202,7 +227,7 @@ const fileOps: FileOps = {
     const ino = f.inode as TmpfsFile;
     // shmem_write_begin: write seals refuse every write, the grow seal any that extends the file.
     if (ino.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
-    if ((ino.seals & F_SEAL_GROW) && pos + src.length > ino.size) return -EPERM;
+    if (ino.seals & F_SEAL_GROW && pos + src.length > ino.size) return -EPERM;
     if (pos + src.length > MAX_FILE) return -EFBIG;
     if (pos + src.length > ino.size) ino.setSize(pos + src.length);
     ino.writeBytes(pos, src);
@@ -233,7 +258,9 @@ export class TmpfsFile extends Inode implements PageBacking {
   /** memfd seals (F_ADD_SEALS); every tmpfs file starts sealed against sealing. */
   seals = F_SEAL_SEAL;
 
-  constructor(sb: SuperBlock, mode: number) { super(sb, (mode & ~S_IFMT) | S_IFREG); }
+  constructor(sb: SuperBlock, mode: number) {
+    super(sb, (mode & ~S_IFMT) | S_IFREG);
+  }
 
   override get mapping(): AddressSpace | null {
     if (!this.cache && this.sb.pageCache) this.cache = new AddressSpace(this.sb.pageCache, this, this.swapBacked);
@@ -266,13 +293,19 @@ export class TmpfsFile extends Inode implements PageBacking {
   /** File bytes [pos, pos+dst.length), within EOF. */
   readBytes(pos: number, dst: Uint8Array): void {
     const m = this.mapping;
-    if (m) { m.read(pos, dst); return; }
+    if (m) {
+      m.read(pos, dst);
+      return;
+    }
     dst.set(this.data().subarray(pos, pos + dst.length));
   }
 
   writeBytes(pos: number, src: Uint8Array): void {
     const m = this.mapping;
-    if (m) { m.write(pos, src); return; }
+    if (m) {
+      m.write(pos, src);
+      return;
+    }
     this.ensureCapacity(pos + src.length);
     this.data().set(src, pos);
   }
@@ -295,7 +328,9 @@ export class TmpfsFile extends Inode implements PageBacking {
 
   private freed = false;
 
-  unmapped(): void { this.maybeFree(); }
+  unmapped(): void {
+    this.maybeFree();
+  }
 
   ensureCapacity(n: number): void {
     const d = this.data();
@@ -310,11 +345,14 @@ export class TmpfsFile extends Inode implements PageBacking {
     this.size = n;
   }
 
-  override open(_f: File): FileOps { this.opens++; return fileOps; }
+  override open(_f: File): FileOps {
+    this.opens++;
+    return fileOps;
+  }
 
   override truncate(size: number): number {
     if (size < 0) return -EINVAL;
-    if ((size < this.size && (this.seals & F_SEAL_SHRINK)) || (size > this.size && (this.seals & F_SEAL_GROW))) return -EPERM;
+    if ((size < this.size && this.seals & F_SEAL_SHRINK) || (size > this.size && this.seals & F_SEAL_GROW)) return -EPERM;
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
     if (size < this.size) {
@@ -334,12 +372,19 @@ export class TmpfsFile extends Inode implements PageBacking {
 }
 
 export class TmpfsSymlink extends Inode {
-  constructor(sb: SuperBlock, readonly target: Uint8Array) {
+  constructor(
+    sb: SuperBlock,
+    readonly target: Uint8Array,
+  ) {
     super(sb, S_IFLNK | 0o777);
     this.size = target.length;
   }
-  override get blocks(): number { return 0; }
-  override readlink(): Uint8Array { return this.target; }
+  override get blocks(): number {
+    return 0;
+  }
+  override readlink(): Uint8Array {
+    return this.target;
+  }
 }
 
 /** Device nodes, FIFOs and sockets: the inode only names the object. */
@@ -348,8 +393,12 @@ export class TmpfsSpecial extends Inode {
     super(sb, mode);
     this.rdev = rdev;
   }
-  override get blocks(): number { return 0; }
-  override open(f: File, opener?: Task): FileOps | number | Blocked { return openSpecial(this, f, opener); }
+  override get blocks(): number {
+    return 0;
+  }
+  override open(f: File, opener?: Task): FileOps | number | Blocked {
+    return openSpecial(this, f, opener);
+  }
 }
 
 /** A fresh tmpfs: its superblock and root dentry. */
@@ -364,17 +413,29 @@ export function makeTmpfs(fs: FsState, name = 'tmpfs', mode = 0o1777): { sb: Tmp
  * nr_inodes, ...); /proc/mounts shows those that differ from the defaults.
  */
 export function mountTmpfs(fs: FsState, data: string): { sb: TmpfsSuper; root: Dentry; options: string[] } | number {
-  let mode = 0o1777, uid = 0, gid = 0;
+  let mode = 0o1777,
+    uid = 0,
+    gid = 0;
   const shown: string[] = [];
   const limits: { blocks: TmpfsSuper['maxBlocks']; inodes: number | null } = { blocks: null, inodes: null };
   for (const opt of data.split(',').filter(Boolean)) {
     const [key, val = ''] = opt.split('=', 2);
     const num = (radix: number) => (/^[0-9a-fA-F]+$/.test(val) ? parseInt(val, radix) : NaN);
     switch (key) {
-      case 'mode': mode = num(8) & 0o7777; if (Number.isNaN(mode)) return -EINVAL; break;
-      case 'uid': uid = num(10); if (Number.isNaN(uid)) return -EINVAL; break;
-      case 'gid': gid = num(10); if (Number.isNaN(gid)) return -EINVAL; break;
-      case 'size': case 'nr_blocks': {
+      case 'mode':
+        mode = num(8) & 0o7777;
+        if (Number.isNaN(mode)) return -EINVAL;
+        break;
+      case 'uid':
+        uid = num(10);
+        if (Number.isNaN(uid)) return -EINVAL;
+        break;
+      case 'gid':
+        gid = num(10);
+        if (Number.isNaN(gid)) return -EINVAL;
+        break;
+      case 'size':
+      case 'nr_blocks': {
         // size= in bytes (rounded up to pages) or a percentage of RAM; nr_blocks= in pages.
         if (key === 'size' && val.endsWith('%')) {
           const pc = Number(val.slice(0, -1));
@@ -395,10 +456,17 @@ export function mountTmpfs(fs: FsState, data: string): { sb: TmpfsSuper; root: D
         shown.push(`nr_inodes=${n}`);
         break;
       }
-      case 'huge': case 'mpol': case 'inode32': case 'inode64':
-      case 'noswap': case 'quota': case 'usrquota': case 'grpquota':
+      case 'huge':
+      case 'mpol':
+      case 'inode32':
+      case 'inode64':
+      case 'noswap':
+      case 'quota':
+      case 'usrquota':
+      case 'grpquota':
         break;
-      default: return -EINVAL;
+      default:
+        return -EINVAL;
     }
   }
   const made = makeTmpfs(fs, 'tmpfs', mode);

@@ -13,7 +13,22 @@ import type { Nsfs } from './nsfs.js';
 import { makeMemfdMount, type MemfdMount } from './memfd.js';
 import { makeShmSuper } from '../mm/shmem.js';
 import { attachImage } from './image.js';
-import { File, type FileOps, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_TRUNC, O_PATH, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_NOCTTY, O_APPEND } from './file.js';
+import {
+  File,
+  type FileOps,
+  O_CREAT,
+  O_EXCL,
+  O_DIRECTORY,
+  O_NOFOLLOW,
+  O_TRUNC,
+  O_PATH,
+  O_ACCMODE,
+  O_RDONLY,
+  O_WRONLY,
+  O_RDWR,
+  O_NOCTTY,
+  O_APPEND,
+} from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
 import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
@@ -21,8 +36,13 @@ import type { SuperBlock } from './superblock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
 
-export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
-  AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200;
+export const AT_FDCWD = -100,
+  AT_SYMLINK_NOFOLLOW = 0x100,
+  AT_REMOVEDIR = 0x200,
+  AT_SYMLINK_FOLLOW = 0x400,
+  AT_NO_AUTOMOUNT = 0x800,
+  AT_EMPTY_PATH = 0x1000,
+  AT_EACCESS = 0x200;
 
 /** Directories: readable only through getdents. */
 const dirOps: FileOps = { read: () => -EISDIR, write: () => -EISDIR };
@@ -41,7 +61,10 @@ export class Vfs {
   private memfd: MemfdMount | null = null;
 
   constructor(readonly k: Kernel) {
-    this.fs = new FsState(() => { const ns = k.clock.realtime(); return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 }; });
+    this.fs = new FsState(() => {
+      const ns = k.clock.realtime();
+      return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 };
+    });
     const { sb, root } = makeTmpfs(this.fs, 'rootfs', 0o755);
     sb.pageCache = k.pageCache;
     if (k.host.image) attachImage(sb, root, k.host.image, '');
@@ -51,14 +74,24 @@ export class Vfs {
   }
 
   /** shm_mnt's superblock: shared anonymous mappings (mm/shmem.ts). */
-  get shmSuper(): TmpfsSuper { return this.shm ??= makeShmSuper(this.fs, this.k.pageCache); }
+  get shmSuper(): TmpfsSuper {
+    return (this.shm ??= makeShmSuper(this.fs, this.k.pageCache));
+  }
   /** The internal mount memfd_create's files live on (fs/memfd.ts). */
-  get memfdMount(): MemfdMount { return this.memfd ??= makeMemfdMount(this.fs, this.k.pageCache); }
+  get memfdMount(): MemfdMount {
+    return (this.memfd ??= makeMemfdMount(this.fs, this.k.pageCache));
+  }
 
-  get root(): Path { return { mnt: this.rootMnt, dentry: this.rootMnt.root }; }
+  get root(): Path {
+    return { mnt: this.rootMnt, dentry: this.rootMnt.root };
+  }
 
-  newFdTable(): FdTable { return new FdTable(); }
-  newFsStruct(): FsStruct { return new FsStruct(this.root, this.root); }
+  newFdTable(): FdTable {
+    return new FdTable();
+  }
+  newFsStruct(): FsStruct {
+    return new FsStruct(this.root, this.root);
+  }
 
   /** Attach a file system's root at an absolute path (creating the directory if missing). */
   mountAt(path: string, sb: SuperBlock, root: Dentry, source: string, flags: string[] = ['rw']): Mount | number {
@@ -180,29 +213,32 @@ export class Vfs {
     }
     const inode = p.dentry.inode;
     if (isLnk(inode.mode) && !(flags & O_PATH)) return -ELOOP;
-    if ((flags & O_DIRECTORY) && !isDir(inode.mode)) return -ENOTDIR;
+    if (flags & O_DIRECTORY && !isDir(inode.mode)) return -ENOTDIR;
     const acc = flags & O_ACCMODE;
     if (flags & O_PATH) return new File(p, inode, flags, pathOps);
     if (isDir(inode.mode) && (acc !== O_RDONLY || (flags & O_CREAT && !created))) return -EISDIR;
     if (!created) {
       let mask = 0;
       if (acc === O_RDONLY || acc === O_RDWR) mask |= 4;
-      if (acc === O_WRONLY || acc === O_RDWR || (flags & O_TRUNC)) mask |= 2;
+      if (acc === O_WRONLY || acc === O_RDWR || flags & O_TRUNC) mask |= 2;
       const perm = inode.permission(mask, ctx.cred);
       if (perm < 0) return perm;
-      if ((mask & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+      if (mask & 2 && p.mnt.flags.includes('ro')) return -EROFS;
       // may_open: immutable files take no writes; append-only ones only appends, never O_TRUNC.
-      if ((mask & 2) && (inode.iflags & FS_IMMUTABLE_FL)) return -EPERM;
-      if ((inode.iflags & FS_APPEND_FL) && (((acc !== O_RDONLY) && !(flags & O_APPEND)) || (flags & O_TRUNC))) return -EPERM;
+      if (mask & 2 && inode.iflags & FS_IMMUTABLE_FL) return -EPERM;
+      if (inode.iflags & FS_APPEND_FL && ((acc !== O_RDONLY && !(flags & O_APPEND)) || flags & O_TRUNC)) return -EPERM;
     }
     // O_NOCTTY is seen by the device's open (tty_open), then dropped as do_dentry_open does.
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
-    if (isDir(inode.mode)) { f.flags &= ~O_NOCTTY; return f; }
+    if (isDir(inode.mode)) {
+      f.flags &= ~O_NOCTTY;
+      return f;
+    }
     const ops = inode.open(f, t);
     f.flags &= ~O_NOCTTY;
     if (typeof ops !== 'object') return ops;
     f.ops = ops;
-    if ((flags & O_TRUNC) && isReg(inode.mode) && acc !== O_RDONLY) {
+    if (flags & O_TRUNC && isReg(inode.mode) && acc !== O_RDONLY) {
       const r = inode.truncate(0);
       if (r < 0) return r;
       fsnotifyChange(p.dentry, IN_MODIFY);

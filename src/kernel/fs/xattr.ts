@@ -5,13 +5,20 @@ import { EEXIST, EINVAL, ENODATA, EOPNOTSUPP, EPERM } from '../errno.js';
 import { isDir, isReg, S_ISVTX, type FsCred, type Inode, fsCapable } from './inode.js';
 import { aclType, aclFromXattr, getAcl, setAcl, XATTR_NAME_POSIX_ACL_ACCESS, XATTR_NAME_POSIX_ACL_DEFAULT } from './posix_acl.js';
 
-export const XATTR_CREATE = 1, XATTR_REPLACE = 2;
-export const XATTR_NAME_MAX = 255, XATTR_SIZE_MAX = 65536, XATTR_LIST_MAX = 65536;
-export const FS_IMMUTABLE_FL = 0x10, FS_APPEND_FL = 0x20;
-const MAY_WRITE = 2, MAY_READ = 4;
+export const XATTR_CREATE = 1,
+  XATTR_REPLACE = 2;
+export const XATTR_NAME_MAX = 255,
+  XATTR_SIZE_MAX = 65536,
+  XATTR_LIST_MAX = 65536;
+export const FS_IMMUTABLE_FL = 0x10,
+  FS_APPEND_FL = 0x20;
+const MAY_WRITE = 2,
+  MAY_READ = 4;
 
 /** Who asks: file-system credentials plus CAP_SYS_ADMIN. */
-export interface XattrCred extends FsCred { admin: boolean }
+export interface XattrCred extends FsCred {
+  admin: boolean;
+}
 
 /** The prefixes tmpfs has handlers for (shmem_xattr_handlers, ACLs aside). */
 const HANDLERS = ['security.', 'trusted.', 'user.'];
@@ -20,13 +27,13 @@ const isTrusted = (name: string) => name.startsWith('trusted.');
 
 /** xattr_permission: the namespace rules, then ordinary file permission. */
 function permission(inode: Inode, name: string, mask: number, cred: XattrCred): number {
-  if ((mask & MAY_WRITE) && (inode.iflags & (FS_IMMUTABLE_FL | FS_APPEND_FL))) return -EPERM;
+  if (mask & MAY_WRITE && inode.iflags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) return -EPERM;
   if (name.startsWith('security.') || name.startsWith('system.')) return 0;
-  if (isTrusted(name)) return cred.admin ? 0 : (mask & MAY_WRITE) ? -EPERM : -ENODATA;
+  if (isTrusted(name)) return cred.admin ? 0 : mask & MAY_WRITE ? -EPERM : -ENODATA;
   if (name.startsWith('user.')) {
-    if (!isReg(inode.mode) && !isDir(inode.mode)) return (mask & MAY_WRITE) ? -EPERM : -ENODATA;
+    if (!isReg(inode.mode) && !isDir(inode.mode)) return mask & MAY_WRITE ? -EPERM : -ENODATA;
     // In a sticky directory only the owner writes attributes.
-    if (isDir(inode.mode) && (inode.mode & S_ISVTX) && (mask & MAY_WRITE) && !fsCapable(cred, 3 /* CAP_FOWNER */) && cred.fsuid !== inode.uid) return -EPERM;
+    if (isDir(inode.mode) && inode.mode & S_ISVTX && mask & MAY_WRITE && !fsCapable(cred, 3 /* CAP_FOWNER */) && cred.fsuid !== inode.uid) return -EPERM;
   }
   return inode.permission(mask === MAY_READ ? 4 : 2, cred);
 }
@@ -56,10 +63,10 @@ export function vfsSetxattr(inode: Inode, name: string, value: Uint8Array, flags
   }
   const r = mayChange(inode, name, cred);
   if (r < 0) return r;
-  const store = inode.xattrs ??= new Map();
+  const store = (inode.xattrs ??= new Map());
   const exists = store.has(name);
-  if ((flags & XATTR_CREATE) && exists) return -EEXIST;
-  if ((flags & XATTR_REPLACE) && !exists) return -ENODATA;
+  if (flags & XATTR_CREATE && exists) return -EEXIST;
+  if (flags & XATTR_REPLACE && !exists) return -ENODATA;
   store.set(name, value.slice());
   inode.touchC();
   return 0;

@@ -8,7 +8,10 @@ import { futexKey, FutexKeyIds, type FutexKey } from './key.js';
 export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 
 /** Several waiters of one futex_waitv call share a group: the first wake ends them all. */
-export interface WaitGroup { woken: number; waiters: FutexWaiter[] }
+export interface WaitGroup {
+  woken: number;
+  waiters: FutexWaiter[];
+}
 
 export class FutexWaiter {
   woken = false;
@@ -18,7 +21,11 @@ export class FutexWaiter {
   pi = false;
   group: WaitGroup | null = null;
   index = 0;
-  constructor(readonly task: Task, public key: FutexKey, readonly bitset: number) {}
+  constructor(
+    readonly task: Task,
+    public key: FutexKey,
+    readonly bitset: number,
+  ) {}
 }
 
 export class FutexTable {
@@ -30,10 +37,14 @@ export class FutexTable {
 
   queue(w: FutexWaiter): void {
     let b = this.buckets.get(w.key);
-    if (!b) { b = []; this.buckets.set(w.key, b); }
+    if (!b) {
+      b = [];
+      this.buckets.set(w.key, b);
+    }
     b.push(w);
     const l = this.byTask.get(w.task);
-    if (l) l.push(w); else this.byTask.set(w.task, [w]);
+    if (l) l.push(w);
+    else this.byTask.set(w.task, [w]);
   }
 
   unqueue(w: FutexWaiter): void {
@@ -51,12 +62,17 @@ export class FutexTable {
     }
   }
 
-  waiters(key: FutexKey): FutexWaiter[] { return this.buckets.get(key) ?? []; }
+  waiters(key: FutexKey): FutexWaiter[] {
+    return this.buckets.get(key) ?? [];
+  }
 
   /** Wake w: out of the queue, marked, and its task made runnable. */
   wakeOne(k: Kernel, w: FutexWaiter): void {
     const all = w.group ? w.group.waiters : [w];
-    for (const x of all) { this.unqueue(x); if (x.timer) k.timers.cancel(x.timer as never); }
+    for (const x of all) {
+      this.unqueue(x);
+      if (x.timer) k.timers.cancel(x.timer as never);
+    }
     w.woken = true;
     if (w.group) w.group.woken = w.index;
     w.task.wake();
@@ -76,17 +92,23 @@ export class FutexTable {
 
   /** Wake nWake waiters of `from`, move up to nRequeue others to `to`. */
   requeue(k: Kernel, from: FutexKey, to: FutexKey, nWake: number, nRequeue: number): number {
-    let woken = 0, moved = 0;
+    let woken = 0,
+      moved = 0;
     for (const w of [...this.waiters(from)]) {
       if (w.pi) continue;
-      if (woken < nWake) { this.wakeOne(k, w); woken++; continue; }
+      if (woken < nWake) {
+        this.wakeOne(k, w);
+        woken++;
+        continue;
+      }
       if (moved >= nRequeue) break;
       const b = this.buckets.get(from)!;
       b.splice(b.indexOf(w), 1);
       if (b.length === 0) this.buckets.delete(from);
       w.key = to;
       const nb = this.buckets.get(to);
-      if (nb) nb.push(w); else this.buckets.set(to, [w]);
+      if (nb) nb.push(w);
+      else this.buckets.set(to, [w]);
       moved++;
     }
     return woken + moved;

@@ -13,7 +13,10 @@ export class FutexKeyIds {
   private nextId = 1;
   idOf(o: object): number {
     let id = this.ids.get(o);
-    if (id === undefined) { id = this.nextId++; this.ids.set(o, id); }
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(o, id);
+    }
     return id;
   }
 }

@@ -8,7 +8,9 @@ import { EAGAIN, EDEADLK, EFAULT, ESRCH } from '../errno.js';
 import { futexTable, FutexWaiter } from './core.js';
 import type { FutexKey } from './key.js';
 
-export const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+export const FUTEX_WAITERS = 0x80000000,
+  FUTEX_OWNER_DIED = 0x40000000,
+  FUTEX_TID_MASK = 0x3fffffff;
 
 /**
  * Try to take the lock for t at addr: 0 taken, 1 queued (t must sleep), or -errno.
@@ -26,7 +28,7 @@ export function lockPi(k: Kernel, t: Task, addr: number, key: FutexKey, trylock:
   }
   if (owner === t.tid) return -EDEADLK;
   const ot = k.pids.findTask(owner);
-  if (!ot || ot.tg !== t.tg && ot.mm !== t.mm && !key.startsWith('p') && !key.startsWith('i')) return -ESRCH;
+  if (!ot || (ot.tg !== t.tg && ot.mm !== t.mm && !key.startsWith('p') && !key.startsWith('i'))) return -ESRCH;
   if (trylock) return -EAGAIN;
   if (!(val & FUTEX_WAITERS) && !t.mm.writeU32(addr, (val | FUTEX_WAITERS) >>> 0)) return -EFAULT;
   const w = new FutexWaiter(t, key, 0xffffffff);

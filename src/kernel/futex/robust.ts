@@ -49,4 +49,6 @@ export function exitRobustList(k: Kernel, t: Task): void {
   if (pending) futexDeath(k, t, pending + offset, pendingRaw % 2 === 1);
 }
 
-export function mmRelease(k: Kernel, t: Task): void { futexMmRelease(k, t, exitRobustList); }
+export function mmRelease(k: Kernel, t: Task): void {
+  futexMmRelease(k, t, exitRobustList);
+}

@@ -9,9 +9,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
-import {
-  EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT,
-} from '../errno.js';
+import { EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, EPERM, ETIMEDOUT } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from '../syscalls/result.js';
 import { Dentry } from '../fs/dentry.js';
 import { Mount } from '../fs/mount.js';
@@ -30,21 +28,37 @@ import type { SyscallArgs } from '../syscalls/args.js';
 
 export const MQUEUE_MAGIC = 0x19800202;
 /** MQ_PRIO_MAX, the hard ceilings with CAP_SYS_RESOURCE, and the size a queue file shows. */
-const MQ_PRIO_MAX = 32768, HARD_MSGMAX = 65536, HARD_MSGSIZEMAX = 16 * 1024 * 1024, FILENT_SIZE = 80;
-const NAME_MAX = 255, PATH_MAX = 4096;
-const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2;
+const MQ_PRIO_MAX = 32768,
+  HARD_MSGMAX = 65536,
+  HARD_MSGSIZEMAX = 16 * 1024 * 1024,
+  FILENT_SIZE = 80;
+const NAME_MAX = 255,
+  PATH_MAX = 4096;
+const SIGEV_SIGNAL = 0,
+  SIGEV_NONE = 1,
+  SIGEV_THREAD = 2;
 /** si_code of a queue notification. */
 const SI_MESGQ = -3;
-const MQ_ATTR_SIZE = 64, SIGEVENT_SIZE = 64;
+const MQ_ATTR_SIZE = 64,
+  SIGEVENT_SIZE = 64;
 
-interface MqMsg { prio: number; text: Uint8Array }
+interface MqMsg {
+  prio: number;
+  text: Uint8Array;
+}
 interface Notify {
-  owner: ThreadGroup; notify: number; signo: number; value: bigint;
+  owner: ThreadGroup;
+  notify: number;
+  signo: number;
+  value: bigint;
   /** SIGEV_THREAD: glibc's netlink socket and the cookie its helper thread reads back. */
-  sock?: NetlinkSock; cookie?: Uint8Array;
+  sock?: NetlinkSock;
+  cookie?: Uint8Array;
 }
 /** NOTIFY_COOKIE_LEN and the last cookie byte: the message came, or the registration went. */
-const NOTIFY_COOKIE_LEN = 32, NOTIFY_WOKENUP = 1, NOTIFY_REMOVED = 2;
+const NOTIFY_COOKIE_LEN = 32,
+  NOTIFY_WOKENUP = 1,
+  NOTIFY_REMOVED = 2;
 
 /** Hand the cookie to the netlink socket with its verdict in the last byte (set_cookie + netlink_sendskb). */
 function sendCookie(n: Notify, verdict: number): void {
@@ -63,13 +77,24 @@ export class MqueueInode extends Inode {
   readonly writers = new WaitQueue();
   /** Open descriptions: an unlinked queue counts against queues_max until the last one closes. */
   opens = 0;
-  constructor(readonly k: Kernel, sb: SuperBlock, mode: number, readonly maxmsg: number, readonly msgsize: number,
-    private readonly evicted: () => void) {
+  constructor(
+    readonly k: Kernel,
+    sb: SuperBlock,
+    mode: number,
+    readonly maxmsg: number,
+    readonly msgsize: number,
+    private readonly evicted: () => void,
+  ) {
     super(sb, S_IFREG | (mode & 0o7777));
     this.size = FILENT_SIZE;
   }
-  override get blocks(): number { return 0; }
-  override open(_f: File): FileOps { this.opens++; return mqFileOps; }
+  override get blocks(): number {
+    return 0;
+  }
+  override open(_f: File): FileOps {
+    this.opens++;
+    return mqFileOps;
+  }
   private gone = false;
   /** mqueue_evict_inode: unlinked and closed. */
   maybeEvict(): void {
@@ -77,14 +102,18 @@ export class MqueueInode extends Inode {
     this.gone = true;
     this.evicted();
   }
-  override truncate(): number { return 0; }
+  override truncate(): number {
+    return 0;
+  }
 
   /** The line a read of the file returns. */
   status(): string {
     const n = this.notify;
     const pad = (v: number, w: number) => String(v).padEnd(w);
-    return `QSIZE:${pad(this.qsize, 10)} NOTIFY:${pad(n ? n.notify : 0, 5)} SIGNO:${pad(n && n.notify === SIGEV_SIGNAL ? n.signo : 0, 5)} ` +
-      `NOTIFY_PID:${pad(n ? n.owner.tgid : 0, 6)}\n`;
+    return (
+      `QSIZE:${pad(this.qsize, 10)} NOTIFY:${pad(n ? n.notify : 0, 5)} SIGNO:${pad(n && n.notify === SIGEV_SIGNAL ? n.signo : 0, 5)} ` +
+      `NOTIFY_PID:${pad(n ? n.owner.tgid : 0, 6)}\n`
+    );
   }
 }
 
@@ -107,7 +136,8 @@ const mqFileOps: FileOps = {
   },
   poll(f, wait) {
     const q = f.inode as MqueueInode;
-    wait?.(q.readers); wait?.(q.writers);
+    wait?.(q.readers);
+    wait?.(q.writers);
     let m = 0;
     if (q.msgs.length) m |= POLLIN | POLLRDNORM;
     if (q.msgs.length < q.maxmsg) m |= POLLOUT | POLLWRNORM;
@@ -117,7 +147,12 @@ const mqFileOps: FileOps = {
 
 /** The root directory: entries are queues; no subdirectories, links or devices. */
 class MqueueDir extends TmpfsDir {
-  constructor(readonly k: Kernel, sb: SuperBlock) { super(sb, S_ISVTX | 0o777); }
+  constructor(
+    readonly k: Kernel,
+    sb: SuperBlock,
+  ) {
+    super(sb, S_ISVTX | 0o777);
+  }
   queues = 0;
   /**
    * mqueue_create_attr: a new queue with the attributes given, or the
@@ -133,9 +168,12 @@ class MqueueDir extends TmpfsDir {
       if (attr.maxmsg > (privileged ? HARD_MSGMAX : mqMsgMax.get(k)) || attr.msgsize > (privileged ? HARD_MSGSIZEMAX : mqMsgsizeMax.get(k))) return -EINVAL;
     }
     const a = attr ?? {
-      maxmsg: Math.min(mqMsgDefault.get(k), mqMsgMax.get(k)), msgsize: Math.min(mqMsgsizeDefault.get(k), mqMsgsizeMax.get(k)),
+      maxmsg: Math.min(mqMsgDefault.get(k), mqMsgMax.get(k)),
+      msgsize: Math.min(mqMsgsizeDefault.get(k), mqMsgsizeMax.get(k)),
     };
-    const q = new MqueueInode(k, this.sb, mode, a.maxmsg, a.msgsize, () => { this.queues--; });
+    const q = new MqueueInode(k, this.sb, mode, a.maxmsg, a.msgsize, () => {
+      this.queues--;
+    });
     const r = this.add(dir, name, q, cred);
     if (typeof r !== 'number') this.queues++;
     return r;
@@ -143,11 +181,21 @@ class MqueueDir extends TmpfsDir {
   override create(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
     return this.createQueue(dir, name, mode, cred, null);
   }
-  override mkdir(): Inode | number { return -EPERM; }
-  override mknod(): Inode | number { return -EPERM; }
-  override symlink(): Inode | number { return -EPERM; }
-  override link(): number { return -EPERM; }
-  override rename(): number { return -EPERM; }
+  override mkdir(): Inode | number {
+    return -EPERM;
+  }
+  override mknod(): Inode | number {
+    return -EPERM;
+  }
+  override symlink(): Inode | number {
+    return -EPERM;
+  }
+  override link(): number {
+    return -EPERM;
+  }
+  override rename(): number {
+    return -EPERM;
+  }
   override unlink(dir: Dentry, name: string, victim: Dentry): number {
     const r = super.unlink(dir, name, victim);
     if (r === 0 && victim.inode instanceof MqueueInode) victim.inode.maybeEvict();
@@ -155,13 +203,18 @@ class MqueueDir extends TmpfsDir {
   }
 }
 
-interface MqNs { sb: SuperBlock; root: Dentry; mnt: Mount }
+interface MqNs {
+  sb: SuperBlock;
+  root: Dentry;
+  mnt: Mount;
+}
 /** The namespace's mqueue instance (its kern_mount); every `mount -t mqueue` shows the same one. */
-export const mqNs = (k: Kernel): MqNs => nsState(k, 'mqueue', () => {
-  const sb = new SuperBlock(k.vfs.fs, 'mqueue', MQUEUE_MAGIC);
-  const root = new Dentry('/', null, new MqueueDir(k, sb));
-  return { sb, root, mnt: new Mount(sb, root, null, null, 'mqueue') };
-});
+export const mqNs = (k: Kernel): MqNs =>
+  nsState(k, 'mqueue', () => {
+    const sb = new SuperBlock(k.vfs.fs, 'mqueue', MQUEUE_MAGIC);
+    const root = new Dentry('/', null, new MqueueDir(k, sb));
+    return { sb, root, mnt: new Mount(sb, root, null, null, 'mqueue') };
+  });
 
 export function mountMqueue(k: Kernel): FsInstance {
   const ns = mqNs(k);
@@ -180,7 +233,8 @@ function absTimeout(k: Kernel, t: Task, addr: number): { deadline: number | null
   const b = t.mm.read(addr, 16);
   if (!b) return { err: -EFAULT };
   const dv = new DataView(b.buffer);
-  const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+  const sec = dv.getBigInt64(0, true),
+    nsec = dv.getBigInt64(8, true);
   if (sec < 0n || nsec < 0n || nsec >= 1000000000n) return { err: -EINVAL };
   return { deadline: k.clock.monotonic() + (Number(sec) * 1e9 + Number(nsec) - k.clock.realtime()) };
 }
@@ -190,7 +244,10 @@ function mqSleep(k: Kernel, t: Task, nr: number, q: WaitQueue, deadline: number 
   if (t.sys?.kind !== 'mq' || t.sys.nr !== nr) {
     const d = deadline ?? Infinity;
     t.sys = { kind: 'mq', nr, restart: 'sys', deadline: d };
-    if (d !== Infinity) k.timers.add(d, () => { if (t.sys?.nr === nr) t.wake(); });
+    if (d !== Infinity)
+      k.timers.add(d, () => {
+        if (t.sys?.nr === nr) t.wake();
+      });
   }
   t.sleepOn(q);
   return BLOCKED;
@@ -199,13 +256,16 @@ function mqSleep(k: Kernel, t: Task, nr: number, q: WaitQueue, deadline: number 
 const timedOut = (k: Kernel, t: Task, nr: number) => t.sys?.kind === 'mq' && t.sys.nr === nr && k.clock.monotonic() >= t.sys.deadline;
 
 export function sys_mq_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const nameAddr = a.ulong(0), oflag = a.int(1), mode = a.int(2), attrAddr = a.ulong(3);
+  const nameAddr = a.ulong(0),
+    oflag = a.int(1),
+    mode = a.int(2),
+    attrAddr = a.ulong(3);
   const raw = t.mm.readCString(nameAddr, PATH_MAX);
   if (!raw) return t.mm.read(nameAddr, 1) ? -ENAMETOOLONG : -EFAULT;
   const name = new TextDecoder().decode(raw);
   if (!name) return -ENOENT;
   let attr: { maxmsg: number; msgsize: number } | null = null;
-  if ((oflag & O_CREAT) && attrAddr) {
+  if (oflag & O_CREAT && attrAddr) {
     const b = t.mm.read(attrAddr, MQ_ATTR_SIZE);
     if (!b) return -EFAULT;
     const dv = new DataView(b.buffer);
@@ -277,7 +337,11 @@ function doNotify(k: Kernel, t: Task, q: MqueueInode): void {
 }
 
 export function sys_mq_timedsend(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), ptr = a.ulong(1), len = a.ulong(2), prio = a.ulong(3), tsAddr = a.ulong(4);
+  const fd = a.int(0),
+    ptr = a.ulong(1),
+    len = a.ulong(2),
+    prio = a.ulong(3),
+    tsAddr = a.ulong(4);
   const to = absTimeout(k, t, tsAddr);
   if ('err' in to) return to.err;
   const deadline = to.deadline;
@@ -307,7 +371,11 @@ export function sys_mq_timedsend(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
 }
 
 export function sys_mq_timedreceive(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), ptr = a.ulong(1), len = a.ulong(2), prioAddr = a.ulong(3), tsAddr = a.ulong(4);
+  const fd = a.int(0),
+    ptr = a.ulong(1),
+    len = a.ulong(2),
+    prioAddr = a.ulong(3),
+    tsAddr = a.ulong(4);
   const to = absTimeout(k, t, tsAddr);
   if ('err' in to) return to.err;
   const deadline = to.deadline;
@@ -336,7 +404,8 @@ export function sys_mq_timedreceive(k: Kernel, t: Task, a: SyscallArgs): Syscall
 }
 
 export function sys_mq_notify(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), evAddr = a.ulong(1);
+  const fd = a.int(0),
+    evAddr = a.ulong(1);
   let ev: { value: bigint; signo: number; notify: number } | null = null;
   if (evAddr) {
     const b = t.mm.read(evAddr, SIGEVENT_SIZE);
@@ -372,7 +441,9 @@ export function sys_mq_notify(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_mq_getsetattr(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), newAddr = a.ulong(1), oldAddr = a.ulong(2);
+  const fd = a.int(0),
+    newAddr = a.ulong(1),
+    oldAddr = a.ulong(2);
   let flags: number | null = null;
   if (newAddr) {
     const b = t.mm.read(newAddr, MQ_ATTR_SIZE);
@@ -394,4 +465,3 @@ export function sys_mq_getsetattr(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
   if (oldAddr && !t.mm.write(oldAddr, old)) return -EFAULT;
   return 0;
 }
-

@@ -9,26 +9,62 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import { E2BIG, EACCES, EAGAIN, EFAULT, EIDRM, EINVAL, ENOMEM, ENOMSG, EPERM } from '../errno.js';
 import { msgMax, msgMnb, msgMni, msgNextId } from '../sysctl/kernel.js';
 import {
-  IPC_INFO, IPC_NOWAIT, MAX_KERNEL_ALLOC, IPC_SET, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO,
-  capable, copyOut, ipcctlCommon, ipcSleep, ipcget, ipcperms, nowSec, nsState, ownerOrCapable, putIpc64Perm, sleptOn, tgidOf, updatePerm,
+  IPC_INFO,
+  IPC_NOWAIT,
+  MAX_KERNEL_ALLOC,
+  IPC_SET,
+  IPC64_PERM_SIZE,
+  IpcIds,
+  KernIpcPerm,
+  S_IRUGO,
+  S_IRWXUGO,
+  S_IWUGO,
+  capable,
+  copyOut,
+  ipcctlCommon,
+  ipcSleep,
+  ipcget,
+  ipcperms,
+  nowSec,
+  nsState,
+  ownerOrCapable,
+  putIpc64Perm,
+  sleptOn,
+  tgidOf,
+  updatePerm,
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
 
-export const MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
-const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13;
+export const MSG_NOERROR = 0o10000,
+  MSG_EXCEPT = 0o20000,
+  MSG_COPY = 0o40000;
+const MSG_STAT = 11,
+  MSG_INFO = 12,
+  MSG_STAT_ANY = 13;
 /** MSGSSZ, MSGSEG (clipped to a short), and the pool figures IPC_INFO reports. */
-const MSGSSZ = 16, MSGSEG = 0xffff, MSGMAP = 16384, MSGPOOL = (32000 * 16384) / 1024, MSGTQL = 16384;
-const MSQID_DS_SIZE = 120, MSGINFO_SIZE = 32;
+const MSGSSZ = 16,
+  MSGSEG = 0xffff,
+  MSGMAP = 16384,
+  MSGPOOL = (32000 * 16384) / 1024,
+  MSGTQL = 16384;
+const MSQID_DS_SIZE = 120,
+  MSGINFO_SIZE = 32;
 
-interface Msg { type: number; text: Uint8Array }
+interface Msg {
+  type: number;
+  text: Uint8Array;
+}
 
 export class MsgQueue extends KernIpcPerm {
   messages: Msg[] = [];
   cbytes = 0;
   qbytes: number;
-  stime = 0; rtime = 0; ctime: number;
-  lspid = 0; lrpid = 0;
+  stime = 0;
+  rtime = 0;
+  ctime: number;
+  lspid = 0;
+  lrpid = 0;
   readonly receivers = new WaitQueue();
   readonly senders = new WaitQueue();
   constructor(k: Kernel, t: Task, key: number, flg: number) {
@@ -48,7 +84,8 @@ function freeQueue(k: Kernel, q: MsgQueue): void {
 }
 
 export function sys_msgget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const key = a.int(0), flg = a.int(1);
+  const key = a.int(0),
+    flg = a.int(1);
   const ids = msgIds(k);
   return ipcget(t, ids, key, flg, {
     create: () => ids.add(new MsgQueue(k, t, key, flg), msgMni.get(k), msgNextId, k),
@@ -56,7 +93,10 @@ export function sys_msgget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_msgsnd(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const msqid = a.int(0), msgp = a.ulong(1), msgsz = a.long(2), flg = a.int(3);
+  const msqid = a.int(0),
+    msgp = a.ulong(1),
+    msgsz = a.long(2),
+    flg = a.int(3);
   const slept = sleptOn<MsgQueue>(t, NR.msgsnd);
   if (slept?.deleted) return -EIDRM;
   const head = t.mm.read(msgp, 8);
@@ -92,18 +132,24 @@ function findMsg(q: MsgQueue, msgtyp: number, flg: number): number {
   }
   const limit = -msgtyp;
   let best = -1;
-  q.messages.forEach((m, i) => { if (m.type <= limit && (best < 0 || m.type < q.messages[best].type)) best = i; });
+  q.messages.forEach((m, i) => {
+    if (m.type <= limit && (best < 0 || m.type < q.messages[best].type)) best = i;
+  });
   return best;
 }
 
 export function sys_msgrcv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const msqid = a.int(0), msgp = a.ulong(1), bufsz = a.long(2), msgtyp = a.long(3), flg = a.int(4);
+  const msqid = a.int(0),
+    msgp = a.ulong(1),
+    bufsz = a.long(2),
+    msgtyp = a.long(3),
+    flg = a.int(4);
   const slept = sleptOn<MsgQueue>(t, NR.msgrcv);
   if (slept?.deleted) return -EIDRM;
   if (msqid < 0 || bufsz < 0) return -EINVAL;
   // MSG_COPY belongs to checkpoint/restore: it needs IPC_NOWAIT and excludes MSG_EXCEPT.
   if (flg & MSG_COPY) {
-    if ((flg & MSG_EXCEPT) || !(flg & IPC_NOWAIT)) return -EINVAL;
+    if (flg & MSG_EXCEPT || !(flg & IPC_NOWAIT)) return -EINVAL;
   }
   const q = msgIds(k).obtain(msqid);
   if (!q) return -EINVAL;
@@ -149,21 +195,33 @@ function putMsqid(k: Kernel, q: MsgQueue): Uint8Array {
 }
 
 export function sys_msgctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const msqid = a.int(0), cmd = a.int(1), buf = a.ulong(2);
+  const msqid = a.int(0),
+    cmd = a.int(1),
+    buf = a.ulong(2);
   const ids = msgIds(k);
   if (msqid < 0 || cmd < 0) return -EINVAL;
   // IPC_SET is msg's own (msg_qbytes); the other shared commands are the common ones.
   if (cmd !== IPC_SET) {
-    const common = ipcctlCommon(k, t, ids, msqid, cmd, buf,
-      { stat: MSG_STAT, statAny: MSG_STAT_ANY, size: MSQID_DS_SIZE, put: (q) => putMsqid(k, q), remove: (q) => freeQueue(k, q) });
+    const common = ipcctlCommon(k, t, ids, msqid, cmd, buf, {
+      stat: MSG_STAT,
+      statAny: MSG_STAT_ANY,
+      size: MSQID_DS_SIZE,
+      put: (q) => putMsqid(k, q),
+      remove: (q) => freeQueue(k, q),
+    });
     if (common !== undefined) return common;
   }
   switch (cmd) {
-    case IPC_INFO: case MSG_INFO: {
+    case IPC_INFO:
+    case MSG_INFO: {
       const b = new Uint8Array(MSGINFO_SIZE);
       const dv = new DataView(b.buffer);
-      let msgs = 0, bytes = 0;
-      for (const q of ids.all()) { msgs += q.messages.length; bytes += q.cbytes; }
+      let msgs = 0,
+        bytes = 0;
+      for (const q of ids.all()) {
+        msgs += q.messages.length;
+        bytes += q.cbytes;
+      }
       dv.setInt32(0, cmd === MSG_INFO ? ids.inUse : MSGPOOL, true);
       dv.setInt32(4, cmd === MSG_INFO ? msgs : MSGMAP, true);
       dv.setInt32(8, msgMax.get(k), true);
@@ -194,6 +252,7 @@ export function sys_msgctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       q.senders.wakeAll();
       return 0;
     }
-    default: return -EINVAL;
+    default:
+      return -EINVAL;
   }
 }

@@ -15,30 +15,66 @@ import { PAGE_SIZE, pageUp } from '../mm/mm.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MapSource } from '../mm/vma.js';
 import { SHM_DEV, shmemKernelFile } from '../mm/shmem.js';
 import {
-  IPC_INFO, IPC_PRIVATE, IPC64_PERM_SIZE, IpcIds, KernIpcPerm, S_IRUGO, S_IRWXUGO, S_IWUGO, S_IXUGO,
-  capable, copyOut, ipcctlCommon, ipcget, ipcperms, nowSec, nsState, putIpc64Perm, tgidOf,
+  IPC_INFO,
+  IPC_PRIVATE,
+  IPC64_PERM_SIZE,
+  IpcIds,
+  KernIpcPerm,
+  S_IRUGO,
+  S_IRWXUGO,
+  S_IWUGO,
+  S_IXUGO,
+  capable,
+  copyOut,
+  ipcctlCommon,
+  ipcget,
+  ipcperms,
+  nowSec,
+  nsState,
+  putIpc64Perm,
+  tgidOf,
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
 
-export const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000;
+export const SHM_RDONLY = 0o10000,
+  SHM_RND = 0o20000,
+  SHM_REMAP = 0o40000,
+  SHM_EXEC = 0o100000;
 /** Mode bits: removed while attached, locked in memory. */
-export const SHM_DEST = 0o1000, SHM_LOCKED = 0o2000;
+export const SHM_DEST = 0o1000,
+  SHM_LOCKED = 0o2000;
 const SHM_HUGETLB = 0o4000;
-const SHM_LOCK = 11, SHM_UNLOCK = 12, SHM_STAT = 13, SHM_INFO = 14, SHM_STAT_ANY = 15;
+const SHM_LOCK = 11,
+  SHM_UNLOCK = 12,
+  SHM_STAT = 13,
+  SHM_INFO = 14,
+  SHM_STAT_ANY = 15;
 /** SHMMIN; SHMLBA is a page on riscv64. */
-const SHMMIN = 1, SHMLBA = PAGE_SIZE;
-const SHMID_DS_SIZE = 112, SHMINFO_SIZE = 72, SHM_INFO_SIZE = 48;
+const SHMMIN = 1,
+  SHMLBA = PAGE_SIZE;
+const SHMID_DS_SIZE = 112,
+  SHMINFO_SIZE = 72,
+  SHM_INFO_SIZE = 48;
 
 export class ShmSegment extends KernIpcPerm {
-  atime = 0; dtime = 0; ctime: number;
-  cpid: number; lpid = 0;
+  atime = 0;
+  dtime = 0;
+  ctime: number;
+  cpid: number;
+  lpid = 0;
   nattch = 0;
   readonly file: TmpfsFile;
   readonly source: MapSource;
   /** The creating process, for shm_rmid_forced at its exit (null once orphaned). */
   creator: ThreadGroup | null;
-  constructor(k: Kernel, t: Task, key: number, flg: number, readonly segsz: number) {
+  constructor(
+    k: Kernel,
+    t: Task,
+    key: number,
+    flg: number,
+    readonly segsz: number,
+  ) {
     super(key, flg & S_IRWXUGO, t);
     this.ctime = nowSec(k);
     this.cpid = t.tg.tgid;
@@ -47,25 +83,44 @@ export class ShmSegment extends KernIpcPerm {
     this.file = f;
     const name = `/SYSV${(key >>> 0).toString(16).padStart(8, '0')} (deleted)`;
     this.source = {
-      mapping: f.mapping, readAt: (off, dst) => f.readAt(off, dst), size: () => f.size,
-      dev: SHM_DEV, ino: f.ino, path: name,
-      open: () => { this.nattch++; this.atime = nowSec(k); this.lpid = tgidOf(k); },
+      mapping: f.mapping,
+      readAt: (off, dst) => f.readAt(off, dst),
+      size: () => f.size,
+      dev: SHM_DEV,
+      ino: f.ino,
+      path: name,
+      open: () => {
+        this.nattch++;
+        this.atime = nowSec(k);
+        this.lpid = tgidOf(k);
+      },
       close: () => {
-        this.nattch--; this.dtime = nowSec(k); this.lpid = tgidOf(k);
+        this.nattch--;
+        this.dtime = nowSec(k);
+        this.lpid = tgidOf(k);
         if (this.nattch === 0 && mayDestroy(k, this)) destroy(k, this);
       },
     };
   }
-  get pages(): number { return pageUp(this.segsz) / PAGE_SIZE; }
+  get pages(): number {
+    return pageUp(this.segsz) / PAGE_SIZE;
+  }
   /** Resident pages (in the page cache). */
-  get rss(): number { return this.file.mapping?.pages.size ?? 0; }
+  get rss(): number {
+    return this.file.mapping?.pages.size ?? 0;
+  }
 }
 
-interface ShmNs { ids: IpcIds<ShmSegment>; totPages: number; bySource: WeakMap<MapSource, ShmSegment> }
-export const shmNs = (k: Kernel): ShmNs => nsState(k, 'shm', () => {
-  k.exitHooks.push((tg) => exitShm(k, tg));
-  return { ids: new IpcIds<ShmSegment>(), totPages: 0, bySource: new WeakMap() };
-});
+interface ShmNs {
+  ids: IpcIds<ShmSegment>;
+  totPages: number;
+  bySource: WeakMap<MapSource, ShmSegment>;
+}
+export const shmNs = (k: Kernel): ShmNs =>
+  nsState(k, 'shm', () => {
+    k.exitHooks.push((tg) => exitShm(k, tg));
+    return { ids: new IpcIds<ShmSegment>(), totPages: 0, bySource: new WeakMap() };
+  });
 
 /** shm_may_destroy: unattached and removed, or any unattached segment with shm_rmid_forced. */
 const mayDestroy = (k: Kernel, s: ShmSegment) => s.nattch === 0 && ((s.mode & SHM_DEST) !== 0 || shmRmidForced.get(k) !== 0);
@@ -97,7 +152,9 @@ function exitShm(k: Kernel, tg: ThreadGroup): void {
 }
 
 export function sys_shmget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const key = a.int(0), size = a.ulong(1), flg = a.int(2);
+  const key = a.int(0),
+    size = a.ulong(1),
+    flg = a.int(2);
   const ns = shmNs(k);
   return ipcget(t, ns.ids, key, flg, {
     create: () => {
@@ -108,7 +165,11 @@ export function sys_shmget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       if (BigInt(ns.totPages + pages) > shmAll.get(k)) return -ENOSPC;
       const s = new ShmSegment(k, t, key, flg, size);
       const id = ns.ids.add(s, shmMni.get(k), shmNextId, k);
-      if (id < 0) { s.file.nlink = 0; s.file.maybeFree(); return id; }
+      if (id < 0) {
+        s.file.nlink = 0;
+        s.file.maybeFree();
+        return id;
+      }
       ns.bySource.set(s.source, s);
       ns.totPages += pages;
       return id;
@@ -118,7 +179,8 @@ export function sys_shmget(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const shmid = a.int(0), flg = a.int(2);
+  const shmid = a.int(0),
+    flg = a.int(2);
   let addr = a.ulong(1);
   if (shmid < 0) return -EINVAL;
   let fixed = false;
@@ -126,13 +188,20 @@ export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     if (addr % SHMLBA) {
       if (!(flg & SHM_RND)) return -EINVAL;
       addr -= addr % SHMLBA;
-      if (!addr && (flg & SHM_REMAP)) return -EINVAL;
+      if (!addr && flg & SHM_REMAP) return -EINVAL;
     }
     fixed = true;
   } else if (flg & SHM_REMAP) return -EINVAL;
-  let prot = PROT_READ, acc = S_IRUGO;
-  if (!(flg & SHM_RDONLY)) { prot |= PROT_WRITE; acc |= S_IWUGO; }
-  if (flg & SHM_EXEC) { prot |= PROT_EXEC; acc |= S_IXUGO; }
+  let prot = PROT_READ,
+    acc = S_IRUGO;
+  if (!(flg & SHM_RDONLY)) {
+    prot |= PROT_WRITE;
+    acc |= S_IWUGO;
+  }
+  if (flg & SHM_EXEC) {
+    prot |= PROT_EXEC;
+    acc |= S_IXUGO;
+  }
   const s = shmNs(k).ids.obtain(shmid);
   if (!s) return -EINVAL;
   if (!ipcperms(t, s, acc)) return -EACCES;
@@ -152,7 +221,10 @@ export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   for (const v of t.mm.vmas) {
     if (v.start < addr || !v.file) continue;
     const s = ns.bySource.get(v.file);
-    if (s && v.start - addr === v.offset) { seg = s; break; }
+    if (s && v.start - addr === v.offset) {
+      seg = s;
+      break;
+    }
   }
   if (!seg) return -EINVAL;
   const end = addr + pageUp(seg.segsz);
@@ -178,11 +250,18 @@ function putShmid(s: ShmSegment): Uint8Array {
 }
 
 export function sys_shmctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const shmid = a.int(0), cmd = a.int(1), buf = a.ulong(2);
+  const shmid = a.int(0),
+    cmd = a.int(1),
+    buf = a.ulong(2);
   const ns = shmNs(k);
   if (cmd < 0 || shmid < 0) return -EINVAL;
-  const common = ipcctlCommon(k, t, ns.ids, shmid, cmd, buf,
-    { stat: SHM_STAT, statAny: SHM_STAT_ANY, size: SHMID_DS_SIZE, put: putShmid, remove: (s) => rmid(k, s) });
+  const common = ipcctlCommon(k, t, ns.ids, shmid, cmd, buf, {
+    stat: SHM_STAT,
+    statAny: SHM_STAT_ANY,
+    size: SHMID_DS_SIZE,
+    put: putShmid,
+    remove: (s) => rmid(k, s),
+  });
   if (common !== undefined) return common;
   switch (cmd) {
     case IPC_INFO: {
@@ -208,7 +287,8 @@ export function sys_shmctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       const e = copyOut(t, buf, b);
       return e || Math.max(ns.ids.maxIdx(), 0);
     }
-    case SHM_LOCK: case SHM_UNLOCK: {
+    case SHM_LOCK:
+    case SHM_UNLOCK: {
       const s = ns.ids.obtain(shmid);
       if (!s) return -EINVAL;
       // CAP_IPC_LOCK, or the owner with a nonzero RLIMIT_MEMLOCK.
@@ -217,9 +297,11 @@ export function sys_shmctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
         if (e !== s.uid && e !== s.cuid) return -EPERM;
         if (cmd === SHM_LOCK && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;
       }
-      if (cmd === SHM_LOCK) s.mode |= SHM_LOCKED; else s.mode &= ~SHM_LOCKED;
+      if (cmd === SHM_LOCK) s.mode |= SHM_LOCKED;
+      else s.mode &= ~SHM_LOCKED;
       return 0;
     }
-    default: return -EINVAL;
+    default:
+      return -EINVAL;
   }
 }

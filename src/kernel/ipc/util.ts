@@ -12,14 +12,23 @@ import type { WaitQueue } from '../sched/waitqueue.js';
 import type { IpcState } from '../syscalls/restart.js';
 
 export const IPC_PRIVATE = 0;
-export const IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
-export const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
+export const IPC_CREAT = 0o1000,
+  IPC_EXCL = 0o2000,
+  IPC_NOWAIT = 0o4000;
+export const IPC_RMID = 0,
+  IPC_SET = 1,
+  IPC_STAT = 2,
+  IPC_INFO = 3;
 /** IPCMNI and the id layout (ipcmni_extend off). */
-export const SEQ_MULTIPLIER = 32768, IPCMNI = 32768;
+export const SEQ_MULTIPLIER = 32768,
+  IPCMNI = 32768;
 const IPCID_SEQ_MAX = Math.floor(0x7fffffff / SEQ_MULTIPLIER);
 /** RADIX_TREE_MAP_SIZE: the smallest cycle of indexes before they are reused. */
 const IPC_MIN_CYCLE = 64;
-export const S_IRUGO = 0o444, S_IWUGO = 0o222, S_IXUGO = 0o111, S_IRWXUGO = 0o777;
+export const S_IRUGO = 0o444,
+  S_IWUGO = 0o222,
+  S_IXUGO = 0o111,
+  S_IRWXUGO = 0o777;
 /** sizeof(struct ipc64_perm) on riscv64. */
 export const IPC64_PERM_SIZE = 48;
 
@@ -27,9 +36,16 @@ export const IPC64_PERM_SIZE = 48;
 export class KernIpcPerm {
   id = -1;
   seq = 0;
-  uid: number; gid: number; cuid: number; cgid: number;
+  uid: number;
+  gid: number;
+  cuid: number;
+  cgid: number;
   deleted = false;
-  constructor(public key: number, public mode: number, t: Task) {
+  constructor(
+    public key: number,
+    public mode: number,
+    t: Task,
+  ) {
     this.uid = this.cuid = t.cred.euid;
     this.gid = this.cgid = t.cred.egid;
   }
@@ -42,7 +58,9 @@ export class IpcIds<T extends KernIpcPerm> {
   /** idr_alloc_cyclic's cursor: the index after the last one handed out. */
   private next = 0;
 
-  get inUse(): number { return this.byIdx.size; }
+  get inUse(): number {
+    return this.byIdx.size;
+  }
 
   /**
    * ipc_addid: an index and id for obj, or -ENOSPC past the limit. A
@@ -64,8 +82,17 @@ export class IpcIds<T extends KernIpcPerm> {
     }
     const maxIdx = Math.min(Math.max(Math.floor((this.byIdx.size * 3) / 2), IPC_MIN_CYCLE), IPCMNI);
     let idx = -1;
-    for (let i = this.next; i < maxIdx; i++) if (!this.byIdx.has(i)) { idx = i; break; }
-    if (idx < 0) for (let i = 0; i < maxIdx; i++) if (!this.byIdx.has(i)) { idx = i; break; }
+    for (let i = this.next; i < maxIdx; i++)
+      if (!this.byIdx.has(i)) {
+        idx = i;
+        break;
+      }
+    if (idx < 0)
+      for (let i = 0; i < maxIdx; i++)
+        if (!this.byIdx.has(i)) {
+          idx = i;
+          break;
+        }
     if (idx < 0) return -ENOSPC;
     this.next = idx + 1;
     if (idx <= this.lastIdx) {
@@ -98,7 +125,9 @@ export class IpcIds<T extends KernIpcPerm> {
   }
 
   /** By index alone, as the *_STAT commands look objects up. */
-  atIndex(idx: number): T | null { return idx >= 0 ? this.byIdx.get(idx) ?? null : null; }
+  atIndex(idx: number): T | null {
+    return idx >= 0 ? (this.byIdx.get(idx) ?? null) : null;
+  }
 
   /** ipc_get_maxidx: the highest index in use, or -1. */
   maxIdx(): number {
@@ -108,7 +137,9 @@ export class IpcIds<T extends KernIpcPerm> {
   }
 
   /** Objects in index order (the order /proc/sysvipc lists them). */
-  all(): T[] { return [...this.byIdx.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]); }
+  all(): T[] {
+    return [...this.byIdx.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
 }
 
 /** ns_capable(CAP_IPC_OWNER) and friends: root here. */
@@ -136,7 +167,7 @@ export function ipcget<T extends KernIpcPerm>(t: Task, ids: IpcIds<T>, key: numb
   if (key === IPC_PRIVATE) return ops.create();
   const obj = ids.findKey(key);
   if (!obj) return flg & IPC_CREAT ? ops.create() : -ENOENT;
-  if ((flg & IPC_CREAT) && (flg & IPC_EXCL)) return -EEXIST;
+  if (flg & IPC_CREAT && flg & IPC_EXCL) return -EEXIST;
   const e = ops.moreChecks?.(obj) ?? 0;
   if (e) return e;
   return ipcperms(t, obj, flg) ? obj.id : -EACCES;
@@ -161,9 +192,11 @@ export function putIpc64Perm(dv: DataView, off: number, p: KernIpcPerm, mode = p
 
 /** IPC_SET's owner and mode from a user ipc64_perm (ipc_update_perm); -EINVAL for an invalid id. */
 export function updatePerm(dv: DataView, off: number, p: KernIpcPerm): number {
-  const uid = dv.getUint32(off + 4, true), gid = dv.getUint32(off + 8, true);
+  const uid = dv.getUint32(off + 4, true),
+    gid = dv.getUint32(off + 8, true);
   if (uid === 0xffffffff || gid === 0xffffffff) return -EINVAL;
-  p.uid = uid; p.gid = gid;
+  p.uid = uid;
+  p.gid = gid;
   p.mode = (p.mode & ~S_IRWXUGO) | (dv.getUint32(off + 20, true) & S_IRWXUGO);
   return 0;
 }
@@ -174,10 +207,19 @@ export function updatePerm(dv: DataView, off: number, p: KernIpcPerm): number {
  * owner and mode from a user struct of `size` bytes; IPC_RMID calls `remove`.
  * Returns undefined for any other command.
  */
-export function ipcctlCommon<T extends KernIpcPerm & { ctime: number }>(k: Kernel, t: Task, ids: IpcIds<T>, id: number, cmd: number, arg: number,
-  c: { stat: number; statAny: number; size: number; put: (obj: T) => Uint8Array; remove: (obj: T) => void }): number | undefined {
+export function ipcctlCommon<T extends KernIpcPerm & { ctime: number }>(
+  k: Kernel,
+  t: Task,
+  ids: IpcIds<T>,
+  id: number,
+  cmd: number,
+  arg: number,
+  c: { stat: number; statAny: number; size: number; put: (obj: T) => Uint8Array; remove: (obj: T) => void },
+): number | undefined {
   switch (cmd) {
-    case IPC_STAT: case c.stat: case c.statAny: {
+    case IPC_STAT:
+    case c.stat:
+    case c.statAny: {
       const s = cmd === IPC_STAT ? ids.obtain(id) : ids.atIndex(id);
       if (!s) return -EINVAL;
       if (cmd !== c.statAny && !ipcperms(t, s, S_IRUGO)) return -EACCES;
@@ -201,7 +243,8 @@ export function ipcctlCommon<T extends KernIpcPerm & { ctime: number }>(k: Kerne
       c.remove(s);
       return 0;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -223,7 +266,10 @@ export const tgidOf = (k: Kernel): number => k.current?.tg.tgid ?? 0;
 export function nsState<S>(k: Kernel, kind: string, make: () => S): S {
   const m = k.ipcNs;
   let s = m.get(kind) as S | undefined;
-  if (s === undefined) { s = make(); m.set(kind, s); }
+  if (s === undefined) {
+    s = make();
+    m.set(kind, s);
+  }
   return s;
 }
 
@@ -236,12 +282,15 @@ export function ipcSleep(k: Kernel, t: Task, nr: number, obj: KernIpcPerm, q: Wa
   const prev = t.sys?.kind === 'ipc' && t.sys.nr === nr ? t.sys.deadline : undefined;
   const st: IpcState = { kind: 'ipc', nr, restart: 'never', obj, deadline: deadline ?? prev };
   t.sys = st;
-  if (deadline !== undefined && prev === undefined && deadline !== Infinity) k.timers.add(deadline, () => { if (t.sys?.kind === 'ipc' && t.sys.obj === obj) t.wake(); });
+  if (deadline !== undefined && prev === undefined && deadline !== Infinity)
+    k.timers.add(deadline, () => {
+      if (t.sys?.kind === 'ipc' && t.sys.obj === obj) t.wake();
+    });
   t.sleepOn(q);
   return BLOCKED;
 }
 
 /** The object a re-run call slept on, if this is a re-run. */
 export function sleptOn<T extends KernIpcPerm>(t: Task, nr: number): T | null {
-  return t.sys?.kind === 'ipc' && t.sys.nr === nr ? t.sys.obj as T : null;
+  return t.sys?.kind === 'ipc' && t.sys.nr === nr ? (t.sys.obj as T) : null;
 }

@@ -13,10 +13,18 @@ export interface IrqAction {
 export class IrqDesc {
   readonly counts: number[];
   action: IrqAction | null = null;
-  constructor(readonly irq: number, readonly hwirq: number, readonly chip: string, readonly type: 'Edge' | 'Level', cpus: number) {
+  constructor(
+    readonly irq: number,
+    readonly hwirq: number,
+    readonly chip: string,
+    readonly type: 'Edge' | 'Level',
+    cpus: number,
+  ) {
     this.counts = new Array<number>(cpus).fill(0);
   }
-  get total(): number { return this.counts.reduce((a, b) => a + b, 0); }
+  get total(): number {
+    return this.counts.reduce((a, b) => a + b, 0);
+  }
 }
 
 export class IrqTable {
@@ -26,11 +34,16 @@ export class IrqTable {
   /** irq_create_mapping: the descriptor for a chip's hardware number, made on first use. */
   map(irq: number, hwirq: number, chip: string, type: 'Edge' | 'Level' = 'Edge'): IrqDesc {
     let d = this.descs.get(irq);
-    if (!d) { d = new IrqDesc(irq, hwirq, chip, type, this.cpus); this.descs.set(irq, d); }
+    if (!d) {
+      d = new IrqDesc(irq, hwirq, chip, type, this.cpus);
+      this.descs.set(irq, d);
+    }
     return d;
   }
 
-  get(irq: number): IrqDesc | undefined { return this.descs.get(irq); }
+  get(irq: number): IrqDesc | undefined {
+    return this.descs.get(irq);
+  }
 
   /** request_irq: install the handler. */
   request(irq: number, name: string, handler: (cpu: number) => void): void {
@@ -47,5 +60,7 @@ export class IrqTable {
   }
 
   /** Descriptors in IRQ number order. */
-  all(): IrqDesc[] { return [...this.descs.values()].sort((a, b) => a.irq - b.irq); }
+  all(): IrqDesc[] {
+    return [...this.descs.values()].sort((a, b) => a.irq - b.irq);
+  }
 }

@@ -18,8 +18,10 @@ export function gzipStored(data: Uint8Array): Uint8Array {
     const start = b * STORED_MAX;
     const len = Math.min(STORED_MAX, data.length - start);
     out[o++] = b === blocks - 1 ? 1 : 0; // BFINAL, BTYPE=00 (stored), padded to the byte
-    out[o++] = len & 0xff; out[o++] = len >>> 8;
-    out[o++] = ~len & 0xff; out[o++] = (~len >>> 8) & 0xff;
+    out[o++] = len & 0xff;
+    out[o++] = len >>> 8;
+    out[o++] = ~len & 0xff;
+    out[o++] = (~len >>> 8) & 0xff;
     out.set(data.subarray(start, start + len), o);
     o += len;
   }

@@ -13,7 +13,8 @@ export function ioremap(bus: Bus, base: number): IoMem {
   // Resolve the device once: its registers stay where they are.
   const r = bus.find(base);
   if (!r) throw new RangeError(`ioremap: nothing at 0x${base.toString(16)}`);
-  const dev = r.dev, at = base - r.base;
+  const dev = r.dev,
+    at = base - r.base;
   return {
     readb: (off) => dev.read(at + off, 1) & 0xff,
     writeb: (off, v) => dev.write(at + off, 1, v & 0xff),

@@ -8,7 +8,10 @@ import { PAGE_SIZE, TASK_SIZE, pageDown, pageUp } from './layout.js';
 import type { Mm } from './mm.js';
 
 export type FaultResult = 0 | 1 | 2 | 3; // ok, SEGV_MAPERR, SEGV_ACCERR, SIGBUS (file page beyond EOF)
-export const FAULT_OK = 0, FAULT_MAPERR = 1, FAULT_ACCERR = 2, FAULT_SIGBUS = 3;
+export const FAULT_OK = 0,
+  FAULT_MAPERR = 1,
+  FAULT_ACCERR = 2,
+  FAULT_SIGBUS = 3;
 
 const STACK_LIMIT = 8 * 1024 * 1024;
 /** Pages a file read fault maps around itself (fault_around_bytes / PAGE_SIZE). */
@@ -84,12 +87,16 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
 export function fileFault(mm: Mm, v: Vma, vpn: number, e: number, write: boolean): FaultResult {
   const got = v.mapping!.get(v.pgoff(vpn * PAGE_SIZE));
   if (!got) return FAULT_MAPERR;
-  if (got.major) mm.faults.major++; else mm.faults.minor++;
+  if (got.major) mm.faults.major++;
+  else mm.faults.minor++;
   let page = got.page;
   mm.alloc.get(page); // the PTE's reference, before anything else may reclaim
   if (write && !v.shared) {
     const copy = mm.alloc.alloc();
-    if (copy < 0) { mm.alloc.put(page); return FAULT_MAPERR; }
+    if (copy < 0) {
+      mm.alloc.put(page);
+      return FAULT_MAPERR;
+    }
     mm.alloc.mem.copyPage(copy, page);
     mm.alloc.put(page);
     page = copy;
@@ -97,7 +104,8 @@ export function fileFault(mm: Mm, v: Vma, vpn: number, e: number, write: boolean
   const lo = pteProt(mm, v, page, write) | PTE_A | (write ? PTE_D | PTE_W : 0);
   const [plo, phi] = makePte(page, lo | PTE_V | PTE_U);
   const i32 = mm.alloc.mem.i32;
-  i32[e] = plo; i32[e + 1] = phi;
+  i32[e] = plo;
+  i32[e + 1] = phi;
   mm.account(page, 1);
   if (!write) faultAround(mm, v, vpn);
   // the PTE was invalid, and the TLB caches no invalid entry: nothing to flush
@@ -113,7 +121,9 @@ export function fileFault(mm: Mm, v: Vma, vpn: number, e: number, write: boolean
  * and not mapped yet; they are mapped read-only (a write still faults).
  */
 export function faultAround(mm: Mm, v: Vma, vpn: number): void {
-  const mapping = v.mapping!, file = v.file!, i32 = mm.alloc.mem.i32;
+  const mapping = v.mapping!,
+    file = v.file!,
+    i32 = mm.alloc.mem.i32;
   const window = vpn - (vpn % FAULT_AROUND);
   const eof = file.size ? v.start + pageUp(file.size()) - v.offset : Infinity;
   const first = Math.max(window, v.start / PAGE_SIZE);
@@ -126,7 +136,8 @@ export function faultAround(mm: Mm, v: Vma, vpn: number): void {
     if (!got) return;
     mm.alloc.get(got.page);
     const [plo, phi] = makePte(got.page, pteProt(mm, v, got.page, false) | PTE_A | PTE_V | PTE_U);
-    i32[e] = plo; i32[e + 1] = phi;
+    i32[e] = plo;
+    i32[e + 1] = phi;
     mm.account(got.page, 1);
   }
 }
@@ -148,7 +159,7 @@ export function pteProt(mm: Mm, v: Vma, page: number, dirty: boolean): number {
   let f = 0;
   if (v.prot & (PROT_READ | PROT_WRITE)) f |= PTE_R;
   if (v.prot & PROT_EXEC) f |= PTE_X;
-  if ((v.prot & PROT_WRITE) && (v.shared || (mm.alloc.refs[page] === 1 && !mm.alloc.mapping[page])) && dirty) f |= PTE_W;
+  if (v.prot & PROT_WRITE && (v.shared || (mm.alloc.refs[page] === 1 && !mm.alloc.mapping[page])) && dirty) f |= PTE_W;
   return f;
 }
 
@@ -164,7 +175,7 @@ export function userPage(mm: Mm, addr: number, write: boolean): number {
     const e = mm.pt.pteIndex(vpn, false);
     if (e >= 0) {
       const lo = i32[e];
-      const ok = (lo & PTE_V) && (lo & PTE_A) && (write ? (lo & PTE_W) && (lo & PTE_D) : (lo & PTE_R));
+      const ok = lo & PTE_V && lo & PTE_A && (write ? lo & PTE_W && lo & PTE_D : lo & PTE_R);
       if (ok) return ptePage(lo, i32[e + 1]) * PAGE_SIZE;
     }
     if (attempt === 0 && handleFault(mm, addr, write ? 'w' : 'r') !== FAULT_OK) return -1;

@@ -30,9 +30,15 @@ export class PageCache {
   }
 
   /** Pages in the cache (meminfo's Cached, which includes Shmem). */
-  get pages(): number { return this.lru.size; }
-  get dirty(): number { return this.nrdirty; }
-  get shmem(): number { return this.nrshmem; }
+  get pages(): number {
+    return this.lru.size;
+  }
+  get dirty(): number {
+    return this.nrdirty;
+  }
+  get shmem(): number {
+    return this.nrshmem;
+  }
   /** Cached pages some page table maps (meminfo's Mapped). */
   get mapped(): number {
     let n = 0;
@@ -41,15 +47,25 @@ export class PageCache {
   }
 
   /** Called by AddressSpace: page joins or leaves the cache, or is used again. */
-  added(page: number, shmem: boolean): void { this.lru.add(page); if (shmem) this.nrshmem++; }
+  added(page: number, shmem: boolean): void {
+    this.lru.add(page);
+    if (shmem) this.nrshmem++;
+  }
   removed(page: number, shmem: boolean): void {
     this.lru.delete(page);
     if (shmem) this.nrshmem--;
     if (this.alloc.flags[page] & PG_dirty) this.nrdirty--;
   }
-  touched(page: number): void { this.lru.delete(page); this.lru.add(page); }
-  dirtied(): void { this.nrdirty++; }
-  cleaned(): void { this.nrdirty--; }
+  touched(page: number): void {
+    this.lru.delete(page);
+    this.lru.add(page);
+  }
+  dirtied(): void {
+    this.nrdirty++;
+  }
+  cleaned(): void {
+    this.nrdirty--;
+  }
 
   /**
    * Free up to n pages nobody maps (reference held only by the cache), the
@@ -77,11 +93,19 @@ export class AddressSpace implements PageOwner {
   /** Every VMA that maps this file, for unmap_mapping_range and page_mkclean. */
   readonly vmas = new Set<Vma>();
 
-  constructor(readonly cache: PageCache, readonly host: PageBacking, readonly shmem: boolean) {}
+  constructor(
+    readonly cache: PageCache,
+    readonly host: PageBacking,
+    readonly shmem: boolean,
+  ) {}
 
-  private get alloc(): PageAllocator { return this.cache.alloc; }
+  private get alloc(): PageAllocator {
+    return this.cache.alloc;
+  }
 
-  get nrpages(): number { return this.pages.size; }
+  get nrpages(): number {
+    return this.pages.size;
+  }
 
   /** The cached page at index, or -1. */
   find(index: number): number {
@@ -96,7 +120,10 @@ export class AddressSpace implements PageOwner {
    */
   get(index: number, fill = true): { page: number; major: boolean } | null {
     const hit = this.pages.get(index);
-    if (hit !== undefined) { this.cache.touched(hit); return { page: hit, major: false }; }
+    if (hit !== undefined) {
+      this.cache.touched(hit);
+      return { page: hit, major: false };
+    }
     const page = this.alloc.alloc();
     if (page < 0) return null;
     const mem = this.alloc.mem;
@@ -118,13 +145,16 @@ export class AddressSpace implements PageOwner {
     this.cache.dirtied();
   }
 
-  isDirty(page: number): boolean { return (this.alloc.flags[page] & PG_dirty) !== 0; }
+  isDirty(page: number): boolean {
+    return (this.alloc.flags[page] & PG_dirty) !== 0;
+  }
 
   /** Copy file bytes [pos, pos+dst.length) into dst through the cache (the caller clamps to EOF). */
   read(pos: number, dst: Uint8Array): void {
     const u8 = this.alloc.mem.u8;
     for (let done = 0; done < dst.length;) {
-      const index = Math.floor((pos + done) / PAGE), off = (pos + done) % PAGE;
+      const index = Math.floor((pos + done) / PAGE),
+        off = (pos + done) % PAGE;
       const n = Math.min(PAGE - off, dst.length - done);
       const got = this.get(index);
       if (got) dst.set(u8.subarray(got.page * PAGE + off, got.page * PAGE + off + n), done);
@@ -142,7 +172,8 @@ export class AddressSpace implements PageOwner {
   write(pos: number, src: Uint8Array): void {
     const mem = this.alloc.mem;
     for (let done = 0; done < src.length;) {
-      const index = Math.floor((pos + done) / PAGE), off = (pos + done) % PAGE;
+      const index = Math.floor((pos + done) / PAGE),
+        off = (pos + done) % PAGE;
       const n = Math.min(PAGE - off, src.length - done);
       const got = this.get(index, n !== PAGE);
       const chunk = src.subarray(done, done + n);

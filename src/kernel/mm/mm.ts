@@ -16,7 +16,9 @@ export { PAGE_SIZE, TASK_SIZE, STACK_TOP, MMAP_BASE, MMAP_MIN_ADDR, pageDown, pa
 export { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, type FaultResult } from './fault.js';
 export type { MapMode, MapRequest } from './mmap.js';
 
-export interface TlbShootdown { flush(mm: Mm): void }
+export interface TlbShootdown {
+  flush(mm: Mm): void;
+}
 
 export class Mm implements VmaOwner {
   vmas: Vma[] = [];
@@ -24,7 +26,10 @@ export class Mm implements VmaOwner {
   brk = 0;
   startStack = 0;
   /** /proc/PID/cmdline and environ read these ranges. */
-  argStart = 0; argEnd = 0; envStart = 0; envEnd = 0;
+  argStart = 0;
+  argEnd = 0;
+  envStart = 0;
+  envEnd = 0;
   users = 1;
   /** Resident pages, for /proc (VmRSS): all of them, and those of files and of shmem (RssFile, RssShmem). */
   rss = 0;
@@ -33,18 +38,25 @@ export class Mm implements VmaOwner {
   totalVm = 0;
   faults = { minor: 0, major: 0 };
 
-  private constructor(readonly alloc: PageAllocator, readonly pt: PageTable, readonly tlb: TlbShootdown) {}
+  private constructor(
+    readonly alloc: PageAllocator,
+    readonly pt: PageTable,
+    readonly tlb: TlbShootdown,
+  ) {}
 
   static create(alloc: PageAllocator, tlb: TlbShootdown): Mm | null {
     const pt = PageTable.create(alloc);
     return pt ? new Mm(alloc, pt, tlb) : null;
   }
 
-  get root(): number { return this.pt.root; }
+  get root(): number {
+    return this.pt.root;
+  }
 
   find(addr: number): Vma | null {
     // Binary search over the sorted VMAs.
-    let lo = 0, hi = this.vmas.length - 1;
+    let lo = 0,
+      hi = this.vmas.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const v = this.vmas[mid];
@@ -84,7 +96,10 @@ export class Mm implements VmaOwner {
   account(page: number, delta: number): void {
     this.rss += delta;
     const owner = this.alloc.mapping[page];
-    if (owner) { if (owner.shmem) this.rssShmem += delta; else this.rssFile += delta; }
+    if (owner) {
+      if (owner.shmem) this.rssShmem += delta;
+      else this.rssFile += delta;
+    }
   }
 
   /** A PTE is gone: its dirty bit moves to the page (set_page_dirty), its reference is dropped. */
@@ -101,13 +116,19 @@ export class Mm implements VmaOwner {
   }
 
   /** get_unmapped_area: the highest free gap of `len` bytes below `top` (mmap.ts). */
-  unmappedArea(len: number, top = MMAP_BASE): number { return unmappedArea(this, len, top); }
+  unmappedArea(len: number, top = MMAP_BASE): number {
+    return unmappedArea(this, len, top);
+  }
 
   /** mmap_region (mmap.ts): the address mapped, or -errno. */
-  map(addr: number, len: number, req: MapRequest, mode: MapMode): number { return mmapRegion(this, addr, len, req, mode); }
+  map(addr: number, len: number, req: MapRequest, mode: MapMode): number {
+    return mmapRegion(this, addr, len, req, mode);
+  }
 
   /** mlock/munlock (mmap.ts). */
-  setLocked(start: number, end: number, locked: boolean, onFault: boolean): number { return mlock(this, start, end, locked, onFault); }
+  setLocked(start: number, end: number, locked: boolean, onFault: boolean): number {
+    return mlock(this, start, end, locked, onFault);
+  }
 
   /** Is the page at addr present in the page table (mincore)? */
   resident(addr: number): boolean {
@@ -126,7 +147,9 @@ export class Mm implements VmaOwner {
   }
 
   /** munmap (mmap.ts). */
-  unmap(start: number, len: number): number { return munmap(this, start, len); }
+  unmap(start: number, len: number): number {
+    return munmap(this, start, len);
+  }
 
   /** Drop the pages of [start, end) from the page table. */
   zap(start: number, end: number): void {
@@ -134,7 +157,8 @@ export class Mm implements VmaOwner {
     let any = false;
     this.pt.forEach(start / PAGE_SIZE, end / PAGE_SIZE, (e) => {
       this.dropPte(i32[e], i32[e + 1]);
-      i32[e] = 0; i32[e + 1] = 0;
+      i32[e] = 0;
+      i32[e + 1] = 0;
       any = true;
     });
     if (any) this.tlb.flush(this);
@@ -162,25 +186,39 @@ export class Mm implements VmaOwner {
   }
 
   /** mprotect (mmap.ts). */
-  protect(start: number, len: number, prot: number): number { return mprotect(this, start, len, prot); }
+  protect(start: number, len: number, prot: number): number {
+    return mprotect(this, start, len, prot);
+  }
 
   /** vma_merge over the whole list (mmap.ts). */
-  mergeAdjacent(): void { mergeAdjacent(this); }
+  mergeAdjacent(): void {
+    mergeAdjacent(this);
+  }
 
   /** brk (mmap.ts): the new break, or the old one on failure. */
-  setBrk(newBrk: number): number { return brk(this, newBrk); }
+  setBrk(newBrk: number): number {
+    return brk(this, newBrk);
+  }
 
   /** The page-fault handler (fault.ts). */
-  fault(addr: number, access: 'r' | 'w' | 'x'): FaultResult { return handleFault(this, addr, access); }
+  fault(addr: number, access: 'r' | 'w' | 'x'): FaultResult {
+    return handleFault(this, addr, access);
+  }
 
   /** RAM byte offset of the page holding addr, faulted in; -1 for EFAULT (fault.ts). */
-  userPage(addr: number, write: boolean): number { return userPage(this, addr, write); }
+  userPage(addr: number, write: boolean): number {
+    return userPage(this, addr, write);
+  }
 
   /** MADV_DONTNEED: drop the pages; they come back zero (or from the file). */
-  discard(start: number, end: number): void { this.zap(start, end); }
+  discard(start: number, end: number): void {
+    this.zap(start, end);
+  }
 
   /** mremap (mmap.ts). */
-  remap(old: number, oldLen: number, newLen: number, mayMove: boolean, fixed: number): number { return mremap(this, old, oldLen, newLen, mayMove, fixed); }
+  remap(old: number, oldLen: number, newLen: number, mayMove: boolean, fixed: number): number {
+    return mremap(this, old, oldLen, newLen, mayMove, fixed);
+  }
 
   vdso = 0;
   /** mm->flags that prctl sets: dumpable (PR_SET_DUMPABLE), THP disabled (PR_SET_THP_DISABLE). */
@@ -203,11 +241,17 @@ export class Mm implements VmaOwner {
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
     // Memory locks are not inherited; the dumpable and THP flags are (MMF_INIT_MASK).
-    child.vmas = this.vmas.map((v) => { const c = v.clone(); c.locked = false; c.lockOnFault = false; return c; });
+    child.vmas = this.vmas.map((v) => {
+      const c = v.clone();
+      c.locked = false;
+      c.lockOnFault = false;
+      return c;
+    });
     for (const v of child.vmas) child.link(v);
     child.dumpable = this.dumpable;
     child.thpDisable = this.thpDisable;
-    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'rssFile', 'rssShmem', 'vdso'] as const) child[k] = this[k];
+    for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'rssFile', 'rssShmem', 'vdso'] as const)
+      child[k] = this[k];
     const i32 = this.alloc.mem.i32;
     let ok = true;
     for (const v of this.vmas) {
@@ -216,13 +260,20 @@ export class Mm implements VmaOwner {
         const page = ptePage(i32[e], i32[e + 1]);
         if (!v.shared) i32[e] &= ~PTE_W;
         const ce = child.pt.pteIndex(vpn, true);
-        if (ce < 0) { ok = false; return; }
-        i32[ce] = i32[e]; i32[ce + 1] = i32[e + 1];
+        if (ce < 0) {
+          ok = false;
+          return;
+        }
+        i32[ce] = i32[e];
+        i32[ce + 1] = i32[e + 1];
         this.alloc.get(page);
       });
     }
     this.tlb.flush(this);
-    if (!ok) { child.release(); return null; }
+    if (!ok) {
+      child.release();
+      return null;
+    }
     return child;
   }
 
@@ -233,32 +284,54 @@ export class Mm implements VmaOwner {
     this.pt.destroy();
     for (const v of this.vmas) this.unlink(v);
     this.vmas = [];
-    this.rss = 0; this.rssFile = 0; this.rssShmem = 0;
+    this.rss = 0;
+    this.rssFile = 0;
+    this.rssShmem = 0;
   }
 
   // ---- user memory access (copy_from_user / copy_to_user): usercopy.ts ----
 
   /** Bytes from user memory, or null on EFAULT. */
-  read(addr: number, len: number): Uint8Array | null { return copyFromUser(this, addr, len); }
+  read(addr: number, len: number): Uint8Array | null {
+    return copyFromUser(this, addr, len);
+  }
 
-  readInto(addr: number, out: Uint8Array): boolean { return readInto(this, addr, out); }
+  readInto(addr: number, out: Uint8Array): boolean {
+    return readInto(this, addr, out);
+  }
 
-  write(addr: number, data: Uint8Array): boolean { return copyToUser(this, addr, data); }
+  write(addr: number, data: Uint8Array): boolean {
+    return copyToUser(this, addr, data);
+  }
 
   /** Can the kernel store into [addr, addr+len)? Faults the pages in as a store would. */
-  probeWritable(addr: number, len: number): boolean { return probeWritable(this, addr, len); }
+  probeWritable(addr: number, len: number): boolean {
+    return probeWritable(this, addr, len);
+  }
 
   /** NUL-terminated string (without the NUL), at most max bytes; null on EFAULT or too long. */
-  readCString(addr: number, max: number): Uint8Array | null { return strncpyFromUser(this, addr, max); }
+  readCString(addr: number, max: number): Uint8Array | null {
+    return strncpyFromUser(this, addr, max);
+  }
 
-  readU64(addr: number): bigint | null { return readU64(this, addr); }
+  readU64(addr: number): bigint | null {
+    return readU64(this, addr);
+  }
 
   /** A pointer-sized value as a JS number (exact below 2^53). */
-  readPtr(addr: number): number | null { return readPtr(this, addr); }
+  readPtr(addr: number): number | null {
+    return readPtr(this, addr);
+  }
 
-  readU32(addr: number): number | null { return readU32(this, addr); }
+  readU32(addr: number): number | null {
+    return readU32(this, addr);
+  }
 
-  writeU32(addr: number, v: number): boolean { return writeU32(this, addr, v); }
+  writeU32(addr: number, v: number): boolean {
+    return writeU32(this, addr, v);
+  }
 
-  writeU64(addr: number, v: bigint | number): boolean { return writeU64(this, addr, v); }
+  writeU64(addr: number, v: bigint | number): boolean {
+    return writeU64(this, addr, v);
+  }
 }

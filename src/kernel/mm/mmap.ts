@@ -52,7 +52,10 @@ export function unmappedAreaSlow(mm: Mm, len: number, top: number): number {
   for (let i = mm.vmas.length - 1; i >= -1; i--) {
     const v = i >= 0 ? mm.vmas[i] : null;
     const gapStart = v ? v.end : MMAP_MIN_ADDR;
-    if (gapStart >= end) { if (v) end = Math.min(end, v.start); continue; }
+    if (gapStart >= end) {
+      if (v) end = Math.min(end, v.start);
+      continue;
+    }
     if (end - gapStart >= len) return end - len;
     if (v) end = v.start;
   }
@@ -90,7 +93,10 @@ export function mmapRegion(mm: Mm, addr: number, len: number, v: MapRequest, mod
   if (v.noReserve) vma.noReserve = true;
   if (v.locked) vma.locked = true;
   vma.accounted = !vma.shared && (vma.prot & PROT_WRITE) !== 0 && !vma.noReserve;
-  if (mm.lockFuture) { vma.locked = true; vma.lockOnFault = mm.lockOnFault; }
+  if (mm.lockFuture) {
+    vma.locked = true;
+    vma.lockOnFault = mm.lockOnFault;
+  }
   mm.insert(vma);
   return start;
 }
@@ -111,8 +117,8 @@ export function mlock(mm: Mm, start: number, end: number, locked: boolean, onFau
     if (v.end <= start || v.start >= end) continue;
     v.locked = locked;
     v.lockOnFault = locked && onFault;
-    if (locked && !onFault && (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
-      for (let a = v.start; a < v.end; a += PAGE_SIZE) mm.fault(a, (v.prot & PROT_WRITE) && !v.shared ? 'w' : 'r');
+    if (locked && !onFault && v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) {
+      for (let a = v.start; a < v.end; a += PAGE_SIZE) mm.fault(a, v.prot & PROT_WRITE && !v.shared ? 'w' : 'r');
     }
   }
   mergeAdjacent(mm);
@@ -123,11 +129,15 @@ export function munmap(mm: Mm, start: number, len: number): number {
   if (start % PAGE_SIZE || len === 0) return -EINVAL;
   const end = pageUp(start + len);
   if (end > TASK_SIZE) return -EINVAL;
-  mm.splitAt(start); mm.splitAt(end);
-  const keep: Vma[] = [], gone: Vma[] = [];
+  mm.splitAt(start);
+  mm.splitAt(end);
+  const keep: Vma[] = [],
+    gone: Vma[] = [];
   for (const v of mm.vmas) {
-    if (v.start >= start && v.end <= end) { mm.totalVm -= (v.end - v.start) / PAGE_SIZE; gone.push(v); }
-    else keep.push(v);
+    if (v.start >= start && v.end <= end) {
+      mm.totalVm -= (v.end - v.start) / PAGE_SIZE;
+      gone.push(v);
+    } else keep.push(v);
   }
   mm.vmas = keep;
   mm.zap(start, end);
@@ -144,14 +154,15 @@ export function mprotect(mm: Mm, start: number, len: number, prot: number): numb
   for (let a = start; a < end;) {
     const v = mm.find(a);
     if (!v) return -ENOMEM;
-    if ((prot & PROT_WRITE) && !v.mayWrite) return -EACCES;
+    if (prot & PROT_WRITE && !v.mayWrite) return -EACCES;
     a = v.end;
   }
-  mm.splitAt(start); mm.splitAt(end);
+  mm.splitAt(start);
+  mm.splitAt(end);
   for (const v of mm.vmas) {
     if (v.start < start || v.end > end) continue;
     v.prot = prot;
-    if ((prot & PROT_WRITE) && !v.shared) v.accounted = true;
+    if (prot & PROT_WRITE && !v.shared) v.accounted = true;
   }
   const i32 = mm.alloc.mem.i32;
   mm.pt.forEach(start / PAGE_SIZE, end / PAGE_SIZE, (e, vpn) => {
@@ -171,22 +182,39 @@ export function mergeAdjacent(mm: Mm): void {
   const out: Vma[] = [];
   for (const v of mm.vmas) {
     const p = out[out.length - 1];
-    if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && !p.file && !v.file &&
-        p.name === v.name && p.growsDown === v.growsDown && p.mayWrite === v.mayWrite &&
-        p.noReserve === v.noReserve && p.locked === v.locked && p.lockOnFault === v.lockOnFault && p.accounted === v.accounted) { p.end = v.end; mm.unlink(v); }
-    else out.push(v);
+    if (
+      p &&
+      p.end === v.start &&
+      p.prot === v.prot &&
+      p.shared === v.shared &&
+      !p.file &&
+      !v.file &&
+      p.name === v.name &&
+      p.growsDown === v.growsDown &&
+      p.mayWrite === v.mayWrite &&
+      p.noReserve === v.noReserve &&
+      p.locked === v.locked &&
+      p.lockOnFault === v.lockOnFault &&
+      p.accounted === v.accounted
+    ) {
+      p.end = v.end;
+      mm.unlink(v);
+    } else out.push(v);
   }
   mm.vmas = out;
 }
 
 export function brk(mm: Mm, newBrk: number): number {
   if (newBrk < mm.brkStart) return mm.brk;
-  const oldEnd = pageUp(mm.brk), newEnd = pageUp(newBrk);
+  const oldEnd = pageUp(mm.brk),
+    newEnd = pageUp(newBrk);
   if (newEnd > oldEnd) {
     if (mm.overlaps(oldEnd, newEnd + PAGE_SIZE)) return mm.brk;
     const heap = mm.vmas.find((v) => v.name === '[heap]');
-    if (heap && heap.end === oldEnd) { heap.end = newEnd; mm.totalVm += (newEnd - oldEnd) / PAGE_SIZE; }
-    else mmapRegion(mm, oldEnd, newEnd - oldEnd, { prot: PROT_READ | PROT_WRITE, shared: false, name: '[heap]' }, 'fixed');
+    if (heap && heap.end === oldEnd) {
+      heap.end = newEnd;
+      mm.totalVm += (newEnd - oldEnd) / PAGE_SIZE;
+    } else mmapRegion(mm, oldEnd, newEnd - oldEnd, { prot: PROT_READ | PROT_WRITE, shared: false, name: '[heap]' }, 'fixed');
   } else if (newEnd < oldEnd) {
     munmap(mm, newEnd, oldEnd - newEnd);
   }
@@ -219,12 +247,16 @@ export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayM
     dst = unmappedArea(mm, newLen);
     if (dst < 0) return dst;
   }
-  mm.splitAt(old); mm.splitAt(old + oldLen);
+  mm.splitAt(old);
+  mm.splitAt(old + oldLen);
   const moved = mm.vmas.filter((x) => x.start >= old && x.end <= old + oldLen);
   mm.vmas = mm.vmas.filter((x) => !moved.includes(x));
   const i32 = mm.alloc.mem.i32;
   const delta = dst - old;
-  for (const m of moved) { m.start += delta; m.end += delta; }
+  for (const m of moved) {
+    m.start += delta;
+    m.end += delta;
+  }
   const last = moved[moved.length - 1];
   if (last) last.end = dst + newLen;
   for (const m of moved) mm.insert(m);
@@ -232,12 +264,14 @@ export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayM
   const entries: [number, number, number][] = [];
   mm.pt.forEach(old / PAGE_SIZE, (old + oldLen) / PAGE_SIZE, (e, vpn) => {
     entries.push([vpn, i32[e], i32[e + 1]]);
-    i32[e] = 0; i32[e + 1] = 0;
+    i32[e] = 0;
+    i32[e + 1] = 0;
   });
   for (const [vpn, lo, hi] of entries) {
     const ne = mm.pt.pteIndex(vpn + delta / PAGE_SIZE, true);
     if (ne < 0) return -ENOMEM;
-    i32[ne] = lo; i32[ne + 1] = hi;
+    i32[ne] = lo;
+    i32[ne + 1] = hi;
   }
   mm.tlb.flush(mm);
   return dst;

@@ -40,7 +40,11 @@ export class PageAllocator {
   readonly unbacked: number;
 
   /** `totalPages`: the machine's RAM in pages, at least the backed ones (mem.pages). */
-  constructor(readonly mem: PhysMem, reserved = 0, totalPages = mem.pages) {
+  constructor(
+    readonly mem: PhysMem,
+    reserved = 0,
+    totalPages = mem.pages,
+  ) {
     const backed = mem.pages;
     this.total = Math.max(totalPages, backed);
     this.unbacked = this.total - backed;
@@ -53,7 +57,9 @@ export class PageAllocator {
     for (let p = backed - 1; p >= reserved; p--) this.freeList[this.freeTop++] = p;
   }
 
-  get free(): number { return this.freeTop + this.unbacked; }
+  get free(): number {
+    return this.freeTop + this.unbacked;
+  }
   /** Pages handed out and given back since boot (vmstat's pgalloc, pgfree). */
   allocated = 0;
   freed = 0;
@@ -71,7 +77,9 @@ export class PageAllocator {
     return p;
   }
 
-  get(page: number): void { this.refs[page]++; }
+  get(page: number): void {
+    this.refs[page]++;
+  }
 
   /** Drop one reference; the page returns to the free list at zero. */
   put(page: number): void {

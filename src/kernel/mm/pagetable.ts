@@ -2,28 +2,40 @@
 import { RAM_BASE } from '../../cpu/physmem.js';
 import type { PageAllocator } from './pagealloc.js';
 
-export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32, PTE_A = 64, PTE_D = 128;
+export const PTE_V = 1,
+  PTE_R = 2,
+  PTE_W = 4,
+  PTE_X = 8,
+  PTE_U = 16,
+  PTE_G = 32,
+  PTE_A = 64,
+  PTE_D = 128;
 const RAM_PPN = RAM_BASE / 4096;
 
 /** PPN field of a PTE (bits 53:10) as RAM page index. */
 export function ptePage(lo: number, hi: number): number {
-  return ((lo >>> 10) + (hi & 0x3fffff) * 4194304) - RAM_PPN;
+  return (lo >>> 10) + (hi & 0x3fffff) * 4194304 - RAM_PPN;
 }
 
 export function makePte(page: number, flags: number): [number, number] {
   const ppn = page + RAM_PPN;
-  return [((ppn & 0x3fffff) << 10 | flags) | 0, Math.floor(ppn / 4194304) | 0];
+  return [((ppn & 0x3fffff) << 10) | flags | 0, Math.floor(ppn / 4194304) | 0];
 }
 
 export class PageTable {
-  constructor(readonly alloc: PageAllocator, readonly root: number) {}
+  constructor(
+    readonly alloc: PageAllocator,
+    readonly root: number,
+  ) {}
 
   static create(alloc: PageAllocator): PageTable | null {
     const root = alloc.alloc();
     return root < 0 ? null : new PageTable(alloc, root);
   }
 
-  private get i32(): Int32Array { return this.alloc.mem.i32; }
+  private get i32(): Int32Array {
+    return this.alloc.mem.i32;
+  }
 
   /**
    * Index (in i32 units) of the level-0 PTE for `vpn`, allocating intermediate
@@ -41,7 +53,8 @@ export class PageTable {
         const page = this.alloc.alloc();
         if (page < 0) return -1;
         const [nlo, nhi] = makePte(page, PTE_V);
-        i32[e] = nlo; i32[e + 1] = nhi;
+        i32[e] = nlo;
+        i32[e + 1] = nhi;
         table = page;
       } else {
         table = ptePage(lo, i32[e + 1]);
@@ -55,7 +68,8 @@ export class PageTable {
     const e = this.pteIndex(vpn, true);
     if (e < 0) return false;
     const [lo, hi] = makePte(page, flags | PTE_V | PTE_U);
-    this.i32[e] = lo; this.i32[e + 1] = hi;
+    this.i32[e] = lo;
+    this.i32[e + 1] = hi;
     return true;
   }
 
@@ -68,10 +82,16 @@ export class PageTable {
     let vpn = startVpn;
     while (vpn < endVpn) {
       const e2 = (this.root << 10) + ((vpn >>> 18) & 511) * 2;
-      if (!(i32[e2] & PTE_V)) { vpn = (Math.floor(vpn / 262144) + 1) * 262144; continue; }
+      if (!(i32[e2] & PTE_V)) {
+        vpn = (Math.floor(vpn / 262144) + 1) * 262144;
+        continue;
+      }
       const t1 = ptePage(i32[e2], i32[e2 + 1]);
       const e1 = (t1 << 10) + ((vpn >>> 9) & 511) * 2;
-      if (!(i32[e1] & PTE_V)) { vpn = (Math.floor(vpn / 512) + 1) * 512; continue; }
+      if (!(i32[e1] & PTE_V)) {
+        vpn = (Math.floor(vpn / 512) + 1) * 512;
+        continue;
+      }
       const t0 = ptePage(i32[e1], i32[e1 + 1]);
       const stop = Math.min(endVpn, (Math.floor(vpn / 512) + 1) * 512);
       for (; vpn < stop; vpn++) {

@@ -22,8 +22,12 @@ export function shmemZeroSetup(shm: TmpfsSuper, size: number): MapSource {
   inode.nlink = 0;
   inode.setSize(size);
   return {
-    mapping: inode.mapping, readAt: (off, dst) => inode.readAt(off, dst), size: () => inode.size,
-    dev: SHM_DEV, ino: inode.ino, path: '/dev/zero (deleted)',
+    mapping: inode.mapping,
+    readAt: (off, dst) => inode.readAt(off, dst),
+    size: () => inode.size,
+    dev: SHM_DEV,
+    ino: inode.ino,
+    path: '/dev/zero (deleted)',
   };
 }
 

@@ -72,7 +72,10 @@ export function strncpyFromUser(mm: Mm, addr: number, max: number): Uint8Array |
   if (parts.length === 1) return parts[0].slice();
   const out = new Uint8Array(total);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

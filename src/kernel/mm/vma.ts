@@ -2,11 +2,24 @@
 // protection and one backing (anonymous memory or a file).
 import type { AddressSpace } from './filemap.js';
 
-export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03, MAP_FIXED = 0x10,
-  MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100, MAP_DENYWRITE = 0x800, MAP_EXECUTABLE = 0x1000,
-  MAP_LOCKED = 0x2000, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_NONBLOCK = 0x10000,
-  MAP_STACK = 0x20000, MAP_HUGETLB = 0x40000, MAP_FIXED_NOREPLACE = 0x100000;
+export const PROT_READ = 1,
+  PROT_WRITE = 2,
+  PROT_EXEC = 4;
+export const MAP_SHARED = 0x01,
+  MAP_PRIVATE = 0x02,
+  MAP_SHARED_VALIDATE = 0x03,
+  MAP_FIXED = 0x10,
+  MAP_ANONYMOUS = 0x20,
+  MAP_GROWSDOWN = 0x100,
+  MAP_DENYWRITE = 0x800,
+  MAP_EXECUTABLE = 0x1000,
+  MAP_LOCKED = 0x2000,
+  MAP_NORESERVE = 0x4000,
+  MAP_POPULATE = 0x8000,
+  MAP_NONBLOCK = 0x10000,
+  MAP_STACK = 0x20000,
+  MAP_HUGETLB = 0x40000,
+  MAP_FIXED_NOREPLACE = 0x100000;
 
 /** What a file mapping reads its pages from (an inode's data). */
 export interface MapSource {
@@ -20,7 +33,9 @@ export interface MapSource {
   /** Current file size: whole pages past EOF raise SIGBUS. */
   size?(): number;
   /** For /proc/PID/maps: device, inode number, path. */
-  dev: number; ino: number; path: string;
+  dev: number;
+  ino: number;
+  path: string;
   /** vm_ops open/close: a VMA of this source joins an address space (map, fork, split) or leaves it. */
   open?(): void;
   close?(): void;
@@ -61,15 +76,24 @@ export class Vma {
   owner: VmaOwner | null = null;
 
   /** The file's page cache, when the file has one. */
-  get mapping(): AddressSpace | null { return this.file?.mapping ?? null; }
+  get mapping(): AddressSpace | null {
+    return this.file?.mapping ?? null;
+  }
 
   /** File page index of address addr. */
-  pgoff(addr: number): number { return (this.offset + (addr - this.start)) / 4096; }
+  pgoff(addr: number): number {
+    return (this.offset + (addr - this.start)) / 4096;
+  }
 
   clone(): Vma {
     const v = new Vma(this.start, this.end, this.prot, this.shared, this.file, this.offset, this.name);
-    v.zeroFrom = this.zeroFrom; v.growsDown = this.growsDown; v.mayWrite = this.mayWrite;
-    v.noReserve = this.noReserve; v.locked = this.locked; v.lockOnFault = this.lockOnFault; v.accounted = this.accounted;
+    v.zeroFrom = this.zeroFrom;
+    v.growsDown = this.growsDown;
+    v.mayWrite = this.mayWrite;
+    v.noReserve = this.noReserve;
+    v.locked = this.locked;
+    v.lockOnFault = this.lockOnFault;
+    v.accounted = this.accounted;
     return v;
   }
 

@@ -3,29 +3,71 @@
 // about, with the routing answers this machine has (only lo). Datagrams
 // between local UDP sockets go through lo; anything else finds no route.
 // TCP connections wait for the TCP implementation.
-import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EDESTADDRREQ, EINVAL, EISCONN, ENETUNREACH,
-  ENOTCONN, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ECONNREFUSED, EMSGSIZE, ENOPROTOOPT, EPIPE } from '../errno.js';
+import {
+  EACCES,
+  EADDRINUSE,
+  EADDRNOTAVAIL,
+  EAFNOSUPPORT,
+  EAGAIN,
+  EDESTADDRREQ,
+  EINVAL,
+  EISCONN,
+  ENETUNREACH,
+  ENOTCONN,
+  EOPNOTSUPP,
+  EPERM,
+  EPROTONOSUPPORT,
+  ESOCKTNOSUPPORT,
+  ECONNREFUSED,
+  EMSGSIZE,
+  ENOPROTOOPT,
+  EPIPE,
+} from '../errno.js';
 import { BLOCKED } from '../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN } from './sock.js';
 import type { Net } from './net_namespace.js';
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, MSG_PEEK, MSG_TRUNC, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SS_CONNECTED, SS_UNCONNECTED,
-  SIOCINQ, SIOCOUTQ, ENOIOCTLCMD, Socket, sockRegister, i32bytes, type ProtoOps,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  MSG_PEEK,
+  MSG_TRUNC,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+  SS_CONNECTED,
+  SS_UNCONNECTED,
+  SIOCINQ,
+  SIOCOUTQ,
+  ENOIOCTLCMD,
+  Socket,
+  sockRegister,
+  i32bytes,
+  type ProtoOps,
 } from './socket.js';
 import { loopbackXmit } from './loopback.js';
 
-export const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41,
-  IPPROTO_ICMPV6 = 58, IPPROTO_UDPLITE = 136, IPPROTO_RAW = 255;
+export const IPPROTO_IP = 0,
+  IPPROTO_ICMP = 1,
+  IPPROTO_TCP = 6,
+  IPPROTO_UDP = 17,
+  IPPROTO_IPV6 = 41,
+  IPPROTO_ICMPV6 = 58,
+  IPPROTO_UDPLITE = 136,
+  IPPROTO_RAW = 255;
 /** TCP states as /proc/net/tcp and inet_diag number them. */
-export const TCP_ESTABLISHED = 1, TCP_CLOSE = 7, TCP_LISTEN = 10;
+export const TCP_ESTABLISHED = 1,
+  TCP_CLOSE = 7,
+  TCP_LISTEN = 10;
 /** ip_local_port_range defaults. */
 /** The IPPROTO_IP option numbers of <linux/in.h> (IP_TOS 1 .. IP_RECVERR_RFC4884 26, IP_MULTICAST_IF 32 .. IP_PROTOCOL 52). */
 /** The TCP option numbers of <linux/tcp.h>: TCP_NODELAY 1 .. TCP_IS_MPTCP 43. */
 const TCP_OPTION_MAX = 43;
 const IP_OPTION_NAMES: ReadonlySet<number> = new Set([...Array.from({ length: 26 }, (_, i) => i + 1), ...Array.from({ length: 21 }, (_, i) => i + 32)]);
 
-const EPHEMERAL_LOW = 32768, EPHEMERAL_HIGH = 60999;
+const EPHEMERAL_LOW = 32768,
+  EPHEMERAL_HIGH = 60999;
 const PROT_SOCK = 1024;
 
 export class InetSock extends Sock {
@@ -38,12 +80,19 @@ export class InetSock extends Sock {
   backlog = 0;
   v6only = false;
   readonly opts6 = new Map<number, number>();
-  constructor(readonly net: Net, family: number, type: number, protocol: number) {
+  constructor(
+    readonly net: Net,
+    family: number,
+    type: number,
+    protocol: number,
+  ) {
     super(net, family, type, protocol);
     this.saddr = new Uint8Array(family === AF_INET6 ? 16 : 4);
     this.daddr = new Uint8Array(family === AF_INET6 ? 16 : 4);
   }
-  get listening(): boolean { return this.state === TCP_LISTEN; }
+  get listening(): boolean {
+    return this.state === TCP_LISTEN;
+  }
 }
 
 const isk = (s: Socket) => s.sk as InetSock;
@@ -75,7 +124,8 @@ function parseAddr(sk: InetSock, addr: Uint8Array, forBind: boolean): { addr: Ui
   if (sk.family === AF_INET) {
     if (addr.length < 16) return -EINVAL;
     // bind() also takes AF_UNSPEC with INADDR_ANY, for old programs.
-    if (family !== AF_INET && !(forBind && family === AF_UNSPEC && isZero(addr.subarray(4, 8)))) return forBind ? -EAFNOSUPPORT : family === AF_UNSPEC ? family : -EAFNOSUPPORT;
+    if (family !== AF_INET && !(forBind && family === AF_UNSPEC && isZero(addr.subarray(4, 8))))
+      return forBind ? -EAFNOSUPPORT : family === AF_UNSPEC ? family : -EAFNOSUPPORT;
     return { addr: addr.slice(4, 8), port: dv.getUint16(2, false), family };
   }
   if (family === AF_INET && !forBind) return -EAFNOSUPPORT;
@@ -105,9 +155,14 @@ export function inetSockets(net: Net, family: number | null, protocol: number): 
 }
 
 function portInUse(net: Net, sk: InetSock, port: number, addr: Uint8Array): boolean {
-  return inetSockets(net, null, sk.protocol).some((o) => o !== sk && o.sport === port
-    && (isZero(o.saddr) || isZero(addr) || sameAddr(o.saddr, addr))
-    && !(o.opts.get(2) && sk.opts.get(2) && o.state !== TCP_LISTEN) && !(o.opts.get(15) && sk.opts.get(15)));
+  return inetSockets(net, null, sk.protocol).some(
+    (o) =>
+      o !== sk &&
+      o.sport === port &&
+      (isZero(o.saddr) || isZero(addr) || sameAddr(o.saddr, addr)) &&
+      !(o.opts.get(2) && sk.opts.get(2) && o.state !== TCP_LISTEN) &&
+      !(o.opts.get(15) && sk.opts.get(15)),
+  );
 }
 
 /** inet_csk_get_port / udp_lib_get_port with port 0: the first free ephemeral port. */
@@ -125,7 +180,11 @@ function autobind(net: Net, sk: InetSock): number {
 }
 
 const inetOps: ProtoOps = {
-  release(s) { const sk = isk(s); sk.receiveQueue.clear(); sk.state = TCP_CLOSE; },
+  release(s) {
+    const sk = isk(s);
+    sk.receiveQueue.clear();
+    sk.state = TCP_CLOSE;
+  },
   bind(s, raw, c) {
     const sk = isk(s);
     const a = parseAddr(sk, raw, true);
@@ -133,7 +192,10 @@ const inetOps: ProtoOps = {
     if (sk.sport || sk.state !== TCP_CLOSE) return -EINVAL;
     if (!isZero(a.addr) && !isLocal(s.net, a.addr)) return -EADDRNOTAVAIL;
     if (a.port && a.port < PROT_SOCK && !c.privileged) return -EACCES;
-    if (s.type === SOCK_RAW) { sk.saddr = a.addr; return 0; }
+    if (s.type === SOCK_RAW) {
+      sk.saddr = a.addr;
+      return 0;
+    }
     if (a.port && portInUse(s.net, sk, a.port, a.addr)) return -EADDRINUSE;
     sk.saddr = a.addr;
     // A specific IPv6 address (not v4-mapped) can take no IPv4 traffic: __inet6_bind sets ipv6only.
@@ -146,7 +208,10 @@ const inetOps: ProtoOps = {
     const sk = isk(s);
     if (raw.length >= 2 && new DataView(raw.buffer, raw.byteOffset).getUint16(0, true) === AF_UNSPEC) {
       if (s.type === SOCK_STREAM) return sk.state === TCP_LISTEN ? -EISCONN : 0;
-      sk.daddr = new Uint8Array(sk.daddr.length); sk.dport = 0; s.state = SS_UNCONNECTED; sk.state = TCP_CLOSE;
+      sk.daddr = new Uint8Array(sk.daddr.length);
+      sk.dport = 0;
+      s.state = SS_UNCONNECTED;
+      sk.state = TCP_CLOSE;
       return 0;
     }
     const a = parseAddr(sk, raw, false);
@@ -161,7 +226,8 @@ const inetOps: ProtoOps = {
     if (!isLocal(s.net, a.addr) && !isZero(a.addr)) return -ENETUNREACH;
     if (isZero(sk.saddr)) sk.saddr = sk.family === AF_INET ? new Uint8Array([127, 0, 0, 1]) : a.addr.slice();
     if (s.type !== SOCK_RAW && autobind(s.net, sk) < 0) return -EAGAIN;
-    sk.daddr = a.addr; sk.dport = a.port;
+    sk.daddr = a.addr;
+    sk.dport = a.port;
     s.state = SS_CONNECTED;
     sk.state = TCP_ESTABLISHED;
     return 0;
@@ -196,11 +262,13 @@ const inetOps: ProtoOps = {
     if (sk.shutdown & SEND_SHUTDOWN) return -EPIPE;
     // No TCP connection can exist yet; an unconnected stream socket answers EPIPE.
     if (s.type === SOCK_STREAM) return -EPIPE;
-    let daddr = sk.daddr, dport = sk.dport;
+    let daddr = sk.daddr,
+      dport = sk.dport;
     if (to) {
       const a = parseAddr(sk, to, false);
       if (typeof a === 'number') return a;
-      daddr = a.addr; dport = a.port;
+      daddr = a.addr;
+      dport = a.port;
     } else if (sk.state !== TCP_ESTABLISHED) return -EDESTADDRREQ;
     if (!isLocal(s.net, daddr)) return -ENETUNREACH;
     if (s.type === SOCK_RAW) return -EOPNOTSUPP;
@@ -210,8 +278,9 @@ const inetOps: ProtoOps = {
     const hdr = sk.family === AF_INET6 ? 48 : 28;
     if (lo) loopbackXmit(lo, data.length + hdr);
     // udp_rcv: the socket bound to that port (and address), if any, gets it.
-    const dst = inetSockets(s.net, null, sk.protocol).find((o) => o.sport === dport
-      && (isZero(o.saddr) || sameAddr(o.saddr, daddr)) && (o.state !== TCP_ESTABLISHED || o.dport === sk.sport));
+    const dst = inetSockets(s.net, null, sk.protocol).find(
+      (o) => o.sport === dport && (isZero(o.saddr) || sameAddr(o.saddr, daddr)) && (o.state !== TCP_ESTABLISHED || o.dport === sk.sport),
+    );
     if (dst && dst.receiveQueue.bytes + data.length <= dst.rcvbuf) {
       const src = isZero(sk.saddr) ? (sk.family === AF_INET ? new Uint8Array([127, 0, 0, 1]) : daddr) : sk.saddr;
       dst.receiveQueue.push({ data: data.slice(), from: inetSockaddr(dst.family, src, sk.sport) });
@@ -256,11 +325,19 @@ const inetOps: ProtoOps = {
     const sk = isk(s);
     if (val.length < 4 && level !== IPPROTO_TCP) return -EINVAL;
     const v = val.length >= 4 ? new DataView(val.buffer, val.byteOffset).getInt32(0, true) : 0;
-    if (level === IPPROTO_IPV6 && sk.family === AF_INET6 && name === 26 /* IPV6_V6ONLY */) { sk.v6only = v !== 0; return 0; }
+    if (level === IPPROTO_IPV6 && sk.family === AF_INET6 && name === 26 /* IPV6_V6ONLY */) {
+      sk.v6only = v !== 0;
+      return 0;
+    }
     // ip_setsockopt: an option number <linux/in.h> does not define is ENOPROTOOPT.
     if (level === IPPROTO_IP && !IP_OPTION_NAMES.has(name)) return -ENOPROTOOPT;
     if (level === IPPROTO_TCP && (name < 1 || name > TCP_OPTION_MAX)) return -ENOPROTOOPT;
-    if (level === IPPROTO_IP || level === IPPROTO_IPV6 || (level === IPPROTO_TCP && s.type === SOCK_STREAM) || (level === IPPROTO_UDP && s.type === SOCK_DGRAM)) {
+    if (
+      level === IPPROTO_IP ||
+      level === IPPROTO_IPV6 ||
+      (level === IPPROTO_TCP && s.type === SOCK_STREAM) ||
+      (level === IPPROTO_UDP && s.type === SOCK_DGRAM)
+    ) {
       sk.opts6.set(level * 1000 + name, v);
       return 0;
     }

@@ -5,8 +5,22 @@
 // Each skb carries its sender's credentials (SCM_CREDENTIALS, shown to a
 // receiver with SO_PASSCRED) and may carry descriptors (SCM_RIGHTS), held
 // by reference while in flight.
-import { EADDRINUSE, ENOENT, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOTCONN, EOPNOTSUPP, EPIPE, EPROTOTYPE,
-  ESOCKTNOSUPPORT, EPROTONOSUPPORT, EMSGSIZE, EPERM } from '../errno.js';
+import {
+  EADDRINUSE,
+  ENOENT,
+  EAGAIN,
+  ECONNREFUSED,
+  EINVAL,
+  EISCONN,
+  ENOTCONN,
+  EOPNOTSUPP,
+  EPIPE,
+  EPROTOTYPE,
+  ESOCKTNOSUPPORT,
+  EPROTONOSUPPORT,
+  EMSGSIZE,
+  EPERM,
+} from '../errno.js';
 import { BLOCKED } from '../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from '../fs/file.js';
 import type { Inode } from '../fs/inode.js';
@@ -16,13 +30,30 @@ import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SO_PASSCRED } from './sock.js';
 import type { File } from '../fs/file.js';
 import type { Net } from './net_namespace.js';
 import {
-  AF_UNIX, MSG_PEEK, MSG_TRUNC, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SS_CONNECTED, SS_UNCONNECTED, SS_CONNECTING,
-  SIOCINQ, SIOCOUTQ, ENOIOCTLCMD, Socket, sockRegister, i32bytes, type ProtoOps, type SockCaller, MSG_WAITALL,
+  AF_UNIX,
+  MSG_PEEK,
+  MSG_TRUNC,
+  SOCK_DGRAM,
+  SOCK_SEQPACKET,
+  SOCK_STREAM,
+  SS_CONNECTED,
+  SS_UNCONNECTED,
+  SS_CONNECTING,
+  SIOCINQ,
+  SIOCOUTQ,
+  ENOIOCTLCMD,
+  Socket,
+  sockRegister,
+  i32bytes,
+  type ProtoOps,
+  type SockCaller,
+  MSG_WAITALL,
   type UCred,
 } from './socket.js';
 
 /** offsetof(struct sockaddr_un, sun_path) and its size. */
-const UN_PATH_OFF = 2, UNIX_PATH_MAX = 108;
+const UN_PATH_OFF = 2,
+  UNIX_PATH_MAX = 108;
 
 export class UnixSock extends Sock {
   /** The bound address as a sockaddr_un (family + name bytes), or null. */
@@ -37,9 +68,16 @@ export class UnixSock extends Sock {
   cred: { pid: number; uid: number; gid: number } = { pid: 0, uid: 0, gid: 0 };
   peerCredBytes: Uint8Array | null = null;
   dead = false;
-  constructor(readonly net: Net, type: number) { super(net, AF_UNIX, type, 0); }
+  constructor(
+    readonly net: Net,
+    type: number,
+  ) {
+    super(net, AF_UNIX, type, 0);
+  }
 
-  peerCred(): Uint8Array | null { return this.peerCredBytes; }
+  peerCred(): Uint8Array | null {
+    return this.peerCredBytes;
+  }
   /** The path as /proc/net/unix shows it: abstract names start with "@". */
   displayName(): string {
     const n = this.name!.subarray(UN_PATH_OFF);
@@ -96,7 +134,8 @@ function lookup(net: Net, addr: Uint8Array, c: SockCaller): UnixSock | number {
 
 /** unix_autobind: an abstract name of five hex digits. */
 function autobind(s: Socket): void {
-  const sk = usk(s), table = abstractTable(s.net);
+  const sk = usk(s),
+    table = abstractTable(s.net);
   let bytes: Uint8Array;
   do {
     const id = (s.net.unixAutobindSeq++ & 0xfffff).toString(16).padStart(5, '0');
@@ -144,13 +183,17 @@ function bindName(s: Socket, addr: Uint8Array, c: SockCaller): number {
 function credBytes(cred: { pid: number; uid: number; gid: number }): Uint8Array {
   const b = new Uint8Array(12);
   const dv = new DataView(b.buffer);
-  dv.setInt32(0, cred.pid, true); dv.setUint32(4, cred.uid, true); dv.setUint32(8, cred.gid, true);
+  dv.setInt32(0, cred.pid, true);
+  dv.setUint32(4, cred.uid, true);
+  dv.setUint32(8, cred.gid, true);
   return b;
 }
 
 function pair(a: UnixSock, b: UnixSock): void {
-  a.peer = b; b.peer = a;
-  a.peerCredBytes = credBytes(b.cred); b.peerCredBytes = credBytes(a.cred);
+  a.peer = b;
+  b.peer = a;
+  a.peerCredBytes = credBytes(b.cred);
+  b.peerCredBytes = credBytes(a.cred);
   if (a.socket) a.socket.state = SS_CONNECTED;
   if (b.socket) b.socket.state = SS_CONNECTED;
 }
@@ -167,7 +210,10 @@ const unixOps: ProtoOps = {
       if (table.get(k) === sk) table.delete(k);
     }
     if (sk.inode && sk.inode.unixSock === sk) sk.inode.unixSock = null;
-    for (const e of sk.acceptQueue) { e.ops.release(e); s.net.sockets.delete(e); }
+    for (const e of sk.acceptQueue) {
+      e.ops.release(e);
+      s.net.sockets.delete(e);
+    }
     sk.acceptQueue.length = 0;
     const peer = sk.peer;
     if (peer) {
@@ -181,7 +227,8 @@ const unixOps: ProtoOps = {
   connect(s, addr, _flags, c) {
     const sk = usk(s);
     if (addr.length >= UN_PATH_OFF && new DataView(addr.buffer, addr.byteOffset).getUint16(0, true) === 0 && s.type === SOCK_DGRAM) {
-      sk.peer = null; s.state = SS_UNCONNECTED;
+      sk.peer = null;
+      s.state = SS_UNCONNECTED;
       return 0;
     }
     autobindForCred(s);
@@ -249,7 +296,7 @@ const unixOps: ProtoOps = {
     if (isStreamLike(s)) {
       if (to && s.state !== SS_CONNECTED) return -EOPNOTSUPP;
       if (!peer || s.state !== SS_CONNECTED) return -ENOTCONN;
-      if (peer.dead || (peer.shutdown & RCV_SHUTDOWN)) return -EPIPE;
+      if (peer.dead || peer.shutdown & RCV_SHUTDOWN) return -EPIPE;
     } else {
       if (to) {
         const o = lookup(s.net, to, c);
@@ -305,20 +352,35 @@ const unixOps: ProtoOps = {
       const skb = flags & MSG_PEEK ? q.peek()! : q.shift()!;
       if (!(flags & MSG_PEEK)) sk.peer?.wakeAll(POLLOUT);
       const full = skb.data.length;
-      return { data: skb.data.subarray(0, Math.min(len, full)), full, from: skb.from, flags: full > len ? MSG_TRUNC : 0,
-        files: takeFiles(skb), cred: wantCred ? skb.cred ?? null : undefined };
+      return {
+        data: skb.data.subarray(0, Math.min(len, full)),
+        full,
+        from: skb.from,
+        flags: full > len ? MSG_TRUNC : 0,
+        files: takeFiles(skb),
+        cred: wantCred ? (skb.cred ?? null) : undefined,
+      };
     }
     // MSG_WAITALL: wait until the whole length is there (or the queue is full, or the stream ends).
-    if ((flags & MSG_WAITALL) && !(flags & MSG_PEEK) && q.bytes < len && !eof() && !s.nonblock(flags)
-      && q.bytes < Math.max(sk.rcvbuf, sk.peer?.sndbuf ?? 0) && !q.list.some((x) => x.files)) {
+    if (
+      flags & MSG_WAITALL &&
+      !(flags & MSG_PEEK) &&
+      q.bytes < len &&
+      !eof() &&
+      !s.nonblock(flags) &&
+      q.bytes < Math.max(sk.rcvbuf, sk.peer?.sndbuf ?? 0) &&
+      !q.list.some((x) => x.files)
+    ) {
       c.sleepOn(sk.wait);
       return BLOCKED;
     }
     // Stream: gather across skbs up to len, but never past passed descriptors, nor across writers when
     // credentials are asked for.
     const out = new Uint8Array(Math.min(len, q.bytes));
-    let o = 0, i = 0;
-    const first = q.peek()!, firstCred = first.cred;
+    let o = 0,
+      i = 0;
+    const first = q.peek()!,
+      firstCred = first.cred;
     let files: File[] | undefined;
     while (o < out.length && i < q.list.length && !files) {
       const skb = q.list[i];
@@ -332,14 +394,14 @@ const unixOps: ProtoOps = {
       else q.consume(n);
     }
     if (!(flags & MSG_PEEK)) sk.peer?.wakeAll(POLLOUT);
-    return { data: out.subarray(0, o), full: o, from: first.from, flags: 0, files, cred: wantCred ? first.cred ?? null : undefined };
+    return { data: out.subarray(0, o), full: o, from: first.from, flags: 0, files, cred: wantCred ? (first.cred ?? null) : undefined };
   },
   poll(s, wait) {
     const sk = usk(s);
     wait?.(sk.wait);
     let m = 0;
     if (!sk.receiveQueue.empty || sk.acceptQueue.length) m |= POLLIN | POLLRDNORM;
-    if (sk.shutdown & RCV_SHUTDOWN) m |= POLLIN | POLLRDNORM | 0x2000 /* POLLRDHUP */;
+    if (sk.shutdown & RCV_SHUTDOWN) m |= POLLIN | POLLRDNORM | 0x2000; /* POLLRDHUP */
     if (isStreamLike(s)) {
       if (sk.peer?.dead || sk.shutdown === (RCV_SHUTDOWN | SEND_SHUTDOWN)) m |= POLLHUP | POLLIN | POLLRDNORM;
       if (s.state === SS_CONNECTED && sk.peer) {
@@ -374,9 +436,12 @@ const unixOps: ProtoOps = {
   },
   socketpair(a, b) {
     if (a.type === SOCK_DGRAM) {
-      usk(a).peer = usk(b); usk(b).peer = usk(a);
-      usk(a).peerCredBytes = credBytes(usk(b).cred); usk(b).peerCredBytes = credBytes(usk(a).cred);
-      a.state = SS_CONNECTED; b.state = SS_CONNECTED;
+      usk(a).peer = usk(b);
+      usk(b).peer = usk(a);
+      usk(a).peerCredBytes = credBytes(usk(b).cred);
+      usk(b).peerCredBytes = credBytes(usk(a).cred);
+      a.state = SS_CONNECTED;
+      b.state = SS_CONNECTED;
       return 0;
     }
     pair(usk(a), usk(b));

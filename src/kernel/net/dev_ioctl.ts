@@ -8,18 +8,48 @@ import type { NetDevice } from './netdevice.js';
 import { netmask } from './ipv4/devinet.js';
 import { AF_INET, type Socket } from './socket.js';
 
-export const SIOCGIFNAME = 0x8910, SIOCGIFCONF = 0x8912, SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914,
-  SIOCGIFADDR = 0x8915, SIOCSIFADDR = 0x8916, SIOCGIFDSTADDR = 0x8917, SIOCSIFDSTADDR = 0x8918,
-  SIOCGIFBRDADDR = 0x8919, SIOCSIFBRDADDR = 0x891a, SIOCGIFNETMASK = 0x891b, SIOCSIFNETMASK = 0x891c,
-  SIOCGIFMETRIC = 0x891d, SIOCSIFMETRIC = 0x891e, SIOCGIFMTU = 0x8921, SIOCSIFMTU = 0x8922,
-  SIOCSIFNAME = 0x8923, SIOCSIFHWADDR = 0x8924, SIOCGIFHWADDR = 0x8927, SIOCGIFINDEX = 0x8933,
-  SIOCGIFPFLAGS = 0x8935, SIOCGIFTXQLEN = 0x8942, SIOCSIFTXQLEN = 0x8943, SIOCGIFMAP = 0x8970, SIOCSIFMAP = 0x8971;
+export const SIOCGIFNAME = 0x8910,
+  SIOCGIFCONF = 0x8912,
+  SIOCGIFFLAGS = 0x8913,
+  SIOCSIFFLAGS = 0x8914,
+  SIOCGIFADDR = 0x8915,
+  SIOCSIFADDR = 0x8916,
+  SIOCGIFDSTADDR = 0x8917,
+  SIOCSIFDSTADDR = 0x8918,
+  SIOCGIFBRDADDR = 0x8919,
+  SIOCSIFBRDADDR = 0x891a,
+  SIOCGIFNETMASK = 0x891b,
+  SIOCSIFNETMASK = 0x891c,
+  SIOCGIFMETRIC = 0x891d,
+  SIOCSIFMETRIC = 0x891e,
+  SIOCGIFMTU = 0x8921,
+  SIOCSIFMTU = 0x8922,
+  SIOCSIFNAME = 0x8923,
+  SIOCSIFHWADDR = 0x8924,
+  SIOCGIFHWADDR = 0x8927,
+  SIOCGIFINDEX = 0x8933,
+  SIOCGIFPFLAGS = 0x8935,
+  SIOCGIFTXQLEN = 0x8942,
+  SIOCSIFTXQLEN = 0x8943,
+  SIOCGIFMAP = 0x8970,
+  SIOCSIFMAP = 0x8971;
 
 export const IFNAMSIZ = 16;
 export const IFREQ_SIZE = 40;
 
-const SETTERS = new Set([SIOCSIFFLAGS, SIOCSIFADDR, SIOCSIFDSTADDR, SIOCSIFBRDADDR, SIOCSIFNETMASK, SIOCSIFMETRIC,
-  SIOCSIFMTU, SIOCSIFNAME, SIOCSIFHWADDR, SIOCSIFTXQLEN, SIOCSIFMAP]);
+const SETTERS = new Set([
+  SIOCSIFFLAGS,
+  SIOCSIFADDR,
+  SIOCSIFDSTADDR,
+  SIOCSIFBRDADDR,
+  SIOCSIFNETMASK,
+  SIOCSIFMETRIC,
+  SIOCSIFMTU,
+  SIOCSIFNAME,
+  SIOCSIFHWADDR,
+  SIOCSIFTXQLEN,
+  SIOCSIFMAP,
+]);
 
 const dec = new TextDecoder();
 
@@ -27,7 +57,8 @@ const dec = new TextDecoder();
 export function sockaddrIn(addr: Uint8Array, port = 0): Uint8Array {
   const b = new Uint8Array(16);
   b[0] = AF_INET;
-  b[2] = port >> 8; b[3] = port & 0xff;
+  b[2] = port >> 8;
+  b[3] = port & 0xff;
   b.set(addr.subarray(0, 4), 4);
   return b;
 }
@@ -98,8 +129,15 @@ export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: I
     return io.privileged === false ? -EPERM : -EOPNOTSUPP;
   }
   const inetCmd = cmd === SIOCGIFADDR || cmd === SIOCGIFNETMASK || cmd === SIOCGIFBRDADDR || cmd === SIOCGIFDSTADDR;
-  const devCmd = cmd === SIOCGIFFLAGS || cmd === SIOCGIFMTU || cmd === SIOCGIFHWADDR || cmd === SIOCGIFINDEX
-    || cmd === SIOCGIFTXQLEN || cmd === SIOCGIFMETRIC || cmd === SIOCGIFMAP || cmd === SIOCGIFPFLAGS;
+  const devCmd =
+    cmd === SIOCGIFFLAGS ||
+    cmd === SIOCGIFMTU ||
+    cmd === SIOCGIFHWADDR ||
+    cmd === SIOCGIFINDEX ||
+    cmd === SIOCGIFTXQLEN ||
+    cmd === SIOCGIFMETRIC ||
+    cmd === SIOCGIFMAP ||
+    cmd === SIOCGIFPFLAGS;
   if (inetCmd && sock.family !== AF_INET) return -ENOTTY;
   if (!inetCmd && !devCmd) return -ENOTTY;
   const r = lookupReq(net, io, arg);
@@ -116,16 +154,24 @@ export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: I
     return answer(io, arg, req, (_dv, u) => u.set(sockaddrIn(v)));
   }
   switch (cmd) {
-    case SIOCGIFFLAGS: return answer(io, arg, req, (dv) => dv.setInt16(IFNAMSIZ, dev.getFlags() & 0xffff, true));
-    case SIOCGIFMTU: return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.mtu, true));
-    case SIOCGIFINDEX: return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.ifindex, true));
-    case SIOCGIFTXQLEN: return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.txQueueLen, true));
-    case SIOCGIFMETRIC: case SIOCGIFPFLAGS: return answer(io, arg, req, () => {});
-    case SIOCGIFMAP: return answer(io, arg, req, () => {});
-    case SIOCGIFHWADDR: return answer(io, arg, req, (dv, u) => {
-      dv.setUint16(IFNAMSIZ, dev.type, true);
-      u.set(dev.devAddr.subarray(0, Math.min(dev.addrLen, 14)), 2);
-    });
+    case SIOCGIFFLAGS:
+      return answer(io, arg, req, (dv) => dv.setInt16(IFNAMSIZ, dev.getFlags() & 0xffff, true));
+    case SIOCGIFMTU:
+      return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.mtu, true));
+    case SIOCGIFINDEX:
+      return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.ifindex, true));
+    case SIOCGIFTXQLEN:
+      return answer(io, arg, req, (dv) => dv.setInt32(IFNAMSIZ, dev.txQueueLen, true));
+    case SIOCGIFMETRIC:
+    case SIOCGIFPFLAGS:
+      return answer(io, arg, req, () => {});
+    case SIOCGIFMAP:
+      return answer(io, arg, req, () => {});
+    case SIOCGIFHWADDR:
+      return answer(io, arg, req, (dv, u) => {
+        dv.setUint16(IFNAMSIZ, dev.type, true);
+        u.set(dev.devAddr.subarray(0, Math.min(dev.addrLen, 14)), 2);
+      });
   }
   return -EINVAL;
 }

@@ -15,6 +15,8 @@ export function loopbackDevice(): NetDevice {
 
 /** What a transmitted packet does on lo: it comes straight back in. */
 export function loopbackXmit(dev: NetDevice, bytes: number): void {
-  dev.stats.tx_packets++; dev.stats.tx_bytes += bytes;
-  dev.stats.rx_packets++; dev.stats.rx_bytes += bytes;
+  dev.stats.tx_packets++;
+  dev.stats.tx_bytes += bytes;
+  dev.stats.rx_packets++;
+  dev.stats.rx_bytes += bytes;
 }

@@ -21,7 +21,9 @@ export class Net {
   /** Netlink's bound sockets and kernel sockets (af_netlink.ts), made on first use. */
   netlink: NlTable | null = null;
   private sockCookies = 1;
-  nextSockCookie(): number { return this.sockCookies++; }
+  nextSockCookie(): number {
+    return this.sockCookies++;
+  }
   constructor(readonly kernel: Kernel) {}
 
   /** register_netdevice: give the device the next free index. */
@@ -30,10 +32,16 @@ export class Net {
     this.devices.push(dev);
   }
 
-  byName(name: string): NetDevice | null { return this.devices.find((d) => d.name === name) ?? null; }
-  byIndex(i: number): NetDevice | null { return this.devices.find((d) => d.ifindex === i) ?? null; }
+  byName(name: string): NetDevice | null {
+    return this.devices.find((d) => d.name === name) ?? null;
+  }
+  byIndex(i: number): NetDevice | null {
+    return this.devices.find((d) => d.ifindex === i) ?? null;
+  }
   /** Monotonic ns, for address and device time stamps. */
-  now(): number { return this.kernel.clock.monotonic(); }
+  now(): number {
+    return this.kernel.clock.monotonic();
+  }
 }
 
 /** init_net of a machine (Kernel.net), made on first use. */
@@ -49,10 +57,12 @@ export function initNet(k: Kernel): Net {
     // Reachable time is drawn at random around 30 s (neigh_rand_reach_time).
     const r = new Uint8Array(2);
     k.host.random(r);
-    in6.reachableTime = 15000 + ((r[0] << 8 | r[1]) % 30000);
+    in6.reachableTime = 15000 + (((r[0] << 8) | r[1]) % 30000);
   }
   return net;
 }
 
 /** The devices of a machine, for sysfs (/sys/class/net). */
-export function netDevices(k: Kernel): NetDevice[] { return initNet(k).devices; }
+export function netDevices(k: Kernel): NetDevice[] {
+  return initNet(k).devices;
+}

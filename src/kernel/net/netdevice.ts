@@ -5,27 +5,64 @@ import type { InDevice } from './ipv4/devinet.js';
 import type { Inet6Dev } from './ipv6/addrconf.js';
 
 /** Interface flags (include/uapi/linux/if.h). */
-export const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_DEBUG = 0x4, IFF_LOOPBACK = 0x8, IFF_POINTOPOINT = 0x10,
-  IFF_NOTRAILERS = 0x20, IFF_RUNNING = 0x40, IFF_NOARP = 0x80, IFF_PROMISC = 0x100, IFF_ALLMULTI = 0x200,
-  IFF_MULTICAST = 0x1000, IFF_LOWER_UP = 0x10000, IFF_DORMANT = 0x20000, IFF_ECHO = 0x40000;
+export const IFF_UP = 0x1,
+  IFF_BROADCAST = 0x2,
+  IFF_DEBUG = 0x4,
+  IFF_LOOPBACK = 0x8,
+  IFF_POINTOPOINT = 0x10,
+  IFF_NOTRAILERS = 0x20,
+  IFF_RUNNING = 0x40,
+  IFF_NOARP = 0x80,
+  IFF_PROMISC = 0x100,
+  IFF_ALLMULTI = 0x200,
+  IFF_MULTICAST = 0x1000,
+  IFF_LOWER_UP = 0x10000,
+  IFF_DORMANT = 0x20000,
+  IFF_ECHO = 0x40000;
 
 /** RFC 2863 operational states (IF_OPER_*), and their sysfs names. */
-export const IF_OPER_UNKNOWN = 0, IF_OPER_NOTPRESENT = 1, IF_OPER_DOWN = 2, IF_OPER_LOWERLAYERDOWN = 3,
-  IF_OPER_TESTING = 4, IF_OPER_DORMANT = 5, IF_OPER_UP = 6;
+export const IF_OPER_UNKNOWN = 0,
+  IF_OPER_NOTPRESENT = 1,
+  IF_OPER_DOWN = 2,
+  IF_OPER_LOWERLAYERDOWN = 3,
+  IF_OPER_TESTING = 4,
+  IF_OPER_DORMANT = 5,
+  IF_OPER_UP = 6;
 export const OPERSTATE_NAMES = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'];
 
 /** Hardware types (ARPHRD_*). */
-export const ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
+export const ARPHRD_ETHER = 1,
+  ARPHRD_LOOPBACK = 772;
 
 /** struct rtnl_link_stats64, in field order: what IFLA_STATS64, /proc/net/dev and sysfs statistics/ show. */
 export const STAT_NAMES = [
-  'rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped',
-  'multicast', 'collisions', 'rx_length_errors', 'rx_over_errors', 'rx_crc_errors', 'rx_frame_errors',
-  'rx_fifo_errors', 'rx_missed_errors', 'tx_aborted_errors', 'tx_carrier_errors', 'tx_fifo_errors',
-  'tx_heartbeat_errors', 'tx_window_errors', 'rx_compressed', 'tx_compressed', 'rx_nohandler',
+  'rx_packets',
+  'tx_packets',
+  'rx_bytes',
+  'tx_bytes',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+  'multicast',
+  'collisions',
+  'rx_length_errors',
+  'rx_over_errors',
+  'rx_crc_errors',
+  'rx_frame_errors',
+  'rx_fifo_errors',
+  'rx_missed_errors',
+  'tx_aborted_errors',
+  'tx_carrier_errors',
+  'tx_fifo_errors',
+  'tx_heartbeat_errors',
+  'tx_window_errors',
+  'rx_compressed',
+  'tx_compressed',
+  'rx_nohandler',
   'rx_otherhost_dropped',
 ] as const;
-export type StatName = typeof STAT_NAMES[number];
+export type StatName = (typeof STAT_NAMES)[number];
 export type LinkStats = Record<StatName, number>;
 
 export function zeroStats(): LinkStats {

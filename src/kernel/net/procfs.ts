@@ -17,16 +17,28 @@ export const kptr = (cookie: number) => (Math.imul(cookie, 0x9e3779b1) >>> 0).to
 
 /** /proc/net/dev */
 export function procNetDev(net: Net): string {
-  let s = 'Inter-|   Receive                                                |  Transmit\n'
-    + ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+  let s =
+    'Inter-|   Receive                                                |  Transmit\n' +
+    ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
   for (const d of net.devices) {
     const st = d.stats;
     const f = [
-      [st.rx_bytes, 8], [st.rx_packets, 7], [st.rx_errors, 4], [st.rx_dropped + st.rx_missed_errors, 4],
-      [st.rx_fifo_errors, 4], [st.rx_length_errors + st.rx_over_errors + st.rx_crc_errors + st.rx_frame_errors, 5],
-      [st.rx_compressed, 10], [st.multicast, 9], [st.tx_bytes, 8], [st.tx_packets, 7], [st.tx_errors, 4],
-      [st.tx_dropped, 4], [st.tx_fifo_errors, 4], [st.collisions, 5],
-      [st.tx_carrier_errors + st.tx_aborted_errors + st.tx_window_errors + st.tx_heartbeat_errors, 7], [st.tx_compressed, 10],
+      [st.rx_bytes, 8],
+      [st.rx_packets, 7],
+      [st.rx_errors, 4],
+      [st.rx_dropped + st.rx_missed_errors, 4],
+      [st.rx_fifo_errors, 4],
+      [st.rx_length_errors + st.rx_over_errors + st.rx_crc_errors + st.rx_frame_errors, 5],
+      [st.rx_compressed, 10],
+      [st.multicast, 9],
+      [st.tx_bytes, 8],
+      [st.tx_packets, 7],
+      [st.tx_errors, 4],
+      [st.tx_dropped, 4],
+      [st.tx_fifo_errors, 4],
+      [st.collisions, 5],
+      [st.tx_carrier_errors + st.tx_aborted_errors + st.tx_window_errors + st.tx_heartbeat_errors, 7],
+      [st.tx_compressed, 10],
     ] as [number, number][];
     s += `${d.name.padStart(6)}:${f.map(([v, w]) => String(v).padStart(w)).join(' ')}\n`;
   }
@@ -36,9 +48,10 @@ export function procNetDev(net: Net): string {
 /** /proc/net/if_inet6 */
 export function procIfInet6(net: Net): string {
   let s = '';
-  for (const d of net.devices) for (const a of d.in6Dev?.addrList ?? []) {
-    s += `${ipv6Hex(a.addr)} ${hex(d.ifindex, 2).toLowerCase()} ${hex(a.prefixlen, 2).toLowerCase()} ${hex(ipv6AddrScope(a.addr), 2).toLowerCase()} ${hex(a.flags & 0xff, 2).toLowerCase()} ${d.name.padStart(8)}\n`;
-  }
+  for (const d of net.devices)
+    for (const a of d.in6Dev?.addrList ?? []) {
+      s += `${ipv6Hex(a.addr)} ${hex(d.ifindex, 2).toLowerCase()} ${hex(a.prefixlen, 2).toLowerCase()} ${hex(ipv6AddrScope(a.addr), 2).toLowerCase()} ${hex(a.flags & 0xff, 2).toLowerCase()} ${d.name.padStart(8)}\n`;
+    }
   return s;
 }
 
@@ -100,7 +113,8 @@ function hashed(net: Net, family: number, type: number): [InetSock, number][] {
 const TCP_HDR = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
 const UDP_HDR = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
 const RAW_HDR = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
-const V6_HDR = '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
+const V6_HDR =
+  '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
 
 export function procTcp(net: Net, family: number): string {
   const list = hashed(net, family, SOCK_STREAM);
@@ -120,7 +134,8 @@ export function procUdp(net: Net, family: number, type = SOCK_DGRAM): string {
 /** /proc/net/netlink: kernel sockets, then user sockets. */
 export function procNetlink(net: Net): string {
   let s = 'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n';
-  const row = (sk: NetlinkSock, ino: number) => `${kptr(sk.cookie)} ${String(sk.protocol).padEnd(3)} ${String(sk.portid).padEnd(10)} ${hex(sk.groups, 8).toLowerCase()} ${String(sk.receiveQueue.bytes).padEnd(8)} ${'0'.padEnd(8)} ${'0'.padEnd(5)} ${'2'.padEnd(8)} ${String(sk.drops).padEnd(8)} ${String(ino).padEnd(8)}\n`;
+  const row = (sk: NetlinkSock, ino: number) =>
+    `${kptr(sk.cookie)} ${String(sk.protocol).padEnd(3)} ${String(sk.portid).padEnd(10)} ${hex(sk.groups, 8).toLowerCase()} ${String(sk.receiveQueue.bytes).padEnd(8)} ${'0'.padEnd(8)} ${'0'.padEnd(5)} ${'2'.padEnd(8)} ${String(sk.drops).padEnd(8)} ${String(ino).padEnd(8)}\n`;
   for (const k of netlinkKernelSockets(net)) s += row(k.sk as NetlinkSock, k.ino);
   const inos = new Map<NetlinkSock, number>();
   for (const so of net.sockets) inos.set(so.sk as NetlinkSock, so.ino);
@@ -135,7 +150,7 @@ export function procUnix(net: Net): string {
     const flags = sk.listening ? 0x10000 : 0;
     // A connection still waiting in an accept queue has no file yet: "connecting" (02).
     const established = sock.state === SS_CONNECTED;
-    const st = sock.file ? (established ? SS_CONNECTED : SS_UNCONNECTED) : (established ? SS_CONNECTING : SS_DISCONNECTING);
+    const st = sock.file ? (established ? SS_CONNECTED : SS_UNCONNECTED) : established ? SS_CONNECTING : SS_DISCONNECTING;
     s += `${kptr(sk.cookie)}: ${hex(2, 8)} ${hex(0, 8)} ${hex(flags, 8)} ${hex(sock.type, 4)} ${hex(st, 2)} ${String(sock.ino).padStart(5)}${sk.name ? ' ' + sk.displayName() : ''}\n`;
   }
   return s;
@@ -147,19 +162,89 @@ export const procPacket = () => 'sk               RefCnt Type Proto  Iface R Rme
 export function procSnmp(): string {
   const row = (name: string, fields: string[], values: Record<string, number> = {}) =>
     `${name}: ${fields.join(' ')}\n${name}: ${fields.map((f) => values[f] ?? 0).join(' ')}\n`;
-  return row('Ip', ['Forwarding', 'DefaultTTL', 'InReceives', 'InHdrErrors', 'InAddrErrors', 'ForwDatagrams',
-    'InUnknownProtos', 'InDiscards', 'InDelivers', 'OutRequests', 'OutDiscards', 'OutNoRoutes', 'ReasmTimeout',
-    'ReasmReqds', 'ReasmOKs', 'ReasmFails', 'FragOKs', 'FragFails', 'FragCreates', 'OutTransmits'], { Forwarding: 2, DefaultTTL: 64 })
-    + row('Icmp', ['InMsgs', 'InErrors', 'InCsumErrors', 'InDestUnreachs', 'InTimeExcds', 'InParmProbs', 'InSrcQuenchs',
-      'InRedirects', 'InEchos', 'InEchoReps', 'InTimestamps', 'InTimestampReps', 'InAddrMasks', 'InAddrMaskReps',
-      'OutMsgs', 'OutErrors', 'OutRateLimitGlobal', 'OutRateLimitHost', 'OutDestUnreachs', 'OutTimeExcds',
-      'OutParmProbs', 'OutSrcQuenchs', 'OutRedirects', 'OutEchos', 'OutEchoReps', 'OutTimestamps', 'OutTimestampReps',
-      'OutAddrMasks', 'OutAddrMaskReps'])
+  return (
+    row(
+      'Ip',
+      [
+        'Forwarding',
+        'DefaultTTL',
+        'InReceives',
+        'InHdrErrors',
+        'InAddrErrors',
+        'ForwDatagrams',
+        'InUnknownProtos',
+        'InDiscards',
+        'InDelivers',
+        'OutRequests',
+        'OutDiscards',
+        'OutNoRoutes',
+        'ReasmTimeout',
+        'ReasmReqds',
+        'ReasmOKs',
+        'ReasmFails',
+        'FragOKs',
+        'FragFails',
+        'FragCreates',
+        'OutTransmits',
+      ],
+      { Forwarding: 2, DefaultTTL: 64 },
+    ) +
+    row('Icmp', [
+      'InMsgs',
+      'InErrors',
+      'InCsumErrors',
+      'InDestUnreachs',
+      'InTimeExcds',
+      'InParmProbs',
+      'InSrcQuenchs',
+      'InRedirects',
+      'InEchos',
+      'InEchoReps',
+      'InTimestamps',
+      'InTimestampReps',
+      'InAddrMasks',
+      'InAddrMaskReps',
+      'OutMsgs',
+      'OutErrors',
+      'OutRateLimitGlobal',
+      'OutRateLimitHost',
+      'OutDestUnreachs',
+      'OutTimeExcds',
+      'OutParmProbs',
+      'OutSrcQuenchs',
+      'OutRedirects',
+      'OutEchos',
+      'OutEchoReps',
+      'OutTimestamps',
+      'OutTimestampReps',
+      'OutAddrMasks',
+      'OutAddrMaskReps',
+    ]) +
     // IcmpMsg lists only message types seen; none yet, so Linux prints no IcmpMsg lines.
-    + row('Tcp', ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 'PassiveOpens', 'AttemptFails',
-      'EstabResets', 'CurrEstab', 'InSegs', 'OutSegs', 'RetransSegs', 'InErrs', 'OutRsts', 'InCsumErrors'],
-    { RtoAlgorithm: 1, RtoMin: 200, RtoMax: 120000, MaxConn: -1 })
-    + row('Udp', UDP_MIB) + row('UdpLite', UDP_MIB);
+    row(
+      'Tcp',
+      [
+        'RtoAlgorithm',
+        'RtoMin',
+        'RtoMax',
+        'MaxConn',
+        'ActiveOpens',
+        'PassiveOpens',
+        'AttemptFails',
+        'EstabResets',
+        'CurrEstab',
+        'InSegs',
+        'OutSegs',
+        'RetransSegs',
+        'InErrs',
+        'OutRsts',
+        'InCsumErrors',
+      ],
+      { RtoAlgorithm: 1, RtoMin: 200, RtoMax: 120000, MaxConn: -1 },
+    ) +
+    row('Udp', UDP_MIB) +
+    row('UdpLite', UDP_MIB)
+  );
 }
 const UDP_MIB = ['InDatagrams', 'NoPorts', 'InErrors', 'OutDatagrams', 'RcvbufErrors', 'SndbufErrors', 'InCsumErrors', 'IgnoredMulti', 'MemErrors'];
 
@@ -167,12 +252,16 @@ const UDP_MIB = ['InDatagrams', 'NoPorts', 'InErrors', 'OutDatagrams', 'RcvbufEr
 export function procSockstat(net: Net, v6: boolean): string {
   const count = (family: number, type: number) => hashed(net, family, type).length;
   if (v6) {
-    return `TCP6: inuse ${count(AF_INET6, SOCK_STREAM)}\nUDP6: inuse ${count(AF_INET6, SOCK_DGRAM)}\nUDPLITE6: inuse 0\n`
-      + `RAW6: inuse ${count(AF_INET6, SOCK_RAW)}\nFRAG6: inuse 0 memory 0\n`;
+    return (
+      `TCP6: inuse ${count(AF_INET6, SOCK_STREAM)}\nUDP6: inuse ${count(AF_INET6, SOCK_DGRAM)}\nUDPLITE6: inuse 0\n` +
+      `RAW6: inuse ${count(AF_INET6, SOCK_RAW)}\nFRAG6: inuse 0 memory 0\n`
+    );
   }
   const tcp = count(AF_INET, SOCK_STREAM) + count(AF_INET6, SOCK_STREAM);
-  return `sockets: used ${net.sockets.size}\nTCP: inuse ${count(AF_INET, SOCK_STREAM)} orphan 0 tw 0 alloc ${tcp} mem 0\n`
-    + `UDP: inuse ${count(AF_INET, SOCK_DGRAM)} mem 0\nUDPLITE: inuse 0\nRAW: inuse ${count(AF_INET, SOCK_RAW)}\nFRAG: inuse 0 memory 0\n`;
+  return (
+    `sockets: used ${net.sockets.size}\nTCP: inuse ${count(AF_INET, SOCK_STREAM)} orphan 0 tw 0 alloc ${tcp} mem 0\n` +
+    `UDP: inuse ${count(AF_INET, SOCK_DGRAM)} mem 0\nUDPLITE: inuse 0\nRAW: inuse ${count(AF_INET, SOCK_RAW)}\nFRAG: inuse 0 memory 0\n`
+  );
 }
 
 /** name -> contents of /proc/PID/net/ */

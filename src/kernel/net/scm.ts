@@ -9,7 +9,8 @@ import { EBADF, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { AF_UNIX, type Scm, type Socket, type UCred } from './socket.js';
 import { SOL_SOCKET } from './sock.js';
 
-export const SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
+export const SCM_RIGHTS = 1,
+  SCM_CREDENTIALS = 2;
 /** Most descriptors one message may carry. */
 export const SCM_MAX_FD = 253;
 const CMSG_HDR = 16;
@@ -38,7 +39,8 @@ export function scmSend(k: Kernel, t: Task, s: Socket, addr: number, len: number
   for (let off = 0; off + CMSG_HDR <= len;) {
     const clen = Number(dv.getBigUint64(off, true));
     if (clen < CMSG_HDR || clen > len - off) return -EINVAL;
-    const level = dv.getInt32(off + 8, true), type = dv.getInt32(off + 12, true);
+    const level = dv.getInt32(off + 8, true),
+      type = dv.getInt32(off + 12, true);
     if (level === SOL_SOCKET) {
       if (type === SCM_RIGHTS) {
         if (s.family !== AF_UNIX) return -EINVAL;
@@ -71,15 +73,27 @@ export function scmSend(k: Kernel, t: Task, s: Socket, addr: number, len: number
  * fit is closed and MSG_CTRUNC set. `files` are references owned here;
  * `install` takes one (puts it on failure) and returns the new fd or -errno.
  */
-export function scmRecv(install: (f: File) => number, cred: UCred | null | undefined, files: File[] | undefined, room: number): { bytes: Uint8Array; flags: number } {
+export function scmRecv(
+  install: (f: File) => number,
+  cred: UCred | null | undefined,
+  files: File[] | undefined,
+  room: number,
+): { bytes: Uint8Array; flags: number } {
   const MSG_CTRUNC = 8;
   const parts: Uint8Array[] = [];
-  let used = 0, flags = 0;
+  let used = 0,
+    flags = 0;
   const put = (type: number, data: Uint8Array) => {
     const left = room - used;
-    if (left < CMSG_HDR) { flags |= MSG_CTRUNC; return; }
+    if (left < CMSG_HDR) {
+      flags |= MSG_CTRUNC;
+      return;
+    }
     let cmlen = CMSG_HDR + data.length;
-    if (left < cmlen) { flags |= MSG_CTRUNC; cmlen = left; }
+    if (left < cmlen) {
+      flags |= MSG_CTRUNC;
+      cmlen = left;
+    }
     const b = new Uint8Array(Math.min(align(CMSG_HDR + data.length), left));
     const dv = new DataView(b.buffer);
     dv.setBigUint64(0, BigInt(cmlen), true);
@@ -106,7 +120,10 @@ export function scmRecv(install: (f: File) => number, cred: UCred | null | undef
     let i = 0;
     for (; i < fdmax; i++) {
       const fd = install(files[i]);
-      if (fd < 0) { i++; break; }
+      if (fd < 0) {
+        i++;
+        break;
+      }
       fds.push(fd);
     }
     for (; i < files.length; i++) files[i].put();
@@ -120,6 +137,9 @@ export function scmRecv(install: (f: File) => number, cred: UCred | null | undef
   }
   const out = new Uint8Array(used);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return { bytes: out, flags };
 }

@@ -16,10 +16,19 @@ export interface SkBuff {
 export class SkbQueue {
   readonly list: SkBuff[] = [];
   bytes = 0;
-  get empty(): boolean { return this.list.length === 0; }
-  get length(): number { return this.list.length; }
-  push(skb: SkBuff): void { this.list.push(skb); this.bytes += skb.data.length; }
-  peek(): SkBuff | undefined { return this.list[0]; }
+  get empty(): boolean {
+    return this.list.length === 0;
+  }
+  get length(): number {
+    return this.list.length;
+  }
+  push(skb: SkBuff): void {
+    this.list.push(skb);
+    this.bytes += skb.data.length;
+  }
+  peek(): SkBuff | undefined {
+    return this.list[0];
+  }
   shift(): SkBuff | undefined {
     const skb = this.list.shift();
     if (skb) this.bytes -= skb.data.length - (skb.off ?? 0);
@@ -30,11 +39,14 @@ export class SkbQueue {
     const skb = this.list[0];
     skb.off = (skb.off ?? 0) + n;
     this.bytes -= n;
-    if (skb.off >= skb.data.length) { this.list.shift(); }
+    if (skb.off >= skb.data.length) {
+      this.list.shift();
+    }
   }
   /** Drop everything; descriptors in flight lose the queue's reference (they close if it was the last). */
   clear(): void {
     for (const skb of this.list) for (const f of skb.files ?? []) f.put();
-    this.list.length = 0; this.bytes = 0;
+    this.list.length = 0;
+    this.bytes = 0;
   }
 }

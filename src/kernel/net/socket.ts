@@ -12,16 +12,42 @@ import type { Sock } from './sock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { devIoctl } from './dev_ioctl.js';
 
-export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_MAX = 46;
-export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_RDM = 4, SOCK_SEQPACKET = 5, SOCK_DCCP = 6, SOCK_PACKET = 10;
+export const AF_UNSPEC = 0,
+  AF_UNIX = 1,
+  AF_INET = 2,
+  AF_INET6 = 10,
+  AF_NETLINK = 16,
+  AF_PACKET = 17,
+  AF_MAX = 46;
+export const SOCK_STREAM = 1,
+  SOCK_DGRAM = 2,
+  SOCK_RAW = 3,
+  SOCK_RDM = 4,
+  SOCK_SEQPACKET = 5,
+  SOCK_DCCP = 6,
+  SOCK_PACKET = 10;
 export const SOCK_TYPE_MASK = 0xf;
-export const MSG_OOB = 1, MSG_PEEK = 2, MSG_DONTROUTE = 4, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40,
-  MSG_EOR = 0x80, MSG_WAITALL = 0x100, MSG_ERRQUEUE = 0x2000, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+export const MSG_OOB = 1,
+  MSG_PEEK = 2,
+  MSG_DONTROUTE = 4,
+  MSG_CTRUNC = 8,
+  MSG_TRUNC = 0x20,
+  MSG_DONTWAIT = 0x40,
+  MSG_EOR = 0x80,
+  MSG_WAITALL = 0x100,
+  MSG_ERRQUEUE = 0x2000,
+  MSG_NOSIGNAL = 0x4000,
+  MSG_CMSG_CLOEXEC = 0x40000000;
 /** socket->state */
-export const SS_FREE = 0, SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3, SS_DISCONNECTING = 4;
+export const SS_FREE = 0,
+  SS_UNCONNECTED = 1,
+  SS_CONNECTING = 2,
+  SS_CONNECTED = 3,
+  SS_DISCONNECTING = 4;
 /** ENOIOCTLCMD: a protocol's "not mine", sent on to the device ioctls. */
 export const ENOIOCTLCMD = 515;
-export const SIOCINQ = 0x541b, SIOCOUTQ = 0x5411;
+export const SIOCINQ = 0x541b,
+  SIOCOUTQ = 0x5411;
 
 /** What recvmsg hands back: the bytes that fit, the real length, the sender. */
 export interface RecvResult {
@@ -37,10 +63,17 @@ export interface RecvResult {
   cred?: UCred | null;
 }
 
-export interface UCred { pid: number; uid: number; gid: number }
+export interface UCred {
+  pid: number;
+  uid: number;
+  gid: number;
+}
 
 /** Ancillary data of a send (struct scm_cookie): descriptors and credentials from the control buffer. */
-export interface Scm { files: File[]; cred?: UCred }
+export interface Scm {
+  files: File[];
+  cred?: UCred;
+}
 
 /** Who is calling: for blocking, credentials and the pid that netlink and unix sockets record. */
 export interface SockCaller extends IoWaiter {
@@ -85,21 +118,30 @@ export class Socket {
   file: File | null = null;
   inode: SocketInode | null = null;
   constructor(
-    readonly net: Net, readonly family: number, readonly type: number,
-    public ops: ProtoOps, public sk: Sock,
+    readonly net: Net,
+    readonly family: number,
+    readonly type: number,
+    public ops: ProtoOps,
+    public sk: Sock,
   ) {
     net.sockets.add(this);
     sk.socket = this;
   }
-  get ino(): number { return this.inode?.ino ?? 0; }
+  get ino(): number {
+    return this.inode?.ino ?? 0;
+  }
   /** The file is non-blocking, or this call says MSG_DONTWAIT. */
-  nonblock(flags: number): boolean { return (flags & MSG_DONTWAIT) !== 0 || ((this.file?.flags ?? 0) & O_NONBLOCK) !== 0; }
+  nonblock(flags: number): boolean {
+    return (flags & MSG_DONTWAIT) !== 0 || ((this.file?.flags ?? 0) & O_NONBLOCK) !== 0;
+  }
 }
 
 /** A family's socket(2): fill in ops and sk, or -errno (net_proto_family.create). */
 export type FamilyCreate = (net: Net, type: number, protocol: number, c: SockCaller) => { ops: ProtoOps; sk: Sock } | number;
 const families = new Map<number, FamilyCreate>();
-export function sockRegister(family: number, create: FamilyCreate): void { families.set(family, create); }
+export function sockRegister(family: number, create: FamilyCreate): void {
+  families.set(family, create);
+}
 /** The protocol families registered, in registration order (boot prints them). */
 export const registeredFamilies = (): number[] => [...families.keys()];
 
@@ -115,12 +157,15 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
   return new Socket(net, family, type, r.ops, r.sk);
 }
 
-
 export const SOCKFS_MAGIC = 0x534f434b;
 
 export class SocketInode extends Inode {
-  constructor(readonly sock: Socket) { super(sock.net.kernel.vfs.fs.sockSb, S_IFSOCK | 0o777); }
-  override get blocks(): number { return 0; }
+  constructor(readonly sock: Socket) {
+    super(sock.net.kernel.vfs.fs.sockSb, S_IFSOCK | 0o777);
+  }
+  override get blocks(): number {
+    return 0;
+  }
 }
 
 export function socketOf(f: File): Socket | null {
@@ -187,4 +232,8 @@ export function optInt(val: Uint8Array): number | null {
   return val.length < 4 ? null : new DataView(val.buffer, val.byteOffset, 4).getInt32(0, true);
 }
 
-export const i32bytes = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, v, true); return b; };
+export const i32bytes = (v: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v, true);
+  return b;
+};

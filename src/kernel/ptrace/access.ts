@@ -14,7 +14,8 @@ function isDescendant(ancestor: ThreadGroup, tg: ThreadGroup): boolean {
 
 /** Real ids of the tracer match all of the target's (uid and gid alike). */
 function sameCreds(tracer: Task, target: Task): boolean {
-  const c = tracer.cred, tc = target.cred;
+  const c = tracer.cred,
+    tc = target.cred;
   return c.uid === tc.uid && c.uid === tc.euid && c.uid === tc.suid && c.gid === tc.gid && c.gid === tc.egid && c.gid === tc.sgid;
 }
 
@@ -33,7 +34,8 @@ export function ptraceMayAccess(k: Kernel, tracer: Task, target: Task): boolean 
   if (!capable(tracer) && !sameCreds(tracer, target)) return false;
   if (capable(tracer)) return ptraceScope.get(k) < 3;
   switch (ptraceScope.get(k)) {
-    case 0: return true;
+    case 0:
+      return true;
     case 1: {
       if (isDescendant(tracer.tg, target.tg)) return true;
       const allowed = target.tg.yamaPtracer;
@@ -41,7 +43,8 @@ export function ptraceMayAccess(k: Kernel, tracer: Task, target: Task): boolean 
       const declared = allowed > 0 ? k.pids.findThreadGroup(allowed) : undefined;
       return declared !== undefined && isDescendant(declared, tracer.tg);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

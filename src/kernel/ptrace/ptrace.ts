@@ -12,17 +12,33 @@ import { sendSignal } from '../signal/deliver.js';
 import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SI_USER, type SigInfo } from '../signal/signals.js';
 import { ENOSYS, ERESTARTSYS } from '../errno.js';
 
-export const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_TRACEVFORK = 4, PTRACE_O_TRACECLONE = 8,
-  PTRACE_O_TRACEEXEC = 0x10, PTRACE_O_TRACEVFORKDONE = 0x20, PTRACE_O_TRACEEXIT = 0x40, PTRACE_O_TRACESECCOMP = 0x80,
-  PTRACE_O_EXITKILL = 0x100000, PTRACE_O_SUSPEND_SECCOMP = 0x200000;
+export const PTRACE_O_TRACESYSGOOD = 1,
+  PTRACE_O_TRACEFORK = 2,
+  PTRACE_O_TRACEVFORK = 4,
+  PTRACE_O_TRACECLONE = 8,
+  PTRACE_O_TRACEEXEC = 0x10,
+  PTRACE_O_TRACEVFORKDONE = 0x20,
+  PTRACE_O_TRACEEXIT = 0x40,
+  PTRACE_O_TRACESECCOMP = 0x80,
+  PTRACE_O_EXITKILL = 0x100000,
+  PTRACE_O_SUSPEND_SECCOMP = 0x200000;
 export const PTRACE_O_MASK = 0x3000ff;
-export const PTRACE_EVENT_FORK = 1, PTRACE_EVENT_VFORK = 2, PTRACE_EVENT_CLONE = 3, PTRACE_EVENT_EXEC = 4,
-  PTRACE_EVENT_VFORK_DONE = 5, PTRACE_EVENT_EXIT = 6, PTRACE_EVENT_STOP = 128;
+export const PTRACE_EVENT_FORK = 1,
+  PTRACE_EVENT_VFORK = 2,
+  PTRACE_EVENT_CLONE = 3,
+  PTRACE_EVENT_EXEC = 4,
+  PTRACE_EVENT_VFORK_DONE = 5,
+  PTRACE_EVENT_EXIT = 6,
+  PTRACE_EVENT_STOP = 128;
 
 /** What kind of ptrace-stop the tracee is in (decides GETSIGINFO and GET_SYSCALL_INFO). */
 export type StopKind = 'signal' | 'group' | 'event' | 'sysenter' | 'sysexit';
 
-interface QueuedStop { kind: 'event' | 'sysexit'; event?: number; message?: number }
+interface QueuedStop {
+  kind: 'event' | 'sysexit';
+  event?: number;
+  message?: number;
+}
 
 export class PtraceLink {
   options = 0;
@@ -55,7 +71,10 @@ export class PtraceLink {
   exitEventDone = false;
   /** The tracee died: its status waits for the tracer's wait. */
   exitStatus: number | null = null;
-  constructor(readonly tracer: Task, readonly seized: boolean) {}
+  constructor(
+    readonly tracer: Task,
+    readonly seized: boolean,
+  ) {}
 }
 
 /** Make `tracer` trace `t`. */
@@ -77,7 +96,10 @@ export function ptraceUnlink(k: Kernel, t: Task, sig = 0): void {
   if (t.state === 't') {
     if (sig) sendSignal(k, t.tg, { signo: sig, code: SI_USER, pid: p.tracer.pid, uid: p.tracer.cred.uid }, t);
     // A group stop still in force keeps the task stopped, now as a plain job-control stop.
-    if (t.tg.stopped && p.kind === 'group') { t.stop('T'); return; }
+    if (t.tg.stopped && p.kind === 'group') {
+      t.stop('T');
+      return;
+    }
     t.resumeFromStop();
     k.enqueue(t);
   }
@@ -111,7 +133,9 @@ function trapStop(k: Kernel, t: Task, kind: StopKind, code: number): void {
 
 const sysgood = (p: PtraceLink) => SIGTRAP | (p.options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0);
 
-export const SYSCALL_RUN = 0, SYSCALL_STOPPED = 1, SYSCALL_SKIP = 2;
+export const SYSCALL_RUN = 0,
+  SYSCALL_STOPPED = 1,
+  SYSCALL_SKIP = 2;
 
 /** Before a syscall runs (not on a restart): the entry stop, or the tracer's verdict after it. */
 export function ptraceSyscallEntry(k: Kernel, t: Task): number {
@@ -184,12 +208,17 @@ export function ptraceResume(k: Kernel, t: Task, syscallStops: boolean, sig: num
     // ptrace_report_syscall: a signal given at a syscall stop is sent to the tracee.
     sendSignal(k, t.tg, { signo: sig, code: SI_USER, pid: p.tracer.pid, uid: p.tracer.cred.uid }, t);
   }
-  if (p.restartA0) { t.ctx.xl[10] = p.restartA0[0]; t.ctx.xh[10] = p.restartA0[1]; p.restartA0 = null; }
+  if (p.restartA0) {
+    t.ctx.xl[10] = p.restartA0[0];
+    t.ctx.xh[10] = p.restartA0[1];
+    p.restartA0 = null;
+  }
   if (kind === 'sysenter') {
     // Undo the entry view: the ecall runs again with its own a0.
     const c = t.ctx;
     p.skipA0 = [c.xl[10], c.xh[10]];
-    c.xl[10] = p.origA0[0]; c.xh[10] = p.origA0[1];
+    c.xl[10] = p.origA0[0];
+    c.xh[10] = p.origA0[1];
     c.pc -= 4;
     p.entryDone = true;
   }
@@ -248,7 +277,7 @@ export function ptraceGroupContinued(k: Kernel, t: Task): void {
 /** fork/vfork/clone by a traced task: auto-attach the child and owe the parent an event stop. */
 export function ptraceFork(k: Kernel, parent: Task, child: Task, flags: number, exitSignal: number): void {
   const p = parent.ptrace;
-  if (!p || (flags & 0x800000 /* CLONE_UNTRACED */)) return;
+  if (!p || flags & 0x800000 /* CLONE_UNTRACED */) return;
   const event = flags & 0x4000 /* CLONE_VFORK */ ? PTRACE_EVENT_VFORK : exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   const opt = event === PTRACE_EVENT_VFORK ? PTRACE_O_TRACEVFORK : event === PTRACE_EVENT_CLONE ? PTRACE_O_TRACECLONE : PTRACE_O_TRACEFORK;
   const enabled = (p.options & opt) !== 0;
@@ -322,8 +351,10 @@ export function ptraceCollect(k: Kernel, t: Task, consume: boolean): number {
   const p = t.ptrace!;
   const status = p.exitStatus !== null ? p.exitStatus : ((p.stopCode ?? 0) << 8) | 0x7f;
   if (consume) {
-    if (p.exitStatus !== null) { p.tracer.tracees.delete(t); t.ptrace = null; }
-    else p.reported = true;
+    if (p.exitStatus !== null) {
+      p.tracer.tracees.delete(t);
+      t.ptrace = null;
+    } else p.reported = true;
   }
   void k;
   return status;

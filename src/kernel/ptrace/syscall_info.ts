@@ -4,7 +4,9 @@
 import type { Task } from '../sched/task.js';
 import { StructWriter } from '../syscalls/uaccess.js';
 
-export const PTRACE_SYSCALL_INFO_NONE = 0, PTRACE_SYSCALL_INFO_ENTRY = 1, PTRACE_SYSCALL_INFO_EXIT = 2;
+export const PTRACE_SYSCALL_INFO_NONE = 0,
+  PTRACE_SYSCALL_INFO_ENTRY = 1,
+  PTRACE_SYSCALL_INFO_EXIT = 2;
 /** AUDIT_ARCH_RISCV64: EM_RISCV | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE. */
 const AUDIT_ARCH_RISCV64 = 0xc00000f3;
 
@@ -14,7 +16,9 @@ export function syscallInfo(t: Task): { buf: Uint8Array; size: number } {
   const c = t.ctx;
   const w = new StructWriter(88);
   const reg = (i: number) => (BigInt(c.xh[i] >>> 0) << 32n) | BigInt(c.xl[i] >>> 0);
-  w.u32(4, AUDIT_ARCH_RISCV64).u64(8, BigInt.asUintN(64, BigInt(c.pc))).u64(16, reg(2));
+  w.u32(4, AUDIT_ARCH_RISCV64)
+    .u64(8, BigInt.asUintN(64, BigInt(c.pc)))
+    .u64(16, reg(2));
   if (p.kind === 'sysenter') {
     w.buf[0] = PTRACE_SYSCALL_INFO_ENTRY;
     w.u64(24, reg(17));

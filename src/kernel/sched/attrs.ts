@@ -5,7 +5,12 @@
 import type { Task } from './task.js';
 
 const CLONE_VM = 0x100;
-export const SCHED_NORMAL = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6;
+export const SCHED_NORMAL = 0,
+  SCHED_FIFO = 1,
+  SCHED_RR = 2,
+  SCHED_BATCH = 3,
+  SCHED_IDLE = 5,
+  SCHED_DEADLINE = 6;
 
 export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number): void {
   child.policy = parent.policy;
@@ -13,7 +18,9 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
   child.rtPriority = parent.rtPriority;
   if (parent.resetOnFork) {
     if (parent.policy === SCHED_FIFO || parent.policy === SCHED_RR || parent.policy === SCHED_DEADLINE) {
-      child.policy = SCHED_NORMAL; child.nice = 0; child.rtPriority = 0;
+      child.policy = SCHED_NORMAL;
+      child.nice = 0;
+      child.rtPriority = 0;
     } else if (child.nice < 0) child.nice = 0;
   }
   // task_fork_fair: the child starts from its parent's virtual time (placement then adds a slice).

@@ -58,13 +58,20 @@ export class Runqueue {
   readonly irqs = { timer: 0, resched: 0 };
   readonly dl: DlClass;
 
-  constructor(readonly k: Kernel, readonly cpu: number, readonly policy: FairPolicy, rd = new RootDomain()) {
+  constructor(
+    readonly k: Kernel,
+    readonly cpu: number,
+    readonly policy: FairPolicy,
+    rd = new RootDomain(),
+  ) {
     this.dl = new DlClass(rd);
     this.fair = new FairClass(policy === 'eevdf');
     this.classes = [this.dl, this.rt, this.fair];
   }
 
-  now(): number { return this.k.clock.monotonic(); }
+  now(): number {
+    return this.k.clock.monotonic();
+  }
 
   classOf(t: Task): SchedClass {
     const p = t.policy;
@@ -74,12 +81,19 @@ export class Runqueue {
   }
 
   /** Tasks on this run queue, the running one included (rq->nr_running). */
-  get nrRunning(): number { return this.dl.nrRunning + this.rt.nrRunning + this.fair.nrRunning; }
+  get nrRunning(): number {
+    return this.dl.nrRunning + this.rt.nrRunning + this.fair.nrRunning;
+  }
 
-  resched(): void { this.needResched = true; }
+  resched(): void {
+    this.needResched = true;
+  }
 
   /** Something changed outside a running task (a timer): reschedule, wake the idle loop. */
-  kick(): void { this.needResched = true; this.k.kickIdle(); }
+  kick(): void {
+    this.needResched = true;
+    this.k.kickIdle();
+  }
 
   enqueue(t: Task, flags: number): void {
     if (t.se.onRq) return;
@@ -97,8 +111,12 @@ export class Runqueue {
   /** wakeup_preempt: a higher class always preempts; the same class decides itself. */
   checkPreempt(p: Task): void {
     const curr = this.curr;
-    if (!curr) { this.needResched = true; return; }
-    const a = this.classes.indexOf(this.classOf(p)), b = this.classes.indexOf(this.classOf(curr));
+    if (!curr) {
+      this.needResched = true;
+      return;
+    }
+    const a = this.classes.indexOf(this.classOf(p)),
+      b = this.classes.indexOf(this.classOf(curr));
     if (a < b) this.needResched = true;
     else if (a === b && curr.se.onRq) this.classOf(curr).checkPreempt(this, curr, p);
   }
@@ -126,7 +144,10 @@ export class Runqueue {
     if (prev !== next) {
       this.nrSwitches++;
       // A task still runnable was preempted; one that left the run queue slept (or exited).
-      if (prev) { if (prev.se.onRq) prev.nivcsw++; else prev.nvcsw++; }
+      if (prev) {
+        if (prev.se.onRq) prev.nivcsw++;
+        else prev.nvcsw++;
+      }
     }
     return next;
   }
@@ -152,12 +173,16 @@ export class Runqueue {
    * classes or re-sorts with its new weight.
    */
   change(p: Task, apply: () => void): void {
-    const running = this.curr === p, queued = p.se.onRq;
+    const running = this.curr === p,
+      queued = p.se.onRq;
     const oldClass = this.classOf(p);
     if (queued) this.dequeue(p, DEQUEUE_SAVE);
     if (running) oldClass.putPrev(this, p);
     apply();
-    if (queued) { p.se.onRq = true; this.classOf(p).enqueue(this, p, ENQUEUE_RESTORE); }
+    if (queued) {
+      p.se.onRq = true;
+      this.classOf(p).enqueue(this, p, ENQUEUE_RESTORE);
+    }
     if (running) this.classOf(p).setNext(this, p);
     // Let the classes choose again (a lowered priority may mean another task runs now).
     if (queued) this.needResched = true;

@@ -16,15 +16,26 @@ export const FAULT_NS = 500;
 export const MAJOR_FAULT_NS = 5000;
 
 /** What a task accumulates while it runs, in ns and counts (task_struct's utime, stime, nvcsw, nivcsw, min_flt, maj_flt). */
-export interface Usage { utime: number; stime: number; nvcsw: number; nivcsw: number; minFlt: number; majFlt: number }
+export interface Usage {
+  utime: number;
+  stime: number;
+  nvcsw: number;
+  nivcsw: number;
+  minFlt: number;
+  majFlt: number;
+}
 
 export function emptyUsage(): Usage {
   return { utime: 0, stime: 0, nvcsw: 0, nivcsw: 0, minFlt: 0, majFlt: 0 };
 }
 
 export function addUsage(acc: Usage, x: Usage): Usage {
-  acc.utime += x.utime; acc.stime += x.stime; acc.nvcsw += x.nvcsw; acc.nivcsw += x.nivcsw;
-  acc.minFlt += x.minFlt; acc.majFlt += x.majFlt;
+  acc.utime += x.utime;
+  acc.stime += x.stime;
+  acc.nvcsw += x.nvcsw;
+  acc.nivcsw += x.nivcsw;
+  acc.minFlt += x.minFlt;
+  acc.majFlt += x.majFlt;
   return acc;
 }
 

@@ -27,8 +27,12 @@ export class DlClass implements SchedClass {
   nrRunning = 0;
   constructor(private readonly rd: RootDomain) {}
   /** dl_bw->total_bw: reservations admitted on this root domain (shared by its CPUs). */
-  get totalBw(): number { return this.rd.dlTotalBw; }
-  set totalBw(v: number) { this.rd.dlTotalBw = v; }
+  get totalBw(): number {
+    return this.rd.dlTotalBw;
+  }
+  set totalBw(v: number) {
+    this.rd.dlTotalBw = v;
+  }
 
   /** dl_bw->bw: the cap, -1 when RT runtime is unlimited. */
   capBw(rq: Runqueue): number {
@@ -42,8 +46,15 @@ export class DlClass implements SchedClass {
     return bw !== -1 && bw * rq.cpus < this.totalBw - oldBw + newBw;
   }
 
-  private insert(t: Task): void { if (!t.se.node) t.se.node = this.tree.insert(t); }
-  private remove(t: Task): void { if (t.se.node) { this.tree.remove(t.se.node); t.se.node = null; } }
+  private insert(t: Task): void {
+    if (!t.se.node) t.se.node = this.tree.insert(t);
+  }
+  private remove(t: Task): void {
+    if (t.se.node) {
+      this.tree.remove(t.se.node);
+      t.se.node = null;
+    }
+  }
 
   /** replenish_dl_new_period: a fresh deadline from now and a full runtime. */
   private newPeriod(rq: Runqueue, t: Task): void {
@@ -56,7 +67,8 @@ export class DlClass implements SchedClass {
    * if they fit the reserved bandwidth (the CBS wakeup rule, dl_entity_overflow).
    */
   private updateEntity(rq: Runqueue, t: Task): void {
-    const se = t.se, now = rq.now();
+    const se = t.se,
+      now = rq.now();
     if (se.absDeadline <= now || se.runtime * se.dlDeadline > (se.absDeadline - now) * se.dlRuntime) this.newPeriod(rq, t);
   }
 
@@ -72,9 +84,15 @@ export class DlClass implements SchedClass {
     this.nrRunning--;
   }
 
-  pick(): Task | null { return this.tree.first(); }
-  setNext(): void { /* stays in the tree: its deadline does not move while it runs */ }
-  putPrev(): void { /* likewise */ }
+  pick(): Task | null {
+    return this.tree.first();
+  }
+  setNext(): void {
+    /* stays in the tree: its deadline does not move while it runs */
+  }
+  putPrev(): void {
+    /* likewise */
+  }
 
   updateCurr(rq: Runqueue, t: Task, delta: number): void {
     const se = t.se;
@@ -92,14 +110,20 @@ export class DlClass implements SchedClass {
     // start_dl_timer: the next activation, one period after this one began.
     const when = se.absDeadline - se.dlDeadline + se.dlPeriod;
     if (se.dlTimer) rq.k.timers.cancel(se.dlTimer);
-    se.dlTimer = rq.k.timers.add(Math.max(when, rq.now()), () => { se.dlTimer = null; this.replenish(rq, t); });
+    se.dlTimer = rq.k.timers.add(Math.max(when, rq.now()), () => {
+      se.dlTimer = null;
+      this.replenish(rq, t);
+    });
   }
 
   /** dl_task_timer: replenish_dl_entity and queue it again if it is still runnable. */
   private replenish(rq: Runqueue, t: Task): void {
     const se = t.se;
     if (!se.dlThrottled) return;
-    while (se.runtime <= 0) { se.absDeadline += se.dlPeriod; se.runtime += se.dlRuntime; }
+    while (se.runtime <= 0) {
+      se.absDeadline += se.dlPeriod;
+      se.runtime += se.dlRuntime;
+    }
     // Too far behind (a missed deadline): start over from now.
     if (se.absDeadline < rq.now()) this.newPeriod(rq, t);
     se.dlThrottled = false;
@@ -110,7 +134,9 @@ export class DlClass implements SchedClass {
     rq.kick();
   }
 
-  tick(): void { /* enforcement happens in updateCurr, at tick granularity (no HRTICK_DL) */ }
+  tick(): void {
+    /* enforcement happens in updateCurr, at tick granularity (no HRTICK_DL) */
+  }
 
   checkPreempt(rq: Runqueue, curr: Task, p: Task): void {
     if (p.se.absDeadline < curr.se.absDeadline || curr.se.dlThrottled) rq.resched();
@@ -126,7 +152,10 @@ export class DlClass implements SchedClass {
   releaseBw(t: Task): void {
     this.totalBw -= t.se.dlBw;
     t.se.dlBw = 0;
-    if (t.se.dlTimer) { t.se.dlTimer.cancelled = true; t.se.dlTimer = null; }
+    if (t.se.dlTimer) {
+      t.se.dlTimer.cancelled = true;
+      t.se.dlTimer = null;
+    }
     t.se.dlThrottled = false;
   }
 }

@@ -34,9 +34,15 @@ export function doExit(k: Kernel, t: Task, status: number, group: boolean): void
 /** __exit_signal + __unhash_process: the process keeps a dead thread's counters, not the thread. */
 function detachThread(k: Kernel, tg: ThreadGroup, x: Task): void {
   addUsage(tg.exited, x);
-  const io = tg.exitedIo, i = x.ioac;
-  io.rchar += i.rchar; io.wchar += i.wchar; io.syscr += i.syscr; io.syscw += i.syscw;
-  io.readBytes += i.readBytes; io.writeBytes += i.writeBytes; io.cancelledWriteBytes += i.cancelledWriteBytes;
+  const io = tg.exitedIo,
+    i = x.ioac;
+  io.rchar += i.rchar;
+  io.wchar += i.wchar;
+  io.syscr += i.syscr;
+  io.syscw += i.syscw;
+  io.readBytes += i.readBytes;
+  io.writeBytes += i.writeBytes;
+  io.cancelledWriteBytes += i.cancelledWriteBytes;
   x.markDead();
   k.pids.releaseTask(x);
   const at = tg.tasks.indexOf(x);
@@ -51,10 +57,19 @@ function releaseTask(k: Kernel, t: Task, status: number): void {
   k.detach(t);
   k.onInterrupt.delete(t);
   mmRelease(k, t);
-  if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
-  if (--t.mm.users === 0) { k.dropMm(t.mm); t.mm.release(); }
+  if (t.vforkDone) {
+    t.vforkDone.wakeAll();
+    t.vforkDone = null;
+  }
+  if (--t.mm.users === 0) {
+    k.dropMm(t.mm);
+    t.mm.release();
+  }
   if (--t.files.users === 0) t.files.closeAll();
-  if (t.exe) { t.exe.put(); t.exe = null; }
+  if (t.exe) {
+    t.exe.put();
+    t.exe = null;
+  }
   t.sys = null;
   ptraceExitNotify(k, t, status);
   k.pids.exitTask(t);
@@ -81,14 +96,17 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
   for (const h of k.exitHooks) h(tg);
   // do_exit, group_dead: ITIMER_REAL and the POSIX timers are cancelled (a timer left armed
   // would hold the dead process, its mm and files, until it fired).
-  if (tg.itimerReal) { k.timers.cancel(tg.itimerReal.timer as Timer); tg.itimerReal = null; }
+  if (tg.itimerReal) {
+    k.timers.cancel(tg.itimerReal.timer as Timer);
+    tg.itimerReal = null;
+  }
   exitItimers(tg);
   tg.itimerVirt = tg.itimerProf = null;
   tg.zombie = true;
   tg.exitWait.wakeAll();
   const status = tg.exitStatus;
   for (const h of k.trace.processExit) {
-    h(tg.leader, (status & 0x7f) ? { signal: status & 0x7f, core: (status & 0x80) !== 0 } : { code: (status >> 8) & 0xff });
+    h(tg.leader, status & 0x7f ? { signal: status & 0x7f, core: (status & 0x80) !== 0 } : { code: (status >> 8) & 0xff });
   }
   // The machine's life is init's.
   if (k.init && tg === k.init.tg) {
@@ -120,7 +138,10 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
   // forget_original_parent, then exit_notify: groups that lost their last link to the session get SIGHUP+SIGCONT.
   for (const c of orphans) killOrphanedPgrp(k, c, tg);
   killOrphanedPgrp(k, tg, null);
-  if (!tg.parent) { reap(k, tg); return; }
+  if (!tg.parent) {
+    reap(k, tg);
+    return;
+  }
   doNotifyParent(k, tg);
 }
 
@@ -135,17 +156,26 @@ function doNotifyParent(k: Kernel, tg: ThreadGroup): void {
   const status = tg.exitStatus;
   let sig = tg.exitSignal;
   const act = parent.leader?.sighand.actions[SIGCHLD];
-  const code = (status & 0x7f) === 0 ? CLD_EXITED : (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+  const code = (status & 0x7f) === 0 ? CLD_EXITED : status & 0x80 ? CLD_DUMPED : CLD_KILLED;
   const ws = code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f;
   const leader = tg.leader;
   let autoreap = false;
-  if (!leader.ptrace && sig === SIGCHLD && act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
+  if (!leader.ptrace && sig === SIGCHLD && act && (act.handler === SIG_IGN || act.flags & SA_NOCLDWAIT)) {
     autoreap = true;
     if (act.handler === SIG_IGN) sig = 0;
   }
   // si_utime/si_stime: the whole process's CPU time, in clock ticks.
   const used = groupUsage(tg);
-  if (sig > 0 && sig <= NSIG) sendSignal(k, parent, { signo: sig, code, pid: tg.tgid, uid: leader.cred.uid, status: ws, utime: Math.floor(used.utime / 1e7), stime: Math.floor(used.stime / 1e7) });
+  if (sig > 0 && sig <= NSIG)
+    sendSignal(k, parent, {
+      signo: sig,
+      code,
+      pid: tg.tgid,
+      uid: leader.cred.uid,
+      status: ws,
+      utime: Math.floor(used.utime / 1e7),
+      stime: Math.floor(used.stime / 1e7),
+    });
   // A parent ignoring SIGCHLD (or with SA_NOCLDWAIT) never sees zombies.
   if (autoreap) reap(k, tg, false);
   parent.childWait.wakeAll();
@@ -168,12 +198,17 @@ export function reap(k: Kernel, tg: ThreadGroup, collected = true): void {
   if (p && collected) {
     // wait_task_zombie: the child's own figures and those of the children it reaped.
     const u = groupUsage(tg);
-    p.cutime += u.utime + tg.cutime; p.cstime += u.stime + tg.cstime;
-    p.cminFlt += u.minFlt + tg.cminFlt; p.cmajFlt += u.majFlt + tg.cmajFlt;
-    p.cnvcsw += u.nvcsw + tg.cnvcsw; p.cnivcsw += u.nivcsw + tg.cnivcsw;
+    p.cutime += u.utime + tg.cutime;
+    p.cstime += u.stime + tg.cstime;
+    p.cminFlt += u.minFlt + tg.cminFlt;
+    p.cmajFlt += u.majFlt + tg.cmajFlt;
+    p.cnvcsw += u.nvcsw + tg.cnvcsw;
+    p.cnivcsw += u.nivcsw + tg.cnivcsw;
     p.cmaxrss = Math.max(p.cmaxrss, tg.maxrss, tg.cmaxrss);
   }
-  for (const x of tg.tasks) { x.markDead(); k.pids.releaseTask(x); }
+  for (const x of tg.tasks) {
+    x.markDead();
+    k.pids.releaseTask(x);
+  }
   k.pids.detachGroup(tg);
 }
-

@@ -20,10 +20,8 @@ import { SCHED_IDLE, SCHED_NORMAL } from './attrs.js';
 
 /** sched_prio_to_weight for nice -20..19: each step is about 10% of CPU. */
 export const SCHED_PRIO_TO_WEIGHT = [
-  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-  9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-  110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423,
+  335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
 ];
 export const NICE_0_LOAD = 1024;
 /** WEIGHT_IDLEPRIO: SCHED_IDLE tasks. */
@@ -65,25 +63,37 @@ export class FairClass implements SchedClass {
   private minV = 0;
   private minStale = false;
   get minVruntime(): number {
-    if (this.minStale) { this.minStale = false; this.updateMinVruntime(); }
+    if (this.minStale) {
+      this.minStale = false;
+      this.updateMinVruntime();
+    }
     return this.minV;
   }
 
   constructor(readonly eevdf: boolean) {
-    this.tree = eevdf
-      ? new RbTree<Task>((a, b) => a.se.deadline < b.se.deadline)
-      : new RbTree<Task>((a, b) => a.se.vruntime < b.se.vruntime);
+    this.tree = eevdf ? new RbTree<Task>((a, b) => a.se.deadline < b.se.deadline) : new RbTree<Task>((a, b) => a.se.vruntime < b.se.vruntime);
   }
 
-  private insert(t: Task): void { if (!t.se.node) t.se.node = this.tree.insert(t); }
-  private remove(t: Task): void { if (t.se.node) { this.tree.remove(t.se.node); t.se.node = null; } }
+  private insert(t: Task): void {
+    if (!t.se.node) t.se.node = this.tree.insert(t);
+  }
+  private remove(t: Task): void {
+    if (t.se.node) {
+      this.tree.remove(t.se.node);
+      t.se.node = null;
+    }
+  }
 
   /** avg_vruntime: the load-weighted mean vruntime of everything queued (the zero-lag point V). */
   avgVruntime(): number {
-    let sum = 0, load = 0;
+    let sum = 0,
+      load = 0;
     const base = this.minVruntime;
     const c = this.curr;
-    if (c && c.se.onRq) { sum += (c.se.vruntime - base) * c.se.weight; load += c.se.weight; }
+    if (c && c.se.onRq) {
+      sum += (c.se.vruntime - base) * c.se.weight;
+      load += c.se.weight;
+    }
     // A node walk, not the tree's iterator: this runs at every pick and wake-up.
     for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) {
       const se = n.value.se;
@@ -94,13 +104,19 @@ export class FairClass implements SchedClass {
   }
 
   /** entity_eligible: lag >= 0, i.e. vruntime not past the average. */
-  eligible(t: Task, avg = this.avgVruntime()): boolean { return t.se.vruntime <= avg; }
+  eligible(t: Task, avg = this.avgVruntime()): boolean {
+    return t.se.vruntime <= avg;
+  }
 
   private updateMinVruntime(): void {
     let m = Infinity;
     if (this.curr && this.curr.se.onRq) m = this.curr.se.vruntime;
-    if (this.eevdf) { for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (n.value.se.vruntime < m) m = n.value.se.vruntime; }
-    else { const l = this.tree.first(); if (l && l.se.vruntime < m) m = l.se.vruntime; }
+    if (this.eevdf) {
+      for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (n.value.se.vruntime < m) m = n.value.se.vruntime;
+    } else {
+      const l = this.tree.first();
+      if (l && l.se.vruntime < m) m = l.se.vruntime;
+    }
     if (m !== Infinity && m > this.minV) this.minV = m;
   }
 
@@ -126,13 +142,18 @@ export class FairClass implements SchedClass {
       }
       se.vruntime = v - lag;
       // PLACE_REL_DEADLINE: a task moved (not woken) keeps what was left of its request.
-      if (se.relDeadline) { se.deadline += se.vruntime; se.relDeadline = false; return; }
+      if (se.relDeadline) {
+        se.deadline += se.vruntime;
+        se.relDeadline = false;
+        return;
+      }
       if (flags & ENQUEUE_INITIAL) vslice /= 2; // PLACE_DEADLINE_INITIAL
       se.deadline = se.vruntime + vslice;
       return;
     }
     let vruntime = this.minVruntime;
-    if (flags & ENQUEUE_INITIAL) vruntime += calcDeltaFair(this.schedSlice(t, false), se.weight); // START_DEBIT
+    if (flags & ENQUEUE_INITIAL)
+      vruntime += calcDeltaFair(this.schedSlice(t, false), se.weight); // START_DEBIT
     else vruntime -= SYSCTL_SCHED_LATENCY / 2; // GENTLE_FAIR_SLEEPERS
     se.vruntime = Math.max(se.vruntime, vruntime);
   }
@@ -140,7 +161,8 @@ export class FairClass implements SchedClass {
   enqueue(_rq: Runqueue, t: Task, flags: number): void {
     t.se.weight = taskWeight(t);
     if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL)) this.place(t, flags);
-    else if (!this.eevdf) t.se.vruntime += this.minVruntime; // renormalise (it left with min subtracted)
+    else if (!this.eevdf)
+      t.se.vruntime += this.minVruntime; // renormalise (it left with min subtracted)
     else this.place(t, 0);
     this.nrRunning++;
     this.load += t.se.weight;
@@ -153,7 +175,10 @@ export class FairClass implements SchedClass {
       // update_entity_lag, clamped to what a slice or a tick could owe.
       const limit = calcDeltaFair(Math.max(2 * se.slice, TICK_NSEC), se.weight);
       se.vlag = Math.max(-limit, Math.min(limit, this.avgVruntime() - se.vruntime));
-      if (!(flags & DEQUEUE_SLEEP)) { se.deadline -= se.vruntime; se.relDeadline = true; }
+      if (!(flags & DEQUEUE_SLEEP)) {
+        se.deadline -= se.vruntime;
+        se.relDeadline = true;
+      }
     }
     this.remove(t);
     if (this.last === t) this.last = null;
@@ -169,11 +194,17 @@ export class FairClass implements SchedClass {
    * slices (sched_attr's sched_runtime for fair tasks) every slice is the base
    * slice, so the bound is the task's own deadline.
    */
-  private setProtectSlice(se: SchedEntity): void { se.vprot = se.deadline; }
+  private setProtectSlice(se: SchedEntity): void {
+    se.vprot = se.deadline;
+  }
   /** protect_slice */
-  private protectSlice(se: SchedEntity): boolean { return se.vruntime < se.vprot; }
+  private protectSlice(se: SchedEntity): boolean {
+    return se.vruntime < se.vprot;
+  }
   /** cancel_protect_slice */
-  private cancelProtectSlice(se: SchedEntity): void { if (this.protectSlice(se)) se.vprot = se.vruntime; }
+  private cancelProtectSlice(se: SchedEntity): void {
+    if (this.protectSlice(se)) se.vprot = se.vruntime;
+  }
 
   /**
    * pick_eevdf: the earliest virtual deadline among the eligible; the running
@@ -185,7 +216,11 @@ export class FairClass implements SchedClass {
     if (curr && (!curr.se.onRq || !this.eligible(curr, avg))) curr = null;
     if (curr && protect && this.protectSlice(curr.se)) return curr;
     let best: Task | null = null;
-    for (let n = this.tree.firstNode(); n; n = this.tree.next(n)) if (this.eligible(n.value, avg)) { best = n.value; break; }
+    for (let n = this.tree.firstNode(); n; n = this.tree.next(n))
+      if (this.eligible(n.value, avg)) {
+        best = n.value;
+        break;
+      }
     if (!best || (curr && curr.se.deadline < best.se.deadline)) best = curr;
     return best ?? this.tree.first();
   }
@@ -237,7 +272,10 @@ export class FairClass implements SchedClass {
     // check_preempt_tick: slice used up, or far ahead of the leftmost task.
     const ideal = this.schedSlice(t, true);
     const ran = t.se.sumExec - t.se.prevSumExec;
-    if (ran > ideal) { rq.resched(); return; }
+    if (ran > ideal) {
+      rq.resched();
+      return;
+    }
     if (ran < SYSCTL_SCHED_MIN_GRANULARITY) return;
     const left = this.tree.first();
     if (left && t.se.vruntime - left.se.vruntime > ideal) rq.resched();

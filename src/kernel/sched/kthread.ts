@@ -15,8 +15,7 @@ import { WaitQueue } from './waitqueue.js';
  * Make a kernel thread named `comm`, asleep on `wait` in `state` (as it is
  * once its setup has run); each wake-up runs `body`, which goes back to sleep.
  */
-export function kthreadCreate(k: Kernel, comm: string, body: (t: Task) => number, parent: ThreadGroup | null,
-  wait: WaitQueue, state: 'S' | 'I'): Task {
+export function kthreadCreate(k: Kernel, comm: string, body: (t: Task) => number, parent: ThreadGroup | null, wait: WaitQueue, state: 'S' | 'I'): Task {
   const pid = k.allocPid();
   const tg = new ThreadGroup(pid);
   tg.parent = parent;
@@ -41,5 +40,15 @@ export function kthreadCreate(k: Kernel, comm: string, body: (t: Task) => number
 export function startKthreadd(k: Kernel): Task {
   // kthread_create_list's wait: kthreadd has nothing to do but wait for creation requests.
   const requests = new WaitQueue();
-  return kthreadCreate(k, 'kthreadd', (t) => { t.sleepOn(requests); return 0; }, null, requests, 'S');
+  return kthreadCreate(
+    k,
+    'kthreadd',
+    (t) => {
+      t.sleepOn(requests);
+      return 0;
+    },
+    null,
+    requests,
+    'S',
+  );
 }

@@ -8,7 +8,9 @@ import type { Kernel } from '../kernel.js';
 export const FSHIFT = 11;
 export const FIXED_1 = 1 << FSHIFT;
 /** 1/exp(5sec/1min), 1/exp(5sec/5min), 1/exp(5sec/15min) in fixed point. */
-export const EXP_1 = 1884, EXP_5 = 2014, EXP_15 = 2037;
+export const EXP_1 = 1884,
+  EXP_5 = 2014,
+  EXP_15 = 2037;
 /** HZ of the kernel the figures imitate (Debian's riscv64: 250). */
 export const HZ = 250;
 /** 5 s and one tick, in ns: LOAD_FREQ = 5*HZ+1 ticks. */

@@ -6,7 +6,9 @@ import { File, type FileOps, O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, POLLHUP } f
 import { anonInodeFile } from '../fs/anon_inodes.js';
 
 /** The process a pidfd refers to (its private_data), or null if f is not a pidfd. */
-export function pidfdTarget(f: File): ThreadGroup | null { return f.ops === pidfdOps ? f.privateData as ThreadGroup : null; }
+export function pidfdTarget(f: File): ThreadGroup | null {
+  return f.ops === pidfdOps ? (f.privateData as ThreadGroup) : null;
+}
 
 const pidfdOps: FileOps = {
   poll(f, wait) {

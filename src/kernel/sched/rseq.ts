@@ -14,9 +14,15 @@ import { forceSignal } from '../signal/deliver.js';
 import { SIGSEGV, SI_KERNEL } from '../signal/signals.js';
 
 /** The original struct size (and its alignment), and offsetof(struct rseq, end) in 6.12. */
-export const ORIG_RSEQ_SIZE = 32, RSEQ_FEATURE_SIZE = 28, RSEQ_ALIGN = 32;
+export const ORIG_RSEQ_SIZE = 32,
+  RSEQ_FEATURE_SIZE = 28,
+  RSEQ_ALIGN = 32;
 export const RSEQ_CPU_ID_UNINITIALIZED = 0xffffffff;
-const OFF_CPU_ID_START = 0, OFF_RSEQ_CS = 8, OFF_FLAGS = 16, OFF_NODE_ID = 20, OFF_MM_CID = 24;
+const OFF_CPU_ID_START = 0,
+  OFF_RSEQ_CS = 8,
+  OFF_FLAGS = 16,
+  OFF_NODE_ID = 20,
+  OFF_MM_CID = 24;
 
 /** One NUMA node. */
 const NODE = 0;
@@ -25,7 +31,8 @@ const NODE = 0;
 export function writeIds(t: Task, reset: boolean): boolean {
   const r = t.rseq!;
   // mm_cid: a CPU runs one thread at a time, so its number is a compact id unique among an mm's running threads.
-  const CPU = t.cpu, MM_CID = t.cpu;
+  const CPU = t.cpu,
+    MM_CID = t.cpu;
   const b = new Uint8Array(r.len >= OFF_MM_CID + 4 ? 28 : 8);
   const dv = new DataView(b.buffer);
   dv.setUint32(OFF_CPU_ID_START, reset ? 0 : CPU, true);
@@ -53,14 +60,20 @@ function ipFixup(t: Task): number {
   const cs = t.mm.read(Number(ptr), 32);
   if (!cs) return -EFAULT;
   const dv = new DataView(cs.buffer);
-  const version = dv.getUint32(0, true), csFlags = dv.getUint32(4, true);
-  const startB = dv.getBigUint64(8, true), offB = dv.getBigUint64(16, true), abortB = dv.getBigUint64(24, true);
-  const top = BigInt(TASK_SIZE), mask = (1n << 64n) - 1n;
+  const version = dv.getUint32(0, true),
+    csFlags = dv.getUint32(4, true);
+  const startB = dv.getBigUint64(8, true),
+    offB = dv.getBigUint64(16, true),
+    abortB = dv.getBigUint64(24, true);
+  const top = BigInt(TASK_SIZE),
+    mask = (1n << 64n) - 1n;
   if (startB >= top || ((startB + offB) & mask) >= top || abortB >= top || version > 0) return -EINVAL;
   if (((startB + offB) & mask) < startB) return -EINVAL;
   // The abort handler must lie outside the critical section.
   if (((abortB - startB) & mask) < offB) return -EINVAL;
-  const start = u64(dv, 8), len = u64(dv, 16), abort = u64(dv, 24);
+  const start = u64(dv, 8),
+    len = u64(dv, 16),
+    abort = u64(dv, 24);
   const sig = t.mm.readU32(abort - 4);
   if (sig === null) return -EFAULT;
   if (sig !== r.sig) return -EINVAL;
@@ -101,5 +114,8 @@ export function rseqResume(k: Kernel, t: Task): void {
 
 /** rseq_preempt: t leaves the cpu; its critical section, if any, restarts. */
 export function rseqPreempt(t: Task): void {
-  if (t.rseq) { t.rseqEvent = true; t.rseqPending = true; }
+  if (t.rseq) {
+    t.rseqEvent = true;
+    t.rseqPending = true;
+  }
 }

@@ -29,7 +29,8 @@ export class RtClass implements SchedClass {
 
   enqueue(rq: Runqueue, t: Task, flags: number): void {
     const q = this.queues[t.rtPriority];
-    if (flags & ENQUEUE_HEAD) q.unshift(t); else q.push(t);
+    if (flags & ENQUEUE_HEAD) q.unshift(t);
+    else q.push(t);
     if (t.se.timeSlice <= 0) t.se.timeSlice = rrTimeslice(rq);
     this.nrRunning++;
   }
@@ -37,7 +38,10 @@ export class RtClass implements SchedClass {
   dequeue(_rq: Runqueue, t: Task): void {
     const q = this.queues[t.rtPriority];
     const i = q.indexOf(t);
-    if (i >= 0) { q.splice(i, 1); this.nrRunning--; }
+    if (i >= 0) {
+      q.splice(i, 1);
+      this.nrRunning--;
+    }
   }
 
   pick(rq: Runqueue): Task | null {
@@ -48,28 +52,40 @@ export class RtClass implements SchedClass {
     return null;
   }
 
-  setNext(): void { /* stays at the head of its list */ }
-  putPrev(): void { /* likewise */ }
+  setNext(): void {
+    /* stays at the head of its list */
+  }
+  putPrev(): void {
+    /* likewise */
+  }
 
   /** The period timer's work (do_sched_rt_period_timer): forgive one runtime per period passed. */
   private advancePeriods(rq: Runqueue): void {
-    const period = schedRtPeriodUs.get(rq.k) * 1000, runtime = schedRtRuntimeUs.get(rq.k) * 1000;
+    const period = schedRtPeriodUs.get(rq.k) * 1000,
+      runtime = schedRtRuntimeUs.get(rq.k) * 1000;
     const now = rq.now();
     if (now < this.periodStart + period) return;
     const n = Math.floor((now - this.periodStart) / period);
     this.periodStart += n * period;
     this.rtTime = runtime < 0 ? 0 : Math.max(0, this.rtTime - n * runtime);
-    if (this.throttled && (runtime < 0 || this.rtTime < runtime)) { this.throttled = false; rq.resched(); }
+    if (this.throttled && (runtime < 0 || this.rtTime < runtime)) {
+      this.throttled = false;
+      rq.resched();
+    }
   }
 
   updateCurr(rq: Runqueue, _t: Task, delta: number): void {
     this.advancePeriods(rq);
-    const runtime = schedRtRuntimeUs.get(rq.k) * 1000, period = schedRtPeriodUs.get(rq.k) * 1000;
+    const runtime = schedRtRuntimeUs.get(rq.k) * 1000,
+      period = schedRtPeriodUs.get(rq.k) * 1000;
     if (runtime < 0 || runtime >= period) return; // RUNTIME_INF or no limit
     this.rtTime += delta;
     if (!this.throttled && this.rtTime > runtime) {
       this.throttled = true;
-      if (!this.warned) { this.warned = true; rq.k.log.printk(4, 'sched: RT throttling activated'); }
+      if (!this.warned) {
+        this.warned = true;
+        rq.k.log.printk(4, 'sched: RT throttling activated');
+      }
       rq.resched();
       // Wake the CPU at the period's end even if it goes idle meanwhile.
       if (this.periodTimer) rq.k.timers.cancel(this.periodTimer);
@@ -88,7 +104,11 @@ export class RtClass implements SchedClass {
     t.se.timeSlice = rrTimeslice(rq);
     // Requeue behind its peers, if any.
     const q = this.queues[t.rtPriority];
-    if (q.length > 1 && q.includes(t)) { q.splice(q.indexOf(t), 1); q.push(t); rq.resched(); }
+    if (q.length > 1 && q.includes(t)) {
+      q.splice(q.indexOf(t), 1);
+      q.push(t);
+      rq.resched();
+    }
   }
 
   checkPreempt(rq: Runqueue, curr: Task, p: Task): void {
@@ -98,7 +118,10 @@ export class RtClass implements SchedClass {
   yieldTask(_rq: Runqueue, t: Task): void {
     const q = this.queues[t.rtPriority];
     const i = q.indexOf(t);
-    if (i >= 0 && q.length > 1) { q.splice(i, 1); q.push(t); }
+    if (i >= 0 && q.length > 1) {
+      q.splice(i, 1);
+      q.push(t);
+    }
   }
 
   /** Tasks queued at each priority, highest first (for /proc/sched_debug). */

@@ -40,7 +40,9 @@ export class RunLoop {
   constructor(private readonly k: Kernel) {}
 
   /** Wake the idle loop (a timer, the host or an interrupt made work). */
-  kick(): void { this.wakeIdle?.(); }
+  kick(): void {
+    this.wakeIdle?.();
+  }
 
   /** The main loop; resolves with init's wait status when the machine stops. */
   async run(): Promise<number> {
@@ -48,7 +50,11 @@ export class RunLoop {
     const rq = this.k.cpuNow;
     let lastYield = this.k.host.monotonicMs();
     while (this.k.halted === null) {
-      if (this.hostWait) { await this.hostWait; lastYield = this.k.host.monotonicMs(); continue; }
+      if (this.hostWait) {
+        await this.hostWait;
+        lastYield = this.k.host.monotonicMs();
+        continue;
+      }
       // Nothing picked but something runnable (say, every task throttled) is no idle: it still passes the yield check below.
       if (!this.step(rq, Infinity) && this.goingIdle()) {
         await this.idle();
@@ -84,8 +90,14 @@ export class RunLoop {
         while (this.k.halted === null) {
           const now = this.k.clock.monotonic();
           if (now >= end) break;
-          if (this.hostWait) { await this.hostWait; lastYield = this.k.host.monotonicMs(); continue; }
-          if (this.step(rq, end)) { busy = true; } else if (!loadBalance(this.k, rq)) {
+          if (this.hostWait) {
+            await this.hostWait;
+            lastYield = this.k.host.monotonicMs();
+            continue;
+          }
+          if (this.step(rq, end)) {
+            busy = true;
+          } else if (!loadBalance(this.k, rq)) {
             // Idle to the round's end, or to a timer before it (which may wake something here).
             this.k.idleTo(Math.min(end, Math.max(this.k.timers.next(), now + 1)));
           }
@@ -103,12 +115,20 @@ export class RunLoop {
       if (!busy && this.k.halted === null && !this.anyRunnable()) {
         // Every CPU idled the whole round: sleep to the next timer (or input) on CPU 0's clock, then bring all CPUs there.
         this.enterCpu(this.k.runqueues[0]);
-        if (!this.goingIdle()) { this.k.runqueues[0].localNs = this.k.clock.monotonic(); continue; }
+        if (!this.goingIdle()) {
+          this.k.runqueues[0].localNs = this.k.clock.monotonic();
+          continue;
+        }
         await this.idle();
         lastYield = this.k.host.monotonicMs();
         const now = this.k.clock.monotonic();
         this.k.runqueues[0].localNs = now;
-        for (const rq of this.k.runqueues) if (rq.localNs < now) { rq.cpustat.idle += now - rq.localNs; this.k.clock.idleNs += now - rq.localNs; rq.localNs = now; }
+        for (const rq of this.k.runqueues)
+          if (rq.localNs < now) {
+            rq.cpustat.idle += now - rq.localNs;
+            this.k.clock.idleNs += now - rq.localNs;
+            rq.localNs = now;
+          }
         this.roundStart = Math.max(this.roundStart, now);
       }
     }
@@ -116,7 +136,9 @@ export class RunLoop {
   }
 
   /** Some CPU has a task to run. */
-  anyRunnable(): boolean { return this.k.runqueues.some((rq) => rq.nrRunning > 0); }
+  anyRunnable(): boolean {
+    return this.k.runqueues.some((rq) => rq.nrRunning > 0);
+  }
 
   /** Run before the machine idles (seed mode's input schedule); they may make work. */
   readonly idleHooks: (() => void)[] = [];
@@ -124,7 +146,9 @@ export class RunLoop {
   private hostWait: Promise<void> | null = null;
 
   waitForHost(p: Promise<void>): void {
-    const w: Promise<void> = p.then(() => { if (this.hostWait === w) this.hostWait = null; });
+    const w: Promise<void> = p.then(() => {
+      if (this.hostWait === w) this.hostWait = null;
+    });
     this.hostWait = w;
   }
 
@@ -154,7 +178,10 @@ export class RunLoop {
     this.serviceIrqs();
     // A reschedule IPI rang this hart's doorbell (msip): take it, clear it, count it.
     const hi = this.k.machine.hartIrqs[rq.cpu];
-    if (hi.pending & (1 << IRQ_S_SOFT)) { this.k.machine.clint.setMsip(rq.cpu, false); rq.irqs.resched++; }
+    if (hi.pending & (1 << IRQ_S_SOFT)) {
+      this.k.machine.clint.setMsip(rq.cpu, false);
+      rq.irqs.resched++;
+    }
     // A timer made the machine wait for the host (seed mode's input): nothing runs on meanwhile.
     if (this.hostWait) return true;
     let t = rq.curr;
@@ -162,14 +189,21 @@ export class RunLoop {
       const prev = t;
       t = rq.schedule();
       if (prev && prev !== t && prev.se.onRq) prev.queuedAt = now;
-      if (t && t.queuedAt >= 0) { t.runDelay += now - t.queuedAt; t.queuedAt = -1; t.pcount++; }
+      if (t && t.queuedAt >= 0) {
+        t.runDelay += now - t.queuedAt;
+        t.queuedAt = -1;
+        t.pcount++;
+      }
     }
     if (!t) {
       this.k.current = null;
       return false;
     }
     // A task that last ran on a CPU further ahead in time cannot start before it stopped.
-    if (t.execStart > now) { this.k.idleTo(t.execStart); now = this.k.clock.monotonic(); }
+    if (t.execStart > now) {
+      this.k.idleTo(t.execStart);
+      now = this.k.clock.monotonic();
+    }
     this.k.current = t;
     if (t.kthread) {
       // A kernel thread: its body runs here, with the hart and its address space left as they are.
@@ -181,10 +215,15 @@ export class RunLoop {
     this.k.switchTo(t);
     if (this.k.watch) this.k.watch[0] = t.tid;
     if (t.rseqPending) rseqResume(this.k, t);
-    const mm = t.mm, minor0 = mm.faults.minor, major0 = mm.faults.major;
+    const mm = t.mm,
+      minor0 = mm.faults.minor,
+      major0 = mm.faults.major;
     if (hasDeliverable(t)) {
       handleSignals(this.k, t);
-      if (t.state !== 'R') { this.k.dequeue(t); return true; }
+      if (t.state !== 'R') {
+        this.k.dequeue(t);
+        return true;
+      }
     }
     // Run to the next tick or timer, whichever is first (the timer interrupt ends the budget).
     if (rq.nextTick <= now) rq.nextTick = (Math.floor(now / rq.tickNs) + 1) * rq.tickNs;
@@ -195,7 +234,8 @@ export class RunLoop {
     const cause = this.k.hart.run(this.k.time.insnsFor(budget));
     const ran = this.k.hart.instret - before;
     t.utime += ran;
-    if (t.nice > 0) rq.cpustat.nice += ran; else rq.cpustat.user += ran;
+    if (t.nice > 0) rq.cpustat.nice += ran;
+    else rq.cpustat.user += ran;
     rq.account(t, ran);
     if (cause >= 0) {
       this.k.stats.modeSwitches++;
@@ -203,10 +243,13 @@ export class RunLoop {
     }
     // Faults taken by the hart or by syscalls copying user memory count for the task.
     if (t.mm === mm) {
-      const minor = mm.faults.minor - minor0, major = mm.faults.major - major0;
+      const minor = mm.faults.minor - minor0,
+        major = mm.faults.major - major0;
       if (minor + major) {
-        t.minFlt += minor; t.majFlt += major;
-        this.k.stats.pgfault += minor + major; this.k.stats.pgmajfault += major;
+        t.minFlt += minor;
+        t.majFlt += major;
+        this.k.stats.pgfault += minor + major;
+        this.k.stats.pgmajfault += major;
         this.k.chargeSystem(t, minor * FAULT_NS + major * MAJOR_FAULT_NS);
       }
     }
@@ -257,7 +300,8 @@ export class RunLoop {
     const user = stepNs > 0 ? Math.round(gap * Math.min(1, ran / stepNs)) : gap;
     if (user > 0) {
       t.utime += user;
-      if (t.nice > 0) rq.cpustat.nice += user; else rq.cpustat.user += user;
+      if (t.nice > 0) rq.cpustat.nice += user;
+      else rq.cpustat.user += user;
       rq.account(t, user);
       this.k.clock.keepUp(user);
     }
@@ -267,13 +311,19 @@ export class RunLoop {
   /** Nothing to run: jump to the next timer, holding virtual time to wall time (seed mode: not). */
   private async idle(): Promise<void> {
     // Wall mode: the time since the last step was idle; then wait for the timer by the host's clock.
-    if (this.k.time.mode === 'wall') { this.k.idleTo(this.k.time.floorNs()); this.k.time.pause(); }
+    if (this.k.time.mode === 'wall') {
+      this.k.idleTo(this.k.time.floorNs());
+      this.k.time.pause();
+    }
     const next = this.k.timers.next();
     const now = this.k.clock.monotonic();
     if (next !== Infinity) {
       this.k.stats.interrupts++; // the timer that ends the idle period
       this.k.cpuNow.irqs.timer++;
-      if (this.k.seeded) { this.k.idleTo(next); return; }
+      if (this.k.seeded) {
+        this.k.idleTo(next);
+        return;
+      }
       const waitMs = (next - now) / 1e6;
       if (waitMs > 0.5) {
         await new Promise<void>((resolve) => {
@@ -292,7 +342,12 @@ export class RunLoop {
     // periodic host sleep keeps the host alive meanwhile, so a guest whose
     // tasks all wait forever hangs as it would on Linux instead of ending.
     let woken = false;
-    const wake = new Promise<void>((resolve) => { this.wakeIdle = () => { woken = true; resolve(); }; });
+    const wake = new Promise<void>((resolve) => {
+      this.wakeIdle = () => {
+        woken = true;
+        resolve();
+      };
+    });
     while (!woken) await Promise.race([wake, this.k.host.sleep(1000)]);
     this.wakeIdle = null;
     if (this.k.time.mode === 'wall') this.k.idleTo(this.k.time.floorNs());

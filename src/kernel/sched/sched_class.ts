@@ -6,9 +6,13 @@ import type { Task } from './task.js';
 import type { Runqueue } from './core.js';
 
 /** enqueue flags */
-export const ENQUEUE_WAKEUP = 1, ENQUEUE_INITIAL = 2, ENQUEUE_RESTORE = 4, ENQUEUE_HEAD = 8;
+export const ENQUEUE_WAKEUP = 1,
+  ENQUEUE_INITIAL = 2,
+  ENQUEUE_RESTORE = 4,
+  ENQUEUE_HEAD = 8;
 /** dequeue flags */
-export const DEQUEUE_SLEEP = 1, DEQUEUE_SAVE = 2;
+export const DEQUEUE_SLEEP = 1,
+  DEQUEUE_SAVE = 2;
 
 export interface SchedClass {
   readonly name: string;

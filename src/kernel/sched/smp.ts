@@ -27,13 +27,19 @@ function cost(rq: Runqueue, t: Task): number {
  * looks for a CPU it would not have to wait on (find_lowest_rq).
  */
 export function selectTaskRq(k: Kernel, t: Task, flags: number): Runqueue {
-  const rqs = k.runqueues, here = k.rq, prev = rqs[t.cpu] ?? here;
+  const rqs = k.runqueues,
+    here = k.rq,
+    prev = rqs[t.cpu] ?? here;
   const order = flags & ENQUEUE_INITIAL ? [here, ...rqs] : [prev, here, ...rqs];
-  let best: Runqueue | null = null, bestCost = Infinity;
+  let best: Runqueue | null = null,
+    bestCost = Infinity;
   for (const rq of order) {
     if (!allowedOn(t, rq.cpu)) continue;
     const c = flags & ENQUEUE_INITIAL ? rq.nrRunning : cost(rq, t);
-    if (c < bestCost) { best = rq; bestCost = c; }
+    if (c < bestCost) {
+      best = rq;
+      bestCost = c;
+    }
     if (c === 0) break;
   }
   // A wake-up that found no idle CPU stays where its cache is.

@@ -27,16 +27,29 @@ export class Cred {
   /** SECBIT_* flags and their locks (prctl PR_SET_SECUREBITS, PR_SET_KEEPCAPS). */
   securebits = 0;
   constructor(
-    public uid = 0, public gid = 0, public euid = 0, public egid = 0,
-    public suid = 0, public sgid = 0, public fsuid = 0, public fsgid = 0,
+    public uid = 0,
+    public gid = 0,
+    public euid = 0,
+    public egid = 0,
+    public suid = 0,
+    public sgid = 0,
+    public fsuid = 0,
+    public fsgid = 0,
     public groups: number[] = [],
   ) {
     // A credential built for a user other than root starts with no capabilities (as after setuid).
-    if (euid !== 0) { this.capPrm = 0n; this.capEff = 0n; }
+    if (euid !== 0) {
+      this.capPrm = 0n;
+      this.capEff = 0n;
+    }
   }
   clone(): Cred {
     const c = new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
-    c.capInh = this.capInh; c.capPrm = this.capPrm; c.capEff = this.capEff; c.capBnd = this.capBnd; c.capAmb = this.capAmb;
+    c.capInh = this.capInh;
+    c.capPrm = this.capPrm;
+    c.capEff = this.capEff;
+    c.capBnd = this.capBnd;
+    c.capAmb = this.capAmb;
     c.securebits = this.securebits;
     return c;
   }
@@ -56,7 +69,9 @@ export class TaskIoAccounting {
 export class Task implements Sleeper, IoWaiter {
   /** Changed only by the methods below (sleepOn, wake, sleep, stop, resumeFromStop, becomeZombie, markDead). */
   private taskState: TaskState = 'R';
-  get state(): TaskState { return this.taskState; }
+  get state(): TaskState {
+    return this.taskState;
+  }
   ctx = new CpuContext();
   comm = '';
   /** Signals blocked by this thread. */
@@ -145,7 +160,9 @@ export class Task implements Sleeper, IoWaiter {
     public cred: Cred,
   ) {}
 
-  get pid(): number { return this.tg.tgid; }
+  get pid(): number {
+    return this.tg.tgid;
+  }
 
   /**
    * Sleep on q: 'S' (TASK_INTERRUPTIBLE) any signal interrupts; 'D' is
@@ -211,4 +228,3 @@ export class Task implements Sleeper, IoWaiter {
   /** Files the exe link of /proc points at. */
   exe: File | null = null;
 }
-

@@ -9,10 +9,23 @@ import type { TtyStruct } from '../drivers/tty/tty_struct.js';
 
 import type { CpuItimer } from '../time/posix-cpu-timers.js';
 import type { PosixTimer } from '../time/posix-timers.js';
-export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
-  RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
-  RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14,
-  RLIMIT_RTTIME = 15, RLIM_NLIMITS = 16;
+export const RLIMIT_CPU = 0,
+  RLIMIT_FSIZE = 1,
+  RLIMIT_DATA = 2,
+  RLIMIT_STACK = 3,
+  RLIMIT_CORE = 4,
+  RLIMIT_RSS = 5,
+  RLIMIT_NPROC = 6,
+  RLIMIT_NOFILE = 7,
+  RLIMIT_MEMLOCK = 8,
+  RLIMIT_AS = 9,
+  RLIMIT_LOCKS = 10,
+  RLIMIT_SIGPENDING = 11,
+  RLIMIT_MSGQUEUE = 12,
+  RLIMIT_NICE = 13,
+  RLIMIT_RTPRIO = 14,
+  RLIMIT_RTTIME = 15,
+  RLIM_NLIMITS = 16;
 export const RLIM_INFINITY = (1n << 64n) - 1n;
 
 export function defaultRlimits(): [bigint, bigint][] {
@@ -106,5 +119,7 @@ export class ThreadGroup {
     this.sid = tgid;
   }
 
-  get leader(): Task { return this.tasks[0]; }
+  get leader(): Task {
+    return this.tasks[0];
+  }
 }

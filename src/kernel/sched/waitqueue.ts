@@ -1,6 +1,8 @@
 // A wait queue: tasks sleeping until some condition may have changed. Woken
 // tasks re-run their syscall, which re-checks the condition (Linux's wait loop).
-export interface Sleeper { wake(): void }
+export interface Sleeper {
+  wake(): void;
+}
 
 /**
  * A callback entry that stays on the queue until removed (Linux's
@@ -16,15 +18,23 @@ export interface WaitEntry {
 export class WaitQueue {
   private sleepers = new Set<Sleeper>();
   private entries: WaitEntry[] | null = null;
-  add(s: Sleeper): void { this.sleepers.add(s); }
-  remove(s: Sleeper): void { this.sleepers.delete(s); }
+  add(s: Sleeper): void {
+    this.sleepers.add(s);
+  }
+  remove(s: Sleeper): void {
+    this.sleepers.delete(s);
+  }
   /** Tasks sleeping here (waitqueue_active, callback entries aside). */
-  get waiters(): number { return this.sleepers.size; }
-  get size(): number { return this.sleepers.size + (this.entries?.length ?? 0); }
+  get waiters(): number {
+    return this.sleepers.size;
+  }
+  get size(): number {
+    return this.sleepers.size + (this.entries?.length ?? 0);
+  }
 
   /** Non-exclusive entries go first, exclusive ones to the tail (add_wait_queue_exclusive). */
   addEntry(e: WaitEntry): void {
-    const list = this.entries ??= [];
+    const list = (this.entries ??= []);
     if (list.includes(e)) return;
     if (e.exclusive) list.push(e);
     else {

@@ -19,12 +19,19 @@ export class Workqueue {
 
 /** Start the worker pool of an unbound workqueue: one kworker, "kworker/uN:0" as Linux names them. */
 export function startWorker(k: Kernel, wq: Workqueue, kthreadd: Task): Task {
-  const w = kthreadCreate(k, `kworker/u${2 * k.runqueues.length}:0`, () => {
-    let ns = 0;
-    for (let item = wq.pending.shift(); item; item = wq.pending.shift()) ns += item();
-    w.sleepOn(wq.idle, 'I');
-    return ns;
-  }, kthreadd.tg, wq.idle, 'I');
+  const w = kthreadCreate(
+    k,
+    `kworker/u${2 * k.runqueues.length}:0`,
+    () => {
+      let ns = 0;
+      for (let item = wq.pending.shift(); item; item = wq.pending.shift()) ns += item();
+      w.sleepOn(wq.idle, 'I');
+      return ns;
+    },
+    kthreadd.tg,
+    wq.idle,
+    'I',
+  );
   w.wqWorker = true;
   wq.worker = w;
   return w;

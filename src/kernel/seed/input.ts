@@ -52,14 +52,18 @@ export function chunkLength(b: Uint8Array, final: boolean): number {
   return final ? b.length : 0;
 }
 
-function isControl(c: number): boolean { return c < 0x20 && c !== 0x0a && c !== 0x09; }
+function isControl(c: number): boolean {
+  return c < 0x20 && c !== 0x0a && c !== 0x09;
+}
 
 /** A growable byte queue. */
 class Bytes {
   private buf = new Uint8Array(256);
   private start = 0;
   private end = 0;
-  get view(): Uint8Array { return this.buf.subarray(this.start, this.end); }
+  get view(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
   push(d: Uint8Array): void {
     if (this.end + d.length > this.buf.length) {
       // Move the live bytes to the front, into a bigger buffer if they would not fit.
@@ -70,7 +74,8 @@ class Bytes {
         next.set(this.buf.subarray(this.start, this.end));
         this.buf = next;
       }
-      this.start = 0; this.end = live;
+      this.start = 0;
+      this.end = live;
     }
     this.buf.set(d, this.end);
     this.end += d.length;
@@ -101,18 +106,25 @@ export class SeededConsole implements HostConsole {
   private timers: Timer[] = [];
   private resume: (() => void) | null = null;
 
-  constructor(private host: HostConsole, private m: SeedMachine) {
+  constructor(
+    private host: HostConsole,
+    private m: SeedMachine,
+  ) {
     this.stdout = host.stdout;
     this.stderr = host.stderr;
     this.stdinIsTty = host.stdinIsTty;
     // The terminal's size as it is at boot: a later resize would land at a wall-clock moment.
     this.size = host.winsize();
-    m.onIdle(() => { if (this.gapPassed) this.open(); });
+    m.onIdle(() => {
+      if (this.gapPassed) this.open();
+    });
     this.arm();
     this.pull();
   }
 
-  winsize(): { rows: number; cols: number } | null { return this.size; }
+  winsize(): { rows: number; cols: number } | null {
+    return this.size;
+  }
 
   requestInput(deliver: (data: Uint8Array | null) => void): void {
     if (this.eofSent) return; // as a host whose input ended: no answer
@@ -126,7 +138,10 @@ export class SeededConsole implements HostConsole {
     for (const t of this.timers) this.m.timers.cancel(t);
     this.gapPassed = this.due = false;
     this.timers = [
-      this.m.timers.add(now + INPUT_GAP_NS, () => { this.gapPassed = true; if (this.m.idle()) this.open(); }),
+      this.m.timers.add(now + INPUT_GAP_NS, () => {
+        this.gapPassed = true;
+        if (this.m.idle()) this.open();
+      }),
       this.m.timers.add(now + INPUT_MAX_WAIT_NS, () => this.open()),
     ];
   }
@@ -145,7 +160,12 @@ export class SeededConsole implements HostConsole {
     else if (this.hostEof && this.queue.view.length === 0) data = null;
     else {
       // Due, but the host still owes (part of) the chunk: the machine waits for it.
-      if (!live && !this.resume) this.m.stall(new Promise<void>((r) => { this.resume = r; }));
+      if (!live && !this.resume)
+        this.m.stall(
+          new Promise<void>((r) => {
+            this.resume = r;
+          }),
+        );
       return;
     }
     const deliver = this.held;
@@ -165,11 +185,13 @@ export class SeededConsole implements HostConsole {
   private pull(): void {
     while (!this.pulling && !this.hostEof) {
       this.pulling = true;
-      let inCall = true, again = false;
+      let inCall = true,
+        again = false;
       this.host.requestInput((d) => {
         this.pulling = false;
         this.arrive(d);
-        if (inCall) again = true; else this.pull();
+        if (inCall) again = true;
+        else this.pull();
       });
       inCall = false;
       if (!again) return; // the host answers later; its answer pulls on

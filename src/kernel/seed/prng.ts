@@ -23,9 +23,12 @@ export class Xoshiro128 {
 
   constructor(seed: number | bigint) {
     const g = splitmix64(BigInt.asUintN(64, BigInt(seed)));
-    const a = g.next().value as bigint, b = g.next().value as bigint;
-    this.s[0] = Number(a & 0xffffffffn); this.s[1] = Number(a >> 32n);
-    this.s[2] = Number(b & 0xffffffffn); this.s[3] = Number(b >> 32n);
+    const a = g.next().value as bigint,
+      b = g.next().value as bigint;
+    this.s[0] = Number(a & 0xffffffffn);
+    this.s[1] = Number(a >> 32n);
+    this.s[2] = Number(b & 0xffffffffn);
+    this.s[3] = Number(b >> 32n);
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1; // the one state it must not have
   }
 
@@ -41,7 +44,10 @@ export class Xoshiro128 {
     const s = this.s;
     const r = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
     const t = s[1] << 9;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
     s[2] ^= t;
     s[3] = rotl(s[3], 11);
     return r;
@@ -52,7 +58,10 @@ export class Xoshiro128 {
     let i = 0;
     for (; i + 4 <= buf.length; i += 4) {
       const r = this.next();
-      buf[i] = r; buf[i + 1] = r >>> 8; buf[i + 2] = r >>> 16; buf[i + 3] = r >>> 24;
+      buf[i] = r;
+      buf[i + 1] = r >>> 8;
+      buf[i + 2] = r >>> 16;
+      buf[i + 3] = r >>> 24;
     }
     if (i < buf.length) {
       let r = this.next();
@@ -61,4 +70,6 @@ export class Xoshiro128 {
   }
 }
 
-function rotl(x: number, k: number): number { return (x << k) | (x >>> (32 - k)); }
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -5,8 +5,28 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import {
-  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGSEGV, SIG_DFL, SIG_IGN, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
-  SA_NOCLDSTOP, UNBLOCKABLE, NSIG, defaultAction, sigbit, type SigInfo, CLD_STOPPED, CLD_CONTINUED, SIGTSTP, SIGTTIN, SIGTTOU,
+  SIGKILL,
+  SIGSTOP,
+  SIGCONT,
+  SIGCHLD,
+  SIGSEGV,
+  SIG_DFL,
+  SIG_IGN,
+  SA_ONSTACK,
+  SA_RESTART,
+  SA_NODEFER,
+  SA_RESETHAND,
+  SA_NOCLDSTOP,
+  UNBLOCKABLE,
+  NSIG,
+  defaultAction,
+  sigbit,
+  type SigInfo,
+  CLD_STOPPED,
+  CLD_CONTINUED,
+  SIGTSTP,
+  SIGTTIN,
+  SIGTTOU,
 } from './signals.js';
 import { EAGAIN, EINTR, EINVAL, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
@@ -17,8 +37,18 @@ import { rseqHandleResume } from '../sched/rseq.js';
 import { ptraceInterruptedCall, ptraceExitEvent, ptraceGroupContinued, ptraceGroupStop, ptraceSignal } from '../ptrace/ptrace.js';
 
 /** Syscalls that fail with EINTR after a handler even with SA_RESTART (signal(7)). */
-const NEVER_RESTART = new Set<number>([NR.nanosleep, NR.clock_nanosleep, NR.ppoll, NR.pselect6, NR.epoll_pwait,
-  NR.rt_sigsuspend, NR.rt_sigtimedwait, NR.semtimedop, NR.msgrcv, NR.msgsnd]);
+const NEVER_RESTART = new Set<number>([
+  NR.nanosleep,
+  NR.clock_nanosleep,
+  NR.ppoll,
+  NR.pselect6,
+  NR.epoll_pwait,
+  NR.rt_sigsuspend,
+  NR.rt_sigtimedwait,
+  NR.semtimedop,
+  NR.msgrcv,
+  NR.msgsnd,
+]);
 
 export function hasDeliverable(t: Task): boolean {
   if (t.ptrace?.inject) return true;
@@ -47,7 +77,7 @@ export function fatalSignalPending(t: Task): boolean {
  * waits for its signals with sigtimedwait), and a tracer sees all but SIGKILL.
  */
 function initIgnores(tg: ThreadGroup, t: Task, sig: number): boolean {
-  if (!tg.unkillable || (t.blocked & sigbit(sig))) return false;
+  if (!tg.unkillable || t.blocked & sigbit(sig)) return false;
   if (t.ptrace && sig !== SIGKILL) return false;
   return sig === SIGKILL || sig === SIGSTOP || t.sighand.actions[sig].handler === SIG_DFL;
 }
@@ -82,11 +112,18 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (!leader) return 0;
   // SIGCONT resumes a stopped group at once; stop signals drop pending SIGCONT and vice versa.
   if (sig === SIGCONT) {
-    for (const s of [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]) { tg.pending &= ~sigbit(s); for (const x of tg.tasks) x.pending &= ~sigbit(s); }
+    for (const s of [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]) {
+      tg.pending &= ~sigbit(s);
+      for (const x of tg.tasks) x.pending &= ~sigbit(s);
+    }
     if (tg.stopped) {
       tg.stopped = false;
       tg.contReport = true;
-      for (const x of tg.tasks) if (x.state === 'T') { x.resumeFromStop(); k.enqueue(x); }
+      for (const x of tg.tasks)
+        if (x.state === 'T') {
+          x.resumeFromStop();
+          k.enqueue(x);
+        }
       for (const x of tg.tasks) ptraceGroupContinued(k, x);
       notifyParent(k, tg, CLD_CONTINUED, SIGCONT);
     }
@@ -96,7 +133,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (isIgnored(leader, sig) && !(leader.blocked & sigbit(sig))) return 0;
   if (initIgnores(tg, leader, sig)) return 0;
   const bit = sigbit(sig);
-  if (sig < 32 && ((thread ?? tg).pending & bit)) return 0;
+  if (sig < 32 && (thread ?? tg).pending & bit) return 0;
   // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos queued.
   // Only a user's sigqueue (si_code < 0) is held to it: a real-time one fails
   // with EAGAIN, another is sent without its siginfo.
@@ -107,12 +144,16 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (queue) to.pendingInfo.push(info);
   if (sig === SIGKILL) {
     // SIGKILL ends job-control and ptrace stops alike.
-    for (const x of tg.tasks) if (x.state === 'T' || x.state === 't') { x.resumeFromStop(); k.enqueue(x); }
+    for (const x of tg.tasks)
+      if (x.state === 'T' || x.state === 't') {
+        x.resumeFromStop();
+        k.enqueue(x);
+      }
   }
   tg.signalfdWait.wakeAll();
   // Wake a thread that can take it.
   for (const x of thread ? [thread] : tg.tasks) {
-    if (!(x.blocked & bit) || sig === SIGKILL || (x.sigwait & bit)) {
+    if (!(x.blocked & bit) || sig === SIGKILL || x.sigwait & bit) {
       if (x.state !== 'D' || fatalSignalPending(x)) x.wake();
       break;
     }
@@ -124,7 +165,7 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
 export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
   const bit = sigbit(info.signo);
   const a = t.sighand.actions[info.signo];
-  if ((t.blocked & bit) || a.handler === SIG_IGN) {
+  if (t.blocked & bit || a.handler === SIG_IGN) {
     a.handler = SIG_DFL;
     t.blocked &= ~bit;
   }
@@ -139,18 +180,35 @@ export function dequeue(t: Task, mask = ~t.blocked): SigInfo | null {
   if (avail === 0n) return null;
   // Synchronous faults first, then the lowest number (Linux's order).
   let sig = 0;
-  for (const s of [SIGSEGV, 7, 4, 5, 8]) if (avail & sigbit(s)) { sig = s; break; }
-  if (!sig) for (let s = 1; s <= 64; s++) if (avail & sigbit(s)) { sig = s; break; }
+  for (const s of [SIGSEGV, 7, 4, 5, 8])
+    if (avail & sigbit(s)) {
+      sig = s;
+      break;
+    }
+  if (!sig)
+    for (let s = 1; s <= 64; s++)
+      if (avail & sigbit(s)) {
+        sig = s;
+        break;
+      }
   const bit = sigbit(sig);
   const own = (t.pending & bit) !== 0n;
   const list = own ? t.pendingInfo : t.tg.pendingInfo;
   // A standard signal has at most one siginfo, usually a recent one (a long
   // real-time queue sits before it); real-time ones leave in FIFO order.
   let i = -1;
-  if (sig < 32) { for (let j = list.length - 1; j >= 0; j--) if (list[j]!.signo === sig) { i = j; break; } }
-  else i = list.findIndex((x) => x.signo === sig);
+  if (sig < 32) {
+    for (let j = list.length - 1; j >= 0; j--)
+      if (list[j]!.signo === sig) {
+        i = j;
+        break;
+      }
+  } else i = list.findIndex((x) => x.signo === sig);
   const info = i >= 0 ? list.splice(i, 1)[0]! : { signo: sig, code: 0 };
-  if (sig < 32 || !list.some((x) => x.signo === sig)) { if (own) t.pending &= ~bit; else t.tg.pending &= ~bit; }
+  if (sig < 32 || !list.some((x) => x.signo === sig)) {
+    if (own) t.pending &= ~bit;
+    else t.tg.pending &= ~bit;
+  }
   // A POSIX timer's signal, taken: the timer re-arms and counts its overrun (posixtimer_rearm).
   info.rearm?.();
   return info;
@@ -183,24 +241,25 @@ export function handleSignals(k: Kernel, t: Task): void {
     // A signal that sigtimedwait waits for is the call's to take, handler or
     // not (do_sigtimedwait dequeues it before the return to user mode): the
     // woken call re-runs from the ecall and dequeues it.
-    if (t.sys?.kind === 'sigtimedwait' && !t.ptrace?.inject && ((t.pending | t.tg.pending) & t.sigwait)) return;
+    if (t.sys?.kind === 'sigtimedwait' && !t.ptrace?.inject && (t.pending | t.tg.pending) & t.sigwait) return;
     const injected = t.ptrace?.inject ?? null;
     if (injected && t.ptrace) t.ptrace.inject = null;
     const info = injected ?? dequeue(t);
     if (!info) return;
     // A traced task stops for each signal; the tracer's choice comes back as `inject`.
     if (!injected && t.ptrace && ptraceSignal(k, t, info)) return;
-    if (injected && (t.blocked & sigbit(info.signo)) && info.signo !== SIGKILL) {
+    if (injected && t.blocked & sigbit(info.signo) && info.signo !== SIGKILL) {
       // Blocked by now: queued again, as ptrace_signal does.
-      t.pending |= sigbit(info.signo); t.pendingInfo.push(info);
+      t.pending |= sigbit(info.signo);
+      t.pendingInfo.push(info);
       continue;
     }
     const sig = info.signo;
     const act = t.sighand.actions[sig];
     const caught = act.handler !== SIG_DFL && act.handler !== SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP;
     // An interrupted syscall restarts after the handler only with SA_RESTART (signal(7)).
-    const restart = t.sys !== null && t.sys.restart !== 'never' &&
-      (t.sys.restart === 'nointr' || ((act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr)));
+    const restart =
+      t.sys !== null && t.sys.restart !== 'never' && (t.sys.restart === 'nointr' || ((act.flags & SA_RESTART) !== 0 && !NEVER_RESTART.has(t.sys.nr)));
     // A caught signal ends a sleeping call; the call leaves its queues, and may
     // have completed meanwhile (a futex wake, a vfork child that let go).
     const done = caught && t.sys ? k.onInterrupt.get(t)?.() : undefined;
@@ -223,7 +282,10 @@ export function handleSignals(k: Kernel, t: Task): void {
         return;
       }
       // PTRACE_EVENT_EXIT first (not for SIGKILL): the signal comes back when the tracer resumes.
-      if (sig !== SIGKILL && ptraceExitEvent(k, t, sig)) { t.ptrace!.inject = info; return; }
+      if (sig !== SIGKILL && ptraceExitEvent(k, t, sig)) {
+        t.ptrace!.inject = info;
+        return;
+      }
       // The core flag means a core file was written; none is (RLIMIT_CORE is 0 by default).
       k.exitTask(t, sig, true);
       return;
@@ -244,7 +306,10 @@ export function handleSignals(k: Kernel, t: Task): void {
       k.onInterrupt.delete(t);
     }
     // rseq_signal_deliver: a handler interrupting a critical section returns to its abort handler.
-    if (t.rseq) { t.rseqEvent = true; rseqHandleResume(k, t); }
+    if (t.rseq) {
+      t.rseqEvent = true;
+      rseqHandleResume(k, t);
+    }
     if (!setupFrame(k, t, info, act)) {
       k.exitTask(t, SIGSEGV, true);
       return;
@@ -260,7 +325,10 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
   tg.stopped = true;
   tg.stopReport = sig;
   for (const x of tg.tasks) {
-    if (x.ptrace && (x.state === 'R' || x.state === 'S')) { ptraceGroupStop(k, x, sig); continue; }
+    if (x.ptrace && (x.state === 'R' || x.state === 'S')) {
+      ptraceGroupStop(k, x, sig);
+      continue;
+    }
     if (x.state === 'R' || x.state === 'S') {
       x.stop('T');
       k.dequeue(x);
@@ -272,14 +340,18 @@ function stopGroup(k: Kernel, tg: ThreadGroup, sig: number): void {
 // riscv64 rt_sigframe: siginfo (128) then ucontext; uc_mcontext at +176 in the
 // ucontext (16-byte aligned), sc_regs[32] (pc, x1..x31), then the D state.
 export const FRAME_SIZE = 1088;
-const UC = 128, UC_STACK = UC + 16, UC_SIGMASK = UC + 40, MCTX = UC + 176, FPREGS = MCTX + 256;
+const UC = 128,
+  UC_STACK = UC + 16,
+  UC_SIGMASK = UC + 40,
+  MCTX = UC + 176,
+  FPREGS = MCTX + 256;
 
 function setupFrame(k: Kernel, t: Task, info: { signo: number; code: number }, act: { handler: number; flags: number; mask: bigint }): boolean {
   const c = t.ctx;
   let sp = c.get(2);
   const alt = t.altStack;
   const onAlt = alt.size > 0 && sp > alt.sp && sp <= alt.sp + alt.size;
-  if ((act.flags & SA_ONSTACK) && !(alt.flags & 2) && !onAlt) sp = alt.sp + alt.size;
+  if (act.flags & SA_ONSTACK && !(alt.flags & 2) && !onAlt) sp = alt.sp + alt.size;
   const frame = Math.floor((sp - FRAME_SIZE) / 16) * 16;
   const buf = new Uint8Array(FRAME_SIZE);
   const dv = new DataView(buf.buffer);
@@ -291,7 +363,10 @@ function setupFrame(k: Kernel, t: Task, info: { signo: number; code: number }, a
   t.savedMask = null;
   dv.setBigUint64(UC_SIGMASK, oldMask, true);
   dv.setBigUint64(MCTX, BigInt(c.pc), true);
-  for (let i = 1; i < 32; i++) { dv.setInt32(MCTX + i * 8, c.xl[i], true); dv.setInt32(MCTX + i * 8 + 4, c.xh[i], true); }
+  for (let i = 1; i < 32; i++) {
+    dv.setInt32(MCTX + i * 8, c.xl[i], true);
+    dv.setInt32(MCTX + i * 8 + 4, c.xh[i], true);
+  }
   for (let i = 0; i < 64; i++) dv.setInt32(FPREGS + i * 4, c.fbits[i], true);
   dv.setUint32(FPREGS + 256, (c.frm << 5) | c.fflags, true);
   if (!t.mm.write(frame, buf)) return false;
@@ -317,10 +392,14 @@ export function sigreturn(k: Kernel, t: Task): boolean {
   if (!buf) return false;
   const dv = new DataView(buf.buffer);
   c.pc = Number(dv.getBigUint64(MCTX, true));
-  for (let i = 1; i < 32; i++) { c.xl[i] = dv.getInt32(MCTX + i * 8, true); c.xh[i] = dv.getInt32(MCTX + i * 8 + 4, true); }
+  for (let i = 1; i < 32; i++) {
+    c.xl[i] = dv.getInt32(MCTX + i * 8, true);
+    c.xh[i] = dv.getInt32(MCTX + i * 8 + 4, true);
+  }
   for (let i = 0; i < 64; i++) c.fbits[i] = dv.getInt32(FPREGS + i * 4, true);
   const fcsr = dv.getUint32(FPREGS + 256, true);
-  c.fflags = fcsr & 31; c.frm = (fcsr >> 5) & 7;
+  c.fflags = fcsr & 31;
+  c.frm = (fcsr >> 5) & 7;
   t.blocked = dv.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
   const ssp = Number(dv.getBigUint64(UC_STACK, true));
   const sflags = dv.getInt32(UC_STACK + 8, true);

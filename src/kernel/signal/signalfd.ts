@@ -15,9 +15,13 @@ import { SIGCHLD, UNBLOCKABLE, type SigInfo } from './signals.js';
 
 export const SIGNALFD_SIGINFO_SIZE = 128;
 
-export class SignalFdCtx { constructor(public mask: bigint) {} }
+export class SignalFdCtx {
+  constructor(public mask: bigint) {}
+}
 
-export function signalfdCtx(f: File): SignalFdCtx | null { return f.privateData instanceof SignalFdCtx ? f.privateData : null; }
+export function signalfdCtx(f: File): SignalFdCtx | null {
+  return f.privateData instanceof SignalFdCtx ? f.privateData : null;
+}
 
 function encode(info: SigInfo): Uint8Array {
   const b = new Uint8Array(SIGNALFD_SIGINFO_SIZE);
@@ -63,7 +67,7 @@ export function createSignalfd(k: Kernel, mask: bigint, flags: number): File {
     poll(_f, wait) {
       const t = reader();
       if (t) wait?.(t.tg.signalfdWait);
-      return t && ((t.pending | t.tg.pending) & ctx.mask) ? POLLIN : 0;
+      return t && (t.pending | t.tg.pending) & ctx.mask ? POLLIN : 0;
     },
   };
   const f = anonInodeFile(k.vfs.rootMnt, 'signalfd', 2 /* O_RDWR */ | (flags & O_NONBLOCK), ops);
@@ -71,10 +75,14 @@ export function createSignalfd(k: Kernel, mask: bigint, flags: number): File {
   return f;
 }
 
-const SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
+const SFD_CLOEXEC = O_CLOEXEC,
+  SFD_NONBLOCK = O_NONBLOCK;
 
 export function sys_signalfd4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), maskAddr = a.ulong(1), size = a.ulong(2), flags = a.int(3);
+  const fd = a.int(0),
+    maskAddr = a.ulong(1),
+    size = a.ulong(2),
+    flags = a.int(3);
   if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)) return -EINVAL;
   if (size !== 8) return -EINVAL;
   const mask = t.mm.readU64(maskAddr);

@@ -14,14 +14,21 @@ export class SyscallArgs {
 
   /** Copy a7 and a0-a5 out of a register file kept as 32-bit halves (x10..x17). */
   load(xl: Int32Array, xh: Int32Array): void {
-    const lo = this.lo, hi = this.hi;
+    const lo = this.lo,
+      hi = this.hi;
     this.nr = xl[17];
-    lo[0] = xl[10]; hi[0] = xh[10];
-    lo[1] = xl[11]; hi[1] = xh[11];
-    lo[2] = xl[12]; hi[2] = xh[12];
-    lo[3] = xl[13]; hi[3] = xh[13];
-    lo[4] = xl[14]; hi[4] = xh[14];
-    lo[5] = xl[15]; hi[5] = xh[15];
+    lo[0] = xl[10];
+    hi[0] = xh[10];
+    lo[1] = xl[11];
+    hi[1] = xh[11];
+    lo[2] = xl[12];
+    hi[2] = xh[12];
+    lo[3] = xl[13];
+    hi[3] = xh[13];
+    lo[4] = xl[14];
+    hi[4] = xh[14];
+    lo[5] = xl[15];
+    hi[5] = xh[15];
   }
 
   /** Set the call from values (tests, and callers that are not an ecall). */
@@ -36,11 +43,19 @@ export class SyscallArgs {
   }
 
   /** Argument i as an unsigned 64-bit number (exact below 2^53): addresses, sizes, unsigned long. */
-  ulong(i: number): number { return (this.hi[i] >>> 0) * TWO32 + (this.lo[i] >>> 0); }
+  ulong(i: number): number {
+    return (this.hi[i] >>> 0) * TWO32 + (this.lo[i] >>> 0);
+  }
   /** Argument i as a C int: the low 32 bits, signed. */
-  int(i: number): number { return this.lo[i]; }
+  int(i: number): number {
+    return this.lo[i];
+  }
   /** Argument i as a signed 64-bit number (exact within 2^53): long, off_t. */
-  long(i: number): number { return this.hi[i] * TWO32 + (this.lo[i] >>> 0); }
+  long(i: number): number {
+    return this.hi[i] * TWO32 + (this.lo[i] >>> 0);
+  }
   /** Argument i as an unsigned 64-bit bigint (every bit). */
-  big(i: number): bigint { return (BigInt(this.hi[i] >>> 0) << 32n) | BigInt(this.lo[i] >>> 0); }
+  big(i: number): bigint {
+    return (BigInt(this.hi[i] >>> 0) << 32n) | BigInt(this.lo[i] >>> 0);
+  }
 }

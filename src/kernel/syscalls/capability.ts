@@ -8,7 +8,8 @@ import type { SyscallResult } from './result.js';
 import { findTask } from '../fs/proc/pid.js';
 import { CAP_FULL_SET, CAP_SETPCAP, capable } from '../security/commoncap.js';
 
-const _LINUX_CAPABILITY_VERSION_1 = 0x19980330, _LINUX_CAPABILITY_VERSION_2 = 0x20071026,
+const _LINUX_CAPABILITY_VERSION_1 = 0x19980330,
+  _LINUX_CAPABILITY_VERSION_2 = 0x20071026,
   _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
 /** cap_validate_magic: the words per set, or -EINVAL after writing the preferred version back. */
@@ -56,14 +57,18 @@ export function sys_capset(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const b = t.mm.read(a.ulong(1), 12 * hdr.words);
   if (!b) return -EFAULT;
   const v = new DataView(b.buffer, b.byteOffset, b.length);
-  let eff = 0n, prm = 0n, inh = 0n;
+  let eff = 0n,
+    prm = 0n,
+    inh = 0n;
   for (let i = 0; i < hdr.words; i++) {
     const sh = BigInt(32 * i);
     eff |= BigInt(v.getUint32(i * 12, true)) << sh;
     prm |= BigInt(v.getUint32(i * 12 + 4, true)) << sh;
     inh |= BigInt(v.getUint32(i * 12 + 8, true)) << sh;
   }
-  eff &= CAP_FULL_SET; prm &= CAP_FULL_SET; inh &= CAP_FULL_SET;
+  eff &= CAP_FULL_SET;
+  prm &= CAP_FULL_SET;
+  inh &= CAP_FULL_SET;
   const c = t.cred;
   // cap_capset: inheritable grows only within permitted (or with CAP_SETPCAP), and never past the bounding set;
   // permitted only shrinks; effective stays within permitted.
@@ -71,7 +76,9 @@ export function sys_capset(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (!subset(inh, c.capInh | c.capBnd)) return -EPERM;
   if (!subset(prm, c.capPrm)) return -EPERM;
   if (!subset(eff, prm)) return -EPERM;
-  c.capEff = eff; c.capPrm = prm; c.capInh = inh;
+  c.capEff = eff;
+  c.capPrm = prm;
+  c.capInh = inh;
   c.capAmb &= prm & inh;
   return 0;
 }

@@ -8,13 +8,22 @@ import type { EpollState } from './restart.js';
 import { O_CLOEXEC } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import {
-  createEventPoll, eventPollOf, loopCheck, EPOLLERR, EPOLLHUP, EPOLLEXCLUSIVE, EPOLLEXCLUSIVE_OK_BITS, EPOLLWAKEUP,
+  createEventPoll,
+  eventPollOf,
+  loopCheck,
+  EPOLLERR,
+  EPOLLHUP,
+  EPOLLEXCLUSIVE,
+  EPOLLEXCLUSIVE_OK_BITS,
+  EPOLLWAKEUP,
   EP_MAX_EVENTS,
 } from '../fs/eventpoll.js';
 import { restoreSigmask, setUserSigmask, timeoutArg } from './poll.js';
 import type { SyscallArgs } from './args.js';
 
-const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+const EPOLL_CTL_ADD = 1,
+  EPOLL_CTL_DEL = 2,
+  EPOLL_CTL_MOD = 3;
 
 export function sys_epoll_create1(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(0);
@@ -23,8 +32,12 @@ export function sys_epoll_create1(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
 }
 
 export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const epfd = a.int(0), op = a.int(1), fd = a.int(2), evAddr = a.ulong(3);
-  let events = 0, data = 0n;
+  const epfd = a.int(0),
+    op = a.int(1),
+    fd = a.int(2),
+    evAddr = a.ulong(3);
+  let events = 0,
+    data = 0n;
   if (op !== EPOLL_CTL_DEL) {
     const b = t.mm.read(evAddr, 16);
     if (!b) return -EFAULT;
@@ -32,7 +45,8 @@ export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
     events = dv.getUint32(0, true);
     data = dv.getBigUint64(8, true);
   }
-  const f = t.files.getUsable(epfd), tf = t.files.getUsable(fd);
+  const f = t.files.getUsable(epfd),
+    tf = t.files.getUsable(fd);
   if (!f || !tf) return -EBADF;
   // Only files with a poll method can be watched: regular files and directories cannot.
   if (!tf.ops.poll) return -EPERM;
@@ -41,9 +55,9 @@ export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   const ep = eventPollOf(f);
   if (f === tf || !ep) return -EINVAL;
   const inner = eventPollOf(tf);
-  if (op !== EPOLL_CTL_DEL && (events & EPOLLEXCLUSIVE)) {
+  if (op !== EPOLL_CTL_DEL && events & EPOLLEXCLUSIVE) {
     if (op === EPOLL_CTL_MOD) return -EINVAL;
-    if (op === EPOLL_CTL_ADD && (inner || (events & ~EPOLLEXCLUSIVE_OK_BITS))) return -EINVAL;
+    if (op === EPOLL_CTL_ADD && (inner || events & ~EPOLLEXCLUSIVE_OK_BITS)) return -EINVAL;
   }
   if (op === EPOLL_CTL_ADD && inner && !loopCheck(ep, inner)) return -ELOOP;
   const epi = ep.find(tf, fd);
@@ -70,7 +84,9 @@ export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
  * The sleeping state keeps the deadline; the mask is swapped at the first entry.
  */
 function epollWait(k: Kernel, t: Task, a: SyscallArgs, timeout: () => number, sigAddr: number, sigSize: number): number | Blocked {
-  const epfd = a.int(0), evAddr = a.ulong(1), maxevents = a.int(2);
+  const epfd = a.int(0),
+    evAddr = a.ulong(1),
+    maxevents = a.int(2);
   let st = t.sys?.kind === 'epoll' && t.sys.nr === a.nr ? t.sys : null;
   if (!st) {
     const ns = timeout();
@@ -98,14 +114,19 @@ function doWait(k: Kernel, t: Task, st: EpollState, epfd: number, evAddr: number
     if (evs.length) {
       const b = new Uint8Array(evs.length * 16);
       const dv = new DataView(b.buffer);
-      evs.forEach((e, i) => { dv.setUint32(i * 16, e.events, true); dv.setBigUint64(i * 16 + 8, e.data, true); });
+      evs.forEach((e, i) => {
+        dv.setUint32(i * 16, e.events, true);
+        dv.setBigUint64(i * 16 + 8, e.data, true);
+      });
       return t.mm.write(evAddr, b) ? evs.length : -EFAULT;
     }
   }
   if (k.clock.monotonic() >= deadline) return 0;
   if (deadline !== Infinity && !st.armed) {
     st.armed = true;
-    k.timers.add(deadline, () => { if (t.sys === st) t.wake(); });
+    k.timers.add(deadline, () => {
+      if (t.sys === st) t.wake();
+    });
   }
   t.sleepOn(ep.wq);
   return BLOCKED;

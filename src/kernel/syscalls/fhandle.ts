@@ -9,7 +9,10 @@ import type { Task } from '../sched/task.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
-const AT_HANDLE_FID = 0x200, MAX_HANDLE_SZ = 128, FILEID_INVALID = 255, FILEID_INO32_GEN = 1;
+const AT_HANDLE_FID = 0x200,
+  MAX_HANDLE_SZ = 128,
+  FILEID_INVALID = 255,
+  FILEID_INO32_GEN = 1;
 
 /**
  * tmpfs encodes a handle as generation, inode low and high words (12 bytes,
@@ -34,8 +37,10 @@ export function sys_name_to_handle_at(k: Kernel, t: Task, a: SyscallArgs): Sysca
   const dv = new DataView(out.buffer);
   dv.setUint32(0, need, true);
   let ret = 0;
-  if (want < need) { dv.setInt32(4, FILEID_INVALID, true); ret = -EOVERFLOW; }
-  else {
+  if (want < need) {
+    dv.setInt32(4, FILEID_INVALID, true);
+    ret = -EOVERFLOW;
+  } else {
     dv.setInt32(4, FILEID_INO32_GEN, true);
     dv.setUint32(8, 0, true); // i_generation
     dv.setUint32(12, inode.ino >>> 0, true);

@@ -5,7 +5,23 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
-import { O_APPEND, O_DSYNC, O_CLOEXEC, O_NONBLOCK, O_PATH, O_DIRECT, O_ASYNC, O_NOATIME, O_LARGEFILE, SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, type File } from '../fs/file.js';
+import {
+  O_APPEND,
+  O_DSYNC,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  O_PATH,
+  O_DIRECT,
+  O_ASYNC,
+  O_NOATIME,
+  O_LARGEFILE,
+  SEEK_SET,
+  SEEK_CUR,
+  SEEK_END,
+  SEEK_DATA,
+  SEEK_HOLE,
+  type File,
+} from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits } from '../fs/pipe.js';
 import '../fs/fifo.js';
 import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
@@ -21,14 +37,28 @@ import { addSeals, getSeals } from '../fs/memfd.js';
 import { vfsIoctl } from '../fs/ioctl.js';
 import type { SyscallArgs } from './args.js';
 import {
-  fcntlLock, fcntlOwner, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
-  F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX, F_SETSIG, F_GETSIG,
+  fcntlLock,
+  fcntlOwner,
+  F_GETLK,
+  F_SETLK,
+  F_SETLKW,
+  F_OFD_GETLK,
+  F_OFD_SETLK,
+  F_OFD_SETLKW,
+  F_SETOWN,
+  F_GETOWN,
+  F_SETOWN_EX,
+  F_GETOWN_EX,
+  F_SETSIG,
+  F_GETSIG,
 } from './locks.js';
 
 const MAX_RW = 0x7ffff000;
 const CHUNK = 1 << 20;
 
-export function nofile(t: Task): number { return Number(t.tg.rlimits[RLIMIT_NOFILE][0]); }
+export function nofile(t: Task): number {
+  return Number(t.tg.rlimits[RLIMIT_NOFILE][0]);
+}
 
 /**
  * file_remove_privs: a write by a task without CAP_FSETID clears the
@@ -38,7 +68,7 @@ function fileRemovePrivs(t: Task, f: File): void {
   const mode = f.inode.mode;
   if (!(mode & 0o6000) || !isReg(mode)) return;
   let kill = mode & 0o4000;
-  if ((mode & 0o2000) && (mode & 0o010)) kill |= 0o2000;
+  if (mode & 0o2000 && mode & 0o010) kill |= 0o2000;
   if (!kill || capable(t.cred, CAP_FSETID)) return;
   f.inode.mode &= ~kill;
   f.inode.touchC();
@@ -68,7 +98,9 @@ export function sys_close(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_close_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const first = a.ulong(0) >>> 0, last = Math.min(a.ulong(1), 1 << 20), flags = a.int(2);
+  const first = a.ulong(0) >>> 0,
+    last = Math.min(a.ulong(1), 1 << 20),
+    flags = a.int(2);
   if (first > last) return -EINVAL;
   for (let fd = first; fd <= last && fd < t.files.files.length; fd++) {
     if (!t.files.files[fd]) continue;
@@ -110,7 +142,11 @@ export function doRead(t: Task, f: File, addr: number, len: number, pos?: number
     const buf = useScratch ? scratch.subarray(0, want).fill(0) : new Uint8Array(want);
     if (useScratch) scratchBusy = true;
     let n: number | Blocked;
-    try { n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t); } finally { if (useScratch) scratchBusy = false; }
+    try {
+      n = read(f, buf, (pos ?? f.pos) + (pos !== undefined ? total : 0), t);
+    } finally {
+      if (useScratch) scratchBusy = false;
+    }
     if (n === BLOCKED) return total > 0 ? total : BLOCKED;
     if (n < 0) return total > 0 ? total : n;
     if (n > 0 && !t.mm.write(addr + total, buf.subarray(0, n))) return total > 0 ? total : -EFAULT;
@@ -148,7 +184,11 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
     }
     if (useScratch) wscratchBusy = true;
     let n: number | Blocked;
-    try { n = write(f, data2, at, t); } finally { if (useScratch) wscratchBusy = false; }
+    try {
+      n = write(f, data2, at, t);
+    } finally {
+      if (useScratch) wscratchBusy = false;
+    }
     if (n === BLOCKED) {
       t.sys = { kind: 'write', nr: t.sys?.nr ?? k.sysArgs.nr, restart: 'sys', progress: total };
       return BLOCKED;
@@ -166,11 +206,17 @@ export function doWrite(k: Kernel, t: Task, f: File, addr: number, len: number, 
 
 /** add_rchar/inc_syscr: a read that reached its file counts once, when it completes. */
 function accountRead(t: Task, r: number | Blocked): number | Blocked {
-  if (r !== BLOCKED) { t.ioac.syscr++; if (r > 0) t.ioac.rchar += r; }
+  if (r !== BLOCKED) {
+    t.ioac.syscr++;
+    if (r > 0) t.ioac.rchar += r;
+  }
   return r;
 }
 function accountWrite(t: Task, r: number | Blocked): number | Blocked {
-  if (r !== BLOCKED) { t.ioac.syscw++; if (r > 0) t.ioac.wchar += r; }
+  if (r !== BLOCKED) {
+    t.ioac.syscw++;
+    if (r > 0) t.ioac.wchar += r;
+  }
   return r;
 }
 
@@ -186,8 +232,14 @@ export function sys_read(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 /** fsnotify_access / fsnotify_modify after a transfer that moved bytes. */
-function accessed(f: File, r: number | Blocked): number | Blocked { if (r !== BLOCKED && r > 0) fsnotifyAccess(f); return r; }
-function modified(f: File, r: number | Blocked): number | Blocked { if (r !== BLOCKED && r > 0) fsnotifyModify(f); return r; }
+function accessed(f: File, r: number | Blocked): number | Blocked {
+  if (r !== BLOCKED && r > 0) fsnotifyAccess(f);
+  return r;
+}
+function modified(f: File, r: number | Blocked): number | Blocked {
+  if (r !== BLOCKED && r > 0) fsnotifyModify(f);
+  return r;
+}
 
 export function sys_write(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fileOf(t, a.int(0));
@@ -272,7 +324,12 @@ export function sys_pwritev(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 /** preadv2/pwritev2 flags (include/uapi/linux/fs.h). */
-const RWF_HIPRI = 0x1, RWF_DSYNC = 0x2, RWF_SYNC = 0x4, RWF_NOWAIT = 0x8, RWF_APPEND = 0x10, RWF_NOAPPEND = 0x20;
+const RWF_HIPRI = 0x1,
+  RWF_DSYNC = 0x2,
+  RWF_SYNC = 0x4,
+  RWF_NOWAIT = 0x8,
+  RWF_APPEND = 0x10,
+  RWF_NOAPPEND = 0x20;
 const RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND;
 
 /**
@@ -283,12 +340,13 @@ const RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND
  * ecall and sets them again.
  */
 function vectored2(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number | Blocked {
-  const off = a.long(3), flags = a.int(5);
+  const off = a.long(3),
+    flags = a.int(5);
   if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   // An append-only inode (chattr +a) cannot be written elsewhere.
-  if ((flags & RWF_NOAPPEND) && write && (f.inode.iflags & FS_APPEND_FL)) return -EPERM;
+  if (flags & RWF_NOAPPEND && write && f.inode.iflags & FS_APPEND_FL) return -EPERM;
   const saved = f.flags;
   if (flags & RWF_NOWAIT) f.flags |= O_NONBLOCK;
   if (flags & RWF_APPEND) f.flags |= O_APPEND;
@@ -312,15 +370,29 @@ export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (typeof f === 'number') return f;
   if (f.ops.llseek) return f.ops.llseek(f, a.long(1), a.int(2));
   if (f.ops.stream) return -ESPIPE;
-  const off = a.long(1), whence = a.int(2);
+  const off = a.long(1),
+    whence = a.int(2);
   let base: number;
   switch (whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = f.pos; break;
-    case SEEK_END: base = f.inode.size; break;
-    case SEEK_DATA: if (off >= f.inode.size) return -6; /* ENXIO */ base = 0; break;
-    case SEEK_HOLE: if (off >= f.inode.size) return -6; f.pos = f.inode.size; return f.pos;
-    default: return -EINVAL;
+    case SEEK_SET:
+      base = 0;
+      break;
+    case SEEK_CUR:
+      base = f.pos;
+      break;
+    case SEEK_END:
+      base = f.inode.size;
+      break;
+    case SEEK_DATA:
+      if (off >= f.inode.size) return -6;
+      /* ENXIO */ base = 0;
+      break;
+    case SEEK_HOLE:
+      if (off >= f.inode.size) return -6;
+      f.pos = f.inode.size;
+      return f.pos;
+    default:
+      return -EINVAL;
   }
   const np = base + off;
   if (np < 0) return -EINVAL;
@@ -337,7 +409,9 @@ export function sys_dup(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_dup3(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const oldfd = a.int(0), newfd = a.int(1), flags = a.int(2);
+  const oldfd = a.int(0),
+    newfd = a.int(1),
+    flags = a.int(2);
   if (flags & ~O_CLOEXEC) return -EINVAL;
   if (oldfd === newfd) return -EINVAL;
   const f = fileOf(t, oldfd);
@@ -347,38 +421,67 @@ export function sys_dup3(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return newfd;
 }
 
-const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+const F_DUPFD = 0,
+  F_GETFD = 1,
+  F_SETFD = 2,
+  F_GETFL = 3,
+  F_SETFL = 4,
+  F_DUPFD_CLOEXEC = 1030,
+  F_SETPIPE_SZ = 1031,
+  F_GETPIPE_SZ = 1032,
+  F_ADD_SEALS = 1033,
+  F_GET_SEALS = 1034;
 
 export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), cmd = a.int(1);
+  const fd = a.int(0),
+    cmd = a.int(1);
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   switch (cmd) {
-    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
       const min = a.int(2);
       if (min < 0 || min >= nofile(t)) return -EINVAL;
       return installFile(t, f.get(), cmd === F_DUPFD_CLOEXEC, min);
     }
-    case F_GETFD: return t.files.cloexec[fd] ? 1 : 0;
-    case F_SETFD: t.files.cloexec[fd] = (a.int(2) & 1) !== 0; return 0;
-    case F_GETFL: return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
+    case F_GETFD:
+      return t.files.cloexec[fd] ? 1 : 0;
+    case F_SETFD:
+      t.files.cloexec[fd] = (a.int(2) & 1) !== 0;
+      return 0;
+    case F_GETFL:
+      return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
     case F_SETFL: {
       const settable = O_APPEND | O_NONBLOCK | O_DIRECT | O_ASYNC | O_NOATIME;
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
-    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
       return fcntlLock(k, t, f, cmd, a.ulong(2));
-    case F_SETOWN: case F_GETOWN: case F_SETOWN_EX: case F_GETOWN_EX: case F_SETSIG: case F_GETSIG:
+    case F_SETOWN:
+    case F_GETOWN:
+    case F_SETOWN_EX:
+    case F_GETOWN_EX:
+    case F_SETSIG:
+    case F_GETSIG:
       return fcntlOwner(k, t, f, cmd, a);
-    case F_GETPIPE_SZ: case F_SETPIPE_SZ: {
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ: {
       const p = pipeOf(f);
       if (!p) return -EBADF;
       return cmd === F_GETPIPE_SZ ? p.capacity : setPipeSize(p, a.int(2) >>> 0, pipeLimits(k), pipeOwner(t));
     }
-    case F_GET_SEALS: return getSeals(f);
-    case F_ADD_SEALS: return addSeals(f, a.int(2) >>> 0);
-    default: return -EINVAL;
+    case F_GET_SEALS:
+      return getSeals(f);
+    case F_ADD_SEALS:
+      return addSeals(f, a.int(2) >>> 0);
+    default:
+      return -EINVAL;
   }
 }
 
@@ -388,23 +491,37 @@ export function pipeLimits(k: Kernel): PipeLimits {
   return { maxSize: pipeMaxSize.get(k), userPagesSoft: pipeUserPagesSoft.get(k), userPagesHard: pipeUserPagesHard.get(k), book };
 }
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
-export function pipeOwner(t: Task) { return { uid: t.cred.uid, privileged: capable(t.cred, CAP_SYS_RESOURCE) || capable(t.cred, CAP_SYS_ADMIN) }; }
+export function pipeOwner(t: Task) {
+  return { uid: t.cred.uid, privileged: capable(t.cred, CAP_SYS_RESOURCE) || capable(t.cred, CAP_SYS_ADMIN) };
+}
 
 export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), flags = a.int(1);
+  const addr = a.ulong(0),
+    flags = a.int(1);
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
   const pipe = allocPipe(pipeLimits(k), pipeOwner(t));
   if (!pipe) return -ENFILE;
   const [r, w] = createPipe(k.vfs.rootMnt, flags, pipe);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const rfd = installFile(t, r, cloexec);
-  if (rfd < 0) { w.put(); return rfd; }
+  if (rfd < 0) {
+    w.put();
+    return rfd;
+  }
   const wfd = installFile(t, w, cloexec);
-  if (wfd < 0) { t.files.close(rfd); return wfd; }
+  if (wfd < 0) {
+    t.files.close(rfd);
+    return wfd;
+  }
   const b = new Uint8Array(8);
   const dv = new DataView(b.buffer);
-  dv.setInt32(0, rfd, true); dv.setInt32(4, wfd, true);
-  if (!t.mm.write(addr, b)) { t.files.close(rfd); t.files.close(wfd); return -EFAULT; }
+  dv.setInt32(0, rfd, true);
+  dv.setInt32(4, wfd, true);
+  if (!t.mm.write(addr, b)) {
+    t.files.close(rfd);
+    t.files.close(wfd);
+    return -EFAULT;
+  }
   return 0;
 }
 
@@ -412,22 +529,26 @@ export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   if (f.flags & O_PATH) return -EBADF;
-  const cmd = a.ulong(1) >>> 0, arg = a.ulong(2);
+  const cmd = a.ulong(1) >>> 0,
+    arg = a.ulong(2);
   const r = vfsIoctl(t, a.int(0), f, cmd, arg);
   if (r !== null) return r;
   if (!f.ops.ioctl) return -ENOTTY;
   return f.ops.ioctl(f, cmd, arg, {
     read: (addr, n) => t.mm.read(addr, n),
     write: (addr, d) => t.mm.write(addr, d),
-    pid: t.pid, pgrp: t.tg.pgid, sid: t.tg.sid,
+    pid: t.pid,
+    pgrp: t.tg.pgid,
+    sid: t.tg.sid,
   });
 }
 
-
 // sendfile: copy between descriptors inside the kernel (busybox cat uses it).
 export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const out = t.files.get(a.int(0)), inp = t.files.get(a.int(1));
-  const offAddr = a.ulong(2), count = Math.min(a.ulong(3), MAX_RW);
+  const out = t.files.get(a.int(0)),
+    inp = t.files.get(a.int(1));
+  const offAddr = a.ulong(2),
+    count = Math.min(a.ulong(3), MAX_RW);
   if (!out || !inp) return -EBADF;
   if (!inp.readable || !out.writable) return -EBADF;
   if (!inp.ops.read || !out.ops.write) return -EINVAL;
@@ -459,32 +580,41 @@ export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (offAddr) t.mm.writeU64(offAddr, pos + w);
   else if (!inp.ops.stream) inp.pos = pos + w;
   // do_sendfile: the bytes count as read and written, and the call as one of each.
-  t.ioac.rchar += w; t.ioac.wchar += w; t.ioac.syscr++; t.ioac.syscw++;
+  t.ioac.rchar += w;
+  t.ioac.wchar += w;
+  t.ioac.syscr++;
+  t.ioac.syscw++;
   return w;
 }
 
 // copy_file_range: regular files on one file system (tmpfs has no cross-fs copy: EXDEV).
 export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const inAddr = a.ulong(1), outAddr = a.ulong(3), flags = a.int(5);
+  const inAddr = a.ulong(1),
+    outAddr = a.ulong(3),
+    flags = a.int(5);
   let len = Math.min(a.ulong(4), MAX_RW);
   if (flags !== 0) return -EINVAL;
-  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(2));
-  if (!fin || (fin.flags & O_PATH) || !fout || (fout.flags & O_PATH)) return -EBADF;
+  const fin = t.files.get(a.int(0)),
+    fout = t.files.get(a.int(2));
+  if (!fin || fin.flags & O_PATH || !fout || fout.flags & O_PATH) return -EBADF;
   const readPos = (addr: number, f: File): number | null => {
     if (!addr) return f.pos;
     const v = t.mm.readU64(addr);
     return v === null ? null : Number(BigInt.asIntN(64, v));
   };
-  const posIn = readPos(inAddr, fin), posOut = readPos(outAddr, fout);
+  const posIn = readPos(inAddr, fin),
+    posOut = readPos(outAddr, fout);
   if (posIn === null || posOut === null) return -EFAULT;
-  const iin = fin.inode, iout = fout.inode;
+  const iin = fin.inode,
+    iout = fout.inode;
   if (iout.iflags & 0x10 /* FS_IMMUTABLE_FL */) return -EPERM;
   if (isDir(iin.mode) || isDir(iout.mode)) return -EISDIR;
   if (!isReg(iin.mode) || !isReg(iout.mode)) return -EINVAL;
-  if (!fin.readable || !fout.writable || (fout.flags & O_APPEND)) return -EBADF;
+  if (!fin.readable || !fout.writable || fout.flags & O_APPEND) return -EBADF;
   if (posIn < 0 || posOut < 0) return -EINVAL;
   // generic_copy_file_checks: pos + count wrapping past 2^64 (size_t arithmetic) is EOVERFLOW.
-  const count = a.big(4), wrap = 1n << 64n;
+  const count = a.big(4),
+    wrap = 1n << 64n;
   if (BigInt(posIn) + count >= wrap || BigInt(posOut) + count >= wrap) return -EOVERFLOW;
   len = posIn >= iin.size ? 0 : Math.min(len, iin.size - posIn, MAX_RW);
   if (iin === iout && posOut + len > posIn && posOut < posIn + len) return -EINVAL;
@@ -496,7 +626,9 @@ export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   if (n === BLOCKED || n <= 0) return n;
   const w = fout.ops.write(fout, buf.subarray(0, n), posOut, t);
   if (w === BLOCKED || w < 0) return w;
-  if (inAddr) t.mm.writeU64(inAddr, posIn + w); else fin.pos = posIn + w;
-  if (outAddr) t.mm.writeU64(outAddr, posOut + w); else fout.pos = posOut + w;
+  if (inAddr) t.mm.writeU64(inAddr, posIn + w);
+  else fin.pos = posIn + w;
+  if (outAddr) t.mm.writeU64(outAddr, posOut + w);
+  else fout.pos = posOut + w;
   return w;
 }

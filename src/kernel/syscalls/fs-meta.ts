@@ -7,7 +7,22 @@ import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { lookupChild, dPath } from '../fs/namei.js';
-import { S_IFMT, S_IFDIR, S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISUID, S_ISGID, S_ISVTX, isDir, isReg, type Inode, type FsCred } from '../fs/inode.js';
+import {
+  S_IFMT,
+  S_IFDIR,
+  S_IFREG,
+  S_IFCHR,
+  S_IFBLK,
+  S_IFIFO,
+  S_IFSOCK,
+  S_ISUID,
+  S_ISGID,
+  S_ISVTX,
+  isDir,
+  isReg,
+  type Inode,
+  type FsCred,
+} from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { fsnotifyChange, fsnotifyCreate, fsnotifyDelete, fsnotifyMove, fsnotifyAccess, IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../fs/fsnotify.js';
 import { userPath, StructWriter } from './uaccess.js';
@@ -16,14 +31,28 @@ import type { SyscallResult } from './result.js';
 
 export function statBuf(i: Inode): Uint8Array {
   const w = new StructWriter(128);
-  w.u64(0, i.sb.dev).u64(8, i.ino).u32(16, i.mode).u32(20, i.nlink).u32(24, i.uid).u32(28, i.gid)
-    .u64(32, i.rdev).i64(48, i.size).i32(56, 4096).i64(64, i.blocks)
-    .i64(72, i.atime.sec).u64(80, i.atime.nsec).i64(88, i.mtime.sec).u64(96, i.mtime.nsec)
-    .i64(104, i.ctime.sec).u64(112, i.ctime.nsec);
+  w.u64(0, i.sb.dev)
+    .u64(8, i.ino)
+    .u32(16, i.mode)
+    .u32(20, i.nlink)
+    .u32(24, i.uid)
+    .u32(28, i.gid)
+    .u64(32, i.rdev)
+    .i64(48, i.size)
+    .i32(56, 4096)
+    .i64(64, i.blocks)
+    .i64(72, i.atime.sec)
+    .u64(80, i.atime.nsec)
+    .i64(88, i.mtime.sec)
+    .u64(96, i.mtime.nsec)
+    .i64(104, i.ctime.sec)
+    .u64(112, i.ctime.nsec);
   return w.buf;
 }
 
-function cred(t: Task): FsCred { return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups }; }
+function cred(t: Task): FsCred {
+  return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+}
 
 function lookupAt(k: Kernel, t: Task, dirfd: number, addr: number, flags: number): Path | number {
   // A name that cannot be read (EFAULT) or is too long (ENAMETOOLONG) fails even with AT_EMPTY_PATH.
@@ -46,12 +75,20 @@ export function sys_fstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.write(a.ulong(1), statBuf(f.inode)) ? 0 : -EFAULT;
 }
 
-const STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_MNT_ID = 0x1000, STATX__RESERVED = 0x80000000;
+const STATX_BASIC_STATS = 0x7ff,
+  STATX_BTIME = 0x800,
+  STATX_MNT_ID = 0x1000,
+  STATX__RESERVED = 0x80000000;
 const AT_STATX_SYNC_TYPE = 0x6000;
-const STATX_ATTR_IMMUTABLE = 0x10, STATX_ATTR_APPEND = 0x20, STATX_ATTR_NODUMP = 0x40, STATX_ATTR_AUTOMOUNT = 0x1000,
-  STATX_ATTR_MOUNT_ROOT = 0x2000, STATX_ATTR_DAX = 0x200000;
+const STATX_ATTR_IMMUTABLE = 0x10,
+  STATX_ATTR_APPEND = 0x20,
+  STATX_ATTR_NODUMP = 0x40,
+  STATX_ATTR_AUTOMOUNT = 0x1000,
+  STATX_ATTR_MOUNT_ROOT = 0x2000,
+  STATX_ATTR_DAX = 0x200000;
 export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = a.int(2), mask = a.int(3) >>> 0;
+  const flags = a.int(2),
+    mask = a.int(3) >>> 0;
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
   if (mask & STATX__RESERVED) return -EINVAL;
@@ -59,7 +96,10 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (typeof p === 'number') return p;
   const i = p.dentry.inode;
   const w = new StructWriter(256);
-  const ts = (off: number, x: { sec: number; nsec: number }) => { w.i64(off, x.sec); w.u32(off + 8, x.nsec); };
+  const ts = (off: number, x: { sec: number; nsec: number }) => {
+    w.i64(off, x.sec);
+    w.u32(off + 8, x.nsec);
+  };
   // tmpfs keeps a birth time and the chattr flags (shmem_getattr); the VFS adds the mount-root bit.
   const tmpfs = i.sb.magic === TMPFS_MAGIC;
   const btime = tmpfs && (mask & STATX_BTIME) !== 0;
@@ -69,10 +109,18 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     attrMask |= STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND | STATX_ATTR_NODUMP;
     attrs |= i.iflags & (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND | STATX_ATTR_NODUMP);
   }
-  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID | (btime ? STATX_BTIME : 0)).u32(4, 4096).u64(8, attrs).u32(16, i.nlink).u32(20, i.uid).u32(24, i.gid)
+  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID | (btime ? STATX_BTIME : 0))
+    .u32(4, 4096)
+    .u64(8, attrs)
+    .u32(16, i.nlink)
+    .u32(20, i.uid)
+    .u32(24, i.gid)
     .dv.setUint16(28, i.mode, true);
   w.u64(32, i.ino).u64(40, i.size).u64(48, i.blocks).u64(56, attrMask);
-  ts(64, i.atime); if (btime) ts(80, i.btime); ts(96, i.ctime); ts(112, i.mtime);
+  ts(64, i.atime);
+  if (btime) ts(80, i.btime);
+  ts(96, i.ctime);
+  ts(112, i.mtime);
   w.u32(128, (i.rdev >>> 8) & 0xfff).u32(132, (i.rdev & 0xff) | ((i.rdev >>> 12) & ~0xff));
   w.u32(136, 0).u32(140, i.sb.dev);
   w.u64(144, p.mnt.id);
@@ -82,8 +130,17 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 function statfsBuf(k: Kernel, i: Inode): Uint8Array {
   const s = i.sb.statfs(k.pages.total);
   const w = new StructWriter(120);
-  w.i64(0, s.type).i64(8, s.bsize).u64(16, s.blocks).u64(24, s.bfree).u64(32, s.bavail).u64(40, s.files).u64(48, s.ffree)
-    .i32(56, i.sb.dev).i64(64, s.namelen).i64(72, s.frsize).i64(80, s.flags);
+  w.i64(0, s.type)
+    .i64(8, s.bsize)
+    .u64(16, s.blocks)
+    .u64(24, s.bfree)
+    .u64(32, s.bavail)
+    .u64(40, s.files)
+    .u64(48, s.ffree)
+    .i32(56, i.sb.dev)
+    .i64(64, s.namelen)
+    .i64(72, s.frsize)
+    .i64(80, s.flags);
   return w.buf;
 }
 
@@ -119,15 +176,19 @@ function access(k: Kernel, t: Task, a: SyscallArgs, flags: number): number {
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   // access() checks with the real ids unless AT_EACCESS.
   const saved = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid };
-  if (!(flags & AT_EACCESS)) { t.cred.fsuid = t.cred.uid; t.cred.fsgid = t.cred.gid; }
+  if (!(flags & AT_EACCESS)) {
+    t.cred.fsuid = t.cred.uid;
+    t.cred.fsgid = t.cred.gid;
+  }
   try {
     const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
     if (typeof p === 'number') return p;
     if (mode === 0) return 0;
-    if ((mode & 2) && p.mnt.flags.includes('ro')) return -EROFS;
+    if (mode & 2 && p.mnt.flags.includes('ro')) return -EROFS;
     return p.dentry.inode.permission(mode, cred(t));
   } finally {
-    t.cred.fsuid = saved.fsuid; t.cred.fsgid = saved.fsgid;
+    t.cred.fsuid = saved.fsuid;
+    t.cred.fsgid = saved.fsgid;
   }
 }
 export function sys_faccessat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -157,7 +218,10 @@ export function sys_getdents64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
     const e = all[idx];
     const name = e.name.length && /^[^\u0080-\uffff]*$/.test(e.name) ? enc.encode(e.name) : Uint8Array.from(e.name, (c) => c.charCodeAt(0) & 0xff);
     const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
-    if (off + reclen > out.length) { if (off === 0) return -EINVAL; break; }
+    if (off + reclen > out.length) {
+      if (off === 0) return -EINVAL;
+      break;
+    }
     dv.setBigUint64(off, BigInt(e.ino), true);
     dv.setBigInt64(off + 8, BigInt(idx + 1), true);
     dv.setUint16(off + 16, reclen, true);
@@ -193,7 +257,7 @@ export function sys_mkdirat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
-  const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, (a.int(2) & 0o1777) & ~t.fs.umask, cred(t));
+  const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, a.int(2) & 0o1777 & ~t.fs.umask, cred(t));
   if (typeof r === 'number') return r;
   fsnotifyCreate(par.dir.dentry, par.name, r);
   return 0;
@@ -255,7 +319,10 @@ export function sys_unlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 }
 
 function isAncestor(a: Path, b: Path): boolean {
-  for (let d = b.dentry; ; d = d.parent) { if (d === a.dentry) return true; if (d.isRoot) return false; }
+  for (let d = b.dentry; ; d = d.parent) {
+    if (d === a.dentry) return true;
+    if (d.isRoot) return false;
+  }
 }
 
 /**
@@ -267,14 +334,20 @@ function isAncestor(a: Path, b: Path): boolean {
  * then may_delete's checks on each side.
  */
 function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd: number, newAddr: number, flags: number): number {
-  const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+  const RENAME_NOREPLACE = 1,
+    RENAME_EXCHANGE = 2,
+    RENAME_WHITEOUT = 4;
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
-  if ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) && (flags & RENAME_EXCHANGE)) return -EINVAL;
+  if (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT) && flags & RENAME_EXCHANGE) return -EINVAL;
   const exchange = (flags & RENAME_EXCHANGE) !== 0;
-  const op = userPath(t, oldAddr); if (typeof op === 'number') return op;
-  const np = userPath(t, newAddr); if (typeof np === 'number') return np;
-  const a = k.vfs.resolveParent(t, olddirfd, op); if (typeof a === 'number') return a;
-  const b = k.vfs.resolveParent(t, newdirfd, np); if (typeof b === 'number') return b;
+  const op = userPath(t, oldAddr);
+  if (typeof op === 'number') return op;
+  const np = userPath(t, newAddr);
+  if (typeof np === 'number') return np;
+  const a = k.vfs.resolveParent(t, olddirfd, op);
+  if (typeof a === 'number') return a;
+  const b = k.vfs.resolveParent(t, newdirfd, np);
+  if (typeof b === 'number') return b;
   if (a.dir.mnt !== b.dir.mnt) return -EXDEV;
   const special = (n: string) => n === '.' || n === '..' || n === '/';
   if (special(a.name)) return -EBUSY;
@@ -282,7 +355,7 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
   const old = lookupChild(a.dir.dentry, a.name);
   if (!old) return -ENOENT;
   const target = lookupChild(b.dir.dentry, b.name);
-  if ((flags & RENAME_NOREPLACE) && target) return -EEXIST;
+  if (flags & RENAME_NOREPLACE && target) return -EEXIST;
   if (exchange) {
     if (!target) return -ENOENT;
     if (!isDir(target.inode.mode) && b.trailingSlash) return -ENOTDIR;
@@ -293,9 +366,11 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
   if (target && isAncestor({ mnt: b.dir.mnt, dentry: target }, a.dir)) return exchange ? -EINVAL : -ENOTEMPTY;
   // vfs_rename: two names of the same inode (hard links, or the name itself): done, nothing changes.
   if (target && target.inode === old.inode) return 0;
-  let perm = mayModifyDir(t, a.dir); if (perm < 0) return perm;
+  let perm = mayModifyDir(t, a.dir);
+  if (perm < 0) return perm;
   if (!stickyOk(t, a.dir.dentry.inode, old.inode)) return -EPERM;
-  perm = mayModifyDir(t, b.dir); if (perm < 0) return perm;
+  perm = mayModifyDir(t, b.dir);
+  if (perm < 0) return perm;
   if (target) {
     if (!stickyOk(t, b.dir.dentry.inode, target.inode)) return -EPERM;
     if (!exchange) {
@@ -305,7 +380,8 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
     if (target.mounted) return -EBUSY;
   }
   if (old.mounted) return -EBUSY;
-  const oldName = old.name, moved = old.inode;
+  const oldName = old.name,
+    moved = old.inode;
   if (exchange) {
     const r = a.dir.dentry.inode.exchange(a.dir.dentry, old, b.dir.dentry, target!);
     if (r === 0) {
@@ -331,13 +407,16 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const src = lookupAt(k, t, a.int(0), a.ulong(1), (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH));
   if (typeof src === 'number') return src;
   // do_linkat: the new name is resolved (filename_create) before vfs_link refuses a directory.
-  const np = userPath(t, a.ulong(3)); if (typeof np === 'number') return np;
-  const par = k.vfs.resolveParent(t, a.int(2), np); if (typeof par === 'number') return par;
+  const np = userPath(t, a.ulong(3));
+  if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, a.int(2), np);
+  if (typeof par === 'number') return par;
   if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   if (par.trailingSlash) return -ENOENT;
   if (par.dir.mnt !== src.mnt) return -EXDEV;
-  const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
+  const perm = mayModifyDir(t, par.dir);
+  if (perm < 0) return perm;
   if (isDir(src.dentry.inode.mode)) return -EPERM;
   const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
   if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
@@ -345,13 +424,17 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_symlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const target = userPath(t, a.ulong(0)); if (typeof target === 'number') return target;
+  const target = userPath(t, a.ulong(0));
+  if (typeof target === 'number') return target;
   if (target.length === 0) return -ENOENT;
-  const np = userPath(t, a.ulong(2)); if (typeof np === 'number') return np;
-  const par = k.vfs.resolveParent(t, a.int(1), np); if (typeof par === 'number') return par;
+  const np = userPath(t, a.ulong(2));
+  if (typeof np === 'number') return np;
+  const par = k.vfs.resolveParent(t, a.int(1), np);
+  if (typeof par === 'number') return par;
   if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
   if (par.trailingSlash) return -ENOENT;
-  const perm = mayModifyDir(t, par.dir); if (perm < 0) return perm;
+  const perm = mayModifyDir(t, par.dir);
+  if (perm < 0) return perm;
   const r = par.dir.dentry.inode.symlink(par.dir.dentry, par.name, target, cred(t));
   if (typeof r === 'number') return r;
   fsnotifyCreate(par.dir.dentry, par.name, r);
@@ -399,7 +482,7 @@ function chmod(t: Task, i: Inode, p: Path, mode: number): number {
   if (!capable(t.cred, CAP_FOWNER) && t.cred.fsuid !== i.uid) return -EPERM;
   mode &= 0o7777;
   // A non-member may not set the group's setgid bit.
-  if (!capable(t.cred, CAP_FSETID) && (mode & S_ISGID) && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
+  if (!capable(t.cred, CAP_FSETID) && mode & S_ISGID && i.gid !== t.cred.fsgid && !t.cred.groups.includes(i.gid)) mode &= ~S_ISGID;
   i.mode = (i.mode & S_IFMT) | mode;
   i.touchC();
   fsnotifyChange(p.dentry, IN_ATTRIB);
@@ -419,12 +502,18 @@ function chown(t: Task, i: Inode, uid: number, gid: number, ro = false): number 
   const root = capable(t.cred, CAP_CHOWN);
   if (uid !== -1 && uid !== i.uid && !root) return -EPERM;
   // Without CAP_CHOWN, the owner may only change the group to one of its own (uid unchanged).
-  if (gid !== -1 && gid !== i.gid && !root && !((uid === -1 || uid === i.uid) && (t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid))))) return -EPERM;
+  if (
+    gid !== -1 &&
+    gid !== i.gid &&
+    !root &&
+    !((uid === -1 || uid === i.uid) && t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid)))
+  )
+    return -EPERM;
   if (uid !== -1) i.uid = uid >>> 0;
   if (gid !== -1) i.gid = gid >>> 0;
   // Changing owners drops setuid/setgid on non-directories.
   if ((uid !== -1 || gid !== -1) && !isDir(i.mode)) {
-    if (i.mode & 0o111 || !(i.mode & 0o010)) i.mode &= ~(S_ISUID | ((i.mode & 0o010) ? S_ISGID : 0));
+    if (i.mode & 0o111 || !(i.mode & 0o010)) i.mode &= ~(S_ISUID | (i.mode & 0o010 ? S_ISGID : 0));
   }
   i.touchC();
   return 0;
@@ -439,9 +528,13 @@ export function sys_fchown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return f ? notified(chown(t, f.inode, a.int(1), a.int(2), f.path.mnt.flags.includes('ro')), f.path, IN_ATTRIB) : -EBADF;
 }
 
-const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+const UTIME_NOW = (1 << 30) - 1,
+  UTIME_OMIT = (1 << 30) - 2;
 export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const dirfd = a.int(0), pathAddr = a.ulong(1), tsAddr = a.ulong(2), flags = a.int(3);
+  const dirfd = a.int(0),
+    pathAddr = a.ulong(1),
+    tsAddr = a.ulong(2),
+    flags = a.int(3);
   let p: Path | number;
   if (pathAddr === 0) {
     const f = t.files.get(dirfd);
@@ -464,7 +557,10 @@ export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
       return { sec: Number(dv.getBigInt64(o, true)), nsec };
     });
     if (times.some((x) => x === undefined)) return -EINVAL;
-    const explicit = [0, 16].some((o) => { const n = Number(dv.getBigInt64(o + 8, true)); return n !== UTIME_NOW && n !== UTIME_OMIT; });
+    const explicit = [0, 16].some((o) => {
+      const n = Number(dv.getBigInt64(o + 8, true));
+      return n !== UTIME_NOW && n !== UTIME_OMIT;
+    });
     if (explicit && !owner) return -EPERM;
     if (!explicit && !owner && i.permission(2, cred(t)) < 0) return -EACCES;
   } else if (!owner && i.permission(2, cred(t)) < 0) return -EACCES;
@@ -482,7 +578,8 @@ export function sys_truncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const i = p.dentry.inode;
   if (isDir(i.mode)) return -EISDIR;
   if (!isReg(i.mode)) return -EINVAL;
-  const perm = i.permission(2, cred(t)); if (perm < 0) return perm;
+  const perm = i.permission(2, cred(t));
+  if (perm < 0) return perm;
   const len = a.long(1);
   if (len < 0) return -EINVAL;
   const ok = len > i.size ? newsizeOk(k, t, len) : 0;

@@ -41,7 +41,9 @@ const SYNC_FILE_RANGE_VALID = 1 | 2 | 4;
 export function sys_sync_file_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const off = a.big(1), n = a.big(2), flags = a.int(3) >>> 0;
+  const off = a.big(1),
+    n = a.big(2),
+    flags = a.int(3) >>> 0;
   if (flags & ~SYNC_FILE_RANGE_VALID) return -EINVAL;
   const s64 = (x: bigint) => BigInt.asIntN(64, x);
   const end = s64(off + n);
@@ -55,7 +57,8 @@ const POSIX_FADV_NOREUSE = 5;
 export function sys_fadvise64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const len = a.long(2), advice = a.int(3);
+  const len = a.long(2),
+    advice = a.int(3);
   if ((f.inode.mode & S_IFMT) === S_IFIFO) return -ESPIPE;
   if (len < 0) return -EINVAL;
   return advice >= 0 && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
@@ -73,26 +76,32 @@ export function sys_readahead(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return 0;
 }
 
-const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, FALLOC_FL_COLLAPSE_RANGE = 8,
-  FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40;
-const FALLOC_SUPPORTED = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |
-  FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
+const FALLOC_FL_KEEP_SIZE = 1,
+  FALLOC_FL_PUNCH_HOLE = 2,
+  FALLOC_FL_COLLAPSE_RANGE = 8,
+  FALLOC_FL_ZERO_RANGE = 0x10,
+  FALLOC_FL_INSERT_RANGE = 0x20,
+  FALLOC_FL_UNSHARE_RANGE = 0x40;
+const FALLOC_SUPPORTED =
+  FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
 
 /** vfs_fallocate's checks, then shmem_fallocate (keep-size and punch-hole only). */
 export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const mode = a.int(1), off = a.long(2), len = a.long(3);
+  const mode = a.int(1),
+    off = a.long(2),
+    len = a.long(3);
   if (off < 0 || len <= 0) return -EINVAL;
   if (mode & ~FALLOC_SUPPORTED) return -EOPNOTSUPP;
   if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) === (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) return -EOPNOTSUPP;
-  if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)) return -EOPNOTSUPP;
-  if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) return -EINVAL;
-  if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)) return -EINVAL;
-  if ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))) return -EINVAL;
+  if (mode & FALLOC_FL_PUNCH_HOLE && !(mode & FALLOC_FL_KEEP_SIZE)) return -EOPNOTSUPP;
+  if (mode & FALLOC_FL_COLLAPSE_RANGE && mode & ~FALLOC_FL_COLLAPSE_RANGE) return -EINVAL;
+  if (mode & FALLOC_FL_INSERT_RANGE && mode & ~FALLOC_FL_INSERT_RANGE) return -EINVAL;
+  if (mode & FALLOC_FL_UNSHARE_RANGE && mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)) return -EINVAL;
   if (!f.writable) return -EBADF;
   const i = f.inode;
-  if ((mode & ~FALLOC_FL_KEEP_SIZE) && (i.iflags & FS_APPEND_FL)) return -EPERM;
+  if (mode & ~FALLOC_FL_KEEP_SIZE && i.iflags & FS_APPEND_FL) return -EPERM;
   if (i.iflags & FS_IMMUTABLE_FL) return -EPERM;
   const type = i.mode & S_IFMT;
   if (type === S_IFIFO) return -ESPIPE;

@@ -11,18 +11,32 @@ import { futexTable, FutexWaiter, FUTEX_BITSET_MATCH_ANY, type WaitGroup } from 
 import { lockPi, unlockPi } from '../futex/pi.js';
 import type { SyscallArgs } from './args.js';
 
-const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
-  FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
-  FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
-const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
-const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
+const FUTEX_WAIT = 0,
+  FUTEX_WAKE = 1,
+  FUTEX_FD = 2,
+  FUTEX_REQUEUE = 3,
+  FUTEX_CMP_REQUEUE = 4,
+  FUTEX_WAKE_OP = 5,
+  FUTEX_LOCK_PI = 6,
+  FUTEX_UNLOCK_PI = 7,
+  FUTEX_TRYLOCK_PI = 8,
+  FUTEX_WAIT_BITSET = 9,
+  FUTEX_WAKE_BITSET = 10,
+  FUTEX_WAIT_REQUEUE_PI = 11,
+  FUTEX_CMP_REQUEUE_PI = 12,
+  FUTEX_LOCK_PI2 = 13;
+const FUTEX_PRIVATE_FLAG = 128,
+  FUTEX_CLOCK_REALTIME = 256;
+const CLOCK_REALTIME = 0,
+  CLOCK_MONOTONIC = 1;
 
 /** A timespec at addr in ns, or -errno. */
 function readTimeout(t: Task, addr: number): number {
   const b = t.mm.read(addr, 16);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
-  const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+  const sec = dv.getBigInt64(0, true),
+    nsec = dv.getBigInt64(8, true);
   if (sec < 0n || nsec < 0n || nsec > 999999999n) return -EINVAL;
   return Number(sec) * 1e9 + Number(nsec);
 }
@@ -37,7 +51,10 @@ function armTimeout(k: Kernel, ws: FutexWaiter[], deadline: number): void {
   if (deadline === Infinity) return;
   const timer = k.timers.add(Math.max(deadline, k.clock.monotonic()), () => {
     if (ws.some((w) => w.woken)) return;
-    for (const w of ws) { w.timedOut = true; futexTable(k).unqueue(w); }
+    for (const w of ws) {
+      w.timedOut = true;
+      futexTable(k).unqueue(w);
+    }
     ws[0].task.wake();
   });
   for (const w of ws) w.timer = timer;
@@ -59,8 +76,14 @@ function sleep(k: Kernel, t: Task, nr: number, ws: FutexWaiter[], restart: Resta
 /** A re-run after a wake-up: the result, or null to sleep on. */
 function outcome(k: Kernel, t: Task, ws: FutexWaiter[]): number | null {
   const won = ws.find((w) => w.woken);
-  if (won) { futexTable(k).abandon(k, t); return ws.length > 1 || won.group ? won.index : 0; }
-  if (ws.some((w) => w.timedOut)) { futexTable(k).abandon(k, t); return -ETIMEDOUT; }
+  if (won) {
+    futexTable(k).abandon(k, t);
+    return ws.length > 1 || won.group ? won.index : 0;
+  }
+  if (ws.some((w) => w.timedOut)) {
+    futexTable(k).abandon(k, t);
+    return -ETIMEDOUT;
+  }
   t.sleep();
   return null;
 }
@@ -75,32 +98,64 @@ function wakeOp(oldval: number, encoded: number): { newval: number; cond: boolea
   const cmp = (encoded >>> 24) & 0xf;
   let oparg = (encoded << 8) >> 20; // sign-extended 12 bits
   const cmparg = (encoded << 20) >> 20;
-  if (op & 8) { op &= 7; oparg = oparg < 0 || oparg > 31 ? 0 : 1 << oparg; }
+  if (op & 8) {
+    op &= 7;
+    oparg = oparg < 0 || oparg > 31 ? 0 : 1 << oparg;
+  }
   let newval: number;
   switch (op) {
-    case 0: newval = oparg; break;
-    case 1: newval = oldval + oparg; break;
-    case 2: newval = oldval | oparg; break;
-    case 3: newval = oldval & ~oparg; break;
-    case 4: newval = oldval ^ oparg; break;
-    default: return -ENOSYS;
+    case 0:
+      newval = oparg;
+      break;
+    case 1:
+      newval = oldval + oparg;
+      break;
+    case 2:
+      newval = oldval | oparg;
+      break;
+    case 3:
+      newval = oldval & ~oparg;
+      break;
+    case 4:
+      newval = oldval ^ oparg;
+      break;
+    default:
+      return -ENOSYS;
   }
   const o = oldval | 0;
   let cond: boolean;
   switch (cmp) {
-    case 0: cond = o === cmparg; break;
-    case 1: cond = o !== cmparg; break;
-    case 2: cond = o < cmparg; break;
-    case 3: cond = o <= cmparg; break;
-    case 4: cond = o > cmparg; break;
-    case 5: cond = o >= cmparg; break;
-    default: return -ENOSYS;
+    case 0:
+      cond = o === cmparg;
+      break;
+    case 1:
+      cond = o !== cmparg;
+      break;
+    case 2:
+      cond = o < cmparg;
+      break;
+    case 3:
+      cond = o <= cmparg;
+      break;
+    case 4:
+      cond = o > cmparg;
+      break;
+    case 5:
+      cond = o >= cmparg;
+      break;
+    default:
+      return -ENOSYS;
   }
   return { newval: newval >>> 0, cond };
 }
 
 export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), opFull = a.int(1), val = a.int(2) >>> 0, timeoutAddr = a.ulong(3), addr2 = a.ulong(4), val3 = a.int(5) >>> 0;
+  const addr = a.ulong(0),
+    opFull = a.int(1),
+    val = a.int(2) >>> 0,
+    timeoutAddr = a.ulong(3),
+    addr2 = a.ulong(4),
+    val3 = a.int(5) >>> 0;
   const op = opFull & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
   const shared = !(opFull & FUTEX_PRIVATE_FLAG);
   const ft = futexTable(k);
@@ -110,11 +165,12 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     const r = outcome(k, t, ws);
     return r === null ? BLOCKED : r;
   }
-  if ((opFull & FUTEX_CLOCK_REALTIME) && op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET && op !== FUTEX_WAIT_REQUEUE_PI && op !== FUTEX_LOCK_PI2) return -ENOSYS;
+  if (opFull & FUTEX_CLOCK_REALTIME && op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET && op !== FUTEX_WAIT_REQUEUE_PI && op !== FUTEX_LOCK_PI2) return -ENOSYS;
   const key = futexKey(k.futexes.keyIds, t, addr, shared);
   if (typeof key === 'number') return key;
   switch (op) {
-    case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
       const bitset = op === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
       if (!bitset) return -EINVAL;
       let deadline = Infinity;
@@ -134,12 +190,14 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       // Interrupted: ERESTART_RESTARTBLOCK with a timeout (EINTR after a handler), else ERESTARTSYS.
       return sleep(k, t, NR.futex, [w], deadline === Infinity ? 'sys' : 'never');
     }
-    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET: {
       const bitset = op === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
       if (!bitset) return -EINVAL;
       return ft.wake(k, key, val, bitset);
     }
-    case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE: {
       const nRequeue = a.int(3);
       if (nRequeue < 0 || (val | 0) < 0) return -EINVAL;
       const key2 = futexKey(k.futexes.keyIds, t, addr2, shared);
@@ -163,18 +221,23 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       if (r.cond) n += ft.wake(k, key2, a.int(3));
       return n;
     }
-    case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI: {
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_TRYLOCK_PI: {
       let deadline = Infinity;
       if (timeoutAddr && op !== FUTEX_TRYLOCK_PI) {
         const ns = readTimeout(t, timeoutAddr);
         if (ns < 0) return ns;
         // LOCK_PI's timeout is absolute CLOCK_REALTIME; LOCK_PI2 follows the flag.
-        const clock = op === FUTEX_LOCK_PI || (opFull & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+        const clock = op === FUTEX_LOCK_PI || opFull & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
         deadline = deadlineOf(k, ns, true, clock);
       }
       const r = lockPi(k, t, addr, key, op === FUTEX_TRYLOCK_PI);
       if (typeof r === 'number') return r;
-      if (deadline <= k.clock.monotonic()) { ft.unqueue(r); return -ETIMEDOUT; }
+      if (deadline <= k.clock.monotonic()) {
+        ft.unqueue(r);
+        return -ETIMEDOUT;
+      }
       armTimeout(k, [r], deadline);
       // A signal never ends the wait for a PI lock (ERESTARTNOINTR).
       return sleep(k, t, NR.futex, [r], 'nointr');
@@ -183,16 +246,26 @@ export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       const r = unlockPi(k, t, addr, key);
       return r === -1 ? -EPERM : r;
     }
-    case FUTEX_FD: case FUTEX_WAIT_REQUEUE_PI: case FUTEX_CMP_REQUEUE_PI: return -ENOSYS;
-    default: return -ENOSYS;
+    case FUTEX_FD:
+    case FUTEX_WAIT_REQUEUE_PI:
+    case FUTEX_CMP_REQUEUE_PI:
+      return -ENOSYS;
+    default:
+      return -ENOSYS;
   }
 }
 
-const FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128, FUTEX_WAITV_MAX = 128;
+const FUTEX2_SIZE_U32 = 2,
+  FUTEX2_PRIVATE = 128,
+  FUTEX_WAITV_MAX = 128;
 
 /** futex_waitv: wait on several words at once; returns the index of the one woken. */
 export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const vec = a.ulong(0), nr = a.ulong(1), flags = a.ulong(2), timeoutAddr = a.ulong(3), clockid = a.int(4);
+  const vec = a.ulong(0),
+    nr = a.ulong(1),
+    flags = a.ulong(2),
+    timeoutAddr = a.ulong(3),
+    clockid = a.int(4);
   const ws = pending(t, NR.futex_waitv);
   if (ws) {
     const r = outcome(k, t, ws);
@@ -212,9 +285,11 @@ export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   const items: { key: FutexKey; addr: number; val: bigint }[] = [];
   for (let i = 0; i < nr; i++) {
     const o = i * 24;
-    const val = dv.getBigUint64(o, true), addr = Number(dv.getBigUint64(o + 8, true));
-    const f = dv.getUint32(o + 16, true), reserved = dv.getUint32(o + 20, true);
-    if (reserved || (f & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)) || (f & 3) !== FUTEX2_SIZE_U32) return -EINVAL;
+    const val = dv.getBigUint64(o, true),
+      addr = Number(dv.getBigUint64(o + 8, true));
+    const f = dv.getUint32(o + 16, true),
+      reserved = dv.getUint32(o + 20, true);
+    if (reserved || f & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE) || (f & 3) !== FUTEX2_SIZE_U32) return -EINVAL;
     if (val > 0xffffffffn) return -EINVAL;
     const key = futexKey(k.futexes.keyIds, t, addr, !(f & FUTEX2_PRIVATE));
     if (typeof key === 'number') return key;
@@ -230,7 +305,8 @@ export function sys_futex_waitv(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   const ft = futexTable(k);
   items.forEach((it, i) => {
     const w = new FutexWaiter(t, it.key, FUTEX_BITSET_MATCH_ANY);
-    w.group = group; w.index = i;
+    w.group = group;
+    w.index = i;
     group.waiters.push(w);
     ft.queue(w);
   });

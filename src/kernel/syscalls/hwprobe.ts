@@ -12,35 +12,60 @@ import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 
-export const RISCV_HWPROBE_KEY_MVENDORID = 0, RISCV_HWPROBE_KEY_MARCHID = 1, RISCV_HWPROBE_KEY_MIMPID = 2,
-  RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3, RISCV_HWPROBE_KEY_IMA_EXT_0 = 4, RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
-  RISCV_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE = 6, RISCV_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS = 7, RISCV_HWPROBE_KEY_TIME_CSR_FREQ = 8,
+export const RISCV_HWPROBE_KEY_MVENDORID = 0,
+  RISCV_HWPROBE_KEY_MARCHID = 1,
+  RISCV_HWPROBE_KEY_MIMPID = 2,
+  RISCV_HWPROBE_KEY_BASE_BEHAVIOR = 3,
+  RISCV_HWPROBE_KEY_IMA_EXT_0 = 4,
+  RISCV_HWPROBE_KEY_CPUPERF_0 = 5,
+  RISCV_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE = 6,
+  RISCV_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS = 7,
+  RISCV_HWPROBE_KEY_TIME_CSR_FREQ = 8,
   RISCV_HWPROBE_KEY_MISALIGNED_SCALAR_PERF = 9;
 /** The highest key this kernel knows (6.12); the vDSO answers keys 0..MAX from its data page. */
 export const RISCV_HWPROBE_MAX_KEY = 9;
 const BASE_BEHAVIOR_IMA = 1n;
-const IMA_FD = 1n << 0n, IMA_C = 1n << 1n, EXT_ZBA = 1n << 3n, EXT_ZBB = 1n << 4n, EXT_ZBS = 1n << 5n,
-  EXT_ZIHINTNTL = 1n << 29n, EXT_ZICOND = 1n << 35n, EXT_ZIHINTPAUSE = 1n << 36n, EXT_ZCA = 1n << 43n,
-  EXT_ZCB = 1n << 44n, EXT_ZCD = 1n << 45n;
+const IMA_FD = 1n << 0n,
+  IMA_C = 1n << 1n,
+  EXT_ZBA = 1n << 3n,
+  EXT_ZBB = 1n << 4n,
+  EXT_ZBS = 1n << 5n,
+  EXT_ZIHINTNTL = 1n << 29n,
+  EXT_ZICOND = 1n << 35n,
+  EXT_ZIHINTPAUSE = 1n << 36n,
+  EXT_ZCA = 1n << 43n,
+  EXT_ZCB = 1n << 44n,
+  EXT_ZCD = 1n << 45n;
 /** RISCV_HWPROBE_KEY_IMA_EXT_0: the extensions of the isa line Linux 6.12 has bits for. */
-const IMA_EXT_0 = IMA_FD | IMA_C | EXT_ZBA | EXT_ZBB | EXT_ZBS | EXT_ZIHINTNTL | EXT_ZICOND | EXT_ZIHINTPAUSE |
-  EXT_ZCA | EXT_ZCB | EXT_ZCD;
+const IMA_EXT_0 = IMA_FD | IMA_C | EXT_ZBA | EXT_ZBB | EXT_ZBS | EXT_ZIHINTNTL | EXT_ZICOND | EXT_ZIHINTPAUSE | EXT_ZCA | EXT_ZCB | EXT_ZCD;
 const MISALIGNED_SCALAR_SLOW = 2n;
 const RISCV_HWPROBE_WHICH_CPUS = 1;
 /** Online cpus: only cpu 0; a cpumask is NR_CPUS bits (Debian: 512), 64 bytes. */
-const ONLINE = 1n, CPUMASK_SIZE = 64;
+const ONLINE = 1n,
+  CPUMASK_SIZE = 64;
 
 /** hwprobe_one_pair for the hart (every cpu is the same one); null = unknown key. */
 export function hwprobeValue(key: bigint): bigint | null {
   switch (key) {
-    case 0n: case 1n: case 2n: return 0n; // mvendorid, marchid, mimpid: what /proc/cpuinfo shows
-    case 3n: return BASE_BEHAVIOR_IMA;
-    case 4n: return IMA_EXT_0;
-    case 5n: case 9n: return MISALIGNED_SCALAR_SLOW;
-    case 6n: return 0n; // no Zicboz
-    case 7n: return BigInt(TASK_SIZE);
-    case 8n: return BigInt(TIMEBASE_HZ);
-    default: return null;
+    case 0n:
+    case 1n:
+    case 2n:
+      return 0n; // mvendorid, marchid, mimpid: what /proc/cpuinfo shows
+    case 3n:
+      return BASE_BEHAVIOR_IMA;
+    case 4n:
+      return IMA_EXT_0;
+    case 5n:
+    case 9n:
+      return MISALIGNED_SCALAR_SLOW;
+    case 6n:
+      return 0n; // no Zicboz
+    case 7n:
+      return BigInt(TASK_SIZE);
+    case 8n:
+      return BigInt(TIMEBASE_HZ);
+    default:
+      return null;
   }
 }
 
@@ -50,7 +75,9 @@ function matches(key: bigint, want: bigint, have: bigint): boolean {
 }
 
 export function sys_riscv_hwprobe(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pairs = a.ulong(0), count = a.ulong(1), flags = a.int(4) >>> 0;
+  const pairs = a.ulong(0),
+    count = a.ulong(1),
+    flags = a.int(4) >>> 0;
   let setsize = a.ulong(2);
   const cpusAddr = a.ulong(3);
   const readMask = (): bigint | null => {
@@ -73,7 +100,8 @@ export function sys_riscv_hwprobe(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
       const b = t.mm.read(pairs + i * 16, 16);
       if (!b) return -EFAULT;
       const dv = new DataView(b.buffer);
-      const key = dv.getBigInt64(0, true), want = dv.getBigUint64(8, true);
+      const key = dv.getBigInt64(0, true),
+        want = dv.getBigUint64(8, true);
       const have = hwprobeValue(key);
       if (have === null) {
         clearAll = true;

@@ -11,8 +11,14 @@ import { EBADF, EFAULT, EINVAL, EPERM, ESRCH, ENOENT } from '../errno.js';
 import { ptraceMayRead } from '../ptrace/access.js';
 import { eventPollOf } from '../fs/eventpoll.js';
 
-export const KCMP_FILE = 0, KCMP_VM = 1, KCMP_FILES = 2, KCMP_FS = 3, KCMP_SIGHAND = 4, KCMP_IO = 5,
-  KCMP_SYSVSEM = 6, KCMP_EPOLL_TFD = 7;
+export const KCMP_FILE = 0,
+  KCMP_VM = 1,
+  KCMP_FILES = 2,
+  KCMP_FS = 3,
+  KCMP_SIGHAND = 4,
+  KCMP_IO = 5,
+  KCMP_SYSVSEM = 6,
+  KCMP_EPOLL_TFD = 7;
 
 /** The numbers kcmp orders objects by: held weakly, so nothing outlives its object. */
 export class KcmpIds {
@@ -21,7 +27,10 @@ export class KcmpIds {
   of(o: object | null): number {
     if (o === null) return 0;
     let id = this.ids.get(o);
-    if (id === undefined) { id = this.next++; this.ids.set(o, id); }
+    if (id === undefined) {
+      id = this.next++;
+      this.ids.set(o, id);
+    }
     return id;
   }
 }
@@ -35,7 +44,9 @@ function epollTarget(k: Kernel, t: Task, owner: Task, addr: number): object | nu
   const b = t.mm.read(addr, 12);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
-  const efd = dv.getUint32(0, true), tfd = dv.getUint32(4, true), toff = dv.getUint32(8, true);
+  const efd = dv.getUint32(0, true),
+    tfd = dv.getUint32(4, true),
+    toff = dv.getUint32(8, true);
   const ef = owner.files.get(efd);
   if (!ef) return -EBADF;
   const ep = eventPollOf(ef);
@@ -51,25 +62,37 @@ function epollTarget(k: Kernel, t: Task, owner: Task, addr: number): object | nu
 }
 
 export function sys_kcmp(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid1 = a.int(0), pid2 = a.int(1), type = a.int(2), idx1 = a.ulong(3), idx2 = a.ulong(4);
-  const t1 = k.pids.findTask(pid1), t2 = k.pids.findTask(pid2);
+  const pid1 = a.int(0),
+    pid2 = a.int(1),
+    type = a.int(2),
+    idx1 = a.ulong(3),
+    idx2 = a.ulong(4);
+  const t1 = k.pids.findTask(pid1),
+    t2 = k.pids.findTask(pid2);
   if (!t1 || !t2 || t1.state === 'X' || t2.state === 'X') return -ESRCH;
   // PTRACE_MODE_READ_REALCREDS on both.
   if (!ptraceMayRead(t, t1) || !ptraceMayRead(t, t2)) return -EPERM;
   const ids = k.kcmpIds;
   switch (type) {
     case KCMP_FILE: {
-      const f1 = t1.files.get(idx1), f2 = t2.files.get(idx2);
+      const f1 = t1.files.get(idx1),
+        f2 = t2.files.get(idx2);
       if (!f1 || !f2) return -EBADF;
       return order(ids.of(f1), ids.of(f2));
     }
-    case KCMP_VM: return order(ids.of(t1.mm), ids.of(t2.mm));
-    case KCMP_FILES: return order(ids.of(t1.files), ids.of(t2.files));
-    case KCMP_FS: return order(ids.of(t1.fs), ids.of(t2.fs));
-    case KCMP_SIGHAND: return order(ids.of(t1.sighand), ids.of(t2.sighand));
+    case KCMP_VM:
+      return order(ids.of(t1.mm), ids.of(t2.mm));
+    case KCMP_FILES:
+      return order(ids.of(t1.files), ids.of(t2.files));
+    case KCMP_FS:
+      return order(ids.of(t1.fs), ids.of(t2.fs));
+    case KCMP_SIGHAND:
+      return order(ids.of(t1.sighand), ids.of(t2.sighand));
     // No io_context and no shared semaphore undo lists (CLONE_IO, CLONE_SYSVSEM):
     // both are NULL for every task, and NULL equals NULL, as on Linux for tasks without them.
-    case KCMP_IO: case KCMP_SYSVSEM: return 0;
+    case KCMP_IO:
+    case KCMP_SYSVSEM:
+      return 0;
     case KCMP_EPOLL_TFD: {
       const f1 = t1.files.get(idx1);
       if (!f1) return -EBADF;
@@ -77,6 +100,7 @@ export function sys_kcmp(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       if (typeof f2 === 'number') return f2;
       return order(ids.of(f1), ids.of(f2));
     }
-    default: return -EINVAL;
+    default:
+      return -EINVAL;
   }
 }

@@ -5,10 +5,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { File } from '../fs/file.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../fs/file.js';
-import {
-  F_RDLCK, F_UNLCK, F_WRLCK, FileLock, OFFSET_MAX, flockLock, lockContext, posixDeadlock, posixLock, posixTest,
-  type LockType,
-} from '../fs/locks.js';
+import { F_RDLCK, F_UNLCK, F_WRLCK, FileLock, OFFSET_MAX, flockLock, lockContext, posixDeadlock, posixLock, posixTest, type LockType } from '../fs/locks.js';
 import { EAGAIN, EBADF, EDEADLK, EFAULT, EINVAL, EOVERFLOW, ESRCH } from '../errno.js';
 /** EWOULDBLOCK is EAGAIN on Linux. */
 const EWOULDBLOCK = EAGAIN;
@@ -16,10 +13,24 @@ import { BLOCKED, type SyscallResult } from './result.js';
 import { findTask } from '../fs/proc/pid.js';
 import type { SyscallArgs } from './args.js';
 
-export const F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11,
-  F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
+export const F_GETLK = 5,
+  F_SETLK = 6,
+  F_SETLKW = 7,
+  F_SETOWN = 8,
+  F_GETOWN = 9,
+  F_SETSIG = 10,
+  F_GETSIG = 11,
+  F_SETOWN_EX = 15,
+  F_GETOWN_EX = 16,
+  F_OFD_GETLK = 36,
+  F_OFD_SETLK = 37,
+  F_OFD_SETLKW = 38;
 
-const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
+const LOCK_SH = 1,
+  LOCK_EX = 2,
+  LOCK_NB = 4,
+  LOCK_UN = 8,
+  LOCK_MAND = 32;
 
 /** The largest loff_t: a range reaching past it is EOVERFLOW. */
 const LOFF_MAX = 2 ** 63 - 1;
@@ -33,7 +44,8 @@ function sleepFor(t: Task, k: Kernel, f: File, blocker: FileLock | null): typeof
 
 /** flock(2): a whole-file lock of the open file description. */
 export function sys_flock(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), op = a.int(1);
+  const fd = a.int(0),
+    op = a.int(1);
   const f = t.files.get(fd);
   if (!f || !(f.readable || f.writable)) return -EBADF;
   // LOCK_MAND (Samba's share modes) is accepted and ignored, as Linux has done since 5.15.
@@ -49,23 +61,35 @@ export function sys_flock(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return sleepFor(t, k, f, null);
 }
 
-interface Flock { type: number; whence: number; start: number; len: number; pid: number }
+interface Flock {
+  type: number;
+  whence: number;
+  start: number;
+  len: number;
+  pid: number;
+}
 
 function readFlock(t: Task, addr: number): Flock | null {
   const b = t.mm.read(addr, 32);
   if (!b) return null;
   const v = new DataView(b.buffer, b.byteOffset, 32);
   return {
-    type: v.getInt16(0, true), whence: v.getInt16(2, true),
-    start: Number(v.getBigInt64(8, true)), len: Number(v.getBigInt64(16, true)), pid: v.getInt32(24, true),
+    type: v.getInt16(0, true),
+    whence: v.getInt16(2, true),
+    start: Number(v.getBigInt64(8, true)),
+    len: Number(v.getBigInt64(16, true)),
+    pid: v.getInt32(24, true),
   };
 }
 
 function writeFlock(t: Task, addr: number, l: Flock): boolean {
   const b = new Uint8Array(32);
   const v = new DataView(b.buffer);
-  v.setInt16(0, l.type, true); v.setInt16(2, l.whence, true);
-  v.setBigInt64(8, BigInt(l.start), true); v.setBigInt64(16, BigInt(l.len), true); v.setInt32(24, l.pid, true);
+  v.setInt16(0, l.type, true);
+  v.setInt16(2, l.whence, true);
+  v.setBigInt64(8, BigInt(l.start), true);
+  v.setBigInt64(16, BigInt(l.len), true);
+  v.setInt32(24, l.pid, true);
   return t.mm.write(addr, b);
 }
 
@@ -73,10 +97,17 @@ function writeFlock(t: Task, addr: number, l: Flock): boolean {
 function rangeOf(f: File, l: Flock): [number, number] | number {
   let base: number;
   switch (l.whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = f.pos; break;
-    case SEEK_END: base = f.inode.size; break;
-    default: return -EINVAL;
+    case SEEK_SET:
+      base = 0;
+      break;
+    case SEEK_CUR:
+      base = f.pos;
+      break;
+    case SEEK_END:
+      base = f.inode.size;
+      break;
+    default:
+      return -EINVAL;
   }
   let start = base + l.start;
   if (start < 0) return -EINVAL;
@@ -120,16 +151,24 @@ export function fcntlLock(k: Kernel, t: Task, f: File, cmd: number, addr: number
   const ctx = lockContext(f.inode, k.fileLocks);
   const reg = k.fileLocks;
   const c = posixLock(ctx, req);
-  if (!c) { reg.blocked.delete(owner); return 0; }
+  if (!c) {
+    reg.blocked.delete(owner);
+    return 0;
+  }
   if (cmd === F_SETLK || cmd === F_OFD_SETLK) return -EAGAIN;
-  if (posixDeadlock(reg, req, c)) { reg.blocked.delete(owner); return -EDEADLK; }
+  if (posixDeadlock(reg, req, c)) {
+    reg.blocked.delete(owner);
+    return -EDEADLK;
+  }
   if (!ofd) reg.blocked.set(owner, { sleeper: t, blocker: c });
   return sleepFor(t, k, f, c);
 }
 
 // ---- the file's owner: who hears SIGIO and lease breaks ----
 
-const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
+const F_OWNER_TID = 0,
+  F_OWNER_PID = 1,
+  F_OWNER_PGRP = 2;
 
 function pidExists(k: Kernel, type: number, id: number): boolean {
   if (type === F_OWNER_PGRP) {
@@ -152,12 +191,14 @@ export function fcntlOwner(k: Kernel, t: Task, f: File, cmd: number, a: SyscallA
       f.fown = { ...own, type, pid: who };
       return 0;
     }
-    case F_GETOWN: return own.type === F_OWNER_PGRP ? -own.pid : own.pid;
+    case F_GETOWN:
+      return own.type === F_OWNER_PGRP ? -own.pid : own.pid;
     case F_SETOWN_EX: {
       const b = t.mm.read(a.ulong(2), 8);
       if (!b) return -EFAULT;
       const v = new DataView(b.buffer, b.byteOffset, 8);
-      const type = v.getInt32(0, true), pid = v.getInt32(4, true);
+      const type = v.getInt32(0, true),
+        pid = v.getInt32(4, true);
       if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -EINVAL;
       if (pid && !pidExists(k, type, pid)) return -ESRCH;
       f.fown = { ...own, type, pid };
@@ -166,7 +207,8 @@ export function fcntlOwner(k: Kernel, t: Task, f: File, cmd: number, a: SyscallA
     case F_GETOWN_EX: {
       const b = new Uint8Array(8);
       const v = new DataView(b.buffer);
-      v.setInt32(0, own.type, true); v.setInt32(4, own.pid, true);
+      v.setInt32(0, own.type, true);
+      v.setInt32(4, own.pid, true);
       return t.mm.write(a.ulong(2), b) ? 0 : -EFAULT;
     }
     case F_SETSIG: {
@@ -175,8 +217,8 @@ export function fcntlOwner(k: Kernel, t: Task, f: File, cmd: number, a: SyscallA
       f.fown = { ...own, signum: sig };
       return 0;
     }
-    case F_GETSIG: return own.signum;
+    case F_GETSIG:
+      return own.signum;
   }
   return -EINVAL;
 }
-

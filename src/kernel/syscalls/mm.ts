@@ -4,8 +4,28 @@ import type { Task } from '../sched/task.js';
 import { EACCES, EBADF, EBUSY, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../errno.js';
 import { RLIMIT_MEMLOCK } from '../sched/threadgroup.js';
 import { PAGE_SIZE, TASK_SIZE, pageUp, FAULT_OK } from '../mm/mm.js';
-import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_FIXED, MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_GROWSDOWN, MAP_STACK, MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB, type MapSource, type Vma } from '../mm/vma.js';
+import {
+  PROT_READ,
+  PROT_WRITE,
+  PROT_EXEC,
+  MAP_SHARED,
+  MAP_PRIVATE,
+  MAP_SHARED_VALIDATE,
+  MAP_FIXED,
+  MAP_ANONYMOUS,
+  MAP_FIXED_NOREPLACE,
+  MAP_POPULATE,
+  MAP_GROWSDOWN,
+  MAP_STACK,
+  MAP_NORESERVE,
+  MAP_DENYWRITE,
+  MAP_EXECUTABLE,
+  MAP_LOCKED,
+  MAP_NONBLOCK,
+  MAP_HUGETLB,
+  type MapSource,
+  type Vma,
+} from '../mm/vma.js';
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
@@ -22,9 +42,22 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   const type = flags & MAP_SHARED_VALIDATE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
-  const known = MAP_SHARED_VALIDATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |
-    MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | 0x80000 /* MAP_SYNC */;
-  if (type === MAP_SHARED_VALIDATE && (flags & ~known)) return -95; // EOPNOTSUPP
+  const known =
+    MAP_SHARED_VALIDATE |
+    MAP_FIXED |
+    MAP_ANONYMOUS |
+    MAP_GROWSDOWN |
+    MAP_DENYWRITE |
+    MAP_EXECUTABLE |
+    MAP_LOCKED |
+    MAP_NORESERVE |
+    MAP_POPULATE |
+    MAP_NONBLOCK |
+    MAP_STACK |
+    MAP_HUGETLB |
+    MAP_FIXED_NOREPLACE |
+    0x80000; /* MAP_SYNC */
+  if (type === MAP_SHARED_VALIDATE && flags & ~known) return -95; // EOPNOTSUPP
   if (pageUp(len) > TASK_SIZE || len > TASK_SIZE) return -ENOMEM;
   const shared = type !== MAP_PRIVATE;
   let file: MapSource | null = null;
@@ -33,13 +66,20 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
     const f = t.files.get(fd);
     if (!f) return -EBADF;
     if (!f.readable) return -EACCES;
-    if (shared && (prot & PROT_WRITE) && !f.writable) return -EACCES;
+    if (shared && prot & PROT_WRITE && !f.writable) return -EACCES;
     const inode = f.inode;
     if (!isReg(inode.mode)) {
       if ((inode.mode & 0o170000) === 0o020000) return -ENODEV;
       return -ENODEV;
     }
-    file = { mapping: inode.mapping, readAt: (o, dst) => inode.readAt(o, dst), size: () => inode.size, dev: inode.sb.dev, ino: inode.ino, path: dPath(f.path, k.vfs.root) };
+    file = {
+      mapping: inode.mapping,
+      readAt: (o, dst) => inode.readAt(o, dst),
+      size: () => inode.size,
+      dev: inode.sb.dev,
+      ino: inode.ino,
+      path: dPath(f.path, k.vfs.root),
+    };
     // VM_MAYWRITE: a shared mapping of a read-only file can never become writable.
     if (shared && !f.writable) mayWrite = false;
   } else if (shared) {
@@ -49,10 +89,21 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
   if (!file && shared) file = shmemZeroSetup(k.vfs.shmSuper, pageUp(len));
-  const r = t.mm.map(addr, len, {
-    prot, shared, file, offset: off, growsDown: (flags & MAP_GROWSDOWN) !== 0, mayWrite,
-    noReserve: (flags & MAP_NORESERVE) !== 0, locked: (flags & MAP_LOCKED) !== 0,
-  }, mode);
+  const r = t.mm.map(
+    addr,
+    len,
+    {
+      prot,
+      shared,
+      file,
+      offset: off,
+      growsDown: (flags & MAP_GROWSDOWN) !== 0,
+      mayWrite,
+      noReserve: (flags & MAP_NORESERVE) !== 0,
+      locked: (flags & MAP_LOCKED) !== 0,
+    },
+    mode,
+  );
   if (r < 0) return r;
   if (flags & MAP_LOCKED) t.mm.setLocked(r, r + pageUp(len), true, false);
   if (flags & MAP_POPULATE) {
@@ -66,13 +117,16 @@ export function sys_mmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), len = a.ulong(1);
+  const addr = a.ulong(0),
+    len = a.ulong(1);
   if (addr % PAGE_SIZE || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
   return t.mm.unmap(addr, len);
 }
 
 export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), len = a.ulong(1), prot = a.int(2);
+  const addr = a.ulong(0),
+    len = a.ulong(1),
+    prot = a.int(2);
   if (addr % PAGE_SIZE) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
@@ -80,9 +134,12 @@ export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
 }
 
 export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), len = a.ulong(1), advice = a.int(2);
+  const addr = a.ulong(0),
+    len = a.ulong(1),
+    advice = a.int(2);
   if (addr % PAGE_SIZE) return -EINVAL;
-  const MADV_DONTNEED = 4, MADV_FREE = 8;
+  const MADV_DONTNEED = 4,
+    MADV_FREE = 8;
   if (advice === MADV_DONTNEED || advice === MADV_FREE) {
     // Dropping private anonymous pages: they read back as zero (Linux semantics).
     const end = pageUp(addr + len);
@@ -104,11 +161,14 @@ export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
  * give ENOMEM at the end (at once for a plain MS_ASYNC).
  */
 export function sys_msync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+  const MS_ASYNC = 1,
+    MS_INVALIDATE = 2,
+    MS_SYNC = 4;
   let start = a.ulong(0);
-  const len = a.ulong(1), flags = a.int(2);
-  if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE) return -EINVAL;
-  if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
+  const len = a.ulong(1),
+    flags = a.int(2);
+  if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || start % PAGE_SIZE) return -EINVAL;
+  if (flags & MS_ASYNC && flags & MS_SYNC) return -EINVAL;
   const end = start + pageUp(len);
   if (end >= 2 ** 64) return -ENOMEM;
   if (end === start) return 0;
@@ -122,10 +182,11 @@ export function sys_msync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       if (start >= end) return -ENOMEM;
       unmappedError = -ENOMEM;
     }
-    if ((flags & MS_INVALIDATE) && v.locked) return -EBUSY;
-    const from = v.pgoff(start), to = v.pgoff(Math.min(end, v.end));
+    if (flags & MS_INVALIDATE && v.locked) return -EBUSY;
+    const from = v.pgoff(start),
+      to = v.pgoff(Math.min(end, v.end));
     start = v.end;
-    if ((flags & MS_SYNC) && v.shared) v.mapping?.writeback(from, to);
+    if (flags & MS_SYNC && v.shared) v.mapping?.writeback(from, to);
     if (start >= end) return unmappedError;
     v = firstVmaEndingAfter(t.mm.vmas, start);
   }
@@ -138,15 +199,22 @@ function firstVmaEndingAfter(vmas: readonly Vma[], addr: number): Vma | null {
 }
 
 export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const old = a.ulong(0), oldLen = pageUp(a.ulong(1)), newLen = pageUp(a.ulong(2)), flags = a.int(3);
-  const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
-  if (old % PAGE_SIZE || newLen === 0 || (flags & ~7)) return -EINVAL;
-  if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
+  const old = a.ulong(0),
+    oldLen = pageUp(a.ulong(1)),
+    newLen = pageUp(a.ulong(2)),
+    flags = a.int(3);
+  const MREMAP_MAYMOVE = 1,
+    MREMAP_FIXED = 2;
+  if (old % PAGE_SIZE || newLen === 0 || flags & ~7) return -EINVAL;
+  if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
 }
 
 // ---- memory locking (mm/mlock.c): VM_LOCKED on VMAs, counted in VmLck ----
-const MLOCK_ONFAULT = 1, MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+const MLOCK_ONFAULT = 1,
+  MCL_CURRENT = 1,
+  MCL_FUTURE = 2,
+  MCL_ONFAULT = 4;
 
 /** CAP_IPC_LOCK (root) or a nonzero RLIMIT_MEMLOCK (can_do_mlock). */
 const capIpcLock = (t: Task) => t.cred.euid === 0;
@@ -178,15 +246,17 @@ export function sys_mlock2(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return doMlock(t, a.ulong(0), a.ulong(1), (flags & MLOCK_ONFAULT) !== 0);
 }
 export function sys_munlock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), start = addr - (addr % PAGE_SIZE), len = pageUp(a.ulong(1) + (addr % PAGE_SIZE));
+  const addr = a.ulong(0),
+    start = addr - (addr % PAGE_SIZE),
+    len = pageUp(a.ulong(1) + (addr % PAGE_SIZE));
   if (len === 0) return 0;
   return t.mm.setLocked(start, start + len, false, false);
 }
 export function sys_mlockall(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(0);
-  if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags === MCL_ONFAULT) return -EINVAL;
+  if (!flags || flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) || flags === MCL_ONFAULT) return -EINVAL;
   if (!capIpcLock(t) && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;
-  if ((flags & MCL_CURRENT) && !capIpcLock(t) && t.mm.totalVm > memlockPages(t)) return -ENOMEM;
+  if (flags & MCL_CURRENT && !capIpcLock(t) && t.mm.totalVm > memlockPages(t)) return -ENOMEM;
   const mm = t.mm;
   mm.lockFuture = (flags & MCL_FUTURE) !== 0;
   mm.lockOnFault = mm.lockFuture && (flags & MCL_ONFAULT) !== 0;
@@ -195,14 +265,17 @@ export function sys_mlockall(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
 }
 export function sys_munlockall(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
   const mm = t.mm;
-  mm.lockFuture = false; mm.lockOnFault = false;
+  mm.lockFuture = false;
+  mm.lockOnFault = false;
   for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, false, false);
   return 0;
 }
 
 // mincore: one byte per page, 1 if present in memory (tmpfs file pages always are).
 export function sys_mincore(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const start = a.ulong(0), len = a.ulong(1), vec = a.ulong(2);
+  const start = a.ulong(0),
+    len = a.ulong(1),
+    vec = a.ulong(2);
   if (start % PAGE_SIZE) return -EINVAL;
   if (start + len > TASK_SIZE) return -ENOMEM;
   const pages = Math.ceil(len / PAGE_SIZE);
@@ -219,32 +292,49 @@ export function sys_mincore(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 }
 
 // membarrier: one hart, so every barrier is already satisfied; registrations are per address space.
-const MEMBARRIER_CMD_QUERY = 0, MEMBARRIER_CMD_GLOBAL = 1, MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2,
-  MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 4, MEMBARRIER_CMD_PRIVATE_EXPEDITED = 8,
-  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 16, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 32,
-  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 128,
-  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256, MEMBARRIER_CMD_GET_REGISTRATIONS = 512,
+const MEMBARRIER_CMD_QUERY = 0,
+  MEMBARRIER_CMD_GLOBAL = 1,
+  MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2,
+  MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 4,
+  MEMBARRIER_CMD_PRIVATE_EXPEDITED = 8,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 16,
+  MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 32,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64,
+  MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 128,
+  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256,
+  MEMBARRIER_CMD_GET_REGISTRATIONS = 512,
   MEMBARRIER_CMD_FLAG_CPU = 1;
 const MEMBARRIER_CMD_BITMASK = 0x3ff;
 export function sys_membarrier(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const cmd = a.int(0), flags = a.int(1);
-  if (cmd === MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) { if (flags && flags !== MEMBARRIER_CMD_FLAG_CPU) return -EINVAL; }
-  else if (flags) return -EINVAL;
+  const cmd = a.int(0),
+    flags = a.int(1);
+  if (cmd === MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) {
+    if (flags && flags !== MEMBARRIER_CMD_FLAG_CPU) return -EINVAL;
+  } else if (flags) return -EINVAL;
   const mm = t.mm;
-  const needs = (reg: number) => ((mm.membarrier & reg) ? 0 : -EPERM);
+  const needs = (reg: number) => (mm.membarrier & reg ? 0 : -EPERM);
   switch (cmd) {
-    case MEMBARRIER_CMD_QUERY: return MEMBARRIER_CMD_BITMASK;
-    case MEMBARRIER_CMD_GLOBAL: return 0;
-    case MEMBARRIER_CMD_GLOBAL_EXPEDITED: return 0;
-    case MEMBARRIER_CMD_PRIVATE_EXPEDITED: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
-    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
-    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ: return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
-    case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED: case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
-    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
+    case MEMBARRIER_CMD_QUERY:
+      return MEMBARRIER_CMD_BITMASK;
+    case MEMBARRIER_CMD_GLOBAL:
+      return 0;
+    case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+      return 0;
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+      return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+      return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ:
+      return needs(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
+    case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
       mm.membarrier |= cmd;
       return 0;
-    case MEMBARRIER_CMD_GET_REGISTRATIONS: return mm.membarrier;
-    default: return -EINVAL;
+    case MEMBARRIER_CMD_GET_REGISTRATIONS:
+      return mm.membarrier;
+    default:
+      return -EINVAL;
   }
 }
-

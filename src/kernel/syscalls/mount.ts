@@ -27,8 +27,9 @@ export function sys_mount(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const target = k.vfs.resolve(t, -100, dir, true);
   if (typeof target === 'number') return target;
   const flags = a.ulong(3) >>> 0;
-  return pathMount(k, capable(t.cred, CAP_SYS_ADMIN), target, { source: source ?? 'none', type, flags, data: data ?? '' },
-    () => (source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true)));
+  return pathMount(k, capable(t.cred, CAP_SYS_ADMIN), target, { source: source ?? 'none', type, flags, data: data ?? '' }, () =>
+    source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true),
+  );
 }
 
 export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {

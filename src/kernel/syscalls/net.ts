@@ -10,8 +10,16 @@ import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { initNet } from '../net/net_namespace.js';
 import {
-  MSG_CMSG_CLOEXEC, MSG_NOSIGNAL, MSG_TRUNC, SOCK_STREAM, SOCK_SEQPACKET, sockAllocFile, sockCreate, socketOf,
-  type Socket, type SockCaller,
+  MSG_CMSG_CLOEXEC,
+  MSG_NOSIGNAL,
+  MSG_TRUNC,
+  SOCK_STREAM,
+  SOCK_SEQPACKET,
+  sockAllocFile,
+  sockCreate,
+  socketOf,
+  type Socket,
+  type SockCaller,
 } from '../net/socket.js';
 import { SOL_SOCKET, sockGetsockopt, sockSetsockopt, SO_ACCEPTCONN } from '../net/sock.js';
 import '../net/protocols.js';
@@ -24,7 +32,8 @@ import { lookupChild } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
 import type { SyscallArgs } from './args.js';
 
-const SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
+const SOCK_CLOEXEC = O_CLOEXEC,
+  SOCK_NONBLOCK = O_NONBLOCK;
 /** sizeof(struct sockaddr_storage) */
 const MAX_SOCK_ADDR = 128;
 /** A single send is gathered up to this many bytes (streams continue with the rest). */
@@ -91,7 +100,9 @@ function newSocketFd(k: Kernel, t: Task, s: Socket, flags: number): number {
 }
 
 export function sys_socket(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const family = a.int(0), rawType = a.int(1), protocol = a.int(2);
+  const family = a.int(0),
+    rawType = a.int(1),
+    protocol = a.int(2);
   const flags = rawType & ~0xf;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const s = sockCreate(initNet(k), family, rawType & 0xf, protocol, callerOf(t));
@@ -100,26 +111,56 @@ export function sys_socket(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_socketpair(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const family = a.int(0), rawType = a.int(1), protocol = a.int(2), sv = a.ulong(3);
+  const family = a.int(0),
+    rawType = a.int(1),
+    protocol = a.int(2),
+    sv = a.ulong(3);
   const flags = rawType & ~0xf;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
-  const net = initNet(k), c = callerOf(t);
+  const net = initNet(k),
+    c = callerOf(t);
   const sa = sockCreate(net, family, rawType & 0xf, protocol, c);
   if (typeof sa === 'number') return sa;
   const sb = sockCreate(net, family, rawType & 0xf, protocol, c);
-  if (typeof sb === 'number') { sa.ops.release(sa); net.sockets.delete(sa); return sb; }
-  const release = () => { for (const s of [sa, sb]) { s.ops.release(s); net.sockets.delete(s); } };
-  if (!sa.ops.socketpair) { release(); return -EOPNOTSUPP; }
+  if (typeof sb === 'number') {
+    sa.ops.release(sa);
+    net.sockets.delete(sa);
+    return sb;
+  }
+  const release = () => {
+    for (const s of [sa, sb]) {
+      s.ops.release(s);
+      net.sockets.delete(s);
+    }
+  };
+  if (!sa.ops.socketpair) {
+    release();
+    return -EOPNOTSUPP;
+  }
   const r = sa.ops.socketpair(sa, sb);
-  if (r < 0) { release(); return r; }
+  if (r < 0) {
+    release();
+    return r;
+  }
   const fa = newSocketFd(k, t, sa, flags);
-  if (fa < 0) { sb.ops.release(sb); net.sockets.delete(sb); return fa; }
+  if (fa < 0) {
+    sb.ops.release(sb);
+    net.sockets.delete(sb);
+    return fa;
+  }
   const fb = newSocketFd(k, t, sb, flags);
-  if (fb < 0) { t.files.close(fa); return fb; }
+  if (fb < 0) {
+    t.files.close(fa);
+    return fb;
+  }
   const out = new Uint8Array(8);
   new DataView(out.buffer).setInt32(0, fa, true);
   new DataView(out.buffer).setInt32(4, fb, true);
-  if (!t.mm.write(sv, out)) { t.files.close(fa); t.files.close(fb); return -EFAULT; }
+  if (!t.mm.write(sv, out)) {
+    t.files.close(fa);
+    t.files.close(fb);
+    return -EFAULT;
+  }
   return 0;
 }
 
@@ -144,13 +185,17 @@ function doAccept(k: Kernel, t: Task, a: SyscallArgs, flags: number): number | B
   if (!s.ops.accept) return -EOPNOTSUPP;
   const n = s.ops.accept(s, flags, callerOf(t));
   if (typeof n !== 'object') return n;
-  const addr = a.ulong(1), lenPtr = a.ulong(2);
+  const addr = a.ulong(1),
+    lenPtr = a.ulong(2);
   const fd = newSocketFd(k, t, n, flags);
   if (fd < 0) return fd;
   if (addr) {
     const name = n.ops.getname(n, true);
     const r = typeof name === 'number' ? name : putAddr(t, addr, lenPtr, name);
-    if (r < 0) { t.files.close(fd); return r; }
+    if (r < 0) {
+      t.files.close(fd);
+      return r;
+    }
   }
   return fd;
 }
@@ -239,23 +284,41 @@ function doSend(k: Kernel, t: Task, s: Socket, data: Uint8Array, to: Uint8Array 
 
 const isStream = (s: Socket) => s.type === SOCK_STREAM;
 
-function doRecv(t: Task, s: Socket, iov: Iov, flags: number, nameAddr: number, nameLenPtr: number): { ret: number | Blocked; msgFlags: number; files?: File[]; cred?: UCred | null } {
+function doRecv(
+  t: Task,
+  s: Socket,
+  iov: Iov,
+  flags: number,
+  nameAddr: number,
+  nameLenPtr: number,
+): { ret: number | Blocked; msgFlags: number; files?: File[]; cred?: UCred | null } {
   if (!s.ops.recvmsg) return { ret: -EOPNOTSUPP, msgFlags: 0 };
   const want = iovLen(iov);
   if (want < 0) return { ret: -EINVAL, msgFlags: 0 };
   const r = s.ops.recvmsg(s, Math.min(want, MAX_SEND), flags & ~MSG_CMSG_CLOEXEC, callerOf(t));
   if (typeof r !== 'object') return { ret: r, msgFlags: 0 };
-  const drop = () => { for (const f of r.files ?? []) f.put(); };
-  if (!scatter(t, iov, r.data)) { drop(); return { ret: -EFAULT, msgFlags: 0 }; }
+  const drop = () => {
+    for (const f of r.files ?? []) f.put();
+  };
+  if (!scatter(t, iov, r.data)) {
+    drop();
+    return { ret: -EFAULT, msgFlags: 0 };
+  }
   if (nameAddr && r.from) {
     const e = putAddr(t, nameAddr, nameLenPtr, r.from);
-    if (e < 0) { drop(); return { ret: e, msgFlags: 0 }; }
+    if (e < 0) {
+      drop();
+      return { ret: e, msgFlags: 0 };
+    }
   } else if (nameLenPtr) {
     const z = new Uint8Array(4);
-    if (!t.mm.write(nameLenPtr, z)) { drop(); return { ret: -EFAULT, msgFlags: 0 }; }
+    if (!t.mm.write(nameLenPtr, z)) {
+      drop();
+      return { ret: -EFAULT, msgFlags: 0 };
+    }
   }
   // With MSG_TRUNC a datagram's real length is returned even if it did not fit.
-  const ret = (flags & MSG_TRUNC) && !isStream(s) ? r.full : r.data.length;
+  const ret = flags & MSG_TRUNC && !isStream(s) ? r.full : r.data.length;
   return { ret, msgFlags: r.flags, files: r.files, cred: r.cred };
 }
 
@@ -277,7 +340,8 @@ export function sys_sendto(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 export function sys_recvfrom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const buf = a.ulong(1), len = a.ulong(2);
+  const buf = a.ulong(1),
+    len = a.ulong(2);
   if (len && !t.mm.probeWritable(buf, Math.min(len, 4096))) return -EFAULT;
   const addr = a.ulong(4);
   const r = doRecv(t, s, [[buf, Math.min(len, 0x7fffffff)]], a.int(3), addr, addr ? a.ulong(5) : 0);
@@ -287,7 +351,13 @@ export function sys_recvfrom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
 }
 
 /** struct user_msghdr on riscv64: name, namelen, iov, iovlen, control, controllen, flags (56 bytes). */
-interface MsgHdr { name: number; namelen: number; iov: Iov; control: number; controllen: number }
+interface MsgHdr {
+  name: number;
+  namelen: number;
+  iov: Iov;
+  control: number;
+  controllen: number;
+}
 function readMsghdr(t: Task, addr: number): MsgHdr | number {
   const raw = t.mm.read(addr, 56);
   if (!raw) return -EFAULT;
@@ -326,7 +396,10 @@ function recvmsg(t: Task, fd: number, msgAddr: number, flags: number): number | 
   const m = readMsghdr(t, msgAddr);
   if (typeof m === 'number') return m;
   const r = doRecv(t, s, m.iov, flags, m.name, m.name ? msgAddr + 8 : 0);
-  if (r.ret === BLOCKED || r.ret < 0) { for (const f of r.files ?? []) f.put(); return r.ret; }
+  if (r.ret === BLOCKED || r.ret < 0) {
+    for (const f of r.files ?? []) f.put();
+    return r.ret;
+  }
   // Ancillary data: credentials, then descriptors (scm_recv), as much as the control buffer holds.
   const ctl = scmRecv((f) => installFile(t, f, (flags & MSG_CMSG_CLOEXEC) !== 0), r.cred, r.files, m.controllen);
   if (ctl.bytes.length && !t.mm.write(m.control, ctl.bytes)) return -EFAULT;
@@ -348,7 +421,10 @@ export function sys_recvmsg(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 
 /** sendmmsg: each struct mmsghdr is a msghdr plus the count sent (64 bytes). */
 export function sys_sendmmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), vec = a.ulong(1), n = Math.min(a.ulong(2) >>> 0, 1024), flags = a.int(3);
+  const fd = a.int(0),
+    vec = a.ulong(1),
+    n = Math.min(a.ulong(2) >>> 0, 1024),
+    flags = a.int(3);
   let done = 0;
   for (; done < n; done++) {
     const r = sendmsg(k, t, fd, vec + done * 64, flags);
@@ -364,7 +440,9 @@ export function sys_sendmmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 export function sys_setsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const level = a.int(1), name = a.int(2), len = a.int(4);
+  const level = a.int(1),
+    name = a.int(2),
+    len = a.int(4);
   if (len < 0) return -EINVAL;
   const val = len ? t.mm.read(a.ulong(3), Math.min(len, 4096)) : new Uint8Array(0);
   if (!val) return -EFAULT;
@@ -376,7 +454,10 @@ export function sys_setsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
 export function sys_getsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;
-  const level = a.int(1), name = a.int(2), val = a.ulong(3), lenPtr = a.ulong(4);
+  const level = a.int(1),
+    name = a.int(2),
+    val = a.ulong(3),
+    lenPtr = a.ulong(4);
   const raw = t.mm.read(lenPtr, 4);
   if (!raw) return -EFAULT;
   const len = new DataView(raw.buffer).getInt32(0, true);
@@ -385,8 +466,10 @@ export function sys_getsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   if (level === SOL_SOCKET) {
     const listening = (s.sk as { listening?: boolean }).listening ?? false;
     const peercred = (s.sk as { peerCred?: () => Uint8Array | null }).peerCred?.() ?? null;
-    v = name === SO_ACCEPTCONN && !isStream(s) && s.type !== SOCK_SEQPACKET ? sockGetsockopt(s.sk, name, { type: s.type, listening: false })
-      : sockGetsockopt(s.sk, name, { type: s.type, listening, peercred });
+    v =
+      name === SO_ACCEPTCONN && !isStream(s) && s.type !== SOCK_SEQPACKET
+        ? sockGetsockopt(s.sk, name, { type: s.type, listening: false })
+        : sockGetsockopt(s.sk, name, { type: s.type, listening, peercred });
   } else v = s.ops.getsockopt ? s.ops.getsockopt(s, level, name) : -EOPNOTSUPP;
   if (typeof v === 'number') return v;
   const n = Math.min(len, v.length);

@@ -14,7 +14,8 @@ import type { Task } from '../sched/task.js';
 const PIDFD_NONBLOCK = O_NONBLOCK;
 
 export function sys_pidfd_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), flags = a.int(1) >>> 0;
+  const pid = a.int(0),
+    flags = a.int(1) >>> 0;
   if (flags & ~PIDFD_NONBLOCK) return -EINVAL;
   if (pid <= 0) return -EINVAL;
   const tg = k.pids.findThreadGroup(pid);
@@ -24,7 +25,10 @@ export function sys_pidfd_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_pidfd_send_signal(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), sig = a.int(1), infoAddr = a.ulong(2), flags = a.int(3);
+  const fd = a.int(0),
+    sig = a.int(1),
+    infoAddr = a.ulong(2),
+    flags = a.int(3);
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;
@@ -44,7 +48,9 @@ export function sys_pidfd_send_signal(k: Kernel, t: Task, a: SyscallArgs): Sysca
 }
 
 export function sys_pidfd_getfd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = a.int(0), target = a.int(1), flags = a.int(2);
+  const fd = a.int(0),
+    target = a.int(1),
+    flags = a.int(2);
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;

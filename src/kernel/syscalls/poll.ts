@@ -16,9 +16,11 @@ import type { SyscallArgs } from './args.js';
 
 /** DEFAULT_POLLMASK: what a file without a poll method reports. */
 export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-const POLLRDBAND = 0x80, POLLWRBAND = 0x200;
+const POLLRDBAND = 0x80,
+  POLLWRBAND = 0x200;
 /** select's sets in poll terms (POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
-const IN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR, OUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR,
+const IN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR,
+  OUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR,
   EX_SET = POLLPRI;
 
 /** vfs_poll: readiness of an open file, registering on `queues` what will announce a change. */
@@ -42,7 +44,10 @@ export function setUserSigmask(t: Task, addr: number, size: number): number {
 
 /** restore_saved_sigmask: a call that returns normally gives the old mask back at once. */
 export function restoreSigmask(t: Task): void {
-  if (t.savedMask !== null) { t.blocked = t.savedMask; t.savedMask = null; }
+  if (t.savedMask !== null) {
+    t.blocked = t.savedMask;
+    t.savedMask = null;
+  }
 }
 
 /** A struct timespec timeout in ns; -1 for none (NULL); -EFAULT/-EINVAL when bad. */
@@ -51,7 +56,8 @@ export function timeoutArg(t: Task, addr: number): number {
   const b = t.mm.read(addr, 16);
   if (!b) return -EFAULT;
   const tv = new DataView(b.buffer);
-  const sec = Number(tv.getBigInt64(0, true)), nsec = Number(tv.getBigInt64(8, true));
+  const sec = Number(tv.getBigInt64(0, true)),
+    nsec = Number(tv.getBigInt64(8, true));
   if (sec < 0 || nsec < 0 || nsec > 999999999) return -EINVAL;
   return Math.min(sec * 1e9 + nsec, Number.MAX_SAFE_INTEGER);
 }
@@ -96,11 +102,16 @@ function sleep(k: Kernel, t: Task, st: PollState, queues: WaitQueue[], onEintr: 
   if (now >= st.deadline && !(st.zero && hasDeliverable(t))) return 0;
   if (st.deadline !== Infinity && !st.armed) {
     st.armed = true;
-    k.timers.add(st.deadline, () => { if (t.sys === st) t.wake(); });
+    k.timers.add(st.deadline, () => {
+      if (t.sys === st) t.wake();
+    });
   }
   for (const q of queues) t.sleepOn(q);
   t.sleep();
-  k.onInterrupt.set(t, () => { finish(k, t, st); onEintr(); });
+  k.onInterrupt.set(t, () => {
+    finish(k, t, st);
+    onEintr();
+  });
   return BLOCKED;
 }
 
@@ -112,7 +123,9 @@ function done(k: Kernel, t: Task, st: PollState, ret: number): number {
 }
 
 export function sys_ppoll(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fdsAddr = a.ulong(0), nfds = a.ulong(1), tsAddr = a.ulong(2);
+  const fdsAddr = a.ulong(0),
+    nfds = a.ulong(1),
+    tsAddr = a.ulong(2);
   const st = enter(k, t, NR.ppoll, tsAddr, () => setUserSigmask(t, a.ulong(3), a.ulong(4)));
   if (typeof st === 'number') return st;
   if (nfds > nofile(t)) return done(k, t, st, -EINVAL);
@@ -122,7 +135,8 @@ export function sys_ppoll(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let ready = 0;
   const queues: WaitQueue[] = [];
   for (let i = 0; i < nfds; i++) {
-    const fd = dv.getInt32(i * 8, true), events = dv.getUint16(i * 8 + 4, true);
+    const fd = dv.getInt32(i * 8, true),
+      events = dv.getUint16(i * 8 + 4, true);
     let rev = 0;
     if (fd >= 0) {
       const f = t.files.get(fd);
@@ -131,7 +145,11 @@ export function sys_ppoll(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     dv.setInt16(i * 8 + 6, rev, true);
     if (rev) ready++;
   }
-  const r = ready ? ready : sleep(k, t, st, queues, () => { t.mm.write(fdsAddr, raw); });
+  const r = ready
+    ? ready
+    : sleep(k, t, st, queues, () => {
+        t.mm.write(fdsAddr, raw);
+      });
   if (r === BLOCKED) return r;
   if (!t.mm.write(fdsAddr, raw)) return done(k, t, st, -EFAULT);
   return done(k, t, st, r);
@@ -147,7 +165,12 @@ function maxFds(t: Task): number {
 }
 
 export function sys_pselect6(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const n0 = a.int(0), rAddr = a.ulong(1), wAddr = a.ulong(2), eAddr = a.ulong(3), tsAddr = a.ulong(4), sigAddr = a.ulong(5);
+  const n0 = a.int(0),
+    rAddr = a.ulong(1),
+    wAddr = a.ulong(2),
+    eAddr = a.ulong(3),
+    tsAddr = a.ulong(4),
+    sigAddr = a.ulong(5);
   const st = enter(k, t, NR.pselect6, tsAddr, () => {
     if (!sigAddr) return 0;
     const pack = t.mm.read(sigAddr, 16);
@@ -160,23 +183,38 @@ export function sys_pselect6(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const n = Math.min(n0, maxFds(t));
   const bytes = Math.ceil(n / 64) * 8;
   const read = (addr: number) => (addr ? t.mm.read(addr, bytes) : new Uint8Array(bytes));
-  const rs = read(rAddr), ws = read(wAddr), es = read(eAddr);
+  const rs = read(rAddr),
+    ws = read(wAddr),
+    es = read(eAddr);
   if (!rs || !ws || !es) return done(k, t, st, -EFAULT);
   // max_select_fd: every descriptor named in a set must be open.
   for (let fd = 0; fd < n; fd++) {
-    const bit = 1 << (fd & 7), byte = fd >> 3;
-    if (((rs[byte] | ws[byte] | es[byte]) & bit) && !t.files.get(fd)) return done(k, t, st, -EBADF);
+    const bit = 1 << (fd & 7),
+      byte = fd >> 3;
+    if ((rs[byte] | ws[byte] | es[byte]) & bit && !t.files.get(fd)) return done(k, t, st, -EBADF);
   }
-  const ro = new Uint8Array(bytes), wo = new Uint8Array(bytes), eo = new Uint8Array(bytes);
+  const ro = new Uint8Array(bytes),
+    wo = new Uint8Array(bytes),
+    eo = new Uint8Array(bytes);
   let ready = 0;
   const queues: WaitQueue[] = [];
   for (let fd = 0; fd < n; fd++) {
-    const bit = 1 << (fd & 7), byte = fd >> 3;
+    const bit = 1 << (fd & 7),
+      byte = fd >> 3;
     if (!((rs[byte] | ws[byte] | es[byte]) & bit)) continue;
     const m = vfsPoll(t.files.get(fd)!, queues);
-    if ((rs[byte] & bit) && (m & IN_SET)) { ro[byte] |= bit; ready++; }
-    if ((ws[byte] & bit) && (m & OUT_SET)) { wo[byte] |= bit; ready++; }
-    if ((es[byte] & bit) && (m & EX_SET)) { eo[byte] |= bit; ready++; }
+    if (rs[byte] & bit && m & IN_SET) {
+      ro[byte] |= bit;
+      ready++;
+    }
+    if (ws[byte] & bit && m & OUT_SET) {
+      wo[byte] |= bit;
+      ready++;
+    }
+    if (es[byte] & bit && m & EX_SET) {
+      eo[byte] |= bit;
+      ready++;
+    }
   }
   const out = () => (rAddr ? t.mm.write(rAddr, ro) : true) && (wAddr ? t.mm.write(wAddr, wo) : true) && (eAddr ? t.mm.write(eAddr, eo) : true);
   const r = ready ? ready : sleep(k, t, st, queues, () => {});

@@ -22,14 +22,36 @@ import { ptraceCollect, ptraceExitEvent, ptraceFork, ptraceWaitable } from '../p
 import type { SyscallArgs } from './args.js';
 
 /** clone3-only flags, in the high word of clone_args.flags. */
-const CLONE_CLEAR_SIGHAND_HI = 0x1n, CLONE_INTO_CGROUP_HI = 0x2n;
+const CLONE_CLEAR_SIGHAND_HI = 0x1n,
+  CLONE_INTO_CGROUP_HI = 0x2n;
 
-export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
-  CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
-  CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
-  CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000;
+export const CLONE_VM = 0x100,
+  CLONE_FS = 0x200,
+  CLONE_FILES = 0x400,
+  CLONE_SIGHAND = 0x800,
+  CLONE_PIDFD = 0x1000,
+  CLONE_PTRACE = 0x2000,
+  CLONE_VFORK = 0x4000,
+  CLONE_PARENT = 0x8000,
+  CLONE_THREAD = 0x10000,
+  CLONE_NEWNS = 0x20000,
+  CLONE_SYSVSEM = 0x40000,
+  CLONE_SETTLS = 0x80000,
+  CLONE_PARENT_SETTID = 0x100000,
+  CLONE_CHILD_CLEARTID = 0x200000,
+  CLONE_DETACHED = 0x400000,
+  CLONE_UNTRACED = 0x800000,
+  CLONE_CHILD_SETTID = 0x1000000;
 
-interface CloneArgs { flags: number; exitSignal: number; stack: number; ptid: number; ctid: number; tls: number; pidfd: number }
+interface CloneArgs {
+  flags: number;
+  exitSignal: number;
+  stack: number;
+  ptid: number;
+  ctid: number;
+  tls: number;
+  pidfd: number;
+}
 
 /** Tasks (threads included) whose real uid is uid: what RLIMIT_NPROC counts. */
 function userTasks(k: Kernel, uid: number): number {
@@ -42,11 +64,11 @@ export function doClone(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
   const f = ca.flags;
   if (t.sys?.kind !== 'vfork') {
     if ((f & (CLONE_NEWNS | CLONE_FS)) === (CLONE_NEWNS | CLONE_FS)) return -EINVAL;
-    if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
-    if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
-    if ((f & CLONE_PIDFD) && (f & CLONE_THREAD)) return -EINVAL;
+    if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
+    if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
+    if (f & CLONE_PIDFD && f & CLONE_THREAD) return -EINVAL;
     // copy_process stores the pidfd before the child exists: an unwritable slot fails the clone.
-    if ((f & CLONE_PIDFD) && !t.mm.probeWritable(ca.pidfd, 4)) return -EFAULT;
+    if (f & CLONE_PIDFD && !t.mm.probeWritable(ca.pidfd, 4)) return -EFAULT;
     // fork: RLIMIT_NPROC caps the user's tasks; root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt.
     const lim = t.tg.rlimits[RLIMIT_NPROC][0];
     if (!capable(t.cred, CAP_SYS_RESOURCE) && !capable(t.cred, CAP_SYS_ADMIN) && BigInt(userTasks(k, t.cred.uid)) >= lim) return -EAGAIN;
@@ -69,7 +91,10 @@ function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
   // vfork: the parent sleeps until the child execs or exits, then returns its pid.
   if (t.sys?.kind === 'vfork') {
     const child = t.sys.child;
-    if (child.vforkDone) { vforkWait(k, t, child); return BLOCKED; }
+    if (child.vforkDone) {
+      vforkWait(k, t, child);
+      return BLOCKED;
+    }
     return child.tid;
   }
   k.syncRegs(t);
@@ -89,9 +114,13 @@ function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
     tg = new ThreadGroup(tid);
     tg.parent = f & CLONE_PARENT ? t.tg.parent : t.tg;
     tg.parent?.children.add(tg);
-    tg.pgid = t.tg.pgid; tg.sid = t.tg.sid; tg.tty = t.tg.tty;
+    tg.pgid = t.tg.pgid;
+    tg.sid = t.tg.sid;
+    tg.tty = t.tg.tty;
     tg.rlimits = t.tg.rlimits.map(([c, m]) => [c, m]);
-    tg.oomScoreAdj = t.tg.oomScoreAdj; tg.oomScoreAdjMin = t.tg.oomScoreAdjMin; tg.loginuid = t.tg.loginuid;
+    tg.oomScoreAdj = t.tg.oomScoreAdj;
+    tg.oomScoreAdjMin = t.tg.oomScoreAdjMin;
+    tg.loginuid = t.tg.loginuid;
     tg.exitSignal = ca.exitSignal;
     k.pids.attachGroup(tg);
   }
@@ -132,7 +161,7 @@ function doCloneChecked(k: Kernel, t: Task, ca: CloneArgs): number | Blocked {
 export function sys_clone(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.ulong(0) & ~0xff;
   // clone() returns the pidfd through the parent_tid slot, so the two exclude each other.
-  if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
+  if (flags & CLONE_PIDFD && flags & CLONE_PARENT_SETTID) return -EINVAL;
   return doClone(k, t, { flags, exitSignal: a.ulong(0) & 0xff, stack: a.ulong(1), ptid: a.ulong(2), tls: a.ulong(3), ctid: a.ulong(4), pidfd: a.ulong(2) });
 }
 
@@ -150,10 +179,14 @@ export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const dv = new DataView(b.buffer);
   const big = (o: number) => (o + 8 <= size ? dv.getBigUint64(o, true) : 0n);
   const u = (o: number) => Number(big(o));
-  const flags = big(0), exitSignal = big(32), stack = u(40), stackSize = u(48), setTidSize = big(72);
-  if (flags >> 32n & ~(CLONE_INTO_CGROUP_HI | CLONE_CLEAR_SIGHAND_HI)) return -EINVAL;
+  const flags = big(0),
+    exitSignal = big(32),
+    stack = u(40),
+    stackSize = u(48),
+    setTidSize = big(72);
+  if ((flags >> 32n) & ~(CLONE_INTO_CGROUP_HI | CLONE_CLEAR_SIGHAND_HI)) return -EINVAL;
   if (exitSignal & ~0xffn || Number(exitSignal) > 64) return -EINVAL;
-  if ((Number(flags & 0xffffffffn) & (CLONE_THREAD | CLONE_PARENT)) && exitSignal) return -EINVAL;
+  if (Number(flags & 0xffffffffn) & (CLONE_THREAD | CLONE_PARENT) && exitSignal) return -EINVAL;
   if ((stack === 0) !== (stackSize === 0)) return -EINVAL;
   if (setTidSize > 32n || (setTidSize && !big(64))) return -EINVAL;
   if (setTidSize) {
@@ -167,10 +200,24 @@ export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI) {
     if (Number(flags & 0xffffffffn) & CLONE_SIGHAND) return -EINVAL;
   }
-  const r = doClone(k, t, { flags: Number(flags & 0xffffffffn), exitSignal: Number(exitSignal), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56), pidfd: u(8) });
-  if (r !== BLOCKED && r > 0 && ((flags >> 32n) & CLONE_CLEAR_SIGHAND_HI)) {
+  const r = doClone(k, t, {
+    flags: Number(flags & 0xffffffffn),
+    exitSignal: Number(exitSignal),
+    stack: stack ? stack + stackSize : 0,
+    ptid: u(24),
+    ctid: u(16),
+    tls: u(56),
+    pidfd: u(8),
+  });
+  if (r !== BLOCKED && r > 0 && (flags >> 32n) & CLONE_CLEAR_SIGHAND_HI) {
     const c = k.pids.findTask(r);
-    if (c) for (const act of c.sighand.actions) if (act.handler !== SIG_IGN) { act.handler = 0; act.flags = 0; act.mask = 0n; }
+    if (c)
+      for (const act of c.sighand.actions)
+        if (act.handler !== SIG_IGN) {
+          act.handler = 0;
+          act.flags = 0;
+          act.mask = 0n;
+        }
   }
   return r;
 }
@@ -183,7 +230,10 @@ export function sys_execve(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const envp = userStringArray(t, a.ulong(2), 2 * 1024 * 1024);
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, argv, envp);
-  if (r === EXEC_KILLED) { k.exitTask(t, 11 /* SIGSEGV */, true); return NORETURN; }
+  if (r === EXEC_KILLED) {
+    k.exitTask(t, 11 /* SIGSEGV */, true);
+    return NORETURN;
+  }
   return r < 0 ? r : NORETURN;
 }
 
@@ -199,8 +249,15 @@ export function sys_exit_group(k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return NORETURN;
 }
 
-const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000,
-  __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
+const WNOHANG = 1,
+  WUNTRACED = 2,
+  WSTOPPED = 2,
+  WEXITED = 4,
+  WCONTINUED = 8,
+  WNOWAIT = 0x01000000,
+  __WNOTHREAD = 0x20000000,
+  __WALL = 0x40000000,
+  __WCLONE = 0x80000000;
 
 type Found = { tg: ThreadGroup; kind: 'exit' | 'stop' | 'cont' } | { tg: ThreadGroup; kind: 'ptrace'; task: Task };
 
@@ -223,10 +280,10 @@ function findChild(t: Task, idtype: 'pid' | 'pgid' | 'all', id: number, options:
     // Without __WALL, __WCLONE selects children whose exit signal is not SIGCHLD.
     if (!(options & __WALL) && ((options & __WCLONE) !== 0) !== (c.exitSignal !== SIGCHLD)) continue;
     any = true;
-    if (c.zombie && (options & WEXITED)) return { found: { tg: c, kind: 'exit' }, any };
+    if (c.zombie && options & WEXITED) return { found: { tg: c, kind: 'exit' }, any };
     // A traced child's stops reach its tracer as ptrace-stops only.
-    if (c.stopReport !== null && (options & WSTOPPED) && !c.tasks.some((x) => x.ptrace)) return { found: { tg: c, kind: 'stop' }, any };
-    if (c.contReport && (options & WCONTINUED)) return { found: { tg: c, kind: 'cont' }, any };
+    if (c.stopReport !== null && options & WSTOPPED && !c.tasks.some((x) => x.ptrace)) return { found: { tg: c, kind: 'stop' }, any };
+    if (c.contReport && options & WCONTINUED) return { found: { tg: c, kind: 'cont' }, any };
   }
   return { found: null, any };
 }
@@ -239,7 +296,10 @@ function waitStatus(k: Kernel, f: Found, consume: boolean): number {
 }
 
 export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), statusAddr = a.ulong(1), options = a.int(2), ruAddr = a.ulong(3);
+  const pid = a.int(0),
+    statusAddr = a.ulong(1),
+    options = a.int(2),
+    ruAddr = a.ulong(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   // kernel_wait4: -INT_MIN is no process group (it does not fit in a pid_t).
   if (pid === -2147483648) return -ESRCH;
@@ -267,32 +327,56 @@ export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const idtype = a.int(0), id = a.int(1), infoAddr = a.ulong(2), options = a.int(3);
+  const idtype = a.int(0),
+    id = a.int(1),
+    infoAddr = a.ulong(2),
+    options = a.int(3);
   if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
-  const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
+  const P_ALL = 0,
+    P_PID = 1,
+    P_PGID = 2,
+    P_PIDFD = 3;
   let kind: 'pid' | 'pgid' | 'all';
   let wid = id;
   if (idtype === P_ALL) kind = 'all';
-  else if (idtype === P_PID) { kind = 'pid'; if (id <= 0) return -EINVAL; }
-  else if (idtype === P_PGID) { kind = 'pgid'; if (id < 0) return -EINVAL; if (id === 0) wid = t.tg.pgid; }
-  else if (idtype === P_PIDFD) {
+  else if (idtype === P_PID) {
+    kind = 'pid';
+    if (id <= 0) return -EINVAL;
+  } else if (idtype === P_PGID) {
+    kind = 'pgid';
+    if (id < 0) return -EINVAL;
+    if (id === 0) wid = t.tg.pgid;
+  } else if (idtype === P_PIDFD) {
     const f = t.files.get(id);
     const target = f ? pidfdTarget(f) : null;
     if (!f || !target) return -EBADF;
-    kind = 'pid'; wid = target.tgid;
+    kind = 'pid';
+    wid = target.tgid;
   } else return -EINVAL;
   const { found, any } = findChild(t, kind, wid, options);
   if (!found) {
     if (!any) return -ECHILD;
-    if (options & WNOHANG) { if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128)); return 0; }
+    if (options & WNOHANG) {
+      if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128));
+      return 0;
+    }
     t.sleepOn(t.tg.childWait);
     return BLOCKED;
   }
   const st = waitStatus(k, found, !(options & WNOWAIT));
   const died = found.kind === 'exit' || (found.kind === 'ptrace' && (st & 0xff) !== 0x7f);
-  const code = died ? ((st & 0x7f) === 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED)
-    : found.kind === 'ptrace' ? CLD_TRAPPED : found.kind === 'stop' ? CLD_STOPPED : CLD_CONTINUED;
+  const code = died
+    ? (st & 0x7f) === 0
+      ? CLD_EXITED
+      : st & 0x80
+        ? CLD_DUMPED
+        : CLD_KILLED
+    : found.kind === 'ptrace'
+      ? CLD_TRAPPED
+      : found.kind === 'stop'
+        ? CLD_STOPPED
+        : CLD_CONTINUED;
   // A ptrace-stop's si_status is the whole stop code (signal | event << 8).
   const status = died ? ((st & 0x7f) === 0 ? (st >> 8) & 0xff : st & 0x7f) : found.kind === 'ptrace' ? st >> 8 : found.kind === 'stop' ? (st >> 8) & 0xff : 18;
   const pid = found.kind === 'ptrace' ? found.task.tid : found.tg.tgid;
@@ -308,7 +392,6 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   }
   return 0;
 }
-
 
 export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   t.clearChildTid = a.ulong(0);

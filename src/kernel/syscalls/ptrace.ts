@@ -5,20 +5,35 @@ import { EFAULT, EINVAL, EIO, EPERM, ESRCH } from '../errno.js';
 import { sendSignal } from '../signal/deliver.js';
 import { writeSigInfo } from '../signal/siginfo.js';
 import { SIGKILL, SIGSTOP, SIGTRAP, SI_USER, UNBLOCKABLE, type SigInfo } from '../signal/signals.js';
-import {
-  PTRACE_EVENT_STOP, PTRACE_O_MASK, ptraceGroupStop, ptraceLink, ptraceResume, ptraceStop, ptraceUnlink,
-} from '../ptrace/ptrace.js';
+import { PTRACE_EVENT_STOP, PTRACE_O_MASK, ptraceGroupStop, ptraceLink, ptraceResume, ptraceStop, ptraceUnlink } from '../ptrace/ptrace.js';
 import { ptraceMayAccess, ptraceMayTraceme } from '../ptrace/access.js';
 import { regsetGet, regsetSet, regsetSize } from '../ptrace/regset.js';
 import { syscallInfo } from '../ptrace/syscall_info.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
-const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_POKETEXT = 4, PTRACE_POKEDATA = 5,
-  PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_ATTACH = 16, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24,
-  PTRACE_SETOPTIONS = 0x4200, PTRACE_GETEVENTMSG = 0x4201, PTRACE_GETSIGINFO = 0x4202, PTRACE_SETSIGINFO = 0x4203,
-  PTRACE_GETREGSET = 0x4204, PTRACE_SETREGSET = 0x4205, PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207,
-  PTRACE_LISTEN = 0x4208, PTRACE_GETSIGMASK = 0x420a, PTRACE_SETSIGMASK = 0x420b, PTRACE_GET_SYSCALL_INFO = 0x420e;
+const PTRACE_TRACEME = 0,
+  PTRACE_PEEKTEXT = 1,
+  PTRACE_PEEKDATA = 2,
+  PTRACE_POKETEXT = 4,
+  PTRACE_POKEDATA = 5,
+  PTRACE_CONT = 7,
+  PTRACE_KILL = 8,
+  PTRACE_ATTACH = 16,
+  PTRACE_DETACH = 17,
+  PTRACE_SYSCALL = 24,
+  PTRACE_SETOPTIONS = 0x4200,
+  PTRACE_GETEVENTMSG = 0x4201,
+  PTRACE_GETSIGINFO = 0x4202,
+  PTRACE_SETSIGINFO = 0x4203,
+  PTRACE_GETREGSET = 0x4204,
+  PTRACE_SETREGSET = 0x4205,
+  PTRACE_SEIZE = 0x4206,
+  PTRACE_INTERRUPT = 0x4207,
+  PTRACE_LISTEN = 0x4208,
+  PTRACE_GETSIGMASK = 0x420a,
+  PTRACE_SETSIGMASK = 0x420b,
+  PTRACE_GET_SYSCALL_INFO = 0x420e;
 
 const alive = (x: Task) => x.state !== 'Z' && x.state !== 'X';
 
@@ -37,7 +52,14 @@ function attach(k: Kernel, t: Task, target: Task, seize: boolean, addr: number, 
 
 function readSigInfo(b: Uint8Array): SigInfo {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return { signo: dv.getInt32(0, true), errno: dv.getInt32(4, true), code: dv.getInt32(8, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), status: dv.getInt32(24, true) };
+  return {
+    signo: dv.getInt32(0, true),
+    errno: dv.getInt32(4, true),
+    code: dv.getInt32(8, true),
+    pid: dv.getInt32(16, true),
+    uid: dv.getInt32(20, true),
+    status: dv.getInt32(24, true),
+  };
 }
 
 function sigInfoBytes(info: SigInfo, t: Task): Uint8Array {
@@ -45,12 +67,18 @@ function sigInfoBytes(info: SigInfo, t: Task): Uint8Array {
   const dv = new DataView(b.buffer);
   writeSigInfo(dv, 0, info);
   // Trap notifications carry the tracee's pid and uid (ptrace_do_notify), not a fault address.
-  if (info.signo === SIGTRAP && (info.code & 0x7f) === SIGTRAP) { dv.setInt32(16, info.pid ?? t.tid, true); dv.setInt32(20, info.uid ?? 0, true); }
+  if (info.signo === SIGTRAP && (info.code & 0x7f) === SIGTRAP) {
+    dv.setInt32(16, info.pid ?? t.tid, true);
+    dv.setInt32(20, info.uid ?? 0, true);
+  }
   return b;
 }
 
 export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const req = a.long(0), pid = a.int(1), addr = a.ulong(2), data = a.ulong(3);
+  const req = a.long(0),
+    pid = a.int(1),
+    addr = a.ulong(2),
+    data = a.ulong(3);
   if (req === PTRACE_TRACEME) {
     const parent = t.tg.parent?.leader;
     if (t.ptrace || !parent || !alive(parent) || !ptraceMayTraceme(k, parent)) return -EPERM;
@@ -63,13 +91,22 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) return attach(k, t, target, req === PTRACE_SEIZE, addr, data);
   const p = target.ptrace;
   if (!p || p.tracer.tg !== t.tg) return -ESRCH;
-  if (req === PTRACE_KILL) { sendSignal(k, target.tg, { signo: SIGKILL, code: SI_USER, pid: t.pid, uid: t.cred.uid }); return 0; }
+  if (req === PTRACE_KILL) {
+    sendSignal(k, target.tg, { signo: SIGKILL, code: SI_USER, pid: t.pid, uid: t.cred.uid });
+    return 0;
+  }
   if (req === PTRACE_INTERRUPT) {
     if (!p.seized || addr !== 0 || data !== 0) return -EIO;
     // A running or sleeping tracee traps at once; a sleeping syscall restarts after the tracer resumes it.
     if (target.state !== 't' && alive(target)) {
       if (target.state === 'T') ptraceGroupStop(k, target, target.tg.stopReport ?? SIGSTOP);
-      else ptraceStop(k, target, 'event', SIGTRAP | (PTRACE_EVENT_STOP << 8), { signo: SIGTRAP, code: SIGTRAP | (PTRACE_EVENT_STOP << 8), pid: target.tid, uid: target.cred.uid });
+      else
+        ptraceStop(k, target, 'event', SIGTRAP | (PTRACE_EVENT_STOP << 8), {
+          signo: SIGTRAP,
+          code: SIGTRAP | (PTRACE_EVENT_STOP << 8),
+          pid: target.tid,
+          uid: target.cred.uid,
+        });
     } else if (p.listening) {
       p.listening = false;
       p.reported = false;
@@ -82,26 +119,34 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   k.syncRegs(target);
   const c = target.ctx;
   switch (req) {
-    case PTRACE_PEEKTEXT: case PTRACE_PEEKDATA: {
+    case PTRACE_PEEKTEXT:
+    case PTRACE_PEEKDATA: {
       const v = target.mm.read(addr, 8);
       if (!v) return -EIO;
       return t.mm.write(data, v) ? 0 : -EFAULT;
     }
-    case PTRACE_POKETEXT: case PTRACE_POKEDATA: {
+    case PTRACE_POKETEXT:
+    case PTRACE_POKEDATA: {
       const b = new Uint8Array(8);
       new DataView(b.buffer).setBigUint64(0, a.big(3), true);
       return target.mm.write(addr, b) ? 0 : -EIO;
     }
-    case PTRACE_CONT: case PTRACE_SYSCALL: case PTRACE_DETACH: {
+    case PTRACE_CONT:
+    case PTRACE_SYSCALL:
+    case PTRACE_DETACH: {
       if (data > 64) return -EIO;
       if (req === PTRACE_DETACH) {
-        if (p.kind === 'sysenter') { c.xl[10] = p.origA0[0]; c.xh[10] = p.origA0[1]; c.pc -= 4; }
+        if (p.kind === 'sysenter') {
+          c.xl[10] = p.origA0[0];
+          c.xh[10] = p.origA0[1];
+          c.pc -= 4;
+        }
         ptraceUnlink(k, target, data);
       } else ptraceResume(k, target, req === PTRACE_SYSCALL, data);
       return 0;
     }
     case PTRACE_LISTEN:
-      if (!p.seized || !p.siginfo || (p.siginfo.code >> 8) !== PTRACE_EVENT_STOP) return -EIO;
+      if (!p.seized || !p.siginfo || p.siginfo.code >> 8 !== PTRACE_EVENT_STOP) return -EIO;
       p.listening = true;
       return 0;
     case PTRACE_SETOPTIONS:
@@ -123,7 +168,8 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       p.siginfo = readSigInfo(b);
       return 0;
     }
-    case PTRACE_GETSIGMASK: case PTRACE_SETSIGMASK: {
+    case PTRACE_GETSIGMASK:
+    case PTRACE_SETSIGMASK: {
       if (addr !== 8) return -EINVAL;
       if (req === PTRACE_GETSIGMASK) {
         const b = new Uint8Array(8);
@@ -135,7 +181,8 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       target.blocked = m & ~UNBLOCKABLE;
       return 0;
     }
-    case PTRACE_GETREGSET: case PTRACE_SETREGSET: {
+    case PTRACE_GETREGSET:
+    case PTRACE_SETREGSET: {
       const size = regsetSize(addr);
       const iov = t.mm.read(data, 16);
       if (!iov) return -EFAULT;
@@ -168,7 +215,12 @@ export function sys_ptrace(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 /** process_vm_readv/writev: copy between local and remote iovecs of another process. */
 function processVm(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number {
-  const pid = a.int(0), lvec = a.ulong(1), liovcnt = a.ulong(2), rvec = a.ulong(3), riovcnt = a.ulong(4), flags = a.ulong(5);
+  const pid = a.int(0),
+    lvec = a.ulong(1),
+    liovcnt = a.ulong(2),
+    rvec = a.ulong(3),
+    riovcnt = a.ulong(4),
+    flags = a.ulong(5);
   if (flags !== 0) return -EINVAL;
   if (liovcnt > 1024 || riovcnt > 1024) return -EINVAL;
   const readIov = (addr: number, n: number): [number, number][] | null => {
@@ -181,29 +233,42 @@ function processVm(k: Kernel, t: Task, a: SyscallArgs, write: boolean): number {
     }
     return out;
   };
-  const local = readIov(lvec, liovcnt), remote = readIov(rvec, riovcnt);
+  const local = readIov(lvec, liovcnt),
+    remote = readIov(rvec, riovcnt);
   if (!local || !remote) return -EFAULT;
   let total = 0;
-  for (const [, len] of [...local, ...remote]) { if (len < 0 || len > 0x7fffffff) return -EINVAL; total += len; }
+  for (const [, len] of [...local, ...remote]) {
+    if (len < 0 || len > 0x7fffffff) return -EINVAL;
+    total += len;
+  }
   if (total > 0x7ffff000 * 2) return -EINVAL;
   const target = k.pids.findTask(pid);
   if (!target || !alive(target)) return -ESRCH;
   if (!ptraceMayAccess(k, t, target)) return -EPERM;
   if (liovcnt === 0 || riovcnt === 0) return 0;
-  let done = 0, li = 0, loff = 0;
+  let done = 0,
+    li = 0,
+    loff = 0;
   for (const [raddr, rlen] of remote) {
     let roff = 0;
     while (roff < rlen && li < local.length) {
       const [laddr, llen] = local[li];
-      if (loff >= llen) { li++; loff = 0; continue; }
+      if (loff >= llen) {
+        li++;
+        loff = 0;
+        continue;
+      }
       // Page by page, so a fault ends the copy with what was done.
-      const ra = raddr + roff, la = laddr + loff;
+      const ra = raddr + roff,
+        la = laddr + loff;
       const n = Math.min(rlen - roff, llen - loff, 4096 - (ra % 4096), 4096 - (la % 4096));
       const src = write ? t.mm.read(la, n) : target.mm.read(ra, n);
       if (!src) return done || -EFAULT;
       const ok = write ? target.mm.write(ra, src) : t.mm.write(la, src);
       if (!ok) return done || -EFAULT;
-      done += n; roff += n; loff += n;
+      done += n;
+      roff += n;
+      loff += n;
     }
     if (li >= local.length) break;
   }

@@ -6,7 +6,8 @@ import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
 export function sys_getrandom(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const len = Math.min(a.ulong(1), 33554431), flags = a.int(2);
+  const len = Math.min(a.ulong(1), 33554431),
+    flags = a.int(2);
   if (flags & ~7) return -EINVAL;
   const b = new Uint8Array(len);
   k.host.random(b);

@@ -11,7 +11,10 @@ import type { Task } from '../sched/task.js';
 const RSEQ_FLAG_UNREGISTER = 1;
 
 export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = a.ulong(0), len = a.int(1) >>> 0, flags = a.int(2), sig = a.int(3) >>> 0;
+  const addr = a.ulong(0),
+    len = a.int(1) >>> 0,
+    flags = a.int(2),
+    sig = a.int(3) >>> 0;
   const cur = t.rseq;
   if (flags & RSEQ_FLAG_UNREGISTER) {
     if (flags & ~RSEQ_FLAG_UNREGISTER) return -EINVAL;
@@ -19,7 +22,9 @@ export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     if (len !== cur.len) return -EINVAL;
     if (sig !== cur.sig) return -EPERM;
     if (!writeIds(t, true)) return -EFAULT;
-    t.rseq = null; t.rseqPending = false; t.rseqEvent = false;
+    t.rseq = null;
+    t.rseqPending = false;
+    t.rseqEvent = false;
     return 0;
   }
   if (flags) return -EINVAL;
@@ -29,8 +34,8 @@ export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     return -EBUSY;
   }
   // The original 32-byte layout must be 32-aligned; a longer one must hold every supported field.
-  if (len < ORIG_RSEQ_SIZE || (len === ORIG_RSEQ_SIZE && addr % ORIG_RSEQ_SIZE) ||
-      (len !== ORIG_RSEQ_SIZE && (addr % RSEQ_ALIGN || len < RSEQ_FEATURE_SIZE))) return -EINVAL;
+  if (len < ORIG_RSEQ_SIZE || (len === ORIG_RSEQ_SIZE && addr % ORIG_RSEQ_SIZE) || (len !== ORIG_RSEQ_SIZE && (addr % RSEQ_ALIGN || len < RSEQ_FEATURE_SIZE)))
+    return -EINVAL;
   if (addr + len > TASK_SIZE) return -EFAULT;
   t.rseq = { addr, len, sig };
   // The ids are written on the way back to user mode.

@@ -17,7 +17,9 @@ import { setAffinity } from '../sched/smp.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
-const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
+const PRIO_PROCESS = 0,
+  PRIO_PGRP = 1,
+  PRIO_USER = 2;
 const SCHED_RESET_ON_FORK = 0x40000000;
 const MAX_RT_PRIO = 100;
 
@@ -36,16 +38,27 @@ function canNice(caller: Task, target: Task, nice: number): boolean {
 function tasksFor(k: Kernel, t: Task, which: number, who: number): Task[] | null {
   const live = [...k.pids.tasks()];
   switch (which) {
-    case PRIO_PROCESS: { const x = who === 0 ? t : k.pids.findTask(who); return x ? [x] : []; }
-    case PRIO_PGRP: { const g = who === 0 ? t.tg.pgid : who; return live.filter((x) => x.tg.pgid === g); }
-    case PRIO_USER: { const u = who === 0 ? t.cred.uid : who >>> 0; return live.filter((x) => x.cred.uid === u); }
-    default: return null;
+    case PRIO_PROCESS: {
+      const x = who === 0 ? t : k.pids.findTask(who);
+      return x ? [x] : [];
+    }
+    case PRIO_PGRP: {
+      const g = who === 0 ? t.tg.pgid : who;
+      return live.filter((x) => x.tg.pgid === g);
+    }
+    case PRIO_USER: {
+      const u = who === 0 ? t.cred.uid : who >>> 0;
+      return live.filter((x) => x.cred.uid === u);
+    }
+    default:
+      return null;
   }
 }
 
 /** The raw syscall returns 20 - nice (1..40) so that no success looks like an error. */
 export function sys_getpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = a.int(0), who = a.int(1);
+  const which = a.int(0),
+    who = a.int(1);
   const ts = tasksFor(k, t, which, who);
   if (!ts) return -EINVAL;
   if (!ts.length) return -ESRCH;
@@ -53,28 +66,49 @@ export function sys_getpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
 }
 
 export function sys_setpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = a.int(0), who = a.int(1);
+  const which = a.int(0),
+    who = a.int(1);
   const nice = Math.max(-20, Math.min(19, a.int(2)));
   const ts = tasksFor(k, t, which, who);
   if (!ts) return -EINVAL;
   let err = -ESRCH;
   for (const p of ts) {
-    if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) { err = -EPERM; continue; }
-    if (nice < p.nice && !canNice(t, p, nice)) { err = -EACCES; continue; }
+    if (p.cred.uid !== t.cred.euid && p.cred.euid !== t.cred.euid && !capNice(t)) {
+      err = -EPERM;
+      continue;
+    }
+    if (nice < p.nice && !canNice(t, p, nice)) {
+      err = -EACCES;
+      continue;
+    }
     if (err === -ESRCH) err = 0;
-    k.rqOf(p).change(p, () => { p.nice = nice; });
+    k.rqOf(p).change(p, () => {
+      p.nice = nice;
+    });
   }
   return err;
 }
 
 function taskOrSelf(k: Kernel, t: Task, pid: number): Task | null {
-  return pid === 0 ? t : k.pids.findTask(pid) ?? null;
+  return pid === 0 ? t : (k.pids.findTask(pid) ?? null);
 }
 
-interface SchedAttr { policy: number; flags: number; nice: number; priority: number; runtime: bigint; deadline: bigint; period: bigint }
+interface SchedAttr {
+  policy: number;
+  flags: number;
+  nice: number;
+  priority: number;
+  runtime: bigint;
+  deadline: bigint;
+  period: bigint;
+}
 
-const SCHED_FLAG_RESET_ON_FORK = 1, SCHED_FLAG_KEEP_POLICY = 8, SCHED_FLAG_KEEP_PARAMS = 0x10,
-  SCHED_FLAG_UTIL_CLAMP = 0x60, SCHED_FLAG_ALL = 0x7f, SCHED_FLAG_SUGOV = 0x10000000;
+const SCHED_FLAG_RESET_ON_FORK = 1,
+  SCHED_FLAG_KEEP_POLICY = 8,
+  SCHED_FLAG_KEEP_PARAMS = 0x10,
+  SCHED_FLAG_UTIL_CLAMP = 0x60,
+  SCHED_FLAG_ALL = 0x7f,
+  SCHED_FLAG_SUGOV = 0x10000000;
 const SETPARAM_POLICY = -1;
 
 /** __checkparam_dl: runtime at least 2^10 ns, runtime <= deadline <= period, period within the sysctl bounds. */
@@ -82,7 +116,8 @@ function dlValid(k: Kernel, a: SchedAttr): boolean {
   if (a.deadline === 0n || a.runtime < 1024n) return false;
   if ((a.deadline | a.period) & (1n << 63n)) return false;
   const period = a.period || a.deadline;
-  const min = BigInt(schedDlPeriodMinUs.get(k)) * 1000n, max = BigInt(schedDlPeriodMaxUs.get(k)) * 1000n;
+  const min = BigInt(schedDlPeriodMinUs.get(k)) * 1000n,
+    max = BigInt(schedDlPeriodMaxUs.get(k)) * 1000n;
   if (period < min || period > max) return false;
   return a.runtime <= a.deadline && a.deadline <= period;
 }
@@ -110,11 +145,13 @@ function setScheduler(k: Kernel, t: Task, p: Task, a: SchedAttr, user: boolean):
     if (p.resetOnFork && !reset) return -EPERM;
   }
   // sched_dl_overflow: admission control of the deadline bandwidth.
-  const rq = k.rqOf(p), dl = rq.dl;
-  let newBw = 0, period = 0;
+  const rq = k.rqOf(p),
+    dl = rq.dl;
+  let newBw = 0,
+    period = 0;
   if (policy === SCHED_DEADLINE) {
     // A deadline task must be free to run on every CPU of its root domain.
-    const all = k.runqueues.length >= 32 ? 0xffffffff : (2 ** k.runqueues.length - 1);
+    const all = k.runqueues.length >= 32 ? 0xffffffff : 2 ** k.runqueues.length - 1;
     if ((p.cpusAllowed & all) >>> 0 !== all >>> 0) return -EPERM;
     period = Number(a.period || a.deadline);
     newBw = toRatio(period, Number(a.runtime));
@@ -127,9 +164,13 @@ function setScheduler(k: Kernel, t: Task, p: Task, a: SchedAttr, user: boolean):
     if (isFair(policy)) p.nice = a.nice;
     if (policy === SCHED_DEADLINE) {
       const se = p.se;
-      se.dlRuntime = Number(a.runtime); se.dlDeadline = Number(a.deadline); se.dlPeriod = period;
-      se.dlBw = newBw; dl.totalBw += newBw;
-      se.absDeadline = 0; se.runtime = 0; // a new period starts when it is queued
+      se.dlRuntime = Number(a.runtime);
+      se.dlDeadline = Number(a.deadline);
+      se.dlPeriod = period;
+      se.dlBw = newBw;
+      dl.totalBw += newBw;
+      se.absDeadline = 0;
+      se.runtime = 0; // a new period starts when it is queued
     }
   });
   p.resetOnFork = reset;
@@ -146,7 +187,10 @@ function setSchedulerCall(k: Kernel, t: Task, pid: number, policy: number, param
   let flags = 0;
   if (policy !== SETPARAM_POLICY) {
     if (policy < 0) return -EINVAL;
-    if (policy & SCHED_RESET_ON_FORK) { flags |= SCHED_FLAG_RESET_ON_FORK; policy &= ~SCHED_RESET_ON_FORK; }
+    if (policy & SCHED_RESET_ON_FORK) {
+      flags |= SCHED_FLAG_RESET_ON_FORK;
+      policy &= ~SCHED_RESET_ON_FORK;
+    }
     if (policy === SCHED_DEADLINE) return -EINVAL;
   } else if (p.resetOnFork) flags |= SCHED_FLAG_RESET_ON_FORK;
   const a: SchedAttr = { policy, flags, nice: p.nice, priority: prio | 0, runtime: 0n, deadline: 0n, period: 0n };
@@ -170,7 +214,8 @@ export function sys_sched_getscheduler(k: Kernel, t: Task, a: SyscallArgs): Sysc
 }
 
 export function sys_sched_getparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), addr = a.ulong(1);
+  const pid = a.int(0),
+    addr = a.ulong(1);
   if (!addr || pid < 0) return -EINVAL;
   const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
@@ -196,10 +241,13 @@ export function sys_sched_rr_get_interval(k: Kernel, t: Task, a: SyscallArgs): S
 }
 
 /** struct sched_attr: VER0 is 48 bytes, VER1 (utilization clamps) 56. */
-const SCHED_ATTR_SIZE_VER0 = 48, SCHED_ATTR_SIZE = 56;
+const SCHED_ATTR_SIZE_VER0 = 48,
+  SCHED_ATTR_SIZE = 56;
 
 export function sys_sched_setattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), addr = a.ulong(1), flags = a.int(2);
+  const pid = a.int(0),
+    addr = a.ulong(1),
+    flags = a.int(2);
   if (!addr || pid < 0 || flags) return -EINVAL;
   const sizeRaw = t.mm.readU32(addr);
   if (sizeRaw === null) return -EFAULT;
@@ -213,27 +261,40 @@ export function sys_sched_setattr(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
   if (b.subarray(SCHED_ATTR_SIZE).some((x) => x !== 0)) return t.mm.writeU32(addr, SCHED_ATTR_SIZE) ? -E2BIG : -EFAULT;
   const dv = new DataView(b.buffer);
   const attr: SchedAttr = {
-    policy: dv.getInt32(4, true), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn) + (dv.getUint32(12, true) ? 2 ** 32 : 0),
-    nice: Math.max(-20, Math.min(19, dv.getInt32(16, true))), priority: dv.getUint32(20, true),
-    runtime: dv.getBigUint64(24, true), deadline: dv.getBigUint64(32, true), period: dv.getBigUint64(40, true),
+    policy: dv.getInt32(4, true),
+    flags: Number(dv.getBigUint64(8, true) & 0xffffffffn) + (dv.getUint32(12, true) ? 2 ** 32 : 0),
+    nice: Math.max(-20, Math.min(19, dv.getInt32(16, true))),
+    priority: dv.getUint32(20, true),
+    runtime: dv.getBigUint64(24, true),
+    deadline: dv.getBigUint64(32, true),
+    period: dv.getBigUint64(40, true),
   };
-  if ((attr.flags & SCHED_FLAG_UTIL_CLAMP) && size < SCHED_ATTR_SIZE) return -EINVAL;
+  if (attr.flags & SCHED_FLAG_UTIL_CLAMP && size < SCHED_ATTR_SIZE) return -EINVAL;
   if (attr.policy < 0) return -EINVAL;
   if (attr.flags & SCHED_FLAG_KEEP_POLICY) attr.policy = SETPARAM_POLICY;
   const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
-  if (attr.flags & SCHED_FLAG_KEEP_PARAMS) { attr.nice = p.nice; attr.priority = p.rtPriority; }
+  if (attr.flags & SCHED_FLAG_KEEP_PARAMS) {
+    attr.nice = p.nice;
+    attr.priority = p.rtPriority;
+  }
   if (attr.flags > 0xffffffff) return -EINVAL;
   return setScheduler(k, t, p, attr, true);
 }
 
 export function sys_sched_getattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), addr = a.ulong(1), usize = a.int(2) >>> 0, flags = a.int(3);
+  const pid = a.int(0),
+    addr = a.ulong(1),
+    usize = a.int(2) >>> 0,
+    flags = a.int(3);
   if (!addr || pid < 0 || usize > 4096 || usize < SCHED_ATTR_SIZE_VER0 || flags) return -EINVAL;
   const p = taskOrSelf(k, t, pid);
   if (!p) return -ESRCH;
   const n = Math.min(usize, SCHED_ATTR_SIZE);
-  const w = new StructWriter(SCHED_ATTR_SIZE).u32(0, n).u32(4, p.policy).u64(8, p.resetOnFork ? SCHED_FLAG_RESET_ON_FORK : 0);
+  const w = new StructWriter(SCHED_ATTR_SIZE)
+    .u32(0, n)
+    .u32(4, p.policy)
+    .u64(8, p.resetOnFork ? SCHED_FLAG_RESET_ON_FORK : 0);
   if (isFair(p.policy)) w.i32(16, p.nice);
   if (isRt(p.policy)) w.u32(20, p.rtPriority);
   if (p.policy === SCHED_DEADLINE) w.u64(24, p.se.dlRuntime).u64(32, p.se.dlDeadline).u64(40, p.se.dlPeriod);
@@ -241,39 +302,60 @@ export function sys_sched_getattr(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
 }
 
 // ---- I/O priorities: class << 13 | level ----
-const IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3;
-const IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3;
+const IOPRIO_WHO_PROCESS = 1,
+  IOPRIO_WHO_PGRP = 2,
+  IOPRIO_WHO_USER = 3;
+const IOPRIO_CLASS_NONE = 0,
+  IOPRIO_CLASS_RT = 1,
+  IOPRIO_CLASS_BE = 2,
+  IOPRIO_CLASS_IDLE = 3;
 
 /** ioprio_check_cap. */
 function ioprioCheck(t: Task, ioprio: number): number {
-  const cls = (ioprio >> 13) & 7, level = ioprio & 7;
+  const cls = (ioprio >> 13) & 7,
+    level = ioprio & 7;
   if (ioprio & ~0xffff) return -EINVAL;
   switch (cls) {
-    case IOPRIO_CLASS_RT: if (!capNice(t)) return -EPERM; return 0;
-    case IOPRIO_CLASS_BE: case IOPRIO_CLASS_IDLE: return 0;
-    case IOPRIO_CLASS_NONE: return level ? -EINVAL : 0;
-    default: return -EINVAL;
+    case IOPRIO_CLASS_RT:
+      if (!capNice(t)) return -EPERM;
+      return 0;
+    case IOPRIO_CLASS_BE:
+    case IOPRIO_CLASS_IDLE:
+      return 0;
+    case IOPRIO_CLASS_NONE:
+      return level ? -EINVAL : 0;
+    default:
+      return -EINVAL;
   }
 }
 
 function ioTasks(k: Kernel, t: Task, which: number, who: number): Task[] | null {
   switch (which) {
-    case IOPRIO_WHO_PROCESS: return tasksFor(k, t, PRIO_PROCESS, who);
-    case IOPRIO_WHO_PGRP: return tasksFor(k, t, PRIO_PGRP, who);
-    case IOPRIO_WHO_USER: return tasksFor(k, t, PRIO_USER, who);
-    default: return null;
+    case IOPRIO_WHO_PROCESS:
+      return tasksFor(k, t, PRIO_PROCESS, who);
+    case IOPRIO_WHO_PGRP:
+      return tasksFor(k, t, PRIO_PGRP, who);
+    case IOPRIO_WHO_USER:
+      return tasksFor(k, t, PRIO_USER, who);
+    default:
+      return null;
   }
 }
 
 export function sys_ioprio_set(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = a.int(0), who = a.int(1), ioprio = a.int(2);
+  const which = a.int(0),
+    who = a.int(1),
+    ioprio = a.int(2);
   const c = ioprioCheck(t, ioprio);
   if (c < 0) return c;
   const ts = ioTasks(k, t, which, who);
   if (!ts) return -EINVAL;
   let err = -ESRCH;
   for (const p of ts) {
-    if (p.cred.uid !== t.cred.euid && p.cred.uid !== t.cred.uid && !capNice(t)) { err = -EPERM; continue; }
+    if (p.cred.uid !== t.cred.euid && p.cred.uid !== t.cred.uid && !capNice(t)) {
+      err = -EPERM;
+      continue;
+    }
     p.ioprio = ioprio;
     if (err === -ESRCH) err = 0;
   }
@@ -281,7 +363,8 @@ export function sys_ioprio_set(k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_ioprio_get(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = a.int(0), who = a.int(1);
+  const which = a.int(0),
+    who = a.int(1);
   const ts = ioTasks(k, t, which, who);
   if (!ts) return -EINVAL;
   if (!ts.length) return -ESRCH;

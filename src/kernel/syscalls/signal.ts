@@ -15,7 +15,10 @@ import { reap } from '../sched/exit.js';
 import type { SyscallArgs } from './args.js';
 
 export function sys_rt_sigaction(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const sig = a.int(0), actAddr = a.ulong(1), oldAddr = a.ulong(2), size = a.ulong(3);
+  const sig = a.int(0),
+    actAddr = a.ulong(1),
+    oldAddr = a.ulong(2),
+    size = a.ulong(3);
   if (size !== 8) return -EINVAL;
   if (sig < 1 || sig > NSIG) return -EINVAL;
   if (actAddr && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
@@ -26,11 +29,18 @@ export function sys_rt_sigaction(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
     const b = t.mm.read(actAddr, 24);
     if (!b) return -EFAULT;
     const dv = new DataView(b.buffer);
-    next = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), restorer: 0, mask: dv.getBigUint64(16, true) & ~UNBLOCKABLE };
+    next = {
+      handler: Number(dv.getBigUint64(0, true)),
+      flags: Number(dv.getBigUint64(8, true) & 0xffffffffn),
+      restorer: 0,
+      mask: dv.getBigUint64(16, true) & ~UNBLOCKABLE,
+    };
   }
   if (oldAddr) {
     const w = new StructWriter(24);
-    w.u64(0, act.handler).u64(8, act.flags >>> 0).u64(16, act.mask);
+    w.u64(0, act.handler)
+      .u64(8, act.flags >>> 0)
+      .u64(16, act.mask);
     if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
   }
   if (next) {
@@ -47,7 +57,10 @@ export function sys_rt_sigaction(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
 }
 
 export function sys_rt_sigprocmask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const how = a.int(0), setAddr = a.ulong(1), oldAddr = a.ulong(2), size = a.ulong(3);
+  const how = a.int(0),
+    setAddr = a.ulong(1),
+    oldAddr = a.ulong(2),
+    size = a.ulong(3);
   if (size !== 8) return -EINVAL;
   let set: bigint | null = null;
   if (setAddr) {
@@ -72,7 +85,9 @@ export function sys_rt_sigpending(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
 }
 
 export function sys_rt_sigreturn(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  if (!sigreturn(k, t)) { k.exitTask(t, SIGSEGV, true); }
+  if (!sigreturn(k, t)) {
+    k.exitTask(t, SIGSEGV, true);
+  }
   return NORETURN;
 }
 
@@ -91,13 +106,16 @@ export function sys_rt_sigsuspend(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
 }
 
 export function sys_sigaltstack(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const ssAddr = a.ulong(0), oldAddr = a.ulong(1);
+  const ssAddr = a.ulong(0),
+    oldAddr = a.ulong(1);
   k.syncRegs(t);
   const sp = t.ctx.get(2);
   const onStack = t.altStack.size > 0 && sp > t.altStack.sp && sp <= t.altStack.sp + t.altStack.size;
   if (oldAddr) {
     const w = new StructWriter(24);
-    w.u64(0, t.altStack.sp).i32(8, onStack ? 1 : t.altStack.flags).u64(16, t.altStack.size);
+    w.u64(0, t.altStack.sp)
+      .i32(8, onStack ? 1 : t.altStack.flags)
+      .u64(16, t.altStack.size);
     if (!t.mm.write(oldAddr, w.buf)) return -EFAULT;
   }
   if (ssAddr) {
@@ -105,7 +123,9 @@ export function sys_sigaltstack(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
     if (!b) return -EFAULT;
     if (onStack) return -EPERM;
     const dv = new DataView(b.buffer);
-    const nsp = Number(dv.getBigUint64(0, true)), flags = dv.getInt32(8, true), size = Number(dv.getBigUint64(16, true));
+    const nsp = Number(dv.getBigUint64(0, true)),
+      flags = dv.getInt32(8, true),
+      size = Number(dv.getBigUint64(16, true));
     if (flags & ~(2 | (1 << 31))) return -EINVAL;
     if (flags & 2) t.altStack = { sp: 0, flags: 2, size: 0 };
     else {
@@ -117,26 +137,36 @@ export function sys_sigaltstack(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
 }
 
 export function canSignal(sender: Task, target: Task, sig: number): boolean {
-  const c = sender.cred, tc = target.cred;
+  const c = sender.cred,
+    tc = target.cred;
   if (capable(c, CAP_KILL)) return true;
   if (c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid) return true;
   return sig === 18 && sender.tg.sid === target.tg.sid;
 }
 
 export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), sig = a.int(1);
+  const pid = a.int(0),
+    sig = a.int(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   // A zombie keeps its pid until reaped: signalling it succeeds and does nothing (kill_pid_info finds it).
   // kill(-1): every process but init and the caller (kill_something_info).
-  const targets = (pid > 0 ? [k.pids.findThreadGroup(pid)]
-    : pid === -1 ? [...k.pids.threadGroups()].filter((g) => g.tgid !== 1 && g !== t.tg)
-    : k.pids.processGroup(pid === 0 ? t.tg.pgid : -pid)).filter((g) => g && !g.reaped);
+  const targets = (
+    pid > 0
+      ? [k.pids.findThreadGroup(pid)]
+      : pid === -1
+        ? [...k.pids.threadGroups()].filter((g) => g.tgid !== 1 && g !== t.tg)
+        : k.pids.processGroup(pid === 0 ? t.tg.pgid : -pid)
+  ).filter((g) => g && !g.reaped);
   if (targets.length === 0) return -ESRCH;
-  let sent = 0, denied = 0;
+  let sent = 0,
+    denied = 0;
   for (const g of targets) {
     if (!g) continue;
-    if (!canSignal(t, g.leader, sig)) { denied++; continue; }
+    if (!canSignal(t, g.leader, sig)) {
+      denied++;
+      continue;
+    }
     sendSignal(k, g, { ...info });
     sent++;
   }
@@ -159,7 +189,6 @@ export function sys_tgkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return tg <= 0 ? -EINVAL : tkill(k, t, tg, a.int(1), a.int(2));
 }
 
-
 /**
  * A siginfo from user space for rt_sigqueueinfo: only negative codes other
  * than SI_TKILL may be forged, unless the caller signals itself (`self`).
@@ -175,7 +204,8 @@ export function userSigInfo(t: Task, self: boolean, sig: number, addr: number): 
 
 // do_rt_sigqueueinfo: the siginfo is judged before the target is looked up, the signal number last.
 export function sys_rt_sigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), sig = a.int(1);
+  const pid = a.int(0),
+    sig = a.int(1);
   const info = userSigInfo(t, pid === t.pid, sig, a.ulong(2));
   if (typeof info === 'number') return info;
   const g = k.pids.findThreadGroup(pid);
@@ -186,7 +216,9 @@ export function sys_rt_sigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Syscall
 }
 
 export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const tgid = a.int(0), tid = a.int(1), sig = a.int(2);
+  const tgid = a.int(0),
+    tid = a.int(1),
+    sig = a.int(2);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   const info = userSigInfo(t, tid === t.tid, sig, a.ulong(3));
   if (typeof info === 'number') return info;
@@ -213,14 +245,18 @@ export function sys_rt_sigtimedwait(k: Kernel, t: Task, a: SyscallArgs): Syscall
     return info.signo;
   }
   const st = t.sys?.kind === 'sigtimedwait' ? t.sys : null;
-  if (st && k.clock.monotonic() >= st.deadline) { t.sigwait = 0n; return -EAGAIN; }
+  if (st && k.clock.monotonic() >= st.deadline) {
+    t.sigwait = 0n;
+    return -EAGAIN;
+  }
   if (!st) {
     let deadline = Infinity;
     if (a.ulong(2)) {
       const b = t.mm.read(a.ulong(2), 16);
       if (!b) return -EFAULT;
       const dv = new DataView(b.buffer);
-      const sec = Number(dv.getBigInt64(0, true)), nsec = Number(dv.getBigInt64(8, true));
+      const sec = Number(dv.getBigInt64(0, true)),
+        nsec = Number(dv.getBigInt64(8, true));
       if (sec < 0 || nsec < 0 || nsec > 999999999) return -EINVAL;
       if (sec === 0 && nsec === 0) return -EAGAIN;
       deadline = k.clock.monotonic() + sec * 1e9 + nsec;
@@ -233,7 +269,9 @@ export function sys_rt_sigtimedwait(k: Kernel, t: Task, a: SyscallArgs): Syscall
   return BLOCKED;
 }
 
-const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+const ITIMER_REAL = 0,
+  ITIMER_VIRTUAL = 1,
+  ITIMER_PROF = 2;
 
 function itimerBuf(interval: number, value: number): Uint8Array {
   const w = new StructWriter(32);
@@ -268,7 +306,9 @@ export function armRealTimer(k: Kernel, t: Task, valueNs: number, intervalNs: nu
 }
 
 export function sys_setitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = a.int(0), newAddr = a.ulong(1), oldAddr = a.ulong(2);
+  const which = a.int(0),
+    newAddr = a.ulong(1),
+    oldAddr = a.ulong(2);
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
   let next: [number, number] | null = null;
   if (newAddr) {

@@ -13,7 +13,10 @@ import { SIGPIPE, SI_USER } from '../signal/signals.js';
 import { iovecs } from './fs-io.js';
 import type { SyscallArgs } from './args.js';
 
-const SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
+const SPLICE_F_MOVE = 1,
+  SPLICE_F_NONBLOCK = 2,
+  SPLICE_F_MORE = 4,
+  SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
 const MAX_RW = 0x7ffff000;
 
@@ -120,20 +123,30 @@ function pipeToPipe(k: Kernel, t: Task, ip: Pipe, op: Pipe, len: number, nonbloc
     op.bufs.push({ page: b.page.slice(b.offset, b.offset + take), offset: 0, len: take, canMerge: false, packet: b.packet });
     moved += take;
     if (take === b.len) ip.bufs.shift();
-    else { b.offset += take; b.len -= take; }
+    else {
+      b.offset += take;
+      b.len -= take;
+    }
   }
-  if (moved) { ip.writeWait.wakeAll(); op.readWait.wakeAll(); }
+  if (moved) {
+    ip.writeWait.wakeAll();
+    op.readWait.wakeAll();
+  }
   return moved;
 }
 
 export function sys_splice(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(2));
-  const offIn = a.ulong(1), offOut = a.ulong(3), flags = a.int(5);
+  const fin = t.files.get(a.int(0)),
+    fout = t.files.get(a.int(2));
+  const offIn = a.ulong(1),
+    offOut = a.ulong(3),
+    flags = a.int(5);
   const len = Math.min(a.ulong(4), MAX_RW);
   if (!fin || !fout) return -EBADF;
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   if (!fin.readable || !fout.writable) return -EBADF;
-  const ip = pipeOf(fin), op = pipeOf(fout);
+  const ip = pipeOf(fin),
+    op = pipeOf(fout);
   let nonblock = (flags & SPLICE_F_NONBLOCK) !== 0;
   if (ip && op) {
     if (offIn || offOut) return -ESPIPE;
@@ -156,13 +169,15 @@ export function sys_splice(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 // tee: the input's buffers are copied, not consumed.
 export function sys_tee(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fin = t.files.get(a.int(0)), fout = t.files.get(a.int(1));
+  const fin = t.files.get(a.int(0)),
+    fout = t.files.get(a.int(1));
   const flags = a.int(3);
   const len = Math.min(a.ulong(2), MAX_RW);
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   if (!fin || !fout) return -EBADF;
   if (!fin.readable || !fout.writable) return -EBADF;
-  const ip = pipeOf(fin), op = pipeOf(fout);
+  const ip = pipeOf(fin),
+    op = pipeOf(fout);
   if (!ip || !op || ip === op) return -EINVAL;
   if (len === 0) return 0;
   const nonblock = (flags & SPLICE_F_NONBLOCK) !== 0 || ((fin.flags | fout.flags) & O_NONBLOCK) !== 0;
@@ -215,7 +230,10 @@ export function sys_vmsplice(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (r === BLOCKED || r <= 0) return r;
   let n = 0;
   for (const [base, l] of iov) {
-    if (p.empty || !l) { if (p.empty) break; continue; }
+    if (p.empty || !l) {
+      if (p.empty) break;
+      continue;
+    }
     const want = Math.min(l, p.len);
     if (!t.mm.probeWritable(base, want)) return n || -EFAULT;
     const buf = new Uint8Array(want);

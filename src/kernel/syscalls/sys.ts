@@ -13,8 +13,20 @@ import { UTS_RELEASE, UTS_VERSION, UTS_MACHINE } from '../version.js';
 import { groupUsage } from '../sched/cputime.js';
 import type { SyscallArgs } from './args.js';
 import {
-  CAP_SETGID, CAP_SETPCAP, CAP_SETUID, SECBIT_KEEP_CAPS, SECURE_ALL_BITS, SECURE_ALL_LOCKS, SECURE_KEEP_CAPS,
-  SECURE_NO_CAP_AMBIENT_RAISE, capBit, issecure, capValid, capable, fixSetfsuid, fixSetuid,
+  CAP_SETGID,
+  CAP_SETPCAP,
+  CAP_SETUID,
+  SECBIT_KEEP_CAPS,
+  SECURE_ALL_BITS,
+  SECURE_ALL_LOCKS,
+  SECURE_KEEP_CAPS,
+  SECURE_NO_CAP_AMBIENT_RAISE,
+  capBit,
+  issecure,
+  capValid,
+  capable,
+  fixSetfsuid,
+  fixSetuid,
 } from '../security/commoncap.js';
 import type { SyscallResult } from './result.js';
 
@@ -32,10 +44,10 @@ export function sys_getegid(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult
 }
 
 export function sys_getresuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return (t.mm.writeU32(a.ulong(0), t.cred.uid) && t.mm.writeU32(a.ulong(1), t.cred.euid) && t.mm.writeU32(a.ulong(2), t.cred.suid)) ? 0 : -EFAULT;
+  return t.mm.writeU32(a.ulong(0), t.cred.uid) && t.mm.writeU32(a.ulong(1), t.cred.euid) && t.mm.writeU32(a.ulong(2), t.cred.suid) ? 0 : -EFAULT;
 }
 export function sys_getresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return (t.mm.writeU32(a.ulong(0), t.cred.gid) && t.mm.writeU32(a.ulong(1), t.cred.egid) && t.mm.writeU32(a.ulong(2), t.cred.sgid)) ? 0 : -EFAULT;
+  return t.mm.writeU32(a.ulong(0), t.cred.gid) && t.mm.writeU32(a.ulong(1), t.cred.egid) && t.mm.writeU32(a.ulong(2), t.cred.sgid) ? 0 : -EFAULT;
 }
 
 const NOCHG = 0xffffffff;
@@ -67,7 +79,7 @@ function setres(t: Task, which: 'u' | 'g', r: number, e: number, s: number): num
   apply(t, which, r, e, s);
   return 0;
 }
-const u32 = (a: SyscallArgs, i: number) => a.ulong(i) >>> 0 === 0xffffffff ? NOCHG : a.int(i) >>> 0;
+const u32 = (a: SyscallArgs, i: number) => (a.ulong(i) >>> 0 === 0xffffffff ? NOCHG : a.int(i) >>> 0);
 export function sys_setresuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return setres(t, 'u', u32(a, 0), u32(a, 1), u32(a, 2));
 }
@@ -77,13 +89,20 @@ export function sys_setresgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 /** setuid/setgid: with the capability, all three ids; without, the effective one, to the real or saved id. */
 function setOne(t: Task, which: 'u' | 'g', id: number): number {
   const c = t.cred;
-  if (capId(t, which)) { apply(t, which, id, id, id); return 0; }
+  if (capId(t, which)) {
+    apply(t, which, id, id, id);
+    return 0;
+  }
   if (id !== (which === 'u' ? c.uid : c.gid) && id !== (which === 'u' ? c.suid : c.sgid)) return -EPERM;
   apply(t, which, NOCHG, id, NOCHG);
   return 0;
 }
-export function sys_setuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setOne(t, 'u', a.int(0) >>> 0); }
-export function sys_setgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setOne(t, 'g', a.int(0) >>> 0); }
+export function sys_setuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setOne(t, 'u', a.int(0) >>> 0);
+}
+export function sys_setgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setOne(t, 'g', a.int(0) >>> 0);
+}
 
 /** setreuid/setregid: the saved id follows the new effective one when the real id is set or the effective one leaves it. */
 function setre(t: Task, which: 'u' | 'g', r: number, e: number): number {
@@ -97,11 +116,17 @@ function setre(t: Task, which: 'u' | 'g', r: number, e: number): number {
   apply(t, which, r, e, ns);
   return 0;
 }
-export function sys_setreuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setre(t, 'u', u32(a, 0), u32(a, 1)); }
-export function sys_setregid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult { return setre(t, 'g', u32(a, 0), u32(a, 1)); }
+export function sys_setreuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setre(t, 'u', u32(a, 0), u32(a, 1));
+}
+export function sys_setregid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return setre(t, 'g', u32(a, 0), u32(a, 1));
+}
 
 export function sys_setfsuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const c = t.cred, old = c.fsuid, id = a.int(0) >>> 0;
+  const c = t.cred,
+    old = c.fsuid,
+    id = a.int(0) >>> 0;
   if (id !== NOCHG && (capable(c, CAP_SETUID) || [c.uid, c.euid, c.suid, c.fsuid].includes(id))) {
     c.fsuid = id;
     fixSetfsuid(c, old);
@@ -109,14 +134,16 @@ export function sys_setfsuid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   return old;
 }
 export function sys_setfsgid(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const c = t.cred, old = c.fsgid, id = a.int(0) >>> 0;
+  const c = t.cred,
+    old = c.fsgid,
+    id = a.int(0) >>> 0;
   if (id !== NOCHG && (capable(c, CAP_SETGID) || [c.gid, c.egid, c.sgid, c.fsgid].includes(id))) c.fsgid = id;
   return old;
 }
 
 export function sys_uname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const w = new StructWriter(390);
-  const f = [ 'Linux', k.hostname, UTS_RELEASE, UTS_VERSION, UTS_MACHINE, k.domainname ];
+  const f = ['Linux', k.hostname, UTS_RELEASE, UTS_VERSION, UTS_MACHINE, k.domainname];
   f.forEach((s, i) => w.str(i * 65, s, 65));
   return t.mm.write(a.ulong(0), w.buf) ? 0 : -EFAULT;
 }
@@ -137,10 +164,15 @@ export function sys_setdomainname(k: Kernel, t: Task, a: SyscallArgs): SyscallRe
   return setName(k, t, a, 'domainname');
 }
 
-function rlimitBuf(l: [bigint, bigint]): Uint8Array { return new StructWriter(16).u64(0, l[0]).u64(8, l[1]).buf; }
+function rlimitBuf(l: [bigint, bigint]): Uint8Array {
+  return new StructWriter(16).u64(0, l[0]).u64(8, l[1]).buf;
+}
 
 export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = a.int(0), res = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
+  const pid = a.int(0),
+    res = a.int(1),
+    newAddr = a.ulong(2),
+    oldAddr = a.ulong(3);
   const tg = pid === 0 ? t.tg : k.pids.findThreadGroup(pid);
   if (!tg) return -ESRCH;
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
@@ -188,26 +220,54 @@ export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 
 export function sys_sysinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const w = new StructWriter(112);
-  const total = k.pages.total * 4096, free = k.pages.free * 4096;
+  const total = k.pages.total * 4096,
+    free = k.pages.free * 4096;
   w.i64(0, Math.floor(k.clock.monotonic() / 1e9));
   const [l1, l5, l15] = k.loadavg ?? [0, 0, 0];
-  w.u64(8, Math.round(l1 * 65536)).u64(16, Math.round(l5 * 65536)).u64(24, Math.round(l15 * 65536));
+  w.u64(8, Math.round(l1 * 65536))
+    .u64(16, Math.round(l5 * 65536))
+    .u64(24, Math.round(l15 * 65536));
   w.u64(32, total).u64(40, free).u64(48, 0).u64(56, 0).u64(64, 0).u64(72, 0);
   w.dv.setUint16(80, k.pids.groupCount, true);
   w.u64(88, 0).u64(96, 0).u32(104, 1);
   return t.mm.write(a.ulong(0), w.buf) ? 0 : -EFAULT;
 }
 
-const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_GET_KEEPCAPS = 7,
-  PR_SET_KEEPCAPS = 8, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_GET_SECUREBITS = 27,
-  PR_SET_TIMERSLACK = 29, PR_GET_TIMERSLACK = 30, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
-  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40, PR_SET_THP_DISABLE = 41,
-  PR_GET_THP_DISABLE = 42, PR_CAP_AMBIENT = 47, PR_SET_VMA = 0x53564d41, PR_SET_PTRACER = 0x59616d61;
-const PR_CAP_AMBIENT_IS_SET = 1, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_LOWER = 3, PR_CAP_AMBIENT_CLEAR_ALL = 4;
-const PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
+const PR_SET_PDEATHSIG = 1,
+  PR_GET_PDEATHSIG = 2,
+  PR_GET_DUMPABLE = 3,
+  PR_SET_DUMPABLE = 4,
+  PR_GET_KEEPCAPS = 7,
+  PR_SET_KEEPCAPS = 8,
+  PR_SET_NAME = 15,
+  PR_GET_NAME = 16,
+  PR_CAPBSET_READ = 23,
+  PR_GET_SECUREBITS = 27,
+  PR_SET_TIMERSLACK = 29,
+  PR_GET_TIMERSLACK = 30,
+  PR_SET_CHILD_SUBREAPER = 36,
+  PR_GET_CHILD_SUBREAPER = 37,
+  PR_SET_NO_NEW_PRIVS = 38,
+  PR_GET_NO_NEW_PRIVS = 39,
+  PR_GET_TID_ADDRESS = 40,
+  PR_SET_THP_DISABLE = 41,
+  PR_GET_THP_DISABLE = 42,
+  PR_CAP_AMBIENT = 47,
+  PR_SET_VMA = 0x53564d41,
+  PR_SET_PTRACER = 0x59616d61;
+const PR_CAP_AMBIENT_IS_SET = 1,
+  PR_CAP_AMBIENT_RAISE = 2,
+  PR_CAP_AMBIENT_LOWER = 3,
+  PR_CAP_AMBIENT_CLEAR_ALL = 4;
+const PR_CAPBSET_DROP = 24,
+  PR_SET_SECUREBITS = 28;
 
 export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const op = a.int(0), a2 = a.ulong(1), a3 = a.ulong(2), a4 = a.ulong(3), a5 = a.ulong(4);
+  const op = a.int(0),
+    a2 = a.ulong(1),
+    a3 = a.ulong(2),
+    a4 = a.ulong(3),
+    a5 = a.ulong(4);
   switch (op) {
     case PR_SET_NAME: {
       // strncpy_from_user of at most 15 bytes: no NUL is needed within them.
@@ -226,7 +286,10 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       for (let i = 0; i < t.comm.length; i++) b[i] = t.comm.charCodeAt(i);
       return t.mm.write(a2, b) ? 0 : -EFAULT;
     }
-    case PR_SET_PDEATHSIG: if (a2 > 64) return -EINVAL; t.pdeathSig = a2; return 0;
+    case PR_SET_PDEATHSIG:
+      if (a2 > 64) return -EINVAL;
+      t.pdeathSig = a2;
+      return 0;
     case PR_SET_PTRACER: {
       // Yama: 0 clears, PR_SET_PTRACER_ANY (-1) lets anyone attach, else one existing process.
       const who = a.long(1);
@@ -234,27 +297,41 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       t.tg.yamaPtracer = who;
       return 0;
     }
-    case PR_GET_PDEATHSIG: return t.mm.writeU32(a2, t.pdeathSig) ? 0 : -EFAULT;
-    case PR_GET_DUMPABLE: return t.mm.dumpable;
-    case PR_SET_DUMPABLE: if (a2 !== 0 && a2 !== 1) return -EINVAL; t.mm.dumpable = a2; return 0;
-    case PR_GET_KEEPCAPS: return issecure(t.cred, SECURE_KEEP_CAPS) ? 1 : 0;
+    case PR_GET_PDEATHSIG:
+      return t.mm.writeU32(a2, t.pdeathSig) ? 0 : -EFAULT;
+    case PR_GET_DUMPABLE:
+      return t.mm.dumpable;
+    case PR_SET_DUMPABLE:
+      if (a2 !== 0 && a2 !== 1) return -EINVAL;
+      t.mm.dumpable = a2;
+      return 0;
+    case PR_GET_KEEPCAPS:
+      return issecure(t.cred, SECURE_KEEP_CAPS) ? 1 : 0;
     case PR_SET_KEEPCAPS:
       if (a2 > 1) return -EINVAL;
       if (issecure(t.cred, SECURE_KEEP_CAPS + 1)) return -EPERM;
       t.cred.securebits = a2 ? t.cred.securebits | SECBIT_KEEP_CAPS : t.cred.securebits & ~SECBIT_KEEP_CAPS;
       return 0;
-    case PR_CAPBSET_READ: return capValid(a2) ? ((t.cred.capBnd & capBit(a2)) ? 1 : 0) : -EINVAL;
+    case PR_CAPBSET_READ:
+      return capValid(a2) ? (t.cred.capBnd & capBit(a2) ? 1 : 0) : -EINVAL;
     case PR_CAPBSET_DROP:
       if (!capable(t.cred, CAP_SETPCAP)) return -EPERM;
       if (!capValid(a2)) return -EINVAL;
       t.cred.capBnd &= ~capBit(a2);
       return 0;
-    case PR_GET_SECUREBITS: return t.cred.securebits;
+    case PR_GET_SECUREBITS:
+      return t.cred.securebits;
     case PR_SET_SECUREBITS: {
       const old = t.cred.securebits;
       // A locked bit may not change, a lock may not be released, unknown bits and the lack of CAP_SETPCAP are EPERM.
-      if ((((old & SECURE_ALL_LOCKS) >> 1) & (old ^ a2)) || (old & SECURE_ALL_LOCKS & ~a2)
-        || (a2 > 0xffffffff || (a2 & ~(SECURE_ALL_LOCKS | SECURE_ALL_BITS))) || !capable(t.cred, CAP_SETPCAP)) return -EPERM;
+      if (
+        ((old & SECURE_ALL_LOCKS) >> 1) & (old ^ a2) ||
+        old & SECURE_ALL_LOCKS & ~a2 ||
+        a2 > 0xffffffff ||
+        a2 & ~(SECURE_ALL_LOCKS | SECURE_ALL_BITS) ||
+        !capable(t.cred, CAP_SETPCAP)
+      )
+        return -EPERM;
       t.cred.securebits = a2;
       return 0;
     }
@@ -263,9 +340,13 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       if (t.policy === 1 || t.policy === 2 || t.policy === 6) return 0;
       t.timerSlack = a2 === 0 ? t.defaultTimerSlack : a2;
       return 0;
-    case PR_GET_TIMERSLACK: return t.timerSlack;
-    case PR_SET_CHILD_SUBREAPER: t.tg.subreaper = a2 !== 0; return 0;
-    case PR_GET_CHILD_SUBREAPER: return t.mm.writeU32(a2, t.tg.subreaper ? 1 : 0) ? 0 : -EFAULT;
+    case PR_GET_TIMERSLACK:
+      return t.timerSlack;
+    case PR_SET_CHILD_SUBREAPER:
+      t.tg.subreaper = a2 !== 0;
+      return 0;
+    case PR_GET_CHILD_SUBREAPER:
+      return t.mm.writeU32(a2, t.tg.subreaper ? 1 : 0) ? 0 : -EFAULT;
     case PR_SET_NO_NEW_PRIVS:
       if (a2 !== 1 || a3 || a4 || a5) return -EINVAL;
       t.noNewPrivs = true;
@@ -273,9 +354,15 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case PR_GET_NO_NEW_PRIVS:
       if (a2 || a3 || a4 || a5) return -EINVAL;
       return t.noNewPrivs ? 1 : 0;
-    case PR_GET_TID_ADDRESS: return t.mm.writeU64(a2, t.clearChildTid) ? 0 : -EFAULT;
-    case PR_SET_THP_DISABLE: if (a3 || a4 || a5) return -EINVAL; t.mm.thpDisable = a2 !== 0; return 0;
-    case PR_GET_THP_DISABLE: if (a2 || a3 || a4 || a5) return -EINVAL; return t.mm.thpDisable ? 1 : 0;
+    case PR_GET_TID_ADDRESS:
+      return t.mm.writeU64(a2, t.clearChildTid) ? 0 : -EFAULT;
+    case PR_SET_THP_DISABLE:
+      if (a3 || a4 || a5) return -EINVAL;
+      t.mm.thpDisable = a2 !== 0;
+      return 0;
+    case PR_GET_THP_DISABLE:
+      if (a2 || a3 || a4 || a5) return -EINVAL;
+      return t.mm.thpDisable ? 1 : 0;
     case PR_CAP_AMBIENT: {
       const c = t.cred;
       if (a2 === PR_CAP_AMBIENT_CLEAR_ALL) {
@@ -285,16 +372,21 @@ export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       }
       if (!capValid(a3) || a4 || a5) return -EINVAL;
       const bit = capBit(a3);
-      if (a2 === PR_CAP_AMBIENT_IS_SET) return (c.capAmb & bit) ? 1 : 0;
-      if (a2 === PR_CAP_AMBIENT_LOWER) { c.capAmb &= ~bit; return 0; }
+      if (a2 === PR_CAP_AMBIENT_IS_SET) return c.capAmb & bit ? 1 : 0;
+      if (a2 === PR_CAP_AMBIENT_LOWER) {
+        c.capAmb &= ~bit;
+        return 0;
+      }
       if (a2 !== PR_CAP_AMBIENT_RAISE) return -EINVAL;
       // Only what is both permitted and inheritable may become ambient, and SECBIT_NO_CAP_AMBIENT_RAISE forbids it.
       if (!(c.capPrm & bit) || !(c.capInh & bit) || issecure(c, SECURE_NO_CAP_AMBIENT_RAISE)) return -EPERM;
       c.capAmb |= bit;
       return 0;
     }
-    case PR_SET_VMA: return 0;
-    default: return -EINVAL;
+    case PR_SET_VMA:
+      return 0;
+    default:
+      return -EINVAL;
   }
 }
 

@@ -22,15 +22,56 @@ import { sys_name_to_handle_at } from './fhandle.js';
 import { sys_kcmp } from './kcmp.js';
 import { sys_vhangup } from '../drivers/tty/vhangup.js';
 import {
-  sys_dup, sys_dup3, sys_fcntl, sys_ioctl, sys_openat, sys_close, sys_pipe2, sys_lseek, sys_read, sys_write,
-  sys_readv, sys_writev, sys_pread64, sys_pwrite64, sys_preadv, sys_pwritev, sys_sendfile, sys_copy_file_range,
-  sys_close_range, sys_preadv2, sys_pwritev2
+  sys_dup,
+  sys_dup3,
+  sys_fcntl,
+  sys_ioctl,
+  sys_openat,
+  sys_close,
+  sys_pipe2,
+  sys_lseek,
+  sys_read,
+  sys_write,
+  sys_readv,
+  sys_writev,
+  sys_pread64,
+  sys_pwrite64,
+  sys_preadv,
+  sys_pwritev,
+  sys_sendfile,
+  sys_copy_file_range,
+  sys_close_range,
+  sys_preadv2,
+  sys_pwritev2,
 } from './fs-io.js';
 import {
-  sys_getcwd, sys_mknodat, sys_mkdirat, sys_unlinkat, sys_symlinkat, sys_linkat, sys_renameat, sys_statfs,
-  sys_fstatfs, sys_truncate, sys_ftruncate, sys_faccessat, sys_chdir, sys_fchdir, sys_chroot, sys_fchmod,
-  sys_fchmodat, sys_fchownat, sys_fchown, sys_getdents64, sys_readlinkat, sys_newfstatat, sys_fstat, sys_utimensat,
-  sys_renameat2, sys_statx, sys_faccessat2
+  sys_getcwd,
+  sys_mknodat,
+  sys_mkdirat,
+  sys_unlinkat,
+  sys_symlinkat,
+  sys_linkat,
+  sys_renameat,
+  sys_statfs,
+  sys_fstatfs,
+  sys_truncate,
+  sys_ftruncate,
+  sys_faccessat,
+  sys_chdir,
+  sys_fchdir,
+  sys_chroot,
+  sys_fchmod,
+  sys_fchmodat,
+  sys_fchownat,
+  sys_fchown,
+  sys_getdents64,
+  sys_readlinkat,
+  sys_newfstatat,
+  sys_fstat,
+  sys_utimensat,
+  sys_renameat2,
+  sys_statx,
+  sys_faccessat2,
 } from './fs-meta.js';
 import { sys_fallocate, sys_sync, sys_fsync, sys_fdatasync, sys_sync_file_range, sys_fadvise64, sys_syncfs, sys_readahead } from './fsync.js';
 import { sys_futex, sys_set_robust_list, sys_get_robust_list, sys_futex_waitv } from './futex.js';
@@ -39,61 +80,142 @@ import { sys_riscv_hwprobe } from './hwprobe.js';
 import { sys_riscv_flush_icache } from './cacheflush.js';
 import { sys_memfd_create } from './memfd.js';
 import {
-  sys_brk, sys_munmap, sys_mremap, sys_mmap, sys_mprotect, sys_msync, sys_mlock, sys_munlock, sys_mlockall,
-  sys_munlockall, sys_mincore, sys_madvise, sys_membarrier, sys_mlock2
+  sys_brk,
+  sys_munmap,
+  sys_mremap,
+  sys_mmap,
+  sys_mprotect,
+  sys_msync,
+  sys_mlock,
+  sys_munlock,
+  sys_mlockall,
+  sys_munlockall,
+  sys_mincore,
+  sys_madvise,
+  sys_membarrier,
+  sys_mlock2,
 } from './mm.js';
 import { sys_umount2, sys_mount, sys_pivot_root } from './mount.js';
 import {
-  sys_socket, sys_socketpair, sys_bind, sys_listen, sys_accept, sys_connect, sys_getsockname, sys_getpeername,
-  sys_sendto, sys_recvfrom, sys_setsockopt, sys_getsockopt, sys_shutdown, sys_sendmsg, sys_recvmsg, sys_accept4,
-  sys_sendmmsg
+  sys_socket,
+  sys_socketpair,
+  sys_bind,
+  sys_listen,
+  sys_accept,
+  sys_connect,
+  sys_getsockname,
+  sys_getpeername,
+  sys_sendto,
+  sys_recvfrom,
+  sys_setsockopt,
+  sys_getsockopt,
+  sys_shutdown,
+  sys_sendmsg,
+  sys_recvmsg,
+  sys_accept4,
+  sys_sendmmsg,
 } from './net.js';
 import { sys_pidfd_send_signal, sys_pidfd_open, sys_pidfd_getfd } from './pidfd.js';
 import { sys_pselect6, sys_ppoll } from './poll.js';
-import {
-  sys_personality, sys_exit, sys_exit_group, sys_waitid, sys_set_tid_address, sys_clone, sys_execve, sys_wait4,
-  sys_clone3
-} from './process.js';
+import { sys_personality, sys_exit, sys_exit_group, sys_waitid, sys_set_tid_address, sys_clone, sys_execve, sys_wait4, sys_clone3 } from './process.js';
 import { sys_ptrace, sys_process_vm_readv, sys_process_vm_writev } from './ptrace.js';
 import { sys_getrandom } from './random.js';
 import { sys_reboot } from './reboot.js';
 import { sys_rseq } from './rseq.js';
 import {
-  sys_ioprio_set, sys_ioprio_get, sys_sched_setparam, sys_sched_setscheduler, sys_sched_getscheduler,
-  sys_sched_getparam, sys_sched_setaffinity, sys_sched_getaffinity, sys_sched_yield, sys_sched_get_priority_max,
-  sys_sched_get_priority_min, sys_sched_rr_get_interval, sys_setpriority, sys_getpriority, sys_sched_setattr,
-  sys_sched_getattr
+  sys_ioprio_set,
+  sys_ioprio_get,
+  sys_sched_setparam,
+  sys_sched_setscheduler,
+  sys_sched_getscheduler,
+  sys_sched_getparam,
+  sys_sched_setaffinity,
+  sys_sched_getaffinity,
+  sys_sched_yield,
+  sys_sched_get_priority_max,
+  sys_sched_get_priority_min,
+  sys_sched_rr_get_interval,
+  sys_setpriority,
+  sys_getpriority,
+  sys_sched_setattr,
+  sys_sched_getattr,
 } from './sched.js';
 import {
-  sys_getitimer, sys_setitimer, sys_kill, sys_tkill, sys_tgkill, sys_sigaltstack, sys_rt_sigsuspend,
-  sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_rt_sigtimedwait, sys_rt_sigqueueinfo,
-  sys_rt_sigreturn, sys_rt_tgsigqueueinfo
+  sys_getitimer,
+  sys_setitimer,
+  sys_kill,
+  sys_tkill,
+  sys_tgkill,
+  sys_sigaltstack,
+  sys_rt_sigsuspend,
+  sys_rt_sigaction,
+  sys_rt_sigprocmask,
+  sys_rt_sigpending,
+  sys_rt_sigtimedwait,
+  sys_rt_sigqueueinfo,
+  sys_rt_sigreturn,
+  sys_rt_tgsigqueueinfo,
 } from './signal.js';
 import { sys_vmsplice, sys_splice, sys_tee } from './splice.js';
 import {
-  sys_setregid, sys_setgid, sys_setreuid, sys_setuid, sys_setresuid, sys_getresuid, sys_setresgid, sys_getresgid,
-  sys_setfsuid, sys_setfsgid, sys_times, sys_setpgid, sys_getpgid, sys_getsid, sys_setsid, sys_uname,
-  sys_sethostname, sys_setdomainname, sys_getrlimit, sys_setrlimit, sys_getrusage, sys_umask, sys_prctl, sys_getcpu,
-  sys_getpid, sys_getppid, sys_getuid, sys_geteuid, sys_getgid, sys_getegid, sys_gettid, sys_sysinfo, sys_prlimit64
+  sys_setregid,
+  sys_setgid,
+  sys_setreuid,
+  sys_setuid,
+  sys_setresuid,
+  sys_getresuid,
+  sys_setresgid,
+  sys_getresgid,
+  sys_setfsuid,
+  sys_setfsgid,
+  sys_times,
+  sys_setpgid,
+  sys_getpgid,
+  sys_getsid,
+  sys_setsid,
+  sys_uname,
+  sys_sethostname,
+  sys_setdomainname,
+  sys_getrlimit,
+  sys_setrlimit,
+  sys_getrusage,
+  sys_umask,
+  sys_prctl,
+  sys_getcpu,
+  sys_getpid,
+  sys_getppid,
+  sys_getuid,
+  sys_geteuid,
+  sys_getgid,
+  sys_getegid,
+  sys_gettid,
+  sys_sysinfo,
+  sys_prlimit64,
 } from './sys.js';
 import { sys_syslog } from './syslog.js';
 import { sys_nanosleep, sys_clock_gettime, sys_clock_getres, sys_clock_nanosleep, sys_gettimeofday } from './time.js';
 import {
-  sys_setxattr, sys_lsetxattr, sys_fsetxattr, sys_getxattr, sys_lgetxattr, sys_fgetxattr, sys_listxattr,
-  sys_llistxattr, sys_flistxattr, sys_removexattr, sys_lremovexattr, sys_fremovexattr
+  sys_setxattr,
+  sys_lsetxattr,
+  sys_fsetxattr,
+  sys_getxattr,
+  sys_lgetxattr,
+  sys_fgetxattr,
+  sys_listxattr,
+  sys_llistxattr,
+  sys_flistxattr,
+  sys_removexattr,
+  sys_lremovexattr,
+  sys_fremovexattr,
 } from './xattr.js';
 import { sys_eventfd2 } from '../fs/eventfd.js';
 import { sys_inotify_init1, sys_inotify_add_watch, sys_inotify_rm_watch } from '../fs/inotify.js';
-import {
-  sys_mq_open, sys_mq_unlink, sys_mq_timedsend, sys_mq_timedreceive, sys_mq_notify, sys_mq_getsetattr
-} from '../ipc/mqueue.js';
+import { sys_mq_open, sys_mq_unlink, sys_mq_timedsend, sys_mq_timedreceive, sys_mq_notify, sys_mq_getsetattr } from '../ipc/mqueue.js';
 import { sys_msgget, sys_msgctl, sys_msgrcv, sys_msgsnd } from '../ipc/msg.js';
 import { sys_semget, sys_semctl, sys_semtimedop, sys_semop } from '../ipc/sem.js';
 import { sys_shmget, sys_shmctl, sys_shmat, sys_shmdt } from '../ipc/shm.js';
 import { sys_signalfd4 } from '../signal/signalfd.js';
-import {
-  sys_timer_create, sys_timer_settime, sys_timer_gettime, sys_timer_getoverrun, sys_timer_delete
-} from '../time/posix-timers.js';
+import { sys_timer_create, sys_timer_settime, sys_timer_gettime, sys_timer_getoverrun, sys_timer_delete } from '../time/posix-timers.js';
 import { sys_timerfd_create, sys_timerfd_settime, sys_timerfd_gettime } from '../time/timerfd.js';
 
 /** A handler: the kernel, the calling task, and its arguments read once at the ecall. */
@@ -141,8 +263,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   22: implemented('epoll_pwait', sys_epoll_pwait),
   23: implemented('dup', sys_dup),
   24: implemented('dup3', sys_dup3),
-  25: partial('fcntl', sys_fcntl,
-    'F_NOTIFY (dnotify) answers EINVAL; O_ASYNC sends no SIGIO (the owner is kept for leases only)'),
+  25: partial('fcntl', sys_fcntl, 'F_NOTIFY (dnotify) answers EINVAL; O_ASYNC sends no SIGIO (the owner is kept for leases only)'),
   26: implemented('inotify_init1', sys_inotify_init1),
   27: implemented('inotify_add_watch', sys_inotify_add_watch),
   28: implemented('inotify_rm_watch', sys_inotify_rm_watch),
@@ -157,11 +278,12 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   37: implemented('linkat', sys_linkat),
   38: implemented('renameat', sys_renameat),
   39: implemented('umount2', sys_umount2),
-  40: partial('mount', sys_mount,
-    'MS_MOVE answers EINVAL; MS_BIND|MS_REC binds only the top mount; propagation flags change nothing ' +
-    '(one mount namespace, no peers)'),
-  41: partial('pivot_root', sys_pivot_root,
-    'never switches roots: answers EINVAL (as for a new root that is not a mount point), EPERM without privilege'),
+  40: partial(
+    'mount',
+    sys_mount,
+    'MS_MOVE answers EINVAL; MS_BIND|MS_REC binds only the top mount; propagation flags change nothing ' + '(one mount namespace, no peers)',
+  ),
+  41: partial('pivot_root', sys_pivot_root, 'never switches roots: answers EINVAL (as for a new root that is not a mount point), EPERM without privilege'),
   42: enosys('nfsservctl', 'removed from Linux in 3.1; ENOSYS there too'),
   43: implemented('statfs', sys_statfs),
   44: implemented('fstatfs', sys_fstatfs),
@@ -210,12 +332,9 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   87: implemented('timerfd_gettime', sys_timerfd_gettime),
   88: implemented('utimensat', sys_utimensat),
   89: enosys('acct', 'no process accounting (BSD process accounting is not built in)'),
-  90: partial('capget', sys_capget,
-    'capabilities are not modelled: root reads the full set, anyone else an empty one'),
-  91: partial('capset', sys_capset,
-    'capabilities are not modelled: root may call it and nothing changes; anyone else gets EPERM'),
-  92: partial('personality', sys_personality,
-    'always PER_LINUX: any persona (ADDR_NO_RANDOMIZE, ...) is accepted and ignored, and the old one reads as 0'),
+  90: partial('capget', sys_capget, 'capabilities are not modelled: root reads the full set, anyone else an empty one'),
+  91: partial('capset', sys_capset, 'capabilities are not modelled: root may call it and nothing changes; anyone else gets EPERM'),
+  92: partial('personality', sys_personality, 'always PER_LINUX: any persona (ADDR_NO_RANDOMIZE, ...) is accepted and ignored, and the old one reads as 0'),
   93: implemented('exit', sys_exit),
   94: implemented('exit_group', sys_exit_group),
   95: implemented('waitid', sys_waitid),
@@ -236,15 +355,15 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   110: implemented('timer_settime', sys_timer_settime),
   111: implemented('timer_delete', sys_timer_delete),
   112: enosys('clock_settime', "the clocks cannot be set: they follow the host's clock or, with --seed, virtual time"),
-  113: partial('clock_gettime', sys_clock_gettime,
-    'the CPU clocks of a given process or thread (clock_getcpuclockid, pthread_getcpuclockid) answer EINVAL'),
+  113: partial('clock_gettime', sys_clock_gettime, 'the CPU clocks of a given process or thread (clock_getcpuclockid, pthread_getcpuclockid) answer EINVAL'),
   114: partial('clock_getres', sys_clock_getres, 'as clock_gettime: per-process and per-thread CPU clock ids answer EINVAL'),
-  115: partial('clock_nanosleep', sys_clock_nanosleep,
-    'CLOCK_PROCESS_CPUTIME_ID and the alarm clocks answer EOPNOTSUPP (Linux sleeps on them)'),
+  115: partial('clock_nanosleep', sys_clock_nanosleep, 'CLOCK_PROCESS_CPUTIME_ID and the alarm clocks answer EOPNOTSUPP (Linux sleeps on them)'),
   116: implemented('syslog', sys_syslog),
-  117: partial('ptrace', sys_ptrace,
-    'PTRACE_PEEKSIGINFO, PTRACE_GET_RSEQ_CONFIGURATION and the syscall-user-dispatch requests answer EIO; ' +
-    'no PTRACE_SECCOMP_GET_FILTER (no seccomp)'),
+  117: partial(
+    'ptrace',
+    sys_ptrace,
+    'PTRACE_PEEKSIGINFO, PTRACE_GET_RSEQ_CONFIGURATION and the syscall-user-dispatch requests answer EIO; ' + 'no PTRACE_SECCOMP_GET_FILTER (no seccomp)',
+  ),
   118: implemented('sched_setparam', sys_sched_setparam),
   119: implemented('sched_setscheduler', sys_sched_setscheduler),
   120: implemented('sched_getscheduler', sys_sched_getscheduler),
@@ -255,8 +374,10 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   125: implemented('sched_get_priority_max', sys_sched_get_priority_max),
   126: implemented('sched_get_priority_min', sys_sched_get_priority_min),
   127: implemented('sched_rr_get_interval', sys_sched_rr_get_interval),
-  128: enosys('restart_syscall', 'interrupted sleeps restart by re-running the call with its typed restart state ' +
-    '(restart.ts), never through restart_syscall'),
+  128: enosys(
+    'restart_syscall',
+    'interrupted sleeps restart by re-running the call with its typed restart state ' + '(restart.ts), never through restart_syscall',
+  ),
   129: implemented('kill', sys_kill),
   130: implemented('tkill', sys_tkill),
   131: implemented('tgkill', sys_tgkill),
@@ -292,15 +413,21 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   161: implemented('sethostname', sys_sethostname),
   162: implemented('setdomainname', sys_setdomainname),
   163: implemented('getrlimit', sys_getrlimit),
-  164: partial('setrlimit', sys_setrlimit,
+  164: partial(
+    'setrlimit',
+    sys_setrlimit,
     'limits are kept and reported; RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are ' +
-    'enforced, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not'),
+      'enforced, FSIZE, DATA, STACK, AS, CORE, LOCKS, MSGQUEUE and RTTIME are not',
+  ),
   165: implemented('getrusage', sys_getrusage),
   166: implemented('umask', sys_umask),
-  167: partial('prctl', sys_prctl,
+  167: partial(
+    'prctl',
+    sys_prctl,
     'PR_SET_VMA (anonymous VMA names) is accepted and ignored; PR_CAP_AMBIENT_RAISE is always EPERM (no ' +
-    'inheritable capabilities); seccomp, PR_SET_MM, PR_CAPBSET_DROP, PR_SET_SECUREBITS, the speculation ' +
-    'and memory-tagging controls and other options answer EINVAL'),
+      'inheritable capabilities); seccomp, PR_SET_MM, PR_CAPBSET_DROP, PR_SET_SECUREBITS, the speculation ' +
+      'and memory-tagging controls and other options answer EINVAL',
+  ),
   168: implemented('getcpu', sys_getcpu),
   169: implemented('gettimeofday', sys_gettimeofday),
   170: enosys('settimeofday', 'the clocks cannot be set (see clock_settime)'),
@@ -312,8 +439,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   176: implemented('getgid', sys_getgid),
   177: implemented('getegid', sys_getegid),
   178: implemented('gettid', sys_gettid),
-  179: partial('sysinfo', sys_sysinfo,
-    'sharedram, bufferram and the swap fields read 0; procs counts processes, Linux counts threads'),
+  179: partial('sysinfo', sys_sysinfo, 'sharedram, bufferram and the swap fields read 0; procs counts processes, Linux counts threads'),
   180: implemented('mq_open', sys_mq_open),
   181: implemented('mq_unlink', sys_mq_unlink),
   182: implemented('mq_timedsend', sys_mq_timedsend),
@@ -328,8 +454,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   191: implemented('semctl', sys_semctl),
   192: implemented('semtimedop', sys_semtimedop),
   193: implemented('semop', sys_semop),
-  194: partial('shmget', sys_shmget,
-    'SHM_HUGETLB answers EINVAL (no hugetlbfs)'),
+  194: partial('shmget', sys_shmget, 'SHM_HUGETLB answers EINVAL (no hugetlbfs)'),
   195: implemented('shmctl', sys_shmctl),
   196: implemented('shmat', sys_shmat),
   197: implemented('shmdt', sys_shmdt),
@@ -351,18 +476,17 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   213: implemented('readahead', sys_readahead),
   214: implemented('brk', sys_brk),
   215: implemented('munmap', sys_munmap),
-  216: partial('mremap', sys_mremap,
-    'MREMAP_DONTUNMAP is accepted and ignored (the old range is unmapped)'),
+  216: partial('mremap', sys_mremap, 'MREMAP_DONTUNMAP is accepted and ignored (the old range is unmapped)'),
   217: enosys('add_key', 'no kernel key retention service (keyrings)'),
   218: enosys('request_key', 'no kernel key retention service (see add_key)'),
   219: enosys('keyctl', 'no kernel key retention service (see add_key)'),
-  220: partial('clone', sys_clone,
-    'namespace flags (CLONE_NEW*) are accepted and make no namespace; CLONE_SYSVSEM does not share ' +
-    'semaphore undo lists'),
+  220: partial('clone', sys_clone, 'namespace flags (CLONE_NEW*) are accepted and make no namespace; CLONE_SYSVSEM does not share ' + 'semaphore undo lists'),
   221: implemented('execve', sys_execve),
-  222: partial('mmap', sys_mmap,
-    'only regular files can be mapped: device files (/dev/zero, /dev/mem, ...) answer ENODEV; MAP_HUGETLB ' +
-    'gets ordinary pages'),
+  222: partial(
+    'mmap',
+    sys_mmap,
+    'only regular files can be mapped: device files (/dev/zero, /dev/mem, ...) answer ENODEV; MAP_HUGETLB ' + 'gets ordinary pages',
+  ),
   223: implemented('fadvise64', sys_fadvise64),
   224: enosys('swapon', 'not implemented yet: no swap areas'),
   225: enosys('swapoff', 'no swap areas (see swapon)'),
@@ -373,9 +497,11 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   230: implemented('mlockall', sys_mlockall),
   231: implemented('munlockall', sys_munlockall),
   232: implemented('mincore', sys_mincore),
-  233: partial('madvise', sys_madvise,
-    'MADV_DONTNEED and MADV_FREE drop private pages; every other advice (MADV_DONTFORK, MADV_WIPEONFORK, ' +
-    'MADV_HUGEPAGE, ...) is accepted and does nothing'),
+  233: partial(
+    'madvise',
+    sys_madvise,
+    'MADV_DONTNEED and MADV_FREE drop private pages; every other advice (MADV_DONTFORK, MADV_WIPEONFORK, ' + 'MADV_HUGEPAGE, ...) is accepted and does nothing',
+  ),
   234: enosys('remap_file_pages', 'deprecated since Linux 3.16 and not implemented'),
   235: enosys('mbind', 'no NUMA memory policies: the machine has one node'),
   236: enosys('get_mempolicy', 'no NUMA memory policies (see mbind)'),
@@ -389,13 +515,14 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   258: implemented('riscv_hwprobe', sys_riscv_hwprobe),
   259: implemented('riscv_flush_icache', sys_riscv_flush_icache),
   260: implemented('wait4', sys_wait4),
-  261: partial('prlimit64', sys_prlimit64,
-    'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are enforced'),
+  261: partial('prlimit64', sys_prlimit64, 'as setrlimit: only RLIMIT_NOFILE, NPROC, MEMLOCK, NICE, RTPRIO, SIGPENDING and CPU are enforced'),
   262: enosys('fanotify_init', 'no fanotify (inotify is implemented)'),
   263: enosys('fanotify_mark', 'no fanotify (see fanotify_init)'),
-  264: partial('name_to_handle_at', sys_name_to_handle_at,
-    'handles exist for tmpfs only (other filesystems answer EOPNOTSUPP), and nothing opens them: ' +
-    'open_by_handle_at is missing'),
+  264: partial(
+    'name_to_handle_at',
+    sys_name_to_handle_at,
+    'handles exist for tmpfs only (other filesystems answer EOPNOTSUPP), and nothing opens them: ' + 'open_by_handle_at is missing',
+  ),
   265: enosys('open_by_handle_at', 'not implemented yet (name_to_handle_at is)'),
   266: enosys('clock_adjtime', 'no NTP clock discipline (see adjtimex)'),
   267: implemented('syncfs', sys_syncfs),
@@ -410,8 +537,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   276: partial('renameat2', sys_renameat2, 'RENAME_EXCHANGE answers EINVAL; RENAME_WHITEOUT is accepted and ignored'),
   277: enosys('seccomp', 'no seccomp filters (and no BPF to write them in)'),
   278: implemented('getrandom', sys_getrandom),
-  279: partial('memfd_create', sys_memfd_create,
-    'MFD_HUGETLB answers EINVAL (no hugetlbfs)'),
+  279: partial('memfd_create', sys_memfd_create, 'MFD_HUGETLB answers EINVAL (no hugetlbfs)'),
   280: enosys('bpf', 'no BPF virtual machine'),
   281: enosys('execveat', 'not implemented yet: fexecve and execveat(AT_EMPTY_PATH) fail'),
   282: enosys('userfaultfd', 'no user-space page fault handling'),
@@ -438,9 +564,12 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   432: enosys('fsmount', 'no new mount API yet (see open_tree)'),
   433: enosys('fspick', 'no new mount API yet (see open_tree)'),
   434: partial('pidfd_open', sys_pidfd_open, 'PIDFD_THREAD (a pidfd for a thread) answers EINVAL'),
-  435: partial('clone3', sys_clone3,
+  435: partial(
+    'clone3',
+    sys_clone3,
     'as clone; set_tid is checked but the child gets the next free pid; CLONE_INTO_CGROUP answers EINVAL ' +
-    '(no cgroups); CLONE_CLEAR_SIGHAND is skipped with CLONE_VFORK'),
+      '(no cgroups); CLONE_CLEAR_SIGHAND is skipped with CLONE_VFORK',
+  ),
   436: partial('close_range', sys_close_range, 'CLOSE_RANGE_UNSHARE does not unshare the table, and unknown flags are not refused'),
   437: enosys('openat2', 'not implemented yet: struct open_how and its RESOLVE_* flags'),
   438: implemented('pidfd_getfd', sys_pidfd_getfd),
@@ -471,7 +600,9 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
 };
 
 /** The table's numbers, in order. */
-export const SYSCALL_NUMBERS: readonly number[] = Object.keys(SYSCALL_TABLE).map(Number).sort((x, y) => x - y);
+export const SYSCALL_NUMBERS: readonly number[] = Object.keys(SYSCALL_TABLE)
+  .map(Number)
+  .sort((x, y) => x - y);
 
 /** The dispatcher's array: a handler per number, undefined where the answer is -ENOSYS. */
 const syscallHandlers: readonly (SyscallFn | undefined)[] = (() => {

@@ -7,19 +7,42 @@ import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL, EOPNOTSUPP } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { NanosleepState } from './restart.js';
-import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
-  CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM } from '../time/clock.js';
+import {
+  CLOCK_REALTIME,
+  CLOCK_MONOTONIC,
+  CLOCK_PROCESS_CPUTIME_ID,
+  CLOCK_THREAD_CPUTIME_ID,
+  CLOCK_MONOTONIC_RAW,
+  CLOCK_REALTIME_COARSE,
+  CLOCK_MONOTONIC_COARSE,
+  CLOCK_BOOTTIME,
+  CLOCK_TAI,
+  CLOCK_REALTIME_ALARM,
+  CLOCK_BOOTTIME_ALARM,
+} from '../time/clock.js';
 import { StructWriter } from './uaccess.js';
 import type { SyscallArgs } from './args.js';
 
 export function clockNs(k: Kernel, t: Task, id: number): number | null {
   switch (id) {
-    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_REALTIME_ALARM: return k.clock.realtime();
-    case CLOCK_TAI: return k.clock.realtime() + 37e9;
-    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: case CLOCK_BOOTTIME_ALARM:
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
+      return k.clock.realtime();
+    case CLOCK_TAI:
+      return k.clock.realtime() + 37e9;
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM:
       return k.clock.monotonic();
-    case CLOCK_PROCESS_CPUTIME_ID: { const u = groupUsage(t.tg); return u.utime + u.stime; }
-    case CLOCK_THREAD_CPUTIME_ID: return t.utime + t.stime;
+    case CLOCK_PROCESS_CPUTIME_ID: {
+      const u = groupUsage(t.tg);
+      return u.utime + u.stime;
+    }
+    case CLOCK_THREAD_CPUTIME_ID:
+      return t.utime + t.stime;
     default: {
       // clock_getcpuclockid/pthread_getcpuclockid's encoding of another task's CPU clock.
       if (id >= 0) return null;
@@ -48,7 +71,8 @@ export function sys_clock_getres(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
 }
 
 export function sys_gettimeofday(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const tv = a.ulong(0), tz = a.ulong(1);
+  const tv = a.ulong(0),
+    tz = a.ulong(1);
   const ns = k.clock.realtime();
   if (tv && !t.mm.write(tv, new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor((ns % 1e9) / 1000)).buf)) return -EFAULT;
   if (tz && !t.mm.write(tz, new Uint8Array(8))) return -EFAULT;
@@ -59,7 +83,8 @@ function readTimespec(t: Task, addr: number): number | null | 'inval' {
   const b = t.mm.read(addr, 16);
   if (!b) return null;
   const dv = new DataView(b.buffer);
-  const sec = Number(dv.getBigInt64(0, true)), nsec = Number(dv.getBigInt64(8, true));
+  const sec = Number(dv.getBigInt64(0, true)),
+    nsec = Number(dv.getBigInt64(8, true));
   if (sec < 0 || nsec < 0 || nsec > 999999999) return 'inval';
   return sec * 1e9 + nsec;
 }
@@ -77,7 +102,10 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
   if (!st) {
     const sys: NanosleepState = { kind: 'nanosleep', nr, restart: 'sys', deadline, fired: false };
     t.sys = sys;
-    k.timers.add(k.clock.monotonic() + (deadline - now), () => { sys.fired = true; t.wake(); });
+    k.timers.add(k.clock.monotonic() + (deadline - now), () => {
+      sys.fired = true;
+      t.wake();
+    });
   }
   t.sleep();
   k.onInterrupt.set(t, () => {
@@ -98,13 +126,21 @@ export function sys_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
 }
 
 export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const id = a.int(0), flags = a.int(1);
+  const id = a.int(0),
+    flags = a.int(1);
   // sys_clock_nanosleep: a clock that does not exist is EINVAL, one that cannot be slept on EOPNOTSUPP
   // (MONOTONIC_RAW, the coarse clocks, THREAD_CPUTIME_ID). A CPU-time sleep (PROCESS_CPUTIME_ID and
   // the encoded CPU clocks) is not implemented: EOPNOTSUPP too, where Linux would sleep.
   if (clockNs(k, t, id) === null) return -EINVAL;
-  if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME && id !== CLOCK_TAI &&
-    id !== CLOCK_REALTIME_ALARM && id !== CLOCK_BOOTTIME_ALARM) return -EOPNOTSUPP;
+  if (
+    id !== CLOCK_REALTIME &&
+    id !== CLOCK_MONOTONIC &&
+    id !== CLOCK_BOOTTIME &&
+    id !== CLOCK_TAI &&
+    id !== CLOCK_REALTIME_ALARM &&
+    id !== CLOCK_BOOTTIME_ALARM
+  )
+    return -EOPNOTSUPP;
   const cid = id === CLOCK_REALTIME || id === CLOCK_TAI || id === CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
   if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : a.ulong(3), cid);
   const req = readTimespec(t, a.ulong(2));
@@ -114,4 +150,3 @@ export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): Syscall
   const deadline = flags & 1 ? req : now + req;
   return sleepUntil(k, t, NR.clock_nanosleep, deadline, flags & 1 ? 0 : a.ulong(3), cid);
 }
-

@@ -37,11 +37,26 @@ export function putBytes(t: Task, addr: number, data: Uint8Array): number {
 export class StructWriter {
   readonly buf: Uint8Array;
   readonly dv: DataView;
-  constructor(size: number) { this.buf = new Uint8Array(size); this.dv = new DataView(this.buf.buffer); }
-  u32(off: number, v: number): this { this.dv.setUint32(off, v >>> 0, true); return this; }
-  i32(off: number, v: number): this { this.dv.setInt32(off, v | 0, true); return this; }
-  u64(off: number, v: number | bigint): this { this.dv.setBigUint64(off, BigInt.asUintN(64, BigInt(typeof v === 'number' ? Math.trunc(v) : v)), true); return this; }
-  i64(off: number, v: number | bigint): this { this.dv.setBigInt64(off, BigInt.asIntN(64, BigInt(typeof v === 'number' ? Math.trunc(v) : v)), true); return this; }
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.dv = new DataView(this.buf.buffer);
+  }
+  u32(off: number, v: number): this {
+    this.dv.setUint32(off, v >>> 0, true);
+    return this;
+  }
+  i32(off: number, v: number): this {
+    this.dv.setInt32(off, v | 0, true);
+    return this;
+  }
+  u64(off: number, v: number | bigint): this {
+    this.dv.setBigUint64(off, BigInt.asUintN(64, BigInt(typeof v === 'number' ? Math.trunc(v) : v)), true);
+    return this;
+  }
+  i64(off: number, v: number | bigint): this {
+    this.dv.setBigInt64(off, BigInt.asIntN(64, BigInt(typeof v === 'number' ? Math.trunc(v) : v)), true);
+    return this;
+  }
   str(off: number, s: string, max: number): this {
     for (let i = 0; i < Math.min(s.length, max - 1); i++) this.buf[off + i] = s.charCodeAt(i) & 0xff;
     return this;

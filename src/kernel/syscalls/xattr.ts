@@ -9,8 +9,16 @@ import type { Path } from '../fs/mount.js';
 import { E2BIG, EBADF, EFAULT, EINVAL, ERANGE, EROFS } from '../errno.js';
 import { userPath } from './uaccess.js';
 import {
-  vfsGetxattr, vfsListxattr, vfsRemovexattr, vfsSetxattr, XATTR_CREATE, XATTR_REPLACE, XATTR_NAME_MAX,
-  XATTR_SIZE_MAX, XATTR_LIST_MAX, type XattrCred,
+  vfsGetxattr,
+  vfsListxattr,
+  vfsRemovexattr,
+  vfsSetxattr,
+  XATTR_CREATE,
+  XATTR_REPLACE,
+  XATTR_NAME_MAX,
+  XATTR_SIZE_MAX,
+  XATTR_LIST_MAX,
+  type XattrCred,
 } from '../fs/xattr.js';
 import { O_PATH } from '../fs/file.js';
 import type { SyscallArgs } from './args.js';
@@ -50,14 +58,16 @@ const writable = (p: Path): number => (p.mnt.flags.includes('ro') ? -EROFS : 0);
 function setxattr(k: Kernel, t: Task, a: SyscallArgs, tg: Target): number {
   const fdFirst = tg.kind === 'fd' ? targetOf(k, t, a, tg) : 0;
   if (typeof fdFirst === 'number' && fdFirst < 0) return fdFirst;
-  const flags = a.int(4), size = a.ulong(3), valueAddr = a.ulong(2);
+  const flags = a.int(4),
+    size = a.ulong(3),
+    valueAddr = a.ulong(2);
   if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -EINVAL;
   const name = xattrName(t, a.ulong(1));
   if (typeof name === 'number') return name;
   if (size > XATTR_SIZE_MAX) return -E2BIG;
   const value = size ? t.mm.read(valueAddr, size) : new Uint8Array(0);
   if (!value) return -EFAULT;
-  const p = tg.kind === 'fd' ? fdFirst as Path : targetOf(k, t, a, tg);
+  const p = tg.kind === 'fd' ? (fdFirst as Path) : targetOf(k, t, a, tg);
   if (typeof p === 'number') return p;
   const ro = writable(p);
   if (ro < 0) return ro;
@@ -83,7 +93,10 @@ function listxattr(k: Kernel, t: Task, a: SyscallArgs, tg: Target): number {
   const size = Math.min(a.ulong(2), XATTR_LIST_MAX);
   const names = vfsListxattr(p.dentry.inode as Inode, xattrCred(t));
   const bytes: number[] = [];
-  for (const n of names) { for (let i = 0; i < n.length; i++) bytes.push(n.charCodeAt(i) & 0xff); bytes.push(0); }
+  for (const n of names) {
+    for (let i = 0; i < n.length; i++) bytes.push(n.charCodeAt(i) & 0xff);
+    bytes.push(0);
+  }
   if (size === 0) return bytes.length;
   if (bytes.length > size) return size >= XATTR_LIST_MAX ? -E2BIG : -ERANGE;
   return !bytes.length || t.mm.write(a.ulong(1), Uint8Array.from(bytes)) ? bytes.length : -EFAULT;
@@ -94,14 +107,16 @@ function removexattr(k: Kernel, t: Task, a: SyscallArgs, tg: Target): number {
   if (typeof fdFirst === 'number' && fdFirst < 0) return fdFirst;
   const name = xattrName(t, a.ulong(1));
   if (typeof name === 'number') return name;
-  const p = tg.kind === 'fd' ? fdFirst as Path : targetOf(k, t, a, tg);
+  const p = tg.kind === 'fd' ? (fdFirst as Path) : targetOf(k, t, a, tg);
   if (typeof p === 'number') return p;
   const ro = writable(p);
   if (ro < 0) return ro;
   return vfsRemovexattr(p.dentry.inode, name, xattrCred(t));
 }
 
-const FOLLOW: Target = { kind: 'path', follow: true }, NOFOLLOW: Target = { kind: 'path', follow: false }, FD: Target = { kind: 'fd' };
+const FOLLOW: Target = { kind: 'path', follow: true },
+  NOFOLLOW: Target = { kind: 'path', follow: false },
+  FD: Target = { kind: 'fd' };
 export function sys_setxattr(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return setxattr(k, t, a, FOLLOW);
 }

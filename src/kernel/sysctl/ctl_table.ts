@@ -25,7 +25,10 @@ export const sysctlRoot: CtlTable = { procname: '', mode: 0o555, child: [] };
 
 function subdir(dir: CtlTable, name: string): CtlTable {
   let d = dir.child!.find((e) => e.procname === name);
-  if (!d) { d = { procname: name, mode: 0o555, child: [] }; dir.child!.push(d); }
+  if (!d) {
+    d = { procname: name, mode: 0o555, child: [] };
+    dir.child!.push(d);
+  }
   if (!d.child) throw new Error(`sysctl: ${name} is a file`);
   return d;
 }
@@ -36,7 +39,8 @@ export function registerSysctl(path: string, table: CtlTable[]): void {
   for (const part of path.split('/').filter(Boolean)) dir = subdir(dir, part);
   for (const e of table) {
     const i = dir.child!.findIndex((x) => x.procname === e.procname);
-    if (i >= 0) dir.child![i] = e; // re-registration replaces (tests build many kernels)
+    if (i >= 0)
+      dir.child![i] = e; // re-registration replaces (tests build many kernels)
     else dir.child!.push(e);
   }
 }
@@ -55,7 +59,10 @@ export function findSysctl(name: string): CtlTable | null {
 
 /** A named per-kernel value with a default; other subsystems read it with get. */
 export class Knob<T> {
-  constructor(readonly key: string, readonly initial: (k: Kernel) => T) {}
+  constructor(
+    readonly key: string,
+    readonly initial: (k: Kernel) => T,
+  ) {}
   get(k: Kernel): T {
     const m = k.sysctlValues;
     if (!m.has(this.key)) m.set(this.key, this.initial(k));
@@ -94,56 +101,83 @@ export function parseLongs(text: string, maxValues: number): bigint[] | number {
   return out;
 }
 
-export interface IntRange { min?: number | bigint; max?: number | bigint }
+export interface IntRange {
+  min?: number | bigint;
+  max?: number | bigint;
+}
 
 /**
  * A vector of integers shown tab-separated (proc_dointvec and friends).
  * set gets the values written, merged over the current ones.
  */
-export function intvec(get: (k: Kernel) => (number | bigint)[], set?: (k: Kernel, v: bigint[]) => number | void,
-  range: IntRange = {}, bits: 32 | 64 = 32, unsigned = false): CtlHandler {
+export function intvec(
+  get: (k: Kernel) => (number | bigint)[],
+  set?: (k: Kernel, v: bigint[]) => number | void,
+  range: IntRange = {},
+  bits: 32 | 64 = 32,
+  unsigned = false,
+): CtlHandler {
   const lo = range.min !== undefined ? BigInt(range.min) : unsigned ? 0n : bits === 32 ? -(2n ** 31n) : -(2n ** 63n);
   const hi = range.max !== undefined ? BigInt(range.max) : (unsigned ? 2n ** BigInt(bits) : 2n ** BigInt(bits - 1)) - 1n;
   return {
     show: (k) => get(k).map(String).join('\t') + '\n',
-    store: set && ((k, text) => {
-      const cur = get(k);
-      const v = parseLongs(text, cur.length);
-      if (typeof v === 'number') return v;
-      for (const x of v) if (x < lo || x > hi) return -EINVAL;
-      const merged = cur.map((c, i) => (i < v.length ? v[i] : BigInt(c)));
-      const r = set(k, merged);
-      return typeof r === 'number' ? r : 0;
-    }),
+    store:
+      set &&
+      ((k, text) => {
+        const cur = get(k);
+        const v = parseLongs(text, cur.length);
+        if (typeof v === 'number') return v;
+        for (const x of v) if (x < lo || x > hi) return -EINVAL;
+        const merged = cur.map((c, i) => (i < v.length ? v[i] : BigInt(c)));
+        const r = set(k, merged);
+        return typeof r === 'number' ? r : 0;
+      }),
   };
 }
 
 /** One int kept per kernel: the common case (a Knob behind proc_dointvec_minmax). */
 export function intKnob(knob: Knob<number>, range: IntRange = {}, bits: 32 | 64 = 32, unsigned = false): CtlHandler {
-  return intvec((k) => [knob.get(k)], (k, v) => knob.set(k, Number(v[0])), range, bits, unsigned);
+  return intvec(
+    (k) => [knob.get(k)],
+    (k, v) => knob.set(k, Number(v[0])),
+    range,
+    bits,
+    unsigned,
+  );
 }
 
 /** A read-only figure computed from the kernel. */
 export function computed(fn: (k: Kernel) => (number | bigint)[] | number | bigint): CtlHandler {
-  return { show: (k) => { const v = fn(k); return (Array.isArray(v) ? v : [v]).map(String).join('\t') + '\n'; } };
+  return {
+    show: (k) => {
+      const v = fn(k);
+      return (Array.isArray(v) ? v : [v]).map(String).join('\t') + '\n';
+    },
+  };
 }
 
 /** proc_dostring: a write stops at the first newline or NUL and is cut at maxlen-1. */
 export function dostring(get: (k: Kernel) => string, set: ((k: Kernel, s: string) => number | void) | null, maxlen: number): CtlHandler {
   return {
     show: (k) => get(k).slice(0, maxlen) + '\n',
-    store: set ? (k, text) => {
-      let end = text.search(/[\n\0]/);
-      if (end < 0) end = text.length;
-      const r = set(k, text.slice(0, Math.min(end, maxlen - 1)));
-      return typeof r === 'number' ? r : 0;
-    } : undefined,
+    store: set
+      ? (k, text) => {
+          let end = text.search(/[\n\0]/);
+          if (end < 0) end = text.length;
+          const r = set(k, text.slice(0, Math.min(end, maxlen - 1)));
+          return typeof r === 'number' ? r : 0;
+        }
+      : undefined,
   };
 }
 
 /** A string value kept per kernel. */
 export function stringKnob(knob: Knob<string>, maxlen: number): CtlHandler {
-  return dostring((k) => knob.get(k), (k, s) => knob.set(k, s), maxlen);
+  return dostring(
+    (k) => knob.get(k),
+    (k, s) => knob.set(k, s),
+    maxlen,
+  );
 }
 
 /** Shorthands for table entries. */

@@ -57,20 +57,40 @@ const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name
 
 const fsTable: CtlTable[] = [
   int('aio-max-nr', 65536, { min: 0 }),
-  entry('aio-nr', 0o444, computed(() => 0)),
+  entry(
+    'aio-nr',
+    0o444,
+    computed(() => 0),
+  ),
   // nr_dentry, nr_unused, age_limit, want_pages, nr_negative, dummy.
-  entry('dentry-state', 0o444, computed((k) => [dcacheCounts(k).dentries, 0, 45, 0, 0, 0])),
+  entry(
+    'dentry-state',
+    0o444,
+    computed((k) => [dcacheCounts(k).dentries, 0, 45, 0, 0, 0]),
+  ),
   int('dir-notify-enable', 1),
   entry('file-max', 0o644, intKnob(fileMax, { min: 0 }, 64, true)),
   // Allocated, free (always 0 since 2.6), maximum.
-  entry('file-nr', 0o444, computed((k) => [openFiles(k), 0, fileMax.get(k)])),
+  entry(
+    'file-nr',
+    0o444,
+    computed((k) => [openFiles(k), 0, fileMax.get(k)]),
+  ),
   dir('inotify', [
     intEntry('max_queued_events', inotifyMaxQueuedEvents, { min: 0 }),
     intEntry('max_user_instances', inotifyMaxUserInstances, { min: 0 }),
     intEntry('max_user_watches', inotifyMaxUserWatches, { min: 0 }),
   ]),
-  entry('inode-nr', 0o444, computed((k) => [dcacheCounts(k).inodes, 0])),
-  entry('inode-state', 0o444, computed((k) => [dcacheCounts(k).inodes, 0, 0, 0, 0, 0, 0])),
+  entry(
+    'inode-nr',
+    0o444,
+    computed((k) => [dcacheCounts(k).inodes, 0]),
+  ),
+  entry(
+    'inode-state',
+    0o444,
+    computed((k) => [dcacheCounts(k).inodes, 0, 0, 0, 0, 0, 0]),
+  ),
   int('lease-break-time', 45),
   int('leases-enable', 1),
   int('mount-max', 100000, { min: 1 }),

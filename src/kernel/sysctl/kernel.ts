@@ -2,16 +2,15 @@
 // yama and sched tables) with 6.12's defaults for Debian's riscv64 kernel.
 import type { Kernel } from '../kernel.js';
 import { UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../version.js';
-import {
-  Knob, computed, dir, dostring, entry, intEntry, intKnob, intvec, registerSysctl, stringKnob, type CtlTable,
-} from './ctl_table.js';
+import { Knob, computed, dir, dostring, entry, intEntry, intKnob, intvec, registerSysctl, stringKnob, type CtlTable } from './ctl_table.js';
 
 /** sizeof(utsname.nodename): 64 characters and a NUL. */
 const UTS_MAXLEN = 65;
 /** CAP_LAST_CAP in 6.12 (CAP_CHECKPOINT_RESTORE). */
 export const CAP_LAST_CAP = 40;
 /** PID_MAX_DEFAULT and PID_MAX_LIMIT on 64-bit. */
-export const PID_MAX_DEFAULT = 32768, PID_MAX_LIMIT = 4194304;
+export const PID_MAX_DEFAULT = 32768,
+  PID_MAX_LIMIT = 4194304;
 /** FUTEX_TID_MASK: the largest threads-max. */
 const MAX_THREADS = 0x3fffffff;
 /** THREAD_SIZE on riscv64 (16 KiB kernel stacks). */
@@ -20,8 +19,7 @@ const ULONG_MAX = (1n << 64n) - 1n;
 
 export const pidMax = new Knob('kernel.pid_max', () => PID_MAX_DEFAULT);
 /** set_max_threads: RAM shared out at one eighth per kernel stack. */
-export const threadsMax = new Knob('kernel.threads-max', (k) =>
-  Math.min(MAX_THREADS, Math.max(20, Math.floor((k.pages.total * 4096) / (THREAD_SIZE * 8)))));
+export const threadsMax = new Knob('kernel.threads-max', (k) => Math.min(MAX_THREADS, Math.max(20, Math.floor((k.pages.total * 4096) / (THREAD_SIZE * 8)))));
 export const randomizeVaSpace = new Knob('kernel.randomize_va_space', () => 2);
 export const corePattern = new Knob('kernel.core_pattern', () => 'core');
 // Yama's default, YAMA_SCOPE_RELATIONAL: unprivileged tracers reach only their descendants.
@@ -51,15 +49,26 @@ const bootId = new Knob('kernel.random.boot_id', randomUuid);
 const printkLevels = new Knob('kernel.printk.rest', () => [4, 1, 7]);
 const printk = intvec(
   (k) => [k.log.consoleLevel, ...printkLevels.get(k)],
-  (k, v) => { k.log.consoleLevel = Number(v[0]); printkLevels.set(k, v.slice(1).map(Number)); },
+  (k, v) => {
+    k.log.consoleLevel = Number(v[0]);
+    printkLevels.set(k, v.slice(1).map(Number));
+  },
   { min: 0, max: 15 },
 );
 
 const random: CtlTable[] = [
   entry('boot_id', 0o444, { show: (k) => bootId.get(k) + '\n' }),
   // The input pool is credited in full once the CRNG is ready.
-  entry('entropy_avail', 0o444, computed(() => 256)),
-  entry('poolsize', 0o444, computed(() => 256)),
+  entry(
+    'entropy_avail',
+    0o444,
+    computed(() => 256),
+  ),
+  entry(
+    'poolsize',
+    0o444,
+    computed(() => 256),
+  ),
   int('urandom_min_reseed_secs', 60),
   entry('uuid', 0o444, { show: (k) => randomUuid(k) + '\n' }),
   int('write_wakeup_threshold', 256),
@@ -84,14 +93,38 @@ const panicPrint = knob('panic_print', 0);
 
 const kernTable: CtlTable[] = [
   entry('arch', 0o444, { show: () => UTS_MACHINE + '\n' }),
-  entry('cap_last_cap', 0o444, computed(() => CAP_LAST_CAP)),
+  entry(
+    'cap_last_cap',
+    0o444,
+    computed(() => CAP_LAST_CAP),
+  ),
   int('core_pipe_limit', 0),
   entry('core_pattern', 0o644, stringKnob(corePattern, 128)),
   int('core_uses_pid', 0, { min: 0, max: 1 }),
   int('ctrl-alt-del', 0),
   int('dmesg_restrict', 0, { min: 0, max: 1 }),
-  entry('domainname', 0o644, dostring((k) => k.domainname, (k, s) => { k.domainname = s; }, UTS_MAXLEN)),
-  entry('hostname', 0o644, dostring((k) => k.hostname, (k, s) => { k.hostname = s; }, UTS_MAXLEN)),
+  entry(
+    'domainname',
+    0o644,
+    dostring(
+      (k) => k.domainname,
+      (k, s) => {
+        k.domainname = s;
+      },
+      UTS_MAXLEN,
+    ),
+  ),
+  entry(
+    'hostname',
+    0o644,
+    dostring(
+      (k) => k.hostname,
+      (k, s) => {
+        k.hostname = s;
+      },
+      UTS_MAXLEN,
+    ),
+  ),
   int('io_uring_disabled', 0, { min: 0, max: 2 }),
   int('kptr_restrict', 0, { min: 0, max: 2 }),
   int('max_lock_depth', 1024),
@@ -101,7 +134,11 @@ const kernTable: CtlTable[] = [
   intEntry('msgmax', msgMax, { min: 0 }),
   intEntry('msgmnb', msgMnb, { min: 0 }),
   intEntry('msgmni', msgMni, { min: 0, max: 32768 }),
-  entry('ngroups_max', 0o444, computed(() => 65536)),
+  entry(
+    'ngroups_max',
+    0o444,
+    computed(() => 65536),
+  ),
   entry('osrelease', 0o444, { show: () => UTS_RELEASE + '\n' }),
   entry('ostype', 0o444, { show: () => UTS_SYSNAME + '\n' }),
   int('overflowgid', 65534, { min: 0, max: 65535 }),
@@ -110,7 +147,17 @@ const kernTable: CtlTable[] = [
   int('panic_on_oops', 0, { min: 0, max: 1 }),
   int('panic_on_rcu_stall', 0, { min: 0, max: 1 }),
   int('panic_on_warn', 0, { min: 0, max: 1 }),
-  entry('panic_print', 0o644, intvec((k) => [panicPrint.get(k)], (k, v) => panicPrint.set(k, Number(v[0])), {}, 64, true)),
+  entry(
+    'panic_print',
+    0o644,
+    intvec(
+      (k) => [panicPrint.get(k)],
+      (k, v) => panicPrint.set(k, Number(v[0])),
+      {},
+      64,
+      true,
+    ),
+  ),
   int('perf_cpu_time_max_percent', 25, { min: 0, max: 100 }),
   int('perf_event_max_contexts_per_stack', 8, { min: 0, max: 0xffff }),
   int('perf_event_max_sample_rate', 100000, { min: 1 }),
@@ -129,7 +176,11 @@ const kernTable: CtlTable[] = [
   dir('pty', [
     int('max', 4096, { min: 0, max: 1048576 }),
     // No devpts instances yet: no ptys allocated.
-    entry('nr', 0o444, computed(() => 0)),
+    entry(
+      'nr',
+      0o444,
+      computed(() => 0),
+    ),
     int('reserve', 1024, { min: 0, max: 4096 }),
   ]),
   dir('random', random),
@@ -147,7 +198,15 @@ const kernTable: CtlTable[] = [
   int('sched_util_clamp_max', 1024, { min: 0, max: 1024 }),
   int('sched_util_clamp_min', 1024, { min: 0, max: 1024 }),
   int('sched_util_clamp_min_rt_default', 1024, { min: 0, max: 1024 }),
-  entry('sem', 0o644, intvec((k) => knobSem.get(k), (k, v) => knobSem.set(k, v.map(Number)), { min: 0 })),
+  entry(
+    'sem',
+    0o644,
+    intvec(
+      (k) => knobSem.get(k),
+      (k, v) => knobSem.set(k, v.map(Number)),
+      { min: 0 },
+    ),
+  ),
   intEntry('sem_next_id', semNextId, { min: -1 }),
   intEntry('shm_next_id', shmNextId, { min: -1 }),
   intEntry('shm_rmid_forced', shmRmidForced, { min: 0, max: 1 }),
@@ -156,7 +215,17 @@ const kernTable: CtlTable[] = [
   intEntry('shmmni', shmMni, { min: 0, max: 32768 }),
   // Debian's CONFIG_MAGIC_SYSRQ_DEFAULT_ENABLE=0x01b6.
   int('sysrq', 438),
-  entry('tainted', 0o644, intvec(() => [0], () => 0, {}, 64, true)),
+  entry(
+    'tainted',
+    0o644,
+    intvec(
+      () => [0],
+      () => 0,
+      {},
+      64,
+      true,
+    ),
+  ),
   entry('threads-max', 0o644, intKnob(threadsMax, { min: 0, max: MAX_THREADS })),
   entry('version', 0o444, { show: () => UTS_VERSION + '\n' }),
   int('warn_limit', 0, { min: 0 }),
@@ -164,7 +233,13 @@ const kernTable: CtlTable[] = [
 ];
 
 function ulong(kb: Knob<bigint>) {
-  return intvec((k) => [kb.get(k)], (k, v) => kb.set(k, v[0]), {}, 64, true);
+  return intvec(
+    (k) => [kb.get(k)],
+    (k, v) => kb.set(k, v[0]),
+    {},
+    64,
+    true,
+  );
 }
 
 export function registerKernTable(): void {

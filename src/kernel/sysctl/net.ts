@@ -8,7 +8,15 @@ const knob = (name: string, v: number) => new Knob(`net.${name}`, () => v);
 const int = (name: string, v: number, range = {}) => intEntry(name.slice(name.lastIndexOf('.') + 1), knob(name, v), range);
 const vec = (name: string, v: number[], range = {}) => {
   const kb = new Knob(`net.${name}`, () => v);
-  return entry(name.slice(name.lastIndexOf('.') + 1), 0o644, intvec((k) => kb.get(k), (k, x) => kb.set(k, x.map(Number)), range));
+  return entry(
+    name.slice(name.lastIndexOf('.') + 1),
+    0o644,
+    intvec(
+      (k) => kb.get(k),
+      (k, x) => kb.set(k, x.map(Number)),
+      range,
+    ),
+  );
 };
 export const somaxconn = new Knob('net.core.somaxconn', () => 4096);
 export const ipForward = new Knob('net.ipv4.ip_forward', () => 0);
@@ -34,10 +42,18 @@ const ipv4: CtlTable[] = [
   int('ipv4.ip_nonlocal_bind', 0, { min: 0, max: 1 }),
   vec('ipv4.ping_group_range', [1, 0], { min: 0, max: 2147483647 }),
   entry('tcp_available_congestion_control', 0o444, { show: () => 'reno cubic\n' }),
-  entry('tcp_congestion_control', 0o644, dostring((k) => congestion.get(k), (k, s) => {
-    if (s !== 'reno' && s !== 'cubic') return -ENOENT; // no such algorithm
-    congestion.set(k, s);
-  }, 16)),
+  entry(
+    'tcp_congestion_control',
+    0o644,
+    dostring(
+      (k) => congestion.get(k),
+      (k, s) => {
+        if (s !== 'reno' && s !== 'cubic') return -ENOENT; // no such algorithm
+        congestion.set(k, s);
+      },
+      16,
+    ),
+  ),
   int('ipv4.tcp_fin_timeout', 60, { min: 0 }),
   int('ipv4.tcp_keepalive_intvl', 75, { min: 1 }),
   int('ipv4.tcp_keepalive_probes', 9, { min: 1 }),

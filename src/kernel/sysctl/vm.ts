@@ -13,13 +13,13 @@ export const overcommitKbytes = new Knob('vm.overcommit_kbytes', () => 0);
 export const swappiness = new Knob('vm.swappiness', () => 60);
 export const maxMapCount = new Knob('vm.max_map_count', () => 65530);
 /** init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), within [128, 262144]. */
-export const minFreeKbytes = new Knob('vm.min_free_kbytes', (k) =>
-  Math.min(262144, Math.max(128, Math.floor(Math.sqrt(k.pages.total * KB_PER_PAGE * 16)))));
+export const minFreeKbytes = new Knob('vm.min_free_kbytes', (k) => Math.min(262144, Math.max(128, Math.floor(Math.sqrt(k.pages.total * KB_PER_PAGE * 16)))));
 /** Events vmstat reports (drop_pagecache, drop_slab) that sysctl writes cause. */
 export const vmSysctlEvents = new Knob('vm.events', () => ({ dropPagecache: 0, dropSlab: 0 }));
 
 const knob = (name: string, v: number) => new Knob(`vm.${name}`, () => v);
-const dirtyRatio = knob('dirty_ratio', 20), dirtyBackgroundRatio = knob('dirty_background_ratio', 10);
+const dirtyRatio = knob('dirty_ratio', 20),
+  dirtyBackgroundRatio = knob('dirty_background_ratio', 10);
 /** The dirty limits as percentages, for vmstat's thresholds. */
 export const dirtyRatios = (k: Kernel) => ({ dirty: dirtyRatio.get(k), background: dirtyBackgroundRatio.get(k) });
 const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name, knob(name, v), range, mode);
@@ -44,7 +44,8 @@ const vmTable: CtlTable[] = [
     store: (k, text) => {
       const m = /^[ \t\n]*([1-4])[ \t\n]*$/.exec(text);
       if (!m) return -EINVAL;
-      const v = Number(m[1]), ev = vmSysctlEvents.get(k);
+      const v = Number(m[1]),
+        ev = vmSysctlEvents.get(k);
       if (v & 1) ev.dropPagecache++;
       if (v & 2) ev.dropSlab++;
       return 0;
@@ -56,12 +57,24 @@ const vmTable: CtlTable[] = [
   int('laptop_mode', 0),
   int('legacy_va_layout', 0, { min: 0 }),
   // DMA32, Normal, Movable.
-  entry('lowmem_reserve_ratio', 0o644, intvec((k) => lowmem.get(k), (k, v) => lowmem.set(k, v.map(Number)), { min: 0 })),
+  entry(
+    'lowmem_reserve_ratio',
+    0o644,
+    intvec(
+      (k) => lowmem.get(k),
+      (k, v) => lowmem.set(k, v.map(Number)),
+      { min: 0 },
+    ),
+  ),
   entry('max_map_count', 0o644, intKnob(maxMapCount, { min: 0 })),
   int('memfd_noexec', 0, { min: 0, max: 2 }),
   entry('min_free_kbytes', 0o644, intKnob(minFreeKbytes, { min: 0 })),
   // The lowest address mmap hands out (MMAP_MIN_ADDR of this kernel's mm).
-  entry('mmap_min_addr', 0o644, computed(() => MMAP_MIN_ADDR)),
+  entry(
+    'mmap_min_addr',
+    0o644,
+    computed(() => MMAP_MIN_ADDR),
+  ),
   // CONFIG_ARCH_MMAP_RND_BITS_MIN..MAX on riscv64 Sv39: 18..24.
   int('mmap_rnd_bits', 18, { min: 18, max: 24 }),
   int('mmap_rnd_compat_bits', 8, { min: 8, max: 17 }),

@@ -5,9 +5,17 @@ export const TIMEBASE_HZ = 10_000_000; // the `time` CSR, as on QEMU virt
 export const HZ = 250;
 export const USER_HZ = 100;
 
-export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
-  CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
-  CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
+export const CLOCK_REALTIME = 0,
+  CLOCK_MONOTONIC = 1,
+  CLOCK_PROCESS_CPUTIME_ID = 2,
+  CLOCK_THREAD_CPUTIME_ID = 3,
+  CLOCK_MONOTONIC_RAW = 4,
+  CLOCK_REALTIME_COARSE = 5,
+  CLOCK_MONOTONIC_COARSE = 6,
+  CLOCK_BOOTTIME = 7,
+  CLOCK_REALTIME_ALARM = 8,
+  CLOCK_BOOTTIME_ALARM = 9,
+  CLOCK_TAI = 11;
 
 export class VirtualClock {
   /** ns added while idle (time that passed with no instruction retired), summed over all CPUs. */
@@ -21,11 +29,18 @@ export class VirtualClock {
    */
   private offset = 0;
   /** Realtime at boot, ns since the epoch. */
-  constructor(public bootRealtimeNs: number, private instret: () => number) {}
+  constructor(
+    public bootRealtimeNs: number,
+    private instret: () => number,
+  ) {}
 
   /** ns since boot, as the CPU that runs now sees it. */
-  monotonic(): number { return this.instret() + this.offset; }
-  realtime(): number { return this.bootRealtimeNs + this.monotonic(); }
+  monotonic(): number {
+    return this.instret() + this.offset;
+  }
+  realtime(): number {
+    return this.bootRealtimeNs + this.monotonic();
+  }
   /** Idle until ns; returns the idle time added. */
   advanceTo(ns: number): number {
     const d = ns - this.monotonic();
@@ -47,5 +62,7 @@ export class VirtualClock {
     this.offset += ns;
   }
   /** SMP: continue with another CPU's local time. */
-  switchTo(ns: number): void { this.offset = ns - this.instret(); }
+  switchTo(ns: number): void {
+    this.offset = ns - this.instret();
+  }
 }

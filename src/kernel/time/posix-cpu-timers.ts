@@ -14,14 +14,24 @@ import { sendSignal } from '../signal/deliver.js';
 import { SI_KERNEL } from '../signal/signals.js';
 import { HZ } from './clock.js';
 
-const SIGKILL = 9, SIGXCPU = 24, SIGVTALRM = 26, SIGPROF = 27;
-export const CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
+const SIGKILL = 9,
+  SIGXCPU = 24,
+  SIGVTALRM = 26,
+  SIGPROF = 27;
+export const CLOCK_PROCESS_CPUTIME_ID = 2,
+  CLOCK_THREAD_CPUTIME_ID = 3;
 /** The clock kinds in an encoded clockid's low bits (CPUCLOCK_PROF, _VIRT, _SCHED). */
-const CPUCLOCK_PROF = 0, CPUCLOCK_VIRT = 1, CPUCLOCK_SCHED = 2, CPUCLOCK_PERTHREAD = 4;
+const CPUCLOCK_PROF = 0,
+  CPUCLOCK_VIRT = 1,
+  CPUCLOCK_SCHED = 2,
+  CPUCLOCK_PERTHREAD = 4;
 const TICK_NSEC = 1e9 / HZ;
 
 /** A CPU-time clock: its value, and the process whose ticks advance it. */
-export interface CpuClock { now(): number; owner(): ThreadGroup }
+export interface CpuClock {
+  now(): number;
+  owner(): ThreadGroup;
+}
 
 type Kind = typeof CPUCLOCK_PROF | typeof CPUCLOCK_VIRT | typeof CPUCLOCK_SCHED;
 
@@ -29,8 +39,7 @@ function sample(kind: Kind, u: { utime: number; stime: number }): number {
   return kind === CPUCLOCK_VIRT ? u.utime : u.utime + u.stime;
 }
 
-const processClock = (tg: ThreadGroup, kind: Kind): CpuClock =>
-  ({ now: () => sample(kind, groupUsage(tg)), owner: () => tg });
+const processClock = (tg: ThreadGroup, kind: Kind): CpuClock => ({ now: () => sample(kind, groupUsage(tg)), owner: () => tg });
 const threadClock = (t: Task, kind: Kind): CpuClock => ({ now: () => sample(kind, t), owner: () => t.tg });
 
 /**
@@ -59,7 +68,10 @@ export function cpuClockOf(k: Kernel, t: Task, clockid: number): CpuClock | numb
 }
 
 /** An interval timer on the process's CPU time (ITIMER_VIRTUAL: user time; ITIMER_PROF: user and system). */
-export interface CpuItimer { expires: number; interval: number }
+export interface CpuItimer {
+  expires: number;
+  interval: number;
+}
 
 const itimerKind = (which: 'virt' | 'prof'): Kind => (which === 'virt' ? CPUCLOCK_VIRT : CPUCLOCK_PROF);
 
@@ -75,7 +87,8 @@ export function getCpuItimer(tg: ThreadGroup, which: 'virt' | 'prof'): [number, 
 export function setCpuItimer(tg: ThreadGroup, which: 'virt' | 'prof', value: number, interval: number): [number, number] {
   const old = getCpuItimer(tg, which);
   const it = value > 0 ? { expires: sample(itimerKind(which), groupUsage(tg)) + value, interval } : null;
-  if (which === 'virt') tg.itimerVirt = it; else tg.itimerProf = it;
+  if (which === 'virt') tg.itimerVirt = it;
+  else tg.itimerProf = it;
   return old;
 }
 
@@ -108,7 +121,8 @@ function checkItimer(k: Kernel, tg: ThreadGroup, which: 'virt' | 'prof', now: nu
  */
 function checkRlimitCpu(k: Kernel, tg: ThreadGroup, cputime: number): void {
   const lim = tg.rlimits[RLIMIT_CPU]!;
-  const soft = lim[0], hard = lim[1];
+  const soft = lim[0],
+    hard = lim[1];
   if (hard !== RLIM_INFINITY && cputime >= Number(hard) * 1e9) {
     sendSignal(k, tg, { signo: SIGKILL, code: SI_KERNEL });
     return;

@@ -19,15 +19,16 @@ import type { SyscallResult } from '../syscalls/result.js';
 import { EAGAIN, EFAULT, EINVAL, EOPNOTSUPP, EPERM } from '../errno.js';
 import { sendSignal } from '../signal/deliver.js';
 import type { SigInfo } from '../signal/signals.js';
-import {
-  CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_TAI,
-} from './clock.js';
+import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_TAI } from './clock.js';
 import { clockNs } from '../syscalls/time.js';
 import { readItimerspec, writeItimerspec } from './timerfd.js';
 import { cpuClockOf, type CpuClock } from './posix-cpu-timers.js';
 import type { Timer } from './timers.js';
 
-export const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
+export const SIGEV_SIGNAL = 0,
+  SIGEV_NONE = 1,
+  SIGEV_THREAD = 2,
+  SIGEV_THREAD_ID = 4;
 export const SI_TIMER = -2;
 const TIMER_ABSTIME = 1;
 const SIGALRM = 14;
@@ -41,7 +42,11 @@ const WALL_CLOCKS = new Set([CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CL
 const TIMERLESS_CLOCKS = new Set([4 /* MONOTONIC_RAW */, 5 /* REALTIME_COARSE */, 6 /* MONOTONIC_COARSE */]);
 
 /** The timer's preallocated siginfo: taking it from the queue re-arms the timer. */
-export interface TimerSigInfo extends SigInfo { timerId: number; overrun: number; rearm: () => void }
+export interface TimerSigInfo extends SigInfo {
+  timerId: number;
+  overrun: number;
+  rearm: () => void;
+}
 
 export class PosixTimer {
   /** Next expiry in the clock's own ns; Infinity when disarmed. */
@@ -81,14 +86,23 @@ export class PosixTimer {
   arm(): void {
     this.disarmHr();
     if (this.expires === Infinity || this.deleted) return;
-    if (this.cpu) { this.cpu.owner().cpuTimers.add(this); return; }
+    if (this.cpu) {
+      this.cpu.owner().cpuTimers.add(this);
+      return;
+    }
     const mono = this.k.clock.monotonic();
     const at = mono + Math.max(0, this.expires - this.now());
-    this.hr = this.k.timers.add(at, () => { this.hr = null; this.expire(); });
+    this.hr = this.k.timers.add(at, () => {
+      this.hr = null;
+      this.expire();
+    });
   }
 
   private disarmHr(): void {
-    if (this.hr) { this.k.timers.cancel(this.hr); this.hr = null; }
+    if (this.hr) {
+      this.k.timers.cancel(this.hr);
+      this.hr = null;
+    }
   }
 
   /** The expiry was reached (posix_timer_fn / cpu_timer_fire). */
@@ -97,14 +111,24 @@ export class PosixTimer {
     if (this.cpu) this.cpu.owner().cpuTimers.delete(this);
     if (this.notify === SIGEV_NONE) return; // nothing to deliver; timer_gettime forwards it
     const info: TimerSigInfo = {
-      signo: this.signo, code: SI_TIMER, timerId: this.id, overrun: 0, value: this.value,
+      signo: this.signo,
+      code: SI_TIMER,
+      timerId: this.id,
+      overrun: 0,
+      value: this.value,
       rearm: () => this.rearm(info),
     };
     sendSignal(this.k, this.owner, info, this.thread);
     const list = this.thread ? this.thread.pendingInfo : this.owner.pendingInfo;
-    if (list.includes(info)) { this.queued = info; return; }
+    if (list.includes(info)) {
+      this.queued = info;
+      return;
+    }
     // Not queued (ignored, or the group is gone): a periodic timer goes on by itself.
-    if (this.interval > 0) { this.forward(); this.arm(); } else this.expires = Infinity;
+    if (this.interval > 0) {
+      this.forward();
+      this.arm();
+    } else this.expires = Infinity;
   }
 
   /** Move `expires` past now by whole periods; returns how many (hrtimer_forward). */
@@ -140,7 +164,7 @@ export class PosixTimer {
     if (rem <= 0) {
       if (this.interval === 0) return [0, 0];
       // Expired with its signal still queued (or SIGEV_NONE): the time to the next period.
-      rem = this.interval - ((-rem) % this.interval);
+      rem = this.interval - (-rem % this.interval);
     }
     return [rem, this.interval];
   }
@@ -165,25 +189,30 @@ export class PosixTimer {
 }
 
 /** struct sigevent: sigev_value at 0, sigev_signo at 8, sigev_notify at 12, sigev_notify_thread_id at 16. */
-function readSigevent(k: Kernel, t: Task, addr: number):
-  { notify: number; signo: number; value: bigint | null; thread: Task | null } | number {
+function readSigevent(k: Kernel, t: Task, addr: number): { notify: number; signo: number; value: bigint | null; thread: Task | null } | number {
   if (!addr) return { notify: SIGEV_SIGNAL, signo: SIGALRM, value: null, thread: null };
   const b = t.mm.read(addr, 20);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
-  const value = dv.getBigUint64(0, true), signo = dv.getInt32(8, true), notify = dv.getInt32(12, true);
+  const value = dv.getBigUint64(0, true),
+    signo = dv.getInt32(8, true),
+    notify = dv.getInt32(12, true);
   const tid = dv.getInt32(16, true);
   // good_sigevent: exactly these four; SIGEV_THREAD (which glibc turns into a
   // helper thread's SIGEV_THREAD_ID) is a plain signal to the process here.
   let thread: Task | null = null;
   switch (notify) {
-    case SIGEV_NONE: return { notify: SIGEV_NONE, signo: 0, value, thread: null };
-    case SIGEV_SIGNAL: case SIGEV_THREAD: break;
+    case SIGEV_NONE:
+      return { notify: SIGEV_NONE, signo: 0, value, thread: null };
+    case SIGEV_SIGNAL:
+    case SIGEV_THREAD:
+      break;
     case SIGEV_SIGNAL | SIGEV_THREAD_ID:
       thread = k.pids.findTask(tid) ?? null;
       if (!thread || thread.tg !== t.tg || thread.state === 'Z' || thread.state === 'X') return -EINVAL;
       break;
-    default: return -EINVAL;
+    default:
+      return -EINVAL;
   }
   if (signo <= 0 || signo > 64) return -EINVAL;
   return { notify: SIGEV_SIGNAL, signo, value, thread };
@@ -194,7 +223,8 @@ function timersOf(tg: ThreadGroup): Map<number, PosixTimer> {
 }
 
 export function sys_timer_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const clockid = a.int(0), idAddr = a.ulong(2);
+  const clockid = a.int(0),
+    idAddr = a.ulong(2);
   let cpu: CpuClock | null = null;
   if (clockid < 0 || clockid === 2 || clockid === 3) {
     const c = cpuClockOf(k, t, clockid);
@@ -225,7 +255,9 @@ function timerOf(t: Task, id: number): PosixTimer | null {
 }
 
 export function sys_timer_settime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
+  const flags = a.int(1),
+    newAddr = a.ulong(2),
+    oldAddr = a.ulong(3);
   if (!newAddr) return -EINVAL;
   const spec = readItimerspec(t, newAddr);
   if (typeof spec === 'number') return spec;

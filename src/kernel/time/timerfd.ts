@@ -14,7 +14,10 @@ import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, 
 import type { Timer } from './timers.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 
-export const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2, TFD_NONBLOCK = O_NONBLOCK, TFD_CLOEXEC = O_CLOEXEC;
+export const TFD_TIMER_ABSTIME = 1,
+  TFD_TIMER_CANCEL_ON_SET = 2,
+  TFD_NONBLOCK = O_NONBLOCK,
+  TFD_CLOEXEC = O_CLOEXEC;
 /** Beyond this (about 292 years of ns) a timer never fires. */
 const NEVER = 2 ** 63;
 
@@ -26,14 +29,26 @@ class TimerFd {
   interval = 0;
   timer: Timer | null = null;
   readonly wait = new WaitQueue();
-  constructor(readonly k: Kernel, readonly clockid: number) {}
+  constructor(
+    readonly k: Kernel,
+    readonly clockid: number,
+  ) {}
 
   private arm(): void {
-    if (this.timer) { this.k.timers.cancel(this.timer); this.timer = null; }
+    if (this.timer) {
+      this.k.timers.cancel(this.timer);
+      this.timer = null;
+    }
     if (this.expires >= NEVER) return;
     // Already due (an absolute time in the past): it expires at once.
-    if (this.expires <= this.k.clock.monotonic()) { this.fire(); return; }
-    this.timer = this.k.timers.add(this.expires, () => { this.timer = null; this.fire(); });
+    if (this.expires <= this.k.clock.monotonic()) {
+      this.fire();
+      return;
+    }
+    this.timer = this.k.timers.add(this.expires, () => {
+      this.timer = null;
+      this.fire();
+    });
   }
 
   private fire(): void {
@@ -111,12 +126,15 @@ function timerfdOps(ctx: TimerFd): FileOps {
       wait?.(ctx.wait);
       return ctx.ticks > 0n ? POLLIN : 0;
     },
-    release() { ctx.release(); },
+    release() {
+      ctx.release();
+    },
   };
 }
 
 export function sys_timerfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const clockid = a.int(0), flags = a.int(1);
+  const clockid = a.int(0),
+    flags = a.int(1);
   if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL;
   if (![CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM].includes(clockid)) return -EINVAL;
   // Alarm clocks need CAP_WAKE_ALARM.
@@ -139,11 +157,13 @@ export function readItimerspec(t: Task, addr: number): [number, number] | number
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
   const ts = (off: number) => {
-    const sec = dv.getBigInt64(off, true), nsec = dv.getBigInt64(off + 8, true);
+    const sec = dv.getBigInt64(off, true),
+      nsec = dv.getBigInt64(off + 8, true);
     if (sec < 0n || nsec < 0n || nsec > 999999999n) return -1;
     return Math.min(Number(sec) * 1e9 + Number(nsec), NEVER);
   };
-  const interval = ts(0), value = ts(16);
+  const interval = ts(0),
+    value = ts(16);
   if (interval < 0 || value < 0) return -EINVAL;
   return [value, interval];
 }
@@ -155,12 +175,15 @@ export function writeItimerspec(t: Task, addr: number, [value, interval]: [numbe
     dv.setBigInt64(off, BigInt(Math.floor(ns / 1e9)), true);
     dv.setBigInt64(off + 8, BigInt(Math.floor(ns % 1e9)), true);
   };
-  put(0, interval); put(16, value);
+  put(0, interval);
+  put(16, value);
   return t.mm.write(addr, b);
 }
 
 export function sys_timerfd_settime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = a.int(1), newAddr = a.ulong(2), oldAddr = a.ulong(3);
+  const flags = a.int(1),
+    newAddr = a.ulong(2),
+    oldAddr = a.ulong(3);
   if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) return -EINVAL;
   const spec = readItimerspec(t, newAddr);
   if (typeof spec === 'number') return spec;

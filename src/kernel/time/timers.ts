@@ -1,5 +1,9 @@
 // Kernel timers in virtual time (ns since boot), kept sorted by expiry.
-export interface Timer { when: number; fire: () => void; cancelled?: boolean }
+export interface Timer {
+  when: number;
+  fire: () => void;
+  cancelled?: boolean;
+}
 
 export class TimerQueue {
   private list: Timer[] = [];
@@ -19,17 +23,24 @@ export class TimerQueue {
   }
 
   /** Earliest expiry, or Infinity. */
-  next(): number { return this.list.length ? this.list[0].when : Infinity; }
+  next(): number {
+    return this.list.length ? this.list[0].when : Infinity;
+  }
 
   /** Fire every timer due at `now`. */
   expire(now: number): number {
     let n = 0;
     while (this.list.length && this.list[0].when <= now) {
       const t = this.list.shift()!;
-      if (!t.cancelled) { t.fire(); n++; }
+      if (!t.cancelled) {
+        t.fire();
+        n++;
+      }
     }
     return n;
   }
 
-  get size(): number { return this.list.length; }
+  get size(): number {
+    return this.list.length;
+  }
 }

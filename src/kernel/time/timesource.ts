@@ -52,7 +52,8 @@ export function virtualTime(): TimeSource {
 /** The emulation speed assumed before any is measured (instructions per ns: 50 MIPS). */
 const INITIAL_RATE = 0.05;
 /** Bounds of the estimate: 1 MIPS (a tick still runs thousands of instructions) to 1 GIPS (the virtual rate). */
-const MIN_RATE = 0.001, MAX_RATE = 1;
+const MIN_RATE = 0.001,
+  MAX_RATE = 1;
 /** Host time gathered before the estimate is updated (ms). */
 const SAMPLE_MS = 10;
 
@@ -64,7 +65,10 @@ class WallTime implements TimeSource {
   private sampleFrom = -1;
   private sampleInsns = 0;
 
-  constructor(private readonly hostMs: () => number, private readonly bootHostMs: number) {
+  constructor(
+    private readonly hostMs: () => number,
+    private readonly bootHostMs: number,
+  ) {
     this.lastHostMs = bootHostMs;
   }
 
@@ -80,7 +84,11 @@ class WallTime implements TimeSource {
 
   observe(insns: number): void {
     const now = this.lastHostMs;
-    if (this.sampleFrom < 0) { this.sampleFrom = now; this.sampleInsns = 0; return; }
+    if (this.sampleFrom < 0) {
+      this.sampleFrom = now;
+      this.sampleInsns = 0;
+      return;
+    }
     this.sampleInsns += insns;
     const ms = now - this.sampleFrom;
     if (ms < SAMPLE_MS) return;
@@ -91,7 +99,9 @@ class WallTime implements TimeSource {
     this.sampleInsns = 0;
   }
 
-  pause(): void { this.sampleFrom = -1; }
+  pause(): void {
+    this.sampleFrom = -1;
+  }
 }
 
 /** Time that follows the host's clock; `bootHostMs` is the host's time at boot (the guest's 0). */

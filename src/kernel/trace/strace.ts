@@ -16,14 +16,20 @@ export function attachStrace(k: Kernel, out: (line: string) => void): void {
   const pending = new Map<Task, EnterRecord>();
   const seen = new Set<number>();
   const prefix = (t: Task) => (seen.size > 1 ? `[pid ${String(t.tid).padStart(5)}] ` : '');
-  k.forkHooks.push((_p, c) => { seen.add(c.tid); });
+  k.forkHooks.push((_p, c) => {
+    seen.add(c.tid);
+  });
   k.trace.sysEnter.push((t, nr, a) => {
     seen.add(t.tid);
     const args: bigint[] = [];
     for (let i = 0; i < 6; i++) args.push(a.big(i));
     const sp = BigInt.asUintN(64, (BigInt(k.hart.xh[2]) << 32n) | BigInt(k.hart.xl[2] >>> 0));
     const rec = traceEnter({ nr, args, sp }, memOf(t));
-    if (nr === NR.exit || nr === NR.exit_group) { const p = prefix(t); out(p + traceNoReturn(rec, p.length)); return; }
+    if (nr === NR.exit || nr === NR.exit_group) {
+      const p = prefix(t);
+      out(p + traceNoReturn(rec, p.length));
+      return;
+    }
     pending.set(t, rec);
   });
   k.trace.sysExit.push((t, _nr, ret) => {
@@ -33,6 +39,10 @@ export function attachStrace(k: Kernel, out: (line: string) => void): void {
     const p = prefix(t);
     out(p + traceExit(rec, BigInt(ret), memOf(t), p.length));
   });
-  k.trace.signalDeliver.push((t, sig, info) => { out(prefix(t) + formatSignalDelivery(sig, info)); });
-  k.trace.processExit.push((t, st) => { out(prefix(t) + formatExit(st)); });
+  k.trace.signalDeliver.push((t, sig, info) => {
+    out(prefix(t) + formatSignalDelivery(sig, info));
+  });
+  k.trace.processExit.push((t, st) => {
+    out(prefix(t) + formatExit(st));
+  });
 }

@@ -14,6 +14,10 @@ export class Tracepoints {
   sysExit: SysExitHook[] = [];
   signalDeliver: SignalHook[] = [];
   processExit: ExitHook[] = [];
-  fireEnter(t: Task, nr: number, args: SyscallArgs): void { for (const h of this.sysEnter) h(t, nr, args); }
-  fireExit(t: Task, nr: number, ret: number): void { for (const h of this.sysExit) h(t, nr, ret); }
+  fireEnter(t: Task, nr: number, args: SyscallArgs): void {
+    for (const h of this.sysEnter) h(t, nr, args);
+  }
+  fireExit(t: Task, nr: number, ret: number): void {
+    for (const h of this.sysExit) h(t, nr, ret);
+  }
 }

@@ -1,8 +1,7 @@
 // Instruction encoders for hand-written unit-test programs.
 const r = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
   ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const i = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const i = (imm: number, rs1: number, f3: number, rd: number, op: number): number => (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
 const s = (imm: number, rs2: number, rs1: number, f3: number, op: number): number =>
   ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | op) >>> 0;
 
@@ -30,12 +29,20 @@ export const fsd = (fs: number, rs1: number, imm: number): number => s(imm, fs, 
 export const fsw = (fs: number, rs1: number, imm: number): number => s(imm, fs, rs1, 2, 0x27);
 export const jalr = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 0, rd, 0x67);
 export function jal(rd: number, off: number): number {
-  return ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) |
-    (off & 0xff000) | (rd << 7) | 0x6f) >>> 0;
+  return ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (off & 0xff000) | (rd << 7) | 0x6f) >>> 0;
 }
 function b(f3: number, rs1: number, rs2: number, off: number): number {
-  return ((((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-    (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63) >>> 0;
+  return (
+    ((((off >> 12) & 1) << 31) |
+      (((off >> 5) & 0x3f) << 25) |
+      (rs2 << 20) |
+      (rs1 << 15) |
+      (f3 << 12) |
+      (((off >> 1) & 15) << 8) |
+      (((off >> 11) & 1) << 7) |
+      0x63) >>>
+    0
+  );
 }
 export const beq = (rs1: number, rs2: number, off: number): number => b(0, rs1, rs2, off);
 export const bne = (rs1: number, rs2: number, off: number): number => b(1, rs1, rs2, off);

@@ -24,7 +24,11 @@ export function have(cmd: string): boolean {
  * build replaces each with the sequence of base instructions the
  * specification defines it by.
  */
-export interface GuestBinary { name: string; path: string; refPath?: string }
+export interface GuestBinary {
+  name: string;
+  path: string;
+  refPath?: string;
+}
 
 /** Marches named on a "variants:" line in the source, default both. */
 function variants(src: string): string[] {
@@ -45,16 +49,35 @@ export function compile(src: string, march: string, outPath: string, extra: stri
   const deps = [src, join(GUEST_SRC, 'rt.h')];
   if (existsSync(outPath) && deps.every((d) => mtime(d) <= mtime(outPath))) return;
   mkdirSync(dirname(outPath), { recursive: true });
-  const r = spawnSync(CC, ['-static', '-nostdlib', '-O2', `-march=${march}`, '-mabi=lp64d', '-fno-pie', '-no-pie',
-    '-fno-stack-protector', '-ffreestanding', '-Wl,--no-warn-rwx-segments', ...extra, '-o', outPath, src],
-  { encoding: 'utf8' });
+  const r = spawnSync(
+    CC,
+    [
+      '-static',
+      '-nostdlib',
+      '-O2',
+      `-march=${march}`,
+      '-mabi=lp64d',
+      '-fno-pie',
+      '-no-pie',
+      '-fno-stack-protector',
+      '-ffreestanding',
+      '-Wl,--no-warn-rwx-segments',
+      ...extra,
+      '-o',
+      outPath,
+      src,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`${CC} failed for ${src}:\n${r.stderr}`);
 }
 
 /** Build every test program; one binary per (source, march). */
 export function buildAll(): GuestBinary[] {
   const out: GuestBinary[] = [];
-  for (const f of readdirSync(GUEST_SRC).filter((f) => f.endsWith('.c')).sort()) {
+  for (const f of readdirSync(GUEST_SRC)
+    .filter((f) => f.endsWith('.c'))
+    .sort()) {
     const src = join(GUEST_SRC, f);
     for (const march of variants(src)) {
       const name = `${f.slice(0, -2)}.${march}`;
@@ -68,7 +91,11 @@ export function buildAll(): GuestBinary[] {
   return out;
 }
 
-export interface QemuResult { stdout: string; status: number | null; signal: string | null }
+export interface QemuResult {
+  stdout: string;
+  status: number | null;
+  signal: string | null;
+}
 
 export function runQemu(path: string): QemuResult {
   const r = spawnSync(QEMU, [path], { encoding: 'utf8', maxBuffer: 64 << 20 });

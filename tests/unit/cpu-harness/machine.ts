@@ -63,7 +63,7 @@ export class TestMachine {
         const t = this.allocPage();
         [i32[e], i32[e + 1]] = TestMachine.pte(t, PTE_V);
       }
-      table = ((i32[e] >>> 10) + i32[e + 1] * 4194304) - RAM_BASE / 4096;
+      table = (i32[e] >>> 10) + i32[e + 1] * 4194304 - RAM_BASE / 4096;
     }
     return table * 1024 + (Math.floor(vpn / 2 ** (9 * level)) % 512) * 2;
   }
@@ -121,7 +121,8 @@ export class TestMachine {
       throw new Error('not an ELF64 RISC-V file');
     }
     const phoff = Number(dv.getBigUint64(0x20, true));
-    const phentsize = dv.getUint16(0x36, true), phnum = dv.getUint16(0x38, true);
+    const phentsize = dv.getUint16(0x36, true),
+      phnum = dv.getUint16(0x38, true);
     for (let i = 0; i < phnum; i++) {
       const ph = phoff + i * phentsize;
       if (dv.getUint32(ph, true) !== 1) continue; // PT_LOAD
@@ -170,8 +171,11 @@ export class TestMachine {
       if (cause < 0) continue;
       if (cause !== Cause.EcallU) return this.result(stdout, -1, cause);
       const nr = h.xl[17];
-      if (nr === 64) { // write(fd, buf, len)
-        const fd = h.xl[10], buf = this.reg(11), len = this.reg(12);
+      if (nr === 64) {
+        // write(fd, buf, len)
+        const fd = h.xl[10],
+          buf = this.reg(11),
+          len = this.reg(12);
         if (fd === 1 || fd === 2) stdout += decoder.decode(this.readVirt(buf, len), { stream: true });
         this.setReg(10, len);
       } else if (nr === 93 || nr === 94) {

@@ -12,7 +12,12 @@ import { PhysMem } from '../../../src/cpu/physmem.js';
 import { OPT_BACK_EDGES } from '../../../src/cpu/wasm/runtime.js';
 
 /** `optAfter`: backward jumps before a page's quick WebAssembly goes to the optimised tier. */
-export interface Tier { readonly name: string; readonly backend: JitBackend; readonly threshold: number; readonly optAfter?: number }
+export interface Tier {
+  readonly name: string;
+  readonly backend: JitBackend;
+  readonly threshold: number;
+  readonly optAfter?: number;
+}
 
 /** What a hart made with nobody saying otherwise runs with (WebAssembly where the host has it). */
 const probe = new Hart(new PhysMem(1 << 16), -1);
@@ -51,7 +56,11 @@ export function tiered(name: string, body: (t: Tier) => void): void {
   for (const t of TIERS) {
     test(`${name} [${t.name}]`, () => {
       current.tier = t;
-      try { body(t); } finally { current.tier = null; }
+      try {
+        body(t);
+      } finally {
+        current.tier = null;
+      }
     });
   }
 }

@@ -13,7 +13,11 @@ export class PlicDriver {
   /** Linux IRQ number of each hardware source that has one. */
   private readonly virqOf = new Map<number, number>();
 
-  constructor(private readonly io: IoMem, private readonly irqs: IrqTable, private readonly cpus: number) {
+  constructor(
+    private readonly io: IoMem,
+    private readonly irqs: IrqTable,
+    private readonly cpus: number,
+  ) {
     // plic_init: every context starts masked (threshold 0, nothing enabled).
     for (let cpu = 0; cpu < cpus; cpu++) {
       this.io.writel(CONTEXT_BASE + this.ctx(cpu) * CONTEXT_STRIDE, 0);
@@ -21,7 +25,9 @@ export class PlicDriver {
   }
 
   /** The supervisor context of a CPU (hart): odd contexts on the virt board. */
-  private ctx(cpu: number): number { return 2 * cpu + 1; }
+  private ctx(cpu: number): number {
+    return 2 * cpu + 1;
+  }
 
   /** Map hardware source hwirq to Linux IRQ virq (irq_create_mapping). */
   map(hwirq: number, virq: number): void {

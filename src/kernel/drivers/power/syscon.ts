@@ -6,5 +6,9 @@ import { ioremap } from '../../lib/iomem.js';
 import { VIRT_TEST } from '../../../machine/memmap.js';
 import { FINISHER_PASS, FINISHER_RESET } from '../../../machine/sifive-test.js';
 
-export function sysconPoweroff(k: Kernel): void { ioremap(k.machine.bus, VIRT_TEST.base).writel(0, FINISHER_PASS); }
-export function sysconReboot(k: Kernel): void { ioremap(k.machine.bus, VIRT_TEST.base).writel(0, FINISHER_RESET); }
+export function sysconPoweroff(k: Kernel): void {
+  ioremap(k.machine.bus, VIRT_TEST.base).writel(0, FINISHER_PASS);
+}
+export function sysconReboot(k: Kernel): void {
+  ioremap(k.machine.bus, VIRT_TEST.base).writel(0, FINISHER_RESET);
+}

@@ -14,22 +14,38 @@ import { RTC_CLEAR_INTERRUPT, RTC_TIME_HIGH, RTC_TIME_LOW } from '../../../machi
 
 /** rtc0's character device: the first dynamic major (alloc_chrdev_region counts down from 254). */
 export const RTC_MAJOR = 254;
-export const RTC_RD_TIME = 0x80247009, RTC_SET_TIME = 0x4024700a;
+export const RTC_RD_TIME = 0x80247009,
+  RTC_SET_TIME = 0x4024700a;
 /** The platform device's name, which request_irq gets (/proc/interrupts). */
 export const RTC_DEVICE = `${VIRT_RTC.base.toString(16)}.rtc`;
 const TWO32 = 4294967296;
 
 /** struct rtc_time: nine ints, the fields of struct tm. */
-export interface RtcTime { sec: number; min: number; hour: number; mday: number; mon: number; year: number; wday: number; yday: number }
+export interface RtcTime {
+  sec: number;
+  min: number;
+  hour: number;
+  mday: number;
+  mon: number;
+  year: number;
+  wday: number;
+  yday: number;
+}
 
 /** rtc_time64_to_tm: seconds since the epoch to a UTC calendar time (year since 1900, month from 0). */
 export function rtcTimeToTm(secs: number): RtcTime {
-  const days = Math.floor(secs / 86400), rem = secs - days * 86400;
+  const days = Math.floor(secs / 86400),
+    rem = secs - days * 86400;
   const d = new Date(days * 86400 * 1000);
   const y = d.getUTCFullYear();
   return {
-    sec: rem % 60, min: Math.floor(rem / 60) % 60, hour: Math.floor(rem / 3600),
-    mday: d.getUTCDate(), mon: d.getUTCMonth(), year: y - 1900, wday: d.getUTCDay(),
+    sec: rem % 60,
+    min: Math.floor(rem / 60) % 60,
+    hour: Math.floor(rem / 3600),
+    mday: d.getUTCDate(),
+    mon: d.getUTCMonth(),
+    year: y - 1900,
+    wday: d.getUTCDay(),
     yday: Math.round((Date.UTC(y, d.getUTCMonth(), d.getUTCDate()) - Date.UTC(y, 0, 1)) / 86400000),
   };
 }
@@ -37,7 +53,8 @@ export function rtcTimeToTm(secs: number): RtcTime {
 /** rtc_valid_tm + rtc_tm_to_time64, or null when the fields are out of range. */
 export function rtcTmToTime(tm: RtcTime): number | null {
   const y = tm.year + 1900;
-  if (y < 1970 || tm.mon < 0 || tm.mon > 11 || tm.mday < 1 || tm.hour < 0 || tm.hour > 23 || tm.min < 0 || tm.min > 59 || tm.sec < 0 || tm.sec > 59) return null;
+  if (y < 1970 || tm.mon < 0 || tm.mon > 11 || tm.mday < 1 || tm.hour < 0 || tm.hour > 23 || tm.min < 0 || tm.min > 59 || tm.sec < 0 || tm.sec > 59)
+    return null;
   const mdays = new Date(Date.UTC(y, tm.mon + 1, 0)).getUTCDate();
   if (tm.mday > mdays) return null;
   return Date.UTC(y, tm.mon, tm.mday, tm.hour, tm.min, tm.sec) / 1000;
@@ -70,7 +87,8 @@ export class GoldfishRtcDriver {
     switch (cmd) {
       case RTC_RD_TIME: {
         const tm = rtcTimeToTm(Math.floor(this.readNs() / 1e9));
-        const b = new Uint8Array(36), dv = new DataView(b.buffer);
+        const b = new Uint8Array(36),
+          dv = new DataView(b.buffer);
         [tm.sec, tm.min, tm.hour, tm.mday, tm.mon, tm.year, tm.wday, tm.yday, 0].forEach((v, i) => dv.setInt32(i * 4, v, true));
         return io.write(arg, b) ? 0 : -EFAULT;
       }
@@ -78,7 +96,8 @@ export class GoldfishRtcDriver {
         if (!current || !capable(current.cred, CAP_SYS_TIME)) return -EPERM;
         const b = io.read(arg, 36);
         if (!b) return -EFAULT;
-        const dv = new DataView(b.buffer, b.byteOffset), f = (i: number) => dv.getInt32(i * 4, true);
+        const dv = new DataView(b.buffer, b.byteOffset),
+          f = (i: number) => dv.getInt32(i * 4, true);
         const secs = rtcTmToTime({ sec: f(0), min: f(1), hour: f(2), mday: f(3), mon: f(4), year: f(5), wday: 0, yday: 0 });
         if (secs === null) return -EINVAL;
         this.setNs(secs * 1e9);

@@ -49,7 +49,11 @@ export function registerTtys(k: Kernel, dev: Dentry): TtyLayer {
     return ttyOpen(k, tty, f, o, { noctty: true });
   });
   const d = dev;
-  for (const [name, min, mode] of [['tty', 0, 0o666], ['console', 1, 0o600], ['ptmx', 2, 0o666]] as const) {
+  for (const [name, min, mode] of [
+    ['tty', 0, 0o666],
+    ['console', 1, 0o600],
+    ['ptmx', 2, 0o666],
+  ] as const) {
     d.inode.mknod(d, name, S_IFCHR | mode, makedev(5, min), root);
   }
   d.inode.mkdir(d, 'pts', 0o755, root);
@@ -77,12 +81,14 @@ export function registerDevpts(k: Kernel): void {
 export function procTtyDrivers(): string {
   const row = (driver: string, name: string, major: number, minors: string, type: string) =>
     `${driver.padEnd(20)} /dev/${name.padEnd(8)} ${String(major).padStart(3)} ${minors} ${type}\n`;
-  return row('/dev/tty', 'tty', 5, '      0', 'system:/dev/tty')
-    + row('/dev/console', 'console', 5, '      1', 'system:console')
-    + row('/dev/ptmx', 'ptmx', 5, '      2', 'system')
-    + row('serial', 'ttyS', 4, '     64', 'serial')
-    + row('pty_slave', 'pts', 136, '0-1048575', 'pty:slave')
-    + row('pty_master', 'ptm', 128, '0-1048575', 'pty:master');
+  return (
+    row('/dev/tty', 'tty', 5, '      0', 'system:/dev/tty') +
+    row('/dev/console', 'console', 5, '      1', 'system:console') +
+    row('/dev/ptmx', 'ptmx', 5, '      2', 'system') +
+    row('serial', 'ttyS', 4, '     64', 'serial') +
+    row('pty_slave', 'pts', 136, '0-1048575', 'pty:slave') +
+    row('pty_master', 'ptm', 128, '0-1048575', 'pty:master')
+  );
 }
 
 /**
@@ -107,6 +113,9 @@ export function openConsole(k: Kernel, t: Task): number {
 export function consolePrint(k: Kernel, text: string): void {
   const l = ttyLayer(k);
   const data = new TextEncoder().encode(text);
-  if (!l) { k.host.console.stdout.write(data); return; }
+  if (!l) {
+    k.host.console.stdout.write(data);
+    return;
+  }
   l.serial.tty.ldisc.write(data);
 }

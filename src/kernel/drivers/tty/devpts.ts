@@ -14,15 +14,26 @@ export const DEVPTS_SUPER_MAGIC = 0x1cd1;
 export const UNIX98_PTY_SLAVE_MAJOR = 136;
 
 class DevptsSuper extends SuperBlock {
-  constructor(fs: FsState) { super(fs, 'devpts', DEVPTS_SUPER_MAGIC); }
+  constructor(fs: FsState) {
+    super(fs, 'devpts', DEVPTS_SUPER_MAGIC);
+  }
 }
 
 type Opener = (f: File, opener?: Task) => FileOps | number;
 
 /** A device node whose open goes straight to its pty (the inode's driver data). */
 class PtsInode extends TmpfsSpecial {
-  constructor(sb: SuperBlock, mode: number, rdev: number, private opener: Opener) { super(sb, mode, rdev); }
-  override open(f: File, opener?: Task): FileOps | number { return this.opener(f, opener); }
+  constructor(
+    sb: SuperBlock,
+    mode: number,
+    rdev: number,
+    private opener: Opener,
+  ) {
+    super(sb, mode, rdev);
+  }
+  override open(f: File, opener?: Task): FileOps | number {
+    return this.opener(f, opener);
+  }
 }
 
 export class Devpts {
@@ -43,7 +54,9 @@ export class Devpts {
     this.root.addChild(new Dentry('ptmx', this.root, ptmx));
   }
 
-  get options(): string[] { return [...(this.gid !== null ? [`gid=${this.gid}`] : []), `mode=${this.mode.toString(8)}`, `ptmxmode=${this.ptmxmode.toString(8).padStart(3, '0')}`]; }
+  get options(): string[] {
+    return [...(this.gid !== null ? [`gid=${this.gid}`] : []), `mode=${this.mode.toString(8)}`, `ptmxmode=${this.ptmxmode.toString(8).padStart(3, '0')}`];
+  }
 
   /** devpts_new_index: the lowest free number. */
   allocIndex(): number {
@@ -52,7 +65,9 @@ export class Devpts {
     this.used.add(i);
     return i;
   }
-  freeIndex(i: number): void { this.used.delete(i); }
+  freeIndex(i: number): void {
+    this.used.delete(i);
+  }
 
   /** devpts_pty_new: pts/N owned by the opener, in the mount's group. */
   addNode(index: number, owner: Task | undefined, open: Opener): Dentry {
@@ -72,5 +87,7 @@ export class Devpts {
     d.inode.nlink = 0;
   }
 
-  lookup(index: number): Dentry | null { return this.root.children.get(String(index)) ?? null; }
+  lookup(index: number): Dentry | null {
+    return this.root.children.get(String(index)) ?? null;
+  }
 }

@@ -3,9 +3,46 @@
 // output post-processing (OPOST). Linux's drivers/tty/n_tty.c in behaviour.
 import type { TtyStruct } from './tty_struct.js';
 import {
-  VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSTART, VSTOP, VSUSP, VEOL, VREPRINT, VWERASE, VLNEXT, VEOL2,
-  ISTRIP, INLCR, IGNCR, ICRNL, IXON, IXANY, OPOST, OLCUC, ONLCR, OCRNL, ONOCR, ONLRET, TABDLY, XTABS,
-  ISIG, ICANON, ECHO, ECHOE, ECHOK, ECHONL, NOFLSH, ECHOCTL, ECHOKE, IEXTEN, type Termios,
+  VINTR,
+  VQUIT,
+  VERASE,
+  VKILL,
+  VEOF,
+  VTIME,
+  VMIN,
+  VSTART,
+  VSTOP,
+  VSUSP,
+  VEOL,
+  VREPRINT,
+  VWERASE,
+  VLNEXT,
+  VEOL2,
+  ISTRIP,
+  INLCR,
+  IGNCR,
+  ICRNL,
+  IXON,
+  IXANY,
+  OPOST,
+  OLCUC,
+  ONLCR,
+  OCRNL,
+  ONOCR,
+  ONLRET,
+  TABDLY,
+  XTABS,
+  ISIG,
+  ICANON,
+  ECHO,
+  ECHOE,
+  ECHOK,
+  ECHONL,
+  NOFLSH,
+  ECHOCTL,
+  ECHOKE,
+  IEXTEN,
+  type Termios,
 } from './termbits.js';
 import { SIGINT, SIGQUIT, SIGTSTP } from '../../signal/signals.js';
 
@@ -15,7 +52,10 @@ export const N_TTY_BUF_SIZE = 4096;
 const iscntrl = (c: number) => c < 0x20 || c === 0x7f;
 const isalnum = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
-interface Line { data: number[]; eof: boolean }
+interface Line {
+  data: number[];
+  eof: boolean;
+}
 
 export class NTty {
   /** Finished lines (canonical mode); a line ended by VEOF keeps no terminator. */
@@ -33,12 +73,21 @@ export class NTty {
   /** Virtual time of the last input, for VTIME's inter-byte timer. */
   lastInput = 0;
 
-  constructor(private tty: TtyStruct) { this.icanon = (tty.termios.lflag & ICANON) !== 0; }
+  constructor(private tty: TtyStruct) {
+    this.icanon = (tty.termios.lflag & ICANON) !== 0;
+  }
 
-  private get t(): Termios { return this.tty.termios; }
-  private cc(i: number): number { return this.t.cc[i]; }
+  private get t(): Termios {
+    return this.tty.termios;
+  }
+  private cc(i: number): number {
+    return this.t.cc[i];
+  }
   /** A c_cc entry of 0 is disabled (_POSIX_VDISABLE). */
-  private is(c: number, i: number): boolean { const v = this.t.cc[i]; return v !== 0 && v === c; }
+  private is(c: number, i: number): boolean {
+    const v = this.t.cc[i];
+    return v !== 0 && v === c;
+  }
 
   /** Bytes held in the read buffer. */
   private get count(): number {
@@ -57,7 +106,9 @@ export class NTty {
   }
 
   /** input_available_p: a line (or EOF) in canonical mode, else at least `amt` bytes. */
-  available(amt: number): boolean { return this.icanon ? this.lines.length > 0 : this.raw.length >= amt; }
+  available(amt: number): boolean {
+    return this.icanon ? this.lines.length > 0 : this.raw.length >= amt;
+  }
 
   /** Characters taken from the driver; stops when the buffer is full (the driver keeps the rest). */
   receiveBuf(data: number[]): number {
@@ -80,7 +131,10 @@ export class NTty {
     return n;
   }
 
-  private put(c: number): void { if (this.icanon) this.edit.push(c); else this.raw.push(c); }
+  private put(c: number): void {
+    if (this.icanon) this.edit.push(c);
+    else this.raw.push(c);
+  }
 
   private receiveChar(c: number): void {
     const T = this.t;
@@ -91,35 +145,60 @@ export class NTty {
       return;
     }
     if (T.iflag & IXON) {
-      if (this.is(c, VSTART)) { this.startOutput(); return; }
-      if (this.is(c, VSTOP)) { this.stopOutput(); return; }
+      if (this.is(c, VSTART)) {
+        this.startOutput();
+        return;
+      }
+      if (this.is(c, VSTOP)) {
+        this.stopOutput();
+        return;
+      }
     }
     if (T.lflag & ISIG) {
       const sig = this.is(c, VINTR) ? SIGINT : this.is(c, VQUIT) ? SIGQUIT : this.is(c, VSUSP) ? SIGTSTP : 0;
-      if (sig) { this.signalChar(sig, c); return; }
+      if (sig) {
+        this.signalChar(sig, c);
+        return;
+      }
     }
-    if (this.tty.stopped && (T.iflag & IXON) && (T.iflag & IXANY)) this.startOutput();
+    if (this.tty.stopped && T.iflag & IXON && T.iflag & IXANY) this.startOutput();
     if (c === 13) {
       if (T.iflag & IGNCR) return;
       if (T.iflag & ICRNL) c = 10;
-    } else if (c === 10 && (T.iflag & INLCR)) c = 13;
+    } else if (c === 10 && T.iflag & INLCR) c = 13;
     if (this.icanon) {
       const iexten = (T.lflag & IEXTEN) !== 0;
-      if (this.is(c, VERASE) || this.is(c, VKILL) || (iexten && this.is(c, VWERASE))) { this.eraser(c); this.commitEchoes(); return; }
-      if (iexten && this.is(c, VLNEXT)) {
-        this.lnext = true;
-        if ((T.lflag & ECHO) && (T.lflag & ECHOCTL)) { this.echoRaw(0x5e); this.echoRaw(8); }
+      if (this.is(c, VERASE) || this.is(c, VKILL) || (iexten && this.is(c, VWERASE))) {
+        this.eraser(c);
+        this.commitEchoes();
         return;
       }
-      if (iexten && (T.lflag & ECHO) && this.is(c, VREPRINT)) { this.reprint(c); return; }
+      if (iexten && this.is(c, VLNEXT)) {
+        this.lnext = true;
+        if (T.lflag & ECHO && T.lflag & ECHOCTL) {
+          this.echoRaw(0x5e);
+          this.echoRaw(8);
+        }
+        return;
+      }
+      if (iexten && T.lflag & ECHO && this.is(c, VREPRINT)) {
+        this.reprint(c);
+        return;
+      }
       if (c === 10) {
         if (T.lflag & (ECHO | ECHONL)) this.echoRaw(10);
         this.endLine(c, false);
         return;
       }
-      if (this.is(c, VEOF)) { this.endLine(0, true); return; }
+      if (this.is(c, VEOF)) {
+        this.endLine(0, true);
+        return;
+      }
       if (this.is(c, VEOL) || this.is(c, VEOL2)) {
-        if (T.lflag & ECHO) { this.markCanonStart(); this.echoChar(c); }
+        if (T.lflag & ECHO) {
+          this.markCanonStart();
+          this.echoChar(c);
+        }
         this.endLine(c, false);
         return;
       }
@@ -128,11 +207,16 @@ export class NTty {
   }
 
   private normalChar(c: number): void {
-    if (this.t.lflag & ECHO) { this.markCanonStart(); this.echoChar(c); }
+    if (this.t.lflag & ECHO) {
+      this.markCanonStart();
+      this.echoChar(c);
+    }
     this.put(c);
   }
 
-  private markCanonStart(): void { if (this.icanon && this.edit.length === 0) this.canonColumn = this.column; }
+  private markCanonStart(): void {
+    if (this.icanon && this.edit.length === 0) this.canonColumn = this.column;
+  }
 
   private endLine(c: number, eof: boolean): void {
     const data = this.edit;
@@ -154,8 +238,12 @@ export class NTty {
     if (this.t.lflag & ECHO) this.echoChar(c);
   }
 
-  private stopOutput(): void { this.tty.stopOutput(); }
-  private startOutput(): void { this.tty.startOutput(); }
+  private stopOutput(): void {
+    this.tty.stopOutput();
+  }
+  private startOutput(): void {
+    this.tty.startOutput();
+  }
 
   /** VERASE, VWERASE, VKILL with their echo (n_tty's eraser). */
   private eraser(c: number): void {
@@ -167,7 +255,10 @@ export class NTty {
     else if (this.is(c, VWERASE)) kind = 'werase';
     else {
       kind = 'kill';
-      if (!echo) { this.edit = []; return; }
+      if (!echo) {
+        this.edit = [];
+        return;
+      }
       if (!(T.lflag & ECHOK) || !(T.lflag & ECHOKE) || !(T.lflag & ECHOE)) {
         this.edit = [];
         this.echoChar(c);
@@ -199,7 +290,9 @@ export class NTty {
     }
   }
 
-  private echoBs(): void { for (const b of [8, 32, 8]) this.echoRaw(b); }
+  private echoBs(): void {
+    for (const b of [8, 32, 8]) this.echoRaw(b);
+  }
 
   /** The output column at the end of the edited line, as its echo left it. */
   private renderedColumn(): number {
@@ -207,8 +300,9 @@ export class NTty {
     const ctl = (this.t.lflag & ECHOCTL) !== 0;
     for (const ch of this.edit) {
       if (ch === 9) col = (col | 7) + 1;
-      else if (iscntrl(ch)) { if (ctl) col += 2; }
-      else col++;
+      else if (iscntrl(ch)) {
+        if (ctl) col += 2;
+      } else col++;
     }
     return col;
   }
@@ -222,7 +316,7 @@ export class NTty {
 
   /** echo_char: a control character shows as ^X with ECHOCTL (not tab). */
   private echoChar(c: number): void {
-    if ((this.t.lflag & ECHOCTL) && iscntrl(c) && c !== 9) {
+    if (this.t.lflag & ECHOCTL && iscntrl(c) && c !== 9) {
       this.echoes.push(0x5e, c ^ 0x40);
       this.column += 2;
       return;
@@ -230,20 +324,29 @@ export class NTty {
     this.echoRaw(c);
   }
 
-  private echoRaw(c: number): void { this.outputChar(c, this.echoes); }
+  private echoRaw(c: number): void {
+    this.outputChar(c, this.echoes);
+  }
 
   /** do_output_char: one character through OPOST, appended to out; the column follows. */
   outputChar(c: number, out: number[]): void {
     const T = this.t;
-    if (!(T.oflag & OPOST)) { out.push(c); return; }
+    if (!(T.oflag & OPOST)) {
+      out.push(c);
+      return;
+    }
     switch (c) {
       case 10:
         if (T.oflag & ONLRET) this.column = 0;
-        if (T.oflag & ONLCR) { this.column = 0; out.push(13, 10); return; }
+        if (T.oflag & ONLCR) {
+          this.column = 0;
+          out.push(13, 10);
+          return;
+        }
         this.canonColumn = this.column;
         break;
       case 13:
-        if ((T.oflag & ONOCR) && this.column === 0) return;
+        if (T.oflag & ONOCR && this.column === 0) return;
         if (T.oflag & OCRNL) {
           c = 10;
           if (T.oflag & ONLRET) this.canonColumn = this.column = 0;
@@ -303,12 +406,22 @@ export class NTty {
   }
 
   /** Room was made: the driver's waiting input comes in. */
-  private afterRead(): void { this.tty.flushToLdisc(); }
+  private afterRead(): void {
+    this.tty.flushToLdisc();
+  }
 
-  get vmin(): number { return this.cc(VMIN); }
-  get vtime(): number { return this.cc(VTIME); }
-  get canonical(): boolean { return this.icanon; }
-  get pending(): number { return this.raw.length; }
+  get vmin(): number {
+    return this.cc(VMIN);
+  }
+  get vtime(): number {
+    return this.cc(VTIME);
+  }
+  get canonical(): boolean {
+    return this.icanon;
+  }
+  get pending(): number {
+    return this.raw.length;
+  }
 
   flushInput(): void {
     this.lines = [];
@@ -328,9 +441,16 @@ export class NTty {
     const out: number[] = [];
     let i = 0;
     for (; i < data.length; i++) {
-      const col = this.column, canon = this.canonColumn, len = out.length;
+      const col = this.column,
+        canon = this.canonColumn,
+        len = out.length;
       this.outputChar(data[i], out);
-      if (out.length > room) { out.length = len; this.column = col; this.canonColumn = canon; break; }
+      if (out.length > room) {
+        out.length = len;
+        this.column = col;
+        this.canonColumn = canon;
+        break;
+      }
     }
     if (out.length) this.tty.driverWrite(new Uint8Array(out));
     return i;

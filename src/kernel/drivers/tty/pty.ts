@@ -12,10 +12,19 @@ import { ttyHangup, ttyOpen } from './tty_io.js';
 import { sessionClearTty, killPgrp } from './tty_jobctrl.js';
 import type { Devpts } from './devpts.js';
 
-const TIOCPKT = 0x5420, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSIG = 0x40045436, TIOCGPKT = 0x80045438,
-  TIOCGPTLCK = 0x80045439, TIOCGPTPEER = 0x5441;
+const TIOCPKT = 0x5420,
+  TIOCGPTN = 0x80045430,
+  TIOCSPTLCK = 0x40045431,
+  TIOCSIG = 0x40045436,
+  TIOCGPKT = 0x80045438,
+  TIOCGPTLCK = 0x80045439,
+  TIOCGPTPEER = 0x5441;
 
-const u32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); return b; };
+const u32 = (v: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, true);
+  return b;
+};
 const readInt = (io: IoctlIo, arg: number): number | null => {
   const b = io.read(arg, 4);
   return b ? new DataView(b.buffer, b.byteOffset).getInt32(0, true) : null;
@@ -29,18 +38,40 @@ export class PtyDevices {
   readonly master: TtyDriver;
   readonly slave: TtyDriver;
 
-  constructor(private k: Kernel, private devpts: Devpts) {
+  constructor(
+    private k: Kernel,
+    private devpts: Devpts,
+  ) {
     this.master = {
-      name: 'ptm', major: 128, minorStart: 0, kind: 'pty_master',
+      name: 'ptm',
+      major: 128,
+      minorStart: 0,
+      kind: 'pty_master',
       // A master is raw: no input or output processing, no echo.
-      initTermios: () => { const t = stdTermios(); t.iflag = 0; t.oflag = 0; t.cflag = B38400 | CS8 | CREAD; t.lflag = 0; return t; },
-      write: ptyWrite, writeRoom: ptyRoom,
+      initTermios: () => {
+        const t = stdTermios();
+        t.iflag = 0;
+        t.oflag = 0;
+        t.cflag = B38400 | CS8 | CREAD;
+        t.lflag = 0;
+        return t;
+      },
+      write: ptyWrite,
+      writeRoom: ptyRoom,
       close: (tty) => this.masterClosed(tty),
     };
     this.slave = {
-      name: 'pts', major: 136, minorStart: 0, kind: 'pty_slave',
-      initTermios: () => { const t = stdTermios(); t.cflag = B38400 | CS8 | CREAD; return t; },
-      write: ptyWrite, writeRoom: ptyRoom,
+      name: 'pts',
+      major: 136,
+      minorStart: 0,
+      kind: 'pty_slave',
+      initTermios: () => {
+        const t = stdTermios();
+        t.cflag = B38400 | CS8 | CREAD;
+        return t;
+      },
+      write: ptyWrite,
+      writeRoom: ptyRoom,
       close: (tty) => this.slaveClosed(tty),
     };
   }
@@ -50,7 +81,8 @@ export class PtyDevices {
     const index = this.devpts.allocIndex();
     const m = new TtyStruct(this.k, this.master, index);
     const s = new TtyStruct(this.k, this.slave, index);
-    m.link = s; s.link = m;
+    m.link = s;
+    s.link = m;
     m.ptyLocked = true;
     this.devpts.addNode(index, opener, (sf, o) => this.openSlave(s, sf, o));
     return ttyOpen(this.k, m, f, opener, { driverIoctl: (k, t, _f, cmd, arg, io) => this.masterIoctl(k, t, m, cmd, arg, io) });
@@ -96,21 +128,30 @@ export class PtyDevices {
         m.ptyLocked = v !== 0;
         return 0;
       }
-      case TIOCGPTLCK: return io.write(arg, u32(m.ptyLocked ? 1 : 0)) ? 0 : -EFAULT;
+      case TIOCGPTLCK:
+        return io.write(arg, u32(m.ptyLocked ? 1 : 0)) ? 0 : -EFAULT;
       case TIOCPKT: {
         const v = readInt(io, arg);
         if (v === null) return -EFAULT;
-        if (v) { if (!m.packet) { m.ctrlStatus = 0; m.packet = true; } } else m.packet = false;
+        if (v) {
+          if (!m.packet) {
+            m.ctrlStatus = 0;
+            m.packet = true;
+          }
+        } else m.packet = false;
         return 0;
       }
-      case TIOCGPKT: return io.write(arg, u32(m.packet ? 1 : 0)) ? 0 : -EFAULT;
-      case TIOCGPTN: return io.write(arg, u32(m.index)) ? 0 : -EFAULT;
+      case TIOCGPKT:
+        return io.write(arg, u32(m.packet ? 1 : 0)) ? 0 : -EFAULT;
+      case TIOCGPTN:
+        return io.write(arg, u32(m.index)) ? 0 : -EFAULT;
       case TIOCSIG: {
         if (arg <= 0 || arg > 64) return -EINVAL;
         if (s.fgPgrp) killPgrp(k, s.fgPgrp, arg);
         return 0;
       }
-      case TIOCGPTPEER: return this.openPeer(t, s, arg);
+      case TIOCGPTPEER:
+        return this.openPeer(t, s, arg);
     }
     return null;
   }

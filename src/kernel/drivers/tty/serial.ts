@@ -16,16 +16,28 @@ import { Uart8250Port } from './serial/8250_port.js';
 import { ioremap } from '../../lib/iomem.js';
 import { UART0_IRQ, VIRT_UART0 } from '../../../machine/memmap.js';
 
-export const TTY_MAJOR = 4, SERIAL_MINOR = 64;
+export const TTY_MAJOR = 4,
+  SERIAL_MINOR = 64;
 /** The Linux IRQ number of ttyS0's PLIC line (the hardware source number, 10). */
 export const SERIAL_IRQ = UART0_IRQ;
 
 export function serialDriver(port: Uart8250Port): TtyDriver {
   return {
-    name: 'ttyS', major: TTY_MAJOR, minorStart: SERIAL_MINOR, kind: 'serial',
+    name: 'ttyS',
+    major: TTY_MAJOR,
+    minorStart: SERIAL_MINOR,
+    kind: 'serial',
     // uart_register_driver: 9600 8N1, modem control off.
-    initTermios: () => { const t = stdTermios(); t.cflag = B9600 | CS8 | CREAD | HUPCL | CLOCAL; t.ispeed = t.ospeed = 9600; return t; },
-    write(_tty, data) { port.write(data); return data.length; },
+    initTermios: () => {
+      const t = stdTermios();
+      t.cflag = B9600 | CS8 | CREAD | HUPCL | CLOCAL;
+      t.ispeed = t.ospeed = 9600;
+      return t;
+    },
+    write(_tty, data) {
+      port.write(data);
+      return data.length;
+    },
     writeRoom: () => 4096,
   };
 }
@@ -39,10 +51,20 @@ export class SerialPort {
   private hungUp = false;
   private pushQueued = false;
 
-  constructor(private k: Kernel, con: HostConsole) {
+  constructor(
+    private k: Kernel,
+    con: HostConsole,
+  ) {
     this.port = new Uart8250Port(ioremap(k.machine.bus, VIRT_UART0.base), {
-      receive: (data) => { this.flip.push(data); this.flipBytes += data.length; this.push(); },
-      hangup: () => { this.hungUp = true; this.push(); },
+      receive: (data) => {
+        this.flip.push(data);
+        this.flipBytes += data.length;
+        this.push();
+      },
+      hangup: () => {
+        this.hungUp = true;
+        this.push();
+      },
     });
     this.tty = new TtyStruct(k, serialDriver(this.port), 0);
     // The console's size follows the host terminal's (a serial line has none of its own).
@@ -58,7 +80,9 @@ export class SerialPort {
   startInput(): void {
     if (this.port.isStarted) return;
     this.k.plic.map(UART0_IRQ, SERIAL_IRQ);
-    this.k.irqs.request(SERIAL_IRQ, 'ttyS0', () => { this.port.handleIrq(); });
+    this.k.irqs.request(SERIAL_IRQ, 'ttyS0', () => {
+      this.port.handleIrq();
+    });
     this.k.plic.enable(UART0_IRQ);
     this.port.startup();
   }
@@ -69,7 +93,8 @@ export class SerialPort {
     this.pushQueued = true;
     queueWork(this.k.unboundWq, () => {
       this.pushQueued = false;
-      const chunks = this.flip, bytes = this.flipBytes;
+      const chunks = this.flip,
+        bytes = this.flipBytes;
       this.flip = [];
       this.flipBytes = 0;
       for (const c of chunks) this.tty.receive(c);

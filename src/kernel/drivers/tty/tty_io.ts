@@ -5,8 +5,19 @@ import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import type { TtyReadState } from '../../syscalls/restart.js';
 import {
-  O_NOCTTY, O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM,
-  type File, type FileOps, type IoctlIo, type IoWaiter,
+  O_NOCTTY,
+  O_NONBLOCK,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLPRI,
+  POLLRDNORM,
+  POLLWRNORM,
+  type File,
+  type FileOps,
+  type IoctlIo,
+  type IoWaiter,
 } from '../../fs/file.js';
 import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from '../../errno.js';
 import { BLOCKED, type Blocked } from '../../syscalls/result.js';
@@ -16,8 +27,14 @@ import type { TtyStruct } from './tty_struct.js';
 import { jobctrlIoctl, openSetTty, signalSessionLeader, ttyCheckChange, TIOCSPGRP } from './tty_jobctrl.js';
 import { modeIoctl } from './tty_ioctl.js';
 
-const TIOCEXCL = 0x540c, TIOCNXCL = 0x540d, TIOCSTI = 0x5412, TIOCSETD = 0x5423, TIOCGETD = 0x5424,
-  TIOCVHANGUP = 0x5437, TIOCGDEV = 0x80045432, TIOCGEXCL = 0x80045440;
+const TIOCEXCL = 0x540c,
+  TIOCNXCL = 0x540d,
+  TIOCSTI = 0x5412,
+  TIOCSETD = 0x5423,
+  TIOCGETD = 0x5424,
+  TIOCVHANGUP = 0x5437,
+  TIOCGDEV = 0x80045432,
+  TIOCGEXCL = 0x80045440;
 
 /** Files hung up (their f_op became hung_up_tty_fops) and files opened as /dev/console (never hung up, no job control). */
 const hungUp = new WeakSet<File>();
@@ -26,15 +43,23 @@ const redirected = new WeakSet<File>();
 /** Ioctls only one kind of driver answers (the pty master's TIOCGPTN, ...); null when not its command. */
 export type DriverIoctl = (k: Kernel, t: Task, f: File, cmd: number, arg: number, io: IoctlIo) => number | Blocked | null;
 
-const u32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); return b; };
+const u32 = (v: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, true);
+  return b;
+};
 
 export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl): FileOps {
   const isMaster = tty.driver.kind === 'pty_master';
   const real = isMaster ? tty.link! : tty;
   return {
     stream: true,
-    read(f, buf, _pos, w) { return ttyRead(k, tty, f, buf, w as Task); },
-    write(f, data, _pos, w) { return ttyWrite(k, tty, f, data, w); },
+    read(f, buf, _pos, w) {
+      return ttyRead(k, tty, f, buf, w as Task);
+    },
+    write(f, data, _pos, w) {
+      return ttyWrite(k, tty, f, data, w);
+    },
     poll(f, wait) {
       if (hungUp.has(f)) return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
       wait?.(tty.readWait);
@@ -60,10 +85,16 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
           tty.ldisc.receiveBuf([b[0]]);
           return 0;
         }
-        case TIOCEXCL: tty.exclusive = true; return 0;
-        case TIOCNXCL: tty.exclusive = false; return 0;
-        case TIOCGEXCL: return io.write(arg, u32(tty.exclusive ? 1 : 0)) ? 0 : -EFAULT;
-        case TIOCGETD: return io.write(arg, u32(0)) ? 0 : -EFAULT; // N_TTY
+        case TIOCEXCL:
+          tty.exclusive = true;
+          return 0;
+        case TIOCNXCL:
+          tty.exclusive = false;
+          return 0;
+        case TIOCGEXCL:
+          return io.write(arg, u32(tty.exclusive ? 1 : 0)) ? 0 : -EFAULT;
+        case TIOCGETD:
+          return io.write(arg, u32(0)) ? 0 : -EFAULT; // N_TTY
         case TIOCSETD: {
           const b = io.read(arg, 4);
           if (!b) return -EFAULT;
@@ -73,7 +104,8 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
           if (t.cred.euid !== 0) return -EPERM;
           ttyHangup(k, tty);
           return 0;
-        case TIOCGDEV: return io.write(arg, u32(real.rdev)) ? 0 : -EFAULT;
+        case TIOCGDEV:
+          return io.write(arg, u32(real.rdev)) ? 0 : -EFAULT;
       }
       const j = jobctrlIoctl(k, t, tty, real, f, cmd, arg, io);
       if (j !== null) return j;
@@ -82,7 +114,9 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
       const m = modeIoctl(k, t, tty, real, cmd, arg, io);
       return m ?? -ENOTTY;
     },
-    release(f) { ttyRelease(tty, f); },
+    release(f) {
+      ttyRelease(tty, f);
+    },
   };
 }
 
@@ -114,7 +148,9 @@ function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): 
     const n = take();
     if (n >= 0) return n;
   } else {
-    const min = ld.vmin, time = ld.vtime * 1e8, avail = ld.pending;
+    const min = ld.vmin,
+      time = ld.vtime * 1e8,
+      avail = ld.pending;
     // The state of this read across its sleeps: VTIME's deadline.
     if (t.sys?.kind === 'tty_read') st = t.sys;
     else t.sys = st = { kind: 'tty_read', nr: k.sysArgs.nr, restart: 'sys', deadline: Infinity, seen: 0, timer: Infinity };
@@ -127,12 +163,15 @@ function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): 
       if (avail >= Math.min(min, room)) return take();
       if (time > 0 && avail > 0) {
         // The inter-byte timer runs from the last byte that came in.
-        if (avail !== st.seen) { st.seen = avail; st.deadline = now + time; }
+        if (avail !== st.seen) {
+          st.seen = avail;
+          st.deadline = now + time;
+        }
         if (now >= st.deadline) return take();
       }
     }
     deadline = st.deadline;
-    if (avail > 0 && (tty.otherClosed || (f.flags & O_NONBLOCK))) return take();
+    if (avail > 0 && (tty.otherClosed || f.flags & O_NONBLOCK)) return take();
   }
   const r = noInput(tty, f);
   if (r !== null) return r;
@@ -143,7 +182,9 @@ function ttyRead(k: Kernel, tty: TtyStruct, f: File, buf: Uint8Array, t: Task): 
   if (st && deadline !== Infinity && st.timer !== deadline) {
     st.timer = deadline;
     const sys = t.sys;
-    k.timers.add(deadline, () => { if (t.sys === sys) t.wake(); });
+    k.timers.add(deadline, () => {
+      if (t.sys === sys) t.wake();
+    });
   }
   return BLOCKED;
 }
@@ -158,7 +199,7 @@ function noInput(tty: TtyStruct, _f: File): number | null {
 function ttyWrite(k: Kernel, tty: TtyStruct, f: File, data: Uint8Array, w: IoWaiter): number | Blocked {
   if (hungUp.has(f)) return -EIO;
   const t = k.current!;
-  if (tty.driver.kind !== 'pty_master' && !redirected.has(f) && (tty.termios.lflag & TOSTOP)) {
+  if (tty.driver.kind !== 'pty_master' && !redirected.has(f) && tty.termios.lflag & TOSTOP) {
     const r = ttyCheckChange(k, t, tty, SIGTTOU);
     if (r) return r;
   }
@@ -174,7 +215,13 @@ function ttyWrite(k: Kernel, tty: TtyStruct, f: File, data: Uint8Array, w: IoWai
  * tty_open's common part: TIOCEXCL keeps others out; a session leader may
  * take the tty as its controlling terminal.
  */
-export function ttyOpen(k: Kernel, tty: TtyStruct, f: File, opener: Task | undefined, opts: { noctty?: boolean; console?: boolean; driverIoctl?: DriverIoctl } = {}): FileOps | number {
+export function ttyOpen(
+  k: Kernel,
+  tty: TtyStruct,
+  f: File,
+  opener: Task | undefined,
+  opts: { noctty?: boolean; console?: boolean; driverIoctl?: DriverIoctl } = {},
+): FileOps | number {
   if (tty.exclusive && tty.files.size && (opener?.cred.euid ?? 0) !== 0) return -EBUSY;
   tty.files.add(f);
   if (opts.console) redirected.add(f);

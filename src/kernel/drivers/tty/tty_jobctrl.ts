@@ -13,7 +13,11 @@ import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../../errno.js';
 import { BLOCKED, type Blocked } from '../../syscalls/result.js';
 import type { TtyStruct } from './tty_struct.js';
 
-export const TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
+export const TIOCSCTTY = 0x540e,
+  TIOCGPGRP = 0x540f,
+  TIOCSPGRP = 0x5410,
+  TIOCNOTTY = 0x5422,
+  TIOCGSID = 0x5429;
 
 export { killPgrp, pgrpOrphaned };
 
@@ -77,7 +81,10 @@ export function disassociateCtty(k: Kernel, tg: ThreadGroup, onExit: boolean, ha
   }
   tg.ttyOldPgrp = 0;
   const cur = tg.tty;
-  if (cur && cur.session === tg.sid) { cur.session = 0; cur.fgPgrp = 0; }
+  if (cur && cur.session === tg.sid) {
+    cur.session = 0;
+    cur.fgPgrp = 0;
+  }
   sessionClearTty(k, tg.sid);
 }
 
@@ -99,7 +106,11 @@ export function signalSessionLeader(k: Kernel, tty: TtyStruct): void {
   tty.fgPgrp = 0;
 }
 
-const i32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, v, true); return b; };
+const i32 = (v: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v, true);
+  return b;
+};
 
 /**
  * The job-control ioctls (tty_jobctrl_ioctl). `tty` is the file's end,
@@ -139,8 +150,15 @@ export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct
       // find_vpid: any pid; session_of_pgrp: a group member's session, else that process's.
       let sid = -1;
       if (nr === 0) return -ESRCH;
-      for (const g of k.pids.processGroup(nr)) if (!g.reaped) { sid = g.sid; break; }
-      if (sid < 0) { const g = k.pids.findThreadGroup(nr); if (g && !g.reaped) sid = g.sid; }
+      for (const g of k.pids.processGroup(nr))
+        if (!g.reaped) {
+          sid = g.sid;
+          break;
+        }
+      if (sid < 0) {
+        const g = k.pids.findThreadGroup(nr);
+        if (g && !g.reaped) sid = g.sid;
+      }
       if (sid < 0) return -ESRCH;
       if (sid !== t.tg.sid) return -EPERM;
       real.fgPgrp = nr;
@@ -157,6 +175,11 @@ export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct
 /** The hooks into process life: setsid drops the controlling tty, a session leader's exit frees it. */
 export function installJobctrlHooks(k: Kernel, hangup: (tty: TtyStruct) => void): void {
   const prev = k.onSetsid;
-  k.onSetsid = (t) => { prev?.(t); t.tg.tty = null; };
-  k.exitHooks.push((tg) => { if (isSessionLeader(tg)) disassociateCtty(k, tg, true, hangup); });
+  k.onSetsid = (t) => {
+    prev?.(t);
+    t.tg.tty = null;
+  };
+  k.exitHooks.push((tg) => {
+    if (isSessionLeader(tg)) disassociateCtty(k, tg, true, hangup);
+  });
 }

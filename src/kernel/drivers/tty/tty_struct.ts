@@ -9,7 +9,12 @@ import type { Termios } from './termbits.js';
 import { NTty } from './n_tty.js';
 import { killPgrp } from './tty_jobctrl.js';
 
-export interface WinSize { row: number; col: number; xpixel: number; ypixel: number }
+export interface WinSize {
+  row: number;
+  col: number;
+  xpixel: number;
+  ypixel: number;
+}
 
 /** struct tty_driver + tty_operations, reduced to what the core calls. */
 export interface TtyDriver {
@@ -29,7 +34,11 @@ export interface TtyDriver {
   close?(tty: TtyStruct): void;
 }
 
-export const TIOCPKT_DATA = 0, TIOCPKT_FLUSHREAD = 1, TIOCPKT_FLUSHWRITE = 2, TIOCPKT_STOP = 4, TIOCPKT_START = 8;
+export const TIOCPKT_DATA = 0,
+  TIOCPKT_FLUSHREAD = 1,
+  TIOCPKT_FLUSHWRITE = 2,
+  TIOCPKT_STOP = 4,
+  TIOCPKT_START = 8;
 
 /** Input waiting between the driver and the line discipline (the flip buffers). */
 const FLIP_LIMIT = 65536;
@@ -63,15 +72,25 @@ export class TtyStruct {
   /** Received but not yet through the line discipline (it was full). */
   private flip: number[] = [];
 
-  constructor(readonly k: Kernel, readonly driver: TtyDriver, readonly index: number) {
+  constructor(
+    readonly k: Kernel,
+    readonly driver: TtyDriver,
+    readonly index: number,
+  ) {
     this.termios = driver.initTermios();
     this.ldisc = new NTty(this);
   }
 
-  get rdev(): number { return makedev(this.driver.major, this.driver.minorStart + this.index); }
+  get rdev(): number {
+    return makedev(this.driver.major, this.driver.minorStart + this.index);
+  }
   /** tpgid as /proc/PID/stat shows it: -1 without a foreground group. */
-  get pgrp(): number { return this.fgPgrp || -1; }
-  get name(): string { return this.driver.kind === 'pty_slave' ? `pts/${this.index}` : `${this.driver.name}${this.index}`; }
+  get pgrp(): number {
+    return this.fgPgrp || -1;
+  }
+  get name(): string {
+    return this.driver.kind === 'pty_slave' ? `pts/${this.index}` : `${this.driver.name}${this.index}`;
+  }
 
   /** Bytes from the device (tty_insert_flip_string + flush_to_ldisc); false when the flip buffer is full. */
   receive(data: Uint8Array): number {
@@ -82,7 +101,9 @@ export class TtyStruct {
     return n;
   }
 
-  get flipRoom(): number { return FLIP_LIMIT - this.flip.length; }
+  get flipRoom(): number {
+    return FLIP_LIMIT - this.flip.length;
+  }
 
   /** Hand waiting input to the line discipline as far as it takes it (also after a reader made room). */
   flushToLdisc(): void {
@@ -95,13 +116,19 @@ export class TtyStruct {
     }
   }
 
-  flushFlip(): void { this.flip = []; }
+  flushFlip(): void {
+    this.flip = [];
+  }
 
   /** Output to the driver, as much as it takes now. */
-  driverWrite(data: Uint8Array): number { return this.driver.write(this, data); }
+  driverWrite(data: Uint8Array): number {
+    return this.driver.write(this, data);
+  }
 
   /** The foreground process group hears a signal character (ISIG) or a resize. */
-  isig(sig: number): void { if (this.fgPgrp) killPgrp(this.k, this.fgPgrp, sig); }
+  isig(sig: number): void {
+    if (this.fgPgrp) killPgrp(this.k, this.fgPgrp, sig);
+  }
 
   /** stop_tty / start_tty: ^S and ^Q (IXON), TCOOFF and TCOON; a packet-mode master hears of it. */
   stopOutput(): void {

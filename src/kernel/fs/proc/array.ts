@@ -7,23 +7,33 @@ import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { RLIMIT_RSS, RLIMIT_SIGPENDING } from '../../sched/threadgroup.js';
 import { SIG_DFL, SIG_IGN } from '../../signal/signals.js';
-import {
-  groupTty, isDead, mayPtrace, taskFiles, taskFs, taskMm, taskNice, ticks, tracerPid, visibleThreads,
-} from './pid.js';
+import { groupTty, isDead, mayPtrace, taskFiles, taskFs, taskMm, taskNice, ticks, tracerPid, visibleThreads } from './pid.js';
 import { segments, taskMem } from './task_mmu.js';
 import { taskPrio } from '../../sched/attrs.js';
 import { cpumaskHex, cpumaskList } from '../../device/cpu.js';
 
-const PF_EXITING = 0x4, PF_WQ_WORKER = 0x20, PF_NOFREEZE = 0x8000, PF_KTHREAD = 0x200000, PF_RANDOMIZE = 0x400000;
+const PF_EXITING = 0x4,
+  PF_WQ_WORKER = 0x20,
+  PF_NOFREEZE = 0x8000,
+  PF_KTHREAD = 0x200000,
+  PF_RANDOMIZE = 0x400000;
 
 const STATE_NAMES: Record<string, string> = {
-  R: 'R (running)', S: 'S (sleeping)', D: 'D (disk sleep)', T: 'T (stopped)', t: 't (tracing stop)',
-  X: 'X (dead)', Z: 'Z (zombie)', P: 'P (parked)', I: 'I (idle)',
+  R: 'R (running)',
+  S: 'S (sleeping)',
+  D: 'D (disk sleep)',
+  T: 'T (stopped)',
+  t: 't (tracing stop)',
+  X: 'X (dead)',
+  Z: 'Z (zombie)',
+  P: 'P (parked)',
+  I: 'I (idle)',
 };
 
 /** Ignored and caught signals from the handler table (collect_sigign_sigcatch). */
 function sigIgnCatch(t: Task): { ign: bigint; catch: bigint } {
-  let ign = 0n, cat = 0n;
+  let ign = 0n,
+    cat = 0n;
   const acts = t.sighand.actions;
   for (let sig = 1; sig <= 64 && sig < acts.length; sig++) {
     const h = acts[sig].handler;
@@ -57,12 +67,24 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
   if (whole && tg.groupExiting) exitCode = tg.exitStatus;
   const wchan = permitted && (!whole || nthreads < 2) && t.state !== 'R' ? 1 : 0;
   const f: (number | string)[] = [
-    tg.parent ? tg.parent.tgid : 0, tg.pgid, tg.sid,
-    tty ? tty.rdev : 0, tty ? tty.pgrp : -1,
+    tg.parent ? tg.parent.tgid : 0,
+    tg.pgid,
+    tg.sid,
+    tty ? tty.rdev : 0,
+    tty ? tty.pgrp : -1,
     (t.kthread ? PF_KTHREAD | PF_NOFREEZE | (t.wqWorker ? PF_WQ_WORKER : 0) : PF_RANDOMIZE) | (isDead(t) ? PF_EXITING : 0),
-    minFlt, tg.cminFlt, majFlt, tg.cmajFlt,
-    ticks(utime), ticks(stime), ticks(tg.cutime), ticks(tg.cstime),
-    taskPrio(t), taskNice(t), nthreads, 0,
+    minFlt,
+    tg.cminFlt,
+    majFlt,
+    tg.cmajFlt,
+    ticks(utime),
+    ticks(stime),
+    ticks(tg.cutime),
+    ticks(tg.cstime),
+    taskPrio(t),
+    taskNice(t),
+    nthreads,
+    0,
     ticks(t.startTime),
     mm ? mm.totalVm * 4096 : 0,
     mm ? mm.rss : 0,
@@ -70,12 +92,22 @@ export function taskStat(k: Kernel, t: Task, whole: boolean): string {
     mm ? (permitted ? seg!.startCode : 1) : 0,
     mm ? (permitted ? seg!.endCode : 1) : 0,
     permitted && mm ? mm.startStack : 0,
-    0, 0, // esp, eip: zeroed unless core dumping
-    low31(t.pending), low31(t.blocked), low31(ign), low31(cat),
-    wchan, 0, 0,
+    0,
+    0, // esp, eip: zeroed unless core dumping
+    low31(t.pending),
+    low31(t.blocked),
+    low31(ign),
+    low31(cat),
+    wchan,
+    0,
+    0,
     leader ? tg.exitSignal : -1, // threads have no exit signal
-    t.cpu, t.rtPriority, t.policy, // processor, rt_priority, policy
-    0, 0, 0, // delayacct_blkio_ticks, guest_time, cguest_time
+    t.cpu,
+    t.rtPriority,
+    t.policy, // processor, rt_priority, policy
+    0,
+    0,
+    0, // delayacct_blkio_ticks, guest_time, cguest_time
   ];
   if (mm && permitted) f.push(seg!.startData, seg!.endData, mm.brkStart, mm.argStart, mm.argEnd, mm.envStart, mm.envEnd);
   else f.push(0, 0, 0, 0, 0, 0, 0);
@@ -108,16 +140,17 @@ export function taskStatus(t: Task, ncpus: number): string {
   const { ign, catch: cat } = sigIgnCatch(t);
   let s = `Name:\t${escapeComm(t.comm)}\n`;
   if (fs) s += `Umask:\t${fs.umask.toString(8).padStart(4, '0')}\n`;
-  s += `State:\t${STATE_NAMES[t.state] ?? t.state}\n`
-    + `Tgid:\t${tg.tgid}\nNgid:\t0\nPid:\t${t.tid}\n`
-    + `PPid:\t${t.state !== 'X' && tg.parent ? tg.parent.tgid : 0}\nTracerPid:\t${tracerPid(t)}\n`
-    + `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}\n`
-    + `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n`
-    + `FDSize:\t${files ? maxFds(files.files.length) : 0}\n`
+  s +=
+    `State:\t${STATE_NAMES[t.state] ?? t.state}\n` +
+    `Tgid:\t${tg.tgid}\nNgid:\t0\nPid:\t${t.tid}\n` +
+    `PPid:\t${t.state !== 'X' && tg.parent ? tg.parent.tgid : 0}\nTracerPid:\t${tracerPid(t)}\n` +
+    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}\n` +
+    `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n` +
+    `FDSize:\t${files ? maxFds(files.files.length) : 0}\n` +
     // The trailing space is Linux's too ("shouldn't have been added in the first place").
-    + `Groups:\t${c.groups.join(' ')} \n`
-    + `NStgid:\t${tg.tgid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pgid}\nNSsid:\t${tg.sid}\n`
-    + `Kthread:\t${t.kthread ? 1 : 0}\n`;
+    `Groups:\t${c.groups.join(' ')} \n` +
+    `NStgid:\t${tg.tgid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pgid}\nNSsid:\t${tg.sid}\n` +
+    `Kthread:\t${t.kthread ? 1 : 0}\n`;
   if (mm) {
     s += taskMem(t, mm);
     s += `CoreDumping:\t0\n`;
@@ -125,17 +158,18 @@ export function taskStatus(t: Task, ncpus: number): string {
     // riscv has no pointer tagging in 6.12: mm_untag_mask is all ones.
     s += `untag_mask:\t0xffffffffffffffff\n`;
   }
-  s += `Threads:\t${visibleThreads(tg).length}\n`
-    + `SigQ:\t${t.pendingInfo.length + tg.pendingInfo.length}/${tg.rlimits[RLIMIT_SIGPENDING][0]}\n`
-    + `SigPnd:\t${sigset(t.pending)}\nShdPnd:\t${sigset(tg.pending)}\nSigBlk:\t${sigset(t.blocked)}\n`
-    + `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cat)}\n`
-    + `CapInh:\t${capHex(c.capInh)}\nCapPrm:\t${capHex(c.capPrm)}\nCapEff:\t${capHex(c.capEff)}\n`
-    + `CapBnd:\t${capHex(c.capBnd)}\nCapAmb:\t${capHex(c.capAmb)}\n`
-    + `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}\nSeccomp:\t0\nSeccomp_filters:\t0\n`
+  s +=
+    `Threads:\t${visibleThreads(tg).length}\n` +
+    `SigQ:\t${t.pendingInfo.length + tg.pendingInfo.length}/${tg.rlimits[RLIMIT_SIGPENDING][0]}\n` +
+    `SigPnd:\t${sigset(t.pending)}\nShdPnd:\t${sigset(tg.pending)}\nSigBlk:\t${sigset(t.blocked)}\n` +
+    `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cat)}\n` +
+    `CapInh:\t${capHex(c.capInh)}\nCapPrm:\t${capHex(c.capPrm)}\nCapEff:\t${capHex(c.capEff)}\n` +
+    `CapBnd:\t${capHex(c.capBnd)}\nCapAmb:\t${capHex(c.capAmb)}\n` +
+    `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}\nSeccomp:\t0\nSeccomp_filters:\t0\n` +
     // riscv's arch_prctl_spec_ctrl_get is the generic -EINVAL one.
-    + `Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n`
-    + `Cpus_allowed:\t${cpumaskHex(allowed, ncpus)}\nCpus_allowed_list:\t${cpumaskList(allowed)}\n`
-    + `Mems_allowed:\t${cpumaskHex([0], 1)}\nMems_allowed_list:\t0\n`
-    + `voluntary_ctxt_switches:\t${t.nvcsw}\nnonvoluntary_ctxt_switches:\t${t.nivcsw}\n`;
+    `Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n` +
+    `Cpus_allowed:\t${cpumaskHex(allowed, ncpus)}\nCpus_allowed_list:\t${cpumaskList(allowed)}\n` +
+    `Mems_allowed:\t${cpumaskHex([0], 1)}\nMems_allowed_list:\t0\n` +
+    `voluntary_ctxt_switches:\t${t.nvcsw}\nnonvoluntary_ctxt_switches:\t${t.nivcsw}\n`;
   return s;
 }

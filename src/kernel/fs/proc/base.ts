@@ -18,9 +18,7 @@ import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
 import { netDir } from './net.js';
 import { smaps, smapsRollup } from './smaps.js';
-import {
-  ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper,
-} from './generic.js';
+import { ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper } from './generic.js';
 import { findTask, mayPtrace, ownerOf, readerRoot, reader, taskFs, taskMm, visibleThreads } from './pid.js';
 
 const EMPTY = new Uint8Array(0);
@@ -53,11 +51,21 @@ export function environ(t: Task): Uint8Array {
 
 /** Names and units of /proc/PID/limits, in RLIMIT_* order. */
 const LIMITS: [string, string | null][] = [
-  ['Max cpu time', 'seconds'], ['Max file size', 'bytes'], ['Max data size', 'bytes'],
-  ['Max stack size', 'bytes'], ['Max core file size', 'bytes'], ['Max resident set', 'bytes'],
-  ['Max processes', 'processes'], ['Max open files', 'files'], ['Max locked memory', 'bytes'],
-  ['Max address space', 'bytes'], ['Max file locks', 'locks'], ['Max pending signals', 'signals'],
-  ['Max msgqueue size', 'bytes'], ['Max nice priority', null], ['Max realtime priority', null],
+  ['Max cpu time', 'seconds'],
+  ['Max file size', 'bytes'],
+  ['Max data size', 'bytes'],
+  ['Max stack size', 'bytes'],
+  ['Max core file size', 'bytes'],
+  ['Max resident set', 'bytes'],
+  ['Max processes', 'processes'],
+  ['Max open files', 'files'],
+  ['Max locked memory', 'bytes'],
+  ['Max address space', 'bytes'],
+  ['Max file locks', 'locks'],
+  ['Max pending signals', 'signals'],
+  ['Max msgqueue size', 'bytes'],
+  ['Max nice priority', null],
+  ['Max realtime priority', null],
   ['Max realtime timeout', 'us'],
 ];
 
@@ -91,11 +99,18 @@ function loginuidStore(k: Kernel, t: Task) {
 export function ioAccounting(t: Task, whole: boolean): string {
   const a = { rchar: 0, wchar: 0, syscr: 0, syscw: 0, readBytes: 0, writeBytes: 0, cancelledWriteBytes: 0 };
   for (const i of whole ? [t.tg.exitedIo, ...t.tg.tasks.map((x) => x.ioac)] : [t.ioac]) {
-    a.rchar += i.rchar; a.wchar += i.wchar; a.syscr += i.syscr; a.syscw += i.syscw;
-    a.readBytes += i.readBytes; a.writeBytes += i.writeBytes; a.cancelledWriteBytes += i.cancelledWriteBytes;
+    a.rchar += i.rchar;
+    a.wchar += i.wchar;
+    a.syscr += i.syscr;
+    a.syscw += i.syscw;
+    a.readBytes += i.readBytes;
+    a.writeBytes += i.writeBytes;
+    a.cancelledWriteBytes += i.cancelledWriteBytes;
   }
-  return `rchar: ${a.rchar}\nwchar: ${a.wchar}\nsyscr: ${a.syscr}\nsyscw: ${a.syscw}\n`
-    + `read_bytes: ${a.readBytes}\nwrite_bytes: ${a.writeBytes}\ncancelled_write_bytes: ${a.cancelledWriteBytes}\n`;
+  return (
+    `rchar: ${a.rchar}\nwchar: ${a.wchar}\nsyscr: ${a.syscr}\nsyscw: ${a.syscw}\n` +
+    `read_bytes: ${a.readBytes}\nwrite_bytes: ${a.writeBytes}\ncancelled_write_bytes: ${a.cancelledWriteBytes}\n`
+  );
 }
 
 /** /proc/PID/ns: one magic link per namespace, to its nsfs inode. */
@@ -105,10 +120,18 @@ function nsEntries(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: strin
       if (t.state === 'X') return -ENOENT;
       return mayPtrace(k, t) ? nsPath(k.vfs, type, ino) : -EACCES;
     };
-    return magicEntry(sb, scope, base + name, 0o777, resolve, () => {
-      const p = resolve();
-      return typeof p === 'number' ? p : `${type}:[${ino}]`;
-    }, ownerOf(t));
+    return magicEntry(
+      sb,
+      scope,
+      base + name,
+      0o777,
+      resolve,
+      () => {
+        const p = resolve();
+        return typeof p === 'number' ? p : `${type}:[${ino}]`;
+      },
+      ownerOf(t),
+    );
   });
 }
 
@@ -138,15 +161,31 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
       if (!mayPtrace(k, t)) return -EACCES;
       return target() ?? -ENOENT;
     };
-    return magicEntry(sb, scope, base + name, 0o777, resolve, () => {
-      const p = resolve();
-      return typeof p === 'number' ? p : dPath(p, readerRoot(k));
-    }, owner);
+    return magicEntry(
+      sb,
+      scope,
+      base + name,
+      0o777,
+      resolve,
+      () => {
+        const p = resolve();
+        return typeof p === 'number' ? p : dPath(p, readerRoot(k));
+      },
+      owner,
+    );
   };
   const list: ProcEntry[] = [];
   if (whole) {
-    list.push(dirEntry(sb, scope, base + 'task', 0o555, () => (t.tg.reaped ? -ESRCH
-      : visibleThreads(t.tg).map((x) => threadEntry(k, sb, x, scope, `${base}task/${x.tid}`))), owner));
+    list.push(
+      dirEntry(
+        sb,
+        scope,
+        base + 'task',
+        0o555,
+        () => (t.tg.reaped ? -ESRCH : visibleThreads(t.tg).map((x) => threadEntry(k, sb, x, scope, `${base}task/${x.tid}`))),
+        owner,
+      ),
+    );
   }
   list.push(...fdDirs(k, sb, t, scope, base));
   list.push(
@@ -165,8 +204,14 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
     link('exe', () => t.exe?.path),
-    file('mounts', 0o444, () => { const fs = taskFs(t); return fs ? mounts(k, fs.root) : -ENOENT; }),
-    file('mountinfo', 0o444, () => { const fs = taskFs(t); return fs ? mountinfo(k, fs.root) : -ENOENT; }),
+    file('mounts', 0o444, () => {
+      const fs = taskFs(t);
+      return fs ? mounts(k, fs.root) : -ENOENT;
+    }),
+    file('mountinfo', 0o444, () => {
+      const fs = taskFs(t);
+      return fs ? mountinfo(k, fs.root) : -ENOENT;
+    }),
     file('wchan', 0o444, () => wchan(k, t)),
     netDir(k, sb, scope, base, owner),
     file('schedstat', 0o444, () => schedstat(t)),

@@ -14,13 +14,15 @@ export function cpuinfo(k: Kernel): string {
 }
 
 function hart(n: number): string {
-  return `processor\t: ${n}\n`
-    + `hart\t\t: ${n}\n`
-    + `isa\t\t: ${RISCV_ISA}\n`
-    + 'mmu\t\t: sv39\n'
-    + 'mvendorid\t: 0x0\n'
-    + 'marchid\t\t: 0x0\n'
-    + 'mimpid\t\t: 0x0\n'
-    + `hart isa\t: ${RISCV_ISA}\n`
-    + '\n';
+  return (
+    `processor\t: ${n}\n` +
+    `hart\t\t: ${n}\n` +
+    `isa\t\t: ${RISCV_ISA}\n` +
+    'mmu\t\t: sv39\n' +
+    'mvendorid\t: 0x0\n' +
+    'marchid\t\t: 0x0\n' +
+    'mimpid\t\t: 0x0\n' +
+    `hart isa\t: ${RISCV_ISA}\n` +
+    '\n'
+  );
 }

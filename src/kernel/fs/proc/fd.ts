@@ -33,7 +33,9 @@ function openFds(t: Task): [number, File][] {
   const files = taskFiles(t);
   if (!files) return [];
   const out: [number, File][] = [];
-  files.files.forEach((f, fd) => { if (f) out.push([fd, f]); });
+  files.files.forEach((f, fd) => {
+    if (f) out.push([fd, f]);
+  });
   return out;
 }
 
@@ -46,13 +48,21 @@ function fdList(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: string):
       const cur = taskFiles(t)?.get(fd);
       return cur ?? -ENOENT;
     };
-    return magicEntry(sb, scope, `${base}fd/${fd}`, linkMode(f), () => {
-      const r = still();
-      return typeof r === 'number' ? r : r.path;
-    }, () => {
-      const r = still();
-      return typeof r === 'number' ? r : fileLinkText(k, r);
-    }, owner);
+    return magicEntry(
+      sb,
+      scope,
+      `${base}fd/${fd}`,
+      linkMode(f),
+      () => {
+        const r = still();
+        return typeof r === 'number' ? r : r.path;
+      },
+      () => {
+        const r = still();
+        return typeof r === 'number' ? r : fileLinkText(k, r);
+      },
+      owner,
+    );
   });
 }
 
@@ -78,7 +88,11 @@ export function fdDirs(k: Kernel, sb: ProcSuper, t: Task, scope: string, base: s
   const fd = dirEntry(sb, scope, `${base}fd`, 0o500, () => fdList(k, sb, t, scope, base), owner);
   const make = fd.make;
   // st_size of an fd directory is the number of open descriptors (Linux 6.2+).
-  fd.make = () => { const i = make(); if (i && !isDead(t)) i.size = openFds(t).length; return i; };
+  fd.make = () => {
+    const i = make();
+    if (i && !isDead(t)) i.size = openFds(t).length;
+    return i;
+  };
   const info = dirEntry(sb, scope, `${base}fdinfo`, 0o555, () => fdinfoList(sb, t, scope, base), owner);
   return [fd, info];
 }

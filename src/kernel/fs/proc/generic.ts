@@ -10,7 +10,10 @@ import type { Timespec, FsState } from '../fs_state.js';
 
 export const PROC_SUPER_MAGIC = 0x9fa0;
 
-interface Identity { ino: number; time: Timespec }
+interface Identity {
+  ino: number;
+  time: Timespec;
+}
 
 export class ProcSuper extends SuperBlock {
   /** Inode numbers per (scope, name): a scope is one task's subtree, '' the rest. */
@@ -29,9 +32,15 @@ export class ProcSuper extends SuperBlock {
    */
   identity(scope: string, name: string): Identity {
     let s = this.scopes.get(scope);
-    if (!s) { s = new Map(); this.scopes.set(scope, s); }
+    if (!s) {
+      s = new Map();
+      this.scopes.set(scope, s);
+    }
     let id = s.get(name);
-    if (!id) { id = { ino: this.nextIno(), time: this.fs.now() }; s.set(name, id); }
+    if (!id) {
+      id = { ino: this.nextIno(), time: this.fs.now() };
+      s.set(name, id);
+    }
     return id;
   }
 
@@ -42,16 +51,26 @@ export class ProcSuper extends SuperBlock {
 }
 
 /** Where an entry lives: its scope and name within it, for a stable inode number. */
-export interface ProcKey { scope: string; name: string }
+export interface ProcKey {
+  scope: string;
+  name: string;
+}
 
 abstract class ProcInode extends Inode {
   constructor(sb: ProcSuper, key: ProcKey, mode: number, owner?: { uid: number; gid: number }) {
     const id = sb.identity(key.scope, key.name);
     super(sb, mode, id.ino);
-    this.atime = id.time; this.mtime = id.time; this.ctime = id.time;
-    if (owner) { this.uid = owner.uid; this.gid = owner.gid; }
+    this.atime = id.time;
+    this.mtime = id.time;
+    this.ctime = id.time;
+    if (owner) {
+      this.uid = owner.uid;
+      this.gid = owner.gid;
+    }
   }
-  override get blocks(): number { return 0; }
+  override get blocks(): number {
+    return 0;
+  }
 }
 
 /** One child of a directory: listed without being built, built on lookup. */
@@ -64,7 +83,9 @@ export interface ProcEntry {
 
 export class ProcDir extends ProcInode {
   constructor(
-    sb: ProcSuper, key: ProcKey, mode: number,
+    sb: ProcSuper,
+    key: ProcKey,
+    mode: number,
     /** Children now, or -errno when the directory's object is gone. */
     private readonly list: () => ProcEntry[] | number,
     owner?: { uid: number; gid: number },
@@ -138,7 +159,9 @@ export function seqOps(show: () => ProcContent, store?: ProcStore, readable = tr
 
 export class ProcFile extends ProcInode {
   constructor(
-    sb: ProcSuper, key: ProcKey, mode: number,
+    sb: ProcSuper,
+    key: ProcKey,
+    mode: number,
     private readonly show: () => ProcContent,
     private readonly store?: ProcStore,
     owner?: { uid: number; gid: number },
@@ -149,7 +172,9 @@ export class ProcFile extends ProcInode {
   }
 
   /** O_TRUNC on a proc file is accepted and changes nothing (proc_setattr). */
-  override truncate(_size: number): number { return 0; }
+  override truncate(_size: number): number {
+    return 0;
+  }
 
   override open(f: File): FileOps | number {
     const r = this.openCheck?.() ?? 0;
@@ -160,21 +185,31 @@ export class ProcFile extends ProcInode {
 
 /** A proc file with file operations of its own rather than a seq_file (/proc/kmsg). */
 export class ProcOpsFile extends ProcInode {
-  constructor(sb: ProcSuper, key: ProcKey, mode: number, private readonly openOps: (f: File) => FileOps | number) {
+  constructor(
+    sb: ProcSuper,
+    key: ProcKey,
+    mode: number,
+    private readonly openOps: (f: File) => FileOps | number,
+  ) {
     super(sb, key, S_IFREG | (mode & 0o7777));
   }
-  override open(f: File): FileOps | number { return this.openOps(f); }
+  override open(f: File): FileOps | number {
+    return this.openOps(f);
+  }
 }
 
 export function opsEntry(sb: ProcSuper, scope: string, path: string, mode: number, open: (f: File) => FileOps | number): ProcEntry {
   const key = { scope, name: path };
-  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFREG | mode,
-    make: () => new ProcOpsFile(sb, key, mode, open) };
+  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFREG | mode, make: () => new ProcOpsFile(sb, key, mode, open) };
 }
 
 /** An ordinary symlink whose target is computed (self, thread-self, mounts). */
 export class ProcSymlink extends ProcInode {
-  constructor(sb: ProcSuper, key: ProcKey, private readonly target: () => string | number) {
+  constructor(
+    sb: ProcSuper,
+    key: ProcKey,
+    private readonly target: () => string | number,
+  ) {
     super(sb, key, S_IFLNK | 0o777);
   }
   override readlink(): Uint8Array | number {
@@ -189,14 +224,18 @@ export class ProcSymlink extends ProcInode {
  */
 export class ProcMagicLink extends ProcInode {
   constructor(
-    sb: ProcSuper, key: ProcKey, mode: number,
+    sb: ProcSuper,
+    key: ProcKey,
+    mode: number,
     private readonly resolve: () => Path | number,
     private readonly text: () => string | number,
     owner?: { uid: number; gid: number },
   ) {
     super(sb, key, S_IFLNK | (mode & 0o777), owner);
   }
-  followLink(): Path | number { return this.resolve(); }
+  followLink(): Path | number {
+    return this.resolve();
+  }
   override readlink(): Uint8Array | number {
     const t = this.text();
     return typeof t === 'number' ? t : enc.encode(t);
@@ -204,37 +243,59 @@ export class ProcMagicLink extends ProcInode {
 }
 
 /** Entry helpers; `path` names the entry within its scope (e.g. "fd/3"). */
-export function fileEntry(sb: ProcSuper, scope: string, path: string, mode: number, show: () => ProcContent,
+export function fileEntry(
+  sb: ProcSuper,
+  scope: string,
+  path: string,
+  mode: number,
+  show: () => ProcContent,
   opts: {
-    store?: ProcStore; owner?: { uid: number; gid: number }; openCheck?: () => number;
+    store?: ProcStore;
+    owner?: { uid: number; gid: number };
+    openCheck?: () => number;
     /** st_size, for the few proc files Linux gives one (proc_set_size: config.gz, kcore). */
     size?: () => number;
-  } = {}): ProcEntry {
+  } = {},
+): ProcEntry {
   const key = { scope, name: path };
-  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFREG | mode,
+  return {
+    name: path.slice(path.lastIndexOf('/') + 1),
+    key,
+    mode: S_IFREG | mode,
     make: () => {
       const i = new ProcFile(sb, key, mode, show, opts.store, opts.owner, opts.openCheck);
       if (opts.size) i.size = opts.size();
       return i;
-    } };
+    },
+  };
 }
 
-export function dirEntry(sb: ProcSuper, scope: string, path: string, mode: number, list: () => ProcEntry[] | number,
-  owner?: { uid: number; gid: number }): ProcEntry {
+export function dirEntry(
+  sb: ProcSuper,
+  scope: string,
+  path: string,
+  mode: number,
+  list: () => ProcEntry[] | number,
+  owner?: { uid: number; gid: number },
+): ProcEntry {
   const key = { scope, name: path };
-  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFDIR | mode,
-    make: () => new ProcDir(sb, key, mode, list, owner) };
+  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFDIR | mode, make: () => new ProcDir(sb, key, mode, list, owner) };
 }
 
 export function symlinkEntry(sb: ProcSuper, scope: string, path: string, target: () => string | number): ProcEntry {
   const key = { scope, name: path };
-  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFLNK | 0o777,
-    make: () => new ProcSymlink(sb, key, target) };
+  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFLNK | 0o777, make: () => new ProcSymlink(sb, key, target) };
 }
 
-export function magicEntry(sb: ProcSuper, scope: string, path: string, mode: number,
-  resolve: () => Path | number, text: () => string | number, owner?: { uid: number; gid: number }): ProcEntry {
+export function magicEntry(
+  sb: ProcSuper,
+  scope: string,
+  path: string,
+  mode: number,
+  resolve: () => Path | number,
+  text: () => string | number,
+  owner?: { uid: number; gid: number },
+): ProcEntry {
   const key = { scope, name: path };
-  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFLNK | mode,
-    make: () => new ProcMagicLink(sb, key, mode, resolve, text, owner) };
+  return { name: path.slice(path.lastIndexOf('/') + 1), key, mode: S_IFLNK | mode, make: () => new ProcMagicLink(sb, key, mode, resolve, text, owner) };
 }

@@ -8,7 +8,10 @@ import { pidLookup, pruneDead, rootEntries } from './root.js';
 
 class ProcRoot extends ProcDir {
   private lookups = 0;
-  constructor(private readonly k: Kernel, sb: ProcSuper) {
+  constructor(
+    private readonly k: Kernel,
+    sb: ProcSuper,
+  ) {
     super(sb, { scope: '', name: '/' }, 0o555, () => rootEntries(k, sb));
   }
   /**

@@ -8,9 +8,14 @@ import type { Kernel } from '../../kernel.js';
 /** The INTC's supervisor timer interrupt (hwirq 5), also its Linux IRQ number here. */
 export const TIMER_IRQ = 5;
 const IPI_NAMES = [
-  'Rescheduling interrupts', 'Function call interrupts', 'CPU stop interrupts',
-  'CPU stop (for crash dump) interrupts', 'IRQ work interrupts', 'Timer broadcast interrupts',
-  'CPU backtrace interrupts', 'KGDB roundup interrupts',
+  'Rescheduling interrupts',
+  'Function call interrupts',
+  'CPU stop interrupts',
+  'CPU stop (for crash dump) interrupts',
+  'IRQ work interrupts',
+  'Timer broadcast interrupts',
+  'CPU backtrace interrupts',
+  'KGDB roundup interrupts',
 ];
 export const SOFTIRQ_NAMES = ['HI', 'TIMER', 'NET_TX', 'NET_RX', 'BLOCK', 'IRQ_POLL', 'TASKLET', 'SCHED', 'HRTIMER', 'RCU'];
 
@@ -29,7 +34,9 @@ export function interrupts(k: Kernel): string {
   }
   let s = header(k, prec + 8);
   for (const [, r] of rows.sort((a, b) => a[0] - b[0])) s += r;
-  IPI_NAMES.forEach((name, i) => { s += `IPI${i}:${perCpu((cpu) => (i === 0 ? k.runqueues[cpu].irqs.resched : 0))} ${name}\n`; });
+  IPI_NAMES.forEach((name, i) => {
+    s += `IPI${i}:${perCpu((cpu) => (i === 0 ? k.runqueues[cpu].irqs.resched : 0))} ${name}\n`;
+  });
   return s;
 }
 

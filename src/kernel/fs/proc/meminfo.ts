@@ -18,35 +18,67 @@ const row = (label: string, kb: number) => `${(label + ':').padEnd(16)}${String(
 
 function distinctMms(k: Kernel): Mm[] {
   const s = new Set<Mm>();
-  for (const t of k.pids.tasks()) { const mm = taskMm(t); if (mm) s.add(mm); }
+  for (const t of k.pids.tasks()) {
+    const mm = taskMm(t);
+    if (mm) s.add(mm);
+  }
   return [...s];
 }
 
 /** The node counters meminfo and vmstat share, in pages. */
 export interface MemState {
-  total: number; free: number; cached: number; buffers: number; shmem: number;
-  dirty: number; writeback: number; swapTotal: number; swapFree: number; swapCached: number;
-  anon: number; pt: number; committed: number; mapped: number;
+  total: number;
+  free: number;
+  cached: number;
+  buffers: number;
+  shmem: number;
+  dirty: number;
+  writeback: number;
+  swapTotal: number;
+  swapFree: number;
+  swapCached: number;
+  anon: number;
+  pt: number;
+  committed: number;
+  mapped: number;
 }
 
 export function memState(k: Kernel): MemState {
-  const total = k.pages.total, free = k.pages.free;
+  const total = k.pages.total,
+    free = k.pages.free;
   const used = total - free;
   const x = extras(k);
   const cache = x.pageCache;
-  const cached = cache?.pages ?? 0, buffers = cache?.buffers ?? 0, shmem = cache?.shmem ?? 0;
-  let anon = 0, pt = 0, committed = 0;
+  const cached = cache?.pages ?? 0,
+    buffers = cache?.buffers ?? 0,
+    shmem = cache?.shmem ?? 0;
+  let anon = 0,
+    pt = 0,
+    committed = 0;
   for (const mm of distinctMms(k)) {
     const u = mmUsage(mm);
-    anon += u.anon; pt += u.ptPages; committed += u.dataVm + u.stackVm;
+    anon += u.anon;
+    pt += u.ptPages;
+    committed += u.dataVm + u.stackVm;
   }
   // Pages shared copy-on-write are counted once per mm above; RAM is the cap.
   anon = Math.min(anon, Math.max(0, used - cached - buffers));
   pt = Math.min(pt, used);
   return {
-    total, free, cached, buffers, shmem, dirty: cache?.dirty ?? 0, writeback: cache?.writeback ?? 0,
-    swapTotal: x.swap?.totalPages ?? 0, swapFree: x.swap?.freePages ?? 0, swapCached: x.swap?.cachedPages ?? 0,
-    anon, pt, committed, mapped: cache?.mapped ?? 0,
+    total,
+    free,
+    cached,
+    buffers,
+    shmem,
+    dirty: cache?.dirty ?? 0,
+    writeback: cache?.writeback ?? 0,
+    swapTotal: x.swap?.totalPages ?? 0,
+    swapFree: x.swap?.freePages ?? 0,
+    swapCached: x.swap?.cachedPages ?? 0,
+    anon,
+    pt,
+    committed,
+    mapped: cache?.mapped ?? 0,
   };
 }
 
@@ -60,7 +92,8 @@ export function commitLimit(k: Kernel, m: MemState): number {
 export function meminfo(k: Kernel): string {
   const m = memState(k);
   const { total, free, cached, buffers, shmem, anon, pt, committed } = m;
-  const swapTotal = m.swapTotal, swapFree = m.swapFree;
+  const swapTotal = m.swapTotal,
+    swapFree = m.swapFree;
   const cache = { dirty: m.dirty, writeback: m.writeback };
   const p = (n: number) => n * KB_PER_PAGE;
   let s = '';
@@ -111,8 +144,9 @@ export function meminfo(k: Kernel): string {
   s += row('CmaTotal', 0);
   s += row('CmaFree', 0);
   // hugetlb_report_meminfo
-  s += `HugePages_Total:   ${'0'.padStart(5)}\nHugePages_Free:    ${'0'.padStart(5)}\n`
-    + `HugePages_Rsvd:    ${'0'.padStart(5)}\nHugePages_Surp:    ${'0'.padStart(5)}\n`;
+  s +=
+    `HugePages_Total:   ${'0'.padStart(5)}\nHugePages_Free:    ${'0'.padStart(5)}\n` +
+    `HugePages_Rsvd:    ${'0'.padStart(5)}\nHugePages_Surp:    ${'0'.padStart(5)}\n`;
   s += row('Hugepagesize', HUGEPAGE_KB);
   s += row('Hugetlb', 0);
   return s;

@@ -68,8 +68,9 @@ export function mountinfo(k: Kernel, root: Path): string {
   for (const { m, at } of visible(k, root)) {
     const o = options(m);
     const dev = m.sb.dev;
-    s += `${m.id} ${m.parent ? m.parent.id : m.id} ${major(dev)}:${minor(dev)} ${mangle(rootInFs(m))} ${mangle(at)} `
-      + `${[o.ro, ...o.mnt].join(',')} - ${m.sb.fsType} ${mangle(m.source || 'none')} ${[o.ro, ...o.sb].join(',')}\n`;
+    s +=
+      `${m.id} ${m.parent ? m.parent.id : m.id} ${major(dev)}:${minor(dev)} ${mangle(rootInFs(m))} ${mangle(at)} ` +
+      `${[o.ro, ...o.mnt].join(',')} - ${m.sb.fsType} ${mangle(m.source || 'none')} ${[o.ro, ...o.sb].join(',')}\n`;
   }
   return s;
 }

@@ -6,6 +6,12 @@ import { procNetFiles } from '../../net/procfs.js';
 import { dirEntry, fileEntry, type ProcEntry, type ProcSuper } from './generic.js';
 
 export function netDir(k: Kernel, sb: ProcSuper, scope: string, base: string, owner: { uid: number; gid: number }): ProcEntry {
-  return dirEntry(sb, scope, `${base}net`, 0o555, () => procNetFiles(initNet(k))
-    .map(([name, show]) => fileEntry(sb, scope, `${base}net/${name}`, 0o444, show, { owner })), owner);
+  return dirEntry(
+    sb,
+    scope,
+    `${base}net`,
+    0o555,
+    () => procNetFiles(initNet(k)).map(([name, show]) => fileEntry(sb, scope, `${base}net/${name}`, 0o444, show, { owner })),
+    owner,
+  );
 }

@@ -8,8 +8,11 @@ import type { ProcStore } from './generic.js';
 import { extras, reader, taskMm } from './pid.js';
 import { ptPages } from './task_mmu.js';
 
-export const OOM_SCORE_ADJ_MIN = -1000, OOM_SCORE_ADJ_MAX = 1000;
-const OOM_DISABLE = -17, OOM_ADJUST_MIN = -16, OOM_ADJUST_MAX = 15;
+export const OOM_SCORE_ADJ_MIN = -1000,
+  OOM_SCORE_ADJ_MAX = 1000;
+const OOM_DISABLE = -17,
+  OOM_ADJUST_MIN = -16,
+  OOM_ADJUST_MAX = 15;
 
 /** oom_badness: rss + swap entries + page-table pages, shifted by the adjustment; null = unkillable. */
 export function oomBadness(k: Kernel, t: Task, totalPages: number): number | null {

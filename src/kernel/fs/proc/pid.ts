@@ -54,10 +54,10 @@ export function readerRoot(k: Kernel): Path {
 export function mayPtrace(k: Kernel, t: Task): boolean {
   const r = reader(k);
   if (!r || r.tg === t.tg) return true;
-  const c = r.cred, tc = t.cred;
+  const c = r.cred,
+    tc = t.cred;
   if (c.euid === 0) return true;
-  return c.fsuid === tc.uid && c.fsuid === tc.euid && c.fsuid === tc.suid
-    && c.fsgid === tc.gid && c.fsgid === tc.egid && c.fsgid === tc.sgid;
+  return c.fsuid === tc.uid && c.fsuid === tc.euid && c.fsuid === tc.suid && c.fsgid === tc.gid && c.fsgid === tc.egid && c.fsgid === tc.sgid;
 }
 
 /** Owner of /proc/PID entries: the task's effective ids (task_dump_owner). */
@@ -67,7 +67,9 @@ export const ownerOf = (t: Task) => ({ uid: t.cred.euid, gid: t.cred.egid });
  * Fields other subsystems may add later (terminal, tracer, nice); read
  * defensively so procfs shows them as soon as they exist.
  */
-interface TaskExtras { nice?: number }
+interface TaskExtras {
+  nice?: number;
+}
 export const taskNice = (t: Task): number => (t as unknown as TaskExtras).nice ?? 0;
 export const tracerPid = (t: Task): number => t.ptrace?.tracer.tid ?? 0;
 export const groupTty = (tg: ThreadGroup) => tg.tty;

@@ -46,8 +46,14 @@ export const swaps = () => 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n';
 
 /** Types with no backing device ("nodev"); the rest need a block device. */
 const BASE_FILESYSTEMS: [string, boolean][] = [
-  ['sysfs', true], ['tmpfs', true], ['proc', true], ['devtmpfs', true],
-  ['pipefs', true], ['ramfs', true], ['devpts', true], ['ext4', false],
+  ['sysfs', true],
+  ['tmpfs', true],
+  ['proc', true],
+  ['devtmpfs', true],
+  ['pipefs', true],
+  ['ramfs', true],
+  ['devpts', true],
+  ['ext4', false],
 ];
 
 export function filesystems(k: Kernel): string {
@@ -97,8 +103,14 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
 export function rootEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
   const list = globalEntries(k, sb);
   list.push(
-    symlinkEntry(sb, '', 'self', () => { const r = reader(k); return r ? String(r.pid) : -ENOENT; }),
-    symlinkEntry(sb, '', 'thread-self', () => { const r = reader(k); return r ? `${r.pid}/task/${r.tid}` : -ENOENT; }),
+    symlinkEntry(sb, '', 'self', () => {
+      const r = reader(k);
+      return r ? String(r.pid) : -ENOENT;
+    }),
+    symlinkEntry(sb, '', 'thread-self', () => {
+      const r = reader(k);
+      return r ? `${r.pid}/task/${r.tid}` : -ENOENT;
+    }),
   );
   for (const g of liveGroups(k)) list.push(pidEntry(k, sb, g.tasks[0]));
   return list;

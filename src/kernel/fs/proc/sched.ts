@@ -18,10 +18,8 @@ export function kernelPrio(t: Task): number {
 
 /** sched_prio_to_weight for nice -20..19. */
 const PRIO_TO_WEIGHT = [
-  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-  9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-  110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423,
+  335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
 ];
 export const niceWeight = (nice: number) => PRIO_TO_WEIGHT[Math.max(-20, Math.min(19, nice)) + 20];
 
@@ -35,7 +33,8 @@ export function schedstat(t: Task): string {
 
 /** SPLIT_NS: milliseconds and the remaining nanoseconds. */
 export const splitNs = (ns: number) => {
-  const neg = ns < 0, a = Math.abs(Math.floor(ns));
+  const neg = ns < 0,
+    a = Math.abs(Math.floor(ns));
   return `${neg ? '-' : ''}${Math.floor(a / 1e6)}.${String(a % 1e6).padStart(6, '0')}`;
 };
 const ps = (name: string, v: number | bigint) => `${name.padEnd(45)}:${String(v).padStart(21)}\n`;
@@ -52,7 +51,8 @@ export function procSched(k: Kernel, t: Task): string {
   const nice = taskNice(t);
   const weight = t.policy === SCHED_IDLE ? WEIGHT_IDLEPRIO : niceWeight(nice);
   const sum = sumExecRuntime(t);
-  const nvcsw = t.nvcsw, nivcsw = t.nivcsw;
+  const nvcsw = t.nvcsw,
+    nivcsw = t.nivcsw;
   let s = `${t.comm} (${t.tid}, #threads: ${visibleThreads(t.tg).length})\n`;
   s += '-'.repeat(67) + '\n';
   s += psn('se.exec_start', t.execStart);
@@ -80,7 +80,10 @@ export function procSched(k: Kernel, t: Task): string {
   s += ps('effective uclamp.max', 1024);
   s += ps('policy', t.policy);
   s += ps('prio', kernelPrio(t));
-  if (t.policy === SCHED_DEADLINE) { s += ps('dl.runtime', Math.max(0, Math.floor(t.se.runtime))); s += ps('dl.deadline', t.se.absDeadline); }
+  if (t.policy === SCHED_DEADLINE) {
+    s += ps('dl.runtime', Math.max(0, Math.floor(t.se.runtime)));
+    s += ps('dl.deadline', t.se.absDeadline);
+  }
   s += ps('ext.enabled', 0);
   // Two reads of the clock back to back: no time passes between them here.
   s += ps('clock-delta', 0);
@@ -89,12 +92,20 @@ export function procSched(k: Kernel, t: Task): string {
 
 /** Where Linux's get_wchan lands for a task sleeping in each system call. */
 const WCHAN: Record<number, string> = {
-  [NR.wait4]: 'do_wait', [NR.waitid]: 'do_wait',
-  [NR.nanosleep]: 'hrtimer_nanosleep', [NR.clock_nanosleep]: 'hrtimer_nanosleep',
-  [NR.ppoll]: 'do_sys_poll', [NR.pselect6]: 'do_select',
-  [NR.futex]: 'futex_wait_queue', [NR.epoll_pwait]: 'ep_poll', [NR.epoll_pwait2]: 'ep_poll',
-  [NR.rt_sigsuspend]: 'sigsuspend', [NR.rt_sigtimedwait]: 'do_sigtimedwait',
-  [NR.accept]: 'inet_csk_accept', [NR.accept4]: 'inet_csk_accept', [NR.recvfrom]: 'sk_wait_data',
+  [NR.wait4]: 'do_wait',
+  [NR.waitid]: 'do_wait',
+  [NR.nanosleep]: 'hrtimer_nanosleep',
+  [NR.clock_nanosleep]: 'hrtimer_nanosleep',
+  [NR.ppoll]: 'do_sys_poll',
+  [NR.pselect6]: 'do_select',
+  [NR.futex]: 'futex_wait_queue',
+  [NR.epoll_pwait]: 'ep_poll',
+  [NR.epoll_pwait2]: 'ep_poll',
+  [NR.rt_sigsuspend]: 'sigsuspend',
+  [NR.rt_sigtimedwait]: 'do_sigtimedwait',
+  [NR.accept]: 'inet_csk_accept',
+  [NR.accept4]: 'inet_csk_accept',
+  [NR.recvfrom]: 'sk_wait_data',
 };
 
 /** /proc/PID/wchan: the function a sleeping task waits in, or "0". */

@@ -14,17 +14,22 @@ import { schedRtRuntimeUs } from '../../sysctl/kernel.js';
 /** INITIAL_JIFFIES: jiffies start 5 minutes before wrapping. */
 const INITIAL_JIFFIES = 4294937296;
 
-const ns = (v: number) => { const [a, b] = splitNs(v).split('.'); return `${a.padStart(14)}.${b}`; };
+const ns = (v: number) => {
+  const [a, b] = splitNs(v).split('.');
+  return `${a.padStart(14)}.${b}`;
+};
 const line = (name: string, v: string | number) => `  .${name.padEnd(30)}: ${v}\n`;
 const top = (name: string, v: string | number) => `${name.padEnd(40)}: ${v}\n`;
 
 function taskLine(rq: Runqueue, t: Task, avg: number): string {
   const cur = rq.curr === t;
   const se = t.se;
-  return `${cur ? '>R' : ` ${t.state}`} ${t.comm.slice(0, 15).padStart(15)} ${String(t.tid).padStart(5)} `
-    + `${splitNs(se.vruntime).padStart(16)}   ${se.vruntime <= avg ? 'E' : 'N'}   ${splitNs(se.deadline).padStart(16)}   `
-    + `${splitNs(se.slice).padStart(16)} ${splitNs(se.sumExec).padStart(16)} ${String(t.nvcsw + t.nivcsw).padStart(9)}   `
-    + `${String(kernelPrio(t)).padStart(5)} ${splitNs(t.runDelay).padStart(16)} ${splitNs(0).padStart(16)} ${splitNs(0).padStart(16)} /\n`;
+  return (
+    `${cur ? '>R' : ` ${t.state}`} ${t.comm.slice(0, 15).padStart(15)} ${String(t.tid).padStart(5)} ` +
+    `${splitNs(se.vruntime).padStart(16)}   ${se.vruntime <= avg ? 'E' : 'N'}   ${splitNs(se.deadline).padStart(16)}   ` +
+    `${splitNs(se.slice).padStart(16)} ${splitNs(se.sumExec).padStart(16)} ${String(t.nvcsw + t.nivcsw).padStart(9)}   ` +
+    `${String(kernelPrio(t)).padStart(5)} ${splitNs(t.runDelay).padStart(16)} ${splitNs(0).padStart(16)} ${splitNs(0).padStart(16)} /\n`
+  );
 }
 
 function cpuSection(k: Kernel, rq: Runqueue): string {
@@ -68,7 +73,8 @@ function cpuSection(k: Kernel, rq: Runqueue): string {
   s += line('dl_bw->bw', rq.dl.capBw(rq));
   s += line('dl_bw->total_bw', rq.dl.totalBw);
   s += '\nrunnable tasks:\n';
-  s += ' S            task   PID       vruntime   eligible    deadline             slice          sum-exec      switches  prio         wait-time        sum-sleep       sum-block  group-path\n';
+  s +=
+    ' S            task   PID       vruntime   eligible    deadline             slice          sum-exec      switches  prio         wait-time        sum-sleep       sum-block  group-path\n';
   s += '-'.repeat(163) + '\n';
   for (const t of k.pids.tasks()) if (t.state === 'R' && t.cpu === rq.cpu) s += taskLine(rq, t, avg);
   return s;

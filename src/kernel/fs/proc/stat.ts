@@ -25,7 +25,10 @@ function line(ns: number[]): string {
 
 export function cpuTimes(k: Kernel): number[] {
   const sum = [0, 0, 0, 0];
-  for (const rq of k.runqueues) cpuNs(rq).forEach((v, i) => { sum[i] += v; });
+  for (const rq of k.runqueues)
+    cpuNs(rq).forEach((v, i) => {
+      sum[i] += v;
+    });
   return sum;
 }
 
@@ -35,19 +38,26 @@ export function stat(k: Kernel): string {
   const irqs = new Array<number>(NR_IRQS).fill(0);
   // kstat_irqs per Linux IRQ: the devices' lines, the rest (the timer's) on the timer line.
   let devices = 0;
-  for (const d of k.irqs.all()) if (d.irq < NR_IRQS) { irqs[d.irq] += d.total; devices += d.total; }
+  for (const d of k.irqs.all())
+    if (d.irq < NR_IRQS) {
+      irqs[d.irq] += d.total;
+      devices += d.total;
+    }
   irqs[TIMER_IRQ] += k.stats.interrupts - devices;
-  let running = 0, blocked = 0;
+  let running = 0,
+    blocked = 0;
   for (const t of k.pids.tasks()) {
     if (t.state === 'R') running++;
     else if (t.state === 'D') blocked++;
   }
-  return s
-    + `intr ${k.stats.interrupts} ${irqs.join(' ')}\n`
-    + `ctxt ${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)}\n`
-    + `btime ${Math.floor(k.clock.bootRealtimeNs / 1e9)}\n`
-    + `processes ${k.stats.forks}\n`
-    + `procs_running ${running}\n`
-    + `procs_blocked ${blocked}\n`
-    + `softirq 0 ${new Array<number>(NR_SOFTIRQS).fill(0).join(' ')}\n`;
+  return (
+    s +
+    `intr ${k.stats.interrupts} ${irqs.join(' ')}\n` +
+    `ctxt ${k.runqueues.reduce((n, rq) => n + rq.nrSwitches, 0)}\n` +
+    `btime ${Math.floor(k.clock.bootRealtimeNs / 1e9)}\n` +
+    `processes ${k.stats.forks}\n` +
+    `procs_running ${running}\n` +
+    `procs_blocked ${blocked}\n` +
+    `softirq 0 ${new Array<number>(NR_SOFTIRQS).fill(0).join(' ')}\n`
+  );
 }

@@ -25,12 +25,16 @@ class SysctlFile extends ProcFile {
 function fileEntryFor(k: Kernel, sb: ProcSuper, path: string, e: CtlTable): ProcEntry {
   const key: ProcKey = { scope: '', name: path };
   const h = e.handler!;
-  const store: ProcStore | undefined = h.store && ((data) => {
-    const r = h.store!(k, latin1.decode(data));
-    return r < 0 ? r : data.length;
-  });
+  const store: ProcStore | undefined =
+    h.store &&
+    ((data) => {
+      const r = h.store!(k, latin1.decode(data));
+      return r < 0 ? r : data.length;
+    });
   return {
-    name: e.procname, key, mode: S_IFREG | e.mode,
+    name: e.procname,
+    key,
+    mode: S_IFREG | e.mode,
     make: () => new SysctlFile(sb, key, e.mode, () => h.show(k), store),
   };
 }
@@ -48,5 +52,3 @@ export function sysEntry(k: Kernel, sb: ProcSuper): ProcEntry {
   registerSysctlTables();
   return dirEntry(sb, '', 'sys', 0o555, () => entriesOf(k, sb, 'sys', sysctlRoot.child!));
 }
-
-

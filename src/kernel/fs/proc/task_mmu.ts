@@ -7,13 +7,23 @@ import type { Vma } from '../../mm/vma.js';
 import { major, minor } from '../special.js';
 
 const PAGE = 4096;
-const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+const PROT_READ = 1,
+  PROT_WRITE = 2,
+  PROT_EXEC = 4;
 
 /** Counters a later mm may keep itself; derived from the VMAs until then. */
 interface MmExtras {
-  startCode?: number; endCode?: number; startData?: number; endData?: number;
-  hiwaterVm?: number; hiwaterRss?: number; lockedVm?: number; pinnedVm?: number;
-  rssFile?: number; rssShmem?: number; swapEnts?: number;
+  startCode?: number;
+  endCode?: number;
+  startData?: number;
+  endData?: number;
+  hiwaterVm?: number;
+  hiwaterRss?: number;
+  lockedVm?: number;
+  pinnedVm?: number;
+  rssFile?: number;
+  rssShmem?: number;
+  swapEnts?: number;
 }
 const ext = (mm: Mm): MmExtras => mm as unknown as MmExtras;
 
@@ -28,16 +38,27 @@ export function segments(t: Task, mm: Mm): { startCode: number; endCode: number;
   }
   const exe = t.exe?.inode;
   const ofExe = (v: Vma) => !!v.file && !v.name && (!exe || (v.file.ino === exe.ino && v.file.dev === exe.sb.dev));
-  const text = mm.vmas.find((v) => ofExe(v) && (v.prot & PROT_EXEC));
+  const text = mm.vmas.find((v) => ofExe(v) && v.prot & PROT_EXEC);
   if (!text) return { startCode: 0, endCode: 0, startData: 0, endData: 0 };
-  const data = mm.vmas.find((v) => v.start >= text.end && ofExe(v) && (v.prot & PROT_WRITE));
+  const data = mm.vmas.find((v) => v.start >= text.end && ofExe(v) && v.prot & PROT_WRITE);
   return { startCode: text.start, endCode: text.end, startData: data?.start ?? 0, endData: data?.end ?? 0 };
 }
 
 export interface MmUsage {
-  totalVm: number; hiwaterVm: number; lockedVm: number; pinnedVm: number;
-  rss: number; hiwaterRss: number; anon: number; file: number; shmem: number;
-  dataVm: number; stackVm: number; execVm: number; ptPages: number; swap: number;
+  totalVm: number;
+  hiwaterVm: number;
+  lockedVm: number;
+  pinnedVm: number;
+  rss: number;
+  hiwaterRss: number;
+  anon: number;
+  file: number;
+  shmem: number;
+  dataVm: number;
+  stackVm: number;
+  execVm: number;
+  ptPages: number;
+  swap: number;
 }
 
 /**
@@ -46,12 +67,22 @@ export interface MmUsage {
  * since Linux allocates tables only for pages actually faulted in).
  */
 export function ptPages(mm: Mm): number {
-  let n = 1, last1g = -1, last2m = -1;
+  let n = 1,
+    last1g = -1,
+    last2m = -1;
   for (const v of mm.vmas) {
-    const g0 = Math.max(Math.floor(v.start / 2 ** 30), last1g + 1), g1 = Math.floor((v.end - 1) / 2 ** 30);
-    const m0 = Math.max(Math.floor(v.start / 2 ** 21), last2m + 1), m1 = Math.floor((v.end - 1) / 2 ** 21);
-    if (g1 >= g0) { n += g1 - g0 + 1; last1g = g1; }
-    if (m1 >= m0) { n += m1 - m0 + 1; last2m = m1; }
+    const g0 = Math.max(Math.floor(v.start / 2 ** 30), last1g + 1),
+      g1 = Math.floor((v.end - 1) / 2 ** 30);
+    const m0 = Math.max(Math.floor(v.start / 2 ** 21), last2m + 1),
+      m1 = Math.floor((v.end - 1) / 2 ** 21);
+    if (g1 >= g0) {
+      n += g1 - g0 + 1;
+      last1g = g1;
+    }
+    if (m1 >= m0) {
+      n += m1 - m0 + 1;
+      last2m = m1;
+    }
   }
   return n;
 }
@@ -59,20 +90,33 @@ export function ptPages(mm: Mm): number {
 /** In pages, as the mm_struct counters are. */
 export function mmUsage(mm: Mm): MmUsage {
   const e = ext(mm);
-  let dataVm = 0, stackVm = 0, execVm = 0;
+  let dataVm = 0,
+    stackVm = 0,
+    execVm = 0;
   for (const v of mm.vmas) {
     const pages = (v.end - v.start) / PAGE;
     if (isStack(v)) stackVm += pages;
-    else if ((v.prot & PROT_WRITE) && !v.shared) dataVm += pages;
-    else if ((v.prot & PROT_EXEC) && !(v.prot & PROT_WRITE)) execVm += pages;
+    else if (v.prot & PROT_WRITE && !v.shared) dataVm += pages;
+    else if (v.prot & PROT_EXEC && !(v.prot & PROT_WRITE)) execVm += pages;
   }
-  const file = e.rssFile ?? 0, shmem = e.rssShmem ?? 0;
+  const file = e.rssFile ?? 0,
+    shmem = e.rssShmem ?? 0;
   const anon = Math.max(0, mm.rss - file - shmem);
   return {
-    totalVm: mm.totalVm, hiwaterVm: Math.max(mm.totalVm, e.hiwaterVm ?? 0),
-    lockedVm: e.lockedVm ?? 0, pinnedVm: e.pinnedVm ?? 0,
-    rss: mm.rss, hiwaterRss: Math.max(mm.rss, e.hiwaterRss ?? 0), anon, file, shmem,
-    dataVm, stackVm, execVm, ptPages: ptPages(mm), swap: e.swapEnts ?? 0,
+    totalVm: mm.totalVm,
+    hiwaterVm: Math.max(mm.totalVm, e.hiwaterVm ?? 0),
+    lockedVm: e.lockedVm ?? 0,
+    pinnedVm: e.pinnedVm ?? 0,
+    rss: mm.rss,
+    hiwaterRss: Math.max(mm.rss, e.hiwaterRss ?? 0),
+    anon,
+    file,
+    shmem,
+    dataVm,
+    stackVm,
+    execVm,
+    ptPages: ptPages(mm),
+    swap: e.swapEnts ?? 0,
   };
 }
 
@@ -87,10 +131,21 @@ export function taskMem(t: Task, mm: Mm): string {
   const textBytes = seg.endCode ? Math.min(Math.ceil(seg.endCode / PAGE) * PAGE - (seg.startCode - (seg.startCode % PAGE)), u.execVm * PAGE) : 0;
   const libBytes = u.execVm * PAGE - textBytes;
   const rows: [string, number][] = [
-    ['VmPeak', kb(u.hiwaterVm)], ['VmSize', kb(u.totalVm)], ['VmLck', kb(u.lockedVm)], ['VmPin', kb(u.pinnedVm)],
-    ['VmHWM', kb(u.hiwaterRss)], ['VmRSS', kb(u.rss)], ['RssAnon', kb(u.anon)], ['RssFile', kb(u.file)],
-    ['RssShmem', kb(u.shmem)], ['VmData', kb(u.dataVm)], ['VmStk', kb(u.stackVm)], ['VmExe', textBytes >> 10],
-    ['VmLib', Math.floor(libBytes / 1024)], ['VmPTE', kb(u.ptPages)], ['VmSwap', kb(u.swap)],
+    ['VmPeak', kb(u.hiwaterVm)],
+    ['VmSize', kb(u.totalVm)],
+    ['VmLck', kb(u.lockedVm)],
+    ['VmPin', kb(u.pinnedVm)],
+    ['VmHWM', kb(u.hiwaterRss)],
+    ['VmRSS', kb(u.rss)],
+    ['RssAnon', kb(u.anon)],
+    ['RssFile', kb(u.file)],
+    ['RssShmem', kb(u.shmem)],
+    ['VmData', kb(u.dataVm)],
+    ['VmStk', kb(u.stackVm)],
+    ['VmExe', textBytes >> 10],
+    ['VmLib', Math.floor(libBytes / 1024)],
+    ['VmPTE', kb(u.ptPages)],
+    ['VmSwap', kb(u.swap)],
   ];
   let s = '';
   for (const [name, v] of rows) s += `${name}:\t${w8(v)} kB\n`;
@@ -126,10 +181,13 @@ export function mapsLine(v: Vma, mm: Mm): string {
   // Special mappings ([vdso]) name themselves and have no backing inode.
   const file = v.file && !v.name ? v.file : null;
   const dev = file ? file.dev : 0;
-  let s = `${hex(v.start, 8)}-${hex(v.end, 8)} `
-    + ((v.prot & PROT_READ) ? 'r' : '-') + ((v.prot & PROT_WRITE) ? 'w' : '-')
-    + ((v.prot & PROT_EXEC) ? 'x' : '-') + (v.shared ? 's' : 'p')
-    + ` ${hex(file ? v.offset : 0, 8)} ${hex(major(dev), 2)}:${hex(minor(dev), 2)} ${file ? file.ino : 0} `;
+  let s =
+    `${hex(v.start, 8)}-${hex(v.end, 8)} ` +
+    (v.prot & PROT_READ ? 'r' : '-') +
+    (v.prot & PROT_WRITE ? 'w' : '-') +
+    (v.prot & PROT_EXEC ? 'x' : '-') +
+    (v.shared ? 's' : 'p') +
+    ` ${hex(file ? v.offset : 0, 8)} ${hex(major(dev), 2)}:${hex(minor(dev), 2)} ${file ? file.ino : 0} `;
   const name = vmaName(v, mm);
   if (name !== null) {
     // seq_setwidth(25 + 6 * sizeof(void *) - 1) then seq_pad(' '): names start at column 73.

@@ -16,18 +16,24 @@ const PAGE = 4096;
 const latin1 = new TextDecoder('latin1');
 
 class SysfsFile extends ProcFile {
-  override get blocks(): number { return 0; }
+  override get blocks(): number {
+    return 0;
+  }
 }
 
 function attrEntry(sb: ProcSuper, path: string, a: Attribute): ProcEntry {
   const key: ProcKey = { scope: '', name: path };
-  const store = a.store && ((data: Uint8Array) => {
-    if (data.length >= PAGE) return -EINVAL;
-    const r = a.store!(latin1.decode(data));
-    return r < 0 ? r : data.length;
-  });
+  const store =
+    a.store &&
+    ((data: Uint8Array) => {
+      if (data.length >= PAGE) return -EINVAL;
+      const r = a.store!(latin1.decode(data));
+      return r < 0 ? r : data.length;
+    });
   return {
-    name: a.name, key, mode: S_IFREG | a.mode,
+    name: a.name,
+    key,
+    mode: S_IFREG | a.mode,
     make: () => {
       const f = new SysfsFile(sb, key, a.mode, () => (a.show ? a.show().slice(0, PAGE) : -EINVAL), store);
       f.size = PAGE;

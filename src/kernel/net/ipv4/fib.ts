@@ -5,10 +5,24 @@
 import { IFF_LOOPBACK, type NetDevice } from '../netdevice.js';
 import { IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY, RT_SCOPE_HOST, RT_SCOPE_LINK, netmask } from './devinet.js';
 
-export const RT_TABLE_UNSPEC = 0, RT_TABLE_DEFAULT = 253, RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255;
-export const RTN_UNSPEC = 0, RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_ANYCAST = 4, RTN_MULTICAST = 5,
-  RTN_BLACKHOLE = 6, RTN_UNREACHABLE = 7, RTN_PROHIBIT = 8;
-export const RTPROT_UNSPEC = 0, RTPROT_REDIRECT = 1, RTPROT_KERNEL = 2, RTPROT_BOOT = 3, RTPROT_STATIC = 4;
+export const RT_TABLE_UNSPEC = 0,
+  RT_TABLE_DEFAULT = 253,
+  RT_TABLE_MAIN = 254,
+  RT_TABLE_LOCAL = 255;
+export const RTN_UNSPEC = 0,
+  RTN_UNICAST = 1,
+  RTN_LOCAL = 2,
+  RTN_BROADCAST = 3,
+  RTN_ANYCAST = 4,
+  RTN_MULTICAST = 5,
+  RTN_BLACKHOLE = 6,
+  RTN_UNREACHABLE = 7,
+  RTN_PROHIBIT = 8;
+export const RTPROT_UNSPEC = 0,
+  RTPROT_REDIRECT = 1,
+  RTPROT_KERNEL = 2,
+  RTPROT_BOOT = 3,
+  RTPROT_STATIC = 4;
 
 /** One route as rtnetlink and /proc/net/route describe it. */
 export interface FibRoute {

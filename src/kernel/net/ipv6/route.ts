@@ -13,8 +13,19 @@ export function fib6Routes(devices: NetDevice[]): FibRoute[] {
   for (const dev of devices) {
     if (!(dev.flags & 1) || !dev.in6Dev) continue;
     for (const ifa of dev.in6Dev.addrList) {
-      out.push({ family: 10, table: RT_TABLE_LOCAL, type: RTN_LOCAL, protocol: 2, scope: RT_SCOPE_UNIVERSE,
-        dst: ifa.addr, dstLen: 128, prefsrc: null, gateway: null, oif: dev, priority: 0 });
+      out.push({
+        family: 10,
+        table: RT_TABLE_LOCAL,
+        type: RTN_LOCAL,
+        protocol: 2,
+        scope: RT_SCOPE_UNIVERSE,
+        dst: ifa.addr,
+        dstLen: 128,
+        prefsrc: null,
+        gateway: null,
+        oif: dev,
+        priority: 0,
+      });
     }
   }
   return out;

@@ -2,29 +2,69 @@
 // sockets and the kernel's protocol handlers. A request the kernel receives
 // is handled at once; its replies (and whole dumps) are queued on the
 // sender's receive queue as datagrams, ended by NLMSG_DONE or an ack.
-import { EADDRINUSE, EAGAIN, EINVAL, ECONNREFUSED, ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT,
-  ESOCKTNOSUPPORT } from '../../errno.js';
+import { EADDRINUSE, EAGAIN, EINVAL, ECONNREFUSED, ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT } from '../../errno.js';
 import { BLOCKED } from '../../syscalls/result.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../../fs/file.js';
 import { Sock } from '../sock.js';
 import type { Net } from '../net_namespace.js';
 import {
-  AF_NETLINK, MSG_OOB, MSG_PEEK, MSG_TRUNC, SOCK_DGRAM, SOCK_RAW, SS_CONNECTED, SS_UNCONNECTED, Socket, SocketInode,
-  sockRegister, optInt, i32bytes, type ProtoOps, type SockCaller,
+  AF_NETLINK,
+  MSG_OOB,
+  MSG_PEEK,
+  MSG_TRUNC,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SS_CONNECTED,
+  SS_UNCONNECTED,
+  Socket,
+  SocketInode,
+  sockRegister,
+  optInt,
+  i32bytes,
+  type ProtoOps,
+  type SockCaller,
 } from '../socket.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_CAPPED, NLM_F_MULTI, NLM_F_REQUEST,
-  NlWriter, parseMessages, struct, type NlMsg,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_MIN_TYPE,
+  NLM_F_ACK,
+  NLM_F_CAPPED,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  NlWriter,
+  parseMessages,
+  struct,
+  type NlMsg,
 } from './message.js';
 
-export const NETLINK_ROUTE = 0, NETLINK_USERSOCK = 2, NETLINK_SOCK_DIAG = 4, NETLINK_KOBJECT_UEVENT = 15, MAX_LINKS = 32;
+export const NETLINK_ROUTE = 0,
+  NETLINK_USERSOCK = 2,
+  NETLINK_SOCK_DIAG = 4,
+  NETLINK_KOBJECT_UEVENT = 15,
+  MAX_LINKS = 32;
 export const SOL_NETLINK = 270;
-export const NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP = 2, NETLINK_PKTINFO = 3, NETLINK_BROADCAST_ERROR = 4,
-  NETLINK_NO_ENOBUFS = 5, NETLINK_LISTEN_ALL_NSID = 8, NETLINK_LIST_MEMBERSHIPS = 9, NETLINK_CAP_ACK = 10,
-  NETLINK_EXT_ACK = 11, NETLINK_GET_STRICT_CHK = 12;
+export const NETLINK_ADD_MEMBERSHIP = 1,
+  NETLINK_DROP_MEMBERSHIP = 2,
+  NETLINK_PKTINFO = 3,
+  NETLINK_BROADCAST_ERROR = 4,
+  NETLINK_NO_ENOBUFS = 5,
+  NETLINK_LISTEN_ALL_NSID = 8,
+  NETLINK_LIST_MEMBERSHIPS = 9,
+  NETLINK_CAP_ACK = 10,
+  NETLINK_EXT_ACK = 11,
+  NETLINK_GET_STRICT_CHK = 12;
 /** Flag options settable with SOL_NETLINK, each a bit in NetlinkSock.nlFlags. */
-const FLAG_OPTS = [NETLINK_PKTINFO, NETLINK_BROADCAST_ERROR, NETLINK_NO_ENOBUFS, NETLINK_LISTEN_ALL_NSID,
-  NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK];
+const FLAG_OPTS = [
+  NETLINK_PKTINFO,
+  NETLINK_BROADCAST_ERROR,
+  NETLINK_NO_ENOBUFS,
+  NETLINK_LISTEN_ALL_NSID,
+  NETLINK_CAP_ACK,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+];
 
 /** SKB_WITH_OVERHEAD(PAGE_SIZE): the first size a dump fills; later up to what the reader takes, at most 32 KiB. */
 export const NLMSG_GOODSIZE = 3776;
@@ -42,8 +82,16 @@ export class NetlinkSock extends Sock {
   drops = 0;
   /** Kernel sockets (portid 0) receive through their protocol's input. */
   kernel = false;
-  constructor(readonly net: Net, type: number, protocol: number) { super(net, AF_NETLINK, type, protocol); }
-  get strict(): boolean { return this.nlFlags.has(NETLINK_GET_STRICT_CHK); }
+  constructor(
+    readonly net: Net,
+    type: number,
+    protocol: number,
+  ) {
+    super(net, AF_NETLINK, type, protocol);
+  }
+  get strict(): boolean {
+    return this.nlFlags.has(NETLINK_GET_STRICT_CHK);
+  }
 }
 
 /** What a protocol handler answers a request with (a dump's messages, or a single reply / -errno). */
@@ -67,11 +115,17 @@ export interface NetlinkProtocol {
   input(req: NetlinkRequest): number | { dump: Uint8Array[] } | { unicast: Uint8Array };
 }
 const protocols = new Map<number, NetlinkProtocol>();
-export function netlinkKernelCreate(p: NetlinkProtocol): void { protocols.set(p.protocol, p); }
+export function netlinkKernelCreate(p: NetlinkProtocol): void {
+  protocols.set(p.protocol, p);
+}
 export const netlinkProtocolName = (proto: number) => protocols.get(proto)?.name;
 
 /** Per-namespace state: bound sockets by (protocol, portid), the kernel sockets, the autobind rover. */
-export interface NlTable { bound: Map<string, NetlinkSock>; kernel: Map<number, Socket>; rover: number }
+export interface NlTable {
+  bound: Map<string, NetlinkSock>;
+  kernel: Map<number, Socket>;
+  rover: number;
+}
 function table(net: Net): NlTable {
   let t = net.netlink;
   if (!t) {
@@ -89,7 +143,9 @@ function table(net: Net): NlTable {
 }
 
 /** The kernel-side sockets (listed in /proc/net/netlink and by netlink_diag). */
-export function netlinkKernelSockets(net: Net): Socket[] { return [...table(net).kernel.values()]; }
+export function netlinkKernelSockets(net: Net): Socket[] {
+  return [...table(net).kernel.values()];
+}
 
 const key = (proto: number, portid: number) => `${proto}:${portid >>> 0}`;
 
@@ -116,7 +172,11 @@ function autobind(net: Net, sk: NetlinkSock, c: SockCaller): number {
 
 /** struct sockaddr_nl */
 export function sockaddrNl(portid: number, groups: number): Uint8Array {
-  return struct(12, (dv) => { dv.setUint16(0, AF_NETLINK, true); dv.setUint32(4, portid >>> 0, true); dv.setUint32(8, groups >>> 0, true); });
+  return struct(12, (dv) => {
+    dv.setUint16(0, AF_NETLINK, true);
+    dv.setUint32(4, portid >>> 0, true);
+    dv.setUint32(8, groups >>> 0, true);
+  });
 }
 
 function parseAddr(addr: Uint8Array): { pid: number; groups: number } | number {
@@ -135,7 +195,9 @@ function deliver(sk: NetlinkSock, data: Uint8Array, fromPortid: number, group = 
 }
 
 /** netlink_sendskb: a datagram from the kernel (portid 0) onto a user socket, e.g. mq_notify's cookie. */
-export function netlinkSendSkb(sk: NetlinkSock, data: Uint8Array): void { deliver(sk, data, 0); }
+export function netlinkSendSkb(sk: NetlinkSock, data: Uint8Array): void {
+  deliver(sk, data, 0);
+}
 
 /** netlink_ack: NLMSG_ERROR with the error and the request (only its header when capped or on success). */
 function ack(sk: NetlinkSock, msg: NlMsg, err: number): void {
@@ -154,20 +216,27 @@ function ack(sk: NetlinkSock, msg: NlMsg, err: number): void {
 function queueDump(sk: NetlinkSock, msg: NlMsg, msgs: Uint8Array[]): void {
   const limit = Math.max(NLMSG_GOODSIZE, Math.min(sk.maxRecvmsgLen, DUMP_MAX));
   const done = new NlWriter().begin(NLMSG_DONE, NLM_F_MULTI, msg.seq, sk.portid).bytes(new Uint8Array(4)).end().data();
-  let cur: Uint8Array[] = [], size = 0;
+  let cur: Uint8Array[] = [],
+    size = 0;
   const flush = () => {
     const out = new Uint8Array(size);
     let o = 0;
-    for (const m of cur) { out.set(m, o); o += m.length; }
+    for (const m of cur) {
+      out.set(m, o);
+      o += m.length;
+    }
     deliver(sk, out, 0);
-    cur = []; size = 0;
+    cur = [];
+    size = 0;
   };
   for (const m of msgs) {
     if (size && size + m.length > limit) flush();
-    cur.push(m); size += m.length;
+    cur.push(m);
+    size += m.length;
   }
   if (size && size + done.length > limit) flush();
-  cur.push(done); size += done.length;
+  cur.push(done);
+  size += done.length;
   flush();
 }
 
@@ -179,15 +248,20 @@ function kernelReceive(net: Net, sk: NetlinkSock, data: Uint8Array, c: SockCalle
     let err = 0;
     if (msg.flags & NLM_F_REQUEST && msg.type >= NLMSG_MIN_TYPE) {
       const req: NetlinkRequest = {
-        net, sk, msg, caller: c,
+        net,
+        sk,
+        msg,
+        caller: c,
         reply: (w, type, flags) => w.begin(type, flags, msg.seq, sk.portid),
       };
       const r = proto.input(req);
       if (typeof r === 'number') err = r;
-      else if ('dump' in r) { queueDump(sk, msg, r.dump); continue; }
-      else deliver(sk, r.unicast, 0);
+      else if ('dump' in r) {
+        queueDump(sk, msg, r.dump);
+        continue;
+      } else deliver(sk, r.unicast, 0);
     }
-    if ((msg.flags & NLM_F_ACK) || err) ack(sk, msg, err);
+    if (msg.flags & NLM_F_ACK || err) ack(sk, msg, err);
   }
 }
 
@@ -218,7 +292,9 @@ export const netlinkOps: ProtoOps = {
   connect(s, addr, _flags, c) {
     const sk = nlk(s);
     if (addr.length >= 2 && new DataView(addr.buffer, addr.byteOffset).getUint16(0, true) === 0) {
-      s.state = SS_UNCONNECTED; sk.dstPortid = 0; sk.dstGroup = 0;
+      s.state = SS_UNCONNECTED;
+      sk.dstPortid = 0;
+      sk.dstGroup = 0;
       return 0;
     }
     const a = parseAddr(addr);
@@ -227,7 +303,8 @@ export const netlinkOps: ProtoOps = {
     const r = autobind(s.net, sk, c);
     if (r < 0) return r;
     s.state = SS_CONNECTED;
-    sk.dstPortid = a.pid; sk.dstGroup = a.groups ? 32 - Math.clz32(a.groups & -a.groups) : 0;
+    sk.dstPortid = a.pid;
+    sk.dstGroup = a.groups ? 32 - Math.clz32(a.groups & -a.groups) : 0;
     return 0;
   },
   getname(s, peer) {
@@ -238,11 +315,13 @@ export const netlinkOps: ProtoOps = {
   sendmsg(s, data, to, flags, c) {
     const sk = nlk(s);
     if (flags & MSG_OOB) return -EOPNOTSUPP;
-    let dst = sk.dstPortid, group = sk.dstGroup;
+    let dst = sk.dstPortid,
+      group = sk.dstGroup;
     if (to) {
       const a = parseAddr(to);
       if (typeof a === 'number') return a;
-      dst = a.pid; group = a.groups;
+      dst = a.pid;
+      group = a.groups;
       if (group && !c.privileged) return -EPERM;
     }
     const r = autobind(s.net, sk, c);
@@ -271,14 +350,16 @@ export const netlinkOps: ProtoOps = {
     sk.maxRecvmsgLen = Math.min(Math.max(sk.maxRecvmsgLen, len), DUMP_MAX);
     const full = skb.data.length;
     return {
-      data: skb.data.subarray(0, Math.min(len, full)), full,
-      from: skb.from, flags: full > len ? MSG_TRUNC : 0,
+      data: skb.data.subarray(0, Math.min(len, full)),
+      full,
+      from: skb.from,
+      flags: full > len ? MSG_TRUNC : 0,
     };
   },
   poll(s, wait) {
     const sk = nlk(s);
     wait?.(sk.wait);
-    return (sk.receiveQueue.empty ? 0 : POLLIN | POLLRDNORM) | POLLOUT | POLLWRNORM | 0x200 /* POLLWRBAND */;
+    return (sk.receiveQueue.empty ? 0 : POLLIN | POLLRDNORM) | POLLOUT | POLLWRNORM | 0x200; /* POLLWRBAND */
   },
   setsockopt(s, level, name, val) {
     const sk = nlk(s);
@@ -287,11 +368,13 @@ export const netlinkOps: ProtoOps = {
     if (name === NETLINK_ADD_MEMBERSHIP || name === NETLINK_DROP_MEMBERSHIP) {
       if (val.length < 4) return -EINVAL;
       if (v <= 0 || v > 32) return v === 0 ? -EINVAL : 0;
-      if (name === NETLINK_ADD_MEMBERSHIP) sk.groups |= 1 << (v - 1); else sk.groups &= ~(1 << (v - 1));
+      if (name === NETLINK_ADD_MEMBERSHIP) sk.groups |= 1 << (v - 1);
+      else sk.groups &= ~(1 << (v - 1));
       return 0;
     }
     if (!FLAG_OPTS.includes(name)) return -ENOPROTOOPT;
-    if (v) sk.nlFlags.add(name); else sk.nlFlags.delete(name);
+    if (v) sk.nlFlags.add(name);
+    else sk.nlFlags.delete(name);
     return 0;
   },
   getsockopt(s, level, name) {
@@ -301,7 +384,9 @@ export const netlinkOps: ProtoOps = {
     if (!FLAG_OPTS.includes(name)) return -ENOPROTOOPT;
     return i32bytes(sk.nlFlags.has(name) ? 1 : 0);
   },
-  shutdown() { return 0; },
+  shutdown() {
+    return 0;
+  },
 };
 
 sockRegister(AF_NETLINK, (net, type, protocol) => {
@@ -313,5 +398,6 @@ sockRegister(AF_NETLINK, (net, type, protocol) => {
 });
 
 /** Bound user sockets of a namespace (for /proc/net/netlink and netlink_diag). */
-export function netlinkUserSockets(net: Net): NetlinkSock[] { return [...table(net).bound.values()]; }
-
+export function netlinkUserSockets(net: Net): NetlinkSock[] {
+  return [...table(net).bound.values()];
+}

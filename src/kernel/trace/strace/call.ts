@@ -28,7 +28,13 @@ export class Call {
   /** What a decoder captured at entry for its exit half. */
   saved: unknown;
 
-  constructor(readonly nr: number, readonly name: string, readonly args: readonly bigint[], public mem: UserMemory, readonly sp?: bigint) {}
+  constructor(
+    readonly nr: number,
+    readonly name: string,
+    readonly args: readonly bigint[],
+    public mem: UserMemory,
+    readonly sp?: bigint,
+  ) {}
 
   setResult(ret: bigint): void {
     this.ret = s64(ret);
@@ -37,28 +43,59 @@ export class Call {
   }
 
   /** Argument i as an unsigned 64-bit value. */
-  a(i: number): bigint { return u64(this.args[i] ?? 0n); }
+  a(i: number): bigint {
+    return u64(this.args[i] ?? 0n);
+  }
   /** Argument i as a C int. */
-  int(i: number): number { return s32(this.a(i)); }
+  int(i: number): number {
+    return s32(this.a(i));
+  }
   /** Argument i as a C unsigned int. */
-  uint(i: number): number { return u32(this.a(i)); }
+  uint(i: number): number {
+    return u32(this.a(i));
+  }
   /** Argument i as a signed long (off_t, ssize_t). */
-  long(i: number): bigint { return s64(this.a(i)); }
+  long(i: number): bigint {
+    return s64(this.a(i));
+  }
 
-  push(...texts: string[]): void { this.parts.push(...texts); }
+  push(...texts: string[]): void {
+    this.parts.push(...texts);
+  }
 
   // Common argument kinds, each appended in order.
-  pushInt(i: number): void { this.push(String(this.int(i))); }
-  pushUint(i: number): void { this.push(String(this.uint(i))); }
-  pushUlong(i: number): void { this.push(String(this.a(i))); }
-  pushLong(i: number): void { this.push(String(this.long(i))); }
-  pushHex(i: number): void { this.push(hex(this.a(i))); }
-  pushPtr(i: number): void { this.push(ptr(this.a(i))); }
-  pushFd(i: number): void { this.pushInt(i); }
-  pushDirfd(i: number): void { this.push(this.int(i) === AT_FDCWD ? 'AT_FDCWD' : String(this.int(i))); }
-  pushPath(i: number): void { this.push(this.a(i) === 0n ? 'NULL' : printPath(this.mem, this.a(i))); }
+  pushInt(i: number): void {
+    this.push(String(this.int(i)));
+  }
+  pushUint(i: number): void {
+    this.push(String(this.uint(i)));
+  }
+  pushUlong(i: number): void {
+    this.push(String(this.a(i)));
+  }
+  pushLong(i: number): void {
+    this.push(String(this.long(i)));
+  }
+  pushHex(i: number): void {
+    this.push(hex(this.a(i)));
+  }
+  pushPtr(i: number): void {
+    this.push(ptr(this.a(i)));
+  }
+  pushFd(i: number): void {
+    this.pushInt(i);
+  }
+  pushDirfd(i: number): void {
+    this.push(this.int(i) === AT_FDCWD ? 'AT_FDCWD' : String(this.int(i)));
+  }
+  pushPath(i: number): void {
+    this.push(this.a(i) === 0n ? 'NULL' : printPath(this.mem, this.a(i)));
+  }
   /** uid_t/gid_t: (uid_t)-1 reads better as -1. */
-  pushId(i: number): void { const v = this.uint(i); this.push(v === 0xffffffff ? '-1' : String(v)); }
+  pushId(i: number): void {
+    const v = this.uint(i);
+    this.push(v === 0xffffffff ? '-1' : String(v));
+  }
 }
 
 /** The two halves of a syscall printer: entry prints inputs, exit prints outputs. */

@@ -40,7 +40,8 @@ export const ioctlDecoders: DecoderTable = {
   ioctl: {
     enter(c) {
       c.pushFd(0);
-      const req = c.uint(1), arg = c.a(2);
+      const req = c.uint(1),
+        arg = c.a(2);
       c.push(ioctlRequest(req));
       if (NO_ARG.has(req)) return;
       if (TERMIOS_IN.has(req)) c.push(printTermios(c.mem, arg));
@@ -54,10 +55,10 @@ export const ioctlDecoders: DecoderTable = {
       else if (!TERMIOS_OUT.has(req) && req !== T.TIOCGWINSZ && !INT_OUT.has(req)) c.push(hex(arg));
     },
     exit(c) {
-      const req = c.uint(1), arg = c.a(2);
+      const req = c.uint(1),
+        arg = c.a(2);
       const out = TERMIOS_OUT.has(req) ? printTermios : req === T.TIOCGWINSZ ? printWinsize : INT_OUT.has(req) ? intAt : null;
       if (out) c.push(c.failed ? ptr(arg) : out(c.mem, arg));
     },
   },
 };
-

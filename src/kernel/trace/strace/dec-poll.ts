@@ -24,7 +24,7 @@ const pselect6: Decoder = {
     c.push(String(n));
     for (let i = 1; i <= 3; i++) {
       const a = c.a(i);
-      c.push(a === 0n ? 'NULL' : n < 0 || n > 1024 * 64 ? ptr(a) : fdSet(c, a, n)?.text ?? ptr(a));
+      c.push(a === 0n ? 'NULL' : n < 0 || n > 1024 * 64 ? ptr(a) : (fdSet(c, a, n)?.text ?? ptr(a)));
     }
     c.push(printTimespec(c.mem, c.a(4)));
     const sm = c.a(5);
@@ -36,8 +36,13 @@ const pselect6: Decoder = {
   },
   exit(c) {
     if (c.failed) return;
-    if (c.ret === 0n) { c.retNote = ' (Timeout)'; return; }
-    const n = c.int(0), names = ['in', 'out', 'except'], out: string[] = [];
+    if (c.ret === 0n) {
+      c.retNote = ' (Timeout)';
+      return;
+    }
+    const n = c.int(0),
+      names = ['in', 'out', 'except'],
+      out: string[] = [];
     for (let i = 1; i <= 3; i++) {
       const a = c.a(i);
       if (a === 0n) continue;
@@ -51,7 +56,8 @@ const pselect6: Decoder = {
 
 const ppoll: Decoder = {
   enter(c) {
-    const addr = c.a(0), n = c.uint(1);
+    const addr = c.a(0),
+      n = c.uint(1);
     if (addr === 0n) c.push('NULL');
     else {
       const shown = Math.min(n, MAX_STRLEN);
@@ -60,7 +66,8 @@ const ppoll: Decoder = {
       else {
         const items: string[] = [];
         for (let i = 0; i < shown; i++) {
-          const fd = b.i32(i * 8), ev = b.u16(i * 8 + 4);
+          const fd = b.i32(i * 8),
+            ev = b.u16(i * 8 + 4);
           items.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${flags(POLL, ev, 'POLL???')}}`);
         }
         if (n > shown) items.push('...');
@@ -74,13 +81,17 @@ const ppoll: Decoder = {
   },
   exit(c) {
     if (c.failed) return;
-    if (c.ret === 0n) { c.retNote = ' (Timeout)'; return; }
+    if (c.ret === 0n) {
+      c.retNote = ' (Timeout)';
+      return;
+    }
     const n = Math.min(c.uint(1), 1024);
     const b = readStruct(c.mem, c.a(0), n * 8);
     if (!b) return;
     const items: string[] = [];
     for (let i = 0; i < n; i++) {
-      const fd = b.i32(i * 8), rev = b.u16(i * 8 + 6);
+      const fd = b.i32(i * 8),
+        rev = b.u16(i * 8 + 6);
       if (fd >= 0 && rev) items.push(`{fd=${fd}, revents=${flags(POLL, rev, 'POLL???')}}`);
     }
     const left = c.a(2) !== 0n ? `, left ${printTimespec(c.mem, c.a(2))}` : '';

@@ -26,7 +26,10 @@ function printArgv(c: Call, addr: bigint): string {
     const p = pointerAt(c, addr, i);
     if (p === null) return i === 0 ? ptr(addr) : `[${items.join(', ')}]`;
     if (p === 0n) break;
-    if (i >= MAX_STRLEN) { items.push('...'); break; }
+    if (i >= MAX_STRLEN) {
+      items.push('...');
+      break;
+    }
     items.push(printCString(c.mem, p));
   }
   return `[${items.join(', ')}]`;
@@ -38,7 +41,10 @@ function printEnvCount(c: Call, addr: bigint): string {
   let n = 0;
   for (; n < 1 << 20; n++) {
     const p = pointerAt(c, addr, n);
-    if (p === null) { if (n === 0) return ptr(addr); break; }
+    if (p === null) {
+      if (n === 0) return ptr(addr);
+      break;
+    }
     if (p === 0n) break;
   }
   return `${ptr(addr)} /* ${n} var${n === 1 ? '' : 's'} */`;
@@ -51,15 +57,22 @@ function intAt(c: Call, addr: bigint): string {
 }
 
 function cloneFlags(v: bigint): string {
-  const rest = v & ~CLONE.CSIGNAL, sig = Number(v & CLONE.CSIGNAL);
-  let s = rest ? flags(CLONE_FLAGS.filter(([b]) => BigInt(b) > 0xffn), rest) : '';
+  const rest = v & ~CLONE.CSIGNAL,
+    sig = Number(v & CLONE.CSIGNAL);
+  let s = rest
+    ? flags(
+        CLONE_FLAGS.filter(([b]) => BigInt(b) > 0xffn),
+        rest,
+      )
+    : '';
   if (sig) s += (s ? '|' : '') + signal(sig);
   return s || '0';
 }
 
 /** clone3's struct clone_args (flags @0, pidfd @8, child_tid @16, parent_tid @24, exit_signal @32, stack @40, size @48, tls @56, set_tid @64, set_tid_size @72, cgroup @80). */
 function printCloneArgs(c: Call): string {
-  const addr = c.a(0), size = Number(c.a(1) < 88n ? c.a(1) : 88n);
+  const addr = c.a(0),
+    size = Number(c.a(1) < 88n ? c.a(1) : 88n);
   if (addr === 0n) return 'NULL';
   const b = readBytes(c.mem, addr, size);
   if (!b || size < 64) return ptr(addr);
@@ -81,7 +94,9 @@ function printCloneArgs(c: Call): string {
 }
 
 const resource = (c: Call, i: number) => c.push(xval(RLIMITS, c.uint(i), 'RLIMIT_???'));
-const idPtrs = (c: Call) => { for (let i = 0; i < 3; i++) c.push(c.failed ? ptr(c.a(i)) : intAt(c, c.a(i))); };
+const idPtrs = (c: Call) => {
+  for (let i = 0; i < 3; i++) c.push(c.failed ? ptr(c.a(i)) : intAt(c, c.a(i)));
+};
 
 /** A gid_t array of n entries: "[1, 2]". */
 function gidList(c: Call, addr: bigint, n: number): string {
@@ -98,7 +113,9 @@ export const procDecoders: DecoderTable = {
   exit: { enter: (c) => c.pushInt(0) },
   exit_group: { enter: (c) => c.pushInt(0) },
   clone: {
-    enter(c) { c.push(`child_stack=${ptr(c.a(1))}`, `flags=${cloneFlags(c.a(0))}`); },
+    enter(c) {
+      c.push(`child_stack=${ptr(c.a(1))}`, `flags=${cloneFlags(c.a(0))}`);
+    },
     exit(c) {
       const f = c.a(0);
       if (f & (CLONE.PARENT_SETTID | CLONE.PIDFD)) c.push(`parent_tid=${c.failed ? ptr(c.a(2)) : intAt(c, c.a(2))}`);
@@ -119,9 +136,18 @@ export const procDecoders: DecoderTable = {
       c.pushUlong(1);
     },
   },
-  execve: { enter(c) { c.pushPath(0); c.push(printArgv(c, c.a(1)), printEnvCount(c, c.a(2))); } },
+  execve: {
+    enter(c) {
+      c.pushPath(0);
+      c.push(printArgv(c, c.a(1)), printEnvCount(c, c.a(2)));
+    },
+  },
   execveat: {
-    enter(c) { c.pushDirfd(0); c.pushPath(1); c.push(printArgv(c, c.a(2)), printEnvCount(c, c.a(3)), flags(AT_FLAGS, c.uint(4), 'AT_???')); },
+    enter(c) {
+      c.pushDirfd(0);
+      c.pushPath(1);
+      c.push(printArgv(c, c.a(2)), printEnvCount(c, c.a(3)), flags(AT_FLAGS, c.uint(4), 'AT_???'));
+    },
   },
   wait4: {
     enter: (c) => c.pushInt(0),
@@ -129,13 +155,19 @@ export const procDecoders: DecoderTable = {
       const st = c.a(1);
       if (st === 0n) c.push('NULL');
       else if (c.failed || c.ret === 0n) c.push(ptr(st));
-      else { const v = readStruct(c.mem, st, 4); c.push(v ? waitStatus(v.u32(0)) : ptr(st)); }
+      else {
+        const v = readStruct(c.mem, st, 4);
+        c.push(v ? waitStatus(v.u32(0)) : ptr(st));
+      }
       c.push(flags(WAIT_OPTIONS, c.uint(2), 'W???'));
       c.push(c.failed ? ptr(c.a(3)) : printRusage(c.mem, c.a(3)));
     },
   },
   waitid: {
-    enter(c) { c.push(xval(IDTYPES, c.uint(0), 'P_???')); c.pushInt(1); },
+    enter(c) {
+      c.push(xval(IDTYPES, c.uint(0), 'P_???'));
+      c.pushInt(1);
+    },
     exit(c) {
       c.push(c.failed ? ptr(c.a(2)) : printSiginfoAt(c.mem, c.a(2)));
       c.push(flags(WAIT_OPTIONS, c.uint(3), 'W???'));
@@ -143,37 +175,83 @@ export const procDecoders: DecoderTable = {
     },
   },
   set_tid_address: { enter: (c) => c.pushPtr(0) },
-  set_robust_list: { enter(c) { c.pushPtr(0); c.pushUlong(1); } },
+  set_robust_list: {
+    enter(c) {
+      c.pushPtr(0);
+      c.pushUlong(1);
+    },
+  },
   get_robust_list: {
     enter: (c) => c.pushInt(0),
     exit(c) {
-      const h = c.failed ? null : readStruct(c.mem, c.a(1), 8), l = c.failed ? null : readStruct(c.mem, c.a(2), 8);
+      const h = c.failed ? null : readStruct(c.mem, c.a(1), 8),
+        l = c.failed ? null : readStruct(c.mem, c.a(2), 8);
       c.push(h ? `[${ptr(h.u64(0))}]` : ptr(c.a(1)), l ? `[${l.u64(0)}]` : ptr(c.a(2)));
     },
   },
-  rseq: { enter(c) { c.pushPtr(0); c.push(hex(c.uint(1)), flags(RSEQ_FLAGS, c.uint(2), 'RSEQ_FLAG_???'), hex(c.uint(3))); } },
+  rseq: {
+    enter(c) {
+      c.pushPtr(0);
+      c.push(hex(c.uint(1)), flags(RSEQ_FLAGS, c.uint(2), 'RSEQ_FLAG_???'), hex(c.uint(3)));
+    },
+  },
   prlimit64: {
-    enter(c) { c.pushInt(0); resource(c, 1); c.push(printRlimit(c.mem, c.a(2))); },
+    enter(c) {
+      c.pushInt(0);
+      resource(c, 1);
+      c.push(printRlimit(c.mem, c.a(2)));
+    },
     exit: (c) => c.push(c.failed ? ptr(c.a(3)) : printRlimit(c.mem, c.a(3))),
   },
   getrlimit: { enter: (c) => resource(c, 0), exit: (c) => c.push(c.failed ? ptr(c.a(1)) : printRlimit(c.mem, c.a(1))) },
-  setrlimit: { enter(c) { resource(c, 0); c.push(printRlimit(c.mem, c.a(1))); } },
+  setrlimit: {
+    enter(c) {
+      resource(c, 0);
+      c.push(printRlimit(c.mem, c.a(1)));
+    },
+  },
   getrusage: {
     enter: (c) => c.push(xval(RUSAGE_WHO, c.int(0), 'RUSAGE_???')),
     exit: (c) => c.push(c.failed ? ptr(c.a(1)) : printRusage(c.mem, c.a(1))),
   },
   uname: { exit: (c) => c.push(c.failed ? ptr(c.a(0)) : printUtsname(c.mem, c.a(0))) },
   sysinfo: { exit: (c) => c.push(c.failed ? ptr(c.a(0)) : printSysinfo(c.mem, c.a(0))) },
-  umask: { enter: (c) => c.push(oct(c.uint(0))), exit: (c) => { c.retStyle = 'oct'; } },
+  umask: {
+    enter: (c) => c.push(oct(c.uint(0))),
+    exit: (c) => {
+      c.retStyle = 'oct';
+    },
+  },
   getresuid: { exit: idPtrs },
   getresgid: { exit: idPtrs },
   getgroups: {
     enter: (c) => c.pushInt(0),
     exit: (c) => c.push(c.failed || c.int(0) === 0 ? ptr(c.a(1)) : gidList(c, c.a(1), Number(c.ret))),
   },
-  setgroups: { enter(c) { c.pushInt(0); c.push(gidList(c, c.a(1), Math.max(0, c.int(0)))); } },
-  kill: { enter(c) { c.pushInt(0); c.push(signal(c.int(1))); } },
-  tkill: { enter(c) { c.pushInt(0); c.push(signal(c.int(1))); } },
-  tgkill: { enter(c) { c.pushInt(0); c.pushInt(1); c.push(signal(c.int(2))); } },
+  setgroups: {
+    enter(c) {
+      c.pushInt(0);
+      c.push(gidList(c, c.a(1), Math.max(0, c.int(0))));
+    },
+  },
+  kill: {
+    enter(c) {
+      c.pushInt(0);
+      c.push(signal(c.int(1)));
+    },
+  },
+  tkill: {
+    enter(c) {
+      c.pushInt(0);
+      c.push(signal(c.int(1)));
+    },
+  },
+  tgkill: {
+    enter(c) {
+      c.pushInt(0);
+      c.pushInt(1);
+      c.push(signal(c.int(2)));
+    },
+  },
   restart_syscall: { enter: (c) => c.push('<... resuming interrupted call ...>') },
 };

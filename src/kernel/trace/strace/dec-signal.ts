@@ -25,12 +25,22 @@ function printStack(c: Call, addr: bigint): string {
 
 export const signalDecoders: DecoderTable = {
   rt_sigaction: {
-    enter(c) { c.push(signal(c.int(0)), printSigaction(c.mem, c.a(1))); },
-    exit(c) { c.push(c.failed ? ptr(c.a(2)) : printSigaction(c.mem, c.a(2))); c.pushUlong(3); },
+    enter(c) {
+      c.push(signal(c.int(0)), printSigaction(c.mem, c.a(1)));
+    },
+    exit(c) {
+      c.push(c.failed ? ptr(c.a(2)) : printSigaction(c.mem, c.a(2)));
+      c.pushUlong(3);
+    },
   },
   rt_sigprocmask: {
-    enter(c) { c.push(xval(SIGPROCMASK_HOW, c.uint(0), 'SIG_???'), printSigsetAt(c.mem, c.a(1), c.a(3))); },
-    exit(c) { c.push(c.failed ? ptr(c.a(2)) : printSigsetAt(c.mem, c.a(2), c.a(3))); c.pushUlong(3); },
+    enter(c) {
+      c.push(xval(SIGPROCMASK_HOW, c.uint(0), 'SIG_???'), printSigsetAt(c.mem, c.a(1), c.a(3)));
+    },
+    exit(c) {
+      c.push(c.failed ? ptr(c.a(2)) : printSigsetAt(c.mem, c.a(2), c.a(3)));
+      c.pushUlong(3);
+    },
   },
   rt_sigreturn: {
     enter(c) {
@@ -40,16 +50,38 @@ export const signalDecoders: DecoderTable = {
       c.push(`{mask=${text}}`);
     },
   },
-  rt_sigsuspend: { enter(c) { c.push(printSigsetAt(c.mem, c.a(0), c.a(1))); c.pushUlong(1); } },
+  rt_sigsuspend: {
+    enter(c) {
+      c.push(printSigsetAt(c.mem, c.a(0), c.a(1)));
+      c.pushUlong(1);
+    },
+  },
   rt_sigpending: {
-    exit(c) { c.push(c.failed ? ptr(c.a(0)) : printSigsetAt(c.mem, c.a(0), c.a(1))); c.pushUlong(1); },
+    exit(c) {
+      c.push(c.failed ? ptr(c.a(0)) : printSigsetAt(c.mem, c.a(0), c.a(1)));
+      c.pushUlong(1);
+    },
   },
   rt_sigtimedwait: {
     enter: (c) => c.push(printSigsetAt(c.mem, c.a(0), c.a(3))),
-    exit(c) { c.push(c.failed ? ptr(c.a(1)) : printSiginfoAt(c.mem, c.a(1)), printTimespec(c.mem, c.a(2))); c.pushUlong(3); },
+    exit(c) {
+      c.push(c.failed ? ptr(c.a(1)) : printSiginfoAt(c.mem, c.a(1)), printTimespec(c.mem, c.a(2)));
+      c.pushUlong(3);
+    },
   },
-  rt_sigqueueinfo: { enter(c) { c.pushInt(0); c.push(signal(c.int(1)), printSiginfoAt(c.mem, c.a(2))); } },
-  rt_tgsigqueueinfo: { enter(c) { c.pushInt(0); c.pushInt(1); c.push(signal(c.int(2)), printSiginfoAt(c.mem, c.a(3))); } },
+  rt_sigqueueinfo: {
+    enter(c) {
+      c.pushInt(0);
+      c.push(signal(c.int(1)), printSiginfoAt(c.mem, c.a(2)));
+    },
+  },
+  rt_tgsigqueueinfo: {
+    enter(c) {
+      c.pushInt(0);
+      c.pushInt(1);
+      c.push(signal(c.int(2)), printSiginfoAt(c.mem, c.a(3)));
+    },
+  },
   sigaltstack: {
     enter: (c) => c.push(printStack(c, c.a(0))),
     exit: (c) => c.push(c.failed ? ptr(c.a(1)) : printStack(c, c.a(1))),

@@ -18,14 +18,22 @@ function printTimezone(c: Call, addr: bigint): string {
 export const timeDecoders: DecoderTable = {
   clock_gettime: { enter: (c) => clock(c, 0), exit: (c) => tsOut(c, 1) },
   clock_getres: { enter: (c) => clock(c, 0), exit: (c) => tsOut(c, 1) },
-  clock_settime: { enter(c) { clock(c, 0); c.push(printTimespec(c.mem, c.a(1))); } },
+  clock_settime: {
+    enter(c) {
+      clock(c, 0);
+      c.push(printTimespec(c.mem, c.a(1)));
+    },
+  },
   // The remaining time is only meaningful when a signal cut the sleep short.
   nanosleep: {
     enter: (c) => c.push(printTimespec(c.mem, c.a(0))),
     exit: (c) => c.push(c.erestart ? printTimespec(c.mem, c.a(1)) : ptr(c.a(1))),
   },
   clock_nanosleep: {
-    enter(c) { clock(c, 0); c.push(flags(TIMER_FLAGS, c.uint(1), 'TIMER_???'), printTimespec(c.mem, c.a(2))); },
+    enter(c) {
+      clock(c, 0);
+      c.push(flags(TIMER_FLAGS, c.uint(1), 'TIMER_???'), printTimespec(c.mem, c.a(2)));
+    },
     exit: (c) => c.push(c.erestart && c.uint(1) === 0 ? printTimespec(c.mem, c.a(3)) : ptr(c.a(3))),
   },
   gettimeofday: {
@@ -34,13 +42,19 @@ export const timeDecoders: DecoderTable = {
       c.push(c.failed ? ptr(c.a(1)) : printTimezone(c, c.a(1)));
     },
   },
-  settimeofday: { enter(c) { c.push(printTimeval(c.mem, c.a(0)), printTimezone(c, c.a(1))); } },
+  settimeofday: {
+    enter(c) {
+      c.push(printTimeval(c.mem, c.a(0)), printTimezone(c, c.a(1)));
+    },
+  },
   getitimer: {
     enter: (c) => c.push(xval(ITIMERS, c.uint(0), 'ITIMER_???')),
     exit: (c) => c.push(c.failed ? ptr(c.a(1)) : printItimerval(c.mem, c.a(1))),
   },
   setitimer: {
-    enter(c) { c.push(xval(ITIMERS, c.uint(0), 'ITIMER_???'), printItimerval(c.mem, c.a(1))); },
+    enter(c) {
+      c.push(xval(ITIMERS, c.uint(0), 'ITIMER_???'), printItimerval(c.mem, c.a(1)));
+    },
     exit: (c) => c.push(c.failed ? ptr(c.a(2)) : printItimerval(c.mem, c.a(2))),
   },
   times: {

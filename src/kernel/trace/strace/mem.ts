@@ -19,13 +19,27 @@ export function readBytes(mem: UserMemory, addr: bigint, len: number): Uint8Arra
 /** A little-endian view over a struct copied out of guest memory. */
 export class StructView {
   private readonly dv: DataView;
-  constructor(readonly bytes: Uint8Array) { this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength); }
-  u8(o: number): number { return this.dv.getUint8(o); }
-  u16(o: number): number { return this.dv.getUint16(o, true); }
-  i32(o: number): number { return this.dv.getInt32(o, true); }
-  u32(o: number): number { return this.dv.getUint32(o, true); }
-  i64(o: number): bigint { return this.dv.getBigInt64(o, true); }
-  u64(o: number): bigint { return this.dv.getBigUint64(o, true); }
+  constructor(readonly bytes: Uint8Array) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u8(o: number): number {
+    return this.dv.getUint8(o);
+  }
+  u16(o: number): number {
+    return this.dv.getUint16(o, true);
+  }
+  i32(o: number): number {
+    return this.dv.getInt32(o, true);
+  }
+  u32(o: number): number {
+    return this.dv.getUint32(o, true);
+  }
+  i64(o: number): bigint {
+    return this.dv.getBigInt64(o, true);
+  }
+  u64(o: number): bigint {
+    return this.dv.getBigUint64(o, true);
+  }
 }
 
 export function readStruct(mem: UserMemory, addr: bigint, size: number): StructView | null {

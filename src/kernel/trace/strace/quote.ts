@@ -19,10 +19,19 @@ export function quoteBytes(b: Uint8Array, size: number, cstring: boolean, forceH
   for (let i = 0; i < n; i++) {
     const c = b[i]!;
     if (cstring && c === 0) break;
-    if (forceHex) { s += '\\x' + c.toString(16).padStart(2, '0'); continue; }
+    if (forceHex) {
+      s += '\\x' + c.toString(16).padStart(2, '0');
+      continue;
+    }
     const e = ESCAPES[c];
-    if (e) { s += e; continue; }
-    if (c >= 0x20 && c < 0x7f) { s += String.fromCharCode(c); continue; }
+    if (e) {
+      s += e;
+      continue;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      s += String.fromCharCode(c);
+      continue;
+    }
     const next = i + 1 < n ? b[i + 1]! : -1;
     if (next >= 0x30 && next <= 0x37) s += '\\' + c.toString(8).padStart(3, '0');
     else s += '\\' + c.toString(8);

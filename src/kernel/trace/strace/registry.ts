@@ -13,7 +13,18 @@ import { futexDecoders } from './dec-futex.js';
 import { miscDecoders } from './dec-misc.js';
 import { SIGNATURES, signatureDecoder, unknownDecoder } from './generic.js';
 
-const TABLES: DecoderTable[] = [fsDecoders, ioDecoders, pollDecoders, ioctlDecoders, mmDecoders, procDecoders, signalDecoders, timeDecoders, futexDecoders, miscDecoders];
+const TABLES: DecoderTable[] = [
+  fsDecoders,
+  ioDecoders,
+  pollDecoders,
+  ioctlDecoders,
+  mmDecoders,
+  procDecoders,
+  signalDecoders,
+  timeDecoders,
+  futexDecoders,
+  miscDecoders,
+];
 
 const byNumber = new Map<number, Decoder>();
 for (const [name, sig] of Object.entries(SIGNATURES)) byNumber.set(NR[name as SyscallName], signatureDecoder(sig));

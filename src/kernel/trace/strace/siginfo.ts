@@ -24,7 +24,9 @@ export interface SiginfoFields {
 }
 
 const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]); // ILL TRAP BUS FPE SEGV
-const SIGCHLD = 17, SIGIO = 29, SIGSYS = 31;
+const SIGCHLD = 17,
+  SIGIO = 29,
+  SIGSYS = 31;
 
 function codeName(signo: number, code: number): string {
   const specific = code > 0 && code !== SI_KERNEL ? SIGNAL_CODES[signo] : undefined;
@@ -38,10 +40,15 @@ export function formatSiginfo(si: SiginfoFields): string {
   const value = () => f.push(`si_int=${Number(BigInt.asIntN(32, BigInt(si.value ?? 0)))}`, `si_ptr=${ptr(si.value ?? 0)}`);
   const code = si.code;
   if (code === SI_USER || code === SI_TKILL) sender();
-  else if (code === SI_QUEUE || code === SI_MESGQ) { sender(); value(); }
-  else if (code === SI_TIMER) { f.push(`si_timerid=${si.timerid ?? 0}`, `si_overrun=${si.overrun ?? 0}`); value(); }
-  else if (code === SI_KERNEL) { if (FAULT_SIGNALS.has(si.signo)) f.push(`si_addr=${ptr(si.addr ?? 0)}`); }
-  else if (code > 0) {
+  else if (code === SI_QUEUE || code === SI_MESGQ) {
+    sender();
+    value();
+  } else if (code === SI_TIMER) {
+    f.push(`si_timerid=${si.timerid ?? 0}`, `si_overrun=${si.overrun ?? 0}`);
+    value();
+  } else if (code === SI_KERNEL) {
+    if (FAULT_SIGNALS.has(si.signo)) f.push(`si_addr=${ptr(si.addr ?? 0)}`);
+  } else if (code > 0) {
     if (si.signo === SIGCHLD) {
       sender();
       const st = si.status ?? 0;
@@ -61,8 +68,19 @@ export function printSiginfoAt(mem: UserMemory, addr: bigint): string {
   const signo = v.i32(0);
   if (signo === 0) return '{}';
   return formatSiginfo({
-    signo, errno: v.i32(4), code: v.i32(8), pid: v.i32(16), uid: v.u32(20), status: v.i32(24),
-    utime: v.i64(32), stime: v.i64(40), addr: v.u64(16), timerid: v.i32(16), overrun: v.i32(20),
-    value: v.u64(24), band: v.i64(16), fd: v.i32(24),
+    signo,
+    errno: v.i32(4),
+    code: v.i32(8),
+    pid: v.i32(16),
+    uid: v.u32(20),
+    status: v.i32(24),
+    utime: v.i64(32),
+    stime: v.i64(40),
+    addr: v.u64(16),
+    timerid: v.i32(16),
+    overrun: v.i32(20),
+    value: v.u64(24),
+    band: v.i64(16),
+    fd: v.i32(24),
   });
 }

@@ -4,11 +4,43 @@ import { readBytes } from './mem.js';
 import { ptr } from './fmt.js';
 import type { UserMemory } from './types.js';
 
-const NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE',
-  'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD',
-  'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM',
-  'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGRTMIN'];
-const SIGRTMIN = 32, SIGRTMAX = 64;
+const NAMES = [
+  '',
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGKILL',
+  'SIGUSR1',
+  'SIGSEGV',
+  'SIGUSR2',
+  'SIGPIPE',
+  'SIGALRM',
+  'SIGTERM',
+  'SIGSTKFLT',
+  'SIGCHLD',
+  'SIGCONT',
+  'SIGSTOP',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGURG',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGVTALRM',
+  'SIGPROF',
+  'SIGWINCH',
+  'SIGIO',
+  'SIGPWR',
+  'SIGSYS',
+  'SIGRTMIN',
+];
+const SIGRTMIN = 32,
+  SIGRTMAX = 64;
 /** Size of the kernel's sigset_t on riscv64, in bytes. */
 export const NSIG_BYTES = 8;
 
@@ -31,7 +63,10 @@ export function sigset(mask: bigint, bits = 64): string {
   let pop = 0;
   for (let v = m; v; v &= v - 1n) pop++;
   let s = '';
-  if (pop >= Math.floor((bits * 2) / 3)) { s = '~'; m = ~m & all; }
+  if (pop >= Math.floor((bits * 2) / 3)) {
+    s = '~';
+    m = ~m & all;
+  }
   const names: string[] = [];
   for (let i = 0; i < bits; i++) {
     if (!((m >> BigInt(i)) & 1n)) continue;

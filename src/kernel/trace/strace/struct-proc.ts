@@ -33,9 +33,11 @@ export function printUtsname(mem: UserMemory, addr: bigint): string {
 export function printSysinfo(mem: UserMemory, addr: bigint): string {
   const v = readStruct(mem, addr, 112);
   if (!v) return ptr(addr);
-  return `{uptime=${v.i64(0)}, loads=[${v.u64(8)}, ${v.u64(16)}, ${v.u64(24)}], totalram=${v.u64(32)}, ` +
+  return (
+    `{uptime=${v.i64(0)}, loads=[${v.u64(8)}, ${v.u64(16)}, ${v.u64(24)}], totalram=${v.u64(32)}, ` +
     `freeram=${v.u64(40)}, sharedram=${v.u64(48)}, bufferram=${v.u64(56)}, totalswap=${v.u64(64)}, ` +
-    `freeswap=${v.u64(72)}, procs=${v.u16(80)}, totalhigh=${v.u64(88)}, freehigh=${v.u64(96)}, mem_unit=${v.u32(104)}}`;
+    `freeswap=${v.u64(72)}, procs=${v.u16(80)}, totalhigh=${v.u64(88)}, freehigh=${v.u64(96)}, mem_unit=${v.u32(104)}}`
+  );
 }
 
 function handler(h: bigint): string {
@@ -73,7 +75,10 @@ export function waitStatus(status: number): string {
     s = `[{WIFEXITED(s) && WEXITSTATUS(s) == ${(rest >> 8) & 0xff}}`;
     rest &= ~0xff00;
   }
-  if (rest >>> 16) { s += ` | ${rest >>> 16}<<16`; rest &= 0xffff; }
+  if (rest >>> 16) {
+    s += ` | ${rest >>> 16}<<16`;
+    rest &= 0xffff;
+  }
   if (rest) s += ` | ${hex(rest)}`;
   return s + ']';
 }

@@ -5,7 +5,8 @@ import { hex, oct, ptr } from './fmt.js';
 import { flags, xname } from './xlat.js';
 import { FILE_TYPES, S_IFMT, STATX_ATTRS, STATX_MASK } from './tables-fs.js';
 
-const S_IFCHR = 0o20000, S_IFBLK = 0o60000;
+const S_IFCHR = 0o20000,
+  S_IFBLK = 0o60000;
 
 /** "S_IFDIR|S_ISVTX|0777"; a mode without a known file type is plain octal. */
 export function symbolicMode(mode: number): string {
@@ -36,6 +37,8 @@ export function printStat(mem: UserMemory, addr: bigint): string {
 export function printStatx(mem: UserMemory, addr: bigint): string {
   const v = readStruct(mem, addr, 256);
   if (!v) return ptr(addr);
-  return `{stx_mask=${flags(STATX_MASK, v.u32(0), 'STATX_???')}, stx_attributes=${flags(STATX_ATTRS, v.u64(8), 'STATX_ATTR_???')}, ` +
-    `stx_mode=${symbolicMode(v.u16(28))}, stx_size=${v.u64(40)}, ...}`;
+  return (
+    `{stx_mask=${flags(STATX_MASK, v.u32(0), 'STATX_???')}, stx_attributes=${flags(STATX_ATTRS, v.u64(8), 'STATX_ATTR_???')}, ` +
+    `stx_mode=${symbolicMode(v.u16(28))}, stx_size=${v.u64(40)}, ...}`
+  );
 }

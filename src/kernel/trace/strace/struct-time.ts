@@ -25,8 +25,10 @@ export function isoTime(sec: bigint, nsec: bigint): string {
   if (Number.isNaN(d.getTime())) return '';
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const frac = nsec !== 0n ? '.' + String(nsec).padStart(9, '0') : '';
-  return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T` +
-    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac}+0000`;
+  return (
+    `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T` +
+    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac}+0000`
+  );
 }
 
 /** utimensat's times[2]: UTIME_NOW/UTIME_OMIT by name, real times with a date comment. */

@@ -8,7 +8,10 @@ import { BAUDS, CBAUD, CFLAGS, CIBAUD, CSIZE, CSIZES, IBSHIFT, IFLAGS, LFLAGS, O
 function oflag(v: number): string {
   let rest = v;
   const parts: string[] = [];
-  for (const [mask, names] of OFLAG_DELAYS) { parts.push(xname(names, v & mask) ?? ''); rest &= ~mask; }
+  for (const [mask, names] of OFLAG_DELAYS) {
+    parts.push(xname(names, v & mask) ?? '');
+    rest &= ~mask;
+  }
   return parts.join('|') + '|' + flags(OFLAGS, rest >>> 0);
 }
 

@@ -7,7 +7,8 @@ import type { FileOps } from '../../../fs/file.js';
 import { ioremap } from '../../../lib/iomem.js';
 import { VIRT_RNG } from '../../../../machine/memmap.js';
 
-export const HWRNG_MAJOR = 10, HWRNG_MINOR = 183;
+export const HWRNG_MAJOR = 10,
+  HWRNG_MINOR = 183;
 
 export function hwrngOps(k: Kernel): FileOps {
   const io = ioremap(k.machine.bus, VIRT_RNG.base);

@@ -11,9 +11,32 @@
 // ended) is the tty's end of input, as the host console's EOF was before.
 import type { IoMem } from '../../../lib/iomem.js';
 import {
-  UART_FCR, UART_FCR_CLEAR_RCVR, UART_FCR_CLEAR_XMIT, UART_FCR_ENABLE_FIFO, UART_IER, UART_IER_MSI, UART_IER_RDI, UART_IER_RLSI,
-  UART_IIR, UART_IIR_NO_INT, UART_LCR, UART_LCR_WLEN8, UART_LSR, UART_LSR_BI, UART_LSR_DR, UART_LSR_TEMT, UART_LSR_THRE, UART_MCR,
-  UART_MCR_DTR, UART_MCR_OUT2, UART_MCR_RTS, UART_MSR, UART_MSR_DCD, UART_MSR_DDCD, UART_RX, UART_TX,
+  UART_FCR,
+  UART_FCR_CLEAR_RCVR,
+  UART_FCR_CLEAR_XMIT,
+  UART_FCR_ENABLE_FIFO,
+  UART_IER,
+  UART_IER_MSI,
+  UART_IER_RDI,
+  UART_IER_RLSI,
+  UART_IIR,
+  UART_IIR_NO_INT,
+  UART_LCR,
+  UART_LCR_WLEN8,
+  UART_LSR,
+  UART_LSR_BI,
+  UART_LSR_DR,
+  UART_LSR_TEMT,
+  UART_LSR_THRE,
+  UART_MCR,
+  UART_MCR_DTR,
+  UART_MCR_OUT2,
+  UART_MCR_RTS,
+  UART_MSR,
+  UART_MSR_DCD,
+  UART_MSR_DDCD,
+  UART_RX,
+  UART_TX,
 } from '../../../../machine/uart16550.js';
 
 /** UART_FCR_R_TRIG_10: interrupt at 8 bytes in the receive FIFO (16550A's trigger in Linux). */
@@ -34,9 +57,14 @@ export class Uart8250Port {
   /** The counters of /proc/tty/driver/serial. */
   readonly icount = { tx: 0, rx: 0, brk: 0 };
 
-  constructor(private readonly io: IoMem, private readonly sink: PortSink) {}
+  constructor(
+    private readonly io: IoMem,
+    private readonly sink: PortSink,
+  ) {}
 
-  get isStarted(): boolean { return this.started; }
+  get isStarted(): boolean {
+    return this.started;
+  }
 
   /** serial8250_do_startup: at the first open of the tty. */
   startup(): void {
@@ -47,7 +75,10 @@ export class Uart8250Port {
     io.writeb(UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR | UART_FCR_CLEAR_XMIT);
     io.writeb(UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_R_TRIG_10);
     // Clear whatever interrupt conditions are left over.
-    io.readb(UART_LSR); io.readb(UART_RX); io.readb(UART_IIR); io.readb(UART_MSR);
+    io.readb(UART_LSR);
+    io.readb(UART_RX);
+    io.readb(UART_IIR);
+    io.readb(UART_MSR);
     io.writeb(UART_LCR, UART_LCR_WLEN8);
     // Enable interrupts first, then raise DTR/RTS: the far end starts sending on RTS.
     io.writeb(UART_IER, UART_IER_RLSI | UART_IER_RDI | UART_IER_MSI);
@@ -68,7 +99,7 @@ export class Uart8250Port {
     let lsr = io.readb(UART_LSR);
     if (lsr & (UART_LSR_DR | UART_LSR_BI)) {
       const buf: number[] = [];
-      for (let n = 0; n < RX_BUDGET && (lsr & (UART_LSR_DR | UART_LSR_BI)); n++) {
+      for (let n = 0; n < RX_BUDGET && lsr & (UART_LSR_DR | UART_LSR_BI); n++) {
         const c = io.readb(UART_RX);
         if (lsr & UART_LSR_BI) this.icount.brk++;
         else buf.push(c);
@@ -79,7 +110,7 @@ export class Uart8250Port {
     }
     // serial8250_modem_status: a carrier that dropped hangs the line up.
     const msr = io.readb(UART_MSR);
-    if ((msr & UART_MSR_DDCD) && !(msr & UART_MSR_DCD)) this.sink.hangup();
+    if (msr & UART_MSR_DDCD && !(msr & UART_MSR_DCD)) this.sink.hangup();
     return true;
   }
 }
@@ -91,5 +122,7 @@ export class Uart8250Port {
  */
 export function serial8250ConsoleWrite(io: IoMem, data: Uint8Array): void {
   for (let i = 0; i < data.length; i++) io.writeb(UART_TX, data[i]);
-  for (let spins = 0; (io.readb(UART_LSR) & BOTH_EMPTY) !== BOTH_EMPTY && spins < 10000; spins++) { /* wait_for_xmitr */ }
+  for (let spins = 0; (io.readb(UART_LSR) & BOTH_EMPTY) !== BOTH_EMPTY && spins < 10000; spins++) {
+    /* wait_for_xmitr */
+  }
 }
