@@ -36,7 +36,7 @@ export interface Watchdog {
 const THREAD = `
 Promise.all([import('node:worker_threads'), import('node:fs')]).then(([{ workerData }, { writeSync }]) => {
 const w = new Int32Array(workerData.sab);
-const ppid = process.ppid, lockupMs = workerData.lockupS * 1000;
+const ppid = workerData.ppid, lockupMs = workerData.lockupS * 1000;
 let beat = Atomics.load(w, ${WATCH_BEAT}), beatAt = Date.now(), reported = false, hungUp = 0;
 const say = (s) => { try { writeSync(2, 'tuxglass: ' + s + '\\n'); } catch {} };
 setInterval(() => {
@@ -64,7 +64,9 @@ export function startWatchdog(lockupS = LOCKUP_S): Watchdog {
   const sab = new SharedArrayBuffer(WATCH_WORDS * 4);
   const words = new Int32Array(sab);
   words[WATCH_SYSCALL] = -1;
-  const worker = new Worker(THREAD, { eval: true, workerData: { sab, lockupS }, stdout: false, stderr: false });
+  // The parent is read here, not in the thread: a thread that starts late on a
+  // loaded host could otherwise read the parent it was already reparented to.
+  const worker = new Worker(THREAD, { eval: true, workerData: { sab, lockupS, ppid: process.ppid }, stdout: false, stderr: false });
   worker.unref();
   // A watchdog that cannot start (no threads on this host) leaves the run as it was.
   worker.on('error', () => {});
