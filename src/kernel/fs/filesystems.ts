@@ -3,6 +3,7 @@
 // mount's option string, or fails with -errno.
 import type { Dentry } from './dentry.js';
 import type { SuperBlock } from './superblock.js';
+import type { BlockDevice } from '../block/bdev.js';
 
 export interface FsInstance {
   sb: SuperBlock;
@@ -10,7 +11,19 @@ export interface FsInstance {
   /** Options /proc/mounts shows after the flags. */ options?: string[];
 }
 
-export type FsType = (data: string) => FsInstance | number;
+/**
+ * What a disk file system needs from mount(2) besides its option string:
+ * the flags (MS_RDONLY and the rest) and the source, resolved on demand to
+ * the block device it names (lookup_bdev: -ENOTBLK, -ENXIO, or a path
+ * error). Types without a device (tmpfs, proc) ignore it.
+ */
+export interface MountContext {
+  flags: number;
+  source: string;
+  bdev(): BlockDevice | number;
+}
+
+export type FsType = (data: string, ctx: MountContext) => FsInstance | number;
 
 export class FsRegistry {
   private readonly types = new Map<string, FsType>();

@@ -7,6 +7,7 @@
 import { HZ } from '../time/clock.js';
 import type { DeviceOpen } from './special.js';
 import type { BlockQueue } from '../block/ioctl.js';
+import type { BlockDevice } from '../block/bdev.js';
 import { SuperBlock } from './superblock.js';
 
 export interface Timespec {
@@ -23,6 +24,8 @@ export class FsState {
   readonly chrdevs = new Map<number, DeviceOpen>();
   /** Block device number -> its request queue's limits (block/ioctl.ts). */
   readonly blkdevs = new Map<number, BlockQueue>();
+  /** Block device number -> the device itself (block/bdev.ts), what mount(2) of a /dev node finds. */
+  readonly bdevs = new Map<number, BlockDevice>();
 
   /** The kernel-internal mounts (pipe_mnt, sock_mnt, anon_inode_mnt): never in the tree. */
   readonly pipeSb: SuperBlock;

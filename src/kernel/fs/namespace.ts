@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel.js';
 import type { Mount, Path } from './mount.js';
 import { EAGAIN, EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM } from '../errno.js';
 import { isDir } from './inode.js';
+import { lookupBdev } from '../block/bdev.js';
 
 export const MS_RDONLY = 1,
   MS_NOSUID = 2,
@@ -107,7 +108,15 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
   if (!req.type) return -EINVAL;
   const make = k.vfs.fsTypes.get(req.type);
   if (!make) return -ENODEV;
-  const fs = make(req.data);
+  const fs = make(req.data, {
+    flags,
+    source: req.source,
+    bdev: () => {
+      const src = resolveSource();
+      if (typeof src === 'number') return src;
+      return lookupBdev(k.vfs.fs, src.dentry.inode.mode, src.dentry.inode.rdev);
+    },
+  });
   if (typeof fs === 'number') return fs;
   if (!isDir(target.dentry.inode.mode)) return -ENOTDIR;
   k.vfs.attach(target, fs.sb, fs.root, req.source, [...mf, ...(fs.options ?? [])]);
