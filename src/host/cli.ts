@@ -46,8 +46,26 @@ ${optionHelp('boot')}  tuxglass fetch [--force]
 
 Whatever the guest runs, SIGINT, SIGTERM and SIGHUP end tuxglass (boot
 passes one SIGINT to the guest as ^C; a second within 2 s ends the run), and
-tuxglass ends when its parent process dies.
+tuxglass ends when its parent process dies or when the terminal on its stdin
+hangs up (in run, the guest's session leader hears SIGHUP first and has 3 s
+to end). The end of a piped stdin is only the end of file to the guest.
 `;
+
+/** How long a `run` whose terminal hung up lets its program react (a SIGHUP handler) before it ends (ms). */
+const HANGUP_GRACE_MS = 3000;
+
+/** Set once the terminal on stdin has hung up: tuxglass then ends by SIGHUP, whatever its guest did. */
+let terminalHungUp = false;
+
+/**
+ * End as a process of a hung-up session does, killed by SIGHUP (a shell
+ * sees 129). Not by exit(): Node would then put back the terminal's modes,
+ * and it aborts when a hung-up terminal refuses them.
+ */
+function endByHangup(): void {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
 
 /** --jit: hold the hart to the chosen tier; false (after saying why) when this host cannot. */
 function applyJit(h: Hart, o: MachineOptions): boolean {
@@ -98,6 +116,13 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
     host.close();
     return 2;
   }
+  // A terminal on stdin that hangs up: the guest's session leader hears SIGHUP
+  // (boot/setup.ts); then tuxglass ends as a process of a hung-up session does,
+  // by SIGHUP, unless the guest's program ends first.
+  host.console.onHangup?.(() => {
+    terminalHungUp = true;
+    setTimeout(endByHangup, HANGUP_GRACE_MS).unref();
+  });
   if (o.strace) attachStrace(k, (line) => host.console.stderr.write(new TextEncoder().encode(line + '\n')));
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', `TERM=${process.env.TERM || 'linux'}`];
   const start = performance.now();
@@ -173,6 +198,12 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   let k: import('../kernel/index.js').Kernel | null = null;
   let term: import('./terminal.js').HostTerminal | null = null;
   const host = nodeHost(null, { inputFilter: (d) => (term ? term.filter(d) : d), seed: o.seed, watch });
+  // The serial line's far end hung up: nobody is left to type or read, so the run ends, as on SIGHUP.
+  host.console.onHangup?.(() => {
+    terminalHungUp = true;
+    quit = 'the terminal hung up';
+    k?.halt(0);
+  });
   term = takeTerminal(
     (why) => {
       quit = why;
@@ -214,7 +245,7 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     );
   if (quit !== null) {
     process.stderr.write(`\r\ntuxglass: ${quit}\r\n`);
-    return (quit as string).includes('SIGINT') ? 130 : 0;
+    return (quit as string).includes('SIGINT') ? 130 : (quit as string).includes('hung up') ? 129 : 0;
   }
   return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
 }
@@ -257,6 +288,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    if (terminalHungUp) return endByHangup();
     process.exitCode = code;
     setImmediate(() => process.exit(code));
   },

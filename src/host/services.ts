@@ -1,5 +1,6 @@
 // Node implementations of the kernel's host services.
 import { randomFillSync } from 'node:crypto';
+import { fstatSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
@@ -17,6 +18,62 @@ function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream 
       const p = new Promise<void>((resolve) => s.write(data, () => resolve()));
       pending.add(p);
       p.then(() => pending.delete(p));
+    },
+  };
+}
+
+/** How often a terminal on stdin is checked for a hang-up while nobody reads it (ms). */
+const HANGUP_POLL_MS = 500;
+
+/**
+ * tty_nr of /proc/self/stat: the device number of this process's controlling
+ * terminal, 0 when it has none, or -1 where there is no such file (not Linux).
+ */
+function controllingTty(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4]);
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Calls `hungUp` once when the terminal on stdin hangs up. Linux detaches
+ * every process of the session from a terminal that hangs up (their tty_nr
+ * becomes 0), and reads from it fail; the first is checked on a timer, so a
+ * hang-up is seen even while the guest reads nothing, the second where
+ * stdin is read. Nothing is watched unless stdin is this process's
+ * controlling terminal.
+ */
+function watchHangup(hungUp: () => void): { readEnded(failed: boolean): void; stop(): void } {
+  let tty = -1;
+  try {
+    if (process.stdin.isTTY) tty = fstatSync(0).rdev;
+  } catch {
+    /* stdin already gone */
+  }
+  let done = tty <= 0 || controllingTty() !== tty;
+  const fire = () => {
+    if (done) return;
+    done = true;
+    clearInterval(timer);
+    hungUp();
+  };
+  const timer: ReturnType<typeof setInterval> = setInterval(() => {
+    if (controllingTty() !== tty) fire();
+  }, HANGUP_POLL_MS);
+  timer.unref();
+  if (done) clearInterval(timer);
+  return {
+    // A read that ended: Node reports the EIO of a hung-up terminal as an error or as the end of
+    // input; a Ctrl-D at a live terminal is an end too, and leaves the terminal attached.
+    readEnded: (failed) => {
+      if (failed || controllingTty() !== tty) fire();
+    },
+    stop: () => {
+      done = true;
+      clearInterval(timer);
     },
   };
 }
@@ -61,6 +118,10 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
       w(bytes);
     } else queued.push(bytes);
   };
+  const hangupCbs: (() => void)[] = [];
+  const hangup = watchHangup(() => {
+    for (const cb of hangupCbs) cb();
+  });
   const onEnd = () => {
     if (waiter) {
       const w = waiter;
@@ -73,6 +134,9 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     stderr: stream(process.stderr, pending),
     stdinIsTty: !!process.stdin.isTTY,
     winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
+    onHangup(cb) {
+      hangupCbs.push(cb);
+    },
     onResize(cb) {
       if (process.stdout.isTTY) process.stdout.on('resize', cb);
     },
@@ -85,8 +149,15 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
       if (!stdinListening) {
         stdinListening = true;
         process.stdin.on('data', onData);
-        process.stdin.on('end', onEnd);
-        process.stdin.on('error', onEnd);
+        // A hang-up is reported before the end of input it causes, so the guest hears SIGHUP before its read returns 0.
+        process.stdin.on('end', () => {
+          hangup.readEnded(false);
+          onEnd();
+        });
+        process.stdin.on('error', () => {
+          hangup.readEnded(true);
+          onEnd();
+        });
       }
       process.stdin.resume();
     },
@@ -114,6 +185,7 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
       await Promise.all([...pending]);
     },
     close() {
+      hangup.stop();
       if (stdinListening) {
         process.stdin.pause();
         process.stdin.removeListener('data', onData);

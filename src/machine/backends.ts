@@ -11,6 +11,12 @@ export interface ConsoleSink {
 /** Where received bytes come from: call `deliver` once per request with bytes, or null at the end of input. */
 export interface ConsoleSource {
   requestInput(deliver: (data: Uint8Array | null) => void): void;
+  /**
+   * Call `cb` once if the far end of the line hangs up: a terminal that went
+   * away (its window closed, its ssh connection dropped). The end of a pipe
+   * or file is not a hang-up: that is `deliver(null)`.
+   */
+  onHangup?(cb: () => void): void;
 }
 
 /** The host's clocks, and its event loop as far as the machine needs to share it. */

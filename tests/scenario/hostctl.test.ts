@@ -12,7 +12,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ import { buildGuest } from '../diff/build.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'tuxglass.js');
 const rootfs = defaultRootfsDir();
-const built = await buildGuest(['hostctl_spin']);
+const built = await buildGuest(['hostctl_spin', 'hostctl_hup']);
 const haveScript = spawnSync('script', ['--version']).status === 0;
 const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
 const skipPty = skip || (haveScript ? false : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
@@ -117,38 +117,90 @@ describe('tuxglass boot at a terminal: a spinning init is stopped', { skip: skip
   test('clean up', () => rmSync(root, { recursive: true, force: true }));
 });
 
-describe('tuxglass ends when its parent dies', { skip, timeout: TIMEOUT }, () => {
-  test('the parent is killed while the guest spins: tuxglass exits', { timeout: TIMEOUT }, async () => {
-    // sh starts tuxglass in the background, says its PID, then becomes a sleep: killing that kills tuxglass's parent.
-    const c = spawn(
-      'sh',
-      [
-        '-c',
-        `${sh(process.execPath)} ${sh(CLI)} run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_spin}:/spin`)} -- /spin user & echo "tuxglass-pid=$!"; exec sleep 1000`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    c.stderr.on('data', (d) => {
-      out += d;
-    });
-    const pid = await new Promise<number>((resolve) => {
-      c.stdout.on('data', (d) => {
-        out += d;
-        const m = /tuxglass-pid=(\d+)/.exec(out);
-        if (m && out.includes('spinning')) resolve(Number(m[1]));
+describe('tuxglass ends when its parent dies', { skip, concurrency: 1, timeout: TIMEOUT * 2 }, () => {
+  // A root with nothing but the spinner as /init, for boot.
+  const root = mkdtempSync(join(tmpdir(), 'tg-orphanroot-'));
+  if (built.paths.hostctl_spin) copyFileSync(built.paths.hostctl_spin, join(root, 'init'));
+  const commands = {
+    run: `run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_spin}:/spin`)} -- /spin user`,
+    boot: `boot --rootfs ${sh(root)} --append ${sh('-- user')}`,
+  };
+  for (const [mode, args] of Object.entries(commands)) {
+    test(`${mode}: the parent is killed while the guest spins: tuxglass exits`, { timeout: TIMEOUT }, async () => {
+      // sh starts tuxglass in the background, says its PID, then becomes a sleep: killing that kills tuxglass's parent.
+      const c = spawn('sh', ['-c', `${sh(process.execPath)} ${sh(CLI)} ${args} & echo "tuxglass-pid=$!"; exec sleep 1000`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      let out = '';
+      c.stderr.on('data', (d) => {
+        out += d;
+      });
+      const pid = await new Promise<number>((resolve) => {
+        c.stdout.on('data', (d) => {
+          out += d;
+          const m = /tuxglass-pid=(\d+)/.exec(out);
+          if (m && out.includes('spinning')) resolve(Number(m[1]));
+        });
+      });
+      c.kill('SIGKILL');
+      // Gone, or a zombie of whoever adopted it (a container's init may not reap).
+      const state = () => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+        } catch {
+          return 'gone';
+        }
+      };
+      while (state() !== 'gone' && state() !== 'Z') await new Promise((r) => setTimeout(r, 100));
+      assert.ok(['gone', 'Z'].includes(state()));
     });
-    c.kill('SIGKILL');
-    // Gone, or a zombie of whoever adopted it (a container's init may not reap).
-    const state = () => {
-      try {
-        return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-      } catch {
-        return 'gone';
-      }
-    };
-    while (state() !== 'gone' && state() !== 'Z') await new Promise((r) => setTimeout(r, 100));
-    assert.ok(['gone', 'Z'].includes(state()));
+  }
+  test('clean up', () => rmSync(root, { recursive: true, force: true }));
+});
+
+// A terminal that hangs up under `tuxglass run` (issue 11 §1b.2). The
+// terminal is script(1)'s; SIGKILL on script closes its master side, which
+// hangs the terminal up. The shell between them (the session leader) ignores
+// SIGHUP and runs tuxglass as a foreground job of its own (set -m), so no
+// SIGHUP from the host's kernel reaches tuxglass and its parent lives on:
+// only tuxglass's own watch on its terminal can end it. The oracle is Linux
+// (tty_signal_session_leader, hung_up_tty_read): the guest's session leader
+// hears SIGHUP and SIGCONT, and its reads return 0. tests/guest/hostctl_hup.c
+// writes what it saw to stderr, a host file here. Either way tuxglass then
+// ends as a process of a hung-up session does, by SIGHUP (the shell sees 129).
+describe('tuxglass run: the terminal on stdin hangs up', { skip: skipPty, concurrency: 1, timeout: TIMEOUT * 3 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-hup-'));
+  const hangUp = async (name: string, args: string, ready: string) => {
+    const err = join(dir, `${name}.err`);
+    const inner = ["trap '' HUP", 'set -m', `${sh(process.execPath)} ${sh(CLI)} ${args} 2>${sh(err)}`, 'echo "status=$?" >>' + sh(err)].join('\n');
+    const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+    c.stdin.on('error', () => {});
+    await untilExit(c, ready, () => c.kill('SIGKILL'));
+    // The shell outlives the hang-up and reports tuxglass's status once it has ended.
+    for (;;) {
+      const text = existsSync(err) ? readFileSync(err, 'utf8') : '';
+      if (/status=\d+/.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const run = (mode: string) => hangUp(mode, `run --rootfs ${sh(rootfs)} --add ${sh(`${built.paths.hostctl_hup}:/hup`)} -- /hup ${mode}`, 'ready');
+  test('a reader: SIGHUP and SIGCONT, then read() returns 0; the program ends, then tuxglass', { timeout: TIMEOUT }, async () => {
+    const text = await run('read');
+    assert.match(text, /SIGHUP\n/);
+    assert.match(text, /SIGCONT\n/);
+    assert.match(text, /read 0\nstatus=129\n$/);
   });
+  test('a spinner that handles SIGHUP and goes on: tuxglass ends by SIGHUP', { timeout: TIMEOUT }, async () => {
+    const text = await run('spin');
+    assert.match(text, /SIGHUP\n/);
+    assert.match(text, /^(SIGHUP|SIGCONT)\n(SIGHUP|SIGCONT)\nstatus=129\n$/);
+  });
+  test('boot with a spinning init: the run ends with the terminal, by SIGHUP', { timeout: TIMEOUT }, async () => {
+    const root = join(dir, 'root');
+    mkdirSync(root);
+    copyFileSync(built.paths.hostctl_spin, join(root, 'init'));
+    const text = await hangUp('boot', `boot --rootfs ${sh(root)} --append ${sh('-- user')}`, 'spinning');
+    assert.match(text, /status=129\n$/);
+  });
+  test('clean up', () => rmSync(dir, { recursive: true, force: true }));
 });

@@ -7,7 +7,7 @@ import { bootDevices, bootRunInit } from './messages.js';
 import { startKthreadd } from '../sched/kthread.js';
 import { startWorker, queueWork } from '../sched/workqueue.js';
 import { COPY_NS_PER_BYTE, SYSCALL_NS } from '../sched/cputime.js';
-import { HostInput, hostStdioOps } from '../drivers/hoststdio.js';
+import { HostInput, hostConsoleHangup, hostStdioOps } from '../drivers/hoststdio.js';
 import { makedev, registerChrdev } from '../fs/special.js';
 import { GoldfishRtcDriver, RTC_MAJOR, RTC_DEVICE } from '../drivers/rtc/rtc-goldfish.js';
 import { hwrngOps, HWRNG_MAJOR, HWRNG_MINOR } from '../drivers/char/hw_random/timeriomem-rng.js';
@@ -62,6 +62,13 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
     ),
   );
   k.consoleOps = ops;
+  // The console belongs to the session of PID 1, the program being run.
+  con.onHangup?.(() =>
+    queueWork(k.unboundWq, () => {
+      hostConsoleHangup(k, input, 1);
+      return SYSCALL_NS;
+    }),
+  );
   const dev = makeTmpfs(k.vfs.fs, 'devtmpfs', 0o755);
   const d = dev.root;
   for (const [name, maj, min, mode] of MEM_NODES) d.inode.mknod(d, name, S_IFCHR | mode, makedev(maj, min), root);

@@ -6,6 +6,9 @@ import { BLOCKED, type Blocked } from '../syscalls/result.js';
 import type { HostConsole } from '../host.js';
 import { O_NONBLOCK, POLLIN, POLLOUT, type FileOps, type IoctlIo } from '../fs/file.js';
 import { WaitQueue } from '../sched/waitqueue.js';
+import type { Kernel } from '../kernel.js';
+import { sendSignal } from '../signal/deliver.js';
+import { SIGCONT, SIGHUP, SI_KERNEL } from '../signal/signals.js';
 
 const TCGETS = 0x5401,
   TCSETS = 0x5402,
@@ -34,6 +37,16 @@ export class HostInput {
     private con: HostConsole,
     private defer: (deliver: () => void, bytes: number) => void = (d) => d(),
   ) {}
+
+  /**
+   * The host terminal hung up: as hung_up_tty_read, every read from now on
+   * returns 0 (end of file) at once, and the readers asleep wake to see it.
+   */
+  hangup(): void {
+    this.eof = true;
+    this.chunks = [];
+    this.wait.wakeAll();
+  }
 
   get available(): number {
     return this.chunks.reduce((n, c) => n + c.length, 0);
@@ -76,7 +89,7 @@ export class HostInput {
       this.defer(() => {
         this.requested = false;
         if (data === null || data.length === 0) this.eof = true;
-        else this.chunks.push(data);
+        else if (!this.eof) this.chunks.push(data);
         this.wait.wakeAll();
       }, data?.length ?? 0),
     );
@@ -169,4 +182,20 @@ export function hostStdioOps(con: HostConsole, input: HostInput, which: 0 | 1 | 
       }
     },
   };
+}
+
+/**
+ * The host terminal behind the console hung up (__tty_hangup): readers see
+ * end of file, and the leader of the session the console belongs to hears
+ * SIGHUP then SIGCONT (tty_signal_session_leader; a plain hang-up signals
+ * no one else: the leader, a shell, passes it on to its jobs). As init, a
+ * leader that is PID 1 ignores a SIGHUP it has no handler for.
+ */
+export function hostConsoleHangup(k: Kernel, input: HostInput, sid: number): void {
+  input.hangup();
+  for (const g of k.pids.session(sid)) {
+    if (g.zombie || g.tgid !== sid) continue;
+    sendSignal(k, g, { signo: SIGHUP, code: SI_KERNEL });
+    sendSignal(k, g, { signo: SIGCONT, code: SI_KERNEL });
+  }
 }
