@@ -5,6 +5,7 @@
 // interpreter on a helper thread meanwhile, and the kernel and the rest are
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
@@ -175,7 +176,7 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     return 2;
   }
   Hart.prepare();
-  const [{ createKernel, kernelInit }, { nodeHost, seedOptions }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
+  const [{ bootKernel, kernelInit }, { nodeHost, seedOptions }, { ensureInitramfs }, { takeTerminal }] = await Promise.all([
     import('../kernel/index.js'),
     import('./services.js'),
     import('./initramfs.js'),
@@ -197,34 +198,46 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   let quit: string | null = null;
   let k: import('../kernel/index.js').Kernel | null = null;
   let term: import('./terminal.js').HostTerminal | null = null;
+  // Ending the run while the kernel is still starting (reading and unpacking the initramfs) abandons the start.
+  let quitWhileStarting: () => void = () => {};
+  const quitted = new Promise<null>((resolve) => {
+    quitWhileStarting = () => resolve(null);
+  });
   const host = nodeHost(null, { inputFilter: (d) => (term ? term.filter(d) : d), seed: o.seed, watch });
   // The serial line's far end hung up: nobody is left to type or read, so the run ends, as on SIGHUP.
   host.console.onHangup?.(() => {
     terminalHungUp = true;
     quit = 'the terminal hung up';
     k?.halt(0);
+    quitWhileStarting();
   });
   term = takeTerminal(
     (why) => {
       quit = why;
       k?.halt(0);
+      quitWhileStarting();
     },
     (d) => host.inject(d),
   );
+  host.listen();
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const stats: string[] = [];
   try {
     for (;;) {
       const t0 = performance.now();
-      const file = readFileSync(ir.path);
-      k = createKernel({
-        memBytes: o.mem,
-        cpus: o.cpus,
-        host,
-        cmdline,
-        initrd: new Uint8Array(file.buffer, file.byteOffset, file.length),
-        ...seedOptions(o.seed),
-      });
+      // Read and unpacked beside the event loop: the escape keys and signals are served meanwhile.
+      const starting = readFile(ir.path).then((file) =>
+        bootKernel({
+          memBytes: o.mem,
+          cpus: o.cpus,
+          host,
+          cmdline,
+          initrd: new Uint8Array(file.buffer, file.byteOffset, file.length),
+          ...seedOptions(o.seed),
+        }),
+      );
+      k = await Promise.race([starting, quitted]);
+      if (!k) break;
       const t1 = performance.now();
       if (!applyJit(k.hart, o)) return 2;
       kernelInit(k);

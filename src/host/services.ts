@@ -1,7 +1,7 @@
 // Node implementations of the kernel's host services.
 import { randomFillSync } from 'node:crypto';
 import { fstatSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
@@ -78,6 +78,12 @@ function watchHangup(hungUp: () => void): { readEnded(failed: boolean): void; st
   };
 }
 
+/** One output chunk of the size the gzip trailer gives (ISIZE): no doubling, no copy to join chunks. */
+function gunzipChunk(data: Uint8Array): number {
+  const isize = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4).getUint32(0, true) : 0;
+  return Math.max(64 * 1024, isize + 1);
+}
+
 export interface NodeHostOptions {
   /** Host input passes through this first (the console escape keys); it returns what reaches the guest. */
   inputFilter?: (d: Uint8Array) => Uint8Array;
@@ -91,6 +97,8 @@ export interface NodeHost extends HostServices {
   /** Bytes for the guest console as if typed (a SIGINT becomes ^C). */
   inject(d: Uint8Array): void;
   readonly seed?: number;
+  /** Read stdin from now on, before the guest asks (the escape keys of boot act from the start); input waits for the guest. */
+  listen(): void;
   /** Wait until everything written to stdout/stderr has been handed to the OS. */
   flush(): Promise<void>;
   close(): void;
@@ -146,28 +154,35 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
         return;
       }
       waiter = deliver;
-      if (!stdinListening) {
-        stdinListening = true;
-        process.stdin.on('data', onData);
-        // A hang-up is reported before the end of input it causes, so the guest hears SIGHUP before its read returns 0.
-        process.stdin.on('end', () => {
-          hangup.readEnded(false);
-          onEnd();
-        });
-        process.stdin.on('error', () => {
-          hangup.readEnded(true);
-          onEnd();
-        });
-      }
+      listen();
       process.stdin.resume();
     },
   };
+  function listen(): void {
+    if (!stdinListening) {
+      stdinListening = true;
+      process.stdin.on('data', onData);
+      // A hang-up is reported before the end of input it causes, so the guest hears SIGHUP before its read returns 0.
+      process.stdin.on('end', () => {
+        hangup.readEnded(false);
+        onEnd();
+      });
+      process.stdin.on('error', () => {
+        hangup.readEnded(true);
+        onEnd();
+      });
+    }
+  }
   return {
     console,
     image,
     seed: opts.seed,
     watch: opts.watch,
     inject: (d) => deliverBytes(d),
+    listen() {
+      listen();
+      process.stdin.resume();
+    },
     wallClockMs: () => Date.now(),
     monotonicMs: () => performance.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -176,11 +191,13 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
       randomFillSync(buf);
     },
     gunzip: (data) => {
-      // One output chunk of the size the gzip trailer gives (ISIZE): no doubling, no copy to join chunks.
-      const isize = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4).getUint32(0, true) : 0;
-      const b = gunzipSync(data, { chunkSize: Math.max(64 * 1024, isize + 1) });
+      const b = gunzipSync(data, { chunkSize: gunzipChunk(data) });
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
+    gunzipAsync: (data) =>
+      new Promise((resolve, reject) =>
+        gunzip(data, { chunkSize: gunzipChunk(data) }, (err, b) => (err ? reject(err) : resolve(new Uint8Array(b.buffer, b.byteOffset, b.length)))),
+      ),
     async flush() {
       await Promise.all([...pending]);
     },

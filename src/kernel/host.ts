@@ -19,6 +19,8 @@ export interface HostServices extends ClockBackend, EntropyBackend {
   console: HostConsole;
   /** The host's own gzip decompressor, when it has a faster one than the kernel's (throws on bad data). */
   gunzip?(data: Uint8Array): Uint8Array;
+  /** The same off the host's event loop (a thread pool), so that the host stays responsive meanwhile. */
+  gunzipAsync?(data: Uint8Array): Promise<Uint8Array>;
   /** Root file system image, read lazily. */
   image: ImageSource | null;
   /**

@@ -2,7 +2,7 @@
 import { Kernel, type KernelOptions } from './kernel.js';
 import { setupDevices, startInit } from './boot/setup.js';
 import { bootBanner } from './boot/messages.js';
-import { populateRootfs } from './boot/initramfs.js';
+import { populateRootfs, populateRootfsAsync } from './boot/initramfs.js';
 import { kernelInit, consoleSelected } from './boot/init.js';
 import { parseBootParams } from './boot/params.js';
 import { serial8250ConsoleWrite } from './drivers/tty/serial/8250_port.js';
@@ -23,6 +23,23 @@ export type { ImageSource, ImageNode } from './fs/image.js';
  * program on the host image.
  */
 export function createKernel(opts: KernelOptions): Kernel {
+  const { k, initrd } = setupKernel(opts);
+  if (initrd) populateRootfs(k, initrd);
+  return k;
+}
+
+/**
+ * The same machine, its initramfs unpacked beside the host's event loop
+ * (populateRootfsAsync): what a host that must stay responsive uses.
+ */
+export async function bootKernel(opts: KernelOptions): Promise<Kernel> {
+  const { k, initrd } = setupKernel(opts);
+  if (initrd) await populateRootfsAsync(k, initrd);
+  return k;
+}
+
+/** Everything of start_kernel before populate_rootfs; the initramfs to unpack, if any. */
+function setupKernel(opts: KernelOptions): { k: Kernel; initrd: Uint8Array | undefined } {
   const k = new Kernel(opts);
   const initrd = opts.initrd;
   if (initrd) {
@@ -38,8 +55,7 @@ export function createKernel(opts: KernelOptions): Kernel {
   }
   bootBanner(k);
   setupDevices(k, { mountPseudo: !initrd });
-  if (initrd) populateRootfs(k, initrd);
-  return k;
+  return { k, initrd };
 }
 
 export { startInit, kernelInit };

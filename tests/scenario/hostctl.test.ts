@@ -117,6 +117,30 @@ describe('tuxglass boot at a terminal: a spinning init is stopped', { skip: skip
   test('clean up', () => rmSync(root, { recursive: true, force: true }));
 });
 
+// A stop while the kernel unpacks the initramfs (issue 11 §1b.2): the default
+// root's archive takes seconds to decompress and unpack, which once blocked
+// the host's event loop. The stop is sent when the kernel has said "Trying to
+// unpack rootfs image"; it must act before the unpack ends, so the kernel
+// never gets to say "Freeing initrd memory" (populate_rootfs's last words).
+// The oracle is that ordering and the exit status, no duration.
+describe('tuxglass boot: a stop during the initramfs unpack', { skip: skipPty, concurrency: 1, timeout: TIMEOUT * 3 }, () => {
+  for (const [name, stop, status] of [BOOT_STOPS[0], BOOT_STOPS[1]]) {
+    test(`${name}: exit status ${status}, before the unpack ends`, { timeout: TIMEOUT }, async () => {
+      const inner = ['exec 3<&0', `node ${sh(CLI)} boot --rootfs ${sh(rootfs)} <&3 & pid=$!`, 'echo "tuxglass-pid=$pid"', 'wait $pid; echo "status=$?"'].join(
+        '\n',
+      );
+      const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+      c.stdin.on('error', () => {});
+      const r = await untilExit(c, 'Trying to unpack rootfs image', (out) => {
+        const pid = Number(/tuxglass-pid=(\d+)/.exec(out)?.[1]);
+        stop(pid, (s) => c.stdin.write(s));
+      });
+      assert.match(r.out.replace(/\r/g, ''), new RegExp(`\nstatus=${status}\n`));
+      assert.doesNotMatch(r.out, /Freeing initrd memory/);
+    });
+  }
+});
+
 describe('tuxglass ends when its parent dies', { skip, concurrency: 1, timeout: TIMEOUT * 2 }, () => {
   // A root with nothing but the spinner as /init, for boot.
   const root = mkdtempSync(join(tmpdir(), 'tg-orphanroot-'));

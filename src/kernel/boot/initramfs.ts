@@ -20,29 +20,78 @@ export function populateRootfs(k: Kernel, image: Uint8Array): string | null {
   k.log.printk(KERN_INFO, 'Trying to unpack rootfs image as initramfs...');
   let err: string | null = null;
   try {
-    unpackToRootfs(k, image);
+    for (const _ of unpackSteps(k, decompress(k, image)));
   } catch (e) {
-    if (!(e instanceof CpioError)) throw e;
-    err = e.message;
-    k.log.printk(KERN_EMERG, `Initramfs unpacking failed: ${err}`);
+    err = badArchive(k, e);
   }
-  // free_initrd_mem: the image's pages go back to the allocator.
-  k.log.printk(KERN_INFO, `Freeing initrd memory: ${(Math.ceil(image.length / PAGE) * PAGE) / 1024}K`);
+  freeInitrd(k, image);
   return err;
 }
 
-/** Decompress (gzip, or none) and create each entry. */
-function unpackToRootfs(k: Kernel, image: Uint8Array): void {
-  let buf: Uint8Array;
-  if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) {
+/** How long the asynchronous unpack works before it lets the host's event loop turn (ms of host time). */
+const UNPACK_SLICE_MS = 10;
+
+/**
+ * populate_rootfs as Linux runs it by default (initramfs_async): beside the
+ * rest of the boot, here beside the host's event loop. The host decompresses
+ * off its event loop where it can (gunzipAsync), and the entries are made in
+ * slices with a turn of the host's event loop between them, so the escape
+ * keys and signals are served during a long unpack. kernel_init waits for
+ * it (wait_for_initramfs): the caller awaits it before starting init.
+ */
+export async function populateRootfsAsync(k: Kernel, image: Uint8Array): Promise<string | null> {
+  k.log.printk(KERN_INFO, 'Trying to unpack rootfs image as initramfs...');
+  let err: string | null = null;
+  try {
+    const gunzipAsync = k.host.gunzipAsync;
+    const cpio =
+      isGzip(image) && gunzipAsync
+        ? await gunzipAsync(image).catch(() => {
+            throw new CpioError('decompressor failed');
+          })
+        : decompress(k, image);
+    let sliceStart = k.host.monotonicMs();
+    for (const _ of unpackSteps(k, cpio)) {
+      if (k.host.monotonicMs() - sliceStart < UNPACK_SLICE_MS) continue;
+      await k.host.yield();
+      sliceStart = k.host.monotonicMs();
+    }
+  } catch (e) {
+    err = badArchive(k, e);
+  }
+  freeInitrd(k, image);
+  return err;
+}
+
+/** A bad archive is reported as Linux reports it (anything else is a bug, thrown on). */
+function badArchive(k: Kernel, e: unknown): string {
+  if (!(e instanceof CpioError)) throw e;
+  k.log.printk(KERN_EMERG, `Initramfs unpacking failed: ${e.message}`);
+  return e.message;
+}
+
+/** free_initrd_mem: the image's pages go back to the allocator. */
+function freeInitrd(k: Kernel, image: Uint8Array): void {
+  k.log.printk(KERN_INFO, `Freeing initrd memory: ${(Math.ceil(image.length / PAGE) * PAGE) / 1024}K`);
+}
+
+const isGzip = (image: Uint8Array) => image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b;
+
+/** The cpio archive inside `image`: gunzip'd, or as it is. */
+function decompress(k: Kernel, image: Uint8Array): Uint8Array {
+  if (isGzip(image)) {
     try {
-      buf = k.host.gunzip ? k.host.gunzip(image) : gunzipSync(image);
+      return k.host.gunzip ? k.host.gunzip(image) : gunzipSync(image);
     } catch {
       throw new CpioError('decompressor failed');
     }
-  } else if (image.length >= 4 && image[0] === 0x30 && image[1] === 0x37 && image[2] === 0x30 && image[3] === 0x37) {
-    buf = image;
-  } else throw new CpioError('invalid magic at start of compressed archive');
+  }
+  if (image.length >= 4 && image[0] === 0x30 && image[1] === 0x37 && image[2] === 0x30 && image[3] === 0x37) return image;
+  throw new CpioError('invalid magic at start of compressed archive');
+}
+
+/** Create each entry of the archive, one per step. */
+function* unpackSteps(k: Kernel, buf: Uint8Array): Generator<void> {
   const u = new Unpacker(k, buf);
   let off = 0;
   while (off < buf.length) {
@@ -58,6 +107,7 @@ function unpackToRootfs(k: Kernel, image: Uint8Array): void {
       continue;
     }
     u.entry(e);
+    yield;
   }
   u.finish();
 }
