@@ -49,6 +49,7 @@ const PROGRAMS = [
   'sys_locks',
   'sys_rename',
   'sys_signest',
+  'sys_caps',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -83,6 +84,10 @@ const cases: DiffCase[] = [
     stdout: /setlk\(fd, F_SETLKW, F_WRLCK, 3, 1\) = -1 EDEADLK\n(.*\n)*child GETLK merged: F_WRLCK start=0 len=8 pid=parent\n(.*\n)*done\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
+  // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.
+  prog('sys_caps', '/tmp/sys_caps', [], {
+    stdout: /open\("\/tmp\/caps.secret", O_RDONLY\) = -1 EACCES\n(.*\n)*kill\(child, SIGTERM\) = 0\nchild status 143\n$/,
+  }),
   prog('sys_misc', '/tmp/sys_misc', [], { stdout: /sysname=Linux machine=riscv64\n/ }),
   // It ends with a child killing itself with SIGTERM.
   prog('sys_signal', '/tmp/sys_signal', [], { stdout: /sigwaitinfo sig=10 (.*\n)*child ended by 143\n$/ }),

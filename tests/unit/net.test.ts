@@ -40,7 +40,7 @@ function machine() {
   const k = { clock: { monotonic: () => 5e9 }, host: { random: (b: Uint8Array) => b.fill(7) }, vfs: { fs: new FsState() } } as unknown as Kernel;
   return { k, net: initNet(k) };
 }
-const caller = (uid = 0): SockCaller => ({ sleepOn() {}, pid: 42, uid, gid: uid, privileged: uid === 0 });
+const caller = (uid = 0): SockCaller => ({ sleepOn() {}, pid: 42, uid, gid: uid, capable: () => uid === 0 });
 
 function netlinkSocket(net: ReturnType<typeof machine>['net']): Socket {
   const s = sockCreate(net, AF_NETLINK, SOCK_RAW, 0, caller());

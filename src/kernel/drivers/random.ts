@@ -6,6 +6,7 @@
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import type { IoctlIo } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
+import { CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 
 const RNDGETENTCNT = 0x80045200,
   RNDADDTOENTCNT = 0x40045201,
@@ -17,7 +18,7 @@ const RNDGETENTCNT = 0x80045200,
 const POOL_BITS = 256;
 
 export function randomIoctl(current: Task | null, cmd: number, arg: number, io: IoctlIo): number {
-  const admin = current !== null && current.cred.euid === 0;
+  const admin = current !== null && capable(current.cred, CAP_SYS_ADMIN);
   switch (cmd) {
     case RNDGETENTCNT: {
       const b = new Uint8Array(4);

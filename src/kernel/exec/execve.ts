@@ -52,7 +52,7 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
   if (isDir(inode.mode)) return -EACCES;
   if (!isReg(inode.mode)) return -EACCES;
   if (p.mnt.flags.includes('noexec')) return -EACCES;
-  const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
+  const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff });
   if (perm < 0) return perm;
   return { path: p, inode, data: fileBytes(inode) };
 }

@@ -185,7 +185,7 @@ export function sys_inotify_add_watch(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (typeof p === 'number') return p;
   const inode = p.dentry.inode;
   if (mask & IN_ONLYDIR && !isDir(inode.mode)) return -ENOTDIR;
-  const perm = inode.permission(4, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups });
+  const perm = inode.permission(4, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff });
   if (perm < 0) return perm;
   const keep = mask & ~(IN_MASK_ADD | IN_MASK_CREATE | IN_DONT_FOLLOW | IN_ONLYDIR);
   const old = g.byInode.get(inode);

@@ -9,6 +9,7 @@ import { EACCES, EFAULT, ENOTTY, EOPNOTSUPP, EPERM, EROFS } from '../errno.js';
 import { isDir, isReg, S_IFBLK, S_IFMT } from './inode.js';
 import { TMPFS_MAGIC } from './tmpfs.js';
 import { blockIoctl, blockQueue, BLKROSET } from '../block/ioctl.js';
+import { CAP_FOWNER, CAP_LINUX_IMMUTABLE, CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 
 const FIONREAD = 0x541b,
   FIONBIO = 0x5421,
@@ -54,9 +55,10 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
       const v = t.mm.readU32(arg);
       if (v === null) return -EFAULT;
       if (f.path.mnt.flags.includes('ro')) return -EROFS;
-      if (t.cred.fsuid !== 0 && t.cred.fsuid !== i.uid) return -EPERM;
+      // inode_owner_or_capable.
+      if (!capable(t.cred, CAP_FOWNER) && t.cred.fsuid !== i.uid) return -EPERM;
       // Changing immutable or append-only needs CAP_LINUX_IMMUTABLE.
-      if ((v ^ i.iflags) & (FS_IMMUTABLE_FL | FS_APPEND_FL) && t.cred.euid !== 0) return -EPERM;
+      if ((v ^ i.iflags) & (FS_IMMUTABLE_FL | FS_APPEND_FL) && !capable(t.cred, CAP_LINUX_IMMUTABLE)) return -EPERM;
       if (v & ~SHMEM_FL_USER_MODIFIABLE) return -EOPNOTSUPP;
       i.iflags = v;
       i.touchC();
@@ -67,7 +69,8 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
     const q = blockQueue(i.sb.fs, i.rdev);
     if (!q) return null;
     if (cmd === BLKROSET) {
-      if (t.cred.euid !== 0) return -EACCES;
+      // blkdev_roset.
+      if (!capable(t.cred, CAP_SYS_ADMIN)) return -EACCES;
       const v = t.mm.readU32(arg);
       if (v === null) return -EFAULT;
       q.readOnly = v !== 0;

@@ -5,7 +5,8 @@
 // the mask (or owning group) and others always mirror the mode, so chmod
 // needs no extra step.
 import { EACCES, EINVAL, ENODATA, EOPNOTSUPP, EPERM } from '../errno.js';
-import { isDir, isLnk, S_ISGID, type FsCred, type Inode } from './inode.js';
+import { fsCapable, isDir, isLnk, S_ISGID, type FsCred, type Inode } from './inode.js';
+import { CAP_FOWNER, CAP_FSETID } from '../security/commoncap.js';
 
 export const ACL_USER_OBJ = 0x01,
   ACL_USER = 0x02,
@@ -124,13 +125,14 @@ export function setAcl(inode: Inode, type: AclType, acl: AclEntry[] | null, cred
     if (v < 0) return v;
   }
   if (type === 'default' && !isDir(inode.mode)) return acl ? -EACCES : 0;
-  if (cred.fsuid !== 0 && cred.fsuid !== inode.uid) return -EPERM;
+  // inode_owner_or_capable.
+  if (!fsCapable(cred, CAP_FOWNER) && cred.fsuid !== inode.uid) return -EPERM;
   if (type === 'access') {
     if (acl) {
       const { mode, equiv } = equivMode(acl);
       let m = (inode.mode & ~0o777) | mode;
-      // Only a member of the owning group (or root) keeps the setgid bit.
-      if (cred.fsuid !== 0 && cred.fsgid !== inode.gid && !cred.groups.includes(inode.gid)) m &= ~S_ISGID;
+      // Only a member of the owning group (or CAP_FSETID) keeps the setgid bit (posix_acl_update_mode).
+      if (!fsCapable(cred, CAP_FSETID) && cred.fsgid !== inode.gid && !cred.groups.includes(inode.gid)) m &= ~S_ISGID;
       inode.mode = m;
       if (equiv) acl = null;
     }

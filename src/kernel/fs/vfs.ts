@@ -127,7 +127,7 @@ export class Vfs {
   }
 
   ctx(t: Task): WalkCtx {
-    return { root: t.fs.root, cred: { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups }, depth: 0 };
+    return { root: t.fs.root, cred: { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff }, depth: 0 };
   }
 
   /** Starting point for *at() calls. */

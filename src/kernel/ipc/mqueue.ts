@@ -14,7 +14,7 @@ import { BLOCKED, type Blocked, type SyscallResult } from '../syscalls/result.js
 import { Dentry } from '../fs/dentry.js';
 import { Mount } from '../fs/mount.js';
 import { File, O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type FileOps } from '../fs/file.js';
-import { Inode, S_IFREG, S_ISVTX, type FsCred } from '../fs/inode.js';
+import { fsCapable, Inode, S_IFREG, S_ISVTX, type FsCred } from '../fs/inode.js';
 import { SuperBlock } from '../fs/superblock.js';
 import { TmpfsDir } from '../fs/tmpfs.js';
 import type { FsInstance } from '../fs/filesystems.js';
@@ -25,6 +25,7 @@ import { nsState } from './util.js';
 import { socketOf } from '../net/socket.js';
 import { NetlinkSock, netlinkSendSkb } from '../net/netlink/af_netlink.js';
 import type { SyscallArgs } from '../syscalls/args.js';
+import { CAP_FOWNER, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 
 export const MQUEUE_MAGIC = 0x19800202;
 /** MQ_PRIO_MAX, the hard ceilings with CAP_SYS_RESOURCE, and the size a queue file shows. */
@@ -161,7 +162,7 @@ class MqueueDir extends TmpfsDir {
    */
   createQueue(dir: Dentry, name: string, mode: number, cred: FsCred, attr: { maxmsg: number; msgsize: number } | null): Inode | number {
     const k = this.k;
-    const privileged = cred.fsuid === 0;
+    const privileged = fsCapable(cred, CAP_SYS_RESOURCE);
     if (this.queues >= mqQueuesMax.get(k) && !privileged) return -ENOSPC;
     if (attr) {
       if (attr.maxmsg <= 0 || attr.msgsize <= 0) return -EINVAL;
@@ -276,7 +277,7 @@ export function sys_mq_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (raw.length > NAME_MAX) return -ENAMETOOLONG;
   const ns = mqNs(k);
   const dirInode = ns.root.inode as MqueueDir;
-  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff };
   let inode = dirInode.lookup(ns.root, name);
   if (!inode) {
     if (!(oflag & O_CREAT)) return -ENOENT;
@@ -311,11 +312,11 @@ export function sys_mq_unlink(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   const victim = ns.root.children.get(name);
   if (!victim) return -ENOENT;
   const dir = ns.root.inode;
-  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff };
   const p = dir.permission(3, cred);
   if (p) return p;
-  // The sticky root: only the queue's owner (or the directory's, or root) removes it.
-  if (cred.fsuid !== 0 && cred.fsuid !== victim.inode.uid && cred.fsuid !== dir.uid) return -EPERM;
+  // The sticky root: only the queue's owner (or the directory's, or CAP_FOWNER) removes it (check_sticky).
+  if (!fsCapable(cred, CAP_FOWNER) && cred.fsuid !== victim.inode.uid && cred.fsuid !== dir.uid) return -EPERM;
   return dir.unlink(ns.root, name, victim);
 }
 

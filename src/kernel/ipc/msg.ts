@@ -35,6 +35,7 @@ import {
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
+import { CAP_SYS_RESOURCE } from '../security/commoncap.js';
 
 export const MSG_NOERROR = 0o10000,
   MSG_EXCEPT = 0o20000,
@@ -243,7 +244,7 @@ export function sys_msgctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       const dv = new DataView(b.buffer);
       const qbytes = Number(dv.getBigUint64(IPC64_PERM_SIZE + 40, true));
       // Raising msg_qbytes past msgmnb takes CAP_SYS_RESOURCE.
-      if (qbytes > msgMnb.get(k) && !capable(t)) return -EPERM;
+      if (qbytes > msgMnb.get(k) && !capable(t, CAP_SYS_RESOURCE)) return -EPERM;
       const u = updatePerm(dv, 0, q);
       if (u) return u;
       q.qbytes = qbytes;

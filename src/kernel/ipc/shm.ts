@@ -36,6 +36,7 @@ import {
 } from './util.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
+import { CAP_IPC_LOCK } from '../security/commoncap.js';
 
 export const SHM_RDONLY = 0o10000,
   SHM_RND = 0o20000,
@@ -292,7 +293,7 @@ export function sys_shmctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       const s = ns.ids.obtain(shmid);
       if (!s) return -EINVAL;
       // CAP_IPC_LOCK, or the owner with a nonzero RLIMIT_MEMLOCK.
-      if (!capable(t)) {
+      if (!capable(t, CAP_IPC_LOCK)) {
         const e = t.cred.euid;
         if (e !== s.uid && e !== s.cuid) return -EPERM;
         if (cmd === SHM_LOCK && t.tg.rlimits[RLIMIT_MEMLOCK][0] === 0n) return -EPERM;

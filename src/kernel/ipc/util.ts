@@ -10,6 +10,7 @@ import type { Knob } from '../sysctl/ctl_table.js';
 import type { Task } from '../sched/task.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { IpcState } from '../syscalls/restart.js';
+import { CAP_IPC_OWNER, CAP_SYS_ADMIN, capable as hasCap } from '../security/commoncap.js';
 
 export const IPC_PRIVATE = 0;
 export const IPC_CREAT = 0o1000,
@@ -142,8 +143,8 @@ export class IpcIds<T extends KernIpcPerm> {
   }
 }
 
-/** ns_capable(CAP_IPC_OWNER) and friends: root here. */
-export const capable = (t: Task) => t.cred.euid === 0;
+/** ns_capable(cap) for the IPC checks: the task's effective set. */
+export const capable = (t: Task, cap: number) => hasCap(t.cred, cap);
 
 /** ipcperms: may t access obj for flag (S_IRUGO, S_IWUGO...)? */
 export function ipcperms(t: Task, p: KernIpcPerm, flag: number): boolean {
@@ -152,7 +153,7 @@ export function ipcperms(t: Task, p: KernIpcPerm, flag: number): boolean {
   const c = t.cred;
   if (c.euid === p.cuid || c.euid === p.uid) granted >>= 6;
   else if ([c.egid, ...c.groups].some((g) => g === p.cgid || g === p.gid)) granted >>= 3;
-  return !(requested & ~granted & 0o7) || capable(t);
+  return !(requested & ~granted & 0o7) || capable(t, CAP_IPC_OWNER);
 }
 
 export interface IpcgetOps<T extends KernIpcPerm> {
@@ -176,7 +177,7 @@ export function ipcget<T extends KernIpcPerm>(t: Task, ids: IpcIds<T>, key: numb
 /** ipcctl_obtain_check for IPC_SET and IPC_RMID: the owner, the creator or CAP_SYS_ADMIN. */
 export function ownerOrCapable(t: Task, p: KernIpcPerm): number {
   const e = t.cred.euid;
-  return e === p.uid || e === p.cuid || capable(t) ? 0 : -EPERM;
+  return e === p.uid || e === p.cuid || capable(t, CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 /** kernel_to_ipc64_perm at off of a user struct. */

@@ -47,6 +47,7 @@ import {
   type ProtoOps,
 } from './socket.js';
 import { loopbackXmit } from './loopback.js';
+import { CAP_NET_BIND_SERVICE, CAP_NET_RAW } from '../security/commoncap.js';
 
 export const IPPROTO_IP = 0,
   IPPROTO_ICMP = 1,
@@ -191,7 +192,7 @@ const inetOps: ProtoOps = {
     if (typeof a === 'number') return a;
     if (sk.sport || sk.state !== TCP_CLOSE) return -EINVAL;
     if (!isZero(a.addr) && !isLocal(s.net, a.addr)) return -EADDRNOTAVAIL;
-    if (a.port && a.port < PROT_SOCK && !c.privileged) return -EACCES;
+    if (a.port && a.port < PROT_SOCK && !c.capable(CAP_NET_BIND_SERVICE)) return -EACCES;
     if (s.type === SOCK_RAW) {
       sk.saddr = a.addr;
       return 0;
@@ -369,7 +370,7 @@ const inetOps: ProtoOps = {
 
 /** inet_create / inet6_create: find the protocol for the type. */
 function create(family: number) {
-  return (net: Net, type: number, protocol: number, c: { privileged: boolean }) => {
+  return (net: Net, type: number, protocol: number, c: { capable(cap: number): boolean }) => {
     let proto: number;
     if (type === SOCK_STREAM) {
       if (protocol !== 0 && protocol !== IPPROTO_TCP) return -EPROTONOSUPPORT;
@@ -379,7 +380,7 @@ function create(family: number) {
       if (protocol !== 0 && protocol !== IPPROTO_UDP && protocol !== IPPROTO_UDPLITE) return -EPROTONOSUPPORT;
       proto = protocol || IPPROTO_UDP;
     } else if (type === SOCK_RAW) {
-      if (!c.privileged) return -EPERM;
+      if (!c.capable(CAP_NET_RAW)) return -EPERM;
       if (protocol < 0 || protocol > 255) return -EINVAL;
       proto = protocol;
     } else return -ESOCKTNOSUPPORT;

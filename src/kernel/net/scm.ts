@@ -8,6 +8,7 @@ import type { File } from '../fs/file.js';
 import { EBADF, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { AF_UNIX, type Scm, type Socket, type UCred } from './socket.js';
 import { SOL_SOCKET } from './sock.js';
+import { CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 
 export const SCM_RIGHTS = 1,
   SCM_CREDENTIALS = 2;
@@ -18,14 +19,13 @@ const align = (n: number) => (n + 7) & ~7;
 /** The overflow ids a receiver sees for credentials it cannot map. */
 const OVERFLOW_ID = 65534;
 
-/** scm_check_creds: only one's own pid and ids, unless privileged. */
+/** scm_check_creds: only one's own pid and ids, unless CAP_SYS_ADMIN (pid), CAP_SETUID (uid), CAP_SETGID (gid). */
 function checkCreds(t: Task, c: UCred): number {
   if (c.uid === 0xffffffff || c.gid === 0xffffffff) return -EINVAL;
-  const priv = t.cred.euid === 0;
   const cr = t.cred;
-  const pidOk = c.pid === t.pid || priv;
-  const uidOk = c.uid === cr.uid || c.uid === cr.euid || c.uid === cr.suid || priv;
-  const gidOk = c.gid === cr.gid || c.gid === cr.egid || c.gid === cr.sgid || priv;
+  const pidOk = c.pid === t.pid || capable(cr, CAP_SYS_ADMIN);
+  const uidOk = c.uid === cr.uid || c.uid === cr.euid || c.uid === cr.suid || capable(cr, CAP_SETUID);
+  const gidOk = c.gid === cr.gid || c.gid === cr.egid || c.gid === cr.sgid || capable(cr, CAP_SETGID);
   return pidOk && uidOk && gidOk ? 0 : -EPERM;
 }
 

@@ -11,6 +11,7 @@ import type { Net } from './net_namespace.js';
 import type { Sock } from './sock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { devIoctl } from './dev_ioctl.js';
+import { capBit } from '../security/commoncap.js';
 
 export const AF_UNSPEC = 0,
   AF_UNIX = 1,
@@ -79,7 +80,8 @@ export interface Scm {
 export interface SockCaller extends IoWaiter {
   readonly uid: number;
   readonly gid: number;
-  readonly privileged: boolean;
+  /** capable(): whether the caller's effective set holds `cap`. */
+  capable(cap: number): boolean;
   /** Path names for AF_UNIX, resolved from the caller's root and cwd. */
   readonly fs?: SockPathOps;
 }
@@ -174,9 +176,15 @@ export function socketOf(f: File): Socket | null {
 
 /** A caller for file-level I/O (read/write on a socket), where only blocking matters. */
 function fileCaller(w: IoWaiter): SockCaller {
-  const any = w as IoWaiter & { cred?: { euid: number; egid: number } };
-  const uid = any.cred?.euid ?? 0;
-  return { sleepOn: (q) => w.sleepOn(q), pid: w.pid, uid, gid: any.cred?.egid ?? 0, privileged: uid === 0 };
+  const any = w as IoWaiter & { cred?: { euid: number; egid: number; capEff: bigint } };
+  const cred = any.cred;
+  return {
+    sleepOn: (q) => w.sleepOn(q),
+    pid: w.pid,
+    uid: cred?.euid ?? 0,
+    gid: cred?.egid ?? 0,
+    capable: (cap) => !cred || (cred.capEff & capBit(cap)) !== 0n,
+  };
 }
 
 /** socket_file_ops */

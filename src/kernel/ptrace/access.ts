@@ -1,11 +1,13 @@
 // Who may trace whom: __ptrace_may_access (PTRACE_MODE_ATTACH_REALCREDS) and
-// Yama's ptrace_scope (security/yama/yama_lsm.c). Root holds CAP_SYS_PTRACE.
+// Yama's ptrace_scope (security/yama/yama_lsm.c). Privilege is CAP_SYS_PTRACE in the
+// tracer's effective set (ptrace_has_cap).
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { ThreadGroup } from '../sched/threadgroup.js';
 import { ptraceScope } from '../sysctl/kernel.js';
+import { CAP_SYS_PTRACE, capable as hasCap } from '../security/commoncap.js';
 
-const capable = (t: Task) => t.cred.euid === 0;
+const capable = (t: Task) => hasCap(t.cred, CAP_SYS_PTRACE);
 
 function isDescendant(ancestor: ThreadGroup, tg: ThreadGroup): boolean {
   for (let g: ThreadGroup | null = tg; g; g = g.parent) if (g === ancestor) return true;

@@ -20,6 +20,7 @@ import {
 } from '../fs/eventpoll.js';
 import { restoreSigmask, setUserSigmask, timeoutArg } from './poll.js';
 import type { SyscallArgs } from './args.js';
+import { CAP_BLOCK_SUSPEND, capable } from '../security/commoncap.js';
 
 const EPOLL_CTL_ADD = 1,
   EPOLL_CTL_DEL = 2,
@@ -51,7 +52,8 @@ export function sys_epoll_ctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   // Only files with a poll method can be watched: regular files and directories cannot.
   if (!tf.ops.poll) return -EPERM;
   // EPOLLWAKEUP needs CAP_BLOCK_SUSPEND; without it the flag is dropped silently.
-  if (op !== EPOLL_CTL_DEL && t.cred.euid !== 0) events &= ~EPOLLWAKEUP;
+  // ep_take_care_of_epollwakeup: EPOLLWAKEUP is dropped without CAP_BLOCK_SUSPEND.
+  if (op !== EPOLL_CTL_DEL && !capable(t.cred, CAP_BLOCK_SUSPEND)) events &= ~EPOLLWAKEUP;
   const ep = eventPollOf(f);
   if (f === tf || !ep) return -EINVAL;
   const inner = eventPollOf(tf);

@@ -1,5 +1,5 @@
 // Names and attributes: the stat family, directories, links, permissions, times.
-import { capable, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT } from '../security/commoncap.js';
+import { capable, issecure, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT, SECURE_NO_SETUID_FIXUP } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES } from '../errno.js';
@@ -51,7 +51,7 @@ export function statBuf(i: Inode): Uint8Array {
 }
 
 function cred(t: Task): FsCred {
-  return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+  return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff };
 }
 
 function lookupAt(k: Kernel, t: Task, dirfd: number, addr: number, flags: number): Path | number {
@@ -174,11 +174,14 @@ function access(k: Kernel, t: Task, a: SyscallArgs, flags: number): number {
   const mode = a.int(2);
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  // access() checks with the real ids unless AT_EACCESS.
-  const saved = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid };
+  // access() checks with the real ids unless AT_EACCESS (access_override_creds): and,
+  // unless SECURE_NO_SETUID_FIXUP, with no capabilities for a real uid other than 0
+  // and all the permitted ones for 0.
+  const saved = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, capEff: t.cred.capEff };
   if (!(flags & AT_EACCESS)) {
     t.cred.fsuid = t.cred.uid;
     t.cred.fsgid = t.cred.gid;
+    if (!issecure(t.cred, SECURE_NO_SETUID_FIXUP)) t.cred.capEff = t.cred.uid === 0 ? t.cred.capPrm : 0n;
   }
   try {
     const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
@@ -189,6 +192,7 @@ function access(k: Kernel, t: Task, a: SyscallArgs, flags: number): number {
   } finally {
     t.cred.fsuid = saved.fsuid;
     t.cred.fsgid = saved.fsgid;
+    t.cred.capEff = saved.capEff;
   }
 }
 export function sys_faccessat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {

@@ -27,7 +27,7 @@ export function sys_memfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   const f = createMemfd(
     k.vfs.memfdMount,
     String.fromCharCode(...name),
-    { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups },
+    { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff },
     (flags & MFD_ALLOW_SEALING) !== 0,
     (flags & MFD_NOEXEC_SEAL) !== 0,
   );

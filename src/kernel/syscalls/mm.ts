@@ -31,6 +31,7 @@ import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
+import { CAP_IPC_LOCK, capable } from '../security/commoncap.js';
 
 export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.setBrk(a.ulong(0));
@@ -216,8 +217,8 @@ const MLOCK_ONFAULT = 1,
   MCL_FUTURE = 2,
   MCL_ONFAULT = 4;
 
-/** CAP_IPC_LOCK (root) or a nonzero RLIMIT_MEMLOCK (can_do_mlock). */
-const capIpcLock = (t: Task) => t.cred.euid === 0;
+/** CAP_IPC_LOCK (can_do_mlock: it, or a nonzero RLIMIT_MEMLOCK). */
+const capIpcLock = (t: Task) => capable(t.cred, CAP_IPC_LOCK);
 const memlockPages = (t: Task) => Number(t.tg.rlimits[RLIMIT_MEMLOCK][0] / 4096n);
 
 function doMlock(t: Task, addr: number, len: number, onFault: boolean): number {

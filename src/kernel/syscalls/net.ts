@@ -31,6 +31,7 @@ import { AT_FDCWD } from '../fs/vfs.js';
 import { lookupChild } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
 import type { SyscallArgs } from './args.js';
+import { CAP_NET_ADMIN, capable } from '../security/commoncap.js';
 
 const SOCK_CLOEXEC = O_CLOEXEC,
   SOCK_NONBLOCK = O_NONBLOCK;
@@ -40,13 +41,13 @@ const MAX_SOCK_ADDR = 128;
 const MAX_SEND = 1 << 20;
 
 export function callerOf(t: Task, k?: Kernel): SockCaller {
-  const c = { sleepOn: (q: WaitQueue) => t.sleepOn(q), pid: t.pid, uid: t.cred.euid, gid: t.cred.egid, privileged: t.cred.euid === 0 };
+  const c = { sleepOn: (q: WaitQueue) => t.sleepOn(q), pid: t.pid, uid: t.cred.euid, gid: t.cred.egid, capable: (cap: number) => capable(t.cred, cap) };
   return k ? { ...c, fs: pathOps(k, t) } : c;
 }
 
 /** AF_UNIX path names: a socket inode made like mknod(S_IFSOCK), or found for connect (needs write access). */
 function pathOps(k: Kernel, t: Task): SockPathOps {
-  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups };
+  const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff };
   return {
     mknodSock(path) {
       const par = k.vfs.resolveParent(t, AT_FDCWD, path);
@@ -447,7 +448,7 @@ export function sys_setsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   const val = len ? t.mm.read(a.ulong(3), Math.min(len, 4096)) : new Uint8Array(0);
   if (!val) return -EFAULT;
   const c = callerOf(t);
-  if (level === SOL_SOCKET) return sockSetsockopt(s.sk, name, val, c.privileged);
+  if (level === SOL_SOCKET) return sockSetsockopt(s.sk, name, val, c.capable(CAP_NET_ADMIN));
   return s.ops.setsockopt ? s.ops.setsockopt(s, level, name, val, c) : -EOPNOTSUPP;
 }
 

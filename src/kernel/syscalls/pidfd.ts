@@ -10,6 +10,7 @@ import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
+import { CAP_SYS_PTRACE, capable } from '../security/commoncap.js';
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
 
@@ -57,8 +58,8 @@ export function sys_pidfd_getfd(_k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   const tg = pidfdTarget(f);
   if (!tg) return -EBADF;
   if (tg.zombie || tg.reaped) return -ESRCH;
-  // PTRACE_MODE_ATTACH_REALCREDS: same real uid, or root.
-  if (t.cred.euid !== 0 && t.cred.uid !== tg.leader.cred.uid) return -EPERM;
+  // PTRACE_MODE_ATTACH_REALCREDS: same real uid, or CAP_SYS_PTRACE.
+  if (!capable(t.cred, CAP_SYS_PTRACE) && t.cred.uid !== tg.leader.cred.uid) return -EPERM;
   const file = tg.leader.files.get(target);
   if (!file) return -EBADF;
   return installFile(t, file.get(), true);

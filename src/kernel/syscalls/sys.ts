@@ -17,6 +17,8 @@ import {
   CAP_SETPCAP,
   CAP_SETUID,
   SECBIT_KEEP_CAPS,
+  CAP_SYS_ADMIN,
+  CAP_SYS_RESOURCE,
   SECURE_ALL_BITS,
   SECURE_ALL_LOCKS,
   SECURE_KEEP_CAPS,
@@ -149,7 +151,7 @@ export function sys_uname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 function setName(k: Kernel, t: Task, a: SyscallArgs, which: 'hostname' | 'domainname'): number {
-  if (t.cred.euid !== 0) return -EPERM;
+  if (!capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
   const len = a.int(1);
   if (len < 0 || len > 64) return -EINVAL;
   const b = t.mm.read(a.ulong(0), len);
@@ -183,7 +185,7 @@ export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
     const dv = new DataView(b.buffer);
     next = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
     if (next[0] > next[1]) return -EINVAL;
-    if (next[1] > tg.rlimits[res][1] && t.cred.euid !== 0) return -EPERM;
+    if (next[1] > tg.rlimits[res][1] && !capable(t.cred, CAP_SYS_RESOURCE)) return -EPERM;
     if (res === RLIMIT_NOFILE && next[1] > 1048576n && next[1] !== RLIM_INFINITY) return -EPERM;
   }
   if (oldAddr && !t.mm.write(oldAddr, rlimitBuf(tg.rlimits[res]))) return -EFAULT;
@@ -204,7 +206,7 @@ export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   const dv = new DataView(b.buffer);
   const next: [bigint, bigint] = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
   if (next[0] > next[1]) return -EINVAL;
-  if (next[1] > t.tg.rlimits[res][1] && t.cred.euid !== 0) return -EPERM;
+  if (next[1] > t.tg.rlimits[res][1] && !capable(t.cred, CAP_SYS_RESOURCE)) return -EPERM;
   t.tg.rlimits[res] = next;
   return 0;
 }

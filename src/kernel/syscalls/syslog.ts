@@ -8,6 +8,7 @@ import { TASK_SIZE } from '../mm/mm.js';
 import type { SyscallArgs } from './args.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
+import { CAP_SYSLOG, CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 
 const SYSLOG_ACTION_CLOSE = 0,
   SYSLOG_ACTION_OPEN = 1,
@@ -31,7 +32,8 @@ export function sys_syslog(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     len = a.int(2);
   const log = k.log;
   // kernel.dmesg_restrict=1 (Debian's default): every action needs CAP_SYSLOG.
-  if (t.cred.euid !== 0 && type !== SYSLOG_ACTION_CLOSE && type !== SYSLOG_ACTION_OPEN) return -EPERM;
+  // check_syslog_permissions: CAP_SYSLOG, or CAP_SYS_ADMIN as it was before CAP_SYSLOG existed.
+  if (!capable(t.cred, CAP_SYSLOG) && !capable(t.cred, CAP_SYS_ADMIN) && type !== SYSLOG_ACTION_CLOSE && type !== SYSLOG_ACTION_OPEN) return -EPERM;
   switch (type) {
     case SYSLOG_ACTION_CLOSE:
     case SYSLOG_ACTION_OPEN:

@@ -23,9 +23,10 @@ import {
 import { O_PATH } from '../fs/file.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
+import { CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 
 export function xattrCred(t: Task): XattrCred {
-  return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, admin: t.cred.euid === 0 };
+  return { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff, admin: capable(t.cred, CAP_SYS_ADMIN) };
 }
 
 /** strncpy_from_user into a 256-byte buffer: no NUL within it (or an empty name) is ERANGE. */

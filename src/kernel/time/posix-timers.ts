@@ -24,6 +24,7 @@ import { clockNs } from '../syscalls/time.js';
 import { readItimerspec, writeItimerspec } from './timerfd.js';
 import { cpuClockOf, type CpuClock } from './posix-cpu-timers.js';
 import type { Timer } from './timers.js';
+import { CAP_WAKE_ALARM, capable } from '../security/commoncap.js';
 
 export const SIGEV_SIGNAL = 0,
   SIGEV_NONE = 1,
@@ -233,7 +234,7 @@ export function sys_timer_create(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   } else if (TIMERLESS_CLOCKS.has(clockid)) return -EOPNOTSUPP;
   else if (!WALL_CLOCKS.has(clockid)) return -EINVAL;
   // alarmtimer: the alarm clocks need CAP_WAKE_ALARM.
-  if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && t.cred.euid !== 0) return -EPERM;
+  if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && !capable(t.cred, CAP_WAKE_ALARM)) return -EPERM;
   const ev = readSigevent(k, t, a.ulong(1));
   if (typeof ev === 'number') return ev;
   const timers = timersOf(t.tg);

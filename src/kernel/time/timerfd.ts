@@ -13,6 +13,7 @@ import { WaitQueue } from '../sched/waitqueue.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
 import type { Timer } from './timers.js';
 import type { SyscallArgs } from '../syscalls/args.js';
+import { CAP_WAKE_ALARM, capable } from '../security/commoncap.js';
 
 export const TFD_TIMER_ABSTIME = 1,
   TFD_TIMER_CANCEL_ON_SET = 2,
@@ -138,7 +139,7 @@ export function sys_timerfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallR
   if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL;
   if (![CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM].includes(clockid)) return -EINVAL;
   // Alarm clocks need CAP_WAKE_ALARM.
-  if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && t.cred.euid !== 0) return -EPERM;
+  if ((clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM) && !capable(t.cred, CAP_WAKE_ALARM)) return -EPERM;
   const ctx = new TimerFd(k, clockid);
   const f = anonInodeFile(k.vfs.rootMnt, 'timerfd', O_RDWR | (flags & O_NONBLOCK), timerfdOps(ctx));
   f.privateData = ctx;

@@ -26,6 +26,7 @@ import { TOSTOP } from './termbits.js';
 import type { TtyStruct } from './tty_struct.js';
 import { jobctrlIoctl, openSetTty, signalSessionLeader, ttyCheckChange, TIOCSPGRP } from './tty_jobctrl.js';
 import { modeIoctl } from './tty_ioctl.js';
+import { CAP_SYS_ADMIN, capable } from '../../security/commoncap.js';
 
 const TIOCEXCL = 0x540c,
   TIOCNXCL = 0x540d,
@@ -79,7 +80,7 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
       const t = k.current!;
       switch (cmd) {
         case TIOCSTI: {
-          if (t.tg.tty !== tty && t.cred.euid !== 0) return -EPERM;
+          if (t.tg.tty !== tty && !capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
           const b = io.read(arg, 1);
           if (!b) return -EFAULT;
           tty.ldisc.receiveBuf([b[0]]);
@@ -101,7 +102,7 @@ export function ttyFileOps(k: Kernel, tty: TtyStruct, driverIoctl?: DriverIoctl)
           return new DataView(b.buffer, b.byteOffset).getInt32(0, true) === 0 ? 0 : -EINVAL;
         }
         case TIOCVHANGUP:
-          if (t.cred.euid !== 0) return -EPERM;
+          if (!capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
           ttyHangup(k, tty);
           return 0;
         case TIOCGDEV:

@@ -12,6 +12,7 @@ import { SIGCONT, SIGHUP, SIGTTIN, SIG_IGN, SI_KERNEL, sigbit } from '../../sign
 import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../../errno.js';
 import { BLOCKED, type Blocked } from '../../syscalls/result.js';
 import type { TtyStruct } from './tty_struct.js';
+import { CAP_SYS_ADMIN, capable } from '../../security/commoncap.js';
 
 export const TIOCSCTTY = 0x540e,
   TIOCGPGRP = 0x540f,
@@ -128,10 +129,10 @@ export function jobctrlIoctl(k: Kernel, t: Task, tty: TtyStruct, real: TtyStruct
       if (!isSessionLeader(t.tg) || t.tg.tty) return -EPERM;
       if (real.session) {
         // Stolen from another session only by CAP_SYS_ADMIN asking with arg 1.
-        if (arg === 1 && t.cred.euid === 0) sessionClearTty(k, real.session);
+        if (arg === 1 && capable(t.cred, CAP_SYS_ADMIN)) sessionClearTty(k, real.session);
         else return -EPERM;
       }
-      if (!f.readable && t.cred.euid !== 0) return -EPERM;
+      if (!f.readable && !capable(t.cred, CAP_SYS_ADMIN)) return -EPERM;
       procSetTty(k, t.tg, real);
       return 0;
     }

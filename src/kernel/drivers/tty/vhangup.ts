@@ -8,9 +8,10 @@ import type { SyscallArgs } from '../../syscalls/args.js';
 import type { SyscallResult } from '../../syscalls/result.js';
 import { EPERM } from '../../errno.js';
 import { ttyHangup } from './tty_io.js';
+import { CAP_SYS_TTY_CONFIG, capable } from '../../security/commoncap.js';
 
 export function sys_vhangup(k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
-  if (t.cred.euid !== 0) return -EPERM;
+  if (!capable(t.cred, CAP_SYS_TTY_CONFIG)) return -EPERM;
   const tty = t.tg.tty;
   if (tty) ttyHangup(k, tty);
   return 0;

@@ -7,6 +7,7 @@ import type { Mm } from '../../mm/mm.js';
 import type { FdTable } from '../fdtable.js';
 import type { FsStruct } from '../namei.js';
 import type { Path } from '../mount.js';
+import { CAP_SYS_PTRACE, capable } from '../../security/commoncap.js';
 
 export const USER_HZ = 100;
 /** ns to clock ticks (Linux's nsec_to_clock_t). */
@@ -48,15 +49,15 @@ export function readerRoot(k: Kernel): Path {
 
 /**
  * ptrace_may_access(PTRACE_MODE_READ_FSCREDS), without LSMs: the same
- * process, a capable reader, or one whose fsuid/fsgid match all the
- * target's ids.
+ * process, a reader with CAP_SYS_PTRACE, or one whose fsuid/fsgid match
+ * all the target's ids.
  */
 export function mayPtrace(k: Kernel, t: Task): boolean {
   const r = reader(k);
   if (!r || r.tg === t.tg) return true;
   const c = r.cred,
     tc = t.cred;
-  if (c.euid === 0) return true;
+  if (capable(c, CAP_SYS_PTRACE)) return true;
   return c.fsuid === tc.uid && c.fsuid === tc.euid && c.fsuid === tc.suid && c.fsgid === tc.gid && c.fsgid === tc.egid && c.fsgid === tc.sgid;
 }
 

@@ -16,6 +16,7 @@ const latin1 = new TextDecoder('latin1');
 class SysctlFile extends ProcFile {
   override permission(mask: number, cred: FsCred): number {
     let mode = this.mode;
+    // test_perm (fs/proc/proc_sysctl.c): the one check Linux makes on the root uid itself, not on a capability.
     if (cred.fsuid === 0) mode >>= 6;
     else if (cred.fsgid === 0 || cred.groups.includes(0)) mode >>= 3;
     return (mask & 7 & ~mode) === 0 ? 0 : -EACCES;

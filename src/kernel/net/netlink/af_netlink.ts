@@ -38,6 +38,7 @@ import {
   struct,
   type NlMsg,
 } from './message.js';
+import { CAP_NET_ADMIN } from '../../security/commoncap.js';
 
 export const NETLINK_ROUTE = 0,
   NETLINK_USERSOCK = 2,
@@ -279,7 +280,7 @@ export const netlinkOps: ProtoOps = {
     if (typeof a === 'number') return a;
     const sk = nlk(s);
     // Joining multicast groups of rtnetlink needs no privilege (NL_CFG_F_NONROOT_RECV); others do.
-    if (a.groups && sk.protocol !== 0 && !c.privileged) return -EPERM;
+    if (a.groups && sk.protocol !== 0 && !c.capable(CAP_NET_ADMIN)) return -EPERM;
     if (sk.bound) {
       if (a.pid && a.pid !== sk.portid) return -EINVAL;
     } else {
@@ -299,7 +300,7 @@ export const netlinkOps: ProtoOps = {
     }
     const a = parseAddr(addr);
     if (typeof a === 'number') return a;
-    if (a.groups && !c.privileged) return -EPERM;
+    if (a.groups && !c.capable(CAP_NET_ADMIN)) return -EPERM;
     const r = autobind(s.net, sk, c);
     if (r < 0) return r;
     s.state = SS_CONNECTED;
@@ -322,7 +323,7 @@ export const netlinkOps: ProtoOps = {
       if (typeof a === 'number') return a;
       dst = a.pid;
       group = a.groups;
-      if (group && !c.privileged) return -EPERM;
+      if (group && !c.capable(CAP_NET_ADMIN)) return -EPERM;
     }
     const r = autobind(s.net, sk, c);
     if (r < 0) return r;

@@ -7,6 +7,7 @@ import { fib4Routes, type FibRoute } from '../ipv4/fib.js';
 import { fib6Routes, ICMPV6_ROUTER_PREF_MEDIUM } from '../ipv6/route.js';
 import { netlinkKernelCreate, NETLINK_ROUTE, type NetlinkRequest } from './af_netlink.js';
 import { NLM_F_DUMP, NLM_F_MULTI, NlWriter, attrU32, parseAttrs, struct } from './message.js';
+import { CAP_NET_ADMIN } from '../../security/commoncap.js';
 
 export const RTM_NEWLINK = 16,
   RTM_DELLINK = 17,
@@ -316,7 +317,7 @@ function rtnetlinkInput(req: NetlinkRequest): number | { dump: Uint8Array[] } | 
   const type = req.msg.type;
   if (type > 127) return -EOPNOTSUPP;
   const get = (type & 3) === 2;
-  if (!get && !req.caller.privileged) return -EPERM;
+  if (!get && !req.caller.capable(CAP_NET_ADMIN)) return -EPERM;
   switch (type) {
     case RTM_GETLINK:
       return getLink(req);
