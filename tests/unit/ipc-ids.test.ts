@@ -6,8 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IpcIds, KernIpcPerm, SEQ_MULTIPLIER, ipcperms, S_IRUGO, S_IWUGO } from '../../src/kernel/ipc/util.js';
 import type { Task } from '../../src/kernel/sched/task.js';
+import { CAP_FULL_SET, CAP_IPC_OWNER, capBit } from '../../src/kernel/security/commoncap.js';
 
-const task = (euid: number, egid: number, groups: number[] = []) => ({ cred: { euid, egid, groups } }) as unknown as Task;
+/** A task with these ids; euid 0 holds every capability unless `capEff` says otherwise, as after execve by root. */
+const task = (euid: number, egid: number, groups: number[] = [], capEff = euid === 0 ? CAP_FULL_SET : 0n) =>
+  ({ cred: { euid, egid, groups, capEff } }) as unknown as Task;
 const root = task(0, 0);
 
 test('ids are allocated cyclically and the sequence grows on wrap-around', () => {
@@ -42,7 +45,7 @@ test('the table limit gives ENOSPC', () => {
   assert.equal(ids.maxIdx(), 0);
 });
 
-test('ipcperms: owner, group, other bits; root passes', () => {
+test('ipcperms: owner, group, other bits; CAP_IPC_OWNER passes, uid 0 alone does not', () => {
   const o = new KernIpcPerm(5, 0o640, task(1000, 100));
   assert.ok(ipcperms(task(1000, 100), o, S_IRUGO | S_IWUGO));
   assert.ok(ipcperms(task(2000, 100), o, S_IRUGO));
@@ -50,4 +53,7 @@ test('ipcperms: owner, group, other bits; root passes', () => {
   assert.ok(ipcperms(task(2000, 7, [100]), o, S_IRUGO));
   assert.ok(!ipcperms(task(2000, 7), o, S_IRUGO));
   assert.ok(ipcperms(root, o, S_IRUGO | S_IWUGO));
+  // ipcperms asks ns_capable(CAP_IPC_OWNER), not for uid 0 (ipc/util.c).
+  assert.ok(!ipcperms(task(0, 0, [], CAP_FULL_SET & ~capBit(CAP_IPC_OWNER)), o, S_IWUGO));
+  assert.ok(ipcperms(task(2000, 7, [], capBit(CAP_IPC_OWNER)), o, S_IRUGO | S_IWUGO));
 });
