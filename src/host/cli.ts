@@ -219,7 +219,8 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     },
     (d) => host.inject(d),
   );
-  host.listen();
+  // At a terminal, typed keys are read from the start so that Ctrl-A x acts during the unpack; piped input waits for the guest to ask, as before.
+  if (process.stdin.isTTY) host.listen();
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
   const stats: string[] = [];
   try {
