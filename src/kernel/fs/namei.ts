@@ -27,7 +27,7 @@ export class FsStruct {
 export interface MagicLink {
   followLink(): Path | number;
 }
-function isMagic(i: Inode): i is Inode & MagicLink {
+export function isMagic(i: Inode): i is Inode & MagicLink {
   return typeof (i as unknown as MagicLink).followLink === 'function';
 }
 

@@ -276,3 +276,19 @@ export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayM
   mm.tlb.flush(mm);
   return dst;
 }
+
+/**
+ * mapping_writably_mapped: whether a shared mapping that may write (VM_SHARED
+ * with VM_MAYWRITE, what i_mmap_writable counts) maps this page cache in any
+ * of the tasks' address spaces.
+ */
+export function mappingWritablyMapped(tasks: Iterable<{ mm: Mm }>, mapping: object | null): boolean {
+  if (!mapping) return false;
+  const seen = new Set<Mm>();
+  for (const t of tasks) {
+    if (seen.has(t.mm)) continue;
+    seen.add(t.mm);
+    for (const v of t.mm.vmas) if (v.shared && v.mayWrite && v.mapping === mapping) return true;
+  }
+  return false;
+}

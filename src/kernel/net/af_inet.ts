@@ -379,8 +379,12 @@ function create(family: number) {
       if (protocol !== 0 && protocol !== IPPROTO_UDP && protocol !== IPPROTO_UDPLITE) return -EPROTONOSUPPORT;
       proto = protocol || IPPROTO_UDP;
     } else if (type === SOCK_RAW) {
-      if (!c.privileged) return -EPERM;
       if (protocol < 0 || protocol > 255) return -EINVAL;
+      // The raw entry of inetsw is a wildcard (IPPROTO_IP): it matches any
+      // protocol but IPPROTO_IP itself, which finds nothing, and the
+      // CAP_NET_RAW check comes only after the match.
+      if (protocol === 0) return -EPROTONOSUPPORT;
+      if (!c.privileged) return -EPERM;
       proto = protocol;
     } else return -ESOCKTNOSUPPORT;
     return { ops: inetOps, sk: new InetSock(net, family, type, proto) };

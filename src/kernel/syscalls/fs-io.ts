@@ -1,5 +1,5 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
-import { capable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
+import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -34,6 +34,7 @@ import { writeLimit } from '../fs/limits.js';
 import { FS_APPEND_FL } from '../fs/xattr.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
+import { mappingWritablyMapped } from '../mm/mmap.js';
 import { vfsIoctl } from '../fs/ioctl.js';
 import type { SyscallArgs } from './args.js';
 import {
@@ -453,6 +454,8 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
     case F_SETFL: {
       const settable = O_APPEND | O_NONBLOCK | O_DIRECT | O_ASYNC | O_NOATIME;
+      // setfl: O_NOATIME is the owner's (or CAP_FOWNER's) to set, as at open.
+      if (a.int(2) & O_NOATIME && !(f.flags & O_NOATIME) && !ownerOrCapable(t.cred, f.inode)) return -EPERM;
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
@@ -479,7 +482,7 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_GET_SEALS:
       return getSeals(f);
     case F_ADD_SEALS:
-      return addSeals(f, a.int(2) >>> 0);
+      return addSeals(f, a.int(2) >>> 0, () => mappingWritablyMapped(k.pids.tasks(), f.inode.mapping));
     default:
       return -EINVAL;
   }

@@ -520,6 +520,8 @@ function chown(t: Task, i: Inode, uid: number, gid: number, ro = false): number 
 }
 export function sys_fchownat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(4);
+  // do_fchownat rejects unknown flags before it looks the name up.
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
   return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3), p.mnt.flags.includes('ro')), p, IN_ATTRIB);
 }

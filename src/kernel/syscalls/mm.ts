@@ -29,8 +29,17 @@ import {
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
+import { TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE } from '../fs/tmpfs.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
+
+/**
+ * Argument i's offset within its page, from its low 32 bits: a.ulong rounds
+ * addresses above 2^53 (2^64 - 1 reads as 2^64, which looks page-aligned).
+ */
+function inPage(a: SyscallArgs, i: number): number {
+  return a.int(i) & (PAGE_SIZE - 1);
+}
 
 export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.setBrk(a.ulong(0));
@@ -63,7 +72,8 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   let file: MapSource | null = null;
   let mayWrite = true;
   if (!(flags & MAP_ANONYMOUS)) {
-    const f = t.files.get(fd);
+    // fget: an O_PATH descriptor is no file to map.
+    const f = t.files.getUsable(fd);
     if (!f) return -EBADF;
     if (!f.readable) return -EACCES;
     if (shared && prot & PROT_WRITE && !f.writable) return -EACCES;
@@ -82,6 +92,12 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
     };
     // VM_MAYWRITE: a shared mapping of a read-only file can never become writable.
     if (shared && !f.writable) mayWrite = false;
+    // memfd_check_seals_mmap: a write-sealed file takes no shared writable mapping,
+    // and a shared read-only one may not become writable later.
+    if (shared && inode instanceof TmpfsFile && inode.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+      if (prot & PROT_WRITE) return -EPERM;
+      mayWrite = false;
+    }
   } else if (shared) {
     // Linux ignores the offset of a shared anonymous mapping.
     off = 0;
@@ -119,7 +135,7 @@ export function sys_mmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const addr = a.ulong(0),
     len = a.ulong(1);
-  if (addr % PAGE_SIZE || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
+  if (inPage(a, 0) || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
   return t.mm.unmap(addr, len);
 }
 
@@ -127,7 +143,7 @@ export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   const addr = a.ulong(0),
     len = a.ulong(1),
     prot = a.int(2);
-  if (addr % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
   return t.mm.protect(addr, len, prot & 7);
@@ -137,7 +153,7 @@ export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const addr = a.ulong(0),
     len = a.ulong(1),
     advice = a.int(2);
-  if (addr % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   const MADV_DONTNEED = 4,
     MADV_FREE = 8;
   if (advice === MADV_DONTNEED || advice === MADV_FREE) {
@@ -167,7 +183,7 @@ export function sys_msync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let start = a.ulong(0);
   const len = a.ulong(1),
     flags = a.int(2);
-  if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || start % PAGE_SIZE) return -EINVAL;
+  if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || inPage(a, 0)) return -EINVAL;
   if (flags & MS_ASYNC && flags & MS_SYNC) return -EINVAL;
   const end = start + pageUp(len);
   if (end >= 2 ** 64) return -ENOMEM;
@@ -205,7 +221,7 @@ export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     flags = a.int(3);
   const MREMAP_MAYMOVE = 1,
     MREMAP_FIXED = 2;
-  if (old % PAGE_SIZE || newLen === 0 || flags & ~7) return -EINVAL;
+  if (inPage(a, 0) || newLen === 0 || flags & ~7) return -EINVAL;
   if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
 }
@@ -276,7 +292,7 @@ export function sys_mincore(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const start = a.ulong(0),
     len = a.ulong(1),
     vec = a.ulong(2);
-  if (start % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   if (start + len > TASK_SIZE) return -ENOMEM;
   const pages = Math.ceil(len / PAGE_SIZE);
   if (vec + pages > TASK_SIZE) return -EFAULT;
