@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
+import { O_NONBLOCK } from '../fs/file.js';
 import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF, ESRCH } from '../errno.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
@@ -339,6 +340,8 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     P_PIDFD = 3;
   let kind: 'pid' | 'pgid' | 'all';
   let wid = id;
+  // A pidfd opened with PIDFD_NONBLOCK makes the wait WNOHANG, and "nothing yet" EAGAIN (kernel_waitid).
+  let pidfdNonblock = false;
   if (idtype === P_ALL) kind = 'all';
   else if (idtype === P_PID) {
     kind = 'pid';
@@ -353,13 +356,14 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     if (!f || !target) return -EBADF;
     kind = 'pid';
     wid = target.tgid;
+    pidfdNonblock = (f.flags & O_NONBLOCK) !== 0;
   } else return -EINVAL;
   const { found, any } = findChild(t, kind, wid, options);
   if (!found) {
     if (!any) return -ECHILD;
-    if (options & WNOHANG) {
+    if (options & WNOHANG || pidfdNonblock) {
       if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128));
-      return 0;
+      return options & WNOHANG ? 0 : -EAGAIN;
     }
     t.sleepOn(t.tg.childWait);
     return BLOCKED;
