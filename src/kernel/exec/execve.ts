@@ -310,6 +310,8 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.rseqEvent = false;
   const base = dec.decode(path).split('/').pop() ?? '';
   t.comm = base.slice(0, 15);
+  // SET_PERSONALITY: the new image runs in PER_LINUX, keeping the persona's flags.
+  t.personality = (t.personality & ~0xff) >>> 0;
   t.exe?.put();
   t.exe = new File(file.path, file.inode, 0, {});
   // The running program keeps writers out for as long as its exe file lives (exe_file_deny_write_access).

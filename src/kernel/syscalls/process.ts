@@ -402,7 +402,14 @@ export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   return t.tid;
 }
 
-/** kernel/exec_domain.c: always PER_LINUX (0); a query (0xffffffff) and any change both answer it. */
-export function sys_personality(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
-  return 0;
+/**
+ * kernel/exec_domain.c: the old persona; 0xffffffff only asks. Any value is
+ * kept as given, as Linux keeps it; of the flags only STICKY_TIMEOUTS changes
+ * what a syscall does here (select/poll leave the timeout alone).
+ */
+export function sys_personality(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.personality;
+  const p = a.int(0) >>> 0;
+  if (p !== 0xffffffff) t.personality = p;
+  return old;
 }
