@@ -57,6 +57,8 @@ export interface FileOps {
   readonly stream?: boolean;
   /** One write call is one message (eventfd): a short count ends the write(2). */
   readonly oneShotWrite?: boolean;
+  /** mmap_zero (/dev/zero): a private mapping is anonymous memory, a shared one a new shmem object. */
+  readonly mapsZero?: boolean;
   /** write() copies what it keeps before returning, so its data may be a reused buffer. */
   readonly copiesWrite?: boolean;
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number | Blocked;

@@ -556,13 +556,21 @@ export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (!inp.readable || !out.writable) return -EBADF;
   if (!inp.ops.read || !out.ops.write) return -EINVAL;
   if (out.flags & O_APPEND) return -EINVAL;
-  let pos = inp.pos;
-  if (offAddr) {
-    const o = t.mm.readU64(offAddr);
-    if (o === null) return -EFAULT;
-    if (o > BigInt(Number.MAX_SAFE_INTEGER)) return -EINVAL;
-    pos = Number(o);
-  }
+  if (!offAddr) return doSendfile(k, t, out, inp, null, count);
+  const o = t.mm.readU64(offAddr);
+  if (o === null) return -EFAULT;
+  if (o > BigInt(Number.MAX_SAFE_INTEGER)) return -EINVAL;
+  const at = { pos: Number(o) };
+  const r = doSendfile(k, t, out, inp, at, count);
+  if (r === BLOCKED) return r;
+  // sendfile64 stores the offset back whatever the transfer did: a pointer
+  // into memory it may read but not write is EFAULT.
+  return t.mm.writeU64(offAddr, at.pos) ? r : -EFAULT;
+}
+
+/** do_sendfile: from `at.pos` (moved on) when the caller gave an offset, else from the input's own position. */
+function doSendfile(k: Kernel, t: Task, out: File, inp: File, at: { pos: number } | null, count: number): number | Blocked {
+  const pos = at ? at.pos : inp.pos;
   if (count === 0) return 0;
   // The destination is asked first so that a full pipe blocks before anything is consumed.
   if (out.ops.poll && !(out.ops.poll(out) & 4 /* POLLOUT */)) {
@@ -571,16 +579,16 @@ export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
     return BLOCKED;
   }
   const buf = new Uint8Array(Math.min(count, CHUNK));
-  const n = inp.ops.read(inp, buf, pos, t);
+  const n = inp.ops.read!(inp, buf, pos, t);
   if (n === BLOCKED || n <= 0) return n;
-  const w = out.ops.write(out, buf.subarray(0, n), out.pos, t);
+  const w = out.ops.write!(out, buf.subarray(0, n), out.pos, t);
   if (w === BLOCKED) return BLOCKED;
   if (w < 0) {
     if (w === -EPIPE) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
     return w;
   }
   if (!out.ops.stream) out.pos += w;
-  if (offAddr) t.mm.writeU64(offAddr, pos + w);
+  if (at) at.pos = pos + w;
   else if (!inp.ops.stream) inp.pos = pos + w;
   // do_sendfile: the bytes count as read and written, and the call as one of each.
   t.ioac.rchar += w;

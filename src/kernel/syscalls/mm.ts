@@ -46,8 +46,10 @@ export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
-  if (len === 0) return -EINVAL;
+  // sys_mmap checks the offset, ksys_mmap_pgoff the descriptor, do_mmap the length.
   if (off % PAGE_SIZE) return -EINVAL;
+  if (!(flags & MAP_ANONYMOUS) && !t.files.getUsable(fd)) return -EBADF;
+  if (len === 0) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   const type = flags & MAP_SHARED_VALIDATE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
@@ -71,7 +73,18 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   const shared = type !== MAP_PRIVATE;
   let file: MapSource | null = null;
   let mayWrite = true;
-  if (!(flags & MAP_ANONYMOUS)) {
+  let anon = (flags & MAP_ANONYMOUS) !== 0;
+  if (!anon) {
+    const f = t.files.getUsable(fd);
+    if (f?.ops.mapsZero) {
+      // /dev/zero: anonymous memory, but the descriptor's access still bounds a shared mapping.
+      if (!f.readable) return -EACCES;
+      if (shared && prot & PROT_WRITE && !f.writable) return -EACCES;
+      if (shared && !f.writable) mayWrite = false;
+      anon = true;
+    }
+  }
+  if (!anon) {
     // fget: an O_PATH descriptor is no file to map.
     const f = t.files.getUsable(fd);
     if (!f) return -EBADF;
