@@ -40,6 +40,7 @@ import {
   SS_UNCONNECTED,
   SIOCINQ,
   SIOCOUTQ,
+  SIOCATMARK,
   ENOIOCTLCMD,
   Socket,
   sockRegister,
@@ -319,6 +320,9 @@ const inetOps: ProtoOps = {
       const v = cmd === SIOCINQ ? (sk.receiveQueue.peek()?.data.length ?? 0) : 0;
       return io.write(arg, i32bytes(v)) ? 0 : -14;
     }
+    // tcp_ioctl's SIOCATMARK: whether the reader is at the urgent mark; this stack
+    // keeps no urgent data, so never. UDP has no such question (ENOTTY).
+    if (cmd === SIOCATMARK && s.type === SOCK_STREAM) return io.write(arg, i32bytes(0)) ? 0 : -14;
     return -ENOIOCTLCMD;
   },
   setsockopt(s, level, name, val) {

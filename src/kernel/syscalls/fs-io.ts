@@ -495,7 +495,8 @@ export function pipeLimits(k: Kernel): PipeLimits {
 }
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
 export function pipeOwner(t: Task) {
-  return { uid: t.cred.uid, privileged: capable(t.cred, CAP_SYS_RESOURCE) || capable(t.cred, CAP_SYS_ADMIN) };
+  const resource = capable(t.cred, CAP_SYS_RESOURCE);
+  return { uid: t.cred.uid, privileged: resource || capable(t.cred, CAP_SYS_ADMIN), overMaxSize: resource };
 }
 
 export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {

@@ -30,6 +30,7 @@ import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
 import { TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE } from '../fs/tmpfs.js';
+import { maxMapCount } from '../sysctl/vm.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 
@@ -115,6 +116,8 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
     // Linux ignores the offset of a shared anonymous mapping.
     off = 0;
   }
+  // do_mmap: too many mappings already (vm.max_map_count).
+  if (t.mm.vmas.length > maxMapCount.get(k)) return -ENOMEM;
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
   if (!file && shared) file = shmemZeroSetup(k.vfs.shmSuper, pageUp(len));
@@ -145,10 +148,13 @@ export function sys_mmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return doMmap(k, t, a.ulong(0), a.ulong(1), a.int(2), a.int(3), a.int(4), a.ulong(5));
 }
 
-export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_munmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const addr = a.ulong(0),
     len = a.ulong(1);
   if (inPage(a, 0) || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
+  // do_vmi_align_munmap: a hole in the middle of a VMA makes one more, past vm.max_map_count ENOMEM.
+  const v = t.mm.find(addr);
+  if (v && v.start < addr && addr + pageUp(len) < v.end && t.mm.vmas.length >= maxMapCount.get(k)) return -ENOMEM;
   return t.mm.unmap(addr, len);
 }
 
