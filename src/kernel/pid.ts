@@ -100,6 +100,14 @@ export class PidTable {
   }
 
   /**
+   * kill_proc_info's target: find_vpid(nr) names a process or any of its
+   * threads, and the signal goes to the thread group either way.
+   */
+  findProcessOf(nr: number): ThreadGroup | undefined {
+    return this.groups.get(nr) ?? this.live.get(nr)?.tg;
+  }
+
+  /**
    * find_task_by_vpid as /proc and the lock owners see it: a task that has
    * not exited, or a zombie thread-group leader until its group is reaped.
    */

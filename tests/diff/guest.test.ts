@@ -50,6 +50,7 @@ const PROGRAMS = [
   'sys_rename',
   'sys_signest',
   'sys_caps',
+  'sys_errno',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -217,6 +218,13 @@ const cases: DiffCase[] = [
   // Argument checks and file-size limits LTP found departing: O_PATH, getrusage, mknod, wait4(INT_MIN), SA_RESETHAND, readlink, RLIMIT_FSIZE.
   prog('sys_edges', '/tmp/sys_edges', [], {
     stdout: /fchmod\(pf, 0600\) = -1 EBADF\n(.*\n)*pwrite\(fd, buf, 64, 60\) = 40\n(.*\n)*SIGXFSZ so far 3\n(.*\n)*done\n$/,
+  }),
+  // Single errno and semantic details LTP found departing (issue 12 §7): raw socket protocol 0, ETXTBSY, O_NOATIME,
+  // mmap of O_PATH and /dev/zero, memfd write seals, sendfile's offset write-back, pidfd_send_signal on /proc/N,
+  // PIDFD_NONBLOCK waits, getcwd outside the root, personality and STICKY_TIMEOUTS, RLIMIT_SIGPENDING for RT signals.
+  prog('sys_errno', '/tmp/sys_errno', [], {
+    stdout:
+      /socket\(AF_INET, SOCK_RAW, 0\) = -1 EPROTONOSUPPORT\n(.*\n)*execv\(copy open for writing\) = -1 ETXTBSY\nopen\("\/tmp\/errno-f", O_RDONLY \| O_NOATIME\) = -1 EPERM\n(.*\n)*fcntl\(m, F_ADD_SEALS, F_SEAL_WRITE\) = -1 EBUSY\n(.*\n)*sendfile\(out, fd, ro, 1\) = -1 EFAULT\n(.*\n)*waitid\(P_PIDFD, pidfd, &si, WEXITED\) = -1 EAGAIN\n(.*\n)*getcwd outside root: \(unreachable\)\/\.\.\.\n(.*\n)*sticky timeout: 10\nchild persona 0x4000000\nsyscall\(SYS_tgkill, getpid\(\), gettid\(\), SIGRTMIN\) = -1 EAGAIN\n(.*\n)*done\n$/,
   }),
   // rename/renameat2/link departures a fuzzer found: hard links of one file, RENAME_EXCHANGE, RENAME_NOREPLACE,
   // the ancestor traps, link of a directory, read on a directory, tmpfs directory sizes, statfs of a tmpfs with

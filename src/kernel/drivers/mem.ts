@@ -14,6 +14,7 @@ export function registerMemDevices(fs: FsState, random: (b: Uint8Array) => void,
       return b.length;
     },
     write: (_f, d) => d.length,
+    mapsZero: true,
   };
   const fullOps: FileOps = {
     read: (_f, b) => {

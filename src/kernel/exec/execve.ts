@@ -13,7 +13,7 @@ import { deThread } from '../sched/exit.js';
 import { mmRelease } from '../futex/robust.js';
 import { Mm, pageDown, pageUp, PAGE_SIZE, STACK_TOP, TASK_SIZE } from '../mm/mm.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, type MapSource } from '../mm/vma.js';
-import { EACCES, ENOMEM, ELOOP, E2BIG, ENOENT } from '../errno.js';
+import { EACCES, ENOMEM, ELOOP, E2BIG, ENOENT, ETXTBSY } from '../errno.js';
 import { isDir, isReg, type Inode } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import { File } from '../fs/file.js';
@@ -54,6 +54,8 @@ function openExec(k: Kernel, t: Task, path: Uint8Array | string): Loaded | numbe
   if (p.mnt.flags.includes('noexec')) return -EACCES;
   const perm = inode.permission(1, { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff });
   if (perm < 0) return perm;
+  // do_open_execat's deny_write_access: a file someone has open for writing does not run.
+  if (inode.writecount > 0) return -ETXTBSY;
   return { path: p, inode, data: fileBytes(inode) };
 }
 
@@ -308,8 +310,13 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   t.rseqEvent = false;
   const base = dec.decode(path).split('/').pop() ?? '';
   t.comm = base.slice(0, 15);
+  // SET_PERSONALITY: the new image runs in PER_LINUX, keeping the persona's flags.
+  t.personality = (t.personality & ~0xff) >>> 0;
   t.exe?.put();
   t.exe = new File(file.path, file.inode, 0, {});
+  // The running program keeps writers out for as long as its exe file lives (exe_file_deny_write_access).
+  file.inode.writecount--;
+  t.exe.writeAccess = -1;
   const c = t.ctx;
   c.xl.fill(0);
   c.xh.fill(0);

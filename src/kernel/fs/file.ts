@@ -57,6 +57,8 @@ export interface FileOps {
   readonly stream?: boolean;
   /** One write call is one message (eventfd): a short count ends the write(2). */
   readonly oneShotWrite?: boolean;
+  /** mmap_zero (/dev/zero): a private mapping is anonymous memory, a shared one a new shmem object. */
+  readonly mapsZero?: boolean;
   /** write() copies what it keeps before returning, so its data may be a reused buffer. */
   readonly copiesWrite?: boolean;
   ioctl?(f: File, cmd: number, arg: number, io: IoctlIo): number | Blocked;
@@ -96,6 +98,8 @@ export class File {
   privateData: unknown = null;
   /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
   fifoSeenWriters = 0;
+  /** What this file holds on inode.writecount: +1 a writer (get_write_access), -1 a running program's denial. */
+  writeAccess: -1 | 0 | 1 = 0;
   constructor(
     public path: Path,
     public inode: Inode,
@@ -120,5 +124,8 @@ export class File {
     if (this.inode.flctx) locksRemoveFile(this);
     fsnotifyClose(this); // __fput's fsnotify_close
     this.ops.release?.(this);
+    // put_write_access / allow_write_access
+    this.inode.writecount -= this.writeAccess;
+    this.writeAccess = 0;
   }
 }

@@ -90,6 +90,11 @@ export abstract class Inode {
   unixSock: unknown = null;
   /** The inode's file locks (i_flctx), made on first lock. */
   flctx: FileLockContext | null = null;
+  /**
+   * i_writecount: open files that may write (> 0), or running programs that
+   * deny writing (< 0, deny_write_access); the two exclude each other (ETXTBSY).
+   */
+  writecount = 0;
 
   constructor(
     readonly sb: SuperBlock,

@@ -7,7 +7,7 @@ import { makeTmpfs, TmpfsFile, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_W
 import type { FsCred } from './inode.js';
 import type { PageCache } from '../mm/filemap.js';
 import type { FsState } from './fs_state.js';
-import { EINVAL, EPERM } from '../errno.js';
+import { EBUSY, EINVAL, EPERM } from '../errno.js';
 
 const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
 
@@ -49,8 +49,12 @@ export function getSeals(f: File): number {
   return f.inode instanceof TmpfsFile ? f.inode.seals : -EINVAL;
 }
 
-/** memfd_add_seals. */
-export function addSeals(f: File, seals: number): number {
+/**
+ * memfd_add_seals. `writablyMapped` says whether any shared mapping that may
+ * write maps the file (mapping_deny_writable's i_mmap_writable): then
+ * F_SEAL_WRITE is EBUSY, since such a mapping could still change the pages.
+ */
+export function addSeals(f: File, seals: number, writablyMapped: () => boolean): number {
   if (!f.writable) return -EPERM;
   if (seals & ~F_ALL_SEALS) return -EINVAL;
   if (!(f.inode instanceof TmpfsFile)) return -EINVAL;
@@ -58,6 +62,7 @@ export function addSeals(f: File, seals: number): number {
   if (ino.seals & F_SEAL_SEAL) return -EPERM;
   // Sealing exec on an executable file seals writes too (W^X from the start).
   if (seals & F_SEAL_EXEC && ino.mode & 0o111) seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+  if (seals & F_SEAL_WRITE && !(ino.seals & F_SEAL_WRITE) && writablyMapped()) return -EBUSY;
   ino.seals |= seals;
   return 0;
 }

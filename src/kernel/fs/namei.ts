@@ -27,7 +27,7 @@ export class FsStruct {
 export interface MagicLink {
   followLink(): Path | number;
 }
-function isMagic(i: Inode): i is Inode & MagicLink {
+export function isMagic(i: Inode): i is Inode & MagicLink {
   return typeof (i as unknown as MagicLink).followLink === 'function';
 }
 
@@ -140,11 +140,24 @@ export function walkParent(ctx: WalkCtx, start: Path, path: string): { dir: Path
 
 /** Absolute path of p as seen from root (d_path); unlinked entries get " (deleted)". */
 export function dPath(p: Path, root: Path): string {
+  const r = prependPath(p, root);
+  return r.deleted ? r.path + ' (deleted)' : r.path;
+}
+
+/**
+ * prepend_path: p's path up to root, whether a component was unlinked, and
+ * whether the walk reached root at all (a cwd left outside a chroot does not).
+ */
+export function prependPath(p: Path, root: Path): { path: string; deleted: boolean; reachable: boolean } {
   const parts: string[] = [];
   let deleted = false;
+  let reachable = false;
   let cur = p;
   for (let guard = 0; guard < 4096; guard++) {
-    if (cur.dentry === root.dentry && cur.mnt === root.mnt) break;
+    if (cur.dentry === root.dentry && cur.mnt === root.mnt) {
+      reachable = true;
+      break;
+    }
     if (cur.dentry === cur.mnt.root) {
       if (!cur.mnt.parent || !cur.mnt.mountpoint) break;
       cur = { mnt: cur.mnt.parent, dentry: cur.mnt.mountpoint };
@@ -155,6 +168,5 @@ export function dPath(p: Path, root: Path): string {
     parts.push(d.name);
     cur = { mnt: cur.mnt, dentry: d.parent };
   }
-  const s = '/' + parts.reverse().join('/');
-  return deleted ? s + ' (deleted)' : s;
+  return { path: '/' + parts.reverse().join('/'), deleted, reachable };
 }

@@ -285,7 +285,10 @@ export const pipeOps: FileOps = {
 /** Who creates a pipe: its pages are charged to this user, and root is exempt from the limits. */
 export interface PipeOwner {
   uid: number;
+  /** CAP_SYS_RESOURCE or CAP_SYS_ADMIN: exempt from the per-user page limits (pipe_is_unprivileged_user). */
   privileged: boolean;
+  /** CAP_SYS_RESOURCE alone: may size a pipe past /proc/sys/fs/pipe-max-size. */
+  overMaxSize: boolean;
 }
 
 export interface PipeLimits {
@@ -300,7 +303,7 @@ const tooMany = (limit: number, pages: number) => limit > 0 && pages > limit;
 /** alloc_pipe_info: 16 slots, fewer when pipe-max-size or the user's soft limit says so; null past the hard limit. */
 export function allocPipe(lim: PipeLimits, owner: PipeOwner): Pipe | null {
   let slots = PIPE_DEF_BUFFERS;
-  if (slots * PAGE_SIZE > lim.maxSize && !owner.privileged) slots = Math.floor(lim.maxSize / PAGE_SIZE);
+  if (slots * PAGE_SIZE > lim.maxSize && !owner.overMaxSize) slots = Math.floor(lim.maxSize / PAGE_SIZE);
   let pages = lim.book.charge(owner.uid, slots);
   if (tooMany(lim.userPagesSoft, pages) && !owner.privileged) {
     pages = lim.book.charge(owner.uid, PIPE_MIN_DEF_BUFFERS - slots);
@@ -326,7 +329,7 @@ export function setPipeSize(p: Pipe, arg: number, lim: PipeLimits, owner: PipeOw
   const slots = size / PAGE_SIZE;
   if (!slots) return -EINVAL;
   const accounted = p.acct ? p.maxUsage : 0;
-  if (slots > accounted && size > lim.maxSize && !owner.privileged) return -EPERM;
+  if (slots > accounted && size > lim.maxSize && !owner.overMaxSize) return -EPERM;
   const uid = p.acct?.uid ?? owner.uid;
   const pages = lim.book.charge(uid, slots - accounted);
   const revert = () => lim.book.charge(uid, accounted - slots);

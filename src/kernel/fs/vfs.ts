@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Dentry } from './dentry.js';
 import { Mount, type Path } from './mount.js';
-import { FsStruct, walk, walkParent, lookupChild, type WalkCtx, pathString } from './namei.js';
+import { FsStruct, walk, walkParent, lookupChild, isMagic, type WalkCtx, pathString } from './namei.js';
 import { FdTable } from './fdtable.js';
 import { makeTmpfs, mountTmpfs, type TmpfsSuper } from './tmpfs.js';
 import { FsState } from './fs_state.js';
@@ -22,6 +22,7 @@ import {
   O_NOFOLLOW,
   O_TRUNC,
   O_PATH,
+  O_NOATIME,
   O_ACCMODE,
   O_RDONLY,
   O_WRONLY,
@@ -30,8 +31,9 @@ import {
   O_APPEND,
 } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
+import { ownerOrCapable } from '../security/commoncap.js';
 import type { SuperBlock } from './superblock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
@@ -181,9 +183,10 @@ export class Vfs {
       const existing = par.name === '.' || par.name === '..' ? null : lookupChild(dir.dentry, par.name);
       if (existing) {
         if (flags & O_EXCL) return -EEXIST;
-        // O_CREAT through a dangling symlink creates its target.
+        // O_CREAT through a dangling symlink creates its target; a magic link
+        // (/proc/PID/fd/N) jumps to its open file instead, as walk does.
         const li = existing.inode;
-        if (isLnk(li.mode) && !(flags & O_NOFOLLOW)) {
+        if (isLnk(li.mode) && !(flags & O_NOFOLLOW) && !isMagic(li)) {
           const target = li.readlink();
           if (typeof target === 'number') return target;
           if (depth >= 40) return -ELOOP;
@@ -216,6 +219,8 @@ export class Vfs {
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -ENOTDIR;
     const acc = flags & O_ACCMODE;
     if (flags & O_PATH) return new File(p, inode, flags, pathOps);
+    // may_open: only the owner (or CAP_FOWNER) may keep reads from updating atime.
+    if (flags & O_NOATIME && !ownerOrCapable(t.cred, inode)) return -EPERM;
     if (isDir(inode.mode) && (acc !== O_RDONLY || (flags & O_CREAT && !created))) return -EISDIR;
     if (!created) {
       let mask = 0;
@@ -228,6 +233,9 @@ export class Vfs {
       if (mask & 2 && inode.iflags & FS_IMMUTABLE_FL) return -EPERM;
       if (inode.iflags & FS_APPEND_FL && ((acc !== O_RDONLY && !(flags & O_APPEND)) || flags & O_TRUNC)) return -EPERM;
     }
+    // do_dentry_open's get_write_access: a program running from the file denies writers.
+    const writer = isReg(inode.mode) && acc !== O_RDONLY;
+    if (writer && inode.writecount < 0) return -ETXTBSY;
     // O_NOCTTY is seen by the device's open (tty_open), then dropped as do_dentry_open does.
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
     if (isDir(inode.mode)) {
@@ -242,6 +250,10 @@ export class Vfs {
       const r = inode.truncate(0);
       if (r < 0) return r;
       fsnotifyChange(p.dentry, IN_MODIFY);
+    }
+    if (writer) {
+      inode.writecount++;
+      f.writeAccess = 1;
     }
     return f;
   }

@@ -69,8 +69,14 @@ export class Mm implements VmaOwner {
 
   /** Link a new VMA into the sorted list (vma_link). */
   insert(v: Vma): void {
-    let i = 0;
-    while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
+    // Binary search for the slot: a process may have vm.max_map_count (65530) VMAs.
+    let i = 0,
+      hi = this.vmas.length;
+    while (i < hi) {
+      const mid = (i + hi) >> 1;
+      if (this.vmas[mid].start < v.start) i = mid + 1;
+      else hi = mid;
+    }
     this.vmas.splice(i, 0, v);
     this.link(v);
     this.totalVm += (v.end - v.start) / PAGE_SIZE;
@@ -111,8 +117,15 @@ export class Mm implements VmaOwner {
   }
 
   overlaps(start: number, end: number): boolean {
-    for (const v of this.vmas) if (v.start < end && v.end > start) return true;
-    return false;
+    // The VMAs are sorted and disjoint: only the first one ending above start can reach below end.
+    let lo = 0,
+      hi = this.vmas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.vmas[mid].end > start) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < this.vmas.length && this.vmas[lo].start < end;
   }
 
   /** get_unmapped_area: the highest free gap of `len` bytes below `top` (mmap.ts). */

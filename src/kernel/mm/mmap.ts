@@ -131,15 +131,20 @@ export function munmap(mm: Mm, start: number, len: number): number {
   if (end > TASK_SIZE) return -EINVAL;
   mm.splitAt(start);
   mm.splitAt(end);
-  const keep: Vma[] = [],
-    gone: Vma[] = [];
-  for (const v of mm.vmas) {
-    if (v.start >= start && v.end <= end) {
-      mm.totalVm -= (v.end - v.start) / PAGE_SIZE;
-      gone.push(v);
-    } else keep.push(v);
+  // After the splits the VMAs inside [start, end) are a contiguous run of the
+  // sorted list: find it by binary search (a process may have 65530 VMAs).
+  const vmas = mm.vmas;
+  let lo = 0,
+    hi = vmas.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (vmas[mid].end > start) hi = mid;
+    else lo = mid + 1;
   }
-  mm.vmas = keep;
+  let last = lo;
+  while (last < vmas.length && vmas[last].start < end) last++;
+  const gone = vmas.splice(lo, last - lo);
+  for (const v of gone) mm.totalVm -= (v.end - v.start) / PAGE_SIZE;
   mm.zap(start, end);
   // After the PTEs: the last unmap of an unlinked file frees its pages.
   for (const v of gone) mm.unlink(v);
@@ -275,4 +280,20 @@ export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayM
   }
   mm.tlb.flush(mm);
   return dst;
+}
+
+/**
+ * mapping_writably_mapped: whether a shared mapping that may write (VM_SHARED
+ * with VM_MAYWRITE, what i_mmap_writable counts) maps this page cache in any
+ * of the tasks' address spaces.
+ */
+export function mappingWritablyMapped(tasks: Iterable<{ mm: Mm }>, mapping: object | null): boolean {
+  if (!mapping) return false;
+  const seen = new Set<Mm>();
+  for (const t of tasks) {
+    if (seen.has(t.mm)) continue;
+    seen.add(t.mm);
+    for (const v of t.mm.vmas) if (v.shared && v.mayWrite && v.mapping === mapping) return true;
+  }
+  return false;
 }

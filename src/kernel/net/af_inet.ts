@@ -40,6 +40,7 @@ import {
   SS_UNCONNECTED,
   SIOCINQ,
   SIOCOUTQ,
+  SIOCATMARK,
   ENOIOCTLCMD,
   Socket,
   sockRegister,
@@ -320,6 +321,9 @@ const inetOps: ProtoOps = {
       const v = cmd === SIOCINQ ? (sk.receiveQueue.peek()?.data.length ?? 0) : 0;
       return io.write(arg, i32bytes(v)) ? 0 : -14;
     }
+    // tcp_ioctl's SIOCATMARK: whether the reader is at the urgent mark; this stack
+    // keeps no urgent data, so never. UDP has no such question (ENOTTY).
+    if (cmd === SIOCATMARK && s.type === SOCK_STREAM) return io.write(arg, i32bytes(0)) ? 0 : -14;
     return -ENOIOCTLCMD;
   },
   setsockopt(s, level, name, val) {
@@ -380,8 +384,12 @@ function create(family: number) {
       if (protocol !== 0 && protocol !== IPPROTO_UDP && protocol !== IPPROTO_UDPLITE) return -EPROTONOSUPPORT;
       proto = protocol || IPPROTO_UDP;
     } else if (type === SOCK_RAW) {
-      if (!c.capable(CAP_NET_RAW)) return -EPERM;
       if (protocol < 0 || protocol > 255) return -EINVAL;
+      // The raw entry of inetsw is a wildcard (IPPROTO_IP): it matches any
+      // protocol but IPPROTO_IP itself, which finds nothing, and the
+      // CAP_NET_RAW check comes only after the match.
+      if (protocol === 0) return -EPROTONOSUPPORT;
+      if (!c.capable(CAP_NET_RAW)) return -EPERM;
       proto = protocol;
     } else return -ESOCKTNOSUPPORT;
     return { ops: inetOps, sk: new InetSock(net, family, type, proto) };

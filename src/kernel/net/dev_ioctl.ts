@@ -125,6 +125,8 @@ export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: I
     return io.write(arg, out) ? 0 : -EFAULT;
   }
   if (SETTERS.has(cmd)) {
+    // sock_ioctl copies the ifreq in before dev_ioctl looks at the caller's capability.
+    if (!io.read(arg, IFREQ_SIZE)) return -EFAULT;
     // Changing devices is a later step of the network stack; refuse as Linux does the unprivileged.
     return io.privileged === false ? -EPERM : -EOPNOTSUPP;
   }

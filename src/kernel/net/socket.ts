@@ -48,7 +48,8 @@ export const SS_FREE = 0,
 /** ENOIOCTLCMD: a protocol's "not mine", sent on to the device ioctls. */
 export const ENOIOCTLCMD = 515;
 export const SIOCINQ = 0x541b,
-  SIOCOUTQ = 0x5411;
+  SIOCOUTQ = 0x5411,
+  SIOCATMARK = 0x8905;
 
 /** What recvmsg hands back: the bytes that fit, the real length, the sender. */
 export interface RecvResult {

@@ -36,6 +36,7 @@ export function inheritTaskAttrs(parent: Task, child: Task, cloneFlags: number):
     child.rseqEvent = true;
   }
   child.noNewPrivs = parent.noNewPrivs;
+  child.personality = parent.personality;
   child.timerSlack = parent.timerSlack;
   child.defaultTimerSlack = parent.timerSlack;
 }

@@ -120,6 +120,12 @@ export class Task implements Sleeper, IoWaiter {
   pdeathSig = 0;
   /** PR_SET_NO_NEW_PRIVS: sticky, inherited across fork and execve. */
   noNewPrivs = false;
+  /**
+   * personality(2)'s persona (task_struct.personality): the execution domain
+   * in the low byte (PER_LINUX, the only one this kernel runs) and flags such
+   * as STICKY_TIMEOUTS above it. Inherited by fork; exec resets the domain.
+   */
+  personality = 0;
   /** PR_SET_TIMERSLACK, in ns; the default is what a new task inherits. */
   timerSlack = 50000;
   defaultTimerSlack = 50000;

@@ -74,6 +74,11 @@ export function capable(c: Cred, cap: number): boolean {
   return (c.capEff & capBit(cap)) !== 0n;
 }
 
+/** inode_owner_or_capable: the caller's fsuid owns the inode, or it has CAP_FOWNER. */
+export function ownerOrCapable(c: Cred, inode: { uid: number }): boolean {
+  return c.fsuid === inode.uid || capable(c, CAP_FOWNER);
+}
+
 export interface Uids {
   uid: number;
   euid: number;

@@ -27,6 +27,7 @@ import {
   SIGTSTP,
   SIGTTIN,
   SIGTTOU,
+  SI_USER,
 } from './signals.js';
 import { EAGAIN, EINTR, EINVAL, ERESTARTSYS } from '../errno.js';
 import { RLIMIT_SIGPENDING } from '../sched/threadgroup.js';
@@ -134,11 +135,14 @@ export function sendSignal(k: Kernel, tg: ThreadGroup, info: SigInfo, thread: Ta
   if (initIgnores(tg, leader, sig)) return 0;
   const bit = sigbit(sig);
   if (sig < 32 && (thread ?? tg).pending & bit) return 0;
-  // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos queued.
-  // Only a user's sigqueue (si_code < 0) is held to it: a real-time one fails
-  // with EAGAIN, another is sent without its siginfo.
-  const queue = info.code >= 0 || queuedSignals(k, leader.cred.uid) < Number(leader.tg.rlimits[RLIMIT_SIGPENDING]![0]);
-  if (!queue && sig >= 32) return -EAGAIN;
+  // __sigqueue_alloc: the receiver's user may have RLIMIT_SIGPENDING siginfos
+  // queued. A real-time signal is always held to it, a standard one only when
+  // user space made its siginfo (si_code < 0). Past the limit a real-time
+  // signal fails with EAGAIN unless kill(2) sent it (SI_USER); any other is
+  // sent without its siginfo.
+  const override = sig < 32 && info.code >= 0;
+  const queue = override || queuedSignals(k, leader.cred.uid) < Number(leader.tg.rlimits[RLIMIT_SIGPENDING]![0]);
+  if (!queue && sig >= 32 && info.code !== SI_USER) return -EAGAIN;
   const to = thread ?? tg;
   to.pending |= bit;
   if (queue) to.pendingInfo.push(info);

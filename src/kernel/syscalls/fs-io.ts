@@ -1,5 +1,5 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
-import { capable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
+import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -34,6 +34,7 @@ import { writeLimit } from '../fs/limits.js';
 import { FS_APPEND_FL } from '../fs/xattr.js';
 import { RLIMIT_NOFILE } from '../sched/threadgroup.js';
 import { addSeals, getSeals } from '../fs/memfd.js';
+import { mappingWritablyMapped } from '../mm/mmap.js';
 import { vfsIoctl } from '../fs/ioctl.js';
 import type { SyscallArgs } from './args.js';
 import {
@@ -453,6 +454,8 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       return f.flags | (isReg(f.inode.mode) ? O_LARGEFILE : 0);
     case F_SETFL: {
       const settable = O_APPEND | O_NONBLOCK | O_DIRECT | O_ASYNC | O_NOATIME;
+      // setfl: O_NOATIME is the owner's (or CAP_FOWNER's) to set, as at open.
+      if (a.int(2) & O_NOATIME && !(f.flags & O_NOATIME) && !ownerOrCapable(t.cred, f.inode)) return -EPERM;
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
@@ -479,7 +482,7 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_GET_SEALS:
       return getSeals(f);
     case F_ADD_SEALS:
-      return addSeals(f, a.int(2) >>> 0);
+      return addSeals(f, a.int(2) >>> 0, () => mappingWritablyMapped(k.pids.tasks(), f.inode.mapping));
     default:
       return -EINVAL;
   }
@@ -492,7 +495,8 @@ export function pipeLimits(k: Kernel): PipeLimits {
 }
 /** Pipe pages are charged to the real user; CAP_SYS_RESOURCE (root here) is exempt from the limits. */
 export function pipeOwner(t: Task) {
-  return { uid: t.cred.uid, privileged: capable(t.cred, CAP_SYS_RESOURCE) || capable(t.cred, CAP_SYS_ADMIN) };
+  const resource = capable(t.cred, CAP_SYS_RESOURCE);
+  return { uid: t.cred.uid, privileged: resource || capable(t.cred, CAP_SYS_ADMIN), overMaxSize: resource };
 }
 
 export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -553,13 +557,21 @@ export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (!inp.readable || !out.writable) return -EBADF;
   if (!inp.ops.read || !out.ops.write) return -EINVAL;
   if (out.flags & O_APPEND) return -EINVAL;
-  let pos = inp.pos;
-  if (offAddr) {
-    const o = t.mm.readU64(offAddr);
-    if (o === null) return -EFAULT;
-    if (o > BigInt(Number.MAX_SAFE_INTEGER)) return -EINVAL;
-    pos = Number(o);
-  }
+  if (!offAddr) return doSendfile(k, t, out, inp, null, count);
+  const o = t.mm.readU64(offAddr);
+  if (o === null) return -EFAULT;
+  if (o > BigInt(Number.MAX_SAFE_INTEGER)) return -EINVAL;
+  const at = { pos: Number(o) };
+  const r = doSendfile(k, t, out, inp, at, count);
+  if (r === BLOCKED) return r;
+  // sendfile64 stores the offset back whatever the transfer did: a pointer
+  // into memory it may read but not write is EFAULT.
+  return t.mm.writeU64(offAddr, at.pos) ? r : -EFAULT;
+}
+
+/** do_sendfile: from `at.pos` (moved on) when the caller gave an offset, else from the input's own position. */
+function doSendfile(k: Kernel, t: Task, out: File, inp: File, at: { pos: number } | null, count: number): number | Blocked {
+  const pos = at ? at.pos : inp.pos;
   if (count === 0) return 0;
   // The destination is asked first so that a full pipe blocks before anything is consumed.
   if (out.ops.poll && !(out.ops.poll(out) & 4 /* POLLOUT */)) {
@@ -568,16 +580,16 @@ export function sys_sendfile(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
     return BLOCKED;
   }
   const buf = new Uint8Array(Math.min(count, CHUNK));
-  const n = inp.ops.read(inp, buf, pos, t);
+  const n = inp.ops.read!(inp, buf, pos, t);
   if (n === BLOCKED || n <= 0) return n;
-  const w = out.ops.write(out, buf.subarray(0, n), out.pos, t);
+  const w = out.ops.write!(out, buf.subarray(0, n), out.pos, t);
   if (w === BLOCKED) return BLOCKED;
   if (w < 0) {
     if (w === -EPIPE) sendSignal(k, t.tg, { signo: SIGPIPE, code: SI_USER, pid: t.pid, uid: t.cred.uid }, t);
     return w;
   }
   if (!out.ops.stream) out.pos += w;
-  if (offAddr) t.mm.writeU64(offAddr, pos + w);
+  if (at) at.pos = pos + w;
   else if (!inp.ops.stream) inp.pos = pos + w;
   // do_sendfile: the bytes count as read and written, and the call as one of each.
   t.ioac.rchar += w;

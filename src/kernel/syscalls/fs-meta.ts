@@ -6,7 +6,7 @@ import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, E
 import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
-import { lookupChild, dPath } from '../fs/namei.js';
+import { lookupChild, prependPath } from '../fs/namei.js';
 import {
   S_IFMT,
   S_IFDIR,
@@ -474,8 +474,10 @@ export function sys_chroot(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const size = a.ulong(1);
-  const s = dPath(t.fs.cwd, t.fs.root);
-  if (s.endsWith(' (deleted)')) return -ENOENT;
+  const r = prependPath(t.fs.cwd, t.fs.root);
+  if (r.deleted) return -ENOENT;
+  // A cwd outside the caller's root reads "(unreachable)/...": not an absolute path, so libc's callers see ENOENT.
+  const s = r.reachable ? r.path : '(unreachable)' + r.path;
   const b = new TextEncoder().encode(s + '\0');
   if (b.length > size) return -ERANGE;
   return t.mm.write(a.ulong(0), b) ? b.length : -EFAULT;
@@ -524,6 +526,8 @@ function chown(t: Task, i: Inode, uid: number, gid: number, ro = false): number 
 }
 export function sys_fchownat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(4);
+  // do_fchownat rejects unknown flags before it looks the name up.
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
   return typeof p === 'number' ? p : notified(chown(t, p.dentry.inode, a.int(2), a.int(3), p.mnt.flags.includes('ro')), p, IN_ATTRIB);
 }
@@ -540,11 +544,14 @@ export function sys_utimensat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
     tsAddr = a.ulong(2),
     flags = a.int(3);
   let p: Path | number;
-  if (pathAddr === 0) {
+  // do_utimes: a null name with a descriptor is that file; with AT_FDCWD it is a name to fetch (EFAULT).
+  if (pathAddr === 0 && dirfd !== AT_FDCWD) {
     const f = t.files.get(dirfd);
     p = f ? f.path : -EBADF;
   } else p = lookupAt(k, t, dirfd, pathAddr, flags);
   if (typeof p === 'number') return p;
+  // vfs_utimes takes write access to the mount before it looks at permissions.
+  if (p.mnt.flags.includes('ro')) return -EROFS;
   const i = p.dentry.inode;
   const cur = i.sb.fs.now();
   let times: ({ sec: number; nsec: number } | null)[] = [cur, cur];

@@ -29,17 +29,29 @@ import {
 import { isReg } from '../fs/inode.js';
 import { dPath } from '../fs/namei.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
+import { TmpfsFile, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE } from '../fs/tmpfs.js';
+import { maxMapCount } from '../sysctl/vm.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import { CAP_IPC_LOCK, capable } from '../security/commoncap.js';
+
+/**
+ * Argument i's offset within its page, from its low 32 bits: a.ulong rounds
+ * addresses above 2^53 (2^64 - 1 reads as 2^64, which looks page-aligned).
+ */
+function inPage(a: SyscallArgs, i: number): number {
+  return a.int(i) & (PAGE_SIZE - 1);
+}
 
 export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return t.mm.setBrk(a.ulong(0));
 }
 
 export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
-  if (len === 0) return -EINVAL;
+  // sys_mmap checks the offset, ksys_mmap_pgoff the descriptor, do_mmap the length.
   if (off % PAGE_SIZE) return -EINVAL;
+  if (!(flags & MAP_ANONYMOUS) && !t.files.getUsable(fd)) return -EBADF;
+  if (len === 0) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   const type = flags & MAP_SHARED_VALIDATE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
@@ -63,8 +75,20 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   const shared = type !== MAP_PRIVATE;
   let file: MapSource | null = null;
   let mayWrite = true;
-  if (!(flags & MAP_ANONYMOUS)) {
-    const f = t.files.get(fd);
+  let anon = (flags & MAP_ANONYMOUS) !== 0;
+  if (!anon) {
+    const f = t.files.getUsable(fd);
+    if (f?.ops.mapsZero) {
+      // /dev/zero: anonymous memory, but the descriptor's access still bounds a shared mapping.
+      if (!f.readable) return -EACCES;
+      if (shared && prot & PROT_WRITE && !f.writable) return -EACCES;
+      if (shared && !f.writable) mayWrite = false;
+      anon = true;
+    }
+  }
+  if (!anon) {
+    // fget: an O_PATH descriptor is no file to map.
+    const f = t.files.getUsable(fd);
     if (!f) return -EBADF;
     if (!f.readable) return -EACCES;
     if (shared && prot & PROT_WRITE && !f.writable) return -EACCES;
@@ -83,10 +107,18 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
     };
     // VM_MAYWRITE: a shared mapping of a read-only file can never become writable.
     if (shared && !f.writable) mayWrite = false;
+    // memfd_check_seals_mmap: a write-sealed file takes no shared writable mapping,
+    // and a shared read-only one may not become writable later.
+    if (shared && inode instanceof TmpfsFile && inode.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+      if (prot & PROT_WRITE) return -EPERM;
+      mayWrite = false;
+    }
   } else if (shared) {
     // Linux ignores the offset of a shared anonymous mapping.
     off = 0;
   }
+  // do_mmap: too many mappings already (vm.max_map_count).
+  if (t.mm.vmas.length > maxMapCount.get(k)) return -ENOMEM;
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
   if (!file && shared) file = shmemZeroSetup(k.vfs.shmSuper, pageUp(len));
@@ -117,10 +149,13 @@ export function sys_mmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return doMmap(k, t, a.ulong(0), a.ulong(1), a.int(2), a.int(3), a.int(4), a.ulong(5));
 }
 
-export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_munmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const addr = a.ulong(0),
     len = a.ulong(1);
-  if (addr % PAGE_SIZE || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
+  if (inPage(a, 0) || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
+  // do_vmi_align_munmap: a hole in the middle of a VMA makes one more, past vm.max_map_count ENOMEM.
+  const v = t.mm.find(addr);
+  if (v && v.start < addr && addr + pageUp(len) < v.end && t.mm.vmas.length >= maxMapCount.get(k)) return -ENOMEM;
   return t.mm.unmap(addr, len);
 }
 
@@ -128,7 +163,7 @@ export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   const addr = a.ulong(0),
     len = a.ulong(1),
     prot = a.int(2);
-  if (addr % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
   return t.mm.protect(addr, len, prot & 7);
@@ -138,7 +173,7 @@ export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const addr = a.ulong(0),
     len = a.ulong(1),
     advice = a.int(2);
-  if (addr % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   const MADV_DONTNEED = 4,
     MADV_FREE = 8;
   if (advice === MADV_DONTNEED || advice === MADV_FREE) {
@@ -168,7 +203,7 @@ export function sys_msync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let start = a.ulong(0);
   const len = a.ulong(1),
     flags = a.int(2);
-  if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || start % PAGE_SIZE) return -EINVAL;
+  if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || inPage(a, 0)) return -EINVAL;
   if (flags & MS_ASYNC && flags & MS_SYNC) return -EINVAL;
   const end = start + pageUp(len);
   if (end >= 2 ** 64) return -ENOMEM;
@@ -206,7 +241,7 @@ export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     flags = a.int(3);
   const MREMAP_MAYMOVE = 1,
     MREMAP_FIXED = 2;
-  if (old % PAGE_SIZE || newLen === 0 || flags & ~7) return -EINVAL;
+  if (inPage(a, 0) || newLen === 0 || flags & ~7) return -EINVAL;
   if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
 }
@@ -277,7 +312,7 @@ export function sys_mincore(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   const start = a.ulong(0),
     len = a.ulong(1),
     vec = a.ulong(2);
-  if (start % PAGE_SIZE) return -EINVAL;
+  if (inPage(a, 0)) return -EINVAL;
   if (start + len > TASK_SIZE) return -ENOMEM;
   const pages = Math.ceil(len / PAGE_SIZE);
   if (vec + pages > TASK_SIZE) return -EFAULT;

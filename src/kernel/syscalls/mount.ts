@@ -1,7 +1,8 @@
 // mount(2), umount2(2) and pivot_root(2).
 import { capable, CAP_SYS_ADMIN } from '../security/commoncap.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL, EPERM } from '../errno.js';
+import { EFAULT, EINVAL, ENOENT, EPERM } from '../errno.js';
+import { isMagic } from '../fs/namei.js';
 import { userPath } from './uaccess.js';
 import { pathMount, pathUmount, MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW } from '../fs/namespace.js';
 import type { SyscallArgs } from './args.js';
@@ -27,7 +28,12 @@ export function sys_mount(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const target = k.vfs.resolve(t, -100, dir, true);
   if (typeof target === 'number') return target;
   const flags = a.ulong(3) >>> 0;
-  return pathMount(k, capable(t.cred, CAP_SYS_ADMIN), target, { source: source ?? 'none', type, flags, data: data ?? '' }, () =>
+  const admin = capable(t.cred, CAP_SYS_ADMIN);
+  // A walk ends on a /proc magic link itself only through an O_PATH|O_NOFOLLOW
+  // descriptor of it; procfs marks those dentries dont_mount, so lock_mount
+  // (after may_mount's EPERM) finds no mount point: ENOENT.
+  if (admin && isMagic(target.dentry.inode)) return -ENOENT;
+  return pathMount(k, admin, target, { source: source ?? 'none', type, flags, data: data ?? '' }, () =>
     source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true),
   );
 }

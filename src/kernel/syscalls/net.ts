@@ -83,7 +83,7 @@ function userAddr(t: Task, addr: number, len: number): Uint8Array | number {
 
 /** move_addr_to_user: copy what fits, always report the real length. */
 function putAddr(t: Task, addr: number, lenPtr: number, data: Uint8Array): number {
-  if (!lenPtr) return 0;
+  // Every caller has a non-null address here, so a null length pointer is a fault, as get_user finds it.
   const raw = t.mm.read(lenPtr, 4);
   if (!raw) return -EFAULT;
   const len = new DataView(raw.buffer).getInt32(0, true);

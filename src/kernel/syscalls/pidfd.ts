@@ -1,8 +1,9 @@
 // pidfd_open, pidfd_send_signal, pidfd_getfd: processes as file descriptors.
-import { EBADF, EINVAL, ESRCH, EPERM } from '../errno.js';
+import { EBADF, EFAULT, EINVAL, ESRCH, EPERM } from '../errno.js';
 import { O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
 import { createPidfd, pidfdTarget } from '../sched/pidfd.js';
+import { ProcDir } from '../fs/proc/generic.js';
 import { sendSignal } from '../signal/deliver.js';
 import { NSIG, SI_USER } from '../signal/signals.js';
 import { canSignal, userSigInfo } from './signal.js';
@@ -33,15 +34,20 @@ export function sys_pidfd_send_signal(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;
-  const tg = pidfdTarget(f);
+  // pidfd_to_pid: a pidfd, or an open /proc/N directory (tgid_pidfd_to_pid).
+  const procTask = f.inode instanceof ProcDir ? f.inode.pidTask : null;
+  const tg = pidfdTarget(f) ?? procTask?.tg;
   if (!tg) return -EBADF;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (tg.zombie || tg.reaped) return -ESRCH;
   let info;
   if (infoAddr) {
+    // The caller's si_signo must name the signal sent, checked before si_code's permission.
+    const signo = t.mm.read(infoAddr, 4);
+    if (!signo) return -EFAULT;
+    if (new DataView(signo.buffer).getInt32(0, true) !== sig) return -EINVAL;
     const i = userSigInfo(t, tg === t.tg, sig, infoAddr);
     if (typeof i === 'number') return i;
-    if (i.signo !== sig) return -EINVAL;
     info = i;
   } else info = { signo: sig, code: SI_USER, pid: t.pid, uid: t.cred.uid };
   if (!canSignal(t, tg.leader, sig)) return -EPERM;
@@ -55,7 +61,9 @@ export function sys_pidfd_getfd(_k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   if (flags) return -EINVAL;
   const f = t.files.get(fd);
   if (!f) return -EBADF;
-  const tg = pidfdTarget(f);
+  // pidfd_to_pid: a pidfd, or an open /proc/N directory (tgid_pidfd_to_pid).
+  const procTask = f.inode instanceof ProcDir ? f.inode.pidTask : null;
+  const tg = pidfdTarget(f) ?? procTask?.tg;
   if (!tg) return -EBADF;
   if (tg.zombie || tg.reaped) return -ESRCH;
   // PTRACE_MODE_ATTACH_REALCREDS: same real uid, or CAP_SYS_PTRACE.

@@ -86,9 +86,13 @@ function enter(k: Kernel, t: Task, nr: number, tsAddr: number, mask: () => numbe
   return s;
 }
 
-/** poll_select_finish: write the time left back (not for a zero or absent timeout). */
+/** personality(2)'s flag: select and poll leave the caller's timeout as it was. */
+const STICKY_TIMEOUTS = 0x4000000;
+
+/** poll_select_finish: write the time left back (not for a zero or absent timeout, nor under STICKY_TIMEOUTS). */
 function finish(k: Kernel, t: Task, st: PollState): void {
   if (!st.tsAddr || st.zero || st.deadline === Infinity) return;
+  if (t.personality & STICKY_TIMEOUTS) return;
   t.mm.write(st.tsAddr, timespecBytes(Math.max(0, st.deadline - k.clock.monotonic())));
 }
 

@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel.js';
 import { Task } from '../sched/task.js';
 import { ThreadGroup } from '../sched/threadgroup.js';
 import { WaitQueue } from '../sched/waitqueue.js';
+import { O_NONBLOCK } from '../fs/file.js';
 import { ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, EAGAIN, E2BIG, EEXIST, EBADF, ESRCH } from '../errno.js';
 import { RLIMIT_NPROC } from '../sched/threadgroup.js';
 import { installFile } from './fs-io.js';
@@ -339,6 +340,8 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     P_PIDFD = 3;
   let kind: 'pid' | 'pgid' | 'all';
   let wid = id;
+  // A pidfd opened with PIDFD_NONBLOCK makes the wait WNOHANG, and "nothing yet" EAGAIN (kernel_waitid).
+  let pidfdNonblock = false;
   if (idtype === P_ALL) kind = 'all';
   else if (idtype === P_PID) {
     kind = 'pid';
@@ -353,13 +356,14 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     if (!f || !target) return -EBADF;
     kind = 'pid';
     wid = target.tgid;
+    pidfdNonblock = (f.flags & O_NONBLOCK) !== 0;
   } else return -EINVAL;
   const { found, any } = findChild(t, kind, wid, options);
   if (!found) {
     if (!any) return -ECHILD;
-    if (options & WNOHANG) {
+    if (options & WNOHANG || pidfdNonblock) {
       if (infoAddr) t.mm.write(infoAddr, new Uint8Array(128));
-      return 0;
+      return options & WNOHANG ? 0 : -EAGAIN;
     }
     t.sleepOn(t.tg.childWait);
     return BLOCKED;
@@ -398,7 +402,14 @@ export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   return t.tid;
 }
 
-/** kernel/exec_domain.c: always PER_LINUX (0); a query (0xffffffff) and any change both answer it. */
-export function sys_personality(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
-  return 0;
+/**
+ * kernel/exec_domain.c: the old persona; 0xffffffff only asks. Any value is
+ * kept as given, as Linux keeps it; of the flags only STICKY_TIMEOUTS changes
+ * what a syscall does here (select/poll leave the timeout alone).
+ */
+export function sys_personality(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.personality;
+  const p = a.int(0) >>> 0;
+  if (p !== 0xffffffff) t.personality = p;
+  return old;
 }

@@ -153,7 +153,7 @@ export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   // kill(-1): every process but init and the caller (kill_something_info).
   const targets = (
     pid > 0
-      ? [k.pids.findThreadGroup(pid)]
+      ? [k.pids.findProcessOf(pid)]
       : pid === -1
         ? [...k.pids.threadGroups()].filter((g) => g.tgid !== 1 && g !== t.tg)
         : k.pids.processGroup(pid === 0 ? t.tg.pgid : -pid)
@@ -178,8 +178,7 @@ function tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): numb
   const target = k.pids.findTask(tid);
   if (!target || (tgid > 0 && target.tg.tgid !== tgid)) return -ESRCH;
   if (!canSignal(t, target, sig)) return -EPERM;
-  if (sig) sendSignal(k, target.tg, { signo: sig, code: SI_TKILL, pid: t.pid, uid: t.cred.uid }, target);
-  return 0;
+  return sig ? sendSignal(k, target.tg, { signo: sig, code: SI_TKILL, pid: t.pid, uid: t.cred.uid }, target) : 0;
 }
 export function sys_tkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return tkill(k, t, -1, a.int(0), a.int(1));
@@ -208,7 +207,7 @@ export function sys_rt_sigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Syscall
     sig = a.int(1);
   const info = userSigInfo(t, pid === t.pid, sig, a.ulong(2));
   if (typeof info === 'number') return info;
-  const g = k.pids.findThreadGroup(pid);
+  const g = k.pids.findProcessOf(pid);
   if (!g || g.zombie) return -ESRCH;
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (!canSignal(t, g.leader, sig)) return -EPERM;

@@ -334,7 +334,11 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   89: enosys('acct', 'no process accounting (BSD process accounting is not built in)'),
   90: partial('capget', sys_capget, 'capabilities are not modelled: root reads the full set, anyone else an empty one'),
   91: partial('capset', sys_capset, 'capabilities are not modelled: root may call it and nothing changes; anyone else gets EPERM'),
-  92: partial('personality', sys_personality, 'always PER_LINUX: any persona (ADDR_NO_RANDOMIZE, ...) is accepted and ignored, and the old one reads as 0'),
+  92: partial(
+    'personality',
+    sys_personality,
+    'the persona is kept and read back as given; only STICKY_TIMEOUTS acts (other domains and flags such as ADDR_NO_RANDOMIZE change nothing)',
+  ),
   93: implemented('exit', sys_exit),
   94: implemented('exit_group', sys_exit_group),
   95: implemented('waitid', sys_waitid),

@@ -240,7 +240,12 @@ export function pidEntry(k: Kernel, sb: ProcSuper, t: Task): ProcEntry {
   const scope = pidScope(t.tid);
   const key = { scope, name: '' };
   const list = () => (t.state === 'X' ? -ESRCH : taskEntries(k, sb, t, true, scope, ''));
-  return { name: String(t.tid), key, mode: S_IFDIR | 0o555, make: () => new ProcDir(sb, key, 0o555, list, ownerOf(t)) };
+  const make = () => {
+    const d = new ProcDir(sb, key, 0o555, list, ownerOf(t));
+    d.pidTask = t;
+    return d;
+  };
+  return { name: String(t.tid), key, mode: S_IFDIR | 0o555, make };
 }
 
 /** /proc/N by number: a process, or a thread (found though never listed). */

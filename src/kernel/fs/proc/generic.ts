@@ -7,6 +7,7 @@ import type { Dentry } from '../dentry.js';
 import type { File, FileOps } from '../file.js';
 import type { Path } from '../mount.js';
 import type { Timespec, FsState } from '../fs_state.js';
+import type { Task } from '../../sched/task.js';
 
 export const PROC_SUPER_MAGIC = 0x9fa0;
 
@@ -82,6 +83,8 @@ export interface ProcEntry {
 }
 
 export class ProcDir extends ProcInode {
+  /** /proc/N's task (proc_pid(inode) of a tgid directory): what pidfd_send_signal takes it for. */
+  pidTask: Task | null = null;
   constructor(
     sb: ProcSuper,
     key: ProcKey,
