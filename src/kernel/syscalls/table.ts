@@ -114,6 +114,7 @@ import {
   sys_recvmsg,
   sys_accept4,
   sys_sendmmsg,
+  sys_recvmmsg,
 } from './net.js';
 import { sys_pidfd_send_signal, sys_pidfd_open, sys_pidfd_getfd } from './pidfd.js';
 import { sys_pselect6, sys_ppoll } from './poll.js';
@@ -516,7 +517,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   240: implemented('rt_tgsigqueueinfo', sys_rt_tgsigqueueinfo),
   241: enosys('perf_event_open', 'no performance counters or perf events'),
   242: implemented('accept4', sys_accept4),
-  243: enosys('recvmmsg', 'not implemented yet (sendmmsg is)'),
+  243: partial('recvmmsg', sys_recvmmsg, 'only the first datagram is waited for, as with MSG_WAITFORONE'),
   258: implemented('riscv_hwprobe', sys_riscv_hwprobe),
   259: implemented('riscv_flush_icache', sys_riscv_flush_icache),
   260: implemented('wait4', sys_wait4),
