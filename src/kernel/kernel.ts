@@ -25,13 +25,14 @@ import { ThreadGroup } from './sched/threadgroup.js';
 import { PidTable } from './pid.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
+import { Timekeeping } from './time/timekeeping.js';
 import { virtualTime, wallTime, type TimeSource } from './time/timesource.js';
 import type { HostServices } from './host.js';
 import { SyscallArgs } from './syscalls/args.js';
 import { Tracepoints } from './trace/tracepoint.js';
 import { doExit } from './sched/exit.js';
 import { Vfs } from './fs/vfs.js';
-import { KernelLog, consoleLevelFromCmdline } from './printk.js';
+import { KernelLog, consoleLevelFromCmdline, KERN_NOTICE } from './printk.js';
 import { vdsoImage } from './exec/vdso-map.js';
 import { rseqPreempt } from './sched/rseq.js';
 import { LoadAvg } from './sched/loadavg.js';
@@ -82,6 +83,8 @@ export class Kernel {
   /** Wall or virtual time (time/timesource.ts): what the clock must keep up with, and the budgets' unit. */
   readonly time: TimeSource;
   readonly timers = new TimerQueue();
+  /** The wall clock as the guest sets it (settimeofday, adjtimex): an offset over `clock`, and the NTP state. */
+  readonly timekeeping: Timekeeping;
   /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
   readonly fileLocks = new FileLockRegistry();
   /** The futex hash table (futex/core.ts). */
@@ -211,6 +214,8 @@ export class Kernel {
     this.plic = new PlicDriver(ioremap(m.bus, VIRT_PLIC.base), this.irqs, m.cpus);
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
+    this.timekeeping = new Timekeeping(this.clock, this.timers);
+    this.timekeeping.ntp.notice = (text) => this.log.printk(KERN_NOTICE, text);
     this.log.consoleLevel = consoleLevelFromCmdline(this.cmdline);
     this.vfs = new Vfs(this);
     const ncpus = m.cpus;

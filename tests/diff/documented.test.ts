@@ -28,12 +28,81 @@ const PROGRAMS = [
   'sys_exit',
   'sys_init',
   'sys_signest',
+  'sys_settime',
 ];
 const built = await buildGuest(PROGRAMS);
 const env = built.skip ? undefined : await prepareDiff('documented');
 const skip = built.skip ?? env?.skip ?? false;
 
 const EXPECTED: Record<string, string> = {
+  // Setting the wall clock, which qemu-user cannot be asked to do (it would set the host's clock):
+  // clock_settime(2), settimeofday(2), adjtimex(2), clock_adjtime(2) and timerfd_create(2) as documented,
+  // with kernel/time/timekeeping.c's and ntp.c's checks and initial NTP state (time_constant 2, NTP_PHASE_LIMIT,
+  // MAXFREQ 500 ppm, USER_HZ ticks), and hrtimer's clock_was_set for absolute wall-clock timers and sleeps.
+  sys_settime:
+    'set_ns(r0 + 100 * S) = 0\n' +
+    'r1 - r0 >= 100 * S && r1 - r0 < 101 * S: yes\n' +
+    'm1 - m0 < S: yes\n' +
+    'set_ns(r0) = 0\n' +
+    'ns(CLOCK_REALTIME) - r0 < S: yes\n' +
+    'clock_settime(CLOCK_REALTIME, &bad) = -1 EINVAL\n' +
+    'clock_settime(CLOCK_REALTIME, &neg) = -1 EINVAL\n' +
+    'clock_settime(CLOCK_MONOTONIC, &ok) = -1 EINVAL\n' +
+    'clock_settime(CLOCK_PROCESS_CPUTIME_ID, &ok) = -1 EINVAL\n' +
+    'clock_settime(CLOCK_TAI, &ok) = -1 EINVAL\n' +
+    'syscall(SYS_clock_settime, CLOCK_REALTIME, (void *)8) = -1 EFAULT\n' +
+    'syscall(SYS_settimeofday, &tv, NULL) = -1 EINVAL\n' +
+    'syscall(SYS_settimeofday, NULL, &far) = -1 EINVAL\n' +
+    'syscall(SYS_settimeofday, NULL, &tz) = 0\n' +
+    'syscall(SYS_gettimeofday, &tv, &got) = 0\n' +
+    'tz_minuteswest -120 tz_dsttime 0\n' +
+    'syscall(SYS_settimeofday, NULL, &tz) = 0\n' +
+    'timerfd_settime(cfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &at, NULL) = 0\n' +
+    'timerfd_settime(afd, TFD_TIMER_ABSTIME, &at, NULL) = 0\n' +
+    'timerfd_settime(mfd, 0, &rel, NULL) = 0\n' +
+    'read(cfd, &n, 8) = -1 EAGAIN\n' +
+    'set_ns(r0 + 60 * S) = 0\n' +
+    'read(cfd, &n, 8) = -1 ECANCELED\n' +
+    'read(cfd, &n, 8) = -1 EAGAIN\n' +
+    'read(afd, &n, 8) = 8\n' +
+    'expirations 1\n' +
+    'read(mfd, &n, 8) = -1 EAGAIN\n' +
+    'set_ns(r0) = 0\n' +
+    'child: clock_nanosleep = 0, woke within 5 s: yes\n' +
+    'set_ns(r0 + 40 * S) = 0\n' +
+    'child status 0\n' +
+    'set_ns(r0) = 0\n' +
+    'adjtimex(&tx) = 5\n' +
+    'status 0x40 maxerror 16000000 esterror 16000000 constant 2 precision 1 tolerance 32768000 tick 10000\n' +
+    'adjtimex(&tx) = 0\n' +
+    'adjtimex(&tx) = 0\n' +
+    "constant 7 (a microsecond client's, +4)\n" +
+    'adjtimex(&tx) = 0\n' +
+    'offset 2000\n' +
+    'adjtimex(&tx) = 0\n' +
+    'freq 6553600\n' +
+    'adjtimex(&tx) = 0\n' +
+    'freq clamped to 32768000\n' +
+    'adjtimex(&tx) = -1 EINVAL\n' +
+    'adjtimex(&tx) = -1 EINVAL\n' +
+    'adjtimex(&tx) = 0\n' +
+    'TAI - REALTIME = 10 s\n' +
+    'adjtimex(&tx) = -1 EINVAL\n' +
+    'adjtimex(&tx) = 5\n' +
+    'ns(CLOCK_REALTIME) - before >= 5 * S && ns(CLOCK_REALTIME) - before < 6 * S: yes\n' +
+    'adjtimex(&tx) = 5\n' +
+    'after a step: status 0x2041 offset 0\n' +
+    'clock_adjtime(CLOCK_MONOTONIC, &tx) = -1 EOPNOTSUPP\n' +
+    'clock_adjtime(16, &tx) = -1 EINVAL\n' +
+    'syscall(SYS_clock_adjtime, CLOCK_REALTIME, (void *)8) = -1 EFAULT\n' +
+    'set_ns(r0) = 0\n' +
+    'setuid(65534) = 0\n' +
+    'settimeofday(&tv, NULL) = -1 EPERM\n' +
+    'clock_settime(CLOCK_REALTIME, &ok) = -1 EPERM\n' +
+    'adjtimex(&tx) = 5\n' +
+    'adjtimex(&tx) = 5\n' +
+    'adjtimex(&tx) = -1 EPERM\n' +
+    'done\n',
   // A dead process and its parent or adopter (kernel/exit.c; output of the same C program built for
   // x86-64 and run natively on Linux 6.18): qemu-user refuses clone's exit signal 66 and
   // PR_SET_CHILD_SUBREAPER with EINVAL. An exit signal above 64 is never sent, the child is

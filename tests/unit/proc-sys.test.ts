@@ -10,7 +10,7 @@ import type { HostServices } from '../../src/kernel/host.js';
 import { AT_FDCWD } from '../../src/kernel/fs/vfs.js';
 import { O_RDONLY, O_WRONLY, type File } from '../../src/kernel/fs/file.js';
 import type { Path } from '../../src/kernel/fs/mount.js';
-import { EACCES, EINVAL, ENOENT } from '../../src/kernel/errno.js';
+import { EACCES, EINVAL, ENOENT, EPERM } from '../../src/kernel/errno.js';
 import { classDeviceAdd, classDeviceRemove, deviceModel } from '../../src/kernel/device/core.js';
 import { cpumaskHex, cpumaskList } from '../../src/kernel/device/cpu.js';
 import { parseLongs } from '../../src/kernel/sysctl/ctl_table.js';
@@ -311,4 +311,24 @@ test('kernel.pid_max bounds the PIDs fork hands out', () => {
   // Past the limit numbering wraps to RESERVED_PIDS, skipping numbers in use.
   assert.equal(fx.k.allocPid(), 300);
   assert.equal(read(fx, '/proc/loadavg').trim().split(' ')[4], '300');
+});
+
+// pid_ns_ctl_handler (kernel/pid_namespace.c): ns_last_pid reads the last PID handed out; a write
+// with CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE makes the next one the number after it; anyone else
+// gets EPERM although the mode is 0666; values past pid_max are EINVAL.
+test('kernel.ns_last_pid: read, set by the privileged, refused to others', () => {
+  const fx = boot();
+  const last = fx.k.allocPid();
+  assert.equal(read(fx, '/proc/sys/kernel/ns_last_pid'), `${last}\n`);
+  const root = { ...noWait, cred: fx.t.cred };
+  const f = open(fx, '/proc/sys/kernel/ns_last_pid', O_WRONLY);
+  assert.ok(typeof f !== 'number');
+  assert.equal(f.ops.write!(f, enc.encode('4999'), 0, root), 4);
+  assert.equal(fx.k.allocPid(), 5000);
+  assert.equal(f.ops.write!(f, enc.encode('99999999'), 0, root), -EINVAL);
+  const nobody = fx.t.cred.clone();
+  nobody.euid = nobody.fsuid = 65534;
+  nobody.capEff = 0n;
+  assert.equal(f.ops.write!(f, enc.encode('100'), 0, { ...noWait, cred: nobody }), -EPERM);
+  assert.equal(f.ops.write!(f, enc.encode('100'), 0, noWait), -EPERM);
 });

@@ -269,6 +269,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   }
   mm.startStack = layout.sp;
   mm.argStart = layout.argStart;
+  mm.savedAuxv = savedAuxv(layout.bytes, layout.auxvAddr - layout.base);
   mm.argEnd = layout.argEnd;
   mm.envStart = layout.envStart;
   mm.envEnd = layout.envEnd;
@@ -342,4 +343,15 @@ function phdrAddr(img: ElfImage): number {
   if (ph) return ph.vaddr;
   for (const s of img.loads) if (img.phoff >= s.offset && img.phoff < s.offset + s.filesz) return s.vaddr + (img.phoff - s.offset);
   return 0;
+}
+
+/** The auxv pairs at `off` in the initial stack, up to and including AT_NULL. */
+function savedAuxv(stack: Uint8Array, off: number): Uint8Array {
+  const dv = new DataView(stack.buffer, stack.byteOffset, stack.byteLength);
+  let end = off;
+  while (end + 16 <= stack.length) {
+    end += 16;
+    if (dv.getBigUint64(end - 16, true) === 0n) break;
+  }
+  return stack.slice(off, end);
 }

@@ -1,4 +1,5 @@
 // The open file description: shared by dup'd descriptors and across fork.
+import type { Cred } from '../sched/task.js';
 import type { Inode } from './inode.js';
 import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
@@ -47,6 +48,8 @@ export interface IoWaiter {
   /** Sleep on q; the operation then returns BLOCKED and is retried when woken. */
   sleepOn(q: WaitQueue): void;
   readonly pid: number;
+  /** The caller's credentials, for checks made at the time of the call (a sysctl's capable()). */
+  readonly cred?: Cred;
 }
 
 export interface FileOps {

@@ -28,6 +28,8 @@ export class Mm implements VmaOwner {
   /** /proc/PID/cmdline and environ read these ranges. */
   argStart = 0;
   argEnd = 0;
+  /** mm->saved_auxv: the auxiliary vector execve gave the program (a core's NT_AUXV), AT_NULL included. */
+  savedAuxv: Uint8Array = new Uint8Array(16);
   envStart = 0;
   envEnd = 0;
   users = 1;
@@ -262,6 +264,7 @@ export class Mm implements VmaOwner {
     });
     for (const v of child.vmas) child.link(v);
     child.dumpable = this.dumpable;
+    child.savedAuxv = this.savedAuxv;
     child.thpDisable = this.thpDisable;
     for (const k of ['brkStart', 'brk', 'startStack', 'argStart', 'argEnd', 'envStart', 'envEnd', 'totalVm', 'rss', 'rssFile', 'rssShmem', 'vdso'] as const)
       child[k] = this[k];

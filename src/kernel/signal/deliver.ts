@@ -1,5 +1,6 @@
 // Sending and delivering signals: pending sets, default actions, and the
 // riscv64 rt_sigframe that a handler runs on (and rt_sigreturn undoes).
+import { doCoredump } from '../exec/coredump.js';
 import { pgrpOrphaned } from '../sched/pgrp.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -290,8 +291,10 @@ export function handleSignals(k: Kernel, t: Task): void {
         t.ptrace!.inject = info;
         return;
       }
-      // The core flag means a core file was written; none is (RLIMIT_CORE is 0 by default).
-      k.exitTask(t, sig, true);
+      // The core flag means a core file was written (exec/coredump.ts; RLIMIT_CORE is 0 by default).
+      k.syncRegs(t);
+      const dumped = da === 'core' && doCoredump(k, t, sig, info);
+      k.exitTask(t, dumped ? sig | 0x80 : sig, true);
       return;
     }
     // A handler: finish an interrupted syscall first.

@@ -438,6 +438,59 @@ export function sys_sendmmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   return done;
 }
 
+/** MSG_DONTWAIT, and recvmmsg's MSG_WAITFORONE: after the first datagram, wait for no more. */
+const MSG_DONTWAIT = 0x40,
+  MSG_WAITFORONE = 0x10000;
+
+/**
+ * recvmmsg (do_recvmmsg): up to vlen datagrams, each into a struct mmsghdr
+ * (msg_len at 56). The timeout is checked after each datagram (a wait for
+ * one is not bounded by it, as in Linux), and what is left of it is written
+ * back. Only the first datagram is waited for: the others are taken if they
+ * are there (as MSG_WAITFORONE asks; without it Linux would wait for each).
+ */
+export function sys_recvmmsg(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const fd = a.int(0),
+    vec = a.ulong(1),
+    n = Math.min(a.ulong(2) >>> 0, 1024),
+    tsAddr = a.ulong(4);
+  let flags = a.int(3);
+  let end = Infinity;
+  if (tsAddr) {
+    const b = t.mm.read(tsAddr, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    const sec = Number(dv.getBigInt64(0, true)),
+      nsec = Number(dv.getBigInt64(8, true));
+    if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
+    // Counted from the call's (re)start: after a wait for the first datagram it starts anew.
+    end = k.clock.monotonic() + sec * 1e9 + nsec;
+  }
+  let done = 0;
+  for (; done < n; done++) {
+    const r = recvmsg(t, fd, vec + done * 64, flags & ~MSG_WAITFORONE);
+    if (r === BLOCKED) return done > 0 ? done : r;
+    if (r < 0) return done > 0 ? done : r;
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, r, true);
+    if (!t.mm.write(vec + done * 64 + 56, b)) return done || -EFAULT;
+    flags |= MSG_DONTWAIT;
+    if (end !== Infinity && k.clock.monotonic() >= end) {
+      done++;
+      break;
+    }
+  }
+  if (tsAddr && end !== Infinity) {
+    const left = Math.max(0, end - k.clock.monotonic());
+    const b = new Uint8Array(16);
+    const dv = new DataView(b.buffer);
+    dv.setBigInt64(0, BigInt(Math.floor(left / 1e9)), true);
+    dv.setBigInt64(8, BigInt(Math.floor(left % 1e9)), true);
+    if (!t.mm.write(tsAddr, b)) return -EFAULT;
+  }
+  return done;
+}
+
 export function sys_setsockopt(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const s = sockOf(t, a.int(0));
   if (typeof s === 'number') return s;

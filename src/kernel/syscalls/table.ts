@@ -114,6 +114,7 @@ import {
   sys_recvmsg,
   sys_accept4,
   sys_sendmmsg,
+  sys_recvmmsg,
 } from './net.js';
 import { sys_pidfd_send_signal, sys_pidfd_open, sys_pidfd_getfd } from './pidfd.js';
 import { sys_pselect6, sys_ppoll } from './poll.js';
@@ -193,7 +194,8 @@ import {
   sys_prlimit64,
 } from './sys.js';
 import { sys_syslog } from './syslog.js';
-import { sys_nanosleep, sys_clock_gettime, sys_clock_getres, sys_clock_nanosleep, sys_gettimeofday } from './time.js';
+import { sys_nanosleep, sys_clock_gettime, sys_clock_getres, sys_clock_nanosleep, sys_gettimeofday, sys_settimeofday, sys_clock_settime } from './time.js';
+import { sys_adjtimex, sys_clock_adjtime } from './adjtimex.js';
 import {
   sys_setxattr,
   sys_lsetxattr,
@@ -358,7 +360,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   109: implemented('timer_getoverrun', sys_timer_getoverrun),
   110: implemented('timer_settime', sys_timer_settime),
   111: implemented('timer_delete', sys_timer_delete),
-  112: enosys('clock_settime', "the clocks cannot be set: they follow the host's clock or, with --seed, virtual time"),
+  112: implemented('clock_settime', sys_clock_settime),
   113: partial('clock_gettime', sys_clock_gettime, 'the CPU clocks of a given process or thread (clock_getcpuclockid, pthread_getcpuclockid) answer EINVAL'),
   114: partial('clock_getres', sys_clock_getres, 'as clock_gettime: per-process and per-thread CPU clock ids answer EINVAL'),
   115: partial('clock_nanosleep', sys_clock_nanosleep, 'CLOCK_PROCESS_CPUTIME_ID and the alarm clocks answer EOPNOTSUPP (Linux sleeps on them)'),
@@ -434,8 +436,12 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   ),
   168: implemented('getcpu', sys_getcpu),
   169: implemented('gettimeofday', sys_gettimeofday),
-  170: enosys('settimeofday', 'the clocks cannot be set (see clock_settime)'),
-  171: enosys('adjtimex', "no NTP clock discipline: the clocks follow the host's or virtual time (see clock_settime)"),
+  170: implemented('settimeofday', sys_settimeofday),
+  171: partial(
+    'adjtimex',
+    sys_adjtimex,
+    'the NTP state is kept and reported, leap seconds are made, but the clock is not slewed: offset, frequency, tick and adjtime() offsets do not change its rate',
+  ),
   172: implemented('getpid', sys_getpid),
   173: implemented('getppid', sys_getppid),
   174: implemented('getuid', sys_getuid),
@@ -515,7 +521,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   240: implemented('rt_tgsigqueueinfo', sys_rt_tgsigqueueinfo),
   241: enosys('perf_event_open', 'no performance counters or perf events'),
   242: implemented('accept4', sys_accept4),
-  243: enosys('recvmmsg', 'not implemented yet (sendmmsg is)'),
+  243: partial('recvmmsg', sys_recvmmsg, 'only the first datagram is waited for, as with MSG_WAITFORONE'),
   258: implemented('riscv_hwprobe', sys_riscv_hwprobe),
   259: implemented('riscv_flush_icache', sys_riscv_flush_icache),
   260: implemented('wait4', sys_wait4),
@@ -528,7 +534,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
     'handles exist for tmpfs only (other filesystems answer EOPNOTSUPP), and nothing opens them: ' + 'open_by_handle_at is missing',
   ),
   265: enosys('open_by_handle_at', 'not implemented yet (name_to_handle_at is)'),
-  266: enosys('clock_adjtime', 'no NTP clock discipline (see adjtimex)'),
+  266: partial('clock_adjtime', sys_clock_adjtime, 'CLOCK_REALTIME only, as adjtimex (no dynamic POSIX clocks)'),
   267: implemented('syncfs', sys_syncfs),
   268: enosys('setns', 'no namespaces yet (see unshare)'),
   269: implemented('sendmmsg', sys_sendmmsg),

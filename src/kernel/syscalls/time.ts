@@ -4,7 +4,7 @@ import { cpuClockOf } from '../time/posix-cpu-timers.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EFAULT, EINVAL, EOPNOTSUPP } from '../errno.js';
+import { EFAULT, EINVAL, EOPNOTSUPP, EPERM } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import type { NanosleepState } from './restart.js';
 import {
@@ -21,6 +21,8 @@ import {
   CLOCK_BOOTTIME_ALARM,
 } from '../time/clock.js';
 import { StructWriter } from './uaccess.js';
+import { capable, CAP_SYS_TIME } from '../security/commoncap.js';
+import { TIME_SETTOD_SEC_MAX } from '../time/timekeeping.js';
 import type { SyscallArgs } from './args.js';
 
 export function clockNs(k: Kernel, t: Task, id: number): number | null {
@@ -30,7 +32,7 @@ export function clockNs(k: Kernel, t: Task, id: number): number | null {
     case CLOCK_REALTIME_ALARM:
       return k.clock.realtime();
     case CLOCK_TAI:
-      return k.clock.realtime() + 37e9;
+      return k.clock.realtime() + k.timekeeping.taiOffset * 1e9;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
@@ -75,8 +77,63 @@ export function sys_gettimeofday(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
     tz = a.ulong(1);
   const ns = k.clock.realtime();
   if (tv && !t.mm.write(tv, new StructWriter(16).i64(0, Math.floor(ns / 1e9)).i64(8, Math.floor((ns % 1e9) / 1000)).buf)) return -EFAULT;
-  if (tz && !t.mm.write(tz, new Uint8Array(8))) return -EFAULT;
+  if (tz && !t.mm.write(tz, new StructWriter(8).i32(0, k.timekeeping.tzMinuteswest).i32(4, k.timekeeping.tzDsttime).buf)) return -EFAULT;
   return 0;
+}
+
+/**
+ * do_sys_settimeofday64: validate the time, check CAP_SYS_TIME, set the
+ * timezone (within +-15 h) and the time (unless only the zone is given).
+ */
+function doSettimeofday(k: Kernel, t: Task, sec: number, nsec: number, tz: [number, number] | null, hasTime: boolean): number {
+  // timespec64_valid_settod: no negative time, no nanoseconds past a second, nothing the uptime could overflow.
+  if (hasTime && (sec < 0 || nsec < 0 || nsec >= 1e9 || sec > TIME_SETTOD_SEC_MAX)) return -EINVAL;
+  if (!capable(t.cred, CAP_SYS_TIME)) return -EPERM;
+  if (tz) {
+    if (tz[0] > 15 * 60 || tz[0] < -15 * 60) return -EINVAL;
+    [k.timekeeping.tzMinuteswest, k.timekeeping.tzDsttime] = tz;
+  }
+  if (hasTime) k.timekeeping.setRealtime(sec * 1e9 + nsec);
+  return 0;
+}
+
+export function sys_settimeofday(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const tvAddr = a.ulong(0),
+    tzAddr = a.ulong(1);
+  let sec = 0,
+    usec = 0,
+    tz: [number, number] | null = null;
+  if (tvAddr) {
+    const b = t.mm.read(tvAddr, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    sec = Number(dv.getBigInt64(0, true));
+    usec = Number(dv.getBigInt64(8, true));
+    // sys_settimeofday checks the microseconds before scaling them (1000000 itself fails later, as nanoseconds).
+    if (usec > 1e6 || usec < 0) return -EINVAL;
+  }
+  if (tzAddr) {
+    const b = t.mm.read(tzAddr, 8);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    tz = [dv.getInt32(0, true), dv.getInt32(4, true)];
+  }
+  return doSettimeofday(k, t, sec, usec * 1000, tz, tvAddr !== 0);
+}
+
+export function sys_clock_settime(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const id = a.int(0);
+  // Of the clocks, only CLOCK_REALTIME has a clock_set; another process's CPU clock has one that refuses.
+  if (id !== CLOCK_REALTIME) {
+    if (id < 0 && clockNs(k, t, id) !== null) return -EPERM;
+    return -EINVAL;
+  }
+  const b = t.mm.read(a.ulong(1), 16);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const sec = Number(dv.getBigInt64(0, true)),
+    nsec = Number(dv.getBigInt64(8, true));
+  return doSettimeofday(k, t, sec, nsec, null, true);
 }
 
 function readTimespec(t: Task, addr: number): number | null | 'inval' {
@@ -90,8 +147,10 @@ function readTimespec(t: Task, addr: number): number | null | 'inval' {
 }
 
 /**
- * Sleep until the absolute monotonic deadline; on interruption the remaining
- * time goes to remAddr. The deadline lives in the task's syscall state.
+ * Sleep until the deadline: monotonic ns, or with clockId CLOCK_REALTIME an
+ * absolute moment of wall time, which a clock set moves (time/timekeeping.ts).
+ * On interruption the remaining time goes to remAddr. The deadline lives in
+ * the task's syscall state.
  */
 function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: number, clockId: number): number | Blocked {
   const now = clockId === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
@@ -102,10 +161,12 @@ function sleepUntil(k: Kernel, t: Task, nr: number, deadline: number, remAddr: n
   if (!st) {
     const sys: NanosleepState = { kind: 'nanosleep', nr, restart: 'sys', deadline, fired: false };
     t.sys = sys;
-    k.timers.add(k.clock.monotonic() + (deadline - now), () => {
+    const fire = () => {
       sys.fired = true;
       t.wake();
-    });
+    };
+    if (clockId === CLOCK_REALTIME) k.timekeeping.addRealtimeTimer(deadline, fire);
+    else k.timers.add(k.clock.monotonic() + (deadline - now), fire);
   }
   t.sleep();
   k.onInterrupt.set(t, () => {
@@ -125,6 +186,8 @@ export function sys_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   return sleepUntil(k, t, NR.nanosleep, k.clock.monotonic() + req, a.ulong(1), CLOCK_MONOTONIC);
 }
 
+const TIMER_ABSTIME = 1;
+
 export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const id = a.int(0),
     flags = a.int(1);
@@ -141,12 +204,17 @@ export function sys_clock_nanosleep(k: Kernel, t: Task, a: SyscallArgs): Syscall
     id !== CLOCK_BOOTTIME_ALARM
   )
     return -EOPNOTSUPP;
-  const cid = id === CLOCK_REALTIME || id === CLOCK_TAI || id === CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-  if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, flags & 1 ? 0 : a.ulong(3), cid);
+  // An absolute sleep on a wall clock waits for a moment of wall time, which a clock set moves; every
+  // relative sleep runs on the monotonic clock (hrtimer_init makes a relative CLOCK_REALTIME timer a
+  // CLOCK_MONOTONIC one), and so does an absolute one on the monotonic and boot clocks.
+  const abs = (flags & TIMER_ABSTIME) !== 0;
+  const wall = abs && (id === CLOCK_REALTIME || id === CLOCK_TAI || id === CLOCK_REALTIME_ALARM);
+  const cid = wall ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  if (t.sys?.kind === 'nanosleep') return sleepUntil(k, t, NR.clock_nanosleep, t.sys.deadline, abs ? 0 : a.ulong(3), cid);
   const req = readTimespec(t, a.ulong(2));
   if (req === null) return -EFAULT;
   if (req === 'inval') return -EINVAL;
-  const now = cid === CLOCK_REALTIME ? k.clock.realtime() : k.clock.monotonic();
-  const deadline = flags & 1 ? req : now + req;
-  return sleepUntil(k, t, NR.clock_nanosleep, deadline, flags & 1 ? 0 : a.ulong(3), cid);
+  // A TAI deadline is a realtime one TAI's offset later.
+  const deadline = !abs ? k.clock.monotonic() + req : id === CLOCK_TAI ? req - k.timekeeping.taiOffset * 1e9 : req;
+  return sleepUntil(k, t, NR.clock_nanosleep, deadline, abs ? 0 : a.ulong(3), cid);
 }

@@ -5,11 +5,13 @@
 // Handlers are shared formatters, as proc_dointvec/proc_dostring are.
 import { EINVAL } from '../errno.js';
 import type { Kernel } from '../kernel.js';
+import type { Cred } from '../sched/task.js';
 
 /** How one file reads and writes its value. store returns 0 or -errno. */
 export interface CtlHandler {
   show(k: Kernel): string;
-  store?(k: Kernel, text: string): number;
+  /** `writer`: the writing task's credentials, for the handlers that check a capability then. */
+  store?(k: Kernel, text: string, writer?: Cred): number;
 }
 
 export interface CtlTable {

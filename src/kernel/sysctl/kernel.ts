@@ -1,8 +1,10 @@
 // /proc/sys/kernel (Linux's kern_table, utsname_sysctl, printk, ipc, random,
 // yama and sched tables) with 6.12's defaults for Debian's riscv64 kernel.
 import type { Kernel } from '../kernel.js';
+import { EINVAL, EPERM } from '../errno.js';
 import { UTS_MACHINE, UTS_RELEASE, UTS_SYSNAME, UTS_VERSION } from '../version.js';
-import { Knob, computed, dir, dostring, entry, intEntry, intKnob, intvec, registerSysctl, stringKnob, type CtlTable } from './ctl_table.js';
+import { Knob, computed, dir, dostring, entry, intEntry, intKnob, intvec, registerSysctl, stringKnob, type CtlHandler, type CtlTable } from './ctl_table.js';
+import { capable, CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN } from '../security/commoncap.js';
 
 /** sizeof(utsname.nodename): 64 characters and a NUL. */
 const UTS_MAXLEN = 65;
@@ -33,6 +35,27 @@ export const schedDlPeriodMaxUs = new Knob('kernel.sched_deadline_period_max_us'
 export const schedDlPeriodMinUs = new Knob('kernel.sched_deadline_period_min_us', () => 100);
 const knob = (name: string, v: number) => new Knob(`kernel.${name}`, () => v);
 const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name, knob(name, v), range, mode);
+
+/**
+ * ns_last_pid: the last PID handed out; writing it (CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE, as checkpoint/restore tools need) makes the next
+ * fork take the number after it, if free.
+ */
+const nsLastPidVec = intvec(
+  (k) => [k.pids.last],
+  (k, v) => {
+    if (v[0] > BigInt(pidMax.get(k))) return -EINVAL;
+    k.pids.setNext(Number(v[0]) + 1);
+  },
+  { min: 0 },
+);
+const nsLastPid: CtlHandler = {
+  show: nsLastPidVec.show,
+  store: (k, text, writer) => {
+    if (!writer || !(capable(writer, CAP_SYS_ADMIN) || capable(writer, CAP_CHECKPOINT_RESTORE))) return -EPERM;
+    return nsLastPidVec.store!(k, text, writer);
+  },
+};
 
 /** A random RFC 4122 version-4 UUID, as generate_random_uuid makes. */
 export function randomUuid(k: Kernel): string {
@@ -165,6 +188,8 @@ const kernTable: CtlTable[] = [
   int('perf_event_mlock_kb', 516),
   // Debian's kernel (CONFIG_SECURITY_PERF_EVENTS_RESTRICT) starts at 3.
   int('perf_event_paranoid', 3),
+  // Mode 0666: the handler checks the writer (pid_ns_ctl_handler).
+  entry('ns_last_pid', 0o666, nsLastPid),
   entry('pid_max', 0o644, intKnob(pidMax, { min: 301, max: PID_MAX_LIMIT })),
   entry('poweroff_cmd', 0o644, stringKnob(new Knob('kernel.poweroff_cmd', () => '/sbin/poweroff'), 256)),
   int('print-fatal-signals', 0),

@@ -25,6 +25,7 @@ import { readItimerspec, writeItimerspec } from './timerfd.js';
 import { cpuClockOf, type CpuClock } from './posix-cpu-timers.js';
 import type { Timer } from './timers.js';
 import { CAP_WAKE_ALARM, capable } from '../security/commoncap.js';
+import type { RealtimeTimer } from './timekeeping.js';
 
 export const SIGEV_SIGNAL = 0,
   SIGEV_NONE = 1,
@@ -40,6 +41,8 @@ const MAX_TIMERS_PER_PROCESS = 1 << 16;
 
 /** The wall clocks a timer may measure; MONOTONIC_RAW and the coarse clocks have no timers (EOPNOTSUPP). */
 const WALL_CLOCKS = new Set([CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM]);
+/** The clocks that read wall time: a clock set moves them. */
+const REALTIME_CLOCKS = new Set([CLOCK_REALTIME, CLOCK_TAI, CLOCK_REALTIME_ALARM]);
 const TIMERLESS_CLOCKS = new Set([4 /* MONOTONIC_RAW */, 5 /* REALTIME_COARSE */, 6 /* MONOTONIC_COARSE */]);
 
 /** The timer's preallocated siginfo: taking it from the queue re-arms the timer. */
@@ -57,8 +60,12 @@ export class PosixTimer {
   overrun = 0;
   /** ...and as reported for the last signal taken (it_overrun_last). */
   lastOverrun = 0;
-  /** The kernel timer of a wall-clock timer. */
+  /** The kernel timer of a wall-clock timer... */
   hr: Timer | null = null;
+  /** ...or, armed with an absolute time on CLOCK_REALTIME, TAI or REALTIME_ALARM, its timer on the realtime base. */
+  rt: RealtimeTimer | null = null;
+  /** Armed with an absolute wall time: a clock set moves its expiry (clock_was_set). */
+  absWall = false;
   /** Its signal, while queued and not yet taken. */
   queued: TimerSigInfo | null = null;
   deleted = false;
@@ -80,6 +87,8 @@ export class PosixTimer {
   /** The clock's value now, in ns. */
   now(): number {
     if (this.cpu) return this.cpu.now();
+    // A relative timer on a wall clock runs on the monotonic clock (hrtimer_init), unmoved by clock sets.
+    if (!this.absWall && REALTIME_CLOCKS.has(this.clockid)) return this.k.clock.monotonic();
     return clockNs(this.k, this.owner.leader, this.clockid) ?? this.k.clock.monotonic();
   }
 
@@ -89,6 +98,15 @@ export class PosixTimer {
     if (this.expires === Infinity || this.deleted) return;
     if (this.cpu) {
       this.cpu.owner().cpuTimers.add(this);
+      return;
+    }
+    if (this.absWall) {
+      // TAI is realtime plus TAI's offset: its expiry on the realtime base is that much earlier.
+      const tai = this.clockid === CLOCK_TAI ? this.k.timekeeping.taiOffset * 1e9 : 0;
+      this.rt = this.k.timekeeping.addRealtimeTimer(this.expires - tai, () => {
+        this.rt = null;
+        this.expire();
+      });
       return;
     }
     const mono = this.k.clock.monotonic();
@@ -103,6 +121,10 @@ export class PosixTimer {
     if (this.hr) {
       this.k.timers.cancel(this.hr);
       this.hr = null;
+    }
+    if (this.rt) {
+      this.k.timekeeping.cancelRealtimeTimer(this.rt);
+      this.rt = null;
     }
   }
 
@@ -175,6 +197,7 @@ export class PosixTimer {
     if (this.cpu) this.cpu.owner().cpuTimers.delete(this);
     this.interval = value === 0 ? 0 : interval;
     this.overrun = 0;
+    this.absWall = abs && !this.cpu && REALTIME_CLOCKS.has(this.clockid);
     this.expires = value === 0 ? Infinity : abs ? value : this.now() + value;
     // A queued signal of the old setting is no longer the timer's to re-arm from.
     this.queued = null;

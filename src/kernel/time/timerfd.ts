@@ -1,17 +1,19 @@
 // timerfd (fs/timerfd.c): a timer whose expirations are read as a u64 count.
 // Like Linux, an expired periodic timer is not re-armed until it is read or
 // queried: the missed periods are then counted in one step (hrtimer_forward).
-// Timers run in virtual time on the kernel's timer queue.
+// Timers run on the kernel's timer queue; an absolute CLOCK_REALTIME one on
+// the realtime base, which follows clock sets (time/timekeeping.ts).
 import { installFile } from '../syscalls/fs-io.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM } from '../errno.js';
+import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, EPERM } from '../errno.js';
 import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, type FileOps } from '../fs/file.js';
 import { anonInodeFile } from '../fs/anon_inodes.js';
 import { WaitQueue } from '../sched/waitqueue.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM } from './clock.js';
 import type { Timer } from './timers.js';
+import type { RealtimeTimer } from './timekeeping.js';
 import type { SyscallArgs } from '../syscalls/args.js';
 import { CAP_WAKE_ALARM, capable } from '../security/commoncap.js';
 
@@ -25,31 +27,53 @@ const NEVER = 2 ** 63;
 class TimerFd {
   ticks = 0n;
   expired = false;
-  /** Next expiry in monotonic ns; Infinity when disarmed. */
+  /** Next expiry in the base clock's ns (see `wall`); Infinity when disarmed. */
   expires = Infinity;
   interval = 0;
+  /**
+   * Armed with an absolute CLOCK_REALTIME time: `expires` is a moment of wall
+   * time on the realtime base, which a clock set moves. Otherwise it is monotonic.
+   */
+  wall = false;
   timer: Timer | null = null;
+  rt: RealtimeTimer | null = null;
+  /** TFD_TIMER_CANCEL_ON_SET: the wall clock was set since the timer was armed (timerfd_canceled). */
+  canceled = false;
+  private onClockSet: (() => void) | null = null;
   readonly wait = new WaitQueue();
   constructor(
     readonly k: Kernel,
     readonly clockid: number,
   ) {}
 
+  private now(): number {
+    return this.wall ? this.k.clock.realtime() : this.k.clock.monotonic();
+  }
+
+  private disarm(): void {
+    if (this.timer) this.k.timers.cancel(this.timer);
+    if (this.rt) this.k.timekeeping.cancelRealtimeTimer(this.rt);
+    this.timer = this.rt = null;
+  }
+
   private arm(): void {
-    if (this.timer) {
-      this.k.timers.cancel(this.timer);
-      this.timer = null;
-    }
+    this.disarm();
     if (this.expires >= NEVER) return;
     // Already due (an absolute time in the past): it expires at once.
-    if (this.expires <= this.k.clock.monotonic()) {
+    if (this.expires <= this.now()) {
       this.fire();
       return;
     }
-    this.timer = this.k.timers.add(this.expires, () => {
-      this.timer = null;
-      this.fire();
-    });
+    if (this.wall)
+      this.rt = this.k.timekeeping.addRealtimeTimer(this.expires, () => {
+        this.rt = null;
+        this.fire();
+      });
+    else
+      this.timer = this.k.timers.add(this.expires, () => {
+        this.timer = null;
+        this.fire();
+      });
   }
 
   private fire(): void {
@@ -61,7 +85,7 @@ class TimerFd {
   /** hrtimer_forward_now + restart: count the periods that passed, minus the one already counted. */
   private forward(): void {
     if (!this.expired || !this.interval) return;
-    const now = this.k.clock.monotonic();
+    const now = this.now();
     const n = now < this.expires ? 0 : Math.floor((now - this.expires) / this.interval) + 1;
     this.expires += n * this.interval;
     if (n) this.ticks += BigInt(n - 1);
@@ -72,26 +96,55 @@ class TimerFd {
   /** Remaining time and interval (timerfd_gettime). */
   get(): [number, number] {
     this.forward();
-    const rem = this.expires === Infinity ? 0 : Math.max(0, this.expires - this.k.clock.monotonic());
+    const rem = this.expires === Infinity ? 0 : Math.max(0, this.expires - this.now());
     return [rem, this.interval];
   }
 
-  set(value: number, interval: number, abs: boolean): void {
+  /** timerfd_setup_cancel: only an absolute wall-clock timer may be canceled by a clock set. */
+  private setupCancel(flags: number): void {
+    const might = (this.clockid === CLOCK_REALTIME || this.clockid === CLOCK_REALTIME_ALARM) && flags & TFD_TIMER_ABSTIME && flags & TFD_TIMER_CANCEL_ON_SET;
+    if (might && !this.onClockSet) {
+      // timerfd_clock_was_set: the reader learns of it as an expiry that reads ECANCELED.
+      this.onClockSet = () => {
+        if (this.canceled) return;
+        this.canceled = true;
+        this.ticks++;
+        this.wait.wakeAll();
+      };
+      this.k.timekeeping.cancelOnSet.add(this.onClockSet);
+    } else if (!might) this.removeCancel();
+  }
+
+  private removeCancel(): void {
+    if (this.onClockSet) this.k.timekeeping.cancelOnSet.delete(this.onClockSet);
+    this.onClockSet = null;
+    this.canceled = false;
+  }
+
+  set(value: number, interval: number, flags: number): void {
+    this.setupCancel(flags);
     this.forward();
+    this.disarm();
     this.ticks = 0n;
     this.expired = false;
+    this.canceled = false;
     this.interval = interval;
+    const abs = (flags & TFD_TIMER_ABSTIME) !== 0;
+    this.wall = abs && (this.clockid === CLOCK_REALTIME || this.clockid === CLOCK_REALTIME_ALARM);
     if (value === 0) this.expires = Infinity;
-    else {
-      const now = this.k.clock.monotonic();
-      // An absolute CLOCK_REALTIME expiry is a moment of wall time: convert it once.
-      const offset = this.clockid === CLOCK_REALTIME || this.clockid === CLOCK_REALTIME_ALARM ? this.k.clock.realtime() - now : 0;
-      this.expires = abs ? Math.max(0, value - offset) : now + value;
-    }
+    else this.expires = abs ? value : this.now() + value;
     this.arm();
   }
 
-  read(): bigint {
+  /** The expirations to report: a count, 0 for none yet, or -ECANCELED after a clock set. */
+  read(): bigint | number {
+    if (this.canceled) {
+      // The clock moved: the ticks mean nothing and the timer is not re-armed; user space must look again.
+      this.canceled = false;
+      this.ticks = 0n;
+      this.expired = false;
+      return -ECANCELED;
+    }
     const t = this.ticks;
     if (t) {
       if (this.expired && this.interval) this.forward();
@@ -104,8 +157,8 @@ class TimerFd {
   }
 
   release(): void {
-    if (this.timer) this.k.timers.cancel(this.timer);
-    this.timer = null;
+    this.disarm();
+    this.removeCancel();
   }
 }
 
@@ -115,6 +168,7 @@ function timerfdOps(ctx: TimerFd): FileOps {
     read(f, buf, _pos, w) {
       if (buf.length < 8) return -EINVAL;
       const n = ctx.read();
+      if (typeof n === 'number') return n;
       if (n === 0n) {
         if (f.flags & O_NONBLOCK) return -EAGAIN;
         w.sleepOn(ctx.wait);
@@ -191,7 +245,7 @@ export function sys_timerfd_settime(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   const ctx = timerOf(t, a.int(0));
   if (typeof ctx === 'number') return ctx;
   const old = ctx.get();
-  ctx.set(spec[0], spec[1], (flags & TFD_TIMER_ABSTIME) !== 0);
+  ctx.set(spec[0], spec[1], flags);
   if (oldAddr && !writeItimerspec(t, oldAddr, old)) return -EFAULT;
   return 0;
 }

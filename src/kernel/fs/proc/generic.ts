@@ -4,7 +4,7 @@
 import { Inode, S_IFDIR, S_IFLNK, S_IFREG, dtype, type DirEntry } from '../inode.js';
 import { SuperBlock } from '../superblock.js';
 import type { Dentry } from '../dentry.js';
-import type { File, FileOps } from '../file.js';
+import type { File, FileOps, IoWaiter } from '../file.js';
 import type { Path } from '../mount.js';
 import type { Timespec, FsState } from '../fs_state.js';
 import type { Task } from '../../sched/task.js';
@@ -125,7 +125,7 @@ export class ProcDir extends ProcInode {
 /** Text (or bytes) of a proc file, or -errno (e.g. ESRCH once the task is gone). */
 export type ProcContent = string | Uint8Array | number;
 /** A write to a proc file: bytes and offset in, count or -errno out. */
-export type ProcStore = (data: Uint8Array, pos: number) => number;
+export type ProcStore = (data: Uint8Array, pos: number, writer?: IoWaiter) => number;
 
 const enc = new TextEncoder();
 const bytes = (c: string | Uint8Array): Uint8Array => (typeof c === 'string' ? enc.encode(c) : c);
@@ -156,7 +156,7 @@ export function seqOps(show: () => ProcContent, store?: ProcStore, readable = tr
       buf.set(data.subarray(pos, pos + n));
       return n;
     },
-    write: store ? (_f, src, pos) => store(src, pos) : undefined,
+    write: store ? (_f, src, pos, w) => store(src, pos, w) : undefined,
   };
 }
 

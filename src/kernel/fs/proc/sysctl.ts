@@ -28,8 +28,8 @@ function fileEntryFor(k: Kernel, sb: ProcSuper, path: string, e: CtlTable): Proc
   const h = e.handler!;
   const store: ProcStore | undefined =
     h.store &&
-    ((data) => {
-      const r = h.store!(k, latin1.decode(data));
+    ((data, _pos, writer) => {
+      const r = h.store!(k, latin1.decode(data), writer?.cred);
       return r < 0 ? r : data.length;
     });
   return {
