@@ -65,7 +65,8 @@ function takeLock(file: string, exclusive: boolean): void {
   try {
     writeFileSync(lockPath(file), body, { flag: 'wx' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${file}: cannot create lock file ${lockPath(file)}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new Error(`${file}: cannot create lock file ${lockPath(file)}: ${(e as Error).message}`, { cause: e });
     // Stale (checked above): take it over.
     writeFileSync(lockPath(file), body);
   }
@@ -146,10 +147,10 @@ export function openDiskImage(spec: DiskSpec): BlockBackend {
     fd = openSync(file, writable ? 'r+' : 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${file}: no such file (make one with 'tuxglass disk create ${file} 64M')`);
-    if (code === 'EACCES' || code === 'EROFS') throw new Error(`${file}: cannot open for writing (${code}); add ,readonly or ,snapshot`);
-    if (code === 'EISDIR') throw new Error(`${file}: is a directory, not a disk image`);
-    throw new Error(`${file}: ${(e as Error).message}`);
+    if (code === 'ENOENT') throw new Error(`${file}: no such file (make one with 'tuxglass disk create ${file} 64M')`, { cause: e });
+    if (code === 'EACCES' || code === 'EROFS') throw new Error(`${file}: cannot open for writing (${code}); add ,readonly or ,snapshot`, { cause: e });
+    if (code === 'EISDIR') throw new Error(`${file}: is a directory, not a disk image`, { cause: e });
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
   try {
     const st = fstatSync(fd);
@@ -174,8 +175,8 @@ export function createDiskImage(file: string, size: number): void {
   try {
     fd = openSync(file, 'wx', 0o644);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file}: file exists`);
-    throw new Error(`${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file}: file exists`, { cause: e });
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
   try {
     // ftruncate leaves the whole image a hole: it takes no space until written.

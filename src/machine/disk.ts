@@ -122,7 +122,7 @@ export class Disk {
 
   /** Serve one request issued at virtual time nowNs. */
   submit(r: DiskRequest, nowNs: number): DiskCompletion {
-    let status: BlockStatus = 'ok';
+    let status: BlockStatus;
     let data: Uint8Array | undefined;
     const bad = !Number.isSafeInteger(r.offset) || r.offset < 0 || r.length < 0 || r.offset % SECTOR || r.length % SECTOR || r.offset + r.length > this.size;
     if (r.op !== 'flush' && bad) status = 'io-error';
@@ -186,7 +186,9 @@ export class Disk {
     for (let i = 1; i < this.busyUntil.length; i++) if (this.busyUntil[i] < this.busyUntil[ch]) ch = i;
     const startNs = Math.max(nowNs, this.busyUntil[ch]);
     let cost: number;
-    if (this.model === 'ssd') {
+    if (r.op === 'discard')
+      cost = SSD_WRITE_NS; // a mapping update: no data moves
+    else if (this.model === 'ssd') {
       const base = r.op === 'read' ? SSD_READ_NS : r.op === 'flush' ? SSD_FLUSH_NS : SSD_WRITE_NS;
       cost = base + Math.round(r.length / SSD_BYTES_PER_NS);
     } else if (r.op === 'flush') cost = HDD_FLUSH_NS;

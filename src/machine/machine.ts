@@ -17,7 +17,21 @@ import { EntropySource } from './rng.js';
 import { SifiveTest } from './sifive-test.js';
 import { Disk, type DiskConfig } from './disk.js';
 import { HartIrqs, IRQ_M_EXT, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from './irq.js';
-import { MAX_DISKS_PER_IF, SCSI_IRQ, VIRTIO_IRQ, PLIC_MAX_PRIORITY, PLIC_NUM_SOURCES, RTC_IRQ, UART0_IRQ, VIRT_CLINT, VIRT_PLIC, VIRT_RNG, VIRT_RTC, VIRT_TEST, VIRT_UART0 } from './memmap.js';
+import {
+  MAX_DISKS_PER_IF,
+  SCSI_IRQ,
+  VIRTIO_IRQ,
+  PLIC_MAX_PRIORITY,
+  PLIC_NUM_SOURCES,
+  RTC_IRQ,
+  UART0_IRQ,
+  VIRT_CLINT,
+  VIRT_PLIC,
+  VIRT_RNG,
+  VIRT_RTC,
+  VIRT_TEST,
+  VIRT_UART0,
+} from './memmap.js';
 
 /** The far end of the serial line: a sink for what the UART sends, a source of what it receives. */
 export interface SerialBackend extends ConsoleSource {

@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel.js';
 import type { File, FileOps, IoctlIo } from '../fs/file.js';
 import type { Inode } from '../fs/inode.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../fs/file.js';
-import { EACCES, EBUSY, EFAULT, EINVAL, ENOTTY, ENXIO, EOPNOTSUPP, ENOSPC, EIO } from '../errno.js';
+import { EACCES, EBUSY, EFAULT, EINVAL, ENOTTY, ENXIO, EOPNOTSUPP, ENOSPC, EIO, EPERM } from '../errno.js';
 import { BlockDev, scanPartitions, SECTOR_SIZE } from './genhd.js';
 import type { BlockStatus } from '../../machine/backends.js';
 
@@ -131,7 +131,8 @@ export function blkdevOpen(k: Kernel, inode: Inode): FileOps | number {
       return n;
     },
     write: (_f, data, pos) => {
-      // Writing at or past the end is ENOSPC, as blkdev_write_iter says.
+      // blkdev_write_iter: a read-only device is EPERM; writing at or past the end is ENOSPC.
+      if (b.readOnly) return -EPERM;
       if (pos >= b.size) return data.length ? -ENOSPC : 0;
       const n = Math.min(data.length, b.size - pos);
       const r = b.write(pos, data.subarray(0, n));

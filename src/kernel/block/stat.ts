@@ -62,7 +62,12 @@ export function diskstatsLine(major: number, minor: number, name: string, s: Dis
 
 /** /sys/block/X/stat (part_stat_show): every field right-aligned in 8 columns. */
 export function partStatShow(s: DiskStats): string {
-  return s.fields().map((v) => String(v).padStart(8)).join(' ') + '\n';
+  return (
+    s
+      .fields()
+      .map((v) => String(v).padStart(8))
+      .join(' ') + '\n'
+  );
 }
 
 /** /sys/block/X/inflight (part_inflight_show): reads and writes in flight. */

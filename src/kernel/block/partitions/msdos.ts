@@ -62,6 +62,7 @@ function logicals(read: SectorReader, sectors: number, extStart: number, extSize
     if (!s || !hasMagic(s)) break;
     const es = entries(s);
     let link: Entry | null = null;
+    let found = false;
     for (const e of es) {
       if (e.size === 0) continue;
       if (EXTENDED.has(e.sysInd)) {
@@ -69,10 +70,10 @@ function logicals(read: SectorReader, sectors: number, extStart: number, extSize
         continue;
       }
       const start = ebr + e.start;
-      // A logical partition must lie inside the extended one.
-      if (start >= extStart + extSize || start >= sectors) continue;
+      // One logical partition per EBR, and it must lie inside the extended one.
+      if (found || start >= extStart + extSize || start >= sectors) continue;
       parts.push({ partno: partno++, start, size: Math.min(e.size, extStart + extSize - start, sectors - start), logical: true });
-      break;
+      found = true;
     }
     if (!link) break;
     ebr = extStart + link.start;

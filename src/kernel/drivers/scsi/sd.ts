@@ -40,7 +40,10 @@ export function sdProbe(k: Kernel, hw: Disk, index: number, irq: number): Gendis
   const name = sdDiskName(index);
   const pfx = `sd ${hctl}: [${name}]`;
   const blocks = Math.floor(hw.size / SECTOR_SIZE);
-  log.printk(KERN_NOTICE, `${pfx} ${blocks} ${SECTOR_SIZE}-byte logical blocks: (${stringGetSize(blocks, SECTOR_SIZE, 10)}/${stringGetSize(blocks, SECTOR_SIZE, 2)})`);
+  log.printk(
+    KERN_NOTICE,
+    `${pfx} ${blocks} ${SECTOR_SIZE}-byte logical blocks: (${stringGetSize(blocks, SECTOR_SIZE, 10)}/${stringGetSize(blocks, SECTOR_SIZE, 2)})`,
+  );
   log.printk(KERN_NOTICE, `${pfx} Write Protect is ${hw.readOnly ? 'on' : 'off'}`);
   // The MODE SENSE(6) header: data length 0x63, medium type 0, the WP bit in the device-specific byte, block descriptor length 8.
   log.printk(KERN_DEBUG, `${pfx} Mode Sense: 63 00 ${hw.readOnly ? '80' : '00'} 08`);
