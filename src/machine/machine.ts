@@ -1,7 +1,8 @@
 // The board: QEMU's riscv64 `virt` machine as far as tuxglass models it.
 // It owns the RAM, the hart engine, the device bus and the devices on it:
 // the CLINT (timer and IPIs), the PLIC (external interrupts), a 16550 UART,
-// the goldfish RTC, an entropy source and the sifive_test power controller.
+// the goldfish RTC, an entropy source, the sifive_test power controller and
+// the disks given to it (disk.ts).
 // Devices raise lines into the PLIC (or the CLINT's into the harts); the
 // kernel's drivers reach the devices through the bus by physical address.
 // The world outside (console, clock, entropy) plugs in as backends.
