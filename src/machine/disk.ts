@@ -115,6 +115,10 @@ export class Disk {
   get readOnly(): boolean {
     return this.backend.readOnly;
   }
+  /** Spinning media: /sys/block/X/queue/rotational. */
+  get rotational(): boolean {
+    return this.model === 'hdd';
+  }
   /** Dirty pages in the write cache (a test's view). */
   get cachedPages(): number {
     return this.cache.size;

@@ -52,7 +52,8 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
     uevent: () => ['DEVTYPE=disk', `DISKSEQ=${k.block.disks.indexOf(g) + 1}`],
   });
   b.kobj = kobj;
-  kobj.link('device', g.info.parent);
+  // A disk behind a device links to it; a virtual one (loop) has none.
+  if (g.hw.iface !== 'loop') kobj.link('device', g.info.parent);
   deviceModel(k).block.link(g.name, kobj);
   const queue = kobj.dir('queue');
   const attrs: Record<string, () => string> = {
@@ -114,6 +115,14 @@ export function addPartSysfs(k: Kernel, g: Gendisk, p: BlockDev): void {
     attrs: { ...commonAttrs(p), partition: () => n(p.partno), start: () => n(p.startSect) },
     uevent: () => ['DEVTYPE=partition', `DISKSEQ=${k.block.disks.indexOf(g) + 1}`, `PARTN=${p.partno}`, ...(info?.name ? [`PARTNAME=${info.name}`] : [])],
   });
+}
+
+export function removeDiskSysfs(k: Kernel, g: Gendisk): void {
+  const kobj = g.part0.kobj;
+  if (!kobj) return;
+  deviceModel(k).block.links.delete(g.name);
+  classDeviceRemove(k, kobj);
+  g.part0.kobj = null;
 }
 
 export function removePartSysfs(k: Kernel, p: BlockDev): void {

@@ -113,7 +113,7 @@ function blkIoctl(k: Kernel, b: BlockDev, cmd: number, arg: number, io: IoctlIo)
     case HDIO_GETGEO:
       return put(geometry(b));
   }
-  return -ENOTTY;
+  return g.info.ioctl?.(b, cmd, arg, io) ?? -ENOTTY;
 }
 
 /** blkdev_open: the file operations of a block special file, or -ENXIO when no device has its number. */
@@ -151,7 +151,9 @@ export function blkdevOpen(k: Kernel, inode: Inode): FileOps | number {
     ioctl: (_f, cmd, arg, io) => blkIoctl(k, b, cmd, arg, io),
     // blkdev_release: the last close writes the cache back (sync_blockdev).
     release: () => {
-      if (--b.openers === 0) b.disk.cache.writeback();
+      if (--b.openers > 0) return;
+      b.disk.cache.writeback();
+      if ([b.disk.part0, ...b.disk.parts.values()].every((p) => p.openers === 0)) b.disk.info.release?.();
     },
   };
 }

@@ -10,7 +10,7 @@
 // device number. A partition is a window on the disk: its I/O goes through
 // the disk's cache and queue, and is counted in both their statistics.
 import type { Kernel } from '../kernel.js';
-import type { Disk, DiskOp } from '../../machine/disk.js';
+import type { DiskCompletion, DiskOp, DiskRequest } from '../../machine/disk.js';
 import type { BlockStatus } from '../../machine/backends.js';
 import type { Dentry } from '../fs/dentry.js';
 import type { Kobject } from '../device/kobject.js';
@@ -23,9 +23,28 @@ import { checkPartition, DISK_MAX_PARTS, type ParsedPartition } from './partitio
 import { makedev } from '../fs/special.js';
 import { S_IFBLK } from '../fs/inode.js';
 import { KERN_INFO } from '../printk.js';
-import { addDiskSysfs, addPartSysfs, removePartSysfs } from './blk_sysfs.js';
+import { addDiskSysfs, addPartSysfs, removeDiskSysfs, removePartSysfs } from './blk_sysfs.js';
+import type { IoctlIo } from '../fs/file.js';
 
 export const SECTOR_SIZE = 512;
+
+/**
+ * What a gendisk sends its requests to: a disk on the board (machine/
+ * disk.ts) or a driver that serves them itself (the loop driver, from its
+ * backing file). Completion times are virtual; one that finishes at once
+ * has no completion to signal.
+ */
+export interface DiskHw {
+  readonly size: number;
+  readonly readOnly: boolean;
+  readonly rotational: boolean;
+  readonly iface: 'scsi' | 'virtio' | 'loop';
+  readonly serial?: string;
+  submit(r: DiskRequest, nowNs: number): DiskCompletion;
+  readonly nextCompletion: number | null;
+  complete(nowNs: number): void;
+  ack(): number;
+}
 
 /** The queue settings /sys/block/X/queue shows (struct queue_limits and the request_queue's own). */
 export interface QueueSettings {
@@ -42,14 +61,17 @@ const toErrno = (st: BlockStatus | Uint8Array) => (typeof st !== 'string' || st 
 
 /** A disk or one of its partitions (struct block_device). */
 export class BlockDev implements BlockDevice, BlockQueue {
-  readonly logicalBlockSize = SECTOR_SIZE;
-  readonly physicalBlockSize = SECTOR_SIZE;
+  /** LOOP_SET_BLOCK_SIZE changes it for a loop device; disks have 512. */
+  logicalBlockSize = SECTOR_SIZE;
+  get physicalBlockSize(): number {
+    return this.logicalBlockSize;
+  }
   readonly ioMin = SECTOR_SIZE;
   readonly ioOpt = 0;
   readonly alignmentOffset = 0;
   readonly stats = new DiskStats();
-  /** Set by BLKROSET or `readonly`. */
-  private roFlag: boolean;
+  /** Set by BLKROSET. */
+  private roFlag = false;
   kobj: Kobject | null = null;
   /** Open files of this device (bd_openers). */
   openers = 0;
@@ -59,19 +81,17 @@ export class BlockDev implements BlockDevice, BlockQueue {
     readonly partno: number,
     readonly name: string,
     readonly rdev: number,
-    /** First sector on the disk, and length in sectors. */
+    /** First sector on the disk, and length in sectors (a loop device's changes as it is bound). */
     readonly startSect: number,
-    readonly nrSects: number,
+    public nrSects: number,
     readonly info: ParsedPartition | null,
-  ) {
-    this.roFlag = disk.hw.readOnly;
-  }
+  ) {}
 
   get size(): number {
     return this.nrSects * SECTOR_SIZE;
   }
   get readOnly(): boolean {
-    return this.roFlag || (this.partno !== 0 && this.disk.part0.readOnly);
+    return this.roFlag || this.disk.hw.readOnly || (this.partno !== 0 && this.disk.part0.readOnly);
   }
   set readOnly(v: boolean) {
     this.roFlag = v;
@@ -116,9 +136,14 @@ export interface DiskInfo {
   minors: number;
   /** /sys/devices/... under which /sys/block/<name> really lives. */
   parent: Kobject;
-  /** The interrupt the device completes requests on. */
-  irq: number;
-  irqName: string;
+  /** The interrupt the device completes requests on (none for a loop device). */
+  irq?: { line: number; name: string };
+  /** GENHD_FL_NO_PART: the table is not read (a loop device without LO_FLAGS_PARTSCAN). */
+  noPartScan?: () => boolean;
+  /** block_device_operations.ioctl: the driver's own commands, null for one it does not know. */
+  ioctl?: (b: BlockDev, cmd: number, arg: number, io: IoctlIo) => number | null;
+  /** block_device_operations.release: the last opener closed the disk. */
+  release?: () => void;
 }
 
 /** struct gendisk. */
@@ -136,7 +161,7 @@ export class Gendisk {
 
   constructor(
     readonly k: Kernel,
-    readonly hw: Disk,
+    readonly hw: DiskHw,
     readonly info: DiskInfo,
   ) {
     this.queue = {
@@ -145,11 +170,13 @@ export class Gendisk {
       maxHwSectorsKb: 32767,
       nrRequests: 256,
       discardMaxBytes: 2147483136,
-      rotational: hw.model === 'hdd',
+      rotational: hw.rotational,
     };
     this.part0 = new BlockDev(this, 0, info.name, makedev(info.major, info.firstMinor), 0, Math.floor(hw.size / SECTOR_SIZE), null);
     this.cache = new BdevCache({
-      size: hw.size,
+      get size() {
+        return hw.size;
+      },
       readaheadPages: Math.max(1, Math.floor(this.queue.readAheadKb / 4)),
       maxRequestPages: Math.max(1, Math.floor(this.queue.maxSectorsKb / 4)),
       readPages: (first, pages) => {
@@ -219,12 +246,33 @@ export class Gendisk {
   get capacity(): number {
     return this.part0.nrSects;
   }
+
+  /** set_capacity: the disk's size changed (a loop device bound, cleared or resized); cached pages are dropped. */
+  setCapacity(sectors: number): void {
+    this.cache.invalidate();
+    this.part0.nrSects = sectors;
+  }
 }
 
 /** Every disk of one kernel, in the order they were added, and where their /dev nodes go. */
 export class BlockLayer {
   readonly disks: Gendisk[] = [];
   devRoot: Dentry | null = null;
+  /** The loop driver, once /dev/loop-control exists (drivers/block/loop.ts). */
+  loop: unknown = null;
+}
+
+/** del_gendisk: the disk, its partitions, nodes and sysfs go (a removed loop device). */
+export function delGendisk(k: Kernel, g: Gendisk): void {
+  for (const p of [g.part0, ...g.parts.values()]) {
+    removeBlockDevice(k.vfs.fs, p.rdev);
+    k.vfs.fs.blkdevs.delete(p.rdev);
+    rmnod(k, p.name);
+  }
+  for (const p of g.parts.values()) removePartSysfs(k, p);
+  removeDiskSysfs(k, g);
+  const i = k.block.disks.indexOf(g);
+  if (i >= 0) k.block.disks.splice(i, 1);
 }
 
 const DISK_GID = 6;
@@ -247,15 +295,17 @@ function registerBdev(k: Kernel, b: BlockDev): void {
 }
 
 /** device_add_disk: the disk's node, sysfs, interrupt and partitions. */
-export function addDisk(k: Kernel, hw: Disk, info: DiskInfo): Gendisk {
+export function addDisk(k: Kernel, hw: DiskHw, info: DiskInfo): Gendisk {
   const g = new Gendisk(k, hw, info);
   k.block.disks.push(g);
   registerBdev(k, g.part0);
   mknod(k, g.name, g.part0.rdev);
   addDiskSysfs(k, g);
-  k.plic.map(info.irq, info.irq);
-  k.irqs.request(info.irq, info.irqName, () => g.irqHandler());
-  k.plic.enable(info.irq);
+  if (info.irq) {
+    k.plic.map(info.irq.line, info.irq.line);
+    k.irqs.request(info.irq.line, info.irq.name, () => g.irqHandler());
+    k.plic.enable(info.irq.line);
+  }
   scanPartitions(k, g, true);
   return g;
 }
@@ -273,6 +323,10 @@ export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
     g.parts.delete(p.partno);
   }
   g.cache.invalidate();
+  if (g.info.noPartScan?.() || g.capacity === 0) {
+    g.label = null;
+    return;
+  }
   const read = (sector: number, count: number): Uint8Array | null => {
     if (sector < 0 || sector + count > g.capacity) return null;
     const r = g.part0.read(sector * SECTOR_SIZE, count * SECTOR_SIZE);

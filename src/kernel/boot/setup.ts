@@ -29,6 +29,7 @@ import type { Dentry } from '../fs/dentry.js';
 import { blkdevOpen } from '../block/fops.js';
 import { sdProbe } from '../drivers/scsi/sd.js';
 import { virtblkProbe } from '../drivers/block/virtio_blk.js';
+import { loopInit } from '../drivers/block/loop.js';
 import { EACCES, ENOENT, ENOEXEC, ENOTDIR } from '../errno.js';
 
 const enc = new TextEncoder();
@@ -121,6 +122,7 @@ function probeDisks(k: Kernel, dev: Dentry): void {
   k.vfs.fs.blockOpen = (inode) => blkdevOpen(k, inode);
   for (const { disk, irq, index } of k.machine.disks) if (disk.iface === 'scsi') sdProbe(k, disk, index, irq);
   for (const { disk, irq, index } of k.machine.disks) if (disk.iface === 'virtio') virtblkProbe(k, disk, index, irq);
+  k.block.loop = loopInit(k);
 }
 
 /** The /sys tree: CPUs, /sys/kernel, and the class devices behind the /dev nodes made here. */

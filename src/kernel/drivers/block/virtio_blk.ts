@@ -45,7 +45,6 @@ export function virtblkProbe(k: Kernel, hw: Disk, index: number, irq: number): G
     firstMinor: index << PART_BITS,
     minors: 1 << PART_BITS,
     parent: vdev,
-    irq,
-    irqName: dev,
+    irq: { line: irq, name: dev },
   });
 }

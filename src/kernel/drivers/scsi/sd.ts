@@ -62,8 +62,7 @@ export function sdProbe(k: Kernel, hw: Disk, index: number, irq: number): Gendis
     firstMinor: index * SD_MINORS,
     minors: SD_MINORS,
     parent: sdev,
-    irq,
-    irqName: `sd${index}`,
+    irq: { line: irq, name: `sd${index}` },
   });
   log.printk(KERN_NOTICE, `${pfx} Attached SCSI disk`);
   return g;
