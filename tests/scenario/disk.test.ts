@@ -199,3 +199,38 @@ test(
     }
   },
 );
+
+test(
+  'loop devices: losetup -f --show binds a file, losetup -a and /sys/block/loop0/loop show it, mkfs.ext4 through it writes the file',
+  { skip, timeout: 300_000 },
+  () => {
+    const r = guest(
+      [],
+      [
+        'truncate -s 16M /tmp/img',
+        'stat -c "%n %F %a %Hr:%Lr" /dev/loop-control',
+        'L=$(losetup -f --show /tmp/img); echo "dev=$L"',
+        'losetup -a | sed "s/\\[[0-9a-f]*\\]:[0-9]*/[DEV]:INO/"',
+        'cat /sys/block/loop0/loop/backing_file /sys/block/loop0/loop/offset /sys/block/loop0/loop/autoclear /sys/block/loop0/size',
+        'mkfs.ext4 -q -L onloop $L; echo mkfs=$?',
+        'losetup -d $L; echo detach=$?',
+        'cat /sys/block/loop0/size; ls /sys/block/loop0/loop 2>&1 | sed "s/.*: //"',
+        'losetup -o 1048576 --sizelimit 4194304 -f --show -r /tmp/img',
+        'cat /sys/block/loop0/size /sys/block/loop0/ro',
+        'zcat /proc/config.gz | grep "^CONFIG_BLK_DEV_LOOP="',
+        'od -An -tx1 -j 1080 -N 2 /tmp/img',
+      ].join('; '),
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const out = r.stdout;
+    assert.match(out, /^\/dev\/loop-control character special file 660 10:237$/m);
+    assert.match(out, /^dev=\/dev\/loop0$/m);
+    assert.match(out, /^\/dev\/loop0: \[DEV\]:INO \(\/tmp\/img\)$/m);
+    assert.match(out, /^\/tmp\/img\n0\n0\n32768$/m);
+    assert.match(out, /^mkfs=0\ndetach=0\n0\nNo such file or directory$/m);
+    assert.match(out, /^\/dev\/loop0\n8192\n1$/m, 'offset and sizelimit: 4 MiB, read-only');
+    assert.match(out, /^CONFIG_BLK_DEV_LOOP=y$/m);
+    // The ext4 superblock's magic (0xEF53 at byte 1080) reached the file through the loop device.
+    assert.match(out, /^ 53 ef$/m);
+  },
+);

@@ -20,7 +20,7 @@ import { makedev, registerChrdev } from '../../fs/special.js';
 import { S_IFCHR, S_IFMT, S_IFREG, S_IFBLK } from '../../fs/inode.js';
 import { classDeviceAdd, deviceModel } from '../../device/core.js';
 import { dPath } from '../../fs/namei.js';
-import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, ENODEV, ENXIO, EPERM, ENOTTY } from '../../errno.js';
+import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, ENODEV, ENXIO, EPERM, ENOTTY, EOVERFLOW } from '../../errno.js';
 import { capable, CAP_SYS_ADMIN } from '../../security/commoncap.js';
 
 export const LOOP_MAJOR = 7;
@@ -73,6 +73,45 @@ function parseInfo64(b: Uint8Array): LoopInfo64 {
   };
 }
 
+/**
+ * struct loop_info, the old interface (LOOP_GET_STATUS, LOOP_SET_STATUS):
+ * on riscv64 lo_number @0, lo_device (u32) @4, lo_inode @8, lo_rdevice @16,
+ * lo_offset (int) @20, lo_encrypt_type @24, lo_encrypt_key_size @28,
+ * lo_flags @32, lo_name @36, lo_encrypt_key @100, lo_init @136; 160 bytes.
+ */
+const LOOP_INFO_SIZE = 160;
+
+/** loop_info64_to_old: a field that does not fit the old struct is EOVERFLOW. */
+function infoToOld(i64: Uint8Array): Uint8Array | number {
+  const src = new DataView(i64.buffer, i64.byteOffset, LOOP_INFO64_SIZE);
+  const out = new Uint8Array(LOOP_INFO_SIZE),
+    dv = new DataView(out.buffer);
+  const device = Number(src.getBigUint64(0, true)),
+    rdevice = Number(src.getBigUint64(16, true)),
+    offset = Number(src.getBigUint64(24, true));
+  if (device > 0xffffffff || rdevice > 0xffffffff || offset > 0x7fffffff) return -EOVERFLOW;
+  dv.setInt32(0, src.getUint32(40, true), true);
+  dv.setUint32(4, device, true);
+  dv.setBigUint64(8, src.getBigUint64(8, true), true);
+  dv.setUint32(16, rdevice, true);
+  dv.setInt32(20, offset, true);
+  dv.setInt32(32, src.getUint32(52, true), true);
+  out.set(i64.subarray(56, 56 + LO_NAME_SIZE), 36);
+  return out;
+}
+
+/** loop_info_to_64: the old struct's settings (no sizelimit). */
+function oldToInfo(b: Uint8Array): LoopInfo64 {
+  const dv = new DataView(b.buffer, b.byteOffset, LOOP_INFO_SIZE);
+  return {
+    offset: Math.max(0, dv.getInt32(20, true)),
+    sizelimit: 0,
+    encryptKeySize: dv.getInt32(28, true),
+    flags: dv.getInt32(32, true) >>> 0,
+    fileName: b.slice(36, 36 + LO_NAME_SIZE),
+  };
+}
+
 /** A loop device's own state (struct loop_device). */
 class LoopDevice implements DiskHw {
   readonly iface = 'loop';
@@ -121,7 +160,7 @@ class LoopDevice implements DiskHw {
     if (r.op === 'read') {
       const buf = new Uint8Array(r.length);
       // lo_read_simple: what lies past the file's end reads as zeros.
-      for (let got = 0; got < r.length; ) {
+      for (let got = 0; got < r.length;) {
         const n = f.ops.read?.(f, buf.subarray(got), pos + got, this.waiter);
         if (typeof n !== 'number' || n < 0) return done('io-error');
         if (n === 0) break;
@@ -130,7 +169,7 @@ class LoopDevice implements DiskHw {
       return done('ok', buf);
     }
     if (this.readOnly || !r.data) return done('io-error');
-    for (let put = 0; put < r.data.length; ) {
+    for (let put = 0; put < r.data.length;) {
       const n = f.ops.write?.(f, r.data.subarray(put), pos + put, this.waiter);
       if (typeof n !== 'number') return done('io-error');
       if (n <= 0) return done(n === -28 ? 'no-space' : 'io-error');
@@ -222,11 +261,18 @@ export class LoopDriver {
         if (!lo.bound) return -ENXIO;
         return io.write(arg, this.info64(lo)) ? 0 : -EFAULT;
       }
-      case LOOP_SET_STATUS64: {
-        const raw = io.read(arg, LOOP_INFO64_SIZE);
+      case LOOP_GET_STATUS: {
+        if (!lo.bound) return -ENXIO;
+        const old = infoToOld(this.info64(lo));
+        if (typeof old === 'number') return old;
+        return io.write(arg, old) ? 0 : -EFAULT;
+      }
+      case LOOP_SET_STATUS64:
+      case LOOP_SET_STATUS: {
+        const raw = cmd === LOOP_SET_STATUS ? io.read(arg, LOOP_INFO_SIZE) : io.read(arg, LOOP_INFO64_SIZE);
         if (!raw) return -EFAULT;
         if (!lo.bound) return -ENXIO;
-        const info = parseInfo64(raw);
+        const info = cmd === LOOP_SET_STATUS ? oldToInfo(raw) : parseInfo64(raw);
         if (info.encryptKeySize && !(t && capable(t.cred, CAP_SYS_ADMIN))) return -EPERM;
         lo.offset = info.offset;
         lo.sizelimit = info.sizelimit;
@@ -247,11 +293,21 @@ export class LoopDriver {
         if (arg && lo.offset % b.logicalBlockSize) return -EINVAL;
         lo.flags = arg ? lo.flags | LO_FLAGS_DIRECT_IO : lo.flags & ~LO_FLAGS_DIRECT_IO;
         return 0;
-      case LOOP_CHANGE_FD:
-      case LOOP_SET_STATUS:
-      case LOOP_GET_STATUS:
-        // The 32-bit struct loop_info calls and changing a read-only device's file are not kept.
-        return -EINVAL;
+      case LOOP_CHANGE_FD: {
+        // loop_change_fd: only a read-only device, and only for a file of the same size (a CD's next image).
+        if (!lo.bound) return -ENXIO;
+        if (!lo.readOnly) return -EINVAL;
+        const f = t?.files.getUsable(arg) ?? null;
+        if (!f) return -EBADF;
+        const type = f.inode.mode & S_IFMT;
+        if (type !== S_IFREG && type !== S_IFBLK) return -EINVAL;
+        const old = lo.file!;
+        if (f.inode.size !== old.inode.size) return -EINVAL;
+        lo.file = f.get();
+        old.put();
+        lo.updateSize();
+        return 0;
+      }
     }
     return null;
   }
