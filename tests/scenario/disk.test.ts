@@ -234,3 +234,38 @@ test(
     assert.match(out, /^ 53 ef$/m);
   },
 );
+
+test(
+  'service time is virtual time: under --seed, a task reading a model=hdd disk waits for its seeks (D state at return to user mode), an SSD much less',
+  { skip: skipGuest, timeout: 300_000 },
+  () => {
+    const d = tmp();
+    try {
+      const img = join(d.dir, 'disk.img');
+      assert.equal(cli(['disk', 'create', img, '256M']).status, 0);
+      const script = [
+        'read a b < /proc/uptime; echo start=$a',
+        'for i in 1 2 3 4 5 6 7 8; do dd if=/dev/sda of=/dev/null bs=4k count=1 skip=$((i*7919 % 60000)) 2>/dev/null; done',
+        'read a b < /proc/uptime; echo end=$a',
+        'grep " sda " /proc/diskstats',
+      ].join('\n');
+      const elapsed = (model: string) => {
+        const r = cli(['run', '--seed', '1', '--rootfs', rootfs, '--disk', `${img},model=${model}`, '--', '/bin/sh', '-c', script]);
+        assert.equal(r.status, 0, r.stderr);
+        const start = Number(/^start=([\d.]+)$/m.exec(r.stdout)![1]),
+          end = Number(/^end=([\d.]+)$/m.exec(r.stdout)![1]);
+        const fields = /^ +8 +0 sda (.*)$/m.exec(r.stdout)![1].split(' ').map(Number);
+        return { ms: (end - start) * 1000, reads: fields[0], readMs: fields[3] };
+      };
+      const hdd = elapsed('hdd'),
+        ssd = elapsed('ssd');
+      assert.equal(hdd.reads, 9, 'one request per dd (readahead fills the rest), and the partition scan’s');
+      // Each scattered read costs a seek and part of a turn (some ms); the reader waited for every one.
+      assert.ok(hdd.readMs >= 40, `hdd read ticks ${hdd.readMs} ms`);
+      assert.ok(hdd.ms >= hdd.readMs - 10, `uptime moved ${hdd.ms} ms, the disk was busy ${hdd.readMs} ms`);
+      assert.ok(ssd.ms < hdd.ms, `ssd ${ssd.ms} ms, hdd ${hdd.ms} ms`);
+    } finally {
+      d.done();
+    }
+  },
+);

@@ -214,6 +214,9 @@ export class Gendisk {
     this.part0.stats.account(group, sectors, merges, now, c.doneNs);
     if (op !== 'flush') this.partOf(offset / SECTOR_SIZE)?.stats.account(group, sectors, merges, now, c.doneNs);
     this.armCompletion();
+    // The issuing task waits for the completion at its return to user mode (entry.ts ioWait).
+    const t = this.k.current;
+    if (t && c.doneNs > now) t.ioWaitUntil = Math.max(t.ioWaitUntil, c.doneNs);
     if (c.status !== 'ok') return c.status;
     return op === 'read' ? c.data! : 'ok';
   }
