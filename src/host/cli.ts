@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
 import { startWatchdog } from './watchdog.js';
-import { optionHelp, parseBoot, parseRun, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
+import { optionHelp, parseBoot, parseRun, parseSize, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
 
 // Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
 // WebAssembly compiler, Liftoff, as after its optimising one (measured on
@@ -39,6 +39,9 @@ ${optionHelp('run')}  tuxglass boot [options]
 ${optionHelp('boot')}  tuxglass fetch [--force]
       Download and assemble the default guest root file system (Debian
       trixie riscv64 busybox-static) into the cache.
+  tuxglass disk create FILE SIZE
+      Make a raw disk image of SIZE bytes (K, M, G suffixes; a multiple of
+      512), sparse where the host's file system allows, for --disk.
   tuxglass syscalls
       Print the kernel's system call coverage: how many riscv64 syscalls are
       implemented, partial or ENOSYS, then each number with its name, status
@@ -73,6 +76,34 @@ function applyJit(h: Hart, o: MachineOptions): boolean {
   if (!o.jit || h.setTier(o.jit)) return true;
   process.stderr.write(`tuxglass: --jit ${o.jit}: this host has no WebAssembly\n`);
   return false;
+}
+
+/**
+ * Opens every --disk image before the machine is built, so a missing,
+ * odd-sized or busy image is a usage error (status 2) and nothing boots.
+ * Returns the disks' configurations, or null after saying what is wrong.
+ */
+async function openDisks(cmd: string, o: MachineOptions): Promise<import('../machine/disk.js').DiskConfig[] | null> {
+  if (o.disks.length === 0) return [];
+  const { openDiskImage } = await import('./disk-image.js');
+  const out: import('../machine/disk.js').DiskConfig[] = [];
+  for (const spec of o.disks) {
+    try {
+      out.push({ backend: openDiskImage(spec), iface: spec.if, model: spec.model, serial: spec.serial });
+    } catch (e) {
+      for (const d of out) d.backend.close();
+      process.stderr.write(`tuxglass ${cmd}: --disk ${(e as Error).message}\n`);
+      return null;
+    }
+  }
+  return out;
+}
+
+/** The machine has stopped: each drive writes its cache to the image (as QEMU's do when it quits). */
+function shutdownDisks(k: import('../kernel/index.js').Kernel): void {
+  for (const { disk } of k.machine.disks) {
+    if (disk.shutdown() !== 'ok') process.stderr.write(`tuxglass: a disk could not write its cache back to the image\n`);
+  }
 }
 
 async function runCommand(args: string[], watch: Int32Array): Promise<number> {
@@ -110,11 +141,15 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
       return 2;
     }
   }
+  const disks = await openDisks('run', o);
+  if (!disks) return 2;
+  const closeDisks = () => disks.forEach((d) => d.backend.close());
   const host = nodeHost(image, { watch });
   const cmdline = ['console=ttyS0', ...o.append].join(' ');
-  const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, ...seedOptions(o.seed) });
+  const k = createKernel({ memBytes: o.mem, cpus: o.cpus, host, hostname: 'tuxglass', cmdline, disks, ...seedOptions(o.seed) });
   if (!applyJit(k.hart, o)) {
     host.close();
+    closeDisks();
     return 2;
   }
   // A terminal on stdin that hangs up: the guest's session leader hears SIGHUP
@@ -131,6 +166,7 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
   if (t === EXEC_KILLED) {
     await host.flush();
     host.close();
+    closeDisks();
     return 128 + 11;
   }
   if (typeof t === 'number') {
@@ -138,9 +174,12 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
     const why = t === -2 && !o.argv[0].includes('/') ? 'command not found' : (ERRNO_NAMES.get(-t)?.[1] ?? `error ${-t}`);
     process.stderr.write(`tuxglass: ${o.argv[0]}: ${why}\n`);
     host.close();
+    closeDisks();
     return t === -2 ? 127 : 126;
   }
   const status = await k.run();
+  shutdownDisks(k);
+  closeDisks();
   await host.flush();
   host.close();
   if (o.stats) {
@@ -189,6 +228,8 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     process.stderr.write(`tuxglass boot: root file system ${rootfs} is not a directory\n`);
     return 2;
   }
+  const disks = await openDisks('boot', o);
+  if (!disks) return 2;
   const ir = await ensureInitramfs(rootfs);
   const mb = (n: number) => (n / 1048576).toFixed(1);
   if (ir.packed)
@@ -234,6 +275,7 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
           host,
           cmdline,
           initrd: new Uint8Array(file.buffer, file.byteOffset, file.length),
+          disks,
           ...seedOptions(o.seed),
         }),
       );
@@ -243,12 +285,14 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
       if (!applyJit(k.hart, o)) return 2;
       kernelInit(k);
       await k.run();
+      shutdownDisks(k);
       stats.push(
         `tuxglass: initramfs read+unpacked in ${((t1 - t0) / 1000).toFixed(3)} s, ran ${((performance.now() - t1) / 1000).toFixed(3)} s, shutdown=${k.shutdown ?? 'none'}`,
       );
       if (k.shutdown !== 'restart' || quit !== null) break;
     }
   } finally {
+    disks.forEach((d) => d.backend.close());
     await host.flush();
     term.restore();
     host.close();
@@ -264,6 +308,31 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
 }
 
+/** `tuxglass disk create FILE SIZE`: a new, sparse, zero-filled image. */
+async function diskCommand(args: string[]): Promise<number> {
+  const [sub, file, sizeText, ...extra] = args;
+  if (sub !== 'create' || !file || !sizeText || extra.length) {
+    process.stderr.write(`tuxglass disk: usage: tuxglass disk create FILE SIZE (e.g. 64M, 1G)\nTry 'tuxglass --help'.\n`);
+    return 2;
+  }
+  const size = parseSize(sizeText);
+  if (size === null || size === 0) {
+    process.stderr.write(`tuxglass disk create: SIZE wants a size such as 64M or 1G, got '${sizeText}'\n`);
+    return 2;
+  }
+  if (size % 512 !== 0) {
+    process.stderr.write(`tuxglass disk create: size ${size} is not a multiple of 512 bytes\n`);
+    return 2;
+  }
+  try {
+    (await import('./disk-image.js')).createDiskImage(file, size);
+  } catch (e) {
+    process.stderr.write(`tuxglass disk create: ${(e as Error).message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -274,6 +343,8 @@ async function main(argv: string[]): Promise<number> {
       return bootCommand(rest, startWatchdog().words);
     case 'fetch':
       return (await import('./guestpkg/command.js')).fetchCommand(rest);
+    case 'disk':
+      return diskCommand(rest);
     case 'syscalls': {
       if (rest.length) {
         process.stderr.write(`tuxglass syscalls: takes no arguments\nTry 'tuxglass --help'.\n`);

@@ -8,8 +8,23 @@ import { TIER_NAMES, type TierName } from '../cpu/hart.js';
 export type Command = 'run' | 'boot';
 
 /** What `run` and `boot` both take: the machine and its command line. */
+/** One --disk: the image and how the board attaches it (QEMU's -drive keys). */
+export interface DiskSpec {
+  file: string;
+  /** The interface: a SCSI disk (sd, /dev/sdX, the default) or virtio-blk (/dev/vdX). */
+  if: 'scsi' | 'virtio';
+  readonly: boolean;
+  /** Writes go to a copy-on-write overlay in memory; the file is only read. */
+  snapshot: boolean;
+  /** The serial number the disk reports (/sys/block/X/serial, /dev/disk/by-id). */
+  serial?: string;
+  /** How the disk model charges service time. */
+  model: 'ssd' | 'hdd';
+}
+
 export interface MachineOptions {
   mem: number;
+  disks: DiskSpec[];
   cpus: number;
   append: string[];
   seed?: number;
@@ -35,6 +50,59 @@ export function parseSize(s: string): number | null {
   if (!m) return null;
   const shift = { '': 0, K: 10, M: 20, G: 30, T: 40 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
   return Number(m[1]) * 2 ** shift;
+}
+
+/**
+ * FILE[,if=scsi|virtio][,readonly][,snapshot][,serial=S][,model=ssd|hdd]:
+ * the keys --disk takes. A comma in FILE is written twice, as QEMU's
+ * option syntax has it.
+ */
+export function parseDiskSpec(v: string): DiskSpec {
+  const parts: string[] = [''];
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === ',' && v[i + 1] === ',') {
+      parts[parts.length - 1] += ',';
+      i++;
+    } else if (v[i] === ',') parts.push('');
+    else parts[parts.length - 1] += v[i];
+  }
+  const [file, ...keys] = parts;
+  if (file === '') throw new Error(`--disk wants FILE[,if=scsi|virtio][,readonly][,snapshot][,serial=S][,model=ssd|hdd], got '${v}'`);
+  const d: DiskSpec = { file, if: 'scsi', readonly: false, snapshot: false, model: 'ssd' };
+  for (const kv of keys) {
+    const eq = kv.indexOf('=');
+    const key = eq < 0 ? kv : kv.slice(0, eq),
+      val = eq < 0 ? null : kv.slice(eq + 1);
+    const flag = (): boolean => {
+      if (val === null || val === 'on') return true;
+      if (val === 'off') return false;
+      throw new Error(`--disk ${key} takes on or off, got '${val}'`);
+    };
+    switch (key) {
+      case 'if':
+        if (val !== 'scsi' && val !== 'virtio') throw new Error(`--disk if= wants scsi or virtio, got '${val ?? ''}'`);
+        d.if = val;
+        break;
+      case 'model':
+        if (val !== 'ssd' && val !== 'hdd') throw new Error(`--disk model= wants ssd or hdd, got '${val ?? ''}'`);
+        d.model = val;
+        break;
+      case 'serial':
+        // A SCSI unit serial number is at most 20 printable ASCII characters (virtio-blk's ID is 20 bytes too).
+        if (val === null || !/^[\x21-\x7e]{1,20}$/.test(val)) throw new Error(`--disk serial= wants 1 to 20 printable characters, got '${val ?? ''}'`);
+        d.serial = val;
+        break;
+      case 'readonly':
+        d.readonly = flag();
+        break;
+      case 'snapshot':
+        d.snapshot = flag();
+        break;
+      default:
+        throw new Error(`--disk: unknown key '${key}' (known: if, readonly, snapshot, serial, model)`);
+    }
+  }
+  return d;
 }
 
 const human = (n: number) => (n % 1024 ** 3 === 0 ? `${n / 1024 ** 3}G` : `${n / 1024 ** 2}M`);
@@ -77,6 +145,16 @@ export const OPTIONS: Record<string, OptionSpec> = {
     set(o, v) {
       if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 32) throw new Error(`--cpus must be a whole number from 1 to 32, got '${v}'`);
       o.cpus = Number(v);
+    },
+  },
+  disk: {
+    type: 'string',
+    multiple: true,
+    for: BOTH,
+    arg: 'FILE[,KEY...]',
+    help: 'attach a raw disk image (repeatable): ,if=scsi (default: /dev/sda, sdb...) or ,if=virtio (/dev/vda...), ,readonly, ,snapshot (writes go to a throw-away overlay), ,serial=S, ,model=ssd (default) or hdd; make one with tuxglass disk create',
+    set(o, v) {
+      o.disks.push(parseDiskSpec(v));
     },
   },
   strace: {
@@ -206,7 +284,7 @@ function parse(cmd: Command, argsIn: string[]): { o: Parsed; rest: string[] } {
     if (first) end = first.index;
   }
   const { values } = parseArgs({ args: args.slice(0, end), options, strict: true, allowPositionals: false });
-  const o: Parsed = { mem: MEM_DEFAULT, cpus: 1, append: [], rootfs: null, stats: false };
+  const o: Parsed = { mem: MEM_DEFAULT, cpus: 1, disks: [], append: [], rootfs: null, stats: false };
   for (const [name, v] of Object.entries(values)) {
     const spec = OPTIONS[name];
     for (const one of Array.isArray(v) ? v : [v]) spec.set(o, typeof one === 'string' ? one : '');

@@ -138,8 +138,9 @@ const MENUS: Menu[] = [
       ['CONFIG_DEVTMPFS_MOUNT', fs('devtmpfs')],
       ['CONFIG_TTY', 'y'],
       ['CONFIG_UNIX98_PTYS', fs('devpts')],
-      // No loop driver behind /dev/loop* yet.
-      ['CONFIG_BLK_DEV_LOOP', 'n'],
+      // The loop driver registers /dev/loop-control (misc 10:237) at boot.
+      ['CONFIG_BLK_DEV_LOOP', (k: Kernel) => k.block.loop !== null],
+      ['CONFIG_BLK_DEV_LOOP_MIN_COUNT', 0],
     ],
   },
   {

@@ -54,6 +54,27 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
   if (t.state === 'R' && hasDeliverable(t)) handleSignals(k, t);
 }
 
+/**
+ * io_schedule on the way back to user mode: the call's result is kept in
+ * t.sys and the task sleeps uninterruptibly until its requests complete;
+ * the re-run from the ecall then returns the result. BLOCKED, or the result
+ * when the requests have already completed.
+ */
+function ioWait(k: Kernel, t: Task, nr: number, result: number): SyscallResult {
+  const until = t.ioWaitUntil;
+  const now = k.clock.monotonic();
+  if (until <= now) {
+    t.ioWaitUntil = 0;
+    return result;
+  }
+  t.sys = { kind: 'iowait', nr, restart: 'nointr', result, until };
+  t.sleep('D');
+  k.timers.add(until, () => {
+    if (t.sys?.kind === 'iowait' && t.state === 'D') t.wake();
+  });
+  return BLOCKED;
+}
+
 /** ecall from user mode: a7 is the number, a0-a5 the arguments. */
 function doSyscall(k: Kernel, t: Task): void {
   const h = k.hart;
@@ -80,8 +101,11 @@ function doSyscall(k: Kernel, t: Task): void {
   const watch = k.watch;
   if (watch) watch[1] = nr;
   if (skip) ret = ptraceSkipResult(t);
+  else if (restarting && t.sys!.kind === 'iowait') ret = t.sys!.result;
   else ret = invokeSyscall(k, t, a);
   if (watch) watch[1] = -1;
+  // Disk requests still in flight: wait for them in D state before returning (block/genhd.ts).
+  if (typeof ret === 'number' && t.ioWaitUntil > 0) ret = ioWait(k, t, nr, ret);
   // The kernel work, charged in virtual time (see sched/cputime.ts).
   const copied = t.ioac.rchar + t.ioac.wchar - io0;
   k.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));

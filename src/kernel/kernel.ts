@@ -26,6 +26,8 @@ import { PidTable } from './pid.js';
 import { VirtualClock, TIMEBASE_HZ, CPU_HZ } from './time/clock.js';
 import { TimerQueue } from './time/timers.js';
 import { Timekeeping } from './time/timekeeping.js';
+import { BlockLayer } from './block/genhd.js';
+import type { DiskConfig } from '../machine/disk.js';
 import { virtualTime, wallTime, type TimeSource } from './time/timesource.js';
 import type { HostServices } from './host.js';
 import { SyscallArgs } from './syscalls/args.js';
@@ -66,6 +68,8 @@ export interface KernelOptions {
   seed?: number;
   /** Seed mode: realtime at boot, ms since the epoch (default SEED_EPOCH_MS). */
   epochMs?: number;
+  /** Disks on the board (tuxglass --disk), in the order given: each becomes sda.../vda... */
+  disks?: DiskConfig[];
 }
 
 /** How the machine stopped, when it did not just lose init (`tuxglass run`). */
@@ -95,6 +99,8 @@ export class Kernel {
   readonly ipcNs = new Map<string, unknown>();
   /** The device model behind /sys (device/core.ts), made on first use. */
   devices: DeviceModel | null = null;
+  /** The disks and their partitions (block/genhd.ts). */
+  readonly block = new BlockLayer();
   /** init_net (net/net_namespace.ts), made on first use. */
   net: Net | null = null;
   /** The tty layer: serial console, devpts, ptys (drivers/tty/console.ts). */
@@ -181,6 +187,7 @@ export class Kernel {
         memBytes: memCap ? Math.min(opts.memBytes, Math.max(16 << 20, Math.floor(memCap / 4096) * 4096)) : opts.memBytes,
         cpus: opts.cpus,
         backends: { console: opts.host.console, clock: opts.host, entropy: opts.host },
+        disks: opts.disks,
       });
     this.mem = this.machine.ram;
     // Sparse RAM: the machine may back less than it has (machine.ts); the allocator counts it all.

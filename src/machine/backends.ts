@@ -35,3 +35,31 @@ export interface EntropyBackend {
   /** Fill with random bytes. */
   random(buf: Uint8Array): void;
 }
+
+/**
+ * How a block backend answers: the request was done, the medium failed (a
+ * host read or write error, a truncated image), or the host ran out of space.
+ * The disk models turn these into their own status codes (virtio-blk's
+ * VIRTIO_BLK_S_IOERR, a SCSI medium error), the kernel into EIO or ENOSPC.
+ */
+export type BlockStatus = 'ok' | 'io-error' | 'no-space';
+
+/**
+ * What a disk stores its bytes in: a host file (src/host/disk-image.ts), a
+ * buffer in memory (machine/disk-backends.ts, for the browser and tests), or
+ * a copy-on-write overlay over either. Offsets and lengths are in bytes and
+ * need not be aligned; the disk model issues whole sectors.
+ */
+export interface BlockBackend {
+  /** Capacity in bytes, a multiple of 512. */
+  readonly size: number;
+  /** Writes are refused (a `readonly` disk). */
+  readonly readOnly: boolean;
+  /** Fills buf from offset. */
+  read(offset: number, buf: Uint8Array): BlockStatus;
+  write(offset: number, data: Uint8Array): BlockStatus;
+  /** Makes what was written durable on the host (fdatasync for a file). */
+  flush(): BlockStatus;
+  /** Releases the host resources (the file, its lock). */
+  close(): void;
+}

@@ -1,7 +1,8 @@
 // The board: QEMU's riscv64 `virt` machine as far as tuxglass models it.
 // It owns the RAM, the hart engine, the device bus and the devices on it:
 // the CLINT (timer and IPIs), the PLIC (external interrupts), a 16550 UART,
-// the goldfish RTC, an entropy source and the sifive_test power controller.
+// the goldfish RTC, an entropy source, the sifive_test power controller and
+// the disks given to it (disk.ts).
 // Devices raise lines into the PLIC (or the CLINT's into the harts); the
 // kernel's drivers reach the devices through the bus by physical address.
 // The world outside (console, clock, entropy) plugs in as backends.
@@ -15,8 +16,23 @@ import { Uart16550 } from './uart16550.js';
 import { GoldfishRtc } from './goldfish-rtc.js';
 import { EntropySource } from './rng.js';
 import { SifiveTest } from './sifive-test.js';
+import { Disk, type DiskConfig } from './disk.js';
 import { HartIrqs, IRQ_M_EXT, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from './irq.js';
-import { PLIC_MAX_PRIORITY, PLIC_NUM_SOURCES, RTC_IRQ, UART0_IRQ, VIRT_CLINT, VIRT_PLIC, VIRT_RNG, VIRT_RTC, VIRT_TEST, VIRT_UART0 } from './memmap.js';
+import {
+  MAX_DISKS_PER_IF,
+  SCSI_IRQ,
+  VIRTIO_IRQ,
+  PLIC_MAX_PRIORITY,
+  PLIC_NUM_SOURCES,
+  RTC_IRQ,
+  UART0_IRQ,
+  VIRT_CLINT,
+  VIRT_PLIC,
+  VIRT_RNG,
+  VIRT_RTC,
+  VIRT_TEST,
+  VIRT_UART0,
+} from './memmap.js';
 
 /** The far end of the serial line: a sink for what the UART sends, a source of what it receives. */
 export interface SerialBackend extends ConsoleSource {
@@ -34,6 +50,8 @@ export interface MachineOptions {
   /** Harts, 1 to 32. */
   cpus?: number;
   backends: MachineBackends;
+  /** Disks, in order: virtio ones in the virtio-mmio slots, SCSI ones on the SCSI host adapter. */
+  disks?: DiskConfig[];
 }
 
 /** The PLIC context of hart h in mode m (the virt board has M and S contexts per hart). */
@@ -63,6 +81,8 @@ export class Machine {
   readonly rtc: GoldfishRtc;
   readonly rng: EntropySource;
   readonly power: SifiveTest;
+  /** The disks, in the order given, each with the PLIC source its completions raise. */
+  readonly disks: { disk: Disk; irq: number; index: number }[] = [];
   private backendsNow: MachineBackends;
 
   constructor(opts: MachineOptions) {
@@ -89,6 +109,16 @@ export class Machine {
     }
     this.uart.irq.connect(this.plic.input(UART0_IRQ));
     this.rtc.irq.connect(this.plic.input(RTC_IRQ));
+    // Disk n of an interface: virtio ones take the virtio-mmio slots' lines (1..8), SCSI ones lines from 32 on.
+    const count = { virtio: 0, scsi: 0 };
+    for (const cfg of opts.disks ?? []) {
+      const index = count[cfg.iface]++;
+      if (index >= MAX_DISKS_PER_IF) throw new RangeError(`at most ${MAX_DISKS_PER_IF} ${cfg.iface} disks`);
+      const disk = new Disk(cfg);
+      const irq = (cfg.iface === 'virtio' ? VIRTIO_IRQ : SCSI_IRQ) + index;
+      disk.irq.connect(this.plic.input(irq));
+      this.disks.push({ disk, irq, index });
+    }
     this.bus.map(VIRT_TEST.base, VIRT_TEST.size, this.power);
     this.bus.map(VIRT_RTC.base, VIRT_RTC.size, this.rtc);
     this.bus.map(VIRT_CLINT.base, VIRT_CLINT.size, this.clint);

@@ -25,6 +25,14 @@ export const UART0_IRQ = 10;
 export const RTC_IRQ = 11;
 /** The entropy source's line: the first platform-bus IRQ (VIRT_PLATFORM_BUS_IRQ). */
 export const RNG_IRQ = 64;
+/** The virtio-mmio transports' lines: 1..8 (VIRTIO_IRQ, VIRTIO_COUNT). */
+export const VIRTIO_IRQ = 1;
+/** The SCSI host adapter's disks: one completion line each from 32 (the PCIe INTx range). */
+export const SCSI_IRQ = 32;
+/** Disks per interface: the virt board's eight virtio-mmio slots. */
+export const MAX_DISKS_PER_IF = 8;
+/** The first virtio-mmio transport (VIRT_VIRTIO); slot n is 0x1000 further on. */
+export const VIRT_VIRTIO = { base: 0x1000_1000, size: 0x1000 };
 /** Sources 1..95 (VIRT_IRQCHIP_NUM_SOURCES). */
 export const PLIC_NUM_SOURCES = 96;
 /** Priorities 0..7 (VIRT_IRQCHIP_NUM_PRIO_BITS = 3). */

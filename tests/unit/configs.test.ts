@@ -11,10 +11,10 @@ import { gzipStored } from '../../src/kernel/lib/gzip.js';
 import { crc32 } from '../../src/kernel/lib/crc32.js';
 import { SYSCALL_TABLE } from '../../src/kernel/syscalls/table.js';
 
-/** A kernel as far as the config needs it: the registered file system types. */
-function kernelWith(types: string[]): Kernel {
+/** A kernel as far as the config needs it: the registered file system types, and whether the loop driver is up. */
+function kernelWith(types: string[], loop = true): Kernel {
   const known = new Set(types);
-  return { vfs: { fsTypes: { get: (n: string) => (known.has(n) ? () => -1 : undefined) } } } as unknown as Kernel;
+  return { vfs: { fsTypes: { get: (n: string) => (known.has(n) ? () => -1 : undefined) } }, block: { loop: loop ? {} : null } } as unknown as Kernel;
 }
 const BOOTED = ['tmpfs', 'proc', 'sysfs', 'devtmpfs', 'devpts', 'mqueue'];
 
@@ -90,4 +90,9 @@ test('file system options follow the registered types', () => {
   assert.equal(options(kernelConfig(kernelWith([...BOOTED, 'ext4']))).get('CONFIG_EXT4_FS'), 'y');
   assert.equal(options(kernelConfig(kernelWith([]))).get('CONFIG_TMPFS'), 'n');
   assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_TMPFS'), 'y');
+});
+
+test('CONFIG_BLK_DEV_LOOP follows the loop driver (/dev/loop-control)', () => {
+  assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_BLK_DEV_LOOP'), 'y');
+  assert.match(kernelConfig(kernelWith(BOOTED, false)), /^# CONFIG_BLK_DEV_LOOP is not set$/m);
 });

@@ -25,6 +25,11 @@ import { registerKernelKobj } from '../device/ksysfs.js';
 import { netdevSysfsAttrs } from '../net/netdevice.js';
 import { netDevices } from '../net/net_namespace.js';
 import type { Task } from '../sched/task.js';
+import type { Dentry } from '../fs/dentry.js';
+import { blkdevOpen } from '../block/fops.js';
+import { sdProbe } from '../drivers/scsi/sd.js';
+import { virtblkProbe } from '../drivers/block/virtio_blk.js';
+import { loopInit } from '../drivers/block/loop.js';
 import { EACCES, ENOENT, ENOEXEC, ENOTDIR } from '../errno.js';
 
 const enc = new TextEncoder();
@@ -91,6 +96,7 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   }
   d.inode.mkdir(d, 'shm', 0o1777, root);
   setupDeviceModel(k);
+  probeDisks(k, d);
   // The order systemd and initramfs-tools leave them in: /sys, /proc, /dev, /dev/shm.
   const sys = makeSysfs(k);
   if (opts.mountPseudo) {
@@ -110,6 +116,20 @@ export function setupDevices(k: Kernel, opts: { mountPseudo: boolean } = { mount
   k.vfs.fsTypes.register('proc', () => makeProcfs(k));
   k.vfs.fsTypes.register('mqueue', () => mountMqueue(k));
   bootDevices(k);
+}
+
+/**
+ * The board's disks: the block layer's /dev nodes go into devtmpfs, block
+ * special files open through it, and each disk's driver probes it (SCSI
+ * disks first, as the SCSI host's scan comes before virtio in Linux's
+ * initcall order here).
+ */
+function probeDisks(k: Kernel, dev: Dentry): void {
+  k.block.devRoot = dev;
+  k.vfs.fs.blockOpen = (inode) => blkdevOpen(k, inode);
+  for (const { disk, irq, index } of k.machine.disks) if (disk.iface === 'scsi') sdProbe(k, disk, index, irq);
+  for (const { disk, irq, index } of k.machine.disks) if (disk.iface === 'virtio') virtblkProbe(k, disk, index, irq);
+  k.block.loop = loopInit(k);
 }
 
 /** The /sys tree: CPUs, /sys/kernel, and the class devices behind the /dev nodes made here. */

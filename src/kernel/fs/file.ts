@@ -70,6 +70,8 @@ export interface FileOps {
   /** A file with its own idea of position (/dev/kmsg): the new offset or -errno. */
   llseek?(f: File, offset: number, whence: number): number;
   release?(f: File): void;
+  /** fsync/fdatasync for a file with something to write back (a block device): 0 or -errno. */
+  fsync?(f: File): number;
   /** Extra lines of /proc/PID/fdinfo/N after the common ones (epoll's "tfd:" lines). */
   showFdinfo?(f: File): string;
 }

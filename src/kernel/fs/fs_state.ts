@@ -9,6 +9,8 @@ import type { DeviceOpen } from './special.js';
 import type { BlockQueue } from '../block/ioctl.js';
 import type { BlockDevice } from '../block/bdev.js';
 import { SuperBlock } from './superblock.js';
+import type { Inode } from './inode.js';
+import type { FileOps } from './file.js';
 
 export interface Timespec {
   sec: number;
@@ -26,6 +28,8 @@ export class FsState {
   readonly blkdevs = new Map<number, BlockQueue>();
   /** Block device number -> the device itself (block/bdev.ts), what mount(2) of a /dev node finds. */
   readonly bdevs = new Map<number, BlockDevice>();
+  /** blkdev_open, set when the block layer comes up: what opening a block special file gives. */
+  blockOpen: ((inode: Inode) => FileOps | number) | null = null;
 
   /** The kernel-internal mounts (pipe_mnt, sock_mnt, anon_inode_mnt): never in the tree. */
   readonly pipeSb: SuperBlock;

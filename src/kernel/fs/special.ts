@@ -5,7 +5,7 @@ import type { Task } from '../sched/task.js';
 import type { Blocked } from '../syscalls/result.js';
 import type { FsState } from './fs_state.js';
 import { fifoOpen } from './fifo.js';
-import { S_IFCHR, S_IFIFO, S_IFMT, type Inode } from './inode.js';
+import { S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, type Inode } from './inode.js';
 
 /** A driver's open: its file operations, -errno, or BLOCKED when the opener sleeps (a FIFO waiting for its partner). */
 export type DeviceOpen = (inode: Inode, f: File, opener?: Task) => FileOps | number | Blocked;
@@ -26,5 +26,6 @@ export function openSpecial(inode: Inode, f: File, opener?: Task): FileOps | num
     return open ? open(inode, f, opener) : -ENXIO;
   }
   if (type === S_IFIFO) return fifoOpen(inode, f, opener);
+  if (type === S_IFBLK) return inode.sb.fs.blockOpen?.(inode) ?? -ENXIO;
   return -ENXIO;
 }

@@ -134,6 +134,8 @@ export class Task implements Sleeper, IoWaiter {
   majFlt = 0;
   /** I/O accounting (Linux's task_io_accounting), shown in /proc/PID/io. */
   readonly ioac = new TaskIoAccounting();
+  /** When the disk requests this task issued in its current call complete (virtual ns); it waits for them on its way back to user mode. */
+  ioWaitUntil = 0;
   /** Ticks of virtual time spent runnable but waiting for the hart (sched_info.run_delay, ns). */
   runDelay = 0;
   /** Virtual time it last ran up to (se.exec_start). */

@@ -1,7 +1,7 @@
 // Data integrity and space calls: sync, fsync, fdatasync, syncfs, sync_file_range,
-// fadvise64 and fallocate, with Linux's checks in Linux's order. Everything
-// lives in memory (tmpfs), so there is nothing to write back: what matters
-// is which files support the call.
+// fadvise64 and fallocate, with Linux's checks in Linux's order. Files live
+// in memory (tmpfs), so for them what matters is which files support the
+// call; block devices write their page cache back and flush the disk.
 import { MAX_LFS_FILESIZE } from '../fs/limits.js';
 import type { File } from '../fs/file.js';
 import type { Task } from '../sched/task.js';
@@ -12,12 +12,14 @@ import { FS_APPEND_FL, FS_IMMUTABLE_FL } from '../fs/xattr.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import type { Kernel } from '../kernel.js';
+import { syncBlockDevices } from '../block/fops.js';
 
 /** fdget: O_PATH descriptors are not usable for I/O calls. */
 const fdget = (t: Task, fd: number): File | null => t.files.getUsable(fd);
 
-/** Files with an fsync method: tmpfs files and directories (noop_fsync); pipes, devices, procfs have none. */
+/** Files with an fsync method: block devices (blkdev_fsync), tmpfs files and directories (noop_fsync); pipes, other devices, procfs have none. */
 function doFsync(f: File): number {
+  if (f.ops.fsync) return f.ops.fsync(f);
   const m = f.inode.mode;
   return f.inode.sb.magic === TMPFS_MAGIC && (isReg(m) || isDir(m)) ? 0 : -EINVAL;
 }
@@ -127,6 +129,7 @@ export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 /** Nothing is ever dirty on a disk. */
-export function sys_sync(_k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
+export function sys_sync(k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
+  syncBlockDevices(k);
   return 0;
 }

@@ -117,7 +117,19 @@ export interface FileLockState extends Sleeping {
   blocker: FileLock | null;
 }
 
+/**
+ * The call is done but its disk requests finish later in virtual time: the
+ * task waits in D state (io_schedule) until `until`, then returns `result`
+ * without running the call again (block/genhd.ts sets Task.ioWaitUntil).
+ */
+export interface IoWaitState extends Sleeping {
+  kind: 'iowait';
+  result: number;
+  until: number;
+}
+
 export type SyscallState =
+  | IoWaitState
   | FileLockState
   | WaitState
   | NanosleepState

@@ -17,6 +17,7 @@ import { schedDebug } from './sched_debug.js';
 import { loadText } from '../../sched/loadavg.js';
 import { sysEntry } from './sysctl.js';
 import { dirEntry } from './generic.js';
+import { procDiskstats, procPartitions } from '../../block/proc.js';
 import { procTtyDrivers } from '../../drivers/tty/console.js';
 import { procLocks } from '../locks.js';
 import { major, minor } from '../special.js';
@@ -71,8 +72,8 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('cmdline', () => k.cmdline + '\n'),
     fileEntry(sb, '', 'config.gz', 0o444, () => configGz(k), { size: () => configGz(k).length }),
     f('cpuinfo', () => cpuinfo(k)),
-    // No block devices: Linux prints neither rows nor (for partitions) the header.
-    f('diskstats', () => ''),
+    // Without block devices Linux prints neither rows nor (for partitions) the header.
+    f('diskstats', () => procDiskstats(k)),
     f('filesystems', () => filesystems(k)),
     f('interrupts', () => interrupts(k)),
     opsEntry(sb, '', 'kmsg', 0o400, () => procKmsgOps(k)),
@@ -81,7 +82,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('meminfo', () => meminfo(k)),
     symlinkEntry(sb, '', 'mounts', () => 'self/mounts'),
     symlinkEntry(sb, '', 'net', () => 'self/net'),
-    f('partitions', () => ''),
+    f('partitions', () => procPartitions(k)),
     f('sched_debug', () => schedDebug(k)),
     f('stat', () => stat(k)),
     f('swaps', swaps),

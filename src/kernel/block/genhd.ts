@@ -1,0 +1,363 @@
+// Disks as the kernel holds them (Linux's struct gendisk and block/genhd.c):
+// a disk driver (drivers/scsi/sd.ts, drivers/block/virtio_blk.ts) adds one
+// per device it finds; the disk gets its name and device numbers, a page
+// cache, its partitions read from the table on it, /dev nodes, its /sys/
+// block directory and a place in /proc/partitions and /proc/diskstats.
+//
+// The disk and each partition are a `BlockDev` (struct block_device): the
+// BlockDevice that mount(2) and the file systems use (bdev.ts) and the
+// queue limits the block ioctls report (ioctl.ts), registered under the
+// device number. A partition is a window on the disk: its I/O goes through
+// the disk's cache and queue, and is counted in both their statistics.
+import type { Kernel } from '../kernel.js';
+import type { DiskCompletion, DiskOp, DiskRequest } from '../../machine/disk.js';
+import type { BlockStatus } from '../../machine/backends.js';
+import type { Dentry } from '../fs/dentry.js';
+import type { Kobject } from '../device/kobject.js';
+import { EIO, ENOSPC, EROFS, EINVAL } from '../errno.js';
+import { addBlockDevice, removeBlockDevice, type BlockDevice } from './bdev.js';
+import { registerBlockQueue, type BlockQueue } from './ioctl.js';
+import { BdevCache, PAGE_SIZE } from './bdev_cache.js';
+import { DiskStats, type StatGroup } from './stat.js';
+import { checkPartition, DISK_MAX_PARTS, type ParsedPartition } from './partitions/check.js';
+import { makedev } from '../fs/special.js';
+import { S_IFBLK } from '../fs/inode.js';
+import { KERN_INFO } from '../printk.js';
+import { addDiskSysfs, addPartSysfs, removeDiskSysfs, removePartSysfs } from './blk_sysfs.js';
+import type { IoctlIo } from '../fs/file.js';
+
+export const SECTOR_SIZE = 512;
+
+/**
+ * What a gendisk sends its requests to: a disk on the board (machine/
+ * disk.ts) or a driver that serves them itself (the loop driver, from its
+ * backing file). Completion times are virtual; one that finishes at once
+ * has no completion to signal.
+ */
+export interface DiskHw {
+  readonly size: number;
+  readonly readOnly: boolean;
+  readonly rotational: boolean;
+  readonly iface: 'scsi' | 'virtio' | 'loop';
+  readonly serial?: string;
+  submit(r: DiskRequest, nowNs: number): DiskCompletion;
+  readonly nextCompletion: number | null;
+  complete(nowNs: number): void;
+  ack(): number;
+}
+
+/** The queue settings /sys/block/X/queue shows (struct queue_limits and the request_queue's own). */
+export interface QueueSettings {
+  readAheadKb: number;
+  maxSectorsKb: number;
+  readonly maxHwSectorsKb: number;
+  readonly nrRequests: number;
+  readonly discardMaxBytes: number;
+  readonly rotational: boolean;
+}
+
+/** A request's outcome as 0 or -errno (a read's data counts as success). */
+const toErrno = (st: BlockStatus | Uint8Array) => (typeof st !== 'string' || st === 'ok' ? 0 : st === 'no-space' ? -ENOSPC : -EIO);
+
+/** A disk or one of its partitions (struct block_device). */
+export class BlockDev implements BlockDevice, BlockQueue {
+  /** LOOP_SET_BLOCK_SIZE changes it for a loop device; disks have 512. */
+  logicalBlockSize = SECTOR_SIZE;
+  get physicalBlockSize(): number {
+    return this.logicalBlockSize;
+  }
+  readonly ioMin = SECTOR_SIZE;
+  readonly ioOpt = 0;
+  readonly alignmentOffset = 0;
+  readonly stats = new DiskStats();
+  /** Set by BLKROSET. */
+  private roFlag = false;
+  kobj: Kobject | null = null;
+  /** Open files of this device (bd_openers). */
+  openers = 0;
+
+  constructor(
+    readonly disk: Gendisk,
+    readonly partno: number,
+    readonly name: string,
+    readonly rdev: number,
+    /** First sector on the disk, and length in sectors (a loop device's changes as it is bound). */
+    readonly startSect: number,
+    public nrSects: number,
+    readonly info: ParsedPartition | null,
+  ) {}
+
+  get size(): number {
+    return this.nrSects * SECTOR_SIZE;
+  }
+  get readOnly(): boolean {
+    return this.roFlag || this.disk.hw.readOnly || (this.partno !== 0 && this.disk.part0.readOnly);
+  }
+  set readOnly(v: boolean) {
+    this.roFlag = v;
+  }
+  private inRange(offset: number, length: number): boolean {
+    return Number.isSafeInteger(offset) && offset >= 0 && length >= 0 && offset + length <= this.size;
+  }
+
+  read(offset: number, length: number): Uint8Array | number {
+    if (!this.inRange(offset, length)) return -EINVAL;
+    const r = this.disk.cache.read(this.startSect * SECTOR_SIZE + offset, length);
+    return typeof r === 'string' ? toErrno(r) : r;
+  }
+  write(offset: number, data: Uint8Array): number {
+    if (this.readOnly) return -EROFS;
+    if (!this.inRange(offset, data.length)) return -EINVAL;
+    return toErrno(this.disk.cache.write(this.startSect * SECTOR_SIZE + offset, data));
+  }
+  /** blkdev_issue_flush after writing back the cache: the disk's volatile cache is emptied too. */
+  flush(): number {
+    const st = this.disk.cache.writeback();
+    if (st !== 'ok') return toErrno(st);
+    return toErrno(this.disk.request('flush', 0, 0));
+  }
+  discard(offset: number, length: number): number {
+    if (this.readOnly) return -EROFS;
+    if (!this.inRange(offset, length) || offset % SECTOR_SIZE || length % SECTOR_SIZE) return -EINVAL;
+    const at = this.startSect * SECTOR_SIZE + offset;
+    const st = this.disk.cache.writeback();
+    if (st !== 'ok') return toErrno(st);
+    this.disk.cache.drop(at, length);
+    return toErrno(this.disk.request('discard', at, length));
+  }
+}
+
+/** What a disk driver gives add_disk. */
+export interface DiskInfo {
+  name: string;
+  major: number;
+  firstMinor: number;
+  /** Minors the disk owns: itself and its partitions. */
+  minors: number;
+  /** /sys/devices/... under which /sys/block/<name> really lives. */
+  parent: Kobject;
+  /** The interrupt the device completes requests on (none for a loop device). */
+  irq?: { line: number; name: string };
+  /** GENHD_FL_NO_PART: the table is not read (a loop device without LO_FLAGS_PARTSCAN). */
+  noPartScan?: () => boolean;
+  /** block_device_operations.ioctl: the driver's own commands, null for one it does not know. */
+  ioctl?: (b: BlockDev, cmd: number, arg: number, io: IoctlIo) => number | null;
+  /** block_device_operations.release: the last opener closed the disk. */
+  release?: () => void;
+}
+
+/** struct gendisk. */
+export class Gendisk {
+  readonly cache: BdevCache;
+  readonly part0: BlockDev;
+  readonly parts = new Map<number, BlockDev>();
+  /** The label the last scan found ("dos", "gpt"), or null. */
+  label: 'dos' | 'gpt' | null = null;
+  readonly queue: QueueSettings;
+  private armedAt: number | null = null;
+  private armed: ReturnType<Kernel['timers']['add']> | null = null;
+  /** Completion interrupts taken. */
+  completions = 0;
+
+  constructor(
+    readonly k: Kernel,
+    readonly hw: DiskHw,
+    readonly info: DiskInfo,
+  ) {
+    this.queue = {
+      readAheadKb: 128,
+      maxSectorsKb: 1280,
+      maxHwSectorsKb: 32767,
+      nrRequests: 256,
+      discardMaxBytes: 2147483136,
+      rotational: hw.rotational,
+    };
+    this.part0 = new BlockDev(this, 0, info.name, makedev(info.major, info.firstMinor), 0, Math.floor(hw.size / SECTOR_SIZE), null);
+    this.cache = new BdevCache({
+      get size() {
+        return hw.size;
+      },
+      readaheadPages: Math.max(1, Math.floor(this.queue.readAheadKb / 4)),
+      maxRequestPages: Math.max(1, Math.floor(this.queue.maxSectorsKb / 4)),
+      readPages: (first, pages) => {
+        const off = first * PAGE_SIZE,
+          len = Math.min(pages * PAGE_SIZE, hw.size - off);
+        return this.request('read', off, len, undefined, pages - 1);
+      },
+      writePages: (first, data, pages) => {
+        const r = this.request('write', first * PAGE_SIZE, data.length, data, pages - 1);
+        return typeof r === 'string' ? r : 'ok';
+      },
+    });
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** The block device a sector belongs to for accounting: its partition, else the disk. */
+  private partOf(sector: number): BlockDev | null {
+    for (const p of this.parts.values()) if (sector >= p.startSect && sector < p.startSect + p.nrSects) return p;
+    return null;
+  }
+
+  /**
+   * One request to the device: served at once (the data is there when this
+   * returns), finished in virtual time at the completion the device reports,
+   * accounted in the disk's and the partition's statistics.
+   */
+  request(op: DiskOp, offset: number, length: number, data?: Uint8Array, merges = 0): Uint8Array | BlockStatus {
+    const now = this.k.clock.monotonic();
+    const c = this.hw.submit({ op, offset, length, data }, now);
+    const group: StatGroup = op;
+    const sectors = op === 'flush' ? 0 : length / SECTOR_SIZE;
+    this.part0.stats.account(group, sectors, merges, now, c.doneNs);
+    if (op !== 'flush') this.partOf(offset / SECTOR_SIZE)?.stats.account(group, sectors, merges, now, c.doneNs);
+    this.armCompletion();
+    // The issuing task waits for the completion at its return to user mode (entry.ts ioWait).
+    const t = this.k.current;
+    if (t && c.doneNs > now) t.ioWaitUntil = Math.max(t.ioWaitUntil, c.doneNs);
+    if (c.status !== 'ok') return c.status;
+    return op === 'read' ? c.data! : 'ok';
+  }
+
+  /** A timer at the device's next completion, which then raises its interrupt. */
+  private armCompletion(): void {
+    const next = this.hw.nextCompletion;
+    if (next === null || (this.armedAt !== null && this.armedAt <= next)) return;
+    if (this.armed) this.k.timers.cancel(this.armed);
+    this.armedAt = next;
+    this.armed = this.k.timers.add(next, () => {
+      this.armed = null;
+      this.armedAt = null;
+      this.hw.complete(this.k.clock.monotonic());
+      this.armCompletion();
+    });
+  }
+
+  /** The driver's interrupt handler. */
+  irqHandler(): void {
+    this.completions += this.hw.ack();
+  }
+
+  /** Partition device name: sda1, but nvme0n1p1 and loop0p1 (a name ending in a digit takes a "p"). */
+  partName(partno: number): string {
+    return /\d$/.test(this.name) ? `${this.name}p${partno}` : `${this.name}${partno}`;
+  }
+
+  /** Sectors the whole disk has. */
+  get capacity(): number {
+    return this.part0.nrSects;
+  }
+
+  /** set_capacity: the disk's size changed (a loop device bound, cleared or resized); cached pages are dropped. */
+  setCapacity(sectors: number): void {
+    this.cache.invalidate();
+    this.part0.nrSects = sectors;
+  }
+}
+
+/** Every disk of one kernel, in the order they were added, and where their /dev nodes go. */
+export class BlockLayer {
+  readonly disks: Gendisk[] = [];
+  devRoot: Dentry | null = null;
+  /** The loop driver, once /dev/loop-control exists (drivers/block/loop.ts). */
+  loop: unknown = null;
+}
+
+/** del_gendisk: the disk, its partitions, nodes and sysfs go (a removed loop device). */
+export function delGendisk(k: Kernel, g: Gendisk): void {
+  for (const p of [g.part0, ...g.parts.values()]) {
+    removeBlockDevice(k.vfs.fs, p.rdev);
+    k.vfs.fs.blkdevs.delete(p.rdev);
+    rmnod(k, p.name);
+  }
+  for (const p of g.parts.values()) removePartSysfs(k, p);
+  removeDiskSysfs(k, g);
+  const i = k.block.disks.indexOf(g);
+  if (i >= 0) k.block.disks.splice(i, 1);
+}
+
+const DISK_GID = 6;
+const nodeCred = { fsuid: 0, fsgid: DISK_GID, groups: [] as number[] };
+
+function mknod(k: Kernel, name: string, rdev: number): void {
+  const d = k.block.devRoot;
+  if (!d || d.children.has(name)) return;
+  d.inode.mknod(d, name, S_IFBLK | 0o660, rdev, nodeCred);
+}
+function rmnod(k: Kernel, name: string): void {
+  const d = k.block.devRoot;
+  const victim = d?.children.get(name);
+  if (d && victim) d.inode.unlink(d, name, victim);
+}
+
+function registerBdev(k: Kernel, b: BlockDev): void {
+  addBlockDevice(k.vfs.fs, b);
+  registerBlockQueue(k.vfs.fs, b.rdev, b);
+}
+
+/** device_add_disk: the disk's node, sysfs, interrupt and partitions. */
+export function addDisk(k: Kernel, hw: DiskHw, info: DiskInfo): Gendisk {
+  const g = new Gendisk(k, hw, info);
+  k.block.disks.push(g);
+  registerBdev(k, g.part0);
+  mknod(k, g.name, g.part0.rdev);
+  addDiskSysfs(k, g);
+  if (info.irq) {
+    k.plic.map(info.irq.line, info.irq.line);
+    k.irqs.request(info.irq.line, info.irq.name, () => g.irqHandler());
+    k.plic.enable(info.irq.line);
+  }
+  scanPartitions(k, g, true);
+  return g;
+}
+
+/**
+ * bdev_disk_changed: drop the partitions the disk had, read the table again
+ * and add what it holds now. add_disk prints the " sda: sda1 sda2" line.
+ */
+export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
+  for (const p of [...g.parts.values()]) {
+    removeBlockDevice(k.vfs.fs, p.rdev);
+    k.vfs.fs.blkdevs.delete(p.rdev);
+    rmnod(k, p.name);
+    removePartSysfs(k, p);
+    g.parts.delete(p.partno);
+  }
+  g.cache.invalidate();
+  if (g.info.noPartScan?.() || g.capacity === 0) {
+    g.label = null;
+    return;
+  }
+  const read = (sector: number, count: number): Uint8Array | null => {
+    if (sector < 0 || sector + count > g.capacity) return null;
+    const r = g.part0.read(sector * SECTOR_SIZE, count * SECTOR_SIZE);
+    return typeof r === 'number' ? null : r;
+  };
+  const table = checkPartition(read, g.capacity);
+  g.label = table?.type ?? null;
+  const names: string[] = [];
+  let open = false;
+  for (const pp of table?.parts ?? []) {
+    if (pp.partno > DISK_MAX_PARTS || pp.partno >= g.info.minors) continue;
+    const p = new BlockDev(g, pp.partno, g.partName(pp.partno), makedev(g.info.major, g.info.firstMinor + pp.partno), pp.start, pp.size, pp);
+    g.parts.set(pp.partno, p);
+    registerBdev(k, p);
+    mknod(k, p.name, p.rdev);
+    addPartSysfs(k, g, p);
+    // parse_extended brackets the logical partitions it finds: "sda2 < sda5 sda6 >".
+    if (open && !pp.logical) {
+      names.push('>');
+      open = false;
+    }
+    names.push(p.name);
+    if (pp.extended) {
+      names.push('<');
+      open = true;
+    }
+  }
+  if (open) names.push('>');
+  // check_partition prints the line only when some parser knew the disk.
+  if (log && table) k.log.printk(KERN_INFO, ` ${g.name}:${names.map((n) => ' ' + n).join('')}`);
+}
