@@ -102,7 +102,7 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   };
   // tmpfs keeps a birth time and the chattr flags (shmem_getattr); the VFS adds the mount-root bit.
   const tmpfs = i.sb.magic === TMPFS_MAGIC;
-  const btime = tmpfs && (mask & STATX_BTIME) !== 0;
+  const btime = (tmpfs || i.hasBtime) && (mask & STATX_BTIME) !== 0;
   let attrs = p.dentry === p.mnt.root ? STATX_ATTR_MOUNT_ROOT : 0;
   let attrMask = STATX_ATTR_AUTOMOUNT | STATX_ATTR_MOUNT_ROOT | STATX_ATTR_DAX;
   if (tmpfs) {
