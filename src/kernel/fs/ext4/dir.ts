@@ -42,10 +42,11 @@ function hasTail(b: Uint8Array): boolean {
 /** ext4_dirblock_csum_verify, with Linux's error on a mismatch. 0 or -errno. */
 export function verifyLeaf(dir: Ext4Inode, b: Uint8Array, pblk: number): number {
   if (!dir.sb.csum) return 0;
-  if (!hasTail(b) || dirBlockCsum(dir.iseed, b) !== u32(b, b.length - 4)) {
-    return dir.sb.errorInode('__ext4_read_dirblock', 153, dir.ino, pblk, 'Directory block failed checksum', EFSBADCRC);
-  }
-  return 0;
+  return dir.sb.verifyOnce(pblk, () =>
+    !hasTail(b) || dirBlockCsum(dir.iseed, b) !== u32(b, b.length - 4)
+      ? dir.sb.errorInode('__ext4_read_dirblock', 153, dir.ino, pblk, 'Directory block failed checksum', EFSBADCRC)
+      : 0,
+  );
 }
 
 /**

@@ -65,17 +65,13 @@ function checkHeader(o: ExtentOwner, node: Uint8Array, depth: number, pblk: numb
     );
   }
   if (pblk && o.sb.csum) {
-    const tail = 12 + 12 * max;
-    if (tail + 4 > node.length || extentBlockCsum(o.iseed, node, tail) !== u32(node, tail)) {
-      return o.sb.errorInode(
-        '__ext4_ext_check',
-        541,
-        o.ino,
-        pblk,
-        `pblk ${pblk} bad header/extent: extent tree corrupted - magic ${magic.toString(16)}, entries ${entries}, max ${max}(${room}), depth ${d}(${depth})`,
-        EFSBADCRC,
-      );
-    }
+    const v = o.sb.verifyOnce(pblk, () => {
+      const tail = 12 + 12 * max;
+      if (tail + 4 <= node.length && extentBlockCsum(o.iseed, node, tail) === u32(node, tail)) return 0;
+      const text = `pblk ${pblk} bad header/extent: extent tree corrupted - magic ${magic.toString(16)}, entries ${entries}, max ${max}(${room}), depth ${d}(${depth})`;
+      return o.sb.errorInode('__ext4_ext_check', 541, o.ino, pblk, text, EFSBADCRC);
+    });
+    if (v < 0) return v;
   }
   return { entries, max, depth: d };
 }

@@ -33,7 +33,8 @@ export function mountExt4(fs: FsState, host: Ext4Host, flavour: Ext4Flavour, dat
   if (typeof bdev === 'number') return bdev;
   // A write-protected device cannot be opened for writing: mount(8) retries read-only on EACCES.
   if (bdev.readOnly && !(ctx.flags & MS_RDONLY)) return -EACCES;
-  const sb = fillSuper(fs, flavour, bdev, host, data, true, (ctx.flags & MS_SILENT) !== 0);
+  // The feature checks see the mount as asked (an unknown ro_compat feature refuses only a read-write mount).
+  const sb = fillSuper(fs, flavour, bdev, host, data, (ctx.flags & MS_RDONLY) !== 0, (ctx.flags & MS_SILENT) !== 0);
   if (typeof sb === 'number') return sb;
   const hasJournal = (sb.g.compat & COMPAT_HAS_JOURNAL) !== 0 && !sb.opts.noload;
   if (hasJournal) {

@@ -54,12 +54,16 @@ function readIndex(dir: Ext4Inode, lblk: number, countOff: number): Uint8Array |
   const b = dir.sb.readBlock(m.pblk);
   if (typeof b === 'number') return b;
   if (dir.sb.csum) {
-    const limit = u16(b, countOff),
-      count = u16(b, countOff + 2);
-    const tail = countOff + limit * 8;
-    if (count > limit || tail + 8 > b.length || dxCsum(dir.iseed, b, countOff, count, tail) !== u32(b, tail + 4)) {
-      return dir.sb.errorInode('__ext4_read_dirblock', 176, dir.ino, m.pblk, 'Directory index failed checksum', EFSBADCRC);
-    }
+    const v = dir.sb.verifyOnce(m.pblk, () => {
+      const limit = u16(b, countOff),
+        count = u16(b, countOff + 2);
+      const tail = countOff + limit * 8;
+      if (count > limit || tail + 8 > b.length || dxCsum(dir.iseed, b, countOff, count, tail) !== u32(b, tail + 4)) {
+        return dir.sb.errorInode('__ext4_read_dirblock', 176, dir.ino, m.pblk, 'Directory index failed checksum', EFSBADCRC);
+      }
+      return 0;
+    });
+    if (v < 0) return v;
   }
   return b;
 }

@@ -62,6 +62,9 @@ export interface Ext4Geometry extends Geometry {
   errors: number;
 }
 
+/** Metadata blocks kept in the buffer cache per mount. */
+const BCACHE_BLOCKS = 4096;
+
 export class Ext4Super extends SuperBlock {
   readonly groups: GroupDesc[] = [];
   readonly icache = new Map<number, Inode>();
@@ -116,11 +119,40 @@ export class Ext4Super extends SuperBlock {
     return -err;
   }
 
-  /** One block of the file system: its bytes, or -errno (a block past the end is corruption, a failed read EIO). */
+  /**
+   * The buffer cache of metadata blocks (Linux's buffer heads on the block
+   * device's page cache), so a lookup does not reread and recheck the same
+   * index and directory blocks. `verified` marks the cached blocks whose
+   * checksum has been checked (buffer_verified).
+   */
+  private readonly bcache = new Map<number, Uint8Array>();
+  private readonly verified = new Set<number>();
+
+  /** One block of the file system (shared, not to be modified), or -errno: a block past the end is corruption, a failed read EIO. */
   readBlock(nr: number): Uint8Array | number {
     if (!Number.isSafeInteger(nr) || nr < 0 || nr >= this.g.blocksCount) return -EFSCORRUPTED;
+    const hit = this.bcache.get(nr);
+    if (hit) return hit;
     const r = this.bdev.read(nr * this.blockSize, this.blockSize);
     if (typeof r === 'number') return r < 0 ? r : -EIO;
+    if (this.bcache.size >= BCACHE_BLOCKS) {
+      // Drop the oldest quarter: a Map iterates in insertion order.
+      let n = BCACHE_BLOCKS / 4;
+      for (const k of this.bcache.keys()) {
+        this.bcache.delete(k);
+        this.verified.delete(k);
+        if (--n === 0) break;
+      }
+    }
+    this.bcache.set(nr, r);
+    return r;
+  }
+
+  /** Runs a checksum check once per cached block: 0, or the check's -errno (not remembered, so it is reported again). */
+  verifyOnce(nr: number, check: () => number): number {
+    if (this.verified.has(nr)) return 0;
+    const r = check();
+    if (r === 0 && this.bcache.has(nr)) this.verified.add(nr);
     return r;
   }
 
