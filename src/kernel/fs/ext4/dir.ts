@@ -97,10 +97,13 @@ function toDirEntry(e: RawEntry): DirEntry {
 function linearReaddir(dir: Ext4Inode): DirEntry[] | number {
   const bs = dir.sb.blockSize;
   const out: DirEntry[] = [];
-  for (let lblk = 0; lblk * bs < dir.size; lblk++) {
+  // Holes are skipped whole, so the loop runs once per mapped block or hole, never once per block of a huge i_size.
+  let step: number;
+  for (let lblk = 0; lblk * bs < dir.size; lblk += step) {
     const m = dir.mapBlock(lblk);
     if (typeof m === 'number') return m;
-    if (m.pblk === 0) continue; // a hole in a directory: ext4_readdir skips it
+    step = m.pblk === 0 ? m.len : 1; // a hole in a directory: ext4_readdir skips it
+    if (m.pblk === 0) continue;
     const b = dir.sb.readBlock(m.pblk);
     if (typeof b === 'number') return b;
     const v = verifyLeaf(dir, b, m.pblk);

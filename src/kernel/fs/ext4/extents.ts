@@ -36,6 +36,33 @@ export interface ExtentOwner {
   readonly iseed: number;
 }
 
+/**
+ * ext4_valid_extent_entries: the entries of a node in increasing logical
+ * order without overlap, each extent non-empty and inside the file system,
+ * each index pointing inside it. What makes every lookup below terminate.
+ */
+function validEntries(o: ExtentOwner, node: Uint8Array, entries: number, depth: number): boolean {
+  const g = o.sb.g;
+  let next = 0;
+  for (let i = 0; i < entries; i++) {
+    const e = 12 + i * 12;
+    const first = u32(node, e);
+    if (i > 0 && first < next) return false;
+    if (depth === 0) {
+      const raw = u16(node, e + 4);
+      const len = raw > EXT_INIT_MAX_LEN ? raw - EXT_INIT_MAX_LEN : raw;
+      const start = u16(node, e + 6) * 2 ** 32 + u32(node, e + 8);
+      if (len === 0 || start < g.firstDataBlock || start + len > g.blocksCount) return false;
+      next = first + len;
+    } else {
+      const leaf = u32(node, e + 4) + u16(node, e + 8) * 2 ** 32;
+      if (leaf < g.firstDataBlock || leaf >= g.blocksCount) return false;
+      next = first + 1;
+    }
+  }
+  return true;
+}
+
 interface Header {
   entries: number;
   max: number;
@@ -55,6 +82,7 @@ function checkHeader(o: ExtentOwner, node: Uint8Array, depth: number, pblk: numb
   else if (max === 0 || max > room) err = 'invalid eh_max';
   else if (entries > max) err = 'invalid eh_entries';
   else if (depth > MAX_DEPTH) err = 'too large eh_depth';
+  else if (!validEntries(o, node, entries, d)) err = 'invalid extent entries';
   if (err) {
     return o.sb.errorInode(
       '__ext4_ext_check',

@@ -19,7 +19,9 @@ export function indMapBlock(sb: Ext4Super, ino: number, iblock: Uint8Array, lblk
   else return { pblk: 0, len: Infinity, unwritten: false };
   let b = u32(iblock, slot * 4);
   for (let l = levels - 1; l >= 0; l--) {
-    if (b === 0) return { pblk: 0, len: 1, unwritten: false };
+    // A missing pointer at this level is a hole over everything it would have mapped.
+    const span = per ** (l + 1);
+    if (b === 0) return { pblk: 0, len: span - (rest % span), unwritten: false };
     const blk = sb.readBlock(b);
     if (typeof blk === 'number') return sb.errorInode('ext4_ind_map_blocks', 538, ino, b, `invalid block reference ${b}`);
     const idx = Math.floor(rest / per ** l) % per;

@@ -103,6 +103,7 @@ export class Ext4Inode extends Inode {
       if (typeof m === 'number') return m;
       const within = off - lblk * bs;
       const run = Math.min(dst.length - done, Math.min(m.len, 2 ** 20) * bs - within);
+      if (!(run > 0)) return -EFSCORRUPTED; // a map that does not advance: never loop on it
       if (m.pblk === 0 || m.unwritten) dst.fill(0, done, done + run);
       else {
         const r = this.sb.bdev.read(m.pblk * bs + within, run);

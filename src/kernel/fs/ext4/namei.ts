@@ -231,7 +231,13 @@ function dxFind(dir: Ext4Inode, name: Uint8Array): number | BadDx {
 /** The linear search (search_dirblock over every block). */
 function linearFind(dir: Ext4Inode, name: Uint8Array): number {
   const bs = dir.sb.blockSize;
-  for (let lblk = 0; lblk * bs < dir.size; lblk++) {
+  // Holes are skipped whole, so the loop runs once per mapped block or hole, never once per block of a huge i_size.
+  let step: number;
+  for (let lblk = 0; lblk * bs < dir.size; lblk += step) {
+    const m = dir.mapBlock(lblk);
+    if (typeof m === 'number') return m;
+    step = m.pblk === 0 ? m.len : 1;
+    if (m.pblk === 0) continue;
     const r = searchLeaf(dir, lblk, name);
     if (r !== 0) return r;
   }
@@ -257,13 +263,18 @@ export function dxLeaves(dir: Ext4Inode): { blocks: number[]; hashVersion: numbe
   const r = readRoot(dir);
   if (r === 'bad' || typeof r === 'number') return r;
   const blocks: number[] = [];
+  const seen = new Set<number>([0]);
+  const dirBlocks = Math.ceil(dir.size / dir.sb.blockSize);
   const walk = (block: Uint8Array, entries: number, level: number): number | BadDx => {
     const count = u16(block, entries + 2);
     if (count === 0 || count > u16(block, entries)) return 'bad';
     for (let i = 0; i < count; i++) {
       const child = u32(block, entries + i * 8 + 4) & 0x0fffffff;
+      // Every block is used once, and lies within the directory: the walk is bounded by its size.
+      if (child >= dirBlocks || seen.has(child)) return 'bad';
+      seen.add(child);
       if (level >= r.levels) {
-        if (!blocks.includes(child)) blocks.push(child);
+        blocks.push(child);
         continue;
       }
       const nb = readIndex(dir, child, 8);
