@@ -150,8 +150,7 @@ const MENUS: Menu[] = [
       ['CONFIG_EXT3_FS', fs('ext3')],
       ['CONFIG_EXT4_FS', fs('ext4')],
       ['CONFIG_EXT4_USE_FOR_EXT2', fs('ext2')],
-      // ext4 reads POSIX ACL xattrs as raw bytes only: no ACL enforcement from disk yet.
-      ['CONFIG_EXT4_FS_POSIX_ACL', 'n'],
+      ['CONFIG_EXT4_FS_POSIX_ACL', fs('ext4')],
       ['CONFIG_JBD2', fs('ext4')],
       ['CONFIG_FILE_LOCKING', syscalls('flock')],
       ['CONFIG_FSNOTIFY', 'y'],

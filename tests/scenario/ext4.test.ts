@@ -152,8 +152,10 @@ describe('ext4 in the guest: mount, read, stat and df a host-made image', { skip
     };
     const ino = /Inode: (\d+)/.exec(s)![1];
     const blocks = /Blockcount: (\d+)/.exec(s)![1];
-    const got = await m.sh("stat -c '%i %s %h %b %.9X %.9Y %.9Z %.9W' /mnt/hello.txt");
-    assert.equal(got, `${ino} 20 1 ${blocks} ${t('atime')} ${t('mtime')} ${t('ctime')} ${t('crtime')}\n`);
+    const bs = /^Block size:\s+(\d+)/m.exec(spawnSync('dumpe2fs', ['-h', img], { encoding: 'latin1' }).stdout)![1];
+    // %o: st_blksize, the file system's block size as ext4 reports it.
+    const got = await m.sh("stat -c '%i %s %h %b %o %.9X %.9Y %.9Z %.9W' /mnt/hello.txt");
+    assert.equal(got, `${ino} 20 1 ${blocks} ${bs} ${t('atime')} ${t('mtime')} ${t('ctime')} ${t('crtime')}\n`);
   });
 
   test('df and df -i: ext4_statfs over what dumpe2fs reports', async () => {

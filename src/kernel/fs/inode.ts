@@ -107,6 +107,11 @@ export abstract class Inode {
     this.btime = t;
   }
 
+  /** st_blksize: the preferred I/O size (a disk file system's block size). */
+  get blksize(): number {
+    return 4096;
+  }
+
   /** 512-byte blocks, for st_blocks. */
   get blocks(): number {
     return Math.ceil(this.size / 4096) * 8;

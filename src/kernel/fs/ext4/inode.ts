@@ -77,6 +77,11 @@ export class Ext4Inode extends Inode {
     this.iseed = sb.csum ? inodeSeed(sb.seed, ino, this.generation) : 0;
   }
 
+  /** st_blksize: the file system's block size (i_blkbits). */
+  override get blksize(): number {
+    return this.sb.blockSize;
+  }
+
   /** st_blocks: i_blocks, in 512-byte units. */
   override get blocks(): number {
     return this.iBlocks;

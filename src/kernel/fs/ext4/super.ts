@@ -91,6 +91,7 @@ export class Ext4Super extends SuperBlock {
     this.seed = 0;
     this.blockSize = g.blockSize;
     this.xattr = true;
+    this.posixAcl = true;
     this.overhead = 0;
     // Writing is not implemented yet: every mount stays read-only.
     this.forceReadOnly = true;

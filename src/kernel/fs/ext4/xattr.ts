@@ -8,12 +8,35 @@ import { u16, u32 } from './ext4.js';
 import { xattrBlockCsum } from './csum.js';
 import { EFSBADCRC } from './super.js';
 import type { Ext4Inode } from './inode.js';
+import { ACL_GROUP, ACL_USER, aclValid, type AclEntry } from '../posix_acl.js';
 
 const EXT4_XATTR_MAGIC = 0xea020000;
 const decoder = new TextDecoder('latin1');
 
-/** ext4_xattr_handler_map: name index to prefix. The POSIX ACL indexes (2, 3) are kept apart. */
-const PREFIX: Record<number, string> = { 1: 'user.', 4: 'trusted.', 6: 'security.', 7: 'system.' };
+/** ext4_xattr_handler_map: name index to prefix. The POSIX ACLs (indexes 2 and 3) become the inode's ACLs. */
+const PREFIX: Record<number, string> = { 1: 'user.', 2: 'system.posix_acl_access', 3: 'system.posix_acl_default', 4: 'trusted.', 6: 'security.', 7: 'system.' };
+const ACL_ACCESS = 'system.posix_acl_access',
+  ACL_DEFAULT = 'system.posix_acl_default';
+
+/**
+ * ext4_acl_from_disk: version 1, then entries of 4 bytes (tag, perm) or, for
+ * named users and groups, 8 (with the id). null for a malformed or invalid
+ * ACL, which then does not apply (Linux fails the ACL lookup with EINVAL).
+ */
+function aclFromDisk(v: Uint8Array): AclEntry[] | null {
+  if (v.length < 4 || u32(v, 0) !== 1) return null;
+  const out: AclEntry[] = [];
+  for (let o = 4; o < v.length;) {
+    if (o + 4 > v.length) return null;
+    const tag = u16(v, o),
+      perm = u16(v, o + 2);
+    const named = tag === ACL_USER || tag === ACL_GROUP;
+    if (named && o + 8 > v.length) return null;
+    out.push({ tag, perm, id: named ? u32(v, o + 4) : 0xffffffff });
+    o += named ? 8 : 4;
+  }
+  return out.length && aclValid(out) === 0 ? out : null;
+}
 
 /**
  * Parses the entries from `start` (first entry) in buf; values at base +
@@ -64,6 +87,15 @@ export function readXattrs(inode: Ext4Inode, raw: Uint8Array): number {
     }
     if (parseEntries(blk, 32, blk.length, 0, map) < 0)
       return sb.errorInode('ext4_xattr_block_get', 560, inode.ino, inode.fileAcl, `corrupted xattr block ${inode.fileAcl}: corrupted xattr entries`);
+  }
+  for (const [name, field] of [
+    [ACL_ACCESS, 'aclAccess'],
+    [ACL_DEFAULT, 'aclDefault'],
+  ] as const) {
+    const v = map.get(name);
+    if (!v) continue;
+    map.delete(name);
+    inode[field] = aclFromDisk(v);
   }
   if (map.size) inode.xattrs = map;
   return 0;
