@@ -146,9 +146,12 @@ const MENUS: Menu[] = [
   {
     title: 'File systems',
     options: [
-      ['CONFIG_EXT2_FS', fs('ext2')],
+      // ext2 is served by the ext4 driver (fs/ext4/fs_type.ts), as on Debian: no separate ext2 driver.
+      ['CONFIG_EXT2_FS', 'n'],
       ['CONFIG_EXT3_FS', fs('ext3')],
       ['CONFIG_EXT4_FS', fs('ext4')],
+      ['CONFIG_EXT4_USE_FOR_EXT2', fs('ext2')],
+      ['CONFIG_EXT4_FS_POSIX_ACL', fs('ext4')],
       ['CONFIG_JBD2', fs('ext4')],
       ['CONFIG_FILE_LOCKING', syscalls('flock')],
       ['CONFIG_FSNOTIFY', 'y'],

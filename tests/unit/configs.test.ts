@@ -16,7 +16,7 @@ function kernelWith(types: string[], loop = true): Kernel {
   const known = new Set(types);
   return { vfs: { fsTypes: { get: (n: string) => (known.has(n) ? () => -1 : undefined) } }, block: { loop: loop ? {} : null } } as unknown as Kernel;
 }
-const BOOTED = ['tmpfs', 'proc', 'sysfs', 'devtmpfs', 'devpts', 'mqueue'];
+const BOOTED = ['tmpfs', 'ext3', 'ext2', 'ext4', 'proc', 'sysfs', 'devtmpfs', 'devpts', 'mqueue'];
 
 function options(text: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -86,8 +86,13 @@ test('options for system calls follow the syscall table', () => {
 });
 
 test('file system options follow the registered types', () => {
-  assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_EXT4_FS'), 'n');
-  assert.equal(options(kernelConfig(kernelWith([...BOOTED, 'ext4']))).get('CONFIG_EXT4_FS'), 'y');
+  const noExt = BOOTED.filter((t) => !t.startsWith('ext'));
+  assert.equal(options(kernelConfig(kernelWith(noExt))).get('CONFIG_EXT4_FS'), 'n');
+  assert.equal(options(kernelConfig(kernelWith(noExt))).get('CONFIG_EXT4_USE_FOR_EXT2'), 'n');
+  assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_EXT4_FS'), 'y');
+  // ext4 serves ext2, as Debian builds it: CONFIG_EXT2_FS stays unset.
+  assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_EXT4_USE_FOR_EXT2'), 'y');
+  assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_EXT2_FS'), 'n');
   assert.equal(options(kernelConfig(kernelWith([]))).get('CONFIG_TMPFS'), 'n');
   assert.equal(options(kernelConfig(kernelWith(BOOTED))).get('CONFIG_TMPFS'), 'y');
 });

@@ -9,6 +9,8 @@ export interface FsInstance {
   sb: SuperBlock;
   root: Dentry;
   /** Options /proc/mounts shows after the flags. */ options?: string[];
+  /** The file system made the mount read-only whatever was asked (sb_rdonly after fill_super): /proc/mounts says ro. */
+  readOnly?: boolean;
 }
 
 /**

@@ -74,6 +74,8 @@ export abstract class Inode {
   ctime: Timespec;
   /** Birth time (statx's stx_btime where the file system keeps one). */
   readonly btime: Timespec;
+  /** Whether btime is known (statx's STATX_BTIME): file systems that keep a birth time say so per inode. */
+  hasBtime = false;
   readonly ino: number;
   /** Extended attributes by full name (Linux's simple_xattrs), for file systems that keep them. */
   xattrs: Map<string, Uint8Array> | null = null;
@@ -108,6 +110,11 @@ export abstract class Inode {
     this.mtime = t;
     this.ctime = t;
     this.btime = t;
+  }
+
+  /** st_blksize: the preferred I/O size (a disk file system's block size). */
+  get blksize(): number {
+    return 4096;
   }
 
   /** 512-byte blocks, for st_blocks. */

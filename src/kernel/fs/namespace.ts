@@ -4,7 +4,7 @@
 // umount with its busy rules and lazy detach.
 import type { Kernel } from '../kernel.js';
 import type { Mount, Path } from './mount.js';
-import { EAGAIN, EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM } from '../errno.js';
+import { EAGAIN, EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { isDir } from './inode.js';
 import { lookupBdev } from '../block/bdev.js';
 
@@ -90,6 +90,7 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
     if (!isMountRoot(target)) return -EINVAL;
     // sb_prepare_remount_readonly: no file of the file system may be open for writing.
     if (flags & MS_RDONLY && !target.mnt.flags.includes('ro') && openForWrite(k, target.mnt)) return -EBUSY;
+    if (!(flags & MS_RDONLY) && target.mnt.sb.forceReadOnly) return -EROFS;
     target.mnt.flags = [...mf, ...sbOptions(target.mnt)];
     return 0;
   }
@@ -119,6 +120,7 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
   });
   if (typeof fs === 'number') return fs;
   if (!isDir(target.dentry.inode.mode)) return -ENOTDIR;
+  if (fs.readOnly) mf[0] = 'ro';
   k.vfs.attach(target, fs.sb, fs.root, req.source, [...mf, ...(fs.options ?? [])]);
   return 0;
 }

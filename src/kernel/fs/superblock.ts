@@ -35,6 +35,8 @@ export class SuperBlock {
   /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
   xattr = false;
   posixAcl = false;
+  /** sb_rdonly for good: the file system cannot be written (ext4 here reads only), so no remount makes it rw. */
+  forceReadOnly = false;
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
   /** `ramPages`: the machine's RAM in pages, which tmpfs's default limits are a half of. */

@@ -37,6 +37,7 @@ import { ownerOrCapable } from '../security/commoncap.js';
 import type { SuperBlock } from './superblock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
+import { mountExt4 } from './ext4/fs_type.js';
 
 export const AT_FDCWD = -100,
   AT_SYMLINK_NOFOLLOW = 0x100,
@@ -73,6 +74,9 @@ export class Vfs {
     this.rootMnt = new Mount(sb, root, null, null, 'rootfs');
     this.mounts.push(this.rootMnt);
     this.fsTypes.register('tmpfs', (data) => mountTmpfs(this.fs, data));
+    // ext4 serves the ext2 and ext3 names too (CONFIG_EXT4_USE_FOR_EXT2), with those drivers' feature checks.
+    const ext4Host = { printk: (level: number, text: string) => k.log.printk(level, text), comm: () => k.current?.comm ?? 'mount' };
+    for (const name of ['ext3', 'ext2', 'ext4'] as const) this.fsTypes.register(name, (data, ctx) => mountExt4(this.fs, ext4Host, name, data, ctx));
   }
 
   /** shm_mnt's superblock: shared anonymous mappings (mm/shmem.ts). */

@@ -39,7 +39,7 @@ export function statBuf(i: Inode): Uint8Array {
     .u32(28, i.gid)
     .u64(32, i.rdev)
     .i64(48, i.size)
-    .i32(56, 4096)
+    .i32(56, i.blksize)
     .i64(64, i.blocks)
     .i64(72, i.atime.sec)
     .u64(80, i.atime.nsec)
@@ -102,7 +102,7 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   };
   // tmpfs keeps a birth time and the chattr flags (shmem_getattr); the VFS adds the mount-root bit.
   const tmpfs = i.sb.magic === TMPFS_MAGIC;
-  const btime = tmpfs && (mask & STATX_BTIME) !== 0;
+  const btime = (tmpfs || i.hasBtime) && (mask & STATX_BTIME) !== 0;
   let attrs = p.dentry === p.mnt.root ? STATX_ATTR_MOUNT_ROOT : 0;
   let attrMask = STATX_ATTR_AUTOMOUNT | STATX_ATTR_MOUNT_ROOT | STATX_ATTR_DAX;
   if (tmpfs) {
@@ -110,7 +110,7 @@ export function sys_statx(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     attrs |= i.iflags & (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND | STATX_ATTR_NODUMP);
   }
   w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID | (btime ? STATX_BTIME : 0))
-    .u32(4, 4096)
+    .u32(4, i.blksize)
     .u64(8, attrs)
     .u32(16, i.nlink)
     .u32(20, i.uid)

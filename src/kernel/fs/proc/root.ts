@@ -54,6 +54,9 @@ const BASE_FILESYSTEMS: [string, boolean][] = [
   ['pipefs', true],
   ['ramfs', true],
   ['devpts', true],
+  // ext4 registers the ext3 and ext2 names first (ext4_init_fs: register_as_ext3, register_as_ext2).
+  ['ext3', false],
+  ['ext2', false],
   ['ext4', false],
 ];
 
