@@ -5,18 +5,14 @@
 // interpreter on a helper thread meanwhile, and the kernel and the rest are
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
 import { startWatchdog } from './watchdog.js';
+import { setV8Flags } from './v8flags.js';
 import { optionHelp, parseBoot, parseRun, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
 
-// Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
-// WebAssembly compiler, Liftoff, as after its optimising one (measured on
-// the CPU benchmark and a bash loop: equal or faster), while optimising
-// the large page functions in the background costs more CPU than it ever
-// saves. So guest code stays baseline; our own optimised tier does the rest.
-setFlagsFromString('--liftoff-only');
+// V8's flags first: guest code compiled from here on must see them (v8flags.ts).
+setV8Flags();
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -137,6 +133,8 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
           : '') +
         '\n',
     );
+    // how the launcher found V8's code cache of the bundle (bin/tuxglass.js)
+    process.stderr.write(`tuxglass: v8_code_cache=${process.env.TUXGLASS_CODE_CACHE ?? 'unknown'}\n`);
   }
   return status & 0x7f ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }
