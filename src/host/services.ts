@@ -1,7 +1,9 @@
 // Node implementations of the kernel's host services.
-import { randomFillSync } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { performance } from 'node:perf_hooks';
+//
+// Start-up: node:crypto and node:zlib take milliseconds each to load and most
+// runs need neither (randomness comes from Web Crypto, which Node has
+// built in; only a boot's initramfs is gunzipped), so zlib loads on first use.
+import { createRequire } from 'node:module';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
 
@@ -102,11 +104,13 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
     random: (buf) => {
-      randomFillSync(buf);
+      // getRandomValues fills at most 64 KiB a call
+      for (let at = 0; at < buf.length; at += 65536) crypto.getRandomValues(buf.subarray(at, Math.min(buf.length, at + 65536)));
     },
     gunzip: (data) => {
       // One output chunk of the size the gzip trailer gives (ISIZE): no doubling, no copy to join chunks.
       const isize = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4).getUint32(0, true) : 0;
+      const { gunzipSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
       const b = gunzipSync(data, { chunkSize: Math.max(64 * 1024, isize + 1) });
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
