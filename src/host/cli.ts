@@ -45,9 +45,17 @@ passes one SIGINT to the guest as ^C; a second within 2 s ends the run), and
 tuxglass ends when its parent process dies.
 `;
 
-/** --jit: hold the hart to the chosen tier; false (after saying why) when this host cannot. */
+/**
+ * --jit: hold the hart to the chosen tier; false (after saying why) when this
+ * host cannot. Without it, WebAssembly compiles in the background on V8's
+ * helper threads while the interpreter goes on (wasm/runtime.ts).
+ */
 function applyJit(h: Hart, o: MachineOptions): boolean {
-  if (!o.jit || h.setTier(o.jit)) return true;
+  if (!o.jit) {
+    if (h.mem.wasmJit) h.mem.wasmJit.background = true;
+    return true;
+  }
+  if (h.setTier(o.jit)) return true;
   process.stderr.write(`tuxglass: --jit ${o.jit}: this host has no WebAssembly\n`);
   return false;
 }
