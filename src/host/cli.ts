@@ -6,18 +6,14 @@
 // imported after it.
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
 import { startWatchdog } from './watchdog.js';
+import { setV8Flags } from './v8flags.js';
 import { optionHelp, parseBoot, parseRun, parseSize, type BootOptions, type MachineOptions, type RunOptions } from './options.js';
 
-// Compiled guest code (src/cpu/wasm) runs as fast under V8's baseline
-// WebAssembly compiler, Liftoff, as after its optimising one (measured on
-// the CPU benchmark and a bash loop: equal or faster), while optimising
-// the large page functions in the background costs more CPU than it ever
-// saves. So guest code stays baseline; our own optimised tier does the rest.
-setFlagsFromString('--liftoff-only');
+// V8's flags first: guest code compiled from here on must see them (v8flags.ts).
+setV8Flags();
 
 const HELP = `tuxglass - a Linux-compatible kernel in TypeScript running riscv64 Linux programs
 
@@ -71,9 +67,17 @@ function endByHangup(): void {
   process.kill(process.pid, 'SIGHUP');
 }
 
-/** --jit: hold the hart to the chosen tier; false (after saying why) when this host cannot. */
+/**
+ * --jit: hold the hart to the chosen tier; false (after saying why) when this
+ * host cannot. Without it, WebAssembly compiles in the background on V8's
+ * helper threads while the interpreter goes on (wasm/runtime.ts).
+ */
 function applyJit(h: Hart, o: MachineOptions): boolean {
-  if (!o.jit || h.setTier(o.jit)) return true;
+  if (!o.jit) {
+    if (h.mem.wasmJit) h.mem.wasmJit.background = true;
+    return true;
+  }
+  if (h.setTier(o.jit)) return true;
   process.stderr.write(`tuxglass: --jit ${o.jit}: this host has no WebAssembly\n`);
   return false;
 }
@@ -202,6 +206,8 @@ async function runCommand(args: string[], watch: Int32Array): Promise<number> {
           : '') +
         '\n',
     );
+    // how the launcher found V8's code cache of the bundle (bin/tuxglass.js)
+    process.stderr.write(`tuxglass: v8_code_cache=${process.env.TUXGLASS_CODE_CACHE ?? 'unknown'}\n`);
   }
   return status & 0x7f ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 }

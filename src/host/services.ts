@@ -1,10 +1,16 @@
 // Node implementations of the kernel's host services.
-import { randomFillSync } from 'node:crypto';
+//
+// Start-up: node:crypto and node:zlib take milliseconds each to load and most
+// runs need neither (randomness comes from Web Crypto, which Node has
+// built in; only a boot's initramfs is gunzipped), so zlib loads on first use.
 import { fstatSync, readFileSync } from 'node:fs';
-import { gunzip, gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { HostServices, HostConsole, HostStream } from '../kernel/host.js';
 import type { ImageSource } from '../kernel/fs/image.js';
+
+/** node:zlib, loaded on first use. */
+const zlib = () => createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
 
 function stream(s: NodeJS.WriteStream, pending: Set<Promise<void>>): HostStream {
   // A reader that went away (`tuxglass run ... | head`) must not crash the
@@ -188,15 +194,16 @@ export function nodeHost(image: ImageSource | null, opts: NodeHostOptions = {}):
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     yield: () => new Promise((r) => setImmediate(r)),
     random: (buf) => {
-      randomFillSync(buf);
+      // getRandomValues fills at most 64 KiB a call
+      for (let at = 0; at < buf.length; at += 65536) crypto.getRandomValues(buf.subarray(at, Math.min(buf.length, at + 65536)));
     },
     gunzip: (data) => {
-      const b = gunzipSync(data, { chunkSize: gunzipChunk(data) });
+      const b = zlib().gunzipSync(data, { chunkSize: gunzipChunk(data) });
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
     gunzipAsync: (data) =>
       new Promise((resolve, reject) =>
-        gunzip(data, { chunkSize: gunzipChunk(data) }, (err, b) => (err ? reject(err) : resolve(new Uint8Array(b.buffer, b.byteOffset, b.length)))),
+        zlib().gunzip(data, { chunkSize: gunzipChunk(data) }, (err, b) => (err ? reject(err) : resolve(new Uint8Array(b.buffer, b.byteOffset, b.length)))),
       ),
     async flush() {
       await Promise.all([...pending]);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,20 @@ test('--stats reports instructions and syscalls', { skip }, () => {
   const r = run(['--stats', '--', '/bin/busybox', 'true']);
   assert.equal(r.status, 0);
   assert.match(r.stderr, /^tuxglass: instructions=\d+ seconds=[\d.]+ mips=[\d.]+ syscalls=\d+ enosys=\d+$/m);
+});
+
+// bin/tuxglass.js compiles the bundle with the V8 code cache the last run left; V8 itself says
+// whether it took it (cachedDataRejected: another source or other flags). Made by one run, taken by the next.
+const BUNDLE = join(REPO, 'dist', 'src', 'host', 'cli.bundle.cjs');
+const noBundle =
+  existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= statSync(join(REPO, 'dist', 'src', 'host', 'cli.js')).mtimeMs
+    ? false
+    : 'no up-to-date CLI bundle (node scripts/bundle.js; npm test makes it)';
+test('a run starts from the V8 code cache the run before made', { skip: skip || noBundle }, () => {
+  assert.equal(run(['--', '/bin/busybox', 'true']).status, 0);
+  const r = run(['--stats', '--', '/bin/busybox', 'true']);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /^tuxglass: v8_code_cache=accepted$/m);
 });
 
 test('exit statuses pass through, 128+N for a signal', { skip }, () => {

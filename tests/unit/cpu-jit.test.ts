@@ -199,6 +199,53 @@ test('WebAssembly code is compiled for hot code, dropped with its page and adopt
   assert.equal(jit.entries.get(page * 4096 + 4), undefined);
 });
 
+/** Wait (a bounded number of event-loop turns) until cond holds; the background compile resolves in one of them. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), what);
+}
+
+test('WebAssembly compiled in the background runs once the event loop turned, and never if its page changed meanwhile', async () => {
+  const prog = (k: number) => [A.addi(T0, 0, 1000), A.addi(A0, A0, k), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL];
+  const hot = (words: number[]) => {
+    const m = new TestMachine(4 << 20);
+    m.loadWords(CODE, words);
+    m.hart.jitBackend = 'wasm';
+    m.hart.jitThreshold = 100;
+    m.mem.wasmJit!.background = true;
+    return m;
+  };
+  const m = hot(prog(1));
+  const jit = m.mem.wasmJit!;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  // the hart never waited for the compile: the whole loop ran interpreted
+  assert.equal(m.hart.wasmInsns, 0);
+  assert.equal(jit.compiling, 1);
+  await until(() => jit.compiling === 0, 'the background compile finished');
+  assert.equal(jit.stats.compiles, 1);
+  m.hart.pc = CODE;
+  m.setReg(A0, 0);
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  assert.ok(m.hart.wasmInsns > 2900, 'the loop ran compiled');
+
+  // The code is rewritten (and its decoded page dropped, as a store or fence.i does) while the
+  // compile is under way: what was compiled for the old bytes is thrown away, the new bytes run.
+  const m2 = hot(prog(1));
+  const jit2 = m2.mem.wasmJit!;
+  assert.equal(m2.hart.run(1e6), Cause.EcallU);
+  assert.equal(jit2.compiling, 1);
+  m2.loadWords(CODE, prog(3));
+  m2.mem.invalidateCode(m2.ramOffset(CODE) >>> 12);
+  await until(() => jit2.compiling === 0, 'the background compile finished');
+  assert.equal(jit2.stats.compiles, 0);
+  m2.hart.pc = CODE;
+  m2.setReg(A0, 0);
+  assert.equal(m2.hart.run(1e6), Cause.EcallU);
+  assert.equal(m2.reg(A0), 3000);
+});
+
 test('grouped accesses off one base register: page-straddling groups and a fault inside a group', () => {
   // a2 walks up by 24 bytes; each iteration stores/loads a 32-byte "frame" off a2,
   // so some frames straddle the page end; the page after DATA+4096 is read-only
