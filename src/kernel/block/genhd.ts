@@ -266,6 +266,20 @@ export class BlockLayer {
 }
 
 /** del_gendisk: the disk, its partitions, nodes and sysfs go (a removed loop device). */
+/**
+ * The letters of a disk's name from its index: a..z, then aa..zz, then
+ * aaa... (the scheme sd_format_disk_name and virtblk_name_format share).
+ */
+export function diskLetters(index: number): string {
+  let name = '';
+  let n = index;
+  do {
+    name = String.fromCharCode(97 + (n % 26)) + name;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return name;
+}
+
 export function delGendisk(k: Kernel, g: Gendisk): void {
   for (const p of [g.part0, ...g.parts.values()]) {
     removeBlockDevice(k.vfs.fs, p.rdev);

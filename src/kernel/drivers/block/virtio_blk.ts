@@ -7,7 +7,7 @@
 import type { Kernel } from '../../kernel.js';
 import type { Disk } from '../../../machine/disk.js';
 import { KERN_INFO, KERN_NOTICE } from '../../printk.js';
-import { addDisk, SECTOR_SIZE, type Gendisk } from '../../block/genhd.js';
+import { addDisk, diskLetters, SECTOR_SIZE, type Gendisk } from '../../block/genhd.js';
 import { deviceModel } from '../../device/core.js';
 import { stringGetSize } from '../../lib/string_helpers.js';
 import { VIRT_VIRTIO } from '../../../machine/memmap.js';
@@ -17,13 +17,7 @@ const PART_BITS = 4;
 
 /** virtblk_name_format: vda..vdz, vdaa... */
 export function virtblkName(index: number): string {
-  let name = '';
-  let n = index;
-  do {
-    name = String.fromCharCode(97 + (n % 26)) + name;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return 'vd' + name;
+  return 'vd' + diskLetters(index);
 }
 
 export function virtblkProbe(k: Kernel, hw: Disk, index: number, irq: number): Gendisk {

@@ -7,7 +7,7 @@
 import type { Kernel } from '../../kernel.js';
 import type { Disk } from '../../../machine/disk.js';
 import { KERN_DEBUG, KERN_INFO, KERN_NOTICE } from '../../printk.js';
-import { addDisk, SECTOR_SIZE, type Gendisk } from '../../block/genhd.js';
+import { addDisk, diskLetters, SECTOR_SIZE, type Gendisk } from '../../block/genhd.js';
 import { deviceModel } from '../../device/core.js';
 import { stringGetSize } from '../../lib/string_helpers.js';
 
@@ -22,13 +22,7 @@ const TYPE_DISK_NAME = 'Direct-Access    ';
 
 /** sd_format_disk_name: a..z, then aa..zz, then aaa... */
 export function sdDiskName(index: number): string {
-  let name = '';
-  let n = index;
-  do {
-    name = String.fromCharCode(97 + (n % 26)) + name;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return 'sd' + name;
+  return 'sd' + diskLetters(index);
 }
 
 /** sd_probe for the disk at target `index` of host 0. */
