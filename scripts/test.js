@@ -22,5 +22,7 @@ if (files.length === 0) {
   console.error('no test files found under dist/tests');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// --test-force-exit: a test file ends when its tests have, even if a failed case left a child
+// process or a timer behind; otherwise one stuck case holds the whole run until CI's limit.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -28,24 +28,27 @@ int main(void) {
     ev.sigev_signo = 65; R(timer_create(CLOCK_MONOTONIC, &ev, &c));
     ev.sigev_signo = SIGRTMIN; ev.sigev_notify = 77; R(timer_create(CLOCK_MONOTONIC, &ev, &c));
     ev.sigev_notify = SIGEV_SIGNAL;
+    /* SIGRTMIN is blocked except inside sigsuspend: a signal between the test
+     * of got and a pause() would leave the program waiting forever. */
+    sigset_t s, waitmask;
+    sigemptyset(&s); sigaddset(&s, SIGRTMIN);
+    sigprocmask(SIG_BLOCK, &s, &waitmask);
     struct itimerspec its = {{0, 0}, {0, 20000000}}, old;
     R(timer_settime(a, 0, &its, NULL));
     R(timer_gettime(a, &old));
     printf("armed: interval %ld value>0 %d\n", old.it_interval.tv_nsec, old.it_value.tv_sec > 0 || old.it_value.tv_nsec > 0);
-    while (!got) pause();
+    while (!got) sigsuspend(&waitmask);
     printf("got code %d (SI_TIMER %d) val %d overrun %d\n", last_code, SI_TIMER, last_val, last_overrun);
     R(timer_gettime(a, &old));
     printf("after one-shot: %ld %ld\n", (long)old.it_value.tv_sec, old.it_value.tv_nsec);
     /* periodic, with the signal blocked for a while: overruns */
-    sigset_t s; sigemptyset(&s); sigaddset(&s, SIGRTMIN);
-    sigprocmask(SIG_BLOCK, &s, NULL);
     struct itimerspec p = {{0, 10000000}, {0, 10000000}};
     R(timer_settime(a, 0, &p, NULL));
     struct timespec z = {0, 105000000};
     nanosleep(&z, NULL);
     got = 0;
+    while (!got) sigsuspend(&waitmask);
     sigprocmask(SIG_UNBLOCK, &s, NULL);
-    while (!got) pause();
     printf("overrun after ~105ms blocked at 10ms: siginfo %s, getoverrun %s\n",
         last_overrun >= 8 && last_overrun <= 10 ? "9ish" : "other", timer_getoverrun(a) == last_overrun ? "same" : "differs");
     R(timer_delete(a));

@@ -205,12 +205,18 @@ int main(void) {
     if (mid == 0) {
         pid_t g = fork();
         if (g == 0) {
+            /* SIGUSR1 stays blocked outside sigsuspend: a signal between the
+             * test of got_sig and a pause() would be waited for forever. */
+            sigset_t usr1, old;
+            sigemptyset(&usr1);
+            sigaddset(&usr1, SIGUSR1);
+            sigprocmask(SIG_BLOCK, &usr1, &old);
             signal(SIGUSR1, on_sig);
             prctl(PR_SET_PDEATHSIG, SIGUSR1);
             int pd = 0;
             prctl(PR_GET_PDEATHSIG, &pd);
             write(p[1], &pd, sizeof pd);
-            while (!got_sig) pause();
+            while (!got_sig) sigsuspend(&old);
             int s = got_sig;
             write(p[1], &s, sizeof s);
             _exit(0);

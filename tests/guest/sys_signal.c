@@ -157,8 +157,14 @@ int main(void) {
     hits = 0;
     alarm_armed = 1;
     struct itimerval it = {{0, 10000}, {0, 10000}};
+    /* SIGALRM is blocked except inside sigsuspend, so none can arrive between
+     * the test of hits and the wait (which would then wait forever). */
+    sigset_t alrm, waitmask;
+    sigemptyset(&alrm); sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, &waitmask);
     R(setitimer(ITIMER_REAL, &it, NULL));
-    while (hits < 3) pause();
+    while (hits < 3) sigsuspend(&waitmask);
+    sigprocmask(SIG_SETMASK, &waitmask, NULL);
     printf("alarms: %d sig=%d code=%d\n", (int)hits, last_sig, last_code);
     /* sigsuspend waits with a temporary mask. */
     R(sigprocmask(SIG_BLOCK, &set, NULL));

@@ -9,10 +9,10 @@
 // ends. The oracle is the exit itself: before the fix (a run loop that never
 // gave the host's event loop a turn) each of these hung until the test's
 // timeout. No duration is asserted.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,9 @@ const rootfs = defaultRootfsDir();
 const built = await buildGuest(['hostctl_spin', 'hostctl_hup']);
 const haveScript = spawnSync('script', ['--version']).status === 0;
 const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
-const skipPty = skip || (haveScript ? false : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
+const haveBash = existsSync('/bin/bash');
+const skipPty =
+  skip || (haveScript ? (haveBash ? false : 'no /bin/bash on the host') : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
 /** Generous: the guest must start first (a boot packs its initramfs); the stop itself takes well under a second. */
 const TIMEOUT = 90_000;
 
@@ -192,18 +194,38 @@ describe('tuxglass ends when its parent dies', { skip, concurrency: 1, timeout: 
 // hears SIGHUP and SIGCONT, and its reads return 0. tests/guest/hostctl_hup.c
 // writes what it saw to stderr, a host file here. Either way tuxglass then
 // ends as a process of a hung-up session does, by SIGHUP (the shell sees 129).
+/** Kills every host process whose command line names `marker`: what a failed case leaves behind must not outlive the test file. */
+function killNaming(marker: string): void {
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (Number(pid) !== process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
 describe('tuxglass run: the terminal on stdin hangs up', { skip: skipPty, concurrency: 1, timeout: TIMEOUT * 3 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-hup-'));
+  // The shell and the tuxglass it runs name `dir`; killing the shell ends tuxglass too (its watchdog).
+  after(() => killNaming(dir));
   const hangUp = async (name: string, args: string, ready: string) => {
     const err = join(dir, `${name}.err`);
     const inner = ["trap '' HUP", 'set -m', `${sh(process.execPath)} ${sh(CLI)} ${args} 2>${sh(err)}`, 'echo "status=$?" >>' + sh(err)].join('\n');
-    const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+    // script(1) runs $SHELL -c: bash, because dash gives up on a hung-up terminal (it cannot take the
+    // terminal back after the job: "Cannot set tty process group") and would never report the status.
+    const c = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm', SHELL: '/bin/bash' } });
     c.stdin.on('error', () => {});
     await untilExit(c, ready, () => c.kill('SIGKILL'));
     // The shell outlives the hang-up and reports tuxglass's status once it has ended.
+    const deadline = Date.now() + TIMEOUT - 10_000;
     for (;;) {
       const text = existsSync(err) ? readFileSync(err, 'utf8') : '';
       if (/status=\d+/.test(text)) return text;
+      if (Date.now() > deadline) {
+        killNaming(dir);
+        assert.fail(`no status from the shell; tuxglass's stderr:\n${text}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   };
