@@ -26,8 +26,7 @@ const built = await buildGuest(['hostctl_spin', 'hostctl_hup']);
 const haveScript = spawnSync('script', ['--version']).status === 0;
 const skip = built.skip ?? (existsSync(join(rootfs, 'bin', 'busybox')) ? false : `no guest root at ${rootfs} (run: node bin/tuxglass.js fetch)`);
 const haveBash = existsSync('/bin/bash');
-const skipPty =
-  skip || (haveScript ? (haveBash ? false : 'no /bin/bash on the host') : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
+const skipPty = skip || (haveScript ? (haveBash ? false : 'no /bin/bash on the host') : 'no script(1) on the host (util-linux bsdutils) to make a terminal');
 /** Generous: the guest must start first (a boot packs its initramfs); the stop itself takes well under a second. */
 const TIMEOUT = 90_000;
 
