@@ -34,6 +34,8 @@ export const GUEST_PACKAGES: readonly string[] = [
   'login',
   'login.defs',
   'libpam-modules',
+  // unix_chkpwd: pam_unix's helper for checking a password it cannot read itself.
+  'libpam-modules-bin',
   'libpam-runtime',
   // Looking at the kernel.
   'procps',
@@ -106,4 +108,4 @@ export const BUSYBOX_APPLET_DIR = 'usr/libexec/busybox';
  * Bumped whenever the assembled layout changes, so existing caches are
  * rebuilt instead of silently kept.
  */
-export const ROOTFS_LAYOUT_VERSION = 5;
+export const ROOTFS_LAYOUT_VERSION = 6;

@@ -22,6 +22,7 @@ import { extractDeb } from './deb.js';
 import { isRiscv64Elf } from './elf.js';
 import { GuestPkgError } from './errors.js';
 import { ETC_FILES } from './etc-files.js';
+import { PAM_STACKS, pamCommonFile, parsePamProfile } from './pam-auth-update.js';
 import { ALTERNATIVES, BUSYBOX_APPLET_DIR, DROPPED_PATHS, POSTINST_COPIES, POSTINST_LINKS } from './packages.js';
 import { run } from './run.js';
 import { MERGED_DIRS } from './usrmerge.js';
@@ -85,6 +86,7 @@ export async function assembleRootfs(trees: readonly string[], dest: string): Pr
   }
   setAlternatives(stage);
   const applets = installBusyboxApplets(stage);
+  writePamCommon(stage);
   for (const f of ETC_FILES) {
     const p = join(stage, f.path);
     mkdirSync(dirname(p), { recursive: true });
@@ -148,6 +150,23 @@ function setAlternatives(root: string): void {
     if (existsSync(link) && !lstatSync(link).isSymbolicLink()) continue;
     rmSync(link, { force: true });
     symlinkSync(l.target, link);
+  }
+}
+
+/** libpam-runtime's postinst: pam-auth-update writes /etc/pam.d/common-* (pam-auth-update.ts). */
+function writePamCommon(root: string): void {
+  const templates = join(root, 'usr/share/pam');
+  const configs = join(root, 'usr/share/pam-configs');
+  if (!existsSync(templates) || !existsSync(configs)) return;
+  const profiles = readdirSync(configs).map((n) => parsePamProfile(n, readFileSync(join(configs, n), 'utf8')));
+  for (const stack of PAM_STACKS) {
+    const template = join(templates, `common-${stack.file}`);
+    if (!existsSync(template)) continue;
+    const p = join(root, 'etc/pam.d', `common-${stack.file}`);
+    mkdirSync(dirname(p), { recursive: true });
+    rmSync(p, { force: true });
+    writeFileSync(p, pamCommonFile(readFileSync(template, 'utf8'), stack, profiles));
+    chmodSync(p, 0o644);
   }
 }
 
