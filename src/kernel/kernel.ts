@@ -13,6 +13,8 @@ import type { PhysMem } from '../cpu/physmem.js';
 import type { Hart } from '../cpu/hart.js';
 import { Machine } from '../machine/machine.js';
 import { VIRT_PLIC } from '../machine/memmap.js';
+import { RAM_BASE } from '../cpu/physmem.js';
+import { IOMEM_END, IO_SPACE_LIMIT, ResourceTree, platformResourceName } from './resource.js';
 import { IrqTable } from './irq/irqdesc.js';
 import { PlicDriver } from './drivers/irqchip/irq-sifive-plic.js';
 import { ioremap } from './lib/iomem.js';
@@ -114,6 +116,10 @@ export class Kernel {
   /** Interrupt descriptors (/proc/interrupts) and the PLIC driver that feeds them. */
   readonly irqs: IrqTable;
   readonly plic: PlicDriver;
+  /** /proc/iomem's tree (resource.ts): RAM, and the registers drivers claimed. */
+  readonly iomem = new ResourceTree(IOMEM_END);
+  /** /proc/ioports's: empty on this board. */
+  readonly ioports = new ResourceTree(IO_SPACE_LIMIT);
   readonly vfs: Vfs;
   readonly log: KernelLog;
   /** Which task and thread group each PID names (pid.ts). */
@@ -219,6 +225,9 @@ export class Kernel {
     m.power.onPower = (e) => this.halt(e.kind === 'fail' ? e.code : 0);
     this.irqs = new IrqTable(m.cpus);
     this.plic = new PlicDriver(ioremap(m.bus, VIRT_PLIC.base), this.irqs, m.cpus);
+    // init_resources: the memory node's RAM (the PLIC driver claims its registers as it probes).
+    this.iomem.insert('System RAM', RAM_BASE, m.ramBytes);
+    this.iomem.insert(platformResourceName(VIRT_PLIC.base, 'plic', 'plic'), VIRT_PLIC.base, VIRT_PLIC.size);
     this.bootWallMs = this.host.monotonicMs();
     this.log = new KernelLog(() => this.clock.monotonic());
     this.timekeeping = new Timekeeping(this.clock, this.timers);

@@ -47,6 +47,8 @@ const SCRIPT =
     '$H -u -w && echo wrote-rtc',
     'a=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); b=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); echo "hwrng ${#a} $([ "$a" != "$b" ] && echo fresh)"',
     'cat /proc/interrupts',
+    'cat /proc/iomem; echo "ioports $(wc -c < /proc/ioports)"',
+    'setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all cat /proc/iomem | sed "s/^/user: /"',
     'grep "^intr" /proc/stat | cut -d" " -f1-13',
     'poweroff -f',
   ].join('\n') + '\n';
@@ -65,6 +67,13 @@ test('ttyS0 interrupts, the RTC through hwclock, /dev/hwrng, power-off at the po
   assert.ok(tty, 'a ttyS0 line');
   assert.ok(Number(tty[1]) >= 1, 'console input came as interrupts');
   assert.match(out, /^ {2}5: +\d+ {2}RISC-V INTC {3}5 Edge {6}riscv-timer\n 10: .*ttyS0\n 11: +0 {2}SiFive PLIC {2}11 Edge {6}101000\.rtc\nIPI0:/m);
+  // /proc/iomem (kernel/resource.c r_show): the ranges drivers claimed and the RAM, by address;
+  // a reader without CAP_SYS_ADMIN sees the names with zeros for addresses.
+  assert.match(
+    out,
+    /^00101000-00101fff : 101000\.rtc rtc@101000\n04000000-04000fff : 4000000\.rng rng@4000000\n0c000000-0c5fffff : c000000\.plic plic@c000000\n10000000-100000ff : serial\n80000000-8fffffff : System RAM\nioports 0$/m,
+  );
+  assert.match(out, /^user: 00000000-00000000 : serial\nuser: 00000000-00000000 : System RAM$/m);
   // /proc/stat's intr line counts the same line (field 12 is IRQ 10).
   const intr = /^intr (\d+)(( \d+){11})$/m.exec(out);
   assert.ok(intr, 'an intr line');

@@ -11,6 +11,7 @@ import { addDisk, diskLetters, SECTOR_SIZE, type Gendisk } from '../../block/gen
 import { deviceModel } from '../../device/core.js';
 import { stringGetSize } from '../../lib/string_helpers.js';
 import { VIRT_VIRTIO } from '../../../machine/memmap.js';
+import { platformResourceName } from '../../resource.js';
 
 export const VIRTBLK_MAJOR = 254;
 const PART_BITS = 4;
@@ -29,7 +30,10 @@ export function virtblkProbe(k: Kernel, hw: Disk, index: number, irq: number): G
     KERN_NOTICE,
     `virtio_blk ${dev}: [${name}] ${blocks} ${SECTOR_SIZE}-byte logical blocks (${stringGetSize(blocks, SECTOR_SIZE, 10)}/${stringGetSize(blocks, SECTOR_SIZE, 2)})`,
   );
-  const base = (VIRT_VIRTIO.base + index * VIRT_VIRTIO.size).toString(16);
+  const addr = VIRT_VIRTIO.base + index * VIRT_VIRTIO.size;
+  const base = addr.toString(16);
+  // virtio_mmio_probe claims the transport's registers.
+  k.iomem.insert(platformResourceName(addr, 'virtio_mmio', 'virtio_mmio'), addr, VIRT_VIRTIO.size);
   const vdev = deviceModel(k).platform.dir(`${base}.virtio_mmio`).dir(dev);
   vdev.attr('device', () => '0x0002\n');
   vdev.attr('vendor', () => '0x554d4551\n');

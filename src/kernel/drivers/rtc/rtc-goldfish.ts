@@ -9,6 +9,7 @@ import type { Task } from '../../sched/task.js';
 import { EFAULT, EINVAL, ENOTTY, EPERM } from '../../errno.js';
 import { capable, CAP_SYS_TIME } from '../../security/commoncap.js';
 import { ioremap, type IoMem } from '../../lib/iomem.js';
+import { platformResourceName } from '../../resource.js';
 import { RTC_IRQ, VIRT_RTC } from '../../../machine/memmap.js';
 import { RTC_CLEAR_INTERRUPT, RTC_TIME_HIGH, RTC_TIME_LOW } from '../../../machine/goldfish-rtc.js';
 
@@ -65,6 +66,7 @@ export class GoldfishRtcDriver {
 
   constructor(private readonly k: Kernel) {
     this.io = ioremap(k.machine.bus, VIRT_RTC.base);
+    k.iomem.insert(platformResourceName(VIRT_RTC.base, 'rtc', 'rtc'), VIRT_RTC.base, VIRT_RTC.size);
     // goldfish_rtc_probe: the alarm line, requested under the device's name.
     k.plic.map(RTC_IRQ, RTC_IRQ);
     k.irqs.request(RTC_IRQ, RTC_DEVICE, () => this.io.writel(RTC_CLEAR_INTERRUPT, 1));

@@ -67,6 +67,8 @@ export class SerialPort {
       },
     });
     this.tty = new TtyStruct(k, serialDriver(this.port), 0);
+    // serial8250_request_std_resource: the port's registers, claimed as "serial".
+    k.iomem.insert('serial', VIRT_UART0.base, VIRT_UART0.size);
     // The console's size follows the host terminal's (a serial line has none of its own).
     const ws = con.winsize();
     if (ws) this.tty.winsize = { row: ws.rows, col: ws.cols, xpixel: 0, ypixel: 0 };

@@ -79,6 +79,8 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('diskstats', () => procDiskstats(k)),
     f('filesystems', () => filesystems(k)),
     f('interrupts', () => interrupts(k)),
+    f('iomem', () => k.iomem.show(reader(k)?.cred ?? null)),
+    f('ioports', () => k.ioports.show(reader(k)?.cred ?? null)),
     opsEntry(sb, '', 'kmsg', 0o400, () => procKmsgOps(k)),
     f('loadavg', () => loadavg(k)),
     f('locks', () => procLocks(k.fileLocks, (i) => [major(i.sb.dev), minor(i.sb.dev)])),

@@ -5,6 +5,7 @@
 import type { Kernel } from '../../../kernel.js';
 import type { FileOps } from '../../../fs/file.js';
 import { ioremap } from '../../../lib/iomem.js';
+import { platformResourceName } from '../../../resource.js';
 import { VIRT_RNG } from '../../../../machine/memmap.js';
 
 export const HWRNG_MAJOR = 10,
@@ -12,6 +13,8 @@ export const HWRNG_MAJOR = 10,
 
 export function hwrngOps(k: Kernel): FileOps {
   const io = ioremap(k.machine.bus, VIRT_RNG.base);
+  // timeriomem_rng_probe claims its register (devm_platform_get_and_ioremap_resource).
+  k.iomem.insert(platformResourceName(VIRT_RNG.base, 'rng', 'rng'), VIRT_RNG.base, VIRT_RNG.size);
   return {
     read: (_f, buf) => {
       for (let i = 0; i < buf.length; i += 4) {
