@@ -4,10 +4,14 @@
 // conditions IIR reports (line status, received data or timeout, THR empty,
 // modem status).
 //
-// The wire has no speed: a byte written to THR is on its way at once, so
-// THR and the transmitter are always empty. Transmitted bytes are handed
-// to the sink in bursts: when a reader looks at LSR (the driver waits for
-// the transmitter there at the end of a write), or every 4 KiB.
+// The wire has no speed: a byte written to THR (or its 16-byte transmit
+// FIFO) is on its way at once, so THR and the transmitter are always empty
+// again right after a write, and with UART_IER_THRI enabled the THR-empty
+// interrupt is raised again at once: an interrupt-driven driver moves a
+// FIFO load per interrupt. Transmitted bytes are handed to the sink in
+// bursts, when the driver is done with the transmitter: it disables the
+// THR-empty interrupt (nothing more to send), or, writing polled, looks at
+// LSR to wait for the transmitter; and every 4 KiB.
 //
 // Receiving: the far end sends only while the UART asserts RTS (MCR), as
 // hardware flow control has it; bytes it sends wait on the wire until the
@@ -138,7 +142,8 @@ export class Uart16550 implements MmioDevice {
       case UART_MCR:
         return this.mcr;
       case UART_LSR: {
-        this.flush();
+        // A polled writer waits for the transmitter here; an interrupt-driven one reads LSR mid-stream.
+        if (!(this.ier & UART_IER_THRI)) this.flush();
         const v = this.lsr;
         // Error bits clear when read.
         this.lsr &= ~(UART_LSR_OE | UART_LSR_BI);
@@ -176,6 +181,8 @@ export class Uart16550 implements MmioDevice {
         this.ier = v & 0x0f;
         // Enabling the THR-empty interrupt with THR empty raises it at once.
         if (!(was & UART_IER_THRI) && this.ier & UART_IER_THRI && this.lsr & UART_LSR_THRE) this.thrPending = true;
+        // The driver stopped transmitting: what it sent goes out as one burst.
+        if (was & UART_IER_THRI && !(this.ier & UART_IER_THRI)) this.flush();
         this.update();
         return;
       }

@@ -46,6 +46,7 @@ const SCRIPT =
     'echo "rtc: $($H -u -r | cut -c1-24)"; echo "sys: $(date -u "+%a %b %e %H:%M:%S %Y")"',
     '$H -u -w && echo wrote-rtc',
     'a=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); b=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " \\n"); echo "hwrng ${#a} $([ "$a" != "$b" ] && echo fresh)"',
+    'seq 1000 | tr -d "\\n"; echo',
     'cat /proc/interrupts',
     'cat /proc/iomem; echo "ioports $(wc -c < /proc/ioports)"',
     'setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all cat /proc/iomem | sed "s/^/user: /"',
@@ -66,6 +67,9 @@ test('ttyS0 interrupts, the RTC through hwclock, /dev/hwrng, power-off at the po
   const tty = /^ 10: +(\d+) {2}SiFive PLIC {2}10 Edge {6}ttyS0$/m.exec(out);
   assert.ok(tty, 'a ttyS0 line');
   assert.ok(Number(tty[1]) >= 1, 'console input came as interrupts');
+  // Output leaves by THR-empty interrupts, 16 bytes each: seq's 2893 digits alone take 181.
+  assert.ok(out.includes(Array.from({ length: 1000 }, (_, i) => i + 1).join('')), 'the output arrived whole');
+  assert.ok(Number(tty[1]) >= Math.ceil(2893 / 16), `ttyS0 counts output interrupts too (${tty[1]})`);
   assert.match(out, /^ {2}5: +\d+ {2}RISC-V INTC {3}5 Edge {6}riscv-timer\n 10: .*ttyS0\n 11: +0 {2}SiFive PLIC {2}11 Edge {6}101000\.rtc\nIPI0:/m);
   // /proc/iomem (kernel/resource.c r_show): the ranges drivers claimed and the RAM, by address;
   // a reader without CAP_SYS_ADMIN sees the names with zeros for addresses.

@@ -10,13 +10,14 @@ import type { Kernel } from '../kernel.js';
 import type { Runqueue } from './core.js';
 import type { Task } from './task.js';
 import { doTrap } from '../entry.js';
+import { handlePendingIrqs } from '../irq/handle.js';
 import { runPosixCpuTimers } from '../time/posix-cpu-timers.js';
 import { handleSignals, hasDeliverable } from '../signal/deliver.js';
 import { rseqResume } from './rseq.js';
 import { loadBalance } from './smp.js';
 import { SCHED_DEADLINE } from './attrs.js';
 import { FAULT_NS, MAJOR_FAULT_NS } from './cputime.js';
-import { IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from '../../machine/irq.js';
+import { IRQ_S_SOFT, IRQ_S_TIMER } from '../../machine/irq.js';
 import { CPU_HZ, TIMEBASE_HZ } from '../time/clock.js';
 
 /** Nanoseconds per CLINT mtime tick (the 10 MHz timebase). Ticks fall on whole multiples of it. */
@@ -361,12 +362,6 @@ export class RunLoop {
    * before idling, after an idle period ends).
    */
   private serviceIrqs(): void {
-    const his = this.k.machine.hartIrqs;
-    for (let h = 0; h < his.length; h++) {
-      if (his[h].pending & (1 << IRQ_S_EXT)) {
-        const n = this.k.plic.handle(h);
-        this.k.stats.interrupts += n;
-      }
-    }
+    handlePendingIrqs(this.k);
   }
 }

@@ -1,6 +1,6 @@
 // The serial port ttyS0 (4:64): the 8250 driver (serial/8250_port.ts) on
 // the board's 16550 UART, whose line the host console is plugged into.
-// Output goes through THR; input arrives as the UART's interrupt (PLIC
+// Output leaves through THR from the UART's THR-empty interrupt; input arrives as the UART's interrupt (PLIC
 // source 10), whose handler fills the flip buffer; a kworker then pushes it
 // through the line discipline (flush_to_ldisc) as it arrives, whether or
 // not anyone reads, so ^C reaches a busy foreground job. The port starts
@@ -14,6 +14,7 @@ import { TtyStruct, type TtyDriver } from './tty_struct.js';
 import { ttyResize } from './tty_ioctl.js';
 import { Uart8250Port } from './serial/8250_port.js';
 import { ioremap } from '../../lib/iomem.js';
+import { handlePendingIrqs } from '../../irq/handle.js';
 import { UART0_IRQ, VIRT_UART0 } from '../../../machine/memmap.js';
 
 export const TTY_MAJOR = 4,
@@ -21,7 +22,13 @@ export const TTY_MAJOR = 4,
 /** The Linux IRQ number of ttyS0's PLIC line (the hardware source number, 10). */
 export const SERIAL_IRQ = UART0_IRQ;
 
-export function serialDriver(port: Uart8250Port): TtyDriver {
+/**
+ * ttyS's tty driver (serial_core's uart_ops over the 8250 port). A write
+ * fills the port's transmit buffer and starts the transmitter; `irqsOn` is
+ * the moment the kernel enables interrupts again after it (the spinlock
+ * released), when the THR-empty interrupt it made pending is taken.
+ */
+export function serialDriver(port: Uart8250Port, irqsOn: () => void = () => {}): TtyDriver {
   return {
     name: 'ttyS',
     major: TTY_MAJOR,
@@ -35,10 +42,11 @@ export function serialDriver(port: Uart8250Port): TtyDriver {
       return t;
     },
     write(_tty, data) {
-      port.write(data);
-      return data.length;
+      const n = port.write(data);
+      irqsOn();
+      return n;
     },
-    writeRoom: () => 4096,
+    writeRoom: () => port.writeRoom,
   };
 }
 
@@ -65,8 +73,13 @@ export class SerialPort {
         this.hungUp = true;
         this.push();
       },
+      writeWakeup: () => this.tty.writeWait.wakeAll(),
     });
-    this.tty = new TtyStruct(k, serialDriver(this.port), 0);
+    this.tty = new TtyStruct(
+      k,
+      serialDriver(this.port, () => handlePendingIrqs(k)),
+      0,
+    );
     // serial8250_request_std_resource: the port's registers, claimed as "serial".
     k.iomem.insert('serial', VIRT_UART0.base, VIRT_UART0.size);
     // The console's size follows the host terminal's (a serial line has none of its own).
