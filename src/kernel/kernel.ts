@@ -14,6 +14,7 @@ import type { Hart } from '../cpu/hart.js';
 import { Machine } from '../machine/machine.js';
 import { VIRT_PLIC } from '../machine/memmap.js';
 import { RAM_BASE } from '../cpu/physmem.js';
+import type { IpcNamespace } from './ipc/namespace.js';
 import { IOMEM_END, IO_SPACE_LIMIT, ResourceTree, platformResourceName } from './resource.js';
 import { IrqTable } from './irq/irqdesc.js';
 import { PlicDriver } from './drivers/irqchip/irq-sifive-plic.js';
@@ -98,7 +99,7 @@ export class Kernel {
   /** sysctl values as Linux keeps them in globals, by name (sysctl/ctl_table.ts Knob). */
   readonly sysctlValues = new Map<string, unknown>();
   /** The IPC namespace's state of each kind: msg, sem, shm, mqueue (ipc/util.ts nsState). */
-  readonly ipcNs = new Map<string, unknown>();
+  readonly ipcNs: IpcNamespace = {};
   /** The device model behind /sys (device/core.ts), made on first use. */
   devices: DeviceModel | null = null;
   /** The disks and their partitions (block/genhd.ts). */

@@ -43,7 +43,7 @@ function fixture() {
     domainname: '(none)',
     host: { image: null },
     sysctlValues: new Map<string, unknown>(),
-    ipcNs: new Map<string, unknown>(),
+    ipcNs: {},
     devices: null,
     net: null,
     tty: null,

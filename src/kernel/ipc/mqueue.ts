@@ -121,7 +121,8 @@ export class MqueueInode extends Inode {
 const enc = new TextEncoder();
 const mqFileOps: FileOps = {
   read(f, buf, pos) {
-    const s = enc.encode((f.inode as MqueueInode).status());
+    if (!(f.inode instanceof MqueueInode)) return -EBADF;
+    const s = enc.encode(f.inode.status());
     if (pos >= s.length) return 0;
     const n = Math.min(buf.length, s.length - pos);
     buf.set(s.subarray(pos, pos + n));
@@ -129,14 +130,16 @@ const mqFileOps: FileOps = {
     return n;
   },
   release(f) {
-    const q = f.inode as MqueueInode;
+    const q = f.inode;
+    if (!(q instanceof MqueueInode)) return;
     // mqueue_flush_file: the registering process closing the queue drops its registration.
     if (q.notify && q.notify.owner === q.k.current?.tg) removeNotification(q);
     q.opens--;
     q.maybeEvict();
   },
   poll(f, wait) {
-    const q = f.inode as MqueueInode;
+    const q = f.inode;
+    if (!(q instanceof MqueueInode)) return 0;
     wait?.(q.readers);
     wait?.(q.writers);
     let m = 0;
@@ -204,17 +207,19 @@ class MqueueDir extends TmpfsDir {
   }
 }
 
-interface MqNs {
+export interface MqNs {
   sb: SuperBlock;
   root: Dentry;
+  dir: MqueueDir;
   mnt: Mount;
 }
 /** The namespace's mqueue instance (its kern_mount); every `mount -t mqueue` shows the same one. */
 export const mqNs = (k: Kernel): MqNs =>
   nsState(k, 'mqueue', () => {
     const sb = new SuperBlock(k.vfs.fs, 'mqueue', MQUEUE_MAGIC);
-    const root = new Dentry('/', null, new MqueueDir(k, sb));
-    return { sb, root, mnt: new Mount(sb, root, null, null, 'mqueue') };
+    const dir = new MqueueDir(k, sb);
+    const root = new Dentry('/', null, dir);
+    return { sb, root, dir, mnt: new Mount(sb, root, null, null, 'mqueue') };
   });
 
 export function mountMqueue(k: Kernel): FsInstance {
@@ -223,9 +228,10 @@ export function mountMqueue(k: Kernel): FsInstance {
 }
 
 /** The queue behind descriptor fd, or -EBADF. */
-function mqFile(t: Task, fd: number): File | number {
+/** The open queue behind fd with its file, or -EBADF. */
+function mqFile(t: Task, fd: number): { f: File; q: MqueueInode } | number {
   const f = t.files.get(fd);
-  return f && f.inode instanceof MqueueInode ? f : -EBADF;
+  return f && f.inode instanceof MqueueInode ? { f, q: f.inode } : -EBADF;
 }
 
 /** An absolute CLOCK_REALTIME timeout as a monotonic deadline (null: none), or an error. */
@@ -276,7 +282,7 @@ export function sys_mq_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (name.includes('/') || name === '.' || name === '..') return -EACCES;
   if (raw.length > NAME_MAX) return -ENAMETOOLONG;
   const ns = mqNs(k);
-  const dirInode = ns.root.inode as MqueueDir;
+  const dirInode = ns.dir;
   const cred = { fsuid: t.cred.fsuid, fsgid: t.cred.fsgid, groups: t.cred.groups, capEff: t.cred.capEff };
   let inode = dirInode.lookup(ns.root, name);
   if (!inode) {
@@ -293,9 +299,11 @@ export function sys_mq_open(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     const p = inode.permission(acc, cred);
     if (p) return p;
   }
+  // Only queues live in the mqueue root (mkdir is refused there).
+  if (!(inode instanceof MqueueInode)) return -EACCES;
   const d = ns.root.children.get(name)!;
   const f = new File({ mnt: ns.mnt, dentry: d }, inode, oflag & (O_ACCMODE | O_NONBLOCK), mqFileOps);
-  f.ops = inode.open(f) as FileOps;
+  f.ops = inode.open(f);
   // The descriptor is always close-on-exec (get_unused_fd_flags(O_CLOEXEC)).
   return installFile(t, f, true);
 }
@@ -347,10 +355,10 @@ export function sys_mq_timedsend(k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   if ('err' in to) return to.err;
   const deadline = to.deadline;
   if (prio >= MQ_PRIO_MAX) return -EINVAL;
-  const f = mqFile(t, fd);
-  if (typeof f === 'number') return f;
+  const r = mqFile(t, fd);
+  if (typeof r === 'number') return r;
+  const { f, q } = r;
   if (!f.writable) return -EBADF;
-  const q = f.inode as MqueueInode;
   if (len > q.msgsize) return -EMSGSIZE;
   const text = len ? t.mm.read(ptr, len) : new Uint8Array(0);
   if (!text) return -EFAULT;
@@ -380,10 +388,10 @@ export function sys_mq_timedreceive(k: Kernel, t: Task, a: SyscallArgs): Syscall
   const to = absTimeout(k, t, tsAddr);
   if ('err' in to) return to.err;
   const deadline = to.deadline;
-  const f = mqFile(t, fd);
-  if (typeof f === 'number') return f;
+  const r = mqFile(t, fd);
+  if (typeof r === 'number') return r;
+  const { f, q } = r;
   if (!f.readable) return -EBADF;
-  const q = f.inode as MqueueInode;
   if (len < q.msgsize) return -EMSGSIZE;
   if (!q.msgs.length) {
     if (f.flags & O_NONBLOCK) return -EAGAIN;
@@ -429,9 +437,9 @@ export function sys_mq_notify(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
     if (!(so.sk instanceof NetlinkSock)) return -EINVAL;
     sock = so.sk;
   }
-  const f = mqFile(t, fd);
-  if (typeof f === 'number') return f;
-  const q = f.inode as MqueueInode;
+  const r = mqFile(t, fd);
+  if (typeof r === 'number') return r;
+  const { q } = r;
   if (!ev) {
     if (q.notify?.owner === t.tg) removeNotification(q);
     return 0;
@@ -453,9 +461,9 @@ export function sys_mq_getsetattr(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
     if (v & ~BigInt(O_NONBLOCK)) return -EINVAL;
     flags = Number(v);
   }
-  const f = mqFile(t, fd);
-  if (typeof f === 'number') return f;
-  const q = f.inode as MqueueInode;
+  const r = mqFile(t, fd);
+  if (typeof r === 'number') return r;
+  const { f, q } = r;
   const old = new Uint8Array(MQ_ATTR_SIZE);
   const dv = new DataView(old.buffer);
   dv.setBigInt64(0, BigInt(f.flags & O_NONBLOCK), true);

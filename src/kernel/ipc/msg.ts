@@ -98,7 +98,7 @@ export function sys_msgsnd(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     msgp = a.ulong(1),
     msgsz = a.long(2),
     flg = a.int(3);
-  const slept = sleptOn<MsgQueue>(t, NR.msgsnd);
+  const slept = sleptOn(t, NR.msgsnd, MsgQueue);
   if (slept?.deleted) return -EIDRM;
   const head = t.mm.read(msgp, 8);
   if (!head) return -EFAULT;
@@ -145,7 +145,7 @@ export function sys_msgrcv(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     bufsz = a.long(2),
     msgtyp = a.long(3),
     flg = a.int(4);
-  const slept = sleptOn<MsgQueue>(t, NR.msgrcv);
+  const slept = sleptOn(t, NR.msgrcv, MsgQueue);
   if (slept?.deleted) return -EIDRM;
   if (msqid < 0 || bufsz < 0) return -EINVAL;
   // MSG_COPY belongs to checkpoint/restore: it needs IPC_NOWAIT and excludes MSG_EXCEPT.

@@ -87,7 +87,7 @@ export class SemArray extends KernIpcPerm {
   }
 }
 
-interface SemNs {
+export interface SemNs {
   ids: IpcIds<SemArray>;
   usedSems: number;
 }
@@ -166,7 +166,7 @@ function tryOps(s: SemArray, ops: SemOp[], adj: Int32Array | null, pid: number, 
 }
 
 function semtimedop(k: Kernel, t: Task, nr: number, semid: number, sopsAddr: number, nsops: number, tsAddr: number): SyscallResult {
-  const slept = sleptOn<SemArray>(t, nr);
+  const slept = sleptOn(t, nr, SemArray);
   if (slept) {
     slept.blocking.delete(t);
     if (slept.deleted) return -EIDRM;

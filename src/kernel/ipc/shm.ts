@@ -112,7 +112,7 @@ export class ShmSegment extends KernIpcPerm {
   }
 }
 
-interface ShmNs {
+export interface ShmNs {
   ids: IpcIds<ShmSegment>;
   totPages: number;
   bySource: WeakMap<MapSource, ShmSegment>;

@@ -10,6 +10,7 @@ import type { Knob } from '../sysctl/ctl_table.js';
 import type { Task } from '../sched/task.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { IpcState } from '../syscalls/restart.js';
+import type { IpcNamespace } from './namespace.js';
 import { CAP_IPC_OWNER, CAP_SYS_ADMIN, capable as hasCap } from '../security/commoncap.js';
 
 export const IPC_PRIVATE = 0;
@@ -264,13 +265,12 @@ export const nowSec = (k: Kernel) => Math.floor(k.clock.realtime() / 1e9);
 export const tgidOf = (k: Kernel): number => k.current?.tg.tgid ?? 0;
 
 /** Per-namespace state of one IPC kind, made on first use (one IPC namespace per machine: Kernel.ipcNs). */
-export function nsState<S>(k: Kernel, kind: string, make: () => S): S {
-  const m = k.ipcNs;
-  let s = m.get(kind) as S | undefined;
-  if (s === undefined) {
-    s = make();
-    m.set(kind, s);
-  }
+export function nsState<K extends keyof IpcNamespace>(k: Kernel, kind: K, make: () => NonNullable<IpcNamespace[K]>): NonNullable<IpcNamespace[K]> {
+  const ns = k.ipcNs;
+  const have = ns[kind];
+  if (have !== undefined) return have;
+  const s = make();
+  ns[kind] = s;
   return s;
 }
 
@@ -292,6 +292,8 @@ export function ipcSleep(k: Kernel, t: Task, nr: number, obj: KernIpcPerm, q: Wa
 }
 
 /** The object a re-run call slept on, if this is a re-run. */
-export function sleptOn<T extends KernIpcPerm>(t: Task, nr: number): T | null {
-  return t.sys?.kind === 'ipc' && t.sys.nr === nr ? (t.sys.obj as T) : null;
+export function sleptOn<T extends KernIpcPerm>(t: Task, nr: number, kind: abstract new (...args: never[]) => T): T | null {
+  if (t.sys?.kind !== 'ipc' || t.sys.nr !== nr) return null;
+  const obj = t.sys.obj;
+  return obj instanceof kind ? obj : null;
 }
