@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 
 static void ifreq_lo(struct ifreq *r) {
     memset(r, 0, sizeof *r);
@@ -182,6 +184,18 @@ int main(void) {
     printf("IPV6_V6ONLY %d\n", opt(s6, IPPROTO_IPV6, IPV6_V6ONLY));
     ioctls(s6);
     R(socketpair(AF_INET, SOCK_STREAM, 0, (int[2]){0, 0}));
+
+    /* Changing a device asks for CAP_NET_ADMIN (dev_ioctl): with it dropped
+     * from the effective set, SIOCSIFFLAGS is EPERM, whoever the caller is. */
+    struct __user_cap_header_struct ch = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct cd[2];
+    R(syscall(SYS_capget, &ch, cd));
+    cd[0].effective &= ~(1u << CAP_NET_ADMIN);
+    R(syscall(SYS_capset, &ch, cd));
+    struct ifreq r;
+    ifreq_lo(&r);
+    R(ioctl(u, SIOCGIFFLAGS, &r));
+    R(ioctl(u, SIOCSIFFLAGS, &r));
     R(close(u));
     return 0;
 }

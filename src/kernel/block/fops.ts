@@ -5,6 +5,7 @@
 // and limit queries fs/ioctl.ts answers for every block device.
 import type { Kernel } from '../kernel.js';
 import type { File, FileOps, IoctlIo } from '../fs/file.js';
+import { CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
 import type { Inode } from '../fs/inode.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../fs/file.js';
 import { EACCES, EBUSY, EFAULT, EINVAL, ENOTTY, ENXIO, EOPNOTSUPP, ENOSPC, EIO, EPERM } from '../errno.js';
@@ -66,19 +67,20 @@ function geometry(b: BlockDev): Uint8Array {
 }
 
 function blkIoctl(k: Kernel, b: BlockDev, cmd: number, arg: number, io: IoctlIo): number {
-  const root = k.current?.cred.euid === 0;
+  // blkdev_ioctl's privileged commands ask for CAP_SYS_ADMIN (capable()), not uid 0.
+  const admin = capable(io.cred, CAP_SYS_ADMIN);
   const put = (data: Uint8Array) => (io.write(arg, data) ? 0 : -EFAULT);
   const g = b.disk;
   switch (cmd) {
     case BLKRRPART:
-      // blkdev_reread_part: root only, on the whole disk, and not while a partition is open.
-      if (!root) return -EACCES;
+      // blkdev_reread_part: CAP_SYS_ADMIN only, on the whole disk, and not while a partition is open.
+      if (!admin) return -EACCES;
       if (b.partno !== 0) return -EINVAL;
       if ([...g.parts.values()].some((p) => p.openers > 0)) return -EBUSY;
       scanPartitions(k, g, true);
       return 0;
     case BLKFLSBUF: {
-      if (!root) return -EACCES;
+      if (!admin) return -EACCES;
       return statusErrno(g.cache.invalidate());
     }
     case BLKRAGET:
@@ -86,7 +88,7 @@ function blkIoctl(k: Kernel, b: BlockDev, cmd: number, arg: number, io: IoctlIo)
       return put(le(g.queue.readAheadKb * 2, 8));
     case BLKRASET:
     case BLKFRASET:
-      if (!root) return -EACCES;
+      if (!admin) return -EACCES;
       g.queue.readAheadKb = Math.floor(arg / 2);
       return 0;
     case BLKSECTGET:

@@ -88,6 +88,8 @@ export interface IoctlIo {
   readonly pid: number;
   readonly pgrp: number;
   readonly sid: number;
+  /** The caller's credentials, for the commands that need a capability. */
+  readonly cred: Cred;
 }
 
 export class File {

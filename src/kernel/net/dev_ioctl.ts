@@ -3,6 +3,7 @@
 // 16 bytes of name, then a 24-byte union (40 bytes on riscv64).
 import { EADDRNOTAVAIL, EFAULT, ENODEV, ENOTTY, EOPNOTSUPP, EPERM, EINVAL } from '../errno.js';
 import type { IoctlIo } from '../fs/file.js';
+import { CAP_NET_ADMIN, capable } from '../security/commoncap.js';
 import type { Net } from './net_namespace.js';
 import type { NetDevice } from './netdevice.js';
 import { netmask } from './ipv4/devinet.js';
@@ -112,7 +113,7 @@ function ifconf(net: Net, io: IoctlIo, arg: number): number {
 }
 
 /** sock_ioctl's device commands, after the protocol said ENOIOCTLCMD. */
-export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: IoctlIo & { privileged?: boolean }): number {
+export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: IoctlIo): number {
   if (cmd === SIOCGIFCONF) return ifconf(net, io, arg);
   if (cmd === SIOCGIFNAME) {
     const req = io.read(arg, IFREQ_SIZE);
@@ -127,8 +128,8 @@ export function devIoctl(net: Net, sock: Socket, cmd: number, arg: number, io: I
   if (SETTERS.has(cmd)) {
     // sock_ioctl copies the ifreq in before dev_ioctl looks at the caller's capability.
     if (!io.read(arg, IFREQ_SIZE)) return -EFAULT;
-    // Changing devices is a later step of the network stack; refuse as Linux does the unprivileged.
-    return io.privileged === false ? -EPERM : -EOPNOTSUPP;
+    // dev_ioctl: the setters need CAP_NET_ADMIN. Changing devices is a later step of the network stack.
+    return capable(io.cred, CAP_NET_ADMIN) ? -EOPNOTSUPP : -EPERM;
   }
   const inetCmd = cmd === SIOCGIFADDR || cmd === SIOCGIFNETMASK || cmd === SIOCGIFBRDADDR || cmd === SIOCGIFDSTADDR;
   const devCmd =

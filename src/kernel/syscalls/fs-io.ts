@@ -544,6 +544,7 @@ export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     pid: t.pid,
     pgrp: t.tg.pgid,
     sid: t.tg.sid,
+    cred: t.cred,
   });
 }
 
