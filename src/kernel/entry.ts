@@ -14,6 +14,7 @@ import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC,
 import { forceSignal, handleSignals, hasDeliverable, fatalSignalPending } from './signal/deliver.js';
 import { ptraceSyscallEntry, ptraceSyscallExit, ptraceSkipResult, SYSCALL_STOPPED, SYSCALL_SKIP } from './ptrace/ptrace.js';
 import { SYSCALL_NS, COPY_NS_PER_BYTE } from './sched/cputime.js';
+import { handleFault } from './mm/fault.js';
 
 /** A trap left the hart: dispatch it. */
 export function doTrap(k: Kernel, t: Task, cause: number): void {
@@ -27,7 +28,7 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
     case Cause.InsnPageFault: {
       const access = cause === Cause.StorePageFault ? 'w' : cause === Cause.LoadPageFault ? 'r' : 'x';
       const addr = h.tval;
-      const r = t.mm.fault(addr, access);
+      const r = handleFault(t.mm, addr, access);
       if (r === FAULT_SIGBUS) forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr });
       else if (r !== FAULT_OK) forceSignal(k, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
       break;

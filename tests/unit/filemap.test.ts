@@ -15,6 +15,8 @@ import { lookupChild } from '../../src/kernel/fs/namei.js';
 import { smapsEntry, smapsRollup } from '../../src/kernel/fs/proc/smaps.js';
 import { shmemZeroSetup, makeShmSuper } from '../../src/kernel/mm/shmem.js';
 import { FsState } from '../../src/kernel/fs/fs_state.js';
+import { mmapRegion, munmap } from '../../src/kernel/mm/mmap.js';
+import { handleFault } from '../../src/kernel/mm/fault.js';
 
 const PG = 4096;
 const root = { fsuid: 0, fsgid: 0, groups: [] as number[] };
@@ -59,7 +61,7 @@ test('read() and write() go through the cache; a shared mapping maps the same pa
   assert.equal(cache.dirty, 1);
   assert.equal(cache.shmem, 1, 'a tmpfs page is shmem');
   const mm = newMm();
-  const a = mm.map(0, 2 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
+  const a = mmapRegion(mm, 0, 2 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
   assert.equal(dec.decode(mm.read(a, 5)!), 'hello');
   assert.equal(pageOf(mm, a), inode.mapping!.find(0), 'the PTE points at the cache page');
   assert.ok(mm.write(a + 1, enc.encode('EL')));
@@ -69,7 +71,7 @@ test('read() and write() go through the cache; a shared mapping maps the same pa
   assert.equal(mm.rss, 1);
   assert.equal(mm.rssShmem, 1);
   assert.equal(mm.rssFile, 0);
-  assert.equal(mm.fault(a + PG, 'r'), FAULT_SIGBUS, 'a whole page past EOF');
+  assert.equal(handleFault(mm, a + PG, 'r'), FAULT_SIGBUS, 'a whole page past EOF');
   mm.release();
   assert.equal(cache.pages, 1, 'the cache keeps the page after the last unmap');
 });
@@ -78,7 +80,7 @@ test('a private mapping shares the cache page until its first write', () => {
   const { io, src, newMm, pages, inode } = setup();
   io.write('abcdef', 0);
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 0 }, 'hint');
+  const a = mmapRegion(mm, 0, PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 0 }, 'hint');
   assert.equal(mm.read(a, 1)![0], 'a'.charCodeAt(0));
   const cached = inode.mapping!.find(0);
   assert.equal(pageOf(mm, a), cached);
@@ -92,7 +94,7 @@ test('a private mapping shares the cache page until its first write', () => {
   io.write('Y', 0);
   assert.equal(dec.decode(mm.read(a, 3)!), 'X!c', 'the copy no longer follows the file');
   assert.equal(mm.rssFile, 0, 'the copy is anonymous memory');
-  mm.discard(a, a + PG);
+  mm.zap(a, a + PG);
   assert.equal(dec.decode(mm.read(a, 3)!), 'Ybc', 'MADV_DONTNEED drops the copy: the file shows again');
   mm.release();
 });
@@ -101,14 +103,14 @@ test('truncate unmaps pages past EOF and frees them; writeback cleans and write-
   const { io, src, newMm, cache, inode, pages } = setup();
   io.write(new Uint8Array(3 * PG).fill(7), 0);
   const mm = newMm();
-  const a = mm.map(0, 3 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
+  const a = mmapRegion(mm, 0, 3 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'hint');
   for (let i = 0; i < 3; i++) assert.ok(mm.write(a + i * PG, new Uint8Array([i])));
   assert.equal(cache.pages, 3);
   const free = pages.free;
   assert.equal(inode.truncate(PG + 10), 0);
   assert.equal(cache.pages, 2);
   assert.equal(pages.free, free + 1, 'page 2 went back to the allocator');
-  assert.equal(mm.fault(a + 2 * PG, 'r'), FAULT_SIGBUS);
+  assert.equal(handleFault(mm, a + 2 * PG, 'r'), FAULT_SIGBUS);
   assert.equal(mm.read(a + PG + 10, 1)![0], 0, 'the tail of the last page reads zero');
   assert.equal(mm.rss, 2);
   // Writeback: clean pages, PTEs write-protected; a store dirties again.
@@ -133,8 +135,8 @@ test('reclaim evicts unmapped pages, writing dirty ones back', () => {
   assert.equal(io.read(1, 5 * PG), String.fromCharCode(5), 'evicted data comes back from the store');
   assert.equal(io.read(1, 299 * PG), String.fromCharCode(299 & 255));
   // Mapped pages are never reclaimed.
-  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
-  assert.equal(mm.fault(a, 'r'), FAULT_OK);
+  const a = mmapRegion(mm, 0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
+  assert.equal(handleFault(mm, a, 'r'), FAULT_OK);
   const p = pageOf(mm, a);
   io.write(new Uint8Array(280 * PG), PG);
   assert.equal(pageOf(mm, a), p);
@@ -146,12 +148,12 @@ test('an unlinked file loses its pages with its last descriptor and mapping', ()
   const { io, f, src, newMm, cache, inode } = setup();
   io.write('data', 0);
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
+  const a = mmapRegion(mm, 0, PG, { prot: PROT_READ, shared: true, file: src, offset: 0 }, 'hint');
   mm.read(a, 1);
   inode.nlink = 0;
   f.put();
   assert.equal(cache.pages, 1, 'still mapped');
-  mm.unmap(a, PG);
+  munmap(mm, a, PG);
   assert.equal(cache.pages, 0);
   mm.release();
 });
@@ -159,7 +161,13 @@ test('an unlinked file loses its pages with its last descriptor and mapping', ()
 test('shared anonymous memory stays shared across fork', () => {
   const { cache, newMm } = setup();
   const mm = newMm();
-  const a = mm.map(0, PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(makeShmSuper(new FsState(), cache), PG), offset: 0 }, 'hint');
+  const a = mmapRegion(
+    mm,
+    0,
+    PG,
+    { prot: PROT_READ | PROT_WRITE, shared: true, file: shmemZeroSetup(makeShmSuper(new FsState(), cache), PG), offset: 0 },
+    'hint',
+  );
   assert.ok(mm.write(a, new Uint8Array([1])));
   const child = mm.fork()!;
   assert.ok(child.write(a, new Uint8Array([42])));
@@ -177,8 +185,8 @@ test('fault-around: a read fault maps the file pages of its aligned 64 KiB windo
   io.write(new Uint8Array(10), 20 * PG - 10);
   const mm = newMm();
   // a private mapping of file pages 2..27, at an address so that VMA pages 14.. are file pages 16..
-  const a = mm.map(0x100000, 26 * PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 2 * PG }, 'fixed');
-  assert.equal(mm.fault(a + 15 * PG, 'r'), FAULT_OK); // VMA page 15 = vpn 0x10f: window vpns 0x100..0x10f
+  const a = mmapRegion(mm, 0x100000, 26 * PG, { prot: PROT_READ | PROT_WRITE, shared: false, file: src, offset: 2 * PG }, 'fixed');
+  assert.equal(handleFault(mm, a + 15 * PG, 'r'), FAULT_OK); // VMA page 15 = vpn 0x10f: window vpns 0x100..0x10f
   assert.deepEqual([mm.faults.major + mm.faults.minor], [1], 'one fault counted');
   for (let i = 0; i < 16; i++) {
     assert.equal(pageOf(mm, a + i * PG), inode.mapping!.find(i + 2), `page ${i} maps the cached file page`);
@@ -188,10 +196,10 @@ test('fault-around: a read fault maps the file pages of its aligned 64 KiB windo
     return e >= 0 && (mm.alloc.mem.i32[e] & 1) === 1;
   };
   assert.ok(!present(a + 16 * PG), 'the next window is left alone');
-  assert.equal(mm.fault(a + 16 * PG, 'r'), FAULT_OK); // window 0x110..: file pages 18, 19, then EOF
+  assert.equal(handleFault(mm, a + 16 * PG, 'r'), FAULT_OK); // window 0x110..: file pages 18, 19, then EOF
   assert.equal(pageOf(mm, a + 17 * PG), inode.mapping!.find(19));
   assert.ok(!present(a + 18 * PG), 'nothing past EOF (that page raises SIGBUS)');
-  assert.equal(mm.fault(a + 18 * PG, 'r'), FAULT_SIGBUS);
+  assert.equal(handleFault(mm, a + 18 * PG, 'r'), FAULT_SIGBUS);
   // mapped read-only: a write copies the page, the file keeps its data
   const e = mm.pt.pteIndex((a + 3 * PG) / PG, false);
   assert.equal(mm.alloc.mem.i32[e] & PTE_W, 0);
@@ -244,8 +252,8 @@ test('smaps: Linux 6.12 fields in order, exact numbers for a known mapping', () 
   io.write(new Uint8Array(4 * PG), 0);
   inode.mapping!.writeback(); // clean, as after fsync
   const mm = newMm();
-  const a = mm.map(0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'fixed');
-  const p = mm.map(0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false }, 'fixed');
+  const a = mmapRegion(mm, 0x100000, 8 * PG, { prot: PROT_READ | PROT_WRITE, shared: true, file: src, offset: 0 }, 'fixed');
+  const p = mmapRegion(mm, 0x200000, 4 * PG, { prot: PROT_READ | PROT_WRITE, shared: false }, 'fixed');
   mm.read(a, 1);
   mm.read(a + PG, 1); // clean shared file pages: the first read maps all four (fault-around)
   mm.write(a + 2 * PG, new Uint8Array([1])); // one dirty

@@ -6,6 +6,8 @@ import { PageAllocator } from '../../src/kernel/mm/pagealloc.js';
 import { Mm, FAULT_OK, FAULT_MAPERR, FAULT_ACCERR } from '../../src/kernel/mm/mm.js';
 import { PROT_READ, PROT_WRITE } from '../../src/kernel/mm/vma.js';
 import { PTE_W, PTE_V } from '../../src/kernel/mm/pagetable.js';
+import { brk, mmapRegion, mprotect, munmap } from '../../src/kernel/mm/mmap.js';
+import { handleFault } from '../../src/kernel/mm/fault.js';
 
 function setup() {
   const mem = new PhysMem(16 * 1024 * 1024);
@@ -22,29 +24,29 @@ function setup() {
 test('pages are allocated on first touch only', () => {
   const { pages, mm } = setup();
   const free0 = pages.free;
-  const a = mm.map(0, 64 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
+  const a = mmapRegion(mm, 0, 64 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   assert.ok(a > 0);
   const afterMap = pages.free;
   assert.ok(free0 - afterMap <= 0, 'mmap alone allocates nothing');
-  assert.equal(mm.fault(a + 5 * 4096 + 12, 'w'), FAULT_OK);
+  assert.equal(handleFault(mm, a + 5 * 4096 + 12, 'w'), FAULT_OK);
   assert.equal(mm.rss, 1);
   assert.ok(mm.write(a + 100, new Uint8Array([1, 2, 3])));
   assert.deepEqual([...mm.read(a + 100, 3)!], [1, 2, 3]);
-  assert.equal(mm.fault(0x1000, 'r'), FAULT_MAPERR);
+  assert.equal(handleFault(mm, 0x1000, 'r'), FAULT_MAPERR);
 });
 
 test('protection faults say ACCERR', () => {
   const { mm } = setup();
-  const a = mm.map(0, 4096, { prot: PROT_READ, shared: false }, 'hint');
-  assert.equal(mm.fault(a, 'w'), FAULT_ACCERR);
-  assert.equal(mm.fault(a, 'x'), FAULT_ACCERR);
-  assert.equal(mm.fault(a, 'r'), FAULT_OK);
+  const a = mmapRegion(mm, 0, 4096, { prot: PROT_READ, shared: false }, 'hint');
+  assert.equal(handleFault(mm, a, 'w'), FAULT_ACCERR);
+  assert.equal(handleFault(mm, a, 'x'), FAULT_ACCERR);
+  assert.equal(handleFault(mm, a, 'r'), FAULT_OK);
   assert.equal(mm.write(a, new Uint8Array([1])), false);
 });
 
 test('fork shares pages copy-on-write', () => {
   const { mm, pages } = setup();
-  const a = mm.map(0, 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
+  const a = mmapRegion(mm, 0, 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   mm.write(a, new Uint8Array([7]));
   const child = mm.fork()!;
   const i32 = pages.mem.i32;
@@ -66,14 +68,14 @@ test('fork shares pages copy-on-write', () => {
 test('munmap frees pages and mprotect splits VMAs', () => {
   const { mm, pages } = setup();
   const free0 = pages.free;
-  const a = mm.map(0, 8 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
+  const a = mmapRegion(mm, 0, 8 * 4096, { prot: PROT_READ | PROT_WRITE, shared: false }, 'hint');
   for (let i = 0; i < 8; i++) mm.write(a + i * 4096, new Uint8Array([i]));
-  assert.equal(mm.protect(a + 2 * 4096, 2 * 4096, PROT_READ), 0);
+  assert.equal(mprotect(mm, a + 2 * 4096, 2 * 4096, PROT_READ), 0);
   assert.equal(mm.vmas.length, 3);
   assert.equal(mm.write(a + 2 * 4096, new Uint8Array([1])), false);
-  assert.equal(mm.protect(a + 2 * 4096, 2 * 4096, PROT_READ | PROT_WRITE), 0);
+  assert.equal(mprotect(mm, a + 2 * 4096, 2 * 4096, PROT_READ | PROT_WRITE), 0);
   assert.equal(mm.vmas.length, 1, 'equal neighbours merge back');
-  assert.equal(mm.unmap(a, 8 * 4096), 0);
+  assert.equal(munmap(mm, a, 8 * 4096), 0);
   assert.equal(mm.vmas.length, 0);
   mm.release();
   assert.equal(pages.free, free0 + 1, 'every page back (the root table too)');
@@ -82,9 +84,9 @@ test('munmap frees pages and mprotect splits VMAs', () => {
 test('brk grows and shrinks the heap', () => {
   const { mm } = setup();
   mm.brkStart = mm.brk = 0x100000;
-  assert.equal(mm.setBrk(0x100000 + 10000), 0x100000 + 10000);
+  assert.equal(brk(mm, 0x100000 + 10000), 0x100000 + 10000);
   assert.ok(mm.write(0x100000 + 9000, new Uint8Array([1])));
-  assert.equal(mm.setBrk(0x100000), 0x100000);
+  assert.equal(brk(mm, 0x100000), 0x100000);
   assert.equal(mm.write(0x100000 + 9000, new Uint8Array([1])), false);
-  assert.equal(mm.setBrk(0x1000), 0x100000, 'below the start: unchanged');
+  assert.equal(brk(mm, 0x1000), 0x100000, 'below the start: unchanged');
 });

@@ -20,6 +20,7 @@ import { createPipe } from '../../src/kernel/fs/pipe.js';
 import { makeProcfs } from '../../src/kernel/fs/proc/index.js';
 import { ENOENT } from '../../src/kernel/errno.js';
 import { IrqTable } from '../../src/kernel/irq/irqdesc.js';
+import { mmapRegion } from '../../src/kernel/mm/mmap.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');
@@ -63,7 +64,7 @@ function fixture() {
   const bbPath: Path = { mnt: r.mnt, dentry: lookupChild(bin, 'busybox')! };
   const bb = bbPath.dentry.inode;
   const src = { readAt: (_o: number, d: Uint8Array) => d.fill(0), dev: bb.sb.dev, ino: bb.ino, path: '/bin/busybox' };
-  const map = (addr: number, len: number, v: MapRequest) => assert.equal(mm.map(addr, len, v, 'fixed'), addr);
+  const map = (addr: number, len: number, v: MapRequest) => assert.equal(mmapRegion(mm, addr, len, v, 'fixed'), addr);
   map(0x10000, 0x20000, { prot: 5, shared: false, file: src, offset: 0 });
   map(0x30000, 0x2000, { prot: 3, shared: false, file: src, offset: 0x20000 });
   map(0x32000, 0x3000, { prot: 3, shared: false, name: '[heap]' });

@@ -23,6 +23,7 @@ import { vdsoImage } from './vdso-map.js';
 import { vvarImage, VVAR_SIZE } from './vvar.js';
 import { dPath } from '../fs/namei.js';
 import { TmpfsFile } from '../fs/tmpfs.js';
+import { mmapRegion, unmappedArea } from '../mm/mmap.js';
 
 /** Linux's ELF_ET_DYN_BASE for sv39: two thirds of the address space. */
 export const ELF_ET_DYN_BASE = pageDown(Math.floor((TASK_SIZE / 3) * 2));
@@ -95,7 +96,8 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const fileEnd = va + s.filesz;
     const mapEnd = pageUp(fileEnd);
     if (s.filesz > 0) {
-      const r = mm.map(
+      const r = mmapRegion(
+        mm,
         start,
         mapEnd - start,
         {
@@ -113,7 +115,7 @@ function mapSegments(mm: Mm, img: ElfImage, src: MapSource, bias: number): numbe
     const memEnd = pageUp(va + s.memsz);
     const anonStart = s.filesz > 0 ? mapEnd : start;
     if (memEnd > anonStart) {
-      const r = mm.map(anonStart, memEnd - anonStart, { prot, shared: false }, 'fixed');
+      const r = mmapRegion(mm, anonStart, memEnd - anonStart, { prot, shared: false }, 'fixed');
       if (r < 0) return 'map';
     }
     end = Math.max(end, va + s.memsz);
@@ -175,7 +177,7 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
   let entry = img.entry + bias;
   if (interp && interpImg) {
     const span = pageUp(totalSpan(interpImg));
-    const base = mm.unmappedArea(span);
+    const base = unmappedArea(mm, span);
     if (base < 0) {
       mm.release();
       return -ENOMEM;
@@ -189,7 +191,8 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     entry = interpImg.entry + interpBase;
   }
   // The stack, then the vDSO just below the mmap base.
-  const stackVma = mm.map(
+  const stackVma = mmapRegion(
+    mm,
     STACK_TOP - STACK_INITIAL,
     STACK_INITIAL,
     { prot: PROT_READ | PROT_WRITE | (img.gnuStack && img.gnuStack.flags & 1 ? PROT_EXEC : 0), shared: false, name: '[stack]', growsDown: true },
@@ -210,18 +213,20 @@ export function execve(k: Kernel, t: Task, path: Uint8Array, argv: Uint8Array[],
     ino: 0,
     path: name,
   });
-  const vvarBase = mm.unmappedArea(VVAR_SIZE + vdso.image.length);
+  const vvarBase = unmappedArea(mm, VVAR_SIZE + vdso.image.length);
   if (vvarBase < 0) {
     mm.release();
     return -ENOMEM;
   }
-  const vvar = mm.map(
+  const vvar = mmapRegion(
+    mm,
     vvarBase,
     VVAR_SIZE,
     { prot: PROT_READ, shared: false, name: '[vvar]', mayWrite: false, file: special('[vvar]', vvarImage()), offset: 0 },
     'fixed',
   );
-  const vdsoBase = mm.map(
+  const vdsoBase = mmapRegion(
+    mm,
     vvarBase + VVAR_SIZE,
     vdso.image.length,
     { prot: PROT_READ | PROT_EXEC, shared: false, name: '[vdso]', file: special('[vdso]', vdso.image), offset: 0 },

@@ -4,6 +4,7 @@
 // file's page cache and offset, or else the physical page.
 import type { Task } from '../sched/task.js';
 import { EFAULT, EINVAL } from '../errno.js';
+import { userPage } from '../mm/fault.js';
 
 export type FutexKey = string;
 
@@ -30,7 +31,7 @@ export function futexKey(ids: FutexKeyIds, t: Task, addr: number, shared: boolea
   if (!v) return -EFAULT;
   // get_user_pages_fast: a shared key needs the page itself, so a PROT_NONE page or one past the
   // end of its file is EFAULT even for a wake.
-  const page = t.mm.userPage(addr, false);
+  const page = userPage(t.mm, addr, false);
   if (page < 0) return -EFAULT;
   if (!v.shared) return `m${idOf(t.mm)}:${addr}`;
   const mapping = v.mapping;

@@ -37,6 +37,7 @@ import {
 import type { SyscallArgs } from '../syscalls/args.js';
 import type { SyscallResult } from '../syscalls/result.js';
 import { CAP_IPC_LOCK } from '../security/commoncap.js';
+import { mmapRegion, munmap } from '../mm/mmap.js';
 
 export const SHM_RDONLY = 0o10000,
   SHM_RND = 0o20000,
@@ -210,7 +211,7 @@ export function sys_shmat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const len = pageUp(s.segsz);
   // Without SHM_REMAP an attach never replaces what is mapped there.
   if (fixed && !(flg & SHM_REMAP) && t.mm.overlaps(addr, addr + len)) return -EINVAL;
-  return t.mm.map(addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) }, fixed ? 'fixed' : 'hint');
+  return mmapRegion(t.mm, addr, len, { prot, shared: true, file: s.source, offset: 0, mayWrite: !(flg & SHM_RDONLY) }, fixed ? 'fixed' : 'hint');
 }
 
 export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -230,7 +231,7 @@ export function sys_shmdt(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (!seg) return -EINVAL;
   const end = addr + pageUp(seg.segsz);
   for (const v of [...t.mm.vmas]) {
-    if (v.file === seg.source && v.start >= addr && v.end <= end) t.mm.unmap(v.start, v.end - v.start);
+    if (v.file === seg.source && v.start >= addr && v.end <= end) munmap(t.mm, v.start, v.end - v.start);
   }
   return 0;
 }

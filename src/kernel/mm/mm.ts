@@ -2,14 +2,13 @@
 // hart walks, the heap break and the resident-page counters, with fork's copy
 // and the release at exit or exec. What changes the mappings (mmap, munmap,
 // mprotect, mlock, brk, mremap) is in mmap.ts, the page-fault handler in
-// fault.ts, and copies to and from user memory in usercopy.ts; the methods
-// below that name them are their entry points.
+// fault.ts: callers use those directly (mmapRegion(mm, ...), handleFault(mm,
+// ...)). Copies to and from user memory are in usercopy.ts; the read/write
+// methods below are their entry points, as copy_from_user is a task's.
 import { PageTable, PTE_D, PTE_V, PTE_W, ptePage } from './pagetable.js';
 import type { PageAllocator } from './pagealloc.js';
 import type { Vma, VmaOwner } from './vma.js';
-import { MMAP_BASE, PAGE_SIZE, TASK_SIZE } from './layout.js';
-import { brk, mergeAdjacent, mlock, mmapRegion, mprotect, mremap, munmap, unmappedArea, type MapMode, type MapRequest } from './mmap.js';
-import { handleFault, userPage, type FaultResult } from './fault.js';
+import { PAGE_SIZE, TASK_SIZE } from './layout.js';
 import { copyFromUser, copyToUser, probeWritable, readInto, readPtr, readU32, readU64, strncpyFromUser, writeU32, writeU64 } from './usercopy.js';
 
 export { PAGE_SIZE, TASK_SIZE, STACK_TOP, MMAP_BASE, MMAP_MIN_ADDR, pageDown, pageUp } from './layout.js';
@@ -130,21 +129,6 @@ export class Mm implements VmaOwner {
     return lo < this.vmas.length && this.vmas[lo].start < end;
   }
 
-  /** get_unmapped_area: the highest free gap of `len` bytes below `top` (mmap.ts). */
-  unmappedArea(len: number, top = MMAP_BASE): number {
-    return unmappedArea(this, len, top);
-  }
-
-  /** mmap_region (mmap.ts): the address mapped, or -errno. */
-  map(addr: number, len: number, req: MapRequest, mode: MapMode): number {
-    return mmapRegion(this, addr, len, req, mode);
-  }
-
-  /** mlock/munlock (mmap.ts). */
-  setLocked(start: number, end: number, locked: boolean, onFault: boolean): number {
-    return mlock(this, start, end, locked, onFault);
-  }
-
   /** Is the page at addr present in the page table (mincore)? */
   resident(addr: number): boolean {
     const e = this.pt.pteIndex(Math.floor(addr / PAGE_SIZE), false);
@@ -159,11 +143,6 @@ export class Mm implements VmaOwner {
       this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
       this.link(tail);
     }
-  }
-
-  /** munmap (mmap.ts). */
-  unmap(start: number, len: number): number {
-    return munmap(this, start, len);
   }
 
   /** Drop the pages of [start, end) from the page table. */
@@ -198,41 +177,6 @@ export class Mm implements VmaOwner {
     if (pe < 0 || !(i32[pe] & PTE_V) || !(i32[pe] & (PTE_W | PTE_D))) return;
     i32[pe] &= ~(PTE_W | PTE_D);
     this.tlb.flush(this);
-  }
-
-  /** mprotect (mmap.ts). */
-  protect(start: number, len: number, prot: number): number {
-    return mprotect(this, start, len, prot);
-  }
-
-  /** vma_merge over the whole list (mmap.ts). */
-  mergeAdjacent(): void {
-    mergeAdjacent(this);
-  }
-
-  /** brk (mmap.ts): the new break, or the old one on failure. */
-  setBrk(newBrk: number): number {
-    return brk(this, newBrk);
-  }
-
-  /** The page-fault handler (fault.ts). */
-  fault(addr: number, access: 'r' | 'w' | 'x'): FaultResult {
-    return handleFault(this, addr, access);
-  }
-
-  /** RAM byte offset of the page holding addr, faulted in; -1 for EFAULT (fault.ts). */
-  userPage(addr: number, write: boolean): number {
-    return userPage(this, addr, write);
-  }
-
-  /** MADV_DONTNEED: drop the pages; they come back zero (or from the file). */
-  discard(start: number, end: number): void {
-    this.zap(start, end);
-  }
-
-  /** mremap (mmap.ts). */
-  remap(old: number, oldLen: number, newLen: number, mayMove: boolean, fixed: number): number {
-    return mremap(this, old, oldLen, newLen, mayMove, fixed);
   }
 
   vdso = 0;

@@ -5,7 +5,7 @@
 import { ptePage, PTE_D, PTE_R, PTE_W, PTE_X } from './pagetable.js';
 import { Vma, PROT_READ, PROT_WRITE, PROT_EXEC, type MapSource } from './vma.js';
 import { MMAP_BASE, MMAP_MIN_ADDR, PAGE_SIZE, TASK_SIZE, pageDown, pageUp } from './layout.js';
-import { pteProt } from './fault.js';
+import { handleFault, pteProt } from './fault.js';
 import { EACCES, EEXIST, EFAULT, EINVAL, ENOMEM } from '../errno.js';
 import type { Mm } from './mm.js';
 
@@ -118,7 +118,7 @@ export function mlock(mm: Mm, start: number, end: number, locked: boolean, onFau
     v.locked = locked;
     v.lockOnFault = locked && onFault;
     if (locked && !onFault && v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) {
-      for (let a = v.start; a < v.end; a += PAGE_SIZE) mm.fault(a, v.prot & PROT_WRITE && !v.shared ? 'w' : 'r');
+      for (let a = v.start; a < v.end; a += PAGE_SIZE) handleFault(mm, a, v.prot & PROT_WRITE && !v.shared ? 'w' : 'r');
     }
   }
   mergeAdjacent(mm);

@@ -34,6 +34,8 @@ import { maxMapCount } from '../sysctl/vm.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import { CAP_IPC_LOCK, capable } from '../security/commoncap.js';
+import { brk, mlock, mmapRegion, mprotect, mremap, munmap } from '../mm/mmap.js';
+import { handleFault } from '../mm/fault.js';
 
 /**
  * Argument i's offset within its page, from its low 32 bits: a.ulong rounds
@@ -44,7 +46,7 @@ function inPage(a: SyscallArgs, i: number): number {
 }
 
 export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return t.mm.setBrk(a.ulong(0));
+  return brk(t.mm, a.ulong(0));
 }
 
 export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
@@ -122,7 +124,8 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
   const mode = flags & MAP_FIXED_NOREPLACE ? 'noreplace' : flags & MAP_FIXED ? 'fixed' : 'hint';
   if (mode !== 'hint' && addr % PAGE_SIZE) return -EINVAL;
   if (!file && shared) file = shmemZeroSetup(k.vfs.shmSuper, pageUp(len));
-  const r = t.mm.map(
+  const r = mmapRegion(
+    t.mm,
     addr,
     len,
     {
@@ -138,9 +141,9 @@ export function doMmap(k: Kernel, t: Task, addr: number, len: number, prot: numb
     mode,
   );
   if (r < 0) return r;
-  if (flags & MAP_LOCKED) t.mm.setLocked(r, r + pageUp(len), true, false);
+  if (flags & MAP_LOCKED) mlock(t.mm, r, r + pageUp(len), true, false);
   if (flags & MAP_POPULATE) {
-    for (let a = r; a < r + pageUp(len); a += PAGE_SIZE) if (t.mm.fault(a, prot & PROT_WRITE ? 'w' : 'r') !== FAULT_OK) break;
+    for (let a = r; a < r + pageUp(len); a += PAGE_SIZE) if (handleFault(t.mm, a, prot & PROT_WRITE ? 'w' : 'r') !== FAULT_OK) break;
   }
   return r;
 }
@@ -156,7 +159,7 @@ export function sys_munmap(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   // do_vmi_align_munmap: a hole in the middle of a VMA makes one more, past vm.max_map_count ENOMEM.
   const v = t.mm.find(addr);
   if (v && v.start < addr && addr + pageUp(len) < v.end && t.mm.vmas.length >= maxMapCount.get(k)) return -ENOMEM;
-  return t.mm.unmap(addr, len);
+  return munmap(t.mm, addr, len);
 }
 
 export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -166,7 +169,7 @@ export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   if (inPage(a, 0)) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
-  return t.mm.protect(addr, len, prot & 7);
+  return mprotect(t.mm, addr, len, prot & 7);
 }
 
 export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -184,7 +187,7 @@ export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
       if (!v) return -ENOMEM;
       va = v.end;
     }
-    t.mm.discard(addr, end);
+    t.mm.zap(addr, end);
     return 0;
   }
   if (advice < 0 || (advice > 25 && advice !== 100 && advice !== 101)) return -EINVAL;
@@ -243,7 +246,7 @@ export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     MREMAP_FIXED = 2;
   if (inPage(a, 0) || newLen === 0 || flags & ~7) return -EINVAL;
   if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
-  return t.mm.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
+  return mremap(t.mm, old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0, flags & MREMAP_FIXED ? a.ulong(4) : -1);
 }
 
 // ---- memory locking (mm/mlock.c): VM_LOCKED on VMAs, counted in VmLck ----
@@ -270,7 +273,7 @@ function doMlock(t: Task, addr: number, len: number, onFault: boolean): number {
     }
     if (locked > memlockPages(t)) return -ENOMEM;
   }
-  return t.mm.setLocked(start, start + len, true, onFault);
+  return mlock(t.mm, start, start + len, true, onFault);
 }
 
 export function sys_mlock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -286,7 +289,7 @@ export function sys_munlock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
     start = addr - (addr % PAGE_SIZE),
     len = pageUp(a.ulong(1) + (addr % PAGE_SIZE));
   if (len === 0) return 0;
-  return t.mm.setLocked(start, start + len, false, false);
+  return mlock(t.mm, start, start + len, false, false);
 }
 export function sys_mlockall(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = a.int(0);
@@ -296,14 +299,14 @@ export function sys_mlockall(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   const mm = t.mm;
   mm.lockFuture = (flags & MCL_FUTURE) !== 0;
   mm.lockOnFault = mm.lockFuture && (flags & MCL_ONFAULT) !== 0;
-  if (flags & MCL_CURRENT) for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, true, (flags & MCL_ONFAULT) !== 0);
+  if (flags & MCL_CURRENT) for (const v of [...mm.vmas]) mlock(mm, v.start, v.end, true, (flags & MCL_ONFAULT) !== 0);
   return 0;
 }
 export function sys_munlockall(_k: Kernel, t: Task, _a: SyscallArgs): SyscallResult {
   const mm = t.mm;
   mm.lockFuture = false;
   mm.lockOnFault = false;
-  for (const v of [...mm.vmas]) mm.setLocked(v.start, v.end, false, false);
+  for (const v of [...mm.vmas]) mlock(mm, v.start, v.end, false, false);
   return 0;
 }
 
