@@ -152,6 +152,8 @@ export function expandStack(mm: Mm, addr: number): Vma | null {
   const newStart = pageDown(addr);
   const prev = mm.vmas[mm.vmas.indexOf(above) - 1];
   if (prev && prev.end > newStart - PAGE_SIZE) return null; // stack guard gap
+  // acct_stack_growth: the growth is charged like any private writable memory.
+  if (above.accounted && mm.alloc.commit && !mm.alloc.commit.enough(mm, (above.start - newStart) / PAGE_SIZE)) return null;
   mm.totalVm += (above.start - newStart) / PAGE_SIZE;
   above.start = newStart;
   return above;

@@ -8,6 +8,7 @@ import { PageTable, PTE_D, PTE_V, PTE_W, ptePage } from './pagetable.js';
 import type { PageAllocator } from './pagealloc.js';
 import type { Vma, VmaOwner } from './vma.js';
 import { MMAP_BASE, PAGE_SIZE, TASK_SIZE } from './layout.js';
+import { accountedPages } from './overcommit.js';
 import { brk, mergeAdjacent, mlock, mmapRegion, mprotect, mremap, munmap, unmappedArea, type MapMode, type MapRequest } from './mmap.js';
 import { handleFault, userPage, type FaultResult } from './fault.js';
 import { copyFromUser, copyToUser, probeWritable, readInto, readPtr, readU32, readU64, strncpyFromUser, writeU32, writeU64 } from './usercopy.js';
@@ -258,6 +259,8 @@ export class Mm implements VmaOwner {
 
   /** Copy of this address space for fork: private pages become copy-on-write. */
   fork(): Mm | null {
+    // dup_mmap charges the child's copies of the accounted mappings.
+    if (this.alloc.commit && !this.alloc.commit.enough(this, accountedPages(this))) return null;
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
     // Memory locks are not inherited; the dumpable and THP flags are (MMF_INIT_MASK).

@@ -58,8 +58,17 @@ export function oomBadness(p: Task, totalPages: number): number | null {
   const mm = t.mm;
   const adj = p.tg.oomScoreAdj;
   if (adj === OOM_SCORE_ADJ_MIN || mm.oomSkip || t.vforkDone !== null) return null;
-  const points = mm.rss + mm.swapEnts + pgtablePages(mm);
-  return points + adj * Math.floor(totalPages / 1000);
+  return badnessPoints(mm.rss, mm.swapEnts, pgtablePages(mm), adj, totalPages);
+}
+
+/** oom_badness's arithmetic: the footprint in pages, then adj * (totalpages / 1000) (integer division). */
+export function badnessPoints(rss: number, swapEnts: number, pgtables: number, adj: number, totalPages: number): number {
+  return rss + swapEnts + pgtables + adj * Math.floor(totalPages / 1000);
+}
+
+/** proc_oom_score's arithmetic: (1000 + badness * 1000 / totalpages) * 2 / 3, C's truncating division. */
+export function scoreFromBadness(badness: number, totalPages: number): number {
+  return Math.max(0, Math.trunc(((1000 + Math.trunc((badness * 1000) / totalPages)) * 2) / 3));
 }
 
 /** totalram_pages() + total_swap_pages: what oom_score scales against. */
@@ -68,9 +77,7 @@ export const oomTotalPages = (k: Kernel) => k.pages.total + ((k as unknown as { 
 /** proc_oom_score: the badness scaled into [0, 2000], then by 2/3 (an unsigned long in Linux). */
 export function oomScore(p: Task, totalPages: number): number {
   const b = oomBadness(p, totalPages);
-  if (b === null) return 0;
-  const points = Math.trunc(((1000 + Math.trunc((b * 1000) / totalPages)) * 2) / 3);
-  return Math.max(0, points);
+  return b === null ? 0 : scoreFromBadness(b, totalPages);
 }
 
 /** The processes (thread-group leaders) of the machine. */

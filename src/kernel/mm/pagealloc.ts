@@ -16,6 +16,7 @@
 // a process and frees its memory at once, and tries again.
 import type { PhysMem } from '../../cpu/physmem.js';
 import { GFP_KERNEL } from './gfp.js';
+import type { CommitAccounting } from './overcommit.js';
 
 /** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
 export interface PageOwner {
@@ -56,6 +57,8 @@ export class PageAllocator {
   reserve = 0;
   /** The OOM killer (oom_kill.ts), called when reclaim found nothing; null: the allocation just fails. */
   outOfMemory: ((gfp: number) => OomOutcome) | null = null;
+  /** Overcommit accounting (overcommit.ts): the address spaces ask it before a VM_ACCOUNT mapping is made or grows; null: always yes. */
+  commit: CommitAccounting | null = null;
   /** Processes the OOM killer killed (vmstat's oom_kill). */
   oomKills = 0;
   /** The allocation serves a user page fault (the report's stack says so), not a kernel copy. */

@@ -26,9 +26,12 @@ const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name
 /** Free RAM in kB at boot, from which the reserves are sized. */
 const freeKb = (k: Kernel) => k.pages.free * KB_PER_PAGE;
 
+/** init_admin_reserve / init_user_reserve: 1/32 of free memory, capped at 8 MiB and 128 MiB. */
+export const adminReserveKbytes = new Knob('vm.admin_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 13));
+export const userReserveKbytes = new Knob('vm.user_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 17));
+
 const vmTable: CtlTable[] = [
-  // init_admin_reserve / init_user_reserve: 1/32 of free memory, capped at 8 MiB and 128 MiB.
-  entry('admin_reserve_kbytes', 0o644, intKnob(new Knob('vm.admin_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 13)), {}, 64, true)),
+  entry('admin_reserve_kbytes', 0o644, intKnob(adminReserveKbytes, {}, 64, true)),
   int('compact_unevictable_allowed', 1, { min: 0, max: 1 }),
   int('compaction_proactiveness', 20, { min: 0, max: 100 }),
   entry('dirty_background_bytes', 0o644, intKnob(knob('dirty_background_bytes', 0), {}, 64, true)),
@@ -93,7 +96,7 @@ const vmTable: CtlTable[] = [
   entry('stat_refresh', 0o600, { show: () => '', store: () => 0 }),
   entry('swappiness', 0o644, intKnob(swappiness, { min: 0, max: 200 })),
   int('unprivileged_userfaultfd', 0, { min: 0, max: 1 }),
-  entry('user_reserve_kbytes', 0o644, intKnob(new Knob('vm.user_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 17)), {}, 64, true)),
+  entry('user_reserve_kbytes', 0o644, intKnob(userReserveKbytes, {}, 64, true)),
   int('vfs_cache_pressure', 100, { min: 0 }),
   int('watermark_boost_factor', 15000, { min: 0 }),
   int('watermark_scale_factor', 10, { min: 1, max: 3000 }),
