@@ -94,6 +94,27 @@ test('oom_score_adj 500 is chosen first, -1000 never; the reaper empties the vic
   assert.match(out, new RegExp(`^oom_reaper: reaped process ${a} \\(tail\\), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB$`, 'm'));
 });
 
+test('oom_kill_allocating_task kills the allocating task over a worse one; panic_on_oom stops the machine', { skip }, () => {
+  const script = [
+    'rss() { local k v u; while read -r k v u; do [ "$k" = VmRSS: ] && echo "$v"; done < /proc/$1/status; }',
+    '(head -c 30M /dev/zero; sleep 1000) | tail > /dev/null & p=$!; until [ "$(rss $p)" -gt 30000 ]; do sleep 0.1; done',
+    'echo 1000 > /proc/$p/oom_score_adj; echo 1 > /proc/sys/vm/oom_kill_allocating_task',
+    'head -c 200M /dev/zero | tail > /dev/null; echo "status ${PIPESTATUS[*]}"',
+    'kill -0 $p && echo "hog alive"',
+    'dmesg | cut -c16- | grep -E "^Out of memory"',
+    'echo 1 > /proc/sys/vm/panic_on_oom',
+    'head -c 200M /dev/zero | tail > /dev/null; echo "after panic"',
+  ].join('\n');
+  const r = spawnSync(process.execPath, [CLI, 'run', '--seed', '1', '--mem', '128M', '--rootfs', rootfs, '--', '/bin/bash', '-c', script], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  assert.match(r.stdout, /^status 141 137\nhog alive\nOut of memory \(oom_kill_allocating_task\): Killed process \d+ \(tail\) .* oom_score_adj:0\n$/m);
+  // The panic ends the run (status 1, as any panic): nothing after it ran.
+  assert.doesNotMatch(r.stdout, /after panic/);
+  assert.equal(r.status, 1);
+});
+
 test('overcommit: mode 2 refuses past CommitLimit to the page, mode 0 one mapping larger than RAM, mode 1 nothing', { skip: skip || built.skip }, () => {
   const add = ['--add', `${built.paths.sys_oom}:/tmp/sys_oom`];
   const out = sh(

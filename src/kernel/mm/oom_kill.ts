@@ -16,7 +16,7 @@ import { PAGE_SIZE } from './layout.js';
 import { formatGfp } from './gfp.js';
 import { showMem } from './show_mem.js';
 import { KERN_ERR, KERN_INFO, KERN_WARNING } from '../printk.js';
-import { Knob } from '../sysctl/ctl_table.js';
+import { oomDumpTasks, oomKillAllocatingTask, panicOnOom } from '../sysctl/vm.js';
 import { SIGKILL, SI_KERNEL } from '../signal/signals.js';
 import { fatalSignalPending, sendSignal } from '../signal/deliver.js';
 import { panic } from '../boot/panic.js';
@@ -24,11 +24,6 @@ import { UTS_RELEASE, UTS_VERSION } from '../version.js';
 
 export const OOM_SCORE_ADJ_MIN = -1000,
   OOM_SCORE_ADJ_MAX = 1000;
-
-/** vm.panic_on_oom, vm.oom_kill_allocating_task, vm.oom_dump_tasks (the same keys sysctl/vm.ts serves). */
-export const panicOnOom = new Knob('vm.panic_on_oom', () => 0);
-export const oomKillAllocatingTask = new Knob('vm.oom_kill_allocating_task', () => 0);
-export const oomDumpTasks = new Knob('vm.oom_dump_tasks', () => 1);
 
 /** Page-table pages an mm holds: its tables' pages, as mm_pgtables_bytes counts them. */
 export function pgtablePages(mm: Mm): number {
@@ -200,10 +195,7 @@ function oomKillProcess(k: Kernel, cur: Task | null, victim: Task, gfp: number, 
   for (const p of processes(k)) {
     if (p.tg === victim.tg || unkillable(p)) continue;
     const q = taskWithMm(p);
-    if (q && q.mm === mm) {
-      k.log.printk(KERN_INFO, `oom killer ${p.tg.tgid} (${q.comm}) sharing same memory`);
-      kill(p);
-    }
+    if (q && q.mm === mm) kill(p);
   }
   if (cur && cur.mm === mm) return 'victim';
   oomReap(k, victim, mm);
