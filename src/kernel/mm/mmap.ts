@@ -88,8 +88,10 @@ export function mmapRegion(mm: Mm, addr: number, len: number, v: MapRequest, mod
   const commit = mm.alloc.commit;
   const noReserve = !!v.noReserve && !commit?.never();
   const accounted = !v.shared && (v.prot & PROT_WRITE) !== 0 && !noReserve;
-  if (accounted && commit && !commit.enough(mm, len / PAGE_SIZE - accountedPages(mm, start, start + len))) return -ENOMEM;
-  if (mode !== 'hint' && mm.overlaps(start, start + len)) munmap(mm, start, len);
+  // MAP_FIXED over accounted pages charges only the difference (they are uncharged as they go).
+  const replaces = mode !== 'hint' && mm.overlaps(start, start + len);
+  if (accounted && commit && !commit.enough(mm, len / PAGE_SIZE - (replaces ? accountedPages(mm, start, start + len) : 0))) return -ENOMEM;
+  if (replaces) munmap(mm, start, len);
   const vma = new Vma(start, start + len, v.prot, v.shared, v.file ?? null, v.offset ?? 0, v.name ?? '');
   if (v.zeroFrom !== undefined) vma.zeroFrom = v.zeroFrom;
   if (v.growsDown) vma.growsDown = true;
