@@ -11,6 +11,7 @@ import { badnessPoints, scoreFromBadness } from '../../src/kernel/mm/oom_kill.js
 import { formatGfp, GFP_ANON_FAULT, GFP_PAGECACHE, GFP_KERNEL, GFP_PGTABLE_USER } from '../../src/kernel/mm/gfp.js';
 import { Mm, FAULT_OOM, FAULT_OK } from '../../src/kernel/mm/mm.js';
 import { PROT_READ, PROT_WRITE } from '../../src/kernel/mm/vma.js';
+import { Ratelimit } from '../../src/kernel/lib/ratelimit.js';
 
 test('oom_badness and oom_score follow Linux formula (128 MiB, no swap: 32768 pages)', () => {
   const total = 32768;
@@ -90,4 +91,22 @@ test('a fault that cannot get a page is VM_FAULT_OOM, not a bad address', () => 
   let last = FAULT_OK as number;
   for (let i = 0; i < 64 && last === FAULT_OK; i++) last = mm.fault(a + i * 4096, 'w');
   assert.equal(last, FAULT_OOM);
+});
+
+test('the report and the overcommit warning are rate-limited as ___ratelimit does: 10 per 5 s, then the suppressed count', () => {
+  const rl = new Ratelimit('__vm_enough_memory');
+  const lines: string[] = [];
+  const warn = (l: string) => lines.push(l);
+  const s = 1e9;
+  const allowed = Array.from({ length: 13 }, (_, i) => rl.allow(i * 0.1 * s, warn));
+  assert.deepEqual(
+    allowed.map((a) => (a ? 1 : 0)),
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0],
+  );
+  assert.deepEqual(lines, []);
+  // A new interval starts 5 s after the first event: the three missed are reported once.
+  assert.equal(rl.allow(5 * s, warn), true);
+  assert.deepEqual(lines, ['__vm_enough_memory: 3 callbacks suppressed']);
+  assert.equal(rl.allow(5.1 * s, warn), true);
+  assert.equal(lines.length, 1);
 });

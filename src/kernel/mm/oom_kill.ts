@@ -178,11 +178,13 @@ function oomReap(k: Kernel, p: Task, mm: Mm): void {
 function oomKillProcess(k: Kernel, cur: Task | null, victim: Task, gfp: number, fault: boolean, message: string): OomOutcome {
   const t = taskWithMm(victim)!;
   const mm = t.mm;
-  dumpHeader(k, cur, gfp, fault);
-  k.log.printk(
-    KERN_INFO,
-    `oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=${t.comm},pid=${victim.tg.tgid},uid=${t.cred.uid}`,
-  );
+  if (k.pages.oomRatelimit.allow(k.clock.monotonic(), (l) => k.log.printk(KERN_WARNING, l))) {
+    dumpHeader(k, cur, gfp, fault);
+    k.log.printk(
+      KERN_INFO,
+      `oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=${t.comm},pid=${victim.tg.tgid},uid=${t.cred.uid}`,
+    );
+  }
   mm.oomVictim = true;
   const kill = (p: Task) => sendSignal(k, p.tg, { signo: SIGKILL, code: SI_KERNEL });
   kill(victim);

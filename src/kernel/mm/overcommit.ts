@@ -74,7 +74,7 @@ export function vmEnoughMemory(k: Kernel, mm: Mm, pages: number): boolean {
     allowed -= Math.min(Math.floor(mm.totalVm / 32), Math.floor(userReserveKbytes.get(k) / KB_PER_PAGE));
     ok = committedAs(k) + pages < allowed;
   }
-  if (!ok) {
+  if (!ok && k.pages.commitRatelimit.allow(k.clock.monotonic(), (l) => k.log.printk(KERN_WARNING, l))) {
     const t = k.current;
     k.log.printk(
       KERN_WARNING,

@@ -17,6 +17,7 @@
 import type { PhysMem } from '../../cpu/physmem.js';
 import { GFP_KERNEL } from './gfp.js';
 import type { CommitAccounting } from './overcommit.js';
+import { Ratelimit } from '../lib/ratelimit.js';
 
 /** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
 export interface PageOwner {
@@ -63,6 +64,9 @@ export class PageAllocator {
   oomKills = 0;
   /** The allocation serves a user page fault (the report's stack says so), not a kernel copy. */
   userFault = false;
+  /** oom_kill_process's report and __vm_enough_memory's warning are rate-limited (10 per 5 s). */
+  readonly oomRatelimit = new Ratelimit('oom_kill_process');
+  readonly commitRatelimit = new Ratelimit('__vm_enough_memory');
   /** pagefault_out_of_memory's warning is printed once. */
   oomLeakWarned = false;
 
