@@ -7,7 +7,8 @@
 import type { Kernel } from './kernel.js';
 import type { Task } from './sched/task.js';
 import { Cause } from '../cpu/hart.js';
-import { FAULT_OK, FAULT_SIGBUS } from './mm/mm.js';
+import { FAULT_OK, FAULT_OOM, FAULT_SIGBUS } from './mm/mm.js';
+import { pagefaultOutOfMemory } from './mm/oom_kill.js';
 import { BLOCKED, NORETURN, type SyscallResult } from './syscalls/result.js';
 import { invokeSyscall } from './syscalls/table.js';
 import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT } from './signal/signals.js';
@@ -28,8 +29,11 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
     case Cause.InsnPageFault: {
       const access = cause === Cause.StorePageFault ? 'w' : cause === Cause.LoadPageFault ? 'r' : 'x';
       const addr = h.tval;
+      k.pages.userFault = true;
       const r = handleFault(t.mm, addr, access);
-      if (r === FAULT_SIGBUS) forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr });
+      k.pages.userFault = false;
+      if (r === FAULT_OOM) pagefaultOutOfMemory(k, t);
+      else if (r === FAULT_SIGBUS) forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr });
       else if (r !== FAULT_OK) forceSignal(k, t, { signo: SIGSEGV, code: r === 1 ? SEGV_MAPERR : SEGV_ACCERR, addr });
       break;
     }

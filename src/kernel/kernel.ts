@@ -19,6 +19,8 @@ import { IOMEM_END, IO_SPACE_LIMIT, ResourceTree, platformResourceName } from '.
 import { IrqTable } from './irq/irqdesc.js';
 import { PlicDriver } from './drivers/irqchip/irq-sifive-plic.js';
 import { ioremap } from './lib/iomem.js';
+import { outOfMemory } from './mm/oom_kill.js';
+import { commitAccounting } from './mm/overcommit.js';
 import { PageAllocator } from './mm/pagealloc.js';
 import { PageCache } from './mm/filemap.js';
 import { Mm } from './mm/mm.js';
@@ -200,6 +202,10 @@ export class Kernel {
     // Sparse RAM: the machine may back less than it has (machine.ts); the allocator counts it all.
     this.pages = new PageAllocator(this.mem, 0, Math.floor(this.machine.ramBytes / 4096));
     this.pageCache = new PageCache(this.pages);
+    // The min watermark (init_per_zone_wmark_min: sqrt(RAM in kB * 16)) is the OOM victims' reserve; below it, the OOM killer.
+    this.pages.reserve = Math.floor(Math.min(262144, Math.max(128, Math.floor(Math.sqrt(this.pages.total * 4 * 16)))) / 4);
+    this.pages.outOfMemory = (gfp) => outOfMemory(this, gfp);
+    this.pages.commit = commitAccounting(this);
     this.hart = this.machine.harts[0];
     // The realtime clock starts from the RTC (rtc_hctosys); seed mode starts it at its fixed epoch.
     const bootMs = this.seeded ? (opts.epochMs ?? SEED_EPOCH_MS) : this.machine.rtc.time / 1e6;

@@ -51,6 +51,7 @@ const PROGRAMS = [
   'sys_signest',
   'sys_caps',
   'sys_errno',
+  'sys_oom',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -88,6 +89,11 @@ const cases: DiffCase[] = [
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.
   prog('sys_caps', '/tmp/sys_caps', [], {
     stdout: /open\("\/tmp\/caps.secret", O_RDONLY\) = -1 EACCES\n(.*\n)*kill\(child, SIGTERM\) = 0\nchild status 143\n$/,
+  }),
+  // oom_score_adj's range, oom_adj's legacy scale, EACCES below the floor without CAP_SYS_RESOURCE, inheritance.
+  prog('sys_oom', '/tmp/sys_oom', [], {
+    stdout:
+      /write oom_score_adj "1001" = EINVAL\n(.*\n)*write oom_score_adj "-1" = EACCES\n(.*\n)*oom_score_adj 1000 oom_adj 15\n(.*\n)*child inherits 777\n(.*\n)*done\n$/,
   }),
   prog('sys_misc', '/tmp/sys_misc', [], { stdout: /sysname=Linux machine=riscv64\n/ }),
   // It ends with a child killing itself with SIGTERM.

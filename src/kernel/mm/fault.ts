@@ -6,12 +6,15 @@ import { makePte, ptePage, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } fro
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type Vma } from './vma.js';
 import { PAGE_SIZE, TASK_SIZE, pageDown, pageUp } from './layout.js';
 import type { Mm } from './mm.js';
+import { GFP_ANON_FAULT, GFP_PAGECACHE } from './gfp.js';
 
-export type FaultResult = 0 | 1 | 2 | 3; // ok, SEGV_MAPERR, SEGV_ACCERR, SIGBUS (file page beyond EOF)
+/** ok, SEGV_MAPERR, SEGV_ACCERR, SIGBUS (file page beyond EOF), VM_FAULT_OOM (no page even after the OOM killer). */
+export type FaultResult = 0 | 1 | 2 | 3 | 4;
 export const FAULT_OK = 0,
   FAULT_MAPERR = 1,
   FAULT_ACCERR = 2,
-  FAULT_SIGBUS = 3;
+  FAULT_SIGBUS = 3,
+  FAULT_OOM = 4;
 
 const STACK_LIMIT = 8 * 1024 * 1024;
 /** Pages a file read fault maps around itself (fault_around_bytes / PAGE_SIZE). */
@@ -34,7 +37,7 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
   if (access === 'x' && !(v.prot & PROT_EXEC)) return FAULT_ACCERR;
   const vpn = Math.floor(addr / PAGE_SIZE);
   const e = mm.pt.pteIndex(vpn, true);
-  if (e < 0) return FAULT_MAPERR; // out of memory for tables: the OOM path comes later
+  if (e < 0) return FAULT_OOM; // no page for a table, even after the OOM killer
   const i32 = mm.alloc.mem.i32;
   const lo = i32[e];
   if (lo & PTE_V) {
@@ -43,8 +46,8 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
       if (v.shared) mm.alloc.mapping[page]?.setDirty(page);
       else if (mm.alloc.refs[page] > 1 || mm.alloc.mapping[page]) {
         // Copy-on-write: of a page shared since fork, or of the file's own page.
-        const copy = mm.alloc.alloc();
-        if (copy < 0) return FAULT_MAPERR;
+        const copy = mm.alloc.alloc(GFP_PAGECACHE);
+        if (copy < 0) return FAULT_OOM;
         mm.alloc.mem.copyPage(copy, page);
         mm.account(page, -1);
         mm.alloc.put(page);
@@ -63,8 +66,8 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
   if (v.file && pageVa < v.zeroFrom && v.file.size && v.offset + (pageVa - v.start) >= pageUp(v.file.size())) return FAULT_SIGBUS;
   const mapping = v.mapping;
   if (mapping && pageVa + PAGE_SIZE <= v.zeroFrom) return fileFault(mm, v, vpn, e, access === 'w');
-  const page = mm.alloc.alloc();
-  if (page < 0) return FAULT_MAPERR;
+  const page = mm.alloc.alloc(GFP_ANON_FAULT);
+  if (page < 0) return FAULT_OOM;
   if (v.file && pageVa < v.zeroFrom) {
     const mem = mm.alloc.mem;
     const n = Math.min(PAGE_SIZE, v.zeroFrom - pageVa);
@@ -86,16 +89,16 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
  */
 export function fileFault(mm: Mm, v: Vma, vpn: number, e: number, write: boolean): FaultResult {
   const got = v.mapping!.get(v.pgoff(vpn * PAGE_SIZE));
-  if (!got) return FAULT_MAPERR;
+  if (!got) return FAULT_OOM;
   if (got.major) mm.faults.major++;
   else mm.faults.minor++;
   let page = got.page;
   mm.alloc.get(page); // the PTE's reference, before anything else may reclaim
   if (write && !v.shared) {
-    const copy = mm.alloc.alloc();
+    const copy = mm.alloc.alloc(GFP_PAGECACHE);
     if (copy < 0) {
       mm.alloc.put(page);
-      return FAULT_MAPERR;
+      return FAULT_OOM;
     }
     mm.alloc.mem.copyPage(copy, page);
     mm.alloc.put(page);
@@ -149,6 +152,8 @@ export function expandStack(mm: Mm, addr: number): Vma | null {
   const newStart = pageDown(addr);
   const prev = mm.vmas[mm.vmas.indexOf(above) - 1];
   if (prev && prev.end > newStart - PAGE_SIZE) return null; // stack guard gap
+  // acct_stack_growth: the growth is charged like any private writable memory.
+  if (above.accounted && mm.alloc.commit && !mm.alloc.commit.enough(mm, (above.start - newStart) / PAGE_SIZE)) return null;
   mm.totalVm += (above.start - newStart) / PAGE_SIZE;
   above.start = newStart;
   return above;

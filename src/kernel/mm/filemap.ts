@@ -4,6 +4,7 @@
 // store (the tmpfs buffer, the host image) only holds pages not in the cache
 // and gets dirty pages back on writeback, as a disk would.
 import { PG_dirty, type PageAllocator, type PageOwner } from './pagealloc.js';
+import { GFP_PAGECACHE } from './gfp.js';
 import type { Vma } from './vma.js';
 
 const PAGE = 4096;
@@ -124,7 +125,7 @@ export class AddressSpace implements PageOwner {
       this.cache.touched(hit);
       return { page: hit, major: false };
     }
-    const page = this.alloc.alloc();
+    const page = this.alloc.alloc(GFP_PAGECACHE);
     if (page < 0) return null;
     const mem = this.alloc.mem;
     if (fill) {

@@ -9,10 +9,11 @@ import { PageTable, PTE_D, PTE_V, PTE_W, ptePage } from './pagetable.js';
 import type { PageAllocator } from './pagealloc.js';
 import type { Vma, VmaOwner } from './vma.js';
 import { PAGE_SIZE, TASK_SIZE } from './layout.js';
+import { accountedPages } from './overcommit.js';
 import { copyFromUser, copyToUser, probeWritable, readInto, readPtr, readU32, readU64, strncpyFromUser, writeU32, writeU64 } from './usercopy.js';
 
 export { PAGE_SIZE, TASK_SIZE, STACK_TOP, MMAP_BASE, MMAP_MIN_ADDR, pageDown, pageUp } from './layout.js';
-export { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, type FaultResult } from './fault.js';
+export { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS, FAULT_OOM, type FaultResult } from './fault.js';
 export type { MapMode, MapRequest } from './mmap.js';
 
 export interface TlbShootdown {
@@ -37,6 +38,11 @@ export class Mm implements VmaOwner {
   rssFile = 0;
   rssShmem = 0;
   totalVm = 0;
+  /** Swap entries in the page table (MM_SWAPENTS); there is no swap yet. */
+  swapEnts = 0;
+  /** MMF_OOM_VICTIM: the OOM killer chose this mm; MMF_OOM_SKIP: its memory was reaped, never choose it again. */
+  oomVictim = false;
+  oomSkip = false;
   faults = { minor: 0, major: 0 };
 
   private constructor(
@@ -197,6 +203,8 @@ export class Mm implements VmaOwner {
 
   /** Copy of this address space for fork: private pages become copy-on-write. */
   fork(): Mm | null {
+    // dup_mmap charges the child's copies of the accounted mappings.
+    if (this.alloc.commit && !this.alloc.commit.enough(this, accountedPages(this))) return null;
     const child = Mm.create(this.alloc, this.tlb);
     if (!child) return null;
     // Memory locks are not inherited; the dumpable and THP flags are (MMF_INIT_MASK).

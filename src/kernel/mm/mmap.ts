@@ -8,6 +8,7 @@ import { MMAP_BASE, MMAP_MIN_ADDR, PAGE_SIZE, TASK_SIZE, pageDown, pageUp } from
 import { handleFault, pteProt } from './fault.js';
 import { EACCES, EEXIST, EFAULT, EINVAL, ENOMEM } from '../errno.js';
 import type { Mm } from './mm.js';
+import { accountedPages } from './overcommit.js';
 
 /** How mmap treats the address: a hint, MAP_FIXED (replaces what is there) or MAP_FIXED_NOREPLACE (EEXIST). */
 export type MapMode = 'hint' | 'fixed' | 'noreplace';
@@ -73,10 +74,7 @@ export function mmapRegion(mm: Mm, addr: number, len: number, v: MapRequest, mod
   if (mode !== 'hint') {
     if (addr % PAGE_SIZE) return -EINVAL;
     if (addr + len > TASK_SIZE || addr < 0) return -ENOMEM;
-    if (mm.overlaps(addr, addr + len)) {
-      if (mode === 'noreplace') return -EEXIST;
-      munmap(mm, addr, len);
-    }
+    if (mode === 'noreplace' && mm.overlaps(addr, addr + len)) return -EEXIST;
     start = addr;
   } else {
     addr = pageDown(addr);
@@ -86,13 +84,21 @@ export function mmapRegion(mm: Mm, addr: number, len: number, v: MapRequest, mod
       if (start < 0) return start;
     }
   }
+  // accountable_mapping: private and writable, and MAP_NORESERVE unless overcommit is never (mmap_region's charge).
+  const commit = mm.alloc.commit;
+  const noReserve = !!v.noReserve && !commit?.never();
+  const accounted = !v.shared && (v.prot & PROT_WRITE) !== 0 && !noReserve;
+  // MAP_FIXED over accounted pages charges only the difference (they are uncharged as they go).
+  const replaces = mode !== 'hint' && mm.overlaps(start, start + len);
+  if (accounted && commit && !commit.enough(mm, len / PAGE_SIZE - (replaces ? accountedPages(mm, start, start + len) : 0))) return -ENOMEM;
+  if (replaces) munmap(mm, start, len);
   const vma = new Vma(start, start + len, v.prot, v.shared, v.file ?? null, v.offset ?? 0, v.name ?? '');
   if (v.zeroFrom !== undefined) vma.zeroFrom = v.zeroFrom;
   if (v.growsDown) vma.growsDown = true;
   if (v.mayWrite === false) vma.mayWrite = false;
   if (v.noReserve) vma.noReserve = true;
   if (v.locked) vma.locked = true;
-  vma.accounted = !vma.shared && (vma.prot & PROT_WRITE) !== 0 && !vma.noReserve;
+  vma.accounted = accounted;
   if (mm.lockFuture) {
     vma.locked = true;
     vma.lockOnFault = mm.lockOnFault;
@@ -162,6 +168,14 @@ export function mprotect(mm: Mm, start: number, len: number, prot: number): numb
     if (prot & PROT_WRITE && !v.mayWrite) return -EACCES;
     a = v.end;
   }
+  // mprotect_fixup: a private mapping becoming writable is charged now (unless already charged or MAP_NORESERVE).
+  if (prot & PROT_WRITE && mm.alloc.commit) {
+    let charge = 0;
+    for (const v of mm.vmas)
+      if (v.end > start && v.start < end && !v.shared && !v.accounted && !(v.prot & PROT_WRITE) && !v.noReserve)
+        charge += (Math.min(v.end, end) - Math.max(v.start, start)) / PAGE_SIZE;
+    if (!mm.alloc.commit.enough(mm, charge)) return -ENOMEM;
+  }
   mm.splitAt(start);
   mm.splitAt(end);
   for (const v of mm.vmas) {
@@ -215,6 +229,8 @@ export function brk(mm: Mm, newBrk: number): number {
     newEnd = pageUp(newBrk);
   if (newEnd > oldEnd) {
     if (mm.overlaps(oldEnd, newEnd + PAGE_SIZE)) return mm.brk;
+    // do_brk_flags: the heap is charged as it grows.
+    if (mm.alloc.commit && !mm.alloc.commit.enough(mm, (newEnd - oldEnd) / PAGE_SIZE)) return mm.brk;
     const heap = mm.vmas.find((v) => v.name === '[heap]');
     if (heap && heap.end === oldEnd) {
       heap.end = newEnd;
@@ -232,6 +248,8 @@ export function brk(mm: Mm, newBrk: number): number {
 export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayMove: boolean, fixed: number): number {
   const v = mm.find(old);
   if (!v || v.end < old + oldLen) return -EFAULT;
+  // vma_to_resize: growing an accounted mapping charges the growth.
+  if (newLen > oldLen && v.accounted && mm.alloc.commit && !mm.alloc.commit.enough(mm, pageUp(newLen - oldLen) / PAGE_SIZE)) return -ENOMEM;
   if (fixed < 0 && newLen <= oldLen) {
     if (newLen < oldLen) munmap(mm, old + newLen, oldLen - newLen);
     return old;

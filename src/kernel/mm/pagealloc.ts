@@ -9,7 +9,15 @@
 // page only when it is first written (the buffer is lazily zero-filled), and
 // the free list is a stack handing out low pages first, so the host holds
 // about the peak of what the guest used.
+//
+// When no page is left above the reserve, the slow path (Linux's
+// __alloc_pages_slowpath) first drops what can be dropped without swap (the
+// page cache's shrinker), then asks the OOM killer (oom_kill.ts), which kills
+// a process and frees its memory at once, and tries again.
 import type { PhysMem } from '../../cpu/physmem.js';
+import { GFP_KERNEL } from './gfp.js';
+import type { CommitAccounting } from './overcommit.js';
+import { Ratelimit } from '../lib/ratelimit.js';
 
 /** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
 export interface PageOwner {
@@ -18,6 +26,13 @@ export interface PageOwner {
   /** A PTE that maps the page was dirty when it went away (set_page_dirty from zap). */
   setDirty(page: number): void;
 }
+
+/**
+ * What out_of_memory did: killed a process whose memory is freed now (try
+ * again), made the allocating task itself the victim (it may use the
+ * reserve on its way out), or could do nothing (the allocation fails).
+ */
+export type OomOutcome = 'killed' | 'victim' | 'failed';
 
 /** Page flags (struct page's flags). */
 export const PG_dirty = 1;
@@ -35,6 +50,25 @@ export class PageAllocator {
   readonly flags: Uint8Array;
   /** Called when RAM runs out: frees up to n reclaimable pages (the page cache's shrinker). */
   shrinker: ((n: number) => void) | null = null;
+
+  /**
+   * Pages kept back from ordinary allocations (the min watermark): only an
+   * OOM victim dips into them, so a dying task can still fault on its way out.
+   */
+  reserve = 0;
+  /** The OOM killer (oom_kill.ts), called when reclaim found nothing; null: the allocation just fails. */
+  outOfMemory: ((gfp: number) => OomOutcome) | null = null;
+  /** Overcommit accounting (overcommit.ts): the address spaces ask it before a VM_ACCOUNT mapping is made or grows; null: always yes. */
+  commit: CommitAccounting | null = null;
+  /** Processes the OOM killer killed (vmstat's oom_kill). */
+  oomKills = 0;
+  /** The allocation serves a user page fault (the report's stack says so), not a kernel copy. */
+  userFault = false;
+  /** oom_kill_process's report and __vm_enough_memory's warning are rate-limited (10 per 5 s). */
+  readonly oomRatelimit = new Ratelimit('oom_kill_process');
+  readonly commitRatelimit = new Ratelimit('__vm_enough_memory');
+  /** pagefault_out_of_memory's warning is printed once. */
+  oomLeakWarned = false;
 
   /** Pages of RAM past the host's backing (see above): free in the counts, never handed out. */
   readonly unbacked: number;
@@ -64,17 +98,28 @@ export class PageAllocator {
   allocated = 0;
   freed = 0;
 
-  /** A zeroed page, or -1 when RAM is exhausted. */
-  alloc(): number {
-    if (this.freeTop === 0) {
-      this.shrinker?.(32);
-      if (this.freeTop === 0) return -1;
-    }
+  /** A zeroed page, or -1 when RAM is exhausted; gfp says what the page is for (gfp.ts). */
+  alloc(gfp = GFP_KERNEL): number {
+    if (this.freeTop <= this.reserve && !this.slowpath(gfp)) return -1;
     const p = this.freeList[--this.freeTop];
     this.refs[p] = 1;
     this.allocated++;
     this.mem.zeroPage(p);
     return p;
+  }
+
+  /** Reclaim, then OOM-kill, until a page is free for this allocation; false if none can be had. */
+  private slowpath(gfp: number): boolean {
+    // Each kill frees a victim's memory and marks it skipped, so the rounds end.
+    for (let round = 0; round < 64; round++) {
+      this.shrinker?.(32);
+      if (this.freeTop > this.reserve) return true;
+      const outcome = this.outOfMemory?.(gfp) ?? 'failed';
+      if (outcome === 'victim') return this.freeTop > 0;
+      if (outcome === 'failed') return this.freeTop > this.reserve || (this.outOfMemory === null && this.freeTop > 0);
+      if (this.freeTop > this.reserve) return true;
+    }
+    return false;
   }
 
   get(page: number): void {

@@ -1,4 +1,5 @@
 // Sv39 page tables in simulated RAM, written exactly as the hardware reads them.
+import { GFP_PGTABLE_USER } from './gfp.js';
 import { RAM_BASE } from '../../cpu/physmem.js';
 import type { PageAllocator } from './pagealloc.js';
 
@@ -29,9 +30,12 @@ export class PageTable {
   ) {}
 
   static create(alloc: PageAllocator): PageTable | null {
-    const root = alloc.alloc();
+    const root = alloc.alloc(GFP_PGTABLE_USER);
     return root < 0 ? null : new PageTable(alloc, root);
   }
+
+  /** Table pages below the root (PMD and PTE tables: what mm_pgtables_bytes counts); freed only with the whole table. */
+  pages = 0;
 
   private get i32(): Int32Array {
     return this.alloc.mem.i32;
@@ -50,8 +54,9 @@ export class PageTable {
       const lo = i32[e];
       if (!(lo & PTE_V)) {
         if (!create) return -1;
-        const page = this.alloc.alloc();
+        const page = this.alloc.alloc(GFP_PGTABLE_USER);
         if (page < 0) return -1;
+        this.pages++;
         const [nlo, nhi] = makePte(page, PTE_V);
         i32[e] = nlo;
         i32[e + 1] = nhi;

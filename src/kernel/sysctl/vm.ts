@@ -10,6 +10,10 @@ const KB_PER_PAGE = 4;
 export const overcommitMemory = new Knob('vm.overcommit_memory', () => 0);
 export const overcommitRatio = new Knob('vm.overcommit_ratio', () => 50);
 export const overcommitKbytes = new Knob('vm.overcommit_kbytes', () => 0);
+/** The OOM killer's switches (mm/oom_kill.ts). */
+export const panicOnOom = new Knob('vm.panic_on_oom', () => 0);
+export const oomKillAllocatingTask = new Knob('vm.oom_kill_allocating_task', () => 0);
+export const oomDumpTasks = new Knob('vm.oom_dump_tasks', () => 1);
 export const swappiness = new Knob('vm.swappiness', () => 60);
 export const maxMapCount = new Knob('vm.max_map_count', () => 65530);
 /** init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), within [128, 262144]. */
@@ -26,9 +30,12 @@ const int = (name: string, v: number, range = {}, mode = 0o644) => intEntry(name
 /** Free RAM in kB at boot, from which the reserves are sized. */
 const freeKb = (k: Kernel) => k.pages.free * KB_PER_PAGE;
 
+/** init_admin_reserve / init_user_reserve: 1/32 of free memory, capped at 8 MiB and 128 MiB. */
+export const adminReserveKbytes = new Knob('vm.admin_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 13));
+export const userReserveKbytes = new Knob('vm.user_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 17));
+
 const vmTable: CtlTable[] = [
-  // init_admin_reserve / init_user_reserve: 1/32 of free memory, capped at 8 MiB and 128 MiB.
-  entry('admin_reserve_kbytes', 0o644, intKnob(new Knob('vm.admin_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 13)), {}, 64, true)),
+  entry('admin_reserve_kbytes', 0o644, intKnob(adminReserveKbytes, {}, 64, true)),
   int('compact_unevictable_allowed', 1, { min: 0, max: 1 }),
   int('compaction_proactiveness', 20, { min: 0, max: 100 }),
   entry('dirty_background_bytes', 0o644, intKnob(knob('dirty_background_bytes', 0), {}, 64, true)),
@@ -80,20 +87,20 @@ const vmTable: CtlTable[] = [
   int('mmap_rnd_compat_bits', 8, { min: 8, max: 17 }),
   entry('nr_hugepages', 0o644, intKnob(knob('nr_hugepages', 0), {}, 64, true)),
   entry('nr_overcommit_hugepages', 0o644, intKnob(knob('nr_overcommit_hugepages', 0), {}, 64, true)),
-  int('oom_dump_tasks', 1, { min: 0, max: 1 }),
-  int('oom_kill_allocating_task', 0),
+  intEntry('oom_dump_tasks', oomDumpTasks, { min: 0, max: 1 }),
+  intEntry('oom_kill_allocating_task', oomKillAllocatingTask),
   entry('overcommit_kbytes', 0o644, intKnob(overcommitKbytes, {}, 64, true)),
   entry('overcommit_memory', 0o644, intKnob(overcommitMemory, { min: 0, max: 2 })),
   entry('overcommit_ratio', 0o644, intKnob(overcommitRatio, { min: 0 })),
   int('page-cluster', 3, { min: 0, max: 31 }),
   int('page_lock_unfairness', 5, { min: 0 }),
-  int('panic_on_oom', 0, { min: 0, max: 2 }),
+  intEntry('panic_on_oom', panicOnOom, { min: 0, max: 2 }),
   int('percpu_pagelist_high_fraction', 0, { min: 0 }),
   int('stat_interval', 1),
   entry('stat_refresh', 0o600, { show: () => '', store: () => 0 }),
   entry('swappiness', 0o644, intKnob(swappiness, { min: 0, max: 200 })),
   int('unprivileged_userfaultfd', 0, { min: 0, max: 1 }),
-  entry('user_reserve_kbytes', 0o644, intKnob(new Knob('vm.user_reserve_kbytes', (k) => Math.min(freeKb(k) >> 5, 1 << 17)), {}, 64, true)),
+  entry('user_reserve_kbytes', 0o644, intKnob(userReserveKbytes, {}, 64, true)),
   int('vfs_cache_pressure', 100, { min: 0 }),
   int('watermark_boost_factor', 15000, { min: 0 }),
   int('watermark_scale_factor', 10, { min: 1, max: 3000 }),

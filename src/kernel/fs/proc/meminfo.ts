@@ -5,7 +5,7 @@ import type { Kernel } from '../../kernel.js';
 import type { Mm } from '../../mm/mm.js';
 import { extras, taskMm } from './pid.js';
 import { mmUsage } from './task_mmu.js';
-import { overcommitKbytes, overcommitRatio } from '../../sysctl/vm.js';
+import { commitLimit, committedAs } from '../../mm/overcommit.js';
 
 const KB_PER_PAGE = 4;
 /** THREAD_SIZE on riscv64: each task's kernel stack. */
@@ -53,17 +53,17 @@ export function memState(k: Kernel): MemState {
     buffers = cache?.buffers ?? 0,
     shmem = cache?.shmem ?? 0;
   let anon = 0,
-    pt = 0,
-    committed = 0;
+    pt = 0;
   for (const mm of distinctMms(k)) {
     const u = mmUsage(mm);
     anon += u.anon;
     pt += u.ptPages;
-    committed += u.dataVm + u.stackVm;
   }
   // Pages shared copy-on-write are counted once per mm above; RAM is the cap.
   anon = Math.min(anon, Math.max(0, used - cached - buffers));
   pt = Math.min(pt, used);
+  // vm_committed_as: what the VM_ACCOUNT mappings of every address space charged (mm/overcommit.ts).
+  const committed = committedAs(k);
   return {
     total,
     free,
@@ -80,13 +80,6 @@ export function memState(k: Kernel): MemState {
     committed,
     mapped: cache?.mapped ?? 0,
   };
-}
-
-/** vm_commit_limit: overcommit_kbytes if set, else overcommit_ratio% of RAM, plus swap. */
-export function commitLimit(k: Kernel, m: MemState): number {
-  const kbytes = overcommitKbytes.get(k);
-  const ram = kbytes ? Math.floor(kbytes / KB_PER_PAGE) : Math.floor((m.total * overcommitRatio.get(k)) / 100);
-  return ram + m.swapTotal;
 }
 
 export function meminfo(k: Kernel): string {
@@ -130,7 +123,7 @@ export function meminfo(k: Kernel): string {
   s += row('NFS_Unstable', 0);
   s += row('Bounce', 0);
   s += row('WritebackTmp', 0);
-  s += row('CommitLimit', p(commitLimit(k, m)));
+  s += row('CommitLimit', p(commitLimit(k)));
   s += row('Committed_AS', p(committed));
   s += row('VmallocTotal', VMALLOC_TOTAL_KB);
   s += row('VmallocUsed', 0);

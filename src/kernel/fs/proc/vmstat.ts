@@ -207,6 +207,7 @@ export function vmstatValues(k: Kernel): Map<string, number> {
     ['pgmajfault', k.stats.pgmajfault ?? 0],
     ['drop_pagecache', ev.dropPagecache],
     ['drop_slab', ev.dropSlab],
+    ['oom_kill', k.pages.oomKills],
   ]);
   return v;
 }
