@@ -130,6 +130,8 @@ export class Vfs {
     const i = this.mounts.indexOf(m);
     if (i >= 0) this.mounts.splice(i, 1);
     if (m.mountpoint && m.mountpoint.mounted === m) m.mountpoint.mounted = m.covered;
+    // deactivate_super: the last mount of a file system lets it write back and mark itself clean.
+    if (!this.mounts.some((x) => x.sb === m.sb)) m.sb.putSuper();
   }
 
   ctx(t: Task): WalkCtx {
