@@ -108,7 +108,8 @@ export function evict(inode: Ext4Inode): number {
   }
   inode.size = 0;
   inode.nlink = 0;
-  inode.dtime = sb.fs.now().sec;
+  // Never 0: e2fsck takes an unlinked inode with a zero dtime for damage (a clock at the epoch would write one).
+  inode.dtime = Math.max(1, sb.fs.now().sec);
   const w = inode.writeInode();
   if (w < 0) return w;
   inode.freed = true;
