@@ -187,6 +187,7 @@ export class Vfs {
       if (par.trailingSlash) return -EISDIR;
       const dir = par.dir;
       const existing = par.name === '.' || par.name === '..' ? null : lookupChild(dir.dentry, par.name);
+      if (typeof existing === 'number') return existing;
       if (existing) {
         if (flags & O_EXCL) return -EEXIST;
         // O_CREAT through a dangling symlink creates its target; a magic link
@@ -212,6 +213,7 @@ export class Vfs {
         if (typeof r === 'number') return r;
         created = true;
         const d = lookupChild(dir.dentry, par.name);
+        if (typeof d === 'number') return d;
         if (!d) return -ENOENT;
         fsnotifyCreate(dir.dentry, par.name, d.inode);
         p = { mnt: dir.mnt, dentry: d };

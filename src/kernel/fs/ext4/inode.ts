@@ -138,10 +138,9 @@ export class Ext4Inode extends Inode {
     return this.sb.readBlock(m.pblk);
   }
 
-  override lookup(dir: Dentry, name: string): Inode | null {
+  override lookup(dir: Dentry, name: string): Inode | null | number {
     if (!isDir(this.mode)) return null;
-    const r = ext4Lookup(this, name);
-    return typeof r === 'number' ? null : r;
+    return ext4Lookup(this, name);
   }
 
   override readdir(_dir: Dentry): DirEntry[] | number {
