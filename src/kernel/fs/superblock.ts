@@ -35,6 +35,8 @@ export class SuperBlock {
   /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
   xattr = false;
   posixAcl = false;
+  /** Whether setting and removing xattrs and ACLs reaches the storage (ext4 reads them but cannot write them yet: EOPNOTSUPP, never a change lost at umount). */
+  xattrWrite = true;
   /** sb_rdonly for good: the file system cannot be written (ext4 here reads only), so no remount makes it rw. */
   forceReadOnly = false;
   /** sync_fs: write back what the file system keeps in memory (a disk file system's metadata). 0 or -errno. */

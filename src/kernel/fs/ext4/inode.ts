@@ -206,6 +206,12 @@ export class Ext4Inode extends Inode {
     return r;
   }
 
+  /** ctime moves on every attribute change (chmod, chown, ...): the inode goes to disk with it (ext4_mark_inode_dirty). */
+  override touchC(): void {
+    super.touchC();
+    this.writeInode();
+  }
+
   /** ext4_write_inode: writes the inode into its table block if anything changed. 0 or -errno. */
   writeInode(): number {
     if (this.freed || this.sb.rdonly) return 0;

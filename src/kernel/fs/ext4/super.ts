@@ -95,6 +95,8 @@ export class Ext4Super extends SuperBlock {
     this.overhead = 0;
     // A read-only mount stays one: a remount rw would need the state and orphan handling a rw mount sets up.
     this.forceReadOnly = rdonly;
+    // xattrs and ACLs are read from disk but not written yet: refused rather than kept in memory only.
+    this.xattrWrite = false;
     this.nextGeneration = (fs.now().sec * 2654435761) >>> 0;
   }
 
@@ -107,9 +109,14 @@ export class Ext4Super extends SuperBlock {
   /** ext4_handle_error's "remount-ro" for a write that met corruption: no more writes. */
   writeErrors = 0;
 
-  /** Writes one whole block and keeps the cached copy in step (its checksum, computed by the writer, is valid). 0 or -errno. */
+  /**
+   * Writes one whole block and keeps the cached copy in step (its checksum,
+   * computed by the writer, is valid). 0 or -errno. The superblock's block
+   * (and the boot block before it) is never a target: a damaged descriptor
+   * that points a bitmap there gets EFSCORRUPTED.
+   */
   writeBlock(nr: number, data: Uint8Array): number {
-    if (!Number.isSafeInteger(nr) || nr <= this.g.firstDataBlock - 1 || nr >= this.g.blocksCount || data.length !== this.blockSize) return -EFSCORRUPTED;
+    if (!Number.isSafeInteger(nr) || nr <= this.g.firstDataBlock || nr >= this.g.blocksCount || data.length !== this.blockSize) return -EFSCORRUPTED;
     const r = this.bdev.write(nr * this.blockSize, data);
     if (r < 0) return r;
     const hit = this.bcache.get(nr);
