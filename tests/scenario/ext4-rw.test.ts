@@ -18,7 +18,7 @@ import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
 import { Machine } from './disk-machine.js';
 
 const rootfs = defaultRootfsDir();
-const hostTools = ['mke2fs', 'debugfs', 'e2fsck'].every((c) => spawnSync(c, ['-V'], { stdio: 'ignore' }).error === undefined);
+const hostTools = ['mke2fs', 'debugfs', 'e2fsck', 'dumpe2fs'].every((c) => spawnSync(c, ['-V'], { stdio: 'ignore' }).error === undefined);
 const skip = !existsSync(join(rootfs, 'usr/bin/mount')) ? `no guest root with util-linux in ${rootfs}` : !hostTools ? 'the host lacks e2fsprogs' : false;
 
 /** The workload: every kind of change, with the sizes that need indirect blocks, extent index nodes and a second directory block. */
@@ -72,6 +72,15 @@ async function checkedRun(mkfs: string[]): Promise<void> {
       const sums = await m.sh('cd /mnt && find . -type f | sort | xargs md5sum; cd /');
       const links = await m.sh('readlink /mnt/fast /mnt/slow; stat -c "%a %h %Y" /mnt/a.txt /mnt/big; ls /mnt/d | wc -l');
       assert.equal(links, `a.txt\n${'x'.repeat(100)}\n640 1 981173106\n644 2 ${links.split('\n')[3]!.split(' ')[2]}\n199\n`);
+      // A remount read-only writes everything back and marks the image clean; read-write again marks it not clean.
+      assert.equal(await m.sh('mount -o remount,ro /mnt; echo rc=$?; grep sdz /proc/mounts | cut -d" " -f4'), 'rc=0\nro,relatime\n');
+      writeFileSync(img, m.img);
+      assert.match(spawnSync('dumpe2fs', ['-h', img], { encoding: 'latin1' }).stdout, /^Filesystem state: +clean$/m);
+      const early = spawnSync('e2fsck', ['-fn', img], { encoding: 'latin1' });
+      assert.equal(early.status, 0, early.stdout + early.stderr);
+      assert.equal(await m.sh('mount -o remount,rw /mnt; echo rc=$?'), 'rc=0\n');
+      writeFileSync(img, m.img);
+      assert.match(spawnSync('dumpe2fs', ['-h', img], { encoding: 'latin1' }).stdout, /^Filesystem state: +not clean$/m);
       assert.equal(await m.sh('umount /mnt; echo rc=$?'), 'rc=0\n');
       writeFileSync(img, m.img);
       const fsck = spawnSync('e2fsck', ['-fn', img], { encoding: 'latin1' });

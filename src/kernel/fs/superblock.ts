@@ -43,6 +43,10 @@ export class SuperBlock {
   syncFs(): number {
     return 0;
   }
+  /** reconfigure for a remount that changes read-only to read-write or back: 0, or -errno to refuse it. */
+  remountFs(_readOnly: boolean): number {
+    return 0;
+  }
   /** put_super: the last mount is gone; a disk file system writes back and marks itself clean. */
   putSuper(): void {}
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */

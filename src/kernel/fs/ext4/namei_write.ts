@@ -193,6 +193,7 @@ export function removeEntry(dir: Ext4Inode, name: Uint8Array): number {
     let prev = -1;
     for (let off = 0; off < end;) {
       const recLen = recLenFromDisk(u16(b, off + 4), bs);
+      if (recLen < 12) break; // checked by dirBlock already; never loop on a zero length
       const ino = u32(b, off);
       const len = b[off + 6]!;
       if (ino && len === name.length && name.every((c, i) => b[off + 8 + i] === c)) {

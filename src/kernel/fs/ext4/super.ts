@@ -5,7 +5,7 @@
 import { SuperBlock, type StatFs } from '../superblock.js';
 import type { FsState } from '../fs_state.js';
 import type { BlockDevice } from '../../block/bdev.js';
-import { EBADMSG, EINVAL, EIO, EUCLEAN } from '../../errno.js';
+import { EBADMSG, EINVAL, EIO, EROFS, EUCLEAN } from '../../errno.js';
 import { KERN_CRIT, KERN_ERR, KERN_INFO, KERN_WARNING } from '../../printk.js';
 import * as F from './ext4.js';
 import { u16, u32 } from './ext4.js';
@@ -84,7 +84,7 @@ export class Ext4Super extends SuperBlock {
     readonly host: Ext4Host,
     readonly g: Ext4Geometry,
     readonly opts: Ext4Options,
-    readonly rdonly: boolean,
+    public rdonly: boolean,
   ) {
     super(fs, fsType, F.EXT4_SUPER_MAGIC, bdev.rdev);
     this.csum = (g.roCompat & F.RO_COMPAT_METADATA_CSUM) !== 0;
@@ -93,8 +93,8 @@ export class Ext4Super extends SuperBlock {
     this.xattr = true;
     this.posixAcl = true;
     this.overhead = 0;
-    // A read-only mount stays one: a remount rw would need the state and orphan handling a rw mount sets up.
-    this.forceReadOnly = rdonly;
+    // An unknown ro_compat feature allows only reading (ext4_feature_set_ok): no remount makes such a file system rw.
+    this.forceReadOnly = (g.roCompat & ~F.RO_COMPAT_SUPP) !== 0 || ((fsType === 'ext2' || fsType === 'ext3') && (g.roCompat & ~F.EXT2_RO_COMPAT_SUPP) !== 0);
     // xattrs and ACLs are read from disk but not written yet: refused rather than kept in memory only.
     this.xattrWrite = false;
     this.nextGeneration = (fs.now().sec * 2654435761) >>> 0;
@@ -216,6 +216,32 @@ export class Ext4Super extends SuperBlock {
     const b = this.commitSuper();
     const c = this.bdev.flush();
     return a < 0 ? a : b < 0 ? b : c;
+  }
+
+  /**
+   * ext4_reconfigure's read-only switch: going read-only frees the orphans,
+   * writes everything back and marks the file system clean;
+   * going read-write marks it not clean again, as a read-write mount does.
+   */
+  override remountFs(readOnly: boolean): number {
+    if (readOnly === this.rdonly) return 0;
+    if (readOnly) {
+      // The deletions waiting on the orphan list are done now (the list is not on disk to finish them later).
+      for (const i of this.orphans) (i as Inode & { evict(): number }).evict();
+      this.orphans.clear();
+      const r = this.syncFs();
+      const b = this.sbRaw;
+      if (!this.writeErrors) F.w16(b, 0x3a, u16(b, 0x3a) | F.EXT4_VALID_FS);
+      const c = this.commitSuper();
+      this.bdev.flush();
+      this.rdonly = true;
+      return r < 0 ? r : c;
+    }
+    if (this.bdev.readOnly) return -EROFS;
+    this.rdonly = false;
+    const s = this.setupSuper();
+    if (s < 0) this.rdonly = true;
+    return s;
   }
 
   /** ext4_put_super: the orphans freed, everything written back, and the state clean again (unless an error was seen). */
