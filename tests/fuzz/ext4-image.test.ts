@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { FsState } from '../../src/kernel/fs/fs_state.js';
 import { mountExt4 } from '../../src/kernel/fs/ext4/fs_type.js';
 import type { BlockDevice } from '../../src/kernel/block/bdev.js';
+import { fileOps } from '../../src/kernel/fs/ext4/file.js';
+import { Dentry } from '../../src/kernel/fs/dentry.js';
 import { isDir, isLnk, isReg, type Inode } from '../../src/kernel/fs/inode.js';
 
 const LONG = !!process.env.TUXGLASS_FUZZ_LONG;
@@ -43,7 +45,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function bdevOf(img: Uint8Array): BlockDevice {
+function bdevOf(img: Uint8Array, writable = false): BlockDevice {
   return {
     rdev: 0x800,
     name: 'sdz',
@@ -51,9 +53,55 @@ function bdevOf(img: Uint8Array): BlockDevice {
     logicalBlockSize: 512,
     readOnly: false,
     read: (o, l) => img.slice(o, o + l),
-    write: () => -30,
+    write: (o, d) => {
+      if (!writable) return -30;
+      if (o < 0 || o + d.length > img.length) return -5;
+      img.set(d, o);
+      return 0;
+    },
     flush: () => 0,
   };
+}
+
+/** A lookup's inode, or null for a missing name or a failed lookup (-errno). */
+const found = (r: Inode | null | number): Inode | null => (typeof r === 'number' ? null : r);
+
+/**
+ * Mounts read-write and changes the image: a new file written and grown,
+ * an append, a truncate, a directory made, a name removed, then umount.
+ * Every step may fail with -errno on a damaged image; none may throw or hang.
+ */
+function exerciseWrites(img: Uint8Array, log: string[]): void {
+  const host = { printk: (_l: number, t: string) => void log.push(t), comm: () => 'fuzz' };
+  // A clock at a real date: e2fsck reads a small i_dtime as an orphan-list link.
+  const fs = mountExt4(new FsState(() => ({ sec: 1_735_689_600, nsec: 0 })), host, 'ext4', '', { flags: 0, source: '/dev/sdz', bdev: () => bdevOf(img, true) });
+  if (typeof fs === 'number') return assert.ok(fs < 0);
+  const root = fs.root;
+  const cred = { fsuid: 0, fsgid: 0, groups: [] };
+  const data = new Uint8Array(20000).fill(0x5a);
+  const f = root.inode.create(root, 'new', 0o644, cred);
+  const file = { inode: f } as never;
+  if (typeof f !== 'number') for (let i = 0; i < 3; i++) fileOps.write!(file, data, i * 30000, null as never);
+  const old = found(root.inode.lookup(root, 'file'));
+  if (old && isReg(old.mode)) {
+    fileOps.write!({ inode: old } as never, data, old.size, null as never);
+    old.truncate(100);
+  }
+  const sparse = found(root.inode.lookup(root, 'sparse'));
+  if (sparse && isReg(sparse.mode)) sparse.truncate(5000);
+  root.inode.mkdir(root, 'd', 0o755, cred);
+  const many = found(root.inode.lookup(root, 'many'));
+  if (many && isDir(many.mode)) {
+    const ents = many.readdir(null as never);
+    const dd = new Dentry('many', root, many);
+    if (typeof ents !== 'number' && ents[0]) {
+      const victim = found(many.lookup(dd, ents[0].name));
+      if (victim) many.unlink(dd, ents[0].name, new Dentry(ents[0].name, dd, victim));
+    }
+    many.create(dd, 'added', 0o644, cred);
+  }
+  fs.sb.syncFs();
+  fs.sb.putSuper();
 }
 
 /** Mounts and walks everything; returns how the image ended (for the summary) and throws only on a host exception. */
@@ -75,6 +123,10 @@ function exercise(img: Uint8Array, log: string[]): 'refused' | 'walked' {
     for (const e of ents) {
       assert.ok(++steps < 100_000, 'the walk does not end');
       const child = dir.lookup(null as never, e.name);
+      if (typeof child === 'number') {
+        assert.ok(child < 0);
+        continue;
+      }
       if (!child) continue;
       if (isDir(child.mode)) walk(child);
       else if (isLnk(child.mode)) child.readlink();
@@ -144,6 +196,14 @@ for (const variant of ['metadata_csum', 'no checksums'] as const)
       const log: string[] = [];
       assert.equal(exercise(base, log), 'walked');
       assert.ok(!log.some((l) => /error|warning/.test(l)), log.join('\n'));
+      // The writes on the undamaged image leave it clean for the host's e2fsck.
+      const img = base.slice();
+      exerciseWrites(img, log);
+      assert.ok(!log.some((l) => /error|warning/.test(l)), log.join('\n'));
+      const file = join(dir, 'written');
+      writeFileSync(file, img);
+      const fsck = spawnSync('e2fsck', ['-fn', file], { encoding: 'latin1' });
+      assert.equal(fsck.status, 0, fsck.stdout);
     });
 
     for (const kind of ['superblock', 'descriptors', 'bitmaps', 'inodes', 'extents', 'directories', 'htree', 'xattr']) {
@@ -163,6 +223,7 @@ for (const variant of ['metadata_csum', 'no checksums'] as const)
           }
           const log: string[] = [];
           outcomes[exercise(img, log)]++;
+          exerciseWrites(img, log);
           if (log.some((l) => /^EXT4-fs (error|warning)|^EXT4-fs \(sdz\): (?!mounted)/.test(l))) errors++;
         }
         assert.equal(outcomes.refused + outcomes.walked, PER_REGION);

@@ -15,94 +15,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createKernel, startInit, type Kernel, type HostServices } from '../../src/kernel/index.js';
-import { DirImage } from '../../src/host/image-dir.js';
 import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
-import { addBlockDevice } from '../../src/kernel/block/bdev.js';
+import { Machine } from './disk-machine.js';
 
 const rootfs = defaultRootfsDir();
 const hostTools = ['mke2fs', 'debugfs', 'dumpe2fs'].every((c) => spawnSync(c, ['-V'], { stdio: 'ignore' }).error === undefined);
 const skip = !existsSync(join(rootfs, 'usr/bin/mount')) ? `no guest root with util-linux in ${rootfs}` : !hostTools ? 'the host lacks e2fsprogs' : false;
-const dec = new TextDecoder();
-const enc = new TextEncoder();
 const UUID = '6a1c5e0f-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
-
-/** One machine with a shell as PID 1 on its console, and a disk image as block device 8:0 ("sdz"). */
-class Machine {
-  out = '';
-  private deliver: ((d: Uint8Array | null) => void) | null = null;
-  private pending: Uint8Array[] = [];
-  private seq = 0;
-  readonly k: Kernel;
-  done: Promise<number> | null = null;
-
-  constructor(img: Uint8Array) {
-    const sink = { write: (d: Uint8Array) => void (this.out += dec.decode(d)), isTty: false };
-    const host: HostServices = {
-      console: {
-        stdout: sink,
-        stderr: sink,
-        stdinIsTty: false,
-        winsize: () => null,
-        requestInput: (deliver) => {
-          const d = this.pending.shift();
-          if (d) deliver(d);
-          else this.deliver = deliver;
-        },
-      },
-      wallClockMs: () => Date.now(),
-      monotonicMs: () => performance.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      yield: () => new Promise((r) => setImmediate(r)),
-      random: (b) => b.fill(7),
-      image: new DirImage(rootfs),
-    };
-    this.k = createKernel({ memBytes: 128 << 20, host, hostname: 'ext4', cmdline: 'console=ttyS0', seed: 1, epochMs: 1_735_689_600_000 });
-    addBlockDevice(this.k.vfs.fs, {
-      rdev: 8 << 8,
-      name: 'sdz',
-      size: img.length,
-      logicalBlockSize: 512,
-      readOnly: false,
-      read: (o, l) => (o + l > img.length ? -5 : img.slice(o, o + l)),
-      write: () => -30,
-      flush: () => 0,
-    });
-  }
-
-  start(): void {
-    const t = startInit(this.k, '/bin/sh', ['sh'], ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'LC_ALL=C']);
-    assert.equal(typeof t, 'object', 'init did not start');
-    this.done = this.k.run();
-  }
-
-  /** Runs one command line; resolves with what it printed. */
-  async sh(cmd: string): Promise<string> {
-    const mark = `@@${++this.seq}@@`;
-    const from = this.out.length;
-    const d = enc.encode(`${cmd}; echo ${mark}\n`);
-    if (this.deliver) {
-      const f = this.deliver;
-      this.deliver = null;
-      f(d);
-    } else this.pending.push(d);
-    const deadline = performance.now() + 120_000;
-    for (;;) {
-      const at = this.out.indexOf(`${mark}\n`, from);
-      if (at >= 0) return this.out.slice(from, at);
-      if (performance.now() > deadline) throw new Error(`no answer to ${JSON.stringify(cmd)}; console: ${this.out.slice(from)}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  async stop(): Promise<void> {
-    const d = enc.encode('exit 0\n');
-    if (this.deliver) this.deliver(d);
-    else this.pending.push(d);
-    await this.done;
-  }
-}
 
 describe('ext4 in the guest: mount, read, stat and df a host-made image', { skip, concurrency: 1 }, () => {
   let dir: string, img: string, m: Machine;
@@ -121,7 +40,7 @@ describe('ext4 in the guest: mount, read, stat and df a host-made image', { skip
     const r = spawnSync('mke2fs', ['-q', '-F', '-t', 'ext4', '-O', 'orphan_file', '-U', UUID, '-E', 'root_owner=0:0', '-d', src, img, '64M']);
     assert.equal(r.status, 0, String(r.stderr));
     spawnSync('e2fsck', ['-fyD', img], { stdio: 'ignore' });
-    m = new Machine(new Uint8Array(readFileSync(img)));
+    m = new Machine(new Uint8Array(readFileSync(img)), rootfs);
     m.start();
   });
   after(async () => {
@@ -129,8 +48,8 @@ describe('ext4 in the guest: mount, read, stat and df a host-made image', { skip
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('mknod and mount -t ext4: mounted read-only, with the EXT4-fs line Linux logs', async () => {
-    assert.equal(await m.sh('mknod /dev/sdz b 8 0; mkdir -p /mnt; mount -t ext4 /dev/sdz /mnt; echo rc=$?'), 'rc=0\n');
+  test('mknod and mount -t ext4 -o ro: mounted read-only, with the EXT4-fs line Linux logs', async () => {
+    assert.equal(await m.sh('mknod /dev/sdz b 8 0; mkdir -p /mnt; mount -t ext4 -o ro /dev/sdz /mnt; echo rc=$?'), 'rc=0\n');
     assert.equal(await m.sh('grep sdz /proc/mounts'), '/dev/sdz /mnt ext4 ro,relatime 0 0\n');
     assert.equal(await m.sh('dmesg | grep -o "EXT4-fs.*"'), `EXT4-fs (sdz): mounted filesystem ${UUID} ro with ordered data mode. Quota mode: none.\n`);
   });

@@ -99,7 +99,8 @@ interface Mounted {
   log: string[];
 }
 
-function mountImage(img: Uint8Array, flavour: Ext4Flavour = 'ext4', data = '', flags = 0): Mounted {
+/** Mounts read-only unless flags say otherwise (the image's device refuses writes). */
+function mountImage(img: Uint8Array, flavour: Ext4Flavour = 'ext4', data = '', flags = 1 /* MS_RDONLY */): Mounted {
   const log: string[] = [];
   const host = { printk: (level: number, text: string) => log.push(`<${level}>${text}`), comm: () => 'test' };
   const fs = mountExt4(new FsState(), host, flavour, data, { flags, source: '/dev/sdz', bdev: () => memBdev(img) });
@@ -110,7 +111,7 @@ function lookupPath(root: Inode, path: string): Inode {
   let cur = root;
   for (const part of path.split('/').filter(Boolean)) {
     const next = cur.lookup(null as never, part);
-    assert.ok(next, `lookup ${path}: ${part} missing`);
+    assert.ok(next && typeof next !== 'number', `lookup ${path}: ${part} missing`);
     cur = next;
   }
   return cur;
@@ -394,7 +395,7 @@ describe('ext4: images made by the host mke2fs', { skip }, () => {
 
     const sbRo = base[1024 + 0x64]! | (base[1024 + 0x65]! << 8) | (base[1024 + 0x66]! << 16);
     const ro = withFeature('feature_ro_compat', String(sbRo | 0x8000)); // verity
-    m = mountImage(ro);
+    m = mountImage(ro, 'ext4', '', 0);
     assert.equal(m.fs, -EINVAL);
     assert.deepEqual(m.log, ["<3>EXT4-fs (sdz): couldn't mount RDWR because of unsupported optional features (8000)"]);
     m = mountImage(ro, 'ext4', '', 1 /* MS_RDONLY */);
@@ -419,7 +420,8 @@ describe('ext4: images made by the host mke2fs', { skip }, () => {
     img[Number(blk) * 1024 + Number(off) + 0x8] ^= 1; // i_atime: only the checksum notices
     const { fs, log } = mountImage(img);
     const root = (fs as FsInstance).root.inode;
-    assert.equal(root.lookup(null as never, 'hello.txt'), null);
+    // A lookup that fails is that error (EFSBADCRC), not a missing name (ENOENT).
+    assert.equal(root.lookup(null as never, 'hello.txt'), -EBADMSG);
     assert.match(log.at(-1)!, new RegExp(`^<2>EXT4-fs error \\(device sdz\\): __ext4_iget:\\d+: inode #${ino}: comm test: iget: checksum invalid$`));
     assert.equal(readAll(lookupPath(root, 'sub/deeper/deepest/leaf')).length, 14, 'the rest of the tree still reads');
 

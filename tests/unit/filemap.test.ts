@@ -1,6 +1,7 @@
 // The page cache without a hart: one copy of a file's pages shared by
 // read()/write() and every mapping, copy-on-write for private mappings,
 // truncation, writeback, reclaim, and the smaps numbers computed from it.
+import type { Dentry } from '../../src/kernel/fs/dentry.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PhysMem } from '../../src/cpu/physmem.js';
@@ -31,7 +32,7 @@ function setup(ramBytes = 4 * 1024 * 1024) {
   const fs = makeTmpfs(new FsState());
   fs.sb.pageCache = cache;
   fs.root.inode.create(fs.root, 'f', 0o644, root);
-  const d = lookupChild(fs.root, 'f')!;
+  const d = lookupChild(fs.root, 'f') as Dentry;
   const inode = d.inode as TmpfsFile;
   const f = new File({ mnt: null as never, dentry: d }, inode, O_RDWR, null as unknown as FileOps);
   f.ops = inode.open(f);

@@ -1,5 +1,6 @@
 // procfs against a small fake kernel: real VFS, tasks and address spaces, no
 // hart. Formats are checked the way procps and util-linux parse them.
+import type { Dentry } from '../../src/kernel/fs/dentry.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kernel } from '../../src/kernel/kernel.js';
@@ -55,13 +56,13 @@ function fixture() {
   const r = k.vfs.root;
   const ri = r.dentry.inode;
   ri.mkdir(r.dentry, 'bin', 0o755, root);
-  const bin = lookupChild(r.dentry, 'bin')!;
+  const bin = lookupChild(r.dentry, 'bin') as Dentry;
   bin.inode.create(bin, 'busybox', S_IFREG | 0o755, root);
   const proc = makeProcfs(k);
   k.vfs.mountAt('/proc', proc.sb, proc.root, 'proc', ['rw', 'nosuid', 'nodev', 'noexec', 'relatime']);
 
   const mm = Mm.create(k.pages, { flush() {} })!;
-  const bbPath: Path = { mnt: r.mnt, dentry: lookupChild(bin, 'busybox')! };
+  const bbPath: Path = { mnt: r.mnt, dentry: lookupChild(bin, 'busybox') as Dentry };
   const bb = bbPath.dentry.inode;
   const src = { readAt: (_o: number, d: Uint8Array) => d.fill(0), dev: bb.sb.dev, ino: bb.ino, path: '/bin/busybox' };
   const map = (addr: number, len: number, v: MapRequest) => assert.equal(mmapRegion(mm, addr, len, v, 'fixed'), addr);
@@ -314,7 +315,7 @@ test('/proc/PID/maps: show_map_vma columns, names at column 73', () => {
   assert.equal(lines.length, 5);
   for (const l of lines) assert.match(l, /^[0-9a-f]{8,}-[0-9a-f]{8,} [r-][w-][x-][sp] [0-9a-f]{8} [0-9a-f]{2}:[0-9a-f]{2} \d+ {1,}\S/);
   const dev = fx.k.vfs.root.mnt.sb.dev.toString(16).padStart(2, '0');
-  const ino = lookupChild(lookupChild(fx.k.vfs.root.dentry, 'bin')!, 'busybox')!.inode.ino;
+  const ino = (lookupChild(lookupChild(fx.k.vfs.root.dentry, 'bin') as Dentry, 'busybox') as Dentry).inode.ino;
   assert.equal(lines[0], `00010000-00030000 r-xp 00000000 00:${dev} ${ino}`.padEnd(72) + ' /bin/busybox');
   assert.equal(lines[1].slice(0, 32), '00030000-00032000 rw-p 00020000 ');
   assert.equal(lines[2], '00032000-00035000 rw-p 00000000 00:00 0'.padEnd(72) + ' [heap]');

@@ -1,4 +1,5 @@
 // The VFS core without a machine: tmpfs objects, path walk, permissions.
+import type { Dentry } from '../../src/kernel/fs/dentry.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTmpfs } from '../../src/kernel/fs/tmpfs.js';
@@ -18,7 +19,7 @@ function fixture() {
   const top: Path = { mnt, dentry: r };
   const d = r.inode;
   d.mkdir(r, 'etc', 0o755, root);
-  const etc = lookupChild(r, 'etc')!;
+  const etc = lookupChild(r, 'etc') as Dentry;
   etc.inode.create(etc, 'passwd', S_IFREG | 0o644, root);
   d.mkdir(r, 'secret', 0o700, root);
   d.symlink(r, 'link', enc.encode('etc/passwd'), root);
@@ -42,22 +43,22 @@ test('walk follows symlinks and stops loops with ELOOP', () => {
 
 test('search permission is checked on every directory', () => {
   const { top, r } = fixture();
-  lookupChild(r, 'secret')!.inode.create(lookupChild(r, 'secret')!, 'f', S_IFREG | 0o644, root);
+  (lookupChild(r, 'secret') as Dentry).inode.create(lookupChild(r, 'secret') as Dentry, 'f', S_IFREG | 0o644, root);
   assert.equal(walk({ root: top, cred: user, depth: 0 }, top, '/secret/f', true), -EACCES);
   assert.notEqual(typeof walk({ root: top, cred: root, depth: 0 }, top, '/secret/f', true), 'number');
 });
 
 test('tmpfs unlink, rmdir and rename keep nlink and the tree right', () => {
   const { top, r } = fixture();
-  const etc = lookupChild(r, 'etc')!;
+  const etc = lookupChild(r, 'etc') as Dentry;
   assert.equal(r.inode.nlink, 4); // ., .., etc, secret
   assert.equal(r.inode.rmdir(r, 'etc', etc), -ENOTEMPTY);
   const par = walkParent({ root: top, cred: root, depth: 0 }, top, '/etc/passwd');
   assert.notEqual(typeof par, 'number');
-  const pw = lookupChild(etc, 'passwd')!;
+  const pw = lookupChild(etc, 'passwd') as Dentry;
   assert.equal(etc.inode.rename(etc, pw, r, 'moved'), 0);
   assert.equal(lookupChild(etc, 'passwd'), null);
-  assert.equal(dPath({ mnt: top.mnt, dentry: lookupChild(r, 'moved')! }, top), '/moved');
+  assert.equal(dPath({ mnt: top.mnt, dentry: lookupChild(r, 'moved') as Dentry }, top), '/moved');
   assert.equal(r.inode.rmdir(r, 'etc', etc), 0);
   assert.equal(r.inode.nlink, 3);
 });

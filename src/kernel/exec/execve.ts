@@ -39,9 +39,16 @@ interface Loaded {
   data: Uint8Array;
 }
 
+/**
+ * The most of a disk file read for the ELF and #! parsers. i_size comes from
+ * the disk, so a damaged inode could claim any size: the read is bounded
+ * (the segments themselves are mapped through readAt, page by page).
+ */
+const EXEC_READ_MAX = 64 << 20;
+
 function fileBytes(inode: Inode): Uint8Array {
   if (inode instanceof TmpfsFile) return inode.contents();
-  const out = new Uint8Array(inode.size);
+  const out = new Uint8Array(Math.max(0, Math.min(inode.size, EXEC_READ_MAX)));
   inode.readAt(0, out);
   return out;
 }

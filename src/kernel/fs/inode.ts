@@ -132,8 +132,8 @@ export abstract class Inode {
   }
 
   // ---- directory operations (dir is the dentry of this inode) ----
-  /** Find a child not already in the dentry cache; null = does not exist. */
-  lookup(_dir: Dentry, _name: string): Inode | null {
+  /** Find a child not already in the dentry cache; null = does not exist; -errno = the lookup failed (EIO, a damaged directory). */
+  lookup(_dir: Dentry, _name: string): Inode | null | number {
     return null;
   }
   /** Children for getdents, besides "." and "..". */

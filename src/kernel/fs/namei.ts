@@ -1,7 +1,7 @@
 // Path name resolution (Linux's namei): walk components from the root or a
 // starting directory, crossing mounts, following symlinks (at most 40), and
 // checking search permission on every directory passed through.
-import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
+import { EEXIST, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { type FsCred, type Inode, isDir, isLnk } from './inode.js';
 import type { Path } from './mount.js';
@@ -31,12 +31,20 @@ export function isMagic(i: Inode): i is Inode & MagicLink {
   return typeof (i as unknown as MagicLink).followLink === 'function';
 }
 
-export function lookupChild(dir: Dentry, name: string): Dentry | null {
+/** For the calls that create a name: -EEXIST if it is there, the lookup's -errno if the directory could not be searched, else 0. */
+export function exists(dir: Dentry, name: string): number {
+  const d = lookupChild(dir, name);
+  return typeof d === 'number' ? d : d ? -EEXIST : 0;
+}
+
+/** The child dentry, null if the name does not exist, or -errno when the directory could not be searched. */
+export function lookupChild(dir: Dentry, name: string): Dentry | null | number {
   const hit = dir.children.get(name);
   if (hit) return hit;
   const inode = dir.inode.lookup(dir, name);
   const cached = dir.children.get(name);
   if (cached) return cached;
+  if (typeof inode === 'number') return inode;
   if (!inode) return null;
   const d = new Dentry(name, dir, inode);
   if (!dir.inode.sb.volatile) dir.children.set(name, d);
@@ -99,6 +107,7 @@ export function walk(ctx: WalkCtx, start: Path, path: string, follow: boolean): 
     }
     if (comp.length > NAME_MAX) return -ENAMETOOLONG;
     const child = lookupChild(cur.dentry, comp);
+    if (typeof child === 'number') return child;
     if (!child) return -ENOENT;
     let next = crossMounts({ mnt: cur.mnt, dentry: child });
     const inode = next.dentry.inode;

@@ -91,6 +91,8 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
     // sb_prepare_remount_readonly: no file of the file system may be open for writing.
     if (flags & MS_RDONLY && !target.mnt.flags.includes('ro') && openForWrite(k, target.mnt)) return -EBUSY;
     if (!(flags & MS_RDONLY) && target.mnt.sb.forceReadOnly) return -EROFS;
+    const r = target.mnt.sb.remountFs((flags & MS_RDONLY) !== 0);
+    if (r < 0) return r;
     target.mnt.flags = [...mf, ...sbOptions(target.mnt)];
     return 0;
   }

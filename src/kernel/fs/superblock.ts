@@ -35,8 +35,20 @@ export class SuperBlock {
   /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */
   xattr = false;
   posixAcl = false;
+  /** Whether setting and removing xattrs and ACLs reaches the storage (ext4 reads them but cannot write them yet: EOPNOTSUPP, never a change lost at umount). */
+  xattrWrite = true;
   /** sb_rdonly for good: the file system cannot be written (ext4 here reads only), so no remount makes it rw. */
   forceReadOnly = false;
+  /** sync_fs: write back what the file system keeps in memory (a disk file system's metadata). 0 or -errno. */
+  syncFs(): number {
+    return 0;
+  }
+  /** reconfigure for a remount that changes read-only to read-write or back: 0, or -errno to refuse it. */
+  remountFs(_readOnly: boolean): number {
+    return 0;
+  }
+  /** put_super: the last mount is gone; a disk file system writes back and marks itself clean. */
+  putSuper(): void {}
   /** Dentries of this fs are not cached (procfs: the set of pids changes). */
   volatile = false;
   /** `ramPages`: the machine's RAM in pages, which tmpfs's default limits are a half of. */

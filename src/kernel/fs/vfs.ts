@@ -130,6 +130,8 @@ export class Vfs {
     const i = this.mounts.indexOf(m);
     if (i >= 0) this.mounts.splice(i, 1);
     if (m.mountpoint && m.mountpoint.mounted === m) m.mountpoint.mounted = m.covered;
+    // deactivate_super: the last mount of a file system lets it write back and mark itself clean.
+    if (!this.mounts.some((x) => x.sb === m.sb)) m.sb.putSuper();
   }
 
   ctx(t: Task): WalkCtx {
@@ -185,6 +187,7 @@ export class Vfs {
       if (par.trailingSlash) return -EISDIR;
       const dir = par.dir;
       const existing = par.name === '.' || par.name === '..' ? null : lookupChild(dir.dentry, par.name);
+      if (typeof existing === 'number') return existing;
       if (existing) {
         if (flags & O_EXCL) return -EEXIST;
         // O_CREAT through a dangling symlink creates its target; a magic link
@@ -210,6 +213,7 @@ export class Vfs {
         if (typeof r === 'number') return r;
         created = true;
         const d = lookupChild(dir.dentry, par.name);
+        if (typeof d === 'number') return d;
         if (!d) return -ENOENT;
         fsnotifyCreate(dir.dentry, par.name, d.inode);
         p = { mnt: dir.mnt, dentry: d };

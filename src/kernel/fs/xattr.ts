@@ -58,11 +58,12 @@ export function vfsSetxattr(inode: Inode, name: string, value: Uint8Array, flags
     const acl = aclFromXattr(value);
     if (typeof acl === 'number') return acl;
     if (inode.iflags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) return -EPERM;
-    if (!inode.sb.posixAcl) return -EOPNOTSUPP;
+    if (!inode.sb.posixAcl || !inode.sb.xattrWrite) return -EOPNOTSUPP;
     return setAcl(inode, type, acl, cred);
   }
   const r = mayChange(inode, name, cred);
   if (r < 0) return r;
+  if (!inode.sb.xattrWrite) return -EOPNOTSUPP;
   const store = (inode.xattrs ??= new Map());
   const exists = store.has(name);
   if (flags & XATTR_CREATE && exists) return -EEXIST;
@@ -95,11 +96,12 @@ export function vfsRemovexattr(inode: Inode, name: string, cred: XattrCred): num
   const type = aclType(name);
   if (type) {
     if (inode.iflags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) return -EPERM;
-    if (!inode.sb.posixAcl) return -EOPNOTSUPP;
+    if (!inode.sb.posixAcl || !inode.sb.xattrWrite) return -EOPNOTSUPP;
     return setAcl(inode, type, null, cred);
   }
   const r = mayChange(inode, name, cred);
   if (r < 0) return r;
+  if (!inode.sb.xattrWrite) return -EOPNOTSUPP;
   if (!inode.xattrs?.delete(name)) return -ENODATA;
   inode.touchC();
   return 0;

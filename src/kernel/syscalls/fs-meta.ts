@@ -6,7 +6,7 @@ import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, E
 import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
-import { lookupChild, prependPath } from '../fs/namei.js';
+import { exists, lookupChild, prependPath } from '../fs/namei.js';
 import {
   S_IFMT,
   S_IFDIR,
@@ -258,7 +258,8 @@ export function sys_mkdirat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
   if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
-  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const taken = exists(par.dir.dentry, par.name);
+  if (taken) return taken;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
   const r = par.dir.dentry.inode.mkdir(par.dir.dentry, par.name, a.int(2) & 0o1777 & ~t.fs.umask, cred(t));
@@ -279,7 +280,8 @@ export function sys_mknodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if ((type === S_IFCHR || type === S_IFBLK) && !capable(t.cred, CAP_MKNOD)) return -EPERM;
   const par = k.vfs.resolveParent(t, a.int(0), path);
   if (typeof par === 'number') return par;
-  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const taken = exists(par.dir.dentry, par.name);
+  if (taken) return taken;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
   const dir = par.dir.dentry;
@@ -304,6 +306,7 @@ export function sys_unlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   } else if (par.name === '/' || par.name === '.' || par.name === '..') return -EISDIR;
   const dir = par.dir.dentry;
   const victim = lookupChild(dir, par.name);
+  if (typeof victim === 'number') return victim;
   if (!victim) return -ENOENT;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
@@ -357,8 +360,10 @@ function rename(k: Kernel, t: Task, olddirfd: number, oldAddr: number, newdirfd:
   if (special(a.name)) return -EBUSY;
   if (special(b.name)) return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
   const old = lookupChild(a.dir.dentry, a.name);
+  if (typeof old === 'number') return old;
   if (!old) return -ENOENT;
   const target = lookupChild(b.dir.dentry, b.name);
+  if (typeof target === 'number') return target;
   if (flags & RENAME_NOREPLACE && target) return -EEXIST;
   if (exchange) {
     if (!target) return -ENOENT;
@@ -416,7 +421,8 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const par = k.vfs.resolveParent(t, a.int(2), np);
   if (typeof par === 'number') return par;
   if (par.name === '.' || par.name === '..' || par.name === '/') return -EEXIST;
-  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const taken = exists(par.dir.dentry, par.name);
+  if (taken) return taken;
   if (par.trailingSlash) return -ENOENT;
   if (par.dir.mnt !== src.mnt) return -EXDEV;
   const perm = mayModifyDir(t, par.dir);
@@ -435,7 +441,8 @@ export function sys_symlinkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   if (typeof np === 'number') return np;
   const par = k.vfs.resolveParent(t, a.int(1), np);
   if (typeof par === 'number') return par;
-  if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+  const taken = exists(par.dir.dentry, par.name);
+  if (taken) return taken;
   if (par.trailingSlash) return -ENOENT;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;

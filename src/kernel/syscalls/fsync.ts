@@ -36,7 +36,8 @@ export function sys_fdatasync(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 }
 
 export function sys_syncfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return fdget(t, a.int(0)) ? 0 : -EBADF;
+  const f = fdget(t, a.int(0));
+  return f ? f.inode.sb.syncFs() : -EBADF;
 }
 
 const SYNC_FILE_RANGE_VALID = 1 | 2 | 4;
@@ -128,8 +129,10 @@ export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return 0;
 }
 
-/** Nothing is ever dirty on a disk. */
+/** sync(2): file systems write back their metadata, then every disk is flushed. */
 export function sys_sync(k: Kernel, _t: Task, _a: SyscallArgs): SyscallResult {
+  // ksys_sync: each file system's metadata first, then the disks below them.
+  for (const sb of new Set(k.vfs.mounts.map((m) => m.sb))) sb.syncFs();
   syncBlockDevices(k);
   return 0;
 }

@@ -2,7 +2,7 @@
 // memory to sockaddrs, iovecs and option values, then the family's proto_ops.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EEXIST, EROFS } from '../errno.js';
+import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPIPE, ENOTCONN, EMSGSIZE, EROFS } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../fs/file.js';
 import { installFile } from './fs-io.js';
@@ -28,7 +28,7 @@ import type { SockPathOps, Scm, UCred } from '../net/socket.js';
 import type { File } from '../fs/file.js';
 import { scmRecv, scmSend } from '../net/scm.js';
 import { AT_FDCWD } from '../fs/vfs.js';
-import { lookupChild } from '../fs/namei.js';
+import { exists } from '../fs/namei.js';
 import { S_IFSOCK } from '../fs/inode.js';
 import type { SyscallArgs } from './args.js';
 import { CAP_NET_ADMIN, capable } from '../security/commoncap.js';
@@ -52,7 +52,8 @@ function pathOps(k: Kernel, t: Task): SockPathOps {
     mknodSock(path) {
       const par = k.vfs.resolveParent(t, AT_FDCWD, path);
       if (typeof par === 'number') return par;
-      if (lookupChild(par.dir.dentry, par.name)) return -EEXIST;
+      const taken = exists(par.dir.dentry, par.name);
+      if (taken) return taken;
       if (par.dir.mnt.flags.includes('ro')) return -EROFS;
       const dir = par.dir.dentry;
       const perm = dir.inode.permission(3, cred);

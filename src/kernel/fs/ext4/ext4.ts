@@ -88,6 +88,7 @@ export const EXT3_INCOMPAT_SUPP = EXT2_INCOMPAT_SUPP | INCOMPAT_RECOVER;
 
 // i_flags
 export const EXT4_INDEX_FL = 0x1000,
+  EXT4_TOPDIR_FL = 0x20000,
   EXT4_HUGE_FILE_FL = 0x40000,
   EXT4_EXTENTS_FL = 0x80000,
   EXT4_EA_INODE_FL = 0x200000,
@@ -96,3 +97,20 @@ export const EXT4_INDEX_FL = 0x1000,
 export const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 export const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 export const s32 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+
+export const w16 = (b: Uint8Array, o: number, v: number): void => {
+  b[o] = v & 0xff;
+  b[o + 1] = (v >>> 8) & 0xff;
+};
+export const w32 = (b: Uint8Array, o: number, v: number): void => {
+  b[o] = v & 0xff;
+  b[o + 1] = (v >>> 8) & 0xff;
+  b[o + 2] = (v >>> 16) & 0xff;
+  b[o + 3] = (v >>> 24) & 0xff;
+};
+/** The high 32 bits of a block number or count (which stays below 2^53). */
+export const hi32 = (v: number): number => Math.floor(v / 2 ** 32) >>> 0;
+
+/** s_state */
+export const EXT4_VALID_FS = 0x1,
+  EXT4_ERROR_FS = 0x2;

@@ -4,9 +4,10 @@
 // descriptors (super.ts), then the journal inode and the root directory are
 // read and Linux's "mounted filesystem" line is logged.
 //
-// This kernel's ext4 reads; it does not write yet. Every mount is made
-// read-only (as Linux makes one read-only when it must), and the log and
-// /proc/mounts say "ro".
+// A read-write mount writes without a journal (jbd2 is not here yet): an
+// image whose journal needs recovery is refused read-write, and while it
+// is mounted read-write the superblock says "not clean" (EXT4_VALID_FS
+// cleared), so a crash leaves it for e2fsck; umount marks it clean again.
 import type { FsInstance, MountContext } from '../filesystems.js';
 import type { FsState } from '../fs_state.js';
 import { Dentry } from '../dentry.js';
@@ -54,9 +55,13 @@ export function mountExt4(fs: FsState, host: Ext4Host, flavour: Ext4Flavour, dat
     sb.msg(KERN_ERR, 'corrupt root inode, run e2fsck');
     return -EFSCORRUPTED;
   }
-  const raw = bdev.read(1024, 1024);
-  const defm = typeof raw === 'number' ? 0 : u32(raw, 0x100);
+  const defm = u32(sb.sbRaw, 0x100);
   const descr = hasJournal ? JOURNAL_DESCR[sb.opts.data ?? defaultDataMode(defm)] : 'out journal';
-  sb.msg(KERN_INFO, `mounted filesystem ${uuidString(sb.g.uuid)} ro with${descr}. Quota mode: none.`);
-  return { sb, root: new Dentry('/', null, root), options: sb.opts.shown, readOnly: true };
+  const ro = (ctx.flags & MS_RDONLY) !== 0;
+  if (!ro) {
+    const s = sb.setupSuper();
+    if (s < 0) return s;
+  }
+  sb.msg(KERN_INFO, `mounted filesystem ${uuidString(sb.g.uuid)} ${ro ? 'ro' : 'r/w'} with${descr}. Quota mode: none.`);
+  return { sb, root: new Dentry('/', null, root), options: sb.opts.shown, readOnly: ro };
 }

@@ -10,9 +10,11 @@ import type { Task } from '../../sched/task.js';
 import type { Blocked } from '../../syscalls/result.js';
 import type { Timespec } from '../fs_state.js';
 import { openSpecial } from '../special.js';
-import { EINVAL, EIO, ENOTDIR, EROFS, ESTALE } from '../../errno.js';
+import { EINVAL, EIO, ENOTDIR, ESTALE } from '../../errno.js';
 import * as F from './ext4.js';
-import { u16, u32, s32 } from './ext4.js';
+import { u16, u32, s32, w16, w32, hi32 } from './ext4.js';
+import * as W from './namei_write.js';
+import * as T from './truncate.js';
 import { inodeCsum, inodeSeed, inodeStoredCsum } from './csum.js';
 import { extMapBlock, extentRootCheck, type Hole, type Mapping } from './extents.js';
 import { indMapBlock } from './indirect.js';
@@ -34,17 +36,25 @@ function decodeTime(sec: number, extra: number | null): Timespec {
 export class Ext4Inode extends Inode {
   override readonly sb: Ext4Super;
   readonly iblock: Uint8Array;
-  readonly diskFlags: number;
+  diskFlags: number;
   readonly generation: number;
   readonly iseed: number;
-  readonly fileAcl: number;
+  fileAcl: number;
   readonly extraIsize: number;
-  private readonly iBlocks: number;
+  /** i_blocks in 512-byte sectors (data, tree and xattr blocks). */
+  iBlocks: number;
   override hasBtime = false;
+  /** The inode as last read from or written to the disk: the fields this code does not model are kept from it. */
+  raw: Uint8Array;
+  /** i_dtime, set when the inode is deleted. */
+  dtime = 0;
+  /** Evicted (its number is free again): never written back. */
+  freed = false;
 
   constructor(sb: Ext4Super, ino: number, raw: Uint8Array) {
     super(sb, u16(raw, 0), ino);
     this.sb = sb;
+    this.raw = raw.slice();
     const extra = raw.length > F.EXT4_GOOD_OLD_INODE_SIZE ? u16(raw, 0x80) : 0;
     this.extraIsize = extra;
     this.uid = u16(raw, 0x2) | (u16(raw, 0x78) << 16);
@@ -128,10 +138,9 @@ export class Ext4Inode extends Inode {
     return this.sb.readBlock(m.pblk);
   }
 
-  override lookup(dir: Dentry, name: string): Inode | null {
+  override lookup(dir: Dentry, name: string): Inode | null | number {
     if (!isDir(this.mode)) return null;
-    const r = ext4Lookup(this, name);
-    return typeof r === 'number' ? null : r;
+    return ext4Lookup(this, name);
   }
 
   override readdir(_dir: Dentry): DirEntry[] | number {
@@ -159,11 +168,104 @@ export class Ext4Inode extends Inode {
     if (off < this.size) this.readData(off, dst.subarray(0, Math.min(dst.length, this.size - off)));
   }
 
-  // Writes are not implemented yet: the mount is read-only and the VFS answers EROFS before reaching these.
-  override create(_d: Dentry, _n: string, _m: number, _c: FsCred): Inode | number {
-    return -EROFS;
+  /** ext4_do_update_inode: the in-memory fields encoded over the last on-disk copy, with a fresh checksum. */
+  encode(): Uint8Array {
+    const r = this.raw.slice();
+    const extra = this.extraIsize;
+    w16(r, 0x0, this.mode);
+    w16(r, 0x2, this.uid & 0xffff);
+    w16(r, 0x78, this.uid >>> 16);
+    w16(r, 0x18, this.gid & 0xffff);
+    w16(r, 0x7a, this.gid >>> 16);
+    w32(r, 0x4, this.size >>> 0);
+    w32(r, 0x6c, hi32(this.size));
+    w16(r, 0x1a, Math.min(this.nlink, 0xffff));
+    // i_blocks in sectors: 48 bits with huge_file (the EXT4_HUGE_FILE_FL form is never written).
+    w32(r, 0x1c, this.iBlocks >>> 0);
+    w16(r, 0x74, this.sb.g.roCompat & F.RO_COMPAT_HUGE_FILE ? hi32(this.iBlocks) & 0xffff : 0);
+    this.diskFlags &= ~F.EXT4_HUGE_FILE_FL;
+    w32(r, 0x20, this.diskFlags);
+    r.set(this.iblock, 0x28);
+    if (this.dtime) w32(r, 0x14, this.dtime >>> 0);
+    w32(r, 0x68, this.fileAcl >>> 0);
+    w16(r, 0x76, hi32(this.fileAcl) & 0xffff);
+    const time = (off: number, extraOff: number, t: Timespec) => {
+      w32(r, off, t.sec >>> 0);
+      if (fits(extra, extraOff, 4)) w32(r, extraOff, ((Math.floor((t.sec - s32of(t.sec)) / 2 ** 32) & 3) | (t.nsec << 2)) >>> 0);
+    };
+    time(0x8, 0x8c, this.atime);
+    time(0xc, 0x84, this.ctime);
+    time(0x10, 0x88, this.mtime);
+    if (this.hasBtime && fits(extra, 0x90, 4)) time(0x90, 0x94, this.btime);
+    if (this.sb.csum) {
+      const hasHi = fits(extra, 0x82, 2);
+      const { csum } = inodeCsum(this.iseed, r, hasHi);
+      w16(r, 0x7c, csum & 0xffff);
+      if (hasHi) w16(r, 0x82, csum >>> 16);
+    }
+    return r;
+  }
+
+  /** ctime moves on every attribute change (chmod, chown, ...): the inode goes to disk with it (ext4_mark_inode_dirty). */
+  override touchC(): void {
+    super.touchC();
+    this.writeInode();
+  }
+
+  /** ext4_write_inode: writes the inode into its table block if anything changed. 0 or -errno. */
+  writeInode(): number {
+    if (this.freed || this.sb.rdonly) return 0;
+    const r = this.encode();
+    if (r.length === this.raw.length && r.every((x, i) => x === this.raw[i])) return 0;
+    const g = this.sb.g;
+    const grp = Math.floor((this.ino - 1) / g.inodesPerGroup);
+    const byte = ((this.ino - 1) % g.inodesPerGroup) * g.inodeSize;
+    const nr = this.sb.groups[grp]!.inodeTable + Math.floor(byte / this.sb.blockSize);
+    const blk = this.sb.blockCopy(nr);
+    if (typeof blk === 'number') return blk;
+    blk.set(r, byte % this.sb.blockSize);
+    const w = this.sb.writeBlock(nr, blk);
+    if (w < 0) return w;
+    this.raw = r;
+    return 0;
+  }
+
+  override create(d: Dentry, n: string, m: number, c: FsCred): Inode | number {
+    return W.create(this, d, n, (m & ~S_IFMT) | S_IFREG, 0, c);
+  }
+  override mkdir(d: Dentry, n: string, m: number, c: FsCred): Inode | number {
+    return W.mkdir(this, d, n, m, c);
+  }
+  override mknod(d: Dentry, n: string, m: number, rdev: number, c: FsCred): Inode | number {
+    return W.create(this, d, n, m, rdev, c);
+  }
+  override symlink(d: Dentry, n: string, target: Uint8Array, c: FsCred): Inode | number {
+    return W.symlink(this, d, n, target, c);
+  }
+  override link(d: Dentry, n: string, target: Inode): number {
+    return W.link(this, d, n, target as Ext4Inode);
+  }
+  override unlink(d: Dentry, n: string, victim: Dentry): number {
+    return W.unlink(this, d, n, victim);
+  }
+  override rmdir(d: Dentry, n: string, victim: Dentry): number {
+    return W.rmdir(this, d, n, victim);
+  }
+  override rename(oldDir: Dentry, old: Dentry, newDir: Dentry, newName: string): number {
+    return W.rename(oldDir, old, newDir, newName);
+  }
+  override truncate(size: number): number {
+    if (!isReg(this.mode)) return -EINVAL;
+    return T.setSize(this, size);
+  }
+  /** ext4_evict_inode: the blocks and the inode number freed once nothing links to it. 0 or -errno. */
+  evict(): number {
+    return T.evict(this);
   }
 }
+
+/** The low 32 bits of a time as the signed value the on-disk field holds. */
+const s32of = (sec: number) => sec - Math.floor((sec + 2 ** 31) / 2 ** 32) * 2 ** 32;
 
 /** ext4_valid_inum: the root or a non-reserved inode within the count. */
 export function validInum(sb: Ext4Super, ino: number): boolean {

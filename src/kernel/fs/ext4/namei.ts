@@ -75,7 +75,7 @@ interface Root {
 }
 
 /** The root block's dx_root_info, checked as dx_probe checks it. */
-function readRoot(dir: Ext4Inode): Root | number | BadDx {
+export function readRoot(dir: Ext4Inode): Root | number | BadDx {
   const b = readIndex(dir, 0, 0x18 + 8);
   if (typeof b === 'number') return b;
   let version = b[0x1c]!;
@@ -118,7 +118,7 @@ const nodeLimit = (dir: Ext4Inode) => Math.floor((dir.sb.blockSize - 8 - (dir.sb
  * dx_probe: the path of index frames from the root to the leaf for hash
  * (each frame's `at` is the entry followed), or -errno, or 'bad'.
  */
-function dxProbe(dir: Ext4Inode, r: Root, hash: number): Frame[] | number | BadDx {
+export function dxProbe(dir: Ext4Inode, r: Root, hash: number): Frame[] | number | BadDx {
   const frames: Frame[] = [];
   let block = r.root,
     entries = 0x20;
@@ -159,7 +159,7 @@ function dxProbe(dir: Ext4Inode, r: Root, hash: number): Frame[] | number | BadD
 }
 
 /** The leaf block a frame path ends in. */
-const leafOf = (frames: Frame[]) => {
+export const leafOf = (frames: Frame[]) => {
   const f = frames[frames.length - 1]!;
   return u32(f.block, f.entries + f.at * 8 + 4) & 0x0fffffff;
 };

@@ -5,7 +5,7 @@
 import { SuperBlock, type StatFs } from '../superblock.js';
 import type { FsState } from '../fs_state.js';
 import type { BlockDevice } from '../../block/bdev.js';
-import { EBADMSG, EINVAL, EIO, EUCLEAN } from '../../errno.js';
+import { EBADMSG, EINVAL, EIO, EROFS, EUCLEAN } from '../../errno.js';
 import { KERN_CRIT, KERN_ERR, KERN_INFO, KERN_WARNING } from '../../printk.js';
 import * as F from './ext4.js';
 import { u16, u32 } from './ext4.js';
@@ -84,7 +84,7 @@ export class Ext4Super extends SuperBlock {
     readonly host: Ext4Host,
     readonly g: Ext4Geometry,
     readonly opts: Ext4Options,
-    readonly rdonly: boolean,
+    public rdonly: boolean,
   ) {
     super(fs, fsType, F.EXT4_SUPER_MAGIC, bdev.rdev);
     this.csum = (g.roCompat & F.RO_COMPAT_METADATA_CSUM) !== 0;
@@ -93,8 +93,168 @@ export class Ext4Super extends SuperBlock {
     this.xattr = true;
     this.posixAcl = true;
     this.overhead = 0;
-    // Writing is not implemented yet: every mount stays read-only.
-    this.forceReadOnly = true;
+    // An unknown ro_compat feature allows only reading (ext4_feature_set_ok): no remount makes such a file system rw.
+    this.forceReadOnly = (g.roCompat & ~F.RO_COMPAT_SUPP) !== 0 || ((fsType === 'ext2' || fsType === 'ext3') && (g.roCompat & ~F.EXT2_RO_COMPAT_SUPP) !== 0);
+    // xattrs and ACLs are read from disk but not written yet: refused rather than kept in memory only.
+    this.xattrWrite = false;
+    this.nextGeneration = (fs.now().sec * 2654435761) >>> 0;
+  }
+
+  /** The on-disk superblock (1024 bytes), updated and written back by commitSuper. */
+  sbRaw = new Uint8Array(1024);
+  /** s_next_generation: i_generation of the next new inode. */
+  nextGeneration: number;
+  /** Inodes whose last link went while mounted: their blocks and inode are freed at umount (the orphan list). */
+  readonly orphans = new Set<Inode>();
+  /** ext4_handle_error's "remount-ro" for a write that met corruption: no more writes. */
+  writeErrors = 0;
+
+  /**
+   * Writes one whole block and keeps the cached copy in step (its checksum,
+   * computed by the writer, is valid). 0 or -errno. The superblock's block
+   * (and the boot block before it) is never a target: a damaged descriptor
+   * that points a bitmap there gets EFSCORRUPTED.
+   */
+  writeBlock(nr: number, data: Uint8Array): number {
+    if (!Number.isSafeInteger(nr) || nr <= this.g.firstDataBlock || nr >= this.g.blocksCount || data.length !== this.blockSize) return -EFSCORRUPTED;
+    const r = this.bdev.write(nr * this.blockSize, data);
+    if (r < 0) return r;
+    const hit = this.bcache.get(nr);
+    if (hit && hit !== data) hit.set(data);
+    else if (!hit) this.bcache.set(nr, data.slice());
+    this.verified.add(nr);
+    return 0;
+  }
+
+  /** Drops a block from the metadata cache: file data is about to be written there directly. */
+  forget(nr: number): void {
+    this.bcache.delete(nr);
+    this.verified.delete(nr);
+  }
+
+  /** A private copy of a block to modify and write back, or -errno. */
+  blockCopy(nr: number): Uint8Array | number {
+    const b = this.readBlock(nr);
+    return typeof b === 'number' ? b : b.slice();
+  }
+
+  /**
+   * ext4_group_desc_csum_set and the write of one descriptor: the counts and
+   * flags of groups[grp] encoded into its slot, `patch` for the bitmap
+   * checksums, then the descriptor checksum. 0 or -errno.
+   */
+  writeDesc(grp: number, patch?: (raw: Uint8Array) => void): number {
+    const g = this.g;
+    const nr = descriptorLoc(g, Math.floor(grp / g.descPerBlock));
+    const blk = this.blockCopy(nr);
+    if (typeof blk === 'number') return blk;
+    const off = (grp % g.descPerBlock) * g.descSize;
+    const raw = blk.subarray(off, off + g.descSize);
+    const d = this.groups[grp]!;
+    const wide = g.descSize >= 64;
+    const put16 = (lo: number, hi: number, v: number) => {
+      F.w16(raw, lo, v & 0xffff);
+      if (wide) F.w16(raw, hi, v >>> 16);
+    };
+    put16(0xc, 0x2c, d.freeBlocks);
+    put16(0xe, 0x2e, d.freeInodes);
+    put16(0x10, 0x30, d.usedDirs);
+    F.w16(raw, 0x12, d.flags);
+    put16(0x1c, 0x32, d.itableUnused);
+    patch?.(raw);
+    if (this.csum || g.roCompat & F.RO_COMPAT_GDT_CSUM) {
+      d.checksum = groupDescCsum(this.seed, g.uuid, this.csum, grp, raw);
+      F.w16(raw, 0x1e, d.checksum);
+    }
+    return this.writeBlock(nr, blk);
+  }
+
+  /** ext4_commit_super: the free counts summed over the groups, the write time, the checksum; then the write. 0 or -errno. */
+  commitSuper(): number {
+    const b = this.sbRaw;
+    let bfree = 0,
+      ifree = 0;
+    for (const d of this.groups) {
+      bfree += d.freeBlocks;
+      ifree += d.freeInodes;
+    }
+    F.w32(b, 0x0c, bfree >>> 0);
+    if (this.g.incompat & F.INCOMPAT_64BIT) F.w32(b, 0x158, F.hi32(bfree));
+    F.w32(b, 0x10, ifree);
+    F.w32(b, 0x30, this.fs.now().sec >>> 0);
+    if (this.csum) F.w32(b, 0x3fc, superblockCsum(b));
+    return this.bdev.write(F.SUPERBLOCK_OFFSET, b);
+  }
+
+  /** ext4_setup_super for a read-write mount: counted, stamped, and marked not clean until umount. */
+  setupSuper(): number {
+    const b = this.sbRaw;
+    const state = u16(b, 0x3a);
+    if (!(state & F.EXT4_VALID_FS)) this.msg(KERN_WARNING, 'warning: mounting unchecked fs, running e2fsck is recommended');
+    else if (state & F.EXT4_ERROR_FS) this.msg(KERN_WARNING, 'warning: mounting fs with errors, running e2fsck is recommended');
+    // No journal is written, so an interrupted mount needs e2fsck: the state says so until umount.
+    F.w16(b, 0x3a, state & ~F.EXT4_VALID_FS);
+    if (u16(b, 0x36) === 0) F.w16(b, 0x36, 0xffff);
+    F.w16(b, 0x34, (u16(b, 0x34) + 1) & 0xffff);
+    F.w32(b, 0x2c, this.fs.now().sec >>> 0);
+    return this.commitSuper();
+  }
+
+  /** Writes back every cached inode whose fields changed since it was read or written (chmod, chown, utimes, atime). */
+  writeInodes(): number {
+    let err = 0;
+    for (const i of this.icache.values()) {
+      const r = (i as Inode & { writeInode(): number }).writeInode();
+      if (r < 0) err = r;
+    }
+    return err;
+  }
+
+  override syncFs(): number {
+    if (this.rdonly) return 0;
+    const a = this.writeInodes();
+    const b = this.commitSuper();
+    const c = this.bdev.flush();
+    return a < 0 ? a : b < 0 ? b : c;
+  }
+
+  /**
+   * ext4_reconfigure's read-only switch: going read-only frees the orphans,
+   * writes everything back and marks the file system clean;
+   * going read-write marks it not clean again, as a read-write mount does.
+   */
+  override remountFs(readOnly: boolean): number {
+    if (readOnly === this.rdonly) return 0;
+    if (readOnly) {
+      // The deletions waiting on the orphan list are done now (the list is not on disk to finish them later).
+      for (const i of this.orphans) (i as Inode & { evict(): number }).evict();
+      this.orphans.clear();
+      const r = this.syncFs();
+      const b = this.sbRaw;
+      if (!this.writeErrors) F.w16(b, 0x3a, u16(b, 0x3a) | F.EXT4_VALID_FS);
+      const c = this.commitSuper();
+      this.bdev.flush();
+      this.rdonly = true;
+      return r < 0 ? r : c;
+    }
+    if (this.bdev.readOnly) return -EROFS;
+    this.rdonly = false;
+    const s = this.setupSuper();
+    if (s < 0) this.rdonly = true;
+    return s;
+  }
+
+  /** ext4_put_super: the orphans freed, everything written back, and the state clean again (unless an error was seen). */
+  override putSuper(): void {
+    if (this.rdonly) return;
+    for (const i of this.orphans) (i as Inode & { evict(): number }).evict();
+    this.orphans.clear();
+    this.writeInodes();
+    const b = this.sbRaw;
+    if (!this.writeErrors) F.w16(b, 0x3a, u16(b, 0x3a) | F.EXT4_VALID_FS);
+    else F.w16(b, 0x3a, u16(b, 0x3a) | F.EXT4_ERROR_FS);
+    this.commitSuper();
+    this.bdev.flush();
   }
 
   /** The name in messages (sb->s_id): the block device's. */
@@ -439,5 +599,6 @@ export function fillSuper(
     for (let grp = 0; grp < g.groupCount; grp++) overhead += (groupHasSuper(g.roCompat, grp) ? 1 : 0) + groupNumGdb(g, g.gdbCount, grp) + itbPerGroup + 2;
   }
   finish(sb, seed, overhead);
+  sb.sbRaw.set(raw);
   return sb;
 }
