@@ -190,7 +190,8 @@ export class Bfq implements Elevator {
     q.start = q.finish;
     this.inService = null;
     this.idleUntil = null;
-    if (!q.fifo.length && !q.inFlight) this.queues.delete(q.owner);
+    // An idle queue is forgotten once the system's virtual time passed its finish: it would start at vtime anyway.
+    for (const x of this.queues.values()) if (!x.fifo.length && !x.inFlight && x.finish <= this.vtime) this.queues.delete(x.owner);
   }
 
   /** B-WF2Q+: the eligible busy queue with the smallest virtual finish. */
@@ -216,9 +217,10 @@ export class Bfq implements Elevator {
     if (q) {
       const timedOut = nowNs - this.serviceStart >= this.timeoutSyncMs * MS;
       if (!q.fifo.length) {
-        // Idling for the queue's next request: the device waits (unless the turn is over).
+        // Idling for the queue's next request: the device waits, even past the turn's timeout, so that
+        // the queue is still busy when its turn ends and B-WF2Q+ weighs it (bfq_may_expire_for_budg_timeout).
         const waiting = q.inFlight > 0 || (this.idleUntil !== null && nowNs < this.idleUntil);
-        if (waiting && !timedOut) return null;
+        if (waiting) return null;
         this.expire(nowNs);
         q = null;
       } else if (timedOut) {
