@@ -201,6 +201,62 @@ test(
 );
 
 test(
+  'I/O schedulers: sda starts with mq-deadline and vda with none, writing queue/scheduler switches them and queue/iosched follows; sequential writes show as merges in /proc/diskstats and iostat',
+  { skip: skipGuest, timeout: 300_000 },
+  () => {
+    const d = tmp();
+    try {
+      const a = join(d.dir, 'a.img'),
+        b = join(d.dir, 'b.img');
+      assert.equal(cli(['disk', 'create', a, '64M']).status, 0);
+      assert.equal(cli(['disk', 'create', b, '16M']).status, 0);
+      const q = '/sys/block/sda/queue';
+      const r = guest(
+        [`${a},model=hdd`, `${b},if=virtio`],
+        [
+          `cat ${q}/scheduler /sys/block/vda/queue/scheduler`,
+          'lsblk -dno NAME,SCHED /dev/sda /dev/vda',
+          `echo $(ls ${q}/iosched)`,
+          `cat ${q}/iosched/read_expire ${q}/iosched/write_expire ${q}/iosched/fifo_batch`,
+          `echo bfq > ${q}/scheduler; cat ${q}/scheduler ${q}/iosched/slice_idle`,
+          `echo kyber > ${q}/scheduler; cat ${q}/iosched/read_lat_nsec`,
+          `echo none > ${q}/scheduler; cat ${q}/scheduler; test -e ${q}/iosched || echo no-iosched`,
+          `(echo cfq > ${q}/scheduler) 2>/dev/null || echo refused`,
+          `echo mq-deadline > ${q}/scheduler`,
+          'set -- $(grep " sda " /proc/diskstats); echo before=$8,$9,${10}',
+          'dd if=/dev/zero of=/dev/sda bs=4k count=256 seek=1024 2>/dev/null; sync',
+          'set -- $(grep " sda " /proc/diskstats); echo after=$8,$9,${10}',
+          'iostat -dx sda | grep -E "^(Device|sda) "',
+        ].join('; '),
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout;
+      // elv_iosched_show: "none" first, the rest in registration order, the one in use bracketed.
+      assert.match(out, /^none \[mq-deadline\] kyber bfq \n\[none\] mq-deadline kyber bfq $/m);
+      assert.match(out, /^sda +mq-deadline\nvda +none$/m);
+      assert.match(out, /^async_depth fifo_batch front_merges prio_aging_expire read_expire write_expire writes_starved$/m);
+      assert.match(out, /^500\n5000\n16$/m);
+      assert.match(out, /^none mq-deadline kyber \[bfq\] \n8$/m);
+      assert.match(out, /^2000000$/m);
+      assert.match(out, /^\[none\] mq-deadline kyber bfq \nno-iosched\nrefused$/m);
+      const [w0, m0, s0] = /^before=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      const [w1, m1, s1] = /^after=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      assert.equal(s1 - s0, 2048, 'sectors written');
+      assert.equal(w1 - w0 + (m1 - m0), 256, 'every 4 KiB page a bio: requests + merges');
+      assert.ok(m1 - m0 > w1 - w0, `merged ${m1 - m0} of ${w1 - w0 + m1 - m0} bios`);
+      // iostat's %wrqm is merges over all write bios, from the same counters.
+      const lines = out.split('\n'),
+        at = lines.findIndex((l) => l.startsWith('Device '));
+      const [head, row] = [lines[at], lines[at + 1]];
+      const col = (name: string) => Number(row.trim().split(/ +/)[head.trim().split(/ +/).indexOf(name)]);
+      assert.equal(col('%wrqm').toFixed(2), ((100 * m1) / (m1 + w1)).toFixed(2));
+    } finally {
+      d.done();
+    }
+  },
+);
+
+test(
   'loop devices: losetup -f --show binds a file, losetup -a and /sys/block/loop0/loop show it, mkfs.ext4 through it writes the file',
   { skip, timeout: 300_000 },
   () => {
