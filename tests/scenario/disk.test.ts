@@ -301,8 +301,10 @@ test(
       assert.equal(cli(['disk', 'create', img, '256M']).status, 0);
       const script = [
         'read a b < /proc/uptime; echo start=$a',
+        'set -- $(head -1 /proc/stat); echo iowait0=$6',
         'for i in 1 2 3 4 5 6 7 8; do dd if=/dev/sda of=/dev/null bs=4k count=1 skip=$((i*7919 % 60000)) 2>/dev/null; done',
         'read a b < /proc/uptime; echo end=$a',
+        'set -- $(head -1 /proc/stat); echo iowait1=$6',
         'grep " sda " /proc/diskstats',
       ].join('\n');
       const elapsed = (model: string) => {
@@ -311,7 +313,8 @@ test(
         const start = Number(/^start=([\d.]+)$/m.exec(r.stdout)![1]),
           end = Number(/^end=([\d.]+)$/m.exec(r.stdout)![1]);
         const fields = /^ +8 +0 sda (.*)$/m.exec(r.stdout)![1].split(' ').map(Number);
-        return { ms: (end - start) * 1000, reads: fields[0], readMs: fields[3] };
+        const iowait = Number(/^iowait1=(\d+)$/m.exec(r.stdout)![1]) - Number(/^iowait0=(\d+)$/m.exec(r.stdout)![1]);
+        return { ms: (end - start) * 1000, reads: fields[0], readMs: fields[3], iowaitMs: iowait * 10 };
       };
       const hdd = elapsed('hdd'),
         ssd = elapsed('ssd');
@@ -320,6 +323,8 @@ test(
       assert.ok(hdd.readMs >= 40, `hdd read ticks ${hdd.readMs} ms`);
       assert.ok(hdd.ms >= hdd.readMs - 10, `uptime moved ${hdd.ms} ms, the disk was busy ${hdd.readMs} ms`);
       assert.ok(ssd.ms < hdd.ms, `ssd ${ssd.ms} ms, hdd ${hdd.ms} ms`);
+      // Nothing else was runnable while the reader waited: the CPU idled in iowait (the cpu line's 5th column, USER_HZ ticks).
+      assert.ok(hdd.iowaitMs >= hdd.readMs / 2 - 10 && hdd.iowaitMs > 0, `iowait ${hdd.iowaitMs} ms while the disk was busy ${hdd.readMs} ms`);
     } finally {
       d.done();
     }
