@@ -257,6 +257,41 @@ test(
 );
 
 test(
+  'BLKPG: partx -d removes one partition and partx -a adds it back from the table on the disk; a partition already there is EBUSY',
+  { skip, timeout: 300_000 },
+  () => {
+    const d = tmp();
+    try {
+      const img = join(d.dir, 'pg.img');
+      assert.equal(cli(['disk', 'create', img, '64M']).status, 0);
+      const sf = spawnSync('sfdisk', ['-q', img], {
+        input: 'label: dos\nstart=2048, size=20480, type=83\nstart=22528, size=20480, type=83\n',
+        encoding: 'utf8',
+      });
+      assert.equal(sf.status, 0, sf.stderr);
+      const r = guest(
+        [img],
+        [
+          'partx -d --nr 2 /dev/sda; echo del=$?',
+          'grep -c sda2 /proc/partitions; test -e /dev/sda2 || echo no-node; test -e /sys/block/sda/sda2 || echo no-sysfs',
+          'partx -a --nr 2 /dev/sda; echo add=$?',
+          'grep " sda2$" /proc/partitions; cat /sys/block/sda/sda2/start /sys/block/sda/sda2/size',
+          'partx -a --nr 1 /dev/sda 2>&1; echo again=$?',
+        ].join('; '),
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout;
+      assert.match(out, /^del=0\n0\nno-node\nno-sysfs\nadd=0$/m);
+      assert.match(out, /^ +8 +2 +10240 sda2\n22528\n20480$/m);
+      // bdev_add_partition: the range overlaps sda1 (EBUSY); partx reports the failure and exits 1.
+      assert.match(out, /^partx: \/dev\/sda: error adding partition 1\nagain=1$/m);
+    } finally {
+      d.done();
+    }
+  },
+);
+
+test(
   'loop devices: losetup -f --show binds a file, losetup -a and /sys/block/loop0/loop show it, mkfs.ext4 through it writes the file',
   { skip, timeout: 300_000 },
   () => {

@@ -424,18 +424,31 @@ export function addDisk(k: Kernel, hw: DiskHw, info: DiskInfo): Gendisk {
   return g;
 }
 
+/** add_partition: the partition's block device, /dev node and sysfs directory. */
+export function addPartition(k: Kernel, g: Gendisk, pp: ParsedPartition): BlockDev {
+  const p = new BlockDev(g, pp.partno, g.partName(pp.partno), makedev(g.info.major, g.info.firstMinor + pp.partno), pp.start, pp.size, pp);
+  g.parts.set(pp.partno, p);
+  registerBdev(k, p);
+  mknod(k, p.name, p.rdev);
+  addPartSysfs(k, g, p);
+  return p;
+}
+
+/** delete_partition: the partition's device, node and sysfs go. */
+export function deletePartition(k: Kernel, g: Gendisk, p: BlockDev): void {
+  removeBlockDevice(k.vfs.fs, p.rdev);
+  k.vfs.fs.blkdevs.delete(p.rdev);
+  rmnod(k, p.name);
+  removePartSysfs(k, p);
+  g.parts.delete(p.partno);
+}
+
 /**
  * bdev_disk_changed: drop the partitions the disk had, read the table again
  * and add what it holds now. add_disk prints the " sda: sda1 sda2" line.
  */
 export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
-  for (const p of [...g.parts.values()]) {
-    removeBlockDevice(k.vfs.fs, p.rdev);
-    k.vfs.fs.blkdevs.delete(p.rdev);
-    rmnod(k, p.name);
-    removePartSysfs(k, p);
-    g.parts.delete(p.partno);
-  }
+  for (const p of [...g.parts.values()]) deletePartition(k, g, p);
   g.cache.invalidate();
   if (g.info.noPartScan?.() || g.capacity === 0) {
     g.label = null;
@@ -452,11 +465,7 @@ export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
   let open = false;
   for (const pp of table?.parts ?? []) {
     if (pp.partno > DISK_MAX_PARTS || pp.partno >= g.info.minors) continue;
-    const p = new BlockDev(g, pp.partno, g.partName(pp.partno), makedev(g.info.major, g.info.firstMinor + pp.partno), pp.start, pp.size, pp);
-    g.parts.set(pp.partno, p);
-    registerBdev(k, p);
-    mknod(k, p.name, p.rdev);
-    addPartSysfs(k, g, p);
+    const p = addPartition(k, g, pp);
     // parse_extended brackets the logical partitions it finds: "sda2 < sda5 sda6 >".
     if (open && !pp.logical) {
       names.push('>');
