@@ -71,7 +71,6 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
     discard_max_hw_bytes: () => n(q.discardMaxBytes),
     discard_granularity: () => n(b.logicalBlockSize),
     write_cache: () => 'write back\n',
-    nomerges: () => '0\n',
     add_random: () => '0\n',
     rq_affinity: () => '1\n',
     iostats: () => '1\n',
@@ -84,6 +83,17 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
   for (const [name, show] of Object.entries(attrs)) queue.attr(name, show);
   queue.attr('scheduler', attrs.scheduler, (text) => schedulerStore(k, g, text));
   ioschedDir(g);
+  // nomerges (queue_nomerges_store): 2 is no merging at all; any other non-zero value only the simple merges (NOXMERGES).
+  queue.attr(
+    'nomerges',
+    () => n(g.rq?.nomerges ?? 0),
+    (text) => {
+      const v = parseUint(text);
+      if (v < 0) return v;
+      if (g.rq) g.rq.nomerges = v === 2 ? 2 : v ? 1 : 0;
+      return 0;
+    },
+  );
   queue.attr(
     'read_ahead_kb',
     () => n(q.readAheadKb),
