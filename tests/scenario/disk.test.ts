@@ -226,6 +226,10 @@ test(
           'set -- $(grep " sda " /proc/diskstats); echo before=$8,$9,${10}',
           'dd if=/dev/zero of=/dev/sda bs=4k count=256 seek=1024 2>/dev/null; sync',
           'set -- $(grep " sda " /proc/diskstats); echo after=$8,$9,${10}',
+          `echo 2 > ${q}/nomerges; cat ${q}/nomerges`,
+          'dd if=/dev/zero of=/dev/sda bs=4k count=16 seek=4096 2>/dev/null; sync',
+          'set -- $(grep " sda " /proc/diskstats); echo nomerges=$8,$9,${10}',
+          `echo 0 > ${q}/nomerges`,
           'iostat -dx sda | grep -E "^(Device|sda) "',
         ].join('; '),
       );
@@ -244,12 +248,15 @@ test(
       assert.equal(s1 - s0, 2048, 'sectors written');
       assert.equal(w1 - w0 + (m1 - m0), 256, 'every 4 KiB page a bio: requests + merges');
       assert.ok(m1 - m0 > w1 - w0, `merged ${m1 - m0} of ${w1 - w0 + m1 - m0} bios`);
+      // nomerges=2: every bio its own request.
+      const [w2, m2, s2] = /^nomerges=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      assert.deepEqual([w2 - w1, m2 - m1, s2 - s1], [16, 0, 128]);
       // iostat's %wrqm is merges over all write bios, from the same counters.
       const lines = out.split('\n'),
         at = lines.findIndex((l) => l.startsWith('Device '));
       const [head, row] = [lines[at], lines[at + 1]];
       const col = (name: string) => Number(row.trim().split(/ +/)[head.trim().split(/ +/).indexOf(name)]);
-      assert.equal(col('%wrqm').toFixed(2), ((100 * m1) / (m1 + w1)).toFixed(2));
+      assert.equal(col('%wrqm').toFixed(2), ((100 * m2) / (m2 + w2)).toFixed(2));
     } finally {
       d.done();
     }
