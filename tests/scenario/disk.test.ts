@@ -284,6 +284,9 @@ test(
           'partx -a --nr 2 /dev/sda; echo add=$?',
           'grep " sda2$" /proc/partitions; cat /sys/block/sda/sda2/start /sys/block/sda/sda2/size',
           'partx -a --nr 1 /dev/sda 2>&1; echo again=$?',
+          // The second MBR entry's size (bytes 474-477) becomes 10240 sectors; partx -u resizes sda2 (BLKPG_RESIZE_PARTITION).
+          "printf '\\000\\050\\000\\000' | dd of=/dev/sda bs=1 seek=474 conv=notrunc 2>/dev/null",
+          'partx -u --nr 2 /dev/sda; echo resize=$?; cat /sys/block/sda/sda2/size',
         ].join('; '),
       );
       assert.equal(r.status, 0, r.stderr);
@@ -292,6 +295,7 @@ test(
       assert.match(out, /^ +8 +2 +10240 sda2\n22528\n20480$/m);
       // bdev_add_partition: the range overlaps sda1 (EBUSY); partx reports the failure and exits 1.
       assert.match(out, /^partx: \/dev\/sda: error adding partition 1\nagain=1$/m);
+      assert.match(out, /^resize=0\n10240$/m);
     } finally {
       d.done();
     }
