@@ -264,7 +264,7 @@ test(
 );
 
 test(
-  'BLKPG: partx -d removes one partition and partx -a adds it back from the table on the disk; a partition already there is EBUSY',
+  'BLKPG: partx -d removes one partition, partx -a adds it back from the table on the disk (one already there is EBUSY), partx -u resizes one',
   { skip, timeout: 300_000 },
   () => {
     const d = tmp();
