@@ -12,6 +12,7 @@ import { benchStartup } from './startup.js';
 import { benchProc } from './proc.js';
 import { benchBoot } from './boot.js';
 import { benchBashLoop, benchTiers } from './tiers.js';
+import { benchIosched } from './iosched.js';
 
 const TIMEOUT_MS = 30 * 60_000; // an interpreter may be two orders of magnitude slower
 
@@ -68,6 +69,11 @@ async function main(): Promise<number> {
     for (const p of problems) console.error(`bench: ${p}`);
     return problems.length ? 1 : 0;
   }
+  // `iosched`: only the I/O schedulers' virtual-time figure (no guest, no qemu).
+  if (process.argv[2] === 'iosched') {
+    for (const l of benchIosched()) console.log(l);
+    return 0;
+  }
   if (process.argv[2] === 'proc') {
     const problems = await benchProc();
     for (const p of problems) console.error(`bench: ${p}`);
@@ -112,6 +118,7 @@ async function main(): Promise<number> {
   problems.push(...(await benchStartup()));
   problems.push(...(await benchProc()));
   problems.push(...(await benchBoot()));
+  for (const l of benchIosched()) console.log(l);
   for (const p of problems) console.error(`bench: ${p}`);
   return problems.length ? 1 : 0;
 }

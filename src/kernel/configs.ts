@@ -114,6 +114,10 @@ const MENUS: Menu[] = [
     options: [
       ['CONFIG_MODULES', syscalls('init_module', 'finit_module', 'delete_module')],
       ['CONFIG_BLOCK', 'y'],
+      // The I/O schedulers are built in (block/blk_mq.ts ELEVATORS), where Debian builds kyber and bfq as modules.
+      ['CONFIG_MQ_IOSCHED_DEADLINE', 'y'],
+      ['CONFIG_MQ_IOSCHED_KYBER', 'y'],
+      ['CONFIG_IOSCHED_BFQ', 'y'],
       ['CONFIG_SWAP', syscalls('swapon', 'swapoff')],
       ['CONFIG_HUGETLBFS', fs('hugetlbfs')],
       ['CONFIG_KEYS', syscalls('add_key', 'keyctl')],

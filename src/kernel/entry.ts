@@ -68,15 +68,19 @@ export function doTrap(k: Kernel, t: Task, cause: number): void {
 function ioWait(k: Kernel, t: Task, nr: number, result: number): SyscallResult {
   const until = t.ioWaitUntil;
   const now = k.clock.monotonic();
-  if (until <= now) {
+  if (until <= now && t.ioPending === 0) {
     t.ioWaitUntil = 0;
     return result;
   }
   t.sys = { kind: 'iowait', nr, restart: 'nointr', result, until };
   t.sleep('D');
-  k.timers.add(until, () => {
-    if (t.sys?.kind === 'iowait' && t.state === 'D') t.wake();
-  });
+  // The CPU idles in iowait while the task waits (rq->nr_iowait).
+  k.rqOf(t).iowaiters.add(t);
+  // A known completion time wakes it by timer; bios in a request queue wake it at their completion (block/genhd.ts).
+  if (until > now)
+    k.timers.add(until, () => {
+      if (t.sys?.kind === 'iowait' && t.state === 'D' && t.ioPending === 0) t.wake();
+    });
   return BLOCKED;
 }
 
@@ -110,7 +114,7 @@ function doSyscall(k: Kernel, t: Task): void {
   else ret = invokeSyscall(k, t, a);
   if (watch) watch[1] = -1;
   // Disk requests still in flight: wait for them in D state before returning (block/genhd.ts).
-  if (typeof ret === 'number' && t.ioWaitUntil > 0) ret = ioWait(k, t, nr, ret);
+  if (typeof ret === 'number' && (t.ioWaitUntil > 0 || t.ioPending > 0)) ret = ioWait(k, t, nr, ret);
   // The kernel work, charged in virtual time (see sched/cputime.ts).
   const copied = t.ioac.rchar + t.ioac.wchar - io0;
   k.chargeSystem(t, SYSCALL_NS + Math.floor(copied * COPY_NS_PER_BYTE));

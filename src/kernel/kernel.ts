@@ -332,7 +332,7 @@ export class Kernel {
 
   /** The CPU whose turn it is idles until ns. */
   idleTo(ns: number): void {
-    this.cpuNow.cpustat.idle += this.clock.advanceTo(ns);
+    this.cpuNow.accountIdle(this.clock.advanceTo(ns));
   }
 
   /** Switch the hart to task t (registers and address space). */

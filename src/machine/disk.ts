@@ -99,7 +99,7 @@ export class Disk {
   private completed = 0;
   /** Requests served, and every one of them in order when a test listens. */
   served = 0;
-  onRequest: ((r: DiskRequest, c: DiskCompletion) => void) | null = null;
+  onRequest: ((r: DiskRequest, t: { startNs: number; doneNs: number }) => void) | null = null;
 
   constructor(cfg: DiskConfig) {
     this.backend = cfg.backend;
@@ -119,13 +119,33 @@ export class Disk {
   get rotational(): boolean {
     return this.model === 'hdd';
   }
+  /**
+   * Requests the drive takes at once (its tags): as many as it serves in
+   * parallel, one for the HDD's single actuator. A deeper queue would let the
+   * drive reorder on its own, which the model does not do; the requests
+   * beyond it wait in the kernel's I/O scheduler, whose order then counts.
+   */
+  get queueDepth(): number {
+    return this.busyUntil.length;
+  }
   /** Dirty pages in the write cache (a test's view). */
   get cachedPages(): number {
     return this.cache.size;
   }
 
-  /** Serve one request issued at virtual time nowNs. */
+  /** Serve one request issued at virtual time nowNs: its data now, its service time from nowNs. */
   submit(r: DiskRequest, nowNs: number): DiskCompletion {
+    const { status, data } = this.access(r);
+    return { status, data, ...this.service(r, nowNs) };
+  }
+
+  /**
+   * The request's effect on the data, at once: a read's bytes, a write into
+   * the cache (or through it). The block layer does this when the request is
+   * queued, so what a caller reads never depends on the order the scheduler
+   * later picks; the order decides only the service time (service()).
+   */
+  access(r: DiskRequest): { status: BlockStatus; data?: Uint8Array } {
     let status: BlockStatus;
     let data: Uint8Array | undefined;
     const bad = !Number.isSafeInteger(r.offset) || r.offset < 0 || r.length < 0 || r.offset % SECTOR || r.length % SECTOR || r.offset + r.length > this.size;
@@ -139,13 +159,17 @@ export class Disk {
     } else if (r.op === 'discard') {
       status = this.writeCached(r.offset, new Uint8Array(r.length), false);
     } else status = this.flushCache();
-    const { startNs, doneNs } = this.schedule(r, nowNs);
-    this.pending.push(doneNs);
+    return { status, data };
+  }
+
+  /** The request reaches the medium at nowNs: when it starts and ends there (see the header), and its completion is queued. */
+  service(r: DiskRequest, nowNs: number): { startNs: number; doneNs: number } {
+    const t = this.schedule(r, nowNs);
+    this.pending.push(t.doneNs);
     this.pending.sort((a, b) => a - b);
     this.served++;
-    const c: DiskCompletion = { status, data, startNs, doneNs };
-    this.onRequest?.(r, c);
-    return c;
+    this.onRequest?.(r, t);
+    return t;
   }
 
   /** The earliest completion not yet signalled, or null. */

@@ -201,6 +201,108 @@ test(
 );
 
 test(
+  'I/O schedulers: sda starts with mq-deadline and vda with none, writing queue/scheduler switches them and queue/iosched follows; sequential writes show as merges in /proc/diskstats and iostat',
+  { skip: skipGuest, timeout: 300_000 },
+  () => {
+    const d = tmp();
+    try {
+      const a = join(d.dir, 'a.img'),
+        b = join(d.dir, 'b.img');
+      assert.equal(cli(['disk', 'create', a, '64M']).status, 0);
+      assert.equal(cli(['disk', 'create', b, '16M']).status, 0);
+      const q = '/sys/block/sda/queue';
+      const r = guest(
+        [`${a},model=hdd`, `${b},if=virtio`],
+        [
+          `cat ${q}/scheduler /sys/block/vda/queue/scheduler`,
+          'lsblk -dno NAME,SCHED /dev/sda /dev/vda',
+          `echo $(ls ${q}/iosched)`,
+          `cat ${q}/iosched/read_expire ${q}/iosched/write_expire ${q}/iosched/fifo_batch`,
+          `echo bfq > ${q}/scheduler; cat ${q}/scheduler ${q}/iosched/slice_idle`,
+          `echo kyber > ${q}/scheduler; cat ${q}/iosched/read_lat_nsec`,
+          `echo none > ${q}/scheduler; cat ${q}/scheduler; test -e ${q}/iosched || echo no-iosched`,
+          `(echo cfq > ${q}/scheduler) 2>/dev/null || echo refused`,
+          `echo mq-deadline > ${q}/scheduler`,
+          'set -- $(grep " sda " /proc/diskstats); echo before=$8,$9,${10}',
+          'dd if=/dev/zero of=/dev/sda bs=4k count=256 seek=1024 2>/dev/null; sync',
+          'set -- $(grep " sda " /proc/diskstats); echo after=$8,$9,${10}',
+          `echo 2 > ${q}/nomerges; cat ${q}/nomerges`,
+          'dd if=/dev/zero of=/dev/sda bs=4k count=16 seek=4096 2>/dev/null; sync',
+          'set -- $(grep " sda " /proc/diskstats); echo nomerges=$8,$9,${10}',
+          `echo 0 > ${q}/nomerges`,
+          'iostat -dx sda | grep -E "^(Device|sda) "',
+        ].join('; '),
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout;
+      // elv_iosched_show: "none" first, the rest in registration order, the one in use bracketed.
+      assert.match(out, /^none \[mq-deadline\] kyber bfq \n\[none\] mq-deadline kyber bfq $/m);
+      assert.match(out, /^sda +mq-deadline\nvda +none$/m);
+      assert.match(out, /^async_depth fifo_batch front_merges prio_aging_expire read_expire write_expire writes_starved$/m);
+      assert.match(out, /^500\n5000\n16$/m);
+      assert.match(out, /^none mq-deadline kyber \[bfq\] \n8$/m);
+      assert.match(out, /^2000000$/m);
+      assert.match(out, /^\[none\] mq-deadline kyber bfq \nno-iosched\nrefused$/m);
+      const [w0, m0, s0] = /^before=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      const [w1, m1, s1] = /^after=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      assert.equal(s1 - s0, 2048, 'sectors written');
+      assert.equal(w1 - w0 + (m1 - m0), 256, 'every 4 KiB page a bio: requests + merges');
+      assert.ok(m1 - m0 > w1 - w0, `merged ${m1 - m0} of ${w1 - w0 + m1 - m0} bios`);
+      // nomerges=2: every bio its own request.
+      const [w2, m2, s2] = /^nomerges=(\d+),(\d+),(\d+)$/m.exec(out)!.slice(1).map(Number);
+      assert.deepEqual([w2 - w1, m2 - m1, s2 - s1], [16, 0, 128]);
+      // iostat's %wrqm is merges over all write bios, from the same counters.
+      const lines = out.split('\n'),
+        at = lines.findIndex((l) => l.startsWith('Device '));
+      const [head, row] = [lines[at], lines[at + 1]];
+      const col = (name: string) => Number(row.trim().split(/ +/)[head.trim().split(/ +/).indexOf(name)]);
+      assert.equal(col('%wrqm').toFixed(2), ((100 * m2) / (m2 + w2)).toFixed(2));
+    } finally {
+      d.done();
+    }
+  },
+);
+
+test(
+  'BLKPG: partx -d removes one partition, partx -a adds it back from the table on the disk (one already there is EBUSY), partx -u resizes one',
+  { skip, timeout: 300_000 },
+  () => {
+    const d = tmp();
+    try {
+      const img = join(d.dir, 'pg.img');
+      assert.equal(cli(['disk', 'create', img, '64M']).status, 0);
+      const sf = spawnSync('sfdisk', ['-q', img], {
+        input: 'label: dos\nstart=2048, size=20480, type=83\nstart=22528, size=20480, type=83\n',
+        encoding: 'utf8',
+      });
+      assert.equal(sf.status, 0, sf.stderr);
+      const r = guest(
+        [img],
+        [
+          'partx -d --nr 2 /dev/sda; echo del=$?',
+          'grep -c sda2 /proc/partitions; test -e /dev/sda2 || echo no-node; test -e /sys/block/sda/sda2 || echo no-sysfs',
+          'partx -a --nr 2 /dev/sda; echo add=$?',
+          'grep " sda2$" /proc/partitions; cat /sys/block/sda/sda2/start /sys/block/sda/sda2/size',
+          'partx -a --nr 1 /dev/sda 2>&1; echo again=$?',
+          // The second MBR entry's size (bytes 474-477) becomes 10240 sectors; partx -u resizes sda2 (BLKPG_RESIZE_PARTITION).
+          "printf '\\000\\050\\000\\000' | dd of=/dev/sda bs=1 seek=474 conv=notrunc 2>/dev/null",
+          'partx -u --nr 2 /dev/sda; echo resize=$?; cat /sys/block/sda/sda2/size',
+        ].join('; '),
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout;
+      assert.match(out, /^del=0\n0\nno-node\nno-sysfs\nadd=0$/m);
+      assert.match(out, /^ +8 +2 +10240 sda2\n22528\n20480$/m);
+      // bdev_add_partition: the range overlaps sda1 (EBUSY); partx reports the failure and exits 1.
+      assert.match(out, /^partx: \/dev\/sda: error adding partition 1\nagain=1$/m);
+      assert.match(out, /^resize=0\n10240$/m);
+    } finally {
+      d.done();
+    }
+  },
+);
+
+test(
   'loop devices: losetup -f --show binds a file, losetup -a and /sys/block/loop0/loop show it, mkfs.ext4 through it writes the file',
   { skip, timeout: 300_000 },
   () => {
@@ -245,8 +347,10 @@ test(
       assert.equal(cli(['disk', 'create', img, '256M']).status, 0);
       const script = [
         'read a b < /proc/uptime; echo start=$a',
+        'set -- $(head -1 /proc/stat); echo iowait0=$6',
         'for i in 1 2 3 4 5 6 7 8; do dd if=/dev/sda of=/dev/null bs=4k count=1 skip=$((i*7919 % 60000)) 2>/dev/null; done',
         'read a b < /proc/uptime; echo end=$a',
+        'set -- $(head -1 /proc/stat); echo iowait1=$6',
         'grep " sda " /proc/diskstats',
       ].join('\n');
       const elapsed = (model: string) => {
@@ -255,7 +359,8 @@ test(
         const start = Number(/^start=([\d.]+)$/m.exec(r.stdout)![1]),
           end = Number(/^end=([\d.]+)$/m.exec(r.stdout)![1]);
         const fields = /^ +8 +0 sda (.*)$/m.exec(r.stdout)![1].split(' ').map(Number);
-        return { ms: (end - start) * 1000, reads: fields[0], readMs: fields[3] };
+        const iowait = Number(/^iowait1=(\d+)$/m.exec(r.stdout)![1]) - Number(/^iowait0=(\d+)$/m.exec(r.stdout)![1]);
+        return { ms: (end - start) * 1000, reads: fields[0], readMs: fields[3], iowaitMs: iowait * 10 };
       };
       const hdd = elapsed('hdd'),
         ssd = elapsed('ssd');
@@ -264,6 +369,8 @@ test(
       assert.ok(hdd.readMs >= 40, `hdd read ticks ${hdd.readMs} ms`);
       assert.ok(hdd.ms >= hdd.readMs - 10, `uptime moved ${hdd.ms} ms, the disk was busy ${hdd.readMs} ms`);
       assert.ok(ssd.ms < hdd.ms, `ssd ${ssd.ms} ms, hdd ${hdd.ms} ms`);
+      // Nothing else was runnable while the reader waited: the CPU idled in iowait (the cpu line's 5th column, USER_HZ ticks).
+      assert.ok(hdd.iowaitMs >= hdd.readMs / 2 - 10 && hdd.iowaitMs > 0, `iowait ${hdd.iowaitMs} ms while the disk was busy ${hdd.readMs} ms`);
     } finally {
       d.done();
     }

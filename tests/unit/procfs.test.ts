@@ -39,7 +39,7 @@ function fixture() {
     stats: { syscalls: 1000, forks: 3, interrupts: 7 },
     irqs: new IrqTable(1),
     hart: { instret },
-    runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9 }, irqs: { timer: 7, resched: 0 } }],
+    runqueues: [{ cpu: 0, nrSwitches: 42, cpustat: { user: instret, nice: 0, system: 0, idle: 2e9, iowait: 0 }, irqs: { timer: 7, resched: 0 } }],
     cmdline: 'console=ttyS0',
     hostname: 'tux',
     domainname: '(none)',

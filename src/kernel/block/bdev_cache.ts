@@ -5,8 +5,8 @@
 // missing pages from the disk, with readahead; writes dirty pages, which
 // reach the disk when the cache writes them back: on fsync, sync, a last
 // close, BLKFLSBUF, or when too many are dirty. Contiguous dirty pages go
-// out as one request (the merging the block layer does), up to the queue's
-// max_sectors_kb.
+// out together as one run of page bios, up to the queue's max_sectors_kb,
+// which the block layer's plug merges into one request (block/blk_mq.ts).
 import type { BlockStatus } from '../../machine/backends.js';
 
 export const PAGE_SIZE = 4096;

@@ -8,6 +8,7 @@ import type { BlockDev, Gendisk } from './genhd.js';
 import { classDeviceAdd, classDeviceRemove, deviceModel } from '../device/core.js';
 import { partInflightShow, partStatShow } from './stat.js';
 import { EINVAL } from '../errno.js';
+import { ELEVATORS } from './blk_mq.js';
 
 const n = (v: number | boolean) => `${typeof v === 'boolean' ? (v ? 1 : 0) : v}\n`;
 
@@ -24,7 +25,7 @@ function commonAttrs(b: BlockDev): Record<string, () => string> {
     alignment_offset: () => n(0),
     discard_alignment: () => n(0),
     stat: () => partStatShow(b.stats),
-    inflight: () => partInflightShow(0, 0),
+    inflight: () => partInflightShow(b.stats.inflight.read, b.stats.inflight.write),
   };
 }
 
@@ -57,8 +58,7 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
   deviceModel(k).block.link(g.name, kobj);
   const queue = kobj.dir('queue');
   const attrs: Record<string, () => string> = {
-    // No elevator is built into this kernel: the only choice is none (elv_iosched_show).
-    scheduler: () => '[none] \n',
+    scheduler: () => schedulerShow(g),
     rotational: () => n(q.rotational),
     nr_requests: () => n(q.nrRequests),
     max_hw_sectors_kb: () => n(q.maxHwSectorsKb),
@@ -71,7 +71,6 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
     discard_max_hw_bytes: () => n(q.discardMaxBytes),
     discard_granularity: () => n(b.logicalBlockSize),
     write_cache: () => 'write back\n',
-    nomerges: () => '0\n',
     add_random: () => '0\n',
     rq_affinity: () => '1\n',
     iostats: () => '1\n',
@@ -82,7 +81,19 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
     max_segment_size: () => '65536\n',
   };
   for (const [name, show] of Object.entries(attrs)) queue.attr(name, show);
-  queue.attr('scheduler', attrs.scheduler, (text) => (text.trim() === 'none' ? 0 : -EINVAL));
+  queue.attr('scheduler', attrs.scheduler, (text) => schedulerStore(k, g, text));
+  ioschedDir(g);
+  // nomerges (queue_nomerges_store): 2 is no merging at all; any other non-zero value only the simple merges (NOXMERGES).
+  queue.attr(
+    'nomerges',
+    () => n(g.rq?.nomerges ?? 0),
+    (text) => {
+      const v = parseUint(text);
+      if (v < 0) return v;
+      if (g.rq) g.rq.nomerges = v === 2 ? 2 : v ? 1 : 0;
+      return 0;
+    },
+  );
   queue.attr(
     'read_ahead_kb',
     () => n(q.readAheadKb),
@@ -101,9 +112,46 @@ export function addDiskSysfs(k: Kernel, g: Gendisk): void {
       const v = parseUint(text);
       if (v < 0 || v > q.maxHwSectorsKb || v < 4) return -EINVAL;
       q.maxSectorsKb = v;
+      if (g.rq) g.rq.maxSectors = v * 2;
       return 0;
     },
   );
+}
+
+/**
+ * elv_iosched_show: "none" first, then the schedulers in registration
+ * order, the one in use in brackets. A queue without a request queue (loop
+ * here) offers only none.
+ */
+function schedulerShow(g: Gendisk): string {
+  if (!g.rq) return '[none] \n';
+  const cur = g.rq.elevator?.name ?? null;
+  let s = cur === null ? '[none] ' : 'none ';
+  for (const e of ELEVATORS) s += e.name === cur ? `[${e.name}] ` : `${e.name} `;
+  return s + '\n';
+}
+
+/** elv_iosched_store: switch to the named scheduler (the same one is no change); an unknown name is -EINVAL. */
+function schedulerStore(k: Kernel, g: Gendisk, text: string): number {
+  const name = text.trim();
+  if (!g.rq) return name === 'none' ? 0 : -EINVAL;
+  const type = name === 'none' ? null : ELEVATORS.find((e) => e.name === name);
+  if (type === undefined) return -EINVAL;
+  if ((g.rq.elevator?.name ?? null) === (type?.name ?? null)) return 0;
+  g.rq.switchElevator(type, k.clock.monotonic());
+  ioschedDir(g);
+  return 0;
+}
+
+/** queue/iosched/: the scheduler's tunables (elv_register_queue), absent with none. */
+function ioschedDir(g: Gendisk): void {
+  const queue = g.part0.kobj?.children.get('queue');
+  if (!queue) return;
+  queue.children.get('iosched')?.del();
+  const e = g.rq?.elevator;
+  if (!e) return;
+  const dir = queue.dir('iosched');
+  for (const a of e.attrs) dir.attr(a.name, a.show, a.store);
 }
 
 export function addPartSysfs(k: Kernel, g: Gendisk, p: BlockDev): void {

@@ -3,6 +3,7 @@
 // page cache, seekable to their end, written back on fsync and on the last
 // close, and the ioctls that sfdisk, mkfs, blkid and dd use beyond the size
 // and limit queries fs/ioctl.ts answers for every block device.
+import { blkpgIoctl } from './blkpg.js';
 import type { Kernel } from '../kernel.js';
 import type { File, FileOps, IoctlIo } from '../fs/file.js';
 import { CAP_SYS_ADMIN, capable } from '../security/commoncap.js';
@@ -105,6 +106,8 @@ function blkIoctl(k: Kernel, b: BlockDev, cmd: number, arg: number, io: IoctlIo)
       // BLKZEROOUT writes zeros through the cache.
       return b.write(start, new Uint8Array(len));
     }
+    case BLKPG:
+      return blkpgIoctl(k, b, arg, io);
     case BLKSECDISCARD:
       return -EOPNOTSUPP;
     case BLKGETDISKSEQ:

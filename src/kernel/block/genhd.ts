@@ -18,7 +18,9 @@ import { EIO, ENOSPC, EROFS, EINVAL } from '../errno.js';
 import { addBlockDevice, removeBlockDevice, type BlockDevice } from './bdev.js';
 import { registerBlockQueue, type BlockQueue } from './ioctl.js';
 import { BdevCache, PAGE_SIZE } from './bdev_cache.js';
-import { DiskStats, type StatGroup } from './stat.js';
+import { DiskStats } from './stat.js';
+import { ELEVATORS, RequestQueue, type QueueHost } from './blk_mq.js';
+import type { Request } from './request.js';
 import { checkPartition, DISK_MAX_PARTS, type ParsedPartition } from './partitions/check.js';
 import { makedev } from '../fs/special.js';
 import { S_IFBLK } from '../fs/inode.js';
@@ -41,6 +43,15 @@ export interface DiskHw {
   readonly iface: 'scsi' | 'virtio' | 'loop';
   readonly serial?: string;
   submit(r: DiskRequest, nowNs: number): DiskCompletion;
+  /**
+   * A device with a request queue (machine/disk.ts) splits submit in two:
+   * the data at once, the service when the queue dispatches the request.
+   * A driver without them (loop) serves each request at once.
+   */
+  access?(r: DiskRequest): { status: BlockStatus; data?: Uint8Array };
+  service?(r: DiskRequest, nowNs: number): { startNs: number; doneNs: number };
+  /** Requests the device takes at once (its tags). */
+  readonly queueDepth?: number;
   readonly nextCompletion: number | null;
   complete(nowNs: number): void;
   ack(): number;
@@ -54,6 +65,21 @@ export interface QueueSettings {
   readonly nrRequests: number;
   readonly discardMaxBytes: number;
   readonly rotational: boolean;
+}
+
+/** elevator_get_default: a single hardware queue gets mq-deadline. */
+const defaultElevator = () => ELEVATORS.find((e) => e.name === 'mq-deadline')!;
+
+/**
+ * The best-effort level a task's requests carry (get_current_ioprio): what
+ * ioprio_set gave for the real-time or best-effort class, else the level
+ * task_nice_ioprio derives from the nice value.
+ */
+export function ioprioLevel(ioprio: number, nice: number): number {
+  const cls = ioprio >> 13;
+  if (cls === 1 || cls === 2) return ioprio & 7;
+  if (cls === 3) return 7;
+  return Math.min(7, Math.max(0, Math.floor((nice + 20) / 5)));
 }
 
 /** A request's outcome as 0 or -errno (a read's data counts as success). */
@@ -144,6 +170,8 @@ export interface DiskInfo {
   ioctl?: (b: BlockDev, cmd: number, arg: number, io: IoctlIo) => number | null;
   /** block_device_operations.release: the last opener closed the disk. */
   release?: () => void;
+  /** BLK_MQ_F_NO_SCHED_BY_DEFAULT (virtio_blk, loop): the queue starts with none, not mq-deadline. */
+  noSchedByDefault?: boolean;
 }
 
 /** struct gendisk. */
@@ -154,6 +182,8 @@ export class Gendisk {
   /** The label the last scan found ("dos", "gpt"), or null. */
   label: 'dos' | 'gpt' | null = null;
   readonly queue: QueueSettings;
+  /** The request queue and its I/O scheduler; null for a driver that serves requests at once (loop). */
+  readonly rq: RequestQueue | null;
   private armedAt: number | null = null;
   private armed: ReturnType<Kernel['timers']['add']> | null = null;
   /** Completion interrupts taken. */
@@ -172,20 +202,26 @@ export class Gendisk {
       discardMaxBytes: 2147483136,
       rotational: hw.rotational,
     };
+    const queue = this.queue;
+    this.rq = hw.access && hw.service ? new RequestQueue(this.queueHost(), info.noSchedByDefault ? null : defaultElevator()) : null;
     this.part0 = new BlockDev(this, 0, info.name, makedev(info.major, info.firstMinor), 0, Math.floor(hw.size / SECTOR_SIZE), null);
     this.cache = new BdevCache({
       get size() {
         return hw.size;
       },
-      readaheadPages: Math.max(1, Math.floor(this.queue.readAheadKb / 4)),
-      maxRequestPages: Math.max(1, Math.floor(this.queue.maxSectorsKb / 4)),
+      get readaheadPages() {
+        return Math.max(1, Math.floor(queue.readAheadKb / 4));
+      },
+      get maxRequestPages() {
+        return Math.max(1, Math.floor(queue.maxSectorsKb / 4));
+      },
       readPages: (first, pages) => {
         const off = first * PAGE_SIZE,
           len = Math.min(pages * PAGE_SIZE, hw.size - off);
-        return this.request('read', off, len, undefined, pages - 1);
+        return this.request('read', off, len, undefined, pages);
       },
       writePages: (first, data, pages) => {
-        const r = this.request('write', first * PAGE_SIZE, data.length, data, pages - 1);
+        const r = this.request('write', first * PAGE_SIZE, data.length, data, pages);
         return typeof r === 'string' ? r : 'ok';
       },
     });
@@ -202,23 +238,82 @@ export class Gendisk {
   }
 
   /**
-   * One request to the device: served at once (the data is there when this
-   * returns), finished in virtual time at the completion the device reports,
-   * accounted in the disk's and the partition's statistics.
+   * One request to the device, of `bios` bios (the pages a cache call
+   * covers): its data moves at once; the bios go through the request queue,
+   * merged under one plug, and complete in virtual time when the scheduler
+   * and the disk get to them, accounted in the disk's and the partition's
+   * statistics. The issuing task waits for them at its return to user mode
+   * (entry.ts ioWait).
    */
-  request(op: DiskOp, offset: number, length: number, data?: Uint8Array, merges = 0): Uint8Array | BlockStatus {
+  request(op: DiskOp, offset: number, length: number, data?: Uint8Array, bios = 1): Uint8Array | BlockStatus {
     const now = this.k.clock.monotonic();
-    const c = this.hw.submit({ op, offset, length, data }, now);
-    const group: StatGroup = op;
-    const sectors = op === 'flush' ? 0 : length / SECTOR_SIZE;
-    this.part0.stats.account(group, sectors, merges, now, c.doneNs);
-    if (op !== 'flush') this.partOf(offset / SECTOR_SIZE)?.stats.account(group, sectors, merges, now, c.doneNs);
+    const q = this.rq;
+    if (!q) return this.requestAtOnce(op, offset, length, data, bios - 1, now);
+    const r = this.hw.access!({ op, offset, length, data });
+    const t = this.k.current;
+    const endIo = t
+      ? () => {
+          t.ioPending--;
+          if (t.ioPending === 0 && t.sys?.kind === 'iowait' && t.state === 'D') t.wake();
+        }
+      : undefined;
+    const owner = t?.pid ?? 0,
+      prio = t ? ioprioLevel(t.ioprio, t.nice) : 4;
+    const first = offset / SECTOR_SIZE,
+      sectors = length / SECTOR_SIZE;
+    const per = op === 'read' || op === 'write' ? Math.max(1, Math.ceil(sectors / Math.max(1, bios))) : sectors;
+    q.startPlug();
+    for (let s = 0; s < sectors || (s === 0 && sectors === 0); s += Math.max(1, per)) {
+      if (t) t.ioPending++;
+      q.submitBio({ op, sector: first + s, nrSectors: Math.min(per, sectors - s), owner, prio, endIo }, now);
+    }
+    q.finishPlug(now);
     this.armCompletion();
-    // The issuing task waits for the completion at its return to user mode (entry.ts ioWait).
+    if (r.status !== 'ok') return r.status;
+    return op === 'read' ? r.data! : 'ok';
+  }
+
+  /** A driver that serves a request itself at once (loop): the old single step. */
+  private requestAtOnce(op: DiskOp, offset: number, length: number, data: Uint8Array | undefined, merges: number, now: number): Uint8Array | BlockStatus {
+    const c = this.hw.submit({ op, offset, length, data }, now);
+    const sectors = op === 'flush' ? 0 : length / SECTOR_SIZE;
+    this.part0.stats.account(op, sectors, merges, now, c.doneNs);
+    if (op !== 'flush') this.partOf(offset / SECTOR_SIZE)?.stats.account(op, sectors, merges, now, c.doneNs);
+    this.armCompletion();
     const t = this.k.current;
     if (t && c.doneNs > now) t.ioWaitUntil = Math.max(t.ioWaitUntil, c.doneNs);
     if (c.status !== 'ok') return c.status;
     return op === 'read' ? c.data! : 'ok';
+  }
+
+  /** What the request queue asks of this disk: its tags, the device, the kernel's timers and the accounting. */
+  private queueHost(): QueueHost {
+    const hw = this.hw;
+    return {
+      depth: hw.queueDepth ?? 1,
+      start: (rq, nowNs) => {
+        const sectors = rq.op === 'flush' ? 0 : rq.nrSectors;
+        const { doneNs } = hw.service!({ op: rq.op, offset: rq.sector * SECTOR_SIZE, length: sectors * SECTOR_SIZE, fua: rq.fua }, nowNs);
+        for (const b of this.accounted(rq)) b.stats.started(rq.op);
+        return doneNs;
+      },
+      at: (ns, fn) => {
+        this.k.timers.add(ns, () => {
+          fn();
+          this.armCompletion();
+        });
+      },
+      done: (rq) => {
+        const sectors = rq.op === 'flush' ? 0 : rq.nrSectors;
+        for (const b of this.accounted(rq)) b.stats.done(rq.op, sectors, rq.merges, rq.queuedNs, rq.doneNs);
+      },
+    };
+  }
+
+  /** The disk and (unless a flush) the partition a request counts in. */
+  private accounted(rq: Request): BlockDev[] {
+    const p = rq.op === 'flush' ? null : this.partOf(rq.sector);
+    return p ? [this.part0, p] : [this.part0];
   }
 
   /** A timer at the device's next completion, which then raises its interrupt. */
@@ -230,7 +325,9 @@ export class Gendisk {
     this.armed = this.k.timers.add(next, () => {
       this.armed = null;
       this.armedAt = null;
-      this.hw.complete(this.k.clock.monotonic());
+      const now = this.k.clock.monotonic();
+      this.hw.complete(now);
+      this.rq?.complete(now);
       this.armCompletion();
     });
   }
@@ -327,18 +424,31 @@ export function addDisk(k: Kernel, hw: DiskHw, info: DiskInfo): Gendisk {
   return g;
 }
 
+/** add_partition: the partition's block device, /dev node and sysfs directory. */
+export function addPartition(k: Kernel, g: Gendisk, pp: ParsedPartition): BlockDev {
+  const p = new BlockDev(g, pp.partno, g.partName(pp.partno), makedev(g.info.major, g.info.firstMinor + pp.partno), pp.start, pp.size, pp);
+  g.parts.set(pp.partno, p);
+  registerBdev(k, p);
+  mknod(k, p.name, p.rdev);
+  addPartSysfs(k, g, p);
+  return p;
+}
+
+/** delete_partition: the partition's device, node and sysfs go. */
+export function deletePartition(k: Kernel, g: Gendisk, p: BlockDev): void {
+  removeBlockDevice(k.vfs.fs, p.rdev);
+  k.vfs.fs.blkdevs.delete(p.rdev);
+  rmnod(k, p.name);
+  removePartSysfs(k, p);
+  g.parts.delete(p.partno);
+}
+
 /**
  * bdev_disk_changed: drop the partitions the disk had, read the table again
  * and add what it holds now. add_disk prints the " sda: sda1 sda2" line.
  */
 export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
-  for (const p of [...g.parts.values()]) {
-    removeBlockDevice(k.vfs.fs, p.rdev);
-    k.vfs.fs.blkdevs.delete(p.rdev);
-    rmnod(k, p.name);
-    removePartSysfs(k, p);
-    g.parts.delete(p.partno);
-  }
+  for (const p of [...g.parts.values()]) deletePartition(k, g, p);
   g.cache.invalidate();
   if (g.info.noPartScan?.() || g.capacity === 0) {
     g.label = null;
@@ -355,11 +465,7 @@ export function scanPartitions(k: Kernel, g: Gendisk, log: boolean): void {
   let open = false;
   for (const pp of table?.parts ?? []) {
     if (pp.partno > DISK_MAX_PARTS || pp.partno >= g.info.minors) continue;
-    const p = new BlockDev(g, pp.partno, g.partName(pp.partno), makedev(g.info.major, g.info.firstMinor + pp.partno), pp.start, pp.size, pp);
-    g.parts.set(pp.partno, p);
-    registerBdev(k, p);
-    mknod(k, p.name, p.rdev);
-    addPartSysfs(k, g, p);
+    const p = addPartition(k, g, pp);
     // parse_extended brackets the logical partitions it finds: "sda2 < sda5 sda6 >".
     if (open && !pp.logical) {
       names.push('>');

@@ -13,7 +13,11 @@ export class DiskStats {
   readonly nsecs = { read: 0, write: 0, discard: 0, flush: 0 };
   /** Time with at least one request in flight, ns (io_ticks). */
   ioTicksNs = 0;
-  inFlight = 0;
+  /** Requests the device holds (started, not completed), reads and the rest apart (/sys/block/X/inflight). */
+  readonly inflight = { read: 0, write: 0 };
+  get inFlight(): number {
+    return this.inflight.read + this.inflight.write;
+  }
   /** End of the last busy period counted into ioTicksNs. */
   private busyEnd = 0;
 
@@ -27,6 +31,17 @@ export class DiskStats {
     const from = Math.max(startNs, this.busyEnd);
     if (doneNs > from) this.ioTicksNs += doneNs - from;
     this.busyEnd = Math.max(this.busyEnd, doneNs);
+  }
+
+  /** blk_mq_start_request: the device took a request. */
+  started(group: StatGroup): void {
+    this.inflight[group === 'read' ? 'read' : 'write']++;
+  }
+
+  /** The device completed a request started with started(): counted from when it was queued. */
+  done(group: StatGroup, sectors: number, merges: number, queuedNs: number, doneNs: number): void {
+    this.inflight[group === 'read' ? 'read' : 'write']--;
+    this.account(group, sectors, merges, queuedNs, doneNs);
   }
 
   /** The 17 numbers, in the order both files print them. */

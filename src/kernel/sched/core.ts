@@ -52,8 +52,21 @@ export class Runqueue {
   localNs = 0;
   /** A task was woken here while the CPU idled: the CPU is idle until then (SMP). */
   wakeAt = 0;
-  /** kernel_cpustat in ns: user (nice > 0 apart), system and idle time of this CPU. */
-  readonly cpustat = { user: 0, nice: 0, system: 0, idle: 0 };
+  /** kernel_cpustat in ns: user (nice > 0 apart), system, idle and iowait time of this CPU. */
+  readonly cpustat = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0 };
+  /** Tasks that went to sleep on this CPU waiting for disk I/O (rq->nr_iowait). */
+  readonly iowaiters = new Set<Task>();
+
+  /**
+   * Idle time of this CPU: iowait while a task that slept here still waits
+   * for its I/O (account_idle_time), else idle. A task leaves the count once
+   * it no longer sleeps in io_schedule.
+   */
+  accountIdle(ns: number): void {
+    for (const t of this.iowaiters) if (t.state !== 'D' || t.sys?.kind !== 'iowait') this.iowaiters.delete(t);
+    if (this.iowaiters.size) this.cpustat.iowait += ns;
+    else this.cpustat.idle += ns;
+  }
   /** Interrupts taken by this CPU: its timer, and reschedule IPIs from other CPUs. */
   readonly irqs = { timer: 0, resched: 0 };
   readonly dl: DlClass;

@@ -126,7 +126,7 @@ export class RunLoop {
         this.k.runqueues[0].localNs = now;
         for (const rq of this.k.runqueues)
           if (rq.localNs < now) {
-            rq.cpustat.idle += now - rq.localNs;
+            rq.accountIdle(now - rq.localNs);
             this.k.clock.idleNs += now - rq.localNs;
             rq.localNs = now;
           }

@@ -136,6 +136,8 @@ export class Task implements Sleeper, IoWaiter {
   readonly ioac = new TaskIoAccounting();
   /** When the disk requests this task issued in its current call complete (virtual ns); it waits for them on its way back to user mode. */
   ioWaitUntil = 0;
+  /** Bios this task submitted that the disk has not completed (block/blk_mq.ts); it waits for them the same way. */
+  ioPending = 0;
   /** Ticks of virtual time spent runnable but waiting for the hart (sched_info.run_delay, ns). */
   runDelay = 0;
   /** Virtual time it last ran up to (se.exec_start). */

@@ -44,5 +44,7 @@ export function virtblkProbe(k: Kernel, hw: Disk, index: number, irq: number): G
     minors: 1 << PART_BITS,
     parent: vdev,
     irq: { line: irq, name: dev },
+    // virtio_blk's tag set has BLK_MQ_F_NO_SCHED_BY_DEFAULT: its disks start with none.
+    noSchedByDefault: true,
   });
 }

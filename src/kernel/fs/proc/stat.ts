@@ -12,19 +12,19 @@ const NR_IRQS = 64;
 /** HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU */
 const NR_SOFTIRQS = 10;
 
-/** One CPU's user, nice, system and idle ns: together its whole uptime. */
+/** One CPU's user, nice, system, idle and iowait ns: together its whole uptime. */
 function cpuNs(rq: Runqueue): number[] {
   const c = rq.cpustat;
-  return [c.user, c.nice, c.system, c.idle];
+  return [c.user, c.nice, c.system, c.idle, c.iowait];
 }
 
 /** user nice system idle iowait irq softirq steal guest guest_nice, in USER_HZ ticks. */
 function line(ns: number[]): string {
-  return [...ns.map(ticks), 0, 0, 0, 0, 0, 0].join(' ');
+  return [...ns.map(ticks), 0, 0, 0, 0, 0].join(' ');
 }
 
 export function cpuTimes(k: Kernel): number[] {
-  const sum = [0, 0, 0, 0];
+  const sum = [0, 0, 0, 0, 0];
   for (const rq of k.runqueues)
     cpuNs(rq).forEach((v, i) => {
       sum[i] += v;
