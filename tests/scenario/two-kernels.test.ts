@@ -14,116 +14,36 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createKernel, startInit, type Kernel, type HostServices } from '../../src/kernel/index.js';
 import { DirImage, resolveGuestDir } from '../../src/host/image-dir.js';
 import { defaultRootfsDir } from '../../src/host/guestpkg/index.js';
 import { buildGuest } from '../diff/build.js';
+import { ShellMachine } from './shell-machine.js';
 
 const rootfs = defaultRootfsDir();
 const built = await buildGuest(['two_kernels']);
 const skip = !existsSync(join(rootfs, 'usr/bin/ipcmk')) ? `no guest root with util-linux in ${rootfs}` : (built.skip ?? false);
 
-const dec = new TextDecoder();
-const enc = new TextEncoder();
 const A_EPOCH_S = 1_735_689_600; // 2025-01-01
 const B_EPOCH_S = 1_000_000_000; // 2001-09-09
 
-/** One machine: its console output and a way to type a command and wait for the answer. */
-class Machine {
-  out = '';
-  private deliver: ((d: Uint8Array | null) => void) | null = null;
-  private pending: Uint8Array[] = [];
-  private seq = 0;
-  readonly k: Kernel;
-  done: Promise<number> | null = null;
-  /** A command got no answer: later ones fail at once. */
-  hung = false;
-
-  constructor(
-    readonly name: string,
-    seed: number,
-    epochS: number,
-  ) {
-    const image = new DirImage(rootfs);
-    image.overlay.set(resolveGuestDir(rootfs, '/tmp/two_kernels'), { data: new Uint8Array(readFileSync(built.paths.two_kernels)), mode: 0o100755 });
-    const sink = {
-      write: (d: Uint8Array) => {
-        this.out += dec.decode(d);
-      },
-      isTty: false,
-    };
-    const host: HostServices = {
-      console: {
-        stdout: sink,
-        stderr: sink,
-        stdinIsTty: false,
-        winsize: () => null,
-        requestInput: (deliver) => {
-          const d = this.pending.shift();
-          if (d) deliver(d);
-          else this.deliver = deliver;
-        },
-      },
-      wallClockMs: () => Date.now(),
-      monotonicMs: () => performance.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      yield: () => new Promise((r) => setImmediate(r)),
-      random: (b) => {
-        for (let i = 0; i < b.length; i++) b[i] = (i * 31 + seed) & 0xff;
-      },
-      image,
-    };
-    this.k = createKernel({ memBytes: 64 << 20, host, hostname: name, cmdline: 'console=ttyS0', seed, epochMs: epochS * 1000 });
-  }
-
-  start(): void {
-    const t = startInit(this.k, '/bin/sh', ['sh'], ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']);
-    assert.equal(typeof t, 'object', `${this.name}: init did not start`);
-    this.done = this.k.run();
-  }
-
-  private type(s: string): void {
-    const d = enc.encode(s);
-    if (this.deliver) {
-      const f = this.deliver;
-      this.deliver = null;
-      f(d);
-    } else this.pending.push(d);
-  }
-
-  /** Run one shell command line; resolves with what it printed (console output since it was typed). */
-  async sh(cmd: string): Promise<string> {
-    const mark = `@@${this.name}${++this.seq}@@`;
-    const from = this.out.length;
-    this.type(`${cmd}; echo ${mark}\n`);
-    const deadline = performance.now() + 60_000;
-    for (;;) {
-      const at = this.out.indexOf(`${mark}\n`, from);
-      if (at >= 0) return this.out.slice(from, at);
-      if (this.hung || performance.now() > deadline) {
-        this.hung = true;
-        throw new Error(`${this.name}: no answer to ${JSON.stringify(cmd)}; console: ${this.out.slice(from)}`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.type('exit 0\n');
-    if (this.hung) this.k.halt(0);
-    await this.done;
-  }
+/** One machine: its own root view with the test program, its seed and its clock. */
+function machine(name: string, seed: number, epochS: number): ShellMachine {
+  const image = new DirImage(rootfs);
+  image.overlay.set(resolveGuestDir(rootfs, '/tmp/two_kernels'), { data: new Uint8Array(readFileSync(built.paths.two_kernels)), mode: 0o100755 });
+  const random = (b: Uint8Array) => {
+    for (let i = 0; i < b.length; i++) b[i] = (i * 31 + seed) & 0xff;
+  };
+  return new ShellMachine({ name, image, memBytes: 64 << 20, seed, epochMs: epochS * 1000, random });
 }
 
 describe('two kernels in one process share nothing', { skip, concurrency: 1 }, () => {
-  let a: Machine, b: Machine;
+  let a: ShellMachine, b: ShellMachine;
   before(() => {
     // Both exist before either runs: state a constructor sets at module level would now be B's.
-    a = new Machine('A', 1, A_EPOCH_S);
-    b = new Machine('B', 2, B_EPOCH_S);
-    a.start();
-    b.start();
+    a = machine('A', 1, A_EPOCH_S);
+    b = machine('B', 2, B_EPOCH_S);
+    a.start(['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']);
+    b.start(['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']);
   });
   after(async () => {
     await Promise.all([a.stop(), b.stop()]);
