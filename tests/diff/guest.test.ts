@@ -51,6 +51,7 @@ const PROGRAMS = [
   'sys_signest',
   'sys_caps',
   'sys_errno',
+  'sys_tmpfile',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -83,6 +84,10 @@ const cases: DiffCase[] = [
   // flock, POSIX and OFD locks between processes: F_GETLK's answers, split and merge, EDEADLK, EINTR.
   prog('sys_locks', '/tmp/sys_locks', [], {
     stdout: /setlk\(fd, F_SETLKW, F_WRLCK, 3, 1\) = -1 EDEADLK\n(.*\n)*child GETLK merged: F_WRLCK start=0 len=8 pid=parent\n(.*\n)*done\n$/,
+  }),
+  // O_TMPFILE: an unnamed file, linkat through /proc/self/fd unless O_EXCL; a deleted file stays unlinkable.
+  prog('sys_tmpfile', '/tmp/sys_tmpfile', [], {
+    stdout: /link_fd\(fd, "tmpfile.d\/named"\) = 0\n(.*\n)*link_fd\(fd, "tmpfile.d\/excl"\) = -1 ENOENT\n(.*\n)*done\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

@@ -2,7 +2,7 @@
 // with its attributes. File systems subclass it and override the operations
 // they support; the defaults answer as Linux does for objects that lack them.
 import type { FileLockContext } from './locks.js';
-import { EACCES, EINVAL, ENOTDIR, EPERM, EIO } from '../errno.js';
+import { EACCES, EINVAL, ENOTDIR, EPERM, EIO, EOPNOTSUPP } from '../errno.js';
 import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
@@ -97,6 +97,11 @@ export abstract class Inode {
    * deny writing (< 0, deny_write_access); the two exclude each other (ETXTBSY).
    */
   writecount = 0;
+  /**
+   * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may
+   * give a name although its link count is 0 (any other such inode is ENOENT).
+   */
+  linkable = false;
 
   constructor(
     readonly sb: SuperBlock,
@@ -154,6 +159,10 @@ export abstract class Inode {
   }
   link(_dir: Dentry, _name: string, _target: Inode): number {
     return -EPERM;
+  }
+  /** O_TMPFILE: a new regular file in this directory with no name (link count 0); EOPNOTSUPP where the file system has none. */
+  tmpfile(_dir: Dentry, _mode: number, _cred: FsCred): Inode | number {
+    return -EOPNOTSUPP;
   }
   unlink(_dir: Dentry, _name: string, _victim: Dentry): number {
     return -EPERM;

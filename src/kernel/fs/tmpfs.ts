@@ -115,6 +115,13 @@ export class TmpfsDir extends Inode {
   override create(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
     return this.add(dir, name, new TmpfsFile(this.sb, mode), cred);
   }
+  /** shmem_tmpfile: an unnamed file, owned as a file created here would be. */
+  override tmpfile(dir: Dentry, mode: number, cred: FsCred): Inode | number {
+    const f = new TmpfsFile(this.sb, mode);
+    initOwner(f, dir, cred);
+    f.nlink = 0;
+    return f;
+  }
   override mkdir(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
     const r = this.add(dir, name, new TmpfsDir(this.sb, mode), cred);
     if (typeof r !== 'number') this.nlink++;

@@ -29,9 +29,10 @@ import {
   O_RDWR,
   O_NOCTTY,
   O_APPEND,
+  O_TMPFILE,
 } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
+import { EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
 import { ownerOrCapable } from '../security/commoncap.js';
 import type { SuperBlock } from './superblock.js';
@@ -172,7 +173,40 @@ export class Vfs {
     if (path.length === 0) return -ENOENT;
     const start = this.startAt(t, dirfd, path);
     if (typeof start === 'number') return start;
+    if (flags & O_TMPFILE & ~O_DIRECTORY) return this.openTmpfile(t, start, path, flags, mode);
     return this.openFrom(t, start, path, flags, mode, 0);
+  }
+
+  /**
+   * O_TMPFILE (do_tmpfile, vfs_tmpfile): a regular file with no name in the
+   * directory the path names, open for writing. Its dentry is "#ino", never
+   * hashed, so /proc/PID/fd shows "DIR/#ino (deleted)"; without O_EXCL
+   * linkat may give it a name later.
+   */
+  private openTmpfile(t: Task, start: Path, path: string, flags: number, mode: number): File | number {
+    // build_open_flags: O_DIRECTORY must come with it, O_CREAT must not, and the file is opened to write.
+    if ((flags & (O_TMPFILE | O_CREAT)) !== O_TMPFILE) return -EINVAL;
+    const acc = flags & O_ACCMODE;
+    if (acc !== O_WRONLY && acc !== O_RDWR) return -EINVAL;
+    const ctx = this.ctx(t);
+    const dir = walk(ctx, start, path, !(flags & O_NOFOLLOW));
+    if (typeof dir === 'number') return dir;
+    const di = dir.dentry.inode;
+    if (!isDir(di.mode)) return -ENOTDIR;
+    if (dir.mnt.flags.includes('ro')) return -EROFS;
+    const perm = di.permission(3, ctx.cred); // MAY_WRITE | MAY_EXEC
+    if (perm < 0) return perm;
+    const inode = di.tmpfile(dir.dentry, S_IFREG | (mode & 0o7777 & ~t.fs.umask), ctx.cred);
+    if (typeof inode === 'number') return inode;
+    if (!(flags & O_EXCL)) inode.linkable = true;
+    const p: Path = { mnt: dir.mnt, dentry: new Dentry(`#${inode.ino}`, dir.dentry, inode) };
+    const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), dirOps);
+    const ops = inode.open(f, t);
+    if (typeof ops !== 'object') return typeof ops === 'number' ? ops : -EINVAL; // a new regular file never waits
+    f.ops = ops;
+    inode.writecount++;
+    f.writeAccess = 1;
+    return f;
   }
 
   private openFrom(t: Task, start: Path, path: string, flags: number, mode: number, depth: number): File | number | Blocked {

@@ -421,9 +421,14 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (par.dir.mnt !== src.mnt) return -EXDEV;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
-  if (isDir(src.dentry.inode.mode)) return -EPERM;
-  const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
-  if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
+  const inode = src.dentry.inode;
+  if (isDir(inode.mode)) return -EPERM;
+  // vfs_link: a file with no names left stays so, unless it is an O_TMPFILE one (I_LINKABLE).
+  if (inode.nlink === 0 && !inode.linkable) return -ENOENT;
+  const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, inode);
+  if (r !== 0) return r;
+  inode.linkable = false;
+  fsnotifyCreate(par.dir.dentry, par.name, inode, true);
   return r;
 }
 

@@ -300,7 +300,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   53: implemented('fchmodat', sys_fchmodat),
   54: implemented('fchownat', sys_fchownat),
   55: implemented('fchown', sys_fchown),
-  56: partial('openat', sys_openat, 'O_TMPFILE makes no unnamed file (it opens the directory and fails)'),
+  56: partial('openat', sys_openat, 'O_TMPFILE only on tmpfs (EOPNOTSUPP elsewhere)'),
   57: implemented('close', sys_close),
   58: implemented('vhangup', sys_vhangup),
   59: implemented('pipe2', sys_pipe2),

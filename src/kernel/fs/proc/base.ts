@@ -232,12 +232,24 @@ function threadEntry(k: Kernel, sb: ProcSuper, x: Task, scope: string, path: str
   return dirEntry(sb, scope, path, 0o555, () => (x.state === 'X' ? -ESRCH : taskEntries(k, sb, x, false, scope, path + '/')), ownerOf(x));
 }
 
-/** Scope of the subtree /proc/N: its inode numbers live and die with it. */
-export const pidScope = (n: number) => `p${n}`;
+/**
+ * Scope of the subtree /proc/N: its inode numbers live and die with it. A
+ * process that later gets the same PID is another scope (its start time
+ * differs): Linux gives each task's /proc inodes fresh numbers, and
+ * pidfd_send_signal03 tells a reused PID by the directory's st_ino.
+ */
+export const pidScope = (t: Task) => `p${t.tid}:${t.startTime}`;
+
+/** Whether a scope made by pidScope still names a live task (the same one, not a PID reuse). */
+export function pidScopeAlive(k: Kernel, scope: string): boolean {
+  const m = /^p(\d+):/.exec(scope);
+  const t = m ? findTask(k, Number(m[1])) : null;
+  return t !== null && pidScope(t) === scope;
+}
 
 /** /proc/N for a process, or (looked up, never listed) for one of its threads. */
 export function pidEntry(k: Kernel, sb: ProcSuper, t: Task): ProcEntry {
-  const scope = pidScope(t.tid);
+  const scope = pidScope(t);
   const key = { scope, name: '' };
   const list = () => (t.state === 'X' ? -ESRCH : taskEntries(k, sb, t, true, scope, ''));
   const make = () => {
