@@ -52,6 +52,7 @@ const PROGRAMS = [
   'sys_caps',
   'sys_errno',
   'sys_tmpfile',
+  'sys_fasync',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -88,6 +89,10 @@ const cases: DiffCase[] = [
   // O_TMPFILE: an unnamed file, linkat through /proc/self/fd unless O_EXCL; a deleted file stays unlinkable.
   prog('sys_tmpfile', '/tmp/sys_tmpfile', [], {
     stdout: /link_fd\(fd, "tmpfile.d\/named"\) = 0\n(.*\n)*link_fd\(fd, "tmpfile.d\/excl"\) = -1 ENOENT\n(.*\n)*done\n$/,
+  }),
+  // O_ASYNC on a pipe: SIGIO (SI_KERNEL) to the owner, or the F_SETSIG signal with POLL_IN/POLL_OUT, si_band and si_fd.
+  prog('sys_fasync', '/tmp/sys_fasync', [], {
+    stdout: /F_SETSIG SIGUSR1: USR1 code=0x1 band=0x41 fd_ok=1\n(.*\n)*writer after a read: USR1 code=0x2 band=0x304 fd_ok=1\ndone\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

@@ -99,6 +99,8 @@ export class File {
   epollLinks: Set<EpollLink> | null = null;
   /** F_SETOWN/F_SETOWN_EX: who hears SIGIO and lease breaks (f_owner); pid 0 is nobody. */
   fown: { type: number; pid: number; signum: number } | null = null;
+  /** O_ASYNC's hook on the file's wait queues (fs/fasync.ts), while the flag is set. */
+  fasync: { fd: number; remove(): void } | null = null;
   /** The object behind an anon-inode file (private_data): an epoll instance, a timerfd, a pidfd's process... */
   privateData: unknown = null;
   /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
@@ -126,6 +128,7 @@ export class File {
   put(): void {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
+    this.fasync?.remove();
     if (this.inode.flctx) locksRemoveFile(this);
     fsnotifyClose(this); // __fput's fsnotify_close
     this.ops.release?.(this);

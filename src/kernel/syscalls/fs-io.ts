@@ -1,4 +1,5 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
+import { fasyncSet } from '../fs/fasync.js';
 import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
@@ -457,6 +458,7 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       // setfl: O_NOATIME is the owner's (or CAP_FOWNER's) to set, as at open.
       if (a.int(2) & O_NOATIME && !(f.flags & O_NOATIME) && !ownerOrCapable(t.cred, f.inode)) return -EPERM;
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
+      fasyncSet(k, f, fd, (f.flags & O_ASYNC) !== 0);
       return 0;
     }
     case F_GETLK:
@@ -529,13 +531,13 @@ export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return 0;
 }
 
-export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_ioctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   if (f.flags & O_PATH) return -EBADF;
   const cmd = a.ulong(1) >>> 0,
     arg = a.ulong(2);
-  const r = vfsIoctl(t, a.int(0), f, cmd, arg);
+  const r = vfsIoctl(k, t, a.int(0), f, cmd, arg);
   if (r !== null) return r;
   if (!f.ops.ioctl) return -ENOTTY;
   return f.ops.ioctl(f, cmd, arg, {
