@@ -53,6 +53,7 @@ const PROGRAMS = [
   'sys_errno',
   'sys_tmpfile',
   'sys_fasync',
+  'sys_lease',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -93,6 +94,10 @@ const cases: DiffCase[] = [
   // O_ASYNC on a pipe: SIGIO (SI_KERNEL) to the owner, or the F_SETSIG signal with POLL_IN/POLL_OUT, si_band and si_fd.
   prog('sys_fasync', '/tmp/sys_fasync', [], {
     stdout: /F_SETSIG SIGUSR1: USR1 code=0x1 band=0x41 fd_ok=1\n(.*\n)*writer after a read: USR1 code=0x2 band=0x304 fd_ok=1\ndone\n$/,
+  }),
+  // Leases: the open counts a read or write lease allows, EAGAIN otherwise; a conflicting O_NONBLOCK open signals the holder (POLL_MSG) and fails.
+  prog('sys_lease', '/tmp/sys_lease', [], {
+    stdout: /fcntl\(w, F_SETLEASE, F_RDLCK\) = -1 EAGAIN\n(.*\n)*child: writer open = EAGAIN\n(.*\n)*holder got USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

@@ -107,6 +107,8 @@ export class File {
   fifoSeenWriters = 0;
   /** What this file holds on inode.writecount: +1 a writer (get_write_access), -1 a running program's denial. */
   writeAccess: -1 | 0 | 1 = 0;
+  /** Whether this file counts in inode.readcount (opened to read only, i_readcount_inc). */
+  readAccess = false;
   constructor(
     public path: Path,
     public inode: Inode,
@@ -135,5 +137,7 @@ export class File {
     // put_write_access / allow_write_access
     this.inode.writecount -= this.writeAccess;
     this.writeAccess = 0;
+    if (this.readAccess) this.inode.readcount--;
+    this.readAccess = false;
   }
 }

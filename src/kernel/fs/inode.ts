@@ -97,6 +97,8 @@ export abstract class Inode {
    * deny writing (< 0, deny_write_access); the two exclude each other (ETXTBSY).
    */
   writecount = 0;
+  /** i_readcount: open files that may only read (check_conflicting_open counts them for write leases). */
+  readcount = 0;
   /**
    * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may
    * give a name although its link count is 0 (any other such inode is ENOENT).

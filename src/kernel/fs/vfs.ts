@@ -38,6 +38,7 @@ import { ownerOrCapable } from '../security/commoncap.js';
 import type { SuperBlock } from './superblock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
+import { breakLease } from '../syscalls/locks.js';
 import { mountExt4 } from './ext4/fs_type.js';
 
 export const AT_FDCWD = -100,
@@ -274,6 +275,11 @@ export class Vfs {
     // do_dentry_open's get_write_access: a program running from the file denies writers.
     const writer = isReg(inode.mode) && acc !== O_RDONLY;
     if (writer && inode.writecount < 0) return -ETXTBSY;
+    // do_dentry_open's break_lease: another open of a leased file breaks the lease.
+    if (isReg(inode.mode) && inode.flctx) {
+      const r = breakLease(this.k, inode, flags);
+      if (r < 0) return r;
+    }
     // O_NOCTTY is seen by the device's open (tty_open), then dropped as do_dentry_open does.
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
     if (isDir(inode.mode)) {
@@ -292,6 +298,9 @@ export class Vfs {
     if (writer) {
       inode.writecount++;
       f.writeAccess = 1;
+    } else if (isReg(inode.mode)) {
+      inode.readcount++;
+      f.readAccess = true;
     }
     return f;
   }

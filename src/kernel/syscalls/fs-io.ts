@@ -41,6 +41,10 @@ import type { SyscallArgs } from './args.js';
 import {
   fcntlLock,
   fcntlOwner,
+  fcntlSetLease,
+  fcntlGetLease,
+  F_SETLEASE,
+  F_GETLEASE,
   F_GETLK,
   F_SETLK,
   F_SETLKW,
@@ -475,6 +479,10 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_SETSIG:
     case F_GETSIG:
       return fcntlOwner(k, t, f, cmd, a);
+    case F_SETLEASE:
+      return fcntlSetLease(k, t, f, fd, a.int(2));
+    case F_GETLEASE:
+      return fcntlGetLease(f);
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ: {
       const p = pipeOf(f);

@@ -1,4 +1,6 @@
 // Names and attributes: the stat family, directories, links, permissions, times.
+import { breakLease } from './locks.js';
+import { O_WRONLY } from '../fs/file.js';
 import { capable, issecure, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT, SECURE_NO_SETUID_FIXUP } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
@@ -598,6 +600,9 @@ export function sys_truncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (perm < 0) return perm;
   const len = a.long(1);
   if (len < 0) return -EINVAL;
+  // vfs_truncate breaks leases as an open for writing would.
+  const broken = breakLease(k, i, O_WRONLY);
+  if (broken < 0) return broken;
   const ok = len > i.size ? newsizeOk(k, t, len) : 0;
   return ok < 0 ? ok : notified(i.truncate(len), p, IN_MODIFY);
 }
