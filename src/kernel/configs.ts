@@ -155,8 +155,8 @@ const MENUS: Menu[] = [
       ['CONFIG_JBD2', fs('ext4')],
       ['CONFIG_FILE_LOCKING', syscalls('flock')],
       ['CONFIG_FSNOTIFY', 'y'],
-      // fcntl(F_NOTIFY) answers EINVAL: directory notification only through inotify.
-      ['CONFIG_DNOTIFY', 'n'],
+      // fcntl(F_NOTIFY): fs/dnotify.ts.
+      ['CONFIG_DNOTIFY', 'y'],
       ['CONFIG_INOTIFY_USER', syscalls('inotify_init1', 'inotify_add_watch', 'inotify_rm_watch')],
       ['CONFIG_FANOTIFY', syscalls('fanotify_init', 'fanotify_mark')],
       ['CONFIG_QUOTA', syscalls('quotactl')],

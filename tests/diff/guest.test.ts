@@ -54,6 +54,7 @@ const PROGRAMS = [
   'sys_tmpfile',
   'sys_fasync',
   'sys_lease',
+  'sys_dnotify',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -98,6 +99,11 @@ const cases: DiffCase[] = [
   // Leases: the open counts a read or write lease allows, EAGAIN otherwise; a conflicting O_NONBLOCK open signals the holder (POLL_MSG) and fails.
   prog('sys_lease', '/tmp/sys_lease', [], {
     stdout: /fcntl\(w, F_SETLEASE, F_RDLCK\) = -1 EAGAIN\n(.*\n)*child: writer open = EAGAIN\n(.*\n)*holder got USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
+  }),
+  // dnotify: F_NOTIFY's signal (POLL_MSG, si_fd) for events in or on the directory; one-shot unless DN_MULTISHOT; DN_RENAME within only.
+  prog('sys_dnotify', '/tmp/sys_dnotify', [], {
+    stdout:
+      /create again: no signal\n(.*\n)*chmod the directory: USR1 code=3 fd_ok=1\n(.*\n)*rename out: no signal\n(.*\n)*rename within: USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

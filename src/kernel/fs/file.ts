@@ -101,6 +101,8 @@ export class File {
   fown: { type: number; pid: number; signum: number } | null = null;
   /** O_ASYNC's hook on the file's wait queues (fs/fasync.ts), while the flag is set. */
   fasync: { fd: number; remove(): void } | null = null;
+  /** This file's dnotify requests on its directory (fs/dnotify.ts), ended with it. */
+  dnotify: { remove(): void } | null = null;
   /** The object behind an anon-inode file (private_data): an epoll instance, a timerfd, a pidfd's process... */
   privateData: unknown = null;
   /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
@@ -131,6 +133,7 @@ export class File {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
     this.fasync?.remove();
+    this.dnotify?.remove();
     if (this.inode.flctx) locksRemoveFile(this);
     fsnotifyClose(this); // __fput's fsnotify_close
     this.ops.release?.(this);

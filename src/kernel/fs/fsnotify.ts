@@ -36,6 +36,8 @@ const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_N
 export interface FsnotifyMark {
   mask: number;
   handle(mask: number, name: string | null, cookie: number, inode: Inode): void;
+  /** dnotify's FS_DN_RENAME: a name moved within the marked directory (no inotify event stands for it). */
+  dnRename?(): void;
 }
 
 export function addMark(inode: Inode, m: FsnotifyMark): void {
@@ -92,6 +94,7 @@ export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
 export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, newName: string, moved: Inode, target: Inode | null): void {
   const cookie = oldDir.inode.sb.fs.fsnotifyCookie();
   const dirFlag = isDir(moved.mode) ? IN_ISDIR : 0;
+  if (oldDir.inode === newDir.inode) for (const m of [...(oldDir.inode.fsnotifyMarks ?? [])]) m.dnRename?.();
   send(oldDir.inode, IN_MOVED_FROM | dirFlag, oldName, cookie);
   send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
   if (target) {

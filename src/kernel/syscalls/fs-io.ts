@@ -1,5 +1,6 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
 import { fasyncSet } from '../fs/fasync.js';
+import { fcntlDirnotify } from '../fs/dnotify.js';
 import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
@@ -26,7 +27,7 @@ import {
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits } from '../fs/pipe.js';
 import '../fs/fifo.js';
 import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
-import { pipeMaxSize, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
+import { pipeMaxSize, dirNotifyEnable, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
@@ -432,6 +433,7 @@ const F_DUPFD = 0,
   F_SETFD = 2,
   F_GETFL = 3,
   F_SETFL = 4,
+  F_NOTIFY = 1026,
   F_DUPFD_CLOEXEC = 1030,
   F_SETPIPE_SZ = 1031,
   F_GETPIPE_SZ = 1032,
@@ -479,6 +481,8 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_SETSIG:
     case F_GETSIG:
       return fcntlOwner(k, t, f, cmd, a);
+    case F_NOTIFY:
+      return fcntlDirnotify(k, t.pid, f, fd, a.int(2) >>> 0, dirNotifyEnable.get(k) !== 0);
     case F_SETLEASE:
       return fcntlSetLease(k, t, f, fd, a.int(2));
     case F_GETLEASE:

@@ -265,7 +265,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   22: implemented('epoll_pwait', sys_epoll_pwait),
   23: implemented('dup', sys_dup),
   24: implemented('dup3', sys_dup3),
-  25: partial('fcntl', sys_fcntl, 'F_NOTIFY (dnotify) answers EINVAL'),
+  25: partial('fcntl', sys_fcntl, 'a blocking open that breaks a lease completes the break at once instead of waiting lease-break-time'),
   26: implemented('inotify_init1', sys_inotify_init1),
   27: implemented('inotify_add_watch', sys_inotify_add_watch),
   28: implemented('inotify_rm_watch', sys_inotify_rm_watch),
