@@ -55,6 +55,7 @@ const PROGRAMS = [
   'sys_fasync',
   'sys_lease',
   'sys_dnotify',
+  'sys_pagemap',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -104,6 +105,11 @@ const cases: DiffCase[] = [
   prog('sys_dnotify', '/tmp/sys_dnotify', [], {
     stdout:
       /create again: no signal\n(.*\n)*chmod the directory: USR1 code=3 fd_ok=1\n(.*\n)*rename out: no signal\n(.*\n)*rename within: USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
+  }),
+  // /proc/self/pagemap: present, file and exclusive bits per page; whole 8-byte entries only.
+  prog('sys_pagemap', '/tmp/sys_pagemap', [], {
+    stdout:
+      /anon page 1 untouched: read=8 present=0 file=0 exclusive=0\n(.*\n)*shared file page: read=8 present=1 file=1 exclusive=1\n(.*\n)*pread\(pm, e, 8, 4\) = -1 EINVAL\n(.*\n)*done\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

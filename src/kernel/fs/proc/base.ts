@@ -18,7 +18,9 @@ import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
 import { netDir } from './net.js';
 import { smaps, smapsRollup } from './smaps.js';
-import { ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper } from './generic.js';
+import { pagemapOps } from './pagemap.js';
+import { capable, CAP_SYS_ADMIN } from '../../security/commoncap.js';
+import { ProcDir, dirEntry, fileEntry, magicEntry, opsEntry, type ProcContent, type ProcEntry, type ProcSuper } from './generic.js';
 import { findTask, mayPtrace, ownerOf, readerRoot, reader, taskFs, taskMm, visibleThreads } from './pid.js';
 
 const EMPTY = new Uint8Array(0);
@@ -200,6 +202,14 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     file('statm', 0o444, () => statm(t, taskMm(t))),
     file('maps', 0o444, () => maps(k, taskMm(t)), { openCheck: ptrace }),
     file('smaps', 0o444, () => smaps(taskMm(t)), { openCheck: ptrace }),
+    // pagemap_open: ptrace read access; the PFNs are for an opener with CAP_SYS_ADMIN.
+    opsEntry(sb, scope, base + 'pagemap', 0o400, () => {
+      if (t.state === 'X') return -ESRCH;
+      const r = ptrace();
+      if (r < 0) return r;
+      const who = reader(k);
+      return pagemapOps(t, who !== null && capable(who.cred, CAP_SYS_ADMIN));
+    }),
     file('smaps_rollup', 0o444, () => smapsRollup(taskMm(t)), { openCheck: ptrace }),
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
