@@ -48,6 +48,8 @@ const MENUS: Menu[] = [
       ['CONFIG_POSIX_MQUEUE', syscalls('mq_open')],
       ['CONFIG_CROSS_MEMORY_ATTACH', syscalls('process_vm_readv', 'process_vm_writev')],
       ['CONFIG_BSD_PROCESS_ACCT', syscalls('acct')],
+      // acct.ts writes struct acct_v3 records.
+      ['CONFIG_BSD_PROCESS_ACCT_V3', syscalls('acct')],
       ['CONFIG_IKCONFIG', 'y'],
       ['CONFIG_IKCONFIG_PROC', 'y'],
       ['CONFIG_LOG_BUF_SHIFT', 17],

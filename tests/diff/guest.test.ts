@@ -56,6 +56,7 @@ const PROGRAMS = [
   'sys_lease',
   'sys_dnotify',
   'sys_pagemap',
+  'sys_acct',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -110,6 +111,11 @@ const cases: DiffCase[] = [
   prog('sys_pagemap', '/tmp/sys_pagemap', [], {
     stdout:
       /anon page 1 untouched: read=8 present=0 file=0 exclusive=0\n(.*\n)*shared file page: read=8 present=1 file=1 exclusive=1\n(.*\n)*pread\(pm, e, 8, 4\) = -1 EINVAL\n(.*\n)*done\n$/,
+  }),
+  // acct(2): its errors, and the struct acct_v3 record of each ended child (exit status, AFORK, AXSIG, ppid).
+  prog('sys_acct', '/tmp/sys_acct', [], {
+    stdout:
+      /exit\(3\): version=3 exitcode=0x300 fork=1 ppid_ok=1 uid=0 gid=0\nSIGTERM: version=3 exitcode=0xf fork=1 ppid_ok=1 uid=0 gid=0 xsig=1\nrecords of our children: 2, record size 64\ndone\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

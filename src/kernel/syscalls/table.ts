@@ -13,6 +13,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
+import { sys_acct } from '../acct.js';
 import { NR, type SyscallName } from './nr.js';
 import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
@@ -333,7 +334,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   86: implemented('timerfd_settime', sys_timerfd_settime),
   87: implemented('timerfd_gettime', sys_timerfd_gettime),
   88: implemented('utimensat', sys_utimensat),
-  89: enosys('acct', 'no process accounting (BSD process accounting is not built in)'),
+  89: partial('acct', sys_acct, 'ASU is never set and accounting is not suspended when the file system runs low'),
   90: partial('capget', sys_capget, 'capabilities are not modelled: root reads the full set, anyone else an empty one'),
   91: partial('capset', sys_capset, 'capabilities are not modelled: root may call it and nothing changes; anyone else gets EPERM'),
   92: partial(
