@@ -57,6 +57,7 @@ const PROGRAMS = [
   'sys_dnotify',
   'sys_pagemap',
   'sys_acct',
+  'sys_mountpoll',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -116,6 +117,11 @@ const cases: DiffCase[] = [
   prog('sys_acct', '/tmp/sys_acct', [], {
     stdout:
       /exit\(3\): version=3 exitcode=0x300 fork=1 ppid_ok=1 uid=0 gid=0\nSIGTERM: version=3 exitcode=0xf fork=1 ppid_ok=1 uid=0 gid=0 xsig=1\nrecords of our children: 2, record size 64\ndone\n$/,
+  }),
+  // poll of /proc/self/mounts: POLLPRI|POLLERR once per change of the mount table.
+  prog('sys_mountpoll', '/tmp/sys_mountpoll', [], {
+    stdout:
+      /fresh: poll=1 POLLIN\n(.*\n)*after mount: poll=1 POLLIN POLLPRI POLLERR\nagain: poll=1 POLLIN\n(.*\n)*after a failed mount: poll=1 POLLIN\n(.*\n)*after umount: poll=1 POLLIN POLLPRI POLLERR\ndone\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

@@ -4,6 +4,7 @@ import { fsnotifyChange, fsnotifyCreate, IN_MODIFY } from './fsnotify.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Dentry } from './dentry.js';
+import { WaitQueue } from '../sched/waitqueue.js';
 import { Mount, type Path } from './mount.js';
 import { FsStruct, walk, walkParent, lookupChild, isMagic, type WalkCtx, pathString } from './namei.js';
 import { FdTable } from './fdtable.js';
@@ -57,6 +58,9 @@ const pathOps: FileOps = { read: () => -EBADF, write: () => -EBADF };
 export class Vfs {
   readonly rootMnt: Mount;
   readonly mounts: Mount[] = [];
+  /** mnt_namespace's event and poll: the count of mount table changes, and where /proc/PID/mounts pollers wait for the next. */
+  mntEvent = 0;
+  readonly mntPoll = new WaitQueue();
   readonly fsTypes = new FsRegistry();
   /** What this machine's file systems share: the file clock, device numbers, mount ids, char devices. */
   readonly fs: FsState;

@@ -7,6 +7,7 @@ import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { RLIM_INFINITY } from '../../sched/threadgroup.js';
 import { S_IFDIR } from '../inode.js';
+import { POLLERR, POLLIN, POLLPRI, POLLRDNORM, type FileOps } from '../file.js';
 import { dPath } from '../namei.js';
 import type { Path } from '../mount.js';
 import { taskStat, taskStatus } from './array.js';
@@ -214,10 +215,15 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
     link('exe', () => t.exe?.path),
-    file('mounts', 0o444, () => {
-      const fs = taskFs(t);
-      return fs ? mounts(k, fs.root) : -ENOENT;
-    }),
+    file(
+      'mounts',
+      0o444,
+      () => {
+        const fs = taskFs(t);
+        return fs ? mounts(k, fs.root) : -ENOENT;
+      },
+      { poll: () => mountsPoll(k) },
+    ),
     file('mountinfo', 0o444, () => {
       const fs = taskFs(t);
       return fs ? mountinfo(k, fs.root) : -ENOENT;
@@ -255,6 +261,23 @@ export function pidScopeAlive(k: Kernel, scope: string): boolean {
   const m = /^p(\d+):/.exec(scope);
   const t = m ? findTask(k, Number(m[1])) : null;
   return t !== null && pidScope(t) === scope;
+}
+
+/**
+ * mounts_poll: always readable; EPOLLERR | EPOLLPRI once after each change of
+ * the mount table since the open (or since the last poll that reported one).
+ */
+function mountsPoll(k: Kernel): NonNullable<FileOps['poll']> {
+  let seen = k.vfs.mntEvent;
+  return (_f, wait) => {
+    wait?.(k.vfs.mntPoll);
+    let m = POLLIN | POLLRDNORM;
+    if (seen !== k.vfs.mntEvent) {
+      seen = k.vfs.mntEvent;
+      m |= POLLERR | POLLPRI;
+    }
+    return m;
+  };
 }
 
 /** /proc/N for a process, or (looked up, never listed) for one of its threads. */
