@@ -132,6 +132,11 @@ static void inotifies(void) {
     write(fd, "hello", 5);
     close(fd);
     drain(in, "create, write twice, close");
+    /* creat: O_TRUNC truncates (IN_MODIFY) only a file that was already there. */
+    close(creat("/tmp/inw/t", 0600));
+    close(creat("/tmp/inw/t", 0600));
+    unlink("/tmp/inw/t");
+    drain(in, "creat new, creat existing, unlink");
     R(inotify_add_watch(in, "/tmp/inw/a", IN_ATTRIB | IN_DELETE_SELF | IN_OPEN));
     int n = -1;
     chmod("/tmp/inw/a", 0644);

@@ -1,6 +1,6 @@
 // The VFS: the mount tree and the operations the syscall layer builds on
 // (resolve a path relative to a task, open, create).
-import { fsnotifyChange, fsnotifyCreate, IN_MODIFY } from './fsnotify.js';
+import { fsnotifyChange, fsnotifyCreate, fsnotifyOpen, IN_MODIFY } from './fsnotify.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Dentry } from './dentry.js';
@@ -211,6 +211,7 @@ export class Vfs {
     f.ops = ops;
     inode.writecount++;
     f.writeAccess = 1;
+    fsnotifyOpen(f);
     return f;
   }
 
@@ -288,13 +289,17 @@ export class Vfs {
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
     if (isDir(inode.mode)) {
       f.flags &= ~O_NOCTTY;
+      fsnotifyOpen(f);
       return f;
     }
     const ops = inode.open(f, t);
     f.flags &= ~O_NOCTTY;
     if (typeof ops !== 'object') return ops;
     f.ops = ops;
-    if (flags & O_TRUNC && isReg(inode.mode) && acc !== O_RDONLY) {
+    // do_dentry_open's fsnotify_open: IN_OPEN comes before the truncate's IN_MODIFY.
+    fsnotifyOpen(f);
+    // do_open: a file this open created is not truncated (FMODE_CREATED drops O_TRUNC), so it has no IN_MODIFY.
+    if (flags & O_TRUNC && !created && isReg(inode.mode) && acc !== O_RDONLY) {
       const r = inode.truncate(0);
       if (r < 0) return r;
       fsnotifyChange(p.dentry, IN_MODIFY);

@@ -26,7 +26,7 @@ import {
 } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits } from '../fs/pipe.js';
 import '../fs/fifo.js';
-import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
+import { fsnotifyAccess, fsnotifyModify } from '../fs/fsnotify.js';
 import { pipeMaxSize, dirNotifyEnable, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
@@ -95,9 +95,7 @@ export function sys_openat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   t.sys ??= { kind: 'fifo_open', nr: NR.openat, restart: 'sys', wait: null };
   const f = k.vfs.open(t, a.int(0), path, flags, a.int(3));
   if (typeof f !== 'object') return f;
-  const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
-  if (fd >= 0) fsnotifyOpen(f);
-  return fd;
+  return installFile(t, f, (flags & O_CLOEXEC) !== 0);
 }
 
 export function sys_close(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
