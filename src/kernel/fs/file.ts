@@ -5,7 +5,7 @@ import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { Blocked } from '../syscalls/result.js';
 import { locksRemoveFile } from './locks.js';
-import { fsnotifyClose } from './fsnotify.js';
+import { fsnotifyClose, fsnotifyLastClose } from './fsnotify.js';
 
 export const O_RDONLY = 0,
   O_WRONLY = 1,
@@ -116,7 +116,9 @@ export class File {
     public inode: Inode,
     public flags: number,
     public ops: FileOps,
-  ) {}
+  ) {
+    inode.openFiles++;
+  }
 
   get readable(): boolean {
     return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH);
@@ -142,5 +144,6 @@ export class File {
     this.writeAccess = 0;
     if (this.readAccess) this.inode.readcount--;
     this.readAccess = false;
+    if (--this.inode.openFiles === 0) fsnotifyLastClose(this.inode);
   }
 }

@@ -88,6 +88,11 @@ export abstract class Inode {
   iPipe: unknown = null;
   /** i_fsnotify_marks: the inotify watches on this inode (fs/fsnotify.ts). */
   fsnotifyMarks: Set<FsnotifyMark> | null = null;
+  /**
+   * Open files on the inode: with no name left, the last one's release stands
+   * for the eviction that sends IN_DELETE_SELF (fsnotify_inoderemove).
+   */
+  openFiles = 0;
   /** A socket inode's bound AF_UNIX socket, for connect by path (net/af_unix.ts). */
   unixSock: unknown = null;
   /** The inode's file locks (i_flctx), made on first lock. */

@@ -3,6 +3,7 @@
 // queue of struct inotify_event records read from it. An event equal to the
 // last one queued is dropped (inotify_merge); past max_queued_events one
 // IN_Q_OVERFLOW stands for the rest.
+import { major, minor } from './special.js';
 import { installFile } from '../syscalls/fs-io.js';
 import { userPath } from '../syscalls/uaccess.js';
 import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
@@ -50,11 +51,13 @@ class Watch implements FsnotifyMark {
     readonly inode: Inode,
     public mask: number,
   ) {}
-  handle(mask: number, name: string | null, cookie: number): void {
+  handle(mask: number, name: string | null, cookie: number, _inode: Inode, unlinked = false): void {
     if (mask === IN_IGNORED) {
       this.group.dropWatch(this, false);
       return;
     }
+    // IN_EXCL_UNLINK: no more file events (open, access, modify, close) once the file's name is gone.
+    if (unlinked && this.mask & IN_EXCL_UNLINK) return;
     this.group.queue({ wd: this.wd, mask: mask & (IN_ALL_EVENTS | IN_ISDIR), cookie, name });
     if (this.mask & IN_ONESHOT) this.group.dropWatch(this, true);
   }
@@ -149,6 +152,18 @@ function inotifyOps(g: InotifyGroup): FileOps {
         true,
       );
       return io.write(arg, b) ? 0 : -EFAULT;
+    },
+    // inotify_fdinfo: one line per watch, newest first (the group's mark list), the mask as the caller gave it.
+    // No fhandle fields: this kernel encodes no file handles (show_mark_fhandle prints nothing then; the space before it stays).
+    showFdinfo() {
+      let out = '';
+      for (const w of [...g.watches.values()].reverse()) {
+        const dev = w.inode.sb.dev;
+        const sdev = (major(dev) << 20) | minor(dev); // the kernel's dev_t, as s_dev is printed
+        const mask = w.mask & (IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK);
+        out += `inotify wd:${w.wd.toString(16)} ino:${w.inode.ino.toString(16)} sdev:${sdev.toString(16)} mask:${(mask >>> 0).toString(16)} ignored_mask:0 \n`;
+      }
+      return out;
     },
     release() {
       for (const w of [...g.watches.values()]) removeMark(w.inode, w);
