@@ -90,6 +90,43 @@ int main(void) {
     int ro = open("f", O_RDONLY);
     R(fallocate(ro, 0, 0, 10));
 
+    /* SEEK_DATA/SEEK_HOLE: tmpfs knows its holes a page at a time; written
+     * and faulted-in pages are data, read and fallocated holes stay holes. */
+    int sk = open("holes", O_CREAT | O_RDWR, 0644);
+    R(lseek(sk, 0, SEEK_DATA));
+    R(ftruncate(sk, 10 * 4096));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 100, SEEK_HOLE));
+    R(pwrite(sk, "x", 1, 2 * 4096 + 100));
+    R(pwrite(sk, "y", 1, 5 * 4096 - 1));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 9000, SEEK_DATA));
+    R(lseek(sk, 9000, SEEK_HOLE));
+    R(lseek(sk, 12288, SEEK_DATA));
+    R(lseek(sk, 16384, SEEK_HOLE));
+    R(lseek(sk, 20480, SEEK_DATA));
+    R(lseek(sk, 0, SEEK_CUR));
+    R(lseek(sk, 10 * 4096, SEEK_HOLE));
+    R(lseek(sk, -1, SEEK_DATA));
+    R(lseek(sk, -1, SEEK_HOLE));
+    char c;
+    R(pread(sk, &c, 1, 6 * 4096));
+    R(lseek(sk, 6 * 4096, SEEK_DATA));
+    char *sm = mmap(NULL, 10 * 4096, PROT_READ, MAP_SHARED, sk, 0);
+    printf("mapped byte: %d\n", ((volatile char *)sm)[7 * 4096]);
+    munmap(sm, 10 * 4096);
+    R(lseek(sk, 6 * 4096, SEEK_DATA));
+    R(lseek(sk, 7 * 4096, SEEK_HOLE));
+    R(fallocate(sk, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 3 * 4096));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(ftruncate(sk, 4 * 4096 + 10));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 16384, SEEK_HOLE));
+    R(fallocate(sk, 0, 0, 8 * 4096));
+    R(lseek(sk, 4 * 4096 + 10, SEEK_DATA));
+    R(lseek(sk, 4 * 4096 + 10, SEEK_HOLE));
+    close(sk);
+
     /* memfd and seals. */
     int mfd = memfd_create("test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     CHECK(mfd >= 0);

@@ -196,6 +196,13 @@ export abstract class Inode {
   truncate(_size: number): number {
     return -EINVAL;
   }
+  /**
+   * SEEK_DATA (data) or SEEK_HOLE from off, for a filesystem that knows where
+   * its holes are; null: generic_file_llseek's view (all data, one hole at EOF).
+   */
+  seekHoleData(_off: number, _data: boolean): number | null {
+    return null;
+  }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}
   /** The page cache of the file's data (i_mapping); null for files without one. */

@@ -5,7 +5,7 @@ import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } 
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP } from '../errno.js';
+import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP, ENXIO } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import {
   O_APPEND,
@@ -389,13 +389,17 @@ export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       base = f.inode.size;
       break;
     case SEEK_DATA:
-      if (off >= f.inode.size) return -6;
-      /* ENXIO */ base = 0;
-      break;
-    case SEEK_HOLE:
-      if (off >= f.inode.size) return -6;
-      f.pos = f.inode.size;
+    case SEEK_HOLE: {
+      const at = f.inode.seekHoleData(off, whence === SEEK_DATA);
+      if (at !== null) {
+        if (at >= 0) f.pos = at;
+        return at;
+      }
+      // generic_file_llseek: all data, with one virtual hole at EOF.
+      if (off < 0 || off >= f.inode.size) return -ENXIO;
+      f.pos = whence === SEEK_DATA ? off : f.inode.size;
       return f.pos;
+    }
     default:
       return -EINVAL;
   }
