@@ -15,6 +15,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200
+#endif
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 8U
 #define MFD_EXEC 0x10U
@@ -205,6 +208,65 @@ int main(void) {
     R(name_to_handle_at(AT_FDCWD, "/proc/self/status", (struct file_handle *)&fh, &mnt_id, 0));
     R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, 0x4));
     R(name_to_handle_at(AT_FDCWD, "nope", (struct file_handle *)&fh, &mnt_id, 0));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "/proc/self/status", (struct file_handle *)&fh, &mnt_id, AT_HANDLE_FID));
+    printf("procfs FID bytes=%u type=%#x\n", fh.bytes, fh.type);
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, AT_HANDLE_FID | 0x2));
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, AT_EMPTY_PATH | 0x2));
+
+    /* open_by_handle_at: decoded in the mount of the fd given (or the cwd's). */
+    struct stat hs, ns;
+    char hl[128];
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, 0));
+    int hfd = open_by_handle_at(dfd, (struct file_handle *)&fh, O_RDWR);
+    CHECK(hfd >= 0);
+    fstat(hfd, &hs);
+    stat("f", &ns);
+    CHECK(hs.st_ino == ns.st_ino && hs.st_dev == ns.st_dev);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", hfd);
+    memset(hl, 0, sizeof hl);
+    readlink(path, hl, sizeof hl - 1);
+    printf("opened by handle: %s\n", hl);
+    close(hfd);
+    hfd = open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_CLOEXEC);
+    R(fcntl(hfd, F_GETFD));
+    close(hfd);
+    R(open_by_handle_at(-1, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(99, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(proc, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_DIRECTORY));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)0x10, O_RDONLY));
+    fh.h[0] ^= 1;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.h[0] ^= 1;
+    fh.type = -1;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.type = 0x40001;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.type = 1;
+    fh.bytes = 0;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 129;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 8;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, ".", (struct file_handle *)&fh, &mnt_id, 0));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDWR));
+    hfd = open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_DIRECTORY);
+    CHECK(hfd >= 0);
+    close(hfd);
+    R(symlink("f", "hlink"));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "hlink", (struct file_handle *)&fh, &mnt_id, 0));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    unlink("hlink");
+    close(open("gone", O_CREAT | O_RDWR, 0600));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "gone", (struct file_handle *)&fh, &mnt_id, 0));
+    R(unlink("gone"));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
 
     /* ioctls. */
     int n = -1;

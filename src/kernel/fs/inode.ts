@@ -86,6 +86,8 @@ export abstract class Inode {
   iflags = 0;
   /** A FIFO's pipe while anyone has it open (i_pipe; fs/fifo.ts). */
   iPipe: unknown = null;
+  /** i_generation: told apart from an earlier inode with the same number (file handles, FS_IOC_GETVERSION). */
+  generation = 0;
   /** i_fsnotify_marks: the inotify watches on this inode (fs/fsnotify.ts). */
   fsnotifyMarks: Set<FsnotifyMark> | null = null;
   /**
@@ -117,6 +119,7 @@ export abstract class Inode {
   ) {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
+    this.generation = sb.newGeneration();
     const t = sb.fs.now();
     this.atime = t;
     this.mtime = t;

@@ -27,6 +27,9 @@ export class TmpfsSuper extends SuperBlock {
     this.posixAcl = true;
   }
   bytes = 0;
+  override newGeneration(): number {
+    return this.fs.inodeGeneration();
+  }
   /** Names in use (shmem_reserve_inode: every inode and every extra hard link takes one), the root's included. */
   inodes = 1;
   /** size= and nr_inodes=: a page or inode count, a share of RAM (size=N%), or unset for Linux's default, half of RAM. */

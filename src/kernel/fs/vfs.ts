@@ -258,6 +258,15 @@ export class Vfs {
       p = walk(ctx, start, path, !(flags & O_NOFOLLOW));
       if (typeof p === 'number') return p;
     }
+    return this.openPath(t, p, flags, created);
+  }
+
+  /**
+   * do_open on a path already found (file_open_root's empty name for
+   * open_by_handle_at): the checks of may_open, then the file's own open.
+   */
+  openPath(t: Task, p: Path, flags: number, created = false): File | number | Blocked {
+    const ctx = this.ctx(t);
     const inode = p.dentry.inode;
     if (isLnk(inode.mode) && !(flags & O_PATH)) return -ELOOP;
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -ENOTDIR;

@@ -19,7 +19,7 @@ import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
 import { sys_flock } from './locks.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
-import { sys_name_to_handle_at } from './fhandle.js';
+import { sys_name_to_handle_at, sys_open_by_handle_at } from './fhandle.js';
 import { sys_kcmp } from './kcmp.js';
 import { sys_vhangup } from '../drivers/tty/vhangup.js';
 import {
@@ -532,9 +532,9 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   264: partial(
     'name_to_handle_at',
     sys_name_to_handle_at,
-    'handles exist for tmpfs only (other filesystems answer EOPNOTSUPP), and nothing opens them: ' + 'open_by_handle_at is missing',
+    'decodable handles exist for tmpfs only (other filesystems give AT_HANDLE_FID handles, else EOPNOTSUPP); no AT_HANDLE_MNT_ID_UNIQUE',
   ),
-  265: enosys('open_by_handle_at', 'not implemented yet (name_to_handle_at is)'),
+  265: partial('open_by_handle_at', sys_open_by_handle_at, 'tmpfs handles of files that still have a name (an unlinked open file is ESTALE)'),
   266: partial('clock_adjtime', sys_clock_adjtime, 'CLOCK_REALTIME only, as adjtimex (no dynamic POSIX clocks)'),
   267: implemented('syncfs', sys_syncfs),
   268: enosys('setns', 'no namespaces yet (see unshare)'),

@@ -35,7 +35,7 @@ export class Ext4Inode extends Inode {
   override readonly sb: Ext4Super;
   readonly iblock: Uint8Array;
   readonly diskFlags: number;
-  readonly generation: number;
+  override readonly generation: number;
   readonly iseed: number;
   readonly fileAcl: number;
   readonly extraIsize: number;
