@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -202,7 +203,13 @@ static void fdinfo(int in) {
         int end = 0;
         if (sscanf(line, "inotify wd:%x ino:%lx sdev:%x mask:%x ignored_mask:%x%n", &wd, &ino, &sdev, &mask, &ignored,
                 &end) == 5)
-            printf("  fdinfo wd=%d mask=%x ignored_mask=%x then '%c'\n", wd, mask, ignored, line[end]);
+        {
+            unsigned fhb = 0;
+            int fht = -1;
+            sscanf(line + end, " fhandle-bytes:%x fhandle-type:%x", &fhb, &fht);
+            printf("  fdinfo wd=%d mask=%x ignored_mask=%x then '%c' fhandle-bytes=%x fhandle-type=%x\n", wd, mask, ignored,
+                line[end], fhb, fht);
+        }
     }
     fclose(f);
 }
@@ -210,15 +217,18 @@ static void fdinfo(int in) {
 /* IN_EXCL_UNLINK: open/modify/close events stop once the file's name is gone,
  * on the directory's watch and the file's own; attribute changes still count. */
 static void excl_unlink(void) {
-    mkdir("/tmp/inx", 0700);
+    /* On a tmpfs of its own: the fhandle fdinfo shows is the filesystem's. */
+    mkdir("/tmp/inxm", 0700);
+    R(mount("none", "/tmp/inxm", "tmpfs", 0, NULL));
+    mkdir("/tmp/inxm/d", 0700);
     int in = inotify_init1(IN_NONBLOCK), plain = inotify_init1(IN_NONBLOCK);
-    int fd = open("/tmp/inx/a", O_CREAT | O_RDWR, 0600);
-    R(inotify_add_watch(in, "/tmp/inx", IN_MODIFY | IN_CLOSE | IN_EXCL_UNLINK));
-    R(inotify_add_watch(in, "/tmp/inx/a", IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_EXCL_UNLINK));
-    R(inotify_add_watch(plain, "/tmp/inx", IN_MODIFY | IN_CLOSE));
+    int fd = open("/tmp/inxm/d/a", O_CREAT | O_RDWR, 0600);
+    R(inotify_add_watch(in, "/tmp/inxm/d", IN_MODIFY | IN_CLOSE | IN_EXCL_UNLINK));
+    R(inotify_add_watch(in, "/tmp/inxm/d/a", IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_EXCL_UNLINK));
+    R(inotify_add_watch(plain, "/tmp/inxm/d", IN_MODIFY | IN_CLOSE));
     fdinfo(in);
     fdinfo(plain);
-    unlink("/tmp/inx/a");
+    unlink("/tmp/inxm/d/a");
     drain(in, "IN_EXCL_UNLINK: unlink of an open file");
     write(fd, "x", 1);
     fchmod(fd, 0644);
@@ -227,10 +237,12 @@ static void excl_unlink(void) {
     drain(in, "IN_EXCL_UNLINK: last close after unlink");
     drain(plain, "no IN_EXCL_UNLINK: write, fchmod, close after unlink");
     fdinfo(in);
-    rmdir("/tmp/inx");
+    rmdir("/tmp/inxm/d");
     drain(in, "rmdir");
     close(in);
     close(plain);
+    R(umount("/tmp/inxm"));
+    rmdir("/tmp/inxm");
 }
 
 int main(void) {

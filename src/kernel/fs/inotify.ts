@@ -5,6 +5,7 @@
 // IN_Q_OVERFLOW stands for the rest.
 import { major, minor } from './special.js';
 import { installFile } from '../syscalls/fs-io.js';
+import { encodeFid } from '../syscalls/fhandle.js';
 import { userPath } from '../syscalls/uaccess.js';
 import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
 import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
@@ -153,15 +154,19 @@ function inotifyOps(g: InotifyGroup): FileOps {
       );
       return io.write(arg, b) ? 0 : -EFAULT;
     },
-    // inotify_fdinfo: one line per watch, newest first (the group's mark list), the mask as the caller gave it.
-    // No fhandle fields: this kernel encodes no file handles (show_mark_fhandle prints nothing then; the space before it stays).
+    // inotify_fdinfo: one line per watch, newest first (the group's mark list), the mask as the caller gave it,
+    // then show_mark_fhandle: the inode's FID (exportfs_encode_fid), bytes in hex.
     showFdinfo() {
       let out = '';
       for (const w of [...g.watches.values()].reverse()) {
         const dev = w.inode.sb.dev;
         const sdev = (major(dev) << 20) | minor(dev); // the kernel's dev_t, as s_dev is printed
         const mask = w.mask & (IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK);
-        out += `inotify wd:${w.wd.toString(16)} ino:${w.inode.ino.toString(16)} sdev:${sdev.toString(16)} mask:${(mask >>> 0).toString(16)} ignored_mask:0 \n`;
+        const fid = encodeFid(w.inode);
+        const bytes = new Uint8Array(Uint32Array.from(fid.words).buffer); // little-endian words, as the handle is stored
+        const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+        out += `inotify wd:${w.wd.toString(16)} ino:${w.inode.ino.toString(16)} sdev:${sdev.toString(16)} mask:${(mask >>> 0).toString(16)} ignored_mask:0 `;
+        out += `fhandle-bytes:${bytes.length.toString(16)} fhandle-type:${fid.type.toString(16)} f_handle:${hex}\n`;
       }
       return out;
     },

@@ -9,6 +9,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { O_CLOEXEC, O_DIRECTORY } from '../fs/file.js';
 import type { Dentry } from '../fs/dentry.js';
+import type { Inode } from '../fs/inode.js';
 import type { Path } from '../fs/mount.js';
 import type { SuperBlock } from '../fs/superblock.js';
 import { capable, CAP_DAC_READ_SEARCH, CAP_SYS_ADMIN } from '../security/commoncap.js';
@@ -39,8 +40,7 @@ function exportable(sb: SuperBlock): boolean {
  * FID on a filesystem without export operations exportfs_encode_ino64_fid
  * (the 64-bit inode number, then the generation; type 0x81). Both take 3 words.
  */
-function encode(d: Dentry): { type: number; words: number[] } {
-  const i = d.inode;
+export function encodeFid(i: Inode): { type: number; words: number[] } {
   const lo = i.ino >>> 0,
     hi = Math.floor(i.ino / 2 ** 32) >>> 0;
   if (exportable(i.sb)) return { type: FILEID_INO32_GEN, words: [i.generation, lo, hi] };
@@ -64,7 +64,7 @@ export function sys_name_to_handle_at(k: Kernel, t: Task, a: SyscallArgs): Sysca
   if (!hdr) return -EFAULT;
   const want = new DataView(hdr.buffer).getUint32(0, true);
   if (want > MAX_HANDLE_SZ) return -EINVAL;
-  const { type, words } = encode(p.dentry);
+  const { type, words } = encodeFid(p.dentry.inode);
   const need = words.length * 4;
   const fits = want >= need;
   const out = new Uint8Array(8 + (fits ? need : 0));
