@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -285,6 +286,14 @@ int main(void) {
     R(ioctl(fd, BLKSSZGET, &n));
     R(ioctl(nul, BLKGETSIZE64, &sz));
     R(ioctl(p[0], BLKGETSIZE, &sz));
+    /* A loop device's number opens even before anyone made the device
+     * (loop_probe makes it on demand); 7:3 exists on the reference. */
+    R(mknod("blk73", S_IFBLK | 0600, makedev(7, 3)));
+    int bfd = open("blk73", O_RDONLY);
+    CHECK(bfd >= 0);
+    R(fgetxattr(bfd, "user.k", buf, sizeof buf));
+    close(bfd);
+    unlink("blk73");
     int flags = -1;
     R(ioctl(fd, FS_IOC_GETFLAGS, &flags));
     printf("flags = %#x\n", flags);
