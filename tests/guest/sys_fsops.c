@@ -286,6 +286,18 @@ int main(void) {
     R(ioctl(fd, BLKSSZGET, &n));
     R(ioctl(nul, BLKGETSIZE64, &sz));
     R(ioctl(p[0], BLKGETSIZE, &sz));
+    /* A symlink's mode cannot change (through a magic link, or fchmodat's AT_SYMLINK_NOFOLLOW). */
+    R(symlink("f", "sl"));
+    int slfd = open("sl", O_PATH | O_NOFOLLOW);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", slfd);
+    R(chmod(path, 0));
+    R(fchmodat(AT_FDCWD, "sl", 0600, AT_SYMLINK_NOFOLLOW));
+    lstat("sl", &st);
+    printf("symlink mode %o\n", st.st_mode);
+    stat("f", &st);
+    printf("target mode %o\n", st.st_mode);
+    close(slfd);
+    unlink("sl");
     /* A loop device's number opens even before anyone made the device
      * (loop_probe makes it on demand); 7:3 exists on the reference. */
     R(mknod("blk73", S_IFBLK | 0600, makedev(7, 3)));
