@@ -48,6 +48,8 @@ const MENUS: Menu[] = [
       ['CONFIG_POSIX_MQUEUE', syscalls('mq_open')],
       ['CONFIG_CROSS_MEMORY_ATTACH', syscalls('process_vm_readv', 'process_vm_writev')],
       ['CONFIG_BSD_PROCESS_ACCT', syscalls('acct')],
+      // acct.ts writes struct acct_v3 records.
+      ['CONFIG_BSD_PROCESS_ACCT_V3', syscalls('acct')],
       ['CONFIG_IKCONFIG', 'y'],
       ['CONFIG_IKCONFIG_PROC', 'y'],
       ['CONFIG_LOG_BUF_SHIFT', 17],
@@ -159,8 +161,8 @@ const MENUS: Menu[] = [
       ['CONFIG_JBD2', fs('ext4')],
       ['CONFIG_FILE_LOCKING', syscalls('flock')],
       ['CONFIG_FSNOTIFY', 'y'],
-      // fcntl(F_NOTIFY) answers EINVAL: directory notification only through inotify.
-      ['CONFIG_DNOTIFY', 'n'],
+      // fcntl(F_NOTIFY): fs/dnotify.ts.
+      ['CONFIG_DNOTIFY', 'y'],
       ['CONFIG_INOTIFY_USER', syscalls('inotify_init1', 'inotify_add_watch', 'inotify_rm_watch')],
       ['CONFIG_FANOTIFY', syscalls('fanotify_init', 'fanotify_mark')],
       ['CONFIG_QUOTA', syscalls('quotactl')],

@@ -2,6 +2,7 @@
 // RAM and hart engine, owns the task table and the file system tree, and
 // runs the loop that executes user code and handles every trap (system
 // calls, page faults, illegal instructions) and interrupt in TypeScript.
+import type { AcctState } from './acct.js';
 import { FileLockRegistry } from './fs/locks.js';
 import { FutexTable } from './futex/core.js';
 import { PipeAccounting } from './fs/pipe.js';
@@ -96,6 +97,8 @@ export class Kernel {
   readonly timekeeping: Timekeeping;
   /** Every inode's file locks, for /proc/locks and deadlock detection (fs/locks.ts). */
   readonly fileLocks = new FileLockRegistry();
+  /** BSD process accounting's file (acct.ts). */
+  readonly acct: AcctState = { file: null };
   /** The futex hash table (futex/core.ts). */
   readonly futexes = new FutexTable();
   /** sysctl values as Linux keeps them in globals, by name (sysctl/ctl_table.ts Knob). */

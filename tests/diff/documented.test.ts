@@ -308,7 +308,9 @@ const EXPECTED: Record<string, string> = {
     'zawrs        hwprobe 0 cpuinfo 0 executes 0\n',
   // qemu-user refuses PR_*_THP_DISABLE and PR_GET_TID_ADDRESS, lacks mlock2
   // and checks syslog's buffer itself; Linux counts lock-on-fault ranges in
-  // VmLck at once and refuses a NULL syslog buffer with EINVAL.
+  // VmLck at once and refuses a NULL syslog buffer with EINVAL. qemu-user
+  // lacks fchmodat2; Linux's notify_change refuses a symlink's mode with
+  // EOPNOTSUPP (since 6.6) and do_fchmodat takes only AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH.
   sys_noqemu:
     'prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 0\n' +
     'prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) = 0\n' +
@@ -332,7 +334,13 @@ const EXPECTED: Record<string, string> = {
     'klogctl(3 , NULL, 10) = -1 EINVAL\n' +
     'klogctl(3, (char *)m, -1) = -1 EINVAL\n' +
     'klogctl(2 , NULL, 10) = -1 EINVAL\n' +
-    'klogctl(4 , NULL, 0) = -1 EINVAL\n',
+    'klogctl(4 , NULL, 0) = -1 EINVAL\n' +
+    'syscall(452, AT_FDCWD, "/tmp/fm_sl", 0600, AT_SYMLINK_NOFOLLOW) = -1 EOPNOTSUPP\n' +
+    'syscall(452, slfd, "", 0600, AT_EMPTY_PATH) = -1 EOPNOTSUPP\n' +
+    'syscall(452, AT_FDCWD, "/tmp/fm_sl", 0600, 0x4) = -1 EINVAL\n' +
+    'syscall(452, AT_FDCWD, "/tmp/fm_sl", 0640, 0) = 0\n' +
+    'symlink mode 120777\n' +
+    'target mode 100640\n',
   // qemu-user has no ptrace at all. ptrace(2) and arch/riscv/kernel/ptrace.c: a
   // TRACEME child's SIGSTOP is (19 << 8) | 0x7f, NT_PRSTATUS is 32 u64 and
   // NT_PRFPREG 33, riscv64 has no PEEKUSER or single-step (EIO), syscall stops

@@ -52,6 +52,13 @@ const PROGRAMS = [
   'sys_caps',
   'sys_errno',
   'sys_oom',
+  'sys_tmpfile',
+  'sys_fasync',
+  'sys_lease',
+  'sys_dnotify',
+  'sys_pagemap',
+  'sys_acct',
+  'sys_mountpoll',
 ];
 
 const built = await buildGuest(PROGRAMS);
@@ -84,6 +91,38 @@ const cases: DiffCase[] = [
   // flock, POSIX and OFD locks between processes: F_GETLK's answers, split and merge, EDEADLK, EINTR.
   prog('sys_locks', '/tmp/sys_locks', [], {
     stdout: /setlk\(fd, F_SETLKW, F_WRLCK, 3, 1\) = -1 EDEADLK\n(.*\n)*child GETLK merged: F_WRLCK start=0 len=8 pid=parent\n(.*\n)*done\n$/,
+  }),
+  // O_TMPFILE: an unnamed file, linkat through /proc/self/fd unless O_EXCL; a deleted file stays unlinkable.
+  prog('sys_tmpfile', '/tmp/sys_tmpfile', [], {
+    stdout: /link_fd\(fd, "tmpfile.d\/named"\) = 0\n(.*\n)*link_fd\(fd, "tmpfile.d\/excl"\) = -1 ENOENT\n(.*\n)*done\n$/,
+  }),
+  // O_ASYNC on a pipe: SIGIO (SI_KERNEL) to the owner, or the F_SETSIG signal with POLL_IN/POLL_OUT, si_band and si_fd.
+  prog('sys_fasync', '/tmp/sys_fasync', [], {
+    stdout: /F_SETSIG SIGUSR1: USR1 code=0x1 band=0x41 fd_ok=1\n(.*\n)*writer after a read: USR1 code=0x2 band=0x304 fd_ok=1\ndone\n$/,
+  }),
+  // Leases: the open counts a read or write lease allows, EAGAIN otherwise; a conflicting O_NONBLOCK open signals the holder (POLL_MSG) and fails.
+  prog('sys_lease', '/tmp/sys_lease', [], {
+    stdout: /fcntl\(w, F_SETLEASE, F_RDLCK\) = -1 EAGAIN\n(.*\n)*child: writer open = EAGAIN\n(.*\n)*holder got USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
+  }),
+  // dnotify: F_NOTIFY's signal (POLL_MSG, si_fd) for events in or on the directory; one-shot unless DN_MULTISHOT; DN_RENAME within only.
+  prog('sys_dnotify', '/tmp/sys_dnotify', [], {
+    stdout:
+      /create again: no signal\n(.*\n)*chmod the directory: USR1 code=3 fd_ok=1\n(.*\n)*rename out: no signal\n(.*\n)*rename within: USR1 code=3 fd_ok=1\n(.*\n)*done\n$/,
+  }),
+  // /proc/self/pagemap: present, file and exclusive bits per page; whole 8-byte entries only.
+  prog('sys_pagemap', '/tmp/sys_pagemap', [], {
+    stdout:
+      /anon page 1 untouched: read=8 present=0 file=0 exclusive=0\n(.*\n)*shared file page: read=8 present=1 file=1 exclusive=1\n(.*\n)*pread\(pm, e, 8, 4\) = -1 EINVAL\n(.*\n)*done\n$/,
+  }),
+  // acct(2): its errors, and the struct acct_v3 record of each ended child (exit status, AFORK, AXSIG, ppid).
+  prog('sys_acct', '/tmp/sys_acct', [], {
+    stdout:
+      /exit\(3\): version=3 exitcode=0x300 fork=1 ppid_ok=1 uid=0 gid=0\nSIGTERM: version=3 exitcode=0xf fork=1 ppid_ok=1 uid=0 gid=0 xsig=1\nrecords of our children: 2, record size 64\ndone\n$/,
+  }),
+  // poll of /proc/self/mounts: POLLPRI|POLLERR once per change of the mount table.
+  prog('sys_mountpoll', '/tmp/sys_mountpoll', [], {
+    stdout:
+      /fresh: poll=1 POLLIN\n(.*\n)*after mount: poll=1 POLLIN POLLPRI POLLERR\nagain: poll=1 POLLIN\n(.*\n)*after a failed mount: poll=1 POLLIN\n(.*\n)*after umount: poll=1 POLLIN POLLPRI POLLERR\ndone\n$/,
   }),
   prog('sys_perm', '/tmp/sys_perm', [], { stdout: /open\("secret", O_RDONLY\) = -1 EACCES\n/ }),
   // Checks that ask for a capability, not uid 0: root without CAP_DAC_OVERRIDE cannot open a mode-000 file; CAP_KILL alone kills another user's process.

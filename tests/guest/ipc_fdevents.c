@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -132,6 +133,11 @@ static void inotifies(void) {
     write(fd, "hello", 5);
     close(fd);
     drain(in, "create, write twice, close");
+    /* creat: O_TRUNC truncates (IN_MODIFY) only a file that was already there. */
+    close(creat("/tmp/inw/t", 0600));
+    close(creat("/tmp/inw/t", 0600));
+    unlink("/tmp/inw/t");
+    drain(in, "creat new, creat existing, unlink");
     R(inotify_add_watch(in, "/tmp/inw/a", IN_ATTRIB | IN_DELETE_SELF | IN_OPEN));
     int n = -1;
     chmod("/tmp/inw/a", 0644);
@@ -183,10 +189,67 @@ static void inotifies(void) {
     close(in);
 }
 
+/* The watches /proc/self/fdinfo lists for an inotify fd, newest first (ino and
+ * sdev differ between machines; the trailing fhandle fields with the host's fs). */
+static void fdinfo(int in) {
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", in);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        int wd;
+        unsigned long ino;
+        unsigned sdev, mask, ignored;
+        int end = 0;
+        if (sscanf(line, "inotify wd:%x ino:%lx sdev:%x mask:%x ignored_mask:%x%n", &wd, &ino, &sdev, &mask, &ignored,
+                &end) == 5)
+        {
+            unsigned fhb = 0;
+            int fht = -1;
+            sscanf(line + end, " fhandle-bytes:%x fhandle-type:%x", &fhb, &fht);
+            printf("  fdinfo wd=%d mask=%x ignored_mask=%x then '%c' fhandle-bytes=%x fhandle-type=%x\n", wd, mask, ignored,
+                line[end], fhb, fht);
+        }
+    }
+    fclose(f);
+}
+
+/* IN_EXCL_UNLINK: open/modify/close events stop once the file's name is gone,
+ * on the directory's watch and the file's own; attribute changes still count. */
+static void excl_unlink(void) {
+    /* On a tmpfs of its own: the fhandle fdinfo shows is the filesystem's. */
+    mkdir("/tmp/inxm", 0700);
+    R(mount("none", "/tmp/inxm", "tmpfs", 0, NULL));
+    mkdir("/tmp/inxm/d", 0700);
+    int in = inotify_init1(IN_NONBLOCK), plain = inotify_init1(IN_NONBLOCK);
+    int fd = open("/tmp/inxm/d/a", O_CREAT | O_RDWR, 0600);
+    R(inotify_add_watch(in, "/tmp/inxm/d", IN_MODIFY | IN_CLOSE | IN_EXCL_UNLINK));
+    R(inotify_add_watch(in, "/tmp/inxm/d/a", IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_EXCL_UNLINK));
+    R(inotify_add_watch(plain, "/tmp/inxm/d", IN_MODIFY | IN_CLOSE));
+    fdinfo(in);
+    fdinfo(plain);
+    unlink("/tmp/inxm/d/a");
+    drain(in, "IN_EXCL_UNLINK: unlink of an open file");
+    write(fd, "x", 1);
+    fchmod(fd, 0644);
+    drain(in, "IN_EXCL_UNLINK: write, fchmod after unlink");
+    close(fd);
+    drain(in, "IN_EXCL_UNLINK: last close after unlink");
+    drain(plain, "no IN_EXCL_UNLINK: write, fchmod, close after unlink");
+    fdinfo(in);
+    rmdir("/tmp/inxm/d");
+    drain(in, "rmdir");
+    close(in);
+    close(plain);
+    R(umount("/tmp/inxm"));
+    rmdir("/tmp/inxm");
+}
+
 int main(void) {
     eventfds();
     timerfds();
     inotifies();
+    excl_unlink();
     printf("done\n");
     return 0;
 }

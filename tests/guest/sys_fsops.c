@@ -11,10 +11,14 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200
+#endif
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 8U
 #define MFD_EXEC 0x10U
@@ -89,6 +93,43 @@ int main(void) {
     R(fallocate(proc, 0, 0, 10));
     int ro = open("f", O_RDONLY);
     R(fallocate(ro, 0, 0, 10));
+
+    /* SEEK_DATA/SEEK_HOLE: tmpfs knows its holes a page at a time; written
+     * and faulted-in pages are data, read and fallocated holes stay holes. */
+    int sk = open("holes", O_CREAT | O_RDWR, 0644);
+    R(lseek(sk, 0, SEEK_DATA));
+    R(ftruncate(sk, 10 * 4096));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 100, SEEK_HOLE));
+    R(pwrite(sk, "x", 1, 2 * 4096 + 100));
+    R(pwrite(sk, "y", 1, 5 * 4096 - 1));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 9000, SEEK_DATA));
+    R(lseek(sk, 9000, SEEK_HOLE));
+    R(lseek(sk, 12288, SEEK_DATA));
+    R(lseek(sk, 16384, SEEK_HOLE));
+    R(lseek(sk, 20480, SEEK_DATA));
+    R(lseek(sk, 0, SEEK_CUR));
+    R(lseek(sk, 10 * 4096, SEEK_HOLE));
+    R(lseek(sk, -1, SEEK_DATA));
+    R(lseek(sk, -1, SEEK_HOLE));
+    char c;
+    R(pread(sk, &c, 1, 6 * 4096));
+    R(lseek(sk, 6 * 4096, SEEK_DATA));
+    char *sm = mmap(NULL, 10 * 4096, PROT_READ, MAP_SHARED, sk, 0);
+    printf("mapped byte: %d\n", ((volatile char *)sm)[7 * 4096]);
+    munmap(sm, 10 * 4096);
+    R(lseek(sk, 6 * 4096, SEEK_DATA));
+    R(lseek(sk, 7 * 4096, SEEK_HOLE));
+    R(fallocate(sk, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 3 * 4096));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(ftruncate(sk, 4 * 4096 + 10));
+    R(lseek(sk, 0, SEEK_DATA));
+    R(lseek(sk, 16384, SEEK_HOLE));
+    R(fallocate(sk, 0, 0, 8 * 4096));
+    R(lseek(sk, 4 * 4096 + 10, SEEK_DATA));
+    R(lseek(sk, 4 * 4096 + 10, SEEK_HOLE));
+    close(sk);
 
     /* memfd and seals. */
     int mfd = memfd_create("test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -168,6 +209,65 @@ int main(void) {
     R(name_to_handle_at(AT_FDCWD, "/proc/self/status", (struct file_handle *)&fh, &mnt_id, 0));
     R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, 0x4));
     R(name_to_handle_at(AT_FDCWD, "nope", (struct file_handle *)&fh, &mnt_id, 0));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "/proc/self/status", (struct file_handle *)&fh, &mnt_id, AT_HANDLE_FID));
+    printf("procfs FID bytes=%u type=%#x\n", fh.bytes, fh.type);
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, AT_HANDLE_FID | 0x2));
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, AT_EMPTY_PATH | 0x2));
+
+    /* open_by_handle_at: decoded in the mount of the fd given (or the cwd's). */
+    struct stat hs, ns;
+    char hl[128];
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "f", (struct file_handle *)&fh, &mnt_id, 0));
+    int hfd = open_by_handle_at(dfd, (struct file_handle *)&fh, O_RDWR);
+    CHECK(hfd >= 0);
+    fstat(hfd, &hs);
+    stat("f", &ns);
+    CHECK(hs.st_ino == ns.st_ino && hs.st_dev == ns.st_dev);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", hfd);
+    memset(hl, 0, sizeof hl);
+    readlink(path, hl, sizeof hl - 1);
+    printf("opened by handle: %s\n", hl);
+    close(hfd);
+    hfd = open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_CLOEXEC);
+    R(fcntl(hfd, F_GETFD));
+    close(hfd);
+    R(open_by_handle_at(-1, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(99, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(proc, (struct file_handle *)&fh, O_RDONLY));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_DIRECTORY));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)0x10, O_RDONLY));
+    fh.h[0] ^= 1;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.h[0] ^= 1;
+    fh.type = -1;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.type = 0x40001;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.type = 1;
+    fh.bytes = 0;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 129;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 8;
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, ".", (struct file_handle *)&fh, &mnt_id, 0));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDWR));
+    hfd = open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY | O_DIRECTORY);
+    CHECK(hfd >= 0);
+    close(hfd);
+    R(symlink("f", "hlink"));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "hlink", (struct file_handle *)&fh, &mnt_id, 0));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
+    unlink("hlink");
+    close(open("gone", O_CREAT | O_RDWR, 0600));
+    fh.bytes = 128;
+    R(name_to_handle_at(AT_FDCWD, "gone", (struct file_handle *)&fh, &mnt_id, 0));
+    R(unlink("gone"));
+    R(open_by_handle_at(AT_FDCWD, (struct file_handle *)&fh, O_RDONLY));
 
     /* ioctls. */
     int n = -1;
@@ -186,6 +286,26 @@ int main(void) {
     R(ioctl(fd, BLKSSZGET, &n));
     R(ioctl(nul, BLKGETSIZE64, &sz));
     R(ioctl(p[0], BLKGETSIZE, &sz));
+    /* A symlink's mode cannot change (through a magic link, or fchmodat's AT_SYMLINK_NOFOLLOW). */
+    R(symlink("f", "sl"));
+    int slfd = open("sl", O_PATH | O_NOFOLLOW);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", slfd);
+    R(chmod(path, 0));
+    R(fchmodat(AT_FDCWD, "sl", 0600, AT_SYMLINK_NOFOLLOW));
+    lstat("sl", &st);
+    printf("symlink mode %o\n", st.st_mode);
+    stat("f", &st);
+    printf("target mode %o\n", st.st_mode);
+    close(slfd);
+    unlink("sl");
+    /* A loop device's number opens even before anyone made the device
+     * (loop_probe makes it on demand); 7:3 exists on the reference. */
+    R(mknod("blk73", S_IFBLK | 0600, makedev(7, 3)));
+    int bfd = open("blk73", O_RDONLY);
+    CHECK(bfd >= 0);
+    R(fgetxattr(bfd, "user.k", buf, sizeof buf));
+    close(bfd);
+    unlink("blk73");
     int flags = -1;
     R(ioctl(fd, FS_IOC_GETFLAGS, &flags));
     printf("flags = %#x\n", flags);

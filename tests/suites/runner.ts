@@ -172,7 +172,7 @@ export async function runSuites(o: RunnerOptions): Promise<Report> {
         const start = performance.now();
         let doneCount = 0;
         await pool(units, jobs, async (u) => {
-          const run: UnitRun = await runUnit(s, side, u.argv, o.timeoutSeconds ?? u.timeoutSeconds ?? spec.timeoutSeconds);
+          const run: UnitRun = await runUnit(s, u.cpus ? { ...side, cpus: u.cpus } : side, u.argv, o.timeoutSeconds ?? u.timeoutSeconds ?? spec.timeoutSeconds);
           res.unitSeconds.set(u.id, run.seconds);
           const outs = spec.outcomes(u, run);
           for (const out of outs) {

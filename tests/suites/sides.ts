@@ -51,12 +51,23 @@ export interface SideOptions {
   scratch: string;
   /** tuxglass --mem. */
   mem?: string;
+  /** tuxglass --cpus (default 1). */
+  cpus?: number;
 }
 
 /** Runs argv under one kernel; never throws for what the guest does, never waits past the timeout. */
 export async function runUnit(side: Side, o: SideOptions, argv: string[], timeoutSeconds: number): Promise<UnitRun> {
   if (side === 'tuxglass') {
-    const args = [join(REPO, 'bin', 'tuxglass.js'), 'run', '--rootfs', o.root, ...(o.mem ? ['--mem', o.mem] : []), '--', ...argv];
+    const args = [
+      join(REPO, 'bin', 'tuxglass.js'),
+      'run',
+      '--rootfs',
+      o.root,
+      ...(o.mem ? ['--mem', o.mem] : []),
+      ...(o.cpus ? ['--cpus', String(o.cpus)] : []),
+      '--',
+      ...argv,
+    ];
     const r = await capture(process.execPath, args, timeoutSeconds);
     const crash = /tuxglass: internal error.*|^\s+at .*\/dist\/src\/.*$/m.exec(r.output);
     if (crash && !r.timedOut) r.hostCrash = `host side failed (status ${r.status}): ${crash[0].trim().slice(0, 200)}`;

@@ -46,6 +46,8 @@ export interface Unit {
   argv: string[];
   /** Per-unit timeout (seconds), when the runner's default does not fit. */
   timeoutSeconds?: number;
+  /** Harts tuxglass boots for this unit (--cpus), for a test that needs more than one; the reference has the host's. */
+  cpus?: number;
 }
 
 export interface SuiteSpec {

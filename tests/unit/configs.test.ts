@@ -82,7 +82,9 @@ test('options for system calls follow the syscall table', () => {
   for (const [opt, sc] of pairs) assert.equal(o.get(opt), status(sc) === 'enosys' ? 'n' : 'y', `${opt} vs ${sc}`);
   // Facts of today's kernel, which the table says too: a change here is a change of behaviour.
   assert.equal(o.get('CONFIG_EVENTFD'), 'y');
-  assert.equal(o.get('CONFIG_BSD_PROCESS_ACCT'), 'n');
+  assert.equal(o.get('CONFIG_BSD_PROCESS_ACCT'), 'y');
+  assert.equal(o.get('CONFIG_BSD_PROCESS_ACCT_V3'), 'y');
+  assert.equal(o.get('CONFIG_DNOTIFY'), 'y');
 });
 
 test('file system options follow the registered types', () => {

@@ -11,6 +11,7 @@ import type { Inode } from '../fs/inode.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../fs/file.js';
 import { EACCES, EBUSY, EFAULT, EINVAL, ENOTTY, ENXIO, EOPNOTSUPP, ENOSPC, EIO, EPERM } from '../errno.js';
 import { BlockDev, scanPartitions, SECTOR_SIZE } from './genhd.js';
+import { major, minor } from '../fs/special.js';
 import type { BlockStatus } from '../../machine/backends.js';
 
 export const BLKRRPART = 0x125f,
@@ -123,7 +124,9 @@ function blkIoctl(k: Kernel, b: BlockDev, cmd: number, arg: number, io: IoctlIo)
 
 /** blkdev_open: the file operations of a block special file, or -ENXIO when no device has its number. */
 export function blkdevOpen(k: Kernel, inode: Inode): FileOps | number {
-  const b = inode.sb.fs.bdevs.get(inode.rdev);
+  const bdevs = inode.sb.fs.bdevs;
+  if (!bdevs.has(inode.rdev)) k.block.probes.get(major(inode.rdev))?.(minor(inode.rdev));
+  const b = bdevs.get(inode.rdev);
   if (!(b instanceof BlockDev)) return -ENXIO;
   b.openers++;
   return {

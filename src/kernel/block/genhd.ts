@@ -360,6 +360,12 @@ export class BlockLayer {
   devRoot: Dentry | null = null;
   /** The loop driver, once /dev/loop-control exists (drivers/block/loop.ts). */
   loop: unknown = null;
+  /**
+   * A major's probe (__register_blkdev's): opening a device number nobody
+   * has yet lets the driver make it (blk_request_module,
+   * CONFIG_BLOCK_LEGACY_AUTOLOAD), as loop_probe makes /dev/loopN.
+   */
+  readonly probes = new Map<number, (minor: number) => void>();
 }
 
 /** del_gendisk: the disk, its partitions, nodes and sysfs go (a removed loop device). */

@@ -5,7 +5,7 @@ import type { Path } from './mount.js';
 import type { WaitQueue } from '../sched/waitqueue.js';
 import type { Blocked } from '../syscalls/result.js';
 import { locksRemoveFile } from './locks.js';
-import { fsnotifyClose } from './fsnotify.js';
+import { fsnotifyClose, fsnotifyLastClose } from './fsnotify.js';
 
 export const O_RDONLY = 0,
   O_WRONLY = 1,
@@ -101,18 +101,26 @@ export class File {
   epollLinks: Set<EpollLink> | null = null;
   /** F_SETOWN/F_SETOWN_EX: who hears SIGIO and lease breaks (f_owner); pid 0 is nobody. */
   fown: { type: number; pid: number; signum: number } | null = null;
+  /** O_ASYNC's hook on the file's wait queues (fs/fasync.ts), while the flag is set. */
+  fasync: { fd: number; remove(): void } | null = null;
+  /** This file's dnotify requests on its directory (fs/dnotify.ts), ended with it. */
+  dnotify: { remove(): void } | null = null;
   /** The object behind an anon-inode file (private_data): an epoll instance, a timerfd, a pidfd's process... */
   privateData: unknown = null;
   /** f_pipe: the writer count a FIFO reader opened with O_NONBLOCK saw (no POLLHUP before a writer came). */
   fifoSeenWriters = 0;
   /** What this file holds on inode.writecount: +1 a writer (get_write_access), -1 a running program's denial. */
   writeAccess: -1 | 0 | 1 = 0;
+  /** Whether this file counts in inode.readcount (opened to read only, i_readcount_inc). */
+  readAccess = false;
   constructor(
     public path: Path,
     public inode: Inode,
     public flags: number,
     public ops: FileOps,
-  ) {}
+  ) {
+    inode.openFiles++;
+  }
 
   get readable(): boolean {
     return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH);
@@ -128,11 +136,16 @@ export class File {
   put(): void {
     if (--this.refs !== 0) return;
     if (this.epollLinks) for (const l of [...this.epollLinks]) l.unlink();
+    this.fasync?.remove();
+    this.dnotify?.remove();
     if (this.inode.flctx) locksRemoveFile(this);
     fsnotifyClose(this); // __fput's fsnotify_close
     this.ops.release?.(this);
     // put_write_access / allow_write_access
     this.inode.writecount -= this.writeAccess;
     this.writeAccess = 0;
+    if (this.readAccess) this.inode.readcount--;
+    this.readAccess = false;
+    if (--this.inode.openFiles === 0) fsnotifyLastClose(this.inode);
   }
 }

@@ -62,6 +62,13 @@ export class FsState {
     return this.nextMountId++;
   }
 
+  private generations = 0;
+  /** shmem's i_generation: distinct for every tmpfs inode of the machine (Linux draws it at random). */
+  inodeGeneration(): number {
+    this.generations = (this.generations + 0x9e3779b1) >>> 0; // a step odd and large: all 2^32 values, none small
+    return this.generations;
+  }
+
   private cookies = 0;
   /** fsnotify_get_cookie: what ties IN_MOVED_FROM to its IN_MOVED_TO; never 0. */
   fsnotifyCookie(): number {

@@ -35,7 +35,10 @@ const ON_CHILD = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_N
 /** A mark on an inode: `handle` gets the event, with the child's name when it came through a directory. */
 export interface FsnotifyMark {
   mask: number;
-  handle(mask: number, name: string | null, cookie: number, inode: Inode): void;
+  /** unlinked: a file event (one with a path) on a file whose name is gone (d_unlinked), for IN_EXCL_UNLINK. */
+  handle(mask: number, name: string | null, cookie: number, inode: Inode, unlinked?: boolean): void;
+  /** dnotify's FS_DN_RENAME: a name moved within the marked directory (no inotify event stands for it). */
+  dnRename?(): void;
 }
 
 export function addMark(inode: Inode, m: FsnotifyMark): void {
@@ -45,22 +48,28 @@ export function removeMark(inode: Inode, m: FsnotifyMark): void {
   inode.fsnotifyMarks?.delete(m);
 }
 
-function send(inode: Inode, mask: number, name: string | null, cookie = 0): void {
+function send(inode: Inode, mask: number, name: string | null, cookie = 0, unlinked = false): void {
   const s = inode.fsnotifyMarks;
   if (!s || s.size === 0) return;
-  for (const m of [...s]) if (m.mask & mask & IN_ALL_EVENTS) m.handle(mask, name, cookie, inode);
+  for (const m of [...s]) if (m.mask & mask & IN_ALL_EVENTS) m.handle(mask, name, cookie, inode, unlinked);
 }
 
-/** fsnotify_parent + the inode itself: the directory's watchers first, with the name. */
-function dentryEvent(d: Dentry, mask: number): void {
+/**
+ * fsnotify_parent + the inode itself: the directory's watchers first, with the name.
+ * unlinked: only file events carry a path, so only they can be excluded (fsnotify_handle_inode_event).
+ */
+function dentryEvent(d: Dentry, mask: number, unlinked = false): void {
   if (isDir(d.inode.mode)) mask |= IN_ISDIR;
-  if (!d.isRoot && mask & ON_CHILD) send(d.parent.inode, mask, d.name);
-  send(d.inode, mask, null);
+  if (!d.isRoot && mask & ON_CHILD) send(d.parent.inode, mask, d.name, 0, unlinked);
+  send(d.inode, mask, null, 0, unlinked);
 }
 
 function fileEvent(f: File, mask: number): void {
   if (f.flags & O_PATH) return;
-  dentryEvent(f.path.dentry, mask);
+  const d = f.path.dentry;
+  // d_unlinked: the name is no longer in its directory (procfs dentries are never cached there).
+  const unlinked = !d.isRoot && !d.parent.inode.sb.volatile && d.parent.children.get(d.name) !== d;
+  dentryEvent(d, mask, unlinked);
 }
 
 export const fsnotifyOpen = (f: File) => fileEvent(f, IN_OPEN);
@@ -81,25 +90,39 @@ export function fsnotifyDelete(dir: Dentry, name: string, inode: Inode): void {
   const d = isDir(inode.mode);
   if (!d) send(inode, IN_ATTRIB, null);
   // The last link: the inode's own watchers hear of its death, and their watches end, before the name goes.
-  if (inode.nlink === 0 || d) {
+  if (inode.nlink === 0 || d) lastLinkGone(inode);
+  send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
+}
+
+/**
+ * The inode lost its last name. A file still open lives on (d_delete only
+ * unhashes a dentry others hold), and its watches with it, until the last
+ * close evicts it; anything else goes now.
+ */
+function lastLinkGone(inode: Inode): void {
+  if (!isDir(inode.mode) && inode.openFiles > 0) return;
+  inodeRemoved(inode);
+  dropMarks(inode);
+}
+
+/** __fput of an inode's last open file: an inode with no name left is evicted (DELETE_SELF, IN_IGNORED). */
+export function fsnotifyLastClose(inode: Inode): void {
+  if (inode.nlink === 0 && !isDir(inode.mode) && inode.fsnotifyMarks) {
     inodeRemoved(inode);
     dropMarks(inode);
   }
-  send(dir.inode, IN_DELETE | (d ? IN_ISDIR : 0), name);
 }
 
 /** rename: MOVED_FROM and MOVED_TO share a cookie; an overwritten target loses a link; the inode moved. */
 export function fsnotifyMove(oldDir: Dentry, oldName: string, newDir: Dentry, newName: string, moved: Inode, target: Inode | null): void {
   const cookie = oldDir.inode.sb.fs.fsnotifyCookie();
   const dirFlag = isDir(moved.mode) ? IN_ISDIR : 0;
+  if (oldDir.inode === newDir.inode) for (const m of [...(oldDir.inode.fsnotifyMarks ?? [])]) m.dnRename?.();
   send(oldDir.inode, IN_MOVED_FROM | dirFlag, oldName, cookie);
   send(newDir.inode, IN_MOVED_TO | dirFlag, newName, cookie);
   if (target) {
     send(target, IN_ATTRIB, null);
-    if (target.nlink === 0 || isDir(target.mode)) {
-      inodeRemoved(target);
-      dropMarks(target);
-    }
+    if (target.nlink === 0 || isDir(target.mode)) lastLinkGone(target);
   }
   send(moved, IN_MOVE_SELF, null);
 }

@@ -2,7 +2,7 @@
 // with its attributes. File systems subclass it and override the operations
 // they support; the defaults answer as Linux does for objects that lack them.
 import type { FileLockContext } from './locks.js';
-import { EACCES, EINVAL, ENOTDIR, EPERM, EIO } from '../errno.js';
+import { EACCES, EINVAL, ENOTDIR, EPERM, EIO, EOPNOTSUPP } from '../errno.js';
 import type { Dentry } from './dentry.js';
 import type { File, FileOps } from './file.js';
 import type { SuperBlock } from './superblock.js';
@@ -86,8 +86,15 @@ export abstract class Inode {
   iflags = 0;
   /** A FIFO's pipe while anyone has it open (i_pipe; fs/fifo.ts). */
   iPipe: unknown = null;
+  /** i_generation: told apart from an earlier inode with the same number (file handles, FS_IOC_GETVERSION). */
+  generation = 0;
   /** i_fsnotify_marks: the inotify watches on this inode (fs/fsnotify.ts). */
   fsnotifyMarks: Set<FsnotifyMark> | null = null;
+  /**
+   * Open files on the inode: with no name left, the last one's release stands
+   * for the eviction that sends IN_DELETE_SELF (fsnotify_inoderemove).
+   */
+  openFiles = 0;
   /** A socket inode's bound AF_UNIX socket, for connect by path (net/af_unix.ts). */
   unixSock: unknown = null;
   /** The inode's file locks (i_flctx), made on first lock. */
@@ -97,6 +104,13 @@ export abstract class Inode {
    * deny writing (< 0, deny_write_access); the two exclude each other (ETXTBSY).
    */
   writecount = 0;
+  /** i_readcount: open files that may only read (check_conflicting_open counts them for write leases). */
+  readcount = 0;
+  /**
+   * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may
+   * give a name although its link count is 0 (any other such inode is ENOENT).
+   */
+  linkable = false;
 
   constructor(
     readonly sb: SuperBlock,
@@ -105,6 +119,7 @@ export abstract class Inode {
   ) {
     this.mode = mode;
     this.ino = ino ?? sb.nextIno();
+    this.generation = sb.newGeneration();
     const t = sb.fs.now();
     this.atime = t;
     this.mtime = t;
@@ -155,6 +170,10 @@ export abstract class Inode {
   link(_dir: Dentry, _name: string, _target: Inode): number {
     return -EPERM;
   }
+  /** O_TMPFILE: a new regular file in this directory with no name (link count 0); EOPNOTSUPP where the file system has none. */
+  tmpfile(_dir: Dentry, _mode: number, _cred: FsCred): Inode | number {
+    return -EOPNOTSUPP;
+  }
   unlink(_dir: Dentry, _name: string, _victim: Dentry): number {
     return -EPERM;
   }
@@ -179,6 +198,13 @@ export abstract class Inode {
   }
   truncate(_size: number): number {
     return -EINVAL;
+  }
+  /**
+   * SEEK_DATA (data) or SEEK_HOLE from off, for a filesystem that knows where
+   * its holes are; null: generic_file_llseek's view (all data, one hole at EOF).
+   */
+  seekHoleData(_off: number, _data: boolean): number | null {
+    return null;
   }
   /** For mmap of this file: read file bytes at off into dst. */
   readAt(_off: number, _dst: Uint8Array): void {}

@@ -3,7 +3,9 @@
 // queue of struct inotify_event records read from it. An event equal to the
 // last one queued is dropped (inotify_merge); past max_queued_events one
 // IN_Q_OVERFLOW stands for the rest.
+import { major, minor } from './special.js';
 import { installFile } from '../syscalls/fs-io.js';
+import { encodeFid } from '../syscalls/fhandle.js';
 import { userPath } from '../syscalls/uaccess.js';
 import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY, EMFILE, ENOSPC } from '../errno.js';
 import { BLOCKED, type SyscallResult } from '../syscalls/result.js';
@@ -50,11 +52,13 @@ class Watch implements FsnotifyMark {
     readonly inode: Inode,
     public mask: number,
   ) {}
-  handle(mask: number, name: string | null, cookie: number): void {
+  handle(mask: number, name: string | null, cookie: number, _inode: Inode, unlinked = false): void {
     if (mask === IN_IGNORED) {
       this.group.dropWatch(this, false);
       return;
     }
+    // IN_EXCL_UNLINK: no more file events (open, access, modify, close) once the file's name is gone.
+    if (unlinked && this.mask & IN_EXCL_UNLINK) return;
     this.group.queue({ wd: this.wd, mask: mask & (IN_ALL_EVENTS | IN_ISDIR), cookie, name });
     if (this.mask & IN_ONESHOT) this.group.dropWatch(this, true);
   }
@@ -149,6 +153,22 @@ function inotifyOps(g: InotifyGroup): FileOps {
         true,
       );
       return io.write(arg, b) ? 0 : -EFAULT;
+    },
+    // inotify_fdinfo: one line per watch, newest first (the group's mark list), the mask as the caller gave it,
+    // then show_mark_fhandle: the inode's FID (exportfs_encode_fid), bytes in hex.
+    showFdinfo() {
+      let out = '';
+      for (const w of [...g.watches.values()].reverse()) {
+        const dev = w.inode.sb.dev;
+        const sdev = (major(dev) << 20) | minor(dev); // the kernel's dev_t, as s_dev is printed
+        const mask = w.mask & (IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK);
+        const fid = encodeFid(w.inode);
+        const bytes = new Uint8Array(Uint32Array.from(fid.words).buffer); // little-endian words, as the handle is stored
+        const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+        out += `inotify wd:${w.wd.toString(16)} ino:${w.inode.ino.toString(16)} sdev:${sdev.toString(16)} mask:${(mask >>> 0).toString(16)} ignored_mask:0 `;
+        out += `fhandle-bytes:${bytes.length.toString(16)} fhandle-type:${fid.type.toString(16)} f_handle:${hex}\n`;
+      }
+      return out;
     },
     release() {
       for (const w of [...g.watches.values()]) removeMark(w.inode, w);

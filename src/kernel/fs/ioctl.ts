@@ -5,6 +5,8 @@
 import type { Task } from '../sched/task.js';
 import type { File } from './file.js';
 import { O_NONBLOCK, O_ASYNC } from './file.js';
+import { fasyncSet } from './fasync.js';
+import type { Kernel } from '../kernel.js';
 import { EACCES, EFAULT, ENOTTY, EOPNOTSUPP, EPERM, EROFS } from '../errno.js';
 import { isDir, isReg, S_IFBLK, S_IFMT } from './inode.js';
 import { TMPFS_MAGIC } from './tmpfs.js';
@@ -27,7 +29,7 @@ const FS_IMMUTABLE_FL = 0x10,
 const SHMEM_FL_USER_MODIFIABLE = FS_IMMUTABLE_FL | FS_APPEND_FL | FS_NODUMP_FL | FS_NOATIME_FL;
 
 /** A result, or null when the file's own ioctl should handle the command. */
-export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number): number | null {
+export function vfsIoctl(k: Kernel, t: Task, fd: number, f: File, cmd: number, arg: number): number | null {
   const i = f.inode;
   switch (cmd) {
     case FIOCLEX:
@@ -42,6 +44,7 @@ export function vfsIoctl(t: Task, fd: number, f: File, cmd: number, arg: number)
       if (v === null) return -EFAULT;
       const bit = cmd === FIONBIO ? O_NONBLOCK : O_ASYNC;
       f.flags = v ? f.flags | bit : f.flags & ~bit;
+      if (bit === O_ASYNC) fasyncSet(k, f, fd, v !== 0);
       return 0;
     }
     case FIONREAD:

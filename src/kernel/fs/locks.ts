@@ -35,6 +35,8 @@ export class FileLock {
   /** Leases being broken: the type they will be downgraded to, and when the breaker stops waiting. */
   breakTo: LockType | null = null;
   breakDeadline = 0;
+  /** A lease's descriptor (its fasync entry's fa_fd): si_fd of the break signal. */
+  fd = -1;
   constructor(
     readonly kind: LockKind,
     public type: LockType,

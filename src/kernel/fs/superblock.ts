@@ -30,6 +30,14 @@ export class SuperBlock {
   nextIno(): number {
     return this.ino++;
   }
+  /**
+   * i_generation for a new inode. tmpfs draws one per inode (Linux a random
+   * number) so that a file handle names one inode, not a later one with the
+   * same number or another tmpfs's; other filesystems keep 0 here.
+   */
+  newGeneration(): number {
+    return 0;
+  }
   /** The machine's page cache, once the superblock belongs to a kernel. */
   pageCache: PageCache | null = null;
   /** Has xattr handlers (user., trusted., security.) and POSIX ACLs, as tmpfs does; procfs has none. */

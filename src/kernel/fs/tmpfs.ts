@@ -1,6 +1,6 @@
 // tmpfs: files live in kernel memory, the directory tree lives in the dentry
 // cache. A directory can be filled lazily from a host tree (the root image).
-import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM } from '../errno.js';
+import { EEXIST, EFBIG, EINVAL, ENOTEMPTY, EISDIR, EPERM, ENXIO } from '../errno.js';
 import { Dentry } from './dentry.js';
 import { DirEntry, FsCred, Inode, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, isDir, dtype, S_ISGID } from './inode.js';
 import type { File, FileOps } from './file.js';
@@ -27,6 +27,9 @@ export class TmpfsSuper extends SuperBlock {
     this.posixAcl = true;
   }
   bytes = 0;
+  override newGeneration(): number {
+    return this.fs.inodeGeneration();
+  }
   /** Names in use (shmem_reserve_inode: every inode and every extra hard link takes one), the root's included. */
   inodes = 1;
   /** size= and nr_inodes=: a page or inode count, a share of RAM (size=N%), or unset for Linux's default, half of RAM. */
@@ -114,6 +117,13 @@ export class TmpfsDir extends Inode {
 
   override create(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
     return this.add(dir, name, new TmpfsFile(this.sb, mode), cred);
+  }
+  /** shmem_tmpfile: an unnamed file, owned as a file created here would be. */
+  override tmpfile(dir: Dentry, mode: number, cred: FsCred): Inode | number {
+    const f = new TmpfsFile(this.sb, mode);
+    initOwner(f, dir, cred);
+    f.nlink = 0;
+    return f;
   }
   override mkdir(dir: Dentry, name: string, mode: number, cred: FsCred): Inode | number {
     const r = this.add(dir, name, new TmpfsDir(this.sb, mode), cred);
@@ -255,6 +265,12 @@ export class TmpfsFile extends Inode implements PageBacking {
   /** Open file descriptions: an unlinked file's pages go when the last one and the last mapping do. */
   opens = 0;
   private cache: AddressSpace | null = null;
+  /**
+   * Pages shmem has allocated (in the cache or swapped): written, or faulted
+   * in by a mapping. The rest below EOF are holes (SEEK_HOLE); reads and
+   * fallocate leave them so, as shmem reads holes as the zero page.
+   */
+  private readonly present = new Set<number>();
   /** memfd seals (F_ADD_SEALS); every tmpfs file starts sealed against sealing. */
   seals = F_SEAL_SEAL;
 
@@ -301,6 +317,7 @@ export class TmpfsFile extends Inode implements PageBacking {
   }
 
   writeBytes(pos: number, src: Uint8Array): void {
+    if (src.length) for (let i = Math.floor(pos / 4096); i <= Math.floor((pos + src.length - 1) / 4096); i++) this.present.add(i);
     const m = this.mapping;
     if (m) {
       m.write(pos, src);
@@ -332,6 +349,30 @@ export class TmpfsFile extends Inode implements PageBacking {
     this.maybeFree();
   }
 
+  faulted(index: number): void {
+    this.present.add(index);
+  }
+
+  /** FALLOC_FL_PUNCH_HOLE zeroed [from, to): the whole pages in it are gone again. */
+  punched(from: number, to: number): void {
+    for (let i = Math.ceil(from / 4096); i < Math.floor(to / 4096); i++) this.present.delete(i);
+  }
+
+  /**
+   * shmem_file_llseek's mapping_seek_hole_data, a page at a time. Image files
+   * (the host's bytes behind them) are all data.
+   */
+  override seekHoleData(off: number, data: boolean): number {
+    const size = this.size;
+    if (off < 0 || off >= size) return -ENXIO;
+    const isData = (i: number) => !this.swapBacked || this.present.has(i);
+    const last = Math.ceil(size / 4096);
+    for (let i = Math.floor(off / 4096); i < last; i++) {
+      if (isData(i) === data) return Math.min(Math.max(off, i * 4096), size);
+    }
+    return data ? -ENXIO : size;
+  }
+
   ensureCapacity(n: number): void {
     const d = this.data();
     if (n <= d.length) return;
@@ -356,6 +397,7 @@ export class TmpfsFile extends Inode implements PageBacking {
     if (size > MAX_FILE) return -EFBIG;
     const d = this.data();
     if (size < this.size) {
+      for (const i of [...this.present]) if (i >= Math.ceil(size / 4096)) this.present.delete(i);
       // Pages past the new EOF leave every mapping (a later touch is SIGBUS) and the cache.
       this.cache?.truncate(size);
       d.fill(0, size, Math.min(this.size, d.length));

@@ -1,9 +1,10 @@
 // The VFS: the mount tree and the operations the syscall layer builds on
 // (resolve a path relative to a task, open, create).
-import { fsnotifyChange, fsnotifyCreate, IN_MODIFY } from './fsnotify.js';
+import { fsnotifyChange, fsnotifyCreate, fsnotifyOpen, IN_MODIFY } from './fsnotify.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { Dentry } from './dentry.js';
+import { WaitQueue } from '../sched/waitqueue.js';
 import { Mount, type Path } from './mount.js';
 import { FsStruct, walk, walkParent, lookupChild, isMagic, type WalkCtx, pathString } from './namei.js';
 import { FdTable } from './fdtable.js';
@@ -29,14 +30,16 @@ import {
   O_RDWR,
   O_NOCTTY,
   O_APPEND,
+  O_TMPFILE,
 } from './file.js';
 import { isDir, isLnk, isReg, S_IFREG, type Inode } from './inode.js';
-import { EBADF, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
+import { EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL } from './xattr.js';
 import { ownerOrCapable } from '../security/commoncap.js';
 import type { SuperBlock } from './superblock.js';
 import type { Blocked } from '../syscalls/result.js';
 import { FsRegistry } from './filesystems.js';
+import { breakLease } from '../syscalls/locks.js';
 import { mountExt4 } from './ext4/fs_type.js';
 
 export const AT_FDCWD = -100,
@@ -55,6 +58,9 @@ const pathOps: FileOps = { read: () => -EBADF, write: () => -EBADF };
 export class Vfs {
   readonly rootMnt: Mount;
   readonly mounts: Mount[] = [];
+  /** mnt_namespace's event and poll: the count of mount table changes, and where /proc/PID/mounts pollers wait for the next. */
+  mntEvent = 0;
+  readonly mntPoll = new WaitQueue();
   readonly fsTypes = new FsRegistry();
   /** What this machine's file systems share: the file clock, device numbers, mount ids, char devices. */
   readonly fs: FsState;
@@ -174,7 +180,41 @@ export class Vfs {
     if (path.length === 0) return -ENOENT;
     const start = this.startAt(t, dirfd, path);
     if (typeof start === 'number') return start;
+    if (flags & O_TMPFILE & ~O_DIRECTORY) return this.openTmpfile(t, start, path, flags, mode);
     return this.openFrom(t, start, path, flags, mode, 0);
+  }
+
+  /**
+   * O_TMPFILE (do_tmpfile, vfs_tmpfile): a regular file with no name in the
+   * directory the path names, open for writing. Its dentry is "#ino", never
+   * hashed, so /proc/PID/fd shows "DIR/#ino (deleted)"; without O_EXCL
+   * linkat may give it a name later.
+   */
+  private openTmpfile(t: Task, start: Path, path: string, flags: number, mode: number): File | number {
+    // build_open_flags: O_DIRECTORY must come with it, O_CREAT must not, and the file is opened to write.
+    if ((flags & (O_TMPFILE | O_CREAT)) !== O_TMPFILE) return -EINVAL;
+    const acc = flags & O_ACCMODE;
+    if (acc !== O_WRONLY && acc !== O_RDWR) return -EINVAL;
+    const ctx = this.ctx(t);
+    const dir = walk(ctx, start, path, !(flags & O_NOFOLLOW));
+    if (typeof dir === 'number') return dir;
+    const di = dir.dentry.inode;
+    if (!isDir(di.mode)) return -ENOTDIR;
+    if (dir.mnt.flags.includes('ro')) return -EROFS;
+    const perm = di.permission(3, ctx.cred); // MAY_WRITE | MAY_EXEC
+    if (perm < 0) return perm;
+    const inode = di.tmpfile(dir.dentry, S_IFREG | (mode & 0o7777 & ~t.fs.umask), ctx.cred);
+    if (typeof inode === 'number') return inode;
+    if (!(flags & O_EXCL)) inode.linkable = true;
+    const p: Path = { mnt: dir.mnt, dentry: new Dentry(`#${inode.ino}`, dir.dentry, inode) };
+    const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), dirOps);
+    const ops = inode.open(f, t);
+    if (typeof ops !== 'object') return typeof ops === 'number' ? ops : -EINVAL; // a new regular file never waits
+    f.ops = ops;
+    inode.writecount++;
+    f.writeAccess = 1;
+    fsnotifyOpen(f);
+    return f;
   }
 
   private openFrom(t: Task, start: Path, path: string, flags: number, mode: number, depth: number): File | number | Blocked {
@@ -222,6 +262,15 @@ export class Vfs {
       p = walk(ctx, start, path, !(flags & O_NOFOLLOW));
       if (typeof p === 'number') return p;
     }
+    return this.openPath(t, p, flags, created);
+  }
+
+  /**
+   * do_open on a path already found (file_open_root's empty name for
+   * open_by_handle_at): the checks of may_open, then the file's own open.
+   */
+  openPath(t: Task, p: Path, flags: number, created = false): File | number | Blocked {
+    const ctx = this.ctx(t);
     const inode = p.dentry.inode;
     if (isLnk(inode.mode) && !(flags & O_PATH)) return -ELOOP;
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -ENOTDIR;
@@ -244,17 +293,26 @@ export class Vfs {
     // do_dentry_open's get_write_access: a program running from the file denies writers.
     const writer = isReg(inode.mode) && acc !== O_RDONLY;
     if (writer && inode.writecount < 0) return -ETXTBSY;
+    // do_dentry_open's break_lease: another open of a leased file breaks the lease.
+    if (isReg(inode.mode) && inode.flctx) {
+      const r = breakLease(this.k, inode, flags);
+      if (r < 0) return r;
+    }
     // O_NOCTTY is seen by the device's open (tty_open), then dropped as do_dentry_open does.
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC), dirOps);
     if (isDir(inode.mode)) {
       f.flags &= ~O_NOCTTY;
+      fsnotifyOpen(f);
       return f;
     }
     const ops = inode.open(f, t);
     f.flags &= ~O_NOCTTY;
     if (typeof ops !== 'object') return ops;
     f.ops = ops;
-    if (flags & O_TRUNC && isReg(inode.mode) && acc !== O_RDONLY) {
+    // do_dentry_open's fsnotify_open: IN_OPEN comes before the truncate's IN_MODIFY.
+    fsnotifyOpen(f);
+    // do_open: a file this open created is not truncated (FMODE_CREATED drops O_TRUNC), so it has no IN_MODIFY.
+    if (flags & O_TRUNC && !created && isReg(inode.mode) && acc !== O_RDONLY) {
       const r = inode.truncate(0);
       if (r < 0) return r;
       fsnotifyChange(p.dentry, IN_MODIFY);
@@ -262,6 +320,9 @@ export class Vfs {
     if (writer) {
       inode.writecount++;
       f.writeAccess = 1;
+    } else if (isReg(inode.mode)) {
+      inode.readcount++;
+      f.readAccess = true;
     }
     return f;
   }

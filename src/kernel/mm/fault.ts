@@ -88,8 +88,10 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
  * known dirty); a private one maps it read-only, or a copy for a write.
  */
 export function fileFault(mm: Mm, v: Vma, vpn: number, e: number, write: boolean): FaultResult {
-  const got = v.mapping!.get(v.pgoff(vpn * PAGE_SIZE));
+  const index = v.pgoff(vpn * PAGE_SIZE);
+  const got = v.mapping!.get(index);
   if (!got) return FAULT_OOM;
+  v.mapping!.host.faulted?.(index);
   if (got.major) mm.faults.major++;
   else mm.faults.minor++;
   let page = got.page;

@@ -17,6 +17,8 @@ export interface PageBacking {
   writePage(index: number, src: Uint8Array): void;
   /** The last VMA mapping the file went away. */
   unmapped?(): void;
+  /** A fault (not fault-around) took page `index`: shmem allocates it then, hole or not. */
+  faulted?(index: number): void;
 }
 
 /** Every cached page of the machine: the counters /proc/meminfo shows and the reclaim order. */

@@ -12,6 +12,7 @@ import { sendSignal } from '../signal/deliver.js';
 import { ptraceExitNotify } from '../ptrace/ptrace.js';
 import { mmRelease } from '../futex/robust.js';
 import { addUsage, groupUsage } from './cputime.js';
+import { acctProcess } from '../acct.js';
 
 /**
  * `code` is a wait status word: (exit code << 8) for exit, signal | 0x80
@@ -25,6 +26,8 @@ export function doExit(k: Kernel, t: Task, status: number, group: boolean): void
     for (const x of tg.tasks) if (x !== t && x.state !== 'Z' && x.state !== 'X') releaseTask(k, x, status);
   }
   if (!tg.groupExiting) tg.exitStatus = status;
+  // acct_process: the last thread out writes the process's accounting record, while its mm is still there.
+  if (k.acct.file && tg.tasks.every((x) => x === t || x.state === 'Z' || x.state === 'X')) acctProcess(k, t, tg.groupExiting ? tg.exitStatus : status);
   releaseTask(k, t, tg.groupExiting ? tg.exitStatus : status);
   // A thread other than the leader is gone at once, unless a tracer has yet to collect it.
   for (const x of [...tg.tasks]) if (x !== tg.leader && x.state === 'Z' && !x.ptrace) detachThread(k, tg, x);

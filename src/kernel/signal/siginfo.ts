@@ -18,6 +18,12 @@ export function writeSigInfo(dv: DataView, off: number, info: SigInfo): void {
     dv.setBigUint64(off + 24, info.value ?? 0n, true);
     return;
   }
+  if (info.band !== undefined) {
+    // _sigpoll: si_band, si_fd.
+    dv.setBigInt64(off + 16, BigInt(info.band), true);
+    dv.setInt32(off + 24, info.fd ?? 0, true);
+    return;
+  }
   dv.setInt32(off + 16, info.pid ?? 0, true);
   dv.setInt32(off + 20, info.uid ?? 0, true);
   if (s === SIGCHLD) {

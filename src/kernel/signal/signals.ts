@@ -140,6 +140,9 @@ export interface SigInfo {
   timerId?: number;
   overrun?: number;
   rearm?: () => void;
+  /** SIGIO-style signals (F_SETSIG): si_band, the poll bits, and si_fd. */
+  band?: number;
+  fd?: number;
 }
 
 export const SIGNAL_NAMES = [

@@ -1,9 +1,11 @@
 // File descriptor I/O: open, close, read, write and friends, dup, fcntl, pipe2, ioctl.
+import { fasyncSet } from '../fs/fasync.js';
+import { fcntlDirnotify } from '../fs/dnotify.js';
 import { capable, ownerOrCapable, CAP_FSETID, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../security/commoncap.js';
 import { NR } from './nr.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP } from '../errno.js';
+import { ENFILE, EBADF, EFAULT, EINVAL, ESPIPE, EPIPE, ENOTTY, EOVERFLOW, EISDIR, EPERM, EXDEV, EOPNOTSUPP, ENXIO } from '../errno.js';
 import { BLOCKED, type Blocked, type SyscallResult } from './result.js';
 import {
   O_APPEND,
@@ -24,8 +26,8 @@ import {
 } from '../fs/file.js';
 import { createPipe, allocPipe, pipeOf, setPipeSize, type PipeLimits } from '../fs/pipe.js';
 import '../fs/fifo.js';
-import { fsnotifyAccess, fsnotifyModify, fsnotifyOpen } from '../fs/fsnotify.js';
-import { pipeMaxSize, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
+import { fsnotifyAccess, fsnotifyModify } from '../fs/fsnotify.js';
+import { pipeMaxSize, dirNotifyEnable, pipeUserPagesSoft, pipeUserPagesHard } from '../sysctl/fs.js';
 import { userPath } from './uaccess.js';
 import { sendSignal } from '../signal/deliver.js';
 import { SIGPIPE, SI_USER } from '../signal/signals.js';
@@ -40,6 +42,10 @@ import type { SyscallArgs } from './args.js';
 import {
   fcntlLock,
   fcntlOwner,
+  fcntlSetLease,
+  fcntlGetLease,
+  F_SETLEASE,
+  F_GETLEASE,
   F_GETLK,
   F_SETLK,
   F_SETLKW,
@@ -89,9 +95,7 @@ export function sys_openat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   t.sys ??= { kind: 'fifo_open', nr: NR.openat, restart: 'sys', wait: null };
   const f = k.vfs.open(t, a.int(0), path, flags, a.int(3));
   if (typeof f !== 'object') return f;
-  const fd = installFile(t, f, (flags & O_CLOEXEC) !== 0);
-  if (fd >= 0) fsnotifyOpen(f);
-  return fd;
+  return installFile(t, f, (flags & O_CLOEXEC) !== 0);
 }
 
 export function sys_close(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -385,13 +389,17 @@ export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       base = f.inode.size;
       break;
     case SEEK_DATA:
-      if (off >= f.inode.size) return -6;
-      /* ENXIO */ base = 0;
-      break;
-    case SEEK_HOLE:
-      if (off >= f.inode.size) return -6;
-      f.pos = f.inode.size;
+    case SEEK_HOLE: {
+      const at = f.inode.seekHoleData(off, whence === SEEK_DATA);
+      if (at !== null) {
+        if (at >= 0) f.pos = at;
+        return at;
+      }
+      // generic_file_llseek: all data, with one virtual hole at EOF.
+      if (off < 0 || off >= f.inode.size) return -ENXIO;
+      f.pos = whence === SEEK_DATA ? off : f.inode.size;
       return f.pos;
+    }
     default:
       return -EINVAL;
   }
@@ -427,6 +435,7 @@ const F_DUPFD = 0,
   F_SETFD = 2,
   F_GETFL = 3,
   F_SETFL = 4,
+  F_NOTIFY = 1026,
   F_DUPFD_CLOEXEC = 1030,
   F_SETPIPE_SZ = 1031,
   F_GETPIPE_SZ = 1032,
@@ -457,6 +466,7 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       // setfl: O_NOATIME is the owner's (or CAP_FOWNER's) to set, as at open.
       if (a.int(2) & O_NOATIME && !(f.flags & O_NOATIME) && !ownerOrCapable(t.cred, f.inode)) return -EPERM;
       f.flags = (f.flags & ~settable) | (a.int(2) & settable);
+      fasyncSet(k, f, fd, (f.flags & O_ASYNC) !== 0);
       return 0;
     }
     case F_GETLK:
@@ -473,6 +483,12 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_SETSIG:
     case F_GETSIG:
       return fcntlOwner(k, t, f, cmd, a);
+    case F_NOTIFY:
+      return fcntlDirnotify(k, t.pid, f, fd, a.int(2) >>> 0, dirNotifyEnable.get(k) !== 0);
+    case F_SETLEASE:
+      return fcntlSetLease(k, t, f, fd, a.int(2));
+    case F_GETLEASE:
+      return fcntlGetLease(f);
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ: {
       const p = pipeOf(f);
@@ -529,13 +545,13 @@ export function sys_pipe2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return 0;
 }
 
-export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_ioctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   if (f.flags & O_PATH) return -EBADF;
   const cmd = a.ulong(1) >>> 0,
     arg = a.ulong(2);
-  const r = vfsIoctl(t, a.int(0), f, cmd, arg);
+  const r = vfsIoctl(k, t, a.int(0), f, cmd, arg);
   if (r !== null) return r;
   if (!f.ops.ioctl) return -ENOTTY;
   return f.ops.ioctl(f, cmd, arg, {

@@ -1,14 +1,17 @@
 // Names and attributes: the stat family, directories, links, permissions, times.
+import { breakLease } from './locks.js';
+import { O_WRONLY } from '../fs/file.js';
 import { capable, issecure, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT, SECURE_NO_SETUID_FIXUP } from '../security/commoncap.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EPERM, EBUSY, ENOTEMPTY, EXDEV, EROFS, ERANGE, EACCES, EOPNOTSUPP } from '../errno.js';
 import { newsizeOk } from '../fs/limits.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EACCESS, AT_NO_AUTOMOUNT } from '../fs/vfs.js';
 import { TMPFS_MAGIC } from '../fs/tmpfs.js';
 import { exists, lookupChild, prependPath } from '../fs/namei.js';
 import {
   S_IFMT,
+  S_IFLNK,
   S_IFDIR,
   S_IFREG,
   S_IFCHR,
@@ -427,9 +430,14 @@ export function sys_linkat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (par.dir.mnt !== src.mnt) return -EXDEV;
   const perm = mayModifyDir(t, par.dir);
   if (perm < 0) return perm;
-  if (isDir(src.dentry.inode.mode)) return -EPERM;
-  const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, src.dentry.inode);
-  if (r === 0) fsnotifyCreate(par.dir.dentry, par.name, src.dentry.inode, true);
+  const inode = src.dentry.inode;
+  if (isDir(inode.mode)) return -EPERM;
+  // vfs_link: a file with no names left stays so, unless it is an O_TMPFILE one (I_LINKABLE).
+  if (inode.nlink === 0 && !inode.linkable) return -ENOENT;
+  const r = par.dir.dentry.inode.link(par.dir.dentry, par.name, inode);
+  if (r !== 0) return r;
+  inode.linkable = false;
+  fsnotifyCreate(par.dir.dentry, par.name, inode, true);
   return r;
 }
 
@@ -492,6 +500,8 @@ export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 function chmod(t: Task, i: Inode, p: Path, mode: number): number {
   if (p.mnt.flags.includes('ro')) return -EROFS;
+  // notify_change: a symlink's mode is never checked, so it may not be changed (attr: block mode changes of symlinks).
+  if ((i.mode & S_IFMT) === S_IFLNK) return -EOPNOTSUPP;
   if (!capable(t.cred, CAP_FOWNER) && t.cred.fsuid !== i.uid) return -EPERM;
   mode &= 0o7777;
   // A non-member may not set the group's setgid bit.
@@ -503,6 +513,13 @@ function chmod(t: Task, i: Inode, p: Path, mode: number): number {
 }
 export function sys_fchmodat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const p = lookupAt(k, t, a.int(0), a.ulong(1), 0);
+  return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, a.int(2));
+}
+/** fchmodat2: fchmodat with flags (do_fchmodat); a symlink itself is reached with AT_SYMLINK_NOFOLLOW, and refused. */
+export function sys_fchmodat2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const flags = a.int(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const p = lookupAt(k, t, a.int(0), a.ulong(1), flags);
   return typeof p === 'number' ? p : chmod(t, p.dentry.inode, p, a.int(2));
 }
 export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -600,6 +617,9 @@ export function sys_truncate(k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
   if (perm < 0) return perm;
   const len = a.long(1);
   if (len < 0) return -EINVAL;
+  // vfs_truncate breaks leases as an open for writing would.
+  const broken = breakLease(k, i, O_WRONLY);
+  if (broken < 0) return broken;
   const ok = len > i.size ? newsizeOk(k, t, len) : 0;
   return ok < 0 ? ok : notified(i.truncate(len), p, IN_MODIFY);
 }

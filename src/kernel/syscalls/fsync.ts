@@ -119,6 +119,7 @@ export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
     const end = Math.min(off + len, i.size);
     // Through the page cache, so mappings and later reads see the hole.
     for (let p = off; p < end; p += 1 << 20) i.writeBytes(p, new Uint8Array(Math.min(1 << 20, end - p)));
+    i.punched(off, off + len);
     i.touchM();
     return 0;
   }

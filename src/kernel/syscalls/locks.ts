@@ -5,8 +5,26 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { File } from '../fs/file.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../fs/file.js';
-import { F_RDLCK, F_UNLCK, F_WRLCK, FileLock, OFFSET_MAX, flockLock, lockContext, posixDeadlock, posixLock, posixTest, type LockType } from '../fs/locks.js';
-import { EAGAIN, EBADF, EDEADLK, EFAULT, EINVAL, EOVERFLOW, ESRCH } from '../errno.js';
+import {
+  F_RDLCK,
+  F_UNLCK,
+  F_WRLCK,
+  FileLock,
+  OFFSET_MAX,
+  flockLock,
+  leasesToBreak,
+  lockContext,
+  posixDeadlock,
+  posixLock,
+  posixTest,
+  type LockType,
+} from '../fs/locks.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY } from '../fs/file.js';
+import type { Inode } from '../fs/inode.js';
+import { isReg } from '../fs/inode.js';
+import { POLL_MSG, sendSigio } from '../fs/fasync.js';
+import { CAP_LEASE, capable } from '../security/commoncap.js';
+import { EACCES, EAGAIN, EBADF, EDEADLK, EFAULT, EINVAL, EOVERFLOW, ESRCH } from '../errno.js';
 /** EWOULDBLOCK is EAGAIN on Linux. */
 const EWOULDBLOCK = EAGAIN;
 import { BLOCKED, type SyscallResult } from './result.js';
@@ -221,4 +239,108 @@ export function fcntlOwner(k: Kernel, t: Task, f: File, cmd: number, a: SyscallA
       return own.signum;
   }
   return -EINVAL;
+}
+
+// ---- leases (fcntl_setlease, fcntl_getlease, __break_lease) ----
+
+export const F_SETLEASE = 1024,
+  F_GETLEASE = 1025;
+
+/** fcntl_getlease: the lease this open file holds, as it will be once a pending break completes; F_UNLCK when none. */
+export function fcntlGetLease(f: File): SyscallResult {
+  const l = f.inode.flctx?.lease.find((x) => x.owner === f);
+  if (!l) return F_UNLCK;
+  return l.breakTo ?? l.type;
+}
+
+/**
+ * check_conflicting_open: a read lease needs the file open for writing
+ * nowhere; a write lease needs it open nowhere but through this file.
+ */
+function conflictingOpen(f: File, type: LockType): boolean {
+  const i = f.inode;
+  if (type === F_RDLCK) return i.writecount > 0;
+  const selfW = f.writable ? 1 : 0,
+    selfR = !f.writable && f.readable ? 1 : 0;
+  return i.writecount !== selfW || i.readcount !== selfR;
+}
+
+/** fcntl(F_SETLEASE): take, change or drop this open file's lease (vfs_setlease, generic_add_lease, generic_delete_lease). */
+export function fcntlSetLease(k: Kernel, t: Task, f: File, fd: number, arg: number): SyscallResult {
+  if (arg !== F_RDLCK && arg !== F_WRLCK && arg !== F_UNLCK) return -EINVAL;
+  const i = f.inode;
+  if (i.uid !== t.cred.fsuid && !capable(t.cred, CAP_LEASE)) return -EACCES;
+  if (!isReg(i.mode)) return -EINVAL;
+  const type = arg as LockType;
+  if (type === F_UNLCK) {
+    const ctx = i.flctx;
+    const mine = ctx?.lease.find((x) => x.owner === f);
+    if (!ctx || !mine) return -EAGAIN;
+    ctx.lease.splice(ctx.lease.indexOf(mine), 1);
+    mine.live = false;
+    ctx.changed();
+    return 0;
+  }
+  if (conflictingOpen(f, type)) return -EAGAIN;
+  const ctx = lockContext(i, k.fileLocks);
+  let mine: FileLock | null = null;
+  for (const l of ctx.lease) {
+    if (l.owner === f) {
+      mine = l;
+      continue;
+    }
+    // No exclusive lease beside another's, and no new lease while one is being broken to nothing.
+    if (type === F_WRLCK || l.breakTo === F_UNLCK) return -EAGAIN;
+  }
+  if (mine) {
+    // lease_modify: a downgrade that reaches the pending break's target ends the break.
+    mine.type = type;
+    if (mine.breakTo !== null && type <= mine.breakTo) mine.breakTo = null;
+    ctx.changed();
+    return 0;
+  }
+  if (!k.fileLocks.leasesEnable) return -EINVAL;
+  const l = new FileLock('lease', type, f, t.pid, 0, OFFSET_MAX, f);
+  l.fd = fd;
+  ctx.lease.push(l);
+  // lease_setup: the lease's breaks are signalled to the process that took it.
+  f.fown = { ...(f.fown ?? { signum: 0 }), type: F_OWNER_PID, pid: t.pid };
+  ctx.changed();
+  return 0;
+}
+
+/**
+ * __break_lease, at an open (or truncate) of a leased file: each lease the
+ * access conflicts with is marked to be broken (to F_RDLCK for a reader, to
+ * nothing for a writer) and its holder is signalled (POLL_MSG). A
+ * non-blocking open then fails with EWOULDBLOCK. A blocking one does not wait
+ * lease-break-time for the holder here: the break completes at once, as when
+ * the time runs out on Linux (time_out_leases), and the open goes on.
+ */
+export function breakLease(k: Kernel, inode: Inode, flags: number): number {
+  const ctx = inode.flctx;
+  if (!ctx || !ctx.lease.length) return 0;
+  const write = (flags & O_ACCMODE) !== O_RDONLY;
+  const victims = leasesToBreak(ctx, null, write);
+  if (!victims.length) return 0;
+  for (const l of victims) {
+    const to: LockType = write ? F_UNLCK : F_RDLCK;
+    if (l.breakTo === null || to < l.breakTo) {
+      l.breakTo = to;
+      if (l.file) sendSigio(k, l.file, l.fd, POLL_MSG);
+    }
+  }
+  ctx.changed();
+  if (flags & O_NONBLOCK) return -EWOULDBLOCK;
+  for (const l of victims) {
+    if (l.breakTo === F_UNLCK) {
+      ctx.lease.splice(ctx.lease.indexOf(l), 1);
+      l.live = false;
+    } else if (l.breakTo !== null) {
+      l.type = l.breakTo;
+      l.breakTo = null;
+    }
+  }
+  ctx.changed();
+  return 0;
 }

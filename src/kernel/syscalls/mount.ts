@@ -33,9 +33,21 @@ export function sys_mount(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   // descriptor of it; procfs marks those dentries dont_mount, so lock_mount
   // (after may_mount's EPERM) finds no mount point: ENOENT.
   if (admin && isMagic(target.dentry.inode)) return -ENOENT;
-  return pathMount(k, admin, target, { source: source ?? 'none', type, flags, data: data ?? '' }, () =>
-    source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true),
+  return touched(
+    k,
+    pathMount(k, admin, target, { source: source ?? 'none', type, flags, data: data ?? '' }, () =>
+      source === null ? -EFAULT : k.vfs.resolve(t, -100, source, true),
+    ),
   );
+}
+
+/** touch_mnt_namespace: a mount or umount that succeeded changed the table; /proc/PID/mounts pollers hear of it. */
+function touched(k: Kernel, r: number): number {
+  if (r === 0) {
+    k.vfs.mntEvent++;
+    k.vfs.mntPoll.wakeAll();
+  }
+  return r;
 }
 
 export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
@@ -45,7 +57,7 @@ export function sys_umount2(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (typeof dir === 'number') return dir;
   const target = k.vfs.resolve(t, -100, dir, !(flags & UMOUNT_NOFOLLOW));
   if (typeof target === 'number') return target;
-  return pathUmount(k, capable(t.cred, CAP_SYS_ADMIN), target, flags, t.fs.root);
+  return touched(k, pathUmount(k, capable(t.cred, CAP_SYS_ADMIN), target, flags, t.fs.root));
 }
 
 // Not supported yet: a root switch answers as for a new root that is not a mount point.

@@ -13,12 +13,13 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
+import { sys_acct } from '../acct.js';
 import { NR, type SyscallName } from './nr.js';
 import { ENOSYS } from '../errno.js';
 import { sys_capget, sys_capset } from './capability.js';
 import { sys_flock } from './locks.js';
 import { sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_pwait2 } from './epoll.js';
-import { sys_name_to_handle_at } from './fhandle.js';
+import { sys_name_to_handle_at, sys_open_by_handle_at } from './fhandle.js';
 import { sys_kcmp } from './kcmp.js';
 import { sys_vhangup } from '../drivers/tty/vhangup.js';
 import {
@@ -62,6 +63,7 @@ import {
   sys_chroot,
   sys_fchmod,
   sys_fchmodat,
+  sys_fchmodat2,
   sys_fchownat,
   sys_fchown,
   sys_getdents64,
@@ -265,7 +267,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   22: implemented('epoll_pwait', sys_epoll_pwait),
   23: implemented('dup', sys_dup),
   24: implemented('dup3', sys_dup3),
-  25: partial('fcntl', sys_fcntl, 'F_NOTIFY (dnotify) answers EINVAL; O_ASYNC sends no SIGIO (the owner is kept for leases only)'),
+  25: partial('fcntl', sys_fcntl, 'a blocking open that breaks a lease completes the break at once instead of waiting lease-break-time'),
   26: implemented('inotify_init1', sys_inotify_init1),
   27: implemented('inotify_add_watch', sys_inotify_add_watch),
   28: implemented('inotify_rm_watch', sys_inotify_rm_watch),
@@ -300,7 +302,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   53: implemented('fchmodat', sys_fchmodat),
   54: implemented('fchownat', sys_fchownat),
   55: implemented('fchown', sys_fchown),
-  56: partial('openat', sys_openat, 'O_TMPFILE makes no unnamed file (it opens the directory and fails)'),
+  56: partial('openat', sys_openat, 'O_TMPFILE only on tmpfs (EOPNOTSUPP elsewhere)'),
   57: implemented('close', sys_close),
   58: implemented('vhangup', sys_vhangup),
   59: implemented('pipe2', sys_pipe2),
@@ -333,7 +335,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   86: implemented('timerfd_settime', sys_timerfd_settime),
   87: implemented('timerfd_gettime', sys_timerfd_gettime),
   88: implemented('utimensat', sys_utimensat),
-  89: enosys('acct', 'no process accounting (BSD process accounting is not built in)'),
+  89: partial('acct', sys_acct, 'ASU is never set and accounting is not suspended when the file system runs low'),
   90: partial('capget', sys_capget, 'capabilities are not modelled: root reads the full set, anyone else an empty one'),
   91: partial('capset', sys_capset, 'capabilities are not modelled: root may call it and nothing changes; anyone else gets EPERM'),
   92: partial(
@@ -531,9 +533,9 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   264: partial(
     'name_to_handle_at',
     sys_name_to_handle_at,
-    'handles exist for tmpfs only (other filesystems answer EOPNOTSUPP), and nothing opens them: ' + 'open_by_handle_at is missing',
+    'decodable handles exist for tmpfs only (other filesystems give AT_HANDLE_FID handles, else EOPNOTSUPP); no AT_HANDLE_MNT_ID_UNIQUE',
   ),
-  265: enosys('open_by_handle_at', 'not implemented yet (name_to_handle_at is)'),
+  265: partial('open_by_handle_at', sys_open_by_handle_at, 'tmpfs handles of files that still have a name (an unlinked open file is ESTALE)'),
   266: partial('clock_adjtime', sys_clock_adjtime, 'CLOCK_REALTIME only, as adjtimex (no dynamic POSIX clocks)'),
   267: implemented('syncfs', sys_syncfs),
   268: enosys('setns', 'no namespaces yet (see unshare)'),
@@ -596,7 +598,7 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
   449: implemented('futex_waitv', sys_futex_waitv),
   450: enosys('set_mempolicy_home_node', 'no NUMA memory policies (see mbind)'),
   451: enosys('cachestat', 'not implemented yet: no page-cache statistics per range'),
-  452: enosys('fchmodat2', 'not implemented yet (fchmodat is): AT_SYMLINK_NOFOLLOW on chmod'),
+  452: implemented('fchmodat2', sys_fchmodat2),
   453: enosys('map_shadow_stack', 'no shadow stacks (an x86 feature; ENOSYS on riscv64 Linux too)'),
   454: enosys('futex_wake', 'not implemented yet: the futex2 calls (futex and futex_waitv work)'),
   455: enosys('futex_wait', 'not implemented yet: the futex2 calls (see futex_wake)'),

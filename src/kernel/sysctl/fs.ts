@@ -13,6 +13,8 @@ export const nrOpen = new Knob('fs.nr_open', () => NR_OPEN_DEFAULT);
 /** files_maxfiles_init: about 10% of RAM's kB, at least NR_FILE. */
 export const fileMax = new Knob('fs.file-max', (k) => Math.max(NR_FILE, Math.floor((k.pages.total * 4) / 10)));
 export const pipeMaxSize = new Knob('fs.pipe-max-size', () => 1048576);
+/** fs.dir-notify-enable: 0 makes fcntl(F_NOTIFY) EINVAL. */
+export const dirNotifyEnable = new Knob('fs.dir-notify-enable', () => 1);
 export const inotifyMaxQueuedEvents = new Knob('fs.inotify.max_queued_events', () => 16384);
 export const inotifyMaxUserInstances = new Knob('fs.inotify.max_user_instances', () => 128);
 export const inotifyMaxUserWatches = new Knob('fs.inotify.max_user_watches', () => 8192 * 4);
@@ -68,7 +70,7 @@ const fsTable: CtlTable[] = [
     0o444,
     computed((k) => [dcacheCounts(k).dentries, 0, 45, 0, 0, 0]),
   ),
-  int('dir-notify-enable', 1),
+  intEntry('dir-notify-enable', dirNotifyEnable),
   entry('file-max', 0o644, intKnob(fileMax, { min: 0 }, 64, true)),
   // Allocated, free (always 0 since 2.6), maximum.
   entry(

@@ -7,7 +7,8 @@
 // device has /sys/block/loopN/loop/ with what losetup reads.
 //
 // Devices are made on demand (CONFIG_BLK_DEV_LOOP_MIN_COUNT=0): losetup
-// and LTP ask /dev/loop-control for a free one. Partition scanning
+// and LTP ask /dev/loop-control for a free one, and opening a loop device
+// number nobody made yet makes it (loop_probe). Partition scanning
 // (LO_FLAGS_PARTSCAN) is recorded but not done: with max_part=0 Linux gives
 // a loop device's partitions extended device numbers (major 259), which
 // this kernel does not hand out.
@@ -401,6 +402,8 @@ export function loopInit(k: Kernel): LoopDriver {
   const drv = new LoopDriver(k);
   const ops: FileOps = { ioctl: (_f, cmd, arg) => drv.control(cmd, arg) };
   registerChrdev(k.vfs.fs, 10, LOOP_CTRL_MINOR, () => ops);
+  // loop_probe: opening /dev/loopN's number makes the device (max_loop is not set).
+  k.block.probes.set(LOOP_MAJOR, (minor) => void drv.add(minor));
   const d = k.block.devRoot;
   if (d) d.inode.mknod(d, 'loop-control', S_IFCHR | 0o660, makedev(10, LOOP_CTRL_MINOR), { fsuid: 0, fsgid: 6, groups: [] });
   classDeviceAdd(k, 'misc', 'loop-control', { devt: makedev(10, LOOP_CTRL_MINOR) });

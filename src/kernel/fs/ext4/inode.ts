@@ -37,7 +37,7 @@ export class Ext4Inode extends Inode {
   override readonly sb: Ext4Super;
   readonly iblock: Uint8Array;
   diskFlags: number;
-  readonly generation: number;
+  override readonly generation: number;
   readonly iseed: number;
   fileAcl: number;
   readonly extraIsize: number;

@@ -7,6 +7,7 @@ import type { Kernel } from '../../kernel.js';
 import type { Task } from '../../sched/task.js';
 import { RLIM_INFINITY } from '../../sched/threadgroup.js';
 import { S_IFDIR } from '../inode.js';
+import { POLLERR, POLLIN, POLLPRI, POLLRDNORM, type FileOps } from '../file.js';
 import { dPath } from '../namei.js';
 import type { Path } from '../mount.js';
 import { taskStat, taskStatus } from './array.js';
@@ -18,7 +19,9 @@ import { mounts, mountinfo } from './namespace.js';
 import { maps, statm } from './task_mmu.js';
 import { netDir } from './net.js';
 import { smaps, smapsRollup } from './smaps.js';
-import { ProcDir, dirEntry, fileEntry, magicEntry, type ProcContent, type ProcEntry, type ProcSuper } from './generic.js';
+import { pagemapOps } from './pagemap.js';
+import { capable, CAP_SYS_ADMIN } from '../../security/commoncap.js';
+import { ProcDir, dirEntry, fileEntry, magicEntry, opsEntry, type ProcContent, type ProcEntry, type ProcSuper } from './generic.js';
 import { findTask, mayPtrace, ownerOf, readerRoot, reader, taskFs, taskMm, visibleThreads } from './pid.js';
 
 const EMPTY = new Uint8Array(0);
@@ -200,14 +203,27 @@ export function taskEntries(k: Kernel, sb: ProcSuper, t: Task, whole: boolean, s
     file('statm', 0o444, () => statm(t, taskMm(t))),
     file('maps', 0o444, () => maps(k, taskMm(t)), { openCheck: ptrace }),
     file('smaps', 0o444, () => smaps(taskMm(t)), { openCheck: ptrace }),
+    // pagemap_open: ptrace read access; the PFNs are for an opener with CAP_SYS_ADMIN.
+    opsEntry(sb, scope, base + 'pagemap', 0o400, () => {
+      if (t.state === 'X') return -ESRCH;
+      const r = ptrace();
+      if (r < 0) return r;
+      const who = reader(k);
+      return pagemapOps(t, who !== null && capable(who.cred, CAP_SYS_ADMIN));
+    }),
     file('smaps_rollup', 0o444, () => smapsRollup(taskMm(t)), { openCheck: ptrace }),
     link('cwd', () => taskFs(t)?.cwd),
     link('root', () => taskFs(t)?.root),
     link('exe', () => t.exe?.path),
-    file('mounts', 0o444, () => {
-      const fs = taskFs(t);
-      return fs ? mounts(k, fs.root) : -ENOENT;
-    }),
+    file(
+      'mounts',
+      0o444,
+      () => {
+        const fs = taskFs(t);
+        return fs ? mounts(k, fs.root) : -ENOENT;
+      },
+      { poll: () => mountsPoll(k) },
+    ),
     file('mountinfo', 0o444, () => {
       const fs = taskFs(t);
       return fs ? mountinfo(k, fs.root) : -ENOENT;
@@ -232,12 +248,41 @@ function threadEntry(k: Kernel, sb: ProcSuper, x: Task, scope: string, path: str
   return dirEntry(sb, scope, path, 0o555, () => (x.state === 'X' ? -ESRCH : taskEntries(k, sb, x, false, scope, path + '/')), ownerOf(x));
 }
 
-/** Scope of the subtree /proc/N: its inode numbers live and die with it. */
-export const pidScope = (n: number) => `p${n}`;
+/**
+ * Scope of the subtree /proc/N: its inode numbers live and die with it. A
+ * process that later gets the same PID is another scope (its start time
+ * differs): Linux gives each task's /proc inodes fresh numbers, and
+ * pidfd_send_signal03 tells a reused PID by the directory's st_ino.
+ */
+export const pidScope = (t: Task) => `p${t.tid}:${t.startTime}`;
+
+/** Whether a scope made by pidScope still names a live task (the same one, not a PID reuse). */
+export function pidScopeAlive(k: Kernel, scope: string): boolean {
+  const m = /^p(\d+):/.exec(scope);
+  const t = m ? findTask(k, Number(m[1])) : null;
+  return t !== null && pidScope(t) === scope;
+}
+
+/**
+ * mounts_poll: always readable; EPOLLERR | EPOLLPRI once after each change of
+ * the mount table since the open (or since the last poll that reported one).
+ */
+function mountsPoll(k: Kernel): NonNullable<FileOps['poll']> {
+  let seen = k.vfs.mntEvent;
+  return (_f, wait) => {
+    wait?.(k.vfs.mntPoll);
+    let m = POLLIN | POLLRDNORM;
+    if (seen !== k.vfs.mntEvent) {
+      seen = k.vfs.mntEvent;
+      m |= POLLERR | POLLPRI;
+    }
+    return m;
+  };
+}
 
 /** /proc/N for a process, or (looked up, never listed) for one of its threads. */
 export function pidEntry(k: Kernel, sb: ProcSuper, t: Task): ProcEntry {
-  const scope = pidScope(t.tid);
+  const scope = pidScope(t);
   const key = { scope, name: '' };
   const list = () => (t.state === 'X' ? -ESRCH : taskEntries(k, sb, t, true, scope, ''));
   const make = () => {

@@ -179,10 +179,15 @@ export class ProcFile extends ProcInode {
     return 0;
   }
 
+  /** Makes the poll of one open file, when the file has one (fileEntry's opts.poll). */
+  pollFor: (() => NonNullable<FileOps['poll']>) | null = null;
+
   override open(f: File): FileOps | number {
     const r = this.openCheck?.() ?? 0;
     if (r < 0) return r;
-    return seqOps(this.show, this.store, f.readable);
+    const ops = seqOps(this.show, this.store, f.readable);
+    if (typeof ops === 'number' || !this.pollFor) return ops;
+    return { ...ops, poll: this.pollFor() };
   }
 }
 
@@ -258,6 +263,8 @@ export function fileEntry(
     openCheck?: () => number;
     /** st_size, for the few proc files Linux gives one (proc_set_size: config.gz, kcore). */
     size?: () => number;
+    /** A poll of its own for each open (mounts_poll), instead of always readable. */
+    poll?: () => NonNullable<FileOps['poll']>;
   } = {},
 ): ProcEntry {
   const key = { scope, name: path };
@@ -268,6 +275,7 @@ export function fileEntry(
     make: () => {
       const i = new ProcFile(sb, key, mode, show, opts.store, opts.owner, opts.openCheck);
       if (opts.size) i.size = opts.size();
+      i.pollFor = opts.poll ?? null;
       return i;
     },
   };

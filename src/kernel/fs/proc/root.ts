@@ -3,13 +3,13 @@
 import { ENOENT } from '../../errno.js';
 import type { Kernel } from '../../kernel.js';
 import { LINUX_VERSION } from '../../version.js';
-import { pidEntry, pidLookup } from './base.js';
+import { pidEntry, pidLookup, pidScopeAlive } from './base.js';
 import { cpuinfo } from './cpuinfo.js';
 import { configGz } from '../../configs.js';
 import { fileEntry, opsEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
 import { procKmsgOps } from '../../drivers/kmsg.js';
 import { meminfo } from './meminfo.js';
-import { findTask, lastPid, liveGroups, reader } from './pid.js';
+import { lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
 import { vmstat } from './vmstat.js';
 import { interrupts, softirqs } from './interrupts.js';
@@ -124,7 +124,7 @@ export function rootEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
 
 /** Listing /proc is the moment to forget inode numbers of tasks that are gone. */
 export function pruneDead(k: Kernel, sb: ProcSuper): void {
-  sb.prune((scope) => findTask(k, Number(scope.slice(1))) !== null);
+  sb.prune((scope) => pidScopeAlive(k, scope));
 }
 
 export { pidLookup };
