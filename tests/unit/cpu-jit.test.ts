@@ -269,3 +269,54 @@ test('grouped accesses off one base register: page-straddling groups and a fault
   assert.equal(r.cause, Cause.StorePageFault);
   assert.ok(r.tval >= DATA + 8192 && r.tval < DATA + 8192 + 32, `tval ${r.tval.toString(16)}`);
 });
+
+/**
+ * A loop with a 32-bit instruction straddling the end of CODE's page: `head`
+ * at CODE, a jump to the loop, then `before`, a c.nop, `straddler` at
+ * CODE + 4094, `after`, `bne t0, zero, loop` and ecall.
+ */
+function straddling(head: number[], before: number[], straddler: number, after: number[]): number[] {
+  const loop = 4092 - 4 * before.length;
+  const h: number[] = [];
+  const put = (...ws: number[]) => ws.forEach((w) => h.push(w & 0xffff, w >>> 16));
+  put(...head);
+  put(A.jal(0, loop - 2 * h.length));
+  while (2 * h.length < loop) put(A.NOP);
+  put(...before);
+  h.push(0x0001); // c.nop
+  put(straddler, ...after);
+  put(A.bne(T0, 0, loop - 2 * h.length), A.ECALL);
+  const words: number[] = [];
+  for (let i = 0; i < h.length; i += 2) words.push((h[i] | ((h[i + 1] ?? 0) << 16)) >>> 0);
+  return words;
+}
+
+test('an instruction straddling two pages runs in compiled code', () => {
+  const prog = straddling([A.addi(T0, 0, 200)], [A.addi(A0, A0, 1)], A.addi(A1, A1, 3), [A.addi(T0, T0, -1)]);
+  const r = same(prog);
+  assert.equal(r.cause, Cause.EcallU);
+  assert.equal(r.regs.split(' ')[A1], (600).toString(16));
+  // compiled code goes on through it into the next page: not back to the interpreter each time round
+  const m = new TestMachine(8 << 20);
+  m.loadWords(CODE, prog);
+  m.hart.pc = CODE;
+  m.hart.jitBackend = 'wasm';
+  m.hart.jitThreshold = 1;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.ok(m.hart.wasmEnters < 20, `${m.hart.wasmEnters} entries into compiled code`);
+});
+
+test('a straddling instruction whose upper half (in the next page) is rewritten runs the new instruction', () => {
+  // each iteration stores "addi a1, a1, t0" 's upper half at CODE + 4096 (sh, fence.i); the
+  // compiled first page must notice that the next page no longer holds what it was compiled with
+  const upper = (A.addi(A1, A1, 0) >>> 16) & 0xffff; // imm is bits 31:20: upper half = imm << 4 | rs1 bits 19:16
+  const prog = straddling(
+    [A.addi(T0, 0, 100), ...li(A2, CODE + 4096)],
+    [A.slli(T1, T0, 4), A.ori(T1, T1, upper), A.sh(T1, A2, 0), A.FENCE_I, A.addi(A0, A0, 1)],
+    A.addi(A1, A1, 0),
+    [A.addi(T0, T0, -1)],
+  );
+  const r = same(prog);
+  assert.equal(r.cause, Cause.EcallU);
+  assert.equal(r.regs.split(' ')[A1], ((100 * 101) / 2).toString(16));
+});
