@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_R, PTE_W } from './cpu-harness/machine.js';
-import { Cause } from '../../src/cpu/hart.js';
+import { Cause, Hart } from '../../src/cpu/hart.js';
+import type { PhysMem } from '../../src/cpu/physmem.js';
+import { warmUp } from '../../src/cpu/warmup.js';
 import * as A from './cpu-harness/asm.js';
 import type { JitBackend } from '../../src/cpu/hart.js';
 
@@ -319,4 +321,16 @@ test('a straddling instruction whose upper half (in the next page) is rewritten 
   const r = same(prog);
   assert.equal(r.cause, Cause.EcallU);
   assert.equal(r.regs.split(' ')[A1], ((100 * 101) / 2).toString(16));
+});
+
+test('the warm-up takes the hand-off to the optimised WebAssembly tier before real work does', () => {
+  // else V8 optimizes Hart.run() without that path and throws the code away when a real loop gets there
+  let mem: PhysMem | undefined;
+  warmUp((m) => {
+    mem = m;
+    return new Hart(m, -1);
+  });
+  const jit = mem?.wasmJit;
+  assert.ok(jit, 'the warm-up machine has WebAssembly');
+  assert.ok(jit.stats.optimised > 0, `${jit.stats.optimised} pages optimised`);
 });
