@@ -7,6 +7,7 @@ import { TestMachine, USER, PTE_R, PTE_W } from './cpu-harness/machine.js';
 import { Cause, Hart } from '../../src/cpu/hart.js';
 import type { PhysMem } from '../../src/cpu/physmem.js';
 import { warmUp } from '../../src/cpu/warmup.js';
+import { ENTRY_OFF, ENTRY_SLOTS } from '../../src/cpu/layout.js';
 import * as A from './cpu-harness/asm.js';
 import type { JitBackend } from '../../src/cpu/hart.js';
 
@@ -333,4 +334,22 @@ test('the warm-up takes the hand-off to the optimised WebAssembly tier before re
   const jit = mem?.wasmJit;
   assert.ok(jit, 'the warm-up machine has WebAssembly');
   assert.ok(jit.stats.optimised > 0, `${jit.stats.optimised} pages optimised`);
+});
+
+test('the compiled-code entry table starts as the zeroed memory it lives in, untouched until code is installed', () => {
+  // 2 MiB the host need not back: a machine that compiles little touches few of its pages
+  const m = new TestMachine(4 << 20);
+  const table = new Int32Array(m.mem.wasm!.buffer, ENTRY_OFF, ENTRY_SLOTS * 2);
+  assert.ok(
+    table.every((v) => v === 0),
+    'untouched',
+  );
+  m.loadWords(CODE, [A.addi(T0, 0, 1000), A.addi(A0, A0, 1), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL]);
+  m.hart.pc = CODE;
+  m.hart.jitBackend = 'wasm';
+  m.hart.jitThreshold = 1;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  const used = table.filter((v, i) => i % 2 === 0 && v !== 0).length;
+  assert.ok(used > 0 && used === m.mem.wasmJit!.entries.size, `${used} slots for ${m.mem.wasmJit!.entries.size} entries`);
 });
