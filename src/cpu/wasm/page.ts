@@ -27,6 +27,10 @@
 //   - Nothing in it depends on the page's physical or virtual address: the
 //     page's virtual base comes from pc, so one compiled function serves every
 //     page with the same contents (fork, exec, shared libraries).
+//   - An instruction straddling into the next page (at the last halfword) is
+//     compiled with the upper half the next page held at compile time, and
+//     runs only while the next page is in the fetch TLB and still holds it;
+//     otherwise the function leaves for the interpreter there.
 //
 // Tiers (see tiers.ts): the quick tier emits each block on its own, with
 // registers cached per block and a countdown on backward jumps; the
