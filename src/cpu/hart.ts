@@ -349,7 +349,7 @@ export class Hart implements JitHart, WasmHart {
                 if (c < hot) code[p + 3] = c + 1;
                 if (++code[PAGE_COUNT] < hot) break;
                 code[PAGE_COUNT] = 0;
-                if (!wasm.compile(code, phys, u64ToNumber(base, pcHi))) break;
+                if (!wasm.compile(code, phys, u64ToNumber(base, pcHi), undefined, this.nextPageHalf(base, pcHi))) break;
                 continue;
               }
               let fn: RegionFn | null;
@@ -1449,7 +1449,22 @@ export class Hart implements JitHart, WasmHart {
   /** A quick-tier WebAssembly function ran a loop hot: recompile its page at the optimised tier. */
   private optimiseAt(lo: number, hi: number): void {
     const off = this.mmu.translate(lo, hi, Access.Fetch);
-    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12, u64ToNumber(lo & ~0xfff, hi));
+    if (off >= 0) this.mem.wasmJit?.optimise(off >>> 12, u64ToNumber(lo & ~0xfff, hi), this.nextPageHalf(lo, hi));
+  }
+
+  /**
+   * The first halfword of the page after the one holding lo:hi when that
+   * page is mapped for fetch now, else -1: what compiled code takes as the
+   * upper half of an instruction straddling the two pages (wasm/page.ts; the
+   * code checks it again before every run). A fetch translation has no side
+   * effect but the TLB fill (Svade: no A/D updates), so a failed one here is
+   * simply no answer; the interpreter takes the fault when it gets there.
+   */
+  private nextPageHalf(lo: number, hi: number): number {
+    const nlo = ((lo & ~0xfff) + 4096) | 0,
+      nhi = (nlo === 0 ? hi + 1 : hi) | 0;
+    const off = this.mmu.translate(nlo, nhi, Access.Fetch);
+    return off < 0 ? -1 : this.mem.u16[off >>> 1];
   }
 
   /** Compile the region entered at slot p; marks the slot when impossible. */

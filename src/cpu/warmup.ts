@@ -302,6 +302,11 @@ export function warmUp(make: (mem: PhysMem) => WarmHart): void {
   }
 
   const h = make(mem);
+  // The hot loop's quick WebAssembly asks for the optimised tier at its first
+  // backward jump, so run()'s hand-off to that tier (and the compiler's loop
+  // regions) has run before V8 optimizes run(); met first in a real program
+  // (10,000 backward jumps in), it threw that code away mid-run.
+  if (mem.wasmJit) mem.wasmJit.optBackEdges = 1;
   h.setPageTable(root);
   h.pc = 1; // only the kernel can make pc odd
   h.run(1);

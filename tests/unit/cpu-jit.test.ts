@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestMachine, USER, PTE_R, PTE_W } from './cpu-harness/machine.js';
-import { Cause } from '../../src/cpu/hart.js';
+import { Cause, Hart } from '../../src/cpu/hart.js';
+import type { PhysMem } from '../../src/cpu/physmem.js';
+import { warmUp } from '../../src/cpu/warmup.js';
+import { ENTRY_OFF, ENTRY_SLOTS } from '../../src/cpu/layout.js';
 import * as A from './cpu-harness/asm.js';
 import type { JitBackend } from '../../src/cpu/hart.js';
 
@@ -268,4 +271,85 @@ test('grouped accesses off one base register: page-straddling groups and a fault
   });
   assert.equal(r.cause, Cause.StorePageFault);
   assert.ok(r.tval >= DATA + 8192 && r.tval < DATA + 8192 + 32, `tval ${r.tval.toString(16)}`);
+});
+
+/**
+ * A loop with a 32-bit instruction straddling the end of CODE's page: `head`
+ * at CODE, a jump to the loop, then `before`, a c.nop, `straddler` at
+ * CODE + 4094, `after`, `bne t0, zero, loop` and ecall.
+ */
+function straddling(head: number[], before: number[], straddler: number, after: number[]): number[] {
+  const loop = 4092 - 4 * before.length;
+  const h: number[] = [];
+  const put = (...ws: number[]) => ws.forEach((w) => h.push(w & 0xffff, w >>> 16));
+  put(...head);
+  put(A.jal(0, loop - 2 * h.length));
+  while (2 * h.length < loop) put(A.NOP);
+  put(...before);
+  h.push(0x0001); // c.nop
+  put(straddler, ...after);
+  put(A.bne(T0, 0, loop - 2 * h.length), A.ECALL);
+  const words: number[] = [];
+  for (let i = 0; i < h.length; i += 2) words.push((h[i] | ((h[i + 1] ?? 0) << 16)) >>> 0);
+  return words;
+}
+
+test('an instruction straddling two pages runs in compiled code', () => {
+  const prog = straddling([A.addi(T0, 0, 200)], [A.addi(A0, A0, 1)], A.addi(A1, A1, 3), [A.addi(T0, T0, -1)]);
+  const r = same(prog);
+  assert.equal(r.cause, Cause.EcallU);
+  assert.equal(r.regs.split(' ')[A1], (600).toString(16));
+  // compiled code goes on through it into the next page: not back to the interpreter each time round
+  const m = new TestMachine(8 << 20);
+  m.loadWords(CODE, prog);
+  m.hart.pc = CODE;
+  m.hart.jitBackend = 'wasm';
+  m.hart.jitThreshold = 1;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.ok(m.hart.wasmEnters < 20, `${m.hart.wasmEnters} entries into compiled code`);
+});
+
+test('a straddling instruction whose upper half (in the next page) is rewritten runs the new instruction', () => {
+  // each iteration stores "addi a1, a1, t0" 's upper half at CODE + 4096 (sh, fence.i); the
+  // compiled first page must notice that the next page no longer holds what it was compiled with
+  const upper = (A.addi(A1, A1, 0) >>> 16) & 0xffff; // imm is bits 31:20: upper half = imm << 4 | rs1 bits 19:16
+  const prog = straddling(
+    [A.addi(T0, 0, 100), ...li(A2, CODE + 4096)],
+    [A.slli(T1, T0, 4), A.ori(T1, T1, upper), A.sh(T1, A2, 0), A.FENCE_I, A.addi(A0, A0, 1)],
+    A.addi(A1, A1, 0),
+    [A.addi(T0, T0, -1)],
+  );
+  const r = same(prog);
+  assert.equal(r.cause, Cause.EcallU);
+  assert.equal(r.regs.split(' ')[A1], ((100 * 101) / 2).toString(16));
+});
+
+test('the warm-up takes the hand-off to the optimised WebAssembly tier before real work does', () => {
+  // else V8 optimizes Hart.run() without that path and throws the code away when a real loop gets there
+  let mem: PhysMem | undefined;
+  warmUp((m) => {
+    mem = m;
+    return new Hart(m, -1);
+  });
+  const jit = mem?.wasmJit;
+  assert.ok(jit, 'the warm-up machine has WebAssembly');
+  assert.ok(jit.stats.optimised > 0, `${jit.stats.optimised} pages optimised`);
+});
+
+test('the compiled-code entry table starts as the zeroed memory it lives in, untouched until code is installed', () => {
+  // 2 MiB the host need not back: a machine that compiles little touches few of its pages
+  const m = new TestMachine(4 << 20);
+  const table = new Int32Array(m.mem.wasm!.buffer, ENTRY_OFF, ENTRY_SLOTS * 2);
+  assert.ok(
+    table.every((v) => v === 0),
+    'untouched',
+  );
+  m.loadWords(CODE, [A.addi(T0, 0, 1000), A.addi(A0, A0, 1), A.addi(T0, T0, -1), A.bne(T0, 0, -8), A.ECALL]);
+  m.hart.pc = CODE;
+  m.hart.jitBackend = 'wasm';
+  m.hart.jitThreshold = 1;
+  assert.equal(m.hart.run(1e6), Cause.EcallU);
+  assert.equal(m.reg(A0), 1000);
+  const used = table.filter((v, i) => i % 2 === 0 && v !== 0).length;
+  assert.ok(used > 0 && used === m.mem.wasmJit!.entries.size, `${used} slots for ${m.mem.wasmJit!.entries.size} entries`);
 });

@@ -21,7 +21,7 @@
 import { Body, Op as W, T } from './encoder.js';
 import { Op, SINK } from '../decode.js';
 import { COUNTER_OFF, F_OFF, RAM_OFF, TLB_OFF, W_OFF, Word, X_OFF, XW_OFF } from '../layout.js';
-import { TLB_MASK, TLB_R, TLB_W } from '../mmu.js';
+import { TLB_MASK, TLB_R, TLB_W, TLB_X } from '../mmu.js';
 import { Imp, STORE_HIT_CODE } from './support.js';
 import { FP_LOCALS, emitFp, type FpCtx } from './fp.js';
 
@@ -32,6 +32,8 @@ export interface Insn {
   raw: number;
   off: number;
   len: number;
+  /** an instruction straddling into the next page: the upper half it was compiled with */
+  nextHalf?: number;
 }
 export interface Block {
   start: number;
@@ -410,6 +412,7 @@ export class PageGen implements FpCtx {
     this.groups = planGroups(blk.insns);
     for (this.j = 0; this.j < blk.insns.length; this.j++) {
       const ins = blk.insns[this.j];
+      if (ins.nextHalf !== undefined) this.straddleGuard(ins, ins.nextHalf);
       const grp = this.groups.get(this.j);
       if (grp?.header) this.groupHeader(grp);
       if (isBranch(ins.op)) {
@@ -434,6 +437,50 @@ export class PageGen implements FpCtx {
     const j = this.index.get(blk.next);
     if (j !== undefined && this.units[this.unit].loop && this.unitOf[j] === this.unit && this.posOf[j] === this.pos + 1) return;
     this.goto(blk.next);
+  }
+
+  /**
+   * Before an instruction straddling into the next page: leave for the
+   * interpreter at it (not retired) unless the next page is in the fetch TLB
+   * and its first halfword is still `half`, the upper half this code was
+   * compiled with. The next page is not part of what the function is keyed
+   * by: another process may map other code there, or the guest may have
+   * rewritten it; the interpreter then decodes it afresh, or takes the
+   * fetch fault.
+   */
+  private straddleGuard(ins: Insn, half: number): void {
+    const b = this.b;
+    b.get(VPAGE)
+      .i64(4096)
+      .op(W.I64Add)
+      .i64(12)
+      .op(W.I64ShrU)
+      .tee(VPN)
+      .op(W.I32WrapI64)
+      .i32(TLB_MASK)
+      .op(W.I32And)
+      .i32(5)
+      .op(W.I32Shl)
+      .get(ST)
+      .op(W.I32Add)
+      .tee(ENT)
+      .mem(W.I64Load32S, TLB_OFF + TLB_X * 4)
+      .get(VPN)
+      .op(W.I64Ne)
+      .if_(T.I32)
+      .i32(1)
+      .else_()
+      .get(ENT)
+      .mem(W.I32Load, TLB_OFF + TLB_X * 4 + 4)
+      .mem(W.I32Load16U, RAM_OFF)
+      .i32(half)
+      .op(W.I32Ne)
+      .end()
+      .if_();
+    this.depth++;
+    this.toTail(ins.off, this.k - this.j, -1);
+    b.end();
+    this.depth--;
   }
 
   /** pc-relative link value: vpage + off + len */

@@ -5,12 +5,15 @@
 // writes the table; wasm only reads it.
 //
 // Open addressing with linear probing over ENTRY_SLOTS slots of two int32:
-// [key, value]. Keys are RAM offsets (>= 0); EMPTY ends a probe, DELETED
-// does not. value = table index << 8 | block number in that function.
+// [key + 1, value]. Keys are RAM offsets (>= 0), stored plus one so that
+// EMPTY is 0: the table starts as the zeroed memory of a new
+// WebAssembly.Memory, and the host never touches (nor backs) its 2 MiB of
+// pages until entries land there. EMPTY ends a probe, DELETED does not.
+// value = table index << 12 | block number in that function.
 import { ENTRY_OFF, ENTRY_SLOTS } from '../layout.js';
 
-export const EMPTY = -1;
-export const DELETED = -2;
+export const EMPTY = 0;
+export const DELETED = -1;
 /** Fibonacci hashing: the multiplier, and the shift that keeps log2(ENTRY_SLOTS) bits. */
 export const HASH_MUL = 0x9e3779b1 | 0;
 export const HASH_SHIFT = 32 - Math.log2(ENTRY_SLOTS);
@@ -23,9 +26,9 @@ export class EntryTable {
   private readonly map = new Map<number, number>();
   private deleted = 0;
 
+  /** `buffer`: a new WebAssembly.Memory's, so the table is all EMPTY already. */
   constructor(buffer: ArrayBuffer) {
     this.t = new Int32Array(buffer, ENTRY_OFF, ENTRY_SLOTS * 2);
-    this.t.fill(EMPTY);
   }
 
   get size(): number {
@@ -50,7 +53,7 @@ export class EntryTable {
       mask = ENTRY_SLOTS - 1;
     for (let s = entrySlot(key); ; s = (s + 1) & mask) {
       const k = t[s * 2];
-      if (k === key) {
+      if (k === key + 1) {
         t[s * 2] = DELETED;
         this.deleted++;
         return;
@@ -67,9 +70,9 @@ export class EntryTable {
     const t = this.t,
       mask = ENTRY_SLOTS - 1;
     let s = entrySlot(key);
-    while (t[s * 2] >= 0) s = (s + 1) & mask;
+    while (t[s * 2] > 0) s = (s + 1) & mask;
     if (t[s * 2] === DELETED) this.deleted--;
-    t[s * 2] = key;
+    t[s * 2] = key + 1;
     t[s * 2 + 1] = value;
   }
 

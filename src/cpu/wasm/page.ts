@@ -27,6 +27,10 @@
 //   - Nothing in it depends on the page's physical or virtual address: the
 //     page's virtual base comes from pc, so one compiled function serves every
 //     page with the same contents (fork, exec, shared libraries).
+//   - An instruction straddling into the next page (at the last halfword) is
+//     compiled with the upper half the next page held at compile time, and
+//     runs only while the next page is in the fetch TLB and still holds it;
+//     otherwise the function leaves for the interpreter there.
 //
 // Tiers (see tiers.ts): the quick tier emits each block on its own, with
 // registers cached per block and a countdown on backward jumps; the
@@ -88,6 +92,7 @@ export function compilePage(
   memPages: number,
   counter: number,
   name = '',
+  nextHalf = -1,
 ): CompiledPage | null {
   const decoded = (off: number): number => {
     const p = (off >> 1) * SLOT_INTS;
@@ -99,11 +104,17 @@ export function compilePage(
     }
     return code[p];
   };
+  // An instruction straddling into the next page is compiled when that
+  // page's first halfword is known: the code checks it is still the same
+  // before every run (straddleGuard in emit.ts), since the next page is not
+  // part of what this function is keyed by.
+  const straddle = straddleSlot(decoded, u16, phys, nextHalf);
+  const only = (off: number): boolean => interpreterOnly(decoded(off) & 255) && !(off === STRADDLE_OFF && straddle);
   const entries = [...new Set(leaders)].filter((o) => o >= 0 && o < 4096 && (o & 1) === 0);
-  const never = entries.filter((o) => interpreterOnly(decoded(o) & 255));
+  const never = entries.filter(only);
   // the quick tier compiles what ran; the optimised one all that can run from there
-  const runnable = entries.filter((o) => !interpreterOnly(decoded(o) & 255)).sort((a, b) => a - b);
-  const starts = counter >= 0 ? runnable : discover(runnable, decoded, code);
+  const runnable = entries.filter((o) => !only(o)).sort((a, b) => a - b);
+  const starts = counter >= 0 ? runnable : discover(runnable, decoded, code, straddle);
   const ok = starts.slice(0, MAX_BLOCKS);
   if (ok.length === 0) return null;
   const isLeader = new Set(ok);
@@ -118,6 +129,12 @@ export function compilePage(
         op = w & 255;
       if (insns.length > 0 && (isLeader.has(off) || insns.length >= MAX_BLOCK_INSNS)) break;
       if (op === Op.PageEnd) break; // falls into the next page
+      if (off === STRADDLE_OFF && straddle) {
+        // the last instruction of the page: the block goes on in the next page
+        insns.push({ op: straddle[0] & 255, w: straddle[0], imm: straddle[1], raw: straddle[2], off, len: 4, nextHalf });
+        off += 4;
+        break;
+      }
       if (interpreterOnly(op)) {
         stop = true;
         break;
@@ -173,6 +190,22 @@ export function compilePage(
   return { bytes: m.bytes(), leaders: blocks.map((bl) => bl.start), never, insns: total, loops: emitted.filter((u) => u.loop).length };
 }
 
+/** Byte offset of the one slot an instruction can straddle from: the page's last halfword. */
+const STRADDLE_OFF = 4094;
+
+/**
+ * The decoded slot of the 32-bit instruction at the page's last halfword
+ * whose upper half is `nextHalf` (the next page's first halfword), or null:
+ * no such instruction, the upper half unknown (-1), or one compiled code
+ * leaves to the interpreter anyway.
+ */
+function straddleSlot(decoded: (off: number) => number, u16: Uint16Array, phys: number, nextHalf: number): Int32Array | null {
+  if (nextHalf < 0 || (decoded(STRADDLE_OFF) & 255) !== Op.Straddle) return null;
+  const slot = new Int32Array(SLOT_INTS);
+  decodeSlot(slot, 0, u16[phys * 2048 + PAGE_SLOTS - 1], nextHalf);
+  return interpreterOnly(slot[0] & 255) ? null : slot;
+}
+
 /**
  * Block starts: the entries, and every start reachable from them by static
  * control flow inside the page (branch targets and fall-throughs, jal
@@ -180,7 +213,7 @@ export function compilePage(
  * a function's paths not run yet are compiled along with the hot ones and
  * need no recompile when they turn hot. Sorted.
  */
-function discover(entries: number[], decoded: (off: number) => number, code: Int32Array): number[] {
+function discover(entries: number[], decoded: (off: number) => number, code: Int32Array, straddle: Int32Array | null): number[] {
   const seen = new Set<number>();
   const work = [...entries];
   const add = (t: number) => {
@@ -189,10 +222,12 @@ function discover(entries: number[], decoded: (off: number) => number, code: Int
   while (work.length) {
     const start = work.pop()!;
     if (seen.has(start)) continue;
-    if (interpreterOnly(decoded(start) & 255)) continue;
+    const st = (off: number) => (off === STRADDLE_OFF ? straddle : null);
+    if (interpreterOnly(decoded(start) & 255) && !st(start)) continue;
     seen.add(start);
     for (let off = start, n = 0; off < 4096 && n < MAX_BLOCK_INSNS; n++) {
-      const w = decoded(off),
+      const s = st(off),
+        w = s ? s[0] : decoded(off),
         op = w & 255;
       if (interpreterOnly(op)) {
         // the interpreter runs it, then compiled code can go on after it
@@ -200,7 +235,7 @@ function discover(entries: number[], decoded: (off: number) => number, code: Int
         break;
       }
       const len = (w >>> 26) >> 1,
-        imm = code[(off >> 1) * SLOT_INTS + 1];
+        imm = s ? s[1] : code[(off >> 1) * SLOT_INTS + 1];
       if (isBranch(op)) {
         add(off + imm);
         add(off + len);

@@ -164,8 +164,11 @@ export class WasmJit {
    * with a nonzero counter, and those already compiled) into one function,
    * replacing the page's previous one. False if nothing could be compiled
    * now (in the background: the function comes later, see `background`).
+   * `nextHalf`: the first halfword of the next virtual page if it is mapped
+   * for fetch now, else -1 (an instruction straddling the two pages is then
+   * left to the interpreter).
    */
-  compile(code: Int32Array, phys: number, va: number, opt = this.fnOf[phys]?.opt ?? false): boolean {
+  compile(code: Int32Array, phys: number, va: number, opt = this.fnOf[phys]?.opt ?? false, nextHalf = -1): boolean {
     const t0 = performance.now();
     const background = this.background && !opt;
     if (background && this.pending.has(phys)) return false;
@@ -177,7 +180,7 @@ export class WasmJit {
     const idx = this.allocIdx();
     let cp: CompiledPage | null;
     try {
-      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4, `${opt ? 'opt' : 'quick'}_${va.toString(16)}`);
+      cp = compilePage(code, this.mem.u16, phys, leaders, this.memPages, opt ? -1 : idx * 4, `${opt ? 'opt' : 'quick'}_${va.toString(16)}`, nextHalf);
       for (const off of cp?.never ?? leaders) code[(off >> 1) * 4 + 3] = NEVER;
       if (!cp) {
         this.freeIdx.push(idx);
@@ -267,11 +270,11 @@ export class WasmJit {
   }
 
   /** A quick-tier function asked for the optimised tier (a hot loop); false if the page has no function now. */
-  optimise(phys: number, va: number): boolean {
+  optimise(phys: number, va: number, nextHalf = -1): boolean {
     const fn = this.fnOf[phys],
       code = this.mem.code[phys];
     if (!fn || fn.opt || !code) return false;
-    return this.compile(code, phys, va, true);
+    return this.compile(code, phys, va, true, nextHalf);
   }
 
   /** RAM page `phys` lost its decoded code (a write, a free, fence.i). */

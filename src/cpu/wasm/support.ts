@@ -87,7 +87,7 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
   exit.get(0).get(2).mem(Op.I32Store, EXIT_N).get(0).get(1).mem(Op.I64Store, EXIT_PC).get(3).end();
   const fExit = m.func(tDispatch, [], exit.view());
 
-  // dispatch: 0 st, 1 pc, 2 n, 3 budget; locals 4 vpn (i64), 5 entry addr, 6 key, 7 slot, 8 k
+  // dispatch: 0 st, 1 pc, 2 n, 3 budget; locals 4 vpn (i64), 5 entry addr, 6 key + 1, 7 slot, 8 k
   const d = new Body();
   const count = (b: Body, w: Word) =>
     b
@@ -129,6 +129,11 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
     .i32(HASH_SHIFT)
     .op(Op.I32ShrU)
     .set(7)
+    // the table holds key + 1 (entries.ts)
+    .get(6)
+    .i32(1)
+    .op(Op.I32Add)
+    .set(6)
     .loop()
     .get(7)
     .i32(3)
@@ -155,8 +160,7 @@ export function supportModule(memPages: number): Uint8Array<ArrayBuffer> {
     .returnCallIndirect(region)
     .end()
     .get(8)
-    .i32(-1)
-    .op(Op.I32Eq)
+    .op(Op.I32Eqz)
     .brIf(1)
     .get(7)
     .i32(1)

@@ -69,6 +69,7 @@ export const WFI = 0x10500073;
 export const SFENCE_VMA = 0x12000073;
 export const NOP = 0x00000013;
 export const andi = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 7, rd, 0x13);
+export const ori = (rd: number, rs1: number, imm: number): number => i(imm, rs1, 6, rd, 0x13);
 /** OP (0x33) and OP-32 (0x3b) register-register instructions by funct7/funct3, e.g. M extension. */
 export const op = (f7: number, f3: number, rd: number, rs1: number, rs2: number): number => r(f7, rs2, rs1, f3, rd, 0x33);
 export const op32 = (f7: number, f3: number, rd: number, rs1: number, rs2: number): number => r(f7, rs2, rs1, f3, rd, 0x3b);
