@@ -157,11 +157,18 @@ export function faultAround(mm: Mm, v: Vma, vpn: number): void {
 export function doSwapPage(mm: Mm, v: Vma, e: number, write: boolean, fault: boolean): FaultResult {
   const alloc = mm.alloc,
     i32 = alloc.mem.i32;
-  const entry = pteToSwpEntry(i32[e], i32[e + 1]);
+  const lo = i32[e],
+    hi = i32[e + 1];
+  const entry = pteToSwpEntry(lo, hi);
   const swap = alloc.swap;
   if (!swap || swap.count(entry) === 0) return FAULT_SIGBUS;
   const page = alloc.alloc(GFP_ANON_FAULT);
   if (page < 0) return FAULT_OOM;
+  if (i32[e] !== lo || i32[e + 1] !== hi) {
+    // The OOM killer reaped this address space meanwhile (swapoff's path): nothing left to bring back.
+    alloc.put(page);
+    return FAULT_OK;
+  }
   const data = new Uint8Array(PAGE_SIZE);
   if (swap.read(entry, data) !== 0) {
     alloc.put(page);

@@ -296,13 +296,14 @@ export class Mm implements VmaOwner {
         v.start / PAGE_SIZE,
         v.end / PAGE_SIZE,
         (e, vpn) => {
-          const lo = i32[e],
-            hi = i32[e + 1];
+          // The child's table first: allocating it may reclaim, and swap out the very page this PTE maps.
           const ce = child.pt.pteIndex(vpn, true);
           if (ce < 0) {
             ok = false;
             return true;
           }
+          const lo = i32[e],
+            hi = i32[e + 1];
           if (!(lo & PTE_V)) {
             // copy_nonpresent_pte: the child's entry is one more reference on the slot.
             if (!this.alloc.swap?.dup(pteToSwpEntry(lo, hi))) {
