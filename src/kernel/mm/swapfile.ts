@@ -89,7 +89,12 @@ export function parseSwapHeader(page: Uint8Array): SwapHeader | null {
  * read_swap_header: the slots the area may have (last_page + 1), or 0 with
  * Linux's message when the header is not usable.
  */
-export function readSwapHeader(log: (level: number, text: string) => void, page: Uint8Array, size: number, regular: boolean): { maxpages: number; bad: number[] } | 0 {
+export function readSwapHeader(
+  log: (level: number, text: string) => void,
+  page: Uint8Array,
+  size: number,
+  regular: boolean,
+): { maxpages: number; bad: number[] } | 0 {
   const h = parseSwapHeader(page);
   if (!h) {
     log(KERN_ERR, 'Unable to find swap-space signature');

@@ -34,9 +34,13 @@ function victimMms(k: Kernel): Mm[] {
  * those pages still unused since.
  */
 export function shrinkAnon(k: Kernel, want: number): number {
-  const swap = k.pages.swap;
+  return shrinkMms(victimMms(k), want);
+}
+
+/** The same over a given list of address spaces (sharing one allocator and its swap). */
+export function shrinkMms(mms: readonly Mm[], want: number): number {
+  const swap = mms[0]?.alloc.swap;
   if (!swap || swap.freePages === 0) return 0;
-  const mms = victimMms(k);
   let freed = 0;
   for (let sweep = 0; sweep < 2 && freed < want; sweep++) {
     for (const mm of mms) {

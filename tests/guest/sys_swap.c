@@ -1,4 +1,8 @@
-/* A program bigger than RAM (tuxglass only, in the swap scenario test):
+/* swapon(2) and swapoff(2) as called directly (tuxglass only, in the swap
+ * scenario test): "on PATH FLAGS" and "off PATH" print the result and the
+ * errno name, past util-linux's own checks of the header.
+ *
+ * "hog MB": a program bigger than RAM:
  * maps MB mebibytes of private anonymous memory, fills every 8-byte word
  * with a value computed from its address, reports its VmSwap, then forks:
  * the child and the parent each read every word back and compare, so a
@@ -8,6 +12,7 @@
 #include "tg.h"
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 
 static unsigned long val(unsigned long i) {
     unsigned long x = i * 0x9e3779b97f4a7c15UL;
@@ -41,8 +46,24 @@ static long check(unsigned long *m, unsigned long words) {
     return bad;
 }
 
+static const char *ename(int e) {
+    switch (e) {
+    case EPERM: return "EPERM";
+    case EINVAL: return "EINVAL";
+    case EBUSY: return "EBUSY";
+    case ENOENT: return "ENOENT";
+    case ENOMEM: return "ENOMEM";
+    default: return strerror(e);
+    }
+}
+
 int main(int argc, char **argv) {
-    unsigned long mb = argc > 1 ? strtoul(argv[1], NULL, 10) : 160;
+    if (argc > 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+        long r = !strcmp(argv[1], "on") ? syscall(SYS_swapon, argv[2], argc > 3 ? strtol(argv[3], NULL, 0) : 0L) : syscall(SYS_swapoff, argv[2]);
+        printf("swap%s %s = %ld %s\n", argv[1], argv[2], r, r < 0 ? ename(errno) : "");
+        return 0;
+    }
+    unsigned long mb = argc > 2 ? strtoul(argv[2], NULL, 10) : 160;
     unsigned long words = mb << 17;
     unsigned long *m = mmap(NULL, mb << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) {
