@@ -2,6 +2,9 @@
  * scenario test): "on PATH FLAGS" and "off PATH" print the result and the
  * errno name, past util-linux's own checks of the header.
  *
+ * "hold MB FILE": fills MB mebibytes the same way, waits until FILE
+ * exists, then prints its VmSwap and checks every word (for swapoff).
+ *
  * "hog MB": a program bigger than RAM:
  * maps MB mebibytes of private anonymous memory, fills every 8-byte word
  * with a value computed from its address, reports its VmSwap, then forks:
@@ -71,6 +74,14 @@ int main(int argc, char **argv) {
         return 1;
     }
     for (unsigned long i = 0; i < words; i++) m[i] = val(i);
+    if (!strcmp(argv[1], "hold") && argc > 3) {
+        printf("held\n");
+        fflush(stdout);
+        while (access(argv[3], F_OK) != 0) usleep(100000);
+        status_line("holder", "VmSwap:");
+        printf("holder bad %ld\n", check(m, words));
+        return 0;
+    }
     status_line("filled", "VmSwap:");
     fflush(stdout);
     pid_t pid = fork();
