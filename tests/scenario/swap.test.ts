@@ -150,3 +150,23 @@ test('swapon(2) and swapoff(2) refuse as Linux does', { skip: skip || built.skip
     ].join('\n'),
   );
 });
+
+// swapoff first asks security_vm_enough_memory_mm for the area's pages: in overcommit mode 2 with
+// 100 MiB committed, CommitLimit (half of RAM plus the swap) cannot take 256 MiB more.
+test('swapoff is ENOMEM when the area no longer fits what may be committed (mode 2)', { skip: skip || built.skip }, () => {
+  const out = run(
+    [
+      'cd /tmp',
+      'mkswap /dev/sda > /dev/null && swapon /dev/sda',
+      'echo 2 > /proc/sys/vm/overcommit_memory',
+      './sys_swap hold 100 /tmp/go > hold.out & until grep -q held hold.out 2>/dev/null; do sleep 0.1; done',
+      './sys_swap off /dev/sda',
+      'grep -c "^/dev/sda " /proc/swaps',
+      'echo 0 > /proc/sys/vm/overcommit_memory',
+      'touch /tmp/go; wait; grep bad hold.out',
+      './sys_swap off /dev/sda',
+      'dmesg | cut -c16- | grep -c "^__vm_enough_memory: pid: [0-9]*, comm: sys_swap, bytes: 268431360 not enough memory for the allocation$"',
+    ].join('\n'),
+  );
+  assert.equal(out, 'swapoff /dev/sda = -1 ENOMEM\n1\nholder bad 0\nswapoff /dev/sda = 0 \n1\n');
+});

@@ -175,6 +175,8 @@ export function sys_swapoff(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   }
   const area = k.swap.find(key);
   if (!area || !area.writeOk) return -EINVAL;
+  // The area's pages must fit in what stays (security_vm_enough_memory_mm; it matters in overcommit mode 2).
+  if (k.pages.commit && !k.pages.commit.enough(t.mm, area.pages)) return -ENOMEM;
   k.swap.stopWrites(area);
   const err = tryToUnuse(k, area.type);
   if (err) {
