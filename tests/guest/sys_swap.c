@@ -56,6 +56,7 @@ static const char *ename(int e) {
     case EBUSY: return "EBUSY";
     case ENOENT: return "ENOENT";
     case ENOMEM: return "ENOMEM";
+    case EROFS: return "EROFS";
     default: return strerror(e);
     }
 }

@@ -117,8 +117,11 @@ test('swapon(2) and swapoff(2) refuse as Linux does', { skip: skip || built.skip
       './sys_swap on /dev/sda 0x8007',
       './sys_swap on /dev/sda',
       'cat /proc/swaps',
+      'mount -t ext4 /dev/sda /mnt 2> /dev/null; echo "mount $?"',
       './sys_swap off /dev/sda',
       './sys_swap off /dev/sda',
+      'mkfs.ext4 -q -F /dev/sda && mount /dev/sda /mnt && ./sys_swap on /dev/sda',
+      'touch x && mount --bind -o ro x x && ./sys_swap on /tmp/x',
       'dmesg | cut -c16- | grep -iE "swap"',
     ].join('\n'),
   );
@@ -142,8 +145,13 @@ test('swapon(2) and swapoff(2) refuse as Linux does', { skip: skip || built.skip
       'swapon /dev/sda = -1 EBUSY',
       'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority',
       '/dev/sda                                partition\t262140\t\t0\t\t7',
+      // mount(2) of an active swap device: its exclusive claim (util-linux's status 32).
+      'mount 32',
       'swapoff /dev/sda = 0 ',
       'swapoff /dev/sda = -1 EINVAL',
+      // A mounted device; a file on a read-only mount (the open for writing fails first).
+      'swapon /dev/sda = -1 EBUSY',
+      'swapon /tmp/x = -1 EROFS',
       'Unable to find swap-space signature',
       'Adding 262140k swap on /dev/sda.  Priority:7 extents:1 across:262140k SS',
       '',

@@ -5,13 +5,14 @@
 //
 // Regular files are not taken yet: a file on tmpfs or ramfs has no
 // read_folio and is refused with EINVAL as Linux refuses it; so is a file
-// on ext4 for now (Linux maps its extents with bmap).
+// on ext4 for now (Linux maps its extents with bmap), or EROFS on a
+// read-only mount, where Linux's open for writing fails first.
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import type { SyscallArgs } from './args.js';
 import type { SyscallResult } from './result.js';
 import { capable, CAP_SYS_ADMIN } from '../security/commoncap.js';
-import { EBUSY, EINVAL, EIO, ENOMEM, ENOSPC, EPERM } from '../errno.js';
+import { EBUSY, EINVAL, EIO, ENOMEM, ENOSPC, EPERM, EROFS } from '../errno.js';
 import { userPath } from './uaccess.js';
 import { dPath } from '../fs/namei.js';
 import { S_IFBLK, S_IFMT, S_IFREG } from '../fs/inode.js';
@@ -95,11 +96,16 @@ export function sys_swapon(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const inode = path.dentry.inode;
   const fmt = inode.mode & S_IFMT;
   // claim_swapfile: a block device is opened exclusively; a regular file must not be swap already.
-  if (fmt === S_IFREG) return k.swap.find(inode) ? -EBUSY : -EINVAL;
+  if (fmt === S_IFREG) {
+    // file_open_name(O_RDWR) fails first on a read-only mount.
+    if (path.mnt.flags.includes('ro') || path.mnt.sb.forceReadOnly) return -EROFS;
+    return k.swap.find(inode) ? -EBUSY : -EINVAL;
+  }
   if (fmt !== S_IFBLK) return -EINVAL;
   const bdev = lookupBdev(k.vfs.fs, inode.mode, inode.rdev);
   if (typeof bdev === 'number') return bdev;
-  if (k.swap.find(bdev)) return -EBUSY;
+  // The exclusive open fails while the device is swap already or a mounted file system's.
+  if (k.swap.find(bdev) || k.vfs.mounts.some((m) => m.sb.dev === bdev.rdev)) return -EBUSY;
   const header = bdev.read(0, PAGE);
   if (typeof header === 'number') return header;
   const log = (level: number, text: string) => k.log.printk(level, text);
