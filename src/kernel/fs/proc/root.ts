@@ -43,7 +43,7 @@ export function loadavg(k: Kernel): string {
   return `${loadText(a[0])} ${loadText(a[1])} ${loadText(a[2])} ${running}/${threads} ${lastPid(k)}\n`;
 }
 
-/** swap_show's header, with no swap areas under it yet. */
+/** /proc/swaps: swap_show over the active areas (mm/swapfile.ts). */
 export const swaps = (k: Kernel) => procSwaps(k.swap);
 
 /** Types with no backing device ("nodev"); the rest need a block device. */
