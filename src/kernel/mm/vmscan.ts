@@ -28,10 +28,16 @@ function victimMms(k: Kernel): Mm[] {
   return [...s].sort((a, b) => b.rss - a.rss);
 }
 
+/** PTEs one address space's clock looks at before the next address space gets its turn. */
+const SCAN_BATCH = 1024;
+
 /**
- * Swap out up to `want` anonymous pages: the pages freed. Two sweeps at
- * most: the first may only clear accessed bits, the second then finds
- * those pages still unused since.
+ * Swap out up to `want` anonymous pages: the pages freed. The clocks of
+ * the address spaces advance in turns of SCAN_BATCH entries, so one whose
+ * pages cannot be taken (all shared after fork, say) costs a batch, not a
+ * whole scan, per call; each clock may go round twice at most (the first
+ * turn may only clear accessed bits, the second then finds those pages
+ * still unused since).
  */
 export function shrinkAnon(k: Kernel, want: number): number {
   return shrinkMms(victimMms(k), want);
@@ -41,23 +47,30 @@ export function shrinkAnon(k: Kernel, want: number): number {
 export function shrinkMms(mms: readonly Mm[], want: number): number {
   const swap = mms[0]?.alloc.swap;
   if (!swap || swap.freePages === 0) return 0;
+  const budget = mms.map((mm) => 2 * mm.rss + SCAN_BATCH);
   let freed = 0;
-  for (let sweep = 0; sweep < 2 && freed < want; sweep++) {
-    for (const mm of mms) {
-      freed += scanMm(mm, want - freed);
+  for (let progress = true; progress;) {
+    progress = false;
+    for (let i = 0; i < mms.length; i++) {
+      if (budget[i] <= 0) continue;
+      const r = scanMm(mms[i], want - freed, Math.min(SCAN_BATCH, budget[i]));
+      budget[i] -= r.visited;
+      freed += r.freed;
       if (freed >= want || swap.freePages === 0) return freed;
+      if (r.visited > 0) progress = true;
     }
   }
   return freed;
 }
 
-/** One turn of mm's clock, from its hand round to it again at most: the pages swapped out. */
-function scanMm(mm: Mm, want: number): number {
+/** mm's clock from its hand, for `max` present entries at most or one turn: the pages swapped out and the entries looked at. */
+function scanMm(mm: Mm, want: number, max: number): { freed: number; visited: number } {
   const alloc = mm.alloc,
     swap = alloc.swap!,
     i32 = alloc.mem.i32,
     u8 = alloc.mem.u8;
   let freed = 0,
+    visited = 0,
     touched = false,
     stop = false;
   const start = mm.reclaimHand;
@@ -79,14 +92,15 @@ function scanMm(mm: Mm, want: number): number {
   for (const [s, e] of ranges) {
     mm.pt.forEach(s, e, (pe, vpn) => {
       hand = vpn + 1;
+      if (++visited >= max) stop = true;
       const lo = i32[pe];
       if (lo & PTE_A) {
         i32[pe] = lo & ~PTE_A;
         touched = true;
-        return;
+        return stop;
       }
       const page = ptePage(lo, i32[pe + 1]);
-      if (alloc.refs[page] !== 1 || alloc.mapping[page]) return;
+      if (alloc.refs[page] !== 1 || alloc.mapping[page]) return stop;
       const entry = swap.allocSlot();
       if (!entry) {
         stop = true;
@@ -94,7 +108,7 @@ function scanMm(mm: Mm, want: number): number {
       }
       if (swap.write(entry, u8.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)) !== 0) {
         swap.put(entry); // an I/O error: the page stays (Linux redirties it)
-        return;
+        return stop;
       }
       const [slo, shi] = swpEntryToPte(entry);
       i32[pe] = slo;
@@ -103,15 +117,13 @@ function scanMm(mm: Mm, want: number): number {
       mm.swapEnts++;
       alloc.put(page);
       touched = true;
-      if (++freed >= want) {
-        stop = true;
-        return true;
-      }
+      if (++freed >= want) stop = true;
+      return stop;
     });
     if (stop) break;
   }
   // A whole turn leaves the hand where it was.
   mm.reclaimHand = stop && hand < TASK_PAGES ? hand : start;
   if (touched) mm.tlb.flush(mm);
-  return freed;
+  return { freed, visited };
 }
