@@ -23,11 +23,11 @@ const rootfs = defaultRootfsDir();
 const skip = existsSync(join(rootfs, 'sbin/mkswap')) && existsSync(join(rootfs, 'sbin/swapon')) ? false : `no util-linux mkswap/swapon in ${rootfs}`;
 const built = await buildGuest(['sys_swap']);
 
-function run(script: string): string {
+function run(script: string, disk = '256M'): string {
   const dir = mkdtempSync(join(tmpdir(), 'tuxglass-swap-'));
   try {
     const img = join(dir, 'swap.img');
-    const c = spawnSync(process.execPath, [CLI, 'disk', 'create', img, '256M'], { encoding: 'utf8' });
+    const c = spawnSync(process.execPath, [CLI, 'disk', 'create', img, disk], { encoding: 'utf8' });
     assert.equal(c.status, 0, c.stderr);
     const r = spawnSync(
       process.execPath,
@@ -177,4 +177,28 @@ test('swapoff is ENOMEM when the area no longer fits what may be committed (mode
     ].join('\n'),
   );
   assert.equal(out, 'swapoff /dev/sda = -1 ENOMEM\n1\nholder bad 0\nswapoff /dev/sda = 0 \n1\n');
+});
+
+// Past RAM plus swap the OOM killer still ends it: the report counts the victim's swap entries, and
+// the victim's exit, which reads user memory that went to swap, finishes on the reserve.
+test('a hog beyond RAM and swap is OOM-killed; its swap entries are in the report and freed', { skip: skip || built.skip }, () => {
+  const out = run(
+    [
+      'mkswap /dev/sda > /dev/null && swapon /dev/sda',
+      'echo 1 > /proc/sys/vm/overcommit_memory',
+      '/tmp/sys_swap hog 200; echo "status $?"',
+      'cat /proc/swaps',
+      'dmesg | cut -c16- | grep -E "^(Free swap|Total swap|\\[ +[0-9]+\\] .* sys_swap$|Out of memory)"',
+    ].join('\n'),
+    '32M',
+  );
+  assert.match(out, /^status 137$/m);
+  // What stays in use after the victim is gone is the shell's own pages, far below the 32 MiB it held.
+  const used = /^\/dev\/sda {32}partition\t32764\t\t(\d+)\t\t-2$/m.exec(out);
+  assert.ok(used && Number(used[1]) < 1024, out);
+  assert.match(out, /^Free swap {2}= 0kB\nTotal swap = 32764kB$/m);
+  // dump_tasks' swapents column: the victim filled the whole area.
+  const row = /^\[ *\d+\] +0 +\d+ +\d+ +\d+ +\d+ +\d+ +0 +\d+ +(\d+) +0 sys_swap$/m.exec(out);
+  assert.ok(row && Number(row[1]) > 8000, out);
+  assert.match(out, /^Out of memory: Killed process \d+ \(sys_swap\) /m);
 });
