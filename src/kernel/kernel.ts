@@ -23,6 +23,8 @@ import { ioremap } from './lib/iomem.js';
 import { outOfMemory } from './mm/oom_kill.js';
 import { commitAccounting } from './mm/overcommit.js';
 import { PageAllocator } from './mm/pagealloc.js';
+import { SwapState } from './mm/swapfile.js';
+import { shrinkAnon } from './mm/vmscan.js';
 import { PageCache } from './mm/filemap.js';
 import { Mm } from './mm/mm.js';
 import { SigHand } from './signal/signals.js';
@@ -86,6 +88,8 @@ export class Kernel {
   readonly machine: Machine;
   readonly mem: PhysMem;
   readonly pages: PageAllocator;
+  /** The swap areas swapon made active (mm/swapfile.ts). */
+  readonly swap = new SwapState();
   /** File pages in RAM (Linux's page cache): /proc/meminfo's Cached, Shmem, Dirty, Mapped. */
   readonly pageCache: PageCache;
   readonly hart: Hart;
@@ -208,6 +212,8 @@ export class Kernel {
     // The min watermark (init_per_zone_wmark_min: sqrt(RAM in kB * 16)) is the OOM victims' reserve; below it, the OOM killer.
     this.pages.reserve = Math.floor(Math.min(262144, Math.max(128, Math.floor(Math.sqrt(this.pages.total * 4 * 16)))) / 4);
     this.pages.outOfMemory = (gfp) => outOfMemory(this, gfp);
+    this.pages.swap = this.swap;
+    this.pages.reclaimAnon = (n) => shrinkAnon(this, n);
     this.pages.commit = commitAccounting(this);
     this.hart = this.machine.harts[0];
     // The realtime clock starts from the RTC (rtc_hctosys); seed mode starts it at its fixed epoch.

@@ -117,7 +117,9 @@ export function pathMount(k: Kernel, admin: boolean, target: Path, req: MountReq
     bdev: () => {
       const src = resolveSource();
       if (typeof src === 'number') return src;
-      return lookupBdev(k.vfs.fs, src.dentry.inode.mode, src.dentry.inode.rdev);
+      const b = lookupBdev(k.vfs.fs, src.dentry.inode.mode, src.dentry.inode.rdev);
+      // An active swap area holds its device exclusively.
+      return typeof b !== 'number' && k.swap.find(b) ? -EBUSY : b;
     },
   });
   if (typeof fs === 'number') return fs;

@@ -7,6 +7,7 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE, type Vma } from './vma.js';
 import { PAGE_SIZE, TASK_SIZE, pageDown, pageUp } from './layout.js';
 import type { Mm } from './mm.js';
 import { GFP_ANON_FAULT, GFP_PAGECACHE } from './gfp.js';
+import { isSwapPte, pteToSwpEntry } from './swapops.js';
 
 /** ok, SEGV_MAPERR, SEGV_ACCERR, SIGBUS (file page beyond EOF), VM_FAULT_OOM (no page even after the OOM killer). */
 export type FaultResult = 0 | 1 | 2 | 3 | 4;
@@ -62,6 +63,7 @@ export function handleFault(mm: Mm, addr: number, access: 'r' | 'w' | 'x'): Faul
     mm.tlb.flush(mm);
     return FAULT_OK;
   }
+  if (isSwapPte(lo, i32[e + 1])) return doSwapPage(mm, v, e, access === 'w', true);
   const pageVa = vpn * PAGE_SIZE;
   if (v.file && pageVa < v.zeroFrom && v.file.size && v.offset + (pageVa - v.start) >= pageUp(v.file.size())) return FAULT_SIGBUS;
   const mapping = v.mapping;
@@ -136,7 +138,7 @@ export function faultAround(mm: Mm, v: Vma, vpn: number): void {
   for (let n = first; n < end; n++) {
     if (n === vpn) continue;
     const e = mm.pt.pteIndex(n, false);
-    if (e < 0 || i32[e] & PTE_V) continue;
+    if (e < 0 || i32[e] !== 0 || i32[e + 1] !== 0) continue; // mapped, or a swapped-out private copy
     const got = mapping.get(v.pgoff(n * PAGE_SIZE));
     if (!got) return;
     mm.alloc.get(got.page);
@@ -145,6 +147,44 @@ export function faultAround(mm: Mm, v: Vma, vpn: number): void {
     i32[e + 1] = phi;
     mm.account(got.page, 1);
   }
+}
+
+/**
+ * do_swap_page: the PTE at e is a swap entry; read the page back into a new
+ * page, map it and drop the entry's reference on its slot. A fault counts
+ * as major (it waited for the disk); swapoff's unuse path counts none. An
+ * entry whose slot is not in use (a corrupt PTE) or a failed read is
+ * SIGBUS, as Linux's VM_FAULT_SIGBUS.
+ */
+export function doSwapPage(mm: Mm, v: Vma, e: number, write: boolean, fault: boolean): FaultResult {
+  const alloc = mm.alloc,
+    i32 = alloc.mem.i32;
+  const lo = i32[e],
+    hi = i32[e + 1];
+  const entry = pteToSwpEntry(lo, hi);
+  const swap = alloc.swap;
+  if (!swap || swap.count(entry) === 0) return FAULT_SIGBUS;
+  const page = alloc.alloc(GFP_ANON_FAULT);
+  if (page < 0) return FAULT_OOM;
+  if (i32[e] !== lo || i32[e + 1] !== hi) {
+    // The OOM killer reaped this address space meanwhile (swapoff's path): nothing left to bring back.
+    alloc.put(page);
+    return FAULT_OK;
+  }
+  const data = new Uint8Array(PAGE_SIZE);
+  if (swap.read(entry, data) !== 0) {
+    alloc.put(page);
+    return FAULT_SIGBUS;
+  }
+  alloc.mem.write(page * PAGE_SIZE, data);
+  swap.put(entry);
+  mm.swapEnts--;
+  mm.rss++;
+  if (fault) mm.faults.major++;
+  const [plo, phi] = makePte(page, pteProt(mm, v, page, write) | PTE_A | (write ? PTE_D | PTE_W : 0) | PTE_V | PTE_U);
+  i32[e] = plo;
+  i32[e + 1] = phi;
+  return FAULT_OK; // the PTE was not present: nothing cached to flush
 }
 
 export function expandStack(mm: Mm, addr: number): Vma | null {

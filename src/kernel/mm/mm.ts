@@ -6,6 +6,7 @@
 // ...)). Copies to and from user memory are in usercopy.ts; the read/write
 // methods below are their entry points, as copy_from_user is a task's.
 import { PageTable, PTE_D, PTE_V, PTE_W, ptePage } from './pagetable.js';
+import { isSwapPte, pteToSwpEntry } from './swapops.js';
 import type { PageAllocator } from './pagealloc.js';
 import type { Vma, VmaOwner } from './vma.js';
 import { PAGE_SIZE, TASK_SIZE } from './layout.js';
@@ -38,8 +39,10 @@ export class Mm implements VmaOwner {
   rssFile = 0;
   rssShmem = 0;
   totalVm = 0;
-  /** Swap entries in the page table (MM_SWAPENTS); there is no swap yet. */
+  /** Swap entries in the page table (MM_SWAPENTS). */
   swapEnts = 0;
+  /** Where reclaim's clock stopped in this address space (a vpn: vmscan.ts). */
+  reclaimHand = 0;
   /** MMF_OOM_VICTIM: the OOM killer chose this mm; MMF_OOM_SKIP: its memory was reaped, never choose it again. */
   oomVictim = false;
   oomSkip = false;
@@ -115,8 +118,13 @@ export class Mm implements VmaOwner {
     }
   }
 
-  /** A PTE is gone: its dirty bit moves to the page (set_page_dirty), its reference is dropped. */
+  /** A PTE is gone: its dirty bit moves to the page (set_page_dirty), its reference is dropped; a swap entry's slot loses a reference. */
   dropPte(lo: number, hi: number): void {
+    if (isSwapPte(lo, hi)) {
+      this.alloc.swap?.put(pteToSwpEntry(lo, hi));
+      this.swapEnts--;
+      return;
+    }
     const page = ptePage(lo, hi);
     if (lo & PTE_D) this.alloc.mapping[page]?.setDirty(page);
     this.account(page, -1);
@@ -151,16 +159,21 @@ export class Mm implements VmaOwner {
     }
   }
 
-  /** Drop the pages of [start, end) from the page table. */
+  /** Drop the pages of [start, end) from the page table, and the swap entries (zap_pte_range). */
   zap(start: number, end: number): void {
     const i32 = this.alloc.mem.i32;
     let any = false;
-    this.pt.forEach(start / PAGE_SIZE, end / PAGE_SIZE, (e) => {
-      this.dropPte(i32[e], i32[e + 1]);
-      i32[e] = 0;
-      i32[e + 1] = 0;
-      any = true;
-    });
+    this.pt.forEach(
+      start / PAGE_SIZE,
+      end / PAGE_SIZE,
+      (e) => {
+        any ||= (i32[e] & PTE_V) !== 0;
+        this.dropPte(i32[e], i32[e + 1]);
+        i32[e] = 0;
+        i32[e + 1] = 0;
+      },
+      'all',
+    );
     if (any) this.tlb.flush(this);
   }
 
@@ -223,19 +236,36 @@ export class Mm implements VmaOwner {
     const i32 = this.alloc.mem.i32;
     let ok = true;
     for (const v of this.vmas) {
-      this.pt.forEach(v.start / PAGE_SIZE, v.end / PAGE_SIZE, (e, vpn) => {
-        if (!ok) return;
-        const page = ptePage(i32[e], i32[e + 1]);
-        if (!v.shared) i32[e] &= ~PTE_W;
-        const ce = child.pt.pteIndex(vpn, true);
-        if (ce < 0) {
-          ok = false;
-          return;
-        }
-        i32[ce] = i32[e];
-        i32[ce + 1] = i32[e + 1];
-        this.alloc.get(page);
-      });
+      this.pt.forEach(
+        v.start / PAGE_SIZE,
+        v.end / PAGE_SIZE,
+        (e, vpn) => {
+          // The child's table first: allocating it may reclaim, and swap out the very page this PTE maps.
+          const ce = child.pt.pteIndex(vpn, true);
+          if (ce < 0) {
+            ok = false;
+            return true;
+          }
+          const lo = i32[e],
+            hi = i32[e + 1];
+          if (!(lo & PTE_V)) {
+            // copy_nonpresent_pte: the child's entry is one more reference on the slot.
+            if (!this.alloc.swap?.dup(pteToSwpEntry(lo, hi))) {
+              ok = false;
+              return true;
+            }
+            child.swapEnts++;
+          } else {
+            const page = ptePage(lo, hi);
+            if (!v.shared) i32[e] &= ~PTE_W;
+            this.alloc.get(page);
+          }
+          i32[ce] = i32[e];
+          i32[ce + 1] = hi;
+        },
+        'all',
+      );
+      if (!ok) break;
     }
     this.tlb.flush(this);
     if (!ok) {
@@ -245,16 +275,17 @@ export class Mm implements VmaOwner {
     return child;
   }
 
-  /** Drop every mapping and the page table (exit or exec). */
+  /** Drop every mapping, swap entry and the page table (exit or exec). */
   release(): void {
     const i32 = this.alloc.mem.i32;
-    this.pt.forEach(0, TASK_SIZE / PAGE_SIZE, (e) => this.dropPte(i32[e], i32[e + 1]));
+    this.pt.forEach(0, TASK_SIZE / PAGE_SIZE, (e) => this.dropPte(i32[e], i32[e + 1]), 'all');
     this.pt.destroy();
     for (const v of this.vmas) this.unlink(v);
     this.vmas = [];
     this.rss = 0;
     this.rssFile = 0;
     this.rssShmem = 0;
+    this.swapEnts = 0;
   }
 
   // ---- user memory access (copy_from_user / copy_to_user): usercopy.ts ----

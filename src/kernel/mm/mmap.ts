@@ -285,11 +285,17 @@ export function mremap(mm: Mm, old: number, oldLen: number, newLen: number, mayM
   for (const m of moved) mm.insert(m);
   mm.totalVm -= oldLen / PAGE_SIZE;
   const entries: [number, number, number][] = [];
-  mm.pt.forEach(old / PAGE_SIZE, (old + oldLen) / PAGE_SIZE, (e, vpn) => {
-    entries.push([vpn, i32[e], i32[e + 1]]);
-    i32[e] = 0;
-    i32[e + 1] = 0;
-  });
+  // Swap entries move with the pages (move_ptes moves every entry).
+  mm.pt.forEach(
+    old / PAGE_SIZE,
+    (old + oldLen) / PAGE_SIZE,
+    (e, vpn) => {
+      entries.push([vpn, i32[e], i32[e + 1]]);
+      i32[e] = 0;
+      i32[e + 1] = 0;
+    },
+    'all',
+  );
   for (const [vpn, lo, hi] of entries) {
     const ne = mm.pt.pteIndex(vpn + delta / PAGE_SIZE, true);
     if (ne < 0) return -ENOMEM;

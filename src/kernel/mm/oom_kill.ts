@@ -214,9 +214,11 @@ export function outOfMemory(k: Kernel, gfp: number): OomOutcome {
   if (k.halted !== null) return 'failed';
   const cur = k.current && !k.current.kthread && alive(k.current) ? k.current : null;
   const fault = k.pages.userFault;
-  // task_will_free_mem(current): it is dying anyway; let it finish on the reserve.
-  if (cur && (cur.mm.oomVictim || fatalSignalPending(cur))) {
-    cur.mm.oomVictim = true;
+  // task_will_free_mem(current): it is dying anyway; let it finish on the reserve. That includes a task
+  // already in its exit (no longer "alive" here) whose exit reads user memory that went to swap.
+  const me = k.current && !k.current.kthread ? k.current : null;
+  if (me && (me.mm.oomVictim || fatalSignalPending(me) || !alive(me))) {
+    me.mm.oomVictim = true;
     return 'victim';
   }
   const mode = panicOnOom.get(k);

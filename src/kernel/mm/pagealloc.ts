@@ -11,13 +11,16 @@
 // about the peak of what the guest used.
 //
 // When no page is left above the reserve, the slow path (Linux's
-// __alloc_pages_slowpath) first drops what can be dropped without swap (the
-// page cache's shrinker), then asks the OOM killer (oom_kill.ts), which kills
-// a process and frees its memory at once, and tries again.
+// __alloc_pages_slowpath) first drops clean page-cache pages (the page
+// cache's shrinker), then writes anonymous pages out to swap (vmscan.ts)
+// when a swap area is active, and only then asks the OOM killer
+// (oom_kill.ts), which kills a process and frees its memory at once, and
+// tries again.
 import type { PhysMem } from '../../cpu/physmem.js';
 import { GFP_KERNEL } from './gfp.js';
 import type { CommitAccounting } from './overcommit.js';
 import { Ratelimit } from '../lib/ratelimit.js';
+import type { SwapState } from './swapfile.js';
 
 /** What a page-cache page belongs to (Linux's page->mapping): filemap.ts's AddressSpace. */
 export interface PageOwner {
@@ -50,6 +53,10 @@ export class PageAllocator {
   readonly flags: Uint8Array;
   /** Called when RAM runs out: frees up to n reclaimable pages (the page cache's shrinker). */
   shrinker: ((n: number) => void) | null = null;
+  /** Called next: writes up to n anonymous pages to swap and frees them (vmscan.ts); the pages freed. */
+  reclaimAnon: ((n: number) => number) | null = null;
+  /** The swap areas (swapfile.ts): where swapped-out pages are, for the fault and unmap paths. */
+  swap: SwapState | null = null;
 
   /**
    * Pages kept back from ordinary allocations (the min watermark): only an
@@ -114,6 +121,8 @@ export class PageAllocator {
     for (let round = 0; round < 64; round++) {
       this.shrinker?.(32);
       if (this.freeTop > this.reserve) return true;
+      // Swap out while it frees something (a page may be pinned at the moment: the next ones are tried).
+      while (this.reclaimAnon && this.reclaimAnon(32) > 0) if (this.freeTop > this.reserve) return true;
       const outcome = this.outOfMemory?.(gfp) ?? 'failed';
       if (outcome === 'victim') return this.freeTop > 0;
       if (outcome === 'failed') return this.freeTop > this.reserve || (this.outOfMemory === null && this.freeTop > 0);

@@ -79,10 +79,12 @@ export class PageTable {
   }
 
   /**
-   * Visit every present leaf in [startVpn, endVpn). The callback gets the PTE
-   * index (i32 units) and its vpn; it may rewrite or clear the entry.
+   * Visit every present leaf in [startVpn, endVpn), or every swap entry
+   * (a non-present, non-zero leaf: swapops.ts), or both. The callback gets
+   * the PTE index (i32 units) and its vpn; it may rewrite or clear the entry,
+   * and returns true to stop the walk there.
    */
-  forEach(startVpn: number, endVpn: number, cb: (e: number, vpn: number) => void): void {
+  forEach(startVpn: number, endVpn: number, cb: (e: number, vpn: number) => boolean | void, which: 'present' | 'swap' | 'all' = 'present'): void {
     const i32 = this.i32;
     let vpn = startVpn;
     while (vpn < endVpn) {
@@ -101,7 +103,8 @@ export class PageTable {
       const stop = Math.min(endVpn, (Math.floor(vpn / 512) + 1) * 512);
       for (; vpn < stop; vpn++) {
         const e = (t0 << 10) + (vpn & 511) * 2;
-        if (i32[e] & PTE_V) cb(e, vpn);
+        const lo = i32[e];
+        if ((lo & PTE_V ? which !== 'swap' : which !== 'present' && (lo | i32[e + 1]) !== 0) && cb(e, vpn) === true) return;
       }
     }
   }

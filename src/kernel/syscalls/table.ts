@@ -98,6 +98,7 @@ import {
   sys_mlock2,
 } from './mm.js';
 import { sys_umount2, sys_mount, sys_pivot_root } from './mount.js';
+import { sys_swapon, sys_swapoff } from './swap.js';
 import {
   sys_socket,
   sys_socketpair,
@@ -500,8 +501,8 @@ export const SYSCALL_TABLE: Readonly<Record<number, SyscallEntry>> = {
     'only regular files can be mapped: device files (/dev/zero, /dev/mem, ...) answer ENODEV; MAP_HUGETLB ' + 'gets ordinary pages',
   ),
   223: implemented('fadvise64', sys_fadvise64),
-  224: enosys('swapon', 'not implemented yet: no swap areas'),
-  225: enosys('swapoff', 'no swap areas (see swapon)'),
+  224: partial('swapon', sys_swapon, 'block devices only: a regular file (ext4) is refused with EINVAL'),
+  225: implemented('swapoff', sys_swapoff),
   226: partial('mprotect', sys_mprotect, 'PROT_GROWSDOWN and PROT_GROWSUP are accepted and ignored'),
   227: implemented('msync', sys_msync),
   228: implemented('mlock', sys_mlock),

@@ -9,6 +9,7 @@ import { configGz } from '../../configs.js';
 import { fileEntry, opsEntry, symlinkEntry, type ProcEntry, type ProcSuper } from './generic.js';
 import { procKmsgOps } from '../../drivers/kmsg.js';
 import { meminfo } from './meminfo.js';
+import { procSwaps } from '../../mm/swapfile.js';
 import { lastPid, liveGroups, reader } from './pid.js';
 import { stat } from './stat.js';
 import { vmstat } from './vmstat.js';
@@ -42,8 +43,8 @@ export function loadavg(k: Kernel): string {
   return `${loadText(a[0])} ${loadText(a[1])} ${loadText(a[2])} ${running}/${threads} ${lastPid(k)}\n`;
 }
 
-/** swap_show's header, with no swap areas under it yet. */
-export const swaps = () => 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n';
+/** /proc/swaps: swap_show over the active areas (mm/swapfile.ts). */
+export const swaps = (k: Kernel) => procSwaps(k.swap);
 
 /** Types with no backing device ("nodev"); the rest need a block device. */
 const BASE_FILESYSTEMS: [string, boolean][] = [
@@ -90,7 +91,7 @@ function globalEntries(k: Kernel, sb: ProcSuper): ProcEntry[] {
     f('partitions', () => procPartitions(k)),
     f('sched_debug', () => schedDebug(k)),
     f('stat', () => stat(k)),
-    f('swaps', swaps),
+    f('swaps', () => swaps(k)),
     f('softirqs', () => softirqs(k)),
     sysEntry(k, sb),
     dirEntry(sb, '', 'sysvipc', 0o555, () => [

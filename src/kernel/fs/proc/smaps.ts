@@ -6,6 +6,7 @@ import type { Vma } from '../../mm/vma.js';
 import { PTE_A, PTE_D, ptePage } from '../../mm/pagetable.js';
 import { PG_dirty } from '../../mm/pagealloc.js';
 import { mapsLine } from './task_mmu.js';
+import { pteToSwpEntry } from '../../mm/swapops.js';
 
 const PAGE = 4096;
 /** Linux keeps Pss in bytes << PSS_SHIFT so that dividing by the map count loses little. */
@@ -26,6 +27,8 @@ export interface MemSizeStats {
   pss_file: number;
   pss_shmem: number;
   pss_locked: number;
+  swap: number;
+  swap_pss: number;
 }
 
 export function emptyStats(): MemSizeStats {
@@ -43,6 +46,8 @@ export function emptyStats(): MemSizeStats {
     pss_file: 0,
     pss_shmem: 0,
     pss_locked: 0,
+    swap: 0,
+    swap_pss: 0,
   };
 }
 
@@ -75,6 +80,17 @@ export function gatherStats(mm: Mm, v: Vma, mss: MemSizeStats): void {
     } else if (isPrivate) mss.private_clean += PAGE;
     else mss.shared_clean += PAGE;
   });
+  // Swap entries: Swap, and SwapPss shared by the entries that hold the slot (smaps_pte_entry).
+  mm.pt.forEach(
+    v.start / PAGE,
+    v.end / PAGE,
+    (e) => {
+      const count = alloc.swap?.count(pteToSwpEntry(i32[e], i32[e + 1])) ?? 1;
+      mss.swap += PAGE;
+      mss.swap_pss += count >= 2 ? Math.floor((PAGE << PSS_SHIFT) / count) : PAGE << PSS_SHIFT;
+    },
+    'swap',
+  );
 }
 
 /** "%-16s%8lu kB" rows, the label padded as seq_put_decimal_ull_width leaves it. */
@@ -103,8 +119,8 @@ function showSmap(m: MemSizeStats, rollup: boolean): string {
     kb('FilePmdMapped:  ', 0) +
     kb('Shared_Hugetlb: ', 0) +
     kb('Private_Hugetlb: ', 0, 7) +
-    kb('Swap:           ', 0) +
-    kb('SwapPss:        ', 0) +
+    kb('Swap:           ', m.swap) +
+    kb('SwapPss:        ', m.swap_pss / 2 ** PSS_SHIFT) +
     kb('Locked:         ', m.pss_locked / 2 ** PSS_SHIFT);
   return s;
 }

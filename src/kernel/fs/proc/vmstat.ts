@@ -205,6 +205,8 @@ export function vmstatValues(k: Kernel): Map<string, number> {
     ['pgfree', k.pages.freed],
     ['pgfault', k.stats.pgfault ?? 0],
     ['pgmajfault', k.stats.pgmajfault ?? 0],
+    ['pswpin', k.swap.pswpin],
+    ['pswpout', k.swap.pswpout],
     ['drop_pagecache', ev.dropPagecache],
     ['drop_slab', ev.dropSlab],
     ['oom_kill', k.pages.oomKills],
