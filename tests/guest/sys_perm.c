@@ -46,12 +46,17 @@ int main(void) {
     R(unlink("public"));
     R(chmod("public", 0777));
     R(chown("public", 1000, 1000));
+    R(chown("public", 0, 0));      /* naming the ids it already has: still not the owner */
+    R(chown("public", -1, 0));
     R(access("secret", R_OK));
     R(access("public", R_OK));
     R(access("exec", X_OK));
     R(open("shared/mine", O_CREAT | O_WRONLY, 0644) >= 0);
     R(stat("shared/mine", &st));
     printf("mine owned by %u:%u\n", st.st_uid, st.st_gid);
+    R(chown("shared/mine", 1000, 100)); /* the owner, its own uid and group */
+    R(chown("shared/mine", -1, 0));     /* a group it is not in */
+    R(chown("shared/mine", 0, -1));     /* giving the file away */
     R(unlink("shared/roots"));  /* sticky dir, not the owner */
     R(unlink("shared/mine"));
     R(open("shared/roots", O_WRONLY) >= 0);

@@ -529,16 +529,13 @@ export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 function chown(t: Task, i: Inode, uid: number, gid: number, ro = false): number {
   if (ro) return -EROFS;
+  // setattr_prepare: each id named (even unchanged) must pass chown_ok or
+  // chgrp_ok. Without CAP_CHOWN only the owner may name its own uid, and a
+  // group that is the file's or one it belongs to (in_group_p).
   const root = capable(t.cred, CAP_CHOWN);
-  if (uid !== -1 && uid !== i.uid && !root) return -EPERM;
-  // Without CAP_CHOWN, the owner may only change the group to one of its own (uid unchanged).
-  if (
-    gid !== -1 &&
-    gid !== i.gid &&
-    !root &&
-    !((uid === -1 || uid === i.uid) && t.cred.fsuid === i.uid && (gid === t.cred.fsgid || t.cred.groups.includes(gid)))
-  )
-    return -EPERM;
+  const owner = t.cred.fsuid === i.uid;
+  if (uid !== -1 && !root && !(owner && uid >>> 0 === i.uid)) return -EPERM;
+  if (gid !== -1 && !root && !(owner && (gid >>> 0 === i.gid || gid >>> 0 === t.cred.fsgid || t.cred.groups.includes(gid >>> 0)))) return -EPERM;
   if (uid !== -1) i.uid = uid >>> 0;
   if (gid !== -1) i.gid = gid >>> 0;
   // Changing owners drops setuid/setgid on non-directories.
