@@ -209,7 +209,10 @@ export class Vfs {
     const p: Path = { mnt: dir.mnt, dentry: new Dentry(`#${inode.ino}`, dir.dentry, inode) };
     const f = new File(p, inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), dirOps);
     const ops = inode.open(f, t);
-    if (typeof ops !== 'object') return typeof ops === 'number' ? ops : -EINVAL; // a new regular file never waits
+    if (typeof ops !== 'object') {
+      inode.openFiles--; // the file never opened: it holds nothing
+      return typeof ops === 'number' ? ops : -EINVAL; // a new regular file never waits
+    }
     f.ops = ops;
     inode.writecount++;
     f.writeAccess = 1;
@@ -307,7 +310,10 @@ export class Vfs {
     }
     const ops = inode.open(f, t);
     f.flags &= ~O_NOCTTY;
-    if (typeof ops !== 'object') return ops;
+    if (typeof ops !== 'object') {
+      inode.openFiles--; // the file never opened (an error, or a FIFO open that waits and is made again)
+      return ops;
+    }
     f.ops = ops;
     // do_dentry_open's fsnotify_open: IN_OPEN comes before the truncate's IN_MODIFY.
     fsnotifyOpen(f);
