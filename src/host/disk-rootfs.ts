@@ -45,7 +45,8 @@ export const ROOT_FSTAB = [
 
 /** The guest's inittab with the remount of / (as fstab says) once /proc is there (mount reads /proc/mounts). */
 export function rootInittab(inittab: string): string {
-  const line = '::sysinit:/usr/libexec/busybox/mount -o remount /';
+  // util-linux's mount: it takes the options from fstab's line for / (busybox's remount keeps ro).
+  const line = '::sysinit:/usr/bin/mount -o remount /';
   const lines = inittab.split('\n');
   const proc = lines.findIndex((l) => l.startsWith('::sysinit:') && / \/proc$/.test(l));
   const at = proc >= 0 ? proc + 1 : lines.findIndex((l) => l.startsWith('::sysinit:'));

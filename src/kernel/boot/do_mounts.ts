@@ -99,6 +99,12 @@ function bdevtStr(devt: number): string {
   return `${ma.toString(16).padStart(3, '0')}:${mi.toString(16).padStart(5, '0')}`;
 }
 
+/** The driver behind a disk's parent device, by the disk's major (a loop device's parent has none). */
+const DRIVERS = new Map([
+  [8, ' driver: sd'],
+  [254, ' driver: virtio_blk'],
+]);
+
 /** printk_all_partitions: every disk and partition, in hex as root= takes them, with the disk's driver. */
 function printkAllPartitions(k: Kernel): void {
   for (const g of k.block.disks) {
@@ -106,7 +112,7 @@ function printkAllPartitions(k: Kernel): void {
     for (const p of [g.part0, ...[...g.parts.values()].sort((a, b) => a.partno - b.partno)]) {
       if (p.nrSects === 0) continue;
       const line = `${p.partno ? '  ' : ''}${bdevtStr(p.rdev)} ${String(Math.floor(p.nrSects / 2)).padStart(10)} ${p.name} ${p.info?.uuid ?? ''}`;
-      k.log.printk(KERN_WARNING, p.partno ? line : `${line} driver: ${g.info.major === 8 ? 'sd' : 'virtio_blk'}`);
+      k.log.printk(KERN_WARNING, p.partno ? line : `${line}${DRIVERS.get(g.info.major) ?? ' (driver?)'}`);
     }
   }
 }

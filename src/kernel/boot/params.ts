@@ -62,7 +62,12 @@ export function memparse(s: string): number | null {
 }
 
 export function parseBootParams(cmdline: string): BootParams {
-  const p: BootParams = { init: null, rdinit: '/init', consoles: [], mem: null, argv: [],
+  const p: BootParams = {
+    init: null,
+    rdinit: '/init',
+    consoles: [],
+    mem: null,
+    argv: [],
     envp: ['HOME=/', 'TERM=linux'],
     unknown: [],
     root: null,

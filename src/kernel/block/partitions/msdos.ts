@@ -56,7 +56,15 @@ export function msdosPartition(read: SectorReader, sectors: number): ParsedTable
 }
 
 /** parse_extended: each EBR holds one logical partition (relative to itself) and a link (relative to the extended partition). */
-function logicals(read: SectorReader, sectors: number, extStart: number, extSize: number, parts: ParsedPartition[], partno: number, uuid: (n: number) => string): number {
+function logicals(
+  read: SectorReader,
+  sectors: number,
+  extStart: number,
+  extSize: number,
+  parts: ParsedPartition[],
+  partno: number,
+  uuid: (n: number) => string,
+): number {
   let ebr = extStart;
   const seen = new Set<number>();
   for (let n = 0; n < MAX_LOGICAL && !seen.has(ebr); n++) {
