@@ -74,6 +74,16 @@ describe('root on disk: disk rootfs, boot root=, persistence, the missing-root p
     fsck(img);
   });
 
+  test('root=254:1 rw on a virtio disk: mounted read-write by the kernel, devtmpfs on its /dev, init= run from it', () => {
+    // init= runs with the words after "--" as its argv; ls exiting then kills init (a panic, status 1).
+    // The disk's own /dev is empty: /dev/vda1 is there only through devtmpfs.
+    const r = cli(['boot', '--disk', `${img},if=virtio`, '--append', 'root=254:1 rw init=/bin/ls -- /dev/vda1', '--seed', '1'], '', 120_000);
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, /\] VFS: Mounted root \(ext4 filesystem\) on device 254:1\.\r?\n/);
+    assert.match(r.out, /\] EXT4-fs \(vda1\): mounted filesystem [-0-9a-f]+ r\/w /);
+    assert.match(r.out, /\] Run \/bin\/ls as init process\r?\n\/dev\/vda1\r?\n/);
+  });
+
   test('a root= that names no disk panics with Linux text and the partition list', () => {
     const sig = readFileSync(img).readUInt32LE(440).toString(16).padStart(8, '0');
     const kib = readFileSync(img).length / 1024;
