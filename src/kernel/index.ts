@@ -52,6 +52,7 @@ function setupKernel(opts: KernelOptions, boot: boolean): { k: Kernel; initrd: U
     k.bootedInitramfs = true;
   }
   if (boot) {
+    k.booted = true;
     if (consoleSelected(parseBootParams(k.cmdline))) {
       // The kernel log's console is the UART (console=ttyS0): printk writes through THR.
       const enc = new TextEncoder(),

@@ -82,6 +82,7 @@ describe('root on disk: disk rootfs, boot root=, persistence, the missing-root p
     assert.match(r.out, /\] VFS: Mounted root \(ext4 filesystem\) on device 254:1\.\r?\n/);
     assert.match(r.out, /\] EXT4-fs \(vda1\): mounted filesystem [-0-9a-f]+ r\/w /);
     assert.match(r.out, /\] Run \/bin\/ls as init process\r?\n\/dev\/vda1\r?\n/);
+    assert.match(r.out, /\] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\r?\n/);
   });
 
   test('a root= that names no disk panics with Linux text and the partition list', () => {
