@@ -110,7 +110,7 @@ export function parseBootParams(cmdline: string): BootParams {
       case 'rootdelay':
         if (val !== null && /^\d+$/.test(val)) p.rootdelay = Number(val);
         continue;
-      // "ro", "rw" and "rootwait" take no value: "ro=x" is not them (the __setup handler returns 0).
+      // "ro" and "rw" take no value: "ro=x" is not them (the __setup handler returns 0).
       case 'ro':
       case 'rw':
         if (val === null) {
@@ -118,12 +118,10 @@ export function parseBootParams(cmdline: string): BootParams {
           continue;
         }
         break;
+      // rootwait=N (6.6+) bounds the wait; with no hotplug here there is nothing to wait for either way.
       case 'rootwait':
-        if (val === null) {
-          p.rootwait = true;
-          continue;
-        }
-        break;
+        p.rootwait = true;
+        continue;
       case 'mem': {
         const m = val === null ? null : memparse(val);
         if (m) p.mem = m;
