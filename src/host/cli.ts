@@ -234,20 +234,20 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     import('./initramfs.js'),
     import('./terminal.js'),
   ]);
-  const rootfs = o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
+  // root= on the command line: the kernel mounts that device as / and no initramfs is packed (as QEMU without -initrd).
+  const cmdWords = o.append.join(' ').split(/\s+/);
+  const dashes = cmdWords.indexOf('--');
+  const rootOnDisk = (dashes < 0 ? cmdWords : cmdWords.slice(0, dashes)).some((w) => w.startsWith('root='));
+  const rootfs = rootOnDisk ? null : (o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false })));
   try {
-    if (!statSync(rootfs).isDirectory()) throw new Error();
+    if (rootfs !== null && !statSync(rootfs).isDirectory()) throw new Error();
   } catch {
     process.stderr.write(`tuxglass boot: root file system ${rootfs} is not a directory\n`);
     return 2;
   }
   const disks = await openDisks('boot', o);
   if (!disks) return 2;
-  // root= on the command line: the kernel mounts that device as / and no initramfs is packed (as QEMU without -initrd).
-  const cmdWords = o.append.join(' ').split(/\s+/);
-  const dashes = cmdWords.indexOf('--');
-  const rootOnDisk = (dashes < 0 ? cmdWords : cmdWords.slice(0, dashes)).some((w) => w.startsWith('root='));
-  const ir = rootOnDisk ? null : await ensureInitramfs(rootfs);
+  const ir = rootfs === null ? null : await ensureInitramfs(rootfs);
   const mb = (n: number) => (n / 1048576).toFixed(1);
   if (ir?.packed)
     process.stderr.write(
