@@ -9,6 +9,9 @@ import type { HostServices } from '../../src/kernel/host.js';
 import { parseBootParams } from '../../src/kernel/boot/params.js';
 import { earlyLookupBdev } from '../../src/kernel/boot/do_mounts.js';
 import { makedev } from '../../src/kernel/fs/special.js';
+import { newcHeader, newcTrailer } from '../../src/kernel/boot/cpio.js';
+import { kernelInit } from '../../src/kernel/index.js';
+import { gzipSync } from 'node:zlib';
 
 function host(): HostServices {
   const sink = { write() {}, isTty: false };
@@ -55,4 +58,26 @@ test('early_lookup_bdev: device numbers, names, and what it refuses', () => {
   assert.equal(earlyLookupBdev(k, 'PARTUUID=0123abcd-01'), -19);
   assert.equal(earlyLookupBdev(k, 'PARTUUID=0123abcd-01/PARTNROFF=x'), -22);
   assert.match(k.log.records.map((r) => r.text).join('\n'), /VFS: PARTUUID= is invalid\.\nExpected PARTUUID=<valid-uuid-id>\[\/PARTNROFF=%d\]/);
+});
+
+/** An initramfs of /dev and /root only: no /init, no /sbin/init. */
+function dirsOnly(): Uint8Array {
+  const dir = (name: string, ino: number) =>
+    newcHeader({ name, ino, mode: 0o40755, uid: 0, gid: 0, nlink: 2, mtime: 0, filesize: 0, devMajor: 0, devMinor: 0, rdevMajor: 0, rdevMinor: 0 });
+  return new Uint8Array(gzipSync(Buffer.concat([dir('dev', 1), dir('root', 2), newcTrailer()])));
+}
+
+test('an initramfs without /init and root=: the kernel mounts root= (here missing: the panic)', async () => {
+  const k = createKernel({ memBytes: 32 << 20, host: host(), cmdline: 'root=/dev/sda1', initrd: dirsOnly() });
+  kernelInit(k);
+  await k.run();
+  const texts = k.log.records.map((r) => r.text);
+  assert.ok(texts.includes('VFS: Cannot open root device "/dev/sda1" or unknown-block(0,0): error -6'), texts.join('\n'));
+  assert.ok(texts.includes('Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)'), texts.join('\n'));
+  assert.equal(k.shutdown, 'panic');
+  // A device number with no disk behind it: the open of /dev/root fails (-ENXIO), and the message names the number.
+  const k2 = createKernel({ memBytes: 32 << 20, host: host(), cmdline: 'root=8:1 rootfstype=ext4', initrd: dirsOnly() });
+  kernelInit(k2);
+  await k2.run();
+  assert.ok(k2.log.records.some((r) => r.text === 'VFS: Cannot open root device "8:1" or unknown-block(8,1): error -6'));
 });
