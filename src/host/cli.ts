@@ -24,7 +24,9 @@ Usage:
       the guest's fds 0-2; the exit status is the program's (128+N if signal
       N killed it; 127 if it was not found, 126 if it could not run).
 ${optionHelp('run')}  tuxglass boot [options]
-      Boot a machine as Linux boots: the root tree is packed into a gzip'd
+      Boot a machine as Linux boots. With root=DEVICE in --append, the
+      kernel mounts that disk (read-only, "rw" to change that) as / and
+      starts its /sbin/init. Otherwise the root tree is packed into a gzip'd
       cpio newc initramfs (cached under .cache/initramfs), the kernel
       unpacks it into its rootfs and starts init (rdinit=/init, else
       /sbin/init: busybox init with /etc/inittab). The host terminal is the
@@ -38,6 +40,11 @@ ${optionHelp('boot')}  tuxglass fetch [--force]
   tuxglass disk create FILE SIZE
       Make a raw disk image of SIZE bytes (K, M, G suffixes; a multiple of
       512), sparse where the host's file system allows, for --disk.
+  tuxglass disk rootfs FILE [--size N] [--rootfs DIR] [--seed N]
+      Make a root disk from the guest root: an MBR with one partition, and
+      an ext4 file system made in it by the guest's own mkfs.ext4 -d (the
+      host needs no e2fsprogs). Boot it with
+      tuxglass boot --disk FILE --append root=/dev/sda1.
   tuxglass syscalls
       Print the kernel's system call coverage: how many riscv64 syscalls are
       implemented, partial or ENOSYS, then each number with its name, status
@@ -227,18 +234,22 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     import('./initramfs.js'),
     import('./terminal.js'),
   ]);
-  const rootfs = o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
+  // root= on the command line: the kernel mounts that device as / and no initramfs is packed (as QEMU without -initrd).
+  const cmdWords = o.append.join(' ').split(/\s+/);
+  const dashes = cmdWords.indexOf('--');
+  const rootOnDisk = (dashes < 0 ? cmdWords : cmdWords.slice(0, dashes)).some((w) => w.startsWith('root='));
+  const rootfs = rootOnDisk ? null : (o.rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false })));
   try {
-    if (!statSync(rootfs).isDirectory()) throw new Error();
+    if (rootfs !== null && !statSync(rootfs).isDirectory()) throw new Error();
   } catch {
     process.stderr.write(`tuxglass boot: root file system ${rootfs} is not a directory\n`);
     return 2;
   }
   const disks = await openDisks('boot', o);
   if (!disks) return 2;
-  const ir = await ensureInitramfs(rootfs);
+  const ir = rootfs === null ? null : await ensureInitramfs(rootfs);
   const mb = (n: number) => (n / 1048576).toFixed(1);
-  if (ir.packed)
+  if (ir?.packed)
     process.stderr.write(
       `tuxglass: packed ${rootfs} as initramfs: ${ir.files} entries, ${mb(ir.bytes!)} MB, ${mb(ir.compressed!)} MB gzip'd, in ${(ir.ms / 1000).toFixed(2)} s\n`,
     );
@@ -274,13 +285,13 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
     for (;;) {
       const t0 = performance.now();
       // Read and unpacked beside the event loop: the escape keys and signals are served meanwhile.
-      const starting = readFile(ir.path).then((file) =>
+      const starting = (ir ? readFile(ir.path) : Promise.resolve(null)).then((file) =>
         bootKernel({
           memBytes: o.mem,
           cpus: o.cpus,
           host,
           cmdline,
-          initrd: new Uint8Array(file.buffer, file.byteOffset, file.length),
+          initrd: file ? new Uint8Array(file.buffer, file.byteOffset, file.length) : undefined,
           disks,
           ...seedOptions(o.seed),
         }),
@@ -305,7 +316,7 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   }
   if (o.stats)
     process.stderr.write(
-      (ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n',
+      (!ir || ir.packed ? '' : `tuxglass: initramfs from cache ${ir.path} (checked in ${(ir.ms / 1000).toFixed(3)} s)\n`) + stats.join('\n') + '\n',
     );
   if (quit !== null) {
     process.stderr.write(`\r\ntuxglass: ${quit}\r\n`);
@@ -314,8 +325,64 @@ async function bootCommand(args: string[], watch: Int32Array): Promise<number> {
   return k!.shutdown === 'power_off' || k!.shutdown === 'halt' ? 0 : 1;
 }
 
+/**
+ * `tuxglass disk rootfs FILE [--size N] [--rootfs DIR] [--seed N]`: a root
+ * disk from the guest root, made by the guest's mkfs.ext4 (disk-rootfs.ts).
+ */
+async function diskRootfsCommand(args: string[]): Promise<number> {
+  const usage = (why: string) => {
+    process.stderr.write(`tuxglass disk rootfs: ${why}\nusage: tuxglass disk rootfs FILE [--size N] [--rootfs DIR] [--seed N]\n`);
+    return 2;
+  };
+  let file: string | null = null,
+    size: number | null = null,
+    rootfs: string | null = null;
+  const pass: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const val = (): string | null => args[++i] ?? null;
+    if (a === '--size') {
+      const v = val();
+      size = v === null ? null : parseSize(v);
+      if (!size || size % 512 !== 0 || size < 16 << 20) return usage(`--size wants a multiple of 512 bytes of at least 16M, got '${v}'`);
+    } else if (a === '--rootfs') {
+      rootfs = val();
+      if (!rootfs) return usage('--rootfs wants a directory');
+    } else if (a === '--seed') {
+      const v = val();
+      if (v === null) return usage('--seed wants a number');
+      pass.push('--seed', v);
+    } else if (!a.startsWith('-') && file === null) file = a;
+    else return usage(`unexpected '${a}'`);
+  }
+  if (!file) return usage('FILE is missing');
+  const { prepareRootDisk, defaultRootSize } = await import('./disk-rootfs.js');
+  const root = rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const tmp = mkdtempSync(`${tmpdir()}/tuxglass-rootfs-`);
+  try {
+    const bytes = size ?? defaultRootSize(root);
+    let runArgs: string[];
+    try {
+      runArgs = prepareRootDisk(file, bytes, root, tmp);
+    } catch (e) {
+      process.stderr.write(`tuxglass disk rootfs: ${(e as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`tuxglass: making ${file} (${bytes >> 20} MiB): partition 1 from 1 MiB, then the guest's mkfs.ext4 -d copies ${root} into it\n`);
+    const status = await runCommand([...pass, ...runArgs], startWatchdog().words);
+    if (status !== 0) process.stderr.write(`tuxglass disk rootfs: mkfs.ext4 in the guest failed (status ${status})\n`);
+    else process.stderr.write(`tuxglass: ${file} is ready: tuxglass boot --disk ${file} --append root=/dev/sda1\n`);
+    return status === 0 ? 0 : 1;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** `tuxglass disk create FILE SIZE`: a new, sparse, zero-filled image. */
 async function diskCommand(args: string[]): Promise<number> {
+  if (args[0] === 'rootfs') return diskRootfsCommand(args.slice(1));
   const [sub, file, sizeText, ...extra] = args;
   if (sub !== 'create' || !file || !sizeText || extra.length) {
     process.stderr.write(`tuxglass disk: usage: tuxglass disk create FILE SIZE (e.g. 64M, 1G)\nTry 'tuxglass --help'.\n`);

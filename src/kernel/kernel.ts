@@ -160,7 +160,9 @@ export class Kernel {
   halted: number | null = null;
   /** Why it stopped: reboot(2)'s command or a panic. */
   shutdown: Shutdown | null = null;
-  /** Booted from an initramfs: init exiting is a panic, as on Linux. */
+  /** Booted as Linux boots (an initramfs, or root= on a disk): init exiting is a panic, as on Linux. */
+  booted = false;
+  /** Booted with an initramfs unpacked into the rootfs. */
   bootedInitramfs = false;
   /** C_A_D: Ctrl-Alt-Del reboots at once (reboot(2) CAD_ON, the default) or signals init (CAD_OFF). */
   cadEnabled = true;

@@ -2,8 +2,11 @@
 // PID 1 gets /dev/console on fds 0-2 (console_on_rootfs), then becomes the
 // first program that executes: rdinit= (/init) from the initramfs, else the
 // init= program (whose failure panics), else /sbin/init, /etc/init,
-// /bin/init, /bin/sh in turn. With no root= device to mount, the initramfs
-// stays the root file system (Linux would mount root= in prepare_namespace).
+// /bin/init, /bin/sh in turn. Without an executable rdinit, root= is
+// mounted over / first (prepare_namespace, do_mounts.ts). One difference:
+// an initramfs without /init and no root= stays the root file system, where
+// Linux would panic for want of a root device (tuxglass boot packs the guest
+// root, which has /sbin/init but no /init).
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
 import { KERN_ERR, KERN_NOTICE } from '../printk.js';
@@ -16,6 +19,7 @@ import { ENOENT } from '../errno.js';
 import { bootRunInit } from './messages.js';
 import { parseBootParams, type BootParams } from './params.js';
 import { panic } from './panic.js';
+import { prepareNamespace } from './do_mounts.js';
 
 const enc = new TextEncoder();
 
@@ -43,6 +47,8 @@ export function kernelInit(k: Kernel): Task | null {
     if (r === 0) return t;
     if (r === EXEC_KILLED) return null;
     k.log.printk(KERN_ERR, `Failed to execute ${p.rdinit} (error ${r})`);
+  } else if (p.root !== null || !k.bootedInitramfs) {
+    if (!prepareNamespace(k, t, p)) return null;
   }
   if (p.init) {
     const r = runInitProcess(k, t, p.init, p);

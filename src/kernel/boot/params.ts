@@ -18,6 +18,18 @@ export interface BootParams {
   envp: string[];
   /** What the kernel did not know, as print_unknown_bootoptions lists it. */
   unknown: string[];
+  /** root=: the device prepare_namespace mounts as / (init/do_mounts.c), or null. */
+  root: string | null;
+  /** rootfstype=: the file system types tried, in order (null: every block-device type). */
+  rootfstype: string[] | null;
+  /** rootflags=: the mount data for the root file system. */
+  rootflags: string;
+  /** ro (the default) or rw: root_mountflags' MS_RDONLY. */
+  rootReadOnly: boolean;
+  /** rootwait: wait for the root device to appear. */
+  rootwait: boolean;
+  /** rootdelay=: seconds to wait before mounting root. */
+  rootdelay: number;
 }
 
 /** Parameters this kernel (or the Linux it models) consumes itself. */
@@ -32,9 +44,6 @@ const KNOWN = new Set([
   'root',
   'rootfstype',
   'rootflags',
-  'rootwait',
-  'rw',
-  'ro',
   'panic',
   'earlycon',
   'ignore_loglevel',
@@ -53,7 +62,21 @@ export function memparse(s: string): number | null {
 }
 
 export function parseBootParams(cmdline: string): BootParams {
-  const p: BootParams = { init: null, rdinit: '/init', consoles: [], mem: null, argv: [], envp: ['HOME=/', 'TERM=linux'], unknown: [] };
+  const p: BootParams = {
+    init: null,
+    rdinit: '/init',
+    consoles: [],
+    mem: null,
+    argv: [],
+    envp: ['HOME=/', 'TERM=linux'],
+    unknown: [],
+    root: null,
+    rootfstype: null,
+    rootflags: '',
+    rootReadOnly: true,
+    rootwait: false,
+    rootdelay: 0,
+  };
   const words = cmdline.split(/\s+/).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -73,6 +96,31 @@ export function parseBootParams(cmdline: string): BootParams {
         continue;
       case 'console':
         if (val) p.consoles.push(val.split(',')[0]);
+        continue;
+      // __setup("root=") and friends: the last one given wins, as each overwrites its variable.
+      case 'root':
+        if (val !== null) p.root = val.slice(0, 63);
+        continue;
+      case 'rootfstype':
+        if (val !== null) p.rootfstype = val.split(',');
+        continue;
+      case 'rootflags':
+        if (val !== null) p.rootflags = val;
+        continue;
+      case 'rootdelay':
+        if (val !== null && /^\d+$/.test(val)) p.rootdelay = Number(val);
+        continue;
+      // "ro" and "rw" take no value: "ro=x" is not them (the __setup handler returns 0).
+      case 'ro':
+      case 'rw':
+        if (val === null) {
+          p.rootReadOnly = name === 'ro';
+          continue;
+        }
+        break;
+      // rootwait=N (6.6+) bounds the wait; with no hotplug here there is nothing to wait for either way.
+      case 'rootwait':
+        p.rootwait = true;
         continue;
       case 'mem': {
         const m = val === null ? null : memparse(val);

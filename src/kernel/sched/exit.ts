@@ -114,7 +114,7 @@ function exitGroup(k: Kernel, tg: ThreadGroup): void {
   // The machine's life is init's.
   if (k.init && tg === k.init.tg) {
     // A booted machine cannot lose init (do_exit: is_global_init).
-    if (k.bootedInitramfs) panic(k, `Attempted to kill init! exitcode=0x${(status >>> 0).toString(16).padStart(8, '0')}`);
+    if (k.booted) panic(k, `Attempted to kill init! exitcode=0x${(status >>> 0).toString(16).padStart(8, '0')}`);
     else k.halt(status);
     return;
   }

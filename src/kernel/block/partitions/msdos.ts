@@ -39,21 +39,32 @@ export function msdosPartition(read: SectorReader, sectors: number): ParsedTable
   if (prim.some((e) => e.bootInd !== 0 && e.bootInd !== 0x80)) return null;
   if (prim.some((e) => e.sysInd === EFI_PMBR_OSTYPE_EFI_GPT)) return { type: 'dos', parts: [] };
   const parts: ParsedPartition[] = [];
+  // set_info: each partition's PARTUUID is the NT disk signature (bytes 440-443) and its number, "SSSSSSSS-PP".
+  const sig = (mbr[440] | (mbr[441] << 8) | (mbr[442] << 16) | (mbr[443] << 24)) >>> 0;
+  const uuid = (n: number) => `${sig.toString(16).padStart(8, '0')}-${n.toString(16).padStart(2, '0')}`;
   let next = 5;
   prim.forEach((e, i) => {
     if (e.size === 0 || e.start >= sectors) return;
     const size = Math.min(e.size, sectors - e.start);
     if (EXTENDED.has(e.sysInd)) {
       // The extended partition itself: only its first 1 KiB, so nobody makes a file system on it.
-      parts.push({ partno: i + 1, start: e.start, size: Math.min(size, 2), extended: true });
-      next = logicals(read, sectors, e.start, size, parts, next);
-    } else parts.push({ partno: i + 1, start: e.start, size });
+      parts.push({ partno: i + 1, start: e.start, size: Math.min(size, 2), extended: true, uuid: uuid(i + 1) });
+      next = logicals(read, sectors, e.start, size, parts, next, uuid);
+    } else parts.push({ partno: i + 1, start: e.start, size, uuid: uuid(i + 1) });
   });
   return { type: 'dos', parts };
 }
 
 /** parse_extended: each EBR holds one logical partition (relative to itself) and a link (relative to the extended partition). */
-function logicals(read: SectorReader, sectors: number, extStart: number, extSize: number, parts: ParsedPartition[], partno: number): number {
+function logicals(
+  read: SectorReader,
+  sectors: number,
+  extStart: number,
+  extSize: number,
+  parts: ParsedPartition[],
+  partno: number,
+  uuid: (n: number) => string,
+): number {
   let ebr = extStart;
   const seen = new Set<number>();
   for (let n = 0; n < MAX_LOGICAL && !seen.has(ebr); n++) {
@@ -72,7 +83,8 @@ function logicals(read: SectorReader, sectors: number, extStart: number, extSize
       const start = ebr + e.start;
       // One logical partition per EBR, and it must lie inside the extended one.
       if (found || start >= extStart + extSize || start >= sectors) continue;
-      parts.push({ partno: partno++, start, size: Math.min(e.size, extStart + extSize - start, sectors - start), logical: true });
+      parts.push({ partno, start, size: Math.min(e.size, extStart + extSize - start, sectors - start), logical: true, uuid: uuid(partno) });
+      partno++;
       found = true;
     }
     if (!link) break;

@@ -61,6 +61,9 @@ const BASE_FILESYSTEMS: [string, boolean][] = [
   ['ext4', false],
 ];
 
+/** The types that need a block device, in registration order: what mount_root tries without rootfstype=. */
+export const BDEV_FILESYSTEMS: readonly string[] = BASE_FILESYSTEMS.filter(([, nodev]) => !nodev).map(([n]) => n);
+
 export function filesystems(k: Kernel): string {
   const list = [...BASE_FILESYSTEMS];
   for (const m of k.vfs.mounts) {
