@@ -4,7 +4,8 @@
 // loaded up front, its warm-up runs first so that V8 optimizes the
 // interpreter on a helper thread meanwhile, and the kernel and the rest are
 // imported after it.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Hart } from '../cpu/hart.js';
 import { Word } from '../cpu/layout.js';
@@ -358,8 +359,6 @@ async function diskRootfsCommand(args: string[]): Promise<number> {
   if (!file) return usage('FILE is missing');
   const { prepareRootDisk, defaultRootSize } = await import('./disk-rootfs.js');
   const root = rootfs ?? (await (await import('./guestpkg/index.js')).ensureRootfs({ quiet: false }));
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const tmp = mkdtempSync(`${tmpdir()}/tuxglass-rootfs-`);
   try {
     const bytes = size ?? defaultRootSize(root);

@@ -1,6 +1,6 @@
 /* File calls on a tmpfs the program mounts itself: fsync and friends,
  * sync_file_range, fadvise, fallocate, memfd_create with seals,
- * copy_file_range, name_to_handle_at, the generic ioctls (FIONREAD, inode
+ * copy_file_range, the reflink ioctls, name_to_handle_at, the generic ioctls (FIONREAD, inode
  * flags, block ioctls on files that are not block devices), statfs magic
  * numbers, mount and umount2 rules, and syslog's argument checks. */
 #include "tg.h"
@@ -43,6 +43,34 @@ int main(void) {
     pipe(p);
     int nul = open("/dev/null", O_RDWR);
     int proc = open("/proc/self/status", O_RDONLY);
+
+    /* Reflinks: the checks before the file system is asked, then EOPNOTSUPP (tmpfs has none). */
+    {
+        int src = open("clone-src", O_CREAT | O_RDWR, 0644);
+        int dst = open("clone-dst", O_CREAT | O_RDWR, 0644);
+        int rdo = open("clone-dst", O_RDONLY);
+        int app = open("clone-dst", O_WRONLY | O_APPEND);
+        int wro = open("clone-src", O_WRONLY);
+        R(write(src, "reflink me", 10));
+        R(ioctl(dst, FICLONE, src));
+        R(ioctl(dst, FICLONE, 99));
+        R(ioctl(dst, FICLONE, pfd));
+        R(ioctl(dst, FICLONE, dfd));
+        R(ioctl(dfd, FICLONE, src));
+        R(ioctl(dst, FICLONE, nul));
+        R(ioctl(dst, FICLONE, p[0]));
+        R(ioctl(rdo, FICLONE, src));
+        R(ioctl(app, FICLONE, src));
+        R(ioctl(dst, FICLONE, wro));
+        struct file_clone_range r = {.src_fd = src, .src_offset = 0, .src_length = 4, .dest_offset = 0};
+        R(ioctl(dst, FICLONERANGE, &r));
+        r.src_fd = 99;
+        R(ioctl(dst, FICLONERANGE, &r));
+        R(ioctl(dst, FICLONERANGE, (void *)8));
+        close(src), close(dst), close(rdo), close(app), close(wro);
+        R(unlink("clone-src"));
+        R(unlink("clone-dst"));
+    }
 
     /* fsync and friends. */
     R(fsync(fd));

@@ -5,26 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKernel } from '../../src/kernel/index.js';
-import type { HostServices } from '../../src/kernel/host.js';
 import { parseBootParams } from '../../src/kernel/boot/params.js';
 import { earlyLookupBdev } from '../../src/kernel/boot/do_mounts.js';
 import { makedev } from '../../src/kernel/fs/special.js';
 import { newcHeader, newcTrailer } from '../../src/kernel/boot/cpio.js';
 import { kernelInit } from '../../src/kernel/index.js';
 import { gzipSync } from 'node:zlib';
-
-function host(): HostServices {
-  const sink = { write() {}, isTty: false };
-  return {
-    console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000,
-    monotonicMs: () => 0,
-    sleep: async () => {},
-    yield: async () => {},
-    random: (b: Uint8Array) => b.fill(7),
-    image: null,
-  };
-}
+import { fakeHost } from './fake-host.js';
 
 test('root=, rootfstype=, rootflags=, ro/rw and rootwait on the command line', () => {
   const d = parseBootParams('console=ttyS0');
@@ -47,7 +34,7 @@ test('root=, rootfstype=, rootflags=, ro/rw and rootwait on the command line', (
 });
 
 test('early_lookup_bdev: device numbers, names, and what it refuses', () => {
-  const k = createKernel({ memBytes: 32 << 20, host: host(), cmdline: '' });
+  const k = createKernel({ memBytes: 32 << 20, host: fakeHost(), cmdline: '' });
   assert.equal(earlyLookupBdev(k, '8:1'), makedev(8, 1));
   assert.equal(earlyLookupBdev(k, '254:17'), makedev(254, 17));
   assert.equal(earlyLookupBdev(k, '0801'), makedev(8, 1));
@@ -68,7 +55,7 @@ function dirsOnly(): Uint8Array {
 }
 
 test('an initramfs without /init and root=: the kernel mounts root= (here missing: the panic)', async () => {
-  const k = createKernel({ memBytes: 32 << 20, host: host(), cmdline: 'root=/dev/sda1', initrd: dirsOnly() });
+  const k = createKernel({ memBytes: 32 << 20, host: fakeHost(), cmdline: 'root=/dev/sda1', initrd: dirsOnly() });
   kernelInit(k);
   await k.run();
   const texts = k.log.records.map((r) => r.text);
@@ -76,7 +63,7 @@ test('an initramfs without /init and root=: the kernel mounts root= (here missin
   assert.ok(texts.includes('Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)'), texts.join('\n'));
   assert.equal(k.shutdown, 'panic');
   // A device number with no disk behind it: the open of /dev/root fails (-ENXIO), and the message names the number.
-  const k2 = createKernel({ memBytes: 32 << 20, host: host(), cmdline: 'root=8:1 rootfstype=ext4', initrd: dirsOnly() });
+  const k2 = createKernel({ memBytes: 32 << 20, host: fakeHost(), cmdline: 'root=8:1 rootfstype=ext4', initrd: dirsOnly() });
   kernelInit(k2);
   await k2.run();
   assert.ok(k2.log.records.some((r) => r.text === 'VFS: Cannot open root device "8:1" or unknown-block(8,1): error -6'));

@@ -28,29 +28,11 @@ import { join } from 'node:path';
 import { packInitramfs, ensureInitramfs } from '../../src/host/initramfs.js';
 import { newcHeader, newcTrailer, parseNewc, TRAILER } from '../../src/kernel/boot/cpio.js';
 import { createKernel, kernelInit } from '../../src/kernel/index.js';
-import type { HostServices } from '../../src/kernel/host.js';
 import { parseBootParams } from '../../src/kernel/boot/params.js';
 import { TmpfsFile } from '../../src/kernel/fs/tmpfs.js';
+import { fakeHost } from './fake-host.js';
 
 const dec = new TextDecoder();
-
-function fakeHost(out: string[]): HostServices {
-  const sink = {
-    write(d: Uint8Array) {
-      out.push(dec.decode(d));
-    },
-    isTty: false,
-  };
-  return {
-    console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000,
-    monotonicMs: () => 0,
-    sleep: async () => {},
-    yield: async () => {},
-    random: (b: Uint8Array) => b.fill(7),
-    image: null,
-  };
-}
 
 const isRoot = process.getuid?.() === 0;
 
@@ -129,7 +111,7 @@ test('the kernel unpacks the archive into its rootfs', async () => {
     const archive = join(out, 'a.cpio.gz');
     await packInitramfs(dir, archive);
     const log: string[] = [];
-    const k = createKernel({ memBytes: 32 << 20, host: fakeHost(log), cmdline: 'console=ttyS0', initrd: new Uint8Array(readFileSync(archive)) });
+    const k = createKernel({ memBytes: 32 << 20, host: fakeHost({ out: log }), cmdline: 'console=ttyS0', initrd: new Uint8Array(readFileSync(archive)) });
     const t = k.createInit();
     const look = (p: string, follow = false) => {
       const r = k.vfs.resolve(t, -100, p, follow);
@@ -165,7 +147,7 @@ test('the kernel unpacks the archive into its rootfs', async () => {
 
 async function bootCorrupt(image: Uint8Array) {
   const log: string[] = [];
-  const k = createKernel({ memBytes: 32 << 20, host: fakeHost(log), cmdline: 'console=ttyS0', initrd: image });
+  const k = createKernel({ memBytes: 32 << 20, host: fakeHost({ out: log }), cmdline: 'console=ttyS0', initrd: image });
   kernelInit(k);
   const status = await k.run();
   return { text: log.join(''), status, shutdown: k.shutdown };
@@ -210,7 +192,7 @@ test("the command line: kernel parameters, init's argv and environment", () => {
 });
 
 test('mem= caps the RAM', () => {
-  const k = createKernel({ memBytes: 64 << 20, host: fakeHost([]), cmdline: 'mem=32M' });
+  const k = createKernel({ memBytes: 64 << 20, host: fakeHost({ out: [] }), cmdline: 'mem=32M' });
   assert.equal(k.mem.size, 32 << 20);
 });
 
@@ -236,7 +218,7 @@ test('the cached archive is reused until the tree changes', async () => {
 
 test('console= naming no console of this machine: init starts without one', async () => {
   const log: string[] = [];
-  const k = createKernel({ memBytes: 32 << 20, host: fakeHost(log), cmdline: 'console=tty0', initrd: new Uint8Array(gzipSync(newcTrailer())) });
+  const k = createKernel({ memBytes: 32 << 20, host: fakeHost({ out: log }), cmdline: 'console=tty0', initrd: new Uint8Array(gzipSync(newcTrailer())) });
   kernelInit(k);
   const texts = k.log.records.map((r) => r.text);
   assert.ok(texts.includes('Warning: unable to open an initial console.'), texts.join('\n'));

@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { setupDevices } from '../../src/kernel/boot/setup.js';
-import type { HostServices } from '../../src/kernel/host.js';
 import { AT_FDCWD } from '../../src/kernel/fs/vfs.js';
 import { O_RDONLY, O_WRONLY, type File } from '../../src/kernel/fs/file.js';
 import type { Path } from '../../src/kernel/fs/mount.js';
@@ -18,28 +17,17 @@ import { CAP_LAST_CAP } from '../../src/kernel/sysctl/kernel.js';
 import { FIXED_1, EXP_1, EXP_5, EXP_15, LOAD_FREQ_NS, calcLoad, calcLoadN, loadText } from '../../src/kernel/sched/loadavg.js';
 import { VMSTAT_NAMES } from '../../src/kernel/fs/proc/vmstat.js';
 import { BLOCKED } from '../../src/kernel/syscalls/result.js';
+import { fakeHost } from './fake-host.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');
 const noWait = { sleepOn() {}, pid: 1 };
-
-function fakeHost(): HostServices {
-  const sink = { write() {}, isTty: false };
-  return {
-    console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000,
-    monotonicMs: () => 0,
-    sleep: async () => {},
-    yield: async () => {},
-    random: (b: Uint8Array) => {
-      for (let i = 0; i < b.length; i++) b[i] = (i * 37 + 11) & 0xff;
-    },
-    image: null,
-  };
-}
+const pattern = (b: Uint8Array) => {
+  for (let i = 0; i < b.length; i++) b[i] = (i * 37 + 11) & 0xff;
+};
 
 function boot() {
-  const k = new Kernel({ memBytes: 16 * 1024 * 1024, host: fakeHost(), hostname: 'tux' });
+  const k = new Kernel({ memBytes: 16 * 1024 * 1024, host: fakeHost({ random: pattern }), hostname: 'tux' });
   setupDevices(k);
   const t = k.createInit();
   t.comm = 'init';

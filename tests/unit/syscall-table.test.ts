@@ -18,24 +18,11 @@ import { SyscallArgs } from '../../src/kernel/syscalls/args.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { setupDevices } from '../../src/kernel/boot/setup.js';
 import { ENOSYS } from '../../src/kernel/errno.js';
-import type { HostServices } from '../../src/kernel/host.js';
 import { buildGuest } from '../diff/build.js';
+import { fakeHost } from './fake-host.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(REPO, 'bin', 'tuxglass.js');
-
-function fakeHost(): HostServices {
-  const sink = { write() {}, isTty: false };
-  return {
-    console: { stdout: sink, stderr: sink, requestInput() {}, stdinIsTty: false, winsize: () => null },
-    wallClockMs: () => 1_700_000_000_000,
-    monotonicMs: () => 0,
-    sleep: async () => {},
-    yield: async () => {},
-    random: (b: Uint8Array) => b.fill(7),
-    image: null,
-  };
-}
 
 const enosysNumbers = SYSCALL_NUMBERS.filter((nr) => SYSCALL_TABLE[nr].status === 'enosys');
 

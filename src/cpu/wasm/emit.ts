@@ -450,23 +450,9 @@ export class PageGen implements FpCtx {
    */
   private straddleGuard(ins: Insn, half: number): void {
     const b = this.b;
-    b.get(VPAGE)
-      .i64(4096)
-      .op(W.I64Add)
-      .i64(12)
-      .op(W.I64ShrU)
-      .tee(VPN)
-      .op(W.I32WrapI64)
-      .i32(TLB_MASK)
-      .op(W.I32And)
-      .i32(5)
-      .op(W.I32Shl)
-      .get(ST)
-      .op(W.I32Add)
-      .tee(ENT)
-      .mem(W.I64Load32S, TLB_OFF + TLB_X * 4)
-      .get(VPN)
-      .op(W.I64Ne)
+    b.get(VPAGE).i64(4096).op(W.I64Add);
+    this.tlbProbe(TLB_X);
+    b.op(W.I64Ne)
       .if_(T.I32)
       .i32(1)
       .else_()
@@ -481,6 +467,28 @@ export class PageGen implements FpCtx {
     this.toTail(ins.off, this.k - this.j, -1);
     b.end();
     this.depth--;
+  }
+
+  /**
+   * The TLB probe for the virtual address on the stack: sets VPN (its page
+   * number) and ENT (its entry's offset from ST) and leaves the entry's page
+   * tag for `tag` and VPN on the stack, for the caller's I64Eq or I64Ne.
+   */
+  private tlbProbe(tag: number): void {
+    this.b
+      .i64(12)
+      .op(W.I64ShrU)
+      .tee(VPN)
+      .op(W.I32WrapI64)
+      .i32(TLB_MASK)
+      .op(W.I32And)
+      .i32(5)
+      .op(W.I32Shl)
+      .get(ST)
+      .op(W.I32Add)
+      .tee(ENT)
+      .mem(W.I64Load32S, TLB_OFF + tag * 4)
+      .get(VPN);
   }
 
   /** pc-relative link value: vpage + off + len */
@@ -571,21 +579,9 @@ export class PageGen implements FpCtx {
     const b = this.b;
     this.read(rs1Of(ins.w));
     if (ins.imm !== 0) b.i64(ins.imm).op(W.I64Add);
-    b.tee(ADDR)
-      .i64(12)
-      .op(W.I64ShrU)
-      .tee(VPN)
-      .op(W.I32WrapI64)
-      .i32(TLB_MASK)
-      .op(W.I32And)
-      .i32(5)
-      .op(W.I32Shl)
-      .get(ST)
-      .op(W.I32Add)
-      .tee(ENT)
-      .mem(W.I64Load32S, TLB_OFF + tag * 4)
-      .get(VPN)
-      .op(W.I64Ne);
+    b.tee(ADDR);
+    this.tlbProbe(tag);
+    b.op(W.I64Ne);
     if (size > 1)
       b.get(ADDR)
         .op(W.I32WrapI64)
@@ -628,21 +624,9 @@ export class PageGen implements FpCtx {
     const G = this.groupLocals[g.slot];
     this.read(g.base);
     if (g.minOff !== 0) b.i64(g.minOff).op(W.I64Add);
-    b.tee(ADDR)
-      .i64(12)
-      .op(W.I64ShrU)
-      .tee(VPN)
-      .op(W.I32WrapI64)
-      .i32(TLB_MASK)
-      .op(W.I32And)
-      .i32(5)
-      .op(W.I32Shl)
-      .get(ST)
-      .op(W.I32Add)
-      .tee(ENT)
-      .mem(W.I64Load32S, TLB_OFF + tag * 4)
-      .get(VPN)
-      .op(W.I64Eq)
+    b.tee(ADDR);
+    this.tlbProbe(tag);
+    b.op(W.I64Eq)
       .get(ADDR)
       .op(W.I32WrapI64)
       .i32(4095)

@@ -4,10 +4,10 @@
 // commands for block special files.
 import type { Task } from '../sched/task.js';
 import type { File } from './file.js';
-import { O_NONBLOCK, O_ASYNC } from './file.js';
+import { O_APPEND, O_NONBLOCK, O_ASYNC } from './file.js';
 import { fasyncSet } from './fasync.js';
 import type { Kernel } from '../kernel.js';
-import { EACCES, EFAULT, ENOTTY, EOPNOTSUPP, EPERM, EROFS } from '../errno.js';
+import { EACCES, EBADF, EFAULT, EINVAL, EISDIR, ENOTTY, EOPNOTSUPP, EPERM, EROFS, EXDEV } from '../errno.js';
 import { isDir, isReg, S_IFBLK, S_IFMT } from './inode.js';
 import { TMPFS_MAGIC } from './tmpfs.js';
 import { blockIoctl, blockQueue, BLKROSET } from '../block/ioctl.js';
@@ -18,6 +18,10 @@ const FIONREAD = 0x541b,
   FIOASYNC = 0x5452,
   FIOCLEX = 0x5451,
   FIONCLEX = 0x5450;
+/** Reflink requests (FICLONE takes the source fd, FICLONERANGE a struct file_clone_range). */
+const FICLONE = 0x40049409,
+  FICLONERANGE = 0x4020940d,
+  FILE_CLONE_RANGE_BYTES = 32;
 export const FS_IOC_GETFLAGS = 0x80086601,
   FS_IOC_SETFLAGS = 0x40086602;
 /** What tmpfs shows and lets chattr change (SHMEM_FL_USER_VISIBLE / _MODIFIABLE). */
@@ -50,6 +54,9 @@ export function vfsIoctl(k: Kernel, t: Task, fd: number, f: File, cmd: number, a
     case FIONREAD:
       if (!isReg(i.mode)) return null;
       return t.mm.writeU32(arg, Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, i.size - f.pos))) ? 0 : -EFAULT;
+    case FICLONE:
+    case FICLONERANGE:
+      return fileClone(t, f, cmd, arg);
     case FS_IOC_GETFLAGS:
     case FS_IOC_SETFLAGS: {
       // tmpfs files and directories have inode flags (shmem_fileattr_get/set); nothing else does.
@@ -83,4 +90,28 @@ export function vfsIoctl(k: Kernel, t: Task, fd: number, f: File, cmd: number, a
     if (out) return t.mm.write(arg, out) ? 0 : -EFAULT;
   }
   return null;
+}
+
+/**
+ * ioctl_file_clone(_range) and vfs_clone_file_range: the checks Linux makes
+ * before it asks the file system to share blocks. No file system here has
+ * remap_file_range (reflinks), so a request that passes them is EOPNOTSUPP.
+ */
+function fileClone(t: Task, dst: File, cmd: number, arg: number): number {
+  let srcfd: number;
+  if (cmd === FICLONE)
+    srcfd = arg | 0; // the argument is the (int) descriptor
+  else {
+    const range = t.mm.read(arg, FILE_CLONE_RANGE_BYTES);
+    if (!range) return -EFAULT;
+    srcfd = new DataView(range.buffer, range.byteOffset).getInt32(0, true); // __s64 src_fd, passed on as int
+  }
+  const src = t.files.getUsable(srcfd);
+  if (!src) return -EBADF;
+  if (src.path.mnt !== dst.path.mnt) return -EXDEV;
+  // generic_file_rw_checks.
+  if (isDir(src.inode.mode) || isDir(dst.inode.mode)) return -EISDIR;
+  if (!isReg(src.inode.mode) || !isReg(dst.inode.mode)) return -EINVAL;
+  if (!src.readable || !dst.writable || dst.flags & O_APPEND) return -EBADF;
+  return -EOPNOTSUPP;
 }
